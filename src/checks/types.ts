@@ -1,0 +1,44 @@
+// The contract of a check module: stable id, default severity, texts, and a pure function
+// from one Service's view (plus the model for cross-object lookups) to findings.
+
+import type { ClusterModel, InputCoverage } from '../model/cluster.js';
+import type { ServiceView } from '../model/service-view.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export interface FindingPod {
+  name: string;
+  /** Set when the pod is in another namespace than the Service. */
+  namespace?: string;
+  cause: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  namespace: string;
+  service: string;
+  /** The Service port it applies to, e.g. "http 80/TCP". */
+  port?: string;
+  message: string;
+  pods?: FindingPod[];
+  fix?: string;
+}
+
+/** What a check returns; the runner adds check id, Service and (unless set) the default severity. */
+export type FindingDraft = Omit<Finding, 'check' | 'severity' | 'namespace' | 'service'> & { severity?: Severity };
+
+export interface Check {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** Why it matters: the Kubernetes behaviour behind the check. */
+  explanation: string;
+  /** How to fix it, in general terms; findings carry a specific fix where one fits. */
+  fix: string;
+  /** Inputs without which the check cannot judge; it is skipped, with a note, when they are missing. */
+  requires?: (keyof InputCoverage)[];
+  run(view: ServiceView, model: ClusterModel): FindingDraft[];
+}

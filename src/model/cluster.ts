@@ -1,0 +1,186 @@
+// The cluster model: every object the input held, indexed so that no check scans all pods
+// per Service. Pods are indexed by namespace and by label pair (and label key, for near
+// misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
+
+import { labelPairKey, matchesSelector } from './selectors.js';
+import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
+
+/** Which optional resources the input really covers; a check needing a missing one is skipped. */
+export interface InputCoverage {
+  endpoints: boolean;
+  endpointSlices: boolean;
+  nodes: boolean;
+}
+
+export interface NearMiss {
+  pod: Pod;
+  /** The one selector label the pod does not carry as wanted. */
+  key: string;
+  want: string;
+  /** The pod's value for that key, undefined when it lacks the key. */
+  have: string | undefined;
+}
+
+const EMPTY: never[] = [];
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function nsName(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export class ClusterModel {
+  readonly services: Service[] = [];
+  readonly pods: Pod[] = [];
+  readonly endpointSlices: EndpointSlice[] = [];
+  readonly endpoints: Endpoints[] = [];
+  readonly nodes: Node[] = [];
+
+  private readonly podsByNamespace = new Map<string, Pod[]>();
+  private readonly podsByName = new Map<string, Pod>();
+  /** namespace → label pair → pods */
+  private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
+  /** namespace → label key → pods (for near misses of one-label selectors) */
+  private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
+  /** label pair → pods in every namespace */
+  private readonly podsByLabelAnyNamespace = new Map<string, Pod[]>();
+  private readonly slicesByService = new Map<string, EndpointSlice[]>();
+  private readonly endpointsByName = new Map<string, Endpoints>();
+  private readonly nodesByName = new Map<string, Node>();
+  private readonly servicesByName = new Map<string, Service>();
+
+  constructor(
+    objects: Iterable<ClusterObject>,
+    readonly coverage: InputCoverage,
+  ) {
+    for (const o of objects) this.add(o);
+    const byName = (a: { meta: { namespace: string; name: string } }, b: { meta: { namespace: string; name: string } }) =>
+      a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name);
+    this.services.sort(byName);
+    for (const slices of this.slicesByService.values()) slices.sort(byName);
+  }
+
+  private add(o: ClusterObject): void {
+    const key = nsName(o.meta.namespace, o.meta.name);
+    switch (o.kind) {
+      case 'Service':
+        this.services.push(o);
+        this.servicesByName.set(key, o);
+        break;
+      case 'Pod':
+        this.addPod(o, key);
+        break;
+      case 'EndpointSlice':
+        this.endpointSlices.push(o);
+        if (o.serviceName) push(this.slicesByService, nsName(o.meta.namespace, o.serviceName), o);
+        break;
+      case 'Endpoints':
+        this.endpoints.push(o);
+        this.endpointsByName.set(key, o);
+        break;
+      case 'Node':
+        this.nodes.push(o);
+        this.nodesByName.set(o.meta.name, o);
+        break;
+    }
+  }
+
+  private addPod(pod: Pod, key: string): void {
+    const ns = pod.meta.namespace;
+    this.pods.push(pod);
+    this.podsByName.set(key, pod);
+    push(this.podsByNamespace, ns, pod);
+    let byLabel = this.podsByLabel.get(ns);
+    let byKey = this.podsByLabelKey.get(ns);
+    if (!byLabel || !byKey) {
+      byLabel = new Map();
+      byKey = new Map();
+      this.podsByLabel.set(ns, byLabel);
+      this.podsByLabelKey.set(ns, byKey);
+    }
+    for (const [k, v] of Object.entries(pod.meta.labels)) {
+      const pair = labelPairKey(k, v);
+      push(byLabel, pair, pod);
+      push(byKey, k, pod);
+      push(this.podsByLabelAnyNamespace, pair, pod);
+    }
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.servicesByName.get(nsName(namespace, name));
+  }
+
+  pod(namespace: string, name: string): Pod | undefined {
+    return this.podsByName.get(nsName(namespace, name));
+  }
+
+  node(name: string): Node | undefined {
+    return this.nodesByName.get(name);
+  }
+
+  podsInNamespace(namespace: string): Pod[] {
+    return this.podsByNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /** Slices labelled kubernetes.io/service-name=<service>, whoever manages them. */
+  slicesFor(service: Service): EndpointSlice[] {
+    return this.slicesByService.get(nsName(service.meta.namespace, service.meta.name)) ?? EMPTY;
+  }
+
+  endpointsFor(service: Service): Endpoints | undefined {
+    return this.endpointsByName.get(nsName(service.meta.namespace, service.meta.name));
+  }
+
+  /** Pods in the namespace carrying every selector label: the shortest posting list, filtered. */
+  podsMatching(namespace: string, selector: Labels): Pod[] {
+    const index = this.podsByLabel.get(namespace);
+    return index ? matchFromIndex(index, selector) : EMPTY;
+  }
+
+  /** Pods in other namespaces that match the selector fully. */
+  podsMatchingElsewhere(namespace: string, selector: Labels): Pod[] {
+    return matchFromIndex(this.podsByLabelAnyNamespace, selector).filter((p) => p.meta.namespace !== namespace);
+  }
+
+  /**
+   * Pods in the namespace that carry all selector labels but one. For a one-label selector
+   * that would be every pod, so only pods that have the key with another value count.
+   */
+  nearMisses(namespace: string, selector: Labels): NearMiss[] {
+    const entries = Object.entries(selector);
+    const misses: NearMiss[] = [];
+    if (entries.length === 1) {
+      const [key, want] = entries[0]!;
+      for (const pod of this.podsByLabelKey.get(namespace)?.get(key) ?? EMPTY) {
+        if (pod.meta.labels[key] !== want) misses.push({ pod, key, want, have: pod.meta.labels[key] });
+      }
+      return misses;
+    }
+    const index = this.podsByLabel.get(namespace);
+    if (!index) return misses;
+    const hits = new Map<Pod, number>();
+    for (const [k, v] of entries) {
+      for (const pod of index.get(labelPairKey(k, v)) ?? EMPTY) hits.set(pod, (hits.get(pod) ?? 0) + 1);
+    }
+    for (const [pod, count] of hits) {
+      if (count !== entries.length - 1) continue;
+      const [key, want] = entries.find(([k, v]) => pod.meta.labels[k] !== v)!;
+      misses.push({ pod, key, want, have: pod.meta.labels[key] });
+    }
+    return misses;
+  }
+}
+
+function matchFromIndex(index: Map<string, Pod[]>, selector: Labels): Pod[] {
+  let shortest: Pod[] | undefined;
+  for (const [k, v] of Object.entries(selector)) {
+    const list = index.get(labelPairKey(k, v)) ?? EMPTY;
+    if (!shortest || list.length < shortest.length) shortest = list;
+  }
+  if (!shortest) return EMPTY;
+  return shortest.filter((pod) => matchesSelector(pod.meta.labels, selector));
+}

@@ -1,0 +1,131 @@
+// Whether a pod becomes an endpoint of a Service, with which conditions, and in words why it
+// is not a ready one. Follows ShouldPodBeInEndpoints and podToEndpoint (kubernetes-semantics
+// §1.2, §1.3) and the kubelet's readiness computation (§6).
+
+import type { ContainerStatus, Node, Pod, Service } from './types.js';
+
+export interface PodEndpointState {
+  /** The EndpointSlice controller lists the pod in the Service's slices. */
+  inSlices: boolean;
+  /** Conditions the endpoint carries when inSlices. */
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  /** Why the pod is not a ready endpoint; undefined when it is one. */
+  cause?: string;
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function isFinished(pod: Pod): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+export function hasIP(pod: Pod): boolean {
+  return pod.podIPs.length > 0;
+}
+
+/**
+ * @param node the pod's Node, or undefined when it is not in the input
+ * @param nodesKnown whether Nodes were read at all; when not, a missing node proves nothing
+ */
+export function podEndpointState(pod: Pod, service: Service, node: Node | undefined, nodesKnown: boolean): PodEndpointState {
+  const serving = isPodReady(pod);
+  const terminating = pod.meta.deletionTimestamp !== undefined;
+  const excluded = (cause: string): PodEndpointState => ({ inSlices: false, ready: false, serving, terminating, cause });
+
+  if (isFinished(pod)) return excluded(finishedCause(pod));
+  if (!hasIP(pod)) return excluded(noIPCause(pod));
+  // The controller skips pods whose Node object is gone, unless publishNotReadyAddresses.
+  if (nodesKnown && pod.nodeName && !node && !service.publishNotReadyAddresses) {
+    return excluded(`node ${pod.nodeName} does not exist: the controller skips the pod`);
+  }
+
+  const ready = service.publishNotReadyAddresses || (serving && !terminating);
+  let cause: string | undefined;
+  if (!ready) cause = terminating ? terminatingCause(pod, serving) : notReadyCause(pod, node);
+  return { inSlices: true, ready, serving, terminating, cause };
+}
+
+function finishedCause(pod: Pod): string {
+  return `finished (phase ${pod.phase}${pod.reason ? `: ${pod.reason}` : ''}): finished pods are never endpoints`;
+}
+
+function noIPCause(pod: Pod): string {
+  const scheduled = pod.conditions.find((c) => c.type === 'PodScheduled');
+  if (!pod.nodeName && scheduled?.status === 'False') {
+    if (scheduled.reason === 'SchedulingGated') return `scheduling gated: ${scheduled.message ?? 'the pod has scheduling gates'}`;
+    return `unscheduled${scheduled.message ? `: ${scheduled.message}` : ''}`;
+  }
+  if (!pod.nodeName) return 'not scheduled to a node yet';
+  const waiting = firstWaiting(pod);
+  return `no IP yet on node ${pod.nodeName}${waiting ? ` (${waiting})` : ''}`;
+}
+
+function terminatingCause(pod: Pod, serving: boolean): string {
+  return `terminating (deletion requested${pod.reason ? `, ${pod.reason}` : ''})${serving ? '; still serving' : ''}`;
+}
+
+/** The most specific reason a scheduled pod with an IP is not Ready. */
+export function notReadyCause(pod: Pod, node: Node | undefined): string {
+  if (node && node.ready !== 'True') {
+    return `node ${node.meta.name} is ${node.ready === 'False' ? 'NotReady' : 'unreachable (Ready=Unknown)'}`;
+  }
+  for (const s of pod.initContainerStatuses) {
+    if (isSidecarStatus(pod, s)) continue;
+    if (s.state === 'waiting' && s.reason && s.reason !== 'PodInitializing') return `init container ${describeStatus(s)}`;
+    if (s.state === 'running') return `init container ${s.name} is still running`;
+    if (s.state === 'terminated' && s.exitCode !== undefined && s.exitCode !== 0) return `init container ${describeStatus(s)}`;
+  }
+  for (const s of [...pod.containerStatuses, ...pod.initContainerStatuses.filter((x) => isSidecarStatus(pod, x))]) {
+    if (s.ready) continue;
+    const spec = [...pod.containers, ...pod.sidecars].find((c) => c.name === s.name);
+    if (s.state === 'waiting' || s.state === 'terminated') return `container ${describeStatus(s)}`;
+    if (s.state === 'running') {
+      if (s.started === false && spec?.hasStartupProbe) return `container ${s.name} running, startup probe not yet passed`;
+      if (spec?.hasReadinessProbe) return `container ${s.name} running but not ready: readiness probe failing`;
+      return `container ${s.name} running but not ready`;
+    }
+  }
+  const containersReady = pod.conditions.find((c) => c.type === 'ContainersReady');
+  if (containersReady?.status === 'True' || pod.containerStatuses.length > 0) {
+    for (const gate of pod.readinessGates) {
+      const condition = pod.conditions.find((c) => c.type === gate);
+      if (!condition) return `readiness gate ${gate} has no condition yet`;
+      if (condition.status !== 'True') return `readiness gate ${gate} is ${condition.status}, not True`;
+    }
+  }
+  const readyCondition = pod.conditions.find((c) => c.type === 'Ready');
+  if (readyCondition?.reason || readyCondition?.message) {
+    return `not ready: ${[readyCondition.reason, readyCondition.message].filter(Boolean).join(': ')}`;
+  }
+  return pod.containerStatuses.length === 0 ? `not ready: no container status reported yet (phase ${pod.phase})` : 'not ready';
+}
+
+function isSidecarStatus(pod: Pod, status: ContainerStatus): boolean {
+  return pod.sidecars.some((c) => c.name === status.name);
+}
+
+function describeStatus(s: ContainerStatus): string {
+  const parts = [`${s.name} ${s.state}${s.reason ? `: ${s.reason}` : ''}`];
+  if (s.state === 'terminated' && s.exitCode !== undefined) parts.push(`exit code ${s.exitCode}`);
+  if (s.reason === 'CrashLoopBackOff' && s.lastTerminationReason) {
+    parts.push(`last exit: ${s.lastTerminationReason}${s.lastExitCode !== undefined ? ` (code ${s.lastExitCode})` : ''}`);
+  }
+  if (s.restartCount > 0) parts.push(`${s.restartCount} restarts`);
+  let text = parts.join(', ');
+  if (s.message && s.reason !== 'CrashLoopBackOff') text += ` (${truncate(s.message, 160)})`;
+  return text;
+}
+
+function firstWaiting(pod: Pod): string | undefined {
+  const s = [...pod.initContainerStatuses, ...pod.containerStatuses].find((x) => x.state === 'waiting' && x.reason);
+  return s ? `${s.name}: ${s.reason}` : undefined;
+}
+
+function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

@@ -1,0 +1,30 @@
+// targetPort resolution exactly as the EndpointSlice controller's FindPort does it
+// (kubernetes-semantics §2.1): a named port matches a container port by name AND protocol,
+// regular containers first, then native sidecars; the first match wins. A numeric
+// targetPort is used as is, whatever the pod declares.
+
+import type { Container, Pod, ServicePort } from './types.js';
+
+export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
+  const target = servicePort.targetPort;
+  if (typeof target === 'number') return target;
+  for (const container of [...pod.containers, ...pod.sidecars]) {
+    const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
+    if (match) return match.containerPort;
+  }
+  return undefined;
+}
+
+/** Whether any container or native sidecar declares this number and protocol. */
+export function declaresPort(pod: Pod, port: number, protocol: ServicePort['protocol']): boolean {
+  return allContainers(pod).some((c) => c.ports.some((p) => p.containerPort === port && p.protocol === protocol));
+}
+
+export function allContainers(pod: Pod): Container[] {
+  return [...pod.containers, ...pod.sidecars];
+}
+
+/** "http 80/TCP" or "80/TCP" for an unnamed port: how findings name a Service port. */
+export function describeServicePort(port: ServicePort): string {
+  return `${port.name ? `${port.name} ` : ''}${port.port}/${port.protocol}`;
+}

@@ -1,0 +1,193 @@
+// The slim objects the checks work on. Sources (live API, snapshot files) convert raw
+// Kubernetes JSON into these as soon as it arrives, so no raw object outlives its page.
+// Every field here is read by some check, renderer or index; add fields only with a reader.
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type Labels = Record<string, string>;
+
+export interface ObjectMeta {
+  namespace: string;
+  name: string;
+  uid?: string;
+  labels: Labels;
+  annotations: Labels;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+}
+
+export interface ServicePort {
+  /** "" when the port is unnamed (kube-proxy and slices key unnamed ports by ""). */
+  name: string;
+  port: number;
+  protocol: Protocol;
+  /** Defaulted to `port` when omitted, as the API server does. */
+  targetPort: number | string;
+  nodePort?: number;
+}
+
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ipMode?: string;
+}
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+
+export interface Service {
+  kind: 'Service';
+  meta: ObjectMeta;
+  type: ServiceType;
+  /** null when absent or `{}`: both mean selectorless (the API cannot tell them apart). */
+  selector: Labels | null;
+  clusterIP?: string;
+  clusterIPs: string[];
+  ipFamilies: ('IPv4' | 'IPv6')[];
+  ports: ServicePort[];
+  externalName?: string;
+  externalIPs: string[];
+  publishNotReadyAddresses: boolean;
+  internalTrafficPolicy: 'Cluster' | 'Local';
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  loadBalancerClass?: string;
+  loadBalancerIngress: LoadBalancerIngress[];
+  trafficDistribution?: string;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: Protocol;
+}
+
+export interface Container {
+  name: string;
+  ports: ContainerPort[];
+  hasReadinessProbe: boolean;
+  hasStartupProbe: boolean;
+}
+
+export interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  /** waiting or terminated reason, e.g. CrashLoopBackOff, ImagePullBackOff, Completed. */
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  /** Reason of the last termination, e.g. Error or OOMKilled, shown with CrashLoopBackOff. */
+  lastTerminationReason?: string;
+  lastExitCode?: number;
+}
+
+export interface PodCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface Pod {
+  kind: 'Pod';
+  meta: ObjectMeta;
+  nodeName?: string;
+  hostname?: string;
+  subdomain?: string;
+  containers: Container[];
+  /** initContainers with restartPolicy: Always (native sidecars); ordinary init containers are not kept. */
+  sidecars: Container[];
+  /** Names of all init containers in order, for "init container X is still running" causes. */
+  initContainerNames: string[];
+  readinessGates: string[];
+  phase: string;
+  /** status.reason, e.g. Evicted or NodeLost. */
+  reason?: string;
+  podIPs: string[];
+  conditions: PodCondition[];
+  containerStatuses: ContainerStatus[];
+  initContainerStatuses: ContainerStatus[];
+}
+
+export interface EndpointConditions {
+  /** nil means true for ready and serving, false for terminating (discovery/v1 defaults). */
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+}
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+export interface SliceEndpoint {
+  addresses: string[];
+  conditions: EndpointConditions;
+  nodeName?: string;
+  zone?: string;
+  hintZones: string[];
+  targetRef?: ObjectRef;
+}
+
+export interface SlicePort {
+  /** null when the slice port has no name; kube-proxy ignores such ports. */
+  name: string | null;
+  port?: number;
+  protocol: Protocol;
+}
+
+export interface EndpointSlice {
+  kind: 'EndpointSlice';
+  meta: ObjectMeta;
+  addressType: string;
+  ports: SlicePort[];
+  endpoints: SliceEndpoint[];
+  /** Value of the kubernetes.io/service-name label, if any. */
+  serviceName?: string;
+  /** Value of the endpointslice.kubernetes.io/managed-by label, if any. */
+  managedBy?: string;
+}
+
+export interface EndpointAddress {
+  ip: string;
+  nodeName?: string;
+  targetRef?: ObjectRef;
+}
+
+export interface EndpointsPort {
+  name: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface EndpointSubset {
+  addresses: EndpointAddress[];
+  notReadyAddresses: EndpointAddress[];
+  ports: EndpointsPort[];
+}
+
+export interface Endpoints {
+  kind: 'Endpoints';
+  meta: ObjectMeta;
+  subsets: EndpointSubset[];
+}
+
+export interface Taint {
+  key: string;
+  effect: string;
+}
+
+export interface Node {
+  kind: 'Node';
+  meta: ObjectMeta;
+  /** Status of the Ready condition: True, False or Unknown ("Unknown" when missing). */
+  ready: string;
+  readyMessage?: string;
+  taints: Taint[];
+  unschedulable: boolean;
+}
+
+export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node;

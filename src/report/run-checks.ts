@@ -1,0 +1,68 @@
+// Runs checks over the model: one view per Service shared by all checks, the Service's
+// ignore annotation honoured, checks whose inputs are missing skipped (and said so).
+
+import type { Check, Finding } from '../checks/types.js';
+import type { ClusterModel } from '../model/cluster.js';
+import { viewService, type ServiceView } from '../model/service-view.js';
+import type { Service } from '../model/types.js';
+
+export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
+
+export interface CheckRun {
+  views: ServiceView[];
+  findings: Finding[];
+  /** Findings dropped by a Service's ignore annotation, per Service "ns/name". */
+  suppressed: Map<string, number>;
+  /** Checks not run because the input lacks what they need. */
+  skipped: { check: string; missing: string[] }[];
+}
+
+function missingInputs(check: Check, model: ClusterModel): string[] {
+  return (check.requires ?? []).filter((input) => !model.coverage[input]);
+}
+
+function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): Finding[] {
+  return check.run(view, model).map(({ severity, ...draft }) => ({
+    check: check.id,
+    severity: severity ?? check.severity,
+    namespace: service.meta.namespace,
+    service: service.meta.name,
+    ...draft,
+  }));
+}
+
+/** One check on one Service, without suppression: what the check tables test. */
+export function checkService(check: Check, model: ClusterModel, service: Service): Finding[] {
+  if (missingInputs(check, model).length > 0) return [];
+  return complete(check, service, viewService(model, service), model);
+}
+
+export function ignoredChecks(service: Service): Set<string> {
+  const value = service.meta.annotations[IGNORE_ANNOTATION] ?? '';
+  return new Set(value.split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {
+  const runnable = checks.filter((c) => missingInputs(c, model).length === 0);
+  const skipped = checks
+    .map((c) => ({ check: c.id, missing: missingInputs(c, model) }))
+    .filter((s) => s.missing.length > 0);
+  const run: CheckRun = { views: [], findings: [], suppressed: new Map(), skipped };
+  for (const service of services) {
+    const view = viewService(model, service);
+    run.views.push(view);
+    const ignored = ignoredChecks(service);
+    for (const check of runnable) {
+      const found = complete(check, service, view, model);
+      if (ignored.has(check.id)) {
+        if (found.length > 0) {
+          const key = `${service.meta.namespace}/${service.meta.name}`;
+          run.suppressed.set(key, (run.suppressed.get(key) ?? 0) + found.length);
+        }
+        continue;
+      }
+      run.findings.push(...found);
+    }
+  }
+  return run;
+}

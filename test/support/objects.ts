@@ -1,0 +1,213 @@
+// Builders for raw Kubernetes objects, shaped as `kubectl get -o json` prints them, so that
+// tests go through the same slimming as real input. Defaults describe a healthy pod of the
+// "shop" namespace on node-a; every field can be overridden.
+
+export type Raw = Record<string, any>;
+
+export interface PodOptions {
+  ns?: string;
+  labels?: Record<string, string>;
+  node?: string | null;
+  ip?: string | null;
+  ips?: string[];
+  phase?: string;
+  ready?: boolean;
+  /** Waiting reason of the first container, e.g. CrashLoopBackOff. Implies not ready. */
+  waiting?: string;
+  terminating?: boolean;
+  containers?: Raw[];
+  initContainers?: Raw[];
+  readinessGates?: string[];
+  conditions?: Raw[];
+  status?: Raw;
+  spec?: Raw;
+}
+
+export function pod(name: string, o: PodOptions = {}): Raw {
+  const ready = o.ready ?? !o.waiting;
+  const node = o.node === undefined ? 'node-a' : o.node;
+  const ips = o.ips ?? (o.ip === null ? [] : [o.ip ?? ipFor(name)]);
+  const containers = o.containers ?? [{ name: 'app', image: 'shop/app:1', ports: [{ name: 'http', containerPort: 8080 }] }];
+  const status: Raw = {
+    phase: o.phase ?? (ips.length ? 'Running' : 'Pending'),
+    conditions: o.conditions ?? [
+      { type: 'PodScheduled', status: node ? 'True' : 'False' },
+      { type: 'ContainersReady', status: ready ? 'True' : 'False' },
+      { type: 'Ready', status: ready ? 'True' : 'False' },
+    ],
+    containerStatuses: containers.map((c, i) => ({
+      name: c.name,
+      ready,
+      restartCount: 0,
+      started: true,
+      state: i === 0 && o.waiting ? { waiting: { reason: o.waiting } } : { running: { startedAt: '2026-11-01T00:00:00Z' } },
+    })),
+    ...(ips.length ? { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) } : {}),
+    ...o.status,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: o.ns ?? 'shop',
+      uid: `uid-${name}`,
+      labels: o.labels ?? { app: 'web' },
+      ...(o.terminating ? { deletionTimestamp: '2026-11-01T00:00:00Z' } : {}),
+    },
+    spec: {
+      ...(node ? { nodeName: node } : {}),
+      containers,
+      ...(o.initContainers ? { initContainers: o.initContainers } : {}),
+      ...(o.readinessGates ? { readinessGates: o.readinessGates.map((conditionType) => ({ conditionType })) } : {}),
+      ...o.spec,
+    },
+    status,
+  };
+}
+
+let nextIP = 1;
+const assigned = new Map<string, string>();
+/** A stable IPv4 address per pod name, so slices and pods agree without spelling IPs out. */
+export function ipFor(podName: string): string {
+  let ip = assigned.get(podName);
+  if (!ip) {
+    ip = `10.244.${Math.floor(nextIP / 250)}.${(nextIP % 250) + 2}`;
+    nextIP++;
+    assigned.set(podName, ip);
+  }
+  return ip;
+}
+
+export interface ServiceOptions {
+  ns?: string;
+  selector?: Record<string, string> | null;
+  ports?: Raw[];
+  type?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  spec?: Raw;
+  status?: Raw;
+}
+
+export function service(name: string, o: ServiceOptions = {}): Raw {
+  const selector = o.selector === undefined ? { app: 'web' } : o.selector;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: o.ns ?? 'shop',
+      uid: `uid-svc-${name}`,
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.annotations ? { annotations: o.annotations } : {}),
+    },
+    spec: {
+      type: o.type ?? 'ClusterIP',
+      ...(selector ? { selector } : {}),
+      ...(o.type === 'ExternalName' ? {} : { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] }),
+      ports: o.ports ?? [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      ...o.spec,
+    },
+    status: o.status ?? { loadBalancer: {} },
+  };
+}
+
+export interface SliceEndpointOptions {
+  ip: string;
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+  node?: string;
+  pod?: string;
+  zone?: string;
+  hints?: string[];
+}
+
+export interface SliceOptions {
+  ns?: string;
+  name?: string;
+  addressType?: string;
+  managedBy?: string | null;
+  ports?: Raw[];
+  endpoints?: SliceEndpointOptions[];
+  labels?: Record<string, string>;
+}
+
+export function slice(serviceName: string | null, o: SliceOptions = {}): Raw {
+  const ns = o.ns ?? 'shop';
+  const managedBy = o.managedBy === undefined ? 'endpointslice-controller.k8s.io' : o.managedBy;
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: o.name ?? `${serviceName ?? 'orphan'}-abcde`,
+      namespace: ns,
+      labels: {
+        ...(serviceName ? { 'kubernetes.io/service-name': serviceName } : {}),
+        ...(managedBy ? { 'endpointslice.kubernetes.io/managed-by': managedBy } : {}),
+        ...o.labels,
+      },
+    },
+    addressType: o.addressType ?? 'IPv4',
+    ports: o.ports ?? [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: (o.endpoints ?? []).map((e) => ({
+      addresses: [e.ip],
+      conditions: {
+        ready: e.ready ?? true,
+        serving: e.serving ?? e.ready ?? true,
+        terminating: e.terminating ?? false,
+      },
+      ...(e.node ? { nodeName: e.node } : {}),
+      ...(e.zone ? { zone: e.zone } : {}),
+      ...(e.hints ? { hints: { forZones: e.hints.map((name) => ({ name })) } } : {}),
+      ...(e.pod ? { targetRef: { kind: 'Pod', namespace: ns, name: e.pod, uid: `uid-${e.pod}` } } : {}),
+    })),
+  };
+}
+
+/** An endpoint for a pod built by pod(): its IP, node and name. */
+export function endpointOf(podName: string, o: Partial<SliceEndpointOptions> = {}): SliceEndpointOptions {
+  return { ip: ipFor(podName), node: 'node-a', pod: podName, ...o };
+}
+
+export interface EndpointsOptions {
+  ns?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  subsets?: Raw[];
+}
+
+export function endpoints(name: string, o: EndpointsOptions = {}): Raw {
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name,
+      namespace: o.ns ?? 'shop',
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.annotations ? { annotations: o.annotations } : {}),
+    },
+    subsets: o.subsets ?? [],
+  };
+}
+
+export interface NodeOptions {
+  ready?: 'True' | 'False' | 'Unknown';
+  zone?: string;
+  taints?: Raw[];
+  labels?: Record<string, string>;
+}
+
+export function node(name: string, o: NodeOptions = {}): Raw {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, ...(o.zone ? { 'topology.kubernetes.io/zone': o.zone } : {}), ...o.labels },
+    },
+    spec: o.taints ? { taints: o.taints } : {},
+    status: { conditions: [{ type: 'Ready', status: o.ready ?? 'True' }], allocatable: { cpu: '4' } },
+  };
+}

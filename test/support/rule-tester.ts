@@ -1,0 +1,67 @@
+// ESLint RuleTester, for Service checks: every check gets a table of cases that must not fire
+// (valid) and cases that must fire (invalid), each naming the Kubernetes behaviour it pins.
+
+import { describe, expect, it } from 'vitest';
+import type { Check, Finding } from '../../src/checks/types.js';
+import type { InputCoverage } from '../../src/model/cluster.js';
+import { modelFromRaw } from '../../src/sources/objects.js';
+import { checkService } from '../../src/report/run-checks.js';
+import type { Raw } from './objects.js';
+
+export interface ValidCase {
+  /** What Kubernetes does here, with the semantics section it comes from. */
+  name: string;
+  objects: Raw[];
+  coverage?: Partial<InputCoverage>;
+}
+
+export interface ExpectedFinding {
+  severity?: Finding['severity'];
+  port?: string;
+  /** Every string must occur in the message. */
+  message?: string[];
+  /** Exactly these pod names, in any order. */
+  pods?: string[];
+  /** Each pod name's cause must contain the given text. */
+  causes?: Record<string, string>;
+  fix?: string;
+}
+
+export interface InvalidCase extends ValidCase {
+  findings: ExpectedFinding[];
+}
+
+export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<InputCoverage>): Finding[] {
+  const model = modelFromRaw(objects, coverage);
+  return model.services.flatMap((svc) => checkService(check, model, svc));
+}
+
+export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(`${check.id}: must not fire`, () => {
+    for (const c of cases.valid) {
+      it(c.name, () => {
+        expect(findingsFor(check, c.objects, c.coverage)).toEqual([]);
+      });
+    }
+  });
+  describe(`${check.id}: must fire`, () => {
+    for (const c of cases.invalid) {
+      it(c.name, () => {
+        const found = findingsFor(check, c.objects, c.coverage);
+        expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
+        c.findings.forEach((want, i) => {
+          const got = found[i]!;
+          expect(got.check).toBe(check.id);
+          expect(got.severity).toBe(want.severity ?? check.severity);
+          if (want.port !== undefined) expect(got.port).toBe(want.port);
+          for (const text of want.message ?? []) expect(got.message).toContain(text);
+          if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
+          for (const [podName, cause] of Object.entries(want.causes ?? {})) {
+            expect(got.pods?.find((p) => p.name === podName)?.cause).toContain(cause);
+          }
+          if (want.fix !== undefined) expect(got.fix).toContain(want.fix);
+        });
+      });
+    }
+  });
+}
