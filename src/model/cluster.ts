@@ -58,8 +58,10 @@ export class ClusterModel {
     readonly coverage: InputCoverage,
   ) {
     for (const o of objects) this.add(o);
-    const byName = (a: { meta: { namespace: string; name: string } }, b: { meta: { namespace: string; name: string } }) =>
-      a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name);
+    const byName = (
+      a: { meta: { namespace: string; name: string } },
+      b: { meta: { namespace: string; name: string } },
+    ) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name);
     this.services.sort(byName);
     for (const slices of this.slicesByService.values()) slices.sort(byName);
   }

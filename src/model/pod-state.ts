@@ -31,10 +31,21 @@ export function hasIP(pod: Pod): boolean {
  * @param node the pod's Node, or undefined when it is not in the input
  * @param nodesKnown whether Nodes were read at all; when not, a missing node proves nothing
  */
-export function podEndpointState(pod: Pod, service: Service, node: Node | undefined, nodesKnown: boolean): PodEndpointState {
+export function podEndpointState(
+  pod: Pod,
+  service: Service,
+  node: Node | undefined,
+  nodesKnown: boolean,
+): PodEndpointState {
   const serving = isPodReady(pod);
   const terminating = pod.meta.deletionTimestamp !== undefined;
-  const excluded = (cause: string): PodEndpointState => ({ inSlices: false, ready: false, serving, terminating, cause });
+  const excluded = (cause: string): PodEndpointState => ({
+    inSlices: false,
+    ready: false,
+    serving,
+    terminating,
+    cause,
+  });
 
   if (isFinished(pod)) return excluded(finishedCause(pod));
   if (!hasIP(pod)) return excluded(noIPCause(pod));
@@ -56,7 +67,8 @@ function finishedCause(pod: Pod): string {
 function noIPCause(pod: Pod): string {
   const scheduled = pod.conditions.find((c) => c.type === 'PodScheduled');
   if (!pod.nodeName && scheduled?.status === 'False') {
-    if (scheduled.reason === 'SchedulingGated') return `scheduling gated: ${scheduled.message ?? 'the pod has scheduling gates'}`;
+    if (scheduled.reason === 'SchedulingGated')
+      return `scheduling gated: ${scheduled.message ?? 'the pod has scheduling gates'}`;
     return `unscheduled${scheduled.message ? `: ${scheduled.message}` : ''}`;
   }
   if (!pod.nodeName) return 'not scheduled to a node yet';
@@ -75,16 +87,19 @@ export function notReadyCause(pod: Pod, node: Node | undefined): string {
   }
   for (const s of pod.initContainerStatuses) {
     if (isSidecarStatus(pod, s)) continue;
-    if (s.state === 'waiting' && s.reason && s.reason !== 'PodInitializing') return `init container ${describeStatus(s)}`;
+    if (s.state === 'waiting' && s.reason && s.reason !== 'PodInitializing')
+      return `init container ${describeStatus(s)}`;
     if (s.state === 'running') return `init container ${s.name} is still running`;
-    if (s.state === 'terminated' && s.exitCode !== undefined && s.exitCode !== 0) return `init container ${describeStatus(s)}`;
+    if (s.state === 'terminated' && s.exitCode !== undefined && s.exitCode !== 0)
+      return `init container ${describeStatus(s)}`;
   }
   for (const s of [...pod.containerStatuses, ...pod.initContainerStatuses.filter((x) => isSidecarStatus(pod, x))]) {
     if (s.ready) continue;
     const spec = [...pod.containers, ...pod.sidecars].find((c) => c.name === s.name);
     if (s.state === 'waiting' || s.state === 'terminated') return `container ${describeStatus(s)}`;
     if (s.state === 'running') {
-      if (s.started === false && spec?.hasStartupProbe) return `container ${s.name} running, startup probe not yet passed`;
+      if (s.started === false && spec?.hasStartupProbe)
+        return `container ${s.name} running, startup probe not yet passed`;
       if (spec?.hasReadinessProbe) return `container ${s.name} running but not ready: readiness probe failing`;
       return `container ${s.name} running but not ready`;
     }
@@ -101,7 +116,9 @@ export function notReadyCause(pod: Pod, node: Node | undefined): string {
   if (readyCondition?.reason || readyCondition?.message) {
     return `not ready: ${[readyCondition.reason, readyCondition.message].filter(Boolean).join(': ')}`;
   }
-  return pod.containerStatuses.length === 0 ? `not ready: no container status reported yet (phase ${pod.phase})` : 'not ready';
+  return pod.containerStatuses.length === 0
+    ? `not ready: no container status reported yet (phase ${pod.phase})`
+    : 'not ready';
 }
 
 function isSidecarStatus(pod: Pod, status: ContainerStatus): boolean {
@@ -112,7 +129,9 @@ function describeStatus(s: ContainerStatus): string {
   const parts = [`${s.name} ${s.state}${s.reason ? `: ${s.reason}` : ''}`];
   if (s.state === 'terminated' && s.exitCode !== undefined) parts.push(`exit code ${s.exitCode}`);
   if (s.reason === 'CrashLoopBackOff' && s.lastTerminationReason) {
-    parts.push(`last exit: ${s.lastTerminationReason}${s.lastExitCode !== undefined ? ` (code ${s.lastExitCode})` : ''}`);
+    parts.push(
+      `last exit: ${s.lastTerminationReason}${s.lastExitCode !== undefined ? ` (code ${s.lastExitCode})` : ''}`,
+    );
   }
   if (s.restartCount > 0) parts.push(`${s.restartCount} restarts`);
   let text = parts.join(', ');

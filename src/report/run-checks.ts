@@ -39,7 +39,12 @@ export function checkService(check: Check, model: ClusterModel, service: Service
 
 export function ignoredChecks(service: Service): Set<string> {
   const value = service.meta.annotations[IGNORE_ANNOTATION] ?? '';
-  return new Set(value.split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {

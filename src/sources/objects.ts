@@ -16,7 +16,9 @@ export class ObjectCollector {
   add(raw: unknown, where: string): void {
     if (raw === null || raw === undefined) return; // an empty YAML document
     if (typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new InputError(`${where}: expected a Kubernetes object or List, found ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+      throw new InputError(
+        `${where}: expected a Kubernetes object or List, found ${Array.isArray(raw) ? 'an array' : typeof raw}`,
+      );
     }
     const doc = raw as Record<string, unknown>;
     const kind = doc.kind;
@@ -27,7 +29,8 @@ export class ObjectCollector {
       if (!Array.isArray(doc.items)) throw new InputError(`${where}: ${kind} has no "items" array`);
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       doc.items.forEach((item, i) => {
-        const withKind = itemKind && item && typeof item === 'object' && !('kind' in item) ? { ...item, kind: itemKind } : item;
+        const withKind =
+          itemKind && item && typeof item === 'object' && !('kind' in item) ? { ...item, kind: itemKind } : item;
         this.add(withKind, `${where}, item ${i + 1}`);
       });
       return;

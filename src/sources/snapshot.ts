@@ -29,7 +29,9 @@ async function snapshotFiles(path: string): Promise<string[]> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      code === 'ENOENT' ? `snapshot ${path}: no such file or folder` : `snapshot ${path}: cannot read it (${code ?? String(e)})`,
+      code === 'ENOENT'
+        ? `snapshot ${path}: no such file or folder`
+        : `snapshot ${path}: cannot read it (${code ?? String(e)})`,
     );
   }
   if (!info.isDirectory()) return [path];
@@ -41,7 +43,8 @@ async function snapshotFiles(path: string): Promise<string[]> {
 /** Decodes one file's text: JSON when it parses as JSON, else (multi-document) YAML. */
 export function decodeDocuments(text: string, name: string): SourceDocument[] {
   const trimmed = text.trim();
-  if (trimmed === '') throw new InputError(`${name}: the file is empty; expected kubectl get -o json or -o yaml output`);
+  if (trimmed === '')
+    throw new InputError(`${name}: the file is empty; expected kubectl get -o json or -o yaml output`);
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       return [{ where: name, value: JSON.parse(trimmed) }];
@@ -77,7 +80,10 @@ function tryYaml(text: string, name: string): SourceDocument[] | undefined {
 /** "line L column C: message" from V8's JSON.parse error ("... at position N ..."). */
 function jsonPosition(error: Error, text: string): string {
   const match = /position (\d+)/.exec(error.message);
-  const reason = error.message.replace(/^JSON\.parse: /, '').split(' in JSON')[0]!.replace(/ at position \d+.*$/, '');
+  const reason = error.message
+    .replace(/^JSON\.parse: /, '')
+    .split(' in JSON')[0]!
+    .replace(/ at position \d+.*$/, '');
   if (!match) return reason;
   const offset = Number(match[1]);
   const before = text.slice(0, offset);

@@ -1,0 +1,81 @@
+// Entry point: builds the command line (kubectl plugin conventions), runs the chosen command
+// and turns every failure into one line on stderr and a documented exit code.
+
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { runChecksList, runExplain } from './commands/checks.js';
+import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
+import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
+import { EXIT, isDoctorError } from './errors.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (default: error)
+  2  usage error, or input that cannot be read
+  3  the cluster could not be reached, or refused a required read`;
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('kubectl endpoints-doctor')
+    .description('Explain why a Service does or does not reach its Pods.')
+    .version(version, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError()
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  addDiagnoseFlags(
+    program
+      .command('diagnose', { isDefault: true })
+      .description('diagnose Services (the default command): kubectl endpoints-doctor [svc/]NAME... [flags]')
+      .argument('[services...]', 'Services to diagnose, as NAME or svc/NAME (default: all in the namespace)'),
+  ).action(async (services: string[], flags) => setExit(await runDiagnose(services, flags)));
+
+  addSnapshotFlags(
+    program
+      .command('snapshot')
+      .description('write the objects the diagnosis reads from the cluster to stdout, for --snapshot')
+      .argument('[services...]', 'Services to capture, as NAME or svc/NAME (default: all in the namespace)'),
+  ).action(async (services: string[], flags) => setExit(await runSnapshot(services, flags)));
+
+  program
+    .command('checks')
+    .description('list every check with its id, default severity and title')
+    .action(() => setExit(runChecksList()));
+
+  program
+    .command('explain')
+    .description('explain one check: why it matters and how to fix it')
+    .argument('<check>', 'check id, as listed by the checks command')
+    .action((id: string) => setExit(runExplain(id)));
+
+  for (const command of [program, ...program.commands]) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const debug = argv.includes('--debug');
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version end with code 0; everything else commander reports is usage.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isDoctorError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      if (debug && 'detail' in e && e.detail)
+        process.stderr.write(`${(e.detail as Error).stack ?? String(e.detail)}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(
+      `error: unexpected failure: ${(e as Error)?.message ?? String(e)} (rerun with --debug for details)\n`,
+    );
+    if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,184 @@
+// The flags that choose what to read (kubectl's: --kubeconfig, --context, -n, -A, -l,
+// --request-timeout, plus --snapshot) and the positional Service names: parse, complete
+// defaults, validate, then load the model from the snapshot or the live cluster.
+
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { ClusterModel } from '../model/cluster.js';
+import { matchesRequirements, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
+import type { Service } from '../model/types.js';
+import { connect, fetchLive, type Connection } from '../sources/live.js';
+import { ObjectCollector } from '../sources/objects.js';
+import { readSnapshot } from '../sources/snapshot.js';
+
+export interface ScopeFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  requestTimeout: string;
+  snapshot?: string;
+  debug?: boolean;
+}
+
+export interface Scope {
+  snapshot?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** -n as given; see effectiveNamespace for the default. */
+  namespace?: string;
+  allNamespaces: boolean;
+  serviceNames: string[];
+  labelSelector?: string;
+  labelRequirements: LabelRequirement[];
+  requestTimeoutMs: number;
+  debug: (line: string) => void;
+}
+
+export function addScopeFlags(command: Command): Command {
+  return command
+    .option(
+      '--kubeconfig <file>',
+      'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)',
+    )
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('-n, --namespace <ns>', "namespace of the Services (default: the context's namespace, else default)")
+    .option('-A, --all-namespaces', 'Services in every namespace')
+    .option('-l, --selector <selector>', 'only Services with these labels (e.g. app=web,tier!=db)')
+    .option(
+      '--request-timeout <duration>',
+      'how long to wait for each API request (e.g. 10s, 1m; 0 waits forever)',
+      '30s',
+    )
+    .option(
+      '--snapshot <file>',
+      'read a file or folder of kubectl get -o json|yaml output (- for stdin) instead of a cluster',
+    )
+    .option('--debug', 'print requests and full error details on stderr');
+}
+
+/** kubectl's duration syntax: "0", a bare number of seconds, or 1h2m3s / 500ms. */
+export function parseDuration(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m; (m = re.exec(text));) {
+    const n = Number(m[1]);
+    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+    matched = re.lastIndex;
+  }
+  if (text === '' || matched !== text.length) {
+    throw new UsageError(`--request-timeout "${text}" is not a duration (use e.g. 30s, 1m, 0 for none)`);
+  }
+  return total;
+}
+
+/** "web" or "svc/web" (also service/, services/) → "web". */
+export function serviceName(arg: string): string {
+  const m = /^(?:(svc|service|services)\/)?([^/]+)$/.exec(arg);
+  if (!m) throw new UsageError(`"${arg}" is not a Service: use NAME or svc/NAME`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(m[2]!)) {
+    throw new UsageError(`"${m[2]}" is not a valid Service name (lowercase letters, digits and -)`);
+  }
+  return m[2]!;
+}
+
+export function completeScope(flags: ScopeFlags, args: string[], debugSink: (line: string) => void): Scope {
+  const serviceNames = args.map(serviceName);
+  if (serviceNames.length > 0 && flags.allNamespaces) {
+    throw new UsageError('a Service cannot be named across all namespaces: use -n NAMESPACE instead of -A');
+  }
+  if (serviceNames.length > 0 && flags.selector) throw new UsageError('name Services or select them with -l, not both');
+  let labelRequirements: LabelRequirement[] = [];
+  if (flags.selector !== undefined) {
+    try {
+      labelRequirements = parseLabelSelector(flags.selector);
+    } catch (e) {
+      throw new UsageError(`-l/--selector: ${(e as Error).message}`);
+    }
+  }
+  return {
+    snapshot: flags.snapshot,
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespace: flags.namespace,
+    allNamespaces: flags.allNamespaces === true,
+    serviceNames,
+    labelSelector: flags.selector,
+    labelRequirements,
+    requestTimeoutMs: parseDuration(flags.requestTimeout),
+    debug: flags.debug ? debugSink : () => {},
+  };
+}
+
+export interface LoadedInput {
+  model: ClusterModel;
+  /** The Services to report on, in namespace/name order. */
+  services: Service[];
+  notes: string[];
+}
+
+/** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
+function effectiveNamespace(scope: Scope, conn?: Connection): string | undefined {
+  if (scope.allNamespaces) return undefined;
+  return scope.namespace ?? conn?.defaultNamespace;
+}
+
+export async function loadInput(scope: Scope): Promise<LoadedInput> {
+  const collector = new ObjectCollector();
+  const notes: string[] = [];
+  let namespace: string | undefined;
+  if (scope.snapshot) {
+    const read = await readSnapshot(scope.snapshot);
+    collector.objects.push(...read.objects);
+    read.kinds.forEach((k) => collector.kinds.add(k));
+    namespace = effectiveNamespace(scope);
+    if (read.skippedKinds.size > 0) {
+      notes.push(
+        `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
+      );
+    }
+    for (const [kind, label] of [
+      ['EndpointSlice', 'EndpointSlices'],
+      ['Endpoints', 'Endpoints (v1)'],
+      ['Node', 'Nodes'],
+    ] as const) {
+      if (!read.kinds.has(kind)) notes.push(`the snapshot holds no ${label}`);
+    }
+  } else {
+    const conn = await connect(scope);
+    namespace = effectiveNamespace(scope, conn);
+    const result = await fetchLive(
+      conn,
+      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
+      (kind, raw) => {
+        collector.addObject(kind, raw, `${kind} from the API`);
+        return undefined;
+      },
+    );
+    // Required kinds were read even when empty; optional ones unless the server refused.
+    collector.kinds.add('Service').add('Pod').add('EndpointSlice');
+    if (!result.missing.endpoints) collector.kinds.add('Endpoints');
+    if (!result.missing.nodes) collector.kinds.add('Node');
+    notes.push(...Object.values(result.missing));
+  }
+  const model = new ClusterModel(collector.objects, collector.coverage());
+  const services = model.services.filter(
+    (s) =>
+      (namespace === undefined || s.meta.namespace === namespace) &&
+      (scope.serviceNames.length === 0 || scope.serviceNames.includes(s.meta.name)) &&
+      matchesRequirements(s.meta.labels, scope.labelRequirements),
+  );
+  if (scope.snapshot) {
+    for (const name of scope.serviceNames) {
+      if (!services.some((s) => s.meta.name === name)) {
+        throw new UsageError(
+          `service "${name}" is not in the snapshot${namespace ? ` in namespace "${namespace}"` : ''}`,
+        );
+      }
+    }
+  }
+  return { model, services, notes };
+}

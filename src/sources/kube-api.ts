@@ -1,0 +1,198 @@
+// A small read-only Kubernetes API client: client-node does kubeconfig, auth plugins,
+// in-cluster config and TLS; the requests themselves are plain HTTPS GETs whose JSON pages
+// are converted (slimmed) as they arrive, so no raw list is kept. Lists are paginated;
+// 429 honours Retry-After, 5xx and dropped connections are retried a bounded number of times,
+// an expired continue token restarts the list.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { ClusterError } from '../errors.js';
+
+export type Query = Record<string, string | undefined>;
+
+export interface ApiResponse {
+  status: number;
+  body: any;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A non-2xx answer from the API server, with its Status message. */
+export class ApiStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PAGE_SIZE = 500;
+const MAX_RETRIES = 4;
+const MAX_RETRY_AFTER_SECONDS = 30;
+
+export interface ApiClientOptions {
+  server: string;
+  /** Options from KubeConfig.applyToHTTPSOptions: agent, TLS material, auth headers. */
+  requestOptions: https.RequestOptions;
+  timeoutMs: number;
+  debug: (line: string) => void;
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  get server(): string {
+    return this.options.server;
+  }
+
+  /** GET a path; retries what is worth retrying; throws ApiStatusError for other non-2xx answers. */
+  async get(path: string, query: Query = {}): Promise<ApiResponse> {
+    const url = new URL(this.options.server.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    for (let attempt = 0; ; attempt++) {
+      let response: ApiResponse;
+      try {
+        response = await this.request(url);
+      } catch (e) {
+        // A connection dropped mid-answer is retried; refused, unresolvable or timed out is final.
+        if (isDroppedConnection(e) && attempt < MAX_RETRIES) {
+          this.options.debug(
+            `GET ${url.pathname}${url.search}: connection dropped (${(e as Error).message}), retrying`,
+          );
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw e;
+      }
+      if (response.status >= 200 && response.status < 300) return response;
+      const retryable = response.status === 429 || response.status >= 500;
+      if (retryable && attempt < MAX_RETRIES) {
+        const retryAfter = Number(response.headers['retry-after']);
+        const waitMs =
+          response.status === 429 && Number.isFinite(retryAfter)
+            ? Math.min(retryAfter, MAX_RETRY_AFTER_SECONDS) * 1000
+            : backoff(attempt);
+        this.options.debug(`GET ${url.pathname}${url.search}: ${response.status}, retrying in ${waitMs} ms`);
+        await sleep(waitMs);
+        continue;
+      }
+      const status = response.body && typeof response.body === 'object' ? response.body : {};
+      throw new ApiStatusError(
+        response.status,
+        typeof status.reason === 'string' ? status.reason : (http.STATUS_CODES[response.status] ?? ''),
+        typeof status.message === 'string' ? status.message : `HTTP ${response.status}`,
+      );
+    }
+  }
+
+  /**
+   * Every item of a list, converted page by page. A 410 Gone on a continue token (it expired)
+   * restarts the list from scratch, dropping what the stale pages gave.
+   */
+  async list<T>(path: string, query: Query, convert: (item: Record<string, unknown>) => T): Promise<T[]> {
+    for (let restarts = 0; ; restarts++) {
+      const items: T[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await this.get(path, { ...query, limit: String(PAGE_SIZE), continue: token });
+          for (const item of Array.isArray(page.body?.items) ? page.body.items : []) items.push(convert(item));
+          token = page.body?.metadata?.continue || undefined;
+        } while (token);
+        return items;
+      } catch (e) {
+        if (e instanceof ApiStatusError && e.status === 410 && token && restarts < MAX_RETRIES) {
+          this.options.debug(`GET ${path}: continue token expired, restarting the list`);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private request(url: URL): Promise<ApiResponse> {
+    const started = Date.now();
+    const transport = url.protocol === 'http:' ? http : https;
+    const { requestOptions, timeoutMs } = this.options;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        url,
+        { ...requestOptions, method: 'GET', headers: { ...requestOptions.headers, Accept: 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+          res.on('end', () => {
+            if (!res.complete) {
+              reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
+              return;
+            }
+            const text = Buffer.concat(chunks).toString('utf8');
+            this.options.debug(
+              `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes)`,
+            );
+            let body: unknown = undefined;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              if ((res.statusCode ?? 0) < 300) {
+                reject(
+                  Object.assign(new Error(`the server answered ${url.pathname} with something that is not JSON`), {
+                    code: 'EBADJSON',
+                  }),
+                );
+                return;
+              }
+            }
+            resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+          });
+        },
+      );
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () => {
+          req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' }));
+        });
+      }
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}
+
+function isDroppedConnection(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'EBADJSON';
+}
+
+function backoff(attempt: number): number {
+  return 200 * 2 ** attempt;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One line for a request that failed below HTTP (refused, DNS, TLS, timeout). */
+export function connectionError(server: string, e: unknown, context: string): ClusterError {
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code ?? '';
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    ETIMEDOUT: err?.message ?? 'timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ECONNRESET: 'connection reset',
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is not trusted",
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate is not trusted",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not trusted",
+    ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate does not name this host",
+  };
+  const reason = reasons[code] ?? err?.message ?? String(e);
+  return new ClusterError(
+    `cannot reach the Kubernetes API at ${server} (${reason}) ${context}; check --context/--kubeconfig, the network, and --request-timeout`,
+    e,
+  );
+}

@@ -1,0 +1,282 @@
+// The live cluster as a source: kubeconfig resolution as kubectl does it, then the reads,
+// scoped on the server to what was asked and run concurrently.
+
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import * as https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ClusterError, UsageError } from '../errors.js';
+import { formatLabels } from '../model/selectors.js';
+import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
+import { slimService, type KnownKind } from './slim.js';
+
+export interface ConnectOptions {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeoutMs: number;
+  debug: (line: string) => void;
+}
+
+export interface Connection {
+  api: ApiClient;
+  contextName: string;
+  /** The context's namespace, else "default" (kubectl's rule). */
+  defaultNamespace: string;
+}
+
+/** Where in-cluster credentials live; tests point it elsewhere with ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT. */
+function serviceAccountPrefix(): string {
+  return process.env.ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT ?? '';
+}
+
+function loadKubeConfig(options: ConnectOptions): KubeConfig {
+  const kc = new KubeConfig();
+  const home = process.env.HOME ?? '';
+  try {
+    if (options.kubeconfig) {
+      if (!existsSync(options.kubeconfig)) throw new UsageError(`--kubeconfig ${options.kubeconfig}: no such file`);
+      kc.loadFromFile(options.kubeconfig);
+    } else if (process.env.KUBECONFIG) {
+      // kubectl merges every file of the list and skips the ones that do not exist.
+      const files = process.env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
+      if (files.length === 0) throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
+      kc.loadFromFile(files[0]!);
+      for (const file of files.slice(1)) {
+        const more = new KubeConfig();
+        more.loadFromFile(file);
+        // Like kubectl, the first file that sets current-context wins.
+        kc.mergeConfig(more, Boolean(kc.currentContext));
+      }
+    } else if (home && existsSync(`${home}/.kube/config`)) {
+      kc.loadFromFile(`${home}/.kube/config`);
+    } else if (process.env.KUBERNETES_SERVICE_HOST && process.env.KUBERNETES_SERVICE_PORT) {
+      kc.loadFromCluster(serviceAccountPrefix());
+    } else {
+      throw new UsageError(
+        'no kubeconfig found (no --kubeconfig, KUBECONFIG or ~/.kube/config, and not running in a cluster); ' +
+          'point at a cluster, or diagnose a file with --snapshot FILE',
+      );
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot load the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (options.context) {
+    if (!kc.getContextObject(options.context)) {
+      throw new UsageError(
+        `context "${options.context}" does not exist in the kubeconfig (see kubectl config get-contexts)`,
+      );
+    }
+    kc.setCurrentContext(options.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new UsageError(
+      kc.currentContext
+        ? `the kubeconfig's context "${kc.currentContext}" names no cluster`
+        : 'the kubeconfig has no current context; pass --context',
+    );
+  }
+  return kc;
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const kc = loadKubeConfig(options);
+  const requestOptions: https.RequestOptions = {};
+  try {
+    await kc.applyToHTTPSOptions(requestOptions);
+  } catch (e) {
+    throw new ClusterError(
+      `cannot get credentials for context "${kc.currentContext}": ${(e as Error).message.split('\n')[0]}`,
+      e,
+    );
+  }
+  const server = kc.getCurrentCluster()!.server;
+  return {
+    api: new ApiClient({ server, requestOptions, timeoutMs: options.requestTimeoutMs, debug: options.debug }),
+    contextName: kc.currentContext,
+    defaultNamespace: kc.getContextObject(kc.currentContext)?.namespace?.trim() || 'default',
+  };
+}
+
+export interface LiveScope {
+  /** undefined: all namespaces. */
+  namespace?: string;
+  /** Services named on the command line; empty means every Service in scope. */
+  serviceNames: string[];
+  /** -l: filters Services by label. */
+  labelSelector?: string;
+}
+
+export interface LiveResult<T> {
+  objects: T[];
+  /** Optional inputs the server did not give (not served or forbidden). */
+  missing: { endpoints?: string; nodes?: string };
+}
+
+const PATHS: Record<KnownKind, { group: string; plural: string; namespaced: boolean }> = {
+  Service: { group: '/api/v1', plural: 'services', namespaced: true },
+  Pod: { group: '/api/v1', plural: 'pods', namespaced: true },
+  Endpoints: { group: '/api/v1', plural: 'endpoints', namespaced: true },
+  Node: { group: '/api/v1', plural: 'nodes', namespaced: false },
+  EndpointSlice: { group: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
+};
+
+function collectionPath(kind: KnownKind, namespace?: string): string {
+  const p = PATHS[kind];
+  return p.namespaced && namespace
+    ? `${p.group}/namespaces/${encodeURIComponent(namespace)}/${p.plural}`
+    : `${p.group}/${p.plural}`;
+}
+
+type Convert<T> = (kind: KnownKind, raw: Record<string, unknown>) => T;
+
+/**
+ * Reads what the scope needs, converting each object as its page arrives. For named
+ * Services only those Services, their slices (by label) and their pods (by selector) are
+ * read; the namespace's pods only when a selector matches nothing (for the near-miss hint).
+ */
+export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: Convert<T>): Promise<LiveResult<T>> {
+  const { api } = conn;
+  const missing: LiveResult<T>['missing'] = {};
+
+  const required = async <R>(kind: KnownKind, verb: string, work: () => Promise<R>): Promise<R> => {
+    try {
+      return await work();
+    } catch (e) {
+      throw describeFailure(e, api.server, kind, verb, scope.namespace);
+    }
+  };
+  const optional = async <R>(kind: 'Endpoints' | 'Node', work: () => Promise<R[]>): Promise<R[]> => {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof ApiStatusError && (e.status === 403 || e.status === 404)) {
+        const why = e.status === 403 ? 'forbidden' : 'not served by this server';
+        const key = kind === 'Node' ? 'nodes' : 'endpoints';
+        missing[key] =
+          kind === 'Node'
+            ? `Nodes could not be read (${why}): checks that need them were skipped`
+            : `Endpoints (v1) could not be read (${why}): diagnosed from EndpointSlices alone`;
+        return [];
+      }
+      throw describeFailure(e, api.server, kind, 'list', kind === 'Node' ? undefined : scope.namespace);
+    }
+  };
+  const list = (kind: KnownKind, namespace: string | undefined, query: Query = {}) =>
+    api.list(collectionPath(kind, namespace), query, (item) => convert(kind, item));
+
+  const nodes = optional('Node', () => list('Node', undefined));
+
+  if (scope.serviceNames.length === 0) {
+    const [services, slices, pods, endpoints] = await Promise.all([
+      required('Service', 'list', () => list('Service', scope.namespace, { labelSelector: scope.labelSelector })),
+      required('EndpointSlice', 'list', () => list('EndpointSlice', scope.namespace)),
+      required('Pod', 'list', () => list('Pod', scope.namespace)),
+      optional('Endpoints', () => list('Endpoints', scope.namespace)),
+    ]);
+    return { objects: [...services, ...slices, ...pods, ...endpoints, ...(await nodes)], missing };
+  }
+
+  const namespace = scope.namespace ?? conn.defaultNamespace;
+  const names = scope.serviceNames;
+  const nameSelector = `kubernetes.io/service-name in (${names.join(',')})`;
+  const [services, slices, endpoints] = await Promise.all([
+    Promise.all(names.map((name) => required('Service', 'get', () => getService(api, namespace, name)))),
+    required('EndpointSlice', 'list', () => list('EndpointSlice', namespace, { labelSelector: nameSelector })),
+    optional('Endpoints', async () => {
+      const found = await Promise.all(
+        names.map((name) => getOptional(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`)),
+      );
+      return found
+        .filter((raw): raw is Record<string, unknown> => raw !== undefined)
+        .map((raw) => convert('Endpoints', raw));
+    }),
+  ]);
+
+  // Pods per selector; where a selector matches nothing, the namespace's pods and the
+  // cluster-wide matches are what the near-miss hint reads.
+  const pods = new Map<string, T>();
+  const podKey = (raw: Record<string, any>) => `${raw.metadata?.namespace}/${raw.metadata?.name}`;
+  const addPods = (raws: Record<string, unknown>[]) =>
+    raws.forEach((raw) => pods.set(podKey(raw), convert('Pod', raw)));
+  const listRawPods = (ns: string | undefined, labelSelector?: string) =>
+    required('Pod', 'list', () => api.list(collectionPath('Pod', ns), { labelSelector }, (item) => item));
+  await Promise.all(
+    services.map(async ({ selector }) => {
+      if (!selector) return;
+      const query = formatLabels(selector);
+      const matched = await listRawPods(namespace, query);
+      addPods(matched);
+      if (matched.length === 0) {
+        const [inNamespace, elsewhere] = await Promise.all([listRawPods(namespace), listRawPods(undefined, query)]);
+        addPods(inNamespace);
+        addPods(elsewhere);
+      }
+    }),
+  );
+  return {
+    objects: [
+      ...services.map((s) => convert('Service', s.raw)),
+      ...slices,
+      ...pods.values(),
+      ...endpoints,
+      ...(await nodes),
+    ],
+    missing,
+  };
+}
+
+async function getService(api: ApiClient, namespace: string, name: string) {
+  try {
+    const { body } = await api.get(`${collectionPath('Service', namespace)}/${encodeURIComponent(name)}`);
+    return { raw: body as Record<string, unknown>, selector: slimService(body).selector };
+  } catch (e) {
+    if (e instanceof ApiStatusError && e.status === 404) {
+      throw new UsageError(
+        `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`,
+      );
+    }
+    throw e;
+  }
+}
+
+async function getOptional(api: ApiClient, path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await api.get(path)).body;
+  } catch (e) {
+    // A Service without an Endpoints object is normal (selectorless Services).
+    if (e instanceof ApiStatusError && e.status === 404 && e.reason === 'NotFound') return undefined;
+    throw e;
+  }
+}
+
+function describeFailure(e: unknown, server: string, kind: KnownKind, verb: string, namespace?: string): Error {
+  if (e instanceof UsageError || e instanceof ClusterError) return e;
+  const resource = PATHS[kind].plural;
+  const scopeText = PATHS[kind].namespaced ? (namespace ? ` in namespace "${namespace}"` : ' in all namespaces') : '';
+  if (e instanceof ApiStatusError) {
+    if (e.status === 401) {
+      return new ClusterError(
+        `the API server at ${server} rejected the credentials (401 Unauthorized); log in again or check the kubeconfig's user`,
+        e,
+      );
+    }
+    if (e.status === 403) {
+      return new ClusterError(
+        `forbidden: cannot ${verb} ${resource}${scopeText} (${e.message}); the user needs get and list on ${resource}`,
+        e,
+      );
+    }
+    if (e.status === 404) {
+      return new ClusterError(
+        `the API server at ${server} does not serve ${resource} (${e.message}); endpoints-doctor needs discovery.k8s.io/v1 EndpointSlices (Kubernetes 1.21+)`,
+        e,
+      );
+    }
+    return new ClusterError(
+      `the API server failed to ${verb} ${resource}${scopeText}: ${e.status} ${e.reason}: ${e.message}`,
+      e,
+    );
+  }
+  return connectionError(server, e, `while trying to ${verb} ${resource}`);
+}
