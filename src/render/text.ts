@@ -8,6 +8,23 @@ import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 
 const MAX_PODS_SHOWN = 10;
+const INDENT = '          ';
+const WIDTH = 100;
+
+/** Word-wraps prose under the finding's indent (fix lines are not wrapped: they hold commands to copy). */
+function wrap(text: string, firstPrefix: string): string[] {
+  const lines: string[] = [];
+  let line = INDENT + firstPrefix;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > WIDTH && line.trim() !== firstPrefix.trim()) {
+      lines.push(line.trimEnd());
+      line = INDENT + ' '.repeat(firstPrefix.length);
+    }
+    line += (line.endsWith(' ') ? '' : ' ') + word;
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
 
 export function renderText(report: Report, p: Palette): string {
   const out: string[] = [];
@@ -62,15 +79,15 @@ function renderFinding(f: Finding, p: Palette, withExplanation: boolean): string
   const check = findCheck(f.check);
   const lines = [
     `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${f.port}` : ''}`,
-    `          ${f.message}`,
+    ...wrap(f.message, ''),
   ];
   const pods = f.pods ?? [];
   for (const pod of pods.slice(0, MAX_PODS_SHOWN)) {
-    lines.push(`          - ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`);
+    lines.push(...wrap(`${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, '- '));
   }
   if (pods.length > MAX_PODS_SHOWN)
-    lines.push(`          … and ${pods.length - MAX_PODS_SHOWN} more (-o json lists them all)`);
-  if (withExplanation && check) lines.push(p.dim(`          why: ${check.explanation}`));
-  lines.push(`          fix: ${f.fix ?? check?.fix ?? ''}`);
+    lines.push(`${INDENT}… and ${pods.length - MAX_PODS_SHOWN} more (-o json lists them all)`);
+  if (withExplanation && check) lines.push(...wrap(check.explanation, 'why: ').map((l) => p.dim(l)));
+  lines.push(`${INDENT}fix: ${f.fix ?? check?.fix ?? ''}`);
   return lines;
 }

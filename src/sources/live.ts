@@ -165,22 +165,23 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
   const list = (kind: KnownKind, namespace: string | undefined, query: Query = {}) =>
     api.list(collectionPath(kind, namespace), query, (item) => convert(kind, item));
 
-  const nodes = optional('Node', () => list('Node', undefined));
+  const listNodes = () => optional('Node', () => list('Node', undefined));
 
   if (scope.serviceNames.length === 0) {
-    const [services, slices, pods, endpoints] = await Promise.all([
+    const [services, slices, pods, endpoints, nodes] = await Promise.all([
       required('Service', 'list', () => list('Service', scope.namespace, { labelSelector: scope.labelSelector })),
       required('EndpointSlice', 'list', () => list('EndpointSlice', scope.namespace)),
       required('Pod', 'list', () => list('Pod', scope.namespace)),
       optional('Endpoints', () => list('Endpoints', scope.namespace)),
+      listNodes(),
     ]);
-    return { objects: [...services, ...slices, ...pods, ...endpoints, ...(await nodes)], missing };
+    return { objects: [...services, ...slices, ...pods, ...endpoints, ...nodes], missing };
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
   const names = scope.serviceNames;
   const nameSelector = `kubernetes.io/service-name in (${names.join(',')})`;
-  const [services, slices, endpoints] = await Promise.all([
+  const [services, slices, endpoints, nodes] = await Promise.all([
     Promise.all(names.map((name) => required('Service', 'get', () => getService(api, namespace, name)))),
     required('EndpointSlice', 'list', () => list('EndpointSlice', namespace, { labelSelector: nameSelector })),
     optional('Endpoints', async () => {
@@ -191,6 +192,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
         .filter((raw): raw is Record<string, unknown> => raw !== undefined)
         .map((raw) => convert('Endpoints', raw));
     }),
+    listNodes(),
   ]);
 
   // Pods per selector; where a selector matches nothing, the namespace's pods and the
@@ -215,13 +217,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
     }),
   );
   return {
-    objects: [
-      ...services.map((s) => convert('Service', s.raw)),
-      ...slices,
-      ...pods.values(),
-      ...endpoints,
-      ...(await nodes),
-    ],
+    objects: [...services.map((s) => convert('Service', s.raw)), ...slices, ...pods.values(), ...endpoints, ...nodes],
     missing,
   };
 }

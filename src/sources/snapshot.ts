@@ -42,54 +42,29 @@ async function snapshotFiles(path: string): Promise<string[]> {
 
 /** Decodes one file's text: JSON when it parses as JSON, else (multi-document) YAML. */
 export function decodeDocuments(text: string, name: string): SourceDocument[] {
-  const trimmed = text.trim();
-  if (trimmed === '')
+  if (text.trim() === '')
     throw new InputError(`${name}: the file is empty; expected kubectl get -o json or -o yaml output`);
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  const looksLikeJson = /^\s*[{[]/.test(text);
+  if (looksLikeJson) {
     try {
-      return [{ where: name, value: JSON.parse(trimmed) }];
-    } catch (e) {
-      // Not JSON after all: YAML flow syntax also starts with { or [. Report JSON's position if YAML fails too.
-      const yamlDocs = tryYaml(text, name);
-      if (yamlDocs) return yamlDocs;
-      throw new InputError(`${name}: malformed JSON: ${jsonPosition(e as Error, trimmed)}`);
+      return [{ where: name, value: JSON.parse(text) }];
+    } catch {
+      // YAML flow syntax also starts with { or [: fall through and let YAML decide.
     }
   }
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [docs];
   return list.map((doc, i) => {
-    const where = list.length > 1 ? `${name}, document ${i + 1}` : name;
     const error = doc.errors[0];
     if (error) {
       const pos = error.linePos?.[0];
+      const at = pos ? `line ${pos.line} column ${pos.col}` : `document ${i + 1}`;
       throw new InputError(
-        `${name}${pos ? `:${pos.line}:${pos.col}` : ''}: malformed YAML: ${error.message.split('\n')[0]}`,
+        `${name}: malformed ${looksLikeJson ? 'JSON' : 'YAML'} at ${at}: ${error.message.split('\n')[0]}`,
       );
     }
-    return { where, value: doc.toJS({ maxAliasCount: 1000 }) };
+    return { where: list.length > 1 ? `${name}, document ${i + 1}` : name, value: doc.toJS({ maxAliasCount: 1000 }) };
   });
-}
-
-function tryYaml(text: string, name: string): SourceDocument[] | undefined {
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  if (list.some((d) => d.errors.length > 0)) return undefined;
-  return list.map((d, i) => ({ where: list.length > 1 ? `${name}, document ${i + 1}` : name, value: d.toJS() }));
-}
-
-/** "line L column C: message" from V8's JSON.parse error ("... at position N ..."). */
-function jsonPosition(error: Error, text: string): string {
-  const match = /position (\d+)/.exec(error.message);
-  const reason = error.message
-    .replace(/^JSON\.parse: /, '')
-    .split(' in JSON')[0]!
-    .replace(/ at position \d+.*$/, '');
-  if (!match) return reason;
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const col = offset - before.lastIndexOf('\n');
-  return `line ${line} column ${col}: ${reason}`;
 }
 
 export async function readSnapshotDocuments(path: string): Promise<SourceDocument[]> {

@@ -1,0 +1,197 @@
+// The built CLI as a process: output formats, exit codes, flags, and one-line errors.
+
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { withControllers } from './support/controller.js';
+import { runCli, writeTemp } from './support/cli.js';
+import { node, pod, service } from './support/objects.js';
+
+const healthy = withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { node: 'node-a' })]);
+const broken = withControllers([
+  node('node-a'),
+  service('web'),
+  pod('web-1'),
+  pod('web-2'),
+  service('api', { selector: { app: 'api' } }),
+  pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' }),
+  service('ghost', { selector: { app: 'ghost' }, annotations: { 'endpoints-doctor/ignore': 'selector-no-match' } }),
+]);
+const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+const healthyFile = writeTemp('healthy.json', asList(healthy));
+const brokenFile = writeTemp('broken.json', asList(broken));
+
+describe('output formats', () => {
+  it('text: the summary table, then findings with explanation and fix', () => {
+    const r = runCli(['--snapshot', brokenFile, '-A']);
+    expect(r.stdout).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+ENDPOINTS\s+STATUS\s+FINDINGS$/m);
+    expect(r.stdout).toMatch(/^shop\s+api\s+ClusterIP\s+0\/1\s+ERROR\s+no-ready-endpoints/m);
+    expect(r.stdout).toMatch(/^shop\s+web\s+ClusterIP\s+2\/2\s+OK\s+-$/m);
+    expect(r.stdout).toContain('api-1: container app waiting: CrashLoopBackOff');
+    expect(r.stdout).toMatch(/why: /);
+    expect(r.stdout).toMatch(/fix: /);
+    expect(r.stdout).toMatch(/3 Services: 1 ok, 1 error, 0 warning, 0 info; 1 finding suppressed by annotation/);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
+  });
+
+  it('json: the versioned report', () => {
+    const r = runCli(['--snapshot', brokenFile, '-A', '-o', 'json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.apiVersion).toBe('endpoints-doctor/v1');
+    expect(report.kind).toBe('Report');
+    expect(report.summary).toMatchObject({ services: 3, ok: 2, error: 1, suppressed: 1 });
+    const finding = report.findings.find((f: { check: string }) => f.check === 'no-ready-endpoints');
+    expect(finding).toMatchObject({ severity: 'error', namespace: 'shop', service: 'api' });
+    expect(finding.pods[0].name).toBe('api-1');
+    expect(typeof finding.message).toBe('string');
+    expect(typeof finding.fix).toBe('string');
+    expect(report.services.find((s: { name: string }) => s.name === 'ghost')).toMatchObject({
+      status: 'ok',
+      suppressed: 1,
+    });
+  });
+
+  it('yaml says the same as json', () => {
+    const json = JSON.parse(runCli(['--snapshot', brokenFile, '-A', '-o', 'json']).stdout);
+    const yaml = parseYaml(runCli(['--snapshot', brokenFile, '-A', '-o', 'yaml']).stdout);
+    expect(yaml).toEqual(json);
+  });
+
+  it('reads the snapshot from stdin with --snapshot -', () => {
+    const r = runCli(['--snapshot', '-', '-A', '-o', 'json'], { input: asList(healthy) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary.services).toBe(1);
+  });
+});
+
+describe('exit codes', () => {
+  it('0 when nothing is at or above --fail-on', () => {
+    expect(runCli(['--snapshot', healthyFile, '-A']).code).toBe(0);
+    expect(runCli(['--snapshot', brokenFile, '-A', '--fail-on', 'never']).code).toBe(0);
+  });
+
+  it('1 when a finding is at or above --fail-on', () => {
+    expect(runCli(['--snapshot', brokenFile, '-A']).code).toBe(1);
+  });
+
+  it('--fail-on warning fails on a warning that error would pass', () => {
+    const rollout = writeTemp(
+      'w.json',
+      asList(
+        withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { waiting: 'ImagePullBackOff' })]),
+      ),
+    );
+    expect(runCli(['--snapshot', rollout, '-A']).code).toBe(0);
+    expect(runCli(['--snapshot', rollout, '-A', '--fail-on', 'warning']).code).toBe(1);
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    ['an unknown flag', ['--snapshot', healthyFile, '--frobnicate'], /unknown option '--frobnicate'/],
+    [
+      'a bad output format',
+      ['--snapshot', healthyFile, '-o', 'xml'],
+      /-o\/--output "xml" is not one of text, json, yaml/,
+    ],
+    ['a bad --fail-on', ['--snapshot', healthyFile, '--fail-on', 'fatal'], /--fail-on "fatal"/],
+    ['an unknown check in --only', ['--snapshot', healthyFile, '--only', 'nope'], /--only: unknown check "nope"/],
+    ['a missing snapshot file', ['--snapshot', '/nonexistent.yaml'], /no such file or folder/],
+    ['a malformed snapshot', ['--snapshot', writeTemp('bad.yaml', 'kind: [')], /bad\.yaml: malformed YAML at line 1/],
+    ['a Service not in the snapshot', ['--snapshot', healthyFile, 'svc/nope'], /service "nope" is not in the snapshot/],
+    ['a bad Service argument', ['--snapshot', healthyFile, 'deploy/web'], /"deploy\/web" is not a Service/],
+    ['a bad label selector', ['--snapshot', healthyFile, '-l', 'a in (b'], /-l\/--selector: cannot parse/],
+    ['naming a Service with -A', ['--snapshot', healthyFile, '-A', 'web'], /cannot be named across all namespaces/],
+    ['a bad --request-timeout', ['--snapshot', healthyFile, '--request-timeout', 'soon'], /--request-timeout "soon"/],
+  ];
+  for (const [name, args, pattern] of usage) {
+    it(`2 for ${name}, with one line on stderr`, () => {
+      const r = runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('3 when the cluster cannot be reached', () => {
+    const kubeconfig = writeTemp(
+      'kubeconfig',
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: secret-token-value}}]',
+        'contexts: [{name: ctx, context: {cluster: c, user: u, namespace: shop}}]',
+        'current-context: ctx',
+      ].join('\n'),
+    );
+    const r = runCli(['--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1 \(connection refused\)/);
+    expect(r.stderr).not.toContain('secret-token-value');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('2 when there is no kubeconfig at all', () => {
+    const r = runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no kubeconfig found/);
+  });
+});
+
+describe('scope and check selection', () => {
+  it('names Services as NAME or svc/NAME', () => {
+    const r = runCli(['--snapshot', brokenFile, '-n', 'shop', 'svc/api', 'web', '-o', 'json']);
+    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
+  });
+
+  it('-l filters Services by their labels', () => {
+    const labelled = writeTemp(
+      'l.json',
+      asList([service('a', { labels: { team: 'x' } }), service('b', { labels: { team: 'y' } })]),
+    );
+    const r = runCli(['--snapshot', labelled, '-A', '-l', 'team in (x)', '-o', 'json']);
+    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['a']);
+  });
+
+  it('-n limits to one namespace', () => {
+    const r = runCli(['--snapshot', brokenFile, '-n', 'other', '-o', 'json']);
+    expect(JSON.parse(r.stdout).summary.services).toBe(0);
+  });
+
+  it('--disable and --only choose the checks', () => {
+    const disabled = JSON.parse(
+      runCli(['--snapshot', brokenFile, '-A', '-o', 'json', '--disable', 'no-ready-endpoints']).stdout,
+    );
+    expect(disabled.findings.map((f: { check: string }) => f.check)).not.toContain('no-ready-endpoints');
+    const only = JSON.parse(
+      runCli(['--snapshot', brokenFile, '-A', '-o', 'json', '--only', 'selector-no-match']).stdout,
+    );
+    expect(new Set(only.findings.map((f: { check: string }) => f.check))).toEqual(new Set());
+  });
+});
+
+describe('checks and explain', () => {
+  it('checks lists every check with severity and title', () => {
+    const r = runCli(['checks']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ID\s+SEVERITY\s+TITLE$/m);
+    expect(r.stdout).toMatch(/^selector-no-match\s+error\s+/m);
+  });
+
+  it('explain prints the long text', () => {
+    const r = runCli(['explain', 'selector-no-match']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Why it matters:');
+    expect(r.stdout).toContain('How to fix it:');
+  });
+
+  it('explain of an unknown check is a usage error', () => {
+    expect(runCli(['explain', 'nope']).code).toBe(2);
+  });
+
+  it('--version and --help exit 0', () => {
+    expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes:');
+  });
+});
