@@ -29,7 +29,7 @@ describe('output formats', () => {
     expect(r.stdout).toContain('api-1: container app waiting: CrashLoopBackOff');
     expect(r.stdout).toMatch(/why: /);
     expect(r.stdout).toMatch(/fix: /);
-    expect(r.stdout).toMatch(/3 Services: 1 ok, 1 error, 0 warning, 0 info; 1 finding suppressed by annotation/);
+    expect(r.stdout).toMatch(/3 Services: 2 ok, 1 error, 0 warning, 0 info; 1 finding suppressed by annotation/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
   });
 

@@ -8,12 +8,12 @@ export const selectorNoMatch: Check = {
   severity: 'error',
   title: 'The selector matches no pod in the Service namespace',
   explanation:
-    'The EndpointSlice controller lists pods in the Service\'s own namespace that carry every label of spec.selector ' +
+    "The EndpointSlice controller lists pods in the Service's own namespace that carry every label of spec.selector " +
     '(an AND of equalities). When none does, the Service gets only an empty placeholder slice and kube-proxy rejects ' +
     'its traffic. Pods in other namespaces never count.',
   fix:
     'Make the selector and the pod template labels agree: correct spec.selector on the Service, or the labels in the ' +
-    'workload\'s pod template. `kubectl get pods -n NS --show-labels` shows what the pods carry.',
+    "workload's pod template. `kubectl get pods -n NS --show-labels` shows what the pods carry.",
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || view.matched.length > 0) return [];

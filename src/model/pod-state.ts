@@ -27,6 +27,21 @@ export function hasIP(pod: Pod): boolean {
   return pod.podIPs.length > 0;
 }
 
+export function ipFamily(ip: string): 'IPv4' | 'IPv6' {
+  return ip.includes(':') ? 'IPv6' : 'IPv4';
+}
+
+/**
+ * The address families the controller makes slices for (§1.5, getAddressTypesForService):
+ * spec.ipFamilies; when empty, the clusterIP's family; a headless Service without families gets both.
+ */
+export function serviceIPFamilies(service: Service): ('IPv4' | 'IPv6')[] {
+  if (service.ipFamilies.length > 0) return service.ipFamilies;
+  const ip = service.clusterIP;
+  if (ip && ip !== 'None') return [ipFamily(ip)];
+  return ['IPv4', 'IPv6'];
+}
+
 /**
  * @param node the pod's Node, or undefined when it is not in the input
  * @param nodesKnown whether Nodes were read at all; when not, a missing node proves nothing
@@ -52,6 +67,13 @@ export function podEndpointState(
   // The controller skips pods whose Node object is gone, unless publishNotReadyAddresses.
   if (nodesKnown && pod.nodeName && !node && !service.publishNotReadyAddresses) {
     return excluded(`node ${pod.nodeName} does not exist: the controller skips the pod`);
+  }
+  // One slice set per address family; an endpoint with no address of the slice's family is skipped (§1.3, §1.5).
+  const families = serviceIPFamilies(service);
+  if (!pod.podIPs.some((ip) => families.includes(ipFamily(ip)))) {
+    return excluded(
+      `no ${families.join('/')} address (pod has ${pod.podIPs.join(', ')}): the Service's slices cannot list it`,
+    );
   }
 
   const ready = service.publishNotReadyAddresses || (serving && !terminating);

@@ -15,6 +15,30 @@ export function findPort(pod: Pod, servicePort: ServicePort): number | undefined
   return undefined;
 }
 
+export interface ResolvedPort {
+  port: number;
+  /** The container whose port matched; undefined for a numeric targetPort. */
+  container?: string;
+  /** The match is on a native sidecar: controllers before v1.33 did not search those (§2.2). */
+  sidecar: boolean;
+}
+
+/** findPort, also saying where the match was found. */
+export function resolvePort(pod: Pod, servicePort: ServicePort): ResolvedPort | undefined {
+  const target = servicePort.targetPort;
+  if (typeof target === 'number') return { port: target, sidecar: false };
+  for (const [list, sidecar] of [
+    [pod.containers, false],
+    [pod.sidecars, true],
+  ] as const) {
+    for (const container of list) {
+      const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
+      if (match) return { port: match.containerPort, container: container.name, sidecar };
+    }
+  }
+  return undefined;
+}
+
 /** Whether any container or native sidecar declares this number and protocol. */
 export function declaresPort(pod: Pod, port: number, protocol: ServicePort['protocol']): boolean {
   return allContainers(pod).some((c) => c.ports.some((p) => p.containerPort === port && p.protocol === protocol));

@@ -86,6 +86,8 @@ export interface PodCondition {
   status: string;
   reason?: string;
   message?: string;
+  /** RFC 3339; compared with a slice's last-change-trigger-time to allow for controller lag (§1.7). */
+  lastTransitionTime?: string;
 }
 
 export interface Pod {
@@ -188,6 +190,8 @@ export interface Node {
   readyMessage?: string;
   taints: Taint[];
   unschedulable: boolean;
+  /** status.allocatable.cpu in millicores; undefined when absent or unparseable (topology hints need it, §1.8). */
+  allocatableCpuMillis?: number;
 }
 
 export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node;

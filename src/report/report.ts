@@ -52,7 +52,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
     const key = `${f.namespace}/${f.service}`;
     byService.set(key, [...(byService.get(key) ?? []), f]);
   }
-  const services: ServiceSummary[] = run.views.map(({ service, sliceEndpoints, readyCount }) => {
+  const services: ServiceSummary[] = run.views.map(({ service, counts }) => {
     const key = `${service.meta.namespace}/${service.meta.name}`;
     const findings = byService.get(key) ?? [];
     const worst = findings.reduce<Severity | undefined>(
@@ -64,7 +64,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
       name: service.meta.name,
       type: service.clusterIP === 'None' ? `${service.type} (headless)` : service.type,
       ...(service.clusterIP && service.clusterIP !== 'None' ? { clusterIP: service.clusterIP } : {}),
-      endpoints: service.type === 'ExternalName' ? null : { ready: readyCount, total: sliceEndpoints.length },
+      endpoints: service.type === 'ExternalName' ? null : { ready: counts.ready, total: counts.total },
       status: worst ?? 'ok',
       findings: findings.length,
       suppressed: run.suppressed.get(key) ?? 0,

@@ -148,13 +148,11 @@ export function slimService(raw: Raw): Service {
 function slimContainer(raw: Raw): Container {
   return {
     name: str(raw.name) ?? '',
-    ports: arr(raw.ports).map(
-      (p): ContainerPort => ({
-        name: str(p.name),
-        containerPort: typeof p.containerPort === 'number' ? p.containerPort : Number(p.containerPort) || 0,
-        protocol: protocol(p.protocol),
-      }),
-    ),
+    ports: arr(raw.ports).map((p): ContainerPort => ({
+      name: str(p.name),
+      containerPort: typeof p.containerPort === 'number' ? p.containerPort : Number(p.containerPort) || 0,
+      protocol: protocol(p.protocol),
+    })),
     hasReadinessProbe: raw.readinessProbe != null,
     hasStartupProbe: raw.startupProbe != null,
   };
@@ -204,6 +202,7 @@ export function slimPod(raw: Raw): Pod {
       status: str(c.status) ?? 'Unknown',
       reason: str(c.reason),
       message: str(c.message),
+      lastTransitionTime: str(c.lastTransitionTime),
     })),
     containerStatuses: arr(status.containerStatuses).map(slimContainerStatus),
     initContainerStatuses: arr(status.initContainerStatuses).map(slimContainerStatus),
@@ -252,8 +251,12 @@ export function slimEndpoints(raw: Raw): Endpoints {
     kind: 'Endpoints',
     meta,
     subsets: arr(raw.subsets).map((s) => ({
-      addresses: arr(s.addresses).map(slimAddress).filter((a): a is EndpointAddress => !!a),
-      notReadyAddresses: arr(s.notReadyAddresses).map(slimAddress).filter((a): a is EndpointAddress => !!a),
+      addresses: arr(s.addresses)
+        .map(slimAddress)
+        .filter((a): a is EndpointAddress => !!a),
+      notReadyAddresses: arr(s.notReadyAddresses)
+        .map(slimAddress)
+        .filter((a): a is EndpointAddress => !!a),
       ports: arr(s.ports).map((p) => ({
         name: str(p.name) ?? '',
         port: typeof p.port === 'number' ? p.port : 0,
@@ -274,5 +277,29 @@ export function slimNode(raw: Raw): Node {
     readyMessage: str(ready?.message),
     taints: arr(spec.taints).map((t) => ({ key: str(t.key) ?? '', effect: str(t.effect) ?? '' })),
     unschedulable: spec.unschedulable === true,
+    allocatableCpuMillis: cpuMillis(obj(obj(raw.status).allocatable).cpu),
   };
+}
+
+const DECIMAL_SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY_SUFFIX: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A CPU quantity ("4", "3500m", "0.5", 2) in millicores; undefined when it is not a quantity. */
+export function cpuMillis(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = /^\+?(\d+(?:\.\d*)?|\.\d+)(m|[kMGTPE]|[KMGTPE]i)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const number = Number(m[1]);
+  const suffix = m[2] ?? '';
+  if (suffix === 'm') return Math.round(number);
+  const factor = DECIMAL_SUFFIX[suffix] ?? BINARY_SUFFIX[suffix];
+  return factor === undefined ? undefined : Math.round(number * factor * 1000);
 }

@@ -132,6 +132,7 @@ export interface SliceOptions {
   ports?: Raw[];
   endpoints?: SliceEndpointOptions[];
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export function slice(serviceName: string | null, o: SliceOptions = {}): Raw {
@@ -148,6 +149,7 @@ export function slice(serviceName: string | null, o: SliceOptions = {}): Raw {
         ...(managedBy ? { 'endpointslice.kubernetes.io/managed-by': managedBy } : {}),
         ...o.labels,
       },
+      ...(o.annotations ? { annotations: o.annotations } : {}),
     },
     addressType: o.addressType ?? 'IPv4',
     ports: o.ports ?? [{ name: 'http', port: 8080, protocol: 'TCP' }],
@@ -197,6 +199,9 @@ export interface NodeOptions {
   zone?: string;
   taints?: Raw[];
   labels?: Record<string, string>;
+  /** status.allocatable.cpu; default '4', null leaves allocatable out. */
+  cpu?: string | null;
+  unschedulable?: boolean;
 }
 
 export function node(name: string, o: NodeOptions = {}): Raw {
@@ -207,7 +212,44 @@ export function node(name: string, o: NodeOptions = {}): Raw {
       name,
       labels: { 'kubernetes.io/hostname': name, ...(o.zone ? { 'topology.kubernetes.io/zone': o.zone } : {}), ...o.labels },
     },
-    spec: o.taints ? { taints: o.taints } : {},
-    status: { conditions: [{ type: 'Ready', status: o.ready ?? 'True' }], allocatable: { cpu: '4' } },
+    spec: { ...(o.taints ? { taints: o.taints } : {}), ...(o.unschedulable ? { unschedulable: true } : {}) },
+    status: {
+      conditions: [{ type: 'Ready', status: o.ready ?? 'True' }],
+      ...(o.cpu === null ? {} : { allocatable: { cpu: o.cpu ?? '4' } }),
+    },
   };
+}
+
+/** A v1 Endpoints address for a pod built by pod(), as the Endpoints controller writes it. */
+export function addressOf(podName: string, o: { ns?: string; ip?: string; node?: string } = {}): Raw {
+  const ns = o.ns ?? 'shop';
+  return {
+    ip: o.ip ?? ipFor(podName),
+    nodeName: o.node ?? 'node-a',
+    targetRef: { kind: 'Pod', namespace: ns, name: podName, uid: `uid-${podName}` },
+  };
+}
+
+/**
+ * The kube-apiserver's own default/kubernetes Service as a cluster shows it: selectorless,
+ * an Endpoints object labelled skip-mirror, and a slice the apiserver writes itself with
+ * only the service-name label (pkg/controlplane/reconcilers/endpointsadapter.go).
+ */
+export function apiserverObjects(ip = '172.18.0.2'): Raw[] {
+  const ports = [{ name: 'https', port: 6443, protocol: 'TCP' }];
+  return [
+    service('kubernetes', {
+      ns: 'default',
+      selector: null,
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
+      spec: { clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1'] },
+    }),
+    endpoints('kubernetes', {
+      ns: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+      subsets: [{ addresses: [{ ip }], ports }],
+    }),
+    slice('kubernetes', { ns: 'default', name: 'kubernetes', managedBy: null, ports, endpoints: [{ ip }] }),
+  ];
 }

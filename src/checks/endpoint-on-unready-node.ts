@@ -1,0 +1,95 @@
+import type { Node } from '../model/types.js';
+import { MAX_PODS, plural } from './no-ready-endpoints.js';
+import type { Check, FindingPod } from './types.js';
+
+/** Taints that say the node is gone (§5.10); not-ready is left out: it always comes with Ready=False. */
+const DOWN_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/out-of-service'];
+
+/** What is wrong with the node, or undefined when it is Ready and carries no down taint. */
+export function nodeProblem(node: Node): string | undefined {
+  if (node.ready === 'False') return 'NotReady';
+  if (node.ready !== 'True') return `unreachable (Ready=${node.ready})`;
+  const taint = node.taints.find((t) => DOWN_TAINTS.includes(t.key));
+  return taint ? `tainted ${taint.key}` : undefined;
+}
+
+interface Placed {
+  /** Pod name from the targetRef or the pod itself; the address when there is neither. */
+  name: string;
+  nodeName: string;
+  ready: boolean;
+  terminating: boolean;
+}
+
+export const endpointOnUnreadyNode: Check = {
+  id: 'endpoint-on-unready-node',
+  severity: 'warning',
+  title: 'Endpoints sit on nodes that are NotReady or unreachable',
+  explanation:
+    'When a node stops reporting, the node lifecycle controller marks its pods not ready only after the grace period ' +
+    '(50s since v1.32), and evicts them after the 300s default toleration of the not-ready and unreachable taints. ' +
+    'Until then endpoints on that node may still be ready and receive traffic that goes nowhere; later ' +
+    'they stay in the slices not ready, then terminating, while the eviction is stuck.',
+  fix:
+    'Find out what happened to the node (`kubectl describe node NAME`); run more than one replica spread over nodes ' +
+    'so that one node does not take the Service down.',
+  requires: ['nodes'],
+  run(view, model) {
+    const { service } = view;
+    if (service.type === 'ExternalName') return [];
+    // One entry per backend: a dual-stack pod has an IPv4 and an IPv6 endpoint (§1.5).
+    const placed = new Map<string, Placed>();
+    if (model.coverage.endpointSlices) {
+      for (const e of view.sliceEndpoints) {
+        if (!e.nodeName) continue;
+        const name = e.targetRef?.kind === 'Pod' ? e.targetRef.name : e.address;
+        const seen = placed.get(name);
+        placed.set(name, {
+          name,
+          nodeName: e.nodeName,
+          ready: e.ready || (seen?.ready ?? false),
+          terminating: e.terminating && (seen?.terminating ?? true),
+        });
+      }
+    } else {
+      for (const m of view.matched) {
+        if (!m.state.inSlices || !m.pod.nodeName) continue;
+        placed.set(m.pod.meta.name, {
+          name: m.pod.meta.name,
+          nodeName: m.pod.nodeName,
+          ready: m.state.ready,
+          terminating: m.state.terminating,
+        });
+      }
+    }
+
+    const affected: (Placed & { problem: string })[] = [];
+    for (const p of placed.values()) {
+      const node = model.node(p.nodeName);
+      const problem = node ? nodeProblem(node) : undefined;
+      if (problem) affected.push({ ...p, problem });
+    }
+    if (affected.length === 0) return [];
+    affected.sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name));
+
+    const nodes = [...new Map(affected.map((a) => [a.nodeName, a.problem])).entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    const stillReady = affected.filter((a) => a.ready).length;
+    let message =
+      `${plural(affected.length, 'endpoint')} ${affected.length === 1 ? 'is' : 'are'} on ` +
+      `${nodes.map(([n, problem]) => `node ${n} (${problem})`).join(', ')}`;
+    const one = affected.length === 1;
+    const subject = one ? 'it is' : stillReady === affected.length ? 'all are' : `${stillReady} of them ${stillReady === 1 ? 'is' : 'are'}`;
+    message +=
+      stillReady > 0
+        ? `; ${subject} still marked ready and get${stillReady === 1 ? 's' : ''} traffic until the node controller marks ${stillReady === 1 ? 'the pod' : 'the pods'} not ready`
+        : `; ${one ? 'it is not' : 'none is'} ready any more but stay${one ? 's' : ''} listed until ${one ? 'the pod is' : 'the pods are'} evicted`;
+    if (affected.length > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+    const pods: FindingPod[] = affected.slice(0, MAX_PODS).map((a) => ({
+      name: a.name,
+      cause: `on node ${a.nodeName} (${a.problem}); endpoint ${a.ready ? 'still ready' : 'not ready'}${a.terminating ? ', terminating' : ''}`,
+    }));
+    return [{ message, pods, fix: `kubectl describe node ${nodes[0]![0]}` }];
+  },
+};

@@ -1,0 +1,88 @@
+import {
+  allAddresses,
+  familyOf,
+  isLeaderElection,
+  isMirroredSlice,
+  isProxiedSlice,
+  LABEL_SKIP_MIRROR,
+  listSome,
+  MAX_ENDPOINTS_ADDRESSES,
+  plural,
+  skipsMirroring,
+} from '../model/endpoint-meta.js';
+import type { Check, FindingDraft } from './types.js';
+
+export const endpointsNotMirrored: Check = {
+  id: 'endpoints-not-mirrored',
+  severity: 'warning',
+  title: 'Hand-made Endpoints of a selectorless Service are not mirrored into EndpointSlices',
+  explanation:
+    'kube-proxy reads only EndpointSlices. For a selectorless Service, the EndpointSlice mirroring controller copies ' +
+    'an Endpoints object of the same name into slices, unless the Endpoints carries the label ' +
+    'endpointslice.kubernetes.io/skip-mirror: "true" or a leader-election annotation. It skips addresses that are ' +
+    'not valid IPs and mirrors at most 1000 addresses per subset (TooManyAddressesToMirror). Addresses that reach no ' +
+    'slice get no traffic.',
+  fix:
+    'Remove the skip-mirror label, fix the addresses, or (preferred) create the EndpointSlices yourself with your own ' +
+    'endpointslice.kubernetes.io/managed-by value, splitting large address sets over several slices.',
+  requires: ['endpoints', 'endpointSlices'],
+  run(view) {
+    const { service } = view;
+    const endpoints = view.endpoints;
+    if (!view.selectorless || !endpoints || isLeaderElection(endpoints)) return [];
+    const addresses = allAddresses(endpoints);
+    if (addresses.length === 0) return [];
+    const name = endpoints.meta.name;
+    const ns = service.meta.namespace;
+    const invalid = addresses.filter((a) => familyOf(a.ip) === undefined).map((a) => a.ip);
+    const proxied = view.slices.filter(isProxiedSlice);
+
+    if (proxied.length === 0) {
+      // kube-proxy has nothing at all for this Service: say why the Endpoints never became slices.
+      let why: string;
+      let fix: string;
+      if (skipsMirroring(endpoints)) {
+        why = `it carries the label ${LABEL_SKIP_MIRROR}: "true", so the mirroring controller leaves it alone`;
+        fix = `drop the label (kubectl label endpoints ${name} -n ${ns} ${LABEL_SKIP_MIRROR}-), or create an EndpointSlice labelled kubernetes.io/service-name=${name} yourself`;
+      } else if (invalid.length === addresses.length) {
+        why = `none of its addresses is a valid IP (${listSome(invalid)}); the mirroring controller skips them (InvalidIPAddress event)`;
+        fix = `list IP addresses (a host name belongs in an ExternalName Service): kubectl edit endpoints ${name} -n ${ns}`;
+      } else {
+        why =
+          'no EndpointSlice mirrors it: the mirroring controller of kube-controller-manager should have created one ' +
+          '(it may be disabled, failing, or older than v1.19)';
+        fix = `kubectl get events -n ${ns} --field-selector involvedObject.name=${name}; or create an EndpointSlice labelled kubernetes.io/service-name=${name} yourself`;
+      }
+      return [
+        {
+          message:
+            `the Endpoints ${name} lists ${plural(addresses.length, 'address', 'addresses')} but no EndpointSlice exists for the Service, ` +
+            `and kube-proxy reads only EndpointSlices: ${why}`,
+          fix,
+        },
+      ];
+    }
+
+    // Slices exist. Only mirrored Endpoints can lose addresses on the way (§4).
+    if (skipsMirroring(endpoints) || !proxied.some(isMirroredSlice)) return [];
+    const findings: FindingDraft[] = [];
+    endpoints.subsets.forEach((subset, i) => {
+      const count = subset.addresses.length + subset.notReadyAddresses.length;
+      if (count <= MAX_ENDPOINTS_ADDRESSES) return;
+      findings.push({
+        message:
+          `subset ${i + 1} of Endpoints ${name} holds ${count} addresses; the mirroring controller copies at most ` +
+          `${MAX_ENDPOINTS_ADDRESSES} per subset by default (TooManyAddressesToMirror), so ${count - MAX_ENDPOINTS_ADDRESSES} ` +
+          `get no EndpointSlice and no traffic`,
+        fix: `create the EndpointSlices yourself (up to 1000 endpoints each, labelled kubernetes.io/service-name=${name}, your own managed-by) and label the Endpoints ${LABEL_SKIP_MIRROR}=true`,
+      });
+    });
+    if (invalid.length > 0) {
+      findings.push({
+        message: `${plural(invalid.length, 'address', 'addresses')} of Endpoints ${name} ${invalid.length === 1 ? 'is' : 'are'} not a valid IP (${listSome(invalid)}): the mirroring controller skips ${invalid.length === 1 ? 'it' : 'them'}`,
+        fix: `kubectl edit endpoints ${name} -n ${ns}`,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,51 @@
+import {
+  allAddresses,
+  canonicalIP,
+  MAX_ENDPOINTS_ADDRESSES,
+  OVER_CAPACITY_ANNOTATION,
+  primaryFamily,
+} from '../model/endpoint-meta.js';
+import type { Check } from './types.js';
+
+export const endpointsOverCapacity: Check = {
+  id: 'endpoints-over-capacity',
+  severity: 'warning',
+  title: 'The Endpoints object is over capacity (1000 addresses)',
+  explanation:
+    'The Endpoints controller writes at most 1000 addresses into an Endpoints object. Over that it truncates, ready ' +
+    'addresses first, and sets the annotation endpoints.kubernetes.io/over-capacity: truncated (v1.21 only warned, ' +
+    'with the value "warning"). kube-proxy reads EndpointSlices, which have no such limit, so Service traffic is not ' +
+    'affected; but anything still reading v1 Endpoints (older ingress controllers, Prometheus role: endpoints, ' +
+    'custom tools) sees only part of the backends.',
+  fix:
+    'Move consumers of v1 Endpoints to EndpointSlices (for Prometheus, role: endpointslice). v1 Endpoints is ' +
+    'deprecated since v1.33.',
+  requires: ['endpoints'],
+  run(view, model) {
+    const endpoints = view.endpoints;
+    const value = endpoints?.meta.annotations[OVER_CAPACITY_ANNOTATION];
+    if (!endpoints || (value !== 'truncated' && value !== 'warning')) return [];
+    const listed = allAddresses(endpoints).length;
+    let message =
+      value === 'truncated'
+        ? `the Endpoints ${endpoints.meta.name} is truncated to ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: truncated; it lists ${listed})`
+        : `the Endpoints ${endpoints.meta.name} holds more than ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: warning, as v1.21 marked it; from v1.22 on the controller truncates it)`;
+    if (model.coverage.endpointSlices && view.slices.length > 0) {
+      const family = primaryFamily(view.service);
+      const inSlices = new Set(
+        view.sliceEndpoints.filter((e) => !family || e.addressType === family).map((e) => canonicalIP(e.address)),
+      ).size;
+      message += `; the EndpointSlices list ${inSlices}${family ? ` ${family}` : ''} addresses`;
+    }
+    message +=
+      value === 'truncated'
+        ? ': kube-proxy uses EndpointSlices and is not affected, but consumers of v1 Endpoints see only part of the backends'
+        : ': kube-proxy uses EndpointSlices and is not affected, but consumers of v1 Endpoints will see only part of the backends once it is truncated';
+    return [
+      {
+        message,
+        fix: `find what still reads Endpoints ${endpoints.meta.name} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,66 @@
+// A headless Service is resolved by cluster DNS, which builds records only from endpoints with
+// ready: true (kubernetes-semantics §5.2). Without publishNotReadyAddresses, a pod that is not
+// ready has no record, including its per-pod name <hostname>.<service>.<namespace>.svc: peers
+// of a StatefulSet that must find each other before they turn ready (cluster bootstrap, quorum)
+// cannot. Only pods that have such a per-pod name are reported: for a headless Service used for
+// client-side load balancing, leaving unready pods out of DNS is exactly what is wanted.
+
+import type { MatchedPod } from '../model/service-view.js';
+import type { Service } from '../model/types.js';
+import type { Check, FindingPod } from './types.js';
+
+const MAX_PODS = 20;
+const MAX_NAMES = 3;
+
+/** ShouldSetHostname (§1.3): the endpoint carries a hostname, so DNS has a per-pod name for it. */
+function perPodName(m: MatchedPod, service: Service): string | undefined {
+  const { pod } = m;
+  if (!pod.hostname || pod.subdomain !== service.meta.name || pod.meta.namespace !== service.meta.namespace) return undefined;
+  return `${pod.hostname}.${service.meta.name}.${service.meta.namespace}.svc`;
+}
+
+export const headlessUnreadyDns: Check = {
+  id: 'headless-unready-dns',
+  severity: 'info',
+  title: 'Unready pods of a headless Service have no DNS records',
+  explanation:
+    'Cluster DNS (CoreDNS) answers for a headless Service only with endpoints whose ready condition is true. A pod ' +
+    'that is not ready, StatefulSet peers included, cannot be resolved by its per-pod name until it is ready, unless ' +
+    'the Service sets publishNotReadyAddresses: true, which marks every endpoint ready. Members that must discover ' +
+    'each other before they pass readiness (etcd, ZooKeeper, Cassandra, Elasticsearch bootstrap) wait for each other.',
+  fix:
+    'If peers must find each other before they are ready, set publishNotReadyAddresses: true on the governing ' +
+    'headless Service (or give them a separate headless Service for discovery with it) and keep a normal Service for ' +
+    'clients. Otherwise make the pods ready.',
+  run(view) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || service.clusterIP !== 'None' || service.publishNotReadyAddresses) return [];
+    // Terminating pods are leaving: dropping their records is intended. Pods that are no endpoint at
+    // all (no IP yet, finished) would not be published by publishNotReadyAddresses either.
+    const unready = view.matched
+      .filter((m) => m.state.inSlices && !m.state.ready && !m.state.terminating)
+      .map((m) => ({ m, dns: perPodName(m, service) }))
+      .filter((x): x is { m: MatchedPod; dns: string } => x.dns !== undefined);
+    if (unready.length === 0) return [];
+
+    const { name, namespace } = service.meta;
+    const withNames = view.matched.filter((m) => perPodName(m, service) !== undefined).length;
+    const dnsNames = unready.slice(0, MAX_NAMES).map((x) => x.dns);
+    const more = unready.length > MAX_NAMES ? ` and ${unready.length - MAX_NAMES} more` : '';
+    const pods: FindingPod[] = unready
+      .slice(0, MAX_PODS)
+      .map(({ m, dns }) => ({ name: m.pod.meta.name, cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}` }));
+    return [
+      {
+        message:
+          `headless Service without publishNotReadyAddresses: ${unready.length} of ${withNames} pods with per-pod DNS names ` +
+          `${unready.length === 1 ? 'is' : 'are'} not ready and cannot be resolved (${dnsNames.join(', ')}${more}); ` +
+          'peers that discover each other through DNS before turning ready will wait',
+        pods,
+        fix:
+          `if peers must resolve each other before they are ready: kubectl patch service ${name} -n ${namespace} ` +
+          `-p '{"spec":{"publishNotReadyAddresses":true}}'`,
+      },
+    ];
+  },
+};

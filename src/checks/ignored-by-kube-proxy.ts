@@ -1,0 +1,71 @@
+// kube-proxy watches Services and EndpointSlices through the label selector
+// `!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless` (kubernetes-semantics
+// §5.9). A Service carrying service-proxy-name (any value) gets no kube-proxy rules: another proxy
+// must implement it. The same filter applies to slices, so a slice carrying either label adds
+// nothing to a Service kube-proxy does program, although `kubectl get endpointslices` lists it.
+
+import type { Check, FindingDraft } from './types.js';
+
+const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
+const HEADLESS = 'service.kubernetes.io/headless';
+const MAX_SLICES = 5;
+
+export const ignoredByKubeProxy: Check = {
+  id: 'ignored-by-kube-proxy',
+  severity: 'info',
+  title: 'kube-proxy skips this Service or some of its slices',
+  explanation:
+    'kube-proxy lists Services and EndpointSlices with the label selector ' +
+    '"!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless". A Service labelled ' +
+    'service.kubernetes.io/service-proxy-name is left to the alternative proxy the label names; the EndpointSlice ' +
+    'controller copies the label onto its slices, which kube-proxy then skips too. Without that other proxy, nothing ' +
+    'implements the ClusterIP.',
+  fix:
+    'Make sure the proxy named by the label runs and handles this Service, or remove the label. Remove the label from ' +
+    'slices (or the Endpoints they are mirrored from) that kube-proxy should use.',
+  run(view) {
+    const { service } = view;
+    // kube-proxy never proxies ExternalName or headless Services (§5.1, §5.2): the label changes nothing.
+    if (service.type === 'ExternalName' || service.clusterIP === 'None') return [];
+    const { name, namespace } = service.meta;
+
+    const proxyName = service.meta.labels[PROXY_NAME];
+    if (proxyName !== undefined) {
+      const named = proxyName === '' ? 'with an empty value' : `= ${proxyName}`;
+      return [
+        {
+          message:
+            `label ${PROXY_NAME} ${named}: the default kube-proxy skips this Service and its slices; unless an ` +
+            `alternative proxy${proxyName ? ` (${proxyName})` : ''} implements it, its ClusterIP` +
+            `${service.type === 'ClusterIP' ? '' : ' and NodePorts'} lead nowhere`,
+          fix: `if no such proxy handles it, remove the label: kubectl label service ${name} -n ${namespace} ${PROXY_NAME}-`,
+        },
+      ];
+    }
+
+    // The Service itself is programmed; slices with a filtered label are not merged into it.
+    // Empty ones lose nothing and are left alone.
+    const skipped = view.slices.filter(
+      (s) => s.endpoints.length > 0 && (PROXY_NAME in s.meta.labels || HEADLESS in s.meta.labels),
+    );
+    if (skipped.length === 0) return [];
+    const endpointCount = skipped.reduce((n, s) => n + s.endpoints.length, 0);
+    const names = skipped.slice(0, MAX_SLICES).map((s) => s.meta.name);
+    const more = skipped.length > MAX_SLICES ? ` and ${skipped.length - MAX_SLICES} more` : '';
+    const labels = [...new Set(skipped.flatMap((s) => [PROXY_NAME, HEADLESS].filter((l) => l in s.meta.labels)))];
+    const first = skipped[0]!;
+    const mirrored = first.managedBy === 'endpointslicemirroring-controller.k8s.io';
+    const draft: FindingDraft = {
+      // Endpoints the user believes in are silently unused: more than informational.
+      severity: 'warning',
+      message:
+        `${skipped.length === 1 ? 'slice' : 'slices'} ${names.join(', ')}${more} ${skipped.length === 1 ? 'carries' : 'carry'} ` +
+        `${labels.join(' / ')}: kube-proxy ignores ${skipped.length === 1 ? 'it' : 'them'}, so ${endpointCount} ` +
+        `endpoint${endpointCount === 1 ? '' : 's'} listed there never receive${endpointCount === 1 ? 's' : ''} Service traffic`,
+      fix: mirrored
+        ? `the mirroring controller copies Endpoints labels: kubectl label endpoints ${name} -n ${namespace} ${labels.map((l) => `${l}-`).join(' ')}`
+        : `kubectl label endpointslice ${first.meta.name} -n ${namespace} ${labels.map((l) => `${l}-`).join(' ')}`,
+    };
+    return [draft];
+  },
+};

@@ -1,0 +1,88 @@
+// A dual-stack Service gets one slice set per ipFamilies entry (kubernetes-semantics §1.5).
+// When its pods have addresses of one family only, the other family keeps just an empty
+// placeholder slice: that family's ClusterIP has no endpoints and kube-proxy rejects
+// connections to it, while the other family works. Headless Services have no ClusterIP; there
+// DNS simply returns no records of that family.
+
+import type { ServiceView } from '../model/service-view.js';
+import type { Service } from '../model/types.js';
+import type { Check, FindingDraft, FindingPod } from './types.js';
+
+type Family = 'IPv4' | 'IPv6';
+
+const MAX_PODS = 20;
+
+function familyOf(ip: string): Family {
+  return ip.includes(':') ? 'IPv6' : 'IPv4';
+}
+
+function readyCount(view: ServiceView, family: Family): number {
+  return view.sliceEndpoints.filter((e) => e.addressType === family && e.ready).length;
+}
+
+function singleStackPatch(service: Service, keep: Family, headless: boolean): string {
+  const index = service.ipFamilies.indexOf(keep);
+  const clusterIP = service.clusterIPs[index];
+  const spec: Record<string, unknown> = { ipFamilyPolicy: 'SingleStack', ipFamilies: [keep] };
+  if (!headless && clusterIP) spec.clusterIPs = [clusterIP];
+  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec })}'`;
+}
+
+export const ipFamilyWithoutEndpoints: Check = {
+  id: 'ip-family-without-endpoints',
+  severity: 'warning',
+  title: 'A dual-stack Service has ready endpoints in one IP family only',
+  explanation:
+    "The EndpointSlice controller builds one set of slices per entry of spec.ipFamilies from the pods' addresses of that " +
+    'family. Pods without an address of one family leave that family with an empty placeholder slice: kube-proxy ' +
+    "rejects connections to that family's ClusterIP (and NodePorts), and clients that prefer it (often IPv6 first) fail " +
+    'while the other family works.',
+  fix:
+    'Give the pods addresses in both families (a dual-stack pod network and CNI), or make the Service single-stack in ' +
+    'the family that has endpoints. Only the secondary family can be dropped; the primary one is immutable.',
+  run(view) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || service.ipFamilies.length !== 2) return [];
+    const [first, second] = service.ipFamilies as [Family, Family];
+    const counts = { [first]: readyCount(view, first), [second]: readyCount(view, second) } as Record<Family, number>;
+    // Neither family has ready endpoints: an outage for the no-ready-endpoints check, not a family gap.
+    if ((counts[first] === 0) === (counts[second] === 0)) return [];
+    const missing = counts[first] === 0 ? first : second;
+    const present = missing === first ? second : first;
+    const headless = service.clusterIP === 'None';
+    const { name, namespace } = service.meta;
+
+    let message = `dual-stack Service has ${counts[present]} ready ${present} endpoint${counts[present] === 1 ? '' : 's'} but no ready ${missing} one: `;
+    if (headless) {
+      message += `DNS returns no ${missing === 'IPv6' ? 'AAAA' : 'A'} records for it, so ${missing}-only clients cannot reach the pods`;
+    } else {
+      const ip = service.clusterIPs[service.ipFamilies.indexOf(missing)];
+      const nodePorts = service.type === 'ClusterIP' ? '' : ' and NodePorts';
+      message += `kube-proxy rejects connections to its ${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`;
+    }
+    const placeholder = view.slices.some(
+      (s) => s.addressType === missing && s.endpoints.length === 0 && s.managedBy === 'endpointslice-controller.k8s.io',
+    );
+    if (placeholder) message += ` (its ${missing} slice is the controller's empty placeholder)`;
+
+    const pods: FindingPod[] = view.matched
+      .filter((m) => m.state.inSlices && !m.pod.podIPs.some((ip) => familyOf(ip) === missing))
+      .slice(0, MAX_PODS)
+      .map((m) => ({
+        name: m.pod.meta.name,
+        cause: `has no ${missing} address (pod IPs: ${m.pod.podIPs.join(', ')})`,
+      }));
+
+    const draft: FindingDraft = { message };
+    if (pods.length > 0) draft.pods = pods;
+    // The primary family (ipFamilies[0]) cannot change; only the secondary one can be dropped.
+    draft.fix =
+      missing === second
+        ? `give the pods ${missing} addresses (dual-stack pod network), or drop the family: ${singleStackPatch(service, present, headless)}`
+        : `give the pods ${missing} addresses (dual-stack pod network); the primary family ${missing} cannot be removed, so ` +
+          `otherwise recreate the Service with ipFamilies [${present}]: kubectl get service ${name} -n ${namespace} -o yaml`;
+    // Headless Services are not proxied; a missing record type only hurts single-family clients.
+    if (headless) draft.severity = 'info';
+    return [draft];
+  },
+};

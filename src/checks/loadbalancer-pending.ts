@@ -1,0 +1,53 @@
+// type LoadBalancer without an address in status.loadBalancer.ingress: nothing has provisioned
+// the load balancer (kubectl shows EXTERNAL-IP <pending>, kubernetes-semantics §5.4). With
+// spec.loadBalancerClass only the controller of that class will ever do it; default
+// implementations ignore classed Services.
+//
+// An ingress entry with only a hostname, or an IP with ipMode Proxy, is a provisioned load
+// balancer: kube-proxy does not capture those addresses, which only means in-cluster clients go
+// through the real load balancer. That is how such load balancers work, so it is no finding.
+
+import type { Check } from './types.js';
+
+export const loadBalancerPending: Check = {
+  id: 'loadbalancer-pending',
+  severity: 'warning',
+  title: 'The load balancer has not been provisioned',
+  explanation:
+    "A LoadBalancer Service gets its external address from a load-balancer controller (the cloud provider's service " +
+    'controller, MetalLB, kube-vip, ...), which writes it to status.loadBalancer.ingress. Until then kubectl shows ' +
+    'EXTERNAL-IP <pending> and nothing outside the cluster can reach the Service through a load balancer. When ' +
+    'spec.loadBalancerClass is set, default implementations must ignore the Service: only a controller for that class ' +
+    'provisions it.',
+  fix:
+    'Install or repair a load-balancer implementation for the cluster (or for the class named in loadBalancerClass), ' +
+    'and read the Service events for its errors. Use NodePort or an Ingress/Gateway where no load balancer exists.',
+  run(view) {
+    const { service } = view;
+    if (service.type !== 'LoadBalancer') return [];
+    // kubectl's getServiceExternalIP counts an entry only when it has an ip or a hostname.
+    if (service.loadBalancerIngress.some((i) => i.ip || i.hostname)) return [];
+
+    const { name, namespace } = service.meta;
+    const events = `kubectl get events -n ${namespace} --field-selector involvedObject.kind=Service,involvedObject.name=${name}`;
+    let message: string;
+    let fix: string;
+    if (service.loadBalancerClass) {
+      message =
+        `load balancer pending: no ingress address in status, and loadBalancerClass ${service.loadBalancerClass} means ` +
+        'only a controller for that class provisions it (default implementations ignore classed Services)';
+      fix = `check that a controller handling class ${service.loadBalancerClass} runs and look at its logs and the Service events: ${events}`;
+    } else {
+      message =
+        'load balancer pending: no ingress address in status.loadBalancer (EXTERNAL-IP <pending>); no load-balancer ' +
+        'implementation has provisioned it';
+      fix = `look for errors of the load-balancer controller (e.g. SyncLoadBalancerFailed): ${events}`;
+    }
+    if (service.externalIPs.length > 0) {
+      // kubectl then prints the externalIPs instead of <pending>; traffic to them still works.
+      message += `; kubectl shows the externalIPs (${service.externalIPs.join(', ')}) instead, and traffic to those still reaches the Service`;
+      return [{ message, fix, severity: 'info' }];
+    }
+    return [{ message, fix }];
+  },
+};

@@ -1,0 +1,165 @@
+import {
+  allAddresses,
+  type AddressFamily,
+  describeEndpointPort,
+  familyOf,
+  isControllerSlice,
+  isHeadless,
+  isLeaderElection,
+  isMirroredSlice,
+  isProxiedSlice,
+  listSome,
+  plural,
+} from '../model/endpoint-meta.js';
+import { describeServicePort } from '../model/ports.js';
+import type { ServiceView } from '../model/service-view.js';
+import type { Service, ServicePort, SlicePort } from '../model/types.js';
+import type { Check, FindingDraft } from './types.js';
+
+/** A hand-made source of endpoints: one slice, or one Endpoints subset. */
+interface Source {
+  /** "EndpointSlice web-1", "Endpoints web (subset 1)" */
+  label: string;
+  ports: SlicePort[];
+  endpointCount: number;
+  /** Address families of its endpoints: kube-proxy runs one proxier per family (§1.5). */
+  families: AddressFamily[];
+  /** How to edit it. */
+  edit: string;
+}
+
+/** kube-proxy's pairing (§5.3): same name and protocol; ports with no name or no number are ignored. */
+function pairs(servicePort: ServicePort, port: SlicePort): boolean {
+  return (
+    port.name !== null &&
+    port.port !== undefined &&
+    port.name === servicePort.name &&
+    port.protocol === servicePort.protocol
+  );
+}
+
+/** The most specific reason no port of the sources pairs with the Service port. */
+function whyNoPair(servicePort: ServicePort, ports: SlicePort[]): string | undefined {
+  const wanted = servicePort.name === '' ? 'name ""' : `name "${servicePort.name}"`;
+  const sameName = ports.find((p) => p.name === servicePort.name);
+  if (sameName && sameName.protocol !== servicePort.protocol) {
+    return `the ${JSON.stringify(sameName.name)} port has protocol ${sameName.protocol}, the Service port ${servicePort.protocol}`;
+  }
+  if (sameName && sameName.port === undefined)
+    return `the ${JSON.stringify(sameName.name)} port has no port number, so kube-proxy ignores it`;
+  if (servicePort.name === '' && ports.some((p) => p.name === null)) {
+    return 'the slice port has no name at all; an unnamed Service port needs name: "" in the slice (a missing name is ignored)';
+  }
+  if (servicePort.name === '' && ports.length === 1) {
+    return `the Service port is unnamed, so the slice port must be named "", not ${JSON.stringify(ports[0]!.name)}`;
+  }
+  if (servicePort.name !== '' && ports.some((p) => p.name === '' || p.name === null)) {
+    return `an unnamed slice port only pairs with an unnamed Service port; it needs ${wanted}`;
+  }
+  if (ports.length === 0) return 'it lists no ports at all';
+  return undefined;
+}
+
+function sourcesOf(service: Service, view: ServiceView): Source[] {
+  const ns = service.meta.namespace;
+  const slices = view.slices.filter((s) => isProxiedSlice(s) && !isControllerSlice(s));
+  if (slices.length > 0) {
+    return slices.map((s) => ({
+      label: `EndpointSlice ${s.meta.name}`,
+      ports: s.ports,
+      endpointCount: s.endpoints.filter((e) => e.addresses.length > 0).length,
+      families: [s.addressType as AddressFamily],
+      edit: isMirroredSlice(s)
+        ? `the slice mirrors Endpoints ${service.meta.name}; fix the port there: kubectl edit endpoints ${service.meta.name} -n ${ns}`
+        : `kubectl edit endpointslice ${s.meta.name} -n ${ns}`,
+    }));
+  }
+  // No hand-made slice: judge the Endpoints, whose ports the mirroring controller copies (§4).
+  const endpoints = view.endpoints;
+  if (!endpoints || isLeaderElection(endpoints) || allAddresses(endpoints).length === 0) return [];
+  return endpoints.subsets.map((subset, i) => ({
+    label: `Endpoints ${endpoints.meta.name}${endpoints.subsets.length > 1 ? ` (subset ${i + 1})` : ''}`,
+    ports: subset.ports.map((p) => ({ name: p.name, port: p.port > 0 ? p.port : undefined, protocol: p.protocol })),
+    endpointCount: subset.addresses.length + subset.notReadyAddresses.length,
+    // The mirroring controller splits a subset by the family of each address (§4).
+    families: [
+      ...new Set(
+        [...subset.addresses, ...subset.notReadyAddresses].flatMap((a) => {
+          const family = familyOf(a.ip);
+          return family ? [family] : [];
+        }),
+      ),
+    ],
+    edit: `kubectl edit endpoints ${endpoints.meta.name} -n ${ns}`,
+  }));
+}
+
+function describePorts(source: Source): string {
+  return source.ports.length ? source.ports.map(describeEndpointPort).join(', ') : 'no ports';
+}
+
+function describeSources(sources: Source[]): string {
+  return sources.map((s) => `${s.label} has ${describePorts(s)}`).join('; ');
+}
+
+export const manualEndpointsPortMismatch: Check = {
+  id: 'manual-endpoints-port-mismatch',
+  severity: 'error',
+  title: 'Hand-made EndpointSlice or Endpoints ports do not pair with the Service ports',
+  explanation:
+    'kube-proxy files the endpoints of a slice under the Service port whose name and protocol equal the slice ' +
+    'port\'s: an unnamed Service port pairs only with a slice port named "", and slice ports without a name or a ' +
+    "port number are ignored. The Service's targetPort plays no part; the slice's port number is used. For a " +
+    'selectorless Service, a Service port no slice port pairs with has no endpoints, and its connections are rejected.',
+  fix:
+    'Name the ports of the EndpointSlice (or of the Endpoints it is mirrored from) exactly as the Service ports, ' +
+    'with the same protocol: name "" for a single unnamed Service port.',
+  run(view) {
+    const { service } = view;
+    // Headless Services are not proxied, and DNS answers do not depend on the port pairing (§5.2).
+    if (!view.selectorless || isHeadless(service) || service.ports.length === 0) return [];
+    const sources = sourcesOf(service, view).filter((s) => s.endpointCount > 0);
+    if (sources.length === 0) return [];
+
+    // Families the Service has a ClusterIP of (all that occur, for an old Service without ipFamilies).
+    const served =
+      service.ipFamilies.length > 0 ? service.ipFamilies : [...new Set(sources.flatMap((s) => s.families))];
+    const families = served.filter((f) => sources.some((s) => s.families.includes(f)));
+    const findings: FindingDraft[] = [];
+    for (const servicePort of service.ports) {
+      const failing = families.filter(
+        (f) => !sources.some((s) => s.families.includes(f) && s.ports.some((p) => pairs(servicePort, p))),
+      );
+      if (failing.length === 0) continue;
+      const relevant = sources.filter((s) => s.families.some((f) => failing.includes(f)));
+      const why = whyNoPair(
+        servicePort,
+        relevant.flatMap((s) => s.ports),
+      );
+      const wanted = `name: ${JSON.stringify(servicePort.name)}, protocol: ${servicePort.protocol}`;
+      const scope = failing.length < families.length ? ` for ${failing.join(' and ')} clients` : '';
+      findings.push({
+        port: describeServicePort(servicePort),
+        message:
+          `no hand-made endpoint port pairs with Service port ${describeServicePort(servicePort)} by name and protocol, ` +
+          `so kube-proxy has no endpoints for it${scope}: ${describeSources(relevant)}${why ? ` (${why})` : ''}`,
+        fix: `give the port ${wanted} and the backend port number (ports: [{${wanted}, port: <backend port>}]): ${relevant[0]!.edit}`,
+      });
+    }
+    if (findings.length > 0) return findings;
+
+    // Every Service port pairs somewhere; a source pairing with none of them carries dead endpoints.
+    for (const source of sources) {
+      if (!source.families.some((f) => families.includes(f))) continue;
+      if (source.ports.some((p) => service.ports.some((sp) => pairs(sp, p)))) continue;
+      findings.push({
+        severity: 'warning',
+        message:
+          `the ${source.label} pairs with no Service port (it has ${describePorts(source)}; the Service has ` +
+          `${service.ports.map(describeServicePort).join(', ')}): its ${plural(source.endpointCount, 'endpoint')} ${source.endpointCount === 1 ? 'gets' : 'get'} no traffic`,
+        fix: `name its ports as the Service ports (${listSome(service.ports.map((p) => JSON.stringify(p.name)))}), or delete it: ${source.edit}`,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,79 @@
+import { formatLabels } from '../model/selectors.js';
+import { sliceEntriesForPod } from '../model/service-view.js';
+import type { EndpointSlice, Pod } from '../model/types.js';
+import { MAX_PODS, plural } from './no-ready-endpoints.js';
+import type { Check } from './types.js';
+
+export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/** The newest last-change-trigger-time among the slices, in ms; undefined when none carries one. */
+function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
+  let newest: number | undefined;
+  for (const s of slices) {
+    const t = Date.parse(s.meta.annotations[TRIGGER_TIME_ANNOTATION] ?? '');
+    if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
+  }
+  return newest;
+}
+
+function readySince(pod: Pod): number | undefined {
+  const t = Date.parse(pod.conditions.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '');
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export const podMissingFromSlices: Check = {
+  id: 'pod-missing-from-slices',
+  severity: 'warning',
+  title: 'A ready pod with an IP is in no EndpointSlice of the Service',
+  explanation:
+    'The EndpointSlice controller lists every matching pod that has an IP, is not finished and whose Node exists ' +
+    ', ready or not, in an address family the Service has. A Ready pod missing from every slice gets no ' +
+    'traffic. The controller needs a moment after a change, so a pod that became Ready after the newest ' +
+    'endpoints.kubernetes.io/last-change-trigger-time of the slices is not reported: the slices simply predate it.',
+  fix:
+    'Look at the slices and at the controller: `kubectl get endpointslices -n NS -l kubernetes.io/service-name=SVC -o yaml`; ' +
+    'kube-controller-manager logs show sync errors such as a Node not found.',
+  requires: ['endpointSlices'],
+  run(view, model) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
+    // The controller writes no slices for a Service being deleted (§1.6).
+    if (service.meta.deletionTimestamp) return [];
+    const trigger = newestTriggerTime(view.slices);
+    const missing = view.matched.filter((m) => {
+      if (!m.state.inSlices || !m.state.serving) return false;
+      if (sliceEntriesForPod(view, m.pod).length > 0) return false;
+      // Became Ready after the slices were last written: controller lag, not a fault.
+      const since = readySince(m.pod);
+      return !(trigger !== undefined && since !== undefined && since > trigger);
+    });
+    if (missing.length === 0) return [];
+
+    const ns = service.meta.namespace;
+    const name = service.meta.name;
+    let message =
+      `${plural(missing.length, 'ready pod')} matching ${formatLabels(service.selector)} ${missing.length === 1 ? 'is' : 'are'} ` +
+      `in no EndpointSlice of the Service: ${missing.length === 1 ? 'it gets' : 'they get'} no Service traffic`;
+    if (view.slices.length === 0) {
+      message +=
+        '; the Service has no slice at all, not even the empty placeholder: the controller has not synced it';
+    } else if (trigger === undefined) {
+      message += '; the slices carry no last-change-trigger-time, so controller lag cannot be ruled out';
+    }
+    if (missing.length > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+    return [
+      {
+        message,
+        pods: missing.slice(0, MAX_PODS).map((m) => ({
+          name: m.pod.meta.name,
+          cause:
+            `Ready with IP ${m.pod.podIPs.join(', ')}${m.pod.nodeName ? ` on node ${m.pod.nodeName}` : ''}, but listed in no slice` +
+            (!model.coverage.nodes && m.pod.nodeName
+              ? ` (Nodes were not read: if node ${m.pod.nodeName} no longer exists the controller skips the pod)`
+              : ''),
+        })),
+        fix: `kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${name} -o yaml`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,40 @@
+import { isFinished } from '../model/pod-state.js';
+import { formatLabels } from '../model/selectors.js';
+import { byRelevance, listPods, plural, podCause, podFix, shownOf, summarizeCauses } from './no-ready-endpoints.js';
+import type { Check } from './types.js';
+
+export const podsNotReady: Check = {
+  id: 'pods-not-ready',
+  severity: 'warning',
+  title: 'Some pods matching the selector are not ready endpoints',
+  explanation:
+    'Only pods whose Ready condition is True (all containers ready and every readiness gate True) become ready ' +
+    'endpoints; pods without an IP are not endpoints at all. The Service still works through its other ' +
+    'endpoints, with less capacity. Finished and terminating pods are left out: they are on their way out, not capacity ' +
+    'the Service lost. With publishNotReadyAddresses every listed pod is a ready endpoint, so only pods kept out of the ' +
+    'slices count.',
+  fix:
+    'Look at why each listed pod is not ready: `kubectl describe pod NAME -n NS` shows probe failures and scheduling ' +
+    'events, `kubectl logs NAME -n NS --previous` the last crash.',
+  run(view, model) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
+    // No ready endpoint at all is no-ready-endpoints' finding, not this one.
+    const ready = view.counts;
+    if (ready.ready === 0) return [];
+    const live = view.matched.filter((m) => !isFinished(m.pod) && !m.state.terminating);
+    const notReady = byRelevance(live.filter((m) => m.state.cause !== undefined));
+    if (notReady.length === 0) return [];
+    const causes = notReady.map((m) => podCause(view, m, model));
+    return [
+      {
+        message:
+          `${notReady.length} of ${plural(live.length, 'pod')} matching ${formatLabels(service.selector)} ` +
+          `${notReady.length === 1 ? 'is' : 'are'} not ready${shownOf(notReady.length)} (${summarizeCauses(causes)}); ` +
+          `${plural(ready.ready, 'ready endpoint')} left`,
+        pods: listPods(view, notReady, model),
+        fix: podFix(notReady[0]!, model),
+      },
+    ];
+  },
+};

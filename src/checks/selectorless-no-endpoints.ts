@@ -1,0 +1,84 @@
+import {
+  allAddresses,
+  isControllerSlice,
+  isHeadless,
+  isLeaderElection,
+  isProxiedSlice,
+  listSome,
+  primaryFamily,
+} from '../model/endpoint-meta.js';
+import type { EndpointSlice } from '../model/types.js';
+import type { Check } from './types.js';
+
+export const selectorlessNoEndpoints: Check = {
+  id: 'selectorless-no-endpoints',
+  severity: 'error',
+  title: 'A selectorless Service has no EndpointSlice and no Endpoints',
+  explanation:
+    'A Service without a selector (absent or {}) gets no endpoints from any controller: you supply them, as ' +
+    'EndpointSlices labelled kubernetes.io/service-name=<service>, or as an Endpoints object of the same name that ' +
+    'the mirroring controller copies into EndpointSlices. kube-proxy reads only EndpointSlices of addressType IPv4 ' +
+    'or IPv6. With none, connections to the ClusterIP are rejected and a headless name resolves to nothing.',
+  fix:
+    'Add the selector that picks the backend pods, or create an EndpointSlice for the Service (label ' +
+    'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, port names equal to the ' +
+    'Service port names).',
+  requires: ['endpointSlices'],
+  run(view, model) {
+    const { service } = view;
+    if (!view.selectorless) return [];
+    // An empty placeholder the EndpointSlice controller left behind when the selector was
+    // removed (§1.1, §1.6) is nobody's endpoint list; left-over slices with endpoints still
+    // route, and stale-endpoints reports them.
+    const leftoverPlaceholder = (s: EndpointSlice) =>
+      isControllerSlice(s) && s.endpoints.every((e) => e.addresses.length === 0);
+    if (view.slices.some((s) => isProxiedSlice(s) && !leftoverPlaceholder(s))) return [];
+    const endpoints = view.endpoints;
+    const usableEndpoints = endpoints && !isLeaderElection(endpoints) ? endpoints : undefined;
+    // Endpoints with addresses are endpoints-not-mirrored's case: they exist but reach no slice.
+    if (usableEndpoints && allAddresses(usableEndpoints).length > 0) return [];
+
+    const name = service.meta.name;
+    const ns = service.meta.namespace;
+    const missing = model.coverage.endpoints
+      ? 'no EndpointSlice or Endpoints object lists a backend for it'
+      : 'no EndpointSlice lists a backend for it (Endpoints were not read; kube-proxy uses only EndpointSlices anyway)';
+    let message = `the Service has no selector, and ${missing}: `;
+    message += isHeadless(service)
+      ? 'its headless DNS name resolves to no address'
+      : 'kube-proxy rejects connections to its ClusterIP';
+    const notes: string[] = [];
+    const fqdn = view.slices.filter((s) => !isProxiedSlice(s));
+    if (fqdn.length > 0) {
+      notes.push(
+        `EndpointSlice ${listSome(fqdn.map((s) => s.meta.name))} has addressType ${fqdn[0]!.addressType || '(empty)'}, which kube-proxy ignores (only IPv4 and IPv6 count)`,
+      );
+    }
+    const placeholders = view.slices.filter((s) => isProxiedSlice(s) && leftoverPlaceholder(s));
+    if (placeholders.length > 0) {
+      notes.push(
+        `the empty EndpointSlice ${listSome(placeholders.map((s) => s.meta.name))} is a placeholder the EndpointSlice controller left when the selector was removed`,
+      );
+    }
+    if (endpoints && isLeaderElection(endpoints)) {
+      notes.push(
+        `Endpoints ${name} is a leader-election lock (annotation control-plane.alpha.kubernetes.io/leader), not a list of backends`,
+      );
+    } else if (usableEndpoints) {
+      notes.push(`Endpoints ${name} exists but lists no address`);
+    }
+    if (notes.length > 0) message += `; ${notes.join('; ')}`;
+
+    const port = service.ports[0];
+    const sliceYaml =
+      `{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: ${name}-1, namespace: ${ns}, labels: ` +
+      `{kubernetes.io/service-name: ${name}, endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${primaryFamily(service) ?? 'IPv4'}, ` +
+      `endpoints: [{addresses: [<backend IP>]}], ports: [{name: ${JSON.stringify(port?.name ?? '')}, port: <backend port>, protocol: ${port?.protocol ?? 'TCP'}}]}`;
+    return [
+      {
+        message,
+        fix: `if the backends are pods, add a selector (kubectl edit service ${name} -n ${ns}); otherwise kubectl apply an EndpointSlice ${sliceYaml}`,
+      },
+    ];
+  },
+};

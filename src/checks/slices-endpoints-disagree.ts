@@ -1,0 +1,144 @@
+import {
+  canonicalIP,
+  familyOf,
+  handMadeAddresses,
+  isControllerSlice,
+  isLeaderElection,
+  OVER_CAPACITY_ANNOTATION,
+  plural,
+  primaryFamily,
+} from '../model/endpoint-meta.js';
+import { isPodReady } from '../model/pod-state.js';
+import type { ObjectRef } from '../model/types.js';
+import type { Check, FindingPod } from './types.js';
+
+const MAX_PODS = 20;
+
+interface Entry {
+  ready: boolean;
+  targetRef?: ObjectRef;
+  /** Slice name, for slice entries. */
+  where?: string;
+}
+
+export const slicesEndpointsDisagree: Check = {
+  id: 'slices-endpoints-disagree',
+  severity: 'info',
+  title: 'EndpointSlices and Endpoints disagree on the ready addresses',
+  explanation:
+    'For a Service with a selector, the EndpointSlice controller and the Endpoints controller derive their objects ' +
+    'from the same pods. Their documented differences: Endpoints drops terminating pods unless ' +
+    'publishNotReadyAddresses, holds only the primary IP family, omits pods none of whose ports resolve, and ' +
+    'truncates at 1000 addresses; the slice controller skips pods whose Node is missing. Beyond those the ready ' +
+    'addresses of the primary family should be the same. kube-proxy follows the EndpointSlices; tools reading v1 ' +
+    'Endpoints see the other set.',
+  fix:
+    'A difference that lasts means one controller is behind: check kube-controller-manager logs and the events of ' +
+    'the Service, its Endpoints and its EndpointSlices.',
+  requires: ['endpoints', 'endpointSlices'],
+  run(view, model) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || !service.selector) return [];
+    const endpoints = view.endpoints;
+    // Hand-made Endpoints are manual-endpoints-ignored's case, not a controller disagreement.
+    if (!endpoints || isLeaderElection(endpoints) || handMadeAddresses(endpoints, service).length > 0) return [];
+    const family = primaryFamily(service);
+    if (!family) return [];
+    const slices = view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
+    if (slices.length === 0) return [];
+
+    const ns = service.meta.namespace;
+    const podOf = (ref: ObjectRef | undefined) =>
+      ref && ref.kind === 'Pod' ? model.pod(ref.namespace ?? ns, ref.name) : undefined;
+    /** Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, §3). */
+    const terminating = (ref: ObjectRef | undefined) => podOf(ref)?.meta.deletionTimestamp !== undefined;
+
+    const inSlices = new Map<string, Entry>();
+    for (const slice of slices) {
+      // Pods none of whose ports resolve sit in a slice with ports: []; Endpoints omits them (§1.4, §2.1).
+      if (slice.ports.length === 0 && service.ports.length > 0) continue;
+      for (const e of slice.endpoints) {
+        const address = e.addresses[0];
+        if (!address || e.conditions.terminating === true || terminating(e.targetRef)) continue;
+        const ready = e.conditions.ready ?? true;
+        const ip = canonicalIP(address);
+        const seen = inSlices.get(ip);
+        if (!seen || (ready && !seen.ready))
+          inSlices.set(ip, { ready, targetRef: e.targetRef, where: slice.meta.name });
+      }
+    }
+
+    const inEndpoints = new Map<string, Entry>();
+    for (const subset of endpoints.subsets) {
+      for (const [list, ready] of [
+        [subset.addresses, true],
+        [subset.notReadyAddresses, false],
+      ] as const) {
+        for (const a of list) {
+          if (familyOf(a.ip) !== family || terminating(a.targetRef)) continue;
+          // The slice controller skips pods whose Node object is gone (§1.2); the Endpoints controller does not.
+          const nodeName = a.nodeName ?? podOf(a.targetRef)?.nodeName;
+          if (model.coverage.nodes && nodeName && !model.node(nodeName) && !service.publishNotReadyAddresses) continue;
+          const ip = canonicalIP(a.ip);
+          const seen = inEndpoints.get(ip);
+          if (!seen || (ready && !seen.ready)) inEndpoints.set(ip, { ready, targetRef: a.targetRef });
+        }
+      }
+    }
+
+    const truncated = OVER_CAPACITY_ANNOTATION in endpoints.meta.annotations;
+    const pods: FindingPod[] = [];
+    let onlySlices = 0;
+    let onlyEndpoints = 0;
+    const podNote = (ref: ObjectRef | undefined) => {
+      const pod = podOf(ref);
+      return pod ? `; the pod is ${isPodReady(pod) ? 'Ready' : 'not Ready'}` : '';
+    };
+    const add = (ip: string, ref: ObjectRef | undefined, cause: string) =>
+      pods.push({
+        name: ref?.name ?? ip,
+        ...(ref?.namespace && ref.namespace !== ns ? { namespace: ref.namespace } : {}),
+        cause: `${ip}: ${cause}${podNote(ref)}`,
+      });
+
+    if (!truncated) {
+      for (const [ip, s] of inSlices) {
+        if (!s.ready || inEndpoints.get(ip)?.ready) continue;
+        onlySlices++;
+        const other = inEndpoints.get(ip);
+        add(
+          ip,
+          s.targetRef,
+          `ready in EndpointSlice ${s.where}, ${other ? 'under notReadyAddresses in' : 'missing from'} Endpoints ${endpoints.meta.name}`,
+        );
+      }
+    }
+    for (const [ip, e] of inEndpoints) {
+      if (!e.ready || inSlices.get(ip)?.ready) continue;
+      onlyEndpoints++;
+      const other = inSlices.get(ip);
+      add(
+        ip,
+        e.targetRef,
+        `ready in Endpoints ${endpoints.meta.name}, ${other ? `not ready in EndpointSlice ${other.where}` : 'missing from every EndpointSlice'}`,
+      );
+    }
+    if (pods.length === 0) return [];
+
+    const parts: string[] = [];
+    if (onlySlices > 0) parts.push(`${plural(onlySlices, 'address', 'addresses')} ready only in the EndpointSlices`);
+    if (onlyEndpoints > 0) parts.push(`${plural(onlyEndpoints, 'address', 'addresses')} ready only in the Endpoints`);
+    const name = service.meta.name;
+    return [
+      {
+        message:
+          `the EndpointSlices and the Endpoints ${endpoints.meta.name} disagree on the ready ${family} addresses beyond their ` +
+          `documented differences: ${parts.join(', ')}; kube-proxy follows the EndpointSlices, tools reading v1 Endpoints see the other set`,
+        pods: pods.slice(0, MAX_PODS),
+        fix:
+          `often one controller is briefly behind: run again in a minute; if it persists, check kube-controller-manager ` +
+          `and kubectl get events -n ${ns} --field-selector involvedObject.name=${name}`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,204 @@
+import { allContainers, describeServicePort, resolvePort, type ResolvedPort } from '../model/ports.js';
+import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
+import type { Pod, Service, ServicePort } from '../model/types.js';
+import { isHeadless, MAX_PODS, plural } from './no-ready-endpoints.js';
+import type { Check, FindingDraft, FindingPod } from './types.js';
+
+export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
+
+/** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (§1.2, §1.4). */
+export function eligiblePods(view: ServiceView): MatchedPod[] {
+  return view.matched.filter((m) => m.state.inSlices);
+}
+
+export function patchTargetPort(service: Service, index: number, value: string | number): string {
+  const patch = JSON.stringify([{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }]);
+  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} --type=json -p '${patch}'`;
+}
+
+/** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
+function declared(pod: Pod): string[] {
+  return allContainers(pod).flatMap((c) =>
+    c.ports.map((p) => (p.name ? `${p.name}/${p.protocol}` : `${p.containerPort}/${p.protocol}`)),
+  );
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment): "htpp" is 1 from "http". */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Close enough to be a typo or a prefixed variant: worth a patch, not just a mention. */
+function plausiblyMeant(target: string, name: string): boolean {
+  return editDistance(target, name) <= 2 || (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)));
+}
+
+/** The declared port name nearest to `target`, preferring the Service port's protocol. */
+function closestName(
+  target: string,
+  ports: { name: string; protocol: string }[],
+  protocol: string,
+): string | undefined {
+  const sameProtocol = ports.filter((p) => p.protocol === protocol);
+  const pool = [...new Set((sameProtocol.length > 0 ? sameProtocol : ports).map((p) => p.name))];
+  return pool.sort((a, b) => editDistance(target, a) - editDistance(target, b) || a.localeCompare(b))[0];
+}
+
+/**
+ * Whether the controller's slices list this Service port for the pod: true or false, or
+ * undefined when no controller-managed slice lists the pod (nothing to learn from).
+ */
+function slicesResolve(view: ServiceView, pod: Pod, servicePort: ServicePort): boolean | undefined {
+  const entries = sliceEntriesForPod(view, pod).filter((e) => e.slice.managedBy === CONTROLLER_NAME);
+  if (entries.length === 0) return undefined;
+  return entries.some((e) =>
+    e.slice.ports.some(
+      (p) => p.name === servicePort.name && p.protocol === servicePort.protocol && p.port !== undefined,
+    ),
+  );
+}
+
+export const targetPortUnresolved: Check = {
+  id: 'target-port-unresolved',
+  severity: 'error',
+  title: 'A named targetPort matches no container port on the pods',
+  explanation:
+    'The controller resolves a named targetPort per pod, by name AND protocol, in the regular containers and then the ' +
+    'native sidecars (initContainers with restartPolicy: Always); the first match wins. When a pod has no such ' +
+    "port, that Service port is silently left out of the pod's endpoint: the pod is listed but gets no traffic " +
+    'on it. EndpointSlice controllers before v1.33 did not search native sidecars. For a headless Service ' +
+    'kube-proxy does nothing and targetPort is ignored, so there it is only informational.',
+  fix: 'Make spec.ports[].targetPort equal the container port name, with the same protocol, or use the port number.',
+  run(view) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || !service.selector) return [];
+    const eligible = eligiblePods(view);
+    if (eligible.length === 0) return [];
+    const headless = isHeadless(service);
+    const findings: FindingDraft[] = [];
+
+    service.ports.forEach((sp, index) => {
+      const target = sp.targetPort;
+      if (typeof target !== 'string') return;
+      const portText = describeServicePort(sp);
+      const unresolved: MatchedPod[] = [];
+      /** Resolved only on a native sidecar, and the slices show the controller did not (a cluster before v1.33). */
+      const sidecarMissed: { m: MatchedPod; r: ResolvedPort }[] = [];
+      /** Resolved only on a native sidecar, and nothing shows whether this cluster's controller searches them. */
+      const sidecarUnknown: { m: MatchedPod; r: ResolvedPort }[] = [];
+      let resolved = 0;
+      for (const m of eligible) {
+        const r = resolvePort(m.pod, sp);
+        if (!r) unresolved.push(m);
+        else if (!r.sidecar) resolved++;
+        else {
+          const evidence = slicesResolve(view, m.pod, sp);
+          if (evidence === false) sidecarMissed.push({ m, r });
+          else if (evidence === undefined) sidecarUnknown.push({ m, r });
+          else resolved++;
+        }
+      }
+      const failing = unresolved.length + sidecarMissed.length;
+      if (failing === 0 && sidecarUnknown.length === 0) return;
+
+      const sidecarNote = (n: number, container: string | undefined) =>
+        `on ${plural(n, 'pod')} "${target}" is only on native sidecar ${container ?? ''} (initContainers with restartPolicy: Always)`;
+      const olderControllers = 'which EndpointSlice controllers before v1.33 did not search';
+      const sidecarNumbers = [...new Set([...sidecarMissed, ...sidecarUnknown].map((s) => s.r.port))];
+
+      if (failing === 0) {
+        // Works on v1.33 and later; on older clusters the port reaches nothing. Informational only.
+        const first = sidecarUnknown[0]!;
+        findings.push({
+          severity: 'info',
+          port: portText,
+          message:
+            `targetPort "${target}" of ${portText} resolves only on a native sidecar: ${sidecarNote(sidecarUnknown.length, first.r.container)}, ${olderControllers}; ` +
+            'on such clusters this port reaches nothing, a numeric targetPort works everywhere',
+          pods: sidecarUnknown.slice(0, MAX_PODS).map(({ m, r }) => ({
+            name: m.pod.meta.name,
+            cause: `"${target}" → ${r.port} on native sidecar ${r.container}`,
+          })),
+          ...(sidecarNumbers.length === 1 ? { fix: patchTargetPort(service, index, sidecarNumbers[0]!) } : {}),
+        });
+        return;
+      }
+
+      const failingPods = [...unresolved.map((m) => m.pod), ...sidecarMissed.map((s) => s.m.pod)];
+      const namedPorts = failingPods.flatMap((p) =>
+        allContainers(p).flatMap((c) =>
+          c.ports.filter((x) => x.name).map((x) => ({ name: x.name!, protocol: x.protocol })),
+        ),
+      );
+      const otherProtocol = namedPorts.find((p) => p.name === target && p.protocol !== sp.protocol);
+      const names = [...new Set(namedPorts.map((p) => `${p.name}/${p.protocol}`))].sort();
+      const closest = otherProtocol ? undefined : closestName(target, namedPorts, sp.protocol);
+      const none = resolved + sidecarUnknown.length === 0;
+
+      let message = none
+        ? `targetPort "${target}" of ${portText} matches no container port (by name and protocol) on ${eligible.length === 1 ? 'the one eligible pod' : `any of the ${eligible.length} eligible pods`}: the port reaches nothing`
+        : `targetPort "${target}" of ${portText} matches no container port (by name and protocol) on ${failing} of ${plural(eligible.length, 'eligible pod')}: their endpoints lack the port and get no traffic on it`;
+      if (unresolved.length > 0) {
+        if (otherProtocol) {
+          message += `; a port named "${target}" exists but with protocol ${otherProtocol.protocol}, not ${sp.protocol} (name and protocol must both match)`;
+        } else if (names.length > 0) {
+          message += `; the pods declare ${names.join(', ')}${closest ? `; closest: "${closest}"` : ''}`;
+        } else {
+          message += '; the pods declare no named port';
+        }
+      }
+      if (sidecarMissed.length > 0) {
+        message += `; ${sidecarNote(sidecarMissed.length, sidecarMissed[0]!.r.container)} and the slices lack the port: this cluster's EndpointSlice controller predates v1.33 and does not search native sidecars`;
+      }
+      if (sidecarUnknown.length > 0)
+        message += `; ${sidecarNote(sidecarUnknown.length, sidecarUnknown[0]!.r.container)}, ${olderControllers}`;
+      if (headless) {
+        message +=
+          "; the Service is headless: kube-proxy ignores it and targetPort is ignored for clusterIP None, only the slices' port list lacks it";
+      }
+      if (failing > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+
+      const pods: FindingPod[] = [
+        ...unresolved.map((m) => {
+          const has = declared(m.pod);
+          return {
+            name: m.pod.meta.name,
+            cause: `no container port named "${target}" with protocol ${sp.protocol}; ${has.length > 0 ? `declares ${has.join(', ')}` : 'declares no port'}`,
+          };
+        }),
+        ...sidecarMissed.map(({ m, r }) => ({
+          name: m.pod.meta.name,
+          cause: `"${target}" is only on native sidecar ${r.container} (${r.port}); the slices list no ${sp.name || 'unnamed'} ${sp.protocol} port for it`,
+        })),
+      ].slice(0, MAX_PODS);
+
+      let fix: string;
+      if (unresolved.length === 0 && sidecarNumbers.length === 1) {
+        fix = patchTargetPort(service, index, sidecarNumbers[0]!);
+      } else if (otherProtocol) {
+        fix = `declare container port "${target}" with protocol: ${sp.protocol} in the pod template (kubectl edit the workload), or use a numeric targetPort`;
+      } else if (none && closest && plausiblyMeant(target, closest)) {
+        fix = patchTargetPort(service, index, closest);
+      } else {
+        fix = `kubectl get pod ${failingPods[0]!.meta.name} -n ${service.meta.namespace} -o jsonpath='{.spec.containers[*].ports}'`;
+      }
+      findings.push({
+        severity: headless ? 'info' : none ? 'error' : 'warning',
+        port: portText,
+        message,
+        pods,
+        fix,
+      });
+    });
+    return findings;
+  },
+};

@@ -1,0 +1,187 @@
+// internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
+// Service but hold no usable local endpoint DROP it (kubernetes-semantics §5.7). Local
+// endpoints follow kube-proxy's CategorizeEndpoints: ready endpoints on the node, or, when the
+// node has none, its serving and terminating ones. A Service with no usable endpoint anywhere
+// is REJECTed instead; that outage belongs to another check.
+
+import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
+import type { ClusterModel } from '../model/cluster.js';
+import { describeServicePort } from '../model/ports.js';
+import type { Node, Service, ServicePort } from '../model/types.js';
+import type { Check, FindingDraft, FindingPod } from './types.js';
+
+const MAX_NODES = 8;
+const MAX_PODS = 20;
+const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
+const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+type Policy = 'internal' | 'external';
+
+/** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible). */
+export function externallyAccessible(service: Service): boolean {
+  return (
+    service.type === 'NodePort' ||
+    service.type === 'LoadBalancer' ||
+    (service.type === 'ClusterIP' && service.externalIPs.length > 0)
+  );
+}
+
+function isHeadless(service: Service): boolean {
+  return service.clusterIP === 'None';
+}
+
+/** Endpoints kube-proxy uses for one Service port: slices carrying that port name and protocol, of the Service's families. */
+function endpointsForPort(view: ServiceView, port: ServicePort): ServiceEndpoint[] {
+  const families = view.service.ipFamilies;
+  const slices = view.slices.filter(
+    (s) =>
+      (families.length === 0 || (families as string[]).includes(s.addressType)) &&
+      s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
+  );
+  return mergeSliceEndpoints(slices);
+}
+
+/**
+ * Nodes among `candidates` on which kube-proxy has no local endpoint while the Service has
+ * usable endpoints elsewhere; evaluated per address family, as each family has its own proxier.
+ */
+function gapNodes(endpoints: ServiceEndpoint[], candidates: Node[]): Set<string> {
+  const gaps = new Set<string>();
+  for (const family of ['IPv4', 'IPv6'] as const) {
+    const ofFamily = endpoints.filter((e) => e.addressType === family);
+    // No ready endpoint anywhere: REJECT for everyone (or the all-terminating fallback), not a local gap.
+    if (!ofFamily.some((e) => e.ready)) continue;
+    const usableLocal = new Set<string>();
+    for (const e of ofFamily) {
+      if (e.nodeName && (e.ready || (e.serving && e.terminating))) usableLocal.add(e.nodeName);
+    }
+    for (const node of candidates) if (!usableLocal.has(node.meta.name)) gaps.add(node.meta.name);
+  }
+  return gaps;
+}
+
+/** Ready nodes that host at least one running pod: the possible in-cluster clients. */
+function clientNodes(model: ClusterModel): Node[] {
+  const names = new Set<string>();
+  for (const pod of model.pods) {
+    if (pod.phase === 'Running' && pod.nodeName) names.add(pod.nodeName);
+  }
+  return model.nodes.filter((n) => n.ready === 'True' && names.has(n.meta.name));
+}
+
+/** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
+function externalNodes(model: ClusterModel, service: Service): Node[] {
+  return model.nodes.filter(
+    (n) => n.ready === 'True' && !(service.type === 'LoadBalancer' && EXCLUDE_FROM_LB_LABEL in n.meta.labels),
+  );
+}
+
+function nameList(names: string[]): string {
+  const shown = names.slice(0, MAX_NODES).join(', ');
+  return names.length > MAX_NODES ? `${shown} and ${names.length - MAX_NODES} more` : shown;
+}
+
+function patch(service: Service, field: string): string {
+  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec: { [field]: 'Cluster' } })}'`;
+}
+
+function draftFor(
+  view: ServiceView,
+  policy: Policy,
+  gaps: string[],
+  candidates: number,
+  port?: ServicePort,
+): FindingDraft {
+  const { service } = view;
+  const lb = service.type === 'LoadBalancer';
+  const count = `${gaps.length} of ${candidates} ${policy === 'internal' ? 'ready nodes running pods' : 'ready nodes'}`;
+  let message: string;
+  let fix: string;
+  if (policy === 'internal') {
+    message =
+      `internalTrafficPolicy Local: ${count} have no ready local endpoint (${nameList(gaps)}): ` +
+      'kube-proxy drops connections to the ClusterIP from pods there, clients see timeouts';
+    fix = `run a ready backend on every node with clients (e.g. a DaemonSet), or let traffic cross nodes: ${patch(service, 'internalTrafficPolicy')}`;
+  } else {
+    const entries = [
+      ...(service.type === 'ClusterIP' ? [] : ['NodePort']),
+      ...(service.externalIPs.length > 0 ? ['externalIPs'] : []),
+    ];
+    message =
+      `externalTrafficPolicy Local: ${count} have no ready local endpoint (${nameList(gaps)}): ` +
+      `external traffic reaching them through the ${entries.join(' or ')} is dropped`;
+    if (lb) message += "; the load balancer's health check on healthCheckNodePort should keep them out of rotation";
+    fix =
+      'spread ready backends over the nodes that receive traffic (more replicas, topology spread), or accept an extra hop ' +
+      `and lose the client source IP: ${patch(service, 'externalTrafficPolicy')}`;
+  }
+  if (!view.sliceEndpoints.some((e) => e.nodeName)) {
+    message += '; no endpoint of the Service names a node (nodeName unset), so no node ever has a local one';
+  }
+  const onGaps = new Set(gaps);
+  const pods: FindingPod[] = view.matched
+    .filter((m) => m.pod.nodeName && onGaps.has(m.pod.nodeName) && m.state.cause)
+    .slice(0, MAX_PODS)
+    .map((m) => ({ name: m.pod.meta.name, cause: `on ${m.pod.nodeName}: ${m.state.cause}` }));
+  const draft: FindingDraft = { message, fix };
+  if (port) draft.port = describeServicePort(port);
+  if (pods.length > 0) draft.pods = pods;
+  // With a load balancer, the gaps are by design: its health check routes around them.
+  if (policy === 'external' && lb) draft.severity = 'info';
+  return draft;
+}
+
+export const trafficPolicyLocalGaps: Check = {
+  id: 'traffic-policy-local-gaps',
+  severity: 'warning',
+  title: 'Traffic policy Local drops traffic on nodes without a local endpoint',
+  explanation:
+    "With internalTrafficPolicy: Local, kube-proxy sends ClusterIP traffic only to endpoints on the client's own node; " +
+    'with externalTrafficPolicy: Local (NodePort, LoadBalancer, externalIPs), external traffic only to endpoints on the ' +
+    'node it arrives at. A node without a ready local endpoint (or, failing that, a serving terminating one) drops the ' +
+    'traffic: clients time out instead of being refused.',
+  fix:
+    'Run a ready backend on every node that receives traffic (a DaemonSet for node-local services), or set the policy ' +
+    'back to Cluster. For load balancers, make sure the health check on healthCheckNodePort is honoured.',
+  requires: ['nodes'],
+  run(view, model) {
+    const { service } = view;
+    if (service.type === 'ExternalName' || isHeadless(service)) return [];
+    // kube-proxy does not program this Service at all (§5.9): ignored-by-kube-proxy says so.
+    if (PROXY_NAME_LABEL in service.meta.labels) return [];
+
+    const policies: [Policy, Node[]][] = [];
+    if (service.internalTrafficPolicy === 'Local') policies.push(['internal', clientNodes(model)]);
+    if (service.externalTrafficPolicy === 'Local' && externallyAccessible(service)) {
+      policies.push(['external', externalNodes(model, service)]);
+    }
+
+    const drafts: FindingDraft[] = [];
+    for (const [policy, candidates] of policies) {
+      if (candidates.length === 0) continue;
+      const perPort = service.ports.map((port) => ({
+        port,
+        gaps: [...gapNodes(endpointsForPort(view, port), candidates)].sort(),
+      }));
+      const withGaps = perPort.filter((p) => p.gaps.length > 0);
+      if (withGaps.length === 0) continue;
+      const key = (gaps: string[]) => gaps.join('\u0000');
+      const uniform =
+        withGaps.length === perPort.length && withGaps.every((p) => key(p.gaps) === key(withGaps[0]!.gaps));
+      if (uniform) {
+        drafts.push(
+          draftFor(
+            view,
+            policy,
+            withGaps[0]!.gaps,
+            candidates.length,
+            perPort.length === 1 ? perPort[0]!.port : undefined,
+          ),
+        );
+      } else {
+        for (const p of withGaps) drafts.push(draftFor(view, policy, p.gaps, candidates.length, p.port));
+      }
+    }
+    return drafts;
+  },
+};

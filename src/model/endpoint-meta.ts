@@ -1,0 +1,114 @@
+// Who wrote an EndpointSlice or Endpoints object, and which of them kube-proxy uses: the
+// well-known labels and annotations (kubernetes-semantics §1.7, §3, §4, §5.3) and small
+// address helpers shared by the checks on hand-made and left-over endpoints.
+
+import { isIP } from 'node:net';
+import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
+
+/** Slice label naming its manager (§1.7). */
+export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+/** managed-by value of the EndpointSlice controller (selector Services). */
+export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
+/** managed-by value of the EndpointSlice mirroring controller (selectorless Services with Endpoints, §4). */
+export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
+/** Endpoints label that stops mirroring when exactly "true" (§4). */
+export const LABEL_SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
+/** Annotation of leader-election locks stored in Endpoints objects: not service endpoints (§3, §4). */
+export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
+/** Label the Endpoints controller puts on the Endpoints it writes, since v1.33 (§3). */
+export const LABEL_ENDPOINTS_MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
+export const ENDPOINTS_CONTROLLER = 'endpoint-controller';
+/** Set by the Endpoints controller over 1000 addresses: `truncated` since v1.22, `warning` in v1.21 (§3). */
+export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
+/** Addresses per Endpoints object (controller) and per subset (mirroring) before truncation (§3, §4). */
+export const MAX_ENDPOINTS_ADDRESSES = 1000;
+
+export type AddressFamily = 'IPv4' | 'IPv6';
+
+/** kube-proxy drops slices whose addressType is not IPv4/IPv6, i.e. FQDN (§1.5, §5.3). */
+export function isProxiedSlice(slice: EndpointSlice): boolean {
+  return slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
+}
+
+export function isControllerSlice(slice: EndpointSlice): boolean {
+  return slice.managedBy === SLICE_CONTROLLER;
+}
+
+export function isMirroredSlice(slice: EndpointSlice): boolean {
+  return slice.managedBy === MIRRORING_CONTROLLER;
+}
+
+/** Neither of the two controllers: a person, the kube-apiserver (default/kubernetes), a mesh... */
+export function isForeignSlice(slice: EndpointSlice): boolean {
+  return !isControllerSlice(slice) && !isMirroredSlice(slice);
+}
+
+export function isLeaderElection(endpoints: Endpoints): boolean {
+  return LEADER_ANNOTATION in endpoints.meta.annotations;
+}
+
+export function skipsMirroring(endpoints: Endpoints): boolean {
+  return endpoints.meta.labels[LABEL_SKIP_MIRROR] === 'true';
+}
+
+/** Ready and not-ready addresses of every subset. */
+export function allAddresses(endpoints: Endpoints): EndpointAddress[] {
+  return endpoints.subsets.flatMap((s) => [...s.addresses, ...s.notReadyAddresses]);
+}
+
+/**
+ * Addresses of a selector Service's Endpoints that the Endpoints controller cannot have
+ * written: it writes only pod addresses with a targetRef to a Pod of the Service's
+ * namespace. Pods that are gone or relabelled since are not counted (that may be lag).
+ * Empty for Endpoints labelled as the controller's (v1.33+) or used as a leader lock.
+ */
+export function handMadeAddresses(endpoints: Endpoints, service: Service): EndpointAddress[] {
+  if (isLeaderElection(endpoints)) return [];
+  if (endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER) return [];
+  return allAddresses(endpoints).filter(
+    (a) =>
+      !a.targetRef ||
+      a.targetRef.kind !== 'Pod' ||
+      (a.targetRef.namespace !== undefined && a.targetRef.namespace !== service.meta.namespace),
+  );
+}
+
+export function isHeadless(service: Service): boolean {
+  return service.clusterIP === 'None';
+}
+
+/** The family the Endpoints controller uses: ipFamilies[0], else the clusterIP's; undefined for a legacy headless Service. */
+export function primaryFamily(service: Service): AddressFamily | undefined {
+  if (service.ipFamilies.length > 0) return service.ipFamilies[0];
+  if (service.clusterIP && service.clusterIP !== 'None') return familyOf(service.clusterIP);
+  return undefined;
+}
+
+export function familyOf(ip: string): AddressFamily | undefined {
+  const v = isIP(ip);
+  return v === 4 ? 'IPv4' : v === 6 ? 'IPv6' : undefined;
+}
+
+/** Canonical text of an IP (IPv6 compressed, lowercase), so that slice, Endpoints and pod IPs compare. */
+export function canonicalIP(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
+}
+
+/** How a slice or Endpoints port reads in findings: `"http" 8080/TCP`, `"" 8080/TCP`, `(no name) 8080/TCP`. */
+export function describeEndpointPort(port: SlicePort): string {
+  return `${port.name === null ? '(no name)' : JSON.stringify(port.name)} ${port.port ?? '(no port number)'}/${port.protocol}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** At most `max` items joined by ", ", with "and N more". */
+export function listSome(items: string[], max = 5): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

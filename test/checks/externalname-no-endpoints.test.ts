@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { externalnameNoEndpoints } from '../../src/checks/externalname-no-endpoints.js';
+import { apiserverObjects, endpointOf, endpoints, pod, service, slice } from '../support/objects.js';
+import { findingsFor, ruleTester } from '../support/rule-tester.js';
+
+const externalName = (o: Parameters<typeof service>[1] = {}) =>
+  service('db', {
+    type: 'ExternalName',
+    selector: null,
+    ports: [],
+    ...o,
+    spec: { externalName: 'db.example.com', ...o.spec },
+  });
+
+ruleTester(externalnameNoEndpoints, {
+  valid: [
+    { name: 'a ClusterIP Service with a selector is not ExternalName', objects: [service('web'), pod('web-1')] },
+    {
+      name: 'a selectorless ClusterIP Service is not ExternalName (§5.3)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
+      ],
+    },
+    {
+      name: 'a headless Service is not ExternalName (§5.2)',
+      objects: [service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }), pod('web-1')],
+    },
+    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+  ],
+  invalid: [
+    {
+      name: 'no selector, no ports: only the CNAME explanation (§5.1)',
+      objects: [externalName()],
+      findings: [
+        { message: ['a DNS CNAME to db.example.com', 'no endpoints by design', 'kube-proxy does not proxy it'] },
+      ],
+    },
+    {
+      name: 'a selector on an ExternalName Service is ignored and named (§5.1)',
+      objects: [externalName({ selector: { app: 'db' } }), pod('db-1', { labels: { app: 'db' } })],
+      findings: [{ message: ['selector app=db is ignored'], fix: '"path":"/spec/selector"' }],
+    },
+    {
+      name: 'ports on an ExternalName Service are not proxied: no targetPort translation (§5.1)',
+      objects: [externalName({ ports: [{ name: 'pg', port: 5432, targetPort: 6432, protocol: 'TCP' }] })],
+      findings: [{ message: ['ports (pg 5432/TCP) are not proxied', 'targetPort has no effect'] }],
+    },
+    {
+      name: 'endpoints left by an old cluster (#105986) do not change the explanation (§5.1)',
+      objects: [
+        externalName({ selector: { app: 'web' } }),
+        pod('web-1'),
+        slice('db', { endpoints: [endpointOf('web-1')] }),
+        endpoints('db', { subsets: [{ addresses: [{ ip: '10.0.0.1' }] }] }),
+      ],
+      findings: [{ message: ['no endpoints by design', 'selector app=web is ignored'] }],
+    },
+    {
+      name: 'a missing externalName is said, not printed as undefined',
+      objects: [service('db', { type: 'ExternalName', selector: null, ports: [] })],
+      findings: [{ message: ['spec.externalName is not set'] }],
+    },
+  ],
+});
+
+describe('externalname-no-endpoints: mentions selector and ports only when present', () => {
+  it('says nothing about a selector or ports the Service does not have (§5.1)', () => {
+    const [finding] = findingsFor(externalnameNoEndpoints, [externalName()]);
+    expect(finding?.message).not.toContain('selector');
+    expect(finding?.message).not.toContain('ports');
+    expect(finding?.fix).toBeUndefined();
+  });
+  it('says nothing about ports when only a selector is set (§5.1)', () => {
+    const [finding] = findingsFor(externalnameNoEndpoints, [externalName({ selector: { app: 'db' } })]);
+    expect(finding?.message).toContain('selector');
+    expect(finding?.message).not.toContain('ports');
+  });
+});

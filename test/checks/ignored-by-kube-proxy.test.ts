@@ -1,0 +1,100 @@
+import { ignoredByKubeProxy } from '../../src/checks/ignored-by-kube-proxy.js';
+import { endpointOf, pod, service, slice } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
+
+ruleTester(ignoredByKubeProxy, {
+  valid: [
+    {
+      name: 'no service-proxy-name label: kube-proxy programs the Service (§5.9)',
+      objects: [service('web', { labels: { app: 'web' } }), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'a headless Service is skipped by kube-proxy anyway (§5.2): the label changes nothing',
+      objects: [
+        service('db', { labels: { [PROXY_NAME]: 'mesh' }, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-1'),
+        slice('db', { labels: { [PROXY_NAME]: 'mesh', 'service.kubernetes.io/headless': '' }, endpoints: [endpointOf('web-1')] }),
+      ],
+    },
+    {
+      name: 'ExternalName is never proxied (§5.1): the label changes nothing',
+      objects: [service('db', { type: 'ExternalName', selector: null, labels: { [PROXY_NAME]: 'mesh' }, spec: { externalName: 'db.example.com' } })],
+    },
+    {
+      name: 'a label with a similar key does not filter (the selector names the exact key)',
+      objects: [
+        service('web', { labels: { 'example.com/service-proxy-name': 'x' } }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
+    },
+    {
+      name: 'an empty labelled slice loses no endpoint: nothing to report',
+      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'staff', labels: { [PROXY_NAME]: 'x' }, endpoints: [] })],
+    },
+  ],
+  invalid: [
+    {
+      name: 'service-proxy-name set: the default kube-proxy skips the Service (§5.9)',
+      objects: [
+        service('web', { labels: { [PROXY_NAME]: 'cilium-l7' } }),
+        pod('web-1'),
+        slice('web', { labels: { [PROXY_NAME]: 'cilium-l7' }, endpoints: [endpointOf('web-1')] }),
+      ],
+      findings: [
+        {
+          message: [`label ${PROXY_NAME} = cilium-l7`, 'kube-proxy skips this Service', '(cilium-l7)', 'ClusterIP lead nowhere'],
+          fix: `kubectl label service web -n shop ${PROXY_NAME}-`,
+        },
+      ],
+    },
+    {
+      name: 'any value counts, even empty (the selector tests only for the key, §5.9)',
+      objects: [service('web', { type: 'NodePort', labels: { [PROXY_NAME]: '' } }), pod('web-1')],
+      findings: [{ message: ['with an empty value', 'ClusterIP and NodePorts'] }],
+    },
+    {
+      name: 'a selectorless Service with the label is skipped too',
+      objects: [service('ext', { selector: null, labels: { [PROXY_NAME]: 'other' } })],
+      findings: [{ message: ['kube-proxy skips this Service'] }],
+    },
+    {
+      name: 'a hand-made slice with the label is dropped from a Service kube-proxy programs (§5.9 slice informer filter)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { name: 'ext-manual', managedBy: 'staff', labels: { [PROXY_NAME]: 'x' }, endpoints: [{ ip: '192.168.1.5' }, { ip: '192.168.1.6' }] }),
+        slice('ext', { name: 'ext-ok', managedBy: 'staff', endpoints: [{ ip: '192.168.1.7' }] }),
+      ],
+      findings: [
+        {
+          severity: 'warning',
+          message: ['slice ext-manual carries', '2 endpoints listed there never receive Service traffic'],
+          fix: `kubectl label endpointslice ext-manual -n shop ${PROXY_NAME}-`,
+        },
+      ],
+    },
+    {
+      name: 'a mirrored slice inherits the label from its Endpoints (§4 copies all labels): fix the Endpoints',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', {
+          name: 'ext-mirror',
+          managedBy: 'endpointslicemirroring-controller.k8s.io',
+          labels: { [PROXY_NAME]: 'x' },
+          endpoints: [{ ip: '192.168.1.5' }],
+        }),
+      ],
+      findings: [{ severity: 'warning', message: ['1 endpoint listed there never receives'], fix: 'kubectl label endpoints ext -n shop' }],
+    },
+    {
+      name: 'a slice labelled service.kubernetes.io/headless on a ClusterIP Service is filtered as well (§5.9)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { name: 'ext-copy', managedBy: 'staff', labels: { 'service.kubernetes.io/headless': '' }, endpoints: [{ ip: '192.168.1.5' }] }),
+      ],
+      findings: [{ severity: 'warning', message: ['service.kubernetes.io/headless'] }],
+    },
+  ],
+});

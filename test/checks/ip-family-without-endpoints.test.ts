@@ -1,0 +1,115 @@
+import { ipFamilyWithoutEndpoints } from '../../src/checks/ip-family-without-endpoints.js';
+import { endpointOf, ipFor, node, pod, service, slice } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const dualV4First = { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] };
+const dualV6First = { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10', '10.96.0.10'] };
+const v6Placeholder = slice('web', { name: 'web-v6', addressType: 'IPv6', ports: [], endpoints: [] });
+
+ruleTester(ipFamilyWithoutEndpoints, {
+  valid: [
+    {
+      name: 'single-stack Service: one slice set, one family (§1.5)',
+      objects: [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'single-stack IPv6 Service with IPv6 endpoints only',
+      objects: [
+        service('web', { spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] } }),
+        pod('web-1', { ips: ['fd00:10:244::5'] }),
+        slice('web', { addressType: 'IPv6', endpoints: [{ ip: 'fd00:10:244::5', pod: 'web-1' }] }),
+      ],
+    },
+    {
+      name: 'dual-stack Service with dual-stack pods: ready endpoints in both families',
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1', { ips: [ipFor('web-1'), 'fd00:10:244::5'] }),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00:10:244::5', pod: 'web-1' }] }),
+      ],
+    },
+    {
+      name: 'dual-stack with no ready endpoint in either family: an outage for another check, not a family gap',
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1', { waiting: 'CrashLoopBackOff' }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+        v6Placeholder,
+      ],
+    },
+    {
+      name: 'dual-stack selector matching nothing: both families hold only placeholders (§1.6)',
+      objects: [service('web', { spec: dualV4First }), slice('web', { endpoints: [] }), v6Placeholder],
+    },
+    {
+      name: 'ExternalName has no families and no endpoints (§5.1)',
+      objects: [service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } })],
+    },
+  ],
+  invalid: [
+    {
+      name: 'dual-stack Service over IPv4-only pods: the IPv6 family keeps the empty placeholder slice (§1.5) and its ClusterIP rejects',
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1'),
+        pod('web-2'),
+        node('node-a'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+        v6Placeholder,
+      ],
+      findings: [
+        {
+          message: ['2 ready IPv4 endpoints but no ready IPv6 one', 'rejects connections to its IPv6 ClusterIP fd00::10', 'placeholder'],
+          pods: ['web-1', 'web-2'],
+          causes: { 'web-1': 'has no IPv6 address' },
+          fix: `kubectl patch service web -n shop -p '{"spec":{"ipFamilyPolicy":"SingleStack","ipFamilies":["IPv4"],"clusterIPs":["10.96.0.10"]}}'`,
+        },
+      ],
+    },
+    {
+      name: 'IPv6-primary Service without IPv6 endpoints: the primary family cannot be dropped, so no SingleStack patch is offered',
+      objects: [
+        service('web', { type: 'NodePort', spec: dualV6First }),
+        pod('web-1'),
+        node('node-a'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+        v6Placeholder,
+      ],
+      findings: [{ message: ['no ready IPv6 one', 'IPv6 ClusterIP fd00::10 and NodePorts'], pods: ['web-1'], fix: 'cannot be removed' }],
+    },
+    {
+      name: 'a headless dual-stack Service is not proxied (§5.2): DNS has no AAAA records, reported as info',
+      objects: [
+        service('db', { spec: { ...dualV4First, clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-1'),
+        slice('db', { endpoints: [endpointOf('web-1')] }),
+        slice('db', { name: 'db-v6', addressType: 'IPv6', ports: [], endpoints: [] }),
+      ],
+      findings: [
+        {
+          severity: 'info',
+          message: ['no ready IPv6 one', 'no AAAA records'],
+          fix: `'{"spec":{"ipFamilyPolicy":"SingleStack","ipFamilies":["IPv4"]}}'`,
+        },
+      ],
+    },
+    {
+      name: 'a selectorless dual-stack Service whose hand-made slices are IPv4 only (§5.3: the user supplies every family)',
+      objects: [
+        service('ext', { selector: null, spec: dualV4First }),
+        slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
+      ],
+      findings: [{ message: ['1 ready IPv4 endpoint but no ready IPv6 one'], pods: [] }],
+    },
+    {
+      name: 'IPv6 endpoints present but none ready while IPv4 ones are ready still leaves IPv6 without ready endpoints',
+      objects: [
+        service('ext', { selector: null, spec: dualV4First }),
+        slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
+        slice('ext', { name: 'ext-v6', managedBy: 'staff', addressType: 'IPv6', endpoints: [{ ip: 'fd00::5', ready: false }] }),
+      ],
+      findings: [{ message: ['no ready IPv6 one'] }],
+    },
+  ],
+});

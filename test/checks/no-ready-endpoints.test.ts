@@ -1,0 +1,276 @@
+import { noReadyEndpoints } from '../../src/checks/no-ready-endpoints.js';
+import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const nodeA = node('node-a');
+
+function crashLooping(name: string): Raw {
+  return pod(name, {
+    ready: false,
+    status: {
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 5,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+        },
+      ],
+    },
+  });
+}
+
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+
+ruleTester(noReadyEndpoints, {
+  valid: [
+    {
+      name: 'a ready pod with a ready endpoint (§1.3)',
+      objects: [nodeA, service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'one ready endpoint among unready ones is enough; kube-proxy merges every slice (§5.8)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { waiting: 'CrashLoopBackOff' }),
+        slice('web', { name: 'web-a', endpoints: [endpointOf('web-2', { ready: false })] }),
+        slice('web', { name: 'web-b', endpoints: [endpointOf('web-1')] }),
+      ],
+    },
+    {
+      name: 'publishNotReadyAddresses: every included endpoint is ready, even of an unready pod (§1.3)',
+      objects: [
+        nodeA,
+        service('web', { spec: { publishNotReadyAddresses: true } }),
+        pod('web-1', { ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: true, serving: false })] }),
+      ],
+    },
+    {
+      name: 'an endpoint without conditions is ready (§1.3: nil ready means true)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        { ...slice('web'), endpoints: [{ addresses: ['10.99.0.1'] }] },
+      ],
+    },
+    {
+      name: 'ExternalName Services get no endpoints by design (§1.1, §5.1)',
+      objects: [nodeA, service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }), pod('web-1', { ready: false })],
+    },
+    {
+      name: 'selectorless Services are not judged here (§1.1, §5.3)',
+      objects: [nodeA, service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] })],
+    },
+    {
+      name: 'a selector that matches nothing is selector-no-match\'s finding (§1.1)',
+      objects: [nodeA, service('web', { selector: { app: 'nothing' } }), pod('web-1'), slice('web')],
+    },
+    {
+      name: 'no EndpointSlices in the input: a ready pod counts as a ready endpoint (fallback)',
+      objects: [nodeA, service('web'), pod('web-1')],
+      coverage: { endpointSlices: false },
+    },
+    {
+      name: 'dual-stack: ready endpoints in the IPv4 and IPv6 slices (§1.5)',
+      objects: [
+        nodeA,
+        service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
+        pod('web-1', { ips: ['10.9.0.1', 'fd00::1'] }),
+        slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.0.1', pod: 'web-1' }] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1', pod: 'web-1' }] }),
+      ],
+    },
+  ],
+  invalid: [
+    {
+      name: 'CrashLoopBackOff: cause with the last exit, fix reads the previous logs (§6)',
+      objects: [nodeA, service('web'), crashLooping('web-1'), slice('web', { endpoints: [endpointOf('web-1', { ready: false })] })],
+      findings: [
+        {
+          message: ['no ready endpoint', 'the pod matching app=web is not a ready endpoint', 'CrashLoopBackOff', 'kube-proxy rejects'],
+          pods: ['web-1'],
+          causes: { 'web-1': 'container app waiting: CrashLoopBackOff, last exit: Error (code 1)' },
+          fix: 'kubectl logs web-1 -n shop -c app --previous',
+        },
+      ],
+    },
+    {
+      name: 'ImagePullBackOff on every pod, counted in the message (§6)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { waiting: 'ImagePullBackOff' }),
+        pod('web-2', { waiting: 'ImagePullBackOff' }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false }), endpointOf('web-2', { ready: false })] }),
+      ],
+      findings: [
+        {
+          message: ['none of the 2 pods', '2× container app waiting: ImagePullBackOff'],
+          pods: ['web-1', 'web-2'],
+          causes: { 'web-2': 'ImagePullBackOff' },
+          fix: 'kubectl describe pod web-1 -n shop',
+        },
+      ],
+    },
+    {
+      name: 'readiness probe failing: running but not ready (§6)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { ready: false, containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { port: 'http' } } }] }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
+      findings: [{ pods: ['web-1'], causes: { 'web-1': 'readiness probe failing' }, fix: 'kubectl describe pod web-1 -n shop' }],
+    },
+    {
+      name: 'readiness gate not True: containers ready, pod not Ready (§6)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', {
+          readinessGates: ['target-health.elbv2.k8s.aws/web-tg'],
+          conditions: [
+            { type: 'ContainersReady', status: 'True' },
+            { type: 'target-health.elbv2.k8s.aws/web-tg', status: 'False' },
+            { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady' },
+          ],
+        }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
+      findings: [{ causes: { 'web-1': 'readiness gate target-health.elbv2.k8s.aws/web-tg is False' } }],
+    },
+    {
+      name: 'unscheduled pods have no IP and are not endpoints: the placeholder slice is empty (§1.2, §1.6)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', {
+          node: null,
+          ip: null,
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
+        }),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
+      findings: [
+        {
+          message: ['unscheduled: 0/3 nodes are available'],
+          causes: { 'web-1': 'unscheduled: 0/3 nodes are available: 3 Insufficient cpu.' },
+          fix: 'kubectl describe pod web-1 -n shop',
+        },
+      ],
+    },
+    {
+      name: 'a pod without IP yet on its node (§1.2)',
+      objects: [nodeA, service('web'), pod('web-1', { ip: null, waiting: 'ContainerCreating' }), slice('web', { ports: [], endpoints: [] })],
+      findings: [{ causes: { 'web-1': 'no IP yet on node node-a (app: ContainerCreating)' } }],
+    },
+    {
+      name: 'node NotReady: the pod was marked not ready, the fix looks at the node (§6)',
+      objects: [
+        node('node-b', { ready: 'False' }),
+        service('web'),
+        pod('web-1', { node: 'node-b', ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false, node: 'node-b' })] }),
+      ],
+      findings: [{ causes: { 'web-1': 'node node-b is NotReady' }, fix: 'kubectl describe node node-b' }],
+    },
+    {
+      name: 'a pod whose Node object is gone is skipped by the controller (§1.2)',
+      objects: [nodeA, service('web'), pod('web-1', { node: 'node-gone' }), slice('web', { ports: [], endpoints: [] })],
+      findings: [{ causes: { 'web-1': 'node node-gone does not exist' } }],
+    },
+    {
+      name: 'terminating pods stay in slices not ready; none still serving: error (§1.2, §1.3)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { terminating: true, ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false, serving: false, terminating: true })] }),
+      ],
+      findings: [{ severity: 'error', causes: { 'web-1': 'terminating' }, message: ['kube-proxy rejects'] }],
+    },
+    {
+      name: 'only terminating endpoints that still serve: kube-proxy falls back to them, a warning (§5.7)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { terminating: true }),
+        pod('web-2', { ready: false }),
+        slice('web', {
+          endpoints: [endpointOf('web-1', { ready: false, serving: true, terminating: true }), endpointOf('web-2', { ready: false })],
+        }),
+      ],
+      findings: [
+        {
+          severity: 'warning',
+          message: ['falls back to 1 terminating endpoint still serving'],
+          pods: ['web-1', 'web-2'],
+          causes: { 'web-1': 'still serving', 'web-2': 'running but not ready' },
+        },
+      ],
+    },
+    {
+      name: 'finished pods are never endpoints (§1.2)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { phase: 'Succeeded', ready: false }),
+        pod('web-2', { phase: 'Failed', ready: false, status: { reason: 'Evicted' } }),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
+      findings: [{ message: ['2× finished'], causes: { 'web-1': 'finished (phase Succeeded)', 'web-2': 'Failed: Evicted' } }],
+    },
+    {
+      name: 'publishNotReadyAddresses does not help pods without an IP (§1.2)',
+      objects: [
+        nodeA,
+        service('web', { spec: { publishNotReadyAddresses: true } }),
+        pod('web-1', { ip: null, waiting: 'ContainerCreating' }),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
+      findings: [{ causes: { 'web-1': 'no IP yet' } }],
+    },
+    {
+      name: 'headless: cluster DNS has no address to return (§5.2)',
+      objects: [
+        nodeA,
+        service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-1', { waiting: 'CrashLoopBackOff' }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
+      findings: [{ severity: 'error', message: ['cluster DNS returns no address'] }],
+    },
+    {
+      name: 'no EndpointSlices in the input: judged from the pods (fallback)',
+      objects: [nodeA, service('web'), crashLooping('web-1')],
+      coverage: { endpointSlices: false },
+      findings: [{ pods: ['web-1'], causes: { 'web-1': 'CrashLoopBackOff' } }],
+    },
+    {
+      name: 'a Ready pod whose endpoint is still ready=false: the slices lag, and kube-proxy goes by the slices (§5.8)',
+      objects: [nodeA, service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1', { ready: false })] })],
+      findings: [{ causes: { 'web-1': 'still ready=false in the slices' } }],
+    },
+    {
+      name: 'dual-stack: not-ready endpoints in both families, the pod listed once (§1.5)',
+      objects: [
+        nodeA,
+        service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
+        pod('web-1', { ips: ['10.9.0.2', 'fd00::2'], waiting: 'CrashLoopBackOff' }),
+        slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.0.2', pod: 'web-1', ready: false }] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::2', pod: 'web-1', ready: false }] }),
+      ],
+      findings: [{ pods: ['web-1'], message: ['the pod matching app=web'] }],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives the total',
+      objects: [nodeA, service('web'), ...many.map((n) => pod(n, { waiting: 'CrashLoopBackOff' })), slice('web', { ports: [], endpoints: [] })],
+      findings: [{ message: ['none of the 25 pods', 'first 20 listed'], pods: many.slice(0, 20) }],
+    },
+  ],
+});

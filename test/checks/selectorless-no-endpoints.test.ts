@@ -1,0 +1,152 @@
+import { selectorlessNoEndpoints } from '../../src/checks/selectorless-no-endpoints.js';
+import { apiserverObjects, endpointOf, endpoints, pod, service, slice } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const LEADER = { 'control-plane.alpha.kubernetes.io/leader': '{"holderIdentity":"ext-7d9f"}' };
+
+ruleTester(selectorlessNoEndpoints, {
+  valid: [
+    {
+      name: 'a Service with a selector: the controller makes its slices (§1.1)',
+      objects: [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'a selector Service with no slice yet is not selectorless (§1.1)',
+      objects: [service('web'), slice('other', { endpoints: [] })],
+    },
+    {
+      name: 'ExternalName has no endpoints by design (§5.1)',
+      objects: [
+        service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } }),
+        slice('x'),
+      ],
+    },
+    {
+      name: 'selectorless with a hand-made slice labelled with its name (§5.3)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
+      ],
+    },
+    {
+      name: 'selector {} with a hand-made slice (§1.1: {} is selectorless; §5.3)',
+      objects: [service('ext', { selector: {} }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] })],
+    },
+    {
+      name: 'selectorless with a mirrored slice (§4)',
+      objects: [
+        service('ext', { selector: null }),
+        endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 8080 }] }] }),
+        slice('ext', { managedBy: 'endpointslicemirroring-controller.k8s.io', endpoints: [{ ip: '192.0.2.10' }] }),
+      ],
+    },
+    {
+      name: 'selectorless with Endpoints only: mirroring is endpoints-not-mirrored\'s concern, not "no endpoints" (kube-linter #746)',
+      objects: [
+        service('ext', { selector: null }),
+        endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 8080 }] }] }),
+      ],
+    },
+    {
+      name: 'selectorless with only an IPv6 slice: dual-stack families each count (§1.5)',
+      objects: [
+        service('ext', {
+          selector: null,
+          spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] },
+        }),
+        slice('ext', { managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
+      ],
+    },
+    {
+      name: 'a left-over controller slice still routes (stale-endpoints reports it, §1.1, §5.8)',
+      objects: [service('ext', { selector: null }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
+    },
+    {
+      name: 'a hand-made slice with no endpoints yet exists: not "no EndpointSlice" (§5.3)',
+      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [] })],
+    },
+    {
+      name: 'EndpointSlices not read at all: the check is skipped',
+      objects: [service('ext', { selector: null })],
+      coverage: { endpointSlices: false },
+    },
+    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+  ],
+  invalid: [
+    {
+      name: 'no selector, no slice, no Endpoints: traffic goes nowhere (§5.3)',
+      objects: [service('ext', { selector: null })],
+      findings: [
+        {
+          message: [
+            'no selector, and no EndpointSlice or Endpoints object lists a backend',
+            'kube-proxy rejects connections',
+          ],
+          fix: 'kubernetes.io/service-name: ext',
+        },
+      ],
+    },
+    {
+      name: 'selector {} is selectorless, not "all pods" (§1.1)',
+      objects: [service('ext', { selector: {} }), pod('web-1')],
+      findings: [{ message: ['no selector'] }],
+    },
+    {
+      name: 'Endpoints not read: only slices count, and the message does not claim there are no Endpoints',
+      objects: [service('ext', { selector: null })],
+      coverage: { endpoints: false },
+      findings: [{ message: ['no EndpointSlice lists a backend for it (Endpoints were not read'] }],
+    },
+    {
+      name: 'an FQDN slice is ignored by kube-proxy (§1.5, §5.3)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'db.example.com' }] }),
+      ],
+      findings: [{ message: ['addressType FQDN, which kube-proxy ignores'] }],
+    },
+    {
+      name: 'a slice without the service-name label does not belong to the Service (§5.3)',
+      objects: [
+        service('ext', { selector: null }),
+        slice(null, { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
+      ],
+      findings: [{ message: ['no EndpointSlice or Endpoints object lists a backend'] }],
+    },
+    {
+      name: 'a leader-election lock named like the Service is not endpoints (§3, §4)',
+      objects: [service('ext', { selector: null }), endpoints('ext', { annotations: LEADER })],
+      findings: [{ message: ['leader-election lock'] }],
+    },
+    {
+      name: 'an Endpoints object without addresses gives nothing to mirror (§4)',
+      objects: [service('ext', { selector: null }), endpoints('ext', { subsets: [] })],
+      findings: [{ message: ['Endpoints ext exists but lists no address'] }],
+    },
+    {
+      name: 'only the empty placeholder the controller left when the selector was removed (§1.1, §1.6)',
+      objects: [service('ext', { selector: null }), slice('ext', { ports: [], endpoints: [] })],
+      findings: [{ message: ['ext-abcde is a placeholder the EndpointSlice controller left'] }],
+    },
+    {
+      name: 'headless selectorless: the name resolves to nothing (§5.2)',
+      objects: [service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } })],
+      findings: [{ message: ['headless DNS name resolves to no address'] }],
+    },
+    {
+      name: 'an IPv6 single-stack Service: the fix suggests an IPv6 slice (§1.5)',
+      objects: [
+        service('ext', {
+          selector: null,
+          spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] },
+        }),
+      ],
+      findings: [{ fix: 'addressType: IPv6' }],
+    },
+    {
+      name: 'an unnamed Service port: the fix names the slice port "" (§5.3)',
+      objects: [service('ext', { selector: null, ports: [{ port: 5432, protocol: 'TCP' }] })],
+      findings: [{ fix: 'name: ""' }],
+    },
+  ],
+});

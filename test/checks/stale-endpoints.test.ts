@@ -1,0 +1,214 @@
+import { staleEndpoints } from '../../src/checks/stale-endpoints.js';
+import { apiserverObjects, endpointOf, endpoints, ipFor, pod, service, slice } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const MIRROR = 'endpointslicemirroring-controller.k8s.io';
+const ext = (o: Parameters<typeof service>[1] = {}) => service('ext', { selector: null, ...o });
+const recreated = (name: string, o: Parameters<typeof pod>[1] = {}) => {
+  const p = pod(name, o);
+  p.metadata.uid = `uid-${name}-new`;
+  return p;
+};
+
+ruleTester(staleEndpoints, {
+  valid: [
+    {
+      name: "the controller's slice lists the live pods (§1.3)",
+      objects: [
+        service('web'),
+        pod('web-1'),
+        pod('web-2'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+      ],
+    },
+    {
+      name: 'a pod mid-deletion is listed as terminating: normal (§1.2)',
+      objects: [
+        service('web'),
+        pod('web-1', { terminating: true }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false, terminating: true })] }),
+      ],
+    },
+    {
+      name: 'lag: the pod just finished terminating and its endpoint is still marked terminating (§1.2)',
+      objects: [
+        service('web'),
+        pod('web-2'),
+        slice('web', {
+          endpoints: [endpointOf('web-1', { ready: false, serving: false, terminating: true }), endpointOf('web-2')],
+        }),
+      ],
+    },
+    {
+      name: 'lag: a new pod not yet in the slice is not stale (§1.2)',
+      objects: [service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'a not-ready endpoint of a gone pod gets no traffic (§5.7: only ready endpoints are used)',
+      objects: [
+        service('web'),
+        pod('web-2'),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false, serving: false }), endpointOf('web-2')] }),
+      ],
+    },
+    {
+      name: 'no pod of the namespace was read: a missing pod proves nothing',
+      objects: [service('web'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    },
+    {
+      name: 'selectorless with a hand-made slice (§5.3)',
+      objects: [ext(), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] })],
+    },
+    {
+      name: 'selector {} with a mirrored slice: mirrored slices are the selectorless way (§1.1, §4)',
+      objects: [
+        ext({ selector: {} }),
+        endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 8080 }] }] }),
+        slice('ext', { managedBy: MIRROR, endpoints: [{ ip: '192.0.2.10' }] }),
+      ],
+    },
+    {
+      name: "dual stack: one endpoint per family, both the pod's (§1.5)",
+      objects: [
+        service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
+        pod('web-1', { ips: ['10.244.7.1', 'fd00::7:1'] }),
+        slice('web', { name: 'web-v4', endpoints: [endpointOf('web-1', { ip: '10.244.7.1' })] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [endpointOf('web-1', { ip: 'FD00:0::7:1' })] }),
+      ],
+    },
+    {
+      name: 'ExternalName is not proxied: slices from an old cluster (#105986) carry no traffic (§5.1)',
+      objects: [
+        service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } }),
+        slice('db', { endpoints: [{ ip: '10.244.9.9' }] }),
+      ],
+    },
+    {
+      name: 'FQDN slices are ignored by kube-proxy (§1.5)',
+      objects: [
+        service('web'),
+        pod('web-1'),
+        slice('web', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'x.example.com', pod: 'web-gone' }] }),
+      ],
+    },
+    {
+      name: 'selector removed, only the empty placeholder left: it routes nowhere (§1.6; selectorless-no-endpoints reports it)',
+      objects: [ext(), slice('ext', { ports: [], endpoints: [] })],
+    },
+    {
+      name: "default/kubernetes: its slice is the apiserver's, not the controller's (§4)",
+      objects: apiserverObjects(),
+    },
+  ],
+  invalid: [
+    {
+      name: "selector removed: the controller's slice stays and kube-proxy still routes to it (§1.1, #91072)",
+      objects: [ext(), pod('web-1'), slice('ext', { endpoints: [endpointOf('web-1')] })],
+      findings: [
+        {
+          message: [
+            'no selector, yet 1 EndpointSlice managed by endpointslice-controller.k8s.io remains',
+            '1 endpoint',
+            'still routes',
+          ],
+          fix: 'kubectl delete endpointslice ext-abcde -n shop',
+        },
+      ],
+    },
+    {
+      name: 'selector {} counts as removed (§1.1)',
+      objects: [ext({ selector: {} }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
+      findings: [{ message: ['no selector'] }],
+    },
+    {
+      name: 'selector removed on a dual-stack Service: both family slices remain (§1.1, §1.5)',
+      objects: [
+        ext({ spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
+        slice('ext', { name: 'ext-v4', endpoints: [{ ip: '10.244.9.9' }] }),
+        slice('ext', { name: 'ext-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::9' }] }),
+      ],
+      findings: [{ message: ['2 EndpointSlices', 'ext-v4, ext-v6'], fix: 'ext-v4 ext-v6' }],
+    },
+    {
+      name: 'selector removed on v1.33+: the controller-labelled Endpoints is left over too (§3, #91072)',
+      objects: [
+        ext(),
+        endpoints('ext', {
+          labels: { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' },
+          subsets: [{ addresses: [{ ip: '10.244.9.9' }], ports: [{ name: 'http', port: 8080 }] }],
+        }),
+        slice('ext', { endpoints: [{ ip: '10.244.9.9' }] }),
+      ],
+      findings: [
+        {
+          message: ['Endpoints ext (endpoints.kubernetes.io/managed-by=endpoint-controller) is left over too'],
+          fix: 'kubectl delete endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'an endpoint whose pod is gone and that is not terminating (§5.8: still routed)',
+      objects: [service('web'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
+      findings: [
+        {
+          message: ['1 endpoint in web-abcde points as ready at a pod that is gone or has another IP'],
+          pods: ['web-1'],
+          causes: { 'web-1': 'pod no longer exists' },
+          fix: 'kube-controller-manager',
+        },
+      ],
+    },
+    {
+      name: 'a pod recreated under the same name has another IP (§1.3)',
+      objects: [
+        service('web'),
+        recreated('web-0', { ip: '10.244.99.1' }),
+        slice('web', { endpoints: [endpointOf('web-0')] }),
+      ],
+      findings: [
+        {
+          pods: ['web-0'],
+          causes: { 'web-0': `pod now has IP 10.244.99.1, but web-abcde still lists ${ipFor('web-0')}` },
+        },
+      ],
+    },
+    {
+      name: 'a pod recreated under the same name has no IP yet: the old address is dead (§1.3)',
+      objects: [
+        service('web'),
+        recreated('web-0', { ip: null }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-0'), endpointOf('web-1')] }),
+      ],
+      findings: [{ pods: ['web-0'], causes: { 'web-0': 'pod was recreated' } }],
+    },
+    {
+      name: 'selectorless: a hand-made slice whose targetRef pod is gone (§5.3)',
+      objects: [
+        ext(),
+        pod('db-1', { labels: { app: 'db' } }),
+        slice('ext', { managedBy: 'me', endpoints: [endpointOf('db-0')] }),
+      ],
+      findings: [{ pods: ['db-0'], fix: 'kubectl edit endpointslice ext-abcde -n shop' }],
+    },
+    {
+      name: 'a mirrored slice: the fix points at the Endpoints (§4)',
+      objects: [
+        ext(),
+        pod('db-1', { labels: { app: 'db' } }),
+        slice('ext', { managedBy: MIRROR, endpoints: [endpointOf('db-0')] }),
+      ],
+      findings: [{ pods: ['db-0'], fix: 'edit Endpoints ext instead' }],
+    },
+    {
+      name: "dual stack: the IPv6 endpoint no longer matches the pod's IPv6 address (§1.5)",
+      objects: [
+        service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
+        pod('web-1', { ips: ['10.244.7.1', 'fd00::7:2'] }),
+        slice('web', { name: 'web-v4', endpoints: [endpointOf('web-1', { ip: '10.244.7.1' })] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [endpointOf('web-1', { ip: 'fd00::7:1' })] }),
+      ],
+      findings: [{ message: ['in web-v6'], pods: ['web-1'], causes: { 'web-1': 'still lists fd00::7:1' } }],
+    },
+  ],
+});

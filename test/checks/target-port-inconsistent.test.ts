@@ -1,0 +1,52 @@
+import { targetPortInconsistent } from '../../src/checks/target-port-inconsistent.js';
+import { node, pod, service, type Raw } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const nodeA = node('node-a');
+
+function http(name: string, containerPort: number, o: Record<string, unknown> = {}): Raw {
+  return pod(name, { containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort }] }], ...o });
+}
+
+ruleTester(targetPortInconsistent, {
+  valid: [
+    { name: 'every pod maps the name to the same number', objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8080)] },
+    {
+      name: 'a pod where the name does not resolve is not a second number (target-port-unresolved)',
+      objects: [nodeA, service('web'), http('web-1', 8080), pod('web-2', { containers: [{ name: 'app', image: 'a' }] })],
+    },
+    {
+      name: 'a numeric targetPort is the same number everywhere (§2.1)',
+      objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }), http('web-1', 8080), http('web-2', 9090)],
+    },
+    {
+      name: 'a finished pod from an old template does not count (§1.2)',
+      objects: [nodeA, service('web'), http('web-1', 8080), http('web-old', 9090, { phase: 'Succeeded', ready: false })],
+    },
+    {
+      name: 'headless: targetPort is ignored for clusterIP None (§2.3)',
+      objects: [nodeA, service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }), http('web-1', 8080), http('web-2', 9090)],
+    },
+  ],
+  invalid: [
+    {
+      name: 'mid-rollout renumbered port: the controller splits the pods into slices per number (§1.4)',
+      objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8080), http('web-3', 8080), http('web-4', 9090), http('web-5', 9090)],
+      findings: [
+        {
+          severity: 'info',
+          port: 'http 80/TCP',
+          message: ['resolves to 2 different numbers', '8080 on 3 pods, 9090 on 2 pods', 'its own slices'],
+          pods: ['web-1', 'web-2', 'web-3', 'web-4', 'web-5'],
+          causes: { 'web-4': '"http" → 9090/TCP', 'web-1': '"http" → 8080/TCP' },
+          fix: 'kubectl get pods -n shop -l app=web',
+        },
+      ],
+    },
+    {
+      name: 'a not-ready pod is still eligible and resolved (§1.2, §1.4)',
+      objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8081, { waiting: 'CrashLoopBackOff' })],
+      findings: [{ message: ['8080 on 1 pod, 8081 on 1 pod'] }],
+    },
+  ],
+});

@@ -1,0 +1,231 @@
+import { topologyHintsMissing } from '../../src/checks/topology-hints-missing.js';
+import { endpointOf, node, service, slice, type SliceEndpointOptions } from '../support/objects.js';
+import { ruleTester } from '../support/rule-tester.js';
+
+const auto = { annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } };
+const preferClose = { spec: { trafficDistribution: 'PreferClose' } };
+const twoZones = [node('node-a', { zone: 'zone-a' }), node('node-b', { zone: 'zone-b' })];
+const threeZones = [...twoZones, node('node-c', { zone: 'zone-c' })];
+
+/** n ready endpoints alternating over the zones; hinted for their own zone when `hinted`. */
+function spread(n: number, zones: string[], hinted: boolean, extra: Partial<SliceEndpointOptions> = {}): SliceEndpointOptions[] {
+  return Array.from({ length: n }, (_, i) => {
+    const zone = zones[i % zones.length]!;
+    const nodeName = `node-${zone.slice(-1)}`;
+    return endpointOf(`web-${zone}-${i}`, { node: nodeName, zone, ...(hinted ? { hints: [zone] } : {}), ...extra });
+  });
+}
+
+ruleTester(topologyHintsMissing, {
+  valid: [
+    {
+      name: 'neither annotation nor trafficDistribution: hints are not asked for (§1.8)',
+      objects: [service('web'), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
+    },
+    {
+      name: 'topology-mode Auto with every ready endpoint hinted: working as designed',
+      objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], true) })],
+    },
+    {
+      name: 'unready endpoints carry no hints by design (§1.8 AddHints skips them; kube-proxy looks at ready ones only)',
+      objects: [
+        service('web', auto),
+        ...twoZones,
+        slice('web', {
+          endpoints: [...spread(4, ['zone-a', 'zone-b'], true), endpointOf('web-x', { node: 'node-a', zone: 'zone-a', ready: false })],
+        }),
+      ],
+    },
+    {
+      name: 'topology-mode values other than Auto/auto do not enable hints (§1.8 hintsEnabled), e.g. AUTO',
+      objects: [
+        service('web', { annotations: { 'service.kubernetes.io/topology-mode': 'AUTO' } }),
+        ...twoZones,
+        slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
+      ],
+    },
+    {
+      name: 'the deprecated topology-aware-hints key takes precedence when present (§1.8): Disabled there wins over topology-mode',
+      objects: [
+        service('web', {
+          annotations: { 'service.kubernetes.io/topology-aware-hints': 'Disabled', 'service.kubernetes.io/topology-mode': 'Auto' },
+        }),
+        ...twoZones,
+        slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
+      ],
+    },
+    {
+      name: 'trafficDistribution has no safeguards (§1.8): one zone and a single endpoint still get hints, nothing to report',
+      objects: [service('web', preferClose), node('node-a', { zone: 'zone-a' }), slice('web', { endpoints: spread(1, ['zone-a'], true) })],
+    },
+    {
+      name: 'trafficDistribution with fewer endpoints than zones is hinted all the same (no safeguards): not the annotation rules',
+      objects: [service('web', preferClose), ...threeZones, slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], true) })],
+    },
+    {
+      name: 'no ready endpoint: nothing to hint, the outage belongs to another check',
+      objects: [
+        service('web', auto),
+        ...twoZones,
+        slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], false, { ready: false }) }),
+      ],
+    },
+    {
+      name: 'headless Services are not proxied (§5.2): hints have no consumer',
+      objects: [
+        service('web', { ...auto, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        node('node-a', { zone: 'zone-a' }),
+        slice('web', { endpoints: spread(2, ['zone-a'], false) }),
+      ],
+    },
+    {
+      name: 'selectorless Services: the EndpointSlice controller never writes their slices, so the annotation does nothing (§1.1)',
+      objects: [
+        service('ext', { ...auto, selector: null }),
+        node('node-a', { zone: 'zone-a' }),
+        slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
+      ],
+    },
+  ],
+  invalid: [
+    {
+      name: 'Auto with Ready worker nodes in one zone only: the controller removes all hints (§1.8 SetNodes, fewer than 2 zones)',
+      objects: [
+        service('web', auto),
+        node('node-a', { zone: 'zone-a' }),
+        node('node-a2', { zone: 'zone-a' }),
+        slice('web', { endpoints: spread(3, ['zone-a'], false) }),
+      ],
+      findings: [
+        {
+          message: [
+            'service.kubernetes.io/topology-mode: Auto but the 3 ready endpoints carry no zone hints',
+            'no traffic is dropped',
+            'one zone only (zone-a)',
+          ],
+          fix: 'kubectl get nodes -L topology.kubernetes.io/zone',
+        },
+      ],
+    },
+    {
+      name: 'Auto with a Ready worker node lacking the zone label: insufficient node information (§1.8)',
+      objects: [
+        service('web', auto),
+        ...twoZones,
+        node('node-c'),
+        slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
+      ],
+      findings: [{ message: ['without a topology.kubernetes.io/zone label or allocatable CPU (node-c)', 'Insufficient Node information'] }],
+    },
+    {
+      name: 'Auto with a node reporting no allocatable CPU: insufficient node information (§1.8)',
+      objects: [
+        service('web', auto),
+        node('node-a', { zone: 'zone-a' }),
+        node('node-b', { zone: 'zone-b', cpu: null }),
+        slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
+      ],
+      findings: [{ message: ['(node-b)'], fix: 'kubectl get nodes -L topology.kubernetes.io/zone' }],
+    },
+    {
+      name: 'control-plane and NotReady nodes are left out of the zone count (§1.8 hasExcludedLabels), so 2 endpoints for 3 zones is the reason',
+      objects: [
+        service('web', auto),
+        ...threeZones,
+        node('cp-1', { labels: { 'node-role.kubernetes.io/control-plane': '' } }),
+        node('node-d', { ready: 'False' }),
+        slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], false) }),
+      ],
+      findings: [
+        {
+          message: ['2 ready endpoints for 3 zones', 'Insufficient number of endpoints (2 endpoints, 3 zones)'],
+          fix: 'reason=TopologyAwareHintsDisabled',
+        },
+      ],
+    },
+    {
+      name: 'Auto with 3 endpoints over 2 equal zones: each zone needs ceil(1.5/1.2)=2, more than there are (§1.8 overload threshold 0.2)',
+      objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(3, ['zone-a', 'zone-b'], false) })],
+      findings: [{ message: ['without overloading one by more than 20%', 'exceeding overload threshold (3 endpoints, 2 zones)'] }],
+    },
+    {
+      name: 'Auto with an endpoint on a zoneless control-plane node: one endpoint without zone removes every hint (§1.8)',
+      objects: [
+        service('web', auto),
+        ...twoZones,
+        node('cp-1', { labels: { 'node-role.kubernetes.io/control-plane': '' } }),
+        // 7 ready endpoints: ceil(3.5/1.2)=3 per zone fits, so the overload rule does not trip first.
+        slice('web', { endpoints: [...spread(6, ['zone-a', 'zone-b'], false), endpointOf('web-cp', { node: 'cp-1' })] }),
+      ],
+      findings: [{ message: ['1 ready endpoint without a zone (on cp-1)', 'do not have a zone specified'] }],
+    },
+    {
+      name: 'the deprecated topology-aware-hints: auto enables hints too, and is the key named',
+      objects: [
+        service('web', { annotations: { 'service.kubernetes.io/topology-aware-hints': 'auto' } }),
+        node('node-a', { zone: 'zone-a' }),
+        slice('web', { endpoints: spread(2, ['zone-a'], false) }),
+      ],
+      findings: [{ message: ['service.kubernetes.io/topology-aware-hints: auto but', 'one zone only'] }],
+    },
+    {
+      name: 'Auto when the input shows none of the reasons: points at the TopologyAwareHintsDisabled event',
+      objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
+      findings: [
+        {
+          message: ['none of the controller\'s reasons'],
+          fix: 'kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web,reason=TopologyAwareHintsDisabled',
+        },
+      ],
+    },
+    {
+      name: 'Auto without Nodes in the input: fires, and says the node-based reasons cannot be told',
+      objects: [service('web', auto), slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
+      coverage: { nodes: false },
+      findings: [{ message: ['Nodes are not in the input'] }],
+    },
+    {
+      name: 'the annotation overrides spec.trafficDistribution (§1.8 canUseTrafficDistribution): said so',
+      objects: [
+        service('web', { ...auto, ...preferClose }),
+        node('node-a', { zone: 'zone-a' }),
+        slice('web', { endpoints: spread(2, ['zone-a'], false) }),
+      ],
+      findings: [{ message: ['spec.trafficDistribution PreferClose is ignored while the annotation enables hints'] }],
+    },
+    {
+      name: 'a foreign slice without hints makes kube-proxy ignore the controller\'s hints (§5.7: every ready endpoint needs one)',
+      objects: [
+        service('web', auto),
+        ...twoZones,
+        slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], true) }),
+        slice('web', { name: 'web-mesh', managedBy: 'mesh-controller', endpoints: [{ ip: '10.9.0.1', node: 'node-a', zone: 'zone-a' }] }),
+      ],
+      findings: [{ message: ['1 of 5 ready endpoints carry no zone hint', 'web-mesh'], fix: '-l kubernetes.io/service-name=web' }],
+    },
+    {
+      name: 'trafficDistribution with a ready endpoint on a node without zone: it gets no hint, so kube-proxy ignores all of them',
+      objects: [
+        service('web', preferClose),
+        ...twoZones,
+        node('node-c'),
+        slice('web', { endpoints: [...spread(2, ['zone-a', 'zone-b'], true), endpointOf('web-c', { node: 'node-c' })] }),
+      ],
+      findings: [
+        {
+          message: ['trafficDistribution PreferClose has no effect', '1 ready endpoint has no zone (nodes node-c lack'],
+          fix: 'kubectl label node NODE topology.kubernetes.io/zone=ZONE',
+        },
+      ],
+    },
+    {
+      name: 'trafficDistribution with zoned endpoints left unhinted: this controller does not act on the value (§1.8 feature timeline)',
+      objects: [
+        service('web', { spec: { trafficDistribution: 'PreferSameZone' } }),
+        ...twoZones,
+        slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], false) }),
+      ],
+      findings: [{ message: ['trafficDistribution PreferSameZone is set but', 'PreferSameTrafficDistribution gate'] }],
+    },
+  ],
+});

@@ -1,0 +1,226 @@
+// The real kubectl against the test server: proof that the server speaks the protocol well
+// enough for an unmodified client (discovery, lists, selectors, chunking, errors, exec).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { endpointOf, endpoints, ipFor, node, pod, service, slice } from './support/objects.js';
+
+const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+const kubectlFound = version.status === 0;
+const minor = kubectlFound ? Number.parseInt(JSON.parse(version.stdout).clientVersion.minor, 10) : 0;
+// kubectl speaks exec over WebSocket from 1.29 (behind KUBECTL_REMOTE_COMMAND_WEBSOCKETS, set
+// below) and by default from 1.30; older ones only speak SPDY, which the test server does not.
+const websocketExec = minor >= 29;
+if (!kubectlFound) console.warn('server-kubectl tests skipped: no kubectl on PATH');
+else if (!websocketExec)
+  console.warn(`kubectl exec tests skipped: kubectl 1.${minor} has no WebSocket exec (1.29+ has)`);
+
+const objects = [
+  service('web'),
+  service('api', { selector: { app: 'api' } }),
+  pod('web-1'),
+  pod('web-2', { node: 'node-b' }),
+  pod('web-3', { labels: { app: 'web', track: 'canary' } }),
+  pod('api-1', { labels: { app: 'api' } }),
+  pod('batch-1', { ns: 'jobs', labels: { app: 'batch' }, phase: 'Succeeded', ready: false }),
+  slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b' })] }),
+  endpoints('web'),
+  node('node-a'),
+  node('node-b'),
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubectl without blocking the event loop: the server answers from this same process. */
+function kubectl(server: TestServer, args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.KUBECONFIG;
+    env.KUBECTL_REMOTE_COMMAND_WEBSOCKETS = 'true';
+    const child = spawn('kubectl', [...server.kubectlArgs, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+async function names(server: TestServer, args: string[]): Promise<string[]> {
+  const run = await kubectl(server, [...args, '-o', 'name']);
+  expect(run.stderr).toBe('');
+  return run.stdout.trim().split('\n').filter(Boolean).sort();
+}
+
+describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    server.faults.clear();
+    server.setExecHandler(undefined);
+    server.setRules(undefined);
+    server.requests.length = 0;
+  });
+
+  it('get services,endpointslices,pods -A -o json returns the objects the server was given', async () => {
+    const run = await kubectl(server, ['get', 'services,endpointslices,pods', '-A', '-o', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const list = JSON.parse(run.stdout);
+    expect(list.kind).toBe('List');
+    const got = list.items
+      .map((o: any) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
+      .sort();
+    const expected = objects
+      .filter((o) => ['Service', 'EndpointSlice', 'Pod'].includes(o.kind))
+      .map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
+      .sort();
+    expect(got).toEqual(expected);
+
+    const byName = (kind: string, name: string) =>
+      list.items.find((o: any) => o.kind === kind && o.metadata.name === name);
+    expect(byName('Pod', 'web-2').status.podIP).toBe(ipFor('web-2'));
+    expect(byName('Pod', 'web-2').spec.nodeName).toBe('node-b');
+    expect(byName('Service', 'api').spec.selector).toEqual({ app: 'api' });
+    expect(byName('EndpointSlice', 'web-abcde').endpoints.map((e: any) => e.addresses[0])).toEqual([
+      ipFor('web-1'),
+      ipFor('web-2'),
+    ]);
+    expect(Number(byName('Pod', 'web-1').metadata.resourceVersion)).toBeGreaterThan(0);
+
+    // kubectl found the resources through discovery, then listed each across namespaces.
+    const paths = server.requests.map((r) => r.path);
+    expect(paths).toEqual(expect.arrayContaining(['/api', '/apis', '/api/v1', '/apis/discovery.k8s.io/v1']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/pods']),
+    );
+  });
+
+  it('filters with label and field selectors', async () => {
+    expect(await names(server, ['get', 'pods', '-n', 'shop', '-l', 'app=web'])).toEqual([
+      'pod/web-1',
+      'pod/web-2',
+      'pod/web-3',
+    ]);
+    expect(await names(server, ['get', 'po', '-A', '-l', 'app in (web,api),track!=canary'])).toEqual([
+      'pod/api-1',
+      'pod/web-1',
+      'pod/web-2',
+    ]);
+    expect(
+      await names(server, ['get', 'pods', '-A', '-l', '!track', '--field-selector', 'spec.nodeName=node-b']),
+    ).toEqual(['pod/web-2']);
+    expect(await names(server, ['get', 'pods', '-A', '--field-selector', 'status.phase!=Running'])).toEqual([
+      'pod/batch-1',
+    ]);
+    expect(server.requests.find((r) => r.resource === 'pods')?.query.get('labelSelector')).toBe('app=web');
+  });
+
+  it('--chunk-size=2 pages with limit and continue', async () => {
+    expect(await names(server, ['get', 'pods', '-A', '--chunk-size=2'])).toHaveLength(5);
+    const lists = server.requests.filter((r) => r.resource === 'pods' && r.verb === 'list');
+    expect(lists.map((r) => r.query.get('limit'))).toEqual(['2', '2', '2']);
+    expect(lists[0]!.query.has('continue')).toBe(false);
+    expect(lists.slice(1).every((r) => r.query.get('continue'))).toBe(true);
+  });
+
+  it('get of a missing pod reports NotFound, after checking the namespace', async () => {
+    const run = await kubectl(server, ['get', 'pod', '-n', 'shop', 'nope']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Error from server (NotFound): pods "nope" not found');
+    const missingNs = await kubectl(server, ['get', 'pod', '-n', 'nowhere', 'nope']);
+    expect(missingNs.stderr).toContain('namespaces "nowhere" not found');
+  });
+
+  it.skipIf(!websocketExec)(
+    'exec runs the test handler over WebSocket and returns its output and exit code',
+    async () => {
+      const seen: unknown[] = [];
+      server.setExecHandler(({ pod, container, command, stdout, stderr, protocol }) => {
+        seen.push({ pod: pod.metadata.name, container, command, protocol });
+        stdout.write(`ran ${command.join(' ')}\n`);
+        stderr.write('a warning\n');
+        return 3;
+      });
+      const run = await kubectl(server, ['exec', '-n', 'shop', 'web-1', '--', 'sh', '-c', 'exit 3']);
+      expect(seen).toEqual([
+        { pod: 'web-1', container: 'app', command: ['sh', '-c', 'exit 3'], protocol: 'v5.channel.k8s.io' },
+      ]);
+      expect(run.stdout).toBe('ran sh -c exit 3\n');
+      expect(run.stderr).toContain('a warning\n');
+      expect(run.stderr).toContain('command terminated with exit code 3');
+      expect(run.code).toBe(3);
+      expect(server.requests.find((r) => r.resource === 'pods/exec')).toMatchObject({ verb: 'create', status: 101 });
+    },
+  );
+
+  it.skipIf(!websocketExec)('exec -i passes stdin to the handler', async () => {
+    server.setExecHandler(async ({ stdin, stdout }) => {
+      let input = '';
+      for await (const chunk of stdin) input += chunk;
+      stdout.write(input.toUpperCase());
+    });
+    const run = await kubectl(
+      server,
+      ['exec', '-i', '-n', 'shop', 'web-1', '-c', 'app', '--', 'tr', 'a-z', 'A-Z'],
+      'hello\n',
+    );
+    expect(run).toMatchObject({ code: 0, stdout: 'HELLO\n' });
+  });
+
+  it('shows the Forbidden message of a refused list', async () => {
+    server.faults.forbid({ resource: 'pods', verb: 'list', namespace: 'shop' });
+    const run = await kubectl(server, ['get', 'pods', '-n', 'shop']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `Error from server (Forbidden): pods is forbidden: User "${server.user}" cannot list resource "pods" in API group "" in the namespace "shop"`,
+    );
+  });
+
+  it('authenticates with the client certificate context', async () => {
+    expect(await names(server, ['--context', CERT_CONTEXT, 'get', 'nodes'])).toEqual(['node/node-a', 'node/node-b']);
+    expect(server.requests.filter((r) => r.resource === 'nodes').map((r) => r.user)).toEqual(['test-admin']);
+  });
+
+  it('an allow list shows exactly what kubectl asked for', async () => {
+    server.setRules([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+    expect(await names(server, ['get', 'pods', '-n', 'jobs'])).toEqual(['pod/batch-1']);
+    const run = await kubectl(server, ['get', 'services', '-n', 'shop']);
+    expect(run.stderr).toContain('cannot list resource "services" in API group "" in the namespace "shop"');
+    expect(server.requests.filter((r) => r.resource).map((r) => `${r.verb} ${r.resource} ${r.status}`)).toEqual([
+      'list pods 200',
+      'list services 403',
+    ]);
+  });
+});
+
+describe.skipIf(!kubectlFound)('kubectl against a server without v1 Endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+    server.faults.unserve('endpoints');
+  });
+  afterAll(() => server?.close());
+
+  it('finds no such resource type, and still lists the others', async () => {
+    const run = await kubectl(server, ['get', 'endpoints', '-A']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the server doesn't have a resource type "endpoints"`);
+    expect(await names(server, ['get', 'services,nodes', '-A'])).toEqual([
+      'node/node-a',
+      'node/node-b',
+      'service/api',
+      'service/web',
+    ]);
+  });
+});

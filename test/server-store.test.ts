@@ -1,0 +1,91 @@
+// The test server's selectors and store semantics, without HTTP.
+
+import { describe, expect, it } from 'vitest';
+import {
+  flattenObjects,
+  matchesLabels,
+  ObjectStore,
+  parseFieldSelector,
+  parseLabelSelector,
+  resourceNamed,
+  SelectorError,
+} from './server/store.js';
+import { pod } from './support/objects.js';
+
+const labels = { app: 'web', tier: 'fe' };
+const selects = (selector: string, l: Record<string, string> = labels) =>
+  matchesLabels(parseLabelSelector(selector), l);
+
+describe('label selectors', () => {
+  it('equality: =, ==, !=', () => {
+    expect(selects('app=web')).toBe(true);
+    expect(selects('app==web,tier=fe')).toBe(true);
+    expect(selects('app=api')).toBe(false);
+    expect(selects('app!=api')).toBe(true);
+    expect(selects('track!=canary')).toBe(true); // absent counts as different
+  });
+
+  it('set-based: in, notin, key, !key', () => {
+    expect(selects('app in (api, web)')).toBe(true);
+    expect(selects('app in (api)')).toBe(false);
+    expect(selects('app notin (api),tier in (fe,be)')).toBe(true);
+    expect(selects('track notin (canary)')).toBe(true);
+    expect(selects('tier')).toBe(true);
+    expect(selects('!tier')).toBe(false);
+    expect(selects('!track')).toBe(true);
+    expect(selects('')).toBe(true);
+  });
+
+  it('rejects what the API server would not parse', () => {
+    for (const bad of ['app in web', 'app=(x)', '=web', 'app in (a b)']) {
+      expect(() => parseLabelSelector(bad), bad).toThrow(SelectorError);
+    }
+  });
+});
+
+describe('field selectors', () => {
+  const pods = resourceNamed('pods')!;
+  it('knows the fields of each resource', () => {
+    expect(parseFieldSelector('spec.nodeName=a,status.phase!=Running', pods)).toEqual([
+      { field: 'spec.nodeName', equal: true, value: 'a' },
+      { field: 'status.phase', equal: false, value: 'Running' },
+    ]);
+    expect(() => parseFieldSelector('spec.nodeName=a', resourceNamed('services')!)).toThrow(
+      'field label not supported: spec.nodeName',
+    );
+  });
+});
+
+describe('object store', () => {
+  it('stamps resourceVersions, creates namespaces, and lists in key order', () => {
+    const store = new ObjectStore();
+    const b = store.create(pod('b'));
+    const a = store.create(pod('a'));
+    expect(Number(a.metadata.resourceVersion)).toBeGreaterThan(Number(b.metadata.resourceVersion));
+    expect(store.list(resourceNamed('pods')!).map((p) => p.metadata.name)).toEqual(['a', 'b']);
+    expect(store.list(resourceNamed('namespaces')!).map((n) => n.metadata.name)).toEqual(['default', 'shop']);
+    expect(() => store.create(pod('a'))).toThrow('already exists');
+  });
+
+  it('keeps a bounded event history; older watches are told they are too old', () => {
+    const store = new ObjectStore(2);
+    store.create(pod('a'));
+    const start = store.resourceVersion;
+    store.update(pod('a', { ready: false }));
+    expect(store.eventsAfter(start)?.map((e) => e.type)).toEqual(['MODIFIED']);
+    store.delete(pod('a'));
+    store.create(pod('a'));
+    expect(store.eventsAfter(start)).toBeUndefined();
+    expect(store.eventsAfter(store.oldestWatchableRV)?.length).toBe(2);
+  });
+
+  it('flattens Lists and typed lists, giving items of typed lists their kind', () => {
+    const { kind: _k, ...bare } = pod('x');
+    const flat = flattenObjects([
+      { kind: 'List', items: [pod('a'), { kind: 'PodList', items: [bare] }] },
+      null,
+      pod('b'),
+    ]);
+    expect(flat.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Pod/a', 'Pod/x', 'Pod/b']);
+  });
+});
