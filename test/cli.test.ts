@@ -97,7 +97,7 @@ describe('exit codes', () => {
     ['a malformed snapshot', ['--snapshot', writeTemp('bad.yaml', 'kind: [')], /bad\.yaml: malformed YAML at line 1/],
     ['a Service not in the snapshot', ['--snapshot', healthyFile, 'svc/nope'], /service "nope" is not in the snapshot/],
     ['a bad Service argument', ['--snapshot', healthyFile, 'deploy/web'], /"deploy\/web" is not a Service/],
-    ['a bad label selector', ['--snapshot', healthyFile, '-l', 'a in (b'], /-l\/--selector: cannot parse/],
+    ['a bad label selector', ['--snapshot', healthyFile, '-l', 'a in (b'], /-l\/--selector: unable to parse requirement/],
     ['naming a Service with -A', ['--snapshot', healthyFile, '-A', 'web'], /cannot be named across all namespaces/],
     ['a bad --request-timeout', ['--snapshot', healthyFile, '--request-timeout', 'soon'], /--request-timeout "soon"/],
   ];

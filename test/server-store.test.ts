@@ -1,15 +1,8 @@
 // The test server's selectors and store semantics, without HTTP.
 
 import { describe, expect, it } from 'vitest';
-import {
-  flattenObjects,
-  matchesLabels,
-  ObjectStore,
-  parseFieldSelector,
-  parseLabelSelector,
-  resourceNamed,
-  SelectorError,
-} from './server/store.js';
+import { matchesLabels, parseLabelSelector, SelectorError } from '../src/model/selectors.js';
+import { flattenObjects, ObjectStore, parseFieldSelector, resourceNamed } from './server/store.js';
 import { pod } from './support/objects.js';
 
 const labels = { app: 'web', tier: 'fe' };

@@ -1,5 +1,5 @@
 import type { Node } from '../model/types.js';
-import { MAX_PODS, plural } from './no-ready-endpoints.js';
+import { MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 /** Taints that say the node is gone (§5.10); not-ready is left out: it always comes with Ready=False. */
@@ -80,7 +80,11 @@ export const endpointOnUnreadyNode: Check = {
       `${plural(affected.length, 'endpoint')} ${affected.length === 1 ? 'is' : 'are'} on ` +
       `${nodes.map(([n, problem]) => `node ${n} (${problem})`).join(', ')}`;
     const one = affected.length === 1;
-    const subject = one ? 'it is' : stillReady === affected.length ? 'all are' : `${stillReady} of them ${stillReady === 1 ? 'is' : 'are'}`;
+    const subject = one
+      ? 'it is'
+      : stillReady === affected.length
+        ? 'all are'
+        : `${stillReady} of them ${stillReady === 1 ? 'is' : 'are'}`;
     message +=
       stillReady > 0
         ? `; ${subject} still marked ready and get${stillReady === 1 ? 's' : ''} traffic until the node controller marks ${stillReady === 1 ? 'the pod' : 'the pods'} not ready`

@@ -1,15 +1,14 @@
 import {
   allAddresses,
-  familyOf,
   isLeaderElection,
   isMirroredSlice,
   isProxiedSlice,
   LABEL_SKIP_MIRROR,
-  listSome,
   MAX_ENDPOINTS_ADDRESSES,
-  plural,
   skipsMirroring,
 } from '../model/endpoint-meta.js';
+import { familyOf } from '../model/services.js';
+import { plural, listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const endpointsNotMirrored: Check = {

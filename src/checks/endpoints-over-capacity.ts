@@ -1,10 +1,5 @@
-import {
-  allAddresses,
-  canonicalIP,
-  MAX_ENDPOINTS_ADDRESSES,
-  OVER_CAPACITY_ANNOTATION,
-  primaryFamily,
-} from '../model/endpoint-meta.js';
+import { allAddresses, MAX_ENDPOINTS_ADDRESSES, OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
+import { primaryFamily, canonicalIP } from '../model/services.js';
 import type { Check } from './types.js';
 
 export const endpointsOverCapacity: Check = {

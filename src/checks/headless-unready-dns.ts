@@ -15,7 +15,8 @@ const MAX_NAMES = 3;
 /** ShouldSetHostname (§1.3): the endpoint carries a hostname, so DNS has a per-pod name for it. */
 function perPodName(m: MatchedPod, service: Service): string | undefined {
   const { pod } = m;
-  if (!pod.hostname || pod.subdomain !== service.meta.name || pod.meta.namespace !== service.meta.namespace) return undefined;
+  if (!pod.hostname || pod.subdomain !== service.meta.name || pod.meta.namespace !== service.meta.namespace)
+    return undefined;
   return `${pod.hostname}.${service.meta.name}.${service.meta.namespace}.svc`;
 }
 
@@ -49,7 +50,10 @@ export const headlessUnreadyDns: Check = {
     const more = unready.length > MAX_NAMES ? ` and ${unready.length - MAX_NAMES} more` : '';
     const pods: FindingPod[] = unready
       .slice(0, MAX_PODS)
-      .map(({ m, dns }) => ({ name: m.pod.meta.name, cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}` }));
+      .map(({ m, dns }) => ({
+        name: m.pod.meta.name,
+        cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}`,
+      }));
     return [
       {
         message:

@@ -4,6 +4,7 @@
 // must implement it. The same filter applies to slices, so a slice carrying either label adds
 // nothing to a Service kube-proxy does program, although `kubectl get endpointslices` lists it.
 
+import { isMirroredSlice } from '../model/endpoint-meta.js';
 import type { Check, FindingDraft } from './types.js';
 
 const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
@@ -54,7 +55,7 @@ export const ignoredByKubeProxy: Check = {
     const more = skipped.length > MAX_SLICES ? ` and ${skipped.length - MAX_SLICES} more` : '';
     const labels = [...new Set(skipped.flatMap((s) => [PROXY_NAME, HEADLESS].filter((l) => l in s.meta.labels)))];
     const first = skipped[0]!;
-    const mirrored = first.managedBy === 'endpointslicemirroring-controller.k8s.io';
+    const mirrored = isMirroredSlice(first);
     const draft: FindingDraft = {
       // Endpoints the user believes in are silently unused: more than informational.
       severity: 'warning',

@@ -1,3 +1,5 @@
+import { familyOf } from '../model/services.js';
+
 // A dual-stack Service gets one slice set per ipFamilies entry (kubernetes-semantics §1.5).
 // When its pods have addresses of one family only, the other family keeps just an empty
 // placeholder slice: that family's ClusterIP has no endpoints and kube-proxy rejects
@@ -6,15 +8,12 @@
 
 import type { ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
+import { isControllerSlice } from '../model/endpoint-meta.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
 
 const MAX_PODS = 20;
-
-function familyOf(ip: string): Family {
-  return ip.includes(':') ? 'IPv6' : 'IPv4';
-}
 
 function readyCount(view: ServiceView, family: Family): number {
   return view.sliceEndpoints.filter((e) => e.addressType === family && e.ready).length;
@@ -61,7 +60,7 @@ export const ipFamilyWithoutEndpoints: Check = {
       message += `kube-proxy rejects connections to its ${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`;
     }
     const placeholder = view.slices.some(
-      (s) => s.addressType === missing && s.endpoints.length === 0 && s.managedBy === 'endpointslice-controller.k8s.io',
+      (s) => s.addressType === missing && s.endpoints.length === 0 && isControllerSlice(s),
     );
     if (placeholder) message += ` (its ${missing} slice is the controller's empty placeholder)`;
 

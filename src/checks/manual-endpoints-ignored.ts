@@ -1,13 +1,12 @@
 import {
-  canonicalIP,
   handMadeAddresses,
   isControllerSlice,
   isForeignSlice,
   isProxiedSlice,
   LABEL_MANAGED_BY,
-  listSome,
-  plural,
 } from '../model/endpoint-meta.js';
+import { canonicalIP } from '../model/services.js';
+import { plural, listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const manualEndpointsIgnored: Check = {

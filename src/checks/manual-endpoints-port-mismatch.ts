@@ -1,19 +1,16 @@
 import {
   allAddresses,
-  type AddressFamily,
   describeEndpointPort,
-  familyOf,
   isControllerSlice,
-  isHeadless,
   isLeaderElection,
   isMirroredSlice,
   isProxiedSlice,
-  listSome,
-  plural,
 } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import type { ServiceView } from '../model/service-view.js';
+import { isHeadless, familyOf, type AddressFamily } from '../model/services.js';
 import type { Service, ServicePort, SlicePort } from '../model/types.js';
+import { plural, listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 /** A hand-made source of endpoints: one slice, or one Endpoints subset. */

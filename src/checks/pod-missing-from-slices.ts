@@ -1,7 +1,7 @@
 import { formatLabels } from '../model/selectors.js';
 import { sliceEntriesForPod } from '../model/service-view.js';
 import type { EndpointSlice, Pod } from '../model/types.js';
-import { MAX_PODS, plural } from './no-ready-endpoints.js';
+import { MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
 
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -55,8 +55,7 @@ export const podMissingFromSlices: Check = {
       `${plural(missing.length, 'ready pod')} matching ${formatLabels(service.selector)} ${missing.length === 1 ? 'is' : 'are'} ` +
       `in no EndpointSlice of the Service: ${missing.length === 1 ? 'it gets' : 'they get'} no Service traffic`;
     if (view.slices.length === 0) {
-      message +=
-        '; the Service has no slice at all, not even the empty placeholder: the controller has not synced it';
+      message += '; the Service has no slice at all, not even the empty placeholder: the controller has not synced it';
     } else if (trigger === undefined) {
       message += '; the slices carry no last-change-trigger-time, so controller lag cannot be ruled out';
     }

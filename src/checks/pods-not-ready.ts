@@ -1,6 +1,6 @@
 import { isFinished } from '../model/pod-state.js';
 import { formatLabels } from '../model/selectors.js';
-import { byRelevance, listPods, plural, podCause, podFix, shownOf, summarizeCauses } from './no-ready-endpoints.js';
+import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
 import type { Check } from './types.js';
 
 export const podsNotReady: Check = {

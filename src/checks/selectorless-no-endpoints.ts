@@ -1,13 +1,7 @@
-import {
-  allAddresses,
-  isControllerSlice,
-  isHeadless,
-  isLeaderElection,
-  isProxiedSlice,
-  listSome,
-  primaryFamily,
-} from '../model/endpoint-meta.js';
+import { allAddresses, isControllerSlice, isLeaderElection, isProxiedSlice } from '../model/endpoint-meta.js';
+import { isHeadless, primaryFamily } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
+import { listSome } from './helpers.js';
 import type { Check } from './types.js';
 
 export const selectorlessNoEndpoints: Check = {

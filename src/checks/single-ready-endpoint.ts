@@ -1,5 +1,5 @@
 import { isFinished } from '../model/pod-state.js';
-import { plural } from './no-ready-endpoints.js';
+import { plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const singleReadyEndpoint: Check = {
@@ -18,7 +18,9 @@ export const singleReadyEndpoint: Check = {
     const ready = view.counts;
     if (ready.ready !== 1) return [];
     const who =
-      ready.readyPods.length > 0 ? `${ready.readyPods.join(', ')} ${ready.readyAddresses.join(', ')}` : ready.readyAddresses.join(', ');
+      ready.readyPods.length > 0
+        ? `${ready.readyPods.join(', ')} ${ready.readyAddresses.join(', ')}`
+        : ready.readyAddresses.join(', ');
     const others = view.matched.filter((m) => !isFinished(m.pod) && !ready.readyPods.includes(m.pod.meta.name)).length;
     const draft: FindingDraft = {
       message:

@@ -1,15 +1,13 @@
 import {
-  canonicalIP,
-  familyOf,
   handMadeAddresses,
   isControllerSlice,
   isLeaderElection,
   OVER_CAPACITY_ANNOTATION,
-  plural,
-  primaryFamily,
 } from '../model/endpoint-meta.js';
 import { isPodReady } from '../model/pod-state.js';
+import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
 import type { ObjectRef } from '../model/types.js';
+import { plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 const MAX_PODS = 20;

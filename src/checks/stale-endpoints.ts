@@ -1,16 +1,15 @@
 import {
-  canonicalIP,
   ENDPOINTS_CONTROLLER,
   isControllerSlice,
   isLeaderElection,
   isMirroredSlice,
   isProxiedSlice,
   LABEL_ENDPOINTS_MANAGED_BY,
-  listSome,
-  plural,
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
+import { canonicalIP } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
+import { plural, listSome } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_PODS = 20;

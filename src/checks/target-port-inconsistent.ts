@@ -1,8 +1,8 @@
 import { describeServicePort, findPort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
-import { isHeadless, MAX_PODS, plural } from './no-ready-endpoints.js';
-import { eligiblePods } from './target-port-unresolved.js';
+import { isHeadless } from '../model/services.js';
+import { MAX_PODS, plural, eligiblePods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const targetPortInconsistent: Check = {

@@ -1,6 +1,6 @@
 import { allContainers, declaresPort, describeServicePort } from '../model/ports.js';
-import { isHeadless, MAX_PODS, plural } from './no-ready-endpoints.js';
-import { eligiblePods, patchTargetPort } from './target-port-unresolved.js';
+import { isHeadless } from '../model/services.js';
+import { MAX_PODS, plural, eligiblePods, patchTargetPort } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const targetPortNotDeclared: Check = {

@@ -1,20 +1,10 @@
+import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
 import { allContainers, describeServicePort, resolvePort, type ResolvedPort } from '../model/ports.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import type { Pod, Service, ServicePort } from '../model/types.js';
-import { isHeadless, MAX_PODS, plural } from './no-ready-endpoints.js';
+import { isHeadless } from '../model/services.js';
+import type { Pod, ServicePort } from '../model/types.js';
+import { MAX_PODS, plural, eligiblePods, patchTargetPort } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
-
-export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
-
-/** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (§1.2, §1.4). */
-export function eligiblePods(view: ServiceView): MatchedPod[] {
-  return view.matched.filter((m) => m.state.inSlices);
-}
-
-export function patchTargetPort(service: Service, index: number, value: string | number): string {
-  const patch = JSON.stringify([{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }]);
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} --type=json -p '${patch}'`;
-}
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
 function declared(pod: Pod): string[] {
@@ -25,7 +15,9 @@ function declared(pod: Pod): string[] {
 
 /** Edit distance with adjacent transpositions (optimal string alignment): "htpp" is 1 from "http". */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -39,7 +31,10 @@ function editDistance(a: string, b: string): number {
 
 /** Close enough to be a typo or a prefixed variant: worth a patch, not just a mention. */
 function plausiblyMeant(target: string, name: string): boolean {
-  return editDistance(target, name) <= 2 || (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)));
+  return (
+    editDistance(target, name) <= 2 ||
+    (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)))
+  );
 }
 
 /** The declared port name nearest to `target`, preferring the Service port's protocol. */
@@ -58,7 +53,7 @@ function closestName(
  * undefined when no controller-managed slice lists the pod (nothing to learn from).
  */
 function slicesResolve(view: ServiceView, pod: Pod, servicePort: ServicePort): boolean | undefined {
-  const entries = sliceEntriesForPod(view, pod).filter((e) => e.slice.managedBy === CONTROLLER_NAME);
+  const entries = sliceEntriesForPod(view, pod).filter((e) => e.slice.managedBy === SLICE_CONTROLLER);
   if (entries.length === 0) return undefined;
   return entries.some((e) =>
     e.slice.ports.some(

@@ -1,3 +1,6 @@
+import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
+import { listSome, plural } from './helpers.js';
+
 // Topology aware routing asked for, but the ready endpoints carry no zone hints, so kube-proxy
 // spreads traffic cluster-wide (kubernetes-semantics §1.8, §5.7). Hints never blackhole
 // traffic: kube-proxy uses them only when every ready endpoint has one, so this is about lost
@@ -10,23 +13,16 @@
 // kube-proxy ignore every hint), or zoned endpoints the controller did not hint at all.
 
 import type { ClusterModel } from '../model/cluster.js';
-import type { ServiceView } from '../model/service-view.js';
-import type { EndpointSlice, Node, Service, SliceEndpoint } from '../model/types.js';
+import type { ServiceEndpoint } from '../model/service-view.js';
+import type { Node, Service } from '../model/types.js';
 import type { Check, FindingDraft } from './types.js';
 
 const DEPRECATED_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
 const MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
-const CONTROLLER = 'endpointslice-controller.k8s.io';
 const OVERLOAD_THRESHOLD = 0.2;
-const MAX_NAMES = 5;
 
 type Family = 'IPv4' | 'IPv6';
-
-interface ReadyEndpoint {
-  endpoint: SliceEndpoint;
-  slice: EndpointSlice;
-}
 
 /** hintsEnabled (§1.8): the deprecated key, when present, decides; then topology-mode; only Auto/auto enable. */
 export function topologyAnnotation(service: Service): { key: string; value: string; enabled: boolean } | undefined {
@@ -40,31 +36,6 @@ export function topologyAnnotation(service: Service): { key: string; value: stri
   if (!key) return undefined;
   const value = annotations[key]!;
   return { key, value, enabled: value === 'Auto' || value === 'auto' };
-}
-
-/** Ready endpoints per family as kube-proxy merges them: first entry per address wins unless terminating. */
-function readyEndpoints(view: ServiceView, family: Family): ReadyEndpoint[] {
-  const byAddress = new Map<string, ReadyEndpoint & { terminating: boolean }>();
-  for (const slice of view.slices) {
-    if (slice.addressType !== family) continue;
-    for (const endpoint of slice.endpoints) {
-      const address = endpoint.addresses[0];
-      if (!address) continue;
-      const terminating = endpoint.conditions.terminating ?? false;
-      const seen = byAddress.get(address);
-      if (!seen || (seen.terminating && !terminating)) byAddress.set(address, { endpoint, slice, terminating });
-    }
-  }
-  return [...byAddress.values()].filter((e) => e.endpoint.conditions.ready ?? true);
-}
-
-function names(list: string[]): string {
-  const shown = list.slice(0, MAX_NAMES).join(', ');
-  return list.length > MAX_NAMES ? `${shown} and ${list.length - MAX_NAMES} more` : shown;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Nodes the topology cache counts (SetNodes): Ready and not labelled control-plane or master. */
@@ -85,9 +56,9 @@ interface Diagnosis {
 }
 
 /** The first of the controller's safeguards (TopologyCache.SetNodes, getAllocations, AddHints) the input trips. */
-function diagnose(model: ClusterModel, ready: ReadyEndpoint[]): Diagnosis | undefined {
+function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | undefined {
   // Only the controller's own slices are counted by it.
-  const own = ready.filter((e) => e.slice.managedBy === CONTROLLER);
+  const own = ready.filter((e) => e.slice.managedBy === SLICE_CONTROLLER);
   const n = own.length;
   if (model.coverage.nodes) {
     const nodes = countedNodes(model);
@@ -96,7 +67,7 @@ function diagnose(model: ClusterModel, ready: ReadyEndpoint[]): Diagnosis | unde
       const what =
         nodes.length === 0
           ? 'no Ready worker node to take zones and CPU from'
-          : `${plural(lacking.length, 'Ready node')} without a ${ZONE_LABEL} label or allocatable CPU (${names(lacking.map((x) => x.meta.name))})`;
+          : `${plural(lacking.length, 'Ready node')} without a ${ZONE_LABEL} label or allocatable CPU (${listSome(lacking.map((x) => x.meta.name))})`;
       return {
         reason: what,
         event: 'Insufficient Node information: allocatable CPU or zone not specified on one or more nodes',
@@ -136,11 +107,11 @@ function diagnose(model: ClusterModel, ready: ReadyEndpoint[]): Diagnosis | unde
       };
     }
   }
-  const zoneless = own.filter((e) => !e.endpoint.zone);
+  const zoneless = own.filter((e) => !e.zone);
   if (zoneless.length > 0) {
-    const nodesOf = [...new Set(zoneless.map((e) => e.endpoint.nodeName).filter((x): x is string => !!x))].sort();
+    const nodesOf = [...new Set(zoneless.map((e) => e.nodeName).filter((x): x is string => !!x))].sort();
     return {
-      reason: `${plural(zoneless.length, 'ready endpoint')} without a zone${nodesOf.length > 0 ? ` (on ${names(nodesOf)})` : ''}`,
+      reason: `${plural(zoneless.length, 'ready endpoint')} without a zone${nodesOf.length > 0 ? ` (on ${listSome(nodesOf)})` : ''}`,
       event: 'One or more endpoints do not have a zone specified',
       nodeRelated: true,
     };
@@ -180,12 +151,15 @@ export const topologyHintsMissing: Check = {
     const annotationPath = annotation?.enabled === true;
     if (!annotationPath && !service.trafficDistribution) return [];
 
-    const families = (['IPv4', 'IPv6'] as Family[]).map((family) => ({ family, ready: readyEndpoints(view, family) }));
+    const families = (['IPv4', 'IPv6'] as Family[]).map((family) => ({
+      family,
+      ready: view.sliceEndpoints.filter((e) => e.addressType === family && e.ready),
+    }));
     const withReady = families.filter((f) => f.ready.length > 0);
     // No ready endpoint: nothing to hint; an outage reported by another check.
     if (withReady.length === 0) return [];
     const gaps = withReady
-      .map((f) => ({ ...f, unhinted: f.ready.filter((e) => e.endpoint.hintZones.length === 0) }))
+      .map((f) => ({ ...f, unhinted: f.ready.filter((e) => e.hintZones.length === 0) }))
       .filter((f) => f.unhinted.length > 0);
     if (gaps.length === 0) return [];
     const gap = gaps[0]!;
@@ -197,7 +171,7 @@ export const topologyHintsMissing: Check = {
     const effect =
       'so kube-proxy ignores hints and routes to all endpoints cluster-wide (no traffic is dropped, it just leaves the zone)';
     const foreign = [
-      ...new Set(gap.unhinted.filter((e) => e.slice.managedBy !== CONTROLLER).map((e) => e.slice.meta.name)),
+      ...new Set(gap.unhinted.filter((e) => e.slice.managedBy !== SLICE_CONTROLLER).map((e) => e.slice.meta.name)),
     ];
 
     if (annotationPath) {
@@ -207,7 +181,7 @@ export const topologyHintsMissing: Check = {
       let message = `${annotation!.key}: ${annotation!.value} but ${noneOrSome}, ${effect}${ignoredTd}`;
       const draft: FindingDraft = { message };
       if (foreign.length > 0) {
-        message += `; slices not managed by the EndpointSlice controller never get hints: ${names(foreign)}`;
+        message += `; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`;
         draft.fix = `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`;
       } else {
         const found = diagnose(model, gap.ready);
@@ -227,14 +201,14 @@ export const topologyHintsMissing: Check = {
 
     // trafficDistribution only: report just what is provably wrong.
     const td = service.trafficDistribution!;
-    const zoneless = gap.unhinted.filter((e) => !e.endpoint.zone && e.slice.managedBy === CONTROLLER);
+    const zoneless = gap.unhinted.filter((e) => !e.zone && e.slice.managedBy === SLICE_CONTROLLER);
     if (zoneless.length > 0) {
-      const nodesOf = [...new Set(zoneless.map((e) => e.endpoint.nodeName).filter((x): x is string => !!x))].sort();
+      const nodesOf = [...new Set(zoneless.map((e) => e.nodeName).filter((x): x is string => !!x))].sort();
       return [
         {
           message:
             `trafficDistribution ${td} has no effect: ${plural(zoneless.length, 'ready endpoint')} ` +
-            `${zoneless.length === 1 ? 'has' : 'have'} no zone${nodesOf.length > 0 ? ` (nodes ${names(nodesOf)} lack the ${ZONE_LABEL} label)` : ''} ` +
+            `${zoneless.length === 1 ? 'has' : 'have'} no zone${nodesOf.length > 0 ? ` (nodes ${listSome(nodesOf)} lack the ${ZONE_LABEL} label)` : ''} ` +
             `and get no hint, ${effect}`,
           fix: `${ZONES_COMMAND}, then label the nodes: kubectl label node NODE ${ZONE_LABEL}=ZONE`,
         },
@@ -243,7 +217,7 @@ export const topologyHintsMissing: Check = {
     if (foreign.length > 0) {
       return [
         {
-          message: `trafficDistribution ${td} has no effect: ${noneOrSome}, ${effect}; slices not managed by the EndpointSlice controller never get hints: ${names(foreign)}`,
+          message: `trafficDistribution ${td} has no effect: ${noneOrSome}, ${effect}; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`,
           fix: `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`,
         },
       ];

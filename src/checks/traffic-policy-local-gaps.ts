@@ -1,3 +1,5 @@
+import { isHeadless, externallyAccessible } from '../model/services.js';
+
 // internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
 // Service but hold no usable local endpoint DROP it (kubernetes-semantics §5.7). Local
 // endpoints follow kube-proxy's CategorizeEndpoints: ready endpoints on the node, or, when the
@@ -8,6 +10,7 @@ import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
 import type { Node, Service, ServicePort } from '../model/types.js';
+import { listSome } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_NODES = 8;
@@ -16,19 +19,6 @@ const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 type Policy = 'internal' | 'external';
-
-/** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible). */
-export function externallyAccessible(service: Service): boolean {
-  return (
-    service.type === 'NodePort' ||
-    service.type === 'LoadBalancer' ||
-    (service.type === 'ClusterIP' && service.externalIPs.length > 0)
-  );
-}
-
-function isHeadless(service: Service): boolean {
-  return service.clusterIP === 'None';
-}
 
 /** Endpoints kube-proxy uses for one Service port: slices carrying that port name and protocol, of the Service's families. */
 function endpointsForPort(view: ServiceView, port: ServicePort): ServiceEndpoint[] {
@@ -76,11 +66,6 @@ function externalNodes(model: ClusterModel, service: Service): Node[] {
   );
 }
 
-function nameList(names: string[]): string {
-  const shown = names.slice(0, MAX_NODES).join(', ');
-  return names.length > MAX_NODES ? `${shown} and ${names.length - MAX_NODES} more` : shown;
-}
-
 function patch(service: Service, field: string): string {
   return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec: { [field]: 'Cluster' } })}'`;
 }
@@ -99,7 +84,7 @@ function draftFor(
   let fix: string;
   if (policy === 'internal') {
     message =
-      `internalTrafficPolicy Local: ${count} have no ready local endpoint (${nameList(gaps)}): ` +
+      `internalTrafficPolicy Local: ${count} have no ready local endpoint (${listSome(gaps, MAX_NODES)}): ` +
       'kube-proxy drops connections to the ClusterIP from pods there, clients see timeouts';
     fix = `run a ready backend on every node with clients (e.g. a DaemonSet), or let traffic cross nodes: ${patch(service, 'internalTrafficPolicy')}`;
   } else {
@@ -108,7 +93,7 @@ function draftFor(
       ...(service.externalIPs.length > 0 ? ['externalIPs'] : []),
     ];
     message =
-      `externalTrafficPolicy Local: ${count} have no ready local endpoint (${nameList(gaps)}): ` +
+      `externalTrafficPolicy Local: ${count} have no ready local endpoint (${listSome(gaps, MAX_NODES)}): ` +
       `external traffic reaching them through the ${entries.join(' or ')} is dropped`;
     if (lb) message += "; the load balancer's health check on healthCheckNodePort should keep them out of rotation";
     fix =

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { ClusterModel } from '../model/cluster.js';
-import { matchesRequirements, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
+import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
 import type { Service } from '../model/types.js';
 import { connect, fetchLive, type Connection } from '../sources/live.js';
 import { ObjectCollector } from '../sources/objects.js';
@@ -169,7 +169,7 @@ export async function loadInput(scope: Scope): Promise<LoadedInput> {
     (s) =>
       (namespace === undefined || s.meta.namespace === namespace) &&
       (scope.serviceNames.length === 0 || scope.serviceNames.includes(s.meta.name)) &&
-      matchesRequirements(s.meta.labels, scope.labelRequirements),
+      matchesLabels(scope.labelRequirements, s.meta.labels),
   );
   if (scope.snapshot) {
     for (const name of scope.serviceNames) {

@@ -2,7 +2,6 @@
 // well-known labels and annotations (kubernetes-semantics §1.7, §3, §4, §5.3) and small
 // address helpers shared by the checks on hand-made and left-over endpoints.
 
-import { isIP } from 'node:net';
 import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
 
 /** Slice label naming its manager (§1.7). */
@@ -22,8 +21,6 @@ export const ENDPOINTS_CONTROLLER = 'endpoint-controller';
 export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
 /** Addresses per Endpoints object (controller) and per subset (mirroring) before truncation (§3, §4). */
 export const MAX_ENDPOINTS_ADDRESSES = 1000;
-
-export type AddressFamily = 'IPv4' | 'IPv6';
 
 /** kube-proxy drops slices whose addressType is not IPv4/IPv6, i.e. FQDN (§1.5, §5.3). */
 export function isProxiedSlice(slice: EndpointSlice): boolean {
@@ -73,42 +70,7 @@ export function handMadeAddresses(endpoints: Endpoints, service: Service): Endpo
   );
 }
 
-export function isHeadless(service: Service): boolean {
-  return service.clusterIP === 'None';
-}
-
-/** The family the Endpoints controller uses: ipFamilies[0], else the clusterIP's; undefined for a legacy headless Service. */
-export function primaryFamily(service: Service): AddressFamily | undefined {
-  if (service.ipFamilies.length > 0) return service.ipFamilies[0];
-  if (service.clusterIP && service.clusterIP !== 'None') return familyOf(service.clusterIP);
-  return undefined;
-}
-
-export function familyOf(ip: string): AddressFamily | undefined {
-  const v = isIP(ip);
-  return v === 4 ? 'IPv4' : v === 6 ? 'IPv6' : undefined;
-}
-
-/** Canonical text of an IP (IPv6 compressed, lowercase), so that slice, Endpoints and pod IPs compare. */
-export function canonicalIP(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  } catch {
-    return ip.toLowerCase();
-  }
-}
-
 /** How a slice or Endpoints port reads in findings: `"http" 8080/TCP`, `"" 8080/TCP`, `(no name) 8080/TCP`. */
 export function describeEndpointPort(port: SlicePort): string {
   return `${port.name === null ? '(no name)' : JSON.stringify(port.name)} ${port.port ?? '(no port number)'}/${port.protocol}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** At most `max` items joined by ", ", with "and N more". */
-export function listSome(items: string[], max = 5): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }

@@ -2,6 +2,7 @@
 // is not a ready one. Follows ShouldPodBeInEndpoints and podToEndpoint (kubernetes-semantics
 // §1.2, §1.3) and the kubelet's readiness computation (§6).
 
+import { familyOf, serviceFamilies } from './services.js';
 import type { ContainerStatus, Node, Pod, Service } from './types.js';
 
 export interface PodEndpointState {
@@ -25,21 +26,6 @@ export function isFinished(pod: Pod): boolean {
 
 export function hasIP(pod: Pod): boolean {
   return pod.podIPs.length > 0;
-}
-
-export function ipFamily(ip: string): 'IPv4' | 'IPv6' {
-  return ip.includes(':') ? 'IPv6' : 'IPv4';
-}
-
-/**
- * The address families the controller makes slices for (§1.5, getAddressTypesForService):
- * spec.ipFamilies; when empty, the clusterIP's family; a headless Service without families gets both.
- */
-export function serviceIPFamilies(service: Service): ('IPv4' | 'IPv6')[] {
-  if (service.ipFamilies.length > 0) return service.ipFamilies;
-  const ip = service.clusterIP;
-  if (ip && ip !== 'None') return [ipFamily(ip)];
-  return ['IPv4', 'IPv6'];
 }
 
 /**
@@ -69,8 +55,8 @@ export function podEndpointState(
     return excluded(`node ${pod.nodeName} does not exist: the controller skips the pod`);
   }
   // One slice set per address family; an endpoint with no address of the slice's family is skipped (§1.3, §1.5).
-  const families = serviceIPFamilies(service);
-  if (!pod.podIPs.some((ip) => families.includes(ipFamily(ip)))) {
+  const families = serviceFamilies(service);
+  if (!pod.podIPs.some((ip) => families.includes(familyOf(ip)!))) {
     return excluded(
       `no ${families.join('/')} address (pod has ${pod.podIPs.join(', ')}): the Service's slices cannot list it`,
     );

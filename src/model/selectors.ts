@@ -20,20 +20,21 @@ export function labelPairKey(key: string, value: string): string {
   return `${key}\u0000${value}`;
 }
 
-/** One requirement of a kubectl-style label selector (`-l`): equality or set-based. */
+// kubectl-style label selectors (-l, and the API's labelSelector): equality and set-based.
+
+export class SelectorError extends Error {}
+
 export interface LabelRequirement {
   key: string;
-  operator: 'in' | 'notin' | 'exists' | '!exists';
+  op: 'in' | 'notin' | 'exists' | '!exists' | 'gt' | 'lt';
   values: string[];
 }
 
-/**
- * Parses `app=web,tier!=db,env in (a,b),!legacy` as kubectl's -l does. Throws an Error
- * with a readable message on bad syntax.
- */
-export function parseLabelSelector(text: string): LabelRequirement[] {
-  const requirements: LabelRequirement[] = [];
-  // Split on commas outside parentheses.
+const KEY = '[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?';
+const VALUE = '([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?';
+
+/** Splits on commas outside parentheses: "a in (x,y),b" has two requirements. */
+function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let current = '';
@@ -46,44 +47,50 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
     } else current += ch;
   }
   parts.push(current);
-  for (const raw of parts) {
-    const part = raw.trim();
-    if (part === '') {
-      if (parts.length === 1) return [];
-      throw new Error(`empty requirement in label selector "${text}"`);
-    }
-    let m: RegExpExecArray | null;
-    if ((m = /^([^\s!=(),]+)\s+(in|notin)\s+\(([^()]*)\)$/.exec(part))) {
-      const values = m[3]!
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean);
-      requirements.push({ key: m[1]!, operator: m[2] as 'in' | 'notin', values });
-    } else if ((m = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(part))) {
-      requirements.push({ key: m[1]!, operator: m[2] === '!=' ? 'notin' : 'in', values: [m[3]!] });
-    } else if ((m = /^!\s*([^\s!=(),]+)$/.exec(part))) {
-      requirements.push({ key: m[1]!, operator: '!exists', values: [] });
-    } else if ((m = /^([^\s!=(),]+)$/.exec(part))) {
-      requirements.push({ key: m[1]!, operator: 'exists', values: [] });
-    } else {
-      throw new Error(`cannot parse "${part}" in label selector "${text}"`);
-    }
-  }
-  return requirements;
+  return parts.map((p) => p.trim());
 }
 
-export function matchesRequirements(labels: Labels, requirements: LabelRequirement[]): boolean {
-  return requirements.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-    switch (r.operator) {
+export function parseLabelSelector(text: string): LabelRequirement[] {
+  if (text.trim() === '') return [];
+  return splitTopLevel(text).map((part) => {
+    let m: RegExpExecArray | null;
+    if ((m = new RegExp(`^!\\s*(${KEY})$`).exec(part))) return { key: m[1]!, op: '!exists', values: [] };
+    if ((m = new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\((.*)\\)$`).exec(part))) {
+      const values = m[4]!.split(',').map((v) => v.trim());
+      if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v)))
+        throw new SelectorError(`unable to parse requirement: invalid value in "${part}"`);
+      return { key: m[1]!, op: m[3] as 'in' | 'notin', values };
+    }
+    if ((m = new RegExp(`^(${KEY})\\s*(==|=|!=)\\s*(${VALUE})$`).exec(part))) {
+      return { key: m[1]!, op: m[3] === '!=' ? 'notin' : 'in', values: [m[4]!] };
+    }
+    if ((m = new RegExp(`^(${KEY})\\s*([<>])\\s*(\\d+)$`).exec(part))) {
+      return { key: m[1]!, op: m[3] === '>' ? 'gt' : 'lt', values: [m[4]!] };
+    }
+    if ((m = new RegExp(`^(${KEY})$`).exec(part))) return { key: m[1]!, op: 'exists', values: [] };
+    throw new SelectorError(
+      `unable to parse requirement: found '${part}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`,
+    );
+  });
+}
+
+export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
+  return requirements.every(({ key, op, values }) => {
+    const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
+    const value = has ? String(labels![key]) : undefined;
+    switch (op) {
       case 'exists':
         return has;
       case '!exists':
         return !has;
       case 'in':
-        return has && r.values.includes(labels[r.key]!);
+        return has && values.includes(value!);
       case 'notin':
-        return !has || !r.values.includes(labels[r.key]!);
+        return !has || !values.includes(value!);
+      case 'gt':
+        return has && Number(value) > Number(values[0]);
+      case 'lt':
+        return has && Number(value) < Number(values[0]);
     }
   });
 }

@@ -19,6 +19,8 @@ export interface ServiceEndpoint {
   serving: boolean;
   terminating: boolean;
   nodeName?: string;
+  zone?: string;
+  hintZones: string[];
   targetRef?: ObjectRef;
   slice: EndpointSlice;
 }
@@ -75,6 +77,8 @@ export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] 
         serving: e.conditions.serving ?? true,
         terminating: e.conditions.terminating ?? false,
         nodeName: e.nodeName,
+        zone: e.zone,
+        hintZones: e.hintZones,
         targetRef: e.targetRef,
         slice,
       };

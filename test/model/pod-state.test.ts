@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPodReady, notReadyCause, podEndpointState, serviceIPFamilies } from '../../src/model/pod-state.js';
+import { isPodReady, notReadyCause, podEndpointState } from '../../src/model/pod-state.js';
+import { serviceFamilies } from '../../src/model/services.js';
 import { slimNode, slimPod, slimService } from '../../src/sources/slim.js';
 import { node, pod, service, type PodOptions, type Raw, type ServiceOptions } from '../support/objects.js';
 
@@ -126,9 +127,9 @@ describe('podEndpointState: address families (§1.3, §1.5)', () => {
     expect(s.inSlices).toBe(true);
   });
   it('families: spec.ipFamilies, else the clusterIP family, else both for headless', () => {
-    expect(serviceIPFamilies(slimService(service('a', { spec: { ipFamilies: ['IPv6', 'IPv4'] } })))).toEqual(['IPv6', 'IPv4']);
-    expect(serviceIPFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'fd00::1' } })))).toEqual(['IPv6']);
-    expect(serviceIPFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'None' } })))).toEqual(['IPv4', 'IPv6']);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: ['IPv6', 'IPv4'] } })))).toEqual(['IPv6', 'IPv4']);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'fd00::1' } })))).toEqual(['IPv6']);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'None' } })))).toEqual(['IPv4', 'IPv6']);
   });
 });
 

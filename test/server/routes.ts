@@ -4,15 +4,14 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { parseLabelSelector, SelectorError } from '../../src/model/selectors.js';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
 import {
   apiVersionOf,
   matchesFilter,
   parseFieldSelector,
-  parseLabelSelector,
   RESOURCES,
-  SelectorError,
   type ListFilter,
   type ObjectStore,
   type Raw,

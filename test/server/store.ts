@@ -3,6 +3,7 @@
 // snapshots behind continue tokens, and label/field selectors as the API server parses them.
 
 import { randomUUID } from 'node:crypto';
+import { matchesLabels, SelectorError, type LabelRequirement } from '../../src/model/selectors.js';
 
 export type Raw = Record<string, any>;
 
@@ -108,79 +109,6 @@ export function resourceOfKind(kind: string): ResourceType | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Selectors
-
-export class SelectorError extends Error {}
-
-export interface LabelRequirement {
-  key: string;
-  op: 'in' | 'notin' | 'exists' | '!exists' | 'gt' | 'lt';
-  values: string[];
-}
-
-const KEY = '[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?';
-const VALUE = '([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?';
-
-/** Splits on commas outside parentheses: "a in (x,y),b" has two requirements. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  parts.push(current);
-  return parts.map((p) => p.trim());
-}
-
-export function parseLabelSelector(text: string): LabelRequirement[] {
-  if (text.trim() === '') return [];
-  return splitTopLevel(text).map((part) => {
-    let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^!\\s*(${KEY})$`).exec(part))) return { key: m[1]!, op: '!exists', values: [] };
-    if ((m = new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\((.*)\\)$`).exec(part))) {
-      const values = m[4]!.split(',').map((v) => v.trim());
-      if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v)))
-        throw new SelectorError(`unable to parse requirement: invalid value in "${part}"`);
-      return { key: m[1]!, op: m[3] as 'in' | 'notin', values };
-    }
-    if ((m = new RegExp(`^(${KEY})\\s*(==|=|!=)\\s*(${VALUE})$`).exec(part))) {
-      return { key: m[1]!, op: m[3] === '!=' ? 'notin' : 'in', values: [m[4]!] };
-    }
-    if ((m = new RegExp(`^(${KEY})\\s*([<>])\\s*(\\d+)$`).exec(part))) {
-      return { key: m[1]!, op: m[3] === '>' ? 'gt' : 'lt', values: [m[4]!] };
-    }
-    if ((m = new RegExp(`^(${KEY})$`).exec(part))) return { key: m[1]!, op: 'exists', values: [] };
-    throw new SelectorError(
-      `unable to parse requirement: found '${part}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`,
-    );
-  });
-}
-
-export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
-  return requirements.every(({ key, op, values }) => {
-    const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
-    const value = has ? String(labels![key]) : undefined;
-    switch (op) {
-      case 'exists':
-        return has;
-      case '!exists':
-        return !has;
-      case 'in':
-        return has && values.includes(value!);
-      case 'notin':
-        return !has || !values.includes(value!);
-      case 'gt':
-        return has && Number(value) > Number(values[0]);
-      case 'lt':
-        return has && Number(value) < Number(values[0]);
-    }
-  });
-}
 
 export interface FieldRequirement {
   field: string;

@@ -1,0 +1,54 @@
+// Facts about a Service spec as the API server defaults it and kube-proxy reads it, and the
+// IP-family helpers that go with them.
+
+import { isIP } from 'node:net';
+import type { Service } from './types.js';
+
+export type AddressFamily = 'IPv4' | 'IPv6';
+
+/** clusterIP None: DNS only; kube-proxy ignores the Service (kubernetes-semantics §5.2). */
+export function isHeadless(service: Service): boolean {
+  return service.clusterIP === 'None';
+}
+
+/** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible, §5.7). */
+export function externallyAccessible(service: Service): boolean {
+  return (
+    service.type === 'NodePort' ||
+    service.type === 'LoadBalancer' ||
+    (service.type === 'ClusterIP' && service.externalIPs.length > 0)
+  );
+}
+
+/** IPv4, IPv6, or undefined for text that is not an IP address. */
+export function familyOf(ip: string): AddressFamily | undefined {
+  const v = isIP(ip);
+  return v === 4 ? 'IPv4' : v === 6 ? 'IPv6' : undefined;
+}
+
+/**
+ * The address families the controller makes slices for (§1.5, getAddressTypesForService):
+ * spec.ipFamilies; when empty, the clusterIP's family; a headless Service without families gets both.
+ */
+export function serviceFamilies(service: Service): AddressFamily[] {
+  if (service.ipFamilies.length > 0) return service.ipFamilies;
+  const family = service.clusterIP && service.clusterIP !== 'None' ? familyOf(service.clusterIP) : undefined;
+  return family ? [family] : ['IPv4', 'IPv6'];
+}
+
+/** The family the Endpoints controller uses: ipFamilies[0], else the clusterIP's; undefined for a legacy headless Service. */
+export function primaryFamily(service: Service): AddressFamily | undefined {
+  if (service.ipFamilies.length > 0) return service.ipFamilies[0];
+  if (service.clusterIP && service.clusterIP !== 'None') return familyOf(service.clusterIP);
+  return undefined;
+}
+
+/** Canonical text of an IP (IPv6 compressed, lowercase), so that slice, Endpoints and pod IPs compare. */
+export function canonicalIP(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
+}
