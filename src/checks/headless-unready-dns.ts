@@ -7,9 +7,9 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
+import { MAX_PODS } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
-const MAX_PODS = 20;
 const MAX_NAMES = 3;
 
 /** ShouldSetHostname (§1.3): the endpoint carries a hostname, so DNS has a per-pod name for it. */
@@ -48,12 +48,10 @@ export const headlessUnreadyDns: Check = {
     const withNames = view.matched.filter((m) => perPodName(m, service) !== undefined).length;
     const dnsNames = unready.slice(0, MAX_NAMES).map((x) => x.dns);
     const more = unready.length > MAX_NAMES ? ` and ${unready.length - MAX_NAMES} more` : '';
-    const pods: FindingPod[] = unready
-      .slice(0, MAX_PODS)
-      .map(({ m, dns }) => ({
-        name: m.pod.meta.name,
-        cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}`,
-      }));
+    const pods: FindingPod[] = unready.slice(0, MAX_PODS).map(({ m, dns }) => ({
+      name: m.pod.meta.name,
+      cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}`,
+    }));
     return [
       {
         message:

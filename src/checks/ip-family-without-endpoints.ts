@@ -9,11 +9,10 @@ import { familyOf } from '../model/services.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
+import { MAX_PODS } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
-
-const MAX_PODS = 20;
 
 function readyCount(view: ServiceView, family: Family): number {
   return view.sliceEndpoints.filter((e) => e.addressType === family && e.ready).length;

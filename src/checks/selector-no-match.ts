@@ -1,7 +1,6 @@
 import { formatLabels } from '../model/selectors.js';
+import { MAX_PODS } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
-
-const MAX_PODS = 20;
 
 export const selectorNoMatch: Check = {
   id: 'selector-no-match',

@@ -7,10 +7,8 @@ import {
 import { isPodReady } from '../model/pod-state.js';
 import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
 import type { ObjectRef } from '../model/types.js';
-import { plural } from './helpers.js';
+import { MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
-
-const MAX_PODS = 20;
 
 interface Entry {
   ready: boolean;

@@ -9,10 +9,8 @@ import {
 } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
-import { plural, listSome } from './helpers.js';
+import { MAX_PODS, plural, listSome } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
-
-const MAX_PODS = 20;
 
 function endpointCount(slice: EndpointSlice): number {
   return slice.endpoints.filter((e) => e.addresses.length > 0).length;

@@ -10,11 +10,10 @@ import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
 import type { Node, Service, ServicePort } from '../model/types.js';
-import { listSome } from './helpers.js';
+import { MAX_PODS, listSome } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_NODES = 8;
-const MAX_PODS = 20;
 const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
