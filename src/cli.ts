@@ -32,6 +32,13 @@ function buildProgram(setExit: (code: number) => void): Command {
       .argument('[services...]', 'Services to diagnose, as NAME or svc/NAME (default: all in the namespace)'),
   ).action(async (services: string[], flags) => setExit(await runDiagnose(services, flags)));
 
+  addDiagnoseFlags(
+    program
+      .command('tree')
+      .description('draw each Service as a tree: Service → EndpointSlices → endpoints → Pods (same as -o tree)')
+      .argument('[services...]', 'Services to draw, as NAME or svc/NAME (default: all in the namespace)'),
+  ).action(async (services: string[], flags) => setExit(await runDiagnose(services, { ...flags, output: 'tree' })));
+
   addSnapshotFlags(
     program
       .command('snapshot')

@@ -8,15 +8,18 @@ import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderJson, renderYaml } from '../render/structured.js';
 import { renderText } from '../render/text.js';
+import { renderTree } from '../render/tree.js';
 import { buildReport, failsAt } from '../report/report.js';
 import { runChecks } from '../report/run-checks.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
 
-const OUTPUTS = ['text', 'json', 'yaml'] as const;
+const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
 type Output = (typeof OUTPUTS)[number];
 
-interface DiagnoseFlags extends ScopeFlags {
+export interface DiagnoseFlags extends ScopeFlags {
   output: string;
+  ascii?: boolean;
+  showEndpoints?: boolean;
   failOn: string;
   disable?: string;
   only?: string;
@@ -29,7 +32,9 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
-    .option('--no-color', 'no colours in text output (NO_COLOR is respected too)');
+    .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
+    .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
+    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch');
 }
 
 function checkList(flag: string, text: string): Check[] {
@@ -66,11 +71,17 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
 
   const input = await loadInput(scope);
-  const report = buildReport(runChecks(input.model, input.services, checks), input.notes);
+  const run = runChecks(input.model, input.services, checks);
+  const report = buildReport(run, input.notes);
 
   const output = flags.output as Output;
+  const colours = palette(colourWanted(process.stdout, !flags.color));
   if (output === 'json') process.stdout.write(renderJson(report));
   else if (output === 'yaml') process.stdout.write(renderYaml(report));
-  else process.stdout.write(renderText(report, palette(colourWanted(process.stdout, !flags.color))));
+  else if (output === 'tree') {
+    const options = { ascii: flags.ascii === true, showEndpoints: flags.showEndpoints === true, now: new Date() };
+    process.stdout.write(renderTree(run.views, input.model, report, colours, options));
+    for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
+  } else process.stdout.write(renderText(report, colours));
   return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
 }

@@ -1,0 +1,324 @@
+// -o tree: per Service, its EndpointSlices, each slice's endpoints and the Pod behind each;
+// then what no other tool shows: matched pods that are in no slice (with the reason), the
+// selector's near misses, and the findings where they apply. Columns as kubectl-tree aligns
+// them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned.
+
+import type { Finding } from '../checks/types.js';
+import type { ClusterModel } from '../model/cluster.js';
+import { describeServicePort } from '../model/ports.js';
+import type { ServiceEndpoint, ServiceView } from '../model/service-view.js';
+import type { ContainerStatus, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
+import type { Report, ServiceStatus } from '../report/report.js';
+import type { Palette } from './colour.js';
+
+export interface TreeOptions {
+  ascii: boolean;
+  showEndpoints: boolean;
+  /** The moment ages are measured from (fixed in tests). */
+  now: Date;
+}
+
+type RowState = ServiceStatus | 'dim';
+
+interface Node {
+  namespace: string;
+  name: string;
+  ready: string;
+  reason: string;
+  age: string;
+  state: RowState;
+  children: Node[];
+  /** Unaligned lines under the row: the findings of a Service. */
+  notes: { text: string; state: RowState }[];
+}
+
+const GLYPHS = {
+  unicode: { branch: '├─', last: '└─', pipe: '│ ', space: '  ', arrow: '→' },
+  ascii: { branch: '|-', last: '`-', pipe: '| ', space: '  ', arrow: '->' },
+};
+
+const MAX_NEAR_MISSES = 10;
+
+function node(partial: Partial<Node> & Pick<Node, 'name'>): Node {
+  return { namespace: '', ready: '-', reason: '-', age: '-', state: 'ok', children: [], notes: [], ...partial };
+}
+
+/** kubectl's short ages: 45s, 12m, 5h, 3d, 2y. */
+export function age(timestamp: string | undefined, now: Date): string {
+  if (!timestamp) return '-';
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(timestamp)) / 1000));
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
+  if (seconds < 730 * 86400) return `${Math.floor(seconds / 86400)}d`;
+  return `${Math.floor(seconds / (365 * 86400))}y`;
+}
+
+/** READY x/y and the status word as kubectl get pods prints them. */
+function podSummary(pod: Pod): { ready: string; reason: string; restarts: number } {
+  const statuses: ContainerStatus[] = [
+    ...pod.containerStatuses,
+    ...pod.initContainerStatuses.filter((s) => pod.sidecars.some((c) => c.name === s.name)),
+  ];
+  const total = pod.containers.length + pod.sidecars.length;
+  const ready = statuses.filter((s) => s.ready).length;
+  const restarts = statuses.reduce((n, s) => n + s.restartCount, 0);
+  let reason = pod.reason ?? pod.phase;
+  const trouble = statuses.find((s) => !s.ready && (s.state === 'waiting' || s.state === 'terminated') && s.reason);
+  if (trouble && pod.phase !== 'Succeeded' && pod.phase !== 'Failed') reason = trouble.reason!;
+  if (pod.meta.deletionTimestamp) reason = 'Terminating';
+  return { ready: `${ready}/${total}`, reason, restarts };
+}
+
+function podNode(
+  pod: Pod,
+  now: Date,
+  reasonOverride: string | undefined,
+  state: RowState,
+  namespace = pod.meta.namespace,
+): Node {
+  const summary = podSummary(pod);
+  const restarts = summary.restarts > 0 ? ` (${summary.restarts} restarts)` : '';
+  return node({
+    namespace,
+    name: `Pod/${pod.meta.name}`,
+    ready: summary.ready,
+    reason: reasonOverride ?? `${summary.reason}${restarts}`,
+    age: age(pod.meta.creationTimestamp, now),
+    state,
+  });
+}
+
+function endpointState(e: { ready?: boolean; serving?: boolean; terminating?: boolean }): {
+  text: string;
+  state: RowState;
+} {
+  const ready = e.ready ?? true;
+  const terminating = e.terminating ?? false;
+  const serving = e.serving ?? true;
+  if (ready) return { text: terminating ? 'ready,terminating' : 'ready', state: 'ok' };
+  if (terminating) return { text: serving ? 'terminating,serving' : 'terminating', state: 'warning' };
+  return { text: 'not ready', state: 'error' };
+}
+
+function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel, now: Date): Node {
+  const ports =
+    slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
+  const manager = slice.managedBy ?? 'no managed-by label';
+  const ready = slice.endpoints.filter((e) => e.conditions.ready ?? true).length;
+  const merged = new Map<string, ServiceEndpoint>(
+    view.sliceEndpoints.map((e) => [`${e.slice.meta.name}/${e.address}`, e]),
+  );
+  const controller = slice.managedBy === 'endpointslice-controller.k8s.io';
+  const sliceRow = node({
+    namespace: slice.meta.namespace,
+    name: `EndpointSlice/${slice.meta.name}`,
+    ready: `${ready}/${slice.endpoints.length}`,
+    reason: `${slice.addressType} ${ports}${controller ? '' : ` (${manager})`}${slice.endpoints.length === 0 ? ' empty' : ''}`,
+    age: age(slice.meta.creationTimestamp, now),
+    state: slice.endpoints.length > 0 && ready === 0 ? 'error' : 'ok',
+  });
+  for (const e of slice.endpoints) {
+    const address = e.addresses[0] ?? '<no address>';
+    const { text, state } = endpointState(e.conditions);
+    const where = [e.nodeName, e.zone].filter(Boolean).join(' ');
+    const proxied = slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
+    const remark = !proxied
+      ? 'ignored by kube-proxy'
+      : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
+        ? 'duplicate: kube-proxy uses another slice'
+        : '';
+    const endpointRow = node({
+      namespace: slice.meta.namespace,
+      name: address,
+      ready: text,
+      reason: [where, remark].filter(Boolean).join(', ') || '-',
+      state,
+    });
+    const ref = e.targetRef;
+    if (ref?.kind === 'Pod') {
+      const pod = model.pod(ref.namespace ?? slice.meta.namespace, ref.name);
+      endpointRow.children.push(
+        pod
+          ? podNode(pod, now, undefined, state === 'ok' ? 'ok' : state)
+          : node({
+              namespace: ref.namespace ?? slice.meta.namespace,
+              name: `Pod/${ref.name}`,
+              reason: 'not in the input (gone?)',
+              state: 'warning',
+            }),
+      );
+    } else if (ref) {
+      endpointRow.children.push(
+        node({ namespace: ref.namespace ?? '', name: `${ref.kind}/${ref.name}`, state: 'dim' }),
+      );
+    }
+    sliceRow.children.push(endpointRow);
+  }
+  return sliceRow;
+}
+
+function endpointsNode(endpoints: Endpoints, now: Date): Node {
+  const ready = endpoints.subsets.reduce((n, s) => n + s.addresses.length, 0);
+  const total = endpoints.subsets.reduce((n, s) => n + s.addresses.length + s.notReadyAddresses.length, 0);
+  const row = node({
+    namespace: endpoints.meta.namespace,
+    name: `Endpoints/${endpoints.meta.name} (v1, legacy)`,
+    ready: `${ready}/${total}`,
+    age: age(endpoints.meta.creationTimestamp, now),
+    state: 'dim',
+  });
+  for (const subset of endpoints.subsets) {
+    const ports = subset.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port}/${p.protocol}`).join(',') || '<none>';
+    for (const [list, readyText] of [
+      [subset.addresses, 'ready'],
+      [subset.notReadyAddresses, 'not ready'],
+    ] as const) {
+      for (const a of list) {
+        const target = a.targetRef ? ` → ${a.targetRef.kind}/${a.targetRef.name}` : '';
+        row.children.push(
+          node({
+            namespace: endpoints.meta.namespace,
+            name: `${a.ip} ${ports}${target}`,
+            ready: readyText,
+            state: 'dim',
+          }),
+        );
+      }
+    }
+  }
+  return row;
+}
+
+function serviceNode(
+  view: ServiceView,
+  model: ClusterModel,
+  report: Report,
+  findings: Finding[],
+  options: TreeOptions,
+): Node {
+  const { service } = view;
+  const summary = report.services.find((s) => s.namespace === service.meta.namespace && s.name === service.meta.name);
+  const arrow = options.ascii ? GLYPHS.ascii.arrow : GLYPHS.unicode.arrow;
+  const ports = service.ports.map((p) => `${describeServicePort(p)}${arrow}${p.targetPort}`).join(',');
+  const ip = service.type === 'ExternalName' ? (service.externalName ?? '') : (service.clusterIP ?? '');
+  const worst = summary?.status ?? 'ok';
+  const row = node({
+    namespace: service.meta.namespace,
+    name: `Service/${service.meta.name}`,
+    ready: summary?.endpoints ? `${summary.endpoints.ready}/${summary.endpoints.total}` : '-',
+    reason: worst.toUpperCase(),
+    age: age(service.meta.creationTimestamp, options.now),
+    state: worst,
+  });
+  row.notes = [
+    { text: `${service.type}${ip ? ` ${ip}` : ''}${ports ? `  ${ports}` : ''}`, state: 'dim' },
+    ...findings.map((f) => ({
+      text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
+      state: f.severity,
+    })),
+  ];
+  for (const slice of view.slices) row.children.push(sliceNode(slice, view, model, options.now));
+  if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
+
+  const outside = view.matched.filter((m) => !m.state.inSlices);
+  if (outside.length > 0) {
+    const branch = node({
+      namespace: service.meta.namespace,
+      name: `(matched pods in no slice: ${outside.length})`,
+      state: 'warning',
+    });
+    for (const m of outside) branch.children.push(podNode(m.pod, options.now, m.state.cause, 'warning'));
+    row.children.push(branch);
+  }
+  if (service.selector && view.matched.length === 0 && service.type !== 'ExternalName') {
+    const misses = model.nearMisses(service.meta.namespace, service.selector);
+    const elsewhere = model.podsMatchingElsewhere(service.meta.namespace, service.selector);
+    if (misses.length + elsewhere.length > 0) {
+      const branch = node({ namespace: service.meta.namespace, name: '(selector near misses)', state: 'warning' });
+      for (const m of misses.slice(0, MAX_NEAR_MISSES)) {
+        const why = m.have === undefined ? `lacks ${m.key}` : `${m.key}=${m.have}, not ${m.want}`;
+        branch.children.push(podNode(m.pod, options.now, why, 'warning'));
+      }
+      for (const p of elsewhere.slice(0, MAX_NEAR_MISSES))
+        branch.children.push(podNode(p, options.now, `in namespace ${p.meta.namespace}`, 'warning'));
+      const hidden = Math.max(0, misses.length - MAX_NEAR_MISSES) + Math.max(0, elsewhere.length - MAX_NEAR_MISSES);
+      if (hidden > 0) branch.children.push(node({ name: `… ${hidden} more`, state: 'dim' }));
+      row.children.push(branch);
+    }
+  }
+  return row;
+}
+
+export function renderTree(
+  views: ServiceView[],
+  model: ClusterModel,
+  report: Report,
+  p: Palette,
+  options: TreeOptions,
+): string {
+  const findingsByService = new Map<Service, Finding[]>();
+  for (const view of views) {
+    const key = `${view.service.meta.namespace}/${view.service.meta.name}`;
+    findingsByService.set(
+      view.service,
+      report.findings.filter((f) => `${f.namespace}/${f.service}` === key),
+    );
+  }
+  const roots = views.map((v) => serviceNode(v, model, report, findingsByService.get(v.service) ?? [], options));
+  if (roots.length === 0) return 'No Services found in the chosen scope.\n';
+
+  const glyphs = options.ascii ? GLYPHS.ascii : GLYPHS.unicode;
+  type Line =
+    | { cells: [string, string, string, string, string]; state: RowState }
+    | { note: string; state: RowState; indent: string };
+  const lines: Line[] = [];
+  const walk = (n: Node, prefix: string, childPrefix: string) => {
+    lines.push({ cells: [n.namespace, prefix + n.name, n.ready, n.reason, n.age], state: n.state });
+    for (const note of n.notes)
+      lines.push({
+        note: note.text,
+        state: note.state,
+        indent: childPrefix + (n.children.length ? glyphs.pipe : glyphs.space),
+      });
+    n.children.forEach((c, i) => {
+      const last = i === n.children.length - 1;
+      walk(c, childPrefix + (last ? glyphs.last : glyphs.branch), childPrefix + (last ? glyphs.space : glyphs.pipe));
+    });
+  };
+  for (const root of roots) walk(root, '', '');
+
+  const header: [string, string, string, string, string] = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...lines.map((l) => ('cells' in l ? [...l.cells[i]!].length : 0))),
+  );
+  const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length));
+  const out = [
+    header
+      .map((h, i) => pad(h, widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  ];
+  const colour = (state: RowState, text: string) =>
+    state === 'dim' ? p.dim(text) : state === 'ok' ? text : p.status(state, text);
+  for (const line of lines) {
+    if ('cells' in line) {
+      const [ns, name, ready, reason, ageText] = line.cells;
+      out.push(
+        [
+          pad(ns, widths[0]!),
+          pad(name, widths[1]!),
+          colour(line.state, pad(ready, widths[2]!)),
+          colour(line.state, pad(reason, widths[3]!)),
+          ageText,
+        ]
+          .join('  ')
+          .trimEnd(),
+      );
+    } else {
+      out.push(colour(line.state, `${' '.repeat(widths[0]! + 2)}${line.indent}${line.note}`));
+    }
+  }
+  return out.join('\n') + '\n';
+}

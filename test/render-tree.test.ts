@@ -1,0 +1,76 @@
+// Golden output of -o tree (no colour, fixed clock). Regenerate after an intended change with
+// UPDATE_GOLDEN=1 npx vitest run test/render-tree.test.ts, and read the diff.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/checks/index.js';
+import { palette } from '../src/render/colour.js';
+import { renderTree } from '../src/render/tree.js';
+import { buildReport } from '../src/report/report.js';
+import { runChecks } from '../src/report/run-checks.js';
+import { modelFromRaw } from '../src/sources/objects.js';
+import { withControllers } from './support/controller.js';
+import { endpoints, node, pod, service, slice, type Raw } from './support/objects.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const created = (iso: string) => ({ creationTimestamp: iso });
+
+function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolean } = {}): string {
+  const model = modelFromRaw(objects);
+  const run = runChecks(model, model.services, CHECKS);
+  return renderTree(run.views, model, buildReport(run, []), palette(false), {
+    ascii: options.ascii ?? false,
+    showEndpoints: options.showEndpoints ?? false,
+    now: NOW,
+  });
+}
+
+function golden(name: string, actual: string): void {
+  const path = new URL(`./golden/${name}.txt`, import.meta.url);
+  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...o.metadata, ...created(iso) } });
+
+const shop: Raw[] = withControllers([
+  node('node-a', { zone: 'zone-a' }),
+  node('node-b', { zone: 'zone-b' }),
+  withAge(service('web'), '2026-10-01T00:00:00Z'),
+  withAge(pod('web-1'), '2026-11-24T12:00:00Z'),
+  withAge(pod('web-2', { node: 'node-b', waiting: 'CrashLoopBackOff' }), '2026-11-25T11:00:00Z'),
+  withAge(pod('web-3', { ip: null, node: null, ready: false, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' }] }), '2026-11-25T11:55:00Z'),
+  withAge(service('api', { selector: { app: 'api', tier: 'be' } }), '2026-09-01T00:00:00Z'),
+  withAge(pod('api-1', { labels: { app: 'api', tier: 'backend' } }), '2026-11-20T00:00:00Z'),
+]);
+
+describe('-o tree', () => {
+  it('draws Service → slices → endpoints → pods, pods in no slice, near misses and findings', () => {
+    golden('tree-shop', tree(shop));
+  });
+
+  it('--ascii uses no box-drawing characters', () => {
+    const out = tree(shop, { ascii: true });
+    golden('tree-shop-ascii', out);
+    expect(out).not.toMatch(/[├└│→]/);
+  });
+
+  it('shows a Service with no pods, never hides it', () => {
+    const out = tree([service('lonely', { selector: { app: 'nobody' } })]);
+    expect(out).toMatch(/^shop\s+Service\/lonely\s+0\/0\s+ERROR/m);
+  });
+
+  it('--show-endpoints adds the legacy Endpoints as a sibling branch', () => {
+    const out = tree(shop, { showEndpoints: true });
+    expect(out).toMatch(/Endpoints\/web \(v1, legacy\)\s+1\/2/);
+  });
+
+  it('marks endpoints of FQDN slices as ignored by kube-proxy', () => {
+    const out = tree([
+      service('ext', { selector: null }),
+      slice('ext', { addressType: 'FQDN', managedBy: 'me', endpoints: [{ ip: 'db.example.com' }] }),
+      endpoints('unrelated'),
+    ]);
+    expect(out).toMatch(/db\.example\.com\s+ready\s+ignored by kube-proxy/);
+  });
+});
