@@ -1,0 +1,53 @@
+// examples/shop.yaml, the snapshot behind README's first command (`npm run demo`): it is what
+// examples/shop.ts generates, and the built CLI finds every check in it as well as healthy Services.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shopYaml } from '../examples/shop.js';
+import { CHECKS } from '../src/checks/index.js';
+import type { Report } from '../src/report/report.js';
+import { runCli, type CliResult } from './support/cli.js';
+
+const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
+
+describe('examples/shop.yaml', () => {
+  it('is what examples/shop.ts generates (regenerate with npm run example)', () => {
+    expect(shopYaml()).toBe(readFileSync(EXAMPLE, 'utf8'));
+  });
+
+  let result: CliResult;
+  let report: Report;
+  beforeAll(() => {
+    result = runCli(['--snapshot', EXAMPLE, '-A', '-o', 'json']);
+    report = JSON.parse(result.stdout) as Report;
+  });
+
+  it('makes every check fire on at least one Service', () => {
+    const fired = new Set(report.findings.map((f) => f.check));
+    expect(CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
+    expect(report.notes).toEqual([]);
+  });
+
+  it('has healthy Services without any finding', () => {
+    const ok = report.services.filter((s) => s.status === 'ok').map((s) => `${s.namespace}/${s.name}`);
+    expect(ok.length).toBeGreaterThanOrEqual(4);
+    expect(ok).toEqual(
+      expect.arrayContaining([
+        'default/kubernetes',
+        'shop/web',
+        'shop/redis-headless',
+        'payments/psp-egress',
+        'ingress-nginx/ingress-nginx-controller-admission',
+      ]),
+    );
+  });
+
+  it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const demo = runCli(['--snapshot', EXAMPLE, '-A', '--fail-on', 'never']);
+    expect(demo.code).toBe(0);
+    expect(demo.stderr).toBe('');
+  });
+});
