@@ -143,6 +143,18 @@ describe('scope and check selection', () => {
     expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
   });
 
+  it('flags may come before the subcommand, as with kubectl', () => {
+    const r = runCli(['--snapshot', brokenFile, '-n', 'shop', 'tree', 'api']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^shop\s+Service\/api\s+0\/1\s+ERROR/m);
+  });
+
+  it('a Service named like a subcommand is reachable as svc/NAME', () => {
+    const named = writeTemp('t.json', asList([service('tree', { selector: null })]));
+    const r = runCli(['--snapshot', named, '-n', 'shop', 'svc/tree', '-o', 'json']);
+    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['tree']);
+  });
+
   it('-l filters Services by their labels', () => {
     const labelled = writeTemp(
       'l.json',

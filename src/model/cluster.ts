@@ -29,6 +29,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byNamespaceAndName(a: ClusterObject, b: ClusterObject): number {
+  return compare(a.meta.namespace, b.meta.namespace) || compare(a.meta.name, b.meta.name);
+}
+
 export function nsName(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
@@ -57,13 +65,9 @@ export class ClusterModel {
     objects: Iterable<ClusterObject>,
     readonly coverage: InputCoverage,
   ) {
-    for (const o of objects) this.add(o);
-    const byName = (
-      a: { meta: { namespace: string; name: string } },
-      b: { meta: { namespace: string; name: string } },
-    ) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name);
-    this.services.sort(byName);
-    for (const slices of this.slicesByService.values()) slices.sort(byName);
+    // In namespace/name order, as the API server lists, so that every list and index (and so
+    // every report) is the same whatever order a file or the server gave the objects in.
+    for (const o of [...objects].sort(byNamespaceAndName)) this.add(o);
   }
 
   private add(o: ClusterObject): void {

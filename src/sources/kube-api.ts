@@ -22,6 +22,8 @@ export class ApiStatusError extends Error {
     readonly status: number,
     readonly reason: string,
     message: string,
+    /** The Status's details: a 404 for a missing object names it, one for a resource not served does not. */
+    readonly details: { name?: string; kind?: string } = {},
   ) {
     super(message);
   }
@@ -82,6 +84,7 @@ export class ApiClient {
         response.status,
         typeof status.reason === 'string' ? status.reason : (http.STATUS_CODES[response.status] ?? ''),
         typeof status.message === 'string' ? status.message : `HTTP ${response.status}`,
+        status.details && typeof status.details === 'object' ? status.details : {},
       );
     }
   }

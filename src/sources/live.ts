@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import * as https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../errors.js';
 import { formatLabels } from '../model/selectors.js';
 import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
@@ -29,7 +29,7 @@ function serviceAccountPrefix(): string {
   return process.env.ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT ?? '';
 }
 
-function loadKubeConfig(options: ConnectOptions): KubeConfig {
+function loadKubeConfig(KubeConfig: KubeConfigClass, options: ConnectOptions): KubeConfig {
   const kc = new KubeConfig();
   const home = process.env.HOME ?? '';
   try {
@@ -44,8 +44,15 @@ function loadKubeConfig(options: ConnectOptions): KubeConfig {
       for (const file of files.slice(1)) {
         const more = new KubeConfig();
         more.loadFromFile(file);
-        // Like kubectl, the first file that sets current-context wins.
-        kc.mergeConfig(more, Boolean(kc.currentContext));
+        // Like kubectl, the first file that sets current-context wins, and so does the first
+        // file to name a cluster, user or context; client-node's mergeConfig would throw
+        // "Duplicate cluster" instead, on kubeconfigs that kubectl reads without complaint.
+        const unseen = <T extends { name: string }>(have: T[], more: T[]) =>
+          more.filter((m) => !have.some((h) => h.name === m.name));
+        kc.clusters.push(...unseen(kc.clusters, more.clusters));
+        kc.users.push(...unseen(kc.users, more.users));
+        kc.contexts.push(...unseen(kc.contexts, more.contexts));
+        kc.currentContext ||= more.currentContext;
       }
     } else if (home && existsSync(`${home}/.kube/config`)) {
       kc.loadFromFile(`${home}/.kube/config`);
@@ -79,8 +86,13 @@ function loadKubeConfig(options: ConnectOptions): KubeConfig {
   return kc;
 }
 
+type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
+
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  const kc = loadKubeConfig(options);
+  // Loaded here, not at the top: client-node takes most of a second to import, which
+  // --snapshot, checks and explain never need.
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = loadKubeConfig(KubeConfig, options);
   const requestOptions: https.RequestOptions = {};
   try {
     await kc.applyToHTTPSOptions(requestOptions);
@@ -179,18 +191,22 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
-  const names = scope.serviceNames;
+  // `web svc/web` names one Service: read (and report) it once.
+  const names = [...new Set(scope.serviceNames)];
   const nameSelector = `kubernetes.io/service-name in (${names.join(',')})`;
+  // Slices and Endpoints stay raw until their pod references are read (a few objects only).
   const [services, slices, endpoints, nodes] = await Promise.all([
     Promise.all(names.map((name) => required('Service', 'get', () => getService(api, namespace, name)))),
-    required('EndpointSlice', 'list', () => list('EndpointSlice', namespace, { labelSelector: nameSelector })),
+    required('EndpointSlice', 'list', () =>
+      api.list(collectionPath('EndpointSlice', namespace), { labelSelector: nameSelector }, (item) => item),
+    ),
     optional('Endpoints', async () => {
       const found = await Promise.all(
-        names.map((name) => getOptional(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`)),
+        names.map((name) =>
+          getOptional(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`, name),
+        ),
       );
-      return found
-        .filter((raw): raw is Record<string, unknown> => raw !== undefined)
-        .map((raw) => convert('Endpoints', raw));
+      return found.filter((raw): raw is Record<string, unknown> => raw !== undefined);
     }),
     listNodes(),
   ]);
@@ -199,10 +215,16 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
   // cluster-wide matches are what the near-miss hint reads.
   const pods = new Map<string, T>();
   const podKey = (raw: Record<string, any>) => `${raw.metadata?.namespace}/${raw.metadata?.name}`;
+  // Selectors overlap, and a selector that matches nothing reads the namespace's pods again:
+  // convert each pod once, since convert may collect as it goes (loadInput's does).
   const addPods = (raws: Record<string, unknown>[]) =>
-    raws.forEach((raw) => pods.set(podKey(raw), convert('Pod', raw)));
+    raws.forEach((raw) => {
+      const key = podKey(raw);
+      if (!pods.has(key)) pods.set(key, convert('Pod', raw));
+    });
   const listRawPods = (ns: string | undefined, labelSelector?: string) =>
     required('Pod', 'list', () => api.list(collectionPath('Pod', ns), { labelSelector }, (item) => item));
+  const listedNamespaces = new Set<string>();
   await Promise.all(
     services.map(async ({ selector }) => {
       if (!selector) return;
@@ -210,16 +232,62 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
       const matched = await listRawPods(namespace, query);
       addPods(matched);
       if (matched.length === 0) {
+        listedNamespaces.add(namespace);
         const [inNamespace, elsewhere] = await Promise.all([listRawPods(namespace), listRawPods(undefined, query)]);
         addPods(inNamespace);
         addPods(elsewhere);
       }
     }),
   );
+
+  // Slices and Endpoints may name pods the selectors did not return: the hand-made endpoints
+  // of a selectorless Service, a pod relabelled, recreated or gone since. Checks can tell a
+  // pod that is gone from one they were not given only with its namespace's pods, so those
+  // are read (as -A reads them). Refused outside the Service's namespace, those references
+  // are left unchecked rather than failing the run.
+  const unresolved = new Set(
+    podRefs([...slices, ...endpoints], namespace)
+      .filter((ref) => !pods.has(`${ref.namespace}/${ref.name}`) && !listedNamespaces.has(ref.namespace))
+      .map((ref) => ref.namespace),
+  );
+  await Promise.all(
+    [...unresolved].map(async (ns) => {
+      try {
+        addPods(await api.list(collectionPath('Pod', ns), {}, (item) => item));
+      } catch (e) {
+        if (ns !== namespace && e instanceof ApiStatusError && e.status === 403) return;
+        throw describeFailure(e, api.server, 'Pod', 'list', ns);
+      }
+    }),
+  );
   return {
-    objects: [...services.map((s) => convert('Service', s.raw)), ...slices, ...pods.values(), ...endpoints, ...nodes],
+    objects: [
+      ...services.map((s) => convert('Service', s.raw)),
+      ...slices.map((raw) => convert('EndpointSlice', raw)),
+      ...pods.values(),
+      ...endpoints.map((raw) => convert('Endpoints', raw)),
+      ...nodes,
+    ],
     missing,
   };
+}
+
+/** The pods named by the targetRefs of slices' endpoints and of Endpoints' addresses, all read in `namespace`. */
+function podRefs(raws: Record<string, any>[], namespace: string): { namespace: string; name: string }[] {
+  const array = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+  const refs: { namespace: string; name: string }[] = [];
+  for (const raw of raws) {
+    const targets = [
+      ...array(raw.endpoints),
+      ...array(raw.subsets).flatMap((s) => [...array(s?.addresses), ...array(s?.notReadyAddresses)]),
+    ];
+    for (const { targetRef: ref } of targets.filter(Boolean)) {
+      if (ref?.kind === 'Pod' && typeof ref.name === 'string') {
+        refs.push({ namespace: ref.namespace || namespace, name: ref.name });
+      }
+    }
+  }
+  return refs;
 }
 
 async function getService(api: ApiClient, namespace: string, name: string) {
@@ -236,12 +304,16 @@ async function getService(api: ApiClient, namespace: string, name: string) {
   }
 }
 
-async function getOptional(api: ApiClient, path: string): Promise<Record<string, unknown> | undefined> {
+async function getOptional(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
   try {
     return (await api.get(path)).body;
   } catch (e) {
-    // A Service without an Endpoints object is normal (selectorless Services).
-    if (e instanceof ApiStatusError && e.status === 404 && e.reason === 'NotFound') return undefined;
+    // A Service without an Endpoints object is normal (selectorless Services). Only a 404
+    // that names the object says so: a server that does not serve the resource at all also
+    // answers 404 NotFound, without a name, and that must become the "could not be read" note.
+    if (e instanceof ApiStatusError && e.status === 404 && e.reason === 'NotFound' && e.details.name === name) {
+      return undefined;
+    }
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 // Runs the built CLI as a process, the way kubectl would run the plugin.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,4 +32,39 @@ export function writeTemp(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'epd-cli-')), name);
   writeFileSync(path, text);
   return path;
+}
+
+/**
+ * Runs the built CLI without blocking the event loop: needed when the API server it talks to
+ * answers from this same process (spawnSync would freeze the server). A run that outlives
+ * `timeoutMs` is killed and reported with code -1, so a hang fails the test instead of stalling it.
+ */
+export function runCliAsync(
+  args: string[],
+  options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: mkdtempSync(join(tmpdir(), 'epd-home-')),
+        NO_COLOR: '1',
+        ...options.env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
 }

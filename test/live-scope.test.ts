@@ -1,0 +1,265 @@
+// What the live path asks the API server for: named Services read only what they need,
+// -l filters on the server, the context's namespace is the default, -A lists cluster-wide,
+// and long lists are paged.
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type RequestRecord, type TestServer } from './server/index.js';
+import { runCliAsync, writeTemp } from './support/cli.js';
+import { withControllers } from './support/controller.js';
+import { addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
+
+// Each test runs CLI processes; on a loaded machine a few of them take a while.
+const TIMEOUT = 120_000;
+const NO_STACK = /\n\s+at /;
+
+/** One request as "verb resource ns/name ?labelSelector", for exact comparisons. */
+function describeRequest(r: RequestRecord): string {
+  const where = r.namespace ? `${r.namespace}/` : '*/';
+  const selector = r.query.get('labelSelector');
+  return `${r.verb} ${r.resource} ${where}${r.name ?? ''}${selector ? ` ?${selector}` : ''}`.trimEnd();
+}
+
+function resourceRequests(server: TestServer): string[] {
+  return server.requests
+    .filter((r) => r.resource !== undefined)
+    .map(describeRequest)
+    .sort();
+}
+
+async function doctor(server: TestServer, args: string[]) {
+  const run = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-o', 'json', ...args]);
+  expect(run.stderr).not.toMatch(NO_STACK);
+  expect([0, 1], `exit ${run.code}: ${run.stderr}`).toContain(run.code);
+  return JSON.parse(run.stdout);
+}
+
+const serviceNames = (report: any) => report.services.map((s: any) => `${s.namespace}/${s.name}`);
+
+const objects: Raw[] = withControllers([
+  node('node-a'),
+  service('web', { labels: { team: 'x' } }),
+  service('web-canary'), // the same selector as web
+  pod('web-1'),
+  pod('web-2'),
+  service('api', { selector: { app: 'api' }, labels: { team: 'y' } }),
+  pod('api-1', { labels: { app: 'api' } }),
+  service('ghost', { selector: { app: 'ghost' }, labels: { team: 'x' } }),
+  pod('ghost-1', { ns: 'haunted', labels: { app: 'ghost' } }),
+  service('db', { selector: null }),
+  // Hand-made Endpoints that name a pod of web's.
+  service('legacy', { selector: null }),
+  endpoints('legacy', {
+    subsets: [{ addresses: [addressOf('web-1')], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }],
+  }),
+  service('web', { ns: 'other', labels: { team: 'x' } }),
+  pod('web-1', { ns: 'other' }),
+  service('home', { ns: 'default', selector: { app: 'home' } }),
+  pod('home-1', { ns: 'default', labels: { app: 'home' } }),
+]);
+
+describe('live reads, scoped', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    server.requests.length = 0;
+  });
+
+  it('-n shop web: the Service, its slices by label, its Endpoints by name, its pods by selector, the nodes', async () => {
+    const report = await doctor(server, ['-n', 'shop', 'web']);
+    expect(serviceNames(report)).toEqual(['shop/web']);
+    expect(report.summary.ok).toBe(1);
+    expect(resourceRequests(server)).toEqual(
+      [
+        'get services shop/web',
+        'list endpointslices shop/ ?kubernetes.io/service-name in (web)',
+        'get endpoints shop/web',
+        'list pods shop/ ?app=web',
+        'list nodes */',
+      ].sort(),
+    );
+  });
+
+  it('two named Services share one slice list', async () => {
+    const report = await doctor(server, ['-n', 'shop', 'web', 'svc/api']);
+    expect(serviceNames(report)).toEqual(['shop/api', 'shop/web']);
+    expect(resourceRequests(server)).toEqual(
+      [
+        'get services shop/web',
+        'get services shop/api',
+        'list endpointslices shop/ ?kubernetes.io/service-name in (web,api)',
+        'get endpoints shop/web',
+        'get endpoints shop/api',
+        'list pods shop/ ?app=web',
+        'list pods shop/ ?app=api',
+        'list nodes */',
+      ].sort(),
+    );
+  });
+
+  it('a selector matching nothing: the namespace pods and the cluster-wide matches too, for the hint', async () => {
+    const report = await doctor(server, ['-n', 'shop', 'ghost']);
+    expect(resourceRequests(server)).toEqual(
+      [
+        'get services shop/ghost',
+        'list endpointslices shop/ ?kubernetes.io/service-name in (ghost)',
+        'get endpoints shop/ghost',
+        'list pods shop/ ?app=ghost',
+        'list pods shop/',
+        'list pods */ ?app=ghost',
+        'list nodes */',
+      ].sort(),
+    );
+    const finding = report.findings.find((f: any) => f.check === 'selector-no-match');
+    expect(finding.message).toContain('haunted');
+    expect(finding.pods).toContainEqual(expect.objectContaining({ name: 'ghost-1', namespace: 'haunted' }));
+  });
+
+  it('a Service named twice is read and reported once', async () => {
+    const report = await doctor(server, ['-n', 'shop', 'web', 'svc/web']);
+    expect(serviceNames(report)).toEqual(['shop/web']);
+    expect(resourceRequests(server)).toEqual(
+      [
+        'get services shop/web',
+        'list endpointslices shop/ ?kubernetes.io/service-name in (web)',
+        'get endpoints shop/web',
+        'list pods shop/ ?app=web',
+        'list nodes */',
+      ].sort(),
+    );
+  });
+
+  it('Services whose pods overlap, one matching nothing: the report the snapshot gives', async () => {
+    const args = ['-n', 'shop', 'web', 'web-canary', 'ghost', 'api'];
+    const live = await doctor(server, args);
+    const file = writeTemp('objects.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    const fromFile = await runCliAsync(['--snapshot', file, '-o', 'json', ...args]);
+    expect(live).toEqual(JSON.parse(fromFile.stdout));
+    // Each pod counted once: web-1 and web-2 are near misses of ghost, once each.
+    const finding = live.findings.find((f: any) => f.check === 'selector-no-match');
+    expect(finding.message).toContain('2 pods match all but app');
+    expect(finding.pods.map((p: any) => p.name)).toEqual(['web-1', 'web-2', 'api-1', 'ghost-1']);
+  });
+
+  it('a selectorless Service: no pod is read', async () => {
+    await doctor(server, ['-n', 'shop', 'db']);
+    expect(resourceRequests(server).filter((r) => r.includes(' pods '))).toEqual([]);
+  });
+
+  it("a Service whose endpoints name pods its selector does not return: the namespace's pods too", async () => {
+    await doctor(server, ['-n', 'shop', 'legacy']);
+    expect(resourceRequests(server)).toEqual(
+      [
+        'get services shop/legacy',
+        'list endpointslices shop/ ?kubernetes.io/service-name in (legacy)',
+        'get endpoints shop/legacy',
+        'list pods shop/',
+        'list nodes */',
+      ].sort(),
+    );
+  });
+
+  it('a Service that does not exist: exit 2 naming it and the namespace', async () => {
+    const run = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'error: service "nope" not found in namespace "shop" (kubectl get services -n shop lists them)\n',
+    );
+  });
+
+  it('-l team=x filters Services on the server, in the namespace', async () => {
+    const report = await doctor(server, ['-n', 'shop', '-l', 'team=x']);
+    expect(serviceNames(report)).toEqual(['shop/ghost', 'shop/web']);
+    const services = server.requests.filter((r) => r.resource === 'services');
+    expect(services.map(describeRequest)).toEqual(['list services shop/ ?team=x']);
+  });
+
+  it('-l with -A filters Services in every namespace', async () => {
+    const report = await doctor(server, ['-A', '-l', 'team in (x)']);
+    expect(serviceNames(report)).toEqual(['other/web', 'shop/ghost', 'shop/web']);
+  });
+
+  it('no -n: the namespace of the context, else default', async () => {
+    const report = await doctor(server, []);
+    expect(serviceNames(report)).toEqual(['default/home']);
+    expect(new Set(server.requests.filter((r) => r.resource !== 'nodes').map((r) => r.namespace))).toEqual(
+      new Set(['default']),
+    );
+
+    const inShop = await startTestServer({ objects, namespace: 'shop' });
+    try {
+      const shopReport = await doctor(inShop, []);
+      expect(serviceNames(shopReport)).toEqual([
+        'shop/api',
+        'shop/db',
+        'shop/ghost',
+        'shop/legacy',
+        'shop/web',
+        'shop/web-canary',
+      ]);
+      expect(resourceRequests(inShop)).toEqual(
+        [
+          'list services shop/',
+          'list endpointslices shop/',
+          'list pods shop/',
+          'list endpoints shop/',
+          'list nodes */',
+        ].sort(),
+      );
+      // -n still wins over the context's namespace.
+      expect(serviceNames(await doctor(inShop, ['-n', 'other']))).toEqual(['other/web']);
+    } finally {
+      await inShop.close();
+    }
+  });
+
+  it('-A lists every kind cluster-wide, once each', async () => {
+    const report = await doctor(server, ['-A']);
+    expect(serviceNames(report)).toEqual([
+      'default/home',
+      'other/web',
+      'shop/api',
+      'shop/db',
+      'shop/ghost',
+      'shop/legacy',
+      'shop/web',
+      'shop/web-canary',
+    ]);
+    expect(resourceRequests(server)).toEqual(
+      ['list services */', 'list endpointslices */', 'list pods */', 'list endpoints */', 'list nodes */'].sort(),
+    );
+    expect(server.requests.every((r) => r.status === 200)).toBe(true);
+  });
+});
+
+describe('live reads, paged', { timeout: TIMEOUT }, () => {
+  const PODS = 1200; // more than two pages of 500
+  let server: TestServer;
+  beforeAll(async () => {
+    const pods = Array.from({ length: PODS }, (_, i) => pod(`web-${String(i).padStart(4, '0')}`));
+    server = await startTestServer({ objects: withControllers([node('node-a'), service('web'), ...pods]) });
+  });
+  afterAll(() => server?.close());
+
+  it('lists with limit and continue until the list ends, and sees every pod', async () => {
+    const report = await doctor(server, ['-n', 'shop']);
+    expect(report.services).toEqual([
+      expect.objectContaining({ name: 'web', endpoints: { ready: PODS, total: PODS } }),
+    ]);
+    const podLists = server.requests.filter((r) => r.resource === 'pods');
+    expect(podLists.map((r) => r.query.get('limit'))).toEqual(['500', '500', '500']);
+    expect(podLists.map((r) => r.query.has('continue'))).toEqual([false, true, true]);
+    expect(podLists.every((r) => r.status === 200)).toBe(true);
+
+    // The snapshot of the same scope holds each pod exactly once.
+    const run = await runCliAsync(['snapshot', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json']);
+    expect(run.code).toBe(0);
+    const names = JSON.parse(run.stdout)
+      .items.filter((o: any) => o.kind === 'Pod')
+      .map((o: any) => o.metadata.name);
+    expect(names).toHaveLength(PODS);
+    expect(new Set(names).size).toBe(PODS);
+  });
+});
