@@ -5,10 +5,13 @@ import type { Check, FindingPod } from './types.js';
 /** Taints that say the node is gone (§5.10); not-ready is left out: it always comes with Ready=False. */
 const DOWN_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/out-of-service'];
 
-/** What is wrong with the node, or undefined when it is Ready and carries no down taint. */
+/**
+ * What is wrong with the node, or undefined when it is Ready and carries no down taint. Printed
+ * inside parentheses ("node b (unreachable, Ready=Unknown)"), so it carries none of its own.
+ */
 export function nodeProblem(node: Node): string | undefined {
   if (node.ready === 'False') return 'NotReady';
-  if (node.ready !== 'True') return `unreachable (Ready=${node.ready})`;
+  if (node.ready !== 'True') return `unreachable, Ready=${node.ready}`;
   const taint = node.taints.find((t) => DOWN_TAINTS.includes(t.key));
   return taint ? `tainted ${taint.key}` : undefined;
 }

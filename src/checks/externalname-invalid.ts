@@ -27,6 +27,23 @@ function stripHost(value: string): string {
   return trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
 }
 
+/**
+ * Why spec.externalName gives no usable CNAME, or undefined when it is a valid DNS name: missing,
+ * an IP address (valid as a name but not a useful CNAME target, §5.1), or not a DNS-1123 subdomain.
+ * The one test both ExternalName checks use.
+ */
+export type ExternalNameProblem =
+  { kind: 'missing' } | { kind: 'ip'; host: string; family: 'IPv4' | 'IPv6' } | { kind: 'invalid'; reason: string };
+
+export function externalNameProblem(value: string | undefined): ExternalNameProblem | undefined {
+  if (value === undefined) return { kind: 'missing' };
+  const host = stripHost(value);
+  const v = isIP(host);
+  if (v !== 0) return { kind: 'ip', host, family: v === 6 ? 'IPv6' : 'IPv4' };
+  const reason = subdomainProblem(value);
+  return reason ? { kind: 'invalid', reason } : undefined;
+}
+
 export const externalnameInvalid: Check = {
   id: 'externalname-invalid',
   severity: 'error',
@@ -44,7 +61,9 @@ export const externalnameInvalid: Check = {
     const name = service.meta.name;
     const ns = service.meta.namespace;
     const value = service.externalName;
-    if (value === undefined) {
+    const problem = externalNameProblem(value);
+    if (!problem) return [];
+    if (problem.kind === 'missing') {
       return [
         {
           message:
@@ -53,8 +72,7 @@ export const externalnameInvalid: Check = {
         },
       ];
     }
-    const host = stripHost(value);
-    if (isIP(host) !== 0) {
+    if (problem.kind === 'ip') {
       const draft: FindingDraft = {
         message:
           `spec.externalName is the IP address ${value}: DNS returns a CNAME to a host named "${value}", which does not resolve ` +
@@ -62,16 +80,14 @@ export const externalnameInvalid: Check = {
         fix:
           `use a selectorless Service backed by an EndpointSlice: set type ClusterIP without a selector, then create ` +
           `an EndpointSlice {metadata: {name: ${name}-1, namespace: ${ns}, labels: {kubernetes.io/service-name: ${name}, ` +
-          `endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${isIP(host) === 6 ? 'IPv6' : 'IPv4'}, ` +
-          `endpoints: [{addresses: ["${host}"]}], ports: [{name: <Service port name or "">, port: <port>, protocol: TCP}]}`,
+          `endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${problem.family}, ` +
+          `endpoints: [{addresses: ["${problem.host}"]}], ports: [{name: <Service port name or "">, port: <port>, protocol: TCP}]}`,
       };
       return [draft];
     }
-    const problem = subdomainProblem(value);
-    if (!problem) return [];
     return [
       {
-        message: `spec.externalName ${JSON.stringify(value)} is not a valid lowercase RFC-1123 DNS subdomain: ${problem}; the API server rejects it`,
+        message: `spec.externalName ${JSON.stringify(value)} is not a valid lowercase RFC-1123 DNS subdomain: ${problem.reason}; the API server rejects it`,
         fix: `set the bare host name: kubectl patch service ${name} -n ${ns} -p '{"spec":{"externalName":"<host.example.com>"}}'`,
       },
     ];

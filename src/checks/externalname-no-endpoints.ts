@@ -1,5 +1,6 @@
 import { describeServicePort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
+import { externalNameProblem } from './externalname-invalid.js';
 import type { Check } from './types.js';
 
 export const externalnameNoEndpoints: Check = {
@@ -17,24 +18,41 @@ export const externalnameNoEndpoints: Check = {
   run(view) {
     const { service } = view;
     if (service.type !== 'ExternalName') return [];
-    const target = service.externalName
-      ? `a DNS CNAME to ${service.externalName}`
-      : 'a DNS CNAME (but spec.externalName is not set)';
-    let message = `an ExternalName Service is ${target}: it has no endpoints by design and kube-proxy does not proxy it`;
+    const ns = service.meta.namespace;
+    const selectorFix = service.selector
+      ? `the selector does nothing on an ExternalName Service; remove it to avoid confusion: kubectl patch service ${service.meta.name} -n ${ns} --type=json -p '[{"op":"remove","path":"/spec/selector"}]'`
+      : undefined;
+    const selectorNote = service.selector
+      ? `its selector ${formatLabels(service.selector)} is ignored (no pods are selected)`
+      : undefined;
+
+    // Missing, an IP or not a DNS name: there is no working CNAME to describe (externalname-invalid says why).
+    const problem = externalNameProblem(service.externalName);
+    if (problem) {
+      const what =
+        problem.kind === 'missing'
+          ? 'is not set'
+          : problem.kind === 'ip'
+            ? `is the IP address ${service.externalName}, not a host name`
+            : `${JSON.stringify(service.externalName)} is not a valid DNS name`;
+      const message =
+        'an ExternalName Service has no endpoints by design and kube-proxy does not proxy it; ' +
+        `spec.externalName ${what}, so it gives no usable CNAME either: see externalname-invalid` +
+        (selectorNote ? `; ${selectorNote}` : '');
+      const fix = `fix spec.externalName as externalname-invalid says${selectorFix ? `; ${selectorFix}` : ''}`;
+      return [{ message, fix }];
+    }
+
+    let message = `an ExternalName Service is a DNS CNAME to ${service.externalName}: it has no endpoints by design and kube-proxy does not proxy it`;
     const ignored: string[] = [];
-    if (service.selector)
-      ignored.push(`its selector ${formatLabels(service.selector)} is ignored (no pods are selected)`);
+    if (selectorNote) ignored.push(selectorNote);
     if (service.ports.length > 0) {
       const ports = service.ports.map(describeServicePort).join(', ');
       ignored.push(
-        `its ports (${ports}) are not proxied: clients connect to ${service.externalName ?? 'the external name'} on the port they dial, targetPort has no effect`,
+        `its ports (${ports}) are not proxied: clients connect to ${service.externalName} on the port they dial, targetPort has no effect`,
       );
     }
     if (ignored.length > 0) message += `; ${ignored.join('; ')}`;
-    const ns = service.meta.namespace;
-    const fix = service.selector
-      ? `the selector does nothing on an ExternalName Service; remove it to avoid confusion: kubectl patch service ${service.meta.name} -n ${ns} --type=json -p '[{"op":"remove","path":"/spec/selector"}]'`
-      : undefined;
-    return [{ message, ...(fix ? { fix } : {}) }];
+    return [{ message, ...(selectorFix ? { fix: selectorFix } : {}) }];
   },
 };

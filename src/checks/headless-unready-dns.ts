@@ -7,7 +7,7 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
-import { MAX_PODS } from './helpers.js';
+import { MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 const MAX_NAMES = 3;
@@ -33,15 +33,23 @@ export const headlessUnreadyDns: Check = {
     'If peers must find each other before they are ready, set publishNotReadyAddresses: true on the governing ' +
     'headless Service (or give them a separate headless Service for discovery with it) and keep a normal Service for ' +
     'clients. Otherwise make the pods ready.',
-  run(view) {
+  run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || service.clusterIP !== 'None' || service.publishNotReadyAddresses) return [];
     // Terminating pods are leaving: dropping their records is intended. Pods that are no endpoint at
     // all (no IP yet, finished) would not be published by publishNotReadyAddresses either.
-    const unready = view.matched
+    const candidates = view.matched
       .filter((m) => m.state.inSlices && !m.state.ready && !m.state.terminating)
       .map((m) => ({ m, dns: perPodName(m, service) }))
       .filter((x): x is { m: MatchedPod; dns: string } => x.dns !== undefined);
+    // A pod on a NotReady or unreachable node is not ready because the node is down (§6
+    // MarkPodsNotReady): publishNotReadyAddresses would hand out an address nobody answers.
+    const onDeadNode = (m: MatchedPod) => {
+      const node = m.pod.nodeName ? model.node(m.pod.nodeName) : undefined;
+      return node !== undefined && node.ready !== 'True';
+    };
+    const unready = candidates.filter((x) => !onDeadNode(x.m));
+    const deadNode = candidates.length - unready.length;
     if (unready.length === 0) return [];
 
     const { name, namespace } = service.meta;
@@ -57,7 +65,10 @@ export const headlessUnreadyDns: Check = {
         message:
           `headless Service without publishNotReadyAddresses: ${unready.length} of ${withNames} pods with per-pod DNS names ` +
           `${unready.length === 1 ? 'is' : 'are'} not ready and cannot be resolved (${dnsNames.join(', ')}${more}); ` +
-          'peers that discover each other through DNS before turning ready will wait',
+          'peers that discover each other through DNS before turning ready will wait' +
+          (deadNode > 0
+            ? `; ${plural(deadNode, 'more pod')} on NotReady or unreachable nodes ${deadNode === 1 ? 'is' : 'are'} left out: publishing ${deadNode === 1 ? 'its' : 'their'} address would not help`
+            : ''),
         pods,
         fix:
           `if peers must resolve each other before they are ready: kubectl patch service ${name} -n ${namespace} ` +

@@ -38,7 +38,7 @@ export const ignoredByKubeProxy: Check = {
           message:
             `label ${PROXY_NAME} ${named}: the default kube-proxy skips this Service and its slices; unless an ` +
             `alternative proxy${proxyName ? ` (${proxyName})` : ''} implements it, its ClusterIP` +
-            `${service.type === 'ClusterIP' ? '' : ' and NodePorts'} lead nowhere`,
+            `${service.type === 'ClusterIP' ? ' leads' : ' and NodePorts lead'} nowhere`,
           fix: `if no such proxy handles it, remove the label: kubectl label service ${name} -n ${namespace} ${PROXY_NAME}-`,
         },
       ];

@@ -7,9 +7,10 @@ import { familyOf } from '../model/services.js';
 // DNS simply returns no records of that family.
 
 import type { ServiceView } from '../model/service-view.js';
-import type { Service } from '../model/types.js';
+import { isFinished } from '../model/pod-state.js';
+import type { Pod, Service } from '../model/types.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
-import { MAX_PODS } from './helpers.js';
+import { listSome, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
@@ -38,7 +39,7 @@ export const ipFamilyWithoutEndpoints: Check = {
   fix:
     'Give the pods addresses in both families (a dual-stack pod network and CNI), or make the Service single-stack in ' +
     'the family that has endpoints. Only the secondary family can be dropped; the primary one is immutable.',
-  run(view) {
+  run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || service.ipFamilies.length !== 2) return [];
     const [first, second] = service.ipFamilies as [Family, Family];
@@ -63,22 +64,64 @@ export const ipFamilyWithoutEndpoints: Check = {
     );
     if (placeholder) message += ` (its ${missing} slice is the controller's empty placeholder)`;
 
-    const pods: FindingPod[] = view.matched
-      .filter((m) => m.state.inSlices && !m.pod.podIPs.some((ip) => familyOf(ip) === missing))
-      .slice(0, MAX_PODS)
-      .map((m) => ({
-        name: m.pod.meta.name,
-        cause: `has no ${missing} address (pod IPs: ${m.pod.podIPs.join(', ')})`,
-      }));
+    const singleFamily = view.matched.filter(
+      (m) => m.state.inSlices && !m.pod.podIPs.some((ip) => familyOf(ip) === missing),
+    );
+    const pods: FindingPod[] = singleFamily.slice(0, MAX_PODS).map((m) => ({
+      name: m.pod.meta.name,
+      cause: `has no ${missing} address (pod IPs: ${m.pod.podIPs.join(', ')})`,
+    }));
+
+    // Does the pod network already hand out the missing family? Then the single-family pods
+    // predate it (a cluster converted to dual-stack keeps the IPs pods were created with) and
+    // recreating them is the fix, not a dual-stack pod network. Evidence from the Service's own
+    // pods first, then from the pods of its namespace, then from any pod of the input. (A
+    // hostNetwork pod carries its node's addresses, which the slim Pod cannot tell apart.)
+    const hasMissing = (pod: Pod) => !isFinished(pod) && pod.podIPs.some((ip) => familyOf(ip) === missing);
+    const ownBoth = view.matched.filter((m) => hasMissing(m.pod));
+    const otherWithFamily =
+      ownBoth.length === 0
+        ? (model.podsInNamespace(namespace).find(hasMissing) ?? model.pods.find(hasMissing))
+        : undefined;
+    if (ownBoth.length > 0 && singleFamily.length > 0) {
+      message +=
+        `; ${plural(ownBoth.length, 'of its pods', 'of its pods')} already ${ownBoth.length === 1 ? 'has' : 'have'} an ` +
+        `${missing} address (${listSome(
+          ownBoth.map((m) => m.pod.meta.name),
+          3,
+        )}) but ${ownBoth.length === 1 ? 'is' : 'are'} ` +
+        `not a ready endpoint, the other ${plural(singleFamily.length, 'pod')} ${singleFamily.length === 1 ? 'has' : 'have'} none`;
+    } else if (otherWithFamily && singleFamily.length > 0) {
+      message +=
+        `; other pods already get ${missing} addresses (e.g. ${otherWithFamily.meta.namespace}/${otherWithFamily.meta.name}), ` +
+        `so these pods probably predate dual-stack`;
+    }
 
     const draft: FindingDraft = { message };
     if (pods.length > 0) draft.pods = pods;
     // The primary family (ipFamilies[0]) cannot change; only the secondary one can be dropped.
-    draft.fix =
+    const orDrop =
       missing === second
-        ? `give the pods ${missing} addresses (dual-stack pod network), or drop the family: ${singleStackPatch(service, present, headless)}`
-        : `give the pods ${missing} addresses (dual-stack pod network); the primary family ${missing} cannot be removed, so ` +
-          `otherwise recreate the Service with ipFamilies [${present}]: kubectl get service ${name} -n ${namespace} -o yaml`;
+        ? `or drop the family: ${singleStackPatch(service, present, headless)}`
+        : `or, since the primary family ${missing} cannot be removed, recreate the Service with ipFamilies [${present}]: ` +
+          `kubectl get service ${name} -n ${namespace} -o yaml`;
+    const firstPod = singleFamily[0]?.pod.meta.name;
+    if (view.selectorless) {
+      draft.fix =
+        `add the backends' ${missing} addresses in an EndpointSlice of addressType ${missing} labelled ` +
+        `kubernetes.io/service-name=${name}; ${orDrop}`;
+    } else if (firstPod && (ownBoth.length > 0 || otherWithFamily)) {
+      draft.fix =
+        `the pod network already hands out ${missing} addresses: recreate the ${plural(singleFamily.length, 'pod')} without one so ` +
+        `${singleFamily.length === 1 ? 'it gets' : 'they get'} both families (kubectl rollout restart their workload; the owner is: ` +
+        `kubectl get pod ${firstPod} -n ${namespace} -o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'); ${orDrop}`;
+    } else if (ownBoth.length > 0) {
+      draft.fix =
+        `its pods have ${missing} addresses but no ready ${missing} endpoint: look at the slices: ` +
+        `kubectl get endpointslices -n ${namespace} -l kubernetes.io/service-name=${name} -o yaml`;
+    } else {
+      draft.fix = `give the pods ${missing} addresses (dual-stack pod network), ${orDrop}`;
+    }
     // Headless Services are not proxied; a missing record type only hurts single-family clients.
     if (headless) draft.severity = 'info';
     return [draft];

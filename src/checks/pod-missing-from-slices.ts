@@ -26,8 +26,8 @@ export const podMissingFromSlices: Check = {
   severity: 'warning',
   title: 'A ready pod with an IP is in no EndpointSlice of the Service',
   explanation:
-    'The EndpointSlice controller lists every matching pod that has an IP, is not finished and whose Node exists ' +
-    ', ready or not, in an address family the Service has. A Ready pod missing from every slice gets no ' +
+    'The EndpointSlice controller lists every matching pod that has an IP, is not finished and whose Node exists, ' +
+    'ready or not, in an address family the Service has. A Ready pod missing from every slice gets no ' +
     'traffic. The controller needs a moment after a change, so a pod that became Ready after the newest ' +
     'endpoints.kubernetes.io/last-change-trigger-time of the slices is not reported: the slices simply predate it.',
   fix:

@@ -1,6 +1,24 @@
 import { isFinished } from '../model/pod-state.js';
-import { plural } from './helpers.js';
+import { isProxiedSlice } from '../model/endpoint-meta.js';
+import { canonicalIP } from '../model/services.js';
+import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
+import { byRelevance, listSome, plural, podFix } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+
+/** What keeps another matching pod from being a second ready endpoint, by what is true of it. */
+type OtherKind = 'terminating' | 'not ready' | 'unlisted' | 'listed not ready';
+
+function otherKind(view: ServiceView, m: MatchedPod): OtherKind {
+  if (m.state.terminating) return 'terminating';
+  // Not Ready (and not published anyway by publishNotReadyAddresses): the pod itself is the problem.
+  if (!m.state.serving && !view.service.publishNotReadyAddresses) return 'not ready';
+  // Ready, but the controller keeps it out (missing Node, no address of the Service's family)...
+  if (!m.state.inSlices) return 'unlisted';
+  if (view.counts.source === 'pods') return 'not ready';
+  // ...or the slices (kube-proxy reads only IPv4/IPv6 ones, §1.5) do not list it, or not as ready.
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
+  return entries.length === 0 ? 'unlisted' : 'listed not ready';
+}
 
 export const singleReadyEndpoint: Check = {
   id: 'single-ready-endpoint',
@@ -12,26 +30,83 @@ export const singleReadyEndpoint: Check = {
     "duplicates across slices count once, not per subset or slice as popeye's POP-1109 once did. Selectorless " +
     'Services are skipped: their endpoints are managed by hand, often one external address on purpose.',
   fix: 'Run at least two replicas of the workload behind the Service, spread over nodes.',
-  run(view) {
+  run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector) return [];
     const ready = view.counts;
     if (ready.ready !== 1) return [];
+    const ns = service.meta.namespace;
     const who =
       ready.readyPods.length > 0
         ? `${ready.readyPods.join(', ')} ${ready.readyAddresses.join(', ')}`
         : ready.readyAddresses.join(', ');
-    const others = view.matched.filter((m) => !isFinished(m.pod) && !ready.readyPods.includes(m.pod.meta.name)).length;
+    const readyAddresses = new Set(ready.readyAddresses.map(canonicalIP));
+    // The pod behind the one ready endpoint, by targetRef or (hand-made endpoint without one) by address.
+    const isTheReadyOne = (m: MatchedPod) =>
+      ready.readyPods.includes(m.pod.meta.name) || m.pod.podIPs.some((ip) => readyAddresses.has(canonicalIP(ip)));
+    const others = byRelevance(view.matched.filter((m) => !isFinished(m.pod) && !isTheReadyOne(m)));
+    const byKind = (kind: OtherKind) => others.filter((m) => otherKind(view, m) === kind);
+    const notReady = byKind('not ready');
+    const terminating = byKind('terminating');
+    const unlisted = byKind('unlisted');
+    const listedNotReady = byKind('listed not ready');
+
+    const notes: string[] = [];
+    const is = (n: number) => (n === 1 ? 'is' : 'are');
+    if (notReady.length + terminating.length > 0) {
+      const n = notReady.length + terminating.length;
+      notes.push(
+        `${plural(n, 'other matching pod')} ${is(n)} not ready` +
+          (terminating.length === n
+            ? ' (terminating)'
+            : terminating.length > 0
+              ? ` (${terminating.length} terminating)`
+              : ''),
+      );
+    }
+    if (unlisted.length > 0) {
+      const n = unlisted.length;
+      notes.push(
+        `${plural(n, notes.length > 0 ? 'other pod' : 'other matching pod')} ${is(n)} Ready but in no EndpointSlice of the Service ` +
+          `(${listSome(
+            unlisted.map((m) => m.pod.meta.name),
+            3,
+          )})`,
+      );
+    }
+    if (listedNotReady.length > 0) {
+      const n = listedNotReady.length;
+      notes.push(
+        `${plural(n, notes.length > 0 ? 'other pod' : 'other matching pod')} ${is(n)} Ready but still listed not ready in the slices ` +
+          `(${listSome(
+            listedNotReady.map((m) => m.pod.meta.name),
+            3,
+          )})`,
+      );
+    }
     const draft: FindingDraft = {
       message:
         `only one ready endpoint (${who}): no redundancy, the Service goes down with it` +
-        (others > 0 ? `; ${plural(others, 'other matching pod')} ${others === 1 ? 'is' : 'are'} not ready` : ''),
+        (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
       pods: ready.readyPods.map((name) => ({ name, cause: 'the only ready endpoint' })),
     };
-    const pod = ready.readyPods[0];
-    if (pod) {
+
+    // More replicas help only when there is nobody else: otherwise get the pods that exist serving.
+    const first = notReady[0];
+    const pod = ready.readyPods[0] ?? view.matched.find(isTheReadyOne)?.pod.meta.name;
+    if (first) {
       draft.fix =
-        `scale its workload to 2 or more replicas; the owner is: kubectl get pod ${pod} -n ${service.meta.namespace} ` +
+        (notReady.length === 1
+          ? `the selector already matches another pod, ${first.pod.meta.name}: make it ready rather than adding replicas: `
+          : `the selector already matches ${notReady.length} other pods: make them ready rather than adding replicas, ` +
+            `starting with ${first.pod.meta.name}: `) + podFix(first, model);
+    } else if (unlisted.length + listedNotReady.length > 0) {
+      draft.fix =
+        `the other pods are Ready but not ready endpoints; see what the slices list and whether kube-controller-manager ` +
+        `reports sync errors: kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service.meta.name} -o yaml`;
+    } else if (pod) {
+      draft.fix =
+        `scale its workload to 2 or more replicas; the owner is: kubectl get pod ${pod} -n ${ns} ` +
         `-o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'`;
     }
     return [draft];

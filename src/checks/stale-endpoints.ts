@@ -1,6 +1,7 @@
 import {
   ENDPOINTS_CONTROLLER,
   isControllerSlice,
+  isForeignSlice,
   isLeaderElection,
   isMirroredSlice,
   isProxiedSlice,
@@ -40,27 +41,46 @@ export const staleEndpoints: Check = {
     // 1. The selector was removed: the controller's slices (and Endpoints) are frozen (§1.1).
     // Empty placeholders route nowhere; selectorless-no-endpoints mentions them.
     const leftover = view.selectorless ? view.slices.filter((s) => isControllerSlice(s) && endpointCount(s) > 0) : [];
+    // The left-over Endpoints, when it is one, and the slices the mirroring controller copies it
+    // into (§4): they belong to this finding, not to a second one calling them hand-made.
+    let foldedMirrors: EndpointSlice[] = [];
+    const endpoints = view.endpoints;
+    // The Endpoints controller's own object (v1.33+ label) on a selectorless Service: left over too.
+    const staleEndpointsObject =
+      view.selectorless &&
+      endpoints !== undefined &&
+      !isLeaderElection(endpoints) &&
+      endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER;
     if (leftover.length > 0) {
       const count = leftover.reduce((n, s) => n + endpointCount(s), 0);
-      const endpoints = view.endpoints;
-      const staleEndpointsObject =
-        endpoints &&
-        !isLeaderElection(endpoints) &&
-        endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER;
       const names = leftover.map((s) => s.meta.name);
+      let endpointsNote = '';
+      if (staleEndpointsObject) {
+        foldedMirrors = view.slices.filter((s) => isMirroredSlice(s) && endpointCount(s) > 0);
+        const mirrorCount = foldedMirrors.reduce((n, s) => n + endpointCount(s), 0);
+        endpointsNote =
+          `; the Endpoints ${name} (${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}) is left over too, ` +
+          (foldedMirrors.length > 0
+            ? `and the mirroring controller copies it into ${listSome(foldedMirrors.map((s) => s.meta.name))} ` +
+              `(${plural(mirrorCount, 'endpoint')}), which kube-proxy routes to as well`
+            : 'and gets mirrored');
+      }
       findings.push({
         message:
           `the Service has no selector, yet ${plural(leftover.length, 'EndpointSlice')} managed by ${SLICE_CONTROLLER} ` +
           `remain${leftover.length === 1 ? 's' : ''} (${listSome(names)}, ${plural(count, 'endpoint')}): left over from a ` +
           `removed selector, no controller updates ${leftover.length === 1 ? 'it' : 'them'} any more, and kube-proxy still routes to ` +
           `${leftover.length === 1 ? 'its' : 'their'} endpoints` +
-          (staleEndpointsObject
-            ? `; the Endpoints ${endpoints.meta.name} (${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}) is left over too, and gets mirrored`
-            : ''),
+          endpointsNote,
         fix:
           `kubectl delete endpointslice ${names.join(' ')} -n ${ns}` +
-          (staleEndpointsObject ? ` && kubectl delete endpoints ${endpoints.meta.name} -n ${ns}` : '') +
-          ` (or restore the selector if it was removed by mistake)`,
+          (staleEndpointsObject ? ` && kubectl delete endpoints ${name} -n ${ns}` : '') +
+          ' (' +
+          (foldedMirrors.length > 0
+            ? `the mirroring controller then deletes its ${foldedMirrors.length === 1 ? 'copy' : 'copies'} ` +
+              `${listSome(foldedMirrors.map((s) => s.meta.name))}; `
+            : '') +
+          'or restore the selector if it was removed by mistake)',
       });
     }
 
@@ -70,7 +90,7 @@ export const staleEndpoints: Check = {
     const pods: FindingPod[] = [];
     const slicesWithStale = new Set<EndpointSlice>();
     for (const slice of view.slices) {
-      if (!isProxiedSlice(slice) || leftover.includes(slice)) continue;
+      if (!isProxiedSlice(slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
       for (const endpoint of slice.endpoints) {
         const ref = endpoint.targetRef;
         const address = endpoint.addresses[0];
@@ -96,18 +116,34 @@ export const staleEndpoints: Check = {
     }
     if (pods.length > 0) {
       const slices = [...slicesWithStale];
-      const managers = new Set(slices.map((s) => s.managedBy));
-      const byController = managers.size === 1 && managers.has(SLICE_CONTROLLER);
+      // A mirrored slice is a copy of the Endpoints of the same name (§4): that is what to change.
+      const controllerSlices = slices.filter(isControllerSlice);
+      const mirrored = slices.filter(isMirroredSlice);
+      const handMade = slices.filter(isForeignSlice);
+      const fixes: string[] = [];
+      if (controllerSlices.length > 0)
+        fixes.push(
+          `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and kubectl get events -n ${ns} ` +
+            `--field-selector involvedObject.name=${name}; deleting the slice makes it rebuild: kubectl delete endpointslice ` +
+            `${controllerSlices.map((s) => s.meta.name).join(' ')} -n ${ns}`,
+        );
+      if (handMade.length > 0)
+        fixes.push(`update the hand-made endpoints: kubectl edit endpointslice ${handMade[0]!.meta.name} -n ${ns}`);
+      if (mirrored.length > 0) {
+        const copies = `${listSome(mirrored.map((s) => s.meta.name))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${name}`;
+        fixes.push(
+          staleEndpointsObject
+            ? `${copies}, which the Endpoints controller left behind when the selector was removed: kubectl delete endpoints ${name} -n ${ns} (the mirroring controller then deletes ${mirrored.length === 1 ? 'the copy' : 'the copies'})`
+            : `${copies}: update that instead: kubectl edit endpoints ${name} -n ${ns}`,
+        );
+      }
       findings.push({
         message:
-          `${plural(pods.length, 'endpoint')} in ${listSome(slices.map((s) => s.meta.name))} ` +
-          `${pods.length === 1 ? 'points' : 'point'} as ready at a pod that is gone or has another IP: kube-proxy still sends traffic there`,
+          `${plural(pods.length, 'endpoint')} in ${listSome(slices.map((s) => s.meta.name))}` +
+          (mirrored.length === slices.length ? ` (mirrored from the Endpoints ${name})` : '') +
+          ` ${pods.length === 1 ? 'points' : 'point'} as ready at a pod that is gone or has another IP: kube-proxy still sends traffic there`,
         pods: pods.slice(0, MAX_PODS),
-        fix: byController
-          ? `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and kubectl get events -n ${ns} ` +
-            `--field-selector involvedObject.name=${name}; deleting the slice makes it rebuild: kubectl delete endpointslice ${slices.map((s) => s.meta.name).join(' ')} -n ${ns}`
-          : `update the hand-made endpoints: kubectl edit endpointslice ${slices[0]!.meta.name} -n ${ns}` +
-            (slices.some(isMirroredSlice) ? ` (mirrored: edit Endpoints ${name} instead)` : ''),
+        fix: fixes.join('; '),
       });
     }
     return findings;

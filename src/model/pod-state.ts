@@ -143,7 +143,7 @@ function describeStatus(s: ContainerStatus): string {
   }
   if (s.restartCount > 0) parts.push(`${s.restartCount} restarts`);
   let text = parts.join(', ');
-  if (s.message && s.reason !== 'CrashLoopBackOff') text += ` (${truncate(s.message, 160)})`;
+  if (s.message && s.reason !== 'CrashLoopBackOff') text += ` (${truncate(s.message, MAX_MESSAGE)})`;
   return text;
 }
 
@@ -152,7 +152,15 @@ function firstWaiting(pod: Pod): string | undefined {
   return s ? `${s.name}: ${s.reason}` : undefined;
 }
 
+/** Longest container message kept; kubelet image-pull messages run to about 250 characters. */
+const MAX_MESSAGE = 300;
+/** How much of a longer message's end is kept: the useful part ("not found", "unauthorized") comes last. */
+const MESSAGE_TAIL = 120;
+
+/** One line of at most `max` characters; a longer text keeps its start and its end around an ellipsis. */
 function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  if (oneLine.length <= max) return oneLine;
+  const tail = Math.min(MESSAGE_TAIL, Math.floor(max / 2));
+  return `${oneLine.slice(0, max - tail - 1).trimEnd()}…${oneLine.slice(-tail).trimStart()}`;
 }

@@ -60,9 +60,25 @@ ruleTester(endpointOnUnreadyNode, {
       ],
       findings: [
         {
-          message: ['2 endpoints are on node node-b (unreachable (Ready=Unknown))', 'none is ready any more but stay listed until the pods are evicted'],
+          message: ['2 endpoints are on node node-b (unreachable, Ready=Unknown)', 'none is ready any more but stay listed until the pods are evicted'],
           pods: ['web-1', 'web-2'],
           causes: { 'web-2': 'not ready, terminating' },
+        },
+      ],
+    },
+    {
+      name: 'Ready=Unknown (§5.10 unreachable): one level of parentheses in the message and the pod cause',
+      objects: [
+        node('node-b', { ready: 'Unknown' }),
+        service('web'),
+        pod('web-1', { node: 'node-b', ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b', ready: false })] }),
+      ],
+      findings: [
+        {
+          message: ['1 endpoint is on node node-b (unreachable, Ready=Unknown); it is not ready any more'],
+          pods: ['web-1'],
+          causes: { 'web-1': 'on node node-b (unreachable, Ready=Unknown); endpoint not ready' },
         },
       ],
     },

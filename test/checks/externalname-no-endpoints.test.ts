@@ -59,7 +59,31 @@ ruleTester(externalnameNoEndpoints, {
     {
       name: 'a missing externalName is said, not printed as undefined',
       objects: [service('db', { type: 'ExternalName', selector: null, ports: [] })],
-      findings: [{ message: ['spec.externalName is not set'] }],
+      findings: [{ message: ['spec.externalName is not set', 'see externalname-invalid'] }],
+    },
+    {
+      name: 'externalName is an IP (§5.1, coredns#2324): no working CNAME is described, only no endpoints by design and externalname-invalid',
+      objects: [
+        externalName({
+          ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }],
+          spec: { externalName: '10.10.40.15' },
+        }),
+      ],
+      findings: [
+        {
+          message: [
+            'has no endpoints by design',
+            'spec.externalName is the IP address 10.10.40.15',
+            'see externalname-invalid',
+          ],
+          fix: 'externalname-invalid',
+        },
+      ],
+    },
+    {
+      name: 'externalName that is not a DNS-1123 subdomain (§5.1): points at externalname-invalid',
+      objects: [externalName({ spec: { externalName: 'https://db.example.com' } })],
+      findings: [{ message: ['"https://db.example.com" is not a valid DNS name', 'see externalname-invalid'] }],
     },
   ],
 });
@@ -75,5 +99,12 @@ describe('externalname-no-endpoints: mentions selector and ports only when prese
     const [finding] = findingsFor(externalnameNoEndpoints, [externalName({ selector: { app: 'db' } })]);
     expect(finding?.message).toContain('selector');
     expect(finding?.message).not.toContain('ports');
+  });
+  it('an IP externalName is never described as a working CNAME clients connect to (§5.1)', () => {
+    const [finding] = findingsFor(externalnameNoEndpoints, [
+      externalName({ ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }], spec: { externalName: '10.10.40.15' } }),
+    ]);
+    expect(finding?.message).not.toContain('a DNS CNAME to 10.10.40.15');
+    expect(finding?.message).not.toContain('clients connect to');
   });
 });

@@ -48,6 +48,14 @@ ruleTester(headlessUnreadyDns, {
       objects: [service('db', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }), member('db-1', { ready: false }), nodeA],
     },
     {
+      name: 'the only unready member is on an unreachable node (§6 MarkPodsNotReady): publishNotReadyAddresses would publish a dead address',
+      objects: [headless(), member('db-0'), member('db-1', { node: 'node-b', ready: false }), nodeA, node('node-b', { ready: 'Unknown' })],
+    },
+    {
+      name: 'unready members on a NotReady node (§6): not a DNS bootstrap problem',
+      objects: [headless(), member('db-0', { node: 'node-b', ready: false }), member('db-1', { node: 'node-b', ready: false }), node('node-b', { ready: 'False' })],
+    },
+    {
       name: 'ExternalName Services have no endpoints (§5.1)',
       objects: [service('db', { type: 'ExternalName', selector: { app: 'db' }, spec: { externalName: 'db.example.com' } }), member('db-1', { ready: false }), nodeA],
     },
@@ -84,6 +92,18 @@ ruleTester(headlessUnreadyDns, {
         nodeA,
       ],
       findings: [{ pods: ['db-1'], causes: { 'db-1': 'init container init is still running' } }],
+    },
+    {
+      name: 'a member on an unreachable node is left out, the one failing its probe on a healthy node stays (§5.2, §6)',
+      objects: [
+        headless(),
+        member('db-0'),
+        member('db-1', { ready: false }),
+        member('db-2', { node: 'node-b', ready: false }),
+        nodeA,
+        node('node-b', { ready: 'Unknown' }),
+      ],
+      findings: [{ message: ['1 of 3 pods', 'db-1.db.shop.svc)', '1 more pod on NotReady or unreachable nodes is left out'], pods: ['db-1'] }],
     },
     {
       name: 'the DNS name list is capped, the pods list is complete',

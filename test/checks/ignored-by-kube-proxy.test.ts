@@ -45,7 +45,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
-          message: [`label ${PROXY_NAME} = cilium-l7`, 'kube-proxy skips this Service', '(cilium-l7)', 'ClusterIP lead nowhere'],
+          message: [`label ${PROXY_NAME} = cilium-l7`, 'kube-proxy skips this Service', '(cilium-l7)', 'its ClusterIP leads nowhere'],
           fix: `kubectl label service web -n shop ${PROXY_NAME}-`,
         },
       ],
@@ -53,12 +53,12 @@ ruleTester(ignoredByKubeProxy, {
     {
       name: 'any value counts, even empty (the selector tests only for the key, §5.9)',
       objects: [service('web', { type: 'NodePort', labels: { [PROXY_NAME]: '' } }), pod('web-1')],
-      findings: [{ message: ['with an empty value', 'ClusterIP and NodePorts'] }],
+      findings: [{ message: ['with an empty value', 'its ClusterIP and NodePorts lead nowhere'] }],
     },
     {
-      name: 'a selectorless Service with the label is skipped too',
+      name: 'a selectorless Service with the label is skipped too: nothing implements its one ClusterIP (§5.9)',
       objects: [service('ext', { selector: null, labels: { [PROXY_NAME]: 'other' } })],
-      findings: [{ message: ['kube-proxy skips this Service'] }],
+      findings: [{ message: ['kube-proxy skips this Service', 'unless an alternative proxy (other) implements it, its ClusterIP leads nowhere'] }],
     },
     {
       name: 'a hand-made slice with the label is dropped from a Service kube-proxy programs (§5.9 slice informer filter)',

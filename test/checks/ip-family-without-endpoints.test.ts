@@ -68,6 +68,63 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
+      name: 'no pod anywhere has an IPv6 address: the pod network is single-stack, so the fix is a dual-stack pod network (§1.5)',
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1'),
+        pod('api-1', { labels: { app: 'api' } }),
+        node('node-a'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+        v6Placeholder,
+      ],
+      findings: [{ pods: ['web-1'], fix: 'give the pods IPv6 addresses (dual-stack pod network), or drop the family' }],
+    },
+    {
+      name: 'a newer pod of the Service has both families, the older one only IPv4 (§1.5: pods keep the IPs they were created with): recreate the old pod',
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1'),
+        pod('web-2', { ips: ['10.244.50.2', 'fd00:10:244::52'], ready: false }),
+        node('node-a'),
+        slice('web', { endpoints: [endpointOf('web-1'), { ip: '10.244.50.2', pod: 'web-2', node: 'node-a', ready: false }] }),
+        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00:10:244::52', pod: 'web-2', node: 'node-a', ready: false }] }),
+      ],
+      findings: [
+        {
+          message: ['no ready IPv6 one', '1 of its pods already has an IPv6 address (web-2) but is not a ready endpoint, the other 1 pod has none'],
+          pods: ['web-1'],
+          fix: 'the pod network already hands out IPv6 addresses: recreate the 1 pod without one so it gets both families (kubectl rollout restart their workload; the owner is: kubectl get pod web-1 -n shop',
+        },
+      ],
+    },
+    {
+      name: "other pods of the cluster have IPv6 addresses: the network is dual-stack, the Service's pods predate it (§1.5): recreate them",
+      objects: [
+        service('web', { spec: dualV4First }),
+        pod('web-1'),
+        pod('web-2'),
+        pod('api-1', { ns: 'api', labels: { app: 'api' }, ips: ['10.244.60.1', 'fd00:10:244::61'] }),
+        node('node-a'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+        v6Placeholder,
+      ],
+      findings: [
+        {
+          message: ['other pods already get IPv6 addresses (e.g. api/api-1)'],
+          pods: ['web-1', 'web-2'],
+          fix: 'the pod network already hands out IPv6 addresses: recreate the 2 pods without one so they get both families',
+        },
+      ],
+    },
+    {
+      name: 'selectorless: the hand-made slices need the missing family, not the pods (§5.3)',
+      objects: [
+        service('ext', { selector: null, spec: dualV4First }),
+        slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
+      ],
+      findings: [{ fix: 'EndpointSlice of addressType IPv6 labelled kubernetes.io/service-name=ext' }],
+    },
+    {
       name: 'IPv6-primary Service without IPv6 endpoints: the primary family cannot be dropped, so no SingleStack patch is offered',
       objects: [
         service('web', { type: 'NodePort', spec: dualV6First }),

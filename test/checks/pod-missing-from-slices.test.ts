@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { podMissingFromSlices } from '../../src/checks/pod-missing-from-slices.js';
 import { endpointOf, node, pod, service, slice, type PodOptions, type Raw } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
@@ -133,4 +134,13 @@ ruleTester(podMissingFromSlices, {
       findings: [{ pods: ['web-1'] }],
     },
   ],
+});
+
+describe('pod-missing-from-slices: its texts', () => {
+  it('the explanation of the inclusion rule (§1.2) reads cleanly: no space before punctuation, no doubled spaces', () => {
+    for (const text of [podMissingFromSlices.title, podMissingFromSlices.explanation, podMissingFromSlices.fix]) {
+      expect(text).not.toMatch(/ [,.;:)]|\( | {2}/);
+    }
+    expect(podMissingFromSlices.explanation).toContain('whose Node exists, ready or not,');
+  });
 });

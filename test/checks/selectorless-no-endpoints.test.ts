@@ -106,6 +106,19 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['addressType FQDN, which kube-proxy ignores'] }],
     },
     {
+      name: 'only an FQDN slice: kube-proxy ignores it (§1.5), an ExternalName gives the DNS CNAME to that host (§5.1)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'db.example.com' }] }),
+      ],
+      findings: [
+        {
+          message: ['addressType FQDN, which kube-proxy ignores'],
+          fix: `make this an ExternalName Service: cluster DNS then answers its name with a CNAME to db.example.com, and clients connect there directly on the port they dial: kubectl patch service ext -n shop -p '{"spec":{"type":"ExternalName","externalName":"db.example.com"}}'`,
+        },
+      ],
+    },
+    {
       name: 'a slice without the service-name label does not belong to the Service (§5.3)',
       objects: [
         service('ext', { selector: null }),

@@ -1,5 +1,5 @@
 import { singleReadyEndpoint } from '../../src/checks/single-ready-endpoint.js';
-import { endpointOf, node, pod, service, slice } from '../support/objects.js';
+import { endpointOf, ipFor, node, pod, service, slice } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
@@ -134,6 +134,69 @@ ruleTester(singleReadyEndpoint, {
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false }), pod('web-3', { phase: 'Succeeded', ready: false })],
       coverage: { endpointSlices: false },
       findings: [{ pods: ['web-1'], message: ['1 other matching pod is not ready'] }],
+    },
+    {
+      name: 'a Ready pod the slices do not list is not called "not ready": it is Ready but in no EndpointSlice (§1.2, §5.8)',
+      objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      findings: [
+        {
+          message: ['1 other matching pod is Ready but in no EndpointSlice of the Service (web-2)'],
+          pods: ['web-1'],
+          fix: 'kubectl get endpointslices -n shop -l kubernetes.io/service-name=web',
+        },
+      ],
+    },
+    {
+      name: 'a Ready pod whose endpoint is still ready=false in the slices is Ready, not "not ready" (controller lag, §1.3)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] }),
+      ],
+      findings: [{ message: ['1 other matching pod is Ready but still listed not ready in the slices (web-2)'] }],
+    },
+    {
+      name: '2 replicas, one on a NotReady node (§6 MarkPodsNotReady): make that pod ready, do not advise scaling to 2',
+      objects: [
+        nodeA,
+        node('node-b', { ready: 'Unknown' }),
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { node: 'node-b', ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b', ready: false, serving: false })] }),
+      ],
+      findings: [
+        {
+          message: ['1 other matching pod is not ready'],
+          pods: ['web-1'],
+          fix: 'the selector already matches another pod, web-2: make it ready rather than adding replicas: kubectl describe node node-b',
+        },
+      ],
+    },
+    {
+      name: 'the only ready endpoint is a hand-made VM address (§5.8 merges every slice): make the matched pods ready',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { ready: false }),
+        pod('web-2', { ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false }), endpointOf('web-2', { ready: false })] }),
+        slice('web', { name: 'web-vm', managedBy: 'staff', endpoints: [{ ip: '10.10.20.31' }] }),
+      ],
+      findings: [
+        {
+          message: ['only one ready endpoint (10.10.20.31)', '2 other matching pods are not ready'],
+          pods: [],
+          fix: 'the selector already matches 2 other pods: make them ready rather than adding replicas, starting with web-1: kubectl describe pod web-1 -n shop',
+        },
+      ],
+    },
+    {
+      name: 'a hand-made endpoint without targetRef carrying the pod\'s own IP is that pod, not "another" one (§5.3)',
+      objects: [nodeA, service('web'), pod('web-1'), slice('web', { managedBy: 'staff', endpoints: [{ ip: ipFor('web-1') }] })],
+      findings: [{ message: ['only one ready endpoint'], fix: 'scale its workload' }],
     },
   ],
 });

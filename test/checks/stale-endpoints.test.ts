@@ -1,5 +1,5 @@
 import { staleEndpoints } from '../../src/checks/stale-endpoints.js';
-import { apiserverObjects, endpointOf, endpoints, ipFor, pod, service, slice } from '../support/objects.js';
+import { addressOf, apiserverObjects, endpointOf, endpoints, ipFor, pod, service, slice } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const MIRROR = 'endpointslicemirroring-controller.k8s.io';
@@ -198,7 +198,53 @@ ruleTester(staleEndpoints, {
         pod('db-1', { labels: { app: 'db' } }),
         slice('ext', { managedBy: MIRROR, endpoints: [endpointOf('db-0')] }),
       ],
-      findings: [{ pods: ['db-0'], fix: 'edit Endpoints ext instead' }],
+      findings: [
+        {
+          message: ['1 endpoint in ext-abcde (mirrored from the Endpoints ext) points as ready'],
+          pods: ['db-0'],
+          fix: 'ext-abcde is a copy the mirroring controller makes of the Endpoints ext: update that instead: kubectl edit endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'selector removed: the left-over Endpoints and its mirrored slice are one finding, the mirror is not called hand-made (§1.1, §4, #91072)',
+      objects: [
+        ext(),
+        pod('other-1', { labels: { app: 'other' } }),
+        endpoints('ext', {
+          labels: { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' },
+          subsets: [{ addresses: [addressOf('web-1'), addressOf('web-2')], ports: [{ name: 'http', port: 8080 }] }],
+        }),
+        slice('ext', { name: 'ext-ctrl', endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+        slice('ext', { name: 'ext-mirror', managedBy: MIRROR, endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+      ],
+      findings: [
+        {
+          message: [
+            '1 EndpointSlice managed by endpointslice-controller.k8s.io remains (ext-ctrl, 2 endpoints)',
+            'the Endpoints ext (endpoints.kubernetes.io/managed-by=endpoint-controller) is left over too, and the mirroring controller copies it into ext-mirror (2 endpoints)',
+          ],
+          fix: 'kubectl delete endpointslice ext-ctrl -n shop && kubectl delete endpoints ext -n shop (the mirroring controller then deletes its copy ext-mirror',
+        },
+      ],
+    },
+    {
+      name: 'selector removed, left-over slice already deleted: the mirror of the left-over Endpoints is not hand-made (§4)',
+      objects: [
+        ext(),
+        pod('other-1', { labels: { app: 'other' } }),
+        endpoints('ext', {
+          labels: { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' },
+          subsets: [{ addresses: [addressOf('web-1')], ports: [{ name: 'http', port: 8080 }] }],
+        }),
+        slice('ext', { name: 'ext-mirror', managedBy: MIRROR, endpoints: [endpointOf('web-1')] }),
+      ],
+      findings: [
+        {
+          pods: ['web-1'],
+          fix: 'which the Endpoints controller left behind when the selector was removed: kubectl delete endpoints ext -n shop',
+        },
+      ],
     },
     {
       name: "dual stack: the IPv6 endpoint no longer matches the pod's IPv6 address (§1.5)",

@@ -169,6 +169,34 @@ describe('notReadyCause (§6)', () => {
     expect(c).toContain('container app waiting: ImagePullBackOff');
     expect(c).toContain('Back-off pulling image');
   });
+  it('a realistic kubelet ImagePullBackOff message is kept whole, up to the useful "not found" at its end (§6)', () => {
+    const message =
+      'Back-off pulling image "registry.example.com/shop/cart:v2.4.0": ErrImagePull: failed to pull and unpack image ' +
+      '"registry.example.com/shop/cart:v2.4.0": failed to resolve reference "registry.example.com/shop/cart:v2.4.0": ' +
+      'registry.example.com/shop/cart:v2.4.0: not found';
+    const c = cause({
+      ready: false,
+      status: { containerStatuses: [{ name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message } } }] },
+    });
+    expect(c).toBe(`container cart waiting: ImagePullBackOff (${message})`);
+  });
+  it('an ErrImagePull message longer than the limit keeps its start and its end, where the cause is (§6)', () => {
+    const message =
+      'failed to pull and unpack image "registry.example.com/shop/cart:v2.4.0": failed to resolve reference ' +
+      '"registry.example.com/shop/cart:v2.4.0": failed to do request: Head ' +
+      '"https://registry.example.com/v2/shop/cart/manifests/v2.4.0": tls: failed to verify certificate: x509: ' +
+      'certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to ' +
+      'verify candidate authority certificate "registry-ca")';
+    expect(message.length).toBeGreaterThan(300);
+    const c = cause({
+      ready: false,
+      status: { containerStatuses: [{ name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImagePull', message } } }] },
+    });
+    expect(c).toContain('container cart waiting: ErrImagePull (failed to pull and unpack image "registry.example.com/shop/cart:v2.4.0"');
+    expect(c).toContain('…');
+    expect(c).toContain('verify candidate authority certificate "registry-ca")');
+    expect(c.length).toBeLessThan('container cart waiting: ErrImagePull ()'.length + 301);
+  });
   it('running but not ready with a readiness probe: the probe is failing', () => {
     const c = cause({ ready: false, containers: [{ name: 'app', image: 'a', readinessProbe: { httpGet: { path: '/', port: 8080 } } }] });
     expect(c).toBe('container app running but not ready: readiness probe failing');
