@@ -1,3 +1,4 @@
+import type { NearMiss } from '../model/cluster.js';
 import { formatLabels } from '../model/selectors.js';
 import { MAX_PODS } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
@@ -18,8 +19,19 @@ export const selectorNoMatch: Check = {
     if (service.type === 'ExternalName' || !service.selector || view.matched.length > 0) return [];
     const ns = service.meta.namespace;
     const selector = service.selector;
-    const nearMisses = model.nearMisses(ns, selector);
     const elsewhere = model.podsMatchingElsewhere(ns, selector);
+    // Near misses grouped by the label that is off and the value they have: the largest group
+    // says which label is most likely wrong, and is listed first.
+    const groups = new Map<string, NearMiss[]>();
+    for (const m of model.nearMisses(ns, selector)) {
+      const key = `${m.key}\u0000${m.have === undefined ? '\u0001' : m.have}`;
+      const group = groups.get(key);
+      if (group) group.push(m);
+      else groups.set(key, [m]);
+    }
+    const ordered = [...groups.entries()].sort(([ka, a], [kb, b]) => b.length - a.length || (ka < kb ? -1 : 1));
+    const nearMisses = ordered.flatMap(([, group]) => group);
+    const top = ordered[0]?.[1];
 
     const pods: FindingPod[] = [
       ...nearMisses.map((m) => ({
@@ -38,13 +50,6 @@ export const selectorNoMatch: Check = {
 
     let message = `selector ${formatLabels(selector)} matches no pod in namespace ${ns}`;
     const draft: FindingDraft = { message, pods };
-    // The most common mismatch among the near misses says which label is off.
-    const byMismatch = new Map<string, typeof nearMisses>();
-    for (const m of nearMisses) {
-      const key = `${m.key}\u0000${m.have ?? ''}`;
-      byMismatch.set(key, [...(byMismatch.get(key) ?? []), m]);
-    }
-    const top = [...byMismatch.values()].sort((a, b) => b.length - a.length)[0];
     if (top) {
       const { key, want, have } = top[0]!;
       message += `; ${top.length} pod${top.length === 1 ? '' : 's'} ${top.length === 1 ? 'matches' : 'match'} all but ${key}: `;

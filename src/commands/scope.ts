@@ -4,11 +4,11 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { ClusterModel } from '../model/cluster.js';
+import { ClusterModel, type InputCoverage } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
-import type { Service } from '../model/types.js';
+import type { ClusterObject, Service } from '../model/types.js';
 import { connect, fetchLive, type Connection } from '../sources/live.js';
-import { ObjectCollector } from '../sources/objects.js';
+import { slimObject } from '../sources/slim.js';
 import { readSnapshot } from '../sources/snapshot.js';
 
 export interface ScopeFlags {
@@ -127,13 +127,14 @@ function effectiveNamespace(scope: Scope, conn?: Connection): string | undefined
 }
 
 export async function loadInput(scope: Scope): Promise<LoadedInput> {
-  const collector = new ObjectCollector();
   const notes: string[] = [];
+  let objects: ClusterObject[];
+  let coverage: InputCoverage;
   let namespace: string | undefined;
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot);
-    collector.objects.push(...read.objects);
-    read.kinds.forEach((k) => collector.kinds.add(k));
+    objects = read.objects;
+    coverage = read.coverage();
     namespace = effectiveNamespace(scope);
     if (read.skippedKinds.size > 0) {
       notes.push(
@@ -153,18 +154,14 @@ export async function loadInput(scope: Scope): Promise<LoadedInput> {
     const result = await fetchLive(
       conn,
       { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
-      (kind, raw) => {
-        collector.addObject(kind, raw, `${kind} from the API`);
-        return undefined;
-      },
+      slimObject,
     );
+    objects = result.objects;
     // Required kinds were read even when empty; optional ones unless the server refused.
-    collector.kinds.add('Service').add('Pod').add('EndpointSlice');
-    if (!result.missing.endpoints) collector.kinds.add('Endpoints');
-    if (!result.missing.nodes) collector.kinds.add('Node');
+    coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes };
     notes.push(...Object.values(result.missing));
   }
-  const model = new ClusterModel(collector.objects, collector.coverage());
+  const model = new ClusterModel(objects, coverage);
   const services = model.services.filter(
     (s) =>
       (namespace === undefined || s.meta.namespace === namespace) &&

@@ -48,14 +48,18 @@ export class ClusterModel {
   readonly endpoints: Endpoints[] = [];
   readonly nodes: Node[] = [];
 
+  private readonly selectorKeys = new Set<string>();
   private readonly podsByNamespace = new Map<string, Pod[]>();
-  private readonly podsByName = new Map<string, Pod>();
+  /** namespace → name → pod */
+  private readonly podsByName = new Map<string, Map<string, Pod>>();
   /** namespace → label pair → pods */
   private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
+  // Only broken Services read these two (near misses, matches in other namespaces): they are
+  // built on first use, so that a healthy cluster never pays for them.
   /** namespace → label key → pods (for near misses of one-label selectors) */
   private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
   /** label pair → pods in every namespace */
-  private readonly podsByLabelAnyNamespace = new Map<string, Pod[]>();
+  private podsByLabelAnyNamespace: Map<string, Pod[]> | undefined;
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
@@ -67,18 +71,22 @@ export class ClusterModel {
   ) {
     // In namespace/name order, as the API server lists, so that every list and index (and so
     // every report) is the same whatever order a file or the server gave the objects in.
-    for (const o of [...objects].sort(byNamespaceAndName)) this.add(o);
+    const sorted = [...objects].sort(byNamespaceAndName);
+    // Pods are indexed only by the label keys some selector uses: the others (pod-template-hash,
+    // controller-revision-hash...) can never decide a match.
+    for (const o of sorted)
+      if (o.kind === 'Service' && o.selector) for (const k in o.selector) this.selectorKeys.add(k);
+    for (const o of sorted) this.add(o);
   }
 
   private add(o: ClusterObject): void {
-    const key = nsName(o.meta.namespace, o.meta.name);
     switch (o.kind) {
       case 'Service':
         this.services.push(o);
-        this.servicesByName.set(key, o);
+        this.servicesByName.set(nsName(o.meta.namespace, o.meta.name), o);
         break;
       case 'Pod':
-        this.addPod(o, key);
+        this.addPod(o);
         break;
       case 'EndpointSlice':
         this.endpointSlices.push(o);
@@ -86,7 +94,7 @@ export class ClusterModel {
         break;
       case 'Endpoints':
         this.endpoints.push(o);
-        this.endpointsByName.set(key, o);
+        this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
         break;
       case 'Node':
         this.nodes.push(o);
@@ -95,25 +103,44 @@ export class ClusterModel {
     }
   }
 
-  private addPod(pod: Pod, key: string): void {
+  private addPod(pod: Pod): void {
     const ns = pod.meta.namespace;
     this.pods.push(pod);
-    this.podsByName.set(key, pod);
     push(this.podsByNamespace, ns, pod);
+    let byName = this.podsByName.get(ns);
     let byLabel = this.podsByLabel.get(ns);
-    let byKey = this.podsByLabelKey.get(ns);
-    if (!byLabel || !byKey) {
+    if (!byName || !byLabel) {
+      byName = new Map();
       byLabel = new Map();
-      byKey = new Map();
+      this.podsByName.set(ns, byName);
       this.podsByLabel.set(ns, byLabel);
-      this.podsByLabelKey.set(ns, byKey);
     }
-    for (const [k, v] of Object.entries(pod.meta.labels)) {
-      const pair = labelPairKey(k, v);
-      push(byLabel, pair, pod);
-      push(byKey, k, pod);
-      push(this.podsByLabelAnyNamespace, pair, pod);
+    byName.set(pod.meta.name, pod);
+    for (const k in pod.meta.labels) {
+      if (this.selectorKeys.has(k)) push(byLabel, labelPairKey(k, pod.meta.labels[k]!), pod);
     }
+  }
+
+  private labelKeyIndex(namespace: string): Map<string, Pod[]> {
+    let index = this.podsByLabelKey.get(namespace);
+    if (!index) {
+      index = new Map();
+      for (const pod of this.podsInNamespace(namespace)) for (const k in pod.meta.labels) push(index, k, pod);
+      this.podsByLabelKey.set(namespace, index);
+    }
+    return index;
+  }
+
+  private labelIndexAnyNamespace(): Map<string, Pod[]> {
+    if (!this.podsByLabelAnyNamespace) {
+      this.podsByLabelAnyNamespace = new Map();
+      for (const pod of this.pods) {
+        for (const k in pod.meta.labels) {
+          if (this.selectorKeys.has(k)) push(this.podsByLabelAnyNamespace, labelPairKey(k, pod.meta.labels[k]!), pod);
+        }
+      }
+    }
+    return this.podsByLabelAnyNamespace;
   }
 
   service(namespace: string, name: string): Service | undefined {
@@ -121,7 +148,7 @@ export class ClusterModel {
   }
 
   pod(namespace: string, name: string): Pod | undefined {
-    return this.podsByName.get(nsName(namespace, name));
+    return this.podsByName.get(namespace)?.get(name);
   }
 
   node(name: string): Node | undefined {
@@ -149,7 +176,7 @@ export class ClusterModel {
 
   /** Pods in other namespaces that match the selector fully. */
   podsMatchingElsewhere(namespace: string, selector: Labels): Pod[] {
-    return matchFromIndex(this.podsByLabelAnyNamespace, selector).filter((p) => p.meta.namespace !== namespace);
+    return matchFromIndex(this.labelIndexAnyNamespace(), selector).filter((p) => p.meta.namespace !== namespace);
   }
 
   /**
@@ -161,7 +188,7 @@ export class ClusterModel {
     const misses: NearMiss[] = [];
     if (entries.length === 1) {
       const [key, want] = entries[0]!;
-      for (const pod of this.podsByLabelKey.get(namespace)?.get(key) ?? EMPTY) {
+      for (const pod of this.labelKeyIndex(namespace).get(key) ?? EMPTY) {
         if (pod.meta.labels[key] !== want) misses.push({ pod, key, want, have: pod.meta.labels[key] });
       }
       return misses;

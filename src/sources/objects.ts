@@ -38,8 +38,7 @@ export class ObjectCollector {
     this.addObject(kind, doc, where);
   }
 
-  /** Adds one object whose kind is already known (items of a typed API list). */
-  addObject(kind: string, raw: Record<string, unknown>, where: string): void {
+  private addObject(kind: string, raw: Record<string, unknown>, where: string): void {
     if (!isKnownKind(kind)) {
       this.skippedKinds.set(kind, (this.skippedKinds.get(kind) ?? 0) + 1);
       return;

@@ -73,7 +73,10 @@ function protocol(value: unknown): Protocol {
   return value === 'UDP' || value === 'SCTP' ? value : 'TCP';
 }
 
-function slimMeta(raw: Raw, kind: string, namespaced: boolean): ObjectMeta {
+/** Pods and Nodes are the bulk of a cluster and no check reads their annotations: they are not kept. */
+const NO_ANNOTATIONS: Labels = Object.freeze({}) as Labels;
+
+function slimMeta(raw: Raw, kind: string, namespaced: boolean, keepAnnotations = true): ObjectMeta {
   const m = obj(raw.metadata);
   const name = str(m.name);
   if (!name) throw new SlimError(`${kind} without metadata.name`);
@@ -82,7 +85,7 @@ function slimMeta(raw: Raw, kind: string, namespaced: boolean): ObjectMeta {
     name,
     uid: str(m.uid),
     labels: stringMap(m.labels),
-    annotations: stringMap(m.annotations),
+    annotations: keepAnnotations ? stringMap(m.annotations) : NO_ANNOTATIONS,
     creationTimestamp: str(m.creationTimestamp),
     deletionTimestamp: str(m.deletionTimestamp),
   };
@@ -177,7 +180,7 @@ function slimContainerStatus(raw: Raw): ContainerStatus {
 }
 
 export function slimPod(raw: Raw): Pod {
-  const meta = slimMeta(raw, 'Pod', true);
+  const meta = slimMeta(raw, 'Pod', true, false);
   const spec = obj(raw.spec);
   const status = obj(raw.status);
   const initContainers = arr(spec.initContainers);
@@ -267,7 +270,7 @@ export function slimEndpoints(raw: Raw): Endpoints {
 }
 
 export function slimNode(raw: Raw): Node {
-  const meta = slimMeta(raw, 'Node', false);
+  const meta = slimMeta(raw, 'Node', false, false);
   const spec = obj(raw.spec);
   const ready = arr(obj(raw.status).conditions).find((c) => c.type === 'Ready');
   return {
