@@ -487,7 +487,7 @@ function list(
     if (!snapshot) return send(res, record, 410, statusBody(410, 'Expired', EXPIRED_CONTINUE));
     [snapshotId, offset] = [token.snapshot, token.offset];
   } else {
-    snapshot = { rv: ctx.store.resourceVersion, items: ctx.store.list(resource, filter) };
+    snapshot = { rv: ctx.store.resourceVersion, items: ctx.store.listShared(resource, filter) };
   }
   const end = limit > 0 ? Math.min(offset + limit, snapshot.items.length) : snapshot.items.length;
   const remaining = snapshot.items.length - end;
@@ -556,7 +556,7 @@ function watch(
   };
 
   if (since === undefined) {
-    for (const object of ctx.store.list(resource, filter)) write('ADDED', object);
+    for (const object of ctx.store.listShared(resource, filter)) write('ADDED', object);
     if (query.get('sendInitialEvents') === 'true' && bookmarks) {
       bookmark(ctx.store.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
     }

@@ -274,11 +274,22 @@ export class ObjectStore {
 
   /** Objects of one resource matching the filter, ordered by namespace then name like etcd keys. */
   list(resource: ResourceType, filter: ListFilter = {}): Raw[] {
+    return this.listShared(resource, filter).map((o) => structuredClone(o));
+  }
+
+  /**
+   * As list, but the stored objects themselves, not copies: what the routes serialize. The
+   * store never changes a stored object in place (an update stores a new one), so a list
+   * snapshot of them stays as it was taken. Callers must not modify them. Copying every
+   * object on each list's first page cost more than serializing them (~0.3 ms per realistic
+   * pod), enough for a 50,000-pod list to outlast a 30 s client timeout.
+   */
+  listShared(resource: ResourceType, filter: ListFilter = {}): Raw[] {
     const prefix = `${resource.group}/${resource.plural}/`;
     return [...this.objects.entries()]
       .filter(([key, o]) => key.startsWith(prefix) && matchesFilter(filter, o, resource))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, o]) => structuredClone(o));
+      .map(([, o]) => o);
   }
 
   /** Events after `rv`, or undefined when some of them were compacted away. */

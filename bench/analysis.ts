@@ -1,0 +1,127 @@
+// (d), the analysis alone, in a process of its own so that its first run is as cold as the
+// CLI's, on the built code (dist/) the CLI runs. Forked by bench/run.ts: generates the cluster
+// (same seed as the server's), slims every object as the live source does (slimObject), builds
+// the ClusterModel, says 'ready', and on { cmd: 'run', runs } times runChecks (every check,
+// every Service) + buildReport `runs` times.
+
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { ClusterObject } from '../src/model/types.js';
+import type { Report } from '../src/report/report.js';
+import type { KnownKind } from '../src/sources/slim.js';
+import { generateCluster, type ClusterSize, type GeneratedStats } from './generate.js';
+
+// The doctor's code as the CLI runs it: dist/, compiled by tsc (npm run bench builds it first),
+// not src/ through tsx, whose transform adds work to hot closures.
+const dist = async <T>(path: string): Promise<T> =>
+  (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
+
+export interface AnalysisReady {
+  type: 'ready';
+  generated: GeneratedStats;
+  generateMs: number;
+  /** Time in slimObject for every object. */
+  slimMs: number;
+  /** new ClusterModel: indexes and sorting. */
+  modelMs: number;
+  heapUsed: number;
+}
+
+export interface AnalysisResult {
+  type: 'result';
+  /** One entry per run; the first is cold (fresh JIT), like the CLI's only run. */
+  checksMs: number[];
+  /** CPU (user+system) of each run: unlike wall time, not inflated by other work on the machine. */
+  cpuMs: number[];
+  reportMs: number[];
+  renderMs: number;
+  reportBytes: number;
+  summary: Report['summary'];
+  findingsByCheck: Record<string, number>;
+  /** After the runs (warm): building every Service's view, then each check over all the views. */
+  viewsMs: number;
+  perCheckMs: Record<string, number>;
+}
+
+export function findingsByCheck(report: Pick<Report, 'findings'>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of report.findings) out[f.check] = (out[f.check] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+}
+
+if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
+  const { ClusterModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');
+  const { viewService } = await dist<typeof import('../src/model/service-view.js')>('model/service-view.js');
+  const { renderJson } = await dist<typeof import('../src/render/structured.js')>('render/structured.js');
+  const { buildReport } = await dist<typeof import('../src/report/report.js')>('report/report.js');
+  const { runChecks } = await dist<typeof import('../src/report/run-checks.js')>('report/run-checks.js');
+  const { slimObject } = await dist<typeof import('../src/sources/slim.js')>('sources/slim.js');
+  const size = JSON.parse(process.argv[2] ?? '') as ClusterSize;
+  const objects: ClusterObject[] = [];
+  let slimMs = 0;
+  const started = performance.now();
+  const generated = generateCluster(size, (o) => {
+    const t = performance.now();
+    objects.push(slimObject(o.kind as KnownKind, o));
+    slimMs += performance.now() - t;
+  });
+  const generateMs = performance.now() - started - slimMs;
+  const t = performance.now();
+  // Every input was read, as in a live run with nothing forbidden.
+  const model = new ClusterModel(objects, { endpointSlices: true, endpoints: true, nodes: true });
+  const modelMs = performance.now() - t;
+  (globalThis as { gc?: () => void }).gc?.();
+  const ready: AnalysisReady = {
+    type: 'ready',
+    generated,
+    generateMs,
+    slimMs,
+    modelMs,
+    heapUsed: process.memoryUsage().heapUsed,
+  };
+  process.send(ready);
+
+  process.on('message', (m: { cmd: string; runs: number }) => {
+    if (m.cmd !== 'run') return;
+    const checksMs: number[] = [];
+    const reportMs: number[] = [];
+    const cpuMs: number[] = [];
+    let report: Report | undefined;
+    for (let i = 0; i < m.runs; i++) {
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      const run = runChecks(model, model.services, CHECKS);
+      const t1 = performance.now();
+      report = buildReport(run, []);
+      checksMs.push(t1 - t0);
+      reportMs.push(performance.now() - t1);
+      const used = process.cpuUsage(cpu);
+      cpuMs.push((used.user + used.system) / 1000);
+    }
+    const t2 = performance.now();
+    const text = renderJson(report!);
+    const renderMs = performance.now() - t2;
+    const t3 = performance.now();
+    const views = model.services.map((service) => viewService(model, service));
+    const viewsMs = performance.now() - t3;
+    const perCheck: [string, number][] = CHECKS.map((check) => {
+      const t = performance.now();
+      for (const view of views) check.run(view, model);
+      return [check.id, performance.now() - t];
+    });
+    const result: AnalysisResult = {
+      type: 'result',
+      checksMs,
+      reportMs,
+      cpuMs,
+      renderMs,
+      reportBytes: Buffer.byteLength(text),
+      summary: report!.summary,
+      findingsByCheck: findingsByCheck(report!),
+      viewsMs,
+      perCheckMs: Object.fromEntries(perCheck.sort((a, b) => b[1] - a[1])),
+    };
+    process.send!(result, () => process.exit(0));
+  });
+}
