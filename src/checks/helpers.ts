@@ -2,6 +2,7 @@
 // Not a check itself; every check is the module named by its id.
 
 import type { ClusterModel } from '../model/cluster.js';
+import { isProxiedSlice } from '../model/endpoint-meta.js';
 import { isFinished } from '../model/pod-state.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
@@ -23,9 +24,7 @@ export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel):
   if (m.state.cause) return m.state.cause;
   if (!model.coverage.endpointSlices) return 'ready';
   // kube-proxy reads only IPv4 and IPv6 slices (§1.5).
-  const entries = sliceEntriesForPod(view, m.pod).filter(
-    (e) => e.slice.addressType === 'IPv4' || e.slice.addressType === 'IPv6',
-  );
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
   if (entries.length === 0)
     return 'Ready, but in no EndpointSlice of the Service yet (controller lag, or stale slices in the input)';
   if (!entries.some((e) => e.endpoint.conditions.ready ?? true)) {

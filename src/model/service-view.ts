@@ -3,6 +3,8 @@
 // all its slices.
 
 import type { ClusterModel } from './cluster.js';
+import { isProxiedSlice } from './endpoint-meta.js';
+import type { AddressFamily } from './services.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
 import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from './types.js';
 
@@ -66,13 +68,13 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
 export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] {
   const byAddress = new Map<string, ServiceEndpoint>();
   for (const slice of slices) {
-    if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
+    if (!isProxiedSlice(slice)) continue;
     for (const e of slice.endpoints) {
       const address = e.addresses[0];
       if (!address) continue;
       const endpoint: ServiceEndpoint = {
         address,
-        addressType: slice.addressType,
+        addressType: slice.addressType as AddressFamily,
         ready: e.conditions.ready ?? true,
         serving: e.conditions.serving ?? true,
         terminating: e.conditions.terminating ?? false,

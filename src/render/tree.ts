@@ -5,10 +5,11 @@
 
 import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
+import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import type { ServiceEndpoint, ServiceView } from '../model/service-view.js';
-import type { ContainerStatus, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
-import type { Report, ServiceStatus } from '../report/report.js';
+import type { ContainerStatus, EndpointSlice, Endpoints, Pod } from '../model/types.js';
+import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 
 export interface TreeOptions {
@@ -110,7 +111,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
   const merged = new Map<string, ServiceEndpoint>(
     view.sliceEndpoints.map((e) => [`${e.slice.meta.name}/${e.address}`, e]),
   );
-  const controller = slice.managedBy === 'endpointslice-controller.k8s.io';
+  const controller = isControllerSlice(slice);
   const sliceRow = node({
     namespace: slice.meta.namespace,
     name: `EndpointSlice/${slice.meta.name}`,
@@ -123,7 +124,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
     const address = e.addresses[0] ?? '<no address>';
     const { text, state } = endpointState(e.conditions);
     const where = [e.nodeName, e.zone].filter(Boolean).join(' ');
-    const proxied = slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
+    const proxied = isProxiedSlice(slice);
     const remark = !proxied
       ? 'ignored by kube-proxy'
       : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
@@ -194,12 +195,11 @@ function endpointsNode(endpoints: Endpoints, now: Date): Node {
 function serviceNode(
   view: ServiceView,
   model: ClusterModel,
-  report: Report,
+  summary: ServiceSummary | undefined,
   findings: Finding[],
   options: TreeOptions,
 ): Node {
   const { service } = view;
-  const summary = report.services.find((s) => s.namespace === service.meta.namespace && s.name === service.meta.name);
   const arrow = options.ascii ? GLYPHS.ascii.arrow : GLYPHS.unicode.arrow;
   const ports = service.ports.map((p) => `${describeServicePort(p)}${arrow}${p.targetPort}`).join(',');
   const ip = service.type === 'ExternalName' ? (service.externalName ?? '') : (service.clusterIP ?? '');
@@ -258,15 +258,23 @@ export function renderTree(
   p: Palette,
   options: TreeOptions,
 ): string {
-  const findingsByService = new Map<Service, Finding[]>();
-  for (const view of views) {
-    const key = `${view.service.meta.namespace}/${view.service.meta.name}`;
-    findingsByService.set(
-      view.service,
-      report.findings.filter((f) => `${f.namespace}/${f.service}` === key),
-    );
+  // One pass over the findings; report.services is in the views' order (buildReport maps them).
+  const findingsByService = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const key = `${f.namespace}/${f.service}`;
+    const list = findingsByService.get(key);
+    if (list) list.push(f);
+    else findingsByService.set(key, [f]);
   }
-  const roots = views.map((v) => serviceNode(v, model, report, findingsByService.get(v.service) ?? [], options));
+  const roots = views.map((v, i) =>
+    serviceNode(
+      v,
+      model,
+      report.services[i],
+      findingsByService.get(`${v.service.meta.namespace}/${v.service.meta.name}`) ?? [],
+      options,
+    ),
+  );
   if (roots.length === 0) return 'No Services found in the chosen scope.\n';
 
   const glyphs = options.ascii ? GLYPHS.ascii : GLYPHS.unicode;
