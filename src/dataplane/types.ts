@@ -1,0 +1,61 @@
+// What a node's service proxy programmed, read back from its rules. Parsers (iptables-save, nft -j,
+// /proc/net/ip_vs, ipvsadm-save) produce this; the probe compares it with the EndpointSlices.
+
+export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type IPFamily = 'IPv4' | 'IPv6';
+export type FrontendKind = 'cluster-ip' | 'external-ip' | 'load-balancer' | 'node-port';
+
+/** The Service port a set of rules belongs to, when the rules name it (IPVS rules never do). */
+export interface ServicePortRef {
+  namespace: string;
+  name: string;
+  /** '' for a Service's single unnamed port. */
+  portName: string;
+}
+
+/** An address the node answers for. Node ports carry no ip when every node address accepts them. */
+export interface ProgrammedFrontend {
+  kind: FrontendKind;
+  ip?: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface ProgrammedEndpoint {
+  ip: string;
+  port: number;
+  /** Fraction of new connections this endpoint receives (iptables probabilities and IPVS weights resolved). */
+  share: number;
+  /** IPVS: weight as programmed; 0 means the real server is being drained, not a mismatch. */
+  weight?: number;
+}
+
+/** One Service port as one IP family of the node's dataplane handles it. */
+export interface ProgrammedServicePort {
+  /** Absent for IPVS virtual servers; the probe maps them to Services by frontend address. */
+  service?: ServicePortRef;
+  protocol: Protocol;
+  family: IPFamily;
+  frontends: ProgrammedFrontend[];
+  /** Endpoints for traffic to the cluster IP (the internal traffic policy's chain). */
+  endpoints: ProgrammedEndpoint[];
+  /** Endpoints for node-port, external and load-balancer traffic when they differ (Local external policy). */
+  externalEndpoints?: ProgrammedEndpoint[];
+  /** Frontends the node refuses: REJECT when there are no endpoints, DROP for Local without local endpoints. */
+  verdicts: { frontend: FrontendKind; verdict: 'reject' | 'drop' }[];
+  masquerade: boolean;
+  affinityTimeoutSeconds?: number;
+  /** The rule lines involved, verbatim, for --raw. */
+  rules: string[];
+}
+
+export interface NodeDataplane {
+  mode: ProxyMode;
+  /** iptables mode: which iptables backend held KUBE-SERVICES. */
+  backend?: 'nft' | 'legacy';
+  families: IPFamily[];
+  servicePorts: ProgrammedServicePort[];
+  /** Things the reader noticed: both backends hold rules, a family had no table, names were truncated... */
+  notes: string[];
+}
