@@ -137,6 +137,46 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     expect(users()).toEqual(new Set(['test-admin']));
   });
 
+  it('file references are read relative to their kubeconfig: certificate-authority and tokenFile', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ca.crt'), server.caPem);
+    writeFileSync(join(dir, 'token'), `${server.token}\n`);
+    const file = writeYaml(dir, 'config', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: server.url, 'certificate-authority': 'ca.crt' } }],
+      users: [{ name: 'u', user: { tokenFile: 'token' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u', namespace: 'other' } }],
+      'current-context': 'x',
+    });
+    const run = await doctor([], { KUBECONFIG: file });
+    expect(run.stderr).toBe('');
+    expect(serviceNames(run.report)).toEqual(['other/api']);
+    expect(users()).toEqual(new Set([server.user]));
+  });
+
+  it('an exec credential plugin supplies the token (the one case that loads client-node)', async () => {
+    const dir = tempDir();
+    const plugin = join(dir, 'credential-plugin');
+    const credential = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: server.token },
+    };
+    writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`, { mode: 0o755 });
+    const c = structuredClone(config);
+    c.users = [
+      {
+        name: 'test-token',
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } },
+      },
+    ];
+    const run = await doctor(['-n', 'other'], { KUBECONFIG: writeYaml(dir, 'config', c) });
+    expect(run.stderr).toBe('');
+    expect(serviceNames(run.report)).toEqual(['other/api']);
+    expect(users()).toEqual(new Set([server.user]));
+  });
+
   it('--kubeconfig wins over KUBECONFIG', async () => {
     const dead = writeYaml(tempDir(), 'dead', { ...severalContexts(), 'current-context': 'dead' });
     const run = await doctor(['--kubeconfig', server.kubeconfigPath, '-n', 'shop'], { KUBECONFIG: dead });

@@ -1,5 +1,5 @@
-// A small read-only Kubernetes API client: client-node does kubeconfig, auth plugins,
-// in-cluster config and TLS; the requests themselves are plain HTTPS GETs whose JSON pages
+// A small read-only Kubernetes API client: kubeconfig.ts supplies TLS material and credentials
+// (client-node only for auth plugins and proxies); the requests themselves are plain HTTPS GETs whose JSON pages
 // are converted (slimmed) as they arrive, so no raw list is kept. Lists are paginated;
 // 429 honours Retry-After, 5xx and dropped connections are retried a bounded number of times,
 // an expired continue token restarts the list.

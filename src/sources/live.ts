@@ -1,13 +1,10 @@
 // The live cluster as a source: kubeconfig resolution as kubectl does it, then the reads,
 // scoped on the server to what was asked and run concurrently.
 
-import { existsSync } from 'node:fs';
-import { delimiter } from 'node:path';
-import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../errors.js';
 import { formatLabels } from '../model/selectors.js';
 import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
+import { requestOptionsFor, resolveKubeconfig, type ResolvedContext } from './kubeconfig.js';
 import { slimService, type KnownKind } from './slim.js';
 
 export interface ConnectOptions {
@@ -22,91 +19,23 @@ export interface Connection {
   contextName: string;
   /** The context's namespace, else "default" (kubectl's rule). */
   defaultNamespace: string;
+  /** The kubeconfig context in use, for clientNodeConfig (WebSocket exec). */
+  resolved: ResolvedContext;
 }
-
-/** Where in-cluster credentials live; tests point it elsewhere with ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT. */
-function serviceAccountPrefix(): string {
-  return process.env.ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT ?? '';
-}
-
-function loadKubeConfig(KubeConfig: KubeConfigClass, options: ConnectOptions): KubeConfig {
-  const kc = new KubeConfig();
-  const home = process.env.HOME ?? '';
-  try {
-    if (options.kubeconfig) {
-      if (!existsSync(options.kubeconfig)) throw new UsageError(`--kubeconfig ${options.kubeconfig}: no such file`);
-      kc.loadFromFile(options.kubeconfig);
-    } else if (process.env.KUBECONFIG) {
-      // kubectl merges every file of the list and skips the ones that do not exist.
-      const files = process.env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
-      if (files.length === 0) throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
-      kc.loadFromFile(files[0]!);
-      for (const file of files.slice(1)) {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        // Like kubectl, the first file that sets current-context wins, and so does the first
-        // file to name a cluster, user or context; client-node's mergeConfig would throw
-        // "Duplicate cluster" instead, on kubeconfigs that kubectl reads without complaint.
-        const unseen = <T extends { name: string }>(have: T[], more: T[]) =>
-          more.filter((m) => !have.some((h) => h.name === m.name));
-        kc.clusters.push(...unseen(kc.clusters, more.clusters));
-        kc.users.push(...unseen(kc.users, more.users));
-        kc.contexts.push(...unseen(kc.contexts, more.contexts));
-        kc.currentContext ||= more.currentContext;
-      }
-    } else if (home && existsSync(`${home}/.kube/config`)) {
-      kc.loadFromFile(`${home}/.kube/config`);
-    } else if (process.env.KUBERNETES_SERVICE_HOST && process.env.KUBERNETES_SERVICE_PORT) {
-      kc.loadFromCluster(serviceAccountPrefix());
-    } else {
-      throw new UsageError(
-        'no kubeconfig found (no --kubeconfig, KUBECONFIG or ~/.kube/config, and not running in a cluster); ' +
-          'point at a cluster, or diagnose a file with --snapshot FILE',
-      );
-    }
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot load the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (options.context) {
-    if (!kc.getContextObject(options.context)) {
-      throw new UsageError(
-        `context "${options.context}" does not exist in the kubeconfig (see kubectl config get-contexts)`,
-      );
-    }
-    kc.setCurrentContext(options.context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new UsageError(
-      kc.currentContext
-        ? `the kubeconfig's context "${kc.currentContext}" names no cluster`
-        : 'the kubeconfig has no current context; pass --context',
-    );
-  }
-  return kc;
-}
-
-type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  // Loaded here, not at the top: client-node takes most of a second to import, which
-  // --snapshot, checks and explain never need.
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = loadKubeConfig(KubeConfig, options);
-  const requestOptions: https.RequestOptions = {};
-  try {
-    await kc.applyToHTTPSOptions(requestOptions);
-  } catch (e) {
-    throw new ClusterError(
-      `cannot get credentials for context "${kc.currentContext}": ${(e as Error).message.split('\n')[0]}`,
-      e,
-    );
-  }
-  const server = kc.getCurrentCluster()!.server;
+  const resolved = resolveKubeconfig(options);
+  const requestOptions = await requestOptionsFor(resolved);
   return {
-    api: new ApiClient({ server, requestOptions, timeoutMs: options.requestTimeoutMs, debug: options.debug }),
-    contextName: kc.currentContext,
-    defaultNamespace: kc.getContextObject(kc.currentContext)?.namespace?.trim() || 'default',
+    api: new ApiClient({
+      server: resolved.server,
+      requestOptions,
+      timeoutMs: options.requestTimeoutMs,
+      debug: options.debug,
+    }),
+    contextName: resolved.contextName,
+    defaultNamespace: resolved.namespace,
+    resolved,
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   ObjectMeta,
   ObjectRef,
   Pod,
+  PodCondition,
   Protocol,
   Service,
   ServiceType,
@@ -187,6 +188,7 @@ export function slimPod(raw: Raw): Pod {
   const podIPs = strings(arr(status.podIPs).map((p) => p.ip));
   const podIP = str(status.podIP);
   if (podIP && !podIPs.includes(podIP)) podIPs.unshift(podIP);
+  const readinessGates = strings(arr(spec.readinessGates).map((g) => g.conditionType));
   return {
     kind: 'Pod',
     meta,
@@ -196,20 +198,36 @@ export function slimPod(raw: Raw): Pod {
     containers: arr(spec.containers).map(slimContainer),
     sidecars: initContainers.filter((c) => c.restartPolicy === 'Always').map(slimContainer),
     initContainerNames: initContainers.map((c) => str(c.name) ?? ''),
-    readinessGates: strings(arr(spec.readinessGates).map((g) => g.conditionType)),
+    readinessGates,
     phase: str(status.phase) ?? 'Unknown',
     reason: str(status.reason),
     podIPs,
-    conditions: arr(status.conditions).map((c) => ({
-      type: str(c.type) ?? '',
-      status: str(c.status) ?? 'Unknown',
-      reason: str(c.reason),
-      message: str(c.message),
-      lastTransitionTime: str(c.lastTransitionTime),
-    })),
+    conditions: slimPodConditions(status.conditions, readinessGates),
     containerStatuses: arr(status.containerStatuses).map(slimContainerStatus),
     initContainerStatuses: arr(status.initContainerStatuses).map(slimContainerStatus),
   };
+}
+
+/** The conditions that decide or explain readiness; the others weigh a lot over 100,000 pods. */
+const READINESS_CONDITIONS = new Set(['Ready', 'ContainersReady', 'PodScheduled']);
+
+function slimPodConditions(value: unknown, readinessGates: string[]): PodCondition[] {
+  const out: PodCondition[] = [];
+  for (const c of arr(value)) {
+    const type = str(c.type) ?? '';
+    if (!READINESS_CONDITIONS.has(type) && !readinessGates.includes(type)) continue;
+    const status = str(c.status) ?? 'Unknown';
+    // A condition that holds needs no explaining: its reason and message are dropped.
+    const explained = status !== 'True';
+    out.push({
+      type,
+      status,
+      reason: explained ? str(c.reason) : undefined,
+      message: explained ? str(c.message) : undefined,
+      lastTransitionTime: str(c.lastTransitionTime),
+    });
+  }
+  return out;
 }
 
 export function slimEndpointSlice(raw: Raw): EndpointSlice {
