@@ -5,8 +5,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../src/checks/types.js';
 import { renderJunit, xmlAttr, xmlText } from '../src/render/junit.js';
-import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../src/report/report.js';
+import type { Report } from '../src/report/report.js';
 import { runCli } from './support/cli.js';
+import { finding, report } from './support/report.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -27,7 +28,7 @@ const NAME = /[A-Za-z_][\w.-]*/y;
 
 function decode(raw: string, where: string): string {
   if (/[<]/.test(raw)) throw new Error(`unescaped < in ${where}`);
-  return raw.replace(/&([^;]*);|&/g, (all, ref: string | undefined) => {
+  return raw.replace(/&([^;]*);|&/g, (_all, ref: string | undefined) => {
     if (ref === undefined) throw new Error(`bare & in ${where}`);
     const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
     if (ref in named) return named[ref]!;
@@ -168,57 +169,6 @@ describe('escaping', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-
-function summary(namespace: string, name: string, findings: Finding[], suppressed = 0): ServiceSummary {
-  const mine = findings.filter((f) => f.namespace === namespace && f.service === name);
-  const rank = { error: 3, warning: 2, info: 1 };
-  const worst = mine.reduce<Severity | undefined>(
-    (w, f) => (!w || rank[f.severity] > rank[w] ? f.severity : w),
-    undefined,
-  );
-  return {
-    namespace,
-    name,
-    type: 'ClusterIP',
-    clusterIP: '10.96.0.1',
-    endpoints: { ready: 0, total: 1 },
-    status: worst ?? 'ok',
-    findings: mine.length,
-    suppressed,
-  };
-}
-
-function report(services: [string, string][], findings: Finding[], notes: string[] = []): Report {
-  const list = services.map(([ns, name]) => summary(ns, name, findings));
-  const bySeverity = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) bySeverity[f.severity]++;
-  const status = (s: string) => list.filter((x) => x.status === s).length;
-  return {
-    apiVersion: REPORT_API_VERSION,
-    kind: 'Report',
-    summary: {
-      services: list.length,
-      ok: status('ok'),
-      error: status('error'),
-      warning: status('warning'),
-      info: status('info'),
-      findings: bySeverity,
-      suppressed: 0,
-    },
-    notes,
-    services: list,
-    findings,
-  };
-}
-
-const finding = (ns: string, service: string, check: string, severity: Severity, message = 'broken'): Finding => ({
-  check,
-  severity,
-  namespace: ns,
-  service,
-  message,
-  fix: 'do something',
-});
 
 // shop/web: an error and a warning; shop/api: an info; shop/db and other/x: nothing.
 const mixed = report(
