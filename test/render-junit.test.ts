@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../src/checks/types.js';
 import { renderJunit, xmlAttr, xmlText } from '../src/render/junit.js';
 import type { Report } from '../src/report/report.js';
-import { runCli } from './support/cli.js';
+import { runCli, writeTemp } from './support/cli.js';
+import { pod, service } from './support/objects.js';
 import { finding, report } from './support/report.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
@@ -343,5 +344,36 @@ describe('examples/shop.yaml through the CLI', () => {
     for (const f of json.findings.filter((f) => !failing.includes(f))) {
       expect(outputs).toContain(`${f.severity} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`);
     }
+  });
+});
+
+describe('checks skipped for missing input, through the CLI', () => {
+  // A snapshot without Endpoints (v1): the checks that need them cannot run.
+  const file = writeTemp(
+    'no-endpoints.json',
+    JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [service('web'), pod('web-1')] }),
+  );
+
+  it('some checks skipped: the Services are still tested, and the notes say which checks were not', () => {
+    const run = runCli(['--snapshot', file, '-o', 'junit', '--fail-on', 'never']);
+    const root = parseXml(run.stdout);
+    expectConsistentCounts(root);
+    expect(root.attributes).toMatchObject({ tests: '1', skipped: '0' });
+    const notes = children(children(children(root, 'testsuite')[0]!, 'properties')[0]!, 'property')
+      .filter((p) => p.attributes.name === 'note')
+      .map((p) => p.attributes.value);
+    expect(notes).toContain('check endpoints-over-capacity skipped: the input has no Endpoints (v1)');
+  });
+
+  it('every chosen check skipped: the Services are skipped, not passed', () => {
+    const run = runCli(['--snapshot', file, '-o', 'junit', '--only', 'endpoints-over-capacity']);
+    expect(run.code).toBe(0);
+    const root = parseXml(run.stdout);
+    expectConsistentCounts(root);
+    expect(root.attributes).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
+    const testcase = children(children(root, 'testsuite')[0]!, 'testcase')[0]!;
+    expect(children(testcase, 'skipped')[0]!.attributes.message).toContain(
+      'check endpoints-over-capacity skipped: the input has no Endpoints (v1)',
+    );
   });
 });

@@ -30,7 +30,11 @@ export interface DiagnoseFlags extends ScopeFlags {
 
 export function addDiagnoseFlags(command: Command): Command {
   return addScopeFlags(command)
-    .option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`, 'text')
+    .option(
+      '-o, --output <format>',
+      `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
+      'text',
+    )
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
