@@ -41,7 +41,7 @@ const attrs = (values: Record<string, string | number>) =>
     .join('');
 
 /** A finding as plain text: where, what, the pods, why it matters and the fix. */
-export function findingText(f: Finding): string {
+function findingText(f: Finding): string {
   const check = findCheck(f.check);
   const lines = [`${f.severity} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`];
   const pods = f.pods ?? [];
@@ -82,9 +82,14 @@ export function renderJunit(report: Report, options: JunitOptions): string {
   const threshold = severityRank(options.failOn);
   // No check ran (every one lacked its input): the Services were not tested, not passed.
   const skipped = options.checksRun === 0 ? `no check could run: ${report.notes.join('; ')}` : undefined;
+  const byService = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const key = `${f.namespace}/${f.service}`;
+    byService.set(key, [...(byService.get(key) ?? []), f]);
+  }
   const byNamespace = new Map<string, Testcase[]>();
   for (const service of report.services) {
-    const findings = report.findings.filter((f) => f.namespace === service.namespace && f.service === service.name);
+    const findings = byService.get(`${service.namespace}/${service.name}`) ?? [];
     const testcase = {
       service,
       failures: findings.filter((f) => severityRank(f.severity) >= threshold),

@@ -111,13 +111,14 @@ export function renderMarkdown(report: Report, failOn: Severity | 'never'): stri
 
   // "Why" once per check in the document, as the text output does.
   const explained = new Set<string>();
+  const services = new Map(report.services.map((s) => [key(s), s]));
   const findingsOf = (keys: (k: string) => boolean, heading: string) => {
     const sections: string[] = [];
     let current = '';
     for (const f of report.findings.filter((f) => keys(findingKey(f)))) {
       if (findingKey(f) !== current) {
         current = findingKey(f);
-        const s = report.services.find((x) => key(x) === current);
+        const s = services.get(current);
         const what = s ? ` · ${mdText(s.type)}${s.clusterIP ? ` ${s.clusterIP}` : ''}` : '';
         sections.push(`${heading} ${failingKeys.has(current) ? '❌' : '⚠️'} ${mdText(current)}${what}`);
       }
