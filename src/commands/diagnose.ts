@@ -6,6 +6,8 @@ import { CHECKS, findCheck } from '../checks/index.js';
 import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
+import { renderJunit } from '../render/junit.js';
+import { renderMarkdown } from '../render/markdown.js';
 import { renderJson, renderYaml } from '../render/structured.js';
 import { renderText } from '../render/text.js';
 import { renderTree } from '../render/tree.js';
@@ -13,7 +15,7 @@ import { buildReport, failsAt } from '../report/report.js';
 import { runChecks } from '../report/run-checks.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
 
-const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
+const OUTPUTS = ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 export interface DiagnoseFlags extends ScopeFlags {
@@ -28,7 +30,11 @@ export interface DiagnoseFlags extends ScopeFlags {
 
 export function addDiagnoseFlags(command: Command): Command {
   return addScopeFlags(command)
-    .option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`, 'text')
+    .option(
+      '-o, --output <format>',
+      `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
+      'text',
+    )
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
@@ -75,13 +81,17 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const report = buildReport(run, input.notes);
 
   const output = flags.output as Output;
+  const failOn = flags.failOn as Severity | 'never';
   const colours = palette(colourWanted(process.stdout, !flags.color));
   if (output === 'json') process.stdout.write(renderJson(report));
+  else if (output === 'junit') {
+    process.stdout.write(renderJunit(report, { failOn, checksRun: checks.length - run.skipped.length }));
+  } else if (output === 'markdown') process.stdout.write(renderMarkdown(report, failOn));
   else if (output === 'yaml') process.stdout.write(renderYaml(report));
   else if (output === 'tree') {
     const options = { ascii: flags.ascii === true, showEndpoints: flags.showEndpoints === true, now: new Date() };
     process.stdout.write(renderTree(run.views, input.model, report, colours, options));
     for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
   } else process.stdout.write(renderText(report, colours));
-  return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
+  return failsAt(report, failOn) ? EXIT.findings : EXIT.ok;
 }

@@ -1,0 +1,130 @@
+// -o junit: the report as JUnit XML, the format CI systems show as test results. A testsuite per
+// namespace, a testcase per Service; each finding at or above --fail-on is a <failure>, the
+// others go to the testcase's <system-out>, so a job fails on exactly what the exit code fails on.
+
+import { findCheck } from '../checks/index.js';
+import type { Finding, Severity } from '../checks/types.js';
+import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
+
+export interface JunitOptions {
+  failOn: Severity | 'never';
+  /** How many checks ran; a Service is reported skipped when none could (their inputs were missing). */
+  checksRun: number;
+}
+
+/** Pods listed per finding; -o json lists them all. */
+const MAX_PODS = 20;
+
+// XML 1.0 cannot carry these at all, not even as character references: C0 controls other than
+// tab, newline and carriage return, U+FFFE/U+FFFF, and unpaired surrogates.
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text content: markup escaped; characters XML cannot hold written as visible \uXXXX. */
+export function xmlText(text: string): string {
+  return text
+    .replace(NOT_XML_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
+}
+
+/** Attribute values: also quotes, and whitespace a parser would otherwise normalise to spaces. */
+export function xmlAttr(text: string): string {
+  return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+const attrs = (values: Record<string, string | number>) =>
+  Object.entries(values)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
+    .join('');
+
+/** A finding as plain text: where, what, the pods, why it matters and the fix. */
+function findingText(f: Finding): string {
+  const check = findCheck(f.check);
+  const lines = [`${f.severity} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`];
+  const pods = f.pods ?? [];
+  if (pods.length > 0) lines.push('pods:');
+  for (const pod of pods.slice(0, MAX_PODS)) {
+    lines.push(`  - ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`);
+  }
+  if (pods.length > MAX_PODS) lines.push(`  … and ${pods.length - MAX_PODS} more (-o json lists them all)`);
+  if (check) lines.push(`why: ${check.explanation}`);
+  lines.push(`fix: ${f.fix ?? check?.fix ?? ''}`);
+  return lines.join('\n');
+}
+
+interface Testcase {
+  service: ServiceSummary;
+  failures: Finding[];
+  passed: Finding[];
+}
+
+function testcaseXml({ service, failures, passed }: Testcase, skipped: string | undefined): string[] {
+  const open = `    <testcase${attrs({ classname: service.namespace, name: service.name })}`;
+  const body: string[] = [];
+  if (skipped !== undefined) body.push(`      <skipped${attrs({ message: skipped })}/>`);
+  for (const f of failures) {
+    const title = findCheck(f.check)?.title ?? f.check;
+    body.push(
+      `      <failure${attrs({ message: `${f.check}: ${title}`, type: f.severity })}>${xmlText(findingText(f))}</failure>`,
+    );
+  }
+  const out = passed.map(findingText);
+  if (service.suppressed > 0)
+    out.push(`${service.suppressed} finding(s) suppressed by the endpoints-doctor/ignore annotation`);
+  if (out.length > 0) body.push(`      <system-out>${xmlText(out.join('\n\n'))}</system-out>`);
+  return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
+}
+
+export function renderJunit(report: Report, options: JunitOptions): string {
+  const threshold = severityRank(options.failOn);
+  // No check ran (every one lacked its input): the Services were not tested, not passed.
+  const skipped = options.checksRun === 0 ? `no check could run: ${report.notes.join('; ')}` : undefined;
+  const byService = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const key = `${f.namespace}/${f.service}`;
+    byService.set(key, [...(byService.get(key) ?? []), f]);
+  }
+  const byNamespace = new Map<string, Testcase[]>();
+  for (const service of report.services) {
+    const findings = byService.get(`${service.namespace}/${service.name}`) ?? [];
+    const testcase = {
+      service,
+      failures: findings.filter((f) => severityRank(f.severity) >= threshold),
+      passed: findings.filter((f) => severityRank(f.severity) < threshold),
+    };
+    byNamespace.set(service.namespace, [...(byNamespace.get(service.namespace) ?? []), testcase]);
+  }
+
+  // failures counts failed testcases (not <failure> elements), so tests = passed + failures +
+  // errors + skipped holds as CI tools assume; errors stay 0: a Service is always diagnosed or
+  // the run fails as a whole (exit 2 or 3, no report).
+  const counts = (cases: Testcase[]) => ({
+    tests: cases.length,
+    failures: cases.filter((c) => c.failures.length > 0).length,
+    errors: 0,
+    skipped: skipped ? cases.length : 0,
+  });
+  const properties = [
+    `      <property${attrs({ name: 'fail-on', value: options.failOn })}/>`,
+    ...report.notes.map((note) => `      <property${attrs({ name: 'note', value: note })}/>`),
+  ];
+  const suites = [...byNamespace].map(([namespace, cases]) => [
+    `  <testsuite${attrs({ name: namespace, ...counts(cases) })}>`,
+    '    <properties>',
+    ...properties,
+    '    </properties>',
+    ...cases.flatMap((c) => testcaseXml(c, skipped)),
+    '  </testsuite>',
+  ]);
+  const all = [...byNamespace.values()].flat();
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'endpoints-doctor', ...counts(all) })}>`,
+    ...suites.flat(),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

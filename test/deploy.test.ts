@@ -1,0 +1,236 @@
+// deploy/: the manifests are well-formed and consistent, and the ClusterRole is exactly what the
+// plugin needs in a cluster: the test API server enforces its rules while the CLI runs with
+// in-cluster credentials (service account token and CA), and each rule is shown to be needed
+// (the run fails with a clear error without it) or optional (the report says so in a note).
+
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
+import { runCliAsync } from './support/cli.js';
+
+const DEPLOY = resolve(import.meta.dirname, '../deploy');
+const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
+const TIMEOUT = 180_000;
+const NO_STACK = /\n\s+at /;
+
+type Manifest = Record<string, any>;
+
+const manifests: Manifest[] = readdirSync(DEPLOY)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+      return doc.toJS() as Manifest;
+    }),
+  );
+
+function only(kind: string): Manifest {
+  const found = manifests.filter((m) => m.kind === kind);
+  expect(found, kind).toHaveLength(1);
+  return found[0]!;
+}
+
+const role = () => only('ClusterRole');
+const serviceAccount = () => only('ServiceAccount');
+const cronJob = () => only('CronJob');
+const podSpec = () => cronJob().spec.jobTemplate.spec.template.spec;
+
+/** A ClusterRole rule as the test server's allow list entry (cluster-wide, as a ClusterRoleBinding grants it). */
+function toPolicyRule(rule: Manifest): PolicyRule {
+  expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
+  return { apiGroups: rule.apiGroups, resources: rule.resources, verbs: rule.verbs };
+}
+
+describe('the manifests', () => {
+  it('are the expected kinds, each with its apiVersion and a name', () => {
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`).sort()).toEqual([
+      'batch/v1 CronJob',
+      'rbac.authorization.k8s.io/v1 ClusterRole',
+      'rbac.authorization.k8s.io/v1 ClusterRoleBinding',
+      'v1 Namespace',
+      'v1 ServiceAccount',
+    ]);
+    for (const m of manifests) expect(m.metadata?.name, m.kind).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it('the binding grants the role to the service account, in the namespace the CronJob runs in', () => {
+    const binding = only('ClusterRoleBinding');
+    const sa = serviceAccount();
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: role().metadata.name,
+    });
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace },
+    ]);
+    expect(only('Namespace').metadata.name).toBe(sa.metadata.namespace);
+    expect(cronJob().metadata.namespace).toBe(sa.metadata.namespace);
+    expect(podSpec().serviceAccountName).toBe(sa.metadata.name);
+  });
+
+  it('the role reads the five resources and nothing else', () => {
+    const rules = role().rules as Manifest[];
+    const grants = rules.flatMap((r) =>
+      r.apiGroups.flatMap((g: string) =>
+        r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res} ${v}`)),
+      ),
+    );
+    const expected = ['/services', 'discovery.k8s.io/endpointslices', '/endpoints', '/pods', '/nodes'].flatMap((r) =>
+      ['get', 'list', 'watch'].map((v) => `${r} ${v}`),
+    );
+    expect(grants.sort()).toEqual(expected.sort());
+    for (const r of rules) {
+      expect(r.resourceNames, 'no resourceNames').toBeUndefined();
+      expect(r.nonResourceURLs, 'no nonResourceURLs').toBeUndefined();
+    }
+  });
+
+  it('the CronJob runs hardened: not root, read-only root filesystem, no capabilities, no escalation', () => {
+    const spec = podSpec();
+    expect(cronJob().spec.schedule).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    expect(spec.restartPolicy).toBe('Never');
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(spec.containers).toHaveLength(1);
+    const [container] = spec.containers;
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.image).toMatch(/^REGISTRY\//);
+    // podFailurePolicy names the container it reads exit codes from.
+    const failurePolicy = cronJob().spec.jobTemplate.spec.podFailurePolicy;
+    expect(failurePolicy.rules[0].onExitCodes).toMatchObject({ containerName: container.name, values: [1, 2] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface Run {
+  code: number;
+  stderr: string;
+  report?: any;
+}
+
+describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  let env: Record<string, string>;
+  const rules = () => (role().rules as Manifest[]).map(toPolicyRule);
+  const args = () => podSpec().containers[0].args as string[];
+
+  beforeAll(async () => {
+    const sa = serviceAccount();
+    server = await startTestServer({
+      files: [EXAMPLE],
+      rules: rules(),
+      user: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
+    });
+    // What the kubelet mounts into the pod, under a root the plugin is pointed at.
+    const root = mkdtempSync(join(tmpdir(), 'epd-incluster-'));
+    const dir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'token'), server.token);
+    writeFileSync(join(dir, 'ca.crt'), server.caPem);
+    writeFileSync(join(dir, 'namespace'), sa.metadata.namespace);
+    env = {
+      KUBERNETES_SERVICE_HOST: '127.0.0.1',
+      KUBERNETES_SERVICE_PORT: new URL(server.url).port,
+      ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT: root,
+    };
+  });
+  afterAll(() => server?.close());
+
+  async function doctor(cliArgs: string[], withRules: PolicyRule[]): Promise<Run> {
+    server.setRules(withRules);
+    server.requests.length = 0;
+    const run = await runCliAsync([...cliArgs, '-o', 'json'], { env });
+    expect(run.stderr).not.toMatch(NO_STACK);
+    return { ...run, report: run.code <= 1 ? JSON.parse(run.stdout) : undefined };
+  }
+
+  async function fromSnapshot(cliArgs: string[]): Promise<Run> {
+    const run = await runCliAsync(['--snapshot', EXAMPLE, ...cliArgs, '-o', 'json']);
+    return { ...run, report: JSON.parse(run.stdout) };
+  }
+
+  // The CronJob's own arguments (-A), and Services named in a namespace, which take the scoped
+  // reads (get on the Service and its Endpoints, pods by selector, the namespace's pods when a
+  // selector matches nothing).
+  const NAMED = ['-n', 'shop', 'web', 'recommendations', 'orders-db'];
+  const scopes = () => [
+    { name: "the CronJob's arguments", args: args() },
+    { name: 'named Services', args: NAMED },
+  ];
+
+  it('the CronJob diagnoses every namespace, and named Services work: the same report as from the snapshot', async () => {
+    expect(args()).toContain('-A');
+    for (const scope of scopes()) {
+      const live = await doctor(scope.args, rules());
+      expect(live.stderr, scope.name).toBe('');
+      const snapshot = await fromSnapshot(scope.args);
+      expect(live.report, scope.name).toEqual(snapshot.report);
+      expect(live.code, scope.name).toBe(snapshot.code);
+      expect(live.report.notes, scope.name).toEqual([]);
+      // Every request was allowed, made as the service account, and only read.
+      expect(server.requests.length, scope.name).toBeGreaterThan(0);
+      // (A 404 for a named object is an answer: a Service need not have an Endpoints object.)
+      expect(
+        server.requests.filter((r) => r.status !== 200 && !(r.status === 404 && r.name)),
+        scope.name,
+      ).toEqual([]);
+      expect(new Set(server.requests.map((r) => r.user)), scope.name).toEqual(new Set([server.user]));
+      expect(new Set(server.requests.map((r) => r.method)), scope.name).toEqual(new Set(['GET']));
+      // watch is granted for `wait`; the diagnosis reads with get and list only.
+      for (const r of server.requests) expect(['get', 'list'], `${r.verb} ${r.path}`).toContain(r.verb);
+    }
+  });
+
+  // What happens without each rule, by the resource it grants: required reads fail the run with
+  // one line naming the resource (exit 3); optional ones leave a note and the run goes on.
+  const withoutRule: Record<string, { error: RegExp } | { note: RegExp }> = {
+    services: { error: /^error: forbidden: cannot (list|get) services .*the user needs get and list on services\n$/ },
+    endpointslices: {
+      error: /^error: forbidden: cannot list endpointslices .*needs get and list on endpointslices\n$/,
+    },
+    pods: { error: /^error: forbidden: cannot list pods .*the user needs get and list on pods\n$/ },
+    endpoints: { note: /^Endpoints \(v1\) could not be read \(forbidden\): diagnosed from EndpointSlices alone$/ },
+    nodes: { note: /^Nodes could not be read \(forbidden\): checks that need them were skipped$/ },
+  };
+
+  it('every rule is needed, or optional with a note', async () => {
+    const all = rules();
+    expect(all.flatMap((r) => r.resources).sort()).toEqual(Object.keys(withoutRule).sort());
+    for (const [i, rule] of all.entries()) {
+      const resource = rule.resources.join(',');
+      const expected = withoutRule[resource]!;
+      for (const scope of scopes()) {
+        const label = `without ${resource}, ${scope.name}`;
+        const run = await doctor(
+          scope.args,
+          all.filter((_, j) => j !== i),
+        );
+        // The server refused that resource, and only that one.
+        const refused = server.requests.filter((r) => r.status === 403);
+        expect(refused.length, label).toBeGreaterThan(0);
+        expect(new Set(refused.map((r) => r.resource)), label).toEqual(new Set([resource]));
+        if ('error' in expected) {
+          expect(run.code, label).toBe(3);
+          expect(run.stderr, label).toMatch(expected.error);
+        } else {
+          expect(run.stderr, label).toBe('');
+          expect(run.code === 0 || run.code === 1, label).toBe(true);
+          expect(
+            run.report.notes.some((n: string) => expected.note.test(n)),
+            label,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+});
