@@ -40,38 +40,42 @@ export const endpointOnUnreadyNode: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName') return [];
+    // Only endpoints on a node with a problem are collected: most Services have none.
+    const problemOf = (nodeName: string) => {
+      const node = model.node(nodeName);
+      return node ? nodeProblem(node) : undefined;
+    };
     // One entry per backend: a dual-stack pod has an IPv4 and an IPv6 endpoint (§1.5).
-    const placed = new Map<string, Placed>();
+    const placed = new Map<string, Placed & { problem: string }>();
     if (model.coverage.endpointSlices) {
       for (const e of view.sliceEndpoints) {
-        if (!e.nodeName) continue;
+        const problem = e.nodeName ? problemOf(e.nodeName) : undefined;
+        if (!e.nodeName || !problem) continue;
         const name = e.targetRef?.kind === 'Pod' ? e.targetRef.name : e.address;
         const seen = placed.get(name);
         placed.set(name, {
           name,
           nodeName: e.nodeName,
+          problem,
           ready: e.ready || (seen?.ready ?? false),
           terminating: e.terminating && (seen?.terminating ?? true),
         });
       }
     } else {
       for (const m of view.matched) {
-        if (!m.state.inSlices || !m.pod.nodeName) continue;
+        const problem = m.pod.nodeName ? problemOf(m.pod.nodeName) : undefined;
+        if (!m.state.inSlices || !m.pod.nodeName || !problem) continue;
         placed.set(m.pod.meta.name, {
           name: m.pod.meta.name,
           nodeName: m.pod.nodeName,
+          problem,
           ready: m.state.ready,
           terminating: m.state.terminating,
         });
       }
     }
 
-    const affected: (Placed & { problem: string })[] = [];
-    for (const p of placed.values()) {
-      const node = model.node(p.nodeName);
-      const problem = node ? nodeProblem(node) : undefined;
-      if (problem) affected.push({ ...p, problem });
-    }
+    const affected = [...placed.values()];
     if (affected.length === 0) return [];
     affected.sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name));
 

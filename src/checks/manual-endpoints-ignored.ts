@@ -45,14 +45,15 @@ export const manualEndpointsIgnored: Check = {
       });
     }
 
+    const foreign = view.slices.filter((s) => isProxiedSlice(s) && isForeignSlice(s));
+    if (foreign.length === 0) return findings;
     // Addresses the selected pods already give; a foreign slice repeating them changes nothing.
     const fromController = new Set(
       view.slices
         .filter(isControllerSlice)
         .flatMap((s) => s.endpoints.flatMap((e) => (e.addresses[0] ? [canonicalIP(e.addresses[0])] : []))),
     );
-    for (const slice of view.slices) {
-      if (!isProxiedSlice(slice) || !isForeignSlice(slice)) continue;
+    for (const slice of foreign) {
       const extra = [
         ...new Set(
           slice.endpoints

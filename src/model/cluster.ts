@@ -54,12 +54,11 @@ export class ClusterModel {
   private readonly podsByName = new Map<string, Map<string, Pod>>();
   /** namespace → label pair → pods */
   private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
-  // Only broken Services read these two (near misses, matches in other namespaces): they are
-  // built on first use, so that a healthy cluster never pays for them.
-  /** namespace → label key → pods (for near misses of one-label selectors) */
+  /**
+   * namespace → label key → pods, for near misses of one-label selectors. Only broken Services
+   * read it: built per namespace on first use, so that a healthy cluster never pays for it.
+   */
   private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
-  /** label pair → pods in every namespace */
-  private podsByLabelAnyNamespace: Map<string, Pod[]> | undefined;
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
@@ -131,18 +130,6 @@ export class ClusterModel {
     return index;
   }
 
-  private labelIndexAnyNamespace(): Map<string, Pod[]> {
-    if (!this.podsByLabelAnyNamespace) {
-      this.podsByLabelAnyNamespace = new Map();
-      for (const pod of this.pods) {
-        for (const k in pod.meta.labels) {
-          if (this.selectorKeys.has(k)) push(this.podsByLabelAnyNamespace, labelPairKey(k, pod.meta.labels[k]!), pod);
-        }
-      }
-    }
-    return this.podsByLabelAnyNamespace;
-  }
-
   service(namespace: string, name: string): Service | undefined {
     return this.servicesByName.get(nsName(namespace, name));
   }
@@ -174,9 +161,11 @@ export class ClusterModel {
     return index ? matchFromIndex(index, selector) : EMPTY;
   }
 
-  /** Pods in other namespaces that match the selector fully. */
+  /** Pods in other namespaces that match the selector fully, from each namespace's index. */
   podsMatchingElsewhere(namespace: string, selector: Labels): Pod[] {
-    return matchFromIndex(this.labelIndexAnyNamespace(), selector).filter((p) => p.meta.namespace !== namespace);
+    const found: Pod[] = [];
+    for (const [ns, index] of this.podsByLabel) if (ns !== namespace) found.push(...matchFromIndex(index, selector));
+    return found;
   }
 
   /**

@@ -45,7 +45,8 @@ export function primaryFamily(service: Service): AddressFamily | undefined {
 
 /** Canonical text of an IP (IPv6 compressed, lowercase), so that slice, Endpoints and pod IPs compare. */
 export function canonicalIP(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
+  // Only IPv6 has other spellings; most addresses are IPv4, and this runs once per endpoint.
+  if (!ip.includes(':') || isIP(ip) !== 6) return ip;
   try {
     return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
   } catch {
