@@ -11,6 +11,7 @@ import { renderText } from '../render/text.js';
 import { renderTree } from '../render/tree.js';
 import { buildReport, failsAt } from '../report/report.js';
 import { runChecks } from '../report/run-checks.js';
+import { refuseLiveView, runLiveView } from './live-views.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
 
 const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
@@ -24,6 +25,8 @@ export interface DiagnoseFlags extends ScopeFlags {
   disable?: string;
   only?: string;
   color: boolean;
+  watch?: boolean;
+  interactive?: boolean;
 }
 
 export function addDiagnoseFlags(command: Command): Command {
@@ -34,7 +37,9 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
-    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch');
+    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
+    .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
+    .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
 }
 
 function checkList(flag: string, text: string): Check[] {
@@ -69,6 +74,10 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   }
   const checks = chooseChecks(flags.only, flags.disable);
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
+  if (flags.watch || flags.interactive) {
+    refuseLiveView(flags, scope);
+    return runLiveView(flags, scope, checks);
+  }
 
   const input = await loadInput(scope);
   const run = runChecks(input.model, input.services, checks);
