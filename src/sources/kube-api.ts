@@ -133,10 +133,12 @@ export class ApiClient {
    * until the server ends the stream or `signal` aborts (both resolve). Throws ApiStatusError
    * for a refused watch and for an ERROR event (410 Gone: the version is too old, list again),
    * and connection errors as they are: the caller decides how to retry. Not retried here.
+   * The server ends the watch after query.timeoutSeconds (default 5 minutes).
    */
   watch(path: string, query: Query, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
     const url = new URL(this.options.server.replace(/\/+$/, '') + path);
-    for (const [k, v] of Object.entries({ ...query, watch: '1', timeoutSeconds: String(WATCH_SECONDS) })) {
+    const seconds = Number(query.timeoutSeconds ?? WATCH_SECONDS);
+    for (const [k, v] of Object.entries({ ...query, timeoutSeconds: String(seconds), watch: '1' })) {
       if (v !== undefined && v !== '') url.searchParams.set(k, v);
     }
     const transport = url.protocol === 'http:' ? http : https;
@@ -195,7 +197,7 @@ export class ApiClient {
       // timeoutSeconds by a margin is dead.
       const deadline = setTimeout(
         () => req.destroy(Object.assign(new Error('the watch outlived its timeout'), { code: 'ETIMEDOUT' })),
-        (WATCH_SECONDS + 30) * 1000,
+        (seconds + 30) * 1000,
       );
       const abort = () => {
         req.destroy();

@@ -24,6 +24,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** First and largest retry delay. */
   backoffMs?: { initial: number; max: number };
+  /** How long each watch request lasts before it is renewed (the server's timeoutSeconds). */
+  watchSeconds?: number;
   debug: (line: string) => void;
 }
 
@@ -143,7 +145,12 @@ export class ClusterWatch {
         }
         await this.conn.api.watch(
           path,
-          { ...this.query(kind), resourceVersion, allowWatchBookmarks: 'true' },
+          {
+            ...this.query(kind),
+            resourceVersion,
+            allowWatchBookmarks: 'true',
+            timeoutSeconds: this.options.watchSeconds?.toString(),
+          },
           (event) => {
             resourceVersion = this.apply(kind, event) ?? resourceVersion;
             failures = 0;
