@@ -5,7 +5,7 @@
 // a change. Only layout lives here; rows and trees come from the report and the renderers.
 
 import { Box, Text, useApp, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { findCheck } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import { palette } from '../render/colour.js';
@@ -97,7 +97,12 @@ export function Interactive({ diagnosis, source, trouble, rows, columns, colour,
   const index = found >= 0 ? found : 0;
   const selected = visible[index];
 
+  // Keys can arrive before the handler of the latest render is bound: it reads this render's list.
+  const latest = useRef({ visible, selected, help, editingFilter });
+  latest.current = { visible, selected, help, editingFilter };
+
   useInput((input, key) => {
+    const { visible, selected, help, editingFilter } = latest.current;
     if (help) return setHelp(false);
     if (editingFilter) {
       if (key.return) setEditingFilter(false);
