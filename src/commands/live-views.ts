@@ -134,7 +134,8 @@ async function watchScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]):
   const { render } = await import('ink');
   const { createElement } = await import('react');
   const { WatchView } = await import('../ui/watch-view.js');
-  const p = palette(colourWanted(process.stdout, !flags.color));
+  const colour = colourWanted(process.stdout, !flags.color);
+  const p = palette(colour);
   let diagnosis: Diagnosis;
   let updatedAt = new Date();
   let changes = { at: updatedAt, lines: [] as string[] };
@@ -147,6 +148,7 @@ async function watchScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]):
       changes,
       trouble,
       rows: process.stdout.rows || 24,
+      colour,
     });
   const live: Live = await startWatch(
     scope,

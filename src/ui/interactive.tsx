@@ -20,6 +20,7 @@ export interface InteractiveProps {
   trouble?: string;
   rows: number;
   columns: number;
+  /** Colours by status (NO_COLOR and --no-color turn them off). */
   colour: boolean;
   /** The moment tree ages are measured from. */
   now: Date;
@@ -204,11 +205,11 @@ export function Interactive({ diagnosis, source, trouble, rows, columns, colour,
         {title}
       </Text>
       {trouble ? (
-        <Text color="yellow" wrap="truncate-end">
+        <Text color={colour ? 'yellow' : undefined} wrap="truncate-end">
           {trouble}
         </Text>
       ) : null}
-      {filterLine ? <Text color="cyan">{filterLine}</Text> : null}
+      {filterLine ? <Text color={colour ? 'cyan' : undefined}>{filterLine}</Text> : null}
       <Text dimColor wrap="truncate-end">
         {`  ${'STATUS'.padEnd(7)} ${'SERVICE'.padEnd(nameWidth)}  ENDPOINTS FINDINGS`}
       </Text>
@@ -218,7 +219,7 @@ export function Interactive({ diagnosis, source, trouble, rows, columns, colour,
           key={`r${start + i}`}
           wrap="truncate-end"
           inverse={row.selected}
-          color={row.status && row.status !== 'ok' ? STATUS_COLOURS[row.status] : undefined}
+          color={colour && row.status && row.status !== 'ok' ? STATUS_COLOURS[row.status] : undefined}
         >
           {row.text}
         </Text>

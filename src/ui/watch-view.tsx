@@ -14,11 +14,13 @@ export interface WatchViewProps {
   trouble?: string;
   /** Terminal rows: the body is cut to fit, so that the screen is redrawn in place. */
   rows: number;
+  /** Colours for the header lines (NO_COLOR and --no-color turn them off). */
+  colour: boolean;
 }
 
 const clock = (d: Date) => d.toTimeString().slice(0, 8);
 
-export function WatchView({ body, updatedAt, changes, trouble, rows }: WatchViewProps) {
+export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: WatchViewProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   useInput((input) => input === 'q' && exit(), { isActive: isRawModeSupported === true });
@@ -35,9 +37,9 @@ export function WatchView({ body, updatedAt, changes, trouble, rows }: WatchView
   return (
     <Box flexDirection="column">
       <Text dimColor>{header[0]}</Text>
-      {trouble ? <Text color="yellow">{trouble}</Text> : null}
+      {trouble ? <Text color={colour ? 'yellow' : undefined}>{trouble}</Text> : null}
       {changeLines.map((line, i) => (
-        <Text key={`c${i}`} color="yellow" bold={i === 0}>
+        <Text key={`c${i}`} color={colour ? 'yellow' : undefined} bold={i === 0}>
           {line}
         </Text>
       ))}

@@ -157,6 +157,7 @@ describe('WatchView', () => {
         updatedAt={at}
         changes={{ at, lines: ['shop/web changed status=error->ok endpoints=0/1->1/1'] }}
         rows={40}
+        colour={false}
       />,
     );
     expect(frame()).toContain('watching · updated 10:42:07');
@@ -173,6 +174,7 @@ describe('WatchView', () => {
         changes={{ at: new Date(), lines: [] }}
         trouble="cannot reach the Kubernetes API (retrying in 2s)"
         rows={12}
+        colour={false}
       />,
     );
     expect(frame()).toContain('cannot reach the Kubernetes API (retrying in 2s)');
