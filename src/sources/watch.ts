@@ -182,7 +182,10 @@ export class ClusterWatch {
   private apply(kind: KnownKind, event: WatchEvent): string | undefined {
     const raw = event.object ?? {};
     const version = raw.metadata?.resourceVersion;
-    if (event.type === 'BOOKMARK') return version;
+    if (event.type === 'BOOKMARK') {
+      this.options.debug(`watch ${kind}: bookmark at resourceVersion ${version}`);
+      return version;
+    }
     const objects = this.objectsByKind.get(kind)!;
     if (event.type === 'DELETED') objects.delete(keyOf(raw));
     else {

@@ -78,6 +78,22 @@ describe('ClusterWatch', () => {
     expect(watch!.objects().some((o) => o.kind === 'Service' && o.meta.name === 'other')).toBe(true);
   });
 
+  it('moves on with bookmarks: a renewed watch resumes from the bookmark, past a compaction, without listing again', async () => {
+    const debug: string[] = [];
+    await startWatching({ watchSeconds: 1, debug: (line) => debug.push(line) });
+    server!.store.apply(service('other', { selector: { app: 'other' } }));
+    const latest = server!.store.resourceVersion;
+    // Bookmarks go to the watches open at that moment: send them until the pod watch has one.
+    await eventually('the pod watch to take a bookmark', () => {
+      server!.store.bookmark();
+      return debug.includes(`watch Pod: bookmark at resourceVersion ${latest}`);
+    });
+    const watchesBefore = requests('watch', 'pods');
+    server!.store.compact();
+    await eventually('the pod watch renewed twice', () => requests('watch', 'pods') >= watchesBefore + 2);
+    expect(requests('list', 'pods')).toBe(1);
+  });
+
   it('backs off while watches fail, says so, and says when they recover', async () => {
     server = await startTestServer({ objects: objects() });
     server.faults.fail({ resource: 'pods', verb: 'watch', times: 3 });
