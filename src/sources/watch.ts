@@ -17,7 +17,7 @@ export interface WatchScope {
 }
 
 export interface WatchOptions {
-  /** Called after changes settle (debounced), and once the initial lists are in. */
+  /** Called from a timer after changes settle (debounced): never before start() has resolved. */
   onChange: () => void;
   /** A watch failing and being retried (a line saying so), or undefined once all recovered. */
   onTrouble?: (problem: string | undefined) => void;
