@@ -114,6 +114,7 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     expect(screen()).toMatch(/ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
     applyWithControllers(server, [pod('web-1', { ready: true })]);
     await until('the update', (s) => /INFO\s+shop\/web\s+1\/1\s+single-ready-endpoint/.test(s));
+    expect(screen()).toMatch(/▸\*INFO\s+shop\/web/); // marked as changed
     keys('C-c');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-live-ctrl-c');

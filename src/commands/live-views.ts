@@ -188,6 +188,7 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
   const colour = colourWanted(process.stdout, !flags.color);
   let diagnosis: Diagnosis;
   let source: string;
+  let changed: ReadonlySet<string> = new Set();
   let trouble: string | undefined;
   let live: Live | undefined;
   let app: ReturnType<typeof render> | undefined;
@@ -195,6 +196,7 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
     createElement(Interactive, {
       diagnosis,
       source,
+      changed,
       trouble,
       rows: process.stdout.rows || 24,
       columns: process.stdout.columns || 80,
@@ -211,7 +213,9 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
       scope,
       checks,
       () => {
-        diagnosis = live!.current();
+        const next = live!.current();
+        changed = new Set(compareReports(diagnosis.report, next.report).map((c) => c.service));
+        diagnosis = next;
         source = `live ${live!.contextName}, updated ${clock()}`;
         app?.rerender(element());
       },

@@ -17,6 +17,8 @@ export interface InteractiveProps {
   diagnosis: Diagnosis;
   /** Where the data comes from and how fresh it is, e.g. "snapshot shop.yaml" or "live, updated 10:42:07". */
   source: string;
+  /** Services ("namespace/name") that changed in the latest live update: marked with *. */
+  changed?: ReadonlySet<string>;
   trouble?: string;
   rows: number;
   columns: number;
@@ -80,7 +82,7 @@ function fit(lines: string[], room: number): string[] {
     : [...lines.slice(0, Math.max(0, room - 1)), `… ${lines.length - room + 1} more lines`];
 }
 
-export function Interactive({ diagnosis, source, trouble, rows, columns, colour, now }: InteractiveProps) {
+export function Interactive({ diagnosis, source, changed, trouble, rows, columns, colour, now }: InteractiveProps) {
   const { exit } = useApp();
   const { report, run, model } = diagnosis;
   const [selectedKey, setSelectedKey] = useState<string | undefined>(undefined);
@@ -174,7 +176,7 @@ export function Interactive({ diagnosis, source, trouble, rows, columns, colour,
     const endpoints = s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
     const mark = expanded.has(k) ? '▾' : '▸';
     listRows.push({
-      text: `${mark} ${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
+      text: `${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
       status: s.status,
       selected: i === index,
     });

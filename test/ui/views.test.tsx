@@ -63,7 +63,7 @@ describe('Interactive', () => {
   it('lists every Service with status, endpoints and finding ids; details show the first', async () => {
     const { frame } = await show(<Interactive {...props} />);
     expect(frame()).toContain('3 Services, 1 failing');
-    expect(frame()).toMatch(/▸ OK\s+shop\/api\s+2\/2/);
+    expect(frame()).toMatch(/▸ OK\s+shop\/api\s+2\/2/); // no * : nothing changed
     expect(frame()).toMatch(/▸ ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
     expect(frame()).toMatch(/shop\/api \(ClusterIP 10\.96\.0\.10\)\nNo findings\./);
   });
@@ -142,9 +142,11 @@ describe('Interactive', () => {
       pod('web-1'),
       pod('web-2'),
     ]);
-    view!.rerender(<Interactive {...props} diagnosis={healed} />);
+    view!.rerender(<Interactive {...props} diagnosis={healed} changed={new Set(['shop/web', 'shop/aaa'])} />);
     await vi.waitFor(() => expect(frame()).toMatch(/^shop\/web \(ClusterIP 10\.96\.0\.10\)\nNo findings\./m));
-    expect(frame()).toMatch(/OK\s+shop\/web\s+2\/2/);
+    // The Services that changed in the update are marked.
+    expect(frame()).toMatch(/▸\*OK\s+shop\/web\s+2\/2/);
+    expect(frame()).toMatch(/▸\*ERROR\s+shop\/aaa\s+0\/0/);
   });
 });
 
