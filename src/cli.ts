@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { runChecksList, runExplain } from './commands/checks.js';
 import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
+import { addWaitFlags, runWait } from './commands/wait.js';
 import { EXIT, isDoctorError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -45,6 +46,13 @@ function buildProgram(setExit: (code: number) => void): Command {
       .description('write the objects the diagnosis reads from the cluster to stdout, for --snapshot')
       .argument('[services...]', 'Services to capture, as NAME or svc/NAME (default: all in the namespace)'),
   ).action(async (services: string[], flags) => setExit(await runSnapshot(services, flags)));
+
+  addWaitFlags(
+    program
+      .command('wait')
+      .description('wait until a Service has the wanted ready endpoints (exit 0), or time out with why not (exit 1)')
+      .argument('<service>', 'the Service, as NAME or svc/NAME'),
+  ).action(async (service: string, flags) => setExit(await runWait(service, flags)));
 
   program
     .command('checks')

@@ -6,17 +6,11 @@ import { CHECKS, findCheck } from '../checks/index.js';
 import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
-import { renderJunit } from '../render/junit.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { renderJson, renderYaml } from '../render/structured.js';
-import { renderText } from '../render/text.js';
-import { renderTree } from '../render/tree.js';
-import { buildReport, failsAt } from '../report/report.js';
-import { runChecks } from '../report/run-checks.js';
+import { OUTPUTS, renderOutput, type Output, type OutputOptions } from '../render/output.js';
+import { diagnose } from '../report/diagnosis.js';
+import { failsAt } from '../report/report.js';
+import { refuseLiveView, runLiveView } from './live-views.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
-
-const OUTPUTS = ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'] as const;
-type Output = (typeof OUTPUTS)[number];
 
 export interface DiagnoseFlags extends ScopeFlags {
   output: string;
@@ -26,6 +20,8 @@ export interface DiagnoseFlags extends ScopeFlags {
   disable?: string;
   only?: string;
   color: boolean;
+  watch?: boolean;
+  interactive?: boolean;
 }
 
 export function addDiagnoseFlags(command: Command): Command {
@@ -40,7 +36,9 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
-    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch');
+    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
+    .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
+    .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
 }
 
 function checkList(flag: string, text: string): Check[] {
@@ -75,23 +73,27 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   }
   const checks = chooseChecks(flags.only, flags.disable);
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
+  if (flags.watch || flags.interactive) {
+    refuseLiveView(flags, scope);
+    return runLiveView(flags, outputOptions(flags, checks), scope, checks);
+  }
 
   const input = await loadInput(scope);
-  const run = runChecks(input.model, input.services, checks);
-  const report = buildReport(run, input.notes);
-
-  const output = flags.output as Output;
+  const diagnosis = diagnose(input.model, input.services, checks, input.notes);
   const failOn = flags.failOn as Severity | 'never';
   const colours = palette(colourWanted(process.stdout, !flags.color));
-  if (output === 'json') process.stdout.write(renderJson(report));
-  else if (output === 'junit') {
-    process.stdout.write(renderJunit(report, { failOn, checksRun: checks.length - run.skipped.length }));
-  } else if (output === 'markdown') process.stdout.write(renderMarkdown(report, failOn));
-  else if (output === 'yaml') process.stdout.write(renderYaml(report));
-  else if (output === 'tree') {
-    const options = { ascii: flags.ascii === true, showEndpoints: flags.showEndpoints === true, now: new Date() };
-    process.stdout.write(renderTree(run.views, input.model, report, colours, options));
-    for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
-  } else process.stdout.write(renderText(report, colours));
-  return failsAt(report, failOn) ? EXIT.findings : EXIT.ok;
+  process.stdout.write(renderOutput(diagnosis, outputOptions(flags, checks), colours));
+  // The tree has no place for notes; the other formats carry them.
+  if (flags.output === 'tree') for (const note of diagnosis.report.notes) process.stderr.write(`note: ${note}\n`);
+  return failsAt(diagnosis.report, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+export function outputOptions(flags: DiagnoseFlags, checks: Check[]): OutputOptions {
+  return {
+    output: flags.output as Output,
+    failOn: flags.failOn as Severity | 'never',
+    checksChosen: checks.length,
+    ascii: flags.ascii === true,
+    showEndpoints: flags.showEndpoints === true,
+  };
 }

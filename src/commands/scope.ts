@@ -59,7 +59,7 @@ export function addScopeFlags(command: Command): Command {
 }
 
 /** kubectl's duration syntax: "0", a bare number of seconds, or 1h2m3s / 500ms. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = '--request-timeout'): number {
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
   let total = 0;
@@ -70,7 +70,7 @@ export function parseDuration(text: string): number {
     matched = re.lastIndex;
   }
   if (text === '' || matched !== text.length) {
-    throw new UsageError(`--request-timeout "${text}" is not a duration (use e.g. 30s, 1m, 0 for none)`);
+    throw new UsageError(`${flag} "${text}" is not a duration (use e.g. 30s, 1m, 0 for none)`);
   }
   return total;
 }
@@ -121,9 +121,19 @@ export interface LoadedInput {
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
-function effectiveNamespace(scope: Scope, conn?: Connection): string | undefined {
+export function effectiveNamespace(scope: Scope, conn?: Connection): string | undefined {
   if (scope.allNamespaces) return undefined;
   return scope.namespace ?? conn?.defaultNamespace;
+}
+
+/** The Services of the model the scope asks about: the namespace's (or all), named, or labelled. */
+export function selectServices(model: ClusterModel, scope: Scope, namespace: string | undefined): Service[] {
+  return model.services.filter(
+    (s) =>
+      (namespace === undefined || s.meta.namespace === namespace) &&
+      (scope.serviceNames.length === 0 || scope.serviceNames.includes(s.meta.name)) &&
+      matchesLabels(scope.labelRequirements, s.meta.labels),
+  );
 }
 
 export async function loadInput(scope: Scope): Promise<LoadedInput> {
@@ -162,12 +172,7 @@ export async function loadInput(scope: Scope): Promise<LoadedInput> {
     notes.push(...Object.values(result.missing));
   }
   const model = new ClusterModel(objects, coverage);
-  const services = model.services.filter(
-    (s) =>
-      (namespace === undefined || s.meta.namespace === namespace) &&
-      (scope.serviceNames.length === 0 || scope.serviceNames.includes(s.meta.name)) &&
-      matchesLabels(scope.labelRequirements, s.meta.labels),
-  );
+  const services = selectServices(model, scope, namespace);
   if (scope.snapshot) {
     for (const name of scope.serviceNames) {
       if (!services.some((s) => s.meta.name === name)) {

@@ -2,7 +2,7 @@
 // (client-node only for auth plugins and proxies); the requests themselves are plain HTTPS GETs whose JSON pages
 // are converted (slimmed) as they arrive, so no raw list is kept. Lists are paginated;
 // 429 honours Retry-After, 5xx and dropped connections are retried a bounded number of times,
-// an expired continue token restarts the list.
+// an expired continue token restarts the list. Watches stream newline-delimited events.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -29,7 +29,15 @@ export class ApiStatusError extends Error {
   }
 }
 
+/** One event of a watch stream; BOOKMARK objects carry only metadata.resourceVersion. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: Record<string, any>;
+}
+
 const PAGE_SIZE = 500;
+/** How long the server keeps one watch open (client-go picks 5 to 10 minutes). */
+const WATCH_SECONDS = 300;
 const MAX_RETRIES = 4;
 const MAX_RETRY_AFTER_SECONDS = 30;
 
@@ -79,13 +87,7 @@ export class ApiClient {
         await sleep(waitMs);
         continue;
       }
-      const status = response.body && typeof response.body === 'object' ? response.body : {};
-      throw new ApiStatusError(
-        response.status,
-        typeof status.reason === 'string' ? status.reason : (http.STATUS_CODES[response.status] ?? ''),
-        typeof status.message === 'string' ? status.message : `HTTP ${response.status}`,
-        status.details && typeof status.details === 'object' ? status.details : {},
-      );
+      throw statusError(response.status, response.body);
     }
   }
 
@@ -94,16 +96,28 @@ export class ApiClient {
    * restarts the list from scratch, dropping what the stale pages gave.
    */
   async list<T>(path: string, query: Query, convert: (item: Record<string, unknown>) => T): Promise<T[]> {
+    return (await this.listAt(path, query, convert)).items;
+  }
+
+  /** As list, with the list's resourceVersion: where a watch of the same collection starts. */
+  async listAt<T>(
+    path: string,
+    query: Query,
+    convert: (item: Record<string, unknown>) => T,
+  ): Promise<{ items: T[]; resourceVersion: string }> {
     for (let restarts = 0; ; restarts++) {
       const items: T[] = [];
       let token: string | undefined;
       try {
+        let resourceVersion = '';
         do {
           const page = await this.get(path, { ...query, limit: String(PAGE_SIZE), continue: token });
           for (const item of Array.isArray(page.body?.items) ? page.body.items : []) items.push(convert(item));
           token = page.body?.metadata?.continue || undefined;
+          // Every page of a paginated list is served at the first page's resourceVersion.
+          resourceVersion ||= String(page.body?.metadata?.resourceVersion ?? '');
         } while (token);
-        return items;
+        return { items, resourceVersion };
       } catch (e) {
         if (e instanceof ApiStatusError && e.status === 410 && token && restarts < MAX_RETRIES) {
           this.options.debug(`GET ${path}: continue token expired, restarting the list`);
@@ -112,6 +126,91 @@ export class ApiClient {
         throw e;
       }
     }
+  }
+
+  /**
+   * Watches a collection from `resourceVersion`, calling onEvent for each event as it arrives,
+   * until the server ends the stream or `signal` aborts (both resolve). Throws ApiStatusError
+   * for a refused watch and for an ERROR event (410 Gone: the version is too old, list again),
+   * and connection errors as they are: the caller decides how to retry. Not retried here.
+   * The server ends the watch after query.timeoutSeconds (default 5 minutes).
+   */
+  watch(path: string, query: Query, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    const url = new URL(this.options.server.replace(/\/+$/, '') + path);
+    const seconds = Number(query.timeoutSeconds ?? WATCH_SECONDS);
+    for (const [k, v] of Object.entries({ ...query, timeoutSeconds: String(seconds), watch: '1' })) {
+      if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    }
+    const transport = url.protocol === 'http:' ? http : https;
+    const { requestOptions } = this.options;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return resolve();
+      const req = transport.request(
+        url,
+        { ...requestOptions, method: 'GET', headers: { ...requestOptions.headers, Accept: 'application/json' } },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          this.options.debug(`WATCH ${url.pathname}${url.search} → ${status}`);
+          let buffered = '';
+          res.setEncoding('utf8');
+          if (status < 200 || status >= 300) {
+            res.on('data', (c: string) => (buffered += c));
+            res.on('end', () => {
+              let body: any = {};
+              try {
+                body = JSON.parse(buffered);
+              } catch {
+                // not a Status: the HTTP status says enough
+              }
+              reject(statusError(status, body));
+            });
+            return;
+          }
+          res.on('data', (chunk: string) => {
+            buffered += chunk;
+            let newline: number;
+            while ((newline = buffered.indexOf('\n')) >= 0) {
+              const line = buffered.slice(0, newline).trim();
+              buffered = buffered.slice(newline + 1);
+              if (!line) continue;
+              let event: WatchEvent;
+              try {
+                event = JSON.parse(line);
+              } catch {
+                req.destroy(Object.assign(new Error('a watch event that is not JSON'), { code: 'EBADJSON' }));
+                return;
+              }
+              if (event.type === 'ERROR') {
+                req.destroy();
+                reject(statusError(Number(event.object?.code) || 500, event.object ?? {}));
+                return;
+              }
+              onEvent(event);
+            }
+          });
+          res.on('end', () => resolve());
+          res.on('error', reject);
+          res.on('aborted', () => reject(Object.assign(new Error('watch aborted'), { code: 'ECONNRESET' })));
+        },
+      );
+      // A watch is quiet while nothing changes; only a stream that outlives the server's own
+      // timeoutSeconds by a margin is dead.
+      const deadline = setTimeout(
+        () => req.destroy(Object.assign(new Error('the watch outlived its timeout'), { code: 'ETIMEDOUT' })),
+        (seconds + 30) * 1000,
+      );
+      const abort = () => {
+        req.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      req.on('close', () => {
+        clearTimeout(deadline);
+        signal.removeEventListener('abort', abort);
+      });
+      req.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
+      req.end();
+    });
   }
 
   private request(url: URL): Promise<ApiResponse> {
@@ -162,6 +261,16 @@ export class ApiClient {
       req.end();
     });
   }
+}
+
+function statusError(code: number, body: any): ApiStatusError {
+  const status = body && typeof body === 'object' ? body : {};
+  return new ApiStatusError(
+    code,
+    typeof status.reason === 'string' ? status.reason : (http.STATUS_CODES[code] ?? ''),
+    typeof status.message === 'string' ? status.message : `HTTP ${code}`,
+    status.details && typeof status.details === 'object' ? status.details : {},
+  );
 }
 
 function isDroppedConnection(e: unknown): boolean {

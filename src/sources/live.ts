@@ -62,7 +62,7 @@ const PATHS: Record<KnownKind, { group: string; plural: string; namespaced: bool
   EndpointSlice: { group: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
 };
 
-function collectionPath(kind: KnownKind, namespace?: string): string {
+export function collectionPath(kind: KnownKind, namespace?: string): string {
   const p = PATHS[kind];
   return p.namespaced && namespace
     ? `${p.group}/namespaces/${encodeURIComponent(namespace)}/${p.plural}`
@@ -247,7 +247,8 @@ async function getOptional(api: ApiClient, path: string, name: string): Promise<
   }
 }
 
-function describeFailure(e: unknown, server: string, kind: KnownKind, verb: string, namespace?: string): Error {
+/** A failed read as one line: what was refused or unreachable, and what to do. */
+export function describeFailure(e: unknown, server: string, kind: KnownKind, verb: string, namespace?: string): Error {
   if (e instanceof UsageError || e instanceof ClusterError) return e;
   const resource = PATHS[kind].plural;
   const scopeText = PATHS[kind].namespaced ? (namespace ? ` in namespace "${namespace}"` : ' in all namespaces') : '';
@@ -260,7 +261,7 @@ function describeFailure(e: unknown, server: string, kind: KnownKind, verb: stri
     }
     if (e.status === 403) {
       return new ClusterError(
-        `forbidden: cannot ${verb} ${resource}${scopeText} (${e.message}); the user needs get and list on ${resource}`,
+        `forbidden: cannot ${verb} ${resource}${scopeText} (${e.message}); the user needs ${verb === 'watch' ? 'get, list and watch' : 'get and list'} on ${resource}`,
         e,
       );
     }

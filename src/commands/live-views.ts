@@ -1,0 +1,244 @@
+// --watch and --interactive: the same diagnosis as the one-shot command, kept up to date by a
+// watch of the cluster. On a terminal an ink view redraws it; --watch on a pipe or file prints
+// one line per change instead, and --interactive refuses (there is nothing to navigate).
+
+import type { Check } from '../checks/types.js';
+import { EXIT, UsageError } from '../errors.js';
+import { ClusterModel } from '../model/cluster.js';
+import { colourWanted, palette } from '../render/colour.js';
+import { renderOutput, type OutputOptions } from '../render/output.js';
+import { compareReports, describeChange, formatChange } from '../report/changes.js';
+import { diagnose, type Diagnosis } from '../report/diagnosis.js';
+import { connect } from '../sources/live.js';
+import { ClusterWatch } from '../sources/watch.js';
+import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
+
+export interface LiveViewFlags {
+  watch?: boolean;
+  interactive?: boolean;
+  color: boolean;
+}
+
+/** What --watch and --interactive cannot do, refused before anything is read. */
+export function refuseLiveView(flags: LiveViewFlags, scope: Scope): void {
+  if (flags.watch && flags.interactive) throw new UsageError('use --watch or --interactive, not both');
+  if (flags.watch && scope.snapshot) {
+    throw new UsageError('--watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)');
+  }
+  if (flags.interactive && !(process.stdout.isTTY && process.stdin.isTTY)) {
+    throw new UsageError(
+      '--interactive needs a terminal (stdin and stdout are not both a TTY); use --watch for one line per change, or neither flag',
+    );
+  }
+}
+
+interface Live {
+  watch: ClusterWatch;
+  contextName: string;
+  current(): Diagnosis;
+}
+
+async function startWatch(
+  scope: Scope,
+  checks: Check[],
+  onChange: () => void,
+  onTrouble: (problem: string | undefined) => void,
+): Promise<Live> {
+  const conn = await connect(scope);
+  const namespace = effectiveNamespace(scope, conn);
+  const watch = new ClusterWatch(
+    conn,
+    { namespace, labelSelector: scope.labelSelector },
+    { onChange, onTrouble, debug: scope.debug },
+  );
+  await watch.start();
+  return {
+    watch,
+    contextName: conn.contextName,
+    current: () => {
+      const model = new ClusterModel(watch.objects(), watch.coverage());
+      return diagnose(model, selectServices(model, scope, namespace), checks, Object.values(watch.missing));
+    },
+  };
+}
+
+/** Resolves on Ctrl-C or SIGTERM (or when stdout goes away), for the modes that draw nothing. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      process.stdout.off('error', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+    process.stdout.on('error', done); // EPIPE: the reader left
+  });
+}
+
+/** --watch where stdout is not a terminal: every Service once, then one line per change. */
+async function watchLines(scope: Scope, checks: Check[]): Promise<number> {
+  let last: Diagnosis | undefined;
+  const print = (next: Diagnosis) => {
+    const at = new Date();
+    const lines = compareReports(last?.report, next.report).map((c) => formatChange(c, at));
+    last = next;
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  };
+  let trouble: string | undefined;
+  const live: Live = await startWatch(
+    scope,
+    checks,
+    () => print(live.current()),
+    (problem) => {
+      if (problem) process.stderr.write(`warning: ${problem}\n`);
+      else if (trouble) process.stderr.write('note: watching again\n');
+      trouble = problem;
+    },
+  );
+  print(live.current());
+  await untilInterrupted();
+  await live.watch.stop();
+  return EXIT.ok;
+}
+
+/** Unmounts the app on SIGINT/SIGTERM from outside (a raw-mode terminal sends Ctrl-C as a key, handled by ink). */
+function unmountOnSignals(unmount: () => void): () => void {
+  const handler = () => unmount();
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+async function watchScreen(
+  flags: LiveViewFlags,
+  output: OutputOptions,
+  scope: Scope,
+  checks: Check[],
+): Promise<number> {
+  const { render } = await import('ink');
+  const { createElement } = await import('react');
+  const { WatchView } = await import('../ui/watch-view.js');
+  const colour = colourWanted(process.stdout, !flags.color);
+  const p = palette(colour);
+  let diagnosis: Diagnosis;
+  let updatedAt = new Date();
+  let changes = { at: updatedAt, lines: [] as string[] };
+  let trouble: string | undefined;
+  let app: ReturnType<typeof render> | undefined;
+  const element = () =>
+    createElement(WatchView, {
+      body: renderOutput(diagnosis, output, p),
+      updatedAt,
+      changes,
+      trouble,
+      rows: process.stdout.rows || 24,
+      colour,
+    });
+  const live: Live = await startWatch(
+    scope,
+    checks,
+    () => {
+      const next = live.current();
+      updatedAt = new Date();
+      const lines = compareReports(diagnosis.report, next.report).map(describeChange);
+      if (lines.length) changes = { at: updatedAt, lines };
+      diagnosis = next;
+      app?.rerender(element());
+    },
+    (problem) => {
+      trouble = problem;
+      app?.rerender(element());
+    },
+  );
+  diagnosis = live.current();
+  app = render(element(), { exitOnCtrlC: true, patchConsole: false });
+  const onResize = () => app?.rerender(element());
+  process.stdout.on('resize', onResize);
+  const forget = unmountOnSignals(() => app?.unmount());
+  try {
+    await app.waitUntilExit();
+  } finally {
+    forget();
+    process.stdout.off('resize', onResize);
+    await live.watch.stop();
+  }
+  return EXIT.ok;
+}
+
+async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]): Promise<number> {
+  const { render } = await import('ink');
+  const { createElement } = await import('react');
+  const { Interactive } = await import('../ui/interactive.js');
+  const colour = colourWanted(process.stdout, !flags.color);
+  let diagnosis: Diagnosis;
+  let source: string;
+  let changed: ReadonlySet<string> = new Set();
+  let trouble: string | undefined;
+  let live: Live | undefined;
+  let app: ReturnType<typeof render> | undefined;
+  const element = () =>
+    createElement(Interactive, {
+      diagnosis,
+      source,
+      changed,
+      trouble,
+      rows: process.stdout.rows || 24,
+      columns: process.stdout.columns || 80,
+      colour,
+      now: new Date(),
+    });
+  const clock = () => new Date().toTimeString().slice(0, 8);
+  if (scope.snapshot) {
+    const input = await loadInput(scope);
+    diagnosis = diagnose(input.model, input.services, checks, input.notes);
+    source = `snapshot ${scope.snapshot}`;
+  } else {
+    live = await startWatch(
+      scope,
+      checks,
+      () => {
+        const next = live!.current();
+        // An update that changes no Service keeps the marks of the last one that did.
+        const services = compareReports(diagnosis.report, next.report).map((c) => c.service);
+        if (services.length > 0) changed = new Set(services);
+        diagnosis = next;
+        source = `live ${live!.contextName}, updated ${clock()}`;
+        app?.rerender(element());
+      },
+      (problem) => {
+        trouble = problem;
+        app?.rerender(element());
+      },
+    );
+    diagnosis = live.current();
+    source = `live ${live.contextName}, updated ${clock()}`;
+  }
+  app = render(element(), { exitOnCtrlC: true, patchConsole: false });
+  const onResize = () => app?.rerender(element());
+  process.stdout.on('resize', onResize);
+  const forget = unmountOnSignals(() => app?.unmount());
+  try {
+    await app.waitUntilExit();
+  } finally {
+    forget();
+    process.stdout.off('resize', onResize);
+    await live?.watch.stop();
+  }
+  return EXIT.ok;
+}
+
+/** Runs --watch or --interactive (refuseLiveView has passed); exits 0 when the user quits. */
+export function runLiveView(
+  flags: LiveViewFlags,
+  output: OutputOptions,
+  scope: Scope,
+  checks: Check[],
+): Promise<number> {
+  if (flags.interactive) return interactiveScreen(flags, scope, checks);
+  return process.stdout.isTTY ? watchScreen(flags, output, scope, checks) : watchLines(scope, checks);
+}

@@ -1,0 +1,107 @@
+// `wait svc/NAME --for ready=N|all-ready [--port NAME] --timeout 2m`: the gate after a deploy.
+// Watches the Service's namespace (the watch source, not polling) and exits 0 as soon as the
+// condition holds, or 1 at the timeout with the diagnosis of why not.
+
+import type { Command } from 'commander';
+import { CHECKS } from '../checks/index.js';
+import { EXIT, UsageError } from '../errors.js';
+import { ClusterModel } from '../model/cluster.js';
+import { viewService } from '../model/service-view.js';
+import { describeWaitFor, judgeWait, type WaitFor, type WaitProgress } from '../model/wait-condition.js';
+import { colourWanted, palette } from '../render/colour.js';
+import { renderText } from '../render/text.js';
+import { diagnose } from '../report/diagnosis.js';
+import { connect } from '../sources/live.js';
+import { ClusterWatch } from '../sources/watch.js';
+import { parseDuration, serviceName } from './scope.js';
+
+export interface WaitFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  requestTimeout: string;
+  debug?: boolean;
+  for: string;
+  port?: string;
+  timeout: string;
+}
+
+export function addWaitFlags(command: Command): Command {
+  return command
+    .option('--for <condition>', 'ready=N (at least N ready endpoints) or all-ready (every matched pod)', 'ready=1')
+    .option('--port <name>', 'count only endpoints that carry this Service port (by name)')
+    .option('--timeout <duration>', 'how long to wait (e.g. 30s, 2m; 0 checks once)', '30s')
+    .option('--kubeconfig <file>', 'path to the kubeconfig file')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('-n, --namespace <ns>', "namespace of the Service (default: the context's namespace, else default)")
+    .option('--request-timeout <duration>', 'how long to wait for each API request', '30s')
+    .option('--debug', 'print requests and full error details on stderr')
+    .addHelpText(
+      'after',
+      '\nExit codes:\n  0  the Service has what --for asks\n  1  timed out (the diagnosis says why)\n' +
+        '  2  usage error\n  3  the cluster could not be reached, or refused a required read',
+    );
+}
+
+export function parseWaitFor(text: string): WaitFor {
+  if (text === 'all-ready') return { kind: 'all-ready' };
+  const m = /^ready=(\d+)$/.exec(text);
+  if (m && Number(m[1]) >= 1) return { kind: 'ready', count: Number(m[1]) };
+  throw new UsageError(`--for "${text}" is not ready=N (N ≥ 1) or all-ready`);
+}
+
+export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
+  const name = serviceName(arg);
+  const want = parseWaitFor(flags.for);
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const requestTimeoutMs = parseDuration(flags.requestTimeout);
+  const deadline = Date.now() + timeoutMs;
+  const debug = flags.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : () => {};
+  const port = flags.port;
+
+  const conn = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, debug });
+  const namespace = flags.namespace ?? conn.defaultNamespace;
+  let settle: () => void = () => {};
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let trouble: string | undefined;
+  const watch = new ClusterWatch(
+    conn,
+    { namespace },
+    {
+      onChange: () => judge().met && settle(),
+      onTrouble: (problem) => {
+        if (problem && problem !== trouble) process.stderr.write(`warning: ${problem}\n`);
+        trouble = problem;
+      },
+      debug,
+    },
+  );
+  const judge = (): WaitProgress & { model: ClusterModel } => {
+    const model = new ClusterModel(watch.objects(), watch.coverage());
+    const service = model.service(namespace, name);
+    if (!service) return { met: false, summary: `service "${name}" does not exist in namespace "${namespace}"`, model };
+    return { ...judgeWait(viewService(model, service), want, port), model };
+  };
+
+  await watch.start();
+  const timer = setTimeout(settle, Math.max(0, deadline - Date.now()));
+  if (judge().met) settle();
+  await settled;
+  clearTimeout(timer);
+  await watch.stop();
+
+  const result = judge();
+  if (result.met) {
+    process.stdout.write(`svc/${name}: ${result.summary}\n`);
+    return EXIT.ok;
+  }
+  const service = result.model.service(namespace, name);
+  if (service) {
+    const report = diagnose(result.model, [service], CHECKS, Object.values(watch.missing)).report;
+    process.stdout.write(renderText(report, palette(colourWanted(process.stdout, false))));
+  }
+  process.stderr.write(
+    `timed out after ${flags.timeout} waiting for svc/${name} (${describeWaitFor(want, port)}): ${result.summary}\n`,
+  );
+  return EXIT.findings;
+}

@@ -1,0 +1,19 @@
+// One diagnosis of a model: the checks' run (views and findings) and the report built from
+// it, kept together because the tree and the interactive view read all three.
+
+import type { Check } from '../checks/types.js';
+import type { ClusterModel } from '../model/cluster.js';
+import type { Service } from '../model/types.js';
+import { buildReport, type Report } from './report.js';
+import { runChecks, type CheckRun } from './run-checks.js';
+
+export interface Diagnosis {
+  model: ClusterModel;
+  run: CheckRun;
+  report: Report;
+}
+
+export function diagnose(model: ClusterModel, services: Service[], checks: Check[], notes: string[]): Diagnosis {
+  const run = runChecks(model, services, checks);
+  return { model, run, report: buildReport(run, notes) };
+}

@@ -1,0 +1,233 @@
+// The live cluster, kept up to date: each kind is listed, then watched from the list's
+// resourceVersion; the slim objects are updated as events arrive and a (debounced) change is
+// announced so the caller can rebuild the model. A 410 Gone (the version was compacted away)
+// lists again; other failures back off and retry, and are reported while they last.
+
+import type { InputCoverage } from '../model/cluster.js';
+import type { ClusterObject } from '../model/types.js';
+import { ApiStatusError, type WatchEvent } from './kube-api.js';
+import { collectionPath, describeFailure, type Connection } from './live.js';
+import { slimObject, SlimError, type KnownKind } from './slim.js';
+
+export interface WatchScope {
+  /** undefined: all namespaces. Named Services are chosen from the namespace's by the caller. */
+  namespace?: string;
+  /** -l: filters Services on the server. */
+  labelSelector?: string;
+}
+
+export interface WatchOptions {
+  /** Called from a timer after changes settle (debounced): never before start() has resolved. */
+  onChange: () => void;
+  /** A watch failing and being retried (a line saying so), or undefined once all recovered. */
+  onTrouble?: (problem: string | undefined) => void;
+  debounceMs?: number;
+  /** First and largest retry delay. */
+  backoffMs?: { initial: number; max: number };
+  /** How long each watch request lasts before it is renewed (the server's timeoutSeconds). */
+  watchSeconds?: number;
+  debug: (line: string) => void;
+}
+
+const REQUIRED: KnownKind[] = ['Service', 'EndpointSlice', 'Pod'];
+const OPTIONAL: ('Endpoints' | 'Node')[] = ['Endpoints', 'Node'];
+
+export class ClusterWatch {
+  private readonly objectsByKind = new Map<KnownKind, Map<string, ClusterObject>>();
+  /** Optional kinds the server would not list (forbidden or not served): the same notes as fetchLive's. */
+  readonly missing: { endpoints?: string; nodes?: string } = {};
+  private readonly abort = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly troubles = new Map<KnownKind, string>();
+  private debounce: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly scope: WatchScope,
+    private readonly options: WatchOptions,
+  ) {}
+
+  /**
+   * Lists every kind once; a failure here is final (the same errors as a one-shot run). Then
+   * watches in the background until stop().
+   */
+  async start(): Promise<void> {
+    const required = REQUIRED.map(async (kind) => ({ kind, version: await this.initialList(kind) }));
+    const optional = OPTIONAL.map(async (kind) => {
+      try {
+        return { kind, version: await this.list(kind) };
+      } catch (e) {
+        if (e instanceof ApiStatusError && (e.status === 403 || e.status === 404)) {
+          const why = e.status === 403 ? 'forbidden' : 'not served by this server';
+          if (kind === 'Node')
+            this.missing.nodes = `Nodes could not be read (${why}): checks that need them were skipped`;
+          else
+            this.missing.endpoints = `Endpoints (v1) could not be read (${why}): diagnosed from EndpointSlices alone`;
+          return { kind, version: undefined };
+        }
+        throw describeFailure(e, this.conn.api.server, kind, 'list', this.namespaceOf(kind));
+      }
+    });
+    const listed = await Promise.all([...required, ...optional]);
+    for (const { kind, version } of listed) if (version !== undefined) this.loops.push(this.follow(kind, version));
+  }
+
+  /** Every object known now. */
+  objects(): ClusterObject[] {
+    return [...this.objectsByKind.values()].flatMap((m) => [...m.values()]);
+  }
+
+  coverage(): InputCoverage {
+    return { endpointSlices: true, endpoints: !this.missing.endpoints, nodes: !this.missing.nodes };
+  }
+
+  /** Ends every watch and pending timer; the process is left with nothing running. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearTimeout(this.debounce);
+    await Promise.all(this.loops);
+  }
+
+  private namespaceOf(kind: KnownKind): string | undefined {
+    return kind === 'Node' ? undefined : this.scope.namespace;
+  }
+
+  private query(kind: KnownKind): Record<string, string | undefined> {
+    return kind === 'Service' ? { labelSelector: this.scope.labelSelector } : {};
+  }
+
+  private async initialList(kind: KnownKind): Promise<string> {
+    try {
+      return await this.list(kind);
+    } catch (e) {
+      throw describeFailure(e, this.conn.api.server, kind, 'list', this.namespaceOf(kind));
+    }
+  }
+
+  /** Lists a kind, replacing what was known of it; returns the version to watch from. */
+  private async list(kind: KnownKind): Promise<string> {
+    const { items, resourceVersion } = await this.conn.api.listAt(
+      collectionPath(kind, this.namespaceOf(kind)),
+      this.query(kind),
+      (raw) => raw,
+    );
+    const objects = new Map<string, ClusterObject>();
+    for (const raw of items) {
+      const slim = this.slim(kind, raw);
+      if (slim) objects.set(keyOf(raw), slim);
+    }
+    this.objectsByKind.set(kind, objects);
+    return resourceVersion;
+  }
+
+  private slim(kind: KnownKind, raw: Record<string, any>): ClusterObject | undefined {
+    try {
+      return slimObject(kind, raw);
+    } catch (e) {
+      if (!(e instanceof SlimError)) throw e;
+      this.options.debug(`watch: skipped a ${kind}: ${e.message}`);
+      return undefined;
+    }
+  }
+
+  /** Watches one kind until stopped: from `version`, re-listing after 410 Gone, backing off on failures. */
+  private async follow(kind: KnownKind, version: string): Promise<void> {
+    const { signal } = this.abort;
+    const path = collectionPath(kind, this.namespaceOf(kind));
+    const { initial, max } = this.options.backoffMs ?? { initial: 500, max: 30_000 };
+    let resourceVersion: string | undefined = version;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (resourceVersion === undefined) {
+          resourceVersion = await this.list(kind);
+          this.changed();
+        }
+        await this.conn.api.watch(
+          path,
+          {
+            ...this.query(kind),
+            resourceVersion,
+            allowWatchBookmarks: 'true',
+            timeoutSeconds: this.options.watchSeconds?.toString(),
+          },
+          (event) => {
+            resourceVersion = this.apply(kind, event) ?? resourceVersion;
+            failures = 0;
+            this.recovered(kind);
+          },
+          signal,
+        );
+        // The server ended the watch (its timeout): carry on from the last version seen.
+        failures = 0;
+        this.recovered(kind);
+      } catch (e) {
+        if (signal.aborted) return;
+        failures++;
+        if (e instanceof ApiStatusError && e.status === 410) {
+          this.options.debug(`watch ${path}: ${e.message}; listing again`);
+          resourceVersion = undefined;
+          // A version is compacted away now and then: list again at once, but not in a loop.
+          if (failures === 1) continue;
+        }
+        const waitMs = Math.min(max, initial * 2 ** (failures - 1));
+        const problem = describeFailure(e, this.conn.api.server, kind, 'watch', this.namespaceOf(kind)).message;
+        this.troubled(kind, `${problem} (retrying in ${Math.round(waitMs / 100) / 10}s)`);
+        await sleep(waitMs, signal);
+      }
+    }
+  }
+
+  /** Applies one event; returns the resourceVersion it carries. */
+  private apply(kind: KnownKind, event: WatchEvent): string | undefined {
+    const raw = event.object ?? {};
+    const version = raw.metadata?.resourceVersion;
+    if (event.type === 'BOOKMARK') {
+      this.options.debug(`watch ${kind}: bookmark at resourceVersion ${version}`);
+      return version;
+    }
+    const objects = this.objectsByKind.get(kind)!;
+    if (event.type === 'DELETED') objects.delete(keyOf(raw));
+    else {
+      const slim = this.slim(kind, raw);
+      if (slim) objects.set(keyOf(raw), slim);
+      else objects.delete(keyOf(raw));
+    }
+    this.changed();
+    return version;
+  }
+
+  private changed(): void {
+    if (this.debounce || this.abort.signal.aborted) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.options.onChange();
+    }, this.options.debounceMs ?? 200);
+  }
+
+  private troubled(kind: KnownKind, problem: string): void {
+    this.troubles.set(kind, problem);
+    this.options.onTrouble?.(problem);
+  }
+
+  private recovered(kind: KnownKind): void {
+    if (!this.troubles.delete(kind)) return;
+    this.options.onTrouble?.(this.troubles.values().next().value);
+  }
+}
+
+function keyOf(raw: Record<string, any>): string {
+  return `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,237 @@
+// --interactive: the Services as a list to move through (arrows or j/k), each expandable into
+// its tree (enter), filtered by name (/) or to the failing ones (f), with a details pane that
+// shows the selected Service's findings, why they matter and how to fix them (from the check
+// modules). The data comes in as props: static for a snapshot, re-rendered when a watch sees
+// a change. Only layout lives here; rows and trees come from the report and the renderers.
+
+import { Box, Text, useApp, useInput } from 'ink';
+import { useRef, useState } from 'react';
+import { findCheck } from '../checks/index.js';
+import type { Finding } from '../checks/types.js';
+import { palette } from '../render/colour.js';
+import { renderTree } from '../render/tree.js';
+import type { Diagnosis } from '../report/diagnosis.js';
+import type { ServiceStatus, ServiceSummary } from '../report/report.js';
+
+export interface InteractiveProps {
+  diagnosis: Diagnosis;
+  /** Where the data comes from and how fresh it is, e.g. "snapshot shop.yaml" or "live, updated 10:42:07". */
+  source: string;
+  /** Services ("namespace/name") that changed in the latest live update: marked with *. */
+  changed?: ReadonlySet<string>;
+  trouble?: string;
+  rows: number;
+  columns: number;
+  /** Colours by status (NO_COLOR and --no-color turn them off). */
+  colour: boolean;
+  /** The moment tree ages are measured from. */
+  now: Date;
+}
+
+export const HELP_LINES = [
+  'up/down or k/j  move',
+  'enter           expand or collapse the Service (its tree)',
+  '/               filter by name (enter keeps it, esc clears it)',
+  'f               only failing Services (again: all)',
+  '?               this help (any key closes it)',
+  'q or Ctrl-C     quit',
+];
+
+const STATUS_COLOURS: Record<ServiceStatus, string> = { ok: 'green', error: 'red', warning: 'yellow', info: 'cyan' };
+
+const keyOf = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
+
+/** Word-wraps prose to the pane's width, every line after the first under `indent`. */
+function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The details pane: each finding of the Service with its pods, why it matters and the fix. */
+function detailLines(summary: ServiceSummary | undefined, findings: Finding[], width: number): string[] {
+  if (!summary) return ['No Service matches.'];
+  const head = `${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`;
+  if (findings.length === 0) return [head, 'No findings.'];
+  const lines = [head];
+  for (const f of findings) {
+    const check = findCheck(f.check);
+    lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${f.port}` : ''}`);
+    lines.push(...wrap(f.message, width, '  ').map((l) => `  ${l}`));
+    for (const pod of (f.pods ?? []).slice(0, 5)) {
+      lines.push(...wrap(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, width, '    '));
+    }
+    if ((f.pods ?? []).length > 5) lines.push(`  … and ${f.pods!.length - 5} more pods`);
+    if (check) lines.push(...wrap(`why: ${check.explanation}`, width, '     ').map((l) => `  ${l}`));
+    lines.push(...wrap(`fix: ${f.fix ?? check?.fix ?? ''}`, width, '     ').map((l) => `  ${l}`));
+  }
+  return lines;
+}
+
+/** Cuts lines to `room`, saying how many were left out. */
+function fit(lines: string[], room: number): string[] {
+  return lines.length <= room
+    ? lines
+    : [...lines.slice(0, Math.max(0, room - 1)), `… ${lines.length - room + 1} more lines`];
+}
+
+export function Interactive({ diagnosis, source, changed, trouble, rows, columns, colour, now }: InteractiveProps) {
+  const { exit } = useApp();
+  const { report, run, model } = diagnosis;
+  const [selectedKey, setSelectedKey] = useState<string | undefined>(undefined);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [filter, setFilter] = useState('');
+  const [editingFilter, setEditingFilter] = useState(false);
+  const [failingOnly, setFailingOnly] = useState(false);
+  const [help, setHelp] = useState(false);
+
+  const visible = report.services.filter(
+    (s) => (!failingOnly || s.status !== 'ok') && (filter === '' || keyOf(s).includes(filter)),
+  );
+  // The selection follows the Service, not the row, as the list changes under it.
+  const found = visible.findIndex((s) => keyOf(s) === selectedKey);
+  const index = found >= 0 ? found : 0;
+  const selected = visible[index];
+
+  // Keys can arrive before the handler of the latest render is bound: it reads this render's list.
+  const latest = useRef({ visible, selected, help, editingFilter });
+  latest.current = { visible, selected, help, editingFilter };
+
+  useInput((input, key) => {
+    const { visible, selected, help, editingFilter } = latest.current;
+    if (help) return setHelp(false);
+    if (editingFilter) {
+      if (key.return) setEditingFilter(false);
+      else if (key.escape) {
+        setFilter('');
+        setEditingFilter(false);
+      } else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      return;
+    }
+    const move = (by: number) =>
+      setSelectedKey((current) => {
+        const at = visible.findIndex((s) => keyOf(s) === current);
+        const next = visible[Math.min(visible.length - 1, Math.max(0, (at >= 0 ? at : 0) + by))];
+        return next ? keyOf(next) : current;
+      });
+    if (input === 'q') exit();
+    else if (key.downArrow || input === 'j') move(1);
+    else if (key.upArrow || input === 'k') move(-1);
+    else if (key.return && selected) {
+      const k = keyOf(selected);
+      setSelectedKey(k);
+      setExpanded((open) => {
+        const next = new Set(open);
+        if (!next.delete(k)) next.add(k);
+        return next;
+      });
+    } else if (input === '/') setEditingFilter(true);
+    else if (input === 'f') setFailingOnly((on) => !on);
+    else if (input === '?') setHelp(true);
+    else if (key.escape) setFilter('');
+  });
+
+  const failing = report.services.filter((s) => s.status !== 'ok').length;
+  const title = `endpoints-doctor · ${source} · ${report.services.length} Services, ${failing} failing · ? help · q quit`;
+  const filterLine =
+    editingFilter || filter || failingOnly
+      ? `${editingFilter || filter ? `filter: /${filter}${editingFilter ? '_' : ''}` : ''}${failingOnly ? '  [failing only]' : ''}`
+      : undefined;
+
+  if (help) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>{title}</Text>
+        <Text> </Text>
+        {HELP_LINES.map((line) => (
+          <Text key={line}>{line}</Text>
+        ))}
+      </Box>
+    );
+  }
+
+  // The list: one row per Service, its tree under it when expanded, scrolled to keep the selection in view.
+  const findingsOf = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const k = `${f.namespace}/${f.service}`;
+    findingsOf.set(k, [...(findingsOf.get(k) ?? []), f]);
+  }
+  const viewIndex = new Map(report.services.map((s, i) => [keyOf(s), i]));
+  const nameWidth = Math.max(7, ...visible.map((s) => keyOf(s).length));
+  type Row = { text: string; status?: ServiceStatus; selected: boolean };
+  const listRows: Row[] = [];
+  let selectedRow = 0;
+  visible.forEach((s, i) => {
+    const k = keyOf(s);
+    if (i === index) selectedRow = listRows.length;
+    const checks = [...new Set((findingsOf.get(k) ?? []).map((f) => f.check))].join(', ') || '-';
+    const endpoints = s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
+    const mark = expanded.has(k) ? '▾' : '▸';
+    listRows.push({
+      text: `${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
+      status: s.status,
+      selected: i === index,
+    });
+    if (expanded.has(k)) {
+      const v = viewIndex.get(k)!;
+      const subReport = { ...report, services: [s], findings: findingsOf.get(k) ?? [] };
+      const tree = renderTree([run.views[v]!], model, subReport, palette(colour), {
+        ascii: false,
+        showEndpoints: false,
+        now,
+      });
+      for (const line of tree.replace(/\n$/, '').split('\n').slice(1))
+        listRows.push({ text: `    ${line}`, selected: false });
+    }
+  });
+  const fixed = 5 + (filterLine ? 1 : 0) + (trouble ? 1 : 0);
+  const listRoom = Math.max(3, Math.floor((rows - fixed) / 2));
+  const start = Math.max(0, Math.min(selectedRow - Math.floor(listRoom / 2), listRows.length - listRoom));
+  const shownRows = listRows.slice(start, start + listRoom);
+  const details = fit(
+    detailLines(selected, selected ? (findingsOf.get(keyOf(selected)) ?? []) : [], Math.max(20, columns - 4)),
+    Math.max(3, rows - fixed - listRoom),
+  );
+
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {title}
+      </Text>
+      {trouble ? (
+        <Text color={colour ? 'yellow' : undefined} wrap="truncate-end">
+          {trouble}
+        </Text>
+      ) : null}
+      {filterLine ? <Text color={colour ? 'cyan' : undefined}>{filterLine}</Text> : null}
+      <Text dimColor wrap="truncate-end">
+        {`  ${'STATUS'.padEnd(7)} ${'SERVICE'.padEnd(nameWidth)}  ENDPOINTS FINDINGS`}
+      </Text>
+      {visible.length === 0 ? <Text dimColor>No Service matches.</Text> : null}
+      {shownRows.map((row, i) => (
+        <Text
+          key={`r${start + i}`}
+          wrap="truncate-end"
+          inverse={row.selected}
+          color={colour && row.status && row.status !== 'ok' ? STATUS_COLOURS[row.status] : undefined}
+        >
+          {row.text}
+        </Text>
+      ))}
+      <Text dimColor>{'─'.repeat(Math.max(10, Math.min(columns, 100)))}</Text>
+      {details.map((line, i) => (
+        <Text key={`d${i}`} wrap="truncate-end" bold={i === 0}>
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,50 @@
+// --watch on a terminal: the chosen output (report, table or tree) kept on screen and redrawn
+// as the cluster changes, under a header that says when it was updated, what changed in the
+// latest update that changed something, and whether a watch is failing.
+
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+
+export interface WatchViewProps {
+  /** The rendered output, as the one-shot command prints it. */
+  body: string;
+  updatedAt: Date;
+  /** The latest changes (describeChange lines) and when they happened; empty before the first. */
+  changes: { at: Date; lines: string[] };
+  /** A watch failing and being retried. */
+  trouble?: string;
+  /** Terminal rows: the body is cut to fit, so that the screen is redrawn in place. */
+  rows: number;
+  /** Colours for the header lines (NO_COLOR and --no-color turn them off). */
+  colour: boolean;
+}
+
+const clock = (d: Date) => d.toTimeString().slice(0, 8);
+
+export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: WatchViewProps) {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  useInput((input) => input === 'q' && exit(), { isActive: isRawModeSupported === true });
+
+  const header = [
+    `watching · updated ${clock(updatedAt)}${isRawModeSupported ? ' · q or Ctrl-C quits' : ' · Ctrl-C quits'}`,
+  ];
+  const changeLines = changes.lines.length
+    ? [`changed at ${clock(changes.at)}:`, ...changes.lines.map((l) => `  ${l}`)]
+    : [];
+  const room = Math.max(3, rows - 2 - header.length - changeLines.length - (trouble ? 1 : 0));
+  const lines = body.replace(/\n$/, '').split('\n');
+  const shown = lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more lines`] : lines;
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{header[0]}</Text>
+      {trouble ? <Text color={colour ? 'yellow' : undefined}>{trouble}</Text> : null}
+      {changeLines.map((line, i) => (
+        <Text key={`c${i}`} color={colour ? 'yellow' : undefined} bold={i === 0}>
+          {line}
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text>{shown.join('\n')}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,117 @@
+// --watch and --interactive as processes against the test API server: where stdout is not a
+// terminal, --watch prints every Service once and then one line per change, as pods change
+// while it watches; the flags refuse what they cannot do with exit 2.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './server/index.js';
+import { BIN, runCliAsync, writeTemp } from './support/cli.js';
+import { withControllers } from './support/controller.js';
+import { node, pod, service } from './support/objects.js';
+import { applyWithControllers, eventually } from './support/watching.js';
+
+const TIMEOUT = 120_000;
+const TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
+
+/** The CLI as a running process, its output collected as it comes. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'epd-home-')), NO_COLOR: '1' },
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT);
+  void exited.then(() => clearTimeout(killer));
+  return { child, out, exited };
+}
+
+describe('--watch without a terminal', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: withControllers([
+        node('node-a'),
+        service('web'),
+        pod('web-1', { ready: false }),
+        service('api', { selector: { app: 'api' } }),
+        pod('api-1', { labels: { app: 'api' } }),
+        pod('api-2', { labels: { app: 'api' } }),
+      ]),
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('prints each Service once, then a line when a pod becomes ready, and exits 0 on Ctrl-C', async () => {
+    const cli = startCli(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--watch']);
+    await eventually('the initial lines', () => cli.out.stdout.split('\n').length > 2);
+    expect(cli.out.stdout).toMatch(new RegExp(`^${TIME} shop/api added status=ok endpoints=2/2$`, 'm'));
+    expect(cli.out.stdout).toMatch(
+      new RegExp(`^${TIME} shop/web added status=error endpoints=0/1 findings=\\+no-ready-endpoints`, 'm'),
+    );
+
+    applyWithControllers(server, [pod('web-1', { ready: true })]);
+    await eventually('the change line', () => /shop\/web changed/.test(cli.out.stdout));
+    expect(cli.out.stdout).toMatch(
+      new RegExp(
+        `^${TIME} shop/web changed status=error->info endpoints=0/1->1/1 findings=\\+single-ready-endpoint,-no-ready-endpoints$`,
+        'm',
+      ),
+    );
+    // api did not change: still only its first line.
+    expect(cli.out.stdout.match(/shop\/api/g)).toHaveLength(1);
+
+    server.store.delete({ kind: 'Service', metadata: { namespace: 'shop', name: 'api' } });
+    await eventually('the removal line', () => /shop\/api removed/.test(cli.out.stdout));
+    expect(cli.out.stdout).toMatch(new RegExp(`^${TIME} shop/api removed status=ok endpoints=2/2$`, 'm'));
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out.stderr).toBe('');
+  });
+
+  it('the tree subcommand watches the same way', async () => {
+    const cli = startCli(['tree', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-w', 'web']);
+    await eventually('the initial line', () => cli.out.stdout.includes('\n'));
+    expect(cli.out.stdout).toMatch(new RegExp(`^${TIME} shop/web added status=`, 'm'));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('exits 3 when the cluster cannot be reached at the start', async () => {
+    const gone = await startTestServer({ objects: [] });
+    const kubeconfig = writeTemp('kubeconfig', gone.kubeconfig);
+    await gone.close();
+    const run = await runCliAsync(['--kubeconfig', kubeconfig, '-w'], { timeoutMs: TIMEOUT });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error: cannot reach the Kubernetes API at .*connection refused/);
+  });
+});
+
+describe('flags that refuse', { timeout: TIMEOUT }, () => {
+  const snapshot = writeTemp('shop.yaml', '');
+
+  it('--watch with --snapshot is a usage error', async () => {
+    const run = await runCliAsync(['--snapshot', snapshot, '--watch']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'error: --watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)\n',
+    );
+  });
+
+  it('--interactive where stdout is not a terminal refuses in one line', async () => {
+    const run = await runCliAsync(['--snapshot', snapshot, '-i']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --interactive needs a terminal .*\n$/);
+  });
+
+  it('--watch and --interactive together is a usage error', async () => {
+    const run = await runCliAsync(['--snapshot', snapshot, '-w', '-i']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: use --watch or --interactive, not both\n');
+  });
+});

@@ -1,0 +1,186 @@
+// wait --for, judged on one Service: each case names the Kubernetes behaviour it pins
+// (kubernetes-semantics §1.2, §1.3) and whether the wait is over.
+
+import { describe, expect, it } from 'vitest';
+import { viewService } from '../../src/model/service-view.js';
+import { judgeWait, type WaitFor } from '../../src/model/wait-condition.js';
+import { parseWaitFor } from '../../src/commands/wait.js';
+import { modelFromRaw } from '../../src/sources/objects.js';
+import { withControllers } from '../support/controller.js';
+import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
+
+const nodeA = node('node-a');
+const two = {
+  ports: [
+    { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' },
+  ],
+};
+
+interface Case {
+  name: string;
+  objects: Raw[];
+  want: WaitFor;
+  port?: string;
+  met: boolean;
+  summary: string;
+}
+
+const ready = (count: number): WaitFor => ({ kind: 'ready', count });
+const all: WaitFor = { kind: 'all-ready' };
+
+const cases: Case[] = [
+  {
+    name: 'ready=1: one ready pod, one ready endpoint',
+    objects: withControllers([nodeA, service('web'), pod('web-1')]),
+    want: ready(1),
+    met: true,
+    summary: '1/1 ready endpoints',
+  },
+  {
+    name: 'ready=2: an unready pod is listed but not ready (§1.3)',
+    objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false })]),
+    want: ready(2),
+    met: false,
+    summary: '1/2 ready endpoints',
+  },
+  {
+    name: 'ready=1 counts what kube-proxy merges, whoever wrote the slice (a hand-made one too)',
+    objects: [
+      nodeA,
+      service('web', { selector: null }),
+      slice('web', { managedBy: 'me', endpoints: [{ ip: '10.1.2.3' }] }),
+    ],
+    want: ready(1),
+    met: true,
+    summary: '1/1 ready endpoints',
+  },
+  {
+    name: '--port: only endpoints whose slice carries the port count (an unresolved port is left out of the slice, §1.4)',
+    objects: withControllers([nodeA, service('web', two), pod('web-1')]),
+    want: ready(1),
+    port: 'metrics',
+    met: false,
+    summary: '0/1 ready endpoints with port metrics',
+  },
+  {
+    name: '--port: a port that resolves counts',
+    objects: withControllers([nodeA, service('web', two), pod('web-1')]),
+    want: ready(1),
+    port: 'http',
+    met: true,
+    summary: '1/1 ready endpoints with port http',
+  },
+  {
+    name: '--port naming no Service port never holds, and says which ports there are',
+    objects: withControllers([nodeA, service('web'), pod('web-1')]),
+    want: ready(1),
+    port: 'grpc',
+    met: false,
+    summary: 'the Service has no port named "grpc" (its ports: http)',
+  },
+  {
+    name: 'all-ready: every matched pod is a ready endpoint',
+    objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2')]),
+    want: all,
+    met: true,
+    summary: '2/2 pods are ready endpoints',
+  },
+  {
+    name: 'all-ready: an unready pod is waited for, by name',
+    objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { waiting: 'CrashLoopBackOff' })]),
+    want: all,
+    met: false,
+    summary: '1/2 pods are ready endpoints; waiting for web-2',
+  },
+  {
+    name: 'all-ready: a pod without an IP yet is waited for (it is not in the slices yet, §1.2)',
+    objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { ip: null, ready: false })]),
+    want: all,
+    met: false,
+    summary: '1/2 pods are ready endpoints; waiting for web-2',
+  },
+  {
+    name: 'all-ready: a terminating pod is on its way out and not waited for (§1.3: terminating is not ready)',
+    objects: withControllers([
+      nodeA,
+      service('web'),
+      pod('web-1'),
+      pod('web-old', { terminating: true, ready: false }),
+    ]),
+    want: all,
+    met: true,
+    summary: '1/1 pods are ready endpoints',
+  },
+  {
+    name: 'all-ready: a finished pod never becomes an endpoint and is not waited for (§1.2)',
+    objects: withControllers([
+      nodeA,
+      service('web'),
+      pod('web-1'),
+      pod('web-job', { phase: 'Succeeded', ready: false }),
+    ]),
+    want: all,
+    met: true,
+    summary: '1/1 pods are ready endpoints',
+  },
+  {
+    name: 'all-ready: no matched pod is not "all ready" (a gate must not pass on nothing)',
+    objects: withControllers([nodeA, service('web')]),
+    want: all,
+    met: false,
+    summary: 'no running pod matches the selector yet',
+  },
+  {
+    name: 'all-ready: a ready pod the slices do not list yet (the controller lags) is waited for',
+    objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
+    want: all,
+    met: false,
+    summary: '1/2 pods are ready endpoints; waiting for web-2',
+  },
+  {
+    name: 'all-ready with publishNotReadyAddresses: every listed endpoint is ready, so an unready pod counts (§1.3)',
+    objects: withControllers([
+      nodeA,
+      service('web', { spec: { publishNotReadyAddresses: true } }),
+      pod('web-1', { ready: false }),
+    ]),
+    want: all,
+    met: true,
+    summary: '1/1 pods are ready endpoints',
+  },
+  {
+    name: 'all-ready on a selectorless Service has no pods to wait for',
+    objects: [nodeA, service('web', { selector: null })],
+    want: all,
+    met: false,
+    summary: 'the Service has no selector, so no pods to wait for: use --for ready=N',
+  },
+  {
+    name: 'an ExternalName Service has no endpoints to wait for (§5.1)',
+    objects: [service('web', { type: 'ExternalName', spec: { externalName: 'example.com' } })],
+    want: ready(1),
+    met: false,
+    summary: 'an ExternalName Service has no endpoints',
+  },
+];
+
+describe('judgeWait', () => {
+  for (const c of cases) {
+    it(`${c.met ? 'met' : 'not met'}: ${c.name}`, () => {
+      const model = modelFromRaw(c.objects);
+      const view = viewService(model, model.service('shop', 'web')!);
+      expect(judgeWait(view, c.want, c.port)).toEqual({ met: c.met, summary: c.summary });
+    });
+  }
+});
+
+describe('parseWaitFor', () => {
+  it('reads ready=N and all-ready', () => {
+    expect(parseWaitFor('ready=3')).toEqual({ kind: 'ready', count: 3 });
+    expect(parseWaitFor('all-ready')).toEqual({ kind: 'all-ready' });
+  });
+  it.each(['ready=0', 'ready=-1', 'ready', 'ready=two', 'condition=Ready', ''])('refuses %j', (text) => {
+    expect(() => parseWaitFor(text)).toThrow(/is not ready=N \(N ≥ 1\) or all-ready/);
+  });
+});

@@ -1,0 +1,81 @@
+// The change lines of --watch: which Services count as added, changed or removed between two
+// reports, and the line each becomes.
+
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/checks/types.js';
+import { compareReports, describeChange, formatChange } from '../../src/report/changes.js';
+import type { Report, ServiceStatus, ServiceSummary } from '../../src/report/report.js';
+
+function summary(name: string, status: ServiceStatus, ready: number, total: number): ServiceSummary {
+  return {
+    namespace: 'shop',
+    name,
+    type: 'ClusterIP',
+    endpoints: { ready, total },
+    status,
+    findings: 0,
+    suppressed: 0,
+  };
+}
+
+function finding(service: string, check: string): Finding {
+  return { check, severity: 'error', namespace: 'shop', service, message: '' };
+}
+
+function report(services: ServiceSummary[], findings: Finding[] = []): Report {
+  return { services, findings } as unknown as Report;
+}
+
+describe('compareReports', () => {
+  const before = report(
+    [summary('api', 'ok', 2, 2), summary('web', 'error', 0, 1), summary('old', 'ok', 1, 1)],
+    [finding('web', 'no-ready-endpoints')],
+  );
+
+  it('with nothing before, every Service is added, with its findings', () => {
+    expect(compareReports(undefined, before).map(describeChange)).toEqual([
+      'shop/api added status=ok endpoints=2/2',
+      'shop/web added status=error endpoints=0/1 findings=+no-ready-endpoints',
+      'shop/old added status=ok endpoints=1/1',
+    ]);
+  });
+
+  it('reports status, endpoint and finding changes; unchanged Services are left out; removed ones come last', () => {
+    const after = report(
+      [summary('api', 'ok', 2, 2), summary('web', 'warning', 1, 2), summary('new', 'ok', 1, 1)],
+      [finding('web', 'pods-not-ready')],
+    );
+    expect(compareReports(before, after).map(describeChange)).toEqual([
+      'shop/web changed status=error->warning endpoints=0/1->1/2 findings=+pods-not-ready,-no-ready-endpoints',
+      'shop/new added status=ok endpoints=1/1',
+      'shop/old removed status=ok endpoints=1/1',
+    ]);
+  });
+
+  it('a change of endpoints alone is a change; the same report is none', () => {
+    const after = report(
+      [summary('api', 'ok', 3, 3), summary('web', 'error', 0, 1), summary('old', 'ok', 1, 1)],
+      [finding('web', 'no-ready-endpoints')],
+    );
+    expect(compareReports(before, after).map(describeChange)).toEqual([
+      'shop/api changed status=ok endpoints=2/2->3/3',
+    ]);
+    expect(compareReports(before, before)).toEqual([]);
+  });
+
+  it('an ExternalName Service has no endpoint count: "-"', () => {
+    const external = { ...summary('ext', 'ok', 0, 0), endpoints: null };
+    expect(compareReports(undefined, report([external])).map(describeChange)).toEqual([
+      'shop/ext added status=ok endpoints=-',
+    ]);
+  });
+});
+
+describe('formatChange', () => {
+  it('prefixes the UTC time to the second', () => {
+    const [change] = compareReports(undefined, report([summary('api', 'ok', 2, 2)]));
+    expect(formatChange(change!, new Date('2026-11-25T22:34:57.123Z'))).toBe(
+      '2026-11-25T22:34:57Z shop/api added status=ok endpoints=2/2',
+    );
+  });
+});

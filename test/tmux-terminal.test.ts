@@ -1,0 +1,122 @@
+// A real terminal: the built CLI run in a tmux pane, driven with send-keys and read with
+// capture-pane: start-up, navigation, live updates, and a clean exit after q and after
+// Ctrl-C (the shell works and the terminal is back in canonical mode). Needs tmux and a build.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './server/index.js';
+import { BIN } from './support/cli.js';
+import { withControllers } from './support/controller.js';
+import { node, pod, service } from './support/objects.js';
+import { applyWithControllers, eventually } from './support/watching.js';
+
+const TIMEOUT = 120_000;
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('skipping the tmux terminal tests: tmux is not installed');
+
+// A server of our own, so that no user's tmux is touched.
+const SOCKET = `epd-test-${process.pid}`;
+const SESSION = 'doctor';
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const keys = (...k: string[]) => void tmux('send-keys', '-t', SESSION, ...k);
+function typeLine(text: string): void {
+  keys('-l', text);
+  keys('Enter');
+}
+
+async function until(what: string, test: (screen: string) => boolean): Promise<void> {
+  let last = '';
+  try {
+    await eventually(what, () => test((last = screen())), 60_000);
+  } catch {
+    throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+  }
+}
+
+/** After the CLI has exited: the shell answers, and the terminal is in canonical mode again (not raw). */
+async function expectTerminalRestored(marker: string) {
+  typeLine(`stty -a | grep -o -- '-\\?icanon\\b'; echo ${marker}-done`);
+  await until('the shell to answer', (s) => s.includes(`${marker}-done\n`));
+  const lines = screen().split('\n');
+  const mode = lines[lines.findIndex((l) => l === `${marker}-done`) - 1];
+  expect(mode).toBe('icanon');
+}
+
+describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: withControllers([node('node-a'), service('web'), pod('web-1', { ready: false })]),
+    });
+  });
+  afterAll(async () => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    await server?.close();
+  });
+
+  afterEach(() => void spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', SESSION]));
+
+  function startShell() {
+    const home = mkdtempSync(join(tmpdir(), 'epd-home-'));
+    // CI=false: ink draws only a final frame when it believes it runs in CI.
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      SESSION,
+      '-x',
+      '120',
+      '-y',
+      '40',
+      `env -i PATH="${process.env.PATH}" HOME=${home} TERM=xterm-256color NO_COLOR=1 CI=false PS1='prompt$ ' bash --norc --noprofile`,
+    );
+  }
+  const doctor = (args: string) => `node ${BIN} ${args}; echo EXIT=$?`;
+
+  it('-i on a snapshot: starts, moves, expands, and q leaves a working shell', async () => {
+    startShell();
+    typeLine(doctor(`--snapshot ${resolve('examples/shop.yaml')} -A -i`));
+    await until('the interactive view', (s) => s.includes('q quit'));
+    expect(screen()).toMatch(/^default\/kubernetes \(ClusterIP/m);
+    keys('j');
+    await until('the second Service selected', (s) => /^ingress-nginx\/ingress-nginx-controller \(/m.test(s));
+    keys('Enter');
+    await until('its tree', (s) => /▾ WARNING\s+ingress-nginx\/ingress-nginx-controller /.test(s));
+    expect(screen()).toMatch(/└─EndpointSlice\/ingress-nginx-controller-/);
+    keys('q');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+    await expectTerminalRestored('after-q');
+  });
+
+  it('--watch on a terminal redraws as a pod becomes ready, and Ctrl-C restores the terminal', async () => {
+    startShell();
+    typeLine(doctor(`--kubeconfig ${server.kubeconfigPath} -n shop --watch`));
+    await until('the watch view', (s) => s.includes('watching · updated'));
+    expect(screen()).toMatch(/shop\s+web\s+ClusterIP\s+0\/1\s+ERROR/);
+    applyWithControllers(server, [pod('web-1', { ready: true })]);
+    await until('the change', (s) => s.includes('changed at'));
+    expect(screen()).toMatch(/shop\/web changed status=error->info endpoints=0\/1->1\/1/);
+    expect(screen()).toMatch(/shop\s+web\s+ClusterIP\s+1\/1\s+INFO/);
+    keys('C-c');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+    await expectTerminalRestored('after-ctrl-c');
+  });
+
+  it('-i live: the view follows the cluster, and Ctrl-C ends it cleanly', async () => {
+    applyWithControllers(server, [pod('web-1', { ready: false })]);
+    startShell();
+    typeLine(doctor(`--kubeconfig ${server.kubeconfigPath} -n shop -i`));
+    await until('the interactive view', (s) => s.includes('q quit'));
+    expect(screen()).toMatch(/ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
+    applyWithControllers(server, [pod('web-1', { ready: true })]);
+    // Marked as changed (*) by the update.
+    await until('the update', (s) => /▸\*INFO\s+shop\/web\s+1\/1\s+single-ready-endpoint/.test(s));
+    keys('C-c');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+    await expectTerminalRestored('after-live-ctrl-c');
+  });
+});

@@ -1,0 +1,188 @@
+// The ink views driven by keys through ink-testing-library: moving, expanding a Service into
+// its tree, filtering by name, failing-only, help and quit; the details pane's findings with
+// why and fix; and the watch view marking what changed.
+
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHECKS, findCheck } from '../../src/checks/index.js';
+import { ClusterModel } from '../../src/model/cluster.js';
+import { diagnose } from '../../src/report/diagnosis.js';
+import { slimObject, type KnownKind } from '../../src/sources/slim.js';
+import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
+import { WatchView } from '../../src/ui/watch-view.js';
+import { withControllers } from '../support/controller.js';
+import { node, pod, service, type Raw } from '../support/objects.js';
+
+function diagnosisOf(raws: Raw[]) {
+  const model = new ClusterModel(
+    withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
+    { endpoints: true, endpointSlices: true, nodes: true },
+  );
+  return diagnose(model, model.services, CHECKS, []);
+}
+
+// api: healthy (two ready pods); web: its only pod is not ready (an error); worker: healthy.
+const cluster = diagnosisOf([
+  node('node-a'),
+  service('api', { selector: { app: 'api' } }),
+  pod('api-1', { labels: { app: 'api' } }),
+  pod('api-2', { labels: { app: 'api' } }),
+  service('web'),
+  pod('web-1', { waiting: 'CrashLoopBackOff' }),
+  service('worker', { selector: { app: 'worker' } }),
+  pod('worker-1', { labels: { app: 'worker' } }),
+  pod('worker-2', { labels: { app: 'worker' } }),
+]);
+
+const props = {
+  diagnosis: cluster,
+  source: 'snapshot shop.yaml',
+  rows: 60,
+  columns: 120,
+  colour: false,
+  now: new Date('2026-11-02T00:00:00Z'),
+};
+
+let view: ReturnType<typeof render> | undefined;
+afterEach(() => view?.unmount());
+
+/** Renders, and waits for ink to bind its input handler (keys sent before are not read). */
+async function show(element: Parameters<typeof render>[0]) {
+  view = render(element);
+  await new Promise((r) => setTimeout(r, 50));
+  const frame = () => view!.lastFrame() ?? '';
+  /** Types keys, then waits until the frame satisfies `expectation`. */
+  const press = async (keys: string, expectation: (frame: string) => void) => {
+    view!.stdin.write(keys);
+    await vi.waitFor(() => expectation(frame()), { timeout: 5000 });
+  };
+  return { frame, press };
+}
+
+describe('Interactive', () => {
+  it('lists every Service with status, endpoints and finding ids; details show the first', async () => {
+    const { frame } = await show(<Interactive {...props} />);
+    expect(frame()).toContain('3 Services, 1 failing');
+    expect(frame()).toMatch(/▸ OK\s+shop\/api\s+2\/2/); // no * : nothing changed
+    expect(frame()).toMatch(/▸ ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
+    expect(frame()).toMatch(/shop\/api \(ClusterIP 10\.96\.0\.10\)\nNo findings\./);
+  });
+
+  it('j/k and the arrows move the selection; the details pane follows it with why and fix', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    const fix = findCheck('no-ready-endpoints')!;
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    expect(frame()).toMatch(/^ERROR no-ready-endpoints/m);
+    expect(frame()).toContain('why: ' + fix.explanation.split(' ').slice(0, 4).join(' '));
+    expect(frame()).toMatch(/fix: /);
+    await press('\u001b[B', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m));
+    await press('j', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m)); // the last stays selected
+    await press('k', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    await press('\u001b[A', (f) => expect(f).toMatch(/^shop\/api \(ClusterIP/m));
+  });
+
+  it('enter expands the selected Service into its tree and collapses it again', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    expect(frame()).not.toContain('web-1');
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(/m));
+    await press('\r', (f) => expect(f).toMatch(/▾ ERROR\s+shop\/web/));
+    // The tree under it: the slice, its endpoint and the pod behind it.
+    expect(frame()).toMatch(/└─.*web-1\s+0\/1\s+CrashLoopBackOff/);
+    await press('\r', (f) => expect(f).toMatch(/▸ ERROR\s+shop\/web/));
+    expect(frame()).not.toMatch(/web-1\s+0\/1/);
+  });
+
+  it('/ filters by name; esc clears the filter', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    await press('/', (f) => expect(f).toContain('filter: /_'));
+    await press('wor', (f) => expect(f).toContain('filter: /wor_'));
+    expect(frame()).toContain('shop/worker');
+    expect(frame()).not.toContain('shop/api');
+    await press('\r', (f) => expect(f).toContain('filter: /wor\n'));
+    // Keys act on the list again, and the selection is the filtered list's first.
+    expect(frame()).toMatch(/^shop\/worker \(ClusterIP/m);
+    await press('\u001b', (f) => expect(f).toContain('shop/api'));
+    expect(frame()).not.toContain('filter:');
+  });
+
+  it('f shows only failing Services, and f again all of them', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    await press('f', (f) => expect(f).toContain('[failing only]'));
+    expect(frame()).toContain('shop/web');
+    expect(frame()).not.toContain('shop/api');
+    expect(frame()).toMatch(/^shop\/web \(ClusterIP/m);
+    await press('f', (f) => expect(f).toContain('shop/api'));
+  });
+
+  it('? shows the keys; any key closes the help', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    await press('?', (f) => expect(f).toContain(HELP_LINES[0]));
+    expect(frame()).not.toContain('shop/api');
+    await press('x', (f) => expect(f).toContain('shop/api'));
+  });
+
+  it('q quits: later keys change nothing', async () => {
+    const { frame } = await show(<Interactive {...props} />);
+    view!.stdin.write('q');
+    await new Promise((r) => setTimeout(r, 100));
+    const before = frame();
+    view!.stdin.write('j');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(frame()).toBe(before);
+    expect(frame()).toMatch(/^shop\/api \(ClusterIP/m);
+  });
+
+  it('keeps the selection on the same Service when new data arrives (a live update)', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(/m));
+    const healed = diagnosisOf([
+      node('node-a'),
+      service('aaa', { selector: { app: 'aaa' } }),
+      service('web'),
+      pod('web-1'),
+      pod('web-2'),
+    ]);
+    view!.rerender(<Interactive {...props} diagnosis={healed} changed={new Set(['shop/web', 'shop/aaa'])} />);
+    await vi.waitFor(() => expect(frame()).toMatch(/^shop\/web \(ClusterIP 10\.96\.0\.10\)\nNo findings\./m));
+    // The Services that changed in the update are marked.
+    expect(frame()).toMatch(/▸\*OK\s+shop\/web\s+2\/2/);
+    expect(frame()).toMatch(/▸\*ERROR\s+shop\/aaa\s+0\/0/);
+  });
+});
+
+describe('WatchView', () => {
+  it('shows the body under a header, and marks the latest changes', async () => {
+    const at = new Date('2026-11-02T10:42:07');
+    const { frame } = await show(
+      <WatchView
+        body={'NAMESPACE  NAME\nshop       web\n'}
+        updatedAt={at}
+        changes={{ at, lines: ['shop/web changed status=error->ok endpoints=0/1->1/1'] }}
+        rows={40}
+        colour={false}
+      />,
+    );
+    expect(frame()).toContain('watching · updated 10:42:07');
+    expect(frame()).toContain('changed at 10:42:07:\n  shop/web changed status=error->ok endpoints=0/1->1/1');
+    expect(frame()).toContain('NAMESPACE  NAME\nshop       web');
+  });
+
+  it('cuts a body longer than the terminal, saying how much is hidden, and shows a failing watch', async () => {
+    const body = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    const { frame } = await show(
+      <WatchView
+        body={body}
+        updatedAt={new Date()}
+        changes={{ at: new Date(), lines: [] }}
+        trouble="cannot reach the Kubernetes API (retrying in 2s)"
+        rows={12}
+        colour={false}
+      />,
+    );
+    expect(frame()).toContain('cannot reach the Kubernetes API (retrying in 2s)');
+    expect(frame()).toContain('line 0');
+    expect(frame()).not.toContain('line 49');
+    expect(frame()).toMatch(/… \d+ more lines/);
+    expect(frame().split('\n').length).toBeLessThanOrEqual(12);
+  });
+});
