@@ -20,6 +20,11 @@ export interface ProgrammedFrontend {
   ip?: string;
   port: number;
   protocol: Protocol;
+  /**
+   * The rules cannot tell an external IP from a load-balancer IP here (nftables always; iptables for refused
+   * addresses, which no nat rule names): kind is then 'external-ip' and the address may be either.
+   */
+  kindAmbiguous?: boolean;
 }
 
 export interface ProgrammedEndpoint {
@@ -44,8 +49,14 @@ export interface ProgrammedServicePort {
   externalEndpoints?: ProgrammedEndpoint[];
   /** Frontends the node refuses: REJECT when there are no endpoints, DROP for Local without local endpoints. */
   verdicts: { frontend: FrontendKind; verdict: 'reject' | 'drop' }[];
+  /** Cluster-IP traffic from outside the pod network (or all, with masqueradeAll) is marked for SNAT. */
   masquerade: boolean;
+  /** ClientIP session affinity timeout, when the rules pin clients to an endpoint. */
   affinityTimeoutSeconds?: number;
+  /** Which chain cluster-IP traffic dispatches to (iptables KUBE-SVC/SVL, nftables service-/local-); absent for IPVS. */
+  internalPolicy?: 'Cluster' | 'Local';
+  /** Which endpoints external traffic falls through to, when the Service has an external chain; absent for IPVS. */
+  externalPolicy?: 'Cluster' | 'Local';
   /** The rule lines involved, verbatim, for --raw. */
   rules: string[];
 }
