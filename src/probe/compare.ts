@@ -1,0 +1,251 @@
+// Pairs what a node's dataplane programmed with what it should program: each Service port
+// and family of the Services in scope with the rules that belong to it (by the Service port
+// the rules name, or for IPVS by frontend address), and the rules that belong to no Service
+// port of the model. The dataplane-* checks read this; they never match rules themselves.
+
+import type {
+  FrontendKind,
+  IPFamily,
+  NodeDataplane,
+  ProgrammedEndpoint,
+  ProgrammedFrontend,
+  ProgrammedServicePort,
+} from '../dataplane/types.js';
+import type { ClusterModel } from '../model/cluster.js';
+import type { ServiceView } from '../model/service-view.js';
+import { canonicalIP } from '../model/services.js';
+import type { EndpointSlice, ObjectRef, Pod, Service, ServicePort } from '../model/types.js';
+import {
+  endpointKey,
+  expectedServicePorts,
+  proxiedByKubeProxy,
+  type ExpectedEndpoint,
+  type ExpectedServicePort,
+} from './expected.js';
+
+export interface PortComparison {
+  expected: ExpectedServicePort;
+  /** Rules for this Service port and family; IPVS has one virtual server per frontend. */
+  programmed: ProgrammedServicePort[];
+}
+
+/** A Service port that rules were mapped to, by name or by frontend address. */
+export interface RuleOwner {
+  namespace: string;
+  name: string;
+  portName: string;
+}
+
+export interface NodeProbe {
+  node: string;
+  dataplane: NodeDataplane;
+  /** When the rules were read. */
+  readAt: Date;
+  /** kube-proxy applies API changes within its sync period: disagreements younger than this may be lag. */
+  lagWindowSeconds: number;
+  ports: PortComparison[];
+  /** Rules whose Service port is not among the model's Services, with the owner they name or map to. */
+  unmatched: { rules: ProgrammedServicePort; owner?: RuleOwner }[];
+  /** Namespaces whose every Service is in the model ('all': every namespace): only there is a Service known to be gone. */
+  completeNamespaces: 'all' | Set<string>;
+}
+
+export interface ProbeInput {
+  node: string;
+  dataplane: NodeDataplane;
+  views: ServiceView[];
+  model: ClusterModel;
+  readAt: Date;
+  lagWindowSeconds?: number;
+  completeNamespaces?: 'all' | Set<string>;
+}
+
+/** kube-proxy's default syncPeriod (KubeProxyConfiguration, every mode). */
+export const DEFAULT_SYNC_PERIOD_SECONDS = 30;
+
+function frontendKey(f: { ip?: string; port: number; protocol: string }, kind: 'node-port' | 'address'): string {
+  return kind === 'node-port'
+    ? `node-port/${f.port}/${f.protocol}`
+    : `${canonicalIP(f.ip ?? '')}/${f.port}/${f.protocol}`;
+}
+
+/** Every frontend of every Service in the model, for mapping IPVS virtual servers (which name no Service). */
+function frontendOwners(model: ClusterModel): Map<string, RuleOwner> {
+  const owners = new Map<string, RuleOwner>();
+  const add = (service: Service, port: ServicePort, key: string) =>
+    owners.set(key, { namespace: service.meta.namespace, name: service.meta.name, portName: port.name });
+  for (const service of model.services) {
+    if (service.type === 'ExternalName') continue;
+    const ips = [
+      ...service.clusterIPs,
+      ...(service.clusterIP ? [service.clusterIP] : []),
+      ...service.externalIPs,
+      ...service.loadBalancerIngress.flatMap((i) => (i.ip ? [i.ip] : [])),
+    ].filter((ip) => ip !== 'None');
+    for (const port of service.ports) {
+      for (const ip of ips)
+        add(service, port, frontendKey({ ip, port: port.port, protocol: port.protocol }, 'address'));
+      if (port.nodePort) add(service, port, frontendKey({ port: port.nodePort, protocol: port.protocol }, 'node-port'));
+    }
+  }
+  return owners;
+}
+
+function ownerByFrontend(frontends: ProgrammedFrontend[], owners: Map<string, RuleOwner>): RuleOwner | undefined {
+  for (const f of frontends) {
+    const owner = owners.get(frontendKey(f, f.kind === 'node-port' ? 'node-port' : 'address'));
+    if (owner) return owner;
+  }
+  return undefined;
+}
+
+function ownerKey(o: RuleOwner, protocol: string, family: IPFamily): string {
+  return `${o.namespace}/${o.name}:${o.portName}/${protocol}/${family}`;
+}
+
+export function buildNodeProbe(input: ProbeInput): NodeProbe {
+  const { dataplane, model } = input;
+  const node = model.node(input.node);
+  const owners = dataplane.servicePorts.some((sp) => !sp.service) ? frontendOwners(model) : new Map();
+  const byOwner = new Map<string, ProgrammedServicePort[]>();
+  const owned: { rules: ProgrammedServicePort; owner?: RuleOwner }[] = dataplane.servicePorts.map((rules) => ({
+    rules,
+    owner: rules.service ?? ownerByFrontend(rules.frontends, owners),
+  }));
+  for (const { rules, owner } of owned) {
+    if (!owner) continue;
+    const key = ownerKey(owner, rules.protocol, rules.family);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), rules]);
+  }
+  const ports: PortComparison[] = [];
+  const claimed = new Set<ProgrammedServicePort>();
+  for (const view of input.views) {
+    for (const expected of expectedServicePorts(view, input.node, node, dataplane.families)) {
+      const { service, port, family } = expected;
+      const key = ownerKey(
+        { namespace: service.meta.namespace, name: service.meta.name, portName: port.name },
+        port.protocol,
+        family,
+      );
+      const programmed = byOwner.get(key) ?? [];
+      programmed.forEach((p) => claimed.add(p));
+      ports.push({ expected, programmed });
+    }
+  }
+  // Unmatched: rules naming a Service or port the model lacks, or a Service kube-proxy should
+  // not program any more (now headless, ExternalName, or claimed by another proxy).
+  const unmatched = owned.filter(({ rules, owner }) => {
+    if (claimed.has(rules)) return false;
+    if (!owner) return true;
+    const service = model.service(owner.namespace, owner.name);
+    return (
+      !service ||
+      !proxiedByKubeProxy(service) ||
+      !service.ports.some((p) => p.name === owner.portName && p.protocol === rules.protocol)
+    );
+  });
+  return {
+    node: input.node,
+    dataplane,
+    readAt: input.readAt,
+    lagWindowSeconds: input.lagWindowSeconds ?? DEFAULT_SYNC_PERIOD_SECONDS,
+    ports,
+    unmatched,
+    completeNamespaces: input.completeNamespaces ?? 'all',
+  };
+}
+
+/** The youngest of the given changes when it is within the lag window before the rules were read. */
+export function recentChange(probe: NodeProbe, timestamps: (string | undefined)[]): number | undefined {
+  let youngest: number | undefined;
+  for (const t of timestamps) {
+    if (!t) continue;
+    const at = Date.parse(t);
+    if (!Number.isFinite(at)) continue;
+    const ageSeconds = Math.max(0, Math.round((probe.readAt.getTime() - at) / 1000));
+    if (ageSeconds < probe.lagWindowSeconds && (youngest === undefined || ageSeconds < youngest)) youngest = ageSeconds;
+  }
+  return youngest;
+}
+
+export function lagNote(probe: NodeProbe, ageSeconds: number, what: string): string {
+  return (
+    `; ${what} changed ${ageSeconds}s before the rules were read, within kube-proxy's sync period ` +
+    `(${probe.lagWindowSeconds}s): probably not applied yet, probe again to be sure`
+  );
+}
+
+const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/** When a slice last changed, as far as the objects tell: its creation and the controller's trigger time (§1.7). */
+export function sliceChangeTimes(slices: EndpointSlice[]): (string | undefined)[] {
+  return slices.flatMap((s) => [s.meta.creationTimestamp, s.meta.annotations[TRIGGER_TIME_ANNOTATION]]);
+}
+
+/** When a pod last changed in a way that moves its endpoint: created, Ready flipped, deletion started. */
+export function podChangeTimes(pod: Pod | undefined): (string | undefined)[] {
+  if (!pod) return [];
+  return [
+    pod.meta.creationTimestamp,
+    pod.meta.deletionTimestamp,
+    pod.conditions.find((c) => c.type === 'Ready')?.lastTransitionTime,
+  ];
+}
+
+/** The pod behind an endpoint: its targetRef, else a pod of the namespace with that IP. */
+export function podOf(model: ClusterModel, namespace: string, ip: string, ref?: ObjectRef): Pod | undefined {
+  if (ref?.kind === 'Pod') return model.pod(ref.namespace ?? namespace, ref.name);
+  const canonical = canonicalIP(ip);
+  return model.podsInNamespace(namespace).find((p) => p.podIPs.some((a) => canonicalIP(a) === canonical));
+}
+
+/** "10.96.0.10:80/TCP" for the first frontend of a kind, else the port. */
+export function describeFrontend(expected: ExpectedServicePort, kind: FrontendKind = 'cluster-ip'): string {
+  const f = expected.frontends.find((x) => x.kind === kind) ?? expected.frontends[0];
+  if (!f) return `${expected.port.port}/${expected.port.protocol}`;
+  if (f.kind === 'node-port') return `node port ${f.port}/${f.protocol}`;
+  return `${endpointKey(f.ip ?? '', f.port)}/${f.protocol}`;
+}
+
+/** How findings name a Service port on a node: "http 80/TCP", with the family for dual-stack Services. */
+export function describePortFamily(expected: ExpectedServicePort): string {
+  const port = `${expected.port.name ? `${expected.port.name} ` : ''}${expected.port.port}/${expected.port.protocol}`;
+  return expected.service.ipFamilies.length > 1 ? `${port} ${expected.family}` : port;
+}
+
+/** One list of programmed endpoints and the endpoints it should hold. */
+export interface EndpointSetPair {
+  traffic: 'cluster-IP' | 'external';
+  programmed: ProgrammedEndpoint[];
+  want: ExpectedEndpoint[];
+}
+
+/**
+ * The endpoint lists of one rule set with the expected set each must equal: `endpoints` serve
+ * cluster-IP traffic (or, for a rule set with external frontends only, as IPVS node-port virtual
+ * servers are, external traffic); `externalEndpoints` external traffic. A frontend the rules
+ * refuse (REJECT/DROP) leads to no endpoints: the verdict checks judge it.
+ */
+export function endpointSetPairs(expected: ExpectedServicePort, rules: ProgrammedServicePort): EndpointSetPair[] {
+  const kinds = new Set(rules.frontends.map((f) => f.kind));
+  const refused = (kind: FrontendKind) => rules.verdicts.some((v) => v.frontend === kind);
+  const externalKinds = [...kinds].filter((k) => k !== 'cluster-ip');
+  const internalTraffic = kinds.size === 0 || kinds.has('cluster-ip');
+  const pairs: EndpointSetPair[] = [];
+  if (internalTraffic && !refused('cluster-ip')) {
+    pairs.push({ traffic: 'cluster-IP', programmed: rules.endpoints, want: expected.internal });
+  }
+  if (externalKinds.length > 0 && !externalKinds.some(refused)) {
+    if (rules.externalEndpoints) {
+      pairs.push({ traffic: 'external', programmed: rules.externalEndpoints, want: expected.external });
+    } else if (!internalTraffic) {
+      pairs.push({ traffic: 'external', programmed: rules.endpoints, want: expected.external });
+    }
+  }
+  return pairs;
+}
+
+/** Endpoints that take new connections: IPVS real servers at weight 0 are being drained (§3). */
+export function activeKeys(endpoints: ProgrammedEndpoint[]): Set<string> {
+  return new Set(endpoints.filter((e) => e.weight === undefined || e.weight > 0).map((e) => endpointKey(e.ip, e.port)));
+}
