@@ -53,6 +53,8 @@ export interface ProgrammedServicePort {
   masquerade: boolean;
   /** ClientIP session affinity timeout, when the rules pin clients to an endpoint. */
   affinityTimeoutSeconds?: number;
+  /** IPVS from /proc/net/ip_vs: the persistence timeout in kernel ticks (CONFIG_HZ is unknown to the reader). */
+  affinityTimeoutJiffies?: number;
   /** Which chain cluster-IP traffic dispatches to (iptables KUBE-SVC/SVL, nftables service-/local-); absent for IPVS. */
   internalPolicy?: 'Cluster' | 'Local';
   /** Which endpoints external traffic falls through to, when the Service has an external chain; absent for IPVS. */
