@@ -650,8 +650,17 @@ function hexPort(port: number): string {
   return port.toString(16).padStart(4, '0').toUpperCase();
 }
 
+/** IPv6 with all eight groups of four digits, as the kernel's %pI6 prints it. */
+function expandIPv6(ip: string): string {
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
 function procAddress(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${hexPort(port)}` : `${hex(ip)}:${hexPort(port)}`;
+  return ip.includes(':') ? `[${expandIPv6(ip)}]:${hexPort(port)}` : `${hex(ip)}:${hexPort(port)}`;
 }
 
 function procIpVs(plan: PlannedPort[]): string {
