@@ -118,11 +118,19 @@ interface PortUnderConstruction {
 /** kube-proxy's Service ports from `nft -j list table ip|ip6 kube-proxy` output (one or both families). */
 export function readNftables(text: string, options: { source?: string } = {}): NftablesReading {
   const source = options.source ?? 'nft JSON';
-  const tables = parseDocuments(text, source);
-  const notes: string[] = [];
-  if (tables.length === 0) notes.push(`${source} holds no kube-proxy table`);
-  const servicePorts = tables.flatMap((table) => readTable(table, notes));
-  return { families: tables.map((t) => t.family), servicePorts, notes };
+  try {
+    const tables = parseDocuments(text, source);
+    const notes: string[] = [];
+    if (tables.length === 0) notes.push(`${source} holds no kube-proxy table`);
+    const servicePorts = tables.flatMap((table) => readTable(table, notes));
+    return { families: tables.map((t) => t.family), servicePorts, notes };
+  } catch (e) {
+    if (e instanceof DataplaneInputError) throw e;
+    // JSON that parses but is not shaped like nft's (a value where an object belongs, ...).
+    throw new DataplaneInputError(
+      `${source} is not shaped like "nft -j list table ip kube-proxy" output (${(e as Error).message})`,
+    );
+  }
 }
 
 function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {

@@ -125,3 +125,49 @@ describe('readNftables on hand-written JSON', () => {
     expect(() => readNftables(text, { source: 'n.json' })).toThrow(message);
   });
 });
+
+describe('readNftables on damaged JSON', () => {
+  // Every value of a valid document replaced in turn by null, a number, a string and a list: the
+  // reader either copes or throws DataplaneInputError, never anything else.
+  const valid = JSON.parse(
+    doc(
+      set('cluster-ips', ['10.96.0.10']),
+      map('service-ips', [[{ concat: ['10.96.0.10', 'tcp', 80] }, goto(SVC)]]),
+      map('no-endpoint-nodeports', [
+        [{ elem: { val: { concat: ['tcp', 30080] }, comment: 'shop/web:http' } }, { drop: null }],
+      ]),
+      chain(SVC),
+      rule(SVC, [
+        {
+          vmap: {
+            key: { numgen: { mode: 'random', mod: 1, offset: 0 } },
+            data: { set: [[0, goto(ep('10.244.0.1'))]] },
+          },
+        },
+      ]),
+      ...dnat('10.244.0.1'),
+    ),
+  );
+  const paths: (string | number)[][] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (path.length) paths.push(path);
+    if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
+    }
+  };
+  walk(valid, []);
+
+  it.each([null, 7, 'x', []])('replacing any value with %j', (replacement) => {
+    for (const path of paths) {
+      const damaged = structuredClone(valid);
+      let parent = damaged;
+      for (const key of path.slice(0, -1)) parent = parent[key];
+      parent[path[path.length - 1]] = replacement;
+      try {
+        readNftables(JSON.stringify(damaged));
+      } catch (e) {
+        expect(e, path.join('.')).toBeInstanceOf(DataplaneInputError);
+      }
+    }
+  });
+});
