@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { runChecksList, runExplain } from './commands/checks.js';
 import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
+import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { EXIT, isDoctorError } from './errors.js';
 
@@ -45,6 +46,17 @@ function buildProgram(setExit: (code: number) => void): Command {
       .description('write the objects the diagnosis reads from the cluster to stdout, for --snapshot')
       .argument('[services...]', 'Services to capture, as NAME or svc/NAME (default: all in the namespace)'),
   ).action(async (services: string[], flags) => setExit(await runSnapshot(services, flags)));
+
+  addProbeFlags(
+    program
+      .command('probe')
+      .description(
+        "show what a node's kube-proxy rules do with each Service port, and compare them with the EndpointSlices",
+      )
+      .argument('[services...]', 'Services to probe, as NAME or svc/NAME (default: all in the namespace)'),
+  )
+    .addHelpText('after', PROBE_HELP)
+    .action(async (services: string[], flags) => setExit(await runProbe(services, flags)));
 
   program
     .command('checks')

@@ -126,7 +126,8 @@ function effectiveNamespace(scope: Scope, conn?: Connection): string | undefined
   return scope.namespace ?? conn?.defaultNamespace;
 }
 
-export async function loadInput(scope: Scope): Promise<LoadedInput> {
+/** `connection`: one the caller already opened (the probe execs through it too). */
+export async function loadInput(scope: Scope, connection?: Connection): Promise<LoadedInput> {
   const notes: string[] = [];
   let objects: ClusterObject[];
   let coverage: InputCoverage;
@@ -149,7 +150,7 @@ export async function loadInput(scope: Scope): Promise<LoadedInput> {
       if (!read.kinds.has(kind)) notes.push(`the snapshot holds no ${label}`);
     }
   } else {
-    const conn = await connect(scope);
+    const conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
     const result = await fetchLive(
       conn,

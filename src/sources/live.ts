@@ -22,6 +22,8 @@ export interface Connection {
   contextName: string;
   /** The context's namespace, else "default" (kubectl's rule). */
   defaultNamespace: string;
+  /** The loaded kubeconfig, for what plain GETs cannot do (the probe's pods/exec over WebSocket). */
+  kubeConfig: KubeConfig;
 }
 
 /** Where in-cluster credentials live; tests point it elsewhere with ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT. */
@@ -107,6 +109,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     api: new ApiClient({ server, requestOptions, timeoutMs: options.requestTimeoutMs, debug: options.debug }),
     contextName: kc.currentContext,
     defaultNamespace: kc.getContextObject(kc.currentContext)?.namespace?.trim() || 'default',
+    kubeConfig: kc,
   };
 }
 
