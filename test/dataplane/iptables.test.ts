@@ -152,14 +152,14 @@ describe('chooseIptablesBackend', () => {
   const empty = '';
   const hinted = '*mangle\n:KUBE-IPTABLES-HINT - [0:0]\nCOMMIT\n' + withServices;
 
-  it.each([
+  it.each<[string, { nft?: string; legacy?: string }, 'nft' | 'legacy' | undefined, number]>([
     ['only nft holds KUBE-SERVICES', { nft: withServices, legacy: empty }, 'nft', 0],
     ['only legacy holds KUBE-SERVICES', { nft: empty, legacy: withServices }, 'legacy', 0],
     ['only one dump given', { legacy: withServices }, 'legacy', 0],
     ['both hold it: nft by default', { nft: withServices, legacy: withServices }, 'nft', 1],
     ['both hold it: kubelet hint in legacy', { nft: withServices, legacy: hinted }, 'legacy', 1],
     ['neither holds it', { nft: empty, legacy: empty }, undefined, 1],
-  ] as const)('%s', (_name, dumps, backend, notes) => {
+  ])('%s', (_name, dumps, backend, notes) => {
     const choice = chooseIptablesBackend(dumps);
     expect(choice.backend).toBe(backend);
     expect(choice.notes).toHaveLength(notes);
