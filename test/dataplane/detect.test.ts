@@ -61,6 +61,13 @@ describe('readDataplane', () => {
     expect(dataplane.notes).toEqual([]);
   });
 
+  it('splits one text holding iptables-save and ip6tables-save output', () => {
+    const both = nftHeader(generated.iptables.IPv4) + nftHeader(generated.iptables.IPv6, true);
+    const dataplane = readDataplane([{ text: both, source: 'rules.txt' }]);
+    expect(dataplane.families).toEqual(['IPv4', 'IPv6']);
+    expect(dataplane.servicePorts).toHaveLength(generated.expected.length);
+  });
+
   it('picks the iptables backend holding KUBE-SERVICES, and notes when both do', () => {
     const legacyOnly = readDataplane([
       { kind: 'iptables-nft-save', text: '*nat\nCOMMIT\n' },
