@@ -82,6 +82,8 @@ interface PlannedPort {
   port: number;
   externalIPs: string[];
   loadBalancerIPs: string[];
+  /** spec.loadBalancerSourceRanges of this family: KUBE-FW chain / firewall-ips map. */
+  sourceRanges: string[];
   nodePort?: number;
   internalLocal: boolean;
   externalLocal: boolean;
@@ -160,6 +162,7 @@ function planPorts(input: RulesInput): PlannedPort[] {
             svc.type === 'LoadBalancer'
               ? svc.loadBalancerIngress.map((i) => i.ip).filter((ip): ip is string => !!ip && ofFamily(ip))
               : [],
+          sourceRanges: ((raw.spec?.loadBalancerSourceRanges ?? []) as string[]).filter(ofFamily),
           nodePort: svc.type === 'NodePort' || svc.type === 'LoadBalancer' ? sp.nodePort : undefined,
           internalLocal: svc.internalTrafficPolicy === 'Local',
           externalLocal: svc.externalTrafficPolicy === 'Local',
@@ -338,9 +341,26 @@ function iptablesRestore(plan: PlannedPort[], family: IPFamily, input: RulesInpu
         );
       }
     }
+    const fwChain = iptablesServiceChain('KUBE-FW-', svc, p.protocol);
+    const usesFirewall = d.hasEndpoints && p.loadBalancerIPs.length > 0 && p.sourceRanges.length > 0;
     for (const ip of p.loadBalancerIPs) {
+      const to = usesFirewall ? fwChain : extChain;
       if (d.hasEndpoints)
-        nat.push(`-A KUBE-SERVICES -m comment --comment ${q(`${svc} loadbalancer IP`)} ${match(ip)} -j ${extChain}`);
+        nat.push(`-A KUBE-SERVICES -m comment --comment ${q(`${svc} loadbalancer IP`)} ${match(ip)} -j ${to}`);
+      if (usesFirewall) {
+        filter.push(
+          `-A KUBE-PROXY-FIREWALL -m comment --comment ${q(`${svc} traffic not accepted by ${fwChain}`)} ${match(ip)} -j DROP`,
+        );
+      }
+    }
+    if (usesFirewall) {
+      natChains.add(fwChain);
+      for (const cidr of p.sourceRanges) {
+        nat.push(`-A ${fwChain} -m comment --comment ${q(`${svc} loadbalancer IP`)} -s ${cidr} -j ${extChain}`);
+      }
+      nat.push(
+        `-A ${fwChain} -m comment --comment ${q(`other traffic to ${svc} will be dropped by KUBE-PROXY-FIREWALL`)}`,
+      );
     }
     if (!d.hasExternalEndpoints) {
       for (const ip of p.loadBalancerIPs) {
@@ -482,6 +502,14 @@ function nftScript(plan: PlannedPort[], family: IPFamily): string {
         `add element ${t} no-endpoint-services { ${key(p.clusterIP)} comment ${q(svc)} : ${internalVerdict} }`,
       );
     }
+    if (p.loadBalancerIPs.length > 0 && p.sourceRanges.length > 0) {
+      const firewallChain = `firewall-${base}`;
+      chain(firewallChain);
+      rule(firewallChain, `${ipX} saddr != { ${p.sourceRanges.join(', ')} } drop`);
+      for (const ip of p.loadBalancerIPs) {
+        elements.push(`add element ${t} firewall-ips { ${key(ip)} comment ${q(svc)} : goto ${firewallChain} }`);
+      }
+    }
     for (const ip of [...p.externalIPs, ...p.loadBalancerIPs]) {
       if (d.hasEndpoints) elements.push(`add element ${t} service-ips { ${key(ip)} : goto ${externalChain} }`);
       if (!d.hasExternalEndpoints) {
@@ -550,6 +578,7 @@ function nftScript(plan: PlannedPort[], family: IPFamily): string {
     `add map ${t} service-ips { type ${keyType} : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`,
     `add map ${t} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`,
     `add map ${t} no-endpoint-services { type ${keyType} : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`,
+    `add map ${t} firewall-ips { type ${keyType} : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`,
     `add map ${t} no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`,
     ...sets,
     ...[
@@ -564,6 +593,7 @@ function nftScript(plan: PlannedPort[], family: IPFamily): string {
       'services',
       'service-endpoints-check',
       'nodeport-endpoints-check',
+      'firewall-check',
       'reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }',
     ].map((c) => `add chain ${t} ${c}`),
     ...chains,
@@ -581,6 +611,8 @@ function nftScript(plan: PlannedPort[], family: IPFamily): string {
     `add rule ${t} service-endpoints-check ${ipX} daddr . meta l4proto . th dport vmap @no-endpoint-services`,
     `add rule ${t} nodeport-endpoints-check fib daddr type local ${ipX} daddr != ${loopback} meta l4proto . th dport vmap @no-endpoint-nodeports`,
     `add rule ${t} services ${ipX} daddr . meta l4proto . th dport vmap @service-ips`,
+    `add rule ${t} firewall-check ${ipX} daddr . meta l4proto . th dport vmap @firewall-ips`,
+    `add rule ${t} filter-prerouting-pre-dnat ct state new jump firewall-check`,
     `add rule ${t} services fib daddr type local ${ipX} daddr != ${loopback} meta l4proto . th dport vmap @service-nodeports`,
     ...rules,
     ...elements,

@@ -26,6 +26,7 @@ export function healthyCluster(): Pick<RulesInput, 'services' | 'slices' | 'node
         ...clusterIP('10.96.0.12'),
         externalIPs: ['203.0.113.9'],
         externalTrafficPolicy: 'Local',
+        loadBalancerSourceRanges: ['203.0.113.0/24', '192.0.2.0/25'],
         sessionAffinity: 'ClientIP',
         sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } },
       },
@@ -46,7 +47,7 @@ export function healthyCluster(): Pick<RulesInput, 'services' | 'slices' | 'node
     service('empty', {
       type: 'LoadBalancer',
       ports: [http({ nodePort: 30083 })],
-      spec: { ...clusterIP('10.96.0.17'), externalIPs: ['203.0.113.10'] },
+      spec: { ...clusterIP('10.96.0.17'), externalIPs: ['203.0.113.10'], loadBalancerSourceRanges: ['203.0.113.0/24'] },
       status: { loadBalancer: { ingress: [{ ip: '198.51.100.9' }] } },
     }),
     service('draining', { ports: [http()], spec: clusterIP('10.96.0.18') }),
