@@ -1,7 +1,7 @@
 // Reads kube-proxy's iptables mode rules from iptables-save output (nat and filter tables) into one
 // entry per Service port: its frontends, the endpoints each chain spreads traffic over, and the
 // REJECT/DROP verdicts for Services without (local) endpoints. See the dataplane notes §1.
-import { iptablesServiceHash } from './chain-names.js';
+import { iptablesServiceHash, servicePortString } from './chain-names.js';
 import {
   addFrontend,
   addVerdict,
@@ -291,7 +291,17 @@ export function readIptables(text: string, options: { family?: IPFamily; source?
       }
     }
     port.rules = [...entry.rules];
-    if (!port.service) notes.push(`${family} chains with hash ${hash} carry no comment naming their Service`);
+    const { service } = port;
+    if (!service) {
+      notes.push(`${family} chains with hash ${hash} carry no comment naming their Service`);
+    } else if (
+      iptablesServiceHash(servicePortString(service.namespace, service.name, service.portName), port.protocol) !== hash
+    ) {
+      // kube-proxy derives both from the same name; a mismatch means the rules were edited by hand or by another tool.
+      notes.push(
+        `${family} chains with hash ${hash} are commented as ${service.namespace}/${service.name}, whose hash differs`,
+      );
+    }
     servicePorts.push(port);
   }
   return { family, servicePorts, notes };

@@ -274,7 +274,16 @@ function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
       }
     }
     port.rules = [...entry.rules];
-    if (!port.service) notes.push(`${family} chains ${base} do not name their Service`);
+    const { service } = port;
+    if (!service) {
+      notes.push(`${family} chains ${base} do not name their Service`);
+    } else if (
+      !isTruncatedNftName(base) &&
+      nftServiceChainBase(service.namespace, service.name, port.protocol, service.portName) !== base
+    ) {
+      // kube-proxy derives the hash from the readable part; a mismatch means another writer.
+      notes.push(`${family} chain name ${base} does not carry the hash kube-proxy gives it`);
+    }
     ports.push(port);
   }
   return ports;

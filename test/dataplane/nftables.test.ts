@@ -64,6 +64,14 @@ describe('readNftables on hand-written JSON', () => {
     expect(read.servicePorts[0].rules).toContain(`service-ips: 10.96.0.10 . tcp . 80 : goto ${SVC}`);
   });
 
+  it('notes a chain name whose hash kube-proxy would not have given it', () => {
+    const forged = 'service-AAAAAAAA-shop/web/tcp/http';
+    const text = doc(map('service-ips', [[{ concat: ['10.96.0.10', 'tcp', 80] }, goto(forged)]]), chain(forged));
+    expect(readNftables(text).notes).toEqual([
+      'IPv4 chain name AAAAAAAA-shop/web/tcp/http does not carry the hash kube-proxy gives it',
+    ]);
+  });
+
   it('reads drop and reject verdicts, the cluster IP known from cluster-ips', () => {
     const text = doc(
       set('cluster-ips', ['10.96.0.10']),
