@@ -101,10 +101,16 @@ function hasNftKubeProxyTable(input: LabelledInput): boolean {
 export function detectModes(inputs: DataplaneInput[]): ProxyMode[] {
   const labelled = label(inputs);
   const modes: ProxyMode[] = [];
-  if (labelled.some((i) => isIpvs(i.kind) && hasIpvsServers(i))) modes.push('ipvs');
+  const iptables = labelled.filter((i) => isIptables(i.kind));
+  // IPVS mode keeps a KUBE-SERVICES chain too, matching its ipsets instead of jumping to per-Service chains.
+  const ipvsMarkers = (text: string) =>
+    /--match-set KUBE-(6-)?CLUSTER-IP /.test(text) || /^add KUBE-(6-)?CLUSTER-IP /m.test(text);
+  const iptablesMarkers = (text: string) =>
+    /^:KUBE-(SVC|SVL|EXT|FW|SEP)-|has no (local )?endpoints/m.test(text) ||
+    (/^-A KUBE-SERVICES /m.test(text) && !ipvsMarkers(text));
+  if (labelled.some((i) => (isIpvs(i.kind) && hasIpvsServers(i)) || ipvsMarkers(i.text))) modes.push('ipvs');
   if (labelled.some((i) => i.kind === 'nft-json' && hasNftKubeProxyTable(i))) modes.push('nftables');
-  if (labelled.some((i) => isIptables(i.kind) && /^:KUBE-(SVC|SEP)-|^-A KUBE-SERVICES /m.test(i.text)))
-    modes.push('iptables');
+  if (iptables.some((i) => iptablesMarkers(i.text))) modes.push('iptables');
   return modes;
 }
 
@@ -218,6 +224,9 @@ function readIpvsInputs(inputs: LabelledInput[], notes: string[]): NodeDataplane
     read.notes.forEach((n) => readNotes.add(n));
   }
   notes.push(...readNotes);
+  if (!inputs.some((i) => isIpvs(i.kind))) {
+    notes.push('IPVS mode (its ipsets are in the rules) but no /proc/net/ip_vs or ipvsadm output was given');
+  }
   const families = [...new Set(servicePorts.map((p) => p.family))].sort();
   return { mode: 'ipvs', families, servicePorts, notes };
 }

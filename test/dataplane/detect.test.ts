@@ -104,6 +104,22 @@ describe('readDataplane', () => {
     expect(dataplane.notes).toEqual(['rules of several proxy modes are present (ipvs, iptables); reading ipvs']);
   });
 
+  it('takes iptables rules that match kube-proxy ipsets for IPVS mode, not for missing iptables rules', () => {
+    const ipvsModeRules = [
+      '*nat',
+      ':KUBE-SERVICES - [0:0]',
+      '-A KUBE-SERVICES -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ',
+      '-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT',
+      'COMMIT',
+    ].join('\n');
+    expect(detectModes([{ text: ipvsModeRules }])).toEqual(['ipvs']);
+    expect(readDataplane([{ text: ipvsModeRules }])).toMatchObject({
+      mode: 'ipvs',
+      servicePorts: [],
+      notes: ['IPVS mode (its ipsets are in the rules) but no /proc/net/ip_vs or ipvsadm output was given'],
+    });
+  });
+
   it('reads the mode it is told, whatever else is present', () => {
     const inputs = [{ text: generated.procIpVs }, { text: generated.iptables.IPv4 }];
     expect(detectModes(inputs)).toEqual(['ipvs', 'iptables']);
