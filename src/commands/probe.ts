@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { DATAPLANE_CHECKS } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
+import type { DataplaneInput } from '../dataplane/detect.js';
 import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
 import { ClusterError, EXIT, UsageError } from '../errors.js';
 import type { ClusterModel } from '../model/cluster.js';
@@ -22,8 +23,8 @@ import { withDebugPod } from '../probe/debug-pod.js';
 import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../probe/cluster.js';
 import { localRunner, podRunner } from '../probe/exec.js';
 import { pickKubeProxyPod } from '../probe/kube-proxy-pod.js';
-import { modeFromArgs, modeFromConfig, modeFromRules } from '../probe/mode.js';
-import { readDump } from '../probe/read.js';
+import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
+import { dumpInputs, modesShown, readInputs } from '../probe/read.js';
 import {
   dataplaneBranches,
   renderDataplaneText,
@@ -151,18 +152,12 @@ interface NodeResult {
 }
 
 /** Mode as configured, else as the rules show; a disagreement becomes a note. */
-function decideMode(configured: ProxyMode | undefined, dump: RuleDump, notes: string[]): ProxyMode | undefined {
-  const out = dump.outputs;
-  const shown = modeFromRules({
-    nft: [out['nft-IPv4'], out['nft-IPv6']].filter((t): t is string => t !== undefined),
-    iptables: [
-      out['iptables-nft-IPv4'],
-      out['iptables-legacy-IPv4'],
-      out['iptables-nft-IPv6'],
-      out['iptables-legacy-IPv6'],
-    ].filter((t): t is string => t !== undefined),
-    ipvs: out['proc-ip-vs'] ?? out['ipvsadm-save']?.replace(/^-A -[tuf] /gm, 'TCP '),
-  });
+function decideMode(
+  configured: ProxyMode | undefined,
+  inputs: DataplaneInput[],
+  notes: string[],
+): ProxyMode | undefined {
+  const [shown] = modesShown(inputs);
   if (configured && shown && configured !== shown) {
     notes.push(
       `kube-proxy is configured for ${configured} mode but the rules look like ${shown} mode; read as ${configured}`,
@@ -171,34 +166,31 @@ function decideMode(configured: ProxyMode | undefined, dump: RuleDump, notes: st
   return configured ?? shown;
 }
 
-async function readWith(
-  run: RunCommand,
-  configured: ProxyMode | undefined,
-  base: Omit<DataplaneNodeReport, 'notes'> & { notes: string[] },
-): Promise<NodeResult> {
+type NodeBase = Omit<DataplaneNodeReport, 'notes'> & { notes: string[] };
+
+async function readWith(run: RunCommand, configured: ProxyMode | undefined, base: NodeBase): Promise<NodeResult> {
   const dump = await collectRules(run, configured);
-  const readAt = new Date();
-  return fromDump(dump, configured, base, readAt);
+  return fromInputs(dumpInputs(dump), configured, base, new Date(), dump.failures);
 }
 
-function fromDump(
-  dump: RuleDump,
+function fromInputs(
+  inputs: DataplaneInput[],
   configured: ProxyMode | undefined,
-  base: Omit<DataplaneNodeReport, 'notes'> & { notes: string[] },
+  base: NodeBase,
   readAt: Date,
+  failures: RuleDump['failures'] = [],
 ): NodeResult {
-  const mode = decideMode(configured, dump, base.notes);
+  const mode = decideMode(configured, inputs, base.notes);
   if (!mode) {
-    const failed = dump.failures.map((f) => `${f.command}: ${f.message}`);
     return {
       report: {
         ...base,
         statement: `no kube-proxy rules found on node ${base.node} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server)`,
-        notes: [...base.notes, ...failed],
+        notes: [...base.notes, ...failures.map((f) => `${f.command}: ${f.message}`)],
       },
     };
   }
-  const dataplane = readDump(dump, mode);
+  const dataplane = readInputs(inputs, mode, failures);
   return {
     dataplane,
     readAt,
@@ -239,7 +231,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
 
   const results: NodeResult[] = [];
   if (source === 'files') {
-    const dump = await readRulesFiles(flags.rulesFile!, modeFlag);
+    const inputs = await readRulesFiles(flags.rulesFile!);
     const base = {
       node: nodes[0]!,
       proxy: 'kube-proxy' as const,
@@ -247,7 +239,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
       notes: [],
     };
     // Saved rules are as old as the files; the lag allowance is measured from now, which is the best guess.
-    results.push(fromDump(dump, modeFlag, base, new Date()));
+    results.push(fromInputs(inputs, modeFlag, base, new Date()));
   } else if (source === 'local') {
     results.push(
       await readWith(localRunner, modeFlag, {

@@ -21,8 +21,6 @@ export type DumpKey =
   | 'nft-IPv4'
   | 'nft-IPv6'
   | 'proc-ip-vs'
-  /** Only from --rules-file: the kube-proxy image has no ipvsadm. */
-  | 'ipvsadm-save'
   | 'ipset';
 
 export const READ_COMMANDS: { key: DumpKey; mode: ProxyMode; argv: string[] }[] = [

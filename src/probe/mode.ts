@@ -1,6 +1,7 @@
 // Which proxy mode kube-proxy runs in (kube-proxy-dataplane §4): its configuration file
 // (ConfigMap kube-system/kube-proxy, key config.conf; an empty mode means iptables on Linux),
-// else its --proxy-mode flag (ignored when --config is given), else what the rules show.
+// else its --proxy-mode flag (ignored when --config is given); else the rules tell
+// (src/dataplane/detect.ts).
 
 import { parse } from 'yaml';
 import type { ProxyMode } from '../dataplane/types.js';
@@ -66,14 +67,4 @@ export function modeFromArgs(argv: string[]): ProxyMode | undefined {
   }
   if (mode === undefined || mode === '') return 'iptables';
   return isMode(mode) ? mode : undefined;
-}
-
-/** What a node's rules show, from the outputs read: an nft kube-proxy table, IPVS virtual servers, KUBE-SVC chains. */
-export function modeFromRules(outputs: { nft?: string[]; iptables?: string[]; ipvs?: string }): ProxyMode | undefined {
-  if ((outputs.nft ?? []).some((text) => /"table"\s*:\s*\{[^}]*"name"\s*:\s*"kube-proxy"/.test(text)))
-    return 'nftables';
-  // IPVS mode keeps iptables rules too (and switching from iptables leaves KUBE-SVC chains): virtual servers decide.
-  if (outputs.ipvs && /^(TCP|UDP|SCTP)\s+\S+:\S+/m.test(outputs.ipvs)) return 'ipvs';
-  if ((outputs.iptables ?? []).some((text) => /^(:KUBE-SERVICES\s|-A KUBE-SERVICES\s)/m.test(text))) return 'iptables';
-  return undefined;
 }

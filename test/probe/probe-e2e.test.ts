@@ -160,6 +160,18 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     );
   });
 
+  it('--nodes-with-endpoints: every node hosting an endpoint; one without a kube-proxy pod gets a statement', async () => {
+    loadIptables();
+    const result = await probe('--nodes-with-endpoints', '-o', 'json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.dataplane.map((d: Raw) => [d.node, d.proxy, d.mode])).toEqual([
+      ['node-a', 'kube-proxy', 'iptables'],
+      ['node-b', 'unknown', undefined],
+    ]);
+    expect(report.dataplane[1].statement).toContain('no kube-proxy pod runs on node node-b');
+  });
+
   it('-o tree: a Dataplane/NODE branch under each Service', async () => {
     loadIptables();
     const result = await probe('--node', 'node-a', '-o', 'tree', 'web');
@@ -266,7 +278,41 @@ describe('probe without kube-proxy, and offline', () => {
     expect(result.code).toBe(1);
   });
 
-  it('--rules-file with content that says nothing and no --mode: exit 2 with one line', async () => {
+  it('--rules-file with IPVS state (/proc/net/ip_vs and ipset save): virtual servers mapped to Services by address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-offline-'));
+    const snapshot = join(dir, 'cluster.json');
+    writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shop }));
+    const rules = generated([{ kind: 'stale-endpoint', service: 'shop/web', ip: '10.244.77.7', port: 8080 }]);
+    const ipVs = join(dir, 'ip_vs');
+    const ipset = join(dir, 'ipset');
+    writeFileSync(ipVs, rules.procIpVs);
+    writeFileSync(ipset, rules.ipsetSave);
+    const result = await runCliAsync([
+      'probe',
+      '-A',
+      '--snapshot',
+      snapshot,
+      '--node',
+      'node-a',
+      '--rules-file',
+      ipVs,
+      '--rules-file',
+      ipset,
+      '-o',
+      'json',
+    ]);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report.dataplane[0]).toMatchObject({ mode: 'ipvs' });
+    expect(report.dataplane[0].servicePorts.find((p: Raw) => p.frontends[0].ip === '10.96.0.10').service).toEqual({
+      namespace: 'shop',
+      name: 'web',
+      portName: 'http',
+    });
+    expect(report.findings.map((f: Raw) => [f.check, f.service])).toEqual([['dataplane-endpoint-stale', 'web']]);
+  });
+
+  it('--rules-file with content that is no rule dump: exit 2 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-offline-'));
     const snapshot = join(dir, 'cluster.json');
     writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shop }));
@@ -284,6 +330,8 @@ describe('probe without kube-proxy, and offline', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('--mode iptables|nftables|ipvs');
+    expect(result.stderr).toContain(
+      `${rules} is not iptables-save, nft -j, /proc/net/ip_vs, ipvsadm or ipset save output`,
+    );
   });
 });
