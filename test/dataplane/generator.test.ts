@@ -104,4 +104,27 @@ describe('generateKubeProxyRules endpoint selection', () => {
       verdicts: [{ frontend: 'cluster-ip', verdict: 'drop' }],
     });
   });
+
+  it('narrows Cluster-policy endpoints to zone hints when the Service asks for topology and the node has a zone', () => {
+    const hinted = [
+      { ip: '10.180.0.1', zone: 'a', hints: ['a'] },
+      { ip: '10.180.0.2', zone: 'b', hints: ['b'] },
+    ];
+    const run = (annotations: Record<string, string>, nodeZone?: string, endpoints = hinted) =>
+      generateKubeProxyRules({
+        services: [service('svc1', { ns: 'ns1', annotations, ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] })],
+        slices: [slice('svc1', { ns: 'ns1', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], endpoints })],
+        nodeName: 'node-a',
+        nodeZone,
+      }).expected[0].endpoints.map((e) => e.ip);
+    const auto = { 'service.kubernetes.io/topology-mode': 'Auto' };
+    expect(run(auto, 'a')).toEqual(['10.180.0.1']);
+    expect(run({}, 'a')).toEqual(['10.180.0.1', '10.180.0.2']);
+    expect(run(auto, undefined)).toEqual(['10.180.0.1', '10.180.0.2']);
+    expect(run(auto, 'c')).toEqual(['10.180.0.1', '10.180.0.2']);
+    expect(run(auto, 'a', [hinted[0], { ip: '10.180.0.2', zone: 'b', hints: [] }])).toEqual([
+      '10.180.0.1',
+      '10.180.0.2',
+    ]);
+  });
 });

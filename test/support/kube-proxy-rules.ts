@@ -39,6 +39,8 @@ export interface RulesInput {
   /** Services that no longer exist in the cluster but whose rules are still on the node. */
   staleServices?: Raw[];
   breakages?: Breakage[];
+  /** The node's topology.kubernetes.io/zone: with it, zone hints narrow the Cluster-policy endpoints. */
+  nodeZone?: string;
   /** Drop comments on KUBE-SEP rules and SVC→SEP jumps, as kube-proxy does above 1000 endpoints. */
   largeCluster?: boolean;
 }
@@ -69,6 +71,8 @@ interface Backend {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /** Zone hints (forZones). */
+  zones: string[];
 }
 
 /** One Service port in one family, with kube-proxy's endpoint categorisation already done. */
@@ -144,6 +148,7 @@ function planPorts(input: RulesInput): PlannedPort[] {
               ready: true,
               serving: true,
               terminating: false,
+              zones: [],
             });
           }
           if (b.kind === 'no-local-endpoints') backends = backends.map((e) => ({ ...e, local: false }));
@@ -167,7 +172,7 @@ function planPorts(input: RulesInput): PlannedPort[] {
           internalLocal: svc.internalTrafficPolicy === 'Local',
           externalLocal: svc.externalTrafficPolicy === 'Local',
           affinitySeconds,
-          ...categorize(backends),
+          ...categorize(backends, usesTopology(svc, backends, input.nodeZone) ? input.nodeZone : undefined),
         };
         plan.push(planned);
       }
@@ -200,19 +205,45 @@ function backendsFor(
         ready: e.conditions.ready ?? true,
         serving: e.conditions.serving ?? true,
         terminating: e.conditions.terminating ?? false,
+        zones: e.hintZones,
       });
     }
   }
   return [...seen.values()];
 }
 
-/** Ready endpoints, else serving-and-terminating ones; the same for this node's endpoints. */
-function categorize(backends: Backend[]): { clusterEndpoints: Backend[]; localEndpoints: Backend[] } {
-  const pick = (list: Backend[]) => {
-    const ready = list.filter((e) => e.ready);
+/**
+ * Topology-aware routing applies when the Service asks for it (trafficDistribution, or the topology-mode
+ * annotation set to Auto), the node has a zone, every ready endpoint has hints and one is for this zone.
+ */
+function usesTopology(svc: ReturnType<typeof slimService>, backends: Backend[], zone: string | undefined): boolean {
+  if (!zone) return false;
+  if (svc.trafficDistribution === undefined) {
+    const mode =
+      svc.meta.annotations['service.kubernetes.io/topology-mode'] ??
+      svc.meta.annotations['service.kubernetes.io/topology-aware-hints'];
+    if (mode !== 'Auto' && mode !== 'auto') return false;
+  }
+  const ready = backends.filter((e) => e.ready);
+  return ready.every((e) => e.zones.length > 0) && ready.some((e) => e.zones.includes(zone));
+}
+
+/**
+ * Ready endpoints (for this zone, with topology), else serving-and-terminating ones regardless of
+ * topology; the same for this node's endpoints, which topology does not narrow.
+ */
+function categorize(
+  backends: Backend[],
+  topologyZone: string | undefined,
+): { clusterEndpoints: Backend[]; localEndpoints: Backend[] } {
+  const pick = (list: Backend[], zone?: string) => {
+    const ready = list.filter((e) => e.ready && (!zone || e.zones.includes(zone)));
     return ready.length ? ready : list.filter((e) => e.serving && e.terminating);
   };
-  return { clusterEndpoints: pick(backends), localEndpoints: pick(backends.filter((e) => e.local)) };
+  return {
+    clusterEndpoints: pick(backends, topologyZone),
+    localEndpoints: pick(backends.filter((e) => e.local)),
+  };
 }
 
 /** kube-proxy's decisions for one port, shared by the iptables and nftables writers. */
