@@ -39,24 +39,8 @@ export interface IptablesDump {
 /** Splits a rule into words; double-quoted words may hold spaces and backslash-escaped quotes. */
 export function splitRuleWords(line: string): string[] {
   const words: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    if (line[i] === ' ' || line[i] === '\t') {
-      i++;
-      continue;
-    }
-    let word = '';
-    if (line[i] === '"') {
-      i++;
-      while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < line.length) i++;
-        word += line[i++];
-      }
-      i++;
-    } else {
-      while (i < line.length && line[i] !== ' ' && line[i] !== '\t') word += line[i++];
-    }
-    words.push(word);
+  for (const match of line.matchAll(/"((?:[^"\\]|\\.)*)"?|(\S+)/g)) {
+    words.push(match[2] ?? match[1].replace(/\\(.)/g, '$1'));
   }
   return words;
 }
