@@ -20,10 +20,7 @@ export const dataplaneStaleService: DataplaneCheck = {
     'left behind by a removed kube-proxy mode are cleared by running kube-proxy --cleanup on the node.',
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
-    const complete = (namespace: string) =>
-      probe.completeNamespaces === 'all' || probe.completeNamespaces.has(namespace);
     for (const { rules, owner } of probe.unmatched) {
-      if (owner ? !complete(owner.namespace) : probe.completeNamespaces !== 'all') continue;
       const frontends = rules.frontends.map((f) =>
         f.kind === 'node-port'
           ? `node port ${f.port}/${f.protocol}`

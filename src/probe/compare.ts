@@ -44,10 +44,11 @@ export interface NodeProbe {
   /** kube-proxy applies API changes within its sync period: disagreements younger than this may be lag. */
   lagWindowSeconds: number;
   ports: PortComparison[];
-  /** Rules whose Service port is not among the model's Services, with the owner they name or map to. */
+  /**
+   * Rules for a Service port that is gone (or that kube-proxy should not program), with the owner
+   * they name or map to; only in namespaces whose every Service was read.
+   */
   unmatched: { rules: ProgrammedServicePort; owner?: RuleOwner }[];
-  /** Namespaces whose every Service is in the model ('all': every namespace): only there is a Service known to be gone. */
-  completeNamespaces: 'all' | Set<string>;
 }
 
 export interface ProbeInput {
@@ -57,6 +58,7 @@ export interface ProbeInput {
   model: ClusterModel;
   readAt: Date;
   lagWindowSeconds?: number;
+  /** Namespaces whose every Service is in the model ('all': every namespace, the default): only there is a Service known to be gone. */
   completeNamespaces?: 'all' | Set<string>;
 }
 
@@ -134,9 +136,13 @@ export function buildNodeProbe(input: ProbeInput): NodeProbe {
   }
   // Unmatched: rules naming a Service or port the model lacks, or a Service kube-proxy should
   // not program any more (now headless, ExternalName, or claimed by another proxy).
+  const completeNamespaces = input.completeNamespaces ?? 'all';
+  const complete = (namespace: string) => completeNamespaces === 'all' || completeNamespaces.has(namespace);
   const unmatched = owned.filter(({ rules, owner }) => {
     if (claimed.has(rules)) return false;
-    if (!owner) return true;
+    // Rules of a Service outside what was read tell nothing: it may well exist.
+    if (!owner) return completeNamespaces === 'all';
+    if (!complete(owner.namespace)) return false;
     const service = model.service(owner.namespace, owner.name);
     return (
       !service ||
@@ -151,7 +157,6 @@ export function buildNodeProbe(input: ProbeInput): NodeProbe {
     lagWindowSeconds: input.lagWindowSeconds ?? DEFAULT_SYNC_PERIOD_SECONDS,
     ports,
     unmatched,
-    completeNamespaces: input.completeNamespaces ?? 'all',
   };
 }
 

@@ -52,8 +52,14 @@ const kubeProxyConfig = (mode: string) =>
     'config.conf': `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: "${mode}"\n`,
   });
 
-function generated(breakages: Breakage[] = []) {
-  return generateKubeProxyRules({ services: [web, api], slices: [webSlice, apiSlice], nodeName: 'node-a', breakages });
+function generated(breakages: Breakage[] = [], staleServices: Raw[] = []) {
+  return generateKubeProxyRules({
+    services: [web, api],
+    slices: [webSlice, apiSlice],
+    nodeName: 'node-a',
+    breakages,
+    staleServices,
+  });
 }
 
 const skipReason = canUseNetns(['ip', 'iptables-nft-restore', 'iptables-nft-save', 'iptables-legacy-save', 'nft']);
@@ -80,9 +86,9 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     if (netns) deleteNetns(netns);
   });
 
-  const loadIptables = (breakages: Breakage[] = []) => {
+  const loadIptables = (breakages: Breakage[] = [], staleServices: Raw[] = []) => {
     mustRunInNetns(netns, ['nft', 'flush', 'ruleset']);
-    mustRunInNetns(netns, ['iptables-nft-restore'], generated(breakages).iptables.IPv4);
+    mustRunInNetns(netns, ['iptables-nft-restore'], generated(breakages, staleServices).iptables.IPv4);
   };
   const probe = (...args: string[]) =>
     runCliAsync(['probe', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, ...args]);
@@ -158,6 +164,20 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     expect(result.stdout).toContain(
       'node node-a rejects connections to 10.96.0.10:80/TCP although 2 endpoints are usable',
     );
+  });
+
+  it('rules of a deleted Service: dataplane-stale-service for the namespace, not judged when Services are named', async () => {
+    const old = service('old', { spec: { clusterIP: '10.96.0.99', clusterIPs: ['10.96.0.99'], ipFamilies: ['IPv4'] } });
+    loadIptables([], [old]);
+    const namespace = await probe('--node', 'node-a', '-o', 'json');
+    expect(namespace.code).toBe(0);
+    const findings = JSON.parse(namespace.stdout).findings;
+    expect(findings.map((f: Raw) => [f.check, f.severity, f.service])).toEqual([
+      ['dataplane-stale-service', 'warning', 'old'],
+    ]);
+    expect(findings[0].message).toContain('Service shop/old (10.96.0.99:80/TCP), which does not exist');
+    const named = await probe('--node', 'node-a', '-o', 'json', 'web');
+    expect(JSON.parse(named.stdout).findings).toEqual([]);
   });
 
   it('--nodes-with-endpoints: every node hosting an endpoint; one without a kube-proxy pod gets a statement', async () => {
