@@ -3,11 +3,12 @@
 // cluster's Services and slices, so `probe --node` reads a real "node". Broken rules must give
 // the matching finding; healthy rules none.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliAsync } from '../support/cli.js';
+import { BIN, runCliAsync } from '../support/cli.js';
 import { generateKubeProxyRules, type Breakage } from '../support/kube-proxy-rules.js';
 import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, runInNetns } from '../support/netns.js';
 import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
@@ -190,6 +191,43 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
       ['node-b', 'unknown', undefined],
     ]);
     expect(report.dataplane[1].statement).toContain('no kube-proxy pod runs on node node-b');
+  });
+
+  it('--local: the same commands on this machine (here: run inside the namespace)', async () => {
+    loadIptables([{ kind: 'drop-endpoint', service: 'shop/web', ip: webSlice.endpoints[0].addresses[0] }]);
+    const dir = mkdtempSync(join(tmpdir(), 'probe-local-'));
+    const snapshot = join(dir, 'cluster.json');
+    writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shop }));
+    const result = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        process.execPath,
+        BIN,
+        'probe',
+        '-A',
+        '--snapshot',
+        snapshot,
+        '--local',
+        '--node',
+        'node-a',
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } },
+    );
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report.dataplane[0]).toMatchObject({
+      node: 'node-a',
+      mode: 'iptables',
+      backend: 'nft',
+      source: 'on this machine',
+    });
+    expect(report.findings.map((f: Raw) => f.check)).toEqual(['dataplane-endpoint-missing']);
+    expect(result.status).toBe(1);
   });
 
   it('-o tree: a Dataplane/NODE branch under each Service', async () => {
