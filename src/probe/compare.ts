@@ -8,13 +8,12 @@ import type {
   IPFamily,
   NodeDataplane,
   ProgrammedEndpoint,
-  ProgrammedFrontend,
   ProgrammedServicePort,
 } from '../dataplane/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import { canonicalIP } from '../model/services.js';
-import type { EndpointSlice, ObjectRef, Pod, Service, ServicePort } from '../model/types.js';
+import type { EndpointSlice, ObjectRef, Pod } from '../model/types.js';
 import {
   endpointKey,
   expectedServicePorts,
@@ -71,34 +70,57 @@ function frontendKey(f: { ip?: string; port: number; protocol: string }, kind: '
     : `${canonicalIP(f.ip ?? '')}/${f.port}/${f.protocol}`;
 }
 
+interface FrontendOwner {
+  owner: RuleOwner;
+  kind: FrontendKind;
+}
+
 /** Every frontend of every Service in the model, for mapping IPVS virtual servers (which name no Service). */
-function frontendOwners(model: ClusterModel): Map<string, RuleOwner> {
-  const owners = new Map<string, RuleOwner>();
-  const add = (service: Service, port: ServicePort, key: string) =>
-    owners.set(key, { namespace: service.meta.namespace, name: service.meta.name, portName: port.name });
+function frontendOwners(model: ClusterModel): Map<string, FrontendOwner> {
+  const owners = new Map<string, FrontendOwner>();
   for (const service of model.services) {
     if (service.type === 'ExternalName') continue;
-    const ips = [
-      ...service.clusterIPs,
-      ...(service.clusterIP ? [service.clusterIP] : []),
-      ...service.externalIPs,
-      ...service.loadBalancerIngress.flatMap((i) => (i.ip ? [i.ip] : [])),
-    ].filter((ip) => ip !== 'None');
+    const ips: [string, FrontendKind][] = [
+      ...[...service.clusterIPs, ...(service.clusterIP ? [service.clusterIP] : [])]
+        .filter((ip) => ip !== 'None')
+        .map((ip): [string, FrontendKind] => [ip, 'cluster-ip']),
+      ...service.externalIPs.map((ip): [string, FrontendKind] => [ip, 'external-ip']),
+      ...service.loadBalancerIngress.flatMap((i): [string, FrontendKind][] => (i.ip ? [[i.ip, 'load-balancer']] : [])),
+    ];
     for (const port of service.ports) {
-      for (const ip of ips)
-        add(service, port, frontendKey({ ip, port: port.port, protocol: port.protocol }, 'address'));
-      if (port.nodePort) add(service, port, frontendKey({ port: port.nodePort, protocol: port.protocol }, 'node-port'));
+      const owner = { namespace: service.meta.namespace, name: service.meta.name, portName: port.name };
+      for (const [ip, kind] of ips) {
+        owners.set(frontendKey({ ip, port: port.port, protocol: port.protocol }, 'address'), { owner, kind });
+      }
+      if (port.nodePort) {
+        owners.set(frontendKey({ port: port.nodePort, protocol: port.protocol }, 'node-port'), {
+          owner,
+          kind: 'node-port',
+        });
+      }
     }
   }
   return owners;
 }
 
-function ownerByFrontend(frontends: ProgrammedFrontend[], owners: Map<string, RuleOwner>): RuleOwner | undefined {
-  for (const f of frontends) {
-    const owner = owners.get(frontendKey(f, f.kind === 'node-port' ? 'node-port' : 'address'));
-    if (owner) return owner;
-  }
-  return undefined;
+/**
+ * The Service port of an IPVS virtual server, by its address, else (a node port, on any node
+ * address) by its port. The frontend kind is taken from the Service: without kube-proxy's ipsets
+ * the reader cannot tell node ports and external addresses from cluster IPs.
+ */
+function mapByFrontend(
+  rules: ProgrammedServicePort,
+  owners: Map<string, FrontendOwner>,
+): { rules: ProgrammedServicePort; owner?: RuleOwner } {
+  let owner: RuleOwner | undefined;
+  const frontends = rules.frontends.map((f) => {
+    const found =
+      (f.kind !== 'node-port' ? owners.get(frontendKey(f, 'address')) : undefined) ??
+      owners.get(frontendKey(f, 'node-port'));
+    owner ??= found?.owner;
+    return found && found.kind !== f.kind ? { ...f, kind: found.kind } : f;
+  });
+  return { rules: { ...rules, frontends }, owner };
 }
 
 function ownerKey(o: RuleOwner, protocol: string, family: IPFamily): string {
@@ -110,10 +132,9 @@ export function buildNodeProbe(input: ProbeInput): NodeProbe {
   const node = model.node(input.node);
   const owners = dataplane.servicePorts.some((sp) => !sp.service) ? frontendOwners(model) : new Map();
   const byOwner = new Map<string, ProgrammedServicePort[]>();
-  const owned: { rules: ProgrammedServicePort; owner?: RuleOwner }[] = dataplane.servicePorts.map((rules) => ({
-    rules,
-    owner: rules.service ?? ownerByFrontend(rules.frontends, owners),
-  }));
+  const owned: { rules: ProgrammedServicePort; owner?: RuleOwner }[] = dataplane.servicePorts.map((rules) =>
+    rules.service ? { rules, owner: rules.service } : mapByFrontend(rules, owners),
+  );
   for (const { rules, owner } of owned) {
     if (!owner) continue;
     const key = ownerKey(owner, rules.protocol, rules.family);

@@ -81,6 +81,21 @@ dataplaneTester(dataplaneEndpointMissing, {
       dataplane: dataplane([rules('web', { verdicts: [{ frontend: 'cluster-ip', verdict: 'reject' }] })]),
     },
     {
+      name: 'IPVS without ipsets: a node-port virtual server read as a cluster IP is known by its port (Local: local endpoint only)',
+      objects: [nodePortEtpLocal, ...pods, twoReady],
+      dataplane: dataplane(
+        [
+          rules('web', { anonymous: true, frontends: [nodePortFrontends[0]!], endpoints: eps(a, b) }),
+          rules('web', {
+            anonymous: true,
+            frontends: [{ kind: 'cluster-ip', ip: '192.168.0.2', port: 30080, protocol: 'TCP' }],
+            endpoints: eps(a),
+          }),
+        ],
+        'ipvs',
+      ),
+    },
+    {
       name: 'IPVS node-port virtual server with the local endpoint only, for externalTrafficPolicy Local',
       objects: [nodePortEtpLocal, ...pods, twoReady],
       dataplane: dataplane(

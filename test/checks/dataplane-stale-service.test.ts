@@ -25,6 +25,27 @@ dataplaneTester(dataplaneStaleService, {
       dataplane: dataplane([rules('web', { anonymous: true, endpoints: eps(a) })], 'ipvs'),
     },
     {
+      name: 'IPVS without ipsets: a node-port virtual server on a node address belongs to the Service with that node port',
+      objects: [
+        service('web', {
+          type: 'NodePort',
+          ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30080 }],
+        }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
+      dataplane: dataplane(
+        [
+          rules('x', {
+            anonymous: true,
+            frontends: [{ kind: 'cluster-ip', ip: '192.168.0.2', port: 30080, protocol: 'TCP' }],
+            endpoints: eps(a),
+          }),
+        ],
+        'ipvs',
+      ),
+    },
+    {
       name: 'IPVS virtual server of unknown owner when not every namespace was read: not judged',
       objects: web,
       completeNamespaces: ['shop'],
