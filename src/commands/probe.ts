@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { DATAPLANE_CHECKS } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
-import type { DataplaneInput } from '../dataplane/detect.js';
+import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
 import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
 import { ClusterError, EXIT, UsageError } from '../errors.js';
 import type { ClusterModel } from '../model/cluster.js';
@@ -24,7 +24,7 @@ import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersio
 import { localRunner, podRunner } from '../probe/exec.js';
 import { pickKubeProxyPod } from '../probe/kube-proxy-pod.js';
 import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
-import { dumpInputs, modesShown, readInputs } from '../probe/read.js';
+import { dumpInputs, readInputs } from '../probe/read.js';
 import {
   dataplaneBranches,
   renderDataplaneText,
@@ -157,7 +157,7 @@ function decideMode(
   inputs: DataplaneInput[],
   notes: string[],
 ): ProxyMode | undefined {
-  const [shown] = modesShown(inputs);
+  const [shown] = detectModes(inputs);
   if (configured && shown && configured !== shown) {
     notes.push(
       `kube-proxy is configured for ${configured} mode but the rules look like ${shown} mode; read as ${configured}`,

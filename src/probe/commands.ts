@@ -3,7 +3,7 @@
 // All of them exist in the kube-proxy image; none changes anything. iptables-legacy-save is run
 // without -t, since naming a table that does not exist makes the kernel create it (§6).
 
-import type { IPFamily, ProxyMode } from '../dataplane/types.js';
+import type { ProxyMode } from '../dataplane/types.js';
 
 export interface CommandResult {
   code: number;
@@ -39,10 +39,6 @@ export interface RuleDump {
   outputs: Partial<Record<DumpKey, string>>;
   /** Commands that failed, with the first line of what they said. */
   failures: { key: DumpKey; command: string; message: string }[];
-}
-
-export function familyOfKey(key: DumpKey): IPFamily {
-  return key.endsWith('IPv6') ? 'IPv6' : 'IPv4';
 }
 
 /** Runs the commands of `mode` (every mode's when it is not known yet), one after the other. */

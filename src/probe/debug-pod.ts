@@ -10,7 +10,7 @@ import { ClusterError } from '../errors.js';
 import type { RunCommand } from './commands.js';
 import { podRunner } from './exec.js';
 
-export const DEBUG_POD_LABEL = 'app.kubernetes.io/created-by';
+const DEBUG_POD_LABEL = 'app.kubernetes.io/created-by';
 const DEADLINE_SECONDS = 600;
 const START_TIMEOUT_MS = 120_000;
 
@@ -25,7 +25,7 @@ export interface DebugPodOptions {
   pollMs?: number;
 }
 
-export function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
+function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -23,7 +23,7 @@ function collector(): { stream: Writable; text: () => string } {
 }
 
 /** The exit code a Status reports: 0 for Success, the ExitCode cause for NonZeroExitCode. */
-export function exitCodeOf(status: V1Status | undefined): number | undefined {
+function exitCodeOf(status: V1Status | undefined): number | undefined {
   if (!status) return undefined;
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');

@@ -68,7 +68,7 @@ export function proxiedByKubeProxy(service: Service): boolean {
  * the family carrying a port of the same name and protocol with a number; addresses[0] of each
  * endpoint; duplicates by ip:port keep a non-terminating entry.
  */
-export function endpointsForPort(slices: EndpointSlice[], port: ServicePort, family: IPFamily): ExpectedEndpoint[] {
+function endpointsForPort(slices: EndpointSlice[], port: ServicePort, family: IPFamily): ExpectedEndpoint[] {
   const byKey = new Map<string, ExpectedEndpoint>();
   for (const slice of slices) {
     if (!isProxiedSlice(slice) || slice.addressType !== family) continue;

@@ -2,7 +2,7 @@
 // readDataplane (which tells the mode from the rules when the configuration did not, and picks
 // the iptables backend that holds kube-proxy's chains).
 
-import { detectModes, readDataplane, type DataplaneInput, type DataplaneInputKind } from '../dataplane/detect.js';
+import { readDataplane, type DataplaneInput, type DataplaneInputKind } from '../dataplane/detect.js';
 import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
 import type { DumpKey, RuleDump } from './commands.js';
 import { READ_COMMANDS } from './commands.js';
@@ -23,11 +23,6 @@ export function dumpInputs(dump: RuleDump): DataplaneInput[] {
     const text = dump.outputs[key];
     return text === undefined ? [] : [{ kind: KINDS[key], text, source: argv.join(' ') }];
   });
-}
-
-/** The modes whose rules the inputs hold, most specific first; empty when none. */
-export function modesShown(inputs: DataplaneInput[]): ProxyMode[] {
-  return detectModes(inputs);
 }
 
 export function readInputs(

@@ -33,7 +33,7 @@ export interface DataplaneNodeReport {
   notes: string[];
 }
 
-export function frontendText(f: ProgrammedFrontend): string {
+function frontendText(f: ProgrammedFrontend): string {
   if (f.kind === 'node-port') return `node port ${f.ip ? `${endpointKey(f.ip, f.port)}` : f.port}/${f.protocol}`;
   return `${endpointKey(f.ip ?? '', f.port)}/${f.protocol}`;
 }
@@ -49,7 +49,7 @@ function endpointList(endpoints: ProgrammedEndpoint[]): string {
 }
 
 /** One line per group of frontends sharing a destination: endpoints, REJECT or DROP. */
-export function dataplaneLines(rules: ProgrammedServicePort, arrow = '→'): string[] {
+function dataplaneLines(rules: ProgrammedServicePort, arrow = '→'): string[] {
   const lines: string[] = [];
   const extras = [
     ...(rules.masquerade ? ['masquerade'] : []),
@@ -106,7 +106,7 @@ export function reportedServicePorts(probe: NodeProbe, raw: boolean): DataplaneN
   }));
 }
 
-export function describeSource(report: DataplaneNodeReport): string {
+function describeSource(report: DataplaneNodeReport): string {
   const what = report.mode
     ? `${report.proxy}, ${report.mode} mode${report.backend ? ` (${report.backend} backend)` : ''}${report.families?.length ? `, ${report.families.join('+')}` : ''}`
     : report.proxy;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleDump } from '../../src/probe/commands.js';
 import { goDurationSeconds, modeFromArgs, modeFromConfig } from '../../src/probe/mode.js';
-import { dumpInputs, modesShown } from '../../src/probe/read.js';
+import { detectModes } from '../../src/dataplane/detect.js';
+import { dumpInputs } from '../../src/probe/read.js';
 
 describe('mode from the kube-proxy ConfigMap (config.conf)', () => {
   it.each([
@@ -53,7 +54,7 @@ describe('mode from the rules the commands returned', () => {
   const nft = '{"nftables": [{"metainfo": {}}, {"table": {"family": "ip", "name": "kube-proxy", "handle": 1}}]}';
   const ipvs =
     'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\nTCP  0A60000A:0050 rr\n';
-  const shown = (outputs: RuleDump['outputs']) => modesShown(dumpInputs({ outputs, failures: [] }));
+  const shown = (outputs: RuleDump['outputs']) => detectModes(dumpInputs({ outputs, failures: [] }));
   it('an nft kube-proxy table means nftables', () => expect(shown({ 'nft-IPv4': nft })[0]).toBe('nftables'));
   it('IPVS virtual servers win over KUBE-SERVICES chains (ipvs mode keeps iptables rules)', () =>
     expect(shown({ 'iptables-nft-IPv4': iptables, 'proc-ip-vs': ipvs })[0]).toBe('ipvs'));
