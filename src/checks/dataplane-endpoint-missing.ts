@@ -12,6 +12,7 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
+  syncFix,
 } from '../probe/compare.js';
 import type { ExpectedEndpoint } from '../probe/expected.js';
 import { MAX_PODS } from './helpers.js';
@@ -77,6 +78,7 @@ export const dataplaneEndpointMissing: DataplaneCheck = {
         service: service.meta.name,
         port: describePortFamily(expected),
         message,
+        fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),
         ...(allRecent ? { severity: 'info' as const } : {}),
       });

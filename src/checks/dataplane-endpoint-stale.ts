@@ -10,6 +10,7 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
+  syncFix,
 } from '../probe/compare.js';
 import { endpointKey } from '../probe/expected.js';
 import { MAX_PODS } from './helpers.js';
@@ -78,6 +79,7 @@ export const dataplaneEndpointStale: DataplaneCheck = {
         service: service.meta.name,
         port: describePortFamily(expected),
         message,
+        fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),
         ...(allRecent ? { severity: 'info' as const } : {}),
       });

@@ -11,6 +11,7 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
+  syncFix,
 } from '../probe/compare.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
@@ -80,7 +81,7 @@ export const dataplaneLocalDrop: DataplaneCheck = {
           ...expected.all.flatMap((e) => podChangeTimes(podOf(model, service.meta.namespace, e.ip, e.targetRef))),
         ]);
         if (age !== undefined) message += lagNote(probe, age, 'the endpoints');
-        drafts.push({ ...base, message, severity: age !== undefined ? 'info' : 'error' });
+        drafts.push({ ...base, message, fix: syncFix(probe), severity: age !== undefined ? 'info' : 'error' });
       }
     }
     return drafts;

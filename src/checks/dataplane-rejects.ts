@@ -9,6 +9,7 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
+  syncFix,
 } from '../probe/compare.js';
 import { usableEndpoints } from '../probe/expected.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
@@ -50,6 +51,7 @@ export const dataplaneRejects: DataplaneCheck = {
         service: service.meta.name,
         port: describePortFamily(expected),
         message,
+        fix: syncFix(probe),
         ...(age !== undefined ? { severity: 'info' as const } : {}),
       });
     }

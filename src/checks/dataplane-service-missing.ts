@@ -1,7 +1,14 @@
 // A Service port with usable endpoints that the node has no rules for: connections from that
 // node (and through its node ports) go nowhere (kube-proxy-dataplane §1, §2, §3).
 
-import { describeFrontend, describePortFamily, lagNote, recentChange, sliceChangeTimes } from '../probe/compare.js';
+import {
+  describeFrontend,
+  describePortFamily,
+  lagNote,
+  recentChange,
+  sliceChangeTimes,
+  syncFix,
+} from '../probe/compare.js';
 import { usableEndpoints } from '../probe/expected.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
@@ -41,6 +48,7 @@ export const dataplaneServiceMissing: DataplaneCheck = {
         service: service.meta.name,
         port: describePortFamily(expected),
         message,
+        fix: syncFix(probe),
         ...(severity ? { severity } : {}),
       });
     }

@@ -2,6 +2,7 @@
 // program): traffic to its old address is still load-balanced, to endpoints nobody tracks.
 
 import { endpointKey } from '../probe/expected.js';
+import { syncFix } from '../probe/compare.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
 const MAX_LISTED = 5;
@@ -47,6 +48,7 @@ export const dataplaneStaleService: DataplaneCheck = {
             : `Service ${owner.namespace}/${owner.name}${at}, which kube-proxy no longer programs (headless, ExternalName or another proxy's)`;
       }
       drafts.push({
+        fix: syncFix(probe),
         namespace: owner?.namespace ?? '',
         service: owner?.name ?? '',
         message:

@@ -149,6 +149,7 @@ interface NodeResult {
   report: DataplaneNodeReport;
   dataplane?: NodeDataplane;
   readAt?: Date;
+  kubeProxyPod?: { namespace: string; name: string };
 }
 
 /** Mode as configured, else as the rules show; a disagreement becomes a note. */
@@ -295,7 +296,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
             source: `by exec in pod ${pod.namespace}/${pod.name}`,
             notes: [],
           };
-          results.push(await readWith(run, mode, base));
+          results.push({ ...(await readWith(run, mode, base)), kubeProxyPod: pod });
         }
       } catch (e) {
         // One unreadable node among several is said, and the others are still probed.
@@ -329,6 +330,9 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
             readAt: r.readAt!,
             lagWindowSeconds,
             completeNamespaces,
+            ...(r.kubeProxyPod
+              ? { kubeProxyPod: { namespace: r.kubeProxyPod.namespace, name: r.kubeProxyPod.name } }
+              : {}),
           }),
         ]
       : [],

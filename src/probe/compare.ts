@@ -42,6 +42,8 @@ export interface NodeProbe {
   readAt: Date;
   /** kube-proxy applies API changes within its sync period: disagreements younger than this may be lag. */
   lagWindowSeconds: number;
+  /** The kube-proxy pod the rules were read through, for fixes that name it. */
+  kubeProxyPod?: { namespace: string; name: string };
   ports: PortComparison[];
   /**
    * Rules for a Service port that is gone (or that kube-proxy should not program), with the owner
@@ -57,6 +59,7 @@ export interface ProbeInput {
   model: ClusterModel;
   readAt: Date;
   lagWindowSeconds?: number;
+  kubeProxyPod?: { namespace: string; name: string };
   /** Namespaces whose every Service is in the model ('all': every namespace, the default): only there is a Service known to be gone. */
   completeNamespaces?: 'all' | Set<string>;
 }
@@ -176,6 +179,7 @@ export function buildNodeProbe(input: ProbeInput): NodeProbe {
     dataplane,
     readAt: input.readAt,
     lagWindowSeconds: input.lagWindowSeconds ?? DEFAULT_SYNC_PERIOD_SECONDS,
+    ...(input.kubeProxyPod ? { kubeProxyPod: input.kubeProxyPod } : {}),
     ports,
     unmatched,
   };
@@ -274,4 +278,14 @@ export function endpointSetPairs(expected: ExpectedServicePort, rules: Programme
 /** Endpoints that take new connections: IPVS real servers at weight 0 are being drained (§3). */
 export function activeKeys(endpoints: ProgrammedEndpoint[]): Set<string> {
   return new Set(endpoints.filter((e) => e.weight === undefined || e.weight > 0).map((e) => endpointKey(e.ip, e.port)));
+}
+
+/** The fix for rules that lag the API: kube-proxy's sync errors, in its log; the pod named when known. */
+export function syncFix(probe: NodeProbe): string {
+  const pod = probe.kubeProxyPod;
+  const logs = pod
+    ? `kubectl -n ${pod.namespace} logs ${pod.name} | grep -iE 'error|fail'`
+    : `kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${probe.node}, then kubectl -n kube-system logs POD`;
+  const restart = pod ? `; restart it if it is stuck: kubectl -n ${pod.namespace} delete pod ${pod.name}` : '';
+  return `look for kube-proxy sync errors on node ${probe.node}: ${logs}${restart}`;
 }

@@ -33,6 +33,7 @@ dataplaneTester(dataplaneRejects, {
       dataplane: dataplane([rules('web', { verdicts: reject })]),
       findings: [
         {
+          fix: 'kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=node-a',
           port: 'http 80/TCP',
           message: ['node node-a rejects connections to 10.96.0.10:80/TCP although 1 endpoint is usable'],
         },

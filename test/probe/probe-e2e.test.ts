@@ -146,6 +146,7 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
       ['dataplane-endpoint-missing', 'web', 'node-a'],
     ]);
     expect(findings[0].pods.map((p: Raw) => p.name)).toEqual(['web-2']);
+    expect(findings[0].fix).toContain('kubectl -n kube-system logs kube-proxy-x7k2p');
   });
 
   it('a stale endpoint in the rules: dataplane-endpoint-stale', async () => {

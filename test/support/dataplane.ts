@@ -76,6 +76,7 @@ export interface ExpectedDataplaneFinding {
   port?: string;
   message?: string[];
   pods?: string[];
+  fix?: string;
 }
 
 export const READ_AT = '2026-11-25T12:00:00Z';
@@ -115,6 +116,7 @@ export function dataplaneTester(
           if (want.service !== undefined) expect(got.service).toBe(want.service);
           if (want.port !== undefined) expect(got.port).toBe(want.port);
           for (const text of want.message ?? []) expect(got.message).toContain(text);
+          if (want.fix !== undefined) expect(got.fix).toContain(want.fix);
           if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
         });
       });
