@@ -9,7 +9,7 @@ import { DATAPLANE_CHECKS } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
 import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
-import { ClusterError, EXIT, UsageError } from '../errors.js';
+import { ClusterError, EXIT, InputError, UsageError } from '../errors.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderJson, renderYaml } from '../render/structured.js';
@@ -300,7 +300,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
         }
       } catch (e) {
         // One unreadable node among several is said, and the others are still probed.
-        if (!(e instanceof ClusterError) || nodes.length === 1) throw e;
+        if (!(e instanceof ClusterError || e instanceof InputError) || nodes.length === 1) throw e;
         results.push({
           report: {
             node,
