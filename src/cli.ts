@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { runChecksList, runExplain } from './commands/checks.js';
 import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
+import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
 import { EXIT, isDoctorError } from './errors.js';
@@ -53,6 +54,17 @@ function buildProgram(setExit: (code: number) => void): Command {
       .description('wait until a Service has the wanted ready endpoints (exit 0), or time out with why not (exit 1)')
       .argument('<service>', 'the Service, as NAME or svc/NAME'),
   ).action(async (service: string, flags) => setExit(await runWait(service, flags)));
+
+  addProbeFlags(
+    program
+      .command('probe')
+      .description(
+        "show what a node's kube-proxy rules do with each Service port, and compare them with the EndpointSlices",
+      )
+      .argument('[services...]', 'Services to probe, as NAME or svc/NAME (default: all in the namespace)'),
+  )
+    .addHelpText('after', PROBE_HELP)
+    .action(async (services: string[], flags) => setExit(await runProbe(services, flags)));
 
   program
     .command('checks')

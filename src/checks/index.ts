@@ -1,5 +1,11 @@
 // Every check, in report order. The id of each is part of the public contract for CI.
 
+import { dataplaneEndpointMissing } from './dataplane-endpoint-missing.js';
+import { dataplaneEndpointStale } from './dataplane-endpoint-stale.js';
+import { dataplaneLocalDrop } from './dataplane-local-drop.js';
+import { dataplaneRejects } from './dataplane-rejects.js';
+import { dataplaneServiceMissing } from './dataplane-service-missing.js';
+import { dataplaneStaleService } from './dataplane-stale-service.js';
 import { endpointOnUnreadyNode } from './endpoint-on-unready-node.js';
 import { endpointsNotMirrored } from './endpoints-not-mirrored.js';
 import { endpointsOverCapacity } from './endpoints-over-capacity.js';
@@ -24,7 +30,7 @@ import { targetPortNotDeclared } from './target-port-not-declared.js';
 import { targetPortUnresolved } from './target-port-unresolved.js';
 import { topologyHintsMissing } from './topology-hints-missing.js';
 import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
-import type { Check } from './types.js';
+import type { Check, DataplaneCheck } from './types.js';
 
 export const CHECKS: Check[] = [
   selectorNoMatch,
@@ -55,4 +61,19 @@ export const CHECKS: Check[] = [
 
 export function findCheck(id: string): Check | undefined {
   return CHECKS.find((c) => c.id === id);
+}
+
+/** The probe's checks: they compare a node's rules with the slices, so only `probe` runs them. */
+export const DATAPLANE_CHECKS: DataplaneCheck[] = [
+  dataplaneServiceMissing,
+  dataplaneEndpointMissing,
+  dataplaneEndpointStale,
+  dataplaneRejects,
+  dataplaneLocalDrop,
+  dataplaneStaleService,
+];
+
+/** Any check by id, diagnose's or the probe's: what `checks`, `explain` and the text report describe. */
+export function describeCheck(id: string): Check | DataplaneCheck | undefined {
+  return findCheck(id) ?? DATAPLANE_CHECKS.find((c) => c.id === id);
 }

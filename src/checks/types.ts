@@ -3,6 +3,7 @@
 
 import type { ClusterModel, InputCoverage } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
+import type { NodeProbe } from '../probe/compare.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -22,6 +23,8 @@ export interface Finding {
   service: string;
   /** The Service port it applies to, e.g. "http 80/TCP". */
   port?: string;
+  /** The node whose dataplane the finding is about (probe findings only). */
+  node?: string;
   message: string;
   pods?: FindingPod[];
   fix?: string;
@@ -42,3 +45,19 @@ export interface Check {
   requires?: (keyof InputCoverage)[];
   run(view: ServiceView, model: ClusterModel): FindingDraft[];
 }
+
+/**
+ * A probe check: compares what one node's service proxy programmed with what the
+ * EndpointSlices say it should (kubectl endpoints-doctor probe). Its findings name their
+ * Service themselves, since rules can outlive the Service they were made for.
+ */
+export interface DataplaneCheck {
+  id: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+  fix: string;
+  run(probe: NodeProbe, model: ClusterModel): DataplaneFindingDraft[];
+}
+
+export type DataplaneFindingDraft = Omit<Finding, 'check' | 'severity' | 'node'> & { severity?: Severity };

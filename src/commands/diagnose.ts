@@ -2,7 +2,7 @@
 // 0, or 1 when a finding is at or above --fail-on.
 
 import type { Command } from 'commander';
-import { CHECKS, findCheck } from '../checks/index.js';
+import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
 import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
@@ -48,6 +48,9 @@ function checkList(flag: string, text: string): Check[] {
     .filter(Boolean)
     .map((id) => {
       const check = findCheck(id);
+      if (!check && DATAPLANE_CHECKS.some((c) => c.id === id)) {
+        throw new UsageError(`${flag}: ${id} compares a node's rules: kubectl endpoints-doctor probe runs it`);
+      }
       if (!check) throw new UsageError(`${flag}: unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
       return check;
     });

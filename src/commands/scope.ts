@@ -136,7 +136,8 @@ export function selectServices(model: ClusterModel, scope: Scope, namespace: str
   );
 }
 
-export async function loadInput(scope: Scope): Promise<LoadedInput> {
+/** `connection`: one the caller already opened (the probe execs through it too). */
+export async function loadInput(scope: Scope, connection?: Connection): Promise<LoadedInput> {
   const notes: string[] = [];
   let objects: ClusterObject[];
   let coverage: InputCoverage;
@@ -159,7 +160,7 @@ export async function loadInput(scope: Scope): Promise<LoadedInput> {
       if (!read.kinds.has(kind)) notes.push(`the snapshot holds no ${label}`);
     }
   } else {
-    const conn = await connect(scope);
+    const conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
     const result = await fetchLive(
       conn,

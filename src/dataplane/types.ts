@@ -20,12 +20,20 @@ export interface ProgrammedFrontend {
   ip?: string;
   port: number;
   protocol: Protocol;
+  /**
+   * The rules cannot tell an external IP from a load-balancer IP here (nftables always; iptables for refused
+   * addresses, which no nat rule names): kind is then 'external-ip' and the address may be either.
+   */
+  kindAmbiguous?: boolean;
 }
 
 export interface ProgrammedEndpoint {
   ip: string;
   port: number;
-  /** Fraction of new connections this endpoint receives (iptables probabilities and IPVS weights resolved). */
+  /**
+   * Fraction of new connections this endpoint receives: iptables probabilities, nftables numgen slots and IPVS
+   * weights resolved, rounded to 6 decimals (three endpoints get 0.333333 each).
+   */
   share: number;
   /** IPVS: weight as programmed; 0 means the real server is being drained, not a mismatch. */
   weight?: number;
@@ -42,11 +50,25 @@ export interface ProgrammedServicePort {
   endpoints: ProgrammedEndpoint[];
   /** Endpoints for node-port, external and load-balancer traffic when they differ (Local external policy). */
   externalEndpoints?: ProgrammedEndpoint[];
-  /** Frontends the node refuses: REJECT when there are no endpoints, DROP for Local without local endpoints. */
+  /**
+   * Frontends the node refuses, one entry per kind: REJECT when there are no endpoints, DROP for a Local policy
+   * without local endpoints. Always empty for IPVS (it has no per-Service refusals).
+   */
   verdicts: { frontend: FrontendKind; verdict: 'reject' | 'drop' }[];
+  /** Cluster-IP traffic from outside the pod network (or all, with masqueradeAll) is marked for SNAT; false for IPVS. */
   masquerade: boolean;
+  /** ClientIP session affinity timeout, when the rules pin clients to an endpoint. */
   affinityTimeoutSeconds?: number;
-  /** The rule lines involved, verbatim, for --raw. */
+  /** IPVS from /proc/net/ip_vs: the persistence timeout in kernel ticks (CONFIG_HZ is unknown to the reader). */
+  affinityTimeoutJiffies?: number;
+  /** Which chain cluster-IP traffic dispatches to (iptables KUBE-SVC/SVL, nftables service-/local-); absent for IPVS. */
+  internalPolicy?: 'Cluster' | 'Local';
+  /** Which endpoints external traffic falls through to, when the Service has an external chain; absent for IPVS. */
+  externalPolicy?: 'Cluster' | 'Local';
+  /**
+   * The rules involved, for --raw: iptables lines verbatim; nftables map elements as "map: key : verdict" and
+   * rules as "chain: <expr JSON>"; IPVS lines as read.
+   */
   rules: string[];
 }
 

@@ -1,7 +1,7 @@
 // The human report: a kubectl-style summary table, then each Service's findings with the
 // pods involved, why it matters (once per check) and how to fix it.
 
-import { findCheck } from '../checks/index.js';
+import { describeCheck } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import type { Report } from '../report/report.js';
 import type { Palette } from './colour.js';
@@ -76,7 +76,7 @@ export function renderText(report: Report, p: Palette): string {
 }
 
 function renderFinding(f: Finding, p: Palette, withExplanation: boolean): string[] {
-  const check = findCheck(f.check);
+  const check = describeCheck(f.check);
   const lines = [
     `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${f.port}` : ''}`,
     ...wrap(f.message, ''),

@@ -17,9 +17,31 @@ export interface TreeOptions {
   showEndpoints: boolean;
   /** The moment ages are measured from (fixed in tests). */
   now: Date;
+  /** More branches under a Service (the probe's Dataplane/NODE rows), after its slices. */
+  branches?: (view: ServiceView) => TreeBranch[];
 }
 
 type RowState = ServiceStatus | 'dim';
+
+/** A row another command hangs under a Service, with its own rows below. */
+export interface TreeBranch {
+  name: string;
+  ready?: string;
+  reason?: string;
+  state?: RowState;
+  children?: TreeBranch[];
+}
+
+function branchNode(b: TreeBranch, namespace: string): Node {
+  return node({
+    namespace,
+    name: b.name,
+    ready: b.ready ?? '-',
+    reason: b.reason ?? '-',
+    state: b.state ?? 'ok',
+    children: (b.children ?? []).map((c) => branchNode(c, namespace)),
+  });
+}
 
 interface Node {
   namespace: string;
@@ -221,6 +243,7 @@ function serviceNode(
   ];
   for (const slice of view.slices) row.children.push(sliceNode(slice, view, model, options.now));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
+  for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
   const outside = view.matched.filter((m) => !m.state.inSlices);
   if (outside.length > 0) {

@@ -2,6 +2,7 @@
 // works from this object, so text, JSON and YAML always say the same thing.
 
 import { SEVERITIES, type Finding, type Severity } from '../checks/types.js';
+import type { DataplaneNodeReport } from '../probe/render.js';
 import type { CheckRun } from './run-checks.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
@@ -38,6 +39,8 @@ export interface Report {
   notes: string[];
   services: ServiceSummary[];
   findings: Finding[];
+  /** kubectl endpoints-doctor probe: what each probed node's service proxy programmed. */
+  dataplane?: DataplaneNodeReport[];
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };

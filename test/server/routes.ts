@@ -12,6 +12,7 @@ import {
   matchesFilter,
   parseFieldSelector,
   RESOURCES,
+  StoreError,
   type ListFilter,
   type ObjectStore,
   type Raw,
@@ -314,6 +315,22 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     }
     return send(res, record, 404, notFoundStatus(), { drop });
   }
+  if (method === 'POST' && rp.name === undefined && rp.namespace !== undefined) {
+    return create(ctx, req, res, record, resource, rp.namespace);
+  }
+  if (method === 'DELETE' && rp.name !== undefined) {
+    const gone = ctx.store.get(resource, rp.namespace, rp.name);
+    if (!gone) {
+      const what = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
+      return send(
+        res,
+        record,
+        404,
+        statusBody(404, 'NotFound', `${what} "${rp.name}" not found`, { name: rp.name, kind: resource.plural }),
+      );
+    }
+    return send(res, record, 200, ctx.store.delete(gone));
+  }
   if (method !== 'GET') {
     return send(
       res,
@@ -347,6 +364,38 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     return send(res, record, 200, object, { drop });
   }
   return list(ctx, res, record, resource, filter, parsed.query, drop);
+}
+
+/** POST to a namespaced collection: the object as sent, generateName filled in, stored (no admission, no defaults). */
+async function create(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RequestRecord,
+  resource: ResourceType,
+  namespace: string,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let object: Raw;
+  try {
+    object = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return send(res, record, 400, statusBody(400, 'BadRequest', 'the request body is not JSON'));
+  }
+  const meta = (object.metadata ??= {});
+  meta.namespace = namespace;
+  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
+  object.kind ??= resource.kind;
+  try {
+    return send(res, record, 201, ctx.store.create(object));
+  } catch (e) {
+    if (e instanceof StoreError) {
+      const code = e.reason === 'AlreadyExists' ? 409 : e.reason === 'NotFound' ? 404 : 400;
+      return send(res, record, code, statusBody(code, e.reason, e.message));
+    }
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+// The node REJECTs connections to a Service port that has usable endpoints: kube-proxy
+// programs REJECT only for a port without any (kubernetes-semantics §5.7).
+
+import {
+  describeFrontend,
+  describePortFamily,
+  lagNote,
+  podChangeTimes,
+  podOf,
+  recentChange,
+  sliceChangeTimes,
+  syncFix,
+} from '../probe/compare.js';
+import { usableEndpoints } from '../probe/expected.js';
+import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+
+export const dataplaneRejects: DataplaneCheck = {
+  id: 'dataplane-rejects',
+  severity: 'error',
+  title: 'The node rejects a Service that has endpoints',
+  explanation:
+    'kube-proxy answers connections to a Service port that has no usable endpoint anywhere with a REJECT ' +
+    '(“connection refused”, or ICMP unreachable). When the EndpointSlices do list ready endpoints and the node still ' +
+    'rejects, its rules are behind the API: clients on this node, or arriving through it, are refused while others ' +
+    'are served.',
+  fix:
+    'Look for sync errors in the kube-proxy pod on the node (kubectl -n kube-system logs POD), and restart it if it ' +
+    'is stuck. Probe again first if the endpoints became ready only seconds ago.',
+  run(probe, model) {
+    const drafts: DataplaneFindingDraft[] = [];
+    for (const { expected, programmed } of probe.ports) {
+      if (!expected.hasEndpoints) continue;
+      const kinds = [
+        ...new Set(programmed.flatMap((r) => r.verdicts.filter((v) => v.verdict === 'reject').map((v) => v.frontend))),
+      ];
+      if (kinds.length === 0) continue;
+      const { service } = expected;
+      const usable = usableEndpoints(expected);
+      const frontends = kinds.map((k) => describeFrontend(expected, k)).join(', ');
+      let message =
+        `node ${probe.node} rejects connections to ${frontends} although ${usable.length} ` +
+        `endpoint${usable.length === 1 ? ' is' : 's are'} usable`;
+      const age = recentChange(probe, [
+        service.meta.creationTimestamp,
+        ...sliceChangeTimes(expected.slices),
+        ...usable.flatMap((e) => podChangeTimes(podOf(model, service.meta.namespace, e.ip, e.targetRef))),
+      ]);
+      if (age !== undefined) message += lagNote(probe, age, 'the endpoints');
+      drafts.push({
+        namespace: service.meta.namespace,
+        service: service.meta.name,
+        port: describePortFamily(expected),
+        message,
+        fix: syncFix(probe),
+        ...(age !== undefined ? { severity: 'info' as const } : {}),
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,57 @@
+// A Service port with usable endpoints that the node has no rules for: connections from that
+// node (and through its node ports) go nowhere (kube-proxy-dataplane §1, §2, §3).
+
+import {
+  describeFrontend,
+  describePortFamily,
+  lagNote,
+  recentChange,
+  sliceChangeTimes,
+  syncFix,
+} from '../probe/compare.js';
+import { usableEndpoints } from '../probe/expected.js';
+import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+
+export const dataplaneServiceMissing: DataplaneCheck = {
+  id: 'dataplane-service-missing',
+  severity: 'error',
+  title: 'The node has no rules for a Service port that has endpoints',
+  explanation:
+    'kube-proxy programs every Service port on every node: a chain or map entry per cluster IP, external IP, ' +
+    'load-balancer IP and node port, leading to the endpoints. When the node holds none for a Service port that has ' +
+    'ready endpoints, connections from pods on that node (and to its node ports) are not load-balanced at all: they ' +
+    'time out or reach whatever the address routes to. kube-proxy is not running, is failing to sync (see its logs), ' +
+    'or ignores the Service (service.kubernetes.io/service-proxy-name label).',
+  fix:
+    'Check the kube-proxy pod on the node (kubectl -n kube-system logs POD) for sync errors, and restart it if it is ' +
+    'stuck; make sure the Service carries no service.kubernetes.io/service-proxy-name label meant for another proxy.',
+  run(probe) {
+    const drafts: DataplaneFindingDraft[] = [];
+    for (const { expected, programmed } of probe.ports) {
+      if (programmed.length > 0 || !expected.hasEndpoints) continue;
+      const { service } = expected;
+      const usable = usableEndpoints(expected);
+      let message =
+        `node ${probe.node} has no rules for ${describeFrontend(expected)} although ${usable.length} ` +
+        `endpoint${usable.length === 1 ? ' is' : 's are'} usable: connections from this node to the Service are not load-balanced`;
+      let severity: DataplaneFindingDraft['severity'];
+      const age = recentChange(probe, [
+        service.meta.creationTimestamp,
+        ...sliceChangeTimes(usable.map((e) => e.slice)),
+      ]);
+      if (age !== undefined) {
+        message += lagNote(probe, age, 'the Service or its EndpointSlices');
+        severity = 'info';
+      }
+      drafts.push({
+        namespace: service.meta.namespace,
+        service: service.meta.name,
+        port: describePortFamily(expected),
+        message,
+        fix: syncFix(probe),
+        ...(severity ? { severity } : {}),
+      });
+    }
+    return drafts;
+  },
+};

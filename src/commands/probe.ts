@@ -1,0 +1,370 @@
+// `kubectl endpoints-doctor probe [SERVICE...] --node NODE | --all-nodes | --nodes-with-endpoints`:
+// reads what each node's service proxy programmed (exec in its kube-proxy pod by default, a
+// debug pod, this machine, or saved files), shows it per Service port, and compares it with the
+// EndpointSlices (the dataplane-* checks). Only --debug-pod creates anything in the cluster.
+
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { DATAPLANE_CHECKS } from '../checks/index.js';
+import { SEVERITIES, type Severity } from '../checks/types.js';
+import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
+import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
+import { ClusterError, EXIT, InputError, UsageError } from '../errors.js';
+import type { ClusterModel } from '../model/cluster.js';
+import { colourWanted, palette } from '../render/colour.js';
+import { renderJson, renderYaml } from '../render/structured.js';
+import { renderText } from '../render/text.js';
+import { renderTree } from '../render/tree.js';
+import { buildReport, failsAt } from '../report/report.js';
+import { viewService } from '../model/service-view.js';
+import { collectRules, type RuleDump, type RunCommand } from '../probe/commands.js';
+import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../probe/compare.js';
+import { withDebugPod } from '../probe/debug-pod.js';
+import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../probe/cluster.js';
+import { localRunner, podRunner } from '../probe/exec.js';
+import { pickKubeProxyPod } from '../probe/kube-proxy-pod.js';
+import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
+import { dumpInputs, readInputs } from '../probe/read.js';
+import {
+  dataplaneBranches,
+  renderDataplaneText,
+  reportedServicePorts,
+  type DataplaneNodeReport,
+} from '../probe/render.js';
+import { readRulesFiles } from '../probe/rules-file.js';
+import { runDataplaneChecks } from '../probe/run.js';
+import { clientNodeConfig } from '../sources/kubeconfig.js';
+import { connect, type Connection } from '../sources/live.js';
+import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
+
+const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
+const MODES: ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
+
+export interface ProbeFlags extends ScopeFlags {
+  node?: string;
+  allNodes?: boolean;
+  nodesWithEndpoints?: boolean;
+  output: string;
+  raw?: boolean;
+  failOn: string;
+  color: boolean;
+  ascii?: boolean;
+  debugPod?: boolean;
+  image?: string;
+  debugNamespace: string;
+  local?: boolean;
+  rulesFile?: string[];
+  mode?: string;
+}
+
+export const PROBE_HELP = `
+Where the rules come from:
+  (default)          exec read-only commands (iptables-save, nft -j list, cat /proc/net/ip_vs, ipset save)
+                     in the node's kube-proxy pod (kube-system); needs create on pods/exec there
+  --debug-pod        the ONLY flag that creates anything: a short-lived pod on the node (host network,
+                     NET_ADMIN and NET_RAW, like kubectl debug node/NODE --profile=netadmin), deleted
+                     afterwards, also on errors and Ctrl-C
+  --local            run the commands on this machine (run the probe on the node itself, as root)
+  --rules-file FILE  saved iptables-save, nft -j, /proc/net/ip_vs, ipvsadm-save -n or ipset save output,
+                     with --snapshot for a fully offline comparison
+
+Examples:
+  kubectl endpoints-doctor probe -n shop web --node node-a
+  kubectl endpoints-doctor probe -n shop web --nodes-with-endpoints -o tree
+  kubectl endpoints-doctor probe -A --node node-a --snapshot cluster.yaml --rules-file node-a.iptables`;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function addProbeFlags(command: Command): Command {
+  return addScopeFlags(command)
+    .option('--node <name>', 'the node to probe (default with --local: this host name)')
+    .option('--all-nodes', 'probe every node')
+    .option('--nodes-with-endpoints', "probe the nodes that host the Services' endpoints")
+    .option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`, 'text')
+    .option('--raw', 'show the rule lines behind each Service port')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
+    .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
+    .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
+    .option('--debug-pod', 'read the rules from a short-lived debug pod on the node (creates, then deletes, a pod)')
+    .option('--image <image>', 'image of the --debug-pod (default: registry.k8s.io/kube-proxy of the cluster version)')
+    .option('--debug-namespace <ns>', 'namespace of the --debug-pod', 'kube-system')
+    .option('--local', 'read the rules of this machine (run on the node)')
+    .option('--rules-file <file>', 'read saved rules from a file (repeatable)', collect)
+    .option('--mode <mode>', `the proxy mode, when the rules cannot tell: ${MODES.join(', ')}`);
+}
+
+type Source = 'exec' | 'debug-pod' | 'local' | 'files';
+
+function validate(flags: ProbeFlags): { source: Source; mode?: ProxyMode } {
+  if (!(OUTPUTS as readonly string[]).includes(flags.output)) {
+    throw new UsageError(`-o/--output "${flags.output}" is not one of ${OUTPUTS.join(', ')}`);
+  }
+  if (flags.failOn !== 'never' && !SEVERITIES.includes(flags.failOn as Severity)) {
+    throw new UsageError(`--fail-on "${flags.failOn}" is not one of error, warning, info, never`);
+  }
+  if (flags.mode !== undefined && !MODES.includes(flags.mode as ProxyMode)) {
+    throw new UsageError(`--mode "${flags.mode}" is not one of ${MODES.join(', ')}`);
+  }
+  const sources = [flags.debugPod && '--debug-pod', flags.local && '--local', flags.rulesFile && '--rules-file'].filter(
+    Boolean,
+  );
+  if (sources.length > 1) throw new UsageError(`use one of ${sources.join(', ')}, not several`);
+  if (flags.image !== undefined && !flags.debugPod) throw new UsageError('--image goes with --debug-pod');
+  const source: Source = flags.debugPod ? 'debug-pod' : flags.local ? 'local' : flags.rulesFile ? 'files' : 'exec';
+  const choices = [flags.node !== undefined, flags.allNodes === true, flags.nodesWithEndpoints === true].filter(
+    Boolean,
+  );
+  if (choices.length > 1) throw new UsageError('use one of --node, --all-nodes, --nodes-with-endpoints');
+  if ((source === 'local' || source === 'files') && (flags.allNodes || flags.nodesWithEndpoints)) {
+    throw new UsageError(`${source === 'local' ? '--local' : '--rules-file'} reads one node: name it with --node`);
+  }
+  if (choices.length === 0 && source !== 'local') {
+    throw new UsageError('say which node to probe: --node NODE, --all-nodes or --nodes-with-endpoints');
+  }
+  if (source === 'files' && flags.node === undefined)
+    throw new UsageError('--rules-file needs --node NODE: whose rules they are');
+  if (flags.snapshot && (source === 'exec' || source === 'debug-pod')) {
+    throw new UsageError('with --snapshot there is no cluster to read rules from: add --rules-file FILE or --local');
+  }
+  return { source, mode: flags.mode as ProxyMode | undefined };
+}
+
+function chooseNodes(flags: ProbeFlags, model: ClusterModel, views: ReturnType<typeof viewService>[]): string[] {
+  if (flags.node !== undefined) return [flags.node];
+  if (flags.allNodes) {
+    if (model.nodes.length === 0) throw new UsageError('--all-nodes: no Nodes could be read; name one with --node');
+    return model.nodes.map((n) => n.meta.name);
+  }
+  if (flags.nodesWithEndpoints) {
+    const names = new Set(views.flatMap((v) => v.sliceEndpoints.flatMap((e) => (e.nodeName ? [e.nodeName] : []))));
+    if (names.size === 0)
+      throw new UsageError('--nodes-with-endpoints: no endpoint of these Services names a node; use --node');
+    return [...names].sort();
+  }
+  return [hostname()];
+}
+
+interface NodeResult {
+  report: DataplaneNodeReport;
+  dataplane?: NodeDataplane;
+  readAt?: Date;
+  kubeProxyPod?: { namespace: string; name: string };
+}
+
+/** Mode as configured, else as the rules show; a disagreement becomes a note. */
+function decideMode(
+  configured: ProxyMode | undefined,
+  inputs: DataplaneInput[],
+  notes: string[],
+): ProxyMode | undefined {
+  const [shown] = detectModes(inputs);
+  if (configured && shown && configured !== shown) {
+    notes.push(
+      `kube-proxy is configured for ${configured} mode but the rules look like ${shown} mode; read as ${configured}`,
+    );
+  }
+  return configured ?? shown;
+}
+
+type NodeBase = Omit<DataplaneNodeReport, 'notes'> & { notes: string[] };
+
+async function readWith(run: RunCommand, configured: ProxyMode | undefined, base: NodeBase): Promise<NodeResult> {
+  const dump = await collectRules(run, configured);
+  return fromInputs(dumpInputs(dump), configured, base, new Date(), dump.failures);
+}
+
+function fromInputs(
+  inputs: DataplaneInput[],
+  configured: ProxyMode | undefined,
+  base: NodeBase,
+  readAt: Date,
+  failures: RuleDump['failures'] = [],
+): NodeResult {
+  const mode = decideMode(configured, inputs, base.notes);
+  if (!mode) {
+    return {
+      report: {
+        ...base,
+        statement: `no kube-proxy rules found on node ${base.node} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server)`,
+        notes: [...base.notes, ...failures.map((f) => `${f.command}: ${f.message}`)],
+      },
+    };
+  }
+  const dataplane = readInputs(inputs, mode, failures);
+  return {
+    dataplane,
+    readAt,
+    report: {
+      ...base,
+      mode: dataplane.mode,
+      ...(dataplane.backend ? { backend: dataplane.backend } : {}),
+      families: dataplane.families,
+      notes: [...base.notes, ...dataplane.notes],
+    },
+  };
+}
+
+export async function runProbe(args: string[], flags: ProbeFlags): Promise<number> {
+  const { source, mode: modeFlag } = validate(flags);
+  const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
+  const conn: Connection | undefined = flags.snapshot ? undefined : await connect(scope);
+  const input = await loadInput(scope, conn);
+  if (!input.model.coverage.endpointSlices) {
+    throw new UsageError('the input holds no EndpointSlices: the probe compares the rules with them');
+  }
+  const views = input.services.map((s) => viewService(input.model, s));
+  const nodes = chooseNodes(flags, input.model, views);
+  const notes = [...input.notes];
+
+  // What kube-proxy is configured for, read once for all nodes.
+  let configuredMode: ProxyMode | undefined = modeFlag;
+  let lagWindowSeconds = DEFAULT_SYNC_PERIOD_SECONDS;
+  if (conn && (source === 'exec' || source === 'debug-pod')) {
+    const configText = await readKubeProxyConfig(conn.api);
+    if (configText !== undefined) {
+      const config = modeFromConfig(configText);
+      if (config.unknown) notes.push(`kube-proxy's configuration names mode "${config.unknown}": the rules decide`);
+      configuredMode ??= config.mode;
+      if (config.syncPeriodSeconds) lagWindowSeconds = config.syncPeriodSeconds;
+    }
+  }
+
+  const results: NodeResult[] = [];
+  if (source === 'files') {
+    const inputs = await readRulesFiles(flags.rulesFile!);
+    const base = {
+      node: nodes[0]!,
+      proxy: 'kube-proxy' as const,
+      source: `from ${flags.rulesFile!.join(', ')}`,
+      notes: [],
+    };
+    // Saved rules are as old as the files; the lag allowance is measured from now, which is the best guess.
+    results.push(fromInputs(inputs, modeFlag, base, new Date()));
+  } else if (source === 'local') {
+    results.push(
+      await readWith(localRunner, modeFlag, {
+        node: nodes[0]!,
+        proxy: 'kube-proxy',
+        source: 'on this machine',
+        notes: [],
+      }),
+    );
+  } else {
+    const api = conn!.api;
+    // client-node does the WebSocket exec (and the debug pod's create and delete).
+    const kubeConfig = await clientNodeConfig(conn!.resolved);
+    const timeoutMs = scope.requestTimeoutMs;
+    const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
+    let image = flags.image;
+    if (source === 'debug-pod' && !image) {
+      const version = await serverVersion(api);
+      if (!version) throw new UsageError('--debug-pod: the cluster version is unknown, so name an image with --image');
+      image = `registry.k8s.io/kube-proxy:${version}`;
+    }
+    for (const node of nodes) {
+      const pod = pickKubeProxyPod(kubeProxyPods, node);
+      try {
+        if (source === 'debug-pod') {
+          const mode = configuredMode ?? (pod ? modeFromArgs(pod.argv) : undefined);
+          const base = {
+            node,
+            proxy: pod ? ('kube-proxy' as const) : ('unknown' as const),
+            source: `through a debug pod (${image})`,
+            notes: [],
+          };
+          results.push(
+            await withDebugPod(
+              {
+                kubeConfig,
+                namespace: flags.debugNamespace,
+                nodeName: node,
+                image: image!,
+                execTimeoutMs: timeoutMs,
+                debug: scope.debug,
+              },
+              (run) => readWith(run, mode, base),
+            ),
+          );
+        } else if (!pod) {
+          const replacement = await detectReplacement(api, node);
+          results.push({ report: { node, proxy: replacement.proxy, statement: replacement.statement, notes: [] } });
+        } else {
+          const run = await podRunner(kubeConfig, pod, timeoutMs);
+          const mode = configuredMode ?? modeFromArgs(pod.argv);
+          const base = {
+            node,
+            proxy: 'kube-proxy' as const,
+            source: `by exec in pod ${pod.namespace}/${pod.name}`,
+            notes: [],
+          };
+          results.push({ ...(await readWith(run, mode, base)), kubeProxyPod: pod });
+        }
+      } catch (e) {
+        // One unreadable node among several is said, and the others are still probed.
+        if (!(e instanceof ClusterError || e instanceof InputError) || nodes.length === 1) throw e;
+        results.push({
+          report: {
+            node,
+            proxy: pod ? 'kube-proxy' : 'unknown',
+            statement: `could not read the rules: ${e.message}`,
+            notes: [],
+          },
+        });
+      }
+    }
+  }
+
+  const completeNamespaces: 'all' | Set<string> =
+    scope.serviceNames.length > 0 || scope.labelRequirements.length > 0
+      ? new Set()
+      : scope.allNamespaces || (flags.snapshot && !scope.namespace)
+        ? 'all'
+        : new Set(input.services.map((s) => s.meta.namespace).concat(scope.namespace ? [scope.namespace] : []));
+  const probes: NodeProbe[] = results.flatMap((r) =>
+    r.dataplane
+      ? [
+          buildNodeProbe({
+            node: r.report.node,
+            dataplane: r.dataplane,
+            views,
+            model: input.model,
+            readAt: r.readAt!,
+            lagWindowSeconds,
+            completeNamespaces,
+            ...(r.kubeProxyPod
+              ? { kubeProxyPod: { namespace: r.kubeProxyPod.namespace, name: r.kubeProxyPod.name } }
+              : {}),
+          }),
+        ]
+      : [],
+  );
+  const run = runDataplaneChecks(probes, input.model, DATAPLANE_CHECKS);
+  const report = buildReport({ views, findings: run.findings, suppressed: run.suppressed, skipped: [] }, notes);
+  const probeByNode = new Map(probes.map((p) => [p.node, p]));
+  report.dataplane = results.map((r) => {
+    const probe = probeByNode.get(r.report.node);
+    return probe ? { ...r.report, servicePorts: reportedServicePorts(probe, flags.raw === true) } : r.report;
+  });
+
+  const colours = palette(colourWanted(process.stdout, !flags.color));
+  if (flags.output === 'json') process.stdout.write(renderJson(report));
+  else if (flags.output === 'yaml') process.stdout.write(renderYaml(report));
+  else if (flags.output === 'tree') {
+    for (const r of report.dataplane) if (r.statement) process.stderr.write(`note: ${r.statement}\n`);
+    process.stdout.write(
+      renderTree(views, input.model, report, colours, {
+        ascii: flags.ascii === true,
+        showEndpoints: false,
+        now: new Date(),
+        branches: (view) => dataplaneBranches(view, probes, flags.ascii === true),
+      }),
+    );
+    for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
+  } else {
+    process.stdout.write(renderDataplaneText(report.dataplane, probeByNode, flags.raw === true) + '\n');
+    process.stdout.write(renderText(report, colours));
+  }
+  return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
+}

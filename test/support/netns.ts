@@ -1,0 +1,60 @@
+// Throwaway network namespaces for tests that load real rules with iptables/nft. Each namespace has a
+// unique name and is deleted by withNetns (or by deleteNetns in an afterAll).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export interface CommandResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Why netns tests cannot run here, or undefined when they can (root, and every listed tool on PATH). */
+export function canUseNetns(
+  tools: string[] = ['ip', 'iptables-nft-restore', 'iptables-legacy-restore', 'nft'],
+): string | undefined {
+  if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
+  if (process.getuid?.() !== 0) return 'network namespaces need root';
+  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length) return `missing tools: ${missing.join(', ')}`;
+  return undefined;
+}
+
+/** Creates a namespace named "ed-<random>" with loopback up; returns its name. */
+export function createNetns(): string {
+  const name = `ed-${randomBytes(4).toString('hex')}`;
+  execFileSync('ip', ['netns', 'add', name]);
+  execFileSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+  return name;
+}
+
+/** Runs a command inside the namespace, feeding stdin; never throws for a non-zero exit. */
+export function runInNetns(netns: string, command: string[], stdin?: string): CommandResult {
+  const result = spawnSync('ip', ['netns', 'exec', netns, ...command], { input: stdin, encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like runInNetns, but throws with the command's stderr when it fails. */
+export function mustRunInNetns(netns: string, command: string[], stdin?: string): string {
+  const result = runInNetns(netns, command, stdin);
+  if (result.status !== 0) {
+    throw new Error(`${command.join(' ')} failed in ${netns} (exit ${result.status}): ${result.stderr.trim()}`);
+  }
+  return result.stdout;
+}
+
+/** Deletes the namespace; the tables in it go with it. Missing namespaces are ignored. */
+export function deleteNetns(netns: string): void {
+  spawnSync('ip', ['netns', 'delete', netns]);
+}
+
+/** Creates a namespace, runs fn in it, and always deletes it. */
+export async function withNetns<T>(fn: (netns: string) => T | Promise<T>): Promise<T> {
+  const netns = createNetns();
+  try {
+    return await fn(netns);
+  } finally {
+    deleteNetns(netns);
+  }
+}
