@@ -114,6 +114,11 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const debug = argv.includes('--debug');
   const program = buildProgram((code) => (exitCode = code));
+  // A reader that goes away early (`| head`) is not a failure worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(exitCode);
+  });
   try {
     await program.parseAsync([...argv.slice(0, 2), ...subcommandFirst(program, argv.slice(2))]);
     return exitCode;

@@ -1,9 +1,10 @@
 // The built CLI as a process: output formats, exit codes, flags, and one-line errors.
 
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
-import { runCli, writeTemp } from './support/cli.js';
+import { BIN, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
 
 const healthy = withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { node: 'node-a' })]);
@@ -97,7 +98,11 @@ describe('exit codes', () => {
     ['a malformed snapshot', ['--snapshot', writeTemp('bad.yaml', 'kind: [')], /bad\.yaml: malformed YAML at line 1/],
     ['a Service not in the snapshot', ['--snapshot', healthyFile, 'svc/nope'], /service "nope" is not in the snapshot/],
     ['a bad Service argument', ['--snapshot', healthyFile, 'deploy/web'], /"deploy\/web" is not a Service/],
-    ['a bad label selector', ['--snapshot', healthyFile, '-l', 'a in (b'], /-l\/--selector: unable to parse requirement/],
+    [
+      'a bad label selector',
+      ['--snapshot', healthyFile, '-l', 'a in (b'],
+      /-l\/--selector: unable to parse requirement/,
+    ],
     ['naming a Service with -A', ['--snapshot', healthyFile, '-A', 'web'], /cannot be named across all namespaces/],
     ['a bad --request-timeout', ['--snapshot', healthyFile, '--request-timeout', 'soon'], /--request-timeout "soon"/],
   ];
@@ -205,5 +210,23 @@ describe('checks and explain', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('stdout closed early (| head): no stack trace, the usual exit code', async () => {
+    const services = Array.from({ length: 3000 }, (_, i) => service(`svc-${i}`, { selector: { app: `none-${i}` } }));
+    const file = writeTemp('many.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: services }));
+    const child = spawn(process.execPath, [BIN, '--snapshot', file, '-o', 'json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // Like `| head -c 1`: read one chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(1); // every Service has an error finding (no pods match)
   });
 });
