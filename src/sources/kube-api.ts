@@ -4,6 +4,7 @@
 // 429 honours Retry-After, 5xx and dropped connections are retried a bounded number of times,
 // an expired continue token restarts the list. Watches stream newline-delimited events.
 
+import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ClusterError } from '../errors.js';
@@ -35,7 +36,7 @@ export interface WatchEvent {
   object: Record<string, any>;
 }
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = Number(process.env.EPD_PAGE) || 500;
 /** How long the server keeps one watch open (client-go picks 5 to 10 minutes). */
 const WATCH_SECONDS = 300;
 const MAX_RETRIES = 4;
@@ -231,7 +232,7 @@ export class ApiClient {
               reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
               return;
             }
-            const text = Buffer.concat(chunks).toString('utf8');
+            const text = decode(Buffer.concat(chunks));
             this.options.debug(
               `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes)`,
             );
@@ -271,6 +272,14 @@ function statusError(code: number, body: any): ApiStatusError {
     typeof status.message === 'string' ? status.message : `HTTP ${code}`,
     status.details && typeof status.details === 'object' ? status.details : {},
   );
+}
+
+/**
+ * The body as text. API lists are nearly always pure ASCII, which latin1 decodes byte for byte
+ * several times faster than the UTF-8 decoder; anything else goes through UTF-8.
+ */
+function decode(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
 
 function isDroppedConnection(e: unknown): boolean {
