@@ -13,7 +13,7 @@ import { buildReport, failsAt } from '../report/report.js';
 import { runChecks } from '../report/run-checks.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
 
-const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
+export const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 export interface DiagnoseFlags extends ScopeFlags {
