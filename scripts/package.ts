@@ -1,0 +1,204 @@
+// `npm run package [-- --out DIR] [-- --repository URL]`: bundles the CLI into one file,
+// builds a standalone Linux amd64 executable when this machine can (Node single executable
+// application), packs a release archive per os/arch and writes the krew manifest for them.
+//
+// Output (default release/, gitignored):
+//   bundle/kubectl-endpoints_doctor                    the one-file CLI (ESM, needs Node.js >= 20)
+//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz        kubectl-endpoints_doctor, kubectl_complete-endpoints_doctor, LICENSE, README.md
+//   krew-manifest.yaml                                 every platform with the sha256 of its archive
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+import { stringify } from 'yaml';
+import { tarGz, type TarEntry } from './tar.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PLUGIN = 'kubectl-endpoints_doctor';
+const COMPLETION = 'kubectl_complete-endpoints_doctor';
+// Placeholder until the project has a public home: pass --repository when publishing.
+const DEFAULT_REPOSITORY = 'https://github.com/kubectl-endpoints-doctor/kubectl-endpoints-doctor';
+
+const PLATFORMS = [
+  { os: 'linux', arch: 'amd64' },
+  { os: 'linux', arch: 'arm64' },
+  { os: 'darwin', arch: 'amd64' },
+  { os: 'darwin', arch: 'arm64' },
+] as const;
+type Platform = (typeof PLATFORMS)[number];
+
+function archiveName(p: Platform): string {
+  return `${PLUGIN}_${p.os}_${p.arch}.tar.gz`;
+}
+
+const { values: options } = parseArgs({
+  options: { out: { type: 'string' }, repository: { type: 'string' }, 'no-standalone': { type: 'boolean' } },
+});
+const out = resolve(options.out ?? join(ROOT, 'release'));
+const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+const common: BuildOptions = {
+  entryPoints: [join(ROOT, 'scripts/entry.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // src/cli.ts reads the version from ../package.json unless this is defined.
+  define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
+  // The CLI only needs client-node's KubeConfig; its index also pulls in every generated API
+  // model (about 2.9 MB minified), which would slow every start-up just to be parsed.
+  alias: { '@kubernetes/client-node': '@kubernetes/client-node/dist/config.js' },
+};
+
+/** The CLI as one ESM file: the node shebang, and `require` for the CommonJS dependencies inside. */
+async function bundle(dir: string): Promise<string> {
+  const file = join(dir, PLUGIN);
+  await build({
+    ...common,
+    format: 'esm',
+    outfile: file,
+    banner: {
+      js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+    },
+  });
+  chmodSync(file, 0o755);
+  // An extension-less file is read as ESM only inside a "type": "module" package.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
+  return file;
+}
+
+/**
+ * A Node 20 single executable application: this machine's node binary with the CLI injected.
+ * SEA runs a CommonJS main script, so this is a second, CommonJS bundle. Only when building on
+ * linux x64, since the base binary is process.execPath.
+ */
+async function standalone(dir: string): Promise<string> {
+  const main = join(dir, 'sea-main.cjs');
+  const blob = join(dir, 'sea-prep.blob');
+  const executable = join(dir, PLUGIN);
+  // import.meta only serves src/cli.ts's package.json fallback, dead here: the version is defined.
+  await build({ ...common, format: 'cjs', outfile: main, logOverride: { 'empty-import-meta': 'silent' } });
+  writeFileSync(
+    join(dir, 'sea-config.json'),
+    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+  );
+  execFileSync(process.execPath, ['--experimental-sea-config', join(dir, 'sea-config.json')], { stdio: 'pipe' });
+  copyFileSync(process.execPath, executable);
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/postject/dist/cli.js'),
+      executable,
+      'NODE_SEA_BLOB',
+      blob,
+      '--sentinel-fuse',
+      'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+    ],
+    { stdio: 'pipe' },
+  );
+  const check = execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
+  if (check !== version) throw new Error(`the standalone executable says ${check}, expected ${version}`);
+  return executable;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function krewManifest(archives: { platform: Platform; sha256: string }[], standalone: Set<string>): string {
+  const needsNode = PLATFORMS.filter((p) => !standalone.has(`${p.os}/${p.arch}`)).map((p) => `${p.os}/${p.arch}`);
+  const nodeCaveat =
+    needsNode.length === PLATFORMS.length
+      ? 'This plugin needs Node.js 20 or later on PATH.'
+      : `On ${needsNode.join(', ')} this plugin needs Node.js 20 or later on PATH ` +
+        `(the ${[...standalone].join(', ')} build is standalone).`;
+  const manifest = {
+    apiVersion: 'krew.googlecontainertools.github.com/v1alpha2',
+    kind: 'Plugin',
+    metadata: { name: 'endpoints-doctor' },
+    spec: {
+      version: `v${version}`,
+      homepage: repository,
+      shortDescription: 'Explain why a Service does not reach its Pods',
+      description: [
+        'Follows each Service from its selector to its Pods, their readiness, the target',
+        'ports and the EndpointSlices kube-proxy reads, and says where the chain breaks,',
+        'which Pods are involved and why, and what to do about it. Reads only; works on a',
+        'live cluster or on a snapshot file. Exit codes and JSON output suit CI jobs.',
+        '',
+      ].join('\n'),
+      caveats: [
+        nodeCaveat,
+        '',
+        'Shell completion (kubectl 1.26+): put kubectl_complete-endpoints_doctor on PATH, e.g.',
+        '  ln -s "${KREW_ROOT:-$HOME/.krew}/store/endpoints-doctor/v' +
+          version +
+          '/kubectl_complete-endpoints_doctor" "${KREW_ROOT:-$HOME/.krew}/bin/"',
+        '',
+      ].join('\n'),
+      platforms: archives.map(({ platform, sha256 }) => ({
+        selector: { matchLabels: { os: platform.os, arch: platform.arch } },
+        uri: `${repository}/releases/download/v${version}/${archiveName(platform)}`,
+        sha256,
+        bin: PLUGIN,
+        files: [
+          PLUGIN,
+          COMPLETION,
+          ...(standalone.has(`${platform.os}/${platform.arch}`) ? [] : ['package.json']),
+          'LICENSE',
+          'README.md',
+        ].map((from) => ({ from, to: '.' })),
+      })),
+    },
+  };
+  return stringify(manifest, { lineWidth: 0 });
+}
+
+async function main(): Promise<void> {
+  rmSync(out, { recursive: true, force: true });
+  const bundleDir = join(out, 'bundle');
+  mkdirSync(bundleDir, { recursive: true });
+  const plugin = await bundle(bundleDir);
+
+  const standaloneBuilt = new Set<string>();
+  let standaloneExecutable: string | undefined;
+  if (process.platform === 'linux' && process.arch === 'x64' && !options['no-standalone']) {
+    const seaDir = join(out, 'standalone-linux-amd64');
+    mkdirSync(seaDir, { recursive: true });
+    standaloneExecutable = await standalone(seaDir);
+    standaloneBuilt.add('linux/amd64');
+  }
+
+  const file = (name: string, path: string, mode = 0o644): TarEntry => ({ name, data: readFileSync(path), mode });
+  const mtime = Math.floor(Date.now() / 1000);
+  const archives: { platform: Platform; sha256: string }[] = [];
+  for (const platform of PLATFORMS) {
+    const isStandalone = standaloneBuilt.has(`${platform.os}/${platform.arch}`);
+    const entries = [
+      file(PLUGIN, isStandalone ? standaloneExecutable! : plugin, 0o755),
+      file(COMPLETION, join(ROOT, 'bin', COMPLETION), 0o755),
+      ...(isStandalone ? [] : [file('package.json', join(bundleDir, 'package.json'))]),
+      file('LICENSE', join(ROOT, 'LICENSE')),
+      file('README.md', join(ROOT, 'README.md')),
+    ];
+    const archive = tarGz(entries, mtime);
+    writeFileSync(join(out, archiveName(platform)), archive);
+    archives.push({ platform, sha256: sha256(archive) });
+  }
+  writeFileSync(join(out, 'krew-manifest.yaml'), krewManifest(archives, standaloneBuilt));
+
+  const size = (path: string) => `${(statSync(path).size / 1024 / 1024).toFixed(1)} MB`;
+  console.log(`bundle: ${plugin} (${size(plugin)})`);
+  if (standaloneExecutable)
+    console.log(`standalone linux/amd64: ${standaloneExecutable} (${size(standaloneExecutable)})`);
+  for (const { platform } of archives) console.log(`archive: ${join(out, archiveName(platform))}`);
+  console.log(`krew manifest: ${join(out, 'krew-manifest.yaml')}`);
+}
+
+await main();
