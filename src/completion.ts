@@ -29,9 +29,9 @@ export interface ClusterFlags {
 
 export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
-/** Completion must feel instant: a slow or unreachable cluster gives no Service names, quietly. */
-const REQUEST_TIMEOUT_MS = 2000;
-const DEADLINE_MS = 3000;
+/** A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell. */
+const REQUEST_TIMEOUT_MS = 3000;
+const DEADLINE_MS = 5000;
 const SERVICE_PREFIX = /^(svc|service|services)\//;
 
 function optionNames(option: Option): string[] {
