@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
 import { tarGz, type TarEntry } from './tar.js';
 
@@ -74,6 +74,23 @@ async function bundle(dir: string): Promise<string> {
 }
 
 /**
+ * The require() a Node 20 SEA gives its main script loads built-in modules only, and warns on
+ * stderr at the first other name: a "node:"-prefixed one (the bare name loads the same module
+ * silently) or an optional dependency that is not installed (debug's supports-color,
+ * node-fetch's encoding), which becomes a module that throws, as a missing one would.
+ */
+const seaRequires: Plugin = {
+  name: 'sea-requires',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
+    b.onResolve({ filter: /^(supports-color|encoding)$/ }, (args) => ({ path: args.path, namespace: 'missing' }));
+    b.onLoad({ filter: /.*/, namespace: 'missing' }, (args) => ({
+      contents: `throw Object.assign(new Error("Cannot find module '${args.path}'"), { code: 'MODULE_NOT_FOUND' });`,
+    }));
+  },
+};
+
+/**
  * A Node 20 single executable application: this machine's node binary with the CLI injected.
  * SEA runs a CommonJS main script, so this is a second, CommonJS bundle. Only when building on
  * linux x64, since the base binary is process.execPath.
@@ -83,7 +100,13 @@ async function standalone(dir: string): Promise<string> {
   const blob = join(dir, 'sea-prep.blob');
   const executable = join(dir, PLUGIN);
   // import.meta only serves src/cli.ts's package.json fallback, dead here: the version is defined.
-  await build({ ...common, format: 'cjs', outfile: main, logOverride: { 'empty-import-meta': 'silent' } });
+  await build({
+    ...common,
+    format: 'cjs',
+    outfile: main,
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [seaRequires],
+  });
   writeFileSync(
     join(dir, 'sea-config.json'),
     JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
