@@ -3,7 +3,7 @@
 // application), packs a release archive per os/arch and writes the krew manifest for them.
 //
 // Output (default release/, gitignored):
-//   bundle/kubectl-endpoints_doctor                    the one-file CLI (ESM, needs Node.js >= 20)
+//   bundle/kubectl-endpoints_doctor                    the one-file CLI (CommonJS, needs Node.js >= 20)
 //   kubectl-endpoints_doctor_<os>_<arch>.tar.gz        kubectl-endpoints_doctor, kubectl_complete-endpoints_doctor, LICENSE, README.md
 //   krew-manifest.yaml                                 every platform with the sha256 of its archive
 
@@ -41,46 +41,14 @@ const out = resolve(options.out ?? join(ROOT, 'release'));
 const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
-const common: BuildOptions = {
-  entryPoints: [join(ROOT, 'scripts/entry.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  // src/cli.ts reads the version from ../package.json unless this is defined.
-  define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
-  // The CLI only needs client-node's KubeConfig; its index also pulls in every generated API
-  // model (about 2.9 MB minified), which would slow every start-up just to be parsed.
-  alias: { '@kubernetes/client-node': '@kubernetes/client-node/dist/config.js' },
-};
-
-/** The CLI as one ESM file: the node shebang, and `require` for the CommonJS dependencies inside. */
-async function bundle(dir: string): Promise<string> {
-  const file = join(dir, PLUGIN);
-  await build({
-    ...common,
-    format: 'esm',
-    outfile: file,
-    banner: {
-      js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
-    },
-  });
-  chmodSync(file, 0o755);
-  // An extension-less file is read as ESM only inside a "type": "module" package.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
-  return file;
-}
-
 /**
  * The require() a Node 20 SEA gives its main script loads built-in modules only, and warns on
  * stderr at the first other name: a "node:"-prefixed one (the bare name loads the same module
  * silently) or an optional dependency that is not installed (debug's supports-color,
  * node-fetch's encoding), which becomes a module that throws, as a missing one would.
  */
-const seaRequires: Plugin = {
-  name: 'sea-requires',
+const builtinsOnly: Plugin = {
+  name: 'builtins-only',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
     b.onResolve({ filter: /^(supports-color|encoding)$/ }, (args) => ({ path: args.path, namespace: 'missing' }));
@@ -90,23 +58,48 @@ const seaRequires: Plugin = {
   },
 };
 
+// CommonJS: Node compiles a CommonJS file lazily, function by function, but an ES module of the
+// same 1.1 MB eagerly, which costs about 100 ms at every start; and a SEA runs only CommonJS.
+const common: BuildOptions = {
+  entryPoints: [join(ROOT, 'scripts/entry.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // src/cli.ts reads the version from ../package.json unless this is defined; its import.meta
+  // (empty in CommonJS) then serves nothing.
+  define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
+  logOverride: { 'empty-import-meta': 'silent' },
+  // The CLI only needs client-node's KubeConfig; its index also pulls in every generated API
+  // model (about 2.9 MB minified), which would slow every start-up just to be parsed.
+  alias: { '@kubernetes/client-node': '@kubernetes/client-node/dist/config.js' },
+  plugins: [builtinsOnly],
+};
+
+/** The CLI as one file with a node shebang. */
+async function bundle(dir: string): Promise<string> {
+  const file = join(dir, PLUGIN);
+  await build({ ...common, outfile: file, banner: { js: '#!/usr/bin/env node' } });
+  chmodSync(file, 0o755);
+  // An extension-less file is CommonJS unless a package.json above it says "type": "module"
+  // (as this repository's does): this one says otherwise, wherever the file is unpacked.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
+  return file;
+}
+
 /**
  * A Node 20 single executable application: this machine's node binary with the CLI injected.
- * SEA runs a CommonJS main script, so this is a second, CommonJS bundle. Only when building on
- * linux x64, since the base binary is process.execPath.
+ * The same bundle without the shebang is its main script. Only when building on linux x64,
+ * since the base binary is process.execPath.
  */
 async function standalone(dir: string): Promise<string> {
   const main = join(dir, 'sea-main.cjs');
   const blob = join(dir, 'sea-prep.blob');
   const executable = join(dir, PLUGIN);
-  // import.meta only serves src/cli.ts's package.json fallback, dead here: the version is defined.
-  await build({
-    ...common,
-    format: 'cjs',
-    outfile: main,
-    logOverride: { 'empty-import-meta': 'silent' },
-    plugins: [seaRequires],
-  });
+  await build({ ...common, outfile: main });
   writeFileSync(
     join(dir, 'sea-config.json'),
     JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),

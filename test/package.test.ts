@@ -217,6 +217,14 @@ describe('npm run package', { timeout: 300_000 }, () => {
     expect(bundled.stderr).toBe('');
     expect(bundled.code).toBe(1); // api's CrashLoopBackOff pod
     expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(built.stdout));
+    const complete = await run(
+      join(dir, 'kubectl_complete-endpoints_doctor'),
+      ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', ''],
+      { PATH: [NODE_DIR, '/usr/bin', '/bin'].join(delimiter) },
+      dir,
+    );
+    const words = complete.stdout.split('\n').map((line) => line.split('\t')[0]);
+    expect(words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web', ':4', '']);
   });
 
   it.skipIf(!standaloneBuilt)('the standalone linux/amd64 executable runs with no Node.js on PATH', async () => {
