@@ -29,9 +29,13 @@ export interface ClusterFlags {
 
 export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
-/** A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell. */
+/**
+ * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
+ * Credentials get longer: an exec plugin (cloud token helpers) can take seconds.
+ */
+const CREDENTIALS_DEADLINE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 3000;
-const DEADLINE_MS = 5000;
+const LIST_DEADLINE_MS = 5000;
 const SERVICE_PREFIX = /^(svc|service|services)\//;
 
 function optionNames(option: Option): string[] {
@@ -154,9 +158,9 @@ function completeValue(command: Command, option: Option, toComplete: string, fla
   };
 }
 
-async function withDeadline<T>(work: Promise<T>, fallback: T): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), DEADLINE_MS)));
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   try {
     return await Promise.race([work.catch(() => fallback), deadline]);
   } finally {
@@ -164,12 +168,15 @@ async function withDeadline<T>(work: Promise<T>, fallback: T): Promise<T> {
   }
 }
 
-/** Names of the Services in the namespace the flags point at (the context's namespace by default). */
+/** Names of the Services in the namespace the flags point at (the context's namespace by default); none on any failure. */
 export const listServicesFromCluster: ListServices = async (flags) => {
-  const conn = await connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
+  const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
+  const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
+  if (!conn) return [];
   const namespace = flags.namespace ?? conn.defaultNamespace;
-  const page = await conn.api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { limit: '500' });
-  const items: unknown[] = Array.isArray(page.body?.items) ? page.body.items : [];
+  const listing = conn.api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { limit: '500' });
+  const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
+  const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
   return items
     .map((item) => (item as { metadata?: { name?: unknown } }).metadata?.name)
     .filter((name): name is string => typeof name === 'string')
@@ -207,7 +214,7 @@ export async function complete(program: Command, words: string[], listServices: 
     // A Service cannot be named with -A; names already given are not offered again.
     const given = new Set(positionals.map((p) => p.replace(SERVICE_PREFIX, '')));
     const kind = SERVICE_PREFIX.exec(toComplete)?.[0] ?? '';
-    const names = await withDeadline(listServices(flags), []);
+    const names = await listServices(flags).catch(() => []);
     candidates.push(...names.filter((n) => !given.has(n)).map((n) => kind + n));
   }
   return { candidates: startingWith(toComplete, candidates), directive: DIRECTIVE.noFileCompletion };
