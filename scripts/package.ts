@@ -58,8 +58,47 @@ const builtinsOnly: Plugin = {
   },
 };
 
-// CommonJS: Node compiles a CommonJS file lazily, function by function, but an ES module of the
-// same 1.1 MB eagerly, which costs about 100 ms at every start; and a SEA runs only CommonJS.
+/**
+ * client-node, compiled only when a command reaches a cluster. The CLI needs only its
+ * KubeConfig (not the index, which pulls in every generated API model); even so that is about
+ * 0.8 MB of the bundle, which Node would parse at every start, --version included. So it is
+ * bundled apart and carried as a string, which costs next to nothing to load, and compiled
+ * by the first `import('@kubernetes/client-node')`.
+ */
+async function deferredClientNode(): Promise<Plugin> {
+  const built = await build({
+    stdin: {
+      contents: "export { KubeConfig } from '@kubernetes/client-node/dist/config.js';",
+      resolveDir: ROOT,
+      loader: 'js',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [builtinsOnly],
+    write: false,
+  });
+  const source = built.outputFiles[0]!.text;
+  return {
+    name: 'deferred-client-node',
+    setup(b) {
+      b.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) => ({ path: args.path, namespace: 'deferred' }));
+      b.onLoad({ filter: /.*/, namespace: 'deferred' }, () => ({
+        loader: 'js',
+        contents:
+          `new Function('module', 'exports', 'require', ${JSON.stringify(source)})` +
+          '(module, module.exports, require);',
+      }));
+    },
+  };
+}
+
+// CommonJS: Node compiles a CommonJS file lazily, function by function, but an ES module
+// eagerly, which showed as tens of milliseconds more at every start; and a SEA runs only CommonJS.
 const common: BuildOptions = {
   entryPoints: [join(ROOT, 'scripts/entry.ts')],
   bundle: true,
@@ -73,10 +112,7 @@ const common: BuildOptions = {
   // (empty in CommonJS) then serves nothing.
   define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
   logOverride: { 'empty-import-meta': 'silent' },
-  // The CLI only needs client-node's KubeConfig; its index also pulls in every generated API
-  // model (about 2.9 MB minified), which would slow every start-up just to be parsed.
-  alias: { '@kubernetes/client-node': '@kubernetes/client-node/dist/config.js' },
-  plugins: [builtinsOnly],
+  plugins: [builtinsOnly, await deferredClientNode()],
 };
 
 /** The CLI as one file with a node shebang. */
