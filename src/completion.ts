@@ -12,7 +12,7 @@ import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { connect } from './sources/live.js';
 
 /** cobra's ShellCompDirective bits. */
-export const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
+const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
 
 export interface Completion {
   /** "candidate" or "candidate\tdescription". */
@@ -61,48 +61,52 @@ interface Typed {
   rootLevel: boolean;
 }
 
-/** Reads the words typed so far: the command (the first bare word naming one, as cli.ts's subcommandFirst does, else diagnose), positionals and flags. */
+/**
+ * Reads the words typed so far: the command (the first bare word naming one, as cli.ts's
+ * subcommandFirst does, else diagnose, the default), the positionals and the cluster flags.
+ */
 function readTyped(program: Command, words: string[]): Typed {
-  const subcommands = program.commands.filter((c) => c.name() !== 'diagnose');
-  let command = program.commands.find((c) => c.name() === 'diagnose')!;
-  let subcommandSeen = false;
-  const typed: Typed = { command, positionals: [], flags: {}, allNamespaces: false, rootLevel: true };
+  let command: Command | undefined;
+  let pendingValueOf: Option | undefined;
+  const positionals: string[] = [];
+  const flags: ClusterFlags = {};
+  let allNamespaces = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word.startsWith('-') && word !== '-') {
       const eq = word.indexOf('=');
       const flag = eq > 0 ? word.slice(0, eq) : word;
       // Flags may come before the subcommand: look in every command for one that knows it.
-      const option = findOption(command, flag) ?? program.commands.map((c) => findOption(c, flag)).find(Boolean);
+      const option =
+        (command && findOption(command, flag)) ?? program.commands.map((c) => findOption(c, flag)).find(Boolean);
       if (!option) continue;
-      if (option.long === '--all-namespaces') typed.allNamespaces = true;
+      if (option.long === '--all-namespaces') allNamespaces = true;
       if (!takesValue(option)) continue;
       if (eq < 0 && i === words.length - 1) {
-        typed.pendingValueOf = option;
+        pendingValueOf = option;
         break;
       }
       const value = eq > 0 ? word.slice(eq + 1) : words[++i];
-      if (option.long === '--kubeconfig') typed.flags.kubeconfig = value;
-      if (option.long === '--context') typed.flags.context = value;
-      if (option.long === '--namespace') typed.flags.namespace = value;
+      if (option.long === '--kubeconfig') flags.kubeconfig = value;
+      if (option.long === '--context') flags.context = value;
+      if (option.long === '--namespace') flags.namespace = value;
       continue;
     }
-    const sub =
-      !subcommandSeen && typed.positionals.length === 0 ? subcommands.find((c) => c.name() === word) : undefined;
-    if (sub) {
-      command = sub;
-      subcommandSeen = true;
-    } else if (!subcommandSeen && typed.positionals.length === 0 && word === 'diagnose') {
-      subcommandSeen = true;
-    } else {
-      typed.positionals.push(word);
-    }
+    const subcommand =
+      !command && positionals.length === 0 ? program.commands.find((c) => c.name() === word) : undefined;
+    if (subcommand) command = subcommand;
+    else positionals.push(word);
   }
-  typed.command = command;
-  if (typed.pendingValueOf)
-    typed.pendingValueOf = findOption(command, typed.pendingValueOf.long!) ?? typed.pendingValueOf;
-  typed.rootLevel = !subcommandSeen;
-  return typed;
+  const chosen = command ?? program.commands.find((c) => c.name() === 'diagnose')!;
+  return {
+    command: chosen,
+    positionals,
+    flags,
+    allNamespaces,
+    // -o means one thing to diagnose and another to snapshot: the chosen command's option.
+    pendingValueOf: pendingValueOf && (findOption(chosen, pendingValueOf.long!) ?? pendingValueOf),
+    rootLevel: !command,
+  };
 }
 
 function flagCandidates(program: Command, command: Command, rootLevel: boolean): string[] {
@@ -168,7 +172,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
   }
 }
 
-/** Names of the Services in the namespace the flags point at (the context's namespace by default); none on any failure. */
+/** The Services in the namespace the flags point at (the context's by default); none on any failure. */
 export const listServicesFromCluster: ListServices = async (flags) => {
   const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
