@@ -1,11 +1,13 @@
-// `npm run package [-- --out DIR] [-- --repository URL]`: bundles the CLI into one file,
-// builds a standalone Linux amd64 executable when this machine can (Node single executable
-// application), packs a release archive per os/arch and writes the krew manifest for them.
+// `npm run package [-- --out DIR] [-- --repository URL] [-- --no-standalone]`: bundles the CLI
+// into one file, builds a standalone Linux amd64 executable when this machine can (a Node single
+// executable application), packs a release archive per os/arch and writes the krew manifest.
 //
 // Output (default release/, gitignored):
-//   bundle/kubectl-endpoints_doctor                    the one-file CLI (CommonJS, needs Node.js >= 20)
-//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz        kubectl-endpoints_doctor, kubectl_complete-endpoints_doctor, LICENSE, README.md
-//   krew-manifest.yaml                                 every platform with the sha256 of its archive
+//   bundle/kubectl-endpoints_doctor            the one-file CLI (CommonJS, needs Node.js >= 20)
+//   standalone-linux-amd64/kubectl-endpoints_doctor   the same CLI inside a node binary
+//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, kubectl_complete-endpoints_doctor,
+//                                              LICENSE, README.md (and package.json with the bundle)
+//   krew-manifest.yaml                         every platform with the sha256 of its archive
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
