@@ -300,4 +300,30 @@ describe('npm pack', () => {
       'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
     });
   });
+
+  it('npm install -g of the packed tarball puts both executables on PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epd-npm-'));
+    const pack = spawnSync('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--silent'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
+    const prefix = join(dir, 'prefix');
+    // The user's own npm set-up (HOME: ~/.npmrc, the cache `npm ci` filled) fetches the dependencies.
+    const install = await run(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball],
+      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    );
+    expect(install.code, install.stderr).toBe(0);
+    const path = [join(prefix, 'bin'), NODE_DIR, '/usr/bin', '/bin'].join(delimiter);
+    expect(await run('kubectl-endpoints_doctor', ['--version'], { PATH: path })).toEqual({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+    const complete = await run('kubectl_complete-endpoints_doctor', ['expl'], { PATH: path });
+    expect(complete.stdout).toBe('explain\texplain one check: why it matters and how to fix it\n:4\n');
+  }, 180_000);
 });
