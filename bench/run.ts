@@ -801,6 +801,10 @@ const extra =
 const markdown = render(results, extra, started, performance.now() - t0);
 process.stdout.write(`\n${markdown}\n`);
 if (!flags['no-write']) {
-  writeFileSync(outFile, `${markdown}\n`);
+  // The "## Start-up" section belongs to bench/startup.ts: kept as it is.
+  const startup = existsSync(outFile)
+    ? /^## Start-up\n[\s\S]*?(?=^## |(?![\s\S]))/m.exec(readFileSync(outFile, 'utf8'))?.[0]
+    : undefined;
+  writeFileSync(outFile, `${markdown}\n${startup ? `\n${startup.trimEnd()}\n` : ''}`);
   log(`\nwrote ${outFile}`);
 }

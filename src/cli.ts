@@ -8,9 +8,15 @@ import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
 import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
+import { runCompletion } from './completion.js';
 import { EXIT, isDoctorError } from './errors.js';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+// The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
+declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;
+const version: string =
+  typeof ENDPOINTS_DOCTOR_VERSION === 'string'
+    ? ENDPOINTS_DOCTOR_VERSION
+    : (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -119,6 +125,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code !== 'EPIPE') throw e;
     process.exit(exitCode);
   });
+  // kubectl_complete-endpoints_doctor (run by kubectl for `kubectl endpoints-doctor <TAB>`)
+  // passes the words here; no Service name starts with "_", so none is mistaken for this.
+  if (argv[2] === '__complete') return runCompletion(program, argv.slice(3));
   try {
     await program.parseAsync([...argv.slice(0, 2), ...subcommandFirst(program, argv.slice(2))]);
     return exitCode;

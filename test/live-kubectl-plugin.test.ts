@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './server/index.js';
-import { BIN, runCliAsync, type CliResult } from './support/cli.js';
+import { BIN, runCli, runCliAsync, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -63,9 +63,14 @@ describe.skipIf(!kubectlFound)('kubectl endpoints-doctor, run by kubectl', { tim
   });
   afterAll(() => server?.close());
 
-  it('kubectl plugin list finds it', async () => {
+  it('kubectl plugin list finds it; --version and --help pass through', async () => {
     const run = await kubectl(['plugin', 'list'], path);
     expect(run.stdout).toContain('kubectl-endpoints_doctor');
+    const version = await kubectl(['endpoints-doctor', '--version'], path);
+    expect(version).toEqual({ code: 0, stdout: `${runCli(['--version']).stdout}`, stderr: '' });
+    const help = await kubectl(['endpoints-doctor', '--help'], path);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor /);
   });
 
   it('kubectl passes --kubeconfig, -n and -o through: the report the plugin gives by itself', async () => {

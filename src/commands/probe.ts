@@ -37,7 +37,7 @@ import { clientNodeConfig } from '../sources/kubeconfig.js';
 import { connect, type Connection } from '../sources/live.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
 
-const OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
+export const PROBE_OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
 const MODES: ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
 
 export interface ProbeFlags extends ScopeFlags {
@@ -82,7 +82,7 @@ export function addProbeFlags(command: Command): Command {
     .option('--node <name>', 'the node to probe (default with --local: this host name)')
     .option('--all-nodes', 'probe every node')
     .option('--nodes-with-endpoints', "probe the nodes that host the Services' endpoints")
-    .option('-o, --output <format>', `output format: ${OUTPUTS.join(', ')}`, 'text')
+    .option('-o, --output <format>', `output format: ${PROBE_OUTPUTS.join(', ')}`, 'text')
     .option('--raw', 'show the rule lines behind each Service port')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
@@ -98,8 +98,8 @@ export function addProbeFlags(command: Command): Command {
 type Source = 'exec' | 'debug-pod' | 'local' | 'files';
 
 function validate(flags: ProbeFlags): { source: Source; mode?: ProxyMode } {
-  if (!(OUTPUTS as readonly string[]).includes(flags.output)) {
-    throw new UsageError(`-o/--output "${flags.output}" is not one of ${OUTPUTS.join(', ')}`);
+  if (!(PROBE_OUTPUTS as readonly string[]).includes(flags.output)) {
+    throw new UsageError(`-o/--output "${flags.output}" is not one of ${PROBE_OUTPUTS.join(', ')}`);
   }
   if (flags.failOn !== 'never' && !SEVERITIES.includes(flags.failOn as Severity)) {
     throw new UsageError(`--fail-on "${flags.failOn}" is not one of error, warning, info, never`);

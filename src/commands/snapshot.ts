@@ -20,11 +20,12 @@ const API_VERSIONS: Record<KnownKind, string> = {
   Node: 'v1',
   EndpointSlice: 'discovery.k8s.io/v1',
 };
+export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
 const ORDER: KnownKind[] = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
 
 export function addSnapshotFlags(command: Command): Command {
   return addScopeFlags(command)
-    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .option('-o, --output <format>', SNAPSHOT_OUTPUTS.join(' or '), 'yaml')
     .option('--redact', 'blank environment variable values and annotation values');
 }
 
@@ -52,7 +53,7 @@ export function cleanObject(kind: KnownKind, raw: Raw, redact: boolean): Raw {
 }
 
 export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise<number> {
-  if (flags.output !== 'yaml' && flags.output !== 'json')
+  if (!(SNAPSHOT_OUTPUTS as readonly string[]).includes(flags.output))
     throw new UsageError(`-o/--output "${flags.output}" is not yaml or json`);
   if (flags.snapshot) throw new UsageError('snapshot reads a live cluster; --snapshot is for diagnosing a file');
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));

@@ -1,0 +1,244 @@
+// Shell completion for `kubectl endpoints-doctor <TAB>`. kubectl 1.26+ runs the executable
+// kubectl_complete-endpoints_doctor with the words after the plugin name (the last one is the
+// word being completed, "" for a new word) and expects cobra's __complete answer: one
+// candidate per line (optionally "candidate<TAB>description"), then a ":<directive>" line.
+// Subcommands and flags come from the commander program itself, so they cannot drift.
+
+import type { Command, Option } from 'commander';
+import { CHECKS } from './checks/index.js';
+import { SEVERITIES } from './checks/types.js';
+import { PROBE_OUTPUTS } from './commands/probe.js';
+import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
+import { OUTPUTS } from './render/output.js';
+import { connect } from './sources/live.js';
+
+/** cobra's ShellCompDirective bits. */
+const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
+
+export interface Completion {
+  /** "candidate" or "candidate\tdescription". */
+  candidates: string[];
+  directive: number;
+}
+
+/** What the words typed so far say about where to find Services. */
+export interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
+
+/**
+ * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
+ * Credentials get longer: an exec plugin (cloud token helpers) can take seconds.
+ */
+const CREDENTIALS_DEADLINE_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 3000;
+const LIST_DEADLINE_MS = 5000;
+const SERVICE_PREFIX = /^(svc|service|services)\//;
+
+function optionNames(option: Option): string[] {
+  return [option.long, option.short].filter((n): n is string => Boolean(n));
+}
+
+function takesValue(option: Option): boolean {
+  return option.required || option.optional;
+}
+
+function findOption(command: Command, flag: string): Option | undefined {
+  return command.options.find((o) => o.long === flag || o.short === flag);
+}
+
+interface Typed {
+  command: Command;
+  positionals: string[];
+  flags: ClusterFlags;
+  allNamespaces: boolean;
+  /** The flag whose value is being completed (`-o <TAB>`), if any. */
+  pendingValueOf?: Option;
+  /** No subcommand typed: subcommand names are candidates, and --version is a flag. */
+  rootLevel: boolean;
+}
+
+/**
+ * Reads the words typed so far: the command (the first bare word naming one, as cli.ts's
+ * subcommandFirst does, else diagnose, the default), the positionals and the cluster flags.
+ */
+function readTyped(program: Command, words: string[]): Typed {
+  let command: Command | undefined;
+  let pendingValueOf: Option | undefined;
+  const positionals: string[] = [];
+  const flags: ClusterFlags = {};
+  let allNamespaces = false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.startsWith('-') && word !== '-') {
+      const eq = word.indexOf('=');
+      const flag = eq > 0 ? word.slice(0, eq) : word;
+      // Flags may come before the subcommand: look in every command for one that knows it.
+      const option =
+        (command && findOption(command, flag)) ?? program.commands.map((c) => findOption(c, flag)).find(Boolean);
+      if (!option) continue;
+      if (option.long === '--all-namespaces') allNamespaces = true;
+      if (!takesValue(option)) continue;
+      if (eq < 0 && i === words.length - 1) {
+        pendingValueOf = option;
+        break;
+      }
+      const value = eq > 0 ? word.slice(eq + 1) : words[++i];
+      if (option.long === '--kubeconfig') flags.kubeconfig = value;
+      if (option.long === '--context') flags.context = value;
+      if (option.long === '--namespace') flags.namespace = value;
+      continue;
+    }
+    const subcommand =
+      !command && positionals.length === 0 ? program.commands.find((c) => c.name() === word) : undefined;
+    if (subcommand) command = subcommand;
+    else positionals.push(word);
+  }
+  const chosen = command ?? program.commands.find((c) => c.name() === 'diagnose')!;
+  return {
+    command: chosen,
+    positionals,
+    flags,
+    allNamespaces,
+    // -o means one thing to diagnose and another to snapshot: the chosen command's option.
+    pendingValueOf: pendingValueOf && (findOption(chosen, pendingValueOf.long!) ?? pendingValueOf),
+    rootLevel: !command,
+  };
+}
+
+function flagCandidates(program: Command, command: Command, rootLevel: boolean): string[] {
+  const options = rootLevel ? [...command.options, ...program.options] : command.options;
+  const candidates = options.flatMap((o) => optionNames(o).map((name) => `${name}\t${o.description}`));
+  candidates.push('--help\tshow help', '-h\tshow help');
+  return candidates;
+}
+
+/** -o values of the commands whose formats differ from diagnose's. */
+const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = { snapshot: SNAPSHOT_OUTPUTS, probe: PROBE_OUTPUTS };
+
+function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
+  switch (option.long) {
+    case '--output':
+      return { values: [...(OUTPUTS_BY_COMMAND[command.name()] ?? OUTPUTS)] };
+    case '--fail-on':
+      return { values: [...SEVERITIES, 'never'] };
+    case '--only':
+    case '--disable':
+      return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
+    case '--kubeconfig':
+    case '--snapshot':
+      return { values: [], files: true };
+    default:
+      return { values: [] };
+  }
+}
+
+function startingWith(prefix: string, candidates: string[]): string[] {
+  return candidates.filter((c) => c.startsWith(prefix));
+}
+
+function completeValue(command: Command, option: Option, toComplete: string, flagPrefix = ''): Completion {
+  const { values, commaList, files } = flagValues(command, option);
+  if (files) return { candidates: [], directive: DIRECTIVE.fileCompletion };
+  if (commaList) {
+    // --only a,b,<TAB>: complete the last id, keeping the ones before it.
+    const done = toComplete.slice(0, toComplete.lastIndexOf(',') + 1);
+    const chosen = new Set(done.split(',').filter(Boolean));
+    const left = values.filter((v) => !chosen.has(v.split('\t')[0]!));
+    return {
+      candidates: startingWith(
+        flagPrefix + toComplete,
+        left.map((v) => flagPrefix + done + v),
+      ),
+      directive: DIRECTIVE.noSpace | DIRECTIVE.noFileCompletion,
+    };
+  }
+  return {
+    candidates: startingWith(
+      flagPrefix + toComplete,
+      values.map((v) => flagPrefix + v),
+    ),
+    directive: DIRECTIVE.noFileCompletion,
+  };
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([work.catch(() => fallback), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The Services in the namespace the flags point at (the context's by default); none on any failure. */
+export const listServicesFromCluster: ListServices = async (flags) => {
+  const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
+  const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
+  if (!conn) return [];
+  const namespace = flags.namespace ?? conn.defaultNamespace;
+  const listing = conn.api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { limit: '500' });
+  const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
+  const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
+  return items
+    .map((item) => (item as { metadata?: { name?: unknown } }).metadata?.name)
+    .filter((name): name is string => typeof name === 'string')
+    .sort();
+};
+
+export async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
+  const toComplete = words.at(-1) ?? '';
+  const typed = readTyped(program, words.slice(0, -1));
+  const { command, positionals, flags } = typed;
+
+  // The value of a flag: `-o <TAB>` or `--output=<TAB>`.
+  if (typed.pendingValueOf) return completeValue(command, typed.pendingValueOf, toComplete);
+  if (toComplete.startsWith('--') && toComplete.includes('=')) {
+    const flag = toComplete.slice(0, toComplete.indexOf('='));
+    const option = findOption(command, flag);
+    if (!option || !takesValue(option)) return { candidates: [], directive: DIRECTIVE.noFileCompletion };
+    return completeValue(command, option, toComplete.slice(flag.length + 1), `${flag}=`);
+  }
+  if (toComplete.startsWith('-')) {
+    return {
+      candidates: startingWith(toComplete, flagCandidates(program, command, typed.rootLevel)),
+      directive: DIRECTIVE.noFileCompletion,
+    };
+  }
+
+  // Positional words: subcommands first, then check ids (explain) or Service names.
+  const candidates: string[] = [];
+  if (typed.rootLevel && positionals.length === 0) {
+    candidates.push(...program.commands.map((c) => `${c.name()}\t${c.description()}`));
+  }
+  if (command.name() === 'explain') {
+    if (positionals.length === 0) candidates.push(...CHECKS.map((c) => `${c.id}\t${c.title}`));
+  } else if (command.name() !== 'checks' && !typed.allNamespaces) {
+    // A Service cannot be named with -A; names already given are not offered again.
+    const given = new Set(positionals.map((p) => p.replace(SERVICE_PREFIX, '')));
+    const kind = SERVICE_PREFIX.exec(toComplete)?.[0] ?? '';
+    const names = await listServices(flags).catch(() => []);
+    candidates.push(...names.filter((n) => !given.has(n)).map((n) => kind + n));
+  }
+  return { candidates: startingWith(toComplete, candidates), directive: DIRECTIVE.noFileCompletion };
+}
+
+/** `kubectl-endpoints_doctor __complete WORDS...`: prints the answer; never fails. */
+export async function runCompletion(program: Command, words: string[]): Promise<never> {
+  let answer: Completion;
+  try {
+    answer = await complete(program, words, listServicesFromCluster);
+  } catch {
+    answer = { candidates: [], directive: DIRECTIVE.noFileCompletion };
+  }
+  const text = [...answer.candidates, `:${answer.directive}`].join('\n') + '\n';
+  // A listing cut off by the deadline may still hold the event loop (a pending request or a
+  // retry): exit as soon as the answer is written, so the shell does not wait for it.
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  process.exit(0);
+}

@@ -1,0 +1,246 @@
+// Shell completion: kubectl_complete-endpoints_doctor answers cobra's __complete protocol
+// (candidates, one per line, then ":<directive>"), run directly and through the real kubectl.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/checks/index.js';
+import { startTestServer, type TestServer } from './server/index.js';
+import { service } from './support/objects.js';
+
+const BIN_DIR = resolve(import.meta.dirname, '../bin');
+const COMPLETE = join(BIN_DIR, 'kubectl_complete-endpoints_doctor');
+// The completion script runs the plugin next to it, a node script: node must be on PATH.
+const PATH = [BIN_DIR, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
+const TIMEOUT = 60_000;
+
+interface Answer {
+  code: number;
+  candidates: string[];
+  /** The candidates without their descriptions. */
+  words: string[];
+  directive: string;
+  stderr: string;
+}
+
+function parse(code: number, stdout: string, stderr: string): Answer {
+  const lines = stdout.split('\n').filter(Boolean);
+  const directive = lines.at(-1) ?? '';
+  const candidates = lines.slice(0, -1);
+  return { code, candidates, words: candidates.map((c) => c.split('\t')[0]!), directive, stderr };
+}
+
+function run(command: string, args: string[]): Promise<Answer> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env: { PATH, HOME: mkdtempSync(join(tmpdir(), 'epd-home-')) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise(parse(code ?? -1, stdout, stderr)));
+  });
+}
+
+const complete = (...words: string[]) => run(COMPLETE, words);
+
+const CHECK_IDS = CHECKS.map((c) => c.id);
+
+describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: [service('web'), service('api'), service('db', { ns: 'data' })],
+    });
+  });
+  afterAll(() => server?.close());
+
+  it.each([
+    {
+      words: [''],
+      want: ['diagnose', 'tree', 'snapshot', 'checks', 'explain'],
+      why: 'subcommands (no cluster configured: no Service names, no error)',
+    },
+    { words: ['ex'], want: ['explain'], why: 'subcommands by prefix' },
+    { words: ['--o'], want: ['--output', '--only'], why: 'flags by prefix' },
+    { words: ['--ver'], want: ['--version'], why: '--version before a subcommand' },
+    { words: ['tree', '--ver'], want: [], why: 'no --version after a subcommand' },
+    { words: ['snapshot', '--re'], want: ['--request-timeout', '--redact'], why: "the subcommand's own flags" },
+    { words: ['-o', ''], want: ['text', 'json', 'yaml', 'tree'], why: '-o values of diagnose' },
+    { words: ['snapshot', '-o', ''], want: ['yaml', 'json'], why: '-o values of snapshot' },
+    { words: ['--output=j'], want: ['--output=json'], why: '--flag=value form' },
+    { words: ['--fail-on', ''], want: ['error', 'warning', 'info', 'never'], why: '--fail-on values' },
+    { words: ['explain', ''], want: CHECK_IDS, why: 'check ids for explain' },
+    { words: ['explain', 'selector-no-match', ''], want: [], why: 'explain takes one check' },
+    { words: ['checks', ''], want: [], why: 'checks takes no argument' },
+    { words: ['-n', 'shop', '-o', ''], want: ['text', 'json', 'yaml', 'tree'], why: '-o after the value of -n' },
+    {
+      words: ['-n', '-o', ''],
+      want: ['diagnose', 'tree', 'snapshot', 'checks', 'explain'],
+      why: '-o as the value of -n',
+    },
+  ])('$why: $words', async ({ words, want }) => {
+    const answer = await complete(...words);
+    expect(answer.code).toBe(0);
+    expect(answer.stderr).toBe('');
+    expect(answer.words).toEqual(want);
+    expect(answer.directive).toBe(':4'); // no file completion
+  });
+
+  it('--only and --disable complete a comma-separated list of check ids, without a trailing space', async () => {
+    const first = await complete('--only', '');
+    expect(first.words).toEqual(CHECK_IDS);
+    expect(first.candidates[0]).toBe(`${CHECKS[0]!.id}\t${CHECKS[0]!.title}`);
+    expect(first.directive).toBe(':6'); // no space, no file completion
+
+    const second = await complete('--disable', 'selector-no-match,s');
+    expect(second.words.length).toBeGreaterThan(0);
+    for (const word of second.words) {
+      expect(word).toMatch(/^selector-no-match,s/);
+      expect(word).not.toBe('selector-no-match,selector-no-match');
+    }
+    expect(second.words).toContain('selector-no-match,single-ready-endpoint');
+
+    const equals = await complete('--only=pods-not');
+    expect(equals.words).toEqual(['--only=pods-not-ready']);
+  });
+
+  it('--kubeconfig and --snapshot leave the shell to complete file names', async () => {
+    expect((await complete('--kubeconfig', '')).directive).toBe(':0');
+    expect((await complete('--snapshot', '')).directive).toBe(':0');
+  });
+
+  it('Service names come from the cluster, in the namespace -n names, honouring --kubeconfig', async () => {
+    const shop = await complete('--kubeconfig', server.kubeconfigPath, '-n', 'shop', '');
+    expect(shop.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web']);
+    const data = await complete('tree', '--kubeconfig', server.kubeconfigPath, '--namespace=data', '');
+    expect(data.words).toEqual(['db']);
+    const prefixed = await complete('--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'svc/w');
+    expect(prefixed.words).toEqual(['svc/web']);
+    const rest = await complete('--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'web', '');
+    expect(rest.words).toEqual(['api']); // no subcommand after a Service, no name twice
+    const all = await complete('--kubeconfig', server.kubeconfigPath, '-A', '');
+    expect(all.words).not.toContain('web'); // a Service cannot be named with -A
+    const requests = server.requests.filter((r) => r.resource === 'services');
+    expect(requests.map((r) => r.namespace).sort()).toEqual(['data', 'shop', 'shop', 'shop']);
+  });
+
+  it('KUBECONFIG and the context namespace are honoured too, and --context picks the context', async () => {
+    const answer = await run('env', [`KUBECONFIG=${server.kubeconfigPath}`, COMPLETE, '-n', 'shop', 'a']);
+    expect(answer.words).toEqual(['api']);
+    const missing = await complete('--kubeconfig', server.kubeconfigPath, '--context', 'nope', '-n', 'shop', '');
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toBe('');
+    expect(missing.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain']);
+  });
+
+  it('is silent when the cluster refuses, is unreachable or does not answer', async () => {
+    const refusing = await startTestServer({ objects: [service('web')], rules: [] }); // 403 to everything
+    const hung: Server = createServer(() => {}); // accepts connections, never answers
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+    const port = (hung.address() as { port: number }).port;
+    const kubeconfig = (server: string) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'epd-kc-')), 'config');
+      writeFileSync(
+        file,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: c',
+          'clusters: [{name: c, cluster: {server: "' + server + '"}}]',
+          'users: [{name: u, user: {token: t}}]',
+          'contexts: [{name: c, context: {cluster: c, user: u, namespace: shop}}]',
+        ].join('\n'),
+      );
+      return file;
+    };
+    try {
+      const refused = await complete('--kubeconfig', kubeconfig('http://127.0.0.1:1'), '');
+      const silent = await complete('--kubeconfig', kubeconfig(`http://127.0.0.1:${port}`), '');
+      const forbidden = await complete('--kubeconfig', refusing.kubeconfigPath, '-n', 'shop', '');
+      const broken = await complete('--kubeconfig', writeTempFile('not: [a kubeconfig'), '');
+      for (const answer of [refused, silent, forbidden, broken]) {
+        expect(answer.code).toBe(0);
+        expect(answer.stderr).toBe('');
+        expect(answer.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain']);
+        expect(answer.directive).toBe(':4');
+      }
+      expect(refusing.requests.map((r) => r.status)).toEqual([403]);
+    } finally {
+      hung.close();
+      await refusing.close();
+    }
+  });
+});
+
+function writeTempFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'epd-kc-')), 'config');
+  writeFileSync(file, text);
+  return file;
+}
+
+// kubectl 1.26 added plugin completion: it runs kubectl_complete-<plugin> from PATH.
+const kubectlMinor = (() => {
+  const run = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  if (run.status !== 0) return undefined;
+  try {
+    return Number(JSON.parse(run.stdout).clientVersion.minor.replace(/\D.*$/, ''));
+  } catch {
+    return undefined;
+  }
+})();
+const kubectlCompletes = kubectlMinor !== undefined && kubectlMinor >= 26;
+if (!kubectlCompletes) {
+  console.warn(
+    `completion through kubectl skipped: ${kubectlMinor === undefined ? 'no kubectl on PATH' : `kubectl 1.${kubectlMinor} has no plugin completion (1.26+)`}`,
+  );
+}
+
+describe.skipIf(!kubectlCompletes)(
+  'kubectl __complete endpoints-doctor, by the real kubectl',
+  { timeout: TIMEOUT },
+  () => {
+    let server: TestServer;
+    const kubectlPath = [
+      BIN_DIR,
+      dirname(process.execPath),
+      dirname(spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim()),
+    ].join(delimiter);
+    const kubectl = (...args: string[]) =>
+      new Promise<Answer>((resolvePromise, reject) => {
+        const child = spawn('kubectl', ['__complete', ...args], {
+          env: { PATH: kubectlPath, HOME: mkdtempSync(join(tmpdir(), 'epd-home-')) },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolvePromise(parse(code ?? -1, stdout, stderr)));
+      });
+
+    beforeAll(async () => {
+      server = await startTestServer({ objects: [service('web'), service('api')] });
+    });
+    afterAll(() => server?.close());
+
+    it('kubectl offers the plugin by name', async () => {
+      const answer = await kubectl('endpoints-d');
+      expect(answer.words).toContain('endpoints-doctor');
+    });
+
+    it('completes subcommands, flag values and Service names through the plugin', async () => {
+      const top = await kubectl('endpoints-doctor', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '');
+      expect(top.code).toBe(0);
+      expect(top.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web']);
+      expect(top.directive).toBe(':4');
+      const output = await kubectl('endpoints-doctor', '-o', 'y');
+      expect(output.words).toEqual(['yaml']);
+      const explain = await kubectl('endpoints-doctor', 'explain', 'pods-');
+      expect(explain.words).toEqual(['pods-not-ready']);
+    });
+  },
+);

@@ -1,0 +1,329 @@
+// Distribution: `npm run package` (bundle, standalone executable, release archives, krew
+// manifest) checked by krew's rules and run by the real kubectl; and what `npm pack` ships.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readTarGz, type TarEntry } from '../scripts/tar.js';
+import { startTestServer, type TestServer } from './server/index.js';
+import { runCliAsync, type CliResult } from './support/cli.js';
+import { withControllers } from './support/controller.js';
+import { node, pod, service } from './support/objects.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const NODE_DIR = dirname(process.execPath);
+const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'];
+const archiveName = (platform: string) => `kubectl-endpoints_doctor_${platform.replace('/', '_')}.tar.gz`;
+const standaloneBuilt = process.platform === 'linux' && process.arch === 'x64';
+
+function run(command: string, args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, env: { HOME: mkdtempSync(join(tmpdir(), 'epd-home-')), ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function extract(archive: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'epd-archive-'));
+  for (const entry of readTarGz(readFileSync(archive))) {
+    mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
+    writeFileSync(join(dir, entry.name), entry.data);
+    chmodSync(join(dir, entry.name), entry.mode);
+  }
+  return dir;
+}
+
+// krew's rules (kubernetes-sigs/krew internal/index/validation and cmd/validate-krew-manifest).
+const KREW_PLATFORMS = [
+  ...['386', 'amd64', 'arm64'].map((a) => `windows/${a}`),
+  ...['386', 'amd64', 'arm', 'arm64', 'ppc64le'].map((a) => `linux/${a}`),
+  ...['386', 'amd64', 'arm64'].map((a) => `darwin/${a}`),
+];
+const LICENSE_NAMES = /^(license|license\.txt|license\.md|licenses.*|copying|copying\.txt)$/i;
+
+function matches(selector: any, platform: string): boolean {
+  const [os, arch] = platform.split('/');
+  const labels = selector?.matchLabels ?? {};
+  return Object.entries(labels).every(([k, v]) => (k === 'os' ? v === os : k === 'arch' ? v === arch : false));
+}
+
+const entriesCache = new Map<Buffer, TarEntry[]>();
+function entriesOf(archive: Buffer): TarEntry[] {
+  if (!entriesCache.has(archive)) entriesCache.set(archive, readTarGz(archive));
+  return entriesCache.get(archive)!;
+}
+
+/** Every rule the manifest breaks; archives maps a platform's uri file name to its bytes. */
+function krewErrors(manifest: any, archives: Map<string, Buffer>): string[] {
+  const errors: string[] = [];
+  if (manifest?.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') errors.push('apiVersion');
+  if (manifest?.kind !== 'Plugin') errors.push('kind');
+  const name = manifest?.metadata?.name;
+  if (typeof name !== 'string' || !/^[\w-]+$/.test(name)) errors.push('metadata.name');
+  const spec = manifest?.spec ?? {};
+  const short = spec.shortDescription;
+  if (typeof short !== 'string' || short === '' || /[\r\n]/.test(short)) errors.push('shortDescription');
+  if (typeof spec.version !== 'string' || !/^v\d+\.\d+\.\d+(-[\w.-]+)?(\+[\w.-]+)?$/.test(spec.version))
+    errors.push('version');
+  const platforms: any[] = Array.isArray(spec.platforms) ? spec.platforms : [];
+  if (platforms.length === 0) errors.push('platforms');
+  for (const [i, p] of platforms.entries()) {
+    const at = `platforms[${i}]`;
+    if (typeof p.uri !== 'string' || p.uri === '') errors.push(`${at}.uri`);
+    if (typeof p.sha256 !== 'string' || !/^[a-f0-9]{64}$/.test(p.sha256)) errors.push(`${at}.sha256 format`);
+    if (typeof p.bin !== 'string' || p.bin === '') errors.push(`${at}.bin`);
+    if (p.files !== undefined && (!Array.isArray(p.files) || p.files.length === 0)) errors.push(`${at}.files`);
+    for (const f of p.files ?? []) if (!f?.from || !f?.to) errors.push(`${at}.files entry`);
+    const selector = p.selector;
+    const keys = Object.keys(selector?.matchLabels ?? {});
+    if (!selector || keys.length === 0 || keys.some((k) => k !== 'os' && k !== 'arch')) errors.push(`${at}.selector`);
+    if (!KREW_PLATFORMS.some((t) => matches(selector, t))) errors.push(`${at}.selector matches no platform`);
+    // What krew would install: the archive behind the uri, its files, the bin among them.
+    const archive = archives.get(String(p.uri).split('/').at(-1) ?? '');
+    if (!archive) {
+      errors.push(`${at}.uri names no archive`);
+      continue;
+    }
+    if (createHash('sha256').update(archive).digest('hex') !== p.sha256) errors.push(`${at}.sha256 differs`);
+    const inArchive = new Map(entriesOf(archive).map((e) => [e.name, e]));
+    const installed = (p.files ?? [{ from: '*' }]).flatMap((f: any) =>
+      f.from === '*' ? [...inArchive.keys()] : inArchive.has(f.from) ? [f.from] : [],
+    );
+    for (const f of p.files ?? []) if (f.from !== '*' && !inArchive.has(f.from)) errors.push(`${at}: no ${f.from}`);
+    const bin = inArchive.get(p.bin);
+    if (!bin || !installed.includes(p.bin) || (bin.mode & 0o111) === 0) errors.push(`${at}.bin not an executable`);
+    if (!installed.some((f: string) => LICENSE_NAMES.test(f))) errors.push(`${at}: no license file`);
+  }
+  for (const target of KREW_PLATFORMS) {
+    if (platforms.filter((p) => matches(p.selector, target)).length > 1) errors.push(`${target} matched twice`);
+  }
+  return errors;
+}
+
+const objects = withControllers([
+  node('node-a'),
+  service('web'),
+  pod('web-1'),
+  service('api', { selector: { app: 'api' } }),
+  pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' }),
+]);
+
+describe('npm run package', { timeout: 300_000 }, () => {
+  let out: string;
+  let manifest: any;
+  let archives: Map<string, Buffer>;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'epd-release-'));
+    const build = await run(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--out', out], {
+      PATH: process.env.PATH ?? '',
+    });
+    if (build.code !== 0) throw new Error(`npm run package failed:\n${build.stderr}`);
+    manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8'));
+    archives = new Map(TARGETS.map((t) => [archiveName(t), readFileSync(join(out, archiveName(t)))]));
+    server = await startTestServer({ objects });
+  }, 300_000);
+  afterAll(() => server?.close());
+
+  it('makes an archive per os/arch, each with the plugin, its completion, LICENSE and README.md', () => {
+    for (const [name, archive] of archives) {
+      const entries = new Map(readTarGz(archive).map((e) => [e.name, e]));
+      for (const executable of ['kubectl-endpoints_doctor', 'kubectl_complete-endpoints_doctor']) {
+        expect(entries.get(executable)?.mode, `${name}: ${executable}`).toBe(0o755);
+      }
+      expect(entries.get('LICENSE')?.data).toEqual(readFileSync(join(ROOT, 'LICENSE')));
+      expect(entries.get('README.md')?.data).toEqual(readFileSync(join(ROOT, 'README.md')));
+      expect([...entries.keys()].every((n) => !n.includes('/'))).toBe(true);
+    }
+  });
+
+  it('writes a krew manifest that passes krew validation, for exactly the four platforms', () => {
+    expect(krewErrors(manifest, archives)).toEqual([]);
+    expect(manifest.metadata.name).toBe('endpoints-doctor');
+    expect(manifest.spec.version).toBe(`v${version}`);
+    expect(manifest.spec.shortDescription.length).toBeLessThanOrEqual(50); // krew-index review asks for this
+    for (const target of TARGETS) {
+      const matching = manifest.spec.platforms.filter((p: any) => matches(p.selector, target));
+      expect(matching, target).toHaveLength(1);
+      expect(matching[0].uri).toMatch(new RegExp(`/v${version}/${archiveName(target)}$`));
+      expect(matching[0].bin).toBe('kubectl-endpoints_doctor');
+      expect(matching[0].files.map((f: any) => f.from)).toContain('kubectl_complete-endpoints_doctor');
+    }
+    expect(manifest.spec.platforms).toHaveLength(TARGETS.length);
+  });
+
+  it('the krew rules catch a broken manifest (the check can fail)', () => {
+    const broken = (change: (m: any) => void) => {
+      const copy = structuredClone(manifest);
+      change(copy);
+      return krewErrors(copy, archives);
+    };
+    expect(broken((m) => (m.spec.version = version))).toEqual(['version']);
+    expect(broken((m) => (m.spec.platforms[0].sha256 = m.spec.platforms[1].sha256))).toContain(
+      'platforms[0].sha256 differs',
+    );
+    expect(broken((m) => (m.spec.platforms[1].sha256 = m.spec.platforms[1].sha256.toUpperCase()))).toContain(
+      'platforms[1].sha256 format',
+    );
+    expect(broken((m) => (m.spec.platforms[1].selector = m.spec.platforms[0].selector))).toContain(
+      'linux/amd64 matched twice',
+    );
+    expect(broken((m) => (m.spec.platforms[2].bin = 'kubectl-endpoints-doctor'))).toContain(
+      'platforms[2].bin not an executable',
+    );
+    expect(broken((m) => (m.spec.platforms[3].files = m.spec.platforms[3].files.slice(0, 2)))).toContain(
+      'platforms[3]: no license file',
+    );
+  });
+
+  it('caveats say where Node.js 20 is needed: every archive that is not standalone', () => {
+    const firstLine: string = manifest.spec.caveats.split('\n')[0];
+    if (standaloneBuilt) {
+      expect(firstLine).toBe(
+        'On linux/arm64, darwin/amd64, darwin/arm64 this plugin needs Node.js 20 or later on PATH ' +
+          '(the linux/amd64 build is standalone).',
+      );
+    } else {
+      expect(firstLine).toBe('This plugin needs Node.js 20 or later on PATH.');
+    }
+    for (const target of TARGETS) {
+      const standalone = standaloneBuilt && target === 'linux/amd64';
+      const plugin = readTarGz(archives.get(archiveName(target))!).find((e) => e.name === 'kubectl-endpoints_doctor')!;
+      const isElf = plugin.data.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+      expect(isElf, target).toBe(standalone);
+      if (!standalone) expect(plugin.data.subarray(0, 19).toString(), target).toBe('#!/usr/bin/env node');
+    }
+  });
+
+  it('the bundle runs by itself: --version, and a live diagnosis identical to the built CLI', async () => {
+    const dir = extract(join(out, archiveName('darwin/arm64'))); // the Node bundle is the same for every os/arch
+    const env = { PATH: NODE_DIR, NO_COLOR: '1' };
+    const versionRun = await run(join(dir, 'kubectl-endpoints_doctor'), ['--version'], env, dir);
+    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const args = ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json'];
+    const bundled = await run(join(dir, 'kubectl-endpoints_doctor'), args, env, dir);
+    const built = await runCliAsync(args);
+    expect(bundled.stderr).toBe('');
+    expect(bundled.code).toBe(1); // api's CrashLoopBackOff pod
+    expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(built.stdout));
+    const complete = await run(
+      join(dir, 'kubectl_complete-endpoints_doctor'),
+      ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', ''],
+      { PATH: [NODE_DIR, '/usr/bin', '/bin'].join(delimiter) },
+      dir,
+    );
+    const words = complete.stdout.split('\n').map((line) => line.split('\t')[0]);
+    expect(words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web', ':4', '']);
+  });
+
+  it.skipIf(!standaloneBuilt)('the standalone linux/amd64 executable runs with no Node.js on PATH', async () => {
+    const dir = extract(join(out, archiveName('linux/amd64')));
+    const env = { PATH: '/nonexistent', NO_COLOR: '1' };
+    const versionRun = await run(join(dir, 'kubectl-endpoints_doctor'), ['--version'], env, dir);
+    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const args = ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json'];
+    const standalone = await run(join(dir, 'kubectl-endpoints_doctor'), args, env, dir);
+    const built = await runCliAsync(args);
+    expect(standalone.stderr).toBe('');
+    expect(JSON.parse(standalone.stdout)).toEqual(JSON.parse(built.stdout));
+    // Its completion script runs it, next to it: a PATH with only what the script uses.
+    const tools = mkdtempSync(join(tmpdir(), 'epd-tools-'));
+    for (const tool of ['sh', 'dirname']) {
+      symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(tools, tool));
+    }
+    const complete = await run(
+      join(dir, 'kubectl_complete-endpoints_doctor'),
+      ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'w'],
+      { PATH: tools },
+      dir,
+    );
+    expect(complete.stdout).toBe('web\n:4\n');
+  });
+
+  const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  if (!kubectl) console.warn('package: kubectl tests skipped: no kubectl on PATH');
+
+  it.skipIf(!kubectl)('the real kubectl finds the released plugin and runs it', async () => {
+    // This machine's archive: standalone on linux/amd64; the Node bundle (with node on PATH) elsewhere.
+    const target = standaloneBuilt ? 'linux/amd64' : 'linux/arm64';
+    const dir = extract(join(out, archiveName(target)));
+    const env = { PATH: [dir, dirname(kubectl), ...(standaloneBuilt ? [] : [NODE_DIR])].join(delimiter) };
+    const list = await run(kubectl, ['plugin', 'list'], env);
+    expect(list.stdout).toContain(join(dir, 'kubectl-endpoints_doctor'));
+    expect(list.stderr).not.toContain('warning');
+    const versionRun = await run(kubectl, ['endpoints-doctor', '--version'], env);
+    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const help = await run(kubectl, ['endpoints-doctor', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor /);
+    expect(help.stdout).toContain('Exit codes:');
+  });
+});
+
+describe('npm pack', () => {
+  it('ships the built CLI, both executables, README and LICENSE; no tests, fixtures, sources or maps', () => {
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(packed.status, packed.stderr).toBe(0);
+    const files: string[] = JSON.parse(packed.stdout)[0].files.map((f: { path: string }) => f.path);
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/kubectl-endpoints_doctor',
+      'bin/kubectl_complete-endpoints_doctor',
+      'dist/cli.js',
+      'dist/completion.js',
+    ]) {
+      expect(files).toContain(file);
+    }
+    for (const file of files) {
+      expect(file).not.toMatch(/^(test|src|examples|bench|scripts|release)\//);
+      expect(file).not.toMatch(/\.map$/);
+    }
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({
+      'kubectl-endpoints_doctor': 'bin/kubectl-endpoints_doctor',
+      'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
+    });
+  });
+
+  it('npm install -g of the packed tarball puts both executables on PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epd-npm-'));
+    const pack = spawnSync('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--silent'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
+    const prefix = join(dir, 'prefix');
+    // The user's own npm set-up (HOME: ~/.npmrc, the cache `npm ci` filled) fetches the dependencies.
+    const install = await run(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball],
+      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    );
+    expect(install.code, install.stderr).toBe(0);
+    const path = [join(prefix, 'bin'), NODE_DIR, '/usr/bin', '/bin'].join(delimiter);
+    expect(await run('kubectl-endpoints_doctor', ['--version'], { PATH: path })).toEqual({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+    const complete = await run('kubectl_complete-endpoints_doctor', ['expl'], { PATH: path });
+    expect(complete.stdout).toBe('explain\texplain one check: why it matters and how to fix it\n:4\n');
+  }, 180_000);
+});
