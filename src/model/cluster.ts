@@ -59,6 +59,8 @@ export class ClusterModel {
    * read it: built per namespace on first use, so that a healthy cluster never pays for it.
    */
   private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
+  /** label pair → namespaces whose pods carry it, for matches in other namespaces; built on first use. */
+  private namespacesByLabel: Map<string, string[]> | undefined;
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
@@ -161,11 +163,28 @@ export class ClusterModel {
     return index ? matchFromIndex(index, selector) : EMPTY;
   }
 
-  /** Pods in other namespaces that match the selector fully, from each namespace's index. */
+  /** Pods in other namespaces that match the selector fully. */
   podsMatchingElsewhere(namespace: string, selector: Labels): Pod[] {
+    // Only the namespaces holding the selector's rarest label pair can match.
+    let candidates: string[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const list = this.namespacesWithLabel().get(labelPairKey(k, v)) ?? EMPTY;
+      if (!candidates || list.length < candidates.length) candidates = list;
+    }
     const found: Pod[] = [];
-    for (const [ns, index] of this.podsByLabel) if (ns !== namespace) found.push(...matchFromIndex(index, selector));
+    for (const ns of candidates ?? EMPTY) {
+      if (ns !== namespace) found.push(...matchFromIndex(this.podsByLabel.get(ns)!, selector));
+    }
     return found;
+  }
+
+  private namespacesWithLabel(): Map<string, string[]> {
+    if (!this.namespacesByLabel) {
+      this.namespacesByLabel = new Map();
+      for (const [ns, index] of this.podsByLabel)
+        for (const pair of index.keys()) push(this.namespacesByLabel, pair, ns);
+    }
+    return this.namespacesByLabel;
   }
 
   /**

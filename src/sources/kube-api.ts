@@ -36,7 +36,7 @@ export interface WatchEvent {
   object: Record<string, any>;
 }
 
-const PAGE_SIZE = Number(process.env.EPD_PAGE) || 500;
+const PAGE_SIZE = 500;
 /** How long the server keeps one watch open (client-go picks 5 to 10 minutes). */
 const WATCH_SECONDS = 300;
 const MAX_RETRIES = 4;
