@@ -6,6 +6,7 @@ import {
   addFrontend,
   addVerdict,
   DataplaneInputError,
+  emptyServicePort,
   hostAddress,
   parseHostPort,
   parseServicePortString,
@@ -142,15 +143,7 @@ export function readIptables(text: string, options: { family?: IPFamily; source?
     if (!entry) {
       entry = {
         hash,
-        port: {
-          protocol: protocol ?? 'TCP',
-          family,
-          frontends: [],
-          endpoints: [],
-          verdicts: [],
-          masquerade: false,
-          rules: [],
-        },
+        port: emptyServicePort(protocol ?? 'TCP', family),
         rules: new Set(),
       };
       byHash.set(hash, entry);

@@ -6,6 +6,7 @@ import {
   addFrontend,
   addVerdict,
   DataplaneInputError,
+  emptyServicePort,
   parseServicePortString,
   roundShare,
   toProtocol,
@@ -145,15 +146,7 @@ function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
     let entry = byBase.get(base);
     if (!entry) {
       entry = {
-        port: {
-          protocol: protocol ?? 'TCP',
-          family,
-          frontends: [],
-          endpoints: [],
-          verdicts: [],
-          masquerade: false,
-          rules: [],
-        },
+        port: emptyServicePort(protocol ?? 'TCP', family),
         rules: new Set(),
       };
       const readable = /^[A-Z2-7]{8}-([^/]+)\/([^/]+)\/([a-z]+)\/(.*)$/.exec(base);

@@ -1,7 +1,14 @@
 // Small pieces the rule readers share: the error for unreadable dumps, Service port identities and
 // de-duplicated frontends and verdicts.
 import { InputError } from '../errors.js';
-import type { FrontendKind, ProgrammedFrontend, ProgrammedServicePort, Protocol, ServicePortRef } from './types.js';
+import type {
+  FrontendKind,
+  IPFamily,
+  ProgrammedFrontend,
+  ProgrammedServicePort,
+  Protocol,
+  ServicePortRef,
+} from './types.js';
 
 /** A rule dump that cannot be read. The message names the input and says what to provide instead. */
 export class DataplaneInputError extends InputError {}
@@ -51,4 +58,9 @@ export function hostAddress(cidr: string): string {
 export function parseHostPort(text: string): { ip: string; port: number } | undefined {
   const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([0-9.]+):(\d+)$/.exec(text);
   return match ? { ip: match[1], port: Number(match[2]) } : undefined;
+}
+
+/** A Service port with nothing read for it yet. */
+export function emptyServicePort(protocol: Protocol, family: IPFamily): ProgrammedServicePort {
+  return { protocol, family, frontends: [], endpoints: [], verdicts: [], masquerade: false, rules: [] };
 }
