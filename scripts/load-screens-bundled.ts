@@ -1,5 +1,5 @@
 // Stands in for src/ui/load-screens.ts in the release bundle (see scripts/package.ts): the terminal
-// UI is the ES module file kubectl-endpoints_doctor-ui.mjs next to the executable, loaded only
+// UI is the ES module file endpoints-doctor-ui.mjs next to the executable, loaded only
 // when --watch draws on a terminal or --interactive runs.
 
 import { realpathSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { InputError } from '../src/errors.js';
 
 export type { Screens };
 
-export const UI_FILE = 'kubectl-endpoints_doctor-ui.mjs';
+export const UI_FILE = 'endpoints-doctor-ui.mjs';
 
 export async function loadScreens(): Promise<Screens> {
   // kubectl and krew run the plugin through a symlink: the UI file is next to the real file.

@@ -4,7 +4,7 @@
 //
 // Output (default release/, gitignored):
 //   bundle/kubectl-endpoints_doctor            the one-file CLI (CommonJS, needs Node.js >= 20)
-//   bundle/kubectl-endpoints_doctor-ui.mjs     its terminal UI (--watch on a terminal, -i), an ES module
+//   bundle/endpoints-doctor-ui.mjs             its terminal UI (--watch on a terminal, -i), an ES module
 //   standalone-linux-amd64/kubectl-endpoints_doctor   the same CLI inside a node binary
 //   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, its UI file, kubectl_complete-endpoints_doctor,
 //                                              LICENSE, README.md (and package.json with the bundle)
@@ -49,14 +49,14 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
  * The require() a Node 20 SEA gives its main script loads built-in modules only, and warns on
  * stderr at the first other name: a "node:"-prefixed one (the bare name loads the same module
  * silently) or an optional dependency that is not installed (debug's supports-color,
- * node-fetch's encoding, ink's react-devtools-core, loaded only with DEV=true), which becomes a
- * module that throws, as a missing one would.
+ * node-fetch's encoding, ws's bufferutil and utf-8-validate, ink's react-devtools-core, loaded
+ * only with DEV=true), which becomes a module that throws, as a missing one would.
  */
 const builtinsOnly: Plugin = {
   name: 'builtins-only',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
-    b.onResolve({ filter: /^(supports-color|encoding|react-devtools-core)$/ }, (args) => ({
+    b.onResolve({ filter: /^(supports-color|encoding|bufferutil|utf-8-validate|react-devtools-core)$/ }, (args) => ({
       path: args.path,
       namespace: 'missing',
     }));
