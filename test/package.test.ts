@@ -290,7 +290,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
   describe.each(released)('$name', ({ target, path }) => {
     const env = { PATH: path.join(delimiter), NO_COLOR: '1' };
 
-    it('probe --node reads the node by exec into its kube-proxy pod (client-node Exec and CoreV1Api)', async () => {
+    it('probe --node reads the node by exec (client-node Exec), and --debug-pod creates and deletes a pod (CoreV1Api)', async () => {
       const web = service('web');
       const webSlice = slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] });
       const rules = generateKubeProxyRules({ services: [web], slices: [webSlice], nodeName: 'node-a' });
@@ -338,6 +338,18 @@ describe('npm run package', { timeout: 300_000 }, () => {
         const webPort = report.dataplane[0].servicePorts.find((p: any) => p.service?.name === 'web');
         expect(webPort.endpoints).toHaveLength(2);
         expect(execs.map((c) => c[0])).toContain('iptables-nft-save');
+
+        // No kubelet here: a debug pod runs as soon as it is created.
+        probeServer.store.subscribe((e) => {
+          if (e.type !== 'ADDED' || e.resource.plural !== 'pods' || !e.object.metadata.name.includes('probe')) return;
+          setImmediate(() => probeServer.store.update({ ...e.object, status: { phase: 'Running' } }));
+        });
+        const viaPod = await run(plugin, [...args, '--debug-pod'], env);
+        expect(viaPod.stderr).toBe('');
+        expect(viaPod.code).toBe(0);
+        expect(JSON.parse(viaPod.stdout).dataplane[0].source).toMatch(/^through a debug pod /);
+        const podWrites = probeServer.requests.filter((r) => r.resource === 'pods' && r.method !== 'GET');
+        expect(podWrites.map((r) => r.method)).toEqual(['POST', 'DELETE']);
       } finally {
         await probeServer.close();
       }
