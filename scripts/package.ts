@@ -4,8 +4,9 @@
 //
 // Output (default release/, gitignored):
 //   bundle/kubectl-endpoints_doctor            the one-file CLI (CommonJS, needs Node.js >= 20)
+//   bundle/endpoints-doctor-ui.mjs             its terminal UI (--watch on a terminal, -i), an ES module
 //   standalone-linux-amd64/kubectl-endpoints_doctor   the same CLI inside a node binary
-//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, kubectl_complete-endpoints_doctor,
+//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, its UI file, kubectl_complete-endpoints_doctor,
 //                                              LICENSE, README.md (and package.json with the bundle)
 //   krew-manifest.yaml                         every platform with the sha256 of its archive
 
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
+import { UI_FILE } from './load-screens-bundled.js';
 import { tarGz, type TarEntry } from './tar.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,13 +49,17 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
  * The require() a Node 20 SEA gives its main script loads built-in modules only, and warns on
  * stderr at the first other name: a "node:"-prefixed one (the bare name loads the same module
  * silently) or an optional dependency that is not installed (debug's supports-color,
- * node-fetch's encoding), which becomes a module that throws, as a missing one would.
+ * node-fetch's encoding, ws's bufferutil and utf-8-validate, ink's react-devtools-core, loaded
+ * only with DEV=true), which becomes a module that throws, as a missing one would.
  */
 const builtinsOnly: Plugin = {
   name: 'builtins-only',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
-    b.onResolve({ filter: /^(supports-color|encoding)$/ }, (args) => ({ path: args.path, namespace: 'missing' }));
+    b.onResolve({ filter: /^(supports-color|encoding|bufferutil|utf-8-validate|react-devtools-core)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'missing',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'missing' }, (args) => ({
       contents: `throw Object.assign(new Error("Cannot find module '${args.path}'"), { code: 'MODULE_NOT_FOUND' });`,
     }));
@@ -61,16 +67,20 @@ const builtinsOnly: Plugin = {
 };
 
 /**
- * client-node, compiled only when a command reaches a cluster. The CLI needs only its
- * KubeConfig (not the index, which pulls in every generated API model); even so that is about
- * 0.8 MB of the bundle, which Node would parse at every start, --version included. So it is
- * bundled apart and carried as a string, which costs next to nothing to load, and compiled
- * by the first `import('@kubernetes/client-node')`.
+ * client-node, compiled only when a command reaches a cluster. The CLI needs only KubeConfig,
+ * and for `probe` Exec and CoreV1Api (not the index, which pulls in every generated API);
+ * even so that is about 1.5 MB, which Node would parse at every start, --version included.
+ * So it is bundled apart and carried as a string, which costs next to nothing to load, and
+ * compiled by the first `import('@kubernetes/client-node')`.
  */
 async function deferredClientNode(): Promise<Plugin> {
   const built = await build({
     stdin: {
-      contents: "export { KubeConfig } from '@kubernetes/client-node/dist/config.js';",
+      contents: [
+        "export { KubeConfig } from '@kubernetes/client-node/dist/config.js';",
+        "export { Exec } from '@kubernetes/client-node/dist/exec.js';",
+        "export { ObjectCoreV1Api as CoreV1Api } from '@kubernetes/client-node/dist/gen/types/ObjectParamAPI.js';",
+      ].join('\n'),
       resolveDir: ROOT,
       loader: 'js',
     },
@@ -99,6 +109,14 @@ async function deferredClientNode(): Promise<Plugin> {
   };
 }
 
+/** src/ui/load-screens.ts, which imports the terminal UI, becomes the loader of the UI file. */
+const screensFromFile: Plugin = {
+  name: 'screens-from-file',
+  setup(b) {
+    b.onResolve({ filter: /\/ui\/load-screens\.js$/ }, () => ({ path: join(ROOT, 'scripts/load-screens-bundled.ts') }));
+  },
+};
+
 // CommonJS: Node compiles a CommonJS file lazily, function by function, but an ES module
 // eagerly, which showed as tens of milliseconds more at every start; and a SEA runs only CommonJS.
 const common: BuildOptions = {
@@ -114,8 +132,33 @@ const common: BuildOptions = {
   // (empty in CommonJS) then serves nothing.
   define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [builtinsOnly, await deferredClientNode()],
+  plugins: [builtinsOnly, screensFromFile, await deferredClientNode()],
 };
+
+/**
+ * The terminal UI (ink, react, src/ui) as an ES module file beside the executable: ink and
+ * yoga-layout use top-level await, which a CommonJS bundle cannot hold. Loaded only by --watch on
+ * a terminal and --interactive, so it costs the other commands nothing.
+ */
+async function uiFile(dir: string): Promise<string> {
+  const file = join(dir, UI_FILE);
+  await build({
+    entryPoints: [join(ROOT, 'src/ui/screens.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    outfile: file,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // The CommonJS packages inside (react, signal-exit's users) call require(): give them one.
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    plugins: [builtinsOnly],
+  });
+  return file;
+}
 
 /** The CLI as one file with a node shebang. */
 async function bundle(dir: string): Promise<string> {
@@ -203,6 +246,7 @@ function krewManifest(archives: { platform: Platform; sha256: string }[], standa
         bin: PLUGIN,
         files: [
           PLUGIN,
+          UI_FILE,
           COMPLETION,
           ...(standalone.has(`${platform.os}/${platform.arch}`) ? [] : ['package.json']),
           'LICENSE',
@@ -219,6 +263,7 @@ async function main(): Promise<void> {
   const bundleDir = join(out, 'bundle');
   mkdirSync(bundleDir, { recursive: true });
   const plugin = await bundle(bundleDir);
+  const ui = await uiFile(bundleDir);
 
   const standaloneBuilt = new Set<string>();
   let standaloneExecutable: string | undefined;
@@ -226,6 +271,7 @@ async function main(): Promise<void> {
     const seaDir = join(out, 'standalone-linux-amd64');
     mkdirSync(seaDir, { recursive: true });
     standaloneExecutable = await standalone(seaDir);
+    copyFileSync(ui, join(seaDir, UI_FILE));
     standaloneBuilt.add('linux/amd64');
   }
 
@@ -236,6 +282,7 @@ async function main(): Promise<void> {
     const isStandalone = standaloneBuilt.has(`${platform.os}/${platform.arch}`);
     const entries = [
       file(PLUGIN, isStandalone ? standaloneExecutable! : plugin, 0o755),
+      file(UI_FILE, ui),
       file(COMPLETION, join(ROOT, 'bin', COMPLETION), 0o755),
       ...(isStandalone ? [] : [file('package.json', join(bundleDir, 'package.json'))]),
       file('LICENSE', join(ROOT, 'LICENSE')),
@@ -248,7 +295,7 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'krew-manifest.yaml'), krewManifest(archives, standaloneBuilt));
 
   const size = (path: string) => `${(statSync(path).size / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`bundle: ${plugin} (${size(plugin)})`);
+  console.log(`bundle: ${plugin} (${size(plugin)}), terminal UI ${ui} (${size(ui)})`);
   if (standaloneExecutable)
     console.log(`standalone linux/amd64: ${standaloneExecutable} (${size(standaloneExecutable)})`);
   for (const { platform } of archives) console.log(`archive: ${join(out, archiveName(platform))}`);

@@ -61,7 +61,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   it.each([
     {
       words: [''],
-      want: ['diagnose', 'tree', 'snapshot', 'checks', 'explain'],
+      want: ['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain'],
       why: 'subcommands (no cluster configured: no Service names, no error)',
     },
     { words: ['ex'], want: ['explain'], why: 'subcommands by prefix' },
@@ -69,17 +69,21 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['--ver'], want: ['--version'], why: '--version before a subcommand' },
     { words: ['tree', '--ver'], want: [], why: 'no --version after a subcommand' },
     { words: ['snapshot', '--re'], want: ['--request-timeout', '--redact'], why: "the subcommand's own flags" },
-    { words: ['-o', ''], want: ['text', 'json', 'yaml', 'tree'], why: '-o values of diagnose' },
+    { words: ['-o', ''], want: ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'], why: '-o values of diagnose' },
     { words: ['snapshot', '-o', ''], want: ['yaml', 'json'], why: '-o values of snapshot' },
-    { words: ['--output=j'], want: ['--output=json'], why: '--flag=value form' },
+    { words: ['--output=j'], want: ['--output=json', '--output=junit'], why: '--flag=value form' },
     { words: ['--fail-on', ''], want: ['error', 'warning', 'info', 'never'], why: '--fail-on values' },
     { words: ['explain', ''], want: CHECK_IDS, why: 'check ids for explain' },
     { words: ['explain', 'selector-no-match', ''], want: [], why: 'explain takes one check' },
     { words: ['checks', ''], want: [], why: 'checks takes no argument' },
-    { words: ['-n', 'shop', '-o', ''], want: ['text', 'json', 'yaml', 'tree'], why: '-o after the value of -n' },
+    {
+      words: ['-n', 'shop', '-o', ''],
+      want: ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'],
+      why: '-o after the value of -n',
+    },
     {
       words: ['-n', '-o', ''],
-      want: ['diagnose', 'tree', 'snapshot', 'checks', 'explain'],
+      want: ['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain'],
       why: '-o as the value of -n',
     },
   ])('$why: $words', async ({ words, want }) => {
@@ -115,7 +119,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
 
   it('Service names come from the cluster, in the namespace -n names, honouring --kubeconfig', async () => {
     const shop = await complete('--kubeconfig', server.kubeconfigPath, '-n', 'shop', '');
-    expect(shop.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web']);
+    expect(shop.words).toEqual(['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain', 'api', 'web']);
     const data = await complete('tree', '--kubeconfig', server.kubeconfigPath, '--namespace=data', '');
     expect(data.words).toEqual(['db']);
     const prefixed = await complete('--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'svc/w');
@@ -134,7 +138,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     const missing = await complete('--kubeconfig', server.kubeconfigPath, '--context', 'nope', '-n', 'shop', '');
     expect(missing.code).toBe(0);
     expect(missing.stderr).toBe('');
-    expect(missing.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain']);
+    expect(missing.words).toEqual(['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain']);
   });
 
   it('is silent when the cluster refuses, is unreachable or does not answer', async () => {
@@ -165,7 +169,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
       for (const answer of [refused, silent, forbidden, broken]) {
         expect(answer.code).toBe(0);
         expect(answer.stderr).toBe('');
-        expect(answer.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain']);
+        expect(answer.words).toEqual(['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain']);
         expect(answer.directive).toBe(':4');
       }
       expect(refusing.requests.map((r) => r.status)).toEqual([403]);
@@ -235,7 +239,7 @@ describe.skipIf(!kubectlCompletes)(
     it('completes subcommands, flag values and Service names through the plugin', async () => {
       const top = await kubectl('endpoints-doctor', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '');
       expect(top.code).toBe(0);
-      expect(top.words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web']);
+      expect(top.words).toEqual(['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain', 'api', 'web']);
       expect(top.directive).toBe(':4');
       const output = await kubectl('endpoints-doctor', '-o', 'y');
       expect(output.words).toEqual(['yaml']);

@@ -3,16 +3,18 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
-import { startTestServer, type TestServer } from './server/index.js';
+import { startTestServer, type ExecHandler, type TestServer } from './server/index.js';
 import { runCliAsync, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service } from './support/objects.js';
+import { generateKubeProxyRules } from './support/kube-proxy-rules.js';
+import { endpointOf, node, pod, service, slice } from './support/objects.js';
+import { applyWithControllers, eventually } from './support/watching.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -20,6 +22,9 @@ const NODE_DIR = dirname(process.execPath);
 const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'];
 const archiveName = (platform: string) => `kubectl-endpoints_doctor_${platform.replace('/', '_')}.tar.gz`;
 const standaloneBuilt = process.platform === 'linux' && process.arch === 'x64';
+const UI_FILE = 'endpoints-doctor-ui.mjs';
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('package: the -i tests of the released plugin skipped: tmux is not installed');
 
 function run(command: string, args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
@@ -136,12 +141,14 @@ describe('npm run package', { timeout: 300_000 }, () => {
   }, 300_000);
   afterAll(() => server?.close());
 
-  it('makes an archive per os/arch, each with the plugin, its completion, LICENSE and README.md', () => {
+  it('makes an archive per os/arch, each with the plugin, its UI file, its completion, LICENSE and README.md', () => {
+    const ui = readFileSync(join(out, 'bundle', UI_FILE));
     for (const [name, archive] of archives) {
       const entries = new Map(readTarGz(archive).map((e) => [e.name, e]));
       for (const executable of ['kubectl-endpoints_doctor', 'kubectl_complete-endpoints_doctor']) {
         expect(entries.get(executable)?.mode, `${name}: ${executable}`).toBe(0o755);
       }
+      expect(entries.get(UI_FILE)?.data, `${name}: ${UI_FILE}`).toEqual(ui);
       expect(entries.get('LICENSE')?.data).toEqual(readFileSync(join(ROOT, 'LICENSE')));
       expect(entries.get('README.md')?.data).toEqual(readFileSync(join(ROOT, 'README.md')));
       expect([...entries.keys()].every((n) => !n.includes('/'))).toBe(true);
@@ -159,6 +166,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
       expect(matching[0].uri).toMatch(new RegExp(`/v${version}/${archiveName(target)}$`));
       expect(matching[0].bin).toBe('kubectl-endpoints_doctor');
       expect(matching[0].files.map((f: any) => f.from)).toContain('kubectl_complete-endpoints_doctor');
+      expect(matching[0].files.map((f: any) => f.from)).toContain(UI_FILE);
     }
     expect(manifest.spec.platforms).toHaveLength(TARGETS.length);
   });
@@ -224,7 +232,19 @@ describe('npm run package', { timeout: 300_000 }, () => {
       dir,
     );
     const words = complete.stdout.split('\n').map((line) => line.split('\t')[0]);
-    expect(words).toEqual(['diagnose', 'tree', 'snapshot', 'checks', 'explain', 'api', 'web', ':4', '']);
+    expect(words).toEqual([
+      'diagnose',
+      'tree',
+      'snapshot',
+      'wait',
+      'probe',
+      'checks',
+      'explain',
+      'api',
+      'web',
+      ':4',
+      '',
+    ]);
   });
 
   it.skipIf(!standaloneBuilt)('the standalone linux/amd64 executable runs with no Node.js on PATH', async () => {
@@ -248,7 +268,158 @@ describe('npm run package', { timeout: 300_000 }, () => {
       { PATH: tools },
       dir,
     );
-    expect(complete.stdout).toBe('web\n:4\n');
+    expect(complete.stdout.split('\n').map((line) => line.split('\t')[0])).toEqual(['wait', 'web', ':4', '']);
+  });
+
+  // The released plugin as kubectl and krew run it: through a symlink in another folder, so the
+  // UI file must be found beside the real file. The Node bundle on every machine (with node on
+  // PATH), and the standalone executable where it is built (with none).
+  const released = [
+    { name: 'the Node bundle', target: 'darwin/arm64', path: [NODE_DIR, '/usr/bin', '/bin'] },
+    ...(standaloneBuilt
+      ? [{ name: 'the standalone executable', target: 'linux/amd64', path: ['/usr/bin', '/bin'] }]
+      : []),
+  ];
+  function install(target: string): { plugin: string; dir: string } {
+    const dir = extract(join(out, archiveName(target)));
+    const bin = mkdtempSync(join(tmpdir(), 'epd-bin-'));
+    symlinkSync(join(dir, 'kubectl-endpoints_doctor'), join(bin, 'kubectl-endpoints_doctor'));
+    return { plugin: join(bin, 'kubectl-endpoints_doctor'), dir };
+  }
+
+  describe.each(released)('$name', ({ target, path }) => {
+    const env = { PATH: path.join(delimiter), NO_COLOR: '1' };
+
+    it('probe --node reads the node by exec (client-node Exec), and --debug-pod creates and deletes a pod (CoreV1Api)', async () => {
+      const web = service('web');
+      const webSlice = slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] });
+      const rules = generateKubeProxyRules({ services: [web], slices: [webSlice], nodeName: 'node-a' });
+      const execs: string[][] = [];
+      // Canned output: iptables-save of the nft backend holds the rules, the others nothing.
+      const exec: ExecHandler = ({ command, stdout }) => {
+        execs.push(command);
+        if (command[0] === 'iptables-nft-save') stdout.write(rules.iptables.IPv4);
+        return 0;
+      };
+      const aged = (o: any) => ({ ...o, metadata: { ...o.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } });
+      const kubeProxy = pod('kube-proxy-x7k2p', {
+        ns: 'kube-system',
+        labels: { 'k8s-app': 'kube-proxy' },
+        containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.32.0' }],
+      });
+      const probeServer = await startTestServer({
+        objects: [web, pod('web-1'), pod('web-2'), webSlice, node('node-a'), kubeProxy].map(aged),
+        exec,
+      });
+      try {
+        const { plugin } = install(target);
+        const args = [
+          'probe',
+          '--kubeconfig',
+          probeServer.kubeconfigPath,
+          '-n',
+          'shop',
+          '--node',
+          'node-a',
+          '-o',
+          'json',
+        ];
+        const result = await run(plugin, args, env);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        const report = JSON.parse(result.stdout);
+        expect(report.findings).toEqual([]);
+        expect(report.dataplane[0]).toMatchObject({
+          node: 'node-a',
+          proxy: 'kube-proxy',
+          mode: 'iptables',
+          backend: 'nft',
+        });
+        const webPort = report.dataplane[0].servicePorts.find((p: any) => p.service?.name === 'web');
+        expect(webPort.endpoints).toHaveLength(2);
+        expect(execs.map((c) => c[0])).toContain('iptables-nft-save');
+
+        // No kubelet here: a debug pod runs as soon as it is created.
+        probeServer.store.subscribe((e) => {
+          if (e.type !== 'ADDED' || e.resource.plural !== 'pods' || !e.object.metadata.name.includes('probe')) return;
+          setImmediate(() => probeServer.store.update({ ...e.object, status: { phase: 'Running' } }));
+        });
+        const viaPod = await run(plugin, [...args, '--debug-pod'], env);
+        expect(viaPod.stderr).toBe('');
+        expect(viaPod.code).toBe(0);
+        expect(JSON.parse(viaPod.stdout).dataplane[0].source).toMatch(/^through a debug pod /);
+        const podWrites = probeServer.requests.filter((r) => r.resource === 'pods' && r.method !== 'GET');
+        expect(podWrites.map((r) => r.method)).toEqual(['POST', 'DELETE']);
+      } finally {
+        await probeServer.close();
+      }
+    });
+
+    it('--watch to a pipe: each Service once, then a line per change; exits 0 on SIGINT', async () => {
+      const { plugin } = install(target);
+      const child = spawn(plugin, ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--watch'], {
+        env: { HOME: mkdtempSync(join(tmpdir(), 'epd-home-')), ...env },
+      });
+      const output = { stdout: '', stderr: '' };
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (output.stderr += d));
+      const exited = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+      try {
+        await eventually('the initial lines', () => /shop\/web added/.test(output.stdout), 60_000);
+        expect(output.stdout).toMatch(/ shop\/api added status=error /);
+        applyWithControllers(server, [pod('api-1', { labels: { app: 'api' } })]);
+        await eventually('the change line', () => /shop\/api changed/.test(output.stdout), 60_000);
+        expect(output.stdout).toMatch(/ shop\/api changed status=error->\w+ endpoints=0\/1->1\/1 /);
+        child.kill('SIGINT');
+        expect(await exited).toBe(0);
+        expect(output.stderr).toBe('');
+      } finally {
+        child.kill('SIGKILL');
+        applyWithControllers(server, [pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' })]);
+      }
+    });
+
+    it.skipIf(!hasTmux)('-i on a terminal (tmux) draws the interactive view and q quits with 0', async () => {
+      const { plugin, dir } = install(target);
+      // Without the UI file beside it: one line saying so, exit 2.
+      const alone = mkdtempSync(join(tmpdir(), 'epd-alone-'));
+      copyFileSync(join(dir, 'kubectl-endpoints_doctor'), join(alone, 'kubectl-endpoints_doctor'));
+      chmodSync(join(alone, 'kubectl-endpoints_doctor'), 0o755);
+      const socket = `epd-package-${process.pid}`;
+      const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+      const screen = () => tmux('capture-pane', '-p', '-t', 'doctor').stdout;
+      const snapshot = join(ROOT, 'examples/shop.yaml');
+      const shell = (command: string) =>
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          'doctor',
+          '-x',
+          '120',
+          '-y',
+          '30',
+          `env -i PATH="${env.PATH}" HOME=${alone} TERM=xterm-256color NO_COLOR=1 CI=false sh -c '${command}; echo EXIT=$?; sleep 60'`,
+        );
+      try {
+        shell(`${plugin} -i --snapshot ${snapshot} -A`);
+        await eventually('the interactive view', () => screen().includes('endpoints-doctor · snapshot'), 60_000);
+        expect(screen()).toMatch(/ERROR +shop\/checkout/);
+        tmux('send-keys', '-t', 'doctor', 'q');
+        await eventually('the exit', () => /EXIT=\d+/.test(screen()), 60_000);
+        expect(screen()).toContain('EXIT=0');
+        tmux('kill-session', '-t', 'doctor');
+
+        shell(`${join(alone, 'kubectl-endpoints_doctor')} -i --snapshot ${snapshot} -A 2>${join(alone, 'stderr')}`);
+        await eventually('the exit', () => /EXIT=\d+/.test(screen()), 60_000);
+        expect(screen()).toContain('EXIT=2');
+        expect(readFileSync(join(alone, 'stderr'), 'utf8')).toBe(
+          `error: the terminal UI file ${join(alone, UI_FILE)} is missing: install the whole release archive next to the plugin\n`,
+        );
+      } finally {
+        tmux('kill-server');
+      }
+    });
   });
 
   const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();

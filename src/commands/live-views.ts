@@ -11,6 +11,7 @@ import { compareReports, describeChange, formatChange } from '../report/changes.
 import { diagnose, type Diagnosis } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
+import { loadScreens } from '../ui/load-screens.js';
 import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
 
 export interface LiveViewFlags {
@@ -120,9 +121,7 @@ async function watchScreen(
   scope: Scope,
   checks: Check[],
 ): Promise<number> {
-  const { render } = await import('ink');
-  const { createElement } = await import('react');
-  const { WatchView } = await import('../ui/watch-view.js');
+  const { render, createElement, WatchView } = await loadScreens();
   const colour = colourWanted(process.stdout, !flags.color);
   const p = palette(colour);
   let diagnosis: Diagnosis;
@@ -171,9 +170,7 @@ async function watchScreen(
 }
 
 async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]): Promise<number> {
-  const { render } = await import('ink');
-  const { createElement } = await import('react');
-  const { Interactive } = await import('../ui/interactive.js');
+  const { render, createElement, Interactive } = await loadScreens();
   const colour = colourWanted(process.stdout, !flags.color);
   let diagnosis: Diagnosis;
   let source: string;
