@@ -2,6 +2,7 @@
 // watch of the cluster. On a terminal an ink view redraws it; --watch on a pipe or file prints
 // one line per change instead, and --interactive refuses (there is nothing to navigate).
 
+import type { Instance } from 'ink';
 import type { Check } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ClusterModel } from '../model/cluster.js';
@@ -104,15 +105,24 @@ async function watchLines(scope: Scope, checks: Check[]): Promise<number> {
   return EXIT.ok;
 }
 
-/** Unmounts the app on SIGINT/SIGTERM from outside (a raw-mode terminal sends Ctrl-C as a key, handled by ink). */
-function unmountOnSignals(unmount: () => void): () => void {
-  const handler = () => unmount();
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+/**
+ * Keeps the drawn app until the user quits, redrawn when the terminal is resized. SIGINT and
+ * SIGTERM from outside unmount it too (in raw mode Ctrl-C arrives as a key, which ink handles).
+ */
+async function untilQuit(app: Instance, redraw: () => void, stop: () => Promise<void>): Promise<number> {
+  const unmount = () => app.unmount();
+  process.on('SIGINT', unmount);
+  process.on('SIGTERM', unmount);
+  process.stdout.on('resize', redraw);
+  try {
+    await app.waitUntilExit();
+  } finally {
+    process.off('SIGINT', unmount);
+    process.off('SIGTERM', unmount);
+    process.stdout.off('resize', redraw);
+    await stop();
+  }
+  return EXIT.ok;
 }
 
 async function watchScreen(
@@ -156,17 +166,11 @@ async function watchScreen(
   );
   diagnosis = live.current();
   app = render(element(), { exitOnCtrlC: true, patchConsole: false });
-  const onResize = () => app?.rerender(element());
-  process.stdout.on('resize', onResize);
-  const forget = unmountOnSignals(() => app?.unmount());
-  try {
-    await app.waitUntilExit();
-  } finally {
-    forget();
-    process.stdout.off('resize', onResize);
-    await live.watch.stop();
-  }
-  return EXIT.ok;
+  return untilQuit(
+    app,
+    () => app?.rerender(element()),
+    () => live.watch.stop(),
+  );
 }
 
 async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]): Promise<number> {
@@ -216,17 +220,11 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
     source = `live ${live.contextName}, updated ${clock()}`;
   }
   app = render(element(), { exitOnCtrlC: true, patchConsole: false });
-  const onResize = () => app?.rerender(element());
-  process.stdout.on('resize', onResize);
-  const forget = unmountOnSignals(() => app?.unmount());
-  try {
-    await app.waitUntilExit();
-  } finally {
-    forget();
-    process.stdout.off('resize', onResize);
-    await live?.watch.stop();
-  }
-  return EXIT.ok;
+  return untilQuit(
+    app,
+    () => app?.rerender(element()),
+    async () => live?.watch.stop(),
+  );
 }
 
 /** Runs --watch or --interactive (refuseLiveView has passed); exits 0 when the user quits. */

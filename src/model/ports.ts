@@ -6,13 +6,7 @@
 import type { Container, Pod, ServicePort } from './types.js';
 
 export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
-  const target = servicePort.targetPort;
-  if (typeof target === 'number') return target;
-  for (const container of [...pod.containers, ...pod.sidecars]) {
-    const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
-    if (match) return match.containerPort;
-  }
-  return undefined;
+  return resolvePort(pod, servicePort)?.port;
 }
 
 export interface ResolvedPort {
@@ -27,21 +21,22 @@ export interface ResolvedPort {
 export function resolvePort(pod: Pod, servicePort: ServicePort): ResolvedPort | undefined {
   const target = servicePort.targetPort;
   if (typeof target === 'number') return { port: target, sidecar: false };
-  for (const [list, sidecar] of [
-    [pod.containers, false],
-    [pod.sidecars, true],
-  ] as const) {
-    for (const container of list) {
-      const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
-      if (match) return { port: match.containerPort, container: container.name, sidecar };
-    }
+  // Called per pod and Service port by several checks: two plain loops, no lists built.
+  for (const container of pod.containers) {
+    const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
+    if (match) return { port: match.containerPort, container: container.name, sidecar: false };
+  }
+  for (const container of pod.sidecars) {
+    const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
+    if (match) return { port: match.containerPort, container: container.name, sidecar: true };
   }
   return undefined;
 }
 
 /** Whether any container or native sidecar declares this number and protocol. */
 export function declaresPort(pod: Pod, port: number, protocol: ServicePort['protocol']): boolean {
-  return allContainers(pod).some((c) => c.ports.some((p) => p.containerPort === port && p.protocol === protocol));
+  const declares = (c: Container) => c.ports.some((p) => p.containerPort === port && p.protocol === protocol);
+  return pod.containers.some(declares) || pod.sidecars.some(declares);
 }
 
 export function allContainers(pod: Pod): Container[] {
