@@ -80,13 +80,17 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
   it('-i on a snapshot: starts, moves, expands, and q leaves a working shell', async () => {
     startShell();
     typeLine(doctor(`--snapshot ${resolve('examples/shop.yaml')} -A -i`));
-    await until('the interactive view', (s) => s.includes('q quit'));
-    expect(screen()).toMatch(/^default\/kubernetes \(ClusterIP/m);
+    // ink draws in frames: each wait is for the whole screen wanted, not its first line.
+    await until('the interactive view', (s) => s.includes('q quit') && /^default\/kubernetes \(ClusterIP/m.test(s));
     keys('j');
     await until('the second Service selected', (s) => /^ingress-nginx\/ingress-nginx-controller \(/m.test(s));
     keys('Enter');
-    await until('its tree', (s) => /▾ WARNING\s+ingress-nginx\/ingress-nginx-controller /.test(s));
-    expect(screen()).toMatch(/└─EndpointSlice\/ingress-nginx-controller-/);
+    await until(
+      'its tree',
+      (s) =>
+        /▾ WARNING\s+ingress-nginx\/ingress-nginx-controller /.test(s) &&
+        /└─EndpointSlice\/ingress-nginx-controller-/.test(s),
+    );
     keys('q');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-q');
@@ -95,12 +99,17 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
   it('--watch on a terminal redraws as a pod becomes ready, and Ctrl-C restores the terminal', async () => {
     startShell();
     typeLine(doctor(`--kubeconfig ${server.kubeconfigPath} -n shop --watch`));
-    await until('the watch view', (s) => s.includes('watching · updated'));
-    expect(screen()).toMatch(/shop\s+web\s+ClusterIP\s+0\/1\s+ERROR/);
+    await until(
+      'the watch view',
+      (s) => s.includes('watching · updated') && /shop\s+web\s+ClusterIP\s+0\/1\s+ERROR/.test(s),
+    );
     applyWithControllers(server, [pod('web-1', { ready: true })]);
-    await until('the change', (s) => s.includes('changed at'));
-    expect(screen()).toMatch(/shop\/web changed status=error->info endpoints=0\/1->1\/1/);
-    expect(screen()).toMatch(/shop\s+web\s+ClusterIP\s+1\/1\s+INFO/);
+    await until(
+      'the change',
+      (s) =>
+        /shop\/web changed status=error->info endpoints=0\/1->1\/1/.test(s) &&
+        /shop\s+web\s+ClusterIP\s+1\/1\s+INFO/.test(s),
+    );
     keys('C-c');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-ctrl-c');
@@ -110,8 +119,10 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     applyWithControllers(server, [pod('web-1', { ready: false })]);
     startShell();
     typeLine(doctor(`--kubeconfig ${server.kubeconfigPath} -n shop -i`));
-    await until('the interactive view', (s) => s.includes('q quit'));
-    expect(screen()).toMatch(/ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
+    await until(
+      'the interactive view',
+      (s) => s.includes('q quit') && /ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/.test(s),
+    );
     applyWithControllers(server, [pod('web-1', { ready: true })]);
     // Marked as changed (*) by the update.
     await until('the update', (s) => /▸\*INFO\s+shop\/web\s+1\/1\s+single-ready-endpoint/.test(s));
