@@ -176,7 +176,8 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     const endpoints = s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
     const mark = expanded.has(k) ? '▾' : '▸';
     listRows.push({
-      text: `${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
+      // The selected row is also shown in reverse video, which NO_COLOR and dumb terminals drop: › marks it too.
+      text: `${i === index ? '›' : ' '}${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
       status: s.status,
       selected: i === index,
     });
@@ -213,7 +214,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
       ) : null}
       {filterLine ? <Text color={colour ? 'cyan' : undefined}>{filterLine}</Text> : null}
       <Text dimColor wrap="truncate-end">
-        {`  ${'STATUS'.padEnd(7)} ${'SERVICE'.padEnd(nameWidth)}  ENDPOINTS FINDINGS`}
+        {`   ${'STATUS'.padEnd(7)} ${'SERVICE'.padEnd(nameWidth)}  ENDPOINTS FINDINGS`}
       </Text>
       {visible.length === 0 ? <Text dimColor>No Service matches.</Text> : null}
       {shownRows.map((row, i) => (

@@ -72,6 +72,9 @@ describe('Interactive', () => {
     const { frame, press } = await show(<Interactive {...props} />);
     const fix = findCheck('no-ready-endpoints')!;
     await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    // The selected row is marked with › as well as reverse video (which NO_COLOR drops).
+    expect(frame()).toMatch(/^›▸ ERROR\s+shop\/web/m);
+    expect(frame()).toMatch(/^ ▸ OK\s+shop\/api/m);
     expect(frame()).toMatch(/^ERROR no-ready-endpoints/m);
     expect(frame()).toContain('why: ' + fix.explanation.split(' ').slice(0, 4).join(' '));
     expect(frame()).toMatch(/fix: /);
