@@ -50,6 +50,8 @@ const objects = withControllers([
   service('ghost', { selector: { app: 'ghost' } }),
   service('web', { ns: 'other' }),
   pod('web-1', { ns: 'other' }),
+  // A namespace with no Endpoints, EndpointSlices or pods at all.
+  service('docs', { ns: 'bare', type: 'ExternalName', selector: null }),
 ]).map(dressed);
 
 describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
@@ -98,7 +100,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   it('writes a List (YAML by default) that --snapshot reads back to the same report, -A', async () => {
     const { live, fromFile } = await roundTrip(['-A'], ['-A']);
     expect(fromFile).toEqual(live);
-    expect(live.summary.services).toBe(4);
+    expect(live.summary.services).toBe(5);
   });
 
   it('the same for one namespace and for named Services', async () => {
@@ -164,6 +166,13 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       runCliAsync(['--snapshot', file, '-A', '-o', 'json']),
     ]);
     expect(JSON.parse(fromFile.stdout)).toEqual(JSON.parse(live.stdout));
+  });
+
+  it('a kind read but empty in scope reads back as empty, not as unread: same report, no note', async () => {
+    const { live, fromFile } = await roundTrip(['-n', 'bare'], ['-n', 'bare']);
+    expect(fromFile).toEqual(live);
+    expect(live.notes).toEqual([]);
+    expect(live.summary.services).toBe(1);
   });
 
   it('an optional kind it cannot read: a note on stderr, the List without it', async () => {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import { connect, fetchLive } from '../sources/live.js';
+import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
 import type { KnownKind } from '../sources/slim.js';
 import { addScopeFlags, completeScope, type ScopeFlags } from './scope.js';
 
@@ -66,7 +67,16 @@ export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise
   );
   for (const note of Object.values(result.missing)) process.stderr.write(`note: ${note}\n`);
   const items = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
-  const list = { apiVersion: 'v1', kind: 'List', metadata: {}, items };
+  // Which kinds were read, so that a kind with no object in scope reads back as "none", not "not read".
+  const read = ORDER.filter(
+    (kind) => !(kind === 'Endpoints' && result.missing.endpoints) && !(kind === 'Node' && result.missing.nodes),
+  );
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { annotations: { [READ_KINDS_ANNOTATION]: read.join(',') } },
+    items,
+  };
   process.stdout.write(
     flags.output === 'json' ? JSON.stringify(list, null, 2) + '\n' : stringify(list, { lineWidth: 0 }),
   );

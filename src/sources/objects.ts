@@ -6,8 +6,15 @@ import { ClusterModel, type InputCoverage } from '../model/cluster.js';
 import type { ClusterObject } from '../model/types.js';
 import { isKnownKind, slimObject, SlimError, type KnownKind } from './slim.js';
 
+/**
+ * On a List written by the snapshot command: the kinds it read, comma-separated. A kind read but
+ * empty in scope (no Endpoints at all, say) then counts as read, as it did in the live run.
+ */
+export const READ_KINDS_ANNOTATION = 'endpoints-doctor/read-kinds';
+
 export class ObjectCollector {
   readonly objects: ClusterObject[] = [];
+  /** Kinds the input holds objects of, or declares it read. */
   readonly kinds = new Set<KnownKind>();
   /** Objects of kinds the doctor does not read, counted per kind. */
   readonly skippedKinds = new Map<string, number>();
@@ -27,6 +34,9 @@ export class ObjectCollector {
     }
     if (kind === 'List' || kind.endsWith('List')) {
       if (!Array.isArray(doc.items)) throw new InputError(`${where}: ${kind} has no "items" array`);
+      const annotations = (doc.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+      const read = annotations?.[READ_KINDS_ANNOTATION];
+      if (typeof read === 'string') for (const k of read.split(',')) if (isKnownKind(k)) this.kinds.add(k);
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       doc.items.forEach((item, i) => {
         const withKind =
@@ -52,7 +62,7 @@ export class ObjectCollector {
     }
   }
 
-  /** Coverage as the input shows it: a kind counts as read when at least one object of it is present. */
+  /** Coverage as the input shows it: a kind counts as read when an object of it is present, or a List says so. */
   coverage(): InputCoverage {
     return {
       endpoints: this.kinds.has('Endpoints'),
