@@ -46,10 +46,13 @@ const props = {
 let view: ReturnType<typeof render> | undefined;
 afterEach(() => view?.unmount());
 
+/** Whether ink listens to stdin (it binds after the first render, and lets go when the app exits). */
+const listening = () => view!.stdin.listenerCount('readable') > 0;
+
 /** Renders, and waits for ink to bind its input handler (keys sent before are not read). */
 async function show(element: Parameters<typeof render>[0]) {
   view = render(element);
-  await new Promise((r) => setTimeout(r, 50));
+  await vi.waitFor(() => expect(listening()).toBe(true), { timeout: 5000 });
   const frame = () => view!.lastFrame() ?? '';
   /** Types keys, then waits until the frame satisfies `expectation`. */
   const press = async (keys: string, expectation: (frame: string) => void) => {
@@ -127,10 +130,9 @@ describe('Interactive', () => {
   it('q quits: later keys change nothing', async () => {
     const { frame } = await show(<Interactive {...props} />);
     view!.stdin.write('q');
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(listening()).toBe(false), { timeout: 5000 });
     const before = frame();
     view!.stdin.write('j');
-    await new Promise((r) => setTimeout(r, 100));
     expect(frame()).toBe(before);
     expect(frame()).toMatch(/^shop\/api \(ClusterIP/m);
   });
