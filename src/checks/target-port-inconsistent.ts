@@ -4,6 +4,7 @@ import type { MatchedPod } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
 import { MAX_PODS, plural, eligiblePods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+import { pushTo } from '../model/multimap.js';
 
 export const targetPortInconsistent: Check = {
   id: 'target-port-inconsistent',
@@ -28,7 +29,7 @@ export const targetPortInconsistent: Check = {
       for (const m of eligible) {
         const port = findPort(m.pod, sp);
         if (port === undefined) continue;
-        byNumber.set(port, [...(byNumber.get(port) ?? []), m]);
+        pushTo(byNumber, port, m);
       }
       if (byNumber.size < 2) continue;
       // Largest group first: the minority is usually the old or the new template.

@@ -2,6 +2,7 @@
 // per Service. Pods are indexed by namespace and by label pair (and label key, for near
 // misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
 
+import { pushTo } from './multimap.js';
 import { labelPairKey, matchesSelector } from './selectors.js';
 import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
 
@@ -22,12 +23,6 @@ export interface NearMiss {
 }
 
 const EMPTY: never[] = [];
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -91,7 +86,7 @@ export class ClusterModel {
         break;
       case 'EndpointSlice':
         this.endpointSlices.push(o);
-        if (o.serviceName) push(this.slicesByService, nsName(o.meta.namespace, o.serviceName), o);
+        if (o.serviceName) pushTo(this.slicesByService, nsName(o.meta.namespace, o.serviceName), o);
         break;
       case 'Endpoints':
         this.endpoints.push(o);
@@ -107,7 +102,7 @@ export class ClusterModel {
   private addPod(pod: Pod): void {
     const ns = pod.meta.namespace;
     this.pods.push(pod);
-    push(this.podsByNamespace, ns, pod);
+    pushTo(this.podsByNamespace, ns, pod);
     let byName = this.podsByName.get(ns);
     let byLabel = this.podsByLabel.get(ns);
     if (!byName || !byLabel) {
@@ -118,7 +113,7 @@ export class ClusterModel {
     }
     byName.set(pod.meta.name, pod);
     for (const k in pod.meta.labels) {
-      if (this.selectorKeys.has(k)) push(byLabel, labelPairKey(k, pod.meta.labels[k]!), pod);
+      if (this.selectorKeys.has(k)) pushTo(byLabel, labelPairKey(k, pod.meta.labels[k]!), pod);
     }
   }
 
@@ -126,7 +121,7 @@ export class ClusterModel {
     let index = this.podsByLabelKey.get(namespace);
     if (!index) {
       index = new Map();
-      for (const pod of this.podsInNamespace(namespace)) for (const k in pod.meta.labels) push(index, k, pod);
+      for (const pod of this.podsInNamespace(namespace)) for (const k in pod.meta.labels) pushTo(index, k, pod);
       this.podsByLabelKey.set(namespace, index);
     }
     return index;
@@ -182,7 +177,7 @@ export class ClusterModel {
     if (!this.namespacesByLabel) {
       this.namespacesByLabel = new Map();
       for (const [ns, index] of this.podsByLabel)
-        for (const pair of index.keys()) push(this.namespacesByLabel, pair, ns);
+        for (const pair of index.keys()) pushTo(this.namespacesByLabel, pair, ns);
     }
     return this.namespacesByLabel;
   }

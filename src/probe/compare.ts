@@ -21,6 +21,7 @@ import {
   type ExpectedEndpoint,
   type ExpectedServicePort,
 } from './expected.js';
+import { pushTo } from '../model/multimap.js';
 
 export interface PortComparison {
   expected: ExpectedServicePort;
@@ -141,7 +142,7 @@ export function buildNodeProbe(input: ProbeInput): NodeProbe {
   for (const { rules, owner } of owned) {
     if (!owner) continue;
     const key = ownerKey(owner, rules.protocol, rules.family);
-    byOwner.set(key, [...(byOwner.get(key) ?? []), rules]);
+    pushTo(byOwner, key, rules);
   }
   const ports: PortComparison[] = [];
   const claimed = new Set<ProgrammedServicePort>();

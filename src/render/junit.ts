@@ -5,6 +5,7 @@
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
 import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import { pushTo } from '../model/multimap.js';
 
 export interface JunitOptions {
   failOn: Severity | 'never';
@@ -85,7 +86,7 @@ export function renderJunit(report: Report, options: JunitOptions): string {
   const byService = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const key = `${f.namespace}/${f.service}`;
-    byService.set(key, [...(byService.get(key) ?? []), f]);
+    pushTo(byService, key, f);
   }
   const byNamespace = new Map<string, Testcase[]>();
   for (const service of report.services) {
@@ -95,7 +96,7 @@ export function renderJunit(report: Report, options: JunitOptions): string {
       failures: findings.filter((f) => severityRank(f.severity) >= threshold),
       passed: findings.filter((f) => severityRank(f.severity) < threshold),
     };
-    byNamespace.set(service.namespace, [...(byNamespace.get(service.namespace) ?? []), testcase]);
+    pushTo(byNamespace, service.namespace, testcase);
   }
 
   // failures counts failed testcases (not <failure> elements), so tests = passed + failures +

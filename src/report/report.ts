@@ -4,6 +4,7 @@
 import { SEVERITIES, type Finding, type Severity } from '../checks/types.js';
 import type { DataplaneNodeReport } from '../probe/render.js';
 import type { CheckRun } from './run-checks.js';
+import { pushTo } from '../model/multimap.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
 
@@ -53,7 +54,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
   const byService = new Map<string, Finding[]>();
   for (const f of run.findings) {
     const key = `${f.namespace}/${f.service}`;
-    byService.set(key, [...(byService.get(key) ?? []), f]);
+    pushTo(byService, key, f);
   }
   const services: ServiceSummary[] = run.views.map(({ service, counts }) => {
     const key = `${service.meta.namespace}/${service.meta.name}`;

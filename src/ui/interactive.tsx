@@ -12,6 +12,7 @@ import { palette } from '../render/colour.js';
 import { renderTree } from '../render/tree.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import type { ServiceStatus, ServiceSummary } from '../report/report.js';
+import { pushTo } from '../model/multimap.js';
 
 export interface InteractiveProps {
   diagnosis: Diagnosis;
@@ -162,7 +163,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
   const findingsOf = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const k = `${f.namespace}/${f.service}`;
-    findingsOf.set(k, [...(findingsOf.get(k) ?? []), f]);
+    pushTo(findingsOf, k, f);
   }
   const viewIndex = new Map(report.services.map((s, i) => [keyOf(s), i]));
   const nameWidth = Math.max(7, ...visible.map((s) => keyOf(s).length));
