@@ -96,13 +96,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
     .replace(/[^a-z0-9-]/g, '-')
     .replace(/-+$/, '')}-${suffix}`;
   const where = `pod ${o.namespace}/${name}`;
-  try {
-    await core.createNamespacedPod({ namespace: o.namespace, body: debugPodSpec(name, o) });
-  } catch (e) {
-    throw apiFailure(e, `create the debug pod in namespace ${o.namespace}`);
-  }
-  o.debug(`created debug ${where} on node ${o.nodeName} (image ${o.image})`);
-
+  let created: Promise<unknown> | undefined;
   let deleted: Promise<void> | undefined;
   const remove = () =>
     (deleted ??= core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).then(
@@ -114,12 +108,29 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
         );
       },
     ));
-  // Ctrl-C and SIGTERM delete the pod before the process ends.
+  // Ctrl-C and SIGTERM delete the pod before the process ends; one that arrives while the pod is
+  // being created waits for the create to answer, so the pod cannot be left behind.
   const onSignal = (signal: NodeJS.Signals) => {
-    void remove().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void Promise.resolve(created)
+      .catch(() => undefined)
+      .then(remove)
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const forgetSignals = () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  try {
+    created = core.createNamespacedPod({ namespace: o.namespace, body: debugPodSpec(name, o) });
+    await created;
+  } catch (e) {
+    forgetSignals();
+    throw apiFailure(e, `create the debug pod in namespace ${o.namespace}`);
+  }
+  o.debug(`created debug ${where} on node ${o.nodeName} (image ${o.image})`);
+
   try {
     const started = Date.now();
     for (;;) {
@@ -143,8 +154,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
     const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name, container: 'probe' }, o.execTimeoutMs);
     return await work(run);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    forgetSignals();
     await remove();
   }
 }

@@ -129,12 +129,13 @@ describe('Interactive', () => {
 
   it('q quits: later keys change nothing', async () => {
     const { frame } = await show(<Interactive {...props} />);
+    expect(frame()).toMatch(/^shop\/api \(ClusterIP/m);
     view!.stdin.write('q');
+    // The app has exited when ink lets go of stdin.
     await vi.waitFor(() => expect(listening()).toBe(false), { timeout: 5000 });
     const before = frame();
     view!.stdin.write('j');
     expect(frame()).toBe(before);
-    expect(frame()).toMatch(/^shop\/api \(ClusterIP/m);
   });
 
   it('keeps the selection on the same Service when new data arrives (a live update)', async () => {
