@@ -182,8 +182,22 @@ function needsClientNode(resolved: ResolvedContext): boolean {
   return Boolean(resolved.user.exec || resolved.user['auth-provider'] || resolved.cluster['proxy-url']);
 }
 
-/** client-node's KubeConfig for the resolved context (auth plugins, proxies, WebSocket exec). */
-export async function clientNodeConfig(resolved: ResolvedContext): Promise<KubeConfig> {
+/**
+ * One client-node KubeConfig per resolved context (auth plugins, proxies, WebSocket exec): the
+ * requests and the probe's exec share it, so an exec credential plugin is not run twice.
+ */
+const clientNodeConfigs = new WeakMap<ResolvedContext, Promise<KubeConfig>>();
+
+export function clientNodeConfig(resolved: ResolvedContext): Promise<KubeConfig> {
+  let config = clientNodeConfigs.get(resolved);
+  if (!config) {
+    config = loadClientNodeConfig(resolved);
+    clientNodeConfigs.set(resolved, config);
+  }
+  return config;
+}
+
+async function loadClientNodeConfig(resolved: ResolvedContext): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
