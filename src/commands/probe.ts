@@ -12,11 +12,10 @@ import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
 import { ClusterError, EXIT, InputError, UsageError } from '../errors.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { colourWanted, palette } from '../render/colour.js';
-import { renderJson, renderYaml } from '../render/structured.js';
+import { renderOutput, type Output } from '../render/output.js';
 import { renderText } from '../render/text.js';
-import { renderTree } from '../render/tree.js';
 import { buildReport, failsAt } from '../report/report.js';
-import { viewService } from '../model/service-view.js';
+import { viewService, type ServiceView } from '../model/service-view.js';
 import { collectRules, type RuleDump, type RunCommand } from '../probe/commands.js';
 import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../probe/compare.js';
 import { withDebugPod } from '../probe/debug-pod.js';
@@ -341,7 +340,9 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
       : [],
   );
   const run = runDataplaneChecks(probes, input.model, DATAPLANE_CHECKS);
-  const report = buildReport({ views, findings: run.findings, suppressed: run.suppressed, skipped: [] }, notes);
+  const checkRun = { views, findings: run.findings, suppressed: run.suppressed, skipped: [] };
+  const diagnosis = { model: input.model, run: checkRun, report: buildReport(checkRun, notes) };
+  const { report } = diagnosis;
   const probeByNode = new Map(probes.map((p) => [p.node, p]));
   report.dataplane = results.map((r) => {
     const probe = probeByNode.get(r.report.node);
@@ -349,22 +350,23 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   });
 
   const colours = palette(colourWanted(process.stdout, !flags.color));
-  if (flags.output === 'json') process.stdout.write(renderJson(report));
-  else if (flags.output === 'yaml') process.stdout.write(renderYaml(report));
-  else if (flags.output === 'tree') {
-    for (const r of report.dataplane) if (r.statement) process.stderr.write(`note: ${r.statement}\n`);
-    process.stdout.write(
-      renderTree(views, input.model, report, colours, {
-        ascii: flags.ascii === true,
-        showEndpoints: false,
-        now: new Date(),
-        branches: (view) => dataplaneBranches(view, probes, flags.ascii === true),
-      }),
-    );
-    for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
-  } else {
+  if (flags.output === 'text') {
     process.stdout.write(renderDataplaneText(report.dataplane, probeByNode, flags.raw === true) + '\n');
     process.stdout.write(renderText(report, colours));
+  } else {
+    // The tree has no place for statements and notes; the other formats carry them.
+    if (flags.output === 'tree')
+      for (const r of report.dataplane) if (r.statement) process.stderr.write(`note: ${r.statement}\n`);
+    const output = {
+      output: flags.output as Output,
+      failOn: flags.failOn as Severity | 'never',
+      checksChosen: DATAPLANE_CHECKS.length,
+      ascii: flags.ascii === true,
+      showEndpoints: false,
+      branches: (view: ServiceView) => dataplaneBranches(view, probes, flags.ascii === true),
+    };
+    process.stdout.write(renderOutput(diagnosis, output, colours));
+    if (flags.output === 'tree') for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
   }
   return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
 }

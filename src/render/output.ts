@@ -8,7 +8,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderJson, renderYaml } from './structured.js';
 import { renderText } from './text.js';
-import { renderTree } from './tree.js';
+import { renderTree, type TreeOptions } from './tree.js';
 
 export const OUTPUTS = ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -20,6 +20,8 @@ export interface OutputOptions {
   checksChosen: number;
   ascii: boolean;
   showEndpoints: boolean;
+  /** Extra tree branches under each Service (the probe's Dataplane/NODE rows). */
+  branches?: TreeOptions['branches'];
 }
 
 export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Palette): string {
@@ -38,6 +40,7 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
         ascii: options.ascii,
         showEndpoints: options.showEndpoints,
         now: new Date(),
+        branches: options.branches,
       });
     case 'text':
       return renderText(report, colours);
