@@ -45,6 +45,16 @@ const out = resolve(options.out ?? join(ROOT, 'release'));
 const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
+/** What every bundle this script builds shares: Node 20, minified, quiet unless something is wrong. */
+const forNode: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 /**
  * The require() a Node 20 SEA gives its main script loads built-in modules only, and warns on
  * stderr at the first other name: a "node:"-prefixed one (the bare name loads the same module
@@ -84,13 +94,8 @@ async function deferredClientNode(): Promise<Plugin> {
       resolveDir: ROOT,
       loader: 'js',
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
+    ...forNode,
     format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
     plugins: [builtinsOnly],
     write: false,
   });
@@ -120,14 +125,9 @@ const screensFromFile: Plugin = {
 // CommonJS: Node compiles a CommonJS file lazily, function by function, but an ES module
 // eagerly, which showed as tens of milliseconds more at every start; and a SEA runs only CommonJS.
 const common: BuildOptions = {
+  ...forNode,
   entryPoints: [join(ROOT, 'scripts/entry.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
   format: 'cjs',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
   // src/cli.ts reads the version from ../package.json unless this is defined; its import.meta
   // (empty in CommonJS) then serves nothing.
   define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
@@ -143,14 +143,9 @@ const common: BuildOptions = {
 async function uiFile(dir: string): Promise<string> {
   const file = join(dir, UI_FILE);
   await build({
+    ...forNode,
     entryPoints: [join(ROOT, 'src/ui/screens.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
     format: 'esm',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
     outfile: file,
     define: { 'process.env.NODE_ENV': '"production"' },
     // The CommonJS packages inside (react, signal-exit's users) call require(): give them one.
