@@ -442,15 +442,33 @@ async function measureSize(scale: number, profile: boolean): Promise<SizeResult>
 interface AnalysisOnly {
   scale: number;
   size: ClusterSize;
+  /** The process whose cold run is the median. */
   analysis: Analysis;
+  /** Every process's cold run, in ms, sorted. */
+  coldRunsMs: number[];
 }
+
+/**
+ * A cold run varies by a quarter from one process to the next on this machine (JIT and GC timing),
+ * so the size judged against the target is measured in this many processes, and the median kept.
+ */
+const ANALYSIS_PROCESSES = 3;
 
 async function measureAnalysisOnly(scale: number): Promise<AnalysisOnly> {
   const size = sizeAt(scale);
   log(
     `\n== ${scale}x, the analysis alone: ${fmtInt(size.services)} Services, ${fmtInt(size.pods)} Pods, ${size.namespaces} namespaces, ${size.nodes} Nodes`,
   );
-  return { scale, size, analysis: await runAnalysis(Child.fork<AnalysisReady, AnalysisResult>('analysis.ts', size)) };
+  const analyses: Analysis[] = [];
+  for (let i = 0; i < ANALYSIS_PROCESSES; i++)
+    analyses.push(await runAnalysis(Child.fork<AnalysisReady, AnalysisResult>('analysis.ts', size)));
+  analyses.sort((a, b) => coldMs(a) - coldMs(b));
+  return {
+    scale,
+    size,
+    analysis: analyses[Math.floor(analyses.length / 2)]!,
+    coldRunsMs: analyses.map(coldMs),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,7 +564,7 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
     '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same four lists with the same pagination (limit=500) and concurrency as the doctor and `JSON.parse` each page, nothing else.',
   );
   p(
-    '- **(d)** the analysis alone: `runChecks` (every check, every Service) + `buildReport` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts). *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it.',
+    `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts). *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
   );
   p();
   p(
@@ -729,7 +747,7 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   const big = analyses.find((x) => x.size.services >= 10000 && x.size.pods >= 100000);
   p(
     `| analysis (d) of 10,000 Services and 100,000 Pods < 1 s (judged cold, as the CLI runs it) | ` +
-      `${big ? `cold ${coldMs(big.analysis).toFixed(0)} ms (CPU ${coldCpuMs(big.analysis).toFixed(0)} ms), warm ${warmMs(big.analysis).toFixed(0)} ms (CPU ${warmCpuMs(big.analysis).toFixed(0)} ms)` : '–'} | ${met(big && coldMs(big.analysis) < TARGET.analysisMs)} |`,
+      `${big ? `cold ${coldMs(big.analysis).toFixed(0)} ms${big === extra ? ` (median of ${extra.coldRunsMs.length} processes: ${extra.coldRunsMs.map((ms) => ms.toFixed(0)).join(', ')} ms)` : ''} (CPU ${coldCpuMs(big.analysis).toFixed(0)} ms), warm ${warmMs(big.analysis).toFixed(0)} ms (CPU ${warmCpuMs(big.analysis).toFixed(0)} ms)` : '–'} | ${met(big && coldMs(big.analysis) < TARGET.analysisMs)} |`,
   );
   const rss = atFull && peakRss(atFull);
   p(

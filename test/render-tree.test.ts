@@ -18,7 +18,8 @@ const created = (iso: string) => ({ creationTimestamp: iso });
 function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolean } = {}): string {
   const model = modelFromRaw(objects);
   const run = runChecks(model, model.services, CHECKS);
-  return renderTree(run.views, model, buildReport(run, []), palette(false), {
+  const services = run.services.map((s) => s.service);
+  return renderTree(services, model, buildReport(run, []), palette(false), {
     ascii: options.ascii ?? false,
     showEndpoints: options.showEndpoints ?? false,
     now: NOW,

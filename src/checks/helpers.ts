@@ -83,6 +83,11 @@ export function eligiblePods(view: ServiceView): MatchedPod[] {
   return view.matched.filter((m) => m.state.inSlices);
 }
 
+/** Whether some Service port names its targetPort: only those are resolved per pod (§2.1). */
+export function hasNamedTargetPort(service: Service): boolean {
+  return service.ports.some((sp) => typeof sp.targetPort === 'string');
+}
+
 export function patchTargetPort(service: Service, index: number, value: string | number): string {
   const patch = JSON.stringify([{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }]);
   return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} --type=json -p '${patch}'`;

@@ -1,5 +1,5 @@
 import { formatLabels } from '../model/selectors.js';
-import { sliceEntriesForPod } from '../model/service-view.js';
+import type { ServiceView } from '../model/service-view.js';
 import type { EndpointSlice, Pod } from '../model/types.js';
 import { MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
@@ -14,6 +14,25 @@ function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
     if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
   }
   return newest;
+}
+
+/**
+ * Whom the Service's slices list, whoever manages them: pod names by targetRef (matched pods
+ * are in the Service's namespace), addresses of endpoints without one. A pod in neither is in no slice.
+ */
+function listedInSlices(view: ServiceView): { podNames: Set<string>; addresses: Set<string> } {
+  const ns = view.service.meta.namespace;
+  const podNames = new Set<string>();
+  const addresses = new Set<string>();
+  for (const slice of view.slices) {
+    for (const e of slice.endpoints) {
+      const ref = e.targetRef;
+      if (ref && ref.kind === 'Pod') {
+        if ((ref.namespace ?? ns) === ns) podNames.add(ref.name);
+      } else for (const a of e.addresses) addresses.add(a);
+    }
+  }
+  return { podNames, addresses };
 }
 
 function readySince(pod: Pod): number | undefined {
@@ -39,11 +58,18 @@ export const podMissingFromSlices: Check = {
     if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
     // The controller writes no slices for a Service being deleted (§1.6).
     if (service.meta.deletionTimestamp) return [];
+    const listed = listedInSlices(view);
+    const unlisted = view.matched.filter(
+      (m) =>
+        m.state.inSlices &&
+        m.state.serving &&
+        !listed.podNames.has(m.pod.meta.name) &&
+        !m.pod.podIPs.some((ip) => listed.addresses.has(ip)),
+    );
+    if (unlisted.length === 0) return [];
+    // Became Ready after the slices were last written: controller lag, not a fault.
     const trigger = newestTriggerTime(view.slices);
-    const missing = view.matched.filter((m) => {
-      if (!m.state.inSlices || !m.state.serving) return false;
-      if (sliceEntriesForPod(view, m.pod).length > 0) return false;
-      // Became Ready after the slices were last written: controller lag, not a fault.
+    const missing = unlisted.filter((m) => {
       const since = readySince(m.pod);
       return !(trigger !== undefined && since !== undefined && since > trigger);
     });

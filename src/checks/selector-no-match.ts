@@ -33,15 +33,16 @@ export const selectorNoMatch: Check = {
     const nearMisses = ordered.flatMap(([, group]) => group);
     const top = ordered[0]?.[1];
 
+    // Only the pods listed are described: a typo can make every pod in the namespace a near miss.
     const pods: FindingPod[] = [
-      ...nearMisses.map((m) => ({
+      ...nearMisses.slice(0, MAX_PODS).map((m) => ({
         name: m.pod.meta.name,
         cause:
           m.have === undefined
             ? `lacks label ${m.key} (selector wants ${m.key}=${m.want})`
             : `has ${m.key}=${m.have}, selector wants ${m.key}=${m.want}`,
       })),
-      ...elsewhere.map((p) => ({
+      ...elsewhere.slice(0, MAX_PODS).map((p) => ({
         name: p.meta.name,
         namespace: p.meta.namespace,
         cause: `matches every selector label but is in namespace ${p.meta.namespace}`,

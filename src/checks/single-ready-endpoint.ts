@@ -1,7 +1,7 @@
 import { isFinished } from '../model/pod-state.js';
 import { isProxiedSlice } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
-import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
+import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { byRelevance, listSome, plural, podFix } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
@@ -33,17 +33,15 @@ export const singleReadyEndpoint: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector) return [];
-    const ready = view.counts;
-    if (ready.ready !== 1) return [];
+    if (view.counts.ready !== 1) return [];
+    const ready = readyBackends(view);
     const ns = service.meta.namespace;
     const who =
-      ready.readyPods.length > 0
-        ? `${ready.readyPods.join(', ')} ${ready.readyAddresses.join(', ')}`
-        : ready.readyAddresses.join(', ');
-    const readyAddresses = new Set(ready.readyAddresses.map(canonicalIP));
+      ready.pods.length > 0 ? `${ready.pods.join(', ')} ${ready.addresses.join(', ')}` : ready.addresses.join(', ');
+    const readyAddresses = new Set(ready.addresses.map(canonicalIP));
     // The pod behind the one ready endpoint, by targetRef or (hand-made endpoint without one) by address.
     const isTheReadyOne = (m: MatchedPod) =>
-      ready.readyPods.includes(m.pod.meta.name) || m.pod.podIPs.some((ip) => readyAddresses.has(canonicalIP(ip)));
+      ready.pods.includes(m.pod.meta.name) || m.pod.podIPs.some((ip) => readyAddresses.has(canonicalIP(ip)));
     const others = byRelevance(view.matched.filter((m) => !isFinished(m.pod) && !isTheReadyOne(m)));
     const byKind = (kind: OtherKind) => others.filter((m) => otherKind(view, m) === kind);
     const notReady = byKind('not ready');
@@ -88,12 +86,12 @@ export const singleReadyEndpoint: Check = {
       message:
         `only one ready endpoint (${who}): no redundancy, the Service goes down with it` +
         (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
-      pods: ready.readyPods.map((name) => ({ name, cause: 'the only ready endpoint' })),
+      pods: ready.pods.map((name) => ({ name, cause: 'the only ready endpoint' })),
     };
 
     // More replicas help only when there is nobody else: otherwise get the pods that exist serving.
     const first = notReady[0];
-    const pod = ready.readyPods[0] ?? view.matched.find(isTheReadyOne)?.pod.meta.name;
+    const pod = ready.pods[0] ?? view.matched.find(isTheReadyOne)?.pod.meta.name;
     if (first) {
       draft.fix =
         (notReady.length === 1

@@ -6,7 +6,7 @@ import {
 } from '../model/endpoint-meta.js';
 import { isPodReady } from '../model/pod-state.js';
 import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
-import type { ObjectRef } from '../model/types.js';
+import type { EndpointAddress, ObjectRef } from '../model/types.js';
 import { MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
@@ -46,8 +46,6 @@ export const slicesEndpointsDisagree: Check = {
     const ns = service.meta.namespace;
     const podOf = (ref: ObjectRef | undefined) =>
       ref && ref.kind === 'Pod' ? model.pod(ref.namespace ?? ns, ref.name) : undefined;
-    /** Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, §3). */
-    const terminating = (ref: ObjectRef | undefined) => podOf(ref)?.meta.deletionTimestamp !== undefined;
 
     const inSlices = new Map<string, Entry>();
     for (const slice of slices) {
@@ -55,7 +53,9 @@ export const slicesEndpointsDisagree: Check = {
       if (slice.ports.length === 0 && service.ports.length > 0) continue;
       for (const e of slice.endpoints) {
         const address = e.addresses[0];
-        if (!address || e.conditions.terminating === true || terminating(e.targetRef)) continue;
+        if (!address || e.conditions.terminating === true) continue;
+        // Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, §3).
+        if (podOf(e.targetRef)?.meta.deletionTimestamp !== undefined) continue;
         const ready = e.conditions.ready ?? true;
         const ip = canonicalIP(address);
         const seen = inSlices.get(ip);
@@ -65,21 +65,22 @@ export const slicesEndpointsDisagree: Check = {
     }
 
     const inEndpoints = new Map<string, Entry>();
-    for (const subset of endpoints.subsets) {
-      for (const [list, ready] of [
-        [subset.addresses, true],
-        [subset.notReadyAddresses, false],
-      ] as const) {
-        for (const a of list) {
-          if (familyOf(a.ip) !== family || terminating(a.targetRef)) continue;
-          // The slice controller skips pods whose Node object is gone (§1.2); the Endpoints controller does not.
-          const nodeName = a.nodeName ?? podOf(a.targetRef)?.nodeName;
-          if (model.coverage.nodes && nodeName && !model.node(nodeName) && !service.publishNotReadyAddresses) continue;
-          const ip = canonicalIP(a.ip);
-          const seen = inEndpoints.get(ip);
-          if (!seen || (ready && !seen.ready)) inEndpoints.set(ip, { ready, targetRef: a.targetRef });
-        }
+    const addEndpoints = (list: EndpointAddress[], ready: boolean) => {
+      for (const a of list) {
+        if (familyOf(a.ip) !== family) continue;
+        const pod = podOf(a.targetRef);
+        if (pod?.meta.deletionTimestamp !== undefined) continue;
+        // The slice controller skips pods whose Node object is gone (§1.2); the Endpoints controller does not.
+        const nodeName = a.nodeName ?? pod?.nodeName;
+        if (model.coverage.nodes && nodeName && !model.node(nodeName) && !service.publishNotReadyAddresses) continue;
+        const ip = canonicalIP(a.ip);
+        const seen = inEndpoints.get(ip);
+        if (!seen || (ready && !seen.ready)) inEndpoints.set(ip, { ready, targetRef: a.targetRef });
       }
+    };
+    for (const subset of endpoints.subsets) {
+      addEndpoints(subset.addresses, true);
+      addEndpoints(subset.notReadyAddresses, false);
     }
 
     const truncated = OVER_CAPACITY_ANNOTATION in endpoints.meta.annotations;

@@ -2,7 +2,7 @@ import { describeServicePort, findPort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
-import { MAX_PODS, plural, eligiblePods } from './helpers.js';
+import { MAX_PODS, plural, eligiblePods, hasNamedTargetPort } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { pushTo } from '../model/multimap.js';
 
@@ -19,7 +19,8 @@ export const targetPortInconsistent: Check = {
   fix: 'Let the rollout finish, or make every pod template give the port name the same number.',
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || isHeadless(service)) return [];
+    if (service.type === 'ExternalName' || !service.selector || isHeadless(service) || !hasNamedTargetPort(service))
+      return [];
     const eligible = eligiblePods(view);
     const findings: FindingDraft[] = [];
     for (const sp of service.ports) {

@@ -1,4 +1,4 @@
-import { allContainers, declaresPort, describeServicePort } from '../model/ports.js';
+import { allContainers, declaresAnyPort, declaresPort, describeServicePort } from '../model/ports.js';
 import { isHeadless } from '../model/services.js';
 import { MAX_PODS, plural, eligiblePods, patchTargetPort } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
@@ -18,8 +18,9 @@ export const targetPortNotDeclared: Check = {
   run(view) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || isHeadless(service)) return [];
+    if (!service.ports.some((sp) => typeof sp.targetPort === 'number')) return [];
     // Only pods that declare some port say anything about the number.
-    const declaring = eligiblePods(view).filter((m) => allContainers(m.pod).some((c) => c.ports.length > 0));
+    const declaring = eligiblePods(view).filter((m) => declaresAnyPort(m.pod));
     if (declaring.length === 0) return [];
     const findings: FindingDraft[] = [];
     service.ports.forEach((sp, index) => {

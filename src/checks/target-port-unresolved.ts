@@ -3,7 +3,7 @@ import { allContainers, describeServicePort, resolvePort, type ResolvedPort } fr
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
 import type { Pod, ServicePort } from '../model/types.js';
-import { MAX_PODS, plural, eligiblePods, patchTargetPort } from './helpers.js';
+import { MAX_PODS, plural, eligiblePods, hasNamedTargetPort, patchTargetPort } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
@@ -75,7 +75,7 @@ export const targetPortUnresolved: Check = {
   fix: 'Make spec.ports[].targetPort equal the container port name, with the same protocol, or use the port number.',
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector) return [];
+    if (service.type === 'ExternalName' || !service.selector || !hasNamedTargetPort(service)) return [];
     const eligible = eligiblePods(view);
     if (eligible.length === 0) return [];
     const headless = isHeadless(service);
@@ -163,14 +163,14 @@ export const targetPortUnresolved: Check = {
       if (failing > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
 
       const pods: FindingPod[] = [
-        ...unresolved.map((m) => {
+        ...unresolved.slice(0, MAX_PODS).map((m) => {
           const has = declared(m.pod);
           return {
             name: m.pod.meta.name,
             cause: `no container port named "${target}" with protocol ${sp.protocol}; ${has.length > 0 ? `declares ${has.join(', ')}` : 'declares no port'}`,
           };
         }),
-        ...sidecarMissed.map(({ m, r }) => ({
+        ...sidecarMissed.slice(0, MAX_PODS).map(({ m, r }) => ({
           name: m.pod.meta.name,
           cause: `"${target}" is only on native sidecar ${r.container} (${r.port}); the slices list no ${sp.name || 'unnamed'} ${sp.protocol} port for it`,
         })),

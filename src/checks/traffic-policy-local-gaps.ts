@@ -51,18 +51,13 @@ function gapNodes(endpoints: ServiceEndpoint[], candidates: Node[]): Set<string>
 
 /** Ready nodes that host at least one running pod: the possible in-cluster clients. */
 function clientNodes(model: ClusterModel): Node[] {
-  const names = new Set<string>();
-  for (const pod of model.pods) {
-    if (pod.phase === 'Running' && pod.nodeName) names.add(pod.nodeName);
-  }
-  return model.nodes.filter((n) => n.ready === 'True' && names.has(n.meta.name));
+  return model.readyNodes().filter((n) => model.runsPods(n.meta.name));
 }
 
 /** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
 function externalNodes(model: ClusterModel, service: Service): Node[] {
-  return model.nodes.filter(
-    (n) => n.ready === 'True' && !(service.type === 'LoadBalancer' && EXCLUDE_FROM_LB_LABEL in n.meta.labels),
-  );
+  if (service.type !== 'LoadBalancer') return model.readyNodes();
+  return model.readyNodes().filter((n) => !(EXCLUDE_FROM_LB_LABEL in n.meta.labels));
 }
 
 function patch(service: Service, field: string): string {

@@ -340,7 +340,12 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
       : [],
   );
   const run = runDataplaneChecks(probes, input.model, DATAPLANE_CHECKS);
-  const checkRun = { views, findings: run.findings, suppressed: run.suppressed, skipped: [] };
+  const checkRun = {
+    services: views.map(({ service, counts }) => ({ service, counts })),
+    findings: run.findings,
+    suppressed: run.suppressed,
+    skipped: [],
+  };
   const diagnosis = { model: input.model, run: checkRun, report: buildReport(checkRun, notes) };
   const { report } = diagnosis;
   const probeByNode = new Map(probes.map((p) => [p.node, p]));

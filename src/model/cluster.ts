@@ -60,6 +60,8 @@ export class ClusterModel {
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
   private readonly servicesByName = new Map<string, Service>();
+  private readyNodeList: Node[] | undefined;
+  private nodesRunningPods: Set<string> | undefined;
 
   constructor(
     objects: Iterable<ClusterObject>,
@@ -139,6 +141,21 @@ export class ClusterModel {
     return this.nodesByName.get(name);
   }
 
+  /** Nodes whose Ready condition is True, in name order; computed once. */
+  readyNodes(): Node[] {
+    this.readyNodeList ??= this.nodes.filter((n) => n.ready === 'True');
+    return this.readyNodeList;
+  }
+
+  /** Whether some pod in the input runs (phase Running) on the node; the set is computed once. */
+  runsPods(nodeName: string): boolean {
+    if (!this.nodesRunningPods) {
+      this.nodesRunningPods = new Set();
+      for (const pod of this.pods) if (pod.phase === 'Running' && pod.nodeName) this.nodesRunningPods.add(pod.nodeName);
+    }
+    return this.nodesRunningPods.has(nodeName);
+  }
+
   podsInNamespace(namespace: string): Pod[] {
     return this.podsByNamespace.get(namespace) ?? EMPTY;
   }
@@ -153,7 +170,7 @@ export class ClusterModel {
   }
 
   /** Pods in the namespace carrying every selector label: the shortest posting list, filtered. */
-  podsMatching(namespace: string, selector: Labels): Pod[] {
+  podsMatching(namespace: string, selector: Labels): readonly Pod[] {
     const index = this.podsByLabel.get(namespace);
     return index ? matchFromIndex(index, selector) : EMPTY;
   }
@@ -211,12 +228,17 @@ export class ClusterModel {
   }
 }
 
-function matchFromIndex(index: Map<string, Pod[]>, selector: Labels): Pod[] {
+/** The pods carrying every selector label: the shortest posting list, filtered by the other labels. */
+function matchFromIndex(index: Map<string, Pod[]>, selector: Labels): readonly Pod[] {
   let shortest: Pod[] | undefined;
-  for (const [k, v] of Object.entries(selector)) {
-    const list = index.get(labelPairKey(k, v)) ?? EMPTY;
+  let pairs = 0;
+  for (const k in selector) {
+    const list = index.get(labelPairKey(k, selector[k]!)) ?? EMPTY;
     if (!shortest || list.length < shortest.length) shortest = list;
+    pairs++;
   }
   if (!shortest) return EMPTY;
+  // A one-label selector's posting list is the answer (read-only: it is the index itself).
+  if (pairs === 1) return shortest;
   return shortest.filter((pod) => matchesSelector(pod.meta.labels, selector));
 }

@@ -17,7 +17,8 @@ export interface PodEndpointState {
 }
 
 export function isPodReady(pod: Pod): boolean {
-  return pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  for (const c of pod.conditions) if (c.type === 'Ready') return c.status === 'True';
+  return false;
 }
 
 export function isFinished(pod: Pod): boolean {
@@ -40,32 +41,26 @@ export function podEndpointState(
 ): PodEndpointState {
   const serving = isPodReady(pod);
   const terminating = pod.meta.deletionTimestamp !== undefined;
-  const excluded = (cause: string): PodEndpointState => ({
-    inSlices: false,
-    ready: false,
-    serving,
-    terminating,
-    cause,
-  });
+  const excluded = exclusionCause(pod, service, node, nodesKnown);
+  if (excluded !== undefined) return { inSlices: false, ready: false, serving, terminating, cause: excluded };
 
-  if (isFinished(pod)) return excluded(finishedCause(pod));
-  if (!hasIP(pod)) return excluded(noIPCause(pod));
+  const ready = service.publishNotReadyAddresses || (serving && !terminating);
+  const cause = ready ? undefined : terminating ? terminatingCause(pod, serving) : notReadyCause(pod, node);
+  return { inSlices: true, ready, serving, terminating, cause };
+}
+
+/** Why the controller leaves the pod out of the Service's slices; undefined when it lists it. */
+function exclusionCause(pod: Pod, service: Service, node: Node | undefined, nodesKnown: boolean): string | undefined {
+  if (isFinished(pod)) return finishedCause(pod);
+  if (!hasIP(pod)) return noIPCause(pod);
   // The controller skips pods whose Node object is gone, unless publishNotReadyAddresses.
   if (nodesKnown && pod.nodeName && !node && !service.publishNotReadyAddresses) {
-    return excluded(`node ${pod.nodeName} does not exist: the controller skips the pod`);
+    return `node ${pod.nodeName} does not exist: the controller skips the pod`;
   }
   // One slice set per address family; an endpoint with no address of the slice's family is skipped (§1.3, §1.5).
   const families = serviceFamilies(service);
-  if (!pod.podIPs.some((ip) => families.includes(familyOf(ip)!))) {
-    return excluded(
-      `no ${families.join('/')} address (pod has ${pod.podIPs.join(', ')}): the Service's slices cannot list it`,
-    );
-  }
-
-  const ready = service.publishNotReadyAddresses || (serving && !terminating);
-  let cause: string | undefined;
-  if (!ready) cause = terminating ? terminatingCause(pod, serving) : notReadyCause(pod, node);
-  return { inSlices: true, ready, serving, terminating, cause };
+  for (const ip of pod.podIPs) if (families.includes(familyOf(ip)!)) return undefined;
+  return `no ${families.join('/')} address (pod has ${pod.podIPs.join(', ')}): the Service's slices cannot list it`;
 }
 
 function finishedCause(pod: Pod): string {

@@ -39,6 +39,12 @@ export function declaresPort(pod: Pod, port: number, protocol: ServicePort['prot
   return pod.containers.some(declares) || pod.sidecars.some(declares);
 }
 
+/** Whether any container or native sidecar declares a port at all. */
+export function declaresAnyPort(pod: Pod): boolean {
+  const declares = (c: Container) => c.ports.length > 0;
+  return pod.containers.some(declares) || pod.sidecars.some(declares);
+}
+
 export function allContainers(pod: Pod): Container[] {
   return [...pod.containers, ...pod.sidecars];
 }

@@ -4,8 +4,8 @@
 import type { Labels } from './types.js';
 
 export function matchesSelector(labels: Labels, selector: Labels): boolean {
-  for (const [key, value] of Object.entries(selector)) {
-    if (labels[key] !== value) return false;
+  for (const key in selector) {
+    if (labels[key] !== selector[key]) return false;
   }
   return true;
 }

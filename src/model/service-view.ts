@@ -5,6 +5,7 @@
 import type { ClusterModel } from './cluster.js';
 import { isProxiedSlice } from './endpoint-meta.js';
 import type { AddressFamily } from './services.js';
+import { pushTo } from './multimap.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
 import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from './types.js';
 
@@ -100,10 +101,6 @@ export interface EndpointCounts {
   ready: number;
   /** All endpoints (ready or not), counted the same way. */
   total: number;
-  /** Pods behind the ready endpoints (slice targetRefs, or the matched pods), each once. */
-  readyPods: string[];
-  /** The ready endpoints' addresses, every family. */
-  readyAddresses: string[];
   /** 'slices': what kube-proxy merges (§5.8); 'pods': the input had no EndpointSlices at all. */
   source: 'slices' | 'pods';
 }
@@ -114,49 +111,85 @@ export interface EndpointCounts {
  * (inSlices, and ready for the ready count: §1.2, §1.3). Selectorless Services then count 0.
  */
 function countEndpoints(matched: MatchedPod[], sliceEndpoints: ServiceEndpoint[], slicesRead: boolean): EndpointCounts {
+  let ready = 0;
+  let total = 0;
   if (!slicesRead) {
-    const listed = matched.filter((m) => m.state.inSlices);
-    const ready = listed.filter((m) => m.state.ready);
-    return {
-      ready: ready.length,
-      total: listed.length,
-      readyPods: ready.map((m) => m.pod.meta.name),
-      readyAddresses: ready.flatMap((m) => m.pod.podIPs),
-      source: 'pods',
-    };
+    for (const m of matched) {
+      if (!m.state.inSlices) continue;
+      total++;
+      if (m.state.ready) ready++;
+    }
+    return { ready, total, source: 'pods' };
   }
-  const readyPerFamily = new Map<string, number>();
-  const totalPerFamily = new Map<string, number>();
-  const pods = new Set<string>();
-  const readyAddresses: string[] = [];
+  let readyV6 = 0;
+  let totalV6 = 0;
   for (const e of sliceEndpoints) {
-    totalPerFamily.set(e.addressType, (totalPerFamily.get(e.addressType) ?? 0) + 1);
-    if (!e.ready) continue;
-    readyPerFamily.set(e.addressType, (readyPerFamily.get(e.addressType) ?? 0) + 1);
-    if (e.targetRef?.kind === 'Pod') pods.add(e.targetRef.name);
-    readyAddresses.push(e.address);
+    if (e.addressType === 'IPv6') {
+      totalV6++;
+      if (e.ready) readyV6++;
+    } else {
+      total++;
+      if (e.ready) ready++;
+    }
   }
-  return {
-    ready: Math.max(0, ...readyPerFamily.values()),
-    total: Math.max(0, ...totalPerFamily.values()),
-    readyPods: [...pods].sort(),
-    readyAddresses,
-    source: 'slices',
-  };
+  return { ready: Math.max(ready, readyV6), total: Math.max(total, totalV6), source: 'slices' };
 }
 
-/** Where a pod is listed among the Service's slices: by targetRef, or by address when the endpoint has none. */
-export function sliceEntriesForPod(view: ServiceView, pod: Pod): { slice: EndpointSlice; endpoint: SliceEndpoint }[] {
-  const entries: { slice: EndpointSlice; endpoint: SliceEndpoint }[] = [];
+/** The ready endpoints behind view.counts.ready: the pods (slice targetRefs, or the matched pods), each once, and their addresses. */
+export function readyBackends(view: ServiceView): { pods: string[]; addresses: string[] } {
+  if (view.counts.source === 'pods') {
+    const ready = view.matched.filter((m) => m.state.inSlices && m.state.ready);
+    return { pods: ready.map((m) => m.pod.meta.name), addresses: ready.flatMap((m) => m.pod.podIPs) };
+  }
+  const pods = new Set<string>();
+  const addresses: string[] = [];
+  for (const e of view.sliceEndpoints) {
+    if (!e.ready) continue;
+    if (e.targetRef?.kind === 'Pod') pods.add(e.targetRef.name);
+    addresses.push(e.address);
+  }
+  return { pods: [...pods].sort(), addresses };
+}
+
+export interface SliceEntry {
+  slice: EndpointSlice;
+  endpoint: SliceEndpoint;
+}
+
+/** A view's slice endpoints by targetRef pod name, and by address for those without a Pod targetRef. */
+interface SliceEntryIndex {
+  byPodName: Map<string, SliceEntry[]>;
+  byAddress: Map<string, SliceEntry[]>;
+}
+
+/** Built on a view's first lookup, so that finding every pod's entries is linear, not pods × endpoints. */
+const sliceEntryIndexes = new WeakMap<ServiceView, SliceEntryIndex>();
+
+function sliceEntryIndex(view: ServiceView): SliceEntryIndex {
+  let index = sliceEntryIndexes.get(view);
+  if (index) return index;
+  index = { byPodName: new Map(), byAddress: new Map() };
   for (const slice of view.slices) {
     for (const endpoint of slice.endpoints) {
       const ref = endpoint.targetRef;
-      const match =
-        ref && ref.kind === 'Pod'
-          ? ref.name === pod.meta.name && (ref.namespace ?? pod.meta.namespace) === pod.meta.namespace
-          : endpoint.addresses.some((a) => pod.podIPs.includes(a));
-      if (match) entries.push({ slice, endpoint });
+      const entry = { slice, endpoint };
+      if (ref && ref.kind === 'Pod') pushTo(index.byPodName, ref.name, entry);
+      else for (const address of new Set(endpoint.addresses)) pushTo(index.byAddress, address, entry);
     }
   }
-  return entries;
+  sliceEntryIndexes.set(view, index);
+  return index;
+}
+
+/** Where a pod is listed among the Service's slices: by targetRef, or by address when the endpoint has none. */
+export function sliceEntriesForPod(view: ServiceView, pod: Pod): SliceEntry[] {
+  const index = sliceEntryIndex(view);
+  const ns = pod.meta.namespace;
+  const entries = (index.byPodName.get(pod.meta.name) ?? []).filter(
+    (e) => (e.endpoint.targetRef!.namespace ?? ns) === ns,
+  );
+  if (index.byAddress.size === 0) return entries;
+  const byAddress = new Set<SliceEntry>();
+  for (const ip of pod.podIPs) for (const e of index.byAddress.get(ip) ?? []) byAddress.add(e);
+  return [...entries, ...byAddress];
 }

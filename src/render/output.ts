@@ -36,12 +36,18 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
     case 'markdown':
       return renderMarkdown(report, options.failOn);
     case 'tree':
-      return renderTree(run.views, model, report, colours, {
-        ascii: options.ascii,
-        showEndpoints: options.showEndpoints,
-        now: new Date(),
-        branches: options.branches,
-      });
+      return renderTree(
+        run.services.map((s) => s.service),
+        model,
+        report,
+        colours,
+        {
+          ascii: options.ascii,
+          showEndpoints: options.showEndpoints,
+          now: new Date(),
+          branches: options.branches,
+        },
+      );
     case 'text':
       return renderText(report, colours);
   }

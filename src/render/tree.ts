@@ -7,8 +7,8 @@ import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
-import type { ServiceEndpoint, ServiceView } from '../model/service-view.js';
-import type { ContainerStatus, EndpointSlice, Endpoints, Pod } from '../model/types.js';
+import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
+import type { ContainerStatus, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
 import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 
@@ -274,14 +274,15 @@ function serviceNode(
   return row;
 }
 
+/** Draws `services`, which are report.services in the same order (buildReport maps the checked Services). */
 export function renderTree(
-  views: ServiceView[],
+  services: Service[],
   model: ClusterModel,
   report: Report,
   p: Palette,
   options: TreeOptions,
 ): string {
-  // One pass over the findings; report.services is in the views' order (buildReport maps them).
+  // One pass over the findings.
   const findingsByService = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const key = `${f.namespace}/${f.service}`;
@@ -289,12 +290,12 @@ export function renderTree(
     if (list) list.push(f);
     else findingsByService.set(key, [f]);
   }
-  const roots = views.map((v, i) =>
+  const roots = services.map((service, i) =>
     serviceNode(
-      v,
+      viewService(model, service),
       model,
       report.services[i],
-      findingsByService.get(`${v.service.meta.namespace}/${v.service.meta.name}`) ?? [],
+      findingsByService.get(`${service.meta.namespace}/${service.meta.name}`) ?? [],
       options,
     ),
   );

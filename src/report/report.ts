@@ -56,7 +56,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
     const key = `${f.namespace}/${f.service}`;
     pushTo(byService, key, f);
   }
-  const services: ServiceSummary[] = run.views.map(({ service, counts }) => {
+  const services: ServiceSummary[] = run.services.map(({ service, counts }) => {
     const key = `${service.meta.namespace}/${service.meta.name}`;
     const findings = byService.get(key) ?? [];
     const worst = findings.reduce<Severity | undefined>(

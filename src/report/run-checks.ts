@@ -3,13 +3,20 @@
 
 import type { Check, Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { viewService, type ServiceView } from '../model/service-view.js';
+import { viewService, type EndpointCounts, type ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
 
+/** A Service the checks ran on, with what the report says of its endpoints. */
+export interface CheckedService {
+  service: Service;
+  counts: EndpointCounts;
+}
+
 export interface CheckRun {
-  views: ServiceView[];
+  /** In the order given; the views themselves are not kept (the tree rebuilds those it draws). */
+  services: CheckedService[];
   findings: Finding[];
   /** Findings dropped by a Service's ignore annotation, per Service "ns/name". */
   suppressed: Map<string, number>;
@@ -22,7 +29,10 @@ function missingInputs(check: Check, model: ClusterModel): string[] {
 }
 
 function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): Finding[] {
-  return check.run(view, model).map(({ severity, ...draft }) => ({
+  const drafts = check.run(view, model);
+  // Most checks find nothing on most Services.
+  if (drafts.length === 0) return [];
+  return drafts.map(({ severity, ...draft }) => ({
     check: check.id,
     severity: severity ?? check.severity,
     namespace: service.meta.namespace,
@@ -37,8 +47,11 @@ export function checkService(check: Check, model: ClusterModel, service: Service
   return complete(check, service, viewService(model, service), model);
 }
 
-export function ignoredChecks(service: Service): Set<string> {
-  const value = service.meta.annotations[IGNORE_ANNOTATION] ?? '';
+const NONE_IGNORED: ReadonlySet<string> = new Set();
+
+export function ignoredChecks(service: Service): ReadonlySet<string> {
+  const value = service.meta.annotations[IGNORE_ANNOTATION];
+  if (value === undefined) return NONE_IGNORED;
   return new Set(
     value
       .split(',')
@@ -52,10 +65,10 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
   const skipped = checks
     .map((c) => ({ check: c.id, missing: missingInputs(c, model) }))
     .filter((s) => s.missing.length > 0);
-  const run: CheckRun = { views: [], findings: [], suppressed: new Map(), skipped };
+  const run: CheckRun = { services: [], findings: [], suppressed: new Map(), skipped };
   for (const service of services) {
     const view = viewService(model, service);
-    run.views.push(view);
+    run.services.push({ service, counts: view.counts });
     const ignored = ignoredChecks(service);
     for (const check of runnable) {
       const found = complete(check, service, view, model);
@@ -66,7 +79,7 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
         }
         continue;
       }
-      run.findings.push(...found);
+      for (const finding of found) run.findings.push(finding);
     }
   }
   return run;

@@ -113,6 +113,20 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
+      name: 'an endpoint naming a same-named pod of another namespace does not list this one',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        (() => {
+          const s = slice('web', { endpoints: [{ ip: '10.9.2.10', pod: 'web-1' }] });
+          s.endpoints[0].targetRef.namespace = 'other';
+          return s;
+        })(),
+      ],
+      findings: [{ message: ['1 ready pod matching app=web is in no EndpointSlice'], pods: ['web-1'] }],
+    },
+    {
       name: 'without a trigger time, lag cannot be ruled out and the message says so',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
       findings: [{ message: ['controller lag cannot be ruled out'], pods: ['web-2'] }],
