@@ -1,6 +1,7 @@
 import { isFinished } from '../model/pod-state.js';
 import { formatLabels } from '../model/selectors.js';
 import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
+import type { MatchedPod } from '../model/service-view.js';
 import type { Check } from './types.js';
 
 export const podsNotReady: Check = {
@@ -22,9 +23,10 @@ export const podsNotReady: Check = {
     // No ready endpoint at all is no-ready-endpoints' finding, not this one.
     const ready = view.counts;
     if (ready.ready === 0) return [];
-    const live = view.matched.filter((m) => !isFinished(m.pod) && !m.state.terminating);
-    const notReady = byRelevance(live.filter((m) => m.state.cause !== undefined));
+    const isLive = (m: MatchedPod) => !isFinished(m.pod) && !m.state.terminating;
+    const notReady = byRelevance(view.matched.filter((m) => m.state.cause !== undefined && isLive(m)));
     if (notReady.length === 0) return [];
+    const live = view.matched.filter(isLive);
     const causes = notReady.map((m) => podCause(view, m, model));
     return [
       {

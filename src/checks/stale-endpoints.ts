@@ -97,8 +97,8 @@ export const staleEndpoints: Check = {
         // Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
         if (!ref || ref.kind !== 'Pod' || !address || endpoint.conditions.ready === false) continue;
         const podNs = ref.namespace ?? slice.meta.namespace;
-        if (model.podsInNamespace(podNs).length === 0) continue;
         const pod = model.pod(podNs, ref.name);
+        if (!pod && model.podsInNamespace(podNs).length === 0) continue;
         let cause: string | undefined;
         if (!pod) {
           if (endpoint.conditions.terminating === true) continue;

@@ -26,13 +26,19 @@ export const targetPortInconsistent: Check = {
     for (const sp of service.ports) {
       const target = sp.targetPort;
       if (typeof target !== 'string') continue;
+      // Usually every pod gives the same number: the pods are grouped only once a second one shows up.
+      let first: number | undefined;
+      const mixed = eligible.some((m) => {
+        const port = findPort(m.pod, sp);
+        first ??= port;
+        return port !== undefined && port !== first;
+      });
+      if (!mixed) continue;
       const byNumber = new Map<number, MatchedPod[]>();
       for (const m of eligible) {
         const port = findPort(m.pod, sp);
-        if (port === undefined) continue;
-        pushTo(byNumber, port, m);
+        if (port !== undefined) pushTo(byNumber, port, m);
       }
-      if (byNumber.size < 2) continue;
       // Largest group first: the minority is usually the old or the new template.
       const groups = [...byNumber].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
       const total = groups.reduce((n, [, pods]) => n + pods.length, 0);

@@ -144,9 +144,9 @@ export const trafficPolicyLocalGaps: Check = {
       }));
       const withGaps = perPort.filter((p) => p.gaps.length > 0);
       if (withGaps.length === 0) continue;
-      const key = (gaps: string[]) => gaps.join('\u0000');
-      const uniform =
-        withGaps.length === perPort.length && withGaps.every((p) => key(p.gaps) === key(withGaps[0]!.gaps));
+      const sameGaps = (gaps: string[]) =>
+        gaps.length === withGaps[0]!.gaps.length && gaps.every((name, i) => name === withGaps[0]!.gaps[i]);
+      const uniform = withGaps.length === perPort.length && withGaps.every((p) => sameGaps(p.gaps));
       if (uniform) {
         drafts.push(
           draftFor(

@@ -3,10 +3,23 @@
 // regular containers first, then native sidecars; the first match wins. A numeric
 // targetPort is used as is, whatever the pod declares.
 
-import type { Container, Pod, ServicePort } from './types.js';
+import type { Container, ContainerPort, Pod, ServicePort } from './types.js';
 
+/** The first port of these containers with this name and protocol. */
+function namedPortIn(containers: Container[], name: string, protocol: string): ContainerPort | undefined {
+  for (const container of containers) {
+    for (const p of container.ports) if (p.name === name && p.protocol === protocol) return p;
+  }
+  return undefined;
+}
+
+/** The number a Service port's targetPort resolves to on the pod; called per pod and port, so it builds nothing. */
 export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
-  return resolvePort(pod, servicePort)?.port;
+  const target = servicePort.targetPort;
+  if (typeof target === 'number') return target;
+  return (
+    namedPortIn(pod.containers, target, servicePort.protocol) ?? namedPortIn(pod.sidecars, target, servicePort.protocol)
+  )?.containerPort;
 }
 
 export interface ResolvedPort {
@@ -21,7 +34,6 @@ export interface ResolvedPort {
 export function resolvePort(pod: Pod, servicePort: ServicePort): ResolvedPort | undefined {
   const target = servicePort.targetPort;
   if (typeof target === 'number') return { port: target, sidecar: false };
-  // Called per pod and Service port by several checks: two plain loops, no lists built.
   for (const container of pod.containers) {
     const match = container.ports.find((p) => p.name === target && p.protocol === servicePort.protocol);
     if (match) return { port: match.containerPort, container: container.name, sidecar: false };

@@ -28,10 +28,12 @@ function missingInputs(check: Check, model: ClusterModel): string[] {
   return (check.requires ?? []).filter((input) => !model.coverage[input]);
 }
 
-function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): Finding[] {
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): readonly Finding[] {
   const drafts = check.run(view, model);
   // Most checks find nothing on most Services.
-  if (drafts.length === 0) return [];
+  if (drafts.length === 0) return NO_FINDINGS;
   return drafts.map(({ severity, ...draft }) => ({
     check: check.id,
     severity: severity ?? check.severity,
@@ -42,7 +44,7 @@ function complete(check: Check, service: Service, view: ServiceView, model: Clus
 }
 
 /** One check on one Service, without suppression: what the check tables test. */
-export function checkService(check: Check, model: ClusterModel, service: Service): Finding[] {
+export function checkService(check: Check, model: ClusterModel, service: Service): readonly Finding[] {
   if (missingInputs(check, model).length > 0) return [];
   return complete(check, service, viewService(model, service), model);
 }

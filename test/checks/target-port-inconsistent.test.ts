@@ -48,5 +48,10 @@ ruleTester(targetPortInconsistent, {
       objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8081, { waiting: 'CrashLoopBackOff' })],
       findings: [{ message: ['8080 on 1 pod, 8081 on 1 pod'] }],
     },
+    {
+      name: 'a pod where the name does not resolve, listed first, does not hide the two numbers after it',
+      objects: [nodeA, service('web'), pod('web-1', { containers: [{ name: 'app', image: 'a' }] }), http('web-2', 8080), http('web-3', 9090)],
+      findings: [{ message: ['resolves to 2 different numbers', '8080 on 1 pod, 9090 on 1 pod'], pods: ['web-2', 'web-3'] }],
+    },
   ],
 });
