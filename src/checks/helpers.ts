@@ -27,7 +27,7 @@ export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel):
   const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
   if (entries.length === 0)
     return 'Ready, but in no EndpointSlice of the Service yet (controller lag, or stale slices in the input)';
-  if (!entries.some((e) => e.endpoint.conditions.ready ?? true)) {
+  if (!entries.some((e) => e.endpoint.conditions.ready)) {
     return 'Ready, but its endpoint is still ready=false in the slices (controller lag, or stale slices in the input)';
   }
   return 'ready endpoint';

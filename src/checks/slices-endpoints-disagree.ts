@@ -53,10 +53,10 @@ export const slicesEndpointsDisagree: Check = {
       if (slice.ports.length === 0 && service.ports.length > 0) continue;
       for (const e of slice.endpoints) {
         const address = e.addresses[0];
-        if (!address || e.conditions.terminating === true) continue;
+        if (!address || e.conditions.terminating) continue;
         // Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, §3).
         if (podOf(e.targetRef)?.meta.deletionTimestamp !== undefined) continue;
-        const ready = e.conditions.ready ?? true;
+        const ready = e.conditions.ready;
         const ip = canonicalIP(address);
         const seen = inSlices.get(ip);
         if (!seen || (ready && !seen.ready))

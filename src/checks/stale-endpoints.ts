@@ -95,18 +95,18 @@ export const staleEndpoints: Check = {
         const ref = endpoint.targetRef;
         const address = endpoint.addresses[0];
         // Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
-        if (!ref || ref.kind !== 'Pod' || !address || endpoint.conditions.ready === false) continue;
+        if (!ref || ref.kind !== 'Pod' || !address || !endpoint.conditions.ready) continue;
         const podNs = ref.namespace ?? slice.meta.namespace;
         const pod = model.pod(podNs, ref.name);
         if (!pod && model.podsInNamespace(podNs).length === 0) continue;
         let cause: string | undefined;
         if (!pod) {
-          if (endpoint.conditions.terminating === true) continue;
+          if (endpoint.conditions.terminating) continue;
           cause = `pod no longer exists, but ${slice.meta.name} still lists ${address} as ready`;
         } else if (pod.podIPs.length > 0 && !pod.podIPs.some((ip) => canonicalIP(ip) === canonicalIP(address))) {
           cause = `pod now has IP ${pod.podIPs.join(', ')}, but ${slice.meta.name} still lists ${address} (a pod of the same name was recreated)`;
         } else if (pod.podIPs.length === 0 && ref.uid && pod.meta.uid && ref.uid !== pod.meta.uid) {
-          if (endpoint.conditions.terminating === true) continue;
+          if (endpoint.conditions.terminating) continue;
           cause = `pod was recreated (uid ${pod.meta.uid}, no IP yet), but ${slice.meta.name} still lists the old pod's ${address}`;
         }
         if (!cause) continue;

@@ -76,9 +76,9 @@ export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] 
       const endpoint: ServiceEndpoint = {
         address,
         addressType: slice.addressType as AddressFamily,
-        ready: e.conditions.ready ?? true,
-        serving: e.conditions.serving ?? true,
-        terminating: e.conditions.terminating ?? false,
+        ready: e.conditions.ready,
+        serving: e.conditions.serving,
+        terminating: e.conditions.terminating,
         nodeName: e.nodeName,
         zone: e.zone,
         hintZones: e.hintZones,

@@ -112,11 +112,11 @@ export interface Pod {
   initContainerStatuses: ContainerStatus[];
 }
 
+/** With the discovery/v1 defaults applied when slimmed: an unset ready or serving is true, an unset terminating false. */
 export interface EndpointConditions {
-  /** nil means true for ready and serving, false for terminating (discovery/v1 defaults). */
-  ready?: boolean;
-  serving?: boolean;
-  terminating?: boolean;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
 }
 
 export interface ObjectRef {

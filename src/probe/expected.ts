@@ -80,9 +80,9 @@ function endpointsForPort(slices: EndpointSlice[], port: ServicePort, family: IP
       const endpoint: ExpectedEndpoint = {
         ip: canonicalIP(ip),
         port: slicePort.port,
-        ready: e.conditions.ready ?? true,
-        serving: e.conditions.serving ?? true,
-        terminating: e.conditions.terminating ?? false,
+        ready: e.conditions.ready,
+        serving: e.conditions.serving,
+        terminating: e.conditions.terminating,
         nodeName: e.nodeName,
         hintZones: e.hintZones,
         targetRef: e.targetRef,

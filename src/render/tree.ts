@@ -8,7 +8,7 @@ import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
-import type { ContainerStatus, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
+import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
 import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 
@@ -113,13 +113,7 @@ function podNode(
   });
 }
 
-function endpointState(e: { ready?: boolean; serving?: boolean; terminating?: boolean }): {
-  text: string;
-  state: RowState;
-} {
-  const ready = e.ready ?? true;
-  const terminating = e.terminating ?? false;
-  const serving = e.serving ?? true;
+function endpointState({ ready, serving, terminating }: EndpointConditions): { text: string; state: RowState } {
   if (ready) return { text: terminating ? 'ready,terminating' : 'ready', state: 'ok' };
   if (terminating) return { text: serving ? 'terminating,serving' : 'terminating', state: 'warning' };
   return { text: 'not ready', state: 'error' };
@@ -129,7 +123,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
   const ports =
     slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
   const manager = slice.managedBy ?? 'no managed-by label';
-  const ready = slice.endpoints.filter((e) => e.conditions.ready ?? true).length;
+  const ready = slice.endpoints.filter((e) => e.conditions.ready).length;
   const merged = new Map<string, ServiceEndpoint>(
     view.sliceEndpoints.map((e) => [`${e.slice.meta.name}/${e.address}`, e]),
   );

@@ -245,10 +245,11 @@ export function slimEndpointSlice(raw: Raw): EndpointSlice {
       const c = obj(e.conditions);
       return {
         addresses: strings(e.addresses),
+        // Unset conditions read as kube-proxy reads them: ready and serving true, terminating false.
         conditions: {
-          ready: typeof c.ready === 'boolean' ? c.ready : undefined,
-          serving: typeof c.serving === 'boolean' ? c.serving : undefined,
-          terminating: typeof c.terminating === 'boolean' ? c.terminating : undefined,
+          ready: c.ready !== false,
+          serving: c.serving !== false,
+          terminating: c.terminating === true,
         },
         nodeName: str(e.nodeName),
         zone: str(e.zone),
