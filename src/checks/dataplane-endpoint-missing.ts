@@ -5,7 +5,7 @@ import { endpointKey } from '../probe/expected.js';
 import {
   activeKeys,
   describeFrontend,
-  describePortFamily,
+  findingPlace,
   endpointSetPairs,
   lagNote,
   podChangeTimes,
@@ -74,9 +74,7 @@ export const dataplaneEndpointMissing: DataplaneCheck = {
         `${entries.length} ${word} endpoint${entries.length === 1 ? '' : 's'}: ${listed.join(', ')}`;
       if (allRecent && youngest !== undefined) message += lagNote(probe, youngest, 'the endpoint');
       drafts.push({
-        namespace,
-        service: service.meta.name,
-        port: describePortFamily(expected),
+        ...findingPlace(expected),
         message,
         fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),

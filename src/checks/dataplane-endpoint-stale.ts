@@ -4,7 +4,7 @@
 
 import {
   describeFrontend,
-  describePortFamily,
+  findingPlace,
   lagNote,
   podChangeTimes,
   podOf,
@@ -75,9 +75,7 @@ export const dataplaneEndpointStale: DataplaneCheck = {
         `${stale.size} endpoint${stale.size === 1 ? '' : 's'} the slices do not make usable: ${listed.join(', ')}`;
       if (allRecent && youngest !== undefined) message += lagNote(probe, youngest, 'the endpoint');
       drafts.push({
-        namespace,
-        service: service.meta.name,
-        port: describePortFamily(expected),
+        ...findingPlace(expected),
         message,
         fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),

@@ -5,7 +5,7 @@
 import type { FrontendKind } from '../dataplane/types.js';
 import {
   describeFrontend,
-  describePortFamily,
+  findingPlace,
   lagNote,
   podChangeTimes,
   podOf,
@@ -49,11 +49,7 @@ export const dataplaneLocalDrop: DataplaneCheck = {
       const expectedDrops = new Set(expected.verdicts.filter((v) => v.verdict === 'drop').map((v) => v.frontend));
       const designed = [...programmedDrops].filter((k) => expectedDrops.has(k));
       const unexpected = [...programmedDrops].filter((k) => !expectedDrops.has(k));
-      const base = {
-        namespace: service.meta.namespace,
-        service: service.meta.name,
-        port: describePortFamily(expected),
-      };
+      const base = findingPlace(expected);
       if (designed.length > 0) {
         const internal = designed.includes('cluster-ip');
         const policy = internal ? 'internalTrafficPolicy' : 'externalTrafficPolicy';

@@ -3,7 +3,7 @@
 
 import {
   describeFrontend,
-  describePortFamily,
+  findingPlace,
   lagNote,
   podChangeTimes,
   podOf,
@@ -47,9 +47,7 @@ export const dataplaneRejects: DataplaneCheck = {
       ]);
       if (age !== undefined) message += lagNote(probe, age, 'the endpoints');
       drafts.push({
-        namespace: service.meta.namespace,
-        service: service.meta.name,
-        port: describePortFamily(expected),
+        ...findingPlace(expected),
         message,
         fix: syncFix(probe),
         ...(age !== undefined ? { severity: 'info' as const } : {}),

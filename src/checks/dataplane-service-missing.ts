@@ -1,14 +1,7 @@
 // A Service port with usable endpoints that the node has no rules for: connections from that
 // node (and through its node ports) go nowhere (kube-proxy-dataplane §1, §2, §3).
 
-import {
-  describeFrontend,
-  describePortFamily,
-  lagNote,
-  recentChange,
-  sliceChangeTimes,
-  syncFix,
-} from '../probe/compare.js';
+import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes, syncFix } from '../probe/compare.js';
 import { usableEndpoints } from '../probe/expected.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
@@ -44,9 +37,7 @@ export const dataplaneServiceMissing: DataplaneCheck = {
         severity = 'info';
       }
       drafts.push({
-        namespace: service.meta.namespace,
-        service: service.meta.name,
-        port: describePortFamily(expected),
+        ...findingPlace(expected),
         message,
         fix: syncFix(probe),
         ...(severity ? { severity } : {}),

@@ -3,6 +3,7 @@
 
 import { endpointKey } from '../probe/expected.js';
 import { syncFix } from '../probe/compare.js';
+import { listSome } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
 const MAX_LISTED = 5;
@@ -28,10 +29,7 @@ export const dataplaneStaleService: DataplaneCheck = {
           : `${endpointKey(f.ip ?? '', f.port)}/${f.protocol}`,
       );
       const endpoints = rules.endpoints.map((e) => endpointKey(e.ip, e.port));
-      const target =
-        endpoints.length > 0
-          ? `still sends it to ${endpoints.slice(0, MAX_LISTED).join(', ')}${endpoints.length > MAX_LISTED ? ` and ${endpoints.length - MAX_LISTED} more` : ''}`
-          : 'sends it nowhere';
+      const target = endpoints.length > 0 ? `still sends it to ${listSome(endpoints, MAX_LISTED)}` : 'sends it nowhere';
       const at = frontends.length > 0 ? ` (${frontends.join(', ')})` : '';
       let what: string;
       if (!owner) {

@@ -7,7 +7,7 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
-import { MAX_PODS, plural } from './helpers.js';
+import { MAX_PODS, listSome, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 const MAX_NAMES = 3;
@@ -54,8 +54,10 @@ export const headlessUnreadyDns: Check = {
 
     const { name, namespace } = service.meta;
     const withNames = view.matched.filter((m) => perPodName(m, service) !== undefined).length;
-    const dnsNames = unready.slice(0, MAX_NAMES).map((x) => x.dns);
-    const more = unready.length > MAX_NAMES ? ` and ${unready.length - MAX_NAMES} more` : '';
+    const dnsNames = listSome(
+      unready.map((x) => x.dns),
+      MAX_NAMES,
+    );
     const pods: FindingPod[] = unready.slice(0, MAX_PODS).map(({ m, dns }) => ({
       name: m.pod.meta.name,
       cause: `${dns} does not resolve: ${m.state.cause ?? 'not ready'}`,
@@ -64,7 +66,7 @@ export const headlessUnreadyDns: Check = {
       {
         message:
           `headless Service without publishNotReadyAddresses: ${unready.length} of ${withNames} pods with per-pod DNS names ` +
-          `${unready.length === 1 ? 'is' : 'are'} not ready and cannot be resolved (${dnsNames.join(', ')}${more}); ` +
+          `${unready.length === 1 ? 'is' : 'are'} not ready and cannot be resolved (${dnsNames}); ` +
           'peers that discover each other through DNS before turning ready will wait' +
           (deadNode > 0
             ? `; ${plural(deadNode, 'more pod')} on NotReady or unreachable nodes ${deadNode === 1 ? 'is' : 'are'} left out: publishing ${deadNode === 1 ? 'its' : 'their'} address would not help`

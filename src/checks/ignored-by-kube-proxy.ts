@@ -5,6 +5,7 @@
 // nothing to a Service kube-proxy does program, although `kubectl get endpointslices` lists it.
 
 import { isMirroredSlice } from '../model/endpoint-meta.js';
+import { listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
@@ -51,8 +52,10 @@ export const ignoredByKubeProxy: Check = {
     );
     if (skipped.length === 0) return [];
     const endpointCount = skipped.reduce((n, s) => n + s.endpoints.length, 0);
-    const names = skipped.slice(0, MAX_SLICES).map((s) => s.meta.name);
-    const more = skipped.length > MAX_SLICES ? ` and ${skipped.length - MAX_SLICES} more` : '';
+    const names = listSome(
+      skipped.map((s) => s.meta.name),
+      MAX_SLICES,
+    );
     const labels = [...new Set(skipped.flatMap((s) => [PROXY_NAME, HEADLESS].filter((l) => l in s.meta.labels)))];
     const first = skipped[0]!;
     const mirrored = isMirroredSlice(first);
@@ -60,7 +63,7 @@ export const ignoredByKubeProxy: Check = {
       // Endpoints the user believes in are silently unused: more than informational.
       severity: 'warning',
       message:
-        `${skipped.length === 1 ? 'slice' : 'slices'} ${names.join(', ')}${more} ${skipped.length === 1 ? 'carries' : 'carry'} ` +
+        `${skipped.length === 1 ? 'slice' : 'slices'} ${names} ${skipped.length === 1 ? 'carries' : 'carry'} ` +
         `${labels.join(' / ')}: kube-proxy ignores ${skipped.length === 1 ? 'it' : 'them'}, so ${endpointCount} ` +
         `endpoint${endpointCount === 1 ? '' : 's'} listed there never receive${endpointCount === 1 ? 's' : ''} Service traffic`,
       fix: mirrored

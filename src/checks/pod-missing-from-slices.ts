@@ -19,6 +19,7 @@ function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
 /**
  * Whom the Service's slices list, whoever manages them: pod names by targetRef (matched pods
  * are in the Service's namespace), addresses of endpoints without one. A pod in neither is in no slice.
+ * The rule of sliceEntriesForPod, as two sets: this runs on every Service, and needs no entries.
  */
 function listedInSlices(view: ServiceView): { podNames: Set<string>; addresses: Set<string> } {
   const ns = view.service.meta.namespace;

@@ -12,6 +12,7 @@ import type {
 } from '../dataplane/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
+import { describeServicePort } from '../model/ports.js';
 import { canonicalIP } from '../model/services.js';
 import type { EndpointSlice, ObjectRef, Pod } from '../model/types.js';
 import {
@@ -238,10 +239,15 @@ export function describeFrontend(expected: ExpectedServicePort, kind: FrontendKi
   return `${endpointKey(f.ip ?? '', f.port)}/${f.protocol}`;
 }
 
-/** How findings name a Service port on a node: "http 80/TCP", with the family for dual-stack Services. */
-export function describePortFamily(expected: ExpectedServicePort): string {
-  const port = `${expected.port.name ? `${expected.port.name} ` : ''}${expected.port.port}/${expected.port.protocol}`;
-  return expected.service.ipFamilies.length > 1 ? `${port} ${expected.family}` : port;
+/** What a finding on a Service port of a node is about: the Service, and the port as "http 80/TCP", with the family for dual-stack Services. */
+export function findingPlace(expected: ExpectedServicePort): { namespace: string; service: string; port: string } {
+  const { service } = expected;
+  const port = describeServicePort(expected.port);
+  return {
+    namespace: service.meta.namespace,
+    service: service.meta.name,
+    port: service.ipFamilies.length > 1 ? `${port} ${expected.family}` : port,
+  };
 }
 
 /** One list of programmed endpoints and the endpoints it should hold. */
