@@ -64,7 +64,7 @@ export const endpointOnUnreadyNode: Check = {
     } else {
       for (const m of view.matched) {
         const problem = m.pod.nodeName ? problemOf(m.pod.nodeName) : undefined;
-        if (!m.state.inSlices || !m.pod.nodeName || !problem) continue;
+        if (!m.state.shouldBeListed || !m.pod.nodeName || !problem) continue;
         placed.set(m.pod.meta.name, {
           name: m.pod.meta.name,
           nodeName: m.pod.nodeName,

@@ -27,10 +27,10 @@ export const endpointsOverCapacity: Check = {
         : `the Endpoints ${endpoints.meta.name} holds more than ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: warning, as v1.21 marked it; from v1.22 on the controller truncates it)`;
     if (model.coverage.endpointSlices && view.slices.length > 0) {
       const family = primaryFamily(view.service);
-      const inSlices = new Set(
+      const shouldBeListed = new Set(
         view.sliceEndpoints.filter((e) => !family || e.addressType === family).map((e) => canonicalIP(e.address)),
       ).size;
-      message += `; the EndpointSlices list ${inSlices}${family ? ` ${family}` : ''} addresses`;
+      message += `; the EndpointSlices list ${shouldBeListed}${family ? ` ${family}` : ''} addresses`;
     }
     message +=
       value === 'truncated'

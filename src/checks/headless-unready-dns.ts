@@ -39,7 +39,7 @@ export const headlessUnreadyDns: Check = {
     // Terminating pods are leaving: dropping their records is intended. Pods that are no endpoint at
     // all (no IP yet, finished) would not be published by publishNotReadyAddresses either.
     const candidates = view.matched
-      .filter((m) => m.state.inSlices && !m.state.ready && !m.state.terminating)
+      .filter((m) => m.state.shouldBeListed && !m.state.ready && !m.state.terminating)
       .map((m) => ({ m, dns: perPodName(m, service) }))
       .filter((x): x is { m: MatchedPod; dns: string } => x.dns !== undefined);
     // A pod on a NotReady or unreachable node is not ready because the node is down (§6

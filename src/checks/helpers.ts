@@ -35,7 +35,7 @@ export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel):
 
 /** Pods in the order a reader should look at them: unready endpoints, pods kept out, terminating, finished. */
 export function byRelevance(pods: MatchedPod[]): MatchedPod[] {
-  const rank = (m: MatchedPod) => (isFinished(m.pod) ? 3 : m.state.terminating ? 2 : m.state.inSlices ? 0 : 1);
+  const rank = (m: MatchedPod) => (isFinished(m.pod) ? 3 : m.state.terminating ? 2 : m.state.shouldBeListed ? 0 : 1);
   return [...pods].sort((a, b) => rank(a) - rank(b) || a.pod.meta.name.localeCompare(b.pod.meta.name));
 }
 
@@ -80,7 +80,7 @@ export function shownOf(total: number): string {
 
 /** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (§1.2, §1.4). */
 export function eligiblePods(view: ServiceView): MatchedPod[] {
-  return view.matched.filter((m) => m.state.inSlices);
+  return view.matched.filter((m) => m.state.shouldBeListed);
 }
 
 /** Whether some Service port names its targetPort: only those are resolved per pod (§2.1). */

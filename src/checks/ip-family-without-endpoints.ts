@@ -65,7 +65,7 @@ export const ipFamilyWithoutEndpoints: Check = {
     if (placeholder) message += ` (its ${missing} slice is the controller's empty placeholder)`;
 
     const singleFamily = view.matched.filter(
-      (m) => m.state.inSlices && !m.pod.podIPs.some((ip) => familyOf(ip) === missing),
+      (m) => m.state.shouldBeListed && !m.pod.podIPs.some((ip) => familyOf(ip) === missing),
     );
     const pods: FindingPod[] = singleFamily.slice(0, MAX_PODS).map((m) => ({
       name: m.pod.meta.name,

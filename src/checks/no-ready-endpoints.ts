@@ -51,7 +51,7 @@ export const noReadyEndpoints: Check = {
 /** Endpoints kube-proxy still uses when none is ready: serving and terminating, per family, the larger family. */
 function servingTerminating(view: ServiceView, model: ClusterModel): number {
   if (!model.coverage.endpointSlices) {
-    return view.matched.filter((m) => m.state.inSlices && m.state.serving && m.state.terminating).length;
+    return view.matched.filter((m) => m.state.shouldBeListed && m.state.serving && m.state.terminating).length;
   }
   const perFamily = new Map<string, number>();
   for (const e of view.sliceEndpoints) {

@@ -62,7 +62,7 @@ export const podMissingFromSlices: Check = {
     const listed = listedInSlices(view);
     const unlisted = view.matched.filter(
       (m) =>
-        m.state.inSlices &&
+        m.state.shouldBeListed &&
         m.state.serving &&
         !listed.podNames.has(m.pod.meta.name) &&
         !m.pod.podIPs.some((ip) => listed.addresses.has(ip)),

@@ -13,7 +13,7 @@ function otherKind(view: ServiceView, m: MatchedPod): OtherKind {
   // Not Ready (and not published anyway by publishNotReadyAddresses): the pod itself is the problem.
   if (!m.state.serving && !view.service.publishNotReadyAddresses) return 'not ready';
   // Ready, but the controller keeps it out (missing Node, no address of the Service's family)...
-  if (!m.state.inSlices) return 'unlisted';
+  if (!m.state.shouldBeListed) return 'unlisted';
   if (view.counts.source === 'pods') return 'not ready';
   // ...or the slices (kube-proxy reads only IPv4/IPv6 ones, §1.5) do not list it, or not as ready.
   const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));

@@ -47,7 +47,7 @@ export const slicesEndpointsDisagree: Check = {
     const podOf = (ref: ObjectRef | undefined) =>
       ref && ref.kind === 'Pod' ? model.pod(ref.namespace ?? ns, ref.name) : undefined;
 
-    const inSlices = new Map<string, Entry>();
+    const shouldBeListed = new Map<string, Entry>();
     for (const slice of slices) {
       // Pods none of whose ports resolve sit in a slice with ports: []; Endpoints omits them (§1.4, §2.1).
       if (slice.ports.length === 0 && service.ports.length > 0) continue;
@@ -58,9 +58,9 @@ export const slicesEndpointsDisagree: Check = {
         if (podOf(e.targetRef)?.meta.deletionTimestamp !== undefined) continue;
         const ready = e.conditions.ready;
         const ip = canonicalIP(address);
-        const seen = inSlices.get(ip);
+        const seen = shouldBeListed.get(ip);
         if (!seen || (ready && !seen.ready))
-          inSlices.set(ip, { ready, targetRef: e.targetRef, where: slice.meta.name });
+          shouldBeListed.set(ip, { ready, targetRef: e.targetRef, where: slice.meta.name });
       }
     }
 
@@ -99,7 +99,7 @@ export const slicesEndpointsDisagree: Check = {
       });
 
     if (!truncated) {
-      for (const [ip, s] of inSlices) {
+      for (const [ip, s] of shouldBeListed) {
         if (!s.ready || inEndpoints.get(ip)?.ready) continue;
         onlySlices++;
         const other = inEndpoints.get(ip);
@@ -111,9 +111,9 @@ export const slicesEndpointsDisagree: Check = {
       }
     }
     for (const [ip, e] of inEndpoints) {
-      if (!e.ready || inSlices.get(ip)?.ready) continue;
+      if (!e.ready || shouldBeListed.get(ip)?.ready) continue;
       onlyEndpoints++;
-      const other = inSlices.get(ip);
+      const other = shouldBeListed.get(ip);
       add(
         ip,
         e.targetRef,

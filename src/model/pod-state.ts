@@ -6,9 +6,13 @@ import { familyOf, serviceFamilies } from './services.js';
 import type { ContainerStatus, Node, Pod, Service } from './types.js';
 
 export interface PodEndpointState {
-  /** The EndpointSlice controller lists the pod in the Service's slices. */
-  inSlices: boolean;
-  /** Conditions the endpoint carries when inSlices. */
+  /**
+   * The EndpointSlice controller should list the pod in the Service's slices (it is not finished,
+   * has an IP of the Service's family...). Whether the input's slices really list it is another
+   * question: see sliceEntriesForPod.
+   */
+  shouldBeListed: boolean;
+  /** Conditions the endpoint carries when shouldBeListed. */
   ready: boolean;
   serving: boolean;
   terminating: boolean;
@@ -42,11 +46,11 @@ export function podEndpointState(
   const serving = isPodReady(pod);
   const terminating = pod.meta.deletionTimestamp !== undefined;
   const excluded = exclusionCause(pod, service, node, nodesKnown);
-  if (excluded !== undefined) return { inSlices: false, ready: false, serving, terminating, cause: excluded };
+  if (excluded !== undefined) return { shouldBeListed: false, ready: false, serving, terminating, cause: excluded };
 
   const ready = service.publishNotReadyAddresses || (serving && !terminating);
   const cause = ready ? undefined : terminating ? terminatingCause(pod, serving) : notReadyCause(pod, node);
-  return { inSlices: true, ready, serving, terminating, cause };
+  return { shouldBeListed: true, ready, serving, terminating, cause };
 }
 
 /** Why the controller leaves the pod out of the Service's slices; undefined when it lists it. */

@@ -108,14 +108,14 @@ export interface EndpointCounts {
 /**
  * The one place that decides what a ready endpoint is. From the merged slices when the input
  * holds EndpointSlices; otherwise from the matched pods the controller would list
- * (inSlices, and ready for the ready count: §1.2, §1.3). Selectorless Services then count 0.
+ * (shouldBeListed, and ready for the ready count: §1.2, §1.3). Selectorless Services then count 0.
  */
 function countEndpoints(matched: MatchedPod[], sliceEndpoints: ServiceEndpoint[], slicesRead: boolean): EndpointCounts {
   let ready = 0;
   let total = 0;
   if (!slicesRead) {
     for (const m of matched) {
-      if (!m.state.inSlices) continue;
+      if (!m.state.shouldBeListed) continue;
       total++;
       if (m.state.ready) ready++;
     }
@@ -138,7 +138,7 @@ function countEndpoints(matched: MatchedPod[], sliceEndpoints: ServiceEndpoint[]
 /** The ready endpoints behind view.counts.ready: the pods (slice targetRefs, or the matched pods), each once, and their addresses. */
 export function readyBackends(view: ServiceView): { pods: string[]; addresses: string[] } {
   if (view.counts.source === 'pods') {
-    const ready = view.matched.filter((m) => m.state.inSlices && m.state.ready);
+    const ready = view.matched.filter((m) => m.state.shouldBeListed && m.state.ready);
     return { pods: ready.map((m) => m.pod.meta.name), addresses: ready.flatMap((m) => m.pod.podIPs) };
   }
   const pods = new Set<string>();

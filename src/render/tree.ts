@@ -239,7 +239,7 @@ function serviceNode(
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
-  const outside = view.matched.filter((m) => !m.state.inSlices);
+  const outside = view.matched.filter((m) => !m.state.shouldBeListed);
   if (outside.length > 0) {
     const branch = node({
       namespace: service.meta.namespace,

@@ -27,20 +27,20 @@ describe('isPodReady (§1.3: the Ready condition only)', () => {
 
 describe('podEndpointState: inclusion (§1.2)', () => {
   it('a running ready pod is a ready endpoint with no cause', () => {
-    expect(state({})).toEqual({ inSlices: true, ready: true, serving: true, terminating: false, cause: undefined });
+    expect(state({})).toEqual({ shouldBeListed: true, ready: true, serving: true, terminating: false, cause: undefined });
   });
   it('Succeeded pods are never endpoints', () => {
     const s = state({ phase: 'Succeeded', ready: false });
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toContain('finished (phase Succeeded)');
   });
   it('Failed pods are never endpoints, with the status reason', () => {
     const s = state({ phase: 'Failed', ready: false, status: { reason: 'Evicted' } });
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toContain('phase Failed: Evicted');
   });
   it('finished wins over publishNotReadyAddresses', () => {
-    expect(state({ phase: 'Succeeded', ready: false }, { spec: { publishNotReadyAddresses: true } }).inSlices).toBe(false);
+    expect(state({ phase: 'Succeeded', ready: false }, { spec: { publishNotReadyAddresses: true } }).shouldBeListed).toBe(false);
   });
   it('an unscheduled pod has no IP: excluded, with the scheduler message', () => {
     const s = state({
@@ -48,7 +48,7 @@ describe('podEndpointState: inclusion (§1.2)', () => {
       ip: null,
       conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
     });
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toBe('unscheduled: 0/3 nodes are available: 3 Insufficient cpu.');
   });
   it('a scheduling-gated pod says so', () => {
@@ -57,7 +57,7 @@ describe('podEndpointState: inclusion (§1.2)', () => {
   });
   it('a scheduled pod without IP names the node and the waiting container', () => {
     const s = state({ ip: null, waiting: 'ContainerCreating' });
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toBe('no IP yet on node node-a (app: ContainerCreating)');
   });
   it('a Pending pod that has an IP (init containers running) is included, not ready', () => {
@@ -67,26 +67,26 @@ describe('podEndpointState: inclusion (§1.2)', () => {
       initContainers: [{ name: 'migrate', image: 'm' }],
       status: { initContainerStatuses: [{ name: 'migrate', ready: false, restartCount: 0, state: { running: {} } }] },
     });
-    expect(s).toMatchObject({ inSlices: true, ready: false, serving: false });
+    expect(s).toMatchObject({ shouldBeListed: true, ready: false, serving: false });
     expect(s.cause).toBe('init container migrate is still running');
   });
   it('a pod whose Node object is missing is skipped when Nodes were read', () => {
     const s = state({ node: 'gone' }, {}, null);
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toContain('node gone does not exist');
   });
   it('a missing Node proves nothing when Nodes were not read', () => {
-    expect(state({ node: 'gone' }, {}, null, false).inSlices).toBe(true);
+    expect(state({ node: 'gone' }, {}, null, false).shouldBeListed).toBe(true);
   });
   it('with publishNotReadyAddresses a pod on a missing Node is included anyway', () => {
-    expect(state({ node: 'gone' }, { spec: { publishNotReadyAddresses: true } }, null)).toMatchObject({ inSlices: true, ready: true });
+    expect(state({ node: 'gone' }, { spec: { publishNotReadyAddresses: true } }, null)).toMatchObject({ shouldBeListed: true, ready: true });
   });
 });
 
 describe('podEndpointState: conditions (§1.3)', () => {
   it('a terminating pod stays in slices: ready=false, serving follows Ready, terminating=true', () => {
     const s = state({ terminating: true });
-    expect(s).toMatchObject({ inSlices: true, ready: false, serving: true, terminating: true });
+    expect(s).toMatchObject({ shouldBeListed: true, ready: false, serving: true, terminating: true });
     expect(s.cause).toContain('terminating');
     expect(s.cause).toContain('still serving');
   });
@@ -97,7 +97,7 @@ describe('podEndpointState: conditions (§1.3)', () => {
   });
   it('publishNotReadyAddresses: an unready pod is a ready endpoint, serving keeps the real readiness', () => {
     expect(state({ ready: false }, { spec: { publishNotReadyAddresses: true } })).toEqual({
-      inSlices: true,
+      shouldBeListed: true,
       ready: true,
       serving: false,
       terminating: false,
@@ -115,16 +115,16 @@ describe('podEndpointState: conditions (§1.3)', () => {
 describe('podEndpointState: address families (§1.3, §1.5)', () => {
   it('an IPv4-only pod is not an endpoint of an IPv6 single-stack Service', () => {
     const s = state({ ips: ['10.1.0.1'] }, { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } });
-    expect(s.inSlices).toBe(false);
+    expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toContain('no IPv6 address');
   });
   it('an IPv4-only pod is an endpoint of a dual-stack Service (its IPv4 slice)', () => {
     const s = state({ ips: ['10.1.0.1'] }, { spec: { ipFamilies: ['IPv4', 'IPv6'] } });
-    expect(s.inSlices).toBe(true);
+    expect(s.shouldBeListed).toBe(true);
   });
   it('a dual-stack pod is an endpoint of an IPv6 Service', () => {
     const s = state({ ips: ['10.1.0.1', 'fd00::1'] }, { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } });
-    expect(s.inSlices).toBe(true);
+    expect(s.shouldBeListed).toBe(true);
   });
   it('families: spec.ipFamilies, else the clusterIP family, else both for headless', () => {
     expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: ['IPv6', 'IPv4'] } })))).toEqual(['IPv6', 'IPv4']);

@@ -41,7 +41,7 @@ function eligiblePods(svc: Service, rawPods: Raw[], nodes: Map<string, Node>): E
     const pod = slimPod(raw);
     if (pod.meta.namespace !== svc.meta.namespace || !matchesSelector(pod.meta.labels, svc.selector!)) continue;
     const state = podEndpointState(pod, svc, pod.nodeName ? nodes.get(pod.nodeName) : undefined, true);
-    if (!state.inSlices) continue;
+    if (!state.shouldBeListed) continue;
     const ports = svc.ports.flatMap((p) => {
       const port = findPort(pod, p);
       return port === undefined ? [] : [{ name: p.name, port, protocol: p.protocol }];
