@@ -9,24 +9,48 @@ ruleTester(endpointOnUnreadyNode, {
   valid: [
     {
       name: 'every endpoint is on a Ready node',
-      objects: [nodeA, node('node-b'), service('web'), pod('web-1'), pod('web-2', { node: 'node-b' }), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b' })] })],
+      objects: [
+        nodeA,
+        node('node-b'),
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { node: 'node-b' }),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b' })] }),
+      ],
     },
     {
       name: 'Nodes not in the input: the check needs them and is skipped',
-      objects: [service('web'), pod('web-1', { node: 'node-b' }), slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] })],
+      objects: [
+        service('web'),
+        pod('web-1', { node: 'node-b' }),
+        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] }),
+      ],
       coverage: { nodes: false },
     },
     {
       name: 'an endpoint naming a node the input lacks proves nothing about that node',
-      objects: [nodeA, service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', node: 'node-x' }] })],
+      objects: [
+        nodeA,
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', node: 'node-x' }] }),
+      ],
     },
     {
       name: 'a not-ready taint on a Ready node is taint lag, not a down node (§5.10)',
-      objects: [nodeA, node('node-b', { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }), service('web'), pod('web-1', { node: 'node-b' }), slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] })],
+      objects: [
+        nodeA,
+        node('node-b', { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }),
+        service('web'),
+        pod('web-1', { node: 'node-b' }),
+        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] }),
+      ],
     },
     {
       name: 'ExternalName has no endpoints (§5.1)',
-      objects: [node('node-b', { ready: 'False' }), service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } })],
+      objects: [
+        node('node-b', { ready: 'False' }),
+        service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
+      ],
     },
   ],
   invalid: [
@@ -56,11 +80,19 @@ ruleTester(endpointOnUnreadyNode, {
         service('web'),
         pod('web-1', { node: 'node-b', ready: false }),
         pod('web-2', { node: 'node-b', ready: false, terminating: true }),
-        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b', ready: false }), endpointOf('web-2', { node: 'node-b', ready: false, terminating: true })] }),
+        slice('web', {
+          endpoints: [
+            endpointOf('web-1', { node: 'node-b', ready: false }),
+            endpointOf('web-2', { node: 'node-b', ready: false, terminating: true }),
+          ],
+        }),
       ],
       findings: [
         {
-          message: ['2 endpoints are on node node-b (unreachable, Ready=Unknown)', 'none is ready any more but stay listed until the pods are evicted'],
+          message: [
+            '2 endpoints are on node node-b (unreachable, Ready=Unknown)',
+            'none is ready any more but stay listed until the pods are evicted',
+          ],
           pods: ['web-1', 'web-2'],
           causes: { 'web-2': 'not ready, terminating' },
         },
@@ -84,7 +116,12 @@ ruleTester(endpointOnUnreadyNode, {
     },
     {
       name: 'tainted node.kubernetes.io/unreachable while Ready still says True (§5.10)',
-      objects: [node('node-b', { taints: [unreachable] }), service('web'), pod('web-1', { node: 'node-b' }), slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] })],
+      objects: [
+        node('node-b', { taints: [unreachable] }),
+        service('web'),
+        pod('web-1', { node: 'node-b' }),
+        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] }),
+      ],
       findings: [{ message: ['tainted node.kubernetes.io/unreachable'], pods: ['web-1'] }],
     },
     {
@@ -94,18 +131,31 @@ ruleTester(endpointOnUnreadyNode, {
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
         pod('web-1', { node: 'node-b', ips: ['10.9.3.1', 'fd00::31'] }),
         slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.3.1', pod: 'web-1', node: 'node-b' }] }),
-        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::31', pod: 'web-1', node: 'node-b' }] }),
+        slice('web', {
+          name: 'web-v6',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00::31', pod: 'web-1', node: 'node-b' }],
+        }),
       ],
       findings: [{ message: ['1 endpoint is on node node-b'], pods: ['web-1'] }],
     },
     {
       name: 'selectorless Service with a hand-made slice: named by address',
-      objects: [node('node-b', { ready: 'False' }), service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.7', node: 'node-b' }] })],
+      objects: [
+        node('node-b', { ready: 'False' }),
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.7', node: 'node-b' }] }),
+      ],
       findings: [{ pods: ['192.0.2.7'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods the controller would list (fallback)',
-      objects: [node('node-b', { ready: 'False' }), service('web'), pod('web-1', { node: 'node-b' }), pod('web-done', { node: 'node-b', phase: 'Succeeded', ready: false })],
+      objects: [
+        node('node-b', { ready: 'False' }),
+        service('web'),
+        pod('web-1', { node: 'node-b' }),
+        pod('web-done', { node: 'node-b', phase: 'Succeeded', ready: false }),
+      ],
       coverage: { endpointSlices: false },
       findings: [{ pods: ['web-1'] }],
     },

@@ -17,7 +17,12 @@ ruleTester(headlessUnreadyDns, {
     },
     {
       name: 'publishNotReadyAddresses: true marks every endpoint ready (§1.3), so DNS publishes unready members (§5.2)',
-      objects: [headless({ publishNotReadyAddresses: true }), member('db-0'), member('db-1', { waiting: 'CrashLoopBackOff' }), nodeA],
+      objects: [
+        headless({ publishNotReadyAddresses: true }),
+        member('db-0'),
+        member('db-1', { waiting: 'CrashLoopBackOff' }),
+        nodeA,
+      ],
     },
     {
       name: 'a ClusterIP Service is reached through kube-proxy, not per-pod DNS: not this check',
@@ -25,7 +30,12 @@ ruleTester(headlessUnreadyDns, {
     },
     {
       name: 'headless over Deployment pods (no per-pod names): leaving unready pods out of DNS is the intended load balancing',
-      objects: [headless(), pod('api-1', { labels: { app: 'db' } }), pod('api-2', { labels: { app: 'db' }, ready: false }), nodeA],
+      objects: [
+        headless(),
+        pod('api-1', { labels: { app: 'db' } }),
+        pod('api-2', { labels: { app: 'db' }, ready: false }),
+        nodeA,
+      ],
     },
     {
       name: 'a hostname whose subdomain names another Service gives no per-pod name here (§1.3 ShouldSetHostname)',
@@ -45,30 +55,62 @@ ruleTester(headlessUnreadyDns, {
     },
     {
       name: 'selectorless headless Services have no matched pods (§5.3)',
-      objects: [service('db', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }), member('db-1', { ready: false }), nodeA],
+      objects: [
+        service('db', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        member('db-1', { ready: false }),
+        nodeA,
+      ],
     },
     {
       name: 'the only unready member is on an unreachable node (§6 MarkPodsNotReady): publishNotReadyAddresses would publish a dead address',
-      objects: [headless(), member('db-0'), member('db-1', { node: 'node-b', ready: false }), nodeA, node('node-b', { ready: 'Unknown' })],
+      objects: [
+        headless(),
+        member('db-0'),
+        member('db-1', { node: 'node-b', ready: false }),
+        nodeA,
+        node('node-b', { ready: 'Unknown' }),
+      ],
     },
     {
       name: 'unready members on a NotReady node (§6): not a DNS bootstrap problem',
-      objects: [headless(), member('db-0', { node: 'node-b', ready: false }), member('db-1', { node: 'node-b', ready: false }), node('node-b', { ready: 'False' })],
+      objects: [
+        headless(),
+        member('db-0', { node: 'node-b', ready: false }),
+        member('db-1', { node: 'node-b', ready: false }),
+        node('node-b', { ready: 'False' }),
+      ],
     },
     {
       name: 'ExternalName Services have no endpoints (§5.1)',
-      objects: [service('db', { type: 'ExternalName', selector: { app: 'db' }, spec: { externalName: 'db.example.com' } }), member('db-1', { ready: false }), nodeA],
+      objects: [
+        service('db', { type: 'ExternalName', selector: { app: 'db' }, spec: { externalName: 'db.example.com' } }),
+        member('db-1', { ready: false }),
+        nodeA,
+      ],
     },
   ],
   invalid: [
     {
       name: 'unready StatefulSet members have no DNS records without publishNotReadyAddresses (§5.2 CoreDNS serves ready endpoints only)',
-      objects: [headless(), member('db-0'), member('db-1', { waiting: 'CrashLoopBackOff' }), member('db-2', { ready: false }), nodeA],
+      objects: [
+        headless(),
+        member('db-0'),
+        member('db-1', { waiting: 'CrashLoopBackOff' }),
+        member('db-2', { ready: false }),
+        nodeA,
+      ],
       findings: [
         {
-          message: ['headless Service without publishNotReadyAddresses', '2 of 3 pods', 'db-1.db.shop.svc, db-2.db.shop.svc'],
+          message: [
+            'headless Service without publishNotReadyAddresses',
+            '2 of 3 pods',
+            'db-1.db.shop.svc, db-2.db.shop.svc',
+          ],
           pods: ['db-1', 'db-2'],
-          causes: { 'db-1': 'db-1.db.shop.svc does not resolve: container app waiting: CrashLoopBackOff', 'db-2': 'not ready' },
+          causes: {
+            'db-1': 'db-1.db.shop.svc does not resolve: container app waiting: CrashLoopBackOff',
+            'db-2': 'not ready',
+          },
           fix: `kubectl patch service db -n shop -p '{"spec":{"publishNotReadyAddresses":true}}'`,
         },
       ],
@@ -103,12 +145,19 @@ ruleTester(headlessUnreadyDns, {
         nodeA,
         node('node-b', { ready: 'Unknown' }),
       ],
-      findings: [{ message: ['1 of 3 pods', 'db-1.db.shop.svc)', '1 more pod on NotReady or unreachable nodes is left out'], pods: ['db-1'] }],
+      findings: [
+        {
+          message: ['1 of 3 pods', 'db-1.db.shop.svc)', '1 more pod on NotReady or unreachable nodes is left out'],
+          pods: ['db-1'],
+        },
+      ],
     },
     {
       name: 'the DNS name list is capped, the pods list is complete',
       objects: [headless(), ...['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => member(n, { ready: false })), nodeA],
-      findings: [{ message: ['5 of 5 pods', 'db-2.db.shop.svc and 2 more'], pods: ['db-0', 'db-1', 'db-2', 'db-3', 'db-4'] }],
+      findings: [
+        { message: ['5 of 5 pods', 'db-2.db.shop.svc and 2 more'], pods: ['db-0', 'db-1', 'db-2', 'db-3', 'db-4'] },
+      ],
     },
   ],
 });

@@ -8,19 +8,33 @@ ruleTester(ignoredByKubeProxy, {
   valid: [
     {
       name: 'no service-proxy-name label: kube-proxy programs the Service (§5.9)',
-      objects: [service('web', { labels: { app: 'web' } }), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      objects: [
+        service('web', { labels: { app: 'web' } }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
     },
     {
       name: 'a headless Service is skipped by kube-proxy anyway (§5.2): the label changes nothing',
       objects: [
         service('db', { labels: { [PROXY_NAME]: 'mesh' }, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         pod('web-1'),
-        slice('db', { labels: { [PROXY_NAME]: 'mesh', 'service.kubernetes.io/headless': '' }, endpoints: [endpointOf('web-1')] }),
+        slice('db', {
+          labels: { [PROXY_NAME]: 'mesh', 'service.kubernetes.io/headless': '' },
+          endpoints: [endpointOf('web-1')],
+        }),
       ],
     },
     {
       name: 'ExternalName is never proxied (§5.1): the label changes nothing',
-      objects: [service('db', { type: 'ExternalName', selector: null, labels: { [PROXY_NAME]: 'mesh' }, spec: { externalName: 'db.example.com' } })],
+      objects: [
+        service('db', {
+          type: 'ExternalName',
+          selector: null,
+          labels: { [PROXY_NAME]: 'mesh' },
+          spec: { externalName: 'db.example.com' },
+        }),
+      ],
     },
     {
       name: 'a label with a similar key does not filter (the selector names the exact key)',
@@ -32,7 +46,10 @@ ruleTester(ignoredByKubeProxy, {
     },
     {
       name: 'an empty labelled slice loses no endpoint: nothing to report',
-      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'staff', labels: { [PROXY_NAME]: 'x' }, endpoints: [] })],
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'staff', labels: { [PROXY_NAME]: 'x' }, endpoints: [] }),
+      ],
     },
   ],
   invalid: [
@@ -45,7 +62,12 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
-          message: [`label ${PROXY_NAME} = cilium-l7`, 'kube-proxy skips this Service', '(cilium-l7)', 'its ClusterIP leads nowhere'],
+          message: [
+            `label ${PROXY_NAME} = cilium-l7`,
+            'kube-proxy skips this Service',
+            '(cilium-l7)',
+            'its ClusterIP leads nowhere',
+          ],
           fix: `kubectl label service web -n shop ${PROXY_NAME}-`,
         },
       ],
@@ -58,13 +80,25 @@ ruleTester(ignoredByKubeProxy, {
     {
       name: 'a selectorless Service with the label is skipped too: nothing implements its one ClusterIP (§5.9)',
       objects: [service('ext', { selector: null, labels: { [PROXY_NAME]: 'other' } })],
-      findings: [{ message: ['kube-proxy skips this Service', 'unless an alternative proxy (other) implements it, its ClusterIP leads nowhere'] }],
+      findings: [
+        {
+          message: [
+            'kube-proxy skips this Service',
+            'unless an alternative proxy (other) implements it, its ClusterIP leads nowhere',
+          ],
+        },
+      ],
     },
     {
       name: 'a hand-made slice with the label is dropped from a Service kube-proxy programs (§5.9 slice informer filter)',
       objects: [
         service('ext', { selector: null }),
-        slice('ext', { name: 'ext-manual', managedBy: 'staff', labels: { [PROXY_NAME]: 'x' }, endpoints: [{ ip: '192.168.1.5' }, { ip: '192.168.1.6' }] }),
+        slice('ext', {
+          name: 'ext-manual',
+          managedBy: 'staff',
+          labels: { [PROXY_NAME]: 'x' },
+          endpoints: [{ ip: '192.168.1.5' }, { ip: '192.168.1.6' }],
+        }),
         slice('ext', { name: 'ext-ok', managedBy: 'staff', endpoints: [{ ip: '192.168.1.7' }] }),
       ],
       findings: [
@@ -86,13 +120,24 @@ ruleTester(ignoredByKubeProxy, {
           endpoints: [{ ip: '192.168.1.5' }],
         }),
       ],
-      findings: [{ severity: 'warning', message: ['1 endpoint listed there never receives'], fix: 'kubectl label endpoints ext -n shop' }],
+      findings: [
+        {
+          severity: 'warning',
+          message: ['1 endpoint listed there never receives'],
+          fix: 'kubectl label endpoints ext -n shop',
+        },
+      ],
     },
     {
       name: 'a slice labelled service.kubernetes.io/headless on a ClusterIP Service is filtered as well (§5.9)',
       objects: [
         service('ext', { selector: null }),
-        slice('ext', { name: 'ext-copy', managedBy: 'staff', labels: { 'service.kubernetes.io/headless': '' }, endpoints: [{ ip: '192.168.1.5' }] }),
+        slice('ext', {
+          name: 'ext-copy',
+          managedBy: 'staff',
+          labels: { 'service.kubernetes.io/headless': '' },
+          endpoints: [{ ip: '192.168.1.5' }],
+        }),
       ],
       findings: [{ severity: 'warning', message: ['service.kubernetes.io/headless'] }],
     },

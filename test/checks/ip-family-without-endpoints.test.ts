@@ -2,8 +2,17 @@ import { ipFamilyWithoutEndpoints } from '../../src/checks/ip-family-without-end
 import { endpointOf, ipFor, node, pod, service, slice } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
-const dualV4First = { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] };
-const dualV6First = { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10', '10.96.0.10'] };
+const dualV4First = {
+  ipFamilyPolicy: 'PreferDualStack',
+  ipFamilies: ['IPv4', 'IPv6'],
+  clusterIPs: ['10.96.0.10', 'fd00::10'],
+};
+const dualV6First = {
+  ipFamilyPolicy: 'RequireDualStack',
+  ipFamilies: ['IPv6', 'IPv4'],
+  clusterIP: 'fd00::10',
+  clusterIPs: ['fd00::10', '10.96.0.10'],
+};
 const v6Placeholder = slice('web', { name: 'web-v6', addressType: 'IPv6', ports: [], endpoints: [] });
 
 ruleTester(ipFamilyWithoutEndpoints, {
@@ -60,7 +69,11 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
       findings: [
         {
-          message: ['2 ready IPv4 endpoints but no ready IPv6 one', 'rejects connections to its IPv6 ClusterIP fd00::10', 'placeholder'],
+          message: [
+            '2 ready IPv4 endpoints but no ready IPv6 one',
+            'rejects connections to its IPv6 ClusterIP fd00::10',
+            'placeholder',
+          ],
           pods: ['web-1', 'web-2'],
           causes: { 'web-1': 'has no IPv6 address' },
           fix: `kubectl patch service web -n shop -p '{"spec":{"ipFamilyPolicy":"SingleStack","ipFamilies":["IPv4"],"clusterIPs":["10.96.0.10"]}}'`,
@@ -86,12 +99,21 @@ ruleTester(ipFamilyWithoutEndpoints, {
         pod('web-1'),
         pod('web-2', { ips: ['10.244.50.2', 'fd00:10:244::52'], ready: false }),
         node('node-a'),
-        slice('web', { endpoints: [endpointOf('web-1'), { ip: '10.244.50.2', pod: 'web-2', node: 'node-a', ready: false }] }),
-        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00:10:244::52', pod: 'web-2', node: 'node-a', ready: false }] }),
+        slice('web', {
+          endpoints: [endpointOf('web-1'), { ip: '10.244.50.2', pod: 'web-2', node: 'node-a', ready: false }],
+        }),
+        slice('web', {
+          name: 'web-v6',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00:10:244::52', pod: 'web-2', node: 'node-a', ready: false }],
+        }),
       ],
       findings: [
         {
-          message: ['no ready IPv6 one', '1 of its pods already has an IPv6 address (web-2) but is not a ready endpoint, the other 1 pod has none'],
+          message: [
+            'no ready IPv6 one',
+            '1 of its pods already has an IPv6 address (web-2) but is not a ready endpoint, the other 1 pod has none',
+          ],
           pods: ['web-1'],
           fix: 'the pod network already hands out IPv6 addresses: recreate the 1 pod without one so it gets both families (kubectl rollout restart their workload; the owner is: kubectl get pod web-1 -n shop',
         },
@@ -133,7 +155,13 @@ ruleTester(ipFamilyWithoutEndpoints, {
         slice('web', { endpoints: [endpointOf('web-1')] }),
         v6Placeholder,
       ],
-      findings: [{ message: ['no ready IPv6 one', 'IPv6 ClusterIP fd00::10 and NodePorts'], pods: ['web-1'], fix: 'cannot be removed' }],
+      findings: [
+        {
+          message: ['no ready IPv6 one', 'IPv6 ClusterIP fd00::10 and NodePorts'],
+          pods: ['web-1'],
+          fix: 'cannot be removed',
+        },
+      ],
     },
     {
       name: 'a headless dual-stack Service is not proxied (§5.2): DNS has no AAAA records, reported as info',
@@ -164,7 +192,12 @@ ruleTester(ipFamilyWithoutEndpoints, {
       objects: [
         service('ext', { selector: null, spec: dualV4First }),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
-        slice('ext', { name: 'ext-v6', managedBy: 'staff', addressType: 'IPv6', endpoints: [{ ip: 'fd00::5', ready: false }] }),
+        slice('ext', {
+          name: 'ext-v6',
+          managedBy: 'staff',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00::5', ready: false }],
+        }),
       ],
       findings: [{ message: ['no ready IPv6 one'] }],
     },

@@ -8,7 +8,10 @@ const lb = (status: Record<string, unknown>, spec: Record<string, unknown> = {})
 
 ruleTester(loadBalancerPending, {
   valid: [
-    { name: 'an ingress IP in status: provisioned (§5.4)', objects: [lb({ ingress: [{ ip: '203.0.113.10', ipMode: 'VIP' }] }), pod('web-1')] },
+    {
+      name: 'an ingress IP in status: provisioned (§5.4)',
+      objects: [lb({ ingress: [{ ip: '203.0.113.10', ipMode: 'VIP' }] }), pod('web-1')],
+    },
     {
       name: 'hostname-only ingress (e.g. AWS ELB) is provisioned; kube-proxy not capturing it only sends in-cluster clients through the LB (§5.4)',
       objects: [lb({ ingress: [{ hostname: 'a1b2.elb.us-east-1.amazonaws.com' }] }), pod('web-1')],
@@ -19,7 +22,10 @@ ruleTester(loadBalancerPending, {
     },
     {
       name: 'a classed LoadBalancer its class controller provisioned (§5.4 loadBalancerClass)',
-      objects: [lb({ ingress: [{ ip: '203.0.113.10' }] }, { loadBalancerClass: 'example.com/internal-lb' }), pod('web-1')],
+      objects: [
+        lb({ ingress: [{ ip: '203.0.113.10' }] }, { loadBalancerClass: 'example.com/internal-lb' }),
+        pod('web-1'),
+      ],
     },
     { name: 'ClusterIP Services have no load balancer to wait for', objects: [service('web'), pod('web-1')] },
     {

@@ -51,23 +51,26 @@ ruleTester(noReadyEndpoints, {
     },
     {
       name: 'an endpoint without conditions is ready (§1.3: nil ready means true)',
-      objects: [
-        nodeA,
-        service('web'),
-        pod('web-1'),
-        { ...slice('web'), endpoints: [{ addresses: ['10.99.0.1'] }] },
-      ],
+      objects: [nodeA, service('web'), pod('web-1'), { ...slice('web'), endpoints: [{ addresses: ['10.99.0.1'] }] }],
     },
     {
       name: 'ExternalName Services get no endpoints by design (§1.1, §5.1)',
-      objects: [nodeA, service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }), pod('web-1', { ready: false })],
+      objects: [
+        nodeA,
+        service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
+        pod('web-1', { ready: false }),
+      ],
     },
     {
       name: 'selectorless Services are not judged here (§1.1, §5.3)',
-      objects: [nodeA, service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] })],
+      objects: [
+        nodeA,
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] }),
+      ],
     },
     {
-      name: 'a selector that matches nothing is selector-no-match\'s finding (§1.1)',
+      name: "a selector that matches nothing is selector-no-match's finding (§1.1)",
       objects: [nodeA, service('web', { selector: { app: 'nothing' } }), pod('web-1'), slice('web')],
     },
     {
@@ -89,10 +92,20 @@ ruleTester(noReadyEndpoints, {
   invalid: [
     {
       name: 'CrashLoopBackOff: cause with the last exit, fix reads the previous logs (§6)',
-      objects: [nodeA, service('web'), crashLooping('web-1'), slice('web', { endpoints: [endpointOf('web-1', { ready: false })] })],
+      objects: [
+        nodeA,
+        service('web'),
+        crashLooping('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
       findings: [
         {
-          message: ['no ready endpoint', 'the pod matching app=web is not a ready endpoint', 'CrashLoopBackOff', 'kube-proxy rejects'],
+          message: [
+            'no ready endpoint',
+            'the pod matching app=web is not a ready endpoint',
+            'CrashLoopBackOff',
+            'kube-proxy rejects',
+          ],
           pods: ['web-1'],
           causes: { 'web-1': 'container app waiting: CrashLoopBackOff, last exit: Error (code 1)' },
           fix: 'kubectl logs web-1 -n shop -c app --previous',
@@ -122,10 +135,22 @@ ruleTester(noReadyEndpoints, {
       objects: [
         nodeA,
         service('web'),
-        pod('web-1', { ready: false, containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { port: 'http' } } }] }),
+        pod('web-1', {
+          ready: false,
+          containers: [
+            {
+              name: 'app',
+              image: 'a',
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { port: 'http' } },
+            },
+          ],
+        }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ pods: ['web-1'], causes: { 'web-1': 'readiness probe failing' }, fix: 'kubectl describe pod web-1 -n shop' }],
+      findings: [
+        { pods: ['web-1'], causes: { 'web-1': 'readiness probe failing' }, fix: 'kubectl describe pod web-1 -n shop' },
+      ],
     },
     {
       name: 'readiness gate not True: containers ready, pod not Ready (§6)',
@@ -152,7 +177,14 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', {
           node: null,
           ip: null,
-          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes are available: 3 Insufficient cpu.',
+            },
+          ],
         }),
         slice('web', { ports: [], endpoints: [] }),
       ],
@@ -166,7 +198,12 @@ ruleTester(noReadyEndpoints, {
     },
     {
       name: 'a pod without IP yet on its node (§1.2)',
-      objects: [nodeA, service('web'), pod('web-1', { ip: null, waiting: 'ContainerCreating' }), slice('web', { ports: [], endpoints: [] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { ip: null, waiting: 'ContainerCreating' }),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
       findings: [{ causes: { 'web-1': 'no IP yet on node node-a (app: ContainerCreating)' } }],
     },
     {
@@ -202,7 +239,10 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { terminating: true }),
         pod('web-2', { ready: false }),
         slice('web', {
-          endpoints: [endpointOf('web-1', { ready: false, serving: true, terminating: true }), endpointOf('web-2', { ready: false })],
+          endpoints: [
+            endpointOf('web-1', { ready: false, serving: true, terminating: true }),
+            endpointOf('web-2', { ready: false }),
+          ],
         }),
       ],
       findings: [
@@ -223,7 +263,9 @@ ruleTester(noReadyEndpoints, {
         pod('web-2', { phase: 'Failed', ready: false, status: { reason: 'Evicted' } }),
         slice('web', { ports: [], endpoints: [] }),
       ],
-      findings: [{ message: ['2× finished'], causes: { 'web-1': 'finished (phase Succeeded)', 'web-2': 'Failed: Evicted' } }],
+      findings: [
+        { message: ['2× finished'], causes: { 'web-1': 'finished (phase Succeeded)', 'web-2': 'Failed: Evicted' } },
+      ],
     },
     {
       name: 'publishNotReadyAddresses does not help pods without an IP (§1.2)',
@@ -253,7 +295,12 @@ ruleTester(noReadyEndpoints, {
     },
     {
       name: 'a Ready pod whose endpoint is still ready=false: the slices lag, and kube-proxy goes by the slices (§5.8)',
-      objects: [nodeA, service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1', { ready: false })] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
       findings: [{ causes: { 'web-1': 'still ready=false in the slices' } }],
     },
     {
@@ -263,13 +310,22 @@ ruleTester(noReadyEndpoints, {
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
         pod('web-1', { ips: ['10.9.0.2', 'fd00::2'], waiting: 'CrashLoopBackOff' }),
         slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.0.2', pod: 'web-1', ready: false }] }),
-        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::2', pod: 'web-1', ready: false }] }),
+        slice('web', {
+          name: 'web-v6',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00::2', pod: 'web-1', ready: false }],
+        }),
       ],
       findings: [{ pods: ['web-1'], message: ['the pod matching app=web'] }],
     },
     {
       name: 'long pod lists are capped at 20, the message gives the total',
-      objects: [nodeA, service('web'), ...many.map((n) => pod(n, { waiting: 'CrashLoopBackOff' })), slice('web', { ports: [], endpoints: [] })],
+      objects: [
+        nodeA,
+        service('web'),
+        ...many.map((n) => pod(n, { waiting: 'CrashLoopBackOff' })),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
       findings: [{ message: ['none of the 25 pods', 'first 20 listed'], pods: many.slice(0, 20) }],
     },
   ],

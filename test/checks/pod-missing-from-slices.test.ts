@@ -25,15 +25,33 @@ ruleTester(podMissingFromSlices, {
   valid: [
     {
       name: 'a consistent snapshot: every eligible pod is in a slice (§1.2)',
-      objects: [nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false }), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] }),
+      ],
     },
     {
       name: 'controller lag: the pod became Ready after the slices were last written (§1.7)',
-      objects: [nodeA, service('web'), pod('web-1'), readySince('web-2', '2026-11-01T10:00:05Z'), syncedAt('2026-11-01T10:00:00Z')],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        readySince('web-2', '2026-11-01T10:00:05Z'),
+        syncedAt('2026-11-01T10:00:00Z'),
+      ],
     },
     {
       name: 'only ready pods are judged: a new unready pod may simply not be synced yet',
-      objects: [nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false }), slice('web', { endpoints: [endpointOf('web-1')] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
     },
     {
       name: 'pods that are not endpoints: finished, no IP, Node gone (§1.2)',
@@ -68,11 +86,21 @@ ruleTester(podMissingFromSlices, {
     },
     {
       name: 'an endpoint without targetRef is matched by address',
-      objects: [nodeA, service('web'), pod('web-1', { ip: '10.9.2.9' }), slice('web', { endpoints: [{ ip: '10.9.2.9' }] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { ip: '10.9.2.9' }),
+        slice('web', { endpoints: [{ ip: '10.9.2.9' }] }),
+      ],
     },
     {
       name: 'a terminating pod stays in the slices: listed as terminating (§1.2)',
-      objects: [nodeA, service('web'), pod('web-1', { terminating: true }), slice('web', { endpoints: [endpointOf('web-1', { ready: false, terminating: true })] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { terminating: true }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false, terminating: true })] }),
+      ],
     },
     {
       name: 'no EndpointSlices in the input: the check needs them and is skipped',
@@ -102,7 +130,13 @@ ruleTester(podMissingFromSlices, {
   invalid: [
     {
       name: 'a pod Ready before the slices were last written is missing from them',
-      objects: [nodeA, service('web'), pod('web-1'), readySince('web-2', '2026-11-01T09:00:00Z'), syncedAt('2026-11-01T10:00:00Z')],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        readySince('web-2', '2026-11-01T09:00:00Z'),
+        syncedAt('2026-11-01T10:00:00Z'),
+      ],
       findings: [
         {
           message: ['1 ready pod matching app=web is in no EndpointSlice', 'no Service traffic'],
@@ -144,7 +178,12 @@ ruleTester(podMissingFromSlices, {
     },
     {
       name: 'publishNotReadyAddresses does not change it: a ready pod belongs in the slices (§1.3)',
-      objects: [nodeA, service('web', { spec: { publishNotReadyAddresses: true } }), pod('web-1'), slice('web', { ports: [], endpoints: [] })],
+      objects: [
+        nodeA,
+        service('web', { spec: { publishNotReadyAddresses: true } }),
+        pod('web-1'),
+        slice('web', { ports: [], endpoints: [] }),
+      ],
       findings: [{ pods: ['web-1'] }],
     },
   ],

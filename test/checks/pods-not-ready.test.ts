@@ -8,10 +8,16 @@ ruleTester(podsNotReady, {
   valid: [
     {
       name: 'every matched pod is a ready endpoint (§1.3)',
-      objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+      ],
     },
     {
-      name: 'no ready endpoint at all is no-ready-endpoints\' finding, not this one',
+      name: "no ready endpoint at all is no-ready-endpoints' finding, not this one",
       objects: [
         nodeA,
         service('web'),
@@ -52,7 +58,11 @@ ruleTester(podsNotReady, {
     },
     {
       name: 'ExternalName (§5.1)',
-      objects: [nodeA, service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }), pod('web-1', { ready: false })],
+      objects: [
+        nodeA,
+        service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
+        pod('web-1', { ready: false }),
+      ],
     },
     {
       name: 'selectorless: nothing is matched (§1.1)',
@@ -87,11 +97,24 @@ ruleTester(podsNotReady, {
         pod('web-2', {
           node: null,
           ip: null,
-          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 node(s) had untolerated taint.' }],
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/2 nodes are available: 2 node(s) had untolerated taint.',
+            },
+          ],
         }),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-2'], causes: { 'web-2': 'unscheduled: 0/2 nodes are available' }, fix: 'kubectl describe pod web-2 -n shop' }],
+      findings: [
+        {
+          pods: ['web-2'],
+          causes: { 'web-2': 'unscheduled: 0/2 nodes are available' },
+          fix: 'kubectl describe pod web-2 -n shop',
+        },
+      ],
     },
     {
       name: 'a readiness gate that is not True keeps the pod out of ready endpoints (§6)',
@@ -101,7 +124,10 @@ ruleTester(podsNotReady, {
         pod('web-1'),
         pod('web-2', {
           readinessGates: ['target-health.elbv2.k8s.aws/tg'],
-          conditions: [{ type: 'ContainersReady', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady' }],
+          conditions: [
+            { type: 'ContainersReady', status: 'True' },
+            { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady' },
+          ],
         }),
         slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] }),
       ],
@@ -137,11 +163,20 @@ ruleTester(podsNotReady, {
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
         pod('web-1', { ips: ['10.9.1.1', 'fd00::11'] }),
         pod('web-2', { ips: ['10.9.1.2', 'fd00::12'], waiting: 'CrashLoopBackOff' }),
-        slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.1.1', pod: 'web-1' }, { ip: '10.9.1.2', pod: 'web-2', ready: false }] }),
+        slice('web', {
+          name: 'web-v4',
+          endpoints: [
+            { ip: '10.9.1.1', pod: 'web-1' },
+            { ip: '10.9.1.2', pod: 'web-2', ready: false },
+          ],
+        }),
         slice('web', {
           name: 'web-v6',
           addressType: 'IPv6',
-          endpoints: [{ ip: 'fd00::11', pod: 'web-1' }, { ip: 'fd00::12', pod: 'web-2', ready: false }],
+          endpoints: [
+            { ip: 'fd00::11', pod: 'web-1' },
+            { ip: 'fd00::12', pod: 'web-2', ready: false },
+          ],
         }),
       ],
       findings: [{ message: ['1 of 2 pods', '1 ready endpoint left'], pods: ['web-2'] }],

@@ -58,7 +58,9 @@ ruleTester(selectorNoMatch, {
     {
       name: 'an empty namespace: says no pod carries the labels',
       objects: [service('web')],
-      findings: [{ message: ['no pod there carries these labels'], pods: [], fix: 'kubectl get pods -n shop --show-labels' }],
+      findings: [
+        { message: ['no pod there carries these labels'], pods: [], fix: 'kubectl get pods -n shop --show-labels' },
+      ],
     },
   ],
 });

@@ -8,7 +8,13 @@ ruleTester(singleReadyEndpoint, {
   valid: [
     {
       name: 'two ready endpoints',
-      objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+      ],
     },
     {
       name: 'popeye POP-1109: one slice (subset) with three ready addresses is three endpoints, not one',
@@ -39,17 +45,38 @@ ruleTester(singleReadyEndpoint, {
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
         pod('web-1', { ips: ['10.9.4.1', 'fd00::41'] }),
         pod('web-2', { ips: ['10.9.4.2', 'fd00::42'] }),
-        slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.4.1', pod: 'web-1' }, { ip: '10.9.4.2', pod: 'web-2' }] }),
-        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::41', pod: 'web-1' }, { ip: 'fd00::42', pod: 'web-2' }] }),
+        slice('web', {
+          name: 'web-v4',
+          endpoints: [
+            { ip: '10.9.4.1', pod: 'web-1' },
+            { ip: '10.9.4.2', pod: 'web-2' },
+          ],
+        }),
+        slice('web', {
+          name: 'web-v6',
+          addressType: 'IPv6',
+          endpoints: [
+            { ip: 'fd00::41', pod: 'web-1' },
+            { ip: 'fd00::42', pod: 'web-2' },
+          ],
+        }),
       ],
     },
     {
-      name: 'no ready endpoint is no-ready-endpoints\' finding',
-      objects: [nodeA, service('web'), pod('web-1', { ready: false }), slice('web', { endpoints: [endpointOf('web-1', { ready: false })] })],
+      name: "no ready endpoint is no-ready-endpoints' finding",
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { ready: false }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
+      ],
     },
     {
       name: 'selectorless: one hand-managed external address is usually on purpose (§5.3)',
-      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1' }] })],
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1' }] }),
+      ],
     },
     {
       name: 'ExternalName (§5.1)',
@@ -88,7 +115,13 @@ ruleTester(singleReadyEndpoint, {
         pod('web-1'),
         pod('web-2', { waiting: 'CrashLoopBackOff' }),
         pod('web-3', { terminating: true }),
-        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false }), endpointOf('web-3', { ready: false, terminating: true })] }),
+        slice('web', {
+          endpoints: [
+            endpointOf('web-1'),
+            endpointOf('web-2', { ready: false }),
+            endpointOf('web-3', { ready: false, terminating: true }),
+          ],
+        }),
       ],
       findings: [{ message: ['2 other matching pods are not ready'], pods: ['web-1'] }],
     },
@@ -126,12 +159,23 @@ ruleTester(singleReadyEndpoint, {
     },
     {
       name: 'headless with one ready pod: DNS returns one address (§5.2)',
-      objects: [nodeA, service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      objects: [
+        nodeA,
+        service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
       findings: [{ pods: ['web-1'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods (fallback)',
-      objects: [nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false }), pod('web-3', { phase: 'Succeeded', ready: false })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { ready: false }),
+        pod('web-3', { phase: 'Succeeded', ready: false }),
+      ],
       coverage: { endpointSlices: false },
       findings: [{ pods: ['web-1'], message: ['1 other matching pod is not ready'] }],
     },
@@ -165,7 +209,9 @@ ruleTester(singleReadyEndpoint, {
         service('web'),
         pod('web-1'),
         pod('web-2', { node: 'node-b', ready: false }),
-        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b', ready: false, serving: false })] }),
+        slice('web', {
+          endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b', ready: false, serving: false })],
+        }),
       ],
       findings: [
         {
@@ -195,7 +241,12 @@ ruleTester(singleReadyEndpoint, {
     },
     {
       name: 'a hand-made endpoint without targetRef carrying the pod\'s own IP is that pod, not "another" one (§5.3)',
-      objects: [nodeA, service('web'), pod('web-1'), slice('web', { managedBy: 'staff', endpoints: [{ ip: ipFor('web-1') }] })],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        slice('web', { managedBy: 'staff', endpoints: [{ ip: ipFor('web-1') }] }),
+      ],
       findings: [{ message: ['only one ready endpoint'], fix: 'scale its workload' }],
     },
   ],

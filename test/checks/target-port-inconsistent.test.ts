@@ -10,28 +10,59 @@ function http(name: string, containerPort: number, o: Record<string, unknown> = 
 
 ruleTester(targetPortInconsistent, {
   valid: [
-    { name: 'every pod maps the name to the same number', objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8080)] },
+    {
+      name: 'every pod maps the name to the same number',
+      objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8080)],
+    },
     {
       name: 'a pod where the name does not resolve is not a second number (target-port-unresolved)',
-      objects: [nodeA, service('web'), http('web-1', 8080), pod('web-2', { containers: [{ name: 'app', image: 'a' }] })],
+      objects: [
+        nodeA,
+        service('web'),
+        http('web-1', 8080),
+        pod('web-2', { containers: [{ name: 'app', image: 'a' }] }),
+      ],
     },
     {
       name: 'a numeric targetPort is the same number everywhere (§2.1)',
-      objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }), http('web-1', 8080), http('web-2', 9090)],
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+        http('web-1', 8080),
+        http('web-2', 9090),
+      ],
     },
     {
       name: 'a finished pod from an old template does not count (§1.2)',
-      objects: [nodeA, service('web'), http('web-1', 8080), http('web-old', 9090, { phase: 'Succeeded', ready: false })],
+      objects: [
+        nodeA,
+        service('web'),
+        http('web-1', 8080),
+        http('web-old', 9090, { phase: 'Succeeded', ready: false }),
+      ],
     },
     {
       name: 'headless: targetPort is ignored for clusterIP None (§2.3)',
-      objects: [nodeA, service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }), http('web-1', 8080), http('web-2', 9090)],
+      objects: [
+        nodeA,
+        service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        http('web-1', 8080),
+        http('web-2', 9090),
+      ],
     },
   ],
   invalid: [
     {
       name: 'mid-rollout renumbered port: the controller splits the pods into slices per number (§1.4)',
-      objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8080), http('web-3', 8080), http('web-4', 9090), http('web-5', 9090)],
+      objects: [
+        nodeA,
+        service('web'),
+        http('web-1', 8080),
+        http('web-2', 8080),
+        http('web-3', 8080),
+        http('web-4', 9090),
+        http('web-5', 9090),
+      ],
       findings: [
         {
           severity: 'info',
@@ -50,8 +81,16 @@ ruleTester(targetPortInconsistent, {
     },
     {
       name: 'a pod where the name does not resolve, listed first, does not hide the two numbers after it',
-      objects: [nodeA, service('web'), pod('web-1', { containers: [{ name: 'app', image: 'a' }] }), http('web-2', 8080), http('web-3', 9090)],
-      findings: [{ message: ['resolves to 2 different numbers', '8080 on 1 pod, 9090 on 1 pod'], pods: ['web-2', 'web-3'] }],
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1', { containers: [{ name: 'app', image: 'a' }] }),
+        http('web-2', 8080),
+        http('web-3', 9090),
+      ],
+      findings: [
+        { message: ['resolves to 2 different numbers', '8080 on 1 pod, 9090 on 1 pod'], pods: ['web-2', 'web-3'] },
+      ],
     },
   ],
 });

@@ -8,7 +8,8 @@ function withPorts(name: string, ports: Raw[], o: Record<string, unknown> = {}):
   return pod(name, { containers: [{ name: 'app', image: 'a', ports }], ...o });
 }
 
-const numeric = (targetPort: number, extra: Raw = {}) => service('web', { ports: [{ name: 'http', port: 80, targetPort, ...extra }] });
+const numeric = (targetPort: number, extra: Raw = {}) =>
+  service('web', { ports: [{ name: 'http', port: 80, targetPort, ...extra }] });
 
 ruleTester(targetPortNotDeclared, {
   valid: [
@@ -25,35 +26,60 @@ ruleTester(targetPortNotDeclared, {
       objects: [
         nodeA,
         numeric(15001),
-        pod('web-1', { initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ containerPort: 15001 }] }] }),
+        pod('web-1', {
+          initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ containerPort: 15001 }] }],
+        }),
       ],
     },
     {
-      name: 'a named targetPort is target-port-unresolved\'s business',
+      name: "a named targetPort is target-port-unresolved's business",
       objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 'nope' }] }), pod('web-1')],
     },
     {
       name: 'headless: targetPort is ignored for clusterIP None (§2.3)',
-      objects: [nodeA, service('db', { spec: { clusterIP: 'None', clusterIPs: ['None'] }, ports: [{ port: 5432 }] }), withPorts('web-1', [{ containerPort: 8080 }])],
+      objects: [
+        nodeA,
+        service('db', { spec: { clusterIP: 'None', clusterIPs: ['None'] }, ports: [{ port: 5432 }] }),
+        withPorts('web-1', [{ containerPort: 8080 }]),
+      ],
     },
     {
       name: 'pods the controller does not list do not count (§1.2)',
-      objects: [nodeA, numeric(8080), withPorts('web-1', [{ containerPort: 8080 }]), withPorts('web-old', [{ containerPort: 80 }], { phase: 'Failed', ready: false })],
+      objects: [
+        nodeA,
+        numeric(8080),
+        withPorts('web-1', [{ containerPort: 8080 }]),
+        withPorts('web-old', [{ containerPort: 80 }], { phase: 'Failed', ready: false }),
+      ],
     },
     {
       name: 'ExternalName (§5.1)',
-      objects: [nodeA, service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' }, ports: [{ port: 5432 }] }), withPorts('web-1', [{ containerPort: 80 }])],
+      objects: [
+        nodeA,
+        service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' }, ports: [{ port: 5432 }] }),
+        withPorts('web-1', [{ containerPort: 80 }]),
+      ],
     },
   ],
   invalid: [
     {
       name: 'a numeric targetPort the containers do not declare: info, never more (§2.1)',
-      objects: [nodeA, numeric(3000), withPorts('web-1', [{ name: 'http', containerPort: 8080 }]), withPorts('web-2', [{ name: 'http', containerPort: 8080 }])],
+      objects: [
+        nodeA,
+        numeric(3000),
+        withPorts('web-1', [{ name: 'http', containerPort: 8080 }]),
+        withPorts('web-2', [{ name: 'http', containerPort: 8080 }]),
+      ],
       findings: [
         {
           severity: 'info',
           port: 'http 80/TCP',
-          message: ['targetPort 3000 of http 80/TCP', 'not declared by any container (2 pods checked; they declare 8080/TCP)', '8080/TCP', 'declaring is optional'],
+          message: [
+            'targetPort 3000 of http 80/TCP',
+            'not declared by any container (2 pods checked; they declare 8080/TCP)',
+            '8080/TCP',
+            'declaring is optional',
+          ],
           pods: ['web-1', 'web-2'],
           causes: { 'web-1': 'declares 8080/TCP, not 3000/TCP' },
           fix: `kubectl patch service web -n shop --type=json -p '[{"op":"replace","path":"/spec/ports/0/targetPort","value":8080}]'`,
@@ -62,17 +88,30 @@ ruleTester(targetPortNotDeclared, {
     },
     {
       name: 'an omitted targetPort is port, and that is checked (§2.3)',
-      objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80 }] }), withPorts('web-1', [{ containerPort: 8080 }])],
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'http', port: 80 }] }),
+        withPorts('web-1', [{ containerPort: 8080 }]),
+      ],
       findings: [{ severity: 'info', message: ['targetPort 80 of http 80/TCP'] }],
     },
     {
       name: 'declared with another protocol only (§2.1: protocol is part of the port)',
-      objects: [nodeA, service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] }), withPorts('web-1', [{ containerPort: 53 }])],
+      objects: [
+        nodeA,
+        service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] }),
+        withPorts('web-1', [{ containerPort: 53 }]),
+      ],
       findings: [{ severity: 'info', port: 'dns 53/UDP', message: ['only with another protocol than UDP'] }],
     },
     {
       name: 'some pods declare it and some do not: those are listed',
-      objects: [nodeA, numeric(8080), withPorts('web-1', [{ containerPort: 8080 }]), withPorts('web-2', [{ containerPort: 9000 }, { containerPort: 9001 }])],
+      objects: [
+        nodeA,
+        numeric(8080),
+        withPorts('web-1', [{ containerPort: 8080 }]),
+        withPorts('web-2', [{ containerPort: 9000 }, { containerPort: 9001 }]),
+      ],
       findings: [
         {
           message: ['not declared on 1 of the 2 pods that declare ports (they declare 9000/TCP, 9001/TCP)'],

@@ -11,7 +11,9 @@ function withPorts(name: string, ports: Raw[], o: Record<string, unknown> = {}):
 const sidecarPod = (name: string) =>
   pod(name, {
     containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }] }],
-    initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ name: 'metrics', containerPort: 15090 }] }],
+    initContainers: [
+      { name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ name: 'metrics', containerPort: 15090 }] },
+    ],
   });
 
 const metricsService = service('web', {
@@ -29,7 +31,11 @@ ruleTester(targetPortUnresolved, {
     },
     {
       name: 'a numeric targetPort never needs a declaration (§2.1)',
-      objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 3000 }] }), withPorts('web-1', [])],
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'http', port: 80, targetPort: 3000 }] }),
+        withPorts('web-1', []),
+      ],
     },
     {
       name: 'an omitted targetPort equals port: numeric, nothing to resolve (§2.3)',
@@ -70,11 +76,23 @@ ruleTester(targetPortUnresolved, {
     },
     {
       name: 'no eligible pod at all: nothing to resolve against',
-      objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 'nope' }] }), pod('web-1', { ip: null })],
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'http', port: 80, targetPort: 'nope' }] }),
+        pod('web-1', { ip: null }),
+      ],
     },
     {
       name: 'ExternalName: no endpoints, ports are not proxied (§5.1)',
-      objects: [nodeA, service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' }, ports: [{ port: 80, targetPort: 'nope' }] }), pod('web-1')],
+      objects: [
+        nodeA,
+        service('db', {
+          type: 'ExternalName',
+          spec: { externalName: 'db.example.com' },
+          ports: [{ port: 80, targetPort: 'nope' }],
+        }),
+        pod('web-1'),
+      ],
     },
     {
       name: 'selectorless: targetPort is irrelevant, the slice port is used (§5.3)',
@@ -87,14 +105,26 @@ ruleTester(targetPortUnresolved, {
       objects: [
         nodeA,
         service('web', { ports: [{ name: 'http', port: 80, targetPort: 'htpp' }] }),
-        withPorts('web-1', [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }]),
-        withPorts('web-2', [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }]),
+        withPorts('web-1', [
+          { name: 'http', containerPort: 8080 },
+          { name: 'metrics', containerPort: 9090 },
+        ]),
+        withPorts('web-2', [
+          { name: 'http', containerPort: 8080 },
+          { name: 'metrics', containerPort: 9090 },
+        ]),
       ],
       findings: [
         {
           severity: 'error',
           port: 'http 80/TCP',
-          message: ['targetPort "htpp" of http 80/TCP', 'any of the 2 eligible pods', 'reaches nothing', 'http/TCP, metrics/TCP', 'closest: "http"'],
+          message: [
+            'targetPort "htpp" of http 80/TCP',
+            'any of the 2 eligible pods',
+            'reaches nothing',
+            'http/TCP, metrics/TCP',
+            'closest: "http"',
+          ],
           pods: ['web-1', 'web-2'],
           causes: { 'web-1': 'declares http/TCP, metrics/TCP' },
           fix: `kubectl patch service web -n shop --type=json -p '[{"op":"replace","path":"/spec/ports/0/targetPort","value":"http"}]'`,
@@ -138,7 +168,11 @@ ruleTester(targetPortUnresolved, {
     },
     {
       name: 'a prefixed variant of the name is offered as the patch',
-      objects: [nodeA, service('web', { ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics' }] }), withPorts('web-1', [{ name: 'http-metrics', containerPort: 9102 }])],
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics' }] }),
+        withPorts('web-1', [{ name: 'http-metrics', containerPort: 9102 }]),
+      ],
       findings: [{ severity: 'error', message: ['closest: "http-metrics"'], fix: '"value":"http-metrics"' }],
     },
     {
@@ -195,13 +229,23 @@ ruleTester(targetPortUnresolved, {
       name: 'some pods miss the name, others have it only on a sidecar: one finding, the sidecar noted (§2.2)',
       objects: [nodeA, metricsService, sidecarPod('web-1'), pod('web-2')],
       coverage: { endpointSlices: false },
-      findings: [{ severity: 'warning', port: 'metrics 9090/TCP', message: ['on 1 of 2 eligible pods', 'before v1.33'], pods: ['web-2'] }],
+      findings: [
+        {
+          severity: 'warning',
+          port: 'metrics 9090/TCP',
+          message: ['on 1 of 2 eligible pods', 'before v1.33'],
+          pods: ['web-2'],
+        },
+      ],
     },
     {
       name: 'headless: targetPort is ignored for clusterIP None and kube-proxy skips it: info only (§2.3, §5.2)',
       objects: [
         nodeA,
-        service('db', { spec: { clusterIP: 'None', clusterIPs: ['None'] }, ports: [{ name: 'pg', port: 5432, targetPort: 'postgres' }] }),
+        service('db', {
+          spec: { clusterIP: 'None', clusterIPs: ['None'] },
+          ports: [{ name: 'pg', port: 5432, targetPort: 'postgres' }],
+        }),
         withPorts('web-1', [{ name: 'pg', containerPort: 5432 }]),
       ],
       findings: [{ severity: 'info', message: ['headless'] }],
@@ -227,7 +271,11 @@ ruleTester(targetPortUnresolved, {
     },
     {
       name: 'a pod that is not ready is still eligible: its ports are resolved too (§1.2, §1.4)',
-      objects: [nodeA, service('web'), withPorts('web-1', [{ name: 'web', containerPort: 80 }], { waiting: 'CrashLoopBackOff' })],
+      objects: [
+        nodeA,
+        service('web'),
+        withPorts('web-1', [{ name: 'web', containerPort: 80 }], { waiting: 'CrashLoopBackOff' }),
+      ],
       findings: [{ severity: 'error', pods: ['web-1'] }],
     },
   ],

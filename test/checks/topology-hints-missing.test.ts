@@ -8,7 +8,12 @@ const twoZones = [node('node-a', { zone: 'zone-a' }), node('node-b', { zone: 'zo
 const threeZones = [...twoZones, node('node-c', { zone: 'zone-c' })];
 
 /** n ready endpoints alternating over the zones; hinted for their own zone when `hinted`. */
-function spread(n: number, zones: string[], hinted: boolean, extra: Partial<SliceEndpointOptions> = {}): SliceEndpointOptions[] {
+function spread(
+  n: number,
+  zones: string[],
+  hinted: boolean,
+  extra: Partial<SliceEndpointOptions> = {},
+): SliceEndpointOptions[] {
   return Array.from({ length: n }, (_, i) => {
     const zone = zones[i % zones.length]!;
     const nodeName = `node-${zone.slice(-1)}`;
@@ -32,7 +37,10 @@ ruleTester(topologyHintsMissing, {
         service('web', auto),
         ...twoZones,
         slice('web', {
-          endpoints: [...spread(4, ['zone-a', 'zone-b'], true), endpointOf('web-x', { node: 'node-a', zone: 'zone-a', ready: false })],
+          endpoints: [
+            ...spread(4, ['zone-a', 'zone-b'], true),
+            endpointOf('web-x', { node: 'node-a', zone: 'zone-a', ready: false }),
+          ],
         }),
       ],
     },
@@ -48,7 +56,10 @@ ruleTester(topologyHintsMissing, {
       name: 'the deprecated topology-aware-hints key takes precedence when present (§1.8): Disabled there wins over topology-mode',
       objects: [
         service('web', {
-          annotations: { 'service.kubernetes.io/topology-aware-hints': 'Disabled', 'service.kubernetes.io/topology-mode': 'Auto' },
+          annotations: {
+            'service.kubernetes.io/topology-aware-hints': 'Disabled',
+            'service.kubernetes.io/topology-mode': 'Auto',
+          },
         }),
         ...twoZones,
         slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
@@ -56,11 +67,19 @@ ruleTester(topologyHintsMissing, {
     },
     {
       name: 'trafficDistribution has no safeguards (§1.8): one zone and a single endpoint still get hints, nothing to report',
-      objects: [service('web', preferClose), node('node-a', { zone: 'zone-a' }), slice('web', { endpoints: spread(1, ['zone-a'], true) })],
+      objects: [
+        service('web', preferClose),
+        node('node-a', { zone: 'zone-a' }),
+        slice('web', { endpoints: spread(1, ['zone-a'], true) }),
+      ],
     },
     {
       name: 'trafficDistribution with fewer endpoints than zones is hinted all the same (no safeguards): not the annotation rules',
-      objects: [service('web', preferClose), ...threeZones, slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], true) })],
+      objects: [
+        service('web', preferClose),
+        ...threeZones,
+        slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], true) }),
+      ],
     },
     {
       name: 'no ready endpoint: nothing to hint, the outage belongs to another check',
@@ -115,7 +134,14 @@ ruleTester(topologyHintsMissing, {
         node('node-c'),
         slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
       ],
-      findings: [{ message: ['without a topology.kubernetes.io/zone label or allocatable CPU (node-c)', 'Insufficient Node information'] }],
+      findings: [
+        {
+          message: [
+            'without a topology.kubernetes.io/zone label or allocatable CPU (node-c)',
+            'Insufficient Node information',
+          ],
+        },
+      ],
     },
     {
       name: 'Auto with a node reporting no allocatable CPU: insufficient node information (§1.8)',
@@ -146,7 +172,11 @@ ruleTester(topologyHintsMissing, {
     {
       name: 'Auto with 3 endpoints over 2 equal zones: each zone needs ceil(1.5/1.2)=2, more than there are (§1.8 overload threshold 0.2)',
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(3, ['zone-a', 'zone-b'], false) })],
-      findings: [{ message: ['without overloading one by more than 20%', 'exceeding overload threshold (3 endpoints, 2 zones)'] }],
+      findings: [
+        {
+          message: ['without overloading one by more than 20%', 'exceeding overload threshold (3 endpoints, 2 zones)'],
+        },
+      ],
     },
     {
       name: 'Auto with an endpoint on a zoneless control-plane node: one endpoint without zone removes every hint (§1.8)',
@@ -155,7 +185,9 @@ ruleTester(topologyHintsMissing, {
         ...twoZones,
         node('cp-1', { labels: { 'node-role.kubernetes.io/control-plane': '' } }),
         // 7 ready endpoints: ceil(3.5/1.2)=3 per zone fits, so the overload rule does not trip first.
-        slice('web', { endpoints: [...spread(6, ['zone-a', 'zone-b'], false), endpointOf('web-cp', { node: 'cp-1' })] }),
+        slice('web', {
+          endpoints: [...spread(6, ['zone-a', 'zone-b'], false), endpointOf('web-cp', { node: 'cp-1' })],
+        }),
       ],
       findings: [{ message: ['1 ready endpoint without a zone (on cp-1)', 'do not have a zone specified'] }],
     },
@@ -173,7 +205,7 @@ ruleTester(topologyHintsMissing, {
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
       findings: [
         {
-          message: ['none of the controller\'s reasons'],
+          message: ["none of the controller's reasons"],
           fix: 'kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web,reason=TopologyAwareHintsDisabled',
         },
       ],
@@ -194,14 +226,23 @@ ruleTester(topologyHintsMissing, {
       findings: [{ message: ['spec.trafficDistribution PreferClose is ignored while the annotation enables hints'] }],
     },
     {
-      name: 'a foreign slice without hints makes kube-proxy ignore the controller\'s hints (§5.7: every ready endpoint needs one)',
+      name: "a foreign slice without hints makes kube-proxy ignore the controller's hints (§5.7: every ready endpoint needs one)",
       objects: [
         service('web', auto),
         ...twoZones,
         slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], true) }),
-        slice('web', { name: 'web-mesh', managedBy: 'mesh-controller', endpoints: [{ ip: '10.9.0.1', node: 'node-a', zone: 'zone-a' }] }),
+        slice('web', {
+          name: 'web-mesh',
+          managedBy: 'mesh-controller',
+          endpoints: [{ ip: '10.9.0.1', node: 'node-a', zone: 'zone-a' }],
+        }),
       ],
-      findings: [{ message: ['1 of 5 ready endpoints carry no zone hint', 'web-mesh'], fix: '-l kubernetes.io/service-name=web' }],
+      findings: [
+        {
+          message: ['1 of 5 ready endpoints carry no zone hint', 'web-mesh'],
+          fix: '-l kubernetes.io/service-name=web',
+        },
+      ],
     },
     {
       name: 'trafficDistribution with a ready endpoint on a node without zone: it gets no hint, so kube-proxy ignores all of them',
@@ -209,7 +250,9 @@ ruleTester(topologyHintsMissing, {
         service('web', preferClose),
         ...twoZones,
         node('node-c'),
-        slice('web', { endpoints: [...spread(2, ['zone-a', 'zone-b'], true), endpointOf('web-c', { node: 'node-c' })] }),
+        slice('web', {
+          endpoints: [...spread(2, ['zone-a', 'zone-b'], true), endpointOf('web-c', { node: 'node-c' })],
+        }),
       ],
       findings: [
         {

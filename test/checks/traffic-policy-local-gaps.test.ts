@@ -16,7 +16,13 @@ ruleTester(trafficPolicyLocalGaps, {
   valid: [
     {
       name: 'policies default to Cluster (§2.3): a backend on one node serves every node',
-      objects: [service('web'), pod('web-1'), client('c-b', 'node-b'), ...threeNodes, slice('web', { endpoints: [endpointOf('web-1')] })],
+      objects: [
+        service('web'),
+        pod('web-1'),
+        client('c-b', 'node-b'),
+        ...threeNodes,
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
     },
     {
       name: 'ITP Local with a ready backend on every node that runs pods (the DaemonSet shape, §5.7)',
@@ -30,7 +36,12 @@ ruleTester(trafficPolicyLocalGaps, {
     },
     {
       name: 'ITP Local: a node that runs no pod sends no pod traffic to the ClusterIP (clients are pods)',
-      objects: [service('web', itpLocal), pod('web-a'), ...threeNodes, slice('web', { endpoints: [endpointOf('web-a')] })],
+      objects: [
+        service('web', itpLocal),
+        pod('web-a'),
+        ...threeNodes,
+        slice('web', { endpoints: [endpointOf('web-a')] }),
+      ],
     },
     {
       name: 'ITP Local: a serving terminating local endpoint is used when the node has no ready one (§5.7 CategorizeEndpoints fallback)',
@@ -78,7 +89,9 @@ ruleTester(trafficPolicyLocalGaps, {
         pod('web-b', { node: 'node-b', ready: false }),
         node('node-a'),
         node('node-b'),
-        slice('web', { endpoints: [endpointOf('web-a'), endpointOf('web-b', { node: 'node-b', ready: true, serving: false })] }),
+        slice('web', {
+          endpoints: [endpointOf('web-a'), endpointOf('web-b', { node: 'node-b', ready: true, serving: false })],
+        }),
       ],
     },
     {
@@ -110,7 +123,10 @@ ruleTester(trafficPolicyLocalGaps, {
         pod('web-a'),
         node('node-a'),
         node('cp-1', {
-          labels: { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' },
+          labels: {
+            'node-role.kubernetes.io/control-plane': '',
+            'node.kubernetes.io/exclude-from-external-load-balancers': '',
+          },
         }),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
@@ -129,7 +145,11 @@ ruleTester(trafficPolicyLocalGaps, {
     {
       name: 'ExternalName Services are not proxied (§5.1)',
       objects: [
-        service('ext', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com', internalTrafficPolicy: 'Local' } }),
+        service('ext', {
+          type: 'ExternalName',
+          selector: null,
+          spec: { externalName: 'db.example.com', internalTrafficPolicy: 'Local' },
+        }),
         client('c-b', 'node-b'),
         node('node-b'),
       ],
@@ -148,7 +168,9 @@ ruleTester(trafficPolicyLocalGaps, {
     {
       name: 'dual stack: an IPv6 family without any endpoint is a REJECT for IPv6 (§1.5), reported by ip-family-without-endpoints',
       objects: [
-        service('web', { spec: { ...itpLocal.spec, ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
+        service('web', {
+          spec: { ...itpLocal.spec, ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] },
+        }),
         pod('web-a'),
         pod('web-b', { node: 'node-b' }),
         node('node-a'),
@@ -197,7 +219,12 @@ ruleTester(trafficPolicyLocalGaps, {
     },
     {
       name: 'without Nodes in the input the check is skipped (requires nodes)',
-      objects: [service('web', itpLocal), pod('web-a'), client('c-b', 'node-b'), slice('web', { endpoints: [endpointOf('web-a')] })],
+      objects: [
+        service('web', itpLocal),
+        pod('web-a'),
+        client('c-b', 'node-b'),
+        slice('web', { endpoints: [endpointOf('web-a')] }),
+      ],
       coverage: { nodes: false },
     },
   ],
@@ -215,7 +242,12 @@ ruleTester(trafficPolicyLocalGaps, {
       findings: [
         {
           port: 'http 80/TCP',
-          message: ['internalTrafficPolicy Local', '2 of 3 ready nodes running pods', '(node-b, node-c)', 'clients see timeouts'],
+          message: [
+            'internalTrafficPolicy Local',
+            '2 of 3 ready nodes running pods',
+            '(node-b, node-c)',
+            'clients see timeouts',
+          ],
           pods: ['web-b'],
           causes: { 'web-b': 'CrashLoopBackOff' },
           fix: `kubectl patch service web -n shop -p '{"spec":{"internalTrafficPolicy":"Cluster"}}'`,
@@ -232,7 +264,10 @@ ruleTester(trafficPolicyLocalGaps, {
         node('node-a'),
         node('node-b'),
         slice('web', {
-          endpoints: [endpointOf('web-a'), endpointOf('web-b', { node: 'node-b', ready: false, serving: false, terminating: true })],
+          endpoints: [
+            endpointOf('web-a'),
+            endpointOf('web-b', { node: 'node-b', ready: false, serving: false, terminating: true }),
+          ],
         }),
       ],
       findings: [{ message: ['1 of 2', '(node-b)'], pods: ['web-b'], causes: { 'web-b': 'terminating' } }],
@@ -244,7 +279,10 @@ ruleTester(trafficPolicyLocalGaps, {
         pod('web-a'),
         client('c-b', 'node-b'),
         node('node-a'),
-        node('node-b', { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }),
+        node('node-b', {
+          unschedulable: true,
+          taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }],
+        }),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
       findings: [{ message: ['(node-b)'] }],
@@ -315,7 +353,10 @@ ruleTester(trafficPolicyLocalGaps, {
     {
       name: 'both policies Local: one finding each, internal (client nodes) then external (all ready nodes)',
       objects: [
-        service('web', { ...nodePortEtpLocal, spec: { externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local' } }),
+        service('web', {
+          ...nodePortEtpLocal,
+          spec: { externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local' },
+        }),
         pod('web-a'),
         client('c-b', 'node-b'),
         ...threeNodes,
@@ -348,20 +389,30 @@ ruleTester(trafficPolicyLocalGaps, {
           ],
           endpoints: [endpointOf('web-a')],
         }),
-        slice('web', { name: 'web-2', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-b', { node: 'node-b' })] }),
+        slice('web', {
+          name: 'web-2',
+          ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+          endpoints: [endpointOf('web-b', { node: 'node-b' })],
+        }),
       ],
       findings: [{ port: 'metrics 9090/TCP', message: ['1 of 2', '(node-b)'] }],
     },
     {
       name: 'dual stack: each family has its own proxier, so IPv6 endpoints on node-a only leave node-b without a local IPv6 one',
       objects: [
-        service('web', { spec: { ...itpLocal.spec, ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
+        service('web', {
+          spec: { ...itpLocal.spec, ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] },
+        }),
         pod('web-a'),
         pod('web-b', { node: 'node-b' }),
         node('node-a'),
         node('node-b'),
         slice('web', { endpoints: [endpointOf('web-a'), endpointOf('web-b', { node: 'node-b' })] }),
-        slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00:10:244::5', node: 'node-a', pod: 'web-a' }] }),
+        slice('web', {
+          name: 'web-v6',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00:10:244::5', node: 'node-a', pod: 'web-a' }],
+        }),
       ],
       findings: [{ message: ['1 of 2', '(node-b)'] }],
     },

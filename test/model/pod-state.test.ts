@@ -7,7 +7,12 @@ import { node, pod, service, type PodOptions, type Raw, type ServiceOptions } fr
 const nodeA = slimNode(node('node-a'));
 
 function state(p: PodOptions, s: ServiceOptions = {}, n: Raw | null = node('node-a'), nodesKnown = true) {
-  return podEndpointState(slimPod(pod('web-1', p)), slimService(service('web', s)), n ? slimNode(n) : undefined, nodesKnown);
+  return podEndpointState(
+    slimPod(pod('web-1', p)),
+    slimService(service('web', s)),
+    n ? slimNode(n) : undefined,
+    nodesKnown,
+  );
 }
 
 function cause(p: PodOptions, n: Raw = node('node-a')): string {
@@ -21,13 +26,28 @@ describe('isPodReady (§1.3: the Ready condition only)', () => {
     expect(isPodReady(slimPod(pod('a', { conditions: [{ type: 'ContainersReady', status: 'True' }] })))).toBe(false));
   it('ContainersReady=True alone is not enough (§6)', () =>
     expect(
-      isPodReady(slimPod(pod('a', { conditions: [{ type: 'ContainersReady', status: 'True' }, { type: 'Ready', status: 'False' }] }))),
+      isPodReady(
+        slimPod(
+          pod('a', {
+            conditions: [
+              { type: 'ContainersReady', status: 'True' },
+              { type: 'Ready', status: 'False' },
+            ],
+          }),
+        ),
+      ),
     ).toBe(false));
 });
 
 describe('podEndpointState: inclusion (§1.2)', () => {
   it('a running ready pod is a ready endpoint with no cause', () => {
-    expect(state({})).toEqual({ shouldBeListed: true, ready: true, serving: true, terminating: false, cause: undefined });
+    expect(state({})).toEqual({
+      shouldBeListed: true,
+      ready: true,
+      serving: true,
+      terminating: false,
+      cause: undefined,
+    });
   });
   it('Succeeded pods are never endpoints', () => {
     const s = state({ phase: 'Succeeded', ready: false });
@@ -40,19 +60,32 @@ describe('podEndpointState: inclusion (§1.2)', () => {
     expect(s.cause).toContain('phase Failed: Evicted');
   });
   it('finished wins over publishNotReadyAddresses', () => {
-    expect(state({ phase: 'Succeeded', ready: false }, { spec: { publishNotReadyAddresses: true } }).shouldBeListed).toBe(false);
+    expect(
+      state({ phase: 'Succeeded', ready: false }, { spec: { publishNotReadyAddresses: true } }).shouldBeListed,
+    ).toBe(false);
   });
   it('an unscheduled pod has no IP: excluded, with the scheduler message', () => {
     const s = state({
       node: null,
       ip: null,
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/3 nodes are available: 3 Insufficient cpu.',
+        },
+      ],
     });
     expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toBe('unscheduled: 0/3 nodes are available: 3 Insufficient cpu.');
   });
   it('a scheduling-gated pod says so', () => {
-    const s = state({ node: null, ip: null, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] });
+    const s = state({
+      node: null,
+      ip: null,
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }],
+    });
     expect(s.cause).toContain('scheduling gated');
   });
   it('a scheduled pod without IP names the node and the waiting container', () => {
@@ -79,7 +112,10 @@ describe('podEndpointState: inclusion (§1.2)', () => {
     expect(state({ node: 'gone' }, {}, null, false).shouldBeListed).toBe(true);
   });
   it('with publishNotReadyAddresses a pod on a missing Node is included anyway', () => {
-    expect(state({ node: 'gone' }, { spec: { publishNotReadyAddresses: true } }, null)).toMatchObject({ shouldBeListed: true, ready: true });
+    expect(state({ node: 'gone' }, { spec: { publishNotReadyAddresses: true } }, null)).toMatchObject({
+      shouldBeListed: true,
+      ready: true,
+    });
   });
 });
 
@@ -105,7 +141,10 @@ describe('podEndpointState: conditions (§1.3)', () => {
     });
   });
   it('publishNotReadyAddresses: even a terminating pod is ready', () => {
-    expect(state({ terminating: true }, { spec: { publishNotReadyAddresses: true } })).toMatchObject({ ready: true, terminating: true });
+    expect(state({ terminating: true }, { spec: { publishNotReadyAddresses: true } })).toMatchObject({
+      ready: true,
+      terminating: true,
+    });
   });
   it('a not-ready pod carries the cause', () => {
     expect(state({ waiting: 'CrashLoopBackOff' }).cause).toContain('CrashLoopBackOff');
@@ -114,7 +153,10 @@ describe('podEndpointState: conditions (§1.3)', () => {
 
 describe('podEndpointState: address families (§1.3, §1.5)', () => {
   it('an IPv4-only pod is not an endpoint of an IPv6 single-stack Service', () => {
-    const s = state({ ips: ['10.1.0.1'] }, { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } });
+    const s = state(
+      { ips: ['10.1.0.1'] },
+      { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } },
+    );
     expect(s.shouldBeListed).toBe(false);
     expect(s.cause).toContain('no IPv6 address');
   });
@@ -123,22 +165,37 @@ describe('podEndpointState: address families (§1.3, §1.5)', () => {
     expect(s.shouldBeListed).toBe(true);
   });
   it('a dual-stack pod is an endpoint of an IPv6 Service', () => {
-    const s = state({ ips: ['10.1.0.1', 'fd00::1'] }, { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } });
+    const s = state(
+      { ips: ['10.1.0.1', 'fd00::1'] },
+      { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } },
+    );
     expect(s.shouldBeListed).toBe(true);
   });
   it('families: spec.ipFamilies, else the clusterIP family, else both for headless', () => {
-    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: ['IPv6', 'IPv4'] } })))).toEqual(['IPv6', 'IPv4']);
-    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'fd00::1' } })))).toEqual(['IPv6']);
-    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'None' } })))).toEqual(['IPv4', 'IPv6']);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: ['IPv6', 'IPv4'] } })))).toEqual([
+      'IPv6',
+      'IPv4',
+    ]);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'fd00::1' } })))).toEqual([
+      'IPv6',
+    ]);
+    expect(serviceFamilies(slimService(service('a', { spec: { ipFamilies: [], clusterIP: 'None' } })))).toEqual([
+      'IPv4',
+      'IPv6',
+    ]);
   });
 });
 
 describe('notReadyCause (§6)', () => {
   it('node NotReady comes first', () => {
-    expect(cause({ waiting: 'CrashLoopBackOff', node: 'node-b' }, node('node-b', { ready: 'False' }))).toBe('node node-b is NotReady');
+    expect(cause({ waiting: 'CrashLoopBackOff', node: 'node-b' }, node('node-b', { ready: 'False' }))).toBe(
+      'node node-b is NotReady',
+    );
   });
   it('node Ready=Unknown is unreachable', () => {
-    expect(cause({ ready: false, node: 'node-b' }, node('node-b', { ready: 'Unknown' }))).toContain('unreachable (Ready=Unknown)');
+    expect(cause({ ready: false, node: 'node-b' }, node('node-b', { ready: 'Unknown' }))).toContain(
+      'unreachable (Ready=Unknown)',
+    );
   });
   it('CrashLoopBackOff names the container, the last exit and the restarts', () => {
     const c = cause({
@@ -162,7 +219,12 @@ describe('notReadyCause (§6)', () => {
       ready: false,
       status: {
         containerStatuses: [
-          { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "shop/app:9"' } } },
+          {
+            name: 'app',
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "shop/app:9"' } },
+          },
         ],
       },
     });
@@ -176,7 +238,11 @@ describe('notReadyCause (§6)', () => {
       'registry.example.com/shop/cart:v2.4.0: not found';
     const c = cause({
       ready: false,
-      status: { containerStatuses: [{ name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message } } }] },
+      status: {
+        containerStatuses: [
+          { name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message } } },
+        ],
+      },
     });
     expect(c).toBe(`container cart waiting: ImagePullBackOff (${message})`);
   });
@@ -190,22 +256,33 @@ describe('notReadyCause (§6)', () => {
     expect(message.length).toBeGreaterThan(300);
     const c = cause({
       ready: false,
-      status: { containerStatuses: [{ name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImagePull', message } } }] },
+      status: {
+        containerStatuses: [
+          { name: 'cart', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImagePull', message } } },
+        ],
+      },
     });
-    expect(c).toContain('container cart waiting: ErrImagePull (failed to pull and unpack image "registry.example.com/shop/cart:v2.4.0"');
+    expect(c).toContain(
+      'container cart waiting: ErrImagePull (failed to pull and unpack image "registry.example.com/shop/cart:v2.4.0"',
+    );
     expect(c).toContain('…');
     expect(c).toContain('verify candidate authority certificate "registry-ca")');
     expect(c.length).toBeLessThan('container cart waiting: ErrImagePull ()'.length + 301);
   });
   it('running but not ready with a readiness probe: the probe is failing', () => {
-    const c = cause({ ready: false, containers: [{ name: 'app', image: 'a', readinessProbe: { httpGet: { path: '/', port: 8080 } } }] });
+    const c = cause({
+      ready: false,
+      containers: [{ name: 'app', image: 'a', readinessProbe: { httpGet: { path: '/', port: 8080 } } }],
+    });
     expect(c).toBe('container app running but not ready: readiness probe failing');
   });
   it('running, not started, with a startup probe: the startup probe has not passed', () => {
     const c = cause({
       ready: false,
       containers: [{ name: 'app', image: 'a', startupProbe: { tcpSocket: { port: 8080 } } }],
-      status: { containerStatuses: [{ name: 'app', ready: false, started: false, restartCount: 0, state: { running: {} } }] },
+      status: {
+        containerStatuses: [{ name: 'app', ready: false, started: false, restartCount: 0, state: { running: {} } }],
+      },
     });
     expect(c).toContain('startup probe not yet passed');
   });
@@ -218,7 +295,9 @@ describe('notReadyCause (§6)', () => {
       initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always' }],
       status: {
         containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { running: {} } }],
-        initContainerStatuses: [{ name: 'proxy', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+        initContainerStatuses: [
+          { name: 'proxy', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+        ],
       },
     });
     expect(c).toContain('container proxy waiting: CrashLoopBackOff');
@@ -228,14 +307,21 @@ describe('notReadyCause (§6)', () => {
       ready: false,
       phase: 'Pending',
       initContainers: [{ name: 'migrate', image: 'm' }],
-      status: { initContainerStatuses: [{ name: 'migrate', ready: false, restartCount: 0, state: { terminated: { reason: 'Error', exitCode: 2 } } }] },
+      status: {
+        initContainerStatuses: [
+          { name: 'migrate', ready: false, restartCount: 0, state: { terminated: { reason: 'Error', exitCode: 2 } } },
+        ],
+      },
     });
     expect(c).toContain('init container migrate terminated: Error, exit code 2');
   });
   it('readiness gate without its condition', () => {
     const c = cause({
       readinessGates: ['target-health.elbv2.k8s.aws/tg'],
-      conditions: [{ type: 'ContainersReady', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady' }],
+      conditions: [
+        { type: 'ContainersReady', status: 'True' },
+        { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady' },
+      ],
     });
     expect(c).toBe('readiness gate target-health.elbv2.k8s.aws/tg has no condition yet');
   });
@@ -257,9 +343,9 @@ describe('notReadyCause (§6)', () => {
     expect(c).toBe('not ready: SomethingElse: details');
   });
   it('no container status yet', () => {
-    expect(cause({ ready: false, conditions: [{ type: 'Ready', status: 'False' }], status: { containerStatuses: [] } })).toContain(
-      'no container status reported yet',
-    );
+    expect(
+      cause({ ready: false, conditions: [{ type: 'Ready', status: 'False' }], status: { containerStatuses: [] } }),
+    ).toContain('no container status reported yet');
   });
   it('a healthy node is not blamed', () => {
     expect(notReadyCause(slimPod(pod('x', { ready: false })), nodeA)).not.toContain('node');

@@ -10,12 +10,34 @@ function port(raw: Raw) {
 const web = slimPod(
   pod('web-1', {
     containers: [
-      { name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 5353 }] },
-      { name: 'metrics', image: 'm', ports: [{ name: 'metrics', containerPort: 9090 }, { name: 'http', containerPort: 9999 }] },
+      {
+        name: 'app',
+        image: 'a',
+        ports: [
+          { name: 'http', containerPort: 8080 },
+          { name: 'dns', containerPort: 5353 },
+        ],
+      },
+      {
+        name: 'metrics',
+        image: 'm',
+        ports: [
+          { name: 'metrics', containerPort: 9090 },
+          { name: 'http', containerPort: 9999 },
+        ],
+      },
     ],
     initContainers: [
       { name: 'migrate', image: 'x', ports: [{ name: 'admin', containerPort: 7000 }] },
-      { name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ name: 'mesh', containerPort: 15001 }, { name: 'dnsu', containerPort: 53, protocol: 'UDP' }] },
+      {
+        name: 'proxy',
+        image: 'p',
+        restartPolicy: 'Always',
+        ports: [
+          { name: 'mesh', containerPort: 15001 },
+          { name: 'dnsu', containerPort: 53, protocol: 'UDP' },
+        ],
+      },
     ],
   }),
 );
@@ -56,16 +78,26 @@ describe('findPort (§2.1)', () => {
 
 describe('resolvePort', () => {
   it('says which container matched', () => {
-    expect(resolvePort(web, port({ port: 80, targetPort: 'metrics' }))).toEqual({ port: 9090, container: 'metrics', sidecar: false });
+    expect(resolvePort(web, port({ port: 80, targetPort: 'metrics' }))).toEqual({
+      port: 9090,
+      container: 'metrics',
+      sidecar: false,
+    });
   });
   it('flags a match on a native sidecar (§2.2)', () => {
-    expect(resolvePort(web, port({ port: 80, targetPort: 'mesh' }))).toEqual({ port: 15001, container: 'proxy', sidecar: true });
+    expect(resolvePort(web, port({ port: 80, targetPort: 'mesh' }))).toEqual({
+      port: 15001,
+      container: 'proxy',
+      sidecar: true,
+    });
   });
   it('a regular container wins over a sidecar with the same port name', () => {
     const p = slimPod(
       pod('x', {
         containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }] }],
-        initContainers: [{ name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ name: 'http', containerPort: 15000 }] }],
+        initContainers: [
+          { name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ name: 'http', containerPort: 15000 }] },
+        ],
       }),
     );
     expect(resolvePort(p, port({ port: 80, targetPort: 'http' }))).toMatchObject({ port: 8080, sidecar: false });

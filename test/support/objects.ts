@@ -27,7 +27,9 @@ export function pod(name: string, o: PodOptions = {}): Raw {
   const ready = o.ready ?? !o.waiting;
   const node = o.node === undefined ? 'node-a' : o.node;
   const ips = o.ips ?? (o.ip === null ? [] : [o.ip ?? ipFor(name)]);
-  const containers = o.containers ?? [{ name: 'app', image: 'shop/app:1', ports: [{ name: 'http', containerPort: 8080 }] }];
+  const containers = o.containers ?? [
+    { name: 'app', image: 'shop/app:1', ports: [{ name: 'http', containerPort: 8080 }] },
+  ];
   const status: Raw = {
     phase: o.phase ?? (ips.length ? 'Running' : 'Pending'),
     conditions: o.conditions ?? [
@@ -40,7 +42,8 @@ export function pod(name: string, o: PodOptions = {}): Raw {
       ready,
       restartCount: 0,
       started: true,
-      state: i === 0 && o.waiting ? { waiting: { reason: o.waiting } } : { running: { startedAt: '2026-11-01T00:00:00Z' } },
+      state:
+        i === 0 && o.waiting ? { waiting: { reason: o.waiting } } : { running: { startedAt: '2026-11-01T00:00:00Z' } },
     })),
     ...(ips.length ? { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) } : {}),
     ...o.status,
@@ -105,7 +108,9 @@ export function service(name: string, o: ServiceOptions = {}): Raw {
     spec: {
       type: o.type ?? 'ClusterIP',
       ...(selector ? { selector } : {}),
-      ...(o.type === 'ExternalName' ? {} : { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] }),
+      ...(o.type === 'ExternalName'
+        ? {}
+        : { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] }),
       ports: o.ports ?? [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
       ...o.spec,
     },
@@ -210,7 +215,11 @@ export function node(name: string, o: NodeOptions = {}): Raw {
     kind: 'Node',
     metadata: {
       name,
-      labels: { 'kubernetes.io/hostname': name, ...(o.zone ? { 'topology.kubernetes.io/zone': o.zone } : {}), ...o.labels },
+      labels: {
+        'kubernetes.io/hostname': name,
+        ...(o.zone ? { 'topology.kubernetes.io/zone': o.zone } : {}),
+        ...o.labels,
+      },
     },
     spec: { ...(o.taints ? { taints: o.taints } : {}), ...(o.unschedulable ? { unschedulable: true } : {}) },
     status: {
