@@ -1,5 +1,6 @@
 import { allAddresses, MAX_ENDPOINTS_ADDRESSES, OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
 import { primaryFamily, canonicalIP } from '../model/services.js';
+import { shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 export const endpointsOverCapacity: Check = {
@@ -39,7 +40,7 @@ export const endpointsOverCapacity: Check = {
     return [
       {
         message,
-        fix: `find what still reads Endpoints ${endpoints.meta.name} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
+        fix: `find what still reads Endpoints ${shellQuote(endpoints.meta.name)} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
       },
     ];
   },

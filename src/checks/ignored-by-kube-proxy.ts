@@ -5,7 +5,7 @@
 // nothing to a Service kube-proxy does program, although `kubectl get endpointslices` lists it.
 
 import { isMirroredSlice } from '../model/endpoint-meta.js';
-import { listSome } from './helpers.js';
+import { kubectl, listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
@@ -40,7 +40,7 @@ export const ignoredByKubeProxy: Check = {
             `label ${PROXY_NAME} ${named}: the default kube-proxy skips this Service and its slices; unless an ` +
             `alternative proxy${proxyName ? ` (${proxyName})` : ''} implements it, its ClusterIP` +
             `${service.type === 'ClusterIP' ? ' leads' : ' and NodePorts lead'} nowhere`,
-          fix: `if no such proxy handles it, remove the label: kubectl label service ${name} -n ${namespace} ${PROXY_NAME}-`,
+          fix: `if no such proxy handles it, remove the label: ${kubectl('label', 'service', name, '-n', namespace, `${PROXY_NAME}-`)}`,
         },
       ];
     }
@@ -67,8 +67,8 @@ export const ignoredByKubeProxy: Check = {
         `${labels.join(' / ')}: kube-proxy ignores ${skipped.length === 1 ? 'it' : 'them'}, so ${endpointCount} ` +
         `endpoint${endpointCount === 1 ? '' : 's'} listed there never receive${endpointCount === 1 ? 's' : ''} Service traffic`,
       fix: mirrored
-        ? `the mirroring controller copies Endpoints labels: kubectl label endpoints ${name} -n ${namespace} ${labels.map((l) => `${l}-`).join(' ')}`
-        : `kubectl label endpointslice ${first.meta.name} -n ${namespace} ${labels.map((l) => `${l}-`).join(' ')}`,
+        ? `the mirroring controller copies Endpoints labels: ${kubectl('label', 'endpoints', name, '-n', namespace, ...labels.map((l) => `${l}-`))}`
+        : kubectl('label', 'endpointslice', first.meta.name, '-n', namespace, ...labels.map((l) => `${l}-`)),
     };
     return [draft];
   },

@@ -10,7 +10,7 @@ import type { ServiceView } from '../model/service-view.js';
 import { isFinished } from '../model/pod-state.js';
 import type { Pod, Service } from '../model/types.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
-import { listSome, MAX_PODS, plural } from './helpers.js';
+import { getSlices, kubectl, listSome, MAX_PODS, patchService, plural, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
@@ -24,7 +24,7 @@ function singleStackPatch(service: Service, keep: Family, headless: boolean): st
   const clusterIP = service.clusterIPs[index];
   const spec: Record<string, unknown> = { ipFamilyPolicy: 'SingleStack', ipFamilies: [keep] };
   if (!headless && clusterIP) spec.clusterIPs = [clusterIP];
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec })}'`;
+  return patchService(service, { spec });
 }
 
 export const ipFamilyWithoutEndpoints: Check = {
@@ -104,21 +104,21 @@ export const ipFamilyWithoutEndpoints: Check = {
       missing === second
         ? `or drop the family: ${singleStackPatch(service, present, headless)}`
         : `or, since the primary family ${missing} cannot be removed, recreate the Service with ipFamilies [${present}]: ` +
-          `kubectl get service ${name} -n ${namespace} -o yaml`;
+          kubectl('get', 'service', name, '-n', namespace, '-o', 'yaml');
     const firstPod = singleFamily[0]?.pod.meta.name;
     if (view.selectorless) {
       draft.fix =
         `add the backends' ${missing} addresses in an EndpointSlice of addressType ${missing} labelled ` +
-        `kubernetes.io/service-name=${name}; ${orDrop}`;
+        `${shellQuote(`kubernetes.io/service-name=${name}`)}; ${orDrop}`;
     } else if (firstPod && (ownBoth.length > 0 || otherWithFamily)) {
       draft.fix =
         `the pod network already hands out ${missing} addresses: recreate the ${plural(singleFamily.length, 'pod')} without one so ` +
         `${singleFamily.length === 1 ? 'it gets' : 'they get'} both families (kubectl rollout restart their workload; the owner is: ` +
-        `kubectl get pod ${firstPod} -n ${namespace} -o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'); ${orDrop}`;
+        `${podOwner(namespace, firstPod)}); ${orDrop}`;
     } else if (ownBoth.length > 0) {
       draft.fix =
         `its pods have ${missing} addresses but no ready ${missing} endpoint: look at the slices: ` +
-        `kubectl get endpointslices -n ${namespace} -l kubernetes.io/service-name=${name} -o yaml`;
+        getSlices(service, '-o', 'yaml');
     } else {
       draft.fix = `give the pods ${missing} addresses (dual-stack pod network), ${orDrop}`;
     }

@@ -1,6 +1,6 @@
 import type { NearMiss } from '../model/cluster.js';
 import { formatLabels } from '../model/selectors.js';
-import { MAX_PODS } from './helpers.js';
+import { kubectl, MAX_PODS, patchService, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 export const selectorNoMatch: Check = {
@@ -57,17 +57,17 @@ export const selectorNoMatch: Check = {
       message += have === undefined ? `they lack it (want ${key}=${want})` : `they have ${key}=${have}, not ${want}`;
       draft.fix =
         have === undefined
-          ? `add the label ${key}=${want} to the pod template, or drop ${key} from the selector: kubectl edit service ${service.meta.name} -n ${ns}`
-          : `if the pods are right, point the selector at them: kubectl patch service ${service.meta.name} -n ${ns} -p '${JSON.stringify({ spec: { selector: { [key]: have } } })}'`;
+          ? `add the label ${shellQuote(`${key}=${want}`)} to the pod template, or drop ${shellQuote(key)} from the selector: ${kubectl('edit', 'service', service.meta.name, '-n', ns)}`
+          : `if the pods are right, point the selector at them: ${patchService(service, { spec: { selector: { [key]: have } } })}`;
     }
     if (elsewhere.length > 0) {
       const namespaces = [...new Set(elsewhere.map((p) => p.meta.namespace))].sort();
       message += `; ${elsewhere.length} matching pod${elsewhere.length === 1 ? ' is' : 's are'} in namespace ${namespaces.join(', ')} (a Service selects only in its own namespace)`;
-      draft.fix ??= `create the Service in namespace ${namespaces[0]}, or run the pods in ${ns}`;
+      draft.fix ??= `create the Service in namespace ${shellQuote(namespaces[0]!)}, or run the pods in ${shellQuote(ns)}`;
     }
     if (!top && elsewhere.length === 0) {
       message += '; no pod there carries these labels';
-      draft.fix = `compare with the pods' labels: kubectl get pods -n ${ns} --show-labels`;
+      draft.fix = `compare with the pods' labels: ${kubectl('get', 'pods', '-n', ns, '--show-labels')}`;
     }
     draft.message = message;
     return [draft];

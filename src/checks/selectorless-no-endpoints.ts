@@ -2,7 +2,7 @@ import { allAddresses, isControllerSlice, isLeaderElection, isProxiedSlice } fro
 import { isHeadless, primaryFamily } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
 import { externalNameProblem } from './externalname-invalid.js';
-import { listSome } from './helpers.js';
+import { applySlice, kubectl, listSome, patchService } from './helpers.js';
 import type { Check } from './types.js';
 
 export const selectorlessNoEndpoints: Check = {
@@ -65,12 +65,17 @@ export const selectorlessNoEndpoints: Check = {
     if (notes.length > 0) message += `; ${notes.join('; ')}`;
 
     const port = service.ports[0];
-    const sliceYaml =
-      `{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: ${name}-1, namespace: ${ns}, labels: ` +
-      `{kubernetes.io/service-name: ${name}, endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${primaryFamily(service) ?? 'IPv4'}, ` +
-      `endpoints: [{addresses: [<backend IP>]}], ports: [{name: ${JSON.stringify(port?.name ?? '')}, port: <backend port>, protocol: ${port?.protocol ?? 'TCP'}}]}`;
-    const selectorFix = `if the backends are pods, add a selector (kubectl edit service ${name} -n ${ns})`;
-    let fix = `${selectorFix}; otherwise kubectl apply an EndpointSlice ${sliceYaml}`;
+    const createSlice =
+      'create an EndpointSlice (fill in the <...>): ' +
+      applySlice(service, {
+        addressType: primaryFamily(service) ?? 'IPv4',
+        address: '<backend IP>',
+        portName: port?.name ?? '',
+        port: '<backend port>',
+        protocol: port?.protocol ?? 'TCP',
+      });
+    const selectorFix = `if the backends are pods, add a selector (${kubectl('edit', 'service', name, '-n', ns)})`;
+    let fix = `${selectorFix}; otherwise ${createSlice}`;
     // Host names in an FQDN slice: what the user most likely wants is the DNS CNAME an ExternalName
     // Service gives (§5.1); nothing ever proxies to an FQDN slice (§1.5).
     const hostNames = [
@@ -83,12 +88,12 @@ export const selectorlessNoEndpoints: Check = {
     ];
     const host = hostNames[0];
     if (host) {
-      const patch = JSON.stringify({ spec: { type: 'ExternalName', externalName: host } });
       fix =
         `if ${host} is the backend, make this an ExternalName Service: cluster DNS then answers its name with a CNAME to ` +
         `${host}, and clients connect there directly on the port they dial` +
         (hostNames.length > 1 ? ` (it names one host; the FQDN slices list ${hostNames.length})` : '') +
-        `: kubectl patch service ${name} -n ${ns} -p '${patch}'; ${selectorFix}; for fixed IPs, kubectl apply an EndpointSlice ${sliceYaml}`;
+        `: ${patchService(service, { spec: { type: 'ExternalName', externalName: host } })}; ${selectorFix}; ` +
+        `for fixed IPs, ${createSlice}`;
     }
     return [{ message, fix }];
   },

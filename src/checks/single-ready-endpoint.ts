@@ -2,7 +2,7 @@ import { isFinished } from '../model/pod-state.js';
 import { isProxiedSlice } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
 import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import { byRelevance, listSome, plural, podFix } from './helpers.js';
+import { byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 /** What keeps another matching pod from being a second ready endpoint, by what is true of it. */
@@ -95,17 +95,15 @@ export const singleReadyEndpoint: Check = {
     if (first) {
       draft.fix =
         (notReady.length === 1
-          ? `the selector already matches another pod, ${first.pod.meta.name}: make it ready rather than adding replicas: `
+          ? `the selector already matches another pod, ${shellQuote(first.pod.meta.name)}: make it ready rather than adding replicas: `
           : `the selector already matches ${notReady.length} other pods: make them ready rather than adding replicas, ` +
-            `starting with ${first.pod.meta.name}: `) + podFix(first, model);
+            `starting with ${shellQuote(first.pod.meta.name)}: `) + podFix(first, model);
     } else if (unlisted.length + listedNotReady.length > 0) {
       draft.fix =
         `the other pods are Ready but not ready endpoints; see what the slices list and whether kube-controller-manager ` +
-        `reports sync errors: kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service.meta.name} -o yaml`;
+        `reports sync errors: ${getSlices(service, '-o', 'yaml')}`;
     } else if (pod) {
-      draft.fix =
-        `scale its workload to 2 or more replicas; the owner is: kubectl get pod ${pod} -n ${ns} ` +
-        `-o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'`;
+      draft.fix = `scale its workload to 2 or more replicas; the owner is: ${podOwner(ns, pod)}`;
     }
     return [draft];
   },

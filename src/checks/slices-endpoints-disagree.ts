@@ -7,7 +7,7 @@ import {
 import { isPodReady } from '../model/pod-state.js';
 import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
 import type { EndpointAddress, ObjectRef } from '../model/types.js';
-import { MAX_PODS, plural } from './helpers.js';
+import { getEvents, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 interface Entry {
@@ -134,7 +134,7 @@ export const slicesEndpointsDisagree: Check = {
         pods: pods.slice(0, MAX_PODS),
         fix:
           `often one controller is briefly behind: run again in a minute; if it persists, check kube-controller-manager ` +
-          `and kubectl get events -n ${ns} --field-selector involvedObject.name=${name}`,
+          `and ${getEvents(ns, name)}`,
       },
     ];
   },

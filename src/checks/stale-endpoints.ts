@@ -10,7 +10,7 @@ import {
 } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
-import { MAX_PODS, plural, listSome } from './helpers.js';
+import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 function endpointCount(slice: EndpointSlice): number {
@@ -73,12 +73,12 @@ export const staleEndpoints: Check = {
           `${leftover.length === 1 ? 'its' : 'their'} endpoints` +
           endpointsNote,
         fix:
-          `kubectl delete endpointslice ${names.join(' ')} -n ${ns}` +
-          (staleEndpointsObject ? ` && kubectl delete endpoints ${name} -n ${ns}` : '') +
+          kubectl('delete', 'endpointslice', ...names, '-n', ns) +
+          (staleEndpointsObject ? ` && ${kubectl('delete', 'endpoints', name, '-n', ns)}` : '') +
           ' (' +
           (foldedMirrors.length > 0
             ? `the mirroring controller then deletes its ${foldedMirrors.length === 1 ? 'copy' : 'copies'} ` +
-              `${listSome(foldedMirrors.map((s) => s.meta.name))}; `
+              `${listSome(foldedMirrors.map((s) => shellQuote(s.meta.name)))}; `
             : '') +
           'or restore the selector if it was removed by mistake)',
       });
@@ -123,18 +123,19 @@ export const staleEndpoints: Check = {
       const fixes: string[] = [];
       if (controllerSlices.length > 0)
         fixes.push(
-          `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and kubectl get events -n ${ns} ` +
-            `--field-selector involvedObject.name=${name}; deleting the slice makes it rebuild: kubectl delete endpointslice ` +
-            `${controllerSlices.map((s) => s.meta.name).join(' ')} -n ${ns}`,
+          `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and ${getEvents(ns, name)}; ` +
+            `deleting the slice makes it rebuild: ${kubectl('delete', 'endpointslice', ...controllerSlices.map((s) => s.meta.name), '-n', ns)}`,
         );
       if (handMade.length > 0)
-        fixes.push(`update the hand-made endpoints: kubectl edit endpointslice ${handMade[0]!.meta.name} -n ${ns}`);
+        fixes.push(
+          `update the hand-made endpoints: ${kubectl('edit', 'endpointslice', handMade[0]!.meta.name, '-n', ns)}`,
+        );
       if (mirrored.length > 0) {
-        const copies = `${listSome(mirrored.map((s) => s.meta.name))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${name}`;
+        const copies = `${listSome(mirrored.map((s) => shellQuote(s.meta.name)))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${shellQuote(name)}`;
         fixes.push(
           staleEndpointsObject
-            ? `${copies}, which the Endpoints controller left behind when the selector was removed: kubectl delete endpoints ${name} -n ${ns} (the mirroring controller then deletes ${mirrored.length === 1 ? 'the copy' : 'the copies'})`
-            : `${copies}: update that instead: kubectl edit endpoints ${name} -n ${ns}`,
+            ? `${copies}, which the Endpoints controller left behind when the selector was removed: ${kubectl('delete', 'endpoints', name, '-n', ns)} (the mirroring controller then deletes ${mirrored.length === 1 ? 'the copy' : 'the copies'})`
+            : `${copies}: update that instead: ${kubectl('edit', 'endpoints', name, '-n', ns)}`,
         );
       }
       findings.push({

@@ -3,7 +3,7 @@ import { allContainers, describeServicePort, resolvePort, type ResolvedPort } fr
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
 import type { Pod, ServicePort } from '../model/types.js';
-import { MAX_PODS, plural, eligiblePods, hasNamedTargetPort, patchTargetPort } from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, patchTargetPort, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
@@ -180,11 +180,19 @@ export const targetPortUnresolved: Check = {
       if (unresolved.length === 0 && sidecarNumbers.length === 1) {
         fix = patchTargetPort(service, index, sidecarNumbers[0]!);
       } else if (otherProtocol) {
-        fix = `declare container port "${target}" with protocol: ${sp.protocol} in the pod template (kubectl edit the workload), or use a numeric targetPort`;
+        fix = `declare the container port named ${shellQuote(target)} with protocol: ${sp.protocol} in the pod template (edit the workload), or use a numeric targetPort`;
       } else if (none && closest && plausiblyMeant(target, closest)) {
         fix = patchTargetPort(service, index, closest);
       } else {
-        fix = `kubectl get pod ${failingPods[0]!.meta.name} -n ${service.meta.namespace} -o jsonpath='{.spec.containers[*].ports}'`;
+        fix = kubectl(
+          'get',
+          'pod',
+          failingPods[0]!.meta.name,
+          '-n',
+          service.meta.namespace,
+          '-o',
+          'jsonpath={.spec.containers[*].ports}',
+        );
       }
       findings.push({
         severity: headless ? 'info' : none ? 'error' : 'warning',

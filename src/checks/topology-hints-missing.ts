@@ -1,5 +1,5 @@
 import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
-import { listSome, plural } from './helpers.js';
+import { getEvents, getSlices, listSome, plural } from './helpers.js';
 
 // Topology aware routing asked for, but the ready endpoints carry no zone hints, so kube-proxy
 // spreads traffic cluster-wide (kubernetes-semantics §1.8, §5.7). Hints never blackhole
@@ -120,10 +120,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
 }
 
 function eventsCommand(service: Service): string {
-  return (
-    `kubectl get events -n ${service.meta.namespace} ` +
-    `--field-selector involvedObject.kind=Service,involvedObject.name=${service.meta.name},reason=TopologyAwareHintsDisabled`
-  );
+  return getEvents(service.meta.namespace, service.meta.name, 'Service', ',reason=TopologyAwareHintsDisabled');
 }
 
 const ZONES_COMMAND = `kubectl get nodes -L ${ZONE_LABEL}`;
@@ -182,7 +179,7 @@ export const topologyHintsMissing: Check = {
       const draft: FindingDraft = { message };
       if (foreign.length > 0) {
         message += `; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`;
-        draft.fix = `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`;
+        draft.fix = getSlices(service, '--show-labels');
       } else {
         const found = diagnose(model, gap.ready);
         if (found) {
@@ -218,7 +215,7 @@ export const topologyHintsMissing: Check = {
       return [
         {
           message: `trafficDistribution ${td} has no effect: ${noneOrSome}, ${effect}; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`,
-          fix: `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`,
+          fix: getSlices(service, '--show-labels'),
         },
       ];
     }

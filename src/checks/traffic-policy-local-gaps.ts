@@ -10,7 +10,7 @@ import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
 import type { Node, Service, ServicePort } from '../model/types.js';
-import { MAX_PODS, listSome } from './helpers.js';
+import { listSome, MAX_PODS, patchService } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_NODES = 8;
@@ -61,7 +61,7 @@ function externalNodes(model: ClusterModel, service: Service): Node[] {
 }
 
 function patch(service: Service, field: string): string {
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec: { [field]: 'Cluster' } })}'`;
+  return patchService(service, { spec: { [field]: 'Cluster' } });
 }
 
 function draftFor(

@@ -286,13 +286,3 @@ export function endpointSetPairs(expected: ExpectedServicePort, rules: Programme
 export function activeKeys(endpoints: ProgrammedEndpoint[]): Set<string> {
   return new Set(endpoints.filter((e) => e.weight === undefined || e.weight > 0).map((e) => endpointKey(e.ip, e.port)));
 }
-
-/** The fix for rules that lag the API: kube-proxy's sync errors, in its log; the pod named when known. */
-export function syncFix(probe: NodeProbe): string {
-  const pod = probe.kubeProxyPod;
-  const logs = pod
-    ? `kubectl -n ${pod.namespace} logs ${pod.name} | grep -iE 'error|fail'`
-    : `kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${probe.node}, then kubectl -n kube-system logs POD`;
-  const restart = pod ? `; restart it if it is stuck: kubectl -n ${pod.namespace} delete pod ${pod.name}` : '';
-  return `look for kube-proxy sync errors on node ${probe.node}: ${logs}${restart}`;
-}

@@ -82,7 +82,7 @@ ruleTester(selectorlessNoEndpoints, {
             'no selector, and no EndpointSlice or Endpoints object lists a backend',
             'kube-proxy rejects connections',
           ],
-          fix: 'kubernetes.io/service-name: ext',
+          fix: '"labels":{"kubernetes.io/service-name":"ext",',
         },
       ],
     },
@@ -154,12 +154,12 @@ ruleTester(selectorlessNoEndpoints, {
           spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] },
         }),
       ],
-      findings: [{ fix: 'addressType: IPv6' }],
+      findings: [{ fix: '"addressType":"IPv6"' }],
     },
     {
       name: 'an unnamed Service port: the fix names the slice port "" (§5.3)',
       objects: [service('ext', { selector: null, ports: [{ port: 5432, protocol: 'TCP' }] })],
-      findings: [{ fix: 'name: ""' }],
+      findings: [{ fix: '"ports":[{"name":"",' }],
     },
   ],
 });
