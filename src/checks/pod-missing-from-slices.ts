@@ -1,4 +1,4 @@
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels, labelValue } from '../model/selectors.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { EndpointSlice, Pod } from '../model/types.js';
 import { getSlices, MAX_PODS, plural } from './helpers.js';
@@ -10,7 +10,7 @@ export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trig
 function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
   let newest: number | undefined;
   for (const s of slices) {
-    const t = Date.parse(s.meta.annotations[TRIGGER_TIME_ANNOTATION] ?? '');
+    const t = Date.parse(labelValue(s.meta.annotations, TRIGGER_TIME_ANNOTATION) ?? '');
     if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
   }
   return newest;

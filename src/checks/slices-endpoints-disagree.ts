@@ -4,6 +4,7 @@ import {
   isLeaderElection,
   OVER_CAPACITY_ANNOTATION,
 } from '../model/endpoint-meta.js';
+import { hasLabel } from '../model/selectors.js';
 import { isPodReady } from '../model/pod-state.js';
 import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
 import type { EndpointAddress, ObjectRef } from '../model/types.js';
@@ -83,7 +84,7 @@ export const slicesEndpointsDisagree: Check = {
       addEndpoints(subset.notReadyAddresses, false);
     }
 
-    const truncated = OVER_CAPACITY_ANNOTATION in endpoints.meta.annotations;
+    const truncated = hasLabel(endpoints.meta.annotations, OVER_CAPACITY_ANNOTATION);
     const pods: FindingPod[] = [];
     let onlySlices = 0;
     let onlyEndpoints = 0;

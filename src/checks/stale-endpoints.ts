@@ -8,6 +8,7 @@ import {
   LABEL_ENDPOINTS_MANAGED_BY,
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
+import { labelValue } from '../model/selectors.js';
 import { canonicalIP } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
 import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
@@ -50,7 +51,7 @@ export const staleEndpoints: Check = {
       view.selectorless &&
       endpoints !== undefined &&
       !isLeaderElection(endpoints) &&
-      endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER;
+      labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER;
     if (leftover.length > 0) {
       const count = leftover.reduce((n, s) => n + endpointCount(s), 0);
       const names = leftover.map((s) => s.meta.name);

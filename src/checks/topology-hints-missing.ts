@@ -1,4 +1,5 @@
 import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
+import { hasLabel, labelValue } from '../model/selectors.js';
 import { getEvents, getSlices, listSome, plural } from './helpers.js';
 
 // Topology aware routing asked for, but the ready endpoints carry no zone hints, so kube-proxy
@@ -27,12 +28,11 @@ type Family = 'IPv4' | 'IPv6';
 /** hintsEnabled (§1.8): the deprecated key, when present, decides; then topology-mode; only Auto/auto enable. */
 export function topologyAnnotation(service: Service): { key: string; value: string; enabled: boolean } | undefined {
   const annotations = service.meta.annotations;
-  const key =
-    DEPRECATED_ANNOTATION in annotations
-      ? DEPRECATED_ANNOTATION
-      : MODE_ANNOTATION in annotations
-        ? MODE_ANNOTATION
-        : undefined;
+  const key = hasLabel(annotations, DEPRECATED_ANNOTATION)
+    ? DEPRECATED_ANNOTATION
+    : hasLabel(annotations, MODE_ANNOTATION)
+      ? MODE_ANNOTATION
+      : undefined;
   if (!key) return undefined;
   const value = annotations[key]!;
   return { key, value, enabled: value === 'Auto' || value === 'auto' };
@@ -43,8 +43,8 @@ function countedNodes(model: ClusterModel): Node[] {
   return model.nodes.filter(
     (n) =>
       n.ready === 'True' &&
-      !('node-role.kubernetes.io/control-plane' in n.meta.labels) &&
-      !('node-role.kubernetes.io/master' in n.meta.labels),
+      !hasLabel(n.meta.labels, 'node-role.kubernetes.io/control-plane') &&
+      !hasLabel(n.meta.labels, 'node-role.kubernetes.io/master'),
   );
 }
 
@@ -62,7 +62,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
   const n = own.length;
   if (model.coverage.nodes) {
     const nodes = countedNodes(model);
-    const lacking = nodes.filter((node) => !node.meta.labels[ZONE_LABEL] || !node.allocatableCpuMillis);
+    const lacking = nodes.filter((node) => !labelValue(node.meta.labels, ZONE_LABEL) || !node.allocatableCpuMillis);
     if (nodes.length === 0 || lacking.length > 0) {
       const what =
         nodes.length === 0
@@ -76,7 +76,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
     }
     const cpuByZone = new Map<string, number>();
     for (const node of nodes) {
-      const zone = node.meta.labels[ZONE_LABEL]!;
+      const zone = labelValue(node.meta.labels, ZONE_LABEL)!;
       cpuByZone.set(zone, (cpuByZone.get(zone) ?? 0) + node.allocatableCpuMillis!);
     }
     if (cpuByZone.size < 2) {

@@ -1,4 +1,5 @@
 import { isHeadless, externallyAccessible } from '../model/services.js';
+import { hasLabel } from '../model/selectors.js';
 
 // internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
 // Service but hold no usable local endpoint DROP it (kubernetes-semantics §5.7). Local
@@ -57,7 +58,7 @@ function clientNodes(model: ClusterModel): Node[] {
 /** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
 function externalNodes(model: ClusterModel, service: Service): Node[] {
   if (service.type !== 'LoadBalancer') return model.readyNodes();
-  return model.readyNodes().filter((n) => !(EXCLUDE_FROM_LB_LABEL in n.meta.labels));
+  return model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL));
 }
 
 function patch(service: Service, field: string): string {

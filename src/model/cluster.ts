@@ -3,7 +3,7 @@
 // misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
 
 import { pushTo } from './multimap.js';
-import { labelPairKey, matchesSelector } from './selectors.js';
+import { labelPairKey, labelValue, matchesSelector } from './selectors.js';
 import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
 
 /** Which optional resources the input really covers; a check needing a missing one is skipped. */
@@ -209,7 +209,8 @@ export class ClusterModel {
     if (entries.length === 1) {
       const [key, want] = entries[0]!;
       for (const pod of this.labelKeyIndex(namespace).get(key) ?? EMPTY) {
-        if (pod.meta.labels[key] !== want) misses.push({ pod, key, want, have: pod.meta.labels[key] });
+        const have = labelValue(pod.meta.labels, key);
+        if (have !== want) misses.push({ pod, key, want, have });
       }
       return misses;
     }
@@ -221,8 +222,8 @@ export class ClusterModel {
     }
     for (const [pod, count] of hits) {
       if (count !== entries.length - 1) continue;
-      const [key, want] = entries.find(([k, v]) => pod.meta.labels[k] !== v)!;
-      misses.push({ pod, key, want, have: pod.meta.labels[key] });
+      const [key, want] = entries.find(([k, v]) => labelValue(pod.meta.labels, k) !== v)!;
+      misses.push({ pod, key, want, have: labelValue(pod.meta.labels, key) });
     }
     return misses;
   }

@@ -2,6 +2,7 @@
 // well-known labels and annotations (kubernetes-semantics §1.7, §3, §4, §5.3) and small
 // address helpers shared by the checks on hand-made and left-over endpoints.
 
+import { hasLabel, labelValue } from './selectors.js';
 import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
 
 /** Slice label naming its manager (§1.7). */
@@ -41,11 +42,11 @@ export function isForeignSlice(slice: EndpointSlice): boolean {
 }
 
 export function isLeaderElection(endpoints: Endpoints): boolean {
-  return LEADER_ANNOTATION in endpoints.meta.annotations;
+  return hasLabel(endpoints.meta.annotations, LEADER_ANNOTATION);
 }
 
 export function skipsMirroring(endpoints: Endpoints): boolean {
-  return endpoints.meta.labels[LABEL_SKIP_MIRROR] === 'true';
+  return labelValue(endpoints.meta.labels, LABEL_SKIP_MIRROR) === 'true';
 }
 
 /** Ready and not-ready addresses of every subset. */
@@ -61,7 +62,7 @@ export function allAddresses(endpoints: Endpoints): EndpointAddress[] {
  */
 export function handMadeAddresses(endpoints: Endpoints, service: Service): EndpointAddress[] {
   if (isLeaderElection(endpoints)) return [];
-  if (endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER) return [];
+  if (labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER) return [];
   return allAddresses(endpoints).filter(
     (a) =>
       !a.targetRef ||
