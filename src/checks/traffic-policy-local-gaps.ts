@@ -1,4 +1,4 @@
-import { isHeadless, externallyAccessible } from '../model/services.js';
+import { externallyAccessible, isHeadless, kubeProxySkipLabel } from '../model/services.js';
 import { hasLabel } from '../model/selectors.js';
 
 // internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
@@ -15,7 +15,6 @@ import { listSome, MAX_PODS, patchService } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_NODES = 8;
-const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 type Policy = 'internal' | 'external';
@@ -127,8 +126,8 @@ export const trafficPolicyLocalGaps: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || isHeadless(service)) return [];
-    // kube-proxy does not program this Service at all (§5.9): ignored-by-kube-proxy says so.
-    if (PROXY_NAME_LABEL in service.meta.labels) return [];
+    // kube-proxy does not program this Service at all: ignored-by-kube-proxy says so.
+    if (kubeProxySkipLabel(service.meta.labels)) return [];
 
     const policies: [Policy, Node[]][] = [];
     if (service.internalTrafficPolicy === 'Local') policies.push(['internal', clientNodes(model)]);

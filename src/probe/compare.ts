@@ -13,15 +13,9 @@ import type {
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import { describeServicePort } from '../model/ports.js';
-import { canonicalIP } from '../model/services.js';
+import { canonicalIP, proxiedByKubeProxy } from '../model/services.js';
 import type { EndpointSlice, ObjectRef, Pod } from '../model/types.js';
-import {
-  endpointKey,
-  expectedServicePorts,
-  proxiedByKubeProxy,
-  type ExpectedEndpoint,
-  type ExpectedServicePort,
-} from './expected.js';
+import { endpointKey, expectedServicePorts, type ExpectedEndpoint, type ExpectedServicePort } from './expected.js';
 import { pushTo } from '../model/multimap.js';
 
 export interface PortComparison {
