@@ -2,7 +2,7 @@
 // Not a check itself; every check is the module named by its id.
 
 import type { ClusterModel } from '../model/cluster.js';
-import { isProxiedSlice } from '../model/endpoint-meta.js';
+import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { isFinished } from '../model/pod-state.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
@@ -24,8 +24,8 @@ export function listSome(items: string[], max = 5): string {
 export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel): string {
   if (m.state.cause) return m.state.cause;
   if (!model.coverage.endpointSlices) return 'ready';
-  // kube-proxy reads only IPv4 and IPv6 slices (§1.5).
-  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
+  // kube-proxy reads only IPv4 and IPv6 slices of the Service's families.
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isSliceReadFor(view.service, e.slice));
   if (entries.length === 0)
     return 'Ready, but in no EndpointSlice of the Service yet (controller lag, or stale slices in the input)';
   if (!entries.some((e) => e.endpoint.conditions.ready)) {

@@ -2,7 +2,7 @@ import {
   handMadeAddresses,
   isControllerSlice,
   isForeignSlice,
-  isProxiedSlice,
+  isSliceReadFor,
   LABEL_MANAGED_BY,
 } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
@@ -44,7 +44,7 @@ export const manualEndpointsIgnored: Check = {
       });
     }
 
-    const foreign = view.slices.filter((s) => isProxiedSlice(s) && isForeignSlice(s));
+    const foreign = view.slices.filter((s) => isSliceReadFor(service, s) && isForeignSlice(s));
     if (foreign.length === 0) return findings;
     // Addresses the selected pods already give; a foreign slice repeating them changes nothing.
     const fromController = new Set(

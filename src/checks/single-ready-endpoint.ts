@@ -1,5 +1,5 @@
 import { isFinished } from '../model/pod-state.js';
-import { isProxiedSlice } from '../model/endpoint-meta.js';
+import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
 import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
@@ -15,8 +15,8 @@ function otherKind(view: ServiceView, m: MatchedPod): OtherKind {
   // Ready, but the controller keeps it out (missing Node, no address of the Service's family)...
   if (!m.state.shouldBeListed) return 'unlisted';
   if (view.counts.source === 'pods') return 'not ready';
-  // ...or the slices (kube-proxy reads only IPv4/IPv6 ones, §1.5) do not list it, or not as ready.
-  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
+  // ...or the slices kube-proxy reads (IPv4/IPv6 ones of the Service's families) do not list it, or not as ready.
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isSliceReadFor(view.service, e.slice));
   return entries.length === 0 ? 'unlisted' : 'listed not ready';
 }
 

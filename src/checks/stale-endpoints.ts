@@ -4,7 +4,7 @@ import {
   isForeignSlice,
   isLeaderElection,
   isMirroredSlice,
-  isProxiedSlice,
+  isSliceReadFor,
   LABEL_ENDPOINTS_MANAGED_BY,
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
@@ -91,7 +91,7 @@ export const staleEndpoints: Check = {
     const pods: FindingPod[] = [];
     const slicesWithStale = new Set<EndpointSlice>();
     for (const slice of view.slices) {
-      if (!isProxiedSlice(slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
+      if (!isSliceReadFor(service, slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
       for (const endpoint of slice.endpoints) {
         const ref = endpoint.targetRef;
         const address = endpoint.addresses[0];

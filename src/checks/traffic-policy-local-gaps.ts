@@ -21,13 +21,10 @@ type Policy = 'internal' | 'external';
 
 /** Endpoints kube-proxy uses for one Service port: slices carrying that port name and protocol, of the Service's families. */
 function endpointsForPort(view: ServiceView, port: ServicePort): ServiceEndpoint[] {
-  const families = view.service.ipFamilies;
-  const slices = view.slices.filter(
-    (s) =>
-      (families.length === 0 || (families as string[]).includes(s.addressType)) &&
-      s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
+  const slices = view.slices.filter((s) =>
+    s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
   );
-  return mergeSliceEndpoints(slices);
+  return mergeSliceEndpoints(view.service, slices);
 }
 
 /**

@@ -3,6 +3,7 @@
 // address helpers shared by the checks on hand-made and left-over endpoints.
 
 import { hasLabel, labelValue } from './selectors.js';
+import { proxiedFamilies } from './services.js';
 import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
 
 /** Slice label naming its manager (§1.7). */
@@ -26,6 +27,11 @@ export const MAX_ENDPOINTS_ADDRESSES = 1000;
 /** kube-proxy drops slices whose addressType is not IPv4/IPv6, i.e. FQDN (§1.5, §5.3). */
 export function isProxiedSlice(slice: EndpointSlice): boolean {
   return slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
+}
+
+/** Whether the slice's endpoints count for the Service: proxied, and of one of its families (proxiedFamilies). */
+export function isSliceReadFor(service: Service, slice: EndpointSlice): boolean {
+  return isProxiedSlice(slice) && (proxiedFamilies(service) as string[]).includes(slice.addressType);
 }
 
 export function isControllerSlice(slice: EndpointSlice): boolean {

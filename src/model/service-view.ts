@@ -3,7 +3,7 @@
 // all its slices.
 
 import type { ClusterModel } from './cluster.js';
-import { isProxiedSlice } from './endpoint-meta.js';
+import { isSliceReadFor } from './endpoint-meta.js';
 import type { AddressFamily } from './services.js';
 import { pushTo } from './multimap.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
@@ -37,7 +37,10 @@ export interface ServiceView {
   /** Slices labelled with the Service's name, whoever manages them. */
   slices: EndpointSlice[];
   endpoints?: Endpoints;
-  /** Distinct addresses from slices of address type IPv4/IPv6; kube-proxy uses addresses[0]. */
+  /**
+   * Distinct addresses from the slices kube-proxy reads for the Service (IPv4/IPv6 slices of its
+   * families, isSliceReadFor); kube-proxy uses addresses[0].
+   */
   sliceEndpoints: ServiceEndpoint[];
   /** Ready and total endpoints, counted once here for every check and the report. */
   counts: EndpointCounts;
@@ -53,7 +56,7 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
           return { pod, state: podEndpointState(pod, service, node, model.coverage.nodes) };
         });
   const slices = model.slicesFor(service);
-  const sliceEndpoints = mergeSliceEndpoints(slices);
+  const sliceEndpoints = mergeSliceEndpoints(service, slices);
   return {
     service,
     selectorless: !externalName && !service.selector,
@@ -65,11 +68,14 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
   };
 }
 
-/** kube-proxy's merge (kubernetes-semantics §5.8): every slice counts; duplicates keep the non-terminating entry. */
-export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] {
+/**
+ * kube-proxy's merge (pkg/proxy/endpointslicecache.go): every slice of a family it reads for the
+ * Service counts, whoever manages it; duplicates keep the non-terminating entry.
+ */
+export function mergeSliceEndpoints(service: Service, slices: EndpointSlice[]): ServiceEndpoint[] {
   const byAddress = new Map<string, ServiceEndpoint>();
   for (const slice of slices) {
-    if (!isProxiedSlice(slice)) continue;
+    if (!isSliceReadFor(service, slice)) continue;
     for (const e of slice.endpoints) {
       const address = e.addresses[0];
       if (!address) continue;

@@ -61,6 +61,16 @@ export function serviceFamilies(service: Service): AddressFamily[] {
   return family ? [family] : ['IPv4', 'IPv6'];
 }
 
+/**
+ * The address families whose slices count for the Service. kube-proxy runs one proxier per
+ * family, and each merges only slices of its own addressType (pkg/proxy/endpointschangetracker.go,
+ * EndpointSliceUpdate) for Services with a ClusterIP of that family: a slice of another family is
+ * never programmed. Cluster DNS answers for a headless Service from slices of either family.
+ */
+export function proxiedFamilies(service: Service): AddressFamily[] {
+  return isHeadless(service) ? ['IPv4', 'IPv6'] : serviceFamilies(service);
+}
+
 /** The family the Endpoints controller uses: ipFamilies[0], else the clusterIP's; undefined for a legacy headless Service. */
 export function primaryFamily(service: Service): AddressFamily | undefined {
   if (service.ipFamilies.length > 0) return service.ipFamilies[0];

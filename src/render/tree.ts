@@ -5,7 +5,7 @@
 
 import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
+import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
@@ -140,7 +140,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
     const address = e.addresses[0] ?? '<no address>';
     const { text, state } = endpointState(e.conditions);
     const where = [e.nodeName, e.zone].filter(Boolean).join(' ');
-    const proxied = isProxiedSlice(slice);
+    const proxied = isSliceReadFor(view.service, slice);
     const remark = !proxied
       ? 'ignored by kube-proxy'
       : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
