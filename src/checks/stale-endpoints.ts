@@ -1,5 +1,7 @@
 import {
+  allAddresses,
   ENDPOINTS_CONTROLLER,
+  handMadeAddresses,
   isControllerSlice,
   isForeignSlice,
   isLeaderElection,
@@ -9,7 +11,7 @@ import {
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
 import { labelValue } from '../model/selectors.js';
-import { canonicalIP } from '../model/services.js';
+import { staleTarget } from '../model/service-view.js';
 import type { EndpointSlice } from '../model/types.js';
 import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
@@ -46,12 +48,20 @@ export const staleEndpoints: Check = {
     // into (§4): they belong to this finding, not to a second one calling them hand-made.
     let foldedMirrors: EndpointSlice[] = [];
     const endpoints = view.endpoints;
-    // The Endpoints controller's own object (v1.33+ label) on a selectorless Service: left over too.
+    // The Endpoints controller's own object on a selectorless Service is left over too: labelled
+    // as its own since v1.33; before, recognised next to left-over slices by its addresses, which
+    // all point at pods of the namespace as only that controller writes them (§3).
+    const labelled =
+      endpoints !== undefined && labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER;
+    const podAddressesOnly =
+      endpoints !== undefined &&
+      allAddresses(endpoints).length > 0 &&
+      handMadeAddresses(endpoints, service).length === 0;
     const staleEndpointsObject =
       view.selectorless &&
       endpoints !== undefined &&
       !isLeaderElection(endpoints) &&
-      labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER;
+      (labelled || (leftover.length > 0 && podAddressesOnly));
     if (leftover.length > 0) {
       const count = leftover.reduce((n, s) => n + endpointCount(s), 0);
       const names = leftover.map((s) => s.meta.name);
@@ -59,8 +69,11 @@ export const staleEndpoints: Check = {
       if (staleEndpointsObject) {
         foldedMirrors = view.slices.filter((s) => isMirroredSlice(s) && endpointCount(s) > 0);
         const mirrorCount = foldedMirrors.reduce((n, s) => n + endpointCount(s), 0);
+        const evidence = labelled
+          ? `${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}`
+          : 'its addresses point at pods, as the Endpoints controller writes them; clusters before v1.33 do not label it';
         endpointsNote =
-          `; the Endpoints ${name} (${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}) is left over too, ` +
+          `; the Endpoints ${name} (${evidence}) is left over too, ` +
           (foldedMirrors.length > 0
             ? `and the mirroring controller copies it into ${listSome(foldedMirrors.map((s) => s.meta.name))} ` +
               `(${plural(mirrorCount, 'endpoint')}), which kube-proxy routes to as well`
@@ -85,34 +98,25 @@ export const staleEndpoints: Check = {
       });
     }
 
-    // 2. Ready endpoints whose pod is gone or has another IP. Only what the snapshot proves:
-    // the pods of that namespace were read, and an endpoint already marked terminating whose
-    // pod is gone is the normal last step of a deletion, not staleness.
+    // 2. Ready endpoints whose pod is gone or has another IP (staleTarget: only what the input
+    // proves). Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
     const pods: FindingPod[] = [];
     const slicesWithStale = new Set<EndpointSlice>();
     for (const slice of view.slices) {
       if (!isSliceReadFor(service, slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
       for (const endpoint of slice.endpoints) {
-        const ref = endpoint.targetRef;
+        const { targetRef: ref, conditions } = endpoint;
         const address = endpoint.addresses[0];
-        // Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
-        if (!ref || ref.kind !== 'Pod' || !address || !endpoint.conditions.ready) continue;
-        const podNs = ref.namespace ?? slice.meta.namespace;
-        const pod = model.pod(podNs, ref.name);
-        if (!pod && model.podsInNamespace(podNs).length === 0) continue;
-        let cause: string | undefined;
-        if (!pod) {
-          if (endpoint.conditions.terminating) continue;
-          cause = `pod no longer exists, but ${slice.meta.name} still lists ${address} as ready`;
-        } else if (pod.podIPs.length > 0 && !pod.podIPs.some((ip) => canonicalIP(ip) === canonicalIP(address))) {
-          cause = `pod now has IP ${pod.podIPs.join(', ')}, but ${slice.meta.name} still lists ${address} (a pod of the same name was recreated)`;
-        } else if (pod.podIPs.length === 0 && ref.uid && pod.meta.uid && ref.uid !== pod.meta.uid) {
-          if (endpoint.conditions.terminating) continue;
-          cause = `pod was recreated (uid ${pod.meta.uid}, no IP yet), but ${slice.meta.name} still lists the old pod's ${address}`;
-        }
-        if (!cause) continue;
+        if (!conditions.ready) continue;
+        const stale = staleTarget(model, slice.meta.namespace, ref, address, conditions.terminating);
+        if (!stale || !ref) continue;
         slicesWithStale.add(slice);
-        pods.push({ name: ref.name, ...(podNs !== ns ? { namespace: podNs } : {}), cause });
+        const podNs = ref.namespace ?? slice.meta.namespace;
+        pods.push({
+          name: ref.name,
+          ...(podNs !== ns ? { namespace: podNs } : {}),
+          cause: `${stale}, but ${slice.meta.name} still lists ${address} as ready`,
+        });
       }
     }
     if (pods.length > 0) {

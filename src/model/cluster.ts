@@ -11,6 +11,11 @@ export interface InputCoverage {
   endpoints: boolean;
   endpointSlices: boolean;
   nodes: boolean;
+  /**
+   * Pods were read (always, live; a snapshot only when it holds a Pod or says it read them).
+   * Which namespaces that covers is podsReadIn's question.
+   */
+  pods: boolean;
 }
 
 export interface NearMiss {
@@ -60,6 +65,7 @@ export class ClusterModel {
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
   private readonly servicesByName = new Map<string, Service>();
+  private readonly serviceNamespaces = new Set<string>();
   private readyNodeList: Node[] | undefined;
   private nodesRunningPods: Set<string> | undefined;
 
@@ -82,6 +88,7 @@ export class ClusterModel {
       case 'Service':
         this.services.push(o);
         this.servicesByName.set(nsName(o.meta.namespace, o.meta.name), o);
+        this.serviceNamespaces.add(o.meta.namespace);
         break;
       case 'Pod':
         this.addPod(o);
@@ -154,6 +161,16 @@ export class ClusterModel {
       for (const pod of this.pods) if (pod.phase === 'Running' && pod.nodeName) this.nodesRunningPods.add(pod.nodeName);
     }
     return this.nodesRunningPods.has(nodeName);
+  }
+
+  /**
+   * Whether every pod of the namespace is in the input, so that a pod missing from it is gone:
+   * Pods were read, and the namespace is one the input's Services live in (a live run reads a
+   * named Service's whole namespace when a slice names a pod it has not read) or has pods in the
+   * input. A namespace the input says nothing about is unknown, not empty.
+   */
+  podsReadIn(namespace: string): boolean {
+    return this.coverage.pods && (this.serviceNamespaces.has(namespace) || this.podsByNamespace.has(namespace));
   }
 
   podsInNamespace(namespace: string): Pod[] {
