@@ -8,7 +8,7 @@
 
 import { familyOf, isHeadless } from '../model/services.js';
 
-import type { ServiceView } from '../model/service-view.js';
+import { isReadyBackend, type ServiceView } from '../model/service-view.js';
 import { isFinished } from '../model/pod-state.js';
 import type { Pod, Service } from '../model/types.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
@@ -17,8 +17,10 @@ import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
 
-function readyCount(view: ServiceView, family: Family): number {
-  return view.sliceEndpoints.filter((e) => e.addressType === family && e.ready).length;
+/** Ready backends of the family, and the endpoints kube-proxy programs as ready (those whose pod is gone included). */
+function readyCount(view: ServiceView, family: Family): { backends: number; programmed: number } {
+  const ofFamily = view.sliceEndpoints.filter((e) => e.addressType === family && e.ready);
+  return { backends: ofFamily.filter(isReadyBackend).length, programmed: ofFamily.length };
 }
 
 function singleStackPatch(service: Service, keep: Family): string {
@@ -46,11 +48,17 @@ export const ipFamilyWithoutEndpoints: Check = {
     const { service } = view;
     if (service.type === 'ExternalName' || isHeadless(service) || service.ipFamilies.length !== 2) return [];
     const [first, second] = service.ipFamilies as [Family, Family];
-    const counts = { [first]: readyCount(view, first), [second]: readyCount(view, second) } as Record<Family, number>;
-    // Neither family has ready endpoints: an outage for the no-ready-endpoints check, not a family gap.
-    if ((counts[first] === 0) === (counts[second] === 0)) return [];
-    const missing = counts[first] === 0 ? first : second;
+    const firstCount = readyCount(view, first);
+    const secondCount = readyCount(view, second);
+    // One family has ready backends and kube-proxy has nothing ready for the other. Neither with
+    // a backend is no-ready-endpoints' outage; a family whose ready endpoints lost their pods is
+    // stale-endpoints' (kube-proxy sends that traffic on, it does not reject it).
+    const gap = (present: typeof firstCount, missing: typeof firstCount) =>
+      present.backends > 0 && missing.programmed === 0;
+    const missing = gap(firstCount, secondCount) ? second : gap(secondCount, firstCount) ? first : undefined;
+    if (!missing) return [];
     const present = missing === first ? second : first;
+    const counts = { [first]: firstCount.backends, [second]: secondCount.backends } as Record<Family, number>;
     const { name, namespace } = service.meta;
 
     const ip = service.clusterIPs[service.ipFamilies.indexOf(missing)];

@@ -82,6 +82,14 @@ export const singleReadyEndpoint: Check = {
           )})`,
       );
     }
+    // Endpoints kube-proxy still programs as ready although their pod is gone: no redundancy either.
+    const stale = view.sliceEndpoints.filter((e) => e.ready && e.stale).length;
+    if (stale > 0) {
+      notes.push(
+        `${plural(stale, 'more endpoint')} ${is(stale)} listed ready, but ${stale === 1 ? 'its pod is' : 'their pods are'} gone ` +
+          `or ${stale === 1 ? 'has' : 'have'} another IP (see stale-endpoints): kube-proxy still sends part of the traffic there`,
+      );
+    }
     const draft: FindingDraft = {
       message:
         `only one ready endpoint (${who}): no redundancy, the Service goes down with it` +

@@ -79,6 +79,22 @@ export const staleEndpoints: Check = {
               `(${plural(mirrorCount, 'endpoint')}), which kube-proxy routes to as well`
             : 'and gets mirrored');
       }
+      // Their pods may well be gone by now: then the traffic they get reaches nobody. The
+      // mirrored copies list the same addresses: each address counts once.
+      const gone = new Set(
+        [...leftover, ...foldedMirrors].flatMap((s) =>
+          s.endpoints
+            .filter(
+              (e) =>
+                e.conditions.ready &&
+                staleTarget(model, s.meta.namespace, e.targetRef, e.addresses[0], e.conditions.terminating),
+            )
+            .map((e) => e.addresses[0]),
+        ),
+      ).size;
+      if (gone > 0) {
+        endpointsNote += `; ${plural(gone, 'endpoint')} listed ready there ${gone === 1 ? 'points' : 'point'} at a pod that no longer exists or has another IP`;
+      }
       findings.push({
         message:
           `the Service has no selector, yet ${plural(leftover.length, 'EndpointSlice')} managed by ${SLICE_CONTROLLER} ` +
