@@ -2,6 +2,7 @@ import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
 import { allContainers, describeServicePort, resolvePort, type ResolvedPort } from '../model/ports.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
+import { editDistance, plausiblyMeant } from '../model/similar.js';
 import type { Pod, ServicePort } from '../model/types.js';
 import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, patchTargetPort, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
@@ -10,30 +11,6 @@ import type { Check, FindingDraft, FindingPod } from './types.js';
 function declared(pod: Pod): string[] {
   return allContainers(pod).flatMap((c) =>
     c.ports.map((p) => (p.name ? `${p.name}/${p.protocol}` : `${p.containerPort}/${p.protocol}`)),
-  );
-}
-
-/** Edit distance with adjacent transpositions (optimal string alignment): "htpp" is 1 from "http". */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** Close enough to be a typo or a prefixed variant: worth a patch, not just a mention. */
-function plausiblyMeant(target: string, name: string): boolean {
-  return (
-    editDistance(target, name) <= 2 ||
-    (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)))
   );
 }
 

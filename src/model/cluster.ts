@@ -4,6 +4,7 @@
 
 import { pushTo } from './multimap.js';
 import { labelPairKey, labelValue, matchesSelector } from './selectors.js';
+import { plausiblyMeant } from './similar.js';
 import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
 
 /** Which optional resources the input really covers; a check needing a missing one is skipped. */
@@ -25,6 +26,15 @@ export interface NearMiss {
   want: string;
   /** The pod's value for that key, undefined when it lacks the key. */
   have: string | undefined;
+  /** One-label selectors: the pod carries the wanted value under this key instead. */
+  otherKey?: string;
+}
+
+/** Every label of a namespace's pods, for the near misses of one-label selectors. */
+interface NamespaceLabels {
+  podsByPair: Map<string, Pod[]>;
+  valuesByKey: Map<string, string[]>;
+  keysByValue: Map<string, string[]>;
 }
 
 const EMPTY: never[] = [];
@@ -55,10 +65,10 @@ export class ClusterModel {
   /** namespace → label pair → pods */
   private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
   /**
-   * namespace → label key → pods, for near misses of one-label selectors. Only broken Services
-   * read it: built per namespace on first use, so that a healthy cluster never pays for it.
+   * namespace → all its pods' labels, for near misses of one-label selectors. Only broken
+   * Services read it: built per namespace on first use, so that a healthy cluster never pays for it.
    */
-  private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
+  private readonly labelsByNamespace = new Map<string, NamespaceLabels>();
   /** label pair → namespaces whose pods carry it, for matches in other namespaces; built on first use. */
   private namespacesByLabel: Map<string, string[]> | undefined;
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
@@ -126,12 +136,21 @@ export class ClusterModel {
     }
   }
 
-  private labelKeyIndex(namespace: string): Map<string, Pod[]> {
-    let index = this.podsByLabelKey.get(namespace);
+  private namespaceLabels(namespace: string): NamespaceLabels {
+    let index = this.labelsByNamespace.get(namespace);
     if (!index) {
-      index = new Map();
-      for (const pod of this.podsInNamespace(namespace)) for (const k in pod.meta.labels) pushTo(index, k, pod);
-      this.podsByLabelKey.set(namespace, index);
+      index = { podsByPair: new Map(), valuesByKey: new Map(), keysByValue: new Map() };
+      for (const pod of this.podsInNamespace(namespace)) {
+        for (const [key, value] of Object.entries(pod.meta.labels)) {
+          const pair = labelPairKey(key, value);
+          if (!index.podsByPair.has(pair)) {
+            pushTo(index.valuesByKey, key, value);
+            pushTo(index.keysByValue, value, key);
+          }
+          pushTo(index.podsByPair, pair, pod);
+        }
+      }
+      this.labelsByNamespace.set(namespace, index);
     }
     return index;
   }
@@ -217,17 +236,32 @@ export class ClusterModel {
   }
 
   /**
-   * Pods in the namespace that carry all selector labels but one. For a one-label selector
-   * that would be every pod, so only pods that have the key with another value count.
+   * Pods in the namespace that carry all selector labels but one. For a one-label selector that
+   * would be every pod, so there the near misses are pods with the key and a value alike the
+   * wanted one (plausiblyMeant), and pods with the wanted value under another key
+   * (`name=nginx-ingress` where the pods say `app=nginx-ingress`).
    */
   nearMisses(namespace: string, selector: Labels): NearMiss[] {
     const entries = Object.entries(selector);
     const misses: NearMiss[] = [];
     if (entries.length === 1) {
       const [key, want] = entries[0]!;
-      for (const pod of this.labelKeyIndex(namespace).get(key) ?? EMPTY) {
-        const have = labelValue(pod.meta.labels, key);
-        if (have !== want) misses.push({ pod, key, want, have });
+      const labels = this.namespaceLabels(namespace);
+      const seen = new Set<Pod>();
+      for (const have of labels.valuesByKey.get(key) ?? EMPTY) {
+        if (have === want || !plausiblyMeant(want, have)) continue;
+        for (const pod of labels.podsByPair.get(labelPairKey(key, have))!) {
+          seen.add(pod);
+          misses.push({ pod, key, want, have });
+        }
+      }
+      for (const otherKey of namesSomething(want) ? (labels.keysByValue.get(want) ?? EMPTY) : EMPTY) {
+        if (otherKey === key) continue;
+        for (const pod of labels.podsByPair.get(labelPairKey(otherKey, want))!) {
+          if (seen.has(pod)) continue;
+          seen.add(pod);
+          misses.push({ pod, key, want, have: labelValue(pod.meta.labels, key), otherKey });
+        }
       }
       return misses;
     }
@@ -244,6 +278,11 @@ export class ClusterModel {
     }
     return misses;
   }
+}
+
+/** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */
+function namesSomething(value: string): boolean {
+  return value.length >= 3 && !/^(true|false|yes|no|on|off|enabled|disabled|v?\d+([.-]\d+)*)$/i.test(value);
 }
 
 /** The pods carrying every selector label: the shortest posting list, filtered by the other labels. */

@@ -31,7 +31,7 @@ describe('label keys named like Object.prototype properties', () => {
       pod('web-1', { labels: { app: 'web' } }),
     ]);
     const [finding] = checkService(selectorNoMatch, model, model.service('shop', 'web')!);
-    expect(finding!.message).toContain('they lack it (want constructor=v1)');
+    expect(finding!.message).toContain('lacks it (want constructor=v1)');
     expect(JSON.stringify(finding)).not.toContain('function');
   });
 
