@@ -20,16 +20,20 @@ export function listSome(items: string[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** Why a matched pod is not a ready endpoint; for a pod the pod state calls ready, what the slices say instead. */
+/**
+ * Why a matched pod is not a ready endpoint; for a pod the pod state calls ready, what the slices
+ * say instead. The first clause (up to " (", ", " or "; ") names what is wrong: summarizeCauses
+ * counts pods by it.
+ */
 export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel): string {
   if (m.state.cause) return m.state.cause;
   if (!model.coverage.endpointSlices) return 'ready';
   // kube-proxy reads only IPv4 and IPv6 slices of the Service's families.
   const entries = sliceEntriesForPod(view, m.pod).filter((e) => isSliceReadFor(view.service, e.slice));
   if (entries.length === 0)
-    return 'Ready, but in no EndpointSlice of the Service yet (controller lag, or stale slices in the input)';
+    return 'Ready but in no EndpointSlice of the Service (controller lag, or stale slices in the input)';
   if (!entries.some((e) => e.endpoint.conditions.ready)) {
-    return 'Ready, but its endpoint is still ready=false in the slices (controller lag, or stale slices in the input)';
+    return 'Ready but listed ready=false in the slices (controller lag, or stale slices in the input)';
   }
   return 'ready endpoint';
 }

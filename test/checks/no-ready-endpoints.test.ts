@@ -315,7 +315,7 @@ ruleTester(noReadyEndpoints, {
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ causes: { 'web-1': 'still ready=false in the slices' } }],
+      findings: [{ causes: { 'web-1': 'Ready but listed ready=false in the slices' } }],
     },
     {
       name: 'dual-stack: not-ready endpoints in both families, the pod listed once (§1.5)',
@@ -448,6 +448,29 @@ ruleTester(noReadyEndpoints, {
           ],
           pods: ['web-0'],
         },
+      ],
+    },
+    {
+      name: 'Ready pods in no slice are summarised by what is wrong with them, not as "Ready" (the controller lists every eligible pod, reconciler.go)',
+      objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [] })],
+      findings: [
+        {
+          message: ['(2× Ready but in no EndpointSlice of the Service)'],
+          causes: { 'web-1': 'Ready but in no EndpointSlice of the Service (controller lag' },
+        },
+      ],
+    },
+    {
+      name: 'Ready pods listed ready=false are summarised by that, next to the other causes',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { waiting: 'CrashLoopBackOff' }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false }), endpointOf('web-2', { ready: false })] }),
+      ],
+      findings: [
+        { message: ['container app waiting: CrashLoopBackOff', 'Ready but listed ready=false in the slices'] },
       ],
     },
   ],
