@@ -255,7 +255,11 @@ function serviceNode(
     if (misses.length + elsewhere.length > 0) {
       const branch = node({ namespace: service.meta.namespace, name: '(selector near misses)', state: 'warning' });
       for (const m of misses.slice(0, MAX_NEAR_MISSES)) {
-        const why = m.have === undefined ? `lacks ${m.key}` : `${m.key}=${m.have}, not ${m.want}`;
+        const why = m.otherKey
+          ? `${m.otherKey}=${m.want}, not ${m.key}`
+          : m.have === undefined
+            ? `lacks ${m.key}`
+            : `${m.key}=${m.have}, not ${m.want}`;
         branch.children.push(podNode(m.pod, options.now, why, 'warning'));
       }
       for (const p of elsewhere.slice(0, MAX_NEAR_MISSES))
