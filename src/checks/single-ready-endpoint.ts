@@ -27,7 +27,8 @@ export const singleReadyEndpoint: Check = {
   explanation:
     'With one ready endpoint the Service has no redundancy: a crash, a rollout without surge or a node failure leaves ' +
     'it with none. Distinct ready addresses are counted per address family, so a dual-stack pod counts once, and ' +
-    "duplicates across slices count once, not per subset or slice as popeye's POP-1109 once did. Selectorless " +
+    "duplicates across slices count once, not per subset or slice as popeye's POP-1109 once did. An endpoint whose " +
+    'pod is gone is no ready backend (stale-endpoints), although kube-proxy still sends it traffic. Selectorless ' +
     'Services are skipped: their endpoints are managed by hand, often one external address on purpose.',
   fix: 'Run at least two replicas of the workload behind the Service, spread over nodes.',
   run(view, model) {

@@ -28,8 +28,11 @@ export const staleEndpoints: Check = {
     'No controller cleans up when a Service loses its selector (kubernetes/kubernetes#91072, #118376): the slices ' +
     'the EndpointSlice controller wrote stay as they were, and kube-proxy, which merges every slice labelled with the ' +
     'Service name, keeps routing to the pods they list. Likewise an endpoint whose pod no longer exists, or now has ' +
-    'another IP, sends traffic to an address nobody answers. The controller removes such endpoints within moments, ' +
-    'so one that stays points at a controller that is not keeping up, or at a slice nobody maintains.',
+    'another IP, sends traffic to an address nobody answers; the report counts it as no ready backend. The controller ' +
+    'removes such endpoints within moments, so one that stays points at a controller that is not keeping up, or at a ' +
+    'slice nobody maintains. A pod counts as gone only when the pods of its namespace were read. The left-over ' +
+    'Endpoints is recognised by its endpoints.kubernetes.io/managed-by label (v1.33+) or, next to left-over slices, by ' +
+    'addresses that all point at pods.',
   fix:
     'Delete the left-over slices (and the left-over Endpoints) of a selectorless Service; for slices of a selector ' +
     'Service, check kube-controller-manager (FailedToUpdateEndpointSlices events) and delete the slice to have it rebuilt.',
