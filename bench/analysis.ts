@@ -69,7 +69,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const generateMs = performance.now() - started - slimMs;
   const t = performance.now();
   // Every input was read, as in a live run with nothing forbidden.
-  const model = new ClusterModel(objects, { endpointSlices: true, endpoints: true, nodes: true });
+  const model = new ClusterModel(objects, { endpointSlices: true, endpoints: true, nodes: true, pods: true });
   const modelMs = performance.now() - t;
   (globalThis as { gc?: () => void }).gc?.();
   const ready: AnalysisReady = {

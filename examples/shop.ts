@@ -52,8 +52,9 @@
 //   ingress-nginx/ingress-nginx-controller
 //                          NodePort with externalTrafficPolicy: Local, controllers on 2 of 4 nodes
 //                          → traffic-policy-local-gaps
-//   shop/notifications     the selector was removed; the controllers' slice and Endpoints stay behind
-//                          → stale-endpoints
+//   shop/notifications     the selector was removed; the controllers' slice and Endpoints stay behind,
+//                          still routing to the pods of the deleted Deployment
+//                          → stale-endpoints, no-ready-endpoints
 //   shop/erp               an Endpoints copied from default/kubernetes, skip-mirror label included
 //                          → endpoints-not-mirrored
 //   shop/orders-db         a hand-made EndpointSlice whose port has no name

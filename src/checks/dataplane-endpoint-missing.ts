@@ -12,10 +12,9 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-  syncFix,
 } from '../probe/compare.js';
 import type { ExpectedEndpoint } from '../probe/expected.js';
-import { MAX_PODS } from './helpers.js';
+import { MAX_PODS, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft, FindingPod } from './types.js';
 
 const MAX_LISTED = 5;

@@ -10,10 +10,9 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-  syncFix,
 } from '../probe/compare.js';
 import { endpointKey } from '../probe/expected.js';
-import { MAX_PODS } from './helpers.js';
+import { MAX_PODS, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft, FindingPod } from './types.js';
 
 const MAX_LISTED = 5;

@@ -11,9 +11,9 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-  syncFix,
 } from '../probe/compare.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+import { syncFix } from './helpers.js';
 
 export const dataplaneLocalDrop: DataplaneCheck = {
   id: 'dataplane-local-drop',

@@ -9,10 +9,10 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-  syncFix,
 } from '../probe/compare.js';
 import { usableEndpoints } from '../probe/expected.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+import { syncFix } from './helpers.js';
 
 export const dataplaneRejects: DataplaneCheck = {
   id: 'dataplane-rejects',

@@ -1,9 +1,10 @@
 // A Service port with usable endpoints that the node has no rules for: connections from that
 // node (and through its node ports) go nowhere (kube-proxy-dataplane §1, §2, §3).
 
-import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes, syncFix } from '../probe/compare.js';
+import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes } from '../probe/compare.js';
 import { usableEndpoints } from '../probe/expected.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+import { syncFix } from './helpers.js';
 
 export const dataplaneServiceMissing: DataplaneCheck = {
   id: 'dataplane-service-missing',

@@ -2,8 +2,7 @@
 // program): traffic to its old address is still load-balanced, to endpoints nobody tracks.
 
 import { endpointKey } from '../probe/expected.js';
-import { syncFix } from '../probe/compare.js';
-import { listSome } from './helpers.js';
+import { listSome, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
 const MAX_LISTED = 5;

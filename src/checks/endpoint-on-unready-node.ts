@@ -1,5 +1,5 @@
 import type { Node } from '../model/types.js';
-import { MAX_PODS, plural } from './helpers.js';
+import { kubectl, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 /** Taints that say the node is gone (§5.10); not-ready is left out: it always comes with Ready=False. */
@@ -101,6 +101,6 @@ export const endpointOnUnreadyNode: Check = {
       name: a.name,
       cause: `on node ${a.nodeName} (${a.problem}); endpoint ${a.ready ? 'still ready' : 'not ready'}${a.terminating ? ', terminating' : ''}`,
     }));
-    return [{ message, pods, fix: `kubectl describe node ${nodes[0]![0]}` }];
+    return [{ message, pods, fix: kubectl('describe', 'node', nodes[0]![0]) }];
   },
 };

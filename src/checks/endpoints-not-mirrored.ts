@@ -8,7 +8,7 @@ import {
   skipsMirroring,
 } from '../model/endpoint-meta.js';
 import { familyOf } from '../model/services.js';
-import { plural, listSome } from './helpers.js';
+import { getEvents, kubectl, listSome, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const endpointsNotMirrored: Check = {
@@ -42,15 +42,15 @@ export const endpointsNotMirrored: Check = {
       let fix: string;
       if (skipsMirroring(endpoints)) {
         why = `it carries the label ${LABEL_SKIP_MIRROR}: "true", so the mirroring controller leaves it alone`;
-        fix = `drop the label (kubectl label endpoints ${name} -n ${ns} ${LABEL_SKIP_MIRROR}-), or create an EndpointSlice labelled kubernetes.io/service-name=${name} yourself`;
+        fix = `drop the label (${kubectl('label', 'endpoints', name, '-n', ns, `${LABEL_SKIP_MIRROR}-`)}), or create an EndpointSlice labelled ${shellQuote(`kubernetes.io/service-name=${name}`)} yourself`;
       } else if (invalid.length === addresses.length) {
         why = `none of its addresses is a valid IP (${listSome(invalid)}); the mirroring controller skips them (InvalidIPAddress event)`;
-        fix = `list IP addresses (a host name belongs in an ExternalName Service): kubectl edit endpoints ${name} -n ${ns}`;
+        fix = `list IP addresses (a host name belongs in an ExternalName Service): ${kubectl('edit', 'endpoints', name, '-n', ns)}`;
       } else {
         why =
           'no EndpointSlice mirrors it: the mirroring controller of kube-controller-manager should have created one ' +
           '(it may be disabled, failing, or older than v1.19)';
-        fix = `kubectl get events -n ${ns} --field-selector involvedObject.name=${name}; or create an EndpointSlice labelled kubernetes.io/service-name=${name} yourself`;
+        fix = `${getEvents(ns, name)}; or create an EndpointSlice labelled ${shellQuote(`kubernetes.io/service-name=${name}`)} yourself`;
       }
       return [
         {
@@ -73,13 +73,13 @@ export const endpointsNotMirrored: Check = {
           `subset ${i + 1} of Endpoints ${name} holds ${count} addresses; the mirroring controller copies at most ` +
           `${MAX_ENDPOINTS_ADDRESSES} per subset by default (TooManyAddressesToMirror), so ${count - MAX_ENDPOINTS_ADDRESSES} ` +
           `get no EndpointSlice and no traffic`,
-        fix: `create the EndpointSlices yourself (up to 1000 endpoints each, labelled kubernetes.io/service-name=${name}, your own managed-by) and label the Endpoints ${LABEL_SKIP_MIRROR}=true`,
+        fix: `create the EndpointSlices yourself (up to 1000 endpoints each, labelled ${shellQuote(`kubernetes.io/service-name=${name}`)}, your own managed-by) and label the Endpoints ${LABEL_SKIP_MIRROR}=true`,
       });
     });
     if (invalid.length > 0) {
       findings.push({
         message: `${plural(invalid.length, 'address', 'addresses')} of Endpoints ${name} ${invalid.length === 1 ? 'is' : 'are'} not a valid IP (${listSome(invalid)}): the mirroring controller skips ${invalid.length === 1 ? 'it' : 'them'}`,
-        fix: `kubectl edit endpoints ${name} -n ${ns}`,
+        fix: kubectl('edit', 'endpoints', name, '-n', ns),
       });
     }
     return findings;

@@ -1,5 +1,7 @@
 import { allAddresses, MAX_ENDPOINTS_ADDRESSES, OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
+import { labelValue } from '../model/selectors.js';
 import { primaryFamily, canonicalIP } from '../model/services.js';
+import { shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 export const endpointsOverCapacity: Check = {
@@ -18,7 +20,7 @@ export const endpointsOverCapacity: Check = {
   requires: ['endpoints'],
   run(view, model) {
     const endpoints = view.endpoints;
-    const value = endpoints?.meta.annotations[OVER_CAPACITY_ANNOTATION];
+    const value = endpoints && labelValue(endpoints.meta.annotations, OVER_CAPACITY_ANNOTATION);
     if (!endpoints || (value !== 'truncated' && value !== 'warning')) return [];
     const listed = allAddresses(endpoints).length;
     let message =
@@ -39,7 +41,7 @@ export const endpointsOverCapacity: Check = {
     return [
       {
         message,
-        fix: `find what still reads Endpoints ${endpoints.meta.name} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
+        fix: `find what still reads Endpoints ${shellQuote(endpoints.meta.name)} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { applySlice, patchService } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 // IsDNS1123Subdomain (k8s.io/apimachinery validation): at most 253 characters of lowercase
@@ -58,8 +59,6 @@ export const externalnameInvalid: Check = {
   run(view) {
     const { service } = view;
     if (service.type !== 'ExternalName') return [];
-    const name = service.meta.name;
-    const ns = service.meta.namespace;
     const value = service.externalName;
     const problem = externalNameProblem(value);
     if (!problem) return [];
@@ -68,7 +67,7 @@ export const externalnameInvalid: Check = {
         {
           message:
             'spec.externalName is not set: the API server requires it for type ExternalName, and there is no CNAME to return',
-          fix: `kubectl patch service ${name} -n ${ns} -p '{"spec":{"externalName":"db.example.com"}}' (your host name)`,
+          fix: `${patchService(service, { spec: { externalName: 'db.example.com' } })} (your host name)`,
         },
       ];
     }
@@ -78,17 +77,22 @@ export const externalnameInvalid: Check = {
           `spec.externalName is the IP address ${value}: DNS returns a CNAME to a host named "${value}", which does not resolve ` +
           `to that address (coredns/coredns#2324)`,
         fix:
-          `use a selectorless Service backed by an EndpointSlice: set type ClusterIP without a selector, then create ` +
-          `an EndpointSlice {metadata: {name: ${name}-1, namespace: ${ns}, labels: {kubernetes.io/service-name: ${name}, ` +
-          `endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${problem.family}, ` +
-          `endpoints: [{addresses: ["${problem.host}"]}], ports: [{name: <Service port name or "">, port: <port>, protocol: TCP}]}`,
+          'use a selectorless Service backed by an EndpointSlice: set type ClusterIP without a selector, then create ' +
+          'the slice (fill in the <...>): ' +
+          applySlice(service, {
+            addressType: problem.family,
+            address: problem.host,
+            portName: '<Service port name, or empty>',
+            port: '<port>',
+            protocol: 'TCP',
+          }),
       };
       return [draft];
     }
     return [
       {
         message: `spec.externalName ${JSON.stringify(value)} is not a valid lowercase RFC-1123 DNS subdomain: ${problem.reason}; the API server rejects it`,
-        fix: `set the bare host name: kubectl patch service ${name} -n ${ns} -p '{"spec":{"externalName":"<host.example.com>"}}'`,
+        fix: `set the bare host name: ${patchService(service, { spec: { externalName: '<host.example.com>' } })}`,
       },
     ];
   },

@@ -1,6 +1,7 @@
 import { describeServicePort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
 import { externalNameProblem } from './externalname-invalid.js';
+import { patchService } from './helpers.js';
 import type { Check } from './types.js';
 
 export const externalnameNoEndpoints: Check = {
@@ -18,9 +19,8 @@ export const externalnameNoEndpoints: Check = {
   run(view) {
     const { service } = view;
     if (service.type !== 'ExternalName') return [];
-    const ns = service.meta.namespace;
     const selectorFix = service.selector
-      ? `the selector does nothing on an ExternalName Service; remove it to avoid confusion: kubectl patch service ${service.meta.name} -n ${ns} --type=json -p '[{"op":"remove","path":"/spec/selector"}]'`
+      ? `the selector does nothing on an ExternalName Service; remove it to avoid confusion: ${patchService(service, [{ op: 'remove', path: '/spec/selector' }], true)}`
       : undefined;
     const selectorNote = service.selector
       ? `its selector ${formatLabels(service.selector)} is ignored (no pods are selected)`

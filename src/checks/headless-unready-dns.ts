@@ -7,7 +7,7 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
-import { MAX_PODS, listSome, plural } from './helpers.js';
+import { MAX_PODS, listSome, patchService, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 const MAX_NAMES = 3;
@@ -52,7 +52,6 @@ export const headlessUnreadyDns: Check = {
     const deadNode = candidates.length - unready.length;
     if (unready.length === 0) return [];
 
-    const { name, namespace } = service.meta;
     const withNames = view.matched.filter((m) => perPodName(m, service) !== undefined).length;
     const dnsNames = listSome(
       unready.map((x) => x.dns),
@@ -73,8 +72,8 @@ export const headlessUnreadyDns: Check = {
             : ''),
         pods,
         fix:
-          `if peers must resolve each other before they are ready: kubectl patch service ${name} -n ${namespace} ` +
-          `-p '{"spec":{"publishNotReadyAddresses":true}}'`,
+          'if peers must resolve each other before they are ready: ' +
+          patchService(service, { spec: { publishNotReadyAddresses: true } }),
       },
     ];
   },

@@ -2,10 +2,11 @@
 // Not a check itself; every check is the module named by its id.
 
 import type { ClusterModel } from '../model/cluster.js';
-import { isProxiedSlice } from '../model/endpoint-meta.js';
+import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { isFinished } from '../model/pod-state.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
+import type { NodeProbe } from '../probe/compare.js';
 import type { FindingPod } from './types.js';
 
 export const MAX_PODS = 20;
@@ -19,16 +20,20 @@ export function listSome(items: string[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** Why a matched pod is not a ready endpoint; for a pod the pod state calls ready, what the slices say instead. */
+/**
+ * Why a matched pod is not a ready endpoint; for a pod the pod state calls ready, what the slices
+ * say instead. The first clause (up to " (", ", " or "; ") names what is wrong: summarizeCauses
+ * counts pods by it.
+ */
 export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel): string {
   if (m.state.cause) return m.state.cause;
   if (!model.coverage.endpointSlices) return 'ready';
-  // kube-proxy reads only IPv4 and IPv6 slices (§1.5).
-  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
+  // kube-proxy reads only IPv4 and IPv6 slices of the Service's families.
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isSliceReadFor(view.service, e.slice));
   if (entries.length === 0)
-    return 'Ready, but in no EndpointSlice of the Service yet (controller lag, or stale slices in the input)';
+    return 'Ready but in no EndpointSlice of the Service (controller lag, or stale slices in the input)';
   if (!entries.some((e) => e.endpoint.conditions.ready)) {
-    return 'Ready, but its endpoint is still ready=false in the slices (controller lag, or stale slices in the input)';
+    return 'Ready but listed ready=false in the slices (controller lag, or stale slices in the input)';
   }
   return 'ready endpoint';
 }
@@ -39,6 +44,57 @@ export function byRelevance(pods: MatchedPod[]): MatchedPod[] {
   return [...pods].sort((a, b) => rank(a) - rank(b) || a.pod.meta.name.localeCompare(b.pod.meta.name));
 }
 
+/**
+ * Words a POSIX shell (and zsh, which expands a leading '=') reads literally: left bare so that
+ * common fixes stay readable. Anything else is single-quoted.
+ */
+const SHELL_SAFE_WORD = /^[A-Za-z0-9_./:@%+,-][A-Za-z0-9_./:=@%+,-]*$/;
+
+/**
+ * One shell word that reads back as exactly `value`: cluster text (names, label values) goes into
+ * the commands a fix suggests, and pasting one must never run `$(...)`, `;` or a backquote in it.
+ */
+export function shellQuote(value: string): string {
+  return SHELL_SAFE_WORD.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** A kubectl command line with every argument one shell word: how every fix spells a command. */
+export function kubectl(...args: string[]): string {
+  return ['kubectl', ...args.map(shellQuote)].join(' ');
+}
+
+/** `kubectl get endpointslices` of one Service, with `extra` arguments (e.g. -o yaml). */
+export function getSlices(service: Service, ...extra: string[]): string {
+  return kubectl(
+    'get',
+    'endpointslices',
+    '-n',
+    service.meta.namespace,
+    '-l',
+    `kubernetes.io/service-name=${service.meta.name}`,
+    ...extra,
+  );
+}
+
+/** `kubectl get events` about one object, by name (and kind when given). */
+export function getEvents(namespace: string, name: string, kind?: string, extraFields = ''): string {
+  const selector = `${kind ? `involvedObject.kind=${kind},` : ''}involvedObject.name=${name}${extraFields}`;
+  return kubectl('get', 'events', '-n', namespace, '--field-selector', selector);
+}
+
+/** The command that names a pod's owner: what to scale or restart. */
+export function podOwner(namespace: string, podName: string): string {
+  return kubectl(
+    'get',
+    'pod',
+    podName,
+    '-n',
+    namespace,
+    '-o',
+    'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}',
+  );
+}
+
 /** The kubectl command that shows the cause of one pod's state. */
 export function podFix(m: MatchedPod, model: ClusterModel): string {
   const { pod } = m;
@@ -46,12 +102,12 @@ export function podFix(m: MatchedPod, model: ClusterModel): string {
   const ns = pod.meta.namespace;
   const node = pod.nodeName ? model.node(pod.nodeName) : undefined;
   if (!isFinished(pod) && !m.state.terminating && node && node.ready !== 'True')
-    return `kubectl describe node ${node.meta.name}`;
+    return kubectl('describe', 'node', node.meta.name);
   const crashing = [...pod.initContainerStatuses, ...pod.containerStatuses].find(
     (s) => !s.ready && s.state === 'waiting' && s.reason === 'CrashLoopBackOff',
   );
-  if (crashing && !isFinished(pod)) return `kubectl logs ${name} -n ${ns} -c ${crashing.name} --previous`;
-  return `kubectl describe pod ${name} -n ${ns}`;
+  if (crashing && !isFinished(pod)) return kubectl('logs', name, '-n', ns, '-c', crashing.name, '--previous');
+  return kubectl('describe', 'pod', name, '-n', ns);
 }
 
 /** "2× container app waiting: CrashLoopBackOff; unscheduled": the most frequent causes, up to three. */
@@ -88,7 +144,56 @@ export function hasNamedTargetPort(service: Service): boolean {
   return service.ports.some((sp) => typeof sp.targetPort === 'string');
 }
 
+/**
+ * A command that creates an EndpointSlice for a selectorless Service, with placeholders in <...>
+ * for what the user knows: the manifest is one quoted JSON word (JSON is YAML to kubectl).
+ */
+export function applySlice(
+  service: Service,
+  slice: { addressType: string; address: string; portName: string; port: string; protocol: string },
+): string {
+  const { name, namespace } = service.meta;
+  const manifest = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${name}-1`,
+      namespace,
+      labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': '<you>' },
+    },
+    addressType: slice.addressType,
+    endpoints: [{ addresses: [slice.address] }],
+    ports: [{ name: slice.portName, port: slice.port, protocol: slice.protocol }],
+  };
+  return `printf '%s\n' ${shellQuote(JSON.stringify(manifest))} | kubectl apply -f -`;
+}
+
+/** `kubectl patch service` with a strategic merge patch, or a JSON patch when `json` is set. */
+export function patchService(service: Service, patch: unknown, json = false): string {
+  const { name, namespace } = service.meta;
+  return kubectl(
+    'patch',
+    'service',
+    name,
+    '-n',
+    namespace,
+    ...(json ? ['--type=json'] : []),
+    '-p',
+    JSON.stringify(patch),
+  );
+}
+
 export function patchTargetPort(service: Service, index: number, value: string | number): string {
-  const patch = JSON.stringify([{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }]);
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} --type=json -p '${patch}'`;
+  return patchService(service, [{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }], true);
+}
+
+/** The fix for rules that lag the API: kube-proxy's sync errors, in its log; the pod named when known. */
+export function syncFix(probe: NodeProbe): string {
+  const pod = probe.kubeProxyPod;
+  const logs = pod
+    ? `${kubectl('-n', pod.namespace, 'logs', pod.name)} | grep -iE 'error|fail'`
+    : `${kubectl('-n', 'kube-system', 'get', 'pods', '-o', 'wide', '--field-selector', `spec.nodeName=${probe.node}`)}; ` +
+      'then kubectl -n kube-system logs POD';
+  const restart = pod ? `; restart it if it is stuck: ${kubectl('-n', pod.namespace, 'delete', 'pod', pod.name)}` : '';
+  return `look for kube-proxy sync errors on node ${shellQuote(probe.node)}: ${logs}${restart}`;
 }

@@ -1,30 +1,34 @@
-import { familyOf } from '../model/services.js';
-
 // A dual-stack Service gets one slice set per ipFamilies entry (kubernetes-semantics §1.5).
 // When its pods have addresses of one family only, the other family keeps just an empty
 // placeholder slice: that family's ClusterIP has no endpoints and kube-proxy rejects
-// connections to it, while the other family works. Headless Services have no ClusterIP; there
-// DNS simply returns no records of that family.
+// connections to it, while the other family works. A headless Service has no ClusterIP and
+// kube-proxy skips it (pkg/proxy/util ShouldSkipService), so it has no family to lose; the API
+// server even gives a selectorless headless Service both families on a single-stack cluster
+// (pkg/registry/core/service/storage alloc.go, initIPFamilyFields).
 
-import type { ServiceView } from '../model/service-view.js';
+import { familyOf, isHeadless } from '../model/services.js';
+
+import { isReadyBackend, type ServiceView } from '../model/service-view.js';
 import { isFinished } from '../model/pod-state.js';
 import type { Pod, Service } from '../model/types.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
-import { listSome, MAX_PODS, plural } from './helpers.js';
+import { getSlices, kubectl, listSome, MAX_PODS, patchService, plural, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 type Family = 'IPv4' | 'IPv6';
 
-function readyCount(view: ServiceView, family: Family): number {
-  return view.sliceEndpoints.filter((e) => e.addressType === family && e.ready).length;
+/** Ready backends of the family, and the endpoints kube-proxy programs as ready (those whose pod is gone included). */
+function readyCount(view: ServiceView, family: Family): { backends: number; programmed: number } {
+  const ofFamily = view.sliceEndpoints.filter((e) => e.addressType === family && e.ready);
+  return { backends: ofFamily.filter(isReadyBackend).length, programmed: ofFamily.length };
 }
 
-function singleStackPatch(service: Service, keep: Family, headless: boolean): string {
+function singleStackPatch(service: Service, keep: Family): string {
   const index = service.ipFamilies.indexOf(keep);
   const clusterIP = service.clusterIPs[index];
   const spec: Record<string, unknown> = { ipFamilyPolicy: 'SingleStack', ipFamilies: [keep] };
-  if (!headless && clusterIP) spec.clusterIPs = [clusterIP];
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec })}'`;
+  if (clusterIP) spec.clusterIPs = [clusterIP];
+  return patchService(service, { spec });
 }
 
 export const ipFamilyWithoutEndpoints: Check = {
@@ -35,30 +39,33 @@ export const ipFamilyWithoutEndpoints: Check = {
     "The EndpointSlice controller builds one set of slices per entry of spec.ipFamilies from the pods' addresses of that " +
     'family. Pods without an address of one family leave that family with an empty placeholder slice: kube-proxy ' +
     "rejects connections to that family's ClusterIP (and NodePorts), and clients that prefer it (often IPv6 first) fail " +
-    'while the other family works.',
+    'while the other family works. Headless Services are left out: kube-proxy does not proxy them, and DNS simply ' +
+    'answers with the records of the family the endpoints have.',
   fix:
     'Give the pods addresses in both families (a dual-stack pod network and CNI), or make the Service single-stack in ' +
     'the family that has endpoints. Only the secondary family can be dropped; the primary one is immutable.',
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || service.ipFamilies.length !== 2) return [];
+    if (service.type === 'ExternalName' || isHeadless(service) || service.ipFamilies.length !== 2) return [];
     const [first, second] = service.ipFamilies as [Family, Family];
-    const counts = { [first]: readyCount(view, first), [second]: readyCount(view, second) } as Record<Family, number>;
-    // Neither family has ready endpoints: an outage for the no-ready-endpoints check, not a family gap.
-    if ((counts[first] === 0) === (counts[second] === 0)) return [];
-    const missing = counts[first] === 0 ? first : second;
+    const firstCount = readyCount(view, first);
+    const secondCount = readyCount(view, second);
+    // One family has ready backends and kube-proxy has nothing ready for the other. Neither with
+    // a backend is no-ready-endpoints' outage; a family whose ready endpoints lost their pods is
+    // stale-endpoints' (kube-proxy sends that traffic on, it does not reject it).
+    const gap = (present: typeof firstCount, missing: typeof firstCount) =>
+      present.backends > 0 && missing.programmed === 0;
+    const missing = gap(firstCount, secondCount) ? second : gap(secondCount, firstCount) ? first : undefined;
+    if (!missing) return [];
     const present = missing === first ? second : first;
-    const headless = service.clusterIP === 'None';
+    const counts = { [first]: firstCount.backends, [second]: secondCount.backends } as Record<Family, number>;
     const { name, namespace } = service.meta;
 
-    let message = `dual-stack Service has ${counts[present]} ready ${present} endpoint${counts[present] === 1 ? '' : 's'} but no ready ${missing} one: `;
-    if (headless) {
-      message += `DNS returns no ${missing === 'IPv6' ? 'AAAA' : 'A'} records for it, so ${missing}-only clients cannot reach the pods`;
-    } else {
-      const ip = service.clusterIPs[service.ipFamilies.indexOf(missing)];
-      const nodePorts = service.type === 'ClusterIP' ? '' : ' and NodePorts';
-      message += `kube-proxy rejects connections to its ${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`;
-    }
+    const ip = service.clusterIPs[service.ipFamilies.indexOf(missing)];
+    const nodePorts = service.type === 'ClusterIP' ? '' : ' and NodePorts';
+    let message =
+      `dual-stack Service has ${counts[present]} ready ${present} endpoint${counts[present] === 1 ? '' : 's'} but no ready ${missing} one: ` +
+      `kube-proxy rejects connections to its ${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`;
     const placeholder = view.slices.some(
       (s) => s.addressType === missing && s.endpoints.length === 0 && isControllerSlice(s),
     );
@@ -102,28 +109,26 @@ export const ipFamilyWithoutEndpoints: Check = {
     // The primary family (ipFamilies[0]) cannot change; only the secondary one can be dropped.
     const orDrop =
       missing === second
-        ? `or drop the family: ${singleStackPatch(service, present, headless)}`
+        ? `or drop the family: ${singleStackPatch(service, present)}`
         : `or, since the primary family ${missing} cannot be removed, recreate the Service with ipFamilies [${present}]: ` +
-          `kubectl get service ${name} -n ${namespace} -o yaml`;
+          kubectl('get', 'service', name, '-n', namespace, '-o', 'yaml');
     const firstPod = singleFamily[0]?.pod.meta.name;
     if (view.selectorless) {
       draft.fix =
         `add the backends' ${missing} addresses in an EndpointSlice of addressType ${missing} labelled ` +
-        `kubernetes.io/service-name=${name}; ${orDrop}`;
+        `${shellQuote(`kubernetes.io/service-name=${name}`)}; ${orDrop}`;
     } else if (firstPod && (ownBoth.length > 0 || otherWithFamily)) {
       draft.fix =
         `the pod network already hands out ${missing} addresses: recreate the ${plural(singleFamily.length, 'pod')} without one so ` +
         `${singleFamily.length === 1 ? 'it gets' : 'they get'} both families (kubectl rollout restart their workload; the owner is: ` +
-        `kubectl get pod ${firstPod} -n ${namespace} -o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'); ${orDrop}`;
+        `${podOwner(namespace, firstPod)}); ${orDrop}`;
     } else if (ownBoth.length > 0) {
       draft.fix =
         `its pods have ${missing} addresses but no ready ${missing} endpoint: look at the slices: ` +
-        `kubectl get endpointslices -n ${namespace} -l kubernetes.io/service-name=${name} -o yaml`;
+        getSlices(service, '-o', 'yaml');
     } else {
       draft.fix = `give the pods ${missing} addresses (dual-stack pod network), ${orDrop}`;
     }
-    // Headless Services are not proxied; a missing record type only hurts single-family clients.
-    if (headless) draft.severity = 'info';
     return [draft];
   },
 };

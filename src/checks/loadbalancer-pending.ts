@@ -7,6 +7,7 @@
 // balancer: kube-proxy does not capture those addresses, which only means in-cluster clients go
 // through the real load balancer. That is how such load balancers work, so it is no finding.
 
+import { getEvents, shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 export const loadBalancerPending: Check = {
@@ -29,14 +30,14 @@ export const loadBalancerPending: Check = {
     if (service.loadBalancerIngress.some((i) => i.ip || i.hostname)) return [];
 
     const { name, namespace } = service.meta;
-    const events = `kubectl get events -n ${namespace} --field-selector involvedObject.kind=Service,involvedObject.name=${name}`;
+    const events = getEvents(namespace, name, 'Service');
     let message: string;
     let fix: string;
     if (service.loadBalancerClass) {
       message =
         `load balancer pending: no ingress address in status, and loadBalancerClass ${service.loadBalancerClass} means ` +
         'only a controller for that class provisions it (default implementations ignore classed Services)';
-      fix = `check that a controller handling class ${service.loadBalancerClass} runs and look at its logs and the Service events: ${events}`;
+      fix = `check that a controller handling class ${shellQuote(service.loadBalancerClass)} runs and look at its logs and the Service events: ${events}`;
     } else {
       message =
         'load balancer pending: no ingress address in status.loadBalancer (EXTERNAL-IP <pending>); no load-balancer ' +

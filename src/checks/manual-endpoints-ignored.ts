@@ -2,11 +2,11 @@ import {
   handMadeAddresses,
   isControllerSlice,
   isForeignSlice,
-  isProxiedSlice,
+  isSliceReadFor,
   LABEL_MANAGED_BY,
 } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
-import { plural, listSome } from './helpers.js';
+import { kubectl, listSome, patchService, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const manualEndpointsIgnored: Check = {
@@ -39,13 +39,12 @@ export const manualEndpointsIgnored: Check = {
           `did not write (no pod targetRef: ${listSome(ips)}): the Service has a selector, so the controller overwrites ` +
           `them and nothing mirrors them into EndpointSlices; they get no traffic`,
         fix:
-          `to send traffic to them, make the Service selectorless (kubectl patch service ${name} -n ${ns} --type=json ` +
-          `-p '[{"op":"remove","path":"/spec/selector"}]') and create EndpointSlices; otherwise delete the object: ` +
-          `kubectl delete endpoints ${endpoints.meta.name} -n ${ns}`,
+          `to send traffic to them, make the Service selectorless (${patchService(service, [{ op: 'remove', path: '/spec/selector' }], true)}) ` +
+          `and create EndpointSlices; otherwise delete the object: ${kubectl('delete', 'endpoints', endpoints.meta.name, '-n', ns)}`,
       });
     }
 
-    const foreign = view.slices.filter((s) => isProxiedSlice(s) && isForeignSlice(s));
+    const foreign = view.slices.filter((s) => isSliceReadFor(service, s) && isForeignSlice(s));
     if (foreign.length === 0) return findings;
     // Addresses the selected pods already give; a foreign slice repeating them changes nothing.
     const fromController = new Set(
@@ -69,8 +68,8 @@ export const manualEndpointsIgnored: Check = {
           `does not produce (${listSome(extra)}): kube-proxy merges every slice labelled kubernetes.io/service-name=${name} ` +
           `with the controller's, so these receive part of the traffic`,
         fix:
-          `if unintended: kubectl delete endpointslice ${slice.meta.name} -n ${ns}; if intended, suppress with ` +
-          `kubectl annotate service ${name} -n ${ns} endpoints-doctor/ignore=manual-endpoints-ignored`,
+          `if unintended: ${kubectl('delete', 'endpointslice', slice.meta.name, '-n', ns)}; if intended, suppress with ` +
+          kubectl('annotate', 'service', name, '-n', ns, 'endpoints-doctor/ignore=manual-endpoints-ignored'),
       });
     }
     return findings;

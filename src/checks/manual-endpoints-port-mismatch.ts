@@ -10,7 +10,7 @@ import { describeServicePort } from '../model/ports.js';
 import type { ServiceView } from '../model/service-view.js';
 import { isHeadless, familyOf, type AddressFamily } from '../model/services.js';
 import type { Service, ServicePort, SlicePort } from '../model/types.js';
-import { plural, listSome } from './helpers.js';
+import { kubectl, listSome, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 /** A hand-made source of endpoints: one slice, or one Endpoints subset. */
@@ -67,8 +67,8 @@ function sourcesOf(service: Service, view: ServiceView): Source[] {
       endpointCount: s.endpoints.filter((e) => e.addresses.length > 0).length,
       families: [s.addressType as AddressFamily],
       edit: isMirroredSlice(s)
-        ? `the slice mirrors Endpoints ${service.meta.name}; fix the port there: kubectl edit endpoints ${service.meta.name} -n ${ns}`
-        : `kubectl edit endpointslice ${s.meta.name} -n ${ns}`,
+        ? `the slice mirrors Endpoints ${shellQuote(service.meta.name)}; fix the port there: ${kubectl('edit', 'endpoints', service.meta.name, '-n', ns)}`
+        : kubectl('edit', 'endpointslice', s.meta.name, '-n', ns),
     }));
   }
   // No hand-made slice: judge the Endpoints, whose ports the mirroring controller copies (§4).
@@ -87,7 +87,7 @@ function sourcesOf(service: Service, view: ServiceView): Source[] {
         }),
       ),
     ],
-    edit: `kubectl edit endpoints ${endpoints.meta.name} -n ${ns}`,
+    edit: kubectl('edit', 'endpoints', endpoints.meta.name, '-n', ns),
   }));
 }
 

@@ -1,7 +1,7 @@
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels, labelValue } from '../model/selectors.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { EndpointSlice, Pod } from '../model/types.js';
-import { MAX_PODS, plural } from './helpers.js';
+import { getSlices, MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
 
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -10,7 +10,7 @@ export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trig
 function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
   let newest: number | undefined;
   for (const s of slices) {
-    const t = Date.parse(s.meta.annotations[TRIGGER_TIME_ANNOTATION] ?? '');
+    const t = Date.parse(labelValue(s.meta.annotations, TRIGGER_TIME_ANNOTATION) ?? '');
     if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
   }
   return newest;
@@ -76,8 +76,6 @@ export const podMissingFromSlices: Check = {
     });
     if (missing.length === 0) return [];
 
-    const ns = service.meta.namespace;
-    const name = service.meta.name;
     let message =
       `${plural(missing.length, 'ready pod')} matching ${formatLabels(service.selector)} ${missing.length === 1 ? 'is' : 'are'} ` +
       `in no EndpointSlice of the Service: ${missing.length === 1 ? 'it gets' : 'they get'} no Service traffic`;
@@ -98,7 +96,7 @@ export const podMissingFromSlices: Check = {
               ? ` (Nodes were not read: if node ${m.pod.nodeName} no longer exists the controller skips the pod)`
               : ''),
         })),
-        fix: `kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${name} -o yaml`,
+        fix: getSlices(service, '-o', 'yaml'),
       },
     ];
   },

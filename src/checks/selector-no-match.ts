@@ -1,7 +1,81 @@
+// A selector that matches no pod of the Service's namespace (the EndpointSlice controller lists
+// pods with podLister.Pods(namespace).List(selector)), with the pods that almost match: those
+// missing one label of a longer selector, and for a one-label selector those whose value is
+// alike, or who carry the wanted value under another key. When several groups of pods are
+// equally close, which one the Service is meant for is not for this check to guess.
+
 import type { NearMiss } from '../model/cluster.js';
 import { formatLabels } from '../model/selectors.js';
-import { MAX_PODS } from './helpers.js';
+import type { Service } from '../model/types.js';
+import { kubectl, MAX_PODS, patchService, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
+
+/** Near misses that miss the selector the same way: one label, the same value (or key) instead. */
+interface Group {
+  miss: NearMiss;
+  pods: NearMiss[];
+}
+
+function groupKey(m: NearMiss): string {
+  return [m.key, m.otherKey ?? '', m.have ?? '\u0001'].join('\u0000');
+}
+
+function podCause(m: NearMiss): string {
+  if (m.otherKey) return `has ${m.otherKey}=${m.want}, selector wants ${m.key}=${m.want}`;
+  return m.have === undefined
+    ? `lacks label ${m.key} (selector wants ${m.key}=${m.want})`
+    : `has ${m.key}=${m.have}, selector wants ${m.key}=${m.want}`;
+}
+
+/** How a group of pods misses the selector, as the message says it. */
+function describeGroup({ miss: m, pods }: Group): string {
+  const one = pods.length === 1;
+  const n = plural(pods.length, 'pod');
+  if (m.otherKey) {
+    return `${n} ${one ? 'carries' : 'carry'} the value under another key: ${m.otherKey}=${m.want}, not ${m.key}=${m.want}`;
+  }
+  const they = one ? 'it' : 'they';
+  return m.have === undefined
+    ? `${n} ${one ? 'matches' : 'match'} all but ${m.key}: ${they} ${one ? 'lacks' : 'lack'} it (want ${m.key}=${m.want})`
+    : `${n} ${one ? 'matches' : 'match'} all but ${m.key}: ${they} ${one ? 'has' : 'have'} ${m.key}=${m.have}, not ${m.want}`;
+}
+
+/** The fix for one unambiguous group: change the selector to the pods, or the pods to the selector. */
+function groupFix(service: Service, { miss: m }: Group): string {
+  const { name, namespace } = service.meta;
+  if (m.otherKey) {
+    // A strategic merge patch: null removes the key the pods do not use.
+    const selector = { [m.key]: null, [m.otherKey]: m.want };
+    return (
+      `if the pods are right, point the selector at the key they use: ${patchService(service, { spec: { selector } })}; ` +
+      `or label the pod template ${shellQuote(`${m.key}=${m.want}`)}`
+    );
+  }
+  if (m.have === undefined) {
+    return (
+      `add the label ${shellQuote(`${m.key}=${m.want}`)} to the pod template, or drop ${shellQuote(m.key)} from the ` +
+      `selector: ${kubectl('edit', 'service', name, '-n', namespace)}`
+    );
+  }
+  return `if the pods are right, point the selector at them: ${patchService(service, { spec: { selector: { [m.key]: m.have } } })}`;
+}
+
+/** Several groups equally close: say only what they agree on. */
+function tieFix(service: Service, tied: Group[]): string {
+  const { name, namespace } = service.meta;
+  const showLabels = kubectl('get', 'pods', '-n', namespace, '--show-labels');
+  const keys = new Set(tied.map((g) => g.miss.key));
+  const values = tied.map((g) => g.miss.have);
+  if (keys.size === 1 && tied.every((g) => !g.miss.otherKey) && values.every((v) => v !== undefined)) {
+    const key = tied[0]!.miss.key;
+    return (
+      `every group has another ${shellQuote(key)} than the selector's ${shellQuote(tied[0]!.miss.want)} ` +
+      `(${values.map((v) => shellQuote(v!)).join(' or ')}): set it to the value of the pods the Service is for ` +
+      `(${kubectl('edit', 'service', name, '-n', namespace)}), or correct that workload's pod template; ${showLabels}`
+    );
+  }
+  return `decide which pods the Service is for, then correct the selector or their pod template: ${showLabels}`;
+}
 
 export const selectorNoMatch: Check = {
   id: 'selector-no-match',
@@ -10,7 +84,9 @@ export const selectorNoMatch: Check = {
   explanation:
     "The EndpointSlice controller lists pods in the Service's own namespace that carry every label of spec.selector " +
     '(an AND of equalities). When none does, the Service gets only an empty placeholder slice and kube-proxy rejects ' +
-    'its traffic. Pods in other namespaces never count.',
+    'its traffic. Pods in other namespaces never count. Pods that miss by one label are listed; for a one-label ' +
+    'selector, pods with an alike value or with the value under another key. When several groups miss equally, no ' +
+    'one group is suggested.',
   fix:
     'Make the selector and the pod template labels agree: correct spec.selector on the Service, or the labels in the ' +
     "workload's pod template. `kubectl get pods -n NS --show-labels` shows what the pods carry.",
@@ -20,28 +96,23 @@ export const selectorNoMatch: Check = {
     const ns = service.meta.namespace;
     const selector = service.selector;
     const elsewhere = model.podsMatchingElsewhere(ns, selector);
-    // Near misses grouped by the label that is off and the value they have: the largest group
-    // says which label is most likely wrong, and is listed first.
-    const groups = new Map<string, NearMiss[]>();
+    // Near misses grouped by how they miss; the largest group first.
+    const byKey = new Map<string, Group>();
     for (const m of model.nearMisses(ns, selector)) {
-      const key = `${m.key}\u0000${m.have === undefined ? '\u0001' : m.have}`;
-      const group = groups.get(key);
-      if (group) group.push(m);
-      else groups.set(key, [m]);
+      const key = groupKey(m);
+      const group = byKey.get(key);
+      if (group) group.pods.push(m);
+      else byKey.set(key, { miss: m, pods: [m] });
     }
-    const ordered = [...groups.entries()].sort(([ka, a], [kb, b]) => b.length - a.length || (ka < kb ? -1 : 1));
-    const nearMisses = ordered.flatMap(([, group]) => group);
-    const top = ordered[0]?.[1];
+    const ordered = [...byKey.entries()]
+      .sort(([ka, a], [kb, b]) => b.pods.length - a.pods.length || (ka < kb ? -1 : 1))
+      .map(([, group]) => group);
+    const top = ordered[0];
+    const tied = top ? ordered.filter((g) => g.pods.length === top.pods.length) : [];
 
     // Only the pods listed are described: a typo can make every pod in the namespace a near miss.
     const pods: FindingPod[] = [
-      ...nearMisses.slice(0, MAX_PODS).map((m) => ({
-        name: m.pod.meta.name,
-        cause:
-          m.have === undefined
-            ? `lacks label ${m.key} (selector wants ${m.key}=${m.want})`
-            : `has ${m.key}=${m.have}, selector wants ${m.key}=${m.want}`,
-      })),
+      ...ordered.flatMap((g) => g.pods.slice(0, MAX_PODS).map((m) => ({ name: m.pod.meta.name, cause: podCause(m) }))),
       ...elsewhere.slice(0, MAX_PODS).map((p) => ({
         name: p.meta.name,
         namespace: p.meta.namespace,
@@ -51,23 +122,23 @@ export const selectorNoMatch: Check = {
 
     let message = `selector ${formatLabels(selector)} matches no pod in namespace ${ns}`;
     const draft: FindingDraft = { message, pods };
-    if (top) {
-      const { key, want, have } = top[0]!;
-      message += `; ${top.length} pod${top.length === 1 ? '' : 's'} ${top.length === 1 ? 'matches' : 'match'} all but ${key}: `;
-      message += have === undefined ? `they lack it (want ${key}=${want})` : `they have ${key}=${have}, not ${want}`;
-      draft.fix =
-        have === undefined
-          ? `add the label ${key}=${want} to the pod template, or drop ${key} from the selector: kubectl edit service ${service.meta.name} -n ${ns}`
-          : `if the pods are right, point the selector at them: kubectl patch service ${service.meta.name} -n ${ns} -p '${JSON.stringify({ spec: { selector: { [key]: have } } })}'`;
+    if (tied.length > 1) {
+      message +=
+        `; ${tied.length} groups of pods miss it equally, so which the Service is for is not clear: ` +
+        tied.map(describeGroup).join('; ');
+      draft.fix = tieFix(service, tied);
+    } else if (top) {
+      message += `; ${describeGroup(top)}`;
+      draft.fix = groupFix(service, top);
     }
     if (elsewhere.length > 0) {
       const namespaces = [...new Set(elsewhere.map((p) => p.meta.namespace))].sort();
       message += `; ${elsewhere.length} matching pod${elsewhere.length === 1 ? ' is' : 's are'} in namespace ${namespaces.join(', ')} (a Service selects only in its own namespace)`;
-      draft.fix ??= `create the Service in namespace ${namespaces[0]}, or run the pods in ${ns}`;
+      draft.fix ??= `create the Service in namespace ${shellQuote(namespaces[0]!)}, or run the pods in ${shellQuote(ns)}`;
     }
     if (!top && elsewhere.length === 0) {
-      message += '; no pod there carries these labels';
-      draft.fix = `compare with the pods' labels: kubectl get pods -n ${ns} --show-labels`;
+      message += '; no pod there carries these labels, or anything alike';
+      draft.fix = `compare with the pods' labels: ${kubectl('get', 'pods', '-n', ns, '--show-labels')}`;
     }
     draft.message = message;
     return [draft];

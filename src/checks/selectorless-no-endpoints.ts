@@ -1,76 +1,120 @@
-import { allAddresses, isControllerSlice, isLeaderElection, isProxiedSlice } from '../model/endpoint-meta.js';
-import { isHeadless, primaryFamily } from '../model/services.js';
+import {
+  allAddresses,
+  isControllerSlice,
+  isLeaderElection,
+  isMirroredSlice,
+  isProxiedSlice,
+  isSliceReadFor,
+} from '../model/endpoint-meta.js';
+import { isHeadless, primaryFamily, proxiedFamilies } from '../model/services.js';
 import type { EndpointSlice } from '../model/types.js';
 import { externalNameProblem } from './externalname-invalid.js';
-import { listSome } from './helpers.js';
+import { applySlice, kubectl, listSome, patchService } from './helpers.js';
 import type { Check } from './types.js';
+
+const hasAddress = (s: EndpointSlice) => s.endpoints.some((e) => e.addresses.length > 0);
 
 export const selectorlessNoEndpoints: Check = {
   id: 'selectorless-no-endpoints',
   severity: 'error',
-  title: 'A selectorless Service has no EndpointSlice and no Endpoints',
+  title: 'A selectorless Service has no endpoint in an EndpointSlice kube-proxy reads',
   explanation:
     'A Service without a selector (absent or {}) gets no endpoints from any controller: you supply them, as ' +
     'EndpointSlices labelled kubernetes.io/service-name=<service>, or as an Endpoints object of the same name that ' +
     'the mirroring controller copies into EndpointSlices. kube-proxy reads only EndpointSlices of addressType IPv4 ' +
-    'or IPv6. With none, connections to the ClusterIP are rejected and a headless name resolves to nothing.',
+    "or IPv6, and only those of the Service's own families: it runs one proxier per family, and a single-stack IPv4 " +
+    'Service gets nothing from an IPv6 slice. With no endpoint in such a slice, connections to the ClusterIP are ' +
+    'rejected and a headless name resolves to nothing.',
   fix:
     'Add the selector that picks the backend pods, or create an EndpointSlice for the Service (label ' +
-    'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, port names equal to the ' +
-    'Service port names).',
+    'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, an addressType of the ' +
+    "Service's family, port names equal to the Service port names).",
   requires: ['endpointSlices'],
   run(view, model) {
     const { service } = view;
     if (!view.selectorless) return [];
-    // An empty placeholder the EndpointSlice controller left behind when the selector was
-    // removed (§1.1, §1.6) is nobody's endpoint list; left-over slices with endpoints still
-    // route, and stale-endpoints reports them.
-    const leftoverPlaceholder = (s: EndpointSlice) =>
-      isControllerSlice(s) && s.endpoints.every((e) => e.addresses.length === 0);
-    if (view.slices.some((s) => isProxiedSlice(s) && !leftoverPlaceholder(s))) return [];
+    // Endpoints kube-proxy reads: whether they are usable is no-ready-endpoints' question, and
+    // left-over controller slices are stale-endpoints'.
+    if (view.sliceEndpoints.length > 0) return [];
     const endpoints = view.endpoints;
     const usableEndpoints = endpoints && !isLeaderElection(endpoints) ? endpoints : undefined;
-    // Endpoints with addresses are endpoints-not-mirrored's case: they exist but reach no slice.
-    if (usableEndpoints && allAddresses(usableEndpoints).length > 0) return [];
+    // Endpoints with addresses that reached no IPv4/IPv6 slice at all: endpoints-not-mirrored says why.
+    if (usableEndpoints && allAddresses(usableEndpoints).length > 0 && !view.slices.some(isProxiedSlice)) return [];
 
     const name = service.meta.name;
     const ns = service.meta.namespace;
-    const missing = model.coverage.endpoints
-      ? 'no EndpointSlice or Endpoints object lists a backend for it'
-      : 'no EndpointSlice lists a backend for it (Endpoints were not read; kube-proxy uses only EndpointSlices anyway)';
+    const families = proxiedFamilies(service);
+    // Slices with endpoints that no proxier of the Service's families reads (one proxier per family).
+    const otherFamily = view.slices.filter((s) => isProxiedSlice(s) && !isSliceReadFor(service, s) && hasAddress(s));
+    const missing =
+      otherFamily.length > 0
+        ? `its endpoints are all in EndpointSlices of another address family than its own (${families.join(', ')})`
+        : model.coverage.endpoints
+          ? 'no EndpointSlice or Endpoints object lists a backend for it'
+          : 'no EndpointSlice lists a backend for it (Endpoints were not read; kube-proxy uses only EndpointSlices anyway)';
     let message = `the Service has no selector, and ${missing}: `;
     message += isHeadless(service)
       ? 'its headless DNS name resolves to no address'
       : 'kube-proxy rejects connections to its ClusterIP';
     const notes: string[] = [];
+    if (otherFamily.length > 0) {
+      const types = [...new Set(otherFamily.map((s) => s.addressType))].join(', ');
+      const mirrored = otherFamily.some(isMirroredSlice)
+        ? ` (the mirroring controller files each address of the Endpoints ${name} under its own family)`
+        : '';
+      notes.push(
+        `EndpointSlice ${listSome(otherFamily.map((s) => s.meta.name))} ${otherFamily.length === 1 ? 'has' : 'have'} addressType ` +
+          `${types}, which no proxier reads for a Service without an ${types} ClusterIP${mirrored}`,
+      );
+    }
     const fqdn = view.slices.filter((s) => !isProxiedSlice(s));
     if (fqdn.length > 0) {
       notes.push(
         `EndpointSlice ${listSome(fqdn.map((s) => s.meta.name))} has addressType ${fqdn[0]!.addressType || '(empty)'}, which kube-proxy ignores (only IPv4 and IPv6 count)`,
       );
     }
-    const placeholders = view.slices.filter((s) => isProxiedSlice(s) && leftoverPlaceholder(s));
+    // An empty placeholder the EndpointSlice controller left behind when the selector was
+    // removed (§1.1, §1.6) is nobody's endpoint list; an empty slice of your own lists nothing yet.
+    const empty = view.slices.filter((s) => isSliceReadFor(service, s) && !hasAddress(s));
+    const placeholders = empty.filter(isControllerSlice);
     if (placeholders.length > 0) {
       notes.push(
         `the empty EndpointSlice ${listSome(placeholders.map((s) => s.meta.name))} is a placeholder the EndpointSlice controller left when the selector was removed`,
       );
     }
+    const emptyOwn = empty.filter((s) => !isControllerSlice(s));
+    if (emptyOwn.length > 0) {
+      notes.push(`EndpointSlice ${listSome(emptyOwn.map((s) => s.meta.name))} lists no endpoint with an address`);
+    }
     if (endpoints && isLeaderElection(endpoints)) {
       notes.push(
         `Endpoints ${name} is a leader-election lock (annotation control-plane.alpha.kubernetes.io/leader), not a list of backends`,
       );
-    } else if (usableEndpoints) {
+    } else if (usableEndpoints && allAddresses(usableEndpoints).length === 0) {
       notes.push(`Endpoints ${name} exists but lists no address`);
     }
     if (notes.length > 0) message += `; ${notes.join('; ')}`;
 
     const port = service.ports[0];
-    const sliceYaml =
-      `{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: ${name}-1, namespace: ${ns}, labels: ` +
-      `{kubernetes.io/service-name: ${name}, endpointslice.kubernetes.io/managed-by: <you>}}, addressType: ${primaryFamily(service) ?? 'IPv4'}, ` +
-      `endpoints: [{addresses: [<backend IP>]}], ports: [{name: ${JSON.stringify(port?.name ?? '')}, port: <backend port>, protocol: ${port?.protocol ?? 'TCP'}}]}`;
-    const selectorFix = `if the backends are pods, add a selector (kubectl edit service ${name} -n ${ns})`;
-    let fix = `${selectorFix}; otherwise kubectl apply an EndpointSlice ${sliceYaml}`;
+    const createSlice =
+      'create an EndpointSlice (fill in the <...>): ' +
+      applySlice(service, {
+        addressType: primaryFamily(service) ?? 'IPv4',
+        address: '<backend IP>',
+        portName: port?.name ?? '',
+        port: '<backend port>',
+        protocol: port?.protocol ?? 'TCP',
+      });
+    const selectorFix = `if the backends are pods, add a selector (${kubectl('edit', 'service', name, '-n', ns)})`;
+    let fix = `${selectorFix}; otherwise ${createSlice}`;
+    const otherFamilies = [...new Set(otherFamily.map((s) => s.addressType))];
+    if (otherFamilies.length === 1 && service.ipFamilies.length === 1) {
+      // Only a secondary family can be added; the primary one is immutable.
+      const spec = { ipFamilyPolicy: 'RequireDualStack', ipFamilies: [...service.ipFamilies, otherFamilies[0]] };
+      fix =
+        `list the backends' ${families.join('/')} addresses: ${createSlice}; or, on a dual-stack cluster, give the ` +
+        `Service the ${otherFamilies[0]} family too: ${patchService(service, { spec })}`;
+    }
     // Host names in an FQDN slice: what the user most likely wants is the DNS CNAME an ExternalName
     // Service gives (§5.1); nothing ever proxies to an FQDN slice (§1.5).
     const hostNames = [
@@ -83,12 +127,12 @@ export const selectorlessNoEndpoints: Check = {
     ];
     const host = hostNames[0];
     if (host) {
-      const patch = JSON.stringify({ spec: { type: 'ExternalName', externalName: host } });
       fix =
         `if ${host} is the backend, make this an ExternalName Service: cluster DNS then answers its name with a CNAME to ` +
         `${host}, and clients connect there directly on the port they dial` +
         (hostNames.length > 1 ? ` (it names one host; the FQDN slices list ${hostNames.length})` : '') +
-        `: kubectl patch service ${name} -n ${ns} -p '${patch}'; ${selectorFix}; for fixed IPs, kubectl apply an EndpointSlice ${sliceYaml}`;
+        `: ${patchService(service, { spec: { type: 'ExternalName', externalName: host } })}; ${selectorFix}; ` +
+        `for fixed IPs, ${createSlice}`;
     }
     return [{ message, fix }];
   },

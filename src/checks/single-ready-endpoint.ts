@@ -1,8 +1,8 @@
 import { isFinished } from '../model/pod-state.js';
-import { isProxiedSlice } from '../model/endpoint-meta.js';
+import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { canonicalIP } from '../model/services.js';
 import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import { byRelevance, listSome, plural, podFix } from './helpers.js';
+import { byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 /** What keeps another matching pod from being a second ready endpoint, by what is true of it. */
@@ -15,8 +15,8 @@ function otherKind(view: ServiceView, m: MatchedPod): OtherKind {
   // Ready, but the controller keeps it out (missing Node, no address of the Service's family)...
   if (!m.state.shouldBeListed) return 'unlisted';
   if (view.counts.source === 'pods') return 'not ready';
-  // ...or the slices (kube-proxy reads only IPv4/IPv6 ones, §1.5) do not list it, or not as ready.
-  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isProxiedSlice(e.slice));
+  // ...or the slices kube-proxy reads (IPv4/IPv6 ones of the Service's families) do not list it, or not as ready.
+  const entries = sliceEntriesForPod(view, m.pod).filter((e) => isSliceReadFor(view.service, e.slice));
   return entries.length === 0 ? 'unlisted' : 'listed not ready';
 }
 
@@ -27,7 +27,8 @@ export const singleReadyEndpoint: Check = {
   explanation:
     'With one ready endpoint the Service has no redundancy: a crash, a rollout without surge or a node failure leaves ' +
     'it with none. Distinct ready addresses are counted per address family, so a dual-stack pod counts once, and ' +
-    "duplicates across slices count once, not per subset or slice as popeye's POP-1109 once did. Selectorless " +
+    "duplicates across slices count once, not per subset or slice as popeye's POP-1109 once did. An endpoint whose " +
+    'pod is gone is no ready backend (stale-endpoints), although kube-proxy still sends it traffic. Selectorless ' +
     'Services are skipped: their endpoints are managed by hand, often one external address on purpose.',
   fix: 'Run at least two replicas of the workload behind the Service, spread over nodes.',
   run(view, model) {
@@ -82,6 +83,14 @@ export const singleReadyEndpoint: Check = {
           )})`,
       );
     }
+    // Endpoints kube-proxy still programs as ready although their pod is gone: no redundancy either.
+    const stale = view.sliceEndpoints.filter((e) => e.ready && e.stale).length;
+    if (stale > 0) {
+      notes.push(
+        `${plural(stale, 'more endpoint')} ${is(stale)} listed ready, but ${stale === 1 ? 'its pod is' : 'their pods are'} gone ` +
+          `or ${stale === 1 ? 'has' : 'have'} another IP (see stale-endpoints): kube-proxy still sends part of the traffic there`,
+      );
+    }
     const draft: FindingDraft = {
       message:
         `only one ready endpoint (${who}): no redundancy, the Service goes down with it` +
@@ -95,17 +104,15 @@ export const singleReadyEndpoint: Check = {
     if (first) {
       draft.fix =
         (notReady.length === 1
-          ? `the selector already matches another pod, ${first.pod.meta.name}: make it ready rather than adding replicas: `
+          ? `the selector already matches another pod, ${shellQuote(first.pod.meta.name)}: make it ready rather than adding replicas: `
           : `the selector already matches ${notReady.length} other pods: make them ready rather than adding replicas, ` +
-            `starting with ${first.pod.meta.name}: `) + podFix(first, model);
+            `starting with ${shellQuote(first.pod.meta.name)}: `) + podFix(first, model);
     } else if (unlisted.length + listedNotReady.length > 0) {
       draft.fix =
         `the other pods are Ready but not ready endpoints; see what the slices list and whether kube-controller-manager ` +
-        `reports sync errors: kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service.meta.name} -o yaml`;
+        `reports sync errors: ${getSlices(service, '-o', 'yaml')}`;
     } else if (pod) {
-      draft.fix =
-        `scale its workload to 2 or more replicas; the owner is: kubectl get pod ${pod} -n ${ns} ` +
-        `-o jsonpath='{.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'`;
+      draft.fix = `scale its workload to 2 or more replicas; the owner is: ${podOwner(ns, pod)}`;
     }
     return [draft];
   },

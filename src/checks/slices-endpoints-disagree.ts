@@ -4,10 +4,11 @@ import {
   isLeaderElection,
   OVER_CAPACITY_ANNOTATION,
 } from '../model/endpoint-meta.js';
+import { hasLabel } from '../model/selectors.js';
 import { isPodReady } from '../model/pod-state.js';
 import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
 import type { EndpointAddress, ObjectRef } from '../model/types.js';
-import { MAX_PODS, plural } from './helpers.js';
+import { getEvents, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 interface Entry {
@@ -83,7 +84,7 @@ export const slicesEndpointsDisagree: Check = {
       addEndpoints(subset.notReadyAddresses, false);
     }
 
-    const truncated = OVER_CAPACITY_ANNOTATION in endpoints.meta.annotations;
+    const truncated = hasLabel(endpoints.meta.annotations, OVER_CAPACITY_ANNOTATION);
     const pods: FindingPod[] = [];
     let onlySlices = 0;
     let onlyEndpoints = 0;
@@ -134,7 +135,7 @@ export const slicesEndpointsDisagree: Check = {
         pods: pods.slice(0, MAX_PODS),
         fix:
           `often one controller is briefly behind: run again in a minute; if it persists, check kube-controller-manager ` +
-          `and kubectl get events -n ${ns} --field-selector involvedObject.name=${name}`,
+          `and ${getEvents(ns, name)}`,
       },
     ];
   },

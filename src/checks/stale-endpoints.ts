@@ -1,16 +1,19 @@
 import {
+  allAddresses,
   ENDPOINTS_CONTROLLER,
+  handMadeAddresses,
   isControllerSlice,
   isForeignSlice,
   isLeaderElection,
   isMirroredSlice,
-  isProxiedSlice,
+  isSliceReadFor,
   LABEL_ENDPOINTS_MANAGED_BY,
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
-import { canonicalIP } from '../model/services.js';
+import { labelValue } from '../model/selectors.js';
+import { staleTarget } from '../model/service-view.js';
 import type { EndpointSlice } from '../model/types.js';
-import { MAX_PODS, plural, listSome } from './helpers.js';
+import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 function endpointCount(slice: EndpointSlice): number {
@@ -25,8 +28,11 @@ export const staleEndpoints: Check = {
     'No controller cleans up when a Service loses its selector (kubernetes/kubernetes#91072, #118376): the slices ' +
     'the EndpointSlice controller wrote stay as they were, and kube-proxy, which merges every slice labelled with the ' +
     'Service name, keeps routing to the pods they list. Likewise an endpoint whose pod no longer exists, or now has ' +
-    'another IP, sends traffic to an address nobody answers. The controller removes such endpoints within moments, ' +
-    'so one that stays points at a controller that is not keeping up, or at a slice nobody maintains.',
+    'another IP, sends traffic to an address nobody answers; the report counts it as no ready backend. The controller ' +
+    'removes such endpoints within moments, so one that stays points at a controller that is not keeping up, or at a ' +
+    'slice nobody maintains. A pod counts as gone only when the pods of its namespace were read. The left-over ' +
+    'Endpoints is recognised by its endpoints.kubernetes.io/managed-by label (v1.33+) or, next to left-over slices, by ' +
+    'addresses that all point at pods.',
   fix:
     'Delete the left-over slices (and the left-over Endpoints) of a selectorless Service; for slices of a selector ' +
     'Service, check kube-controller-manager (FailedToUpdateEndpointSlices events) and delete the slice to have it rebuilt.',
@@ -45,12 +51,20 @@ export const staleEndpoints: Check = {
     // into (§4): they belong to this finding, not to a second one calling them hand-made.
     let foldedMirrors: EndpointSlice[] = [];
     const endpoints = view.endpoints;
-    // The Endpoints controller's own object (v1.33+ label) on a selectorless Service: left over too.
+    // The Endpoints controller's own object on a selectorless Service is left over too: labelled
+    // as its own since v1.33; before, recognised next to left-over slices by its addresses, which
+    // all point at pods of the namespace as only that controller writes them (§3).
+    const labelled =
+      endpoints !== undefined && labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER;
+    const podAddressesOnly =
+      endpoints !== undefined &&
+      allAddresses(endpoints).length > 0 &&
+      handMadeAddresses(endpoints, service).length === 0;
     const staleEndpointsObject =
       view.selectorless &&
       endpoints !== undefined &&
       !isLeaderElection(endpoints) &&
-      endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER;
+      (labelled || (leftover.length > 0 && podAddressesOnly));
     if (leftover.length > 0) {
       const count = leftover.reduce((n, s) => n + endpointCount(s), 0);
       const names = leftover.map((s) => s.meta.name);
@@ -58,12 +72,31 @@ export const staleEndpoints: Check = {
       if (staleEndpointsObject) {
         foldedMirrors = view.slices.filter((s) => isMirroredSlice(s) && endpointCount(s) > 0);
         const mirrorCount = foldedMirrors.reduce((n, s) => n + endpointCount(s), 0);
+        const evidence = labelled
+          ? `${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}`
+          : 'its addresses point at pods, as the Endpoints controller writes them; clusters before v1.33 do not label it';
         endpointsNote =
-          `; the Endpoints ${name} (${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}) is left over too, ` +
+          `; the Endpoints ${name} (${evidence}) is left over too, ` +
           (foldedMirrors.length > 0
             ? `and the mirroring controller copies it into ${listSome(foldedMirrors.map((s) => s.meta.name))} ` +
               `(${plural(mirrorCount, 'endpoint')}), which kube-proxy routes to as well`
             : 'and gets mirrored');
+      }
+      // Their pods may well be gone by now: then the traffic they get reaches nobody. The
+      // mirrored copies list the same addresses: each address counts once.
+      const gone = new Set(
+        [...leftover, ...foldedMirrors].flatMap((s) =>
+          s.endpoints
+            .filter(
+              (e) =>
+                e.conditions.ready &&
+                staleTarget(model, s.meta.namespace, e.targetRef, e.addresses[0], e.conditions.terminating),
+            )
+            .map((e) => e.addresses[0]),
+        ),
+      ).size;
+      if (gone > 0) {
+        endpointsNote += `; ${plural(gone, 'endpoint')} listed ready there ${gone === 1 ? 'points' : 'point'} at a pod that no longer exists or has another IP`;
       }
       findings.push({
         message:
@@ -73,45 +106,36 @@ export const staleEndpoints: Check = {
           `${leftover.length === 1 ? 'its' : 'their'} endpoints` +
           endpointsNote,
         fix:
-          `kubectl delete endpointslice ${names.join(' ')} -n ${ns}` +
-          (staleEndpointsObject ? ` && kubectl delete endpoints ${name} -n ${ns}` : '') +
+          kubectl('delete', 'endpointslice', ...names, '-n', ns) +
+          (staleEndpointsObject ? ` && ${kubectl('delete', 'endpoints', name, '-n', ns)}` : '') +
           ' (' +
           (foldedMirrors.length > 0
             ? `the mirroring controller then deletes its ${foldedMirrors.length === 1 ? 'copy' : 'copies'} ` +
-              `${listSome(foldedMirrors.map((s) => s.meta.name))}; `
+              `${listSome(foldedMirrors.map((s) => shellQuote(s.meta.name)))}; `
             : '') +
           'or restore the selector if it was removed by mistake)',
       });
     }
 
-    // 2. Ready endpoints whose pod is gone or has another IP. Only what the snapshot proves:
-    // the pods of that namespace were read, and an endpoint already marked terminating whose
-    // pod is gone is the normal last step of a deletion, not staleness.
+    // 2. Ready endpoints whose pod is gone or has another IP (staleTarget: only what the input
+    // proves). Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
     const pods: FindingPod[] = [];
     const slicesWithStale = new Set<EndpointSlice>();
     for (const slice of view.slices) {
-      if (!isProxiedSlice(slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
+      if (!isSliceReadFor(service, slice) || leftover.includes(slice) || foldedMirrors.includes(slice)) continue;
       for (const endpoint of slice.endpoints) {
-        const ref = endpoint.targetRef;
+        const { targetRef: ref, conditions } = endpoint;
         const address = endpoint.addresses[0];
-        // Not-ready endpoints get no traffic (nor DNS answers); only ready ones do harm.
-        if (!ref || ref.kind !== 'Pod' || !address || !endpoint.conditions.ready) continue;
-        const podNs = ref.namespace ?? slice.meta.namespace;
-        const pod = model.pod(podNs, ref.name);
-        if (!pod && model.podsInNamespace(podNs).length === 0) continue;
-        let cause: string | undefined;
-        if (!pod) {
-          if (endpoint.conditions.terminating) continue;
-          cause = `pod no longer exists, but ${slice.meta.name} still lists ${address} as ready`;
-        } else if (pod.podIPs.length > 0 && !pod.podIPs.some((ip) => canonicalIP(ip) === canonicalIP(address))) {
-          cause = `pod now has IP ${pod.podIPs.join(', ')}, but ${slice.meta.name} still lists ${address} (a pod of the same name was recreated)`;
-        } else if (pod.podIPs.length === 0 && ref.uid && pod.meta.uid && ref.uid !== pod.meta.uid) {
-          if (endpoint.conditions.terminating) continue;
-          cause = `pod was recreated (uid ${pod.meta.uid}, no IP yet), but ${slice.meta.name} still lists the old pod's ${address}`;
-        }
-        if (!cause) continue;
+        if (!conditions.ready) continue;
+        const stale = staleTarget(model, slice.meta.namespace, ref, address, conditions.terminating);
+        if (!stale || !ref) continue;
         slicesWithStale.add(slice);
-        pods.push({ name: ref.name, ...(podNs !== ns ? { namespace: podNs } : {}), cause });
+        const podNs = ref.namespace ?? slice.meta.namespace;
+        pods.push({
+          name: ref.name,
+          ...(podNs !== ns ? { namespace: podNs } : {}),
+          cause: `${stale}, but ${slice.meta.name} still lists ${address} as ready`,
+        });
       }
     }
     if (pods.length > 0) {
@@ -123,18 +147,19 @@ export const staleEndpoints: Check = {
       const fixes: string[] = [];
       if (controllerSlices.length > 0)
         fixes.push(
-          `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and kubectl get events -n ${ns} ` +
-            `--field-selector involvedObject.name=${name}; deleting the slice makes it rebuild: kubectl delete endpointslice ` +
-            `${controllerSlices.map((s) => s.meta.name).join(' ')} -n ${ns}`,
+          `the EndpointSlice controller is not keeping up: check kube-controller-manager logs and ${getEvents(ns, name)}; ` +
+            `deleting the slice makes it rebuild: ${kubectl('delete', 'endpointslice', ...controllerSlices.map((s) => s.meta.name), '-n', ns)}`,
         );
       if (handMade.length > 0)
-        fixes.push(`update the hand-made endpoints: kubectl edit endpointslice ${handMade[0]!.meta.name} -n ${ns}`);
+        fixes.push(
+          `update the hand-made endpoints: ${kubectl('edit', 'endpointslice', handMade[0]!.meta.name, '-n', ns)}`,
+        );
       if (mirrored.length > 0) {
-        const copies = `${listSome(mirrored.map((s) => s.meta.name))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${name}`;
+        const copies = `${listSome(mirrored.map((s) => shellQuote(s.meta.name)))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${shellQuote(name)}`;
         fixes.push(
           staleEndpointsObject
-            ? `${copies}, which the Endpoints controller left behind when the selector was removed: kubectl delete endpoints ${name} -n ${ns} (the mirroring controller then deletes ${mirrored.length === 1 ? 'the copy' : 'the copies'})`
-            : `${copies}: update that instead: kubectl edit endpoints ${name} -n ${ns}`,
+            ? `${copies}, which the Endpoints controller left behind when the selector was removed: ${kubectl('delete', 'endpoints', name, '-n', ns)} (the mirroring controller then deletes ${mirrored.length === 1 ? 'the copy' : 'the copies'})`
+            : `${copies}: update that instead: ${kubectl('edit', 'endpoints', name, '-n', ns)}`,
         );
       }
       findings.push({

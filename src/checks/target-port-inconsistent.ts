@@ -2,7 +2,7 @@ import { describeServicePort, findPort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
-import { MAX_PODS, plural, eligiblePods, hasNamedTargetPort } from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { pushTo } from '../model/multimap.js';
 
@@ -55,8 +55,17 @@ export const targetPortInconsistent: Check = {
           )
           .slice(0, MAX_PODS),
         fix:
-          `expected while a rollout renumbers the port; if it persists, compare the templates: kubectl get pods -n ${service.meta.namespace} ` +
-          `-l ${formatLabels(service.selector)} -o custom-columns='NAME:.metadata.name,PORTS:.spec.containers[*].ports[*].containerPort'`,
+          'expected while a rollout renumbers the port; if it persists, compare the templates: ' +
+          kubectl(
+            'get',
+            'pods',
+            '-n',
+            service.meta.namespace,
+            '-l',
+            formatLabels(service.selector),
+            '-o',
+            'custom-columns=NAME:.metadata.name,PORTS:.spec.containers[*].ports[*].containerPort',
+          ),
       });
     }
     return findings;

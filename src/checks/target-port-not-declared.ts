@@ -1,6 +1,6 @@
 import { allContainers, declaresAnyPort, declaresPort, describeServicePort } from '../model/ports.js';
 import { isHeadless } from '../model/services.js';
-import { MAX_PODS, plural, eligiblePods, patchTargetPort } from './helpers.js';
+import { eligiblePods, kubectl, MAX_PODS, patchTargetPort, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const targetPortNotDeclared: Check = {
@@ -68,7 +68,15 @@ export const targetPortNotDeclared: Check = {
         fix:
           sameProtocol.length === 1
             ? `if the application listens on ${sameProtocol[0]}: ${patchTargetPort(service, index, Number(sameProtocol[0]!.split('/')[0]))}`
-            : `kubectl get pod ${first.meta.name} -n ${first.meta.namespace} -o jsonpath='{.spec.containers[*].ports}'`,
+            : kubectl(
+                'get',
+                'pod',
+                first.meta.name,
+                '-n',
+                first.meta.namespace,
+                '-o',
+                'jsonpath={.spec.containers[*].ports}',
+              ),
       });
     });
     return findings;

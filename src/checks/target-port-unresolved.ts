@@ -2,38 +2,15 @@ import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
 import { allContainers, describeServicePort, resolvePort, type ResolvedPort } from '../model/ports.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
+import { editDistance, plausiblyMeant } from '../model/similar.js';
 import type { Pod, ServicePort } from '../model/types.js';
-import { MAX_PODS, plural, eligiblePods, hasNamedTargetPort, patchTargetPort } from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, patchTargetPort, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
 function declared(pod: Pod): string[] {
   return allContainers(pod).flatMap((c) =>
     c.ports.map((p) => (p.name ? `${p.name}/${p.protocol}` : `${p.containerPort}/${p.protocol}`)),
-  );
-}
-
-/** Edit distance with adjacent transpositions (optimal string alignment): "htpp" is 1 from "http". */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** Close enough to be a typo or a prefixed variant: worth a patch, not just a mention. */
-function plausiblyMeant(target: string, name: string): boolean {
-  return (
-    editDistance(target, name) <= 2 ||
-    (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)))
   );
 }
 
@@ -180,11 +157,19 @@ export const targetPortUnresolved: Check = {
       if (unresolved.length === 0 && sidecarNumbers.length === 1) {
         fix = patchTargetPort(service, index, sidecarNumbers[0]!);
       } else if (otherProtocol) {
-        fix = `declare container port "${target}" with protocol: ${sp.protocol} in the pod template (kubectl edit the workload), or use a numeric targetPort`;
+        fix = `declare the container port named ${shellQuote(target)} with protocol: ${sp.protocol} in the pod template (edit the workload), or use a numeric targetPort`;
       } else if (none && closest && plausiblyMeant(target, closest)) {
         fix = patchTargetPort(service, index, closest);
       } else {
-        fix = `kubectl get pod ${failingPods[0]!.meta.name} -n ${service.meta.namespace} -o jsonpath='{.spec.containers[*].ports}'`;
+        fix = kubectl(
+          'get',
+          'pod',
+          failingPods[0]!.meta.name,
+          '-n',
+          service.meta.namespace,
+          '-o',
+          'jsonpath={.spec.containers[*].ports}',
+        );
       }
       findings.push({
         severity: headless ? 'info' : none ? 'error' : 'warning',

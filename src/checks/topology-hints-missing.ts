@@ -1,5 +1,6 @@
 import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
-import { listSome, plural } from './helpers.js';
+import { hasLabel, labelValue } from '../model/selectors.js';
+import { getEvents, getSlices, listSome, plural } from './helpers.js';
 
 // Topology aware routing asked for, but the ready endpoints carry no zone hints, so kube-proxy
 // spreads traffic cluster-wide (kubernetes-semantics §1.8, §5.7). Hints never blackhole
@@ -27,12 +28,11 @@ type Family = 'IPv4' | 'IPv6';
 /** hintsEnabled (§1.8): the deprecated key, when present, decides; then topology-mode; only Auto/auto enable. */
 export function topologyAnnotation(service: Service): { key: string; value: string; enabled: boolean } | undefined {
   const annotations = service.meta.annotations;
-  const key =
-    DEPRECATED_ANNOTATION in annotations
-      ? DEPRECATED_ANNOTATION
-      : MODE_ANNOTATION in annotations
-        ? MODE_ANNOTATION
-        : undefined;
+  const key = hasLabel(annotations, DEPRECATED_ANNOTATION)
+    ? DEPRECATED_ANNOTATION
+    : hasLabel(annotations, MODE_ANNOTATION)
+      ? MODE_ANNOTATION
+      : undefined;
   if (!key) return undefined;
   const value = annotations[key]!;
   return { key, value, enabled: value === 'Auto' || value === 'auto' };
@@ -43,8 +43,8 @@ function countedNodes(model: ClusterModel): Node[] {
   return model.nodes.filter(
     (n) =>
       n.ready === 'True' &&
-      !('node-role.kubernetes.io/control-plane' in n.meta.labels) &&
-      !('node-role.kubernetes.io/master' in n.meta.labels),
+      !hasLabel(n.meta.labels, 'node-role.kubernetes.io/control-plane') &&
+      !hasLabel(n.meta.labels, 'node-role.kubernetes.io/master'),
   );
 }
 
@@ -62,7 +62,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
   const n = own.length;
   if (model.coverage.nodes) {
     const nodes = countedNodes(model);
-    const lacking = nodes.filter((node) => !node.meta.labels[ZONE_LABEL] || !node.allocatableCpuMillis);
+    const lacking = nodes.filter((node) => !labelValue(node.meta.labels, ZONE_LABEL) || !node.allocatableCpuMillis);
     if (nodes.length === 0 || lacking.length > 0) {
       const what =
         nodes.length === 0
@@ -76,7 +76,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
     }
     const cpuByZone = new Map<string, number>();
     for (const node of nodes) {
-      const zone = node.meta.labels[ZONE_LABEL]!;
+      const zone = labelValue(node.meta.labels, ZONE_LABEL)!;
       cpuByZone.set(zone, (cpuByZone.get(zone) ?? 0) + node.allocatableCpuMillis!);
     }
     if (cpuByZone.size < 2) {
@@ -120,10 +120,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
 }
 
 function eventsCommand(service: Service): string {
-  return (
-    `kubectl get events -n ${service.meta.namespace} ` +
-    `--field-selector involvedObject.kind=Service,involvedObject.name=${service.meta.name},reason=TopologyAwareHintsDisabled`
-  );
+  return getEvents(service.meta.namespace, service.meta.name, 'Service', ',reason=TopologyAwareHintsDisabled');
 }
 
 const ZONES_COMMAND = `kubectl get nodes -L ${ZONE_LABEL}`;
@@ -182,7 +179,7 @@ export const topologyHintsMissing: Check = {
       const draft: FindingDraft = { message };
       if (foreign.length > 0) {
         message += `; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`;
-        draft.fix = `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`;
+        draft.fix = getSlices(service, '--show-labels');
       } else {
         const found = diagnose(model, gap.ready);
         if (found) {
@@ -218,7 +215,7 @@ export const topologyHintsMissing: Check = {
       return [
         {
           message: `trafficDistribution ${td} has no effect: ${noneOrSome}, ${effect}; slices not managed by the EndpointSlice controller never get hints: ${listSome(foreign)}`,
-          fix: `kubectl get endpointslices -n ${service.meta.namespace} -l kubernetes.io/service-name=${service.meta.name} --show-labels`,
+          fix: getSlices(service, '--show-labels'),
         },
       ];
     }

@@ -1,4 +1,5 @@
-import { isHeadless, externallyAccessible } from '../model/services.js';
+import { externallyAccessible, isHeadless, kubeProxySkipLabel } from '../model/services.js';
+import { hasLabel } from '../model/selectors.js';
 
 // internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
 // Service but hold no usable local endpoint DROP it (kubernetes-semantics §5.7). Local
@@ -10,24 +11,20 @@ import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
 import type { Node, Service, ServicePort } from '../model/types.js';
-import { MAX_PODS, listSome } from './helpers.js';
+import { listSome, MAX_PODS, patchService } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 const MAX_NODES = 8;
-const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 type Policy = 'internal' | 'external';
 
 /** Endpoints kube-proxy uses for one Service port: slices carrying that port name and protocol, of the Service's families. */
 function endpointsForPort(view: ServiceView, port: ServicePort): ServiceEndpoint[] {
-  const families = view.service.ipFamilies;
-  const slices = view.slices.filter(
-    (s) =>
-      (families.length === 0 || (families as string[]).includes(s.addressType)) &&
-      s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
+  const slices = view.slices.filter((s) =>
+    s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
   );
-  return mergeSliceEndpoints(slices);
+  return mergeSliceEndpoints(view.service, slices);
 }
 
 /**
@@ -57,11 +54,11 @@ function clientNodes(model: ClusterModel): Node[] {
 /** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
 function externalNodes(model: ClusterModel, service: Service): Node[] {
   if (service.type !== 'LoadBalancer') return model.readyNodes();
-  return model.readyNodes().filter((n) => !(EXCLUDE_FROM_LB_LABEL in n.meta.labels));
+  return model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL));
 }
 
 function patch(service: Service, field: string): string {
-  return `kubectl patch service ${service.meta.name} -n ${service.meta.namespace} -p '${JSON.stringify({ spec: { [field]: 'Cluster' } })}'`;
+  return patchService(service, { spec: { [field]: 'Cluster' } });
 }
 
 function draftFor(
@@ -126,8 +123,8 @@ export const trafficPolicyLocalGaps: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || isHeadless(service)) return [];
-    // kube-proxy does not program this Service at all (§5.9): ignored-by-kube-proxy says so.
-    if (PROXY_NAME_LABEL in service.meta.labels) return [];
+    // kube-proxy does not program this Service at all: ignored-by-kube-proxy says so.
+    if (kubeProxySkipLabel(service.meta.labels)) return [];
 
     const policies: [Policy, Node[]][] = [];
     if (service.internalTrafficPolicy === 'Local') policies.push(['internal', clientNodes(model)]);

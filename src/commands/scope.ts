@@ -169,7 +169,7 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
     );
     objects = result.objects;
     // Required kinds were read even when empty; optional ones unless the server refused.
-    coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes };
+    coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes, pods: true };
     notes.push(...Object.values(result.missing));
   }
   const model = new ClusterModel(objects, coverage);

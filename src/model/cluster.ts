@@ -3,7 +3,8 @@
 // misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
 
 import { pushTo } from './multimap.js';
-import { labelPairKey, matchesSelector } from './selectors.js';
+import { labelPairKey, labelValue, matchesSelector } from './selectors.js';
+import { plausiblyMeant } from './similar.js';
 import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
 
 /** Which optional resources the input really covers; a check needing a missing one is skipped. */
@@ -11,6 +12,11 @@ export interface InputCoverage {
   endpoints: boolean;
   endpointSlices: boolean;
   nodes: boolean;
+  /**
+   * Pods were read (always, live; a snapshot only when it holds a Pod or says it read them).
+   * Which namespaces that covers is podsReadIn's question.
+   */
+  pods: boolean;
 }
 
 export interface NearMiss {
@@ -20,6 +26,15 @@ export interface NearMiss {
   want: string;
   /** The pod's value for that key, undefined when it lacks the key. */
   have: string | undefined;
+  /** One-label selectors: the pod carries the wanted value under this key instead. */
+  otherKey?: string;
+}
+
+/** Every label of a namespace's pods, for the near misses of one-label selectors. */
+interface NamespaceLabels {
+  podsByPair: Map<string, Pod[]>;
+  valuesByKey: Map<string, string[]>;
+  keysByValue: Map<string, string[]>;
 }
 
 const EMPTY: never[] = [];
@@ -50,16 +65,17 @@ export class ClusterModel {
   /** namespace → label pair → pods */
   private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
   /**
-   * namespace → label key → pods, for near misses of one-label selectors. Only broken Services
-   * read it: built per namespace on first use, so that a healthy cluster never pays for it.
+   * namespace → all its pods' labels, for near misses of one-label selectors. Only broken
+   * Services read it: built per namespace on first use, so that a healthy cluster never pays for it.
    */
-  private readonly podsByLabelKey = new Map<string, Map<string, Pod[]>>();
+  private readonly labelsByNamespace = new Map<string, NamespaceLabels>();
   /** label pair → namespaces whose pods carry it, for matches in other namespaces; built on first use. */
   private namespacesByLabel: Map<string, string[]> | undefined;
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
   private readonly servicesByName = new Map<string, Service>();
+  private readonly serviceNamespaces = new Set<string>();
   private readyNodeList: Node[] | undefined;
   private nodesRunningPods: Set<string> | undefined;
 
@@ -82,6 +98,7 @@ export class ClusterModel {
       case 'Service':
         this.services.push(o);
         this.servicesByName.set(nsName(o.meta.namespace, o.meta.name), o);
+        this.serviceNamespaces.add(o.meta.namespace);
         break;
       case 'Pod':
         this.addPod(o);
@@ -119,12 +136,21 @@ export class ClusterModel {
     }
   }
 
-  private labelKeyIndex(namespace: string): Map<string, Pod[]> {
-    let index = this.podsByLabelKey.get(namespace);
+  private namespaceLabels(namespace: string): NamespaceLabels {
+    let index = this.labelsByNamespace.get(namespace);
     if (!index) {
-      index = new Map();
-      for (const pod of this.podsInNamespace(namespace)) for (const k in pod.meta.labels) pushTo(index, k, pod);
-      this.podsByLabelKey.set(namespace, index);
+      index = { podsByPair: new Map(), valuesByKey: new Map(), keysByValue: new Map() };
+      for (const pod of this.podsInNamespace(namespace)) {
+        for (const [key, value] of Object.entries(pod.meta.labels)) {
+          const pair = labelPairKey(key, value);
+          if (!index.podsByPair.has(pair)) {
+            pushTo(index.valuesByKey, key, value);
+            pushTo(index.keysByValue, value, key);
+          }
+          pushTo(index.podsByPair, pair, pod);
+        }
+      }
+      this.labelsByNamespace.set(namespace, index);
     }
     return index;
   }
@@ -154,6 +180,16 @@ export class ClusterModel {
       for (const pod of this.pods) if (pod.phase === 'Running' && pod.nodeName) this.nodesRunningPods.add(pod.nodeName);
     }
     return this.nodesRunningPods.has(nodeName);
+  }
+
+  /**
+   * Whether every pod of the namespace is in the input, so that a pod missing from it is gone:
+   * Pods were read, and the namespace is one the input's Services live in (a live run reads a
+   * named Service's whole namespace when a slice names a pod it has not read) or has pods in the
+   * input. A namespace the input says nothing about is unknown, not empty.
+   */
+  podsReadIn(namespace: string): boolean {
+    return this.coverage.pods && (this.serviceNamespaces.has(namespace) || this.podsByNamespace.has(namespace));
   }
 
   podsInNamespace(namespace: string): Pod[] {
@@ -200,16 +236,32 @@ export class ClusterModel {
   }
 
   /**
-   * Pods in the namespace that carry all selector labels but one. For a one-label selector
-   * that would be every pod, so only pods that have the key with another value count.
+   * Pods in the namespace that carry all selector labels but one. For a one-label selector that
+   * would be every pod, so there the near misses are pods with the key and a value alike the
+   * wanted one (plausiblyMeant), and pods with the wanted value under another key
+   * (`name=nginx-ingress` where the pods say `app=nginx-ingress`).
    */
   nearMisses(namespace: string, selector: Labels): NearMiss[] {
     const entries = Object.entries(selector);
     const misses: NearMiss[] = [];
     if (entries.length === 1) {
       const [key, want] = entries[0]!;
-      for (const pod of this.labelKeyIndex(namespace).get(key) ?? EMPTY) {
-        if (pod.meta.labels[key] !== want) misses.push({ pod, key, want, have: pod.meta.labels[key] });
+      const labels = this.namespaceLabels(namespace);
+      const seen = new Set<Pod>();
+      for (const have of labels.valuesByKey.get(key) ?? EMPTY) {
+        if (have === want || !plausiblyMeant(want, have)) continue;
+        for (const pod of labels.podsByPair.get(labelPairKey(key, have))!) {
+          seen.add(pod);
+          misses.push({ pod, key, want, have });
+        }
+      }
+      for (const otherKey of namesSomething(want) ? (labels.keysByValue.get(want) ?? EMPTY) : EMPTY) {
+        if (otherKey === key) continue;
+        for (const pod of labels.podsByPair.get(labelPairKey(otherKey, want))!) {
+          if (seen.has(pod)) continue;
+          seen.add(pod);
+          misses.push({ pod, key, want, have: labelValue(pod.meta.labels, key), otherKey });
+        }
       }
       return misses;
     }
@@ -221,11 +273,16 @@ export class ClusterModel {
     }
     for (const [pod, count] of hits) {
       if (count !== entries.length - 1) continue;
-      const [key, want] = entries.find(([k, v]) => pod.meta.labels[k] !== v)!;
-      misses.push({ pod, key, want, have: pod.meta.labels[key] });
+      const [key, want] = entries.find(([k, v]) => labelValue(pod.meta.labels, k) !== v)!;
+      misses.push({ pod, key, want, have: labelValue(pod.meta.labels, key) });
     }
     return misses;
   }
+}
+
+/** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */
+function namesSomething(value: string): boolean {
+  return value.length >= 3 && !/^(true|false|yes|no|on|off|enabled|disabled|v?\d+([.-]\d+)*)$/i.test(value);
 }
 
 /** The pods carrying every selector label: the shortest posting list, filtered by the other labels. */

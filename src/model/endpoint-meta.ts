@@ -2,6 +2,8 @@
 // well-known labels and annotations (kubernetes-semantics §1.7, §3, §4, §5.3) and small
 // address helpers shared by the checks on hand-made and left-over endpoints.
 
+import { hasLabel, labelValue } from './selectors.js';
+import { proxiedFamilies } from './services.js';
 import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
 
 /** Slice label naming its manager (§1.7). */
@@ -27,6 +29,11 @@ export function isProxiedSlice(slice: EndpointSlice): boolean {
   return slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
 }
 
+/** Whether the slice's endpoints count for the Service: proxied, and of one of its families (proxiedFamilies). */
+export function isSliceReadFor(service: Service, slice: EndpointSlice): boolean {
+  return isProxiedSlice(slice) && (proxiedFamilies(service) as string[]).includes(slice.addressType);
+}
+
 export function isControllerSlice(slice: EndpointSlice): boolean {
   return slice.managedBy === SLICE_CONTROLLER;
 }
@@ -41,11 +48,11 @@ export function isForeignSlice(slice: EndpointSlice): boolean {
 }
 
 export function isLeaderElection(endpoints: Endpoints): boolean {
-  return LEADER_ANNOTATION in endpoints.meta.annotations;
+  return hasLabel(endpoints.meta.annotations, LEADER_ANNOTATION);
 }
 
 export function skipsMirroring(endpoints: Endpoints): boolean {
-  return endpoints.meta.labels[LABEL_SKIP_MIRROR] === 'true';
+  return labelValue(endpoints.meta.labels, LABEL_SKIP_MIRROR) === 'true';
 }
 
 /** Ready and not-ready addresses of every subset. */
@@ -61,7 +68,7 @@ export function allAddresses(endpoints: Endpoints): EndpointAddress[] {
  */
 export function handMadeAddresses(endpoints: Endpoints, service: Service): EndpointAddress[] {
   if (isLeaderElection(endpoints)) return [];
-  if (endpoints.meta.labels[LABEL_ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER) return [];
+  if (labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER) return [];
   return allAddresses(endpoints).filter(
     (a) =>
       !a.targetRef ||

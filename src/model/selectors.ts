@@ -3,9 +3,21 @@
 
 import type { Labels } from './types.js';
 
+/**
+ * The value of a label, or undefined when the object does not carry it. Only own keys count:
+ * `constructor` is a valid label key, a snapshot may hold `__proto__`, and a plain object inherits both.
+ */
+export function labelValue(labels: Labels, key: string): string | undefined {
+  return Object.hasOwn(labels, key) ? labels[key] : undefined;
+}
+
+export function hasLabel(labels: Labels, key: string): boolean {
+  return Object.hasOwn(labels, key);
+}
+
 export function matchesSelector(labels: Labels, selector: Labels): boolean {
-  for (const key in selector) {
-    if (labels[key] !== selector[key]) return false;
+  for (const [key, value] of Object.entries(selector)) {
+    if (labelValue(labels, key) !== value) return false;
   }
   return true;
 }

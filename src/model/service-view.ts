@@ -3,8 +3,8 @@
 // all its slices.
 
 import type { ClusterModel } from './cluster.js';
-import { isProxiedSlice } from './endpoint-meta.js';
-import type { AddressFamily } from './services.js';
+import { isSliceReadFor } from './endpoint-meta.js';
+import { canonicalIP, type AddressFamily } from './services.js';
 import { pushTo } from './multimap.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
 import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from './types.js';
@@ -26,6 +26,16 @@ export interface ServiceEndpoint {
   hintZones: string[];
   targetRef?: ObjectRef;
   slice: EndpointSlice;
+  /**
+   * Why the pod the endpoint names is not behind it any more (gone, or recreated with another
+   * IP); set only when the input proves it. kube-proxy still programs such an endpoint as it is.
+   */
+  stale?: string;
+}
+
+/** A ready endpoint whose pod is there: what counts as a ready backend everywhere in the report. */
+export function isReadyBackend(e: ServiceEndpoint): boolean {
+  return e.ready && e.stale === undefined;
 }
 
 export interface ServiceView {
@@ -37,7 +47,10 @@ export interface ServiceView {
   /** Slices labelled with the Service's name, whoever manages them. */
   slices: EndpointSlice[];
   endpoints?: Endpoints;
-  /** Distinct addresses from slices of address type IPv4/IPv6; kube-proxy uses addresses[0]. */
+  /**
+   * Distinct addresses from the slices kube-proxy reads for the Service (IPv4/IPv6 slices of its
+   * families, isSliceReadFor); kube-proxy uses addresses[0].
+   */
   sliceEndpoints: ServiceEndpoint[];
   /** Ready and total endpoints, counted once here for every check and the report. */
   counts: EndpointCounts;
@@ -53,7 +66,11 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
           return { pod, state: podEndpointState(pod, service, node, model.coverage.nodes) };
         });
   const slices = model.slicesFor(service);
-  const sliceEndpoints = mergeSliceEndpoints(slices);
+  const sliceEndpoints = mergeSliceEndpoints(service, slices);
+  for (const e of sliceEndpoints) {
+    const stale = staleTarget(model, e.slice.meta.namespace, e.targetRef, e.address, e.terminating);
+    if (stale) e.stale = stale;
+  }
   return {
     service,
     selectorless: !externalName && !service.selector,
@@ -65,11 +82,14 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
   };
 }
 
-/** kube-proxy's merge (kubernetes-semantics §5.8): every slice counts; duplicates keep the non-terminating entry. */
-export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] {
+/**
+ * kube-proxy's merge (pkg/proxy/endpointslicecache.go): every slice of a family it reads for the
+ * Service counts, whoever manages it; duplicates keep the non-terminating entry.
+ */
+export function mergeSliceEndpoints(service: Service, slices: EndpointSlice[]): ServiceEndpoint[] {
   const byAddress = new Map<string, ServiceEndpoint>();
   for (const slice of slices) {
-    if (!isProxiedSlice(slice)) continue;
+    if (!isSliceReadFor(service, slice)) continue;
     for (const e of slice.endpoints) {
       const address = e.addresses[0];
       if (!address) continue;
@@ -92,11 +112,40 @@ export function mergeSliceEndpoints(slices: EndpointSlice[]): ServiceEndpoint[] 
   return [...byAddress.values()];
 }
 
+/**
+ * Why an endpoint's targetRef pod is not the one behind its address: gone from a namespace whose
+ * pods were all read, or recreated under the same name with another IP (or, still without an IP,
+ * another uid). Undefined when the pod is there, or when the input cannot tell. A terminating
+ * endpoint whose pod is gone is the last moment of a normal deletion, which the controller
+ * completes by removing it: not stale.
+ */
+export function staleTarget(
+  model: ClusterModel,
+  sliceNamespace: string,
+  ref: ObjectRef | undefined,
+  address: string | undefined,
+  terminating: boolean,
+): string | undefined {
+  if (!ref || ref.kind !== 'Pod' || !address) return undefined;
+  const namespace = ref.namespace ?? sliceNamespace;
+  const pod = model.pod(namespace, ref.name);
+  if (!pod) return !terminating && model.podsReadIn(namespace) ? 'pod no longer exists' : undefined;
+  if (pod.podIPs.length > 0) {
+    if (pod.podIPs.some((ip) => canonicalIP(ip) === canonicalIP(address))) return undefined;
+    return `pod now has IP ${pod.podIPs.join(', ')} (a pod of the same name was recreated)`;
+  }
+  if (!terminating && ref.uid && pod.meta.uid && ref.uid !== pod.meta.uid) {
+    return `pod was recreated (uid ${pod.meta.uid}, no IP yet)`;
+  }
+  return undefined;
+}
+
 /** The endpoints of a Service, counted the same way by every check and the report. */
 export interface EndpointCounts {
   /**
    * Distinct ready addresses per address family, the larger family's count: a dual-stack
-   * pod has an IPv4 and an IPv6 endpoint but is one backend (§1.5).
+   * pod has an IPv4 and an IPv6 endpoint but is one backend (§1.5). An endpoint whose pod is
+   * gone (ServiceEndpoint.stale) is no ready backend, although kube-proxy still programs it.
    */
   ready: number;
   /** All endpoints (ready or not), counted the same way. */
@@ -126,10 +175,10 @@ function countEndpoints(matched: MatchedPod[], sliceEndpoints: ServiceEndpoint[]
   for (const e of sliceEndpoints) {
     if (e.addressType === 'IPv6') {
       totalV6++;
-      if (e.ready) readyV6++;
+      if (isReadyBackend(e)) readyV6++;
     } else {
       total++;
-      if (e.ready) ready++;
+      if (isReadyBackend(e)) ready++;
     }
   }
   return { ready: Math.max(ready, readyV6), total: Math.max(total, totalV6), source: 'slices' };
@@ -144,7 +193,7 @@ export function readyBackends(view: ServiceView): { pods: string[]; addresses: s
   const pods = new Set<string>();
   const addresses: string[] = [];
   for (const e of view.sliceEndpoints) {
-    if (!e.ready) continue;
+    if (!isReadyBackend(e)) continue;
     if (e.targetRef?.kind === 'Pod') pods.add(e.targetRef.name);
     addresses.push(e.address);
   }

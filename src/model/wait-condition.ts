@@ -1,13 +1,14 @@
 // What `wait --for` waits for, judged on one Service's view:
 // - ready=N: at least N ready endpoints, counted as the report counts them (distinct addresses
-//   per address family, the larger family), only endpoints whose slice carries --port when given.
+//   per address family, the larger family; none whose pod is gone), only endpoints whose slice
+//   carries --port when given.
 // - all-ready: every pod the selector matches that is meant to serve is a ready endpoint (with
 //   --port, one whose slice carries that port), and there is at least one such pod. Finished
 //   pods (Succeeded/Failed) never become endpoints and terminating pods are on their way out
 //   (kubernetes-semantics §1.2, §1.3), so neither is waited for; a pod without an IP yet is.
 
 import { isFinished } from './pod-state.js';
-import type { ServiceEndpoint, ServiceView } from './service-view.js';
+import { isReadyBackend, type ServiceEndpoint, type ServiceView } from './service-view.js';
 
 export type WaitFor = { kind: 'ready'; count: number } | { kind: 'all-ready' };
 
@@ -30,7 +31,7 @@ export function judgeWait(view: ServiceView, want: WaitFor, port?: string): Wait
     return { met: false, summary: `the Service has no port named "${port}" (its ports: ${names || 'none'})` };
   }
   const carries = (e: ServiceEndpoint) => port === undefined || e.slice.ports.some((p) => p.name === port);
-  const ready = view.sliceEndpoints.filter((e) => e.ready && carries(e));
+  const ready = view.sliceEndpoints.filter((e) => isReadyBackend(e) && carries(e));
 
   if (want.kind === 'ready') {
     const perFamily = new Map<string, number>();

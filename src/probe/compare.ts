@@ -13,15 +13,9 @@ import type {
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import { describeServicePort } from '../model/ports.js';
-import { canonicalIP } from '../model/services.js';
+import { canonicalIP, proxiedByKubeProxy } from '../model/services.js';
 import type { EndpointSlice, ObjectRef, Pod } from '../model/types.js';
-import {
-  endpointKey,
-  expectedServicePorts,
-  proxiedByKubeProxy,
-  type ExpectedEndpoint,
-  type ExpectedServicePort,
-} from './expected.js';
+import { endpointKey, expectedServicePorts, type ExpectedEndpoint, type ExpectedServicePort } from './expected.js';
 import { pushTo } from '../model/multimap.js';
 
 export interface PortComparison {
@@ -285,14 +279,4 @@ export function endpointSetPairs(expected: ExpectedServicePort, rules: Programme
 /** Endpoints that take new connections: IPVS real servers at weight 0 are being drained (§3). */
 export function activeKeys(endpoints: ProgrammedEndpoint[]): Set<string> {
   return new Set(endpoints.filter((e) => e.weight === undefined || e.weight > 0).map((e) => endpointKey(e.ip, e.port)));
-}
-
-/** The fix for rules that lag the API: kube-proxy's sync errors, in its log; the pod named when known. */
-export function syncFix(probe: NodeProbe): string {
-  const pod = probe.kubeProxyPod;
-  const logs = pod
-    ? `kubectl -n ${pod.namespace} logs ${pod.name} | grep -iE 'error|fail'`
-    : `kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${probe.node}, then kubectl -n kube-system logs POD`;
-  const restart = pod ? `; restart it if it is stuck: kubectl -n ${pod.namespace} delete pod ${pod.name}` : '';
-  return `look for kube-proxy sync errors on node ${probe.node}: ${logs}${restart}`;
 }

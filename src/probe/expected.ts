@@ -5,10 +5,9 @@
 import type { FrontendKind, IPFamily, ProgrammedFrontend } from '../dataplane/types.js';
 import { isProxiedSlice } from '../model/endpoint-meta.js';
 import type { ServiceView } from '../model/service-view.js';
-import { canonicalIP, externallyAccessible, familyOf, serviceFamilies } from '../model/services.js';
+import { canonicalIP, externallyAccessible, familyOf, proxiedByKubeProxy, serviceFamilies } from '../model/services.js';
 import type { EndpointSlice, Node, ObjectRef, Service, ServicePort } from '../model/types.js';
 
-const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 /** One endpoint of one Service port, as kube-proxy keys it: address and the slice's port number. */
@@ -54,13 +53,6 @@ export interface ExpectedServicePort {
 export function endpointKey(ip: string, port: number): string {
   const canonical = canonicalIP(ip);
   return familyOf(canonical) === 'IPv6' ? `[${canonical}]:${port}` : `${canonical}:${port}`;
-}
-
-/** kube-proxy programs nothing for ExternalName and headless Services, nor for Services another proxy claims (§5.2, §5.9). */
-export function proxiedByKubeProxy(service: Service): boolean {
-  if (service.type === 'ExternalName') return false;
-  if (!service.clusterIP || service.clusterIP === 'None') return false;
-  return !(PROXY_NAME_LABEL in service.meta.labels);
 }
 
 /**

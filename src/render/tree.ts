@@ -5,7 +5,7 @@
 
 import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
+import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
@@ -140,7 +140,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
     const address = e.addresses[0] ?? '<no address>';
     const { text, state } = endpointState(e.conditions);
     const where = [e.nodeName, e.zone].filter(Boolean).join(' ');
-    const proxied = isProxiedSlice(slice);
+    const proxied = isSliceReadFor(view.service, slice);
     const remark = !proxied
       ? 'ignored by kube-proxy'
       : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
@@ -255,7 +255,11 @@ function serviceNode(
     if (misses.length + elsewhere.length > 0) {
       const branch = node({ namespace: service.meta.namespace, name: '(selector near misses)', state: 'warning' });
       for (const m of misses.slice(0, MAX_NEAR_MISSES)) {
-        const why = m.have === undefined ? `lacks ${m.key}` : `${m.key}=${m.have}, not ${m.want}`;
+        const why = m.otherKey
+          ? `${m.otherKey}=${m.want}, not ${m.key}`
+          : m.have === undefined
+            ? `lacks ${m.key}`
+            : `${m.key}=${m.have}, not ${m.want}`;
         branch.children.push(podNode(m.pod, options.now, why, 'warning'));
       }
       for (const p of elsewhere.slice(0, MAX_NEAR_MISSES))

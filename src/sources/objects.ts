@@ -68,6 +68,7 @@ export class ObjectCollector {
       endpoints: this.kinds.has('Endpoints'),
       endpointSlices: this.kinds.has('EndpointSlice'),
       nodes: this.kinds.has('Node'),
+      pods: this.kinds.has('Pod'),
     };
   }
 }
@@ -76,5 +77,5 @@ export class ObjectCollector {
 export function modelFromRaw(docs: unknown[], coverage: Partial<InputCoverage> = {}): ClusterModel {
   const collector = new ObjectCollector();
   docs.forEach((d, i) => collector.add(d, `object ${i + 1}`));
-  return new ClusterModel(collector.objects, { endpoints: true, endpointSlices: true, nodes: true, ...coverage });
+  return new ClusterModel(collector.objects, { endpoints: true, endpointSlices: true, nodes: true, pods: true, ...coverage });
 }

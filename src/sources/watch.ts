@@ -78,7 +78,7 @@ export class ClusterWatch {
   }
 
   coverage(): InputCoverage {
-    return { endpointSlices: true, endpoints: !this.missing.endpoints, nodes: !this.missing.nodes };
+    return { endpointSlices: true, endpoints: !this.missing.endpoints, nodes: !this.missing.nodes, pods: true };
   }
 
   /** Ends every watch and pending timer; the process is left with nothing running. */

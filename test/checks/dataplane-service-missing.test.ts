@@ -37,6 +37,15 @@ dataplaneTester(dataplaneServiceMissing, {
       dataplane: dataplane([]),
     },
     {
+      name: 'a ClusterIP Service labelled service.kubernetes.io/headless: kube-proxy lists Services without it only (cmd/kube-proxy/app/server.go ProxyServer.Run)',
+      objects: [
+        service('web', { labels: { 'service.kubernetes.io/headless': '' } }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
+      dataplane: dataplane([]),
+    },
+    {
       name: 'no usable endpoint: the issue is the Service, not the node (the REJECT is not asked for here)',
       objects: [
         service('web'),

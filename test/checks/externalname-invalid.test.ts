@@ -27,7 +27,12 @@ ruleTester(externalnameInvalid, {
     {
       name: 'an IPv4 address passes validation but is no CNAME target (§5.1, coredns#2324)',
       objects: [ext('10.0.0.5')],
-      findings: [{ message: ['is the IP address 10.0.0.5'], fix: 'addressType: IPv4' }],
+      findings: [
+        {
+          message: ['is the IP address 10.0.0.5'],
+          fix: '"addressType":"IPv4","endpoints":[{"addresses":["10.0.0.5"]}]',
+        },
+      ],
     },
     {
       name: 'an IPv4 address with a trailing dot is still an IP (§5.1)',
@@ -37,7 +42,12 @@ ruleTester(externalnameInvalid, {
     {
       name: 'an IPv6 address (§5.1)',
       objects: [ext('2001:db8::5')],
-      findings: [{ message: ['IP address 2001:db8::5'], fix: 'addressType: IPv6' }],
+      findings: [
+        {
+          message: ['IP address 2001:db8::5'],
+          fix: '"addressType":"IPv6","endpoints":[{"addresses":["2001:db8::5"]}]',
+        },
+      ],
     },
     {
       name: 'missing externalName: the API server requires it (§5.1)',

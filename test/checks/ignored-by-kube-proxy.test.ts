@@ -73,6 +73,34 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
+      name: 'service.kubernetes.io/headless on a ClusterIP Service: kube-proxy lists Services without it only (cmd/kube-proxy/app/server.go ProxyServer.Run), nothing programs it',
+      objects: [
+        service('web', { labels: { 'service.kubernetes.io/headless': '' } }),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+      ],
+      findings: [
+        {
+          severity: 'error',
+          message: [
+            'label service.kubernetes.io/headless on a Service with ClusterIP 10.96.0.10',
+            'never programs this one',
+          ],
+          fix: 'kubectl label service web -n shop service.kubernetes.io/headless-',
+        },
+      ],
+    },
+    {
+      name: 'both labels: the headless one wins, no proxy implements the Service (ProxyServer.Run filters on both)',
+      objects: [
+        service('web', {
+          type: 'NodePort',
+          labels: { 'service.kubernetes.io/headless': '', [PROXY_NAME]: 'mesh' },
+        }),
+      ],
+      findings: [{ severity: 'error', message: ['its ClusterIP and NodePorts lead nowhere'] }],
+    },
+    {
       name: 'any value counts, even empty (the selector tests only for the key, §5.9)',
       objects: [service('web', { type: 'NodePort', labels: { [PROXY_NAME]: '' } }), pod('web-1')],
       findings: [{ message: ['with an empty value', 'its ClusterIP and NodePorts lead nowhere'] }],

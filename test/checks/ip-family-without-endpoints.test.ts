@@ -55,6 +55,30 @@ ruleTester(ipFamilyWithoutEndpoints, {
       name: 'ExternalName has no families and no endpoints (§5.1)',
       objects: [service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } })],
     },
+    {
+      name: 'a headless dual-stack Service has no ClusterIP and kube-proxy skips it (pkg/proxy/util ShouldSkipService): no family gap',
+      objects: [
+        service('db', { spec: { ...dualV4First, clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-1'),
+        slice('db', { endpoints: [endpointOf('web-1')] }),
+        slice('db', { name: 'db-v6', addressType: 'IPv6', ports: [], endpoints: [] }),
+      ],
+    },
+    {
+      name: 'a selectorless headless Service gets both families even on a single-stack cluster (alloc.go initIPFamilyFields): no family gap',
+      objects: [
+        service('peers', {
+          selector: null,
+          spec: {
+            clusterIP: 'None',
+            clusterIPs: ['None'],
+            ipFamilyPolicy: 'RequireDualStack',
+            ipFamilies: ['IPv4', 'IPv6'],
+          },
+        }),
+        slice('peers', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
+      ],
+    },
   ],
   invalid: [
     {
@@ -160,22 +184,6 @@ ruleTester(ipFamilyWithoutEndpoints, {
           message: ['no ready IPv6 one', 'IPv6 ClusterIP fd00::10 and NodePorts'],
           pods: ['web-1'],
           fix: 'cannot be removed',
-        },
-      ],
-    },
-    {
-      name: 'a headless dual-stack Service is not proxied (§5.2): DNS has no AAAA records, reported as info',
-      objects: [
-        service('db', { spec: { ...dualV4First, clusterIP: 'None', clusterIPs: ['None'] } }),
-        pod('web-1'),
-        slice('db', { endpoints: [endpointOf('web-1')] }),
-        slice('db', { name: 'db-v6', addressType: 'IPv6', ports: [], endpoints: [] }),
-      ],
-      findings: [
-        {
-          severity: 'info',
-          message: ['no ready IPv6 one', 'no AAAA records'],
-          fix: `'{"spec":{"ipFamilyPolicy":"SingleStack","ipFamilies":["IPv4"]}}'`,
         },
       ],
     },

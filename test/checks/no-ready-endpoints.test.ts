@@ -1,5 +1,5 @@
 import { noReadyEndpoints } from '../../src/checks/no-ready-endpoints.js';
-import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpointOf, endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
@@ -62,12 +62,26 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'selectorless Services are not judged here (§1.1, §5.3)',
+      name: 'selectorless with one ready hand-made endpoint among unready ones (CategorizeEndpoints uses the ready one)',
       objects: [
         nodeA,
         service('ext', { selector: null }),
-        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }, { ip: '192.0.2.2' }] }),
       ],
+    },
+    {
+      name: "selectorless without any endpoint is selectorless-no-endpoints' finding, not this one",
+      objects: [nodeA, service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [] })],
+    },
+    {
+      name: 'no EndpointSlices in the input, Endpoints with a ready address: mirrored as ready (endpointslicemirroring addressToEndpoint)',
+      objects: [
+        service('ext', { selector: null }),
+        endpoints('ext', {
+          subsets: [{ addresses: [{ ip: '192.0.2.1' }], notReadyAddresses: [{ ip: '192.0.2.2' }], ports: [] }],
+        }),
+      ],
+      coverage: { endpointSlices: false },
     },
     {
       name: "a selector that matches nothing is selector-no-match's finding (§1.1)",
@@ -301,7 +315,7 @@ ruleTester(noReadyEndpoints, {
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ causes: { 'web-1': 'still ready=false in the slices' } }],
+      findings: [{ causes: { 'web-1': 'Ready but listed ready=false in the slices' } }],
     },
     {
       name: 'dual-stack: not-ready endpoints in both families, the pod listed once (§1.5)',
@@ -327,6 +341,137 @@ ruleTester(noReadyEndpoints, {
         slice('web', { ports: [], endpoints: [] }),
       ],
       findings: [{ message: ['none of the 25 pods', 'first 20 listed'], pods: many.slice(0, 20) }],
+    },
+    {
+      name: 'selectorless, hand-made endpoints none ready nor serving-terminating: kube-proxy rejects (pkg/proxy/topology.go CategorizeEndpoints)',
+      objects: [
+        nodeA,
+        service('ext', { selector: null }),
+        slice('ext', {
+          name: 'ext-1',
+          managedBy: 'me',
+          endpoints: [
+            { ip: '192.0.2.1', ready: false, serving: false },
+            { ip: '192.0.2.2', ready: false, serving: false },
+          ],
+        }),
+      ],
+      findings: [
+        {
+          message: [
+            'none of the 2 endpoints in EndpointSlice ext-1 is ready (ready=false, serving=false: 192.0.2.1, 192.0.2.2)',
+            'kube-proxy rejects connections to the Service',
+          ],
+          fix: 'kubectl edit endpointslice ext-1 -n shop',
+        },
+      ],
+    },
+    {
+      name: 'selectorless, hand-made endpoints serving and terminating: the fallback carries the traffic, a warning (CategorizeEndpoints)',
+      objects: [
+        nodeA,
+        service('ext', { selector: null }),
+        slice('ext', {
+          managedBy: 'me',
+          endpoints: [{ ip: '192.0.2.1', ready: false, serving: true, terminating: true }],
+        }),
+      ],
+      findings: [
+        { severity: 'warning', message: ['ready=false, serving=true, terminating', 'falls back to 1 terminating'] },
+      ],
+    },
+    {
+      name: 'selectorless, Endpoints notReadyAddresses mirrored as ready=false (endpointslicemirroring addressToEndpoint): kube-proxy rejects',
+      objects: [
+        nodeA,
+        service('ext', { selector: null }),
+        endpoints('ext', {
+          subsets: [
+            { notReadyAddresses: [{ ip: '192.0.2.1' }, { ip: '192.0.2.2' }], ports: [{ name: 'http', port: 8080 }] },
+          ],
+        }),
+        slice('ext', {
+          name: 'ext-mirror',
+          managedBy: 'endpointslicemirroring-controller.k8s.io',
+          endpoints: [
+            { ip: '192.0.2.1', ready: false, serving: true },
+            { ip: '192.0.2.2', ready: false, serving: true },
+          ],
+        }),
+      ],
+      findings: [
+        {
+          message: ['(ready=false, serving=true: 192.0.2.1, 192.0.2.2)', 'kube-proxy rejects'],
+          fix: 'not notReadyAddresses: kubectl edit endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'selectorless, no EndpointSlices in the input: the Endpoints lists only notReadyAddresses, which mirror as ready=false',
+      objects: [
+        service('ext', { selector: null }),
+        endpoints('ext', {
+          subsets: [
+            { notReadyAddresses: [{ ip: '192.0.2.1' }, { ip: '192.0.2.2' }], ports: [{ name: 'http', port: 8080 }] },
+          ],
+        }),
+      ],
+      coverage: { endpointSlices: false },
+      findings: [
+        {
+          message: ['the Endpoints ext lists 2 addresses', 'all under notReadyAddresses', 'kube-proxy rejects'],
+          fix: 'kubectl edit endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'headless selectorless with no ready endpoint: cluster DNS returns nothing (CoreDNS answers with ready endpoints only)',
+      objects: [
+        service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        slice('peers', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] }),
+      ],
+      findings: [{ message: ['cluster DNS returns no address for this headless Service'] }],
+    },
+    {
+      name: 'the only ready endpoint points at a pod recreated with another IP: no ready backend, and kube-proxy sends the traffic there rather than rejecting it',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-0', { ip: '10.244.99.9', ready: false }),
+        slice('web', { endpoints: [endpointOf('web-0')] }),
+      ],
+      findings: [
+        {
+          severity: 'error',
+          message: [
+            'kube-proxy still sends its connections to 1 endpoint listed as ready whose pod is gone or has another IP',
+          ],
+          pods: ['web-0'],
+        },
+      ],
+    },
+    {
+      name: 'Ready pods in no slice are summarised by what is wrong with them, not as "Ready" (the controller lists every eligible pod, reconciler.go)',
+      objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [] })],
+      findings: [
+        {
+          message: ['(2× Ready but in no EndpointSlice of the Service)'],
+          causes: { 'web-1': 'Ready but in no EndpointSlice of the Service (controller lag' },
+        },
+      ],
+    },
+    {
+      name: 'Ready pods listed ready=false are summarised by that, next to the other causes',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { waiting: 'CrashLoopBackOff' }),
+        slice('web', { endpoints: [endpointOf('web-1', { ready: false }), endpointOf('web-2', { ready: false })] }),
+      ],
+      findings: [
+        { message: ['container app waiting: CrashLoopBackOff', 'Ready but listed ready=false in the slices'] },
+      ],
     },
   ],
 });

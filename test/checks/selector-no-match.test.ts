@@ -22,13 +22,84 @@ ruleTester(selectorNoMatch, {
   ],
   invalid: [
     {
-      name: 'no pod in the namespace has the labels',
+      name: "another application's pods (app=api, nothing like web) are no near miss of a one-label selector",
       objects: [service('web', { selector: { app: 'web' } }), pod('api-1', { labels: { app: 'api' } })],
       findings: [
         {
-          message: ['selector app=web matches no pod in namespace shop'],
-          pods: ['api-1'],
-          causes: { 'api-1': 'has app=api, selector wants app=web' },
+          message: [
+            'selector app=web matches no pod in namespace shop',
+            'no pod there carries these labels, or anything alike',
+          ],
+          pods: [],
+        },
+      ],
+    },
+    {
+      name: 'one-label selector, the pods carry its value under another key (name=nginx-ingress vs app=nginx-ingress; syncService lists by labels.Set(selector))',
+      objects: [
+        service('ingress', { selector: { name: 'nginx-ingress' } }),
+        pod('ingress-1', { labels: { app: 'nginx-ingress' } }),
+        pod('ingress-2', { labels: { app: 'nginx-ingress' } }),
+        pod('web-1', { labels: { app: 'web' } }),
+      ],
+      findings: [
+        {
+          message: ['2 pods carry the value under another key: app=nginx-ingress, not name=nginx-ingress'],
+          pods: ['ingress-1', 'ingress-2'],
+          causes: { 'ingress-1': 'has app=nginx-ingress, selector wants name=nginx-ingress' },
+          fix: `'{"spec":{"selector":{"name":null,"app":"nginx-ingress"}}}'`,
+        },
+      ],
+    },
+    {
+      name: 'one-label selector, the pods have the key with an alike value (a typo)',
+      objects: [
+        service('ingress', { selector: { app: 'nginx-ingres' } }),
+        pod('ingress-1', { labels: { app: 'nginx-ingress' } }),
+      ],
+      findings: [
+        {
+          message: ['1 pod matches all but app: it has app=nginx-ingress, not nginx-ingres'],
+          pods: ['ingress-1'],
+          fix: `'{"spec":{"selector":{"app":"nginx-ingress"}}}'`,
+        },
+      ],
+    },
+    {
+      name: 'one-label selector with a flag value: other keys set to "true" say nothing about the application',
+      objects: [service('web', { selector: { enabled: 'true' } }), pod('mesh-1', { labels: { injected: 'true' } })],
+      findings: [{ message: ['no pod there carries these labels, or anything alike'], pods: [] }],
+    },
+    {
+      name: 'two groups each miss by one label, as many pods each: the tie is listed and no group is picked for the fix',
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'fe' } }),
+        pod('web-1', { labels: { app: 'web', tier: 'backend' } }),
+        pod('api-1', { labels: { app: 'api', tier: 'fe' } }),
+      ],
+      findings: [
+        {
+          message: [
+            '2 groups of pods miss it equally, so which the Service is for is not clear',
+            '1 pod matches all but app: it has app=api, not web',
+            '1 pod matches all but tier: it has tier=backend, not fe',
+          ],
+          pods: ['web-1', 'api-1'],
+          fix: 'decide which pods the Service is for, then correct the selector or their pod template: kubectl get pods -n shop --show-labels',
+        },
+      ],
+    },
+    {
+      name: 'a tie on the same label: what the groups agree on is said, no value is picked',
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'fe' } }),
+        pod('web-1', { labels: { app: 'web', tier: 'backend' } }),
+        pod('web-2', { labels: { app: 'web', tier: 'canary' } }),
+      ],
+      findings: [
+        {
+          message: ['2 groups of pods miss it equally'],
+          fix: "every group has another tier than the selector's fe (backend or canary)",
         },
       ],
     },

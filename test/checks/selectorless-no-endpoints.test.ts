@@ -62,8 +62,32 @@ ruleTester(selectorlessNoEndpoints, {
       objects: [service('ext', { selector: null }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
     },
     {
-      name: 'a hand-made slice with no endpoints yet exists: not "no EndpointSlice" (§5.3)',
-      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [] })],
+      name: 'a dual-stack Service with an IPv6 slice only: IPv6 is one of its families (one proxier per family, pkg/proxy/endpointschangetracker.go)',
+      objects: [
+        service('ext', {
+          selector: null,
+          spec: {
+            ipFamilyPolicy: 'PreferDualStack',
+            ipFamilies: ['IPv4', 'IPv6'],
+            clusterIPs: ['10.96.0.10', 'fd00::10'],
+          },
+        }),
+        slice('ext', { managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
+      ],
+    },
+    {
+      name: 'a headless Service is not proxied: cluster DNS answers from slices of either family (§5.2)',
+      objects: [
+        service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'] } }),
+        slice('peers', { managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
+      ],
+    },
+    {
+      name: 'ready or not, endpoints kube-proxy reads are no-ready-endpoints\' to judge, not "no endpoints"',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] }),
+      ],
     },
     {
       name: 'EndpointSlices not read at all: the check is skipped',
@@ -82,7 +106,7 @@ ruleTester(selectorlessNoEndpoints, {
             'no selector, and no EndpointSlice or Endpoints object lists a backend',
             'kube-proxy rejects connections',
           ],
-          fix: 'kubernetes.io/service-name: ext',
+          fix: '"labels":{"kubernetes.io/service-name":"ext",',
         },
       ],
     },
@@ -147,6 +171,42 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['headless DNS name resolves to no address'] }],
     },
     {
+      name: 'a hand-made slice that lists no endpoint yet: kube-proxy has nothing and rejects (pkg/proxy/iptables/proxier.go, "has no endpoints")',
+      objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [] })],
+      findings: [{ message: ['kube-proxy rejects', 'EndpointSlice ext-abcde lists no endpoint with an address'] }],
+    },
+    {
+      name: 'a single-stack IPv4 Service whose only slice is IPv6: kube-proxy keeps one proxier per family and none reads it (pkg/proxy/endpointschangetracker.go EndpointSliceUpdate)',
+      objects: [
+        service('ext', { selector: null }),
+        slice('ext', { name: 'ext-v6', managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
+      ],
+      findings: [
+        {
+          message: [
+            'its endpoints are all in EndpointSlices of another address family than its own (IPv4)',
+            'kube-proxy rejects connections to its ClusterIP',
+            'EndpointSlice ext-v6 has addressType IPv6, which no proxier reads for a Service without an IPv6 ClusterIP',
+          ],
+          fix: '"ipFamilyPolicy":"RequireDualStack","ipFamilies":["IPv4","IPv6"]',
+        },
+      ],
+    },
+    {
+      name: 'Endpoints listing only IPv6 addresses for an IPv4 Service: mirrored into an IPv6 slice kube-proxy does not read (§4 splits by family)',
+      objects: [
+        service('ext', { selector: null }),
+        endpoints('ext', { subsets: [{ addresses: [{ ip: 'fd00::1' }], ports: [{ name: 'http', port: 8080 }] }] }),
+        slice('ext', {
+          name: 'ext-mirror',
+          managedBy: 'endpointslicemirroring-controller.k8s.io',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00::1' }],
+        }),
+      ],
+      findings: [{ message: ['ext-mirror has addressType IPv6', 'the mirroring controller files each address'] }],
+    },
+    {
       name: 'an IPv6 single-stack Service: the fix suggests an IPv6 slice (§1.5)',
       objects: [
         service('ext', {
@@ -154,12 +214,12 @@ ruleTester(selectorlessNoEndpoints, {
           spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] },
         }),
       ],
-      findings: [{ fix: 'addressType: IPv6' }],
+      findings: [{ fix: '"addressType":"IPv6"' }],
     },
     {
       name: 'an unnamed Service port: the fix names the slice port "" (§5.3)',
       objects: [service('ext', { selector: null, ports: [{ port: 5432, protocol: 'TCP' }] })],
-      findings: [{ fix: 'name: ""' }],
+      findings: [{ fix: '"ports":[{"name":"",' }],
     },
   ],
 });

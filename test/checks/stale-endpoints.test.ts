@@ -52,8 +52,26 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'no pod of the namespace was read: a missing pod proves nothing',
+      name: 'Pods were not read (a snapshot without Pods): a missing pod proves nothing',
       objects: [service('web'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      coverage: { pods: false },
+    },
+    {
+      name: 'a targetRef into a namespace the input says nothing about (no Service, no pod there): unknown, not gone',
+      objects: [
+        ext(),
+        slice('ext', {
+          managedBy: 'me',
+          endpoints: [{ ip: '10.244.9.9' }],
+        }),
+      ].map((o) =>
+        o.kind === 'EndpointSlice'
+          ? {
+              ...o,
+              endpoints: [{ ...o.endpoints[0], targetRef: { kind: 'Pod', namespace: 'elsewhere', name: 'db-0' } }],
+            }
+          : o,
+      ),
     },
     {
       name: 'selectorless with a hand-made slice (§5.3)',
@@ -147,6 +165,47 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
+      name: 'the last pod of the namespace is gone, its endpoint still ready (pods of the namespace were read: gone, not unknown)',
+      objects: [service('web'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      findings: [
+        {
+          pods: ['web-1'],
+          causes: { 'web-1': `pod no longer exists, but web-abcde still lists ${ipFor('web-1')} as ready` },
+        },
+      ],
+    },
+    {
+      name: 'selector removed on a cluster before v1.33: the unlabelled Endpoints is left over too, its addresses point at pods (Endpoints controller, #91072)',
+      objects: [
+        ext(),
+        pod('web-1'),
+        endpoints('ext', { subsets: [{ addresses: [addressOf('web-1')], ports: [{ name: 'http', port: 8080 }] }] }),
+        slice('ext', { name: 'ext-ctrl', endpoints: [endpointOf('web-1')] }),
+        slice('ext', { name: 'ext-mirror', managedBy: MIRROR, endpoints: [endpointOf('web-1')] }),
+      ],
+      findings: [
+        {
+          message: [
+            'the Endpoints ext (its addresses point at pods, as the Endpoints controller writes them; clusters before v1.33 do not label it) is left over too',
+            'copies it into ext-mirror',
+          ],
+          fix: 'kubectl delete endpointslice ext-ctrl -n shop && kubectl delete endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'selector removed, but the unlabelled Endpoints lists an address without a pod targetRef: written by hand, not left over (§3)',
+      objects: [
+        ext(),
+        pod('web-1'),
+        endpoints('ext', {
+          subsets: [{ addresses: [addressOf('web-1'), { ip: '192.0.2.7' }], ports: [{ name: 'http', port: 8080 }] }],
+        }),
+        slice('ext', { name: 'ext-ctrl', endpoints: [endpointOf('web-1')] }),
+      ],
+      findings: [{ fix: 'kubectl delete endpointslice ext-ctrl -n shop (or restore' }],
+    },
+    {
       name: 'an endpoint whose pod is gone and that is not terminating (§5.8: still routed)',
       objects: [service('web'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
       findings: [
@@ -168,7 +227,9 @@ ruleTester(staleEndpoints, {
       findings: [
         {
           pods: ['web-0'],
-          causes: { 'web-0': `pod now has IP 10.244.99.1, but web-abcde still lists ${ipFor('web-0')}` },
+          causes: {
+            'web-0': `pod now has IP 10.244.99.1 (a pod of the same name was recreated), but web-abcde still lists ${ipFor('web-0')} as ready`,
+          },
         },
       ],
     },

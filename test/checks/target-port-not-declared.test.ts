@@ -116,7 +116,7 @@ ruleTester(targetPortNotDeclared, {
         {
           message: ['not declared on 1 of the 2 pods that declare ports (they declare 9000/TCP, 9001/TCP)'],
           pods: ['web-2'],
-          fix: "kubectl get pod web-2 -n shop -o jsonpath='{.spec.containers[*].ports}'",
+          fix: "kubectl get pod web-2 -n shop -o 'jsonpath={.spec.containers[*].ports}'",
         },
       ],
     },

@@ -162,7 +162,7 @@ ruleTester(targetPortUnresolved, {
           severity: 'warning',
           message: ['on 1 of 3 eligible pods', 'closest: "web"'],
           pods: ['web-3'],
-          fix: "kubectl get pod web-3 -n shop -o jsonpath='{.spec.containers[*].ports}'",
+          fix: "kubectl get pod web-3 -n shop -o 'jsonpath={.spec.containers[*].ports}'",
         },
       ],
     },

@@ -79,6 +79,33 @@ describe('counts and readyBackends (§1.5, §5.8)', () => {
     expect(readyBackends(view)).toEqual({ pods: ['web-1'], addresses: ['10.1.0.7', 'fd00::7'] });
   });
 
+  it("counts only slices of the Service's families, as kube-proxy's per-family proxiers read them (pkg/proxy/endpointschangetracker.go)", () => {
+    const ipv4Only = viewOf(
+      [
+        service('ext', { selector: null }),
+        slice('ext', { name: 'ext-v4', managedBy: 'me', endpoints: [{ ip: '192.0.2.1' }] }),
+        slice('ext', {
+          name: 'ext-v6',
+          managedBy: 'me',
+          addressType: 'IPv6',
+          endpoints: [{ ip: 'fd00::1' }, { ip: 'fd00::2' }],
+        }),
+      ],
+      'ext',
+    ).view;
+    expect(ipv4Only.counts).toEqual({ ready: 1, total: 1, source: 'slices' });
+    expect(ipv4Only.sliceEndpoints.map((e) => e.address)).toEqual(['192.0.2.1']);
+    // Headless: no proxier at all; cluster DNS answers from either family.
+    const headless = viewOf(
+      [
+        service('ext', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'] } }),
+        slice('ext', { name: 'ext-v6', managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
+      ],
+      'ext',
+    ).view;
+    expect(headless.counts).toEqual({ ready: 1, total: 1, source: 'slices' });
+  });
+
   it('falls back on the matched pods when the input has no EndpointSlices', () => {
     const model = modelFromRaw(
       [service('web'), node('node-a'), pod('web-1'), pod('web-2', { ready: false }), pod('web-3', { ip: null })],

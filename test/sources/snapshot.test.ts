@@ -68,7 +68,7 @@ describe('snapshot reading: every accepted form', () => {
     const c = await readSnapshot(
       tempFile('s.json', JSON.stringify({ kind: 'List', items: [service('web'), pod('p')] })),
     );
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false });
+    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false, pods: true });
   });
 });
 

@@ -16,7 +16,7 @@ import { node, pod, service, type Raw } from '../support/objects.js';
 function diagnosisOf(raws: Raw[]) {
   const model = new ClusterModel(
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
-    { endpoints: true, endpointSlices: true, nodes: true },
+    { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );
   return diagnose(model, model.services, CHECKS, []);
 }
