@@ -131,14 +131,14 @@ export function renderDataplaneText(
         out.push(`  ${expected.service.meta.namespace}/${expected.service.meta.name} ${port}${family}`);
         if (programmed.length === 0) out.push('    no rules on this node');
         for (const rules of programmed) {
-          out.push(...dataplaneLines(rules).map((l) => `    ${l}`));
-          if (raw) out.push(...rules.rules.map((l) => `      | ${l}`));
+          for (const l of dataplaneLines(rules)) out.push(`    ${l}`);
+          if (raw) for (const l of rules.rules) out.push(`      | ${l}`);
         }
       }
       for (const { rules, owner } of probe.unmatched) {
         out.push(`  ${ownerText(owner)} ${rules.protocol} ${rules.family} (no such Service port)`);
-        out.push(...dataplaneLines(rules).map((l) => `    ${l}`));
-        if (raw) out.push(...rules.rules.map((l) => `      | ${l}`));
+        for (const l of dataplaneLines(rules)) out.push(`    ${l}`);
+        if (raw) for (const l of rules.rules) out.push(`      | ${l}`);
       }
     }
     for (const note of report.notes) out.push(`  note: ${note}`);

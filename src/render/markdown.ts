@@ -127,7 +127,7 @@ export function renderMarkdown(report: Report, failOn: Severity | 'never'): stri
     }
     return sections;
   };
-  out.push(...findingsOf((k) => failingKeys.has(k), '###'));
+  for (const section of findingsOf((k) => failingKeys.has(k), '###')) out.push(section);
   const others = findingsOf((k) => !failingKeys.has(k), '####');
   if (others.length > 0) {
     const count = report.findings.filter((f) => !failingKeys.has(findingKey(f))).length;

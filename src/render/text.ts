@@ -10,20 +10,29 @@ import { plainTable } from './table.js';
 const MAX_PODS_SHOWN = 10;
 const INDENT = '          ';
 const WIDTH = 100;
+/** The indent of a wrapped line's continuation, per length of its first line's prefix ('- ', 'why: '). */
+const HANGING = Array.from({ length: 8 }, (_, n) => INDENT + ' '.repeat(n));
 
-/** Word-wraps prose under the finding's indent (fix lines are not wrapped: they hold commands to copy). */
-function wrap(text: string, firstPrefix: string): string[] {
-  const lines: string[] = [];
-  let line = INDENT + firstPrefix;
-  for (const word of text.split(' ')) {
-    if (line.length + word.length + 1 > WIDTH && line.trim() !== firstPrefix.trim()) {
-      lines.push(line.trimEnd());
-      line = INDENT + ' '.repeat(firstPrefix.length);
-    }
-    line += (line.endsWith(' ') ? '' : ' ') + word;
+/**
+ * Word-wraps prose under the finding's indent into `lines`, each line styled (fix lines are not
+ * wrapped: they hold commands to copy). Cuts at the last space that fits, a slice per line rather
+ * than a string per word; a word longer than the line stays whole.
+ */
+function wrap(lines: string[], text: string, firstPrefix: string, style?: (line: string) => string): void {
+  let prefix = INDENT + firstPrefix;
+  const room = WIDTH - prefix.length;
+  let rest = text.trim();
+  while (rest.length > room) {
+    let cut = rest.lastIndexOf(' ', room);
+    if (cut <= 0) cut = rest.indexOf(' ', room);
+    if (cut < 0) break;
+    const line = prefix + rest.slice(0, cut).trimEnd();
+    lines.push(style ? style(line) : line);
+    rest = rest.slice(cut + 1).trimStart();
+    prefix = HANGING[firstPrefix.length]!;
   }
-  lines.push(line.trimEnd());
-  return lines;
+  const line = (prefix + rest).trimEnd();
+  lines.push(style ? style(line) : line);
 }
 
 export function renderText(report: Report, p: Palette): string {
@@ -50,15 +59,16 @@ export function renderText(report: Report, p: Palette): string {
   }
 
   const explained = new Set<string>();
+  const services = new Map(report.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   let current = '';
   for (const f of report.findings) {
     const key = `${f.namespace}/${f.service}`;
     if (key !== current) {
       current = key;
-      const s = report.services.find((x) => x.namespace === f.namespace && x.name === f.service);
+      const s = services.get(key);
       out.push('', p.bold(`${key}`) + (s ? p.dim(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`) : ''));
     }
-    out.push(...renderFinding(f, p, !explained.has(f.check)));
+    renderFinding(out, f, p, !explained.has(f.check));
     explained.add(f.check);
   }
 
@@ -75,19 +85,19 @@ export function renderText(report: Report, p: Palette): string {
   return out.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, p: Palette, withExplanation: boolean): string[] {
+/** Appends the finding's lines to `lines`. */
+function renderFinding(lines: string[], f: Finding, p: Palette, withExplanation: boolean): void {
   const check = describeCheck(f.check);
-  const lines = [
+  lines.push(
     `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${f.port}` : ''}`,
-    ...wrap(f.message, ''),
-  ];
+  );
+  wrap(lines, f.message, '');
   const pods = f.pods ?? [];
   for (const pod of pods.slice(0, MAX_PODS_SHOWN)) {
-    lines.push(...wrap(`${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, '- '));
+    wrap(lines, `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, '- ');
   }
   if (pods.length > MAX_PODS_SHOWN)
     lines.push(`${INDENT}… and ${pods.length - MAX_PODS_SHOWN} more (-o json lists them all)`);
-  if (withExplanation && check) lines.push(...wrap(check.explanation, 'why: ').map((l) => p.dim(l)));
+  if (withExplanation && check) wrap(lines, check.explanation, 'why: ', p.dim);
   lines.push(`${INDENT}fix: ${f.fix ?? check?.fix ?? ''}`);
-  return lines;
 }

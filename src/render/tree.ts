@@ -7,10 +7,11 @@ import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
-import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
+import { viewService, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
 import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
+import { displayWidth, padEnd } from './terminal-text.js';
 
 export interface TreeOptions {
   ascii: boolean;
@@ -119,14 +120,16 @@ function endpointState({ ready, serving, terminating }: EndpointConditions): { t
   return { text: 'not ready', state: 'error' };
 }
 
-function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel, now: Date): Node {
+/** Slice/address of every endpoint kube-proxy uses: the others are duplicates of an address another slice holds. */
+function proxiedEndpoints(view: ServiceView): Set<string> {
+  return new Set(view.sliceEndpoints.map((e) => `${e.slice.meta.name}/${e.address}`));
+}
+
+function sliceNode(slice: EndpointSlice, merged: Set<string>, model: ClusterModel, now: Date): Node {
   const ports =
     slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
   const manager = slice.managedBy ?? 'no managed-by label';
   const ready = slice.endpoints.filter((e) => e.conditions.ready).length;
-  const merged = new Map<string, ServiceEndpoint>(
-    view.sliceEndpoints.map((e) => [`${e.slice.meta.name}/${e.address}`, e]),
-  );
   const controller = isControllerSlice(slice);
   const sliceRow = node({
     namespace: slice.meta.namespace,
@@ -235,7 +238,8 @@ function serviceNode(
       state: f.severity,
     })),
   ];
-  for (const slice of view.slices) row.children.push(sliceNode(slice, view, model, options.now));
+  const merged = proxiedEndpoints(view);
+  for (const slice of view.slices) row.children.push(sliceNode(slice, merged, model, options.now));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
@@ -316,13 +320,18 @@ export function renderTree(
   for (const root of roots) walk(root, '', '');
 
   const header: [string, string, string, string, string] = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'];
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...lines.map((l) => ('cells' in l ? [...l.cells[i]!].length : 0))),
-  );
-  const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length));
+  // A loop, not Math.max(...lines): a large cluster has more lines than a call takes arguments.
+  const widths = header.map(displayWidth);
+  for (const line of lines) {
+    if (!('cells' in line)) continue;
+    line.cells.forEach((cell, i) => {
+      const width = displayWidth(cell);
+      if (width > widths[i]!) widths[i] = width;
+    });
+  }
   const out = [
     header
-      .map((h, i) => pad(h, widths[i]!))
+      .map((h, i) => padEnd(h, widths[i]!))
       .join('  ')
       .trimEnd(),
   ];
@@ -333,10 +342,10 @@ export function renderTree(
       const [ns, name, ready, reason, ageText] = line.cells;
       out.push(
         [
-          pad(ns, widths[0]!),
-          pad(name, widths[1]!),
-          colour(line.state, pad(ready, widths[2]!)),
-          colour(line.state, pad(reason, widths[3]!)),
+          padEnd(ns, widths[0]!),
+          padEnd(name, widths[1]!),
+          colour(line.state, padEnd(ready, widths[2]!)),
+          colour(line.state, padEnd(reason, widths[3]!)),
           ageText,
         ]
           .join('  ')

@@ -42,18 +42,16 @@ const STATUS_COLOURS: Record<ServiceStatus, string> = { ok: 'green', error: 'red
 
 const keyOf = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
 
-/** Word-wraps prose to the pane's width, every line after the first under `indent`. */
-function wrap(text: string, width: number, indent = ''): string[] {
-  const lines: string[] = [];
+/** Word-wraps prose to the pane's width into `lines`, every line after the first under `indent`, each after `margin`. */
+function wrap(lines: string[], text: string, width: number, indent = '', margin = ''): void {
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
     if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
+      lines.push(margin + line);
       line = indent + word;
     } else line = line ? `${line} ${word}` : word;
   }
-  if (line) lines.push(line);
-  return lines;
+  if (line) lines.push(margin + line);
 }
 
 /** The details pane: each finding of the Service with its pods, why it matters and the fix. */
@@ -65,13 +63,13 @@ function detailLines(summary: ServiceSummary | undefined, findings: Finding[], w
   for (const f of findings) {
     const check = findCheck(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${f.port}` : ''}`);
-    lines.push(...wrap(f.message, width, '  ').map((l) => `  ${l}`));
+    wrap(lines, f.message, width, '  ', '  ');
     for (const pod of (f.pods ?? []).slice(0, 5)) {
-      lines.push(...wrap(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, width, '    '));
+      wrap(lines, `- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, width, '    ');
     }
     if ((f.pods ?? []).length > 5) lines.push(`  … and ${f.pods!.length - 5} more pods`);
-    if (check) lines.push(...wrap(`why: ${check.explanation}`, width, '     ').map((l) => `  ${l}`));
-    lines.push(...wrap(`fix: ${f.fix ?? check?.fix ?? ''}`, width, '     ').map((l) => `  ${l}`));
+    if (check) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
+    wrap(lines, `fix: ${f.fix ?? check?.fix ?? ''}`, width, '     ', '  ');
   }
   return lines;
 }
@@ -166,7 +164,9 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     pushTo(findingsOf, k, f);
   }
   const viewIndex = new Map(report.services.map((s, i) => [keyOf(s), i]));
-  const nameWidth = Math.max(7, ...visible.map((s) => keyOf(s).length));
+  // A loop, not Math.max(...visible): a large cluster has more Services than a call takes arguments.
+  let nameWidth = 7;
+  for (const s of visible) nameWidth = Math.max(nameWidth, keyOf(s).length);
   type Row = { text: string; status?: ServiceStatus; selected: boolean };
   const listRows: Row[] = [];
   let selectedRow = 0;
