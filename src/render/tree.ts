@@ -7,7 +7,7 @@ import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
-import { viewService, type ServiceView } from '../model/service-view.js';
+import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
 import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
@@ -112,6 +112,20 @@ function podNode(
     age: age(pod.meta.creationTimestamp, now),
     state,
   });
+}
+
+/** Why a matched pod is in none of the Service's slices, and how to colour it. */
+function unlistedPod(m: MatchedPod, slicesRead: boolean): { reason: string; state: RowState } {
+  const { shouldBeListed, ready, cause } = m.state;
+  // The controller leaves it out: the cause says why (finished, no IP, no address of the family...).
+  if (!shouldBeListed) return { reason: cause ?? 'not listed', state: 'warning' };
+  if (!slicesRead) return { reason: ready ? 'Ready' : (cause ?? 'not ready'), state: ready ? 'ok' : 'warning' };
+  return {
+    reason: ready
+      ? 'Ready, but in no slice: the controller should list it, it gets no traffic'
+      : `${cause ?? 'not ready'}; the controller should list it (not ready), no slice does`,
+    state: 'warning',
+  };
 }
 
 function endpointState({ ready, serving, terminating }: EndpointConditions): { text: string; state: RowState } {
@@ -243,14 +257,22 @@ function serviceNode(
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
-  const outside = view.matched.filter((m) => !m.state.shouldBeListed);
-  if (outside.length > 0) {
+  // Every matched pod that no slice lists: those the controller leaves out, and those it should
+  // list but has not (what pod-missing-from-slices reports). Without slices in the input, all.
+  const slicesRead = model.coverage.endpointSlices;
+  const unlisted = view.matched.filter((m) => sliceEntriesForPod(view, m.pod).length === 0);
+  if (unlisted.length > 0) {
     const branch = node({
       namespace: service.meta.namespace,
-      name: `(matched pods in no slice: ${outside.length})`,
+      name: slicesRead
+        ? `(matched pods in no slice: ${unlisted.length})`
+        : `(matched pods, EndpointSlices not read: ${unlisted.length})`,
       state: 'warning',
     });
-    for (const m of outside) branch.children.push(podNode(m.pod, options.now, m.state.cause, 'warning'));
+    for (const m of unlisted) {
+      const { reason, state } = unlistedPod(m, slicesRead);
+      branch.children.push(podNode(m.pod, options.now, reason, state));
+    }
     row.children.push(branch);
   }
   if (service.selector && view.matched.length === 0 && service.type !== 'ExternalName') {
