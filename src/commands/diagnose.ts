@@ -7,6 +7,7 @@ import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { OUTPUTS, renderOutput, type Output, type OutputOptions } from '../render/output.js';
+import { terminalText } from '../render/terminal-text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { failsAt } from '../report/report.js';
 import { refuseLiveView, runLiveView } from './live-views.js';
@@ -87,7 +88,8 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const colours = palette(colourWanted(process.stdout, !flags.color));
   process.stdout.write(renderOutput(diagnosis, outputOptions(flags, checks), colours));
   // The tree has no place for notes; the other formats carry them.
-  if (flags.output === 'tree') for (const note of diagnosis.report.notes) process.stderr.write(`note: ${note}\n`);
+  if (flags.output === 'tree')
+    for (const note of diagnosis.report.notes) process.stderr.write(`note: ${terminalText(note)}\n`);
   return failsAt(diagnosis.report, failOn) ? EXIT.findings : EXIT.ok;
 }
 

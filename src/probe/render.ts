@@ -12,6 +12,7 @@ import type {
   ServicePortRef,
 } from '../dataplane/types.js';
 import type { ServiceView } from '../model/service-view.js';
+import { terminalText } from '../render/terminal-text.js';
 import type { TreeBranch } from '../render/tree.js';
 import type { NodeProbe, RuleOwner } from './compare.js';
 import { endpointKey } from './expected.js';
@@ -144,7 +145,8 @@ export function renderDataplaneText(
     for (const note of report.notes) out.push(`  note: ${note}`);
     out.push('');
   }
-  return out.join('\n');
+  // Names, rules and notes come from the cluster and the node: made safe for the terminal.
+  return out.map(terminalText).join('\n');
 }
 
 /** The tree branches of one Service: a Dataplane/NODE row per probed node, a row per frontend group under it. */

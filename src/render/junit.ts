@@ -6,6 +6,7 @@ import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
 import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../model/multimap.js';
+import { BEYOND_C0, unicodeEscape } from './terminal-text.js';
 
 export interface JunitOptions {
   failOn: Severity | 'never';
@@ -21,10 +22,14 @@ const MAX_PODS = 20;
 const NOT_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Text content: markup escaped; characters XML cannot hold written as visible \uXXXX. */
+/**
+ * Text content: markup escaped; characters XML cannot hold, and those a terminal or viewer would
+ * act on (DEL, C1 and bidi controls), written as visible \uXXXX.
+ */
 export function xmlText(text: string): string {
   return text
-    .replace(NOT_XML_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(NOT_XML_CHAR, unicodeEscape)
+    .replace(BEYOND_C0, unicodeEscape)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -6,6 +6,7 @@
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
 import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import { BEYOND_C0, visibleEscape } from './terminal-text.js';
 
 /** Pods listed in the open; more are folded into <details>. */
 const PODS_SHOWN_OPEN = 5;
@@ -15,11 +16,13 @@ const MAX_PODS = 50;
 /**
  * Inline Markdown text: HTML special characters as entities, Markdown punctuation
  * backslash-escaped (pipes included, so it is safe in a table cell), line breaks as <br>, and
- * a word joiner after @ so that no one is mentioned. Control characters are dropped.
+ * a word joiner after @ so that no one is mentioned. C0 controls are dropped; C1 and bidi
+ * controls, which would reorder the text on the page, are shown as escapes (\u202e).
  */
 export function mdText(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(BEYOND_C0, visibleEscape)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

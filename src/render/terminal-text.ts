@@ -1,4 +1,41 @@
-// Text for a terminal: how many columns a string takes, so that tables line up in one pass.
+// Text for a terminal. Cluster text (names, labels, annotation values, container and condition
+// messages) is data: before any terminal output it goes through terminalText, so that it can
+// neither drive the terminal (retitle it, erase the screen, write the clipboard, make links)
+// nor forge report lines or reorder them on screen. And how many columns a string takes, so that
+// tables line up in one pass.
+
+/**
+ * What a terminal acts on rather than shows, beyond the C0 controls: DEL, the C1 controls (8-bit
+ * CSI, OSC...), line and paragraph separators, and the bidi controls that reorder text on screen
+ * (embeddings, overrides, isolates, marks). The JSON, YAML, JUnit and Markdown renderers escape
+ * these in their own syntax; their syntax already takes care of C0.
+ */
+export const BEYOND_C0 = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const LINE_BREAK = /\r\n|[\r\n\t\u2028\u2029]/g;
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The character as a visible escape: \x1b, \u202e. */
+export function visibleEscape(char: string): string {
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : unicodeEscape(char);
+}
+
+/** The character as \uXXXX, the escape JSON, YAML double-quoted scalars and the JUnit text share. */
+export function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Cluster text made safe to print: line breaks and tabs folded to spaces, every other control
+ * and bidi character shown as a visible escape. Apply it to the data, before any colour is added:
+ * the tool's own colour codes are escape sequences too.
+ */
+export function terminalText(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(LINE_BREAK, ' ').replace(CONTROL, visibleEscape);
+}
 
 /** The tool's own colour codes (SGR): they take no column. */
 const SGR = /\u001b\[[0-9;]*m/g;

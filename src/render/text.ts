@@ -6,6 +6,7 @@ import type { Finding } from '../checks/types.js';
 import type { Report } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
+import { terminalText as t } from './terminal-text.js';
 
 const MAX_PODS_SHOWN = 10;
 const INDENT = '          ';
@@ -48,9 +49,9 @@ export function renderText(report: Report, p: Palette): string {
       checksByService.set(key, ids);
     }
     const rows = report.services.map((s) => [
-      s.namespace,
-      s.name,
-      s.type,
+      t(s.namespace),
+      t(s.name),
+      t(s.type),
       s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-',
       p.status(s.status, s.status.toUpperCase()),
       (checksByService.get(`${s.namespace}/${s.name}`) ?? []).join(', ') || '-',
@@ -66,7 +67,7 @@ export function renderText(report: Report, p: Palette): string {
     if (key !== current) {
       current = key;
       const s = services.get(key);
-      out.push('', p.bold(`${key}`) + (s ? p.dim(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`) : ''));
+      out.push('', p.bold(t(key)) + (s ? p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)) : ''));
     }
     renderFinding(out, f, p, !explained.has(f.check));
     explained.add(f.check);
@@ -81,7 +82,7 @@ export function renderText(report: Report, p: Palette): string {
         ? `; ${summary.suppressed} finding${summary.suppressed === 1 ? '' : 's'} suppressed by annotation`
         : ''),
   );
-  for (const note of report.notes) out.push(p.dim(`note: ${note}`));
+  for (const note of report.notes) out.push(p.dim(`note: ${t(note)}`));
   return out.join('\n') + '\n';
 }
 
@@ -89,15 +90,15 @@ export function renderText(report: Report, p: Palette): string {
 function renderFinding(lines: string[], f: Finding, p: Palette, withExplanation: boolean): void {
   const check = describeCheck(f.check);
   lines.push(
-    `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${f.port}` : ''}`,
+    `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${t(f.port)}` : ''}`,
   );
-  wrap(lines, f.message, '');
+  wrap(lines, t(f.message), '');
   const pods = f.pods ?? [];
   for (const pod of pods.slice(0, MAX_PODS_SHOWN)) {
-    wrap(lines, `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, '- ');
+    wrap(lines, t(`${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), '- ');
   }
   if (pods.length > MAX_PODS_SHOWN)
     lines.push(`${INDENT}… and ${pods.length - MAX_PODS_SHOWN} more (-o json lists them all)`);
   if (withExplanation && check) wrap(lines, check.explanation, 'why: ', p.dim);
-  lines.push(`${INDENT}fix: ${f.fix ?? check?.fix ?? ''}`);
+  lines.push(`${INDENT}fix: ${t(f.fix ?? check?.fix ?? '')}`);
 }

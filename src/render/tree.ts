@@ -11,7 +11,7 @@ import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } fr
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
 import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
-import { displayWidth, padEnd } from './terminal-text.js';
+import { displayWidth, padEnd, terminalText as t } from './terminal-text.js';
 
 export interface TreeOptions {
   ascii: boolean;
@@ -326,11 +326,15 @@ export function renderTree(
     | { cells: [string, string, string, string, string]; state: RowState }
     | { note: string; state: RowState; indent: string };
   const lines: Line[] = [];
+  // Every cell holds cluster text (names, container and condition messages): made safe here, once.
   const walk = (n: Node, prefix: string, childPrefix: string) => {
-    lines.push({ cells: [n.namespace, prefix + n.name, n.ready, n.reason, n.age], state: n.state });
+    lines.push({
+      cells: [t(n.namespace), prefix + t(n.name), t(n.ready), t(n.reason), t(n.age)],
+      state: n.state,
+    });
     for (const note of n.notes)
       lines.push({
-        note: note.text,
+        note: t(note.text),
         state: note.state,
         indent: childPrefix + (n.children.length ? glyphs.pipe : glyphs.space),
       });
