@@ -22,7 +22,8 @@ const version: string =
 const EXIT_CODES_HELP = `
 Exit codes:
   0  no finding at or above --fail-on
-  1  findings at or above --fail-on (default: error)
+  1  findings at or above --fail-on (default: error), or a Service whose status is unknown
+     (a check that applies to it could not run: the input lacks a kind it needs)
   2  usage error, or input that cannot be read
   3  the cluster could not be reached, or refused a required read`;
 

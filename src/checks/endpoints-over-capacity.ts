@@ -16,6 +16,10 @@ export const endpointsOverCapacity: Check = {
     'Move consumers of v1 Endpoints to EndpointSlices (for Prometheus, role: endpointslice). v1 Endpoints is ' +
     'deprecated since v1.33.',
   requires: ['endpoints'],
+  // The Endpoints controller truncates the Endpoints of a selector Service past 1000 addresses:
+  // fewer endpoints than that in the slices (or pods) cannot make it over capacity.
+  appliesTo: (view) =>
+    !view.selectorless && view.service.type !== 'ExternalName' && view.counts.total > MAX_ENDPOINTS_ADDRESSES,
   run(view, model) {
     const endpoints = view.endpoints;
     const value = endpoints?.meta.annotations[OVER_CAPACITY_ANNOTATION];

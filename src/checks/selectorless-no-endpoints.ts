@@ -1,9 +1,14 @@
 import { allAddresses, isControllerSlice, isLeaderElection, isProxiedSlice } from '../model/endpoint-meta.js';
 import { isHeadless, primaryFamily } from '../model/services.js';
-import type { EndpointSlice } from '../model/types.js';
+import type { EndpointSlice, Endpoints } from '../model/types.js';
 import { externalNameProblem } from './externalname-invalid.js';
 import { listSome } from './helpers.js';
 import type { Check } from './types.js';
+
+/** Hand-made Endpoints that list a backend (a leader-election lock lists none). */
+function listsAddresses(endpoints: Endpoints | undefined): boolean {
+  return endpoints !== undefined && !isLeaderElection(endpoints) && allAddresses(endpoints).length > 0;
+}
 
 export const selectorlessNoEndpoints: Check = {
   id: 'selectorless-no-endpoints',
@@ -19,6 +24,8 @@ export const selectorlessNoEndpoints: Check = {
     'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, port names equal to the ' +
     'Service port names).',
   requires: ['endpointSlices'],
+  // Unless the Endpoints were read and list addresses: that is endpoints-not-mirrored's case.
+  appliesTo: (view, model) => view.selectorless && !(model.coverage.endpoints && listsAddresses(view.endpoints)),
   run(view, model) {
     const { service } = view;
     if (!view.selectorless) return [];
@@ -31,7 +38,7 @@ export const selectorlessNoEndpoints: Check = {
     const endpoints = view.endpoints;
     const usableEndpoints = endpoints && !isLeaderElection(endpoints) ? endpoints : undefined;
     // Endpoints with addresses are endpoints-not-mirrored's case: they exist but reach no slice.
-    if (usableEndpoints && allAddresses(usableEndpoints).length > 0) return [];
+    if (listsAddresses(endpoints)) return [];
 
     const name = service.meta.name;
     const ns = service.meta.namespace;

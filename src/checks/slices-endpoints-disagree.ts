@@ -5,8 +5,9 @@ import {
   OVER_CAPACITY_ANNOTATION,
 } from '../model/endpoint-meta.js';
 import { isPodReady } from '../model/pod-state.js';
-import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
-import type { EndpointAddress, ObjectRef } from '../model/types.js';
+import type { ServiceView } from '../model/service-view.js';
+import { familyOf, primaryFamily, canonicalIP, type AddressFamily } from '../model/services.js';
+import type { EndpointAddress, EndpointSlice, Endpoints, ObjectRef } from '../model/types.js';
 import { MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
@@ -15,6 +16,18 @@ interface Entry {
   targetRef?: ObjectRef;
   /** Slice name, for slice entries. */
   where?: string;
+}
+
+/** The Service's Endpoints when the Endpoints controller writes them: hand-made ones are manual-endpoints-ignored's case. */
+function controllerEndpoints(view: ServiceView): Endpoints | undefined {
+  const endpoints = view.endpoints;
+  if (!endpoints || isLeaderElection(endpoints) || handMadeAddresses(endpoints, view.service).length > 0)
+    return undefined;
+  return endpoints;
+}
+
+function controllerSlices(view: ServiceView, family: AddressFamily): EndpointSlice[] {
+  return view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
 }
 
 export const slicesEndpointsDisagree: Check = {
@@ -32,15 +45,21 @@ export const slicesEndpointsDisagree: Check = {
     'A difference that lasts means one controller is behind: check kube-controller-manager logs and the events of ' +
     'the Service, its Endpoints and its EndpointSlices.',
   requires: ['endpoints', 'endpointSlices'],
+  // Judged from whichever of the two the input holds.
+  appliesTo(view, model) {
+    const family = primaryFamily(view.service);
+    if (view.service.type === 'ExternalName' || !view.service.selector || !family) return false;
+    if (model.coverage.endpoints && !controllerEndpoints(view)) return false;
+    return !model.coverage.endpointSlices || controllerSlices(view, family).length > 0;
+  },
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector) return [];
-    const endpoints = view.endpoints;
-    // Hand-made Endpoints are manual-endpoints-ignored's case, not a controller disagreement.
-    if (!endpoints || isLeaderElection(endpoints) || handMadeAddresses(endpoints, service).length > 0) return [];
+    const endpoints = controllerEndpoints(view);
+    if (!endpoints) return [];
     const family = primaryFamily(service);
     if (!family) return [];
-    const slices = view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
+    const slices = controllerSlices(view, family);
     if (slices.length === 0) return [];
 
     const ns = service.meta.namespace;

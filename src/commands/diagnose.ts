@@ -1,5 +1,5 @@
 // The default command: `kubectl endpoints-doctor [SERVICE...]` diagnoses Services and exits
-// 0, or 1 when a finding is at or above --fail-on.
+// 0, or 1 when a finding is at or above --fail-on or a Service's status is unknown.
 
 import type { Command } from 'commander';
 import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
@@ -32,7 +32,11 @@ export function addDiagnoseFlags(command: Command): Command {
       `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
       'text',
     )
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a finding is at or above: error, warning, info, never (any but never also fails on a Service whose status is unknown)',
+      'error',
+    )
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')

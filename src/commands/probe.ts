@@ -342,7 +342,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   );
   const run = runDataplaneChecks(probes, input.model, DATAPLANE_CHECKS);
   const checkRun = {
-    services: views.map(({ service, counts }) => ({ service, counts })),
+    services: views.map(({ service, counts }) => ({ service, counts, skippedChecks: [] })),
     findings: run.findings,
     suppressed: run.suppressed,
     skipped: [],

@@ -3,7 +3,7 @@
 
 import { describeCheck } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
-import type { Report } from '../report/report.js';
+import { describeSkippedChecks, type Report } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { terminalText as t } from './terminal-text.js';
@@ -68,6 +68,7 @@ export function renderText(report: Report, p: Palette): string {
       current = key;
       const s = services.get(key);
       out.push('', p.bold(t(key)) + (s ? p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)) : ''));
+      if (s?.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
     }
     renderFinding(out, f, p, !explained.has(f.check));
     explained.add(f.check);
@@ -77,13 +78,24 @@ export function renderText(report: Report, p: Palette): string {
   out.push(
     '',
     `${summary.services} Service${summary.services === 1 ? '' : 's'}: ${summary.ok} ok, ${summary.error} error, ` +
-      `${summary.warning} warning, ${summary.info} info` +
+      `${summary.warning} warning, ${summary.info} info${summary.unknown ? `, ${summary.unknown} unknown` : ''}` +
       (summary.suppressed
         ? `; ${summary.suppressed} finding${summary.suppressed === 1 ? '' : 's'} suppressed by annotation`
         : ''),
   );
+  if (summary.unknown) out.push(p.status('unknown', unknownLine(summary.unknown)));
   for (const note of report.notes) out.push(p.dim(`note: ${t(note)}`));
   return out.join('\n') + '\n';
+}
+
+/** What unknown means, said once under the counts. */
+function unknownLine(count: number): string {
+  const [services, its, them] =
+    count === 1 ? ['this Service', 'its', 'it'] : [`these ${count} Services`, 'their', 'them'];
+  return (
+    `unknown: a check that applies to ${services} could not run (the notes below say why), so ${its} status ` +
+    `would be a guess; every --fail-on but never fails on ${them} (--disable the check to accept that)`
+  );
 }
 
 /** Appends the finding's lines to `lines`. */

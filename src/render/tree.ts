@@ -9,7 +9,7 @@ import { isControllerSlice, isProxiedSlice } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
-import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, type Report, type ServiceStatus, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { displayWidth, padEnd, terminalText as t } from './terminal-text.js';
 
@@ -247,6 +247,14 @@ function serviceNode(
   });
   row.notes = [
     { text: `${service.type}${ip ? ` ${ip}` : ''}${ports ? `  ${ports}` : ''}`, state: 'dim' },
+    ...(summary?.skippedChecks
+      ? [
+          {
+            text: `${worst === 'unknown' ? 'UNKNOWN ' : ''}${describeSkippedChecks(summary.skippedChecks)}`,
+            state: worst === 'unknown' ? worst : ('dim' as const),
+          },
+        ]
+      : []),
     ...findings.map((f) => ({
       text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
       state: f.severity,

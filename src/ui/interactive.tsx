@@ -12,7 +12,7 @@ import { palette } from '../render/colour.js';
 import { terminalText as t } from '../render/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import type { Diagnosis } from '../report/diagnosis.js';
-import type { ServiceStatus, ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, type ServiceStatus, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../model/multimap.js';
 
 export interface InteractiveProps {
@@ -39,7 +39,13 @@ export const HELP_LINES = [
   'q or Ctrl-C     quit',
 ];
 
-const STATUS_COLOURS: Record<ServiceStatus, string> = { ok: 'green', error: 'red', warning: 'yellow', info: 'cyan' };
+const STATUS_COLOURS: Record<ServiceStatus, string> = {
+  ok: 'green',
+  error: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+  unknown: 'magenta',
+};
 
 const keyOf = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
 
@@ -59,8 +65,18 @@ function wrap(lines: string[], text: string, width: number, indent = '', margin 
 function detailLines(summary: ServiceSummary | undefined, findings: Finding[], width: number): string[] {
   if (!summary) return ['No Service matches.'];
   const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
-  if (findings.length === 0) return [head, 'No findings.'];
   const lines = [head];
+  if (summary.skippedChecks)
+    wrap(
+      lines,
+      `${summary.status === 'unknown' ? 'UNKNOWN: ' : ''}${describeSkippedChecks(summary.skippedChecks)}`,
+      width,
+      '  ',
+    );
+  if (findings.length === 0) {
+    lines.push('No findings.');
+    return lines;
+  }
   for (const f of findings) {
     const check = findCheck(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
