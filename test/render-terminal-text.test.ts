@@ -19,7 +19,7 @@ import { Interactive } from '../src/ui/interactive.js';
 import { WatchView } from '../src/ui/watch-view.js';
 import { runCli, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service } from './support/objects.js';
+import { node, pod, service, unschedulablePod } from './support/objects.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -81,19 +81,7 @@ const hostile = [
       ],
     },
   }),
-  pod('web-3', {
-    ip: null,
-    node: null,
-    ready: false,
-    conditions: [
-      {
-        type: 'PodScheduled',
-        status: 'False',
-        reason: 'Unschedulable',
-        message: `0/3 nodes are available ${OSC_LINK}${FORGED_LINE} ${BEYOND_C0}`,
-      },
-    ],
-  }),
+  unschedulablePod('web-3', `0/3 nodes are available ${OSC_LINK}${FORGED_LINE} ${BEYOND_C0}`),
 ];
 
 let diagnosis: Diagnosis;

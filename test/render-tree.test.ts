@@ -10,7 +10,17 @@ import { buildReport } from '../src/report/report.js';
 import { runChecks } from '../src/report/run-checks.js';
 import { modelFromRaw } from '../src/sources/objects.js';
 import { withControllers } from './support/controller.js';
-import { endpointOf, endpoints, ipFor, node, pod, service, slice, type Raw } from './support/objects.js';
+import {
+  endpointOf,
+  endpoints,
+  ipFor,
+  node,
+  pod,
+  service,
+  slice,
+  unschedulablePod,
+  type Raw,
+} from './support/objects.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const created = (iso: string) => ({ creationTimestamp: iso });
@@ -40,22 +50,7 @@ const shop: Raw[] = withControllers([
   withAge(service('web'), '2026-10-01T00:00:00Z'),
   withAge(pod('web-1'), '2026-11-24T12:00:00Z'),
   withAge(pod('web-2', { node: 'node-b', waiting: 'CrashLoopBackOff' }), '2026-11-25T11:00:00Z'),
-  withAge(
-    pod('web-3', {
-      ip: null,
-      node: null,
-      ready: false,
-      conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message: '0/2 nodes are available: 2 Insufficient cpu.',
-        },
-      ],
-    }),
-    '2026-11-25T11:55:00Z',
-  ),
+  withAge(unschedulablePod('web-3', '0/2 nodes are available: 2 Insufficient cpu.'), '2026-11-25T11:55:00Z'),
   withAge(service('api', { selector: { app: 'api', tier: 'be' } }), '2026-09-01T00:00:00Z'),
   withAge(pod('api-1', { labels: { app: 'api', tier: 'backend' } }), '2026-11-20T00:00:00Z'),
 ]);
