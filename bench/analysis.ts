@@ -2,7 +2,7 @@
 // CLI's, on the built code (dist/) the CLI runs. Forked by bench/run.ts: generates the cluster
 // (same seed as the server's), slims every object as the live source does (slimObject), builds
 // the ClusterModel, says 'ready', and on { cmd: 'run', runs } times runChecks (every check,
-// every Service) + buildReport `runs` times.
+// every Service) + buildReport `runs` times, then renders the report as JSON, text and tree.
 
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -34,14 +34,19 @@ export interface AnalysisResult {
   /** CPU (user+system) of each run: unlike wall time, not inflated by other work on the machine. */
   cpuMs: number[];
   reportMs: number[];
-  renderMs: number;
-  reportBytes: number;
+  /** Rendering the last run's report per output format: each run's time (the first is cold, as in the CLI) and the size. */
+  render: Record<RenderedOutput, { ms: number[]; bytes: number }>;
   summary: Report['summary'];
   findingsByCheck: Record<string, number>;
   /** After the runs (warm): building every Service's view, then each check over all the views. */
   viewsMs: number;
   perCheckMs: Record<string, number>;
 }
+
+export const RENDERED_OUTPUTS = ['json', 'text', 'tree'] as const;
+export type RenderedOutput = (typeof RENDERED_OUTPUTS)[number];
+/** Renders per format, taking turns so that no format always runs after the same one. */
+const RENDER_RUNS = 3;
 
 export function findingsByCheck(report: Pick<Report, 'findings'>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -53,7 +58,8 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
   const { ClusterModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');
   const { viewService } = await dist<typeof import('../src/model/service-view.js')>('model/service-view.js');
-  const { renderJson } = await dist<typeof import('../src/render/structured.js')>('render/structured.js');
+  const { renderOutput } = await dist<typeof import('../src/render/output.js')>('render/output.js');
+  const { palette } = await dist<typeof import('../src/render/colour.js')>('render/colour.js');
   const { buildReport } = await dist<typeof import('../src/report/report.js')>('report/report.js');
   const { runChecks } = await dist<typeof import('../src/report/run-checks.js')>('report/run-checks.js');
   const { slimObject } = await dist<typeof import('../src/sources/slim.js')>('sources/slim.js');
@@ -88,10 +94,11 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
     const reportMs: number[] = [];
     const cpuMs: number[] = [];
     let report: Report | undefined;
+    let run: ReturnType<typeof runChecks> | undefined;
     for (let i = 0; i < m.runs; i++) {
       const cpu = process.cpuUsage();
       const t0 = performance.now();
-      const run = runChecks(model, model.services, CHECKS);
+      run = runChecks(model, model.services, CHECKS);
       const t1 = performance.now();
       report = buildReport(run, []);
       checksMs.push(t1 - t0);
@@ -99,9 +106,22 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
       const used = process.cpuUsage(cpu);
       cpuMs.push((used.user + used.system) / 1000);
     }
-    const t2 = performance.now();
-    const text = renderJson(report!);
-    const renderMs = performance.now() - t2;
+    const diagnosis = { model, run: run!, report: report! };
+    const render = Object.fromEntries(
+      RENDERED_OUTPUTS.map((o) => [o, { ms: [] as number[], bytes: 0 }]),
+    ) as AnalysisResult['render'];
+    for (let i = 0; i < RENDER_RUNS; i++) {
+      for (const output of [...RENDERED_OUTPUTS.slice(i), ...RENDERED_OUTPUTS.slice(0, i)]) {
+        const t = performance.now();
+        const text = renderOutput(
+          diagnosis,
+          { output, failOn: 'error', checksChosen: CHECKS.length, ascii: false, showEndpoints: false },
+          palette(false),
+        );
+        render[output].ms.push(performance.now() - t);
+        render[output].bytes = Buffer.byteLength(text);
+      }
+    }
     const t3 = performance.now();
     const views = model.services.map((service) => viewService(model, service));
     const viewsMs = performance.now() - t3;
@@ -115,8 +135,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
       checksMs,
       reportMs,
       cpuMs,
-      renderMs,
-      reportBytes: Buffer.byteLength(text),
+      render,
       summary: report!.summary,
       findingsByCheck: findingsByCheck(report!),
       viewsMs,

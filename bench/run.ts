@@ -6,7 +6,8 @@
 //   (b) kubectl get services,endpointslices,pods,nodes -A -o json > /dev/null
 //   (c) the floor: download and JSON.parse the same lists, nothing else (bench/floor.ts)
 //   (d) the analysis alone: runChecks + buildReport on the in-memory model (bench/analysis.ts,
-//       a process of its own so that its first run is as cold as the CLI's)
+//       a process of its own so that its first run is as cold as the CLI's), then the report
+//       rendered as -o json, -o text and -o tree
 // Wall time, peak RSS (GNU time's %M) and the server's CPU per command; medians, ratios, growth
 // with size; then docs/benchmarks.md is rewritten with the figures and the machine.
 
@@ -27,7 +28,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
 import type { Report } from '../src/report/report.js';
-import { findingsByCheck, type AnalysisReady, type AnalysisResult } from './analysis.js';
+import {
+  findingsByCheck,
+  RENDERED_OUTPUTS,
+  type AnalysisReady,
+  type AnalysisResult,
+  type RenderedOutput,
+} from './analysis.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
 import type { ClusterSize } from './generate.js';
 import type { ServerReady, ServerStats } from './server.js';
@@ -39,7 +46,7 @@ const LISTS = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '
 
 // Targets from the issue; "default size" is 5,000 Services and 50,000 Pods.
 const DEFAULT_SIZE = { services: 5000, pods: 50000, namespaces: 200, nodes: 500 };
-const TARGET = { aOverB: 0.5, aOverC: 1.25, analysisMs: 1000, rssMB: 500, growthExponent: 1.15 };
+const TARGET = { aOverB: 0.5, aOverC: 1.25, analysisMs: 1000, rssMB: 500, growthExponent: 1.15, textOverJson: 1.2 };
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -481,6 +488,12 @@ const warmMs = (a: Analysis) => median(a.result.checksMs.slice(1).map((c, i) => 
 const coldCpuMs = (a: Analysis) => a.result.cpuMs[0]!;
 const warmCpuMs = (a: Analysis) => median(a.result.cpuMs.slice(1));
 const peakRss = (r: SizeResult, id: CommandId = 'a') => Math.max(...r.samples[id].map((s) => s.maxRssBytes));
+const renderCold = (a: Analysis, output: RenderedOutput) => a.result.render[output].ms[0]!;
+/** A format's cold render over -o json's. */
+const renderRatio = (a: Analysis, output: RenderedOutput) => renderCold(a, output) / renderCold(a, 'json');
+/** The same with the cold analysis added to both: what one CLI run does in process after reading its input. */
+const withAnalysisRatio = (a: Analysis, output: RenderedOutput) =>
+  (coldMs(a) + renderCold(a, output)) / (coldMs(a) + renderCold(a, 'json'));
 
 /** Slope of log(cost) over log(size) between two sizes: 1 is linear. */
 function slope(
@@ -564,7 +577,7 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
     '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same four lists with the same pagination (limit=500) and concurrency as the doctor and `JSON.parse` each page, nothing else.',
   );
   p(
-    `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts). *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
+    `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts), then the report rendered as \`-o json\`, \`-o text\` and \`-o tree\`. *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
   );
   p();
   p(
@@ -650,16 +663,33 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   p("The doctor's in-process stages, measured in the analysis process:");
   p();
   p(
-    '| scale | slim every object | build the model | runChecks cold / warm | buildReport cold / warm | analysis CPU cold / warm | renderJson | report size |',
+    '| scale | slim every object | build the model | runChecks cold / warm | buildReport cold / warm | analysis CPU cold / warm |',
   );
-  p('|---|---|---|---|---|---|---|---|');
+  p('|---|---|---|---|---|---|');
   for (const { scale, analysis: a } of analyses) {
     const { checksMs, reportMs } = a.result;
     p(
       `| ${scale}x | ${a.ready.slimMs.toFixed(0)} ms | ${a.ready.modelMs.toFixed(0)} ms | ${checksMs[0]!.toFixed(0)} / ${median(checksMs.slice(1)).toFixed(0)} ms | ` +
-        `${reportMs[0]!.toFixed(0)} / ${median(reportMs.slice(1)).toFixed(0)} ms | ${coldCpuMs(a).toFixed(0)} / ${warmCpuMs(a).toFixed(0)} ms | ` +
-        `${a.result.renderMs.toFixed(0)} ms | ${(a.result.reportBytes / 2 ** 20).toFixed(1)} MB |`,
+        `${reportMs[0]!.toFixed(0)} / ${median(reportMs.slice(1)).toFixed(0)} ms | ${coldCpuMs(a).toFixed(0)} / ${warmCpuMs(a).toFixed(0)} ms |`,
     );
+  }
+  p();
+  p(
+    'Rendering the report, in the same process after the analysis: each format three times, taking turns; *cold* is the ' +
+      'first (the CLI renders once), *warm* the median of the other two. The ratio is to `-o json` cold; *with the ' +
+      'analysis* adds the cold runChecks and buildReport to both, the in-process work of one CLI run after its input is read.',
+  );
+  p();
+  p('| scale | output | cold | warm | size | per 1,000 Pods (cold) | ratio to json | with the analysis |');
+  p('|---|---|---|---|---|---|---|---|');
+  for (const { scale, size, analysis: a } of analyses) {
+    for (const output of RENDERED_OUTPUTS) {
+      const { ms, bytes } = a.result.render[output];
+      p(
+        `| ${scale}x | ${output} | ${ms[0]!.toFixed(0)} ms | ${median(ms.slice(1)).toFixed(0)} ms | ${(bytes / 2 ** 20).toFixed(1)} MB | ` +
+          `${(ms[0]! / (size.pods / 1000)).toFixed(2)} ms | ${renderRatio(a, output).toFixed(2)} | ${withAnalysisRatio(a, output).toFixed(2)} |`,
+      );
+    }
   }
   p();
   p(
@@ -748,6 +778,15 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   p(
     `| analysis (d) of 10,000 Services and 100,000 Pods < 1 s (judged cold, as the CLI runs it) | ` +
       `${big ? `cold ${coldMs(big.analysis).toFixed(0)} ms${big === extra ? ` (median of ${extra.coldRunsMs.length} processes: ${extra.coldRunsMs.map((ms) => ms.toFixed(0)).join(', ')} ms)` : ''} (CPU ${coldCpuMs(big.analysis).toFixed(0)} ms), warm ${warmMs(big.analysis).toFixed(0)} ms (CPU ${warmCpuMs(big.analysis).toFixed(0)} ms)` : '–'} | ${met(big && coldMs(big.analysis) < TARGET.analysisMs)} |`,
+  );
+  p(
+    `| -o text within ${TARGET.textOverJson}× of -o json at 10,000 Services (analysis and rendering, cold, as one CLI run does them) | ` +
+      `${big ? `${withAnalysisRatio(big.analysis, 'text').toFixed(2)} (rendering alone: text ${renderCold(big.analysis, 'text').toFixed(0)} ms, json ${renderCold(big.analysis, 'json').toFixed(0)} ms, ${renderRatio(big.analysis, 'text').toFixed(2)}×)` : '–'} | ` +
+      `${met(big && withAnalysisRatio(big.analysis, 'text') <= TARGET.textOverJson)} |`,
+  );
+  p(
+    `| -o tree renders 10,000 Services and 100,000 Pods | ` +
+      `${big ? `${fmtS(renderCold(big.analysis, 'tree'))} s cold, ${(big.analysis.result.render.tree.bytes / 2 ** 20).toFixed(0)} MB` : '–'} | ${met(big ? true : undefined)} |`,
   );
   const rss = atFull && peakRss(atFull);
   p(

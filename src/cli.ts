@@ -10,6 +10,7 @@ import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
 import { runCompletion } from './completion.js';
 import { EXIT, isDoctorError } from './errors.js';
+import { terminalText } from './render/terminal-text.js';
 
 // The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
 declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;
@@ -21,7 +22,8 @@ const version: string =
 const EXIT_CODES_HELP = `
 Exit codes:
   0  no finding at or above --fail-on
-  1  findings at or above --fail-on (default: error)
+  1  findings at or above --fail-on (default: error), or a Service whose status is unknown
+     (a check that applies to it could not run: the input lacks a kind it needs)
   2  usage error, or input that cannot be read
   3  the cluster could not be reached, or refused a required read`;
 
@@ -137,13 +139,13 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (isDoctorError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${terminalText(e.message)}\n`);
       if (debug && 'detail' in e && e.detail)
         process.stderr.write(`${(e.detail as Error).stack ?? String(e.detail)}\n`);
       return e.exitCode;
     }
     process.stderr.write(
-      `error: unexpected failure: ${(e as Error)?.message ?? String(e)} (rerun with --debug for details)\n`,
+      `error: unexpected failure: ${terminalText((e as Error)?.message ?? String(e))} (rerun with --debug for details)\n`,
     );
     if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return EXIT.usage;

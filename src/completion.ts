@@ -223,7 +223,7 @@ export async function complete(program: Command, words: string[], listServices: 
     const given = new Set(positionals.map((p) => p.replace(SERVICE_PREFIX, '')));
     const kind = SERVICE_PREFIX.exec(toComplete)?.[0] ?? '';
     const names = await listServices(flags).catch(() => []);
-    candidates.push(...names.filter((n) => !given.has(n)).map((n) => kind + n));
+    for (const n of names) if (!given.has(n)) candidates.push(kind + n);
   }
   return { candidates: startingWith(toComplete, candidates), directive: DIRECTIVE.noFileCompletion };
 }

@@ -151,12 +151,14 @@ describe('escaping', () => {
     'lines\nand\r\nreturns\tand tabs',
     'lone surrogates \ud800 and \udc00, a pair 😀, and U+FFFE \ufffe',
     ']]> outside CDATA',
+    '8-bit CSI \u009b2J, NEL \u0085, right-to-left override \u202etxt.exe, isolate \u2066x\u2069, mark \u200f',
   ];
   it.each(nasty)('text and attributes round-trip through a strict parser: %j', (value) => {
     const root = parseXml(`<?xml version="1.0" encoding="UTF-8"?>\n<a v="${xmlAttr(value)}">${xmlText(value)}</a>\n`);
-    // What XML can carry comes back exactly; what it cannot is written visibly as \uXXXX.
+    // What XML can carry comes back exactly; what it cannot, and what a terminal or a viewer would
+    // act on (DEL, C1 and bidi controls), is written visibly as \uXXXX.
     const expected = value.replace(
-      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );
     expect(root.attributes.v).toBe(expected);

@@ -10,7 +10,17 @@ import { buildReport } from '../src/report/report.js';
 import { runChecks } from '../src/report/run-checks.js';
 import { modelFromRaw } from '../src/sources/objects.js';
 import { withControllers } from './support/controller.js';
-import { endpoints, node, pod, service, slice, type Raw } from './support/objects.js';
+import {
+  endpointOf,
+  endpoints,
+  ipFor,
+  node,
+  pod,
+  service,
+  slice,
+  unschedulablePod,
+  type Raw,
+} from './support/objects.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const created = (iso: string) => ({ creationTimestamp: iso });
@@ -40,22 +50,7 @@ const shop: Raw[] = withControllers([
   withAge(service('web'), '2026-10-01T00:00:00Z'),
   withAge(pod('web-1'), '2026-11-24T12:00:00Z'),
   withAge(pod('web-2', { node: 'node-b', waiting: 'CrashLoopBackOff' }), '2026-11-25T11:00:00Z'),
-  withAge(
-    pod('web-3', {
-      ip: null,
-      node: null,
-      ready: false,
-      conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message: '0/2 nodes are available: 2 Insufficient cpu.',
-        },
-      ],
-    }),
-    '2026-11-25T11:55:00Z',
-  ),
+  withAge(unschedulablePod('web-3', '0/2 nodes are available: 2 Insufficient cpu.'), '2026-11-25T11:55:00Z'),
   withAge(service('api', { selector: { app: 'api', tier: 'be' } }), '2026-09-01T00:00:00Z'),
   withAge(pod('api-1', { labels: { app: 'api', tier: 'backend' } }), '2026-11-20T00:00:00Z'),
 ]);
@@ -79,6 +74,52 @@ describe('-o tree', () => {
   it('--show-endpoints adds the legacy Endpoints as a sibling branch', () => {
     const out = tree(shop, { showEndpoints: true });
     expect(out).toMatch(/Endpoints\/web \(v1, legacy\)\s+1\/2/);
+  });
+
+  // The EndpointSlice controller lists every pod that ShouldPodBeInEndpoints accepts, ready or not
+  // (pkg/controller/endpointslice/reconciler.go, staging/src/k8s.io/endpointslice/utils.go); a slice
+  // that misses one leaves it without traffic, and the tree shows it with the pods it excludes.
+  it('lists every matched pod absent from all slices: excluded ones and eligible ones the slices miss', () => {
+    const out = tree([
+      node('node-a'),
+      service('web'),
+      pod('web-1'),
+      pod('web-2'),
+      pod('web-3', { waiting: 'CrashLoopBackOff' }),
+      pod('web-4', { ip: null, node: null, ready: false }),
+      pod('web-5', { phase: 'Succeeded', ready: false }),
+      // The controller's slice lists web-1 only; web-5 (finished) is still listed by address.
+      slice('web', { endpoints: [endpointOf('web-1'), { ip: ipFor('web-5'), ready: false }] }),
+    ]);
+    expect(out).toMatch(/└─\(matched pods in no slice: 3\)/);
+    expect(out).toMatch(
+      /Pod\/web-2\s+1\/1\s+Ready, but in no slice: the controller should list it, it gets no traffic/,
+    );
+    expect(out).toMatch(
+      /Pod\/web-3\s+0\/1\s+container app waiting: CrashLoopBackOff; the controller should list it \(not ready\), no slice does/,
+    );
+    expect(out).toMatch(/Pod\/web-4\s+0\/1\s+unscheduled\s/);
+    // Listed (by address) although finished: under the slice, not in the branch.
+    expect(out).not.toMatch(/└─Pod\/web-5/);
+    expect(out).not.toMatch(/Pod\/web-1 .*no slice/);
+  });
+
+  it('without EndpointSlices in the input, says so rather than calling every pod missing', () => {
+    const model = modelFromRaw(
+      [node('node-a'), service('web'), pod('web-1'), pod('web-2', { waiting: 'ErrImagePull' })],
+      {
+        endpointSlices: false,
+      },
+    );
+    const run = runChecks(model, model.services, CHECKS);
+    const out = renderTree(model.services, model, buildReport(run, []), palette(false), {
+      ascii: false,
+      showEndpoints: false,
+      now: NOW,
+    });
+    expect(out).toMatch(/\(matched pods, EndpointSlices not read: 2\)/);
+    expect(out).toMatch(/Pod\/web-1\s+1\/1\s+Ready\s/);
+    expect(out).not.toMatch(/no slice/);
   });
 
   it('marks endpoints of FQDN slices as ignored by kube-proxy', () => {

@@ -34,14 +34,14 @@ export const dataplaneEndpointStale: DataplaneCheck = {
     for (const { expected, programmed } of probe.ports) {
       const { service } = expected;
       const namespace = service.meta.namespace;
-      const shouldBeListed = new Map(expected.all.map((e) => [endpointKey(e.ip, e.port), e]));
+      const expectedByKey = new Map(expected.all.map((e) => [endpointKey(e.ip, e.port), e]));
       const stale = new Map<string, string>();
       for (const rules of programmed) {
         for (const e of [...rules.endpoints, ...(rules.externalEndpoints ?? [])]) {
           if (e.weight === 0) continue;
           const key = endpointKey(e.ip, e.port);
           if (expected.usable.has(key) || stale.has(key)) continue;
-          const listed = shouldBeListed.get(key);
+          const listed = expectedByKey.get(key);
           stale.set(
             key,
             !listed
@@ -57,7 +57,7 @@ export const dataplaneEndpointStale: DataplaneCheck = {
       let allRecent = true;
       let youngest: number | undefined;
       for (const [key, why] of stale) {
-        const listed = shouldBeListed.get(key);
+        const listed = expectedByKey.get(key);
         const ip = key.startsWith('[') ? key.slice(1, key.indexOf(']')) : key.slice(0, key.lastIndexOf(':'));
         const pod = podOf(model, namespace, ip, listed?.targetRef);
         if (pod && pods.length < MAX_PODS) pods.push({ name: pod.meta.name, cause: `${key} is ${why}` });

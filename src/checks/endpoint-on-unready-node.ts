@@ -37,6 +37,13 @@ export const endpointOnUnreadyNode: Check = {
     'Find out what happened to the node (`kubectl describe node NAME`); run more than one replica spread over nodes ' +
     'so that one node does not take the Service down.',
   requires: ['nodes'],
+  // Without Nodes, any Service with an endpoint on some node may have one on a node that is down.
+  appliesTo(view, model) {
+    if (view.service.type === 'ExternalName') return false;
+    return model.coverage.endpointSlices
+      ? view.sliceEndpoints.some((e) => e.nodeName !== undefined)
+      : view.matched.some((m) => m.state.shouldBeListed && m.pod.nodeName !== undefined);
+  },
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName') return [];

@@ -25,6 +25,16 @@ export const endpointsNotMirrored: Check = {
     'Remove the skip-mirror label, fix the addresses, or (preferred) create the EndpointSlices yourself with your own ' +
     'endpointslice.kubernetes.io/managed-by value, splitting large address sets over several slices.',
   requires: ['endpoints', 'endpointSlices'],
+  appliesTo(view, model) {
+    if (!view.selectorless) return false;
+    // Endpoints read, and nothing in them to mirror.
+    const endpoints = view.endpoints;
+    if (model.coverage.endpoints && !(endpoints && !isLeaderElection(endpoints) && allAddresses(endpoints).length > 0))
+      return false;
+    // Slices read, and hand-made ones kube-proxy uses instead: the Endpoints do not matter then.
+    const proxied = view.slices.filter(isProxiedSlice);
+    return !(model.coverage.endpointSlices && proxied.length > 0 && !proxied.some(isMirroredSlice));
+  },
   run(view) {
     const { service } = view;
     const endpoints = view.endpoints;

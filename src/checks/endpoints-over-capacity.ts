@@ -18,6 +18,10 @@ export const endpointsOverCapacity: Check = {
     'Move consumers of v1 Endpoints to EndpointSlices (for Prometheus, role: endpointslice). v1 Endpoints is ' +
     'deprecated since v1.33.',
   requires: ['endpoints'],
+  // The Endpoints controller truncates the Endpoints of a selector Service past 1000 addresses:
+  // fewer endpoints than that in the slices (or pods) cannot make it over capacity.
+  appliesTo: (view) =>
+    !view.selectorless && view.service.type !== 'ExternalName' && view.counts.total > MAX_ENDPOINTS_ADDRESSES,
   run(view, model) {
     const endpoints = view.endpoints;
     const value = endpoints && labelValue(endpoints.meta.annotations, OVER_CAPACITY_ANNOTATION);
@@ -29,10 +33,10 @@ export const endpointsOverCapacity: Check = {
         : `the Endpoints ${endpoints.meta.name} holds more than ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: warning, as v1.21 marked it; from v1.22 on the controller truncates it)`;
     if (model.coverage.endpointSlices && view.slices.length > 0) {
       const family = primaryFamily(view.service);
-      const shouldBeListed = new Set(
+      const addressesInSlices = new Set(
         view.sliceEndpoints.filter((e) => !family || e.addressType === family).map((e) => canonicalIP(e.address)),
       ).size;
-      message += `; the EndpointSlices list ${shouldBeListed}${family ? ` ${family}` : ''} addresses`;
+      message += `; the EndpointSlices list ${addressesInSlices}${family ? ` ${family}` : ''} addresses`;
     }
     message +=
       value === 'truncated'

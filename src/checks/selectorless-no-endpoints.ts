@@ -7,12 +7,17 @@ import {
   isSliceReadFor,
 } from '../model/endpoint-meta.js';
 import { isHeadless, primaryFamily, proxiedFamilies } from '../model/services.js';
-import type { EndpointSlice } from '../model/types.js';
+import type { EndpointSlice, Endpoints } from '../model/types.js';
 import { externalNameProblem } from './externalname-invalid.js';
 import { applySlice, kubectl, listSome, patchService } from './helpers.js';
 import type { Check } from './types.js';
 
 const hasAddress = (s: EndpointSlice) => s.endpoints.some((e) => e.addresses.length > 0);
+
+/** Hand-made Endpoints that list a backend (a leader-election lock lists none). */
+function listsAddresses(endpoints: Endpoints | undefined): boolean {
+  return endpoints !== undefined && !isLeaderElection(endpoints) && allAddresses(endpoints).length > 0;
+}
 
 export const selectorlessNoEndpoints: Check = {
   id: 'selectorless-no-endpoints',
@@ -30,6 +35,10 @@ export const selectorlessNoEndpoints: Check = {
     'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, an addressType of the ' +
     "Service's family, port names equal to the Service port names).",
   requires: ['endpointSlices'],
+  // Unless the Endpoints were read and list addresses that reached no slice: that is endpoints-not-mirrored's case.
+  appliesTo: (view, model) =>
+    view.selectorless &&
+    !(model.coverage.endpoints && listsAddresses(view.endpoints) && !view.slices.some(isProxiedSlice)),
   run(view, model) {
     const { service } = view;
     if (!view.selectorless) return [];
@@ -39,7 +48,7 @@ export const selectorlessNoEndpoints: Check = {
     const endpoints = view.endpoints;
     const usableEndpoints = endpoints && !isLeaderElection(endpoints) ? endpoints : undefined;
     // Endpoints with addresses that reached no IPv4/IPv6 slice at all: endpoints-not-mirrored says why.
-    if (usableEndpoints && allAddresses(usableEndpoints).length > 0 && !view.slices.some(isProxiedSlice)) return [];
+    if (listsAddresses(endpoints) && !view.slices.some(isProxiedSlice)) return [];
 
     const name = service.meta.name;
     const ns = service.meta.namespace;

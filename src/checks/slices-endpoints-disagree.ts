@@ -6,8 +6,9 @@ import {
 } from '../model/endpoint-meta.js';
 import { hasLabel } from '../model/selectors.js';
 import { isPodReady } from '../model/pod-state.js';
-import { familyOf, primaryFamily, canonicalIP } from '../model/services.js';
-import type { EndpointAddress, ObjectRef } from '../model/types.js';
+import type { ServiceView } from '../model/service-view.js';
+import { familyOf, primaryFamily, canonicalIP, type AddressFamily } from '../model/services.js';
+import type { EndpointAddress, EndpointSlice, Endpoints, ObjectRef } from '../model/types.js';
 import { getEvents, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
@@ -16,6 +17,18 @@ interface Entry {
   targetRef?: ObjectRef;
   /** Slice name, for slice entries. */
   where?: string;
+}
+
+/** The Service's Endpoints when the Endpoints controller writes them: hand-made ones are manual-endpoints-ignored's case. */
+function controllerEndpoints(view: ServiceView): Endpoints | undefined {
+  const endpoints = view.endpoints;
+  if (!endpoints || isLeaderElection(endpoints) || handMadeAddresses(endpoints, view.service).length > 0)
+    return undefined;
+  return endpoints;
+}
+
+function controllerSlices(view: ServiceView, family: AddressFamily): EndpointSlice[] {
+  return view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
 }
 
 export const slicesEndpointsDisagree: Check = {
@@ -33,22 +46,28 @@ export const slicesEndpointsDisagree: Check = {
     'A difference that lasts means one controller is behind: check kube-controller-manager logs and the events of ' +
     'the Service, its Endpoints and its EndpointSlices.',
   requires: ['endpoints', 'endpointSlices'],
+  // Judged from whichever of the two the input holds.
+  appliesTo(view, model) {
+    const family = primaryFamily(view.service);
+    if (view.service.type === 'ExternalName' || !view.service.selector || !family) return false;
+    if (model.coverage.endpoints && !controllerEndpoints(view)) return false;
+    return !model.coverage.endpointSlices || controllerSlices(view, family).length > 0;
+  },
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector) return [];
-    const endpoints = view.endpoints;
-    // Hand-made Endpoints are manual-endpoints-ignored's case, not a controller disagreement.
-    if (!endpoints || isLeaderElection(endpoints) || handMadeAddresses(endpoints, service).length > 0) return [];
+    const endpoints = controllerEndpoints(view);
+    if (!endpoints) return [];
     const family = primaryFamily(service);
     if (!family) return [];
-    const slices = view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
+    const slices = controllerSlices(view, family);
     if (slices.length === 0) return [];
 
     const ns = service.meta.namespace;
     const podOf = (ref: ObjectRef | undefined) =>
       ref && ref.kind === 'Pod' ? model.pod(ref.namespace ?? ns, ref.name) : undefined;
 
-    const shouldBeListed = new Map<string, Entry>();
+    const listedInSlices = new Map<string, Entry>();
     for (const slice of slices) {
       // Pods none of whose ports resolve sit in a slice with ports: []; Endpoints omits them (§1.4, §2.1).
       if (slice.ports.length === 0 && service.ports.length > 0) continue;
@@ -59,9 +78,9 @@ export const slicesEndpointsDisagree: Check = {
         if (podOf(e.targetRef)?.meta.deletionTimestamp !== undefined) continue;
         const ready = e.conditions.ready;
         const ip = canonicalIP(address);
-        const seen = shouldBeListed.get(ip);
+        const seen = listedInSlices.get(ip);
         if (!seen || (ready && !seen.ready))
-          shouldBeListed.set(ip, { ready, targetRef: e.targetRef, where: slice.meta.name });
+          listedInSlices.set(ip, { ready, targetRef: e.targetRef, where: slice.meta.name });
       }
     }
 
@@ -100,7 +119,7 @@ export const slicesEndpointsDisagree: Check = {
       });
 
     if (!truncated) {
-      for (const [ip, s] of shouldBeListed) {
+      for (const [ip, s] of listedInSlices) {
         if (!s.ready || inEndpoints.get(ip)?.ready) continue;
         onlySlices++;
         const other = inEndpoints.get(ip);
@@ -112,9 +131,9 @@ export const slicesEndpointsDisagree: Check = {
       }
     }
     for (const [ip, e] of inEndpoints) {
-      if (!e.ready || shouldBeListed.get(ip)?.ready) continue;
+      if (!e.ready || listedInSlices.get(ip)?.ready) continue;
       onlyEndpoints++;
-      const other = shouldBeListed.get(ip);
+      const other = listedInSlices.get(ip);
       add(
         ip,
         e.targetRef,

@@ -37,6 +37,8 @@ export const staleEndpoints: Check = {
     'Delete the left-over slices (and the left-over Endpoints) of a selectorless Service; for slices of a selector ' +
     'Service, check kube-controller-manager (FailedToUpdateEndpointSlices events) and delete the slice to have it rebuilt.',
   requires: ['endpointSlices'],
+  // Any slice of any Service can list a vanished pod, and a selectorless one can hold left-overs.
+  appliesTo: (view) => view.service.type !== 'ExternalName',
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName') return [];

@@ -107,6 +107,17 @@ function draftFor(
   return draft;
 }
 
+/** The Service's Local traffic policies that kube-proxy applies. */
+function localPolicies(service: Service): Policy[] {
+  if (service.type === 'ExternalName' || isHeadless(service)) return [];
+  // kube-proxy does not program this Service at all: ignored-by-kube-proxy says so.
+  if (kubeProxySkipLabel(service.meta.labels)) return [];
+  const policies: Policy[] = [];
+  if (service.internalTrafficPolicy === 'Local') policies.push('internal');
+  if (service.externalTrafficPolicy === 'Local' && externallyAccessible(service)) policies.push('external');
+  return policies;
+}
+
 export const trafficPolicyLocalGaps: Check = {
   id: 'traffic-policy-local-gaps',
   severity: 'warning',
@@ -120,17 +131,13 @@ export const trafficPolicyLocalGaps: Check = {
     'Run a ready backend on every node that receives traffic (a DaemonSet for node-local services), or set the policy ' +
     'back to Cluster. For load balancers, make sure the health check on healthCheckNodePort is honoured.',
   requires: ['nodes'],
+  appliesTo: (view) => localPolicies(view.service).length > 0,
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || isHeadless(service)) return [];
-    // kube-proxy does not program this Service at all: ignored-by-kube-proxy says so.
-    if (kubeProxySkipLabel(service.meta.labels)) return [];
-
-    const policies: [Policy, Node[]][] = [];
-    if (service.internalTrafficPolicy === 'Local') policies.push(['internal', clientNodes(model)]);
-    if (service.externalTrafficPolicy === 'Local' && externallyAccessible(service)) {
-      policies.push(['external', externalNodes(model, service)]);
-    }
+    const policies = localPolicies(service).map((policy): [Policy, Node[]] => [
+      policy,
+      policy === 'internal' ? clientNodes(model) : externalNodes(model, service),
+    ]);
 
     const drafts: FindingDraft[] = [];
     for (const [policy, candidates] of policies) {

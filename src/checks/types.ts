@@ -41,8 +41,18 @@ export interface Check {
   explanation: string;
   /** How to fix it, in general terms; findings carry a specific fix where one fits. */
   fix: string;
-  /** Inputs without which the check cannot judge; it is skipped, with a note, when they are missing. */
+  /**
+   * Inputs without which the check cannot judge; it is skipped, with a note, when they are missing.
+   * Its `severity` is the most severe it reports (findings may be graded down, never up).
+   */
   requires?: (keyof InputCoverage)[];
+  /**
+   * Whether the check could find something on this Service, judged from what the input does hold;
+   * asked only when the check is skipped. A skipped check that applies leaves the Service's
+   * verdict open (status `unknown`, unless its findings are already as severe). Absent: it
+   * applies to every Service.
+   */
+  appliesTo?(view: ServiceView, model: ClusterModel): boolean;
   run(view: ServiceView, model: ClusterModel): FindingDraft[];
 }
 

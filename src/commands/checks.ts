@@ -23,7 +23,10 @@ export function runExplain(id: string): number {
     `How to fix it: ${check.fix}`,
   ];
   if ('requires' in check && check.requires?.length)
-    lines.push('', `Needs in the input: ${check.requires.join(', ')} (skipped without them).`);
+    lines.push(
+      '',
+      `Needs in the input: ${check.requires.join(', ')} (skipped without them; a Service it applies to is then unknown).`,
+    );
   if (DATAPLANE_CHECKS.some((c) => c.id === check.id))
     lines.push('', 'Run by: kubectl endpoints-doctor probe (it compares a node’s rules with the EndpointSlices).');
   lines.push('', `Silence it for one Service: kubectl annotate service NAME endpoints-doctor/ignore=${check.id}`);

@@ -1,5 +1,5 @@
 // The default command: `kubectl endpoints-doctor [SERVICE...]` diagnoses Services and exits
-// 0, or 1 when a finding is at or above --fail-on.
+// 0, or 1 when a finding is at or above --fail-on or a Service's status is unknown.
 
 import type { Command } from 'commander';
 import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
@@ -7,6 +7,7 @@ import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { OUTPUTS, renderOutput, type Output, type OutputOptions } from '../render/output.js';
+import { terminalText } from '../render/terminal-text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { failsAt } from '../report/report.js';
 import { refuseLiveView, runLiveView } from './live-views.js';
@@ -31,7 +32,11 @@ export function addDiagnoseFlags(command: Command): Command {
       `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
       'text',
     )
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: error, warning, info, never', 'error')
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a finding is at or above: error, warning, info, never (any but never also fails on a Service whose status is unknown)',
+      'error',
+    )
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
@@ -87,7 +92,8 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const colours = palette(colourWanted(process.stdout, !flags.color));
   process.stdout.write(renderOutput(diagnosis, outputOptions(flags, checks), colours));
   // The tree has no place for notes; the other formats carry them.
-  if (flags.output === 'tree') for (const note of diagnosis.report.notes) process.stderr.write(`note: ${note}\n`);
+  if (flags.output === 'tree')
+    for (const note of diagnosis.report.notes) process.stderr.write(`note: ${terminalText(note)}\n`);
   return failsAt(diagnosis.report, failOn) ? EXIT.findings : EXIT.ok;
 }
 

@@ -8,6 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { ClusterModel } from '../model/cluster.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderOutput, type OutputOptions } from '../render/output.js';
+import { terminalText } from '../render/terminal-text.js';
 import { compareReports, describeChange, formatChange } from '../report/changes.js';
 import { diagnose, type Diagnosis } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
@@ -94,7 +95,7 @@ async function watchLines(scope: Scope, checks: Check[]): Promise<number> {
     checks,
     () => print(live.current()),
     (problem) => {
-      if (problem) process.stderr.write(`warning: ${problem}\n`);
+      if (problem) process.stderr.write(`warning: ${terminalText(problem)}\n`);
       else if (trouble) process.stderr.write('note: watching again\n');
       trouble = problem;
     },

@@ -13,6 +13,7 @@ import { ClusterError, EXIT, InputError, UsageError } from '../errors.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderOutput, type Output } from '../render/output.js';
+import { terminalText } from '../render/terminal-text.js';
 import { renderText } from '../render/text.js';
 import { buildReport, failsAt } from '../report/report.js';
 import { viewService, type ServiceView } from '../model/service-view.js';
@@ -341,7 +342,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   );
   const run = runDataplaneChecks(probes, input.model, DATAPLANE_CHECKS);
   const checkRun = {
-    services: views.map(({ service, counts }) => ({ service, counts })),
+    services: views.map(({ service, counts }) => ({ service, counts, skippedChecks: [] })),
     findings: run.findings,
     suppressed: run.suppressed,
     skipped: [],
@@ -361,7 +362,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   } else {
     // The tree has no place for statements and notes; the other formats carry them.
     if (flags.output === 'tree')
-      for (const r of report.dataplane) if (r.statement) process.stderr.write(`note: ${r.statement}\n`);
+      for (const r of report.dataplane) if (r.statement) process.stderr.write(`note: ${terminalText(r.statement)}\n`);
     const output = {
       output: flags.output as Output,
       failOn: flags.failOn as Severity | 'never',
@@ -371,7 +372,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
       branches: (view: ServiceView) => dataplaneBranches(view, probes, flags.ascii === true),
     };
     process.stdout.write(renderOutput(diagnosis, output, colours));
-    if (flags.output === 'tree') for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
+    if (flags.output === 'tree') for (const note of report.notes) process.stderr.write(`note: ${terminalText(note)}\n`);
   }
   return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
 }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
+import { terminalText } from '../render/terminal-text.js';
 import { connect, fetchLive } from '../sources/live.js';
 import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
 import type { KnownKind } from '../sources/slim.js';
@@ -65,7 +66,7 @@ export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise
     { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
     (kind, raw) => cleanObject(kind, raw, flags.redact === true),
   );
-  for (const note of Object.values(result.missing)) process.stderr.write(`note: ${note}\n`);
+  for (const note of Object.values(result.missing)) process.stderr.write(`note: ${terminalText(note)}\n`);
   const items = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   // Which kinds were read, so that a kind with no object in scope reads back as "none", not "not read".
   const read = ORDER.filter(

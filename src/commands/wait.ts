@@ -9,6 +9,7 @@ import { ClusterModel } from '../model/cluster.js';
 import { viewService } from '../model/service-view.js';
 import { describeWaitFor, judgeWait, type WaitFor, type WaitProgress } from '../model/wait-condition.js';
 import { colourWanted, palette } from '../render/colour.js';
+import { terminalText } from '../render/terminal-text.js';
 import { renderText } from '../render/text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
@@ -70,7 +71,7 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
     {
       onChange: () => judge().met && settle(),
       onTrouble: (problem) => {
-        if (problem && problem !== trouble) process.stderr.write(`warning: ${problem}\n`);
+        if (problem && problem !== trouble) process.stderr.write(`warning: ${terminalText(problem)}\n`);
         trouble = problem;
       },
       debug,
@@ -101,7 +102,7 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
     process.stdout.write(renderText(report, palette(colourWanted(process.stdout, false))));
   }
   process.stderr.write(
-    `timed out after ${flags.timeout} waiting for svc/${name} (${describeWaitFor(want, port)}): ${result.summary}\n`,
+    `timed out after ${flags.timeout} waiting for svc/${name} (${describeWaitFor(want, port)}): ${terminalText(result.summary)}\n`,
   );
   return EXIT.findings;
 }

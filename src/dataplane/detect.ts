@@ -173,7 +173,7 @@ function readIptablesInputs(inputs: LabelledInput[], notes: string[]): NodeDatap
     let backend: 'nft' | 'legacy' | undefined;
     if (holdsKubeServices(nft) && holdsKubeServices(legacy)) {
       const choice = chooseIptablesBackend({ nft, legacy });
-      notes.push(...choice.notes.map((n) => `${family}: ${n}`));
+      for (const n of choice.notes) notes.push(`${family}: ${n}`);
       text = choice.text ?? '';
       backend = choice.backend;
     } else if (holdsKubeServices(nft)) {
@@ -188,8 +188,8 @@ function readIptablesInputs(inputs: LabelledInput[], notes: string[]): NodeDatap
     if (backend) backends.add(backend);
     const read = readIptables(text, { family, source: ofFamily.map((i) => i.source).join(' + ') });
     families.push(family);
-    servicePorts.push(...read.servicePorts);
-    notes.push(...read.notes);
+    for (const p of read.servicePorts) servicePorts.push(p);
+    for (const n of read.notes) notes.push(n);
   }
   if (backends.size > 1) notes.push('IPv4 and IPv6 rules are in different iptables backends');
   const [backend] = backends;
@@ -202,8 +202,8 @@ function readNftablesInputs(inputs: LabelledInput[], notes: string[]): NodeDatap
   for (const input of inputs.filter((i) => i.kind === 'nft-json')) {
     const read = readNftables(input.text, { source: input.source });
     read.families.forEach((f) => families.add(f));
-    servicePorts.push(...read.servicePorts);
-    notes.push(...read.notes);
+    for (const p of read.servicePorts) servicePorts.push(p);
+    for (const n of read.notes) notes.push(n);
   }
   return { mode: 'nftables', families: [...families].sort(), servicePorts, notes };
 }
@@ -220,10 +220,10 @@ function readIpvsInputs(inputs: LabelledInput[], notes: string[]): NodeDataplane
       source: input.source,
       ipsetSource: ipsetInputs.map((i) => i.source).join(' + '),
     });
-    servicePorts.push(...read.servicePorts);
+    for (const p of read.servicePorts) servicePorts.push(p);
     read.notes.forEach((n) => readNotes.add(n));
   }
-  notes.push(...readNotes);
+  for (const n of readNotes) notes.push(n);
   if (!inputs.some((i) => isIpvs(i.kind))) {
     notes.push('IPVS mode (its ipsets are in the rules) but no /proc/net/ip_vs or ipvsadm output was given');
   }

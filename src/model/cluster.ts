@@ -221,7 +221,7 @@ export class ClusterModel {
     }
     const found: Pod[] = [];
     for (const ns of candidates ?? EMPTY) {
-      if (ns !== namespace) found.push(...matchFromIndex(this.podsByLabel.get(ns)!, selector));
+      if (ns !== namespace) for (const pod of matchFromIndex(this.podsByLabel.get(ns)!, selector)) found.push(pod);
     }
     return found;
   }

@@ -12,6 +12,7 @@ import type {
   ServicePortRef,
 } from '../dataplane/types.js';
 import type { ServiceView } from '../model/service-view.js';
+import { terminalText } from '../render/terminal-text.js';
 import type { TreeBranch } from '../render/tree.js';
 import type { NodeProbe, RuleOwner } from './compare.js';
 import { endpointKey } from './expected.js';
@@ -131,20 +132,21 @@ export function renderDataplaneText(
         out.push(`  ${expected.service.meta.namespace}/${expected.service.meta.name} ${port}${family}`);
         if (programmed.length === 0) out.push('    no rules on this node');
         for (const rules of programmed) {
-          out.push(...dataplaneLines(rules).map((l) => `    ${l}`));
-          if (raw) out.push(...rules.rules.map((l) => `      | ${l}`));
+          for (const l of dataplaneLines(rules)) out.push(`    ${l}`);
+          if (raw) for (const l of rules.rules) out.push(`      | ${l}`);
         }
       }
       for (const { rules, owner } of probe.unmatched) {
         out.push(`  ${ownerText(owner)} ${rules.protocol} ${rules.family} (no such Service port)`);
-        out.push(...dataplaneLines(rules).map((l) => `    ${l}`));
-        if (raw) out.push(...rules.rules.map((l) => `      | ${l}`));
+        for (const l of dataplaneLines(rules)) out.push(`    ${l}`);
+        if (raw) for (const l of rules.rules) out.push(`      | ${l}`);
       }
     }
     for (const note of report.notes) out.push(`  note: ${note}`);
     out.push('');
   }
-  return out.join('\n');
+  // Names, rules and notes come from the cluster and the node: made safe for the terminal.
+  return out.map(terminalText).join('\n');
 }
 
 /** The tree branches of one Service: a Dataplane/NODE row per probed node, a row per frontend group under it. */

@@ -9,7 +9,13 @@ export interface Palette {
 }
 
 const wrap = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
-const STATUS_CODES: Record<ServiceStatus, string> = { ok: '32', error: '31', warning: '33', info: '36' };
+const STATUS_CODES: Record<ServiceStatus, string> = {
+  ok: '32',
+  error: '31',
+  warning: '33',
+  info: '36',
+  unknown: '35',
+};
 
 export function palette(enabled: boolean): Palette {
   if (!enabled) return { bold: (t) => t, dim: (t) => t, status: (_s, t) => t };

@@ -1,11 +1,13 @@
 // -o junit: the report as JUnit XML, the format CI systems show as test results. A testsuite per
-// namespace, a testcase per Service; each finding at or above --fail-on is a <failure>, the
-// others go to the testcase's <system-out>, so a job fails on exactly what the exit code fails on.
+// namespace, a testcase per Service; each finding at or above --fail-on is a <failure>, and so is
+// a Service whose status is unknown (at any --fail-on but never); the others go to the testcase's
+// <system-out>, so a job fails on exactly what the exit code fails on.
 
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
-import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, severityRank, type Report, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../model/multimap.js';
+import { BEYOND_C0, unicodeEscape } from './terminal-text.js';
 
 export interface JunitOptions {
   failOn: Severity | 'never';
@@ -21,10 +23,14 @@ const MAX_PODS = 20;
 const NOT_XML_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Text content: markup escaped; characters XML cannot hold written as visible \uXXXX. */
+/**
+ * Text content: markup escaped; characters XML cannot hold, and those a terminal or viewer would
+ * act on (DEL, C1 and bidi controls), written as visible \uXXXX.
+ */
 export function xmlText(text: string): string {
   return text
-    .replace(NOT_XML_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(NOT_XML_CHAR, unicodeEscape)
+    .replace(BEYOND_C0, unicodeEscape)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -60,12 +66,25 @@ interface Testcase {
   service: ServiceSummary;
   failures: Finding[];
   passed: Finding[];
+  /** Its status is unknown and --fail-on is not never: it fails as a finding would. */
+  unknownFails: boolean;
 }
 
-function testcaseXml({ service, failures, passed }: Testcase, skipped: string | undefined): string[] {
+const failing = (c: Testcase) => c.failures.length > 0 || c.unknownFails;
+
+function testcaseXml(testcase: Testcase, skipped: string | undefined): string[] {
+  const { service, failures, passed } = testcase;
   const open = `    <testcase${attrs({ classname: service.namespace, name: service.name })}`;
   const body: string[] = [];
-  if (skipped !== undefined) body.push(`      <skipped${attrs({ message: skipped })}/>`);
+  const notJudged = service.skippedChecks ? describeSkippedChecks(service.skippedChecks) : undefined;
+  if (testcase.unknownFails) {
+    const text =
+      `status unknown: ${notJudged}; its verdict would be a guess, so it fails every --fail-on but never ` +
+      '(--disable the checks to accept that)';
+    body.push(
+      `      <failure${attrs({ message: `unknown: ${notJudged}`, type: 'unknown' })}>${xmlText(text)}</failure>`,
+    );
+  } else if (skipped !== undefined && !failing(testcase)) body.push(`      <skipped${attrs({ message: skipped })}/>`);
   for (const f of failures) {
     const title = findCheck(f.check)?.title ?? f.check;
     body.push(
@@ -73,6 +92,7 @@ function testcaseXml({ service, failures, passed }: Testcase, skipped: string | 
     );
   }
   const out = passed.map(findingText);
+  if (notJudged && !testcase.unknownFails) out.push(notJudged);
   if (service.suppressed > 0)
     out.push(`${service.suppressed} finding(s) suppressed by the endpoints-doctor/ignore annotation`);
   if (out.length > 0) body.push(`      <system-out>${xmlText(out.join('\n\n'))}</system-out>`);
@@ -95,6 +115,7 @@ export function renderJunit(report: Report, options: JunitOptions): string {
       service,
       failures: findings.filter((f) => severityRank(f.severity) >= threshold),
       passed: findings.filter((f) => severityRank(f.severity) < threshold),
+      unknownFails: service.status === 'unknown' && options.failOn !== 'never',
     };
     pushTo(byNamespace, service.namespace, testcase);
   }
@@ -104,9 +125,9 @@ export function renderJunit(report: Report, options: JunitOptions): string {
   // the run fails as a whole (exit 2 or 3, no report).
   const counts = (cases: Testcase[]) => ({
     tests: cases.length,
-    failures: cases.filter((c) => c.failures.length > 0).length,
+    failures: cases.filter(failing).length,
     errors: 0,
-    skipped: skipped ? cases.length : 0,
+    skipped: skipped ? cases.filter((c) => !failing(c)).length : 0,
   });
   const properties = [
     `      <property${attrs({ name: 'fail-on', value: options.failOn })}/>`,

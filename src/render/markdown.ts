@@ -5,7 +5,8 @@
 
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
-import { severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, isUnknown, severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import { BEYOND_C0, visibleEscape } from './terminal-text.js';
 
 /** Pods listed in the open; more are folded into <details>. */
 const PODS_SHOWN_OPEN = 5;
@@ -15,11 +16,13 @@ const MAX_PODS = 50;
 /**
  * Inline Markdown text: HTML special characters as entities, Markdown punctuation
  * backslash-escaped (pipes included, so it is safe in a table cell), line breaks as <br>, and
- * a word joiner after @ so that no one is mentioned. Control characters are dropped.
+ * a word joiner after @ so that no one is mentioned. C0 controls are dropped; C1 and bidi
+ * controls, which would reorder the text on the page, are shown as escapes (\u202e).
  */
 export function mdText(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(BEYOND_C0, visibleEscape)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -41,7 +44,9 @@ function headline(report: Report, failOn: Severity | 'never', failing: number): 
   let verdict: string;
   if (failOn === 'never') verdict = `${plural(summary.services, 'Service')} diagnosed`;
   else if (failing > 0)
-    verdict = `❌ ${failing} of ${plural(summary.services, 'Service')} with findings at or above ${failOn}`;
+    verdict =
+      `❌ ${failing} of ${plural(summary.services, 'Service')} with findings at or above ${failOn}` +
+      (summary.unknown ? ' or unknown' : '');
   else verdict = `✅ no finding at or above ${failOn} (${plural(summary.services, 'Service')})`;
   const { findings } = summary;
   const total = findings.error + findings.warning + findings.info;
@@ -49,14 +54,18 @@ function headline(report: Report, failOn: Severity | 'never', failing: number): 
     `## endpoints-doctor: ${verdict}`,
     '',
     `- **${plural(summary.services, 'Service')}:** ${summary.ok} ok, ${summary.error} error, ` +
-      `${summary.warning} warning, ${summary.info} info`,
+      `${summary.warning} warning, ${summary.info} info` +
+      (summary.unknown
+        ? `, ${summary.unknown} unknown (a check that applies to ${summary.unknown === 1 ? 'it' : 'them'} could not run: ` +
+          `see the notes${failOn === 'never' ? '' : `; ${summary.unknown === 1 ? 'it fails' : 'they fail'} every --fail-on but never`})`
+        : ''),
     `- **${plural(total, 'finding')}:** ${findings.error} error, ${findings.warning} warning, ${findings.info} info` +
       (summary.suppressed ? ` (${summary.suppressed} more suppressed by annotation)` : ''),
   ].join('\n');
 }
 
 function statusCell(service: ServiceSummary, fails: boolean): string {
-  const icon = fails ? '❌' : service.status === 'ok' ? '✅' : '⚠️';
+  const icon = fails ? '❌' : service.status === 'ok' ? '✅' : service.status === 'unknown' ? '❓' : '⚠️';
   return `${icon} ${service.status}`;
 }
 
@@ -106,6 +115,7 @@ function findingMarkdown(f: Finding, explain: boolean, heading: string): string 
 export function renderMarkdown(report: Report, failOn: Severity | 'never'): string {
   const threshold = severityRank(failOn);
   const failingKeys = new Set(report.findings.filter((f) => severityRank(f.severity) >= threshold).map(findingKey));
+  if (failOn !== 'never') for (const s of report.services) if (isUnknown(s)) failingKeys.add(key(s));
   const out = [headline(report, failOn, failingKeys.size)];
   out.push(report.services.length === 0 ? 'No Services found in the chosen scope.' : serviceTable(report, failingKeys));
 
@@ -121,13 +131,14 @@ export function renderMarkdown(report: Report, failOn: Severity | 'never'): stri
         const s = services.get(current);
         const what = s ? ` · ${mdText(s.type)}${s.clusterIP ? ` ${s.clusterIP}` : ''}` : '';
         sections.push(`${heading} ${failingKeys.has(current) ? '❌' : '⚠️'} ${mdText(current)}${what}`);
+        if (s?.skippedChecks) sections.push(mdParagraph(describeSkippedChecks(s.skippedChecks)));
       }
       sections.push(findingMarkdown(f, !explained.has(f.check), `${heading}#`));
       explained.add(f.check);
     }
     return sections;
   };
-  out.push(...findingsOf((k) => failingKeys.has(k), '###'));
+  for (const section of findingsOf((k) => failingKeys.has(k), '###')) out.push(section);
   const others = findingsOf((k) => !failingKeys.has(k), '####');
   if (others.length > 0) {
     const count = report.findings.filter((f) => !failingKeys.has(findingKey(f))).length;

@@ -1,33 +1,30 @@
-// Tables as kubectl get prints them: no borders, columns three spaces apart.
+// Tables as kubectl get prints them: no borders, columns three spaces apart. Laid out in one
+// pass, each cell measured once: 10,000 rows cost ten times what 1,000 do.
 
-import Table from 'cli-table3';
+import { displayWidth } from './terminal-text.js';
+
+const COLUMN_GAP = '   ';
 
 export function plainTable(head: string[], rows: string[][]): string {
-  const table = new Table({
-    head,
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '',
-      'mid-mid': '',
-      right: '',
-      'right-mid': '',
-      middle: '   ',
-    },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  const columns = head.length;
+  const widths = head.map(displayWidth);
+  const all = [head];
+  for (const row of rows) all.push(row);
+  // Every cell's width, row after row, then the column widths from them.
+  const cellWidths: number[] = [];
+  for (const row of all) {
+    for (let i = 0; i < columns; i++) {
+      const width = displayWidth(row[i] ?? '');
+      cellWidths.push(width);
+      if (width > widths[i]!) widths[i] = width;
+    }
+  }
+  const lines: string[] = [];
+  all.forEach((row, r) => {
+    let line = '';
+    for (let i = 0; i < columns - 1; i++)
+      line += (row[i] ?? '') + ' '.repeat(widths[i]! - cellWidths[r * columns + i]!) + COLUMN_GAP;
+    lines.push((line + (row[columns - 1] ?? '')).trimEnd());
   });
-  table.push(...rows);
-  return table
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+  return lines.join('\n');
 }

@@ -7,10 +7,11 @@ import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
-import { viewService, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
+import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
-import type { Report, ServiceStatus, ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, type Report, type ServiceStatus, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
+import { displayWidth, padEnd, terminalText as t } from './terminal-text.js';
 
 export interface TreeOptions {
   ascii: boolean;
@@ -113,20 +114,36 @@ function podNode(
   });
 }
 
+/** Why a matched pod is in none of the Service's slices, and how to colour it. */
+function unlistedPod(m: MatchedPod, slicesRead: boolean): { reason: string; state: RowState } {
+  const { shouldBeListed, ready, cause } = m.state;
+  // The controller leaves it out: the cause says why (finished, no IP, no address of the family...).
+  if (!shouldBeListed) return { reason: cause ?? 'not listed', state: 'warning' };
+  if (!slicesRead) return { reason: ready ? 'Ready' : (cause ?? 'not ready'), state: ready ? 'ok' : 'warning' };
+  return {
+    reason: ready
+      ? 'Ready, but in no slice: the controller should list it, it gets no traffic'
+      : `${cause ?? 'not ready'}; the controller should list it (not ready), no slice does`,
+    state: 'warning',
+  };
+}
+
 function endpointState({ ready, serving, terminating }: EndpointConditions): { text: string; state: RowState } {
   if (ready) return { text: terminating ? 'ready,terminating' : 'ready', state: 'ok' };
   if (terminating) return { text: serving ? 'terminating,serving' : 'terminating', state: 'warning' };
   return { text: 'not ready', state: 'error' };
 }
 
-function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel, now: Date): Node {
+/** Slice/address of every endpoint kube-proxy uses: the others are duplicates of an address another slice holds. */
+function proxiedEndpoints(view: ServiceView): Set<string> {
+  return new Set(view.sliceEndpoints.map((e) => `${e.slice.meta.name}/${e.address}`));
+}
+
+function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, model: ClusterModel, now: Date): Node {
   const ports =
     slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
   const manager = slice.managedBy ?? 'no managed-by label';
   const ready = slice.endpoints.filter((e) => e.conditions.ready).length;
-  const merged = new Map<string, ServiceEndpoint>(
-    view.sliceEndpoints.map((e) => [`${e.slice.meta.name}/${e.address}`, e]),
-  );
   const controller = isControllerSlice(slice);
   const sliceRow = node({
     namespace: slice.meta.namespace,
@@ -140,7 +157,7 @@ function sliceNode(slice: EndpointSlice, view: ServiceView, model: ClusterModel,
     const address = e.addresses[0] ?? '<no address>';
     const { text, state } = endpointState(e.conditions);
     const where = [e.nodeName, e.zone].filter(Boolean).join(' ');
-    const proxied = isSliceReadFor(view.service, slice);
+    const proxied = isSliceReadFor(service, slice);
     const remark = !proxied
       ? 'ignored by kube-proxy'
       : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
@@ -230,23 +247,40 @@ function serviceNode(
   });
   row.notes = [
     { text: `${service.type}${ip ? ` ${ip}` : ''}${ports ? `  ${ports}` : ''}`, state: 'dim' },
+    ...(summary?.skippedChecks
+      ? [
+          {
+            text: `${worst === 'unknown' ? 'UNKNOWN ' : ''}${describeSkippedChecks(summary.skippedChecks)}`,
+            state: worst === 'unknown' ? worst : ('dim' as const),
+          },
+        ]
+      : []),
     ...findings.map((f) => ({
       text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
       state: f.severity,
     })),
   ];
-  for (const slice of view.slices) row.children.push(sliceNode(slice, view, model, options.now));
+  const merged = proxiedEndpoints(view);
+  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, model, options.now));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
-  const outside = view.matched.filter((m) => !m.state.shouldBeListed);
-  if (outside.length > 0) {
+  // Every matched pod that no slice lists: those the controller leaves out, and those it should
+  // list but has not (what pod-missing-from-slices reports). Without slices in the input, all.
+  const slicesRead = model.coverage.endpointSlices;
+  const unlisted = view.matched.filter((m) => sliceEntriesForPod(view, m.pod).length === 0);
+  if (unlisted.length > 0) {
     const branch = node({
       namespace: service.meta.namespace,
-      name: `(matched pods in no slice: ${outside.length})`,
+      name: slicesRead
+        ? `(matched pods in no slice: ${unlisted.length})`
+        : `(matched pods, EndpointSlices not read: ${unlisted.length})`,
       state: 'warning',
     });
-    for (const m of outside) branch.children.push(podNode(m.pod, options.now, m.state.cause, 'warning'));
+    for (const m of unlisted) {
+      const { reason, state } = unlistedPod(m, slicesRead);
+      branch.children.push(podNode(m.pod, options.now, reason, state));
+    }
     row.children.push(branch);
   }
   if (service.selector && view.matched.length === 0 && service.type !== 'ExternalName') {
@@ -304,11 +338,15 @@ export function renderTree(
     | { cells: [string, string, string, string, string]; state: RowState }
     | { note: string; state: RowState; indent: string };
   const lines: Line[] = [];
+  // Every cell holds cluster text (names, container and condition messages): made safe here, once.
   const walk = (n: Node, prefix: string, childPrefix: string) => {
-    lines.push({ cells: [n.namespace, prefix + n.name, n.ready, n.reason, n.age], state: n.state });
+    lines.push({
+      cells: [t(n.namespace), prefix + t(n.name), t(n.ready), t(n.reason), t(n.age)],
+      state: n.state,
+    });
     for (const note of n.notes)
       lines.push({
-        note: note.text,
+        note: t(note.text),
         state: note.state,
         indent: childPrefix + (n.children.length ? glyphs.pipe : glyphs.space),
       });
@@ -320,13 +358,18 @@ export function renderTree(
   for (const root of roots) walk(root, '', '');
 
   const header: [string, string, string, string, string] = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'];
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...lines.map((l) => ('cells' in l ? [...l.cells[i]!].length : 0))),
-  );
-  const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length));
+  // A loop, not Math.max(...lines): a large cluster has more lines than a call takes arguments.
+  const widths = header.map(displayWidth);
+  for (const line of lines) {
+    if (!('cells' in line)) continue;
+    line.cells.forEach((cell, i) => {
+      const width = displayWidth(cell);
+      if (width > widths[i]!) widths[i] = width;
+    });
+  }
   const out = [
     header
-      .map((h, i) => pad(h, widths[i]!))
+      .map((h, i) => padEnd(h, widths[i]!))
       .join('  ')
       .trimEnd(),
   ];
@@ -337,10 +380,10 @@ export function renderTree(
       const [ns, name, ready, reason, ageText] = line.cells;
       out.push(
         [
-          pad(ns, widths[0]!),
-          pad(name, widths[1]!),
-          colour(line.state, pad(ready, widths[2]!)),
-          colour(line.state, pad(reason, widths[3]!)),
+          padEnd(ns, widths[0]!),
+          padEnd(name, widths[1]!),
+          colour(line.state, padEnd(ready, widths[2]!)),
+          colour(line.state, padEnd(reason, widths[3]!)),
           ageText,
         ]
           .join('  ')

@@ -2,6 +2,7 @@
 // of status, ready endpoints or the checks that found something. One line per change, in a
 // stable key=value form that scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
 
+import { terminalText } from '../render/terminal-text.js';
 import type { Report, ServiceStatus, ServiceSummary } from './report.js';
 
 export interface ServiceChange {
@@ -95,7 +96,7 @@ function field(name: string, before: string | undefined, after: string | undefin
 
 /** The change without its timestamp: `shop/web changed status=error->ok endpoints=0/1->1/1 findings=-no-ready-endpoints`. */
 export function describeChange(c: ServiceChange): string {
-  const parts = [c.service, c.kind, field('status', c.status.before, c.status.after)];
+  const parts = [terminalText(c.service), c.kind, field('status', c.status.before, c.status.after)];
   parts.push(field('endpoints', c.endpoints.before, c.endpoints.after));
   const findings = [...c.findingsAdded.map((id) => `+${id}`), ...c.findingsRemoved.map((id) => `-${id}`)];
   if (findings.length) parts.push(`findings=${findings.join(',')}`);

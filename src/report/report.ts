@@ -2,13 +2,26 @@
 // works from this object, so text, JSON and YAML always say the same thing.
 
 import { SEVERITIES, type Finding, type Severity } from '../checks/types.js';
+import type { InputCoverage } from '../model/cluster.js';
 import type { DataplaneNodeReport } from '../probe/render.js';
-import type { CheckRun } from './run-checks.js';
+import type { CheckRun, SkippedCheck } from './run-checks.js';
 import { pushTo } from '../model/multimap.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
 
-export type ServiceStatus = 'ok' | Severity;
+/**
+ * The worst severity among a Service's findings, or ok; `unknown` when a check that applies to it
+ * could not run and could have found something more severe than its findings (an error, for a
+ * Service with none): its verdict would be a guess.
+ */
+export type ServiceStatus = 'ok' | Severity | 'unknown';
+
+/** A check that applies to a Service but could not run: the note `check CHECK skipped: ...` says why. */
+export interface SkippedCheckSummary {
+  check: string;
+  /** The kinds the input lacks: EndpointSlice, Endpoints, Node. */
+  missing: string[];
+}
 
 export interface ServiceSummary {
   namespace: string;
@@ -20,6 +33,8 @@ export interface ServiceSummary {
   status: ServiceStatus;
   findings: number;
   suppressed: number;
+  /** Checks that apply to the Service but could not run; absent when every one that applies ran. */
+  skippedChecks?: SkippedCheckSummary[];
 }
 
 export interface Report {
@@ -27,11 +42,12 @@ export interface Report {
   kind: 'Report';
   summary: {
     services: number;
-    /** Services per status: ok, or the worst severity among their findings. */
+    /** Services per status: ok, the worst severity among their findings, or unknown. */
     ok: number;
     error: number;
     warning: number;
     info: number;
+    unknown: number;
     /** Findings per severity. */
     findings: Record<Severity, number>;
     suppressed: number;
@@ -46,6 +62,36 @@ export interface Report {
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
+/** The Service's status from its findings and the checks that could not judge it. */
+function serviceStatus(findings: Finding[], skipped: readonly SkippedCheck[]): ServiceStatus {
+  const worst = findings.reduce<Severity | undefined>(
+    (w, f) => (!w || RANK[f.severity] > RANK[w] ? f.severity : w),
+    undefined,
+  );
+  const worstRank = worst ? RANK[worst] : 0;
+  if (skipped.some((s) => RANK[s.severity] > worstRank)) return 'unknown';
+  return worst ?? 'ok';
+}
+
+/** Each optional input: its kind (skippedChecks[].missing) and how notes and texts name it. */
+const INPUTS: Record<keyof InputCoverage, { kind: string; words: string }> = {
+  endpointSlices: { kind: 'EndpointSlice', words: 'EndpointSlices' },
+  endpoints: { kind: 'Endpoints', words: 'Endpoints (v1)' },
+  nodes: { kind: 'Node', words: 'Nodes' },
+  pods: { kind: 'Pod', words: 'Pods' },
+};
+const WORDS_OF_KIND = new Map(Object.values(INPUTS).map((i) => [i.kind, i.words]));
+
+/**
+ * The checks that could not judge a Service, grouped by what the input lacks, in the words of
+ * the notes: "not judged by pod-missing-from-slices, stale-endpoints (the input has no EndpointSlices)".
+ */
+export function describeSkippedChecks(skipped: SkippedCheckSummary[]): string {
+  const byMissing = new Map<string, string[]>();
+  for (const s of skipped) pushTo(byMissing, s.missing.map((k) => WORDS_OF_KIND.get(k) ?? k).join(' and '), s.check);
+  return `not judged by ${[...byMissing].map(([missing, checks]) => `${checks.join(', ')} (the input has no ${missing})`).join('; ')}`;
+}
+
 export function severityRank(severity: Severity | 'never'): number {
   return severity === 'never' ? Infinity : RANK[severity];
 }
@@ -56,29 +102,33 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
     const key = `${f.namespace}/${f.service}`;
     pushTo(byService, key, f);
   }
-  const services: ServiceSummary[] = run.services.map(({ service, counts }) => {
+  const services: ServiceSummary[] = run.services.map(({ service, counts, skippedChecks }) => {
     const key = `${service.meta.namespace}/${service.meta.name}`;
     const findings = byService.get(key) ?? [];
-    const worst = findings.reduce<Severity | undefined>(
-      (w, f) => (!w || RANK[f.severity] > RANK[w] ? f.severity : w),
-      undefined,
-    );
     return {
       namespace: service.meta.namespace,
       name: service.meta.name,
       type: service.clusterIP === 'None' ? `${service.type} (headless)` : service.type,
       ...(service.clusterIP && service.clusterIP !== 'None' ? { clusterIP: service.clusterIP } : {}),
       endpoints: service.type === 'ExternalName' ? null : { ready: counts.ready, total: counts.total },
-      status: worst ?? 'ok',
+      status: serviceStatus(findings, skippedChecks),
       findings: findings.length,
       suppressed: run.suppressed.get(key) ?? 0,
+      ...(skippedChecks.length > 0
+        ? {
+            skippedChecks: skippedChecks.map((s) => ({
+              check: s.check,
+              missing: s.missing.map((m) => INPUTS[m].kind),
+            })),
+          }
+        : {}),
     };
   });
   const findingCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of run.findings) findingCounts[f.severity]++;
   const count = (status: ServiceStatus) => services.filter((s) => s.status === status).length;
   const skipNotes = run.skipped.map(
-    (s) => `check ${s.check} skipped: the input has no ${s.missing.map(describeInput).join(' and ')}`,
+    (s) => `check ${s.check} skipped: the input has no ${s.missing.map((m) => INPUTS[m].words).join(' and ')}`,
   );
   return {
     apiVersion: REPORT_API_VERSION,
@@ -89,6 +139,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
       error: count('error'),
       warning: count('warning'),
       info: count('info'),
+      unknown: count('unknown'),
       findings: findingCounts,
       suppressed: [...run.suppressed.values()].reduce((a, b) => a + b, 0),
     },
@@ -98,12 +149,16 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
   };
 }
 
-function describeInput(input: string): string {
-  return input === 'endpoints' ? 'Endpoints (v1)' : input === 'endpointSlices' ? 'EndpointSlices' : 'Nodes';
+/**
+ * Whether the run fails --fail-on: a finding at or above it, or, at any threshold but never, a
+ * Service whose status is unknown (a CI gate must not pass on input it could not judge).
+ */
+export function failsAt(report: Report, failOn: Severity | 'never'): boolean {
+  if (failOn === 'never') return false;
+  const threshold = severityRank(failOn);
+  return report.findings.some((f) => RANK[f.severity] >= threshold) || report.services.some(isUnknown);
 }
 
-/** Whether any finding is at or above the --fail-on threshold. */
-export function failsAt(report: Report, failOn: Severity | 'never'): boolean {
-  const threshold = severityRank(failOn);
-  return report.findings.some((f) => RANK[f.severity] >= threshold);
+export function isUnknown(service: ServiceSummary): boolean {
+  return service.status === 'unknown';
 }

@@ -1,17 +1,28 @@
 // Runs checks over the model: one view per Service shared by all checks, the Service's
-// ignore annotation honoured, checks whose inputs are missing skipped (and said so).
+// ignore annotation honoured, checks whose inputs are missing skipped (and said so, in general
+// and for each Service they would have judged).
 
-import type { Check, Finding } from '../checks/types.js';
-import type { ClusterModel } from '../model/cluster.js';
+import type { Check, Finding, Severity } from '../checks/types.js';
+import type { ClusterModel, InputCoverage } from '../model/cluster.js';
 import { viewService, type EndpointCounts, type ServiceView } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
 
+/** A check not run because the input lacks what it needs. */
+export interface SkippedCheck {
+  check: string;
+  /** The check's severity: the most severe finding it could have made. */
+  severity: Severity;
+  missing: (keyof InputCoverage)[];
+}
+
 /** A Service the checks ran on, with what the report says of its endpoints. */
 export interface CheckedService {
   service: Service;
   counts: EndpointCounts;
+  /** Skipped checks that apply to this Service (and that its ignore annotation does not silence). */
+  skippedChecks: readonly SkippedCheck[];
 }
 
 export interface CheckRun {
@@ -21,10 +32,10 @@ export interface CheckRun {
   /** Findings dropped by a Service's ignore annotation, per Service "ns/name". */
   suppressed: Map<string, number>;
   /** Checks not run because the input lacks what they need. */
-  skipped: { check: string; missing: string[] }[];
+  skipped: SkippedCheck[];
 }
 
-function missingInputs(check: Check, model: ClusterModel): string[] {
+function missingInputs(check: Check, model: ClusterModel): (keyof InputCoverage)[] {
   return (check.requires ?? []).filter((input) => !model.coverage[input]);
 }
 
@@ -62,16 +73,29 @@ export function ignoredChecks(service: Service): ReadonlySet<string> {
   );
 }
 
+const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
+
 export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {
   const runnable = checks.filter((c) => missingInputs(c, model).length === 0);
-  const skipped = checks
-    .map((c) => ({ check: c.id, missing: missingInputs(c, model) }))
-    .filter((s) => s.missing.length > 0);
-  const run: CheckRun = { services: [], findings: [], suppressed: new Map(), skipped };
+  const skippedChecks = checks
+    .map((check) => ({
+      check,
+      skipped: { check: check.id, severity: check.severity, missing: missingInputs(check, model) },
+    }))
+    .filter((s) => s.skipped.missing.length > 0);
+  const run: CheckRun = {
+    services: [],
+    findings: [],
+    suppressed: new Map(),
+    skipped: skippedChecks.map((s) => s.skipped),
+  };
   for (const service of services) {
     const view = viewService(model, service);
-    run.services.push({ service, counts: view.counts });
     const ignored = ignoredChecks(service);
+    const notJudged = skippedChecks
+      .filter(({ check }) => !ignored.has(check.id) && (check.appliesTo?.(view, model) ?? true))
+      .map((s) => s.skipped);
+    run.services.push({ service, counts: view.counts, skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED });
     for (const check of runnable) {
       const found = complete(check, service, view, model);
       if (ignored.has(check.id)) {

@@ -77,7 +77,7 @@ export async function readSnapshotDocuments(path: string): Promise<SourceDocumen
     } catch (e) {
       throw new InputError(`snapshot ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    docs.push(...decodeDocuments(text, file));
+    for (const doc of decodeDocuments(text, file)) docs.push(doc);
   }
   return docs;
 }

@@ -9,9 +9,10 @@ import { useRef, useState } from 'react';
 import { findCheck } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
 import { palette } from '../render/colour.js';
+import { terminalText as t } from '../render/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import type { Diagnosis } from '../report/diagnosis.js';
-import type { ServiceStatus, ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, type ServiceStatus, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../model/multimap.js';
 
 export interface InteractiveProps {
@@ -38,40 +39,54 @@ export const HELP_LINES = [
   'q or Ctrl-C     quit',
 ];
 
-const STATUS_COLOURS: Record<ServiceStatus, string> = { ok: 'green', error: 'red', warning: 'yellow', info: 'cyan' };
+const STATUS_COLOURS: Record<ServiceStatus, string> = {
+  ok: 'green',
+  error: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+  unknown: 'magenta',
+};
 
 const keyOf = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
 
-/** Word-wraps prose to the pane's width, every line after the first under `indent`. */
-function wrap(text: string, width: number, indent = ''): string[] {
-  const lines: string[] = [];
+/** Word-wraps prose to the pane's width into `lines`, every line after the first under `indent`, each after `margin`. */
+function wrap(lines: string[], text: string, width: number, indent = '', margin = ''): void {
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
     if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
+      lines.push(margin + line);
       line = indent + word;
     } else line = line ? `${line} ${word}` : word;
   }
-  if (line) lines.push(line);
-  return lines;
+  if (line) lines.push(margin + line);
 }
 
 /** The details pane: each finding of the Service with its pods, why it matters and the fix. */
 function detailLines(summary: ServiceSummary | undefined, findings: Finding[], width: number): string[] {
   if (!summary) return ['No Service matches.'];
-  const head = `${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`;
-  if (findings.length === 0) return [head, 'No findings.'];
+  const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
   const lines = [head];
+  if (summary.skippedChecks)
+    wrap(
+      lines,
+      `${summary.status === 'unknown' ? 'UNKNOWN: ' : ''}${describeSkippedChecks(summary.skippedChecks)}`,
+      width,
+      '  ',
+    );
+  if (findings.length === 0) {
+    lines.push('No findings.');
+    return lines;
+  }
   for (const f of findings) {
     const check = findCheck(f.check);
-    lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${f.port}` : ''}`);
-    lines.push(...wrap(f.message, width, '  ').map((l) => `  ${l}`));
+    lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
+    wrap(lines, t(f.message), width, '  ', '  ');
     for (const pod of (f.pods ?? []).slice(0, 5)) {
-      lines.push(...wrap(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`, width, '    '));
+      wrap(lines, t(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), width, '    ');
     }
     if ((f.pods ?? []).length > 5) lines.push(`  … and ${f.pods!.length - 5} more pods`);
-    if (check) lines.push(...wrap(`why: ${check.explanation}`, width, '     ').map((l) => `  ${l}`));
-    lines.push(...wrap(`fix: ${f.fix ?? check?.fix ?? ''}`, width, '     ').map((l) => `  ${l}`));
+    if (check) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
+    wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
   return lines;
 }
@@ -141,10 +156,10 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
   });
 
   const failing = report.services.filter((s) => s.status !== 'ok').length;
-  const title = `endpoints-doctor · ${source} · ${report.services.length} Services, ${failing} failing · ? help · q quit`;
+  const title = `endpoints-doctor · ${t(source)} · ${report.services.length} Services, ${failing} failing · ? help · q quit`;
   const filterLine =
     editingFilter || filter || failingOnly
-      ? `${editingFilter || filter ? `filter: /${filter}${editingFilter ? '_' : ''}` : ''}${failingOnly ? '  [failing only]' : ''}`
+      ? `${editingFilter || filter ? `filter: /${t(filter)}${editingFilter ? '_' : ''}` : ''}${failingOnly ? '  [failing only]' : ''}`
       : undefined;
 
   if (help) {
@@ -166,7 +181,9 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     pushTo(findingsOf, k, f);
   }
   const viewIndex = new Map(report.services.map((s, i) => [keyOf(s), i]));
-  const nameWidth = Math.max(7, ...visible.map((s) => keyOf(s).length));
+  // A loop, not Math.max(...visible): a large cluster has more Services than a call takes arguments.
+  let nameWidth = 7;
+  for (const s of visible) nameWidth = Math.max(nameWidth, t(keyOf(s)).length);
   type Row = { text: string; status?: ServiceStatus; selected: boolean };
   const listRows: Row[] = [];
   let selectedRow = 0;
@@ -178,7 +195,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     const mark = expanded.has(k) ? '▾' : '▸';
     listRows.push({
       // The selected row is also shown in reverse video, which NO_COLOR and dumb terminals drop: › marks it too.
-      text: `${i === index ? '›' : ' '}${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${k.padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
+      text: `${i === index ? '›' : ' '}${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${t(k).padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
       status: s.status,
       selected: i === index,
     });
@@ -210,7 +227,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
       </Text>
       {trouble ? (
         <Text color={colour ? 'yellow' : undefined} wrap="truncate-end">
-          {trouble}
+          {t(trouble)}
         </Text>
       ) : null}
       {filterLine ? <Text color={colour ? 'cyan' : undefined}>{filterLine}</Text> : null}

@@ -3,6 +3,7 @@
 // latest update that changed something, and whether a watch is failing.
 
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { terminalText } from '../render/terminal-text.js';
 
 export interface WatchViewProps {
   /** The rendered output, as the one-shot command prints it. */
@@ -37,7 +38,7 @@ export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: W
   return (
     <Box flexDirection="column">
       <Text dimColor>{header[0]}</Text>
-      {trouble ? <Text color={colour ? 'yellow' : undefined}>{trouble}</Text> : null}
+      {trouble ? <Text color={colour ? 'yellow' : undefined}>{terminalText(trouble)}</Text> : null}
       {changeLines.map((line, i) => (
         <Text key={`c${i}`} color={colour ? 'yellow' : undefined} bold={i === 0}>
           {line}

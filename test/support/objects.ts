@@ -69,6 +69,17 @@ export function pod(name: string, o: PodOptions = {}): Raw {
   };
 }
 
+/** A pod the scheduler could not place: no node, no IP, PodScheduled False with the scheduler's message. */
+export function unschedulablePod(name: string, message: string, o: PodOptions = {}): Raw {
+  return pod(name, {
+    ip: null,
+    node: null,
+    ready: false,
+    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }],
+    ...o,
+  });
+}
+
 let nextIP = 1;
 const assigned = new Map<string, string>();
 /** A stable IPv4 address per pod name, so slices and pods agree without spelling IPs out. */

@@ -37,6 +37,7 @@ export function report(services: [string, string][], findings: Finding[], notes:
       error: status('error'),
       warning: status('warning'),
       info: status('info'),
+      unknown: status('unknown'),
       findings: bySeverity,
       suppressed: 0,
     },
