@@ -142,7 +142,7 @@ const vaultService = service('vault', {
     'example.com/owner': PLANTED.serviceAnnotation,
     // Annotations the checks read keep their values under --redact: they are Kubernetes' own.
     'service.kubernetes.io/topology-mode': 'Auto',
-    'endpoints-doctor/ignore': 'single-ready-endpoint',
+    'endpoints-doctor/ignore': 'no-ready-endpoints',
   },
 });
 
@@ -289,7 +289,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       expect(svc.metadata.annotations).toEqual({
         'example.com/owner': '',
         'service.kubernetes.io/topology-mode': 'Auto',
-        'endpoints-doctor/ignore': 'single-ready-endpoint',
+        'endpoints-doctor/ignore': 'no-ready-endpoints',
       });
       const vaultPod = redacted.items.find((o: any) => o.kind === 'Pod' && o.metadata.name === 'vault-0');
       expect(vaultPod.status.containerStatuses[0].state).toEqual({ terminated: { reason: 'Error', exitCode: 2 } });
@@ -305,9 +305,15 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     ]);
     const outline = (report: any) => ({
       summary: report.summary,
-      findings: report.findings.map((f: any) => [f.check, f.severity, f.service]),
+      findings: report.findings.map((f: any) => [f.check, f.severity, f.namespace, f.service]),
     });
+    const vaultChecks = (report: any) =>
+      report.findings.filter((f: any) => f.namespace === 'shop' && f.service === 'vault').map((f: any) => f.check);
     expect(outline(JSON.parse(fromFile.stdout))).toEqual(outline(JSON.parse(live.stdout)));
+    // vault's ignore annotation held in both.
+    expect(vaultChecks(JSON.parse(live.stdout))).not.toContain('no-ready-endpoints');
+    expect(vaultChecks(JSON.parse(fromFile.stdout))).not.toContain('no-ready-endpoints');
+    expect(JSON.parse(fromFile.stdout).services.find((s: any) => s.name === 'vault')).toMatchObject({ suppressed: 1 });
     expect(fromFile.stdout).not.toContain(PLANTED.conditionMessage);
   });
 
