@@ -17,7 +17,7 @@ import { writeBlockYaml } from '../sources/block-yaml.js';
 import { connect, fetchLive } from '../sources/live.js';
 import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
 import { rawObject } from '../sources/slim-raw.js';
-import { slimObject, type KnownKind } from '../sources/slim.js';
+import { setOwnKey, slimObject, type KnownKind } from '../sources/slim.js';
 import { addScopeFlags, completeScope, type ScopeFlags } from './scope.js';
 
 interface SnapshotFlags extends ScopeFlags {
@@ -47,8 +47,9 @@ const SECRETS_REMINDER =
   'note: the snapshot keeps annotation values and container and condition messages, which may hold secrets; --redact blanks them\n';
 
 function redactAnnotations(annotations: Labels): Labels {
-  const out: Labels = Object.create(null) as Labels;
-  for (const key of Object.keys(annotations)) out[key] = DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key]! : '';
+  const out: Labels = {};
+  for (const key of Object.keys(annotations))
+    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key]! : '');
   return out;
 }
 

@@ -6,6 +6,8 @@
 // and [], block scalars, multi-line scalars, anchors, tags, comments after values, tabs...): the
 // caller then hands the text to the yaml library.
 
+import { setOwnKey } from './slim.js';
+
 type Value = unknown;
 type YamlMap = Record<string, Value>;
 
@@ -169,13 +171,6 @@ function mapEntry(text: string): { key: string; value: string | undefined } | un
   return { key, value: rest === '' ? undefined : rest };
 }
 
-function setKey(map: YamlMap, key: string, value: Value): void {
-  // As JSON.parse and the yaml library do: "__proto__" is a key like any other, not the prototype.
-  if (key === '__proto__')
-    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-  else map[key] = value;
-}
-
 interface Frame {
   indent: number;
   value: YamlMap | Value[];
@@ -207,9 +202,9 @@ export function readBlockYaml(text: string): Value {
       // "key:" then a block one level in, or (kubectl's layout) a list at the key's own indentation.
       if (indent > pending.indent || (indent === pending.indent && isItem)) {
         const child: YamlMap | Value[] = isItem ? [] : {};
-        setKey(pending.map, pending.key, child);
+        setOwnKey(pending.map, pending.key, child);
         stack.push({ indent, value: child });
-      } else setKey(pending.map, pending.key, null);
+      } else setOwnKey(pending.map, pending.key, null);
       pending = undefined;
     }
     if (stack.length === 0) {
@@ -257,8 +252,8 @@ export function readBlockYaml(text: string): Value {
     }
     const value = scalarValue(entry.value);
     if (value === DECLINED) return undefined;
-    setKey(map, entry.key, value);
+    setOwnKey(map, entry.key, value);
   }
-  if (pending) setKey(pending.map, pending.key, null);
+  if (pending) setOwnKey(pending.map, pending.key, null);
   return root;
 }
