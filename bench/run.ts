@@ -7,6 +7,7 @@
 //   (c) the floor: download and JSON.parse the same lists, nothing else (bench/floor.ts)
 //   (d) the analysis alone: runChecks + buildReport on the in-memory model (bench/analysis.ts,
 //       a process of its own so that its first run is as cold as the CLI's)
+//   (e) at the largest size: `snapshot -A` as JSON and YAML, and each read back with --snapshot
 // Wall time, peak RSS (GNU time's %M) and the server's CPU per command; medians, ratios, growth
 // with size; then docs/benchmarks.md is rewritten with the figures and the machine.
 
@@ -19,6 +20,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -39,7 +41,16 @@ const LISTS = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '
 
 // Targets from the issue; "default size" is 5,000 Services and 50,000 Pods.
 const DEFAULT_SIZE = { services: 5000, pods: 50000, namespaces: 200, nodes: 500 };
-const TARGET = { aOverB: 0.5, aOverC: 1.25, analysisMs: 1000, rssMB: 500, growthExponent: 1.15 };
+const TARGET = {
+  aOverB: 0.5,
+  aOverC: 1.25,
+  analysisMs: 1000,
+  rssMB: 500,
+  growthExponent: 1.15,
+  /** Reading a snapshot back, against (a) on the same cluster: time and peak RSS. */
+  snapshotReadOverA: 2,
+};
+const SNAPSHOT_FORMATS = ['json', 'yaml'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -351,6 +362,17 @@ interface SizeResult {
   findingsByCheck: Record<string, number>;
   sameAsAnalysis: boolean;
   profile?: { summary: ProfileSummary; wallMs: number };
+  /** (e), at the largest size only. */
+  snapshots?: SnapshotResult[];
+}
+
+interface SnapshotResult {
+  format: (typeof SNAPSHOT_FORMATS)[number];
+  bytes: number;
+  write: Sample;
+  read: Sample[];
+  /** The report read back agrees with (a)'s: summary and findings per check. */
+  sameAsLive: boolean;
 }
 
 async function runAnalysis(child: Child<AnalysisReady, AnalysisResult>): Promise<Analysis> {
@@ -368,7 +390,41 @@ async function runAnalysis(child: Child<AnalysisReady, AnalysisResult>): Promise
   return { ready, result };
 }
 
-async function measureSize(scale: number, profile: boolean): Promise<SizeResult> {
+/** (e): `snapshot -A` in each format, then `--snapshot FILE -A -o json` on it, `runs` times. */
+async function measureSnapshots(server: Server, live: Report): Promise<SnapshotResult[]> {
+  const out: SnapshotResult[] = [];
+  for (const format of SNAPSHOT_FORMATS) {
+    const file = join(work, `snapshot.${format}`);
+    const write = await measure(
+      server,
+      {
+        command: process.execPath,
+        args: [BIN, 'snapshot', '--kubeconfig', server.info.kubeconfigPath, '-A', '-o', format],
+        ok: [0],
+      },
+      file,
+    );
+    const bytes = statSync(file).size;
+    log(`   (e) snapshot -o ${format}: ${fmtMB(bytes)} MB, ${describe('e', write)}`);
+    const read: Sample[] = [];
+    const reportFile = join(work, 'snapshot-report.json');
+    for (let round = 0; round < runs; round++) {
+      const readBack = { command: process.execPath, args: [BIN, '--snapshot', file, '-A', '-o', 'json'], ok: [0, 1] };
+      read.push(await measure(server, readBack, round === 0 ? reportFile : '/dev/null'));
+      log(`   (e) --snapshot ${format} round ${round + 1} ${describe('e', read[round]!)}`);
+    }
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    const sameAsLive =
+      JSON.stringify(report.summary) === JSON.stringify(live.summary) &&
+      JSON.stringify(findingsByCheck(report)) === JSON.stringify(findingsByCheck(live));
+    rmSync(file);
+    rmSync(reportFile);
+    out.push({ format, bytes, write, read, sameAsLive });
+  }
+  return out;
+}
+
+async function measureSize(scale: number, profile: boolean, snapshots: boolean): Promise<SizeResult> {
   const size = sizeAt(scale);
   log(
     `\n== ${scale}x: ${fmtInt(size.services)} Services, ${fmtInt(size.pods)} Pods, ${size.namespaces} namespaces, ${size.nodes} Nodes`,
@@ -418,6 +474,8 @@ async function measureSize(scale: number, profile: boolean): Promise<SizeResult>
       log(`   profiled (a): ${fmtS(s.wallMs)} s\n${formatProfile(profiled.summary)}`);
     }
 
+    const snapshotResults = snapshots ? await measureSnapshots(server, cliReport) : undefined;
+
     const cliFindings = findingsByCheck(cliReport);
     return {
       scale,
@@ -432,6 +490,7 @@ async function measureSize(scale: number, profile: boolean): Promise<SizeResult>
         JSON.stringify(cliReport.summary) === JSON.stringify(analysis.result.summary) &&
         JSON.stringify(cliFindings) === JSON.stringify(analysis.result.findingsByCheck),
       profile: profiled,
+      snapshots: snapshotResults,
     };
   } finally {
     await analysisChild.stop();
@@ -565,6 +624,9 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   );
   p(
     `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts). *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
+  );
+  p(
+    "- **(e)** at the largest size, snapshots: `kubectl endpoints-doctor snapshot -A -o json` and `-o yaml` into a file, then `kubectl endpoints-doctor --snapshot FILE -A -o json > /dev/null` on each, as many times as (a); the report read back is compared with (a)'s.",
   );
   p();
   p(
@@ -729,6 +791,31 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
     `(a) wall ${gg(growth.a)}, CPU ${gg(growth.aCpu)}; (b) wall ${gg(growth.b)}; (c) wall ${gg(growth.c)}, CPU ${gg(growth.cCpu)}; ` +
       `(d) cold ${gg(growth.dCold)}, warm ${gg(growth.dWarm)}.`,
   );
+  const withSnapshots = results.find((r) => r.snapshots);
+  if (withSnapshots) {
+    const a = wall(withSnapshots, 'a');
+    const rssA = peakRss(withSnapshots);
+    p();
+    p(`## Snapshots`);
+    p();
+    p(
+      `At ${withSnapshots.scale}x: \`snapshot -A\` written, then read back with \`--snapshot FILE -A -o json\`, against (a) on the same cluster ` +
+        `(${fmtS(a)} s, peak RSS ${fmtMB(rssA)} MB). Read times are medians of ${runs} runs, peak RSS the largest.`,
+    );
+    p();
+    p(
+      '| format | file | write | write peak RSS | read back | read / (a) | read peak RSS | RSS / (a) | same report as (a) |',
+    );
+    p('|---|---|---|---|---|---|---|---|---|');
+    for (const sn of withSnapshots.snapshots!) {
+      const read = median(sn.read.map((x) => x.wallMs));
+      const rss = Math.max(...sn.read.map((x) => x.maxRssBytes));
+      p(
+        `| ${sn.format.toUpperCase()} | ${fmtMB(sn.bytes)} MB | ${fmtS(sn.write.wallMs)} s | ${fmtMB(sn.write.maxRssBytes)} MB | ${fmtS(read)} s | ` +
+          `${(read / a).toFixed(2)} | ${fmtMB(rss)} MB | ${(rss / rssA).toFixed(2)} | ${sn.sameAsLive ? 'yes' : '**no**'} |`,
+      );
+    }
+  }
   p();
   p('## Targets');
   p();
@@ -753,6 +840,16 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   p(
     `| peak RSS of (a) < ${TARGET.rssMB} MB at the default size | ${rss ? `${fmtMB(rss)} MB` : '–'} | ${met(rss ? rss < TARGET.rssMB * 2 ** 20 : undefined)} |`,
   );
+  for (const format of SNAPSHOT_FORMATS) {
+    const sn = atFull?.snapshots?.find((x) => x.format === format);
+    const time = sn && median(sn.read.map((x) => x.wallMs)) / wall(atFull!, 'a');
+    const memory = sn && Math.max(...sn.read.map((x) => x.maxRssBytes)) / peakRss(atFull!);
+    p(
+      `| a ${format.toUpperCase()} snapshot of the default size read back within ${TARGET.snapshotReadOverA}× (a)'s time and peak RSS, the same report | ` +
+        `${sn ? `time ${time!.toFixed(2)}×, peak RSS ${memory!.toFixed(2)}×, ${sn.sameAsLive ? 'same report' : '**another report**'}` : '–'} | ` +
+        `${met(sn && time! <= TARGET.snapshotReadOverA && memory! <= TARGET.snapshotReadOverA && sn.sameAsLive)} |`,
+    );
+  }
   // Judged on the slope fitted over every size, on (a)'s CPU (its wall time follows the machine's
   // load, which other work changes between sizes) and (d) warm (cold adds a JIT cost of its own).
   const slopes = [growth.aCpu.overall, growth.dWarm.overall];
@@ -812,8 +909,10 @@ log(
     `full size ${fmtInt(full.services)} Services / ${fmtInt(full.pods)} Pods / ${full.namespaces} namespaces / ${full.nodes} Nodes; scales ${scales.join(', ')}; ${runs} run(s), kubectl ${kubectlRuns}`,
 );
 const results: SizeResult[] = [];
-for (const scale of scales)
-  results.push(await measureSize(scale, flags.profile === true && scale === scales[scales.length - 1]));
+for (const scale of scales) {
+  const largest = scale === scales[scales.length - 1];
+  results.push(await measureSize(scale, flags.profile === true && largest, largest));
+}
 const extra =
   analysisScale > 0 && !scales.includes(analysisScale) ? await measureAnalysisOnly(analysisScale) : undefined;
 const markdown = render(results, extra, started, performance.now() - t0);
