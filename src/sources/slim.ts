@@ -97,14 +97,16 @@ export function quoteName(name: string): string {
   return /^[-A-Za-z0-9_.]+$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** Runs a slimming step, turning a FieldError into the SlimError callers see. */
-function checked<T>(slim: (raw: Raw) => T, raw: Raw): T {
-  try {
-    return slim(raw);
-  } catch (e) {
-    if (e instanceof FieldError) throw new SlimError(`${e.field} must be ${e.expected}, got ${e.got}`);
-    throw e;
-  }
+/** A slimming step whose FieldErrors become the SlimError callers see. */
+function checked<T>(slim: (raw: Raw) => T): (raw: Raw) => T {
+  return (raw) => {
+    try {
+      return slim(raw);
+    } catch (e) {
+      if (e instanceof FieldError) throw new SlimError(`${e.field} must be ${e.expected}, got ${e.got}`);
+      throw e;
+    }
+  };
 }
 
 function typeName(value: unknown): string {
@@ -237,11 +239,7 @@ function slimRef(value: unknown, field: string): ObjectRef | undefined {
 
 const SERVICE_TYPES: readonly string[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
-export function slimService(raw: Raw): Service {
-  return checked(slimServiceFields, raw);
-}
-
-function slimServiceFields(raw: Raw): Service {
+export const slimService = checked(function slimService(raw: Raw): Service {
   const meta = slimMeta(raw, true);
   const spec = fields(raw.spec, 'spec');
   const selector = stringMap(spec.selector, 'spec.selector');
@@ -277,7 +275,7 @@ function slimServiceFields(raw: Raw): Service {
     ),
     trafficDistribution: str(spec.trafficDistribution, 'spec.trafficDistribution'),
   };
-}
+});
 
 function slimServicePort(p: Raw): ServicePort {
   const port = int(p.port, 'port') ?? 0;
@@ -333,11 +331,7 @@ function slimContainerStatus(raw: Raw): ContainerStatus {
   };
 }
 
-export function slimPod(raw: Raw): Pod {
-  return checked(slimPodFields, raw);
-}
-
-function slimPodFields(raw: Raw): Pod {
+export const slimPod = checked(function slimPod(raw: Raw): Pod {
   const meta = slimMeta(raw, true, false);
   const spec = fields(raw.spec, 'spec');
   const status = fields(raw.status, 'status');
@@ -368,7 +362,7 @@ function slimPodFields(raw: Raw): Pod {
     containerStatuses: list(status.containerStatuses, 'status.containerStatuses', slimContainerStatus),
     initContainerStatuses: list(status.initContainerStatuses, 'status.initContainerStatuses', slimContainerStatus),
   };
-}
+});
 
 /** The conditions that decide or explain readiness; the others weigh a lot over 100,000 pods. */
 const READINESS_CONDITIONS = new Set(['Ready', 'ContainersReady', 'PodScheduled']);
@@ -392,11 +386,7 @@ function slimPodConditions(value: unknown, readinessGates: string[]): PodConditi
   return out;
 }
 
-export function slimEndpointSlice(raw: Raw): EndpointSlice {
-  return checked(slimEndpointSliceFields, raw);
-}
-
-function slimEndpointSliceFields(raw: Raw): EndpointSlice {
+export const slimEndpointSlice = checked(function slimEndpointSlice(raw: Raw): EndpointSlice {
   const meta = slimMeta(raw, true);
   return {
     kind: 'EndpointSlice',
@@ -432,7 +422,7 @@ function slimEndpointSliceFields(raw: Raw): EndpointSlice {
     serviceName: meta.labels['kubernetes.io/service-name'],
     managedBy: meta.labels['endpointslice.kubernetes.io/managed-by'],
   };
-}
+});
 
 function slimAddress(raw: Raw): EndpointAddress | undefined {
   const ip = str(raw.ip, 'ip');
@@ -445,11 +435,7 @@ function present<T>(value: T | undefined): value is T {
   return value !== undefined;
 }
 
-export function slimEndpoints(raw: Raw): Endpoints {
-  return checked(slimEndpointsFields, raw);
-}
-
-function slimEndpointsFields(raw: Raw): Endpoints {
+export const slimEndpoints = checked(function slimEndpoints(raw: Raw): Endpoints {
   const meta = slimMeta(raw, true);
   return {
     kind: 'Endpoints',
@@ -464,13 +450,9 @@ function slimEndpointsFields(raw: Raw): Endpoints {
       })),
     })),
   };
-}
+});
 
-export function slimNode(raw: Raw): Node {
-  return checked(slimNodeFields, raw);
-}
-
-function slimNodeFields(raw: Raw): Node {
+export const slimNode = checked(function slimNode(raw: Raw): Node {
   const meta = slimMeta(raw, false, false);
   const spec = fields(raw.spec, 'spec');
   const status = fields(raw.status, 'status');
@@ -496,7 +478,7 @@ function slimNodeFields(raw: Raw): Node {
     unschedulable: bool(spec.unschedulable, 'spec.unschedulable') === true,
     allocatableCpuMillis: cpuMillis(cpu),
   };
-}
+});
 
 const DECIMAL_SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 const BINARY_SUFFIX: Record<string, number> = {
