@@ -30,7 +30,7 @@ export class ObjectCollector {
   readonly kinds = new Set<KnownKind>();
   /** Objects of kinds the doctor does not read, counted per kind. */
   readonly skippedKinds = new Map<string, number>();
-  /** Objects met again (same kind, namespace and name) and left out, and where the first of them was met again. */
+  /** Objects met again (same kind, namespace and name), left out; and the first of them, where it was met again. */
   duplicates = 0;
   firstDuplicate?: { object: string; where: string };
   private readonly seen = new Set<string>();
@@ -95,15 +95,15 @@ export class ObjectCollector {
       throw e;
     }
     const { namespace, name } = object.meta;
-    const described = `${kind} ${namespace ? `${quoteName(namespace)}/` : ''}${quoteName(name)}`;
+    const described = () => `${kind} ${namespace ? `${quoteName(namespace)}/` : ''}${quoteName(name)}`;
     if (this.options.checkNames) {
       const problem = nameProblem(object);
-      if (problem) throw new InputError(`${where} (${described}): ${problem}`);
+      if (problem) throw new InputError(`${where} (${described()}): ${problem}`);
     }
     const key = `${kind}/${namespace}/${name}`;
     if (this.seen.has(key)) {
       this.duplicates++;
-      this.firstDuplicate ??= { object: described, where };
+      this.firstDuplicate ??= { object: described(), where };
       return;
     }
     this.seen.add(key);

@@ -2,7 +2,7 @@
 // YAML, from a file, stdin ("-") or every .json/.yaml/.yml file of a folder. Only regular files
 // are read (a FIFO would block forever, /dev/zero never ends), each up to MAX_SNAPSHOT_BYTES.
 
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -41,19 +41,13 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function fileType(info: {
-  isFIFO(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-  isSocket(): boolean;
-  isDirectory(): boolean;
-}): string {
+function fileType(info: Stats): string {
   if (info.isFIFO()) return 'a FIFO';
   if (info.isCharacterDevice()) return 'a character device';
   if (info.isBlockDevice()) return 'a block device';
   if (info.isSocket()) return 'a socket';
   if (info.isDirectory()) return 'a folder';
-  return 'not a regular file';
+  return 'a special file';
 }
 
 function cannotRead(file: string, e: unknown): InputError {
