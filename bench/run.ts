@@ -8,6 +8,7 @@
 //   (d) the analysis alone: runChecks + buildReport on the in-memory model (bench/analysis.ts,
 //       a process of its own so that its first run is as cold as the CLI's), then the report
 //       rendered as -o json, -o text and -o tree
+//   (e) at the largest size: `snapshot -A` as JSON and YAML, and each read back with --snapshot
 // Wall time, peak RSS (GNU time's %M) and the server's CPU per command; medians, ratios, growth
 // with size; then docs/benchmarks.md is rewritten with the figures and the machine.
 
@@ -20,6 +21,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -46,7 +48,17 @@ const LISTS = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '
 
 // Targets from the issue; "default size" is 5,000 Services and 50,000 Pods.
 const DEFAULT_SIZE = { services: 5000, pods: 50000, namespaces: 200, nodes: 500 };
-const TARGET = { aOverB: 0.5, aOverC: 1.25, analysisMs: 1000, rssMB: 500, growthExponent: 1.15, textOverJson: 1.2 };
+const TARGET = {
+  aOverB: 0.5,
+  aOverC: 1.25,
+  analysisMs: 1000,
+  rssMB: 500,
+  growthExponent: 1.15,
+  textOverJson: 1.2,
+  /** Reading a snapshot back, against (a) on the same cluster: time and peak RSS. */
+  snapshotReadOverA: 2,
+};
+const SNAPSHOT_FORMATS = ['json', 'yaml'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -358,6 +370,17 @@ interface SizeResult {
   findingsByCheck: Record<string, number>;
   sameAsAnalysis: boolean;
   profile?: { summary: ProfileSummary; wallMs: number };
+  /** (e), at the largest size only. */
+  snapshots?: SnapshotResult[];
+}
+
+interface SnapshotResult {
+  format: (typeof SNAPSHOT_FORMATS)[number];
+  bytes: number;
+  write: Sample;
+  read: Sample[];
+  /** The report read back agrees with (a)'s: summary and findings per check. */
+  sameAsLive: boolean;
 }
 
 async function runAnalysis(child: Child<AnalysisReady, AnalysisResult>): Promise<Analysis> {
@@ -375,7 +398,41 @@ async function runAnalysis(child: Child<AnalysisReady, AnalysisResult>): Promise
   return { ready, result };
 }
 
-async function measureSize(scale: number, profile: boolean): Promise<SizeResult> {
+/** (e): `snapshot -A` in each format, then `--snapshot FILE -A -o json` on it, `runs` times. */
+async function measureSnapshots(server: Server, live: Report): Promise<SnapshotResult[]> {
+  const out: SnapshotResult[] = [];
+  for (const format of SNAPSHOT_FORMATS) {
+    const file = join(work, `snapshot.${format}`);
+    const write = await measure(
+      server,
+      {
+        command: process.execPath,
+        args: [BIN, 'snapshot', '--kubeconfig', server.info.kubeconfigPath, '-A', '-o', format],
+        ok: [0],
+      },
+      file,
+    );
+    const bytes = statSync(file).size;
+    log(`   (e) snapshot -o ${format}: ${fmtMB(bytes)} MB, ${describe('e', write)}`);
+    const read: Sample[] = [];
+    const reportFile = join(work, 'snapshot-report.json');
+    for (let round = 0; round < runs; round++) {
+      const readBack = { command: process.execPath, args: [BIN, '--snapshot', file, '-A', '-o', 'json'], ok: [0, 1] };
+      read.push(await measure(server, readBack, round === 0 ? reportFile : '/dev/null'));
+      log(`   (e) --snapshot ${format} round ${round + 1} ${describe('e', read[round]!)}`);
+    }
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    const sameAsLive =
+      JSON.stringify(report.summary) === JSON.stringify(live.summary) &&
+      JSON.stringify(findingsByCheck(report)) === JSON.stringify(findingsByCheck(live));
+    rmSync(file);
+    rmSync(reportFile);
+    out.push({ format, bytes, write, read, sameAsLive });
+  }
+  return out;
+}
+
+async function measureSize(scale: number, profile: boolean, snapshots: boolean): Promise<SizeResult> {
   const size = sizeAt(scale);
   log(
     `\n== ${scale}x: ${fmtInt(size.services)} Services, ${fmtInt(size.pods)} Pods, ${size.namespaces} namespaces, ${size.nodes} Nodes`,
@@ -425,6 +482,8 @@ async function measureSize(scale: number, profile: boolean): Promise<SizeResult>
       log(`   profiled (a): ${fmtS(s.wallMs)} s\n${formatProfile(profiled.summary)}`);
     }
 
+    const snapshotResults = snapshots ? await measureSnapshots(server, cliReport) : undefined;
+
     const cliFindings = findingsByCheck(cliReport);
     return {
       scale,
@@ -439,6 +498,7 @@ async function measureSize(scale: number, profile: boolean): Promise<SizeResult>
         JSON.stringify(cliReport.summary) === JSON.stringify(analysis.result.summary) &&
         JSON.stringify(cliFindings) === JSON.stringify(analysis.result.findingsByCheck),
       profile: profiled,
+      snapshots: snapshotResults,
     };
   } finally {
     await analysisChild.stop();
@@ -578,6 +638,9 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   );
   p(
     `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts), then the report rendered as \`-o json\`, \`-o text\` and \`-o tree\`. *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
+  );
+  p(
+    "- **(e)** at the largest size, snapshots: `kubectl endpoints-doctor snapshot -A -o json` and `-o yaml` into a file, then `kubectl endpoints-doctor --snapshot FILE -A -o json > /dev/null` on each, as many times as (a); the report read back is compared with (a)'s.",
   );
   p();
   p(
@@ -759,6 +822,31 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
     `(a) wall ${gg(growth.a)}, CPU ${gg(growth.aCpu)}; (b) wall ${gg(growth.b)}; (c) wall ${gg(growth.c)}, CPU ${gg(growth.cCpu)}; ` +
       `(d) cold ${gg(growth.dCold)}, warm ${gg(growth.dWarm)}.`,
   );
+  const withSnapshots = results.find((r) => r.snapshots);
+  if (withSnapshots) {
+    const a = wall(withSnapshots, 'a');
+    const rssA = peakRss(withSnapshots);
+    p();
+    p(`## Snapshots`);
+    p();
+    p(
+      `At ${withSnapshots.scale}x: \`snapshot -A\` written, then read back with \`--snapshot FILE -A -o json\`, against (a) on the same cluster ` +
+        `(${fmtS(a)} s, peak RSS ${fmtMB(rssA)} MB). Read times are medians of ${runs} runs, peak RSS the largest.`,
+    );
+    p();
+    p(
+      '| format | file | write | write peak RSS | read back | read / (a) | read peak RSS | RSS / (a) | same report as (a) |',
+    );
+    p('|---|---|---|---|---|---|---|---|---|');
+    for (const sn of withSnapshots.snapshots!) {
+      const read = median(sn.read.map((x) => x.wallMs));
+      const rss = Math.max(...sn.read.map((x) => x.maxRssBytes));
+      p(
+        `| ${sn.format.toUpperCase()} | ${fmtMB(sn.bytes)} MB | ${fmtS(sn.write.wallMs)} s | ${fmtMB(sn.write.maxRssBytes)} MB | ${fmtS(read)} s | ` +
+          `${(read / a).toFixed(2)} | ${fmtMB(rss)} MB | ${(rss / rssA).toFixed(2)} | ${sn.sameAsLive ? 'yes' : '**no**'} |`,
+      );
+    }
+  }
   p();
   p('## Targets');
   p();
@@ -792,6 +880,16 @@ function render(results: SizeResult[], extra: AnalysisOnly | undefined, started:
   p(
     `| peak RSS of (a) < ${TARGET.rssMB} MB at the default size | ${rss ? `${fmtMB(rss)} MB` : '–'} | ${met(rss ? rss < TARGET.rssMB * 2 ** 20 : undefined)} |`,
   );
+  for (const format of SNAPSHOT_FORMATS) {
+    const sn = atFull?.snapshots?.find((x) => x.format === format);
+    const time = sn && median(sn.read.map((x) => x.wallMs)) / wall(atFull!, 'a');
+    const memory = sn && Math.max(...sn.read.map((x) => x.maxRssBytes)) / peakRss(atFull!);
+    p(
+      `| a ${format.toUpperCase()} snapshot of the default size read back within ${TARGET.snapshotReadOverA}× (a)'s time and peak RSS, the same report | ` +
+        `${sn ? `time ${time!.toFixed(2)}×, peak RSS ${memory!.toFixed(2)}×, ${sn.sameAsLive ? 'same report' : '**another report**'}` : '–'} | ` +
+        `${met(sn && time! <= TARGET.snapshotReadOverA && memory! <= TARGET.snapshotReadOverA && sn.sameAsLive)} |`,
+    );
+  }
   // Judged on the slope fitted over every size, on (a)'s CPU (its wall time follows the machine's
   // load, which other work changes between sizes) and (d) warm (cold adds a JIT cost of its own).
   const slopes = [growth.aCpu.overall, growth.dWarm.overall];
@@ -851,8 +949,10 @@ log(
     `full size ${fmtInt(full.services)} Services / ${fmtInt(full.pods)} Pods / ${full.namespaces} namespaces / ${full.nodes} Nodes; scales ${scales.join(', ')}; ${runs} run(s), kubectl ${kubectlRuns}`,
 );
 const results: SizeResult[] = [];
-for (const scale of scales)
-  results.push(await measureSize(scale, flags.profile === true && scale === scales[scales.length - 1]));
+for (const scale of scales) {
+  const largest = scale === scales[scales.length - 1];
+  results.push(await measureSize(scale, flags.profile === true && largest, largest));
+}
 const extra =
   analysisScale > 0 && !scales.includes(analysisScale) ? await measureAnalysisOnly(analysisScale) : undefined;
 const markdown = render(results, extra, started, performance.now() - t0);

@@ -1,9 +1,14 @@
-// `kubectl endpoints-doctor snapshot` against the test server: it writes one List that
-// --snapshot reads back to the report the live cluster gives, without managedFields, and with
-// --redact without env or annotation values.
+// `kubectl endpoints-doctor snapshot` against the test server: it writes each object slim (only
+// the fields the diagnosis reads), which --snapshot reads back to the model and the report the
+// live cluster gives; no env, command, probe, volume or termination-message secret is written,
+// and with --redact no annotation value or message either.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import type { ClusterObject } from '../src/model/types.js';
+import { connect, fetchLive } from '../src/sources/live.js';
+import { slimObject } from '../src/sources/slim.js';
+import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
@@ -12,6 +17,8 @@ import { node, pod, service, type Raw } from './support/objects.js';
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
 const NO_STACK = /\n\s+at /;
+const SECRETS_REMINDER =
+  'note: the snapshot keeps annotation values and container and condition messages, which may hold secrets; --redact blanks them\n';
 
 const managedFields = [
   {
@@ -54,10 +61,95 @@ const objects = withControllers([
   service('docs', { ns: 'bare', type: 'ExternalName', selector: null }),
 ]).map(dressed);
 
+/**
+ * Sixteen kinds of secret a cluster's objects carry. The snapshot keeps no field of the first
+ * thirteen (the diagnosis reads none of them); the last three are free text it keeps, which
+ * --redact blanks.
+ */
+const PLANTED = {
+  envValue: 'S01-env-value',
+  initEnvValue: 'S02-init-env-value',
+  command: 'S03-command',
+  args: 'S04-args',
+  probeHeader: 'S05-probe-header',
+  probePath: 'S06-probe-path',
+  execProbe: 'S07-exec-probe',
+  postStartHook: 'S08-post-start-hook',
+  preStopHeader: 'S09-pre-stop-header',
+  initCommand: 'S10-init-command',
+  volumeOption: 'S11-volume-option',
+  lastTerminationMessage: 'S12-last-termination-message',
+  podAnnotation: 'S13-pod-annotation',
+  terminationMessage: 'S14-termination-message',
+  serviceAnnotation: 'S15-service-annotation',
+  conditionMessage: 'S16-condition-message',
+};
+const KEPT_FREE_TEXT = [PLANTED.terminationMessage, PLANTED.serviceAnnotation, PLANTED.conditionMessage];
+
+const vault = pod('vault-0', {
+  labels: { app: 'vault' },
+  ready: false,
+  containers: [
+    {
+      name: 'vault',
+      image: 'vault:1',
+      command: ['vault', PLANTED.command],
+      args: [`--token=${PLANTED.args}`],
+      env: [{ name: 'TOKEN', value: PLANTED.envValue }],
+      ports: [{ name: 'api', containerPort: 8200 }],
+      readinessProbe: {
+        httpGet: { port: 8200, path: '/ready', httpHeaders: [{ name: 'X-Token', value: PLANTED.probeHeader }] },
+      },
+      livenessProbe: { httpGet: { port: 8200, path: `/health?key=${PLANTED.probePath}` } },
+      startupProbe: { exec: { command: ['check', PLANTED.execProbe] } },
+      lifecycle: {
+        postStart: { exec: { command: ['hook', PLANTED.postStartHook] } },
+        preStop: { httpGet: { port: 8200, httpHeaders: [{ name: 'X-Token', value: PLANTED.preStopHeader }] } },
+      },
+    },
+  ],
+  initContainers: [
+    {
+      name: 'init',
+      image: 'busybox',
+      command: ['sh', '-c', PLANTED.initCommand],
+      env: [{ name: 'T', value: PLANTED.initEnvValue }],
+    },
+  ],
+  conditions: [
+    { type: 'PodScheduled', status: 'True' },
+    { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: PLANTED.conditionMessage },
+  ],
+  status: {
+    containerStatuses: [
+      {
+        name: 'vault',
+        ready: false,
+        restartCount: 4,
+        state: { terminated: { reason: 'Error', exitCode: 2, message: PLANTED.terminationMessage } },
+        lastState: { terminated: { reason: 'Error', exitCode: 2, message: PLANTED.lastTerminationMessage } },
+      },
+    ],
+  },
+  spec: {
+    volumes: [{ name: 'creds', flexVolume: { driver: 'example/creds', options: { password: PLANTED.volumeOption } } }],
+  },
+});
+vault.metadata.annotations = { 'example.com/note': PLANTED.podAnnotation };
+const vaultService = service('vault', {
+  selector: { app: 'vault' },
+  annotations: {
+    'example.com/owner': PLANTED.serviceAnnotation,
+    // Annotations the checks read keep their values under --redact: they are Kubernetes' own.
+    'service.kubernetes.io/topology-mode': 'Auto',
+    'endpoints-doctor/ignore': 'no-ready-endpoints',
+  },
+});
+
 describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ objects });
+    server = await startTestServer({ objects: [...objects, ...withControllers([vault, vaultService])] });
   });
   afterAll(() => server?.close());
   afterEach(() => {
@@ -76,12 +168,32 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     return result;
   }
 
-  async function snapshot(args: string[]): Promise<{ text: string; list: any }> {
+  /** The snapshot's objects: a JSON List's items, or the YAML documents after the List that names the kinds read. */
+  function snapshotItems(text: string, json: boolean): { header: any; items: any[] } {
+    if (json) {
+      const { items, ...header } = JSON.parse(text);
+      return { header, items };
+    }
+    const [header, ...items] = parseAllDocuments(text).map((d) => d.toJS());
+    return { header, items };
+  }
+
+  async function snapshot(args: string[]): Promise<{ text: string; header: any; items: any[] }> {
     const result = await run(['snapshot', ...args]);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(args.includes('--redact') ? '' : SECRETS_REMINDER);
     expect(result.code).toBe(0);
-    const json = args.includes('json');
-    return { text: result.stdout, list: json ? JSON.parse(result.stdout) : parse(result.stdout) };
+    return { text: result.stdout, ...snapshotItems(result.stdout, args.includes('json')) };
+  }
+
+  /** The objects live (as the diagnosis slims them) and read back from a snapshot, in one order. */
+  async function models(snapshotArgs: string[], scope: { namespace?: string; serviceNames?: string[] }) {
+    const conn = await connect({ kubeconfig: server.kubeconfigPath, requestTimeoutMs: 30_000, debug: () => {} });
+    const live = await fetchLive(conn, { serviceNames: [], ...scope }, slimObject);
+    const { text } = await snapshot(snapshotArgs);
+    const file = writeTemp(snapshotArgs.includes('json') ? 'snapshot.json' : 'snapshot.yaml', text);
+    const key = (o: ClusterObject) => `${o.kind}/${o.meta.namespace}/${o.meta.name}`;
+    const sorted = (objects: ClusterObject[]) => [...objects].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    return { live: sorted(live.objects), fromFile: sorted((await readSnapshot(file)).objects) };
   }
 
   /** The report of `args` live and from the snapshot `snapshotArgs` takes. */
@@ -100,7 +212,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   it('writes a List (YAML by default) that --snapshot reads back to the same report, -A', async () => {
     const { live, fromFile } = await roundTrip(['-A'], ['-A']);
     expect(fromFile).toEqual(live);
-    expect(live.summary.services).toBe(5);
+    expect(live.summary.services).toBe(6);
   });
 
   it('the same for one namespace and for named Services', async () => {
@@ -112,60 +224,97 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(named.live.findings.some((f: any) => f.check === 'selector-no-match')).toBe(true);
   });
 
-  it('-o json: the List as JSON, ordered by kind, every item with its kind and apiVersion', async () => {
-    const { list } = await snapshot(['-A', '-o', 'json']);
-    expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List', metadata: {} });
-    const kinds = list.items.map((o: any) => o.kind);
+  it('reads back to the very model the live run builds, YAML and JSON, -A and named Services', async () => {
+    for (const format of ['yaml', 'json']) {
+      const all = await models(['-A', '-o', format], {});
+      expect(all.fromFile).toEqual(all.live);
+      expect(all.live.length).toBeGreaterThan(10);
+      const named = await models(['-n', 'shop', 'web', 'ghost', '-o', format], {
+        namespace: 'shop',
+        serviceNames: ['web', 'ghost'],
+      });
+      expect(named.fromFile).toEqual(named.live);
+    }
+  });
+
+  it('-o json: one List, an item a line, ordered by kind, every item with its kind and apiVersion', async () => {
+    const { text, header, items } = await snapshot(['-A', '-o', 'json']);
+    expect(header).toEqual({
+      apiVersion: 'v1',
+      kind: 'List',
+      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node' } },
+    });
+    expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
+    const kinds = items.map((o: any) => o.kind);
     const order = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
     expect(kinds).toEqual([...kinds].sort((a: string, b: string) => order.indexOf(a) - order.indexOf(b)));
     expect(new Set(kinds)).toEqual(new Set(order));
-    for (const item of list.items) {
+    for (const item of items) {
       expect(item.apiVersion).toBe(item.kind === 'EndpointSlice' ? 'discovery.k8s.io/v1' : 'v1');
     }
-    expect(list.items.filter((o: any) => o.kind === 'Pod')).toHaveLength(4);
+    expect(items.filter((o: any) => o.kind === 'Pod')).toHaveLength(5);
   });
 
-  it('drops managedFields and keeps everything else', async () => {
-    const { list } = await snapshot(['-A', '-o', 'json']);
-    expect(list.items.length).toBeGreaterThan(0);
-    for (const item of list.items) expect(item.metadata).not.toHaveProperty('managedFields');
-    const web1 = list.items.find(
+  it('YAML: the same objects as JSON, one document each after the List that names the kinds read', async () => {
+    const yaml = await snapshot(['-A']);
+    const json = await snapshot(['-A', '-o', 'json']);
+    expect(yaml.header).toEqual({ ...json.header, items: [] });
+    expect(yaml.items).toEqual(json.items);
+  });
+
+  it('writes only what the diagnosis reads: no managedFields, env, image, probe handlers or pod annotations', async () => {
+    const { items } = await snapshot(['-A', '-o', 'json']);
+    const web1 = items.find(
       (o: any) => o.kind === 'Pod' && o.metadata.name === 'web-1' && o.metadata.namespace === 'shop',
     );
-    expect(web1.spec.containers[0].env).toEqual([
-      { name: 'DB_PASSWORD', value: 'hunter2' },
-      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'keys', key: 'api' } } },
-    ]);
-    expect(web1.metadata.annotations).toEqual({ 'example.com/owner': 'alice@example.com' });
+    expect(Object.keys(web1.metadata).sort()).toEqual(['creationTimestamp', 'labels', 'name', 'namespace', 'uid']);
     expect(web1.metadata.labels).toEqual({ app: 'web' });
+    expect(web1.spec.containers).toEqual([
+      { name: 'app', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
+    ]);
+    expect(web1.spec.initContainers).toEqual([{ name: 'init' }]);
     expect(web1.status.podIP).toBeTruthy();
+    for (const item of items) expect(item.metadata).not.toHaveProperty('managedFields');
   });
 
-  it('--redact blanks env values and annotation values, keeps names, keys and references', async () => {
-    const { text, list } = await snapshot(['-A', '--redact']);
-    for (const secret of ['hunter2', 's3cr3t', 'alice@example.com', 'do-not-share']) expect(text).not.toContain(secret);
-    const web1 = list.items.find(
-      (o: any) => o.kind === 'Pod' && o.metadata.name === 'web-1' && o.metadata.namespace === 'shop',
-    );
-    expect(web1.spec.containers[0].env).toEqual([
-      { name: 'DB_PASSWORD', value: '' },
-      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'keys', key: 'api' } } },
-    ]);
-    expect(web1.spec.initContainers[0].env).toEqual([{ name: 'INIT_TOKEN', value: '' }]);
-    expect(web1.metadata.annotations).toEqual({ 'example.com/owner': '' });
-    const web = list.items.find(
-      (o: any) => o.kind === 'Service' && o.metadata.name === 'web' && o.metadata.namespace === 'shop',
-    );
-    expect(web.metadata.annotations).toEqual({ 'example.com/secret-note': '' });
-    for (const item of list.items) expect(item.metadata).not.toHaveProperty('managedFields');
+  it('no planted secret survives in a field the diagnosis does not read; --redact blanks the free text it keeps', async () => {
+    for (const format of ['yaml', 'json']) {
+      const plain = await snapshot(['-A', '-o', format]);
+      for (const secret of Object.values(PLANTED)) {
+        expect(plain.text.includes(secret), secret).toBe(KEPT_FREE_TEXT.includes(secret));
+      }
+      const redacted = await snapshot(['-A', '-o', format, '--redact']);
+      for (const secret of Object.values(PLANTED)) expect(redacted.text, secret).not.toContain(secret);
+      const svc = redacted.items.find((o: any) => o.kind === 'Service' && o.metadata.name === 'vault');
+      expect(svc.metadata.annotations).toEqual({
+        'example.com/owner': '',
+        'service.kubernetes.io/topology-mode': 'Auto',
+        'endpoints-doctor/ignore': 'no-ready-endpoints',
+      });
+      const vaultPod = redacted.items.find((o: any) => o.kind === 'Pod' && o.metadata.name === 'vault-0');
+      expect(vaultPod.status.containerStatuses[0].state).toEqual({ terminated: { reason: 'Error', exitCode: 2 } });
+    }
+  });
 
-    // Redacted, it still diagnoses the same.
+  it('--redact: the same findings and statuses, only the messages gone', async () => {
+    const { text } = await snapshot(['-A', '--redact']);
     const file = writeTemp('redacted.yaml', text);
     const [live, fromFile] = await Promise.all([
       run(['-A', '-o', 'json']),
       runCliAsync(['--snapshot', file, '-A', '-o', 'json']),
     ]);
-    expect(JSON.parse(fromFile.stdout)).toEqual(JSON.parse(live.stdout));
+    const outline = (report: any) => ({
+      summary: report.summary,
+      findings: report.findings.map((f: any) => [f.check, f.severity, f.namespace, f.service]),
+    });
+    const vaultChecks = (report: any) =>
+      report.findings.filter((f: any) => f.namespace === 'shop' && f.service === 'vault').map((f: any) => f.check);
+    expect(outline(JSON.parse(fromFile.stdout))).toEqual(outline(JSON.parse(live.stdout)));
+    // vault's ignore annotation held in both.
+    expect(vaultChecks(JSON.parse(live.stdout))).not.toContain('no-ready-endpoints');
+    expect(vaultChecks(JSON.parse(fromFile.stdout))).not.toContain('no-ready-endpoints');
+    expect(JSON.parse(fromFile.stdout).services.find((s: any) => s.name === 'vault')).toMatchObject({ suppressed: 1 });
+    expect(fromFile.stdout).not.toContain(PLANTED.conditionMessage);
   });
 
   it('a kind read but empty in scope reads back as empty, not as unread: same report, no note', async () => {
@@ -180,7 +329,9 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     try {
       const result = await run(['snapshot', '-A', '-o', 'json']);
       expect(result.code).toBe(0);
-      expect(result.stderr).toBe('note: Nodes could not be read (forbidden): checks that need them were skipped\n');
+      expect(result.stderr).toBe(
+        `note: Nodes could not be read (forbidden): checks that need them were skipped\n${SECRETS_REMINDER}`,
+      );
       expect(JSON.parse(result.stdout).items.some((o: any) => o.kind === 'Node')).toBe(false);
     } finally {
       server.faults.clear();

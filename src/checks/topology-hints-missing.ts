@@ -18,8 +18,8 @@ import type { ServiceEndpoint } from '../model/service-view.js';
 import type { Node, Service } from '../model/types.js';
 import type { Check, FindingDraft } from './types.js';
 
-const DEPRECATED_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
-const MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
+export const DEPRECATED_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
+export const MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const OVERLOAD_THRESHOLD = 0.2;
 

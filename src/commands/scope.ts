@@ -147,6 +147,8 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
     objects = read.objects;
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
+    const duplicates = read.duplicatesNote();
+    if (duplicates) notes.push(duplicates);
     if (read.skippedKinds.size > 0) {
       notes.push(
         `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,

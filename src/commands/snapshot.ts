@@ -1,13 +1,24 @@
 // `kubectl endpoints-doctor snapshot`: writes what the diagnosis reads from the live cluster,
-// as one kubectl-style List, so that anyone can rerun the diagnosis with --snapshot.
+// so that anyone can rerun the diagnosis with --snapshot. Each object is written slim (only the
+// fields the checks read, sources/slim-raw.ts): the file is small, reads back to the same model,
+// and holds no env, command, probe or volume details. JSON is one kubectl-style List, an item a
+// line; YAML is a List (its items empty, its annotation naming the kinds read) and then one
+// document per object, so that it reads back one object at a time.
 
+import { once } from 'node:events';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { TRIGGER_TIME_ANNOTATION } from '../checks/pod-missing-from-slices.js';
+import { DEPRECATED_ANNOTATION, MODE_ANNOTATION } from '../checks/topology-hints-missing.js';
 import { UsageError } from '../errors.js';
 import { terminalText } from '../render/terminal-text.js';
+import { OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
+import type { ClusterObject, ContainerStatus, Labels } from '../model/types.js';
+import { IGNORE_ANNOTATION } from '../report/run-checks.js';
+import { writeBlockYaml } from '../sources/block-yaml.js';
 import { connect, fetchLive } from '../sources/live.js';
 import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
-import type { KnownKind } from '../sources/slim.js';
+import { rawObject } from '../sources/slim-raw.js';
+import { setOwnKey, slimObject, type KnownKind } from '../sources/slim.js';
 import { addScopeFlags, completeScope, type ScopeFlags } from './scope.js';
 
 interface SnapshotFlags extends ScopeFlags {
@@ -15,43 +26,90 @@ interface SnapshotFlags extends ScopeFlags {
   redact?: boolean;
 }
 
-const API_VERSIONS: Record<KnownKind, string> = {
-  Service: 'v1',
-  Pod: 'v1',
-  Endpoints: 'v1',
-  Node: 'v1',
-  EndpointSlice: 'discovery.k8s.io/v1',
-};
 export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
 const ORDER: KnownKind[] = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
 
 export function addSnapshotFlags(command: Command): Command {
   return addScopeFlags(command)
     .option('-o, --output <format>', SNAPSHOT_OUTPUTS.join(' or '), 'yaml')
-    .option('--redact', 'blank environment variable values and annotation values');
+    .option('--redact', 'blank annotation values and container and condition messages');
 }
 
-type Raw = Record<string, any>;
+/** Annotations whose values the checks read: Kubernetes' own, never secret, kept by --redact. */
+const DIAGNOSED_ANNOTATIONS = new Set([
+  TRIGGER_TIME_ANNOTATION,
+  OVER_CAPACITY_ANNOTATION,
+  DEPRECATED_ANNOTATION,
+  MODE_ANNOTATION,
+  IGNORE_ANNOTATION,
+]);
 
-/** Drops managedFields (noise, and large); with redact, blanks values that may hold secrets. */
-export function cleanObject(kind: KnownKind, raw: Raw, redact: boolean): Raw {
-  const { managedFields: _dropped, ...metadata } = (raw.metadata ?? {}) as Raw;
-  const out: Raw = { apiVersion: API_VERSIONS[kind], kind, ...raw, metadata };
-  if (!redact) return out;
-  if (metadata.annotations) {
-    metadata.annotations = Object.fromEntries(Object.keys(metadata.annotations).map((k) => [k, '']));
-  }
-  if (kind === 'Pod' && out.spec) {
-    out.spec = { ...out.spec };
-    for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
-      if (!Array.isArray(out.spec[field])) continue;
-      out.spec[field] = out.spec[field].map((c: Raw) => ({
-        ...c,
-        ...(Array.isArray(c.env) ? { env: c.env.map((e: Raw) => ('value' in e ? { ...e, value: '' } : e)) } : {}),
-      }));
-    }
-  }
+const SECRETS_REMINDER =
+  'note: the snapshot keeps annotation values and container and condition messages, which may hold secrets; --redact blanks them\n';
+
+function redactAnnotations(annotations: Labels): Labels {
+  const out: Labels = {};
+  for (const key of Object.keys(annotations))
+    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key]! : '');
   return out;
+}
+
+function redactStatus(s: ContainerStatus): ContainerStatus {
+  return { ...s, message: undefined };
+}
+
+/** The free text an object still holds once slim, blanked: no check reads it, people might. */
+export function redactObject(object: ClusterObject): ClusterObject {
+  const meta = { ...object.meta, annotations: redactAnnotations(object.meta.annotations) };
+  switch (object.kind) {
+    case 'Pod':
+      return {
+        ...object,
+        meta,
+        conditions: object.conditions.map((c) => ({ ...c, message: undefined })),
+        containerStatuses: object.containerStatuses.map(redactStatus),
+        initContainerStatuses: object.initContainerStatuses.map(redactStatus),
+      };
+    case 'Node':
+      return { ...object, meta, readyMessage: undefined };
+    default:
+      return { ...object, meta };
+  }
+}
+
+/** Writes to stdout in chunks of about a megabyte, waiting when the reader is slower. */
+class ChunkedWriter {
+  private chunks: string[] = [];
+  private size = 0;
+
+  async write(text: string): Promise<void> {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const text = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
+}
+
+async function writeList(format: 'json' | 'yaml', header: Record<string, unknown>, objects: ClusterObject[]) {
+  const out = new ChunkedWriter();
+  if (format === 'json') {
+    // Written item by item (the whole List as one string would not fit at scale), one item a line.
+    await out.write(`${JSON.stringify(header).slice(0, -1)},"items":[`);
+    for (let i = 0; i < objects.length; i++) {
+      await out.write(`${i === 0 ? '' : ','}\n${JSON.stringify(rawObject(objects[i]!))}`);
+    }
+    await out.write('\n]}\n');
+  } else {
+    await out.write(writeBlockYaml({ ...header, items: [] }));
+    for (const object of objects) await out.write(`---\n${writeBlockYaml(rawObject(object))}`);
+  }
+  await out.flush();
 }
 
 export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise<number> {
@@ -64,22 +122,23 @@ export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise
   const result = await fetchLive(
     conn,
     { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
-    (kind, raw) => cleanObject(kind, raw, flags.redact === true),
+    (kind, raw) => {
+      const object = slimObject(kind, raw);
+      return flags.redact ? redactObject(object) : object;
+    },
   );
   for (const note of Object.values(result.missing)) process.stderr.write(`note: ${terminalText(note)}\n`);
-  const items = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const objects = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   // Which kinds were read, so that a kind with no object in scope reads back as "none", not "not read".
   const read = ORDER.filter(
     (kind) => !(kind === 'Endpoints' && result.missing.endpoints) && !(kind === 'Node' && result.missing.nodes),
   );
-  const list = {
+  const header = {
     apiVersion: 'v1',
     kind: 'List',
     metadata: { annotations: { [READ_KINDS_ANNOTATION]: read.join(',') } },
-    items,
   };
-  process.stdout.write(
-    flags.output === 'json' ? JSON.stringify(list, null, 2) + '\n' : stringify(list, { lineWidth: 0 }),
-  );
+  await writeList(flags.output as 'json' | 'yaml', header, objects);
+  if (!flags.redact) process.stderr.write(SECRETS_REMINDER);
   return 0;
 }

@@ -1,0 +1,221 @@
+// The snapshot command writes each object slim (rawObject): reading it back must give the same
+// slim object, through JSON and through YAML, for every field the model has.
+
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ClusterObject } from '../../src/model/types.js';
+import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
+import { rawObject } from '../../src/sources/slim-raw.js';
+import { slimObject, type KnownKind } from '../../src/sources/slim.js';
+import { endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
+
+const T = '2026-11-01T00:00:00Z';
+
+/** Raw objects that, between them, set every field the slim model keeps. */
+const raws: Raw[] = [
+  service('lb', {
+    type: 'LoadBalancer',
+    labels: { tier: 'front' },
+    annotations: { 'service.kubernetes.io/topology-mode': 'Auto', note: 'multi\nline "quoted"' },
+    ports: [
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30080 },
+      { port: 53, targetPort: '5353', protocol: 'UDP' },
+      { name: 'sctp', port: 9, protocol: 'SCTP' },
+    ],
+    spec: {
+      clusterIPs: ['10.96.0.10', 'fd00::10'],
+      ipFamilies: ['IPv4', 'IPv6'],
+      externalIPs: ['192.0.2.1'],
+      publishNotReadyAddresses: true,
+      internalTrafficPolicy: 'Local',
+      externalTrafficPolicy: 'Local',
+      loadBalancerClass: 'example.com/lb',
+      trafficDistribution: 'PreferClose',
+    },
+    status: { loadBalancer: { ingress: [{ ip: '203.0.113.1', ipMode: 'Proxy' }, { hostname: 'lb.example.com' }] } },
+  }),
+  service('ext', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } }),
+  {
+    ...pod('web-1', {
+      labels: { app: 'web', 'app.kubernetes.io/name': 'yes' },
+      ips: ['10.244.0.7', 'fd00::7'],
+      terminating: true,
+      readinessGates: ['example.com/gate'],
+      containers: [
+        {
+          name: 'app',
+          ports: [
+            { name: 'http', containerPort: 8080 },
+            { containerPort: 53, protocol: 'UDP' },
+          ],
+          readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+          startupProbe: { exec: { command: ['true'] } },
+        },
+        { name: 'log' },
+      ],
+      initContainers: [
+        { name: 'migrate', image: 'm' },
+        { name: 'proxy', restartPolicy: 'Always', ports: [{ name: 'mesh', containerPort: 15001 }], readinessProbe: {} },
+        { name: 'warm', image: 'w' },
+      ],
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: T },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ReadinessGatesNotReady',
+          message: 'gate not ready',
+          lastTransitionTime: T,
+        },
+        { type: 'example.com/gate', status: 'False' },
+        { type: 'Initialized', status: 'True' },
+      ],
+      status: {
+        reason: 'Evicted',
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: false,
+            started: false,
+            restartCount: 3,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } },
+            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
+          },
+          { name: 'log', ready: true, started: true, restartCount: 0, state: { running: { startedAt: T } } },
+        ],
+        initContainerStatuses: [
+          {
+            name: 'migrate',
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { reason: 'Error', message: 'boom', exitCode: 1 } },
+          },
+          { name: 'proxy', ready: false, restartCount: 0 },
+        ],
+      },
+      spec: { hostname: 'web-1', subdomain: 'web' },
+    }),
+    metadata: {
+      name: 'web-1',
+      namespace: 'shop',
+      uid: 'uid-web-1',
+      labels: { app: 'web' },
+      creationTimestamp: T,
+      deletionTimestamp: T,
+    },
+  },
+  pod('pending', { node: null, ip: null, phase: 'Pending' }),
+  slice('lb', {
+    addressType: 'IPv6',
+    annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': T },
+    ports: [
+      { name: 'http', port: 8080, protocol: 'TCP' },
+      { name: '', port: 53, protocol: 'UDP' },
+      { protocol: 'SCTP' },
+    ],
+    endpoints: [
+      { ip: 'fd00::7', pod: 'web-1', node: 'node-a', zone: 'zone-a', hints: ['zone-a', 'zone-b'] },
+      { ip: 'fd00::8', ready: false, serving: true, terminating: true },
+    ],
+  }),
+  endpoints('lb', {
+    labels: { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' },
+    annotations: { 'endpoints.kubernetes.io/over-capacity': 'truncated' },
+    subsets: [
+      {
+        addresses: [
+          {
+            ip: '10.244.0.7',
+            nodeName: 'node-a',
+            targetRef: { kind: 'Pod', namespace: 'shop', name: 'web-1', uid: 'u' },
+          },
+        ],
+        notReadyAddresses: [{ ip: '10.244.0.8', targetRef: { name: 'gone' } }],
+        ports: [
+          { port: 8080, protocol: 'TCP' },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ],
+      },
+    ],
+  }),
+  {
+    ...node('node-a', {
+      taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }],
+      unschedulable: true,
+      cpu: '3500m',
+    }),
+    status: {
+      conditions: [{ type: 'Ready', status: 'False', message: 'kubelet stopped posting' }],
+      allocatable: { cpu: '3500m' },
+    },
+  },
+  node('node-b', { cpu: null }),
+];
+
+const slims: ClusterObject[] = raws.map((r) => slimObject(r.kind as KnownKind, r));
+const again = (raw: unknown) => slimObject((raw as Raw).kind as KnownKind, raw as Raw);
+
+const SAME_TYPE: Record<string, string> = {
+  initContainerStatuses: 'containerStatuses',
+  notReadyAddresses: 'addresses',
+  sidecars: 'containers',
+};
+
+/**
+ * Every field path of the slim objects, and those with a value (not undefined, not empty)
+ * somewhere. Fields of the same type count once: metadata, container statuses, addresses.
+ */
+function fieldPaths(objects: unknown[]): { all: Set<string>; set: Set<string> } {
+  const all = new Set<string>();
+  const set = new Set<string>();
+  const walk = (value: unknown, path: string) => {
+    if (Array.isArray(value)) {
+      if (value.length > 0) set.add(path);
+      for (const item of value) walk(item, `${path}[]`);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        // Label and annotation keys are data: one path for all of them.
+        const child = (/\.(labels|annotations|selector)$/.test(path) ? `${path}.*` : `${path}.${key}`)
+          .replace(/^\w+\.meta\b/, 'meta')
+          .replace(/\b(initContainerStatuses|notReadyAddresses|sidecars)\b/, (name) => SAME_TYPE[name]!);
+        all.add(child);
+        if (inner !== undefined) set.add(child);
+        walk(inner, child);
+      }
+    }
+  };
+  for (const o of objects) walk(o, (o as ClusterObject).kind);
+  return { all, set };
+}
+
+describe('rawObject: a slim object written back as a Kubernetes object', () => {
+  it('the fixtures set every field of the slim model', () => {
+    const { all, set } = fieldPaths(slims);
+    expect([...all].filter((p) => !set.has(p))).toEqual([]);
+  });
+
+  it('slims back to the same object, through JSON', () => {
+    for (const s of slims) expect(again(JSON.parse(JSON.stringify(rawObject(s))))).toEqual(s);
+  });
+
+  it('slims back to the same object, through block YAML read fast and by the yaml library', () => {
+    for (const s of slims) {
+      const text = writeBlockYaml(rawObject(s));
+      expect(again(readBlockYaml(text))).toEqual(s);
+      expect(again(parse(text))).toEqual(s);
+    }
+  });
+
+  it('is a Kubernetes object: apiVersion, kind, metadata', () => {
+    expect(raws.map((r) => rawObject(slimObject(r.kind as KnownKind, r))).map((o) => [o.apiVersion, o.kind])).toEqual(
+      raws.map((r) => [r.apiVersion, r.kind]),
+    );
+  });
+
+  it('keeps no field the diagnosis does not read: no probe handler, image, env, other conditions', () => {
+    const text = JSON.stringify(slims.map(rawObject));
+    for (const dropped of ['/ready', '"image"', 'Initialized', 'startedAt', '"value"', '"exec"']) {
+      expect(text).not.toContain(dropped);
+    }
+  });
+});
