@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { kubectlArgs } from './argv.js';
 import { runChecksList, runExplain } from './commands/checks.js';
 import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
 import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
@@ -87,38 +88,9 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-/**
- * kubectl users put flags anywhere: `--context prod snapshot -n shop` must run `snapshot`.
- * Commander only sees a subcommand in first place, so the first bare word that names one,
- * skipping the values of flags that take one, is moved to the front. (A Service named like a
- * subcommand is still reachable as svc/NAME.)
- */
-export function subcommandFirst(program: Command, args: string[]): string[] {
-  const names = new Set(program.commands.filter((c) => c.name() !== 'diagnose').map((c) => c.name()));
-  const takesValue = new Set<string>();
-  for (const command of program.commands) {
-    for (const option of command.options) {
-      if (!option.required && !option.optional) continue;
-      if (option.long) takesValue.add(option.long);
-      if (option.short) takesValue.add(option.short);
-    }
-  }
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') break;
-    if (arg.startsWith('-')) {
-      if (!arg.includes('=') && takesValue.has(arg)) i++;
-      continue;
-    }
-    if (names.has(arg)) return i === 0 ? args : [arg, ...args.slice(0, i), ...args.slice(i + 1)];
-    return args; // the first bare word is a Service name
-  }
-  return args;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const debug = argv.includes('--debug');
+  let debug = argv.includes('--debug');
   const program = buildProgram((code) => (exitCode = code));
   // A reader that goes away early (`| head`) is not a failure worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -129,7 +101,9 @@ export async function main(argv: string[]): Promise<number> {
   // passes the words here; no Service name starts with "_", so none is mistaken for this.
   if (argv[2] === '__complete') return runCompletion(program, argv.slice(3));
   try {
-    await program.parseAsync([...argv.slice(0, 2), ...subcommandFirst(program, argv.slice(2))]);
+    const args = kubectlArgs(program, argv.slice(2));
+    debug = args.includes('--debug');
+    await program.parseAsync([...argv.slice(0, 2), ...args]);
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

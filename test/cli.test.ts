@@ -186,6 +186,101 @@ describe('scope and check selection', () => {
   });
 });
 
+describe('flags as kubectl (spf13/pflag) parses them', () => {
+  const servicesOf = (args: string[]) => {
+    const r = runCli(['--snapshot', brokenFile, ...args]);
+    return { code: r.code, names: JSON.parse(r.stdout).services.map((s: { name: string }) => s.name) };
+  };
+
+  // pflag's parseSingleShortArg: `-n=shop` is the value "shop", `-nshop` too; `--namespace=shop` as usual.
+  it.each([['-n=shop'], ['-nshop'], ['--namespace=shop'], ['-n', 'shop']])(
+    '%s names the namespace shop, and its findings fail --fail-on info',
+    (...flag) => {
+      expect(servicesOf([...flag, '--fail-on', 'info', '-o', 'json'])).toEqual({
+        code: 1,
+        names: ['api', 'ghost', 'web'],
+      });
+    },
+  );
+
+  it('-o=json, -l=KEY=VALUE and --output=json take the value after the first "="', () => {
+    const labelled = writeTemp(
+      'l.json',
+      asList([service('a', { labels: { team: 'x' } }), service('b', { labels: { team: 'y' } })]),
+    );
+    for (const args of [
+      ['-o=json', '-l=team=x'],
+      ['--output=json', '--selector=team=x'],
+    ]) {
+      const r = runCli(['--snapshot', labelled, '-A', ...args]);
+      expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['a']);
+    }
+  });
+
+  it('a boolean flag takes true or false after "=", as Go parses them', () => {
+    expect(servicesOf(['-A=true', '-o', 'json']).names).toEqual(['api', 'ghost', 'web']);
+    expect(servicesOf(['-n', 'other', '--all-namespaces=false', '-o=json']).names).toEqual([]);
+    expect(servicesOf(['-n', 'other', '-A=1', '-o=json']).names).toEqual(['api', 'ghost', 'web']);
+    const r = runCli(['--snapshot', brokenFile, '-A=maybe']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: invalid value "maybe" for -A/--all-namespaces: use true or false\n');
+  });
+
+  it('grouped shorthands: -An=other is -A and -n other; a shorthand with a value takes the rest', () => {
+    expect(servicesOf(['-An=other', '-o', 'json'])).toEqual({ code: 1, names: ['api', 'ghost', 'web'] });
+    const r = runCli(['--snapshot', brokenFile, '-on=json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: -o\/--output "n=json" is not one of/);
+  });
+
+  it('--context=NAME and -n=NS before the subcommand run the subcommand with those values', () => {
+    const kubeconfig = writeTemp(
+      'kubeconfig',
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: a, cluster: {server: "https://127.0.0.1:1"}}, {name: b, cluster: {server: "https://127.0.0.1:2"}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: dev, context: {cluster: a, user: u}}, {name: prod, context: {cluster: b, user: u}}]',
+        'current-context: dev',
+      ].join('\n'),
+    );
+    const r = runCli(['--kubeconfig', kubeconfig, '--context=prod', '-n=shop', 'snapshot', 'web']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:2 /);
+  });
+
+  const badNamespaces: [string, string][] = [
+    ['-n=Shop', 'Shop'],
+    ['-n=', '='],
+    ['--namespace=', ''],
+    ['-nshop_1', 'shop_1'],
+    [`-n=${'a'.repeat(64)}`, 'a'.repeat(64)],
+  ];
+  const commands = [[], ['tree'], ['snapshot'], ['wait', 'web'], ['probe', '--all-nodes']];
+  const cases = commands.flatMap((command) =>
+    (command.length === 0 ? badNamespaces : badNamespaces.slice(0, 1)).map(([flag, value]) => ({
+      name: command[0] ?? 'diagnose',
+      command,
+      flag,
+      value,
+    })),
+  );
+  it.each(cases)('$name $flag: not a namespace name, exit 2 before any read', ({ command, flag, value }) => {
+    // The kubeconfig points at nothing: a read would exit 3, not 2.
+    const kubeconfig = writeTemp(
+      'kubeconfig',
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n' +
+        'users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const r = runCli([...command, '--kubeconfig', kubeconfig, flag]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `error: -n/--namespace ${JSON.stringify(value)} is not a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit\n`,
+    );
+  });
+});
+
 describe('checks and explain', () => {
   it('checks lists every check with severity and title', () => {
     const r = runCli(['checks']);

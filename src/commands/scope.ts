@@ -75,14 +75,28 @@ export function parseDuration(text: string, flag = '--request-timeout'): number 
   return total;
 }
 
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** "web" or "svc/web" (also service/, services/) → "web". */
 export function serviceName(arg: string): string {
   const m = /^(?:(svc|service|services)\/)?([^/]+)$/.exec(arg);
   if (!m) throw new UsageError(`"${arg}" is not a Service: use NAME or svc/NAME`);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(m[2]!)) {
+  if (!DNS1123_LABEL.test(m[2]!)) {
     throw new UsageError(`"${m[2]}" is not a valid Service name (lowercase letters, digits and -)`);
   }
   return m[2]!;
+}
+
+/**
+ * -n as given, or undefined for the default. Namespace names are DNS-1123 labels (the API
+ * server's ValidateNamespaceName is apimachinery's IsDNS1123Label): anything else names no
+ * namespace, and would otherwise read as an empty one.
+ */
+export function namespaceFlag(namespace: string | undefined): string | undefined {
+  if (namespace === undefined || (namespace.length <= 63 && DNS1123_LABEL.test(namespace))) return namespace;
+  throw new UsageError(
+    `-n/--namespace ${JSON.stringify(namespace)} is not a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+  );
 }
 
 export function completeScope(flags: ScopeFlags, args: string[], debugSink: (line: string) => void): Scope {
@@ -103,7 +117,7 @@ export function completeScope(flags: ScopeFlags, args: string[], debugSink: (lin
     snapshot: flags.snapshot,
     kubeconfig: flags.kubeconfig,
     context: flags.context,
-    namespace: flags.namespace,
+    namespace: namespaceFlag(flags.namespace),
     allNamespaces: flags.allNamespaces === true,
     serviceNames,
     labelSelector: flags.selector,

@@ -13,7 +13,7 @@ import { renderText } from '../render/text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
-import { parseDuration, serviceName } from './scope.js';
+import { namespaceFlag, parseDuration, serviceName } from './scope.js';
 
 export interface WaitFlags {
   kubeconfig?: string;
@@ -52,6 +52,7 @@ export function parseWaitFor(text: string): WaitFor {
 
 export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
   const name = serviceName(arg);
+  const namespaceGiven = namespaceFlag(flags.namespace);
   const want = parseWaitFor(flags.for);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const requestTimeoutMs = parseDuration(flags.requestTimeout);
@@ -60,7 +61,7 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
   const port = flags.port;
 
   const conn = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, debug });
-  const namespace = flags.namespace ?? conn.defaultNamespace;
+  const namespace = namespaceGiven ?? conn.defaultNamespace;
   let settle: () => void = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
   let trouble: string | undefined;
