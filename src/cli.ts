@@ -1,7 +1,7 @@
 // Entry point: builds the command line (kubectl plugin conventions), runs the chosen command
 // and turns every failure into one line on stderr and a documented exit code.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { createRequire } from 'node:module';
 import { kubectlArgs } from './argv.js';
 import { runChecksList, runExplain } from './commands/checks.js';
@@ -84,8 +84,31 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<check>', 'check id, as listed by the checks command')
     .action((id: string) => setExit(runExplain(id)));
 
+  showDefaultCommandInHelp(
+    program,
+    program.commands.find((c) => c.name() === 'diagnose')!,
+  );
   for (const command of [program, ...program.commands]) command.exitOverride();
   return program;
+}
+
+/**
+ * `kubectl endpoints-doctor` alone is the command people run, so its help is the default
+ * command's (its arguments and flags), followed by the other commands.
+ */
+function showDefaultCommandInHelp(program: Command, defaultCommand: Command): void {
+  program.usage(`[[svc/]NAME...] [flags]\n       ${program.name()} COMMAND [flags]`);
+  program.configureHelp({
+    visibleArguments(this: Help, command: Command) {
+      return Help.prototype.visibleArguments.call(this, command === program ? defaultCommand : command);
+    },
+    visibleOptions(this: Help, command: Command) {
+      const own = Help.prototype.visibleOptions.call(this, command);
+      if (command !== program) return own;
+      const inherited = Help.prototype.visibleOptions.call(this, defaultCommand).filter((o) => o.long !== '--help');
+      return [...inherited, ...own];
+    },
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -308,6 +308,43 @@ describe('checks and explain', () => {
   });
 });
 
+describe('help', () => {
+  it("the top-level help is the default command's: its arguments and flags, then the subcommands", () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor \[\[svc\/\]NAME\.\.\.\] \[flags\]$/m);
+    expect(help.stdout).toMatch(/^ {7}kubectl endpoints-doctor COMMAND \[flags\]$/m);
+    const flags = help.stdout.slice(help.stdout.indexOf('Options:'), help.stdout.indexOf('Commands:'));
+    for (const flag of [
+      '-n, --namespace <ns>',
+      '-A, --all-namespaces',
+      '-l, --selector <selector>',
+      '-o, --output <format>',
+      '--fail-on <severity>',
+      '--snapshot <file>',
+      '--context <name>',
+      '--kubeconfig <file>',
+      '-w, --watch',
+      '--version',
+      '-h, --help',
+    ]) {
+      expect(flags).toContain(`  ${flag}`);
+    }
+    expect(flags.match(/-h, --help/g)).toHaveLength(1);
+    for (const command of ['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it("a subcommand's help is its own", () => {
+    const help = runCli(['wait', '--help']);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor wait \[options\] <service>$/m);
+    expect(help.stdout).toContain('--for <condition>');
+    expect(help.stdout).not.toContain('--fail-on');
+    expect(help.stdout).not.toContain('Commands:');
+  });
+});
+
 describe('a reader that goes away', () => {
   it('stdout closed early (| head): no stack trace, the usual exit code', async () => {
     const services = Array.from({ length: 3000 }, (_, i) => service(`svc-${i}`, { selector: { app: `none-${i}` } }));
