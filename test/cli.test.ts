@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
+import { parseGoDuration, parseRequestTimeout } from '../src/commands/scope.js';
+import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -305,6 +307,39 @@ describe('checks and explain', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
+  });
+});
+
+describe('durations as kubectl reads them', () => {
+  it('Go durations (time.ParseDuration): a unit on every number but a bare 0', () => {
+    expect(parseGoDuration('0')).toBe(0);
+    expect(parseGoDuration('1h30m')).toBe(5_400_000);
+    expect(parseGoDuration('1.5s')).toBe(1500);
+    expect(parseGoDuration('.5m')).toBe(30_000);
+    expect(parseGoDuration('300ms')).toBe(300);
+    expect(parseGoDuration('2us')).toBeCloseTo(0.002);
+    expect(parseGoDuration('2µs')).toBeCloseTo(0.002);
+    expect(parseGoDuration('-2m')).toBe(-120_000);
+    expect(parseGoDuration('+2m')).toBe(120_000);
+    for (const bad of ['', '30', '1.5', 's', '.s', '1d', '1h 30m', '--1s', '1s-', 'soon']) {
+      expect(parseGoDuration(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('--request-timeout: bare seconds or a Go duration (client-go clientcmd.ParseTimeout), never negative', () => {
+    expect(parseRequestTimeout('30')).toBe(30_000);
+    expect(parseRequestTimeout('0')).toBe(0);
+    expect(parseRequestTimeout('1m')).toBe(60_000);
+    expect(() => parseRequestTimeout('-1s')).toThrow(/--request-timeout "-1s" is not a duration/);
+    // Node's timers fire at once beyond 2^31-1 ms: a longer timeout is held to that.
+    expect(parseRequestTimeout('1000h')).toBe(2 ** 31 - 1);
+  });
+
+  it("wait --timeout: a Go duration (kubectl wait's DurationVar); negative waits a week, as kubectl wait does", () => {
+    expect(parseWaitTimeout('2m')).toBe(120_000);
+    expect(parseWaitTimeout('0')).toBe(0);
+    expect(parseWaitTimeout('-1s')).toBe(7 * 24 * 3_600_000);
+    expect(() => parseWaitTimeout('30')).toThrow(/--timeout "30" needs a unit/);
   });
 });
 

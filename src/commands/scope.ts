@@ -58,21 +58,47 @@ export function addScopeFlags(command: Command): Command {
     .option('--debug', 'print requests and full error details on stderr');
 }
 
-/** kubectl's duration syntax: "0", a bare number of seconds, or 1h2m3s / 500ms. */
-export function parseDuration(text: string, flag = '--request-timeout'): number {
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+// Go's time.ParseDuration units, in milliseconds.
+const GO_DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3, // U+00B5
+  μs: 1e-3, // U+03BC
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+
+/** Go's time.ParseDuration ("1h30m", "1.5s", "-2m", "0"; a unit on every number but a bare 0), in ms. */
+export function parseGoDuration(text: string): number | undefined {
+  if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
-  let matched = 0;
-  for (let m; (m = re.exec(text));) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    matched = re.lastIndex;
+  for (const [, number, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    total += Number(number) * GO_DURATION_UNITS[unit!]!;
   }
-  if (text === '' || matched !== text.length) {
-    throw new UsageError(`${flag} "${text}" is not a duration (use e.g. 30s, 1m, 0 for none)`);
+  return text.startsWith('-') && total > 0 ? -total : total;
+}
+
+/**
+ * Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once beyond it: a longer
+ * timeout is as good as none, so it is held to that.
+ */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * --request-timeout as kubectl reads it (client-go's clientcmd.ParseTimeout): a bare
+ * non-negative integer is seconds, anything else a Go duration; 0 waits forever.
+ */
+export function parseRequestTimeout(text: string): number {
+  const ms = /^\+?\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text);
+  if (ms === undefined || ms < 0) {
+    throw new UsageError(
+      `--request-timeout "${text}" is not a duration (seconds, or a number with a unit: 30s, 1m; 0 waits forever)`,
+    );
   }
-  return total;
+  return Math.min(ms, LONGEST_TIMER_MS);
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -122,7 +148,7 @@ export function completeScope(flags: ScopeFlags, args: string[], debugSink: (lin
     serviceNames,
     labelSelector: flags.selector,
     labelRequirements,
-    requestTimeoutMs: parseDuration(flags.requestTimeout),
+    requestTimeoutMs: parseRequestTimeout(flags.requestTimeout),
     debug: flags.debug ? debugSink : () => {},
   };
 }
