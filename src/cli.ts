@@ -23,7 +23,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on (default: error)
-  2  usage error, or input that cannot be read
+  2  usage error, input that cannot be read, or a named Service that does not exist
   3  the cluster could not be reached, or refused a required read`;
 
 function buildProgram(setExit: (code: number) => void): Command {

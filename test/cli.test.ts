@@ -98,7 +98,11 @@ describe('exit codes', () => {
     ['an unknown check in --only', ['--snapshot', healthyFile, '--only', 'nope'], /--only: unknown check "nope"/],
     ['a missing snapshot file', ['--snapshot', '/nonexistent.yaml'], /no such file or folder/],
     ['a malformed snapshot', ['--snapshot', writeTemp('bad.yaml', 'kind: [')], /bad\.yaml: malformed YAML at line 1/],
-    ['a Service not in the snapshot', ['--snapshot', healthyFile, 'svc/nope'], /service "nope" is not in the snapshot/],
+    [
+      'a Service not in the snapshot',
+      ['--snapshot', healthyFile, 'svc/nope'],
+      /service "nope" not found in the snapshot/,
+    ],
     ['a bad Service argument', ['--snapshot', healthyFile, 'deploy/web'], /"deploy\/web" is not a Service/],
     [
       'a bad label selector',
@@ -160,6 +164,37 @@ describe('scope and check selection', () => {
     const named = writeTemp('t.json', asList([service('tree', { selector: null })]));
     const r = runCli(['--snapshot', named, '-n', 'shop', 'svc/tree', '-o', 'json']);
     expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['tree']);
+  });
+
+  it('one missing Service among several: the others are reported, the missing one named on stderr and in notes, exit 2', () => {
+    for (const failOn of ['error', 'never']) {
+      const r = runCli([
+        '--snapshot',
+        brokenFile,
+        '-n',
+        'shop',
+        'web',
+        'nope',
+        'svc/api',
+        '-o',
+        'json',
+        '--fail-on',
+        failOn,
+      ]);
+      expect(r.code).toBe(2);
+      const report = JSON.parse(r.stdout);
+      expect(report.services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
+      expect(report.findings.length).toBeGreaterThan(0); // api's error is still reported
+      expect(report.notes).toContain('service "nope" not found in namespace "shop" in the snapshot');
+      expect(r.stderr).toBe('error: service "nope" not found in namespace "shop" in the snapshot\n');
+    }
+    const text = runCli(['--snapshot', brokenFile, '-n', 'shop', 'nope', 'web', 'gone']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/^shop\s+web\s+ClusterIP\s+2\/2\s+OK/m);
+    expect(text.stderr).toBe(
+      'error: service "nope" not found in namespace "shop" in the snapshot\n' +
+        'error: service "gone" not found in namespace "shop" in the snapshot\n',
+    );
   });
 
   it('-l filters Services by their labels', () => {

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { ClusterModel, type InputCoverage } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
 import type { ClusterObject, Service } from '../model/types.js';
-import { connect, fetchLive, type Connection } from '../sources/live.js';
+import { connect, fetchLive, serviceNotFound, type Connection } from '../sources/live.js';
 import { slimObject } from '../sources/slim.js';
 import { readSnapshot } from '../sources/snapshot.js';
 
@@ -158,6 +158,8 @@ export interface LoadedInput {
   /** The Services to report on, in namespace/name order. */
   services: Service[];
   notes: string[];
+  /** One line per named Service the input does not hold (with whenNotFound "report"; in notes too). */
+  notFound: string[];
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -176,9 +178,18 @@ export function selectServices(model: ClusterModel, scope: Scope, namespace: str
   );
 }
 
-/** `connection`: one the caller already opened (the probe execs through it too). */
-export async function loadInput(scope: Scope, connection?: Connection): Promise<LoadedInput> {
+/**
+ * `connection`: one the caller already opened (the probe execs through it too).
+ * `whenNotFound`: a named Service the input does not hold is a usage error ("fail"), or is
+ * named in notFound while the others are read ("report").
+ */
+export async function loadInput(
+  scope: Scope,
+  connection?: Connection,
+  whenNotFound: 'fail' | 'report' = 'fail',
+): Promise<LoadedInput> {
   const notes: string[] = [];
+  let notFound: string[] = [];
   let objects: ClusterObject[];
   let coverage: InputCoverage;
   let namespace: string | undefined;
@@ -204,10 +215,12 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
     namespace = effectiveNamespace(scope, conn);
     const result = await fetchLive(
       conn,
-      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
+      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
       slimObject,
     );
     objects = result.objects;
+    // Named Services are read in the context's namespace when -n does not say.
+    notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
     // Required kinds were read even when empty; optional ones unless the server refused.
     coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes };
     notes.push(...Object.values(result.missing));
@@ -215,13 +228,12 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
   const model = new ClusterModel(objects, coverage);
   const services = selectServices(model, scope, namespace);
   if (scope.snapshot) {
-    for (const name of scope.serviceNames) {
-      if (!services.some((s) => s.meta.name === name)) {
-        throw new UsageError(
-          `service "${name}" is not in the snapshot${namespace ? ` in namespace "${namespace}"` : ''}`,
-        );
-      }
-    }
+    const found = new Set(services.map((s) => s.meta.name));
+    notFound = [...new Set(scope.serviceNames)]
+      .filter((name) => !found.has(name))
+      .map((name) => `service "${name}" not found${namespace ? ` in namespace "${namespace}"` : ''} in the snapshot`);
+    if (notFound.length > 0 && whenNotFound === 'fail') throw new UsageError(notFound[0]!);
   }
-  return { model, services, notes };
+  notes.push(...notFound);
+  return { model, services, notes, notFound };
 }
