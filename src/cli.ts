@@ -5,7 +5,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { createRequire } from 'node:module';
 import { kubectlArgs } from './argv.js';
 import { runChecksList, runExplain } from './commands/checks.js';
-import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
+import { addDiagnoseFlags, runDiagnose, runTree } from './commands/diagnose.js';
 import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
@@ -46,7 +46,9 @@ function buildProgram(setExit: (code: number) => void): Command {
       .command('tree')
       .description('draw each Service as a tree: Service → EndpointSlices → endpoints → Pods (same as -o tree)')
       .argument('[services...]', 'Services to draw, as NAME or svc/NAME (default: all in the namespace)'),
-  ).action(async (services: string[], flags) => setExit(await runDiagnose(services, { ...flags, output: 'tree' })));
+  ).action(async (services: string[], flags, command: Command) =>
+    setExit(await runTree(services, flags, command.getOptionValueSource('output') === 'cli')),
+  );
 
   addSnapshotFlags(
     program

@@ -77,7 +77,7 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const checks = chooseChecks(flags.only, flags.disable);
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
   if (flags.watch || flags.interactive) {
-    refuseLiveView(flags, scope);
+    refuseLiveView(flags, flags.output as Output, scope);
     return runLiveView(flags, outputOptions(flags, checks), scope, checks);
   }
 
@@ -96,6 +96,16 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   // Asked about a Service that is not there, a run never passes, whatever --fail-on says.
   if (input.notFound.length > 0) return EXIT.usage;
   return failsAt(diagnosis.report, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/** The tree subcommand: `-o tree` by another name, so -o can say nothing else. */
+export function runTree(args: string[], flags: DiagnoseFlags, outputGiven: boolean): Promise<number> {
+  if (outputGiven && flags.output !== 'tree') {
+    throw new UsageError(
+      `the tree subcommand draws trees: for -o ${flags.output}, run kubectl endpoints-doctor without "tree"`,
+    );
+  }
+  return runDiagnose(args, { ...flags, output: 'tree' });
 }
 
 export function outputOptions(flags: DiagnoseFlags, checks: Check[]): OutputOptions {
