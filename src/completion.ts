@@ -110,8 +110,12 @@ function flagCandidates(program: Command, command: Command, rootLevel: boolean):
   return candidates;
 }
 
-/** -o values of the commands whose formats differ from diagnose's. */
-const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = { snapshot: SNAPSHOT_OUTPUTS, probe: PROBE_OUTPUTS };
+/** -o values of the commands whose formats differ from diagnose's (tree takes only its own). */
+const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = {
+  snapshot: SNAPSHOT_OUTPUTS,
+  probe: PROBE_OUTPUTS,
+  tree: ['tree'],
+};
 
 function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
   switch (option.long) {
