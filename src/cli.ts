@@ -34,7 +34,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  addDiagnoseFlags(
+  const diagnose = addDiagnoseFlags(
     program
       .command('diagnose', { isDefault: true })
       .description('diagnose Services (the default command): kubectl endpoints-doctor [svc/]NAME... [flags]')
@@ -86,10 +86,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<check>', 'check id, as listed by the checks command')
     .action((id: string) => setExit(runExplain(id)));
 
-  showDefaultCommandInHelp(
-    program,
-    program.commands.find((c) => c.name() === 'diagnose')!,
-  );
+  showDefaultCommandInHelp(program, diagnose);
   for (const command of [program, ...program.commands]) command.exitOverride();
   return program;
 }

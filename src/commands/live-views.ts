@@ -5,13 +5,12 @@
 // ServiceChange event per change (docs/report.md).
 
 import type { Instance } from 'ink';
-import type { Check } from '../checks/types.js';
+import { stringify } from 'yaml';
+import type { Check, Finding } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ClusterModel } from '../model/cluster.js';
-import { colourWanted, palette } from '../render/colour.js';
-import { stringify } from 'yaml';
-import type { Finding } from '../checks/types.js';
 import { pushTo } from '../model/multimap.js';
+import { colourWanted, palette } from '../render/colour.js';
 import { renderOutput, type Output, type OutputOptions } from '../render/output.js';
 import { compareReports, describeChange, formatChange, formatTime, type ServiceChange } from '../report/changes.js';
 import { diagnose, type Diagnosis } from '../report/diagnosis.js';
@@ -108,7 +107,7 @@ const changeLines: PrintUpdate = (before, after, at) =>
     .join('');
 
 /** A ServiceChange event of `--watch -o json|yaml` (docs/report.md). */
-export interface ServiceChangeEvent {
+interface ServiceChangeEvent {
   apiVersion: typeof REPORT_API_VERSION;
   kind: 'ServiceChange';
   /** When the change was seen, RFC 3339 UTC. */
@@ -128,7 +127,7 @@ export interface ServiceChangeEvent {
 
 const serviceKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
-export function changeEvents(before: Report, after: Report, at: Date): ServiceChangeEvent[] {
+function changeEvents(before: Report, after: Report, at: Date): ServiceChangeEvent[] {
   const changes = compareReports(before, after);
   if (changes.length === 0) return [];
   const summaries = (report: Report) => new Map(report.services.map((s) => [serviceKey(s.namespace, s.name), s]));
