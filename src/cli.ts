@@ -1,10 +1,11 @@
 // Entry point: builds the command line (kubectl plugin conventions), runs the chosen command
 // and turns every failure into one line on stderr and a documented exit code.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { createRequire } from 'node:module';
+import { kubectlArgs } from './argv.js';
 import { runChecksList, runExplain } from './commands/checks.js';
-import { addDiagnoseFlags, runDiagnose } from './commands/diagnose.js';
+import { addDiagnoseFlags, runDiagnose, runTree } from './commands/diagnose.js';
 import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
@@ -24,7 +25,7 @@ Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on (default: error), or a Service whose status is unknown
      (a check that applies to it could not run: the input lacks a kind it needs)
-  2  usage error, or input that cannot be read
+  2  usage error, input that cannot be read, or a named Service that does not exist
   3  the cluster could not be reached, or refused a required read`;
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -35,7 +36,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  addDiagnoseFlags(
+  const diagnose = addDiagnoseFlags(
     program
       .command('diagnose', { isDefault: true })
       .description('diagnose Services (the default command): kubectl endpoints-doctor [svc/]NAME... [flags]')
@@ -47,7 +48,9 @@ function buildProgram(setExit: (code: number) => void): Command {
       .command('tree')
       .description('draw each Service as a tree: Service → EndpointSlices → endpoints → Pods (same as -o tree)')
       .argument('[services...]', 'Services to draw, as NAME or svc/NAME (default: all in the namespace)'),
-  ).action(async (services: string[], flags) => setExit(await runDiagnose(services, { ...flags, output: 'tree' })));
+  ).action(async (services: string[], flags, command: Command) =>
+    setExit(await runTree(services, flags, command.getOptionValueSource('output') === 'cli')),
+  );
 
   addSnapshotFlags(
     program
@@ -85,42 +88,33 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<check>', 'check id, as listed by the checks command')
     .action((id: string) => setExit(runExplain(id)));
 
+  showDefaultCommandInHelp(program, diagnose);
   for (const command of [program, ...program.commands]) command.exitOverride();
   return program;
 }
 
 /**
- * kubectl users put flags anywhere: `--context prod snapshot -n shop` must run `snapshot`.
- * Commander only sees a subcommand in first place, so the first bare word that names one,
- * skipping the values of flags that take one, is moved to the front. (A Service named like a
- * subcommand is still reachable as svc/NAME.)
+ * `kubectl endpoints-doctor` alone is the command people run, so its help is the default
+ * command's (its arguments and flags), followed by the other commands.
  */
-export function subcommandFirst(program: Command, args: string[]): string[] {
-  const names = new Set(program.commands.filter((c) => c.name() !== 'diagnose').map((c) => c.name()));
-  const takesValue = new Set<string>();
-  for (const command of program.commands) {
-    for (const option of command.options) {
-      if (!option.required && !option.optional) continue;
-      if (option.long) takesValue.add(option.long);
-      if (option.short) takesValue.add(option.short);
-    }
-  }
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') break;
-    if (arg.startsWith('-')) {
-      if (!arg.includes('=') && takesValue.has(arg)) i++;
-      continue;
-    }
-    if (names.has(arg)) return i === 0 ? args : [arg, ...args.slice(0, i), ...args.slice(i + 1)];
-    return args; // the first bare word is a Service name
-  }
-  return args;
+function showDefaultCommandInHelp(program: Command, defaultCommand: Command): void {
+  program.usage(`[[svc/]NAME...] [flags]\n       ${program.name()} COMMAND [flags]`);
+  program.configureHelp({
+    visibleArguments(this: Help, command: Command) {
+      return Help.prototype.visibleArguments.call(this, command === program ? defaultCommand : command);
+    },
+    visibleOptions(this: Help, command: Command) {
+      const own = Help.prototype.visibleOptions.call(this, command);
+      if (command !== program) return own;
+      const inherited = Help.prototype.visibleOptions.call(this, defaultCommand).filter((o) => o.long !== '--help');
+      return [...inherited, ...own];
+    },
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const debug = argv.includes('--debug');
+  let debug = argv.includes('--debug');
   const program = buildProgram((code) => (exitCode = code));
   // A reader that goes away early (`| head`) is not a failure worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -131,7 +125,9 @@ export async function main(argv: string[]): Promise<number> {
   // passes the words here; no Service name starts with "_", so none is mistaken for this.
   if (argv[2] === '__complete') return runCompletion(program, argv.slice(3));
   try {
-    await program.parseAsync([...argv.slice(0, 2), ...subcommandFirst(program, argv.slice(2))]);
+    const args = kubectlArgs(program, argv.slice(2));
+    debug = args.includes('--debug');
+    await program.parseAsync([...argv.slice(0, 2), ...args]);
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -5,6 +5,7 @@
 // Subcommands and flags come from the commander program itself, so they cannot drift.
 
 import type { Command, Option } from 'commander';
+import { findOption, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
 import { SEVERITIES } from './checks/types.js';
 import { PROBE_OUTPUTS } from './commands/probe.js';
@@ -43,14 +44,6 @@ function optionNames(option: Option): string[] {
   return [option.long, option.short].filter((n): n is string => Boolean(n));
 }
 
-function takesValue(option: Option): boolean {
-  return option.required || option.optional;
-}
-
-function findOption(command: Command, flag: string): Option | undefined {
-  return command.options.find((o) => o.long === flag || o.short === flag);
-}
-
 interface Typed {
   command: Command;
   positionals: string[];
@@ -63,7 +56,7 @@ interface Typed {
 }
 
 /**
- * Reads the words typed so far: the command (the first bare word naming one, as cli.ts's
+ * Reads the words typed so far: the command (the first bare word naming one, as argv.ts's
  * subcommandFirst does, else diagnose, the default), the positionals and the cluster flags.
  */
 function readTyped(program: Command, words: string[]): Typed {
@@ -117,8 +110,12 @@ function flagCandidates(program: Command, command: Command, rootLevel: boolean):
   return candidates;
 }
 
-/** -o values of the commands whose formats differ from diagnose's. */
-const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = { snapshot: SNAPSHOT_OUTPUTS, probe: PROBE_OUTPUTS };
+/** -o values of the commands whose formats differ from diagnose's (tree takes only its own). */
+const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = {
+  snapshot: SNAPSHOT_OUTPUTS,
+  probe: PROBE_OUTPUTS,
+  tree: ['tree'],
+};
 
 function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
   switch (option.long) {

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
+import { parseGoDuration, parseRequestTimeout } from '../src/commands/scope.js';
+import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -96,7 +98,11 @@ describe('exit codes', () => {
     ['an unknown check in --only', ['--snapshot', healthyFile, '--only', 'nope'], /--only: unknown check "nope"/],
     ['a missing snapshot file', ['--snapshot', '/nonexistent.yaml'], /no such file or folder/],
     ['a malformed snapshot', ['--snapshot', writeTemp('bad.yaml', 'kind: [')], /bad\.yaml: malformed YAML at line 1/],
-    ['a Service not in the snapshot', ['--snapshot', healthyFile, 'svc/nope'], /service "nope" is not in the snapshot/],
+    [
+      'a Service not in the snapshot',
+      ['--snapshot', healthyFile, 'svc/nope'],
+      /service "nope" not found in the snapshot/,
+    ],
     ['a bad Service argument', ['--snapshot', healthyFile, 'deploy/web'], /"deploy\/web" is not a Service/],
     [
       'a bad label selector',
@@ -160,6 +166,26 @@ describe('scope and check selection', () => {
     expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['tree']);
   });
 
+  it('one missing Service among several: the others are reported, the missing one named on stderr and in notes, exit 2', () => {
+    for (const failOn of ['error', 'never']) {
+      const named = ['web', 'nope', 'svc/api'];
+      const r = runCli(['--snapshot', brokenFile, '-n', 'shop', ...named, '-o', 'json', '--fail-on', failOn]);
+      expect(r.code).toBe(2);
+      const report = JSON.parse(r.stdout);
+      expect(report.services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
+      expect(report.findings.length).toBeGreaterThan(0); // api's error is still reported
+      expect(report.notes).toContain('service "nope" not found in namespace "shop" in the snapshot');
+      expect(r.stderr).toBe('error: service "nope" not found in namespace "shop" in the snapshot\n');
+    }
+    const text = runCli(['--snapshot', brokenFile, '-n', 'shop', 'nope', 'web', 'gone']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/^shop\s+web\s+ClusterIP\s+2\/2\s+OK/m);
+    expect(text.stderr).toBe(
+      'error: service "nope" not found in namespace "shop" in the snapshot\n' +
+        'error: service "gone" not found in namespace "shop" in the snapshot\n',
+    );
+  });
+
   it('-l filters Services by their labels', () => {
     const labelled = writeTemp(
       'l.json',
@@ -183,6 +209,101 @@ describe('scope and check selection', () => {
       runCli(['--snapshot', brokenFile, '-A', '-o', 'json', '--only', 'selector-no-match']).stdout,
     );
     expect(new Set(only.findings.map((f: { check: string }) => f.check))).toEqual(new Set());
+  });
+});
+
+describe('flags as kubectl (spf13/pflag) parses them', () => {
+  const servicesOf = (args: string[]) => {
+    const r = runCli(['--snapshot', brokenFile, ...args]);
+    return { code: r.code, names: JSON.parse(r.stdout).services.map((s: { name: string }) => s.name) };
+  };
+
+  // pflag's parseSingleShortArg: `-n=shop` is the value "shop", `-nshop` too; `--namespace=shop` as usual.
+  it.each([['-n=shop'], ['-nshop'], ['--namespace=shop'], ['-n', 'shop']])(
+    '%s names the namespace shop, and its findings fail --fail-on info',
+    (...flag) => {
+      expect(servicesOf([...flag, '--fail-on', 'info', '-o', 'json'])).toEqual({
+        code: 1,
+        names: ['api', 'ghost', 'web'],
+      });
+    },
+  );
+
+  it('-o=json, -l=KEY=VALUE and --output=json take the value after the first "="', () => {
+    const labelled = writeTemp(
+      'l.json',
+      asList([service('a', { labels: { team: 'x' } }), service('b', { labels: { team: 'y' } })]),
+    );
+    for (const args of [
+      ['-o=json', '-l=team=x'],
+      ['--output=json', '--selector=team=x'],
+    ]) {
+      const r = runCli(['--snapshot', labelled, '-A', ...args]);
+      expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['a']);
+    }
+  });
+
+  it('a boolean flag takes true or false after "=", as Go parses them', () => {
+    expect(servicesOf(['-A=true', '-o', 'json']).names).toEqual(['api', 'ghost', 'web']);
+    expect(servicesOf(['-n', 'other', '--all-namespaces=false', '-o=json']).names).toEqual([]);
+    expect(servicesOf(['-n', 'other', '-A=1', '-o=json']).names).toEqual(['api', 'ghost', 'web']);
+    const r = runCli(['--snapshot', brokenFile, '-A=maybe']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: invalid value "maybe" for -A/--all-namespaces: use true or false\n');
+  });
+
+  it('grouped shorthands: -An=other is -A and -n other; a shorthand with a value takes the rest', () => {
+    expect(servicesOf(['-An=other', '-o', 'json'])).toEqual({ code: 1, names: ['api', 'ghost', 'web'] });
+    const r = runCli(['--snapshot', brokenFile, '-on=json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: -o\/--output "n=json" is not one of/);
+  });
+
+  it('--context=NAME and -n=NS before the subcommand run the subcommand with those values', () => {
+    const kubeconfig = writeTemp(
+      'kubeconfig',
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: a, cluster: {server: "https://127.0.0.1:1"}}, {name: b, cluster: {server: "https://127.0.0.1:2"}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: dev, context: {cluster: a, user: u}}, {name: prod, context: {cluster: b, user: u}}]',
+        'current-context: dev',
+      ].join('\n'),
+    );
+    const r = runCli(['--kubeconfig', kubeconfig, '--context=prod', '-n=shop', 'snapshot', 'web']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:2 /);
+  });
+
+  const badNamespaces: [string, string][] = [
+    ['-n=Shop', 'Shop'],
+    ['-n=', '='],
+    ['--namespace=', ''],
+    ['-nshop_1', 'shop_1'],
+    [`-n=${'a'.repeat(64)}`, 'a'.repeat(64)],
+  ];
+  const commands = [[], ['tree'], ['snapshot'], ['wait', 'web'], ['probe', '--all-nodes']];
+  const cases = commands.flatMap((command) =>
+    (command.length === 0 ? badNamespaces : badNamespaces.slice(0, 1)).map(([flag, value]) => ({
+      name: command[0] ?? 'diagnose',
+      command,
+      flag,
+      value,
+    })),
+  );
+  it.each(cases)('$name $flag: not a namespace name, exit 2 before any read', ({ command, flag, value }) => {
+    // The kubeconfig points at nothing: a read would exit 3, not 2.
+    const kubeconfig = writeTemp(
+      'kubeconfig',
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n' +
+        'users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const r = runCli([...command, '--kubeconfig', kubeconfig, flag]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `error: -n/--namespace ${JSON.stringify(value)} is not a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit\n`,
+    );
   });
 });
 
@@ -210,6 +331,76 @@ describe('checks and explain', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
+  });
+});
+
+describe('durations as kubectl reads them', () => {
+  it('Go durations (time.ParseDuration): a unit on every number but a bare 0', () => {
+    expect(parseGoDuration('0')).toBe(0);
+    expect(parseGoDuration('1h30m')).toBe(5_400_000);
+    expect(parseGoDuration('1.5s')).toBe(1500);
+    expect(parseGoDuration('.5m')).toBe(30_000);
+    expect(parseGoDuration('300ms')).toBe(300);
+    expect(parseGoDuration('2us')).toBeCloseTo(0.002);
+    expect(parseGoDuration('2µs')).toBeCloseTo(0.002);
+    expect(parseGoDuration('-2m')).toBe(-120_000);
+    expect(parseGoDuration('+2m')).toBe(120_000);
+    for (const bad of ['', '30', '1.5', 's', '.s', '1d', '1h 30m', '--1s', '1s-', 'soon']) {
+      expect(parseGoDuration(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('--request-timeout: bare seconds or a Go duration (client-go clientcmd.ParseTimeout), never negative', () => {
+    expect(parseRequestTimeout('30')).toBe(30_000);
+    expect(parseRequestTimeout('0')).toBe(0);
+    expect(parseRequestTimeout('1m')).toBe(60_000);
+    expect(() => parseRequestTimeout('-1s')).toThrow(/--request-timeout "-1s" is not a duration/);
+    // Node's timers fire at once beyond 2^31-1 ms: a longer timeout is held to that.
+    expect(parseRequestTimeout('1000h')).toBe(2 ** 31 - 1);
+  });
+
+  it("wait --timeout: a Go duration (kubectl wait's DurationVar); negative waits a week, as kubectl wait does", () => {
+    expect(parseWaitTimeout('2m')).toBe(120_000);
+    expect(parseWaitTimeout('0')).toBe(0);
+    expect(parseWaitTimeout('-1s')).toBe(7 * 24 * 3_600_000);
+    expect(() => parseWaitTimeout('30')).toThrow(/--timeout "30" needs a unit/);
+  });
+});
+
+describe('help', () => {
+  it("the top-level help is the default command's: its arguments and flags, then the subcommands", () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor \[\[svc\/\]NAME\.\.\.\] \[flags\]$/m);
+    expect(help.stdout).toMatch(/^ {7}kubectl endpoints-doctor COMMAND \[flags\]$/m);
+    const flags = help.stdout.slice(help.stdout.indexOf('Options:'), help.stdout.indexOf('Commands:'));
+    for (const flag of [
+      '-n, --namespace <ns>',
+      '-A, --all-namespaces',
+      '-l, --selector <selector>',
+      '-o, --output <format>',
+      '--fail-on <severity>',
+      '--snapshot <file>',
+      '--context <name>',
+      '--kubeconfig <file>',
+      '-w, --watch',
+      '--version',
+      '-h, --help',
+    ]) {
+      expect(flags).toContain(`  ${flag}`);
+    }
+    expect(flags.match(/-h, --help/g)).toHaveLength(1);
+    for (const command of ['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it("a subcommand's help is its own", () => {
+    const help = runCli(['wait', '--help']);
+    expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor wait \[options\] <service>$/m);
+    expect(help.stdout).toContain('--for <condition>');
+    expect(help.stdout).not.toContain('--fail-on');
+    expect(help.stdout).not.toContain('Commands:');
   });
 });
 

@@ -71,6 +71,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['snapshot', '--re'], want: ['--request-timeout', '--redact'], why: "the subcommand's own flags" },
     { words: ['-o', ''], want: ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'], why: '-o values of diagnose' },
     { words: ['snapshot', '-o', ''], want: ['yaml', 'json'], why: '-o values of snapshot' },
+    { words: ['tree', '-o', ''], want: ['tree'], why: 'tree is -o tree: any other value is refused' },
     { words: ['--output=j'], want: ['--output=json', '--output=junit'], why: '--flag=value form' },
     { words: ['--fail-on', ''], want: ['error', 'warning', 'info', 'never'], why: '--fail-on values' },
     { words: ['explain', ''], want: CHECK_IDS, why: 'check ids for explain' },

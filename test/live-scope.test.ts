@@ -170,6 +170,48 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
     );
   });
 
+  it('one missing Service among several: the others are reported, the missing one named, exit 2 whatever --fail-on', async () => {
+    const run = await runCliAsync([
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '-n',
+      'shop',
+      'web',
+      'nope',
+      'svc/api',
+      '-o',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout);
+    expect(serviceNames(report)).toEqual(['shop/api', 'shop/web']);
+    expect(report.notes).toContain(
+      'service "nope" not found in namespace "shop" (kubectl get services -n shop lists them)',
+    );
+    expect(run.stderr).toBe(
+      'error: service "nope" not found in namespace "shop" (kubectl get services -n shop lists them)\n',
+    );
+    // Only what the named Services need was read; the missing one's get was the only other request.
+    expect(resourceRequests(server).filter((r) => r.startsWith('get services'))).toEqual([
+      'get services shop/api',
+      'get services shop/nope',
+      'get services shop/web',
+    ]);
+  });
+
+  it('the text report and the tree show the found Services too', async () => {
+    for (const output of ['text', 'tree']) {
+      const run = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', 'nope', 'web', '-o', output]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toMatch(/^shop\s+(Service\/)?web\s/m);
+      expect(run.stderr).toBe(
+        'error: service "nope" not found in namespace "shop" (kubectl get services -n shop lists them)\n',
+      );
+    }
+  });
+
   it('-l team=x filters Services on the server, in the namespace', async () => {
     const report = await doctor(server, ['-n', 'shop', '-l', 'team=x']);
     expect(serviceNames(report)).toEqual(['shop/ghost', 'shop/web']);

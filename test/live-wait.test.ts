@@ -37,10 +37,27 @@ describe('wait', { timeout: TIMEOUT }, () => {
     expect(server.requests.filter((r) => r.resource === 'pods' && r.verb === 'list')).toHaveLength(1);
   });
 
-  it('exits 0 at once when the condition already holds', async () => {
+  it('exits 0 at once when the condition already holds, saying how many are ready and how many were wanted', async () => {
+    applyWithControllers(server, [pod('web-1', { ready: true })]);
     const result = await wait('web', '--for', 'ready=1', '--timeout', '0');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('svc/web: 1/1 ready endpoints\n');
+    expect(result.stdout).toBe('svc/web: 2 ready endpoints (wanted ≥ 1)\n');
+  });
+
+  it('a --port the Service does not have is a usage error at once, not a wait until the timeout', async () => {
+    // Were it waited for, the run would outlive the test's own timeout and be killed (code -1).
+    const result = await wait('svc/web', '--port', 'grpc', '--timeout', '1h');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: svc/web in namespace "shop": the Service has no port named "grpc" (its ports: http)\n',
+    );
+  });
+
+  it("a --request-timeout of bare seconds is kubectl's, and accepted", async () => {
+    const result = await wait('svc/web', '--request-timeout', '20', '--timeout', '0');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('svc/web: 1 ready endpoint (wanted ≥ 1)\n');
   });
 
   it('exits 1 at the timeout, with the diagnosis of that Service and a line saying why', async () => {
@@ -69,7 +86,14 @@ describe('wait', { timeout: TIMEOUT }, () => {
   it.each([
     [['--for', 'ready=0'], 'error: --for "ready=0" is not ready=N (N ≥ 1) or all-ready\n'],
     [['--for', 'condition=Ready'], 'error: --for "condition=Ready" is not ready=N (N ≥ 1) or all-ready\n'],
-    [['--timeout', 'soon'], 'error: --timeout "soon" is not a duration (use e.g. 30s, 1m, 0 for none)\n'],
+    [['--timeout', 'soon'], 'error: --timeout "soon" is not a duration: e.g. 30s, 2m, 1h30m; 0 checks once\n'],
+    // kubectl wait's --timeout is a Go duration: time.ParseDuration refuses a number without its unit.
+    [['--timeout', '30'], 'error: --timeout "30" needs a unit (30s, 30m...): e.g. 30s, 2m, 1h30m; 0 checks once\n'],
+    [['--timeout', '1.5'], 'error: --timeout "1.5" needs a unit (1.5s, 1.5m...): e.g. 30s, 2m, 1h30m; 0 checks once\n'],
+    [
+      ['--request-timeout', '-5'],
+      'error: --request-timeout "-5" is not a duration (seconds, or a number with a unit: 30s, 1m; 0 waits forever)\n',
+    ],
   ])('exits 2 on %j', async (args, message) => {
     const result = await wait('svc/web', ...args);
     expect(result.code).toBe(2);

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { startTestServer, type TestServer } from './server/index.js';
 import { BIN, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
@@ -30,19 +31,21 @@ function startCli(args: string[]) {
   return { child, out, exited };
 }
 
+/** web's one pod is not ready yet; api is fine. */
+const webDown = () =>
+  withControllers([
+    node('node-a'),
+    service('web'),
+    pod('web-1', { ready: false }),
+    service('api', { selector: { app: 'api' } }),
+    pod('api-1', { labels: { app: 'api' } }),
+    pod('api-2', { labels: { app: 'api' } }),
+  ]);
+
 describe('--watch without a terminal', { timeout: TIMEOUT }, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({
-      objects: withControllers([
-        node('node-a'),
-        service('web'),
-        pod('web-1', { ready: false }),
-        service('api', { selector: { app: 'api' } }),
-        pod('api-1', { labels: { app: 'api' } }),
-        pod('api-2', { labels: { app: 'api' } }),
-      ]),
-    });
+    server = await startTestServer({ objects: webDown() });
   });
   afterAll(() => server?.close());
 
@@ -92,6 +95,74 @@ describe('--watch without a terminal', { timeout: TIMEOUT }, () => {
   });
 });
 
+describe('--watch -o json and -o yaml: a stream of documents', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    await server?.close();
+    server = await startTestServer({ objects: webDown() });
+  });
+  afterAll(() => server?.close());
+
+  /** Changes web's one pod to ready, then deletes api, waiting for each to be printed. */
+  async function changeAndWait(printed: () => number) {
+    await eventually('the report', () => printed() >= 1);
+    applyWithControllers(server, [pod('web-1', { ready: true })]);
+    await eventually('the change of web', () => printed() >= 2);
+    server.store.delete({ kind: 'Service', metadata: { namespace: 'shop', name: 'api' } });
+    await eventually('the removal of api', () => printed() >= 3);
+  }
+
+  it('-o json prints one JSON document per line (NDJSON): the report, then a ServiceChange per change', async () => {
+    const cli = startCli(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--watch', '-o', 'json']);
+    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
+    await changeAndWait(() => lines().length);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out.stderr).toBe('');
+    expect(cli.out.stdout.endsWith('\n')).toBe(true);
+
+    const [report, changed, removed, ...more] = lines().map((line) => JSON.parse(line));
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({ apiVersion: 'endpoints-doctor/v1', kind: 'Report', summary: { services: 2 } });
+    expect(report.findings.map((f: { check: string }) => f.check)).toContain('no-ready-endpoints');
+
+    expect(changed).toMatchObject({
+      apiVersion: 'endpoints-doctor/v1',
+      kind: 'ServiceChange',
+      change: 'changed',
+      namespace: 'shop',
+      name: 'web',
+      before: { name: 'web', status: 'error', endpoints: { ready: 0, total: 1 } },
+      after: { name: 'web', status: 'info', endpoints: { ready: 1, total: 1 } },
+      checksAdded: ['single-ready-endpoint'],
+      checksRemoved: ['no-ready-endpoints'],
+    });
+    expect(changed.time).toMatch(new RegExp(`^${TIME}$`));
+    expect(changed.findings.map((f: { check: string; service: string }) => [f.check, f.service])).toEqual([
+      ['single-ready-endpoint', 'web'],
+    ]);
+
+    expect(removed).toMatchObject({ kind: 'ServiceChange', change: 'removed', namespace: 'shop', name: 'api' });
+    expect(removed.before).toMatchObject({ name: 'api', status: 'ok', endpoints: { ready: 2, total: 2 } });
+    expect(removed.checksRemoved).toEqual([]);
+    expect(removed).not.toHaveProperty('after');
+    expect(removed.findings).toEqual([]);
+  });
+
+  it('-o yaml prints a YAML stream, each document opened by ---', async () => {
+    const cli = startCli(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-w', '-o', 'yaml']);
+    const documents = () => parseAllDocuments(cli.out.stdout).filter((d) => d.contents !== null);
+    await changeAndWait(() => documents().length);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out.stdout.startsWith('---\n')).toBe(true);
+    const [report, changed, removed] = documents().map((d) => d.toJS());
+    expect(report).toMatchObject({ kind: 'Report', summary: { services: 2 } });
+    expect(changed).toMatchObject({ kind: 'ServiceChange', change: 'changed', name: 'web' });
+    expect(removed).toMatchObject({ kind: 'ServiceChange', change: 'removed', name: 'api' });
+  });
+});
+
 describe('flags that refuse', { timeout: TIMEOUT }, () => {
   const snapshot = writeTemp('shop.yaml', '');
 
@@ -107,6 +178,31 @@ describe('flags that refuse', { timeout: TIMEOUT }, () => {
     const run = await runCliAsync(['--snapshot', snapshot, '-i']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: --interactive needs a terminal .*\n$/);
+  });
+
+  it.each([
+    [
+      ['-w', '-o', 'junit'],
+      'error: --watch prints text, tree, json, yaml: -o junit is the report of one run (drop --watch)\n',
+    ],
+    [
+      ['--watch', '-o=markdown'],
+      'error: --watch prints text, tree, json, yaml: -o markdown is the report of one run (drop --watch)\n',
+    ],
+    [['-i', '-o', 'json'], 'error: --interactive draws its own view: -o json is for a run without -i\n'],
+    [
+      ['tree', '-o', 'json'],
+      'error: the tree subcommand draws trees: for -o json, run kubectl endpoints-doctor without "tree"\n',
+    ],
+    [
+      ['-o', 'yaml', 'tree', '-w'],
+      'error: the tree subcommand draws trees: for -o yaml, run kubectl endpoints-doctor without "tree"\n',
+    ],
+  ])('%j is a usage error rather than some other output', async (args, message) => {
+    const run = await runCliAsync(['--snapshot', snapshot, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(message);
   });
 
   it('--watch and --interactive together is a usage error', async () => {

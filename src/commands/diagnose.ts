@@ -82,19 +82,36 @@ export async function runDiagnose(args: string[], flags: DiagnoseFlags): Promise
   const checks = chooseChecks(flags.only, flags.disable);
   const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
   if (flags.watch || flags.interactive) {
-    refuseLiveView(flags, scope);
+    refuseLiveView(flags, flags.output as Output, scope);
     return runLiveView(flags, outputOptions(flags, checks), scope, checks);
   }
 
-  const input = await loadInput(scope);
+  // A named Service that is missing does not hide the others (as with kubectl get a b c).
+  const input = await loadInput(scope, undefined, 'report');
   const diagnosis = diagnose(input.model, input.services, checks, input.notes);
   const failOn = flags.failOn as Severity | 'never';
   const colours = palette(colourWanted(process.stdout, !flags.color));
   process.stdout.write(renderOutput(diagnosis, outputOptions(flags, checks), colours));
   // The tree has no place for notes; the other formats carry them.
-  if (flags.output === 'tree')
-    for (const note of diagnosis.report.notes) process.stderr.write(`note: ${terminalText(note)}\n`);
+  const notFound = new Set(input.notFound);
+  if (flags.output === 'tree') {
+    for (const note of diagnosis.report.notes)
+      if (!notFound.has(note)) process.stderr.write(`note: ${terminalText(note)}\n`);
+  }
+  for (const line of input.notFound) process.stderr.write(`error: ${terminalText(line)}\n`);
+  // Asked about a Service that is not there, a run never passes, whatever --fail-on says.
+  if (input.notFound.length > 0) return EXIT.usage;
   return failsAt(diagnosis.report, failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/** The tree subcommand: `-o tree` by another name, so -o can say nothing else. */
+export function runTree(args: string[], flags: DiagnoseFlags, outputGiven: boolean): Promise<number> {
+  if (outputGiven && flags.output !== 'tree') {
+    throw new UsageError(
+      `the tree subcommand draws trees: for -o ${flags.output}, run kubectl endpoints-doctor without "tree"`,
+    );
+  }
+  return runDiagnose(args, { ...flags, output: 'tree' });
 }
 
 export function outputOptions(flags: DiagnoseFlags, checks: Check[]): OutputOptions {

@@ -1,16 +1,21 @@
 // --watch and --interactive: the same diagnosis as the one-shot command, kept up to date by a
 // watch of the cluster. On a terminal an ink view redraws it; --watch on a pipe or file prints
 // one line per change instead, and --interactive refuses (there is nothing to navigate).
+// --watch -o json|yaml prints a stream of documents wherever it goes: the report, then one
+// ServiceChange event per change (docs/report.md).
 
 import type { Instance } from 'ink';
-import type { Check } from '../checks/types.js';
+import { stringify } from 'yaml';
+import type { Check, Finding } from '../checks/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { ClusterModel } from '../model/cluster.js';
+import { pushTo } from '../model/multimap.js';
 import { colourWanted, palette } from '../render/colour.js';
-import { renderOutput, type OutputOptions } from '../render/output.js';
+import { renderOutput, type Output, type OutputOptions } from '../render/output.js';
+import { compareReports, describeChange, formatChange, formatTime, type ServiceChange } from '../report/changes.js';
 import { terminalText } from '../render/terminal-text.js';
-import { compareReports, describeChange, formatChange } from '../report/changes.js';
 import { diagnose, type Diagnosis } from '../report/diagnosis.js';
+import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../report/report.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
@@ -22,9 +27,22 @@ export interface LiveViewFlags {
   color: boolean;
 }
 
+/** The -o formats --watch keeps up to date; junit and markdown are reports of one run. */
+const WATCH_OUTPUTS: readonly Output[] = ['text', 'tree', 'json', 'yaml'];
+/** -i draws its own list and trees. */
+const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];
+
 /** What --watch and --interactive cannot do, refused before anything is read. */
-export function refuseLiveView(flags: LiveViewFlags, scope: Scope): void {
+export function refuseLiveView(flags: LiveViewFlags, output: Output, scope: Scope): void {
   if (flags.watch && flags.interactive) throw new UsageError('use --watch or --interactive, not both');
+  if (flags.watch && !WATCH_OUTPUTS.includes(output)) {
+    throw new UsageError(
+      `--watch prints ${WATCH_OUTPUTS.join(', ')}: -o ${output} is the report of one run (drop --watch)`,
+    );
+  }
+  if (flags.interactive && !INTERACTIVE_OUTPUTS.includes(output)) {
+    throw new UsageError(`--interactive draws its own view: -o ${output} is for a run without -i`);
+  }
   if (flags.watch && scope.snapshot) {
     throw new UsageError('--watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)');
   }
@@ -80,14 +98,79 @@ function untilInterrupted(): Promise<void> {
   });
 }
 
-/** --watch where stdout is not a terminal: every Service once, then one line per change. */
-async function watchLines(scope: Scope, checks: Check[]): Promise<number> {
+/** What --watch prints for an update: `before` is undefined for the first one. */
+type PrintUpdate = (before: Report | undefined, after: Report, at: Date) => string;
+
+/** -o text and tree where stdout is not a terminal: every Service once, then one line per change. */
+const changeLines: PrintUpdate = (before, after, at) =>
+  compareReports(before, after)
+    .map((c) => formatChange(c, at) + '\n')
+    .join('');
+
+/** A ServiceChange event of `--watch -o json|yaml` (docs/report.md). */
+interface ServiceChangeEvent {
+  apiVersion: typeof REPORT_API_VERSION;
+  kind: 'ServiceChange';
+  /** When the change was seen, RFC 3339 UTC. */
+  time: string;
+  change: ServiceChange['kind'];
+  namespace: string;
+  name: string;
+  /** The Service's services[] entry before the change (absent when added) and after it (absent when removed). */
+  before?: ServiceSummary;
+  after?: ServiceSummary;
+  /** Check ids that found something after the change but not before, and the reverse. */
+  checksAdded: string[];
+  checksRemoved: string[];
+  /** The Service's findings after the change, as in findings[] (none when removed). */
+  findings: Finding[];
+}
+
+const serviceKey = (namespace: string, name: string) => `${namespace}/${name}`;
+
+function changeEvents(before: Report, after: Report, at: Date): ServiceChangeEvent[] {
+  const changes = compareReports(before, after);
+  if (changes.length === 0) return [];
+  const summaries = (report: Report) => new Map(report.services.map((s) => [serviceKey(s.namespace, s.name), s]));
+  const was = summaries(before);
+  const now = summaries(after);
+  const findings = new Map<string, Finding[]>();
+  for (const f of after.findings) pushTo(findings, serviceKey(f.namespace, f.service), f);
+  return changes.map((c) => {
+    const summary = (now.get(c.service) ?? was.get(c.service))!;
+    return {
+      apiVersion: REPORT_API_VERSION,
+      kind: 'ServiceChange',
+      time: formatTime(at),
+      change: c.kind,
+      namespace: summary.namespace,
+      name: summary.name,
+      ...(was.has(c.service) ? { before: was.get(c.service) } : {}),
+      ...(now.has(c.service) ? { after: now.get(c.service) } : {}),
+      checksAdded: c.findingsAdded,
+      checksRemoved: c.findingsRemoved,
+      findings: findings.get(c.service) ?? [],
+    };
+  });
+}
+
+/** -o json: one document per line (NDJSON), the report first. */
+const jsonStream: PrintUpdate = (before, after, at) =>
+  (before ? changeEvents(before, after, at) : [after]).map((doc) => JSON.stringify(doc) + '\n').join('');
+
+/** -o yaml: a YAML stream, each document opened by "---", the report first. */
+const yamlStream: PrintUpdate = (before, after, at) =>
+  (before ? changeEvents(before, after, at) : [after])
+    .map((doc) => `---\n${stringify(doc, { lineWidth: 0 })}`)
+    .join('');
+
+/** --watch that prints rather than draws: the first report, then what each update changed. */
+async function watchPrinting(scope: Scope, checks: Check[], printUpdate: PrintUpdate): Promise<number> {
   let last: Diagnosis | undefined;
   const print = (next: Diagnosis) => {
-    const at = new Date();
-    const lines = compareReports(last?.report, next.report).map((c) => formatChange(c, at));
+    const text = printUpdate(last?.report, next.report, new Date());
     last = next;
-    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+    if (text) process.stdout.write(text);
   };
   let trouble: string | undefined;
   const live: Live = await startWatch(
@@ -236,5 +319,8 @@ export function runLiveView(
   checks: Check[],
 ): Promise<number> {
   if (flags.interactive) return interactiveScreen(flags, scope, checks);
-  return process.stdout.isTTY ? watchScreen(flags, output, scope, checks) : watchLines(scope, checks);
+  // Documents are for programs: streamed on a terminal too, as kubectl get -w -o json does.
+  if (output.output === 'json') return watchPrinting(scope, checks, jsonStream);
+  if (output.output === 'yaml') return watchPrinting(scope, checks, yamlStream);
+  return process.stdout.isTTY ? watchScreen(flags, output, scope, checks) : watchPrinting(scope, checks, changeLines);
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { ClusterModel, type InputCoverage } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
 import type { ClusterObject, Service } from '../model/types.js';
-import { connect, fetchLive, type Connection } from '../sources/live.js';
+import { connect, fetchLive, serviceNotFound, type Connection } from '../sources/live.js';
 import { slimObject } from '../sources/slim.js';
 import { readSnapshot } from '../sources/snapshot.js';
 
@@ -58,31 +58,71 @@ export function addScopeFlags(command: Command): Command {
     .option('--debug', 'print requests and full error details on stderr');
 }
 
-/** kubectl's duration syntax: "0", a bare number of seconds, or 1h2m3s / 500ms. */
-export function parseDuration(text: string, flag = '--request-timeout'): number {
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+// Go's time.ParseDuration units, in milliseconds.
+const GO_DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3, // U+00B5
+  μs: 1e-3, // U+03BC
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+
+/** Go's time.ParseDuration ("1h30m", "1.5s", "-2m", "0"; a unit on every number but a bare 0), in ms. */
+export function parseGoDuration(text: string): number | undefined {
+  if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
-  let matched = 0;
-  for (let m; (m = re.exec(text));) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    matched = re.lastIndex;
+  for (const [, number, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    total += Number(number) * GO_DURATION_UNITS[unit!]!;
   }
-  if (text === '' || matched !== text.length) {
-    throw new UsageError(`${flag} "${text}" is not a duration (use e.g. 30s, 1m, 0 for none)`);
-  }
-  return total;
+  return text.startsWith('-') && total > 0 ? -total : total;
 }
+
+/**
+ * Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once beyond it: a longer
+ * timeout is as good as none, so it is held to that.
+ */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * --request-timeout as kubectl reads it (client-go's clientcmd.ParseTimeout): a bare
+ * non-negative integer is seconds, anything else a Go duration; 0 waits forever.
+ */
+export function parseRequestTimeout(text: string): number {
+  const ms = /^\+?\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text);
+  if (ms === undefined || ms < 0) {
+    throw new UsageError(
+      `--request-timeout "${text}" is not a duration (seconds, or a number with a unit: 30s, 1m; 0 waits forever)`,
+    );
+  }
+  return Math.min(ms, LONGEST_TIMER_MS);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** "web" or "svc/web" (also service/, services/) → "web". */
 export function serviceName(arg: string): string {
   const m = /^(?:(svc|service|services)\/)?([^/]+)$/.exec(arg);
   if (!m) throw new UsageError(`"${arg}" is not a Service: use NAME or svc/NAME`);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(m[2]!)) {
+  if (!DNS1123_LABEL.test(m[2]!)) {
     throw new UsageError(`"${m[2]}" is not a valid Service name (lowercase letters, digits and -)`);
   }
   return m[2]!;
+}
+
+/**
+ * -n as given, or undefined for the default. Namespace names are DNS-1123 labels (the API
+ * server's ValidateNamespaceName is apimachinery's IsDNS1123Label): anything else names no
+ * namespace, and would otherwise read as an empty one.
+ */
+export function namespaceFlag(namespace: string | undefined): string | undefined {
+  if (namespace === undefined || (namespace.length <= 63 && DNS1123_LABEL.test(namespace))) return namespace;
+  throw new UsageError(
+    `-n/--namespace ${JSON.stringify(namespace)} is not a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+  );
 }
 
 export function completeScope(flags: ScopeFlags, args: string[], debugSink: (line: string) => void): Scope {
@@ -103,12 +143,12 @@ export function completeScope(flags: ScopeFlags, args: string[], debugSink: (lin
     snapshot: flags.snapshot,
     kubeconfig: flags.kubeconfig,
     context: flags.context,
-    namespace: flags.namespace,
+    namespace: namespaceFlag(flags.namespace),
     allNamespaces: flags.allNamespaces === true,
     serviceNames,
     labelSelector: flags.selector,
     labelRequirements,
-    requestTimeoutMs: parseDuration(flags.requestTimeout),
+    requestTimeoutMs: parseRequestTimeout(flags.requestTimeout),
     debug: flags.debug ? debugSink : () => {},
   };
 }
@@ -118,6 +158,8 @@ export interface LoadedInput {
   /** The Services to report on, in namespace/name order. */
   services: Service[];
   notes: string[];
+  /** One line per named Service the input does not hold (with whenNotFound "report"; in notes too). */
+  notFound: string[];
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -136,9 +178,18 @@ export function selectServices(model: ClusterModel, scope: Scope, namespace: str
   );
 }
 
-/** `connection`: one the caller already opened (the probe execs through it too). */
-export async function loadInput(scope: Scope, connection?: Connection): Promise<LoadedInput> {
+/**
+ * `connection`: one the caller already opened (the probe execs through it too).
+ * `whenNotFound`: a named Service the input does not hold is a usage error ("fail"), or is
+ * named in notFound while the others are read ("report").
+ */
+export async function loadInput(
+  scope: Scope,
+  connection?: Connection,
+  whenNotFound: 'fail' | 'report' = 'fail',
+): Promise<LoadedInput> {
   const notes: string[] = [];
+  let notFound: string[] = [];
   let objects: ClusterObject[];
   let coverage: InputCoverage;
   let namespace: string | undefined;
@@ -166,10 +217,12 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
     namespace = effectiveNamespace(scope, conn);
     const result = await fetchLive(
       conn,
-      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
+      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
       slimObject,
     );
     objects = result.objects;
+    // Named Services are read in the context's namespace when -n does not say.
+    notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
     // Required kinds were read even when empty; optional ones unless the server refused.
     coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes, pods: true };
     notes.push(...Object.values(result.missing));
@@ -177,13 +230,12 @@ export async function loadInput(scope: Scope, connection?: Connection): Promise<
   const model = new ClusterModel(objects, coverage);
   const services = selectServices(model, scope, namespace);
   if (scope.snapshot) {
-    for (const name of scope.serviceNames) {
-      if (!services.some((s) => s.meta.name === name)) {
-        throw new UsageError(
-          `service "${name}" is not in the snapshot${namespace ? ` in namespace "${namespace}"` : ''}`,
-        );
-      }
-    }
+    const found = new Set(services.map((s) => s.meta.name));
+    notFound = [...new Set(scope.serviceNames)]
+      .filter((name) => !found.has(name))
+      .map((name) => `service "${name}" not found${namespace ? ` in namespace "${namespace}"` : ''} in the snapshot`);
+    if (notFound.length > 0 && whenNotFound === 'fail') throw new UsageError(notFound[0]!);
   }
-  return { model, services, notes };
+  notes.push(...notFound);
+  return { model, services, notes, notFound };
 }

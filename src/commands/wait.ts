@@ -14,7 +14,7 @@ import { renderText } from '../render/text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
-import { parseDuration, serviceName } from './scope.js';
+import { LONGEST_TIMER_MS, namespaceFlag, parseGoDuration, parseRequestTimeout, serviceName } from './scope.js';
 
 export interface WaitFlags {
   kubeconfig?: string;
@@ -31,7 +31,7 @@ export function addWaitFlags(command: Command): Command {
   return command
     .option('--for <condition>', 'ready=N (at least N ready endpoints) or all-ready (every matched pod)', 'ready=1')
     .option('--port <name>', 'count only endpoints that carry this Service port (by name)')
-    .option('--timeout <duration>', 'how long to wait (e.g. 30s, 2m; 0 checks once)', '30s')
+    .option('--timeout <duration>', 'how long to wait (e.g. 30s, 2m; 0 checks once, negative waits a week)', '30s')
     .option('--kubeconfig <file>', 'path to the kubeconfig file')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <ns>', "namespace of the Service (default: the context's namespace, else default)")
@@ -40,7 +40,7 @@ export function addWaitFlags(command: Command): Command {
     .addHelpText(
       'after',
       '\nExit codes:\n  0  the Service has what --for asks\n  1  timed out (the diagnosis says why)\n' +
-        '  2  usage error\n  3  the cluster could not be reached, or refused a required read',
+        '  2  usage error, or what --for asks the Service can never give (no such --port...)\n  3  the cluster could not be reached, or refused a required read',
     );
 }
 
@@ -51,17 +51,33 @@ export function parseWaitFor(text: string): WaitFor {
   throw new UsageError(`--for "${text}" is not ready=N (N ≥ 1) or all-ready`);
 }
 
+const A_WEEK_MS = 7 * 24 * 3_600_000;
+
+/**
+ * --timeout as kubectl wait reads it: a Go duration, so a number needs its unit ("30" is
+ * refused, as Go's time.ParseDuration refuses it); 0 checks once, a negative one waits a week.
+ */
+export function parseWaitTimeout(text: string): number {
+  const ms = parseGoDuration(text);
+  if (ms === undefined) {
+    const hint = /^\d+(\.\d*)?$/.test(text) ? `needs a unit (${text}s, ${text}m...)` : 'is not a duration';
+    throw new UsageError(`--timeout "${text}" ${hint}: e.g. 30s, 2m, 1h30m; 0 checks once`);
+  }
+  return ms < 0 ? A_WEEK_MS : ms;
+}
+
 export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
   const name = serviceName(arg);
+  const namespaceGiven = namespaceFlag(flags.namespace);
   const want = parseWaitFor(flags.for);
-  const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const requestTimeoutMs = parseDuration(flags.requestTimeout);
+  const timeoutMs = parseWaitTimeout(flags.timeout);
+  const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
   const deadline = Date.now() + timeoutMs;
   const debug = flags.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : () => {};
   const port = flags.port;
 
   const conn = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, debug });
-  const namespace = flags.namespace ?? conn.defaultNamespace;
+  const namespace = namespaceGiven ?? conn.defaultNamespace;
   let settle: () => void = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
   let trouble: string | undefined;
@@ -69,7 +85,10 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
     conn,
     { namespace },
     {
-      onChange: () => judge().met && settle(),
+      onChange: () => {
+        const now = judge();
+        if (now.met || now.impossible) settle();
+      },
       onTrouble: (problem) => {
         if (problem && problem !== trouble) process.stderr.write(`warning: ${terminalText(problem)}\n`);
         trouble = problem;
@@ -85,8 +104,14 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
   };
 
   await watch.start();
-  const timer = setTimeout(settle, Math.max(0, deadline - Date.now()));
-  if (judge().met) settle();
+  let timer: NodeJS.Timeout | undefined;
+  const armTimer = () => {
+    const left = deadline - Date.now();
+    timer = left > LONGEST_TIMER_MS ? setTimeout(armTimer, LONGEST_TIMER_MS) : setTimeout(settle, Math.max(0, left));
+  };
+  armTimer();
+  const first = judge();
+  if (first.met || first.impossible) settle();
   await settled;
   clearTimeout(timer);
   await watch.stop();
@@ -96,6 +121,8 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
     process.stdout.write(`svc/${name}: ${result.summary}\n`);
     return EXIT.ok;
   }
+  // What the Service cannot give (a port it does not have...) is not waited for.
+  if (result.impossible) throw new UsageError(`svc/${name} in namespace "${namespace}": ${result.summary}`);
   const service = result.model.service(namespace, name);
   if (service) {
     const report = diagnose(result.model, [service], CHECKS, Object.values(watch.missing)).report;

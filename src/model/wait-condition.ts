@@ -14,8 +14,10 @@ export type WaitFor = { kind: 'ready'; count: number } | { kind: 'all-ready' };
 
 export interface WaitProgress {
   met: boolean;
-  /** Where things stand, e.g. "2/3 ready endpoints" or "1 of 2 pods is not a ready endpoint yet". */
+  /** Where things stand, e.g. "2 ready endpoints (wanted ≥ 3)" or "1/2 pods are ready endpoints; waiting for web-2". */
   summary: string;
+  /** The Service as it is can never meet the condition (no such port, no pods to wait for...): waiting is pointless. */
+  impossible?: true;
 }
 
 export function describeWaitFor(want: WaitFor, port?: string): string {
@@ -25,10 +27,16 @@ export function describeWaitFor(want: WaitFor, port?: string): string {
 
 export function judgeWait(view: ServiceView, want: WaitFor, port?: string): WaitProgress {
   const { service } = view;
-  if (service.type === 'ExternalName') return { met: false, summary: 'an ExternalName Service has no endpoints' };
+  if (service.type === 'ExternalName') {
+    return { met: false, summary: 'an ExternalName Service has no endpoints', impossible: true };
+  }
   if (port !== undefined && !service.ports.some((p) => p.name === port)) {
     const names = service.ports.map((p) => p.name || '(unnamed)').join(', ');
-    return { met: false, summary: `the Service has no port named "${port}" (its ports: ${names || 'none'})` };
+    return {
+      met: false,
+      summary: `the Service has no port named "${port}" (its ports: ${names || 'none'})`,
+      impossible: true,
+    };
   }
   const carries = (e: ServiceEndpoint) => port === undefined || e.slice.ports.some((p) => p.name === port);
   const ready = view.sliceEndpoints.filter((e) => isReadyBackend(e) && carries(e));
@@ -39,12 +47,16 @@ export function judgeWait(view: ServiceView, want: WaitFor, port?: string): Wait
     const count = Math.max(0, ...perFamily.values());
     return {
       met: count >= want.count,
-      summary: `${count}/${want.count} ready endpoints${port ? ` with port ${port}` : ''}`,
+      summary: `${count} ready endpoint${count === 1 ? '' : 's'}${port ? ` with port ${port}` : ''} (wanted ≥ ${want.count})`,
     };
   }
 
   if (view.selectorless) {
-    return { met: false, summary: 'the Service has no selector, so no pods to wait for: use --for ready=N' };
+    return {
+      met: false,
+      summary: 'the Service has no selector, so no pods to wait for: use --for ready=N',
+      impossible: true,
+    };
   }
   const wanted = view.matched.filter((m) => !isFinished(m.pod) && m.pod.meta.deletionTimestamp === undefined);
   if (wanted.length === 0) return { met: false, summary: 'no running pod matches the selector yet' };

@@ -103,7 +103,12 @@ export function describeChange(c: ServiceChange): string {
   return parts.join(' ');
 }
 
+/** RFC 3339 UTC to the second, as the change lines and events give it. */
+export function formatTime(at: Date): string {
+  return at.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 /** One line per change event, for a stdout that is not a terminal. */
 export function formatChange(c: ServiceChange, at: Date): string {
-  return `${at.toISOString().replace(/\.\d+Z$/, 'Z')} ${describeChange(c)}`;
+  return `${formatTime(at)} ${describeChange(c)}`;
 }

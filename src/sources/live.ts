@@ -46,12 +46,24 @@ export interface LiveScope {
   serviceNames: string[];
   /** -l: filters Services by label. */
   labelSelector?: string;
+  /**
+   * A named Service the server does not have: "fail" makes it a usage error, "report" reads
+   * the others and names it in LiveResult.notFound.
+   */
+  whenNotFound?: 'fail' | 'report';
 }
 
 export interface LiveResult<T> {
   objects: T[];
   /** Optional inputs the server did not give (not served or forbidden). */
   missing: { endpoints?: string; nodes?: string };
+  /** Named Services the server does not have (with whenNotFound "report"). */
+  notFound: string[];
+}
+
+/** One line for a named Service the namespace does not hold. */
+export function serviceNotFound(name: string, namespace: string): string {
+  return `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`;
 }
 
 const PATHS: Record<KnownKind, { group: string; plural: string; namespaced: boolean }> = {
@@ -116,7 +128,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
       optional('Endpoints', () => list('Endpoints', scope.namespace)),
       listNodes(),
     ]);
-    return { objects: [...services, ...slices, ...pods, ...endpoints, ...nodes], missing };
+    return { objects: [...services, ...slices, ...pods, ...endpoints, ...nodes], missing, notFound: [] };
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
@@ -124,7 +136,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
   const names = [...new Set(scope.serviceNames)];
   const nameSelector = `kubernetes.io/service-name in (${names.join(',')})`;
   // Slices and Endpoints stay raw until their pod references are read (a few objects only).
-  const [services, slices, endpoints, nodes] = await Promise.all([
+  const [named, slices, endpoints, nodes] = await Promise.all([
     Promise.all(names.map((name) => required('Service', 'get', () => getService(api, namespace, name)))),
     required('EndpointSlice', 'list', () =>
       api.list(collectionPath('EndpointSlice', namespace), { labelSelector: nameSelector }, (item) => item),
@@ -139,6 +151,12 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
     }),
     listNodes(),
   ]);
+
+  const notFound = names.filter((_, i) => named[i] === undefined);
+  if (notFound.length > 0 && scope.whenNotFound !== 'report') {
+    throw new UsageError(serviceNotFound(notFound[0]!, namespace));
+  }
+  const services = named.filter((s) => s !== undefined);
 
   // Pods per selector; where a selector matches nothing, the namespace's pods and the
   // cluster-wide matches are what the near-miss hint reads.
@@ -198,6 +216,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
       ...nodes,
     ],
     missing,
+    notFound,
   };
 }
 
@@ -219,16 +238,13 @@ function podRefs(raws: Record<string, any>[], namespace: string): { namespace: s
   return refs;
 }
 
+/** The named Service, or undefined when the server has none of that name. */
 async function getService(api: ApiClient, namespace: string, name: string) {
   try {
     const { body } = await api.get(`${collectionPath('Service', namespace)}/${encodeURIComponent(name)}`);
     return { raw: body as Record<string, unknown>, selector: slimService(body).selector };
   } catch (e) {
-    if (e instanceof ApiStatusError && e.status === 404) {
-      throw new UsageError(
-        `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`,
-      );
-    }
+    if (e instanceof ApiStatusError && e.status === 404) return undefined;
     throw e;
   }
 }

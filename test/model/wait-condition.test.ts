@@ -24,6 +24,8 @@ interface Case {
   port?: string;
   met: boolean;
   summary: string;
+  /** The Service as it is can never meet the condition: wait refuses at once. */
+  impossible?: true;
 }
 
 const ready = (count: number): WaitFor => ({ kind: 'ready', count });
@@ -35,14 +37,14 @@ const cases: Case[] = [
     objects: withControllers([nodeA, service('web'), pod('web-1')]),
     want: ready(1),
     met: true,
-    summary: '1/1 ready endpoints',
+    summary: '1 ready endpoint (wanted ≥ 1)',
   },
   {
     name: 'ready=2: an unready pod is listed but not ready (§1.3)',
     objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false })]),
     want: ready(2),
     met: false,
-    summary: '1/2 ready endpoints',
+    summary: '1 ready endpoint (wanted ≥ 2)',
   },
   {
     name: 'ready=1 counts what kube-proxy merges, whoever wrote the slice (a hand-made one too)',
@@ -53,7 +55,7 @@ const cases: Case[] = [
     ],
     want: ready(1),
     met: true,
-    summary: '1/1 ready endpoints',
+    summary: '1 ready endpoint (wanted ≥ 1)',
   },
   {
     name: '--port: only endpoints whose slice carries the port count (an unresolved port is left out of the slice, §1.4)',
@@ -61,7 +63,7 @@ const cases: Case[] = [
     want: ready(1),
     port: 'metrics',
     met: false,
-    summary: '0/1 ready endpoints with port metrics',
+    summary: '0 ready endpoints with port metrics (wanted ≥ 1)',
   },
   {
     name: '--port: a port that resolves counts',
@@ -69,7 +71,7 @@ const cases: Case[] = [
     want: ready(1),
     port: 'http',
     met: true,
-    summary: '1/1 ready endpoints with port http',
+    summary: '1 ready endpoint with port http (wanted ≥ 1)',
   },
   {
     name: '--port naming no Service port never holds, and says which ports there are',
@@ -78,6 +80,7 @@ const cases: Case[] = [
     port: 'grpc',
     met: false,
     summary: 'the Service has no port named "grpc" (its ports: http)',
+    impossible: true,
   },
   {
     name: 'all-ready: every matched pod is a ready endpoint',
@@ -155,6 +158,7 @@ const cases: Case[] = [
     want: all,
     met: false,
     summary: 'the Service has no selector, so no pods to wait for: use --for ready=N',
+    impossible: true,
   },
   {
     name: 'an ExternalName Service has no endpoints to wait for (§5.1)',
@@ -162,6 +166,7 @@ const cases: Case[] = [
     want: ready(1),
     met: false,
     summary: 'an ExternalName Service has no endpoints',
+    impossible: true,
   },
 ];
 
@@ -170,7 +175,11 @@ describe('judgeWait', () => {
     it(`${c.met ? 'met' : 'not met'}: ${c.name}`, () => {
       const model = modelFromRaw(c.objects);
       const view = viewService(model, model.service('shop', 'web')!);
-      expect(judgeWait(view, c.want, c.port)).toEqual({ met: c.met, summary: c.summary });
+      expect(judgeWait(view, c.want, c.port)).toEqual({
+        met: c.met,
+        summary: c.summary,
+        ...(c.impossible ? { impossible: true } : {}),
+      });
     });
   }
 });
