@@ -253,7 +253,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   } else {
     const api = conn!.api;
     // client-node does the WebSocket exec (and the debug pod's create and delete).
-    const kubeConfig = await clientNodeConfig(conn!.resolved);
+    const kubeConfig = await clientNodeConfig(conn!.resolved.server, api.requestOptions);
     const timeoutMs = scope.requestTimeoutMs;
     const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
     let image = flags.image;
