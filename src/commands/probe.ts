@@ -5,6 +5,7 @@
 
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { listSome } from '../checks/helpers.js';
 import { DATAPLANE_CHECKS } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
@@ -130,8 +131,24 @@ function validate(flags: ProbeFlags): { source: Source; mode?: ProxyMode } {
   return { source, mode: flags.mode as ProxyMode | undefined };
 }
 
+/**
+ * A node named on the command line (or this host's name, for --local) must be a Node of the
+ * input when the input holds Nodes, as kubectl answers `nodes "x" not found`: a typo would
+ * otherwise read as a node with no kube-proxy.
+ */
+function knownNode(name: string, model: ClusterModel, named: boolean): string {
+  if (!model.coverage.nodes || model.node(name)) return name;
+  const existing = model.nodes.map((n) => n.meta.name);
+  const known = existing.length > 0 ? `Nodes: ${listSome(existing, 5)}` : 'the input holds no Nodes';
+  throw new UsageError(
+    named
+      ? `nodes "${name}" not found (${known})`
+      : `this host's name "${name}" is not a Node of the input: name the node with --node (${known})`,
+  );
+}
+
 function chooseNodes(flags: ProbeFlags, model: ClusterModel, views: ReturnType<typeof viewService>[]): string[] {
-  if (flags.node !== undefined) return [flags.node];
+  if (flags.node !== undefined) return [knownNode(flags.node, model, true)];
   if (flags.allNodes) {
     if (model.nodes.length === 0) throw new UsageError('--all-nodes: no Nodes could be read; name one with --node');
     return model.nodes.map((n) => n.meta.name);
@@ -142,7 +159,7 @@ function chooseNodes(flags: ProbeFlags, model: ClusterModel, views: ReturnType<t
       throw new UsageError('--nodes-with-endpoints: no endpoint of these Services names a node; use --node');
     return [...names].sort();
   }
-  return [hostname()];
+  return [knownNode(hostname(), model, false)];
 }
 
 interface NodeResult {
@@ -152,21 +169,6 @@ interface NodeResult {
   kubeProxyPod?: { namespace: string; name: string };
 }
 
-/** Mode as configured, else as the rules show; a disagreement becomes a note. */
-function decideMode(
-  configured: ProxyMode | undefined,
-  inputs: DataplaneInput[],
-  notes: string[],
-): ProxyMode | undefined {
-  const [shown] = detectModes(inputs);
-  if (configured && shown && configured !== shown) {
-    notes.push(
-      `kube-proxy is configured for ${configured} mode but the rules look like ${shown} mode; read as ${configured}`,
-    );
-  }
-  return configured ?? shown;
-}
-
 type NodeBase = Omit<DataplaneNodeReport, 'notes'> & { notes: string[] };
 
 async function readWith(run: RunCommand, configured: ProxyMode | undefined, base: NodeBase): Promise<NodeResult> {
@@ -174,6 +176,12 @@ async function readWith(run: RunCommand, configured: ProxyMode | undefined, base
   return fromInputs(dumpInputs(dump), configured, base, new Date(), dump.failures);
 }
 
+/**
+ * The node's dataplane, read in the configured mode, else in the mode the rules show (a
+ * disagreement becomes a note). Rules of no mode at all are not an empty dataplane but an unread
+ * node: kube-proxy creates its chains, table or virtual servers at its first sync, so their
+ * absence means the commands failed or kube-proxy never synced, not that every Service is missing.
+ */
 function fromInputs(
   inputs: DataplaneInput[],
   configured: ProxyMode | undefined,
@@ -181,16 +189,23 @@ function fromInputs(
   readAt: Date,
   failures: RuleDump['failures'] = [],
 ): NodeResult {
-  const mode = decideMode(configured, inputs, base.notes);
-  if (!mode) {
+  const shown = detectModes(inputs);
+  if (shown.length === 0) {
+    const configuredText = configured ? `, although kube-proxy is configured for ${configured} mode` : '';
     return {
       report: {
         ...base,
-        statement: `no kube-proxy rules found on node ${base.node} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server)`,
+        statement: `no kube-proxy rules found on node ${base.node} ${base.source} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server${configuredText})`,
         notes: [...base.notes, ...failures.map((f) => `${f.command}: ${f.message}`)],
       },
     };
   }
+  if (configured && !shown.includes(configured)) {
+    base.notes.push(
+      `kube-proxy is configured for ${configured} mode but the rules look like ${shown[0]} mode; read as ${configured}`,
+    );
+  }
+  const mode = configured ?? shown[0]!;
   const dataplane = readInputs(inputs, mode, failures);
   return {
     dataplane,
@@ -315,6 +330,12 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     }
   }
 
+  // A node whose rules were not read has no verdict: never an OK by default.
+  const unread = results.filter((r) => !r.dataplane);
+  if (unread.length === results.length) throw nothingRead(unread, source);
+  for (const r of unread)
+    notes.push(`node ${r.report.node} was not compared: its rules were not read (see its statement)`);
+
   const completeNamespaces: 'all' | Set<string> =
     scope.serviceNames.length > 0 || scope.labelRequirements.length > 0
       ? new Set()
@@ -373,5 +394,23 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     process.stdout.write(renderOutput(diagnosis, output, colours));
     if (flags.output === 'tree') for (const note of report.notes) process.stderr.write(`note: ${note}\n`);
   }
+  if (unread.length > 0) return EXIT.cluster;
   return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * No node's rules could be read, so there is nothing to compare: the probe ends as any failed
+ * read does, with one line (saved files that hold no rules are bad input).
+ */
+function nothingRead(unread: NodeResult[], source: Source): Error {
+  const first = unread[0]!.report;
+  const why = [first.statement, ...first.notes.slice(0, 3)].join('; ');
+  const message =
+    unread.length === 1
+      ? why
+      : `the rules of none of the ${unread.length} nodes could be read (${listSome(
+          unread.map((r) => r.report.node),
+          3,
+        )}); ${first.node}: ${why}`;
+  return source === 'files' ? new InputError(message) : new ClusterError(message);
 }

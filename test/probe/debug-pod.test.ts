@@ -87,13 +87,17 @@ describe('probe --debug-pod', () => {
     expect(created[0]!.spec.containers[0].image).toBe('example.com/tools:1');
   });
 
-  it('deletes the pod when every command fails in it', async () => {
+  it('every command failing in the pod: no rules read, exit 3 with one line, the pod deleted', async () => {
     server.setExecHandler(() => {
       throw new Error('container runtime exploded');
     });
     const result = await probe();
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('no kube-proxy rules found on node node-a');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^error: no kube-proxy rules found on node node-a through a debug pod \(registry.k8s.io\/kube-proxy:v1.32.0\) \(no KUBE-SERVICES chain.*\); iptables-nft-save: exit/,
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(podRequests().map((r) => r.method)).toEqual(['POST', 'DELETE']);
   });
 
