@@ -19,10 +19,10 @@ import { buildReport, failsAt } from '../report/report.js';
 import { viewService, type ServiceView } from '../model/service-view.js';
 import { collectRules, type RuleDump, type RunCommand } from '../probe/commands.js';
 import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../probe/compare.js';
-import { withDebugPod } from '../probe/debug-pod.js';
+import { deleteLeftoverDebugPods, withDebugPod } from '../probe/debug-pod.js';
 import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../probe/cluster.js';
 import { localRunner, podRunner } from '../probe/exec.js';
-import { pickKubeProxyPod } from '../probe/kube-proxy-pod.js';
+import { pickKubeProxyPod, type KubeProxyPod } from '../probe/kube-proxy-pod.js';
 import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
 import { dumpInputs, readInputs } from '../probe/read.js';
 import {
@@ -62,8 +62,9 @@ Where the rules come from:
   (default)          exec read-only commands (iptables-save, nft -j list, cat /proc/net/ip_vs, ipset save)
                      in the node's kube-proxy pod (kube-system); needs create on pods/exec there
   --debug-pod        the ONLY flag that creates anything: a short-lived pod on the node (host network,
-                     NET_ADMIN and NET_RAW, like kubectl debug node/NODE --profile=netadmin), deleted
-                     afterwards, also on errors and Ctrl-C
+                     NET_ADMIN and NET_RAW only, like kubectl debug node/NODE --profile=netadmin), deleted
+                     afterwards, also on errors, Ctrl-C, SIGTERM and SIGHUP; the next run deletes any
+                     an earlier one left
   --local            run the commands on this machine (run the probe on the node itself, as root)
   --rules-file FILE  saved iptables-save, nft -j, /proc/net/ip_vs, ipvsadm-save -n or ipset save output,
                      with --snapshot for a fully offline comparison
@@ -88,7 +89,10 @@ export function addProbeFlags(command: Command): Command {
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
     .option('--debug-pod', 'read the rules from a short-lived debug pod on the node (creates, then deletes, a pod)')
-    .option('--image <image>', 'image of the --debug-pod (default: registry.k8s.io/kube-proxy of the cluster version)')
+    .option(
+      '--image <image>',
+      "image of the --debug-pod (default: the node's kube-proxy image, else registry.k8s.io/kube-proxy of the cluster version)",
+    )
     .option('--debug-namespace <ns>', 'namespace of the --debug-pod', 'kube-system')
     .option('--local', 'read the rules of this machine (run on the node)')
     .option('--rules-file <file>', 'read saved rules from a file (repeatable)', collect)
@@ -271,17 +275,29 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     const kubeConfig = await clientNodeConfig(conn!.resolved.server, api.requestOptions);
     const timeoutMs = scope.requestTimeoutMs;
     const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
-    let image = flags.image;
-    if (source === 'debug-pod' && !image) {
-      const version = await serverVersion(api);
-      if (!version) throw new UsageError('--debug-pod: the cluster version is unknown, so name an image with --image');
-      image = `registry.k8s.io/kube-proxy:${version}`;
+    if (source === 'debug-pod') {
+      await deleteLeftoverDebugPods({ kubeConfig, namespace: flags.debugNamespace, debug: scope.debug });
     }
+    let versionImage: string | undefined;
+    // The node's own kube-proxy image is there already (also behind an air-gapped mirror) and
+    // holds every command the probe runs; the cluster version's upstream image is the fallback.
+    const debugImage = async (pod: KubeProxyPod | undefined): Promise<string> => {
+      if (flags.image) return flags.image;
+      if (pod?.image) return pod.image;
+      if (!versionImage) {
+        const version = await serverVersion(api);
+        if (!version)
+          throw new UsageError('--debug-pod: the cluster version is unknown, so name an image with --image');
+        versionImage = `registry.k8s.io/kube-proxy:${version}`;
+      }
+      return versionImage;
+    };
     for (const node of nodes) {
       const pod = pickKubeProxyPod(kubeProxyPods, node);
       try {
         if (source === 'debug-pod') {
           const mode = configuredMode ?? (pod ? modeFromArgs(pod.argv) : undefined);
+          const image = await debugImage(pod);
           const base = {
             node,
             proxy: pod ? ('kube-proxy' as const) : ('unknown' as const),
@@ -294,7 +310,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
                 kubeConfig,
                 namespace: flags.debugNamespace,
                 nodeName: node,
-                image: image!,
+                image,
                 execTimeoutMs: timeoutMs,
                 debug: scope.debug,
               },
