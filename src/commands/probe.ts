@@ -276,7 +276,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     const timeoutMs = scope.requestTimeoutMs;
     const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
     if (source === 'debug-pod') {
-      await deleteLeftoverDebugPods({ kubeConfig, namespace: flags.debugNamespace, debug: scope.debug });
+      await deleteLeftoverDebugPods({ kubeConfig, namespace: flags.debugNamespace });
     }
     let versionImage: string | undefined;
     // The node's own kube-proxy image is there already (also behind an air-gapped mirror) and

@@ -36,7 +36,7 @@ export interface DebugPodOptions {
  * profile, no service account token, and small resources (a big cluster's rule dump is tens of
  * megabytes). The image is pulled only if the node lacks it: its own kube-proxy image is there.
  */
-export function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
+function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -196,12 +196,7 @@ async function coreApi(kubeConfig: KubeConfig) {
  * but does not delete it), and says so on stderr. Younger ones may belong to a probe running now
  * and are left alone.
  */
-export async function deleteLeftoverDebugPods(o: {
-  kubeConfig: KubeConfig;
-  namespace: string;
-  debug: (line: string) => void;
-  now?: Date;
-}): Promise<void> {
+export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; namespace: string }): Promise<void> {
   const core = await coreApi(o.kubeConfig);
   let pods: V1Pod[];
   try {
@@ -218,7 +213,7 @@ export async function deleteLeftoverDebugPods(o: {
     }
     throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`);
   }
-  const now = (o.now ?? new Date()).getTime();
+  const now = Date.now();
   for (const pod of pods) {
     const name = pod.metadata?.name;
     const created = pod.metadata?.creationTimestamp;

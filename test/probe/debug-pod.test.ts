@@ -76,18 +76,9 @@ describe('probe --debug-pod', () => {
   });
   afterEach(async () => server.close());
 
-  const probe = (...args: string[]) =>
-    runCliAsync([
-      'probe',
-      '-n',
-      'shop',
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '--node',
-      'node-a',
-      '--debug-pod',
-      ...args,
-    ]);
+  const probeOn = (node: string, ...args: string[]) =>
+    runCliAsync(['probe', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--node', node, '--debug-pod', ...args]);
+  const probe = (...args: string[]) => probeOn('node-a', ...args);
   const podRequests = () =>
     server.requests.filter((r) => r.resource === 'pods' && (r.method === 'POST' || r.method === 'DELETE'));
 
@@ -133,16 +124,7 @@ describe('probe --debug-pod', () => {
     expect(JSON.parse(onA.stdout).dataplane[0].source).toBe(`through a debug pod (${MIRRORED_IMAGE})`);
 
     // node-b has no kube-proxy pod: registry.k8s.io/kube-proxy of the server's version.
-    const onB = await runCliAsync([
-      'probe',
-      '-n',
-      'shop',
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '--node',
-      'node-b',
-      '--debug-pod',
-    ]);
+    const onB = await probeOn('node-b');
     expect(onB.code, onB.stderr).toBe(0);
     expect(created.at(-1)!.spec.containers[0].image).toBe('registry.k8s.io/kube-proxy:v1.32.0');
 

@@ -283,17 +283,8 @@ describe('probe without kube-proxy, and offline', () => {
       objects: [...shop, configMap('cilium-config', 'kube-system', { 'kube-proxy-replacement': 'true' })],
     });
     for (const output of ['text', 'json']) {
-      const result = await runCliAsync([
-        'probe',
-        '-n',
-        'shop',
-        '--kubeconfig',
-        server.kubeconfigPath,
-        '--node',
-        'node-a',
-        '-o',
-        output,
-      ]);
+      const args = ['probe', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--node', 'node-a', '-o', output];
+      const result = await runCliAsync(args);
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(
