@@ -3,7 +3,7 @@
 // service account credentials, and client certificates.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CERT_CONTEXT, CONTEXT, startTestServer, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
+import { startConnectProxy, type ConnectProxy } from './support/connect-proxy.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -155,7 +156,7 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     expect(users()).toEqual(new Set([server.user]));
   });
 
-  it('an exec credential plugin supplies the token (the one case that loads client-node)', async () => {
+  it('an exec credential plugin supplies the token', async () => {
     const dir = tempDir();
     const plugin = join(dir, 'credential-plugin');
     const credential = {
@@ -271,5 +272,239 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/401/);
     expect(refused.stderr).not.toContain('not-the-token');
+  });
+});
+
+describe('exec credential plugins, run as client-go runs them', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  let config: any;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+    config = parse(server.kubeconfig);
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    server.requests.length = 0;
+  });
+
+  const V1 = 'client.authentication.k8s.io/v1';
+  const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
+
+  /** A plugin that prints `stdout` (after running `before`, a shell line) and a kubeconfig whose user runs it. */
+  function withPlugin(o: { stdout?: string; before?: string; exec?: Record<string, unknown> }) {
+    const dir = tempDir();
+    const plugin = join(dir, 'credential-plugin');
+    const printed = o.stdout === undefined ? '' : `cat <<'JSON'\n${o.stdout}\nJSON\n`;
+    writeFileSync(plugin, `#!/bin/sh\n${o.before ?? ''}\n${printed}`, { mode: 0o755 });
+    const c = structuredClone(config);
+    c.users = [
+      { name: 'test-token', user: { exec: { apiVersion: V1, command: plugin, interactiveMode: 'Never', ...o.exec } } },
+    ];
+    return { dir, plugin, kubeconfig: writeYaml(dir, 'config', c) };
+  }
+  const credential = (status: Record<string, string>, apiVersion = V1) =>
+    JSON.stringify({ apiVersion, kind: 'ExecCredential', status });
+
+  it('runs the command with its args and env, and tells it the apiVersion in KUBERNETES_EXEC_INFO', async () => {
+    const { dir, kubeconfig } = withPlugin({
+      before: 'printf "%s\\n" "$KUBERNETES_EXEC_INFO" "$GREETING" "$*" > "$(dirname "$0")/seen"',
+      stdout: credential({ token: server.token }, V1BETA1),
+      exec: { apiVersion: V1BETA1, args: ['--cluster', 'prod one'], env: [{ name: 'GREETING', value: 'hello' }] },
+    });
+    const run = await doctor(['-n', 'other'], { KUBECONFIG: kubeconfig });
+    expect(run.stderr).toBe('');
+    expect(serviceNames(run.report)).toEqual(['other/api']);
+    const [execInfo, greeting, args] = readFileSync(join(dir, 'seen'), 'utf8').split('\n');
+    expect(JSON.parse(execInfo!)).toEqual({
+      apiVersion: V1BETA1,
+      kind: 'ExecCredential',
+      spec: { interactive: false },
+    });
+    expect(greeting).toBe('hello');
+    expect(args).toBe('--cluster prod one');
+  });
+
+  it('a client certificate and key from the plugin authenticate', async () => {
+    const { kubeconfig } = withPlugin({
+      stdout: credential({ clientCertificateData: server.clientCert.certPem, clientKeyData: server.clientCert.keyPem }),
+    });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.stderr).toBe('');
+    expect(serviceNames(run.report)).toEqual(['shop/web']);
+    expect(new Set(server.requests.map((r) => r.user))).toEqual(new Set(['test-admin']));
+  });
+
+  // client-go's checks of the answer (k8s.io/client-go/plugin/pkg/client/auth/exec, refreshCredsLocked),
+  // with its messages; nothing the plugin printed is repeated.
+  it.each([
+    [
+      'an ExecCredential of another apiVersion than the kubeconfig asked for',
+      credential({ token: 'sekret-token-1' }, V1BETA1),
+      `exec plugin is configured to use API version ${V1}, plugin returned version ${V1BETA1}`,
+    ],
+    ['invalid JSON', 'token: sekret-token-1', 'printed invalid JSON (an ExecCredential was expected)'],
+    ['JSON cut short', '{"apiVersion": "x", "status": {"token": "sekret-token-1"', 'printed invalid JSON'],
+    [
+      'no status',
+      JSON.stringify({ apiVersion: V1, kind: 'ExecCredential' }),
+      "exec plugin didn't return a status field",
+    ],
+    ['neither token nor certificate', credential({}), "exec plugin didn't return a token or cert/key pair"],
+    [
+      'a certificate without its key',
+      credential({ clientCertificateData: 'sekret-cert-1' }),
+      'exec plugin returned only certificate or key, not both',
+    ],
+  ])('refuses %s: exit 3, one line', async (_case, stdout, message) => {
+    const { plugin, kubeconfig } = withPlugin({ stdout });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: cannot get credentials for context "test-server": [^\n]+\n$/);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(plugin);
+    expect(run.stderr).not.toContain('sekret');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a plugin that fails: its exit code and first line of stderr; one that is missing: said', async () => {
+    const failing = withPlugin({ before: 'echo "token expired, run: cloud login" >&2; exit 4' });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: failing.kubeconfig });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(
+      `error: cannot get credentials for context "test-server": the exec plugin ${failing.plugin} failed with exit code 4: token expired, run: cloud login\n`,
+    );
+    const c = structuredClone(config);
+    c.users = [{ name: 'test-token', user: { exec: { apiVersion: V1, command: 'no-such-credential-plugin' } } }];
+    const missing = await doctor(['-n', 'shop'], { KUBECONFIG: writeYaml(tempDir(), 'config', c) });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('the exec plugin no-such-credential-plugin was not found');
+  });
+
+  it('a plugin that hangs is stopped after --request-timeout', async () => {
+    const { kubeconfig } = withPlugin({ before: 'exec sleep 600' });
+    const run = await runCliAsync(['-n', 'shop', '--request-timeout', '1s'], {
+      env: { KUBECONFIG: kubeconfig },
+      timeoutMs: 30_000,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^error: cannot get credentials for context "test-server": the exec plugin \S+ did not finish within 1s \(--request-timeout\)\n$/,
+    );
+  });
+
+  it('an exec apiVersion client-go no longer accepts is a kubeconfig error (exit 2)', async () => {
+    const { kubeconfig } = withPlugin({
+      stdout: credential({ token: server.token }),
+      exec: { apiVersion: 'client.authentication.k8s.io/v1alpha1' },
+    });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: the kubeconfig's user "test-token": exec plugin: invalid apiVersion "client.authentication.k8s.io/v1alpha1" (use ${V1} or ${V1BETA1})\n`,
+    );
+  });
+
+  it('--debug shows requests, never the credential', async () => {
+    const { kubeconfig } = withPlugin({ stdout: credential({ token: server.token }) });
+    const run = await doctor(['-n', 'shop', '--debug'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^debug: GET /m);
+    expect(run.stderr).not.toContain(server.token);
+  });
+});
+
+describe('proxies, server names and URLs in messages', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  let config: any;
+  let proxy: ConnectProxy;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+    config = parse(server.kubeconfig);
+    proxy = await startConnectProxy();
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    server.requests.length = 0;
+    proxy.tunnels.length = 0;
+    proxy.refuse = undefined;
+  });
+
+  function kubeconfigWith(cluster: Record<string, unknown>, user?: Record<string, unknown>): string {
+    const c = structuredClone(config);
+    c.clusters[0].cluster = { ...c.clusters[0].cluster, ...cluster };
+    if (user) c.users[0].user = user;
+    return writeYaml(tempDir(), 'config', c);
+  }
+  const withCredentials = (url: string) => url.replace('//', '//proxy-user:sekret-proxy-pass@');
+
+  it('proxy-url: requests tunnel through the proxy, with the kubeconfig credentials (also a tokenFile)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'token'), server.token);
+    const file = kubeconfigWith({ 'proxy-url': withCredentials(proxy.url) }, { tokenFile: join(dir, 'token') });
+    const run = await doctor(['--kubeconfig', file, '-n', 'shop']);
+    expect(run.stderr).toBe('');
+    expect(serviceNames(run.report)).toEqual(['shop/web']);
+    expect(proxy.tunnels.length).toBeGreaterThan(0);
+    expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(server.url).host]));
+    expect(new Set(server.requests.map((r) => r.user))).toEqual(new Set([server.user]));
+  });
+
+  it('a proxy that is down or refuses the tunnel: the error names the proxy, without its password', async () => {
+    const down = kubeconfigWith({ 'proxy-url': withCredentials(await closedUrl()).replace('https:', 'http:') });
+    const refused = await doctor(['--kubeconfig', down, '-n', 'shop']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /^error: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ through the proxy http:\/\/127\.0\.0\.1:\d+ \(the proxy: connection refused\)/,
+    );
+    expect(refused.stderr).not.toContain('sekret');
+
+    proxy.refuse = 403;
+    const denying = kubeconfigWith({ 'proxy-url': withCredentials(proxy.url) });
+    const denied = await doctor(['--kubeconfig', denying, '-n', 'shop']);
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toContain(`through the proxy ${proxy.url} (the proxy answered CONNECT with HTTP 403)`);
+    expect(denied.stderr).not.toContain('sekret');
+  });
+
+  it('a server URL with a user and password is shown without them, in errors and --debug lines', async () => {
+    const dead = withCredentials(await closedUrl());
+    // --debug adds the underlying error's stack.
+    const run = await runCliAsync(['--kubeconfig', kubeconfigWith({ server: dead }), '-n', 'shop', '--debug']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `cannot reach the Kubernetes API at ${dead.replace(/\/\/.*@/, '//')} (connection refused)`,
+    );
+    expect(run.stderr).not.toContain('sekret');
+
+    // Reached, but the token is refused: the 401 message names the server too.
+    const rejected = await runCliAsync([
+      '--kubeconfig',
+      kubeconfigWith({ server: withCredentials(server.url) }, { token: 'not-the-token' }),
+      '-n',
+      'shop',
+      '--debug',
+    ]);
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr).toContain(`the API server at ${server.url} rejected the credentials`);
+    expect(rejected.stderr).not.toMatch(/sekret|not-the-token/);
+  });
+
+  // An IP address is no TLS server name (RFC 6066 section 3): Node warns (DEP0123) when given one.
+  it('tls-server-name an IP address: checked against the certificate, no deprecation warning', async () => {
+    const byIp = kubeconfigWith({ 'tls-server-name': '127.0.0.1' });
+    const ok = await doctor(['--kubeconfig', byIp, '-n', 'shop']);
+    expect(ok.stderr).toBe('');
+    expect(serviceNames(ok.report)).toEqual(['shop/web']);
+    // The test server's certificate names 127.0.0.1, ::1 and localhost, not 10.9.9.9.
+    const wrongIp = await doctor(['--kubeconfig', kubeconfigWith({ 'tls-server-name': '10.9.9.9' }), '-n', 'shop']);
+    expect(wrongIp.code).toBe(3);
+    expect(wrongIp.stderr).toContain("the server's certificate does not name this host");
+    const byName = await doctor(['--kubeconfig', kubeconfigWith({ 'tls-server-name': 'localhost' }), '-n', 'shop']);
+    expect(byName.stderr).toBe('');
+    expect(byName.code).toBe(0);
   });
 });

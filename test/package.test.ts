@@ -3,7 +3,17 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -483,30 +493,120 @@ describe('npm pack', () => {
       'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
     });
   });
+});
 
-  it('npm install -g of the packed tarball puts both executables on PATH', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'epd-npm-'));
-    const pack = spawnSync('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--silent'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(pack.status, pack.stderr).toBe(0);
-    const tarball = join(dir, pack.stdout.trim().split('\n').at(-1)!);
-    const prefix = join(dir, 'prefix');
-    // The user's own npm set-up (HOME: ~/.npmrc, the cache `npm ci` filled) fetches the dependencies.
-    const install = await run(
+/**
+ * Installs a packed tarball into a new folder, offline, from the npm cache that `npm ci` filled:
+ * as `npm ci` would install a project whose lockfile pins the tarball and, at this project's
+ * locked versions, its runtime dependencies. `npm install -g` cannot run offline: npm resolves a
+ * new install from the registry's full package documents, which `npm ci` never fetches, so the
+ * test would depend on the registry. Returns the folder of the installed executables.
+ */
+async function installOffline(tarball: string): Promise<{ bin: string; install: CliResult }> {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+  const dir = mkdtempSync(join(tmpdir(), 'epd-install-'));
+  const spec = `file:${tarball}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'epd-install', dependencies: { [pkg.name]: spec } },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version,
+      resolved: spec,
+      integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [path, entry] of Object.entries(lock.packages as Record<string, { dev?: boolean }>)) {
+    if (path !== '' && !entry.dev) packages[path] = entry;
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'epd-install', dependencies: { [pkg.name]: spec } }));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'epd-install', lockfileVersion: 3, requires: true, packages }),
+  );
+  // The user's npm set-up (HOME: ~/.npmrc and the cache `npm ci` filled), and no network.
+  const install = await run(
+    'npm',
+    ['ci', '--offline', '--no-audit', '--no-fund'],
+    {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+    },
+    dir,
+  );
+  return { bin: join(dir, 'node_modules/.bin'), install };
+}
+
+/** The project as a fresh clone has it: the files git tracks (or would), no dist/; dependencies as `npm ci` installs them. */
+function freshClone(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'epd-clone-'));
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0')) {
+    if (!file || file === 'node_modules' || !existsSync(join(ROOT, file))) continue;
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(dir, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+describe('npm pack of a fresh clone', { timeout: 300_000 }, () => {
+  let tarball: string;
+  beforeAll(async () => {
+    const clone = freshClone();
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    const out = mkdtempSync(join(tmpdir(), 'epd-pack-'));
+    // Without --ignore-scripts: prepack builds dist/.
+    const pack = await run(
       'npm',
-      ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball],
-      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      ['pack', '--pack-destination', out, '--silent'],
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+      },
+      clone,
     );
+    if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+    tarball = join(out, pack.stdout.trim().split('\n').at(-1)!);
+  }, 300_000);
+
+  it('builds dist/ before packing (prepack): the tarball holds the built CLI', () => {
+    const names = new Set(readTarGz(readFileSync(tarball)).map((e) => e.name));
+    for (const file of [
+      'dist/cli.js',
+      'dist/completion.js',
+      'dist/commands/probe.js',
+      'bin/kubectl-endpoints_doctor',
+    ]) {
+      expect(names, file).toContain(`package/${file}`);
+    }
+  });
+
+  it('installed offline from the npm cache into a clean folder: both executables run (--version, the demo, completion)', async () => {
+    const { bin, install } = await installOffline(tarball);
     expect(install.code, install.stderr).toBe(0);
-    const path = [join(prefix, 'bin'), NODE_DIR, '/usr/bin', '/bin'].join(delimiter);
+    const path = [bin, NODE_DIR, '/usr/bin', '/bin'].join(delimiter);
     expect(await run('kubectl-endpoints_doctor', ['--version'], { PATH: path })).toEqual({
       code: 0,
       stdout: `${version}\n`,
       stderr: '',
     });
+    // `npm run demo`, as the README's first command runs it.
+    const demo = await run(
+      'kubectl-endpoints_doctor',
+      ['--snapshot', join(ROOT, 'examples/shop.yaml'), '-A', '--fail-on', 'never'],
+      { PATH: path, NO_COLOR: '1' },
+    );
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/^NAMESPACE +NAME +TYPE +ENDPOINTS +STATUS/m);
     const complete = await run('kubectl_complete-endpoints_doctor', ['expl'], { PATH: path });
     expect(complete.stdout).toBe('explain\texplain one check: why it matters and how to fix it\n:4\n');
-  }, 180_000);
+  });
 });

@@ -5,6 +5,7 @@
 
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { listSome } from '../checks/helpers.js';
 import { DATAPLANE_CHECKS } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
@@ -19,10 +20,10 @@ import { buildReport, failsAt } from '../report/report.js';
 import { viewService, type ServiceView } from '../model/service-view.js';
 import { collectRules, type RuleDump, type RunCommand } from '../probe/commands.js';
 import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../probe/compare.js';
-import { withDebugPod } from '../probe/debug-pod.js';
+import { deleteLeftoverDebugPods, withDebugPod } from '../probe/debug-pod.js';
 import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../probe/cluster.js';
 import { localRunner, podRunner } from '../probe/exec.js';
-import { pickKubeProxyPod } from '../probe/kube-proxy-pod.js';
+import { pickKubeProxyPod, type KubeProxyPod } from '../probe/kube-proxy-pod.js';
 import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
 import { dumpInputs, readInputs } from '../probe/read.js';
 import {
@@ -62,8 +63,9 @@ Where the rules come from:
   (default)          exec read-only commands (iptables-save, nft -j list, cat /proc/net/ip_vs, ipset save)
                      in the node's kube-proxy pod (kube-system); needs create on pods/exec there
   --debug-pod        the ONLY flag that creates anything: a short-lived pod on the node (host network,
-                     NET_ADMIN and NET_RAW, like kubectl debug node/NODE --profile=netadmin), deleted
-                     afterwards, also on errors and Ctrl-C
+                     NET_ADMIN and NET_RAW only, like kubectl debug node/NODE --profile=netadmin), deleted
+                     afterwards, also on errors, Ctrl-C, SIGTERM and SIGHUP; the next run deletes any
+                     an earlier one left
   --local            run the commands on this machine (run the probe on the node itself, as root)
   --rules-file FILE  saved iptables-save, nft -j, /proc/net/ip_vs, ipvsadm-save -n or ipset save output,
                      with --snapshot for a fully offline comparison
@@ -88,7 +90,10 @@ export function addProbeFlags(command: Command): Command {
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
     .option('--debug-pod', 'read the rules from a short-lived debug pod on the node (creates, then deletes, a pod)')
-    .option('--image <image>', 'image of the --debug-pod (default: registry.k8s.io/kube-proxy of the cluster version)')
+    .option(
+      '--image <image>',
+      "image of the --debug-pod (default: the node's kube-proxy image, else registry.k8s.io/kube-proxy of the cluster version)",
+    )
     .option('--debug-namespace <ns>', 'namespace of the --debug-pod', 'kube-system')
     .option('--local', 'read the rules of this machine (run on the node)')
     .option('--rules-file <file>', 'read saved rules from a file (repeatable)', collect)
@@ -131,8 +136,24 @@ function validate(flags: ProbeFlags): { source: Source; mode?: ProxyMode } {
   return { source, mode: flags.mode as ProxyMode | undefined };
 }
 
+/**
+ * A node named on the command line (or this host's name, for --local) must be a Node of the
+ * input when the input holds Nodes, as kubectl answers `nodes "x" not found`: a typo would
+ * otherwise read as a node with no kube-proxy.
+ */
+function knownNode(name: string, model: ClusterModel, named: boolean): string {
+  if (!model.coverage.nodes || model.node(name)) return name;
+  const existing = model.nodes.map((n) => n.meta.name);
+  const known = existing.length > 0 ? `Nodes: ${listSome(existing, 5)}` : 'the input holds no Nodes';
+  throw new UsageError(
+    named
+      ? `nodes "${name}" not found (${known})`
+      : `this host's name "${name}" is not a Node of the input: name the node with --node (${known})`,
+  );
+}
+
 function chooseNodes(flags: ProbeFlags, model: ClusterModel, views: ReturnType<typeof viewService>[]): string[] {
-  if (flags.node !== undefined) return [flags.node];
+  if (flags.node !== undefined) return [knownNode(flags.node, model, true)];
   if (flags.allNodes) {
     if (model.nodes.length === 0) throw new UsageError('--all-nodes: no Nodes could be read; name one with --node');
     return model.nodes.map((n) => n.meta.name);
@@ -143,7 +164,7 @@ function chooseNodes(flags: ProbeFlags, model: ClusterModel, views: ReturnType<t
       throw new UsageError('--nodes-with-endpoints: no endpoint of these Services names a node; use --node');
     return [...names].sort();
   }
-  return [hostname()];
+  return [knownNode(hostname(), model, false)];
 }
 
 interface NodeResult {
@@ -153,21 +174,6 @@ interface NodeResult {
   kubeProxyPod?: { namespace: string; name: string };
 }
 
-/** Mode as configured, else as the rules show; a disagreement becomes a note. */
-function decideMode(
-  configured: ProxyMode | undefined,
-  inputs: DataplaneInput[],
-  notes: string[],
-): ProxyMode | undefined {
-  const [shown] = detectModes(inputs);
-  if (configured && shown && configured !== shown) {
-    notes.push(
-      `kube-proxy is configured for ${configured} mode but the rules look like ${shown} mode; read as ${configured}`,
-    );
-  }
-  return configured ?? shown;
-}
-
 type NodeBase = Omit<DataplaneNodeReport, 'notes'> & { notes: string[] };
 
 async function readWith(run: RunCommand, configured: ProxyMode | undefined, base: NodeBase): Promise<NodeResult> {
@@ -175,6 +181,12 @@ async function readWith(run: RunCommand, configured: ProxyMode | undefined, base
   return fromInputs(dumpInputs(dump), configured, base, new Date(), dump.failures);
 }
 
+/**
+ * The node's dataplane, read in the configured mode, else in the mode the rules show (a
+ * disagreement becomes a note). Rules of no mode at all are not an empty dataplane but an unread
+ * node: kube-proxy creates its chains, table or virtual servers at its first sync, so their
+ * absence means the commands failed or kube-proxy never synced, not that every Service is missing.
+ */
 function fromInputs(
   inputs: DataplaneInput[],
   configured: ProxyMode | undefined,
@@ -182,16 +194,23 @@ function fromInputs(
   readAt: Date,
   failures: RuleDump['failures'] = [],
 ): NodeResult {
-  const mode = decideMode(configured, inputs, base.notes);
-  if (!mode) {
+  const shown = detectModes(inputs);
+  if (shown.length === 0) {
+    const configuredText = configured ? `, although kube-proxy is configured for ${configured} mode` : '';
     return {
       report: {
         ...base,
-        statement: `no kube-proxy rules found on node ${base.node} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server)`,
+        statement: `no kube-proxy rules found on node ${base.node} ${base.source} (no KUBE-SERVICES chain, kube-proxy nft table or IPVS virtual server${configuredText})`,
         notes: [...base.notes, ...failures.map((f) => `${f.command}: ${f.message}`)],
       },
     };
   }
+  if (configured && !shown.includes(configured)) {
+    base.notes.push(
+      `kube-proxy is configured for ${configured} mode but the rules look like ${shown[0]} mode; read as ${configured}`,
+    );
+  }
+  const mode = configured ?? shown[0]!;
   const dataplane = readInputs(inputs, mode, failures);
   return {
     dataplane,
@@ -254,20 +273,32 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   } else {
     const api = conn!.api;
     // client-node does the WebSocket exec (and the debug pod's create and delete).
-    const kubeConfig = await clientNodeConfig(conn!.resolved);
+    const kubeConfig = await clientNodeConfig(conn!.resolved.server, api.requestOptions);
     const timeoutMs = scope.requestTimeoutMs;
     const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
-    let image = flags.image;
-    if (source === 'debug-pod' && !image) {
-      const version = await serverVersion(api);
-      if (!version) throw new UsageError('--debug-pod: the cluster version is unknown, so name an image with --image');
-      image = `registry.k8s.io/kube-proxy:${version}`;
+    if (source === 'debug-pod') {
+      await deleteLeftoverDebugPods({ kubeConfig, namespace: flags.debugNamespace });
     }
+    let versionImage: string | undefined;
+    // The node's own kube-proxy image is there already (also behind an air-gapped mirror) and
+    // holds every command the probe runs; the cluster version's upstream image is the fallback.
+    const debugImage = async (pod: KubeProxyPod | undefined): Promise<string> => {
+      if (flags.image) return flags.image;
+      if (pod?.image) return pod.image;
+      if (!versionImage) {
+        const version = await serverVersion(api);
+        if (!version)
+          throw new UsageError('--debug-pod: the cluster version is unknown, so name an image with --image');
+        versionImage = `registry.k8s.io/kube-proxy:${version}`;
+      }
+      return versionImage;
+    };
     for (const node of nodes) {
       const pod = pickKubeProxyPod(kubeProxyPods, node);
       try {
         if (source === 'debug-pod') {
           const mode = configuredMode ?? (pod ? modeFromArgs(pod.argv) : undefined);
+          const image = await debugImage(pod);
           const base = {
             node,
             proxy: pod ? ('kube-proxy' as const) : ('unknown' as const),
@@ -280,7 +311,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
                 kubeConfig,
                 namespace: flags.debugNamespace,
                 nodeName: node,
-                image: image!,
+                image,
                 execTimeoutMs: timeoutMs,
                 debug: scope.debug,
               },
@@ -315,6 +346,12 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
       }
     }
   }
+
+  // A node whose rules were not read has no verdict: never an OK by default.
+  const unread = results.filter((r) => !r.dataplane);
+  if (unread.length === results.length) throw nothingRead(unread, source);
+  for (const r of unread)
+    notes.push(`node ${r.report.node} was not compared: its rules were not read (see its statement)`);
 
   const completeNamespaces: 'all' | Set<string> =
     scope.serviceNames.length > 0 || scope.labelRequirements.length > 0
@@ -374,5 +411,23 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     process.stdout.write(renderOutput(diagnosis, output, colours));
     if (flags.output === 'tree') for (const note of report.notes) process.stderr.write(`note: ${terminalText(note)}\n`);
   }
+  if (unread.length > 0) return EXIT.cluster;
   return failsAt(report, flags.failOn as Severity | 'never') ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * No node's rules could be read, so there is nothing to compare: the probe ends as any failed
+ * read does, with one line (saved files that hold no rules are bad input).
+ */
+function nothingRead(unread: NodeResult[], source: Source): Error {
+  const first = unread[0]!.report;
+  const why = [first.statement, ...first.notes.slice(0, 3)].join('; ');
+  const message =
+    unread.length === 1
+      ? why
+      : `the rules of none of the ${unread.length} nodes could be read (${listSome(
+          unread.map((r) => r.report.node),
+          3,
+        )}); ${first.node}: ${why}`;
+  return source === 'files' ? new InputError(message) : new ClusterError(message);
 }

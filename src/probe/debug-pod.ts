@@ -1,8 +1,9 @@
 // probe --debug-pod: the one thing the tool ever creates. A short-lived pod pinned to the node,
-// in the host network namespace with NET_ADMIN and NET_RAW (what `kubectl debug node/N
+// in the host network namespace with NET_ADMIN and NET_RAW only (what `kubectl debug node/N
 // --profile=netadmin` gives; iptables-legacy-save needs NET_RAW too, kube-proxy-dataplane §5.3),
 // running sleep until the probe has exec'd its read-only commands. It is deleted afterwards,
-// whatever happens: errors, Ctrl-C, SIGTERM. activeDeadlineSeconds ends it even if the probe dies.
+// whatever happens: errors, Ctrl-C, SIGTERM, SIGHUP (a closed terminal). activeDeadlineSeconds
+// ends it even if the probe dies, and the next probe deletes what such a death left behind.
 
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
@@ -11,8 +12,12 @@ import type { RunCommand } from './commands.js';
 import { podRunner } from './exec.js';
 
 const DEBUG_POD_LABEL = 'app.kubernetes.io/created-by';
+const DEBUG_POD_CREATOR = 'endpoints-doctor-probe';
 const DEADLINE_SECONDS = 600;
 const START_TIMEOUT_MS = 120_000;
+/** The shell's convention, 128 + the signal's number, as the default action would have exited. */
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type CleanupSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 export interface DebugPodOptions {
   kubeConfig: KubeConfig;
@@ -25,24 +30,40 @@ export interface DebugPodOptions {
   pollMs?: number;
 }
 
+/**
+ * As little privilege as reading the rules needs: the host network and NET_ADMIN + NET_RAW,
+ * every other capability dropped, no privilege escalation, the runtime's default seccomp
+ * profile, no service account token, and small resources (a big cluster's rule dump is tens of
+ * megabytes). The image is pulled only if the node lacks it: its own kube-proxy image is there.
+ */
 function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: o.namespace, labels: { [DEBUG_POD_LABEL]: 'endpoints-doctor-probe' } },
+    metadata: { name, namespace: o.namespace, labels: { [DEBUG_POD_LABEL]: DEBUG_POD_CREATOR } },
     spec: {
       nodeName: o.nodeName,
       hostNetwork: true,
       restartPolicy: 'Never',
       activeDeadlineSeconds: DEADLINE_SECONDS,
       terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
       tolerations: [{ operator: 'Exists' }],
       containers: [
         {
           name: 'probe',
           image: o.image,
+          imagePullPolicy: 'IfNotPresent',
           command: ['sleep', String(DEADLINE_SECONDS)],
-          securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
+          resources: {
+            requests: { cpu: '10m', memory: '32Mi' },
+            limits: { cpu: '500m', memory: '512Mi' },
+          },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
         },
       ],
     },
@@ -62,7 +83,7 @@ function apiFailure(e: unknown, what: string): ClusterError {
   }
   if (err.code === 403)
     return new ClusterError(
-      `forbidden: cannot ${what} (${message}); --debug-pod needs create, get and delete on pods`,
+      `forbidden: cannot ${what} (${message}); --debug-pod needs create, get, list and delete on pods, and create on pods/exec`,
       e,
     );
   return new ClusterError(`cannot ${what}: ${message}`, e);
@@ -88,8 +109,7 @@ function startFailure(pod: V1Pod): string | undefined {
  * the pod afterwards in every case.
  */
 export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand) => Promise<T>): Promise<T> {
-  const { CoreV1Api } = await import('@kubernetes/client-node');
-  const core = o.kubeConfig.makeApiClient(CoreV1Api);
+  const core = await coreApi(o.kubeConfig);
   const suffix = randomBytes(3).toString('hex').slice(0, 5);
   const name = `endpoints-doctor-probe-${o.nodeName
     .slice(0, 30)
@@ -108,19 +128,23 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
         );
       },
     ));
-  // Ctrl-C and SIGTERM delete the pod before the process ends; one that arrives while the pod is
-  // being created waits for the create to answer, so the pod cannot be left behind.
-  const onSignal = (signal: NodeJS.Signals) => {
+  // Ctrl-C, SIGTERM and SIGHUP (the terminal closed) delete the pod before the process ends; one
+  // that arrives while the pod is being created waits for the create to answer, so the pod
+  // cannot be left behind. After a SIGHUP the terminal may be gone: a failed write to it must not
+  // end the process before the delete is done.
+  let interrupted = false;
+  const onSignal = (signal: CleanupSignal) => {
+    interrupted = true;
+    if (signal === 'SIGHUP') process.stderr.on('error', () => {});
     void Promise.resolve(created)
       .catch(() => undefined)
       .then(remove)
-      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      .finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as CleanupSignal[];
+  for (const signal of signals) process.once(signal, onSignal);
   const forgetSignals = () => {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const signal of signals) process.removeListener(signal, onSignal);
   };
   try {
     created = core.createNamespacedPod({ namespace: o.namespace, body: debugPodSpec(name, o) });
@@ -156,5 +180,54 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
   } finally {
     forgetSignals();
     await remove();
+    // After a signal the process ends as soon as the pod is gone (onSignal): nothing more runs or prints.
+    if (interrupted) await new Promise<never>(() => {});
+  }
+}
+
+async function coreApi(kubeConfig: KubeConfig) {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  return kubeConfig.makeApiClient(CoreV1Api);
+}
+
+/**
+ * Deletes the debug pods of earlier probes that outlived their deadline in `namespace` (a probe
+ * killed with SIGKILL, or a node gone mid-run, leaves one behind; activeDeadlineSeconds stops it
+ * but does not delete it), and says so on stderr. Younger ones may belong to a probe running now
+ * and are left alone.
+ */
+export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; namespace: string }): Promise<void> {
+  const core = await coreApi(o.kubeConfig);
+  let pods: V1Pod[];
+  try {
+    pods = (
+      await core.listNamespacedPod({ namespace: o.namespace, labelSelector: `${DEBUG_POD_LABEL}=${DEBUG_POD_CREATOR}` })
+    ).items;
+  } catch (e) {
+    // Without list the probe still works; only the tidying is skipped, and said.
+    if ((e as { code?: number }).code === 403) {
+      process.stderr.write(
+        `warning: cannot look for debug pods earlier probes left in namespace ${o.namespace}: forbidden to list pods there\n`,
+      );
+      return;
+    }
+    throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`);
+  }
+  const now = Date.now();
+  for (const pod of pods) {
+    const name = pod.metadata?.name;
+    const created = pod.metadata?.creationTimestamp;
+    if (!name || !created || pod.metadata?.deletionTimestamp) continue;
+    const deadlineSeconds = pod.spec?.activeDeadlineSeconds ?? DEADLINE_SECONDS;
+    if (now - new Date(created).getTime() <= deadlineSeconds * 1000) continue;
+    try {
+      await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 });
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) continue;
+      throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`);
+    }
+    process.stderr.write(
+      `note: deleted the debug pod ${o.namespace}/${name} an earlier probe left behind (created ${new Date(created).toISOString()}, past its ${deadlineSeconds}s deadline)\n`,
+    );
   }
 }

@@ -7,7 +7,7 @@ export const KUBE_PROXY_NAMESPACE = 'kube-system';
 /** The little of a raw pod the lookup reads. */
 export interface PodLike {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; deletionTimestamp?: string };
-  spec?: { nodeName?: string; containers?: { name: string; command?: string[]; args?: string[] }[] };
+  spec?: { nodeName?: string; containers?: { name: string; image?: string; command?: string[]; args?: string[] }[] };
   status?: { phase?: string };
 }
 
@@ -17,6 +17,8 @@ export interface KubeProxyPod {
   container: string;
   /** command and args of that container: the mode may be in --proxy-mode. */
   argv: string[];
+  /** That container's image, as the node pulled it (from a mirror, say): the --debug-pod default. */
+  image?: string;
 }
 
 function isKubeProxy(pod: PodLike): boolean {
@@ -41,6 +43,7 @@ export function pickKubeProxyPod(pods: PodLike[], nodeName: string): KubeProxyPo
     name: pod.metadata!.name!,
     container: container?.name ?? 'kube-proxy',
     argv: [...(container?.command ?? []), ...(container?.args ?? [])],
+    ...(container?.image ? { image: container.image } : {}),
   };
 }
 

@@ -44,18 +44,31 @@ const MAX_RETRY_AFTER_SECONDS = 30;
 
 export interface ApiClientOptions {
   server: string;
-  /** Options from KubeConfig.applyToHTTPSOptions: agent, TLS material, auth headers. */
-  requestOptions: https.RequestOptions;
+  /** From requestOptionsFor: the agent (TLS material, proxy) and the credentials' headers; `proxy` names the proxy-url. */
+  requestOptions: https.RequestOptions & { proxy?: string };
   timeoutMs: number;
   debug: (line: string) => void;
 }
 
 export class ApiClient {
-  constructor(private readonly options: ApiClientOptions) {}
+  /** What every request carries; the probe's client-node calls (pods/exec, the debug pod) too. */
+  readonly requestOptions: https.RequestOptions;
+  private readonly proxy?: string;
 
-  get server(): string {
-    return this.options.server;
+  constructor(private readonly options: ApiClientOptions) {
+    const { proxy, ...requestOptions } = options.requestOptions;
+    this.requestOptions = requestOptions;
+    this.proxy = proxy;
   }
+
+  /** The server as messages show it: without the user and password a URL may carry. */
+  get server(): string {
+    return withoutUserinfo(this.options.server);
+  }
+
+  /** A failure below HTTP through a proxy-url says so: connectionError names the proxy. */
+  private viaProxy = (e: unknown): unknown =>
+    this.proxy && e && typeof e === 'object' ? Object.assign(e, { proxy: this.proxy }) : e;
 
   /** GET a path; retries what is worth retrying; throws ApiStatusError for other non-2xx answers. */
   async get(path: string, query: Query = {}): Promise<ApiResponse> {
@@ -143,7 +156,7 @@ export class ApiClient {
       if (v !== undefined && v !== '') url.searchParams.set(k, v);
     }
     const transport = url.protocol === 'http:' ? http : https;
-    const { requestOptions } = this.options;
+    const { requestOptions } = this;
     return new Promise((resolve, reject) => {
       if (signal.aborted) return resolve();
       const req = transport.request(
@@ -209,7 +222,7 @@ export class ApiClient {
         clearTimeout(deadline);
         signal.removeEventListener('abort', abort);
       });
-      req.on('error', (e) => (signal.aborted ? resolve() : reject(e)));
+      req.on('error', (e) => (signal.aborted ? resolve() : reject(this.viaProxy(e))));
       req.end();
     });
   }
@@ -217,7 +230,8 @@ export class ApiClient {
   private request(url: URL): Promise<ApiResponse> {
     const started = Date.now();
     const transport = url.protocol === 'http:' ? http : https;
-    const { requestOptions, timeoutMs } = this.options;
+    const { requestOptions } = this;
+    const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
@@ -258,7 +272,7 @@ export class ApiClient {
           req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' }));
         });
       }
-      req.on('error', reject);
+      req.on('error', (e) => reject(this.viaProxy(e)));
       req.end();
     });
   }
@@ -295,9 +309,21 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** One line for a request that failed below HTTP (refused, DNS, TLS, timeout). */
+/**
+ * A URL as messages show it: `https://user:password@host` is printed `https://host` (a server or
+ * proxy URL may carry credentials; messages and --debug lines never do).
+ */
+export function withoutUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/**
+ * One line for a request that failed below HTTP (refused, DNS, TLS, timeout). Through a proxy
+ * (the error carries it, see ApiClient.viaProxy) the connection that failed is the proxy's
+ * unless TLS with the server did.
+ */
 export function connectionError(server: string, e: unknown, context: string): ClusterError {
-  const err = e as NodeJS.ErrnoException;
+  const err = e as NodeJS.ErrnoException & { proxy?: string };
   const code = err?.code ?? '';
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
@@ -311,9 +337,17 @@ export function connectionError(server: string, e: unknown, context: string): Cl
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate is not trusted",
     ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate does not name this host",
   };
-  const reason = reasons[code] ?? err?.message ?? String(e);
+  let reason = reasons[code] ?? err?.message ?? String(e);
+  let where = withoutUserinfo(server);
+  if (err?.proxy) {
+    where += ` through the proxy ${err.proxy}`;
+    // hpagent's words for a CONNECT the proxy refused.
+    const refused = /^Bad response: (\d+)/.exec(err.message ?? '');
+    if (refused) reason = `the proxy answered CONNECT with HTTP ${refused[1]}`;
+    else if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) reason = `the proxy: ${reason}`;
+  }
   return new ClusterError(
-    `cannot reach the Kubernetes API at ${server} (${reason}) ${context}; check --context/--kubeconfig, the network, and --request-timeout`,
+    `cannot reach the Kubernetes API at ${where} (${reason}) ${context}; check --context/--kubeconfig, the network, and --request-timeout`,
     e,
   );
 }

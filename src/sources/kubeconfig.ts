@@ -1,16 +1,20 @@
 // kubeconfig resolution as kubectl does it: --kubeconfig, else every file of KUBECONFIG merged
 // (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account.
-// Tokens, client certificates, basic auth and CAs are applied here; only an auth plugin (exec,
-// auth-provider) or a proxy-url needs @kubernetes/client-node, whose import alone costs most of
-// a second of CPU, so it is loaded for those cases only.
+// Tokens, client certificates, basic auth, exec credential plugins and CAs are applied here; only
+// an auth-provider plugin or the agent of a proxy-url needs @kubernetes/client-node, whose import
+// alone costs most of a second of CPU, so it is loaded for those cases only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../errors.js';
+import { execConfig, runExecPlugin } from './exec-credential.js';
+import { withoutUserinfo } from './kube-api.js';
 
 type Raw = Record<string, any>;
 
@@ -33,6 +37,8 @@ export interface ResolvedContext {
   namespace: string;
   server: string;
   cluster: Raw;
+  /** The context's user: its name (for messages) and its entry. */
+  userName: string;
   user: Raw;
   merged: MergedKubeconfig;
 }
@@ -160,7 +166,15 @@ export function resolveKubeconfig(options: KubeconfigOptions): ResolvedContext {
   const user = merged.users.find((u) => u.name === context.user)?.user ?? {};
   const namespace =
     typeof context.namespace === 'string' && context.namespace.trim() ? context.namespace.trim() : 'default';
-  return { contextName, namespace, server: cluster.server, cluster, user, merged };
+  return {
+    contextName,
+    namespace,
+    server: cluster.server,
+    cluster,
+    userName: String(context.user ?? ''),
+    user,
+    merged,
+  };
 }
 
 function fileOrData(entry: Raw, field: string, what: string): Buffer | undefined {
@@ -177,79 +191,173 @@ function fileOrData(entry: Raw, field: string, what: string): Buffer | undefined
   }
 }
 
-/** An exec or auth-provider plugin, or a proxy, is client-node's job. */
-function needsClientNode(resolved: ResolvedContext): boolean {
-  return Boolean(resolved.user.exec || resolved.user['auth-provider'] || resolved.cluster['proxy-url']);
-}
-
 /**
- * One client-node KubeConfig per resolved context (auth plugins, proxies, WebSocket exec): the
- * requests and the probe's exec share it, so an exec credential plugin is not run twice.
+ * A client-node KubeConfig for the probe's pods/exec (WebSocket) and debug pod that sends what
+ * the reads send (`requestOptions` from requestOptionsFor): the same agent, so the same TLS
+ * checks and proxy, and the same credentials, so an exec plugin runs once per run and
+ * client-node never sees the kubeconfig's user.
  */
-const clientNodeConfigs = new WeakMap<ResolvedContext, Promise<KubeConfig>>();
-
-export function clientNodeConfig(resolved: ResolvedContext): Promise<KubeConfig> {
-  let config = clientNodeConfigs.get(resolved);
-  if (!config) {
-    config = loadClientNodeConfig(resolved);
-    clientNodeConfigs.set(resolved, config);
-  }
-  return config;
-}
-
-async function loadClientNodeConfig(resolved: ResolvedContext): Promise<KubeConfig> {
+export async function clientNodeConfig(server: string, requestOptions: https.RequestOptions): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
+  kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
+  const agent = requestOptions.agent as https.Agent;
+  const headers = (requestOptions.headers ?? {}) as Record<string, string>;
+  kc.applyToHTTPSOptions = async (opts) => {
+    opts.agent = agent;
+    opts.headers = { ...opts.headers, ...headers };
+  };
+  kc.applySecurityAuthentication = async (context) => {
+    context.setAgent(agent);
+    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+  };
+  return kc;
+}
+
+/** An auth-provider plugin (oidc, or the removed gcp and azure) is client-node's job, as before. */
+async function authProviderRequestOptions(resolved: ResolvedContext): Promise<https.RequestOptions> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  const options: https.RequestOptions = {};
   try {
     kc.loadFromString(JSON.stringify(resolved.merged));
     kc.setCurrentContext(resolved.contextName);
   } catch (e) {
     throw new UsageError(`cannot load the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
   }
-  return kc;
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (e) {
+    throw new ClusterError(
+      `cannot get credentials for context "${resolved.contextName}": ${(e as Error).message.split('\n')[0]}`,
+      e,
+    );
+  }
+  const agent = options.agent;
+  // client-node's plain agent has no keepAlive; proxy agents (other classes) are left alone.
+  if (agent && agent.constructor === https.Agent) {
+    options.agent = new https.Agent({ ...(agent as https.Agent).options, keepAlive: true });
+  }
+  if (options.auth) {
+    options.headers = { ...options.headers, Authorization: `Basic ${Buffer.from(options.auth).toString('base64')}` };
+    delete options.auth;
+  }
+  return options;
 }
 
-/**
- * TLS material and credentials for requests, on an agent that keeps connections alive (a TLS
- * handshake per page of every list would cost more than the pages).
- */
-export async function requestOptionsFor(resolved: ResolvedContext): Promise<https.RequestOptions> {
-  if (needsClientNode(resolved)) {
-    const kc = await clientNodeConfig(resolved);
-    const options: https.RequestOptions = {};
+interface Credentials {
+  headers: Record<string, string>;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+}
+
+/** The user's credentials: an exec plugin's, else a token or token file, else basic auth; client certificates. */
+async function credentialsFor(resolved: ResolvedContext, timeoutMs: number): Promise<Credentials> {
+  const { user } = resolved;
+  if (user.exec) {
+    const exec = execConfig(user.exec, resolved.userName);
+    let credential;
     try {
-      await kc.applyToHTTPSOptions(options);
+      credential = await runExecPlugin(exec, { timeoutMs });
     } catch (e) {
-      throw new ClusterError(
-        `cannot get credentials for context "${resolved.contextName}": ${(e as Error).message.split('\n')[0]}`,
-        e,
-      );
+      throw new ClusterError(`cannot get credentials for context "${resolved.contextName}": ${(e as Error).message}`);
     }
-    const agent = options.agent;
-    // client-node's plain agent has no keepAlive; proxy agents (other classes) are left alone.
-    if (agent && agent.constructor === https.Agent) {
-      options.agent = new https.Agent({ ...(agent as https.Agent).options, keepAlive: true });
-    }
-    return options;
+    return {
+      headers: credential.token ? { Authorization: `Bearer ${credential.token}` } : {},
+      // client-go takes a client certificate from the plugin over the kubeconfig's.
+      cert: credential.clientCertificateData ?? fileOrData(user, 'client-certificate', 'client certificate'),
+      key: credential.clientKeyData ?? fileOrData(user, 'client-key', 'client key'),
+    };
   }
-  const { cluster, user } = resolved;
-  const tls: https.AgentOptions = {
-    keepAlive: true,
-    ca: fileOrData(cluster, 'certificate-authority', 'certificate authority'),
-    cert: fileOrData(user, 'client-certificate', 'client certificate'),
-    key: fileOrData(user, 'client-key', 'client key'),
-    servername: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
-    rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
-  };
   const headers: Record<string, string> = {};
   let token = typeof user.token === 'string' && user.token ? user.token : undefined;
   if (!token && typeof user.tokenFile === 'string' && user.tokenFile) {
     token = fileOrData(user, 'tokenFile', 'token file')?.toString('utf8').trim();
   }
   if (token) headers.Authorization = `Bearer ${token}`;
-  const basic =
-    typeof user.username === 'string' && user.username ? `${user.username}:${user.password ?? ''}` : undefined;
+  else if (typeof user.username === 'string' && user.username) {
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  }
+  return {
+    headers,
+    cert: fileOrData(user, 'client-certificate', 'client certificate'),
+    key: fileOrData(user, 'client-key', 'client key'),
+  };
+}
+
+/**
+ * How the server's certificate is checked against tls-server-name. An IP address is not a TLS
+ * server name (RFC 6066 section 3; Node warns with DEP0123 and Go's crypto/tls sends none): it
+ * is checked against the certificate's IP addresses instead, as Go's verification does.
+ */
+function serverNameOptions(serverName: unknown): https.AgentOptions {
+  if (typeof serverName !== 'string' || serverName === '') return {};
+  if (!isIP(serverName)) return { servername: serverName };
+  return { checkServerIdentity: (_host, cert) => checkServerIdentity(serverName, cert) };
+}
+
+/**
+ * A client-node agent for a proxy-url (HTTP, HTTPS or SOCKS), carrying our TLS settings; client-node
+ * sees no credentials, they travel in our headers.
+ */
+async function proxyAgent(resolved: ResolvedContext, proxyUrl: string, tls: https.AgentOptions): Promise<http.Agent> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromClusterAndUser(
+    {
+      name: 'cluster',
+      server: resolved.server,
+      proxyUrl,
+      skipTLSVerify: resolved.cluster['insecure-skip-tls-verify'] === true,
+    },
+    { name: 'user' },
+  );
+  const options: https.RequestOptions = { ...tls };
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (e) {
+    throw new UsageError(
+      `the kubeconfig's cluster proxy-url ${withoutUserinfo(proxyUrl)} cannot be used: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+  const agent = options.agent as https.Agent;
+  // client-node copies only some TLS options into the agent.
+  if (tls.checkServerIdentity) agent.options.checkServerIdentity = tls.checkServerIdentity;
+  return agent;
+}
+
+export interface RequestSettings {
+  /** --request-timeout: also bounds an exec credential plugin; 0 waits forever. */
+  timeoutMs: number;
+}
+
+/**
+ * TLS material and credentials for requests, on an agent that keeps connections alive (a TLS
+ * handshake per page of every list would cost more than the pages). Credentials come from the
+ * kubeconfig, or an exec plugin run here; client-node is loaded only for an auth-provider and
+ * for the agent of a proxy-url.
+ */
+export async function requestOptionsFor(
+  resolved: ResolvedContext,
+  settings: RequestSettings,
+): Promise<https.RequestOptions & { proxy?: string }> {
+  const { cluster } = resolved;
+  if (resolved.user['auth-provider']) return authProviderRequestOptions(resolved);
+  const credentials = await credentialsFor(resolved, settings.timeoutMs);
+  const tls: https.AgentOptions = {
+    keepAlive: true,
+    ca: fileOrData(cluster, 'certificate-authority', 'certificate authority'),
+    cert: credentials.cert,
+    key: credentials.key,
+    ...serverNameOptions(cluster['tls-server-name']),
+    rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
+  };
+  const proxyUrl = typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] ? cluster['proxy-url'] : undefined;
+  if (proxyUrl) {
+    const agent = await proxyAgent(resolved, proxyUrl, tls);
+    return { agent, headers: credentials.headers, proxy: withoutUserinfo(proxyUrl) };
+  }
   // kubectl talks plain HTTP to an http:// server (a local proxy, say); no TLS then.
   const agent = resolved.server.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
-  return { agent, headers, auth: token ? undefined : basic };
+  return { agent, headers: credentials.headers };
 }

@@ -19,13 +19,13 @@ export interface Connection {
   contextName: string;
   /** The context's namespace, else "default" (kubectl's rule). */
   defaultNamespace: string;
-  /** The kubeconfig context in use, for clientNodeConfig (WebSocket exec). */
+  /** The kubeconfig context in use. */
   resolved: ResolvedContext;
 }
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const resolved = resolveKubeconfig(options);
-  const requestOptions = await requestOptionsFor(resolved);
+  const requestOptions = await requestOptionsFor(resolved, { timeoutMs: options.requestTimeoutMs });
   return {
     api: new ApiClient({
       server: resolved.server,

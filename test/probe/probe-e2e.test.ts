@@ -182,16 +182,17 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     expect(JSON.parse(named.stdout).findings).toEqual([]);
   });
 
-  it('--nodes-with-endpoints: every node hosting an endpoint; one without a kube-proxy pod gets a statement', async () => {
+  it('--nodes-with-endpoints: every node hosting an endpoint; one without a kube-proxy pod is not compared (note, exit 3)', async () => {
     loadIptables();
     const result = await probe('--nodes-with-endpoints', '-o', 'json');
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report.dataplane.map((d: Raw) => [d.node, d.proxy, d.mode])).toEqual([
       ['node-a', 'kube-proxy', 'iptables'],
       ['node-b', 'unknown', undefined],
     ]);
     expect(report.dataplane[1].statement).toContain('no kube-proxy pod runs on node node-b');
+    expect(report.notes).toEqual(['node node-b was not compared: its rules were not read (see its statement)']);
   });
 
   it('--local: the same commands on this machine (here: run inside the namespace)', async () => {
@@ -277,39 +278,21 @@ describe('probe without kube-proxy, and offline', () => {
   let server: TestServer;
   afterAll(async () => server?.close());
 
-  it('a cluster whose Services Cilium proxies: a plain statement, not an error', async () => {
+  it('a cluster whose Services Cilium proxies: said plainly (not as missing rules); nothing compared, so exit 3 and no OK', async () => {
     server = await startTestServer({
       objects: [...shop, configMap('cilium-config', 'kube-system', { 'kube-proxy-replacement': 'true' })],
     });
-    const result = await runCliAsync([
-      'probe',
-      '-n',
-      'shop',
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '--node',
-      'node-a',
-    ]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('node node-a runs no kube-proxy: Cilium replaces it');
-    expect(result.stdout).toContain('cilium-dbg service list');
-    const json = JSON.parse(
-      (
-        await runCliAsync([
-          'probe',
-          '-n',
-          'shop',
-          '--kubeconfig',
-          server.kubeconfigPath,
-          '--node',
-          'node-a',
-          '-o',
-          'json',
-        ])
-      ).stdout,
-    );
-    expect(json.dataplane[0]).toMatchObject({ node: 'node-a', proxy: 'cilium' });
-    expect(json.findings).toEqual([]);
+    for (const output of ['text', 'json']) {
+      const args = ['probe', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--node', 'node-a', '-o', output];
+      const result = await runCliAsync(args);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        /^error: node node-a runs no kube-proxy: Cilium replaces it .*cilium-dbg service list/,
+      );
+      expect(result.stderr).not.toMatch(/rules found|missing/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 
   it('--rules-file with --snapshot: no cluster at all', async () => {
