@@ -7,7 +7,7 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../model/types.js';
-import { MAX_PODS, listSome, patchService, plural } from './helpers.js';
+import { MAX_PODS, listSome, patchService, plural, selectsPods } from './helpers.js';
 import type { Check, FindingPod } from './types.js';
 
 const MAX_NAMES = 3;
@@ -33,6 +33,8 @@ export const headlessUnreadyDns: Check = {
     'If peers must find each other before they are ready, set publishNotReadyAddresses: true on the governing ' +
     'headless Service (or give them a separate headless Service for discovery with it) and keep a normal Service for ' +
     'clients. Otherwise make the pods ready.',
+  requires: ['pods'],
+  appliesTo: (view) => selectsPods(view) && view.service.clusterIP === 'None' && !view.service.publishNotReadyAddresses,
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || service.clusterIP !== 'None' || service.publishNotReadyAddresses) return [];

@@ -134,6 +134,11 @@ export function shownOf(total: number): string {
   return total > MAX_PODS ? ` (first ${MAX_PODS} listed)` : '';
 }
 
+/** A Service whose endpoints come from the pods its selector matches: not ExternalName, not selectorless. */
+export function selectsPods(view: ServiceView): boolean {
+  return view.service.type !== 'ExternalName' && view.service.selector !== null;
+}
+
 /** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (§1.2, §1.4). */
 export function eligiblePods(view: ServiceView): MatchedPod[] {
   return view.matched.filter((m) => m.state.shouldBeListed);

@@ -47,7 +47,9 @@ export const noReadyEndpoints: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || view.counts.ready > 0) return [];
-    if (view.selectorless) return selectorlessFinding(view, model);
+    if (view.selectorless) return sliceFinding(view, model);
+    // Without Pods in the input the slices are all there is to judge by (kube-proxy reads nothing else).
+    if (!model.coverage.pods) return model.coverage.endpointSlices ? sliceFinding(view, model) : [];
     // A selector matching nothing is selector-no-match's finding.
     if (!service.selector || view.matched.length === 0) return [];
 
@@ -75,8 +77,11 @@ function conditionsOf(e: ServiceEndpoint): string {
   return `ready=${e.ready}, serving=${e.serving}${e.terminating ? ', terminating' : ''}`;
 }
 
-/** A selectorless Service: judged on its slices, or, when the input has none, on the Endpoints the mirroring controller would copy. */
-function selectorlessFinding(view: ServiceView, model: ClusterModel): FindingDraft[] {
+/**
+ * Judged on the slices alone: a selectorless Service's (or, when the input has none, the Endpoints
+ * the mirroring controller would copy), or a selector Service's when the input holds no Pods.
+ */
+function sliceFinding(view: ServiceView, model: ClusterModel): FindingDraft[] {
   const { service } = view;
   const { name, namespace } = service.meta;
   if (!model.coverage.endpointSlices) return fromEndpoints(view, model);
@@ -103,14 +108,17 @@ function selectorlessFinding(view: ServiceView, model: ClusterModel): FindingDra
   const leftover = slices.some(isControllerSlice);
   const mirrored = slices.some(isMirroredSlice);
   const handMade = slices.find((s) => !isMirroredSlice(s) && !isControllerSlice(s));
-  const fix = leftover
-    ? 'the EndpointSlice controller wrote these slices before the selector was removed (see stale-endpoints): restore ' +
-      `the selector, or list the backends in your own EndpointSlice (${kubectl('get', 'service', name, '-n', namespace, '-o', 'yaml')})`
-    : mirrored
-      ? `the slice is a copy of the Endpoints ${shellQuote(name)}: list the backends that serve under subsets[].addresses, ` +
-        `not notReadyAddresses: ${kubectl('edit', 'endpoints', name, '-n', namespace)}`
-      : 'mark the endpoints whose backend serves as ready (conditions.ready: true, or leave conditions unset): ' +
-        kubectl('edit', 'endpointslice', handMade!.meta.name, '-n', namespace);
+  const fix = service.selector
+    ? 'the input holds no Pods to say why they are not ready; look at them: ' +
+      kubectl('get', 'pods', '-n', namespace, '-l', formatLabels(service.selector), '-o', 'wide')
+    : leftover
+      ? 'the EndpointSlice controller wrote these slices before the selector was removed (see stale-endpoints): restore ' +
+        `the selector, or list the backends in your own EndpointSlice (${kubectl('get', 'service', name, '-n', namespace, '-o', 'yaml')})`
+      : mirrored
+        ? `the slice is a copy of the Endpoints ${shellQuote(name)}: list the backends that serve under subsets[].addresses, ` +
+          `not notReadyAddresses: ${kubectl('edit', 'endpoints', name, '-n', namespace)}`
+        : 'mark the endpoints whose backend serves as ready (conditions.ready: true, or leave conditions unset): ' +
+          kubectl('edit', 'endpointslice', handMade!.meta.name, '-n', namespace);
   const draft: FindingDraft = { message, fix };
   if (pods.length > 0) draft.pods = pods;
   if (outcome.severity) draft.severity = outcome.severity;

@@ -53,7 +53,7 @@ export const podMissingFromSlices: Check = {
   fix:
     'Look at the slices and at the controller: `kubectl get endpointslices -n NS -l kubernetes.io/service-name=SVC -o yaml`; ' +
     'kube-controller-manager logs show sync errors such as a Node not found.',
-  requires: ['endpointSlices'],
+  requires: ['endpointSlices', 'pods'],
   // Any Service with a serving pod the controller should list: no slice was read to list it.
   appliesTo: (view) =>
     !view.service.meta.deletionTimestamp && view.matched.some((m) => m.state.shouldBeListed && m.state.serving),

@@ -1,6 +1,6 @@
 import { isFinished } from '../model/pod-state.js';
 import { formatLabels } from '../model/selectors.js';
-import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
+import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf, selectsPods } from './helpers.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Check } from './types.js';
 
@@ -17,6 +17,8 @@ export const podsNotReady: Check = {
   fix:
     'Look at why each listed pod is not ready: `kubectl describe pod NAME -n NS` shows probe failures and scheduling ' +
     'events, `kubectl logs NAME -n NS --previous` the last crash.',
+  requires: ['pods'],
+  appliesTo: selectsPods,
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];

@@ -7,7 +7,7 @@
 import type { NearMiss } from '../model/cluster.js';
 import { formatLabels } from '../model/selectors.js';
 import type { Service } from '../model/types.js';
-import { kubectl, MAX_PODS, patchService, plural, shellQuote } from './helpers.js';
+import { kubectl, MAX_PODS, patchService, plural, shellQuote, selectsPods } from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 /** Near misses that miss the selector the same way: one label, the same value (or key) instead. */
@@ -90,6 +90,8 @@ export const selectorNoMatch: Check = {
   fix:
     'Make the selector and the pod template labels agree: correct spec.selector on the Service, or the labels in the ' +
     "workload's pod template. `kubectl get pods -n NS --show-labels` shows what the pods carry.",
+  requires: ['pods'],
+  appliesTo: selectsPods,
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || view.matched.length > 0) return [];

@@ -2,7 +2,7 @@ import { describeServicePort, findPort } from '../model/ports.js';
 import { formatLabels } from '../model/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
-import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural } from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural, selectsPods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { pushTo } from '../model/multimap.js';
 
@@ -17,6 +17,8 @@ export const targetPortInconsistent: Check = {
     'mix persists after a rollout, or for tools that read one slice. Headless Services are skipped: their ' +
     "targetPort is ignored. Pods where the name does not resolve are target-port-unresolved's business.",
   fix: 'Let the rollout finish, or make every pod template give the port name the same number.',
+  requires: ['pods'],
+  appliesTo: (view) => selectsPods(view) && !isHeadless(view.service) && hasNamedTargetPort(view.service),
   run(view) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || isHeadless(service) || !hasNamedTargetPort(service))

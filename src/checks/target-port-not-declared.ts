@@ -1,6 +1,6 @@
 import { allContainers, declaresAnyPort, declaresPort, describeServicePort } from '../model/ports.js';
 import { isHeadless } from '../model/services.js';
-import { eligiblePods, kubectl, MAX_PODS, patchTargetPort, plural } from './helpers.js';
+import { eligiblePods, kubectl, MAX_PODS, patchTargetPort, plural, selectsPods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const targetPortNotDeclared: Check = {
@@ -15,6 +15,11 @@ export const targetPortNotDeclared: Check = {
   fix:
     "If the application listens on another port, set targetPort to it (or to the port's name); if it listens on this " +
     "one, declaring it in the container's ports documents that.",
+  requires: ['pods'],
+  appliesTo: (view) =>
+    selectsPods(view) &&
+    !isHeadless(view.service) &&
+    view.service.ports.some((sp) => typeof sp.targetPort === 'number'),
   run(view) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || isHeadless(service)) return [];

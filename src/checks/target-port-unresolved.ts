@@ -4,7 +4,16 @@ import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/
 import { isHeadless } from '../model/services.js';
 import { editDistance, plausiblyMeant } from '../model/similar.js';
 import type { Pod, ServicePort } from '../model/types.js';
-import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, patchTargetPort, plural, shellQuote } from './helpers.js';
+import {
+  eligiblePods,
+  hasNamedTargetPort,
+  kubectl,
+  MAX_PODS,
+  patchTargetPort,
+  plural,
+  shellQuote,
+  selectsPods,
+} from './helpers.js';
 import type { Check, FindingDraft, FindingPod } from './types.js';
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
@@ -50,6 +59,8 @@ export const targetPortUnresolved: Check = {
     'on it. EndpointSlice controllers before v1.33 did not search native sidecars. For a headless Service ' +
     'kube-proxy does nothing and targetPort is ignored, so there it is only informational.',
   fix: 'Make spec.ports[].targetPort equal the container port name, with the same protocol, or use the port number.',
+  requires: ['pods'],
+  appliesTo: (view) => selectsPods(view) && hasNamedTargetPort(view.service),
   run(view) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || !hasNamedTargetPort(service)) return [];

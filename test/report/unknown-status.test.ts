@@ -96,6 +96,30 @@ describe('a Service judged without a kind it needs', () => {
     expect(web.skippedChecks.map((s) => s.check)).toContain('slices-endpoints-disagree');
   });
 
+  // The EndpointSlice controller lists the pods the selector matches (pkg/controller/endpointslice,
+  // syncService): without Pods in the input, no selector can be judged to match nothing, and the
+  // slices are all that shows whether anything is ready.
+  it('without Pods: selector checks are skipped, not fired; slices still show an outage', () => {
+    const objects = withControllers([
+      node('node-a'),
+      service('web'),
+      pod('web-1'),
+      service('api', { selector: { app: 'api' } }),
+      pod('api-1', { labels: { app: 'api' }, ready: false }),
+    ]).filter((o) => o.kind !== 'Pod');
+    const { report } = diagnosisOf(objects, { pods: false });
+    expect(report.findings.map((f) => f.check)).not.toContain('selector-no-match');
+    expect(serviceOf(report, 'web').status).toBe('unknown');
+    expect(serviceOf(report, 'web').skippedChecks?.map((s) => s.check)).toContain('selector-no-match');
+    const api = serviceOf(report, 'api');
+    expect(api.status).toBe('error');
+    expect(report.findings.find((f) => f.service === 'api')).toMatchObject({
+      check: 'no-ready-endpoints',
+      message: expect.stringContaining('is not ready (ready=false'),
+      fix: expect.stringContaining('kubectl get pods -n shop -l app=api'),
+    });
+  });
+
   it('a Service whose findings are as severe as the skipped checks could be keeps its status', () => {
     const run: CheckRun = {
       services: (['warned', 'quiet', 'risky'] as const).map((name) => ({
