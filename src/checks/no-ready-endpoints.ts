@@ -44,6 +44,10 @@ export const noReadyEndpoints: Check = {
     'CrashLoopBackOff or ImagePullBackOff, a failing readiness probe, a readiness gate, an unschedulable or NotReady ' +
     'node). For hand-made endpoints, mark those whose backend serves as ready (conditions.ready, or addresses rather ' +
     'than notReadyAddresses in the Endpoints).',
+  // Without EndpointSlices it judges the pods: an outage it finds is one, but pods that look ready
+  // do not show that kube-proxy has ready endpoints.
+  clearsOnlyWith: ['endpointSlices'],
+  appliesTo: (view) => view.service.type !== 'ExternalName',
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || view.counts.ready > 0) return [];

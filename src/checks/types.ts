@@ -53,6 +53,12 @@ export interface Check {
    * applies to every Service.
    */
   appliesTo?(view: ServiceView, model: ClusterModel): boolean;
+  /**
+   * Inputs without which the check still runs and what it finds holds, but finding nothing proves
+   * nothing (no-ready-endpoints without EndpointSlices judges the pods, a guess of what kube-proxy
+   * has): a Service it applies to and finds nothing on is then left unjudged, as by a skipped check.
+   */
+  clearsOnlyWith?: (keyof InputCoverage)[];
   run(view: ServiceView, model: ClusterModel): FindingDraft[];
 }
 

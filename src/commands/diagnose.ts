@@ -34,7 +34,7 @@ export function addDiagnoseFlags(command: Command): Command {
     )
     .option(
       '--fail-on <severity>',
-      'exit 1 when a finding is at or above: error, warning, info, never (any but never also fails on a Service whose status is unknown)',
+      'exit 1 when a finding is at or above: error, warning, info, never (also fails on a Service whose status is unknown because a check that could have reached it did not run)',
       'error',
     )
     .option('--disable <checks>', 'comma-separated check ids not to run')

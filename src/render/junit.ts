@@ -1,11 +1,17 @@
 // -o junit: the report as JUnit XML, the format CI systems show as test results. A testsuite per
 // namespace, a testcase per Service; each finding at or above --fail-on is a <failure>, and so is
-// a Service whose status is unknown (at any --fail-on but never); the others go to the testcase's
+// a Service whose status is unknown (when a check left out could have reported at or above --fail-on); the others go to the testcase's
 // <system-out>, so a job fails on exactly what the exit code fails on.
 
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
-import { describeSkippedChecks, severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import {
+  describeSkippedChecks,
+  severityRank,
+  unknownFailsAt,
+  type Report,
+  type ServiceSummary,
+} from '../report/report.js';
 import { pushTo } from '../model/multimap.js';
 import { BEYOND_C0, unicodeEscape } from './terminal-text.js';
 
@@ -79,7 +85,7 @@ function testcaseXml(testcase: Testcase, skipped: string | undefined): string[] 
   const notJudged = service.skippedChecks ? describeSkippedChecks(service.skippedChecks) : undefined;
   if (testcase.unknownFails) {
     const text =
-      `status unknown: ${notJudged}; its verdict would be a guess, so it fails every --fail-on but never ` +
+      `status unknown: ${notJudged}; its verdict would be a guess, so it fails every --fail-on those checks could have reached ` +
       '(--disable the checks to accept that)';
     body.push(
       `      <failure${attrs({ message: `unknown: ${notJudged}`, type: 'unknown' })}>${xmlText(text)}</failure>`,
@@ -115,7 +121,7 @@ export function renderJunit(report: Report, options: JunitOptions): string {
       service,
       failures: findings.filter((f) => severityRank(f.severity) >= threshold),
       passed: findings.filter((f) => severityRank(f.severity) < threshold),
-      unknownFails: service.status === 'unknown' && options.failOn !== 'never',
+      unknownFails: unknownFailsAt(service, options.failOn),
     };
     pushTo(byNamespace, service.namespace, testcase);
   }

@@ -5,7 +5,13 @@
 
 import { findCheck } from '../checks/index.js';
 import type { Finding, Severity } from '../checks/types.js';
-import { describeSkippedChecks, isUnknown, severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import {
+  describeSkippedChecks,
+  severityRank,
+  unknownFailsAt,
+  type Report,
+  type ServiceSummary,
+} from '../report/report.js';
 import { BEYOND_C0, visibleEscape } from './terminal-text.js';
 
 /** Pods listed in the open; more are folded into <details>. */
@@ -57,7 +63,7 @@ function headline(report: Report, failOn: Severity | 'never', failing: number): 
       `${summary.warning} warning, ${summary.info} info` +
       (summary.unknown
         ? `, ${summary.unknown} unknown (a check that applies to ${summary.unknown === 1 ? 'it' : 'them'} could not run: ` +
-          `see the notes${failOn === 'never' ? '' : `; ${summary.unknown === 1 ? 'it fails' : 'they fail'} every --fail-on but never`})`
+          `see the notes${failOn === 'never' ? '' : `; ${summary.unknown === 1 ? 'it fails' : 'they fail'} every --fail-on the checks left out could have reached`})`
         : ''),
     `- **${plural(total, 'finding')}:** ${findings.error} error, ${findings.warning} warning, ${findings.info} info` +
       (summary.suppressed ? ` (${summary.suppressed} more suppressed by annotation)` : ''),
@@ -115,7 +121,7 @@ function findingMarkdown(f: Finding, explain: boolean, heading: string): string 
 export function renderMarkdown(report: Report, failOn: Severity | 'never'): string {
   const threshold = severityRank(failOn);
   const failingKeys = new Set(report.findings.filter((f) => severityRank(f.severity) >= threshold).map(findingKey));
-  if (failOn !== 'never') for (const s of report.services) if (isUnknown(s)) failingKeys.add(key(s));
+  for (const s of report.services) if (unknownFailsAt(s, failOn)) failingKeys.add(key(s));
   const out = [headline(report, failOn, failingKeys.size)];
   out.push(report.services.length === 0 ? 'No Services found in the chosen scope.' : serviceTable(report, failingKeys));
 

@@ -94,7 +94,8 @@ function unknownLine(count: number): string {
     count === 1 ? ['this Service', 'its', 'it'] : [`these ${count} Services`, 'their', 'them'];
   return (
     `unknown: a check that applies to ${services} could not run (the notes below say why), so ${its} status ` +
-    `would be a guess; every --fail-on but never fails on ${them} (--disable the check to accept that)`
+    `would be a guess; every --fail-on the checks left out could have reached fails on ${them} (--disable the check to ` +
+    'accept that)'
   );
 }
 

@@ -19,6 +19,10 @@ export type ServiceStatus = 'ok' | Severity | 'unknown';
 /** A check that applies to a Service but could not run: the note `check CHECK skipped: ...` says why. */
 export interface SkippedCheckSummary {
   check: string;
+  /** The most severe finding the check could have made: the --fail-on levels an unknown status fails. */
+  severity: Severity;
+  /** The check ran (its findings stand) but could not clear the Service. */
+  partly?: true;
   /** The kinds the input lacks: EndpointSlice, Endpoints, Node. */
   missing: string[];
 }
@@ -118,6 +122,8 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
         ? {
             skippedChecks: skippedChecks.map((s) => ({
               check: s.check,
+              severity: s.severity,
+              ...(s.partly ? { partly: true as const } : {}),
               missing: s.missing.map((m) => INPUTS[m].kind),
             })),
           }
@@ -127,9 +133,12 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
   const findingCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of run.findings) findingCounts[f.severity]++;
   const count = (status: ServiceStatus) => services.filter((s) => s.status === status).length;
-  const skipNotes = run.skipped.map(
-    (s) => `check ${s.check} skipped: the input has no ${s.missing.map((m) => INPUTS[m].words).join(' and ')}`,
-  );
+  const skipNotes = run.skipped.map((s) => {
+    const missing = `the input has no ${s.missing.map((m) => INPUTS[m].words).join(' and ')}`;
+    return s.partly
+      ? `check ${s.check} can only confirm, not clear: ${missing} (what it finds stands; a Service it finds nothing on is not judged by it)`
+      : `check ${s.check} skipped: ${missing}`;
+  });
   return {
     apiVersion: REPORT_API_VERSION,
     kind: 'Report',
@@ -150,15 +159,21 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
 }
 
 /**
- * Whether the run fails --fail-on: a finding at or above it, or, at any threshold but never, a
- * Service whose status is unknown (a CI gate must not pass on input it could not judge).
+ * Whether the run fails --fail-on: a finding at or above it, or a Service whose status is unknown
+ * because a check that could have reported at or above it did not judge it (a CI gate must not
+ * pass on input it could not judge). --fail-on never never fails.
  */
 export function failsAt(report: Report, failOn: Severity | 'never'): boolean {
   if (failOn === 'never') return false;
   const threshold = severityRank(failOn);
-  return report.findings.some((f) => RANK[f.severity] >= threshold) || report.services.some(isUnknown);
+  return (
+    report.findings.some((f) => RANK[f.severity] >= threshold) || report.services.some((s) => unknownFailsAt(s, failOn))
+  );
 }
 
-export function isUnknown(service: ServiceSummary): boolean {
-  return service.status === 'unknown';
+/** Whether a Service's unknown status fails --fail-on: some check left out could have reported at or above it. */
+export function unknownFailsAt(service: ServiceSummary, failOn: Severity | 'never'): boolean {
+  if (service.status !== 'unknown' || failOn === 'never') return false;
+  const threshold = severityRank(failOn);
+  return (service.skippedChecks ?? []).some((s) => RANK[s.severity] >= threshold);
 }

@@ -15,6 +15,8 @@ export interface SkippedCheck {
   /** The check's severity: the most severe finding it could have made. */
   severity: Severity;
   missing: (keyof InputCoverage)[];
+  /** It ran (its findings stand) but could not clear a Service: see Check.clearsOnlyWith. */
+  partly?: true;
 }
 
 /** A Service the checks ran on, with what the report says of its endpoints. */
@@ -37,6 +39,10 @@ export interface CheckRun {
 
 function missingInputs(check: Check, model: ClusterModel): (keyof InputCoverage)[] {
   return (check.requires ?? []).filter((input) => !model.coverage[input]);
+}
+
+function missingToClear(check: Check, model: ClusterModel): (keyof InputCoverage)[] {
+  return (check.clearsOnlyWith ?? []).filter((input) => !model.coverage[input]);
 }
 
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
@@ -77,27 +83,28 @@ const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
 
 export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {
   const runnable = checks.filter((c) => missingInputs(c, model).length === 0);
-  const skippedChecks = checks
-    .map((check) => ({
-      check,
-      skipped: { check: check.id, severity: check.severity, missing: missingInputs(check, model) },
-    }))
-    .filter((s) => s.skipped.missing.length > 0);
+  // In check order: those that cannot run, and those that run but cannot clear a Service.
+  const leftOut = new Map<Check, SkippedCheck>();
+  for (const check of checks) {
+    const missing = missingInputs(check, model);
+    const toClear = missingToClear(check, model);
+    if (missing.length > 0) leftOut.set(check, { check: check.id, severity: check.severity, missing });
+    else if (toClear.length > 0)
+      leftOut.set(check, { check: check.id, severity: check.severity, missing: toClear, partly: true });
+  }
   const run: CheckRun = {
     services: [],
     findings: [],
     suppressed: new Map(),
-    skipped: skippedChecks.map((s) => s.skipped),
+    skipped: [...leftOut.values()],
   };
   for (const service of services) {
     const view = viewService(model, service);
     const ignored = ignoredChecks(service);
-    const notJudged = skippedChecks
-      .filter(({ check }) => !ignored.has(check.id) && (check.appliesTo?.(view, model) ?? true))
-      .map((s) => s.skipped);
-    run.services.push({ service, counts: view.counts, skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED });
+    const foundSomething = new Set<Check>();
     for (const check of runnable) {
       const found = complete(check, service, view, model);
+      if (found.length > 0) foundSomething.add(check);
       if (ignored.has(check.id)) {
         if (found.length > 0) {
           const key = `${service.meta.namespace}/${service.meta.name}`;
@@ -107,6 +114,12 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
       }
       for (const finding of found) run.findings.push(finding);
     }
+    const notJudged: SkippedCheck[] = [];
+    for (const [check, skipped] of leftOut) {
+      if (foundSomething.has(check) || ignored.has(check.id) || !(check.appliesTo?.(view, model) ?? true)) continue;
+      notJudged.push(skipped);
+    }
+    run.services.push({ service, counts: view.counts, skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED });
   }
   return run;
 }

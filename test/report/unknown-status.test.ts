@@ -42,13 +42,18 @@ function diagnosisOf(objects: Raw[], coverage: Partial<InputCoverage>, checks = 
 
 const serviceOf = (report: Report, name: string) => report.services.find((s) => s.name === name)!;
 
-/** What cannot judge shop/web without EndpointSlices, in check order. */
-const WEB_SKIPPED = ['stale-endpoints', 'pod-missing-from-slices', 'slices-endpoints-disagree'].map((check) => ({
-  check,
-  missing: ['EndpointSlice'],
-}));
+/**
+ * What cannot judge shop/web without EndpointSlices, in check order: three checks skipped, and
+ * no-ready-endpoints, which judges the pods then: it can find an outage but not clear one.
+ */
+const WEB_SKIPPED = [
+  { check: 'no-ready-endpoints', severity: 'error', partly: true, missing: ['EndpointSlice'] },
+  { check: 'stale-endpoints', severity: 'warning', missing: ['EndpointSlice'] },
+  { check: 'pod-missing-from-slices', severity: 'warning', missing: ['EndpointSlice'] },
+  { check: 'slices-endpoints-disagree', severity: 'info', missing: ['EndpointSlice'] },
+];
 const WEB_NOT_JUDGED =
-  'not judged by stale-endpoints, pod-missing-from-slices, slices-endpoints-disagree (the input has no EndpointSlices)';
+  'not judged by no-ready-endpoints, stale-endpoints, pod-missing-from-slices, slices-endpoints-disagree (the input has no EndpointSlices)';
 
 describe('a Service judged without a kind it needs', () => {
   // kube-proxy programs what the EndpointSlices hold (pkg/proxy/endpointslicecache.go); without
@@ -60,7 +65,11 @@ describe('a Service judged without a kind it needs', () => {
     expect(web.skippedChecks).toEqual(WEB_SKIPPED);
     // The Service-level field points at the notes that say what was missing.
     for (const s of web.skippedChecks!)
-      expect(report.notes).toContain(`check ${s.check} skipped: the input has no EndpointSlices`);
+      expect(report.notes).toContain(
+        s.partly
+          ? `check ${s.check} can only confirm, not clear: the input has no EndpointSlices (what it finds stands; a Service it finds nothing on is not judged by it)`
+          : `check ${s.check} skipped: the input has no EndpointSlices`,
+      );
     expect(serviceOf(report, 'api').status).toBe('error'); // an error is an error, whatever else could be found
     expect(serviceOf(report, 'ext').status).toBe('info'); // no skipped check applies to an ExternalName Service
     expect(serviceOf(report, 'ext').skippedChecks).toBeUndefined();
@@ -149,7 +158,9 @@ describe('a Service judged without a kind it needs', () => {
       ['quiet', 'unknown'],
       ['risky', 'unknown'],
     ]);
-    expect(report.services[0]!.skippedChecks).toEqual([{ check: 'stale-endpoints', missing: ['EndpointSlice'] }]);
+    expect(report.services[0]!.skippedChecks).toEqual([
+      { check: 'stale-endpoints', severity: 'warning', missing: ['EndpointSlice'] },
+    ]);
   });
 
   it("not choosing the checks, or the Service's ignore annotation, accepts the missing kind", () => {
@@ -174,7 +185,25 @@ describe('a Service judged without a kind it needs', () => {
     expect(web.skippedChecks).toBeUndefined();
   });
 
-  it('fails the run at every --fail-on but never', () => {
+  // slices-endpoints-disagree reports at most info: had it run, it could not have failed --fail-on
+  // error or warning, so its absence (Endpoints forbidden, say) fails only --fail-on info.
+  it('an unknown status fails only the --fail-on levels a check left out could have reached', () => {
+    const { report } = diagnosisOf(without('Endpoints'), { endpoints: false });
+    const web = serviceOf(report, 'web');
+    expect(web.status).toBe('unknown');
+    expect(web.skippedChecks).toEqual([
+      { check: 'slices-endpoints-disagree', severity: 'info', missing: ['Endpoints'] },
+    ]);
+    const unknownOnly: Report = { ...report, findings: [], services: [web] };
+    expect((['error', 'warning', 'info', 'never'] as const).map((f) => failsAt(unknownOnly, f))).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('fails the run at every --fail-on but never when an error check did not judge it', () => {
     const { report } = diagnosisOf(without('EndpointSlice'), { endpointSlices: false }, CHECKS);
     const unknownOnly: Report = { ...report, findings: [], services: [serviceOf(report, 'web')] };
     expect((['error', 'warning', 'info', 'never'] as const).map((f) => failsAt(unknownOnly, f))).toEqual([
@@ -234,7 +263,7 @@ describe('every format shows unknown next to what was missing', () => {
     expect(out).toMatch(/^shop\s+web\s+ClusterIP\s+2\/2\s+UNKNOWN\s+-$/m);
     expect(out).toMatch(/^3 Services: 0 ok, 1 error, 0 warning, 1 info, 1 unknown$/m);
     expect(out).toMatch(
-      /^unknown: a check that applies to this Service could not run .* every --fail-on but never fails on it/m,
+      /^unknown: a check that applies to this Service could not run .* every --fail-on the checks left out could have reached fails on it/m,
     );
     expect(out).toMatch(/^note: check pod-missing-from-slices skipped: the input has no EndpointSlices$/m);
   });
@@ -288,7 +317,7 @@ describe('every format shows unknown next to what was missing', () => {
     expect(frame).toMatch(/UNKNOWN\s+shop\/web\s+2\/2/);
     // shop/api, selected first: an error, and what could not judge it.
     expect(frame).toContain(
-      'not judged by stale-endpoints, slices-endpoints-disagree (the input has no EndpointSlices)',
+      'not judged by no-ready-endpoints, stale-endpoints, slices-endpoints-disagree (the input has no Endp',
     );
   });
 
@@ -313,6 +342,6 @@ describe('exit codes', () => {
 
   it('0 when the checks that need the missing kind are not chosen', () => {
     expect(runCli([...webOnly, '--disable', WEB_SKIPPED.map((s) => s.check).join(',')]).code).toBe(0);
-    expect(runCli([...webOnly, '--only', 'no-ready-endpoints,pods-not-ready']).code).toBe(0);
+    expect(runCli([...webOnly, '--only', 'selector-no-match,pods-not-ready']).code).toBe(0);
   });
 });
