@@ -16,7 +16,13 @@ import { palette } from '../../src/render/colour.js';
 import { renderOutput, type Output } from '../../src/render/output.js';
 import { compareReports, describeChange } from '../../src/report/changes.js';
 import { diagnose, type Diagnosis } from '../../src/report/diagnosis.js';
-import { buildReport, failsAt, type Report, type ServiceSummary } from '../../src/report/report.js';
+import {
+  buildReport,
+  failsAt,
+  type Report,
+  type ServiceSummary,
+  type SkippedCheckSummary,
+} from '../../src/report/report.js';
 import { checkService, type CheckRun } from '../../src/report/run-checks.js';
 import { modelFromRaw } from '../../src/sources/objects.js';
 import { Interactive } from '../../src/ui/interactive.js';
@@ -46,7 +52,7 @@ const serviceOf = (report: Report, name: string) => report.services.find((s) => 
  * What cannot judge shop/web without EndpointSlices, in check order: three checks skipped, and
  * no-ready-endpoints, which judges the pods then: it can find an outage but not clear one.
  */
-const WEB_SKIPPED = [
+const WEB_SKIPPED: SkippedCheckSummary[] = [
   { check: 'no-ready-endpoints', severity: 'error', partly: true, missing: ['EndpointSlice'] },
   { check: 'stale-endpoints', severity: 'warning', missing: ['EndpointSlice'] },
   { check: 'pod-missing-from-slices', severity: 'warning', missing: ['EndpointSlice'] },
