@@ -6,7 +6,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { ClusterObject } from '../src/model/types.js';
+import type { ClusterObject } from '../src/core/objects.js';
 import type { Report } from '../src/report/report.js';
 import type { KnownKind } from '../src/sources/slim.js';
 import { generateCluster, type ClusterSize, type GeneratedStats } from './generate.js';
@@ -56,6 +56,7 @@ export function findingsByCheck(report: Pick<Report, 'findings'>): Record<string
 
 if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
+  const { describeChecks } = await dist<typeof import('../src/core/findings.js')>('core/findings.js');
   const { ClusterModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');
   const { viewService } = await dist<typeof import('../src/model/service-view.js')>('model/service-view.js');
   const { renderOutput } = await dist<typeof import('../src/render/output.js')>('render/output.js');
@@ -106,7 +107,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
       const used = process.cpuUsage(cpu);
       cpuMs.push((used.user + used.system) / 1000);
     }
-    const diagnosis = { model, run: run!, report: report! };
+    const diagnosis = { model, run: run!, report: report!, checks: describeChecks(CHECKS) };
     const render = Object.fromEntries(
       RENDERED_OUTPUTS.map((o) => [o, { ms: [] as number[], bytes: 0 }]),
     ) as AnalysisResult['render'];

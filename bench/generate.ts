@@ -7,7 +7,7 @@
 
 import { controllerEndpoints, controllerSlices } from '../test/support/controller.js';
 import { apiserverObjects, node as nodeBuilder, type Raw } from '../test/support/objects.js';
-import { matchesSelector } from '../src/model/selectors.js';
+import { matchesSelector } from '../src/core/selectors.js';
 
 export interface ClusterSize {
   services: number;

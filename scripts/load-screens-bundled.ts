@@ -7,7 +7,7 @@ import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Screens } from '../src/ui/load-screens.js';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 
 export type { Screens };
 

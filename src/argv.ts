@@ -8,7 +8,7 @@
 // And kubectl users put flags anywhere, also before the subcommand.
 
 import type { Command, Option } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from './core/errors.js';
 
 export function takesValue(option: Option): boolean {
   return option.required || option.optional;

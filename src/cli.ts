@@ -10,8 +10,8 @@ import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
 import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
 import { addWaitFlags, runWait } from './commands/wait.js';
 import { runCompletion } from './completion.js';
-import { EXIT, isDoctorError } from './errors.js';
-import { terminalText } from './render/terminal-text.js';
+import { EXIT, isDoctorError } from './core/errors.js';
+import { terminalText } from './core/terminal-text.js';
 
 // The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
 declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;

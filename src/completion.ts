@@ -7,11 +7,11 @@
 import type { Command, Option } from 'commander';
 import { findOption, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
-import { SEVERITIES } from './checks/types.js';
 import { PROBE_OUTPUTS } from './commands/probe.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
+import { SEVERITIES } from './core/findings.js';
 
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;

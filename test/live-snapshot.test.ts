@@ -5,7 +5,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { ClusterObject } from '../src/model/types.js';
+import type { ClusterObject } from '../src/core/objects.js';
 import { connect, fetchLive } from '../src/sources/live.js';
 import { slimObject } from '../src/sources/slim.js';
 import { readSnapshot } from '../src/sources/snapshot.js';

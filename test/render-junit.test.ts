@@ -3,12 +3,12 @@
 
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../src/checks/types.js';
 import { renderJunit, xmlAttr, xmlText } from '../src/render/junit.js';
 import type { Report } from '../src/report/report.js';
 import { runCli, writeTemp } from './support/cli.js';
 import { pod, service } from './support/objects.js';
-import { finding, report } from './support/report.js';
+import { ALL_CHECKS, finding, report } from './support/report.js';
+import type { Finding, Severity } from '../src/core/findings.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -240,7 +240,7 @@ const countCases: CountCase[] = [
 
 describe('testsuites, testcases, failures', () => {
   it.each(countCases)('--fail-on $failOn', ({ failOn, expected, failures }) => {
-    const root = parseXml(renderJunit(mixed, { failOn, checksRun: 24 }));
+    const root = parseXml(renderJunit(mixed, { checks: ALL_CHECKS, failOn, checksRun: 24 }));
     expectConsistentCounts(root);
     expect(root.attributes).toMatchObject({ tests: '4', failures: String(failures), errors: '0', skipped: '0' });
     const suites = children(root, 'testsuite');
@@ -266,7 +266,9 @@ describe('testsuites, testcases, failures', () => {
       pods: [{ name: 'web-1', cause: 'label app=wbe' }],
       fix: 'kubectl label pod web-1 app=web',
     };
-    const root = parseXml(renderJunit(report([['shop', 'web']], [withPods]), { failOn: 'error', checksRun: 1 }));
+    const root = parseXml(
+      renderJunit(report([['shop', 'web']], [withPods]), { checks: ALL_CHECKS, failOn: 'error', checksRun: 1 }),
+    );
     const failure = children(children(children(root, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
     expect(failure.attributes).toEqual({
       message: 'selector-no-match: The selector matches no pod in the Service namespace',
@@ -281,6 +283,7 @@ describe('testsuites, testcases, failures', () => {
     const message = 'crashed: <error code="1"> & \u001b[31mpanic\u001b[0m\u0000 ]]> \ud800';
     const root = parseXml(
       renderJunit(report([['shop', 'web']], [finding('shop', 'web', 'pods-not-ready', 'warning', message)]), {
+        checks: ALL_CHECKS,
         failOn: 'warning',
         checksRun: 1,
       }),
@@ -293,7 +296,7 @@ describe('testsuites, testcases, failures', () => {
     const notes = ['Nodes could not be read (forbidden): checks that need them were skipped'];
     const r = report([['shop', 'web']], [], notes);
     r.services[0]!.suppressed = 2;
-    const root = parseXml(renderJunit(r, { failOn: 'error', checksRun: 20 }));
+    const root = parseXml(renderJunit(r, { checks: ALL_CHECKS, failOn: 'error', checksRun: 20 }));
     const suite = children(root, 'testsuite')[0]!;
     expect(children(suite, 'properties')[0]!.children.map((p) => p.attributes)).toEqual([
       { name: 'fail-on', value: 'error' },
@@ -304,7 +307,9 @@ describe('testsuites, testcases, failures', () => {
 
   it('Services are skipped when no check could run', () => {
     const notes = ['check endpoints-over-capacity skipped: the input has no Endpoints (v1)'];
-    const root = parseXml(renderJunit(report([['shop', 'web']], [], notes), { failOn: 'error', checksRun: 0 }));
+    const root = parseXml(
+      renderJunit(report([['shop', 'web']], [], notes), { checks: ALL_CHECKS, failOn: 'error', checksRun: 0 }),
+    );
     expectConsistentCounts(root);
     expect(root.attributes).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
     const testcase = children(children(root, 'testsuite')[0]!, 'testcase')[0]!;
@@ -312,7 +317,7 @@ describe('testsuites, testcases, failures', () => {
   });
 
   it('no Services: an empty but valid document', () => {
-    const root = parseXml(renderJunit(report([], []), { failOn: 'error', checksRun: 24 }));
+    const root = parseXml(renderJunit(report([], []), { checks: ALL_CHECKS, failOn: 'error', checksRun: 24 }));
     expect(root.attributes).toEqual({ name: 'endpoints-doctor', tests: '0', failures: '0', errors: '0', skipped: '0' });
     expect(root.children).toEqual([]);
   });

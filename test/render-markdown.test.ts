@@ -4,11 +4,11 @@
 
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../src/checks/types.js';
 import { mdText, renderMarkdown } from '../src/render/markdown.js';
 import type { Report } from '../src/report/report.js';
 import { runCli } from './support/cli.js';
-import { finding, report } from './support/report.js';
+import { ALL_CHECKS, finding, report } from './support/report.js';
+import type { Finding, Severity } from '../src/core/findings.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -61,7 +61,7 @@ describe('a hostile finding', () => {
     pods: [{ name: 'web-1', cause: '| cause with <b>bold</b>\n1. numbered' }],
     fix: '![img](http://x/y.png)',
   };
-  const markdown = renderMarkdown(report([['shop', 'web']], [hostile]), 'warning');
+  const markdown = renderMarkdown(report([['shop', 'web']], [hostile]), ALL_CHECKS, 'warning');
 
   it('adds no line that starts a block, and no HTML tag of its own', () => {
     for (const line of markdown.split('\n')) {
@@ -87,6 +87,7 @@ describe('a hostile finding', () => {
     ]) {
       const md = renderMarkdown(
         report([['shop', 'web']], [finding('shop', 'web', 'pods-not-ready', 'warning', start!)]),
+        ALL_CHECKS,
         'warning',
       );
       expect(md.split('\n')).toContain(escaped);
@@ -137,7 +138,7 @@ describe('what is shown and what is folded', () => {
       headline: '## endpoints-doctor: 4 Services diagnosed',
     },
   ])('--fail-on $failOn', ({ failOn, open, folded, headline }) => {
-    const markdown = renderMarkdown(mixed, failOn);
+    const markdown = renderMarkdown(mixed, ALL_CHECKS, failOn);
     expect(markdown.split('\n')[0]).toBe(headline);
     expect(markdown).toContain('- **4 Services:** 1 ok, 1 error, 1 warning, 1 info');
     expect(markdown).toContain('- **4 findings:** 1 error, 2 warning, 1 info');
@@ -152,13 +153,13 @@ describe('what is shown and what is folded', () => {
   });
 
   it('no finding at or above --fail-on: a green headline', () => {
-    const markdown = renderMarkdown(report([['shop', 'db']], []), 'error');
+    const markdown = renderMarkdown(report([['shop', 'db']], []), ALL_CHECKS, 'error');
     expect(markdown.split('\n')[0]).toBe('## endpoints-doctor: ✅ no finding at or above error (1 Service)');
     expect(tableRows(markdown).slice(1)).toEqual([['shop', 'db', 'ClusterIP', '0/1', '✅ ok']]);
   });
 
   it('no Services: says so instead of an empty table', () => {
-    expect(renderMarkdown(report([], []), 'error')).toContain('No Services found in the chosen scope.');
+    expect(renderMarkdown(report([], []), ALL_CHECKS, 'error')).toContain('No Services found in the chosen scope.');
   });
 
   it('folds long pod lists, explains each check once, and lists the notes', () => {
@@ -174,7 +175,7 @@ describe('what is shown and what is folded', () => {
       ],
       ['Nodes could not be read (forbidden): checks that need them were skipped'],
     );
-    const markdown = renderMarkdown(r, 'error');
+    const markdown = renderMarkdown(r, ALL_CHECKS, 'error');
     expect(markdown).toContain('<details><summary>7 pods</summary>\n\n- **web-0**: CrashLoopBackOff');
     expect(markdown).toContain('`pods-not-ready`\n\nbroken\n\n- **web-0**: CrashLoopBackOff\n- **web-1**');
     expect(markdown.match(/Why it matters/g)).toHaveLength(1);

@@ -10,16 +10,16 @@ import { parse as parseYaml } from 'yaml';
 import { CHECKS } from '../src/checks/index.js';
 import { palette } from '../src/render/colour.js';
 import { renderOutput, type Output } from '../src/render/output.js';
-import { terminalText } from '../src/render/terminal-text.js';
+import { terminalText } from '../src/core/terminal-text.js';
 import { compareReports, describeChange, formatChange } from '../src/report/changes.js';
 import { diagnose, type Diagnosis } from '../src/report/diagnosis.js';
 import type { Report } from '../src/report/report.js';
-import { modelFromRaw } from '../src/sources/objects.js';
 import { Interactive } from '../src/ui/interactive.js';
 import { WatchView } from '../src/ui/watch-view.js';
 import { runCli, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service, unschedulablePod } from './support/objects.js';
+import { modelFromRaw } from '../src/model/from-raw.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

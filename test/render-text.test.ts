@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { plainTable } from '../src/render/table.js';
-import { displayWidth } from '../src/render/terminal-text.js';
+import { displayWidth } from '../src/core/terminal-text.js';
 
 describe('plainTable', () => {
   it('pads every column to its widest cell, three spaces apart, no trailing spaces', () => {

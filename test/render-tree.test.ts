@@ -8,7 +8,6 @@ import { palette } from '../src/render/colour.js';
 import { renderTree } from '../src/render/tree.js';
 import { buildReport } from '../src/report/report.js';
 import { runChecks } from '../src/report/run-checks.js';
-import { modelFromRaw } from '../src/sources/objects.js';
 import { withControllers } from './support/controller.js';
 import {
   endpointOf,
@@ -21,6 +20,7 @@ import {
   unschedulablePod,
   type Raw,
 } from './support/objects.js';
+import { modelFromRaw } from '../src/model/from-raw.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const created = (iso: string) => ({ creationTimestamp: iso });

@@ -1,7 +1,7 @@
 // The test server's selectors and store semantics, without HTTP.
 
 import { describe, expect, it } from 'vitest';
-import { matchesLabels, parseLabelSelector, SelectorError } from '../src/model/selectors.js';
+import { matchesLabels, parseLabelSelector, SelectorError } from '../src/core/selectors.js';
 import { flattenObjects, ObjectStore, parseFieldSelector, resourceNamed } from './server/store.js';
 import { pod } from './support/objects.js';
 

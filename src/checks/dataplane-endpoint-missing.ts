@@ -1,7 +1,7 @@
 // A ready endpoint the EndpointSlices give a Service port that the node's rules do not send
-// to: that backend gets no traffic from this node (kube-proxy-dataplane §8).
+// to: that backend gets no traffic from this node (docs/kube-proxy-dataplane.md#comparing-rules-with-endpointslices).
 
-import { endpointKey } from '../probe/expected.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
 import {
   activeKeys,
   describeFrontend,
@@ -12,10 +12,11 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-} from '../probe/compare.js';
-import type { ExpectedEndpoint } from '../probe/expected.js';
+} from '../model/node-comparison.js';
+import type { ExpectedEndpoint } from '../model/kube-proxy-endpoints.js';
 import { MAX_PODS, syncFix } from './helpers.js';
-import type { DataplaneCheck, DataplaneFindingDraft, FindingPod } from './types.js';
+import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 const MAX_LISTED = 5;
 

@@ -1,6 +1,6 @@
 // An endpoint the node's rules send to that the EndpointSlices do not make usable: in no
 // slice any more (the pod is gone or moved), or no longer ready. Connections to it fail or
-// hang (kube-proxy-dataplane §8).
+// hang (docs/kube-proxy-dataplane.md#comparing-rules-with-endpointslices).
 
 import {
   describeFrontend,
@@ -10,10 +10,11 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-} from '../probe/compare.js';
-import { endpointKey } from '../probe/expected.js';
+} from '../model/node-comparison.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
 import { MAX_PODS, syncFix } from './helpers.js';
-import type { DataplaneCheck, DataplaneFindingDraft, FindingPod } from './types.js';
+import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 const MAX_LISTED = 5;
 

@@ -1,8 +1,8 @@
 // A Local traffic policy on a node without a local endpoint: kube-proxy DROPs that traffic
-// there, and clients time out (kubernetes-semantics §5.7). Also a DROP the policy does not
+// there, and clients time out (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection). Also a DROP the policy does not
 // call for: left over from a former Local policy, or a node that missed its local endpoints.
 
-import type { FrontendKind } from '../dataplane/types.js';
+import type { FrontendKind } from '../sources/node-rules/types.js';
 import {
   describeFrontend,
   findingPlace,
@@ -11,7 +11,7 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-} from '../probe/compare.js';
+} from '../model/node-comparison.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 import { syncFix } from './helpers.js';
 

@@ -1,5 +1,5 @@
 // The node REJECTs connections to a Service port that has usable endpoints: kube-proxy
-// programs REJECT only for a port without any (kubernetes-semantics §5.7).
+// programs REJECT only for a port without any (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection).
 
 import {
   describeFrontend,
@@ -9,8 +9,8 @@ import {
   podOf,
   recentChange,
   sliceChangeTimes,
-} from '../probe/compare.js';
-import { usableEndpoints } from '../probe/expected.js';
+} from '../model/node-comparison.js';
+import { usableEndpoints } from '../model/kube-proxy-endpoints.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 import { syncFix } from './helpers.js';
 

@@ -1,8 +1,8 @@
 // A Service port with usable endpoints that the node has no rules for: connections from that
-// node (and through its node ports) go nowhere (kube-proxy-dataplane §1, §2, §3).
+// node (and through its node ports) go nowhere (docs/kube-proxy-dataplane.md: iptables, nftables and IPVS modes).
 
-import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes } from '../probe/compare.js';
-import { usableEndpoints } from '../probe/expected.js';
+import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes } from '../model/node-comparison.js';
+import { usableEndpoints } from '../model/kube-proxy-endpoints.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 import { syncFix } from './helpers.js';
 

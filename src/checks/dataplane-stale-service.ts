@@ -1,7 +1,7 @@
 // Rules for a Service port that no longer exists (or that kube-proxy should no longer
 // program): traffic to its old address is still load-balanced, to endpoints nobody tracks.
 
-import { endpointKey } from '../probe/expected.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
 import { listSome, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 

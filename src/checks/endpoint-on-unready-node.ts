@@ -1,8 +1,9 @@
-import type { Node } from '../model/types.js';
+import type { Node } from '../core/objects.js';
 import { kubectl, MAX_PODS, plural } from './helpers.js';
-import type { Check, FindingPod } from './types.js';
+import type { Check } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
-/** Taints that say the node is gone (§5.10); not-ready is left out: it always comes with Ready=False. */
+/** Taints that say the node is gone (docs/kubernetes-semantics.md#node-failure); not-ready is left out: it always comes with Ready=False. */
 const DOWN_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/out-of-service'];
 
 /**
@@ -52,7 +53,7 @@ export const endpointOnUnreadyNode: Check = {
       const node = model.node(nodeName);
       return node ? nodeProblem(node) : undefined;
     };
-    // One entry per backend: a dual-stack pod has an IPv4 and an IPv6 endpoint (§1.5).
+    // One entry per backend: a dual-stack pod has an IPv4 and an IPv6 endpoint (docs/kubernetes-semantics.md#one-slice-set-per-address-family).
     const placed = new Map<string, Placed & { problem: string }>();
     if (model.coverage.endpointSlices) {
       for (const e of view.sliceEndpoints) {

@@ -7,9 +7,9 @@ import {
   MAX_ENDPOINTS_ADDRESSES,
   skipsMirroring,
 } from '../model/endpoint-meta.js';
-import { familyOf } from '../model/services.js';
 import { getEvents, kubectl, listSome, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+import { familyOf } from '../core/ip.js';
 
 export const endpointsNotMirrored: Check = {
   id: 'endpoints-not-mirrored',
@@ -72,7 +72,7 @@ export const endpointsNotMirrored: Check = {
       ];
     }
 
-    // Slices exist. Only mirrored Endpoints can lose addresses on the way (§4).
+    // Slices exist. Only mirrored Endpoints can lose addresses on the way (docs/kubernetes-semantics.md#endpointslice-mirroring).
     if (skipsMirroring(endpoints) || !proxied.some(isMirroredSlice)) return [];
     const findings: FindingDraft[] = [];
     endpoints.subsets.forEach((subset, i) => {

@@ -1,8 +1,9 @@
 import { allAddresses, MAX_ENDPOINTS_ADDRESSES, OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
-import { labelValue } from '../model/selectors.js';
-import { primaryFamily, canonicalIP } from '../model/services.js';
+import { labelValue } from '../core/selectors.js';
+import { primaryFamily } from '../model/services.js';
 import { shellQuote } from './helpers.js';
 import type { Check } from './types.js';
+import { canonicalIP } from '../core/ip.js';
 
 export const endpointsOverCapacity: Check = {
   id: 'endpoints-over-capacity',

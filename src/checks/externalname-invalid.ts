@@ -30,7 +30,7 @@ function stripHost(value: string): string {
 
 /**
  * Why spec.externalName gives no usable CNAME, or undefined when it is a valid DNS name: missing,
- * an IP address (valid as a name but not a useful CNAME target, §5.1), or not a DNS-1123 subdomain.
+ * an IP address (valid as a name but not a useful CNAME target, docs/kubernetes-semantics.md#externalname-services), or not a DNS-1123 subdomain.
  * The one test both ExternalName checks use.
  */
 export type ExternalNameProblem =

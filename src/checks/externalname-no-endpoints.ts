@@ -1,5 +1,5 @@
 import { describeServicePort } from '../model/ports.js';
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels } from '../core/selectors.js';
 import { externalNameProblem } from './externalname-invalid.js';
 import { patchService } from './helpers.js';
 import type { Check } from './types.js';

@@ -1,18 +1,19 @@
 // A headless Service is resolved by cluster DNS, which builds records only from endpoints with
-// ready: true (kubernetes-semantics §5.2). Without publishNotReadyAddresses, a pod that is not
+// ready: true (docs/kubernetes-semantics.md#headless-services). Without publishNotReadyAddresses, a pod that is not
 // ready has no record, including its per-pod name <hostname>.<service>.<namespace>.svc: peers
 // of a StatefulSet that must find each other before they turn ready (cluster bootstrap, quorum)
 // cannot. Only pods that have such a per-pod name are reported: for a headless Service used for
 // client-side load balancing, leaving unready pods out of DNS is exactly what is wanted.
 
 import type { MatchedPod } from '../model/service-view.js';
-import type { Service } from '../model/types.js';
+import type { Service } from '../core/objects.js';
 import { MAX_PODS, listSome, patchService, plural, selectsPods } from './helpers.js';
-import type { Check, FindingPod } from './types.js';
+import type { Check } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 const MAX_NAMES = 3;
 
-/** ShouldSetHostname (§1.3): the endpoint carries a hostname, so DNS has a per-pod name for it. */
+/** ShouldSetHostname (docs/kubernetes-semantics.md#endpoint-conditions-and-fields): the endpoint carries a hostname, so DNS has a per-pod name for it. */
 function perPodName(m: MatchedPod, service: Service): string | undefined {
   const { pod } = m;
   if (!pod.hostname || pod.subdomain !== service.meta.name || pod.meta.namespace !== service.meta.namespace)
@@ -44,7 +45,7 @@ export const headlessUnreadyDns: Check = {
       .filter((m) => m.state.shouldBeListed && !m.state.ready && !m.state.terminating)
       .map((m) => ({ m, dns: perPodName(m, service) }))
       .filter((x): x is { m: MatchedPod; dns: string } => x.dns !== undefined);
-    // A pod on a NotReady or unreachable node is not ready because the node is down (§6
+    // A pod on a NotReady or unreachable node is not ready because the node is down (docs/kubernetes-semantics.md#pod-readiness
     // MarkPodsNotReady): publishNotReadyAddresses would hand out an address nobody answers.
     const onDeadNode = (m: MatchedPod) => {
       const node = m.pod.nodeName ? model.node(m.pod.nodeName) : undefined;

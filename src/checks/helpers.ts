@@ -5,9 +5,9 @@ import type { ClusterModel } from '../model/cluster.js';
 import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { isFinished } from '../model/pod-state.js';
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import type { Service } from '../model/types.js';
-import type { NodeProbe } from '../probe/compare.js';
-import type { FindingPod } from './types.js';
+import type { Service } from '../core/objects.js';
+import type { NodeProbe } from '../model/node-comparison.js';
+import type { FindingPod } from '../core/findings.js';
 
 export const MAX_PODS = 20;
 
@@ -139,12 +139,12 @@ export function selectsPods(view: ServiceView): boolean {
   return view.service.type !== 'ExternalName' && view.service.selector !== null;
 }
 
-/** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (§1.2, §1.4). */
+/** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping). */
 export function eligiblePods(view: ServiceView): MatchedPod[] {
   return view.matched.filter((m) => m.state.shouldBeListed);
 }
 
-/** Whether some Service port names its targetPort: only those are resolved per pod (§2.1). */
+/** Whether some Service port names its targetPort: only those are resolved per pod (docs/kubernetes-semantics.md#how-a-targetport-is-resolved). */
 export function hasNamedTargetPort(service: Service): boolean {
   return service.ports.some((sp) => typeof sp.targetPort === 'string');
 }

@@ -8,7 +8,7 @@
 // `kubectl get endpointslices` lists it.
 
 import { isMirroredSlice } from '../model/endpoint-meta.js';
-import { hasLabel, labelValue } from '../model/selectors.js';
+import { hasLabel, labelValue } from '../core/selectors.js';
 import { kubeProxySkipLabel, LABEL_HEADLESS, LABEL_SERVICE_PROXY_NAME } from '../model/services.js';
 import { kubectl, listSome } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
@@ -32,7 +32,7 @@ export const ignoredByKubeProxy: Check = {
     'Endpoints they are mirrored from) that kube-proxy should use.',
   run(view) {
     const { service } = view;
-    // kube-proxy never proxies ExternalName or headless Services (§5.1, §5.2): the label changes nothing.
+    // kube-proxy never proxies ExternalName or headless Services (docs/kubernetes-semantics.md#externalname-services, docs/kubernetes-semantics.md#headless-services): the label changes nothing.
     if (service.type === 'ExternalName' || service.clusterIP === 'None') return [];
     const { name, namespace } = service.meta;
     const frontends = service.type === 'ClusterIP' ? 'ClusterIP leads' : 'ClusterIP and NodePorts lead';

@@ -1,4 +1,4 @@
-// A dual-stack Service gets one slice set per ipFamilies entry (kubernetes-semantics §1.5).
+// A dual-stack Service gets one slice set per ipFamilies entry (docs/kubernetes-semantics.md#one-slice-set-per-address-family).
 // When its pods have addresses of one family only, the other family keeps just an empty
 // placeholder slice: that family's ClusterIP has no endpoints and kube-proxy rejects
 // connections to it, while the other family works. A headless Service has no ClusterIP and
@@ -6,14 +6,16 @@
 // server even gives a selectorless headless Service both families on a single-stack cluster
 // (pkg/registry/core/service/storage alloc.go, initIPFamilyFields).
 
-import { familyOf, isHeadless } from '../model/services.js';
+import { isHeadless } from '../model/services.js';
 
 import { isReadyBackend, type ServiceView } from '../model/service-view.js';
 import { isFinished } from '../model/pod-state.js';
-import type { Pod, Service } from '../model/types.js';
+import type { Pod, Service } from '../core/objects.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
 import { getSlices, kubectl, listSome, MAX_PODS, patchService, plural, podOwner, shellQuote } from './helpers.js';
-import type { Check, FindingDraft, FindingPod } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import { familyOf } from '../core/ip.js';
+import type { FindingPod } from '../core/findings.js';
 
 type Family = 'IPv4' | 'IPv6';
 

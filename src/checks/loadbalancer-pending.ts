@@ -1,5 +1,5 @@
 // type LoadBalancer without an address in status.loadBalancer.ingress: nothing has provisioned
-// the load balancer (kubectl shows EXTERNAL-IP <pending>, kubernetes-semantics §5.4). With
+// the load balancer (kubectl shows EXTERNAL-IP <pending>, docs/kubernetes-semantics.md#loadbalancer-services). With
 // spec.loadBalancerClass only the controller of that class will ever do it; default
 // implementations ignore classed Services.
 //

@@ -5,9 +5,9 @@ import {
   isSliceReadFor,
   LABEL_MANAGED_BY,
 } from '../model/endpoint-meta.js';
-import { canonicalIP } from '../model/services.js';
 import { kubectl, listSome, patchService, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+import { canonicalIP } from '../core/ip.js';
 
 export const manualEndpointsIgnored: Check = {
   id: 'manual-endpoints-ignored',

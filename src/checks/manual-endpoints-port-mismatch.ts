@@ -8,10 +8,11 @@ import {
 } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import type { ServiceView } from '../model/service-view.js';
-import { isHeadless, familyOf, type AddressFamily } from '../model/services.js';
-import type { Service, ServicePort, SlicePort } from '../model/types.js';
+import { isHeadless } from '../model/services.js';
+import type { Service, ServicePort, SlicePort } from '../core/objects.js';
 import { kubectl, listSome, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+import { familyOf, type AddressFamily } from '../core/ip.js';
 
 /** A hand-made source of endpoints: one slice, or one Endpoints subset. */
 interface Source {
@@ -19,13 +20,13 @@ interface Source {
   label: string;
   ports: SlicePort[];
   endpointCount: number;
-  /** Address families of its endpoints: kube-proxy runs one proxier per family (§1.5). */
+  /** Address families of its endpoints: kube-proxy runs one proxier per family (docs/kubernetes-semantics.md#one-slice-set-per-address-family). */
   families: AddressFamily[];
   /** How to edit it. */
   edit: string;
 }
 
-/** kube-proxy's pairing (§5.3): same name and protocol; ports with no name or no number are ignored. */
+/** kube-proxy's pairing (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices): same name and protocol; ports with no name or no number are ignored. */
 function pairs(servicePort: ServicePort, port: SlicePort): boolean {
   return (
     port.name !== null &&
@@ -71,14 +72,14 @@ function sourcesOf(service: Service, view: ServiceView): Source[] {
         : kubectl('edit', 'endpointslice', s.meta.name, '-n', ns),
     }));
   }
-  // No hand-made slice: judge the Endpoints, whose ports the mirroring controller copies (§4).
+  // No hand-made slice: judge the Endpoints, whose ports the mirroring controller copies (docs/kubernetes-semantics.md#endpointslice-mirroring).
   const endpoints = view.endpoints;
   if (!endpoints || isLeaderElection(endpoints) || allAddresses(endpoints).length === 0) return [];
   return endpoints.subsets.map((subset, i) => ({
     label: `Endpoints ${endpoints.meta.name}${endpoints.subsets.length > 1 ? ` (subset ${i + 1})` : ''}`,
     ports: subset.ports.map((p) => ({ name: p.name, port: p.port > 0 ? p.port : undefined, protocol: p.protocol })),
     endpointCount: subset.addresses.length + subset.notReadyAddresses.length,
-    // The mirroring controller splits a subset by the family of each address (§4).
+    // The mirroring controller splits a subset by the family of each address (docs/kubernetes-semantics.md#endpointslice-mirroring).
     families: [
       ...new Set(
         [...subset.addresses, ...subset.notReadyAddresses].flatMap((a) => {
@@ -113,7 +114,7 @@ export const manualEndpointsPortMismatch: Check = {
     'with the same protocol: name "" for a single unnamed Service port.',
   run(view) {
     const { service } = view;
-    // Headless Services are not proxied, and DNS answers do not depend on the port pairing (§5.2).
+    // Headless Services are not proxied, and DNS answers do not depend on the port pairing (docs/kubernetes-semantics.md#headless-services).
     if (!view.selectorless || isHeadless(service) || service.ports.length === 0) return [];
     const sources = sourcesOf(service, view).filter((s) => s.endpointCount > 0);
     if (sources.length === 0) return [];

@@ -8,11 +8,11 @@
 
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isLeaderElection, isMirroredSlice, skipsMirroring } from '../model/endpoint-meta.js';
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels } from '../core/selectors.js';
 import type { ServiceEndpoint, ServiceView } from '../model/service-view.js';
-import { familyOf, isHeadless, proxiedFamilies } from '../model/services.js';
-import { pushTo } from '../model/multimap.js';
-import type { EndpointAddress, EndpointSlice } from '../model/types.js';
+import { isHeadless, proxiedFamilies } from '../model/services.js';
+import { pushTo } from '../core/multimap.js';
+import type { EndpointAddress, EndpointSlice } from '../core/objects.js';
 import {
   byRelevance,
   kubectl,
@@ -25,7 +25,9 @@ import {
   shownOf,
   summarizeCauses,
 } from './helpers.js';
-import type { Check, FindingDraft, FindingPod, Severity } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import { familyOf } from '../core/ip.js';
+import type { FindingPod, Severity } from '../core/findings.js';
 
 export const noReadyEndpoints: Check = {
   id: 'no-ready-endpoints',

@@ -1,6 +1,6 @@
-import { formatLabels, labelValue } from '../model/selectors.js';
+import { formatLabels, labelValue } from '../core/selectors.js';
 import type { ServiceView } from '../model/service-view.js';
-import type { EndpointSlice, Pod } from '../model/types.js';
+import type { EndpointSlice, Pod } from '../core/objects.js';
 import { getSlices, MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
 
@@ -60,7 +60,7 @@ export const podMissingFromSlices: Check = {
   run(view, model) {
     const { service } = view;
     if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
-    // The controller writes no slices for a Service being deleted (§1.6).
+    // The controller writes no slices for a Service being deleted (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner).
     if (service.meta.deletionTimestamp) return [];
     const listed = listedInSlices(view);
     const unlisted = view.matched.filter(

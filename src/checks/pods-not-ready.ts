@@ -1,5 +1,5 @@
 import { isFinished } from '../model/pod-state.js';
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels } from '../core/selectors.js';
 import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf, selectsPods } from './helpers.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Check } from './types.js';

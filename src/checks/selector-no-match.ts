@@ -5,10 +5,11 @@
 // equally close, which one the Service is meant for is not for this check to guess.
 
 import type { NearMiss } from '../model/cluster.js';
-import { formatLabels } from '../model/selectors.js';
-import type { Service } from '../model/types.js';
+import { formatLabels } from '../core/selectors.js';
+import type { Service } from '../core/objects.js';
 import { kubectl, MAX_PODS, patchService, plural, shellQuote, selectsPods } from './helpers.js';
-import type { Check, FindingDraft, FindingPod } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 /** Near misses that miss the selector the same way: one label, the same value (or key) instead. */
 interface Group {

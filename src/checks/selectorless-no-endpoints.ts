@@ -7,7 +7,7 @@ import {
   isSliceReadFor,
 } from '../model/endpoint-meta.js';
 import { isHeadless, primaryFamily, proxiedFamilies } from '../model/services.js';
-import type { EndpointSlice, Endpoints } from '../model/types.js';
+import type { EndpointSlice, Endpoints } from '../core/objects.js';
 import { externalNameProblem } from './externalname-invalid.js';
 import { applySlice, kubectl, listSome, patchService } from './helpers.js';
 import type { Check } from './types.js';
@@ -83,7 +83,7 @@ export const selectorlessNoEndpoints: Check = {
       );
     }
     // An empty placeholder the EndpointSlice controller left behind when the selector was
-    // removed (§1.1, §1.6) is nobody's endpoint list; an empty slice of your own lists nothing yet.
+    // removed (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner) is nobody's endpoint list; an empty slice of your own lists nothing yet.
     const empty = view.slices.filter((s) => isSliceReadFor(service, s) && !hasAddress(s));
     const placeholders = empty.filter(isControllerSlice);
     if (placeholders.length > 0) {
@@ -125,7 +125,7 @@ export const selectorlessNoEndpoints: Check = {
         `Service the ${otherFamilies[0]} family too: ${patchService(service, { spec })}`;
     }
     // Host names in an FQDN slice: what the user most likely wants is the DNS CNAME an ExternalName
-    // Service gives (§5.1); nothing ever proxies to an FQDN slice (§1.5).
+    // Service gives (docs/kubernetes-semantics.md#externalname-services); nothing ever proxies to an FQDN slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family).
     const hostNames = [
       ...new Set(
         fqdn

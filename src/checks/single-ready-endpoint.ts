@@ -1,9 +1,9 @@
 import { isFinished } from '../model/pod-state.js';
 import { isSliceReadFor } from '../model/endpoint-meta.js';
-import { canonicalIP } from '../model/services.js';
 import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+import { canonicalIP } from '../core/ip.js';
 
 /** What keeps another matching pod from being a second ready endpoint, by what is true of it. */
 type OtherKind = 'terminating' | 'not ready' | 'unlisted' | 'listed not ready';

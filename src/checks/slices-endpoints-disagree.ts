@@ -4,13 +4,15 @@ import {
   isLeaderElection,
   OVER_CAPACITY_ANNOTATION,
 } from '../model/endpoint-meta.js';
-import { hasLabel } from '../model/selectors.js';
+import { hasLabel } from '../core/selectors.js';
 import { isPodReady } from '../model/pod-state.js';
 import type { ServiceView } from '../model/service-view.js';
-import { familyOf, primaryFamily, canonicalIP, type AddressFamily } from '../model/services.js';
-import type { EndpointAddress, EndpointSlice, Endpoints, ObjectRef } from '../model/types.js';
+import { primaryFamily } from '../model/services.js';
+import type { EndpointAddress, EndpointSlice, Endpoints, ObjectRef } from '../core/objects.js';
 import { getEvents, MAX_PODS, plural } from './helpers.js';
-import type { Check, FindingPod } from './types.js';
+import type { Check } from './types.js';
+import { familyOf, canonicalIP, type AddressFamily } from '../core/ip.js';
+import type { FindingPod } from '../core/findings.js';
 
 interface Entry {
   ready: boolean;
@@ -69,12 +71,12 @@ export const slicesEndpointsDisagree: Check = {
 
     const listedInSlices = new Map<string, Entry>();
     for (const slice of slices) {
-      // Pods none of whose ports resolve sit in a slice with ports: []; Endpoints omits them (§1.4, §2.1).
+      // Pods none of whose ports resolve sit in a slice with ports: []; Endpoints omits them (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping, docs/kubernetes-semantics.md#how-a-targetport-is-resolved).
       if (slice.ports.length === 0 && service.ports.length > 0) continue;
       for (const e of slice.endpoints) {
         const address = e.addresses[0];
         if (!address || e.conditions.terminating) continue;
-        // Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, §3).
+        // Lag of a pod being deleted is not a disagreement (and Endpoints drops terminating pods, docs/kubernetes-semantics.md#the-legacy-endpoints-controller).
         if (podOf(e.targetRef)?.meta.deletionTimestamp !== undefined) continue;
         const ready = e.conditions.ready;
         const ip = canonicalIP(address);
@@ -90,7 +92,7 @@ export const slicesEndpointsDisagree: Check = {
         if (familyOf(a.ip) !== family) continue;
         const pod = podOf(a.targetRef);
         if (pod?.meta.deletionTimestamp !== undefined) continue;
-        // The slice controller skips pods whose Node object is gone (§1.2); the Endpoints controller does not.
+        // The slice controller skips pods whose Node object is gone (docs/kubernetes-semantics.md#which-pods-become-endpoints); the Endpoints controller does not.
         const nodeName = a.nodeName ?? pod?.nodeName;
         if (model.coverage.nodes && nodeName && !model.node(nodeName) && !service.publishNotReadyAddresses) continue;
         const ip = canonicalIP(a.ip);

@@ -10,11 +10,12 @@ import {
   LABEL_ENDPOINTS_MANAGED_BY,
   SLICE_CONTROLLER,
 } from '../model/endpoint-meta.js';
-import { labelValue } from '../model/selectors.js';
+import { labelValue } from '../core/selectors.js';
 import { staleTarget } from '../model/service-view.js';
-import type { EndpointSlice } from '../model/types.js';
+import type { EndpointSlice } from '../core/objects.js';
 import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
-import type { Check, FindingDraft, FindingPod } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 function endpointCount(slice: EndpointSlice): number {
   return slice.endpoints.filter((e) => e.addresses.length > 0).length;
@@ -46,16 +47,16 @@ export const staleEndpoints: Check = {
     const ns = service.meta.namespace;
     const findings: FindingDraft[] = [];
 
-    // 1. The selector was removed: the controller's slices (and Endpoints) are frozen (§1.1).
+    // 1. The selector was removed: the controller's slices (and Endpoints) are frozen (docs/kubernetes-semantics.md#which-services-get-controller-slices).
     // Empty placeholders route nowhere; selectorless-no-endpoints mentions them.
     const leftover = view.selectorless ? view.slices.filter((s) => isControllerSlice(s) && endpointCount(s) > 0) : [];
     // The left-over Endpoints, when it is one, and the slices the mirroring controller copies it
-    // into (§4): they belong to this finding, not to a second one calling them hand-made.
+    // into (docs/kubernetes-semantics.md#endpointslice-mirroring): they belong to this finding, not to a second one calling them hand-made.
     let foldedMirrors: EndpointSlice[] = [];
     const endpoints = view.endpoints;
     // The Endpoints controller's own object on a selectorless Service is left over too: labelled
     // as its own since v1.33; before, recognised next to left-over slices by its addresses, which
-    // all point at pods of the namespace as only that controller writes them (§3).
+    // all point at pods of the namespace as only that controller writes them (docs/kubernetes-semantics.md#the-legacy-endpoints-controller).
     const labelled =
       endpoints !== undefined && labelValue(endpoints.meta.labels, LABEL_ENDPOINTS_MANAGED_BY) === ENDPOINTS_CONTROLLER;
     const podAddressesOnly =
@@ -142,7 +143,7 @@ export const staleEndpoints: Check = {
     }
     if (pods.length > 0) {
       const slices = [...slicesWithStale];
-      // A mirrored slice is a copy of the Endpoints of the same name (§4): that is what to change.
+      // A mirrored slice is a copy of the Endpoints of the same name (docs/kubernetes-semantics.md#endpointslice-mirroring): that is what to change.
       const controllerSlices = slices.filter(isControllerSlice);
       const mirrored = slices.filter(isMirroredSlice);
       const handMade = slices.filter(isForeignSlice);

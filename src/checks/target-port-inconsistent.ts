@@ -1,10 +1,10 @@
 import { describeServicePort, findPort } from '../model/ports.js';
-import { formatLabels } from '../model/selectors.js';
+import { formatLabels } from '../core/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
 import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural, selectsPods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
-import { pushTo } from '../model/multimap.js';
+import { pushTo } from '../core/multimap.js';
 
 export const targetPortInconsistent: Check = {
   id: 'target-port-inconsistent',

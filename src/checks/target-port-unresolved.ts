@@ -3,7 +3,7 @@ import { allContainers, describeServicePort, resolvePort, type ResolvedPort } fr
 import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import { isHeadless } from '../model/services.js';
 import { editDistance, plausiblyMeant } from '../model/similar.js';
-import type { Pod, ServicePort } from '../model/types.js';
+import type { Pod, ServicePort } from '../core/objects.js';
 import {
   eligiblePods,
   hasNamedTargetPort,
@@ -14,7 +14,8 @@ import {
   shellQuote,
   selectsPods,
 } from './helpers.js';
-import type { Check, FindingDraft, FindingPod } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 /** "http/TCP, metrics/TCP" or "8080/TCP" for unnamed ports: what a pod declares. */
 function declared(pod: Pod): string[] {

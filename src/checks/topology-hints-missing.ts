@@ -1,9 +1,9 @@
 import { SLICE_CONTROLLER } from '../model/endpoint-meta.js';
-import { hasLabel, labelValue } from '../model/selectors.js';
+import { hasLabel, labelValue } from '../core/selectors.js';
 import { getEvents, getSlices, listSome, plural } from './helpers.js';
 
 // Topology aware routing asked for, but the ready endpoints carry no zone hints, so kube-proxy
-// spreads traffic cluster-wide (kubernetes-semantics §1.8, §5.7). Hints never blackhole
+// spreads traffic cluster-wide (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection). Hints never blackhole
 // traffic: kube-proxy uses them only when every ready endpoint has one, so this is about lost
 // zone affinity (cross-zone cost and latency), never about reachability.
 //
@@ -15,7 +15,7 @@ import { getEvents, getSlices, listSome, plural } from './helpers.js';
 
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceEndpoint } from '../model/service-view.js';
-import type { Node, Service } from '../model/types.js';
+import type { Node, Service } from '../core/objects.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const DEPRECATED_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
@@ -25,7 +25,7 @@ const OVERLOAD_THRESHOLD = 0.2;
 
 type Family = 'IPv4' | 'IPv6';
 
-/** hintsEnabled (§1.8): the deprecated key, when present, decides; then topology-mode; only Auto/auto enable. */
+/** hintsEnabled (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution): the deprecated key, when present, decides; then topology-mode; only Auto/auto enable. */
 export function topologyAnnotation(service: Service): { key: string; value: string; enabled: boolean } | undefined {
   const annotations = service.meta.annotations;
   const key = hasLabel(annotations, DEPRECATED_ANNOTATION)
@@ -142,7 +142,7 @@ export const topologyHintsMissing: Check = {
     "which has no safeguards. The Service events (reason TopologyAwareHintsDisabled) name the controller's reason.",
   run(view, model) {
     const { service } = view;
-    // Headless Services are not proxied (§5.2); selectorless ones get no controller hints (§1.1).
+    // Headless Services are not proxied (docs/kubernetes-semantics.md#headless-services); selectorless ones get no controller hints (docs/kubernetes-semantics.md#which-services-get-controller-slices).
     if (service.type === 'ExternalName' || service.clusterIP === 'None' || view.selectorless) return [];
     const annotation = topologyAnnotation(service);
     const annotationPath = annotation?.enabled === true;

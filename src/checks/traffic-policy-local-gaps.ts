@@ -1,47 +1,38 @@
-import { externallyAccessible, isHeadless, kubeProxySkipLabel } from '../model/services.js';
-import { hasLabel } from '../model/selectors.js';
-
 // internalTrafficPolicy / externalTrafficPolicy Local: nodes that receive traffic for the
-// Service but hold no usable local endpoint DROP it (kubernetes-semantics §5.7). Local
+// Service but hold no usable local endpoint DROP it (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection). Local
 // endpoints follow kube-proxy's CategorizeEndpoints: ready endpoints on the node, or, when the
 // node has none, its serving and terminating ones. A Service with no usable endpoint anywhere
-// is REJECTed instead; that outage belongs to another check.
+// is REJECTed instead; that outage belongs to another check. Which endpoints kube-proxy takes for
+// a port is the model's (model/kube-proxy-endpoints.ts), shared with the probe's checks.
 
-import { mergeSliceEndpoints, type ServiceEndpoint, type ServiceView } from '../model/service-view.js';
+import { endpointsForPort, nodesWithLocalEndpoints } from '../model/kube-proxy-endpoints.js';
+import { externallyAccessible, isHeadless, kubeProxySkipLabel, serviceFamilies } from '../model/services.js';
+import { hasLabel } from '../core/selectors.js';
+import type { ServiceView } from '../model/service-view.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
-import type { Node, Service, ServicePort } from '../model/types.js';
+import type { Node, Service, ServicePort } from '../core/objects.js';
 import { listSome, MAX_PODS, patchService } from './helpers.js';
-import type { Check, FindingDraft, FindingPod } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+import type { FindingPod } from '../core/findings.js';
 
 const MAX_NODES = 8;
 const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 type Policy = 'internal' | 'external';
 
-/** Endpoints kube-proxy uses for one Service port: slices carrying that port name and protocol, of the Service's families. */
-function endpointsForPort(view: ServiceView, port: ServicePort): ServiceEndpoint[] {
-  const slices = view.slices.filter((s) =>
-    s.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined),
-  );
-  return mergeSliceEndpoints(view.service, slices);
-}
-
 /**
- * Nodes among `candidates` on which kube-proxy has no local endpoint while the Service has
- * usable endpoints elsewhere; evaluated per address family, as each family has its own proxier.
+ * Nodes among `candidates` on which kube-proxy has no local endpoint for the port while the
+ * Service has ready endpoints elsewhere; per address family, as each family has its own proxier.
  */
-function gapNodes(endpoints: ServiceEndpoint[], candidates: Node[]): Set<string> {
+function gapNodes(view: ServiceView, port: ServicePort, candidates: Node[]): Set<string> {
   const gaps = new Set<string>();
-  for (const family of ['IPv4', 'IPv6'] as const) {
-    const ofFamily = endpoints.filter((e) => e.addressType === family);
+  for (const family of serviceFamilies(view.service)) {
+    const all = endpointsForPort(view.slices, port, family);
     // No ready endpoint anywhere: REJECT for everyone (or the all-terminating fallback), not a local gap.
-    if (!ofFamily.some((e) => e.ready)) continue;
-    const usableLocal = new Set<string>();
-    for (const e of ofFamily) {
-      if (e.nodeName && (e.ready || (e.serving && e.terminating))) usableLocal.add(e.nodeName);
-    }
-    for (const node of candidates) if (!usableLocal.has(node.meta.name)) gaps.add(node.meta.name);
+    if (!all.some((e) => e.ready)) continue;
+    const withLocal = nodesWithLocalEndpoints(all);
+    for (const node of candidates) if (!withLocal.has(node.meta.name)) gaps.add(node.meta.name);
   }
   return gaps;
 }
@@ -144,7 +135,7 @@ export const trafficPolicyLocalGaps: Check = {
       if (candidates.length === 0) continue;
       const perPort = service.ports.map((port) => ({
         port,
-        gaps: [...gapNodes(endpointsForPort(view, port), candidates)].sort(),
+        gaps: [...gapNodes(view, port, candidates)].sort(),
       }));
       const withGaps = perPort.filter((p) => p.gaps.length > 0);
       if (withGaps.length === 0) continue;

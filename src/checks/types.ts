@@ -1,46 +1,16 @@
 // The contract of a check module: stable id, default severity, texts, and a pure function
 // from one Service's view (plus the model for cross-object lookups) to findings.
 
-import type { ClusterModel, InputCoverage } from '../model/cluster.js';
+import type { CheckDescription, Finding, Severity } from '../core/findings.js';
+import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
-import type { NodeProbe } from '../probe/compare.js';
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-
-export interface FindingPod {
-  name: string;
-  /** Set when the pod is in another namespace than the Service. */
-  namespace?: string;
-  cause: string;
-}
-
-export interface Finding {
-  check: string;
-  severity: Severity;
-  namespace: string;
-  service: string;
-  /** The Service port it applies to, e.g. "http 80/TCP". */
-  port?: string;
-  /** The node whose dataplane the finding is about (probe findings only). */
-  node?: string;
-  message: string;
-  pods?: FindingPod[];
-  fix?: string;
-}
+import type { NodeProbe } from '../model/node-comparison.js';
+import type { InputCoverage } from '../core/coverage.js';
 
 /** What a check returns; the runner adds check id, Service and (unless set) the default severity. */
 export type FindingDraft = Omit<Finding, 'check' | 'severity' | 'namespace' | 'service'> & { severity?: Severity };
 
-export interface Check {
-  id: string;
-  severity: Severity;
-  title: string;
-  /** Why it matters: the Kubernetes behaviour behind the check. */
-  explanation: string;
-  /** How to fix it, in general terms; findings carry a specific fix where one fits. */
-  fix: string;
+export interface Check extends CheckDescription {
   /**
    * Inputs without which the check cannot judge; it is skipped, with a note, when they are missing.
    * Its `severity` is the most severe it reports (findings may be graded down, never up).
@@ -67,12 +37,7 @@ export interface Check {
  * EndpointSlices say it should (kubectl endpoints-doctor probe). Its findings name their
  * Service themselves, since rules can outlive the Service they were made for.
  */
-export interface DataplaneCheck {
-  id: string;
-  severity: Severity;
-  title: string;
-  explanation: string;
-  fix: string;
+export interface DataplaneCheck extends CheckDescription {
   run(probe: NodeProbe, model: ClusterModel): DataplaneFindingDraft[];
 }
 

@@ -1,7 +1,7 @@
 // `checks` lists every check; `explain CHECK` prints one check's long text.
 
 import { CHECKS, DATAPLANE_CHECKS, describeCheck } from '../checks/index.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { plainTable } from '../render/table.js';
 
 export function runChecksList(): number {

@@ -3,15 +3,16 @@
 
 import type { Command } from 'commander';
 import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
-import { SEVERITIES, type Check, type Severity } from '../checks/types.js';
-import { EXIT, UsageError } from '../errors.js';
+import { type Check } from '../checks/types.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { OUTPUTS, renderOutput, type Output, type OutputOptions } from '../render/output.js';
-import { terminalText } from '../render/terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { failsAt } from '../report/report.js';
 import { refuseLiveView, runLiveView } from './live-views.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
+import { SEVERITIES, type Severity } from '../core/findings.js';
 
 export interface DiagnoseFlags extends ScopeFlags {
   output: string;

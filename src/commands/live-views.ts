@@ -6,20 +6,21 @@
 
 import type { Instance } from 'ink';
 import { stringify } from 'yaml';
-import type { Check, Finding } from '../checks/types.js';
-import { EXIT, UsageError } from '../errors.js';
+import type { Check } from '../checks/types.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { ClusterModel } from '../model/cluster.js';
-import { pushTo } from '../model/multimap.js';
+import { pushTo } from '../core/multimap.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderOutput, type Output, type OutputOptions } from '../render/output.js';
 import { compareReports, describeChange, formatChange, formatTime, type ServiceChange } from '../report/changes.js';
-import { terminalText } from '../render/terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 import { diagnose, type Diagnosis } from '../report/diagnosis.js';
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../report/report.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
 import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
+import type { Finding } from '../core/findings.js';
 
 export interface LiveViewFlags {
   watch?: boolean;

@@ -7,36 +7,32 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { listSome } from '../checks/helpers.js';
 import { DATAPLANE_CHECKS } from '../checks/index.js';
-import { SEVERITIES, type Severity } from '../checks/types.js';
-import { detectModes, type DataplaneInput } from '../dataplane/detect.js';
-import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
-import { ClusterError, EXIT, InputError, UsageError } from '../errors.js';
+import { detectModes, type DataplaneInput } from '../sources/node-rules/detect.js';
+import type { NodeDataplane, ProxyMode } from '../sources/node-rules/types.js';
+import { ClusterError, EXIT, InputError, UsageError } from '../core/errors.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { colourWanted, palette } from '../render/colour.js';
 import { renderOutput, type Output } from '../render/output.js';
-import { terminalText } from '../render/terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 import { renderText } from '../render/text.js';
 import { buildReport, failsAt } from '../report/report.js';
 import { viewService, type ServiceView } from '../model/service-view.js';
-import { collectRules, type RuleDump, type RunCommand } from '../probe/commands.js';
-import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../probe/compare.js';
-import { deleteLeftoverDebugPods, withDebugPod } from '../probe/debug-pod.js';
-import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../probe/cluster.js';
-import { localRunner, podRunner } from '../probe/exec.js';
-import { pickKubeProxyPod, type KubeProxyPod } from '../probe/kube-proxy-pod.js';
-import { modeFromArgs, modeFromConfig } from '../probe/mode.js';
-import { dumpInputs, readInputs } from '../probe/read.js';
-import {
-  dataplaneBranches,
-  renderDataplaneText,
-  reportedServicePorts,
-  type DataplaneNodeReport,
-} from '../probe/render.js';
-import { readRulesFiles } from '../probe/rules-file.js';
-import { runDataplaneChecks } from '../probe/run.js';
+import { collectRules, type RuleDump, type RunCommand } from '../sources/node/dump-commands.js';
+import { buildNodeProbe, DEFAULT_SYNC_PERIOD_SECONDS, type NodeProbe } from '../model/node-comparison.js';
+import { deleteLeftoverDebugPods, withDebugPod } from '../sources/node/debug-pod.js';
+import { detectReplacement, listKubeProxyPods, readKubeProxyConfig, serverVersion } from '../sources/node/cluster.js';
+import { localRunner, podRunner } from '../sources/node/exec.js';
+import { pickKubeProxyPod, type KubeProxyPod } from '../sources/node/kube-proxy-pod.js';
+import { modeFromArgs, modeFromConfig } from '../sources/node/mode.js';
+import { dumpInputs, readInputs } from '../sources/node/read.js';
+import { dataplaneBranches, renderDataplaneText } from '../render/dataplane.js';
+import { readRulesFiles } from '../sources/node/rules-file.js';
+import { runDataplaneChecks } from '../report/dataplane-checks.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import { connect, type Connection } from '../sources/live.js';
 import { addScopeFlags, completeScope, loadInput, type ScopeFlags } from './scope.js';
+import { describeChecks, SEVERITIES, type Severity } from '../core/findings.js';
+import { reportedServicePorts, type DataplaneNodeReport } from '../report/dataplane-report.js';
 
 export const PROBE_OUTPUTS = ['text', 'json', 'yaml', 'tree'] as const;
 const MODES: ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
@@ -384,7 +380,12 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
     suppressed: run.suppressed,
     skipped: [],
   };
-  const diagnosis = { model: input.model, run: checkRun, report: buildReport(checkRun, notes) };
+  const diagnosis = {
+    model: input.model,
+    run: checkRun,
+    report: buildReport(checkRun, notes),
+    checks: describeChecks(DATAPLANE_CHECKS),
+  };
   const { report } = diagnosis;
   const probeByNode = new Map(probes.map((p) => [p.node, p]));
   report.dataplane = results.map((r) => {
@@ -395,7 +396,7 @@ export async function runProbe(args: string[], flags: ProbeFlags): Promise<numbe
   const colours = palette(colourWanted(process.stdout, !flags.color));
   if (flags.output === 'text') {
     process.stdout.write(renderDataplaneText(report.dataplane, probeByNode, flags.raw === true) + '\n');
-    process.stdout.write(renderText(report, colours));
+    process.stdout.write(renderText(report, diagnosis.checks, colours));
   } else {
     // The tree has no place for statements and notes; the other formats carry them.
     if (flags.output === 'tree')

@@ -3,13 +3,14 @@
 // defaults, validate, then load the model from the snapshot or the live cluster.
 
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { ClusterModel, type InputCoverage } from '../model/cluster.js';
-import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../model/selectors.js';
-import type { ClusterObject, Service } from '../model/types.js';
+import { UsageError } from '../core/errors.js';
+import { ClusterModel } from '../model/cluster.js';
+import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
+import type { ClusterObject, Service } from '../core/objects.js';
 import { connect, fetchLive, serviceNotFound, type Connection } from '../sources/live.js';
 import { slimObject } from '../sources/slim.js';
 import { readSnapshot } from '../sources/snapshot.js';
+import type { InputCoverage } from '../core/coverage.js';
 
 export interface ScopeFlags {
   kubeconfig?: string;

@@ -4,12 +4,12 @@
 
 import type { Command } from 'commander';
 import { CHECKS } from '../checks/index.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { ClusterModel } from '../model/cluster.js';
 import { viewService } from '../model/service-view.js';
 import { describeWaitFor, judgeWait, type WaitFor, type WaitProgress } from '../model/wait-condition.js';
 import { colourWanted, palette } from '../render/colour.js';
-import { terminalText } from '../render/terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 import { renderText } from '../render/text.js';
 import { diagnose } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
@@ -125,8 +125,8 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
   if (result.impossible) throw new UsageError(`svc/${name} in namespace "${namespace}": ${result.summary}`);
   const service = result.model.service(namespace, name);
   if (service) {
-    const report = diagnose(result.model, [service], CHECKS, Object.values(watch.missing)).report;
-    process.stdout.write(renderText(report, palette(colourWanted(process.stdout, false))));
+    const { report, checks } = diagnose(result.model, [service], CHECKS, Object.values(watch.missing));
+    process.stdout.write(renderText(report, checks, palette(colourWanted(process.stdout, false))));
   }
   process.stderr.write(
     `timed out after ${flags.timeout} waiting for svc/${name} (${describeWaitFor(want, port)}): ${terminalText(result.summary)}\n`,

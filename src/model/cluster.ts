@@ -2,22 +2,11 @@
 // per Service. Pods are indexed by namespace and by label pair (and label key, for near
 // misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
 
-import { pushTo } from './multimap.js';
-import { labelPairKey, labelValue, matchesSelector } from './selectors.js';
+import type { InputCoverage } from '../core/coverage.js';
+import { pushTo } from '../core/multimap.js';
+import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js';
 import { plausiblyMeant } from './similar.js';
-import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from './types.js';
-
-/** Which optional resources the input really covers; a check needing a missing one is skipped. */
-export interface InputCoverage {
-  endpoints: boolean;
-  endpointSlices: boolean;
-  nodes: boolean;
-  /**
-   * Pods were read (always, live; a snapshot only when it holds a Pod or says it read them).
-   * Which namespaces that covers is podsReadIn's question.
-   */
-  pods: boolean;
-}
+import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from '../core/objects.js';
 
 export interface NearMiss {
   pod: Pod;

@@ -1,30 +1,30 @@
 // Who wrote an EndpointSlice or Endpoints object, and which of them kube-proxy uses: the
-// well-known labels and annotations (kubernetes-semantics §1.7, §3, §4, §5.3) and small
+// well-known labels and annotations (docs/kubernetes-semantics.md#labels-and-annotations-on-slices, docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices) and small
 // address helpers shared by the checks on hand-made and left-over endpoints.
 
-import { hasLabel, labelValue } from './selectors.js';
+import { hasLabel, labelValue } from '../core/selectors.js';
 import { proxiedFamilies } from './services.js';
-import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from './types.js';
+import type { EndpointAddress, EndpointSlice, Endpoints, Service, SlicePort } from '../core/objects.js';
 
-/** Slice label naming its manager (§1.7). */
+/** Slice label naming its manager (docs/kubernetes-semantics.md#labels-and-annotations-on-slices). */
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 /** managed-by value of the EndpointSlice controller (selector Services). */
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
-/** managed-by value of the EndpointSlice mirroring controller (selectorless Services with Endpoints, §4). */
+/** managed-by value of the EndpointSlice mirroring controller (selectorless Services with Endpoints, docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
-/** Endpoints label that stops mirroring when exactly "true" (§4). */
+/** Endpoints label that stops mirroring when exactly "true" (docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const LABEL_SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
-/** Annotation of leader-election locks stored in Endpoints objects: not service endpoints (§3, §4). */
+/** Annotation of leader-election locks stored in Endpoints objects: not service endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
-/** Label the Endpoints controller puts on the Endpoints it writes, since v1.33 (§3). */
+/** Label the Endpoints controller puts on the Endpoints it writes, since v1.33 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller). */
 export const LABEL_ENDPOINTS_MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 export const ENDPOINTS_CONTROLLER = 'endpoint-controller';
-/** Set by the Endpoints controller over 1000 addresses: `truncated` since v1.22, `warning` in v1.21 (§3). */
+/** Set by the Endpoints controller over 1000 addresses: `truncated` since v1.22, `warning` in v1.21 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller). */
 export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
-/** Addresses per Endpoints object (controller) and per subset (mirroring) before truncation (§3, §4). */
+/** Addresses per Endpoints object (controller) and per subset (mirroring) before truncation (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const MAX_ENDPOINTS_ADDRESSES = 1000;
 
-/** kube-proxy drops slices whose addressType is not IPv4/IPv6, i.e. FQDN (§1.5, §5.3). */
+/** kube-proxy drops slices whose addressType is not IPv4/IPv6, i.e. FQDN (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices). */
 export function isProxiedSlice(slice: EndpointSlice): boolean {
   return slice.addressType === 'IPv4' || slice.addressType === 'IPv6';
 }

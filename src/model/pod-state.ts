@@ -1,9 +1,11 @@
 // Whether a pod becomes an endpoint of a Service, with which conditions, and in words why it
-// is not a ready one. Follows ShouldPodBeInEndpoints and podToEndpoint (kubernetes-semantics
-// §1.2, §1.3) and the kubelet's readiness computation (§6).
+// is not a ready one. Follows ShouldPodBeInEndpoints and podToEndpoint
+// (docs/kubernetes-semantics.md#which-pods-become-endpoints, #endpoint-conditions-and-fields) and
+// the kubelet's readiness computation (docs/kubernetes-semantics.md#pod-readiness).
 
-import { familyOf, serviceFamilies } from './services.js';
-import type { ContainerStatus, Node, Pod, Service } from './types.js';
+import { serviceFamilies } from './services.js';
+import type { ContainerStatus, Node, Pod, Service } from '../core/objects.js';
+import { familyOf } from '../core/ip.js';
 
 export interface PodEndpointState {
   /**
@@ -61,7 +63,7 @@ function exclusionCause(pod: Pod, service: Service, node: Node | undefined, node
   if (nodesKnown && pod.nodeName && !node && !service.publishNotReadyAddresses) {
     return `node ${pod.nodeName} does not exist: the controller skips the pod`;
   }
-  // One slice set per address family; an endpoint with no address of the slice's family is skipped (§1.3, §1.5).
+  // One slice set per address family; an endpoint with no address of the slice's family is skipped (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#one-slice-set-per-address-family).
   const families = serviceFamilies(service);
   for (const ip of pod.podIPs) if (families.includes(familyOf(ip)!)) return undefined;
   return `no ${families.join('/')} address (pod has ${pod.podIPs.join(', ')}): the Service's slices cannot list it`;

@@ -1,9 +1,9 @@
 // targetPort resolution exactly as the EndpointSlice controller's FindPort does it
-// (kubernetes-semantics §2.1): a named port matches a container port by name AND protocol,
+// (docs/kubernetes-semantics.md#how-a-targetport-is-resolved): a named port matches a container port by name AND protocol,
 // regular containers first, then native sidecars; the first match wins. A numeric
 // targetPort is used as is, whatever the pod declares.
 
-import type { Container, ContainerPort, Pod, ServicePort } from './types.js';
+import type { Container, ContainerPort, Pod, ServicePort } from '../core/objects.js';
 
 /** The first port of these containers with this name and protocol. */
 function namedPortIn(containers: Container[], name: string, protocol: string): ContainerPort | undefined {
@@ -26,7 +26,7 @@ export interface ResolvedPort {
   port: number;
   /** The container whose port matched; undefined for a numeric targetPort. */
   container?: string;
-  /** The match is on a native sidecar: controllers before v1.33 did not search those (§2.2). */
+  /** The match is on a native sidecar: controllers before v1.33 did not search those (docs/kubernetes-semantics.md#ports-on-native-sidecars). */
   sidecar: boolean;
 }
 

@@ -4,10 +4,10 @@
 
 import type { ClusterModel } from './cluster.js';
 import { isSliceReadFor } from './endpoint-meta.js';
-import { canonicalIP, type AddressFamily } from './services.js';
-import { pushTo } from './multimap.js';
+import { pushTo } from '../core/multimap.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
-import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from './types.js';
+import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from '../core/objects.js';
+import { canonicalIP, type AddressFamily } from '../core/ip.js';
 
 export interface MatchedPod {
   pod: Pod;
@@ -86,7 +86,7 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
  * kube-proxy's merge (pkg/proxy/endpointslicecache.go): every slice of a family it reads for the
  * Service counts, whoever manages it; duplicates keep the non-terminating entry.
  */
-export function mergeSliceEndpoints(service: Service, slices: EndpointSlice[]): ServiceEndpoint[] {
+function mergeSliceEndpoints(service: Service, slices: EndpointSlice[]): ServiceEndpoint[] {
   const byAddress = new Map<string, ServiceEndpoint>();
   for (const slice of slices) {
     if (!isSliceReadFor(service, slice)) continue;
@@ -144,20 +144,20 @@ export function staleTarget(
 export interface EndpointCounts {
   /**
    * Distinct ready addresses per address family, the larger family's count: a dual-stack
-   * pod has an IPv4 and an IPv6 endpoint but is one backend (§1.5). An endpoint whose pod is
+   * pod has an IPv4 and an IPv6 endpoint but is one backend (docs/kubernetes-semantics.md#one-slice-set-per-address-family). An endpoint whose pod is
    * gone (ServiceEndpoint.stale) is no ready backend, although kube-proxy still programs it.
    */
   ready: number;
   /** All endpoints (ready or not), counted the same way. */
   total: number;
-  /** 'slices': what kube-proxy merges (§5.8); 'pods': the input had no EndpointSlices at all. */
+  /** 'slices': what kube-proxy merges (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices); 'pods': the input had no EndpointSlices at all. */
   source: 'slices' | 'pods';
 }
 
 /**
  * The one place that decides what a ready endpoint is. From the merged slices when the input
  * holds EndpointSlices; otherwise from the matched pods the controller would list
- * (shouldBeListed, and ready for the ready count: §1.2, §1.3). Selectorless Services then count 0.
+ * (shouldBeListed, and ready for the ready count: docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields). Selectorless Services then count 0.
  */
 function countEndpoints(matched: MatchedPod[], sliceEndpoints: ServiceEndpoint[], slicesRead: boolean): EndpointCounts {
   let ready = 0;

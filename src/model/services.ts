@@ -1,13 +1,11 @@
 // Facts about a Service spec as the API server defaults it and kube-proxy reads it, and the
 // IP-family helpers that go with them.
 
-import { isIP } from 'node:net';
-import { hasLabel } from './selectors.js';
-import type { Labels, Service } from './types.js';
+import { familyOf, type AddressFamily } from '../core/ip.js';
+import { hasLabel } from '../core/selectors.js';
+import type { Labels, Service } from '../core/objects.js';
 
-export type AddressFamily = 'IPv4' | 'IPv6';
-
-/** clusterIP None: DNS only; kube-proxy ignores the Service (kubernetes-semantics §5.2). */
+/** clusterIP None: DNS only; kube-proxy ignores the Service (docs/kubernetes-semantics.md#headless-services). */
 export function isHeadless(service: Service): boolean {
   return service.clusterIP === 'None';
 }
@@ -36,7 +34,7 @@ export function proxiedByKubeProxy(service: Service): boolean {
   return kubeProxySkipLabel(service.meta.labels) === undefined;
 }
 
-/** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible, §5.7). */
+/** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection). */
 export function externallyAccessible(service: Service): boolean {
   return (
     service.type === 'NodePort' ||
@@ -45,14 +43,8 @@ export function externallyAccessible(service: Service): boolean {
   );
 }
 
-/** IPv4, IPv6, or undefined for text that is not an IP address. */
-export function familyOf(ip: string): AddressFamily | undefined {
-  const v = isIP(ip);
-  return v === 4 ? 'IPv4' : v === 6 ? 'IPv6' : undefined;
-}
-
 /**
- * The address families the controller makes slices for (§1.5, getAddressTypesForService):
+ * The address families the controller makes slices for (docs/kubernetes-semantics.md#one-slice-set-per-address-family, getAddressTypesForService):
  * spec.ipFamilies; when empty, the clusterIP's family; a headless Service without families gets both.
  */
 export function serviceFamilies(service: Service): AddressFamily[] {
@@ -76,15 +68,4 @@ export function primaryFamily(service: Service): AddressFamily | undefined {
   if (service.ipFamilies.length > 0) return service.ipFamilies[0];
   if (service.clusterIP && service.clusterIP !== 'None') return familyOf(service.clusterIP);
   return undefined;
-}
-
-/** Canonical text of an IP (IPv6 compressed, lowercase), so that slice, Endpoints and pod IPs compare. */
-export function canonicalIP(ip: string): string {
-  // Only IPv6 has other spellings; most addresses are IPv4, and this runs once per endpoint.
-  if (!ip.includes(':') || isIP(ip) !== 6) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  } catch {
-    return ip.toLowerCase();
-  }
 }

@@ -5,7 +5,7 @@
 // - all-ready: every pod the selector matches that is meant to serve is a ready endpoint (with
 //   --port, one whose slice carries that port), and there is at least one such pod. Finished
 //   pods (Succeeded/Failed) never become endpoints and terminating pods are on their way out
-//   (kubernetes-semantics §1.2, §1.3), so neither is waited for; a pod without an IP yet is.
+//   (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields), so neither is waited for; a pod without an IP yet is.
 
 import { isFinished } from './pod-state.js';
 import { isReadyBackend, type ServiceEndpoint, type ServiceView } from './service-view.js';

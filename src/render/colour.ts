@@ -1,6 +1,5 @@
+import type { ServiceStatus } from '../core/findings.js';
 // ANSI colours, only when asked for: on a TTY, without NO_COLOR, without --no-color.
-
-import type { ServiceStatus } from '../report/report.js';
 
 export interface Palette {
   bold(text: string): string;

@@ -3,8 +3,6 @@
 // a Service whose status is unknown (when a check left out could have reported at or above --fail-on); the others go to the testcase's
 // <system-out>, so a job fails on exactly what the exit code fails on.
 
-import { findCheck } from '../checks/index.js';
-import type { Finding, Severity } from '../checks/types.js';
 import {
   describeSkippedChecks,
   severityRank,
@@ -12,13 +10,15 @@ import {
   type Report,
   type ServiceSummary,
 } from '../report/report.js';
-import { pushTo } from '../model/multimap.js';
-import { BEYOND_C0, unicodeEscape } from './terminal-text.js';
+import { pushTo } from '../core/multimap.js';
+import { BEYOND_C0, unicodeEscape } from '../core/terminal-text.js';
+import type { CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
 export interface JunitOptions {
   failOn: Severity | 'never';
   /** How many checks ran; a Service is reported skipped when none could (their inputs were missing). */
   checksRun: number;
+  checks: CheckDescriptions;
 }
 
 /** Pods listed per finding; -o json lists them all. */
@@ -54,8 +54,8 @@ const attrs = (values: Record<string, string | number>) =>
     .join('');
 
 /** A finding as plain text: where, what, the pods, why it matters and the fix. */
-function findingText(f: Finding): string {
-  const check = findCheck(f.check);
+function findingText(f: Finding, checks: CheckDescriptions): string {
+  const check = checks.get(f.check);
   const lines = [`${f.severity} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`];
   const pods = f.pods ?? [];
   if (pods.length > 0) lines.push('pods:');
@@ -78,7 +78,7 @@ interface Testcase {
 
 const failing = (c: Testcase) => c.failures.length > 0 || c.unknownFails;
 
-function testcaseXml(testcase: Testcase, skipped: string | undefined): string[] {
+function testcaseXml(testcase: Testcase, skipped: string | undefined, checks: CheckDescriptions): string[] {
   const { service, failures, passed } = testcase;
   const open = `    <testcase${attrs({ classname: service.namespace, name: service.name })}`;
   const body: string[] = [];
@@ -92,12 +92,12 @@ function testcaseXml(testcase: Testcase, skipped: string | undefined): string[] 
     );
   } else if (skipped !== undefined && !failing(testcase)) body.push(`      <skipped${attrs({ message: skipped })}/>`);
   for (const f of failures) {
-    const title = findCheck(f.check)?.title ?? f.check;
+    const title = checks.get(f.check)?.title ?? f.check;
     body.push(
-      `      <failure${attrs({ message: `${f.check}: ${title}`, type: f.severity })}>${xmlText(findingText(f))}</failure>`,
+      `      <failure${attrs({ message: `${f.check}: ${title}`, type: f.severity })}>${xmlText(findingText(f, checks))}</failure>`,
     );
   }
-  const out = passed.map(findingText);
+  const out = passed.map((f) => findingText(f, checks));
   if (notJudged && !testcase.unknownFails) out.push(notJudged);
   if (service.suppressed > 0)
     out.push(`${service.suppressed} finding(s) suppressed by the endpoints-doctor/ignore annotation`);
@@ -144,7 +144,7 @@ export function renderJunit(report: Report, options: JunitOptions): string {
     '    <properties>',
     ...properties,
     '    </properties>',
-    ...cases.flatMap((c) => testcaseXml(c, skipped)),
+    ...cases.flatMap((c) => testcaseXml(c, skipped, options.checks)),
     '  </testsuite>',
   ]);
   const all = [...byNamespace.values()].flat();

@@ -3,8 +3,6 @@
 // below --fail-on are folded away. Every string from the cluster is escaped (names, labels,
 // container messages): it must neither break the table nor inject markup, links or mentions.
 
-import { findCheck } from '../checks/index.js';
-import type { Finding, Severity } from '../checks/types.js';
 import {
   describeSkippedChecks,
   severityRank,
@@ -12,7 +10,8 @@ import {
   type Report,
   type ServiceSummary,
 } from '../report/report.js';
-import { BEYOND_C0, visibleEscape } from './terminal-text.js';
+import { BEYOND_C0, visibleEscape } from '../core/terminal-text.js';
+import type { CheckDescription, CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
 /** Pods listed in the open; more are folded into <details>. */
 const PODS_SHOWN_OPEN = 5;
@@ -98,8 +97,7 @@ function details(summary: string, body: string): string {
   return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-function findingMarkdown(f: Finding, explain: boolean, heading: string): string {
-  const check = findCheck(f.check);
+function findingMarkdown(f: Finding, check: CheckDescription | undefined, explain: boolean, heading: string): string {
   const parts = [
     `${heading} ${f.severity}: \`${f.check}\`${f.port ? ` (${mdText(f.port)})` : ''}`,
     mdParagraph(f.message),
@@ -118,7 +116,7 @@ function findingMarkdown(f: Finding, explain: boolean, heading: string): string 
   return parts.join('\n\n');
 }
 
-export function renderMarkdown(report: Report, failOn: Severity | 'never'): string {
+export function renderMarkdown(report: Report, checks: CheckDescriptions, failOn: Severity | 'never'): string {
   const threshold = severityRank(failOn);
   const failingKeys = new Set(report.findings.filter((f) => severityRank(f.severity) >= threshold).map(findingKey));
   for (const s of report.services) if (unknownFailsAt(s, failOn)) failingKeys.add(key(s));
@@ -139,7 +137,7 @@ export function renderMarkdown(report: Report, failOn: Severity | 'never'): stri
         sections.push(`${heading} ${failingKeys.has(current) ? '❌' : '⚠️'} ${mdText(current)}${what}`);
         if (s?.skippedChecks) sections.push(mdParagraph(describeSkippedChecks(s.skippedChecks)));
       }
-      sections.push(findingMarkdown(f, !explained.has(f.check), `${heading}#`));
+      sections.push(findingMarkdown(f, checks.get(f.check), !explained.has(f.check), `${heading}#`));
       explained.add(f.check);
     }
     return sections;

@@ -1,7 +1,6 @@
 // The -o formats of diagnose, rendered from one diagnosis: the one-shot command prints this, and
 // --watch keeps it on screen.
 
-import type { Severity } from '../checks/types.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import type { Palette } from './colour.js';
 import { renderJunit } from './junit.js';
@@ -9,6 +8,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderJson, renderYaml } from './structured.js';
 import { renderText } from './text.js';
 import { renderTree, type TreeOptions } from './tree.js';
+import type { Severity } from '../core/findings.js';
 
 export const OUTPUTS = ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -25,16 +25,20 @@ export interface OutputOptions {
 }
 
 export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Palette): string {
-  const { report, run, model } = d;
+  const { report, run, model, checks } = d;
   switch (options.output) {
     case 'json':
       return renderJson(report);
     case 'yaml':
       return renderYaml(report);
     case 'junit':
-      return renderJunit(report, { failOn: options.failOn, checksRun: options.checksChosen - run.skipped.length });
+      return renderJunit(report, {
+        failOn: options.failOn,
+        checksRun: options.checksChosen - run.skipped.length,
+        checks,
+      });
     case 'markdown':
-      return renderMarkdown(report, options.failOn);
+      return renderMarkdown(report, checks, options.failOn);
     case 'tree':
       return renderTree(
         run.services.map((s) => s.service),
@@ -49,6 +53,6 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
         },
       );
     case 'text':
-      return renderText(report, colours);
+      return renderText(report, checks, colours);
   }
 }

@@ -4,7 +4,7 @@
 
 import { Document, Scalar, visit } from 'yaml';
 import type { Report } from '../report/report.js';
-import { BEYOND_C0, unicodeEscape } from './terminal-text.js';
+import { BEYOND_C0, unicodeEscape } from '../core/terminal-text.js';
 
 const HAS_BEYOND_C0 = new RegExp(BEYOND_C0.source);
 

@@ -1,7 +1,7 @@
 // Tables as kubectl get prints them: no borders, columns three spaces apart. Laid out in one
 // pass, each cell measured once: 10,000 rows cost ten times what 1,000 do.
 
-import { displayWidth } from './terminal-text.js';
+import { displayWidth } from '../core/terminal-text.js';
 
 const COLUMN_GAP = '   ';
 

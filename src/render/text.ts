@@ -1,12 +1,11 @@
 // The human report: a kubectl-style summary table, then each Service's findings with the
 // pods involved, why it matters (once per check) and how to fix it.
 
-import { describeCheck } from '../checks/index.js';
-import type { Finding } from '../checks/types.js';
 import { describeSkippedChecks, type Report } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
-import { terminalText as t } from './terminal-text.js';
+import { terminalText as t } from '../core/terminal-text.js';
+import type { CheckDescriptions, Finding } from '../core/findings.js';
 
 const MAX_PODS_SHOWN = 10;
 const INDENT = '          ';
@@ -36,7 +35,7 @@ function wrap(lines: string[], text: string, firstPrefix: string, style?: (line:
   lines.push(style ? style(line) : line);
 }
 
-export function renderText(report: Report, p: Palette): string {
+export function renderText(report: Report, checks: CheckDescriptions, p: Palette): string {
   const out: string[] = [];
   if (report.services.length === 0) {
     out.push('No Services found in the chosen scope.');
@@ -70,7 +69,7 @@ export function renderText(report: Report, p: Palette): string {
       out.push('', p.bold(t(key)) + (s ? p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)) : ''));
       if (s?.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
     }
-    renderFinding(out, f, p, !explained.has(f.check));
+    renderFinding(out, f, checks, p, !explained.has(f.check));
     explained.add(f.check);
   }
 
@@ -100,8 +99,14 @@ function unknownLine(count: number): string {
 }
 
 /** Appends the finding's lines to `lines`. */
-function renderFinding(lines: string[], f: Finding, p: Palette, withExplanation: boolean): void {
-  const check = describeCheck(f.check);
+function renderFinding(
+  lines: string[],
+  f: Finding,
+  checks: CheckDescriptions,
+  p: Palette,
+  withExplanation: boolean,
+): void {
+  const check = checks.get(f.check);
   lines.push(
     `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${t(f.port)}` : ''}`,
   );

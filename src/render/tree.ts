@@ -3,15 +3,16 @@
 // selector's near misses, and the findings where they apply. Columns as kubectl-tree aligns
 // them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned.
 
-import type { Finding } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../model/types.js';
-import { describeSkippedChecks, type Report, type ServiceStatus, type ServiceSummary } from '../report/report.js';
+import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../core/objects.js';
+import { describeSkippedChecks, type Report, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
-import { displayWidth, padEnd, terminalText as t } from './terminal-text.js';
+import { displayWidth, padEnd, terminalText as t } from '../core/terminal-text.js';
+import type { Finding } from '../core/findings.js';
+import type { ServiceStatus } from '../core/findings.js';
 
 export interface TreeOptions {
   ascii: boolean;

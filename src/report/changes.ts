@@ -2,8 +2,9 @@
 // of status, ready endpoints or the checks that found something. One line per change, in a
 // stable key=value form that scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
 
-import { terminalText } from '../render/terminal-text.js';
-import type { Report, ServiceStatus, ServiceSummary } from './report.js';
+import { terminalText } from '../core/terminal-text.js';
+import type { Report, ServiceSummary } from './report.js';
+import type { ServiceStatus } from '../core/findings.js';
 
 export interface ServiceChange {
   /** "namespace/name" */

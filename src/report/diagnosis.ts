@@ -2,8 +2,9 @@
 // it, kept together because the tree and the interactive view read all three.
 
 import type { Check } from '../checks/types.js';
+import { describeChecks, type CheckDescriptions } from '../core/findings.js';
 import type { ClusterModel } from '../model/cluster.js';
-import type { Service } from '../model/types.js';
+import type { Service } from '../core/objects.js';
 import { buildReport, type Report } from './report.js';
 import { runChecks, type CheckRun } from './run-checks.js';
 
@@ -11,9 +12,11 @@ export interface Diagnosis {
   model: ClusterModel;
   run: CheckRun;
   report: Report;
+  /** The checks chosen, for the renderers' titles, explanations and fixes. */
+  checks: CheckDescriptions;
 }
 
 export function diagnose(model: ClusterModel, services: Service[], checks: Check[], notes: string[]): Diagnosis {
   const run = runChecks(model, services, checks);
-  return { model, run, report: buildReport(run, notes) };
+  return { model, run, report: buildReport(run, notes), checks: describeChecks(checks) };
 }

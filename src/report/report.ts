@@ -1,20 +1,13 @@
 // The versioned report: the JSON/YAML contract documented in docs/report.md. Every renderer
 // works from this object, so text, JSON and YAML always say the same thing.
 
-import { SEVERITIES, type Finding, type Severity } from '../checks/types.js';
-import type { InputCoverage } from '../model/cluster.js';
-import type { DataplaneNodeReport } from '../probe/render.js';
 import type { CheckRun, SkippedCheck } from './run-checks.js';
-import { pushTo } from '../model/multimap.js';
+import { pushTo } from '../core/multimap.js';
+import type { InputCoverage } from '../core/coverage.js';
+import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
+import type { DataplaneNodeReport } from './dataplane-report.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
-
-/**
- * The worst severity among a Service's findings, or ok; `unknown` when a check that applies to it
- * could not run and could have found something more severe than its findings (an error, for a
- * Service with none): its verdict would be a guess.
- */
-export type ServiceStatus = 'ok' | Severity | 'unknown';
 
 /** A check that applies to a Service but could not run: the note `check CHECK skipped: ...` says why. */
 export interface SkippedCheckSummary {

@@ -2,10 +2,12 @@
 // ignore annotation honoured, checks whose inputs are missing skipped (and said so, in general
 // and for each Service they would have judged).
 
-import type { Check, Finding, Severity } from '../checks/types.js';
-import type { ClusterModel, InputCoverage } from '../model/cluster.js';
+import type { Check } from '../checks/types.js';
+import type { ClusterModel } from '../model/cluster.js';
 import { viewService, type EndpointCounts, type ServiceView } from '../model/service-view.js';
-import type { Service } from '../model/types.js';
+import type { Service } from '../core/objects.js';
+import type { InputCoverage } from '../core/coverage.js';
+import type { Finding, Severity } from '../core/findings.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
 

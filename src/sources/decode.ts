@@ -4,7 +4,7 @@
 // Memory then follows the largest object, not the file, and no input can overflow the stack.
 
 import { Composer, Parser, type CST, type Document } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { readBlockYaml } from './block-yaml.js';
 import { lineAndColumn, scanJson } from './json-text.js';
 

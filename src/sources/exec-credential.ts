@@ -6,7 +6,7 @@
 // printed is never repeated in a message: it holds credentials.
 
 import { spawn } from 'node:child_process';
-import { ClusterError, UsageError } from '../errors.js';
+import { ClusterError, UsageError } from '../core/errors.js';
 
 /** The versions client-go accepts; v1alpha1 was removed in Kubernetes 1.24. */
 export const EXEC_API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];

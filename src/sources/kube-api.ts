@@ -7,7 +7,7 @@
 import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { ClusterError } from '../errors.js';
+import { ClusterError } from '../core/errors.js';
 
 export type Query = Record<string, string | undefined>;
 

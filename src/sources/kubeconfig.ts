@@ -12,7 +12,7 @@ import { checkServerIdentity } from 'node:tls';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { ClusterError, UsageError } from '../errors.js';
+import { ClusterError, UsageError } from '../core/errors.js';
 import { execConfig, runExecPlugin } from './exec-credential.js';
 import { withoutUserinfo } from './kube-api.js';
 

@@ -1,8 +1,8 @@
 // The live cluster as a source: kubeconfig resolution as kubectl does it, then the reads,
 // scoped on the server to what was asked and run concurrently.
 
-import { ClusterError, UsageError } from '../errors.js';
-import { formatLabels } from '../model/selectors.js';
+import { ClusterError, UsageError } from '../core/errors.js';
+import { formatLabels } from '../core/selectors.js';
 import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
 import { requestOptionsFor, resolveKubeconfig, type ResolvedContext } from './kubeconfig.js';
 import { slimService, type KnownKind } from './slim.js';

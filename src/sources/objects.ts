@@ -1,11 +1,11 @@
 // Turns decoded Kubernetes JSON (single objects or Lists, from a file or the API) into the
 // model, remembering which kinds the input held so that checks needing absent ones are skipped.
 
-import { InputError } from '../errors.js';
-import { ClusterModel, type InputCoverage } from '../model/cluster.js';
-import { dns1123LabelError, dns1123SubdomainError, labelKeyError, labelValueError } from '../model/names.js';
-import type { ClusterObject, Labels } from '../model/types.js';
+import { InputError } from '../core/errors.js';
+import { dns1123LabelError, dns1123SubdomainError, labelKeyError, labelValueError } from '../core/names.js';
+import type { ClusterObject, Labels } from '../core/objects.js';
 import { isKnownKind, quoteName, slimObject, SlimError, type KnownKind } from './slim.js';
+import type { InputCoverage } from '../core/coverage.js';
 
 /**
  * On a List written by the snapshot command: the kinds it read, comma-separated. A kind read but
@@ -151,11 +151,4 @@ function labelsProblem(labels: Labels, field: string): string | undefined {
     if (valueError) return `${field}.${key} value ${JSON.stringify(labels[key])} ${valueError}`;
   }
   return undefined;
-}
-
-/** A model from decoded objects, all inputs taken as read unless `coverage` says otherwise. */
-export function modelFromRaw(docs: unknown[], coverage: Partial<InputCoverage> = {}): ClusterModel {
-  const collector = new ObjectCollector();
-  docs.forEach((d, i) => collector.add(d, `object ${i + 1}`));
-  return new ClusterModel(collector.objects, { endpoints: true, endpointSlices: true, nodes: true, pods: true, ...coverage });
 }

@@ -17,7 +17,7 @@ import type {
   ObjectRef,
   Pod,
   Service,
-} from '../model/types.js';
+} from '../core/objects.js';
 
 type Raw = Record<string, unknown>;
 

@@ -21,7 +21,7 @@ import type {
   Service,
   ServicePort,
   ServiceType,
-} from '../model/types.js';
+} from '../core/objects.js';
 
 /**
  * An object no check can use: a field the checks read has the wrong type, or the name is

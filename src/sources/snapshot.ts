@@ -5,7 +5,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { decodeDocuments, type SourceDocument } from './decode.js';
 import { ObjectCollector, withItemKind } from './objects.js';
 

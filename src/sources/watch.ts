@@ -3,11 +3,11 @@
 // announced so the caller can rebuild the model. A 410 Gone (the version was compacted away)
 // lists again; other failures back off and retry, and are reported while they last.
 
-import type { InputCoverage } from '../model/cluster.js';
-import type { ClusterObject } from '../model/types.js';
+import type { ClusterObject } from '../core/objects.js';
 import { ApiStatusError, type WatchEvent } from './kube-api.js';
 import { collectionPath, describeFailure, type Connection } from './live.js';
 import { slimObject, SlimError, type KnownKind } from './slim.js';
+import type { InputCoverage } from '../core/coverage.js';
 
 export interface WatchScope {
   /** undefined: all namespaces. Named Services are chosen from the namespace's by the caller. */

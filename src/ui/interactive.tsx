@@ -6,14 +6,13 @@
 
 import { Box, Text, useApp, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import { findCheck } from '../checks/index.js';
-import type { Finding } from '../checks/types.js';
 import { palette } from '../render/colour.js';
-import { terminalText as t } from '../render/terminal-text.js';
+import { terminalText as t } from '../core/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import type { Diagnosis } from '../report/diagnosis.js';
-import { describeSkippedChecks, type ServiceStatus, type ServiceSummary } from '../report/report.js';
-import { pushTo } from '../model/multimap.js';
+import { describeSkippedChecks, type ServiceSummary } from '../report/report.js';
+import { pushTo } from '../core/multimap.js';
+import type { CheckDescriptions, Finding, ServiceStatus } from '../core/findings.js';
 
 export interface InteractiveProps {
   diagnosis: Diagnosis;
@@ -62,7 +61,12 @@ function wrap(lines: string[], text: string, width: number, indent = '', margin 
 }
 
 /** The details pane: each finding of the Service with its pods, why it matters and the fix. */
-function detailLines(summary: ServiceSummary | undefined, findings: Finding[], width: number): string[] {
+function detailLines(
+  summary: ServiceSummary | undefined,
+  findings: Finding[],
+  checks: CheckDescriptions,
+  width: number,
+): string[] {
   if (!summary) return ['No Service matches.'];
   const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
   const lines = [head];
@@ -78,7 +82,7 @@ function detailLines(summary: ServiceSummary | undefined, findings: Finding[], w
     return lines;
   }
   for (const f of findings) {
-    const check = findCheck(f.check);
+    const check = checks.get(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
     wrap(lines, t(f.message), width, '  ', '  ');
     for (const pod of (f.pods ?? []).slice(0, 5)) {
@@ -216,7 +220,12 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
   const start = Math.max(0, Math.min(selectedRow - Math.floor(listRoom / 2), listRows.length - listRoom));
   const shownRows = listRows.slice(start, start + listRoom);
   const details = fit(
-    detailLines(selected, selected ? (findingsOf.get(keyOf(selected)) ?? []) : [], Math.max(20, columns - 4)),
+    detailLines(
+      selected,
+      selected ? (findingsOf.get(keyOf(selected)) ?? []) : [],
+      diagnosis.checks,
+      Math.max(20, columns - 4),
+    ),
     Math.max(3, rows - fixed - listRoom),
   );
 

@@ -3,7 +3,7 @@
 // latest update that changed something, and whether a watch is failing.
 
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { terminalText } from '../render/terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export interface WatchViewProps {
   /** The rendered output, as the one-shot command prints it. */

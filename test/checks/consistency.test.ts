@@ -5,11 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
-import type { Finding } from '../../src/checks/types.js';
 import { readyBackends, viewService } from '../../src/model/service-view.js';
 import { runChecks } from '../../src/report/run-checks.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
 import { endpointOf, ipFor, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import type { Finding } from '../../src/core/findings.js';
 
 const nodes = [node('node-a', { zone: 'a' }), node('node-b', { zone: 'b' })];
 

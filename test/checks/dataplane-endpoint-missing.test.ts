@@ -24,7 +24,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       dataplane: dataplane([rules('web', { endpoints: eps(a, b) })]),
     },
     {
-      name: 'not-ready endpoints are not programmed while others are ready (CategorizeEndpoints, §5.7)',
+      name: 'not-ready endpoints are not programmed while others are ready (CategorizeEndpoints, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web'),
         ...pods,
@@ -125,7 +125,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       ],
     },
     {
-      name: 'no ready endpoint anywhere: the serving terminating ones must be programmed (fallback, §5.7)',
+      name: 'no ready endpoint anywhere: the serving terminating ones must be programmed (fallback, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web'),
         ...pods,

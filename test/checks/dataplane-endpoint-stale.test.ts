@@ -27,7 +27,7 @@ dataplaneTester(dataplaneEndpointStale, {
       dataplane: dataplane([rules('web', { endpoints: eps(a, b) })]),
     },
     {
-      name: 'nothing ready: the serving terminating endpoint is the fallback (§5.7)',
+      name: 'nothing ready: the serving terminating endpoint is the fallback (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web'),
         pod('web-1', { terminating: true }),
@@ -36,7 +36,7 @@ dataplaneTester(dataplaneEndpointStale, {
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
     },
     {
-      name: 'IPVS: a real server at weight 0 is being drained on purpose (graceful termination, §3)',
+      name: 'IPVS: a real server at weight 0 is being drained on purpose (graceful termination, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [service('web'), pod('web-1'), web1Only],
       dataplane: dataplane(
         [
@@ -58,7 +58,7 @@ dataplaneTester(dataplaneEndpointStale, {
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
     },
     {
-      name: 'selectorless Service: its hand-made slice is what kube-proxy uses (§5.3)',
+      name: 'selectorless Service: its hand-made slice is what kube-proxy uses (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext-db', { selector: null, ports: [{ name: 'pg', port: 5432, targetPort: 5432, protocol: 'TCP' }] }),
         slice('ext-db', {

@@ -7,7 +7,7 @@ const reject = [{ frontend: 'cluster-ip' as const, verdict: 'reject' as const }]
 dataplaneTester(dataplaneRejects, {
   valid: [
     {
-      name: 'REJECT for a Service without endpoints is what kube-proxy programs (§5.7)',
+      name: 'REJECT for a Service without endpoints is what kube-proxy programs (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web'),
         pod('web-1', { waiting: 'CrashLoopBackOff' }),

@@ -14,7 +14,7 @@ dataplaneTester(dataplaneServiceMissing, {
       dataplane: dataplane([rules('web', { anonymous: true, endpoints: eps(`${ipFor('web-1')}:8080`) })], 'ipvs'),
     },
     {
-      name: 'headless Services get no rules (kubernetes-semantics §5.2)',
+      name: 'headless Services get no rules (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         service('db', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         pod('web-1'),
@@ -23,12 +23,12 @@ dataplaneTester(dataplaneServiceMissing, {
       dataplane: dataplane([]),
     },
     {
-      name: 'ExternalName Services get no rules (§5.1)',
+      name: 'ExternalName Services get no rules (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('ext', { type: 'ExternalName', spec: { externalName: 'example.com' } })],
       dataplane: dataplane([]),
     },
     {
-      name: 'a Service another proxy claims (service-proxy-name label) gets no kube-proxy rules (§5.9)',
+      name: 'a Service another proxy claims (service-proxy-name label) gets no kube-proxy rules (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [
         service('web', { labels: { 'service.kubernetes.io/service-proxy-name': 'mesh' } }),
         pod('web-1'),

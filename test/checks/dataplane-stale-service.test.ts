@@ -77,7 +77,7 @@ dataplaneTester(dataplaneStaleService, {
       findings: [{ service: 'web', message: ['port "admin"/TCP of Service shop/web', 'no longer has'] }],
     },
     {
-      name: 'rules for a Service that is headless now (kube-proxy ignores headless Services, §5.2)',
+      name: 'rules for a Service that is headless now (kube-proxy ignores headless Services, docs/kubernetes-semantics.md#headless-services)',
       objects: [service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } })],
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
       findings: [{ message: ['no longer programs'] }],

@@ -36,7 +36,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
     },
     {
-      name: 'a not-ready taint on a Ready node is taint lag, not a down node (§5.10)',
+      name: 'a not-ready taint on a Ready node is taint lag, not a down node (docs/kubernetes-semantics.md#node-failure)',
       objects: [
         nodeA,
         node('node-b', { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }),
@@ -46,7 +46,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
     },
     {
-      name: 'ExternalName has no endpoints (§5.1)',
+      name: 'ExternalName has no endpoints (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         node('node-b', { ready: 'False' }),
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
@@ -55,7 +55,7 @@ ruleTester(endpointOnUnreadyNode, {
   ],
   invalid: [
     {
-      name: 'NotReady node, endpoint still ready: traffic goes there until the pod is marked not ready (§6)',
+      name: 'NotReady node, endpoint still ready: traffic goes there until the pod is marked not ready (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         node('node-b', { ready: 'False' }),
@@ -74,7 +74,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
     },
     {
-      name: 'Ready=Unknown: unreachable; pods already marked not ready stay listed (§6)',
+      name: 'Ready=Unknown: unreachable; pods already marked not ready stay listed (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         node('node-b', { ready: 'Unknown' }),
         service('web'),
@@ -99,7 +99,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
     },
     {
-      name: 'Ready=Unknown (§5.10 unreachable): one level of parentheses in the message and the pod cause',
+      name: 'Ready=Unknown (docs/kubernetes-semantics.md#node-failure unreachable): one level of parentheses in the message and the pod cause',
       objects: [
         node('node-b', { ready: 'Unknown' }),
         service('web'),
@@ -115,7 +115,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
     },
     {
-      name: 'tainted node.kubernetes.io/unreachable while Ready still says True (§5.10)',
+      name: 'tainted node.kubernetes.io/unreachable while Ready still says True (docs/kubernetes-semantics.md#node-failure)',
       objects: [
         node('node-b', { taints: [unreachable] }),
         service('web'),
@@ -125,7 +125,7 @@ ruleTester(endpointOnUnreadyNode, {
       findings: [{ message: ['tainted node.kubernetes.io/unreachable'], pods: ['web-1'] }],
     },
     {
-      name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is one endpoint here (§1.5)',
+      name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is one endpoint here (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         node('node-b', { ready: 'False' }),
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),

@@ -14,7 +14,7 @@ const many = (n: number, prefix = '10.1'): Raw[] =>
 ruleTester(endpointsNotMirrored, {
   valid: [
     {
-      name: 'Endpoints mirrored into a slice (§4)',
+      name: 'Endpoints mirrored into a slice (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         manualEndpoints([{ ip: '192.0.2.10' }]),
@@ -22,7 +22,7 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'selector {} is selectorless and mirrored like no selector (§1.1, §4)',
+      name: 'selector {} is selectorless and mirrored like no selector (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext({ selector: {} }),
         manualEndpoints([{ ip: '192.0.2.10' }]),
@@ -30,7 +30,7 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'skip-mirror Endpoints beside a hand-made slice: kube-proxy has the slice (§4, §5.3)',
+      name: 'skip-mirror Endpoints beside a hand-made slice: kube-proxy has the slice (docs/kubernetes-semantics.md#endpointslice-mirroring, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         ext(),
         manualEndpoints([{ ip: '192.0.2.10' }], { labels: SKIP }),
@@ -38,11 +38,11 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: "default/kubernetes: skip-mirror Endpoints and the apiserver's own slice (§4)",
+      name: "default/kubernetes: skip-mirror Endpoints and the apiserver's own slice (docs/kubernetes-semantics.md#endpointslice-mirroring)",
       objects: apiserverObjects(),
     },
     {
-      name: 'default/kubernetes dual stack: the apiserver writes both slices (§4)',
+      name: 'default/kubernetes dual stack: the apiserver writes both slices (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ...apiserverObjects(),
         slice('kubernetes', {
@@ -56,7 +56,7 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'a leader-election lock is not service endpoints (§4: never mirrored, by design)',
+      name: 'a leader-election lock is not service endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring: never mirrored, by design)',
       objects: [
         ext(),
         manualEndpoints([{ ip: '192.0.2.10' }], { annotations: { 'control-plane.alpha.kubernetes.io/leader': '{}' } }),
@@ -67,7 +67,7 @@ ruleTester(endpointsNotMirrored, {
       objects: [ext(), endpoints('ext')],
     },
     {
-      name: 'a Service with a selector is never mirrored, by design (§4; manual-endpoints-ignored)',
+      name: 'a Service with a selector is never mirrored, by design (docs/kubernetes-semantics.md#endpointslice-mirroring; manual-endpoints-ignored)',
       objects: [
         service('web'),
         pod('web-1'),
@@ -76,7 +76,7 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'ExternalName: no endpoints of any kind matter (§5.1)',
+      name: 'ExternalName: no endpoints of any kind matter (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('ext', { type: 'ExternalName', selector: null, spec: { externalName: 'x.example.com' } }),
         manualEndpoints([{ ip: '192.0.2.10' }]),
@@ -88,7 +88,7 @@ ruleTester(endpointsNotMirrored, {
       coverage: { endpointSlices: false },
     },
     {
-      name: 'exactly 1000 addresses in one subset are all mirrored (§4)',
+      name: 'exactly 1000 addresses in one subset are all mirrored (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         manualEndpoints(many(1000)),
@@ -96,7 +96,7 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'dual-stack Endpoints mirrored into one slice per family (§4)',
+      name: 'dual-stack Endpoints mirrored into one slice per family (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext({ spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         manualEndpoints([{ ip: '192.0.2.10' }, { ip: 'fd00::1' }]),
@@ -107,7 +107,7 @@ ruleTester(endpointsNotMirrored, {
   ],
   invalid: [
     {
-      name: 'skip-mirror label and no slice: kube-proxy has nothing (§4)',
+      name: 'skip-mirror label and no slice: kube-proxy has nothing (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [ext(), manualEndpoints([{ ip: '192.0.2.10' }], { labels: SKIP })],
       findings: [
         {
@@ -117,12 +117,12 @@ ruleTester(endpointsNotMirrored, {
       ],
     },
     {
-      name: 'no slice and no reason in sight: the mirroring controller did not run (§4, #93157)',
+      name: 'no slice and no reason in sight: the mirroring controller did not run (docs/kubernetes-semantics.md#endpointslice-mirroring, #93157)',
       objects: [ext(), manualEndpoints([{ ip: '192.0.2.10' }, { ip: '192.0.2.11' }])],
       findings: [{ message: ['lists 2 addresses', 'no EndpointSlice mirrors it'] }],
     },
     {
-      name: 'only an FQDN slice: kube-proxy ignores it (§1.5)',
+      name: 'only an FQDN slice: kube-proxy ignores it (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         ext(),
         manualEndpoints([{ ip: '192.0.2.10' }]),
@@ -131,7 +131,7 @@ ruleTester(endpointsNotMirrored, {
       findings: [{ message: ['no EndpointSlice exists'] }],
     },
     {
-      name: 'not-ready addresses count as addresses to mirror (§4)',
+      name: 'not-ready addresses count as addresses to mirror (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         endpoints('ext', { labels: SKIP, subsets: [{ notReadyAddresses: [{ ip: '192.0.2.10' }], ports }] }),
@@ -139,17 +139,17 @@ ruleTester(endpointsNotMirrored, {
       findings: [{ message: ['lists 1 address'] }],
     },
     {
-      name: 'no valid IP at all: the mirroring controller skips every address (§4, InvalidIPAddress)',
+      name: 'no valid IP at all: the mirroring controller skips every address (docs/kubernetes-semantics.md#endpointslice-mirroring, InvalidIPAddress)',
       objects: [ext(), manualEndpoints([{ ip: 'db.example.com' }])],
       findings: [{ message: ['none of its addresses is a valid IP (db.example.com)'] }],
     },
     {
-      name: 'selector {} with skip-mirror Endpoints (§1.1, §4)',
+      name: 'selector {} with skip-mirror Endpoints (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [ext({ selector: {} }), manualEndpoints([{ ip: '192.0.2.10' }], { labels: SKIP })],
       findings: [{ message: ['skip-mirror'] }],
     },
     {
-      name: 'over 1000 addresses in a subset: the rest is not mirrored (§4, TooManyAddressesToMirror)',
+      name: 'over 1000 addresses in a subset: the rest is not mirrored (docs/kubernetes-semantics.md#endpointslice-mirroring, TooManyAddressesToMirror)',
       objects: [
         ext(),
         manualEndpoints(many(1200)),
@@ -158,7 +158,7 @@ ruleTester(endpointsNotMirrored, {
       findings: [{ message: ['subset 1 of Endpoints ext holds 1200 addresses', '200 get no EndpointSlice'] }],
     },
     {
-      name: 'some invalid IPs beside mirrored ones are skipped (§4)',
+      name: 'some invalid IPs beside mirrored ones are skipped (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         manualEndpoints([{ ip: '192.0.2.10' }, { ip: '192.0.2.300' }]),

@@ -14,12 +14,18 @@ const big = (annotation?: string, n = 1000) =>
 
 ruleTester(endpointsOverCapacity, {
   valid: [
-    { name: 'an ordinary Endpoints object (§3)', objects: [service('web'), pod('web-1'), big(undefined, 3)] },
     {
-      name: 'exactly 1000 addresses without the annotation (§3: the limit is inclusive)',
+      name: 'an ordinary Endpoints object (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
+      objects: [service('web'), pod('web-1'), big(undefined, 3)],
+    },
+    {
+      name: 'exactly 1000 addresses without the annotation (docs/kubernetes-semantics.md#the-legacy-endpoints-controller: the limit is inclusive)',
       objects: [service('web'), big()],
     },
-    { name: "an unknown annotation value is not the controller's (§3)", objects: [service('web'), big('maybe')] },
+    {
+      name: "an unknown annotation value is not the controller's (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)",
+      objects: [service('web'), big('maybe')],
+    },
     {
       name: 'no Endpoints object at all',
       objects: [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
@@ -30,18 +36,21 @@ ruleTester(endpointsOverCapacity, {
       coverage: { endpoints: false },
     },
     {
-      name: 'a large EndpointSlice set is not capped: only v1 Endpoints is (§1.6, §3)',
+      name: 'a large EndpointSlice set is not capped: only v1 Endpoints is (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         service('web'),
         slice('web', { endpoints: many(1000).map((a) => ({ ip: a.ip as string })) }),
         big(undefined, 3),
       ],
     },
-    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+    {
+      name: 'default/kubernetes produces no findings (docs/kubernetes-semantics.md#endpointslice-mirroring)',
+      objects: apiserverObjects(),
+    },
   ],
   invalid: [
     {
-      name: 'truncated at 1000 addresses since v1.22 (§3)',
+      name: 'truncated at 1000 addresses since v1.22 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [service('web'), big('truncated')],
       findings: [
         {
@@ -55,7 +64,7 @@ ruleTester(endpointsOverCapacity, {
       ],
     },
     {
-      name: 'the EndpointSlices count shows how much is missing, primary family only (§1.5, §3)',
+      name: 'the EndpointSlices count shows how much is missing, primary family only (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         big('truncated'),
@@ -66,12 +75,12 @@ ruleTester(endpointsOverCapacity, {
       findings: [{ message: ['the EndpointSlices list 1002 IPv4 addresses'] }],
     },
     {
-      name: 'the older value "warning" of v1.21 (§3)',
+      name: 'the older value "warning" of v1.21 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [service('web'), big('warning', 1200)],
       findings: [{ message: ['holds more than 1000 addresses', 'over-capacity: warning', 'once it is truncated'] }],
     },
     {
-      name: 'a selectorless Service with a left-over truncated Endpoints (§1.1, §3)',
+      name: 'a selectorless Service with a left-over truncated Endpoints (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         service('ext', { selector: null }),
         endpoints('ext', { annotations: { [OVER]: 'truncated' }, subsets: [{ addresses: many(1000), ports }] }),

@@ -16,38 +16,41 @@ ruleTester(externalnameNoEndpoints, {
   valid: [
     { name: 'a ClusterIP Service with a selector is not ExternalName', objects: [service('web'), pod('web-1')] },
     {
-      name: 'a selectorless ClusterIP Service is not ExternalName (§5.3)',
+      name: 'a selectorless ClusterIP Service is not ExternalName (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
     },
     {
-      name: 'a headless Service is not ExternalName (§5.2)',
+      name: 'a headless Service is not ExternalName (docs/kubernetes-semantics.md#headless-services)',
       objects: [service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }), pod('web-1')],
     },
-    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+    {
+      name: 'default/kubernetes produces no findings (docs/kubernetes-semantics.md#endpointslice-mirroring)',
+      objects: apiserverObjects(),
+    },
   ],
   invalid: [
     {
-      name: 'no selector, no ports: only the CNAME explanation (§5.1)',
+      name: 'no selector, no ports: only the CNAME explanation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName()],
       findings: [
         { message: ['a DNS CNAME to db.example.com', 'no endpoints by design', 'kube-proxy does not proxy it'] },
       ],
     },
     {
-      name: 'a selector on an ExternalName Service is ignored and named (§5.1)',
+      name: 'a selector on an ExternalName Service is ignored and named (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName({ selector: { app: 'db' } }), pod('db-1', { labels: { app: 'db' } })],
       findings: [{ message: ['selector app=db is ignored'], fix: '"path":"/spec/selector"' }],
     },
     {
-      name: 'ports on an ExternalName Service are not proxied: no targetPort translation (§5.1)',
+      name: 'ports on an ExternalName Service are not proxied: no targetPort translation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName({ ports: [{ name: 'pg', port: 5432, targetPort: 6432, protocol: 'TCP' }] })],
       findings: [{ message: ['ports (pg 5432/TCP) are not proxied', 'targetPort has no effect'] }],
     },
     {
-      name: 'endpoints left by an old cluster (#105986) do not change the explanation (§5.1)',
+      name: 'endpoints left by an old cluster (#105986) do not change the explanation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         externalName({ selector: { app: 'web' } }),
         pod('web-1'),
@@ -62,7 +65,7 @@ ruleTester(externalnameNoEndpoints, {
       findings: [{ message: ['spec.externalName is not set', 'see externalname-invalid'] }],
     },
     {
-      name: 'externalName is an IP (§5.1, coredns#2324): no working CNAME is described, only no endpoints by design and externalname-invalid',
+      name: 'externalName is an IP (docs/kubernetes-semantics.md#externalname-services, coredns#2324): no working CNAME is described, only no endpoints by design and externalname-invalid',
       objects: [
         externalName({
           ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }],
@@ -81,7 +84,7 @@ ruleTester(externalnameNoEndpoints, {
       ],
     },
     {
-      name: 'externalName that is not a DNS-1123 subdomain (§5.1): points at externalname-invalid',
+      name: 'externalName that is not a DNS-1123 subdomain (docs/kubernetes-semantics.md#externalname-services): points at externalname-invalid',
       objects: [externalName({ spec: { externalName: 'https://db.example.com' } })],
       findings: [{ message: ['"https://db.example.com" is not a valid DNS name', 'see externalname-invalid'] }],
     },
@@ -89,18 +92,18 @@ ruleTester(externalnameNoEndpoints, {
 });
 
 describe('externalname-no-endpoints: mentions selector and ports only when present', () => {
-  it('says nothing about a selector or ports the Service does not have (§5.1)', () => {
+  it('says nothing about a selector or ports the Service does not have (docs/kubernetes-semantics.md#externalname-services)', () => {
     const [finding] = findingsFor(externalnameNoEndpoints, [externalName()]);
     expect(finding?.message).not.toContain('selector');
     expect(finding?.message).not.toContain('ports');
     expect(finding?.fix).toBeUndefined();
   });
-  it('says nothing about ports when only a selector is set (§5.1)', () => {
+  it('says nothing about ports when only a selector is set (docs/kubernetes-semantics.md#externalname-services)', () => {
     const [finding] = findingsFor(externalnameNoEndpoints, [externalName({ selector: { app: 'db' } })]);
     expect(finding?.message).toContain('selector');
     expect(finding?.message).not.toContain('ports');
   });
-  it('an IP externalName is never described as a working CNAME clients connect to (§5.1)', () => {
+  it('an IP externalName is never described as a working CNAME clients connect to (docs/kubernetes-semantics.md#externalname-services)', () => {
     const [finding] = findingsFor(externalnameNoEndpoints, [
       externalName({ ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }], spec: { externalName: '10.10.40.15' } }),
     ]);

@@ -14,10 +14,10 @@ import { shopObjects } from '../../examples/shop.js';
 import { shellQuote, syncFix } from '../../src/checks/helpers.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { ClusterModel } from '../../src/model/cluster.js';
-import type { ClusterObject, Labels, ObjectRef } from '../../src/model/types.js';
-import type { NodeProbe } from '../../src/probe/compare.js';
+import type { ClusterObject, Labels, ObjectRef } from '../../src/core/objects.js';
+import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
 
 const MARKER = 'INJECTED';
 /** Appended to every name: a quote to break out of quoting, then two ways to run a command, then a separator. */

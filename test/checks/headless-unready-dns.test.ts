@@ -12,11 +12,11 @@ const nodeA = node('node-a');
 ruleTester(headlessUnreadyDns, {
   valid: [
     {
-      name: 'every StatefulSet member is ready: all have DNS records (§5.2)',
+      name: 'every StatefulSet member is ready: all have DNS records (docs/kubernetes-semantics.md#headless-services)',
       objects: [headless(), member('db-0'), member('db-1'), nodeA],
     },
     {
-      name: 'publishNotReadyAddresses: true marks every endpoint ready (§1.3), so DNS publishes unready members (§5.2)',
+      name: 'publishNotReadyAddresses: true marks every endpoint ready (docs/kubernetes-semantics.md#endpoint-conditions-and-fields), so DNS publishes unready members (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         headless({ publishNotReadyAddresses: true }),
         member('db-0'),
@@ -38,7 +38,7 @@ ruleTester(headlessUnreadyDns, {
       ],
     },
     {
-      name: 'a hostname whose subdomain names another Service gives no per-pod name here (§1.3 ShouldSetHostname)',
+      name: 'a hostname whose subdomain names another Service gives no per-pod name here (docs/kubernetes-semantics.md#endpoint-conditions-and-fields ShouldSetHostname)',
       objects: [headless(), member('db-0'), member('db-1', { ready: false, spec: { subdomain: 'db-peers' } }), nodeA],
     },
     {
@@ -46,15 +46,15 @@ ruleTester(headlessUnreadyDns, {
       objects: [headless(), member('db-0'), member('db-1', { terminating: true, ready: false }), nodeA],
     },
     {
-      name: 'a member without an IP is in no slice (§1.2): publishNotReadyAddresses would not publish it either',
+      name: 'a member without an IP is in no slice (docs/kubernetes-semantics.md#which-pods-become-endpoints): publishNotReadyAddresses would not publish it either',
       objects: [headless(), member('db-0'), member('db-1', { ip: null, ready: false }), nodeA],
     },
     {
-      name: 'a finished member is never an endpoint (§1.2)',
+      name: 'a finished member is never an endpoint (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [headless(), member('db-0'), member('db-1', { phase: 'Failed', ready: false }), nodeA],
     },
     {
-      name: 'selectorless headless Services have no matched pods (§5.3)',
+      name: 'selectorless headless Services have no matched pods (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('db', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         member('db-1', { ready: false }),
@@ -62,7 +62,7 @@ ruleTester(headlessUnreadyDns, {
       ],
     },
     {
-      name: 'the only unready member is on an unreachable node (§6 MarkPodsNotReady): publishNotReadyAddresses would publish a dead address',
+      name: 'the only unready member is on an unreachable node (docs/kubernetes-semantics.md#pod-readiness MarkPodsNotReady): publishNotReadyAddresses would publish a dead address',
       objects: [
         headless(),
         member('db-0'),
@@ -72,7 +72,7 @@ ruleTester(headlessUnreadyDns, {
       ],
     },
     {
-      name: 'unready members on a NotReady node (§6): not a DNS bootstrap problem',
+      name: 'unready members on a NotReady node (docs/kubernetes-semantics.md#pod-readiness): not a DNS bootstrap problem',
       objects: [
         headless(),
         member('db-0', { node: 'node-b', ready: false }),
@@ -81,7 +81,7 @@ ruleTester(headlessUnreadyDns, {
       ],
     },
     {
-      name: 'ExternalName Services have no endpoints (§5.1)',
+      name: 'ExternalName Services have no endpoints (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('db', { type: 'ExternalName', selector: { app: 'db' }, spec: { externalName: 'db.example.com' } }),
         member('db-1', { ready: false }),
@@ -91,7 +91,7 @@ ruleTester(headlessUnreadyDns, {
   ],
   invalid: [
     {
-      name: 'unready StatefulSet members have no DNS records without publishNotReadyAddresses (§5.2 CoreDNS serves ready endpoints only)',
+      name: 'unready StatefulSet members have no DNS records without publishNotReadyAddresses (docs/kubernetes-semantics.md#headless-services CoreDNS serves ready endpoints only)',
       objects: [
         headless(),
         member('db-0'),
@@ -116,12 +116,12 @@ ruleTester(headlessUnreadyDns, {
       ],
     },
     {
-      name: 'a headless Service without ports still gets slices and DNS records (§1.4, §5.2)',
+      name: 'a headless Service without ports still gets slices and DNS records (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping, docs/kubernetes-semantics.md#headless-services)',
       objects: [headless({}, []), member('db-0', { ready: false }), nodeA],
       findings: [{ message: ['1 of 1 pods', 'is not ready'], pods: ['db-0'] }],
     },
     {
-      name: 'a Pending member with an IP (init containers running) is an unready endpoint (§1.2)',
+      name: 'a Pending member with an IP (init containers running) is an unready endpoint (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         headless(),
         member('db-0'),
@@ -136,7 +136,7 @@ ruleTester(headlessUnreadyDns, {
       findings: [{ pods: ['db-1'], causes: { 'db-1': 'init container init is still running' } }],
     },
     {
-      name: 'a member on an unreachable node is left out, the one failing its probe on a healthy node stays (§5.2, §6)',
+      name: 'a member on an unreachable node is left out, the one failing its probe on a healthy node stays (docs/kubernetes-semantics.md#headless-services, docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         headless(),
         member('db-0'),

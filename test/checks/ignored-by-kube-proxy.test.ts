@@ -7,7 +7,7 @@ const PROXY_NAME = 'service.kubernetes.io/service-proxy-name';
 ruleTester(ignoredByKubeProxy, {
   valid: [
     {
-      name: 'no service-proxy-name label: kube-proxy programs the Service (§5.9)',
+      name: 'no service-proxy-name label: kube-proxy programs the Service (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [
         service('web', { labels: { app: 'web' } }),
         pod('web-1'),
@@ -15,7 +15,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
-      name: 'a headless Service is skipped by kube-proxy anyway (§5.2): the label changes nothing',
+      name: 'a headless Service is skipped by kube-proxy anyway (docs/kubernetes-semantics.md#headless-services): the label changes nothing',
       objects: [
         service('db', { labels: { [PROXY_NAME]: 'mesh' }, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         pod('web-1'),
@@ -26,7 +26,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
-      name: 'ExternalName is never proxied (§5.1): the label changes nothing',
+      name: 'ExternalName is never proxied (docs/kubernetes-semantics.md#externalname-services): the label changes nothing',
       objects: [
         service('db', {
           type: 'ExternalName',
@@ -54,7 +54,7 @@ ruleTester(ignoredByKubeProxy, {
   ],
   invalid: [
     {
-      name: 'service-proxy-name set: the default kube-proxy skips the Service (§5.9)',
+      name: 'service-proxy-name set: the default kube-proxy skips the Service (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [
         service('web', { labels: { [PROXY_NAME]: 'cilium-l7' } }),
         pod('web-1'),
@@ -101,12 +101,12 @@ ruleTester(ignoredByKubeProxy, {
       findings: [{ severity: 'error', message: ['its ClusterIP and NodePorts lead nowhere'] }],
     },
     {
-      name: 'any value counts, even empty (the selector tests only for the key, §5.9)',
+      name: 'any value counts, even empty (the selector tests only for the key, docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [service('web', { type: 'NodePort', labels: { [PROXY_NAME]: '' } }), pod('web-1')],
       findings: [{ message: ['with an empty value', 'its ClusterIP and NodePorts lead nowhere'] }],
     },
     {
-      name: 'a selectorless Service with the label is skipped too: nothing implements its one ClusterIP (§5.9)',
+      name: 'a selectorless Service with the label is skipped too: nothing implements its one ClusterIP (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [service('ext', { selector: null, labels: { [PROXY_NAME]: 'other' } })],
       findings: [
         {
@@ -118,7 +118,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
-      name: 'a hand-made slice with the label is dropped from a Service kube-proxy programs (§5.9 slice informer filter)',
+      name: 'a hand-made slice with the label is dropped from a Service kube-proxy programs (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels slice informer filter)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', {
@@ -138,7 +138,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
-      name: 'a mirrored slice inherits the label from its Endpoints (§4 copies all labels): fix the Endpoints',
+      name: 'a mirrored slice inherits the label from its Endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring copies all labels): fix the Endpoints',
       objects: [
         service('ext', { selector: null }),
         slice('ext', {
@@ -157,7 +157,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
     },
     {
-      name: 'a slice labelled service.kubernetes.io/headless on a ClusterIP Service is filtered as well (§5.9)',
+      name: 'a slice labelled service.kubernetes.io/headless on a ClusterIP Service is filtered as well (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', {

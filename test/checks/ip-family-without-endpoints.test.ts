@@ -18,7 +18,7 @@ const v6Placeholder = slice('web', { name: 'web-v6', addressType: 'IPv6', ports:
 ruleTester(ipFamilyWithoutEndpoints, {
   valid: [
     {
-      name: 'single-stack Service: one slice set, one family (§1.5)',
+      name: 'single-stack Service: one slice set, one family (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
     },
     {
@@ -48,11 +48,11 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
-      name: 'dual-stack selector matching nothing: both families hold only placeholders (§1.6)',
+      name: 'dual-stack selector matching nothing: both families hold only placeholders (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [service('web', { spec: dualV4First }), slice('web', { endpoints: [] }), v6Placeholder],
     },
     {
-      name: 'ExternalName has no families and no endpoints (§5.1)',
+      name: 'ExternalName has no families and no endpoints (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } })],
     },
     {
@@ -82,7 +82,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
   ],
   invalid: [
     {
-      name: 'dual-stack Service over IPv4-only pods: the IPv6 family keeps the empty placeholder slice (§1.5) and its ClusterIP rejects',
+      name: 'dual-stack Service over IPv4-only pods: the IPv6 family keeps the empty placeholder slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family) and its ClusterIP rejects',
       objects: [
         service('web', { spec: dualV4First }),
         pod('web-1'),
@@ -105,7 +105,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
-      name: 'no pod anywhere has an IPv6 address: the pod network is single-stack, so the fix is a dual-stack pod network (§1.5)',
+      name: 'no pod anywhere has an IPv6 address: the pod network is single-stack, so the fix is a dual-stack pod network (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         service('web', { spec: dualV4First }),
         pod('web-1'),
@@ -117,7 +117,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       findings: [{ pods: ['web-1'], fix: 'give the pods IPv6 addresses (dual-stack pod network), or drop the family' }],
     },
     {
-      name: 'a newer pod of the Service has both families, the older one only IPv4 (§1.5: pods keep the IPs they were created with): recreate the old pod',
+      name: 'a newer pod of the Service has both families, the older one only IPv4 (docs/kubernetes-semantics.md#one-slice-set-per-address-family: pods keep the IPs they were created with): recreate the old pod',
       objects: [
         service('web', { spec: dualV4First }),
         pod('web-1'),
@@ -144,7 +144,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
-      name: "other pods of the cluster have IPv6 addresses: the network is dual-stack, the Service's pods predate it (§1.5): recreate them",
+      name: "other pods of the cluster have IPv6 addresses: the network is dual-stack, the Service's pods predate it (docs/kubernetes-semantics.md#one-slice-set-per-address-family): recreate them",
       objects: [
         service('web', { spec: dualV4First }),
         pod('web-1'),
@@ -163,7 +163,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
-      name: 'selectorless: the hand-made slices need the missing family, not the pods (§5.3)',
+      name: 'selectorless: the hand-made slices need the missing family, not the pods (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null, spec: dualV4First }),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
@@ -188,7 +188,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
     },
     {
-      name: 'a selectorless dual-stack Service whose hand-made slices are IPv4 only (§5.3: the user supplies every family)',
+      name: 'a selectorless dual-stack Service whose hand-made slices are IPv4 only (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices: the user supplies every family)',
       objects: [
         service('ext', { selector: null, spec: dualV4First }),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),

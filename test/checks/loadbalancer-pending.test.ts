@@ -9,19 +9,19 @@ const lb = (status: Record<string, unknown>, spec: Record<string, unknown> = {})
 ruleTester(loadBalancerPending, {
   valid: [
     {
-      name: 'an ingress IP in status: provisioned (§5.4)',
+      name: 'an ingress IP in status: provisioned (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({ ingress: [{ ip: '203.0.113.10', ipMode: 'VIP' }] }), pod('web-1')],
     },
     {
-      name: 'hostname-only ingress (e.g. AWS ELB) is provisioned; kube-proxy not capturing it only sends in-cluster clients through the LB (§5.4)',
+      name: 'hostname-only ingress (e.g. AWS ELB) is provisioned; kube-proxy not capturing it only sends in-cluster clients through the LB (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({ ingress: [{ hostname: 'a1b2.elb.us-east-1.amazonaws.com' }] }), pod('web-1')],
     },
     {
-      name: 'ipMode Proxy ingress is provisioned; not capturing it in kube-proxy is the point of ipMode Proxy (§5.4)',
+      name: 'ipMode Proxy ingress is provisioned; not capturing it in kube-proxy is the point of ipMode Proxy (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({ ingress: [{ ip: '203.0.113.10', ipMode: 'Proxy' }] }), pod('web-1')],
     },
     {
-      name: 'a classed LoadBalancer its class controller provisioned (§5.4 loadBalancerClass)',
+      name: 'a classed LoadBalancer its class controller provisioned (docs/kubernetes-semantics.md#loadbalancer-services loadBalancerClass)',
       objects: [
         lb({ ingress: [{ ip: '203.0.113.10' }] }, { loadBalancerClass: 'example.com/internal-lb' }),
         pod('web-1'),
@@ -29,17 +29,17 @@ ruleTester(loadBalancerPending, {
     },
     { name: 'ClusterIP Services have no load balancer to wait for', objects: [service('web'), pod('web-1')] },
     {
-      name: 'NodePort Services have no load balancer either (§5.5)',
+      name: 'NodePort Services have no load balancer either (docs/kubernetes-semantics.md#nodeport-services)',
       objects: [service('web', { type: 'NodePort', ports: lbPorts }), pod('web-1')],
     },
     {
-      name: 'ExternalName Services have no load balancer (§5.1)',
+      name: 'ExternalName Services have no load balancer (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } })],
     },
   ],
   invalid: [
     {
-      name: 'no ingress at all: EXTERNAL-IP <pending> (§5.4)',
+      name: 'no ingress at all: EXTERNAL-IP <pending> (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({}), pod('web-1')],
       findings: [
         {
@@ -54,7 +54,7 @@ ruleTester(loadBalancerPending, {
       findings: [{ message: ['load balancer pending'] }],
     },
     {
-      name: 'loadBalancerClass set: default implementations ignore the Service, only that class controller provisions it (§5.4)',
+      name: 'loadBalancerClass set: default implementations ignore the Service, only that class controller provisions it (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({}, { loadBalancerClass: 'example.com/internal-lb' }), pod('web-1')],
       findings: [
         {
@@ -64,7 +64,7 @@ ruleTester(loadBalancerPending, {
       ],
     },
     {
-      name: 'a selectorless LoadBalancer still needs its load balancer (§5.3)',
+      name: 'a selectorless LoadBalancer still needs its load balancer (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { type: 'LoadBalancer', selector: null, ports: lbPorts })],
       findings: [{ message: ['load balancer pending'] }],
     },

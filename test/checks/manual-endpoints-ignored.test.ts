@@ -10,7 +10,7 @@ const controllerSlice = (...pods: string[]) => slice('web', { endpoints: pods.ma
 ruleTester(manualEndpointsIgnored, {
   valid: [
     {
-      name: 'the Endpoints the controller wrote: pod targetRefs, Service labels (§3)',
+      name: 'the Endpoints the controller wrote: pod targetRefs, Service labels (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         web(),
         pod('web-1'),
@@ -19,7 +19,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'v1.33+ controller Endpoints, labelled endpoints.kubernetes.io/managed-by (§3)',
+      name: 'v1.33+ controller Endpoints, labelled endpoints.kubernetes.io/managed-by (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         web(),
         pod('web-1'),
@@ -30,7 +30,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'controller Endpoints with a not-ready pod (§3: notReadyAddresses carry targetRefs too)',
+      name: 'controller Endpoints with a not-ready pod (docs/kubernetes-semantics.md#the-legacy-endpoints-controller: notReadyAddresses carry targetRefs too)',
       objects: [
         web(),
         pod('web-1', { ready: false }),
@@ -38,15 +38,15 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'controller Endpoints naming a pod deleted since: that is lag, not a hand edit (§3)',
+      name: 'controller Endpoints naming a pod deleted since: that is lag, not a hand edit (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [web(), endpoints('web', { subsets: [{ addresses: [addressOf('web-gone')], ports }] })],
     },
     {
-      name: "the controller's empty Endpoints when no pod matches (§3)",
+      name: "the controller's empty Endpoints when no pod matches (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)",
       objects: [web(), endpoints('web')],
     },
     {
-      name: 'a leader-election lock sharing the name is not service endpoints (§3)',
+      name: 'a leader-election lock sharing the name is not service endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         web(),
         endpoints('web', {
@@ -56,28 +56,28 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'selectorless Service: hand-made Endpoints are the way to go (§4, kube-linter #746)',
+      name: 'selectorless Service: hand-made Endpoints are the way to go (docs/kubernetes-semantics.md#endpointslice-mirroring, kube-linter #746)',
       objects: [
         service('ext', { selector: null }),
         endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports }] }),
       ],
     },
     {
-      name: 'selector {} is selectorless: hand-made Endpoints are mirrored, not ignored (§1.1, §4)',
+      name: 'selector {} is selectorless: hand-made Endpoints are mirrored, not ignored (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         service('ext', { selector: {} }),
         endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports }] }),
       ],
     },
     {
-      name: 'ExternalName: nothing is proxied (§5.1)',
+      name: 'ExternalName: nothing is proxied (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
         endpoints('db', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports }] }),
       ],
     },
     {
-      name: "the controller's own slices, one per family (§1.5)",
+      name: "the controller's own slices, one per family (docs/kubernetes-semantics.md#one-slice-set-per-address-family)",
       objects: [
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         pod('web-1', { ips: ['10.244.7.1', 'fd00::7:1'] }),
@@ -86,7 +86,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: "a mirrored slice left for a moment after a selector was added is the mirroring controller's to delete (§4, PR #105997)",
+      name: "a mirrored slice left for a moment after a selector was added is the mirroring controller's to delete (docs/kubernetes-semantics.md#endpointslice-mirroring, PR #105997)",
       objects: [
         web(),
         pod('web-1'),
@@ -95,7 +95,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'a foreign FQDN slice is ignored by kube-proxy (§1.5)',
+      name: 'a foreign FQDN slice is ignored by kube-proxy (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         web(),
         pod('web-1'),
@@ -104,7 +104,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: "a foreign slice repeating the pods' addresses adds nothing (§5.8: deduplicated)",
+      name: "a foreign slice repeating the pods' addresses adds nothing (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices: deduplicated)",
       objects: [
         web(),
         pod('web-1'),
@@ -113,7 +113,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'an empty foreign slice adds nothing (§5.8)',
+      name: 'an empty foreign slice adds nothing (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         web(),
         pod('web-1'),
@@ -121,11 +121,14 @@ ruleTester(manualEndpointsIgnored, {
         slice('web', { name: 'web-empty', managedBy: 'me', endpoints: [] }),
       ],
     },
-    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+    {
+      name: 'default/kubernetes produces no findings (docs/kubernetes-semantics.md#endpointslice-mirroring)',
+      objects: apiserverObjects(),
+    },
   ],
   invalid: [
     {
-      name: 'hand-made Endpoints on a selector Service: overwritten, never mirrored (§3, §4)',
+      name: 'hand-made Endpoints on a selector Service: overwritten, never mirrored (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         web(),
         pod('web-1'),
@@ -144,7 +147,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: "a hand-added address beside the controller's pod addresses (§3)",
+      name: "a hand-added address beside the controller's pod addresses (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)",
       objects: [
         web(),
         pod('web-1'),
@@ -156,7 +159,7 @@ ruleTester(manualEndpointsIgnored, {
       findings: [{ message: ['1 address', '192.0.2.10'] }],
     },
     {
-      name: "a targetRef to something other than a Pod is not the controller's (§1.3, §3)",
+      name: "a targetRef to something other than a Pod is not the controller's (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)",
       objects: [
         web(),
         endpoints('web', {
@@ -166,7 +169,7 @@ ruleTester(manualEndpointsIgnored, {
       findings: [{ message: ['192.0.2.10'] }],
     },
     {
-      name: 'a foreign slice without managed-by adds endpoints kube-proxy merges (§5.8)',
+      name: 'a foreign slice without managed-by adds endpoints kube-proxy merges (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         web(),
         pod('web-1'),
@@ -185,7 +188,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
     },
     {
-      name: 'a slice managed by a third party adds endpoints (§1.7, §5.8)',
+      name: 'a slice managed by a third party adds endpoints (docs/kubernetes-semantics.md#labels-and-annotations-on-slices, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         web(),
         pod('web-1'),
@@ -195,7 +198,7 @@ ruleTester(manualEndpointsIgnored, {
       findings: [{ message: ['managed by ops-team'] }],
     },
     {
-      name: 'a foreign slice is merged even when no pod matches the selector (§5.8)',
+      name: 'a foreign slice is merged even when no pod matches the selector (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         web(),
         slice('web', { endpoints: [] }),
@@ -204,7 +207,7 @@ ruleTester(manualEndpointsIgnored, {
       findings: [{ message: ['adds 1 address'] }],
     },
     {
-      name: 'IPv6 addresses compare in canonical form: only the truly extra one is reported (§1.3)',
+      name: 'IPv6 addresses compare in canonical form: only the truly extra one is reported (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         service('web', { spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] } }),
         pod('web-1', { ips: ['fd00::7:1'] }),
@@ -219,7 +222,7 @@ ruleTester(manualEndpointsIgnored, {
       findings: [{ message: ['adds 1 address the selector does not produce (fd00::99)'] }],
     },
     {
-      name: 'both: hand-made Endpoints and a foreign slice (§3, §5.8)',
+      name: 'both: hand-made Endpoints and a foreign slice (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         web(),
         endpoints('web', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports }] }),

@@ -13,11 +13,11 @@ const http80 = [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }];
 ruleTester(manualEndpointsPortMismatch, {
   valid: [
     {
-      name: 'one unnamed Service port pairs with slice port name "" (§5.3)',
+      name: 'one unnamed Service port pairs with slice port name "" (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(unnamed80), manual([{ name: '', port: 8080, protocol: 'TCP' }])],
     },
     {
-      name: 'named ports pair by name and protocol; the slice port number wins over targetPort (§5.3)',
+      name: 'named ports pair by name and protocol; the slice port number wins over targetPort (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         ext([
           { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' },
@@ -30,7 +30,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'a multi-port Service may take each port from a different slice (§5.8: slices are merged)',
+      name: 'a multi-port Service may take each port from a different slice (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices: slices are merged)',
       objects: [
         ext([
           { name: 'http', port: 80, protocol: 'TCP' },
@@ -44,7 +44,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'a mirrored slice with the right port name counts (§4)',
+      name: 'a mirrored slice with the right port name counts (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(http80),
         endpoints('ext', { subsets: [{ addresses: [{ ip }], ports: [{ name: 'http', port: 8080 }] }] }),
@@ -52,11 +52,11 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'Endpoints without a slice: an unnamed Endpoints port is mirrored as name "" and pairs with an unnamed Service port (§4)',
+      name: 'Endpoints without a slice: an unnamed Endpoints port is mirrored as name "" and pairs with an unnamed Service port (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [ext(unnamed80), endpoints('ext', { subsets: [{ addresses: [{ ip }], ports: [{ port: 8080 }] }] })],
     },
     {
-      name: 'a Service with a selector is out of scope: the controller writes matching ports (§1.4)',
+      name: 'a Service with a selector is out of scope: the controller writes matching ports (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [
         service('web'),
         pod('web-1'),
@@ -64,11 +64,11 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'selector {} is selectorless and its matching slice is fine (§1.1, §5.3)',
+      name: 'selector {} is selectorless and its matching slice is fine (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80, { selector: {} }), manual([{ name: 'http', port: 8080, protocol: 'TCP' }])],
     },
     {
-      name: 'ExternalName Services have no endpoints to pair (§5.1)',
+      name: 'ExternalName Services have no endpoints to pair (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('ext', {
           type: 'ExternalName',
@@ -80,7 +80,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'FQDN slices are ignored by kube-proxy, so their ports are not judged (§1.5)',
+      name: 'FQDN slices are ignored by kube-proxy, so their ports are not judged (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         ext(http80),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }]),
@@ -92,18 +92,18 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'a slice with no endpoints carries no traffic whatever its ports (§5.8)',
+      name: 'a slice with no endpoints carries no traffic whatever its ports (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [ext(http80), manual([{ name: 'wrong', port: 1, protocol: 'TCP' }], { endpoints: [] })],
     },
     {
-      name: 'a headless Service is not proxied; DNS does not pair ports (§5.2)',
+      name: 'a headless Service is not proxied; DNS does not pair ports (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         ext(http80, { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         manual([{ name: 'web', port: 8080, protocol: 'TCP' }]),
       ],
     },
     {
-      name: 'a leader-election lock is not endpoints (§4)',
+      name: 'a leader-election lock is not endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(http80),
         endpoints('ext', {
@@ -113,7 +113,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'dual stack: both family slices carry the right port (§1.5)',
+      name: 'dual stack: both family slices carry the right port (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         ext(http80, { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }], { name: 'ext-v4' }),
@@ -125,7 +125,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'a slice of a family the Service has no ClusterIP of is not paired by any proxier (§1.5)',
+      name: 'a slice of a family the Service has no ClusterIP of is not paired by any proxier (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         ext(http80),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }], { name: 'ext-v4' }),
@@ -137,13 +137,13 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'default/kubernetes: https pairs with the apiserver slice port https 6443 (§4)',
+      name: 'default/kubernetes: https pairs with the apiserver slice port https 6443 (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: apiserverObjects(),
     },
   ],
   invalid: [
     {
-      name: 'slice port named differently from the one named Service port (§5.3)',
+      name: 'slice port named differently from the one named Service port (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80), manual([{ name: 'web', port: 8080, protocol: 'TCP' }])],
       findings: [
         {
@@ -154,17 +154,17 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'an unnamed Service port needs name "", a missing name is ignored (§5.3)',
+      name: 'an unnamed Service port needs name "", a missing name is ignored (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(unnamed80), manual([{ port: 8080, protocol: 'TCP' }])],
       findings: [{ port: '80/TCP', message: ['(no name) 8080/TCP', 'needs name: ""'] }],
     },
     {
-      name: 'an unnamed Service port does not pair with a named slice port (§5.3)',
+      name: 'an unnamed Service port does not pair with a named slice port (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(unnamed80), manual([{ name: 'http', port: 8080, protocol: 'TCP' }])],
       findings: [{ port: '80/TCP', message: ['must be named "", not "http"'] }],
     },
     {
-      name: 'same name, other protocol (§5.3: name and protocol)',
+      name: 'same name, other protocol (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices: name and protocol)',
       objects: [
         ext([{ name: 'dns', port: 53, protocol: 'UDP' }]),
         manual([{ name: 'dns', port: 53, protocol: 'TCP' }]),
@@ -172,17 +172,17 @@ ruleTester(manualEndpointsPortMismatch, {
       findings: [{ port: 'dns 53/UDP', message: ['protocol TCP, the Service port UDP'] }],
     },
     {
-      name: 'a slice port without a port number is ignored (§5.3)',
+      name: 'a slice port without a port number is ignored (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80), manual([{ name: 'http', protocol: 'TCP' }])],
       findings: [{ message: ['no port number'] }],
     },
     {
-      name: 'a named Service port and an unnamed slice port (§5.3)',
+      name: 'a named Service port and an unnamed slice port (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80), manual([{ name: '', port: 8080, protocol: 'TCP' }])],
       findings: [{ message: ['needs name "http"'] }],
     },
     {
-      name: 'one finding per Service port no slice pairs with (§5.3)',
+      name: 'one finding per Service port no slice pairs with (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         ext([
           { name: 'http', port: 80, protocol: 'TCP' },
@@ -193,7 +193,7 @@ ruleTester(manualEndpointsPortMismatch, {
       findings: [{ port: 'metrics 9100/TCP', message: ['has "http" 8080/TCP'] }],
     },
     {
-      name: 'a mirrored slice inherits the Endpoints port name: the fix points at the Endpoints (§4)',
+      name: 'a mirrored slice inherits the Endpoints port name: the fix points at the Endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(http80),
         endpoints('ext', { subsets: [{ addresses: [{ ip }], ports: [{ port: 8080 }] }] }),
@@ -202,7 +202,7 @@ ruleTester(manualEndpointsPortMismatch, {
       findings: [{ port: 'http 80/TCP', fix: 'kubectl edit endpoints ext -n shop' }],
     },
     {
-      name: 'Endpoints not mirrored (skip-mirror): their ports are judged, as mirroring would copy them (§4)',
+      name: 'Endpoints not mirrored (skip-mirror): their ports are judged, as mirroring would copy them (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(http80),
         endpoints('ext', {
@@ -222,12 +222,12 @@ ruleTester(manualEndpointsPortMismatch, {
       findings: [{ message: ['Endpoints ext has "web" 8080/TCP'] }],
     },
     {
-      name: 'selector {} is selectorless: its slices must pair too (§1.1)',
+      name: 'selector {} is selectorless: its slices must pair too (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [ext(http80, { selector: {} }), manual([{ name: 'web', port: 8080, protocol: 'TCP' }])],
       findings: [{ port: 'http 80/TCP' }],
     },
     {
-      name: 'every Service port pairs, but one slice pairs with none: its endpoints are dead (§5.3, warning)',
+      name: 'every Service port pairs, but one slice pairs with none: its endpoints are dead (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices, warning)',
       objects: [
         ext(http80),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }], { name: 'ext-good' }),
@@ -244,7 +244,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'dual stack: kube-proxy pairs per family, so a wrongly named IPv6 slice leaves IPv6 clients without endpoints (§1.5, §5.3)',
+      name: 'dual stack: kube-proxy pairs per family, so a wrongly named IPv6 slice leaves IPv6 clients without endpoints (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         ext(http80, { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }], { name: 'ext-v4' }),
@@ -263,7 +263,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
     },
     {
-      name: 'dual-stack Endpoints: an IPv6 address in a subset with the right port name pairs for IPv6 (§4)',
+      name: 'dual-stack Endpoints: an IPv6 address in a subset with the right port name pairs for IPv6 (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(unnamed80, { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         endpoints('ext', {

@@ -26,11 +26,11 @@ const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(
 ruleTester(noReadyEndpoints, {
   valid: [
     {
-      name: 'a ready pod with a ready endpoint (§1.3)',
+      name: 'a ready pod with a ready endpoint (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [nodeA, service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
     },
     {
-      name: 'one ready endpoint among unready ones is enough; kube-proxy merges every slice (§5.8)',
+      name: 'one ready endpoint among unready ones is enough; kube-proxy merges every slice (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         nodeA,
         service('web'),
@@ -41,7 +41,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'publishNotReadyAddresses: every included endpoint is ready, even of an unready pod (§1.3)',
+      name: 'publishNotReadyAddresses: every included endpoint is ready, even of an unready pod (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -50,11 +50,11 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'an endpoint without conditions is ready (§1.3: nil ready means true)',
+      name: 'an endpoint without conditions is ready (docs/kubernetes-semantics.md#endpoint-conditions-and-fields: nil ready means true)',
       objects: [nodeA, service('web'), pod('web-1'), { ...slice('web'), endpoints: [{ addresses: ['10.99.0.1'] }] }],
     },
     {
-      name: 'ExternalName Services get no endpoints by design (§1.1, §5.1)',
+      name: 'ExternalName Services get no endpoints by design (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         nodeA,
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
@@ -84,7 +84,7 @@ ruleTester(noReadyEndpoints, {
       coverage: { endpointSlices: false },
     },
     {
-      name: "a selector that matches nothing is selector-no-match's finding (§1.1)",
+      name: "a selector that matches nothing is selector-no-match's finding (docs/kubernetes-semantics.md#which-services-get-controller-slices)",
       objects: [nodeA, service('web', { selector: { app: 'nothing' } }), pod('web-1'), slice('web')],
     },
     {
@@ -93,7 +93,7 @@ ruleTester(noReadyEndpoints, {
       coverage: { endpointSlices: false },
     },
     {
-      name: 'dual-stack: ready endpoints in the IPv4 and IPv6 slices (§1.5)',
+      name: 'dual-stack: ready endpoints in the IPv4 and IPv6 slices (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
@@ -105,7 +105,7 @@ ruleTester(noReadyEndpoints, {
   ],
   invalid: [
     {
-      name: 'CrashLoopBackOff: cause with the last exit, fix reads the previous logs (§6)',
+      name: 'CrashLoopBackOff: cause with the last exit, fix reads the previous logs (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -127,7 +127,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'ImagePullBackOff on every pod, counted in the message (§6)',
+      name: 'ImagePullBackOff on every pod, counted in the message (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -145,7 +145,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'readiness probe failing: running but not ready (§6)',
+      name: 'readiness probe failing: running but not ready (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -167,7 +167,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'readiness gate not True: containers ready, pod not Ready (§6)',
+      name: 'readiness gate not True: containers ready, pod not Ready (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -184,7 +184,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ causes: { 'web-1': 'readiness gate target-health.elbv2.k8s.aws/web-tg is False' } }],
     },
     {
-      name: 'unscheduled pods have no IP and are not endpoints: the placeholder slice is empty (§1.2, §1.6)',
+      name: 'unscheduled pods have no IP and are not endpoints: the placeholder slice is empty (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [
         nodeA,
         service('web'),
@@ -211,7 +211,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'a pod without IP yet on its node (§1.2)',
+      name: 'a pod without IP yet on its node (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -221,7 +221,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ causes: { 'web-1': 'no IP yet on node node-a (app: ContainerCreating)' } }],
     },
     {
-      name: 'node NotReady: the pod was marked not ready, the fix looks at the node (§6)',
+      name: 'node NotReady: the pod was marked not ready, the fix looks at the node (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         node('node-b', { ready: 'False' }),
         service('web'),
@@ -231,12 +231,12 @@ ruleTester(noReadyEndpoints, {
       findings: [{ causes: { 'web-1': 'node node-b is NotReady' }, fix: 'kubectl describe node node-b' }],
     },
     {
-      name: 'a pod whose Node object is gone is skipped by the controller (§1.2)',
+      name: 'a pod whose Node object is gone is skipped by the controller (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [nodeA, service('web'), pod('web-1', { node: 'node-gone' }), slice('web', { ports: [], endpoints: [] })],
       findings: [{ causes: { 'web-1': 'node node-gone does not exist' } }],
     },
     {
-      name: 'terminating pods stay in slices not ready; none still serving: error (§1.2, §1.3)',
+      name: 'terminating pods stay in slices not ready; none still serving: error (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web'),
@@ -246,7 +246,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ severity: 'error', causes: { 'web-1': 'terminating' }, message: ['kube-proxy rejects'] }],
     },
     {
-      name: 'only terminating endpoints that still serve: kube-proxy falls back to them, a warning (§5.7)',
+      name: 'only terminating endpoints that still serve: kube-proxy falls back to them, a warning (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         nodeA,
         service('web'),
@@ -269,7 +269,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'finished pods are never endpoints (§1.2)',
+      name: 'finished pods are never endpoints (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -282,7 +282,7 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
-      name: 'publishNotReadyAddresses does not help pods without an IP (§1.2)',
+      name: 'publishNotReadyAddresses does not help pods without an IP (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -292,7 +292,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ causes: { 'web-1': 'no IP yet' } }],
     },
     {
-      name: 'headless: cluster DNS has no address to return (§5.2)',
+      name: 'headless: cluster DNS has no address to return (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         nodeA,
         service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
@@ -308,7 +308,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ pods: ['web-1'], causes: { 'web-1': 'CrashLoopBackOff' } }],
     },
     {
-      name: 'a Ready pod whose endpoint is still ready=false: the slices lag, and kube-proxy goes by the slices (§5.8)',
+      name: 'a Ready pod whose endpoint is still ready=false: the slices lag, and kube-proxy goes by the slices (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         nodeA,
         service('web'),
@@ -318,7 +318,7 @@ ruleTester(noReadyEndpoints, {
       findings: [{ causes: { 'web-1': 'Ready but listed ready=false in the slices' } }],
     },
     {
-      name: 'dual-stack: not-ready endpoints in both families, the pod listed once (§1.5)',
+      name: 'dual-stack: not-ready endpoints in both families, the pod listed once (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),

@@ -24,7 +24,7 @@ const syncedAt = (time: string, endpoints = [endpointOf('web-1')]) =>
 ruleTester(podMissingFromSlices, {
   valid: [
     {
-      name: 'a consistent snapshot: every eligible pod is in a slice (§1.2)',
+      name: 'a consistent snapshot: every eligible pod is in a slice (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -34,7 +34,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'controller lag: the pod became Ready after the slices were last written (§1.7)',
+      name: 'controller lag: the pod became Ready after the slices were last written (docs/kubernetes-semantics.md#labels-and-annotations-on-slices)',
       objects: [
         nodeA,
         service('web'),
@@ -54,7 +54,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'pods that are not endpoints: finished, no IP, Node gone (§1.2)',
+      name: 'pods that are not endpoints: finished, no IP, Node gone (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -66,7 +66,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'an IPv4-only pod has no place in the slices of an IPv6 Service (§1.3, §1.5)',
+      name: 'an IPv4-only pod has no place in the slices of an IPv6 Service (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { clusterIP: 'fd00::10', clusterIPs: ['fd00::10'], ipFamilies: ['IPv6'] } }),
@@ -75,7 +75,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'dual-stack: a pod listed in the IPv6 slice only is in a slice (§1.5)',
+      name: 'dual-stack: a pod listed in the IPv6 slice only is in a slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
@@ -94,7 +94,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'a terminating pod stays in the slices: listed as terminating (§1.2)',
+      name: 'a terminating pod stays in the slices: listed as terminating (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -108,7 +108,7 @@ ruleTester(podMissingFromSlices, {
       coverage: { endpointSlices: false },
     },
     {
-      name: 'a Service being deleted gets no slices (§1.6)',
+      name: 'a Service being deleted gets no slices (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [
         nodeA,
         { ...service('web'), metadata: { ...service('web').metadata, deletionTimestamp: '2026-11-01T00:00:00Z' } },
@@ -117,7 +117,7 @@ ruleTester(podMissingFromSlices, {
       ],
     },
     {
-      name: 'ExternalName and selectorless Services have no controller slices (§1.1)',
+      name: 'ExternalName and selectorless Services have no controller slices (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [
         nodeA,
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
@@ -166,18 +166,18 @@ ruleTester(podMissingFromSlices, {
       findings: [{ message: ['controller lag cannot be ruled out'], pods: ['web-2'] }],
     },
     {
-      name: 'the Service has no slice at all, not even the placeholder (§1.6)',
+      name: 'the Service has no slice at all, not even the placeholder (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [nodeA, service('web'), pod('web-1'), slice('other')],
       findings: [{ message: ['not even the empty placeholder'], pods: ['web-1'] }],
     },
     {
-      name: 'Nodes not read: the cause says a gone Node would explain it (§1.2)',
+      name: 'Nodes not read: the cause says a gone Node would explain it (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
       coverage: { nodes: false },
       findings: [{ pods: ['web-2'], causes: { 'web-2': 'Nodes were not read' } }],
     },
     {
-      name: 'publishNotReadyAddresses does not change it: a ready pod belongs in the slices (§1.3)',
+      name: 'publishNotReadyAddresses does not change it: a ready pod belongs in the slices (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -190,7 +190,7 @@ ruleTester(podMissingFromSlices, {
 });
 
 describe('pod-missing-from-slices: its texts', () => {
-  it('the explanation of the inclusion rule (§1.2) reads cleanly: no space before punctuation, no doubled spaces', () => {
+  it('the explanation of the inclusion rule (docs/kubernetes-semantics.md#which-pods-become-endpoints) reads cleanly: no space before punctuation, no doubled spaces', () => {
     for (const text of [podMissingFromSlices.title, podMissingFromSlices.explanation, podMissingFromSlices.fix]) {
       expect(text).not.toMatch(/ [,.;:)]|\( | {2}/);
     }

@@ -7,7 +7,7 @@ const nodeA = node('node-a');
 ruleTester(podsNotReady, {
   valid: [
     {
-      name: 'every matched pod is a ready endpoint (§1.3)',
+      name: 'every matched pod is a ready endpoint (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web'),
@@ -26,7 +26,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'a terminating pod during a rollout is on its way out, not lost capacity (§1.2, §1.3)',
+      name: 'a terminating pod during a rollout is on its way out, not lost capacity (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web'),
@@ -36,7 +36,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'finished pods (a completed Job pod, an evicted pod) are never endpoints and not capacity (§1.2)',
+      name: 'finished pods (a completed Job pod, an evicted pod) are never endpoints and not capacity (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -47,7 +47,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'publishNotReadyAddresses: an unready pod is still a ready endpoint (§1.3)',
+      name: 'publishNotReadyAddresses: an unready pod is still a ready endpoint (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -57,7 +57,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'ExternalName (§5.1)',
+      name: 'ExternalName (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         nodeA,
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } }),
@@ -65,13 +65,13 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'selectorless: nothing is matched (§1.1)',
+      name: 'selectorless: nothing is matched (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [nodeA, service('ext', { selector: {} }), pod('web-1', { ready: false })],
     },
   ],
   invalid: [
     {
-      name: 'one pod in CrashLoopBackOff next to a ready one (§6)',
+      name: 'one pod in CrashLoopBackOff next to a ready one (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -89,7 +89,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'an unscheduled pod is not an endpoint at all (§1.2)',
+      name: 'an unscheduled pod is not an endpoint at all (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -117,7 +117,7 @@ ruleTester(podsNotReady, {
       ],
     },
     {
-      name: 'a readiness gate that is not True keeps the pod out of ready endpoints (§6)',
+      name: 'a readiness gate that is not True keeps the pod out of ready endpoints (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         service('web'),
@@ -134,7 +134,7 @@ ruleTester(podsNotReady, {
       findings: [{ causes: { 'web-2': 'readiness gate target-health.elbv2.k8s.aws/tg has no condition yet' } }],
     },
     {
-      name: 'a pod on a NotReady node: the fix looks at the node (§6)',
+      name: 'a pod on a NotReady node: the fix looks at the node (docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         nodeA,
         node('node-b', { ready: 'Unknown' }),
@@ -146,7 +146,7 @@ ruleTester(podsNotReady, {
       findings: [{ causes: { 'web-2': 'node node-b is unreachable' }, fix: 'kubectl describe node node-b' }],
     },
     {
-      name: 'publishNotReadyAddresses does not list a pod without IP (§1.2)',
+      name: 'publishNotReadyAddresses does not list a pod without IP (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -157,7 +157,7 @@ ruleTester(podsNotReady, {
       findings: [{ pods: ['web-2'], causes: { 'web-2': 'no IP yet' } }],
     },
     {
-      name: 'dual-stack: the ready pod has two endpoints but is one backend (§1.5)',
+      name: 'dual-stack: the ready pod has two endpoints but is one backend (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),

@@ -4,7 +4,10 @@ import { ruleTester } from '../support/rule-tester.js';
 
 ruleTester(selectorNoMatch, {
   valid: [
-    { name: 'a pod carries every selector label (§1.1: AND of equalities)', objects: [service('web'), pod('web-1')] },
+    {
+      name: 'a pod carries every selector label (docs/kubernetes-semantics.md#which-services-get-controller-slices: AND of equalities)',
+      objects: [service('web'), pod('web-1')],
+    },
     {
       name: 'extra pod labels do not matter',
       objects: [service('web'), pod('web-1', { labels: { app: 'web', tier: 'fe', version: 'v2' } })],
@@ -13,10 +16,13 @@ ruleTester(selectorNoMatch, {
       name: 'a finished pod still carries the labels: no-ready-endpoints explains it, not this check',
       objects: [service('web'), pod('web-1', { phase: 'Succeeded', ready: false })],
     },
-    { name: 'selector {} is selectorless, not "matches nothing" (§1.1)', objects: [service('ext', { selector: {} })] },
+    {
+      name: 'selector {} is selectorless, not "matches nothing" (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
+      objects: [service('ext', { selector: {} })],
+    },
     { name: 'no selector at all: selectorless', objects: [service('ext', { selector: null })] },
     {
-      name: 'ExternalName ignores its selector (§5.1)',
+      name: 'ExternalName ignores its selector (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } })],
     },
   ],
@@ -122,7 +128,7 @@ ruleTester(selectorNoMatch, {
       ],
     },
     {
-      name: 'pods with all labels in another namespace never count (§1.1: own namespace only)',
+      name: 'pods with all labels in another namespace never count (docs/kubernetes-semantics.md#which-services-get-controller-slices: own namespace only)',
       objects: [service('web'), pod('web-1', { ns: 'other' })],
       findings: [{ message: ['in namespace other'], pods: ['web-1'], causes: { 'web-1': 'in namespace other' } }],
     },

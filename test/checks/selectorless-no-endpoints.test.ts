@@ -7,33 +7,33 @@ const LEADER = { 'control-plane.alpha.kubernetes.io/leader': '{"holderIdentity":
 ruleTester(selectorlessNoEndpoints, {
   valid: [
     {
-      name: 'a Service with a selector: the controller makes its slices (§1.1)',
+      name: 'a Service with a selector: the controller makes its slices (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
     },
     {
-      name: 'a selector Service with no slice yet is not selectorless (§1.1)',
+      name: 'a selector Service with no slice yet is not selectorless (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [service('web'), slice('other', { endpoints: [] })],
     },
     {
-      name: 'ExternalName has no endpoints by design (§5.1)',
+      name: 'ExternalName has no endpoints by design (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } }),
         slice('x'),
       ],
     },
     {
-      name: 'selectorless with a hand-made slice labelled with its name (§5.3)',
+      name: 'selectorless with a hand-made slice labelled with its name (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
     },
     {
-      name: 'selector {} with a hand-made slice (§1.1: {} is selectorless; §5.3)',
+      name: 'selector {} with a hand-made slice (docs/kubernetes-semantics.md#which-services-get-controller-slices: {} is selectorless; docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { selector: {} }), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] })],
     },
     {
-      name: 'selectorless with a mirrored slice (§4)',
+      name: 'selectorless with a mirrored slice (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         service('ext', { selector: null }),
         endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 8080 }] }] }),
@@ -48,7 +48,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'selectorless with only an IPv6 slice: dual-stack families each count (§1.5)',
+      name: 'selectorless with only an IPv6 slice: dual-stack families each count (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         service('ext', {
           selector: null,
@@ -58,7 +58,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'a left-over controller slice still routes (stale-endpoints reports it, §1.1, §5.8)',
+      name: 'a left-over controller slice still routes (stale-endpoints reports it, docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [service('ext', { selector: null }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
     },
     {
@@ -76,7 +76,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'a headless Service is not proxied: cluster DNS answers from slices of either family (§5.2)',
+      name: 'a headless Service is not proxied: cluster DNS answers from slices of either family (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'] } }),
         slice('peers', { managedBy: 'me', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
@@ -94,11 +94,14 @@ ruleTester(selectorlessNoEndpoints, {
       objects: [service('ext', { selector: null })],
       coverage: { endpointSlices: false },
     },
-    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+    {
+      name: 'default/kubernetes produces no findings (docs/kubernetes-semantics.md#endpointslice-mirroring)',
+      objects: apiserverObjects(),
+    },
   ],
   invalid: [
     {
-      name: 'no selector, no slice, no Endpoints: traffic goes nowhere (§5.3)',
+      name: 'no selector, no slice, no Endpoints: traffic goes nowhere (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { selector: null })],
       findings: [
         {
@@ -111,7 +114,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'selector {} is selectorless, not "all pods" (§1.1)',
+      name: 'selector {} is selectorless, not "all pods" (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [service('ext', { selector: {} }), pod('web-1')],
       findings: [{ message: ['no selector'] }],
     },
@@ -122,7 +125,7 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['no EndpointSlice lists a backend for it (Endpoints were not read'] }],
     },
     {
-      name: 'an FQDN slice is ignored by kube-proxy (§1.5, §5.3)',
+      name: 'an FQDN slice is ignored by kube-proxy (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'db.example.com' }] }),
@@ -130,7 +133,7 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['addressType FQDN, which kube-proxy ignores'] }],
     },
     {
-      name: 'only an FQDN slice: kube-proxy ignores it (§1.5), an ExternalName gives the DNS CNAME to that host (§5.1)',
+      name: 'only an FQDN slice: kube-proxy ignores it (docs/kubernetes-semantics.md#one-slice-set-per-address-family), an ExternalName gives the DNS CNAME to that host (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'db.example.com' }] }),
@@ -143,7 +146,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'a slice without the service-name label does not belong to the Service (§5.3)',
+      name: 'a slice without the service-name label does not belong to the Service (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null }),
         slice(null, { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
@@ -151,22 +154,22 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['no EndpointSlice or Endpoints object lists a backend'] }],
     },
     {
-      name: 'a leader-election lock named like the Service is not endpoints (§3, §4)',
+      name: 'a leader-election lock named like the Service is not endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [service('ext', { selector: null }), endpoints('ext', { annotations: LEADER })],
       findings: [{ message: ['leader-election lock'] }],
     },
     {
-      name: 'an Endpoints object without addresses gives nothing to mirror (§4)',
+      name: 'an Endpoints object without addresses gives nothing to mirror (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [service('ext', { selector: null }), endpoints('ext', { subsets: [] })],
       findings: [{ message: ['Endpoints ext exists but lists no address'] }],
     },
     {
-      name: 'only the empty placeholder the controller left when the selector was removed (§1.1, §1.6)',
+      name: 'only the empty placeholder the controller left when the selector was removed (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [service('ext', { selector: null }), slice('ext', { ports: [], endpoints: [] })],
       findings: [{ message: ['ext-abcde is a placeholder the EndpointSlice controller left'] }],
     },
     {
-      name: 'headless selectorless: the name resolves to nothing (§5.2)',
+      name: 'headless selectorless: the name resolves to nothing (docs/kubernetes-semantics.md#headless-services)',
       objects: [service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } })],
       findings: [{ message: ['headless DNS name resolves to no address'] }],
     },
@@ -193,7 +196,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
     },
     {
-      name: 'Endpoints listing only IPv6 addresses for an IPv4 Service: mirrored into an IPv6 slice kube-proxy does not read (§4 splits by family)',
+      name: 'Endpoints listing only IPv6 addresses for an IPv4 Service: mirrored into an IPv6 slice kube-proxy does not read (docs/kubernetes-semantics.md#endpointslice-mirroring splits by family)',
       objects: [
         service('ext', { selector: null }),
         endpoints('ext', { subsets: [{ addresses: [{ ip: 'fd00::1' }], ports: [{ name: 'http', port: 8080 }] }] }),
@@ -207,7 +210,7 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ message: ['ext-mirror has addressType IPv6', 'the mirroring controller files each address'] }],
     },
     {
-      name: 'an IPv6 single-stack Service: the fix suggests an IPv6 slice (§1.5)',
+      name: 'an IPv6 single-stack Service: the fix suggests an IPv6 slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         service('ext', {
           selector: null,
@@ -217,7 +220,7 @@ ruleTester(selectorlessNoEndpoints, {
       findings: [{ fix: '"addressType":"IPv6"' }],
     },
     {
-      name: 'an unnamed Service port: the fix names the slice port "" (§5.3)',
+      name: 'an unnamed Service port: the fix names the slice port "" (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { selector: null, ports: [{ port: 5432, protocol: 'TCP' }] })],
       findings: [{ fix: '"ports":[{"name":"",' }],
     },

@@ -28,7 +28,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'two ready endpoints in two slices: kube-proxy merges every slice (§5.8)',
+      name: 'two ready endpoints in two slices: kube-proxy merges every slice (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         nodeA,
         service('web'),
@@ -39,7 +39,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'dual-stack: two pods with four addresses are two endpoints (§1.5)',
+      name: 'dual-stack: two pods with four addresses are two endpoints (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
@@ -72,18 +72,18 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'selectorless: one hand-managed external address is usually on purpose (§5.3)',
+      name: 'selectorless: one hand-managed external address is usually on purpose (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1' }] }),
       ],
     },
     {
-      name: 'ExternalName (§5.1)',
+      name: 'ExternalName (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } })],
     },
     {
-      name: 'FQDN slices are ignored by kube-proxy and do not count (§1.5)',
+      name: 'FQDN slices are ignored by kube-proxy and do not count (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web'),
@@ -108,7 +108,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'unready endpoints do not count; the message says how many other pods are not ready (§1.3)',
+      name: 'unready endpoints do not count; the message says how many other pods are not ready (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web'),
@@ -126,7 +126,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ message: ['2 other matching pods are not ready'], pods: ['web-1'] }],
     },
     {
-      name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is still one endpoint (§1.5)',
+      name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is still one endpoint (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         nodeA,
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),
@@ -137,7 +137,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ message: ['10.9.5.1', 'fd00::51'], pods: ['web-1'] }],
     },
     {
-      name: 'the same address in two slices is one endpoint (§5.8)',
+      name: 'the same address in two slices is one endpoint (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [
         nodeA,
         service('web'),
@@ -148,7 +148,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ pods: ['web-1'] }],
     },
     {
-      name: 'publishNotReadyAddresses: the one unready pod is a ready endpoint, and the only one (§1.3)',
+      name: 'publishNotReadyAddresses: the one unready pod is a ready endpoint, and the only one (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -158,7 +158,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ pods: ['web-1'] }],
     },
     {
-      name: 'headless with one ready pod: DNS returns one address (§5.2)',
+      name: 'headless with one ready pod: DNS returns one address (docs/kubernetes-semantics.md#headless-services)',
       objects: [
         nodeA,
         service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
@@ -180,7 +180,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ pods: ['web-1'], message: ['1 other matching pod is not ready'] }],
     },
     {
-      name: 'a Ready pod the slices do not list is not called "not ready": it is Ready but in no EndpointSlice (§1.2, §5.8)',
+      name: 'a Ready pod the slices do not list is not called "not ready": it is Ready but in no EndpointSlice (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
@@ -191,7 +191,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'a Ready pod whose endpoint is still ready=false in the slices is Ready, not "not ready" (controller lag, §1.3)',
+      name: 'a Ready pod whose endpoint is still ready=false in the slices is Ready, not "not ready" (controller lag, docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         nodeA,
         service('web'),
@@ -202,7 +202,7 @@ ruleTester(singleReadyEndpoint, {
       findings: [{ message: ['1 other matching pod is Ready but still listed not ready in the slices (web-2)'] }],
     },
     {
-      name: '2 replicas, one on a NotReady node (§6 MarkPodsNotReady): make that pod ready, do not advise scaling to 2',
+      name: '2 replicas, one on a NotReady node (docs/kubernetes-semantics.md#pod-readiness MarkPodsNotReady): make that pod ready, do not advise scaling to 2',
       objects: [
         nodeA,
         node('node-b', { ready: 'Unknown' }),
@@ -222,7 +222,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'the only ready endpoint is a hand-made VM address (§5.8 merges every slice): make the matched pods ready',
+      name: 'the only ready endpoint is a hand-made VM address (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices merges every slice): make the matched pods ready',
       objects: [
         nodeA,
         service('web'),
@@ -240,7 +240,7 @@ ruleTester(singleReadyEndpoint, {
       ],
     },
     {
-      name: 'a hand-made endpoint without targetRef carrying the pod\'s own IP is that pod, not "another" one (§5.3)',
+      name: 'a hand-made endpoint without targetRef carrying the pod\'s own IP is that pod, not "another" one (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         nodeA,
         service('web'),

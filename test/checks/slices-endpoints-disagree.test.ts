@@ -25,7 +25,7 @@ const dual = { spec: { ipFamilies: ['IPv6', 'IPv4'], clusterIP: 'fd00::10', clus
 ruleTester(slicesEndpointsDisagree, {
   valid: [
     {
-      name: 'both list the same ready pods (§1.3, §3)',
+      name: 'both list the same ready pods (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -36,7 +36,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'a not-ready pod: notReadyAddresses versus ready=false (§3)',
+      name: 'a not-ready pod: notReadyAddresses versus ready=false (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -47,7 +47,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'a terminating pod: kept in slices, dropped from Endpoints (§1.2, §3)',
+      name: 'a terminating pod: kept in slices, dropped from Endpoints (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -60,7 +60,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'publishNotReadyAddresses: a terminating pod is ready in both (§1.3, §3)',
+      name: 'publishNotReadyAddresses: a terminating pod is ready in both (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -70,7 +70,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'dual stack: Endpoints holds the primary family only (§1.5, §3)',
+      name: 'dual stack: Endpoints holds the primary family only (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web', dual),
@@ -81,7 +81,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'IPv6 in non-canonical form on one side is the same address (§1.3)',
+      name: 'IPv6 in non-canonical form on one side is the same address (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         node('node-a'),
         service('web', dual),
@@ -91,7 +91,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'a pod none of whose ports resolve: in a slice with ports [], omitted from Endpoints (§1.4, §2.1)',
+      name: 'a pod none of whose ports resolve: in a slice with ports [], omitted from Endpoints (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping, docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         node('node-a'),
         service('web'),
@@ -103,7 +103,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'truncated Endpoints omits ready addresses by design (§3)',
+      name: 'truncated Endpoints omits ready addresses by design (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -114,7 +114,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'a pod whose Node is gone: the slice controller skips it, the Endpoints controller does not (§1.2)',
+      name: 'a pod whose Node is gone: the slice controller skips it, the Endpoints controller does not (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         node('node-a'),
         service('web'),
@@ -138,7 +138,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'selectorless Services have no controllers to disagree (§1.1)',
+      name: 'selectorless Services have no controllers to disagree (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [
         node('node-a'),
         service('ext', { selector: null }),
@@ -147,7 +147,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'selector {} is selectorless (§1.1)',
+      name: 'selector {} is selectorless (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [
         node('node-a'),
         service('ext', { selector: {} }),
@@ -156,7 +156,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: "hand-made Endpoints are manual-endpoints-ignored's to report (§4)",
+      name: "hand-made Endpoints are manual-endpoints-ignored's to report (docs/kubernetes-semantics.md#endpointslice-mirroring)",
       objects: [
         node('node-a'),
         service('web'),
@@ -166,7 +166,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: "a foreign slice is not the controller's view (§5.8; manual-endpoints-ignored)",
+      name: "a foreign slice is not the controller's view (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices; manual-endpoints-ignored)",
       objects: [
         node('node-a'),
         service('web'),
@@ -177,7 +177,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'a leader-election lock is not service endpoints (§3)',
+      name: 'a leader-election lock is not service endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -191,11 +191,14 @@ ruleTester(slicesEndpointsDisagree, {
       objects: [node('node-a'), service('web'), pod('web-1'), ep(['web-1'])],
       coverage: { endpointSlices: false },
     },
-    { name: 'default/kubernetes produces no findings (§4)', objects: apiserverObjects() },
+    {
+      name: 'default/kubernetes produces no findings (docs/kubernetes-semantics.md#endpointslice-mirroring)',
+      objects: apiserverObjects(),
+    },
   ],
   invalid: [
     {
-      name: 'ready in the slice, missing from Endpoints (§3)',
+      name: 'ready in the slice, missing from Endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -219,7 +222,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'ready in Endpoints, not ready in the slice (§3)',
+      name: 'ready in Endpoints, not ready in the slice (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -236,7 +239,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'ready in the slice, under notReadyAddresses in Endpoints (§3)',
+      name: 'ready in the slice, under notReadyAddresses in Endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -247,7 +250,7 @@ ruleTester(slicesEndpointsDisagree, {
       findings: [{ pods: ['web-1'], causes: { 'web-1': 'under notReadyAddresses in Endpoints web' } }],
     },
     {
-      name: 'ready in Endpoints, missing from every slice (§3)',
+      name: 'ready in Endpoints, missing from every slice (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),
@@ -259,7 +262,7 @@ ruleTester(slicesEndpointsDisagree, {
       findings: [{ pods: ['web-2'], causes: { 'web-2': 'missing from every EndpointSlice' } }],
     },
     {
-      name: 'dual stack: the primary family (IPv6) disagrees (§1.5, §3)',
+      name: 'dual stack: the primary family (IPv6) disagrees (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web', dual),
@@ -285,7 +288,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
     },
     {
-      name: 'both directions at once (§3)',
+      name: 'both directions at once (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         node('node-a'),
         service('web'),

@@ -13,7 +13,7 @@ const recreated = (name: string, o: Parameters<typeof pod>[1] = {}) => {
 ruleTester(staleEndpoints, {
   valid: [
     {
-      name: "the controller's slice lists the live pods (§1.3)",
+      name: "the controller's slice lists the live pods (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)",
       objects: [
         service('web'),
         pod('web-1'),
@@ -22,7 +22,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'a pod mid-deletion is listed as terminating: normal (§1.2)',
+      name: 'a pod mid-deletion is listed as terminating: normal (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         service('web'),
         pod('web-1', { terminating: true }),
@@ -30,7 +30,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'lag: the pod just finished terminating and its endpoint is still marked terminating (§1.2)',
+      name: 'lag: the pod just finished terminating and its endpoint is still marked terminating (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         service('web'),
         pod('web-2'),
@@ -40,11 +40,11 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'lag: a new pod not yet in the slice is not stale (§1.2)',
+      name: 'lag: a new pod not yet in the slice is not stale (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
     },
     {
-      name: 'a not-ready endpoint of a gone pod gets no traffic (§5.7: only ready endpoints are used)',
+      name: 'a not-ready endpoint of a gone pod gets no traffic (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection: only ready endpoints are used)',
       objects: [
         service('web'),
         pod('web-2'),
@@ -74,11 +74,11 @@ ruleTester(staleEndpoints, {
       ),
     },
     {
-      name: 'selectorless with a hand-made slice (§5.3)',
+      name: 'selectorless with a hand-made slice (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(), slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] })],
     },
     {
-      name: 'selector {} with a mirrored slice: mirrored slices are the selectorless way (§1.1, §4)',
+      name: 'selector {} with a mirrored slice: mirrored slices are the selectorless way (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext({ selector: {} }),
         endpoints('ext', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'http', port: 8080 }] }] }),
@@ -86,7 +86,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: "dual stack: one endpoint per family, both the pod's (§1.5)",
+      name: "dual stack: one endpoint per family, both the pod's (docs/kubernetes-semantics.md#one-slice-set-per-address-family)",
       objects: [
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         pod('web-1', { ips: ['10.244.7.1', 'fd00::7:1'] }),
@@ -95,14 +95,14 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'ExternalName is not proxied: slices from an old cluster (#105986) carry no traffic (§5.1)',
+      name: 'ExternalName is not proxied: slices from an old cluster (#105986) carry no traffic (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('db', { type: 'ExternalName', selector: null, spec: { externalName: 'db.example.com' } }),
         slice('db', { endpoints: [{ ip: '10.244.9.9' }] }),
       ],
     },
     {
-      name: 'FQDN slices are ignored by kube-proxy (§1.5)',
+      name: 'FQDN slices are ignored by kube-proxy (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         service('web'),
         pod('web-1'),
@@ -110,17 +110,17 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'selector removed, only the empty placeholder left: it routes nowhere (§1.6; selectorless-no-endpoints reports it)',
+      name: 'selector removed, only the empty placeholder left: it routes nowhere (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner; selectorless-no-endpoints reports it)',
       objects: [ext(), slice('ext', { ports: [], endpoints: [] })],
     },
     {
-      name: "default/kubernetes: its slice is the apiserver's, not the controller's (§4)",
+      name: "default/kubernetes: its slice is the apiserver's, not the controller's (docs/kubernetes-semantics.md#endpointslice-mirroring)",
       objects: apiserverObjects(),
     },
   ],
   invalid: [
     {
-      name: "selector removed: the controller's slice stays and kube-proxy still routes to it (§1.1, #91072)",
+      name: "selector removed: the controller's slice stays and kube-proxy still routes to it (docs/kubernetes-semantics.md#which-services-get-controller-slices, #91072)",
       objects: [ext(), pod('web-1'), slice('ext', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
@@ -134,12 +134,12 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'selector {} counts as removed (§1.1)',
+      name: 'selector {} counts as removed (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [ext({ selector: {} }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
       findings: [{ message: ['no selector'] }],
     },
     {
-      name: 'selector removed on a dual-stack Service: both family slices remain (§1.1, §1.5)',
+      name: 'selector removed on a dual-stack Service: both family slices remain (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
       objects: [
         ext({ spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         slice('ext', { name: 'ext-v4', endpoints: [{ ip: '10.244.9.9' }] }),
@@ -148,7 +148,7 @@ ruleTester(staleEndpoints, {
       findings: [{ message: ['2 EndpointSlices', 'ext-v4, ext-v6'], fix: 'ext-v4 ext-v6' }],
     },
     {
-      name: 'selector removed on v1.33+: the controller-labelled Endpoints is left over too (§3, #91072)',
+      name: 'selector removed on v1.33+: the controller-labelled Endpoints is left over too (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, #91072)',
       objects: [
         ext(),
         endpoints('ext', {
@@ -194,7 +194,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'selector removed, but the unlabelled Endpoints lists an address without a pod targetRef: written by hand, not left over (§3)',
+      name: 'selector removed, but the unlabelled Endpoints lists an address without a pod targetRef: written by hand, not left over (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [
         ext(),
         pod('web-1'),
@@ -206,7 +206,7 @@ ruleTester(staleEndpoints, {
       findings: [{ fix: 'kubectl delete endpointslice ext-ctrl -n shop (or restore' }],
     },
     {
-      name: 'an endpoint whose pod is gone and that is not terminating (§5.8: still routed)',
+      name: 'an endpoint whose pod is gone and that is not terminating (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices: still routed)',
       objects: [service('web'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
       findings: [
         {
@@ -218,7 +218,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'a pod recreated under the same name has another IP (§1.3)',
+      name: 'a pod recreated under the same name has another IP (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         service('web'),
         recreated('web-0', { ip: '10.244.99.1' }),
@@ -234,7 +234,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'a pod recreated under the same name has no IP yet: the old address is dead (§1.3)',
+      name: 'a pod recreated under the same name has no IP yet: the old address is dead (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
       objects: [
         service('web'),
         recreated('web-0', { ip: null }),
@@ -244,7 +244,7 @@ ruleTester(staleEndpoints, {
       findings: [{ pods: ['web-0'], causes: { 'web-0': 'pod was recreated' } }],
     },
     {
-      name: 'selectorless: a hand-made slice whose targetRef pod is gone (§5.3)',
+      name: 'selectorless: a hand-made slice whose targetRef pod is gone (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [
         ext(),
         pod('db-1', { labels: { app: 'db' } }),
@@ -253,7 +253,7 @@ ruleTester(staleEndpoints, {
       findings: [{ pods: ['db-0'], fix: 'kubectl edit endpointslice ext-abcde -n shop' }],
     },
     {
-      name: 'a mirrored slice: the fix points at the Endpoints (§4)',
+      name: 'a mirrored slice: the fix points at the Endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         pod('db-1', { labels: { app: 'db' } }),
@@ -268,7 +268,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'selector removed: the left-over Endpoints and its mirrored slice are one finding, the mirror is not called hand-made (§1.1, §4, #91072)',
+      name: 'selector removed: the left-over Endpoints and its mirrored slice are one finding, the mirror is not called hand-made (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring, #91072)',
       objects: [
         ext(),
         pod('other-1', { labels: { app: 'other' } }),
@@ -290,7 +290,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: 'selector removed, left-over slice already deleted: the mirror of the left-over Endpoints is not hand-made (§4)',
+      name: 'selector removed, left-over slice already deleted: the mirror of the left-over Endpoints is not hand-made (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [
         ext(),
         pod('other-1', { labels: { app: 'other' } }),
@@ -308,7 +308,7 @@ ruleTester(staleEndpoints, {
       ],
     },
     {
-      name: "dual stack: the IPv6 endpoint no longer matches the pod's IPv6 address (§1.5)",
+      name: "dual stack: the IPv6 endpoint no longer matches the pod's IPv6 address (docs/kubernetes-semantics.md#one-slice-set-per-address-family)",
       objects: [
         service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] } }),
         pod('web-1', { ips: ['10.244.7.1', 'fd00::7:2'] }),

@@ -24,7 +24,7 @@ ruleTester(targetPortInconsistent, {
       ],
     },
     {
-      name: 'a numeric targetPort is the same number everywhere (§2.1)',
+      name: 'a numeric targetPort is the same number everywhere (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
@@ -33,7 +33,7 @@ ruleTester(targetPortInconsistent, {
       ],
     },
     {
-      name: 'a finished pod from an old template does not count (§1.2)',
+      name: 'a finished pod from an old template does not count (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -42,7 +42,7 @@ ruleTester(targetPortInconsistent, {
       ],
     },
     {
-      name: 'headless: targetPort is ignored for clusterIP None (§2.3)',
+      name: 'headless: targetPort is ignored for clusterIP None (docs/kubernetes-semantics.md#targetport-defaulting-and-validation)',
       objects: [
         nodeA,
         service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
@@ -53,7 +53,7 @@ ruleTester(targetPortInconsistent, {
   ],
   invalid: [
     {
-      name: 'mid-rollout renumbered port: the controller splits the pods into slices per number (§1.4)',
+      name: 'mid-rollout renumbered port: the controller splits the pods into slices per number (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [
         nodeA,
         service('web'),
@@ -75,7 +75,7 @@ ruleTester(targetPortInconsistent, {
       ],
     },
     {
-      name: 'a not-ready pod is still eligible and resolved (§1.2, §1.4)',
+      name: 'a not-ready pod is still eligible and resolved (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8081, { waiting: 'CrashLoopBackOff' })],
       findings: [{ message: ['8080 on 1 pod, 8081 on 1 pod'] }],
     },

@@ -18,11 +18,11 @@ ruleTester(targetPortNotDeclared, {
       objects: [nodeA, numeric(8080), withPorts('web-1', [{ containerPort: 8080 }])],
     },
     {
-      name: 'pods that declare no port at all: declaring is optional, nothing to compare with (§2.1)',
+      name: 'pods that declare no port at all: declaring is optional, nothing to compare with (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [nodeA, numeric(3000), withPorts('web-1', [])],
     },
     {
-      name: 'a port declared on a native sidecar counts (§2.1)',
+      name: 'a port declared on a native sidecar counts (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         numeric(15001),
@@ -36,7 +36,7 @@ ruleTester(targetPortNotDeclared, {
       objects: [nodeA, service('web', { ports: [{ name: 'http', port: 80, targetPort: 'nope' }] }), pod('web-1')],
     },
     {
-      name: 'headless: targetPort is ignored for clusterIP None (§2.3)',
+      name: 'headless: targetPort is ignored for clusterIP None (docs/kubernetes-semantics.md#targetport-defaulting-and-validation)',
       objects: [
         nodeA,
         service('db', { spec: { clusterIP: 'None', clusterIPs: ['None'] }, ports: [{ port: 5432 }] }),
@@ -44,7 +44,7 @@ ruleTester(targetPortNotDeclared, {
       ],
     },
     {
-      name: 'pods the controller does not list do not count (§1.2)',
+      name: 'pods the controller does not list do not count (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         numeric(8080),
@@ -53,7 +53,7 @@ ruleTester(targetPortNotDeclared, {
       ],
     },
     {
-      name: 'ExternalName (§5.1)',
+      name: 'ExternalName (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         nodeA,
         service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' }, ports: [{ port: 5432 }] }),
@@ -63,7 +63,7 @@ ruleTester(targetPortNotDeclared, {
   ],
   invalid: [
     {
-      name: 'a numeric targetPort the containers do not declare: info, never more (§2.1)',
+      name: 'a numeric targetPort the containers do not declare: info, never more (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         numeric(3000),
@@ -87,7 +87,7 @@ ruleTester(targetPortNotDeclared, {
       ],
     },
     {
-      name: 'an omitted targetPort is port, and that is checked (§2.3)',
+      name: 'an omitted targetPort is port, and that is checked (docs/kubernetes-semantics.md#targetport-defaulting-and-validation)',
       objects: [
         nodeA,
         service('web', { ports: [{ name: 'http', port: 80 }] }),
@@ -96,7 +96,7 @@ ruleTester(targetPortNotDeclared, {
       findings: [{ severity: 'info', message: ['targetPort 80 of http 80/TCP'] }],
     },
     {
-      name: 'declared with another protocol only (§2.1: protocol is part of the port)',
+      name: 'declared with another protocol only (docs/kubernetes-semantics.md#how-a-targetport-is-resolved: protocol is part of the port)',
       objects: [
         nodeA,
         service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] }),

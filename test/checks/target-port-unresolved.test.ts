@@ -26,11 +26,11 @@ const metricsService = service('web', {
 ruleTester(targetPortUnresolved, {
   valid: [
     {
-      name: 'the named targetPort resolves on every pod by name and protocol (§2.1)',
+      name: 'the named targetPort resolves on every pod by name and protocol (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2')],
     },
     {
-      name: 'a numeric targetPort never needs a declaration (§2.1)',
+      name: 'a numeric targetPort never needs a declaration (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('web', { ports: [{ name: 'http', port: 80, targetPort: 3000 }] }),
@@ -38,11 +38,11 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'an omitted targetPort equals port: numeric, nothing to resolve (§2.3)',
+      name: 'an omitted targetPort equals port: numeric, nothing to resolve (docs/kubernetes-semantics.md#targetport-defaulting-and-validation)',
       objects: [nodeA, service('web', { ports: [{ port: 8080 }] }), withPorts('web-1', [])],
     },
     {
-      name: 'UDP service port, targetPort dns, container port dns declared UDP (§2.1)',
+      name: 'UDP service port, targetPort dns, container port dns declared UDP (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }] }),
@@ -50,7 +50,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'a name only on a native sidecar that the slices show resolved: the controller is v1.33+ (§2.2)',
+      name: 'a name only on a native sidecar that the slices show resolved: the controller is v1.33+ (docs/kubernetes-semantics.md#ports-on-native-sidecars)',
       objects: [
         nodeA,
         metricsService,
@@ -65,7 +65,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'pods the controller does not list do not count: finished, no IP (§1.2)',
+      name: 'pods the controller does not list do not count: finished, no IP (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [
         nodeA,
         service('web'),
@@ -83,7 +83,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'ExternalName: no endpoints, ports are not proxied (§5.1)',
+      name: 'ExternalName: no endpoints, ports are not proxied (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         nodeA,
         service('db', {
@@ -95,13 +95,13 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'selectorless: targetPort is irrelevant, the slice port is used (§5.3)',
+      name: 'selectorless: targetPort is irrelevant, the slice port is used (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [nodeA, service('ext', { selector: null, ports: [{ port: 80, targetPort: 'nope' }] })],
     },
   ],
   invalid: [
     {
-      name: 'a typo matches on no pod: the port reaches nothing; closest name and a patch (§1.4, §2.1)',
+      name: 'a typo matches on no pod: the port reaches nothing; closest name and a patch (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping, docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('web', { ports: [{ name: 'http', port: 80, targetPort: 'htpp' }] }),
@@ -132,7 +132,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'UDP service port with targetPort dns does not match container port dns left at TCP (§2.1)',
+      name: 'UDP service port with targetPort dns does not match container port dns left at TCP (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }] }),
@@ -149,7 +149,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'mid-rollout: only some pods have the name, a warning listing those (§1.4)',
+      name: 'mid-rollout: only some pods have the name, a warning listing those (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [
         nodeA,
         service('web'),
@@ -181,7 +181,7 @@ ruleTester(targetPortUnresolved, {
       findings: [{ severity: 'error', message: ['declare no named port'], causes: { 'web-1': 'declares no port' } }],
     },
     {
-      name: 'ordinary init containers are never searched (§2.1)',
+      name: 'ordinary init containers are never searched (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
       objects: [
         nodeA,
         service('web'),
@@ -193,7 +193,7 @@ ruleTester(targetPortUnresolved, {
       findings: [{ severity: 'error', pods: ['web-1'] }],
     },
     {
-      name: 'name only on a native sidecar and the slices lack the port: a controller before v1.33 (§2.2)',
+      name: 'name only on a native sidecar and the slices lack the port: a controller before v1.33 (docs/kubernetes-semantics.md#ports-on-native-sidecars)',
       objects: [
         nodeA,
         metricsService,
@@ -212,7 +212,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'name only on a native sidecar, nothing shows the controller version: info in the message (§2.2)',
+      name: 'name only on a native sidecar, nothing shows the controller version: info in the message (docs/kubernetes-semantics.md#ports-on-native-sidecars)',
       objects: [nodeA, metricsService, sidecarPod('web-1')],
       coverage: { endpointSlices: false },
       findings: [
@@ -226,7 +226,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'some pods miss the name, others have it only on a sidecar: one finding, the sidecar noted (§2.2)',
+      name: 'some pods miss the name, others have it only on a sidecar: one finding, the sidecar noted (docs/kubernetes-semantics.md#ports-on-native-sidecars)',
       objects: [nodeA, metricsService, sidecarPod('web-1'), pod('web-2')],
       coverage: { endpointSlices: false },
       findings: [
@@ -239,7 +239,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'headless: targetPort is ignored for clusterIP None and kube-proxy skips it: info only (§2.3, §5.2)',
+      name: 'headless: targetPort is ignored for clusterIP None and kube-proxy skips it: info only (docs/kubernetes-semantics.md#targetport-defaulting-and-validation, docs/kubernetes-semantics.md#headless-services)',
       objects: [
         nodeA,
         service('db', {
@@ -270,7 +270,7 @@ ruleTester(targetPortUnresolved, {
       ],
     },
     {
-      name: 'a pod that is not ready is still eligible: its ports are resolved too (§1.2, §1.4)',
+      name: 'a pod that is not ready is still eligible: its ports are resolved too (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [
         nodeA,
         service('web'),

@@ -24,7 +24,7 @@ function spread(
 ruleTester(topologyHintsMissing, {
   valid: [
     {
-      name: 'neither annotation nor trafficDistribution: hints are not asked for (§1.8)',
+      name: 'neither annotation nor trafficDistribution: hints are not asked for (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution)',
       objects: [service('web'), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
     },
     {
@@ -32,7 +32,7 @@ ruleTester(topologyHintsMissing, {
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], true) })],
     },
     {
-      name: 'unready endpoints carry no hints by design (§1.8 AddHints skips them; kube-proxy looks at ready ones only)',
+      name: 'unready endpoints carry no hints by design (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution AddHints skips them; kube-proxy looks at ready ones only)',
       objects: [
         service('web', auto),
         ...twoZones,
@@ -45,7 +45,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'topology-mode values other than Auto/auto do not enable hints (§1.8 hintsEnabled), e.g. AUTO',
+      name: 'topology-mode values other than Auto/auto do not enable hints (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution hintsEnabled), e.g. AUTO',
       objects: [
         service('web', { annotations: { 'service.kubernetes.io/topology-mode': 'AUTO' } }),
         ...twoZones,
@@ -53,7 +53,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'the deprecated topology-aware-hints key takes precedence when present (§1.8): Disabled there wins over topology-mode',
+      name: 'the deprecated topology-aware-hints key takes precedence when present (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution): Disabled there wins over topology-mode',
       objects: [
         service('web', {
           annotations: {
@@ -66,7 +66,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'trafficDistribution has no safeguards (§1.8): one zone and a single endpoint still get hints, nothing to report',
+      name: 'trafficDistribution has no safeguards (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution): one zone and a single endpoint still get hints, nothing to report',
       objects: [
         service('web', preferClose),
         node('node-a', { zone: 'zone-a' }),
@@ -90,7 +90,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'headless Services are not proxied (§5.2): hints have no consumer',
+      name: 'headless Services are not proxied (docs/kubernetes-semantics.md#headless-services): hints have no consumer',
       objects: [
         service('web', { ...auto, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         node('node-a', { zone: 'zone-a' }),
@@ -98,7 +98,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'selectorless Services: the EndpointSlice controller never writes their slices, so the annotation does nothing (§1.1)',
+      name: 'selectorless Services: the EndpointSlice controller never writes their slices, so the annotation does nothing (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [
         service('ext', { ...auto, selector: null }),
         node('node-a', { zone: 'zone-a' }),
@@ -108,7 +108,7 @@ ruleTester(topologyHintsMissing, {
   ],
   invalid: [
     {
-      name: 'Auto with Ready worker nodes in one zone only: the controller removes all hints (§1.8 SetNodes, fewer than 2 zones)',
+      name: 'Auto with Ready worker nodes in one zone only: the controller removes all hints (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution SetNodes, fewer than 2 zones)',
       objects: [
         service('web', auto),
         node('node-a', { zone: 'zone-a' }),
@@ -127,7 +127,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'Auto with a Ready worker node lacking the zone label: insufficient node information (§1.8)',
+      name: 'Auto with a Ready worker node lacking the zone label: insufficient node information (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution)',
       objects: [
         service('web', auto),
         ...twoZones,
@@ -144,7 +144,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'Auto with a node reporting no allocatable CPU: insufficient node information (§1.8)',
+      name: 'Auto with a node reporting no allocatable CPU: insufficient node information (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution)',
       objects: [
         service('web', auto),
         node('node-a', { zone: 'zone-a' }),
@@ -154,7 +154,7 @@ ruleTester(topologyHintsMissing, {
       findings: [{ message: ['(node-b)'], fix: 'kubectl get nodes -L topology.kubernetes.io/zone' }],
     },
     {
-      name: 'control-plane and NotReady nodes are left out of the zone count (§1.8 hasExcludedLabels), so 2 endpoints for 3 zones is the reason',
+      name: 'control-plane and NotReady nodes are left out of the zone count (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution hasExcludedLabels), so 2 endpoints for 3 zones is the reason',
       objects: [
         service('web', auto),
         ...threeZones,
@@ -170,7 +170,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'Auto with 3 endpoints over 2 equal zones: each zone needs ceil(1.5/1.2)=2, more than there are (§1.8 overload threshold 0.2)',
+      name: 'Auto with 3 endpoints over 2 equal zones: each zone needs ceil(1.5/1.2)=2, more than there are (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution overload threshold 0.2)',
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(3, ['zone-a', 'zone-b'], false) })],
       findings: [
         {
@@ -179,7 +179,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'Auto with an endpoint on a zoneless control-plane node: one endpoint without zone removes every hint (§1.8)',
+      name: 'Auto with an endpoint on a zoneless control-plane node: one endpoint without zone removes every hint (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution)',
       objects: [
         service('web', auto),
         ...twoZones,
@@ -217,7 +217,7 @@ ruleTester(topologyHintsMissing, {
       findings: [{ message: ['Nodes are not in the input'] }],
     },
     {
-      name: 'the annotation overrides spec.trafficDistribution (§1.8 canUseTrafficDistribution): said so',
+      name: 'the annotation overrides spec.trafficDistribution (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution canUseTrafficDistribution): said so',
       objects: [
         service('web', { ...auto, ...preferClose }),
         node('node-a', { zone: 'zone-a' }),
@@ -226,7 +226,7 @@ ruleTester(topologyHintsMissing, {
       findings: [{ message: ['spec.trafficDistribution PreferClose is ignored while the annotation enables hints'] }],
     },
     {
-      name: "a foreign slice without hints makes kube-proxy ignore the controller's hints (§5.7: every ready endpoint needs one)",
+      name: "a foreign slice without hints makes kube-proxy ignore the controller's hints (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection: every ready endpoint needs one)",
       objects: [
         service('web', auto),
         ...twoZones,
@@ -262,7 +262,7 @@ ruleTester(topologyHintsMissing, {
       ],
     },
     {
-      name: 'trafficDistribution with zoned endpoints left unhinted: this controller does not act on the value (§1.8 feature timeline)',
+      name: 'trafficDistribution with zoned endpoints left unhinted: this controller does not act on the value (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution feature timeline)',
       objects: [
         service('web', { spec: { trafficDistribution: 'PreferSameZone' } }),
         ...twoZones,

@@ -15,7 +15,7 @@ const client = (name: string, onNode: string) => pod(name, { node: onNode, label
 ruleTester(trafficPolicyLocalGaps, {
   valid: [
     {
-      name: 'policies default to Cluster (§2.3): a backend on one node serves every node',
+      name: 'policies default to Cluster (docs/kubernetes-semantics.md#targetport-defaulting-and-validation): a backend on one node serves every node',
       objects: [
         service('web'),
         pod('web-1'),
@@ -25,7 +25,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ITP Local with a ready backend on every node that runs pods (the DaemonSet shape, §5.7)',
+      name: 'ITP Local with a ready backend on every node that runs pods (the DaemonSet shape, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web', itpLocal),
         pod('web-a', { node: 'node-a' }),
@@ -44,7 +44,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ITP Local: a serving terminating local endpoint is used when the node has no ready one (§5.7 CategorizeEndpoints fallback)',
+      name: 'ITP Local: a serving terminating local endpoint is used when the node has no ready one (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection CategorizeEndpoints fallback)',
       objects: [
         service('web', itpLocal),
         pod('web-a'),
@@ -60,7 +60,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ITP Local with no ready endpoint anywhere: kube-proxy REJECTs everywhere (§5.7), an outage for another check',
+      name: 'ITP Local with no ready endpoint anywhere: kube-proxy REJECTs everywhere (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection), an outage for another check',
       objects: [
         service('web', itpLocal),
         pod('web-a', { waiting: 'CrashLoopBackOff' }),
@@ -82,7 +82,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'publishNotReadyAddresses makes the unready local pod a ready endpoint (§1.3), so the node has one',
+      name: 'publishNotReadyAddresses makes the unready local pod a ready endpoint (docs/kubernetes-semantics.md#endpoint-conditions-and-fields), so the node has one',
       objects: [
         service('web', { spec: { internalTrafficPolicy: 'Local', publishNotReadyAddresses: true } }),
         pod('web-a'),
@@ -95,7 +95,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ETP Local on a plain ClusterIP Service is meaningless: validation rejects it (§5.7 ExternallyAccessible)',
+      name: 'ETP Local on a plain ClusterIP Service is meaningless: validation rejects it (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection ExternallyAccessible)',
       objects: [
         service('web', { spec: { externalTrafficPolicy: 'Local' } }),
         pod('web-a'),
@@ -132,7 +132,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'headless Services are ignored by kube-proxy (§5.2): traffic policies do not apply',
+      name: 'headless Services are ignored by kube-proxy (docs/kubernetes-semantics.md#headless-services): traffic policies do not apply',
       objects: [
         service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'], internalTrafficPolicy: 'Local' } }),
         pod('web-a'),
@@ -143,7 +143,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ExternalName Services are not proxied (§5.1)',
+      name: 'ExternalName Services are not proxied (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
         service('ext', {
           type: 'ExternalName',
@@ -155,7 +155,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'a service-proxy-name label hands the Service to another proxy (§5.9): ignored-by-kube-proxy reports it',
+      name: 'a service-proxy-name label hands the Service to another proxy (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels): ignored-by-kube-proxy reports it',
       objects: [
         service('web', { ...itpLocal, labels: { 'service.kubernetes.io/service-proxy-name': 'other-proxy' } }),
         pod('web-a'),
@@ -166,7 +166,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'dual stack: an IPv6 family without any endpoint is a REJECT for IPv6 (§1.5), reported by ip-family-without-endpoints',
+      name: 'dual stack: an IPv6 family without any endpoint is a REJECT for IPv6 (docs/kubernetes-semantics.md#one-slice-set-per-address-family), reported by ip-family-without-endpoints',
       objects: [
         service('web', {
           spec: { ...itpLocal.spec, ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.10', 'fd00::10'] },
@@ -180,7 +180,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'a Service port no slice carries has no endpoints at all (REJECT, §5.3 port name matching), not a local gap',
+      name: 'a Service port no slice carries has no endpoints at all (REJECT, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices port name matching), not a local gap',
       objects: [
         service('web', {
           ...itpLocal,
@@ -196,7 +196,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ITP Local: pods on a NotReady node are not counted as clients (the node is failing; its pods are marked unready and evicted, §6)',
+      name: 'ITP Local: pods on a NotReady node are not counted as clients (the node is failing; its pods are marked unready and evicted, docs/kubernetes-semantics.md#pod-readiness)',
       objects: [
         service('web', itpLocal),
         pod('web-a'),
@@ -207,7 +207,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'a slice port without a port number is ignored by kube-proxy (§5.3), so that Service port has no endpoints: REJECT, not a local gap',
+      name: 'a slice port without a port number is ignored by kube-proxy (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices), so that Service port has no endpoints: REJECT, not a local gap',
       objects: [
         service('web', itpLocal),
         pod('web-a'),
@@ -230,7 +230,7 @@ ruleTester(trafficPolicyLocalGaps, {
   ],
   invalid: [
     {
-      name: 'ITP Local: nodes running pods without a ready local backend drop ClusterIP traffic (§5.7 DROP "has no local endpoints")',
+      name: 'ITP Local: nodes running pods without a ready local backend drop ClusterIP traffic (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection DROP "has no local endpoints")',
       objects: [
         service('web', itpLocal),
         pod('web-a'),
@@ -255,7 +255,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ITP Local: a terminating endpoint that is no longer serving is no fallback (§5.7 needs serving and terminating)',
+      name: 'ITP Local: a terminating endpoint that is no longer serving is no fallback (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection needs serving and terminating)',
       objects: [
         service('web', itpLocal),
         pod('web-a'),
@@ -300,7 +300,7 @@ ruleTester(trafficPolicyLocalGaps, {
       findings: [{ message: ['1 of 2', '(cp-1)'] }],
     },
     {
-      name: 'ITP Local on a selectorless Service whose endpoints have no nodeName: no node is ever local (§5.3, IsLocal compares nodeName)',
+      name: 'ITP Local on a selectorless Service whose endpoints have no nodeName: no node is ever local (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices, IsLocal compares nodeName)',
       objects: [
         service('ext', { selector: null, ...itpLocal }),
         client('c-a', 'node-a'),
@@ -310,7 +310,7 @@ ruleTester(trafficPolicyLocalGaps, {
       findings: [{ message: ['1 of 1', '(node-a)', 'nodeName unset'] }],
     },
     {
-      name: 'ETP Local NodePort: a ready node without a local endpoint drops NodePort traffic (§5.7), cordoned or not',
+      name: 'ETP Local NodePort: a ready node without a local endpoint drops NodePort traffic (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection), cordoned or not',
       objects: [
         service('web', nodePortEtpLocal),
         pod('web-a'),
@@ -329,7 +329,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'ETP Local LoadBalancer: reported as info, the LB health check on healthCheckNodePort is meant to route around the gap (§5.4)',
+      name: 'ETP Local LoadBalancer: reported as info, the LB health check on healthCheckNodePort is meant to route around the gap (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [
         service('web', { ...nodePortEtpLocal, type: 'LoadBalancer' }),
         pod('web-a'),
@@ -340,7 +340,7 @@ ruleTester(trafficPolicyLocalGaps, {
       findings: [{ severity: 'info', message: ['(node-b)', 'healthCheckNodePort'] }],
     },
     {
-      name: 'ETP Local on a ClusterIP Service with externalIPs: it is externally accessible (§5.7)',
+      name: 'ETP Local on a ClusterIP Service with externalIPs: it is externally accessible (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: [
         service('web', { spec: { externalTrafficPolicy: 'Local', externalIPs: ['203.0.113.7'] } }),
         pod('web-a'),
@@ -368,7 +368,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
     },
     {
-      name: 'a port whose named targetPort failed on some pods has its own gaps (§1.4 slices per port set): reported for that port',
+      name: 'a port whose named targetPort failed on some pods has its own gaps (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping slices per port set): reported for that port',
       objects: [
         service('web', {
           ...itpLocal,

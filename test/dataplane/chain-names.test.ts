@@ -7,7 +7,7 @@ import {
   nftEndpointChainBase,
   nftServiceChainBase,
   servicePortString,
-} from '../../src/dataplane/chain-names.js';
+} from '../../src/sources/node-rules/chain-names.js';
 
 describe('base32', () => {
   it.each([

@@ -1,5 +1,5 @@
 // Puts read and expected Service ports in one canonical order, so tests compare them with toEqual.
-import type { ProgrammedFrontend, ProgrammedServicePort } from '../../src/dataplane/types.js';
+import type { ProgrammedFrontend, ProgrammedServicePort } from '../../src/sources/node-rules/types.js';
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,10 +1,10 @@
 // Dumps cut short or garbled (a pipe that broke, a file edited by hand) never crash a reader: it
 // copes or throws DataplaneInputError with a message naming the input.
 import { describe, expect, it } from 'vitest';
-import { readDataplane } from '../../src/dataplane/detect.js';
-import { readIptables } from '../../src/dataplane/iptables.js';
-import { readIpsetSave, readIpvs } from '../../src/dataplane/ipvs.js';
-import { DataplaneInputError } from '../../src/dataplane/service-ports.js';
+import { readDataplane } from '../../src/sources/node-rules/detect.js';
+import { readIptables } from '../../src/sources/node-rules/iptables.js';
+import { readIpsetSave, readIpvs } from '../../src/sources/node-rules/ipvs.js';
+import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { healthyCluster } from '../support/kube-proxy-scenarios.js';
 

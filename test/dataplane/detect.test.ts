@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectInputKind, detectModes, NoProxyRulesError, readDataplane } from '../../src/dataplane/detect.js';
-import { DataplaneInputError } from '../../src/dataplane/service-ports.js';
+import { detectInputKind, detectModes, NoProxyRulesError, readDataplane } from '../../src/sources/node-rules/detect.js';
+import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { healthyCluster } from '../support/kube-proxy-scenarios.js';
 

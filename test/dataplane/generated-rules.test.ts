@@ -2,9 +2,9 @@
 // after loading it into real iptables (nft and legacy backends), ip6tables and nft in a throwaway
 // network namespace and reading it back with the save/list tools, for every breakage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readIptables } from '../../src/dataplane/iptables.js';
-import { readNftables } from '../../src/dataplane/nftables.js';
-import type { IPFamily, ProgrammedServicePort } from '../../src/dataplane/types.js';
+import { readIptables } from '../../src/sources/node-rules/iptables.js';
+import { readNftables } from '../../src/sources/node-rules/nftables.js';
+import type { IPFamily, ProgrammedServicePort } from '../../src/sources/node-rules/types.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { healthyCluster, scenarios } from '../support/kube-proxy-scenarios.js';
 import { canUseNetns, createNetns, deleteNetns, mustRunInNetns } from '../support/netns.js';

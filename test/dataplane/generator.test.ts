@@ -1,5 +1,5 @@
-// The generator is the yardstick for the readers, so it is pinned to kube-proxy's formats (dataplane
-// notes §1.2-1.5, §2.2-2.3) and endpoint selection on small cases.
+// The generator is the yardstick for the readers, so it is pinned to kube-proxy's formats (as
+// docs/kube-proxy-dataplane.md: its iptables and nftables chain names and rules) and endpoint selection on small cases.
 import { describe, expect, it } from 'vitest';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { service, slice } from '../support/objects.js';

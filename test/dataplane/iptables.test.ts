@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { iptablesServiceChain } from '../../src/dataplane/chain-names.js';
-import { chooseIptablesBackend, readIptables, splitRuleWords } from '../../src/dataplane/iptables.js';
-import { DataplaneInputError } from '../../src/dataplane/service-ports.js';
+import { iptablesServiceChain } from '../../src/sources/node-rules/chain-names.js';
+import { chooseIptablesBackend, readIptables, splitRuleWords } from '../../src/sources/node-rules/iptables.js';
+import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
 
 const SVC = iptablesServiceChain('KUBE-SVC-', 'shop/web:http', 'TCP');
 const EXT = SVC.replace('KUBE-SVC-', 'KUBE-EXT-');

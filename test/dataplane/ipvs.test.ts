@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readIpsetSave, readIpvs } from '../../src/dataplane/ipvs.js';
-import { DataplaneInputError } from '../../src/dataplane/service-ports.js';
-import type { ProgrammedServicePort } from '../../src/dataplane/types.js';
+import { readIpsetSave, readIpvs } from '../../src/sources/node-rules/ipvs.js';
+import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
+import type { ProgrammedServicePort } from '../../src/sources/node-rules/types.js';
 import { expectedIpvs, generateKubeProxyRules, PROC_HZ } from '../support/kube-proxy-rules.js';
 import { scenarios } from '../support/kube-proxy-scenarios.js';
 import { canonical } from './compare.js';

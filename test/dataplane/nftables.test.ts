@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readNftables } from '../../src/dataplane/nftables.js';
-import { DataplaneInputError } from '../../src/dataplane/service-ports.js';
+import { readNftables } from '../../src/sources/node-rules/nftables.js';
+import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
 
 // Minimal `nft -j list table ip kube-proxy` documents, shaped as nft 1.0.6 prints them.
 const table = { table: { family: 'ip', name: 'kube-proxy', handle: 1 } };

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { selectorNoMatch } from '../../src/checks/selector-no-match.js';
 import { ClusterModel } from '../../src/model/cluster.js';
-import { labelValue, matchesSelector } from '../../src/model/selectors.js';
-import type { Labels } from '../../src/model/types.js';
+import { labelValue, matchesSelector } from '../../src/core/selectors.js';
+import type { Labels } from '../../src/core/objects.js';
 import { checkService } from '../../src/report/run-checks.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
 import { pod, service } from '../support/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
 
 /** Labels as JSON.parse makes them: `__proto__` becomes an own property, as in a decoded snapshot. */
 const parsed = (json: string) => JSON.parse(json) as Labels;

@@ -19,12 +19,12 @@ function cause(p: PodOptions, n: Raw = node('node-a')): string {
   return notReadyCause(slimPod(pod('web-1', p)), slimNode(n));
 }
 
-describe('isPodReady (§1.3: the Ready condition only)', () => {
+describe('isPodReady (docs/kubernetes-semantics.md#endpoint-conditions-and-fields: the Ready condition only)', () => {
   it('Ready=True is ready', () => expect(isPodReady(slimPod(pod('a')))).toBe(true));
   it('Ready=False is not', () => expect(isPodReady(slimPod(pod('a', { ready: false })))).toBe(false));
   it('no Ready condition is not ready', () =>
     expect(isPodReady(slimPod(pod('a', { conditions: [{ type: 'ContainersReady', status: 'True' }] })))).toBe(false));
-  it('ContainersReady=True alone is not enough (§6)', () =>
+  it('ContainersReady=True alone is not enough (docs/kubernetes-semantics.md#pod-readiness)', () =>
     expect(
       isPodReady(
         slimPod(
@@ -39,7 +39,7 @@ describe('isPodReady (§1.3: the Ready condition only)', () => {
     ).toBe(false));
 });
 
-describe('podEndpointState: inclusion (§1.2)', () => {
+describe('podEndpointState: inclusion (docs/kubernetes-semantics.md#which-pods-become-endpoints)', () => {
   it('a running ready pod is a ready endpoint with no cause', () => {
     expect(state({})).toEqual({
       shouldBeListed: true,
@@ -119,7 +119,7 @@ describe('podEndpointState: inclusion (§1.2)', () => {
   });
 });
 
-describe('podEndpointState: conditions (§1.3)', () => {
+describe('podEndpointState: conditions (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)', () => {
   it('a terminating pod stays in slices: ready=false, serving follows Ready, terminating=true', () => {
     const s = state({ terminating: true });
     expect(s).toMatchObject({ shouldBeListed: true, ready: false, serving: true, terminating: true });
@@ -151,7 +151,7 @@ describe('podEndpointState: conditions (§1.3)', () => {
   });
 });
 
-describe('podEndpointState: address families (§1.3, §1.5)', () => {
+describe('podEndpointState: address families (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#one-slice-set-per-address-family)', () => {
   it('an IPv4-only pod is not an endpoint of an IPv6 single-stack Service', () => {
     const s = state(
       { ips: ['10.1.0.1'] },
@@ -186,7 +186,7 @@ describe('podEndpointState: address families (§1.3, §1.5)', () => {
   });
 });
 
-describe('notReadyCause (§6)', () => {
+describe('notReadyCause (docs/kubernetes-semantics.md#pod-readiness)', () => {
   it('node NotReady comes first', () => {
     expect(cause({ waiting: 'CrashLoopBackOff', node: 'node-b' }, node('node-b', { ready: 'False' }))).toBe(
       'node node-b is NotReady',
@@ -231,7 +231,7 @@ describe('notReadyCause (§6)', () => {
     expect(c).toContain('container app waiting: ImagePullBackOff');
     expect(c).toContain('Back-off pulling image');
   });
-  it('a realistic kubelet ImagePullBackOff message is kept whole, up to the useful "not found" at its end (§6)', () => {
+  it('a realistic kubelet ImagePullBackOff message is kept whole, up to the useful "not found" at its end (docs/kubernetes-semantics.md#pod-readiness)', () => {
     const message =
       'Back-off pulling image "registry.example.com/shop/cart:v2.4.0": ErrImagePull: failed to pull and unpack image ' +
       '"registry.example.com/shop/cart:v2.4.0": failed to resolve reference "registry.example.com/shop/cart:v2.4.0": ' +
@@ -246,7 +246,7 @@ describe('notReadyCause (§6)', () => {
     });
     expect(c).toBe(`container cart waiting: ImagePullBackOff (${message})`);
   });
-  it('an ErrImagePull message longer than the limit keeps its start and its end, where the cause is (§6)', () => {
+  it('an ErrImagePull message longer than the limit keeps its start and its end, where the cause is (docs/kubernetes-semantics.md#pod-readiness)', () => {
     const message =
       'failed to pull and unpack image "registry.example.com/shop/cart:v2.4.0": failed to resolve reference ' +
       '"registry.example.com/shop/cart:v2.4.0": failed to do request: Head ' +

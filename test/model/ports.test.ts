@@ -42,7 +42,7 @@ const web = slimPod(
   }),
 );
 
-describe('findPort (§2.1)', () => {
+describe('findPort (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)', () => {
   it('a named targetPort resolves by name and protocol', () => {
     expect(findPort(web, port({ name: 'http', port: 80, targetPort: 'http' }))).toBe(8080);
   });
@@ -68,7 +68,7 @@ describe('findPort (§2.1)', () => {
   it('a numeric targetPort is used as is, declared or not', () => {
     expect(findPort(web, port({ port: 80, targetPort: 3000 }))).toBe(3000);
   });
-  it('an omitted targetPort equals port (§2.3)', () => {
+  it('an omitted targetPort equals port (docs/kubernetes-semantics.md#targetport-defaulting-and-validation)', () => {
     expect(findPort(web, port({ port: 8443 }))).toBe(8443);
   });
   it('a targetPort written as a numeric string is a number', () => {
@@ -84,7 +84,7 @@ describe('resolvePort', () => {
       sidecar: false,
     });
   });
-  it('flags a match on a native sidecar (§2.2)', () => {
+  it('flags a match on a native sidecar (docs/kubernetes-semantics.md#ports-on-native-sidecars)', () => {
     expect(resolvePort(web, port({ port: 80, targetPort: 'mesh' }))).toEqual({
       port: 15001,
       container: 'proxy',

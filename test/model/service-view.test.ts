@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readyBackends, sliceEntriesForPod, viewService } from '../../src/model/service-view.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
 import { endpointOf, ipFor, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
 
 function viewOf(objects: Raw[], name = 'web') {
   const model = modelFromRaw(objects);
@@ -60,7 +60,7 @@ describe('sliceEntriesForPod: where a pod is listed among the slices', () => {
   });
 });
 
-describe('counts and readyBackends (§1.5, §5.8)', () => {
+describe('counts and readyBackends (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)', () => {
   it('counts a dual-stack pod once and names it as the ready backend', () => {
     const { view } = viewOf([
       service('web', { spec: { ipFamilies: ['IPv4', 'IPv6'] } }),

@@ -1,13 +1,13 @@
 // wait --for, judged on one Service: each case names the Kubernetes behaviour it pins
-// (kubernetes-semantics §1.2, §1.3) and whether the wait is over.
+// (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields) and whether the wait is over.
 
 import { describe, expect, it } from 'vitest';
 import { viewService } from '../../src/model/service-view.js';
 import { judgeWait, type WaitFor } from '../../src/model/wait-condition.js';
 import { parseWaitFor } from '../../src/commands/wait.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
 import { withControllers } from '../support/controller.js';
 import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
 
 const nodeA = node('node-a');
 const two = {
@@ -40,7 +40,7 @@ const cases: Case[] = [
     summary: '1 ready endpoint (wanted ≥ 1)',
   },
   {
-    name: 'ready=2: an unready pod is listed but not ready (§1.3)',
+    name: 'ready=2: an unready pod is listed but not ready (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
     objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { ready: false })]),
     want: ready(2),
     met: false,
@@ -58,7 +58,7 @@ const cases: Case[] = [
     summary: '1 ready endpoint (wanted ≥ 1)',
   },
   {
-    name: '--port: only endpoints whose slice carries the port count (an unresolved port is left out of the slice, §1.4)',
+    name: '--port: only endpoints whose slice carries the port count (an unresolved port is left out of the slice, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
     objects: withControllers([nodeA, service('web', two), pod('web-1')]),
     want: ready(1),
     port: 'metrics',
@@ -97,14 +97,14 @@ const cases: Case[] = [
     summary: '1/2 pods are ready endpoints; waiting for web-2',
   },
   {
-    name: 'all-ready: a pod without an IP yet is waited for (it is not in the slices yet, §1.2)',
+    name: 'all-ready: a pod without an IP yet is waited for (it is not in the slices yet, docs/kubernetes-semantics.md#which-pods-become-endpoints)',
     objects: withControllers([nodeA, service('web'), pod('web-1'), pod('web-2', { ip: null, ready: false })]),
     want: all,
     met: false,
     summary: '1/2 pods are ready endpoints; waiting for web-2',
   },
   {
-    name: 'all-ready: a terminating pod is on its way out and not waited for (§1.3: terminating is not ready)',
+    name: 'all-ready: a terminating pod is on its way out and not waited for (docs/kubernetes-semantics.md#endpoint-conditions-and-fields: terminating is not ready)',
     objects: withControllers([
       nodeA,
       service('web'),
@@ -116,7 +116,7 @@ const cases: Case[] = [
     summary: '1/1 pods are ready endpoints',
   },
   {
-    name: 'all-ready: a finished pod never becomes an endpoint and is not waited for (§1.2)',
+    name: 'all-ready: a finished pod never becomes an endpoint and is not waited for (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
     objects: withControllers([
       nodeA,
       service('web'),
@@ -142,7 +142,7 @@ const cases: Case[] = [
     summary: '1/2 pods are ready endpoints; waiting for web-2',
   },
   {
-    name: 'all-ready with publishNotReadyAddresses: every listed endpoint is ready, so an unready pod counts (§1.3)',
+    name: 'all-ready with publishNotReadyAddresses: every listed endpoint is ready, so an unready pod counts (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
     objects: withControllers([
       nodeA,
       service('web', { spec: { publishNotReadyAddresses: true } }),
@@ -161,7 +161,7 @@ const cases: Case[] = [
     impossible: true,
   },
   {
-    name: 'an ExternalName Service has no endpoints to wait for (§5.1)',
+    name: 'an ExternalName Service has no endpoints to wait for (docs/kubernetes-semantics.md#externalname-services)',
     objects: [service('web', { type: 'ExternalName', spec: { externalName: 'example.com' } })],
     want: ready(1),
     met: false,

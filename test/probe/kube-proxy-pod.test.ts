@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickKubeProxyPod, type PodLike } from '../../src/probe/kube-proxy-pod.js';
+import { pickKubeProxyPod, type PodLike } from '../../src/sources/node/kube-proxy-pod.js';
 
 function kp(
   name: string,

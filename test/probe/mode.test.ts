@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleDump } from '../../src/probe/commands.js';
-import { goDurationSeconds, modeFromArgs, modeFromConfig } from '../../src/probe/mode.js';
-import { detectModes } from '../../src/dataplane/detect.js';
-import { dumpInputs } from '../../src/probe/read.js';
+import type { RuleDump } from '../../src/sources/node/dump-commands.js';
+import { goDurationSeconds, modeFromArgs, modeFromConfig } from '../../src/sources/node/mode.js';
+import { detectModes } from '../../src/sources/node-rules/detect.js';
+import { dumpInputs } from '../../src/sources/node/read.js';
 
 describe('mode from the kube-proxy ConfigMap (config.conf)', () => {
   it.each([

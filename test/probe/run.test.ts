@@ -3,11 +3,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { viewService } from '../../src/model/service-view.js';
-import { buildNodeProbe } from '../../src/probe/compare.js';
-import { runDataplaneChecks } from '../../src/probe/run.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
+import { buildNodeProbe } from '../../src/model/node-comparison.js';
+import { runDataplaneChecks } from '../../src/report/dataplane-checks.js';
 import { dataplane, READ_AT, rules } from '../support/dataplane.js';
 import { endpointOf, pod, service, slice } from '../support/objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
 
 function run(annotations?: Record<string, string>) {
   const model = modelFromRaw([

@@ -73,9 +73,7 @@ describe('nodes whose rules could not be read', () => {
       ['node-a', 'iptables'],
       ['node-b', 'no kube-proxy pod runs on node n'],
     ]);
-    expect(report.notes).toEqual([
-      'node node-b was not compared: its rules were not read (see its statement)',
-    ]);
+    expect(report.notes).toEqual(['node node-b was not compared: its rules were not read (see its statement)']);
     const text = await probe('--all-nodes');
     expect(text.code).toBe(3);
     expect(text.stdout).toContain('note: node node-b was not compared');

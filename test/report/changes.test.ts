@@ -2,9 +2,10 @@
 // reports, and the line each becomes.
 
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/checks/types.js';
 import { compareReports, describeChange, formatChange } from '../../src/report/changes.js';
-import type { Report, ServiceStatus, ServiceSummary } from '../../src/report/report.js';
+import type { Report, ServiceSummary } from '../../src/report/report.js';
+import type { Finding } from '../../src/core/findings.js';
+import type { ServiceStatus } from '../../src/core/findings.js';
 
 function summary(name: string, status: ServiceStatus, ready: number, total: number): ServiceSummary {
   return {

@@ -9,8 +9,6 @@ import { createElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHECKS } from '../../src/checks/index.js';
-import type { Finding } from '../../src/checks/types.js';
-import type { InputCoverage } from '../../src/model/cluster.js';
 import { viewService } from '../../src/model/service-view.js';
 import { palette } from '../../src/render/colour.js';
 import { renderOutput, type Output } from '../../src/render/output.js';
@@ -24,11 +22,13 @@ import {
   type SkippedCheckSummary,
 } from '../../src/report/report.js';
 import { checkService, type CheckRun } from '../../src/report/run-checks.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
 import { Interactive } from '../../src/ui/interactive.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
 import { node, pod, service, slice, type Raw } from '../support/objects.js';
+import type { InputCoverage } from '../../src/core/coverage.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import type { Finding } from '../../src/core/findings.js';
 
 // web: healthy; api: its selector matches nothing (an error); ext: ExternalName.
 const cluster: Raw[] = withControllers([

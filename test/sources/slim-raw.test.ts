@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ClusterObject } from '../../src/model/types.js';
+import type { ClusterObject } from '../../src/core/objects.js';
 import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
 import { rawObject } from '../../src/sources/slim-raw.js';
 import { slimObject, type KnownKind } from '../../src/sources/slim.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { decodeDocuments } from '../../src/sources/decode.js';
 import { MAX_SNAPSHOT_BYTES, readSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, runCli } from '../support/cli.js';

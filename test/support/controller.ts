@@ -1,13 +1,13 @@
 // What the EndpointSlice and Endpoints controllers would write for a Service, as raw objects
-// (kubernetes-semantics §1 and §3). Fixtures, the example shop and the benchmark use it so that
+// (docs/kubernetes-semantics.md#the-endpointslice-controller and docs/kubernetes-semantics.md#the-legacy-endpoints-controller). Fixtures, the example shop and the benchmark use it so that
 // their slices are cut as a real cluster cuts them, not by hand.
 
 import { createHash } from 'node:crypto';
 import { findPort } from '../../src/model/ports.js';
 import { podEndpointState } from '../../src/model/pod-state.js';
-import { matchesSelector } from '../../src/model/selectors.js';
+import { matchesSelector } from '../../src/core/selectors.js';
 import { slimNode, slimPod, slimService } from '../../src/sources/slim.js';
-import type { Node, Pod, Service } from '../../src/model/types.js';
+import type { Node, Pod, Service } from '../../src/core/objects.js';
 import type { Raw } from './objects.js';
 
 const MAX_ENDPOINTS_PER_SLICE = 100;
@@ -98,7 +98,7 @@ export function controllerSlices(rawService: Raw, rawPods: Raw[], rawNodes: Raw[
       });
     }
     if (groups.size === 0) {
-      slices.push(makeSlice(family, [], [], 0)); // the placeholder (§1.6)
+      slices.push(makeSlice(family, [], [], 0)); // the placeholder (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)
       continue;
     }
     for (const { ports, endpoints } of groups.values()) {
@@ -110,7 +110,7 @@ export function controllerSlices(rawService: Raw, rawPods: Raw[], rawNodes: Raw[
   return slices;
 }
 
-/** The legacy Endpoints object (§3): primary family only, terminating pods dropped, truncated at 1000. */
+/** The legacy Endpoints object (docs/kubernetes-semantics.md#the-legacy-endpoints-controller): primary family only, terminating pods dropped, truncated at 1000. */
 export function controllerEndpoints(rawService: Raw, rawPods: Raw[], rawNodes: Raw[]): Raw | undefined {
   const svc = slimService(rawService);
   if (svc.type === 'ExternalName' || !svc.selector) return undefined;

@@ -2,7 +2,7 @@
 // style of rule-tester.ts: every case says which kube-proxy behaviour it pins.
 
 import { describe, expect, it } from 'vitest';
-import type { DataplaneCheck, Finding } from '../../src/checks/types.js';
+import type { DataplaneCheck } from '../../src/checks/types.js';
 import type {
   IPFamily,
   NodeDataplane,
@@ -10,12 +10,13 @@ import type {
   ProgrammedFrontend,
   ProgrammedServicePort,
   ProxyMode,
-} from '../../src/dataplane/types.js';
+} from '../../src/sources/node-rules/types.js';
 import { viewService } from '../../src/model/service-view.js';
-import { buildNodeProbe } from '../../src/probe/compare.js';
-import { checkNode } from '../../src/probe/run.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
+import { buildNodeProbe } from '../../src/model/node-comparison.js';
+import { checkNode } from '../../src/report/dataplane-checks.js';
 import type { Raw } from './objects.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import type { Finding } from '../../src/core/findings.js';
 
 /** Programmed endpoints with equal shares, as kube-proxy balances them. */
 export function eps(...keys: string[]): ProgrammedEndpoint[] {

@@ -1,5 +1,5 @@
 // The project's own model of what kube-proxy programs on one node, written from the rules in the
-// dataplane notes (§1 iptables, §2 nftables, §3 IPVS). Given Services and EndpointSlices (raw objects
+// dataplane notes (docs/kube-proxy-dataplane.md: its iptables, nftables and IPVS sections). Given Services and EndpointSlices (raw objects
 // from ./objects.ts) it writes iptables-restore input, an `nft -f` script, /proc/net/ip_vs,
 // ipvsadm-save and ipset save text, plus `expected`: the per-Service-port model those rules encode.
 // Breakages make the rules disagree with the slices on purpose.
@@ -10,7 +10,7 @@ import {
   nftEndpointChainBase,
   nftServiceChainBase,
   servicePortString,
-} from '../../src/dataplane/chain-names.js';
+} from '../../src/sources/node-rules/chain-names.js';
 import type {
   FrontendKind,
   IPFamily,
@@ -18,7 +18,7 @@ import type {
   ProgrammedFrontend,
   ProgrammedServicePort,
   Protocol,
-} from '../../src/dataplane/types.js';
+} from '../../src/sources/node-rules/types.js';
 import { slimEndpointSlice, slimService } from '../../src/sources/slim.js';
 import type { Raw } from './objects.js';
 
@@ -327,7 +327,7 @@ function expectedModel(p: PlannedPort): ProgrammedServicePort {
   return port;
 }
 
-// ---- iptables (§1) ----
+// ---- iptables (docs/kube-proxy-dataplane.md#iptables-mode) ----
 
 function q(text: string): string {
   return `"${text}"`;
@@ -499,7 +499,7 @@ function iptablesRestore(plan: PlannedPort[], family: IPFamily, input: RulesInpu
   ].join('\n');
 }
 
-// ---- nftables (§2): table, sets/maps, all chains, then rules, then elements, so `nft -f` accepts it ----
+// ---- nftables (docs/kube-proxy-dataplane.md#nftables-mode): table, sets/maps, all chains, then rules, then elements, so `nft -f` accepts it ----
 
 function nftScript(plan: PlannedPort[], family: IPFamily): string {
   const ports = plan.filter((p) => p.family === family);
@@ -651,7 +651,7 @@ function nftScript(plan: PlannedPort[], family: IPFamily): string {
   ].join('\n');
 }
 
-// ---- IPVS (§3): one virtual server per Service address, real servers = the policy's endpoints ----
+// ---- IPVS (docs/kube-proxy-dataplane.md#ipvs-mode): one virtual server per Service address, real servers = the policy's endpoints ----
 
 interface VirtualServer {
   kind: FrontendKind;

@@ -1,8 +1,9 @@
 // Hand-made reports for the renderers' tests: Services and findings given directly, the
 // summary counted from them as buildReport counts it.
 
-import type { Finding, Severity } from '../../src/checks/types.js';
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../../src/report/report.js';
+import { CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { describeChecks, type Finding, type Severity } from '../../src/core/findings.js';
 
 function summary(namespace: string, name: string, findings: Finding[]): ServiceSummary {
   const mine = findings.filter((f) => f.namespace === namespace && f.service === name);
@@ -61,3 +62,6 @@ export const finding = (
   message,
   fix: 'do something',
 });
+
+/** Every check's description, as a diagnosis hands them to the renderers. */
+export const ALL_CHECKS = describeChecks([...CHECKS, ...DATAPLANE_CHECKS]);

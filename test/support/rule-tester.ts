@@ -2,14 +2,15 @@
 // (valid) and cases that must fire (invalid), each naming the Kubernetes behaviour it pins.
 
 import { describe, expect, it } from 'vitest';
-import type { Check, Finding } from '../../src/checks/types.js';
-import type { InputCoverage } from '../../src/model/cluster.js';
-import { modelFromRaw } from '../../src/sources/objects.js';
+import type { Check } from '../../src/checks/types.js';
 import { checkService } from '../../src/report/run-checks.js';
 import type { Raw } from './objects.js';
+import type { InputCoverage } from '../../src/core/coverage.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import type { Finding } from '../../src/core/findings.js';
 
 export interface ValidCase {
-  /** What Kubernetes does here, with the semantics section it comes from. */
+  /** What Kubernetes does here, with the section of docs/kubernetes-semantics.md (or upstream) it comes from. */
   name: string;
   objects: Raw[];
   coverage?: Partial<InputCoverage>;

@@ -1,6 +1,6 @@
 // Reads kube-proxy's iptables mode rules from iptables-save output (nat and filter tables) into one
 // entry per Service port: its frontends, the endpoints each chain spreads traffic over, and the
-// REJECT/DROP verdicts for Services without (local) endpoints. See the dataplane notes §1.
+// REJECT/DROP verdicts for Services without (local) endpoints. See docs/kube-proxy-dataplane.md#iptables-mode.
 import { iptablesServiceHash, servicePortString } from './chain-names.js';
 import {
   addFrontend,

@@ -97,7 +97,7 @@ function hasNftKubeProxyTable(input: LabelledInput): boolean {
   return /"table":\s*\{[^}]*"name":\s*"kube-proxy"/.test(input.text) || /"table":\s*"kube-proxy"/.test(input.text);
 }
 
-/** The modes whose rules are in the inputs, most specific first (§4.5 of the dataplane notes). */
+/** The modes whose rules are in the inputs, most specific first (docs/kube-proxy-dataplane.md#telling-the-mode-from-the-rules). */
 export function detectModes(inputs: DataplaneInput[]): ProxyMode[] {
   const labelled = label(inputs);
   const modes: ProxyMode[] = [];

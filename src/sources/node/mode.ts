@@ -1,10 +1,10 @@
-// Which proxy mode kube-proxy runs in (kube-proxy-dataplane §4): its configuration file
+// Which proxy mode kube-proxy runs in (docs/kube-proxy-dataplane.md#which-mode-kube-proxy-runs): its configuration file
 // (ConfigMap kube-system/kube-proxy, key config.conf; an empty mode means iptables on Linux),
 // else its --proxy-mode flag (ignored when --config is given); else the rules tell
-// (src/dataplane/detect.ts).
+// (src/sources/node-rules/detect.ts).
 
 import { parse } from 'yaml';
-import type { ProxyMode } from '../dataplane/types.js';
+import type { ProxyMode } from '../node-rules/types.js';
 
 const MODES: readonly ProxyMode[] = ['iptables', 'nftables', 'ipvs'];
 

@@ -1,11 +1,11 @@
 // Reads kube-proxy's IPVS mode state: virtual servers and their real servers from /proc/net/ip_vs
 // (hex addresses), `ipvsadm -Ln` or `ipvsadm-save -n`, and kube-proxy's ipsets (`ipset save`) to tell
-// cluster IPs, external IPs, load-balancer IPs and node ports apart. See the dataplane notes §3.
+// cluster IPs, external IPs, load-balancer IPs and node ports apart. See docs/kube-proxy-dataplane.md#ipvs-mode.
 // IPVS names no Service: each virtual server becomes one entry without `service`, one frontend.
-import { canonicalIP } from '../model/services.js';
 import { endpointString } from './chain-names.js';
 import { DataplaneInputError, parseHostPort, roundShare, toProtocol } from './service-ports.js';
 import type { FrontendKind, IPFamily, ProgrammedServicePort, Protocol } from './types.js';
+import { canonicalIP } from '../../core/ip.js';
 
 export type IpvsFormat = 'proc' | 'ipvsadm-list' | 'ipvsadm-save';
 

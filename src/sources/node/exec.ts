@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { KubeConfig, V1Status } from '@kubernetes/client-node';
-import { ClusterError } from '../errors.js';
-import type { CommandResult, RunCommand } from './commands.js';
+import { ClusterError } from '../../core/errors.js';
+import type { CommandResult, RunCommand } from './dump-commands.js';
 
 /** Rules dumps of big clusters run to tens of megabytes. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;

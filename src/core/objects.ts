@@ -87,7 +87,7 @@ export interface PodCondition {
   status: string;
   reason?: string;
   message?: string;
-  /** RFC 3339; compared with a slice's last-change-trigger-time to allow for controller lag (§1.7). */
+  /** RFC 3339; compared with a slice's last-change-trigger-time to allow for controller lag (docs/kubernetes-semantics.md#labels-and-annotations-on-slices). */
   lastTransitionTime?: string;
 }
 
@@ -191,7 +191,7 @@ export interface Node {
   readyMessage?: string;
   taints: Taint[];
   unschedulable: boolean;
-  /** status.allocatable.cpu in millicores; undefined when absent or unparseable (topology hints need it, §1.8). */
+  /** status.allocatable.cpu in millicores; undefined when absent or unparseable (topology hints need it, docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution). */
   allocatableCpuMillis?: number;
 }
 

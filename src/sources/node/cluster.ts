@@ -1,9 +1,9 @@
 // What the probe reads from the API besides Services and slices: the kube-proxy pods and
 // configuration in kube-system, and, when a node has no kube-proxy, what replaces it
-// (kube-proxy-dataplane §4.6). Reads only; the debug pod lives in debug-pod.ts.
+// (docs/kube-proxy-dataplane.md#nodes-without-kube-proxy). Reads only; the debug pod lives in debug-pod.ts.
 
-import { ClusterError } from '../errors.js';
-import { ApiStatusError, connectionError, type ApiClient } from '../sources/kube-api.js';
+import { ClusterError } from '../../core/errors.js';
+import { ApiStatusError, connectionError, type ApiClient } from '../kube-api.js';
 import { KUBE_PROXY_NAMESPACE, KUBE_PROXY_SELECTORS, type PodLike } from './kube-proxy-pod.js';
 
 async function getOptional(api: ApiClient, path: string): Promise<Record<string, any> | undefined> {

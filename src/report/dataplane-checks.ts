@@ -2,10 +2,11 @@
 // per node; a Service's endpoints-doctor/ignore annotation silences them as it does diagnose's.
 
 import { DATAPLANE_CHECKS } from '../checks/index.js';
-import type { DataplaneCheck, Finding } from '../checks/types.js';
+import type { DataplaneCheck } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { ignoredChecks } from '../report/run-checks.js';
-import type { NodeProbe } from './compare.js';
+import { ignoredChecks } from './run-checks.js';
+import type { NodeProbe } from '../model/node-comparison.js';
+import type { Finding } from '../core/findings.js';
 
 export interface DataplaneRun {
   findings: Finding[];

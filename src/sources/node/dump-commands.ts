@@ -1,9 +1,9 @@
-// The read-only commands that dump a node's service-proxy rules (kube-proxy-dataplane §5, §8),
+// The read-only commands that dump a node's service-proxy rules (docs/kube-proxy-dataplane.md#reading-the-rules-on-a-node, docs/kube-proxy-dataplane.md#comparing-rules-with-endpointslices),
 // run through whatever reaches the node: exec in its kube-proxy pod, a debug pod, or this machine.
 // All of them exist in the kube-proxy image; none changes anything. iptables-legacy-save is run
-// without -t, since naming a table that does not exist makes the kernel create it (§6).
+// without -t, since naming a table that does not exist makes the kernel create it (docs/kube-proxy-dataplane.md#iptables-legacy-and-iptables-nft).
 
-import type { ProxyMode } from '../dataplane/types.js';
+import type { ProxyMode } from '../node-rules/types.js';
 
 export interface CommandResult {
   code: number;

@@ -1,11 +1,11 @@
-// From the outputs of the node's commands to its NodeDataplane, through src/dataplane's
+// From the outputs of the node's commands to its NodeDataplane, through src/sources/node-rules's
 // readDataplane (which tells the mode from the rules when the configuration did not, and picks
 // the iptables backend that holds kube-proxy's chains).
 
-import { readDataplane, type DataplaneInput, type DataplaneInputKind } from '../dataplane/detect.js';
-import type { NodeDataplane, ProxyMode } from '../dataplane/types.js';
-import type { DumpKey, RuleDump } from './commands.js';
-import { READ_COMMANDS } from './commands.js';
+import { readDataplane, type DataplaneInput, type DataplaneInputKind } from '../node-rules/detect.js';
+import type { NodeDataplane, ProxyMode } from '../node-rules/types.js';
+import type { DumpKey, RuleDump } from './dump-commands.js';
+import { READ_COMMANDS } from './dump-commands.js';
 
 const KINDS: Record<DumpKey, DataplaneInputKind> = {
   'iptables-nft-IPv4': 'iptables-nft-save',

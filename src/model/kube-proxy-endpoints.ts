@@ -1,12 +1,13 @@
 // What kube-proxy on one node should program for one Service port and address family, from
 // the EndpointSlices alone, following pkg/proxy/topology.go CategorizeEndpoints and the
-// proxiers' REJECT/DROP rules (kubernetes-semantics §5.3, §5.7, §5.8, §5.9).
+// proxiers' REJECT/DROP rules (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices, docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels).
 
-import type { FrontendKind, IPFamily, ProgrammedFrontend } from '../dataplane/types.js';
-import { isProxiedSlice } from '../model/endpoint-meta.js';
-import type { ServiceView } from '../model/service-view.js';
-import { canonicalIP, externallyAccessible, familyOf, proxiedByKubeProxy, serviceFamilies } from '../model/services.js';
-import type { EndpointSlice, Node, ObjectRef, Service, ServicePort } from '../model/types.js';
+import type { FrontendKind, IPFamily, ProgrammedFrontend } from '../sources/node-rules/types.js';
+import { isProxiedSlice } from './endpoint-meta.js';
+import type { ServiceView } from './service-view.js';
+import { externallyAccessible, proxiedByKubeProxy, serviceFamilies } from './services.js';
+import type { EndpointSlice, Node, ObjectRef, Service, ServicePort } from '../core/objects.js';
+import { canonicalIP, familyOf } from '../core/ip.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
@@ -60,7 +61,7 @@ export function endpointKey(ip: string, port: number): string {
  * the family carrying a port of the same name and protocol with a number; addresses[0] of each
  * endpoint; duplicates by ip:port keep a non-terminating entry.
  */
-function endpointsForPort(slices: EndpointSlice[], port: ServicePort, family: IPFamily): ExpectedEndpoint[] {
+export function endpointsForPort(slices: EndpointSlice[], port: ServicePort, family: IPFamily): ExpectedEndpoint[] {
   const byKey = new Map<string, ExpectedEndpoint>();
   for (const slice of slices) {
     if (!isProxiedSlice(slice) || slice.addressType !== family) continue;
@@ -126,6 +127,13 @@ function localSet(all: ExpectedEndpoint[], nodeName: string): ExpectedEndpoint[]
   return ready.length > 0 ? ready : local.filter((e) => e.serving && e.terminating);
 }
 
+/** The nodes whose Local policies' set is not empty: they host a ready, or a serving terminating, endpoint. */
+export function nodesWithLocalEndpoints(all: ExpectedEndpoint[]): Set<string> {
+  const nodes = new Set<string>();
+  for (const e of all) if (e.nodeName && (e.ready || (e.serving && e.terminating))) nodes.add(e.nodeName);
+  return nodes;
+}
+
 function frontendsFor(service: Service, port: ServicePort, family: IPFamily): ProgrammedFrontend[] {
   const ofFamily = (ip: string) => familyOf(ip) === family;
   const at = (kind: FrontendKind) => (ip: string) => ({
@@ -138,7 +146,7 @@ function frontendsFor(service: Service, port: ServicePort, family: IPFamily): Pr
   return [
     ...clusterIPs.filter(ofFamily).map(at('cluster-ip')),
     ...service.externalIPs.filter(ofFamily).map(at('external-ip')),
-    // kube-proxy captures only ingress IPs in VIP mode (§5.4).
+    // kube-proxy captures only ingress IPs in VIP mode (docs/kubernetes-semantics.md#loadbalancer-services).
     ...service.loadBalancerIngress
       .filter((i) => i.ip && ofFamily(i.ip) && (i.ipMode ?? 'VIP') === 'VIP')
       .map((i) => at('load-balancer')(i.ip!)),

@@ -1,6 +1,6 @@
 // Reads kube-proxy's nftables mode rules from `nft -j list table ip kube-proxy` (and ip6) into one
 // entry per Service port. The maps name the frontends; the chains (readable names) name the Service
-// and lead to the endpoints through a numgen vmap. See the dataplane notes §2.
+// and lead to the endpoints through a numgen vmap. See docs/kube-proxy-dataplane.md#nftables-mode.
 import { isTruncatedNftName, nftServiceChainBase } from './chain-names.js';
 import {
   addFrontend,

@@ -1,14 +1,14 @@
 // probe --debug-pod: the one thing the tool ever creates. A short-lived pod pinned to the node,
 // in the host network namespace with NET_ADMIN and NET_RAW only (what `kubectl debug node/N
-// --profile=netadmin` gives; iptables-legacy-save needs NET_RAW too, kube-proxy-dataplane §5.3),
+// --profile=netadmin` gives; iptables-legacy-save needs NET_RAW too, docs/kube-proxy-dataplane.md#debug-pod-and-capabilities),
 // running sleep until the probe has exec'd its read-only commands. It is deleted afterwards,
 // whatever happens: errors, Ctrl-C, SIGTERM, SIGHUP (a closed terminal). activeDeadlineSeconds
 // ends it even if the probe dies, and the next probe deletes what such a death left behind.
 
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { ClusterError } from '../errors.js';
-import type { RunCommand } from './commands.js';
+import { ClusterError } from '../../core/errors.js';
+import type { RunCommand } from './dump-commands.js';
 import { podRunner } from './exec.js';
 
 const DEBUG_POD_LABEL = 'app.kubernetes.io/created-by';

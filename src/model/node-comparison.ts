@@ -9,14 +9,20 @@ import type {
   NodeDataplane,
   ProgrammedEndpoint,
   ProgrammedServicePort,
-} from '../dataplane/types.js';
-import type { ClusterModel } from '../model/cluster.js';
-import type { ServiceView } from '../model/service-view.js';
-import { describeServicePort } from '../model/ports.js';
-import { canonicalIP, proxiedByKubeProxy } from '../model/services.js';
-import type { EndpointSlice, ObjectRef, Pod } from '../model/types.js';
-import { endpointKey, expectedServicePorts, type ExpectedEndpoint, type ExpectedServicePort } from './expected.js';
-import { pushTo } from '../model/multimap.js';
+} from '../sources/node-rules/types.js';
+import type { ClusterModel } from './cluster.js';
+import type { ServiceView } from './service-view.js';
+import { describeServicePort } from './ports.js';
+import { proxiedByKubeProxy } from './services.js';
+import type { EndpointSlice, ObjectRef, Pod } from '../core/objects.js';
+import {
+  endpointKey,
+  expectedServicePorts,
+  type ExpectedEndpoint,
+  type ExpectedServicePort,
+} from './kube-proxy-endpoints.js';
+import { pushTo } from '../core/multimap.js';
+import { canonicalIP } from '../core/ip.js';
 
 export interface PortComparison {
   expected: ExpectedServicePort;
@@ -203,7 +209,7 @@ export function lagNote(probe: NodeProbe, ageSeconds: number, what: string): str
 
 const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
-/** When a slice last changed, as far as the objects tell: its creation and the controller's trigger time (§1.7). */
+/** When a slice last changed, as far as the objects tell: its creation and the controller's trigger time (docs/kubernetes-semantics.md#labels-and-annotations-on-slices). */
 export function sliceChangeTimes(slices: EndpointSlice[]): (string | undefined)[] {
   return slices.flatMap((s) => [s.meta.creationTimestamp, s.meta.annotations[TRIGGER_TIME_ANNOTATION]]);
 }
@@ -276,7 +282,7 @@ export function endpointSetPairs(expected: ExpectedServicePort, rules: Programme
   return pairs;
 }
 
-/** Endpoints that take new connections: IPVS real servers at weight 0 are being drained (§3). */
+/** Endpoints that take new connections: IPVS real servers at weight 0 are being drained (docs/kube-proxy-dataplane.md#ipvs-mode). */
 export function activeKeys(endpoints: ProgrammedEndpoint[]): Set<string> {
   return new Set(endpoints.filter((e) => e.weight === undefined || e.weight > 0).map((e) => endpointKey(e.ip, e.port)));
 }

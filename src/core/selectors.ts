@@ -1,7 +1,7 @@
 // Service selectors are plain maps: a pod matches when it carries every key with the same
 // value (AND of equalities, no set-based expressions).
 
-import type { Labels } from './types.js';
+import type { Labels } from './objects.js';
 
 /**
  * The value of a label, or undefined when the object does not carry it. Only own keys count:

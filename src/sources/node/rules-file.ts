@@ -1,9 +1,9 @@
 // probe --rules-file: saved dumps read offline (iptables-save, nft -j, /proc/net/ip_vs,
-// ipvsadm-save -n, ipset save); src/dataplane tells which is which from the content.
+// ipvsadm-save -n, ipset save); src/sources/node-rules tells which is which from the content.
 
 import { readFile } from 'node:fs/promises';
-import type { DataplaneInput } from '../dataplane/detect.js';
-import { UsageError } from '../errors.js';
+import type { DataplaneInput } from '../node-rules/detect.js';
+import { UsageError } from '../../core/errors.js';
 
 export async function readRulesFiles(files: string[]): Promise<DataplaneInput[]> {
   return Promise.all(

@@ -4,35 +4,17 @@
 // the JSON report, and as a branch of each Service in -o tree.
 
 import type {
-  IPFamily,
   ProgrammedEndpoint,
   ProgrammedFrontend,
   ProgrammedServicePort,
-  ProxyMode,
   ServicePortRef,
-} from '../dataplane/types.js';
+} from '../sources/node-rules/types.js';
 import type { ServiceView } from '../model/service-view.js';
-import { terminalText } from '../render/terminal-text.js';
-import type { TreeBranch } from '../render/tree.js';
-import type { NodeProbe, RuleOwner } from './compare.js';
-import { endpointKey } from './expected.js';
-
-/** The `dataplane` section of the report, one entry per probed node. */
-export interface DataplaneNodeReport {
-  node: string;
-  /** Who proxies Services on the node, as far as the probe can tell. */
-  proxy: 'kube-proxy' | 'cilium' | 'calico-ebpf' | 'unknown';
-  /** How the rules were read: the pod exec'd into, a debug pod, this machine, or files. */
-  source?: string;
-  /** When the node could not be read, or has no kube-proxy: the plain statement of it. */
-  statement?: string;
-  mode?: ProxyMode;
-  backend?: 'nft' | 'legacy';
-  families?: IPFamily[];
-  /** The programmed Service ports of the Services in scope (and rules of Services that are gone); `rules` only with --raw. */
-  servicePorts?: (Omit<ProgrammedServicePort, 'rules' | 'service'> & { service?: ServicePortRef; rules?: string[] })[];
-  notes: string[];
-}
+import { terminalText } from '../core/terminal-text.js';
+import type { DataplaneNodeReport } from '../report/dataplane-report.js';
+import type { TreeBranch } from './tree.js';
+import type { NodeProbe, RuleOwner } from '../model/node-comparison.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
 
 function frontendText(f: ProgrammedFrontend): string {
   if (f.kind === 'node-port') return `node port ${f.ip ? `${endpointKey(f.ip, f.port)}` : f.port}/${f.protocol}`;
@@ -86,25 +68,6 @@ function dataplaneLines(rules: ProgrammedServicePort, arrow = '→'): string[] {
 function ownerText(owner: RuleOwner | ServicePortRef | undefined): string {
   if (!owner) return '(no Service)';
   return `${owner.namespace}/${owner.name}${owner.portName ? `:${owner.portName}` : ''}`;
-}
-
-/** The programmed ports the report shows: those of Services in scope, then rules whose Service is gone. */
-export function reportedServicePorts(probe: NodeProbe, raw: boolean): DataplaneNodeReport['servicePorts'] {
-  const shown: { rules: ProgrammedServicePort; owner?: RuleOwner | ServicePortRef }[] = [];
-  for (const { expected, programmed } of probe.ports) {
-    const owner = {
-      namespace: expected.service.meta.namespace,
-      name: expected.service.meta.name,
-      portName: expected.port.name,
-    };
-    for (const rules of programmed) shown.push({ rules, owner });
-  }
-  for (const u of probe.unmatched) shown.push({ rules: u.rules, owner: u.owner });
-  return shown.map(({ rules: { rules, service: _ref, ...rest }, owner }) => ({
-    ...(owner ? { service: { namespace: owner.namespace, name: owner.name, portName: owner.portName } } : {}),
-    ...rest,
-    ...(raw ? { rules } : {}),
-  }));
 }
 
 function describeSource(report: DataplaneNodeReport): string {

@@ -1,6 +1,6 @@
 // Small pieces the rule readers share: the error for unreadable dumps, Service port identities and
 // de-duplicated frontends and verdicts.
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import type {
   FrontendKind,
   IPFamily,

@@ -1,0 +1,56 @@
+// What a check finds, and the verdict on a Service: the types every layer after the model shares.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export interface FindingPod {
+  name: string;
+  /** Set when the pod is in another namespace than the Service. */
+  namespace?: string;
+  cause: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  namespace: string;
+  service: string;
+  /** The Service port it applies to, e.g. "http 80/TCP". */
+  port?: string;
+  /** The node whose dataplane the finding is about (probe findings only). */
+  node?: string;
+  message: string;
+  pods?: FindingPod[];
+  fix?: string;
+}
+
+/**
+ * The worst severity among a Service's findings, or ok; `unknown` when a check that applies to it
+ * could not run and could have found something more severe than its findings (an error, for a
+ * Service with none): its verdict would be a guess.
+ */
+export type ServiceStatus = 'ok' | Severity | 'unknown';
+
+/**
+ * What the renderers say of a check beside its findings. They receive these as data with the
+ * report (as ESLint's formatters receive rulesMeta) rather than reading the check registry.
+ */
+export interface CheckDescription {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** Why it matters: the Kubernetes behaviour behind the check. */
+  explanation: string;
+  /** How to fix it, in general terms; findings carry a specific fix where one fits. */
+  fix: string;
+}
+
+/** Check descriptions by id. */
+export type CheckDescriptions = ReadonlyMap<string, CheckDescription>;
+
+export function describeChecks(checks: readonly CheckDescription[]): CheckDescriptions {
+  return new Map(
+    checks.map(({ id, severity, title, explanation, fix }) => [id, { id, severity, title, explanation, fix }]),
+  );
+}
