@@ -62,7 +62,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const { renderOutput } = await dist<typeof import('../src/render/output.js')>('render/output.js');
   const { palette } = await dist<typeof import('../src/render/colour.js')>('render/colour.js');
   const { buildReport } = await dist<typeof import('../src/report/report.js')>('report/report.js');
-  const { runChecks } = await dist<typeof import('../src/report/run-checks.js')>('report/run-checks.js');
+  const { judgesService, runChecks } = await dist<typeof import('../src/report/run-checks.js')>('report/run-checks.js');
   const { slimObject } = await dist<typeof import('../src/sources/slim.js')>('sources/slim.js');
   const size = JSON.parse(process.argv[2] ?? '') as ClusterSize;
   const objects: ClusterObject[] = [];
@@ -128,7 +128,8 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
     const viewsMs = performance.now() - t3;
     const perCheck: [string, number][] = CHECKS.map((check) => {
       const t = performance.now();
-      for (const view of views) check.run(view, model);
+      // As the runner does: each check only on the Services of its scope.
+      for (const view of views) if (judgesService(check, view.service)) check.run(view, model);
       return [check.id, performance.now() - t];
     });
     const result: AnalysisResult = {

@@ -7,18 +7,18 @@ import {
   describeFrontend,
   findingPlace,
   endpointSetPairs,
-  lagNote,
   podChangeTimes,
   podOf,
   recentChange,
   sliceChangeTimes,
 } from '../model/node-comparison.js';
 import type { ExpectedEndpoint } from '../model/kube-proxy-endpoints.js';
-import { MAX_PODS, syncFix } from './helpers.js';
+import { lagClause, lagData, MAX_PODS, plural, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
 const MAX_LISTED = 5;
+const NOT_SENT = 'node {{node}} does not send {{traffic}} traffic for {{frontend}} to {{endpoints}}: {{listed}}';
 
 export const dataplaneEndpointMissing: DataplaneCheck = {
   id: 'dataplane-endpoint-missing',
@@ -32,6 +32,11 @@ export const dataplaneEndpointMissing: DataplaneCheck = {
   fix:
     'Look for sync errors in the kube-proxy pod on the node (kubectl -n kube-system logs POD | grep -i error), and ' +
     'restart it if it is stuck. Probe again first if the endpoint became ready only seconds ago.',
+  messages: {
+    endpointsNotProgrammed: NOT_SENT,
+    endpointsNotProgrammedYet: NOT_SENT + lagClause('the endpoint'),
+  },
+  severities: { endpointsNotProgrammedYet: 'info' },
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { expected, programmed } of probe.ports) {
@@ -69,16 +74,20 @@ export const dataplaneEndpointMissing: DataplaneCheck = {
       const listed = entries.slice(0, MAX_LISTED).map(([key]) => key);
       if (entries.length > MAX_LISTED) listed.push(`… ${entries.length - MAX_LISTED} more`);
       const word = entries.every(([, m]) => m.endpoint.ready) ? 'ready' : 'usable';
-      let message =
-        `node ${probe.node} does not send ${traffic} traffic for ${describeFrontend(expected)} to ` +
-        `${entries.length} ${word} endpoint${entries.length === 1 ? '' : 's'}: ${listed.join(', ')}`;
-      if (allRecent && youngest !== undefined) message += lagNote(probe, youngest, 'the endpoint');
+      const lag = allRecent && youngest !== undefined ? lagData(probe, youngest) : undefined;
       drafts.push({
         ...findingPlace(expected),
-        message,
+        reason: lag ? 'endpointsNotProgrammedYet' : 'endpointsNotProgrammed',
+        data: {
+          node: probe.node,
+          traffic,
+          frontend: describeFrontend(expected),
+          endpoints: plural(entries.length, `${word} endpoint`),
+          listed: listed.join(', '),
+          ...lag,
+        },
         fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),
-        ...(allRecent ? { severity: 'info' as const } : {}),
       });
     }
     return drafts;

@@ -5,18 +5,19 @@
 import {
   describeFrontend,
   findingPlace,
-  lagNote,
   podChangeTimes,
   podOf,
   recentChange,
   sliceChangeTimes,
 } from '../model/node-comparison.js';
 import { endpointKey } from '../model/kube-proxy-endpoints.js';
-import { MAX_PODS, syncFix } from './helpers.js';
+import { lagClause, lagData, MAX_PODS, plural, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
 const MAX_LISTED = 5;
+const STILL_SENT =
+  'node {{node}} still sends traffic for {{frontend}} to {{endpoints}} the slices do not make usable: {{listed}}';
 
 export const dataplaneEndpointStale: DataplaneCheck = {
   id: 'dataplane-endpoint-stale',
@@ -30,6 +31,11 @@ export const dataplaneEndpointStale: DataplaneCheck = {
   fix:
     'Look for sync errors in the kube-proxy pod on the node (kubectl -n kube-system logs POD), and restart it if it ' +
     'is stuck. Probe again first if the pod was deleted or became unready only seconds ago.',
+  messages: {
+    unusableEndpointsProgrammed: STILL_SENT,
+    unusableEndpointsProgrammedYet: STILL_SENT + lagClause('the endpoint'),
+  },
+  severities: { unusableEndpointsProgrammedYet: 'info' },
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { expected, programmed } of probe.ports) {
@@ -70,16 +76,19 @@ export const dataplaneEndpointStale: DataplaneCheck = {
       }
       const listed = [...stale].slice(0, MAX_LISTED).map(([key, why]) => `${key} (${why})`);
       if (stale.size > MAX_LISTED) listed.push(`… ${stale.size - MAX_LISTED} more`);
-      let message =
-        `node ${probe.node} still sends traffic for ${describeFrontend(expected)} to ` +
-        `${stale.size} endpoint${stale.size === 1 ? '' : 's'} the slices do not make usable: ${listed.join(', ')}`;
-      if (allRecent && youngest !== undefined) message += lagNote(probe, youngest, 'the endpoint');
+      const lag = allRecent && youngest !== undefined ? lagData(probe, youngest) : undefined;
       drafts.push({
         ...findingPlace(expected),
-        message,
+        reason: lag ? 'unusableEndpointsProgrammedYet' : 'unusableEndpointsProgrammed',
+        data: {
+          node: probe.node,
+          frontend: describeFrontend(expected),
+          endpoints: plural(stale.size, 'endpoint'),
+          listed: listed.join(', '),
+          ...lag,
+        },
         fix: syncFix(probe),
         ...(pods.length > 0 ? { pods } : {}),
-        ...(allRecent ? { severity: 'info' as const } : {}),
       });
     }
     return drafts;

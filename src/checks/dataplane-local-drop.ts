@@ -6,14 +6,20 @@ import type { FrontendKind } from '../sources/node-rules/types.js';
 import {
   describeFrontend,
   findingPlace,
-  lagNote,
   podChangeTimes,
   podOf,
   recentChange,
   sliceChangeTimes,
 } from '../model/node-comparison.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
-import { syncFix } from './helpers.js';
+import { lagClause, lagData, syncFix } from './helpers.js';
+
+const NO_LOCAL_ENDPOINT = 'Local and node {{node}} has no usable local endpoint: it drops connections from';
+const DROPS = 'node {{node}} drops connections to {{frontends}} although ';
+const NO_ENDPOINT = `${DROPS}the Service has no usable endpoint anywhere, so kube-proxy should reject instead`;
+const LOCAL_ENDPOINTS = `${DROPS}the node has {{local}} usable local endpoint(s)`;
+const CLUSTER_POLICY = `${DROPS}the traffic policy is Cluster`;
+const LAG = lagClause('the endpoints');
 
 export const dataplaneLocalDrop: DataplaneCheck = {
   id: 'dataplane-local-drop',
@@ -28,6 +34,26 @@ export const dataplaneLocalDrop: DataplaneCheck = {
   fix:
     'Run a ready endpoint on every node that receives the traffic (a DaemonSet, or topology spread), set the policy ' +
     'to Cluster, or for load balancers make sure the health check on healthCheckNodePort keeps this node out.',
+  messages: {
+    internalPolicyDrops: `internalTrafficPolicy ${NO_LOCAL_ENDPOINT} its pods to {{frontends}} (they time out)`,
+    externalPolicyDrops: `externalTrafficPolicy ${NO_LOCAL_ENDPOINT} clients arriving at this node to {{frontends}} (they time out)`,
+    dropsWithoutEndpoints: NO_ENDPOINT,
+    dropsWithoutEndpointsYet: NO_ENDPOINT + LAG,
+    dropsWithLocalEndpoints: LOCAL_ENDPOINTS,
+    dropsWithLocalEndpointsYet: LOCAL_ENDPOINTS + LAG,
+    dropsUnderClusterPolicy: CLUSTER_POLICY,
+    dropsUnderClusterPolicyYet: CLUSTER_POLICY + LAG,
+  },
+  // A DROP the policy does not call for is an error (the rules are behind), unless the rules may
+  // only lag a recent change.
+  severities: {
+    dropsWithoutEndpoints: 'error',
+    dropsWithoutEndpointsYet: 'info',
+    dropsWithLocalEndpoints: 'error',
+    dropsWithLocalEndpointsYet: 'info',
+    dropsUnderClusterPolicy: 'error',
+    dropsUnderClusterPolicyYet: 'info',
+  },
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { expected, programmed } of probe.ports) {
@@ -51,33 +77,35 @@ export const dataplaneLocalDrop: DataplaneCheck = {
       const unexpected = [...programmedDrops].filter((k) => !expectedDrops.has(k));
       const base = findingPlace(expected);
       if (designed.length > 0) {
-        const internal = designed.includes('cluster-ip');
-        const policy = internal ? 'internalTrafficPolicy' : 'externalTrafficPolicy';
-        const who = internal ? 'its pods' : 'clients arriving at this node';
         drafts.push({
           ...base,
-          message:
-            `${policy} Local and node ${probe.node} has no usable local endpoint: it drops connections from ${who} to ` +
-            `${designed.map((k) => describeFrontend(expected, k)).join(', ')} (they time out)`,
+          reason: designed.includes('cluster-ip') ? 'internalPolicyDrops' : 'externalPolicyDrops',
+          data: { node: probe.node, frontends: designed.map((k) => describeFrontend(expected, k)).join(', ') },
         });
       }
       if (unexpected.length > 0) {
-        const why = !expected.hasEndpoints
-          ? 'the Service has no usable endpoint anywhere, so kube-proxy should reject instead'
+        const reason = !expected.hasEndpoints
+          ? 'dropsWithoutEndpoints'
           : unexpected.some(
                 (k) => (k === 'cluster-ip' ? service.internalTrafficPolicy : service.externalTrafficPolicy) === 'Local',
               )
-            ? `the node has ${expected.internal.length || expected.external.length} usable local endpoint(s)`
-            : 'the traffic policy is Cluster';
-        let message =
-          `node ${probe.node} drops connections to ${unexpected.map((k) => describeFrontend(expected, k)).join(', ')} ` +
-          `although ${why}`;
+            ? 'dropsWithLocalEndpoints'
+            : 'dropsUnderClusterPolicy';
         const age = recentChange(probe, [
           ...sliceChangeTimes(expected.slices),
           ...expected.all.flatMap((e) => podChangeTimes(podOf(model, service.meta.namespace, e.ip, e.targetRef))),
         ]);
-        if (age !== undefined) message += lagNote(probe, age, 'the endpoints');
-        drafts.push({ ...base, message, fix: syncFix(probe), severity: age !== undefined ? 'info' : 'error' });
+        drafts.push({
+          ...base,
+          reason: age !== undefined ? `${reason}Yet` : reason,
+          data: {
+            node: probe.node,
+            frontends: unexpected.map((k) => describeFrontend(expected, k)).join(', '),
+            local: expected.internal.length || expected.external.length,
+            ...(age !== undefined ? lagData(probe, age) : {}),
+          },
+          fix: syncFix(probe),
+        });
       }
     }
     return drafts;

@@ -4,7 +4,6 @@
 import {
   describeFrontend,
   findingPlace,
-  lagNote,
   podChangeTimes,
   podOf,
   recentChange,
@@ -12,7 +11,9 @@ import {
 } from '../model/node-comparison.js';
 import { usableEndpoints } from '../model/kube-proxy-endpoints.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
-import { syncFix } from './helpers.js';
+import { agree, lagClause, lagData, syncFix } from './helpers.js';
+
+const REJECTS = 'node {{node}} rejects connections to {{frontends}} although {{usable}} {{endpointIs}} usable';
 
 export const dataplaneRejects: DataplaneCheck = {
   id: 'dataplane-rejects',
@@ -26,6 +27,11 @@ export const dataplaneRejects: DataplaneCheck = {
   fix:
     'Look for sync errors in the kube-proxy pod on the node (kubectl -n kube-system logs POD), and restart it if it ' +
     'is stuck. Probe again first if the endpoints became ready only seconds ago.',
+  messages: {
+    rejectsWithEndpoints: REJECTS,
+    rejectsWithEndpointsYet: REJECTS + lagClause('the endpoints'),
+  },
+  severities: { rejectsWithEndpointsYet: 'info' },
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { expected, programmed } of probe.ports) {
@@ -37,20 +43,22 @@ export const dataplaneRejects: DataplaneCheck = {
       const { service } = expected;
       const usable = usableEndpoints(expected);
       const frontends = kinds.map((k) => describeFrontend(expected, k)).join(', ');
-      let message =
-        `node ${probe.node} rejects connections to ${frontends} although ${usable.length} ` +
-        `endpoint${usable.length === 1 ? ' is' : 's are'} usable`;
       const age = recentChange(probe, [
         service.meta.creationTimestamp,
         ...sliceChangeTimes(expected.slices),
         ...usable.flatMap((e) => podChangeTimes(podOf(model, service.meta.namespace, e.ip, e.targetRef))),
       ]);
-      if (age !== undefined) message += lagNote(probe, age, 'the endpoints');
       drafts.push({
         ...findingPlace(expected),
-        message,
+        reason: age !== undefined ? 'rejectsWithEndpointsYet' : 'rejectsWithEndpoints',
+        data: {
+          node: probe.node,
+          frontends,
+          usable: usable.length,
+          endpointIs: agree(usable.length, 'endpoint is', 'endpoints are'),
+          ...(age !== undefined ? lagData(probe, age) : {}),
+        },
         fix: syncFix(probe),
-        ...(age !== undefined ? { severity: 'info' as const } : {}),
       });
     }
     return drafts;

@@ -1,10 +1,14 @@
 // A Service port with usable endpoints that the node has no rules for: connections from that
 // node (and through its node ports) go nowhere (docs/kube-proxy-dataplane.md: iptables, nftables and IPVS modes).
 
-import { describeFrontend, findingPlace, lagNote, recentChange, sliceChangeTimes } from '../model/node-comparison.js';
+import { describeFrontend, findingPlace, recentChange, sliceChangeTimes } from '../model/node-comparison.js';
 import { usableEndpoints } from '../model/kube-proxy-endpoints.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
-import { syncFix } from './helpers.js';
+import { agree, lagClause, lagData, syncFix } from './helpers.js';
+
+const NO_RULES =
+  'node {{node}} has no rules for {{frontend}} although {{usable}} {{endpointIs}} usable: connections from this node ' +
+  'to the Service are not load-balanced';
 
 export const dataplaneServiceMissing: DataplaneCheck = {
   id: 'dataplane-service-missing',
@@ -19,29 +23,32 @@ export const dataplaneServiceMissing: DataplaneCheck = {
   fix:
     'Check the kube-proxy pod on the node (kubectl -n kube-system logs POD) for sync errors, and restart it if it is ' +
     'stuck; make sure the Service carries no service.kubernetes.io/service-proxy-name label meant for another proxy.',
+  messages: {
+    noRules: NO_RULES,
+    noRulesYet: NO_RULES + lagClause('the Service or its EndpointSlices'),
+  },
+  severities: { noRulesYet: 'info' },
   run(probe) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { expected, programmed } of probe.ports) {
       if (programmed.length > 0 || !expected.hasEndpoints) continue;
       const { service } = expected;
       const usable = usableEndpoints(expected);
-      let message =
-        `node ${probe.node} has no rules for ${describeFrontend(expected)} although ${usable.length} ` +
-        `endpoint${usable.length === 1 ? ' is' : 's are'} usable: connections from this node to the Service are not load-balanced`;
-      let severity: DataplaneFindingDraft['severity'];
       const age = recentChange(probe, [
         service.meta.creationTimestamp,
         ...sliceChangeTimes(usable.map((e) => e.slice)),
       ]);
-      if (age !== undefined) {
-        message += lagNote(probe, age, 'the Service or its EndpointSlices');
-        severity = 'info';
-      }
       drafts.push({
         ...findingPlace(expected),
-        message,
+        reason: age !== undefined ? 'noRulesYet' : 'noRules',
+        data: {
+          node: probe.node,
+          frontend: describeFrontend(expected),
+          usable: usable.length,
+          endpointIs: agree(usable.length, 'endpoint is', 'endpoints are'),
+          ...(age !== undefined ? lagData(probe, age) : {}),
+        },
         fix: syncFix(probe),
-        ...(severity ? { severity } : {}),
       });
     }
     return drafts;

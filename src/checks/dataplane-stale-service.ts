@@ -6,6 +6,9 @@ import { listSome, syncFix } from './helpers.js';
 import type { DataplaneCheck, DataplaneFindingDraft } from './types.js';
 
 const MAX_LISTED = 5;
+const STILL_HAS = 'node {{node}} still has {{family}} rules for';
+const SYNC_DELAY =
+  "; it {{target}}. If the Service was removed within the last {{window}}s this is kube-proxy's sync delay: probe again";
 
 export const dataplaneStaleService: DataplaneCheck = {
   id: 'dataplane-stale-service',
@@ -19,6 +22,14 @@ export const dataplaneStaleService: DataplaneCheck = {
   fix:
     'Look for sync errors in the kube-proxy pod on the node (kubectl -n kube-system logs POD) and restart it; rules ' +
     'left behind by a removed kube-proxy mode are cleared by running kube-proxy --cleanup on the node.',
+  messages: {
+    orphanVirtualServer: `${STILL_HAS} an IPVS virtual server{{frontends}} that belongs to no Service${SYNC_DELAY}`,
+    serviceGone: `${STILL_HAS} Service {{service}}{{frontends}}, which does not exist${SYNC_DELAY}`,
+    portGone: `${STILL_HAS} {{port}} of Service {{service}}{{frontends}}, which the Service no longer has${SYNC_DELAY}`,
+    serviceNotProxied:
+      `${STILL_HAS} Service {{service}}{{frontends}}, which kube-proxy no longer programs (headless, ExternalName or ` +
+      `another proxy's)${SYNC_DELAY}`,
+  },
   run(probe, model) {
     const drafts: DataplaneFindingDraft[] = [];
     for (const { rules, owner } of probe.unmatched) {
@@ -28,29 +39,34 @@ export const dataplaneStaleService: DataplaneCheck = {
           : `${endpointKey(f.ip ?? '', f.port)}/${f.protocol}`,
       );
       const endpoints = rules.endpoints.map((e) => endpointKey(e.ip, e.port));
-      const target = endpoints.length > 0 ? `still sends it to ${listSome(endpoints, MAX_LISTED)}` : 'sends it nowhere';
-      const at = frontends.length > 0 ? ` (${frontends.join(', ')})` : '';
-      let what: string;
+      const data: Record<string, string | number> = {
+        node: probe.node,
+        family: rules.family,
+        frontends: frontends.length > 0 ? ` (${frontends.join(', ')})` : '',
+        target: endpoints.length > 0 ? `still sends it to ${listSome(endpoints, MAX_LISTED)}` : 'sends it nowhere',
+        window: probe.lagWindowSeconds,
+      };
+      let reason: string;
       if (!owner) {
-        what = `an IPVS virtual server${at} that belongs to no Service`;
+        reason = 'orphanVirtualServer';
       } else {
         const service = model.service(owner.namespace, owner.name);
-        const port = owner.portName
+        data.service = `${owner.namespace}/${owner.name}`;
+        data.port = owner.portName
           ? `port "${owner.portName}"/${rules.protocol}`
           : `its unnamed ${rules.protocol} port`;
-        what = !service
-          ? `Service ${owner.namespace}/${owner.name}${at}, which does not exist`
+        reason = !service
+          ? 'serviceGone'
           : !service.ports.some((p) => p.name === owner.portName && p.protocol === rules.protocol)
-            ? `${port} of Service ${owner.namespace}/${owner.name}${at}, which the Service no longer has`
-            : `Service ${owner.namespace}/${owner.name}${at}, which kube-proxy no longer programs (headless, ExternalName or another proxy's)`;
+            ? 'portGone'
+            : 'serviceNotProxied';
       }
       drafts.push({
+        reason,
+        data,
         fix: syncFix(probe),
         namespace: owner?.namespace ?? '',
         service: owner?.name ?? '',
-        message:
-          `node ${probe.node} still has ${rules.family} rules for ${what}; it ${target}. If the Service was removed ` +
-          `within the last ${probe.lagWindowSeconds}s this is kube-proxy's sync delay: probe again`,
       });
     }
     return drafts;

@@ -1,5 +1,5 @@
 import type { Node } from '../core/objects.js';
-import { kubectl, MAX_PODS, plural } from './helpers.js';
+import { agree, kubectl, MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
@@ -10,7 +10,7 @@ const DOWN_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/out-o
  * What is wrong with the node, or undefined when it is Ready and carries no down taint. Printed
  * inside parentheses ("node b (unreachable, Ready=Unknown)"), so it carries none of its own.
  */
-export function nodeProblem(node: Node): string | undefined {
+function nodeProblem(node: Node): string | undefined {
   if (node.ready === 'False') return 'NotReady';
   if (node.ready !== 'True') return `unreachable, Ready=${node.ready}`;
   const taint = node.taints.find((t) => DOWN_TAINTS.includes(t.key));
@@ -37,17 +37,23 @@ export const endpointOnUnreadyNode: Check = {
   fix:
     'Find out what happened to the node (`kubectl describe node NAME`); run more than one replica spread over nodes ' +
     'so that one node does not take the Service down.',
+  messages: {
+    stillReady:
+      '{{endpoints}} {{is}} on {{nodes}}; {{subject}} still marked ready and {{gets}} traffic until the node ' +
+      'controller marks {{thePod}} not ready',
+    notReadyAnyMore:
+      '{{endpoints}} {{is}} on {{nodes}}; {{noneIs}} ready any more but {{stays}} listed until {{thePodIs}} evicted',
+  },
+  notes: { firstListed: ' (first {{max}} listed)' },
+  appliesToServices: { backends: ['selector', 'selectorless'] },
   requires: ['nodes'],
   // Without Nodes, any Service with an endpoint on some node may have one on a node that is down.
   appliesTo(view, model) {
-    if (view.service.type === 'ExternalName') return false;
     return model.coverage.endpointSlices
       ? view.sliceEndpoints.some((e) => e.nodeName !== undefined)
       : view.matched.some((m) => m.state.shouldBeListed && m.pod.nodeName !== undefined);
   },
   run(view, model) {
-    const { service } = view;
-    if (service.type === 'ExternalName') return [];
     // Only endpoints on a node with a problem are collected: most Services have none.
     const problemOf = (nodeName: string) => {
       const node = model.node(nodeName);
@@ -91,24 +97,36 @@ export const endpointOnUnreadyNode: Check = {
       a.localeCompare(b),
     );
     const stillReady = affected.filter((a) => a.ready).length;
-    let message =
-      `${plural(affected.length, 'endpoint')} ${affected.length === 1 ? 'is' : 'are'} on ` +
-      `${nodes.map(([n, problem]) => `node ${n} (${problem})`).join(', ')}`;
     const one = affected.length === 1;
     const subject = one
       ? 'it is'
       : stillReady === affected.length
         ? 'all are'
-        : `${stillReady} of them ${stillReady === 1 ? 'is' : 'are'}`;
-    message +=
-      stillReady > 0
-        ? `; ${subject} still marked ready and get${stillReady === 1 ? 's' : ''} traffic until the node controller marks ${stillReady === 1 ? 'the pod' : 'the pods'} not ready`
-        : `; ${one ? 'it is not' : 'none is'} ready any more but stay${one ? 's' : ''} listed until ${one ? 'the pod is' : 'the pods are'} evicted`;
-    if (affected.length > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+        : `${stillReady} of them ${agree(stillReady, 'is', 'are')}`;
+    const data = {
+      endpoints: plural(affected.length, 'endpoint'),
+      is: agree(affected.length, 'is', 'are'),
+      nodes: nodes.map(([n, problem]) => `node ${n} (${problem})`).join(', '),
+      subject,
+      gets: agree(stillReady, 'gets', 'get'),
+      thePod: agree(stillReady, 'the pod', 'the pods'),
+      noneIs: one ? 'it is not' : 'none is',
+      stays: agree(affected.length, 'stays', 'stay'),
+      thePodIs: one ? 'the pod is' : 'the pods are',
+      max: MAX_PODS,
+    };
     const pods: FindingPod[] = affected.slice(0, MAX_PODS).map((a) => ({
       name: a.name,
       cause: `on node ${a.nodeName} (${a.problem}); endpoint ${a.ready ? 'still ready' : 'not ready'}${a.terminating ? ', terminating' : ''}`,
     }));
-    return [{ message, pods, fix: kubectl('describe', 'node', nodes[0]![0]) }];
+    return [
+      {
+        reason: stillReady > 0 ? 'stillReady' : 'notReadyAnyMore',
+        data,
+        notes: affected.length > MAX_PODS ? ['firstListed'] : [],
+        pods,
+        fix: kubectl('describe', 'node', nodes[0]![0]),
+      },
+    ];
   },
 };

@@ -18,6 +18,22 @@ export const endpointsOverCapacity: Check = {
   fix:
     'Move consumers of v1 Endpoints to EndpointSlices (for Prometheus, role: endpointslice). v1 Endpoints is ' +
     'deprecated since v1.33.',
+  messages: {
+    truncated:
+      `the Endpoints {{name}} is truncated to {{max}} addresses (${OVER_CAPACITY_ANNOTATION}: truncated; it lists ` +
+      '{{listed}}): kube-proxy uses EndpointSlices and is not affected, but consumers of v1 Endpoints see only part of ' +
+      'the backends',
+    overCapacityWarning:
+      `the Endpoints {{name}} holds more than {{max}} addresses (${OVER_CAPACITY_ANNOTATION}: warning, as v1.21 ` +
+      'marked it; from v1.22 on the controller truncates it): kube-proxy uses EndpointSlices and is not affected, but ' +
+      'consumers of v1 Endpoints will see only part of the backends once it is truncated',
+  },
+  notes: {
+    addressesInSlices: '; the EndpointSlices list {{inSlices}} addresses',
+  },
+  // Whoever gives the Service its endpoints now: the annotation stays on an Endpoints object the
+  // controller truncated before the selector was removed, and its consumers still read it.
+  appliesToServices: { backends: ['selector', 'selectorless', 'externalName'] },
   requires: ['endpoints'],
   // The Endpoints controller truncates the Endpoints of a selector Service past 1000 addresses:
   // fewer endpoints than that in the slices (or pods) cannot make it over capacity.
@@ -28,24 +44,21 @@ export const endpointsOverCapacity: Check = {
     const value = endpoints && labelValue(endpoints.meta.annotations, OVER_CAPACITY_ANNOTATION);
     if (!endpoints || (value !== 'truncated' && value !== 'warning')) return [];
     const listed = allAddresses(endpoints).length;
-    let message =
-      value === 'truncated'
-        ? `the Endpoints ${endpoints.meta.name} is truncated to ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: truncated; it lists ${listed})`
-        : `the Endpoints ${endpoints.meta.name} holds more than ${MAX_ENDPOINTS_ADDRESSES} addresses (${OVER_CAPACITY_ANNOTATION}: warning, as v1.21 marked it; from v1.22 on the controller truncates it)`;
+    const data: Record<string, string | number> = { name: endpoints.meta.name, max: MAX_ENDPOINTS_ADDRESSES, listed };
+    const notes: string[] = [];
     if (model.coverage.endpointSlices && view.slices.length > 0) {
       const family = primaryFamily(view.service);
       const addressesInSlices = new Set(
         view.sliceEndpoints.filter((e) => !family || e.addressType === family).map((e) => canonicalIP(e.address)),
       ).size;
-      message += `; the EndpointSlices list ${addressesInSlices}${family ? ` ${family}` : ''} addresses`;
+      notes.push('addressesInSlices');
+      data.inSlices = `${addressesInSlices}${family ? ` ${family}` : ''}`;
     }
-    message +=
-      value === 'truncated'
-        ? ': kube-proxy uses EndpointSlices and is not affected, but consumers of v1 Endpoints see only part of the backends'
-        : ': kube-proxy uses EndpointSlices and is not affected, but consumers of v1 Endpoints will see only part of the backends once it is truncated';
     return [
       {
-        message,
+        reason: value === 'truncated' ? 'truncated' : 'overCapacityWarning',
+        data,
+        notes,
         fix: `find what still reads Endpoints ${shellQuote(endpoints.meta.name)} (ingress controller, Prometheus role: endpoints, ...) and switch it to EndpointSlices`,
       },
     ];

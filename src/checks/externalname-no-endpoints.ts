@@ -1,8 +1,12 @@
 import { describeServicePort } from '../model/ports.js';
 import { formatLabels } from '../core/selectors.js';
-import { externalNameProblem } from './externalname-invalid.js';
+import { externalNameProblem } from '../model/services.js';
 import { patchService } from './helpers.js';
-import type { Check } from './types.js';
+import type { Check, FindingDraft } from './types.js';
+
+const NO_CNAME =
+  'an ExternalName Service has no endpoints by design and kube-proxy does not proxy it; spec.externalName {{what}}, ' +
+  'so it gives no usable CNAME either: see externalname-invalid';
 
 export const externalnameNoEndpoints: Check = {
   id: 'externalname-no-endpoints',
@@ -16,43 +20,53 @@ export const externalnameNoEndpoints: Check = {
   fix:
     'Nothing to fix when a CNAME is what you want. To send traffic to pods, use type ClusterIP with a selector; to ' +
     'a fixed IP, use a selectorless Service with an EndpointSlice.',
+  messages: {
+    cname:
+      'an ExternalName Service is a DNS CNAME to {{externalName}}: it has no endpoints by design and kube-proxy does ' +
+      'not proxy it',
+    externalNameMissing: NO_CNAME.replace('{{what}}', 'is not set'),
+    externalNameIsIp: NO_CNAME.replace('{{what}}', 'is the IP address {{externalName}}, not a host name'),
+    externalNameInvalid: NO_CNAME.replace('{{what}}', '{{quoted}} is not a valid DNS name'),
+  },
+  notes: {
+    selectorIgnored: '; its selector {{selector}} is ignored (no pods are selected)',
+    portsNotProxied:
+      '; its ports ({{ports}}) are not proxied: clients connect to {{externalName}} on the port they dial, targetPort ' +
+      'has no effect',
+  },
+  appliesToServices: { backends: ['externalName'] },
   run(view) {
     const { service } = view;
-    if (service.type !== 'ExternalName') return [];
     const selectorFix = service.selector
       ? `the selector does nothing on an ExternalName Service; remove it to avoid confusion: ${patchService(service, [{ op: 'remove', path: '/spec/selector' }], true)}`
       : undefined;
-    const selectorNote = service.selector
-      ? `its selector ${formatLabels(service.selector)} is ignored (no pods are selected)`
-      : undefined;
+    const data: Record<string, string | number> = {};
+    const notes: string[] = [];
+    if (service.selector) {
+      notes.push('selectorIgnored');
+      data.selector = formatLabels(service.selector);
+    }
+    if (service.externalName !== undefined) {
+      data.externalName = service.externalName;
+      data.quoted = JSON.stringify(service.externalName);
+    }
 
     // Missing, an IP or not a DNS name: there is no working CNAME to describe (externalname-invalid says why).
     const problem = externalNameProblem(service.externalName);
     if (problem) {
-      const what =
-        problem.kind === 'missing'
-          ? 'is not set'
-          : problem.kind === 'ip'
-            ? `is the IP address ${service.externalName}, not a host name`
-            : `${JSON.stringify(service.externalName)} is not a valid DNS name`;
-      const message =
-        'an ExternalName Service has no endpoints by design and kube-proxy does not proxy it; ' +
-        `spec.externalName ${what}, so it gives no usable CNAME either: see externalname-invalid` +
-        (selectorNote ? `; ${selectorNote}` : '');
+      const reason = { missing: 'externalNameMissing', ip: 'externalNameIsIp', invalid: 'externalNameInvalid' }[
+        problem.kind
+      ];
       const fix = `fix spec.externalName as externalname-invalid says${selectorFix ? `; ${selectorFix}` : ''}`;
-      return [{ message, fix }];
+      return [{ reason, data, notes, fix }];
     }
 
-    let message = `an ExternalName Service is a DNS CNAME to ${service.externalName}: it has no endpoints by design and kube-proxy does not proxy it`;
-    const ignored: string[] = [];
-    if (selectorNote) ignored.push(selectorNote);
     if (service.ports.length > 0) {
-      const ports = service.ports.map(describeServicePort).join(', ');
-      ignored.push(
-        `its ports (${ports}) are not proxied: clients connect to ${service.externalName} on the port they dial, targetPort has no effect`,
-      );
+      notes.push('portsNotProxied');
+      data.ports = service.ports.map(describeServicePort).join(', ');
     }
-    if (ignored.length > 0) message += `; ${ignored.join('; ')}`;
-    return [{ message, ...(selectorFix ? { fix: selectorFix } : {}) }];
+    const draft: FindingDraft = { reason: 'cname', data, notes };
+    if (selectorFix) draft.fix = selectorFix;
+    return [draft];
   },
 };

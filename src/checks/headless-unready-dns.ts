@@ -7,7 +7,7 @@
 
 import type { MatchedPod } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
-import { MAX_PODS, listSome, patchService, plural, selectsPods } from './helpers.js';
+import { agree, MAX_PODS, listSome, patchService, plural } from './helpers.js';
 import type { Check } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
@@ -34,11 +34,23 @@ export const headlessUnreadyDns: Check = {
     'If peers must find each other before they are ready, set publishNotReadyAddresses: true on the governing ' +
     'headless Service (or give them a separate headless Service for discovery with it) and keep a normal Service for ' +
     'clients. Otherwise make the pods ready.',
+  messages: {
+    unreadyPodsUnresolvable:
+      'headless Service without publishNotReadyAddresses: {{unready}} of {{withNames}} pods with per-pod DNS names ' +
+      '{{is}} not ready and cannot be resolved ({{names}}); peers that discover each other through DNS before turning ' +
+      'ready will wait',
+  },
+  notes: {
+    onDownNodes:
+      '; {{onDownNodes}} on NotReady or unreachable nodes {{downIs}} left out: publishing {{its}} address would ' +
+      'not help',
+  },
+  appliesToServices: { backends: ['selector'], addresses: ['headless'] },
   requires: ['pods'],
-  appliesTo: (view) => selectsPods(view) && view.service.clusterIP === 'None' && !view.service.publishNotReadyAddresses,
+  appliesTo: (view) => !view.service.publishNotReadyAddresses,
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || service.clusterIP !== 'None' || service.publishNotReadyAddresses) return [];
+    if (service.publishNotReadyAddresses) return [];
     // Terminating pods are leaving: dropping their records is intended. Pods that are no endpoint at
     // all (no IP yet, finished) would not be published by publishNotReadyAddresses either.
     const candidates = view.matched
@@ -66,13 +78,17 @@ export const headlessUnreadyDns: Check = {
     }));
     return [
       {
-        message:
-          `headless Service without publishNotReadyAddresses: ${unready.length} of ${withNames} pods with per-pod DNS names ` +
-          `${unready.length === 1 ? 'is' : 'are'} not ready and cannot be resolved (${dnsNames}); ` +
-          'peers that discover each other through DNS before turning ready will wait' +
-          (deadNode > 0
-            ? `; ${plural(deadNode, 'more pod')} on NotReady or unreachable nodes ${deadNode === 1 ? 'is' : 'are'} left out: publishing ${deadNode === 1 ? 'its' : 'their'} address would not help`
-            : ''),
+        reason: 'unreadyPodsUnresolvable',
+        data: {
+          unready: unready.length,
+          withNames,
+          is: agree(unready.length, 'is', 'are'),
+          names: dnsNames,
+          onDownNodes: plural(deadNode, 'more pod'),
+          downIs: agree(deadNode, 'is', 'are'),
+          its: agree(deadNode, 'its', 'their'),
+        },
+        notes: deadNode > 0 ? ['onDownNodes'] : [],
         pods,
         fix:
           'if peers must resolve each other before they are ready: ' +

@@ -15,6 +15,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The form of a word that agrees with a count, for a template's `{{is}}`: agree(2, 'is', 'are') is "are". */
+export function agree(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
 /** At most `max` items joined by ", ", with "and N more". */
 export function listSome(items: string[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
@@ -134,11 +139,6 @@ export function shownOf(total: number): string {
   return total > MAX_PODS ? ` (first ${MAX_PODS} listed)` : '';
 }
 
-/** A Service whose endpoints come from the pods its selector matches: not ExternalName, not selectorless. */
-export function selectsPods(view: ServiceView): boolean {
-  return view.service.type !== 'ExternalName' && view.service.selector !== null;
-}
-
 /** Pods the controller lists in the Service's slices: the only ones whose ports are resolved (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping). */
 export function eligiblePods(view: ServiceView): MatchedPod[] {
   return view.matched.filter((m) => m.state.shouldBeListed);
@@ -190,6 +190,22 @@ export function patchService(service: Service, patch: unknown, json = false): st
 
 export function patchTargetPort(service: Service, index: number, value: string | number): string {
   return patchService(service, [{ op: 'replace', path: `/spec/ports/${index}/targetPort`, value }], true);
+}
+
+/**
+ * The end of a probe message whose rules may only lag a change (a reason of its own, graded info):
+ * `what` changed {{age}} seconds before the rules were read, within the sync period {{window}}.
+ */
+export function lagClause(what: string): string {
+  return (
+    `; ${what} changed {{age}}s before the rules were read, within kube-proxy's sync period ({{window}}s): ` +
+    'probably not applied yet, probe again to be sure'
+  );
+}
+
+/** The data of lagClause. */
+export function lagData(probe: NodeProbe, ageSeconds: number): { age: number; window: number } {
+  return { age: ageSeconds, window: probe.lagWindowSeconds };
 }
 
 /** The fix for rules that lag the API: kube-proxy's sync errors, in its log; the pod named when known. */

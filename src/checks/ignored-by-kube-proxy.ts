@@ -10,8 +10,8 @@
 import { isMirroredSlice } from '../model/endpoint-meta.js';
 import { hasLabel, labelValue } from '../core/selectors.js';
 import { kubeProxySkipLabel, LABEL_HEADLESS, LABEL_SERVICE_PROXY_NAME } from '../model/services.js';
-import { kubectl, listSome } from './helpers.js';
-import type { Check, FindingDraft } from './types.js';
+import { agree, kubectl, listSome, plural } from './helpers.js';
+import type { Check } from './types.js';
 
 const MAX_SLICES = 5;
 
@@ -30,32 +30,45 @@ export const ignoredByKubeProxy: Check = {
     'Make sure the proxy named by the label runs and handles this Service, or remove the label. Remove ' +
     'service.kubernetes.io/headless from a Service that has a ClusterIP. Remove the labels from slices (or the ' +
     'Endpoints they are mirrored from) that kube-proxy should use.',
+  messages: {
+    headlessLabel:
+      `label ${LABEL_HEADLESS} on a Service with ClusterIP {{clusterIP}}: kube-proxy lists Services without that ` +
+      'label only, so it never programs this one, and its {{frontends}} nowhere',
+    serviceProxyName:
+      `label ${LABEL_SERVICE_PROXY_NAME} = {{proxy}}: the default kube-proxy skips this Service and its slices; ` +
+      'unless an alternative proxy ({{proxy}}) implements it, its {{frontends}} nowhere',
+    serviceProxyNameEmpty:
+      `label ${LABEL_SERVICE_PROXY_NAME} with an empty value: the default kube-proxy skips this Service and its ` +
+      'slices; unless an alternative proxy implements it, its {{frontends}} nowhere',
+    slicesSkipped:
+      '{{slice}} {{names}} {{carries}} {{labels}}: kube-proxy ignores {{it}}, so {{endpoints}} listed there never ' +
+      '{{receives}} Service traffic',
+  },
+  // Endpoints the user believes in are silently unused: more than informational; a Service
+  // nothing programs is an outage.
+  severities: { headlessLabel: 'error', slicesSkipped: 'warning' },
+  // kube-proxy never proxies ExternalName or headless Services (docs/kubernetes-semantics.md#externalname-services, docs/kubernetes-semantics.md#headless-services): the label changes nothing.
+  appliesToServices: { backends: ['selector', 'selectorless'], addresses: ['proxied', 'unproxied'] },
   run(view) {
     const { service } = view;
-    // kube-proxy never proxies ExternalName or headless Services (docs/kubernetes-semantics.md#externalname-services, docs/kubernetes-semantics.md#headless-services): the label changes nothing.
-    if (service.type === 'ExternalName' || service.clusterIP === 'None') return [];
     const { name, namespace } = service.meta;
     const frontends = service.type === 'ClusterIP' ? 'ClusterIP leads' : 'ClusterIP and NodePorts lead';
 
     if (hasLabel(service.meta.labels, LABEL_HEADLESS)) {
       return [
         {
-          severity: 'error',
-          message:
-            `label ${LABEL_HEADLESS} on a Service with ClusterIP ${service.clusterIP ?? '(unset)'}: kube-proxy lists ` +
-            `Services without that label only, so it never programs this one, and its ${frontends} nowhere`,
+          reason: 'headlessLabel',
+          data: { clusterIP: service.clusterIP ?? '(unset)', frontends },
           fix: `remove the label: ${kubectl('label', 'service', name, '-n', namespace, `${LABEL_HEADLESS}-`)}`,
         },
       ];
     }
     const proxyName = labelValue(service.meta.labels, LABEL_SERVICE_PROXY_NAME);
     if (proxyName !== undefined) {
-      const named = proxyName === '' ? 'with an empty value' : `= ${proxyName}`;
       return [
         {
-          message:
-            `label ${LABEL_SERVICE_PROXY_NAME} ${named}: the default kube-proxy skips this Service and its slices; unless an ` +
-            `alternative proxy${proxyName ? ` (${proxyName})` : ''} implements it, its ${frontends} nowhere`,
+          reason: proxyName === '' ? 'serviceProxyNameEmpty' : 'serviceProxyName',
+          data: { proxy: proxyName, frontends },
           fix: `if no such proxy handles it, remove the label: ${kubectl('label', 'service', name, '-n', namespace, `${LABEL_SERVICE_PROXY_NAME}-`)}`,
         },
       ];
@@ -77,17 +90,22 @@ export const ignoredByKubeProxy: Check = {
     ];
     const first = skipped[0]!;
     const mirrored = isMirroredSlice(first);
-    const draft: FindingDraft = {
-      // Endpoints the user believes in are silently unused: more than informational.
-      severity: 'warning',
-      message:
-        `${skipped.length === 1 ? 'slice' : 'slices'} ${names} ${skipped.length === 1 ? 'carries' : 'carry'} ` +
-        `${labels.join(' / ')}: kube-proxy ignores ${skipped.length === 1 ? 'it' : 'them'}, so ${endpointCount} ` +
-        `endpoint${endpointCount === 1 ? '' : 's'} listed there never receive${endpointCount === 1 ? 's' : ''} Service traffic`,
-      fix: mirrored
-        ? `the mirroring controller copies Endpoints labels: ${kubectl('label', 'endpoints', name, '-n', namespace, ...labels.map((l) => `${l}-`))}`
-        : kubectl('label', 'endpointslice', first.meta.name, '-n', namespace, ...labels.map((l) => `${l}-`)),
-    };
-    return [draft];
+    return [
+      {
+        reason: 'slicesSkipped',
+        data: {
+          slice: agree(skipped.length, 'slice', 'slices'),
+          names,
+          carries: agree(skipped.length, 'carries', 'carry'),
+          labels: labels.join(' / '),
+          it: agree(skipped.length, 'it', 'them'),
+          endpoints: plural(endpointCount, 'endpoint'),
+          receives: agree(endpointCount, 'receives', 'receive'),
+        },
+        fix: mirrored
+          ? `the mirroring controller copies Endpoints labels: ${kubectl('label', 'endpoints', name, '-n', namespace, ...labels.map((l) => `${l}-`))}`
+          : kubectl('label', 'endpointslice', first.meta.name, '-n', namespace, ...labels.map((l) => `${l}-`)),
+      },
+    ];
   },
 };

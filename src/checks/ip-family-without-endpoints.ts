@@ -6,13 +6,21 @@
 // server even gives a selectorless headless Service both families on a single-stack cluster
 // (pkg/registry/core/service/storage alloc.go, initIPFamilyFields).
 
-import { isHeadless } from '../model/services.js';
-
 import { isReadyBackend, type ServiceView } from '../model/service-view.js';
 import { isFinished } from '../model/pod-state.js';
 import type { Pod, Service } from '../core/objects.js';
 import { isControllerSlice } from '../model/endpoint-meta.js';
-import { getSlices, kubectl, listSome, MAX_PODS, patchService, plural, podOwner, shellQuote } from './helpers.js';
+import {
+  agree,
+  getSlices,
+  kubectl,
+  listSome,
+  MAX_PODS,
+  patchService,
+  plural,
+  podOwner,
+  shellQuote,
+} from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { familyOf } from '../core/ip.js';
 import type { FindingPod } from '../core/findings.js';
@@ -46,9 +54,24 @@ export const ipFamilyWithoutEndpoints: Check = {
   fix:
     'Give the pods addresses in both families (a dual-stack pod network and CNI), or make the Service single-stack in ' +
     'the family that has endpoints. Only the secondary family can be dropped; the primary one is immutable.',
+  messages: {
+    familyWithoutEndpoints:
+      'dual-stack Service has {{endpoints}} but no ready {{missing}} one: kube-proxy rejects connections to its ' +
+      '{{frontends}}',
+  },
+  notes: {
+    emptyPlaceholder: " (its {{missing}} slice is the controller's empty placeholder)",
+    ownPodsHaveFamily:
+      '; {{withFamily}} already {{has}} an {{missing}} address ({{withFamilyNames}}) but {{is}} not a ready ' +
+      'endpoint, the other {{withoutFamily}} {{otherHas}} none',
+    otherPodsHaveFamily:
+      '; other pods already get {{missing}} addresses (e.g. {{example}}), so these pods probably predate dual-stack',
+  },
+  // A headless Service has no ClusterIP of either family to lose.
+  appliesToServices: { backends: ['selector', 'selectorless'], addresses: ['proxied', 'unproxied'] },
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || isHeadless(service) || service.ipFamilies.length !== 2) return [];
+    if (service.ipFamilies.length !== 2) return [];
     const [first, second] = service.ipFamilies as [Family, Family];
     const firstCount = readyCount(view, first);
     const secondCount = readyCount(view, second);
@@ -65,13 +88,16 @@ export const ipFamilyWithoutEndpoints: Check = {
 
     const ip = service.clusterIPs[service.ipFamilies.indexOf(missing)];
     const nodePorts = service.type === 'ClusterIP' ? '' : ' and NodePorts';
-    let message =
-      `dual-stack Service has ${counts[present]} ready ${present} endpoint${counts[present] === 1 ? '' : 's'} but no ready ${missing} one: ` +
-      `kube-proxy rejects connections to its ${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`;
+    const data: Record<string, string | number> = {
+      endpoints: plural(counts[present], `ready ${present} endpoint`),
+      missing,
+      frontends: `${missing} ClusterIP${ip ? ` ${ip}` : ''}${nodePorts}`,
+    };
+    const notes: string[] = [];
     const placeholder = view.slices.some(
       (s) => s.addressType === missing && s.endpoints.length === 0 && isControllerSlice(s),
     );
-    if (placeholder) message += ` (its ${missing} slice is the controller's empty placeholder)`;
+    if (placeholder) notes.push('emptyPlaceholder');
 
     const singleFamily = view.matched.filter(
       (m) => m.state.shouldBeListed && !m.pod.podIPs.some((ip) => familyOf(ip) === missing),
@@ -93,20 +119,24 @@ export const ipFamilyWithoutEndpoints: Check = {
         ? (model.podsInNamespace(namespace).find(hasMissing) ?? model.pods.find(hasMissing))
         : undefined;
     if (ownBoth.length > 0 && singleFamily.length > 0) {
-      message +=
-        `; ${plural(ownBoth.length, 'of its pods', 'of its pods')} already ${ownBoth.length === 1 ? 'has' : 'have'} an ` +
-        `${missing} address (${listSome(
+      notes.push('ownPodsHaveFamily');
+      Object.assign(data, {
+        withFamily: plural(ownBoth.length, 'of its pods', 'of its pods'),
+        has: agree(ownBoth.length, 'has', 'have'),
+        withFamilyNames: listSome(
           ownBoth.map((m) => m.pod.meta.name),
           3,
-        )}) but ${ownBoth.length === 1 ? 'is' : 'are'} ` +
-        `not a ready endpoint, the other ${plural(singleFamily.length, 'pod')} ${singleFamily.length === 1 ? 'has' : 'have'} none`;
+        ),
+        is: agree(ownBoth.length, 'is', 'are'),
+        withoutFamily: plural(singleFamily.length, 'pod'),
+        otherHas: agree(singleFamily.length, 'has', 'have'),
+      });
     } else if (otherWithFamily && singleFamily.length > 0) {
-      message +=
-        `; other pods already get ${missing} addresses (e.g. ${otherWithFamily.meta.namespace}/${otherWithFamily.meta.name}), ` +
-        `so these pods probably predate dual-stack`;
+      notes.push('otherPodsHaveFamily');
+      data.example = `${otherWithFamily.meta.namespace}/${otherWithFamily.meta.name}`;
     }
 
-    const draft: FindingDraft = { message };
+    const draft: FindingDraft = { reason: 'familyWithoutEndpoints', data, notes };
     if (pods.length > 0) draft.pods = pods;
     // The primary family (ipFamilies[0]) cannot change; only the secondary one can be dropped.
     const orDrop =

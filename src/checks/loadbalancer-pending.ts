@@ -10,6 +10,15 @@
 import { getEvents, shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
+const PENDING =
+  'load balancer pending: no ingress address in status.loadBalancer (EXTERNAL-IP <pending>); no load-balancer ' +
+  'implementation has provisioned it';
+const PENDING_CLASS =
+  'load balancer pending: no ingress address in status, and loadBalancerClass {{class}} means only a controller for ' +
+  'that class provisions it (default implementations ignore classed Services)';
+const EXTERNAL_IPS =
+  '; kubectl shows the externalIPs ({{externalIPs}}) instead, and traffic to those still reaches the Service';
+
 export const loadBalancerPending: Check = {
   id: 'loadbalancer-pending',
   severity: 'warning',
@@ -23,6 +32,15 @@ export const loadBalancerPending: Check = {
   fix:
     'Install or repair a load-balancer implementation for the cluster (or for the class named in loadBalancerClass), ' +
     'and read the Service events for its errors. Use NodePort or an Ingress/Gateway where no load balancer exists.',
+  messages: {
+    pending: PENDING,
+    pendingForClass: PENDING_CLASS,
+    pendingWithExternalIPs: PENDING + EXTERNAL_IPS,
+    pendingForClassWithExternalIPs: PENDING_CLASS + EXTERNAL_IPS,
+  },
+  // kubectl then prints the externalIPs instead of <pending>; traffic to them still works.
+  severities: { pendingWithExternalIPs: 'info', pendingForClassWithExternalIPs: 'info' },
+  appliesToServices: { backends: ['selector', 'selectorless'] },
   run(view) {
     const { service } = view;
     if (service.type !== 'LoadBalancer') return [];
@@ -31,24 +49,17 @@ export const loadBalancerPending: Check = {
 
     const { name, namespace } = service.meta;
     const events = getEvents(namespace, name, 'Service');
-    let message: string;
+    let reason: string;
     let fix: string;
     if (service.loadBalancerClass) {
-      message =
-        `load balancer pending: no ingress address in status, and loadBalancerClass ${service.loadBalancerClass} means ` +
-        'only a controller for that class provisions it (default implementations ignore classed Services)';
+      reason = 'pendingForClass';
       fix = `check that a controller handling class ${shellQuote(service.loadBalancerClass)} runs and look at its logs and the Service events: ${events}`;
     } else {
-      message =
-        'load balancer pending: no ingress address in status.loadBalancer (EXTERNAL-IP <pending>); no load-balancer ' +
-        'implementation has provisioned it';
+      reason = 'pending';
       fix = `look for errors of the load-balancer controller (e.g. SyncLoadBalancerFailed): ${events}`;
     }
-    if (service.externalIPs.length > 0) {
-      // kubectl then prints the externalIPs instead of <pending>; traffic to them still works.
-      message += `; kubectl shows the externalIPs (${service.externalIPs.join(', ')}) instead, and traffic to those still reaches the Service`;
-      return [{ message, fix, severity: 'info' }];
-    }
-    return [{ message, fix }];
+    if (service.externalIPs.length > 0) reason += 'WithExternalIPs';
+    const data = { class: service.loadBalancerClass ?? '', externalIPs: service.externalIPs.join(', ') };
+    return [{ reason, data, fix }];
   },
 };

@@ -22,9 +22,19 @@ export const manualEndpointsIgnored: Check = {
     'To route to addresses you list yourself, remove the selector and use EndpointSlices. To add endpoints beside ' +
     'the selected pods, keep an EndpointSlice with your own managed-by label and suppress this check on the Service ' +
     '(annotation endpoints-doctor/ignore). Otherwise delete the leftover object.',
+  messages: {
+    endpointsOverwritten:
+      'the Endpoints {{endpoints}} lists {{addresses}} the Endpoints controller did not write (no pod targetRef: ' +
+      '{{ips}}): the Service has a selector, so the controller overwrites them and nothing mirrors them into ' +
+      'EndpointSlices; they get no traffic',
+    extraSliceEndpoints:
+      'the EndpointSlice {{slice}} ({{manager}}) adds {{addresses}} the selector does not produce ({{ips}}): kube-proxy ' +
+      "merges every slice labelled kubernetes.io/service-name={{name}} with the controller's, so these receive part " +
+      'of the traffic',
+  },
+  appliesToServices: { backends: ['selector'] },
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector) return [];
     const name = service.meta.name;
     const ns = service.meta.namespace;
     const findings: FindingDraft[] = [];
@@ -34,10 +44,12 @@ export const manualEndpointsIgnored: Check = {
     if (endpoints && handMade.length > 0) {
       const ips = handMade.map((a) => a.ip);
       findings.push({
-        message:
-          `the Endpoints ${endpoints.meta.name} lists ${plural(ips.length, 'address', 'addresses')} the Endpoints controller ` +
-          `did not write (no pod targetRef: ${listSome(ips)}): the Service has a selector, so the controller overwrites ` +
-          `them and nothing mirrors them into EndpointSlices; they get no traffic`,
+        reason: 'endpointsOverwritten',
+        data: {
+          endpoints: endpoints.meta.name,
+          addresses: plural(ips.length, 'address', 'addresses'),
+          ips: listSome(ips),
+        },
         fix:
           `to send traffic to them, make the Service selectorless (${patchService(service, [{ op: 'remove', path: '/spec/selector' }], true)}) ` +
           `and create EndpointSlices; otherwise delete the object: ${kubectl('delete', 'endpoints', endpoints.meta.name, '-n', ns)}`,
@@ -63,10 +75,14 @@ export const manualEndpointsIgnored: Check = {
       if (extra.length === 0) continue;
       const manager = slice.managedBy ? `managed by ${slice.managedBy}` : `without the ${LABEL_MANAGED_BY} label`;
       findings.push({
-        message:
-          `the EndpointSlice ${slice.meta.name} (${manager}) adds ${plural(extra.length, 'address', 'addresses')} the selector ` +
-          `does not produce (${listSome(extra)}): kube-proxy merges every slice labelled kubernetes.io/service-name=${name} ` +
-          `with the controller's, so these receive part of the traffic`,
+        reason: 'extraSliceEndpoints',
+        data: {
+          slice: slice.meta.name,
+          manager,
+          addresses: plural(extra.length, 'address', 'addresses'),
+          ips: listSome(extra),
+          name,
+        },
         fix:
           `if unintended: ${kubectl('delete', 'endpointslice', slice.meta.name, '-n', ns)}; if intended, suppress with ` +
           kubectl('annotate', 'service', name, '-n', ns, 'endpoints-doctor/ignore=manual-endpoints-ignored'),

@@ -8,10 +8,9 @@ import {
 } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import type { ServiceView } from '../model/service-view.js';
-import { isHeadless } from '../model/services.js';
 import type { Service, ServicePort, SlicePort } from '../core/objects.js';
-import { kubectl, listSome, plural, shellQuote } from './helpers.js';
-import type { Check, FindingDraft } from './types.js';
+import { agree, kubectl, listSome, plural, shellQuote } from './helpers.js';
+import type { Check, FindingDraft, MessageData } from './types.js';
 import { familyOf, type AddressFamily } from '../core/ip.js';
 
 /** A hand-made source of endpoints: one slice, or one Endpoints subset. */
@@ -36,25 +35,22 @@ function pairs(servicePort: ServicePort, port: SlicePort): boolean {
   );
 }
 
-/** The most specific reason no port of the sources pairs with the Service port. */
-function whyNoPair(servicePort: ServicePort, ports: SlicePort[]): string | undefined {
-  const wanted = servicePort.name === '' ? 'name ""' : `name "${servicePort.name}"`;
+/** Why no port of the sources pairs with the Service port, as the most specific note of the check; undefined when it has none. */
+function whyNoPair(servicePort: ServicePort, ports: SlicePort[]): { note: string; data: MessageData } | undefined {
   const sameName = ports.find((p) => p.name === servicePort.name);
+  const quoted = JSON.stringify(servicePort.name);
   if (sameName && sameName.protocol !== servicePort.protocol) {
-    return `the ${JSON.stringify(sameName.name)} port has protocol ${sameName.protocol}, the Service port ${servicePort.protocol}`;
+    return { note: 'otherProtocol', data: { quoted, sliceProtocol: sameName.protocol } };
   }
-  if (sameName && sameName.port === undefined)
-    return `the ${JSON.stringify(sameName.name)} port has no port number, so kube-proxy ignores it`;
-  if (servicePort.name === '' && ports.some((p) => p.name === null)) {
-    return 'the slice port has no name at all; an unnamed Service port needs name: "" in the slice (a missing name is ignored)';
-  }
+  if (sameName && sameName.port === undefined) return { note: 'noPortNumber', data: { quoted } };
+  if (servicePort.name === '' && ports.some((p) => p.name === null)) return { note: 'slicePortNameless', data: {} };
   if (servicePort.name === '' && ports.length === 1) {
-    return `the Service port is unnamed, so the slice port must be named "", not ${JSON.stringify(ports[0]!.name)}`;
+    return { note: 'needsEmptyName', data: { sliceName: JSON.stringify(ports[0]!.name) } };
   }
   if (servicePort.name !== '' && ports.some((p) => p.name === '' || p.name === null)) {
-    return `an unnamed slice port only pairs with an unnamed Service port; it needs ${wanted}`;
+    return { note: 'unnamedSlicePort', data: { quoted } };
   }
-  if (ports.length === 0) return 'it lists no ports at all';
+  if (ports.length === 0) return { note: 'noPorts', data: {} };
   return undefined;
 }
 
@@ -100,6 +96,9 @@ function describeSources(sources: Source[]): string {
   return sources.map((s) => `${s.label} has ${describePorts(s)}`).join('; ');
 }
 
+const NO_PAIR =
+  'no hand-made endpoint port pairs with Service port {{port}} by name and protocol, so kube-proxy has no endpoints for it';
+
 export const manualEndpointsPortMismatch: Check = {
   id: 'manual-endpoints-port-mismatch',
   severity: 'error',
@@ -112,10 +111,29 @@ export const manualEndpointsPortMismatch: Check = {
   fix:
     'Name the ports of the EndpointSlice (or of the Endpoints it is mirrored from) exactly as the Service ports, ' +
     'with the same protocol: name "" for a single unnamed Service port.',
+  messages: {
+    noPortPairs: `${NO_PAIR}: {{sources}}`,
+    noPortPairsForFamily: `${NO_PAIR} for {{failing}} clients: {{sources}}`,
+    sourcePairsWithNoPort:
+      'the {{source}} pairs with no Service port (it has {{sourcePorts}}; the Service has {{servicePorts}}): its ' +
+      '{{endpoints}} {{gets}} no traffic',
+  },
+  // Why no port pairs, where it can be told.
+  notes: {
+    otherProtocol: ' (the {{quoted}} port has protocol {{sliceProtocol}}, the Service port {{protocol}})',
+    noPortNumber: ' (the {{quoted}} port has no port number, so kube-proxy ignores it)',
+    slicePortNameless:
+      ' (the slice port has no name at all; an unnamed Service port needs name: "" in the slice (a missing name is ignored))',
+    needsEmptyName: ' (the Service port is unnamed, so the slice port must be named "", not {{sliceName}})',
+    unnamedSlicePort: ' (an unnamed slice port only pairs with an unnamed Service port; it needs name {{quoted}})',
+    noPorts: ' (it lists no ports at all)',
+  },
+  severities: { sourcePairsWithNoPort: 'warning' },
+  // Headless Services are not proxied, and DNS answers do not depend on the port pairing (docs/kubernetes-semantics.md#headless-services).
+  appliesToServices: { backends: ['selectorless'], addresses: ['proxied', 'unproxied'] },
   run(view) {
     const { service } = view;
-    // Headless Services are not proxied, and DNS answers do not depend on the port pairing (docs/kubernetes-semantics.md#headless-services).
-    if (!view.selectorless || isHeadless(service) || service.ports.length === 0) return [];
+    if (service.ports.length === 0) return [];
     const sources = sourcesOf(service, view).filter((s) => s.endpointCount > 0);
     if (sources.length === 0) return [];
 
@@ -135,12 +153,17 @@ export const manualEndpointsPortMismatch: Check = {
         relevant.flatMap((s) => s.ports),
       );
       const wanted = `name: ${JSON.stringify(servicePort.name)}, protocol: ${servicePort.protocol}`;
-      const scope = failing.length < families.length ? ` for ${failing.join(' and ')} clients` : '';
       findings.push({
+        reason: failing.length < families.length ? 'noPortPairsForFamily' : 'noPortPairs',
+        data: {
+          port: describeServicePort(servicePort),
+          protocol: servicePort.protocol,
+          failing: failing.join(' and '),
+          sources: describeSources(relevant),
+          ...why?.data,
+        },
+        ...(why ? { notes: [why.note] } : {}),
         port: describeServicePort(servicePort),
-        message:
-          `no hand-made endpoint port pairs with Service port ${describeServicePort(servicePort)} by name and protocol, ` +
-          `so kube-proxy has no endpoints for it${scope}: ${describeSources(relevant)}${why ? ` (${why})` : ''}`,
         fix: `give the port ${wanted} and the backend port number (ports: [{${wanted}, port: <backend port>}]): ${relevant[0]!.edit}`,
       });
     }
@@ -151,10 +174,14 @@ export const manualEndpointsPortMismatch: Check = {
       if (!source.families.some((f) => families.includes(f))) continue;
       if (source.ports.some((p) => service.ports.some((sp) => pairs(sp, p)))) continue;
       findings.push({
-        severity: 'warning',
-        message:
-          `the ${source.label} pairs with no Service port (it has ${describePorts(source)}; the Service has ` +
-          `${service.ports.map(describeServicePort).join(', ')}): its ${plural(source.endpointCount, 'endpoint')} ${source.endpointCount === 1 ? 'gets' : 'get'} no traffic`,
+        reason: 'sourcePairsWithNoPort',
+        data: {
+          source: source.label,
+          sourcePorts: describePorts(source),
+          servicePorts: service.ports.map(describeServicePort).join(', '),
+          endpoints: plural(source.endpointCount, 'endpoint'),
+          gets: agree(source.endpointCount, 'gets', 'get'),
+        },
         fix: `name its ports as the Service ports (${listSome(service.ports.map((p) => JSON.stringify(p.name)))}), or delete it: ${source.edit}`,
       });
     }

@@ -25,9 +25,17 @@ import {
   shownOf,
   summarizeCauses,
 } from './helpers.js';
-import type { Check, FindingDraft } from './types.js';
+import type { Check, FindingDraft, MessageData } from './types.js';
 import { familyOf } from '../core/ip.js';
-import type { FindingPod, Severity } from '../core/findings.js';
+import type { FindingPod } from '../core/findings.js';
+
+const PODS = 'no ready endpoint: {{pods}} matching {{selector}} {{isNot}} a ready endpoint{{shown}} ({{causes}})';
+const ENDPOINTS = 'no ready endpoint: {{endpoints}} in {{slices}} {{isNot}} ready ({{conditions}})';
+const FALLBACK = '; kube-proxy falls back to {{fallback}} still serving until {{itGoes}}';
+const NOT_READY_ADDRESSES =
+  "no ready endpoint: the Endpoints {{name}} lists {{addresses}} of the Service's family, all under notReadyAddresses " +
+  '({{ips}}); the mirroring controller copies them into EndpointSlices as ready=false, and {{outcome}} ' +
+  '(EndpointSlices were not read: judged from the Endpoints)';
 
 export const noReadyEndpoints: Check = {
   id: 'no-ready-endpoints',
@@ -48,29 +56,71 @@ export const noReadyEndpoints: Check = {
     'than notReadyAddresses in the Endpoints).',
   // Without EndpointSlices it judges the pods: an outage it finds is one, but pods that look ready
   // do not show that kube-proxy has ready endpoints.
+  messages: {
+    allPodsUnready: PODS,
+    allPodsUnreadyFallback: PODS + FALLBACK,
+    allEndpointsUnready: ENDPOINTS,
+    allEndpointsUnreadyFallback: ENDPOINTS + FALLBACK,
+    allAddressesNotReady: NOT_READY_ADDRESSES.replace('{{outcome}}', 'kube-proxy rejects connections to the Service'),
+    allAddressesNotReadyHeadless: NOT_READY_ADDRESSES.replace(
+      '{{outcome}}',
+      'cluster DNS returns no address for this headless Service',
+    ),
+  },
+  // What the dataplane does without a ready endpoint, when it does not fall back.
+  notes: {
+    rejected: '; kube-proxy rejects connections to the Service',
+    sentToGonePods:
+      '; kube-proxy still sends its connections to {{gone}} listed as ready whose pod is gone or has another IP ' +
+      '(see stale-endpoints), and no backend answers there',
+    noDnsAddress: '; cluster DNS returns no address for this headless Service',
+    dnsAnswersWithGonePods:
+      '; cluster DNS still answers for this headless Service with {{gone}} whose pod is gone (see stale-endpoints)',
+  },
+  // Kube-proxy still serves from terminating endpoints: the Service works, for now.
+  severities: { allPodsUnreadyFallback: 'warning', allEndpointsUnreadyFallback: 'warning' },
+  appliesToServices: { backends: ['selector', 'selectorless'] },
+  // Without EndpointSlices it judges the pods: an outage it finds is one, but pods that look ready
+  // do not show that kube-proxy has ready endpoints.
   clearsOnlyWith: ['endpointSlices'],
-  appliesTo: (view) => view.service.type !== 'ExternalName',
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || view.counts.ready > 0) return [];
+    if (view.counts.ready > 0) return [];
     if (view.selectorless) return sliceFinding(view, model);
     // Without Pods in the input the slices are all there is to judge by (kube-proxy reads nothing else).
     if (!model.coverage.pods) return model.coverage.endpointSlices ? sliceFinding(view, model) : [];
     // A selector matching nothing is selector-no-match's finding.
-    if (!service.selector || view.matched.length === 0) return [];
+    if (view.matched.length === 0) return [];
 
     const sorted = byRelevance(view.matched);
     const causes = sorted.map((m) => podCause(view, m, model));
     const total = sorted.length;
     const outcome = dataplaneOutcome(view, model);
-    const message =
-      `no ready endpoint: ${total === 1 ? 'the pod' : `none of the ${total} pods`} matching ${formatLabels(service.selector)} ` +
-      `${total === 1 ? 'is not' : 'is'} a ready endpoint${shownOf(total)} (${summarizeCauses(causes)}); ${outcome.text}`;
-    const draft: FindingDraft = { message, pods: listPods(view, sorted, model), fix: podFix(sorted[0]!, model) };
-    if (outcome.severity) draft.severity = outcome.severity;
-    return [draft];
+    return [
+      {
+        ...withOutcome('allPodsUnready', outcome, {
+          pods: total === 1 ? 'the pod' : `none of the ${total} pods`,
+          selector: formatLabels(service.selector!),
+          isNot: total === 1 ? 'is not' : 'is',
+          shown: shownOf(total),
+          causes: summarizeCauses(causes),
+        }),
+        pods: listPods(view, sorted, model),
+        fix: podFix(sorted[0]!, model),
+      },
+    ];
   },
 };
+
+/** The reason and notes of a finding with this outcome: a fallback is a reason of its own (a warning). */
+function withOutcome(
+  reason: 'allPodsUnready' | 'allEndpointsUnready',
+  outcome: Outcome,
+  data: MessageData,
+): Pick<FindingDraft, 'reason' | 'data' | 'notes'> {
+  if (outcome.note === 'fallback') return { reason: `${reason}Fallback`, data: { ...data, ...outcome.data } };
+  return { reason, data: { ...data, ...outcome.data }, notes: [outcome.note] };
+}
 
 function listsAny(slice: EndpointSlice, endpoints: ServiceEndpoint[]): boolean {
   const addresses = new Set(endpoints.map((e) => e.address));
@@ -100,10 +150,12 @@ function sliceFinding(view: ServiceView, model: ClusterModel): FindingDraft[] {
   const byConditions = new Map<string, string[]>();
   for (const e of listed) pushTo(byConditions, conditionsOf(e), e.address);
   const described = [...byConditions].map(([conditions, addresses]) => `${conditions}: ${listSome(addresses, 3)}`);
-  const message =
-    `no ready endpoint: ${listed.length === 1 ? 'the endpoint' : `none of the ${listed.length} endpoints`} in ` +
-    `${slices.length === 1 ? 'EndpointSlice' : 'EndpointSlices'} ${listSome(slices.map((s) => s.meta.name))} ` +
-    `${listed.length === 1 ? 'is not' : 'is'} ready (${described.join('; ')}); ${outcome.text}`;
+  const found = withOutcome('allEndpointsUnready', outcome, {
+    endpoints: listed.length === 1 ? 'the endpoint' : `none of the ${listed.length} endpoints`,
+    slices: `${slices.length === 1 ? 'EndpointSlice' : 'EndpointSlices'} ${listSome(slices.map((s) => s.meta.name))}`,
+    isNot: listed.length === 1 ? 'is not' : 'is',
+    conditions: described.join('; '),
+  });
   const pods: FindingPod[] = listed
     .filter((e) => e.targetRef?.kind === 'Pod')
     .map((e) => ({
@@ -125,9 +177,8 @@ function sliceFinding(view: ServiceView, model: ClusterModel): FindingDraft[] {
           `not notReadyAddresses: ${kubectl('edit', 'endpoints', name, '-n', namespace)}`
         : 'mark the endpoints whose backend serves as ready (conditions.ready: true, or leave conditions unset): ' +
           kubectl('edit', 'endpointslice', handMade!.meta.name, '-n', namespace);
-  const draft: FindingDraft = { message, fix };
+  const draft: FindingDraft = { ...found, fix };
   if (pods.length > 0) draft.pods = pods;
-  if (outcome.severity) draft.severity = outcome.severity;
   return [draft];
 }
 
@@ -148,16 +199,23 @@ function fromEndpoints(view: ServiceView, model: ClusterModel): FindingDraft[] {
   const { name, namespace } = service.meta;
   return [
     {
-      message:
-        `no ready endpoint: the Endpoints ${name} lists ${plural(notReady.length, 'address', 'addresses')} of the Service's ` +
-        `family, all under notReadyAddresses (${listSome(notReady.map((a) => a.ip))}); the mirroring controller copies ` +
-        `them into EndpointSlices as ready=false, and ${isHeadless(service) ? 'cluster DNS returns no address for this headless Service' : 'kube-proxy rejects connections to the Service'} ` +
-        '(EndpointSlices were not read: judged from the Endpoints)',
+      reason: isHeadless(service) ? 'allAddressesNotReadyHeadless' : 'allAddressesNotReady',
+      data: {
+        name,
+        addresses: plural(notReady.length, 'address', 'addresses'),
+        ips: listSome(notReady.map((a) => a.ip)),
+      },
       fix:
         'list the backends that serve under subsets[].addresses: ' +
         kubectl('edit', 'endpoints', name, '-n', namespace),
     },
   ];
+}
+
+/** What the dataplane does without a ready backend: a note of the check, or the fallback. */
+interface Outcome {
+  note: 'rejected' | 'sentToGonePods' | 'noDnsAddress' | 'dnsAnswersWithGonePods' | 'fallback';
+  data: MessageData;
 }
 
 /**
@@ -166,30 +224,22 @@ function fromEndpoints(view: ServiceView, model: ClusterModel): FindingDraft[] {
  * pod is gone, else falls back to serving terminating ones (a warning: traffic still flows), else
  * rejects.
  */
-function dataplaneOutcome(view: ServiceView, model: ClusterModel): { text: string; severity?: Severity } {
+function dataplaneOutcome(view: ServiceView, model: ClusterModel): Outcome {
   const listedReady = view.sliceEndpoints.filter((e) => e.ready);
   if (isHeadless(view.service)) {
     return listedReady.length > 0
-      ? {
-          text: `cluster DNS still answers for this headless Service with ${plural(listedReady.length, 'address', 'addresses')} whose pod is gone (see stale-endpoints)`,
-        }
-      : { text: 'cluster DNS returns no address for this headless Service' };
+      ? { note: 'dnsAnswersWithGonePods', data: { gone: plural(listedReady.length, 'address', 'addresses') } }
+      : { note: 'noDnsAddress', data: {} };
   }
-  if (listedReady.length > 0) {
-    return {
-      text:
-        `kube-proxy still sends its connections to ${plural(listedReady.length, 'endpoint')} listed as ready whose pod is ` +
-        'gone or has another IP (see stale-endpoints), and no backend answers there',
-    };
-  }
+  if (listedReady.length > 0) return { note: 'sentToGonePods', data: { gone: plural(listedReady.length, 'endpoint') } };
   const fallback = servingTerminating(view, model);
   if (fallback > 0) {
     return {
-      text: `kube-proxy falls back to ${plural(fallback, 'terminating endpoint')} still serving until ${fallback === 1 ? 'it goes' : 'they go'}`,
-      severity: 'warning',
+      note: 'fallback',
+      data: { fallback: plural(fallback, 'terminating endpoint'), itGoes: fallback === 1 ? 'it goes' : 'they go' },
     };
   }
-  return { text: 'kube-proxy rejects connections to the Service' };
+  return { note: 'rejected', data: {} };
 }
 
 /** Endpoints kube-proxy still uses when none is ready: serving and terminating, per family, the larger family. */

@@ -1,10 +1,9 @@
 import { formatLabels, labelValue } from '../core/selectors.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { EndpointSlice, Pod } from '../core/objects.js';
-import { getSlices, MAX_PODS, plural } from './helpers.js';
+import { TRIGGER_TIME_ANNOTATION } from '../model/endpoint-meta.js';
+import { agree, getSlices, MAX_PODS, plural } from './helpers.js';
 import type { Check } from './types.js';
-
-export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /** The newest last-change-trigger-time among the slices, in ms; undefined when none carries one. */
 function newestTriggerTime(slices: EndpointSlice[]): number | undefined {
@@ -53,13 +52,23 @@ export const podMissingFromSlices: Check = {
   fix:
     'Look at the slices and at the controller: `kubectl get endpointslices -n NS -l kubernetes.io/service-name=SVC -o yaml`; ' +
     'kube-controller-manager logs show sync errors such as a Node not found.',
+  messages: {
+    readyPodsUnlisted:
+      '{{pods}} matching {{selector}} {{is}} in no EndpointSlice of the Service: {{itGets}} no Service traffic',
+  },
+  notes: {
+    noSliceAtAll: '; the Service has no slice at all, not even the empty placeholder: the controller has not synced it',
+    noTriggerTime: '; the slices carry no last-change-trigger-time, so controller lag cannot be ruled out',
+    firstListed: ' (first {{max}} listed)',
+  },
+  appliesToServices: { backends: ['selector'] },
   requires: ['endpointSlices', 'pods'],
   // Any Service with a serving pod the controller should list: no slice was read to list it.
   appliesTo: (view) =>
     !view.service.meta.deletionTimestamp && view.matched.some((m) => m.state.shouldBeListed && m.state.serving),
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
+    if (view.matched.length === 0) return [];
     // The controller writes no slices for a Service being deleted (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner).
     if (service.meta.deletionTimestamp) return [];
     const listed = listedInSlices(view);
@@ -79,18 +88,21 @@ export const podMissingFromSlices: Check = {
     });
     if (missing.length === 0) return [];
 
-    let message =
-      `${plural(missing.length, 'ready pod')} matching ${formatLabels(service.selector)} ${missing.length === 1 ? 'is' : 'are'} ` +
-      `in no EndpointSlice of the Service: ${missing.length === 1 ? 'it gets' : 'they get'} no Service traffic`;
-    if (view.slices.length === 0) {
-      message += '; the Service has no slice at all, not even the empty placeholder: the controller has not synced it';
-    } else if (trigger === undefined) {
-      message += '; the slices carry no last-change-trigger-time, so controller lag cannot be ruled out';
-    }
-    if (missing.length > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+    const notes: string[] = [];
+    if (view.slices.length === 0) notes.push('noSliceAtAll');
+    else if (trigger === undefined) notes.push('noTriggerTime');
+    if (missing.length > MAX_PODS) notes.push('firstListed');
     return [
       {
-        message,
+        reason: 'readyPodsUnlisted',
+        data: {
+          pods: plural(missing.length, 'ready pod'),
+          selector: formatLabels(service.selector!),
+          is: agree(missing.length, 'is', 'are'),
+          itGets: agree(missing.length, 'it gets', 'they get'),
+          max: MAX_PODS,
+        },
+        notes,
         pods: missing.slice(0, MAX_PODS).map((m) => ({
           name: m.pod.meta.name,
           cause:

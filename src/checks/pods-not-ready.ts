@@ -1,6 +1,6 @@
 import { isFinished } from '../model/pod-state.js';
 import { formatLabels } from '../core/selectors.js';
-import { plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf, selectsPods } from './helpers.js';
+import { agree, plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Check } from './types.js';
 
@@ -17,11 +17,15 @@ export const podsNotReady: Check = {
   fix:
     'Look at why each listed pod is not ready: `kubectl describe pod NAME -n NS` shows probe failures and scheduling ' +
     'events, `kubectl logs NAME -n NS --previous` the last crash.',
+  messages: {
+    somePodsUnready:
+      '{{notReady}} of {{pods}} matching {{selector}} {{is}} not ready{{shown}} ({{causes}}); {{readyEndpoints}} left',
+  },
+  appliesToServices: { backends: ['selector'] },
   requires: ['pods'],
-  appliesTo: selectsPods,
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || view.matched.length === 0) return [];
+    if (view.matched.length === 0) return [];
     // No ready endpoint at all is no-ready-endpoints' finding, not this one.
     const ready = view.counts;
     if (ready.ready === 0) return [];
@@ -32,10 +36,16 @@ export const podsNotReady: Check = {
     const causes = notReady.map((m) => podCause(view, m, model));
     return [
       {
-        message:
-          `${notReady.length} of ${plural(live.length, 'pod')} matching ${formatLabels(service.selector)} ` +
-          `${notReady.length === 1 ? 'is' : 'are'} not ready${shownOf(notReady.length)} (${summarizeCauses(causes)}); ` +
-          `${plural(ready.ready, 'ready endpoint')} left`,
+        reason: 'somePodsUnready',
+        data: {
+          notReady: notReady.length,
+          pods: plural(live.length, 'pod'),
+          selector: formatLabels(service.selector!),
+          is: agree(notReady.length, 'is', 'are'),
+          shown: shownOf(notReady.length),
+          causes: summarizeCauses(causes),
+          readyEndpoints: plural(ready.ready, 'ready endpoint'),
+        },
         pods: listPods(view, notReady, model),
         fix: podFix(notReady[0]!, model),
       },

@@ -7,7 +7,8 @@
 import type { NearMiss } from '../model/cluster.js';
 import { formatLabels } from '../core/selectors.js';
 import type { Service } from '../core/objects.js';
-import { kubectl, MAX_PODS, patchService, plural, shellQuote, selectsPods } from './helpers.js';
+import { fillTemplate } from '../core/template.js';
+import { agree, kubectl, MAX_PODS, patchService, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
@@ -28,18 +29,40 @@ function podCause(m: NearMiss): string {
     : `has ${m.key}=${m.have}, selector wants ${m.key}=${m.want}`;
 }
 
-/** How a group of pods misses the selector, as the message says it. */
-function describeGroup({ miss: m, pods }: Group): string {
-  const one = pods.length === 1;
-  const n = plural(pods.length, 'pod');
-  if (m.otherKey) {
-    return `${n} ${one ? 'carries' : 'carry'} the value under another key: ${m.otherKey}=${m.want}, not ${m.key}=${m.want}`;
-  }
-  const they = one ? 'it' : 'they';
-  return m.have === undefined
-    ? `${n} ${one ? 'matches' : 'match'} all but ${m.key}: ${they} ${one ? 'lacks' : 'lack'} it (want ${m.key}=${m.want})`
-    : `${n} ${one ? 'matches' : 'match'} all but ${m.key}: ${they} ${one ? 'has' : 'have'} ${m.key}=${m.have}, not ${m.want}`;
+/**
+ * How a group of pods misses the selector, by the reason of a finding about that one group: the
+ * end of its message, or an item of the list when groups tie.
+ */
+const GROUP = {
+  nearMissOtherKey: '{{pods}} {{carries}} the value under another key: {{otherKey}}={{want}}, not {{key}}={{want}}',
+  nearMissLacksLabel: '{{pods}} {{matches}} all but {{key}}: {{it}} {{lacks}} it (want {{key}}={{want}})',
+  nearMissOtherValue: '{{pods}} {{matches}} all but {{key}}: {{it}} {{has}} {{key}}={{value}}, not {{want}}',
+};
+
+function groupKind({ miss: m }: Group): keyof typeof GROUP {
+  if (m.otherKey) return 'nearMissOtherKey';
+  return m.have === undefined ? 'nearMissLacksLabel' : 'nearMissOtherValue';
 }
+
+function groupData({ miss: m, pods }: Group): Record<string, string | number> {
+  const n = pods.length;
+  return {
+    pods: plural(n, 'pod'),
+    carries: agree(n, 'carries', 'carry'),
+    matches: agree(n, 'matches', 'match'),
+    it: agree(n, 'it', 'they'),
+    lacks: agree(n, 'lacks', 'lack'),
+    has: agree(n, 'has', 'have'),
+    key: m.key,
+    want: m.want,
+    ...(m.otherKey ? { otherKey: m.otherKey } : {}),
+    ...(m.have !== undefined ? { value: m.have } : {}),
+  };
+}
+
+const NO_MATCH = 'selector {{selector}} matches no pod in namespace {{namespace}}';
+const ELSEWHERE =
+  '{{elsewhere}} matching {{podIs}} in namespace {{namespaces}} (a Service selects only in its own namespace)';
 
 /** The fix for one unambiguous group: change the selector to the pods, or the pods to the selector. */
 function groupFix(service: Service, { miss: m }: Group): string {
@@ -91,13 +114,24 @@ export const selectorNoMatch: Check = {
   fix:
     'Make the selector and the pod template labels agree: correct spec.selector on the Service, or the labels in the ' +
     "workload's pod template. `kubectl get pods -n NS --show-labels` shows what the pods carry.",
+  messages: {
+    nearMissOtherKey: `${NO_MATCH}; ${GROUP.nearMissOtherKey}`,
+    nearMissLacksLabel: `${NO_MATCH}; ${GROUP.nearMissLacksLabel}`,
+    nearMissOtherValue: `${NO_MATCH}; ${GROUP.nearMissOtherValue}`,
+    nearMissTie: `${NO_MATCH}; {{groups}} groups of pods miss it equally, so which the Service is for is not clear: {{misses}}`,
+    podsInOtherNamespace: `${NO_MATCH}; ${ELSEWHERE}`,
+    noPodAlike: `${NO_MATCH}; no pod there carries these labels, or anything alike`,
+  },
+  notes: {
+    alsoInOtherNamespace: `; ${ELSEWHERE}`,
+  },
+  appliesToServices: { backends: ['selector'] },
   requires: ['pods'],
-  appliesTo: selectsPods,
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || view.matched.length > 0) return [];
+    if (view.matched.length > 0) return [];
     const ns = service.meta.namespace;
-    const selector = service.selector;
+    const selector = service.selector!;
     const elsewhere = model.podsMatchingElsewhere(ns, selector);
     // Near misses grouped by how they miss; the largest group first.
     const byKey = new Map<string, Group>();
@@ -123,27 +157,34 @@ export const selectorNoMatch: Check = {
       })),
     ].slice(0, MAX_PODS);
 
-    let message = `selector ${formatLabels(selector)} matches no pod in namespace ${ns}`;
-    const draft: FindingDraft = { message, pods };
+    const data: Record<string, string | number> = { selector: formatLabels(selector), namespace: ns };
+    const draft: FindingDraft = { reason: 'noPodAlike', data, pods };
     if (tied.length > 1) {
-      message +=
-        `; ${tied.length} groups of pods miss it equally, so which the Service is for is not clear: ` +
-        tied.map(describeGroup).join('; ');
+      draft.reason = 'nearMissTie';
+      data.groups = tied.length;
+      data.misses = tied
+        .map((g) => fillTemplate(GROUP[groupKind(g)], groupData(g), 'selector-no-match: a near miss'))
+        .join('; ');
       draft.fix = tieFix(service, tied);
     } else if (top) {
-      message += `; ${describeGroup(top)}`;
+      draft.reason = groupKind(top);
+      Object.assign(data, groupData(top));
       draft.fix = groupFix(service, top);
     }
     if (elsewhere.length > 0) {
       const namespaces = [...new Set(elsewhere.map((p) => p.meta.namespace))].sort();
-      message += `; ${elsewhere.length} matching pod${elsewhere.length === 1 ? ' is' : 's are'} in namespace ${namespaces.join(', ')} (a Service selects only in its own namespace)`;
+      Object.assign(data, {
+        elsewhere: elsewhere.length,
+        podIs: agree(elsewhere.length, 'pod is', 'pods are'),
+        namespaces: namespaces.join(', '),
+      });
+      if (top) draft.notes = ['alsoInOtherNamespace'];
+      else draft.reason = 'podsInOtherNamespace';
       draft.fix ??= `create the Service in namespace ${shellQuote(namespaces[0]!)}, or run the pods in ${shellQuote(ns)}`;
     }
     if (!top && elsewhere.length === 0) {
-      message += '; no pod there carries these labels, or anything alike';
       draft.fix = `compare with the pods' labels: ${kubectl('get', 'pods', '-n', ns, '--show-labels')}`;
     }
-    draft.message = message;
     return [draft];
   },
 };

@@ -6,10 +6,9 @@ import {
   isProxiedSlice,
   isSliceReadFor,
 } from '../model/endpoint-meta.js';
-import { isHeadless, primaryFamily, proxiedFamilies } from '../model/services.js';
+import { externalNameProblem, isHeadless, primaryFamily, proxiedFamilies } from '../model/services.js';
 import type { EndpointSlice, Endpoints } from '../core/objects.js';
-import { externalNameProblem } from './externalname-invalid.js';
-import { applySlice, kubectl, listSome, patchService } from './helpers.js';
+import { agree, applySlice, kubectl, listSome, patchService } from './helpers.js';
 import type { Check } from './types.js';
 
 const hasAddress = (s: EndpointSlice) => s.endpoints.some((e) => e.addresses.length > 0);
@@ -34,14 +33,41 @@ export const selectorlessNoEndpoints: Check = {
     'Add the selector that picks the backend pods, or create an EndpointSlice for the Service (label ' +
     'kubernetes.io/service-name=<service>, your own endpointslice.kubernetes.io/managed-by, an addressType of the ' +
     "Service's family, port names equal to the Service port names).",
+  messages: {
+    noBackend: 'the Service has no selector, and no EndpointSlice or Endpoints object lists a backend for it',
+    noBackendInSlices:
+      'the Service has no selector, and no EndpointSlice lists a backend for it (Endpoints were not read; kube-proxy ' +
+      'uses only EndpointSlices anyway)',
+    onlyOtherFamily:
+      'the Service has no selector, and its endpoints are all in EndpointSlices of another address family than its ' +
+      'own ({{families}})',
+  },
+  notes: {
+    // What the dataplane does, first; then what the input holds instead of a usable endpoint.
+    rejected: ': kube-proxy rejects connections to its ClusterIP',
+    noDnsAddress: ': its headless DNS name resolves to no address',
+    otherFamilySlices:
+      '; EndpointSlice {{otherSlices}} {{has}} addressType {{otherTypes}}, which no proxier reads for a Service ' +
+      'without an {{otherTypes}} ClusterIP',
+    mirroredPerFamily: ' (the mirroring controller files each address of the Endpoints {{name}} under its own family)',
+    nonIpSlices:
+      '; EndpointSlice {{nonIpSlices}} has addressType {{nonIpType}}, which kube-proxy ignores (only IPv4 and IPv6 count)',
+    controllerPlaceholder:
+      '; the empty EndpointSlice {{placeholders}} is a placeholder the EndpointSlice controller left when the selector ' +
+      'was removed',
+    emptySlices: '; EndpointSlice {{emptySlices}} lists no endpoint with an address',
+    leaderElectionLock:
+      '; Endpoints {{name}} is a leader-election lock (annotation control-plane.alpha.kubernetes.io/leader), not a ' +
+      'list of backends',
+    emptyEndpoints: '; Endpoints {{name}} exists but lists no address',
+  },
+  appliesToServices: { backends: ['selectorless'] },
   requires: ['endpointSlices'],
   // Unless the Endpoints were read and list addresses that reached no slice: that is endpoints-not-mirrored's case.
   appliesTo: (view, model) =>
-    view.selectorless &&
     !(model.coverage.endpoints && listsAddresses(view.endpoints) && !view.slices.some(isProxiedSlice)),
   run(view, model) {
     const { service } = view;
-    if (!view.selectorless) return [];
     // Endpoints kube-proxy reads: whether they are usable is no-ready-endpoints' question, and
     // left-over controller slices are stale-endpoints'.
     if (view.sliceEndpoints.length > 0) return [];
@@ -55,54 +81,38 @@ export const selectorlessNoEndpoints: Check = {
     const families = proxiedFamilies(service);
     // Slices with endpoints that no proxier of the Service's families reads (one proxier per family).
     const otherFamily = view.slices.filter((s) => isProxiedSlice(s) && !isSliceReadFor(service, s) && hasAddress(s));
-    const missing =
-      otherFamily.length > 0
-        ? `its endpoints are all in EndpointSlices of another address family than its own (${families.join(', ')})`
-        : model.coverage.endpoints
-          ? 'no EndpointSlice or Endpoints object lists a backend for it'
-          : 'no EndpointSlice lists a backend for it (Endpoints were not read; kube-proxy uses only EndpointSlices anyway)';
-    let message = `the Service has no selector, and ${missing}: `;
-    message += isHeadless(service)
-      ? 'its headless DNS name resolves to no address'
-      : 'kube-proxy rejects connections to its ClusterIP';
-    const notes: string[] = [];
+    const reason =
+      otherFamily.length > 0 ? 'onlyOtherFamily' : model.coverage.endpoints ? 'noBackend' : 'noBackendInSlices';
+    const data: Record<string, string | number> = { name, families: families.join(', ') };
+    const notes = [isHeadless(service) ? 'noDnsAddress' : 'rejected'];
     if (otherFamily.length > 0) {
-      const types = [...new Set(otherFamily.map((s) => s.addressType))].join(', ');
-      const mirrored = otherFamily.some(isMirroredSlice)
-        ? ` (the mirroring controller files each address of the Endpoints ${name} under its own family)`
-        : '';
-      notes.push(
-        `EndpointSlice ${listSome(otherFamily.map((s) => s.meta.name))} ${otherFamily.length === 1 ? 'has' : 'have'} addressType ` +
-          `${types}, which no proxier reads for a Service without an ${types} ClusterIP${mirrored}`,
-      );
+      notes.push('otherFamilySlices');
+      data.otherSlices = listSome(otherFamily.map((s) => s.meta.name));
+      data.has = agree(otherFamily.length, 'has', 'have');
+      data.otherTypes = [...new Set(otherFamily.map((s) => s.addressType))].join(', ');
+      if (otherFamily.some(isMirroredSlice)) notes.push('mirroredPerFamily');
     }
-    const fqdn = view.slices.filter((s) => !isProxiedSlice(s));
-    if (fqdn.length > 0) {
-      notes.push(
-        `EndpointSlice ${listSome(fqdn.map((s) => s.meta.name))} has addressType ${fqdn[0]!.addressType || '(empty)'}, which kube-proxy ignores (only IPv4 and IPv6 count)`,
-      );
+    const nonIp = view.slices.filter((s) => !isProxiedSlice(s));
+    if (nonIp.length > 0) {
+      notes.push('nonIpSlices');
+      data.nonIpSlices = listSome(nonIp.map((s) => s.meta.name));
+      data.nonIpType = nonIp[0]!.addressType || '(empty)';
     }
     // An empty placeholder the EndpointSlice controller left behind when the selector was
     // removed (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner) is nobody's endpoint list; an empty slice of your own lists nothing yet.
     const empty = view.slices.filter((s) => isSliceReadFor(service, s) && !hasAddress(s));
     const placeholders = empty.filter(isControllerSlice);
     if (placeholders.length > 0) {
-      notes.push(
-        `the empty EndpointSlice ${listSome(placeholders.map((s) => s.meta.name))} is a placeholder the EndpointSlice controller left when the selector was removed`,
-      );
+      notes.push('controllerPlaceholder');
+      data.placeholders = listSome(placeholders.map((s) => s.meta.name));
     }
     const emptyOwn = empty.filter((s) => !isControllerSlice(s));
     if (emptyOwn.length > 0) {
-      notes.push(`EndpointSlice ${listSome(emptyOwn.map((s) => s.meta.name))} lists no endpoint with an address`);
+      notes.push('emptySlices');
+      data.emptySlices = listSome(emptyOwn.map((s) => s.meta.name));
     }
-    if (endpoints && isLeaderElection(endpoints)) {
-      notes.push(
-        `Endpoints ${name} is a leader-election lock (annotation control-plane.alpha.kubernetes.io/leader), not a list of backends`,
-      );
-    } else if (usableEndpoints && allAddresses(usableEndpoints).length === 0) {
-      notes.push(`Endpoints ${name} exists but lists no address`);
-    }
-    if (notes.length > 0) message += `; ${notes.join('; ')}`;
+    if (endpoints && isLeaderElection(endpoints)) notes.push('leaderElectionLock');
+    else if (usableEndpoints && allAddresses(usableEndpoints).length === 0) notes.push('emptyEndpoints');
 
     const port = service.ports[0];
     const createSlice =
@@ -128,7 +138,7 @@ export const selectorlessNoEndpoints: Check = {
     // Service gives (docs/kubernetes-semantics.md#externalname-services); nothing ever proxies to an FQDN slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family).
     const hostNames = [
       ...new Set(
-        fqdn
+        nonIp
           .filter((s) => s.addressType === 'FQDN')
           .flatMap((s) => s.endpoints.map((e) => e.addresses[0]))
           .filter((a): a is string => a !== undefined && externalNameProblem(a) === undefined),
@@ -143,6 +153,6 @@ export const selectorlessNoEndpoints: Check = {
         `: ${patchService(service, { spec: { type: 'ExternalName', externalName: host } })}; ${selectorFix}; ` +
         `for fixed IPs, ${createSlice}`;
     }
-    return [{ message, fix }];
+    return [{ reason, data, notes, fix }];
   },
 };

@@ -1,7 +1,7 @@
 import { isFinished } from '../model/pod-state.js';
 import { isSliceReadFor } from '../model/endpoint-meta.js';
 import { readyBackends, sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import { byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
+import { agree, byRelevance, getSlices, listSome, plural, podFix, podOwner, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { canonicalIP } from '../core/ip.js';
 
@@ -31,9 +31,24 @@ export const singleReadyEndpoint: Check = {
     'pod is gone is no ready backend (stale-endpoints), although kube-proxy still sends it traffic. Selectorless ' +
     'Services are skipped: their endpoints are managed by hand, often one external address on purpose.',
   fix: 'Run at least two replicas of the workload behind the Service, spread over nodes.',
+  messages: {
+    oneReadyEndpoint: 'only one ready endpoint ({{who}}): no redundancy, the Service goes down with it',
+  },
+  // What else the input shows: pods that could be a second endpoint, and endpoints that are none.
+  notes: {
+    othersNotReady: '; {{notReady}} {{notReadyIs}} not ready',
+    allTerminating: ' (terminating)',
+    someTerminating: ' ({{terminating}} terminating)',
+    othersUnlisted: '; {{unlisted}} {{unlistedIs}} Ready but in no EndpointSlice of the Service ({{unlistedNames}})',
+    othersListedNotReady:
+      '; {{listedNotReady}} {{listedNotReadyIs}} Ready but still listed not ready in the slices ({{listedNotReadyNames}})',
+    goneBackends:
+      '; {{stale}} {{staleIs}} listed ready, but {{stalePodIs}} gone or {{staleHas}} another IP (see stale-endpoints): ' +
+      'kube-proxy still sends part of the traffic there',
+  },
+  appliesToServices: { backends: ['selector'] },
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector) return [];
     if (view.counts.ready !== 1) return [];
     const ready = readyBackends(view);
     const ns = service.meta.namespace;
@@ -51,50 +66,53 @@ export const singleReadyEndpoint: Check = {
     const listedNotReady = byKind('listed not ready');
 
     const notes: string[] = [];
-    const is = (n: number) => (n === 1 ? 'is' : 'are');
+    const data: Record<string, string | number> = { who };
     if (notReady.length + terminating.length > 0) {
       const n = notReady.length + terminating.length;
-      notes.push(
-        `${plural(n, 'other matching pod')} ${is(n)} not ready` +
-          (terminating.length === n
-            ? ' (terminating)'
-            : terminating.length > 0
-              ? ` (${terminating.length} terminating)`
-              : ''),
-      );
+      notes.push('othersNotReady');
+      data.notReady = plural(n, 'other matching pod');
+      data.notReadyIs = agree(n, 'is', 'are');
+      if (terminating.length === n) notes.push('allTerminating');
+      else if (terminating.length > 0) {
+        notes.push('someTerminating');
+        data.terminating = terminating.length;
+      }
     }
+    // "other matching pod" for the first group named, "other pod" after it.
+    const otherPods = (n: number) => plural(n, notes.length > 0 ? 'other pod' : 'other matching pod');
     if (unlisted.length > 0) {
-      const n = unlisted.length;
-      notes.push(
-        `${plural(n, notes.length > 0 ? 'other pod' : 'other matching pod')} ${is(n)} Ready but in no EndpointSlice of the Service ` +
-          `(${listSome(
-            unlisted.map((m) => m.pod.meta.name),
-            3,
-          )})`,
+      data.unlisted = otherPods(unlisted.length);
+      data.unlistedIs = agree(unlisted.length, 'is', 'are');
+      data.unlistedNames = listSome(
+        unlisted.map((m) => m.pod.meta.name),
+        3,
       );
+      notes.push('othersUnlisted');
     }
     if (listedNotReady.length > 0) {
-      const n = listedNotReady.length;
-      notes.push(
-        `${plural(n, notes.length > 0 ? 'other pod' : 'other matching pod')} ${is(n)} Ready but still listed not ready in the slices ` +
-          `(${listSome(
-            listedNotReady.map((m) => m.pod.meta.name),
-            3,
-          )})`,
+      data.listedNotReady = otherPods(listedNotReady.length);
+      data.listedNotReadyIs = agree(listedNotReady.length, 'is', 'are');
+      data.listedNotReadyNames = listSome(
+        listedNotReady.map((m) => m.pod.meta.name),
+        3,
       );
+      notes.push('othersListedNotReady');
     }
     // Endpoints kube-proxy still programs as ready although their pod is gone: no redundancy either.
     const stale = view.sliceEndpoints.filter((e) => e.ready && e.stale).length;
     if (stale > 0) {
-      notes.push(
-        `${plural(stale, 'more endpoint')} ${is(stale)} listed ready, but ${stale === 1 ? 'its pod is' : 'their pods are'} gone ` +
-          `or ${stale === 1 ? 'has' : 'have'} another IP (see stale-endpoints): kube-proxy still sends part of the traffic there`,
-      );
+      notes.push('goneBackends');
+      Object.assign(data, {
+        stale: plural(stale, 'more endpoint'),
+        staleIs: agree(stale, 'is', 'are'),
+        stalePodIs: agree(stale, 'its pod is', 'their pods are'),
+        staleHas: agree(stale, 'has', 'have'),
+      });
     }
     const draft: FindingDraft = {
-      message:
-        `only one ready endpoint (${who}): no redundancy, the Service goes down with it` +
-        (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
+      reason: 'oneReadyEndpoint',
+      data,
+      notes,
       pods: ready.pods.map((name) => ({ name, cause: 'the only ready endpoint' })),
     };
 

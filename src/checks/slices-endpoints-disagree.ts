@@ -33,6 +33,11 @@ function controllerSlices(view: ServiceView, family: AddressFamily): EndpointSli
   return view.slices.filter((s) => isControllerSlice(s) && s.addressType === family);
 }
 
+const DISAGREE =
+  'the EndpointSlices and the Endpoints {{name}} disagree on the ready {{family}} addresses beyond their documented ' +
+  'differences: ';
+const FOLLOWS = '; kube-proxy follows the EndpointSlices, tools reading v1 Endpoints see the other set';
+
 export const slicesEndpointsDisagree: Check = {
   id: 'slices-endpoints-disagree',
   severity: 'info',
@@ -47,17 +52,22 @@ export const slicesEndpointsDisagree: Check = {
   fix:
     'A difference that lasts means one controller is behind: check kube-controller-manager logs and the events of ' +
     'the Service, its Endpoints and its EndpointSlices.',
+  messages: {
+    readyOnlyInSlices: `${DISAGREE}{{onlySlices}} ready only in the EndpointSlices${FOLLOWS}`,
+    readyOnlyInEndpoints: `${DISAGREE}{{onlyEndpoints}} ready only in the Endpoints${FOLLOWS}`,
+    readyInEitherOnly: `${DISAGREE}{{onlySlices}} ready only in the EndpointSlices, {{onlyEndpoints}} ready only in the Endpoints${FOLLOWS}`,
+  },
+  appliesToServices: { backends: ['selector'] },
   requires: ['endpoints', 'endpointSlices'],
   // Judged from whichever of the two the input holds.
   appliesTo(view, model) {
     const family = primaryFamily(view.service);
-    if (view.service.type === 'ExternalName' || !view.service.selector || !family) return false;
+    if (!family) return false;
     if (model.coverage.endpoints && !controllerEndpoints(view)) return false;
     return !model.coverage.endpointSlices || controllerSlices(view, family).length > 0;
   },
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector) return [];
     const endpoints = controllerEndpoints(view);
     if (!endpoints) return [];
     const family = primaryFamily(service);
@@ -144,15 +154,17 @@ export const slicesEndpointsDisagree: Check = {
     }
     if (pods.length === 0) return [];
 
-    const parts: string[] = [];
-    if (onlySlices > 0) parts.push(`${plural(onlySlices, 'address', 'addresses')} ready only in the EndpointSlices`);
-    if (onlyEndpoints > 0) parts.push(`${plural(onlyEndpoints, 'address', 'addresses')} ready only in the Endpoints`);
     const name = service.meta.name;
     return [
       {
-        message:
-          `the EndpointSlices and the Endpoints ${endpoints.meta.name} disagree on the ready ${family} addresses beyond their ` +
-          `documented differences: ${parts.join(', ')}; kube-proxy follows the EndpointSlices, tools reading v1 Endpoints see the other set`,
+        reason:
+          onlyEndpoints === 0 ? 'readyOnlyInSlices' : onlySlices === 0 ? 'readyOnlyInEndpoints' : 'readyInEitherOnly',
+        data: {
+          name: endpoints.meta.name,
+          family,
+          onlySlices: plural(onlySlices, 'address', 'addresses'),
+          onlyEndpoints: plural(onlyEndpoints, 'address', 'addresses'),
+        },
         pods: pods.slice(0, MAX_PODS),
         fix:
           `often one controller is briefly behind: run again in a minute; if it persists, check kube-controller-manager ` +

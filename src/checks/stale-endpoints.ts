@@ -13,13 +13,15 @@ import {
 import { labelValue } from '../core/selectors.js';
 import { staleTarget } from '../model/service-view.js';
 import type { EndpointSlice } from '../core/objects.js';
-import { getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
+import { agree, getEvents, kubectl, listSome, MAX_PODS, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
 function endpointCount(slice: EndpointSlice): number {
   return slice.endpoints.filter((e) => e.addresses.length > 0).length;
 }
+
+const VANISHED = '{{points}} as ready at a pod that is gone or has another IP: kube-proxy still sends traffic there';
 
 export const staleEndpoints: Check = {
   id: 'stale-endpoints',
@@ -37,12 +39,26 @@ export const staleEndpoints: Check = {
   fix:
     'Delete the left-over slices (and the left-over Endpoints) of a selectorless Service; for slices of a selector ' +
     'Service, check kube-controller-manager (FailedToUpdateEndpointSlices events) and delete the slice to have it rebuilt.',
-  requires: ['endpointSlices'],
+  messages: {
+    leftoverSlices:
+      `the Service has no selector, yet {{slices}} managed by ${SLICE_CONTROLLER} {{remains}} ({{names}}, ` +
+      '{{endpoints}}): left over from a removed selector, no controller updates {{it}} any more, and kube-proxy still ' +
+      'routes to {{its}} endpoints',
+    vanishedPods: `{{endpoints}} in {{slices}} ${VANISHED}`,
+    vanishedPodsMirrored: `{{endpoints}} in {{slices}} (mirrored from the Endpoints {{name}}) ${VANISHED}`,
+  },
+  notes: {
+    leftoverEndpointsMirrored:
+      '; the Endpoints {{name}} ({{evidence}}) is left over too, and the mirroring controller copies it into ' +
+      '{{mirrors}} ({{mirrorEndpoints}}), which kube-proxy routes to as well',
+    leftoverEndpoints: '; the Endpoints {{name}} ({{evidence}}) is left over too, and gets mirrored',
+    goneBackends: '; {{gone}} listed ready there {{points}} at a pod that no longer exists or has another IP',
+  },
   // Any slice of any Service can list a vanished pod, and a selectorless one can hold left-overs.
-  appliesTo: (view) => view.service.type !== 'ExternalName',
+  appliesToServices: { backends: ['selector', 'selectorless'] },
+  requires: ['endpointSlices'],
   run(view, model) {
     const { service } = view;
-    if (service.type === 'ExternalName') return [];
     const name = service.meta.name;
     const ns = service.meta.namespace;
     const findings: FindingDraft[] = [];
@@ -71,19 +87,29 @@ export const staleEndpoints: Check = {
     if (leftover.length > 0) {
       const count = leftover.reduce((n, s) => n + endpointCount(s), 0);
       const names = leftover.map((s) => s.meta.name);
-      let endpointsNote = '';
+      const data: Record<string, string | number> = {
+        slices: plural(leftover.length, 'EndpointSlice'),
+        remains: agree(leftover.length, 'remains', 'remain'),
+        names: listSome(names),
+        endpoints: plural(count, 'endpoint'),
+        it: agree(leftover.length, 'it', 'them'),
+        its: agree(leftover.length, 'its', 'their'),
+        name,
+      };
+      const notes: string[] = [];
       if (staleEndpointsObject) {
         foldedMirrors = view.slices.filter((s) => isMirroredSlice(s) && endpointCount(s) > 0);
-        const mirrorCount = foldedMirrors.reduce((n, s) => n + endpointCount(s), 0);
-        const evidence = labelled
+        data.evidence = labelled
           ? `${LABEL_ENDPOINTS_MANAGED_BY}=${ENDPOINTS_CONTROLLER}`
           : 'its addresses point at pods, as the Endpoints controller writes them; clusters before v1.33 do not label it';
-        endpointsNote =
-          `; the Endpoints ${name} (${evidence}) is left over too, ` +
-          (foldedMirrors.length > 0
-            ? `and the mirroring controller copies it into ${listSome(foldedMirrors.map((s) => s.meta.name))} ` +
-              `(${plural(mirrorCount, 'endpoint')}), which kube-proxy routes to as well`
-            : 'and gets mirrored');
+        if (foldedMirrors.length > 0) {
+          notes.push('leftoverEndpointsMirrored');
+          data.mirrors = listSome(foldedMirrors.map((s) => s.meta.name));
+          data.mirrorEndpoints = plural(
+            foldedMirrors.reduce((n, s) => n + endpointCount(s), 0),
+            'endpoint',
+          );
+        } else notes.push('leftoverEndpoints');
       }
       // Their pods may well be gone by now: then the traffic they get reaches nobody. The
       // mirrored copies list the same addresses: each address counts once.
@@ -99,15 +125,14 @@ export const staleEndpoints: Check = {
         ),
       ).size;
       if (gone > 0) {
-        endpointsNote += `; ${plural(gone, 'endpoint')} listed ready there ${gone === 1 ? 'points' : 'point'} at a pod that no longer exists or has another IP`;
+        notes.push('goneBackends');
+        data.gone = plural(gone, 'endpoint');
+        data.points = agree(gone, 'points', 'point');
       }
       findings.push({
-        message:
-          `the Service has no selector, yet ${plural(leftover.length, 'EndpointSlice')} managed by ${SLICE_CONTROLLER} ` +
-          `remain${leftover.length === 1 ? 's' : ''} (${listSome(names)}, ${plural(count, 'endpoint')}): left over from a ` +
-          `removed selector, no controller updates ${leftover.length === 1 ? 'it' : 'them'} any more, and kube-proxy still routes to ` +
-          `${leftover.length === 1 ? 'its' : 'their'} endpoints` +
-          endpointsNote,
+        reason: 'leftoverSlices',
+        data,
+        notes,
         fix:
           kubectl('delete', 'endpointslice', ...names, '-n', ns) +
           (staleEndpointsObject ? ` && ${kubectl('delete', 'endpoints', name, '-n', ns)}` : '') +
@@ -166,10 +191,13 @@ export const staleEndpoints: Check = {
         );
       }
       findings.push({
-        message:
-          `${plural(pods.length, 'endpoint')} in ${listSome(slices.map((s) => s.meta.name))}` +
-          (mirrored.length === slices.length ? ` (mirrored from the Endpoints ${name})` : '') +
-          ` ${pods.length === 1 ? 'points' : 'point'} as ready at a pod that is gone or has another IP: kube-proxy still sends traffic there`,
+        reason: mirrored.length === slices.length ? 'vanishedPodsMirrored' : 'vanishedPods',
+        data: {
+          endpoints: plural(pods.length, 'endpoint'),
+          slices: listSome(slices.map((s) => s.meta.name)),
+          name,
+          points: agree(pods.length, 'points', 'point'),
+        },
         pods: pods.slice(0, MAX_PODS),
         fix: fixes.join('; '),
       });

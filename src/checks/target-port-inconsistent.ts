@@ -1,8 +1,7 @@
 import { describeServicePort, findPort } from '../model/ports.js';
 import { formatLabels } from '../core/selectors.js';
 import type { MatchedPod } from '../model/service-view.js';
-import { isHeadless } from '../model/services.js';
-import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural, selectsPods } from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import { pushTo } from '../core/multimap.js';
 
@@ -17,12 +16,18 @@ export const targetPortInconsistent: Check = {
     'mix persists after a rollout, or for tools that read one slice. Headless Services are skipped: their ' +
     "targetPort is ignored. Pods where the name does not resolve are target-port-unresolved's business.",
   fix: 'Let the rollout finish, or make every pod template give the port name the same number.',
+  messages: {
+    resolvesToSeveralNumbers:
+      'targetPort "{{target}}" of {{port}} resolves to {{count}} different numbers: {{numbers}}; the controller puts ' +
+      'each group in its own slices',
+  },
+  notes: { firstListed: ' (first {{max}} pods listed)' },
+  appliesToServices: { backends: ['selector'], addresses: ['proxied', 'unproxied'] },
   requires: ['pods'],
-  appliesTo: (view) => selectsPods(view) && !isHeadless(view.service) && hasNamedTargetPort(view.service),
+  appliesTo: (view) => hasNamedTargetPort(view.service),
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || isHeadless(service) || !hasNamedTargetPort(service))
-      return [];
+    if (!hasNamedTargetPort(service)) return [];
     const eligible = eligiblePods(view);
     const findings: FindingDraft[] = [];
     for (const sp of service.ports) {
@@ -47,10 +52,15 @@ export const targetPortInconsistent: Check = {
       const portText = describeServicePort(sp);
       findings.push({
         port: portText,
-        message:
-          `targetPort "${target}" of ${portText} resolves to ${groups.length} different numbers: ` +
-          groups.map(([n, pods]) => `${n} on ${plural(pods.length, 'pod')}`).join(', ') +
-          `; the controller puts each group in its own slices${total > MAX_PODS ? ` (first ${MAX_PODS} pods listed)` : ''}`,
+        reason: 'resolvesToSeveralNumbers',
+        data: {
+          target,
+          port: portText,
+          count: groups.length,
+          numbers: groups.map(([n, pods]) => `${n} on ${plural(pods.length, 'pod')}`).join(', '),
+          max: MAX_PODS,
+        },
+        ...(total > MAX_PODS ? { notes: ['firstListed'] } : {}),
         pods: groups
           .flatMap(([n, pods]) =>
             pods.map((m) => ({ name: m.pod.meta.name, cause: `"${target}" → ${n}/${sp.protocol}` })),
@@ -64,7 +74,7 @@ export const targetPortInconsistent: Check = {
             '-n',
             service.meta.namespace,
             '-l',
-            formatLabels(service.selector),
+            formatLabels(service.selector!),
             '-o',
             'custom-columns=NAME:.metadata.name,PORTS:.spec.containers[*].ports[*].containerPort',
           ),

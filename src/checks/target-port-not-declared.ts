@@ -1,7 +1,9 @@
 import { allContainers, declaresAnyPort, declaresPort, describeServicePort } from '../model/ports.js';
-import { isHeadless } from '../model/services.js';
-import { eligiblePods, kubectl, MAX_PODS, patchTargetPort, plural, selectsPods } from './helpers.js';
+import { eligiblePods, kubectl, MAX_PODS, patchTargetPort, plural } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
+
+const OPTIONAL =
+  '; declaring is optional, so this is fine if the application listens on {{target}}/{{protocol}}, else connections are refused';
 
 export const targetPortNotDeclared: Check = {
   id: 'target-port-not-declared',
@@ -15,14 +17,19 @@ export const targetPortNotDeclared: Check = {
   fix:
     "If the application listens on another port, set targetPort to it (or to the port's name); if it listens on this " +
     "one, declaring it in the container's ports documents that.",
+  messages: {
+    notDeclaredByAny: `targetPort {{target}} of {{port}} is not declared by any container ({{pods}} checked; they declare {{declared}})${OPTIONAL}`,
+    notDeclaredBySome: `targetPort {{target}} of {{port}} is not declared on {{missing}} of the {{declaring}} pods that declare ports (they declare {{declared}})${OPTIONAL}`,
+  },
+  notes: {
+    otherProtocolOnly: '; {{target}} is declared only with another protocol than {{protocol}}',
+    firstListed: ' (first {{max}} listed)',
+  },
+  appliesToServices: { backends: ['selector'], addresses: ['proxied', 'unproxied'] },
   requires: ['pods'],
-  appliesTo: (view) =>
-    selectsPods(view) &&
-    !isHeadless(view.service) &&
-    view.service.ports.some((sp) => typeof sp.targetPort === 'number'),
+  appliesTo: (view) => view.service.ports.some((sp) => typeof sp.targetPort === 'number'),
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || isHeadless(service)) return [];
     if (!service.ports.some((sp) => typeof sp.targetPort === 'number')) return [];
     // Only pods that declare some port say anything about the number.
     const declaring = eligiblePods(view).filter((m) => declaresAnyPort(m.pod));
@@ -51,19 +58,24 @@ export const targetPortNotDeclared: Check = {
       const otherProtocol = missing.some((m) =>
         allContainers(m.pod).some((c) => c.ports.some((p) => p.containerPort === target && p.protocol !== sp.protocol)),
       );
-      const where =
-        missing.length === declaring.length
-          ? `by any container (${plural(declaring.length, 'pod')} checked; they declare ${all.join(', ')})`
-          : `on ${missing.length} of the ${declaring.length} pods that declare ports (they declare ${all.join(', ')})`;
-      let message =
-        `targetPort ${target} of ${portText} is not declared ${where}` +
-        (otherProtocol ? `; ${target} is declared only with another protocol than ${sp.protocol}` : '') +
-        `; declaring is optional, so this is fine if the application listens on ${target}/${sp.protocol}, else connections are refused`;
-      if (missing.length > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+      const notes: string[] = [];
+      if (otherProtocol) notes.push('otherProtocolOnly');
+      if (missing.length > MAX_PODS) notes.push('firstListed');
       const first = missing[0]!.pod;
       findings.push({
+        reason: missing.length === declaring.length ? 'notDeclaredByAny' : 'notDeclaredBySome',
+        data: {
+          target,
+          port: portText,
+          protocol: sp.protocol,
+          pods: plural(declaring.length, 'pod'),
+          missing: missing.length,
+          declaring: declaring.length,
+          declared: all.join(', '),
+          max: MAX_PODS,
+        },
+        notes,
         port: portText,
-        message,
         pods: missing.slice(0, MAX_PODS).map((m) => ({
           name: m.pod.meta.name,
           cause: `declares ${allContainers(m.pod)

@@ -4,16 +4,7 @@ import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/
 import { isHeadless } from '../model/services.js';
 import { editDistance, plausiblyMeant } from '../model/similar.js';
 import type { Pod, ServicePort } from '../core/objects.js';
-import {
-  eligiblePods,
-  hasNamedTargetPort,
-  kubectl,
-  MAX_PODS,
-  patchTargetPort,
-  plural,
-  shellQuote,
-  selectsPods,
-} from './helpers.js';
+import { eligiblePods, hasNamedTargetPort, kubectl, MAX_PODS, patchTargetPort, plural, shellQuote } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 import type { FindingPod } from '../core/findings.js';
 
@@ -49,6 +40,11 @@ function slicesResolve(view: ServiceView, pod: Pod, servicePort: ServicePort): b
   );
 }
 
+const UNRESOLVED = 'targetPort "{{target}}" of {{port}} matches no container port (by name and protocol) on';
+const SIDECAR =
+  'on {{sidecarPods}} "{{target}}" is only on native sidecar {{sidecar}} (initContainers with restartPolicy: Always)';
+const OLDER_CONTROLLERS = 'which EndpointSlice controllers before v1.33 did not search';
+
 export const targetPortUnresolved: Check = {
   id: 'target-port-unresolved',
   severity: 'error',
@@ -60,11 +56,36 @@ export const targetPortUnresolved: Check = {
     'on it. EndpointSlice controllers before v1.33 did not search native sidecars. For a headless Service ' +
     'kube-proxy does nothing and targetPort is ignored, so there it is only informational.',
   fix: 'Make spec.ports[].targetPort equal the container port name, with the same protocol, or use the port number.',
+  messages: {
+    noPodResolves: `${UNRESOLVED} {{eligible}}: the port reaches nothing`,
+    somePodsUnresolved: `${UNRESOLVED} {{failing}} of {{eligible}}: their endpoints lack the port and get no traffic on it`,
+    unresolvedOnHeadless:
+      `${UNRESOLVED} {{pods}}; the Service is headless: kube-proxy ignores it and targetPort is ignored for ` +
+      "clusterIP None, only the slices' port list lacks it",
+    onlyOnSidecar:
+      `targetPort "{{target}}" of {{port}} resolves only on a native sidecar: ${SIDECAR}, ${OLDER_CONTROLLERS}; ` +
+      'on such clusters this port reaches nothing, a numeric targetPort works everywhere',
+  },
+  notes: {
+    otherProtocol:
+      '; a port named "{{target}}" exists but with protocol {{otherProtocol}}, not {{protocol}} (name and protocol must both match)',
+    declaredNames: '; the pods declare {{names}}',
+    closestName: '; closest: "{{closest}}"',
+    noNamedPort: '; the pods declare no named port',
+    sidecarNotSearched:
+      '; on {{missedPods}} "{{target}}" is only on native sidecar {{missedSidecar}} (initContainers with restartPolicy: ' +
+      "Always) and the slices lack the port: this cluster's EndpointSlice controller predates v1.33 and does not search " +
+      'native sidecars',
+    sidecarMaybeNotSearched: `; ${SIDECAR}, ${OLDER_CONTROLLERS}`,
+    firstListed: ' (first {{max}} listed)',
+  },
+  severities: { somePodsUnresolved: 'warning', unresolvedOnHeadless: 'info', onlyOnSidecar: 'info' },
+  appliesToServices: { backends: ['selector'] },
   requires: ['pods'],
-  appliesTo: (view) => selectsPods(view) && hasNamedTargetPort(view.service),
+  appliesTo: (view) => hasNamedTargetPort(view.service),
   run(view) {
     const { service } = view;
-    if (service.type === 'ExternalName' || !service.selector || !hasNamedTargetPort(service)) return [];
+    if (!hasNamedTargetPort(service)) return [];
     const eligible = eligiblePods(view);
     if (eligible.length === 0) return [];
     const headless = isHeadless(service);
@@ -94,20 +115,19 @@ export const targetPortUnresolved: Check = {
       const failing = unresolved.length + sidecarMissed.length;
       if (failing === 0 && sidecarUnknown.length === 0) return;
 
-      const sidecarNote = (n: number, container: string | undefined) =>
-        `on ${plural(n, 'pod')} "${target}" is only on native sidecar ${container ?? ''} (initContainers with restartPolicy: Always)`;
-      const olderControllers = 'which EndpointSlice controllers before v1.33 did not search';
       const sidecarNumbers = [...new Set([...sidecarMissed, ...sidecarUnknown].map((s) => s.r.port))];
+      const data: Record<string, string | number> = { target, port: portText, protocol: sp.protocol, max: MAX_PODS };
+      if (sidecarUnknown.length > 0) {
+        data.sidecarPods = plural(sidecarUnknown.length, 'pod');
+        data.sidecar = sidecarUnknown[0]!.r.container ?? '';
+      }
 
       if (failing === 0) {
         // Works on v1.33 and later; on older clusters the port reaches nothing. Informational only.
-        const first = sidecarUnknown[0]!;
         findings.push({
-          severity: 'info',
+          reason: 'onlyOnSidecar',
+          data,
           port: portText,
-          message:
-            `targetPort "${target}" of ${portText} resolves only on a native sidecar: ${sidecarNote(sidecarUnknown.length, first.r.container)}, ${olderControllers}; ` +
-            'on such clusters this port reaches nothing, a numeric targetPort works everywhere',
           pods: sidecarUnknown.slice(0, MAX_PODS).map(({ m, r }) => ({
             name: m.pod.meta.name,
             cause: `"${target}" → ${r.port} on native sidecar ${r.container}`,
@@ -128,28 +148,35 @@ export const targetPortUnresolved: Check = {
       const closest = otherProtocol ? undefined : closestName(target, namedPorts, sp.protocol);
       const none = resolved + sidecarUnknown.length === 0;
 
-      let message = none
-        ? `targetPort "${target}" of ${portText} matches no container port (by name and protocol) on ${eligible.length === 1 ? 'the one eligible pod' : `any of the ${eligible.length} eligible pods`}: the port reaches nothing`
-        : `targetPort "${target}" of ${portText} matches no container port (by name and protocol) on ${failing} of ${plural(eligible.length, 'eligible pod')}: their endpoints lack the port and get no traffic on it`;
+      const eligibleText =
+        eligible.length === 1 ? 'the one eligible pod' : `any of the ${eligible.length} eligible pods`;
+      const someText = `${failing} of ${plural(eligible.length, 'eligible pod')}`;
+      const reason = headless ? 'unresolvedOnHeadless' : none ? 'noPodResolves' : 'somePodsUnresolved';
+      Object.assign(data, {
+        eligible: none ? eligibleText : plural(eligible.length, 'eligible pod'),
+        failing,
+        pods: none ? eligibleText : someText,
+      });
+      const notes: string[] = [];
       if (unresolved.length > 0) {
         if (otherProtocol) {
-          message += `; a port named "${target}" exists but with protocol ${otherProtocol.protocol}, not ${sp.protocol} (name and protocol must both match)`;
+          notes.push('otherProtocol');
+          data.otherProtocol = otherProtocol.protocol;
         } else if (names.length > 0) {
-          message += `; the pods declare ${names.join(', ')}${closest ? `; closest: "${closest}"` : ''}`;
+          notes.push('declaredNames', ...(closest ? ['closestName'] : []));
+          data.names = names.join(', ');
+          if (closest) data.closest = closest;
         } else {
-          message += '; the pods declare no named port';
+          notes.push('noNamedPort');
         }
       }
       if (sidecarMissed.length > 0) {
-        message += `; ${sidecarNote(sidecarMissed.length, sidecarMissed[0]!.r.container)} and the slices lack the port: this cluster's EndpointSlice controller predates v1.33 and does not search native sidecars`;
+        notes.push('sidecarNotSearched');
+        data.missedPods = plural(sidecarMissed.length, 'pod');
+        data.missedSidecar = sidecarMissed[0]!.r.container ?? '';
       }
-      if (sidecarUnknown.length > 0)
-        message += `; ${sidecarNote(sidecarUnknown.length, sidecarUnknown[0]!.r.container)}, ${olderControllers}`;
-      if (headless) {
-        message +=
-          "; the Service is headless: kube-proxy ignores it and targetPort is ignored for clusterIP None, only the slices' port list lacks it";
-      }
-      if (failing > MAX_PODS) message += ` (first ${MAX_PODS} listed)`;
+      if (sidecarUnknown.length > 0) notes.push('sidecarMaybeNotSearched');
+      if (failing > MAX_PODS) notes.push('firstListed');
 
       const pods: FindingPod[] = [
         ...unresolved.slice(0, MAX_PODS).map((m) => {
@@ -183,13 +210,7 @@ export const targetPortUnresolved: Check = {
           'jsonpath={.spec.containers[*].ports}',
         );
       }
-      findings.push({
-        severity: headless ? 'info' : none ? 'error' : 'warning',
-        port: portText,
-        message,
-        pods,
-        fix,
-      });
+      findings.push({ reason, data, notes, port: portText, pods, fix });
     });
     return findings;
   },

@@ -6,7 +6,7 @@
 // a port is the model's (model/kube-proxy-endpoints.ts), shared with the probe's checks.
 
 import { endpointsForPort, nodesWithLocalEndpoints } from '../model/kube-proxy-endpoints.js';
-import { externallyAccessible, isHeadless, kubeProxySkipLabel, serviceFamilies } from '../model/services.js';
+import { externallyAccessible, serviceFamilies } from '../model/services.js';
 import { hasLabel } from '../core/selectors.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { ClusterModel } from '../model/cluster.js';
@@ -61,53 +61,49 @@ function draftFor(
 ): FindingDraft {
   const { service } = view;
   const lb = service.type === 'LoadBalancer';
-  const count = `${gaps.length} of ${candidates} ${policy === 'internal' ? 'ready nodes running pods' : 'ready nodes'}`;
-  let message: string;
+  const data: Record<string, string | number> = {
+    count: `${gaps.length} of ${candidates} ${policy === 'internal' ? 'ready nodes running pods' : 'ready nodes'}`,
+    nodes: listSome(gaps, MAX_NODES),
+  };
+  let reason: string;
   let fix: string;
   if (policy === 'internal') {
-    message =
-      `internalTrafficPolicy Local: ${count} have no ready local endpoint (${listSome(gaps, MAX_NODES)}): ` +
-      'kube-proxy drops connections to the ClusterIP from pods there, clients see timeouts';
+    reason = 'internalGaps';
     fix = `run a ready backend on every node with clients (e.g. a DaemonSet), or let traffic cross nodes: ${patch(service, 'internalTrafficPolicy')}`;
   } else {
-    const entries = [
+    // With a load balancer, the gaps are by design: its health check routes around them.
+    reason = lb ? 'externalGapsBehindLoadBalancer' : 'externalGaps';
+    data.entries = [
       ...(service.type === 'ClusterIP' ? [] : ['NodePort']),
       ...(service.externalIPs.length > 0 ? ['externalIPs'] : []),
-    ];
-    message =
-      `externalTrafficPolicy Local: ${count} have no ready local endpoint (${listSome(gaps, MAX_NODES)}): ` +
-      `external traffic reaching them through the ${entries.join(' or ')} is dropped`;
-    if (lb) message += "; the load balancer's health check on healthCheckNodePort should keep them out of rotation";
+    ].join(' or ');
     fix =
       'spread ready backends over the nodes that receive traffic (more replicas, topology spread), or accept an extra hop ' +
       `and lose the client source IP: ${patch(service, 'externalTrafficPolicy')}`;
   }
-  if (!view.sliceEndpoints.some((e) => e.nodeName)) {
-    message += '; no endpoint of the Service names a node (nodeName unset), so no node ever has a local one';
-  }
+  const notes = view.sliceEndpoints.some((e) => e.nodeName) ? [] : ['noNodeNames'];
   const onGaps = new Set(gaps);
   const pods: FindingPod[] = view.matched
     .filter((m) => m.pod.nodeName && onGaps.has(m.pod.nodeName) && m.state.cause)
     .slice(0, MAX_PODS)
     .map((m) => ({ name: m.pod.meta.name, cause: `on ${m.pod.nodeName}: ${m.state.cause}` }));
-  const draft: FindingDraft = { message, fix };
+  const draft: FindingDraft = { reason, data, notes, fix };
   if (port) draft.port = describeServicePort(port);
   if (pods.length > 0) draft.pods = pods;
-  // With a load balancer, the gaps are by design: its health check routes around them.
-  if (policy === 'external' && lb) draft.severity = 'info';
   return draft;
 }
 
-/** The Service's Local traffic policies that kube-proxy applies. */
+/** The Local traffic policies kube-proxy applies to a Service it programs (the check's scope). */
 function localPolicies(service: Service): Policy[] {
-  if (service.type === 'ExternalName' || isHeadless(service)) return [];
-  // kube-proxy does not program this Service at all: ignored-by-kube-proxy says so.
-  if (kubeProxySkipLabel(service.meta.labels)) return [];
   const policies: Policy[] = [];
   if (service.internalTrafficPolicy === 'Local') policies.push('internal');
   if (service.externalTrafficPolicy === 'Local' && externallyAccessible(service)) policies.push('external');
   return policies;
 }
+
+const EXTERNAL =
+  'externalTrafficPolicy Local: {{count}} have no ready local endpoint ({{nodes}}): external traffic reaching them ' +
+  'through the {{entries}} is dropped';
 
 export const trafficPolicyLocalGaps: Check = {
   id: 'traffic-policy-local-gaps',
@@ -121,6 +117,19 @@ export const trafficPolicyLocalGaps: Check = {
   fix:
     'Run a ready backend on every node that receives traffic (a DaemonSet for node-local services), or set the policy ' +
     'back to Cluster. For load balancers, make sure the health check on healthCheckNodePort is honoured.',
+  messages: {
+    internalGaps:
+      'internalTrafficPolicy Local: {{count}} have no ready local endpoint ({{nodes}}): kube-proxy drops connections ' +
+      'to the ClusterIP from pods there, clients see timeouts',
+    externalGaps: EXTERNAL,
+    externalGapsBehindLoadBalancer: `${EXTERNAL}; the load balancer's health check on healthCheckNodePort should keep them out of rotation`,
+  },
+  notes: {
+    noNodeNames: '; no endpoint of the Service names a node (nodeName unset), so no node ever has a local one',
+  },
+  severities: { externalGapsBehindLoadBalancer: 'info' },
+  // A Service kube-proxy does not program has no traffic policy applied: ignored-by-kube-proxy says so.
+  appliesToServices: { backends: ['selector', 'selectorless'], addresses: ['proxied'] },
   requires: ['nodes'],
   appliesTo: (view) => localPolicies(view.service).length > 0,
   run(view, model) {

@@ -1,26 +1,84 @@
-// The contract of a check module: stable id, default severity, texts, and a pure function
-// from one Service's view (plus the model for cross-object lookups) to findings.
+// The contract of a check module: stable id, default severity, texts, the message of each kind
+// of finding it makes, the Services it judges, and a pure function from one Service's view (plus
+// the model for cross-object lookups) to findings.
 
-import type { CheckDescription, Finding, Severity } from '../core/findings.js';
+import type { CheckDescription, FindingPod, Severity } from '../core/findings.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { NodeProbe } from '../model/node-comparison.js';
 import type { InputCoverage } from '../core/coverage.js';
+import type { TemplateData } from '../core/template.js';
+import type { ServiceAddress, ServiceBackends } from '../model/services.js';
 
-/** What a check returns; the runner adds check id, Service and (unless set) the default severity. */
-export type FindingDraft = Omit<Finding, 'check' | 'severity' | 'namespace' | 'service'> & { severity?: Severity };
+/**
+ * Message templates by id (core/template.ts). `{{name}}` stands for the finding's data of that
+ * name: names, counts and lists, already worded; a placeholder named by a singular word (`{{is}}`,
+ * `{{matches}}`) takes the form that agrees with a count. Ids are camelCase.
+ */
+export type Messages = Readonly<Record<string, string>>;
 
-export interface Check extends CheckDescription {
+/** The values a finding's templates take their placeholders from. */
+export type MessageData = TemplateData;
+
+/** What a check says, as data: what `explain` prints and docs/report.md lists. */
+export interface CheckMessages {
+  /**
+   * One template per kind of finding, by reason (the message id a finding names). A different
+   * sentence, or a different severity, is a different reason.
+   */
+  messages: Messages;
+  /**
+   * Clauses a finding may add after its reason's template, in the order it lists them: details
+   * (what else the input shows, a caveat) that do not change what was found. Each is appended
+   * as written, its separator ("; " or " (") included, and filled from the same data.
+   */
+  notes?: Messages;
+  /**
+   * The reasons whose severity is not the check's (usually graded down: a fallback, a lag, a
+   * load balancer that routes around the gap), with theirs; every other reason has the check's.
+   * A finding's severity is its reason's.
+   */
+  severities?: Readonly<Record<string, Severity>>;
+}
+
+/** What a check returns; the runner adds check id, Service, severity and message. */
+export interface FindingDraft {
+  /** A key of the check's messages. */
+  reason: string;
+  /** The values of its template's placeholders, and of its notes'. */
+  data?: MessageData;
+  /** Keys of the check's notes, in the order they are appended. */
+  notes?: readonly string[];
+  /** The Service port it applies to, e.g. "http 80/TCP". */
+  port?: string;
+  pods?: FindingPod[];
+  fix?: string;
+}
+
+/**
+ * The Services a check judges, by their kinds (model/services.ts defines them; every Service is
+ * of exactly one kind of backends, and all but ExternalName of exactly one kind of address).
+ * The runner runs the check only on those, and counts only those as left unjudged when it is
+ * skipped.
+ */
+export interface ServiceScope {
+  backends: readonly ServiceBackends[];
+  /** Absent: whatever the address. Not asked of ExternalName Services, which have none. */
+  addresses?: readonly ServiceAddress[];
+}
+
+export interface Check extends CheckDescription, CheckMessages {
+  appliesToServices: ServiceScope;
   /**
    * Inputs without which the check cannot judge; it is skipped, with a note, when they are missing.
    * Its `severity` is the most severe it reports (findings may be graded down, never up).
    */
   requires?: (keyof InputCoverage)[];
   /**
-   * Whether the check could find something on this Service, judged from what the input does hold;
-   * asked only when the check is skipped. A skipped check that applies leaves the Service's
-   * verdict open (status `unknown`, unless its findings are already as severe). Absent: it
-   * applies to every Service.
+   * Whether the check could find something on this Service of its scope, judged from what the
+   * input does hold; asked only when the check is skipped. A skipped check that applies leaves
+   * the Service's verdict open (status `unknown`, unless its findings are already as severe).
+   * Absent: it applies to every Service of its scope.
    */
   appliesTo?(view: ServiceView, model: ClusterModel): boolean;
   /**
@@ -29,6 +87,7 @@ export interface Check extends CheckDescription {
    * has): a Service it applies to and finds nothing on is then left unjudged, as by a skipped check.
    */
   clearsOnlyWith?: (keyof InputCoverage)[];
+  /** Asked only for Services of its scope (appliesToServices). */
   run(view: ServiceView, model: ClusterModel): FindingDraft[];
 }
 
@@ -37,8 +96,11 @@ export interface Check extends CheckDescription {
  * EndpointSlices say it should (kubectl endpoints-doctor probe). Its findings name their
  * Service themselves, since rules can outlive the Service they were made for.
  */
-export interface DataplaneCheck extends CheckDescription {
+export interface DataplaneCheck extends CheckDescription, CheckMessages {
   run(probe: NodeProbe, model: ClusterModel): DataplaneFindingDraft[];
 }
 
-export type DataplaneFindingDraft = Omit<Finding, 'check' | 'severity' | 'node'> & { severity?: Severity };
+export interface DataplaneFindingDraft extends FindingDraft {
+  namespace: string;
+  service: string;
+}

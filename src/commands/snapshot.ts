@@ -7,11 +7,10 @@
 
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { TRIGGER_TIME_ANNOTATION } from '../checks/pod-missing-from-slices.js';
-import { DEPRECATED_ANNOTATION, MODE_ANNOTATION } from '../checks/topology-hints-missing.js';
 import { UsageError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
-import { OVER_CAPACITY_ANNOTATION } from '../model/endpoint-meta.js';
+import { OVER_CAPACITY_ANNOTATION, TRIGGER_TIME_ANNOTATION } from '../model/endpoint-meta.js';
+import { DEPRECATED_TOPOLOGY_ANNOTATION, TOPOLOGY_MODE_ANNOTATION } from '../model/services.js';
 import type { ClusterObject, ContainerStatus, Labels } from '../core/objects.js';
 import { IGNORE_ANNOTATION } from '../report/run-checks.js';
 import { writeBlockYaml } from '../sources/block-yaml.js';
@@ -39,8 +38,8 @@ export function addSnapshotFlags(command: Command): Command {
 const DIAGNOSED_ANNOTATIONS = new Set([
   TRIGGER_TIME_ANNOTATION,
   OVER_CAPACITY_ANNOTATION,
-  DEPRECATED_ANNOTATION,
-  MODE_ANNOTATION,
+  DEPRECATED_TOPOLOGY_ANNOTATION,
+  TOPOLOGY_MODE_ANNOTATION,
   IGNORE_ANNOTATION,
 ]);
 

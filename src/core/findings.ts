@@ -14,6 +14,12 @@ export interface FindingPod {
 export interface Finding {
   check: string;
   severity: Severity;
+  /**
+   * Which of the check's messages this is (its message id, e.g. allPodsUnready): one id per kind
+   * of finding and per severity a check grades it to, so a program can tell variants apart
+   * without reading the message.
+   */
+  reason: string;
   namespace: string;
   service: string;
   /** The Service port it applies to, e.g. "http 80/TCP". */

@@ -21,6 +21,8 @@ export const LABEL_ENDPOINTS_MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 export const ENDPOINTS_CONTROLLER = 'endpoint-controller';
 /** Set by the Endpoints controller over 1000 addresses: `truncated` since v1.22, `warning` in v1.21 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller). */
 export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
+/** When the change the controller last wrote into a slice happened (docs/kubernetes-semantics.md#labels-and-annotations-on-slices). */
+export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 /** Addresses per Endpoints object (controller) and per subset (mirroring) before truncation (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const MAX_ENDPOINTS_ADDRESSES = 1000;
 

@@ -14,6 +14,7 @@ import type { ClusterModel } from './cluster.js';
 import type { ServiceView } from './service-view.js';
 import { describeServicePort } from './ports.js';
 import { proxiedByKubeProxy } from './services.js';
+import { TRIGGER_TIME_ANNOTATION } from './endpoint-meta.js';
 import type { EndpointSlice, ObjectRef, Pod } from '../core/objects.js';
 import {
   endpointKey,
@@ -199,15 +200,6 @@ export function recentChange(probe: NodeProbe, timestamps: (string | undefined)[
   }
   return youngest;
 }
-
-export function lagNote(probe: NodeProbe, ageSeconds: number, what: string): string {
-  return (
-    `; ${what} changed ${ageSeconds}s before the rules were read, within kube-proxy's sync period ` +
-    `(${probe.lagWindowSeconds}s): probably not applied yet, probe again to be sure`
-  );
-}
-
-const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /** When a slice last changed, as far as the objects tell: its creation and the controller's trigger time (docs/kubernetes-semantics.md#labels-and-annotations-on-slices). */
 export function sliceChangeTimes(slices: EndpointSlice[]): (string | undefined)[] {

@@ -1,6 +1,7 @@
 // Facts about a Service spec as the API server defaults it and kube-proxy reads it, and the
 // IP-family helpers that go with them.
 
+import { isIP } from 'node:net';
 import { familyOf, type AddressFamily } from '../core/ip.js';
 import { hasLabel } from '../core/selectors.js';
 import type { Labels, Service } from '../core/objects.js';
@@ -32,6 +33,33 @@ export function proxiedByKubeProxy(service: Service): boolean {
   if (service.type === 'ExternalName') return false;
   if (!service.clusterIP || service.clusterIP === 'None') return false;
   return kubeProxySkipLabel(service.meta.labels) === undefined;
+}
+
+/**
+ * Where a Service's backends come from, one kind per Service: `selector`, the pods its
+ * spec.selector matches (the EndpointSlice controller lists them); `selectorless`, endpoints
+ * someone else writes (no selector, or `{}`); `externalName`, a DNS name (type ExternalName, which
+ * has no endpoints, whatever its selector).
+ */
+export type ServiceBackends = 'selector' | 'selectorless' | 'externalName';
+
+export function backendsOf(service: Service): ServiceBackends {
+  if (service.type === 'ExternalName') return 'externalName';
+  return service.selector ? 'selector' : 'selectorless';
+}
+
+/**
+ * How clients reach a Service that has endpoints (all but ExternalName), one kind per Service:
+ * `headless`, clusterIP None (cluster DNS answers with the endpoints, kube-proxy ignores it);
+ * `proxied`, kube-proxy programs it (proxiedByKubeProxy); `unproxied`, neither: a label hands
+ * it to another proxy or keeps kube-proxy out, or it has no clusterIP.
+ */
+export type ServiceAddress = 'proxied' | 'headless' | 'unproxied';
+
+export function addressOf(service: Service): ServiceAddress | undefined {
+  if (service.type === 'ExternalName') return undefined;
+  if (isHeadless(service)) return 'headless';
+  return proxiedByKubeProxy(service) ? 'proxied' : 'unproxied';
 }
 
 /** NodePort, LoadBalancer, or ClusterIP with externalIPs (pkg/api/v1/service ExternallyAccessible, docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection). */
@@ -69,3 +97,50 @@ export function primaryFamily(service: Service): AddressFamily | undefined {
   if (service.clusterIP && service.clusterIP !== 'None') return familyOf(service.clusterIP);
   return undefined;
 }
+
+// IsDNS1123Subdomain (k8s.io/apimachinery validation): at most 253 characters of lowercase
+// alphanumerics, '-' and '.', each dot-separated part starting and ending alphanumeric.
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_MAX = 253;
+
+/** Why a value is not a valid externalName, in words; undefined when it is valid. */
+function subdomainProblem(value: string): string | undefined {
+  // ValidateService trims one trailing dot before validating.
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  if (name.length > DNS1123_SUBDOMAIN_MAX)
+    return `it is ${name.length} characters long (at most ${DNS1123_SUBDOMAIN_MAX})`;
+  if (DNS1123_SUBDOMAIN.test(name)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return 'it carries a URL scheme; externalName is a bare host name';
+  if (/:\d+$/.test(name)) return 'it carries a port; externalName is a bare host name (clients choose the port)';
+  if (/\//.test(name)) return 'it carries a path; externalName is a bare host name';
+  if (DNS1123_SUBDOMAIN.test(name.toLowerCase())) return 'it has uppercase letters; it must be lowercase';
+  if (/_/.test(name)) return "it contains '_', which RFC 1123 host names do not allow";
+  if (name === '') return 'it is only a dot';
+  return "it must be lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit";
+}
+
+function stripHost(value: string): string {
+  const trimmed = value.endsWith('.') ? value.slice(0, -1) : value;
+  return trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/**
+ * Why spec.externalName gives no usable CNAME, or undefined when it is a valid DNS name: missing,
+ * an IP address (valid as a name but not a useful CNAME target, docs/kubernetes-semantics.md#externalname-services), or not a DNS-1123 subdomain.
+ * The one test both ExternalName checks use, and selectorless-no-endpoints for host names in FQDN slices.
+ */
+export type ExternalNameProblem =
+  { kind: 'missing' } | { kind: 'ip'; host: string; family: 'IPv4' | 'IPv6' } | { kind: 'invalid'; reason: string };
+
+export function externalNameProblem(value: string | undefined): ExternalNameProblem | undefined {
+  if (value === undefined) return { kind: 'missing' };
+  const host = stripHost(value);
+  const v = isIP(host);
+  if (v !== 0) return { kind: 'ip', host, family: v === 6 ? 'IPv6' : 'IPv4' };
+  const reason = subdomainProblem(value);
+  return reason ? { kind: 'invalid', reason } : undefined;
+}
+
+/** The annotation that asked for topology aware hints before v1.27; when present it decides (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution). */
+export const DEPRECATED_TOPOLOGY_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
+export const TOPOLOGY_MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';

@@ -4,7 +4,7 @@
 import { DATAPLANE_CHECKS } from '../checks/index.js';
 import type { DataplaneCheck } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { ignoredChecks } from './run-checks.js';
+import { completeFinding, ignoredChecks } from './run-checks.js';
 import type { NodeProbe } from '../model/node-comparison.js';
 import type { Finding } from '../core/findings.js';
 
@@ -16,14 +16,9 @@ export interface DataplaneRun {
 
 /** One check on one node, without suppression: what the check tables test. */
 export function checkNode(check: DataplaneCheck, probe: NodeProbe, model: ClusterModel): Finding[] {
-  return check.run(probe, model).map(({ severity, namespace, service, ...draft }) => ({
-    check: check.id,
-    severity: severity ?? check.severity,
-    namespace,
-    service,
-    node: probe.node,
-    ...draft,
-  }));
+  return check
+    .run(probe, model)
+    .map(({ namespace, service, ...draft }) => completeFinding(check, draft, { namespace, service, node: probe.node }));
 }
 
 export function runDataplaneChecks(

@@ -2,12 +2,14 @@
 // ignore annotation honoured, checks whose inputs are missing skipped (and said so, in general
 // and for each Service they would have judged).
 
-import type { Check } from '../checks/types.js';
+import type { Check, CheckMessages, FindingDraft, ServiceScope } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { viewService, type EndpointCounts, type ServiceView } from '../model/service-view.js';
+import { addressOf, backendsOf, type ServiceAddress, type ServiceBackends } from '../model/services.js';
 import type { Service } from '../core/objects.js';
 import type { InputCoverage } from '../core/coverage.js';
-import type { Finding, Severity } from '../core/findings.js';
+import type { CheckDescription, Finding, Severity } from '../core/findings.js';
+import { findingText } from './messages.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
 
@@ -47,24 +49,60 @@ function missingToClear(check: Check, model: ClusterModel): (keyof InputCoverage
   return (check.clearsOnlyWith ?? []).filter((input) => !model.coverage[input]);
 }
 
+/** A Service's kinds, as check scopes name them. */
+interface ServiceKinds {
+  backends: ServiceBackends;
+  address: ServiceAddress | undefined;
+}
+
+function kindsOf(service: Service): ServiceKinds {
+  return { backends: backendsOf(service), address: addressOf(service) };
+}
+
+function inScope(scope: ServiceScope, kinds: ServiceKinds): boolean {
+  if (!scope.backends.includes(kinds.backends)) return false;
+  return !scope.addresses || kinds.address === undefined || scope.addresses.includes(kinds.address);
+}
+
+/** Whether the check judges this Service at all (Check.appliesToServices). */
+export function judgesService(check: Check, service: Service): boolean {
+  return inScope(check.appliesToServices, kindsOf(service));
+}
+
+/** A finding from a check's draft: the message built from the check's templates. */
+export function completeFinding(
+  check: CheckDescription & CheckMessages,
+  { reason, data, notes, port, pods, fix }: FindingDraft,
+  where: { namespace: string; service: string; node?: string },
+): Finding {
+  const text = findingText(check, { reason, data, notes });
+  return {
+    check: check.id,
+    severity: text.severity,
+    reason: text.reason,
+    namespace: where.namespace,
+    service: where.service,
+    ...(port !== undefined ? { port } : {}),
+    ...(where.node !== undefined ? { node: where.node } : {}),
+    message: text.message,
+    ...(pods !== undefined ? { pods } : {}),
+    ...(fix !== undefined ? { fix } : {}),
+  };
+}
+
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): readonly Finding[] {
   const drafts = check.run(view, model);
   // Most checks find nothing on most Services.
   if (drafts.length === 0) return NO_FINDINGS;
-  return drafts.map(({ severity, ...draft }) => ({
-    check: check.id,
-    severity: severity ?? check.severity,
-    namespace: service.meta.namespace,
-    service: service.meta.name,
-    ...draft,
-  }));
+  const where = { namespace: service.meta.namespace, service: service.meta.name };
+  return drafts.map((draft) => completeFinding(check, draft, where));
 }
 
 /** One check on one Service, without suppression: what the check tables test. */
 export function checkService(check: Check, model: ClusterModel, service: Service): readonly Finding[] {
-  if (missingInputs(check, model).length > 0) return [];
+  if (missingInputs(check, model).length > 0 || !judgesService(check, service)) return NO_FINDINGS;
   return complete(check, service, viewService(model, service), model);
 }
 
@@ -102,9 +140,11 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
   };
   for (const service of services) {
     const view = viewService(model, service);
+    const kinds = kindsOf(service);
     const ignored = ignoredChecks(service);
     const foundSomething = new Set<Check>();
     for (const check of runnable) {
+      if (!inScope(check.appliesToServices, kinds)) continue;
       const found = complete(check, service, view, model);
       if (found.length > 0) foundSomething.add(check);
       if (ignored.has(check.id)) {
@@ -118,7 +158,8 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
     }
     const notJudged: SkippedCheck[] = [];
     for (const [check, skipped] of leftOut) {
-      if (foundSomething.has(check) || ignored.has(check.id) || !(check.appliesTo?.(view, model) ?? true)) continue;
+      if (foundSomething.has(check) || ignored.has(check.id) || !inScope(check.appliesToServices, kinds)) continue;
+      if (!(check.appliesTo?.(view, model) ?? true)) continue;
       notJudged.push(skipped);
     }
     run.services.push({ service, counts: view.counts, skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED });

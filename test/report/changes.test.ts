@@ -20,7 +20,7 @@ function summary(name: string, status: ServiceStatus, ready: number, total: numb
 }
 
 function finding(service: string, check: string): Finding {
-  return { check, severity: 'error', namespace: 'shop', service, message: '' };
+  return { check, severity: 'error', reason: 'handMade', namespace: 'shop', service, message: '' };
 }
 
 function report(services: ServiceSummary[], findings: Finding[] = []): Report {

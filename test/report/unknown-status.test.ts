@@ -150,6 +150,7 @@ describe('a Service judged without a kind it needs', () => {
       findings: (['warned', 'risky'] as const).map((name): Finding => ({
         check: 'pods-not-ready',
         severity: 'warning',
+        reason: 'somePodsUnready',
         namespace: 'shop',
         service: name,
         message: '1 of 2 pods is not ready',

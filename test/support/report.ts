@@ -57,6 +57,7 @@ export const finding = (
 ): Finding => ({
   check,
   severity,
+  reason: 'handMade',
   namespace: ns,
   service,
   message,
