@@ -118,6 +118,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
       findings: [
         {
+          reason: 'endpointsNotProgrammed',
           port: 'http 80/TCP',
           message: ['does not send cluster-IP traffic for 10.96.0.10:80/TCP', b],
           pods: ['web-2'],
@@ -132,7 +133,7 @@ dataplaneTester(dataplaneEndpointMissing, {
         slice('web', { endpoints: [endpointOf('web-1', { ready: false, serving: true, terminating: true })] }),
       ],
       dataplane: dataplane([rules('web', { endpoints: [] })]),
-      findings: [{ message: ['1 usable endpoint', a] }],
+      findings: [{ reason: 'endpointsNotProgrammed', message: ['1 usable endpoint', a] }],
     },
     {
       name: 'externalTrafficPolicy Local: the node port misses the local endpoint',
@@ -140,7 +141,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       dataplane: dataplane([
         rules('web', { frontends: nodePortFrontends, endpoints: eps(a, b), externalEndpoints: eps(b) }),
       ]),
-      findings: [{ message: ['does not send external traffic', a] }],
+      findings: [{ reason: 'endpointsNotProgrammed', message: ['does not send external traffic', a] }],
     },
     {
       name: 'IPVS: a real server at weight 0 takes no new connections',
@@ -149,7 +150,7 @@ dataplaneTester(dataplaneEndpointMissing, {
         [rules('web', { anonymous: true, endpoints: [...eps(a), { ...eps(b)[0]!, weight: 0 }] })],
         'ipvs',
       ),
-      findings: [{ message: [b] }],
+      findings: [{ reason: 'endpointsNotProgrammed', message: [b] }],
     },
     {
       name: 'the endpoint became ready seconds before the rules were read: info, with the lag said',
@@ -163,7 +164,9 @@ dataplaneTester(dataplaneEndpointMissing, {
         twoReady,
       ],
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
-      findings: [{ severity: 'info', message: ['changed 5s before the rules were read'] }],
+      findings: [
+        { reason: 'endpointsNotProgrammedYet', severity: 'info', message: ['changed 5s before the rules were read'] },
+      ],
     },
   ],
 });

@@ -81,7 +81,9 @@ dataplaneTester(dataplaneEndpointStale, {
       name: 'an endpoint in no slice is still programmed',
       objects: [service('web'), pod('web-1'), web1Only],
       dataplane: dataplane([rules('web', { endpoints: eps(a, gone) })]),
-      findings: [{ port: 'http 80/TCP', message: [`${gone} (in no EndpointSlice)`] }],
+      findings: [
+        { reason: 'unusableEndpointsProgrammed', port: 'http 80/TCP', message: [`${gone} (in no EndpointSlice)`] },
+      ],
     },
     {
       name: 'a not-ready endpoint is still programmed while another is ready',
@@ -94,7 +96,13 @@ dataplaneTester(dataplaneEndpointStale, {
         }),
       ],
       dataplane: dataplane([rules('web', { endpoints: eps(a, b) })]),
-      findings: [{ message: [`${b} (not ready in EndpointSlice web-abcde)`], pods: ['web-2'] }],
+      findings: [
+        {
+          reason: 'unusableEndpointsProgrammed',
+          message: [`${b} (not ready in EndpointSlice web-abcde)`],
+          pods: ['web-2'],
+        },
+      ],
     },
     {
       name: 'a terminating endpoint is still programmed while another is ready',
@@ -110,7 +118,7 @@ dataplaneTester(dataplaneEndpointStale, {
         }),
       ],
       dataplane: dataplane([rules('web', { endpoints: eps(a, b) })]),
-      findings: [{ message: ['terminating in EndpointSlice'] }],
+      findings: [{ reason: 'unusableEndpointsProgrammed', message: ['terminating in EndpointSlice'] }],
     },
     {
       name: 'a stale endpoint in the external (Local) chain is found too',
@@ -133,7 +141,7 @@ dataplaneTester(dataplaneEndpointStale, {
           externalEndpoints: eps(a, gone),
         }),
       ]),
-      findings: [{ message: [gone] }],
+      findings: [{ reason: 'unusableEndpointsProgrammed', message: [gone] }],
     },
     {
       name: 'the pod was deleted seconds before the rules were read: info, with the lag said',
@@ -147,7 +155,9 @@ dataplaneTester(dataplaneEndpointStale, {
         web1Only,
       ],
       dataplane: dataplane([rules('web', { endpoints: eps(a, gone) })]),
-      findings: [{ severity: 'info', message: ['changed 2s before'], pods: ['web-9'] }],
+      findings: [
+        { reason: 'unusableEndpointsProgrammedYet', severity: 'info', message: ['changed 2s before'], pods: ['web-9'] },
+      ],
     },
   ],
 });

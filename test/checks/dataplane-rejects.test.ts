@@ -33,6 +33,7 @@ dataplaneTester(dataplaneRejects, {
       dataplane: dataplane([rules('web', { verdicts: reject })]),
       findings: [
         {
+          reason: 'rejectsWithEndpoints',
           fix: 'kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=node-a',
           port: 'http 80/TCP',
           message: ['node node-a rejects connections to 10.96.0.10:80/TCP although 1 endpoint is usable'],
@@ -47,7 +48,7 @@ dataplaneTester(dataplaneRejects, {
         slice('web', { endpoints: [endpointOf('web-1', { ready: false, serving: true, terminating: true })] }),
       ],
       dataplane: dataplane([rules('web', { verdicts: reject })]),
-      findings: [{}],
+      findings: [{ reason: 'rejectsWithEndpoints' }],
     },
     {
       name: 'the endpoint’s slice changed seconds before: info, with the lag said',
@@ -60,7 +61,7 @@ dataplaneTester(dataplaneRejects, {
         }),
       ],
       dataplane: dataplane([rules('web', { verdicts: reject })]),
-      findings: [{ severity: 'info', message: ['changed 20s before'] }],
+      findings: [{ reason: 'rejectsWithEndpointsYet', severity: 'info', message: ['changed 20s before'] }],
     },
   ],
 });

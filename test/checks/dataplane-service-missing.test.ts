@@ -69,7 +69,11 @@ dataplaneTester(dataplaneServiceMissing, {
       objects: web,
       dataplane: dataplane([]),
       findings: [
-        { port: 'http 80/TCP', message: ['node node-a has no rules for 10.96.0.10:80/TCP', '1 endpoint is usable'] },
+        {
+          reason: 'noRules',
+          port: 'http 80/TCP',
+          message: ['node node-a has no rules for 10.96.0.10:80/TCP', '1 endpoint is usable'],
+        },
       ],
     },
     {
@@ -91,7 +95,7 @@ dataplaneTester(dataplaneServiceMissing, {
         }),
       ],
       dataplane: dataplane([programmed]),
-      findings: [{ port: 'metrics 9090/TCP' }],
+      findings: [{ reason: 'noRules', port: 'metrics 9090/TCP' }],
     },
     {
       name: 'the Service was created seconds before the rules were read: said, at info',
@@ -101,7 +105,9 @@ dataplaneTester(dataplaneServiceMissing, {
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
       dataplane: dataplane([]),
-      findings: [{ severity: 'info', message: ['changed 10s before the rules were read', 'probe again'] }],
+      findings: [
+        { reason: 'noRulesYet', severity: 'info', message: ['changed 10s before the rules were read', 'probe again'] },
+      ],
     },
   ],
 });

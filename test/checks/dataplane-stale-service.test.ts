@@ -62,6 +62,7 @@ dataplaneTester(dataplaneStaleService, {
       ]),
       findings: [
         {
+          reason: 'serviceGone',
           service: 'old',
           message: ['Service shop/old (10.96.0.99:80/TCP), which does not exist', 'still sends it to 10.244.9.9:80'],
         },
@@ -74,13 +75,15 @@ dataplaneTester(dataplaneStaleService, {
         rules('web', { endpoints: eps(a) }),
         rules('web', { portName: 'admin', endpoints: eps(a) }),
       ]),
-      findings: [{ service: 'web', message: ['port "admin"/TCP of Service shop/web', 'no longer has'] }],
+      findings: [
+        { reason: 'portGone', service: 'web', message: ['port "admin"/TCP of Service shop/web', 'no longer has'] },
+      ],
     },
     {
       name: 'rules for a Service that is headless now (kube-proxy ignores headless Services, docs/kubernetes-semantics.md#headless-services)',
       objects: [service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } })],
       dataplane: dataplane([rules('web', { endpoints: eps(a) })]),
-      findings: [{ message: ['no longer programs'] }],
+      findings: [{ reason: 'serviceNotProxied', message: ['no longer programs'] }],
     },
     {
       name: 'IPVS virtual server whose address belongs to no Service, every namespace read',
@@ -88,6 +91,7 @@ dataplaneTester(dataplaneStaleService, {
       dataplane: dataplane([rules('x', { anonymous: true, frontends: oldFrontend })], 'ipvs'),
       findings: [
         {
+          reason: 'orphanVirtualServer',
           service: '',
           message: ['IPVS virtual server (10.96.0.99:80/TCP) that belongs to no Service', 'sends it nowhere'],
         },

@@ -3,6 +3,7 @@ import { endpointOf, node, pod, service, slice } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
 const unreachable = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
 
 ruleTester(endpointOnUnreadyNode, {
@@ -66,6 +67,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
       findings: [
         {
+          reason: 'stillReady',
           message: ['1 endpoint is on node node-b (NotReady)', 'still marked ready'],
           pods: ['web-2'],
           causes: { 'web-2': 'on node node-b (NotReady); endpoint still ready' },
@@ -89,6 +91,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
       findings: [
         {
+          reason: 'notReadyAnyMore',
           message: [
             '2 endpoints are on node node-b (unreachable, Ready=Unknown)',
             'none is ready any more but stay listed until the pods are evicted',
@@ -108,6 +111,7 @@ ruleTester(endpointOnUnreadyNode, {
       ],
       findings: [
         {
+          reason: 'notReadyAnyMore',
           message: ['1 endpoint is on node node-b (unreachable, Ready=Unknown); it is not ready any more'],
           pods: ['web-1'],
           causes: { 'web-1': 'on node node-b (unreachable, Ready=Unknown); endpoint not ready' },
@@ -122,7 +126,7 @@ ruleTester(endpointOnUnreadyNode, {
         pod('web-1', { node: 'node-b' }),
         slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] }),
       ],
-      findings: [{ message: ['tainted node.kubernetes.io/unreachable'], pods: ['web-1'] }],
+      findings: [{ reason: 'stillReady', message: ['tainted node.kubernetes.io/unreachable'], pods: ['web-1'] }],
     },
     {
       name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is one endpoint here (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -137,7 +141,7 @@ ruleTester(endpointOnUnreadyNode, {
           endpoints: [{ ip: 'fd00::31', pod: 'web-1', node: 'node-b' }],
         }),
       ],
-      findings: [{ message: ['1 endpoint is on node node-b'], pods: ['web-1'] }],
+      findings: [{ reason: 'stillReady', message: ['1 endpoint is on node node-b'], pods: ['web-1'] }],
     },
     {
       name: 'selectorless Service with a hand-made slice: named by address',
@@ -146,7 +150,7 @@ ruleTester(endpointOnUnreadyNode, {
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', endpoints: [{ ip: '192.0.2.7', node: 'node-b' }] }),
       ],
-      findings: [{ pods: ['192.0.2.7'] }],
+      findings: [{ reason: 'stillReady', pods: ['192.0.2.7'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods the controller would list (fallback)',
@@ -157,7 +161,23 @@ ruleTester(endpointOnUnreadyNode, {
         pod('web-done', { node: 'node-b', phase: 'Succeeded', ready: false }),
       ],
       coverage: { endpointSlices: false },
-      findings: [{ pods: ['web-1'] }],
+      findings: [{ reason: 'stillReady', pods: ['web-1'] }],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives the total',
+      objects: [
+        node('node-b', { ready: 'False' }),
+        service('web'),
+        ...many.map((name) => pod(name, { node: 'node-b' })),
+        slice('web', { endpoints: many.map((name) => endpointOf(name, { node: 'node-b' })) }),
+      ],
+      findings: [
+        {
+          reason: 'stillReady',
+          message: ['25 endpoints are on node node-b (NotReady); all are still marked ready', '(first 20 listed)'],
+          pods: many.slice(0, 20),
+        },
+      ],
     },
   ],
 });

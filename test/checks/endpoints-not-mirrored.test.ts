@@ -111,6 +111,7 @@ ruleTester(endpointsNotMirrored, {
       objects: [ext(), manualEndpoints([{ ip: '192.0.2.10' }], { labels: SKIP })],
       findings: [
         {
+          reason: 'skipMirrorLabel',
           message: ['Endpoints ext lists 1 address', 'reads only EndpointSlices', 'skip-mirror: "true"'],
           fix: 'endpointslice.kubernetes.io/skip-mirror-',
         },
@@ -119,7 +120,7 @@ ruleTester(endpointsNotMirrored, {
     {
       name: 'no slice and no reason in sight: the mirroring controller did not run (docs/kubernetes-semantics.md#endpointslice-mirroring, #93157)',
       objects: [ext(), manualEndpoints([{ ip: '192.0.2.10' }, { ip: '192.0.2.11' }])],
-      findings: [{ message: ['lists 2 addresses', 'no EndpointSlice mirrors it'] }],
+      findings: [{ reason: 'notMirrored', message: ['lists 2 addresses', 'no EndpointSlice mirrors it'] }],
     },
     {
       name: 'only an FQDN slice: kube-proxy ignores it (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -128,7 +129,7 @@ ruleTester(endpointsNotMirrored, {
         manualEndpoints([{ ip: '192.0.2.10' }]),
         slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'x.example.com' }] }),
       ],
-      findings: [{ message: ['no EndpointSlice exists'] }],
+      findings: [{ reason: 'notMirrored', message: ['no EndpointSlice exists'] }],
     },
     {
       name: 'not-ready addresses count as addresses to mirror (docs/kubernetes-semantics.md#endpointslice-mirroring)',
@@ -136,17 +137,17 @@ ruleTester(endpointsNotMirrored, {
         ext(),
         endpoints('ext', { labels: SKIP, subsets: [{ notReadyAddresses: [{ ip: '192.0.2.10' }], ports }] }),
       ],
-      findings: [{ message: ['lists 1 address'] }],
+      findings: [{ reason: 'skipMirrorLabel', message: ['lists 1 address'] }],
     },
     {
       name: 'no valid IP at all: the mirroring controller skips every address (docs/kubernetes-semantics.md#endpointslice-mirroring, InvalidIPAddress)',
       objects: [ext(), manualEndpoints([{ ip: 'db.example.com' }])],
-      findings: [{ message: ['none of its addresses is a valid IP (db.example.com)'] }],
+      findings: [{ reason: 'noValidAddress', message: ['none of its addresses is a valid IP (db.example.com)'] }],
     },
     {
       name: 'selector {} with skip-mirror Endpoints (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [ext({ selector: {} }), manualEndpoints([{ ip: '192.0.2.10' }], { labels: SKIP })],
-      findings: [{ message: ['skip-mirror'] }],
+      findings: [{ reason: 'skipMirrorLabel', message: ['skip-mirror'] }],
     },
     {
       name: 'over 1000 addresses in a subset: the rest is not mirrored (docs/kubernetes-semantics.md#endpointslice-mirroring, TooManyAddressesToMirror)',
@@ -155,7 +156,12 @@ ruleTester(endpointsNotMirrored, {
         manualEndpoints(many(1200)),
         slice('ext', { managedBy: MIRROR, endpoints: [{ ip: '10.1.0.1' }] }),
       ],
-      findings: [{ message: ['subset 1 of Endpoints ext holds 1200 addresses', '200 get no EndpointSlice'] }],
+      findings: [
+        {
+          reason: 'tooManyAddresses',
+          message: ['subset 1 of Endpoints ext holds 1200 addresses', '200 get no EndpointSlice'],
+        },
+      ],
     },
     {
       name: 'some invalid IPs beside mirrored ones are skipped (docs/kubernetes-semantics.md#endpointslice-mirroring)',
@@ -164,7 +170,9 @@ ruleTester(endpointsNotMirrored, {
         manualEndpoints([{ ip: '192.0.2.10' }, { ip: '192.0.2.300' }]),
         slice('ext', { managedBy: MIRROR, endpoints: [{ ip: '192.0.2.10' }] }),
       ],
-      findings: [{ message: ['1 address of Endpoints ext is not a valid IP (192.0.2.300)'] }],
+      findings: [
+        { reason: 'invalidAddresses', message: ['1 address of Endpoints ext is not a valid IP (192.0.2.300)'] },
+      ],
     },
   ],
 });

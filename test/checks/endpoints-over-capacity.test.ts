@@ -54,6 +54,7 @@ ruleTester(endpointsOverCapacity, {
       objects: [service('web'), big('truncated')],
       findings: [
         {
+          reason: 'truncated',
           message: [
             'Endpoints web is truncated to 1000 addresses',
             'over-capacity: truncated',
@@ -72,12 +73,17 @@ ruleTester(endpointsOverCapacity, {
         slice('web', { name: 'web-b', endpoints: [{ ip: '10.2.0.1' }, { ip: '10.2.0.2' }] }),
         slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::1' }] }),
       ],
-      findings: [{ message: ['the EndpointSlices list 1002 IPv4 addresses'] }],
+      findings: [{ reason: 'truncated', message: ['the EndpointSlices list 1002 IPv4 addresses'] }],
     },
     {
       name: 'the older value "warning" of v1.21 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
       objects: [service('web'), big('warning', 1200)],
-      findings: [{ message: ['holds more than 1000 addresses', 'over-capacity: warning', 'once it is truncated'] }],
+      findings: [
+        {
+          reason: 'overCapacityWarning',
+          message: ['holds more than 1000 addresses', 'over-capacity: warning', 'once it is truncated'],
+        },
+      ],
     },
     {
       name: 'a selectorless Service with a left-over truncated Endpoints (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
@@ -85,7 +91,7 @@ ruleTester(endpointsOverCapacity, {
         service('ext', { selector: null }),
         endpoints('ext', { annotations: { [OVER]: 'truncated' }, subsets: [{ addresses: many(1000), ports }] }),
       ],
-      findings: [{ message: ['Endpoints ext is truncated'] }],
+      findings: [{ reason: 'truncated', message: ['Endpoints ext is truncated'] }],
     },
   ],
 });

@@ -47,6 +47,7 @@ ruleTester(externalnameInvalid, {
       objects: [ext('10.0.0.5')],
       findings: [
         {
+          reason: 'ipAddress',
           message: ['is the IP address 10.0.0.5'],
           fix: '"addressType":"IPv4","endpoints":[{"addresses":["10.0.0.5"]}]',
         },
@@ -55,13 +56,14 @@ ruleTester(externalnameInvalid, {
     {
       name: 'an IPv4 address with a trailing dot is still an IP (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('10.0.0.5.')],
-      findings: [{ message: ['IP address 10.0.0.5.'] }],
+      findings: [{ reason: 'ipAddress', message: ['IP address 10.0.0.5.'] }],
     },
     {
       name: 'an IPv6 address (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('2001:db8::5')],
       findings: [
         {
+          reason: 'ipAddress',
           message: ['IP address 2001:db8::5'],
           fix: '"addressType":"IPv6","endpoints":[{"addresses":["2001:db8::5"]}]',
         },
@@ -70,42 +72,47 @@ ruleTester(externalnameInvalid, {
     {
       name: 'missing externalName: the API server requires it (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext()],
-      findings: [{ message: ['spec.externalName is not set'] }],
+      findings: [{ reason: 'missing', message: ['spec.externalName is not set'] }],
     },
     {
       name: 'uppercase letters are rejected: the name must be lowercase (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('DB.Example.com')],
-      findings: [{ message: ['"DB.Example.com"', 'not a valid lowercase RFC-1123 DNS subdomain', 'uppercase'] }],
+      findings: [
+        {
+          reason: 'invalidName',
+          message: ['"DB.Example.com"', 'not a valid lowercase RFC-1123 DNS subdomain', 'uppercase'],
+        },
+      ],
     },
     {
       name: 'a URL with a scheme is not a host name (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('https://db.example.com')],
-      findings: [{ message: ['URL scheme'] }],
+      findings: [{ reason: 'invalidName', message: ['URL scheme'] }],
     },
     {
       name: 'a host:port is not a host name (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('db.example.com:5432')],
-      findings: [{ message: ['carries a port'] }],
+      findings: [{ reason: 'invalidName', message: ['carries a port'] }],
     },
     {
       name: 'an underscore is not allowed in RFC 1123 names (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('my_db.example.com')],
-      findings: [{ message: ["contains '_'"] }],
+      findings: [{ reason: 'invalidName', message: ["contains '_'"] }],
     },
     {
       name: 'two trailing dots: only one is trimmed (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('db.example.com..')],
-      findings: [{ message: ['not a valid lowercase RFC-1123 DNS subdomain'] }],
+      findings: [{ reason: 'invalidName', message: ['not a valid lowercase RFC-1123 DNS subdomain'] }],
     },
     {
       name: 'a label may not end with a hyphen (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext('db-.example.com')],
-      findings: [{ message: ['not a valid lowercase RFC-1123 DNS subdomain'] }],
+      findings: [{ reason: 'invalidName', message: ['not a valid lowercase RFC-1123 DNS subdomain'] }],
     },
     {
       name: 'longer than 253 characters (docs/kubernetes-semantics.md#externalname-services)',
       objects: [ext(`${'a'.repeat(60)}.`.repeat(5) + 'com')],
-      findings: [{ message: ['characters long (at most 253)'] }],
+      findings: [{ reason: 'invalidName', message: ['characters long (at most 253)'] }],
     },
   ],
 });

@@ -36,18 +36,21 @@ ruleTester(externalnameNoEndpoints, {
       name: 'no selector, no ports: only the CNAME explanation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName()],
       findings: [
-        { message: ['a DNS CNAME to db.example.com', 'no endpoints by design', 'kube-proxy does not proxy it'] },
+        {
+          reason: 'cname',
+          message: ['a DNS CNAME to db.example.com', 'no endpoints by design', 'kube-proxy does not proxy it'],
+        },
       ],
     },
     {
       name: 'a selector on an ExternalName Service is ignored and named (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName({ selector: { app: 'db' } }), pod('db-1', { labels: { app: 'db' } })],
-      findings: [{ message: ['selector app=db is ignored'], fix: '"path":"/spec/selector"' }],
+      findings: [{ reason: 'cname', message: ['selector app=db is ignored'], fix: '"path":"/spec/selector"' }],
     },
     {
       name: 'ports on an ExternalName Service are not proxied: no targetPort translation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [externalName({ ports: [{ name: 'pg', port: 5432, targetPort: 6432, protocol: 'TCP' }] })],
-      findings: [{ message: ['ports (pg 5432/TCP) are not proxied', 'targetPort has no effect'] }],
+      findings: [{ reason: 'cname', message: ['ports (pg 5432/TCP) are not proxied', 'targetPort has no effect'] }],
     },
     {
       name: 'endpoints left by an old cluster (#105986) do not change the explanation (docs/kubernetes-semantics.md#externalname-services)',
@@ -57,12 +60,14 @@ ruleTester(externalnameNoEndpoints, {
         slice('db', { endpoints: [endpointOf('web-1')] }),
         endpoints('db', { subsets: [{ addresses: [{ ip: '10.0.0.1' }] }] }),
       ],
-      findings: [{ message: ['no endpoints by design', 'selector app=web is ignored'] }],
+      findings: [{ reason: 'cname', message: ['no endpoints by design', 'selector app=web is ignored'] }],
     },
     {
       name: 'a missing externalName is said, not printed as undefined',
       objects: [service('db', { type: 'ExternalName', selector: null, ports: [] })],
-      findings: [{ message: ['spec.externalName is not set', 'see externalname-invalid'] }],
+      findings: [
+        { reason: 'externalNameMissing', message: ['spec.externalName is not set', 'see externalname-invalid'] },
+      ],
     },
     {
       name: 'externalName is an IP (docs/kubernetes-semantics.md#externalname-services, coredns#2324): no working CNAME is described, only no endpoints by design and externalname-invalid',
@@ -74,6 +79,7 @@ ruleTester(externalnameNoEndpoints, {
       ],
       findings: [
         {
+          reason: 'externalNameIsIp',
           message: [
             'has no endpoints by design',
             'spec.externalName is the IP address 10.10.40.15',
@@ -86,7 +92,12 @@ ruleTester(externalnameNoEndpoints, {
     {
       name: 'externalName that is not a DNS-1123 subdomain (docs/kubernetes-semantics.md#externalname-services): points at externalname-invalid',
       objects: [externalName({ spec: { externalName: 'https://db.example.com' } })],
-      findings: [{ message: ['"https://db.example.com" is not a valid DNS name', 'see externalname-invalid'] }],
+      findings: [
+        {
+          reason: 'externalNameInvalid',
+          message: ['"https://db.example.com" is not a valid DNS name', 'see externalname-invalid'],
+        },
+      ],
     },
   ],
 });

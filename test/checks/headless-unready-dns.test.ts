@@ -101,6 +101,7 @@ ruleTester(headlessUnreadyDns, {
       ],
       findings: [
         {
+          reason: 'unreadyPodsUnresolvable',
           message: [
             'headless Service without publishNotReadyAddresses',
             '2 of 3 pods',
@@ -118,7 +119,7 @@ ruleTester(headlessUnreadyDns, {
     {
       name: 'a headless Service without ports still gets slices and DNS records (docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping, docs/kubernetes-semantics.md#headless-services)',
       objects: [headless({}, []), member('db-0', { ready: false }), nodeA],
-      findings: [{ message: ['1 of 1 pods', 'is not ready'], pods: ['db-0'] }],
+      findings: [{ reason: 'unreadyPodsUnresolvable', message: ['1 of 1 pods', 'is not ready'], pods: ['db-0'] }],
     },
     {
       name: 'a Pending member with an IP (init containers running) is an unready endpoint (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
@@ -133,7 +134,13 @@ ruleTester(headlessUnreadyDns, {
         }),
         nodeA,
       ],
-      findings: [{ pods: ['db-1'], causes: { 'db-1': 'init container init is still running' } }],
+      findings: [
+        {
+          reason: 'unreadyPodsUnresolvable',
+          pods: ['db-1'],
+          causes: { 'db-1': 'init container init is still running' },
+        },
+      ],
     },
     {
       name: 'a member on an unreachable node is left out, the one failing its probe on a healthy node stays (docs/kubernetes-semantics.md#headless-services, docs/kubernetes-semantics.md#pod-readiness)',
@@ -147,6 +154,7 @@ ruleTester(headlessUnreadyDns, {
       ],
       findings: [
         {
+          reason: 'unreadyPodsUnresolvable',
           message: ['1 of 3 pods', 'db-1.db.shop.svc)', '1 more pod on NotReady or unreachable nodes is left out'],
           pods: ['db-1'],
         },
@@ -156,7 +164,11 @@ ruleTester(headlessUnreadyDns, {
       name: 'the DNS name list is capped, the pods list is complete',
       objects: [headless(), ...['db-0', 'db-1', 'db-2', 'db-3', 'db-4'].map((n) => member(n, { ready: false })), nodeA],
       findings: [
-        { message: ['5 of 5 pods', 'db-2.db.shop.svc and 2 more'], pods: ['db-0', 'db-1', 'db-2', 'db-3', 'db-4'] },
+        {
+          reason: 'unreadyPodsUnresolvable',
+          message: ['5 of 5 pods', 'db-2.db.shop.svc and 2 more'],
+          pods: ['db-0', 'db-1', 'db-2', 'db-3', 'db-4'],
+        },
       ],
     },
   ],

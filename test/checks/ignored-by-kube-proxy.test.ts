@@ -62,6 +62,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
+          reason: 'serviceProxyName',
           message: [
             `label ${PROXY_NAME} = cilium-l7`,
             'kube-proxy skips this Service',
@@ -81,6 +82,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
+          reason: 'headlessLabel',
           severity: 'error',
           message: [
             'label service.kubernetes.io/headless on a Service with ClusterIP 10.96.0.10',
@@ -98,18 +100,24 @@ ruleTester(ignoredByKubeProxy, {
           labels: { 'service.kubernetes.io/headless': '', [PROXY_NAME]: 'mesh' },
         }),
       ],
-      findings: [{ severity: 'error', message: ['its ClusterIP and NodePorts lead nowhere'] }],
+      findings: [{ reason: 'headlessLabel', severity: 'error', message: ['its ClusterIP and NodePorts lead nowhere'] }],
     },
     {
       name: 'any value counts, even empty (the selector tests only for the key, docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [service('web', { type: 'NodePort', labels: { [PROXY_NAME]: '' } }), pod('web-1')],
-      findings: [{ message: ['with an empty value', 'its ClusterIP and NodePorts lead nowhere'] }],
+      findings: [
+        {
+          reason: 'serviceProxyNameEmpty',
+          message: ['with an empty value', 'its ClusterIP and NodePorts lead nowhere'],
+        },
+      ],
     },
     {
       name: 'a selectorless Service with the label is skipped too: nothing implements its one ClusterIP (docs/kubernetes-semantics.md#service-proxy-name-and-headless-labels)',
       objects: [service('ext', { selector: null, labels: { [PROXY_NAME]: 'other' } })],
       findings: [
         {
+          reason: 'serviceProxyName',
           message: [
             'kube-proxy skips this Service',
             'unless an alternative proxy (other) implements it, its ClusterIP leads nowhere',
@@ -131,6 +139,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
+          reason: 'slicesSkipped',
           severity: 'warning',
           message: ['slice ext-manual carries', '2 endpoints listed there never receive Service traffic'],
           fix: `kubectl label endpointslice ext-manual -n shop ${PROXY_NAME}-`,
@@ -150,6 +159,7 @@ ruleTester(ignoredByKubeProxy, {
       ],
       findings: [
         {
+          reason: 'slicesSkipped',
           severity: 'warning',
           message: ['1 endpoint listed there never receives'],
           fix: 'kubectl label endpoints ext -n shop',
@@ -167,7 +177,7 @@ ruleTester(ignoredByKubeProxy, {
           endpoints: [{ ip: '192.168.1.5' }],
         }),
       ],
-      findings: [{ severity: 'warning', message: ['service.kubernetes.io/headless'] }],
+      findings: [{ reason: 'slicesSkipped', severity: 'warning', message: ['service.kubernetes.io/headless'] }],
     },
   ],
 });

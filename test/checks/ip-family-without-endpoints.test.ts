@@ -93,6 +93,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
       findings: [
         {
+          reason: 'familyWithoutEndpoints',
           message: [
             '2 ready IPv4 endpoints but no ready IPv6 one',
             'rejects connections to its IPv6 ClusterIP fd00::10',
@@ -114,7 +115,13 @@ ruleTester(ipFamilyWithoutEndpoints, {
         slice('web', { endpoints: [endpointOf('web-1')] }),
         v6Placeholder,
       ],
-      findings: [{ pods: ['web-1'], fix: 'give the pods IPv6 addresses (dual-stack pod network), or drop the family' }],
+      findings: [
+        {
+          reason: 'familyWithoutEndpoints',
+          pods: ['web-1'],
+          fix: 'give the pods IPv6 addresses (dual-stack pod network), or drop the family',
+        },
+      ],
     },
     {
       name: 'a newer pod of the Service has both families, the older one only IPv4 (docs/kubernetes-semantics.md#one-slice-set-per-address-family: pods keep the IPs they were created with): recreate the old pod',
@@ -134,6 +141,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
       findings: [
         {
+          reason: 'familyWithoutEndpoints',
           message: [
             'no ready IPv6 one',
             '1 of its pods already has an IPv6 address (web-2) but is not a ready endpoint, the other 1 pod has none',
@@ -156,6 +164,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
       findings: [
         {
+          reason: 'familyWithoutEndpoints',
           message: ['other pods already get IPv6 addresses (e.g. api/api-1)'],
           pods: ['web-1', 'web-2'],
           fix: 'the pod network already hands out IPv6 addresses: recreate the 2 pods without one so they get both families',
@@ -168,7 +177,12 @@ ruleTester(ipFamilyWithoutEndpoints, {
         service('ext', { selector: null, spec: dualV4First }),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
       ],
-      findings: [{ fix: 'EndpointSlice of addressType IPv6 labelled kubernetes.io/service-name=ext' }],
+      findings: [
+        {
+          reason: 'familyWithoutEndpoints',
+          fix: 'EndpointSlice of addressType IPv6 labelled kubernetes.io/service-name=ext',
+        },
+      ],
     },
     {
       name: 'IPv6-primary Service without IPv6 endpoints: the primary family cannot be dropped, so no SingleStack patch is offered',
@@ -181,6 +195,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
       ],
       findings: [
         {
+          reason: 'familyWithoutEndpoints',
           message: ['no ready IPv6 one', 'IPv6 ClusterIP fd00::10 and NodePorts'],
           pods: ['web-1'],
           fix: 'cannot be removed',
@@ -193,7 +208,9 @@ ruleTester(ipFamilyWithoutEndpoints, {
         service('ext', { selector: null, spec: dualV4First }),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.1.5' }] }),
       ],
-      findings: [{ message: ['1 ready IPv4 endpoint but no ready IPv6 one'], pods: [] }],
+      findings: [
+        { reason: 'familyWithoutEndpoints', message: ['1 ready IPv4 endpoint but no ready IPv6 one'], pods: [] },
+      ],
     },
     {
       name: 'IPv6 endpoints present but none ready while IPv4 ones are ready still leaves IPv6 without ready endpoints',
@@ -207,7 +224,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
           endpoints: [{ ip: 'fd00::5', ready: false }],
         }),
       ],
-      findings: [{ message: ['no ready IPv6 one'] }],
+      findings: [{ reason: 'familyWithoutEndpoints', message: ['no ready IPv6 one'] }],
     },
   ],
 });

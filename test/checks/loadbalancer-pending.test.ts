@@ -43,6 +43,7 @@ ruleTester(loadBalancerPending, {
       objects: [lb({}), pod('web-1')],
       findings: [
         {
+          reason: 'pending',
           message: ['load balancer pending', '<pending>'],
           fix: 'kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web',
         },
@@ -51,13 +52,14 @@ ruleTester(loadBalancerPending, {
     {
       name: 'an ingress entry with neither ip nor hostname counts as none (kubectl getServiceExternalIP)',
       objects: [lb({ ingress: [{}] }), pod('web-1')],
-      findings: [{ message: ['load balancer pending'] }],
+      findings: [{ reason: 'pending', message: ['load balancer pending'] }],
     },
     {
       name: 'loadBalancerClass set: default implementations ignore the Service, only that class controller provisions it (docs/kubernetes-semantics.md#loadbalancer-services)',
       objects: [lb({}, { loadBalancerClass: 'example.com/internal-lb' }), pod('web-1')],
       findings: [
         {
+          reason: 'pendingForClass',
           message: ['loadBalancerClass example.com/internal-lb', 'default implementations ignore classed Services'],
           fix: 'class example.com/internal-lb',
         },
@@ -66,12 +68,29 @@ ruleTester(loadBalancerPending, {
     {
       name: 'a selectorless LoadBalancer still needs its load balancer (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { type: 'LoadBalancer', selector: null, ports: lbPorts })],
-      findings: [{ message: ['load balancer pending'] }],
+      findings: [{ reason: 'pending', message: ['load balancer pending'] }],
     },
     {
       name: 'pending with externalIPs: kubectl hides <pending> behind the externalIPs, which still route, so info only',
       objects: [lb({}, { externalIPs: ['198.51.100.7'] }), pod('web-1')],
-      findings: [{ severity: 'info', message: ['load balancer pending', 'externalIPs (198.51.100.7)'] }],
+      findings: [
+        {
+          reason: 'pendingWithExternalIPs',
+          severity: 'info',
+          message: ['load balancer pending', 'externalIPs (198.51.100.7)'],
+        },
+      ],
+    },
+    {
+      name: 'pending for a class, with externalIPs that still route: info only',
+      objects: [lb({}, { loadBalancerClass: 'example.com/internal-lb', externalIPs: ['198.51.100.7'] }), pod('web-1')],
+      findings: [
+        {
+          reason: 'pendingForClassWithExternalIPs',
+          severity: 'info',
+          message: ['loadBalancerClass example.com/internal-lb', 'externalIPs (198.51.100.7)'],
+        },
+      ],
     },
   ],
 });

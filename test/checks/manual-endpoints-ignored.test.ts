@@ -137,6 +137,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
       findings: [
         {
+          reason: 'endpointsOverwritten',
           message: [
             'Endpoints web lists 2 addresses the Endpoints controller did not write',
             '192.0.2.10, 192.0.2.11',
@@ -156,7 +157,7 @@ ruleTester(manualEndpointsIgnored, {
           subsets: [{ addresses: [addressOf('web-1'), { ip: '192.0.2.10' }], ports }],
         }),
       ],
-      findings: [{ message: ['1 address', '192.0.2.10'] }],
+      findings: [{ reason: 'endpointsOverwritten', message: ['1 address', '192.0.2.10'] }],
     },
     {
       name: "a targetRef to something other than a Pod is not the controller's (docs/kubernetes-semantics.md#endpoint-conditions-and-fields, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)",
@@ -166,7 +167,7 @@ ruleTester(manualEndpointsIgnored, {
           subsets: [{ addresses: [{ ip: '192.0.2.10', targetRef: { kind: 'Node', name: 'node-a' } }], ports }],
         }),
       ],
-      findings: [{ message: ['192.0.2.10'] }],
+      findings: [{ reason: 'endpointsOverwritten', message: ['192.0.2.10'] }],
     },
     {
       name: 'a foreign slice without managed-by adds endpoints kube-proxy merges (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
@@ -178,6 +179,7 @@ ruleTester(manualEndpointsIgnored, {
       ],
       findings: [
         {
+          reason: 'extraSliceEndpoints',
           message: [
             'EndpointSlice web-extra (without the endpointslice.kubernetes.io/managed-by label) adds 1 address',
             '192.0.2.10',
@@ -195,7 +197,7 @@ ruleTester(manualEndpointsIgnored, {
         controllerSlice('web-1'),
         slice('web', { name: 'web-legacy', managedBy: 'ops-team', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
-      findings: [{ message: ['managed by ops-team'] }],
+      findings: [{ reason: 'extraSliceEndpoints', message: ['managed by ops-team'] }],
     },
     {
       name: 'a foreign slice is merged even when no pod matches the selector (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
@@ -204,7 +206,7 @@ ruleTester(manualEndpointsIgnored, {
         slice('web', { endpoints: [] }),
         slice('web', { name: 'web-extra', managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
-      findings: [{ message: ['adds 1 address'] }],
+      findings: [{ reason: 'extraSliceEndpoints', message: ['adds 1 address'] }],
     },
     {
       name: 'IPv6 addresses compare in canonical form: only the truly extra one is reported (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
@@ -219,7 +221,9 @@ ruleTester(manualEndpointsIgnored, {
           endpoints: [{ ip: 'FD00:0:0:0:0:0:7:1' }, { ip: 'fd00::99' }],
         }),
       ],
-      findings: [{ message: ['adds 1 address the selector does not produce (fd00::99)'] }],
+      findings: [
+        { reason: 'extraSliceEndpoints', message: ['adds 1 address the selector does not produce (fd00::99)'] },
+      ],
     },
     {
       name: 'both: hand-made Endpoints and a foreign slice (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
@@ -228,7 +232,10 @@ ruleTester(manualEndpointsIgnored, {
         endpoints('web', { subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports }] }),
         slice('web', { name: 'web-extra', managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
-      findings: [{ message: ['Endpoints web'] }, { message: ['EndpointSlice web-extra'] }],
+      findings: [
+        { reason: 'endpointsOverwritten', message: ['Endpoints web'] },
+        { reason: 'extraSliceEndpoints', message: ['EndpointSlice web-extra'] },
+      ],
     },
   ],
 });

@@ -147,6 +147,7 @@ ruleTester(manualEndpointsPortMismatch, {
       objects: [ext(http80), manual([{ name: 'web', port: 8080, protocol: 'TCP' }])],
       findings: [
         {
+          reason: 'noPortPairs',
           port: 'http 80/TCP',
           message: ['Service port http 80/TCP', 'EndpointSlice ext-abcde has "web" 8080/TCP'],
           fix: 'name: "http", protocol: TCP',
@@ -156,12 +157,23 @@ ruleTester(manualEndpointsPortMismatch, {
     {
       name: 'an unnamed Service port needs name "", a missing name is ignored (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(unnamed80), manual([{ port: 8080, protocol: 'TCP' }])],
-      findings: [{ port: '80/TCP', message: ['(no name) 8080/TCP', 'needs name: ""'] }],
+      findings: [{ reason: 'noPortPairs', port: '80/TCP', message: ['(no name) 8080/TCP', 'needs name: ""'] }],
     },
     {
       name: 'an unnamed Service port does not pair with a named slice port (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(unnamed80), manual([{ name: 'http', port: 8080, protocol: 'TCP' }])],
-      findings: [{ port: '80/TCP', message: ['must be named "", not "http"'] }],
+      findings: [{ reason: 'noPortPairs', port: '80/TCP', message: ['must be named "", not "http"'] }],
+    },
+    {
+      name: 'a slice without ports gives no Service port endpoints (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
+      objects: [ext(http80), manual([])],
+      findings: [
+        {
+          reason: 'noPortPairs',
+          port: 'http 80/TCP',
+          message: ['EndpointSlice ext-abcde has no ports (it lists no ports at all)'],
+        },
+      ],
     },
     {
       name: 'same name, other protocol (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices: name and protocol)',
@@ -169,17 +181,17 @@ ruleTester(manualEndpointsPortMismatch, {
         ext([{ name: 'dns', port: 53, protocol: 'UDP' }]),
         manual([{ name: 'dns', port: 53, protocol: 'TCP' }]),
       ],
-      findings: [{ port: 'dns 53/UDP', message: ['protocol TCP, the Service port UDP'] }],
+      findings: [{ reason: 'noPortPairs', port: 'dns 53/UDP', message: ['protocol TCP, the Service port UDP'] }],
     },
     {
       name: 'a slice port without a port number is ignored (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80), manual([{ name: 'http', protocol: 'TCP' }])],
-      findings: [{ message: ['no port number'] }],
+      findings: [{ reason: 'noPortPairs', message: ['no port number'] }],
     },
     {
       name: 'a named Service port and an unnamed slice port (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [ext(http80), manual([{ name: '', port: 8080, protocol: 'TCP' }])],
-      findings: [{ message: ['needs name "http"'] }],
+      findings: [{ reason: 'noPortPairs', message: ['needs name "http"'] }],
     },
     {
       name: 'one finding per Service port no slice pairs with (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
@@ -190,7 +202,7 @@ ruleTester(manualEndpointsPortMismatch, {
         ]),
         manual([{ name: 'http', port: 8080, protocol: 'TCP' }]),
       ],
-      findings: [{ port: 'metrics 9100/TCP', message: ['has "http" 8080/TCP'] }],
+      findings: [{ reason: 'noPortPairs', port: 'metrics 9100/TCP', message: ['has "http" 8080/TCP'] }],
     },
     {
       name: 'a mirrored slice inherits the Endpoints port name: the fix points at the Endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring)',
@@ -199,7 +211,7 @@ ruleTester(manualEndpointsPortMismatch, {
         endpoints('ext', { subsets: [{ addresses: [{ ip }], ports: [{ port: 8080 }] }] }),
         manual([{ name: '', port: 8080, protocol: 'TCP' }], { managedBy: MIRROR }),
       ],
-      findings: [{ port: 'http 80/TCP', fix: 'kubectl edit endpoints ext -n shop' }],
+      findings: [{ reason: 'noPortPairs', port: 'http 80/TCP', fix: 'kubectl edit endpoints ext -n shop' }],
     },
     {
       name: 'Endpoints not mirrored (skip-mirror): their ports are judged, as mirroring would copy them (docs/kubernetes-semantics.md#endpointslice-mirroring)',
@@ -210,7 +222,7 @@ ruleTester(manualEndpointsPortMismatch, {
           subsets: [{ addresses: [{ ip }], ports: [{ name: 'web', port: 8080 }] }],
         }),
       ],
-      findings: [{ message: ['Endpoints ext has "web" 8080/TCP'] }],
+      findings: [{ reason: 'noPortPairs', message: ['Endpoints ext has "web" 8080/TCP'] }],
     },
     {
       name: 'EndpointSlices not read: the Endpoints ports are judged',
@@ -219,12 +231,12 @@ ruleTester(manualEndpointsPortMismatch, {
         endpoints('ext', { subsets: [{ addresses: [{ ip }], ports: [{ name: 'web', port: 8080 }] }] }),
       ],
       coverage: { endpointSlices: false },
-      findings: [{ message: ['Endpoints ext has "web" 8080/TCP'] }],
+      findings: [{ reason: 'noPortPairs', message: ['Endpoints ext has "web" 8080/TCP'] }],
     },
     {
       name: 'selector {} is selectorless: its slices must pair too (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [ext(http80, { selector: {} }), manual([{ name: 'web', port: 8080, protocol: 'TCP' }])],
-      findings: [{ port: 'http 80/TCP' }],
+      findings: [{ reason: 'noPortPairs', port: 'http 80/TCP' }],
     },
     {
       name: 'every Service port pairs, but one slice pairs with none: its endpoints are dead (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices, warning)',
@@ -238,6 +250,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
       findings: [
         {
+          reason: 'sourcePairsWithNoPort',
           severity: 'warning',
           message: ['EndpointSlice ext-typo pairs with no Service port', '2 endpoints get no traffic'],
         },
@@ -256,6 +269,7 @@ ruleTester(manualEndpointsPortMismatch, {
       ],
       findings: [
         {
+          reason: 'noPortPairsForFamily',
           port: 'http 80/TCP',
           message: ['for IPv6 clients', 'EndpointSlice ext-v6 has (no name) 8080/TCP'],
           fix: 'endpointslice ext-v6',
@@ -273,7 +287,13 @@ ruleTester(manualEndpointsPortMismatch, {
           ],
         }),
       ],
-      findings: [{ port: '80/TCP', message: ['for IPv6 clients', 'Endpoints ext (subset 2) has "http" 8080/TCP'] }],
+      findings: [
+        {
+          reason: 'noPortPairsForFamily',
+          port: '80/TCP',
+          message: ['for IPv6 clients', 'Endpoints ext (subset 2) has "http" 8080/TCP'],
+        },
+      ],
     },
   ],
 });

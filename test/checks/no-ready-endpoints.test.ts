@@ -114,6 +114,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allPodsUnready',
           message: [
             'no ready endpoint',
             'the pod matching app=web is not a ready endpoint',
@@ -137,6 +138,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allPodsUnready',
           message: ['none of the 2 pods', '2× container app waiting: ImagePullBackOff'],
           pods: ['web-1', 'web-2'],
           causes: { 'web-2': 'ImagePullBackOff' },
@@ -163,7 +165,12 @@ ruleTester(noReadyEndpoints, {
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
       findings: [
-        { pods: ['web-1'], causes: { 'web-1': 'readiness probe failing' }, fix: 'kubectl describe pod web-1 -n shop' },
+        {
+          reason: 'allPodsUnready',
+          pods: ['web-1'],
+          causes: { 'web-1': 'readiness probe failing' },
+          fix: 'kubectl describe pod web-1 -n shop',
+        },
       ],
     },
     {
@@ -181,7 +188,9 @@ ruleTester(noReadyEndpoints, {
         }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ causes: { 'web-1': 'readiness gate target-health.elbv2.k8s.aws/web-tg is False' } }],
+      findings: [
+        { reason: 'allPodsUnready', causes: { 'web-1': 'readiness gate target-health.elbv2.k8s.aws/web-tg is False' } },
+      ],
     },
     {
       name: 'unscheduled pods have no IP and are not endpoints: the placeholder slice is empty (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
@@ -204,6 +213,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allPodsUnready',
           message: ['unscheduled: 0/3 nodes are available'],
           causes: { 'web-1': 'unscheduled: 0/3 nodes are available: 3 Insufficient cpu.' },
           fix: 'kubectl describe pod web-1 -n shop',
@@ -218,7 +228,9 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { ip: null, waiting: 'ContainerCreating' }),
         slice('web', { ports: [], endpoints: [] }),
       ],
-      findings: [{ causes: { 'web-1': 'no IP yet on node node-a (app: ContainerCreating)' } }],
+      findings: [
+        { reason: 'allPodsUnready', causes: { 'web-1': 'no IP yet on node node-a (app: ContainerCreating)' } },
+      ],
     },
     {
       name: 'node NotReady: the pod was marked not ready, the fix looks at the node (docs/kubernetes-semantics.md#pod-readiness)',
@@ -228,12 +240,18 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { node: 'node-b', ready: false }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false, node: 'node-b' })] }),
       ],
-      findings: [{ causes: { 'web-1': 'node node-b is NotReady' }, fix: 'kubectl describe node node-b' }],
+      findings: [
+        {
+          reason: 'allPodsUnready',
+          causes: { 'web-1': 'node node-b is NotReady' },
+          fix: 'kubectl describe node node-b',
+        },
+      ],
     },
     {
       name: 'a pod whose Node object is gone is skipped by the controller (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [nodeA, service('web'), pod('web-1', { node: 'node-gone' }), slice('web', { ports: [], endpoints: [] })],
-      findings: [{ causes: { 'web-1': 'node node-gone does not exist' } }],
+      findings: [{ reason: 'allPodsUnready', causes: { 'web-1': 'node node-gone does not exist' } }],
     },
     {
       name: 'terminating pods stay in slices not ready; none still serving: error (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
@@ -243,7 +261,14 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { terminating: true, ready: false }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false, serving: false, terminating: true })] }),
       ],
-      findings: [{ severity: 'error', causes: { 'web-1': 'terminating' }, message: ['kube-proxy rejects'] }],
+      findings: [
+        {
+          reason: 'allPodsUnready',
+          severity: 'error',
+          causes: { 'web-1': 'terminating' },
+          message: ['kube-proxy rejects'],
+        },
+      ],
     },
     {
       name: 'only terminating endpoints that still serve: kube-proxy falls back to them, a warning (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
@@ -261,6 +286,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allPodsUnreadyFallback',
           severity: 'warning',
           message: ['falls back to 1 terminating endpoint still serving'],
           pods: ['web-1', 'web-2'],
@@ -278,7 +304,11 @@ ruleTester(noReadyEndpoints, {
         slice('web', { ports: [], endpoints: [] }),
       ],
       findings: [
-        { message: ['2× finished'], causes: { 'web-1': 'finished (phase Succeeded)', 'web-2': 'Failed: Evicted' } },
+        {
+          reason: 'allPodsUnready',
+          message: ['2× finished'],
+          causes: { 'web-1': 'finished (phase Succeeded)', 'web-2': 'Failed: Evicted' },
+        },
       ],
     },
     {
@@ -289,7 +319,7 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { ip: null, waiting: 'ContainerCreating' }),
         slice('web', { ports: [], endpoints: [] }),
       ],
-      findings: [{ causes: { 'web-1': 'no IP yet' } }],
+      findings: [{ reason: 'allPodsUnready', causes: { 'web-1': 'no IP yet' } }],
     },
     {
       name: 'headless: cluster DNS has no address to return (docs/kubernetes-semantics.md#headless-services)',
@@ -299,13 +329,13 @@ ruleTester(noReadyEndpoints, {
         pod('web-1', { waiting: 'CrashLoopBackOff' }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ severity: 'error', message: ['cluster DNS returns no address'] }],
+      findings: [{ reason: 'allPodsUnready', severity: 'error', message: ['cluster DNS returns no address'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods (fallback)',
       objects: [nodeA, service('web'), crashLooping('web-1')],
       coverage: { endpointSlices: false },
-      findings: [{ pods: ['web-1'], causes: { 'web-1': 'CrashLoopBackOff' } }],
+      findings: [{ reason: 'allPodsUnready', pods: ['web-1'], causes: { 'web-1': 'CrashLoopBackOff' } }],
     },
     {
       name: 'a Ready pod whose endpoint is still ready=false: the slices lag, and kube-proxy goes by the slices (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
@@ -315,7 +345,7 @@ ruleTester(noReadyEndpoints, {
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1', { ready: false })] }),
       ],
-      findings: [{ causes: { 'web-1': 'Ready but listed ready=false in the slices' } }],
+      findings: [{ reason: 'allPodsUnready', causes: { 'web-1': 'Ready but listed ready=false in the slices' } }],
     },
     {
       name: 'dual-stack: not-ready endpoints in both families, the pod listed once (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -330,7 +360,7 @@ ruleTester(noReadyEndpoints, {
           endpoints: [{ ip: 'fd00::2', pod: 'web-1', ready: false }],
         }),
       ],
-      findings: [{ pods: ['web-1'], message: ['the pod matching app=web'] }],
+      findings: [{ reason: 'allPodsUnready', pods: ['web-1'], message: ['the pod matching app=web'] }],
     },
     {
       name: 'long pod lists are capped at 20, the message gives the total',
@@ -340,7 +370,9 @@ ruleTester(noReadyEndpoints, {
         ...many.map((n) => pod(n, { waiting: 'CrashLoopBackOff' })),
         slice('web', { ports: [], endpoints: [] }),
       ],
-      findings: [{ message: ['none of the 25 pods', 'first 20 listed'], pods: many.slice(0, 20) }],
+      findings: [
+        { reason: 'allPodsUnready', message: ['none of the 25 pods', 'first 20 listed'], pods: many.slice(0, 20) },
+      ],
     },
     {
       name: 'selectorless, hand-made endpoints none ready nor serving-terminating: kube-proxy rejects (pkg/proxy/topology.go CategorizeEndpoints)',
@@ -358,6 +390,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allEndpointsUnready',
           message: [
             'none of the 2 endpoints in EndpointSlice ext-1 is ready (ready=false, serving=false: 192.0.2.1, 192.0.2.2)',
             'kube-proxy rejects connections to the Service',
@@ -377,7 +410,11 @@ ruleTester(noReadyEndpoints, {
         }),
       ],
       findings: [
-        { severity: 'warning', message: ['ready=false, serving=true, terminating', 'falls back to 1 terminating'] },
+        {
+          reason: 'allEndpointsUnreadyFallback',
+          severity: 'warning',
+          message: ['ready=false, serving=true, terminating', 'falls back to 1 terminating'],
+        },
       ],
     },
     {
@@ -401,6 +438,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allEndpointsUnready',
           message: ['(ready=false, serving=true: 192.0.2.1, 192.0.2.2)', 'kube-proxy rejects'],
           fix: 'not notReadyAddresses: kubectl edit endpoints ext -n shop',
         },
@@ -419,8 +457,25 @@ ruleTester(noReadyEndpoints, {
       coverage: { endpointSlices: false },
       findings: [
         {
+          reason: 'allAddressesNotReady',
           message: ['the Endpoints ext lists 2 addresses', 'all under notReadyAddresses', 'kube-proxy rejects'],
           fix: 'kubectl edit endpoints ext -n shop',
+        },
+      ],
+    },
+    {
+      name: 'headless selectorless, no EndpointSlices in the input: only notReadyAddresses, so cluster DNS has no address (docs/kubernetes-semantics.md#headless-services)',
+      objects: [
+        service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        endpoints('peers', {
+          subsets: [{ notReadyAddresses: [{ ip: '192.0.2.1' }], ports: [{ name: 'http', port: 8080 }] }],
+        }),
+      ],
+      coverage: { endpointSlices: false },
+      findings: [
+        {
+          reason: 'allAddressesNotReadyHeadless',
+          message: ['the Endpoints peers lists 1 address', 'cluster DNS returns no address for this headless Service'],
         },
       ],
     },
@@ -430,7 +485,9 @@ ruleTester(noReadyEndpoints, {
         service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
         slice('peers', { managedBy: 'me', endpoints: [{ ip: '192.0.2.1', ready: false }] }),
       ],
-      findings: [{ message: ['cluster DNS returns no address for this headless Service'] }],
+      findings: [
+        { reason: 'allEndpointsUnready', message: ['cluster DNS returns no address for this headless Service'] },
+      ],
     },
     {
       name: 'the only ready endpoint points at a pod recreated with another IP: no ready backend, and kube-proxy sends the traffic there rather than rejecting it',
@@ -442,6 +499,7 @@ ruleTester(noReadyEndpoints, {
       ],
       findings: [
         {
+          reason: 'allPodsUnready',
           severity: 'error',
           message: [
             'kube-proxy still sends its connections to 1 endpoint listed as ready whose pod is gone or has another IP',
@@ -451,10 +509,27 @@ ruleTester(noReadyEndpoints, {
       ],
     },
     {
+      name: 'headless: the only ready endpoint points at a pod recreated with another IP, and cluster DNS still answers with it (docs/kubernetes-semantics.md#headless-services)',
+      objects: [
+        nodeA,
+        service('web', { spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
+        pod('web-0', { ip: '10.244.99.9', ready: false }),
+        slice('web', { endpoints: [endpointOf('web-0')] }),
+      ],
+      findings: [
+        {
+          reason: 'allPodsUnready',
+          message: ['cluster DNS still answers for this headless Service with 1 address whose pod is gone'],
+          pods: ['web-0'],
+        },
+      ],
+    },
+    {
       name: 'Ready pods in no slice are summarised by what is wrong with them, not as "Ready" (the controller lists every eligible pod, reconciler.go)',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [] })],
       findings: [
         {
+          reason: 'allPodsUnready',
           message: ['(2× Ready but in no EndpointSlice of the Service)'],
           causes: { 'web-1': 'Ready but in no EndpointSlice of the Service (controller lag' },
         },
@@ -470,7 +545,10 @@ ruleTester(noReadyEndpoints, {
         slice('web', { endpoints: [endpointOf('web-1', { ready: false }), endpointOf('web-2', { ready: false })] }),
       ],
       findings: [
-        { message: ['container app waiting: CrashLoopBackOff', 'Ready but listed ready=false in the slices'] },
+        {
+          reason: 'allPodsUnready',
+          message: ['container app waiting: CrashLoopBackOff', 'Ready but listed ready=false in the slices'],
+        },
       ],
     },
   ],

@@ -4,6 +4,7 @@ import { endpointOf, node, pod, service, slice, type PodOptions, type Raw } from
 import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
 const TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /** A ready pod whose Ready condition turned True at `since`. */
@@ -139,6 +140,7 @@ ruleTester(podMissingFromSlices, {
       ],
       findings: [
         {
+          reason: 'readyPodsUnlisted',
           message: ['1 ready pod matching app=web is in no EndpointSlice', 'no Service traffic'],
           pods: ['web-2'],
           causes: { 'web-2': 'Ready with IP' },
@@ -158,23 +160,46 @@ ruleTester(podMissingFromSlices, {
           return s;
         })(),
       ],
-      findings: [{ message: ['1 ready pod matching app=web is in no EndpointSlice'], pods: ['web-1'] }],
+      findings: [
+        {
+          reason: 'readyPodsUnlisted',
+          message: ['1 ready pod matching app=web is in no EndpointSlice'],
+          pods: ['web-1'],
+        },
+      ],
     },
     {
       name: 'without a trigger time, lag cannot be ruled out and the message says so',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
-      findings: [{ message: ['controller lag cannot be ruled out'], pods: ['web-2'] }],
+      findings: [{ reason: 'readyPodsUnlisted', message: ['controller lag cannot be ruled out'], pods: ['web-2'] }],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives the total',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-00'),
+        ...many.map((name) => pod(name)),
+        slice('web', { endpoints: [endpointOf('web-00')] }),
+      ],
+      findings: [
+        {
+          reason: 'readyPodsUnlisted',
+          message: ['25 ready pods matching app=web are in no EndpointSlice', 'ruled out (first 20 listed)'],
+          pods: many.slice(0, 20),
+        },
+      ],
     },
     {
       name: 'the Service has no slice at all, not even the placeholder (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [nodeA, service('web'), pod('web-1'), slice('other')],
-      findings: [{ message: ['not even the empty placeholder'], pods: ['web-1'] }],
+      findings: [{ reason: 'readyPodsUnlisted', message: ['not even the empty placeholder'], pods: ['web-1'] }],
     },
     {
       name: 'Nodes not read: the cause says a gone Node would explain it (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
       objects: [service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
       coverage: { nodes: false },
-      findings: [{ pods: ['web-2'], causes: { 'web-2': 'Nodes were not read' } }],
+      findings: [{ reason: 'readyPodsUnlisted', pods: ['web-2'], causes: { 'web-2': 'Nodes were not read' } }],
     },
     {
       name: 'publishNotReadyAddresses does not change it: a ready pod belongs in the slices (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
@@ -184,7 +209,7 @@ ruleTester(podMissingFromSlices, {
         pod('web-1'),
         slice('web', { ports: [], endpoints: [] }),
       ],
-      findings: [{ pods: ['web-1'] }],
+      findings: [{ reason: 'readyPodsUnlisted', pods: ['web-1'] }],
     },
   ],
 });

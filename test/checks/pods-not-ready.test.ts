@@ -81,6 +81,7 @@ ruleTester(podsNotReady, {
       ],
       findings: [
         {
+          reason: 'somePodsUnready',
           message: ['1 of 2 pods matching app=web is not ready', 'CrashLoopBackOff', '1 ready endpoint left'],
           pods: ['web-2'],
           causes: { 'web-2': 'container app waiting: CrashLoopBackOff' },
@@ -110,6 +111,7 @@ ruleTester(podsNotReady, {
       ],
       findings: [
         {
+          reason: 'somePodsUnready',
           pods: ['web-2'],
           causes: { 'web-2': 'unscheduled: 0/2 nodes are available' },
           fix: 'kubectl describe pod web-2 -n shop',
@@ -131,7 +133,12 @@ ruleTester(podsNotReady, {
         }),
         slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] }),
       ],
-      findings: [{ causes: { 'web-2': 'readiness gate target-health.elbv2.k8s.aws/tg has no condition yet' } }],
+      findings: [
+        {
+          reason: 'somePodsUnready',
+          causes: { 'web-2': 'readiness gate target-health.elbv2.k8s.aws/tg has no condition yet' },
+        },
+      ],
     },
     {
       name: 'a pod on a NotReady node: the fix looks at the node (docs/kubernetes-semantics.md#pod-readiness)',
@@ -143,7 +150,13 @@ ruleTester(podsNotReady, {
         pod('web-2', { node: 'node-b', ready: false }),
         slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { node: 'node-b', ready: false })] }),
       ],
-      findings: [{ causes: { 'web-2': 'node node-b is unreachable' }, fix: 'kubectl describe node node-b' }],
+      findings: [
+        {
+          reason: 'somePodsUnready',
+          causes: { 'web-2': 'node node-b is unreachable' },
+          fix: 'kubectl describe node node-b',
+        },
+      ],
     },
     {
       name: 'publishNotReadyAddresses does not list a pod without IP (docs/kubernetes-semantics.md#which-pods-become-endpoints)',
@@ -154,7 +167,7 @@ ruleTester(podsNotReady, {
         pod('web-2', { ip: null, waiting: 'ContainerCreating' }),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-2'], causes: { 'web-2': 'no IP yet' } }],
+      findings: [{ reason: 'somePodsUnready', pods: ['web-2'], causes: { 'web-2': 'no IP yet' } }],
     },
     {
       name: 'dual-stack: the ready pod has two endpoints but is one backend (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -179,13 +192,13 @@ ruleTester(podsNotReady, {
           ],
         }),
       ],
-      findings: [{ message: ['1 of 2 pods', '1 ready endpoint left'], pods: ['web-2'] }],
+      findings: [{ reason: 'somePodsUnready', message: ['1 of 2 pods', '1 ready endpoint left'], pods: ['web-2'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods (fallback)',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2', { waiting: 'ImagePullBackOff' })],
       coverage: { endpointSlices: false },
-      findings: [{ pods: ['web-2'], causes: { 'web-2': 'ImagePullBackOff' } }],
+      findings: [{ reason: 'somePodsUnready', pods: ['web-2'], causes: { 'web-2': 'ImagePullBackOff' } }],
     },
   ],
 });

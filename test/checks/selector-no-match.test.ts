@@ -32,6 +32,7 @@ ruleTester(selectorNoMatch, {
       objects: [service('web', { selector: { app: 'web' } }), pod('api-1', { labels: { app: 'api' } })],
       findings: [
         {
+          reason: 'noPodAlike',
           message: [
             'selector app=web matches no pod in namespace shop',
             'no pod there carries these labels, or anything alike',
@@ -50,6 +51,7 @@ ruleTester(selectorNoMatch, {
       ],
       findings: [
         {
+          reason: 'nearMissOtherKey',
           message: ['2 pods carry the value under another key: app=nginx-ingress, not name=nginx-ingress'],
           pods: ['ingress-1', 'ingress-2'],
           causes: { 'ingress-1': 'has app=nginx-ingress, selector wants name=nginx-ingress' },
@@ -65,6 +67,7 @@ ruleTester(selectorNoMatch, {
       ],
       findings: [
         {
+          reason: 'nearMissOtherValue',
           message: ['1 pod matches all but app: it has app=nginx-ingress, not nginx-ingres'],
           pods: ['ingress-1'],
           fix: `'{"spec":{"selector":{"app":"nginx-ingress"}}}'`,
@@ -74,7 +77,7 @@ ruleTester(selectorNoMatch, {
     {
       name: 'one-label selector with a flag value: other keys set to "true" say nothing about the application',
       objects: [service('web', { selector: { enabled: 'true' } }), pod('mesh-1', { labels: { injected: 'true' } })],
-      findings: [{ message: ['no pod there carries these labels, or anything alike'], pods: [] }],
+      findings: [{ reason: 'noPodAlike', message: ['no pod there carries these labels, or anything alike'], pods: [] }],
     },
     {
       name: 'two groups each miss by one label, as many pods each: the tie is listed and no group is picked for the fix',
@@ -85,6 +88,7 @@ ruleTester(selectorNoMatch, {
       ],
       findings: [
         {
+          reason: 'nearMissTie',
           message: [
             '2 groups of pods miss it equally, so which the Service is for is not clear',
             '1 pod matches all but app: it has app=api, not web',
@@ -104,6 +108,7 @@ ruleTester(selectorNoMatch, {
       ],
       findings: [
         {
+          reason: 'nearMissTie',
           message: ['2 groups of pods miss it equally'],
           fix: "every group has another tier than the selector's fe (backend or canary)",
         },
@@ -120,6 +125,7 @@ ruleTester(selectorNoMatch, {
       ],
       findings: [
         {
+          reason: 'nearMissOtherValue',
           message: ['2 pods match all but tier', 'they have tier=frontend, not fe'],
           pods: ['web-1', 'web-2', 'web-3'],
           causes: { 'web-3': 'lacks label tier' },
@@ -128,15 +134,43 @@ ruleTester(selectorNoMatch, {
       ],
     },
     {
+      name: 'near miss: a pod lacks one selector label, and a pod with every label runs in another namespace',
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'fe' } }),
+        pod('web-1', { labels: { app: 'web' } }),
+        pod('web-9', { ns: 'other', labels: { app: 'web', tier: 'fe' } }),
+      ],
+      findings: [
+        {
+          reason: 'nearMissLacksLabel',
+          message: ['1 pod matches all but tier: it lacks it (want tier=fe)', '; 1 matching pod is in namespace other'],
+          pods: ['web-1', 'web-9'],
+          fix: 'add the label tier=fe to the pod template',
+        },
+      ],
+    },
+    {
       name: 'pods with all labels in another namespace never count (docs/kubernetes-semantics.md#which-services-get-controller-slices: own namespace only)',
       objects: [service('web'), pod('web-1', { ns: 'other' })],
-      findings: [{ message: ['in namespace other'], pods: ['web-1'], causes: { 'web-1': 'in namespace other' } }],
+      findings: [
+        {
+          reason: 'podsInOtherNamespace',
+          message: ['in namespace other'],
+          pods: ['web-1'],
+          causes: { 'web-1': 'in namespace other' },
+        },
+      ],
     },
     {
       name: 'an empty namespace: says no pod carries the labels',
       objects: [service('web')],
       findings: [
-        { message: ['no pod there carries these labels'], pods: [], fix: 'kubectl get pods -n shop --show-labels' },
+        {
+          reason: 'noPodAlike',
+          message: ['no pod there carries these labels'],
+          pods: [],
+          fix: 'kubectl get pods -n shop --show-labels',
+        },
       ],
     },
   ],

@@ -105,6 +105,7 @@ ruleTester(selectorlessNoEndpoints, {
       objects: [service('ext', { selector: null })],
       findings: [
         {
+          reason: 'noBackend',
           message: [
             'no selector, and no EndpointSlice or Endpoints object lists a backend',
             'kube-proxy rejects connections',
@@ -116,13 +117,15 @@ ruleTester(selectorlessNoEndpoints, {
     {
       name: 'selector {} is selectorless, not "all pods" (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [service('ext', { selector: {} }), pod('web-1')],
-      findings: [{ message: ['no selector'] }],
+      findings: [{ reason: 'noBackend', message: ['no selector'] }],
     },
     {
       name: 'Endpoints not read: only slices count, and the message does not claim there are no Endpoints',
       objects: [service('ext', { selector: null })],
       coverage: { endpoints: false },
-      findings: [{ message: ['no EndpointSlice lists a backend for it (Endpoints were not read'] }],
+      findings: [
+        { reason: 'noBackendInSlices', message: ['no EndpointSlice lists a backend for it (Endpoints were not read'] },
+      ],
     },
     {
       name: 'an FQDN slice is ignored by kube-proxy (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
@@ -130,7 +133,7 @@ ruleTester(selectorlessNoEndpoints, {
         service('ext', { selector: null }),
         slice('ext', { managedBy: 'me', addressType: 'FQDN', endpoints: [{ ip: 'db.example.com' }] }),
       ],
-      findings: [{ message: ['addressType FQDN, which kube-proxy ignores'] }],
+      findings: [{ reason: 'noBackend', message: ['addressType FQDN, which kube-proxy ignores'] }],
     },
     {
       name: 'only an FQDN slice: kube-proxy ignores it (docs/kubernetes-semantics.md#one-slice-set-per-address-family), an ExternalName gives the DNS CNAME to that host (docs/kubernetes-semantics.md#externalname-services)',
@@ -140,6 +143,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
       findings: [
         {
+          reason: 'noBackend',
           message: ['addressType FQDN, which kube-proxy ignores'],
           fix: `make this an ExternalName Service: cluster DNS then answers its name with a CNAME to db.example.com, and clients connect there directly on the port they dial: kubectl patch service ext -n shop -p '{"spec":{"type":"ExternalName","externalName":"db.example.com"}}'`,
         },
@@ -151,32 +155,37 @@ ruleTester(selectorlessNoEndpoints, {
         service('ext', { selector: null }),
         slice(null, { managedBy: 'me', endpoints: [{ ip: '192.0.2.10' }] }),
       ],
-      findings: [{ message: ['no EndpointSlice or Endpoints object lists a backend'] }],
+      findings: [{ reason: 'noBackend', message: ['no EndpointSlice or Endpoints object lists a backend'] }],
     },
     {
       name: 'a leader-election lock named like the Service is not endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [service('ext', { selector: null }), endpoints('ext', { annotations: LEADER })],
-      findings: [{ message: ['leader-election lock'] }],
+      findings: [{ reason: 'noBackend', message: ['leader-election lock'] }],
     },
     {
       name: 'an Endpoints object without addresses gives nothing to mirror (docs/kubernetes-semantics.md#endpointslice-mirroring)',
       objects: [service('ext', { selector: null }), endpoints('ext', { subsets: [] })],
-      findings: [{ message: ['Endpoints ext exists but lists no address'] }],
+      findings: [{ reason: 'noBackend', message: ['Endpoints ext exists but lists no address'] }],
     },
     {
       name: 'only the empty placeholder the controller left when the selector was removed (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [service('ext', { selector: null }), slice('ext', { ports: [], endpoints: [] })],
-      findings: [{ message: ['ext-abcde is a placeholder the EndpointSlice controller left'] }],
+      findings: [{ reason: 'noBackend', message: ['ext-abcde is a placeholder the EndpointSlice controller left'] }],
     },
     {
       name: 'headless selectorless: the name resolves to nothing (docs/kubernetes-semantics.md#headless-services)',
       objects: [service('peers', { selector: null, spec: { clusterIP: 'None', clusterIPs: ['None'] } })],
-      findings: [{ message: ['headless DNS name resolves to no address'] }],
+      findings: [{ reason: 'noBackend', message: ['headless DNS name resolves to no address'] }],
     },
     {
       name: 'a hand-made slice that lists no endpoint yet: kube-proxy has nothing and rejects (pkg/proxy/iptables/proxier.go, "has no endpoints")',
       objects: [service('ext', { selector: null }), slice('ext', { managedBy: 'me', endpoints: [] })],
-      findings: [{ message: ['kube-proxy rejects', 'EndpointSlice ext-abcde lists no endpoint with an address'] }],
+      findings: [
+        {
+          reason: 'noBackend',
+          message: ['kube-proxy rejects', 'EndpointSlice ext-abcde lists no endpoint with an address'],
+        },
+      ],
     },
     {
       name: 'a single-stack IPv4 Service whose only slice is IPv6: kube-proxy keeps one proxier per family and none reads it (pkg/proxy/endpointschangetracker.go EndpointSliceUpdate)',
@@ -186,6 +195,7 @@ ruleTester(selectorlessNoEndpoints, {
       ],
       findings: [
         {
+          reason: 'onlyOtherFamily',
           message: [
             'its endpoints are all in EndpointSlices of another address family than its own (IPv4)',
             'kube-proxy rejects connections to its ClusterIP',
@@ -207,7 +217,12 @@ ruleTester(selectorlessNoEndpoints, {
           endpoints: [{ ip: 'fd00::1' }],
         }),
       ],
-      findings: [{ message: ['ext-mirror has addressType IPv6', 'the mirroring controller files each address'] }],
+      findings: [
+        {
+          reason: 'onlyOtherFamily',
+          message: ['ext-mirror has addressType IPv6', 'the mirroring controller files each address'],
+        },
+      ],
     },
     {
       name: 'an IPv6 single-stack Service: the fix suggests an IPv6 slice (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -217,12 +232,12 @@ ruleTester(selectorlessNoEndpoints, {
           spec: { ipFamilies: ['IPv6'], clusterIP: 'fd00::10', clusterIPs: ['fd00::10'] },
         }),
       ],
-      findings: [{ fix: '"addressType":"IPv6"' }],
+      findings: [{ reason: 'noBackend', fix: '"addressType":"IPv6"' }],
     },
     {
       name: 'an unnamed Service port: the fix names the slice port "" (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
       objects: [service('ext', { selector: null, ports: [{ port: 5432, protocol: 'TCP' }] })],
-      findings: [{ fix: '"ports":[{"name":"",' }],
+      findings: [{ reason: 'noBackend', fix: '"ports":[{"name":"",' }],
     },
   ],
 });

@@ -100,6 +100,7 @@ ruleTester(singleReadyEndpoint, {
       objects: [nodeA, service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
+          reason: 'oneReadyEndpoint',
           severity: 'info',
           message: ['only one ready endpoint (web-1', 'no redundancy'],
           pods: ['web-1'],
@@ -123,7 +124,36 @@ ruleTester(singleReadyEndpoint, {
           ],
         }),
       ],
-      findings: [{ message: ['2 other matching pods are not ready'], pods: ['web-1'] }],
+      findings: [{ reason: 'oneReadyEndpoint', message: ['2 other matching pods are not ready'], pods: ['web-1'] }],
+    },
+    {
+      name: 'the other pod is terminating: not ready, and said to be on its way out (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        pod('web-2', { terminating: true }),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false, terminating: true })] }),
+      ],
+      findings: [
+        { reason: 'oneReadyEndpoint', message: ['; 1 other matching pod is not ready (terminating)'], pods: ['web-1'] },
+      ],
+    },
+    {
+      name: 'an endpoint listed ready whose pod is gone is no second backend, and kube-proxy still sends it traffic (stale-endpoints)',
+      objects: [
+        nodeA,
+        service('web'),
+        pod('web-1'),
+        slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-gone')] }),
+      ],
+      findings: [
+        {
+          reason: 'oneReadyEndpoint',
+          message: ['1 more endpoint is listed ready, but its pod is gone or has another IP (see stale-endpoints)'],
+          pods: ['web-1'],
+        },
+      ],
     },
     {
       name: 'dual-stack: one pod with an IPv4 and an IPv6 endpoint is still one endpoint (docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -134,7 +164,7 @@ ruleTester(singleReadyEndpoint, {
         slice('web', { name: 'web-v4', endpoints: [{ ip: '10.9.5.1', pod: 'web-1' }] }),
         slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::51', pod: 'web-1' }] }),
       ],
-      findings: [{ message: ['10.9.5.1', 'fd00::51'], pods: ['web-1'] }],
+      findings: [{ reason: 'oneReadyEndpoint', message: ['10.9.5.1', 'fd00::51'], pods: ['web-1'] }],
     },
     {
       name: 'the same address in two slices is one endpoint (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
@@ -145,7 +175,7 @@ ruleTester(singleReadyEndpoint, {
         slice('web', { name: 'web-a', endpoints: [endpointOf('web-1')] }),
         slice('web', { name: 'web-b', managedBy: 'me', endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-1'] }],
+      findings: [{ reason: 'oneReadyEndpoint', pods: ['web-1'] }],
     },
     {
       name: 'publishNotReadyAddresses: the one unready pod is a ready endpoint, and the only one (docs/kubernetes-semantics.md#endpoint-conditions-and-fields)',
@@ -155,7 +185,7 @@ ruleTester(singleReadyEndpoint, {
         pod('web-1', { ready: false }),
         slice('web', { endpoints: [endpointOf('web-1', { ready: true, serving: false })] }),
       ],
-      findings: [{ pods: ['web-1'] }],
+      findings: [{ reason: 'oneReadyEndpoint', pods: ['web-1'] }],
     },
     {
       name: 'headless with one ready pod: DNS returns one address (docs/kubernetes-semantics.md#headless-services)',
@@ -165,7 +195,7 @@ ruleTester(singleReadyEndpoint, {
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-1'] }],
+      findings: [{ reason: 'oneReadyEndpoint', pods: ['web-1'] }],
     },
     {
       name: 'no EndpointSlices in the input: judged from the pods (fallback)',
@@ -177,13 +207,14 @@ ruleTester(singleReadyEndpoint, {
         pod('web-3', { phase: 'Succeeded', ready: false }),
       ],
       coverage: { endpointSlices: false },
-      findings: [{ pods: ['web-1'], message: ['1 other matching pod is not ready'] }],
+      findings: [{ reason: 'oneReadyEndpoint', pods: ['web-1'], message: ['1 other matching pod is not ready'] }],
     },
     {
       name: 'a Ready pod the slices do not list is not called "not ready": it is Ready but in no EndpointSlice (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#how-kube-proxy-merges-slices)',
       objects: [nodeA, service('web'), pod('web-1'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
+          reason: 'oneReadyEndpoint',
           message: ['1 other matching pod is Ready but in no EndpointSlice of the Service (web-2)'],
           pods: ['web-1'],
           fix: 'kubectl get endpointslices -n shop -l kubernetes.io/service-name=web',
@@ -199,7 +230,12 @@ ruleTester(singleReadyEndpoint, {
         pod('web-2'),
         slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2', { ready: false })] }),
       ],
-      findings: [{ message: ['1 other matching pod is Ready but still listed not ready in the slices (web-2)'] }],
+      findings: [
+        {
+          reason: 'oneReadyEndpoint',
+          message: ['1 other matching pod is Ready but still listed not ready in the slices (web-2)'],
+        },
+      ],
     },
     {
       name: '2 replicas, one on a NotReady node (docs/kubernetes-semantics.md#pod-readiness MarkPodsNotReady): make that pod ready, do not advise scaling to 2',
@@ -215,6 +251,7 @@ ruleTester(singleReadyEndpoint, {
       ],
       findings: [
         {
+          reason: 'oneReadyEndpoint',
           message: ['1 other matching pod is not ready'],
           pods: ['web-1'],
           fix: 'the selector already matches another pod, web-2: make it ready rather than adding replicas: kubectl describe node node-b',
@@ -233,6 +270,7 @@ ruleTester(singleReadyEndpoint, {
       ],
       findings: [
         {
+          reason: 'oneReadyEndpoint',
           message: ['only one ready endpoint (10.10.20.31)', '2 other matching pods are not ready'],
           pods: [],
           fix: 'the selector already matches 2 other pods: make them ready rather than adding replicas, starting with web-1: kubectl describe pod web-1 -n shop',
@@ -247,7 +285,7 @@ ruleTester(singleReadyEndpoint, {
         pod('web-1'),
         slice('web', { managedBy: 'staff', endpoints: [{ ip: ipFor('web-1') }] }),
       ],
-      findings: [{ message: ['only one ready endpoint'], fix: 'scale its workload' }],
+      findings: [{ reason: 'oneReadyEndpoint', message: ['only one ready endpoint'], fix: 'scale its workload' }],
     },
   ],
 });

@@ -209,6 +209,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
       findings: [
         {
+          reason: 'readyOnlyInSlices',
           message: [
             'disagree on the ready IPv4 addresses',
             '1 address ready only in the EndpointSlices',
@@ -232,6 +233,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
       findings: [
         {
+          reason: 'readyOnlyInEndpoints',
           message: ['1 address ready only in the Endpoints'],
           pods: ['web-1'],
           causes: { 'web-1': 'not ready in EndpointSlice web-abcde; the pod is not Ready' },
@@ -247,7 +249,13 @@ ruleTester(slicesEndpointsDisagree, {
         ep([], ['web-1']),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-1'], causes: { 'web-1': 'under notReadyAddresses in Endpoints web' } }],
+      findings: [
+        {
+          reason: 'readyOnlyInSlices',
+          pods: ['web-1'],
+          causes: { 'web-1': 'under notReadyAddresses in Endpoints web' },
+        },
+      ],
     },
     {
       name: 'ready in Endpoints, missing from every slice (docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
@@ -259,7 +267,9 @@ ruleTester(slicesEndpointsDisagree, {
         ep(['web-1', 'web-2']),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-2'], causes: { 'web-2': 'missing from every EndpointSlice' } }],
+      findings: [
+        { reason: 'readyOnlyInEndpoints', pods: ['web-2'], causes: { 'web-2': 'missing from every EndpointSlice' } },
+      ],
     },
     {
       name: 'dual stack: the primary family (IPv6) disagrees (docs/kubernetes-semantics.md#one-slice-set-per-address-family, docs/kubernetes-semantics.md#the-legacy-endpoints-controller)',
@@ -281,6 +291,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
       findings: [
         {
+          reason: 'readyOnlyInSlices',
           message: ['ready IPv6 addresses'],
           pods: ['web-2'],
           causes: { 'web-2': 'fd00::7:2: ready in EndpointSlice web-v6' },
@@ -299,6 +310,7 @@ ruleTester(slicesEndpointsDisagree, {
       ],
       findings: [
         {
+          reason: 'readyInEitherOnly',
           message: ['1 address ready only in the EndpointSlices, 1 address ready only in the Endpoints'],
           pods: ['web-1', 'web-2'],
         },

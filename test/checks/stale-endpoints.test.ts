@@ -124,6 +124,7 @@ ruleTester(staleEndpoints, {
       objects: [ext(), pod('web-1'), slice('ext', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
+          reason: 'leftoverSlices',
           message: [
             'no selector, yet 1 EndpointSlice managed by endpointslice-controller.k8s.io remains',
             '1 endpoint',
@@ -136,7 +137,7 @@ ruleTester(staleEndpoints, {
     {
       name: 'selector {} counts as removed (docs/kubernetes-semantics.md#which-services-get-controller-slices)',
       objects: [ext({ selector: {} }), slice('ext', { endpoints: [{ ip: '10.244.9.9' }] })],
-      findings: [{ message: ['no selector'] }],
+      findings: [{ reason: 'leftoverSlices', message: ['no selector'] }],
     },
     {
       name: 'selector removed on a dual-stack Service: both family slices remain (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#one-slice-set-per-address-family)',
@@ -145,7 +146,7 @@ ruleTester(staleEndpoints, {
         slice('ext', { name: 'ext-v4', endpoints: [{ ip: '10.244.9.9' }] }),
         slice('ext', { name: 'ext-v6', addressType: 'IPv6', endpoints: [{ ip: 'fd00::9' }] }),
       ],
-      findings: [{ message: ['2 EndpointSlices', 'ext-v4, ext-v6'], fix: 'ext-v4 ext-v6' }],
+      findings: [{ reason: 'leftoverSlices', message: ['2 EndpointSlices', 'ext-v4, ext-v6'], fix: 'ext-v4 ext-v6' }],
     },
     {
       name: 'selector removed on v1.33+: the controller-labelled Endpoints is left over too (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, #91072)',
@@ -159,6 +160,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'leftoverSlices',
           message: ['Endpoints ext (endpoints.kubernetes.io/managed-by=endpoint-controller) is left over too'],
           fix: 'kubectl delete endpoints ext -n shop',
         },
@@ -169,6 +171,7 @@ ruleTester(staleEndpoints, {
       objects: [service('web'), slice('web', { endpoints: [endpointOf('web-1')] })],
       findings: [
         {
+          reason: 'vanishedPods',
           pods: ['web-1'],
           causes: { 'web-1': `pod no longer exists, but web-abcde still lists ${ipFor('web-1')} as ready` },
         },
@@ -185,6 +188,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'leftoverSlices',
           message: [
             'the Endpoints ext (its addresses point at pods, as the Endpoints controller writes them; clusters before v1.33 do not label it) is left over too',
             'copies it into ext-mirror',
@@ -203,13 +207,14 @@ ruleTester(staleEndpoints, {
         }),
         slice('ext', { name: 'ext-ctrl', endpoints: [endpointOf('web-1')] }),
       ],
-      findings: [{ fix: 'kubectl delete endpointslice ext-ctrl -n shop (or restore' }],
+      findings: [{ reason: 'leftoverSlices', fix: 'kubectl delete endpointslice ext-ctrl -n shop (or restore' }],
     },
     {
       name: 'an endpoint whose pod is gone and that is not terminating (docs/kubernetes-semantics.md#how-kube-proxy-merges-slices: still routed)',
       objects: [service('web'), pod('web-2'), slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] })],
       findings: [
         {
+          reason: 'vanishedPods',
           message: ['1 endpoint in web-abcde points as ready at a pod that is gone or has another IP'],
           pods: ['web-1'],
           causes: { 'web-1': 'pod no longer exists' },
@@ -226,6 +231,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'vanishedPods',
           pods: ['web-0'],
           causes: {
             'web-0': `pod now has IP 10.244.99.1 (a pod of the same name was recreated), but web-abcde still lists ${ipFor('web-0')} as ready`,
@@ -241,7 +247,7 @@ ruleTester(staleEndpoints, {
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-0'), endpointOf('web-1')] }),
       ],
-      findings: [{ pods: ['web-0'], causes: { 'web-0': 'pod was recreated' } }],
+      findings: [{ reason: 'vanishedPods', pods: ['web-0'], causes: { 'web-0': 'pod was recreated' } }],
     },
     {
       name: 'selectorless: a hand-made slice whose targetRef pod is gone (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices)',
@@ -250,7 +256,7 @@ ruleTester(staleEndpoints, {
         pod('db-1', { labels: { app: 'db' } }),
         slice('ext', { managedBy: 'me', endpoints: [endpointOf('db-0')] }),
       ],
-      findings: [{ pods: ['db-0'], fix: 'kubectl edit endpointslice ext-abcde -n shop' }],
+      findings: [{ reason: 'vanishedPods', pods: ['db-0'], fix: 'kubectl edit endpointslice ext-abcde -n shop' }],
     },
     {
       name: 'a mirrored slice: the fix points at the Endpoints (docs/kubernetes-semantics.md#endpointslice-mirroring)',
@@ -261,6 +267,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'vanishedPodsMirrored',
           message: ['1 endpoint in ext-abcde (mirrored from the Endpoints ext) points as ready'],
           pods: ['db-0'],
           fix: 'ext-abcde is a copy the mirroring controller makes of the Endpoints ext: update that instead: kubectl edit endpoints ext -n shop',
@@ -281,6 +288,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'leftoverSlices',
           message: [
             '1 EndpointSlice managed by endpointslice-controller.k8s.io remains (ext-ctrl, 2 endpoints)',
             'the Endpoints ext (endpoints.kubernetes.io/managed-by=endpoint-controller) is left over too, and the mirroring controller copies it into ext-mirror (2 endpoints)',
@@ -302,6 +310,7 @@ ruleTester(staleEndpoints, {
       ],
       findings: [
         {
+          reason: 'vanishedPodsMirrored',
           pods: ['web-1'],
           fix: 'which the Endpoints controller left behind when the selector was removed: kubectl delete endpoints ext -n shop',
         },
@@ -315,7 +324,14 @@ ruleTester(staleEndpoints, {
         slice('web', { name: 'web-v4', endpoints: [endpointOf('web-1', { ip: '10.244.7.1' })] }),
         slice('web', { name: 'web-v6', addressType: 'IPv6', endpoints: [endpointOf('web-1', { ip: 'fd00::7:1' })] }),
       ],
-      findings: [{ message: ['in web-v6'], pods: ['web-1'], causes: { 'web-1': 'still lists fd00::7:1' } }],
+      findings: [
+        {
+          reason: 'vanishedPods',
+          message: ['in web-v6'],
+          pods: ['web-1'],
+          causes: { 'web-1': 'still lists fd00::7:1' },
+        },
+      ],
     },
   ],
 });

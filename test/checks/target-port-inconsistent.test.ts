@@ -4,6 +4,8 @@ import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
 
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+
 function http(name: string, containerPort: number, o: Record<string, unknown> = {}): Raw {
   return pod(name, { containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort }] }], ...o });
 }
@@ -65,6 +67,7 @@ ruleTester(targetPortInconsistent, {
       ],
       findings: [
         {
+          reason: 'resolvesToSeveralNumbers',
           severity: 'info',
           port: 'http 80/TCP',
           message: ['resolves to 2 different numbers', '8080 on 3 pods, 9090 on 2 pods', 'its own slices'],
@@ -77,7 +80,7 @@ ruleTester(targetPortInconsistent, {
     {
       name: 'a not-ready pod is still eligible and resolved (docs/kubernetes-semantics.md#which-pods-become-endpoints, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping)',
       objects: [nodeA, service('web'), http('web-1', 8080), http('web-2', 8081, { waiting: 'CrashLoopBackOff' })],
-      findings: [{ message: ['8080 on 1 pod, 8081 on 1 pod'] }],
+      findings: [{ reason: 'resolvesToSeveralNumbers', message: ['8080 on 1 pod, 8081 on 1 pod'] }],
     },
     {
       name: 'a pod where the name does not resolve, listed first, does not hide the two numbers after it',
@@ -89,7 +92,22 @@ ruleTester(targetPortInconsistent, {
         http('web-3', 9090),
       ],
       findings: [
-        { message: ['resolves to 2 different numbers', '8080 on 1 pod, 9090 on 1 pod'], pods: ['web-2', 'web-3'] },
+        {
+          reason: 'resolvesToSeveralNumbers',
+          message: ['resolves to 2 different numbers', '8080 on 1 pod, 9090 on 1 pod'],
+          pods: ['web-2', 'web-3'],
+        },
+      ],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives every group',
+      objects: [nodeA, service('web'), ...many.map((name, i) => http(name, i < 15 ? 8080 : 9090))],
+      findings: [
+        {
+          reason: 'resolvesToSeveralNumbers',
+          message: ['8080 on 15 pods, 9090 on 10 pods', 'its own slices (first 20 pods listed)'],
+          pods: many.slice(0, 20),
+        },
       ],
     },
   ],

@@ -8,6 +8,8 @@ function withPorts(name: string, ports: Raw[], o: Record<string, unknown> = {}):
   return pod(name, { containers: [{ name: 'app', image: 'a', ports }], ...o });
 }
 
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+
 const numeric = (targetPort: number, extra: Raw = {}) =>
   service('web', { ports: [{ name: 'http', port: 80, targetPort, ...extra }] });
 
@@ -72,6 +74,7 @@ ruleTester(targetPortNotDeclared, {
       ],
       findings: [
         {
+          reason: 'notDeclaredByAny',
           severity: 'info',
           port: 'http 80/TCP',
           message: [
@@ -93,7 +96,7 @@ ruleTester(targetPortNotDeclared, {
         service('web', { ports: [{ name: 'http', port: 80 }] }),
         withPorts('web-1', [{ containerPort: 8080 }]),
       ],
-      findings: [{ severity: 'info', message: ['targetPort 80 of http 80/TCP'] }],
+      findings: [{ reason: 'notDeclaredByAny', severity: 'info', message: ['targetPort 80 of http 80/TCP'] }],
     },
     {
       name: 'declared with another protocol only (docs/kubernetes-semantics.md#how-a-targetport-is-resolved: protocol is part of the port)',
@@ -102,7 +105,14 @@ ruleTester(targetPortNotDeclared, {
         service('dns', { ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] }),
         withPorts('web-1', [{ containerPort: 53 }]),
       ],
-      findings: [{ severity: 'info', port: 'dns 53/UDP', message: ['only with another protocol than UDP'] }],
+      findings: [
+        {
+          reason: 'notDeclaredByAny',
+          severity: 'info',
+          port: 'dns 53/UDP',
+          message: ['only with another protocol than UDP'],
+        },
+      ],
     },
     {
       name: 'some pods declare it and some do not: those are listed',
@@ -114,9 +124,21 @@ ruleTester(targetPortNotDeclared, {
       ],
       findings: [
         {
+          reason: 'notDeclaredBySome',
           message: ['not declared on 1 of the 2 pods that declare ports (they declare 9000/TCP, 9001/TCP)'],
           pods: ['web-2'],
           fix: "kubectl get pod web-2 -n shop -o 'jsonpath={.spec.containers[*].ports}'",
+        },
+      ],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives the total',
+      objects: [nodeA, numeric(8080), ...many.map((name) => withPorts(name, [{ containerPort: 9000 }]))],
+      findings: [
+        {
+          reason: 'notDeclaredByAny',
+          message: ['(25 pods checked; they declare 9000/TCP)', 'else connections are refused (first 20 listed)'],
+          pods: many.slice(0, 20),
         },
       ],
     },

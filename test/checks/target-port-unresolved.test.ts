@@ -4,6 +4,8 @@ import { ruleTester } from '../support/rule-tester.js';
 
 const nodeA = node('node-a');
 
+const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+
 function withPorts(name: string, ports: Raw[], o: Record<string, unknown> = {}): Raw {
   return pod(name, { containers: [{ name: 'app', image: 'a', ports }], ...o });
 }
@@ -116,6 +118,7 @@ ruleTester(targetPortUnresolved, {
       ],
       findings: [
         {
+          reason: 'noPodResolves',
           severity: 'error',
           port: 'http 80/TCP',
           message: [
@@ -140,6 +143,7 @@ ruleTester(targetPortUnresolved, {
       ],
       findings: [
         {
+          reason: 'noPodResolves',
           severity: 'error',
           port: 'dns 53/UDP',
           message: ['exists but with protocol TCP, not UDP'],
@@ -159,6 +163,7 @@ ruleTester(targetPortUnresolved, {
       ],
       findings: [
         {
+          reason: 'somePodsUnresolved',
           severity: 'warning',
           message: ['on 1 of 3 eligible pods', 'closest: "web"'],
           pods: ['web-3'],
@@ -173,12 +178,26 @@ ruleTester(targetPortUnresolved, {
         service('web', { ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics' }] }),
         withPorts('web-1', [{ name: 'http-metrics', containerPort: 9102 }]),
       ],
-      findings: [{ severity: 'error', message: ['closest: "http-metrics"'], fix: '"value":"http-metrics"' }],
+      findings: [
+        {
+          reason: 'noPodResolves',
+          severity: 'error',
+          message: ['closest: "http-metrics"'],
+          fix: '"value":"http-metrics"',
+        },
+      ],
     },
     {
       name: 'pods that declare no port at all',
       objects: [nodeA, service('web'), withPorts('web-1', [])],
-      findings: [{ severity: 'error', message: ['declare no named port'], causes: { 'web-1': 'declares no port' } }],
+      findings: [
+        {
+          reason: 'noPodResolves',
+          severity: 'error',
+          message: ['declare no named port'],
+          causes: { 'web-1': 'declares no port' },
+        },
+      ],
     },
     {
       name: 'ordinary init containers are never searched (docs/kubernetes-semantics.md#how-a-targetport-is-resolved)',
@@ -190,7 +209,7 @@ ruleTester(targetPortUnresolved, {
           initContainers: [{ name: 'setup', image: 's', ports: [{ name: 'http', containerPort: 8080 }] }],
         }),
       ],
-      findings: [{ severity: 'error', pods: ['web-1'] }],
+      findings: [{ reason: 'noPodResolves', severity: 'error', pods: ['web-1'] }],
     },
     {
       name: 'name only on a native sidecar and the slices lack the port: a controller before v1.33 (docs/kubernetes-semantics.md#ports-on-native-sidecars)',
@@ -202,6 +221,7 @@ ruleTester(targetPortUnresolved, {
       ],
       findings: [
         {
+          reason: 'noPodResolves',
           severity: 'error',
           port: 'metrics 9090/TCP',
           message: ['native sidecar proxy', 'predates v1.33 and does not search native sidecars'],
@@ -217,6 +237,7 @@ ruleTester(targetPortUnresolved, {
       coverage: { endpointSlices: false },
       findings: [
         {
+          reason: 'onlyOnSidecar',
           severity: 'info',
           port: 'metrics 9090/TCP',
           message: ['resolves only on a native sidecar', 'before v1.33'],
@@ -231,6 +252,7 @@ ruleTester(targetPortUnresolved, {
       coverage: { endpointSlices: false },
       findings: [
         {
+          reason: 'somePodsUnresolved',
           severity: 'warning',
           port: 'metrics 9090/TCP',
           message: ['on 1 of 2 eligible pods', 'before v1.33'],
@@ -248,7 +270,7 @@ ruleTester(targetPortUnresolved, {
         }),
         withPorts('web-1', [{ name: 'pg', containerPort: 5432 }]),
       ],
-      findings: [{ severity: 'info', message: ['headless'] }],
+      findings: [{ reason: 'unresolvedOnHeadless', severity: 'info', message: ['headless'] }],
     },
     {
       name: 'one finding per Service port that fails, each naming its port',
@@ -265,8 +287,13 @@ ruleTester(targetPortUnresolved, {
       ],
       // "http" is the closest name to "grpc" but nothing like it: no patch to it is offered.
       findings: [
-        { port: 'grpc 9000/TCP', message: ['closest: "http"'], fix: 'kubectl get pod web-1 -n shop' },
-        { port: 'admin 9001/TCP', fix: 'kubectl get pod web-1 -n shop' },
+        {
+          reason: 'noPodResolves',
+          port: 'grpc 9000/TCP',
+          message: ['closest: "http"'],
+          fix: 'kubectl get pod web-1 -n shop',
+        },
+        { reason: 'noPodResolves', port: 'admin 9001/TCP', fix: 'kubectl get pod web-1 -n shop' },
       ],
     },
     {
@@ -276,7 +303,23 @@ ruleTester(targetPortUnresolved, {
         service('web'),
         withPorts('web-1', [{ name: 'web', containerPort: 80 }], { waiting: 'CrashLoopBackOff' }),
       ],
-      findings: [{ severity: 'error', pods: ['web-1'] }],
+      findings: [{ reason: 'noPodResolves', severity: 'error', pods: ['web-1'] }],
+    },
+    {
+      name: 'long pod lists are capped at 20, the message gives the total',
+      objects: [
+        nodeA,
+        service('web', { ports: [{ name: 'http', port: 80, targetPort: 'web' }] }),
+        withPorts('web-00', [{ name: 'web', containerPort: 8080 }]),
+        ...many.map((name) => withPorts(name, [{ name: 'http', containerPort: 8080 }])),
+      ],
+      findings: [
+        {
+          reason: 'somePodsUnresolved',
+          message: ['on 25 of 26 eligible pods', 'the pods declare http/TCP; closest: "http" (first 20 listed)'],
+          pods: many.slice(0, 20),
+        },
+      ],
     },
   ],
 });

@@ -117,6 +117,7 @@ ruleTester(topologyHintsMissing, {
       ],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: [
             'service.kubernetes.io/topology-mode: Auto but the 3 ready endpoints carry no zone hints',
             'no traffic is dropped',
@@ -136,6 +137,7 @@ ruleTester(topologyHintsMissing, {
       ],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: [
             'without a topology.kubernetes.io/zone label or allocatable CPU (node-c)',
             'Insufficient Node information',
@@ -151,7 +153,13 @@ ruleTester(topologyHintsMissing, {
         node('node-b', { zone: 'zone-b', cpu: null }),
         slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) }),
       ],
-      findings: [{ message: ['(node-b)'], fix: 'kubectl get nodes -L topology.kubernetes.io/zone' }],
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['(node-b)'],
+          fix: 'kubectl get nodes -L topology.kubernetes.io/zone',
+        },
+      ],
     },
     {
       name: 'control-plane and NotReady nodes are left out of the zone count (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution hasExcludedLabels), so 2 endpoints for 3 zones is the reason',
@@ -164,6 +172,7 @@ ruleTester(topologyHintsMissing, {
       ],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: ['2 ready endpoints for 3 zones', 'Insufficient number of endpoints (2 endpoints, 3 zones)'],
           fix: 'reason=TopologyAwareHintsDisabled',
         },
@@ -174,6 +183,7 @@ ruleTester(topologyHintsMissing, {
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(3, ['zone-a', 'zone-b'], false) })],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: ['without overloading one by more than 20%', 'exceeding overload threshold (3 endpoints, 2 zones)'],
         },
       ],
@@ -189,7 +199,12 @@ ruleTester(topologyHintsMissing, {
           endpoints: [...spread(6, ['zone-a', 'zone-b'], false), endpointOf('web-cp', { node: 'cp-1' })],
         }),
       ],
-      findings: [{ message: ['1 ready endpoint without a zone (on cp-1)', 'do not have a zone specified'] }],
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['1 ready endpoint without a zone (on cp-1)', 'do not have a zone specified'],
+        },
+      ],
     },
     {
       name: 'the deprecated topology-aware-hints: auto enables hints too, and is the key named',
@@ -198,13 +213,19 @@ ruleTester(topologyHintsMissing, {
         node('node-a', { zone: 'zone-a' }),
         slice('web', { endpoints: spread(2, ['zone-a'], false) }),
       ],
-      findings: [{ message: ['service.kubernetes.io/topology-aware-hints: auto but', 'one zone only'] }],
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['service.kubernetes.io/topology-aware-hints: auto but', 'one zone only'],
+        },
+      ],
     },
     {
       name: 'Auto when the input shows none of the reasons: points at the TopologyAwareHintsDisabled event',
       objects: [service('web', auto), ...twoZones, slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: ["none of the controller's reasons"],
           fix: 'kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web,reason=TopologyAwareHintsDisabled',
         },
@@ -214,7 +235,36 @@ ruleTester(topologyHintsMissing, {
       name: 'Auto without Nodes in the input: fires, and says the node-based reasons cannot be told',
       objects: [service('web', auto), slice('web', { endpoints: spread(4, ['zone-a', 'zone-b'], false) })],
       coverage: { nodes: false },
-      findings: [{ message: ['Nodes are not in the input'] }],
+      findings: [{ reason: 'annotationWithoutHints', message: ['Nodes are not in the input'] }],
+    },
+    {
+      name: 'no Ready worker node: the topology cache has no zones nor CPU to allocate by (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution)',
+      objects: [
+        service('web', auto),
+        node('node-a', { zone: 'zone-a', ready: 'False' }),
+        slice('web', { endpoints: spread(2, ['zone-a'], false) }),
+      ],
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['likely cause: no Ready worker node to take zones and CPU from', 'Insufficient Node information'],
+          fix: 'kubectl get nodes -L topology.kubernetes.io/zone',
+        },
+      ],
+    },
+    {
+      name: 'Nodes not read, and a ready endpoint that names no node: its missing zone is the cause the input shows',
+      objects: [
+        service('web', auto),
+        slice('web', { endpoints: [...spread(2, ['zone-a'], false), { ip: '10.9.0.9' }] }),
+      ],
+      coverage: { nodes: false },
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['likely cause: 1 ready endpoint without a zone (controller event: "One or more endpoints'],
+        },
+      ],
     },
     {
       name: 'the annotation overrides spec.trafficDistribution (docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution canUseTrafficDistribution): said so',
@@ -223,7 +273,12 @@ ruleTester(topologyHintsMissing, {
         node('node-a', { zone: 'zone-a' }),
         slice('web', { endpoints: spread(2, ['zone-a'], false) }),
       ],
-      findings: [{ message: ['spec.trafficDistribution PreferClose is ignored while the annotation enables hints'] }],
+      findings: [
+        {
+          reason: 'annotationWithoutHints',
+          message: ['spec.trafficDistribution PreferClose is ignored while the annotation enables hints'],
+        },
+      ],
     },
     {
       name: "a foreign slice without hints makes kube-proxy ignore the controller's hints (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection: every ready endpoint needs one)",
@@ -239,6 +294,7 @@ ruleTester(topologyHintsMissing, {
       ],
       findings: [
         {
+          reason: 'annotationWithoutHints',
           message: ['1 of 5 ready endpoints carry no zone hint', 'web-mesh'],
           fix: '-l kubernetes.io/service-name=web',
         },
@@ -256,8 +312,43 @@ ruleTester(topologyHintsMissing, {
       ],
       findings: [
         {
+          reason: 'trafficDistributionZonelessNodes',
           message: ['trafficDistribution PreferClose has no effect', '1 ready endpoint has no zone (nodes node-c lack'],
           fix: 'kubectl label node NODE topology.kubernetes.io/zone=ZONE',
+        },
+      ],
+    },
+    {
+      name: 'trafficDistribution with a ready endpoint that names no node: no zone, no hint',
+      objects: [
+        service('web', preferClose),
+        ...twoZones,
+        slice('web', { endpoints: [...spread(2, ['zone-a', 'zone-b'], true), { ip: '10.9.0.9' }] }),
+      ],
+      findings: [
+        {
+          reason: 'trafficDistributionZoneless',
+          message: ['trafficDistribution PreferClose has no effect: 1 ready endpoint has no zone and get no hint'],
+        },
+      ],
+    },
+    {
+      name: 'trafficDistribution with a foreign slice: the controller never hints it, so kube-proxy ignores every hint (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: [
+        service('web', preferClose),
+        ...twoZones,
+        slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], true) }),
+        slice('web', {
+          name: 'web-mesh',
+          managedBy: 'mesh-controller',
+          endpoints: [{ ip: '10.9.0.1', node: 'node-a', zone: 'zone-a' }],
+        }),
+      ],
+      findings: [
+        {
+          reason: 'trafficDistributionUnmanagedSlices',
+          message: ['1 of 3 ready endpoints carry no zone hint', 'never get hints: web-mesh'],
+          fix: '-l kubernetes.io/service-name=web',
         },
       ],
     },
@@ -268,7 +359,12 @@ ruleTester(topologyHintsMissing, {
         ...twoZones,
         slice('web', { endpoints: spread(2, ['zone-a', 'zone-b'], false) }),
       ],
-      findings: [{ message: ['trafficDistribution PreferSameZone is set but', 'PreferSameTrafficDistribution gate'] }],
+      findings: [
+        {
+          reason: 'trafficDistributionNotApplied',
+          message: ['trafficDistribution PreferSameZone is set but', 'PreferSameTrafficDistribution gate'],
+        },
+      ],
     },
   ],
 });

@@ -241,6 +241,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
       findings: [
         {
+          reason: 'internalGaps',
           port: 'http 80/TCP',
           message: [
             'internalTrafficPolicy Local',
@@ -270,7 +271,14 @@ ruleTester(trafficPolicyLocalGaps, {
           ],
         }),
       ],
-      findings: [{ message: ['1 of 2', '(node-b)'], pods: ['web-b'], causes: { 'web-b': 'terminating' } }],
+      findings: [
+        {
+          reason: 'internalGaps',
+          message: ['1 of 2', '(node-b)'],
+          pods: ['web-b'],
+          causes: { 'web-b': 'terminating' },
+        },
+      ],
     },
     {
       name: 'ITP Local: a cordoned node still runs its pods, which are clients (cordon only stops new scheduling)',
@@ -285,7 +293,7 @@ ruleTester(trafficPolicyLocalGaps, {
         }),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
-      findings: [{ message: ['(node-b)'] }],
+      findings: [{ reason: 'internalGaps', message: ['(node-b)'] }],
     },
     {
       name: 'ITP Local: a control-plane node running pods is a client node like any other',
@@ -297,7 +305,7 @@ ruleTester(trafficPolicyLocalGaps, {
         node('cp-1', { labels: { 'node-role.kubernetes.io/control-plane': '' } }),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
-      findings: [{ message: ['1 of 2', '(cp-1)'] }],
+      findings: [{ reason: 'internalGaps', message: ['1 of 2', '(cp-1)'] }],
     },
     {
       name: 'ITP Local on a selectorless Service whose endpoints have no nodeName: no node is ever local (docs/kubernetes-semantics.md#selectorless-services-and-hand-made-slices, IsLocal compares nodeName)',
@@ -307,7 +315,7 @@ ruleTester(trafficPolicyLocalGaps, {
         node('node-a'),
         slice('ext', { managedBy: 'staff', endpoints: [{ ip: '192.168.10.5' }] }),
       ],
-      findings: [{ message: ['1 of 1', '(node-a)', 'nodeName unset'] }],
+      findings: [{ reason: 'internalGaps', message: ['1 of 1', '(node-a)', 'nodeName unset'] }],
     },
     {
       name: 'ETP Local NodePort: a ready node without a local endpoint drops NodePort traffic (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection), cordoned or not',
@@ -321,6 +329,7 @@ ruleTester(trafficPolicyLocalGaps, {
       ],
       findings: [
         {
+          reason: 'externalGaps',
           severity: 'warning',
           port: 'http 80/TCP',
           message: ['externalTrafficPolicy Local', '1 of 2 ready nodes', '(node-b)', 'through the NodePort is dropped'],
@@ -337,7 +346,9 @@ ruleTester(trafficPolicyLocalGaps, {
         node('node-b'),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
-      findings: [{ severity: 'info', message: ['(node-b)', 'healthCheckNodePort'] }],
+      findings: [
+        { reason: 'externalGapsBehindLoadBalancer', severity: 'info', message: ['(node-b)', 'healthCheckNodePort'] },
+      ],
     },
     {
       name: 'ETP Local on a ClusterIP Service with externalIPs: it is externally accessible (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
@@ -348,7 +359,7 @@ ruleTester(trafficPolicyLocalGaps, {
         node('node-b'),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
-      findings: [{ message: ['(node-b)', 'through the externalIPs'] }],
+      findings: [{ reason: 'externalGaps', message: ['(node-b)', 'through the externalIPs'] }],
     },
     {
       name: 'both policies Local: one finding each, internal (client nodes) then external (all ready nodes)',
@@ -363,8 +374,8 @@ ruleTester(trafficPolicyLocalGaps, {
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
       findings: [
-        { message: ['internalTrafficPolicy Local', '1 of 2', '(node-b)'] },
-        { message: ['externalTrafficPolicy Local', '2 of 3', '(node-b, node-c)'] },
+        { reason: 'internalGaps', message: ['internalTrafficPolicy Local', '1 of 2', '(node-b)'] },
+        { reason: 'externalGaps', message: ['externalTrafficPolicy Local', '2 of 3', '(node-b, node-c)'] },
       ],
     },
     {
@@ -395,7 +406,7 @@ ruleTester(trafficPolicyLocalGaps, {
           endpoints: [endpointOf('web-b', { node: 'node-b' })],
         }),
       ],
-      findings: [{ port: 'metrics 9090/TCP', message: ['1 of 2', '(node-b)'] }],
+      findings: [{ reason: 'internalGaps', port: 'metrics 9090/TCP', message: ['1 of 2', '(node-b)'] }],
     },
     {
       name: 'dual stack: each family has its own proxier, so IPv6 endpoints on node-a only leave node-b without a local IPv6 one',
@@ -414,7 +425,7 @@ ruleTester(trafficPolicyLocalGaps, {
           endpoints: [{ ip: 'fd00:10:244::5', node: 'node-a', pod: 'web-a' }],
         }),
       ],
-      findings: [{ message: ['1 of 2', '(node-b)'] }],
+      findings: [{ reason: 'internalGaps', message: ['1 of 2', '(node-b)'] }],
     },
     {
       name: 'the node list is capped and the count given',
@@ -425,7 +436,7 @@ ruleTester(trafficPolicyLocalGaps, {
         ...Array.from({ length: 11 }, (_, i) => node(`w-${String(i).padStart(2, '0')}`)),
         slice('web', { endpoints: [endpointOf('web-a')] }),
       ],
-      findings: [{ message: ['11 of 12 ready nodes', 'w-00, w-01', 'w-07 and 3 more'] }],
+      findings: [{ reason: 'externalGaps', message: ['11 of 12 ready nodes', 'w-00, w-01', 'w-07 and 3 more'] }],
     },
   ],
 });

@@ -15,6 +15,7 @@ import { viewService } from '../../src/model/service-view.js';
 import { buildNodeProbe } from '../../src/model/node-comparison.js';
 import { checkNode } from '../../src/report/dataplane-checks.js';
 import type { Raw } from './objects.js';
+import { expectAllProduced, recording } from './rule-tester.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import type { Finding } from '../../src/core/findings.js';
 
@@ -72,6 +73,8 @@ export interface DataplaneCase {
 }
 
 export interface ExpectedDataplaneFinding {
+  /** The message id the finding names (findings[].reason). */
+  reason: string;
   severity?: Finding['severity'];
   service?: string;
   port?: string;
@@ -112,8 +115,9 @@ export function dataplaneTester(
         c.findings.forEach((want, i) => {
           const got = found[i]!;
           expect(got.check).toBe(check.id);
+          expect(got.reason).toBe(want.reason);
           expect(got.node).toBe(c.node ?? 'node-a');
-          expect(got.severity).toBe(want.severity ?? check.severity);
+          expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
           if (want.service !== undefined) expect(got.service).toBe(want.service);
           if (want.port !== undefined) expect(got.port).toBe(want.port);
           for (const text of want.message ?? []) expect(got.message).toContain(text);
@@ -122,5 +126,10 @@ export function dataplaneTester(
         });
       });
     }
+    it('produces every message and note the check declares', () => {
+      const recorded = recording(check);
+      for (const c of cases.invalid) dataplaneFindings(recorded.check, c);
+      expectAllProduced(check, recorded);
+    });
   });
 }

@@ -1,8 +1,10 @@
 // ESLint RuleTester, for Service checks: every check gets a table of cases that must not fire
-// (valid) and cases that must fire (invalid), each naming the Kubernetes behaviour it pins.
+// (valid) and cases that must fire (invalid), each naming the Kubernetes behaviour it pins. Each
+// finding a case expects states its reason (the message id), and the must-fire cases together
+// produce every message and note the check declares: none goes untested.
 
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../../src/checks/types.js';
+import type { Check, CheckMessages, FindingDraft } from '../../src/checks/types.js';
 import { checkService } from '../../src/report/run-checks.js';
 import type { Raw } from './objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
@@ -17,6 +19,8 @@ export interface ValidCase {
 }
 
 export interface ExpectedFinding {
+  /** The message id the finding names (findings[].reason): which kind of finding it is. */
+  reason: string;
   severity?: Finding['severity'];
   port?: string;
   /** Every string must occur in the message. */
@@ -37,6 +41,35 @@ export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<Inp
   return model.services.flatMap((svc) => checkService(check, model, svc));
 }
 
+/**
+ * The check, recording the reasons and notes of every draft it returns: what the tables must
+ * produce, so that no declared message goes untested.
+ */
+export function recording<C extends { run(...args: never[]): FindingDraft[] }>(
+  check: C,
+): { check: C; reasons: Set<string>; notes: Set<string> } {
+  const reasons = new Set<string>();
+  const notes = new Set<string>();
+  const run = (...args: Parameters<C['run']>) => {
+    const drafts = check.run(...args);
+    for (const d of drafts) {
+      reasons.add(d.reason);
+      for (const note of d.notes ?? []) notes.add(note);
+    }
+    return drafts;
+  };
+  return { check: { ...check, run }, reasons, notes };
+}
+
+/** Every message and note the check declares, produced by some must-fire case. */
+export function expectAllProduced(
+  declared: CheckMessages,
+  produced: { reasons: Set<string>; notes: Set<string> },
+): void {
+  expect(Object.keys(declared.messages).filter((id) => !produced.reasons.has(id))).toEqual([]);
+  expect(Object.keys(declared.notes ?? {}).filter((id) => !produced.notes.has(id))).toEqual([]);
+}
+
 export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
   describe(`${check.id}: must not fire`, () => {
     for (const c of cases.valid) {
@@ -53,7 +86,8 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
         c.findings.forEach((want, i) => {
           const got = found[i]!;
           expect(got.check).toBe(check.id);
-          expect(got.severity).toBe(want.severity ?? check.severity);
+          expect(got.reason).toBe(want.reason);
+          expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
           if (want.port !== undefined) expect(got.port).toBe(want.port);
           for (const text of want.message ?? []) expect(got.message).toContain(text);
           if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
@@ -64,5 +98,10 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
         });
       });
     }
+    it('produces every message and note the check declares', () => {
+      const recorded = recording(check);
+      for (const c of cases.invalid) findingsFor(recorded.check, c.objects, c.coverage);
+      expectAllProduced(check, recorded);
+    });
   });
 }
