@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shopYaml } from '../examples/shop.js';
-import { CHECKS } from '../src/checks/index.js';
+import { CHECKS, findCheck } from '../src/checks/index.js';
 import type { Report } from '../src/report/report.js';
 import { runCli, type CliResult } from './support/cli.js';
+import { documentedReasons } from './support/report-doc.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -27,6 +28,15 @@ describe('examples/shop.yaml', () => {
     const fired = new Set(report.findings.map((f) => f.check));
     expect(CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
     expect(report.notes).toEqual([]);
+  });
+
+  it('gives every finding a reason its check declares and docs/report.md documents', () => {
+    const documented = new Set(documentedReasons().map((d) => `${d.check} ${d.reason}`));
+    const undocumented = report.findings.filter(
+      (f) => !Object.hasOwn(findCheck(f.check)?.messages ?? {}, f.reason) || !documented.has(`${f.check} ${f.reason}`),
+    );
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(undocumented.map((f) => `${f.namespace}/${f.service} ${f.check} ${f.reason}`)).toEqual([]);
   });
 
   it('has healthy Services without any finding', () => {
