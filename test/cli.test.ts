@@ -320,6 +320,21 @@ describe('checks and explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Why it matters:');
     expect(r.stdout).toContain('How to fix it:');
+    expect(r.stdout).toContain(
+      '\n  noPodAlike (error): selector {{selector}} matches no pod in namespace {{namespace}}; no pod there carries',
+    );
+  });
+
+  it('explain lists a check’s reasons, each with its own severity', () => {
+    const lines = runCli(['explain', 'no-ready-endpoints']).stdout.split('\n');
+    expect(lines.filter((l) => /^ {2}\w+ \((error|warning|info)\): /.test(l)).map((l) => l.split(':')[0])).toEqual([
+      '  allPodsUnready (error)',
+      '  allPodsUnreadyFallback (warning)',
+      '  allEndpointsUnready (error)',
+      '  allEndpointsUnreadyFallback (warning)',
+      '  allAddressesNotReady (error)',
+      '  allAddressesNotReadyHeadless (error)',
+    ]);
   });
 
   it('explain of an unknown check is a usage error', () => {

@@ -21,6 +21,11 @@ export function runExplain(id: string): number {
     `Why it matters: ${check.explanation}`,
     '',
     `How to fix it: ${check.fix}`,
+    '',
+    'Reasons (findings[].reason), each with its severity and message:',
+    ...Object.entries(check.messages).map(
+      ([reason, template]) => `  ${reason} (${check.severities?.[reason] ?? check.severity}): ${template}`,
+    ),
   ];
   if ('requires' in check && check.requires?.length)
     lines.push(
