@@ -16,7 +16,12 @@ export interface Diagnosis {
   checks: CheckDescriptions;
 }
 
-export function diagnose(model: ClusterModel, services: Service[], checks: Check[], notes: string[]): Diagnosis {
+export function diagnoseServices(
+  model: ClusterModel,
+  services: Service[],
+  checks: Check[],
+  notes: string[],
+): Diagnosis {
   const run = runChecks(model, services, checks);
   return { model, run, report: buildReport(run, notes), checks: describeChecks(checks) };
 }
