@@ -16,6 +16,7 @@ export interface Diagnosis {
   checks: CheckDescriptions;
 }
 
+/** The checks run on these Services of the model, and the report of that run. */
 export function diagnoseServices(
   model: ClusterModel,
   services: Service[],
