@@ -7,7 +7,8 @@
 import type { Command, Option } from 'commander';
 import { findOption, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
-import { PROBE_OUTPUTS } from './commands/probe.js';
+import type { ConfigFlags } from './commands/config-flags.js';
+import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
@@ -22,12 +23,8 @@ export interface Completion {
   directive: number;
 }
 
-/** What the words typed so far say about where to find Services. */
-export interface ClusterFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-}
+/** What the words typed so far say about where to find Services: the connection flags that choose the cluster and namespace. */
+export type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
 
 export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 

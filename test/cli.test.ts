@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
-import { parseGoDuration, parseRequestTimeout } from '../src/commands/scope.js';
+import { parseGoDuration, parseRequestTimeout } from '../src/commands/config-flags.js';
 import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';

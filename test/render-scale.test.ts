@@ -10,7 +10,7 @@ import { CHECKS } from '../src/checks/index.js';
 import { ClusterModel } from '../src/model/cluster.js';
 import { palette } from '../src/render/colour.js';
 import { OUTPUTS, renderOutput } from '../src/render/output.js';
-import { diagnose, type Diagnosis } from '../src/report/diagnosis.js';
+import { diagnoseServices, type Diagnosis } from '../src/report/diagnosis.js';
 import { slimObject, type KnownKind } from '../src/sources/slim.js';
 import { Interactive } from '../src/ui/interactive.js';
 import { WatchView } from '../src/ui/watch-view.js';
@@ -53,7 +53,7 @@ function largeCluster(): Diagnosis {
     raws.map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );
-  return diagnose(model, model.services, CHECKS, []);
+  return diagnoseServices(model, model.services, CHECKS, []);
 }
 
 let cluster: Diagnosis;

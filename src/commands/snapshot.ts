@@ -19,11 +19,19 @@ import { connect, fetchLive } from '../sources/live.js';
 import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
 import { rawObject } from '../sources/slim-raw.js';
 import { setOwnKey, slimObject, type KnownKind } from '../sources/slim.js';
-import { addScopeFlags, completeScope, type ScopeFlags } from './scope.js';
+import type { CommandSteps } from './command.js';
+import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
+import type { IOStreams, OutputStream } from './streams.js';
 
-interface SnapshotFlags extends ScopeFlags {
+export interface SnapshotFlags extends ScopeFlags {
   output: string;
   redact?: boolean;
+}
+
+interface SnapshotOptions {
+  scope: Scope;
+  format: (typeof SNAPSHOT_OUTPUTS)[number];
+  redact: boolean;
 }
 
 export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
@@ -82,6 +90,8 @@ class ChunkedWriter {
   private chunks: string[] = [];
   private size = 0;
 
+  constructor(private readonly out: OutputStream) {}
+
   async write(text: string): Promise<void> {
     this.chunks.push(text);
     this.size += text.length;
@@ -92,12 +102,17 @@ class ChunkedWriter {
     const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
-    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 }
 
-async function writeList(format: 'json' | 'yaml', header: Record<string, unknown>, objects: ClusterObject[]) {
-  const out = new ChunkedWriter();
+async function writeList(
+  stream: OutputStream,
+  format: SnapshotOptions['format'],
+  header: Record<string, unknown>,
+  objects: ClusterObject[],
+) {
+  const out = new ChunkedWriter(stream);
   if (format === 'json') {
     // Written item by item (the whole List as one string would not fit at scale), one item a line.
     await out.write(`${JSON.stringify(header).slice(0, -1)},"items":[`);
@@ -112,11 +127,18 @@ async function writeList(format: 'json' | 'yaml', header: Record<string, unknown
   await out.flush();
 }
 
-export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise<number> {
+function completeSnapshot(args: string[], flags: SnapshotFlags, streams: IOStreams): SnapshotOptions {
   if (!(SNAPSHOT_OUTPUTS as readonly string[]).includes(flags.output))
     throw new UsageError(`-o/--output "${flags.output}" is not yaml or json`);
   if (flags.snapshot) throw new UsageError('snapshot reads a live cluster; --snapshot is for diagnosing a file');
-  const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
+  return {
+    format: flags.output as SnapshotOptions['format'],
+    scope: completeScope(flags, args, streams),
+    redact: flags.redact === true,
+  };
+}
+
+async function runSnapshot({ scope, format, redact }: SnapshotOptions, streams: IOStreams): Promise<number> {
   const conn = await connect(scope);
   const namespace = scope.allNamespaces ? undefined : (scope.namespace ?? conn.defaultNamespace);
   const result = await fetchLive(
@@ -124,10 +146,10 @@ export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise
     { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
     (kind, raw) => {
       const object = slimObject(kind, raw);
-      return flags.redact ? redactObject(object) : object;
+      return redact ? redactObject(object) : object;
     },
   );
-  for (const note of Object.values(result.missing)) process.stderr.write(`note: ${terminalText(note)}\n`);
+  for (const note of Object.values(result.missing)) streams.errOut.write(`note: ${terminalText(note)}\n`);
   const objects = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   // Which kinds were read, so that a kind with no object in scope reads back as "none", not "not read".
   const read = ORDER.filter(
@@ -138,7 +160,15 @@ export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise
     kind: 'List',
     metadata: { annotations: { [READ_KINDS_ANNOTATION]: read.join(',') } },
   };
-  await writeList(flags.output as 'json' | 'yaml', header, objects);
-  if (!flags.redact) process.stderr.write(SECRETS_REMINDER);
+  await writeList(streams.out, format, header, objects);
+  if (!redact) streams.errOut.write(SECRETS_REMINDER);
   return 0;
 }
+
+export const snapshotCommand: CommandSteps<SnapshotFlags, SnapshotOptions> = {
+  complete: completeSnapshot,
+  validate: () => {
+    // Every flag of snapshot stands alone: completing them checked them all.
+  },
+  run: runSnapshot,
+};

@@ -144,7 +144,7 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
     optional('Endpoints', async () => {
       const found = await Promise.all(
         names.map((name) =>
-          getOptional(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`, name),
+          getIfExists(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`, name),
         ),
       );
       return found.filter((raw): raw is Record<string, unknown> => raw !== undefined);
@@ -249,7 +249,8 @@ async function getService(api: ApiClient, namespace: string, name: string) {
   }
 }
 
-async function getOptional(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
+/** The object at `path`, or undefined when the server says that object (named `name`) does not exist. */
+async function getIfExists(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
   try {
     return (await api.get(path)).body;
   } catch (e) {

@@ -27,13 +27,16 @@ function tooLarge(name: string, bytes: string): InputError {
   );
 }
 
-async function readStdin(): Promise<Buffer> {
-  if (process.stdin.isTTY) {
+/** What "-" reads: stdin, or the stream a caller hands over instead. */
+type Stdin = NodeJS.ReadableStream & { isTTY?: boolean };
+
+async function readStdin(stdin: Stdin): Promise<Buffer> {
+  if (stdin.isTTY) {
     throw new InputError('--snapshot -: stdin is a terminal; pipe a file into it (kubectl get ... -o yaml | ...)');
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stdin) {
     size += (chunk as Buffer).length;
     if (size > MAX_SNAPSHOT_BYTES) throw tooLarge('stdin', `more than ${megabytes(MAX_SNAPSHOT_BYTES)}`);
     chunks.push(chunk as Buffer);
@@ -120,9 +123,9 @@ export function decodeText(bytes: Buffer, name: string): string {
 }
 
 /** Every document of a snapshot, in order; a List's items come one by one after the List without them. */
-export async function* snapshotDocuments(path: string): AsyncGenerator<SourceDocument> {
+export async function* snapshotDocuments(path: string, stdin: Stdin = process.stdin): AsyncGenerator<SourceDocument> {
   if (path === '-') {
-    yield* decodeDocuments(decodeText(await readStdin(), 'stdin'), 'stdin');
+    yield* decodeDocuments(decodeText(await readStdin(stdin), 'stdin'), 'stdin');
     return;
   }
   for (const file of await snapshotFiles(path)) {
@@ -139,9 +142,9 @@ export async function readSnapshotDocuments(path: string): Promise<SourceDocumen
   return docs;
 }
 
-export async function readSnapshot(path: string): Promise<ObjectCollector> {
+export async function readSnapshot(path: string, stdin?: Stdin): Promise<ObjectCollector> {
   const collector = new ObjectCollector({ checkNames: true });
-  for await (const doc of snapshotDocuments(path)) {
+  for await (const doc of snapshotDocuments(path, stdin)) {
     if (doc.listKind) collector.addItem(doc.value, doc.listKind, doc.where);
     else collector.add(doc.value, doc.where);
   }
