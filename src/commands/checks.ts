@@ -1,7 +1,9 @@
-// `checks` lists every check; `explain CHECK` prints one check's long text.
+// `checks` lists every check; `explain CHECK` prints one check's page.
 
 import { CHECKS, DATAPLANE_CHECKS, describeCheck } from '../checks/index.js';
 import { UsageError } from '../core/errors.js';
+import { checkDoc, checkDocText } from '../report/check-docs.js';
+import { CHECK_EXAMPLES } from '../report/check-examples.js';
 import { plainTable } from '../render/table.js';
 
 export function runChecksList(): number {
@@ -10,26 +12,10 @@ export function runChecksList(): number {
   return 0;
 }
 
+/** The check's page (docs/checks/<id>.md), as plain text. */
 export function runExplain(id: string): number {
   const check = describeCheck(id);
   if (!check) throw new UsageError(`unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
-  const lines = [
-    `${check.id} (default severity: ${check.severity})`,
-    '',
-    check.title,
-    '',
-    `Why it matters: ${check.explanation}`,
-    '',
-    `How to fix it: ${check.fix}`,
-  ];
-  if ('requires' in check && check.requires?.length)
-    lines.push(
-      '',
-      `Needs in the input: ${check.requires.join(', ')} (skipped without them; a Service it applies to is then unknown).`,
-    );
-  if (DATAPLANE_CHECKS.some((c) => c.id === check.id))
-    lines.push('', 'Run by: kubectl endpoints-doctor probe (it compares a node’s rules with the EndpointSlices).');
-  lines.push('', `Silence it for one Service: kubectl annotate service NAME endpoints-doctor/ignore=${check.id}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(checkDocText(checkDoc(check, CHECK_EXAMPLES[check.id])));
   return 0;
 }
