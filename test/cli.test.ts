@@ -321,7 +321,7 @@ describe('checks and explain', () => {
     expect(r.stdout).toMatch(/^selector-no-match: The selector matches no pod/);
     expect(r.stdout).toContain('Why it matters:\n');
     expect(r.stdout).toContain('How to fix it:\n');
-    expect(r.stdout).toContain('The first must-fire case of test/checks/selector-no-match.test.ts');
+    expect(r.stdout).toContain('must-fire case of test/checks/selector-no-match.test.ts: ');
     expect(r.stdout).toContain('    - check: selector-no-match\n');
   });
 
