@@ -315,11 +315,20 @@ describe('checks and explain', () => {
     expect(r.stdout).toMatch(/^selector-no-match\s+error\s+/m);
   });
 
-  it('explain prints the long text', () => {
+  it("explain prints the check's page as text, its example included", () => {
     const r = runCli(['explain', 'selector-no-match']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Why it matters:');
-    expect(r.stdout).toContain('How to fix it:');
+    expect(r.stdout).toMatch(/^selector-no-match: The selector matches no pod/);
+    expect(r.stdout).toContain('Why it matters:\n');
+    expect(r.stdout).toContain('How to fix it:\n');
+    expect(r.stdout).toContain('must-fire case of test/checks/selector-no-match.test.ts: ');
+    expect(r.stdout).toContain('    - check: selector-no-match\n');
+  });
+
+  it('explain says a probe check runs in probe', () => {
+    const r = runCli(['explain', 'dataplane-rejects']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('- Run by: kubectl endpoints-doctor probe');
   });
 
   it('explain of an unknown check is a usage error', () => {

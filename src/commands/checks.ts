@@ -1,8 +1,10 @@
-// `checks` lists every check; `explain CHECK` prints one check's long text.
+// `checks` lists every check; `explain CHECK` prints one check's page.
 
 import { CHECKS, DATAPLANE_CHECKS, describeCheck } from '../checks/index.js';
 import type { Check, DataplaneCheck } from '../checks/types.js';
 import { EXIT, UsageError } from '../core/errors.js';
+import { checkDoc, checkDocText } from '../report/check-docs.js';
+import { CHECK_EXAMPLES } from '../report/check-examples.js';
 import { plainTable } from '../render/table.js';
 import type { CommandSteps } from './command.js';
 import type { IOStreams } from './streams.js';
@@ -34,25 +36,9 @@ function completeExplain([id]: string[]): ExplainOptions {
   return { check };
 }
 
+/** The check's page (docs/checks/<id>.md), as plain text. */
 async function runExplain({ check }: ExplainOptions, streams: IOStreams): Promise<number> {
-  const lines = [
-    `${check.id} (default severity: ${check.severity})`,
-    '',
-    check.title,
-    '',
-    `Why it matters: ${check.explanation}`,
-    '',
-    `How to fix it: ${check.fix}`,
-  ];
-  if ('requires' in check && check.requires?.length)
-    lines.push(
-      '',
-      `Needs in the input: ${check.requires.join(', ')} (skipped without them; a Service it applies to is then unknown).`,
-    );
-  if (DATAPLANE_CHECKS.some((c) => c.id === check.id))
-    lines.push('', 'Run by: kubectl endpoints-doctor probe (it compares a node’s rules with the EndpointSlices).');
-  lines.push('', `Silence it for one Service: kubectl annotate service NAME endpoints-doctor/ignore=${check.id}`);
-  streams.out.write(lines.join('\n') + '\n');
+  streams.out.write(checkDocText(checkDoc(check, CHECK_EXAMPLES[check.id])));
   return EXIT.ok;
 }
 

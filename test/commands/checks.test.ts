@@ -20,10 +20,11 @@ describe('checks and explain in process', () => {
 
   it('explain: the check’s text, exit 0', async () => {
     const result = await runInProcess(explainCommand, ['no-ready-endpoints'], {});
-    expect(result.stdout).toMatch(/^no-ready-endpoints \(default severity: error\)\n/);
-    expect(result.stdout).toContain('Why it matters: ');
-    expect(result.stdout).toContain('How to fix it: ');
-    expect(result.stdout).toMatch(/endpoints-doctor\/ignore=no-ready-endpoints\n$/);
+    expect(result.stdout).toMatch(/^no-ready-endpoints: No endpoint of the Service is ready\n/);
+    expect(result.stdout).toContain('- Default severity: error\n');
+    expect(result.stdout).toContain('\nWhy it matters:\n');
+    expect(result.stdout).toContain('\nHow to fix it:\n');
+    expect(result.stdout).toContain('endpoints-doctor/ignore=no-ready-endpoints\n');
     expect(result.code).toBe(0);
   });
 
