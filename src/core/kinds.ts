@@ -1,9 +1,11 @@
 // The kinds the diagnosis reads, declared once: where the API serves them, whether a run goes on
 // without them, which coverage flag says the input held them, and what a run naming Services
 // reads of them. The live fetch and the watch, the snapshot reader and writer, the completion,
-// deploy/rbac.yaml's ClusterRole and the README's RBAC lines (both tested) follow this table;
-// sources/slim.ts gives each kind its slimming function. Adding a kind is an entry here, its
-// slimming function there, and its slim type in core/objects.ts.
+// deploy/rbac.yaml's ClusterRole and the README's RBAC lines (both tested) follow this table.
+// Adding a kind is an entry here, its slim type in core/objects.ts, its slimming function in
+// sources/slim/<kind>.ts (registered in sources/slim.ts, which does not compile without it), and
+// its index in model/cluster.ts for the checks to find it; test/deploy.test.ts and
+// test/kinds.test.ts then say what deploy/, the README and the test API server lack.
 
 export type Verb = 'get' | 'list' | 'watch';
 
