@@ -13,6 +13,7 @@ import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
 import { SEVERITIES } from './core/findings.js';
+import { collectionPath, kindSpec } from './core/kinds.js';
 
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
@@ -176,7 +177,7 @@ export const listServicesFromCluster: ListServices = async (flags) => {
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
   const namespace = flags.namespace ?? conn.defaultNamespace;
-  const listing = conn.api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { limit: '500' });
+  const listing = conn.api.get(collectionPath(kindSpec('Service'), namespace), { limit: '500' });
   const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
   const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
   return items

@@ -7,10 +7,10 @@ import { UsageError } from '../core/errors.js';
 import { ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, serviceNotFound, type Connection } from '../sources/live.js';
-import { slimObject } from '../sources/slim.js';
+import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
+import { KINDS } from '../core/kinds.js';
 import { addConfigFlags, completeConfig, DNS1123_LABEL, type ConfigFlags, type ConfigOptions } from './config-flags.js';
 import type { InputStream, IOStreams } from './streams.js';
 
@@ -127,26 +127,22 @@ export async function loadInput(
         `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
       );
     }
-    for (const [kind, label] of [
-      ['EndpointSlice', 'EndpointSlices'],
-      ['Endpoints', 'Endpoints (v1)'],
-      ['Node', 'Nodes'],
-    ] as const) {
-      if (!read.kinds.has(kind)) notes.push(`the snapshot holds no ${label}`);
+    for (const kind of KINDS) {
+      if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
     }
   } else {
     const conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
-    const result = await fetchLive(
-      conn,
-      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
-      slimObject,
-    );
+    const result = await fetchLive(conn, {
+      namespace,
+      serviceNames: scope.serviceNames,
+      labelSelector: scope.labelSelector,
+      whenNotFound,
+    });
     objects = result.objects;
     // Named Services are read in the context's namespace when -n does not say.
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
-    // Required kinds were read even when empty; optional ones unless the server refused.
-    coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes, pods: true };
+    coverage = liveCoverage(result.missing);
     notes.push(...Object.values(result.missing));
   }
   const model = new ClusterModel(objects, coverage);

@@ -6,6 +6,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { KINDS } from '../core/kinds.js';
 import { decodeDocuments, type SourceDocument } from './decode.js';
 import { ObjectCollector, withItemKind } from './objects.js';
 
@@ -150,10 +151,11 @@ export async function readSnapshot(path: string, stdin?: Stdin): Promise<ObjectC
   }
   if (collector.objects.length === 0) {
     const other = [...collector.skippedKinds.keys()];
+    const kinds = KINDS.map((k) => k.kind);
     throw new InputError(
-      `snapshot ${path === '-' ? 'stdin' : path}: no Service, Pod, EndpointSlice, Endpoints or Node in it` +
+      `snapshot ${path === '-' ? 'stdin' : path}: no ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)} in it` +
         (other.length ? ` (found only ${other.join(', ')})` : '') +
-        '; create one with: kubectl get services,endpoints,endpointslices,pods,nodes -A -o yaml',
+        `; create one with: kubectl get ${KINDS.map((k) => k.resource).join(',')} -A -o yaml`,
     );
   }
   return collector;
