@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { ClusterObject } from '../src/core/objects.js';
 import type { Report } from '../src/report/report.js';
-import type { KnownKind } from '../src/sources/slim.js';
+import type { KnownKind } from '../src/core/kinds.js';
 import { generateCluster, type ClusterSize, type GeneratedStats } from './generate.js';
 
 // The doctor's code as the CLI runs it: dist/, compiled by tsc (npm run bench builds it first),

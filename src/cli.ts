@@ -1,17 +1,21 @@
 // Entry point: builds the command line (kubectl plugin conventions), runs the chosen command
-// and turns every failure into one line on stderr and a documented exit code.
+// on the process's streams and turns every failure into one line on stderr and a documented
+// exit code. The only module that touches the process: the commands get the streams passed in.
 
 import { Command, CommanderError, Help } from 'commander';
 import { createRequire } from 'node:module';
 import { kubectlArgs } from './argv.js';
-import { runChecksList, runExplain } from './commands/checks.js';
-import { addDiagnoseFlags, runDiagnose, runTree } from './commands/diagnose.js';
-import { addProbeFlags, PROBE_HELP, runProbe } from './commands/probe.js';
-import { addSnapshotFlags, runSnapshot } from './commands/snapshot.js';
-import { addWaitFlags, runWait } from './commands/wait.js';
+import { checksCommand, explainCommand } from './commands/checks.js';
+import { execute, reportFailure } from './commands/command.js';
+import { diagnoseCommand, treeCommand } from './commands/diagnose.js';
+import { addDiagnoseFlags, type DiagnoseFlags } from './commands/diagnose-options.js';
+import { probeCommand } from './commands/probe.js';
+import { addProbeFlags, PROBE_HELP, type ProbeFlags } from './commands/probe-options.js';
+import { addSnapshotFlags, snapshotCommand, type SnapshotFlags } from './commands/snapshot.js';
+import type { IOStreams } from './commands/streams.js';
+import { addWaitFlags, waitCommand, type WaitFlags } from './commands/wait.js';
 import { runCompletion } from './completion.js';
-import { EXIT, isDoctorError } from './core/errors.js';
-import { terminalText } from './core/terminal-text.js';
+import { EXIT } from './core/errors.js';
 
 // The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
 declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;
@@ -28,7 +32,7 @@ Exit codes:
   2  usage error, input that cannot be read, or a named Service that does not exist
   3  the cluster could not be reached, or refused a required read`;
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(streams: IOStreams, setExit: (code: number) => void): Command {
   const program = new Command('kubectl endpoints-doctor')
     .description('Explain why a Service does or does not reach its Pods.')
     .version(version, '--version', 'print the version')
@@ -36,35 +40,40 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  const diagnose = addDiagnoseFlags(
+  const diagnoseDefault = addDiagnoseFlags(
     program
       .command('diagnose', { isDefault: true })
       .description('diagnose Services (the default command): kubectl endpoints-doctor [svc/]NAME... [flags]')
       .argument('[services...]', 'Services to diagnose, as NAME or svc/NAME (default: all in the namespace)'),
-  ).action(async (services: string[], flags) => setExit(await runDiagnose(services, flags)));
+  ).action(async (services: string[], flags: DiagnoseFlags) =>
+    setExit(await execute(diagnoseCommand, services, flags, streams)),
+  );
 
   addDiagnoseFlags(
     program
       .command('tree')
       .description('draw each Service as a tree: Service → EndpointSlices → endpoints → Pods (same as -o tree)')
       .argument('[services...]', 'Services to draw, as NAME or svc/NAME (default: all in the namespace)'),
-  ).action(async (services: string[], flags, command: Command) =>
-    setExit(await runTree(services, flags, command.getOptionValueSource('output') === 'cli')),
-  );
+  ).action(async (services: string[], flags: DiagnoseFlags, command: Command) => {
+    const outputGiven = command.getOptionValueSource('output') === 'cli';
+    setExit(await execute(treeCommand, services, { ...flags, outputGiven }, streams));
+  });
 
   addSnapshotFlags(
     program
       .command('snapshot')
       .description('write the objects the diagnosis reads from the cluster to stdout, for --snapshot')
       .argument('[services...]', 'Services to capture, as NAME or svc/NAME (default: all in the namespace)'),
-  ).action(async (services: string[], flags) => setExit(await runSnapshot(services, flags)));
+  ).action(async (services: string[], flags: SnapshotFlags) =>
+    setExit(await execute(snapshotCommand, services, flags, streams)),
+  );
 
   addWaitFlags(
     program
       .command('wait')
       .description('wait until a Service has the wanted ready endpoints (exit 0), or time out with why not (exit 1)')
       .argument('<service>', 'the Service, as NAME or svc/NAME'),
-  ).action(async (service: string, flags) => setExit(await runWait(service, flags)));
+  ).action(async (service: string, flags: WaitFlags) => setExit(await execute(waitCommand, [service], flags, streams)));
 
   addProbeFlags(
     program
@@ -75,20 +84,22 @@ function buildProgram(setExit: (code: number) => void): Command {
       .argument('[services...]', 'Services to probe, as NAME or svc/NAME (default: all in the namespace)'),
   )
     .addHelpText('after', PROBE_HELP)
-    .action(async (services: string[], flags) => setExit(await runProbe(services, flags)));
+    .action(async (services: string[], flags: ProbeFlags) =>
+      setExit(await execute(probeCommand, services, flags, streams)),
+    );
 
   program
     .command('checks')
     .description('list every check with its id, default severity and title')
-    .action(() => setExit(runChecksList()));
+    .action(async () => setExit(await execute(checksCommand, [], {}, streams)));
 
   program
     .command('explain')
     .description('explain one check: why it matters and how to fix it')
     .argument('<check>', 'check id, as listed by the checks command')
-    .action((id: string) => setExit(runExplain(id)));
+    .action(async (id: string) => setExit(await execute(explainCommand, [id], {}, streams)));
 
-  showDefaultCommandInHelp(program, diagnose);
+  showDefaultCommandInHelp(program, diagnoseDefault);
   for (const command of [program, ...program.commands]) command.exitOverride();
   return program;
 }
@@ -112,10 +123,16 @@ function showDefaultCommandInHelp(program: Command, defaultCommand: Command): vo
   });
 }
 
+/** The process's own streams: what the commands write to when run as kubectl runs the plugin. */
+function processStreams(): IOStreams {
+  return { in: process.stdin, out: process.stdout, errOut: process.stderr };
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const streams = processStreams();
   let exitCode: number = EXIT.ok;
   let debug = argv.includes('--debug');
-  const program = buildProgram((code) => (exitCode = code));
+  const program = buildProgram(streams, (code) => (exitCode = code));
   // A reader that goes away early (`| head`) is not a failure worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
@@ -134,16 +151,6 @@ export async function main(argv: string[]): Promise<number> {
       // Help and --version end with code 0; everything else commander reports is usage.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isDoctorError(e)) {
-      process.stderr.write(`error: ${terminalText(e.message)}\n`);
-      if (debug && 'detail' in e && e.detail)
-        process.stderr.write(`${(e.detail as Error).stack ?? String(e.detail)}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(
-      `error: unexpected failure: ${terminalText((e as Error)?.message ?? String(e))} (rerun with --debug for details)\n`,
-    );
-    if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-    return EXIT.usage;
+    return reportFailure(e, streams, debug);
   }
 }

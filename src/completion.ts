@@ -7,11 +7,13 @@
 import type { Command, Option } from 'commander';
 import { findOption, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
-import { PROBE_OUTPUTS } from './commands/probe.js';
+import type { ConfigFlags } from './commands/config-flags.js';
+import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
 import { SEVERITIES } from './core/findings.js';
+import { collectionPath, kindSpec } from './core/kinds.js';
 
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
@@ -22,12 +24,8 @@ export interface Completion {
   directive: number;
 }
 
-/** What the words typed so far say about where to find Services. */
-export interface ClusterFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-}
+/** What the words typed so far say about where to find Services: the connection flags that choose the cluster and namespace. */
+export type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
 
 export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
@@ -179,7 +177,7 @@ export const listServicesFromCluster: ListServices = async (flags) => {
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
   const namespace = flags.namespace ?? conn.defaultNamespace;
-  const listing = conn.api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { limit: '500' });
+  const listing = conn.api.get(collectionPath(kindSpec('Service'), namespace), { limit: '500' });
   const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
   const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
   return items

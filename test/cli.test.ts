@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
-import { parseGoDuration, parseRequestTimeout } from '../src/commands/scope.js';
+import { parseGoDuration, parseRequestTimeout } from '../src/commands/config-flags.js';
 import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
@@ -315,26 +315,32 @@ describe('checks and explain', () => {
     expect(r.stdout).toMatch(/^selector-no-match\s+error\s+/m);
   });
 
-  it('explain prints the long text', () => {
+  it("explain prints the check's page as text, its example included", () => {
     const r = runCli(['explain', 'selector-no-match']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Why it matters:');
-    expect(r.stdout).toContain('How to fix it:');
-    expect(r.stdout).toContain(
-      '\n  noPodAlike (error): selector {{selector}} matches no pod in namespace {{namespace}}; no pod there carries',
-    );
+    expect(r.stdout).toMatch(/^selector-no-match: The selector matches no pod/);
+    expect(r.stdout).toContain('Why it matters:\n');
+    expect(r.stdout).toContain('How to fix it:\n');
+    expect(r.stdout).toContain('must-fire case of test/checks/selector-no-match.test.ts: ');
+    expect(r.stdout).toContain('    - check: selector-no-match\n');
   });
 
-  it('explain lists a check’s reasons, each with its own severity', () => {
+  it('explain lists the check’s reasons, each with its severity and message', () => {
     const lines = runCli(['explain', 'no-ready-endpoints']).stdout.split('\n');
-    expect(lines.filter((l) => /^ {2}\w+ \((error|warning|info)\): /.test(l)).map((l) => l.split(':')[0])).toEqual([
-      '  allPodsUnready (error)',
-      '  allPodsUnreadyFallback (warning)',
-      '  allEndpointsUnready (error)',
-      '  allEndpointsUnreadyFallback (warning)',
-      '  allAddressesNotReady (error)',
-      '  allAddressesNotReadyHeadless (error)',
+    expect(lines.filter((l) => /^- \w+ \((error|warning|info)\): /.test(l)).map((l) => l.split(':')[0])).toEqual([
+      '- allPodsUnready (error)',
+      '- allPodsUnreadyFallback (warning)',
+      '- allEndpointsUnready (error)',
+      '- allEndpointsUnreadyFallback (warning)',
+      '- allAddressesNotReady (error)',
+      '- allAddressesNotReadyHeadless (error)',
     ]);
+  });
+
+  it('explain says a probe check runs in probe', () => {
+    const r = runCli(['explain', 'dataplane-rejects']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('- Run by: kubectl endpoints-doctor probe');
   });
 
   it('explain of an unknown check is a usage error', () => {

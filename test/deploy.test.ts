@@ -1,13 +1,15 @@
 // deploy/: the manifests are well-formed and consistent, and the ClusterRole is exactly what the
-// plugin needs in a cluster: the test API server enforces its rules while the CLI runs with
-// in-cluster credentials (service account token and CA), and each rule is shown to be needed
-// (the run fails with a clear error without it) or optional (the report says so in a note).
+// plugin needs in a cluster: it grants what the kinds table (src/core/kinds.ts) declares, no more
+// and no less; the test API server enforces its rules while the CLI runs with in-cluster
+// credentials (service account token and CA), and each rule is shown to be needed (the run fails
+// with a clear error without it) or optional (the report says so in a note).
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { KINDS } from '../src/core/kinds.js';
 import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
 
@@ -73,17 +75,16 @@ describe('the manifests', () => {
     expect(podSpec().serviceAccountName).toBe(sa.metadata.name);
   });
 
-  it('the role reads the five resources and nothing else', () => {
+  it('the role grants the verbs the kinds table needs on its resources, and nothing else', () => {
     const rules = role().rules as Manifest[];
     const grants = rules.flatMap((r) =>
       r.apiGroups.flatMap((g: string) =>
         r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res} ${v}`)),
       ),
     );
-    const expected = ['/services', 'discovery.k8s.io/endpointslices', '/endpoints', '/pods', '/nodes'].flatMap((r) =>
-      ['get', 'list', 'watch'].map((v) => `${r} ${v}`),
-    );
-    expect(grants.sort()).toEqual(expected.sort());
+    const needed = KINDS.flatMap((k) => k.verbs.map((v) => `${k.group}/${k.resource} ${v}`));
+    expect(grants.sort()).toEqual(needed.sort());
+    expect(new Set(grants).size, 'each grant once').toBe(grants.length);
     for (const r of rules) {
       expect(r.resourceNames, 'no resourceNames').toBeUndefined();
       expect(r.nonResourceURLs, 'no nonResourceURLs').toBeUndefined();
@@ -193,15 +194,18 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
 
   // What happens without each rule, by the resource it grants: required reads fail the run with
   // one line naming the resource (exit 3); optional ones leave a note and the run goes on.
-  const withoutRule: Record<string, { error: RegExp } | { note: RegExp }> = {
-    services: { error: /^error: forbidden: cannot (list|get) services .*the user needs get and list on services\n$/ },
-    endpointslices: {
-      error: /^error: forbidden: cannot list endpointslices .*needs get and list on endpointslices\n$/,
-    },
-    pods: { error: /^error: forbidden: cannot list pods .*the user needs get and list on pods\n$/ },
-    endpoints: { note: /^Endpoints \(v1\) could not be read \(forbidden\): diagnosed from EndpointSlices alone$/ },
-    nodes: { note: /^Nodes could not be read \(forbidden\): checks that need them were skipped$/ },
-  };
+  const withoutRule: Record<string, { error: RegExp } | { note: string }> = Object.fromEntries(
+    KINDS.map(({ resource, optional, label, whenMissing }) => [
+      resource,
+      optional
+        ? { note: `${label} could not be read (forbidden): ${whenMissing}` }
+        : {
+            error: new RegExp(
+              `^error: forbidden: cannot (list|get) ${resource} .*needs get and list on ${resource}\n$`,
+            ),
+          },
+    ]),
+  );
 
   it('every rule is needed, or optional with a note', async () => {
     const all = rules();
@@ -225,10 +229,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
         } else {
           expect(run.stderr, label).toBe('');
           expect(run.code === 0 || run.code === 1, label).toBe(true);
-          expect(
-            run.report.notes.some((n: string) => expected.note.test(n)),
-            label,
-          ).toBe(true);
+          expect(run.report.notes, label).toContain(expected.note);
         }
       }
     }

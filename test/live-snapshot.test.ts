@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterObject } from '../src/core/objects.js';
 import { connect, fetchLive } from '../src/sources/live.js';
-import { slimObject } from '../src/sources/slim.js';
 import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { runCliAsync, writeTemp } from './support/cli.js';
@@ -188,7 +187,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   /** The objects live (as the diagnosis slims them) and read back from a snapshot, in one order. */
   async function models(snapshotArgs: string[], scope: { namespace?: string; serviceNames?: string[] }) {
     const conn = await connect({ kubeconfig: server.kubeconfigPath, requestTimeoutMs: 30_000, debug: () => {} });
-    const live = await fetchLive(conn, { serviceNames: [], ...scope }, slimObject);
+    const live = await fetchLive(conn, { serviceNames: [], ...scope });
     const { text } = await snapshot(snapshotArgs);
     const file = writeTemp(snapshotArgs.includes('json') ? 'snapshot.json' : 'snapshot.yaml', text);
     const key = (o: ClusterObject) => `${o.kind}/${o.meta.namespace}/${o.meta.name}`;

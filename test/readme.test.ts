@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../src/checks/index.js';
+import { CHECKS, DATAPLANE_CHECKS } from '../src/checks/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -13,9 +13,18 @@ describe('README', () => {
     expect(firstBlock).toMatch(/^npm test\b/m);
   });
 
-  it('lists every check with its default severity and title', () => {
-    for (const check of CHECKS) {
-      expect(readme).toContain(`| \`${check.id}\` | ${check.severity} | ${check.title} |`);
+  it('lists every check with its default severity and title, linked to its page', () => {
+    const rows = readme
+      .split('\n')
+      .filter((line) => line.startsWith('| ['))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    for (const check of [...CHECKS, ...DATAPLANE_CHECKS]) {
+      expect(rows).toContainEqual([`[\`${check.id}\`](docs/checks/${check.id}.md)`, check.severity, check.title]);
     }
   });
 

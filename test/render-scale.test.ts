@@ -10,8 +10,9 @@ import { CHECKS } from '../src/checks/index.js';
 import { ClusterModel } from '../src/model/cluster.js';
 import { palette } from '../src/render/colour.js';
 import { OUTPUTS, renderOutput } from '../src/render/output.js';
-import { diagnose, type Diagnosis } from '../src/report/diagnosis.js';
-import { slimObject, type KnownKind } from '../src/sources/slim.js';
+import { diagnoseServices, type Diagnosis } from '../src/report/diagnosis.js';
+import type { KnownKind } from '../src/core/kinds.js';
+import { slimObject } from '../src/sources/slim.js';
 import { Interactive } from '../src/ui/interactive.js';
 import { WatchView } from '../src/ui/watch-view.js';
 import { controllerEndpoints, controllerSlices } from './support/controller.js';
@@ -53,7 +54,7 @@ function largeCluster(): Diagnosis {
     raws.map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );
-  return diagnose(model, model.services, CHECKS, []);
+  return diagnoseServices(model, model.services, CHECKS, []);
 }
 
 let cluster: Diagnosis;

@@ -12,7 +12,7 @@ import { palette } from '../src/render/colour.js';
 import { renderOutput, type Output } from '../src/render/output.js';
 import { terminalText } from '../src/core/terminal-text.js';
 import { compareReports, describeChange, formatChange } from '../src/report/changes.js';
-import { diagnose, type Diagnosis } from '../src/report/diagnosis.js';
+import { diagnoseServices, type Diagnosis } from '../src/report/diagnosis.js';
 import type { Report } from '../src/report/report.js';
 import { Interactive } from '../src/ui/interactive.js';
 import { WatchView } from '../src/ui/watch-view.js';
@@ -87,7 +87,9 @@ const hostile = [
 let diagnosis: Diagnosis;
 beforeAll(() => {
   const model = modelFromRaw(withControllers(hostile));
-  diagnosis = diagnose(model, model.services, CHECKS, [`a note quoting the cluster: ${OSC_TITLE}${FORGED_LINE}`]);
+  diagnosis = diagnoseServices(model, model.services, CHECKS, [
+    `a note quoting the cluster: ${OSC_TITLE}${FORGED_LINE}`,
+  ]);
 });
 
 const renderAs = (output: Output, colour = false) =>

@@ -1,58 +1,29 @@
 // --watch and --interactive: the same diagnosis as the one-shot command, kept up to date by a
 // watch of the cluster. On a terminal an ink view redraws it; --watch on a pipe or file prints
-// one line per change instead, and --interactive refuses (there is nothing to navigate).
+// one line per change instead, and --interactive refuses (there is nothing to navigate; see
+// validateDiagnose). Both draw on the streams they are handed, as the one-shot command writes.
 // --watch -o json|yaml prints a stream of documents wherever it goes: the report, then one
 // ServiceChange event per change (docs/report.md).
 
 import type { Instance } from 'ink';
 import { stringify } from 'yaml';
 import type { Check } from '../checks/types.js';
-import { EXIT, UsageError } from '../core/errors.js';
+import { EXIT } from '../core/errors.js';
 import { ClusterModel } from '../model/cluster.js';
 import { pushTo } from '../core/multimap.js';
-import { colourWanted, palette } from '../render/colour.js';
-import { renderOutput, type Output, type OutputOptions } from '../render/output.js';
+import { palette } from '../render/colour.js';
+import { renderOutput } from '../render/output.js';
 import { compareReports, describeChange, formatChange, formatTime, type ServiceChange } from '../report/changes.js';
 import { terminalText } from '../core/terminal-text.js';
-import { diagnose, type Diagnosis } from '../report/diagnosis.js';
+import { diagnoseServices, type Diagnosis } from '../report/diagnosis.js';
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../report/report.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
+import type { DiagnoseOptions } from './diagnose-options.js';
 import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
+import { terminalStreams, type IOStreams, type OutputStream } from './streams.js';
 import type { Finding } from '../core/findings.js';
-
-export interface LiveViewFlags {
-  watch?: boolean;
-  interactive?: boolean;
-  color: boolean;
-}
-
-/** The -o formats --watch keeps up to date; junit and markdown are reports of one run. */
-const WATCH_OUTPUTS: readonly Output[] = ['text', 'tree', 'json', 'yaml'];
-/** -i draws its own list and trees. */
-const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];
-
-/** What --watch and --interactive cannot do, refused before anything is read. */
-export function refuseLiveView(flags: LiveViewFlags, output: Output, scope: Scope): void {
-  if (flags.watch && flags.interactive) throw new UsageError('use --watch or --interactive, not both');
-  if (flags.watch && !WATCH_OUTPUTS.includes(output)) {
-    throw new UsageError(
-      `--watch prints ${WATCH_OUTPUTS.join(', ')}: -o ${output} is the report of one run (drop --watch)`,
-    );
-  }
-  if (flags.interactive && !INTERACTIVE_OUTPUTS.includes(output)) {
-    throw new UsageError(`--interactive draws its own view: -o ${output} is for a run without -i`);
-  }
-  if (flags.watch && scope.snapshot) {
-    throw new UsageError('--watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)');
-  }
-  if (flags.interactive && !(process.stdout.isTTY && process.stdin.isTTY)) {
-    throw new UsageError(
-      '--interactive needs a terminal (stdin and stdout are not both a TTY); use --watch for one line per change, or neither flag',
-    );
-  }
-}
 
 interface Live {
   watch: ClusterWatch;
@@ -79,23 +50,23 @@ async function startWatch(
     contextName: conn.contextName,
     current: () => {
       const model = new ClusterModel(watch.objects(), watch.coverage());
-      return diagnose(model, selectServices(model, scope, namespace), checks, Object.values(watch.missing));
+      return diagnoseServices(model, selectServices(model, scope, namespace), checks, Object.values(watch.missing));
     },
   };
 }
 
 /** Resolves on Ctrl-C or SIGTERM (or when stdout goes away), for the modes that draw nothing. */
-function untilInterrupted(): Promise<void> {
+function untilInterrupted(out: OutputStream): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
-      process.stdout.off('error', done);
+      out.off('error', done);
       resolve();
     };
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
-    process.stdout.on('error', done); // EPIPE: the reader left
+    out.on('error', done); // EPIPE: the reader left
   });
 }
 
@@ -166,12 +137,16 @@ const yamlStream: PrintUpdate = (before, after, at) =>
     .join('');
 
 /** --watch that prints rather than draws: the first report, then what each update changed. */
-async function watchPrinting(scope: Scope, checks: Check[], printUpdate: PrintUpdate): Promise<number> {
+async function watchPrinting(
+  { scope, checks }: DiagnoseOptions,
+  streams: IOStreams,
+  printUpdate: PrintUpdate,
+): Promise<number> {
   let last: Diagnosis | undefined;
   const print = (next: Diagnosis) => {
     const text = printUpdate(last?.report, next.report, new Date());
     last = next;
-    if (text) process.stdout.write(text);
+    if (text) streams.out.write(text);
   };
   let trouble: string | undefined;
   const live: Live = await startWatch(
@@ -179,13 +154,13 @@ async function watchPrinting(scope: Scope, checks: Check[], printUpdate: PrintUp
     checks,
     () => print(live.current()),
     (problem) => {
-      if (problem) process.stderr.write(`warning: ${terminalText(problem)}\n`);
-      else if (trouble) process.stderr.write('note: watching again\n');
+      if (problem) streams.errOut.write(`warning: ${terminalText(problem)}\n`);
+      else if (trouble) streams.errOut.write('note: watching again\n');
       trouble = problem;
     },
   );
   print(live.current());
-  await untilInterrupted();
+  await untilInterrupted(streams.out);
   await live.watch.stop();
   return EXIT.ok;
 }
@@ -194,30 +169,29 @@ async function watchPrinting(scope: Scope, checks: Check[], printUpdate: PrintUp
  * Keeps the drawn app until the user quits, redrawn when the terminal is resized. SIGINT and
  * SIGTERM from outside unmount it too (in raw mode Ctrl-C arrives as a key, which ink handles).
  */
-async function untilQuit(app: Instance, redraw: () => void, stop: () => Promise<void>): Promise<number> {
+async function untilQuit(
+  app: Instance,
+  out: OutputStream,
+  redraw: () => void,
+  stop: () => Promise<void>,
+): Promise<number> {
   const unmount = () => app.unmount();
   process.on('SIGINT', unmount);
   process.on('SIGTERM', unmount);
-  process.stdout.on('resize', redraw);
+  out.on('resize', redraw);
   try {
     await app.waitUntilExit();
   } finally {
     process.off('SIGINT', unmount);
     process.off('SIGTERM', unmount);
-    process.stdout.off('resize', redraw);
+    out.off('resize', redraw);
     await stop();
   }
   return EXIT.ok;
 }
 
-async function watchScreen(
-  flags: LiveViewFlags,
-  output: OutputOptions,
-  scope: Scope,
-  checks: Check[],
-): Promise<number> {
+async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, streams: IOStreams): Promise<number> {
   const { render, createElement, WatchView } = await loadScreens();
-  const colour = colourWanted(process.stdout, !flags.color);
   const p = palette(colour);
   let diagnosis: Diagnosis;
   let updatedAt = new Date();
@@ -230,7 +204,7 @@ async function watchScreen(
       updatedAt,
       changes,
       trouble,
-      rows: process.stdout.rows || 24,
+      rows: streams.out.rows || 24,
       colour,
     });
   const live: Live = await startWatch(
@@ -250,17 +224,17 @@ async function watchScreen(
     },
   );
   diagnosis = live.current();
-  app = render(element(), { exitOnCtrlC: true, patchConsole: false });
+  app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,
+    streams.out,
     () => app?.rerender(element()),
     () => live.watch.stop(),
   );
 }
 
-async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Check[]): Promise<number> {
+async function interactiveScreen({ scope, checks, colour }: DiagnoseOptions, streams: IOStreams): Promise<number> {
   const { render, createElement, Interactive } = await loadScreens();
-  const colour = colourWanted(process.stdout, !flags.color);
   let diagnosis: Diagnosis;
   let source: string;
   let changed: ReadonlySet<string> = new Set();
@@ -273,15 +247,15 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
       source,
       changed,
       trouble,
-      rows: process.stdout.rows || 24,
-      columns: process.stdout.columns || 80,
+      rows: streams.out.rows || 24,
+      columns: streams.out.columns || 80,
       colour,
       now: new Date(),
     });
   const clock = () => new Date().toTimeString().slice(0, 8);
   if (scope.snapshot) {
     const input = await loadInput(scope);
-    diagnosis = diagnose(input.model, input.services, checks, input.notes);
+    diagnosis = diagnoseServices(input.model, input.services, checks, input.notes);
     source = `snapshot ${scope.snapshot}`;
   } else {
     live = await startWatch(
@@ -304,24 +278,20 @@ async function interactiveScreen(flags: LiveViewFlags, scope: Scope, checks: Che
     diagnosis = live.current();
     source = `live ${live.contextName}, updated ${clock()}`;
   }
-  app = render(element(), { exitOnCtrlC: true, patchConsole: false });
+  app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,
+    streams.out,
     () => app?.rerender(element()),
     async () => live?.watch.stop(),
   );
 }
 
-/** Runs --watch or --interactive (refuseLiveView has passed); exits 0 when the user quits. */
-export function runLiveView(
-  flags: LiveViewFlags,
-  output: OutputOptions,
-  scope: Scope,
-  checks: Check[],
-): Promise<number> {
-  if (flags.interactive) return interactiveScreen(flags, scope, checks);
+/** Runs --watch or --interactive (validated); exits 0 when the user quits. */
+export function runLiveView(options: DiagnoseOptions, streams: IOStreams): Promise<number> {
+  if (options.interactive) return interactiveScreen(options, streams);
   // Documents are for programs: streamed on a terminal too, as kubectl get -w -o json does.
-  if (output.output === 'json') return watchPrinting(scope, checks, jsonStream);
-  if (output.output === 'yaml') return watchPrinting(scope, checks, yamlStream);
-  return process.stdout.isTTY ? watchScreen(flags, output, scope, checks) : watchPrinting(scope, checks, changeLines);
+  if (options.output.output === 'json') return watchPrinting(options, streams, jsonStream);
+  if (options.output.output === 'yaml') return watchPrinting(options, streams, yamlStream);
+  return options.terminal.stdout ? watchScreen(options, streams) : watchPrinting(options, streams, changeLines);
 }

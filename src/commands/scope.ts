@@ -1,108 +1,44 @@
-// The flags that choose what to read (kubectl's: --kubeconfig, --context, -n, -A, -l,
-// --request-timeout, plus --snapshot) and the positional Service names: parse, complete
-// defaults, validate, then load the model from the snapshot or the live cluster.
+// The flags that choose what to read (the connection flags of config-flags.ts, plus kubectl's
+// -A and -l, plus --snapshot) and the positional Service names: parse, complete defaults,
+// validate, then load the model from the snapshot or the live cluster.
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, serviceNotFound, type Connection } from '../sources/live.js';
-import { slimObject } from '../sources/slim.js';
+import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
+import { KINDS } from '../core/kinds.js';
+import { addConfigFlags, completeConfig, DNS1123_LABEL, type ConfigFlags, type ConfigOptions } from './config-flags.js';
+import type { InputStream, IOStreams } from './streams.js';
 
-export interface ScopeFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
+export interface ScopeFlags extends ConfigFlags {
   allNamespaces?: boolean;
   selector?: string;
-  requestTimeout: string;
   snapshot?: string;
-  debug?: boolean;
 }
 
-export interface Scope {
+export interface Scope extends ConfigOptions {
   snapshot?: string;
-  kubeconfig?: string;
-  context?: string;
-  /** -n as given; see effectiveNamespace for the default. */
-  namespace?: string;
+  /** Where --snapshot - reads from. */
+  stdin: InputStream;
   allNamespaces: boolean;
   serviceNames: string[];
   labelSelector?: string;
   labelRequirements: LabelRequirement[];
-  requestTimeoutMs: number;
-  debug: (line: string) => void;
 }
 
 export function addScopeFlags(command: Command): Command {
-  return command
-    .option(
-      '--kubeconfig <file>',
-      'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)',
-    )
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('-n, --namespace <ns>', "namespace of the Services (default: the context's namespace, else default)")
+  return addConfigFlags(command)
     .option('-A, --all-namespaces', 'Services in every namespace')
     .option('-l, --selector <selector>', 'only Services with these labels (e.g. app=web,tier!=db)')
     .option(
-      '--request-timeout <duration>',
-      'how long to wait for each API request (e.g. 10s, 1m; 0 waits forever)',
-      '30s',
-    )
-    .option(
       '--snapshot <file>',
       'read a file or folder of kubectl get -o json|yaml output (- for stdin) instead of a cluster',
-    )
-    .option('--debug', 'print requests and full error details on stderr');
-}
-
-// Go's time.ParseDuration units, in milliseconds.
-const GO_DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3, // U+00B5
-  μs: 1e-3, // U+03BC
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-
-/** Go's time.ParseDuration ("1h30m", "1.5s", "-2m", "0"; a unit on every number but a bare 0), in ms. */
-export function parseGoDuration(text: string): number | undefined {
-  if (!GO_DURATION.test(text)) return undefined;
-  let total = 0;
-  for (const [, number, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(number) * GO_DURATION_UNITS[unit!]!;
-  }
-  return text.startsWith('-') && total > 0 ? -total : total;
-}
-
-/**
- * Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once beyond it: a longer
- * timeout is as good as none, so it is held to that.
- */
-export const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * --request-timeout as kubectl reads it (client-go's clientcmd.ParseTimeout): a bare
- * non-negative integer is seconds, anything else a Go duration; 0 waits forever.
- */
-export function parseRequestTimeout(text: string): number {
-  const ms = /^\+?\d+$/.test(text) ? Number(text) * 1000 : parseGoDuration(text);
-  if (ms === undefined || ms < 0) {
-    throw new UsageError(
-      `--request-timeout "${text}" is not a duration (seconds, or a number with a unit: 30s, 1m; 0 waits forever)`,
     );
-  }
-  return Math.min(ms, LONGEST_TIMER_MS);
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** "web" or "svc/web" (also service/, services/) → "web". */
 export function serviceName(arg: string): string {
@@ -114,19 +50,7 @@ export function serviceName(arg: string): string {
   return m[2]!;
 }
 
-/**
- * -n as given, or undefined for the default. Namespace names are DNS-1123 labels (the API
- * server's ValidateNamespaceName is apimachinery's IsDNS1123Label): anything else names no
- * namespace, and would otherwise read as an empty one.
- */
-export function namespaceFlag(namespace: string | undefined): string | undefined {
-  if (namespace === undefined || (namespace.length <= 63 && DNS1123_LABEL.test(namespace))) return namespace;
-  throw new UsageError(
-    `-n/--namespace ${JSON.stringify(namespace)} is not a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
-  );
-}
-
-export function completeScope(flags: ScopeFlags, args: string[], debugSink: (line: string) => void): Scope {
+export function completeScope(flags: ScopeFlags, args: string[], streams: IOStreams): Scope {
   const serviceNames = args.map(serviceName);
   if (serviceNames.length > 0 && flags.allNamespaces) {
     throw new UsageError('a Service cannot be named across all namespaces: use -n NAMESPACE instead of -A');
@@ -141,16 +65,13 @@ export function completeScope(flags: ScopeFlags, args: string[], debugSink: (lin
     }
   }
   return {
+    ...completeConfig(flags, streams),
     snapshot: flags.snapshot,
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    namespace: namespaceFlag(flags.namespace),
+    stdin: streams.in,
     allNamespaces: flags.allNamespaces === true,
     serviceNames,
     labelSelector: flags.selector,
     labelRequirements,
-    requestTimeoutMs: parseRequestTimeout(flags.requestTimeout),
-    debug: flags.debug ? debugSink : () => {},
   };
 }
 
@@ -195,7 +116,7 @@ export async function loadInput(
   let coverage: InputCoverage;
   let namespace: string | undefined;
   if (scope.snapshot) {
-    const read = await readSnapshot(scope.snapshot);
+    const read = await readSnapshot(scope.snapshot, scope.stdin);
     objects = read.objects;
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
@@ -206,26 +127,22 @@ export async function loadInput(
         `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
       );
     }
-    for (const [kind, label] of [
-      ['EndpointSlice', 'EndpointSlices'],
-      ['Endpoints', 'Endpoints (v1)'],
-      ['Node', 'Nodes'],
-    ] as const) {
-      if (!read.kinds.has(kind)) notes.push(`the snapshot holds no ${label}`);
+    for (const kind of KINDS) {
+      if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
     }
   } else {
     const conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
-    const result = await fetchLive(
-      conn,
-      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
-      slimObject,
-    );
+    const result = await fetchLive(conn, {
+      namespace,
+      serviceNames: scope.serviceNames,
+      labelSelector: scope.labelSelector,
+      whenNotFound,
+    });
     objects = result.objects;
     // Named Services are read in the context's namespace when -n does not say.
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
-    // Required kinds were read even when empty; optional ones unless the server refused.
-    coverage = { endpointSlices: true, endpoints: !result.missing.endpoints, nodes: !result.missing.nodes, pods: true };
+    coverage = liveCoverage(result.missing);
     notes.push(...Object.values(result.missing));
   }
   const model = new ClusterModel(objects, coverage);

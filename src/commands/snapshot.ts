@@ -1,6 +1,6 @@
 // `kubectl endpoints-doctor snapshot`: writes what the diagnosis reads from the live cluster,
 // so that anyone can rerun the diagnosis with --snapshot. Each object is written slim (only the
-// fields the checks read, sources/slim-raw.ts): the file is small, reads back to the same model,
+// fields the checks read, sources/slim.ts): the file is small, reads back to the same model,
 // and holds no env, command, probe or volume details. JSON is one kubectl-style List, an item a
 // line; YAML is a List (its items empty, its annotation naming the kinds read) and then one
 // document per object, so that it reads back one object at a time.
@@ -15,18 +15,24 @@ import type { ClusterObject, ContainerStatus, Labels } from '../core/objects.js'
 import { IGNORE_ANNOTATION } from '../report/run-checks.js';
 import { writeBlockYaml } from '../sources/block-yaml.js';
 import { connect, fetchLive } from '../sources/live.js';
-import { READ_KINDS_ANNOTATION } from '../sources/objects.js';
-import { rawObject } from '../sources/slim-raw.js';
-import { setOwnKey, slimObject, type KnownKind } from '../sources/slim.js';
-import { addScopeFlags, completeScope, type ScopeFlags } from './scope.js';
+import { setOwnKey } from '../sources/slim.js';
+import { snapshotList, type SnapshotList } from '../sources/snapshot-list.js';
+import type { CommandSteps } from './command.js';
+import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
+import type { IOStreams, OutputStream } from './streams.js';
 
-interface SnapshotFlags extends ScopeFlags {
+export interface SnapshotFlags extends ScopeFlags {
   output: string;
   redact?: boolean;
 }
 
+interface SnapshotOptions {
+  scope: Scope;
+  format: (typeof SNAPSHOT_OUTPUTS)[number];
+  redact: boolean;
+}
+
 export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
-const ORDER: KnownKind[] = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
 
 export function addSnapshotFlags(command: Command): Command {
   return addScopeFlags(command)
@@ -81,6 +87,8 @@ class ChunkedWriter {
   private chunks: string[] = [];
   private size = 0;
 
+  constructor(private readonly out: OutputStream) {}
+
   async write(text: string): Promise<void> {
     this.chunks.push(text);
     this.size += text.length;
@@ -91,53 +99,57 @@ class ChunkedWriter {
     const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
-    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 }
 
-async function writeList(format: 'json' | 'yaml', header: Record<string, unknown>, objects: ClusterObject[]) {
-  const out = new ChunkedWriter();
+async function writeList(stream: OutputStream, format: SnapshotOptions['format'], { header, items }: SnapshotList) {
+  const out = new ChunkedWriter(stream);
   if (format === 'json') {
     // Written item by item (the whole List as one string would not fit at scale), one item a line.
     await out.write(`${JSON.stringify(header).slice(0, -1)},"items":[`);
-    for (let i = 0; i < objects.length; i++) {
-      await out.write(`${i === 0 ? '' : ','}\n${JSON.stringify(rawObject(objects[i]!))}`);
+    let separator = '';
+    for (const item of items) {
+      await out.write(`${separator}\n${JSON.stringify(item)}`);
+      separator = ',';
     }
     await out.write('\n]}\n');
   } else {
     await out.write(writeBlockYaml({ ...header, items: [] }));
-    for (const object of objects) await out.write(`---\n${writeBlockYaml(rawObject(object))}`);
+    for (const item of items) await out.write(`---\n${writeBlockYaml(item)}`);
   }
   await out.flush();
 }
 
-export async function runSnapshot(args: string[], flags: SnapshotFlags): Promise<number> {
+function completeSnapshot(args: string[], flags: SnapshotFlags, streams: IOStreams): SnapshotOptions {
   if (!(SNAPSHOT_OUTPUTS as readonly string[]).includes(flags.output))
     throw new UsageError(`-o/--output "${flags.output}" is not yaml or json`);
   if (flags.snapshot) throw new UsageError('snapshot reads a live cluster; --snapshot is for diagnosing a file');
-  const scope = completeScope(flags, args, (line) => process.stderr.write(`debug: ${line}\n`));
+  return {
+    format: flags.output as SnapshotOptions['format'],
+    scope: completeScope(flags, args, streams),
+    redact: flags.redact === true,
+  };
+}
+
+async function runSnapshot({ scope, format, redact }: SnapshotOptions, streams: IOStreams): Promise<number> {
   const conn = await connect(scope);
   const namespace = scope.allNamespaces ? undefined : (scope.namespace ?? conn.defaultNamespace);
   const result = await fetchLive(
     conn,
     { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
-    (kind, raw) => {
-      const object = slimObject(kind, raw);
-      return flags.redact ? redactObject(object) : object;
-    },
+    { transform: redact ? redactObject : undefined },
   );
-  for (const note of Object.values(result.missing)) process.stderr.write(`note: ${terminalText(note)}\n`);
-  const objects = [...result.objects].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
-  // Which kinds were read, so that a kind with no object in scope reads back as "none", not "not read".
-  const read = ORDER.filter(
-    (kind) => !(kind === 'Endpoints' && result.missing.endpoints) && !(kind === 'Node' && result.missing.nodes),
-  );
-  const header = {
-    apiVersion: 'v1',
-    kind: 'List',
-    metadata: { annotations: { [READ_KINDS_ANNOTATION]: read.join(',') } },
-  };
-  await writeList(flags.output as 'json' | 'yaml', header, objects);
-  if (!flags.redact) process.stderr.write(SECRETS_REMINDER);
+  for (const note of Object.values(result.missing)) streams.errOut.write(`note: ${terminalText(note)}\n`);
+  await writeList(streams.out, format, snapshotList(result));
+  if (!redact) streams.errOut.write(SECRETS_REMINDER);
   return 0;
 }
+
+export const snapshotCommand: CommandSteps<SnapshotFlags, SnapshotOptions> = {
+  complete: completeSnapshot,
+  validate: () => {
+    // Every flag of snapshot stands alone: completing them checked them all.
+  },
+  run: runSnapshot,
+};

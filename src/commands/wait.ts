@@ -11,37 +11,49 @@ import { describeWaitFor, judgeWait, type WaitFor, type WaitProgress } from '../
 import { colourWanted, palette } from '../render/colour.js';
 import { terminalText } from '../core/terminal-text.js';
 import { renderText } from '../render/text.js';
-import { diagnose } from '../report/diagnosis.js';
+import { diagnoseServices } from '../report/diagnosis.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
-import { LONGEST_TIMER_MS, namespaceFlag, parseGoDuration, parseRequestTimeout, serviceName } from './scope.js';
+import type { CommandSteps } from './command.js';
+import {
+  addConfigFlags,
+  completeConfig,
+  LONGEST_TIMER_MS,
+  parseGoDuration,
+  type ConfigFlags,
+  type ConfigOptions,
+} from './config-flags.js';
+import { serviceName } from './scope.js';
+import type { IOStreams } from './streams.js';
 
-export interface WaitFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  requestTimeout: string;
-  debug?: boolean;
+export interface WaitFlags extends ConfigFlags {
   for: string;
   port?: string;
   timeout: string;
 }
 
+interface WaitOptions {
+  config: ConfigOptions;
+  /** The Service's name (without svc/). */
+  service: string;
+  want: WaitFor;
+  port?: string;
+  timeoutMs: number;
+  /** --timeout as typed, for the message at the timeout. */
+  timeoutText: string;
+}
+
 export function addWaitFlags(command: Command): Command {
-  return command
-    .option('--for <condition>', 'ready=N (at least N ready endpoints) or all-ready (every matched pod)', 'ready=1')
-    .option('--port <name>', 'count only endpoints that carry this Service port (by name)')
-    .option('--timeout <duration>', 'how long to wait (e.g. 30s, 2m; 0 checks once, negative waits a week)', '30s')
-    .option('--kubeconfig <file>', 'path to the kubeconfig file')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('-n, --namespace <ns>', "namespace of the Service (default: the context's namespace, else default)")
-    .option('--request-timeout <duration>', 'how long to wait for each API request', '30s')
-    .option('--debug', 'print requests and full error details on stderr')
-    .addHelpText(
-      'after',
-      '\nExit codes:\n  0  the Service has what --for asks\n  1  timed out (the diagnosis says why)\n' +
-        '  2  usage error, or what --for asks the Service can never give (no such --port...)\n  3  the cluster could not be reached, or refused a required read',
-    );
+  return addConfigFlags(
+    command
+      .option('--for <condition>', 'ready=N (at least N ready endpoints) or all-ready (every matched pod)', 'ready=1')
+      .option('--port <name>', 'count only endpoints that carry this Service port (by name)')
+      .option('--timeout <duration>', 'how long to wait (e.g. 30s, 2m; 0 checks once, negative waits a week)', '30s'),
+  ).addHelpText(
+    'after',
+    '\nExit codes:\n  0  the Service has what --for asks\n  1  timed out (the diagnosis says why)\n' +
+      '  2  usage error, or what --for asks the Service can never give (no such --port...)\n  3  the cluster could not be reached, or refused a required read',
+  );
 }
 
 export function parseWaitFor(text: string): WaitFor {
@@ -66,18 +78,28 @@ export function parseWaitTimeout(text: string): number {
   return ms < 0 ? A_WEEK_MS : ms;
 }
 
-export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
-  const name = serviceName(arg);
-  const namespaceGiven = namespaceFlag(flags.namespace);
-  const want = parseWaitFor(flags.for);
-  const timeoutMs = parseWaitTimeout(flags.timeout);
-  const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
-  const deadline = Date.now() + timeoutMs;
-  const debug = flags.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : () => {};
-  const port = flags.port;
+function completeWait([service]: string[], flags: WaitFlags, streams: IOStreams): WaitOptions {
+  const name = serviceName(service!);
+  const config = completeConfig(flags, streams);
+  return {
+    config,
+    service: name,
+    want: parseWaitFor(flags.for),
+    port: flags.port,
+    timeoutMs: parseWaitTimeout(flags.timeout),
+    timeoutText: flags.timeout,
+  };
+}
 
-  const conn = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs, debug });
-  const namespace = namespaceGiven ?? conn.defaultNamespace;
+function validateWait(): void {
+  // Every flag of wait stands alone: completing them checked them all.
+}
+
+async function runWait(options: WaitOptions, streams: IOStreams): Promise<number> {
+  const { service: name, want, port } = options;
+  const deadline = Date.now() + options.timeoutMs;
+  const conn = await connect(options.config);
+  const namespace = options.config.namespace ?? conn.defaultNamespace;
   let settle: () => void = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
   let trouble: string | undefined;
@@ -90,10 +112,10 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
         if (now.met || now.impossible) settle();
       },
       onTrouble: (problem) => {
-        if (problem && problem !== trouble) process.stderr.write(`warning: ${terminalText(problem)}\n`);
+        if (problem && problem !== trouble) streams.errOut.write(`warning: ${terminalText(problem)}\n`);
         trouble = problem;
       },
-      debug,
+      debug: options.config.debug,
     },
   );
   const judge = (): WaitProgress & { model: ClusterModel } => {
@@ -118,18 +140,24 @@ export async function runWait(arg: string, flags: WaitFlags): Promise<number> {
 
   const result = judge();
   if (result.met) {
-    process.stdout.write(`svc/${name}: ${result.summary}\n`);
+    streams.out.write(`svc/${name}: ${result.summary}\n`);
     return EXIT.ok;
   }
   // What the Service cannot give (a port it does not have...) is not waited for.
   if (result.impossible) throw new UsageError(`svc/${name} in namespace "${namespace}": ${result.summary}`);
   const service = result.model.service(namespace, name);
   if (service) {
-    const { report, checks } = diagnose(result.model, [service], CHECKS, Object.values(watch.missing));
-    process.stdout.write(renderText(report, checks, palette(colourWanted(process.stdout, false))));
+    const { report, checks } = diagnoseServices(result.model, [service], CHECKS, Object.values(watch.missing));
+    streams.out.write(renderText(report, checks, palette(colourWanted(streams.out, false))));
   }
-  process.stderr.write(
-    `timed out after ${flags.timeout} waiting for svc/${name} (${describeWaitFor(want, port)}): ${terminalText(result.summary)}\n`,
+  streams.errOut.write(
+    `timed out after ${options.timeoutText} waiting for svc/${name} (${describeWaitFor(want, port)}): ${terminalText(result.summary)}\n`,
   );
   return EXIT.findings;
 }
+
+export const waitCommand: CommandSteps<WaitFlags, WaitOptions> = {
+  complete: completeWait,
+  validate: validateWait,
+  run: runWait,
+};

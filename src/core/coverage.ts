@@ -1,13 +1,16 @@
 // What the input holds of the kinds the checks read.
 
-/** Which optional resources the input really covers; a check needing a missing one is skipped. */
-export interface InputCoverage {
-  endpoints: boolean;
-  endpointSlices: boolean;
-  nodes: boolean;
-  /**
-   * Pods were read (always, live; a snapshot only when it holds a Pod or says it read them).
-   * Which namespaces that covers is podsReadIn's question.
-   */
-  pods: boolean;
+import { KINDS, type CoverageKey, type KindSpec } from './kinds.js';
+
+/**
+ * Which of the kinds with a coverage flag (core/kinds.ts) the input really covers; a check
+ * needing a missing one is skipped.
+ */
+export type InputCoverage = Record<CoverageKey, boolean>;
+
+/** Each kind's flag as `covered` says. */
+export function coverageFrom(covered: (kind: KindSpec) => boolean, kinds: readonly KindSpec[] = KINDS): InputCoverage {
+  const coverage: Record<string, boolean> = {};
+  for (const kind of kinds) if (kind.coverage) coverage[kind.coverage] = covered(kind);
+  return coverage as InputCoverage;
 }

@@ -1,6 +1,6 @@
 // A model straight from decoded objects, as tests and examples build one.
 
-import type { InputCoverage } from '../core/coverage.js';
+import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ObjectCollector } from '../sources/objects.js';
 import { ClusterModel } from './cluster.js';
 
@@ -8,11 +8,5 @@ import { ClusterModel } from './cluster.js';
 export function modelFromRaw(docs: unknown[], coverage: Partial<InputCoverage> = {}): ClusterModel {
   const collector = new ObjectCollector();
   docs.forEach((d, i) => collector.add(d, `object ${i + 1}`));
-  return new ClusterModel(collector.objects, {
-    endpoints: true,
-    endpointSlices: true,
-    nodes: true,
-    pods: true,
-    ...coverage,
-  });
+  return new ClusterModel(collector.objects, { ...coverageFrom(() => true), ...coverage });
 }

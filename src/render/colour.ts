@@ -22,6 +22,6 @@ export function palette(enabled: boolean): Palette {
 }
 
 /** kubectl's rule: colour on a terminal unless NO_COLOR is set (any value) or --no-color. */
-export function colourWanted(stream: NodeJS.WriteStream, noColorFlag: boolean): boolean {
+export function colourWanted(stream: { isTTY?: boolean }, noColorFlag: boolean): boolean {
   return stream.isTTY === true && !noColorFlag && !('NO_COLOR' in process.env);
 }

@@ -16,7 +16,13 @@ export interface Diagnosis {
   checks: CheckDescriptions;
 }
 
-export function diagnose(model: ClusterModel, services: Service[], checks: Check[], notes: string[]): Diagnosis {
+/** The checks run on these Services of the model, and the report of that run. */
+export function diagnoseServices(
+  model: ClusterModel,
+  services: Service[],
+  checks: Check[],
+  notes: string[],
+): Diagnosis {
   const run = runChecks(model, services, checks);
   return { model, run, report: buildReport(run, notes), checks: describeChecks(checks) };
 }

@@ -4,6 +4,7 @@
 import type { CheckRun, SkippedCheck } from './run-checks.js';
 import { pushTo } from '../core/multimap.js';
 import type { InputCoverage } from '../core/coverage.js';
+import { KINDS, type KindSpec } from '../core/kinds.js';
 import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
 import type { DataplaneNodeReport } from './dataplane-report.js';
 
@@ -70,14 +71,12 @@ function serviceStatus(findings: Finding[], skipped: readonly SkippedCheck[]): S
   return worst ?? 'ok';
 }
 
-/** Each optional input: its kind (skippedChecks[].missing) and how notes and texts name it. */
-const INPUTS: Record<keyof InputCoverage, { kind: string; words: string }> = {
-  endpointSlices: { kind: 'EndpointSlice', words: 'EndpointSlices' },
-  endpoints: { kind: 'Endpoints', words: 'Endpoints (v1)' },
-  nodes: { kind: 'Node', words: 'Nodes' },
-  pods: { kind: 'Pod', words: 'Pods' },
-};
-const WORDS_OF_KIND = new Map(Object.values(INPUTS).map((i) => [i.kind, i.words]));
+/** Each input a check may lack, by coverage flag: its kind (skippedChecks[].missing) and label (how notes name it). */
+const INPUTS = Object.fromEntries(KINDS.flatMap((k) => (k.coverage ? [[k.coverage, k]] : []))) as Record<
+  keyof InputCoverage,
+  KindSpec
+>;
+const LABEL_OF_KIND = new Map<string, string>(KINDS.map((k) => [k.kind, k.label]));
 
 /**
  * The checks that could not judge a Service, grouped by what the input lacks, in the words of
@@ -85,7 +84,7 @@ const WORDS_OF_KIND = new Map(Object.values(INPUTS).map((i) => [i.kind, i.words]
  */
 export function describeSkippedChecks(skipped: SkippedCheckSummary[]): string {
   const byMissing = new Map<string, string[]>();
-  for (const s of skipped) pushTo(byMissing, s.missing.map((k) => WORDS_OF_KIND.get(k) ?? k).join(' and '), s.check);
+  for (const s of skipped) pushTo(byMissing, s.missing.map((k) => LABEL_OF_KIND.get(k) ?? k).join(' and '), s.check);
   return `not judged by ${[...byMissing].map(([missing, checks]) => `${checks.join(', ')} (the input has no ${missing})`).join('; ')}`;
 }
 
@@ -127,7 +126,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
   for (const f of run.findings) findingCounts[f.severity]++;
   const count = (status: ServiceStatus) => services.filter((s) => s.status === status).length;
   const skipNotes = run.skipped.map((s) => {
-    const missing = `the input has no ${s.missing.map((m) => INPUTS[m].words).join(' and ')}`;
+    const missing = `the input has no ${s.missing.map((m) => INPUTS[m].label).join(' and ')}`;
     return s.partly
       ? `check ${s.check} can only confirm, not clear: ${missing} (what it finds stands; a Service it finds nothing on is not judged by it)`
       : `check ${s.check} skipped: ${missing}`;

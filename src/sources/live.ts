@@ -1,11 +1,14 @@
 // The live cluster as a source: kubeconfig resolution as kubectl does it, then the reads,
 // scoped on the server to what was asked and run concurrently.
 
+import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ClusterError, UsageError } from '../core/errors.js';
+import { collectionPath, KINDS, type CoverageKey, type KindSpec } from '../core/kinds.js';
+import type { ClusterObject, Service } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
 import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
 import { requestOptionsFor, resolveKubeconfig, type ResolvedContext } from './kubeconfig.js';
-import { slimService, type KnownKind } from './slim.js';
+import { slimAs, SOURCE_KINDS, type SourceKind } from './slim.js';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -53,12 +56,19 @@ export interface LiveScope {
   whenNotFound?: 'fail' | 'report';
 }
 
-export interface LiveResult<T> {
-  objects: T[];
-  /** Optional inputs the server did not give (not served or forbidden). */
-  missing: { endpoints?: string; nodes?: string };
+export interface LiveResult {
+  objects: ClusterObject[];
+  /** Optional inputs the server did not give (not served or forbidden), by coverage flag, in the table's order. */
+  missing: Partial<Record<CoverageKey, string>>;
   /** Named Services the server does not have (with whenNotFound "report"). */
   notFound: string[];
+}
+
+export interface FetchOptions {
+  /** Applied to each object once slim (the snapshot's --redact). */
+  transform?: (object: ClusterObject) => ClusterObject;
+  /** The kinds to read: the table's unless a test adds one. */
+  kinds?: readonly SourceKind[];
 }
 
 /** One line for a named Service the namespace does not hold. */
@@ -66,111 +76,120 @@ export function serviceNotFound(name: string, namespace: string): string {
   return `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`;
 }
 
-const PATHS: Record<KnownKind, { group: string; plural: string; namespaced: boolean }> = {
-  Service: { group: '/api/v1', plural: 'services', namespaced: true },
-  Pod: { group: '/api/v1', plural: 'pods', namespaced: true },
-  Endpoints: { group: '/api/v1', plural: 'endpoints', namespaced: true },
-  Node: { group: '/api/v1', plural: 'nodes', namespaced: false },
-  EndpointSlice: { group: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
-};
-
-export function collectionPath(kind: KnownKind, namespace?: string): string {
-  const p = PATHS[kind];
-  return p.namespaced && namespace
-    ? `${p.group}/namespaces/${encodeURIComponent(namespace)}/${p.plural}`
-    : `${p.group}/${p.plural}`;
+/** The note for an optional kind the server forbids (403) or does not serve (404); undefined for any other failure. */
+export function refusalNote(kind: KindSpec, e: unknown): string | undefined {
+  if (!kind.optional || !(e instanceof ApiStatusError) || (e.status !== 403 && e.status !== 404)) return undefined;
+  const why = e.status === 403 ? 'forbidden' : 'not served by this server';
+  return `${kind.label} could not be read (${why}): ${kind.whenMissing}`;
 }
 
-type Convert<T> = (kind: KnownKind, raw: Record<string, unknown>) => T;
+/** The optional kinds' notes by coverage flag, in the table's order. */
+export function missingInOrder(kinds: readonly KindSpec[], notes: Map<KindSpec, string>): LiveResult['missing'] {
+  const missing: Record<string, string> = {};
+  for (const kind of kinds) {
+    const note = notes.get(kind);
+    if (note !== undefined && kind.coverage) missing[kind.coverage] = note;
+  }
+  return missing;
+}
+
+/** What a live read covers: required kinds were read even when empty, optional ones unless the server refused. */
+export function liveCoverage(missing: LiveResult['missing'], kinds: readonly KindSpec[] = KINDS): InputCoverage {
+  return coverageFrom((kind) => !(kind.coverage! in missing), kinds);
+}
 
 /**
- * Reads what the scope needs, converting each object as its page arrives. For named
- * Services only those Services, their slices (by label) and their pods (by selector) are
- * read; the namespace's pods only when a selector matches nothing (for the near-miss hint).
+ * Reads every kind of the table, slimming each object as its page arrives. For named Services
+ * only what they need is read, as each kind's whenServicesNamed says: those Services, their
+ * slices (by label) and Endpoints (by name), their pods (by selector; the namespace's pods only
+ * when a selector matches nothing, for the near-miss hint), and the other kinds whole.
  */
-export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: Convert<T>): Promise<LiveResult<T>> {
+export async function fetchLive(conn: Connection, scope: LiveScope, options: FetchOptions = {}): Promise<LiveResult> {
   const { api } = conn;
-  const missing: LiveResult<T>['missing'] = {};
+  const kinds = options.kinds ?? SOURCE_KINDS;
+  const { transform } = options;
+  const slim = (kind: SourceKind, raw: Record<string, unknown>) =>
+    transform ? transform(slimAs(kind, raw)) : slimAs(kind, raw);
+  const refused = new Map<KindSpec, string>();
 
-  const required = async <R>(kind: KnownKind, verb: string, work: () => Promise<R>): Promise<R> => {
+  /** A kind's read: an optional kind the server refuses reads as none, with a note. */
+  const read = async <R>(kind: SourceKind, verb: string, work: () => Promise<R[]>): Promise<R[]> => {
     try {
       return await work();
     } catch (e) {
-      throw describeFailure(e, api.server, kind, verb, scope.namespace);
+      const note = refusalNote(kind, e);
+      if (note === undefined) throw describeFailure(e, api.server, kind, verb, scope.namespace);
+      refused.set(kind, note);
+      return [];
     }
   };
-  const optional = async <R>(kind: 'Endpoints' | 'Node', work: () => Promise<R[]>): Promise<R[]> => {
-    try {
-      return await work();
-    } catch (e) {
-      if (e instanceof ApiStatusError && (e.status === 403 || e.status === 404)) {
-        const why = e.status === 403 ? 'forbidden' : 'not served by this server';
-        const key = kind === 'Node' ? 'nodes' : 'endpoints';
-        missing[key] =
-          kind === 'Node'
-            ? `Nodes could not be read (${why}): checks that need them were skipped`
-            : `Endpoints (v1) could not be read (${why}): diagnosed from EndpointSlices alone`;
-        return [];
-      }
-      throw describeFailure(e, api.server, kind, 'list', kind === 'Node' ? undefined : scope.namespace);
-    }
-  };
-  const list = (kind: KnownKind, namespace: string | undefined, query: Query = {}) =>
-    api.list(collectionPath(kind, namespace), query, (item) => convert(kind, item));
-
-  const listNodes = () => optional('Node', () => list('Node', undefined));
+  const listSlim = (kind: SourceKind, namespace: string | undefined, query: Query = {}) =>
+    read(kind, 'list', () => api.list(collectionPath(kind, namespace), query, (item) => slim(kind, item)));
+  const serviceKind = kinds.find((k) => k.kind === 'Service')!;
 
   if (scope.serviceNames.length === 0) {
-    const [services, slices, pods, endpoints, nodes] = await Promise.all([
-      required('Service', 'list', () => list('Service', scope.namespace, { labelSelector: scope.labelSelector })),
-      required('EndpointSlice', 'list', () => list('EndpointSlice', scope.namespace)),
-      required('Pod', 'list', () => list('Pod', scope.namespace)),
-      optional('Endpoints', () => list('Endpoints', scope.namespace)),
-      listNodes(),
-    ]);
-    return { objects: [...services, ...slices, ...pods, ...endpoints, ...nodes], missing, notFound: [] };
+    const lists = await Promise.all(
+      kinds.map((kind) =>
+        listSlim(kind, scope.namespace, kind === serviceKind ? { labelSelector: scope.labelSelector } : {}),
+      ),
+    );
+    return { objects: lists.flat(), missing: missingInOrder(kinds, refused), notFound: [] };
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
   // `web svc/web` names one Service: read (and report) it once.
   const names = [...new Set(scope.serviceNames)];
-  const nameSelector = `kubernetes.io/service-name in (${names.join(',')})`;
-  // Slices and Endpoints stay raw until their pod references are read (a few objects only).
-  const [named, slices, endpoints, nodes] = await Promise.all([
-    Promise.all(names.map((name) => required('Service', 'get', () => getService(api, namespace, name)))),
-    required('EndpointSlice', 'list', () =>
-      api.list(collectionPath('EndpointSlice', namespace), { labelSelector: nameSelector }, (item) => item),
-    ),
-    optional('Endpoints', async () => {
-      const found = await Promise.all(
-        names.map((name) =>
-          getOptional(api, `${collectionPath('Endpoints', namespace)}/${encodeURIComponent(name)}`, name),
-        ),
-      );
-      return found.filter((raw): raw is Record<string, unknown> => raw !== undefined);
-    }),
-    listNodes(),
+  const podKind = kinds.find((k) => k.whenServicesNamed === 'selected')!;
+  const others = kinds.filter((k) => k !== serviceKind && k !== podKind);
+  // Objects found by a Service's name or label stay raw until their pod references are read (a few objects only).
+  const readOther = async (
+    kind: SourceKind,
+  ): Promise<{ raws: Record<string, unknown>[]; objects: ClusterObject[] }> => {
+    switch (kind.whenServicesNamed) {
+      case 'named': {
+        const raws = await read(kind, 'get', async () => {
+          const found = await Promise.all(
+            names.map((name) => getIfExists(api, objectPath(kind, namespace, name), name)),
+          );
+          return found.filter((raw): raw is Record<string, unknown> => raw !== undefined);
+        });
+        return { raws, objects: [] };
+      }
+      case 'labelled': {
+        const labelSelector = `kubernetes.io/service-name in (${names.join(',')})`;
+        const raws = await read(kind, 'list', () =>
+          api.list(collectionPath(kind, namespace), { labelSelector }, (item) => item),
+        );
+        return { raws, objects: [] };
+      }
+      default:
+        return { raws: [], objects: await listSlim(kind, namespace) };
+    }
+  };
+  const [named, otherReads] = await Promise.all([
+    Promise.all(names.map((name) => read(serviceKind, 'get', () => getService(api, serviceKind, namespace, name)))),
+    Promise.all(others.map(readOther)),
   ]);
 
-  const notFound = names.filter((_, i) => named[i] === undefined);
+  const notFound = names.filter((_, i) => named[i]!.length === 0);
   if (notFound.length > 0 && scope.whenNotFound !== 'report') {
     throw new UsageError(serviceNotFound(notFound[0]!, namespace));
   }
-  const services = named.filter((s) => s !== undefined);
+  const services = named.flat();
 
   // Pods per selector; where a selector matches nothing, the namespace's pods and the
   // cluster-wide matches are what the near-miss hint reads.
-  const pods = new Map<string, T>();
+  const pods = new Map<string, ClusterObject>();
   const podKey = (raw: Record<string, any>) => `${raw.metadata?.namespace}/${raw.metadata?.name}`;
   // Selectors overlap, and a selector that matches nothing reads the namespace's pods again:
-  // convert each pod once, since convert may collect as it goes (loadInput's does).
+  // each pod is slimmed once.
   const addPods = (raws: Record<string, unknown>[]) =>
     raws.forEach((raw) => {
       const key = podKey(raw);
-      if (!pods.has(key)) pods.set(key, convert('Pod', raw));
+      if (!pods.has(key)) pods.set(key, slim(podKind, raw));
     });
   const listRawPods = (ns: string | undefined, labelSelector?: string) =>
-    required('Pod', 'list', () => api.list(collectionPath('Pod', ns), { labelSelector }, (item) => item));
+    read(podKind, 'list', () => api.list(collectionPath(podKind, ns), { labelSelector }, (item) => item));
   const listedNamespaces = new Set<string>();
   await Promise.all(
     services.map(async ({ selector }) => {
@@ -193,31 +212,31 @@ export async function fetchLive<T>(conn: Connection, scope: LiveScope, convert: 
   // are read (as -A reads them). Refused outside the Service's namespace, those references
   // are left unchecked rather than failing the run.
   const unresolved = new Set(
-    podRefs([...slices, ...endpoints], namespace)
+    podRefs(
+      otherReads.flatMap((r) => r.raws),
+      namespace,
+    )
       .filter((ref) => !pods.has(`${ref.namespace}/${ref.name}`) && !listedNamespaces.has(ref.namespace))
       .map((ref) => ref.namespace),
   );
   await Promise.all(
     [...unresolved].map(async (ns) => {
       try {
-        addPods(await api.list(collectionPath('Pod', ns), {}, (item) => item));
+        addPods(await api.list(collectionPath(podKind, ns), {}, (item) => item));
       } catch (e) {
         if (ns !== namespace && e instanceof ApiStatusError && e.status === 403) return;
-        throw describeFailure(e, api.server, 'Pod', 'list', ns);
+        throw describeFailure(e, api.server, podKind, 'list', ns);
       }
     }),
   );
-  return {
-    objects: [
-      ...services.map((s) => convert('Service', s.raw)),
-      ...slices.map((raw) => convert('EndpointSlice', raw)),
-      ...pods.values(),
-      ...endpoints.map((raw) => convert('Endpoints', raw)),
-      ...nodes,
-    ],
-    missing,
-    notFound,
+  const objectsOf = (kind: SourceKind): ClusterObject[] => {
+    if (kind === serviceKind) return services.map((s) => slim(kind, s.raw));
+    if (kind === podKind) return [...pods.values()];
+    // Each kind was read either raw (by name or label) or slim (whole).
+    const { raws, objects } = otherReads[others.indexOf(kind)]!;
+    return raws.length > 0 ? raws.map((raw) => slim(kind, raw)) : objects;
   };
+  return { objects: kinds.flatMap(objectsOf), missing: missingInOrder(kinds, refused), notFound };
 }
 
 /** The pods named by the targetRefs of slices' endpoints and of Endpoints' addresses, all read in `namespace`. */
@@ -238,18 +257,23 @@ function podRefs(raws: Record<string, any>[], namespace: string): { namespace: s
   return refs;
 }
 
-/** The named Service, or undefined when the server has none of that name. */
-async function getService(api: ApiClient, namespace: string, name: string) {
+function objectPath(kind: KindSpec, namespace: string, name: string): string {
+  return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`;
+}
+
+/** The named Service with its selector, or none when the server has none of that name. */
+async function getService(api: ApiClient, kind: SourceKind, namespace: string, name: string) {
   try {
-    const { body } = await api.get(`${collectionPath('Service', namespace)}/${encodeURIComponent(name)}`);
-    return { raw: body as Record<string, unknown>, selector: slimService(body).selector };
+    const { body } = await api.get(objectPath(kind, namespace, name));
+    return [{ raw: body as Record<string, unknown>, selector: (kind.slim(body) as Service).selector }];
   } catch (e) {
-    if (e instanceof ApiStatusError && e.status === 404) return undefined;
+    if (e instanceof ApiStatusError && e.status === 404) return [];
     throw e;
   }
 }
 
-async function getOptional(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
+/** The object at `path`, or undefined when the server says that object (named `name`) does not exist. */
+async function getIfExists(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
   try {
     return (await api.get(path)).body;
   } catch (e) {
@@ -264,10 +288,10 @@ async function getOptional(api: ApiClient, path: string, name: string): Promise<
 }
 
 /** A failed read as one line: what was refused or unreachable, and what to do. */
-export function describeFailure(e: unknown, server: string, kind: KnownKind, verb: string, namespace?: string): Error {
+export function describeFailure(e: unknown, server: string, kind: KindSpec, verb: string, namespace?: string): Error {
   if (e instanceof UsageError || e instanceof ClusterError) return e;
-  const resource = PATHS[kind].plural;
-  const scopeText = PATHS[kind].namespaced ? (namespace ? ` in namespace "${namespace}"` : ' in all namespaces') : '';
+  const { resource } = kind;
+  const scopeText = kind.namespaced ? (namespace ? ` in namespace "${namespace}"` : ' in all namespaces') : '';
   if (e instanceof ApiStatusError) {
     if (e.status === 401) {
       return new ClusterError(

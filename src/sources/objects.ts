@@ -4,8 +4,8 @@
 import { InputError } from '../core/errors.js';
 import { dns1123LabelError, dns1123SubdomainError, labelKeyError, labelValueError } from '../core/names.js';
 import type { ClusterObject, Labels } from '../core/objects.js';
-import { isKnownKind, quoteName, slimObject, SlimError, type KnownKind } from './slim.js';
-import type { InputCoverage } from '../core/coverage.js';
+import { coverageFrom, type InputCoverage } from '../core/coverage.js';
+import { quoteName, slimAs, SlimError, SOURCE_KINDS, type SourceKind } from './slim.js';
 
 /**
  * On a List written by the snapshot command: the kinds it read, comma-separated. A kind read but
@@ -22,20 +22,27 @@ export interface CollectorOptions {
    * server does: a file may hold what no cluster would have accepted.
    */
   checkNames?: boolean;
+  /** The kinds to read: the table's unless a test adds one. */
+  kinds?: readonly SourceKind[];
 }
 
 export class ObjectCollector {
   readonly objects: ClusterObject[] = [];
   /** Kinds the input holds objects of, or declares it read. */
-  readonly kinds = new Set<KnownKind>();
+  readonly kinds = new Set<string>();
   /** Objects of kinds the doctor does not read, counted per kind. */
   readonly skippedKinds = new Map<string, number>();
   /** Objects met again (same kind, namespace and name), left out; and the first of them, where it was met again. */
   duplicates = 0;
   firstDuplicate?: { object: string; where: string };
   private readonly seen = new Set<string>();
+  private readonly known: readonly SourceKind[];
+  private readonly knownByName: ReadonlyMap<string, SourceKind>;
 
-  constructor(private readonly options: CollectorOptions = {}) {}
+  constructor(private readonly options: CollectorOptions = {}) {
+    this.known = options.kinds ?? SOURCE_KINDS;
+    this.knownByName = new Map(this.known.map((kind) => [kind.kind, kind]));
+  }
 
   /** Adds one decoded document; `where` names it in error messages (file, document number). */
   add(raw: unknown, where: string, depth = 0): void {
@@ -66,7 +73,7 @@ export class ObjectCollector {
   addListHeader(list: Record<string, unknown>): void {
     const annotations = (list.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
     const read = annotations?.[READ_KINDS_ANNOTATION];
-    if (typeof read === 'string') for (const k of read.split(',')) if (isKnownKind(k)) this.kinds.add(k);
+    if (typeof read === 'string') for (const k of read.split(',')) if (this.knownByName.has(k)) this.kinds.add(k);
   }
 
   /** An item of a List of kind `listKind`. */
@@ -83,13 +90,14 @@ export class ObjectCollector {
   }
 
   private addObject(kind: string, raw: Record<string, unknown>, where: string): void {
-    if (!isKnownKind(kind)) {
+    const known = this.knownByName.get(kind);
+    if (!known) {
       this.skippedKinds.set(kind, (this.skippedKinds.get(kind) ?? 0) + 1);
       return;
     }
     let object: ClusterObject;
     try {
-      object = slimObject(kind, raw);
+      object = slimAs(known, raw);
     } catch (e) {
       if (e instanceof SlimError) throw new InputError(`${where} (${e.object ?? kind}): ${e.problem}`);
       throw e;
@@ -97,7 +105,7 @@ export class ObjectCollector {
     const { namespace, name } = object.meta;
     const described = () => `${kind} ${namespace ? `${quoteName(namespace)}/` : ''}${quoteName(name)}`;
     if (this.options.checkNames) {
-      const problem = nameProblem(object);
+      const problem = nameProblem(object, known);
       if (problem) throw new InputError(`${where} (${described()}): ${problem}`);
     }
     const key = `${kind}/${namespace}/${name}`;
@@ -113,12 +121,7 @@ export class ObjectCollector {
 
   /** Coverage as the input shows it: a kind counts as read when an object of it is present, or a List says so. */
   coverage(): InputCoverage {
-    return {
-      endpoints: this.kinds.has('Endpoints'),
-      endpointSlices: this.kinds.has('EndpointSlice'),
-      nodes: this.kinds.has('Node'),
-      pods: this.kinds.has('Pod'),
-    };
+    return coverageFrom((kind) => this.kinds.has(kind.kind), this.known);
   }
 }
 
@@ -129,12 +132,12 @@ export function withItemKind(item: unknown, listKind: string): unknown {
 }
 
 /** The first name, namespace, label or selector of `object` that Kubernetes' validation would refuse. */
-function nameProblem(object: ClusterObject): string | undefined {
+function nameProblem(object: ClusterObject, kind: SourceKind): string | undefined {
   const { meta } = object;
   // ValidateServiceName, ValidateNamespaceName: DNS labels; the other kinds' names: DNS subdomains.
   const nameError = object.kind === 'Service' ? dns1123LabelError(meta.name) : dns1123SubdomainError(meta.name);
   if (nameError) return `metadata.name ${JSON.stringify(meta.name)} ${nameError}`;
-  const namespaceError = object.kind === 'Node' ? undefined : dns1123LabelError(meta.namespace);
+  const namespaceError = kind.namespaced ? dns1123LabelError(meta.namespace) : undefined;
   if (namespaceError) return `metadata.namespace ${JSON.stringify(meta.namespace)} ${namespaceError}`;
   // ValidateLabels, for an object's labels and (ValidateService) for a Service's selector.
   return (

@@ -6,6 +6,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { KINDS } from '../core/kinds.js';
 import { decodeDocuments, type SourceDocument } from './decode.js';
 import { ObjectCollector, withItemKind } from './objects.js';
 
@@ -27,13 +28,16 @@ function tooLarge(name: string, bytes: string): InputError {
   );
 }
 
-async function readStdin(): Promise<Buffer> {
-  if (process.stdin.isTTY) {
+/** What "-" reads: stdin, or the stream a caller hands over instead. */
+type Stdin = NodeJS.ReadableStream & { isTTY?: boolean };
+
+async function readStdin(stdin: Stdin): Promise<Buffer> {
+  if (stdin.isTTY) {
     throw new InputError('--snapshot -: stdin is a terminal; pipe a file into it (kubectl get ... -o yaml | ...)');
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stdin) {
     size += (chunk as Buffer).length;
     if (size > MAX_SNAPSHOT_BYTES) throw tooLarge('stdin', `more than ${megabytes(MAX_SNAPSHOT_BYTES)}`);
     chunks.push(chunk as Buffer);
@@ -120,9 +124,9 @@ export function decodeText(bytes: Buffer, name: string): string {
 }
 
 /** Every document of a snapshot, in order; a List's items come one by one after the List without them. */
-export async function* snapshotDocuments(path: string): AsyncGenerator<SourceDocument> {
+export async function* snapshotDocuments(path: string, stdin: Stdin = process.stdin): AsyncGenerator<SourceDocument> {
   if (path === '-') {
-    yield* decodeDocuments(decodeText(await readStdin(), 'stdin'), 'stdin');
+    yield* decodeDocuments(decodeText(await readStdin(stdin), 'stdin'), 'stdin');
     return;
   }
   for (const file of await snapshotFiles(path)) {
@@ -139,18 +143,19 @@ export async function readSnapshotDocuments(path: string): Promise<SourceDocumen
   return docs;
 }
 
-export async function readSnapshot(path: string): Promise<ObjectCollector> {
+export async function readSnapshot(path: string, stdin?: Stdin): Promise<ObjectCollector> {
   const collector = new ObjectCollector({ checkNames: true });
-  for await (const doc of snapshotDocuments(path)) {
+  for await (const doc of snapshotDocuments(path, stdin)) {
     if (doc.listKind) collector.addItem(doc.value, doc.listKind, doc.where);
     else collector.add(doc.value, doc.where);
   }
   if (collector.objects.length === 0) {
     const other = [...collector.skippedKinds.keys()];
+    const kinds = KINDS.map((k) => k.kind);
     throw new InputError(
-      `snapshot ${path === '-' ? 'stdin' : path}: no Service, Pod, EndpointSlice, Endpoints or Node in it` +
+      `snapshot ${path === '-' ? 'stdin' : path}: no ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)} in it` +
         (other.length ? ` (found only ${other.join(', ')})` : '') +
-        '; create one with: kubectl get services,endpoints,endpointslices,pods,nodes -A -o yaml',
+        `; create one with: kubectl get ${KINDS.map((k) => k.resource).join(',')} -A -o yaml`,
     );
   }
   return collector;

@@ -3,11 +3,19 @@
 // announced so the caller can rebuild the model. A 410 Gone (the version was compacted away)
 // lists again; other failures back off and retry, and are reported while they last.
 
+import type { InputCoverage } from '../core/coverage.js';
+import { collectionPath } from '../core/kinds.js';
 import type { ClusterObject } from '../core/objects.js';
 import { ApiStatusError, type WatchEvent } from './kube-api.js';
-import { collectionPath, describeFailure, type Connection } from './live.js';
-import { slimObject, SlimError, type KnownKind } from './slim.js';
-import type { InputCoverage } from '../core/coverage.js';
+import {
+  describeFailure,
+  liveCoverage,
+  missingInOrder,
+  refusalNote,
+  type Connection,
+  type LiveResult,
+} from './live.js';
+import { slimAs, SlimError, SOURCE_KINDS, type SourceKind } from './slim.js';
 
 export interface WatchScope {
   /** undefined: all namespaces. Named Services are chosen from the namespace's by the caller. */
@@ -27,49 +35,40 @@ export interface WatchOptions {
   /** How long each watch request lasts before it is renewed (the server's timeoutSeconds). */
   watchSeconds?: number;
   debug: (line: string) => void;
+  /** The kinds to follow: the table's unless a test adds one. */
+  kinds?: readonly SourceKind[];
 }
 
-const REQUIRED: KnownKind[] = ['Service', 'EndpointSlice', 'Pod'];
-const OPTIONAL: ('Endpoints' | 'Node')[] = ['Endpoints', 'Node'];
-
 export class ClusterWatch {
-  private readonly objectsByKind = new Map<KnownKind, Map<string, ClusterObject>>();
+  private readonly objectsByKind = new Map<SourceKind, Map<string, ClusterObject>>();
   /** Optional kinds the server would not list (forbidden or not served): the same notes as fetchLive's. */
-  readonly missing: { endpoints?: string; nodes?: string } = {};
+  readonly missing: LiveResult['missing'] = {};
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
-  private readonly troubles = new Map<KnownKind, string>();
+  private readonly troubles = new Map<SourceKind, string>();
+  private readonly kinds: readonly SourceKind[];
   private debounce: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly conn: Connection,
     private readonly scope: WatchScope,
     private readonly options: WatchOptions,
-  ) {}
+  ) {
+    this.kinds = options.kinds ?? SOURCE_KINDS;
+  }
 
   /**
    * Lists every kind once; a failure here is final (the same errors as a one-shot run). Then
    * watches in the background until stop().
    */
   async start(): Promise<void> {
-    const required = REQUIRED.map(async (kind) => ({ kind, version: await this.initialList(kind) }));
-    const optional = OPTIONAL.map(async (kind) => {
-      try {
-        return { kind, version: await this.list(kind) };
-      } catch (e) {
-        if (e instanceof ApiStatusError && (e.status === 403 || e.status === 404)) {
-          const why = e.status === 403 ? 'forbidden' : 'not served by this server';
-          if (kind === 'Node')
-            this.missing.nodes = `Nodes could not be read (${why}): checks that need them were skipped`;
-          else
-            this.missing.endpoints = `Endpoints (v1) could not be read (${why}): diagnosed from EndpointSlices alone`;
-          return { kind, version: undefined };
-        }
-        throw describeFailure(e, this.conn.api.server, kind, 'list', this.namespaceOf(kind));
-      }
-    });
-    const listed = await Promise.all([...required, ...optional]);
-    for (const { kind, version } of listed) if (version !== undefined) this.loops.push(this.follow(kind, version));
+    const listed = await Promise.all(this.kinds.map(async (kind) => ({ kind, version: await this.initialList(kind) })));
+    const refused = new Map<SourceKind, string>();
+    for (const { kind, version } of listed) {
+      if (typeof version === 'string') this.loops.push(this.follow(kind, version));
+      else refused.set(kind, version.refused);
+    }
+    Object.assign(this.missing, missingInOrder(this.kinds, refused));
   }
 
   /** Every object known now. */
@@ -78,7 +77,7 @@ export class ClusterWatch {
   }
 
   coverage(): InputCoverage {
-    return { endpointSlices: true, endpoints: !this.missing.endpoints, nodes: !this.missing.nodes, pods: true };
+    return liveCoverage(this.missing, this.kinds);
   }
 
   /** Ends every watch and pending timer; the process is left with nothing running. */
@@ -88,24 +87,27 @@ export class ClusterWatch {
     await Promise.all(this.loops);
   }
 
-  private namespaceOf(kind: KnownKind): string | undefined {
-    return kind === 'Node' ? undefined : this.scope.namespace;
+  private namespaceOf(kind: SourceKind): string | undefined {
+    return kind.namespaced ? this.scope.namespace : undefined;
   }
 
-  private query(kind: KnownKind): Record<string, string | undefined> {
-    return kind === 'Service' ? { labelSelector: this.scope.labelSelector } : {};
+  private query(kind: SourceKind): Record<string, string | undefined> {
+    return kind.kind === 'Service' ? { labelSelector: this.scope.labelSelector } : {};
   }
 
-  private async initialList(kind: KnownKind): Promise<string> {
+  /** The version to watch from; for an optional kind the server refuses, the note saying so. */
+  private async initialList(kind: SourceKind): Promise<string | { refused: string }> {
     try {
       return await this.list(kind);
     } catch (e) {
+      const refused = refusalNote(kind, e);
+      if (refused !== undefined) return { refused };
       throw describeFailure(e, this.conn.api.server, kind, 'list', this.namespaceOf(kind));
     }
   }
 
   /** Lists a kind, replacing what was known of it; returns the version to watch from. */
-  private async list(kind: KnownKind): Promise<string> {
+  private async list(kind: SourceKind): Promise<string> {
     const { items, resourceVersion } = await this.conn.api.listAt(
       collectionPath(kind, this.namespaceOf(kind)),
       this.query(kind),
@@ -120,18 +122,18 @@ export class ClusterWatch {
     return resourceVersion;
   }
 
-  private slim(kind: KnownKind, raw: Record<string, any>): ClusterObject | undefined {
+  private slim(kind: SourceKind, raw: Record<string, any>): ClusterObject | undefined {
     try {
-      return slimObject(kind, raw);
+      return slimAs(kind, raw);
     } catch (e) {
       if (!(e instanceof SlimError)) throw e;
-      this.options.debug(`watch: skipped a ${kind}: ${e.message}`);
+      this.options.debug(`watch: skipped a ${kind.kind}: ${e.message}`);
       return undefined;
     }
   }
 
   /** Watches one kind until stopped: from `version`, re-listing after 410 Gone, backing off on failures. */
-  private async follow(kind: KnownKind, version: string): Promise<void> {
+  private async follow(kind: SourceKind, version: string): Promise<void> {
     const { signal } = this.abort;
     const path = collectionPath(kind, this.namespaceOf(kind));
     const { initial, max } = this.options.backoffMs ?? { initial: 500, max: 30_000 };
@@ -179,11 +181,11 @@ export class ClusterWatch {
   }
 
   /** Applies one event; returns the resourceVersion it carries. */
-  private apply(kind: KnownKind, event: WatchEvent): string | undefined {
+  private apply(kind: SourceKind, event: WatchEvent): string | undefined {
     const raw = event.object ?? {};
     const version = raw.metadata?.resourceVersion;
     if (event.type === 'BOOKMARK') {
-      this.options.debug(`watch ${kind}: bookmark at resourceVersion ${version}`);
+      this.options.debug(`watch ${kind.kind}: bookmark at resourceVersion ${version}`);
       return version;
     }
     const objects = this.objectsByKind.get(kind)!;
@@ -205,12 +207,12 @@ export class ClusterWatch {
     }, this.options.debounceMs ?? 200);
   }
 
-  private troubled(kind: KnownKind, problem: string): void {
+  private troubled(kind: SourceKind, problem: string): void {
     this.troubles.set(kind, problem);
     this.options.onTrouble?.(problem);
   }
 
-  private recovered(kind: KnownKind): void {
+  private recovered(kind: SourceKind): void {
     if (!this.troubles.delete(kind)) return;
     this.options.onTrouble?.(this.troubles.values().next().value);
   }

@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import { podMissingFromSlices } from '../../src/checks/pod-missing-from-slices.js';
 import { endpointOf, node, pod, service, slice, type PodOptions, type Raw } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
@@ -212,13 +211,4 @@ ruleTester(podMissingFromSlices, {
       findings: [{ reason: 'readyPodsUnlisted', pods: ['web-1'] }],
     },
   ],
-});
-
-describe('pod-missing-from-slices: its texts', () => {
-  it('the explanation of the inclusion rule (docs/kubernetes-semantics.md#which-pods-become-endpoints) reads cleanly: no space before punctuation, no doubled spaces', () => {
-    for (const text of [podMissingFromSlices.title, podMissingFromSlices.explanation, podMissingFromSlices.fix]) {
-      expect(text).not.toMatch(/ [,.;:)]|\( | {2}/);
-    }
-    expect(podMissingFromSlices.explanation).toContain('whose Node exists, ready or not,');
-  });
 });

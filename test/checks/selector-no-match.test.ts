@@ -61,6 +61,7 @@ ruleTester(selectorNoMatch, {
     },
     {
       name: 'one-label selector, the pods have the key with an alike value (a typo)',
+      docsExample: true,
       objects: [
         service('ingress', { selector: { app: 'nginx-ingres' } }),
         pod('ingress-1', { labels: { app: 'nginx-ingress' } }),

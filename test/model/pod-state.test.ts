@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isPodReady, notReadyCause, podEndpointState } from '../../src/model/pod-state.js';
 import { serviceFamilies } from '../../src/model/services.js';
-import { slimNode, slimPod, slimService } from '../../src/sources/slim.js';
+import { slimNode } from '../../src/sources/slim/node.js';
+import { slimPod } from '../../src/sources/slim/pod.js';
+import { slimService } from '../../src/sources/slim/service.js';
 import { node, pod, service, type PodOptions, type Raw, type ServiceOptions } from '../support/objects.js';
 
 const nodeA = slimNode(node('node-a'));

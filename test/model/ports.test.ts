@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { declaresPort, describeServicePort, findPort, resolvePort } from '../../src/model/ports.js';
-import { slimPod, slimService } from '../../src/sources/slim.js';
+import { slimPod } from '../../src/sources/slim/pod.js';
+import { slimService } from '../../src/sources/slim/service.js';
 import { pod, service, type Raw } from '../support/objects.js';
 
 function port(raw: Raw) {

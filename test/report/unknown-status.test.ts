@@ -13,7 +13,7 @@ import { viewService } from '../../src/model/service-view.js';
 import { palette } from '../../src/render/colour.js';
 import { renderOutput, type Output } from '../../src/render/output.js';
 import { compareReports, describeChange } from '../../src/report/changes.js';
-import { diagnose, type Diagnosis } from '../../src/report/diagnosis.js';
+import { diagnoseServices, type Diagnosis } from '../../src/report/diagnosis.js';
 import {
   buildReport,
   failsAt,
@@ -43,7 +43,7 @@ const without = (kind: string) => cluster.filter((o) => o.kind !== kind);
 
 function diagnosisOf(objects: Raw[], coverage: Partial<InputCoverage>, checks = CHECKS): Diagnosis {
   const model = modelFromRaw(objects, coverage);
-  return diagnose(model, model.services, checks, []);
+  return diagnoseServices(model, model.services, checks, []);
 }
 
 const serviceOf = (report: Report, name: string) => report.services.find((s) => s.name === name)!;

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ClusterObject } from '../../src/core/objects.js';
 import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
-import { rawObject } from '../../src/sources/slim-raw.js';
-import { slimObject, type KnownKind } from '../../src/sources/slim.js';
+import type { KnownKind } from '../../src/core/kinds.js';
+import { rawObject, slimObject } from '../../src/sources/slim.js';
 import { endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
 
 const T = '2026-11-01T00:00:00Z';

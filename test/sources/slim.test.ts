@@ -5,7 +5,8 @@
 // their defaults.
 
 import { describe, expect, it } from 'vitest';
-import { slimObject, SlimError, type KnownKind } from '../../src/sources/slim.js';
+import type { KnownKind } from '../../src/core/kinds.js';
+import { slimObject, SlimError } from '../../src/sources/slim.js';
 import { endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
 
 function problem(kind: KnownKind, raw: Raw): string {

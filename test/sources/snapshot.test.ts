@@ -103,7 +103,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Pod, EndpointSlice, Endpoints or Node in it \(found only ConfigMap\)/,
+      /no Service, Endpoints, EndpointSlice, Pod or Node in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {

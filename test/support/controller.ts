@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { findPort } from '../../src/model/ports.js';
 import { podEndpointState } from '../../src/model/pod-state.js';
 import { matchesSelector } from '../../src/core/selectors.js';
-import { slimNode, slimPod, slimService } from '../../src/sources/slim.js';
+import { slimNode } from '../../src/sources/slim/node.js';
+import { slimPod } from '../../src/sources/slim/pod.js';
+import { slimService } from '../../src/sources/slim/service.js';
 import type { Node, Pod, Service } from '../../src/core/objects.js';
 import type { Raw } from './objects.js';
 

@@ -18,6 +18,7 @@ import type { Raw } from './objects.js';
 import { expectAllProduced, recording } from './rule-tester.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import type { Finding } from '../../src/core/findings.js';
+import { recordTable } from './check-tables.js';
 
 /** Programmed endpoints with equal shares, as kube-proxy balances them. */
 export function eps(...keys: string[]): ProgrammedEndpoint[] {
@@ -70,6 +71,8 @@ export interface DataplaneCase {
   readAt?: string;
   /** Namespaces whose every Service is in objects; default all. */
   completeNamespaces?: string[];
+  /** The case docs/checks/<id>.md shows (by default the first must-fire case). */
+  docsExample?: true;
 }
 
 export interface ExpectedDataplaneFinding {
@@ -102,6 +105,22 @@ export function dataplaneTester(
   check: DataplaneCheck,
   cases: { valid: DataplaneCase[]; invalid: (DataplaneCase & { findings: ExpectedDataplaneFinding[] })[] },
 ): void {
+  const mustFire = cases.invalid.map((c) => ({
+    name: c.name,
+    input: {
+      objects: c.objects,
+      lacks: [],
+      node: {
+        name: c.node ?? 'node-a',
+        dataplane: c.dataplane,
+        readAt: c.readAt ?? READ_AT,
+        ...(c.completeNamespaces ? { completeNamespaces: c.completeNamespaces } : {}),
+      },
+    },
+    docsExample: c.docsExample === true,
+    findings: () => dataplaneFindings(check, c),
+  }));
+  if (recordTable({ tester: 'dataplane-tester', check, mustFire })) return;
   describe(`${check.id}: must not fire`, () => {
     for (const c of cases.valid) {
       it(c.name, () => expect(dataplaneFindings(check, c)).toEqual([]));

@@ -19,7 +19,8 @@ import type {
   ProgrammedServicePort,
   Protocol,
 } from '../../src/sources/node-rules/types.js';
-import { slimEndpointSlice, slimService } from '../../src/sources/slim.js';
+import { slimEndpointSlice } from '../../src/sources/slim/endpoint-slice.js';
+import { slimService } from '../../src/sources/slim/service.js';
 import type { Raw } from './objects.js';
 
 export type Breakage =

@@ -82,6 +82,13 @@ export function unschedulablePod(name: string, message: string, o: PodOptions = 
 
 let nextIP = 1;
 const assigned = new Map<string, string>();
+
+/** Starts the addresses over, as a fresh test file does (check-tables.ts loads many tables in one run). */
+export function forgetAddresses(): void {
+  nextIP = 1;
+  assigned.clear();
+}
+
 /** A stable IPv4 address per pod name, so slices and pods agree without spelling IPs out. */
 export function ipFor(podName: string): string {
   let ip = assigned.get(podName);

@@ -10,6 +10,7 @@ import type { Raw } from './objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import type { Finding } from '../../src/core/findings.js';
+import { recordTable } from './check-tables.js';
 
 export interface ValidCase {
   /** What Kubernetes does here, with the section of docs/kubernetes-semantics.md (or upstream) it comes from. */
@@ -34,6 +35,15 @@ export interface ExpectedFinding {
 
 export interface InvalidCase extends ValidCase {
   findings: ExpectedFinding[];
+  /** The case docs/checks/<id>.md shows (by default the first must-fire case). */
+  docsExample?: true;
+}
+
+/** The inputs a case's coverage leaves out. */
+export function lacking(coverage: Partial<InputCoverage> = {}): string[] {
+  return Object.entries(coverage)
+    .filter(([, read]) => read === false)
+    .map(([kind]) => kind);
 }
 
 export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<InputCoverage>): Finding[] {
@@ -71,6 +81,13 @@ export function expectAllProduced(
 }
 
 export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  const mustFire = cases.invalid.map((c) => ({
+    name: c.name,
+    input: { objects: c.objects, lacks: lacking(c.coverage) },
+    docsExample: c.docsExample === true,
+    findings: () => findingsFor(check, c.objects, c.coverage),
+  }));
+  if (recordTable({ tester: 'rule-tester', check, mustFire })) return;
   describe(`${check.id}: must not fire`, () => {
     for (const c of cases.valid) {
       it(c.name, () => {

@@ -6,8 +6,9 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKS, findCheck } from '../../src/checks/index.js';
 import { ClusterModel } from '../../src/model/cluster.js';
-import { diagnose } from '../../src/report/diagnosis.js';
-import { slimObject, type KnownKind } from '../../src/sources/slim.js';
+import { diagnoseServices } from '../../src/report/diagnosis.js';
+import type { KnownKind } from '../../src/core/kinds.js';
+import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
@@ -18,7 +19,7 @@ function diagnosisOf(raws: Raw[]) {
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );
-  return diagnose(model, model.services, CHECKS, []);
+  return diagnoseServices(model, model.services, CHECKS, []);
 }
 
 // api: healthy (two ready pods); web: its only pod is not ready (an error); worker: healthy.

@@ -6,7 +6,8 @@ import { ClusterError } from '../../core/errors.js';
 import { ApiStatusError, connectionError, type ApiClient } from '../kube-api.js';
 import { KUBE_PROXY_NAMESPACE, KUBE_PROXY_SELECTORS, type PodLike } from './kube-proxy-pod.js';
 
-async function getOptional(api: ApiClient, path: string): Promise<Record<string, any> | undefined> {
+/** The object at `path`, or undefined when it does not exist (404) or may not be read (403). */
+async function getIfReadable(api: ApiClient, path: string): Promise<Record<string, any> | undefined> {
   try {
     return (await api.get(path)).body;
   } catch (e) {
@@ -52,14 +53,14 @@ export async function listKubeProxyPods(api: ApiClient, nodeName?: string): Prom
 
 /** config.conf of ConfigMap kube-system/kube-proxy (kubeadm), when it exists and may be read. */
 export async function readKubeProxyConfig(api: ApiClient): Promise<string | undefined> {
-  const cm = await getOptional(api, `/api/v1/namespaces/${KUBE_PROXY_NAMESPACE}/configmaps/kube-proxy`);
+  const cm = await getIfReadable(api, `/api/v1/namespaces/${KUBE_PROXY_NAMESPACE}/configmaps/kube-proxy`);
   const text = cm?.data?.['config.conf'];
   return typeof text === 'string' ? text : undefined;
 }
 
 /** The API server's version, e.g. v1.32.0: the default --debug-pod image is the kube-proxy image of it. */
 export async function serverVersion(api: ApiClient): Promise<string | undefined> {
-  const version = await getOptional(api, '/version');
+  const version = await getIfReadable(api, '/version');
   const text = version?.gitVersion;
   return typeof text === 'string' && /^v\d+\.\d+\.\d+/.test(text) ? /^v\d+\.\d+\.\d+/.exec(text)![0] : undefined;
 }
@@ -75,7 +76,7 @@ export interface ProxyReplacement {
  * kube-proxy-replacement), Calico's eBPF dataplane, or something the probe cannot read.
  */
 export async function detectReplacement(api: ApiClient, nodeName: string): Promise<ProxyReplacement> {
-  const cilium = await getOptional(api, `/api/v1/namespaces/kube-system/configmaps/cilium-config`);
+  const cilium = await getIfReadable(api, `/api/v1/namespaces/kube-system/configmaps/cilium-config`);
   const kpr = cilium?.data?.['kube-proxy-replacement'];
   if (typeof kpr === 'string' && ['true', 'strict', 'partial', 'probe'].includes(kpr)) {
     return {
@@ -86,7 +87,7 @@ export async function detectReplacement(api: ApiClient, nodeName: string): Promi
         `kubectl -n kube-system exec ds/cilium -- cilium-dbg service list (on ${nodeName}: pick the cilium pod there)`,
     };
   }
-  const calico = await getOptional(api, `/api/v1/namespaces/tigera-operator/configmaps/kubernetes-services-endpoint`);
+  const calico = await getIfReadable(api, `/api/v1/namespaces/tigera-operator/configmaps/kubernetes-services-endpoint`);
   if (calico) {
     return {
       proxy: 'calico-ebpf',

@@ -1,0 +1,146 @@
+// The default command's flags and options (diagnose, tree, and their --watch and --interactive
+// views): what commander gives, completed into the checks, the scope and the output to render,
+// then validated together before anything is read.
+
+import type { Command } from 'commander';
+import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
+import type { Check } from '../checks/types.js';
+import { UsageError } from '../core/errors.js';
+import { SEVERITIES, type Severity } from '../core/findings.js';
+import { colourWanted } from '../render/colour.js';
+import { OUTPUTS, type Output, type OutputOptions } from '../render/output.js';
+import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
+import type { IOStreams } from './streams.js';
+
+export interface DiagnoseFlags extends ScopeFlags {
+  output: string;
+  ascii?: boolean;
+  showEndpoints?: boolean;
+  failOn: string;
+  disable?: string;
+  only?: string;
+  color: boolean;
+  watch?: boolean;
+  interactive?: boolean;
+}
+
+export interface DiagnoseOptions {
+  scope: Scope;
+  checks: Check[];
+  output: OutputOptions;
+  /** Colours in text and tree output: stdout is a terminal, and neither --no-color nor NO_COLOR. */
+  colour: boolean;
+  watch: boolean;
+  interactive: boolean;
+  /** Which of stdin and stdout are terminals: -i needs both, --watch redraws on one. */
+  terminal: { stdin: boolean; stdout: boolean };
+}
+
+export function addDiagnoseFlags(command: Command): Command {
+  return addScopeFlags(command)
+    .option(
+      '-o, --output <format>',
+      `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
+      'text',
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a finding is at or above: error, warning, info, never (also fails on a Service whose status is unknown because a check that could have reached it did not run)',
+      'error',
+    )
+    .option('--disable <checks>', 'comma-separated check ids not to run')
+    .option('--only <checks>', 'comma-separated check ids to run, and no other')
+    .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
+    .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
+    .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
+    .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
+    .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
+}
+
+/** -o, as diagnose and the probe check it. */
+export function parseOutput<T extends string>(text: string, outputs: readonly T[]): T {
+  if (!(outputs as readonly string[]).includes(text)) {
+    throw new UsageError(`-o/--output "${text}" is not one of ${outputs.join(', ')}`);
+  }
+  return text as T;
+}
+
+/** --fail-on, as diagnose and the probe check it. */
+export function parseFailOn(text: string): Severity | 'never' {
+  if (text !== 'never' && !SEVERITIES.includes(text as Severity)) {
+    throw new UsageError(`--fail-on "${text}" is not one of error, warning, info, never`);
+  }
+  return text as Severity | 'never';
+}
+
+function checkList(flag: string, text: string): Check[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((id) => {
+      const check = findCheck(id);
+      if (!check && DATAPLANE_CHECKS.some((c) => c.id === id)) {
+        throw new UsageError(`${flag}: ${id} compares a node's rules: kubectl endpoints-doctor probe runs it`);
+      }
+      if (!check) throw new UsageError(`${flag}: unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
+      return check;
+    });
+}
+
+function chooseChecks(only?: string, disable?: string): Check[] {
+  if (only !== undefined && disable !== undefined) throw new UsageError('use --only or --disable, not both');
+  if (only !== undefined) {
+    const chosen = new Set(checkList('--only', only));
+    return CHECKS.filter((c) => chosen.has(c));
+  }
+  const disabled = new Set(disable !== undefined ? checkList('--disable', disable) : []);
+  return CHECKS.filter((c) => !disabled.has(c));
+}
+
+export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: IOStreams): DiagnoseOptions {
+  const output = parseOutput(flags.output, OUTPUTS);
+  const failOn = parseFailOn(flags.failOn);
+  const checks = chooseChecks(flags.only, flags.disable);
+  return {
+    scope: completeScope(flags, args, streams),
+    checks,
+    output: {
+      output,
+      failOn,
+      checksChosen: checks.length,
+      ascii: flags.ascii === true,
+      showEndpoints: flags.showEndpoints === true,
+    },
+    colour: colourWanted(streams.out, !flags.color),
+    watch: flags.watch === true,
+    interactive: flags.interactive === true,
+    terminal: { stdin: streams.in.isTTY === true, stdout: streams.out.isTTY === true },
+  };
+}
+
+/** The -o formats --watch keeps up to date; junit and markdown are reports of one run. */
+const WATCH_OUTPUTS: readonly Output[] = ['text', 'tree', 'json', 'yaml'];
+/** -i draws its own list and trees. */
+const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];
+
+/** What --watch and --interactive cannot do, refused before anything is read. */
+export function validateDiagnose({ watch, interactive, output: { output }, scope, terminal }: DiagnoseOptions): void {
+  if (watch && interactive) throw new UsageError('use --watch or --interactive, not both');
+  if (watch && !WATCH_OUTPUTS.includes(output)) {
+    throw new UsageError(
+      `--watch prints ${WATCH_OUTPUTS.join(', ')}: -o ${output} is the report of one run (drop --watch)`,
+    );
+  }
+  if (interactive && !INTERACTIVE_OUTPUTS.includes(output)) {
+    throw new UsageError(`--interactive draws its own view: -o ${output} is for a run without -i`);
+  }
+  if (watch && scope.snapshot) {
+    throw new UsageError('--watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)');
+  }
+  if (interactive && !(terminal.stdout && terminal.stdin)) {
+    throw new UsageError(
+      '--interactive needs a terminal (stdin and stdout are not both a TTY); use --watch for one line per change, or neither flag',
+    );
+  }
+}

@@ -1,0 +1,148 @@
+// The kinds the diagnosis reads, declared once: where the API serves them, whether a run goes on
+// without them, which coverage flag says the input held them, and what a run naming Services
+// reads of them. The live fetch and the watch, the snapshot reader and writer, the completion,
+// deploy/rbac.yaml's ClusterRole and the README's RBAC lines (both tested) follow this table.
+// Adding a kind is an entry here, its slim type in core/objects.ts, its slimming function in
+// sources/slim/<kind>.ts (registered in sources/slim.ts, which does not compile without it), and
+// its index in model/cluster.ts for the checks to find it; test/deploy.test.ts and
+// test/kinds.test.ts then say what deploy/, the README and the test API server lack.
+
+export type Verb = 'get' | 'list' | 'watch';
+
+export interface KindSpec {
+  readonly kind: string;
+  /** The API group; '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  /** The resource as URLs and RBAC rules name it. */
+  readonly resource: string;
+  readonly namespaced: boolean;
+  /**
+   * A required kind that cannot be read fails the run (exit code 3). An optional one that the
+   * server forbids or does not serve leaves a note ("Nodes could not be read (forbidden): " and
+   * `whenMissing`), and the checks that need it are skipped.
+   */
+  readonly optional: boolean;
+  /** What a run does without an optional kind, as its note ends. */
+  readonly whenMissing?: string;
+  /**
+   * Its InputCoverage flag, which checks name in `requires`. Services have none: without them
+   * there is nothing to diagnose.
+   */
+  readonly coverage?: string;
+  /** A snapshot without any object of it says so in a note ("the snapshot holds no Nodes"). */
+  readonly notedWhenAbsent?: boolean;
+  /** How notes and texts name its objects. */
+  readonly label: string;
+  /**
+   * What a run that names Services reads of it: `named`, the objects of the Services' names;
+   * `labelled`, those whose kubernetes.io/service-name label names one; `selected`, the pods the
+   * selectors pick (and, for near misses and pods that endpoints name, whole namespaces); `all`,
+   * every one in the namespace, or in the cluster for a cluster-scoped kind.
+   */
+  readonly whenServicesNamed: 'named' | 'labelled' | 'selected' | 'all';
+  /** What the ClusterRole grants on it: get and list read it, watch follows it (--watch, -i, wait). */
+  readonly verbs: readonly Verb[];
+}
+
+const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
+
+const KIND_TABLE = [
+  {
+    kind: 'Service',
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    namespaced: true,
+    optional: false,
+    label: 'Services',
+    whenServicesNamed: 'named',
+    verbs: READ_AND_WATCH,
+  },
+  {
+    kind: 'Endpoints',
+    group: '',
+    version: 'v1',
+    resource: 'endpoints',
+    namespaced: true,
+    optional: true,
+    whenMissing: 'diagnosed from EndpointSlices alone',
+    coverage: 'endpoints',
+    notedWhenAbsent: true,
+    label: 'Endpoints (v1)',
+    whenServicesNamed: 'named',
+    verbs: READ_AND_WATCH,
+  },
+  {
+    kind: 'EndpointSlice',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    resource: 'endpointslices',
+    namespaced: true,
+    optional: false,
+    coverage: 'endpointSlices',
+    notedWhenAbsent: true,
+    label: 'EndpointSlices',
+    whenServicesNamed: 'labelled',
+    verbs: READ_AND_WATCH,
+  },
+  {
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    namespaced: true,
+    optional: false,
+    // Pods were read: always live; a snapshot only when it holds a Pod or says it read them.
+    // Which namespaces that covers is ClusterModel.podsReadIn's question. A snapshot without
+    // Pods has no note of its own: the skipped checks' notes say what it lacks.
+    coverage: 'pods',
+    label: 'Pods',
+    whenServicesNamed: 'selected',
+    verbs: READ_AND_WATCH,
+  },
+  {
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    resource: 'nodes',
+    namespaced: false,
+    optional: true,
+    whenMissing: 'checks that need them were skipped',
+    coverage: 'nodes',
+    notedWhenAbsent: true,
+    label: 'Nodes',
+    whenServicesNamed: 'all',
+    verbs: READ_AND_WATCH,
+  },
+] as const satisfies readonly KindSpec[];
+
+type KindEntry = (typeof KIND_TABLE)[number];
+export type KnownKind = KindEntry['kind'];
+export type CoverageKey = Extract<KindEntry, { coverage: string }>['coverage'];
+
+/** An entry of the table. */
+export interface KnownKindSpec extends KindSpec {
+  readonly kind: KnownKind;
+  readonly coverage?: CoverageKey;
+}
+
+/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes` lists them, as the snapshot writes them. */
+export const KINDS: readonly KnownKindSpec[] = KIND_TABLE;
+
+export function kindSpec(kind: KnownKind): KnownKindSpec {
+  return KINDS.find((k) => k.kind === kind)!;
+}
+
+/** "v1", "discovery.k8s.io/v1". */
+export function apiVersionOf(kind: KindSpec): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}
+
+/** The URL of the kind's objects in `namespace`; in every namespace when it is undefined or the kind is cluster-scoped. */
+export function collectionPath(kind: KindSpec, namespace?: string): string {
+  const root = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
+  return kind.namespaced && namespace
+    ? `${root}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`
+    : `${root}/${kind.resource}`;
+}
