@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { parseLabelSelector, SelectorError } from '../../src/core/selectors.js';
+import { parseLabelSelector, SelectorError } from './label-selector.js';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
 import {

@@ -3,7 +3,7 @@
 // snapshots behind continue tokens, and label/field selectors as the API server parses them.
 
 import { randomUUID } from 'node:crypto';
-import { matchesLabels, SelectorError, type LabelRequirement } from '../../src/core/selectors.js';
+import { matchesLabels, SelectorError, type LabelRequirement } from './label-selector.js';
 
 export type Raw = Record<string, any>;
 
