@@ -12,13 +12,14 @@ import { kubeconfigYaml, makeCertificates, type KeyPair, type Subject } from './
 import { createExecServer, handleUpgrade, type ExecHandler } from './exec.js';
 import { Faults } from './faults.js';
 import { readObjectFiles } from './object-files.js';
-import { createRequestHandler, type PolicyRule, type RequestRecord, type ServerContext } from './routes.js';
+import type { PolicyRule, RequestRecord, ServerContext } from './requests.js';
+import { createRequestHandler } from './routes.js';
 import { flattenObjects, ObjectStore, resourceOfKind } from './store.js';
 
 export { CERT_CONTEXT, CONTEXT, issueCertificate, makeCA, makeCertificates } from './certs.js';
 export type { ExecHandler, ExecRequest } from './exec.js';
 export type { FaultMatch, Faults, Verb } from './faults.js';
-export type { PolicyRule, RequestRecord } from './routes.js';
+export type { PolicyRule, RequestRecord } from './requests.js';
 export type { ObjectStore, Raw } from './store.js';
 
 export interface TestServerOptions {

@@ -7,7 +7,7 @@
 /** A selector or field selector the real server would answer with 400 Bad Request. */
 export class SelectorError extends Error {}
 
-export type LabelOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!exists' | 'gt' | 'lt';
+type LabelOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!exists' | 'gt' | 'lt';
 
 export interface LabelRequirement {
   key: string;
