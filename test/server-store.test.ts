@@ -97,6 +97,21 @@ describe('field selectors', () => {
       'field label not supported: spec.nodeName',
     );
   });
+
+  it('splits and unescapes as apimachinery does: no trimming, empty terms skipped, \\ escapes', () => {
+    expect(parseFieldSelector('', pods)).toEqual([]);
+    expect(parseFieldSelector('spec.nodeName==a,,', pods)).toEqual([
+      { field: 'spec.nodeName', equal: true, value: 'a' },
+    ]);
+    expect(parseFieldSelector('metadata.name=a\\,b\\=c\\\\', pods)).toEqual([
+      { field: 'metadata.name', equal: true, value: 'a,b=c\\' },
+    ]);
+    expect(parseFieldSelector('status.phase=', pods)).toEqual([{ field: 'status.phase', equal: true, value: '' }]);
+    expect(() => parseFieldSelector('spec.nodeName = a', pods)).toThrow('field label not supported: spec.nodeName ');
+    expect(() => parseFieldSelector('spec.nodeName', pods)).toThrow("can't understand 'spec.nodeName'");
+    expect(() => parseFieldSelector('spec.nodeName=a=b', pods)).toThrow('unescaped character in value: =');
+    expect(() => parseFieldSelector('spec.nodeName=a\\b', pods)).toThrow('invalid escape sequence: \\b');
+  });
 });
 
 describe('object store', () => {
