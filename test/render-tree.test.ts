@@ -1,7 +1,7 @@
-// Golden output of -o tree (no colour, fixed clock). Regenerate after an intended change with
-// UPDATE_GOLDEN=1 npx vitest run test/render-tree.test.ts, and read the diff.
+// Golden output of -o tree (no colour, fixed clock), in vitest file snapshots under test/golden/.
+// After an intended change: npx vitest run test/render-tree.test.ts --update, then read the diff.
+// The files are committed: CI (CI=true) compares them and never writes a missing one.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { palette } from '../src/render/colour.js';
@@ -36,12 +36,6 @@ function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolea
   });
 }
 
-function golden(name: string, actual: string): void {
-  const path = new URL(`./golden/${name}.txt`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
-
 const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...o.metadata, ...created(iso) } });
 
 const shop: Raw[] = withControllers([
@@ -56,13 +50,13 @@ const shop: Raw[] = withControllers([
 ]);
 
 describe('-o tree', () => {
-  it('draws Service → slices → endpoints → pods, pods in no slice, near misses and findings', () => {
-    golden('tree-shop', tree(shop));
+  it('draws Service → slices → endpoints → pods, pods in no slice, near misses and findings', async () => {
+    await expect(tree(shop)).toMatchFileSnapshot('golden/tree-shop.txt');
   });
 
-  it('--ascii uses no box-drawing characters', () => {
+  it('--ascii uses no box-drawing characters', async () => {
     const out = tree(shop, { ascii: true });
-    golden('tree-shop-ascii', out);
+    await expect(out).toMatchFileSnapshot('golden/tree-shop-ascii.txt');
     expect(out).not.toMatch(/[├└│→]/);
   });
 

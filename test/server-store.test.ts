@@ -1,7 +1,7 @@
 // The test server's selectors and store semantics, without HTTP.
 
 import { describe, expect, it } from 'vitest';
-import { matchesLabels, parseLabelSelector, SelectorError } from '../src/core/selectors.js';
+import { matchesLabels, parseLabelSelector, SelectorError } from './server/label-selector.js';
 import { flattenObjects, ObjectStore, parseFieldSelector, resourceNamed } from './server/store.js';
 import { pod } from './support/objects.js';
 
@@ -29,10 +29,60 @@ describe('label selectors', () => {
     expect(selects('')).toBe(true);
   });
 
+  it('gt and lt compare integers; a value that is not one matches neither', () => {
+    expect(selects('replicas>2', { replicas: '3' })).toBe(true);
+    expect(selects('replicas<2', { replicas: '3' })).toBe(false);
+    expect(selects('replicas>2', { replicas: 'three' })).toBe(false);
+    expect(selects('replicas<2', {})).toBe(false);
+  });
+
+  it('reads keywords as values where a value stands, and empty values as apimachinery does', () => {
+    expect(parseLabelSelector('in=notin')).toEqual([{ key: 'in', op: '=', values: ['notin'] }]);
+    expect(parseLabelSelector('a in (in, notin)')).toEqual([{ key: 'a', op: 'in', values: ['in', 'notin'] }]);
+    expect(parseLabelSelector('a=,b!= ')).toEqual([
+      { key: 'a', op: '=', values: [''] },
+      { key: 'b', op: '!=', values: [''] },
+    ]);
+    expect(parseLabelSelector('a in ()')[0]!.values).toEqual(['']);
+    expect(parseLabelSelector('a in (,x,,y,)')[0]!.values).toEqual(['', 'x', 'y']);
+    expect(parseLabelSelector(' !a , b ')).toEqual([
+      { key: 'a', op: '!exists', values: [] },
+      { key: 'b', op: 'exists', values: [] },
+    ]);
+    expect(parseLabelSelector('example.com/app==web')[0]!.key).toBe('example.com/app');
+    expect(selects('app=', { app: '' })).toBe(true);
+  });
+
   it('rejects what the API server would not parse', () => {
-    for (const bad of ['app in web', 'app=(x)', '=web', 'app in (a b)']) {
+    for (const bad of [
+      'app in web',
+      'app=(x)',
+      '=web',
+      'app in (a b)',
+      'x=a||y=b',
+      'x==a==b',
+      '!x=a',
+      'x<a',
+      'a b',
+      'a,',
+      ',a',
+      'a in (x',
+      'a in (x,',
+      'Example.com/app=x',
+      'a/b/c',
+      `${'k'.repeat(64)}=x`,
+      `a=${'v'.repeat(64)}`,
+      'a=-x',
+      'a=x y',
+    ]) {
       expect(() => parseLabelSelector(bad), bad).toThrow(SelectorError);
     }
+    expect(() => parseLabelSelector('app in web')).toThrow("unable to parse requirement: found 'web' expected: '('");
+    expect(() => parseLabelSelector('a b')).toThrow(
+      "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+    );
+    expect(() => parseLabelSelector('x==a==b')).toThrow("found '==', expected: ',' or 'end of string'");
+    expect(() => parseLabelSelector('a,')).toThrow("found '', expected: identifier after ','");
   });
 });
 
@@ -46,6 +96,21 @@ describe('field selectors', () => {
     expect(() => parseFieldSelector('spec.nodeName=a', resourceNamed('services')!)).toThrow(
       'field label not supported: spec.nodeName',
     );
+  });
+
+  it('splits and unescapes as apimachinery does: no trimming, empty terms skipped, \\ escapes', () => {
+    expect(parseFieldSelector('', pods)).toEqual([]);
+    expect(parseFieldSelector('spec.nodeName==a,,', pods)).toEqual([
+      { field: 'spec.nodeName', equal: true, value: 'a' },
+    ]);
+    expect(parseFieldSelector('metadata.name=a\\,b\\=c\\\\', pods)).toEqual([
+      { field: 'metadata.name', equal: true, value: 'a,b=c\\' },
+    ]);
+    expect(parseFieldSelector('status.phase=', pods)).toEqual([{ field: 'status.phase', equal: true, value: '' }]);
+    expect(() => parseFieldSelector('spec.nodeName = a', pods)).toThrow('field label not supported: spec.nodeName ');
+    expect(() => parseFieldSelector('spec.nodeName', pods)).toThrow("can't understand 'spec.nodeName'");
+    expect(() => parseFieldSelector('spec.nodeName=a=b', pods)).toThrow('unescaped character in value: =');
+    expect(() => parseFieldSelector('spec.nodeName=a\\b', pods)).toThrow('invalid escape sequence: \\b');
   });
 });
 

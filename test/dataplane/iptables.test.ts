@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { iptablesServiceChain } from '../../src/sources/node-rules/chain-names.js';
-import { chooseIptablesBackend, readIptables, splitRuleWords } from '../../src/sources/node-rules/iptables.js';
+import { splitRuleWords } from '../../src/sources/node-rules/iptables-save.js';
+import { chooseIptablesBackend, readIptables } from '../../src/sources/node-rules/iptables.js';
 import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
 
 const SVC = iptablesServiceChain('KUBE-SVC-', 'shop/web:http', 'TCP');

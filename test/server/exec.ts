@@ -16,7 +16,7 @@ import {
   statusBody,
   type RequestRecord,
   type ServerContext,
-} from './routes.js';
+} from './requests.js';
 import { resourceNamed, type Raw } from './store.js';
 
 export interface ExecRequest {

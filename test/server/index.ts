@@ -8,23 +8,24 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSnapshotDocuments } from '../../src/sources/snapshot.js';
 import { kubeconfigYaml, makeCertificates, type KeyPair, type Subject } from './certs.js';
 import { createExecServer, handleUpgrade, type ExecHandler } from './exec.js';
 import { Faults } from './faults.js';
-import { createRequestHandler, type PolicyRule, type RequestRecord, type ServerContext } from './routes.js';
+import { readObjectFiles } from './object-files.js';
+import type { PolicyRule, RequestRecord, ServerContext } from './requests.js';
+import { createRequestHandler } from './routes.js';
 import { flattenObjects, ObjectStore, resourceOfKind } from './store.js';
 
 export { CERT_CONTEXT, CONTEXT, issueCertificate, makeCA, makeCertificates } from './certs.js';
 export type { ExecHandler, ExecRequest } from './exec.js';
 export type { FaultMatch, Faults, Verb } from './faults.js';
-export type { PolicyRule, RequestRecord } from './routes.js';
+export type { PolicyRule, RequestRecord } from './requests.js';
 export type { ObjectStore, Raw } from './store.js';
 
 export interface TestServerOptions {
   /** Objects, Lists or typed lists (PodList...), e.g. from test/support/objects.ts. */
   objects?: unknown[];
-  /** Snapshot files or folders, read as the doctor's --snapshot reads them. */
+  /** Files or folders of kubectl get -o json|yaml output (a folder: its .json, .yaml and .yml files). */
   files?: string[];
   /** The bearer token the kubeconfig carries; random by default. */
   token?: string;
@@ -67,7 +68,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = new ObjectStore(options.historyLimit);
   const skippedKinds = new Map<string, number>();
   const documents = [...(options.objects ?? [])];
-  for (const file of options.files ?? []) documents.push(...(await readSnapshotDocuments(file)).map((d) => d.value));
+  for (const file of options.files ?? []) documents.push(...(await readObjectFiles(file)));
   for (const object of flattenObjects(documents)) {
     if (resourceOfKind(object.kind)) store.apply(object);
     else skippedKinds.set(String(object.kind), (skippedKinds.get(String(object.kind)) ?? 0) + 1);

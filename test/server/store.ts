@@ -3,7 +3,7 @@
 // snapshots behind continue tokens, and label/field selectors as the API server parses them.
 
 import { randomUUID } from 'node:crypto';
-import { matchesLabels, SelectorError, type LabelRequirement } from '../../src/core/selectors.js';
+import { matchesLabels, SelectorError, type LabelRequirement } from './label-selector.js';
 
 export type Raw = Record<string, any>;
 
@@ -116,15 +116,58 @@ export interface FieldRequirement {
   value: string;
 }
 
+/**
+ * The fieldSelector query parameter as apimachinery's fields.ParseSelector reads it: terms split at
+ * commas not escaped with a backslash, empty terms skipped, each split at its first "!=", "==" or
+ * "=" (nothing trimmed), the value unescaped (a backslash may escape "\\", "," or "=", which
+ * otherwise may not stand in a value); then, as the API server does, a field the resource does not
+ * index is refused.
+ * https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apimachinery/pkg/fields/selector.go
+ */
 export function parseFieldSelector(text: string, resource: ResourceType): FieldRequirement[] {
-  if (text.trim() === '') return [];
-  return text.split(',').map((part) => {
-    const m = /^\s*([A-Za-z0-9.]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(part);
-    if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${part}'`);
-    const field = m[1]!;
+  const requirements: FieldRequirement[] = [];
+  for (const term of splitFieldTerms(text)) {
+    if (term === '') continue;
+    const m = /^(.*?)(!=|==|=)(.*)$/s.exec(term);
+    if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
+    requirements.push({ field: m[1]!, equal: m[2] !== '!=', value: unescapeFieldValue(m[3]!) });
+  }
+  for (const { field } of requirements)
     if (!fieldGetter(field, resource)) throw new SelectorError(`field label not supported: ${field}`);
-    return { field, equal: m[2] !== '!=', value: m[3]! };
-  });
+  return requirements;
+}
+
+function splitFieldTerms(text: string): string[] {
+  if (text === '') return [];
+  const terms: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === ',') {
+      terms.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(text.slice(start));
+  return terms;
+}
+
+function unescapeFieldValue(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (ch === ',' || ch === '=')
+      throw new SelectorError(`invalid field selector: unescaped character in value: ${ch}`);
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const next = value[++i];
+    if (next !== '\\' && next !== ',' && next !== '=')
+      throw new SelectorError(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
+    out += next;
+  }
+  return out;
 }
 
 function fieldGetter(field: string, resource: ResourceType): ((o: Raw) => unknown) | undefined {

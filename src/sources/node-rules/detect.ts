@@ -1,6 +1,7 @@
 // One entry point for the probe and --rules-file: given the texts read from a node (in any order,
 // labelled or not), tell which of kube-proxy's modes they hold and read them into a NodeDataplane.
-import { chooseIptablesBackend, holdsKubeServices, parseIptablesSave, readIptables } from './iptables.js';
+import { parseIptablesSave } from './iptables-save.js';
+import { chooseIptablesBackend, holdsKubeServices, readIptables } from './iptables.js';
 import { readIpvs, type IpvsFormat } from './ipvs.js';
 import { readNftables } from './nftables.js';
 import { DataplaneInputError } from './service-ports.js';

@@ -1,0 +1,146 @@
+// Workloads (Deployments and StatefulSets) of the synthetic cluster: what their pod template
+// holds, and how a Service may be broken on purpose.
+
+import type { Raw } from '../../test/support/objects.js';
+import { int, pick, type Rand } from './random.js';
+
+export type Breakage =
+  | 'selector-typo'
+  | 'named-port-mismatch'
+  | 'numeric-port-undeclared'
+  | 'all-pods-crashing'
+  | 'scaled-to-zero'
+  | 'lb-pending';
+
+export interface Workload {
+  name: string;
+  kind: 'Deployment' | 'StatefulSet';
+  ownerName: string;
+  ownerUID: string;
+  labels: Record<string, string>;
+  /** Labels that go into the Service selector. */
+  selector: Record<string, string>;
+  image: string;
+  mainPort: { name: string; port: number };
+  metrics: boolean;
+  sidecar?: 'envoy' | 'log-shipper';
+  nativeSidecar: boolean;
+  init: boolean;
+  crashing: boolean;
+  replicas: number;
+  configChecksum: string;
+  templateHash: string;
+  serviceAccount: string;
+  env: Raw[];
+  resources: Raw;
+  /** kube-controller-manager's managedFields are the same for every pod of the template. */
+  managedFields?: Raw;
+}
+
+/** The template's env: a few always, a workload-dependent number of others. */
+export function envFor(r: Rand, w: Workload): Raw[] {
+  const env: Raw[] = [
+    { name: 'SERVICE_NAME', value: w.name },
+    { name: 'PORT', value: String(w.mainPort.port) },
+    { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+    { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+  ];
+  const optional: Raw[] = [
+    { name: 'LOG_LEVEL', value: pick(r, ['info', 'info', 'warn', 'debug']) },
+    { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+    { name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
+    { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability.svc.cluster.local:4317' },
+    { name: 'DB_HOST', value: `${w.name}-db.${w.labels['app.kubernetes.io/part-of']}.svc.cluster.local` },
+    { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: `${w.name}-db`, key: 'password' } } },
+    { name: 'REDIS_URL', value: 'redis://redis-master.cache.svc.cluster.local:6379/0' },
+    {
+      name: 'GOMAXPROCS',
+      valueFrom: { resourceFieldRef: { containerName: 'app', divisor: '0', resource: 'limits.cpu' } },
+    },
+    { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75.0 -XX:+UseG1GC -Dfile.encoding=UTF-8' },
+    { name: 'FEATURE_FLAGS', value: 'new-checkout,fast-search,async-email' },
+  ];
+  const extra = int(r, 0, 5);
+  for (let i = 0; i < extra; i++) env.push(optional.splice(Math.floor(r() * optional.length), 1)[0]!);
+  return env;
+}
+
+export function containersFor(w: Workload): { containers: Raw[]; initContainers: Raw[] } {
+  const ports: Raw[] = [{ name: w.mainPort.name, containerPort: w.mainPort.port, protocol: 'TCP' }];
+  if (w.metrics) ports.push({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+  const probe = (path: string, period: number) => ({
+    httpGet: { path, port: w.mainPort.name, scheme: 'HTTP' },
+    initialDelaySeconds: 5,
+    periodSeconds: period,
+    timeoutSeconds: 2,
+    successThreshold: 1,
+    failureThreshold: 3,
+  });
+  const app: Raw = {
+    name: 'app',
+    image: w.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports,
+    env: w.env,
+    envFrom: [{ configMapRef: { name: `${w.name}-config` } }],
+    resources: w.resources,
+    livenessProbe: probe('/healthz', 10),
+    readinessProbe: probe('/readyz', 5),
+    volumeMounts: [
+      { name: 'config', mountPath: '/etc/app', readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    ],
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      capabilities: { drop: ['ALL'] },
+    },
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+  };
+  const containers = [app];
+  const sidecar = (name: string, image: string, port: Raw | undefined): Raw => ({
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(port ? { ports: [port] } : {}),
+    args:
+      name === 'envoy'
+        ? ['--config-path', '/etc/envoy/envoy.yaml', '--log-level', 'warn']
+        : ['-c', '/fluent-bit/etc/fluent-bit.conf'],
+    resources: { limits: { memory: '128Mi' }, requests: { cpu: '50m', memory: '64Mi' } },
+    volumeMounts: [
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    ],
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+  });
+  const initContainers: Raw[] = [];
+  if (w.sidecar === 'envoy') {
+    const c = sidecar('envoy', 'envoyproxy/envoy:v1.31.2', {
+      name: 'envoy-admin',
+      containerPort: 15000,
+      protocol: 'TCP',
+    });
+    if (w.nativeSidecar) initContainers.push({ ...c, restartPolicy: 'Always' });
+    else containers.push(c);
+  } else if (w.sidecar === 'log-shipper') {
+    containers.push(sidecar('log-shipper', 'fluent/fluent-bit:3.1.9', undefined));
+  }
+  if (w.init) {
+    initContainers.unshift({
+      name: 'migrate',
+      image: w.image,
+      command: ['/app/migrate', '--wait-for-db', '--timeout=120s'],
+      imagePullPolicy: 'IfNotPresent',
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      volumeMounts: [{ name: 'config', mountPath: '/etc/app', readOnly: true }],
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+    });
+  }
+  return { containers, initContainers };
+}

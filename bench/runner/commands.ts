@@ -1,0 +1,135 @@
+// The commands the bench times against the test API server, each under GNU time: (a) the doctor,
+// (b) kubectl get, (c) the floor; and the scratch folder they write to.
+
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ts from 'typescript';
+import type { ClusterSize } from '../generate.js';
+import type { ServerReady, ServerStats } from '../server.js';
+import { Child } from './child.js';
+import { TIME } from './machine.js';
+import { fmtMB, fmtS } from './stats.js';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
+export const LISTS = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/pods', '/api/v1/nodes'];
+
+/** A scratch folder, removed when the bench exits, with the floor's script in it. */
+export interface Workspace {
+  dir: string;
+  /** bench/floor.ts as plain JavaScript, so that (c) pays no TypeScript loader start-up. */
+  floorScript: string;
+}
+
+export function makeWorkspace(): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'endpoints-doctor-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const floorScript = join(dir, 'floor.mjs');
+  writeFileSync(
+    floorScript,
+    ts.transpileModule(readFileSync(resolve(import.meta.dirname, '../floor.ts'), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  );
+  return { dir, floorScript };
+}
+
+export type Server = Child<ServerReady, ServerStats> & { info: ServerReady; caFile: string; work: Workspace };
+
+export async function startServer(size: ClusterSize, work: Workspace): Promise<Server> {
+  const child = Child.fork<ServerReady, ServerStats>('server.ts', size);
+  const info = await child.ready;
+  const caFile = join(work.dir, `ca-${Date.now()}.pem`);
+  writeFileSync(caFile, info.caPem);
+  return Object.assign(child, { info, caFile, work });
+}
+
+export type CommandId = 'a' | 'b' | 'c';
+
+export interface Sample {
+  wallMs: number;
+  /** GNU time: maximum resident set size of the command. */
+  maxRssBytes: number;
+  userS: number;
+  sysS: number;
+  /** CPU the server process used while the command ran. */
+  serverCpuMs: number;
+  /** Of which in ObjectStore.list/listShared (the snapshot each list's first page takes). */
+  serverListMs: number;
+  requests: number;
+  /** 1-minute load average when the command started: other work on the machine shows here. */
+  load: number;
+}
+
+interface Invocation {
+  command: string;
+  args: string[];
+  /** Exit codes that mean success: the doctor exits 1 when it finds errors. */
+  ok: number[];
+}
+
+export function invocation(id: CommandId, server: Server, nodeArgs: string[] = []): Invocation {
+  const { kubeconfigPath, kubectlArgs, url, token } = server.info;
+  switch (id) {
+    case 'a':
+      return {
+        command: process.execPath,
+        args: [...nodeArgs, BIN, '--kubeconfig', kubeconfigPath, '-A', '-o', 'json'],
+        ok: [0, 1],
+      };
+    case 'b':
+      return {
+        command: 'kubectl',
+        args: [...kubectlArgs, 'get', 'services,endpointslices,pods,nodes', '-A', '-o', 'json'],
+        ok: [0],
+      };
+    case 'c':
+      return {
+        command: process.execPath,
+        args: [server.work.floorScript, url, token, server.caFile, ...LISTS],
+        ok: [0],
+      };
+  }
+}
+
+/** Runs one command under GNU time, stdout to `stdoutFile` (/dev/null by default). */
+export async function measure(server: Server, inv: Invocation, stdoutFile = '/dev/null'): Promise<Sample> {
+  const timeFile = join(server.work.dir, 'time.txt');
+  // No command pays for the previous one's list snapshots or garbage in the server.
+  const before = await server.ask({ cmd: 'reset' });
+  const load = loadavg()[0]!;
+  const out = openSync(stdoutFile, 'w');
+  const started = performance.now();
+  const child = spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, inv.command, ...inv.args], {
+    stdio: ['ignore', out, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const wallMs = performance.now() - started;
+  closeSync(out);
+  const after = await server.ask({ cmd: 'stats' });
+  if (!inv.ok.includes(code))
+    throw new Error(`${inv.command} ${inv.args.join(' ')} exited ${code}:\n${stderr.slice(0, 2000)}`);
+  // GNU time writes "Command exited with non-zero status N" first when it did.
+  const [, maxKB, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return {
+    wallMs,
+    maxRssBytes: maxKB! * 1024,
+    userS: user!,
+    sysS: sys!,
+    serverCpuMs: (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / 1000,
+    serverListMs: after.listMs - before.listMs,
+    requests: after.requests,
+    load,
+  };
+}
+
+export function describe(id: string, s: Sample): string {
+  return (
+    `(${id}) ${fmtS(s.wallMs)} s, peak RSS ${fmtMB(s.maxRssBytes)} MB, user ${s.userS.toFixed(2)} s sys ${s.sysS.toFixed(2)} s, ` +
+    `server CPU ${fmtS(s.serverCpuMs)} s (snapshots ${fmtS(s.serverListMs)} s), load ${s.load.toFixed(1)}`
+  );
+}
