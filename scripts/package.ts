@@ -99,7 +99,7 @@ async function deferredClientNode(): Promise<Plugin> {
     plugins: [builtinsOnly],
     write: false,
   });
-  const source = built.outputFiles[0]!.text;
+  const source = built.outputFiles[0].text;
   return {
     name: 'deferred-client-node',
     setup(b) {

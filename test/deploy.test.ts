@@ -23,7 +23,7 @@ const manifests: Manifest[] = readdirSync(DEPLOY)
   .sort()
   .flatMap((file) =>
     parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
       return doc.toJS() as Manifest;
     }),
   );
@@ -31,7 +31,7 @@ const manifests: Manifest[] = readdirSync(DEPLOY)
 function only(kind: string): Manifest {
   const found = manifests.filter((m) => m.kind === kind);
   expect(found, kind).toHaveLength(1);
-  return found[0]!;
+  return found[0];
 }
 
 const role = () => only('ClusterRole');
@@ -208,7 +208,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     expect(all.flatMap((r) => r.resources).sort()).toEqual(Object.keys(withoutRule).sort());
     for (const [i, rule] of all.entries()) {
       const resource = rule.resources.join(',');
-      const expected = withoutRule[resource]!;
+      const expected = withoutRule[resource];
       for (const scope of scopes()) {
         const label = `without ${resource}, ${scope.name}`;
         const run = await doctor(

@@ -56,7 +56,7 @@ function* jsonDocuments(text: string, name: string): Generator<SourceDocument> {
   }
   yield { where: name, value: header };
   for (let i = 0; i < spans.length; i++) {
-    yield { where: `${name}, item ${i + 1}`, value: parse(spans[i]!), listKind: header.kind };
+    yield { where: `${name}, item ${i + 1}`, value: parse(spans[i]), listKind: header.kind };
   }
 }
 
@@ -158,7 +158,7 @@ function splitBlockList(chunk: Chunk): { header: Chunk; items: Generator<Chunk> 
   const first = /^( *)-(?:[ \r]|$)/m.exec(text.slice(listStart));
   if (!first || /\S/.test(text.slice(listStart, listStart + first.index).replace(/^[ \t]*#.*$/gm, '')))
     return undefined;
-  const indent = first[1]!.length;
+  const indent = first[1].length;
   // The list runs while lines are blank, comments, more indented, or its "- " items.
   let end = listStart + first.index;
   const itemStarts: number[] = [];

@@ -4,7 +4,7 @@ import { slimPod, slimService } from '../../src/sources/slim.js';
 import { pod, service, type Raw } from '../support/objects.js';
 
 function port(raw: Raw) {
-  return slimService(service('web', { ports: [raw] })).ports[0]!;
+  return slimService(service('web', { ports: [raw] })).ports[0];
 }
 
 const web = slimPod(

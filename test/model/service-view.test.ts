@@ -46,13 +46,13 @@ describe('sliceEntriesForPod: where a pod is listed among the slices', () => {
       pod('web-1', { ips: ['10.1.0.7', 'fd00::7'] }),
       slice('web', { name: 'by-hand', managedBy: 'by-hand', endpoints: [{ ip: '10.1.0.7' }] }),
     ];
-    objects[2]!.endpoints[0].addresses = ['10.1.0.7', 'fd00::7'];
+    objects[2].endpoints[0].addresses = ['10.1.0.7', 'fd00::7'];
     expect(viewOf(objects).entries('web-1')).toEqual(['by-hand:10.1.0.7']);
   });
 
   it("matches a targetRef by namespace and name; one without a namespace means the slice's", () => {
     const objects = [service('web'), pod('web-1'), slice('web', { name: 'web-a', endpoints: [endpointOf('web-1')] })];
-    const ref = objects[2]!.endpoints[0].targetRef;
+    const ref = objects[2].endpoints[0].targetRef;
     ref.namespace = 'other';
     expect(viewOf(objects).entries('web-1')).toEqual([]);
     delete ref.namespace;

@@ -91,7 +91,7 @@ describe('probe --debug-pod', () => {
     expect(report.dataplane[0].source).toBe('through a debug pod (registry.k8s.io/kube-proxy:v1.32.0)');
 
     expect(created).toHaveLength(1);
-    const spec = created[0]!.spec;
+    const spec = created[0].spec;
     expect(spec.nodeName).toBe('node-a');
     expect(spec.hostNetwork).toBe(true);
     expect(spec.containers[0].image).toBe('registry.k8s.io/kube-proxy:v1.32.0');
@@ -110,7 +110,7 @@ describe('probe --debug-pod', () => {
     });
     expect(spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
 
-    const name = created[0]!.metadata.name;
+    const name = created[0].metadata.name;
     expect(podRequests().map((r) => `${r.method} ${r.name ?? ''}`)).toEqual(['POST ', `DELETE ${name}`]);
     expect(server.requests.some((r) => r.resource === 'pods/exec' && r.name === name)).toBe(true);
     expect(server.store.get(resourceNamed('pods')!, 'kube-system', name)).toBeUndefined();
@@ -204,7 +204,7 @@ describe('probe --debug-pod', () => {
     probeRun.child.kill(signal);
     expect(await probeRun.exited).toBe(code);
     expect(podRequests().map((r) => r.method)).toEqual(['POST', 'DELETE']);
-    expect(podGone(created[0]!.metadata.name)).toBe(true);
+    expect(podGone(created[0].metadata.name)).toBe(true);
     expect(probeRun.stderr()).toBe('');
   });
 
@@ -223,7 +223,7 @@ describe('probe --debug-pod', () => {
     await until(() => execStarted);
     probeRun.child.kill(signal);
     expect(await probeRun.exited).toBe(code);
-    expect(podGone(created[0]!.metadata.name)).toBe(true);
+    expect(podGone(created[0].metadata.name)).toBe(true);
     expect(stdout).toBe('');
   });
 

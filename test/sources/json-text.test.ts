@@ -23,7 +23,7 @@ function* variants(text: string): Generator<string> {
   for (let i = 0; i < 3000; i++) {
     const at = next() % text.length;
     const mode = next() % 3;
-    const c = noise[next() % noise.length]!;
+    const c = noise[next() % noise.length];
     yield mode === 0
       ? text.slice(0, at) + text.slice(at + 1)
       : mode === 1

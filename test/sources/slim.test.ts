@@ -158,7 +158,7 @@ describe('absent fields keep their defaults', () => {
   });
   it('unset slice conditions read as kube-proxy reads them', () => {
     const s = slimObject('EndpointSlice', { ...slice('web'), endpoints: [{ addresses: ['10.0.0.1'] }] });
-    expect(s.kind === 'EndpointSlice' && s.endpoints[0]!.conditions).toEqual({
+    expect(s.kind === 'EndpointSlice' && s.endpoints[0].conditions).toEqual({
       ready: true,
       serving: true,
       terminating: false,

@@ -133,7 +133,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
   });
 
   it('YAML flow syntax that starts like JSON is still read', () => {
-    expect([...decodeDocuments('{kind: Service, metadata: {name: a}}', 'f.yaml')][0]!.value).toEqual({
+    expect([...decodeDocuments('{kind: Service, metadata: {name: a}}', 'f.yaml')][0].value).toEqual({
       kind: 'Service',
       metadata: { name: 'a' },
     });
