@@ -49,7 +49,7 @@ export function modeFromConfig(configConf: string): ModeFromConfig {
   }
   if (mode === undefined || mode === null || mode === '') result.mode = 'iptables';
   else if (typeof mode === 'string' && isMode(mode)) result.mode = mode;
-  else result.unknown = String(mode);
+  else result.unknown = typeof mode === 'string' ? mode : JSON.stringify(mode);
   return result;
 }
 
