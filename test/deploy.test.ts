@@ -10,13 +10,49 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
+import type { Report } from '../src/report/report.js';
 
 const DEPLOY = resolve(import.meta.dirname, '../deploy');
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 const TIMEOUT = 180_000;
 const NO_STACK = /\n\s+at /;
 
-type Manifest = Record<string, any>;
+// What these tests read of the manifests in deploy/; the tests check that the fields are there.
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+}
+interface ClusterRole extends Manifest {
+  rules: {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+    nonResourceURLs?: string[];
+  }[];
+}
+interface ClusterRoleBinding extends Manifest {
+  roleRef: unknown;
+  subjects: unknown[];
+}
+interface CronJob extends Manifest {
+  spec: {
+    schedule: string;
+    jobTemplate: {
+      spec: {
+        podFailurePolicy: { rules: { onExitCodes: unknown }[] };
+        template: { spec: PodSpec };
+      };
+    };
+  };
+}
+interface PodSpec {
+  serviceAccountName: string;
+  restartPolicy: string;
+  securityContext: { runAsUser: number };
+  containers: { name: string; image: string; args: string[]; securityContext: unknown }[];
+}
 
 const manifests: Manifest[] = readdirSync(DEPLOY)
   .filter((f) => f.endsWith('.yaml'))
@@ -28,19 +64,19 @@ const manifests: Manifest[] = readdirSync(DEPLOY)
     }),
   );
 
-function only(kind: string): Manifest {
+function only<T extends Manifest = Manifest>(kind: string): T {
   const found = manifests.filter((m) => m.kind === kind);
   expect(found, kind).toHaveLength(1);
-  return found[0];
+  return found[0] as T;
 }
 
-const role = () => only('ClusterRole');
+const role = () => only<ClusterRole>('ClusterRole');
 const serviceAccount = () => only('ServiceAccount');
-const cronJob = () => only('CronJob');
+const cronJob = () => only<CronJob>('CronJob');
 const podSpec = () => cronJob().spec.jobTemplate.spec.template.spec;
 
 /** A ClusterRole rule as the test server's allow list entry (cluster-wide, as a ClusterRoleBinding grants it). */
-function toPolicyRule(rule: Manifest): PolicyRule {
+function toPolicyRule(rule: ClusterRole['rules'][number]): PolicyRule {
   expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
   return { apiGroups: rule.apiGroups, resources: rule.resources, verbs: rule.verbs };
 }
@@ -58,7 +94,7 @@ describe('the manifests', () => {
   });
 
   it('the binding grants the role to the service account, in the namespace the CronJob runs in', () => {
-    const binding = only('ClusterRoleBinding');
+    const binding = only<ClusterRoleBinding>('ClusterRoleBinding');
     const sa = serviceAccount();
     expect(binding.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
@@ -74,11 +110,9 @@ describe('the manifests', () => {
   });
 
   it('the role reads the five resources and nothing else', () => {
-    const rules = role().rules as Manifest[];
+    const { rules } = role();
     const grants = rules.flatMap((r) =>
-      r.apiGroups.flatMap((g: string) =>
-        r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res} ${v}`)),
-      ),
+      r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
     );
     const expected = ['/services', 'discovery.k8s.io/endpointslices', '/endpoints', '/pods', '/nodes'].flatMap((r) =>
       ['get', 'list', 'watch'].map((v) => `${r} ${v}`),
@@ -115,14 +149,14 @@ describe('the manifests', () => {
 interface Run {
   code: number;
   stderr: string;
-  report?: any;
+  report?: Report;
 }
 
 describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () => {
   let server: TestServer;
   let env: Record<string, string>;
-  const rules = () => (role().rules as Manifest[]).map(toPolicyRule);
-  const args = () => podSpec().containers[0].args as string[];
+  const rules = () => role().rules.map(toPolicyRule);
+  const args = () => podSpec().containers[0].args;
 
   beforeAll(async () => {
     const sa = serviceAccount();
@@ -151,12 +185,12 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     server.requests.length = 0;
     const run = await runCliAsync([...cliArgs, '-o', 'json'], { env });
     expect(run.stderr).not.toMatch(NO_STACK);
-    return { ...run, report: run.code <= 1 ? JSON.parse(run.stdout) : undefined };
+    return { ...run, report: run.code <= 1 ? (JSON.parse(run.stdout) as Report) : undefined };
   }
 
   async function fromSnapshot(cliArgs: string[]): Promise<Run> {
     const run = await runCliAsync(['--snapshot', EXAMPLE, ...cliArgs, '-o', 'json']);
-    return { ...run, report: JSON.parse(run.stdout) };
+    return { ...run, report: JSON.parse(run.stdout) as Report };
   }
 
   // The CronJob's own arguments (-A), and Services named in a namespace, which take the scoped
@@ -176,7 +210,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
       const snapshot = await fromSnapshot(scope.args);
       expect(live.report, scope.name).toEqual(snapshot.report);
       expect(live.code, scope.name).toBe(snapshot.code);
-      expect(live.report.notes, scope.name).toEqual([]);
+      expect(live.report?.notes, scope.name).toEqual([]);
       // Every request was allowed, made as the service account, and only read.
       expect(server.requests.length, scope.name).toBeGreaterThan(0);
       // (A 404 for a named object is an answer: a Service need not have an Endpoints object.)
@@ -226,7 +260,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
           expect(run.stderr, label).toBe('');
           expect(run.code === 0 || run.code === 1, label).toBe(true);
           expect(
-            run.report.notes.some((n: string) => expected.note.test(n)),
+            run.report?.notes.some((n) => expected.note.test(n)),
             label,
           ).toBe(true);
         }
