@@ -42,7 +42,7 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...o.metadata, ...created(iso) } });
+const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...(o.metadata as Raw), ...created(iso) } });
 
 const shop: Raw[] = withControllers([
   node('node-a', { zone: 'zone-a' }),

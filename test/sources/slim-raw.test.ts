@@ -208,7 +208,7 @@ describe('rawObject: a slim object written back as a Kubernetes object', () => {
 
   it('is a Kubernetes object: apiVersion, kind, metadata', () => {
     expect(raws.map((r) => rawObject(slimObject(r.kind as KnownKind, r))).map((o) => [o.apiVersion, o.kind])).toEqual(
-      raws.map((r) => [r.apiVersion, r.kind]),
+      raws.map((r): unknown[] => [r.apiVersion, r.kind]),
     );
   });
 

@@ -18,8 +18,8 @@ function problem(kind: KnownKind, raw: Raw): string {
   throw new Error('slimObject accepted it');
 }
 
-const withSpec = (o: Raw, spec: Raw) => ({ ...o, spec: { ...o.spec, ...spec } });
-const withStatus = (o: Raw, status: Raw) => ({ ...o, status: { ...o.status, ...status } });
+const withSpec = (o: Raw, spec: Raw) => ({ ...o, spec: { ...(o.spec as Raw), ...spec } });
+const withStatus = (o: Raw, status: Raw) => ({ ...o, status: { ...(o.status as Raw), ...status } });
 
 describe('a field the checks read, with the wrong type', () => {
   const cases: [string, KnownKind, Raw, string][] = [
