@@ -36,7 +36,7 @@ function byNamespaceAndName(a: ClusterObject, b: ClusterObject): number {
   return compare(a.meta.namespace, b.meta.namespace) || compare(a.meta.name, b.meta.name);
 }
 
-export function nsName(namespace: string, name: string): string {
+function nsName(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 

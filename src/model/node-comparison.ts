@@ -24,7 +24,7 @@ import {
 import { pushTo } from '../core/multimap.js';
 import { canonicalIP } from '../core/ip.js';
 
-export interface PortComparison {
+interface PortComparison {
   expected: ExpectedServicePort;
   /** Rules for this Service port and family; IPVS has one virtual server per frontend. */
   programmed: ProgrammedServicePort[];

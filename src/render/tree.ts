@@ -69,7 +69,7 @@ function node(partial: Partial<Node> & Pick<Node, 'name'>): Node {
 }
 
 /** kubectl's short ages: 45s, 12m, 5h, 3d, 2y. */
-export function age(timestamp: string | undefined, now: Date): string {
+function age(timestamp: string | undefined, now: Date): string {
   if (!timestamp) return '-';
   const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(timestamp)) / 1000));
   if (!Number.isFinite(seconds)) return '-';

@@ -17,9 +17,9 @@ export interface SourceDocument {
 }
 
 /** More than any Kubernetes object holds (etcd stores at most 1.5 MiB per object): the yaml library needs 70 times that in memory. */
-export const MAX_YAML_DOCUMENT_BYTES = 16 * 2 ** 20;
+const MAX_YAML_DOCUMENT_BYTES = 16 * 2 ** 20;
 /** Nesting the yaml library may recurse into; Kubernetes objects (CRD schemas included) stay far below. */
-export const MAX_YAML_NESTING = 200;
+const MAX_YAML_NESTING = 200;
 /** Aliases a document may expand to: kubectl never writes any. */
 const MAX_ALIAS_COUNT = 1000;
 

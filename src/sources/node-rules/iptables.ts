@@ -15,7 +15,7 @@ import {
 } from './service-ports.js';
 import type { FrontendKind, IPFamily, ProgrammedEndpoint, ProgrammedServicePort, Protocol } from './types.js';
 
-export interface IptablesRule {
+interface IptablesRule {
   table: string;
   chain: string;
   /** The line as iptables-save printed it. */
@@ -24,7 +24,7 @@ export interface IptablesRule {
   args: string[];
 }
 
-export interface IptablesTable {
+interface IptablesTable {
   /** Chains in the order they were declared, each with its rules in order. */
   chains: Map<string, IptablesRule[]>;
 }
