@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
@@ -99,7 +100,7 @@ async function deferredClientNode(): Promise<Plugin> {
     plugins: [builtinsOnly],
     write: false,
   });
-  const source = built.outputFiles[0]!.text;
+  const source = built.outputFiles[0].text;
   return {
     name: 'deferred-client-node',
     setup(b) {
@@ -185,7 +186,7 @@ async function standalone(dir: string): Promise<string> {
   execFileSync(
     process.execPath,
     [
-      join(ROOT, 'node_modules/postject/dist/cli.js'),
+      fileURLToPath(import.meta.resolve('postject/dist/cli.js')),
       executable,
       'NODE_SEA_BLOB',
       blob,

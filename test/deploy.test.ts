@@ -12,37 +12,73 @@ import { parseAllDocuments } from 'yaml';
 import { KINDS } from '../src/core/kinds.js';
 import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
+import type { Report } from '../src/report/report.js';
 
 const DEPLOY = resolve(import.meta.dirname, '../deploy');
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 const TIMEOUT = 180_000;
 const NO_STACK = /\n\s+at /;
 
-type Manifest = Record<string, any>;
+// What these tests read of the manifests in deploy/; the tests check that the fields are there.
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+}
+interface ClusterRole extends Manifest {
+  rules: {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+    nonResourceURLs?: string[];
+  }[];
+}
+interface ClusterRoleBinding extends Manifest {
+  roleRef: unknown;
+  subjects: unknown[];
+}
+interface CronJob extends Manifest {
+  spec: {
+    schedule: string;
+    jobTemplate: {
+      spec: {
+        podFailurePolicy: { rules: { onExitCodes: unknown }[] };
+        template: { spec: PodSpec };
+      };
+    };
+  };
+}
+interface PodSpec {
+  serviceAccountName: string;
+  restartPolicy: string;
+  securityContext: { runAsUser: number };
+  containers: { name: string; image: string; args: string[]; securityContext: unknown }[];
+}
 
 const manifests: Manifest[] = readdirSync(DEPLOY)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
   .flatMap((file) =>
     parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
       return doc.toJS() as Manifest;
     }),
   );
 
-function only(kind: string): Manifest {
+function only<T extends Manifest = Manifest>(kind: string): T {
   const found = manifests.filter((m) => m.kind === kind);
   expect(found, kind).toHaveLength(1);
-  return found[0]!;
+  return found[0] as T;
 }
 
-const role = () => only('ClusterRole');
+const role = () => only<ClusterRole>('ClusterRole');
 const serviceAccount = () => only('ServiceAccount');
-const cronJob = () => only('CronJob');
+const cronJob = () => only<CronJob>('CronJob');
 const podSpec = () => cronJob().spec.jobTemplate.spec.template.spec;
 
 /** A ClusterRole rule as the test server's allow list entry (cluster-wide, as a ClusterRoleBinding grants it). */
-function toPolicyRule(rule: Manifest): PolicyRule {
+function toPolicyRule(rule: ClusterRole['rules'][number]): PolicyRule {
   expect(Object.keys(rule).sort()).toEqual(['apiGroups', 'resources', 'verbs']);
   return { apiGroups: rule.apiGroups, resources: rule.resources, verbs: rule.verbs };
 }
@@ -60,7 +96,7 @@ describe('the manifests', () => {
   });
 
   it('the binding grants the role to the service account, in the namespace the CronJob runs in', () => {
-    const binding = only('ClusterRoleBinding');
+    const binding = only<ClusterRoleBinding>('ClusterRoleBinding');
     const sa = serviceAccount();
     expect(binding.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
@@ -76,11 +112,9 @@ describe('the manifests', () => {
   });
 
   it('the role grants the verbs the kinds table needs on its resources, and nothing else', () => {
-    const rules = role().rules as Manifest[];
+    const { rules } = role();
     const grants = rules.flatMap((r) =>
-      r.apiGroups.flatMap((g: string) =>
-        r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res} ${v}`)),
-      ),
+      r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
     );
     const needed = KINDS.flatMap((k) => k.verbs.map((v) => `${k.group}/${k.resource} ${v}`));
     expect(grants.sort()).toEqual(needed.sort());
@@ -116,14 +150,14 @@ describe('the manifests', () => {
 interface Run {
   code: number;
   stderr: string;
-  report?: any;
+  report?: Report;
 }
 
 describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () => {
   let server: TestServer;
   let env: Record<string, string>;
-  const rules = () => (role().rules as Manifest[]).map(toPolicyRule);
-  const args = () => podSpec().containers[0].args as string[];
+  const rules = () => role().rules.map(toPolicyRule);
+  const args = () => podSpec().containers[0].args;
 
   beforeAll(async () => {
     const sa = serviceAccount();
@@ -152,12 +186,12 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     server.requests.length = 0;
     const run = await runCliAsync([...cliArgs, '-o', 'json'], { env });
     expect(run.stderr).not.toMatch(NO_STACK);
-    return { ...run, report: run.code <= 1 ? JSON.parse(run.stdout) : undefined };
+    return { ...run, report: run.code <= 1 ? (JSON.parse(run.stdout) as Report) : undefined };
   }
 
   async function fromSnapshot(cliArgs: string[]): Promise<Run> {
     const run = await runCliAsync(['--snapshot', EXAMPLE, ...cliArgs, '-o', 'json']);
-    return { ...run, report: JSON.parse(run.stdout) };
+    return { ...run, report: JSON.parse(run.stdout) as Report };
   }
 
   // The CronJob's own arguments (-A), and Services named in a namespace, which take the scoped
@@ -177,7 +211,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
       const snapshot = await fromSnapshot(scope.args);
       expect(live.report, scope.name).toEqual(snapshot.report);
       expect(live.code, scope.name).toBe(snapshot.code);
-      expect(live.report.notes, scope.name).toEqual([]);
+      expect(live.report?.notes, scope.name).toEqual([]);
       // Every request was allowed, made as the service account, and only read.
       expect(server.requests.length, scope.name).toBeGreaterThan(0);
       // (A 404 for a named object is an answer: a Service need not have an Endpoints object.)
@@ -212,7 +246,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     expect(all.flatMap((r) => r.resources).sort()).toEqual(Object.keys(withoutRule).sort());
     for (const [i, rule] of all.entries()) {
       const resource = rule.resources.join(',');
-      const expected = withoutRule[resource]!;
+      const expected = withoutRule[resource];
       for (const scope of scopes()) {
         const label = `without ${resource}, ${scope.name}`;
         const run = await doctor(
@@ -229,7 +263,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
         } else {
           expect(run.stderr, label).toBe('');
           expect(run.code === 0 || run.code === 1, label).toBe(true);
-          expect(run.report.notes, label).toContain(expected.note);
+          expect(run.report?.notes, label).toContain(expected.note);
         }
       }
     }

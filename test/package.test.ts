@@ -19,15 +19,26 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
+import { isJsonArray, isJsonObject, stringAt, valueAt } from '../src/core/json-value.js';
+import type { Report } from '../src/report/report.js';
 import { startTestServer, type ExecHandler, type TestServer } from './server/index.js';
 import { runCliAsync, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { generateKubeProxyRules } from './support/kube-proxy-rules.js';
-import { endpointOf, node, pod, service, slice } from './support/objects.js';
+import { endpointOf, node, pod, service, slice, type Raw } from './support/objects.js';
 import { applyWithControllers, eventually } from './support/watching.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+/** package.json: the fields these tests read. */
+interface PackageJson {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  engines: Record<string, string>;
+}
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+const { version } = PACKAGE;
 const NODE_DIR = dirname(process.execPath);
 const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'];
 const archiveName = (platform: string) => `kubectl-endpoints_doctor_${platform.replace('/', '_')}.tar.gz`;
@@ -66,10 +77,31 @@ const KREW_PLATFORMS = [
 ];
 const LICENSE_NAMES = /^(license|license\.txt|license\.md|licenses.*|copying|copying\.txt)$/i;
 
-function matches(selector: any, platform: string): boolean {
+/** A krew plugin manifest as scripts/package.ts writes it (krew.googlecontainertools.github.com/v1alpha2). */
+interface KrewManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    version: string;
+    shortDescription: string;
+    caveats: string;
+    platforms: {
+      uri: string;
+      sha256: string;
+      bin: string;
+      files: { from: string; to: string }[];
+      selector: { matchLabels: Record<string, string> };
+    }[];
+  };
+}
+
+function matches(selector: unknown, platform: string): boolean {
   const [os, arch] = platform.split('/');
-  const labels = selector?.matchLabels ?? {};
-  return Object.entries(labels).every(([k, v]) => (k === 'os' ? v === os : k === 'arch' ? v === arch : false));
+  const labels = valueAt(selector, 'matchLabels');
+  return Object.entries(isJsonObject(labels) ? labels : {}).every(([k, v]) =>
+    k === 'os' ? v === os : k === 'arch' ? v === arch : false,
+  );
 }
 
 const entriesCache = new Map<Buffer, TarEntry[]>();
@@ -79,48 +111,57 @@ function entriesOf(archive: Buffer): TarEntry[] {
 }
 
 /** Every rule the manifest breaks; archives maps a platform's uri file name to its bytes. */
-function krewErrors(manifest: any, archives: Map<string, Buffer>): string[] {
+function krewErrors(manifest: unknown, archives: Map<string, Buffer>): string[] {
   const errors: string[] = [];
-  if (manifest?.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') errors.push('apiVersion');
-  if (manifest?.kind !== 'Plugin') errors.push('kind');
-  const name = manifest?.metadata?.name;
+  if (valueAt(manifest, 'apiVersion') !== 'krew.googlecontainertools.github.com/v1alpha2') errors.push('apiVersion');
+  if (valueAt(manifest, 'kind') !== 'Plugin') errors.push('kind');
+  const name = valueAt(manifest, 'metadata', 'name');
   if (typeof name !== 'string' || !/^[\w-]+$/.test(name)) errors.push('metadata.name');
-  const spec = manifest?.spec ?? {};
-  const short = spec.shortDescription;
+  const short = valueAt(manifest, 'spec', 'shortDescription');
   if (typeof short !== 'string' || short === '' || /[\r\n]/.test(short)) errors.push('shortDescription');
-  if (typeof spec.version !== 'string' || !/^v\d+\.\d+\.\d+(-[\w.-]+)?(\+[\w.-]+)?$/.test(spec.version))
-    errors.push('version');
-  const platforms: any[] = Array.isArray(spec.platforms) ? spec.platforms : [];
+  const version = valueAt(manifest, 'spec', 'version');
+  if (typeof version !== 'string' || !/^v\d+\.\d+\.\d+(-[\w.-]+)?(\+[\w.-]+)?$/.test(version)) errors.push('version');
+  const platformList = valueAt(manifest, 'spec', 'platforms');
+  const platforms = isJsonArray(platformList) ? platformList : [];
   if (platforms.length === 0) errors.push('platforms');
   for (const [i, p] of platforms.entries()) {
     const at = `platforms[${i}]`;
-    if (typeof p.uri !== 'string' || p.uri === '') errors.push(`${at}.uri`);
-    if (typeof p.sha256 !== 'string' || !/^[a-f0-9]{64}$/.test(p.sha256)) errors.push(`${at}.sha256 format`);
-    if (typeof p.bin !== 'string' || p.bin === '') errors.push(`${at}.bin`);
-    if (p.files !== undefined && (!Array.isArray(p.files) || p.files.length === 0)) errors.push(`${at}.files`);
-    for (const f of p.files ?? []) if (!f?.from || !f?.to) errors.push(`${at}.files entry`);
-    const selector = p.selector;
-    const keys = Object.keys(selector?.matchLabels ?? {});
+    const [uri, sha256, bin, files] = ['uri', 'sha256', 'bin', 'files'].map((field) => valueAt(p, field));
+    if (typeof uri !== 'string' || uri === '') errors.push(`${at}.uri`);
+    if (typeof sha256 !== 'string' || !/^[a-f0-9]{64}$/.test(sha256)) errors.push(`${at}.sha256 format`);
+    if (typeof bin !== 'string' || bin === '') errors.push(`${at}.bin`);
+    if (files !== undefined && (!isJsonArray(files) || files.length === 0)) errors.push(`${at}.files`);
+    const fileList = isJsonArray(files) ? files : [];
+    for (const f of fileList) if (!valueAt(f, 'from') || !valueAt(f, 'to')) errors.push(`${at}.files entry`);
+    const selector = valueAt(p, 'selector');
+    const matchLabels = valueAt(selector, 'matchLabels');
+    const keys = isJsonObject(matchLabels) ? Object.keys(matchLabels) : [];
     if (!selector || keys.length === 0 || keys.some((k) => k !== 'os' && k !== 'arch')) errors.push(`${at}.selector`);
     if (!KREW_PLATFORMS.some((t) => matches(selector, t))) errors.push(`${at}.selector matches no platform`);
     // What krew would install: the archive behind the uri, its files, the bin among them.
-    const archive = archives.get(String(p.uri).split('/').at(-1) ?? '');
+    const archive = archives.get((typeof uri === 'string' ? uri : '').split('/').at(-1) ?? '');
     if (!archive) {
       errors.push(`${at}.uri names no archive`);
       continue;
     }
-    if (createHash('sha256').update(archive).digest('hex') !== p.sha256) errors.push(`${at}.sha256 differs`);
+    if (createHash('sha256').update(archive).digest('hex') !== sha256) errors.push(`${at}.sha256 differs`);
     const inArchive = new Map(entriesOf(archive).map((e) => [e.name, e]));
-    const installed = (p.files ?? [{ from: '*' }]).flatMap((f: any) =>
-      f.from === '*' ? [...inArchive.keys()] : inArchive.has(f.from) ? [f.from] : [],
+    // Without files, krew installs the whole archive ("from: *").
+    const froms = files === undefined ? ['*'] : fileList.map((f) => valueAt(f, 'from'));
+    const installed = froms.flatMap((from) =>
+      from === '*' ? [...inArchive.keys()] : typeof from === 'string' && inArchive.has(from) ? [from] : [],
     );
-    for (const f of p.files ?? []) if (f.from !== '*' && !inArchive.has(f.from)) errors.push(`${at}: no ${f.from}`);
-    const bin = inArchive.get(p.bin);
-    if (!bin || !installed.includes(p.bin) || (bin.mode & 0o111) === 0) errors.push(`${at}.bin not an executable`);
-    if (!installed.some((f: string) => LICENSE_NAMES.test(f))) errors.push(`${at}: no license file`);
+    for (const from of froms) {
+      if (from !== '*' && !(typeof from === 'string' && inArchive.has(from))) errors.push(`${at}: no ${String(from)}`);
+    }
+    const binEntry = typeof bin === 'string' ? inArchive.get(bin) : undefined;
+    if (!binEntry || !installed.includes(binEntry.name) || (binEntry.mode & 0o111) === 0)
+      errors.push(`${at}.bin not an executable`);
+    if (!installed.some((f) => LICENSE_NAMES.test(f))) errors.push(`${at}: no license file`);
   }
   for (const target of KREW_PLATFORMS) {
-    if (platforms.filter((p) => matches(p.selector, target)).length > 1) errors.push(`${target} matched twice`);
+    if (platforms.filter((p) => matches(valueAt(p, 'selector'), target)).length > 1)
+      errors.push(`${target} matched twice`);
   }
   return errors;
 }
@@ -135,7 +176,7 @@ const objects = withControllers([
 
 describe('npm run package', { timeout: 300_000 }, () => {
   let out: string;
-  let manifest: any;
+  let manifest: KrewManifest;
   let archives: Map<string, Buffer>;
   let server: TestServer;
 
@@ -145,7 +186,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
       PATH: process.env.PATH ?? '',
     });
     if (build.code !== 0) throw new Error(`npm run package failed:\n${build.stderr}`);
-    manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8'));
+    manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8')) as KrewManifest;
     archives = new Map(TARGETS.map((t) => [archiveName(t), readFileSync(join(out, archiveName(t)))]));
     server = await startTestServer({ objects });
   }, 300_000);
@@ -171,18 +212,18 @@ describe('npm run package', { timeout: 300_000 }, () => {
     expect(manifest.spec.version).toBe(`v${version}`);
     expect(manifest.spec.shortDescription.length).toBeLessThanOrEqual(50); // krew-index review asks for this
     for (const target of TARGETS) {
-      const matching = manifest.spec.platforms.filter((p: any) => matches(p.selector, target));
+      const matching = manifest.spec.platforms.filter((p) => matches(p.selector, target));
       expect(matching, target).toHaveLength(1);
       expect(matching[0].uri).toMatch(new RegExp(`/v${version}/${archiveName(target)}$`));
       expect(matching[0].bin).toBe('kubectl-endpoints_doctor');
-      expect(matching[0].files.map((f: any) => f.from)).toContain('kubectl_complete-endpoints_doctor');
-      expect(matching[0].files.map((f: any) => f.from)).toContain(UI_FILE);
+      expect(matching[0].files.map((f) => f.from)).toContain('kubectl_complete-endpoints_doctor');
+      expect(matching[0].files.map((f) => f.from)).toContain(UI_FILE);
     }
     expect(manifest.spec.platforms).toHaveLength(TARGETS.length);
   });
 
   it('the krew rules catch a broken manifest (the check can fail)', () => {
-    const broken = (change: (m: any) => void) => {
+    const broken = (change: (m: KrewManifest) => void) => {
       const copy = structuredClone(manifest);
       change(copy);
       return krewErrors(copy, archives);
@@ -206,7 +247,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
   });
 
   it('caveats say where Node.js 20 is needed: every archive that is not standalone', () => {
-    const firstLine: string = manifest.spec.caveats.split('\n')[0];
+    const firstLine = manifest.spec.caveats.split('\n')[0];
     if (standaloneBuilt) {
       expect(firstLine).toBe(
         'On linux/arm64, darwin/amd64, darwin/arm64 this plugin needs Node.js 20 or later on PATH ' +
@@ -311,7 +352,10 @@ describe('npm run package', { timeout: 300_000 }, () => {
         if (command[0] === 'iptables-nft-save') stdout.write(rules.iptables.IPv4);
         return 0;
       };
-      const aged = (o: any) => ({ ...o, metadata: { ...o.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } });
+      const aged = (o: Raw) => ({
+        ...o,
+        metadata: { ...(o.metadata as Raw), creationTimestamp: '2026-01-01T00:00:00Z' },
+      });
       const kubeProxy = pod('kube-proxy-x7k2p', {
         ns: 'kube-system',
         labels: { 'k8s-app': 'kube-proxy' },
@@ -337,27 +381,28 @@ describe('npm run package', { timeout: 300_000 }, () => {
         const result = await run(plugin, args, env);
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
-        const report = JSON.parse(result.stdout);
+        const report = JSON.parse(result.stdout) as Report;
         expect(report.findings).toEqual([]);
-        expect(report.dataplane[0]).toMatchObject({
+        expect(report.dataplane?.[0]).toMatchObject({
           node: 'node-a',
           proxy: 'kube-proxy',
           mode: 'iptables',
           backend: 'nft',
         });
-        const webPort = report.dataplane[0].servicePorts.find((p: any) => p.service?.name === 'web');
-        expect(webPort.endpoints).toHaveLength(2);
+        const webPort = report.dataplane?.[0].servicePorts?.find((p) => p.service?.name === 'web');
+        expect(webPort?.endpoints).toHaveLength(2);
         expect(execs.map((c) => c[0])).toContain('iptables-nft-save');
 
         // No kubelet here: a debug pod runs as soon as it is created.
         probeServer.store.subscribe((e) => {
-          if (e.type !== 'ADDED' || e.resource.plural !== 'pods' || !e.object.metadata.name.includes('probe')) return;
+          if (e.type !== 'ADDED' || e.resource.plural !== 'pods') return;
+          if (!stringAt(e.object, 'metadata', 'name')?.includes('probe')) return;
           setImmediate(() => probeServer.store.update({ ...e.object, status: { phase: 'Running' } }));
         });
         const viaPod = await run(plugin, [...args, '--debug-pod'], env);
         expect(viaPod.stderr).toBe('');
         expect(viaPod.code).toBe(0);
-        expect(JSON.parse(viaPod.stdout).dataplane[0].source).toMatch(/^through a debug pod /);
+        expect((JSON.parse(viaPod.stdout) as Report).dataplane?.[0].source).toMatch(/^through a debug pod /);
         const podWrites = probeServer.requests.filter((r) => r.resource === 'pods' && r.method !== 'GET');
         expect(podWrites.map((r) => r.method)).toEqual(['POST', 'DELETE']);
       } finally {
@@ -471,7 +516,8 @@ describe('npm pack', () => {
       encoding: 'utf8',
     });
     expect(packed.status, packed.stderr).toBe(0);
-    const files: string[] = JSON.parse(packed.stdout)[0].files.map((f: { path: string }) => f.path);
+    const [packedFiles] = JSON.parse(packed.stdout) as { files: { path: string }[] }[];
+    const files = packedFiles.files.map((f) => f.path);
     for (const file of [
       'package.json',
       'README.md',
@@ -487,8 +533,7 @@ describe('npm pack', () => {
       expect(file).not.toMatch(/^(test|src|examples|bench|scripts|release)\//);
       expect(file).not.toMatch(/\.map$/);
     }
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.bin).toEqual({
+    expect(PACKAGE.bin).toEqual({
       'kubectl-endpoints_doctor': 'bin/kubectl-endpoints_doctor',
       'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
     });
@@ -503,8 +548,10 @@ describe('npm pack', () => {
  * test would depend on the registry. Returns the folder of the installed executables.
  */
 async function installOffline(tarball: string): Promise<{ bin: string; install: CliResult }> {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+  const pkg = PACKAGE;
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
   const dir = mkdtempSync(join(tmpdir(), 'epd-install-'));
   const spec = `file:${tarball}`;
   const packages: Record<string, unknown> = {
@@ -518,7 +565,7 @@ async function installOffline(tarball: string): Promise<{ bin: string; install: 
       engines: pkg.engines,
     },
   };
-  for (const [path, entry] of Object.entries(lock.packages as Record<string, { dev?: boolean }>)) {
+  for (const [path, entry] of Object.entries(lock.packages)) {
     if (path !== '' && !entry.dev) packages[path] = entry;
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'epd-install', dependencies: { [pkg.name]: spec } }));

@@ -32,7 +32,7 @@ function decode(raw: string, where: string): string {
   return raw.replace(/&([^;]*);|&/g, (_all, ref: string | undefined) => {
     if (ref === undefined) throw new Error(`bare & in ${where}`);
     const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-    if (ref in named) return named[ref]!;
+    if (ref in named) return named[ref];
     const m = /^#(?:x([0-9a-fA-F]+)|(\d+))$/.exec(ref);
     if (!m) throw new Error(`unknown entity &${ref}; in ${where}`);
     const char = String.fromCodePoint(m[1] ? parseInt(m[1], 16) : Number(m[2]));
@@ -250,13 +250,13 @@ describe('testsuites, testcases, failures', () => {
       for (const c of children(suite, 'testcase')) {
         const out = children(c, 'system-out')[0]?.text ?? '';
         seen[`${c.attributes.classname}/${c.attributes.name}`] = {
-          failures: children(c, 'failure').map((f) => f.attributes.message!.split(':')[0]!),
-          out: [...out.matchAll(/^(?:error|warning|info) ([a-z-]+)/gm)].map((m) => m[1]!),
+          failures: children(c, 'failure').map((f) => f.attributes.message.split(':')[0]),
+          out: [...out.matchAll(/^(?:error|warning|info) ([a-z-]+)/gm)].map((m) => m[1]),
         };
       }
     }
     expect(seen).toEqual(expected);
-    expect(children(suites[0]!, 'properties')[0]!.children[0]!.attributes).toEqual({ name: 'fail-on', value: failOn });
+    expect(children(suites[0], 'properties')[0].children[0].attributes).toEqual({ name: 'fail-on', value: failOn });
   });
 
   it('a failure carries the check id and title, and the finding in full as its body', () => {
@@ -269,7 +269,7 @@ describe('testsuites, testcases, failures', () => {
     const root = parseXml(
       renderJunit(report([['shop', 'web']], [withPods]), { checks: ALL_CHECKS, failOn: 'error', checksRun: 1 }),
     );
-    const failure = children(children(children(root, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
+    const failure = children(children(children(root, 'testsuite')[0], 'testcase')[0], 'failure')[0];
     expect(failure.attributes).toEqual({
       message: 'selector-no-match: The selector matches no pod in the Service namespace',
       type: 'error',
@@ -288,21 +288,21 @@ describe('testsuites, testcases, failures', () => {
         checksRun: 1,
       }),
     );
-    const failure = children(children(children(root, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
+    const failure = children(children(children(root, 'testsuite')[0], 'testcase')[0], 'failure')[0];
     expect(failure.text).toContain('crashed: <error code="1"> & \\u001b[31mpanic\\u001b[0m\\u0000 ]]> \\ud800');
   });
 
   it('notes become properties of every testsuite; suppressed findings are said in system-out', () => {
     const notes = ['Nodes could not be read (forbidden): checks that need them were skipped'];
     const r = report([['shop', 'web']], [], notes);
-    r.services[0]!.suppressed = 2;
+    r.services[0].suppressed = 2;
     const root = parseXml(renderJunit(r, { checks: ALL_CHECKS, failOn: 'error', checksRun: 20 }));
-    const suite = children(root, 'testsuite')[0]!;
-    expect(children(suite, 'properties')[0]!.children.map((p) => p.attributes)).toEqual([
+    const suite = children(root, 'testsuite')[0];
+    expect(children(suite, 'properties')[0].children.map((p) => p.attributes)).toEqual([
       { name: 'fail-on', value: 'error' },
       { name: 'note', value: notes[0] },
     ]);
-    expect(children(children(suite, 'testcase')[0]!, 'system-out')[0]!.text).toContain('2 finding(s) suppressed');
+    expect(children(children(suite, 'testcase')[0], 'system-out')[0].text).toContain('2 finding(s) suppressed');
   });
 
   it('Services are skipped when no check could run', () => {
@@ -312,8 +312,8 @@ describe('testsuites, testcases, failures', () => {
     );
     expectConsistentCounts(root);
     expect(root.attributes).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
-    const testcase = children(children(root, 'testsuite')[0]!, 'testcase')[0]!;
-    expect(children(testcase, 'skipped')[0]!.attributes.message).toBe(`no check could run: ${notes[0]}`);
+    const testcase = children(children(root, 'testsuite')[0], 'testcase')[0];
+    expect(children(testcase, 'skipped')[0].attributes.message).toBe(`no check could run: ${notes[0]}`);
   });
 
   it('no Services: an empty but valid document', () => {
@@ -366,7 +366,7 @@ describe('checks skipped for missing input, through the CLI', () => {
     const root = parseXml(run.stdout);
     expectConsistentCounts(root);
     expect(root.attributes).toMatchObject({ tests: '1', skipped: '0' });
-    const notes = children(children(children(root, 'testsuite')[0]!, 'properties')[0]!, 'property')
+    const notes = children(children(children(root, 'testsuite')[0], 'properties')[0], 'property')
       .filter((p) => p.attributes.name === 'note')
       .map((p) => p.attributes.value);
     expect(notes).toContain('check endpoints-over-capacity skipped: the input has no Endpoints (v1)');
@@ -378,8 +378,8 @@ describe('checks skipped for missing input, through the CLI', () => {
     const root = parseXml(run.stdout);
     expectConsistentCounts(root);
     expect(root.attributes).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
-    const testcase = children(children(root, 'testsuite')[0]!, 'testcase')[0]!;
-    expect(children(testcase, 'skipped')[0]!.attributes.message).toContain(
+    const testcase = children(children(root, 'testsuite')[0], 'testcase')[0];
+    expect(children(testcase, 'skipped')[0].attributes.message).toContain(
       'check endpoints-over-capacity skipped: the input has no Endpoints (v1)',
     );
   });

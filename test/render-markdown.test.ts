@@ -27,7 +27,7 @@ function tableRows(markdown: string): string[][] {
 
 /** The "ns/name" of each Service with a section of its own, at the given heading level. */
 function sections(markdown: string, level: string): string[] {
-  return [...markdown.matchAll(new RegExp(`^${level} (?:❌|⚠️) (\\S+)`, 'gm'))].map((m) => m[1]!);
+  return [...markdown.matchAll(new RegExp(`^${level} (?:❌|⚠️) (\\S+)`, 'gm'))].map((m) => m[1]);
 }
 
 function expectBalancedDetails(markdown: string): void {
@@ -86,7 +86,7 @@ describe('a hostile finding', () => {
       ['    indented code', 'indented code'],
     ]) {
       const md = renderMarkdown(
-        report([['shop', 'web']], [finding('shop', 'web', 'pods-not-ready', 'warning', start!)]),
+        report([['shop', 'web']], [finding('shop', 'web', 'pods-not-ready', 'warning', start)]),
         ALL_CHECKS,
         'warning',
       );

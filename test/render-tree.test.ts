@@ -36,7 +36,7 @@ function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolea
   });
 }
 
-const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...o.metadata, ...created(iso) } });
+const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...(o.metadata as Raw), ...created(iso) } });
 
 const shop: Raw[] = withControllers([
   node('node-a', { zone: 'zone-a' }),

@@ -26,7 +26,7 @@ export interface ServicePort {
   nodePort?: number;
 }
 
-export interface LoadBalancerIngress {
+interface LoadBalancerIngress {
   ip?: string;
   hostname?: string;
   ipMode?: string;
@@ -160,13 +160,13 @@ export interface EndpointAddress {
   targetRef?: ObjectRef;
 }
 
-export interface EndpointsPort {
+interface EndpointsPort {
   name: string;
   port: number;
   protocol: Protocol;
 }
 
-export interface EndpointSubset {
+interface EndpointSubset {
   addresses: EndpointAddress[];
   notReadyAddresses: EndpointAddress[];
   ports: EndpointsPort[];
@@ -178,7 +178,7 @@ export interface Endpoints {
   subsets: EndpointSubset[];
 }
 
-export interface Taint {
+interface Taint {
   key: string;
   effect: string;
 }

@@ -66,20 +66,20 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
   if (text.trim() === '') return [];
   return splitTopLevel(text).map((part) => {
     let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^!\\s*(${KEY})$`).exec(part))) return { key: m[1]!, op: '!exists', values: [] };
+    if ((m = new RegExp(`^!\\s*(${KEY})$`).exec(part))) return { key: m[1], op: '!exists', values: [] };
     if ((m = new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\((.*)\\)$`).exec(part))) {
-      const values = m[4]!.split(',').map((v) => v.trim());
+      const values = m[4].split(',').map((v) => v.trim());
       if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v)))
         throw new SelectorError(`unable to parse requirement: invalid value in "${part}"`);
-      return { key: m[1]!, op: m[3] as 'in' | 'notin', values };
+      return { key: m[1], op: m[3] as 'in' | 'notin', values };
     }
     if ((m = new RegExp(`^(${KEY})\\s*(==|=|!=)\\s*(${VALUE})$`).exec(part))) {
-      return { key: m[1]!, op: m[3] === '!=' ? 'notin' : 'in', values: [m[4]!] };
+      return { key: m[1], op: m[3] === '!=' ? 'notin' : 'in', values: [m[4]] };
     }
     if ((m = new RegExp(`^(${KEY})\\s*([<>])\\s*(\\d+)$`).exec(part))) {
-      return { key: m[1]!, op: m[3] === '>' ? 'gt' : 'lt', values: [m[4]!] };
+      return { key: m[1], op: m[3] === '>' ? 'gt' : 'lt', values: [m[4]] };
     }
-    if ((m = new RegExp(`^(${KEY})$`).exec(part))) return { key: m[1]!, op: 'exists', values: [] };
+    if ((m = new RegExp(`^(${KEY})$`).exec(part))) return { key: m[1], op: 'exists', values: [] };
     throw new SelectorError(
       `unable to parse requirement: found '${part}', expected: key, !key, key=value, key!=value, key in (...), key notin (...)`,
     );
@@ -89,7 +89,7 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
 export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
   return requirements.every(({ key, op, values }) => {
     const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
-    const value = has ? String(labels![key]) : undefined;
+    const value = has ? String(labels[key]) : undefined;
     switch (op) {
       case 'exists':
         return has;

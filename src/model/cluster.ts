@@ -36,7 +36,7 @@ function byNamespaceAndName(a: ClusterObject, b: ClusterObject): number {
   return compare(a.meta.namespace, b.meta.namespace) || compare(a.meta.name, b.meta.name);
 }
 
-export function nsName(namespace: string, name: string): string {
+function nsName(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
@@ -121,7 +121,7 @@ export class ClusterModel {
     }
     byName.set(pod.meta.name, pod);
     for (const k in pod.meta.labels) {
-      if (this.selectorKeys.has(k)) pushTo(byLabel, labelPairKey(k, pod.meta.labels[k]!), pod);
+      if (this.selectorKeys.has(k)) pushTo(byLabel, labelPairKey(k, pod.meta.labels[k]), pod);
     }
   }
 
@@ -234,7 +234,7 @@ export class ClusterModel {
     const entries = Object.entries(selector);
     const misses: NearMiss[] = [];
     if (entries.length === 1) {
-      const [key, want] = entries[0]!;
+      const [key, want] = entries[0];
       const labels = this.namespaceLabels(namespace);
       const seen = new Set<Pod>();
       for (const have of labels.valuesByKey.get(key) ?? EMPTY) {
@@ -279,7 +279,7 @@ function matchFromIndex(index: Map<string, Pod[]>, selector: Labels): readonly P
   let shortest: Pod[] | undefined;
   let pairs = 0;
   for (const k in selector) {
-    const list = index.get(labelPairKey(k, selector[k]!)) ?? EMPTY;
+    const list = index.get(labelPairKey(k, selector[k])) ?? EMPTY;
     if (!shortest || list.length < shortest.length) shortest = list;
     pairs++;
   }

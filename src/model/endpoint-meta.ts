@@ -11,11 +11,11 @@ export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 /** managed-by value of the EndpointSlice controller (selector Services). */
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 /** managed-by value of the EndpointSlice mirroring controller (selectorless Services with Endpoints, docs/kubernetes-semantics.md#endpointslice-mirroring). */
-export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
+const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 /** Endpoints label that stops mirroring when exactly "true" (docs/kubernetes-semantics.md#endpointslice-mirroring). */
 export const LABEL_SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
 /** Annotation of leader-election locks stored in Endpoints objects: not service endpoints (docs/kubernetes-semantics.md#the-legacy-endpoints-controller, docs/kubernetes-semantics.md#endpointslice-mirroring). */
-export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
+const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 /** Label the Endpoints controller puts on the Endpoints it writes, since v1.33 (docs/kubernetes-semantics.md#the-legacy-endpoints-controller). */
 export const LABEL_ENDPOINTS_MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 export const ENDPOINTS_CONTROLLER = 'endpoint-controller';

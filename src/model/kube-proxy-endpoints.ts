@@ -24,7 +24,7 @@ export interface ExpectedEndpoint {
   slice: EndpointSlice;
 }
 
-export interface ExpectedVerdict {
+interface ExpectedVerdict {
   frontend: FrontendKind;
   verdict: 'reject' | 'drop';
 }

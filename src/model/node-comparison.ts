@@ -25,7 +25,7 @@ import {
 import { pushTo } from '../core/multimap.js';
 import { canonicalIP } from '../core/ip.js';
 
-export interface PortComparison {
+interface PortComparison {
   expected: ExpectedServicePort;
   /** Rules for this Service port and family; IPVS has one virtual server per frontend. */
   programmed: ProgrammedServicePort[];
@@ -136,7 +136,9 @@ function ownerKey(o: RuleOwner, protocol: string, family: IPFamily): string {
 export function buildNodeProbe(input: ProbeInput): NodeProbe {
   const { dataplane, model } = input;
   const node = model.node(input.node);
-  const owners = dataplane.servicePorts.some((sp) => !sp.service) ? frontendOwners(model) : new Map();
+  const owners = dataplane.servicePorts.some((sp) => !sp.service)
+    ? frontendOwners(model)
+    : new Map<string, FrontendOwner>();
   const byOwner = new Map<string, ProgrammedServicePort[]>();
   const owned: { rules: ProgrammedServicePort; owner?: RuleOwner }[] = dataplane.servicePorts.map((rules) =>
     rules.service ? { rules, owner: rules.service } : mapByFrontend(rules, owners),

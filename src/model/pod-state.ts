@@ -31,7 +31,7 @@ export function isFinished(pod: Pod): boolean {
   return pod.phase === 'Succeeded' || pod.phase === 'Failed';
 }
 
-export function hasIP(pod: Pod): boolean {
+function hasIP(pod: Pod): boolean {
   return pod.podIPs.length > 0;
 }
 

@@ -1,10 +1,11 @@
 import type { ServiceStatus } from '../core/findings.js';
 // ANSI colours, only when asked for: on a TTY, without NO_COLOR, without --no-color.
 
+/** Plain functions (no `this`), so a renderer may pass one on, as in wrap(lines, text, '', p.dim). */
 export interface Palette {
-  bold(text: string): string;
-  dim(text: string): string;
-  status(status: ServiceStatus, text: string): string;
+  bold: (text: string) => string;
+  dim: (text: string) => string;
+  status: (status: ServiceStatus, text: string) => string;
 }
 
 const wrap = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;

@@ -16,14 +16,14 @@ export function plainTable(head: string[], rows: string[][]): string {
     for (let i = 0; i < columns; i++) {
       const width = displayWidth(row[i] ?? '');
       cellWidths.push(width);
-      if (width > widths[i]!) widths[i] = width;
+      if (width > widths[i]) widths[i] = width;
     }
   }
   const lines: string[] = [];
   all.forEach((row, r) => {
     let line = '';
     for (let i = 0; i < columns - 1; i++)
-      line += (row[i] ?? '') + ' '.repeat(widths[i]! - cellWidths[r * columns + i]!) + COLUMN_GAP;
+      line += (row[i] ?? '') + ' '.repeat(widths[i] - cellWidths[r * columns + i]) + COLUMN_GAP;
     lines.push((line + (row[columns - 1] ?? '')).trimEnd());
   });
   return lines.join('\n');

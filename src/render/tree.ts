@@ -69,7 +69,7 @@ function node(partial: Partial<Node> & Pick<Node, 'name'>): Node {
 }
 
 /** kubectl's short ages: 45s, 12m, 5h, 3d, 2y. */
-export function age(timestamp: string | undefined, now: Date): string {
+function age(timestamp: string | undefined, now: Date): string {
   if (!timestamp) return '-';
   const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(timestamp)) / 1000));
   if (!Number.isFinite(seconds)) return '-';
@@ -365,12 +365,12 @@ export function renderTree(
     if (!('cells' in line)) continue;
     line.cells.forEach((cell, i) => {
       const width = displayWidth(cell);
-      if (width > widths[i]!) widths[i] = width;
+      if (width > widths[i]) widths[i] = width;
     });
   }
   const out = [
     header
-      .map((h, i) => padEnd(h, widths[i]!))
+      .map((h, i) => padEnd(h, widths[i]))
       .join('  ')
       .trimEnd(),
   ];
@@ -381,17 +381,17 @@ export function renderTree(
       const [ns, name, ready, reason, ageText] = line.cells;
       out.push(
         [
-          padEnd(ns, widths[0]!),
-          padEnd(name, widths[1]!),
-          colour(line.state, padEnd(ready, widths[2]!)),
-          colour(line.state, padEnd(reason, widths[3]!)),
+          padEnd(ns, widths[0]),
+          padEnd(name, widths[1]),
+          colour(line.state, padEnd(ready, widths[2])),
+          colour(line.state, padEnd(reason, widths[3])),
           ageText,
         ]
           .join('  ')
           .trimEnd(),
       );
     } else {
-      out.push(colour(line.state, `${' '.repeat(widths[0]! + 2)}${line.indent}${line.note}`));
+      out.push(colour(line.state, `${' '.repeat(widths[0] + 2)}${line.indent}${line.note}`));
     }
   }
   return out.join('\n') + '\n';

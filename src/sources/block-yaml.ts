@@ -211,7 +211,7 @@ export function readBlockYaml(text: string): Value {
       root = isItem ? [] : {};
       stack.push({ indent, value: root as YamlMap | Value[] });
     }
-    let top = stack[stack.length - 1]!;
+    let top = stack[stack.length - 1];
     while (top.indent > indent || (top.indent === indent && Array.isArray(top.value) && !isItem)) {
       stack.pop();
       if (stack.length === 0) return undefined;

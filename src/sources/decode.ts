@@ -17,9 +17,9 @@ export interface SourceDocument {
 }
 
 /** More than any Kubernetes object holds (etcd stores at most 1.5 MiB per object): the yaml library needs 70 times that in memory. */
-export const MAX_YAML_DOCUMENT_BYTES = 16 * 2 ** 20;
+const MAX_YAML_DOCUMENT_BYTES = 16 * 2 ** 20;
 /** Nesting the yaml library may recurse into; Kubernetes objects (CRD schemas included) stay far below. */
-export const MAX_YAML_NESTING = 200;
+const MAX_YAML_NESTING = 200;
 /** Aliases a document may expand to: kubectl never writes any. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -56,7 +56,7 @@ function* jsonDocuments(text: string, name: string): Generator<SourceDocument> {
   }
   yield { where: name, value: header };
   for (let i = 0; i < spans.length; i++) {
-    yield { where: `${name}, item ${i + 1}`, value: parse(spans[i]!), listKind: header.kind };
+    yield { where: `${name}, item ${i + 1}`, value: parse(spans[i]), listKind: header.kind };
   }
 }
 
@@ -158,7 +158,7 @@ function splitBlockList(chunk: Chunk): { header: Chunk; items: Generator<Chunk> 
   const first = /^( *)-(?:[ \r]|$)/m.exec(text.slice(listStart));
   if (!first || /\S/.test(text.slice(listStart, listStart + first.index).replace(/^[ \t]*#.*$/gm, '')))
     return undefined;
-  const indent = first[1]!.length;
+  const indent = first[1].length;
   // The list runs while lines are blank, comments, more indented, or its "- " items.
   let end = listStart + first.index;
   const itemStarts: number[] = [];

@@ -7,9 +7,10 @@
 
 import { spawn } from 'node:child_process';
 import { ClusterError, UsageError } from '../core/errors.js';
+import { isJsonArray, isJsonObject } from '../core/json-value.js';
 
 /** The versions client-go accepts; v1alpha1 was removed in Kubernetes 1.24. */
-export const EXEC_API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
+const EXEC_API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
 
 export interface ExecConfig {
   command: string;
@@ -27,7 +28,14 @@ export interface ExecCredential {
 }
 
 function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  return isJsonArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function isEnvList(value: unknown): value is ExecConfig['env'] {
+  return (
+    isJsonArray(value) &&
+    value.every((e) => isJsonObject(e) && typeof e.name === 'string' && typeof e.value === 'string')
+  );
 }
 
 /** The kubeconfig's exec block, checked as client-go checks it before running anything. */
@@ -46,10 +54,7 @@ export function execConfig(raw: unknown, userName: string): ExecConfig {
     throw new UsageError(`${where}: exec args must be a list of strings`);
   }
   const env = exec.env ?? [];
-  if (
-    !Array.isArray(env) ||
-    !env.every((e) => e && typeof e === 'object' && typeof e.name === 'string' && typeof e.value === 'string')
-  ) {
+  if (!isEnvList(env)) {
     throw new UsageError(`${where}: exec env must be a list of {name, value} strings`);
   }
   return { command: exec.command, args: (exec.args as string[] | undefined) ?? [], env, apiVersion: exec.apiVersion };
@@ -62,7 +67,7 @@ export function runExecPlugin(exec: ExecConfig, options: { timeoutMs: number }):
   const execInfo = { apiVersion: exec.apiVersion, kind: 'ExecCredential', spec: { interactive: false } };
   const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(execInfo) };
   for (const { name, value } of exec.env) env[name] = value;
-  return new Promise((resolve, reject) => {
+  const printed = new Promise<string>((resolve, reject) => {
     const child = spawn(exec.command, exec.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     let stderr = '';
@@ -109,14 +114,11 @@ export function runExecPlugin(exec: ExecConfig, options: { timeoutMs: number }):
           const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
           return reject(new ClusterError(`${plugin} ${how}${said ? `: ${said}` : ''}`));
         }
-        try {
-          resolve(decodeCredential(Buffer.concat(stdout).toString('utf8'), exec.apiVersion, plugin));
-        } catch (e) {
-          reject(e);
-        }
+        resolve(Buffer.concat(stdout).toString('utf8'));
       }),
     );
   });
+  return printed.then((text) => decodeCredential(text, exec.apiVersion, plugin));
 }
 
 /** client-go's checks of the plugin's answer, with its messages where it has one. */
@@ -127,10 +129,10 @@ function decodeCredential(text: string, apiVersion: string, plugin: string): Exe
   } catch {
     throw new ClusterError(`${plugin} printed invalid JSON (an ExecCredential was expected)`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+  if (!isJsonObject(doc)) {
     throw new ClusterError(`${plugin} printed JSON that is not an ExecCredential object`);
   }
-  const { kind, apiVersion: returned, status } = doc as Record<string, unknown>;
+  const { kind, apiVersion: returned, status } = doc;
   if (kind !== 'ExecCredential') {
     throw new ClusterError(
       `${plugin} printed ${typeof kind === 'string' ? `a ${kind}` : 'an object without kind'}, not an ExecCredential`,
@@ -141,12 +143,12 @@ function decodeCredential(text: string, apiVersion: string, plugin: string): Exe
       `exec plugin is configured to use API version ${apiVersion}, plugin returned version ${typeof returned === 'string' ? returned : '(none)'} (${plugin})`,
     );
   }
-  if (!status || typeof status !== 'object' || Array.isArray(status)) {
+  if (!isJsonObject(status)) {
     throw new ClusterError(`exec plugin didn't return a status field (${plugin})`);
   }
   const credential: ExecCredential = {};
   for (const field of ['token', 'clientCertificateData', 'clientKeyData', 'expirationTimestamp'] as const) {
-    const value = (status as Record<string, unknown>)[field];
+    const value = status[field];
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw new ClusterError(`${plugin} returned a status.${field} that is not a string`);
     credential[field] = value;

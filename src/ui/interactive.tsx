@@ -206,7 +206,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     if (expanded.has(k)) {
       const v = viewIndex.get(k)!;
       const subReport = { ...report, services: [s], findings: findingsOf.get(k) ?? [] };
-      const tree = renderTree([run.services[v]!.service], model, subReport, palette(colour), {
+      const tree = renderTree([run.services[v].service], model, subReport, palette(colour), {
         ascii: false,
         showEndpoints: false,
         now,

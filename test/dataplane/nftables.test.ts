@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readNftables } from '../../src/sources/node-rules/nftables.js';
 import { DataplaneInputError } from '../../src/sources/node-rules/service-ports.js';
+import { valueAt } from '../../src/core/json-value.js';
 
 // Minimal `nft -j list table ip kube-proxy` documents, shaped as nft 1.0.6 prints them.
 const table = { table: { family: 'ip', name: 'kube-proxy', handle: 1 } };
@@ -137,7 +138,7 @@ describe('readNftables on hand-written JSON', () => {
 describe('readNftables on damaged JSON', () => {
   // Every value of a valid document replaced in turn by null, a number, a string and a list: the
   // reader either copes or throws DataplaneInputError, never anything else.
-  const valid = JSON.parse(
+  const valid: unknown = JSON.parse(
     doc(
       set('cluster-ips', ['10.96.0.10']),
       map('service-ips', [[{ concat: ['10.96.0.10', 'tcp', 80] }, goto(SVC)]]),
@@ -168,8 +169,7 @@ describe('readNftables on damaged JSON', () => {
   it.each([null, 7, 'x', []])('replacing any value with %j', (replacement) => {
     for (const path of paths) {
       const damaged = structuredClone(valid);
-      let parent = damaged;
-      for (const key of path.slice(0, -1)) parent = parent[key];
+      const parent = valueAt(damaged, ...path.slice(0, -1)) as Record<string | number, unknown>;
       parent[path[path.length - 1]] = replacement;
       try {
         readNftables(JSON.stringify(damaged));

@@ -31,7 +31,7 @@ describe('label keys named like Object.prototype properties', () => {
       pod('web-1', { labels: { app: 'web' } }),
     ]);
     const [finding] = checkService(selectorNoMatch, model, model.service('shop', 'web')!);
-    expect(finding!.message).toContain('lacks it (want constructor=v1)');
+    expect(finding.message).toContain('lacks it (want constructor=v1)');
     expect(JSON.stringify(finding)).not.toContain('function');
   });
 
@@ -40,15 +40,15 @@ describe('label keys named like Object.prototype properties', () => {
     const [svc] = base.services;
     const [web1, web2] = base.pods;
     const selector = parsed('{"app":"web","__proto__":"v1"}');
-    const lacking = new ClusterModel([{ ...svc!, selector }, web1!, web2!], base.coverage);
-    const [finding] = checkService(selectorNoMatch, lacking, lacking.services[0]!);
-    expect(finding!.message).toContain('they lack it (want __proto__=v1)');
-    expect(finding!.message).not.toContain('[object Object]');
+    const lacking = new ClusterModel([{ ...svc, selector }, web1, web2], base.coverage);
+    const [finding] = checkService(selectorNoMatch, lacking, lacking.services[0]);
+    expect(finding.message).toContain('they lack it (want __proto__=v1)');
+    expect(finding.message).not.toContain('[object Object]');
 
     const carrying = new ClusterModel(
       [
-        { ...svc!, selector },
-        { ...web1!, meta: { ...web1!.meta, labels: parsed('{"app":"web","__proto__":"v1"}') } },
+        { ...svc, selector },
+        { ...web1, meta: { ...web1.meta, labels: parsed('{"app":"web","__proto__":"v1"}') } },
       ],
       base.coverage,
     );

@@ -5,7 +5,7 @@ import { slimService } from '../../src/sources/slim/service.js';
 import { pod, service, type Raw } from '../support/objects.js';
 
 function port(raw: Raw) {
-  return slimService(service('web', { ports: [raw] })).ports[0]!;
+  return slimService(service('web', { ports: [raw] })).ports[0];
 }
 
 const web = slimPod(

@@ -41,18 +41,16 @@ describe('sliceEntriesForPod: where a pod is listed among the slices', () => {
   });
 
   it('lists an endpoint once for a dual-stack pod whose two IPs it carries', () => {
-    const objects = [
-      service('web'),
-      pod('web-1', { ips: ['10.1.0.7', 'fd00::7'] }),
-      slice('web', { name: 'by-hand', managedBy: 'by-hand', endpoints: [{ ip: '10.1.0.7' }] }),
-    ];
-    objects[2]!.endpoints[0].addresses = ['10.1.0.7', 'fd00::7'];
+    const byHand = slice('web', { name: 'by-hand', managedBy: 'by-hand', endpoints: [{ ip: '10.1.0.7' }] });
+    (byHand.endpoints as Raw[])[0].addresses = ['10.1.0.7', 'fd00::7'];
+    const objects = [service('web'), pod('web-1', { ips: ['10.1.0.7', 'fd00::7'] }), byHand];
     expect(viewOf(objects).entries('web-1')).toEqual(['by-hand:10.1.0.7']);
   });
 
   it("matches a targetRef by namespace and name; one without a namespace means the slice's", () => {
-    const objects = [service('web'), pod('web-1'), slice('web', { name: 'web-a', endpoints: [endpointOf('web-1')] })];
-    const ref = objects[2]!.endpoints[0].targetRef;
+    const webA = slice('web', { name: 'web-a', endpoints: [endpointOf('web-1')] });
+    const ref = (webA.endpoints as Raw[])[0].targetRef as Raw;
+    const objects = [service('web'), pod('web-1'), webA];
     ref.namespace = 'other';
     expect(viewOf(objects).entries('web-1')).toEqual([]);
     delete ref.namespace;

@@ -15,14 +15,20 @@ import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
 import { startTestServer, type ExecHandler, type TestServer } from '../server/index.js';
 import { resourceNamed } from '../server/store.js';
+import { stringAt } from '../../src/core/json-value.js';
+import type { Report } from '../../src/report/report.js';
 
-const aged = (o: Raw): Raw => ({ ...o, metadata: { ...o.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } });
+const aged = (o: Raw): Raw => ({
+  ...o,
+  metadata: { ...(o.metadata as Raw), creationTimestamp: '2026-01-01T00:00:00Z' },
+});
 const web = service('web');
 const webSlice = slice('web', { endpoints: [endpointOf('web-1', { node: 'node-a' })] });
 const objects = [web, pod('web-1'), webSlice, node('node-a'), node('node-b')].map(aged);
 /** A kube-proxy pod on node-a, its image from an air-gapped mirror. */
 const MIRRORED_IMAGE = 'mirror.example.com/kube-proxy:v1.31.4';
-const kubeProxyA = pod('kube-proxy-a1b2c', {
+const KUBE_PROXY_A = 'kube-proxy-a1b2c';
+const kubeProxyA = pod(KUBE_PROXY_A, {
   ns: 'kube-system',
   labels: { 'k8s-app': 'kube-proxy' },
   node: 'node-a',
@@ -38,8 +44,8 @@ function leftover(
   const p = pod(name, { ns: 'kube-system', labels, node: 'node-a', phase: 'Failed' });
   return {
     ...p,
-    metadata: { ...p.metadata, creationTimestamp: created },
-    spec: { ...p.spec, activeDeadlineSeconds: 600 },
+    metadata: { ...(p.metadata as Raw), creationTimestamp: created },
+    spec: { ...(p.spec as Raw), activeDeadlineSeconds: 600 },
   };
 }
 const savedRules = generateKubeProxyRules({ services: [web], slices: [webSlice], nodeName: 'node-a' }).iptables.IPv4;
@@ -54,9 +60,20 @@ const canned: ExecHandler = ({ command, stdout, stderr }) => {
   return 127;
 };
 
+/** What these tests read of a debug pod the probe created. */
+interface DebugPod {
+  metadata: { name: string };
+  spec: {
+    nodeName: string;
+    hostNetwork: boolean;
+    automountServiceAccountToken: boolean;
+    containers: { image: string; imagePullPolicy: string; securityContext: { privileged?: boolean }; resources: Raw }[];
+  };
+}
+
 describe('probe --debug-pod', () => {
   let server: TestServer;
-  const created: Raw[] = [];
+  const created: DebugPod[] = [];
   let startPods = true;
   beforeEach(async () => {
     created.length = 0;
@@ -64,13 +81,9 @@ describe('probe --debug-pod', () => {
     server = await startTestServer({ objects, exec: canned });
     // No kubelet here: the test starts the pod as soon as it is created.
     server.store.subscribe((e) => {
-      if (
-        e.type !== 'ADDED' ||
-        e.resource.plural !== 'pods' ||
-        !e.object.metadata.name.startsWith('endpoints-doctor-probe-')
-      )
-        return;
-      created.push(e.object);
+      if (e.type !== 'ADDED' || e.resource.plural !== 'pods') return;
+      if (!stringAt(e.object, 'metadata', 'name')?.startsWith('endpoints-doctor-probe-')) return;
+      created.push(e.object as DebugPod);
       if (startPods) setImmediate(() => server.store.update({ ...e.object, status: { phase: 'Running' } }));
     });
   });
@@ -86,12 +99,12 @@ describe('probe --debug-pod', () => {
     const result = await probe('-o', 'json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = JSON.parse(result.stdout) as Required<Report>;
     expect(report.dataplane[0]).toMatchObject({ node: 'node-a', mode: 'iptables', backend: 'nft' });
     expect(report.dataplane[0].source).toBe('through a debug pod (registry.k8s.io/kube-proxy:v1.32.0)');
 
     expect(created).toHaveLength(1);
-    const spec = created[0]!.spec;
+    const spec = created[0].spec;
     expect(spec.nodeName).toBe('node-a');
     expect(spec.hostNetwork).toBe(true);
     expect(spec.containers[0].image).toBe('registry.k8s.io/kube-proxy:v1.32.0');
@@ -110,7 +123,7 @@ describe('probe --debug-pod', () => {
     });
     expect(spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
 
-    const name = created[0]!.metadata.name;
+    const name = created[0].metadata.name;
     expect(podRequests().map((r) => `${r.method} ${r.name ?? ''}`)).toEqual(['POST ', `DELETE ${name}`]);
     expect(server.requests.some((r) => r.resource === 'pods/exec' && r.name === name)).toBe(true);
     expect(server.store.get(resourceNamed('pods')!, 'kube-system', name)).toBeUndefined();
@@ -121,7 +134,9 @@ describe('probe --debug-pod', () => {
     const onA = await probe('-o', 'json');
     expect(onA.code, onA.stderr).toBe(0);
     expect(created.at(-1)!.spec.containers[0].image).toBe(MIRRORED_IMAGE);
-    expect(JSON.parse(onA.stdout).dataplane[0].source).toBe(`through a debug pod (${MIRRORED_IMAGE})`);
+    expect((JSON.parse(onA.stdout) as Required<Report>).dataplane[0].source).toBe(
+      `through a debug pod (${MIRRORED_IMAGE})`,
+    );
 
     // node-b has no kube-proxy pod: registry.k8s.io/kube-proxy of the server's version.
     const onB = await probeOn('node-b');
@@ -204,7 +219,7 @@ describe('probe --debug-pod', () => {
     probeRun.child.kill(signal);
     expect(await probeRun.exited).toBe(code);
     expect(podRequests().map((r) => r.method)).toEqual(['POST', 'DELETE']);
-    expect(podGone(created[0]!.metadata.name)).toBe(true);
+    expect(podGone(created[0].metadata.name)).toBe(true);
     expect(probeRun.stderr()).toBe('');
   });
 
@@ -223,26 +238,30 @@ describe('probe --debug-pod', () => {
     await until(() => execStarted);
     probeRun.child.kill(signal);
     expect(await probeRun.exited).toBe(code);
-    expect(podGone(created[0]!.metadata.name)).toBe(true);
+    expect(podGone(created[0].metadata.name)).toBe(true);
     expect(stdout).toBe('');
   });
 
   it('the next probe deletes the debug pods left behind past their deadline, and says so', async () => {
-    const stale = leftover('endpoints-doctor-probe-node-a-0a1b2', 3600);
-    const young = leftover('endpoints-doctor-probe-node-a-3c4d5', 60);
-    const other = leftover('other-tool-pod', 3600, { 'app.kubernetes.io/created-by': 'someone-else' });
-    for (const p of [stale, young, other]) server.store.apply(p);
+    const [stale, young, other] = [
+      'endpoints-doctor-probe-node-a-0a1b2',
+      'endpoints-doctor-probe-node-a-3c4d5',
+      'other-tool-pod',
+    ];
+    server.store.apply(leftover(stale, 3600));
+    server.store.apply(leftover(young, 60));
+    server.store.apply(leftover(other, 3600, { 'app.kubernetes.io/created-by': 'someone-else' }));
     const result = await probe();
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
       /^note: deleted the debug pod kube-system\/endpoints-doctor-probe-node-a-0a1b2 an earlier probe left behind \(created \S+, past its 600s deadline\)\n$/,
     );
-    expect(podGone(stale.metadata.name)).toBe(true);
+    expect(podGone(stale)).toBe(true);
     // A younger one may be another probe's, running now; another tool's pod is not ours.
-    expect(podGone(young.metadata.name)).toBe(false);
-    expect(podGone(other.metadata.name)).toBe(false);
+    expect(podGone(young)).toBe(false);
+    expect(podGone(other)).toBe(false);
     expect(podRequests().map((r) => `${r.method} ${r.name ?? ''}`)).toEqual([
-      `DELETE ${stale.metadata.name}`,
+      `DELETE ${stale}`,
       'POST ',
       `DELETE ${created.at(-1)!.metadata.name}`,
     ]);
@@ -260,7 +279,7 @@ describe('probe --debug-pod', () => {
     writeFileSync(plugin, `#!/bin/sh\necho run >> "${join(dir, 'runs')}"\necho '${JSON.stringify(credential)}'\n`, {
       mode: 0o755,
     });
-    const config = parse(server.kubeconfig);
+    const config = parse(server.kubeconfig) as { clusters: { cluster: Raw }[]; users: Raw[] };
     config.clusters[0].cluster['tls-server-name'] = '127.0.0.1';
     config.users = [{ name: 'test-token', user: { exec: { apiVersion: credential.apiVersion, command: plugin } } }];
     const kubeconfig = join(dir, 'config');
@@ -274,9 +293,7 @@ describe('probe --debug-pod', () => {
       expect(readFileSync(join(dir, 'runs'), 'utf8')).toBe('run\n');
     }
     const execs = server.requests.filter((r) => r.resource === 'pods/exec');
-    expect(new Set(execs.map((r) => r.name))).toEqual(
-      new Set([kubeProxyA.metadata.name, created.at(-1)!.metadata.name]),
-    );
+    expect(new Set(execs.map((r) => r.name))).toEqual(new Set([KUBE_PROXY_A, created.at(-1)!.metadata.name]));
     expect(new Set(server.requests.map((r) => r.user))).toEqual(new Set([server.user]));
   });
 

@@ -20,6 +20,7 @@ describe('mode from the kube-proxy ConfigMap (config.conf)', () => {
 
   it('an unknown mode is reported, not guessed', () => {
     expect(modeFromConfig('mode: kernelspace\n')).toEqual({ unknown: 'kernelspace' });
+    expect(modeFromConfig('mode: {name: ipvs}\n')).toEqual({ unknown: '{"name":"ipvs"}' });
   });
 
   it('text that is not YAML tells nothing', () => {

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCliAsync } from '../support/cli.js';
 import { generateKubeProxyRules, type Breakage } from '../support/kube-proxy-rules.js';
 import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, runInNetns } from '../support/netns.js';
-import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpointOf, ipFor, node, pod, service, slice, type Raw } from '../support/objects.js';
 import { startTestServer, type ExecHandler, type TestServer } from '../server/index.js';
+import type { Report } from '../../src/report/report.js';
 
 const web = service('web', { ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] });
 const api = service('api', {
@@ -25,7 +26,12 @@ const webSlice = slice('web', {
 });
 const apiSlice = slice('api', { ports: [], endpoints: [] });
 /** Objects created long ago: a change seconds old would be reported as kube-proxy's sync delay instead. */
-const aged = (o: Raw): Raw => ({ ...o, metadata: { ...o.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } });
+const aged = (o: Raw): Raw => ({
+  ...o,
+  metadata: { ...(o.metadata as Raw), creationTimestamp: '2026-01-01T00:00:00Z' },
+});
+/** The probe's -o json report, which always has its dataplane section. */
+const reportOf = (stdout: string) => JSON.parse(stdout) as Required<Report>;
 const shop = [web, api, ...webPods, webSlice, apiSlice, node('node-a'), node('node-b')].map(aged);
 
 function configMap(name: string, namespace: string, data: Record<string, string>): Raw {
@@ -118,7 +124,7 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
 
   it('-o json: the report with its dataplane section, rules only with --raw', async () => {
     loadIptables();
-    const plain = JSON.parse((await probe('--node', 'node-a', '-o', 'json')).stdout);
+    const plain = reportOf((await probe('--node', 'node-a', '-o', 'json')).stdout);
     expect(plain.apiVersion).toBe('endpoints-doctor/v1');
     expect(plain.findings).toEqual([]);
     expect(plain.dataplane[0]).toMatchObject({
@@ -128,24 +134,24 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
       backend: 'nft',
       families: ['IPv4'],
     });
-    const webPort = plain.dataplane[0].servicePorts.find((p: Raw) => p.service?.name === 'web');
-    expect(webPort.endpoints).toHaveLength(2);
-    expect(webPort.rules).toBeUndefined();
-    const raw = JSON.parse((await probe('--node', 'node-a', '-o', 'json', '--raw')).stdout);
-    expect(raw.dataplane[0].servicePorts.find((p: Raw) => p.service?.name === 'web').rules.join('\n')).toContain(
+    const webPort = plain.dataplane[0].servicePorts?.find((p) => p.service?.name === 'web');
+    expect(webPort?.endpoints).toHaveLength(2);
+    expect(webPort?.rules).toBeUndefined();
+    const raw = reportOf((await probe('--node', 'node-a', '-o', 'json', '--raw')).stdout);
+    expect(raw.dataplane[0].servicePorts?.find((p) => p.service?.name === 'web')?.rules?.join('\n')).toContain(
       'KUBE-SVC-',
     );
   });
 
   it('an endpoint missing from the rules: dataplane-endpoint-missing, exit 1', async () => {
-    loadIptables([{ kind: 'drop-endpoint', service: 'shop/web', ip: webSlice.endpoints[1].addresses[0] }]);
+    loadIptables([{ kind: 'drop-endpoint', service: 'shop/web', ip: ipFor('web-2') }]);
     const result = await probe('--node', 'node-a', '-o', 'json');
     expect(result.code).toBe(1);
-    const findings = JSON.parse(result.stdout).findings;
-    expect(findings.map((f: Raw) => [f.check, f.service, f.node])).toEqual([
+    const findings = reportOf(result.stdout).findings;
+    expect(findings.map((f) => [f.check, f.service, f.node])).toEqual([
       ['dataplane-endpoint-missing', 'web', 'node-a'],
     ]);
-    expect(findings[0].pods.map((p: Raw) => p.name)).toEqual(['web-2']);
+    expect(findings[0].pods?.map((p) => p.name)).toEqual(['web-2']);
     expect(findings[0].fix).toContain('kubectl -n kube-system logs kube-proxy-x7k2p');
   });
 
@@ -153,8 +159,8 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     loadIptables([{ kind: 'stale-endpoint', service: 'shop/web', ip: '10.244.77.7', port: 8080 }]);
     const result = await probe('--node', 'node-a', '-o', 'json');
     expect(result.code).toBe(1);
-    const findings = JSON.parse(result.stdout).findings;
-    expect(findings.map((f: Raw) => f.check)).toEqual(['dataplane-endpoint-stale']);
+    const findings = reportOf(result.stdout).findings;
+    expect(findings.map((f) => f.check)).toEqual(['dataplane-endpoint-stale']);
     expect(findings[0].message).toContain('10.244.77.7:8080 (in no EndpointSlice)');
   });
 
@@ -173,21 +179,21 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     loadIptables([], [old]);
     const namespace = await probe('--node', 'node-a', '-o', 'json');
     expect(namespace.code).toBe(0);
-    const findings = JSON.parse(namespace.stdout).findings;
-    expect(findings.map((f: Raw) => [f.check, f.severity, f.service])).toEqual([
+    const findings = reportOf(namespace.stdout).findings;
+    expect(findings.map((f) => [f.check, f.severity, f.service])).toEqual([
       ['dataplane-stale-service', 'warning', 'old'],
     ]);
     expect(findings[0].message).toContain('Service shop/old (10.96.0.99:80/TCP), which does not exist');
     const named = await probe('--node', 'node-a', '-o', 'json', 'web');
-    expect(JSON.parse(named.stdout).findings).toEqual([]);
+    expect(reportOf(named.stdout).findings).toEqual([]);
   });
 
   it('--nodes-with-endpoints: every node hosting an endpoint; one without a kube-proxy pod is not compared (note, exit 3)', async () => {
     loadIptables();
     const result = await probe('--nodes-with-endpoints', '-o', 'json');
     expect(result.code).toBe(3);
-    const report = JSON.parse(result.stdout);
-    expect(report.dataplane.map((d: Raw) => [d.node, d.proxy, d.mode])).toEqual([
+    const report = reportOf(result.stdout);
+    expect(report.dataplane.map((d) => [d.node, d.proxy, d.mode])).toEqual([
       ['node-a', 'kube-proxy', 'iptables'],
       ['node-b', 'unknown', undefined],
     ]);
@@ -195,8 +201,8 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
     expect(report.notes).toEqual(['node node-b was not compared: its rules were not read (see its statement)']);
   });
 
-  it('--local: the same commands on this machine (here: run inside the namespace)', async () => {
-    loadIptables([{ kind: 'drop-endpoint', service: 'shop/web', ip: webSlice.endpoints[0].addresses[0] }]);
+  it('--local: the same commands on this machine (here: run inside the namespace)', () => {
+    loadIptables([{ kind: 'drop-endpoint', service: 'shop/web', ip: ipFor('web-1') }]);
     const dir = mkdtempSync(join(tmpdir(), 'probe-local-'));
     const snapshot = join(dir, 'cluster.json');
     writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: shop }));
@@ -221,14 +227,14 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } },
     );
     expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout);
+    const report = reportOf(result.stdout);
     expect(report.dataplane[0]).toMatchObject({
       node: 'node-a',
       mode: 'iptables',
       backend: 'nft',
       source: 'on this machine',
     });
-    expect(report.findings.map((f: Raw) => f.check)).toEqual(['dataplane-endpoint-missing']);
+    expect(report.findings.map((f) => f.check)).toEqual(['dataplane-endpoint-missing']);
     expect(result.status).toBe(1);
   });
 
@@ -250,7 +256,7 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
       mustRunInNetns(
         netns,
         ['nft', '-f', '-'],
-        generated([{ kind: 'drop-endpoint', service: 'shop/web', ip: webSlice.endpoints[0].addresses[0] }]).nft.IPv4,
+        generated([{ kind: 'drop-endpoint', service: 'shop/web', ip: ipFor('web-1') }]).nft.IPv4,
       );
       execs.length = 0;
       const result = await runCliAsync([
@@ -264,9 +270,9 @@ describe.skipIf(!!skipReason)('probe against the test server, rules in a network
         '-o',
         'json',
       ]);
-      const report = JSON.parse(result.stdout);
+      const report = reportOf(result.stdout);
       expect(report.dataplane[0]).toMatchObject({ mode: 'nftables', families: ['IPv4'] });
-      expect(report.findings.map((f: Raw) => f.check)).toEqual(['dataplane-endpoint-missing']);
+      expect(report.findings.map((f) => f.check)).toEqual(['dataplane-endpoint-missing']);
       expect(execs.every((c) => c[0] === 'nft')).toBe(true);
     } finally {
       await nftServer.close();
@@ -314,9 +320,9 @@ describe('probe without kube-proxy, and offline', () => {
       'json',
     ]);
     expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout);
+    const report = reportOf(result.stdout);
     expect(report.dataplane[0]).toMatchObject({ mode: 'iptables', source: `from ${rules}` });
-    expect(report.findings.map((f: Raw) => f.check)).toEqual(['dataplane-rejects']);
+    expect(report.findings.map((f) => f.check)).toEqual(['dataplane-rejects']);
     expect(result.code).toBe(1);
   });
 
@@ -344,14 +350,14 @@ describe('probe without kube-proxy, and offline', () => {
       'json',
     ]);
     expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout);
+    const report = reportOf(result.stdout);
     expect(report.dataplane[0]).toMatchObject({ mode: 'ipvs' });
-    expect(report.dataplane[0].servicePorts.find((p: Raw) => p.frontends[0].ip === '10.96.0.10').service).toEqual({
+    expect(report.dataplane[0].servicePorts?.find((p) => p.frontends[0].ip === '10.96.0.10')?.service).toEqual({
       namespace: 'shop',
       name: 'web',
       portName: 'http',
     });
-    expect(report.findings.map((f: Raw) => [f.check, f.service])).toEqual([['dataplane-endpoint-stale', 'web']]);
+    expect(report.findings.map((f) => [f.check, f.service])).toEqual([['dataplane-endpoint-stale', 'web']]);
   });
 
   it('--rules-file with content that is no rule dump: exit 2 with one line', async () => {

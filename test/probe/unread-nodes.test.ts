@@ -9,8 +9,12 @@ import { runCliAsync, writeTemp } from '../support/cli.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { endpointOf, node, pod, service, slice, type Raw } from '../support/objects.js';
 import { startTestServer, type ExecHandler, type TestServer } from '../server/index.js';
+import type { Report } from '../../src/report/report.js';
 
-const aged = (o: Raw): Raw => ({ ...o, metadata: { ...o.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } });
+const aged = (o: Raw): Raw => ({
+  ...o,
+  metadata: { ...(o.metadata as Raw), creationTimestamp: '2026-01-01T00:00:00Z' },
+});
 const web = service('web');
 const webSlice = slice('web', {
   endpoints: [endpointOf('web-1', { node: 'node-a' }), endpointOf('web-2', { node: 'node-b' })],
@@ -68,8 +72,8 @@ describe('nodes whose rules could not be read', () => {
   it('one node read, one without kube-proxy: the report of the one, a note for the other, exit 3', async () => {
     const result = await probe('--all-nodes', '-o', 'json');
     expect(result.code).toBe(3);
-    const report = JSON.parse(result.stdout);
-    expect(report.dataplane.map((d: Raw) => [d.node, d.mode ?? d.statement.slice(0, 32)])).toEqual([
+    const report = JSON.parse(result.stdout) as Required<Report>;
+    expect(report.dataplane.map((d) => [d.node, d.mode ?? d.statement?.slice(0, 32)])).toEqual([
       ['node-a', 'iptables'],
       ['node-b', 'no kube-proxy pod runs on node n'],
     ]);

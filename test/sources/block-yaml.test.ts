@@ -180,7 +180,7 @@ describe('readBlockYaml', () => {
     ['a mapping value inside a value', 'a: b: c\n'],
   ];
   for (const [what, text] of declined) {
-    it(`declines ${what}`, () => expect(readBlockYaml(text!)).toBeUndefined());
+    it(`declines ${what}`, () => expect(readBlockYaml(text)).toBeUndefined());
   }
 
   it('declines nesting deeper than any Kubernetes object, without recursion', () => {

@@ -177,7 +177,7 @@ function fieldPaths(objects: unknown[]): { all: Set<string>; set: Set<string> } 
         // Label and annotation keys are data: one path for all of them.
         const child = (/\.(labels|annotations|selector)$/.test(path) ? `${path}.*` : `${path}.${key}`)
           .replace(/^\w+\.meta\b/, 'meta')
-          .replace(/\b(initContainerStatuses|notReadyAddresses|sidecars)\b/, (name) => SAME_TYPE[name]!);
+          .replace(/\b(initContainerStatuses|notReadyAddresses|sidecars)\b/, (name) => SAME_TYPE[name]);
         all.add(child);
         if (inner !== undefined) set.add(child);
         walk(inner, child);
@@ -208,7 +208,7 @@ describe('rawObject: a slim object written back as a Kubernetes object', () => {
 
   it('is a Kubernetes object: apiVersion, kind, metadata', () => {
     expect(raws.map((r) => rawObject(slimObject(r.kind as KnownKind, r))).map((o) => [o.apiVersion, o.kind])).toEqual(
-      raws.map((r) => [r.apiVersion, r.kind]),
+      raws.map((r): unknown[] => [r.apiVersion, r.kind]),
     );
   });
 

@@ -19,8 +19,8 @@ function problem(kind: KnownKind, raw: Raw): string {
   throw new Error('slimObject accepted it');
 }
 
-const withSpec = (o: Raw, spec: Raw) => ({ ...o, spec: { ...o.spec, ...spec } });
-const withStatus = (o: Raw, status: Raw) => ({ ...o, status: { ...o.status, ...status } });
+const withSpec = (o: Raw, spec: Raw) => ({ ...o, spec: { ...(o.spec as Raw), ...spec } });
+const withStatus = (o: Raw, status: Raw) => ({ ...o, status: { ...(o.status as Raw), ...status } });
 
 describe('a field the checks read, with the wrong type', () => {
   const cases: [string, KnownKind, Raw, string][] = [
@@ -159,7 +159,7 @@ describe('absent fields keep their defaults', () => {
   });
   it('unset slice conditions read as kube-proxy reads them', () => {
     const s = slimObject('EndpointSlice', { ...slice('web'), endpoints: [{ addresses: ['10.0.0.1'] }] });
-    expect(s.kind === 'EndpointSlice' && s.endpoints[0]!.conditions).toEqual({
+    expect(s.kind === 'EndpointSlice' && s.endpoints[0].conditions).toEqual({
       ready: true,
       serving: true,
       terminating: false,

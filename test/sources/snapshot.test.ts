@@ -9,6 +9,17 @@ import { decodeDocuments } from '../../src/sources/decode.js';
 import { MAX_SNAPSHOT_BYTES, readSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, runCli } from '../support/cli.js';
 import { endpointOf, endpoints, pod, service, slice, type Raw } from '../support/objects.js';
+import type { Report } from '../../src/report/report.js';
+
+/** The error a promise rejects with; the test fails if it resolves or rejects with something else. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  const reason = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (reason instanceof Error) return reason;
+  throw new Error(`expected a rejection with an Error, got ${String(reason)}`);
+}
 
 function tempFile(name: string, text: string | Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'epd-snap-'));
@@ -108,7 +119,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
   ];
   for (const [name, file, text, pattern] of cases) {
     it(name, async () => {
-      const error = await readSnapshot(tempFile(file, text)).catch((e) => e);
+      const error = await rejection(readSnapshot(tempFile(file, text)));
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toMatch(pattern);
       expect(error.message).not.toContain('\n');
@@ -133,7 +144,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
   });
 
   it('YAML flow syntax that starts like JSON is still read', () => {
-    expect([...decodeDocuments('{kind: Service, metadata: {name: a}}', 'f.yaml')][0]!.value).toEqual({
+    expect([...decodeDocuments('{kind: Service, metadata: {name: a}}', 'f.yaml')][0].value).toEqual({
       kind: 'Service',
       metadata: { name: 'a' },
     });
@@ -206,7 +217,7 @@ describe('wrong types and names Kubernetes would refuse: exit-2 input errors nam
   const cases: [string, Raw, string][] = [
     [
       'a selector written as a string',
-      { ...service('web'), spec: { ...service('web').spec, selector: 'app=web' } },
+      { ...service('web'), spec: { ...(service('web').spec as Raw), selector: 'app=web' } },
       'item 2 (Service shop/web): spec.selector must be a map of strings, got string',
     ],
     [
@@ -247,7 +258,7 @@ describe('wrong types and names Kubernetes would refuse: exit-2 input errors nam
   ];
   for (const [name, item, message] of cases) {
     it(name, async () => {
-      const error = await readSnapshot(tempFile('s.json', list(item))).catch((e) => e);
+      const error = await rejection(readSnapshot(tempFile('s.json', list(item))));
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toContain(`s.json, item 2 (`);
       expect(error.message).toContain(message);
@@ -284,7 +295,7 @@ describe('truncated and malformed JSON is reported as JSON, at once', () => {
     for (let cut = 1; cut < text.length - 1; cut += 7) {
       const truncated = text.slice(0, cut);
       const lines = truncated.split('\n');
-      const error = await readSnapshot(tempFile('t.json', truncated)).catch((e) => e);
+      const error = await rejection(readSnapshot(tempFile('t.json', truncated)));
       expect(error.message).toBe(
         `${error.message.split(':')[0]}: malformed JSON at line ${lines.length} column ${lines.at(-1)!.length + 1}: unexpected end of input`,
       );
@@ -294,7 +305,7 @@ describe('truncated and malformed JSON is reported as JSON, at once', () => {
   it('a large truncated file, without the YAML parser', async () => {
     const items = Array.from({ length: 20_000 }, (_, i) => pod(`web-${i}`));
     const big = JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
-    const error = await readSnapshot(tempFile('big.json', big.slice(0, big.length / 2))).catch((e) => e);
+    const error = await rejection(readSnapshot(tempFile('big.json', big.slice(0, big.length / 2))));
     expect(error.message).toMatch(/big\.json: malformed JSON at line 1 column \d+: unexpected end of input$/);
   });
 
@@ -402,7 +413,7 @@ describe('files that are not files', () => {
 
 describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
   it('a wrong type: the file, the item, the object and the field', () => {
-    const bad = { ...service('web'), spec: { ...service('web').spec, selector: 'app=web' } };
+    const bad = { ...service('web'), spec: { ...(service('web').spec as Raw), selector: 'app=web' } };
     const file = tempFile('s.json', JSON.stringify({ kind: 'List', items: [service('ok'), bad] }));
     const r = runCli(['--snapshot', file, '-A']);
     expect(r.code).toBe(2);
@@ -432,9 +443,9 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
     writeFileSync(join(dir, 'a.yaml'), objects.map((o) => stringify(o)).join('---\n'));
     writeFileSync(join(dir, 'b.yaml'), objects.map((o) => stringify(o)).join('---\n'));
     const r = runCli(['--snapshot', dir, '-A', '-o', 'json']);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as Report;
     expect(report.summary.services).toBe(1);
-    expect(report.notes.filter((n: string) => n.includes('more than once'))).toEqual([
+    expect(report.notes.filter((n) => n.includes('more than once'))).toEqual([
       `3 objects appear more than once in the snapshot (the first: Service shop/web, again at ${join(dir, 'b.yaml')}, document 1); each was read once, as first met`,
     ]);
   });

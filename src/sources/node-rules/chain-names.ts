@@ -66,7 +66,7 @@ function hashAndTruncate(readable: string): string {
 }
 
 /** "ns/name/protocol/portName" (an unnamed port leaves the last part empty). */
-export function nftServicePortReadable(namespace: string, name: string, protocol: Protocol, portName: string): string {
+function nftServicePortReadable(namespace: string, name: string, protocol: Protocol, portName: string): string {
   return `${namespace}/${name}/${protocol.toLowerCase()}/${portName}`;
 }
 

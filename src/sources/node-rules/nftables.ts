@@ -1,6 +1,7 @@
 // Reads kube-proxy's nftables mode rules from `nft -j list table ip kube-proxy` (and ip6) into one
 // entry per Service port. The maps name the frontends; the chains (readable names) name the Service
 // and lead to the endpoints through a numgen vmap. See docs/kube-proxy-dataplane.md#nftables-mode.
+import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../../core/json-value.js';
 import { isTruncatedNftName, nftServiceChainBase } from './chain-names.js';
 import {
   addFrontend,
@@ -13,12 +14,17 @@ import {
 } from './service-ports.js';
 import type { FrontendKind, IPFamily, ProgrammedEndpoint, ProgrammedServicePort, Protocol } from './types.js';
 
-type Json = any;
+/** A rule as nft -j lists it; its expressions are read field by field. */
+interface NftRule {
+  chain: string;
+  expr: unknown[];
+  comment?: string;
+}
 
 interface NftTable {
   family: IPFamily;
-  sets: Map<string, Json>;
-  chains: Map<string, Json[]>;
+  sets: Map<string, JsonObject>;
+  chains: Map<string, NftRule[]>;
 }
 
 export interface NftablesReading {
@@ -29,13 +35,13 @@ export interface NftablesReading {
 
 /** Parses one or more `nft -j list ...` documents (one per line, or a single one) into kube-proxy tables. */
 function parseDocuments(text: string, source: string): NftTable[] {
-  let documents: Json[];
+  let documents: unknown[];
   try {
-    documents = [JSON.parse(text)];
+    documents = [JSON.parse(text) as unknown];
   } catch {
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
     try {
-      documents = lines.map((l) => JSON.parse(l));
+      documents = lines.map((l) => JSON.parse(l) as unknown);
     } catch (e) {
       throw new DataplaneInputError(
         `${source} is not nft JSON (${(e as Error).message}); give the output of "nft -j list table ip kube-proxy"`,
@@ -44,13 +50,14 @@ function parseDocuments(text: string, source: string): NftTable[] {
   }
   const tables = new Map<string, NftTable>();
   for (const document of documents) {
-    if (!document || typeof document !== 'object' || !Array.isArray(document.nftables)) {
+    const entries = valueAt(document, 'nftables');
+    if (!isJsonArray(entries)) {
       throw new DataplaneInputError(
         `${source} has no "nftables" array; give the output of "nft -j list table ip kube-proxy"`,
       );
     }
-    const tableOf = (o: Json): NftTable | undefined => {
-      if (o?.table !== 'kube-proxy' && o?.name !== 'kube-proxy') return undefined;
+    const tableOf = (o: unknown): NftTable | undefined => {
+      if (!isJsonObject(o) || (o.table !== 'kube-proxy' && o.name !== 'kube-proxy')) return undefined;
       const family: IPFamily | undefined = o.family === 'ip' ? 'IPv4' : o.family === 'ip6' ? 'IPv6' : undefined;
       if (!family) return undefined;
       let table = tables.get(family);
@@ -60,52 +67,63 @@ function parseDocuments(text: string, source: string): NftTable[] {
       }
       return table;
     };
-    for (const item of document.nftables) {
-      if (!item || typeof item !== 'object') {
+    for (const item of entries) {
+      if (!isJsonObject(item)) {
         throw new DataplaneInputError(`${source}: an entry of "nftables" is not an object; is this nft -j output?`);
       }
       if (item.table) tableOf(item.table);
       const set = item.set ?? item.map;
-      if (set && set.table === 'kube-proxy') tableOf(set)?.sets.set(set.name, set);
-      if (item.chain && item.chain.table === 'kube-proxy') {
-        const table = tableOf(item.chain);
-        if (table && !table.chains.has(item.chain.name)) table.chains.set(item.chain.name, []);
+      if (isJsonObject(set) && set.table === 'kube-proxy' && typeof set.name === 'string') {
+        tableOf(set)?.sets.set(set.name, set);
       }
-      if (item.rule && item.rule.table === 'kube-proxy') {
-        const table = tableOf(item.rule);
+      const { chain, rule } = item;
+      if (isJsonObject(chain) && chain.table === 'kube-proxy' && typeof chain.name === 'string') {
+        const table = tableOf(chain);
+        if (table && !table.chains.has(chain.name)) table.chains.set(chain.name, []);
+      }
+      if (isJsonObject(rule) && rule.table === 'kube-proxy') {
+        const table = tableOf(rule);
         if (!table) continue;
-        if (!Array.isArray(item.rule.expr)) {
+        if (!isJsonArray(rule.expr)) {
           throw new DataplaneInputError(
-            `${source}: rule in chain ${item.rule.chain} has no "expr" list; is this nft -j output?`,
+            `${source}: rule in chain ${String(rule.chain)} has no "expr" list; is this nft -j output?`,
           );
         }
-        const rules = table.chains.get(item.rule.chain) ?? [];
-        rules.push(item.rule);
-        table.chains.set(item.rule.chain, rules);
+        if (typeof rule.chain !== 'string') continue;
+        const rules = table.chains.get(rule.chain) ?? [];
+        rules.push({ chain: rule.chain, expr: rule.expr, comment: stringAt(rule, 'comment') });
+        table.chains.set(rule.chain, rules);
       }
     }
   }
   return [...tables.values()];
 }
 
-/** Map/set elements as [key parts, verdict target or kind, comment]. */
-function elements(set: Json): { key: (string | number)[]; verdict?: Json; comment?: string }[] {
-  if (!set || !Array.isArray(set.elem)) return [];
-  return set.elem.map((e: Json) => {
-    const [keyPart, verdict] = set.map ? e : [e, undefined];
-    let comment: string | undefined;
+interface NftElement {
+  /** The key's parts: one, or those of a concatenation (ip . protocol . port). */
+  key: unknown[];
+  /** A map element's verdict ({ goto: { target } }, { drop: null }, ...). */
+  verdict?: unknown;
+  comment?: string;
+}
+
+/** Map/set elements as key parts, verdict and comment; a map element that is not a [key, verdict] pair is left out. */
+function elements(set: JsonObject | undefined): NftElement[] {
+  if (!set || !isJsonArray(set.elem)) return [];
+  return set.elem.flatMap((e) => {
+    if (set.map && !isJsonArray(e)) return [];
+    const [keyPart, verdict] = set.map && isJsonArray(e) ? e : [e];
     let key = keyPart;
-    if (key && typeof key === 'object' && key.elem) {
-      comment = key.elem.comment;
-      key = key.elem.val;
-    }
-    const parts = key && typeof key === 'object' && Array.isArray(key.concat) ? key.concat : [key];
-    return { key: parts, verdict, comment };
+    const elem = valueAt(key, 'elem');
+    const comment = stringAt(elem, 'comment');
+    if (isJsonObject(elem)) key = elem.val;
+    const concat = valueAt(key, 'concat');
+    return [{ key: isJsonArray(concat) ? concat : [key], verdict, comment }];
   });
 }
 
-function gotoTarget(verdict: Json): string | undefined {
-  return verdict?.goto?.target ?? verdict?.jump?.target;
+function gotoTarget(verdict: unknown): string | undefined {
+  return stringAt(verdict, 'goto', 'target') ?? stringAt(verdict, 'jump', 'target');
 }
 
 const SERVICE_CHAIN = /^(service|local|external|firewall)-([A-Z2-7]{8}-.*)$/;
@@ -119,28 +137,18 @@ interface PortUnderConstruction {
 /** kube-proxy's Service ports from `nft -j list table ip|ip6 kube-proxy` output (one or both families). */
 export function readNftables(text: string, options: { source?: string } = {}): NftablesReading {
   const source = options.source ?? 'nft JSON';
-  try {
-    const tables = parseDocuments(text, source);
-    const notes: string[] = [];
-    if (tables.length === 0) notes.push(`${source} holds no kube-proxy table`);
-    const servicePorts = tables.flatMap((table) => readTable(table, notes));
-    return { families: tables.map((t) => t.family), servicePorts, notes };
-  } catch (e) {
-    if (e instanceof DataplaneInputError) throw e;
-    // JSON that parses but is not shaped like nft's (a value where an object belongs, ...).
-    throw new DataplaneInputError(
-      `${source} is not shaped like "nft -j list table ip kube-proxy" output (${(e as Error).message})`,
-    );
-  }
+  const tables = parseDocuments(text, source);
+  const notes: string[] = [];
+  if (tables.length === 0) notes.push(`${source} holds no kube-proxy table`);
+  const servicePorts = tables.flatMap((table) => readTable(table, notes));
+  return { families: tables.map((t) => t.family), servicePorts, notes };
 }
 
 function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
   const { family } = table;
   const byBase = new Map<string, PortUnderConstruction>();
   const clusterIPs = new Set(elements(table.sets.get('cluster-ips')).map((e) => String(e.key[0])));
-  const firewalled = new Set(
-    elements(table.sets.get('firewall-ips')).map((e) => `${e.key[0]} ${e.key[1]} ${e.key[2]}`),
-  );
+  const firewalled = new Set(elements(table.sets.get('firewall-ips')).map((e) => e.key.slice(0, 3).join(' ')));
 
   const portFor = (base: string, protocol: Protocol | undefined, svc?: string): PortUnderConstruction => {
     let entry = byBase.get(base);
@@ -163,7 +171,7 @@ function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
     if (protocol) entry.port.protocol = protocol;
     return entry;
   };
-  const describe = (map: string, key: (string | number)[], verdict: Json, comment?: string) =>
+  const describe = (map: string, key: unknown[], verdict: unknown, comment?: string) =>
     `${map}: ${key.join(' . ')}${comment ? ` comment "${comment}"` : ''} : ${verdictText(verdict)}`;
 
   for (const e of elements(table.sets.get('service-ips'))) {
@@ -205,7 +213,11 @@ function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
   ] as const) {
     for (const e of elements(table.sets.get(mapName))) {
       const verdict =
-        gotoTarget(e.verdict) === 'reject-chain' ? 'reject' : e.verdict && 'drop' in e.verdict ? 'drop' : undefined;
+        gotoTarget(e.verdict) === 'reject-chain'
+          ? 'reject'
+          : isJsonObject(e.verdict) && 'drop' in e.verdict
+            ? 'drop'
+            : undefined;
       const ref = e.comment ? parseServicePortString(e.comment) : undefined;
       const protocol = toProtocol(String(nodePorts ? e.key[0] : e.key[1]));
       if (!verdict || !ref || !protocol) {
@@ -255,9 +267,9 @@ function readTable(table: NftTable, notes: string[]): ProgrammedServicePort[] {
     if (external) {
       for (const rule of external) entry.rules.add(ruleText(rule));
       const fallThrough = external.find(
-        (r) => !r.expr.some((x: Json) => x.match) && /^(service|local)-/.test(ruleGoto(r) ?? ''),
+        (r) => !r.expr.some((x) => valueAt(x, 'match')) && /^(service|local)-/.test(ruleGoto(r) ?? ''),
       );
-      const shortCircuits = external.some((r) => r.expr.some((x: Json) => x.match?.left?.fib));
+      const shortCircuits = external.some((r) => r.expr.some((x) => valueAt(x, 'match', 'left', 'fib')));
       const policyChain = fallThrough ? ruleGoto(fallThrough) : undefined;
       port.externalPolicy = policyChain?.startsWith('local-') || (!policyChain && shortCircuits) ? 'Local' : 'Cluster';
       if (policyChain !== internal) {
@@ -289,23 +301,23 @@ function externalFrontend(ip: string, port: number, protocol: Protocol, firewall
     : { kind: 'external-ip' as const, ip, port, protocol, kindAmbiguous: true };
 }
 
-function ruleGoto(rule: Json): string | undefined {
+function ruleGoto(rule: NftRule): string | undefined {
   for (const x of rule.expr) {
-    const target = x.goto?.target ?? x.jump?.target;
+    const target = gotoTarget(x);
     if (target) return target;
   }
   return undefined;
 }
 
-function verdictText(verdict: Json): string {
-  if (!verdict || typeof verdict !== 'object') return String(verdict);
+function verdictText(verdict: unknown): string {
+  if (!isJsonObject(verdict)) return String(verdict);
   const [kind] = Object.keys(verdict);
   const target = gotoTarget(verdict);
   return target ? `${kind} ${target}` : kind;
 }
 
 /** A rule as "chain: <expr JSON>", for --raw. */
-function ruleText(rule: Json): string {
+function ruleText(rule: NftRule): string {
   return `${rule.chain}: ${JSON.stringify(rule.expr)}${rule.comment ? ` comment "${rule.comment}"` : ''}`;
 }
 
@@ -327,19 +339,20 @@ function readPolicyChain(
       continue;
     }
     const affinitySet = rule.expr
-      .map((x: Json) => x.match?.right)
-      .find((r: Json) => typeof r === 'string' && r.startsWith('@affinity-'));
-    if (affinitySet) {
+      .map((x) => valueAt(x, 'match', 'right'))
+      .find((r) => typeof r === 'string' && r.startsWith('@affinity-'));
+    if (typeof affinitySet === 'string') {
       const timeout = table.sets.get(affinitySet.slice(1))?.timeout;
       if (typeof timeout === 'number') affinityTimeoutSeconds = timeout;
       continue;
     }
-    const vmap = rule.expr.find((x: Json) => x.vmap?.key?.numgen)?.vmap;
+    const vmap = rule.expr.map((x) => valueAt(x, 'vmap')).find((v) => valueAt(v, 'key', 'numgen'));
     if (!vmap) continue;
-    const slots: Json[] = Array.isArray(vmap.data?.set) ? vmap.data.set : [];
-    const mod = Number(vmap.key.numgen.mod) || slots.length;
-    for (const [, verdict] of slots) {
-      const endpointChain = gotoTarget(verdict);
+    const set = valueAt(vmap, 'data', 'set');
+    const slots = isJsonArray(set) ? set : [];
+    const mod = Number(valueAt(vmap, 'key', 'numgen', 'mod')) || slots.length;
+    for (const slot of slots) {
+      const endpointChain = gotoTarget(valueAt(slot, 1));
       const destination = endpointChain ? readEndpointChain(table, endpointChain, rules) : undefined;
       if (!destination) {
         notes.push(`${chain} sends traffic to ${endpointChain ?? 'an unnamed verdict'}, which has no dnat rule`);
@@ -362,9 +375,9 @@ function readEndpointChain(
   let destination: { ip: string; port: number } | undefined;
   for (const rule of table.chains.get(chain) ?? []) {
     rules.add(ruleText(rule));
-    const dnat = rule.expr.find((x: Json) => x.dnat)?.dnat;
-    if (dnat && typeof dnat.addr === 'string' && dnat.port !== undefined)
-      destination ??= { ip: dnat.addr, port: Number(dnat.port) };
+    const dnat = rule.expr.map((x) => valueAt(x, 'dnat')).find(Boolean);
+    const [ip, port] = [valueAt(dnat, 'addr'), valueAt(dnat, 'port')];
+    if (typeof ip === 'string' && port !== undefined) destination ??= { ip, port: Number(port) };
   }
   return destination;
 }

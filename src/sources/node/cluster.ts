@@ -3,13 +3,14 @@
 // (docs/kube-proxy-dataplane.md#nodes-without-kube-proxy). Reads only; the debug pod lives in debug-pod.ts.
 
 import { ClusterError } from '../../core/errors.js';
+import { stringAt } from '../../core/json-value.js';
 import { ApiStatusError, connectionError, type ApiClient } from '../kube-api.js';
 import { KUBE_PROXY_NAMESPACE, KUBE_PROXY_SELECTORS, type PodLike } from './kube-proxy-pod.js';
 
-/** The object at `path`, or undefined when it does not exist (404) or may not be read (403). */
-async function getIfReadable(api: ApiClient, path: string): Promise<Record<string, any> | undefined> {
+/** The body at `path`, or undefined when it does not exist (404) or may not be read (403). */
+async function getIfReadable(api: ApiClient, path: string): Promise<unknown> {
   try {
-    return (await api.get(path)).body;
+    return (await api.get(path)).body as unknown;
   } catch (e) {
     if (e instanceof ApiStatusError && (e.status === 404 || e.status === 403)) return undefined;
     throw failure(api, e, `get ${path}`);
@@ -54,15 +55,13 @@ export async function listKubeProxyPods(api: ApiClient, nodeName?: string): Prom
 /** config.conf of ConfigMap kube-system/kube-proxy (kubeadm), when it exists and may be read. */
 export async function readKubeProxyConfig(api: ApiClient): Promise<string | undefined> {
   const cm = await getIfReadable(api, `/api/v1/namespaces/${KUBE_PROXY_NAMESPACE}/configmaps/kube-proxy`);
-  const text = cm?.data?.['config.conf'];
-  return typeof text === 'string' ? text : undefined;
+  return stringAt(cm, 'data', 'config.conf');
 }
 
 /** The API server's version, e.g. v1.32.0: the default --debug-pod image is the kube-proxy image of it. */
 export async function serverVersion(api: ApiClient): Promise<string | undefined> {
   const version = await getIfReadable(api, '/version');
-  const text = version?.gitVersion;
-  return typeof text === 'string' && /^v\d+\.\d+\.\d+/.test(text) ? /^v\d+\.\d+\.\d+/.exec(text)![0] : undefined;
+  return /^v\d+\.\d+\.\d+/.exec(stringAt(version, 'gitVersion') ?? '')?.[0];
 }
 
 export interface ProxyReplacement {
@@ -77,7 +76,7 @@ export interface ProxyReplacement {
  */
 export async function detectReplacement(api: ApiClient, nodeName: string): Promise<ProxyReplacement> {
   const cilium = await getIfReadable(api, `/api/v1/namespaces/kube-system/configmaps/cilium-config`);
-  const kpr = cilium?.data?.['kube-proxy-replacement'];
+  const kpr = stringAt(cilium, 'data', 'kube-proxy-replacement');
   if (typeof kpr === 'string' && ['true', 'strict', 'partial', 'probe'].includes(kpr)) {
     return {
       proxy: 'cilium',

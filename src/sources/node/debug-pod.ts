@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { ClusterError } from '../../core/errors.js';
+import { stringAt } from '../../core/json-value.js';
 import type { RunCommand } from './dump-commands.js';
 import { podRunner } from './exec.js';
 
@@ -74,10 +75,8 @@ function apiFailure(e: unknown, what: string): ClusterError {
   const err = e as { code?: number; body?: unknown; message?: string };
   let message = err.message ?? String(e);
   try {
-    const body = typeof err.body === 'string' ? JSON.parse(err.body) : err.body;
-    if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
-      message = (body as { message: string }).message;
-    }
+    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
+    message = stringAt(body, 'message') ?? message;
   } catch {
     // keep the client's message
   }

@@ -99,7 +99,7 @@ function execError(where: string, argv: string[], e: unknown): ClusterError {
 /** Runs commands on this machine (probe --local: run on the node itself, as root). */
 export const localRunner: RunCommand = (argv) =>
   new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(argv[0], argv.slice(1), { maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
       const e = error as NodeJS.ErrnoException & { code?: number | string };
       if (e.code === 'ENOENT') return resolve({ code: 127, stdout: '', stderr: `${argv[0]}: command not found` });

@@ -49,7 +49,7 @@ export function modeFromConfig(configConf: string): ModeFromConfig {
   }
   if (mode === undefined || mode === null || mode === '') result.mode = 'iptables';
   else if (typeof mode === 'string' && isMode(mode)) result.mode = mode;
-  else result.unknown = String(mode);
+  else result.unknown = typeof mode === 'string' ? mode : JSON.stringify(mode);
   return result;
 }
 
@@ -60,7 +60,7 @@ export function modeFromConfig(configConf: string): ModeFromConfig {
 export function modeFromArgs(argv: string[]): ProxyMode | undefined {
   let mode: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--config' || arg.startsWith('--config=')) return undefined;
     if (arg.startsWith('--proxy-mode=')) mode = arg.slice('--proxy-mode='.length);
     else if (arg === '--proxy-mode') mode = argv[++i];
