@@ -125,7 +125,7 @@ export const endpointOnUnreadyNode: Check = {
         data,
         notes: affected.length > MAX_PODS ? ['firstListed'] : [],
         pods,
-        fix: kubectl('describe', 'node', nodes[0]![0]),
+        fix: kubectl('describe', 'node', nodes[0][0]),
       },
     ];
   },

@@ -45,7 +45,7 @@ function whyNoPair(servicePort: ServicePort, ports: SlicePort[]): { note: string
   if (sameName && sameName.port === undefined) return { note: 'noPortNumber', data: { quoted } };
   if (servicePort.name === '' && ports.some((p) => p.name === null)) return { note: 'slicePortNameless', data: {} };
   if (servicePort.name === '' && ports.length === 1) {
-    return { note: 'needsEmptyName', data: { sliceName: JSON.stringify(ports[0]!.name) } };
+    return { note: 'needsEmptyName', data: { sliceName: JSON.stringify(ports[0].name) } };
   }
   if (servicePort.name !== '' && ports.some((p) => p.name === '' || p.name === null)) {
     return { note: 'unnamedSlicePort', data: { quoted } };

@@ -106,7 +106,7 @@ export const noReadyEndpoints: Check = {
           causes: summarizeCauses(causes),
         }),
         pods: listPods(view, sorted, model),
-        fix: podFix(sorted[0]!, model),
+        fix: podFix(sorted[0], model),
       },
     ];
   },

@@ -96,7 +96,7 @@ export const selectorlessNoEndpoints: Check = {
     if (nonIp.length > 0) {
       notes.push('nonIpSlices');
       data.nonIpSlices = listSome(nonIp.map((s) => s.meta.name));
-      data.nonIpType = nonIp[0]!.addressType || '(empty)';
+      data.nonIpType = nonIp[0].addressType || '(empty)';
     }
     // An empty placeholder the EndpointSlice controller left behind when the selector was
     // removed (docs/kubernetes-semantics.md#which-services-get-controller-slices, docs/kubernetes-semantics.md#slice-size-placeholder-and-owner) is nobody's endpoint list; an empty slice of your own lists nothing yet.

@@ -119,7 +119,7 @@ export const targetPortUnresolved: Check = {
       const data: Record<string, string | number> = { target, port: portText, protocol: sp.protocol, max: MAX_PODS };
       if (sidecarUnknown.length > 0) {
         data.sidecarPods = plural(sidecarUnknown.length, 'pod');
-        data.sidecar = sidecarUnknown[0]!.r.container ?? '';
+        data.sidecar = sidecarUnknown[0].r.container ?? '';
       }
 
       if (failing === 0) {
@@ -173,7 +173,7 @@ export const targetPortUnresolved: Check = {
       if (sidecarMissed.length > 0) {
         notes.push('sidecarNotSearched');
         data.missedPods = plural(sidecarMissed.length, 'pod');
-        data.missedSidecar = sidecarMissed[0]!.r.container ?? '';
+        data.missedSidecar = sidecarMissed[0].r.container ?? '';
       }
       if (sidecarUnknown.length > 0) notes.push('sidecarMaybeNotSearched');
       if (failing > MAX_PODS) notes.push('firstListed');

@@ -106,7 +106,7 @@ function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | un
       cpuByZone.set(zone, (cpuByZone.get(zone) ?? 0) + node.allocatableCpuMillis!);
     }
     // SetNodes clears the ratios below two zones, so the event reads "Insufficient Node information".
-    if (cpuByZone.size < 2) return { note: 'oneZone', data: { zone: [...cpuByZone.keys()][0]! }, nodeRelated: true };
+    if (cpuByZone.size < 2) return { note: 'oneZone', data: { zone: [...cpuByZone.keys()][0] }, nodeRelated: true };
     const counts = { readyEndpoints: plural(n, 'ready endpoint'), zones: cpuByZone.size, n };
     if (cpuByZone.size > n) return { note: 'tooFewEndpoints', data: counts, nodeRelated: false };
     const total = [...cpuByZone.values()].reduce((a, b) => a + b, 0);
@@ -203,7 +203,7 @@ export const topologyHintsMissing: Check = {
     if (foreign.length > 0) data.unmanaged = listSome(foreign);
 
     if (annotationPath) {
-      Object.assign(data, { annotation: annotation!.key, value: annotation!.value });
+      Object.assign(data, { annotation: annotation.key, value: annotation.value });
       const draft: FindingDraft = { reason: 'annotationWithoutHints', data };
       const notes = service.trafficDistribution ? ['trafficDistributionIgnored'] : [];
       if (foreign.length > 0) {

@@ -15,7 +15,7 @@ import type { ServiceAddress, ServiceBackends } from '../model/services.js';
  * name: names, counts and lists, already worded; a placeholder named by a singular word (`{{is}}`,
  * `{{matches}}`) takes the form that agrees with a count. Ids are camelCase.
  */
-export type Messages = Readonly<Record<string, string>>;
+type Messages = Readonly<Record<string, string>>;
 
 /** The values a finding's templates take their placeholders from. */
 export type MessageData = TemplateData;
