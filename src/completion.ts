@@ -64,7 +64,7 @@ function readTyped(program: Command, words: string[]): Typed {
   const flags: ClusterFlags = {};
   let allNamespaces = false;
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
+    const word = words[i];
     if (word.startsWith('-') && word !== '-') {
       const eq = word.indexOf('=');
       const flag = eq > 0 ? word.slice(0, eq) : word;
@@ -143,7 +143,7 @@ function completeValue(command: Command, option: Option, toComplete: string, fla
     // --only a,b,<TAB>: complete the last id, keeping the ones before it.
     const done = toComplete.slice(0, toComplete.lastIndexOf(',') + 1);
     const chosen = new Set(done.split(',').filter(Boolean));
-    const left = values.filter((v) => !chosen.has(v.split('\t')[0]!));
+    const left = values.filter((v) => !chosen.has(v.split('\t')[0]));
     return {
       candidates: startingWith(
         flagPrefix + toComplete,

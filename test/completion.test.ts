@@ -30,7 +30,7 @@ function parse(code: number, stdout: string, stderr: string): Answer {
   const lines = stdout.split('\n').filter(Boolean);
   const directive = lines.at(-1) ?? '';
   const candidates = lines.slice(0, -1);
-  return { code, candidates, words: candidates.map((c) => c.split('\t')[0]!), directive, stderr };
+  return { code, candidates, words: candidates.map((c) => c.split('\t')[0]), directive, stderr };
 }
 
 function run(command: string, args: string[]): Promise<Answer> {
@@ -98,7 +98,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   it('--only and --disable complete a comma-separated list of check ids, without a trailing space', async () => {
     const first = await complete('--only', '');
     expect(first.words).toEqual(CHECK_IDS);
-    expect(first.candidates[0]).toBe(`${CHECKS[0]!.id}\t${CHECKS[0]!.title}`);
+    expect(first.candidates[0]).toBe(`${CHECKS[0].id}\t${CHECKS[0].title}`);
     expect(first.directive).toBe(':6'); // no space, no file completion
 
     const second = await complete('--disable', 'selector-no-match,s');

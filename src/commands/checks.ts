@@ -31,7 +31,7 @@ interface ExplainOptions {
 }
 
 function completeExplain([id]: string[]): ExplainOptions {
-  const check = describeCheck(id!);
+  const check = describeCheck(id);
   if (!check) throw new UsageError(`unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
   return { check };
 }

@@ -56,7 +56,7 @@ const SECRETS_REMINDER =
 function redactAnnotations(annotations: Labels): Labels {
   const out: Labels = {};
   for (const key of Object.keys(annotations))
-    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key]! : '');
+    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key] : '');
   return out;
 }
 

@@ -171,9 +171,9 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     Promise.all(others.map(readOther)),
   ]);
 
-  const notFound = names.filter((_, i) => named[i]!.length === 0);
+  const notFound = names.filter((_, i) => named[i].length === 0);
   if (notFound.length > 0 && scope.whenNotFound !== 'report') {
-    throw new UsageError(serviceNotFound(notFound[0]!, namespace));
+    throw new UsageError(serviceNotFound(notFound[0], namespace));
   }
   const services = named.flat();
 
@@ -233,7 +233,7 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     if (kind === serviceKind) return services.map((s) => slim(kind, s.raw));
     if (kind === podKind) return [...pods.values()];
     // Each kind was read either raw (by name or label) or slim (whole).
-    const { raws, objects } = otherReads[others.indexOf(kind)]!;
+    const { raws, objects } = otherReads[others.indexOf(kind)];
     return raws.length > 0 ? raws.map((raw) => slim(kind, raw)) : objects;
   };
   return { objects: kinds.flatMap(objectsOf), missing: missingInOrder(kinds, refused), notFound };

@@ -77,8 +77,8 @@ export function parseRequest(method: string, rawUrl: string): ParsedRequest {
   let rest: string[] | undefined;
   let group = '';
   let version = '';
-  if (parts[0] === 'api' && parts.length > 2) [version, rest] = [parts[1]!, parts.slice(2)];
-  else if (parts[0] === 'apis' && parts.length > 3) [group, version, rest] = [parts[1]!, parts[2]!, parts.slice(3)];
+  if (parts[0] === 'api' && parts.length > 2) [version, rest] = [parts[1], parts.slice(2)];
+  else if (parts[0] === 'apis' && parts.length > 3) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
   if (!rest) return { path, query, target: { verb: METHOD_VERBS[method] ?? 'get' } };
 
   let namespace: string | undefined;
