@@ -13,6 +13,7 @@ import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
 import { SEVERITIES } from './core/findings.js';
+import { isJsonArray, stringAt, valueAt } from './core/json-value.js';
 import { collectionPath, kindSpec } from './core/kinds.js';
 
 /** cobra's ShellCompDirective bits. */
@@ -179,10 +180,10 @@ export const listServicesFromCluster: ListServices = async (flags) => {
   const namespace = flags.namespace ?? conn.defaultNamespace;
   const listing = conn.api.get(collectionPath(kindSpec('Service'), namespace), { limit: '500' });
   const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
-  const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
-  return items
-    .map((item) => (item as { metadata?: { name?: unknown } }).metadata?.name)
-    .filter((name): name is string => typeof name === 'string')
+  const items = valueAt(page?.body, 'items');
+  return (isJsonArray(items) ? items : [])
+    .map((item) => stringAt(item, 'metadata', 'name'))
+    .filter((name): name is string => name !== undefined)
     .sort();
 };
 
