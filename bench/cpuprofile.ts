@@ -17,7 +17,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export interface ProfileLine {
+interface ProfileLine {
   name: string;
   ms: number;
   share: number;

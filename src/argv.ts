@@ -65,7 +65,7 @@ function shorthands(program: Command, word: string): { words: string[]; valueFol
 }
 
 /** Flags written as pflag allows, rewritten so that commander reads the same values. */
-export function pflagStyle(program: Command, args: string[]): string[] {
+function pflagStyle(program: Command, args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -97,7 +97,7 @@ export function pflagStyle(program: Command, args: string[]): string[] {
  * -n shop` runs `snapshot`. (A Service named like a subcommand is still reachable as svc/NAME.)
  * Expects pflagStyle's output, where a value is either attached or the next word.
  */
-export function subcommandFirst(program: Command, args: string[]): string[] {
+function subcommandFirst(program: Command, args: string[]): string[] {
   const names = new Set(program.commands.filter((c) => c.name() !== 'diagnose').map((c) => c.name()));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];

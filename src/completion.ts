@@ -19,16 +19,16 @@ import { collectionPath, kindSpec } from './core/kinds.js';
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
 
-export interface Completion {
+interface Completion {
   /** "candidate" or "candidate\tdescription". */
   candidates: string[];
   directive: number;
 }
 
 /** What the words typed so far say about where to find Services: the connection flags that choose the cluster and namespace. */
-export type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
+type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
 
-export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
+type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
 /**
  * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
@@ -173,7 +173,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
 }
 
 /** The Services in the namespace the flags point at (the context's by default); none on any failure. */
-export const listServicesFromCluster: ListServices = async (flags) => {
+const listServicesFromCluster: ListServices = async (flags) => {
   const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
@@ -187,7 +187,7 @@ export const listServicesFromCluster: ListServices = async (flags) => {
     .sort();
 };
 
-export async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
+async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
   const toComplete = words.at(-1) ?? '';
   const typed = readTyped(program, words.slice(0, -1));
   const { command, positionals, flags } = typed;

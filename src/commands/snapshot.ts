@@ -65,7 +65,7 @@ function redactStatus(s: ContainerStatus): ContainerStatus {
 }
 
 /** The free text an object still holds once slim, blanked: no check reads it, people might. */
-export function redactObject(object: ClusterObject): ClusterObject {
+function redactObject(object: ClusterObject): ClusterObject {
   const meta = { ...object.meta, annotations: redactAnnotations(object.meta.annotations) };
   switch (object.kind) {
     case 'Pod':

@@ -26,7 +26,7 @@ interface Named {
 }
 
 /** A kubeconfig as kubectl merges it, file paths in it made absolute. */
-export interface MergedKubeconfig {
+interface MergedKubeconfig {
   clusters: Named[];
   users: Named[];
   contexts: Named[];

@@ -176,7 +176,7 @@ function fieldGetter(field: string, resource: ResourceType): ((o: Raw) => unknow
   return resource.fields?.[field];
 }
 
-export function matchesFields(requirements: FieldRequirement[], object: Raw, resource: ResourceType): boolean {
+function matchesFields(requirements: FieldRequirement[], object: Raw, resource: ResourceType): boolean {
   return requirements.every(({ field, equal, value }) => {
     const actual = fieldGetter(field, resource)!(object);
     return (String(actual ?? '') === value) === equal;
