@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { stringAt } from '../src/core/json-value.js';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,7 +193,8 @@ const kubectlMinor = (() => {
   const run = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
   if (run.status !== 0) return undefined;
   try {
-    return Number(JSON.parse(run.stdout).clientVersion.minor.replace(/\D.*$/, ''));
+    const minor = stringAt(JSON.parse(run.stdout) as unknown, 'clientVersion', 'minor');
+    return minor === undefined ? undefined : Number(minor.replace(/\D.*$/, ''));
   } catch {
     return undefined;
   }
