@@ -30,6 +30,10 @@ export default defineConfig(
       // them from untrusted cluster text, the JSON, JUnit and Markdown writers escape them, and tests
       // assert they are gone; every regex the rule flags is one of those.
       'no-control-regex': 'off',
+      // A `let` read by closures before its one assignment (an Ink app that callbacks made
+      // earlier re-render) cannot be a const declared at that assignment: a callback that fired
+      // first would meet the temporal dead zone instead of undefined.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -17,7 +17,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export interface ProfileLine {
+interface ProfileLine {
   name: string;
   ms: number;
   share: number;
@@ -35,7 +35,7 @@ function fileOf(url: string): string {
   if (!url) return '';
   const m = /\/(node_modules\/(?:@[^/]+\/)?[^/]+|dist|src|bench|test)\/(.*)$/.exec(url);
   if (!m) return url.replace(/^file:\/\//, '');
-  return m[1]!.startsWith('node_modules') ? m[1]! : `${m[1]}/${m[2]}`;
+  return m[1].startsWith('node_modules') ? m[1] : `${m[1]}/${m[2]}`;
 }
 
 function label(node: ProfileNode): string {

@@ -58,8 +58,8 @@ async function list(path: string): Promise<{ items: number; bytes: number }> {
 const results = await Promise.all(paths.map(list));
 process.stdout.write(
   JSON.stringify({
-    items: Object.fromEntries(paths.map((p, i) => [p, results[i]!.items])),
-    bytes: Object.fromEntries(paths.map((p, i) => [p, results[i]!.bytes])),
+    items: Object.fromEntries(paths.map((p, i) => [p, results[i].items])),
+    bytes: Object.fromEntries(paths.map((p, i) => [p, results[i].bytes])),
     pages,
   }) + '\n',
 );

@@ -80,7 +80,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
     count(n);
   }
   const placeOn = (r: Rand): NodeSlot => {
-    let slot = slots[Math.floor(r() * slots.length)]!;
+    let slot = slots[Math.floor(r() * slots.length)];
     // A /24 per node: move on when this one is full.
     for (let tries = 0; slot.used >= 250 && tries < slots.length; tries++)
       slot = slots[(slot.index + 1) % slots.length]!;
@@ -93,7 +93,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
   let serviceIndex = 0;
   for (let n = 0; n < size.namespaces; n++) {
     const r = rng(size.seed * 1_000_003 + n * 7 + 3);
-    const team = TEAMS[n % TEAMS.length]!;
+    const team = TEAMS[n % TEAMS.length];
     const ns = `${team}-${pick(r, PARTS_A)}-${n}`;
     const nServices = spread(size.services, size.namespaces, n);
     const nPods = spread(size.pods, size.namespaces, n);
@@ -210,10 +210,10 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       const sum = weights.reduce((a, b) => a + b, 0);
       let given = 0;
       scalable.forEach((w, i) => {
-        w.replicas = Math.floor((weights[i]! / sum) * servedPods);
+        w.replicas = Math.floor((weights[i] / sum) * servedPods);
         given += w.replicas;
       });
-      for (let i = 0; given < servedPods; i = (i + 1) % scalable.length, given++) scalable[i]!.replicas++;
+      for (let i = 0; given < servedPods; i = (i + 1) % scalable.length, given++) scalable[i].replicas++;
     }
     const podPlans: PodPlan[] = [];
     for (const w of workloads) {

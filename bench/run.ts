@@ -34,7 +34,7 @@ const { full, scales, runs, kubectlRuns, analysisScale, outFile } = options;
 const started = new Date();
 const t0 = performance.now();
 log(
-  `bench: ${machine.cpu} x${machine.cores}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, kubectl ${machine.kubectl}, load ${machine.loadBefore[0]!.toFixed(2)}; ` +
+  `bench: ${machine.cpu} x${machine.cores}, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, kubectl ${machine.kubectl}, load ${machine.loadBefore[0].toFixed(2)}; ` +
     `full size ${fmtInt(full.services)} Services / ${fmtInt(full.pods)} Pods / ${full.namespaces} namespaces / ${full.nodes} Nodes; scales ${scales.join(', ')}; ${runs} run(s), kubectl ${kubectlRuns}`,
 );
 const results: SizeResult[] = [];

@@ -46,14 +46,14 @@ for (let round = 0; round < runs; round++) {
   }
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 const lines = [
   '## Start-up',
   '',
   'Written by `npx tsx bench/startup.ts --write` after `npm run build` and `npm run package`; `npm run bench` keeps',
   `this section. Wall-clock time of \`--version\`, ${runs} interleaved rounds, on ${cpu} x${availableParallelism()}`,
-  `(load average ${loadavg()[0]!.toFixed(2)} at the end, Node ${process.version}). The target is under 200 ms for the bundle.`,
+  `(load average ${loadavg()[0].toFixed(2)} at the end, Node ${process.version}). The target is under 200 ms for the bundle.`,
   '',
   'A shared machine slows every row alike; the last column, the median over bare Node.js, is what the CLI adds.',
   '',
@@ -61,12 +61,12 @@ const lines = [
   '|---|---|---|---|---|',
 ];
 const bare = quantile(
-  [...times.get(present[0]!)!].sort((a, b) => a - b),
+  [...times.get(present[0])!].sort((a, b) => a - b),
   0.5,
 );
 for (const [subject, values] of times) {
   const sorted = [...values].sort((a, b) => a - b);
-  const cells = [sorted[0]!, quantile(sorted, 0.5), quantile(sorted, 0.9)].map((v) => `${v.toFixed(0)} ms`);
+  const cells = [sorted[0], quantile(sorted, 0.5), quantile(sorted, 0.9)].map((v) => `${v.toFixed(0)} ms`);
   const over = subject === present[0] ? '' : `+${(quantile(sorted, 0.5) - bare).toFixed(0)} ms`;
   lines.push(`| ${subject.name} | ${cells.join(' | ')} | ${over} |`);
 }

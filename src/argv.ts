@@ -65,10 +65,10 @@ function shorthands(program: Command, word: string): { words: string[]; valueFol
 }
 
 /** Flags written as pflag allows, rewritten so that commander reads the same values. */
-export function pflagStyle(program: Command, args: string[]): string[] {
+function pflagStyle(program: Command, args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--') return out.concat(args.slice(i));
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
@@ -77,13 +77,13 @@ export function pflagStyle(program: Command, args: string[]): string[] {
       if (option && !takesValue(option) && eq >= 0) out.push(...booleanFlag(option, name, arg.slice(eq + 1)));
       else out.push(arg);
       // `--namespace shop`: the next word is the value, whatever it looks like.
-      if (option && takesValue(option) && eq < 0 && i + 1 < args.length) out.push(args[++i]!);
+      if (option && takesValue(option) && eq < 0 && i + 1 < args.length) out.push(args[++i]);
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
       const { words, valueFollows } = shorthands(program, arg);
       out.push(...words);
-      if (valueFollows && i + 1 < args.length) out.push(args[++i]!);
+      if (valueFollows && i + 1 < args.length) out.push(args[++i]);
       continue;
     }
     out.push(arg);
@@ -97,10 +97,10 @@ export function pflagStyle(program: Command, args: string[]): string[] {
  * -n shop` runs `snapshot`. (A Service named like a subcommand is still reachable as svc/NAME.)
  * Expects pflagStyle's output, where a value is either attached or the next word.
  */
-export function subcommandFirst(program: Command, args: string[]): string[] {
+function subcommandFirst(program: Command, args: string[]): string[] {
   const names = new Set(program.commands.filter((c) => c.name() !== 'diagnose').map((c) => c.name()));
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--') break;
     if (arg.startsWith('-')) {
       const option = arg.includes('=') ? undefined : optionNamed(program, arg);

@@ -13,21 +13,22 @@ import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { connect } from './sources/live.js';
 import { SEVERITIES } from './core/findings.js';
+import { isJsonArray, stringAt, valueAt } from './core/json-value.js';
 import { collectionPath, kindSpec } from './core/kinds.js';
 
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
 
-export interface Completion {
+interface Completion {
   /** "candidate" or "candidate\tdescription". */
   candidates: string[];
   directive: number;
 }
 
 /** What the words typed so far say about where to find Services: the connection flags that choose the cluster and namespace. */
-export type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
+type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
 
-export type ListServices = (flags: ClusterFlags) => Promise<string[]>;
+type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
 /**
  * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
@@ -64,7 +65,7 @@ function readTyped(program: Command, words: string[]): Typed {
   const flags: ClusterFlags = {};
   let allNamespaces = false;
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
+    const word = words[i];
     if (word.startsWith('-') && word !== '-') {
       const eq = word.indexOf('=');
       const flag = eq > 0 ? word.slice(0, eq) : word;
@@ -143,7 +144,7 @@ function completeValue(command: Command, option: Option, toComplete: string, fla
     // --only a,b,<TAB>: complete the last id, keeping the ones before it.
     const done = toComplete.slice(0, toComplete.lastIndexOf(',') + 1);
     const chosen = new Set(done.split(',').filter(Boolean));
-    const left = values.filter((v) => !chosen.has(v.split('\t')[0]!));
+    const left = values.filter((v) => !chosen.has(v.split('\t')[0]));
     return {
       candidates: startingWith(
         flagPrefix + toComplete,
@@ -172,21 +173,21 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
 }
 
 /** The Services in the namespace the flags point at (the context's by default); none on any failure. */
-export const listServicesFromCluster: ListServices = async (flags) => {
+const listServicesFromCluster: ListServices = async (flags) => {
   const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
   const namespace = flags.namespace ?? conn.defaultNamespace;
   const listing = conn.api.get(collectionPath(kindSpec('Service'), namespace), { limit: '500' });
   const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
-  const items: unknown[] = Array.isArray(page?.body?.items) ? page.body.items : [];
-  return items
-    .map((item) => (item as { metadata?: { name?: unknown } }).metadata?.name)
-    .filter((name): name is string => typeof name === 'string')
+  const items = valueAt(page?.body, 'items');
+  return (isJsonArray(items) ? items : [])
+    .map((item) => stringAt(item, 'metadata', 'name'))
+    .filter((name): name is string => name !== undefined)
     .sort();
 };
 
-export async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
+async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
   const toComplete = words.at(-1) ?? '';
   const typed = readTyped(program, words.slice(0, -1));
   const { command, positionals, flags } = typed;

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { withControllers } from './support/controller.js';
 import { parseGoDuration, parseRequestTimeout } from '../src/commands/config-flags.js';
 import { parseWaitTimeout } from '../src/commands/wait.js';
-import { BIN, runCli, writeTemp } from './support/cli.js';
+import { BIN, parseReport, runCli, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
 
 const healthy = withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { node: 'node-a' })]);
@@ -38,31 +38,31 @@ describe('output formats', () => {
 
   it('json: the versioned report', () => {
     const r = runCli(['--snapshot', brokenFile, '-A', '-o', 'json']);
-    const report = JSON.parse(r.stdout);
+    const report = parseReport(r.stdout);
     expect(report.apiVersion).toBe('endpoints-doctor/v1');
     expect(report.kind).toBe('Report');
     expect(report.summary).toMatchObject({ services: 3, ok: 2, error: 1, suppressed: 1 });
-    const finding = report.findings.find((f: { check: string }) => f.check === 'no-ready-endpoints');
+    const finding = report.findings.find((f) => f.check === 'no-ready-endpoints');
     expect(finding).toMatchObject({ severity: 'error', namespace: 'shop', service: 'api' });
-    expect(finding.pods[0].name).toBe('api-1');
-    expect(typeof finding.message).toBe('string');
-    expect(typeof finding.fix).toBe('string');
-    expect(report.services.find((s: { name: string }) => s.name === 'ghost')).toMatchObject({
+    expect(finding?.pods?.[0].name).toBe('api-1');
+    expect(typeof finding?.message).toBe('string');
+    expect(typeof finding?.fix).toBe('string');
+    expect(report.services.find((s) => s.name === 'ghost')).toMatchObject({
       status: 'ok',
       suppressed: 1,
     });
   });
 
   it('yaml says the same as json', () => {
-    const json = JSON.parse(runCli(['--snapshot', brokenFile, '-A', '-o', 'json']).stdout);
-    const yaml = parseYaml(runCli(['--snapshot', brokenFile, '-A', '-o', 'yaml']).stdout);
+    const json = parseReport(runCli(['--snapshot', brokenFile, '-A', '-o', 'json']).stdout);
+    const yaml: unknown = parseYaml(runCli(['--snapshot', brokenFile, '-A', '-o', 'yaml']).stdout);
     expect(yaml).toEqual(json);
   });
 
   it('reads the snapshot from stdin with --snapshot -', () => {
     const r = runCli(['--snapshot', '-', '-A', '-o', 'json'], { input: asList(healthy) });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary.services).toBe(1);
+    expect(parseReport(r.stdout).summary.services).toBe(1);
   });
 });
 
@@ -151,7 +151,7 @@ describe('exit codes', () => {
 describe('scope and check selection', () => {
   it('names Services as NAME or svc/NAME', () => {
     const r = runCli(['--snapshot', brokenFile, '-n', 'shop', 'svc/api', 'web', '-o', 'json']);
-    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
+    expect(parseReport(r.stdout).services.map((s) => s.name)).toEqual(['api', 'web']);
   });
 
   it('flags may come before the subcommand, as with kubectl', () => {
@@ -163,7 +163,7 @@ describe('scope and check selection', () => {
   it('a Service named like a subcommand is reachable as svc/NAME', () => {
     const named = writeTemp('t.json', asList([service('tree', { selector: null })]));
     const r = runCli(['--snapshot', named, '-n', 'shop', 'svc/tree', '-o', 'json']);
-    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['tree']);
+    expect(parseReport(r.stdout).services.map((s) => s.name)).toEqual(['tree']);
   });
 
   it('one missing Service among several: the others are reported, the missing one named on stderr and in notes, exit 2', () => {
@@ -171,8 +171,8 @@ describe('scope and check selection', () => {
       const named = ['web', 'nope', 'svc/api'];
       const r = runCli(['--snapshot', brokenFile, '-n', 'shop', ...named, '-o', 'json', '--fail-on', failOn]);
       expect(r.code).toBe(2);
-      const report = JSON.parse(r.stdout);
-      expect(report.services.map((s: { name: string }) => s.name)).toEqual(['api', 'web']);
+      const report = parseReport(r.stdout);
+      expect(report.services.map((s) => s.name)).toEqual(['api', 'web']);
       expect(report.findings.length).toBeGreaterThan(0); // api's error is still reported
       expect(report.notes).toContain('service "nope" not found in namespace "shop" in the snapshot');
       expect(r.stderr).toBe('error: service "nope" not found in namespace "shop" in the snapshot\n');
@@ -192,30 +192,30 @@ describe('scope and check selection', () => {
       asList([service('a', { labels: { team: 'x' } }), service('b', { labels: { team: 'y' } })]),
     );
     const r = runCli(['--snapshot', labelled, '-A', '-l', 'team in (x)', '-o', 'json']);
-    expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['a']);
+    expect(parseReport(r.stdout).services.map((s) => s.name)).toEqual(['a']);
   });
 
   it('-n limits to one namespace', () => {
     const r = runCli(['--snapshot', brokenFile, '-n', 'other', '-o', 'json']);
-    expect(JSON.parse(r.stdout).summary.services).toBe(0);
+    expect(parseReport(r.stdout).summary.services).toBe(0);
   });
 
   it('--disable and --only choose the checks', () => {
-    const disabled = JSON.parse(
+    const disabled = parseReport(
       runCli(['--snapshot', brokenFile, '-A', '-o', 'json', '--disable', 'no-ready-endpoints']).stdout,
     );
-    expect(disabled.findings.map((f: { check: string }) => f.check)).not.toContain('no-ready-endpoints');
-    const only = JSON.parse(
+    expect(disabled.findings.map((f) => f.check)).not.toContain('no-ready-endpoints');
+    const only = parseReport(
       runCli(['--snapshot', brokenFile, '-A', '-o', 'json', '--only', 'selector-no-match']).stdout,
     );
-    expect(new Set(only.findings.map((f: { check: string }) => f.check))).toEqual(new Set());
+    expect(new Set(only.findings.map((f) => f.check))).toEqual(new Set());
   });
 });
 
 describe('flags as kubectl (spf13/pflag) parses them', () => {
   const servicesOf = (args: string[]) => {
     const r = runCli(['--snapshot', brokenFile, ...args]);
-    return { code: r.code, names: JSON.parse(r.stdout).services.map((s: { name: string }) => s.name) };
+    return { code: r.code, names: parseReport(r.stdout).services.map((s) => s.name) };
   };
 
   // pflag's parseSingleShortArg: `-n=shop` is the value "shop", `-nshop` too; `--namespace=shop` as usual.
@@ -239,7 +239,7 @@ describe('flags as kubectl (spf13/pflag) parses them', () => {
       ['--output=json', '--selector=team=x'],
     ]) {
       const r = runCli(['--snapshot', labelled, '-A', ...args]);
-      expect(JSON.parse(r.stdout).services.map((s: { name: string }) => s.name)).toEqual(['a']);
+      expect(parseReport(r.stdout).services.map((s) => s.name)).toEqual(['a']);
     }
   });
 

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { stringAt } from '../src/core/json-value.js';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ function parse(code: number, stdout: string, stderr: string): Answer {
   const lines = stdout.split('\n').filter(Boolean);
   const directive = lines.at(-1) ?? '';
   const candidates = lines.slice(0, -1);
-  return { code, candidates, words: candidates.map((c) => c.split('\t')[0]!), directive, stderr };
+  return { code, candidates, words: candidates.map((c) => c.split('\t')[0]), directive, stderr };
 }
 
 function run(command: string, args: string[]): Promise<Answer> {
@@ -98,7 +99,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   it('--only and --disable complete a comma-separated list of check ids, without a trailing space', async () => {
     const first = await complete('--only', '');
     expect(first.words).toEqual(CHECK_IDS);
-    expect(first.candidates[0]).toBe(`${CHECKS[0]!.id}\t${CHECKS[0]!.title}`);
+    expect(first.candidates[0]).toBe(`${CHECKS[0].id}\t${CHECKS[0].title}`);
     expect(first.directive).toBe(':6'); // no space, no file completion
 
     const second = await complete('--disable', 'selector-no-match,s');
@@ -192,7 +193,8 @@ const kubectlMinor = (() => {
   const run = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
   if (run.status !== 0) return undefined;
   try {
-    return Number(JSON.parse(run.stdout).clientVersion.minor.replace(/\D.*$/, ''));
+    const minor = stringAt(JSON.parse(run.stdout) as unknown, 'clientVersion', 'minor');
+    return minor === undefined ? undefined : Number(minor.replace(/\D.*$/, ''));
   } catch {
     return undefined;
   }

@@ -27,7 +27,7 @@ function anchor(heading: string): string {
 
 function anchorsOf(doc: string): Set<string> {
   const text = readFileSync(join(ROOT, doc), 'utf8');
-  return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((m) => anchor(m[1]!)));
+  return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((m) => anchor(m[1])));
 }
 
 const SOURCES = ['src', 'test', 'bench', 'scripts', 'examples'].flatMap((d) => files(join(ROOT, d)));
@@ -41,7 +41,7 @@ describe('citations of the reference docs', () => {
       for (const m of text.matchAll(/docs\/([a-z-]+\.md)#([a-z0-9-]+)/g)) {
         const doc = `docs/${m[1]}`;
         if (!anchors.has(doc)) anchors.set(doc, anchorsOf(doc));
-        if (!anchors.get(doc)!.has(m[2]!)) broken.push(`${relative(ROOT, file)}: ${m[0]}`);
+        if (!anchors.get(doc)!.has(m[2])) broken.push(`${relative(ROOT, file)}: ${m[0]}`);
       }
     }
     expect(anchors.size).toBeGreaterThan(0);

@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { startTestServer, type RequestRecord, type TestServer } from './server/index.js';
-import { runCliAsync, writeTemp, type CliResult } from './support/cli.js';
+import type { Report } from '../src/report/report.js';
+import { parseReport, parseSnapshot, runCliAsync, writeTemp, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -23,11 +24,11 @@ const objects = withControllers([
   pod('api-1', { labels: { app: 'api' } }),
 ]);
 
-async function doctor(server: TestServer | string, args: string[]): Promise<CliResult & { report?: any }> {
+async function doctor(server: TestServer | string, args: string[]): Promise<CliResult & { report?: Report }> {
   const kubeconfig = typeof server === 'string' ? server : server.kubeconfigPath;
   const run = await runCliAsync(['--kubeconfig', kubeconfig, '-o', 'json', ...args]);
   expect(run.stderr).not.toMatch(NO_STACK);
-  return { ...run, report: run.code <= 1 ? JSON.parse(run.stdout) : undefined };
+  return { ...run, report: run.code <= 1 ? parseReport(run.stdout) : undefined };
 }
 
 /** Exit 3 with exactly one line on stderr, and nothing on stdout. */
@@ -58,11 +59,13 @@ function onRequest(server: TestServer, when: (r: RequestRecord) => boolean, arm:
 
 describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
   let server: TestServer;
-  let healthy: any;
+  let healthy: Report;
   beforeAll(async () => {
     server = await startTestServer({ objects });
     // The report with nothing wrong, for comparison.
-    healthy = (await doctor(server, ['-A'])).report;
+    const { report } = await doctor(server, ['-A']);
+    if (!report) throw new Error('the run against the healthy server printed no report');
+    healthy = report;
     server.requests.length = 0;
   }, TIMEOUT);
   afterAll(() => server?.close());
@@ -78,10 +81,10 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       const run = await doctor(server, args);
       expect([0, 1], run.stderr).toContain(run.code);
       expect(run.stderr).toBe('');
-      const notes = run.report.notes.filter((n: string) => /Endpoints.*could not be read/.test(n));
+      const notes = run.report?.notes.filter((n: string) => /Endpoints.*could not be read/.test(n));
       expect(notes).toEqual(['Endpoints (v1) could not be read (forbidden): diagnosed from EndpointSlices alone']);
-      expect(run.report.services.map((s: any) => [s.name, s.endpoints])).toEqual(
-        healthy.services.map((s: any) => [s.name, s.endpoints]),
+      expect(run.report?.services.map((s) => [s.name, s.endpoints])).toEqual(
+        healthy.services.map((s) => [s.name, s.endpoints]),
       );
     }
     // The text report says it once too.
@@ -95,12 +98,12 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       const run = await doctor(server, args);
       expect(run.stderr).toBe('');
       expect([0, 1]).toContain(run.code);
-      expect(run.report.notes.filter((n: string) => /Endpoints.*could not be read/.test(n))).toEqual([
+      expect(run.report?.notes.filter((n: string) => /Endpoints.*could not be read/.test(n))).toEqual([
         'Endpoints (v1) could not be read (not served by this server): diagnosed from EndpointSlices alone',
       ]);
-      const services = new Set(run.report.services.map((s: any) => s.name));
-      expect(run.report.services.map((s: any) => [s.name, s.endpoints])).toEqual(
-        healthy.services.filter((s: any) => services.has(s.name)).map((s: any) => [s.name, s.endpoints]),
+      const services = new Set(run.report?.services.map((s) => s.name));
+      expect(run.report?.services.map((s) => [s.name, s.endpoints])).toEqual(
+        healthy.services.filter((s) => services.has(s.name)).map((s) => [s.name, s.endpoints]),
       );
     }
   });
@@ -109,12 +112,12 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     server.faults.forbid({ resource: 'nodes' });
     const run = await doctor(server, ['-A']);
     expect(run.stderr).toBe('');
-    expect(run.report.notes).toContain('Nodes could not be read (forbidden): checks that need them were skipped');
-    expect(run.report.notes.filter((n: string) => /^Nodes could not be read/.test(n))).toHaveLength(1);
+    expect(run.report?.notes).toContain('Nodes could not be read (forbidden): checks that need them were skipped');
+    expect(run.report?.notes.filter((n: string) => /^Nodes could not be read/.test(n))).toHaveLength(1);
     // web-2 sits on a node that is not Ready: only the node check could say so.
-    expect(healthy.findings.some((f: any) => f.check === 'endpoint-on-unready-node')).toBe(true);
-    expect(run.report.findings.some((f: any) => f.check === 'endpoint-on-unready-node')).toBe(false);
-    expect(run.report.notes.some((n: string) => n.includes('endpoint-on-unready-node'))).toBe(true);
+    expect(healthy.findings.some((f) => f.check === 'endpoint-on-unready-node')).toBe(true);
+    expect(run.report?.findings.some((f) => f.check === 'endpoint-on-unready-node')).toBe(false);
+    expect(run.report?.notes.some((n: string) => n.includes('endpoint-on-unready-node'))).toBe(true);
   });
 
   it('pods forbidden: exit 3, one line naming the resource, the namespace and the verb', async () => {
@@ -145,7 +148,7 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     // Nodes are cluster-scoped, so a namespaced grant never covers them: a note, not a failure.
     const run = await doctor(server, ['-n', 'shop']);
     expect(run.stderr).toBe('');
-    expect(run.report.notes).toContain('Nodes could not be read (forbidden): checks that need them were skipped');
+    expect(run.report?.notes).toContain('Nodes could not be read (forbidden): checks that need them were skipped');
     expectClusterError(await doctor(server, ['-n', 'other']));
     expectClusterError(await doctor(server, ['-A']));
   });
@@ -246,9 +249,9 @@ describe('live paged reads against a faulty server', { timeout: TIMEOUT }, () =>
     const run = await runCliAsync(['snapshot', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json']);
     expect(run.stderr).not.toMatch(NO_STACK);
     expect(run.code, run.stderr).toBe(0);
-    return JSON.parse(run.stdout)
-      .items.filter((o: any) => o.kind === 'Pod')
-      .map((o: any) => o.metadata.name);
+    return parseSnapshot(run.stdout)
+      .items.filter((o) => o.kind === 'Pod')
+      .map((o) => o.metadata.name);
   }
 
   it('a connection dropped on the second page: that page is fetched again, the list is complete', async () => {
@@ -260,7 +263,7 @@ describe('live paged reads against a faulty server', { timeout: TIMEOUT }, () =>
     expect(new Set(names).size).toBe(PODS);
     const pods = requestsFor(server, 'pods');
     expect(pods.map((r) => r.query.has('continue'))).toEqual([false, true, true, true]);
-    expect(pods[1]!.query.get('continue')).toBe(pods[2]!.query.get('continue'));
+    expect(pods[1].query.get('continue')).toBe(pods[2].query.get('continue'));
   });
 
   it('a continue token that expires mid-list: the list restarts, complete and without duplicates', async () => {
@@ -278,7 +281,7 @@ describe('live paged reads against a faulty server', { timeout: TIMEOUT }, () =>
     onRequest(server, isContinuedPodList, () => server.faults.expireContinueTokens());
     const run = await doctor(server, ['-n', 'shop']);
     expect(run.stderr).toBe('');
-    expect(run.report.services[0].endpoints).toEqual({ ready: PODS, total: PODS });
-    expect(run.report.findings.filter((f: any) => f.check === 'pod-missing-from-slices')).toEqual([]);
+    expect(run.report?.services[0].endpoints).toEqual({ ready: PODS, total: PODS });
+    expect(run.report?.findings.filter((f) => f.check === 'pod-missing-from-slices')).toEqual([]);
   });
 });

@@ -315,7 +315,7 @@ describe('exec credential plugins, run as client-go runs them', { timeout: TIMEO
     expect(run.stderr).toBe('');
     expect(serviceNames(run.report)).toEqual(['other/api']);
     const [execInfo, greeting, args] = readFileSync(join(dir, 'seen'), 'utf8').split('\n');
-    expect(JSON.parse(execInfo!)).toEqual({
+    expect(JSON.parse(execInfo)).toEqual({
       apiVersion: V1BETA1,
       kind: 'ExecCredential',
       spec: { interactive: false },

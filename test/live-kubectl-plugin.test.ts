@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './server/index.js';
-import { BIN, runCli, runCliAsync, type CliResult } from './support/cli.js';
+import { BIN, parseReport, parseSnapshot, runCli, runCliAsync, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
 
@@ -78,10 +78,10 @@ describe.skipIf(!kubectlFound)('kubectl endpoints-doctor, run by kubectl', { tim
     const viaKubectl = await kubectl(['endpoints-doctor', ...args], path);
     expect(viaKubectl.stderr).toBe('');
     expect(viaKubectl.code).toBe(1); // api's CrashLoopBackOff pod is an error finding
-    const report = JSON.parse(viaKubectl.stdout);
-    expect(report.services.map((s: any) => `${s.namespace}/${s.name}`)).toEqual(['shop/api', 'shop/web']);
+    const report = parseReport(viaKubectl.stdout);
+    expect(report.services.map((s) => `${s.namespace}/${s.name}`)).toEqual(['shop/api', 'shop/web']);
     const direct = await runCliAsync(args);
-    expect(report).toEqual(JSON.parse(direct.stdout));
+    expect(report).toEqual(parseReport(direct.stdout));
     expect(server.requests.some((r) => r.namespace === 'other')).toBe(false);
   });
 
@@ -91,7 +91,7 @@ describe.skipIf(!kubectlFound)('kubectl endpoints-doctor, run by kubectl', { tim
       path,
     );
     expect(snapshot.code).toBe(0);
-    const kinds = JSON.parse(snapshot.stdout).items.map((o: any) => `${o.kind}/${o.metadata.name}`);
+    const kinds = parseSnapshot(snapshot.stdout).items.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds).toContain('Service/web');
     expect(kinds).toContain('Pod/web-1');
 

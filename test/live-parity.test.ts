@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readSnapshotDocuments } from '../src/sources/snapshot.js';
 import { startTestServer } from './server/index.js';
 import { flattenObjects, resourceOfKind } from './server/store.js';
-import { runCliAsync, writeTemp } from './support/cli.js';
+import type { Report } from '../src/report/report.js';
+import { parseReport, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { addressOf, endpointOf, endpoints, node, pod, service, slice, type Raw } from './support/objects.js';
 
@@ -15,7 +16,7 @@ const NO_STACK = /\n\s+at /;
 
 interface Run {
   code: number;
-  report: any;
+  report: Report;
 }
 
 interface Parity {
@@ -29,7 +30,7 @@ async function doctor(args: string[]): Promise<Run> {
   const run = await runCliAsync([...args, '-o', 'json']);
   expect(run.stderr).not.toMatch(NO_STACK);
   expect(run.code === 0 || run.code === 1, `${args.join(' ')}: exit ${run.code}: ${run.stderr}`).toBe(true);
-  return { code: run.code, report: JSON.parse(run.stdout) };
+  return { code: run.code, report: parseReport(run.stdout) };
 }
 
 /** Runs `work` over `items`, a few at a time: each one is two CLI processes. */
@@ -108,10 +109,10 @@ describe('live and --snapshot give the same report', { timeout: 180_000 }, () =>
       { named: 'each' },
     );
     expectParity(parity);
-    const finding = parity.live.report.findings.find((f: any) => f.check === 'selector-no-match');
+    const finding = parity.live.report.findings.find((f) => f.check === 'selector-no-match');
     expect(finding).toMatchObject({ service: 'web' });
-    expect(finding.message).toContain('app=web');
-    expect(finding.message).toContain('staging');
+    expect(finding?.message).toContain('app=web');
+    expect(finding?.message).toContain('staging');
   });
 
   // The model orders objects as the server lists them, so file order must not matter.
@@ -163,7 +164,7 @@ describe('live and --snapshot give the same report', { timeout: 180_000 }, () =>
       { named: 'each' },
     );
     expectParity(parity);
-    expect(parity.live.report.services.map((s: any) => s.name)).toEqual(['db', 'empty', 'legacy', 'web']);
+    expect(parity.live.report.services.map((s) => s.name)).toEqual(['db', 'empty', 'legacy', 'web']);
   });
 
   it('a dual-stack Service', async () => {
@@ -183,7 +184,7 @@ describe('live and --snapshot give the same report', { timeout: 180_000 }, () =>
       ]),
     );
     expectParity(parity);
-    expect(parity.live.report.services.find((s: any) => s.name === 'web')).toMatchObject({ status: 'ok' });
+    expect(parity.live.report.services.find((s) => s.name === 'web')).toMatchObject({ status: 'ok' });
   });
 
   it('a named targetPort no pod declares, and a pod whose port name differs', async () => {
@@ -255,12 +256,12 @@ describe('live and --snapshot give the same report', { timeout: 180_000 }, () =>
     ];
     const parity = await bothWays(objects, { named: 'each' });
     expectParity(parity);
-    const stale = parity.live.report.findings.filter((f: any) => f.check === 'stale-endpoints');
+    const stale = parity.live.report.findings.filter((f) => f.check === 'stale-endpoints');
     // The mirrored copy of notify's left-over Endpoints is folded into the one left-over finding.
-    expect(stale.map((f: any) => f.service).sort()).toEqual(['api', 'notify']);
-    expect(stale.find((f: any) => f.service === 'notify').message).toContain('notify-mirror');
-    const api = stale.find((f: any) => f.service === 'api');
-    expect(api.pods.map((p: any) => p.name)).toEqual(['api-3']);
+    expect(stale.map((f) => f.service).sort()).toEqual(['api', 'notify']);
+    expect(stale.find((f) => f.service === 'notify')?.message).toContain('notify-mirror');
+    const api = stale.find((f) => f.service === 'api');
+    expect(api?.pods?.map((p) => p.name)).toEqual(['api-3']);
   });
 
   it('agrees with --only and --fail-on too', async () => {

@@ -4,7 +4,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RequestRecord, type TestServer } from './server/index.js';
-import { runCliAsync, writeTemp } from './support/cli.js';
+import type { Report } from '../src/report/report.js';
+import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
 
@@ -30,10 +31,10 @@ async function doctor(server: TestServer, args: string[]) {
   const run = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-o', 'json', ...args]);
   expect(run.stderr).not.toMatch(NO_STACK);
   expect([0, 1], `exit ${run.code}: ${run.stderr}`).toContain(run.code);
-  return JSON.parse(run.stdout);
+  return parseReport(run.stdout);
 }
 
-const serviceNames = (report: any) => report.services.map((s: any) => `${s.namespace}/${s.name}`);
+const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
 const objects: Raw[] = withControllers([
   node('node-a'),
@@ -112,9 +113,9 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
       ].sort(),
     );
-    const finding = report.findings.find((f: any) => f.check === 'selector-no-match');
-    expect(finding.message).toContain('haunted');
-    expect(finding.pods).toContainEqual(expect.objectContaining({ name: 'ghost-1', namespace: 'haunted' }));
+    const finding = report.findings.find((f) => f.check === 'selector-no-match');
+    expect(finding?.message).toContain('haunted');
+    expect(finding?.pods).toContainEqual(expect.objectContaining({ name: 'ghost-1', namespace: 'haunted' }));
   });
 
   it('a Service named twice is read and reported once', async () => {
@@ -136,12 +137,12 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
     const live = await doctor(server, args);
     const file = writeTemp('objects.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
     const fromFile = await runCliAsync(['--snapshot', file, '-o', 'json', ...args]);
-    expect(live).toEqual(JSON.parse(fromFile.stdout));
+    expect(live).toEqual(parseReport(fromFile.stdout));
     // ghost's app=ghost is nothing like the app=web and app=api of the namespace's pods (no near
     // miss); its one match is in another namespace, listed once.
-    const finding = live.findings.find((f: any) => f.check === 'selector-no-match');
-    expect(finding.message).toContain('1 matching pod is in namespace haunted');
-    expect(finding.pods.map((p: any) => p.name)).toEqual(['ghost-1']);
+    const finding = live.findings.find((f) => f.check === 'selector-no-match');
+    expect(finding?.message).toContain('1 matching pod is in namespace haunted');
+    expect(finding?.pods?.map((p) => p.name)).toEqual(['ghost-1']);
   });
 
   it('a selectorless Service: no pod is read', async () => {
@@ -185,7 +186,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
       'never',
     ]);
     expect(run.code).toBe(2);
-    const report = JSON.parse(run.stdout);
+    const report = parseReport(run.stdout);
     expect(serviceNames(report)).toEqual(['shop/api', 'shop/web']);
     expect(report.notes).toContain(
       'service "nope" not found in namespace "shop" (kubectl get services -n shop lists them)',
@@ -299,9 +300,9 @@ describe('live reads, paged', { timeout: TIMEOUT }, () => {
     // The snapshot of the same scope holds each pod exactly once.
     const run = await runCliAsync(['snapshot', '--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json']);
     expect(run.code).toBe(0);
-    const names = JSON.parse(run.stdout)
-      .items.filter((o: any) => o.kind === 'Pod')
-      .map((o: any) => o.metadata.name);
+    const names = parseSnapshot(run.stdout)
+      .items.filter((o) => o.kind === 'Pod')
+      .map((o) => o.metadata.name);
     expect(names).toHaveLength(PODS);
     expect(new Set(names).size).toBe(PODS);
   });

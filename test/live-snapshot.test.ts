@@ -5,11 +5,13 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { valueAt } from '../src/core/json-value.js';
 import type { ClusterObject } from '../src/core/objects.js';
+import type { Report } from '../src/report/report.js';
 import { connect, fetchLive } from '../src/sources/live.js';
 import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
-import { runCliAsync, writeTemp } from './support/cli.js';
+import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service, type Raw } from './support/objects.js';
 
@@ -168,16 +170,19 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   }
 
   /** The snapshot's objects: a JSON List's items, or the YAML documents after the List that names the kinds read. */
-  function snapshotItems(text: string, json: boolean): { header: any; items: any[] } {
+  function snapshotItems(text: string, json: boolean): { header: Record<string, unknown>; items: SnapshotObject[] } {
     if (json) {
-      const { items, ...header } = JSON.parse(text);
+      const { items, ...header } = parseSnapshot(text);
       return { header, items };
     }
-    const [header, ...items] = parseAllDocuments(text).map((d) => d.toJS());
-    return { header, items };
+    // The YAML form is the same List: its header document, then one document per object.
+    const [header, ...items] = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+    return { header: header as Record<string, unknown>, items: items as SnapshotObject[] };
   }
 
-  async function snapshot(args: string[]): Promise<{ text: string; header: any; items: any[] }> {
+  async function snapshot(
+    args: string[],
+  ): Promise<{ text: string; header: Record<string, unknown>; items: SnapshotObject[] }> {
     const result = await run(['snapshot', ...args]);
     expect(result.stderr).toBe(args.includes('--redact') ? '' : SECRETS_REMINDER);
     expect(result.code).toBe(0);
@@ -205,7 +210,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     ]);
     expect(fromFile.stderr).toBe('');
     expect(fromFile.code).toBe(live.code);
-    return { live: JSON.parse(live.stdout), fromFile: JSON.parse(fromFile.stdout) };
+    return { live: parseReport(live.stdout), fromFile: parseReport(fromFile.stdout) };
   }
 
   it('writes a List (YAML by default) that --snapshot reads back to the same report, -A', async () => {
@@ -220,7 +225,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     // The near-miss hint needs the namespace's pods: the snapshot of ghost holds them.
     const named = await roundTrip(['-n', 'shop', 'web', 'ghost', '-o', 'json'], ['-n', 'shop', 'web', 'ghost']);
     expect(named.fromFile).toEqual(named.live);
-    expect(named.live.findings.some((f: any) => f.check === 'selector-no-match')).toBe(true);
+    expect(named.live.findings.some((f) => f.check === 'selector-no-match')).toBe(true);
   });
 
   it('reads back to the very model the live run builds, YAML and JSON, -A and named Services', async () => {
@@ -244,14 +249,14 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node' } },
     });
     expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
-    const kinds = items.map((o: any) => o.kind);
+    const kinds = items.map((o) => o.kind);
     const order = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
-    expect(kinds).toEqual([...kinds].sort((a: string, b: string) => order.indexOf(a) - order.indexOf(b)));
+    expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     expect(new Set(kinds)).toEqual(new Set(order));
     for (const item of items) {
       expect(item.apiVersion).toBe(item.kind === 'EndpointSlice' ? 'discovery.k8s.io/v1' : 'v1');
     }
-    expect(items.filter((o: any) => o.kind === 'Pod')).toHaveLength(5);
+    expect(items.filter((o) => o.kind === 'Pod')).toHaveLength(5);
   });
 
   it('YAML: the same objects as JSON, one document each after the List that names the kinds read', async () => {
@@ -263,16 +268,20 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
 
   it('writes only what the diagnosis reads: no managedFields, env, image, probe handlers or pod annotations', async () => {
     const { items } = await snapshot(['-A', '-o', 'json']);
-    const web1 = items.find(
-      (o: any) => o.kind === 'Pod' && o.metadata.name === 'web-1' && o.metadata.namespace === 'shop',
-    );
-    expect(Object.keys(web1.metadata).sort()).toEqual(['creationTimestamp', 'labels', 'name', 'namespace', 'uid']);
-    expect(web1.metadata.labels).toEqual({ app: 'web' });
-    expect(web1.spec.containers).toEqual([
+    const web1 = items.find((o) => o.kind === 'Pod' && o.metadata.name === 'web-1' && o.metadata.namespace === 'shop');
+    expect(Object.keys(web1?.metadata ?? {}).sort()).toEqual([
+      'creationTimestamp',
+      'labels',
+      'name',
+      'namespace',
+      'uid',
+    ]);
+    expect(web1?.metadata.labels).toEqual({ app: 'web' });
+    expect(valueAt(web1, 'spec', 'containers')).toEqual([
       { name: 'app', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
     ]);
-    expect(web1.spec.initContainers).toEqual([{ name: 'init' }]);
-    expect(web1.status.podIP).toBeTruthy();
+    expect(valueAt(web1, 'spec', 'initContainers')).toEqual([{ name: 'init' }]);
+    expect(valueAt(web1, 'status', 'podIP')).toBeTruthy();
     for (const item of items) expect(item.metadata).not.toHaveProperty('managedFields');
   });
 
@@ -284,14 +293,16 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       }
       const redacted = await snapshot(['-A', '-o', format, '--redact']);
       for (const secret of Object.values(PLANTED)) expect(redacted.text, secret).not.toContain(secret);
-      const svc = redacted.items.find((o: any) => o.kind === 'Service' && o.metadata.name === 'vault');
-      expect(svc.metadata.annotations).toEqual({
+      const svc = redacted.items.find((o) => o.kind === 'Service' && o.metadata.name === 'vault');
+      expect(svc?.metadata.annotations).toEqual({
         'example.com/owner': '',
         'service.kubernetes.io/topology-mode': 'Auto',
         'endpoints-doctor/ignore': 'no-ready-endpoints',
       });
-      const vaultPod = redacted.items.find((o: any) => o.kind === 'Pod' && o.metadata.name === 'vault-0');
-      expect(vaultPod.status.containerStatuses[0].state).toEqual({ terminated: { reason: 'Error', exitCode: 2 } });
+      const vaultPod = redacted.items.find((o) => o.kind === 'Pod' && o.metadata.name === 'vault-0');
+      expect(valueAt(vaultPod, 'status', 'containerStatuses', 0, 'state')).toEqual({
+        terminated: { reason: 'Error', exitCode: 2 },
+      });
     }
   });
 
@@ -302,17 +313,17 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       run(['-A', '-o', 'json']),
       runCliAsync(['--snapshot', file, '-A', '-o', 'json']),
     ]);
-    const outline = (report: any) => ({
+    const outline = (report: Report) => ({
       summary: report.summary,
-      findings: report.findings.map((f: any) => [f.check, f.severity, f.namespace, f.service]),
+      findings: report.findings.map((f) => [f.check, f.severity, f.namespace, f.service]),
     });
-    const vaultChecks = (report: any) =>
-      report.findings.filter((f: any) => f.namespace === 'shop' && f.service === 'vault').map((f: any) => f.check);
-    expect(outline(JSON.parse(fromFile.stdout))).toEqual(outline(JSON.parse(live.stdout)));
+    const vaultChecks = (report: Report) =>
+      report.findings.filter((f) => f.namespace === 'shop' && f.service === 'vault').map((f) => f.check);
+    expect(outline(parseReport(fromFile.stdout))).toEqual(outline(parseReport(live.stdout)));
     // vault's ignore annotation held in both.
-    expect(vaultChecks(JSON.parse(live.stdout))).not.toContain('no-ready-endpoints');
-    expect(vaultChecks(JSON.parse(fromFile.stdout))).not.toContain('no-ready-endpoints');
-    expect(JSON.parse(fromFile.stdout).services.find((s: any) => s.name === 'vault')).toMatchObject({ suppressed: 1 });
+    expect(vaultChecks(parseReport(live.stdout))).not.toContain('no-ready-endpoints');
+    expect(vaultChecks(parseReport(fromFile.stdout))).not.toContain('no-ready-endpoints');
+    expect(parseReport(fromFile.stdout).services.find((s) => s.name === 'vault')).toMatchObject({ suppressed: 1 });
     expect(fromFile.stdout).not.toContain(PLANTED.conditionMessage);
   });
 
@@ -331,7 +342,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       expect(result.stderr).toBe(
         `note: Nodes could not be read (forbidden): checks that need them were skipped\n${SECRETS_REMINDER}`,
       );
-      expect(JSON.parse(result.stdout).items.some((o: any) => o.kind === 'Node')).toBe(false);
+      expect(parseSnapshot(result.stdout).items.some((o) => o.kind === 'Node')).toBe(false);
     } finally {
       server.faults.clear();
     }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import type { ServiceChangeEvent } from '../src/commands/live-views.js';
+import type { Report } from '../src/report/report.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { BIN, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
@@ -121,10 +123,16 @@ describe('--watch -o json and -o yaml: a stream of documents', { timeout: TIMEOU
     expect(cli.out.stderr).toBe('');
     expect(cli.out.stdout.endsWith('\n')).toBe(true);
 
-    const [report, changed, removed, ...more] = lines().map((line) => JSON.parse(line));
+    // A report, then one ServiceChange event a line (docs/report.md).
+    const [report, changed, removed, ...more] = lines().map((line) => JSON.parse(line) as unknown) as [
+      Report,
+      ServiceChangeEvent,
+      ServiceChangeEvent,
+      ...unknown[],
+    ];
     expect(more).toEqual([]);
     expect(report).toMatchObject({ apiVersion: 'endpoints-doctor/v1', kind: 'Report', summary: { services: 2 } });
-    expect(report.findings.map((f: { check: string }) => f.check)).toContain('no-ready-endpoints');
+    expect(report.findings.map((f) => f.check)).toContain('no-ready-endpoints');
 
     expect(changed).toMatchObject({
       apiVersion: 'endpoints-doctor/v1',
@@ -138,9 +146,7 @@ describe('--watch -o json and -o yaml: a stream of documents', { timeout: TIMEOU
       checksRemoved: ['no-ready-endpoints'],
     });
     expect(changed.time).toMatch(new RegExp(`^${TIME}$`));
-    expect(changed.findings.map((f: { check: string; service: string }) => [f.check, f.service])).toEqual([
-      ['single-ready-endpoint', 'web'],
-    ]);
+    expect(changed.findings.map((f) => [f.check, f.service])).toEqual([['single-ready-endpoint', 'web']]);
 
     expect(removed).toMatchObject({ kind: 'ServiceChange', change: 'removed', namespace: 'shop', name: 'api' });
     expect(removed.before).toMatchObject({ name: 'api', status: 'ok', endpoints: { ready: 2, total: 2 } });
@@ -156,7 +162,7 @@ describe('--watch -o json and -o yaml: a stream of documents', { timeout: TIMEOU
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.out.stdout.startsWith('---\n')).toBe(true);
-    const [report, changed, removed] = documents().map((d) => d.toJS());
+    const [report, changed, removed] = documents().map((d) => d.toJS() as unknown);
     expect(report).toMatchObject({ kind: 'Report', summary: { services: 2 } });
     expect(changed).toMatchObject({ kind: 'ServiceChange', change: 'changed', name: 'web' });
     expect(removed).toMatchObject({ kind: 'ServiceChange', change: 'removed', name: 'api' });

@@ -241,7 +241,7 @@ describe('test server faults and protocol details', () => {
       [1, 'v4.channel.k8s.io'],
       [3, expect.stringContaining('"reason":"NonZeroExitCode"')],
     ]);
-    expect(JSON.parse(frames[1]!.subarray(1).toString()).details).toEqual({
+    expect(JSON.parse(frames[1].subarray(1).toString()).details).toEqual({
       causes: [{ reason: 'ExitCode', message: '7' }],
     });
   });

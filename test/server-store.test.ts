@@ -43,13 +43,13 @@ describe('label selectors', () => {
       { key: 'a', op: '=', values: [''] },
       { key: 'b', op: '!=', values: [''] },
     ]);
-    expect(parseLabelSelector('a in ()')[0]!.values).toEqual(['']);
-    expect(parseLabelSelector('a in (,x,,y,)')[0]!.values).toEqual(['', 'x', 'y']);
+    expect(parseLabelSelector('a in ()')[0].values).toEqual(['']);
+    expect(parseLabelSelector('a in (,x,,y,)')[0].values).toEqual(['', 'x', 'y']);
     expect(parseLabelSelector(' !a , b ')).toEqual([
       { key: 'a', op: '!exists', values: [] },
       { key: 'b', op: 'exists', values: [] },
     ]);
-    expect(parseLabelSelector('example.com/app==web')[0]!.key).toBe('example.com/app');
+    expect(parseLabelSelector('example.com/app==web')[0].key).toBe('example.com/app');
     expect(selects('app=', { app: '' })).toBe(true);
   });
 

@@ -38,7 +38,7 @@ export function fieldValue(name: string, v: unknown): Raw {
     return out;
   }
   if (v !== null && typeof v === 'object') {
-    const inner = fieldSet(v as Raw);
+    const inner = fieldSet(v);
     return Object.keys(inner).length ? { '.': {}, ...inner } : {};
   }
   return {};

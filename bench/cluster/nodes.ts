@@ -25,7 +25,7 @@ export function podIPOn(slot: NodeSlot): string {
 }
 
 export function makeNode(r: Rand, slot: NodeSlot): Raw {
-  const zone = ZONES[slot.index % ZONES.length]!;
+  const zone = ZONES[slot.index % ZONES.length];
   const instance = pick(r, INSTANCE_TYPES);
   const cpu = instance.includes('4xlarge') ? 16 : 8;
   const memKi = cpu * 4 * 1024 * 1024 + int(r, 0, 90000);

@@ -14,7 +14,7 @@ export function rng(seed: number): () => number {
 
 export type Rand = () => number;
 
-export const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
+export const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)];
 export const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 export const chance = (r: Rand, p: number): boolean => r() < p;
 

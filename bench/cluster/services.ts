@@ -33,13 +33,13 @@ export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: s
   const labels: Record<string, string> = w
     ? {
         'app.kubernetes.io/name': w.name,
-        'app.kubernetes.io/instance': w.labels['app.kubernetes.io/instance']!,
+        'app.kubernetes.io/instance': w.labels['app.kubernetes.io/instance'],
         'app.kubernetes.io/managed-by': 'Helm',
         'helm.sh/chart': `${w.name}-1.${int(r, 0, 30)}.0`,
       }
     : { 'app.kubernetes.io/name': plan.name };
   const annotations: Record<string, string> = w
-    ? { 'meta.helm.sh/release-name': w.labels['app.kubernetes.io/instance']!, 'meta.helm.sh/release-namespace': ns }
+    ? { 'meta.helm.sh/release-name': w.labels['app.kubernetes.io/instance'], 'meta.helm.sh/release-namespace': ns }
     : {};
   let spec: Raw;
   if (plan.type === 'ExternalName') {
@@ -51,8 +51,8 @@ export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: s
   } else {
     const selector = { ...w!.selector };
     if (plan.breakage === 'selector-typo') {
-      const key = Object.keys(selector)[0]!;
-      selector[key] = typoOf(selector[key]!, taken);
+      const key = Object.keys(selector)[0];
+      selector[key] = typoOf(selector[key], taken);
     }
     let target: string | number = plan.numericTarget ? w!.mainPort.port : w!.mainPort.name;
     if (plan.breakage === 'named-port-mismatch') target = w!.mainPort.name === 'http' ? 'web' : 'http';

@@ -61,7 +61,7 @@ export function envFor(r: Rand, w: Workload): Raw[] {
     { name: 'FEATURE_FLAGS', value: 'new-checkout,fast-search,async-email' },
   ];
   const extra = int(r, 0, 5);
-  for (let i = 0; i < extra; i++) env.push(optional.splice(Math.floor(r() * optional.length), 1)[0]!);
+  for (let i = 0; i < extra; i++) env.push(optional.splice(Math.floor(r() * optional.length), 1)[0]);
   return env;
 }
 

@@ -99,7 +99,7 @@ export async function measure(server: Server, inv: Invocation, stdoutFile = '/de
   const timeFile = join(server.work.dir, 'time.txt');
   // No command pays for the previous one's list snapshots or garbage in the server.
   const before = await server.ask({ cmd: 'reset' });
-  const load = loadavg()[0]!;
+  const load = loadavg()[0];
   const out = openSync(stdoutFile, 'w');
   const started = performance.now();
   const child = spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, inv.command, ...inv.args], {
@@ -117,9 +117,9 @@ export async function measure(server: Server, inv: Invocation, stdoutFile = '/de
   const [, maxKB, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   return {
     wallMs,
-    maxRssBytes: maxKB! * 1024,
-    userS: user!,
-    sysS: sys!,
+    maxRssBytes: maxKB * 1024,
+    userS: user,
+    sysS: sys,
     serverCpuMs: (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / 1000,
     serverListMs: after.listMs - before.listMs,
     requests: after.requests,

@@ -45,9 +45,9 @@ async function runAnalysis(run: BenchRun, child: Child<AnalysisReady, AnalysisRe
   await child.stop();
   const { checksMs, reportMs } = result;
   log(
-    `   (d) cold ${(checksMs[0]! + reportMs[0]!).toFixed(0)} ms (CPU ${result.cpuMs[0]!.toFixed(0)} ms), warm ${checksMs
+    `   (d) cold ${(checksMs[0] + reportMs[0]).toFixed(0)} ms (CPU ${result.cpuMs[0].toFixed(0)} ms), warm ${checksMs
       .slice(1)
-      .map((c, i) => (c + reportMs[i + 1]!).toFixed(0))
+      .map((c, i) => (c + reportMs[i + 1]).toFixed(0))
       .join(', ')} ms (slim ${fmtS(ready.slimMs)} s, model ${fmtS(ready.modelMs)} s)`,
   );
   return { ready, result };
@@ -74,7 +74,7 @@ async function measureSnapshots(run: BenchRun, server: Server, live: Report): Pr
     for (let round = 0; round < run.options.runs; round++) {
       const readBack = { command: process.execPath, args: [BIN, '--snapshot', file, '-A', '-o', 'json'], ok: [0, 1] };
       read.push(await measure(server, readBack, round === 0 ? reportFile : '/dev/null'));
-      log(`   (e) --snapshot ${format} round ${round + 1} ${describe('e', read[round]!)}`);
+      log(`   (e) --snapshot ${format} round ${round + 1} ${describe('e', read[round])}`);
     }
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
     const sameAsLive =
@@ -114,7 +114,7 @@ export async function measureSize(
     const floorFile = join(run.work.dir, 'floor.json');
     await measure(server, {
       ...invocation('c', server),
-      args: [run.work.floorScript, server.info.url, server.info.token, server.caFile, LISTS[0]!, LISTS[3]!],
+      args: [run.work.floorScript, server.info.url, server.info.token, server.caFile, LISTS[0], LISTS[3]],
     });
     spawnSync('kubectl', [...server.info.kubectlArgs, 'api-resources'], { stdio: 'ignore' });
 
@@ -179,7 +179,7 @@ export async function measureAnalysisOnly(run: BenchRun, scale: number): Promise
   return {
     scale,
     size,
-    analysis: analyses[Math.floor(analyses.length / 2)]!,
+    analysis: analyses[Math.floor(analyses.length / 2)],
     coldRunsMs: analyses.map(coldMs),
   };
 }

@@ -60,8 +60,8 @@ export function resultsSections(p: Line, { options, results, extra, analyses }: 
   for (const { scale, analysis: a } of analyses) {
     const { checksMs, reportMs } = a.result;
     p(
-      `| ${scale}x | ${a.ready.slimMs.toFixed(0)} ms | ${a.ready.modelMs.toFixed(0)} ms | ${checksMs[0]!.toFixed(0)} / ${median(checksMs.slice(1)).toFixed(0)} ms | ` +
-        `${reportMs[0]!.toFixed(0)} / ${median(reportMs.slice(1)).toFixed(0)} ms | ${coldCpuMs(a).toFixed(0)} / ${warmCpuMs(a).toFixed(0)} ms |`,
+      `| ${scale}x | ${a.ready.slimMs.toFixed(0)} ms | ${a.ready.modelMs.toFixed(0)} ms | ${checksMs[0].toFixed(0)} / ${median(checksMs.slice(1)).toFixed(0)} ms | ` +
+        `${reportMs[0].toFixed(0)} / ${median(reportMs.slice(1)).toFixed(0)} ms | ${coldCpuMs(a).toFixed(0)} / ${warmCpuMs(a).toFixed(0)} ms |`,
     );
   }
   p();
@@ -77,8 +77,8 @@ export function resultsSections(p: Line, { options, results, extra, analyses }: 
     for (const output of RENDERED_OUTPUTS) {
       const { ms, bytes } = a.result.render[output];
       p(
-        `| ${scale}x | ${output} | ${ms[0]!.toFixed(0)} ms | ${median(ms.slice(1)).toFixed(0)} ms | ${(bytes / 2 ** 20).toFixed(1)} MB | ` +
-          `${(ms[0]! / (size.pods / 1000)).toFixed(2)} ms | ${renderRatio(a, output).toFixed(2)} | ${withAnalysisRatio(a, output).toFixed(2)} |`,
+        `| ${scale}x | ${output} | ${ms[0].toFixed(0)} ms | ${median(ms.slice(1)).toFixed(0)} ms | ${(bytes / 2 ** 20).toFixed(1)} MB | ` +
+          `${(ms[0] / (size.pods / 1000)).toFixed(2)} ms | ${renderRatio(a, output).toFixed(2)} | ${withAnalysisRatio(a, output).toFixed(2)} |`,
       );
     }
   }

@@ -84,7 +84,7 @@ export function targetsSections(p: Line, { options, results, extra, analyses }: 
   // Judged on the slope fitted over every size, on (a)'s CPU (its wall time follows the machine's
   // load, which other work changes between sizes) and (d) warm (cold adds a JIT cost of its own).
   const slopes = [growth.aCpu.overall, growth.dWarm.overall];
-  const linear = slopes.every((x) => x !== undefined) ? slopes.every((x) => x! <= TARGET.growthExponent) : undefined;
+  const linear = slopes.every((x) => x !== undefined) ? slopes.every((x) => x <= TARGET.growthExponent) : undefined;
   p(
     `| time linear in Pods and Services (growth exponent fitted over the sizes ≤ ${TARGET.growthExponent}: (a)'s CPU, (d) warm) | ` +
       `(a) CPU ${g(growth.aCpu.overall)} (wall ${g(growth.a.overall)}; between the two largest sizes CPU ${g(growth.aCpu.top)}), ` +

@@ -128,7 +128,7 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   for (const r of results) {
     const objects = r.analysis.ready.generated.objects;
     const bytes = Object.values(r.floor.bytes).reduce((a, b) => a + b, 0);
-    const podBytes = r.floor.bytes['/api/v1/pods']! / Math.max(1, r.floor.items['/api/v1/pods']!);
+    const podBytes = r.floor.bytes['/api/v1/pods'] / Math.max(1, r.floor.items['/api/v1/pods']);
     p(
       `| ${r.scale}x | ${fmtInt(objects.Service ?? 0)} | ${fmtInt(objects.Pod ?? 0)} | ${r.size.namespaces} | ${fmtInt(objects.Node ?? 0)} | ` +
         `${fmtInt(objects.EndpointSlice ?? 0)} | ${fmtInt(objects.Endpoints ?? 0)} | ${fmtMB(bytes)} MB | ${fmtInt(Math.round(podBytes))} |`,

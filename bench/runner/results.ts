@@ -56,12 +56,12 @@ export const ANALYSIS_PROCESSES = 3;
 
 export const wall = (r: SizeResult, id: CommandId) => median(r.samples[id].map((s) => s.wallMs));
 export const cpu = (r: SizeResult, id: CommandId) => median(r.samples[id].map((s) => (s.userS + s.sysS) * 1000));
-export const coldMs = (a: Analysis) => a.result.checksMs[0]! + a.result.reportMs[0]!;
-export const warmMs = (a: Analysis) => median(a.result.checksMs.slice(1).map((c, i) => c + a.result.reportMs[i + 1]!));
-export const coldCpuMs = (a: Analysis) => a.result.cpuMs[0]!;
+export const coldMs = (a: Analysis) => a.result.checksMs[0] + a.result.reportMs[0];
+export const warmMs = (a: Analysis) => median(a.result.checksMs.slice(1).map((c, i) => c + a.result.reportMs[i + 1]));
+export const coldCpuMs = (a: Analysis) => a.result.cpuMs[0];
 export const warmCpuMs = (a: Analysis) => median(a.result.cpuMs.slice(1));
 export const peakRss = (r: SizeResult, id: CommandId = 'a') => Math.max(...r.samples[id].map((s) => s.maxRssBytes));
-export const renderCold = (a: Analysis, output: RenderedOutput) => a.result.render[output].ms[0]!;
+export const renderCold = (a: Analysis, output: RenderedOutput) => a.result.render[output].ms[0];
 /** A format's cold render over -o json's. */
 export const renderRatio = (a: Analysis, output: RenderedOutput) => renderCold(a, output) / renderCold(a, 'json');
 /** The same with the cold analysis added to both: what one CLI run does in process after reading its input. */

@@ -4,7 +4,7 @@ export const median = (xs: number[]): number => {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 export const fmtS = (ms: number) => (ms / 1000).toFixed(2);
 export const fmtMB = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -28,7 +28,7 @@ function fitted(points: { pods: number; ms: number }[]): number | undefined {
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  return sxx === 0 ? undefined : xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / sxx;
+  return sxx === 0 ? undefined : xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / sxx;
 }
 
 /** The slope fitted over every size, and the one between the two largest (where fixed costs weigh least, noise most). */

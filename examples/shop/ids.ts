@@ -14,13 +14,13 @@ export function digest(seed: string): Buffer {
 export function token(seed: string, length: number): string {
   const d = digest(`token/${seed}`);
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[d[i]! % ALPHABET.length];
+  for (let i = 0; i < length; i++) out += ALPHABET[d[i] % ALPHABET.length];
   return out;
 }
 
 export function uid(seed: string): string {
   const h = digest(`uid/${seed}`).toString('hex');
-  const variant = '89ab'[parseInt(h[16]!, 16) % 4];
+  const variant = '89ab'[parseInt(h[16], 16) % 4];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -14,7 +14,7 @@ export function resetPodAddresses(): void {
 
 function podIPs(nodeName: string, seed: string, created: string): string[] {
   const def = nodeDef(nodeName);
-  const host = (lastHost.get(nodeName) ?? 9) + 1 + (digest(seed)[0]! % 7);
+  const host = (lastHost.get(nodeName) ?? 9) + 1 + (digest(seed)[0] % 7);
   lastHost.set(nodeName, host);
   const ip4 = `10.244.${def.index}.${host}`;
   if (Date.parse(created) < Date.parse(DUAL_STACK_SINCE)) return [ip4];
@@ -96,7 +96,7 @@ function buildPod(
     type,
   });
   const unready = `containers with unready status: [${t.containers
-    .filter((_, i) => !containerStatuses[i]!.ready)
+    .filter((_, i) => !containerStatuses[i].ready)
     .map((c) => c.name)
     .join(' ')}]`;
   const conditions = [

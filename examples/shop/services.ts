@@ -24,7 +24,7 @@ export function buildService(d: ServiceDef): Raw {
   const ns = d.ns ?? 'shop';
   const type = d.type ?? 'ClusterIP';
   const h = digest(`clusterip/${ns}/${d.name}`);
-  const ip4 = d.clusterIP ?? `10.${96 + (h[0]! % 16)}.${h[1]}.${1 + (h[2]! % 254)}`;
+  const ip4 = d.clusterIP ?? `10.${96 + (h[0] % 16)}.${h[1]}.${1 + (h[2] % 254)}`;
   const ip6 = `fd00:10:96::${h.readUInt16BE(3).toString(16)}`;
   const addressing: Raw =
     type === 'ExternalName'

@@ -8,7 +8,7 @@ import type { Shop } from './shop-builder.js';
 export function web({ workload, alsoSelects }: Shop): void {
   // web 4.2 follows the Prometheus convention and calls its metrics port http-metrics.
   const webTemplate = app('web', '4.2.1');
-  webTemplate.containers[0]!.ports!.push({ name: 'http-metrics', containerPort: 9102 });
+  webTemplate.containers[0].ports!.push({ name: 'http-metrics', containerPort: 9102 });
   const web = replicaSetPods('web', '4.2.1', webTemplate, [
     { node: 'worker-a1', created: '2026-11-25T14:03:22Z' },
     { node: 'worker-c1', created: '2026-11-25T14:03:51Z' },

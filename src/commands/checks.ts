@@ -12,10 +12,10 @@ import type { IOStreams } from './streams.js';
 /** `checks` takes no flags and no arguments (commander refuses any). */
 type NoFlags = Record<string, never>;
 
-async function runChecksList(_options: NoFlags, streams: IOStreams): Promise<number> {
+function runChecksList(_options: NoFlags, streams: IOStreams): Promise<number> {
   const rows = [...CHECKS, ...DATAPLANE_CHECKS].map((c) => [c.id, c.severity, c.title]);
   streams.out.write(plainTable(['ID', 'SEVERITY', 'TITLE'], rows) + '\n');
-  return EXIT.ok;
+  return Promise.resolve(EXIT.ok);
 }
 
 export const checksCommand: CommandSteps<NoFlags, NoFlags> = {
@@ -31,15 +31,15 @@ interface ExplainOptions {
 }
 
 function completeExplain([id]: string[]): ExplainOptions {
-  const check = describeCheck(id!);
+  const check = describeCheck(id);
   if (!check) throw new UsageError(`unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
   return { check };
 }
 
 /** The check's page (docs/checks/<id>.md), as plain text. */
-async function runExplain({ check }: ExplainOptions, streams: IOStreams): Promise<number> {
+function runExplain({ check }: ExplainOptions, streams: IOStreams): Promise<number> {
   streams.out.write(checkDocText(checkDoc(check, CHECK_EXAMPLES[check.id])));
-  return EXIT.ok;
+  return Promise.resolve(EXIT.ok);
 }
 
 export const explainCommand: CommandSteps<NoFlags, ExplainOptions> = {

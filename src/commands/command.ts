@@ -4,6 +4,7 @@
 // is handed. Nothing here touches the process: the CLI passes its streams in and turns the
 // returned code, or a thrown error, into the exit code.
 
+import { inspect } from 'node:util';
 import { EXIT, isDoctorError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
 import type { IOStreams } from './streams.js';
@@ -35,7 +36,7 @@ export function execute<Flags, Options>(
 export function reportFailure(e: unknown, streams: IOStreams, debug: boolean): number {
   if (isDoctorError(e)) {
     streams.errOut.write(`error: ${terminalText(e.message)}\n`);
-    if (debug && 'detail' in e && e.detail) streams.errOut.write(`${(e.detail as Error).stack ?? String(e.detail)}\n`);
+    if (debug && 'detail' in e && e.detail) streams.errOut.write(`${detailText(e.detail)}\n`);
     return e.exitCode;
   }
   streams.errOut.write(
@@ -43,4 +44,10 @@ export function reportFailure(e: unknown, streams: IOStreams, debug: boolean): n
   );
   if (debug) streams.errOut.write(`${(e as Error)?.stack ?? ''}\n`);
   return EXIT.usage;
+}
+
+/** A failure's detail for --debug: an error's stack, else the value as util.inspect shows it. */
+function detailText(detail: unknown): string {
+  if (detail instanceof Error) return detail.stack ?? String(detail);
+  return typeof detail === 'string' ? detail : inspect(detail);
 }

@@ -56,7 +56,7 @@ export function parseGoDuration(text: string): number | undefined {
   if (!GO_DURATION.test(text)) return undefined;
   let total = 0;
   for (const [, number, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(number) * GO_DURATION_UNITS[unit!]!;
+    total += Number(number) * GO_DURATION_UNITS[unit];
   }
   return text.startsWith('-') && total > 0 ? -total : total;
 }

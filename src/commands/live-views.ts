@@ -80,7 +80,7 @@ const changeLines: PrintUpdate = (before, after, at) =>
     .join('');
 
 /** A ServiceChange event of `--watch -o json|yaml` (docs/report.md). */
-interface ServiceChangeEvent {
+export interface ServiceChangeEvent {
   apiVersion: typeof REPORT_API_VERSION;
   kind: 'ServiceChange';
   /** When the change was seen, RFC 3339 UTC. */

@@ -125,7 +125,7 @@ function fromInputs(
       `kube-proxy is configured for ${configured} mode but the rules look like ${shown[0]} mode; read as ${configured}`,
     );
   }
-  const mode = configured ?? shown[0]!;
+  const mode = configured ?? shown[0];
   const dataplane = readInputs(inputs, mode, failures);
   return {
     dataplane,
@@ -151,7 +151,7 @@ export async function readNodes(
     case 'files': {
       const inputs = await readRulesFiles(options.rulesFiles);
       const base = {
-        node: nodes[0]!,
+        node: nodes[0],
         proxy: 'kube-proxy' as const,
         source: `from ${options.rulesFiles.join(', ')}`,
         notes: [],
@@ -162,7 +162,7 @@ export async function readNodes(
     case 'local':
       return [
         await readWith(localRunner, options.mode, {
-          node: nodes[0]!,
+          node: nodes[0],
           proxy: 'kube-proxy',
           source: 'on this machine',
           notes: [],
@@ -263,7 +263,7 @@ async function readFromCluster(
  * read does, with one line (saved files that hold no rules are bad input).
  */
 export function nothingRead(unread: NodeResult[], source: RulesSource): Error {
-  const first = unread[0]!.report;
+  const first = unread[0].report;
   const why = [first.statement, ...first.notes.slice(0, 3)].join('; ');
   const message =
     unread.length === 1

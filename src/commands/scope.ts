@@ -44,10 +44,10 @@ export function addScopeFlags(command: Command): Command {
 export function serviceName(arg: string): string {
   const m = /^(?:(svc|service|services)\/)?([^/]+)$/.exec(arg);
   if (!m) throw new UsageError(`"${arg}" is not a Service: use NAME or svc/NAME`);
-  if (!DNS1123_LABEL.test(m[2]!)) {
+  if (!DNS1123_LABEL.test(m[2])) {
     throw new UsageError(`"${m[2]}" is not a valid Service name (lowercase letters, digits and -)`);
   }
-  return m[2]!;
+  return m[2];
 }
 
 export function completeScope(flags: ScopeFlags, args: string[], streams: IOStreams): Scope {
@@ -152,7 +152,7 @@ export async function loadInput(
     notFound = [...new Set(scope.serviceNames)]
       .filter((name) => !found.has(name))
       .map((name) => `service "${name}" not found${namespace ? ` in namespace "${namespace}"` : ''} in the snapshot`);
-    if (notFound.length > 0 && whenNotFound === 'fail') throw new UsageError(notFound[0]!);
+    if (notFound.length > 0 && whenNotFound === 'fail') throw new UsageError(notFound[0]);
   }
   notes.push(...notFound);
   return { model, services, notes, notFound };

@@ -55,7 +55,7 @@ const SECRETS_REMINDER =
 function redactAnnotations(annotations: Labels): Labels {
   const out: Labels = {};
   for (const key of Object.keys(annotations))
-    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key]! : '');
+    setOwnKey(out, key, DIAGNOSED_ANNOTATIONS.has(key) ? annotations[key] : '');
   return out;
 }
 
@@ -64,7 +64,7 @@ function redactStatus(s: ContainerStatus): ContainerStatus {
 }
 
 /** The free text an object still holds once slim, blanked: no check reads it, people might. */
-export function redactObject(object: ClusterObject): ClusterObject {
+function redactObject(object: ClusterObject): ClusterObject {
   const meta = { ...object.meta, annotations: redactAnnotations(object.meta.annotations) };
   switch (object.kind) {
     case 'Pod':

@@ -79,7 +79,7 @@ export function parseWaitTimeout(text: string): number {
 }
 
 function completeWait([service]: string[], flags: WaitFlags, streams: IOStreams): WaitOptions {
-  const name = serviceName(service!);
+  const name = serviceName(service);
   const config = completeConfig(flags, streams);
   return {
     config,

@@ -7,7 +7,7 @@
 // its index in model/cluster.ts for the checks to find it; test/deploy.test.ts and
 // test/kinds.test.ts then say what deploy/, the README and the test API server lack.
 
-export type Verb = 'get' | 'list' | 'watch';
+type Verb = 'get' | 'list' | 'watch';
 
 export interface KindSpec {
   readonly kind: string;

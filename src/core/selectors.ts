@@ -34,7 +34,7 @@ export function labelPairKey(key: string, value: string): string {
 
 // kubectl-style label selectors (-l, and the API's labelSelector): equality and set-based.
 
-export class SelectorError extends Error {}
+class SelectorError extends Error {}
 
 export interface LabelRequirement {
   key: string;

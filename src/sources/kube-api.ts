@@ -8,12 +8,14 @@ import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { ClusterError } from '../core/errors.js';
+import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 
 export type Query = Record<string, string | undefined>;
 
 export interface ApiResponse {
   status: number;
-  body: any;
+  /** The parsed JSON, unknown until read field by field (src/core/json-value.ts). */
+  body: unknown;
   headers: http.IncomingHttpHeaders;
 }
 
@@ -33,7 +35,7 @@ export class ApiStatusError extends Error {
 /** One event of a watch stream; BOOKMARK objects carry only metadata.resourceVersion. */
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: Record<string, any>;
+  object: JsonObject;
 }
 
 const PAGE_SIZE = 500;
@@ -67,8 +69,7 @@ export class ApiClient {
   }
 
   /** A failure below HTTP through a proxy-url says so: connectionError names the proxy. */
-  private viaProxy = (e: unknown): unknown =>
-    this.proxy && e && typeof e === 'object' ? Object.assign(e, { proxy: this.proxy }) : e;
+  private viaProxy = (e: Error): Error => (this.proxy ? Object.assign(e, { proxy: this.proxy }) : e);
 
   /** GET a path; retries what is worth retrying; throws ApiStatusError for other non-2xx answers. */
   async get(path: string, query: Query = {}): Promise<ApiResponse> {
@@ -126,10 +127,12 @@ export class ApiClient {
         let resourceVersion = '';
         do {
           const page = await this.get(path, { ...query, limit: String(PAGE_SIZE), continue: token });
-          for (const item of Array.isArray(page.body?.items) ? page.body.items : []) items.push(convert(item));
-          token = page.body?.metadata?.continue || undefined;
+          const pageItems = valueAt(page.body, 'items');
+          // A list's items are objects; convert reads each field by field (slimming checks every type).
+          for (const item of isJsonArray(pageItems) ? pageItems : []) items.push(convert(item as JsonObject));
+          token = stringAt(page.body, 'metadata', 'continue') || undefined;
           // Every page of a paginated list is served at the first page's resourceVersion.
-          resourceVersion ||= String(page.body?.metadata?.resourceVersion ?? '');
+          resourceVersion ||= stringAt(page.body, 'metadata', 'resourceVersion') ?? '';
         } while (token);
         return { items, resourceVersion };
       } catch (e) {
@@ -170,9 +173,9 @@ export class ApiClient {
           if (status < 200 || status >= 300) {
             res.on('data', (c: string) => (buffered += c));
             res.on('end', () => {
-              let body: any = {};
+              let body: unknown = {};
               try {
-                body = JSON.parse(buffered);
+                body = JSON.parse(buffered) as unknown;
               } catch {
                 // not a Status: the HTTP status says enough
               }
@@ -187,16 +190,21 @@ export class ApiClient {
               const line = buffered.slice(0, newline).trim();
               buffered = buffered.slice(newline + 1);
               if (!line) continue;
-              let event: WatchEvent;
+              let parsed: unknown;
               try {
-                event = JSON.parse(line);
+                parsed = JSON.parse(line);
               } catch {
                 req.destroy(Object.assign(new Error('a watch event that is not JSON'), { code: 'EBADJSON' }));
                 return;
               }
+              const object = valueAt(parsed, 'object');
+              const event = {
+                type: valueAt(parsed, 'type') as WatchEvent['type'],
+                object: isJsonObject(object) ? object : {},
+              };
               if (event.type === 'ERROR') {
                 req.destroy();
-                reject(statusError(Number(event.object?.code) || 500, event.object ?? {}));
+                reject(statusError(Number(event.object.code) || 500, event.object));
                 return;
               }
               onEvent(event);
@@ -278,14 +286,21 @@ export class ApiClient {
   }
 }
 
-function statusError(code: number, body: any): ApiStatusError {
-  const status = body && typeof body === 'object' ? body : {};
+function statusError(code: number, body: unknown): ApiStatusError {
+  const details = valueAt(body, 'details');
   return new ApiStatusError(
     code,
-    typeof status.reason === 'string' ? status.reason : (http.STATUS_CODES[code] ?? ''),
-    typeof status.message === 'string' ? status.message : `HTTP ${code}`,
-    status.details && typeof status.details === 'object' ? status.details : {},
+    stringAt(body, 'reason') ?? http.STATUS_CODES[code] ?? '',
+    stringAt(body, 'message') ?? `HTTP ${code}`,
+    isJsonObject(details) ? statusDetails(details) : {},
   );
+}
+
+/** The Status details' name and kind, where they are strings. */
+function statusDetails(details: JsonObject): { name?: string; kind?: string } {
+  const name = stringAt(details, 'name');
+  const kind = stringAt(details, 'kind');
+  return { ...(name === undefined ? {} : { name }), ...(kind === undefined ? {} : { kind }) };
 }
 
 /**

@@ -13,18 +13,20 @@ import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../core/errors.js';
+import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { execConfig, runExecPlugin } from './exec-credential.js';
 import { withoutUserinfo } from './kube-api.js';
 
-type Raw = Record<string, any>;
+type Raw = JsonObject;
 
+/** An entry of clusters, users or contexts: its name, and its body (cluster, user, context) not yet read. */
 interface Named {
   name: string;
-  [field: string]: any;
+  [field: string]: unknown;
 }
 
 /** A kubeconfig as kubectl merges it, file paths in it made absolute. */
-export interface MergedKubeconfig {
+interface MergedKubeconfig {
   clusters: Named[];
   users: Named[];
   contexts: Named[];
@@ -60,28 +62,29 @@ const CLUSTER_FILES = ['certificate-authority'];
 const USER_FILES = ['client-certificate', 'client-key', 'tokenFile'];
 
 function list(value: unknown): Named[] {
-  return Array.isArray(value) ? value.filter((e) => e && typeof e.name === 'string') : [];
+  return isJsonArray(value) ? value.filter((e): e is Named => isJsonObject(e) && typeof e.name === 'string') : [];
 }
 
 function absolutePaths(entries: Named[], field: 'cluster' | 'user', files: string[], dir: string): Named[] {
   return entries.map((entry) => {
-    const body: Raw = { ...(entry[field] ?? {}) };
+    const given = entry[field];
+    const body: Raw = { ...(isJsonObject(given) ? given : {}) };
     for (const key of files) {
-      if (typeof body[key] === 'string' && body[key] && !isAbsolute(body[key])) body[key] = join(dir, body[key]);
+      const path = body[key];
+      if (typeof path === 'string' && path && !isAbsolute(path)) body[key] = join(dir, path);
     }
     return { ...entry, [field]: body };
   });
 }
 
 function readKubeconfigFile(path: string): MergedKubeconfig {
-  let doc: Raw;
+  let doc: unknown;
   try {
-    doc = parse(readFileSync(path, 'utf8')) ?? {};
+    doc = (parse(readFileSync(path, 'utf8')) as unknown) ?? {};
   } catch (e) {
     throw new UsageError(`cannot load the kubeconfig ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (typeof doc !== 'object' || Array.isArray(doc))
-    throw new UsageError(`cannot load the kubeconfig ${path}: not a mapping`);
+  if (!isJsonObject(doc)) throw new UsageError(`cannot load the kubeconfig ${path}: not a mapping`);
   const dir = dirname(path);
   return {
     clusters: absolutePaths(list(doc.clusters), 'cluster', CLUSTER_FILES, dir),
@@ -159,22 +162,29 @@ export function resolveKubeconfig(options: KubeconfigOptions): ResolvedContext {
         : `the kubeconfig's current context "${contextName}" does not exist in it; pass --context`,
     );
   }
-  const cluster = merged.clusters.find((c) => c.name === context.cluster)?.cluster;
-  if (!cluster || typeof cluster.server !== 'string' || !cluster.server) {
+  const cluster = merged.clusters.find((c) => c.name === valueAt(context, 'cluster'))?.cluster;
+  const server = stringAt(cluster, 'server');
+  if (!isJsonObject(cluster) || !server) {
     throw new UsageError(`the kubeconfig's context "${contextName}" names no cluster with a server`);
   }
-  const user = merged.users.find((u) => u.name === context.user)?.user ?? {};
-  const namespace =
-    typeof context.namespace === 'string' && context.namespace.trim() ? context.namespace.trim() : 'default';
+  const userName = valueAt(context, 'user');
+  const user = merged.users.find((u) => u.name === userName)?.user;
+  const namespace = stringAt(context, 'namespace')?.trim() || 'default';
   return {
     contextName,
     namespace,
-    server: cluster.server,
+    server,
     cluster,
-    userName: String(context.user ?? ''),
-    user,
+    // Only a string names a user entry, so only a string reaches a message.
+    userName: typeof userName === 'string' ? userName : '',
+    user: isJsonObject(user) ? user : {},
     merged,
   };
+}
+
+/** A YAML scalar as text: an unquoted password such as 1234 parses as a number. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 function fileOrData(entry: Raw, field: string, what: string): Buffer | undefined {
@@ -203,13 +213,15 @@ export async function clientNodeConfig(server: string, requestOptions: https.Req
   kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
   const agent = requestOptions.agent as https.Agent;
   const headers = (requestOptions.headers ?? {}) as Record<string, string>;
-  kc.applyToHTTPSOptions = async (opts) => {
+  kc.applyToHTTPSOptions = (opts) => {
     opts.agent = agent;
     opts.headers = { ...opts.headers, ...headers };
+    return Promise.resolve();
   };
-  kc.applySecurityAuthentication = async (context) => {
+  kc.applySecurityAuthentication = (context) => {
     context.setAgent(agent);
     for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+    return Promise.resolve();
   };
   return kc;
 }
@@ -276,7 +288,7 @@ async function credentialsFor(resolved: ResolvedContext, timeoutMs: number): Pro
   }
   if (token) headers.Authorization = `Bearer ${token}`;
   else if (typeof user.username === 'string' && user.username) {
-    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${scalarText(user.password)}`).toString('base64')}`;
   }
   return {
     headers,

@@ -5,8 +5,9 @@ import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { collectionPath, KINDS, type CoverageKey, type KindSpec } from '../core/kinds.js';
 import type { ClusterObject, Service } from '../core/objects.js';
+import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { formatLabels } from '../core/selectors.js';
-import { ApiClient, ApiStatusError, connectionError, type Query } from './kube-api.js';
+import { ApiClient, ApiStatusError, connectionError, type ApiResponse, type Query } from './kube-api.js';
 import { requestOptionsFor, resolveKubeconfig, type ResolvedContext } from './kubeconfig.js';
 import { slimAs, SOURCE_KINDS, type SourceKind } from './slim.js';
 
@@ -171,16 +172,17 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     Promise.all(others.map(readOther)),
   ]);
 
-  const notFound = names.filter((_, i) => named[i]!.length === 0);
+  const notFound = names.filter((_, i) => named[i].length === 0);
   if (notFound.length > 0 && scope.whenNotFound !== 'report') {
-    throw new UsageError(serviceNotFound(notFound[0]!, namespace));
+    throw new UsageError(serviceNotFound(notFound[0], namespace));
   }
   const services = named.flat();
 
   // Pods per selector; where a selector matches nothing, the namespace's pods and the
   // cluster-wide matches are what the near-miss hint reads.
   const pods = new Map<string, ClusterObject>();
-  const podKey = (raw: Record<string, any>) => `${raw.metadata?.namespace}/${raw.metadata?.name}`;
+  const podKey = (raw: Record<string, unknown>) =>
+    `${stringAt(raw, 'metadata', 'namespace')}/${stringAt(raw, 'metadata', 'name')}`;
   // Selectors overlap, and a selector that matches nothing reads the namespace's pods again:
   // each pod is slimmed once.
   const addPods = (raws: Record<string, unknown>[]) =>
@@ -233,24 +235,28 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     if (kind === serviceKind) return services.map((s) => slim(kind, s.raw));
     if (kind === podKind) return [...pods.values()];
     // Each kind was read either raw (by name or label) or slim (whole).
-    const { raws, objects } = otherReads[others.indexOf(kind)]!;
+    const { raws, objects } = otherReads[others.indexOf(kind)];
     return raws.length > 0 ? raws.map((raw) => slim(kind, raw)) : objects;
   };
   return { objects: kinds.flatMap(objectsOf), missing: missingInOrder(kinds, refused), notFound };
 }
 
 /** The pods named by the targetRefs of slices' endpoints and of Endpoints' addresses, all read in `namespace`. */
-function podRefs(raws: Record<string, any>[], namespace: string): { namespace: string; name: string }[] {
-  const array = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+function podRefs(raws: Record<string, unknown>[], namespace: string): { namespace: string; name: string }[] {
+  const array = (value: unknown): unknown[] => (isJsonArray(value) ? value : []);
   const refs: { namespace: string; name: string }[] = [];
   for (const raw of raws) {
     const targets = [
       ...array(raw.endpoints),
-      ...array(raw.subsets).flatMap((s) => [...array(s?.addresses), ...array(s?.notReadyAddresses)]),
+      ...array(raw.subsets).flatMap((s) => [
+        ...array(valueAt(s, 'addresses')),
+        ...array(valueAt(s, 'notReadyAddresses')),
+      ]),
     ];
-    for (const { targetRef: ref } of targets.filter(Boolean)) {
-      if (ref?.kind === 'Pod' && typeof ref.name === 'string') {
-        refs.push({ namespace: ref.namespace || namespace, name: ref.name });
+    for (const target of targets) {
+      const name = stringAt(target, 'targetRef', 'name');
+      if (valueAt(target, 'targetRef', 'kind') === 'Pod' && name !== undefined) {
+        refs.push({ namespace: stringAt(target, 'targetRef', 'namespace') || namespace, name });
       }
     }
   }
@@ -264,18 +270,23 @@ function objectPath(kind: KindSpec, namespace: string, name: string): string {
 /** The named Service with its selector, or none when the server has none of that name. */
 async function getService(api: ApiClient, kind: SourceKind, namespace: string, name: string) {
   try {
-    const { body } = await api.get(objectPath(kind, namespace, name));
-    return [{ raw: body as Record<string, unknown>, selector: (kind.slim(body) as Service).selector }];
+    const raw = objectBody(await api.get(objectPath(kind, namespace, name)));
+    return [{ raw, selector: (kind.slim(raw) as Service).selector }];
   } catch (e) {
     if (e instanceof ApiStatusError && e.status === 404) return [];
     throw e;
   }
 }
 
+/** An object's GET answer as an object; any other body slims as an object without a name. */
+function objectBody(response: ApiResponse): JsonObject {
+  return isJsonObject(response.body) ? response.body : {};
+}
+
 /** The object at `path`, or undefined when the server says that object (named `name`) does not exist. */
 async function getIfExists(api: ApiClient, path: string, name: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await api.get(path)).body;
+    return objectBody(await api.get(path));
   } catch (e) {
     // A Service without an Endpoints object is normal (selectorless Services). Only a 404
     // that names the object says so: a server that does not serve the resource at all also

@@ -150,7 +150,7 @@ function labelsProblem(labels: Labels, field: string): string | undefined {
   for (const key of Object.keys(labels)) {
     const keyError = labelKeyError(key);
     if (keyError) return `${field} key ${JSON.stringify(key)} ${keyError}`;
-    const valueError = labelValueError(labels[key]!);
+    const valueError = labelValueError(labels[key]);
     if (valueError) return `${field}.${key} value ${JSON.stringify(labels[key])} ${valueError}`;
   }
   return undefined;

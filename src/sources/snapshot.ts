@@ -102,7 +102,7 @@ async function snapshotFiles(path: string): Promise<string[]> {
 }
 
 /** Text as UTF-8 (its byte-order mark dropped), or UTF-16 when a byte-order mark says so. */
-export function decodeText(bytes: Buffer, name: string): string {
+function decodeText(bytes: Buffer, name: string): string {
   const saveAsUtf8 = 'save it as UTF-8';
   if (
     (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) ||
@@ -124,7 +124,7 @@ export function decodeText(bytes: Buffer, name: string): string {
 }
 
 /** Every document of a snapshot, in order; a List's items come one by one after the List without them. */
-export async function* snapshotDocuments(path: string, stdin: Stdin = process.stdin): AsyncGenerator<SourceDocument> {
+async function* snapshotDocuments(path: string, stdin: Stdin = process.stdin): AsyncGenerator<SourceDocument> {
   if (path === '-') {
     yield* decodeDocuments(decodeText(await readStdin(stdin), 'stdin'), 'stdin');
     return;

@@ -4,6 +4,7 @@
 // lists again; other failures back off and retry, and are reported while they last.
 
 import type { InputCoverage } from '../core/coverage.js';
+import { stringAt, type JsonObject } from '../core/json-value.js';
 import { collectionPath } from '../core/kinds.js';
 import type { ClusterObject } from '../core/objects.js';
 import { ApiStatusError, type WatchEvent } from './kube-api.js';
@@ -122,7 +123,7 @@ export class ClusterWatch {
     return resourceVersion;
   }
 
-  private slim(kind: SourceKind, raw: Record<string, any>): ClusterObject | undefined {
+  private slim(kind: SourceKind, raw: JsonObject): ClusterObject | undefined {
     try {
       return slimAs(kind, raw);
     } catch (e) {
@@ -182,8 +183,8 @@ export class ClusterWatch {
 
   /** Applies one event; returns the resourceVersion it carries. */
   private apply(kind: SourceKind, event: WatchEvent): string | undefined {
-    const raw = event.object ?? {};
-    const version = raw.metadata?.resourceVersion;
+    const raw = event.object;
+    const version = stringAt(raw, 'metadata', 'resourceVersion');
     if (event.type === 'BOOKMARK') {
       this.options.debug(`watch ${kind.kind}: bookmark at resourceVersion ${version}`);
       return version;
@@ -218,8 +219,8 @@ export class ClusterWatch {
   }
 }
 
-function keyOf(raw: Record<string, any>): string {
-  return `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`;
+function keyOf(raw: JsonObject): string {
+  return `${stringAt(raw, 'metadata', 'namespace') ?? ''}/${stringAt(raw, 'metadata', 'name') ?? ''}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -31,12 +31,12 @@ export interface Subject {
 const keyPool: forge.pki.rsa.KeyPair[] = [];
 function keyPair(index: number): forge.pki.rsa.KeyPair {
   while (keyPool.length <= index) keyPool.push(pki.rsa.generateKeyPair({ bits: 2048 }));
-  return keyPool[index]!;
+  return keyPool[index];
 }
 
 function serialNumber(): string {
   const bytes = randomBytes(16);
-  bytes[0]! &= 0x7f; // Go rejects negative serial numbers
+  bytes[0] &= 0x7f; // Go rejects negative serial numbers
   return bytes.toString('hex');
 }
 

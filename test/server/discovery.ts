@@ -79,8 +79,8 @@ export function nonResource(ctx: ServerContext, path: string): Raw | string | un
   if (path === '/apis')
     return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups(ctx).map((g) => groupDoc(ctx, g)) };
   const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
-  if (m && servedGroups(ctx).includes(m[1]!)) {
-    return m[2] ? resourceList(ctx, m[1]!, m[2]) : { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(ctx, m[1]!) };
+  if (m && servedGroups(ctx).includes(m[1])) {
+    return m[2] ? resourceList(ctx, m[1], m[2]) : { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(ctx, m[1]) };
   }
   // /openapi/v2 and /openapi/v3 answer 404, as on a server with OpenAPI turned off; kubectl get needs neither.
   return undefined;

@@ -19,7 +19,7 @@ import {
 } from './requests.js';
 import { resourceNamed, type Raw } from './store.js';
 
-export interface ExecRequest {
+interface ExecRequest {
   namespace: string;
   podName: string;
   /** The pod as stored. */
@@ -43,7 +43,7 @@ export interface ExecRequest {
 export type ExecHandler = (exec: ExecRequest) => number | void | Promise<number | void>;
 
 /** In the server's order of preference. v1-v3 report exit codes differently, so they are not offered. */
-export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
 const STDIN = 0;
 const STDOUT = 1;
@@ -226,7 +226,7 @@ async function run(ctx: ServerContext, ws: WebSocket, t: ExecTarget): Promise<vo
 }
 
 /** The Status the kubelet reports on the error channel; kubectl turns NonZeroExitCode into its own exit code. */
-export function exitStatus(code: number, command: string[]): Raw {
+function exitStatus(code: number, command: string[]): Raw {
   if (code === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},

@@ -16,11 +16,9 @@ import type { PolicyRule, RequestRecord, ServerContext } from './requests.js';
 import { createRequestHandler } from './routes.js';
 import { flattenObjects, ObjectStore, resourceOfKind } from './store.js';
 
-export { CERT_CONTEXT, CONTEXT, issueCertificate, makeCA, makeCertificates } from './certs.js';
-export type { ExecHandler, ExecRequest } from './exec.js';
-export type { FaultMatch, Faults, Verb } from './faults.js';
+export { CERT_CONTEXT, CONTEXT } from './certs.js';
+export type { ExecHandler } from './exec.js';
 export type { PolicyRule, RequestRecord } from './requests.js';
-export type { ObjectStore, Raw } from './store.js';
 
 export interface TestServerOptions {
   /** Objects, Lists or typed lists (PodList...), e.g. from test/support/objects.ts. */

@@ -36,21 +36,21 @@ function lex(text: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   for (;;) {
-    while (pos < text.length && isWhitespace(text[pos]!)) pos++;
+    while (pos < text.length && isWhitespace(text[pos])) pos++;
     if (pos >= text.length) {
       tokens.push({ kind: 'end', text: '' });
       return tokens;
     }
-    if (isSpecialSymbol(text[pos]!)) {
+    if (isSpecialSymbol(text[pos])) {
       // The longest run of symbols that is still an operator: "!=" rather than "!" then "=". Every
       // symbol alone is a token, so a run always yields one.
-      let symbol = text[pos++]!;
+      let symbol = text[pos++];
       while (pos < text.length && LITERALS.has(symbol + text[pos])) symbol += text[pos++];
       tokens.push({ kind: symbol as TokenKind, text: symbol });
     } else {
       // An identifier runs to the next whitespace or symbol; "in" and "notin" are keywords.
       const start = pos;
-      while (pos < text.length && !isWhitespace(text[pos]!) && !isSpecialSymbol(text[pos]!)) pos++;
+      while (pos < text.length && !isWhitespace(text[pos]) && !isSpecialSymbol(text[pos])) pos++;
       const word = text.slice(start, pos);
       tokens.push({ kind: LITERALS.has(word) ? (word as TokenKind) : 'identifier', text: word });
     }
@@ -73,7 +73,7 @@ class Parser {
    * ("a in (in)", "in=notin"); only where an operator may stand are they operators.
    */
   peek(context: 'values' | 'operator' = 'values'): Token {
-    const token = this.tokens[Math.min(this.position, this.tokens.length - 1)]!;
+    const token = this.tokens[Math.min(this.position, this.tokens.length - 1)];
     return context === 'values' && (token.kind === 'in' || token.kind === 'notin')
       ? { kind: 'identifier', text: token.text }
       : token;
@@ -141,7 +141,7 @@ class Parser {
       case '<':
         op = operator.kind === '>' ? 'gt' : 'lt';
         values = [this.exactValue()];
-        if (parseInt64(values[0]!) === undefined)
+        if (parseInt64(values[0]) === undefined)
           throw new SelectorError(
             `values[0]: Invalid value: "${values[0]}": for 'Gt', 'Lt' operators, the value must be an integer`,
           );
@@ -215,10 +215,10 @@ function invalid(what: string, value: string, why: string): SelectorError {
 function checkKey(key: string): void {
   const parts = key.split('/');
   if (parts.length > 2) throw invalid('key', key, 'a qualified name may hold at most one "/"');
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]!];
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
   if (prefix !== undefined && (prefix === '' || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
     throw invalid('key', key, 'prefix part must be a DNS subdomain (lower case) of at most 253 characters');
-  if (name!.length > 63 || !NAME.test(name!))
+  if (name.length > 63 || !NAME.test(name))
     throw invalid(
       'key',
       key,
@@ -267,7 +267,7 @@ export function matchesLabels(requirements: LabelRequirement[], labels: Record<s
       case 'gt':
       case 'lt': {
         const actual = value === undefined ? undefined : parseInt64(value);
-        const bound = parseInt64(values[0]!)!;
+        const bound = parseInt64(values[0])!;
         return actual !== undefined && (op === 'gt' ? actual > bound : actual < bound);
       }
     }

@@ -20,7 +20,7 @@ function documentsOf(text: string, file: string): unknown[] {
     return [JSON.parse(text)];
   } catch {
     const documents = parseAllDocuments(text);
-    for (const d of documents) if (d.errors.length) throw new Error(`${file}: ${d.errors[0]!.message}`);
+    for (const d of documents) if (d.errors.length) throw new Error(`${file}: ${d.errors[0].message}`);
     return documents.map((d) => d.toJS() as unknown);
   }
 }

@@ -47,7 +47,7 @@ export interface ServerContext {
   address: string;
 }
 
-export type ResourcePath = {
+type ResourcePath = {
   group: string;
   version: string;
   plural: string;
@@ -77,8 +77,8 @@ export function parseRequest(method: string, rawUrl: string): ParsedRequest {
   let rest: string[] | undefined;
   let group = '';
   let version = '';
-  if (parts[0] === 'api' && parts.length > 2) [version, rest] = [parts[1]!, parts.slice(2)];
-  else if (parts[0] === 'apis' && parts.length > 3) [group, version, rest] = [parts[1]!, parts[2]!, parts.slice(3)];
+  if (parts[0] === 'api' && parts.length > 2) [version, rest] = [parts[1], parts.slice(2)];
+  else if (parts[0] === 'apis' && parts.length > 3) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
   if (!rest) return { path, query, target: { verb: METHOD_VERBS[method] ?? 'get' } };
 
   let namespace: string | undefined;
@@ -117,7 +117,7 @@ export function notFoundStatus(): Raw {
 }
 
 /** The RBAC refusal exactly as the authorizer words it. */
-export function forbiddenStatus(user: string, parsed: ParsedRequest): Raw {
+function forbiddenStatus(user: string, parsed: ParsedRequest): Raw {
   const rp = parsed.resourcePath;
   const verb = parsed.target.verb;
   if (!rp) return statusBody(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${parsed.path}"`, {});
@@ -148,7 +148,7 @@ function allowedByRules(rules: PolicyRule[] | undefined, target: RequestTarget):
 // ---------------------------------------------------------------------------------------------
 // Admission: what every request goes through before its handler, exec upgrades included
 
-export function authenticate(ctx: ServerContext, req: IncomingMessage): string | undefined {
+function authenticate(ctx: ServerContext, req: IncomingMessage): string | undefined {
   // Like the real union authenticator: a verified client certificate counts first, then the token.
   const socket = req.socket as TLSSocket;
   if (socket.authorized) {

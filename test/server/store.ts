@@ -130,7 +130,7 @@ export function parseFieldSelector(text: string, resource: ResourceType): FieldR
     if (term === '') continue;
     const m = /^(.*?)(!=|==|=)(.*)$/s.exec(term);
     if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
-    requirements.push({ field: m[1]!, equal: m[2] !== '!=', value: unescapeFieldValue(m[3]!) });
+    requirements.push({ field: m[1], equal: m[2] !== '!=', value: unescapeFieldValue(m[3]) });
   }
   for (const { field } of requirements)
     if (!fieldGetter(field, resource)) throw new SelectorError(`field label not supported: ${field}`);
@@ -155,7 +155,7 @@ function splitFieldTerms(text: string): string[] {
 function unescapeFieldValue(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
+    const ch = value[i];
     if (ch === ',' || ch === '=')
       throw new SelectorError(`invalid field selector: unescaped character in value: ${ch}`);
     if (ch !== '\\') {
@@ -176,7 +176,7 @@ function fieldGetter(field: string, resource: ResourceType): ((o: Raw) => unknow
   return resource.fields?.[field];
 }
 
-export function matchesFields(requirements: FieldRequirement[], object: Raw, resource: ResourceType): boolean {
+function matchesFields(requirements: FieldRequirement[], object: Raw, resource: ResourceType): boolean {
   return requirements.every(({ field, equal, value }) => {
     const actual = fieldGetter(field, resource)!(object);
     return (String(actual ?? '') === value) === equal;
@@ -418,7 +418,7 @@ export class ObjectStore {
     this.history.push(event);
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
-      this.compactedRV = dropped[dropped.length - 1]!.rv;
+      this.compactedRV = dropped[dropped.length - 1].rv;
     }
     for (const l of this.listeners) l(event);
   }

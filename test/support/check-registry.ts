@@ -86,7 +86,7 @@ export function registryProblems(tree: CheckTree): string[] {
       problems.push(`src/checks/${file} exports ${checks.length} checks; a check module exports exactly one`);
       continue;
     }
-    const check = checks[0]!;
+    const check = checks[0];
     moduleChecks.add(check);
     if (check.id !== id)
       problems.push(`src/checks/${file} exports the check "${check.id}": its id must be its file name`);

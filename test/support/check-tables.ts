@@ -13,7 +13,7 @@ import { forgetAddresses, type Raw } from './objects.js';
 export const TABLES_DIR = join(import.meta.dirname, '../checks');
 
 /** What a case feeds its check. */
-export interface CaseInput {
+interface CaseInput {
   objects: Raw[];
   /** The inputs the case leaves out (InputCoverage keys): the input holds none of these kinds. */
   lacks: string[];

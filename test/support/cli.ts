@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Report } from '../../src/report/report.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
 
@@ -67,4 +68,33 @@ export function runCliAsync(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+// The program's JSON output, typed as it writes it: a test that reads the wrong field fails to
+// compile instead of comparing undefined.
+
+/** The report of a run with -o json. */
+export function parseReport(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+/** An object of a snapshot, as `kubectl get -o json` prints it; only the fields every object has are typed. */
+export interface SnapshotObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** What `snapshot -o json` prints: a v1 List. */
+export interface SnapshotList {
+  apiVersion: 'v1';
+  kind: 'List';
+  items: SnapshotObject[];
+  [field: string]: unknown;
+}
+
+/** The List a `snapshot -o json` run printed. */
+export function parseSnapshot(stdout: string): SnapshotList {
+  return JSON.parse(stdout) as SnapshotList;
 }

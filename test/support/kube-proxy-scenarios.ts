@@ -4,7 +4,7 @@
 import type { Breakage, RulesInput } from './kube-proxy-rules.js';
 import { service, slice, type Raw } from './objects.js';
 
-export const NODE = 'node-a';
+const NODE = 'node-a';
 
 const http = (o: Raw = {}) => ({ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP', ...o });
 
@@ -115,7 +115,7 @@ export function healthyCluster(): Pick<RulesInput, 'services' | 'slices' | 'node
 }
 
 /** A Service that was deleted but whose rules are still on the node. */
-export function deletedService(): Raw {
+function deletedService(): Raw {
   return service('gone', { ports: [http()], spec: clusterIP('10.96.0.99') });
 }
 

@@ -1,5 +1,5 @@
 // Throwaway network namespaces for tests that load real rules with iptables/nft. Each namespace has a
-// unique name and is deleted by withNetns (or by deleteNetns in an afterAll).
+// unique name and is deleted by deleteNetns (in an afterAll).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
@@ -47,14 +47,4 @@ export function mustRunInNetns(netns: string, command: string[], stdin?: string)
 /** Deletes the namespace; the tables in it go with it. Missing namespaces are ignored. */
 export function deleteNetns(netns: string): void {
   spawnSync('ip', ['netns', 'delete', netns]);
-}
-
-/** Creates a namespace, runs fn in it, and always deletes it. */
-export async function withNetns<T>(fn: (netns: string) => T | Promise<T>): Promise<T> {
-  const netns = createNetns();
-  try {
-    return await fn(netns);
-  } finally {
-    deleteNetns(netns);
-  }
 }

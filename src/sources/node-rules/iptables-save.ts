@@ -13,7 +13,7 @@ export interface IptablesRule {
   args: string[];
 }
 
-export interface IptablesTable {
+interface IptablesTable {
   /** Chains in the order they were declared, each with its rules in order. */
   chains: Map<string, IptablesRule[]>;
 }

@@ -10,7 +10,7 @@ import { KUBE_PROXY_NAMESPACE, KUBE_PROXY_SELECTORS, type PodLike } from './kube
 /** The body at `path`, or undefined when it does not exist (404) or may not be read (403). */
 async function getIfReadable(api: ApiClient, path: string): Promise<unknown> {
   try {
-    return (await api.get(path)).body as unknown;
+    return (await api.get(path)).body;
   } catch (e) {
     if (e instanceof ApiStatusError && (e.status === 404 || e.status === 403)) return undefined;
     throw failure(api, e, `get ${path}`);

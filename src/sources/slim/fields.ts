@@ -59,7 +59,7 @@ export function typeName(value: unknown): string {
 // Readers of one field each. An absent field (undefined, or null as Kubernetes' JSON decoding
 // reads it) gets the default; a present one of another type throws a FieldError.
 
-export const EMPTY: Raw = Object.freeze({}) as Raw;
+export const EMPTY: Raw = Object.freeze({});
 
 export function fields(value: unknown, field: string): Raw {
   if (value === undefined || value === null) return EMPTY;
