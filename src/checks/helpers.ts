@@ -119,7 +119,7 @@ export function podFix(m: MatchedPod, model: ClusterModel): string {
 export function summarizeCauses(causes: string[]): string {
   const counts = new Map<string, number>();
   for (const cause of causes) {
-    let key = cause.split(/ \(|, |; /)[0]!;
+    let key = cause.split(/ \(|, |; /)[0];
     if (key.length > 80) key = `${key.slice(0, 79)}…`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }

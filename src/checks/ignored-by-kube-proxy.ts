@@ -88,7 +88,7 @@ export const ignoredByKubeProxy: Check = {
         skipped.flatMap((s) => [LABEL_SERVICE_PROXY_NAME, LABEL_HEADLESS].filter((l) => hasLabel(s.meta.labels, l))),
       ),
     ];
-    const first = skipped[0]!;
+    const first = skipped[0];
     const mirrored = isMirroredSlice(first);
     return [
       {

@@ -164,7 +164,7 @@ export const manualEndpointsPortMismatch: Check = {
         },
         ...(why ? { notes: [why.note] } : {}),
         port: describeServicePort(servicePort),
-        fix: `give the port ${wanted} and the backend port number (ports: [{${wanted}, port: <backend port>}]): ${relevant[0]!.edit}`,
+        fix: `give the port ${wanted} and the backend port number (ports: [{${wanted}, port: <backend port>}]): ${relevant[0].edit}`,
       });
     }
     if (findings.length > 0) return findings;

@@ -47,7 +47,7 @@ export const podsNotReady: Check = {
           readyEndpoints: plural(ready.ready, 'ready endpoint'),
         },
         pods: listPods(view, notReady, model),
-        fix: podFix(notReady[0]!, model),
+        fix: podFix(notReady[0], model),
       },
     ];
   },

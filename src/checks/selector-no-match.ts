@@ -91,10 +91,10 @@ function tieFix(service: Service, tied: Group[]): string {
   const keys = new Set(tied.map((g) => g.miss.key));
   const values = tied.map((g) => g.miss.have);
   if (keys.size === 1 && tied.every((g) => !g.miss.otherKey) && values.every((v) => v !== undefined)) {
-    const key = tied[0]!.miss.key;
+    const key = tied[0].miss.key;
     return (
-      `every group has another ${shellQuote(key)} than the selector's ${shellQuote(tied[0]!.miss.want)} ` +
-      `(${values.map((v) => shellQuote(v!)).join(' or ')}): set it to the value of the pods the Service is for ` +
+      `every group has another ${shellQuote(key)} than the selector's ${shellQuote(tied[0].miss.want)} ` +
+      `(${values.map((v) => shellQuote(v)).join(' or ')}): set it to the value of the pods the Service is for ` +
       `(${kubectl('edit', 'service', name, '-n', namespace)}), or correct that workload's pod template; ${showLabels}`
     );
   }
@@ -180,7 +180,7 @@ export const selectorNoMatch: Check = {
       });
       if (top) draft.notes = ['alsoInOtherNamespace'];
       else draft.reason = 'podsInOtherNamespace';
-      draft.fix ??= `create the Service in namespace ${shellQuote(namespaces[0]!)}, or run the pods in ${shellQuote(ns)}`;
+      draft.fix ??= `create the Service in namespace ${shellQuote(namespaces[0])}, or run the pods in ${shellQuote(ns)}`;
     }
     if (!top && elsewhere.length === 0) {
       draft.fix = `compare with the pods' labels: ${kubectl('get', 'pods', '-n', ns, '--show-labels')}`;

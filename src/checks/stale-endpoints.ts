@@ -180,7 +180,7 @@ export const staleEndpoints: Check = {
         );
       if (handMade.length > 0)
         fixes.push(
-          `update the hand-made endpoints: ${kubectl('edit', 'endpointslice', handMade[0]!.meta.name, '-n', ns)}`,
+          `update the hand-made endpoints: ${kubectl('edit', 'endpointslice', handMade[0].meta.name, '-n', ns)}`,
         );
       if (mirrored.length > 0) {
         const copies = `${listSome(mirrored.map((s) => shellQuote(s.meta.name)))} ${mirrored.length === 1 ? 'is a copy' : 'are copies'} the mirroring controller makes of the Endpoints ${shellQuote(name)}`;

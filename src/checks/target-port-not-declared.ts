@@ -61,7 +61,7 @@ export const targetPortNotDeclared: Check = {
       const notes: string[] = [];
       if (otherProtocol) notes.push('otherProtocolOnly');
       if (missing.length > MAX_PODS) notes.push('firstListed');
-      const first = missing[0]!.pod;
+      const first = missing[0].pod;
       findings.push({
         reason: missing.length === declaring.length ? 'notDeclaredByAny' : 'notDeclaredBySome',
         data: {
@@ -84,7 +84,7 @@ export const targetPortNotDeclared: Check = {
         })),
         fix:
           sameProtocol.length === 1
-            ? `if the application listens on ${sameProtocol[0]}: ${patchTargetPort(service, index, Number(sameProtocol[0]!.split('/')[0]))}`
+            ? `if the application listens on ${sameProtocol[0]}: ${patchTargetPort(service, index, Number(sameProtocol[0].split('/')[0]))}`
             : kubectl(
                 'get',
                 'pod',

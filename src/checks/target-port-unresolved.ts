@@ -132,7 +132,7 @@ export const targetPortUnresolved: Check = {
             name: m.pod.meta.name,
             cause: `"${target}" → ${r.port} on native sidecar ${r.container}`,
           })),
-          ...(sidecarNumbers.length === 1 ? { fix: patchTargetPort(service, index, sidecarNumbers[0]!) } : {}),
+          ...(sidecarNumbers.length === 1 ? { fix: patchTargetPort(service, index, sidecarNumbers[0]) } : {}),
         });
         return;
       }
@@ -194,7 +194,7 @@ export const targetPortUnresolved: Check = {
 
       let fix: string;
       if (unresolved.length === 0 && sidecarNumbers.length === 1) {
-        fix = patchTargetPort(service, index, sidecarNumbers[0]!);
+        fix = patchTargetPort(service, index, sidecarNumbers[0]);
       } else if (otherProtocol) {
         fix = `declare the container port named ${shellQuote(target)} with protocol: ${sp.protocol} in the pod template (edit the workload), or use a numeric targetPort`;
       } else if (none && closest && plausiblyMeant(target, closest)) {
@@ -203,7 +203,7 @@ export const targetPortUnresolved: Check = {
         fix = kubectl(
           'get',
           'pod',
-          failingPods[0]!.meta.name,
+          failingPods[0].meta.name,
           '-n',
           service.meta.namespace,
           '-o',

@@ -38,7 +38,7 @@ function topologyAnnotation(service: Service): { key: string; value: string; ena
       ? TOPOLOGY_MODE_ANNOTATION
       : undefined;
   if (!key) return undefined;
-  const value = annotations[key]!;
+  const value = annotations[key];
   return { key, value, enabled: value === 'Auto' || value === 'auto' };
 }
 
@@ -188,7 +188,7 @@ export const topologyHintsMissing: Check = {
       .map((f) => ({ ...f, unhinted: f.ready.filter((e) => e.hintZones.length === 0) }))
       .filter((f) => f.unhinted.length > 0);
     if (gaps.length === 0) return [];
-    const gap = gaps[0]!;
+    const gap = gaps[0];
     const familyNote = service.ipFamilies.length === 2 && gaps.length === 1 ? ` ${gap.family}` : '';
     const data: Record<string, string | number> = {
       unhinted:

@@ -149,16 +149,16 @@ export const trafficPolicyLocalGaps: Check = {
       const withGaps = perPort.filter((p) => p.gaps.length > 0);
       if (withGaps.length === 0) continue;
       const sameGaps = (gaps: string[]) =>
-        gaps.length === withGaps[0]!.gaps.length && gaps.every((name, i) => name === withGaps[0]!.gaps[i]);
+        gaps.length === withGaps[0].gaps.length && gaps.every((name, i) => name === withGaps[0].gaps[i]);
       const uniform = withGaps.length === perPort.length && withGaps.every((p) => sameGaps(p.gaps));
       if (uniform) {
         drafts.push(
           draftFor(
             view,
             policy,
-            withGaps[0]!.gaps,
+            withGaps[0].gaps,
             candidates.length,
-            perPort.length === 1 ? perPort[0]!.port : undefined,
+            perPort.length === 1 ? perPort[0].port : undefined,
           ),
         );
       } else {

@@ -85,7 +85,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       objects: [nodePortEtpLocal, ...pods, twoReady],
       dataplane: dataplane(
         [
-          rules('web', { anonymous: true, frontends: [nodePortFrontends[0]!], endpoints: eps(a, b) }),
+          rules('web', { anonymous: true, frontends: [nodePortFrontends[0]], endpoints: eps(a, b) }),
           rules('web', {
             anonymous: true,
             frontends: [{ kind: 'cluster-ip', ip: '192.168.0.2', port: 30080, protocol: 'TCP' }],
@@ -100,7 +100,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       objects: [nodePortEtpLocal, ...pods, twoReady],
       dataplane: dataplane(
         [
-          rules('web', { anonymous: true, frontends: [nodePortFrontends[0]!], endpoints: eps(a, b) }),
+          rules('web', { anonymous: true, frontends: [nodePortFrontends[0]], endpoints: eps(a, b) }),
           rules('web', {
             anonymous: true,
             frontends: [{ kind: 'node-port', ip: '192.168.0.2', port: 30080, protocol: 'TCP' }],
@@ -147,7 +147,7 @@ dataplaneTester(dataplaneEndpointMissing, {
       name: 'IPVS: a real server at weight 0 takes no new connections',
       objects: [service('web'), ...pods, twoReady],
       dataplane: dataplane(
-        [rules('web', { anonymous: true, endpoints: [...eps(a), { ...eps(b)[0]!, weight: 0 }] })],
+        [rules('web', { anonymous: true, endpoints: [...eps(a), { ...eps(b)[0], weight: 0 }] })],
         'ipvs',
       ),
       findings: [{ reason: 'endpointsNotProgrammed', message: [b] }],

@@ -105,7 +105,7 @@ function splitWords(text: string, from: number): Words {
   let i = from;
   const at = () => `${JSON.stringify(text[i])} at ${i} in ${JSON.stringify(text.slice(from, i + 10))}`;
   for (; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text[i];
     if (/\s/.test(ch)) {
       if (word !== undefined) words.push(word);
       word = undefined;
@@ -226,7 +226,7 @@ describe('every fix is safe to paste', () => {
 
   it('the pod fix is exactly the intended argv', () => {
     const crash = findings.find((f) => f.check === 'no-ready-endpoints' && f.fix?.includes('kubectl logs'));
-    const words = commandsIn(crash!.fix!)[0]!.parsed.words;
+    const words = commandsIn(crash!.fix!)[0].parsed.words;
     expect(words.slice(0, 2)).toEqual(['kubectl', 'logs']);
     expect(words[2]).toMatch(new RegExp(`^checkout-.*${PAYLOAD.replace(/[$()`]/g, '\\$&')}$`));
     expect(words.slice(3)).toEqual(['-n', hostile('shop'), '-c', hostile('checkout'), '--previous']);
@@ -239,7 +239,7 @@ describe('every fix is safe to paste', () => {
       kubeProxyPod: { namespace: hostile('kube-system'), name: hostile('kp') },
     } as NodeProbe);
     expectSafe(withPod, 'syncFix with a pod');
-    expect(commandsIn(withPod)[0]!.parsed.words).toEqual([
+    expect(commandsIn(withPod)[0].parsed.words).toEqual([
       'kubectl',
       '-n',
       hostile('kube-system'),
@@ -248,6 +248,6 @@ describe('every fix is safe to paste', () => {
     ]);
     const withoutPod = syncFix({ node } as NodeProbe);
     expectSafe(withoutPod, 'syncFix without a pod');
-    expect(commandsIn(withoutPod)[0]!.parsed.words).toContain(`spec.nodeName=${node}`);
+    expect(commandsIn(withoutPod)[0].parsed.words).toContain(`spec.nodeName=${node}`);
   });
 });

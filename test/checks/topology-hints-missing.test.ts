@@ -15,7 +15,7 @@ function spread(
   extra: Partial<SliceEndpointOptions> = {},
 ): SliceEndpointOptions[] {
   return Array.from({ length: n }, (_, i) => {
-    const zone = zones[i % zones.length]!;
+    const zone = zones[i % zones.length];
     const nodeName = `node-${zone.slice(-1)}`;
     return endpointOf(`web-${zone}-${i}`, { node: nodeName, zone, ...(hinted ? { hints: [zone] } : {}), ...extra });
   });

@@ -75,7 +75,7 @@ describe('compareReports', () => {
 describe('formatChange', () => {
   it('prefixes the UTC time to the second', () => {
     const [change] = compareReports(undefined, report([summary('api', 'ok', 2, 2)]));
-    expect(formatChange(change!, new Date('2026-11-25T22:34:57.123Z'))).toBe(
+    expect(formatChange(change, new Date('2026-11-25T22:34:57.123Z'))).toBe(
       '2026-11-25T22:34:57Z shop/api added status=ok endpoints=2/2',
     );
   });

@@ -138,7 +138,7 @@ describe('a Service judged without a kind it needs', () => {
   it('a Service whose findings are as severe as the skipped checks could be keeps its status', () => {
     const run: CheckRun = {
       services: (['warned', 'quiet', 'risky'] as const).map((name) => ({
-        service: modelFromRaw([service(name)]).services[0]!,
+        service: modelFromRaw([service(name)]).services[0],
         counts: { ready: 1, total: 1, source: 'pods' },
         skippedChecks: [
           { check: 'stale-endpoints', severity: 'warning', missing: ['endpointSlices'] },
@@ -165,7 +165,7 @@ describe('a Service judged without a kind it needs', () => {
       ['quiet', 'unknown'],
       ['risky', 'unknown'],
     ]);
-    expect(report.services[0]!.skippedChecks).toEqual([
+    expect(report.services[0].skippedChecks).toEqual([
       { check: 'stale-endpoints', severity: 'warning', missing: ['EndpointSlice'] },
     ]);
   });
@@ -247,7 +247,7 @@ describe('appliesTo never says no where its check finds something', () => {
   it('endpoints-over-capacity does not apply at 1000 endpoints or fewer', () => {
     const model = modelFromRaw(withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2')]));
     const over = CHECKS.find((c) => c.id === 'endpoints-over-capacity')!;
-    expect(over.appliesTo!(viewService(model, model.services[0]!), model)).toBe(false);
+    expect(over.appliesTo!(viewService(model, model.services[0]), model)).toBe(false);
   });
 });
 
@@ -344,7 +344,7 @@ describe('exit codes', () => {
       expect(runCli([...webOnly, '--fail-on', failOn]).code, failOn).toBe(1);
     const never = runCli([...webOnly, '--fail-on', 'never', '-o', 'json']);
     expect(never.code).toBe(0);
-    expect((JSON.parse(never.stdout) as Report).services[0]!.status).toBe('unknown');
+    expect((JSON.parse(never.stdout) as Report).services[0].status).toBe('unknown');
   });
 
   it('0 when the checks that need the missing kind are not chosen', () => {

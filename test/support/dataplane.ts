@@ -132,7 +132,7 @@ export function dataplaneTester(
         const found = dataplaneFindings(check, c);
         expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
-          const got = found[i]!;
+          const got = found[i];
           expect(got.check).toBe(check.id);
           expect(got.reason).toBe(want.reason);
           expect(got.node).toBe(c.node ?? 'node-a');

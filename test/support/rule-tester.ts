@@ -101,7 +101,7 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
         const found = findingsFor(check, c.objects, c.coverage);
         expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
-          const got = found[i]!;
+          const got = found[i];
           expect(got.check).toBe(check.id);
           expect(got.reason).toBe(want.reason);
           expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
