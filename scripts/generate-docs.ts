@@ -12,8 +12,8 @@ import { checkDoc, checkDocMarkdown, markdownCode, type CheckExample } from '../
 import { docsExampleOf, loadTables, type RecordedCase } from '../test/support/check-tables.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const PAGES_DIR = 'docs/checks';
-export const EXAMPLES_FILE = 'src/report/check-examples.ts';
+const PAGES_DIR = 'docs/checks';
+const EXAMPLES_FILE = 'src/report/check-examples.ts';
 
 export interface GeneratedFile {
   /** From the repository's root. */

@@ -45,9 +45,9 @@ export interface CheckExample {
 }
 
 /** Running text: prose as the checks write it (backticks around commands), or a code span. */
-export type Span = string | { code: string };
+type Span = string | { code: string };
 
-export type DocBlock =
+type DocBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; spans: Span[] }
   | { kind: 'list'; items: Span[][] }

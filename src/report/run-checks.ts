@@ -24,7 +24,7 @@ export interface SkippedCheck {
 }
 
 /** A Service the checks ran on, with what the report says of its endpoints. */
-export interface CheckedService {
+interface CheckedService {
   service: Service;
   counts: EndpointCounts;
   /** Skipped checks that apply to this Service (and that its ignore annotation does not silence). */
@@ -64,7 +64,10 @@ function inScope(scope: ServiceScope, kinds: ServiceKinds): boolean {
   return !scope.addresses || kinds.address === undefined || scope.addresses.includes(kinds.address);
 }
 
-/** Whether the check judges this Service at all (Check.appliesToServices). */
+/**
+ * Whether the check judges this Service at all (Check.appliesToServices).
+ * @public bench/analysis.ts times the checks through the built dist/, which knip does not follow.
+ */
 export function judgesService(check: Check, service: Service): boolean {
   return inScope(check.appliesToServices, kindsOf(service));
 }
