@@ -75,8 +75,6 @@ function redactObject(object: ClusterObject): ClusterObject {
         containerStatuses: object.containerStatuses.map(redactStatus),
         initContainerStatuses: object.initContainerStatuses.map(redactStatus),
       };
-    case 'Node':
-      return { ...object, meta, readyMessage: undefined };
     default:
       return { ...object, meta };
   }

@@ -188,9 +188,7 @@ export interface Node {
   meta: ObjectMeta;
   /** Status of the Ready condition: True, False or Unknown ("Unknown" when missing). */
   ready: string;
-  readyMessage?: string;
   taints: Taint[];
-  unschedulable: boolean;
   /** status.allocatable.cpu in millicores; undefined when absent or unparseable (topology hints need it, docs/kubernetes-semantics.md#topology-hints-and-trafficdistribution). */
   allocatableCpuMillis?: number;
 }

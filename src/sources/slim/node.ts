@@ -1,7 +1,7 @@
 // A Node: readiness, taints and allocatable CPU, and written back for the snapshot.
 
 import type { Node } from '../../core/objects.js';
-import { bool, checked, FieldError, fields, list, nonEmpty, slimMeta, str, typeName, type Raw } from './fields.js';
+import { checked, FieldError, fields, list, nonEmpty, slimMeta, str, typeName, type Raw } from './fields.js';
 
 export const slimNode = checked(function slimNode(raw: Raw): Node {
   const meta = slimMeta(raw, false, false);
@@ -10,7 +10,6 @@ export const slimNode = checked(function slimNode(raw: Raw): Node {
   const conditions = list(status.conditions, 'status.conditions', (c) => ({
     type: str(c.type, 'type'),
     status: str(c.status, 'status'),
-    message: str(c.message, 'message'),
   }));
   const ready = conditions.find((c) => c.type === 'Ready');
   const cpu = fields(status.allocatable, 'status.allocatable').cpu;
@@ -21,12 +20,10 @@ export const slimNode = checked(function slimNode(raw: Raw): Node {
     kind: 'Node',
     meta,
     ready: ready?.status ?? 'Unknown',
-    readyMessage: ready?.message,
     taints: list(spec.taints, 'spec.taints', (t) => ({
       key: str(t.key, 'key') ?? '',
       effect: str(t.effect, 'effect') ?? '',
     })),
-    unschedulable: bool(spec.unschedulable, 'spec.unschedulable') === true,
     allocatableCpuMillis: cpuMillis(cpu),
   };
 });
@@ -58,10 +55,9 @@ export function rawNode(n: Node): Raw {
   return {
     spec: {
       taints: nonEmpty(n.taints.map((t) => ({ ...t }))),
-      unschedulable: n.unschedulable || undefined,
     },
     status: {
-      conditions: [{ type: 'Ready', status: n.ready, message: n.readyMessage }],
+      conditions: [{ type: 'Ready', status: n.ready }],
       allocatable: n.allocatableCpuMillis === undefined ? undefined : { cpu: `${n.allocatableCpuMillis}m` },
     },
   };
