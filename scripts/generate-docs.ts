@@ -1,15 +1,16 @@
-// What `npm run docs` writes, computed from the checks and their tables: the example of each
-// check (src/report/check-examples.ts, which `explain` prints), its page docs/checks/<id>.md and
-// the README's check tables. test/check-docs.test.ts compares it with the committed files.
+// What `npm run docs` writes, computed from the modules of src/checks/ and their tables: the
+// registry (src/checks/index.ts, see generate-registry.ts), the example of each check
+// (src/report/check-examples.ts, which `explain` prints), its page docs/checks/<id>.md and the
+// README's check tables. test/check-docs.test.ts compares it with the committed files.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as prettier from 'prettier';
 import { Document, visit } from 'yaml';
-import { CHECKS, DATAPLANE_CHECKS } from '../src/checks/index.js';
 import type { CheckDescription } from '../src/core/findings.js';
 import { checkDoc, checkDocMarkdown, markdownCode, type CheckExample } from '../src/report/check-docs.js';
 import { docsExampleOf, loadTables, type RecordedCase } from '../test/support/check-tables.js';
+import { checkModules, isServiceCheck, REGISTRY_FILE, registryModule, reportOrder } from './generate-registry.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const PAGES_DIR = 'docs/checks';
@@ -21,7 +22,14 @@ export interface GeneratedFile {
   content: string;
 }
 
-const ALL_CHECKS = [...CHECKS, ...DATAPLANE_CHECKS];
+const PREVIOUS_REGISTRY = existsSync(join(ROOT, REGISTRY_FILE))
+  ? readFileSync(join(ROOT, REGISTRY_FILE), 'utf8')
+  : undefined;
+// Read from the modules, not from the registry, which may not list a new check yet.
+const MODULES = reportOrder(await checkModules(join(ROOT, 'src/checks')), PREVIOUS_REGISTRY);
+const ALL_CHECKS = MODULES.map((m) => m.check);
+const CHECKS = ALL_CHECKS.filter(isServiceCheck);
+const DATAPLANE_CHECKS = ALL_CHECKS.filter((check) => !isServiceCheck(check));
 
 /** Past this many items a list of the example is cut to its first few, with a comment saying how many more. */
 const LONG_LIST = 10;
@@ -139,6 +147,7 @@ export async function generatedDocs(): Promise<GeneratedFile[]> {
     }),
   );
   return [
+    { path: REGISTRY_FILE, content: await formatted(REGISTRY_FILE, registryModule(MODULES, PREVIOUS_REGISTRY)) },
     { path: EXAMPLES_FILE, content: await formatted(EXAMPLES_FILE, examplesModule(found)) },
     ...pages,
     { path: 'README.md', content: await readme() },
