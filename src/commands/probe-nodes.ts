@@ -183,7 +183,7 @@ async function readFromCluster(
   const { api } = conn;
   const { source, scope } = options;
   // client-node does the WebSocket exec (and the debug pod's create and delete).
-  const kubeConfig = await clientNodeConfig(conn.resolved.server, api.requestOptions);
+  const kubeConfig = await clientNodeConfig(conn.resolved.server, () => api.currentRequestOptions());
   const timeoutMs = scope.requestTimeoutMs;
   const kubeProxyPods = await listKubeProxyPods(api, nodes.length === 1 ? nodes[0] : undefined);
   if (source === 'debug-pod') {

@@ -44,23 +44,51 @@ const WATCH_SECONDS = 300;
 const MAX_RETRIES = 4;
 const MAX_RETRY_AFTER_SECONDS = 30;
 
+/**
+ * Credentials that change during a run: an exec plugin's, kept until they expire and renewed
+ * when the server refuses them (client-go's exec authenticator).
+ */
+export interface CredentialRenewal {
+  /** The agent and headers for the next request. */
+  current(): Promise<https.RequestOptions>;
+  /**
+   * The server answered 401 to a request sent with `refused`: renews the credentials unless
+   * that was done since; true when the request is worth sending again with current().
+   */
+  afterUnauthorized(refused: https.RequestOptions): Promise<boolean>;
+}
+
 export interface ApiClientOptions {
   server: string;
-  /** From requestOptionsFor: the agent (TLS material, proxy) and the credentials' headers; `proxy` names the proxy-url. */
-  requestOptions: https.RequestOptions & { proxy?: string };
+  /**
+   * From requestOptionsFor: the agent (TLS material, proxy) and the credentials' headers;
+   * `proxy` names the proxy-url; `renewal` is set for credentials that change.
+   */
+  requestOptions: https.RequestOptions & { proxy?: string; renewal?: CredentialRenewal };
   timeoutMs: number;
   debug: (line: string) => void;
 }
 
 export class ApiClient {
-  /** What every request carries; the probe's client-node calls (pods/exec, the debug pod) too. */
-  readonly requestOptions: https.RequestOptions;
+  private readonly requestOptions: https.RequestOptions;
   private readonly proxy?: string;
+  private readonly renewal?: CredentialRenewal;
 
   constructor(private readonly options: ApiClientOptions) {
-    const { proxy, ...requestOptions } = options.requestOptions;
+    const { proxy, renewal, ...requestOptions } = options.requestOptions;
     this.requestOptions = requestOptions;
     this.proxy = proxy;
+    this.renewal = renewal;
+  }
+
+  /** What the next request carries; the probe's client-node calls (pods/exec, the debug pod) too. */
+  currentRequestOptions(): Promise<https.RequestOptions> {
+    return this.renewal ? this.renewal.current() : Promise.resolve(this.requestOptions);
+  }
+
+  /** After a 401: whether renewed credentials are worth sending the request again with (once). */
+  private renewedAfterUnauthorized(refused: https.RequestOptions): Promise<boolean> {
+    return this.renewal ? this.renewal.afterUnauthorized(refused) : Promise.resolve(false);
   }
 
   /** The server as messages show it: without the user and password a URL may carry. */
@@ -75,10 +103,12 @@ export class ApiClient {
   async get(path: string, query: Query = {}): Promise<ApiResponse> {
     const url = new URL(this.options.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
+      const requestOptions = await this.currentRequestOptions();
       let response: ApiResponse;
       try {
-        response = await this.request(url);
+        response = await this.request(url, requestOptions);
       } catch (e) {
         // A connection dropped mid-answer is retried; refused, unresolvable or timed out is final.
         if (isDroppedConnection(e) && attempt < MAX_RETRIES) {
@@ -91,6 +121,11 @@ export class ApiClient {
         throw e;
       }
       if (response.status >= 200 && response.status < 300) return response;
+      if (response.status === 401 && !renewed && (await this.renewedAfterUnauthorized(requestOptions))) {
+        renewed = true;
+        this.options.debug(`GET ${url.pathname}${url.search}: 401, credentials renewed, retrying`);
+        continue;
+      }
       const retryable = response.status === 429 || response.status >= 500;
       if (retryable && attempt < MAX_RETRIES) {
         const retryAfter = Number(response.headers['retry-after']);
@@ -150,16 +185,35 @@ export class ApiClient {
    * until the server ends the stream or `signal` aborts (both resolve). Throws ApiStatusError
    * for a refused watch and for an ERROR event (410 Gone: the version is too old, list again),
    * and connection errors as they are: the caller decides how to retry. Not retried here.
-   * The server ends the watch after query.timeoutSeconds (default 5 minutes).
+   * The server ends the watch after query.timeoutSeconds (default 5 minutes). A 401 is sent
+   * again once with renewed credentials, as get does.
    */
-  watch(path: string, query: Query, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+  async watch(path: string, query: Query, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
     const url = new URL(this.options.server.replace(/\/+$/, '') + path);
     const seconds = Number(query.timeoutSeconds ?? WATCH_SECONDS);
     for (const [k, v] of Object.entries({ ...query, timeoutSeconds: String(seconds), watch: '1' })) {
       if (v !== undefined && v !== '') url.searchParams.set(k, v);
     }
+    const requestOptions = await this.currentRequestOptions();
+    try {
+      return await this.watchWith(url, seconds, requestOptions, onEvent, signal);
+    } catch (e) {
+      if (!(e instanceof ApiStatusError && e.status === 401 && (await this.renewedAfterUnauthorized(requestOptions)))) {
+        throw e;
+      }
+      this.options.debug(`WATCH ${url.pathname}${url.search}: 401, credentials renewed, retrying`);
+      return this.watchWith(url, seconds, await this.currentRequestOptions(), onEvent, signal);
+    }
+  }
+
+  private watchWith(
+    url: URL,
+    seconds: number,
+    requestOptions: https.RequestOptions,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const transport = url.protocol === 'http:' ? http : https;
-    const { requestOptions } = this;
     return new Promise((resolve, reject) => {
       if (signal.aborted) return resolve();
       const req = transport.request(
@@ -235,10 +289,9 @@ export class ApiClient {
     });
   }
 
-  private request(url: URL): Promise<ApiResponse> {
+  private request(url: URL, requestOptions: https.RequestOptions): Promise<ApiResponse> {
     const started = Date.now();
     const transport = url.protocol === 'http:' ? http : https;
-    const { requestOptions } = this;
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const req = transport.request(

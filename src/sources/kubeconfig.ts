@@ -203,25 +203,30 @@ function fileOrData(entry: Raw, field: string, what: string): Buffer | undefined
 
 /**
  * A client-node KubeConfig for the probe's pods/exec (WebSocket) and debug pod that sends what
- * the reads send (`requestOptions` from requestOptionsFor): the same agent, so the same TLS
- * checks and proxy, and the same credentials, so an exec plugin runs once per run and
- * client-node never sees the kubeconfig's user.
+ * the reads send (`requestOptions`, ApiClient.currentRequestOptions): the same agent, so the
+ * same TLS checks and proxy, and the same credentials, so an exec plugin runs only when the reads
+ * would run it and client-node never sees the kubeconfig's user.
  */
-export async function clientNodeConfig(server: string, requestOptions: https.RequestOptions): Promise<KubeConfig> {
+export async function clientNodeConfig(
+  server: string,
+  requestOptions: () => Promise<https.RequestOptions>,
+): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
-  const agent = requestOptions.agent as https.Agent;
-  const headers = (requestOptions.headers ?? {}) as Record<string, string>;
-  kc.applyToHTTPSOptions = (opts) => {
+  const current = async () => {
+    const { agent, headers } = await requestOptions();
+    return { agent: agent as https.Agent, headers: (headers ?? {}) as Record<string, string> };
+  };
+  kc.applyToHTTPSOptions = async (opts) => {
+    const { agent, headers } = await current();
     opts.agent = agent;
     opts.headers = { ...opts.headers, ...headers };
-    return Promise.resolve();
   };
-  kc.applySecurityAuthentication = (context) => {
+  kc.applySecurityAuthentication = async (context) => {
+    const { agent, headers } = await current();
     context.setAgent(agent);
     for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
-    return Promise.resolve();
   };
   return kc;
 }
