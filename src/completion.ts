@@ -11,6 +11,7 @@ import type { ConfigFlags } from './commands/config-flags.js';
 import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
+import { markStdinUnavailable } from './sources/exec-credential.js';
 import { connect } from './sources/live.js';
 import { SEVERITIES } from './core/findings.js';
 import { isJsonArray, stringAt, valueAt } from './core/json-value.js';
@@ -227,6 +228,8 @@ async function complete(program: Command, words: string[], listServices: ListSer
 /** `kubectl-endpoints_doctor __complete WORDS...`: prints the answer; never fails. */
 export async function runCompletion(program: Command, words: string[]): Promise<never> {
   let answer: Completion;
+  // The shell's line is being edited: an exec plugin must not prompt on the terminal.
+  markStdinUnavailable();
   try {
     answer = await complete(program, words, listServicesFromCluster);
   } catch {

@@ -10,15 +10,18 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CERT_CONTEXT, CONTEXT, startTestServer, type TestServer } from './server/index.js';
-import { runCliAsync } from './support/cli.js';
+import { BIN, runCliAsync } from './support/cli.js';
 import { startConnectProxy, type ConnectProxy } from './support/connect-proxy.js';
 import { withControllers } from './support/controller.js';
+import { EXEC_V1, EXEC_V1BETA1, execCredential, recordingPlugin, type RecordingPlugin } from './support/exec-plugin.js';
 import { node, pod, service } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
 const NO_STACK = /\n\s+at /;
 const kubectlFound = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+/** util-linux script(1): runs a command with a terminal on its stdin. */
+const scriptFound = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const objects = withControllers([
   node('node-a'),
@@ -314,14 +317,10 @@ describe('exec credential plugins, run as client-go runs them', { timeout: TIMEO
     const run = await doctor(['-n', 'other'], { KUBECONFIG: kubeconfig });
     expect(run.stderr).toBe('');
     expect(serviceNames(run.report)).toEqual(['other/api']);
-    const [execInfo, greeting, args] = readFileSync(join(dir, 'seen'), 'utf8').split('\n');
-    expect(JSON.parse(execInfo)).toEqual({
-      apiVersion: V1BETA1,
-      kind: 'ExecCredential',
-      spec: { interactive: false },
-    });
-    expect(greeting).toBe('hello');
-    expect(args).toBe('--cluster prod one');
+    // KUBERNETES_EXEC_INFO as kubectl sets it, keys in its order and a newline at the end.
+    expect(readFileSync(join(dir, 'seen'), 'utf8')).toBe(
+      `{"kind":"ExecCredential","apiVersion":"${V1BETA1}","spec":{"interactive":false}}\n\nhello\n--cluster prod one\n`,
+    );
   });
 
   it('a client certificate and key from the plugin authenticate', async () => {
@@ -367,18 +366,47 @@ describe('exec credential plugins, run as client-go runs them', { timeout: TIMEO
     expect(server.requests).toEqual([]);
   });
 
-  it('a plugin that fails: its exit code and first line of stderr; one that is missing: said', async () => {
+  it("the plugin's stderr is ours; a plugin that fails: its exit code after what it said", async () => {
+    const chatty = withPlugin({
+      before: 'echo "opening the browser..." >&2',
+      stdout: credential({ token: server.token }),
+    });
+    const ok = await doctor(['-n', 'shop'], { KUBECONFIG: chatty.kubeconfig });
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('opening the browser...\n');
+
     const failing = withPlugin({ before: 'echo "token expired, run: cloud login" >&2; exit 4' });
     const run = await doctor(['-n', 'shop'], { KUBECONFIG: failing.kubeconfig });
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
-      `error: cannot get credentials for context "test-server": the exec plugin ${failing.plugin} failed with exit code 4: token expired, run: cloud login\n`,
+      'token expired, run: cloud login\n' +
+        `error: cannot get credentials for context "test-server": the exec plugin ${failing.plugin} failed with exit code 4\n`,
     );
-    const c = structuredClone(config);
-    c.users = [{ name: 'test-token', user: { exec: { apiVersion: V1, command: 'no-such-credential-plugin' } } }];
-    const missing = await doctor(['-n', 'shop'], { KUBECONFIG: writeYaml(tempDir(), 'config', c) });
-    expect(missing.code).toBe(3);
-    expect(missing.stderr).toContain('the exec plugin no-such-credential-plugin was not found');
+  });
+
+  it("a plugin that is not installed: said on one line, with the kubeconfig's installHint", async () => {
+    const missing = (exec: Record<string, unknown>) => {
+      const c = structuredClone(config);
+      c.users = [
+        {
+          name: 'test-token',
+          user: { exec: { apiVersion: V1, command: 'no-such-credential-plugin', interactiveMode: 'Never', ...exec } },
+        },
+      ];
+      return doctor(['-n', 'shop'], { KUBECONFIG: writeYaml(tempDir(), 'config', c) });
+    };
+    const hinted = await missing({ installHint: 'Install it with:\n\n  brew install no-such-credential-plugin\n' });
+    expect(hinted.code).toBe(3);
+    expect(hinted.stderr).toBe(
+      'error: cannot get credentials for context "test-server": the exec plugin no-such-credential-plugin was not found on PATH; ' +
+        'the kubeconfig says: Install it with: brew install no-such-credential-plugin\n',
+    );
+    const plain = await missing({});
+    expect(plain.stderr).toBe(
+      'error: cannot get credentials for context "test-server": the exec plugin no-such-credential-plugin was not found on PATH (is it installed?)\n',
+    );
+    const path = await missing({ command: '/no/such/credential-plugin' });
+    expect(path.stderr).toContain('the exec plugin /no/such/credential-plugin was not found (is it installed?)');
   });
 
   it('a plugin that hangs is stopped after --request-timeout', async () => {
@@ -412,6 +440,237 @@ describe('exec credential plugins, run as client-go runs them', { timeout: TIMEO
     expect(run.stderr).toMatch(/^debug: GET /m);
     expect(run.stderr).not.toContain(server.token);
   });
+});
+
+/** The CLI with a terminal on stdin (and stdout), under script(1); its exit code and what it printed there. */
+function doctorOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: tempDir(), NO_COLOR: '1', ...env },
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+    child.stdin.end();
+  });
+}
+
+/** The parts of the test server's kubeconfig that the exec tests rearrange. */
+interface KubeconfigDoc {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { name: string; user: Record<string, unknown> }[];
+}
+
+/** KUBERNETES_EXEC_INFO as the plugin got it. */
+interface ExecInfo {
+  spec: { interactive: boolean; cluster?: Record<string, unknown> };
+}
+
+describe('exec plugins: the terminal, the cluster, the kubeconfig folder, renewal', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  let config: KubeconfigDoc;
+  beforeAll(async () => {
+    server = await startTestServer({ objects });
+    config = parse(server.kubeconfig) as KubeconfigDoc;
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    server.requests.length = 0;
+  });
+
+  /** A plugin that answers with the server's token, and a kubeconfig in its folder whose user runs it. */
+  function pluginSetup(
+    o: { exec?: Record<string, unknown>; user?: Record<string, unknown>; cluster?: Record<string, unknown> } = {},
+  ) {
+    const plugin = recordingPlugin();
+    plugin.answer(execCredential({ token: server.token }));
+    const c = structuredClone(config);
+    if (o.cluster) c.clusters[0].cluster = { ...c.clusters[0].cluster, ...o.cluster };
+    c.users = [
+      {
+        name: 'test-token',
+        user: { exec: { apiVersion: EXEC_V1, command: plugin.path, interactiveMode: 'Never', ...o.exec }, ...o.user },
+      },
+    ];
+    return { plugin, kubeconfig: writeYaml(plugin.dir, 'config', c) };
+  }
+  const info = (plugin: RecordingPlugin, run: number) => JSON.parse(plugin.execInfo(run)) as ExecInfo;
+
+  it.skipIf(!scriptFound)(
+    'interactiveMode on a terminal: IfAvailable and Always give the plugin stdin, Never does not',
+    async () => {
+      for (const [exec, interactive] of [
+        [{ interactiveMode: 'IfAvailable' }, true],
+        [{ interactiveMode: 'Always' }, true],
+        [{ interactiveMode: 'Never' }, false],
+        // v1beta1 defaults to IfAvailable, as client-go's kubeconfig defaulting does.
+        [{ apiVersion: EXEC_V1BETA1, interactiveMode: undefined }, true],
+      ] as const) {
+        const { plugin, kubeconfig } = pluginSetup({ exec });
+        if (exec.apiVersion) plugin.answer(execCredential({ token: server.token }, exec.apiVersion));
+        const run = await doctorOnTerminal(['-n', 'shop', '-o', 'json'], { KUBECONFIG: kubeconfig });
+        expect(run.code, run.output).toBe(0);
+        expect(plugin.runs()).toBe(1);
+        expect(info(plugin, 1).spec.interactive, JSON.stringify(exec)).toBe(interactive);
+        expect(plugin.stdin(1)).toBe(interactive ? 'terminal' : 'none');
+      }
+    },
+  );
+
+  it('interactiveMode without a terminal: IfAvailable runs the plugin without stdin, Always refuses', async () => {
+    const ifAvailable = pluginSetup({ exec: { interactiveMode: 'IfAvailable' } });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: ifAvailable.kubeconfig });
+    expect(run.code).toBe(0);
+    expect(info(ifAvailable.plugin, 1).spec.interactive).toBe(false);
+    expect(ifAvailable.plugin.stdin(1)).toBe('none');
+
+    const always = pluginSetup({ exec: { interactiveMode: 'Always' } });
+    const refused = await doctor(['-n', 'shop'], { KUBECONFIG: always.kubeconfig });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toBe(
+      'error: cannot get credentials for context "test-server": exec plugin cannot support interactive mode: standard input is not a terminal ' +
+        `(the exec plugin ${always.plugin.path} has interactiveMode Always: run it from a terminal)\n`,
+    );
+    expect(always.plugin.runs()).toBe(0);
+  });
+
+  it.skipIf(!scriptFound)('shell completion on a terminal does not give the plugin stdin', async () => {
+    const { plugin, kubeconfig } = pluginSetup({ exec: { interactiveMode: 'IfAvailable' } });
+    const run = await doctorOnTerminal(['__complete', '-n', 'shop', ''], { KUBECONFIG: kubeconfig });
+    expect(run.output).toMatch(/^web\r?$/m);
+    expect(info(plugin, 1).spec.interactive).toBe(false);
+    expect(plugin.stdin(1)).toBe('none');
+  });
+
+  it('interactiveMode: required with apiVersion v1, and one of Never, IfAvailable, Always (exit 2)', async () => {
+    const unset = await doctor(['-n', 'shop'], {
+      KUBECONFIG: pluginSetup({ exec: { interactiveMode: undefined } }).kubeconfig,
+    });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toBe(
+      `error: the kubeconfig's user "test-token": exec needs an interactiveMode (Never, IfAvailable or Always) with apiVersion ${EXEC_V1}\n`,
+    );
+    const unknown = await doctor(['-n', 'shop'], {
+      KUBECONFIG: pluginSetup({ exec: { interactiveMode: 'Sometimes' } }).kubeconfig,
+    });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      `error: the kubeconfig's user "test-token": exec interactiveMode "Sometimes" is not one of Never, IfAvailable or Always\n`,
+    );
+  });
+
+  it('provideClusterInfo: KUBERNETES_EXEC_INFO describes the cluster, byte for byte as kubectl does', async () => {
+    const extension = { audience: 'endpoints-doctor', nested: { list: [1, 'two'] } };
+    const { plugin, kubeconfig } = pluginSetup({
+      exec: { provideClusterInfo: true },
+      cluster: {
+        'tls-server-name': '127.0.0.1',
+        'disable-compression': true,
+        extensions: [
+          { name: 'client.authentication.k8s.io/exec', extension },
+          { name: 'someone-else', extension: { x: 1 } },
+        ],
+      },
+    });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(info(plugin, 1)).toEqual({
+      kind: 'ExecCredential',
+      apiVersion: EXEC_V1,
+      spec: {
+        cluster: {
+          server: server.url,
+          'tls-server-name': '127.0.0.1',
+          'certificate-authority-data': Buffer.from(server.caPem).toString('base64'),
+          'disable-compression': true,
+          config: extension,
+        },
+        interactive: false,
+      },
+    });
+    if (!kubectlFound) return;
+    await kubectl(['get', 'namespaces'], { KUBECONFIG: kubeconfig });
+    expect(plugin.runs()).toBeGreaterThan(1);
+    expect(plugin.execInfo(2)).toBe(plugin.execInfo(1));
+  });
+
+  it("a command with a path separator is relative to its kubeconfig's folder; a bare name is looked up on PATH", async () => {
+    for (const command of ['bin/credential-plugin', './bin/credential-plugin']) {
+      const { plugin, kubeconfig } = pluginSetup({ exec: { command } });
+      const run = await doctor(['-n', 'other'], { KUBECONFIG: kubeconfig });
+      expect(run.code, command).toBe(0);
+      expect(serviceNames(run.report)).toEqual(['other/api']);
+      expect(plugin.runs()).toBe(1);
+      if (kubectlFound) {
+        expect(await kubectl(['get', 'services', '-n', 'other', '-o', 'name'], { KUBECONFIG: kubeconfig })).toBe(
+          'service/api\n',
+        );
+      }
+    }
+    // Beside the kubeconfig, but not on PATH: not found; on PATH: found.
+    const { plugin } = pluginSetup();
+    const c = structuredClone(config);
+    c.users = [
+      {
+        name: 'test-token',
+        user: { exec: { apiVersion: EXEC_V1, command: 'credential-plugin', interactiveMode: 'Never' } },
+      },
+    ];
+    const besideIt = writeYaml(join(plugin.dir, 'bin'), 'config', c);
+    const notOnPath = await doctor(['-n', 'other'], { KUBECONFIG: besideIt });
+    expect(notOnPath.stderr).toContain('the exec plugin credential-plugin was not found on PATH');
+    const onPath = await doctor(['-n', 'other'], {
+      KUBECONFIG: besideIt,
+      PATH: `${join(plugin.dir, 'bin')}:${process.env.PATH ?? ''}`,
+    });
+    expect(onPath.code).toBe(0);
+    expect(plugin.runs()).toBe(1);
+  });
+
+  it('the credential is kept for the run: one plugin run for every read', async () => {
+    const { plugin, kubeconfig } = pluginSetup();
+    plugin.answer(execCredential({ token: server.token, expirationTimestamp: '2100-01-01T00:00:00Z' }));
+    const run = await doctor(['-A'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(server.requests.length).toBeGreaterThan(1);
+    expect(plugin.runs()).toBe(1);
+  });
+
+  it('a token refused (401): the plugin runs again once, and the reads are sent again with its new token', async () => {
+    const { plugin, kubeconfig } = pluginSetup();
+    plugin.answer(execCredential({ token: 'sekret-revoked' }), 1);
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(serviceNames(run.report)).toEqual(['shop/web']);
+    expect(plugin.runs()).toBe(2);
+    const refused = server.requests.filter((r) => r.status === 401);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(server.requests.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(refused.length);
+
+    // Refused again: no third run; the 401 is the error.
+    server.requests.length = 0;
+    const stale = pluginSetup();
+    stale.plugin.answer(execCredential({ token: 'sekret-revoked' }));
+    const failed = await doctor(['-n', 'shop'], { KUBECONFIG: stale.kubeconfig });
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toMatch(/401/);
+    expect(failed.stderr).not.toContain('sekret');
+    expect(stale.plugin.runs()).toBe(2);
+  });
+
+  it('a user with a token of its own does not run its plugin (its token is sent), as in kubectl', async () => {
+    const { plugin, kubeconfig } = pluginSetup({ user: { token: server.token } });
+    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(users()).toEqual(new Set([server.user]));
+    if (kubectlFound) await kubectl(['get', 'namespaces'], { KUBECONFIG: kubeconfig });
+    expect(plugin.runs()).toBe(0);
+  });
+  const users = () => new Set(server.requests.map((r) => r.user));
 });
 
 describe('proxies, server names and URLs in messages', { timeout: TIMEOUT }, () => {

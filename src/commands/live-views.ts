@@ -17,6 +17,7 @@ import { compareReports, describeChange, formatChange, formatTime, type ServiceC
 import { terminalText } from '../core/terminal-text.js';
 import { diagnoseServices, type Diagnosis } from '../report/diagnosis.js';
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../report/report.js';
+import { markStdinUnavailable } from '../sources/exec-credential.js';
 import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
@@ -224,6 +225,8 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
     },
   );
   diagnosis = live.current();
+  // The view reads the keys from here on: an exec plugin that runs again does not get them.
+  markStdinUnavailable();
   app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,
@@ -278,6 +281,8 @@ async function interactiveScreen({ scope, checks, colour }: DiagnoseOptions, str
     diagnosis = live.current();
     source = `live ${live.contextName}, updated ${clock()}`;
   }
+  // The view reads the keys from here on: an exec plugin that runs again does not get them.
+  markStdinUnavailable();
   app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,

@@ -1,22 +1,38 @@
 // Exec credential plugins (a kubeconfig user's `exec`), run as client-go runs them
 // (k8s.io/client-go/plugin/pkg/client/auth/exec): the command with its args, the kubeconfig's
-// env on top of ours, KUBERNETES_EXEC_INFO naming the apiVersion asked for, and stdout decoded
-// as an ExecCredential of exactly that apiVersion, holding a token or a client certificate and
-// key. Unlike client-go, a plugin that hangs is stopped after --request-timeout. What the plugin
-// printed is never repeated in a message: it holds credentials.
+// env, then KUBERNETES_EXEC_INFO naming the apiVersion asked for, whether the plugin has the
+// terminal and, with provideClusterInfo, the cluster. The plugin's stderr is ours; our stdin is
+// its own as interactiveMode allows. Its stdout is decoded as an ExecCredential of exactly that
+// apiVersion, holding a token or a client certificate and key, kept until its
+// expirationTimestamp or until the server refuses it (401). Unlike client-go, a plugin that does
+// not have the terminal is stopped after --request-timeout. What the plugin printed on stdout is
+// never repeated in a message: it holds credentials.
 
 import { spawn } from 'node:child_process';
+import { sep } from 'node:path';
+import { isatty } from 'node:tty';
 import { ClusterError, UsageError } from '../core/errors.js';
-import { isJsonArray, isJsonObject } from '../core/json-value.js';
+import { isJsonArray, isJsonObject, type JsonObject } from '../core/json-value.js';
+import { terminalText } from '../core/terminal-text.js';
 
+const V1 = 'client.authentication.k8s.io/v1';
+const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
 /** The versions client-go accepts; v1alpha1 was removed in Kubernetes 1.24. */
-const EXEC_API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
+const EXEC_API_VERSIONS = [V1, V1BETA1];
+
+const INTERACTIVE_MODES = ['Never', 'IfAvailable', 'Always'] as const;
+export type InteractiveMode = (typeof INTERACTIVE_MODES)[number];
 
 export interface ExecConfig {
   command: string;
   args: string[];
   env: { name: string; value: string }[];
   apiVersion: string;
+  interactiveMode: InteractiveMode;
+  /** Whether KUBERNETES_EXEC_INFO describes the cluster. */
+  provideClusterInfo: boolean;
+  /** The kubeconfig's words for when the command is not installed. */
+  installHint?: string;
 }
 
 /** ExecCredential status: a bearer token, or a PEM client certificate and key, or both. */
@@ -34,11 +50,19 @@ function isStringList(value: unknown): value is string[] {
 function isEnvList(value: unknown): value is ExecConfig['env'] {
   return (
     isJsonArray(value) &&
-    value.every((e) => isJsonObject(e) && typeof e.name === 'string' && typeof e.value === 'string')
+    value.every((e) => isJsonObject(e) && typeof e.name === 'string' && e.name !== '' && typeof e.value === 'string')
   );
 }
 
-/** The kubeconfig's exec block, checked as client-go checks it before running anything. */
+function isInteractiveMode(value: unknown): value is InteractiveMode {
+  return INTERACTIVE_MODES.some((mode) => mode === value);
+}
+
+/**
+ * The kubeconfig's exec block, checked as client-go checks it before running anything
+ * (clientcmd's validateAuthInfo): an exec block is checked even when a token or a client
+ * certificate means it will not run.
+ */
 export function execConfig(raw: unknown, userName: string): ExecConfig {
   const where = `the kubeconfig's user "${userName}"`;
   const exec = (raw ?? {}) as Record<string, unknown>;
@@ -55,24 +79,173 @@ export function execConfig(raw: unknown, userName: string): ExecConfig {
   }
   const env = exec.env ?? [];
   if (!isEnvList(env)) {
-    throw new UsageError(`${where}: exec env must be a list of {name, value} strings`);
+    throw new UsageError(`${where}: exec env must be a list of {name, value} strings, each with a name`);
   }
-  return { command: exec.command, args: (exec.args as string[] | undefined) ?? [], env, apiVersion: exec.apiVersion };
+  // client-go defaults the mode for v1beta1 only; v1 must say it.
+  const mode = exec.interactiveMode || (exec.apiVersion === V1BETA1 ? 'IfAvailable' : undefined);
+  if (mode === undefined) {
+    throw new UsageError(
+      `${where}: exec needs an interactiveMode (Never, IfAvailable or Always) with apiVersion ${V1}`,
+    );
+  }
+  if (!isInteractiveMode(mode)) {
+    throw new UsageError(
+      `${where}: exec interactiveMode ${JSON.stringify(mode)} is not one of Never, IfAvailable or Always`,
+    );
+  }
+  const provideClusterInfo = exec.provideClusterInfo ?? false;
+  if (typeof provideClusterInfo !== 'boolean') {
+    throw new UsageError(`${where}: exec provideClusterInfo must be true or false`);
+  }
+  const installHint = exec.installHint ?? '';
+  if (typeof installHint !== 'string') throw new UsageError(`${where}: exec installHint must be a string`);
+  return {
+    command: exec.command,
+    args: (exec.args as string[] | undefined) ?? [],
+    env,
+    apiVersion: exec.apiVersion,
+    interactiveMode: mode,
+    provideClusterInfo,
+    ...(installHint ? { installHint } : {}),
+  };
 }
 
-/** Runs the plugin once; `timeoutMs` 0 waits forever. Failures are ClusterErrors naming the command. */
-export function runExecPlugin(exec: ExecConfig, options: { timeoutMs: number }): Promise<ExecCredential> {
-  const plugin = `the exec plugin ${exec.command}`;
-  // What client-go tells a plugin that is not given the terminal (issue 13 adds interactiveMode).
-  const execInfo = { apiVersion: exec.apiVersion, kind: 'ExecCredential', spec: { interactive: false } };
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(execInfo) };
+/** Our stdin as an exec plugin may have it. */
+export interface StdinState {
+  isTerminal: boolean;
+  /** Something of ours reads it (client-go's StdinUnavailable). */
+  unavailable: boolean;
+}
+
+let stdinTaken = false;
+
+/**
+ * The command reads stdin itself from now on (an ink view's keys, a shell's line being
+ * completed): an exec plugin run after this does not get it, as client-go's StdinUnavailable.
+ */
+export function markStdinUnavailable(): void {
+  stdinTaken = true;
+}
+
+function processStdin(): StdinState {
+  return { isTerminal: isatty(0), unavailable: stdinTaken };
+}
+
+/**
+ * Whether the plugin gets our stdin (client-go's isInteractive): never with Never; with
+ * IfAvailable when it is a terminal nothing else reads; Always insists, and the plugin does not
+ * run without one.
+ */
+export function isInteractive(mode: InteractiveMode, stdin: StdinState, plugin: string): boolean {
+  switch (mode) {
+    case 'Never':
+      return false;
+    case 'IfAvailable':
+      return stdin.isTerminal && !stdin.unavailable;
+    case 'Always':
+      if (!stdin.isTerminal || stdin.unavailable) {
+        const why = stdin.isTerminal ? 'is unavailable (this command reads it)' : 'is not a terminal';
+        throw new ClusterError(
+          `exec plugin cannot support interactive mode: standard input ${why} (${plugin} has interactiveMode Always: run it from a terminal)`,
+        );
+      }
+      return true;
+  }
+}
+
+export interface ExecPluginOptions {
+  /** The cluster as KUBERNETES_EXEC_INFO describes it; given to the plugin with provideClusterInfo. */
+  cluster?: JsonObject;
+  /** --request-timeout: how long a plugin without the terminal may take; 0 waits forever. */
+  timeoutMs: number;
+  /** The clock that expirationTimestamp is compared with, in ms (tests set it). */
+  now?: () => number;
+  /** Our stdin (tests set it). */
+  stdin?: () => StdinState;
+}
+
+/**
+ * One exec plugin for the run: its credential, kept until its expirationTimestamp passes or the
+ * server refuses it. It runs once at a time: it may be asking the user something.
+ */
+export class ExecPlugin {
+  private cached?: { credential: ExecCredential; expiresAtMs?: number };
+  private running?: Promise<ExecCredential>;
+
+  constructor(
+    private readonly exec: ExecConfig,
+    private readonly options: ExecPluginOptions,
+  ) {}
+
+  /** The credential to send: the last one until it expires (client-go: after expirationTimestamp). */
+  credential(): Promise<ExecCredential> {
+    const now = this.options.now ?? Date.now;
+    const { cached } = this;
+    const fresh = cached && (cached.expiresAtMs === undefined || now() <= cached.expiresAtMs);
+    return fresh ? Promise.resolve(cached.credential) : this.run();
+  }
+
+  /** The server refused `refused` (401): the plugin runs again, unless it gave another credential since. */
+  renew(refused: ExecCredential): Promise<ExecCredential> {
+    if (this.cached && this.cached.credential !== refused) return Promise.resolve(this.cached.credential);
+    return this.run();
+  }
+
+  private run(): Promise<ExecCredential> {
+    this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runOnce(): Promise<ExecCredential> {
+    const { exec, options } = this;
+    const interactive = isInteractive(exec.interactiveMode, (options.stdin ?? processStdin)(), pluginName(exec));
+    const execInfo = {
+      kind: 'ExecCredential',
+      apiVersion: exec.apiVersion,
+      spec: { ...(exec.provideClusterInfo ? { cluster: options.cluster } : {}), interactive },
+    };
+    // With the newline client-go's encoder ends it with.
+    const execInfoText = `${JSON.stringify(execInfo)}\n`;
+    // The user may take their time at the terminal; a plugin without it is stopped if it hangs.
+    const printed = await runCommand(exec, execInfoText, interactive ? 0 : options.timeoutMs, interactive);
+    const credential = decodeCredential(printed, exec.apiVersion, pluginName(exec));
+    const expiresAtMs =
+      credential.expirationTimestamp === undefined ? undefined : Date.parse(credential.expirationTimestamp);
+    this.cached = { credential, expiresAtMs };
+    return credential;
+  }
+}
+
+function pluginName(exec: ExecConfig): string {
+  return `the exec plugin ${exec.command}`;
+}
+
+/** The install hint on one line: it comes from the kubeconfig, and an error is one line. */
+function oneLine(text: string): string {
+  return terminalText(text).replace(/\s+/g, ' ').trim();
+}
+
+function notFound(exec: ExecConfig): string {
+  // A command without a path separator was looked up on PATH.
+  const where = exec.command.includes(sep) ? '' : ' on PATH';
+  const hint = exec.installHint ? oneLine(exec.installHint) : '';
+  return `${pluginName(exec)} was not found${where}${hint ? `; the kubeconfig says: ${hint}` : ' (is it installed?)'}`;
+}
+
+/** Runs the plugin; resolves with what it printed on stdout. `timeoutMs` 0 waits forever. */
+function runCommand(exec: ExecConfig, execInfo: string, timeoutMs: number, interactive: boolean): Promise<string> {
+  const plugin = pluginName(exec);
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const { name, value } of exec.env) env[name] = value;
-  const printed = new Promise<string>((resolve, reject) => {
-    const child = spawn(exec.command, exec.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Set last, as client-go does: the kubeconfig's env cannot replace it.
+  env.KUBERNETES_EXEC_INFO = execInfo;
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(exec.command, exec.args, {
+      env,
+      stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'inherit'],
+    });
     const stdout: Buffer[] = [];
-    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -81,44 +254,34 @@ export function runExecPlugin(exec: ExecConfig, options: { timeoutMs: number }):
       outcome();
     };
     const timer =
-      options.timeoutMs > 0
+      timeoutMs > 0
         ? setTimeout(
             () =>
               finish(() => {
                 child.kill('SIGKILL');
-                // A grandchild may hold the pipes open: stop reading them.
+                // A grandchild may hold the pipe open: stop reading it.
                 child.stdout.destroy();
-                child.stderr.destroy();
-                reject(
-                  new ClusterError(`${plugin} did not finish within ${options.timeoutMs / 1000}s (--request-timeout)`),
-                );
+                reject(new ClusterError(`${plugin} did not finish within ${timeoutMs / 1000}s (--request-timeout)`));
               }),
-            options.timeoutMs,
+            timeoutMs,
           )
         : undefined;
     child.on('error', (e: NodeJS.ErrnoException) =>
       finish(() =>
-        reject(
-          new ClusterError(
-            e.code === 'ENOENT'
-              ? `${plugin} was not found (is it installed, and on PATH?)`
-              : `${plugin} could not be run: ${e.message}`,
-          ),
-        ),
+        reject(new ClusterError(e.code === 'ENOENT' ? notFound(exec) : `${plugin} could not be run: ${e.message}`)),
       ),
     );
     child.on('close', (code, signal) =>
       finish(() => {
         if (code !== 0) {
-          const said = stderr.trim().split('\n')[0];
+          // What it said on stderr is on ours already.
           const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
-          return reject(new ClusterError(`${plugin} ${how}${said ? `: ${said}` : ''}`));
+          return reject(new ClusterError(`${plugin} ${how}`));
         }
         resolve(Buffer.concat(stdout).toString('utf8'));
       }),
     );
   });
-  return printed.then((text) => decodeCredential(text, exec.apiVersion, plugin));
 }
 
 /** client-go's checks of the plugin's answer, with its messages where it has one. */
@@ -152,6 +315,9 @@ function decodeCredential(text: string, apiVersion: string, plugin: string): Exe
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw new ClusterError(`${plugin} returned a status.${field} that is not a string`);
     credential[field] = value;
+  }
+  if (credential.expirationTimestamp !== undefined && Number.isNaN(Date.parse(credential.expirationTimestamp))) {
+    throw new ClusterError(`${plugin} returned a status.expirationTimestamp that is not a time`);
   }
   if (!credential.token && !credential.clientCertificateData && !credential.clientKeyData) {
     throw new ClusterError(`exec plugin didn't return a token or cert/key pair (${plugin})`);

@@ -1,21 +1,22 @@
 // kubeconfig resolution as kubectl does it: --kubeconfig, else every file of KUBECONFIG merged
 // (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account.
-// Tokens, client certificates, basic auth, exec credential plugins and CAs are applied here; only
-// an auth-provider plugin or the agent of a proxy-url needs @kubernetes/client-node, whose import
-// alone costs most of a second of CPU, so it is loaded for those cases only.
+// Tokens, client certificates, basic auth, exec credential plugins (exec-credential.ts) and CAs
+// are applied here; only an auth-provider plugin or the agent of a proxy-url needs
+// @kubernetes/client-node, whose import alone costs most of a second of CPU, so it is loaded for
+// those cases only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
-import { execConfig, runExecPlugin } from './exec-credential.js';
-import { withoutUserinfo } from './kube-api.js';
+import { execConfig, ExecPlugin, type ExecConfig, type ExecCredential } from './exec-credential.js';
+import { withoutUserinfo, type CredentialRenewal } from './kube-api.js';
 
 type Raw = JsonObject;
 
@@ -77,6 +78,21 @@ function absolutePaths(entries: Named[], field: 'cluster' | 'user', files: strin
   });
 }
 
+/**
+ * An exec command that names a path (it holds a separator) is resolved against the kubeconfig's
+ * folder, as client-go's GetAuthInfoFileReferences does; a bare name is looked up on PATH.
+ */
+function execCommandsResolved(users: Named[], dir: string): Named[] {
+  return users.map((entry) => {
+    const user = entry.user as Raw;
+    const exec = user.exec;
+    if (!isJsonObject(exec)) return entry;
+    const command = exec.command;
+    if (typeof command !== 'string' || !command.includes(sep) || isAbsolute(command)) return entry;
+    return { ...entry, user: { ...user, exec: { ...exec, command: join(dir, command) } } };
+  });
+}
+
 function readKubeconfigFile(path: string): MergedKubeconfig {
   let doc: unknown;
   try {
@@ -88,7 +104,7 @@ function readKubeconfigFile(path: string): MergedKubeconfig {
   const dir = dirname(path);
   return {
     clusters: absolutePaths(list(doc.clusters), 'cluster', CLUSTER_FILES, dir),
-    users: absolutePaths(list(doc.users), 'user', USER_FILES, dir),
+    users: execCommandsResolved(absolutePaths(list(doc.users), 'user', USER_FILES, dir), dir),
     contexts: list(doc.contexts),
     'current-context': typeof doc['current-context'] === 'string' ? doc['current-context'] : undefined,
   };
@@ -268,24 +284,30 @@ interface Credentials {
   key?: Buffer | string;
 }
 
-/** The user's credentials: an exec plugin's, else a token or token file, else basic auth; client certificates. */
-async function credentialsFor(resolved: ResolvedContext, timeoutMs: number): Promise<Credentials> {
-  const { user } = resolved;
-  if (user.exec) {
-    const exec = execConfig(user.exec, resolved.userName);
-    let credential;
-    try {
-      credential = await runExecPlugin(exec, { timeoutMs });
-    } catch (e) {
-      throw new ClusterError(`cannot get credentials for context "${resolved.contextName}": ${(e as Error).message}`);
-    }
-    return {
-      headers: credential.token ? { Authorization: `Bearer ${credential.token}` } : {},
-      // client-go takes a client certificate from the plugin over the kubeconfig's.
-      cert: credential.clientCertificateData ?? fileOrData(user, 'client-certificate', 'client certificate'),
-      key: credential.clientKeyData ?? fileOrData(user, 'client-key', 'client key'),
-    };
-  }
+const hasValue = (entry: Raw, field: string) => {
+  const value = entry[field];
+  return typeof value === 'string' && value !== '';
+};
+
+/**
+ * The user's exec plugin, when it is to run: client-go runs it only for a user without a token
+ * (or token file), a username, or a client certificate and key (exec.UpdateTransportConfig), so
+ * that such a user's own credentials, and --token, win.
+ */
+function execToRun(user: Raw, userName: string): ExecConfig | undefined {
+  if (user.exec === undefined || user.exec === null) return undefined;
+  const exec = execConfig(user.exec, userName);
+  const has = (field: string) => hasValue(user, field) || hasValue(user, `${field}-data`);
+  const ownCredentials =
+    hasValue(user, 'token') ||
+    hasValue(user, 'tokenFile') ||
+    hasValue(user, 'username') ||
+    (has('client-certificate') && has('client-key'));
+  return ownCredentials ? undefined : exec;
+}
+
+/** The user's own credentials: a token or token file, else basic auth; client certificates. */
+function staticCredentials(user: Raw): Credentials {
   const headers: Record<string, string> = {};
   let token = typeof user.token === 'string' && user.token ? user.token : undefined;
   if (!token && typeof user.tokenFile === 'string' && user.tokenFile) {
@@ -344,23 +366,32 @@ async function proxyAgent(resolved: ResolvedContext, proxyUrl: string, tls: http
 }
 
 export interface RequestSettings {
-  /** --request-timeout: also bounds an exec credential plugin; 0 waits forever. */
+  /** --request-timeout: also bounds an exec credential plugin that does not have the terminal; 0 waits forever. */
   timeoutMs: number;
 }
+
+type ConnectionOptions = https.RequestOptions & { proxy?: string };
 
 /**
  * TLS material and credentials for requests, on an agent that keeps connections alive (a TLS
  * handshake per page of every list would cost more than the pages). Credentials come from the
- * kubeconfig, or an exec plugin run here; client-node is loaded only for an auth-provider and
- * for the agent of a proxy-url.
+ * kubeconfig, or an exec plugin run here (once now, again when its credential expires or is
+ * refused: `renewal`); client-node is loaded only for an auth-provider and for the agent of a
+ * proxy-url.
  */
 export async function requestOptionsFor(
   resolved: ResolvedContext,
   settings: RequestSettings,
-): Promise<https.RequestOptions & { proxy?: string }> {
-  const { cluster } = resolved;
+): Promise<ConnectionOptions & { renewal?: CredentialRenewal }> {
+  const exec = execToRun(resolved.user, resolved.userName);
   if (resolved.user['auth-provider']) return authProviderRequestOptions(resolved);
-  const credentials = await credentialsFor(resolved, settings.timeoutMs);
+  if (exec) return execRequestOptions(resolved, exec, settings);
+  return transportFor(resolved, staticCredentials(resolved.user));
+}
+
+/** The agent (the cluster's TLS settings and proxy, the client certificate) and the headers for these credentials. */
+async function transportFor(resolved: ResolvedContext, credentials: Credentials): Promise<ConnectionOptions> {
+  const { cluster } = resolved;
   const tls: https.AgentOptions = {
     keepAlive: true,
     ca: fileOrData(cluster, 'certificate-authority', 'certificate authority'),
@@ -377,4 +408,74 @@ export async function requestOptionsFor(
   // kubectl talks plain HTTP to an http:// server (a local proxy, say); no TLS then.
   const agent = resolved.server.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
   return { agent, headers: credentials.headers };
+}
+
+/** The extension of a kubeconfig cluster that client-go hands to exec plugins as spec.cluster.config. */
+const EXEC_CLUSTER_EXTENSION = 'client.authentication.k8s.io/exec';
+
+/**
+ * The cluster as client-go describes it to an exec plugin with provideClusterInfo
+ * (rest.ConfigToExecCluster), fields in its order: KUBERNETES_EXEC_INFO's spec.cluster.
+ */
+function execClusterInfo(resolved: ResolvedContext): JsonObject {
+  const { cluster } = resolved;
+  const ca = fileOrData(cluster, 'certificate-authority', 'certificate authority');
+  const config = list(cluster.extensions).find((e) => e.name === EXEC_CLUSTER_EXTENSION)?.extension;
+  return {
+    server: resolved.server,
+    ...(hasValue(cluster, 'tls-server-name') ? { 'tls-server-name': cluster['tls-server-name'] } : {}),
+    ...(cluster['insecure-skip-tls-verify'] === true ? { 'insecure-skip-tls-verify': true } : {}),
+    ...(ca ? { 'certificate-authority-data': ca.toString('base64') } : {}),
+    ...(hasValue(cluster, 'proxy-url') ? { 'proxy-url': cluster['proxy-url'] } : {}),
+    ...(cluster['disable-compression'] === true ? { 'disable-compression': true } : {}),
+    config: isJsonObject(config) ? config : null,
+  };
+}
+
+/**
+ * Request options from an exec plugin's credential: the plugin runs now (a failure is the
+ * connection's), and its credential is kept for the run until it expires or is refused. The agent
+ * holds the client certificate, so a new one is made only when the plugin's certificate changes.
+ */
+async function execRequestOptions(
+  resolved: ResolvedContext,
+  exec: ExecConfig,
+  settings: RequestSettings,
+): Promise<ConnectionOptions & { renewal: CredentialRenewal }> {
+  const plugin = new ExecPlugin(exec, {
+    cluster: exec.provideClusterInfo ? execClusterInfo(resolved) : undefined,
+    timeoutMs: settings.timeoutMs,
+  });
+  const failed = (e: unknown) =>
+    new ClusterError(`cannot get credentials for context "${resolved.contextName}": ${(e as Error).message}`, e);
+  let transport: { cert?: string; key?: string; options: Promise<ConnectionOptions> } | undefined;
+  let latest: { credential: ExecCredential; options: Promise<https.RequestOptions> } | undefined;
+  /** Which credential the options a request was sent with carry, to renew that one after a 401. */
+  const credentialOf = new WeakMap<https.RequestOptions, ExecCredential>();
+  const optionsFor = (credential: ExecCredential): Promise<https.RequestOptions> => {
+    if (latest?.credential === credential) return latest.options;
+    const { token, clientCertificateData: cert, clientKeyData: key } = credential;
+    if (!transport || transport.cert !== cert || transport.key !== key) {
+      transport = { cert, key, options: transportFor(resolved, { headers: {}, cert, key }) };
+    }
+    const options = transport.options.then(({ proxy: _proxy, ...base }) => {
+      const sent = { ...base, headers: { ...base.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } };
+      credentialOf.set(sent, credential);
+      return sent;
+    });
+    latest = { credential, options };
+    return options;
+  };
+  const renewal: CredentialRenewal = {
+    current: () => plugin.credential().then(optionsFor, (e) => Promise.reject(failed(e))),
+    async afterUnauthorized(refused) {
+      const credential = credentialOf.get(refused);
+      if (!credential) return false;
+      await plugin.renew(credential).catch((e) => Promise.reject(failed(e)));
+      return true;
+    },
+  };
+  const first = await renewal.current();
+  const proxy = transport && (await transport.options).proxy;
+  return { ...first, ...(proxy ? { proxy } : {}), renewal };
 }
