@@ -281,7 +281,12 @@ describe('probe --debug-pod', () => {
     });
     const config = parse(server.kubeconfig) as { clusters: { cluster: Raw }[]; users: Raw[] };
     config.clusters[0].cluster['tls-server-name'] = '127.0.0.1';
-    config.users = [{ name: 'test-token', user: { exec: { apiVersion: credential.apiVersion, command: plugin } } }];
+    config.users = [
+      {
+        name: 'test-token',
+        user: { exec: { apiVersion: credential.apiVersion, command: plugin, interactiveMode: 'Never' } },
+      },
+    ];
     const kubeconfig = join(dir, 'config');
     writeFileSync(kubeconfig, stringify(config));
     for (const via of [[], ['--debug-pod']]) {
