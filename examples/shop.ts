@@ -82,7 +82,7 @@ import { stringAt } from '../src/core/json-value.js';
 import type { Raw } from '../test/support/objects.js';
 import { cart, checkout, elasticsearch, imageResizer, orders, pricing, resolver, search } from './shop/backend.js';
 import { ingressNginx, kubeDns, kubernetesService } from './shop/cluster.js';
-import { textAt } from './shop/fields.js';
+import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
 import { bankGateway, erp, hsm, ledgerDb, notifications, ordersDb, pspEgress } from './shop/selectorless.js';
@@ -138,9 +138,9 @@ const namespaceOf = (o: Raw): string => stringAt(o, 'metadata', 'namespace') ?? 
 export function shopYaml(): string {
   const items = shopObjects().sort(
     (a, b) =>
-      KIND_ORDER.indexOf(textAt(a, 'kind')) - KIND_ORDER.indexOf(textAt(b, 'kind')) ||
+      KIND_ORDER.indexOf(requiredString(a, 'kind')) - KIND_ORDER.indexOf(requiredString(b, 'kind')) ||
       namespaceOf(a).localeCompare(namespaceOf(b)) ||
-      textAt(a, 'metadata', 'name').localeCompare(textAt(b, 'metadata', 'name')),
+      requiredString(a, 'metadata', 'name').localeCompare(requiredString(b, 'metadata', 'name')),
   );
   // kubectl prints keys sorted, lists unindented, and quotes what YAML 1.1 would misread ("True", times).
   const doc = new Document(

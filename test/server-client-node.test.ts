@@ -6,7 +6,7 @@ import { CoreV1Api, DiscoveryV1Api, Exec, KubeConfig, Watch, type V1Status } fro
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
-import { requiredList, requiredString } from './support/api-response.js';
+import { requiredList, requiredString } from './support/required-fields.js';
 import { endpointOf, node, pod, service, slice } from './support/objects.js';
 
 const objects = [

@@ -7,7 +7,7 @@ import { valueAt } from '../src/core/json-value.js';
 import { makeCA, issueCertificate } from './server/certs.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { rawGet } from './server/raw-client.js';
-import { requiredList, requiredObject, requiredString } from './support/api-response.js';
+import { requiredList, requiredObject, requiredString } from './support/required-fields.js';
 import { endpoints, node, pod, service, slice } from './support/objects.js';
 
 const objects = [

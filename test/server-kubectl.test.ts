@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
-import { requiredList, requiredString } from './support/api-response.js';
+import { requiredList, requiredString } from './support/required-fields.js';
 import { endpointOf, endpoints, ipFor, node, pod, service, slice } from './support/objects.js';
 
 const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });

@@ -5,7 +5,12 @@ import { isJsonObject } from '../../src/core/json-value.js';
 import { matchesSelector } from '../../src/core/selectors.js';
 import { controllerEndpoints, controllerSlices } from '../../test/support/controller.js';
 import { type Raw, slice } from '../../test/support/objects.js';
-import { labelsAt, mapAt, mapsAt, textAt } from './fields.js';
+import {
+  requiredStrings,
+  requiredObject,
+  requiredObjects,
+  requiredString,
+} from '../../test/support/required-fields.js';
 import { latest, token, uid } from './ids.js';
 import { NODES } from './nodes.js';
 
@@ -13,35 +18,35 @@ const TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /** The last change to the Service's pods: what the controllers write as last-change-trigger-time. */
 function lastChange(svc: Raw, pods: Raw[]): string {
-  const selector = labelsAt(svc, 'spec', 'selector');
-  const namespace = textAt(svc, 'metadata', 'namespace');
-  const times = [textAt(svc, 'metadata', 'creationTimestamp')];
+  const selector = requiredStrings(svc, 'spec', 'selector');
+  const namespace = requiredString(svc, 'metadata', 'namespace');
+  const times = [requiredString(svc, 'metadata', 'creationTimestamp')];
   for (const p of pods) {
-    if (textAt(p, 'metadata', 'namespace') !== namespace) continue;
-    if (!matchesSelector(labelsAt(p, 'metadata', 'labels'), selector)) continue;
-    times.push(textAt(p, 'metadata', 'creationTimestamp'));
-    for (const c of mapsAt(p, 'status', 'conditions'))
-      if (c.type === 'Ready') times.push(textAt(c, 'lastTransitionTime'));
+    if (requiredString(p, 'metadata', 'namespace') !== namespace) continue;
+    if (!matchesSelector(requiredStrings(p, 'metadata', 'labels'), selector)) continue;
+    times.push(requiredString(p, 'metadata', 'creationTimestamp'));
+    for (const c of requiredObjects(p, 'status', 'conditions'))
+      if (c.type === 'Ready') times.push(requiredString(c, 'lastTransitionTime'));
   }
   return latest(times);
 }
 
 /** A slice from controllerSlices, named and dressed as the API server returns it. */
 function dressSlice(s: Raw, svc: Raw, trigger: string): Raw {
-  const svcName = textAt(svc, 'metadata', 'name');
-  const name = `${svcName}-${token(`slice/${textAt(s, 'metadata', 'name')}`, 5)}`;
-  const hasEndpoints = mapsAt(s, 'endpoints').length > 0;
+  const svcName = requiredString(svc, 'metadata', 'name');
+  const name = `${svcName}-${token(`slice/${requiredString(s, 'metadata', 'name')}`, 5)}`;
+  const hasEndpoints = requiredObjects(s, 'endpoints').length > 0;
   s.metadata = {
-    ...mapAt(s, 'metadata'),
+    ...requiredObject(s, 'metadata'),
     ...(hasEndpoints ? { annotations: { [TRIGGER]: trigger } } : {}),
     name,
     generateName: `${svcName}-`,
-    uid: uid(`slice/${textAt(svc, 'metadata', 'namespace')}/${name}`),
-    creationTimestamp: textAt(svc, 'metadata', 'creationTimestamp'),
+    uid: uid(`slice/${requiredString(svc, 'metadata', 'namespace')}/${name}`),
+    creationTimestamp: requiredString(svc, 'metadata', 'creationTimestamp'),
   };
   // Empty lists come back from the API server as null.
   if (!hasEndpoints) s.endpoints = null;
-  if (mapsAt(s, 'ports').length === 0) s.ports = null;
+  if (requiredObjects(s, 'ports').length === 0) s.ports = null;
   return s;
 }
 
@@ -50,7 +55,7 @@ export function controllerObjects(svc: Raw, pods: Raw[], o: { slicePods?: Raw[];
   const trigger = lastChange(svc, pods);
   const slices = controllerSlices(svc, o.slicePods ?? pods, NODES).map((s) => dressSlice(s, svc, trigger));
   const legacy = controllerEndpoints(svc, pods, NODES)!;
-  const legacyMeta = mapAt(legacy, 'metadata');
+  const legacyMeta = requiredObject(legacy, 'metadata');
   legacy.metadata = {
     ...legacyMeta,
     annotations: {
@@ -58,10 +63,10 @@ export function controllerObjects(svc: Raw, pods: Raw[], o: { slicePods?: Raw[];
       [TRIGGER]: trigger,
       ...(o.overCapacity ? { 'endpoints.kubernetes.io/over-capacity': 'truncated' } : {}),
     },
-    uid: uid(`endpoints/${textAt(svc, 'metadata', 'namespace')}/${textAt(svc, 'metadata', 'name')}`),
-    creationTimestamp: textAt(svc, 'metadata', 'creationTimestamp'),
+    uid: uid(`endpoints/${requiredString(svc, 'metadata', 'namespace')}/${requiredString(svc, 'metadata', 'name')}`),
+    creationTimestamp: requiredString(svc, 'metadata', 'creationTimestamp'),
   };
-  if (mapsAt(legacy, 'subsets').length === 0) delete legacy.subsets;
+  if (requiredObjects(legacy, 'subsets').length === 0) delete legacy.subsets;
   return [...slices, legacy];
 }
 
@@ -72,8 +77,8 @@ export function handMadeSlice(
   created: string,
   o: { managedBy: string; addressType?: string; ports: Raw[]; addresses: string[] },
 ): Raw {
-  const namespace = textAt(svc, 'metadata', 'namespace');
-  const s = slice(textAt(svc, 'metadata', 'name'), {
+  const namespace = requiredString(svc, 'metadata', 'namespace');
+  const s = slice(requiredString(svc, 'metadata', 'name'), {
     ns: namespace,
     name,
     managedBy: o.managedBy,
@@ -81,7 +86,7 @@ export function handMadeSlice(
     ports: o.ports,
     endpoints: o.addresses.map((ip) => ({ ip })),
   });
-  for (const e of mapsAt(s, 'endpoints')) e.conditions = { ready: true };
-  Object.assign(mapAt(s, 'metadata'), { uid: uid(`slice/${namespace}/${name}`), creationTimestamp: created });
+  for (const e of requiredObjects(s, 'endpoints')) e.conditions = { ready: true };
+  Object.assign(requiredObject(s, 'metadata'), { uid: uid(`slice/${namespace}/${name}`), creationTimestamp: created });
   return s;
 }

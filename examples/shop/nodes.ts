@@ -1,7 +1,7 @@
 // The cluster's nodes: one control plane and four workers in three zones; worker-c2 is lost.
 
 import { node, type Raw } from '../../test/support/objects.js';
-import { mapAt } from './fields.js';
+import { requiredObject } from '../../test/support/required-fields.js';
 import { CLUSTER_CREATED, NOW, plus, uid } from './ids.js';
 
 interface NodeDef {
@@ -58,11 +58,11 @@ function buildNode(def: NodeDef): Raw {
     ...(def.controlPlane ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {}),
     ...(def.lost ? { taints: [unreachable('NoSchedule'), unreachable('NoExecute')] } : {}),
   });
-  Object.assign(mapAt(raw, 'metadata'), {
+  Object.assign(requiredObject(raw, 'metadata'), {
     uid: uid(`node/${def.name}`),
     creationTimestamp: plus(CLUSTER_CREATED, def.index * 420),
   });
-  const spec = mapAt(raw, 'spec');
+  const spec = requiredObject(raw, 'spec');
   spec.podCIDR = `10.244.${def.index}.0/24`;
   spec.podCIDRs = [`10.244.${def.index}.0/24`, `fd00:10:244:${def.index}::/64`];
   raw.status = {

@@ -1,7 +1,7 @@
 // Pods as their controllers and the kubelet write them, with addresses handed out per node.
 
 import { pod, type Raw } from '../../test/support/objects.js';
-import { mapAt } from './fields.js';
+import { requiredObject } from '../../test/support/required-fields.js';
 import { digest, DUAL_STACK_SINCE, plus, token, uid } from './ids.js';
 import { nodeDef } from './nodes.js';
 
@@ -126,7 +126,7 @@ function buildPod(
     spec,
   });
   raw.metadata = {
-    ...mapAt(raw, 'metadata'),
+    ...requiredObject(raw, 'metadata'),
     uid: uid(`pod/${ns}/${name}`),
     creationTimestamp: p.created,
     generateName: name.slice(0, name.lastIndexOf('-') + 1),

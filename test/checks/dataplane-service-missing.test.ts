@@ -1,6 +1,7 @@
 import { dataplaneServiceMissing } from '../../src/checks/dataplane-service-missing.js';
 import { dataplane, dataplaneTester, eps, rules } from '../support/dataplane.js';
-import { endpointOf, ipFor, objectAt, pod, service, slice } from '../support/objects.js';
+import { endpointOf, ipFor, pod, service, slice } from '../support/objects.js';
+import { requiredObject } from '../support/required-fields.js';
 
 const web = [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
 const programmed = rules('web', { endpoints: eps(`${ipFor('web-1')}:8080`) });
@@ -102,7 +103,7 @@ dataplaneTester(dataplaneServiceMissing, {
       objects: [
         {
           ...service('web'),
-          metadata: { ...objectAt(service('web'), 'metadata'), creationTimestamp: '2026-11-25T11:59:50Z' },
+          metadata: { ...requiredObject(service('web'), 'metadata'), creationTimestamp: '2026-11-25T11:59:50Z' },
         },
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1')] }),

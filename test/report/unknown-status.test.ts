@@ -25,11 +25,12 @@ import { checkService, type CheckRun } from '../../src/report/run-checks.js';
 import { Interactive } from '../../src/ui/interactive.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
-import { node, objectAt, pod, service, slice, type Raw } from '../support/objects.js';
+import { node, pod, service, slice, type Raw } from '../support/objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { stringAt } from '../../src/core/json-value.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import type { Finding } from '../../src/core/findings.js';
+import { requiredObject } from '../support/required-fields.js';
 
 // web: healthy; api: its selector matches nothing (an error); ext: ExternalName.
 const cluster: Raw[] = withControllers([
@@ -181,7 +182,7 @@ describe('a Service judged without a kind it needs', () => {
         ? {
             ...o,
             metadata: {
-              ...objectAt(o, 'metadata'),
+              ...requiredObject(o, 'metadata'),
               annotations: { 'endpoints-doctor/ignore': skipped.join(', ') },
             },
           }

@@ -2,8 +2,6 @@
 // tests go through the same slimming as real input. Defaults describe a healthy pod of the
 // "shop" namespace on node-a; every field can be overridden.
 
-import { isJsonObject, valueAt } from '../../src/core/json-value.js';
-
 export type Raw = Record<string, unknown>;
 
 export interface PodOptions {
@@ -281,15 +279,4 @@ export function apiserverObjects(ip = '172.18.0.2'): Raw[] {
     }),
     slice('kubernetes', { ns: 'default', name: 'kubernetes', managedBy: null, ports, endpoints: [{ ip }] }),
   ];
-}
-
-/**
- * The object at `path` (field names, list indexes) in a built object, to change a field no option
- * covers. Throws where there is none, so a test reaching for a field the builder did not make
- * fails there instead of writing into nothing.
- */
-export function objectAt(object: Raw, ...path: (string | number)[]): Raw {
-  const found = valueAt(object, ...path);
-  if (!isJsonObject(found)) throw new Error(`built object has no object at ${path.join('.')}`);
-  return found;
 }
