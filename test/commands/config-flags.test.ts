@@ -21,6 +21,7 @@ import { stringAt } from '../../src/core/json-value.js';
 import { resolveKubeconfig } from '../../src/sources/kubeconfig.js';
 import { impersonationHeaders } from '../../src/sources/kubeconfig-overrides.js';
 import { CONTEXT, startTestServer, type TestServer } from '../server/index.js';
+import { parseReport } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { endpointOf, node, pod, service, slice } from '../support/objects.js';
@@ -420,7 +421,7 @@ describe('every command sends what the connection flags say', { timeout: 60_000 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // The context's namespace still applies.
-    expect(JSON.parse(result.stdout).services.map((s: { namespace: string }) => s.namespace)).toEqual(['shop']);
+    expect(parseReport(result.stdout).services.map((s) => s.namespace)).toEqual(['shop']);
     expectActingAlice();
   });
 
