@@ -66,7 +66,7 @@ export function clusterWithOverrides(entry: JsonObject, flags: ConnectionOverrid
   return cluster;
 }
 
-const hasText = (value: unknown): boolean => typeof value === 'string' && value !== '';
+const hasText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 const hasScalar = (value: unknown): boolean =>
   hasText(value) || typeof value === 'number' || typeof value === 'boolean';
 
@@ -74,7 +74,7 @@ const hasScalar = (value: unknown): boolean =>
  * The user entry with the flags applied. --token replaces the kubeconfig's token and token file
  * (client-go would still prefer a readable tokenFile, re-read on every request; the flag is what
  * the user asked for). A flag's client certificate or key replaces both the file and the data
- * (client-go from 1.35). Then, as client-go decides at the transport: a user with a token, a
+ * (client-go since kubernetes/kubernetes#133917). Then, as client-go decides at the transport: a user with a token, a
  * username and password, or a client certificate and key runs no exec plugin (its authenticator
  * steps aside), and one with a token or password no auth-provider (it leaves an Authorization
  * header that is already set alone).
@@ -108,11 +108,6 @@ const hasClientCertificate = (user: JsonObject) =>
   hasText(user['client-certificate']) || hasText(user['client-certificate-data']);
 const hasClientKey = (user: JsonObject) => hasText(user['client-key']) || hasText(user['client-key-data']);
 
-/** How messages name where a value came from: the flag when one was given, else the kubeconfig's entry. */
-function source(flagGiven: boolean, flag: string, entry: string): string {
-  return flagGiven ? flag : entry;
-}
-
 /** kubectl's refusals for the cluster in use (a CA with insecure-skip-tls-verify: transport.TLSConfigFor). */
 export function checkCluster(cluster: JsonObject, clusterName: string, flags: ConnectionOverrides): void {
   const hasCA = hasText(cluster['certificate-authority']) || hasText(cluster['certificate-authority-data']);
@@ -130,17 +125,22 @@ export function checkUser(user: JsonObject, userName: string, flags: ConnectionO
   const entry = `the kubeconfig's user "${userName}"`;
   if (hasClientCertificate(user) && !hasClientKey(user)) {
     throw new UsageError(
-      `${source(Boolean(flags.clientCertificate), '--client-certificate', entry)} gives a client certificate but no client key: add --client-key, or client-key to the kubeconfig's user`,
+      `${flags.clientCertificate ? '--client-certificate' : entry} gives a client certificate but no client key: add --client-key, or client-key to the kubeconfig's user`,
     );
   }
   if (hasText(user.token) && (hasScalar(user.username) || hasScalar(user.password))) {
     throw new UsageError(
-      `${source(Boolean(flags.token), '--token', entry)}: a token cannot be used with the username and password of the kubeconfig's user "${userName}" (kubectl allows one authentication method)`,
+      flags.token
+        ? `--token cannot be used with the username and password of ${entry} (kubectl allows one authentication method)`
+        : `${entry} has both a token and a username and password (kubectl allows one authentication method)`,
     );
   }
   const groups = user['as-groups'];
+  const extra = user['as-user-extra'];
   const asAnything =
-    hasText(user['as-uid']) || (isJsonArray(groups) && groups.length > 0) || isJsonObject(user['as-user-extra']);
+    hasText(user['as-uid']) ||
+    (isJsonArray(groups) && groups.length > 0) ||
+    (isJsonObject(extra) && Object.keys(extra).length > 0);
   if (asAnything && !hasText(user.as)) {
     throw new UsageError(
       flags.impersonateGroups?.length || flags.impersonateUid
@@ -185,11 +185,9 @@ const strings = (value: unknown): string[] =>
  */
 export function impersonationHeaders(user: JsonObject): OutgoingHttpHeaders {
   if (!hasText(user.as)) return {};
-  const headers: OutgoingHttpHeaders = {
-    'Impersonate-User': headerValue(user.as as string, 'the user to impersonate'),
-  };
-  if (hasText(user['as-uid']))
-    headers['Impersonate-Uid'] = headerValue(user['as-uid'] as string, 'the uid to impersonate');
+  const headers: OutgoingHttpHeaders = { 'Impersonate-User': headerValue(user.as, 'the user to impersonate') };
+  const uid = user['as-uid'];
+  if (hasText(uid)) headers['Impersonate-Uid'] = headerValue(uid, 'the uid to impersonate');
   const groups = strings(user['as-groups']).map((g) => headerValue(g, 'the group to impersonate'));
   if (groups.length > 0) headers['Impersonate-Group'] = groups;
   const extra = user['as-user-extra'];

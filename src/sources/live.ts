@@ -29,11 +29,12 @@ export interface Connection {
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const resolved = resolveKubeconfig(options);
+  // Who to act as goes with every request, whatever authenticates it (checked before any plugin runs).
+  const impersonation = impersonationHeaders(resolved.user);
   const credentials = await requestOptionsFor(resolved, { timeoutMs: options.requestTimeoutMs });
-  // Who to act as goes with every request, whatever authenticated it.
   const requestOptions = {
     ...credentials,
-    headers: { ...(credentials.headers as OutgoingHttpHeaders), ...impersonationHeaders(resolved.user) },
+    headers: { ...(credentials.headers as OutgoingHttpHeaders), ...impersonation },
   };
   return {
     api: new ApiClient({

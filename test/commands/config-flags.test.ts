@@ -214,7 +214,7 @@ describe('the flags over the kubeconfig, as clientcmd lays them', () => {
     expect(resolve({ user: 'plugin', token: 'flag-token' }).user).toEqual({ token: 'flag-token' });
     expect(resolve({ user: 'provider', token: 'flag-token' }).user).toEqual({ token: 'flag-token' });
     expect(failure({ user: 'basic', token: 'flag-token' })).toBe(
-      `--token: a token cannot be used with the username and password of the kubeconfig's user "basic" (kubectl allows one authentication method)`,
+      `--token cannot be used with the username and password of the kubeconfig's user "basic" (kubectl allows one authentication method)`,
     );
   });
 
