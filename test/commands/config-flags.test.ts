@@ -127,6 +127,7 @@ describe('the flags over the kubeconfig, as clientcmd lays them', () => {
         { name: 'token-file', user: { tokenFile } },
         { name: 'cert', user: { 'client-certificate-data': b64('cert'), 'client-key-data': b64('key') } },
         { name: 'basic', user: { username: 'bob', password: 'secret' } },
+        { name: 'token-and-basic', user: { token: 't', username: 'bob', password: 'secret' } },
         { name: 'plugin', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'get-token' } } },
         { name: 'provider', user: { 'auth-provider': { name: 'oidc', config: {} } } },
         {
@@ -215,6 +216,9 @@ describe('the flags over the kubeconfig, as clientcmd lays them', () => {
     expect(resolve({ user: 'provider', token: 'flag-token' }).user).toEqual({ token: 'flag-token' });
     expect(failure({ user: 'basic', token: 'flag-token' })).toBe(
       `--token cannot be used with the username and password of the kubeconfig's user "basic" (kubectl allows one authentication method)`,
+    );
+    expect(failure({ user: 'token-and-basic' })).toBe(
+      `the kubeconfig's user "token-and-basic" has both a token and a username and password (kubectl allows one authentication method)`,
     );
   });
 
