@@ -1,5 +1,6 @@
 // kubeconfig resolution as kubectl does it: --kubeconfig, else every file of KUBECONFIG merged
-// (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account.
+// (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account;
+// kubectl's connection flags (--server, --user, --as...) then apply over the entries in use.
 // Tokens, client certificates, basic auth, exec credential plugins and CAs are applied here; only
 // an auth-provider plugin or the agent of a proxy-url needs @kubernetes/client-node, whose import
 // alone costs most of a second of CPU, so it is loaded for those cases only.
@@ -15,6 +16,15 @@ import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { execConfig, runExecPlugin } from './exec-credential.js';
+import {
+  checkCluster,
+  checkUser,
+  clusterWithOverrides,
+  serverUrl,
+  userForPlainHttp,
+  userWithOverrides,
+  type ConnectionOverrides,
+} from './kubeconfig-overrides.js';
 import { withoutUserinfo } from './kube-api.js';
 
 type Raw = JsonObject;
@@ -34,20 +44,23 @@ interface MergedKubeconfig {
 }
 
 export interface ResolvedContext {
+  /** The context's name; the server when none is in use (--server or --cluster without one). */
   contextName: string;
   /** The context's namespace, else "default" (kubectl's rule). */
   namespace: string;
   server: string;
+  /** The cluster entry with the connection flags applied. */
   cluster: Raw;
-  /** The context's user: its name (for messages) and its entry. */
+  /** The user in use (the context's, or --user's): its name (for messages) and its entry, flags applied. */
   userName: string;
   user: Raw;
-  merged: MergedKubeconfig;
 }
 
 export interface KubeconfigOptions {
   kubeconfig?: string;
   context?: string;
+  /** kubectl's other connection flags (--server, --user, --as...). */
+  overrides?: ConnectionOverrides;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -129,7 +142,11 @@ function inCluster(): MergedKubeconfig | undefined {
   };
 }
 
+/** With --server, no kubeconfig at all is an empty one, as for kubectl: the flags say it all. */
+const EMPTY_KUBECONFIG: MergedKubeconfig = { clusters: [], users: [], contexts: [] };
+
 function loadMerged(options: KubeconfigOptions): MergedKubeconfig {
+  const serverGiven = Boolean(options.overrides?.server);
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new UsageError(`--kubeconfig ${options.kubeconfig}: no such file`);
     return readKubeconfigFile(options.kubeconfig);
@@ -137,48 +154,80 @@ function loadMerged(options: KubeconfigOptions): MergedKubeconfig {
   if (process.env.KUBECONFIG) {
     // kubectl merges every file of the list and skips the ones that do not exist.
     const files = process.env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
-    if (files.length === 0) throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
-    return merge(files.map(readKubeconfigFile));
+    if (files.length > 0) return merge(files.map(readKubeconfigFile));
+    if (serverGiven) return EMPTY_KUBECONFIG;
+    throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
   }
   const home = process.env.HOME ?? '';
   if (home && existsSync(join(home, '.kube/config'))) return readKubeconfigFile(join(home, '.kube/config'));
   const cluster = inCluster();
   if (cluster) return cluster;
+  if (serverGiven) return EMPTY_KUBECONFIG;
   throw new UsageError(
     'no kubeconfig found (no --kubeconfig, KUBECONFIG or ~/.kube/config, and not running in a cluster); ' +
       'point at a cluster, or diagnose a file with --snapshot FILE',
   );
 }
 
+/**
+ * The cluster, user and namespace to use, as clientcmd's DirectClientConfig picks them: the
+ * context (--context, else the current one; none is needed when --cluster or --server says where
+ * to go), its cluster and user unless --cluster or --user name others, then the other flags over
+ * those entries (kubeconfig-overrides.ts).
+ */
 export function resolveKubeconfig(options: KubeconfigOptions): ResolvedContext {
+  const flags = options.overrides ?? {};
   const merged = loadMerged(options);
-  const contextName = options.context || merged['current-context'];
-  if (!contextName) throw new UsageError('the kubeconfig has no current context; pass --context');
-  const context = merged.contexts.find((c) => c.name === contextName)?.context;
-  if (!context) {
+  const contextName = options.context || merged['current-context'] || '';
+  const context = contextName ? merged.contexts.find((c) => c.name === contextName)?.context : {};
+  if (context === undefined) {
     throw new UsageError(
       options.context
         ? `context "${contextName}" does not exist in the kubeconfig (see kubectl config get-contexts)`
         : `the kubeconfig's current context "${contextName}" does not exist in it; pass --context`,
     );
   }
-  const cluster = merged.clusters.find((c) => c.name === valueAt(context, 'cluster'))?.cluster;
-  const server = stringAt(cluster, 'server');
-  if (!isJsonObject(cluster) || !server) {
-    throw new UsageError(`the kubeconfig's context "${contextName}" names no cluster with a server`);
+
+  const clusterName = flags.cluster || valueAt(context, 'cluster');
+  const clusterEntry = merged.clusters.find((c) => c.name === clusterName)?.cluster;
+  if (flags.cluster && clusterEntry === undefined) {
+    throw new UsageError(
+      `cluster "${flags.cluster}" (--cluster) does not exist in the kubeconfig (see kubectl config get-clusters)`,
+    );
   }
-  const userName = valueAt(context, 'user');
-  const user = merged.users.find((u) => u.name === userName)?.user;
-  const namespace = stringAt(context, 'namespace')?.trim() || 'default';
+  const cluster = clusterWithOverrides(isJsonObject(clusterEntry) ? clusterEntry : {}, flags);
+  const givenServer = stringAt(cluster, 'server');
+  if (!givenServer) {
+    if (!contextName && !flags.cluster)
+      throw new UsageError('the kubeconfig has no current context; pass --context, or --server');
+    throw new UsageError(
+      flags.cluster
+        ? `the kubeconfig's cluster "${flags.cluster}" has no server; pass --server`
+        : `the kubeconfig's context "${contextName}" names no cluster with a server`,
+    );
+  }
+  const server = serverUrl(givenServer);
+  checkCluster(cluster, typeof clusterName === 'string' ? clusterName : '', flags);
+
+  const userName = flags.user || valueAt(context, 'user');
+  const userEntry = merged.users.find((u) => u.name === userName)?.user;
+  if (flags.user && userEntry === undefined) {
+    throw new UsageError(
+      `user "${flags.user}" (--user) does not exist in the kubeconfig (see kubectl config get-users)`,
+    );
+  }
+  // Only a string names a user entry, so only a string reaches a message.
+  const userNameText = typeof userName === 'string' ? userName : '';
+  const user = userWithOverrides(isJsonObject(userEntry) ? userEntry : {}, flags);
+  checkUser(user, userNameText, flags);
+
   return {
-    contextName,
-    namespace,
+    contextName: contextName || withoutUserinfo(server),
+    namespace: stringAt(context, 'namespace')?.trim() || 'default',
     server,
     cluster,
-    // Only a string names a user entry, so only a string reaches a message.
-    userName: typeof userName === 'string' ? userName : '',
-    user: isJsonObject(user) ? user : {},
-    merged,
+    userName: userNameText,
+    user: server.startsWith('http:') ? userForPlainHttp(user) : user,
   };
 }
 
@@ -212,7 +261,7 @@ export async function clientNodeConfig(server: string, requestOptions: https.Req
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
   const agent = requestOptions.agent as https.Agent;
-  const headers = (requestOptions.headers ?? {}) as Record<string, string>;
+  const headers = (requestOptions.headers ?? {}) as http.OutgoingHttpHeaders;
   kc.applyToHTTPSOptions = (opts) => {
     opts.agent = agent;
     opts.headers = { ...opts.headers, ...headers };
@@ -220,7 +269,18 @@ export async function clientNodeConfig(server: string, requestOptions: https.Req
   };
   kc.applySecurityAuthentication = (context) => {
     context.setAgent(agent);
-    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+    const repeated: [string, string][] = [];
+    for (const [name, value] of Object.entries(headers)) {
+      if (Array.isArray(value)) repeated.push(...value.map((v): [string, string] => [name, v]));
+      else if (value !== undefined) context.setHeaderParam(name, String(value));
+    }
+    if (repeated.length > 0) {
+      // A repeated header (Impersonate-Group) must stay one line per value, where
+      // setHeaderParam would join the values into one: node-fetch, which client-node sends
+      // with, takes the headers as [name, value] pairs too.
+      const own = context.getHeaders.bind(context);
+      context.getHeaders = () => [...Object.entries(own()), ...repeated] as unknown as Record<string, string>;
+    }
     return Promise.resolve();
   };
   return kc;
@@ -231,9 +291,15 @@ async function authProviderRequestOptions(resolved: ResolvedContext): Promise<ht
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const options: https.RequestOptions = {};
+  // The cluster and user as resolved (the flags applied), not the kubeconfig's own entries.
+  const kubeconfig = {
+    clusters: [{ name: 'cluster', cluster: { ...resolved.cluster, server: resolved.server } }],
+    users: [{ name: resolved.userName || 'user', user: resolved.user }],
+    contexts: [{ name: 'context', context: { cluster: 'cluster', user: resolved.userName || 'user' } }],
+    'current-context': 'context',
+  };
   try {
-    kc.loadFromString(JSON.stringify(resolved.merged));
-    kc.setCurrentContext(resolved.contextName);
+    kc.loadFromString(JSON.stringify(kubeconfig));
   } catch (e) {
     throw new UsageError(`cannot load the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
   }

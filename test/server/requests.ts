@@ -2,7 +2,7 @@
 // the request recorded, the caller authenticated, the faults a test set up, the allow list; and
 // the Status bodies the server answers errors with, and how any answer is sent.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
@@ -24,6 +24,7 @@ export interface RequestRecord {
   path: string;
   query: URLSearchParams;
   userAgent?: string;
+  headers: IncomingHttpHeaders;
   /** Who authenticated; undefined when the request was refused with 401. */
   user?: string;
   verb?: Verb;
@@ -172,6 +173,7 @@ export function beginRecord(ctx: ServerContext, req: IncomingMessage, parsed: Pa
     path: parsed.path,
     query: parsed.query,
     userAgent: req.headers['user-agent'],
+    headers: req.headers,
     verb: parsed.target.verb,
     resource: parsed.target.resource,
     namespace: rp?.namespace,
