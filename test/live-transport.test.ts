@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -159,6 +160,19 @@ describe('connecting as kubectl connects', { timeout: TIMEOUT }, () => {
     // kubectl/v1.32.4 (linux/amd64) kubernetes/59526cd; ours names the same OS and architecture.
     expect(theirs[0].userAgent).toMatch(/^kubectl\/v\S+ \(\S+\/\S+\) kubernetes\/\w+$/);
     expect(platformOf(ours[0].userAgent)).toBe(platformOf(theirs[0].userAgent));
+  });
+
+  it('a proxy from the environment that is down: the error names it and the variable, not its password', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await doctor(kubeconfigWith(), { HTTPS_PROXY: `http://someone:sekret@127.0.0.1:${closedPort}` });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `cannot reach the Kubernetes API at https://${PROXIED_NAME}:${port} through the proxy http://127.0.0.1:${closedPort} from HTTPS_PROXY (the proxy: connection refused)`,
+    );
+    expect(run.stderr).not.toContain('sekret');
   });
 
   it('NO_PROXY: a parent domain takes the server off the proxy, an entry for another port does not', async () => {
