@@ -16,9 +16,12 @@ import { withoutUserinfo } from './kube-api.js';
 
 export interface Proxy {
   url: URL;
-  /** The proxy as messages name it: as given, without a password, and where from if not the kubeconfig. */
+  /** The proxy as messages name it: without user and password, and where from if not the kubeconfig. */
   name: string;
 }
+
+/** scheme://host:port, whatever user, password or trailing slash the URL has. */
+const urlName = (url: URL) => `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`;
 
 /** The schemes client-go accepts in a proxy-url (clientcmd's parseProxyURL), and Go in the environment. */
 const SCHEMES = ['http:', 'https:', 'socks5:'];
@@ -39,7 +42,7 @@ export function proxyFor(server: URL, proxyUrl: string | undefined, env: Environ
       `the kubeconfig's cluster proxy-url ${withoutUserinfo(proxyUrl)} has the scheme ${url.protocol.slice(0, -1)}: use http, https or socks5`,
     );
   }
-  return { url, name: withoutUserinfo(proxyUrl) };
+  return { url, name: urlName(url) };
 }
 
 /** The first of the variables set to something (Go's getEnvAny: the upper-case name wins). */
@@ -68,7 +71,7 @@ export function proxyFromEnvironment(target: URL, env: Environment = process.env
       `${variable.name}=${withoutUserinfo(variable.value)}: the proxy's scheme ${url.protocol.slice(0, -1)} is not one of http, https and socks5`,
     );
   }
-  return { url, name: `${withoutUserinfo(variable.value)} from ${variable.name}` };
+  return { url, name: `${urlName(url)} from ${variable.name}` };
 }
 
 /**

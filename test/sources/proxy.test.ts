@@ -111,9 +111,10 @@ describe('the proxy from the environment, as Go reads HTTPS_PROXY, HTTP_PROXY an
     );
   });
 
-  it('names the proxy by the variable it came from, without its password', () => {
-    const proxy = proxyFromEnvironment(new URL('https://a.tld'), { https_proxy: 'http://u:sekret@proxy:3128' });
-    expect(proxy?.name).toBe('http://proxy:3128 from https_proxy');
+  it('names the proxy by the variable it came from, without its password, with or without a scheme', () => {
+    const named = (value: string) => proxyFromEnvironment(new URL('https://a.tld'), { https_proxy: value })?.name;
+    expect(named('http://u:sekret@proxy:3128')).toBe('http://proxy:3128 from https_proxy');
+    expect(named('u:sekret@proxy:3128')).toBe('http://proxy:3128 from https_proxy');
   });
 });
 
@@ -130,7 +131,7 @@ describe("the kubeconfig's proxy-url comes first", () => {
 
   it('without one, the environment decides', () => {
     expect(proxyFor(new URL('https://api.example.com'), undefined, { HTTPS_PROXY: 'p:1' })?.name).toBe(
-      'p:1 from HTTPS_PROXY',
+      'http://p:1 from HTTPS_PROXY',
     );
     expect(proxyFor(new URL('https://api.example.com'), undefined, env)).toBeUndefined();
     expect(proxyFor(new URL('https://api.example.com'), undefined, {})).toBeUndefined();
