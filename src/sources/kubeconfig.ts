@@ -1,9 +1,10 @@
 // kubeconfig resolution as kubectl does it: --kubeconfig, else every file of KUBECONFIG merged
 // (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account;
 // kubectl's connection flags (--server, --user, --as...) then apply over the entries in use.
-// Tokens, client certificates, basic auth, exec credential plugins and CAs are applied here; only
-// an auth-provider plugin or the agent of a proxy-url needs @kubernetes/client-node, whose import
-// alone costs most of a second of CPU, so it is loaded for those cases only.
+// Tokens, client certificates, basic auth, exec credential plugins and CAs are applied here, and
+// the agent (TLS, proxy) is this project's whatever the credentials; only an auth-provider plugin
+// needs @kubernetes/client-node, whose import alone costs most of a second of CPU, so it is loaded
+// for that case only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -25,7 +26,8 @@ import {
   userWithOverrides,
   type ConnectionOverrides,
 } from './kubeconfig-overrides.js';
-import { withoutUserinfo } from './kube-api.js';
+import { withoutUserinfo, type TransportOptions } from './kube-api.js';
+import { isLoopback, proxyAgent, proxyFor } from './proxy.js';
 
 type Raw = JsonObject;
 
@@ -286,8 +288,11 @@ export async function clientNodeConfig(server: string, requestOptions: https.Req
   return kc;
 }
 
-/** An auth-provider plugin (oidc, or the removed gcp and azure) is client-node's job, as before. */
-async function authProviderRequestOptions(resolved: ResolvedContext): Promise<https.RequestOptions> {
+/**
+ * The Authorization header of an auth-provider plugin (oidc, or the removed gcp and azure):
+ * client-node's job, as before; client certificates and the transport stay this project's.
+ */
+async function authProviderCredentials(resolved: ResolvedContext): Promise<Credentials> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const options: https.RequestOptions = {};
@@ -311,16 +316,13 @@ async function authProviderRequestOptions(resolved: ResolvedContext): Promise<ht
       e,
     );
   }
-  const agent = options.agent;
-  // client-node's plain agent has no keepAlive; proxy agents (other classes) are left alone.
-  if (agent && agent.constructor === https.Agent) {
-    options.agent = new https.Agent({ ...(agent as https.Agent).options, keepAlive: true });
-  }
-  if (options.auth) {
-    options.headers = { ...options.headers, Authorization: `Basic ${Buffer.from(options.auth).toString('base64')}` };
-    delete options.auth;
-  }
-  return options;
+  const authorization = (options.headers as Record<string, string> | undefined)?.Authorization;
+  const { user } = resolved;
+  return {
+    headers: authorization ? { Authorization: authorization } : {},
+    cert: fileOrData(user, 'client-certificate', 'client certificate'),
+    key: fileOrData(user, 'client-key', 'client key'),
+  };
 }
 
 interface Credentials {
@@ -374,36 +376,6 @@ function serverNameOptions(serverName: unknown): https.AgentOptions {
   return { checkServerIdentity: (_host, cert) => checkServerIdentity(serverName, cert) };
 }
 
-/**
- * A client-node agent for a proxy-url (HTTP, HTTPS or SOCKS), carrying our TLS settings; client-node
- * sees no credentials, they travel in our headers.
- */
-async function proxyAgent(resolved: ResolvedContext, proxyUrl: string, tls: https.AgentOptions): Promise<http.Agent> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser(
-    {
-      name: 'cluster',
-      server: resolved.server,
-      proxyUrl,
-      skipTLSVerify: resolved.cluster['insecure-skip-tls-verify'] === true,
-    },
-    { name: 'user' },
-  );
-  const options: https.RequestOptions = { ...tls };
-  try {
-    await kc.applyToHTTPSOptions(options);
-  } catch (e) {
-    throw new UsageError(
-      `the kubeconfig's cluster proxy-url ${withoutUserinfo(proxyUrl)} cannot be used: ${(e as Error).message.split('\n')[0]}`,
-    );
-  }
-  const agent = options.agent as https.Agent;
-  // client-node copies only some TLS options into the agent.
-  if (tls.checkServerIdentity) agent.options.checkServerIdentity = tls.checkServerIdentity;
-  return agent;
-}
-
 export interface RequestSettings {
   /** --request-timeout: also bounds an exec credential plugin; 0 waits forever. */
   timeoutMs: number;
@@ -411,17 +383,22 @@ export interface RequestSettings {
 
 /**
  * TLS material and credentials for requests, on an agent that keeps connections alive (a TLS
- * handshake per page of every list would cost more than the pages). Credentials come from the
- * kubeconfig, or an exec plugin run here; client-node is loaded only for an auth-provider and
- * for the agent of a proxy-url.
+ * handshake per page of every list would cost more than the pages), through the proxy kubectl
+ * would use (src/sources/proxy.ts). Credentials come from the kubeconfig, or an exec plugin run
+ * here; client-node is loaded only for an auth-provider's token.
  */
 export async function requestOptionsFor(
   resolved: ResolvedContext,
   settings: RequestSettings,
-): Promise<https.RequestOptions & { proxy?: string }> {
+): Promise<TransportOptions> {
   const { cluster } = resolved;
-  if (resolved.user['auth-provider']) return authProviderRequestOptions(resolved);
-  const credentials = await credentialsFor(resolved, settings.timeoutMs);
+  if (!URL.canParse(resolved.server)) {
+    throw new UsageError(`the kubeconfig's server ${withoutUserinfo(resolved.server)} is not a URL`);
+  }
+  const server = new URL(resolved.server);
+  const credentials = resolved.user['auth-provider']
+    ? await authProviderCredentials(resolved)
+    : await credentialsFor(resolved, settings.timeoutMs);
   const tls: https.AgentOptions = {
     keepAlive: true,
     ca: fileOrData(cluster, 'certificate-authority', 'certificate authority'),
@@ -430,12 +407,13 @@ export async function requestOptionsFor(
     ...serverNameOptions(cluster['tls-server-name']),
     rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
   };
-  const proxyUrl = typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] ? cluster['proxy-url'] : undefined;
-  if (proxyUrl) {
-    const agent = await proxyAgent(resolved, proxyUrl, tls);
-    return { agent, headers: credentials.headers, proxy: withoutUserinfo(proxyUrl) };
-  }
+  const proxy = proxyFor(server, stringAt(cluster, 'proxy-url'));
+  // client-go asks for gzip unless the cluster says disable-compression; on a loopback
+  // connection the bytes cost nothing and (de)compressing them only costs CPU.
+  const gzip = cluster['disable-compression'] !== true && (proxy !== undefined || !isLoopback(server));
+  if (proxy)
+    return { agent: await proxyAgent(proxy, server, tls), headers: credentials.headers, gzip, proxy: proxy.name };
   // kubectl talks plain HTTP to an http:// server (a local proxy, say); no TLS then.
-  const agent = resolved.server.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
-  return { agent, headers: credentials.headers };
+  const agent = server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
+  return { agent, headers: credentials.headers, gzip };
 }

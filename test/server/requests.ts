@@ -4,6 +4,7 @@
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
 import { RESOURCES, type ObjectStore, type Raw, type ResourceType } from './store.js';
@@ -231,6 +232,12 @@ function faultOutcome(
 // ---------------------------------------------------------------------------------------------
 // Responses
 
+/**
+ * The API server gzips an answer over 128 KiB for a client that accepts gzip, at level 1
+ * (k8s.io/apiserver's responsewriters: defaultGzipThresholdBytes, defaultGzipContentEncodingLevel).
+ */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
 export function send(
   res: ServerResponse,
   record: RequestRecord,
@@ -238,12 +245,15 @@ export function send(
   body: unknown,
   o: { drop?: { afterBytes?: number }; headers?: Record<string, string> } = {},
 ): void {
-  const data = Buffer.from(JSON.stringify(body));
+  let data = Buffer.from(JSON.stringify(body));
+  const gzip = data.length > GZIP_THRESHOLD_BYTES && /\bgzip\b/.test(String(record.headers['accept-encoding'] ?? ''));
+  if (gzip) data = gzipSync(data, { level: 1 });
   record.status = code;
   res.writeHead(code, {
     'Content-Type': 'application/json',
     'Content-Length': data.length,
     'Cache-Control': 'no-cache, private',
+    ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     ...o.headers,
   });
   if (!o.drop) {
