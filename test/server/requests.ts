@@ -7,7 +7,8 @@ import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
-import { RESOURCES, type ObjectStore, type Raw, type ResourceType } from './store.js';
+import type { JsonObject } from './json-value.js';
+import { RESOURCES, type ObjectStore, type ResourceType } from './store.js';
 
 export interface PolicyRule {
   /** Unset: any group. '' is the core group. */
@@ -101,7 +102,7 @@ export function parseRequest(method: string, rawUrl: string): ParsedRequest {
 // ---------------------------------------------------------------------------------------------
 // Status bodies
 
-export function statusBody(code: number, reason: string, message: string, details?: Raw): Raw {
+export function statusBody(code: number, reason: string, message: string, details?: JsonObject): JsonObject {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -114,12 +115,12 @@ export function statusBody(code: number, reason: string, message: string, detail
   };
 }
 
-export function notFoundStatus(): Raw {
+export function notFoundStatus(): JsonObject {
   return statusBody(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 /** The RBAC refusal exactly as the authorizer words it. */
-function forbiddenStatus(user: string, parsed: ParsedRequest): Raw {
+function forbiddenStatus(user: string, parsed: ParsedRequest): JsonObject {
   const rp = parsed.resourcePath;
   const verb = parsed.target.verb;
   if (!rp) return statusBody(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${parsed.path}"`, {});
@@ -164,7 +165,7 @@ function authenticate(ctx: ServerContext, req: IncomingMessage): string | undefi
 
 export type Admission =
   | { outcome: 'ok'; user: string; drop?: { afterBytes?: number } }
-  | { outcome: 'reject'; code: number; body: Raw; headers?: Record<string, string> }
+  | { outcome: 'reject'; code: number; body: JsonObject; headers?: Record<string, string> }
   | { outcome: 'hang' };
 
 export function beginRecord(ctx: ServerContext, req: IncomingMessage, parsed: ParsedRequest): RequestRecord {
