@@ -10,7 +10,7 @@ import { matchesSelector } from '../src/core/selectors.js';
 import { controllerEndpoints, controllerSlices } from '../test/support/controller.js';
 import { apiserverObjects, type Raw } from '../test/support/objects.js';
 import { makeNode, nodeIndexIP, type NodeSlot } from './cluster/nodes.js';
-import { makePod, type PodCondition, type PodPlan } from './cluster/pods.js';
+import { type GeneratedPod, makePod, type PodCondition, type PodPlan } from './cluster/pods.js';
 import { chance, hex, int, pick, podSuffix, rng, uuid, type Rand } from './cluster/random.js';
 import { dressControllerObject, makeService, type ServicePlan } from './cluster/services.js';
 import { PARTS_A, PARTS_B, REGISTRIES, TEAMS } from './cluster/vocabulary.js';
@@ -57,7 +57,8 @@ const RATES = {
 export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): GeneratedStats {
   const stats: GeneratedStats = { objects: {}, broken: {} };
   const count = (o: Raw) => {
-    stats.objects[o.kind] = (stats.objects[o.kind] ?? 0) + 1;
+    const kind = String(o.kind);
+    stats.objects[kind] = (stats.objects[kind] ?? 0) + 1;
     emit(o);
   };
   const broke = (what: string) => (stats.broken[what] = (stats.broken[what] ?? 0) + 1);
@@ -259,7 +260,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       });
     }
 
-    const rawPods: Raw[] = [];
+    const rawPods: GeneratedPod[] = [];
     for (const p of podPlans) {
       const pod = makePod(r, p);
       rawPods.push(pod);
@@ -272,10 +273,10 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       const svc = makeService(r, plan, ns, ip, taken);
       count(svc);
       // The controllers see the namespace's pods that the selector picks, and their nodes.
-      const selector = svc.spec.selector as Record<string, string> | undefined;
+      const selector = svc.spec.selector;
       if (!selector) continue;
       const matched = rawPods.filter((p) => matchesSelector(p.metadata.labels, selector));
-      const nodes = [...new Set(matched.map((p) => p.spec.nodeName).filter(Boolean))].map((name) =>
+      const nodes = [...new Set(matched.map((p) => p.spec.nodeName).filter((name) => name !== undefined))].map((name) =>
         rawNodes.get(name)!,
       );
       const created = svc.metadata.creationTimestamp;

@@ -41,7 +41,7 @@ for (let round = 0; round < runs; round++) {
   for (const subject of present) {
     const started = process.hrtime.bigint();
     const run = spawnSync(subject.command, subject.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    if (run.status !== 0) throw new Error(`${subject.name} failed: ${run.stderr}`);
+    if (run.status !== 0) throw new Error(`${subject.name} failed: ${run.stderr.toString()}`);
     times.get(subject)!.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
 }

@@ -78,9 +78,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Document } from 'yaml';
+import { stringAt } from '../src/core/json-value.js';
 import type { Raw } from '../test/support/objects.js';
 import { cart, checkout, elasticsearch, imageResizer, orders, pricing, resolver, search } from './shop/backend.js';
 import { ingressNginx, kubeDns, kubernetesService } from './shop/cluster.js';
+import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
 import { bankGateway, erp, hsm, ledgerDb, notifications, ordersDb, pspEgress } from './shop/selectorless.js';
@@ -129,13 +131,16 @@ const HEADER = [
   ' prints it. `npm run demo` diagnoses it; examples/shop.ts says what is wrong where.',
 ].join('\n');
 
+/** The object's namespace; '' for Nodes, which have none. */
+const namespaceOf = (o: Raw): string => stringAt(o, 'metadata', 'namespace') ?? '';
+
 /** The text of examples/shop.yaml. */
 export function shopYaml(): string {
   const items = shopObjects().sort(
     (a, b) =>
-      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-      (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-      a.metadata.name.localeCompare(b.metadata.name),
+      KIND_ORDER.indexOf(requiredString(a, 'kind')) - KIND_ORDER.indexOf(requiredString(b, 'kind')) ||
+      namespaceOf(a).localeCompare(namespaceOf(b)) ||
+      requiredString(a, 'metadata', 'name').localeCompare(requiredString(b, 'metadata', 'name')),
   );
   // kubectl prints keys sorted, lists unindented, and quotes what YAML 1.1 would misread ("True", times).
   const doc = new Document(

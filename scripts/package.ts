@@ -129,7 +129,7 @@ const common: BuildOptions = {
   ...forNode,
   entryPoints: [join(ROOT, 'scripts/entry.ts')],
   format: 'cjs',
-  // src/cli.ts reads the version from ../package.json unless this is defined; its import.meta
+  // src/core/version.ts reads the version from package.json unless this is defined; its import.meta
   // (empty in CommonJS) then serves nothing.
   define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
   logOverride: { 'empty-import-meta': 'silent' },

@@ -31,10 +31,15 @@ function optionNamed(program: Command, flag: string): Option | undefined {
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
+/** A boolean flag's value after "=", as Go's strconv.ParseBool reads it; undefined for anything else. */
+export function goBool(value: string): boolean | undefined {
+  return GO_TRUE.has(value) ? true : GO_FALSE.has(value) ? false : undefined;
+}
+
 /** `-A=false`, `--debug=true`: the flag when true, nothing when false (every boolean here defaults to off). */
 function booleanFlag(option: Option, name: string, value: string): string[] {
-  if (GO_TRUE.has(value)) return [name];
-  if (GO_FALSE.has(value)) return [];
+  const on = goBool(value);
+  if (on !== undefined) return on ? [name] : [];
   const names = [option.short, option.long].filter(Boolean).join('/');
   throw new UsageError(`invalid value "${value}" for ${names}: use true or false`);
 }

@@ -3,7 +3,6 @@
 // exit code. The only module that touches the process: the commands get the streams passed in.
 
 import { Command, CommanderError, Help } from 'commander';
-import { createRequire } from 'node:module';
 import { kubectlArgs } from './argv.js';
 import { checksCommand, explainCommand } from './commands/checks.js';
 import { execute, reportFailure } from './commands/command.js';
@@ -16,13 +15,7 @@ import type { IOStreams } from './commands/streams.js';
 import { addWaitFlags, waitCommand, type WaitFlags } from './commands/wait.js';
 import { runCompletion } from './completion.js';
 import { EXIT } from './core/errors.js';
-
-// The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
-declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;
-const version: string =
-  typeof ENDPOINTS_DOCTOR_VERSION === 'string'
-    ? ENDPOINTS_DOCTOR_VERSION
-    : (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+import { VERSION } from './core/version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -35,7 +28,7 @@ Exit codes:
 function buildProgram(streams: IOStreams, setExit: (code: number) => void): Command {
   const program = new Command('kubectl endpoints-doctor')
     .description('Explain why a Service does or does not reach its Pods.')
-    .version(version, '--version', 'print the version')
+    .version(VERSION, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);

@@ -4,10 +4,10 @@
 // candidate per line (optionally "candidate<TAB>description"), then a ":<directive>" line.
 // Subcommands and flags come from the commander program itself, so they cannot drift.
 
-import type { Command, Option } from 'commander';
-import { findOption, takesValue } from './argv.js';
+import { Command, type Option } from 'commander';
+import { findOption, goBool, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
-import type { ConfigFlags } from './commands/config-flags.js';
+import { addConfigFlags, kubeconfigOptions, type ClusterFlags } from './commands/config-flags.js';
 import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
@@ -26,9 +26,6 @@ interface Completion {
   directive: number;
 }
 
-/** What the words typed so far say about where to find Services: the connection flags that choose the cluster and namespace. */
-type ClusterFlags = Pick<ConfigFlags, 'kubeconfig' | 'context' | 'namespace'>;
-
 type ListServices = (flags: ClusterFlags) => Promise<string[]>;
 
 /**
@@ -39,6 +36,19 @@ const CREDENTIALS_DEADLINE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 3000;
 const LIST_DEADLINE_MS = 5000;
 const SERVICE_PREFIX = /^(svc|service|services)\//;
+
+/** The connection flags (every command's): the words typed so far say with them where to find Services, and as whom. */
+const CLUSTER_OPTIONS = addConfigFlags(new Command()).options.filter(
+  (o) => o.long !== '--request-timeout' && o.long !== '--debug',
+);
+
+/** A connection flag's value kept as commander gives it (--as-group collects, a boolean is true or false). */
+function keepClusterFlag(flags: ClusterFlags, option: Option, value: string | boolean): void {
+  if (!CLUSTER_OPTIONS.some((o) => o.long === option.long)) return;
+  const kept = flags as Record<string, unknown>;
+  const name = option.attributeName();
+  kept[name] = typeof value === 'string' && option.parseArg ? option.parseArg(value, kept[name]) : value;
+}
 
 function optionNames(option: Option): string[] {
   return [option.long, option.short].filter((n): n is string => Boolean(n));
@@ -75,15 +85,15 @@ function readTyped(program: Command, words: string[]): Typed {
         (command && findOption(command, flag)) ?? program.commands.map((c) => findOption(c, flag)).find(Boolean);
       if (!option) continue;
       if (option.long === '--all-namespaces') allNamespaces = true;
-      if (!takesValue(option)) continue;
+      if (!takesValue(option)) {
+        keepClusterFlag(flags, option, eq < 0 || goBool(word.slice(eq + 1)) === true);
+        continue;
+      }
       if (eq < 0 && i === words.length - 1) {
         pendingValueOf = option;
         break;
       }
-      const value = eq > 0 ? word.slice(eq + 1) : words[++i];
-      if (option.long === '--kubeconfig') flags.kubeconfig = value;
-      if (option.long === '--context') flags.context = value;
-      if (option.long === '--namespace') flags.namespace = value;
+      keepClusterFlag(flags, option, eq > 0 ? word.slice(eq + 1) : words[++i]);
       continue;
     }
     const subcommand =
@@ -128,6 +138,9 @@ function flagValues(command: Command, option: Option): { values: string[]; comma
       return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
     case '--kubeconfig':
     case '--snapshot':
+    case '--certificate-authority':
+    case '--client-certificate':
+    case '--client-key':
       return { values: [], files: true };
     default:
       return { values: [] };
@@ -175,7 +188,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
 
 /** The Services in the namespace the flags point at (the context's by default); none on any failure. */
 const listServicesFromCluster: ListServices = async (flags) => {
-  const connecting = connect({ ...flags, requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
+  const connecting = connect({ ...kubeconfigOptions(flags), requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
   const namespace = flags.namespace ?? conn.defaultNamespace;

@@ -97,7 +97,7 @@ describe('checkDoc', () => {
     expect(markdown).toContain(
       '- `noPods` (error): no pod matches {{selector}}\n- `somePods` (warning): {{count}} pods of {{total}}\n',
     );
-    expect(markdown).toContain('- `readLate`: ; pods were read {{ago}} ago\n');
+    expect(markdown).toContain('- `readLate`: pods were read {{ago}} ago\n');
     expect(text).toContain('Reasons:\nEach finding names one of these in reason');
     expect(text).toContain('- somePods (warning): {{count}} pods of {{total}}\n');
   });

@@ -143,6 +143,46 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect(missing.words).toEqual(['diagnose', 'tree', 'snapshot', 'wait', 'probe', 'checks', 'explain']);
   });
 
+  it("kubectl's other connection flags reach the lookup: --server, the TLS files, --token, --as", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epd-complete-'));
+    const empty = join(dir, 'empty');
+    const ca = join(dir, 'ca.crt');
+    writeFileSync(empty, '');
+    writeFileSync(ca, server.caPem);
+    server.requests.length = 0;
+    const answer = await complete(
+      '--kubeconfig',
+      empty,
+      '-s',
+      server.url,
+      '--certificate-authority',
+      ca,
+      '--token',
+      server.token,
+      '--as',
+      'alice',
+      '--as-group',
+      'devs',
+      '--as-group=ops',
+      '-n',
+      'shop',
+      'we',
+    );
+    expect(answer.words).toEqual(['web']);
+    const lookups = server.requests.filter((r) => r.resource === 'services');
+    expect(lookups.map((r) => [r.user, r.headers['impersonate-user'], r.headers['impersonate-group']])).toEqual([
+      [server.user, 'alice', 'devs, ops'],
+    ]);
+    // The files are the shell's to complete.
+    for (const flag of ['--certificate-authority', '--client-certificate', '--client-key']) {
+      expect((await complete(flag, '')).directive).toBe(':0');
+    }
+    // A boolean flag counts too: without --insecure-skip-tls-verify the CA-less lookup fails, quietly.
+    const insecure = ['--kubeconfig', empty, '-s', server.url, '--token', server.token, '-n', 'shop', 'we'];
+    expect((await complete(...insecure)).words).toEqual([]);
+    expect((await complete('--insecure-skip-tls-verify', ...insecure)).words).toEqual(['web']);
+  });
+
   it('is silent when the cluster refuses, is unreachable or does not answer', async () => {
     const refusing = await startTestServer({ objects: [service('web')], rules: [] }); // 403 to everything
     const hung: Server = createServer(() => {}); // accepts connections, never answers

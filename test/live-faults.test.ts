@@ -203,8 +203,9 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
 
   it('a rejected token: exit 3 with an authentication message that does not show the token', async () => {
     const token = 'not-the-right-token-3f9c2a';
-    const config = parse(server.kubeconfig);
-    config.users = config.users.map((u: any) => (u.user.token ? { ...u, user: { token } } : u));
+    // The users of the kubeconfig the test server wrote (test/server/certs.ts).
+    const config = parse(server.kubeconfig) as { users: { name: string; user: Record<string, unknown> }[] };
+    config.users = config.users.map((u) => (u.user.token ? { ...u, user: { token } } : u));
     const kubeconfig = writeTemp('kubeconfig', stringify(config));
     const line = expectClusterError(await doctor(kubeconfig, ['-A']));
     expect(line).toMatch(/401 Unauthorized/);

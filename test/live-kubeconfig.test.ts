@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CERT_CONTEXT, CONTEXT, startTestServer, type TestServer } from './server/index.js';
-import { BIN, runCliAsync } from './support/cli.js';
+import { stringAt } from '../src/core/json-value.js';
+import type { Report } from '../src/report/report.js';
+import { BIN, parseReport, runCliAsync } from './support/cli.js';
 import { startConnectProxy, type ConnectProxy } from './support/connect-proxy.js';
 import { withControllers } from './support/controller.js';
 import { EXEC_V1, EXEC_V1BETA1, execCredential, recordingPlugin, type RecordingPlugin } from './support/exec-plugin.js';
@@ -69,19 +71,30 @@ function kubectl(args: string[], env: Record<string, string>): Promise<string> {
 async function doctor(args: string[], env: Record<string, string> = {}) {
   const run = await runCliAsync(['-o', 'json', ...args], { env });
   expect(run.stderr).not.toMatch(NO_STACK);
-  return { ...run, report: run.code <= 1 && run.stdout ? JSON.parse(run.stdout) : undefined };
+  return { ...run, report: run.code <= 1 && run.stdout ? parseReport(run.stdout) : undefined };
 }
 
-const serviceNames = (report: any) => report.services.map((s: any) => `${s.namespace}/${s.name}`);
+const serviceNames = (report: Report | undefined) => report?.services.map((s) => `${s.namespace}/${s.name}`);
+
+/** A kubeconfig, typed as far as the tests rearrange it; the rest of each entry is left open. */
+interface Kubeconfig {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { name: string; user: Record<string, unknown> }[];
+  contexts: { name: string; context: Record<string, unknown> }[];
+  'current-context': string;
+  [field: string]: unknown;
+}
+
+/** The kubeconfig the test server wrote (test/server/certs.ts), as an object to rearrange per test. */
+const kubeconfigOf = (server: TestServer) => parse(server.kubeconfig) as Kubeconfig;
 
 describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
   let server: TestServer;
-  /** The server's kubeconfig as an object, to rearrange per test. */
-  let config: any;
+  let config: Kubeconfig;
   let broken: string;
   beforeAll(async () => {
     server = await startTestServer({ objects });
-    config = parse(server.kubeconfig);
+    config = kubeconfigOf(server);
     broken = await closedUrl();
   });
   afterAll(() => server?.close());
@@ -92,7 +105,7 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
   const users = () => new Set(server.requests.map((r) => r.user));
 
   /** The server's kubeconfig plus a context on a dead cluster (current) and one in namespace other. */
-  function severalContexts(): any {
+  function severalContexts(): Kubeconfig {
     const c = structuredClone(config);
     c.clusters.push({
       name: 'dead',
@@ -108,7 +121,7 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     const file = writeYaml(tempDir(), 'config', severalContexts());
     const ok = await doctor(['--kubeconfig', file, '--context', CONTEXT, '-A']);
     expect(ok.code).toBe(0);
-    expect(ok.report.summary.services).toBe(3);
+    expect(ok.report?.summary.services).toBe(3);
     expect(users()).toEqual(new Set([server.user]));
 
     // Without --context the current one (on a dead cluster) is used.
@@ -215,20 +228,20 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     // The first file: the cert context current, in namespace other.
     const first = structuredClone(config);
     first['current-context'] = CERT_CONTEXT;
-    first.contexts = first.contexts.map((c: any) =>
+    first.contexts = first.contexts.map((c) =>
       c.name === CERT_CONTEXT ? { ...c, context: { ...c.context, namespace: 'other' } } : c,
     );
     // The second: the same names (and more) pointing at a dead cluster with another token.
     const second = structuredClone(severalContexts());
-    second.clusters = second.clusters.map((c: any) => ({ ...c, cluster: { ...c.cluster, server: broken } }));
-    second.users = second.users.map((u: any) => (u.user.token ? { ...u, user: { token: 'second-file-token' } } : u));
+    second.clusters = second.clusters.map((c) => ({ ...c, cluster: { ...c.cluster, server: broken } }));
+    second.users = second.users.map((u) => (u.user.token ? { ...u, user: { token: 'second-file-token' } } : u));
     second['current-context'] = CONTEXT;
     const KUBECONFIG = [writeYaml(dir, 'first', first), writeYaml(dir, 'second', second)].join(':');
     if (kubectlFound) {
-      const minified = JSON.parse(await kubectl(['config', 'view', '--minify', '-o', 'json'], { KUBECONFIG }));
-      expect(minified['current-context']).toBe(CERT_CONTEXT);
-      expect(minified.clusters[0].cluster.server).toBe(server.url);
-      expect(minified.contexts[0].context.namespace).toBe('other');
+      const minified: unknown = JSON.parse(await kubectl(['config', 'view', '--minify', '-o', 'json'], { KUBECONFIG }));
+      expect(stringAt(minified, 'current-context')).toBe(CERT_CONTEXT);
+      expect(stringAt(minified, 'clusters', 0, 'cluster', 'server')).toBe(server.url);
+      expect(stringAt(minified, 'contexts', 0, 'context', 'namespace')).toBe('other');
     }
     const run = await doctor([], { KUBECONFIG });
     expect(run.stderr).toBe('');
@@ -280,10 +293,10 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
 
 describe('exec credential plugins, run as client-go runs them', { timeout: TIMEOUT }, () => {
   let server: TestServer;
-  let config: any;
+  let config: Kubeconfig;
   beforeAll(async () => {
     server = await startTestServer({ objects });
-    config = parse(server.kubeconfig);
+    config = kubeconfigOf(server);
   });
   afterAll(() => server?.close());
   afterEach(() => {
@@ -643,13 +656,19 @@ describe('exec plugins: the terminal, the cluster, the kubeconfig folder, renewa
   it('a token refused (401): the plugin runs again once, and the reads are sent again with its new token', async () => {
     const { plugin, kubeconfig } = pluginSetup();
     plugin.answer(execCredential({ token: 'sekret-revoked' }), 1);
-    const run = await doctor(['-n', 'shop'], { KUBECONFIG: kubeconfig });
+    const run = await doctor(['-n', 'shop', '--as', 'carol'], { KUBECONFIG: kubeconfig });
     expect(run.code).toBe(0);
     expect(serviceNames(run.report)).toEqual(['shop/web']);
     expect(plugin.runs()).toBe(2);
     const refused = server.requests.filter((r) => r.status === 401);
     expect(refused.length).toBeGreaterThan(0);
     expect(server.requests.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(refused.length);
+    // Sent again with the new token, the rest of each request as it was.
+    for (const r of server.requests) {
+      expect(r.headers['impersonate-user']).toBe('carol');
+      expect(r.userAgent).toMatch(/^kubectl-endpoints_doctor\//);
+      expect(r.headers.authorization).toBe(`Bearer ${r.status === 401 ? 'sekret-revoked' : server.token}`);
+    }
 
     // Refused again: no third run; the 401 is the error.
     server.requests.length = 0;
@@ -675,11 +694,11 @@ describe('exec plugins: the terminal, the cluster, the kubeconfig folder, renewa
 
 describe('proxies, server names and URLs in messages', { timeout: TIMEOUT }, () => {
   let server: TestServer;
-  let config: any;
+  let config: Kubeconfig;
   let proxy: ConnectProxy;
   beforeAll(async () => {
     server = await startTestServer({ objects });
-    config = parse(server.kubeconfig);
+    config = kubeconfigOf(server);
     proxy = await startConnectProxy();
   });
   afterAll(async () => {

@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from './server/index.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service, type Raw } from './support/objects.js';
+import { requiredObject } from './support/required-fields.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -35,14 +36,16 @@ const managedFields = [
 /** Adds managedFields and, for pods, env vars (literal and from a secret) to an object. */
 function dressed(o: Raw): Raw {
   const out = structuredClone(o);
-  out.metadata.managedFields = managedFields;
+  requiredObject(out, 'metadata').managedFields = managedFields;
   if (out.kind === 'Pod') {
-    out.spec.containers[0].env = [
+    requiredObject(out, 'spec', 'containers', 0).env = [
       { name: 'DB_PASSWORD', value: 'hunter2' },
       { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'keys', key: 'api' } } },
     ];
-    out.spec.initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'INIT_TOKEN', value: 's3cr3t' }] }];
-    out.metadata.annotations = { 'example.com/owner': 'alice@example.com' };
+    requiredObject(out, 'spec').initContainers = [
+      { name: 'init', image: 'busybox', env: [{ name: 'INIT_TOKEN', value: 's3cr3t' }] },
+    ];
+    requiredObject(out, 'metadata').annotations = { 'example.com/owner': 'alice@example.com' };
   }
   return out;
 }
@@ -136,7 +139,7 @@ const vault = pod('vault-0', {
     volumes: [{ name: 'creds', flexVolume: { driver: 'example/creds', options: { password: PLANTED.volumeOption } } }],
   },
 });
-vault.metadata.annotations = { 'example.com/note': PLANTED.podAnnotation };
+requiredObject(vault, 'metadata').annotations = { 'example.com/note': PLANTED.podAnnotation };
 const vaultService = service('vault', {
   selector: { app: 'vault' },
   annotations: {

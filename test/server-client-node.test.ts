@@ -4,7 +4,9 @@
 import { Readable, PassThrough } from 'node:stream';
 import { CoreV1Api, DiscoveryV1Api, Exec, KubeConfig, Watch, type V1Status } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { requiredList, requiredString } from './support/required-fields.js';
 import { endpointOf, node, pod, service, slice } from './support/objects.js';
 
 const objects = [
@@ -21,16 +23,21 @@ function kubeConfig(server: TestServer, kubeconfig = server.kubeconfig): KubeCon
   return kc;
 }
 
-/** Watch events as a queue the test awaits one by one. */
+interface WatchEvent {
+  type: string;
+  object: unknown;
+}
+
+/** Watch events as a queue the test awaits one by one. Its functions are handed to Watch as callbacks. */
 function eventQueue() {
-  const events: Array<{ type: string; object: any }> = [];
+  const events: WatchEvent[] = [];
   const waiters: Array<() => void> = [];
   return {
-    push(type: string, object: any) {
+    push: (type: string, object: unknown) => {
       events.push({ type, object });
       waiters.shift()?.();
     },
-    async next(): Promise<{ type: string; object: any }> {
+    next: async (): Promise<WatchEvent> => {
       while (events.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
       return events.shift()!;
     },
@@ -106,13 +113,14 @@ describe('client-node against the test server', () => {
       expect(event.type).toBe('ADDED');
       expect(event.object).toMatchObject({
         kind: 'Pod',
-        metadata: { name: 'web-9', resourceVersion: added.metadata.resourceVersion },
+        metadata: { name: 'web-9', resourceVersion: requiredString(added, 'metadata', 'resourceVersion') },
       });
 
       server.store.update(pod('web-9', { ready: false }));
       event = await queue.next();
       expect(event.type).toBe('MODIFIED');
-      expect(event.object.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('False');
+      const ready = requiredList(event.object, 'status', 'conditions').find((c) => valueAt(c, 'type') === 'Ready');
+      expect(valueAt(ready, 'status')).toBe('False');
 
       server.store.update(pod('web-9', { labels: { app: 'other' } })); // leaves the selection
       expect((await queue.next()).type).toBe('DELETED');
@@ -132,13 +140,15 @@ describe('client-node against the test server', () => {
     server.store.create(pod('web-7'));
     server.store.compact();
     const queue = eventQueue();
-    const done = new Promise((resolve) =>
-      new Watch(kubeConfig(server)).watch('/api/v1/pods', { resourceVersion: String(before) }, queue.push, resolve),
-    );
+    const done = new Promise((resolve, reject) => {
+      new Watch(kubeConfig(server))
+        .watch('/api/v1/pods', { resourceVersion: String(before) }, queue.push, resolve)
+        .catch(reject);
+    });
     const event = await queue.next();
     expect(event.type).toBe('ERROR');
     expect(event.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
-    expect(event.object.message).toMatch(/^too old resource version: \d+ \(\d+\)$/);
+    expect(valueAt(event.object, 'message')).toMatch(/^too old resource version: \d+ \(\d+\)$/);
     await done;
     server.store.delete(pod('web-7'));
   });
@@ -175,7 +185,7 @@ describe('client-node against the test server', () => {
   it('exec runs the handler and reports success or the exit code', async () => {
     server.setExecHandler(async ({ command, stdin, stdout, stderr }) => {
       let input = '';
-      for await (const chunk of stdin) input += chunk;
+      for await (const chunk of stdin) input += String(chunk);
       stdout.write(`${command.join(' ')}: ${input}`);
       stderr.write('to stderr');
       return command[0] === 'fail' ? 2 : 0;

@@ -3,9 +3,11 @@
 
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { valueAt } from '../src/core/json-value.js';
 import { makeCA, issueCertificate } from './server/certs.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { rawGet } from './server/raw-client.js';
+import { requiredList, requiredObject, requiredString } from './support/required-fields.js';
 import { endpoints, node, pod, service, slice } from './support/objects.js';
 
 const objects = [
@@ -16,6 +18,11 @@ const objects = [
   node('node-a'),
   { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
 ];
+
+/** The names of a list's items, in the order the server sent them. */
+function itemNames(list: unknown): unknown[] {
+  return requiredList(list, 'items').map((item) => valueAt(item, 'metadata', 'name'));
+}
 
 describe('test server faults and protocol details', () => {
   let server: TestServer;
@@ -40,15 +47,16 @@ describe('test server faults and protocol details', () => {
   });
 
   it('answers lists like the real server: typed kind, resourceVersion, items without kind', async () => {
-    const list = (await rawGet(server, '/api/v1/namespaces/shop/pods')).json();
+    const list: unknown = (await rawGet(server, '/api/v1/namespaces/shop/pods')).json();
     expect(list).toMatchObject({
       kind: 'PodList',
       apiVersion: 'v1',
       metadata: { resourceVersion: String(server.store.resourceVersion) },
     });
-    expect(list.items.map((p: any) => p.metadata.name)).toEqual(['web-1', 'web-2', 'web-3']);
-    expect(list.items[0].kind).toBeUndefined();
-    expect(list.items[0].metadata.resourceVersion).toMatch(/^\d+$/);
+    expect(itemNames(list)).toEqual(['web-1', 'web-2', 'web-3']);
+    const firstPod = requiredObject(list, 'items', 0);
+    expect(firstPod.kind).toBeUndefined();
+    expect(valueAt(firstPod, 'metadata', 'resourceVersion')).toMatch(/^\d+$/);
   });
 
   it('requires authentication: 401 Status without a token or with a wrong one', async () => {
@@ -77,22 +85,22 @@ describe('test server faults and protocol details', () => {
   });
 
   it('serves discovery for the core group and discovery.k8s.io', async () => {
-    const core = (await rawGet(server, '/api/v1')).json();
-    expect(core.kind).toBe('APIResourceList');
-    const byName = Object.fromEntries(core.resources.map((r: any) => [r.name, r]));
-    expect(byName.services).toMatchObject({
+    const core: unknown = (await rawGet(server, '/api/v1')).json();
+    expect(valueAt(core, 'kind')).toBe('APIResourceList');
+    const byName = new Map(requiredList(core, 'resources').map((r) => [valueAt(r, 'name'), r] as const));
+    expect(byName.get('services')).toMatchObject({
       kind: 'Service',
       namespaced: true,
       shortNames: ['svc'],
       verbs: ['get', 'list', 'watch'],
     });
-    expect(byName.nodes).toMatchObject({ kind: 'Node', namespaced: false, shortNames: ['no'] });
-    expect(byName['pods/exec']).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
-    const groups = (await rawGet(server, '/apis')).json();
-    expect(groups.groups.map((g: any) => g.name)).toEqual(['discovery.k8s.io']);
-    const disc = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
-    expect(disc.resources.map((r: any) => r.name)).toEqual(['endpointslices']);
-    expect((await rawGet(server, '/version')).json().gitVersion).toMatch(/^v1\.32\./);
+    expect(byName.get('nodes')).toMatchObject({ kind: 'Node', namespaced: false, shortNames: ['no'] });
+    expect(byName.get('pods/exec')).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    const groups: unknown = (await rawGet(server, '/apis')).json();
+    expect(requiredList(groups, 'groups').map((g) => valueAt(g, 'name'))).toEqual(['discovery.k8s.io']);
+    const disc: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
+    expect(requiredList(disc, 'resources').map((r) => valueAt(r, 'name'))).toEqual(['endpointslices']);
+    expect(valueAt((await rawGet(server, '/version')).json(), 'gitVersion')).toMatch(/^v1\.32\./);
     expect((await rawGet(server, '/openapi/v2')).status).toBe(404);
   });
 
@@ -114,11 +122,11 @@ describe('test server faults and protocol details', () => {
     });
     expect((await rawGet(server, '/api/v1/namespaces/other/pods')).status).toBe(200);
     expect((await rawGet(server, '/api/v1/namespaces/shop/pods/web-1')).status).toBe(200);
-    const slices = (await rawGet(server, '/apis/discovery.k8s.io/v1/endpointslices')).json();
-    expect(slices.message).toBe(
+    const slices: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1/endpointslices')).json();
+    expect(valueAt(slices, 'message')).toBe(
       'endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:shop:doctor" cannot list resource "endpointslices" in API group "discovery.k8s.io" at the cluster scope',
     );
-    expect(slices.details).toEqual({ group: 'discovery.k8s.io', kind: 'endpointslices' });
+    expect(valueAt(slices, 'details')).toEqual({ group: 'discovery.k8s.io', kind: 'endpointslices' });
   });
 
   it('throttles with 429 and Retry-After, then answers', async () => {
@@ -145,20 +153,24 @@ describe('test server faults and protocol details', () => {
   });
 
   it('pages with limit/continue and answers 410 Expired for an expired token, 400 for garbage', async () => {
-    const first = (await rawGet(server, '/api/v1/pods?limit=2')).json();
-    expect(first.items.map((p: any) => p.metadata.name)).toEqual(['api-1', 'web-1']);
-    expect(first.metadata.remainingItemCount).toBe(2);
+    const first: unknown = (await rawGet(server, '/api/v1/pods?limit=2')).json();
+    expect(itemNames(first)).toEqual(['api-1', 'web-1']);
+    const firstMeta = requiredObject(first, 'metadata');
+    expect(firstMeta.remainingItemCount).toBe(2);
+    const firstContinue = requiredString(firstMeta, 'continue');
     // The rest of the list is the snapshot the first page took, whatever changed since.
     server.store.create(pod('web-0'));
-    const second = (await rawGet(server, `/api/v1/pods?limit=2&continue=${first.metadata.continue}`)).json();
-    expect(second.items.map((p: any) => p.metadata.name)).toEqual(['web-2', 'web-3']);
-    expect(second.metadata.continue).toBeUndefined();
-    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    const second: unknown = (await rawGet(server, `/api/v1/pods?limit=2&continue=${firstContinue}`)).json();
+    expect(itemNames(second)).toEqual(['web-2', 'web-3']);
+    const secondMeta = requiredObject(second, 'metadata');
+    expect(secondMeta.continue).toBeUndefined();
+    expect(secondMeta.resourceVersion).toBe(firstMeta.resourceVersion);
     server.store.delete(pod('web-0'));
 
-    const again = (await rawGet(server, '/api/v1/pods?limit=1')).json();
+    const again: unknown = (await rawGet(server, '/api/v1/pods?limit=1')).json();
     server.faults.expireContinueTokens();
-    const expired = await rawGet(server, `/api/v1/pods?limit=1&continue=${again.metadata.continue}`);
+    const againContinue = requiredString(again, 'metadata', 'continue');
+    const expired = await rawGet(server, `/api/v1/pods?limit=1&continue=${againContinue}`);
     expect(expired.status).toBe(410);
     expect(expired.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 });
     expect((await rawGet(server, '/api/v1/pods?limit=1&continue=%%garbage')).status).toBe(400);
@@ -167,7 +179,7 @@ describe('test server faults and protocol details', () => {
   it('rejects bad selectors with 400 like the real server', async () => {
     const bad = await rawGet(server, `/api/v1/pods?fieldSelector=${encodeURIComponent('spec.foo=x')}`);
     expect(bad.status).toBe(400);
-    expect(bad.json().message).toBe('field label not supported: spec.foo');
+    expect(valueAt(bad.json(), 'message')).toBe('field label not supported: spec.foo');
     expect((await rawGet(server, `/api/v1/pods?labelSelector=${encodeURIComponent('app in web')}`)).status).toBe(400);
   });
 
@@ -176,9 +188,9 @@ describe('test server faults and protocol details', () => {
     const res = await rawGet(server, '/api/v1/namespaces/shop/endpoints');
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
-    const core = (await rawGet(server, '/api/v1')).json();
-    expect(core.resources.map((r: any) => r.name)).not.toContain('endpoints');
-    expect((await rawGet(server, '/apis')).json().groups).toEqual([]);
+    const core: unknown = (await rawGet(server, '/api/v1')).json();
+    expect(requiredList(core, 'resources').map((r) => valueAt(r, 'name'))).not.toContain('endpoints');
+    expect(valueAt((await rawGet(server, '/apis')).json(), 'groups')).toEqual([]);
     expect((await rawGet(server, '/apis/discovery.k8s.io/v1')).status).toBe(404);
     expect((await rawGet(server, '/apis/discovery.k8s.io/v1/endpointslices')).status).toBe(404);
   });
@@ -191,7 +203,8 @@ describe('test server faults and protocol details', () => {
 
   it('delays, then answers normally', async () => {
     server.faults.delay({ resource: 'services', ms: 50, times: 1 });
-    expect((await rawGet(server, '/api/v1/namespaces/shop/services/web')).json().metadata.name).toBe('web');
+    const web = await rawGet(server, '/api/v1/namespaces/shop/services/web');
+    expect(valueAt(web.json(), 'metadata', 'name')).toBe('web');
   });
 
   it('hangs without answering until the client gives up', async () => {
@@ -212,7 +225,9 @@ describe('test server faults and protocol details', () => {
     expect((await rawGet(server, '/api/v1/pods')).status).toBe(200);
     const cm = await rawGet(server, '/api/v1/namespaces/shop/configmaps');
     expect(cm.status).toBe(403);
-    expect(cm.json().message).toContain('cannot list resource "configmaps" in API group "" in the namespace "shop"');
+    expect(valueAt(cm.json(), 'message')).toContain(
+      'cannot list resource "configmaps" in API group "" in the namespace "shop"',
+    );
     expect(server.requests.map((r) => `${r.verb} ${r.resource} ${r.status}`)).toEqual([
       'list pods 200',
       'list configmaps 403',
@@ -241,7 +256,7 @@ describe('test server faults and protocol details', () => {
       [1, 'v4.channel.k8s.io'],
       [3, expect.stringContaining('"reason":"NonZeroExitCode"')],
     ]);
-    expect(JSON.parse(frames[1].subarray(1).toString()).details).toEqual({
+    expect(valueAt(JSON.parse(frames[1].subarray(1).toString()) as unknown, 'details')).toEqual({
       causes: [{ reason: 'ExitCode', message: '7' }],
     });
   });

@@ -3,12 +3,16 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { requiredList, requiredString } from './support/required-fields.js';
 import { endpointOf, endpoints, ipFor, node, pod, service, slice } from './support/objects.js';
 
 const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
 const kubectlFound = version.status === 0;
-const minor = kubectlFound ? Number.parseInt(JSON.parse(version.stdout).clientVersion.minor, 10) : 0;
+const minor = kubectlFound
+  ? Number.parseInt(requiredString(JSON.parse(version.stdout) as unknown, 'clientVersion', 'minor'), 10)
+  : 0;
 // kubectl speaks exec over WebSocket from 1.29 (behind KUBECTL_REMOTE_COMMAND_WEBSOCKETS, set
 // below) and by default from 1.30; older ones only speak SPDY, which the test server does not.
 const websocketExec = minor >= 29;
@@ -29,6 +33,13 @@ const objects = [
   node('node-a'),
   node('node-b'),
 ];
+
+/** apiVersion, kind, namespace and name: what tells one object from another. */
+function identity(o: unknown): string {
+  const namespace = stringAt(o, 'metadata', 'namespace');
+  const name = stringAt(o, 'metadata', 'name');
+  return `${stringAt(o, 'apiVersion')} ${stringAt(o, 'kind')} ${namespace}/${name}`;
+}
 
 interface Run {
   code: number | null;
@@ -76,27 +87,21 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
     const run = await kubectl(server, ['get', 'services,endpointslices,pods', '-A', '-o', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const list = JSON.parse(run.stdout);
-    expect(list.kind).toBe('List');
-    const got = list.items
-      .map((o: any) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
-      .sort();
-    const expected = objects
-      .filter((o) => ['Service', 'EndpointSlice', 'Pod'].includes(o.kind))
-      .map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
-      .sort();
-    expect(got).toEqual(expected);
+    const list = JSON.parse(run.stdout) as unknown;
+    expect(valueAt(list, 'kind')).toBe('List');
+    const items = requiredList(list, 'items');
+    const listedKinds = new Set<unknown>(['Service', 'EndpointSlice', 'Pod']);
+    const expected = objects.filter((o) => listedKinds.has(o.kind)).map(identity);
+    expect(items.map(identity).sort()).toEqual(expected.sort());
 
     const byName = (kind: string, name: string) =>
-      list.items.find((o: any) => o.kind === kind && o.metadata.name === name);
-    expect(byName('Pod', 'web-2').status.podIP).toBe(ipFor('web-2'));
-    expect(byName('Pod', 'web-2').spec.nodeName).toBe('node-b');
-    expect(byName('Service', 'api').spec.selector).toEqual({ app: 'api' });
-    expect(byName('EndpointSlice', 'web-abcde').endpoints.map((e: any) => e.addresses[0])).toEqual([
-      ipFor('web-1'),
-      ipFor('web-2'),
-    ]);
-    expect(Number(byName('Pod', 'web-1').metadata.resourceVersion)).toBeGreaterThan(0);
+      items.find((o) => valueAt(o, 'kind') === kind && valueAt(o, 'metadata', 'name') === name);
+    expect(valueAt(byName('Pod', 'web-2'), 'status', 'podIP')).toBe(ipFor('web-2'));
+    expect(valueAt(byName('Pod', 'web-2'), 'spec', 'nodeName')).toBe('node-b');
+    expect(valueAt(byName('Service', 'api'), 'spec', 'selector')).toEqual({ app: 'api' });
+    const sliceEndpoints = requiredList(byName('EndpointSlice', 'web-abcde'), 'endpoints');
+    expect(sliceEndpoints.map((e) => valueAt(e, 'addresses', 0))).toEqual([ipFor('web-1'), ipFor('web-2')]);
+    expect(Number(valueAt(byName('Pod', 'web-1'), 'metadata', 'resourceVersion'))).toBeGreaterThan(0);
 
     // kubectl found the resources through discovery, then listed each across namespaces.
     const paths = server.requests.map((r) => r.path);
@@ -147,7 +152,7 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
     async () => {
       const seen: unknown[] = [];
       server.setExecHandler(({ pod, container, command, stdout, stderr, protocol }) => {
-        seen.push({ pod: pod.metadata.name, container, command, protocol });
+        seen.push({ pod: valueAt(pod, 'metadata', 'name'), container, command, protocol });
         stdout.write(`ran ${command.join(' ')}\n`);
         stderr.write('a warning\n');
         return 3;
@@ -167,7 +172,7 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
   it.skipIf(!websocketExec)('exec -i passes stdin to the handler', async () => {
     server.setExecHandler(async ({ stdin, stdout }) => {
       let input = '';
-      for await (const chunk of stdin) input += chunk;
+      for await (const chunk of stdin) input += String(chunk);
       stdout.write(input.toUpperCase());
     });
     const run = await kubectl(

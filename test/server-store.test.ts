@@ -1,6 +1,7 @@
 // The test server's selectors and store semantics, without HTTP.
 
 import { describe, expect, it } from 'vitest';
+import { stringAt } from '../src/core/json-value.js';
 import { matchesLabels, parseLabelSelector, SelectorError } from './server/label-selector.js';
 import { flattenObjects, ObjectStore, parseFieldSelector, resourceNamed } from './server/store.js';
 import { pod } from './support/objects.js';
@@ -144,6 +145,10 @@ describe('object store', () => {
       null,
       pod('b'),
     ]);
-    expect(flat.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Pod/a', 'Pod/x', 'Pod/b']);
+    expect(flat.map((o) => [o.kind, stringAt(o, 'metadata', 'name')])).toEqual([
+      ['Pod', 'a'],
+      ['Pod', 'x'],
+      ['Pod', 'b'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // managedFields: the FieldsV1 set of an object's fields, keyed the way the API server keys lists.
 
+import { isJsonObject } from '../../src/core/json-value.js';
 import type { Raw } from '../../test/support/objects.js';
 
 /** List fields whose items the server-side-apply schema merges by key; everything else is atomic. */
@@ -37,7 +38,7 @@ export function fieldValue(name: string, v: unknown): Raw {
     for (const item of v as Raw[]) out[`k:${JSON.stringify(key(item))}`] = { '.': {}, ...fieldSet(item) };
     return out;
   }
-  if (v !== null && typeof v === 'object') {
+  if (isJsonObject(v)) {
     const inner = fieldSet(v);
     return Object.keys(inner).length ? { '.': {}, ...inner } : {};
   }

@@ -1,6 +1,7 @@
 // Nodes of the synthetic cluster, as the kubelet and kube-controller-manager write them, and the
 // slot of pod IPs each hands out.
 
+import { isJsonObject, valueAt } from '../../src/core/json-value.js';
 import { node as nodeBuilder, type Raw } from '../../test/support/objects.js';
 import { fieldSet, fieldValue, managedEntry } from './managed-fields.js';
 import { chance, hex, int, pick, timeAgo, uuid, type Rand } from './random.js';
@@ -32,8 +33,9 @@ export function makeNode(r: Rand, slot: NodeSlot): Raw {
   const created = timeAgo(r, 120);
   const heartbeat = '2026-03-01T11:59:30Z';
   const base = nodeBuilder(slot.name, { zone, ready: slot.ready ? 'True' : 'Unknown' });
+  const baseLabels = valueAt(base, 'metadata', 'labels');
   const labels = {
-    ...base.metadata.labels,
+    ...(isJsonObject(baseLabels) ? baseLabels : {}),
     'beta.kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/instance-type': instance,
     'beta.kubernetes.io/os': 'linux',

@@ -1,6 +1,7 @@
 // Pods of the synthetic cluster, Deployment, StatefulSet and Job ones, with the status the kubelet
 // reports for each condition a pod may be in.
 
+import type { Labels } from '../../src/core/objects.js';
 import type { Raw } from '../../test/support/objects.js';
 import { fieldSet, fieldValue, managedEntry } from './managed-fields.js';
 import { podIPOn, type NodeSlot } from './nodes.js';
@@ -44,7 +45,13 @@ function containerStatus(r: Rand, c: Raw, ready: boolean, state: Raw, restartCou
   };
 }
 
-export function makePod(r: Rand, plan: PodPlan): Raw {
+/** A generated pod, with the fields generate.ts reads back typed. */
+export interface GeneratedPod extends Raw {
+  metadata: Raw & { labels: Labels };
+  spec: Raw & { nodeName?: string };
+}
+
+export function makePod(r: Rand, plan: PodPlan): GeneratedPod {
   const { ns, condition } = plan;
   const w = plan.workload;
   const created = timeAgo(r, 30);
@@ -142,7 +149,7 @@ export function makePod(r: Rand, plan: PodPlan): Raw {
 
   const scheduled = condition !== 'unschedulable';
   const slot = scheduled ? plan.slot : undefined;
-  const spec: Raw = {
+  const spec: GeneratedPod['spec'] = {
     ...(initContainers.length ? { initContainers } : {}),
     containers,
     dnsPolicy: 'ClusterFirst',
@@ -254,7 +261,7 @@ export function makePod(r: Rand, plan: PodPlan): Raw {
             r,
             c,
             false,
-            { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
+            { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${String(c.image)}"` } },
             0,
           );
         case 'creating':
@@ -312,7 +319,7 @@ export function makePod(r: Rand, plan: PodPlan): Raw {
     };
   }
 
-  const metadata: Raw = {
+  const metadata: GeneratedPod['metadata'] = {
     name: plan.name,
     generateName: w?.kind === 'StatefulSet' ? undefined : `${w?.ownerName ?? plan.job!.name}-`,
     namespace: ns,

@@ -1,6 +1,8 @@
 // Services of the synthetic cluster, some broken on purpose, and the EndpointSlices and Endpoints
 // the controllers write for them dressed as the API server returns them.
 
+import { isJsonObject, stringAt } from '../../src/core/json-value.js';
+import type { Labels } from '../../src/core/objects.js';
 import type { Raw } from '../../test/support/objects.js';
 import { fieldSet, managedEntry } from './managed-fields.js';
 import { chance, hex, int, pick, timeAgo, uuid, type Rand } from './random.js';
@@ -27,7 +29,19 @@ function typoOf(value: string, taken: Set<string>): string {
   return candidates.find((c) => c !== value && !taken.has(c)) ?? `${value}-typo`;
 }
 
-export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: string, taken: Set<string>): Raw {
+/** A generated Service, with the fields generate.ts reads back typed. */
+export interface GeneratedService extends Raw {
+  metadata: Raw & { creationTimestamp: string };
+  spec: Raw & { selector?: Labels };
+}
+
+export function makeService(
+  r: Rand,
+  plan: ServicePlan,
+  ns: string,
+  clusterIP: string,
+  taken: Set<string>,
+): GeneratedService {
   const created = timeAgo(r, 200);
   const w = plan.workload;
   const labels: Record<string, string> = w
@@ -41,7 +55,7 @@ export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: s
   const annotations: Record<string, string> = w
     ? { 'meta.helm.sh/release-name': w.labels['app.kubernetes.io/instance'], 'meta.helm.sh/release-namespace': ns }
     : {};
-  let spec: Raw;
+  let spec: GeneratedService['spec'];
   if (plan.type === 'ExternalName') {
     spec = {
       type: 'ExternalName',
@@ -99,7 +113,7 @@ export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: s
           },
         }
       : { loadBalancer: {} };
-  const metadata: Raw = {
+  const metadata: GeneratedService['metadata'] = {
     name: plan.name,
     namespace: ns,
     uid: uuid(r),
@@ -121,22 +135,23 @@ export function makeService(r: Rand, plan: ServicePlan, ns: string, clusterIP: s
 
 /** What the controllers write, dressed as the server returns it (uid, timestamps, managedFields). */
 export function dressControllerObject(r: Rand, o: Raw, created: string): Raw {
-  const meta = o.metadata as Raw;
+  const meta = o.metadata;
+  if (!isJsonObject(meta)) throw new Error('the controllers wrote an object without metadata');
   meta.uid = uuid(r);
   meta.creationTimestamp = created;
-  if (o.kind === 'EndpointSlice') meta.generateName = `${meta.labels['kubernetes.io/service-name']}-`;
+  if (o.kind === 'EndpointSlice')
+    meta.generateName = `${stringAt(meta, 'labels', 'kubernetes.io/service-name') ?? ''}-`;
   meta.annotations = {
-    ...meta.annotations,
+    ...(isJsonObject(meta.annotations) ? meta.annotations : {}),
     'endpoints.kubernetes.io/last-change-trigger-time': '2026-03-01T11:30:00Z',
   };
   const body =
     o.kind === 'EndpointSlice' ? { 'f:addressType': {}, 'f:endpoints': {}, 'f:ports': {} } : { 'f:subsets': {} };
-  meta.managedFields = [
-    managedEntry('kube-controller-manager', created, {
-      'f:metadata': fieldSet(meta, ['name', 'namespace', 'uid', 'creationTimestamp']),
-      ...body,
-    }),
-  ];
-  if (o.kind === 'EndpointSlice') meta.managedFields[0].apiVersion = 'discovery.k8s.io/v1';
+  const controllerEntry = managedEntry('kube-controller-manager', created, {
+    'f:metadata': fieldSet(meta, ['name', 'namespace', 'uid', 'creationTimestamp']),
+    ...body,
+  });
+  if (o.kind === 'EndpointSlice') controllerEntry.apiVersion = 'discovery.k8s.io/v1';
+  meta.managedFields = [controllerEntry];
   return o;
 }

@@ -134,6 +134,7 @@ export function orders({ workload }: Shop): void {
     {
       node: 'worker-b1',
       created: '2026-11-26T13:05:00Z',
+      readySince: '2026-11-27T09:44:17Z',
       state: {
         running: true,
         ready: true,
@@ -151,7 +152,6 @@ export function orders({ workload }: Shop): void {
     },
     { node: 'worker-c1', created: '2026-11-27T09:29:40Z' },
   ]);
-  for (const c of orders[1].status.conditions) c.lastTransitionTime = '2026-11-27T09:44:17Z';
   workload(buildService({ name: 'orders', created: '2025-04-02T10:12:03Z', ports: [HTTP] }), orders, {
     slicePods: orders.slice(0, 2),
   });

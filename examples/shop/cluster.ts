@@ -1,6 +1,7 @@
 // The cluster's own Services: the API server's, DNS, and the ingress controller.
 
 import { apiserverObjects } from '../../test/support/objects.js';
+import { requiredObject, requiredObjects, requiredString } from '../../test/support/required-fields.js';
 import { CLUSTER_CREATED, uid } from './ids.js';
 import { nodeDef, nodeIP } from './nodes.js';
 import { type PodTemplate, replicaSetPods } from './pods.js';
@@ -10,9 +11,13 @@ import type { Shop } from './shop-builder.js';
 /** default/kubernetes, as the kube-apiserver writes it. */
 export function kubernetesService({ add }: Shop): void {
   for (const o of apiserverObjects(nodeIP(nodeDef('cp-1')))) {
-    Object.assign(o.metadata, { uid: uid(`${o.kind}/default/kubernetes`), creationTimestamp: CLUSTER_CREATED });
-    if (o.kind === 'Service') o.spec.ipFamilyPolicy = 'SingleStack';
-    if (o.kind === 'EndpointSlice') for (const e of o.endpoints) e.conditions = { ready: true };
+    const kind = requiredString(o, 'kind');
+    Object.assign(requiredObject(o, 'metadata'), {
+      uid: uid(`${kind}/default/kubernetes`),
+      creationTimestamp: CLUSTER_CREATED,
+    });
+    if (kind === 'Service') requiredObject(o, 'spec').ipFamilyPolicy = 'SingleStack';
+    if (kind === 'EndpointSlice') for (const e of requiredObjects(o, 'endpoints')) e.conditions = { ready: true };
     add(o);
   }
 }

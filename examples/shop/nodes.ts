@@ -1,6 +1,7 @@
 // The cluster's nodes: one control plane and four workers in three zones; worker-c2 is lost.
 
 import { node, type Raw } from '../../test/support/objects.js';
+import { requiredObject } from '../../test/support/required-fields.js';
 import { CLUSTER_CREATED, NOW, plus, uid } from './ids.js';
 
 interface NodeDef {
@@ -57,12 +58,13 @@ function buildNode(def: NodeDef): Raw {
     ...(def.controlPlane ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {}),
     ...(def.lost ? { taints: [unreachable('NoSchedule'), unreachable('NoExecute')] } : {}),
   });
-  Object.assign(raw.metadata, {
+  Object.assign(requiredObject(raw, 'metadata'), {
     uid: uid(`node/${def.name}`),
     creationTimestamp: plus(CLUSTER_CREATED, def.index * 420),
   });
-  raw.spec.podCIDR = `10.244.${def.index}.0/24`;
-  raw.spec.podCIDRs = [`10.244.${def.index}.0/24`, `fd00:10:244:${def.index}::/64`];
+  const spec = requiredObject(raw, 'spec');
+  spec.podCIDR = `10.244.${def.index}.0/24`;
+  spec.podCIDRs = [`10.244.${def.index}.0/24`, `fd00:10:244:${def.index}::/64`];
   raw.status = {
     addresses: [
       { address: nodeIP(def), type: 'InternalIP' },

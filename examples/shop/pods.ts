@@ -1,6 +1,7 @@
 // Pods as their controllers and the kubelet write them, with addresses handed out per node.
 
 import { pod, type Raw } from '../../test/support/objects.js';
+import { requiredObject } from '../../test/support/required-fields.js';
 import { digest, DUAL_STACK_SINCE, plus, token, uid } from './ids.js';
 import { nodeDef } from './nodes.js';
 
@@ -47,6 +48,8 @@ export interface PodInstance {
   state?: ContainerState;
   /** Pod Ready=False since then; reason and message as the kubelet writes them, if not the containers'. */
   notReady?: { since: string; reason?: string; message?: string; containersReady?: boolean };
+  /** When Ready and ContainersReady last became True: 9s after creation, unless a restart moved it. */
+  readySince?: string;
   phase?: string;
 }
 
@@ -58,7 +61,7 @@ function buildPod(
   spec: Raw = {},
 ): Raw {
   const ns = t.ns ?? 'shop';
-  const readySince = plus(p.created, 9);
+  const readySince = p.readySince ?? plus(p.created, 9);
   const containersReady = p.notReady ? (p.notReady.containersReady ?? false) : true;
   const state: ContainerState = p.state ?? { running: true, ready: containersReady };
 
@@ -123,7 +126,7 @@ function buildPod(
     spec,
   });
   raw.metadata = {
-    ...raw.metadata,
+    ...requiredObject(raw, 'metadata'),
     uid: uid(`pod/${ns}/${name}`),
     creationTimestamp: p.created,
     generateName: name.slice(0, name.lastIndexOf('-') + 1),

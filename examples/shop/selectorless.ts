@@ -1,8 +1,9 @@
 // Services without a selector, whose endpoints someone else keeps (or nobody does): hand-made
 // EndpointSlices and Endpoints, controllers' leftovers, an ExternalName, a Service for another proxy.
 
-import { endpoints, type Raw, slice } from '../../test/support/objects.js';
+import { endpoints, slice } from '../../test/support/objects.js';
 import { controllerObjects, handMadeSlice } from './endpoints.js';
+import { requiredStrings, requiredObject, requiredObjects } from '../../test/support/required-fields.js';
 import { token, uid } from './ids.js';
 import { app, appLabels, replicaSetPods } from './pods.js';
 import { buildService, HTTP, port } from './services.js';
@@ -38,22 +39,22 @@ export function notifications({ add }: Shop): void {
     { node: 'worker-c1', created: '2026-11-10T08:00:00Z' },
   ]);
   const leftOver = controllerObjects(notifications, deleted);
-  delete notifications.spec.selector;
+  delete requiredObject(notifications, 'spec').selector;
   add(notifications, ...leftOver);
   const leftEndpoints = leftOver.find((o) => o.kind === 'Endpoints')!;
   const mirrored = slice('notifications', {
     name: `notifications-${token('mirror/notifications', 5)}`,
     managedBy: 'endpointslicemirroring-controller.k8s.io',
-    labels: leftEndpoints.metadata.labels, // the mirroring controller copies the Endpoints' labels
+    labels: requiredStrings(leftEndpoints, 'metadata', 'labels'), // the mirroring controller copies the Endpoints' labels
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   });
-  mirrored.endpoints = leftEndpoints.subsets[0].addresses.map((a: Raw) => ({
+  mirrored.endpoints = requiredObjects(leftEndpoints, 'subsets', 0, 'addresses').map((a) => ({
     addresses: [a.ip],
     conditions: { ready: true },
     nodeName: a.nodeName,
     targetRef: a.targetRef,
   }));
-  Object.assign(mirrored.metadata, {
+  Object.assign(requiredObject(mirrored, 'metadata'), {
     uid: uid('slice/shop/notifications-mirrored'),
     creationTimestamp: '2026-11-24T16:02:11Z',
     generateName: 'notifications-',
@@ -64,7 +65,7 @@ export function notifications({ add }: Shop): void {
         controller: true,
         kind: 'Endpoints',
         name: 'notifications',
-        uid: leftEndpoints.metadata.uid,
+        uid: requiredObject(leftEndpoints, 'metadata').uid,
       },
     ],
   });
@@ -77,7 +78,10 @@ export function erp({ add }: Shop): void {
     labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
     subsets: [{ addresses: [{ ip: '10.10.20.41' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }],
   });
-  Object.assign(erpEndpoints.metadata, { uid: uid('endpoints/shop/erp'), creationTimestamp: '2026-08-19T14:22:03Z' });
+  Object.assign(requiredObject(erpEndpoints, 'metadata'), {
+    uid: uid('endpoints/shop/erp'),
+    creationTimestamp: '2026-08-19T14:22:03Z',
+  });
   add(
     buildService({ name: 'erp', created: '2026-08-19T14:22:00Z', selector: null, ports: [port('https', 443, 8443)] }),
     erpEndpoints,

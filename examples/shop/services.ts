@@ -1,6 +1,7 @@
 // Services as the API server stores them: ClusterIPs derived from the name, dual-stack or headless.
 
 import { type Raw, service } from '../../test/support/objects.js';
+import { requiredObject } from '../../test/support/required-fields.js';
 import { digest, uid } from './ids.js';
 import { appLabels } from './pods.js';
 
@@ -48,7 +49,7 @@ export function buildService(d: ServiceDef): Raw {
     },
     status: { loadBalancer: {} },
   });
-  Object.assign(raw.metadata, { uid: uid(`svc/${ns}/${d.name}`), creationTimestamp: d.created });
+  Object.assign(requiredObject(raw, 'metadata'), { uid: uid(`svc/${ns}/${d.name}`), creationTimestamp: d.created });
   return raw;
 }
 

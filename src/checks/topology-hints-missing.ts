@@ -53,7 +53,7 @@ function countedNodes(model: ClusterModel): Node[] {
 }
 
 /** Why the controller removed the hints, as a note of the check. */
-interface Diagnosis {
+interface TrippedSafeguard {
   note: string;
   data: MessageData;
   nodeRelated: boolean;
@@ -82,7 +82,7 @@ const CAUSES = {
 };
 
 /** The first of the controller's safeguards (TopologyCache.SetNodes, getAllocations, AddHints) the input trips. */
-function diagnose(model: ClusterModel, ready: ServiceEndpoint[]): Diagnosis | undefined {
+function firstSafeguardTripped(model: ClusterModel, ready: ServiceEndpoint[]): TrippedSafeguard | undefined {
   // Only the controller's own slices are counted by it.
   const own = ready.filter((e) => e.slice.managedBy === SLICE_CONTROLLER);
   const n = own.length;
@@ -210,7 +210,7 @@ export const topologyHintsMissing: Check = {
         notes.push('unmanagedSlices');
         draft.fix = getSlices(service, '--show-labels');
       } else {
-        const found = diagnose(model, gap.ready);
+        const found = firstSafeguardTripped(model, gap.ready);
         if (found) {
           notes.push(found.note);
           Object.assign(data, found.data);

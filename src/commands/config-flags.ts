@@ -1,9 +1,12 @@
 // The connection flags every command that reads the cluster takes, defined once as kubectl's
 // genericclioptions.ConfigFlags are: --kubeconfig, --context, -n/--namespace, --request-timeout,
-// and --debug for the requests they make. Parsed and checked here, for every such command alike.
+// kubectl's other connection flags (--cluster, --user, -s/--server, --token, the TLS files,
+// impersonation with --as...), and --debug for the requests they make. Parsed and checked here,
+// for every such command alike; sources/kubeconfig-overrides.ts applies them as client-go does.
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import type { KubeconfigOptions } from '../sources/kubeconfig.js';
 import type { ConnectOptions } from '../sources/live.js';
 import { debugLines, type IOStreams } from './streams.js';
 
@@ -12,15 +15,34 @@ export interface ConfigFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  insecureSkipTlsVerify?: boolean;
+  tlsServerName?: string;
+  as?: string;
+  /** --as-group, once per group. */
+  asGroup?: string[];
+  asUid?: string;
   requestTimeout: string;
   debug?: boolean;
 }
+
+/** The flags that say which cluster to reach, as whom, and where Services are: all but --request-timeout and --debug. */
+export type ClusterFlags = Omit<ConfigFlags, 'requestTimeout' | 'debug'>;
 
 /** The connection flags completed: what connect() takes, and -n as given (checked). */
 export interface ConfigOptions extends ConnectOptions {
   /** -n as given; undefined for the context's namespace. */
   namespace?: string;
 }
+
+/** pflag's StringArray: each use of the flag adds one value, commas and all. */
+const repeatable = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addConfigFlags(command: Command): Command {
   return command
@@ -30,6 +52,24 @@ export function addConfigFlags(command: Command): Command {
     )
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <ns>', "namespace of the Services (default: the context's namespace, else default)")
+    .option('--cluster <name>', "the kubeconfig cluster to use (default: the context's)")
+    .option('--user <name>', "the kubeconfig user to use (default: the context's)")
+    .option('-s, --server <address>', 'the address and port of the Kubernetes API server')
+    .option('--token <token>', 'bearer token for authentication to the API server')
+    .option('--certificate-authority <file>', 'path to a cert file for the certificate authority')
+    .option('--client-certificate <file>', 'path to a client certificate file for TLS')
+    .option('--client-key <file>', 'path to a client key file for TLS')
+    .option(
+      '--insecure-skip-tls-verify',
+      "do not check the server's certificate (this makes the HTTPS connection insecure)",
+    )
+    .option(
+      '--tls-server-name <name>',
+      "server name to check the server's certificate against (default: the server's host name)",
+    )
+    .option('--as <user>', 'username to impersonate for the operation (a user or a service account)')
+    .option('--as-group <group>', 'group to impersonate for the operation (repeat for several)', repeatable)
+    .option('--as-uid <uid>', 'UID to impersonate for the operation')
     .option(
       '--request-timeout <duration>',
       'how long to wait for each API request (e.g. 10s, 1m; 0 waits forever)',
@@ -95,11 +135,32 @@ function namespaceFlag(namespace: string | undefined): string | undefined {
   );
 }
 
-/** The connection flags checked and completed; --debug lines go to stderr. */
-export function completeConfig(flags: ConfigFlags, streams: IOStreams): ConfigOptions {
+/** Where the flags say to connect, for connect() (completion's lookups take this too). */
+export function kubeconfigOptions(flags: ClusterFlags): KubeconfigOptions {
   return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
+    overrides: {
+      cluster: flags.cluster,
+      user: flags.user,
+      server: flags.server,
+      token: flags.token,
+      certificateAuthority: flags.certificateAuthority,
+      clientCertificate: flags.clientCertificate,
+      clientKey: flags.clientKey,
+      insecureSkipTlsVerify: flags.insecureSkipTlsVerify,
+      tlsServerName: flags.tlsServerName,
+      impersonateUser: flags.as,
+      impersonateGroups: flags.asGroup,
+      impersonateUid: flags.asUid,
+    },
+  };
+}
+
+/** The connection flags checked and completed; --debug lines go to stderr. */
+export function completeConfig(flags: ConfigFlags, streams: IOStreams): ConfigOptions {
+  return {
+    ...kubeconfigOptions(flags),
     namespace: namespaceFlag(flags.namespace),
     requestTimeoutMs: parseRequestTimeout(flags.requestTimeout),
     debug: flags.debug ? debugLines(streams) : () => {},

@@ -135,7 +135,10 @@ function reasons(check: DocumentedCheck): DocBlock[] {
   if (check.notes && Object.keys(check.notes).length > 0) {
     blocks.push(
       { kind: 'paragraph', spans: ['Clauses a finding may add to its message:'] },
-      { kind: 'list', items: Object.entries(check.notes).map(([note, clause]) => [{ code: note }, ': ', clause]) },
+      {
+        kind: 'list',
+        items: Object.entries(check.notes).map(([note, clause]) => [{ code: note }, ': ', clauseAlone(clause)]),
+      },
     );
   }
   return blocks;
@@ -182,6 +185,11 @@ function example(id: string, example: CheckExample): DocBlock[] {
 }
 
 /** Everything said of one check; `example` is left out when there is none. */
+/** A note as it reads alone: without the "; " that joins it to the message (a parenthesis stays, it is its own). */
+function clauseAlone(clause: string): string {
+  return clause.replace(/^[;,]?\s+/, '');
+}
+
 export function checkDoc(check: DocumentedCheck, checkExample?: CheckExample): CheckDoc {
   return {
     id: check.id,

@@ -1,14 +1,18 @@
-// A small read-only Kubernetes API client: kubeconfig.ts supplies TLS material and credentials
-// (client-node only for auth plugins and proxies); the requests themselves are plain HTTPS GETs whose JSON pages
-// are converted (slimmed) as they arrive, so no raw list is kept. Lists are paginated;
-// 429 honours Retry-After, 5xx and dropped connections are retried a bounded number of times,
-// an expired continue token restarts the list. Watches stream newline-delimited events.
+// A small read-only Kubernetes API client: kubeconfig.ts supplies the agent (TLS material, proxy)
+// and the credentials; the requests themselves are plain HTTPS GETs, with kubectl's kind of
+// User-Agent, gzip where it pays (decoded here), whose JSON pages are converted (slimmed) as
+// they arrive, so no raw list is kept. Lists are paginated; 429 honours Retry-After, 5xx and
+// dropped connections are retried a bounded number of times, an expired continue token restarts
+// the list. Watches stream newline-delimited events.
 
 import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { ClusterError } from '../core/errors.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
+import { USER_AGENT } from '../core/version.js';
 
 export type Query = Record<string, string | undefined>;
 
@@ -44,27 +48,40 @@ const WATCH_SECONDS = 300;
 const MAX_RETRIES = 4;
 const MAX_RETRY_AFTER_SECONDS = 30;
 
+/** What of a request an exec plugin's credential decides: the agent (its client certificate) and the Authorization header. */
+export interface RenewedCredentials {
+  agent: http.Agent;
+  headers: http.OutgoingHttpHeaders;
+}
+
 /**
  * Credentials that change during a run: an exec plugin's, kept until they expire and renewed
  * when the server refuses them (client-go's exec authenticator).
  */
 export interface CredentialRenewal {
-  /** The agent and headers for the next request. */
-  current(): Promise<https.RequestOptions>;
+  /** The credentials for the next request. */
+  current(): Promise<RenewedCredentials>;
   /**
    * The server answered 401 to a request sent with `refused`: renews the credentials unless
    * that was done since; true when the request is worth sending again with current().
    */
-  afterUnauthorized(refused: https.RequestOptions): Promise<boolean>;
+  afterUnauthorized(refused: RenewedCredentials): Promise<boolean>;
+}
+
+/** From requestOptionsFor: the agent (TLS material, proxy) and the credentials' headers, and how to use them. */
+export interface TransportOptions extends https.RequestOptions {
+  headers?: http.OutgoingHttpHeaders;
+  /** The proxy the agent goes through, as messages name it. */
+  proxy?: string;
+  /** Ask for gzip (client-go does, unless the cluster says disable-compression) and decode it. */
+  gzip?: boolean;
+  /** Set for credentials that change during the run: they replace the agent and add their headers, request by request. */
+  renewal?: CredentialRenewal;
 }
 
 export interface ApiClientOptions {
   server: string;
-  /**
-   * From requestOptionsFor: the agent (TLS material, proxy) and the credentials' headers;
-   * `proxy` names the proxy-url; `renewal` is set for credentials that change.
-   */
-  requestOptions: https.RequestOptions & { proxy?: string; renewal?: CredentialRenewal };
+  requestOptions: TransportOptions;
   timeoutMs: number;
   debug: (line: string) => void;
 }
@@ -73,22 +90,31 @@ export class ApiClient {
   private readonly requestOptions: https.RequestOptions;
   private readonly proxy?: string;
   private readonly renewal?: CredentialRenewal;
+  /** The headers of this client's own GETs. */
+  private readonly getHeaders: http.OutgoingHttpHeaders;
 
   constructor(private readonly options: ApiClientOptions) {
-    const { proxy, renewal, ...requestOptions } = options.requestOptions;
-    this.requestOptions = requestOptions;
-    this.proxy = proxy;
+    const { proxy, gzip, renewal, ...requestOptions } = options.requestOptions;
     this.renewal = renewal;
+    const headers: http.OutgoingHttpHeaders = { 'User-Agent': USER_AGENT, ...requestOptions.headers };
+    this.requestOptions = { ...requestOptions, headers };
+    this.getHeaders = {
+      ...headers,
+      Accept: 'application/json',
+      ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}),
+    };
+    this.proxy = proxy;
+    if (proxy) options.debug(`requests go through the proxy ${proxy}`);
   }
 
   /** What the next request carries; the probe's client-node calls (pods/exec, the debug pod) too. */
-  currentRequestOptions(): Promise<https.RequestOptions> {
-    return this.renewal ? this.renewal.current() : Promise.resolve(this.requestOptions);
+  async currentRequestOptions(): Promise<https.RequestOptions> {
+    return withCredentials(this.requestOptions, await this.renewal?.current());
   }
 
   /** After a 401: whether renewed credentials are worth sending the request again with (once). */
-  private renewedAfterUnauthorized(refused: https.RequestOptions): Promise<boolean> {
-    return this.renewal ? this.renewal.afterUnauthorized(refused) : Promise.resolve(false);
+  private renewedAfterUnauthorized(refused: RenewedCredentials | undefined): Promise<boolean> {
+    return this.renewal && refused ? this.renewal.afterUnauthorized(refused) : Promise.resolve(false);
   }
 
   /** The server as messages show it: without the user and password a URL may carry. */
@@ -105,10 +131,10 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
-      const requestOptions = await this.currentRequestOptions();
+      const credentials = await this.renewal?.current();
       let response: ApiResponse;
       try {
-        response = await this.request(url, requestOptions);
+        response = await this.request(url, credentials);
       } catch (e) {
         // A connection dropped mid-answer is retried; refused, unresolvable or timed out is final.
         if (isDroppedConnection(e) && attempt < MAX_RETRIES) {
@@ -121,7 +147,7 @@ export class ApiClient {
         throw e;
       }
       if (response.status >= 200 && response.status < 300) return response;
-      if (response.status === 401 && !renewed && (await this.renewedAfterUnauthorized(requestOptions))) {
+      if (response.status === 401 && !renewed && (await this.renewedAfterUnauthorized(credentials))) {
         renewed = true;
         this.options.debug(`GET ${url.pathname}${url.search}: 401, credentials renewed, retrying`);
         continue;
@@ -194,81 +220,79 @@ export class ApiClient {
     for (const [k, v] of Object.entries({ ...query, timeoutSeconds: String(seconds), watch: '1' })) {
       if (v !== undefined && v !== '') url.searchParams.set(k, v);
     }
-    const requestOptions = await this.currentRequestOptions();
+    const credentials = await this.renewal?.current();
     try {
-      return await this.watchWith(url, seconds, requestOptions, onEvent, signal);
+      return await this.watchWith(url, seconds, credentials, onEvent, signal);
     } catch (e) {
-      if (!(e instanceof ApiStatusError && e.status === 401 && (await this.renewedAfterUnauthorized(requestOptions)))) {
+      if (!(e instanceof ApiStatusError && e.status === 401 && (await this.renewedAfterUnauthorized(credentials)))) {
         throw e;
       }
       this.options.debug(`WATCH ${url.pathname}${url.search}: 401, credentials renewed, retrying`);
-      return this.watchWith(url, seconds, await this.currentRequestOptions(), onEvent, signal);
+      return this.watchWith(url, seconds, await this.renewal?.current(), onEvent, signal);
     }
   }
 
   private watchWith(
     url: URL,
     seconds: number,
-    requestOptions: https.RequestOptions,
+    credentials: RenewedCredentials | undefined,
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
     const transport = url.protocol === 'http:' ? http : https;
+    const options = withCredentials({ ...this.requestOptions, headers: this.getHeaders }, credentials);
     return new Promise((resolve, reject) => {
       if (signal.aborted) return resolve();
-      const req = transport.request(
-        url,
-        { ...requestOptions, method: 'GET', headers: { ...requestOptions.headers, Accept: 'application/json' } },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          this.options.debug(`WATCH ${url.pathname}${url.search} → ${status}`);
-          let buffered = '';
-          res.setEncoding('utf8');
-          if (status < 200 || status >= 300) {
-            res.on('data', (c: string) => (buffered += c));
-            res.on('end', () => {
-              let body: unknown = {};
-              try {
-                body = JSON.parse(buffered) as unknown;
-              } catch {
-                // not a Status: the HTTP status says enough
-              }
-              reject(statusError(status, body));
-            });
-            return;
-          }
-          res.on('data', (chunk: string) => {
-            buffered += chunk;
-            let newline: number;
-            while ((newline = buffered.indexOf('\n')) >= 0) {
-              const line = buffered.slice(0, newline).trim();
-              buffered = buffered.slice(newline + 1);
-              if (!line) continue;
-              let parsed: unknown;
-              try {
-                parsed = JSON.parse(line);
-              } catch {
-                req.destroy(Object.assign(new Error('a watch event that is not JSON'), { code: 'EBADJSON' }));
-                return;
-              }
-              const object = valueAt(parsed, 'object');
-              const event = {
-                type: valueAt(parsed, 'type') as WatchEvent['type'],
-                object: isJsonObject(object) ? object : {},
-              };
-              if (event.type === 'ERROR') {
-                req.destroy();
-                reject(statusError(Number(event.object.code) || 500, event.object));
-                return;
-              }
-              onEvent(event);
+      const req = transport.request(url, { ...options, method: 'GET' }, (res) => {
+        const status = res.statusCode ?? 0;
+        this.options.debug(`WATCH ${url.pathname}${url.search} → ${status}`);
+        let buffered = '';
+        const body = decoded(res, reject);
+        body.setEncoding('utf8');
+        if (status < 200 || status >= 300) {
+          body.on('data', (c: string) => (buffered += c));
+          body.on('end', () => {
+            let answer: unknown = {};
+            try {
+              answer = JSON.parse(buffered) as unknown;
+            } catch {
+              // not a Status: the HTTP status says enough
             }
+            reject(statusError(status, answer));
           });
-          res.on('end', () => resolve());
-          res.on('error', reject);
-          res.on('aborted', () => reject(Object.assign(new Error('watch aborted'), { code: 'ECONNRESET' })));
-        },
-      );
+          return;
+        }
+        body.on('data', (chunk: string) => {
+          buffered += chunk;
+          let newline: number;
+          while ((newline = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, newline).trim();
+            buffered = buffered.slice(newline + 1);
+            if (!line) continue;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(line);
+            } catch {
+              req.destroy(Object.assign(new Error('a watch event that is not JSON'), { code: 'EBADJSON' }));
+              return;
+            }
+            const object = valueAt(parsed, 'object');
+            const event = {
+              type: valueAt(parsed, 'type') as WatchEvent['type'],
+              object: isJsonObject(object) ? object : {},
+            };
+            if (event.type === 'ERROR') {
+              req.destroy();
+              reject(statusError(Number(event.object.code) || 500, event.object));
+              return;
+            }
+            onEvent(event);
+          }
+        });
+        body.on('end', () => resolve());
+        res.on('error', reject);
+        res.on('aborted', () => reject(Object.assign(new Error('watch aborted'), { code: 'ECONNRESET' })));
+      });
       // A watch is quiet while nothing changes; only a stream that outlives the server's own
       // timeoutSeconds by a margin is dead.
       const deadline = setTimeout(
@@ -289,45 +313,46 @@ export class ApiClient {
     });
   }
 
-  private request(url: URL, requestOptions: https.RequestOptions): Promise<ApiResponse> {
+  private request(url: URL, credentials: RenewedCredentials | undefined): Promise<ApiResponse> {
     const started = Date.now();
     const transport = url.protocol === 'http:' ? http : https;
+    const options = withCredentials({ ...this.requestOptions, headers: this.getHeaders }, credentials);
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
-      const req = transport.request(
-        url,
-        { ...requestOptions, method: 'GET', headers: { ...requestOptions.headers, Accept: 'application/json' } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-          res.on('end', () => {
-            if (!res.complete) {
-              reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
+      const req = transport.request(url, { ...options, method: 'GET' }, (res) => {
+        const chunks: Buffer[] = [];
+        const body = decoded(res, reject);
+        let wireBytes = 0;
+        if (body !== res) res.on('data', (c: Buffer) => (wireBytes += c.length));
+        body.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        body.on('end', () => {
+          if (!res.complete) {
+            reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
+            return;
+          }
+          const text = decodeText(Buffer.concat(chunks));
+          const gzipped = body === res ? '' : `, ${wireBytes} gzipped`;
+          this.options.debug(
+            `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes${gzipped})`,
+          );
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            if ((res.statusCode ?? 0) < 300) {
+              reject(
+                Object.assign(new Error(`the server answered ${url.pathname} with something that is not JSON`), {
+                  code: 'EBADJSON',
+                }),
+              );
               return;
             }
-            const text = decode(Buffer.concat(chunks));
-            this.options.debug(
-              `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes)`,
-            );
-            let body: unknown = undefined;
-            try {
-              body = text ? JSON.parse(text) : undefined;
-            } catch {
-              if ((res.statusCode ?? 0) < 300) {
-                reject(
-                  Object.assign(new Error(`the server answered ${url.pathname} with something that is not JSON`), {
-                    code: 'EBADJSON',
-                  }),
-                );
-                return;
-              }
-            }
-            resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-          });
-        },
-      );
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+        });
+      });
       if (timeoutMs > 0) {
         req.setTimeout(timeoutMs, () => {
           req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' }));
@@ -337,6 +362,15 @@ export class ApiClient {
       req.end();
     });
   }
+}
+
+/** Request options with renewed credentials' agent and headers, where there are any. */
+function withCredentials(
+  options: https.RequestOptions,
+  credentials: RenewedCredentials | undefined,
+): https.RequestOptions {
+  if (!credentials) return options;
+  return { ...options, agent: credentials.agent, headers: { ...options.headers, ...credentials.headers } };
 }
 
 function statusError(code: number, body: unknown): ApiStatusError {
@@ -360,13 +394,30 @@ function statusDetails(details: JsonObject): { name?: string; kind?: string } {
  * The body as text. API lists are nearly always pure ASCII, which latin1 decodes byte for byte
  * several times faster than the UTF-8 decoder; anything else goes through UTF-8.
  */
-function decode(body: Buffer): string {
+function decodeText(body: Buffer): string {
   return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+}
+
+/**
+ * The response's bytes as the server meant them: itself, or through gunzip when it is gzipped
+ * (the API server compresses answers over 128 KiB to a client that accepts gzip). Bytes that do
+ * not gunzip fail the request like a cut connection (EBADGZIP, retried).
+ */
+function decoded(res: http.IncomingMessage, reject: (e: Error) => void): Readable {
+  if (res.headers['content-encoding'] !== 'gzip') return res;
+  // gunzip hands on what each chunk decodes to at once: a watch's events are not held back.
+  const gunzip = createGunzip();
+  gunzip.on('error', (e) =>
+    reject(
+      Object.assign(new Error(`the server's gzip answer did not decompress (${e.message})`), { code: 'EBADGZIP' }),
+    ),
+  );
+  return res.pipe(gunzip);
 }
 
 function isDroppedConnection(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'EBADJSON';
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'EBADJSON' || code === 'EBADGZIP';
 }
 
 function backoff(attempt: number): number {

@@ -1,9 +1,11 @@
 // kubeconfig resolution as kubectl does it: --kubeconfig, else every file of KUBECONFIG merged
-// (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account.
+// (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account;
+// kubectl's connection flags (--server, --user, --as...) then apply over the entries in use.
 // Tokens, client certificates, basic auth, exec credential plugins (exec-credential.ts) and CAs
-// are applied here; only an auth-provider plugin or the agent of a proxy-url needs
-// @kubernetes/client-node, whose import alone costs most of a second of CPU, so it is loaded for
-// those cases only.
+// are applied here, and
+// the agent (TLS, proxy) is this project's whatever the credentials; only an auth-provider plugin
+// needs @kubernetes/client-node, whose import alone costs most of a second of CPU, so it is loaded
+// for that case only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -16,7 +18,17 @@ import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { execConfig, ExecPlugin, type ExecConfig, type ExecCredential } from './exec-credential.js';
-import { withoutUserinfo, type CredentialRenewal } from './kube-api.js';
+import {
+  checkCluster,
+  checkUser,
+  clusterWithOverrides,
+  serverUrl,
+  userForPlainHttp,
+  userWithOverrides,
+  type ConnectionOverrides,
+} from './kubeconfig-overrides.js';
+import { withoutUserinfo, type CredentialRenewal, type RenewedCredentials, type TransportOptions } from './kube-api.js';
+import { isLoopback, proxyAgent, proxyFor } from './proxy.js';
 
 type Raw = JsonObject;
 
@@ -35,20 +47,23 @@ interface MergedKubeconfig {
 }
 
 export interface ResolvedContext {
+  /** The context's name; the server when none is in use (--server or --cluster without one). */
   contextName: string;
   /** The context's namespace, else "default" (kubectl's rule). */
   namespace: string;
   server: string;
+  /** The cluster entry with the connection flags applied. */
   cluster: Raw;
-  /** The context's user: its name (for messages) and its entry. */
+  /** The user in use (the context's, or --user's): its name (for messages) and its entry, flags applied. */
   userName: string;
   user: Raw;
-  merged: MergedKubeconfig;
 }
 
 export interface KubeconfigOptions {
   kubeconfig?: string;
   context?: string;
+  /** kubectl's other connection flags (--server, --user, --as...). */
+  overrides?: ConnectionOverrides;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -145,7 +160,11 @@ function inCluster(): MergedKubeconfig | undefined {
   };
 }
 
+/** With --server, no kubeconfig at all is an empty one, as for kubectl: the flags say it all. */
+const EMPTY_KUBECONFIG: MergedKubeconfig = { clusters: [], users: [], contexts: [] };
+
 function loadMerged(options: KubeconfigOptions): MergedKubeconfig {
+  const serverGiven = Boolean(options.overrides?.server);
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new UsageError(`--kubeconfig ${options.kubeconfig}: no such file`);
     return readKubeconfigFile(options.kubeconfig);
@@ -153,48 +172,84 @@ function loadMerged(options: KubeconfigOptions): MergedKubeconfig {
   if (process.env.KUBECONFIG) {
     // kubectl merges every file of the list and skips the ones that do not exist.
     const files = process.env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
-    if (files.length === 0) throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
-    return merge(files.map(readKubeconfigFile));
+    if (files.length > 0) return merge(files.map(readKubeconfigFile));
+    if (serverGiven) return EMPTY_KUBECONFIG;
+    throw new UsageError(`KUBECONFIG=${process.env.KUBECONFIG}: none of its files exists`);
   }
   const home = process.env.HOME ?? '';
   if (home && existsSync(join(home, '.kube/config'))) return readKubeconfigFile(join(home, '.kube/config'));
   const cluster = inCluster();
   if (cluster) return cluster;
+  if (serverGiven) return EMPTY_KUBECONFIG;
   throw new UsageError(
     'no kubeconfig found (no --kubeconfig, KUBECONFIG or ~/.kube/config, and not running in a cluster); ' +
       'point at a cluster, or diagnose a file with --snapshot FILE',
   );
 }
 
+/**
+ * The cluster, user and namespace to use, as clientcmd's DirectClientConfig picks them: the
+ * context (--context, else the current one; none is needed when --cluster or --server says where
+ * to go), its cluster and user unless --cluster or --user name others, then the other flags over
+ * those entries (kubeconfig-overrides.ts).
+ */
 export function resolveKubeconfig(options: KubeconfigOptions): ResolvedContext {
+  const flags = options.overrides ?? {};
   const merged = loadMerged(options);
-  const contextName = options.context || merged['current-context'];
-  if (!contextName) throw new UsageError('the kubeconfig has no current context; pass --context');
-  const context = merged.contexts.find((c) => c.name === contextName)?.context;
-  if (!context) {
+  const contextName = options.context || merged['current-context'] || '';
+  const context = contextName ? merged.contexts.find((c) => c.name === contextName)?.context : {};
+  if (context === undefined) {
     throw new UsageError(
       options.context
         ? `context "${contextName}" does not exist in the kubeconfig (see kubectl config get-contexts)`
         : `the kubeconfig's current context "${contextName}" does not exist in it; pass --context`,
     );
   }
-  const cluster = merged.clusters.find((c) => c.name === valueAt(context, 'cluster'))?.cluster;
-  const server = stringAt(cluster, 'server');
-  if (!isJsonObject(cluster) || !server) {
-    throw new UsageError(`the kubeconfig's context "${contextName}" names no cluster with a server`);
+
+  const clusterName = flags.cluster || valueAt(context, 'cluster');
+  const clusterEntry = merged.clusters.find((c) => c.name === clusterName)?.cluster;
+  if (flags.cluster && clusterEntry === undefined) {
+    throw new UsageError(
+      `cluster "${flags.cluster}" (--cluster) does not exist in the kubeconfig (see kubectl config get-clusters)`,
+    );
   }
-  const userName = valueAt(context, 'user');
-  const user = merged.users.find((u) => u.name === userName)?.user;
-  const namespace = stringAt(context, 'namespace')?.trim() || 'default';
+  const cluster = clusterWithOverrides(isJsonObject(clusterEntry) ? clusterEntry : {}, flags);
+  const givenServer = stringAt(cluster, 'server');
+  if (!givenServer) {
+    if (!contextName && !flags.cluster)
+      throw new UsageError('the kubeconfig has no current context; pass --context, or --server');
+    throw new UsageError(
+      flags.cluster
+        ? `the kubeconfig's cluster "${flags.cluster}" has no server; pass --server`
+        : `the kubeconfig's context "${contextName}" names no cluster with a server`,
+    );
+  }
+  const server = serverUrl(givenServer);
+  checkCluster(cluster, typeof clusterName === 'string' ? clusterName : '', flags);
+
+  const userName = flags.user || valueAt(context, 'user');
+  const userEntry = merged.users.find((u) => u.name === userName)?.user;
+  if (flags.user && userEntry === undefined) {
+    throw new UsageError(
+      `user "${flags.user}" (--user) does not exist in the kubeconfig (see kubectl config get-users)`,
+    );
+  }
+  // Only a string names a user entry, so only a string reaches a message.
+  const userNameText = typeof userName === 'string' ? userName : '';
+  // clientcmd checks an exec block even where the user's own credentials mean it will not run.
+  if (isJsonObject(userEntry) && userEntry.exec !== undefined && userEntry.exec !== null) {
+    execConfig(userEntry.exec, userNameText);
+  }
+  const user = userWithOverrides(isJsonObject(userEntry) ? userEntry : {}, flags);
+  checkUser(user, userNameText, flags);
+
   return {
-    contextName,
-    namespace,
+    contextName: contextName || withoutUserinfo(server),
+    namespace: stringAt(context, 'namespace')?.trim() || 'default',
     server,
     cluster,
-    // Only a string names a user entry, so only a string reaches a message.
-    userName: typeof userName === 'string' ? userName : '',
-    user: isJsonObject(user) ? user : {},
-    merged,
+    userName: userNameText,
+    user: server.startsWith('http:') ? userForPlainHttp(user) : user,
   };
 }
 
@@ -232,7 +287,7 @@ export async function clientNodeConfig(
   kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
   const current = async () => {
     const { agent, headers } = await requestOptions();
-    return { agent: agent as https.Agent, headers: (headers ?? {}) as Record<string, string> };
+    return { agent: agent as https.Agent, headers: (headers ?? {}) as http.OutgoingHttpHeaders };
   };
   kc.applyToHTTPSOptions = async (opts) => {
     const { agent, headers } = await current();
@@ -242,19 +297,39 @@ export async function clientNodeConfig(
   kc.applySecurityAuthentication = async (context) => {
     const { agent, headers } = await current();
     context.setAgent(agent);
-    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+    const repeated: [string, string][] = [];
+    for (const [name, value] of Object.entries(headers)) {
+      if (Array.isArray(value)) repeated.push(...value.map((v): [string, string] => [name, v]));
+      else if (value !== undefined) context.setHeaderParam(name, String(value));
+    }
+    if (repeated.length > 0) {
+      // A repeated header (Impersonate-Group) must stay one line per value, where
+      // setHeaderParam would join the values into one: node-fetch, which client-node sends
+      // with, takes the headers as [name, value] pairs too.
+      const own = context.getHeaders.bind(context);
+      context.getHeaders = () => [...Object.entries(own()), ...repeated] as unknown as Record<string, string>;
+    }
   };
   return kc;
 }
 
-/** An auth-provider plugin (oidc, or the removed gcp and azure) is client-node's job, as before. */
-async function authProviderRequestOptions(resolved: ResolvedContext): Promise<https.RequestOptions> {
+/**
+ * The Authorization header of an auth-provider plugin (oidc, or the removed gcp and azure):
+ * client-node's job, as before; client certificates and the transport stay this project's.
+ */
+async function authProviderCredentials(resolved: ResolvedContext): Promise<Credentials> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const options: https.RequestOptions = {};
+  // The cluster and user as resolved (the flags applied), not the kubeconfig's own entries.
+  const kubeconfig = {
+    clusters: [{ name: 'cluster', cluster: { ...resolved.cluster, server: resolved.server } }],
+    users: [{ name: resolved.userName || 'user', user: resolved.user }],
+    contexts: [{ name: 'context', context: { cluster: 'cluster', user: resolved.userName || 'user' } }],
+    'current-context': 'context',
+  };
   try {
-    kc.loadFromString(JSON.stringify(resolved.merged));
-    kc.setCurrentContext(resolved.contextName);
+    kc.loadFromString(JSON.stringify(kubeconfig));
   } catch (e) {
     throw new UsageError(`cannot load the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -266,44 +341,19 @@ async function authProviderRequestOptions(resolved: ResolvedContext): Promise<ht
       e,
     );
   }
-  const agent = options.agent;
-  // client-node's plain agent has no keepAlive; proxy agents (other classes) are left alone.
-  if (agent && agent.constructor === https.Agent) {
-    options.agent = new https.Agent({ ...(agent as https.Agent).options, keepAlive: true });
-  }
-  if (options.auth) {
-    options.headers = { ...options.headers, Authorization: `Basic ${Buffer.from(options.auth).toString('base64')}` };
-    delete options.auth;
-  }
-  return options;
+  const authorization = (options.headers as Record<string, string> | undefined)?.Authorization;
+  const { user } = resolved;
+  return {
+    headers: authorization ? { Authorization: authorization } : {},
+    cert: fileOrData(user, 'client-certificate', 'client certificate'),
+    key: fileOrData(user, 'client-key', 'client key'),
+  };
 }
 
 interface Credentials {
   headers: Record<string, string>;
   cert?: Buffer | string;
   key?: Buffer | string;
-}
-
-const hasValue = (entry: Raw, field: string) => {
-  const value = entry[field];
-  return typeof value === 'string' && value !== '';
-};
-
-/**
- * The user's exec plugin, when it is to run: client-go runs it only for a user without a token
- * (or token file), a username, or a client certificate and key (exec.UpdateTransportConfig), so
- * that such a user's own credentials, and --token, win.
- */
-function execToRun(user: Raw, userName: string): ExecConfig | undefined {
-  if (user.exec === undefined || user.exec === null) return undefined;
-  const exec = execConfig(user.exec, userName);
-  const has = (field: string) => hasValue(user, field) || hasValue(user, `${field}-data`);
-  const ownCredentials =
-    hasValue(user, 'token') ||
-    hasValue(user, 'tokenFile') ||
-    hasValue(user, 'username') ||
-    (has('client-certificate') && has('client-key'));
-  return ownCredentials ? undefined : exec;
 }
 
 /** The user's own credentials: a token or token file, else basic auth; client certificates. */
@@ -335,63 +385,38 @@ function serverNameOptions(serverName: unknown): https.AgentOptions {
   return { checkServerIdentity: (_host, cert) => checkServerIdentity(serverName, cert) };
 }
 
-/**
- * A client-node agent for a proxy-url (HTTP, HTTPS or SOCKS), carrying our TLS settings; client-node
- * sees no credentials, they travel in our headers.
- */
-async function proxyAgent(resolved: ResolvedContext, proxyUrl: string, tls: https.AgentOptions): Promise<http.Agent> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser(
-    {
-      name: 'cluster',
-      server: resolved.server,
-      proxyUrl,
-      skipTLSVerify: resolved.cluster['insecure-skip-tls-verify'] === true,
-    },
-    { name: 'user' },
-  );
-  const options: https.RequestOptions = { ...tls };
-  try {
-    await kc.applyToHTTPSOptions(options);
-  } catch (e) {
-    throw new UsageError(
-      `the kubeconfig's cluster proxy-url ${withoutUserinfo(proxyUrl)} cannot be used: ${(e as Error).message.split('\n')[0]}`,
-    );
-  }
-  const agent = options.agent as https.Agent;
-  // client-node copies only some TLS options into the agent.
-  if (tls.checkServerIdentity) agent.options.checkServerIdentity = tls.checkServerIdentity;
-  return agent;
-}
-
 export interface RequestSettings {
   /** --request-timeout: also bounds an exec credential plugin that does not have the terminal; 0 waits forever. */
   timeoutMs: number;
 }
 
-type ConnectionOptions = https.RequestOptions & { proxy?: string };
-
 /**
  * TLS material and credentials for requests, on an agent that keeps connections alive (a TLS
- * handshake per page of every list would cost more than the pages). Credentials come from the
- * kubeconfig, or an exec plugin run here (once now, again when its credential expires or is
- * refused: `renewal`); client-node is loaded only for an auth-provider and for the agent of a
- * proxy-url.
+ * handshake per page of every list would cost more than the pages), through the proxy kubectl
+ * would use (src/sources/proxy.ts). Credentials come from the kubeconfig, or an exec plugin run
+ * here (once now, again when its credential expires or is refused: `renewal`); client-node is
+ * loaded only for an auth-provider's token.
  */
 export async function requestOptionsFor(
   resolved: ResolvedContext,
   settings: RequestSettings,
-): Promise<ConnectionOptions & { renewal?: CredentialRenewal }> {
-  const exec = execToRun(resolved.user, resolved.userName);
-  if (resolved.user['auth-provider']) return authProviderRequestOptions(resolved);
-  if (exec) return execRequestOptions(resolved, exec, settings);
-  return transportFor(resolved, staticCredentials(resolved.user));
+): Promise<TransportOptions> {
+  if (!URL.canParse(resolved.server)) {
+    throw new UsageError(`the kubeconfig's server ${withoutUserinfo(resolved.server)} is not a URL`);
+  }
+  const { user } = resolved;
+  // The kubeconfig's user had its plugin dropped if its own credentials win (userWithOverrides).
+  if (user.exec !== undefined && user.exec !== null) {
+    return execRequestOptions(resolved, execConfig(user.exec, resolved.userName), settings);
+  }
+  const credentials = user['auth-provider'] ? await authProviderCredentials(resolved) : staticCredentials(user);
+  return transportFor(resolved, credentials);
 }
 
 /** The agent (the cluster's TLS settings and proxy, the client certificate) and the headers for these credentials. */
-async function transportFor(resolved: ResolvedContext, credentials: Credentials): Promise<ConnectionOptions> {
+async function transportFor(resolved: ResolvedContext, credentials: Credentials): Promise<TransportOptions> {
   const { cluster } = resolved;
+  const server = new URL(resolved.server);
   const tls: https.AgentOptions = {
     keepAlive: true,
     ca: fileOrData(cluster, 'certificate-authority', 'certificate authority'),
@@ -400,18 +425,24 @@ async function transportFor(resolved: ResolvedContext, credentials: Credentials)
     ...serverNameOptions(cluster['tls-server-name']),
     rejectUnauthorized: cluster['insecure-skip-tls-verify'] === true ? false : undefined,
   };
-  const proxyUrl = typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] ? cluster['proxy-url'] : undefined;
-  if (proxyUrl) {
-    const agent = await proxyAgent(resolved, proxyUrl, tls);
-    return { agent, headers: credentials.headers, proxy: withoutUserinfo(proxyUrl) };
-  }
+  const proxy = proxyFor(server, stringAt(cluster, 'proxy-url'));
+  // client-go asks for gzip unless the cluster says disable-compression; on a loopback
+  // connection the bytes cost nothing and (de)compressing them only costs CPU.
+  const gzip = cluster['disable-compression'] !== true && (proxy !== undefined || !isLoopback(server));
+  if (proxy)
+    return { agent: await proxyAgent(proxy, server, tls), headers: credentials.headers, gzip, proxy: proxy.name };
   // kubectl talks plain HTTP to an http:// server (a local proxy, say); no TLS then.
-  const agent = resolved.server.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
-  return { agent, headers: credentials.headers };
+  const agent = server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent(tls);
+  return { agent, headers: credentials.headers, gzip };
 }
 
 /** The extension of a kubeconfig cluster that client-go hands to exec plugins as spec.cluster.config. */
 const EXEC_CLUSTER_EXTENSION = 'client.authentication.k8s.io/exec';
+
+const hasText = (entry: Raw, field: string) => {
+  const value = entry[field];
+  return typeof value === 'string' && value !== '';
+};
 
 /**
  * The cluster as client-go describes it to an exec plugin with provideClusterInfo
@@ -423,10 +454,10 @@ function execClusterInfo(resolved: ResolvedContext): JsonObject {
   const config = list(cluster.extensions).find((e) => e.name === EXEC_CLUSTER_EXTENSION)?.extension;
   return {
     server: resolved.server,
-    ...(hasValue(cluster, 'tls-server-name') ? { 'tls-server-name': cluster['tls-server-name'] } : {}),
+    ...(hasText(cluster, 'tls-server-name') ? { 'tls-server-name': cluster['tls-server-name'] } : {}),
     ...(cluster['insecure-skip-tls-verify'] === true ? { 'insecure-skip-tls-verify': true } : {}),
     ...(ca ? { 'certificate-authority-data': ca.toString('base64') } : {}),
-    ...(hasValue(cluster, 'proxy-url') ? { 'proxy-url': cluster['proxy-url'] } : {}),
+    ...(hasText(cluster, 'proxy-url') ? { 'proxy-url': cluster['proxy-url'] } : {}),
     ...(cluster['disable-compression'] === true ? { 'disable-compression': true } : {}),
     config: isJsonObject(config) ? config : null,
   };
@@ -434,40 +465,41 @@ function execClusterInfo(resolved: ResolvedContext): JsonObject {
 
 /**
  * Request options from an exec plugin's credential: the plugin runs now (a failure is the
- * connection's), and its credential is kept for the run until it expires or is refused. The agent
- * holds the client certificate, so a new one is made only when the plugin's certificate changes.
+ * connection's), and its credential is kept for the run until it expires or is refused
+ * (`renewal`, which the API client asks before each request). The agent holds the client
+ * certificate, so a new one is made only when the plugin's certificate changes.
  */
 async function execRequestOptions(
   resolved: ResolvedContext,
   exec: ExecConfig,
   settings: RequestSettings,
-): Promise<ConnectionOptions & { renewal: CredentialRenewal }> {
+): Promise<TransportOptions> {
   const plugin = new ExecPlugin(exec, {
     cluster: exec.provideClusterInfo ? execClusterInfo(resolved) : undefined,
     timeoutMs: settings.timeoutMs,
   });
   const failed = (e: unknown) =>
     new ClusterError(`cannot get credentials for context "${resolved.contextName}": ${(e as Error).message}`, e);
-  let transport: { cert?: string; key?: string; options: Promise<ConnectionOptions> } | undefined;
-  let latest: { credential: ExecCredential; options: Promise<https.RequestOptions> } | undefined;
-  /** Which credential the options a request was sent with carry, to renew that one after a 401. */
-  const credentialOf = new WeakMap<https.RequestOptions, ExecCredential>();
-  const optionsFor = (credential: ExecCredential): Promise<https.RequestOptions> => {
-    if (latest?.credential === credential) return latest.options;
+  let transport: { cert?: string; key?: string; options: Promise<TransportOptions> } | undefined;
+  let latest: { credential: ExecCredential; renewed: Promise<RenewedCredentials> } | undefined;
+  /** Which credential a request was sent with, to renew that one after a 401. */
+  const credentialOf = new WeakMap<RenewedCredentials, ExecCredential>();
+  const renewedFor = (credential: ExecCredential): Promise<RenewedCredentials> => {
+    if (latest?.credential === credential) return latest.renewed;
     const { token, clientCertificateData: cert, clientKeyData: key } = credential;
     if (!transport || transport.cert !== cert || transport.key !== key) {
       transport = { cert, key, options: transportFor(resolved, { headers: {}, cert, key }) };
     }
-    const options = transport.options.then(({ proxy: _proxy, ...base }) => {
-      const sent = { ...base, headers: { ...base.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } };
-      credentialOf.set(sent, credential);
-      return sent;
+    const renewed = transport.options.then(({ agent }) => {
+      const credentials = { agent: agent as http.Agent, headers: token ? { Authorization: `Bearer ${token}` } : {} };
+      credentialOf.set(credentials, credential);
+      return credentials;
     });
-    latest = { credential, options };
-    return options;
+    latest = { credential, renewed };
+    return renewed;
   };
   const renewal: CredentialRenewal = {
-    current: () => plugin.credential().then(optionsFor, (e) => Promise.reject(failed(e))),
+    current: () => plugin.credential().then(renewedFor, (e) => Promise.reject(failed(e))),
     async afterUnauthorized(refused) {
       const credential = credentialOf.get(refused);
       if (!credential) return false;
@@ -475,7 +507,8 @@ async function execRequestOptions(
       return true;
     },
   };
-  const first = await renewal.current();
-  const proxy = transport && (await transport.options).proxy;
-  return { ...first, ...(proxy ? { proxy } : {}), renewal };
+  await renewal.current();
+  // The agent, gzip and proxy of the first credential; its headers come with each request's.
+  const { headers: _headers, ...options } = await transport!.options;
+  return { ...options, renewal };
 }

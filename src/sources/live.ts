@@ -1,6 +1,7 @@
 // The live cluster as a source: kubeconfig resolution as kubectl does it, then the reads,
 // scoped on the server to what was asked and run concurrently.
 
+import type { OutgoingHttpHeaders } from 'node:http';
 import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { collectionPath, KINDS, type CoverageKey, type KindSpec } from '../core/kinds.js';
@@ -8,12 +9,11 @@ import type { ClusterObject, Service } from '../core/objects.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { formatLabels } from '../core/selectors.js';
 import { ApiClient, ApiStatusError, connectionError, type ApiResponse, type Query } from './kube-api.js';
-import { requestOptionsFor, resolveKubeconfig, type ResolvedContext } from './kubeconfig.js';
+import { requestOptionsFor, resolveKubeconfig, type KubeconfigOptions, type ResolvedContext } from './kubeconfig.js';
+import { impersonationHeaders } from './kubeconfig-overrides.js';
 import { slimAs, SOURCE_KINDS, type SourceKind } from './slim.js';
 
-export interface ConnectOptions {
-  kubeconfig?: string;
-  context?: string;
+export interface ConnectOptions extends KubeconfigOptions {
   requestTimeoutMs: number;
   debug: (line: string) => void;
 }
@@ -29,7 +29,13 @@ export interface Connection {
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const resolved = resolveKubeconfig(options);
-  const requestOptions = await requestOptionsFor(resolved, { timeoutMs: options.requestTimeoutMs });
+  // Who to act as goes with every request, whatever authenticates it (checked before any plugin runs).
+  const impersonation = impersonationHeaders(resolved.user);
+  const credentials = await requestOptionsFor(resolved, { timeoutMs: options.requestTimeoutMs });
+  const requestOptions = {
+    ...credentials,
+    headers: { ...(credentials.headers as OutgoingHttpHeaders), ...impersonation },
+  };
   return {
     api: new ApiClient({
       server: resolved.server,

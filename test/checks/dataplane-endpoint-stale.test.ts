@@ -1,6 +1,7 @@
 import { dataplaneEndpointStale } from '../../src/checks/dataplane-endpoint-stale.js';
 import { dataplane, dataplaneTester, eps, rules } from '../support/dataplane.js';
 import { endpointOf, ipFor, node, pod, service, slice } from '../support/objects.js';
+import { requiredObject } from '../support/required-fields.js';
 
 const [a, b] = [`${ipFor('web-1')}:8080`, `${ipFor('web-2')}:8080`];
 const gone = '10.244.99.9:8080';
@@ -150,7 +151,7 @@ dataplaneTester(dataplaneEndpointStale, {
         pod('web-1'),
         {
           ...pod('web-9', { ip: '10.244.99.9' }),
-          metadata: { ...pod('web-9').metadata, deletionTimestamp: '2026-11-25T11:59:58Z' },
+          metadata: { ...requiredObject(pod('web-9'), 'metadata'), deletionTimestamp: '2026-11-25T11:59:58Z' },
         },
         web1Only,
       ],

@@ -1,6 +1,7 @@
 import { dataplaneServiceMissing } from '../../src/checks/dataplane-service-missing.js';
 import { dataplane, dataplaneTester, eps, rules } from '../support/dataplane.js';
 import { endpointOf, ipFor, pod, service, slice } from '../support/objects.js';
+import { requiredObject } from '../support/required-fields.js';
 
 const web = [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
 const programmed = rules('web', { endpoints: eps(`${ipFor('web-1')}:8080`) });
@@ -100,7 +101,10 @@ dataplaneTester(dataplaneServiceMissing, {
     {
       name: 'the Service was created seconds before the rules were read: said, at info',
       objects: [
-        { ...service('web'), metadata: { ...service('web').metadata, creationTimestamp: '2026-11-25T11:59:50Z' } },
+        {
+          ...service('web'),
+          metadata: { ...requiredObject(service('web'), 'metadata'), creationTimestamp: '2026-11-25T11:59:50Z' },
+        },
         pod('web-1'),
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],

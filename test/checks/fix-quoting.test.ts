@@ -175,7 +175,7 @@ function expectSafe(fix: string, where: string): void {
     // Each word carrying hostile text is the hostile value itself, or holds it whole (key=value, JSON).
     for (const word of parsed.words.filter((w) => w.includes(MARKER))) {
       expect(word.split(PAYLOAD).length - 1, `${where}: ${word}`).toBeGreaterThan(0);
-      if (word.startsWith('{') || word.startsWith('[')) expect(() => JSON.parse(word), word).not.toThrow();
+      if (word.startsWith('{') || word.startsWith('[')) expect((): unknown => JSON.parse(word), word).not.toThrow();
     }
   }
   // Hostile text outside a command (prose naming a label, say) is quoted just the same.

@@ -1,11 +1,11 @@
 import { manualEndpointsPortMismatch } from '../../src/checks/manual-endpoints-port-mismatch.js';
-import { apiserverObjects, endpointOf, endpoints, pod, service, slice } from '../support/objects.js';
+import { apiserverObjects, endpointOf, endpoints, pod, service, slice, type Raw } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const MIRROR = 'endpointslicemirroring-controller.k8s.io';
 const ip = '192.0.2.10';
-const ext = (ports: object[], o: Parameters<typeof service>[1] = {}) => service('ext', { selector: null, ports, ...o });
-const manual = (ports: object[], o: Parameters<typeof slice>[1] = {}) =>
+const ext = (ports: Raw[], o: Parameters<typeof service>[1] = {}) => service('ext', { selector: null, ports, ...o });
+const manual = (ports: Raw[], o: Parameters<typeof slice>[1] = {}) =>
   slice('ext', { managedBy: 'me', ports, endpoints: [{ ip }], ...o });
 const unnamed80 = [{ port: 80, targetPort: 8080, protocol: 'TCP' }];
 const http80 = [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }];

@@ -1,6 +1,7 @@
 import { podMissingFromSlices } from '../../src/checks/pod-missing-from-slices.js';
 import { endpointOf, node, pod, service, slice, type PodOptions, type Raw } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { requiredObject } from '../support/required-fields.js';
 
 const nodeA = node('node-a');
 const many = Array.from({ length: 25 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
@@ -111,7 +112,10 @@ ruleTester(podMissingFromSlices, {
       name: 'a Service being deleted gets no slices (docs/kubernetes-semantics.md#slice-size-placeholder-and-owner)',
       objects: [
         nodeA,
-        { ...service('web'), metadata: { ...service('web').metadata, deletionTimestamp: '2026-11-01T00:00:00Z' } },
+        {
+          ...service('web'),
+          metadata: { ...requiredObject(service('web'), 'metadata'), deletionTimestamp: '2026-11-01T00:00:00Z' },
+        },
         pod('web-1'),
         slice('other'),
       ],
@@ -155,7 +159,7 @@ ruleTester(podMissingFromSlices, {
         pod('web-1'),
         (() => {
           const s = slice('web', { endpoints: [{ ip: '10.9.2.10', pod: 'web-1' }] });
-          s.endpoints[0].targetRef.namespace = 'other';
+          requiredObject(s, 'endpoints', 0, 'targetRef').namespace = 'other';
           return s;
         })(),
       ],

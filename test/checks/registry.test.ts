@@ -159,7 +159,7 @@ async function realTree(): Promise<CheckTree> {
   const sources = readdirSync(CHECKS_DIR);
   const modules = sources.filter((file) => file.endsWith('.ts') && !SHARED_MODULES.includes(file));
   const exports = new Map<string, Record<string, unknown>>();
-  for (const file of modules) exports.set(file, await import(join(CHECKS_DIR, file)));
+  for (const file of modules) exports.set(file, (await import(join(CHECKS_DIR, file))) as Record<string, unknown>);
   const tableFiles = modules.map((file) => file.replace(/\.ts$/, '.test.ts'));
   return {
     sources,

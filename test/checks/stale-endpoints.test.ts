@@ -1,12 +1,13 @@
 import { staleEndpoints } from '../../src/checks/stale-endpoints.js';
 import { addressOf, apiserverObjects, endpointOf, endpoints, ipFor, pod, service, slice } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { requiredObject } from '../support/required-fields.js';
 
 const MIRROR = 'endpointslicemirroring-controller.k8s.io';
 const ext = (o: Parameters<typeof service>[1] = {}) => service('ext', { selector: null, ...o });
 const recreated = (name: string, o: Parameters<typeof pod>[1] = {}) => {
   const p = pod(name, o);
-  p.metadata.uid = `uid-${name}-new`;
+  requiredObject(p, 'metadata').uid = `uid-${name}-new`;
   return p;
 };
 
@@ -68,7 +69,12 @@ ruleTester(staleEndpoints, {
         o.kind === 'EndpointSlice'
           ? {
               ...o,
-              endpoints: [{ ...o.endpoints[0], targetRef: { kind: 'Pod', namespace: 'elsewhere', name: 'db-0' } }],
+              endpoints: [
+                {
+                  ...requiredObject(o, 'endpoints', 0),
+                  targetRef: { kind: 'Pod', namespace: 'elsewhere', name: 'db-0' },
+                },
+              ],
             }
           : o,
       ),

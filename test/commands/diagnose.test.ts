@@ -6,7 +6,7 @@ import { execute } from '../../src/commands/command.js';
 import { diagnoseCommand, treeCommand, type TreeFlags } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { startTestServer, type TestServer } from '../server/index.js';
-import { writeTemp } from '../support/cli.js';
+import { parseReport, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
 import { node, pod, service } from '../support/objects.js';
 import { memoryStreams, runInProcess } from '../support/streams.js';
@@ -49,7 +49,7 @@ describe('diagnose in process', () => {
       flags({ snapshot: '-', namespace: 'shop', output: 'json' }),
       { stdin: asList(objects) },
     );
-    expect(JSON.parse(result.stdout).summary).toMatchObject({ services: 1, ok: 1 });
+    expect(parseReport(result.stdout).summary).toMatchObject({ services: 1, ok: 1 });
     expect(result.code).toBe(0);
   });
 
@@ -141,7 +141,7 @@ describe('--watch in process', { timeout: 60_000 }, () => {
     memory.out.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     expect(await run).toBe(0);
 
-    const [report, change] = documents().map((line) => JSON.parse(line));
+    const [report, change] = documents().map((line) => JSON.parse(line) as unknown);
     expect(report).toMatchObject({ kind: 'Report', summary: { services: 1, error: 1 } });
     expect(change).toMatchObject({ kind: 'ServiceChange', change: 'changed', name: 'web' });
     expect(memory.errOut.text).toBe('');

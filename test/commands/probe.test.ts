@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeCommand } from '../../src/commands/probe.js';
 import type { ProbeFlags } from '../../src/commands/probe-options.js';
-import { writeTemp } from '../support/cli.js';
+import { parseReport, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
 import { generateKubeProxyRules } from '../support/kube-proxy-rules.js';
 import { node, pod, service } from '../support/objects.js';
@@ -47,9 +47,9 @@ describe('probe in process', () => {
       [],
       flags({ snapshot, node: 'node-a', rulesFile: [rules], output: 'json' }),
     );
-    const report = JSON.parse(result.stdout);
-    expect(report.dataplane[0]).toMatchObject({ node: 'node-a', mode: 'iptables', source: `from ${rules}` });
-    expect(report.findings.map((f: { check: string }) => f.check)).toEqual(['dataplane-rejects']);
+    const report = parseReport(result.stdout);
+    expect(report.dataplane?.[0]).toMatchObject({ node: 'node-a', mode: 'iptables', source: `from ${rules}` });
+    expect(report.findings.map((f) => f.check)).toEqual(['dataplane-rejects']);
     expect(result.code).toBe(1);
   });
 

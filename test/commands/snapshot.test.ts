@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { stringAt } from '../../src/core/json-value.js';
 import { snapshotCommand, type SnapshotFlags } from '../../src/commands/snapshot.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { withControllers } from '../support/controller.js';
@@ -28,9 +29,9 @@ describe('snapshot in process', { timeout: 60_000 }, () => {
       ['web'],
       flags({ kubeconfig: server.kubeconfigPath, namespace: 'shop' }),
     );
-    const [list, ...objects] = parseAllDocuments(result.stdout).map((d) => d.toJS());
+    const [list, ...objects] = parseAllDocuments(result.stdout).map((d) => d.toJS() as unknown);
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List', items: [] });
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+    expect(objects.map((o) => `${stringAt(o, 'kind')}/${stringAt(o, 'metadata', 'name')}`)).toEqual(
       expect.arrayContaining(['Service/web', 'Pod/web-1', 'Node/node-a']),
     );
     expect(result.stderr).toMatch(/^note: the snapshot keeps annotation values .* --redact blanks them\n$/);

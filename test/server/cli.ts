@@ -15,9 +15,9 @@ try {
   const server = await startTestServer({
     files,
     // By hand there is no test to supply a command: echo what would run.
-    exec: ({ pod, container, command, stdout }) => {
+    exec: ({ namespace, podName, container, command, stdout }) => {
       stdout.write(
-        `test server: would run ${JSON.stringify(command)} in ${pod.metadata.namespace}/${pod.metadata.name} container ${container}\n`,
+        `test server: would run ${JSON.stringify(command)} in ${namespace}/${podName} container ${container}\n`,
       );
     },
   });

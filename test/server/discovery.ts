@@ -1,8 +1,9 @@
 // Discovery as kubectl and client libraries read it: /version, /api, /apis and each group's
 // resource list, narrowed to what the server serves at the moment; health endpoints answer ok.
 
+import type { JsonObject } from './json-value.js';
 import type { ServerContext } from './requests.js';
-import { RESOURCES, type Raw, type ResourceType } from './store.js';
+import { RESOURCES, type ResourceType } from './store.js';
 
 const VERSION = {
   major: '1',
@@ -24,7 +25,7 @@ function servedGroups(ctx: ServerContext): string[] {
   return [...new Set(RESOURCES.filter((r) => r.group && ctx.faults.isServed(r.plural, r.group)).map((r) => r.group))];
 }
 
-function groupDoc(ctx: ServerContext, name: string): Raw {
+function groupDoc(ctx: ServerContext, name: string): JsonObject {
   const versions = [...new Set(servedResources(ctx, name, 'v1').map((r) => r.version))].map((version) => ({
     groupVersion: `${name}/${version}`,
     version,
@@ -32,10 +33,10 @@ function groupDoc(ctx: ServerContext, name: string): Raw {
   return { name, versions, preferredVersion: versions[0] };
 }
 
-function resourceList(ctx: ServerContext, group: string, version: string): Raw | undefined {
+function resourceList(ctx: ServerContext, group: string, version: string): JsonObject | undefined {
   const served = servedResources(ctx, group, version);
   if (served.length === 0) return undefined;
-  const resources: Raw[] = [];
+  const resources: JsonObject[] = [];
   for (const r of served) {
     resources.push({
       name: r.plural,
@@ -65,7 +66,7 @@ function resourceList(ctx: ServerContext, group: string, version: string): Raw |
 }
 
 /** Discovery and the other non-resource paths; a string answers as text/plain, undefined as 404. */
-export function nonResource(ctx: ServerContext, path: string): Raw | string | undefined {
+export function nonResource(ctx: ServerContext, path: string): JsonObject | string | undefined {
   if (path === '/version') return VERSION;
   if (path === '/healthz' || path === '/livez' || path === '/readyz') return 'ok';
   if (path === '/api') {

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { WebSocket, WebSocketServer } from 'ws';
+import { isJsonArray, stringAt, valueAt, type JsonObject } from './json-value.js';
 import {
   admit,
   beginRecord,
@@ -17,13 +18,13 @@ import {
   type RequestRecord,
   type ServerContext,
 } from './requests.js';
-import { resourceNamed, type Raw } from './store.js';
+import { resourceNamed, type StoredObject } from './store.js';
 
 interface ExecRequest {
   namespace: string;
   podName: string;
   /** The pod as stored. */
-  pod: Raw;
+  pod: StoredObject;
   container: string;
   /** argv, from the repeated `command` parameters. */
   command: string[];
@@ -63,7 +64,7 @@ function refuse(
   socket: Duplex,
   record: RequestRecord,
   code: number,
-  body: Raw,
+  body: JsonObject,
   headers: Record<string, string> = {},
 ): void {
   record.status = code;
@@ -113,7 +114,7 @@ export async function handleUpgrade(
       statusBody(404, 'NotFound', `pods "${rp.name}" not found`, { name: rp.name, kind: 'pods' }),
     );
 
-  const containers: string[] = (pod.spec?.containers ?? []).map((c: Raw) => c.name);
+  const containers = containerNames(pod, 'containers');
   let container = parsed.query.get('container') ?? '';
   if (container === '') {
     if (containers.length !== 1) {
@@ -121,10 +122,7 @@ export async function handleUpgrade(
       return refuse(socket, record, 400, statusBody(400, 'BadRequest', message));
     }
     container = containers[0]!;
-  } else if (
-    !containers.includes(container) &&
-    !(pod.spec?.initContainers ?? []).some((c: Raw) => c.name === container)
-  ) {
+  } else if (!containers.includes(container) && !containerNames(pod, 'initContainers').includes(container)) {
     return refuse(
       socket,
       record,
@@ -168,10 +166,16 @@ export async function handleUpgrade(
   });
 }
 
+/** The names of the pod's containers or initContainers. */
+function containerNames(pod: StoredObject, field: 'containers' | 'initContainers'): string[] {
+  const containers = valueAt(pod, 'spec', field);
+  return isJsonArray(containers) ? containers.flatMap((c) => stringAt(c, 'name') ?? []) : [];
+}
+
 interface ExecTarget {
   namespace: string;
   podName: string;
-  pod: Raw;
+  pod: StoredObject;
   container: string;
   command: string[];
   tty: boolean;
@@ -203,7 +207,7 @@ async function run(ctx: ServerContext, ws: WebSocket, t: ExecTarget): Promise<vo
   const stdout = channelStream(STDOUT);
   const stderr = t.tty ? stdout : channelStream(STDERR);
 
-  let status: Raw;
+  let status: JsonObject;
   try {
     const handler = ctx.exec ?? defaultHandler;
     const code = (await handler({ ...t, stdin, stdout, stderr, signal: aborted.signal, protocol: ws.protocol })) ?? 0;
@@ -226,7 +230,7 @@ async function run(ctx: ServerContext, ws: WebSocket, t: ExecTarget): Promise<vo
 }
 
 /** The Status the kubelet reports on the error channel; kubectl turns NonZeroExitCode into its own exit code. */
-function exitStatus(code: number, command: string[]): Raw {
+function exitStatus(code: number, command: string[]): JsonObject {
   if (code === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},

@@ -68,8 +68,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const documents = [...(options.objects ?? [])];
   for (const file of options.files ?? []) documents.push(...(await readObjectFiles(file)));
   for (const object of flattenObjects(documents)) {
-    if (resourceOfKind(object.kind)) store.apply(object);
-    else skippedKinds.set(String(object.kind), (skippedKinds.get(String(object.kind)) ?? 0) + 1);
+    const kind = object.kind;
+    if (typeof kind === 'string' && resourceOfKind(kind)) store.apply(object);
+    else skippedKinds.set(String(kind), (skippedKinds.get(String(kind)) ?? 0) + 1);
   }
 
   const token = options.token ?? randomBytes(24).toString('base64url');

@@ -248,7 +248,7 @@ function parseInt64(text: string): bigint | undefined {
   return n < INT64_MIN || n > INT64_MAX ? undefined : n;
 }
 
-export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesLabels(requirements: LabelRequirement[], labels: Record<string, unknown> | undefined): boolean {
   return requirements.every(({ key, op, values }) => {
     // Only own keys: "constructor" is a valid label key, and a plain object inherits one.
     const value = labels !== undefined && Object.hasOwn(labels, key) ? String(labels[key]) : undefined;

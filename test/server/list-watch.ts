@@ -2,8 +2,9 @@
 // watches, newline-delimited events with bookmarks and 410 Expired after a compaction.
 
 import type { ServerResponse } from 'node:http';
+import type { JsonObject } from './json-value.js';
 import { send, statusBody, type RequestRecord, type ServerContext } from './requests.js';
-import { apiVersionOf, matchesFilter, type ListFilter, type Raw, type ResourceType, type StoreEvent } from './store.js';
+import { apiVersionOf, matchesFilter, type ListFilter, type ResourceType, type StoreEvent } from './store.js';
 
 // ---------------------------------------------------------------------------------------------
 // List with pagination
@@ -62,7 +63,7 @@ export function list(
   }
   const end = limit > 0 ? Math.min(offset + limit, snapshot.items.length) : snapshot.items.length;
   const remaining = snapshot.items.length - end;
-  const metadata: Raw = { resourceVersion: String(snapshot.rv) };
+  const metadata: JsonObject = { resourceVersion: String(snapshot.rv) };
   if (remaining > 0) {
     snapshotId ??= ctx.store.saveSnapshot(snapshot);
     metadata.continue = encodeContinue({ snapshot: snapshotId, offset: end });
@@ -103,7 +104,7 @@ export function watch(
   record.status = 200;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders(); // clients wait for the headers before reading events
-  const write = (type: string, object: Raw) => res.write(`${JSON.stringify({ type, object })}\n`);
+  const write = (type: string, object: JsonObject) => res.write(`${JSON.stringify({ type, object })}\n`);
   const bookmark = (rv: number, annotations?: Record<string, string>) =>
     write('BOOKMARK', {
       kind: resource.kind,

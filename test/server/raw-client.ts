@@ -9,7 +9,8 @@ export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  json(): any;
+  /** The body parsed as JSON, its shape for the caller to check. */
+  json(): unknown;
 }
 
 export interface RawOptions {
@@ -44,7 +45,7 @@ export function rawGet(
         res.on('end', () => {
           if (!res.complete) return reject(new Error('response ended before its body was complete'));
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: (): unknown => JSON.parse(text) });
         });
       },
     );

@@ -2,11 +2,13 @@
 // the request recorded, the caller authenticated, the faults a test set up, the allow list; and
 // the Status bodies the server answers errors with, and how any answer is sent.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import type { ExecHandler } from './exec.js';
 import type { FaultAction, Faults, RequestTarget, Verb } from './faults.js';
-import { RESOURCES, type ObjectStore, type Raw, type ResourceType } from './store.js';
+import type { JsonObject } from './json-value.js';
+import { RESOURCES, type ObjectStore, type ResourceType } from './store.js';
 
 export interface PolicyRule {
   /** Unset: any group. '' is the core group. */
@@ -24,6 +26,7 @@ export interface RequestRecord {
   path: string;
   query: URLSearchParams;
   userAgent?: string;
+  headers: IncomingHttpHeaders;
   /** Who authenticated; undefined when the request was refused with 401. */
   user?: string;
   verb?: Verb;
@@ -99,7 +102,7 @@ export function parseRequest(method: string, rawUrl: string): ParsedRequest {
 // ---------------------------------------------------------------------------------------------
 // Status bodies
 
-export function statusBody(code: number, reason: string, message: string, details?: Raw): Raw {
+export function statusBody(code: number, reason: string, message: string, details?: JsonObject): JsonObject {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -112,12 +115,12 @@ export function statusBody(code: number, reason: string, message: string, detail
   };
 }
 
-export function notFoundStatus(): Raw {
+export function notFoundStatus(): JsonObject {
   return statusBody(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 /** The RBAC refusal exactly as the authorizer words it. */
-function forbiddenStatus(user: string, parsed: ParsedRequest): Raw {
+function forbiddenStatus(user: string, parsed: ParsedRequest): JsonObject {
   const rp = parsed.resourcePath;
   const verb = parsed.target.verb;
   if (!rp) return statusBody(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${parsed.path}"`, {});
@@ -162,7 +165,7 @@ function authenticate(ctx: ServerContext, req: IncomingMessage): string | undefi
 
 export type Admission =
   | { outcome: 'ok'; user: string; drop?: { afterBytes?: number } }
-  | { outcome: 'reject'; code: number; body: Raw; headers?: Record<string, string> }
+  | { outcome: 'reject'; code: number; body: JsonObject; headers?: Record<string, string> }
   | { outcome: 'hang' };
 
 export function beginRecord(ctx: ServerContext, req: IncomingMessage, parsed: ParsedRequest): RequestRecord {
@@ -172,6 +175,7 @@ export function beginRecord(ctx: ServerContext, req: IncomingMessage, parsed: Pa
     path: parsed.path,
     query: parsed.query,
     userAgent: req.headers['user-agent'],
+    headers: req.headers,
     verb: parsed.target.verb,
     resource: parsed.target.resource,
     namespace: rp?.namespace,
@@ -229,6 +233,12 @@ function faultOutcome(
 // ---------------------------------------------------------------------------------------------
 // Responses
 
+/**
+ * The API server gzips an answer over 128 KiB for a client that accepts gzip, at level 1
+ * (k8s.io/apiserver's responsewriters: defaultGzipThresholdBytes, defaultGzipContentEncodingLevel).
+ */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
 export function send(
   res: ServerResponse,
   record: RequestRecord,
@@ -236,12 +246,15 @@ export function send(
   body: unknown,
   o: { drop?: { afterBytes?: number }; headers?: Record<string, string> } = {},
 ): void {
-  const data = Buffer.from(JSON.stringify(body));
+  let data = Buffer.from(JSON.stringify(body));
+  const gzip = data.length > GZIP_THRESHOLD_BYTES && /\bgzip\b/.test(String(record.headers['accept-encoding'] ?? ''));
+  if (gzip) data = gzipSync(data, { level: 1 });
   record.status = code;
   res.writeHead(code, {
     'Content-Type': 'application/json',
     'Content-Length': data.length,
     'Cache-Control': 'no-cache, private',
+    ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     ...o.headers,
   });
   if (!o.drop) {

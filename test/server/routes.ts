@@ -3,6 +3,7 @@
 // watch (list-watch.ts), Status bodies for errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nonResource } from './discovery.js';
+import { isJsonObject } from './json-value.js';
 import { parseLabelSelector, SelectorError } from './label-selector.js';
 import { list, watch } from './list-watch.js';
 import {
@@ -15,7 +16,7 @@ import {
   type RequestRecord,
   type ServerContext,
 } from './requests.js';
-import { parseFieldSelector, StoreError, type ListFilter, type Raw, type ResourceType } from './store.js';
+import { parseFieldSelector, StoreError, type ListFilter, type ResourceType } from './store.js';
 
 export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -128,15 +129,19 @@ async function create(
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  let object: Raw;
+  let object: unknown;
   try {
     object = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     return send(res, record, 400, statusBody(400, 'BadRequest', 'the request body is not JSON'));
   }
+  if (!isJsonObject(object))
+    return send(res, record, 400, statusBody(400, 'BadRequest', 'the request body is not a JSON object'));
   const meta = (object.metadata ??= {});
+  if (!isJsonObject(meta)) return send(res, record, 400, statusBody(400, 'BadRequest', 'metadata is not an object'));
   meta.namespace = namespace;
-  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
+  if (!meta.name && typeof meta.generateName === 'string' && meta.generateName !== '')
+    meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
   object.kind ??= resource.kind;
   try {
     return send(res, record, 201, ctx.store.create(object));

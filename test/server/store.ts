@@ -3,9 +3,26 @@
 // snapshots behind continue tokens, and label/field selectors as the API server parses them.
 
 import { randomUUID } from 'node:crypto';
+import { isJsonArray, isJsonObject, valueAt, type JsonObject } from './json-value.js';
 import { matchesLabels, SelectorError, type LabelRequirement } from './label-selector.js';
 
-export type Raw = Record<string, any>;
+/** The metadata of a stored object: the name and namespace it is stored under and the resourceVersion it was stored at; the rest as received. */
+interface StoredMetadata extends JsonObject {
+  name: string;
+  /** Set for namespaced kinds, absent for cluster-scoped ones. */
+  namespace?: string;
+  resourceVersion: string;
+}
+
+/** An API object as the store holds it: as received, its kind, apiVersion and metadata filled in. */
+export interface StoredObject extends JsonObject {
+  apiVersion: string;
+  kind: string;
+  metadata: StoredMetadata;
+  /** As received, unread: a test casts the object to its own declared view of what it reads. */
+  spec?: unknown;
+  status?: unknown;
+}
 
 export interface ResourceType {
   /** '' for the core group. */
@@ -17,7 +34,7 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames?: string[];
   /** Fields a fieldSelector may name besides metadata.name and metadata.namespace (the real per-kind sets, trimmed). */
-  fields?: Record<string, (o: Raw) => unknown>;
+  fields?: Record<string, (o: StoredObject) => unknown>;
 }
 
 export const RESOURCES: readonly ResourceType[] = [
@@ -30,11 +47,11 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     fields: {
-      'spec.nodeName': (o) => o.spec?.nodeName,
-      'spec.restartPolicy': (o) => o.spec?.restartPolicy,
-      'spec.serviceAccountName': (o) => o.spec?.serviceAccountName,
-      'status.phase': (o) => o.status?.phase,
-      'status.podIP': (o) => o.status?.podIP,
+      'spec.nodeName': (o) => valueAt(o, 'spec', 'nodeName'),
+      'spec.restartPolicy': (o) => valueAt(o, 'spec', 'restartPolicy'),
+      'spec.serviceAccountName': (o) => valueAt(o, 'spec', 'serviceAccountName'),
+      'status.phase': (o) => valueAt(o, 'status', 'phase'),
+      'status.podIP': (o) => valueAt(o, 'status', 'podIP'),
     },
   },
   {
@@ -63,7 +80,7 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'Node',
     namespaced: false,
     shortNames: ['no'],
-    fields: { 'spec.unschedulable': (o) => String(o.spec?.unschedulable ?? false) },
+    fields: { 'spec.unschedulable': (o) => fieldText(valueAt(o, 'spec', 'unschedulable') ?? false) },
   },
   {
     group: '',
@@ -73,7 +90,7 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'Namespace',
     namespaced: false,
     shortNames: ['ns'],
-    fields: { 'status.phase': (o) => o.status?.phase },
+    fields: { 'status.phase': (o) => valueAt(o, 'status', 'phase') },
   },
   {
     group: '',
@@ -170,16 +187,23 @@ function unescapeFieldValue(value: string): string {
   return out;
 }
 
-function fieldGetter(field: string, resource: ResourceType): ((o: Raw) => unknown) | undefined {
-  if (field === 'metadata.name') return (o) => o.metadata?.name;
-  if (field === 'metadata.namespace') return (o) => o.metadata?.namespace;
+function fieldGetter(field: string, resource: ResourceType): ((o: StoredObject) => unknown) | undefined {
+  if (field === 'metadata.name') return (o) => o.metadata.name;
+  if (field === 'metadata.namespace') return (o) => o.metadata.namespace;
   return resource.fields?.[field];
 }
 
-function matchesFields(requirements: FieldRequirement[], object: Raw, resource: ResourceType): boolean {
+/** A field's value as a selector compares it: a scalar as text, an absent field (or a map or list, which no selectable field is) as ''. */
+function fieldText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+}
+
+function matchesFields(requirements: FieldRequirement[], object: StoredObject, resource: ResourceType): boolean {
   return requirements.every(({ field, equal, value }) => {
     const actual = fieldGetter(field, resource)!(object);
-    return (String(actual ?? '') === value) === equal;
+    return (fieldText(actual) === value) === equal;
   });
 }
 
@@ -190,11 +214,11 @@ export interface ListFilter {
   fields?: FieldRequirement[];
 }
 
-export function matchesFilter(filter: ListFilter, object: Raw, resource: ResourceType): boolean {
-  const meta = object.metadata ?? {};
+export function matchesFilter(filter: ListFilter, object: StoredObject, resource: ResourceType): boolean {
+  const meta = object.metadata;
   if (filter.namespace !== undefined && meta.namespace !== filter.namespace) return false;
   if (filter.name !== undefined && meta.name !== filter.name) return false;
-  if (filter.labels && !matchesLabels(filter.labels, meta.labels)) return false;
+  if (filter.labels && !matchesLabels(filter.labels, isJsonObject(meta.labels) ? meta.labels : undefined)) return false;
   if (filter.fields && !matchesFields(filter.fields, object, resource)) return false;
   return true;
 }
@@ -212,23 +236,28 @@ export class StoreError extends Error {
 }
 
 export type StoreEvent =
-  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; rv: number; resource: ResourceType; object: Raw; previous?: Raw }
+  | {
+      type: 'ADDED' | 'MODIFIED' | 'DELETED';
+      rv: number;
+      resource: ResourceType;
+      object: StoredObject;
+      previous?: StoredObject;
+    }
   | { type: 'BOOKMARK'; rv: number };
 
 /** A list taken at one resourceVersion, paged through by continue tokens. */
 export interface ListSnapshot {
   rv: number;
-  items: Raw[];
+  items: StoredObject[];
 }
 
 /** Flattens decoded documents (single objects, List, PodList...) into objects, as kubectl's output nests them. */
-export function flattenObjects(values: unknown[]): Raw[] {
-  const out: Raw[] = [];
-  const visit = (value: unknown, itemKind?: string) => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-    const doc = value as Raw;
+export function flattenObjects(values: unknown[]): JsonObject[] {
+  const out: JsonObject[] = [];
+  const visit = (doc: unknown, itemKind?: string) => {
+    if (!isJsonObject(doc)) return;
     const kind = typeof doc.kind === 'string' ? doc.kind : itemKind;
-    if (kind && kind.endsWith('List') && Array.isArray(doc.items)) {
+    if (kind && kind.endsWith('List') && isJsonArray(doc.items)) {
       // Items of a typed list (PodList) carry no kind of their own, as the API server sends them.
       const inner = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       for (const item of doc.items) visit(item, inner);
@@ -241,7 +270,7 @@ export function flattenObjects(values: unknown[]): Raw[] {
 }
 
 export class ObjectStore {
-  private readonly objects = new Map<string, Raw>();
+  private readonly objects = new Map<string, StoredObject>();
   private readonly history: StoreEvent[] = [];
   /** Events at or below this resourceVersion are gone, as after an etcd compaction. */
   private compactedRV = 0;
@@ -268,39 +297,40 @@ export class ObjectStore {
     return this.compactedRV;
   }
 
-  create(object: Raw): Raw {
-    const { resource, key } = this.identify(object);
-    if (this.objects.has(key))
-      throw new StoreError(`${resource.plural} "${object.metadata.name}" already exists`, 'AlreadyExists');
-    if (resource.namespaced) this.ensureNamespace(object.metadata.namespace ?? 'default');
-    const stored = this.stamp(resource, object, undefined);
+  create(object: JsonObject): StoredObject {
+    const identity = this.identify(object);
+    const { resource, name, namespace, key } = identity;
+    if (this.objects.has(key)) throw new StoreError(`${resource.plural} "${name}" already exists`, 'AlreadyExists');
+    if (resource.namespaced) this.ensureNamespace(namespace);
+    const stored = this.stamp(identity, object, undefined);
     this.objects.set(key, stored);
     this.emit({ type: 'ADDED', rv: this.rv, resource, object: stored });
     return structuredClone(stored);
   }
 
   /** Replaces an existing object whole, as a PUT does. */
-  update(object: Raw): Raw {
-    const { resource, key } = this.identify(object);
+  update(object: JsonObject): StoredObject {
+    const identity = this.identify(object);
+    const { resource, name, key } = identity;
     const previous = this.objects.get(key);
-    if (!previous) throw new StoreError(`${resource.plural} "${object.metadata.name}" not found`, 'NotFound');
-    const stored = this.stamp(resource, object, previous);
+    if (!previous) throw new StoreError(`${resource.plural} "${name}" not found`, 'NotFound');
+    const stored = this.stamp(identity, object, previous);
     this.objects.set(key, stored);
     this.emit({ type: 'MODIFIED', rv: this.rv, resource, object: stored, previous });
     return structuredClone(stored);
   }
 
   /** Creates the object, or replaces it when it exists. */
-  apply(object: Raw): Raw {
+  apply(object: JsonObject): StoredObject {
     const { key } = this.identify(object);
     return this.objects.has(key) ? this.update(object) : this.create(object);
   }
 
   /** Deletes by kind, namespace and name: the object itself or just { kind, metadata: { namespace, name } }. */
-  delete(object: Raw): Raw {
-    const { resource, key } = this.identify(object);
+  delete(object: JsonObject): StoredObject {
+    const { resource, name, key } = this.identify(object);
     const previous = this.objects.get(key);
-    if (!previous) throw new StoreError(`${resource.plural} "${object.metadata.name}" not found`, 'NotFound');
+    if (!previous) throw new StoreError(`${resource.plural} "${name}" not found`, 'NotFound');
     this.objects.delete(key);
     this.rv++;
     // The DELETED event carries the object at the deletion's resourceVersion, as the real server's does.
@@ -310,13 +340,13 @@ export class ObjectStore {
     return structuredClone(gone);
   }
 
-  get(resource: ResourceType, namespace: string | undefined, name: string): Raw | undefined {
+  get(resource: ResourceType, namespace: string | undefined, name: string): StoredObject | undefined {
     const found = this.objects.get(objectKey(resource, resource.namespaced ? (namespace ?? 'default') : '', name));
     return found && structuredClone(found);
   }
 
   /** Objects of one resource matching the filter, ordered by namespace then name like etcd keys. */
-  list(resource: ResourceType, filter: ListFilter = {}): Raw[] {
+  list(resource: ResourceType, filter: ListFilter = {}): StoredObject[] {
     return this.listShared(resource, filter).map((o) => structuredClone(o));
   }
 
@@ -327,7 +357,7 @@ export class ObjectStore {
    * object on each list's first page cost more than serializing them (~0.3 ms per realistic
    * pod), enough for a 50,000-pod list to outlast a 30 s client timeout.
    */
-  listShared(resource: ResourceType, filter: ListFilter = {}): Raw[] {
+  listShared(resource: ResourceType, filter: ListFilter = {}): StoredObject[] {
     const prefix = `${resource.group}/${resource.plural}/`;
     return [...this.objects.entries()]
       .filter(([key, o]) => key.startsWith(prefix) && matchesFilter(filter, o, resource))
@@ -389,29 +419,47 @@ export class ObjectStore {
     });
   }
 
-  private identify(object: Raw): { resource: ResourceType; key: string } {
-    const resource = resourceOfKind(object?.kind);
-    if (!resource) throw new StoreError(`the test server does not serve kind ${String(object?.kind)}`, 'BadRequest');
-    const name = object.metadata?.name;
+  private identify(object: JsonObject): Identity {
+    const kind = object.kind;
+    const resource = typeof kind === 'string' ? resourceOfKind(kind) : undefined;
+    if (!resource) throw new StoreError(`the test server does not serve kind ${String(kind)}`, 'BadRequest');
+    const name = valueAt(object, 'metadata', 'name');
     if (typeof name !== 'string' || name === '')
-      throw new StoreError(`${object.kind} without metadata.name`, 'BadRequest');
-    const namespace = resource.namespaced ? (object.metadata.namespace ?? 'default') : '';
-    return { resource, key: objectKey(resource, namespace, name) };
+      throw new StoreError(`${resource.kind} without metadata.name`, 'BadRequest');
+    let namespace = '';
+    if (resource.namespaced) {
+      const given = valueAt(object, 'metadata', 'namespace') ?? 'default';
+      if (typeof given !== 'string')
+        throw new StoreError(`${resource.kind} ${name} with a metadata.namespace that is not a string`, 'BadRequest');
+      namespace = given;
+    }
+    return { resource, name, namespace, key: objectKey(resource, namespace, name) };
   }
 
   /** The stored form: defaults the server fills in, and the next resourceVersion. */
-  private stamp(resource: ResourceType, object: Raw, previous: Raw | undefined): Raw {
+  private stamp(
+    { resource, name, namespace }: Identity,
+    object: JsonObject,
+    previous: StoredObject | undefined,
+  ): StoredObject {
     const copy = structuredClone(object);
     this.rv++;
-    copy.apiVersion = apiVersionOf(resource);
-    copy.kind = resource.kind;
-    const meta: Raw = (copy.metadata = { ...copy.metadata });
-    if (resource.namespaced) meta.namespace ??= 'default';
-    else delete meta.namespace;
-    meta.uid ??= previous?.metadata.uid ?? randomUUID();
-    meta.creationTimestamp ??= previous?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    meta.resourceVersion = String(this.rv);
-    return copy;
+    // Fields the received metadata lacks follow its own in the order the server adds them,
+    // resourceVersion last.
+    const received = isJsonObject(copy.metadata) ? copy.metadata : {};
+    const metadata: StoredMetadata = {
+      ...received,
+      name,
+      namespace,
+      uid: received.uid ?? previous?.metadata.uid ?? randomUUID(),
+      creationTimestamp:
+        received.creationTimestamp ??
+        previous?.metadata.creationTimestamp ??
+        new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      resourceVersion: String(this.rv),
+    };
+    if (!resource.namespaced) delete metadata.namespace;
+    return { ...copy, apiVersion: apiVersionOf(resource), kind: resource.kind, metadata };
   }
 
   private emit(event: StoreEvent): void {
@@ -422,6 +470,14 @@ export class ObjectStore {
     }
     for (const l of this.listeners) l(event);
   }
+}
+
+/** Which object a request names: its resource, name, namespace ('' for cluster-scoped kinds) and key in the store. */
+interface Identity {
+  resource: ResourceType;
+  name: string;
+  namespace: string;
+  key: string;
 }
 
 function objectKey(resource: ResourceType, namespace: string, name: string): string {

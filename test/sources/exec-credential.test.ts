@@ -3,7 +3,7 @@
 // runs again after a 401, and the API client sending a refused request again once with renewed
 // credentials. The CLI's runs of plugins are in test/live-kubeconfig.test.ts.
 
-import type * as https from 'node:https';
+import * as https from 'node:https';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,13 @@ import {
   type InteractiveMode,
   type StdinState,
 } from '../../src/sources/exec-credential.js';
-import { ApiClient, ApiStatusError, type CredentialRenewal, type WatchEvent } from '../../src/sources/kube-api.js';
+import {
+  ApiClient,
+  ApiStatusError,
+  type CredentialRenewal,
+  type RenewedCredentials,
+  type WatchEvent,
+} from '../../src/sources/kube-api.js';
 import { requestOptionsFor, resolveKubeconfig } from '../../src/sources/kubeconfig.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { EXEC_V1, EXEC_V1BETA1, execCredential, recordingPlugin } from '../support/exec-plugin.js';
@@ -211,11 +217,12 @@ describe('exec credentials on the API client', () => {
 
   /** Renewal that sends `tokens` in turn: the first refused, each renewal moving to the next. */
   function renewalOver(tokens: string[]) {
-    const sent = tokens.map((token) => ({ ca: server.caPem, headers: { Authorization: `Bearer ${token}` } }));
+    const agent = new https.Agent({ ca: server.caPem });
+    const sent = tokens.map((token) => ({ agent, headers: { Authorization: `Bearer ${token}` } }));
     const seen = { renewals: 0 };
     const renewal: CredentialRenewal = {
       current: () => Promise.resolve(sent[Math.min(seen.renewals, sent.length - 1)]),
-      afterUnauthorized: (refused: https.RequestOptions) => {
+      afterUnauthorized: (refused: RenewedCredentials) => {
         if (refused === sent[seen.renewals] && seen.renewals < sent.length - 1) seen.renewals++;
         return Promise.resolve(true);
       },

@@ -1,6 +1,7 @@
 // An HTTP CONNECT proxy on 127.0.0.1 that logs each tunnel it is asked for: what a kubeconfig's
 // proxy-url (or a corporate HTTPS_PROXY) points at. `refuse` answers every CONNECT with that
-// status instead, as a proxy that denies the destination does.
+// status instead, as a proxy that denies the destination does. `hosts` are names (or addresses)
+// it resolves itself, to 127.0.0.1 say: a server the client can reach only through the proxy.
 
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -17,7 +18,7 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+export async function startConnectProxy(options: { hosts?: Record<string, string> } = {}): Promise<ConnectProxy> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => {
     res.writeHead(405);
@@ -42,7 +43,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       return;
     }
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(Number(port), options.hosts?.[host] ?? host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);

@@ -37,6 +37,15 @@ interface Eligible {
   ports: { name: string; port: number; protocol: string }[];
 }
 
+function nodesByName(rawNodes: Raw[]): Map<string, Node> {
+  return new Map(
+    rawNodes.map((raw) => {
+      const node = slimNode(raw);
+      return [node.meta.name, node];
+    }),
+  );
+}
+
 function eligiblePods(svc: Service, rawPods: Raw[], nodes: Map<string, Node>): Eligible[] {
   const out: Eligible[] = [];
   for (const raw of rawPods) {
@@ -57,7 +66,7 @@ function eligiblePods(svc: Service, rawPods: Raw[], nodes: Map<string, Node>): E
 export function controllerSlices(rawService: Raw, rawPods: Raw[], rawNodes: Raw[]): Raw[] {
   const svc = slimService(rawService);
   if (svc.type === 'ExternalName' || !svc.selector) return [];
-  const nodes = new Map(rawNodes.map((n) => [n.metadata.name as string, slimNode(n)]));
+  const nodes = nodesByName(rawNodes);
   const pods = eligiblePods(svc, rawPods, nodes);
   const families = svc.ipFamilies.length > 0 ? svc.ipFamilies : ['IPv4' as const];
   const labels: Record<string, string> = {};
@@ -112,13 +121,20 @@ export function controllerSlices(rawService: Raw, rawPods: Raw[], rawNodes: Raw[
   return slices;
 }
 
+/** One subset of an Endpoints object, with both address lists (the empty one is left out when written). */
+interface EndpointSubset {
+  addresses: Raw[];
+  notReadyAddresses: Raw[];
+  ports: Eligible['ports'];
+}
+
 /** The legacy Endpoints object (docs/kubernetes-semantics.md#the-legacy-endpoints-controller): primary family only, terminating pods dropped, truncated at 1000. */
 export function controllerEndpoints(rawService: Raw, rawPods: Raw[], rawNodes: Raw[]): Raw | undefined {
   const svc = slimService(rawService);
   if (svc.type === 'ExternalName' || !svc.selector) return undefined;
-  const nodes = new Map(rawNodes.map((n) => [n.metadata.name as string, slimNode(n)]));
+  const nodes = nodesByName(rawNodes);
   const family = svc.ipFamilies[0] ?? 'IPv4';
-  const subsets = new Map<string, Raw>();
+  const subsets = new Map<string, EndpointSubset>();
   let count = 0;
   for (const e of eligiblePods(svc, rawPods, nodes)) {
     if (e.terminating && !svc.publishNotReadyAddresses) continue;

@@ -88,7 +88,7 @@ export interface ExpectedDataplaneFinding {
 
 export const READ_AT = '2026-11-25T12:00:00Z';
 
-export function dataplaneFindings(check: DataplaneCheck, c: DataplaneCase): Finding[] {
+function dataplaneFindings(check: DataplaneCheck, c: DataplaneCase): Finding[] {
   const model = modelFromRaw(c.objects);
   const probe = buildNodeProbe({
     node: c.node ?? 'node-a',

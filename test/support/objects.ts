@@ -2,7 +2,7 @@
 // tests go through the same slimming as real input. Defaults describe a healthy pod of the
 // "shop" namespace on node-a; every field can be overridden.
 
-export type Raw = Record<string, any>;
+export type Raw = Record<string, unknown>;
 
 export interface PodOptions {
   ns?: string;

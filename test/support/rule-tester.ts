@@ -19,7 +19,7 @@ export interface ValidCase {
   coverage?: Partial<InputCoverage>;
 }
 
-export interface ExpectedFinding {
+interface ExpectedFinding {
   /** The message id the finding names (findings[].reason): which kind of finding it is. */
   reason: string;
   severity?: Finding['severity'];
@@ -40,7 +40,7 @@ export interface InvalidCase extends ValidCase {
 }
 
 /** The inputs a case's coverage leaves out. */
-export function lacking(coverage: Partial<InputCoverage> = {}): string[] {
+function lacking(coverage: Partial<InputCoverage> = {}): string[] {
   return Object.entries(coverage)
     .filter(([, read]) => read === false)
     .map(([kind]) => kind);

@@ -2,6 +2,7 @@
 // changed together with the slices and Endpoints the controllers would write for them, and a
 // wait for a condition (polled, so that no test asserts on timing).
 
+import { stringAt } from '../../src/core/json-value.js';
 import type { TestServer } from '../server/index.js';
 import { resourceOfKind } from '../server/store.js';
 import { controllerEndpoints, controllerSlices } from './controller.js';
@@ -16,13 +17,13 @@ export function applyWithControllers(server: TestServer, changed: Raw[]): void {
   const nodes = listKind(server, 'Node');
   for (const svc of listKind(server, 'Service')) {
     const slices = controllerSlices(svc, pods, nodes);
-    const names = new Set(slices.map((s) => s.metadata.name));
+    const names = new Set(slices.map((s) => stringAt(s, 'metadata', 'name')));
     for (const old of listKind(server, 'EndpointSlice')) {
-      const labels = old.metadata.labels ?? {};
+      const label = (key: string) => stringAt(old.metadata.labels, key);
       if (
         old.metadata.namespace === svc.metadata.namespace &&
-        labels['kubernetes.io/service-name'] === svc.metadata.name &&
-        labels['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io' &&
+        label('kubernetes.io/service-name') === svc.metadata.name &&
+        label('endpointslice.kubernetes.io/managed-by') === 'endpointslice-controller.k8s.io' &&
         !names.has(old.metadata.name)
       )
         server.store.delete(old);

@@ -2,6 +2,7 @@
 // way kube-proxy sorts them (ready, else serving and terminating; this node's; topology hints), the
 // decisions the iptables and nftables writers share, and the breakages applied on purpose.
 
+import { isJsonArray, stringAt, valueAt } from '../../../src/core/json-value.js';
 import type { IPFamily, Protocol } from '../../../src/sources/node-rules/types.js';
 import { slimEndpointSlice } from '../../../src/sources/slim/endpoint-slice.js';
 import { slimService } from '../../../src/sources/slim/service.js';
@@ -72,8 +73,7 @@ export function planPorts(input: RulesInput): PlannedPort[] {
   for (const raw of [...input.services, ...(input.staleServices ?? [])]) {
     const svc = slimService(raw);
     if (svc.type === 'ExternalName' || !svc.clusterIP || svc.clusterIP === 'None') continue;
-    const affinity = raw.spec?.sessionAffinity === 'ClientIP';
-    const affinitySeconds = affinity ? (raw.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined;
+    const affinitySeconds = stringAt(raw, 'spec', 'sessionAffinity') === 'ClientIP' ? clientIPTimeout(raw) : undefined;
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
     const breakages = (input.breakages ?? []).filter((b) => b.service === key);
     for (const clusterIP of svc.clusterIPs.length ? svc.clusterIPs : [svc.clusterIP]) {
@@ -118,7 +118,7 @@ export function planPorts(input: RulesInput): PlannedPort[] {
             svc.type === 'LoadBalancer'
               ? svc.loadBalancerIngress.map((i) => i.ip).filter((ip): ip is string => !!ip && ofFamily(ip))
               : [],
-          sourceRanges: ((raw.spec?.loadBalancerSourceRanges ?? []) as string[]).filter(ofFamily),
+          sourceRanges: sourceRanges(raw).filter(ofFamily),
           nodePort: svc.type === 'NodePort' || svc.type === 'LoadBalancer' ? sp.nodePort : undefined,
           internalLocal: svc.internalTrafficPolicy === 'Local',
           externalLocal: svc.externalTrafficPolicy === 'Local',
@@ -130,6 +130,17 @@ export function planPorts(input: RulesInput): PlannedPort[] {
     }
   }
   return plan;
+}
+
+/** spec.sessionAffinityConfig.clientIP.timeoutSeconds, 10800 (three hours) when unset, as the API server defaults it. */
+function clientIPTimeout(rawService: Raw): number {
+  const seconds = valueAt(rawService, 'spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds');
+  return typeof seconds === 'number' ? seconds : 10800;
+}
+
+function sourceRanges(rawService: Raw): string[] {
+  const ranges = valueAt(rawService, 'spec', 'loadBalancerSourceRanges');
+  return isJsonArray(ranges) ? ranges.filter((r) => typeof r === 'string') : [];
 }
 
 function backendsFor(
