@@ -2,10 +2,9 @@
 // (the first file to set a value wins), else ~/.kube/config, else the in-cluster service account;
 // kubectl's connection flags (--server, --user, --as...) then apply over the entries in use.
 // Tokens, client certificates, basic auth, exec credential plugins (exec-credential.ts) and CAs
-// are applied here, and
-// the agent (TLS, proxy) is this project's whatever the credentials; only an auth-provider plugin
-// needs @kubernetes/client-node, whose import alone costs most of a second of CPU, so it is loaded
-// for that case only.
+// are applied here, and the agent (TLS, proxy) is this project's whatever the credentials; only
+// an auth-provider plugin needs @kubernetes/client-node, whose import alone costs most of a
+// second of CPU, so it is loaded for that case only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
