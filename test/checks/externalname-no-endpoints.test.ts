@@ -1,15 +1,14 @@
 import { externalnameNoEndpoints } from '../../src/checks/externalname-no-endpoints.js';
-import { apiserverObjects, endpointOf, endpoints, pod, service, slice } from '../support/objects.js';
+import {
+  apiserverObjects,
+  endpointOf,
+  endpoints,
+  externalNameService,
+  pod,
+  service,
+  slice,
+} from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
-
-const externalName = (o: Parameters<typeof service>[1] = {}) =>
-  service('db', {
-    type: 'ExternalName',
-    selector: null,
-    ports: [],
-    ...o,
-    spec: { externalName: 'db.example.com', ...o.spec },
-  });
 
 ruleTester(externalnameNoEndpoints, {
   valid: [
@@ -33,7 +32,7 @@ ruleTester(externalnameNoEndpoints, {
   invalid: [
     {
       name: 'no selector, no ports: only the CNAME explanation (docs/kubernetes-semantics.md#externalname-services)',
-      objects: [externalName()],
+      objects: [externalNameService()],
       findings: [
         {
           reason: 'cname',
@@ -43,18 +42,18 @@ ruleTester(externalnameNoEndpoints, {
     },
     {
       name: 'a selector on an ExternalName Service is ignored and named (docs/kubernetes-semantics.md#externalname-services)',
-      objects: [externalName({ selector: { app: 'db' } }), pod('db-1', { labels: { app: 'db' } })],
+      objects: [externalNameService({ selector: { app: 'db' } }), pod('db-1', { labels: { app: 'db' } })],
       findings: [{ reason: 'cname', message: ['selector app=db is ignored'], fix: '"path":"/spec/selector"' }],
     },
     {
       name: 'ports on an ExternalName Service are not proxied: no targetPort translation (docs/kubernetes-semantics.md#externalname-services)',
-      objects: [externalName({ ports: [{ name: 'pg', port: 5432, targetPort: 6432, protocol: 'TCP' }] })],
+      objects: [externalNameService({ ports: [{ name: 'pg', port: 5432, targetPort: 6432, protocol: 'TCP' }] })],
       findings: [{ reason: 'cname', message: ['ports (pg 5432/TCP) are not proxied', 'targetPort has no effect'] }],
     },
     {
       name: 'endpoints left by an old cluster (#105986) do not change the explanation (docs/kubernetes-semantics.md#externalname-services)',
       objects: [
-        externalName({ selector: { app: 'web' } }),
+        externalNameService({ selector: { app: 'web' } }),
         pod('web-1'),
         slice('db', { endpoints: [endpointOf('web-1')] }),
         endpoints('db', { subsets: [{ addresses: [{ ip: '10.0.0.1' }] }] }),
@@ -71,7 +70,7 @@ ruleTester(externalnameNoEndpoints, {
     {
       name: 'externalName is an IP (docs/kubernetes-semantics.md#externalname-services, coredns#2324): no working CNAME is described, only no endpoints by design and externalname-invalid',
       objects: [
-        externalName({
+        externalNameService({
           ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }],
           spec: { externalName: '10.10.40.15' },
         }),
@@ -90,7 +89,7 @@ ruleTester(externalnameNoEndpoints, {
     },
     {
       name: 'externalName that is not a DNS-1123 subdomain (docs/kubernetes-semantics.md#externalname-services): points at externalname-invalid',
-      objects: [externalName({ spec: { externalName: 'https://db.example.com' } })],
+      objects: [externalNameService({ spec: { externalName: 'https://db.example.com' } })],
       findings: [
         {
           reason: 'externalNameInvalid',

@@ -136,6 +136,17 @@ export function service(name: string, o: ServiceOptions = {}): Raw {
   };
 }
 
+/** An ExternalName Service "db" pointing at db.example.com: no selector, no ports. */
+export function externalNameService(o: ServiceOptions = {}): Raw {
+  return service('db', {
+    type: 'ExternalName',
+    selector: null,
+    ports: [],
+    ...o,
+    spec: { externalName: 'db.example.com', ...o.spec },
+  });
+}
+
 export interface SliceEndpointOptions {
   ip: string;
   ready?: boolean;
