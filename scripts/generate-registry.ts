@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Check, DataplaneCheck } from '../src/checks/types.js';
-import { SHARED_MODULES } from '../test/support/check-registry.js';
+import { isCheck, SHARED_MODULES } from '../test/support/check-registry.js';
 
 export const REGISTRY_FILE = 'src/checks/index.ts';
 
@@ -17,12 +17,6 @@ export interface CheckModule {
   /** The name the module exports the check under. */
   exportName: string;
   check: Check | DataplaneCheck;
-}
-
-function isCheck(value: unknown): value is Check | DataplaneCheck {
-  if (typeof value !== 'object' || value === null) return false;
-  const fields = value as Record<string, unknown>;
-  return typeof fields.id === 'string' && typeof fields.run === 'function';
 }
 
 /** A Service check declares the Services it judges; a probe check compares a node's rules instead. */

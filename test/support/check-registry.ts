@@ -2,6 +2,7 @@
 // the shared ones is one check, named after its file, registered in src/checks/index.ts, tested
 // by its table in test/checks/<id>.test.ts and documented by docs/checks/<id>.md.
 
+import type { Check, DataplaneCheck } from '../../src/checks/types.js';
 import type { RecordedTable } from './check-tables.js';
 
 /** The modules of src/checks/ that are no check: what the checks share. */
@@ -25,7 +26,8 @@ type Tester = RecordedTable['tester'];
 /** The list a check registered with each tester belongs in. */
 const LIST_OF: Record<Tester, string> = { 'rule-tester': 'CHECKS', 'dataplane-tester': 'DATAPLANE_CHECKS' };
 
-function isCheck(value: unknown): value is { id: string } {
+/** What a check module exports as its check: an object with an id and a run function. */
+export function isCheck(value: unknown): value is Check | DataplaneCheck {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
   return typeof fields.id === 'string' && typeof fields.run === 'function';
