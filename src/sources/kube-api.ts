@@ -11,15 +11,37 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ClusterError } from '../core/errors.js';
-import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
+import { isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { USER_AGENT } from '../core/version.js';
+import { parseListPage, readListHead, type ListHead, type ListPage } from './list-page.js';
 
 export type Query = Record<string, string | undefined>;
 
-export interface ApiResponse {
+export interface ApiResponse<B = unknown> {
   status: number;
   /** The parsed JSON, unknown until read field by field (src/core/json-value.ts). */
-  body: unknown;
+  body: B;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** Told of a list's pages as they arrive, so that the caller can use them before the list ends. */
+export interface ListProgress<T> {
+  page(items: T[]): void;
+  /** The list starts again (its continue token expired): the pages told so far are void. */
+  restarted(): void;
+}
+
+/** The next page of a list, asked for while this one is parsed. */
+interface Prefetch {
+  token: string;
+  answer: Promise<ApiResponse<string>>;
+  abort: AbortController;
+}
+
+/** An answer as it came: the body decoded to text, not yet parsed. */
+interface RawResponse {
+  status: number;
+  text: string;
   headers: http.IncomingHttpHeaders;
 }
 
@@ -126,15 +148,31 @@ export class ApiClient {
   private viaProxy = (e: Error): Error => (this.proxy ? Object.assign(e, { proxy: this.proxy }) : e);
 
   /** GET a path; retries what is worth retrying; throws ApiStatusError for other non-2xx answers. */
-  async get(path: string, query: Query = {}): Promise<ApiResponse> {
+  get(path: string, query: Query = {}): Promise<ApiResponse> {
+    return this.getAs(path, query, parseJson);
+  }
+
+  /**
+   * As get, with the 2xx body read by `parse` (a SyntaxError from it means the body is not JSON:
+   * retried like a cut connection; its other errors pass through).
+   */
+  private async getAs<B>(
+    path: string,
+    query: Query,
+    parse: (text: string) => B,
+    signal?: AbortSignal,
+  ): Promise<ApiResponse<B>> {
     const url = new URL(this.options.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
       const credentials = await this.renewal?.current();
-      let response: ApiResponse;
+      let response: RawResponse;
+      let body: B | undefined;
       try {
-        response = await this.request(url, credentials);
+        response = await this.request(url, credentials, signal);
+        if (isSuccess(response.status)) body = parseBody(url, response.text, parse);
       } catch (e) {
         // A connection dropped mid-answer is retried; refused, unresolvable or timed out is final.
         if (isDroppedConnection(e) && attempt < MAX_RETRIES) {
@@ -146,7 +184,7 @@ export class ApiClient {
         }
         throw e;
       }
-      if (response.status >= 200 && response.status < 300) return response;
+      if (isSuccess(response.status)) return { status: response.status, headers: response.headers, body: body! };
       if (response.status === 401 && !renewed && (await this.renewedAfterUnauthorized(credentials))) {
         renewed = true;
         this.options.debug(`GET ${url.pathname}${url.search}: 401, credentials renewed, retrying`);
@@ -163,7 +201,7 @@ export class ApiClient {
         await sleep(waitMs);
         continue;
       }
-      throw statusError(response.status, response.body);
+      throw statusError(response.status, statusBody(response.text));
     }
   }
 
@@ -171,38 +209,89 @@ export class ApiClient {
    * Every item of a list, converted page by page. A 410 Gone on a continue token (it expired)
    * restarts the list from scratch, dropping what the stale pages gave.
    */
-  async list<T>(path: string, query: Query, convert: (item: Record<string, unknown>) => T): Promise<T[]> {
-    return (await this.listAt(path, query, convert)).items;
+  async list<T>(
+    path: string,
+    query: Query,
+    convert: (item: Record<string, unknown>) => T,
+    progress?: ListProgress<T>,
+  ): Promise<T[]> {
+    return (await this.listAt(path, query, convert, progress)).items;
   }
 
-  /** As list, with the list's resourceVersion: where a watch of the same collection starts. */
+  /**
+   * As list, with the list's resourceVersion: where a watch of the same collection starts. The
+   * next page is asked for as soon as this one's head names it, so that the server writes it
+   * while this one is parsed.
+   */
   async listAt<T>(
     path: string,
     query: Query,
     convert: (item: Record<string, unknown>) => T,
+    progress?: ListProgress<T>,
   ): Promise<{ items: T[]; resourceVersion: string }> {
+    const pageQuery = (token: string | undefined): Query => ({ ...query, limit: String(PAGE_SIZE), continue: token });
     for (let restarts = 0; ; restarts++) {
       const items: T[] = [];
       let token: string | undefined;
+      let next: Prefetch | undefined;
       try {
         let resourceVersion = '';
-        do {
-          const page = await this.get(path, { ...query, limit: String(PAGE_SIZE), continue: token });
-          const pageItems = valueAt(page.body, 'items');
-          // A list's items are objects; convert reads each field by field (slimming checks every type).
-          for (const item of isJsonArray(pageItems) ? pageItems : []) items.push(convert(item as JsonObject));
-          token = stringAt(page.body, 'metadata', 'continue') || undefined;
+        let answer = this.getAs(path, pageQuery(token), identity);
+        for (;;) {
+          const { body: text } = await answer;
+          const head = readListHead(text);
+          next = head?.continueToken ? this.prefetch(path, pageQuery(head.continueToken)) : undefined;
+          const page = await this.parsePage(path, pageQuery(token), text, head, convert);
+          for (const item of page.items) items.push(item);
+          progress?.page(page.items);
+          token = page.continueToken || undefined;
           // Every page of a paginated list is served at the first page's resourceVersion.
-          resourceVersion ||= stringAt(page.body, 'metadata', 'resourceVersion') ?? '';
-        } while (token);
-        return { items, resourceVersion };
+          resourceVersion ||= page.resourceVersion;
+          if (!token) return { items, resourceVersion };
+          if (next?.token === token) answer = next.answer;
+          else {
+            // The head named another page than the list does (a layout readListHead misread).
+            next?.abort.abort();
+            answer = this.getAs(path, pageQuery(token), identity);
+          }
+          next = undefined;
+        }
       } catch (e) {
         if (e instanceof ApiStatusError && e.status === 410 && token && restarts < MAX_RETRIES) {
           this.options.debug(`GET ${path}: continue token expired, restarting the list`);
+          progress?.restarted();
           continue;
         }
         throw e;
+      } finally {
+        next?.abort.abort();
       }
+    }
+  }
+
+  /** A page asked for ahead; its failure counts only once it is awaited. */
+  private prefetch(path: string, query: Query): Prefetch {
+    this.options.debug(`GET ${path}: asking for the next page while this one is read`);
+    const abort = new AbortController();
+    const answer = this.getAs(path, query, identity, abort.signal);
+    answer.catch(() => undefined);
+    return { token: query.continue!, answer, abort };
+  }
+
+  /** A page's items; a body that is not JSON is asked for again, as get retries it. */
+  private async parsePage<T>(
+    path: string,
+    query: Query,
+    text: string,
+    head: ListHead | undefined,
+    convert: (item: Record<string, unknown>) => T,
+  ): Promise<ListPage<T>> {
+    try {
+      return parseListPage(text, convert, head);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      this.options.debug(`GET ${path}: the answer is not JSON, retrying`);
+      return (await this.getAs(path, query, (again) => parseListPage(again, convert))).body;
     }
   }
 
@@ -313,13 +402,13 @@ export class ApiClient {
     });
   }
 
-  private request(url: URL, credentials: RenewedCredentials | undefined): Promise<ApiResponse> {
+  private request(url: URL, credentials: RenewedCredentials | undefined, signal?: AbortSignal): Promise<RawResponse> {
     const started = Date.now();
     const transport = url.protocol === 'http:' ? http : https;
     const options = withCredentials({ ...this.requestOptions, headers: this.getHeaders }, credentials);
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { ...options, method: 'GET' }, (res) => {
+      const req = transport.request(url, { ...options, method: 'GET', signal }, (res) => {
         const chunks: Buffer[] = [];
         const body = decoded(res, reject);
         let wireBytes = 0;
@@ -337,20 +426,7 @@ export class ApiClient {
           this.options.debug(
             `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes${gzipped})`,
           );
-          let parsed: unknown = undefined;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            if ((res.statusCode ?? 0) < 300) {
-              reject(
-                Object.assign(new Error(`the server answered ${url.pathname} with something that is not JSON`), {
-                  code: 'EBADJSON',
-                }),
-              );
-              return;
-            }
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+          resolve({ status: res.statusCode ?? 0, text, headers: res.headers });
         });
       });
       if (timeoutMs > 0) {
@@ -361,6 +437,39 @@ export class ApiClient {
       req.on('error', (e) => reject(this.viaProxy(e)));
       req.end();
     });
+  }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function identity(text: string): string {
+  return text;
+}
+
+function parseJson(text: string): unknown {
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** A 2xx body through `parse`; a SyntaxError becomes EBADJSON, which get retries as a cut answer. */
+function parseBody<B>(url: URL, text: string, parse: (text: string) => B): B {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw Object.assign(new Error(`the server answered ${url.pathname} with something that is not JSON`), {
+      code: 'EBADJSON',
+    });
+  }
+}
+
+/** A refusal's body: a Status when it is JSON, else nothing (the HTTP status says enough). */
+function statusBody(text: string): unknown {
+  try {
+    return parseJson(text);
+  } catch {
+    return undefined;
   }
 }
 

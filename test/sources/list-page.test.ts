@@ -1,0 +1,127 @@
+// A List page read item by item must say exactly what JSON.parse of the whole page says, whatever
+// the text: the split is only a way to let each item's objects die young. These pages are laid
+// out as the API server writes them (Go's encoding/json: compact, metadata before items, a
+// trailing newline), and then as it does not, where the plain parse must take over.
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseListPage, readListHead } from '../../src/sources/list-page.js';
+import type { JsonObject } from '../../src/core/json-value.js';
+import { pod } from '../support/objects.js';
+
+/** A PodList page as the API server writes it: typed items carry no kind, and a newline ends it. */
+function page(items: unknown[], metadata: object = { resourceVersion: '42', continue: 'next-page' }): string {
+  return `${JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata, items })}\n`;
+}
+
+const PODS = ['web-1', 'web-2', 'web-3'].map((name) => {
+  const { kind: _kind, apiVersion: _apiVersion, ...item } = pod(name, { labels: { app: 'web' } });
+  return item;
+});
+
+const identity = (item: JsonObject) => item;
+
+/** What the page says, read the plain way. */
+function whole(text: string) {
+  const list = JSON.parse(text) as { items: unknown[]; metadata: { continue?: string; resourceVersion?: string } };
+  return {
+    items: list.items,
+    continueToken: list.metadata.continue ?? '',
+    resourceVersion: list.metadata.resourceVersion ?? '',
+  };
+}
+
+describe('parseListPage', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('reads a page as the API server writes it item by item: one parse for the head, one per item', () => {
+    const text = page(PODS);
+    const parse = vi.spyOn(JSON, 'parse');
+    const read = parseListPage(text, identity);
+    expect(parse).toHaveBeenCalledTimes(1 + PODS.length);
+    parse.mockRestore();
+    expect(read).toEqual(whole(text));
+  });
+
+  it('converts each item as it is parsed, in order', () => {
+    const seen: string[] = [];
+    const read = parseListPage(page(PODS), (item) => {
+      const name = (item.metadata as { name: string }).name;
+      seen.push(name);
+      return name;
+    });
+    expect(read.items).toEqual(['web-1', 'web-2', 'web-3']);
+    expect(seen).toEqual(['web-1', 'web-2', 'web-3']);
+  });
+
+  it('an empty page, and the last page (no continue token)', () => {
+    expect(parseListPage(page([]), identity)).toEqual({ items: [], continueToken: 'next-page', resourceVersion: '42' });
+    expect(parseListPage(page(PODS, { resourceVersion: '7' }), identity)).toEqual(
+      whole(page(PODS, { resourceVersion: '7' })),
+    );
+  });
+
+  it('cluster text that looks like the layout, inside strings, changes nothing', () => {
+    const tricky = PODS.map((item, i) => ({
+      ...item,
+      metadata: {
+        ...(item.metadata as object),
+        annotations: { note: `},{"metadata":{"name":"fake-${i}"}} "items":[ ]}` },
+      },
+    }));
+    const text = page(tricky, { resourceVersion: '1', continue: 'a"items":[b' });
+    const parse = vi.spyOn(JSON, 'parse');
+    const read = parseListPage(text, identity);
+    expect(parse).toHaveBeenCalledTimes(1 + tricky.length);
+    parse.mockRestore();
+    expect(read).toEqual(whole(text));
+    expect(read.items).toHaveLength(3);
+  });
+
+  it('an item holding the separator outside strings (an array of objects keyed like items): the plain parse, same result', () => {
+    const nested = [{ metadata: { name: 'a' }, spec: { list: [{ x: 1 }, { metadata: { name: 'inner' } }] } }, ...PODS];
+    const text = page(nested);
+    expect(text).toContain('},{"metadata":{"name":"inner"}');
+    expect(parseListPage(text, identity)).toEqual(whole(text));
+  });
+
+  it('other layouts are read the plain way, with the same result', () => {
+    const list = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '3', continue: 'c' }, items: PODS };
+    const layouts = {
+      'pretty-printed': JSON.stringify(list, null, 2),
+      'items before metadata': JSON.stringify({ items: PODS, metadata: list.metadata }),
+      '"items" nested in the metadata': JSON.stringify({ metadata: { x: { items: [1] }, continue: 'c' }, items: PODS }),
+      'items that are not objects': JSON.stringify({ metadata: {}, items: [1, 2] }),
+    };
+    for (const [layout, text] of Object.entries(layouts)) {
+      expect(parseListPage(text, identity), layout).toEqual(whole(text));
+    }
+  });
+
+  it('text that is not JSON throws SyntaxError (the client retries it as a cut answer)', () => {
+    const text = page(PODS);
+    for (const cut of [text.slice(0, text.length - 3), text.slice(0, 200), text.replace('"web-2"', '"web-2')]) {
+      expect(() => parseListPage(cut, identity)).toThrow(SyntaxError);
+    }
+  });
+
+  it("convert's own errors pass through", () => {
+    const boom = new Error('not a pod');
+    expect(() =>
+      parseListPage(page(PODS), () => {
+        throw boom;
+      }),
+    ).toThrow(boom);
+  });
+});
+
+describe('readListHead', () => {
+  it('reads the continue token and resourceVersion before the items', () => {
+    expect(readListHead(page(PODS))).toMatchObject({ continueToken: 'next-page', resourceVersion: '42' });
+  });
+
+  it('is undefined when the page is not laid out as the API server lays it out', () => {
+    expect(readListHead(JSON.stringify({ metadata: { continue: 'x' }, items: PODS }, null, 1))).toBeUndefined();
+    expect(readListHead('{"metadata":{"continue":"x"}}')).toBeUndefined();
+    expect(readListHead('not json "items":[')).toBeUndefined();
+  });
+});
