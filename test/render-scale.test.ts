@@ -7,7 +7,7 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
-import { ClusterModel } from '../src/model/cluster.js';
+import { buildModel } from '../src/model/cluster.js';
 import { palette } from '../src/render/colour.js';
 import { OUTPUTS, renderOutput } from '../src/render/output.js';
 import { diagnoseServices, type Diagnosis } from '../src/report/diagnosis.js';
@@ -50,7 +50,7 @@ function largeCluster(): Diagnosis {
     const endpoints = controllerEndpoints(svc, pods, nodes);
     if (endpoints) raws.push(endpoints);
   }
-  const model = new ClusterModel(
+  const model = buildModel(
     raws.map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );

@@ -9,7 +9,7 @@ import type { Instance } from 'ink';
 import { stringify } from 'yaml';
 import type { Check } from '../checks/types.js';
 import { EXIT } from '../core/errors.js';
-import { ClusterModel } from '../model/cluster.js';
+import { buildModel } from '../model/cluster.js';
 import { pushTo } from '../core/multimap.js';
 import { palette } from '../render/colour.js';
 import { renderOutput } from '../render/output.js';
@@ -50,7 +50,7 @@ async function startWatch(
     watch,
     contextName: conn.contextName,
     current: () => {
-      const model = new ClusterModel(watch.objects(), watch.coverage());
+      const model = buildModel(watch.objects(), watch.coverage());
       return diagnoseServices(model, selectServices(model, scope, namespace), checks, Object.values(watch.missing));
     },
   };

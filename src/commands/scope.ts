@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { ClusterModel } from '../model/cluster.js';
+import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
 import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
@@ -115,6 +115,7 @@ export async function loadInput(
   let objects: ClusterObject[];
   let coverage: InputCoverage;
   let namespace: string | undefined;
+  let built: ModelBuilder | undefined;
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     objects = read.objects;
@@ -133,19 +134,28 @@ export async function loadInput(
   } else {
     const conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
-    const result = await fetchLive(conn, {
-      namespace,
-      serviceNames: scope.serviceNames,
-      labelSelector: scope.labelSelector,
-      whenNotFound,
-    });
+    // The model is built as pages arrive; a list that started again voids that, and it is built from the result.
+    const builder = new ModelBuilder();
+    let restarted = false;
+    const result = await fetchLive(
+      conn,
+      { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
+      {
+        progress: {
+          objects: (told) => builder.add(told),
+          servicesComplete: () => builder.servicesComplete(),
+          restarted: () => (restarted = true),
+        },
+      },
+    );
+    if (!restarted) built = builder;
     objects = result.objects;
     // Named Services are read in the context's namespace when -n does not say.
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
     coverage = liveCoverage(result.missing);
     notes.push(...Object.values(result.missing));
   }
-  const model = new ClusterModel(objects, coverage);
+  const model = built ? built.build(coverage) : buildModel(objects, coverage);
   const services = selectServices(model, scope, namespace);
   if (scope.snapshot) {
     const found = new Set(services.map((s) => s.meta.name));

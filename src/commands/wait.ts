@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { CHECKS } from '../checks/index.js';
 import { EXIT, UsageError } from '../core/errors.js';
-import { ClusterModel } from '../model/cluster.js';
+import { buildModel, type ClusterModel } from '../model/cluster.js';
 import { viewService } from '../model/service-view.js';
 import { describeWaitFor, judgeWait, type WaitFor, type WaitProgress } from '../model/wait-condition.js';
 import { colourWanted, palette } from '../render/colour.js';
@@ -119,7 +119,7 @@ async function runWait(options: WaitOptions, streams: IOStreams): Promise<number
     },
   );
   const judge = (): WaitProgress & { model: ClusterModel } => {
-    const model = new ClusterModel(watch.objects(), watch.coverage());
+    const model = buildModel(watch.objects(), watch.coverage());
     const service = model.service(namespace, name);
     if (!service) return { met: false, summary: `service "${name}" does not exist in namespace "${namespace}"`, model };
     return { ...judgeWait(viewService(model, service), want, port), model };

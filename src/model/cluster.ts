@@ -40,19 +40,149 @@ function nsName(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-export class ClusterModel {
-  readonly services: Service[] = [];
-  readonly pods: Pod[] = [];
-  readonly endpointSlices: EndpointSlice[] = [];
-  readonly endpoints: Endpoints[] = [];
-  readonly nodes: Node[] = [];
-
-  private readonly selectorKeys = new Set<string>();
-  private readonly podsByNamespace = new Map<string, Pod[]>();
+/** The indexes of Pods, by namespace, name and (selector-relevant) label pair. */
+class PodIndex {
+  readonly byNamespace = new Map<string, Pod[]>();
   /** namespace → name → pod */
-  private readonly podsByName = new Map<string, Map<string, Pod>>();
+  readonly byName = new Map<string, Map<string, Pod>>();
   /** namespace → label pair → pods */
-  private readonly podsByLabel = new Map<string, Map<string, Pod[]>>();
+  readonly byLabel = new Map<string, Map<string, Pod[]>>();
+  /** The last pod's name per namespace: the lists above are in name order while each pod's name is greater. */
+  private readonly lastName = new Map<string, string>();
+  /** Whether every namespace's pods came in name order. */
+  inOrder = true;
+
+  /** Pods are indexed only by the label keys some selector uses: the others (pod-template-hash...) never decide a match. */
+  constructor(private readonly selectorKeys: ReadonlySet<string>) {}
+
+  add(pod: Pod): void {
+    const ns = pod.meta.namespace;
+    const last = this.lastName.get(ns);
+    if (last !== undefined && compare(pod.meta.name, last) <= 0) this.inOrder = false;
+    this.lastName.set(ns, pod.meta.name);
+    pushTo(this.byNamespace, ns, pod);
+    let byName = this.byName.get(ns);
+    let byLabel = this.byLabel.get(ns);
+    if (!byName || !byLabel) {
+      byName = new Map();
+      byLabel = new Map();
+      this.byName.set(ns, byName);
+      this.byLabel.set(ns, byLabel);
+    }
+    byName.set(pod.meta.name, pod);
+    for (const k in pod.meta.labels) {
+      if (this.selectorKeys.has(k)) pushTo(byLabel, labelPairKey(k, pod.meta.labels[k]), pod);
+    }
+  }
+}
+
+/**
+ * A ClusterModel built as objects arrive: a live read adds each page as it lands, so that the
+ * pods, nearly all of the input, are indexed while the next page downloads. Pods wait until
+ * every Service is in (their selectors say which labels to index). Lists the API server sends are
+ * in name order within a namespace, as the indexes must be; pods in any other order, or Services
+ * added after pods were indexed, are indexed again, whole, by build.
+ */
+export class ModelBuilder {
+  private readonly services: Service[] = [];
+  private readonly pods: Pod[] = [];
+  private readonly endpointSlices: EndpointSlice[] = [];
+  private readonly endpoints: Endpoints[] = [];
+  private readonly nodes: Node[] = [];
+  private podIndex: PodIndex | undefined;
+  private stale = false;
+
+  add(objects: Iterable<ClusterObject>): void {
+    for (const o of objects) {
+      switch (o.kind) {
+        case 'Service':
+          // A Service after pods were indexed may select labels they were not indexed by.
+          if (this.podIndex) this.stale = true;
+          this.services.push(o);
+          break;
+        case 'Pod':
+          this.pods.push(o);
+          this.podIndex?.add(o);
+          break;
+        case 'EndpointSlice':
+          this.endpointSlices.push(o);
+          break;
+        case 'Endpoints':
+          this.endpoints.push(o);
+          break;
+        case 'Node':
+          this.nodes.push(o);
+          break;
+      }
+    }
+  }
+
+  /** Every Service is in: pods are indexed from now on. */
+  servicesComplete(): void {
+    if (this.podIndex) return;
+    this.podIndex = new PodIndex(selectorKeysOf(this.services));
+    for (const pod of this.pods) this.podIndex.add(pod);
+  }
+
+  build(coverage: InputCoverage): ClusterModel {
+    // In namespace/name order, as the API server lists, so that every list and index (and so
+    // every report) is the same whatever order a file or the server gave the objects in.
+    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes]) {
+      list.sort(byNamespaceAndName);
+    }
+    let podIndex = this.podIndex;
+    if (!podIndex || this.stale || !podIndex.inOrder) {
+      podIndex = new PodIndex(selectorKeysOf(this.services));
+      for (const pod of this.pods) podIndex.add(pod);
+    }
+    return new ClusterModel(
+      {
+        services: this.services,
+        pods: this.pods,
+        endpointSlices: this.endpointSlices,
+        endpoints: this.endpoints,
+        nodes: this.nodes,
+        podIndex,
+      },
+      coverage,
+    );
+  }
+}
+
+function selectorKeysOf(services: Service[]): Set<string> {
+  const keys = new Set<string>();
+  for (const s of services) if (s.selector) for (const k in s.selector) keys.add(k);
+  return keys;
+}
+
+interface ModelParts {
+  services: Service[];
+  pods: Pod[];
+  endpointSlices: EndpointSlice[];
+  endpoints: Endpoints[];
+  nodes: Node[];
+  podIndex: PodIndex;
+}
+
+/** The model of `objects`, in one go. */
+export function buildModel(objects: Iterable<ClusterObject>, coverage: InputCoverage): ClusterModel {
+  const builder = new ModelBuilder();
+  builder.add(objects);
+  return builder.build(coverage);
+}
+
+export class ClusterModel {
+  readonly services: Service[];
+  readonly pods: Pod[];
+  readonly endpointSlices: EndpointSlice[];
+  readonly endpoints: Endpoints[];
+  readonly nodes: Node[];
+
+  private readonly podsByNamespace: Map<string, Pod[]>;
+  /** namespace → name → pod */
+  private readonly podsByName: Map<string, Map<string, Pod>>;
+  /** namespace → label pair → pods */
+  private readonly podsByLabel: Map<string, Map<string, Pod[]>>;
   /**
    * namespace → all its pods' labels, for near misses of one-label selectors. Only broken
    * Services read it: built per namespace on first use, so that a healthy cluster never pays for it.
@@ -68,61 +198,30 @@ export class ClusterModel {
   private readyNodeList: Node[] | undefined;
   private nodesRunningPods: Set<string> | undefined;
 
+  /** Built by ModelBuilder (or buildModel), whose lists are in namespace/name order. */
   constructor(
-    objects: Iterable<ClusterObject>,
+    parts: ModelParts,
     readonly coverage: InputCoverage,
   ) {
-    // In namespace/name order, as the API server lists, so that every list and index (and so
-    // every report) is the same whatever order a file or the server gave the objects in.
-    const sorted = [...objects].sort(byNamespaceAndName);
-    // Pods are indexed only by the label keys some selector uses: the others (pod-template-hash,
-    // controller-revision-hash...) can never decide a match.
-    for (const o of sorted)
-      if (o.kind === 'Service' && o.selector) for (const k in o.selector) this.selectorKeys.add(k);
-    for (const o of sorted) this.add(o);
-  }
-
-  private add(o: ClusterObject): void {
-    switch (o.kind) {
-      case 'Service':
-        this.services.push(o);
-        this.servicesByName.set(nsName(o.meta.namespace, o.meta.name), o);
-        this.serviceNamespaces.add(o.meta.namespace);
-        break;
-      case 'Pod':
-        this.addPod(o);
-        break;
-      case 'EndpointSlice':
-        this.endpointSlices.push(o);
-        if (o.serviceName) pushTo(this.slicesByService, nsName(o.meta.namespace, o.serviceName), o);
-        break;
-      case 'Endpoints':
-        this.endpoints.push(o);
-        this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
-        break;
-      case 'Node':
-        this.nodes.push(o);
-        this.nodesByName.set(o.meta.name, o);
-        break;
+    ({
+      services: this.services,
+      pods: this.pods,
+      endpointSlices: this.endpointSlices,
+      endpoints: this.endpoints,
+      nodes: this.nodes,
+    } = parts);
+    this.podsByNamespace = parts.podIndex.byNamespace;
+    this.podsByName = parts.podIndex.byName;
+    this.podsByLabel = parts.podIndex.byLabel;
+    for (const o of this.services) {
+      this.servicesByName.set(nsName(o.meta.namespace, o.meta.name), o);
+      this.serviceNamespaces.add(o.meta.namespace);
     }
-  }
-
-  private addPod(pod: Pod): void {
-    const ns = pod.meta.namespace;
-    this.pods.push(pod);
-    pushTo(this.podsByNamespace, ns, pod);
-    let byName = this.podsByName.get(ns);
-    let byLabel = this.podsByLabel.get(ns);
-    if (!byName || !byLabel) {
-      byName = new Map();
-      byLabel = new Map();
-      this.podsByName.set(ns, byName);
-      this.podsByLabel.set(ns, byLabel);
+    for (const o of this.endpointSlices) {
+      if (o.serviceName) pushTo(this.slicesByService, nsName(o.meta.namespace, o.serviceName), o);
     }
-    byName.set(pod.meta.name, pod);
-    for (const k in pod.meta.labels) {
-      if (this.selectorKeys.has(k)) pushTo(byLabel, labelPairKey(k, pod.meta.labels[k]), pod);
-    }
+    for (const o of this.endpoints) this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
+    for (const o of this.nodes) this.nodesByName.set(o.meta.name, o);
   }
 
   private namespaceLabels(namespace: string): NamespaceLabels {

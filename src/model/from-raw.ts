@@ -2,11 +2,11 @@
 
 import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ObjectCollector } from '../sources/objects.js';
-import { ClusterModel } from './cluster.js';
+import { buildModel, type ClusterModel } from './cluster.js';
 
 /** A model from decoded objects, all inputs taken as read unless `coverage` says otherwise. */
 export function modelFromRaw(docs: unknown[], coverage: Partial<InputCoverage> = {}): ClusterModel {
   const collector = new ObjectCollector();
   docs.forEach((d, i) => collector.add(d, `object ${i + 1}`));
-  return new ClusterModel(collector.objects, { ...coverageFrom(() => true), ...coverage });
+  return buildModel(collector.objects, { ...coverageFrom(() => true), ...coverage });
 }

@@ -76,6 +76,20 @@ export interface FetchOptions {
   transform?: (object: ClusterObject) => ClusterObject;
   /** The kinds to read: the table's unless a test adds one. */
   kinds?: readonly SourceKind[];
+  /** Told of the objects as they are read, so that a model can be built while the rest downloads. */
+  progress?: FetchProgress;
+}
+
+/**
+ * What fetchLive tells as it reads: every object it returns goes through objects() once, and a
+ * restarted() voids all told so far (a list read again from its start; the caller then takes
+ * the result's objects as they are).
+ */
+export interface FetchProgress {
+  objects(objects: ClusterObject[]): void;
+  /** Every Service of the result has been told. */
+  servicesComplete(): void;
+  restarted(): void;
 }
 
 /** One line for a named Service the namespace does not hold. */
@@ -130,15 +144,40 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
       return [];
     }
   };
-  const listSlim = (kind: SourceKind, namespace: string | undefined, query: Query = {}) =>
-    read(kind, 'list', () => api.list(collectionPath(kind, namespace), query, (item) => slim(kind, item)));
+  const { progress } = options;
+  /** `tell`: pages go to progress as they arrive (the named-Service reads tell their objects at the end). */
+  const listSlim = async (kind: SourceKind, namespace: string | undefined, query: Query = {}, tell = true) => {
+    let told = false;
+    const objects = await read(kind, 'list', () =>
+      api.list(
+        collectionPath(kind, namespace),
+        query,
+        (item) => slim(kind, item),
+        tell && progress
+          ? {
+              page: (page) => {
+                told = true;
+                progress.objects(page);
+              },
+              restarted: () => progress.restarted(),
+            }
+          : undefined,
+      ),
+    );
+    // Refused after some pages (rare): what was told is not what is returned.
+    if (told && refused.has(kind)) progress?.restarted();
+    return objects;
+  };
   const serviceKind = kinds.find((k) => k.kind === 'Service')!;
 
   if (scope.serviceNames.length === 0) {
     const lists = await Promise.all(
-      kinds.map((kind) =>
-        listSlim(kind, scope.namespace, kind === serviceKind ? { labelSelector: scope.labelSelector } : {}),
-      ),
+      kinds.map(async (kind) => {
+        if (kind !== serviceKind) return listSlim(kind, scope.namespace);
+        const services = await listSlim(kind, scope.namespace, { labelSelector: scope.labelSelector });
+        progress?.servicesComplete();
+        return services;
+      }),
     );
     return { objects: lists.flat(), missing: missingInOrder(kinds, refused), notFound: [] };
   }
@@ -170,7 +209,7 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
         return { raws, objects: [] };
       }
       default:
-        return { raws: [], objects: await listSlim(kind, namespace) };
+        return { raws: [], objects: await listSlim(kind, namespace, {}, false) };
     }
   };
   const [named, otherReads] = await Promise.all([
@@ -244,7 +283,9 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     const { raws, objects } = otherReads[others.indexOf(kind)];
     return raws.length > 0 ? raws.map((raw) => slim(kind, raw)) : objects;
   };
-  return { objects: kinds.flatMap(objectsOf), missing: missingInOrder(kinds, refused), notFound };
+  const objects = kinds.flatMap(objectsOf);
+  progress?.objects(objects);
+  return { objects, missing: missingInOrder(kinds, refused), notFound };
 }
 
 /** The pods named by the targetRefs of slices' endpoints and of Endpoints' addresses, all read in `namespace`. */

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { shopObjects } from '../../examples/shop.js';
 import { shellQuote, syncFix } from '../../src/checks/helpers.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { ClusterModel } from '../../src/model/cluster.js';
+import { buildModel } from '../../src/model/cluster.js';
 import type { ClusterObject, Labels, ObjectRef } from '../../src/core/objects.js';
 import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
@@ -203,7 +203,7 @@ describe('shellQuote', () => {
 describe('every fix is safe to paste', () => {
   const plain = modelFromRaw(shopObjects());
   const all = [...plain.services, ...plain.pods, ...plain.endpointSlices, ...plain.endpoints, ...plain.nodes];
-  const model = new ClusterModel(all.map(hostileObject), plain.coverage);
+  const model = buildModel(all.map(hostileObject), plain.coverage);
   const findings = runChecks(model, model.services, CHECKS).findings;
 
   it('the hostile shop still gives the demo findings, with fixes from most checks', () => {

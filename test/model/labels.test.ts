@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { selectorNoMatch } from '../../src/checks/selector-no-match.js';
-import { ClusterModel } from '../../src/model/cluster.js';
+import { buildModel } from '../../src/model/cluster.js';
 import { labelValue, matchesSelector } from '../../src/core/selectors.js';
 import type { Labels } from '../../src/core/objects.js';
 import { checkService } from '../../src/report/run-checks.js';
@@ -40,12 +40,12 @@ describe('label keys named like Object.prototype properties', () => {
     const [svc] = base.services;
     const [web1, web2] = base.pods;
     const selector = parsed('{"app":"web","__proto__":"v1"}');
-    const lacking = new ClusterModel([{ ...svc, selector }, web1, web2], base.coverage);
+    const lacking = buildModel([{ ...svc, selector }, web1, web2], base.coverage);
     const [finding] = checkService(selectorNoMatch, lacking, lacking.services[0]);
     expect(finding.message).toContain('they lack it (want __proto__=v1)');
     expect(finding.message).not.toContain('[object Object]');
 
-    const carrying = new ClusterModel(
+    const carrying = buildModel(
       [
         { ...svc, selector },
         { ...web1, meta: { ...web1.meta, labels: parsed('{"app":"web","__proto__":"v1"}') } },

@@ -2,7 +2,7 @@
 // watches, lists again after 410 Gone, and backs off and recovers from failing watches.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterModel } from '../../src/model/cluster.js';
+import { buildModel } from '../../src/model/cluster.js';
 import { viewService } from '../../src/model/service-view.js';
 import { connect } from '../../src/sources/live.js';
 import { ClusterWatch, type WatchOptions } from '../../src/sources/watch.js';
@@ -42,7 +42,7 @@ async function startWatching(options: Partial<WatchOptions> = {}) {
 }
 
 function readyEndpoints(w: ClusterWatch): number {
-  const model = new ClusterModel(w.objects(), w.coverage());
+  const model = buildModel(w.objects(), w.coverage());
   const web = model.services.find((s) => s.meta.name === 'web')!;
   return viewService(model, web).counts.ready;
 }

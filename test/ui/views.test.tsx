@@ -5,7 +5,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKS, findCheck } from '../../src/checks/index.js';
-import { ClusterModel } from '../../src/model/cluster.js';
+import { buildModel } from '../../src/model/cluster.js';
 import { diagnoseServices } from '../../src/report/diagnosis.js';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { slimObject } from '../../src/sources/slim.js';
@@ -15,7 +15,7 @@ import { withControllers } from '../support/controller.js';
 import { node, pod, service, type Raw } from '../support/objects.js';
 
 function diagnosisOf(raws: Raw[]) {
-  const model = new ClusterModel(
+  const model = buildModel(
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true },
   );
