@@ -11,10 +11,12 @@ import type { ClusterSize } from '../generate.js';
 import type { ServerReady, ServerStats } from '../server.js';
 import { Child } from './child.js';
 import { TIME } from './machine.js';
+import { collectionPath, KINDS } from '../../src/core/kinds.js';
 import { fmtMB, fmtS } from './stats.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
-export const LISTS = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/pods', '/api/v1/nodes'];
+/** The lists the doctor reads with -A, in its order: the floor (c) reads the same. */
+export const LISTS = KINDS.map((kind) => collectionPath(kind));
 
 /** A scratch folder, removed when the bench exits, with the floor's script in it. */
 export interface Workspace {

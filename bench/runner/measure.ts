@@ -114,7 +114,13 @@ export async function measureSize(
     const floorFile = join(run.work.dir, 'floor.json');
     await measure(server, {
       ...invocation('c', server),
-      args: [run.work.floorScript, server.info.url, server.info.token, server.caFile, LISTS[0], LISTS[3]],
+      args: [
+        run.work.floorScript,
+        server.info.url,
+        server.info.token,
+        server.caFile,
+        ...LISTS.filter((path) => /\/(services|nodes)$/.test(path)),
+      ],
     });
     spawnSync('kubectl', [...server.info.kubectlArgs, 'api-resources'], { stdio: 'ignore' });
 

@@ -13,7 +13,7 @@ const USAGE = `usage: npm run bench -- [options]
   --namespaces N    namespaces at full size (default ${DEFAULT_SIZE.namespaces})
   --nodes N         Nodes at full size (default ${DEFAULT_SIZE.nodes})
   --scales LIST     fractions of the full size to measure (default 0.25,0.5,1)
-  --runs N          timed runs of (a), (c) and (d) per size (default 3), after one warm-up run
+  --runs N          timed runs of (a), (c) and (d) per size (default 5), after one warm-up run
   --kubectl-runs N  timed runs of (b) per size (default 1: kubectl takes minutes at full size)
   --analysis-scale X  also time the analysis alone at X times the full size (default 2: the
                     10,000 Services / 100,000 Pods target); 0 skips it
@@ -75,7 +75,7 @@ export function parseBenchOptions(root: string): BenchOptions {
     namespaces: num('namespaces', flags.namespaces, DEFAULT_SIZE.namespaces, 1),
     nodes: num('nodes', flags.nodes, DEFAULT_SIZE.nodes, 1),
   };
-  const runs = Math.round(num('runs', flags.runs, 3, 1));
+  const runs = Math.round(num('runs', flags.runs, 5, 1));
   return {
     full,
     scales: (flags.scales ?? '0.25,0.5,1')

@@ -65,7 +65,9 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p(
     '(over 3 minutes and 10 GB at 1x, about 5.5 minutes over the three sizes), so (b) is timed once per size, (a) and (c)',
   );
-  p('three times. `--scales 1` or `--kubectl-runs` trade coverage for time.');
+  p(
+    'five times (the floor targets are judged on the median of at least five). `--scales 1`, `--runs` or `--kubectl-runs` trade coverage for time.',
+  );
   p();
   p('The cluster is synthetic and seeded (bench/generate.ts): Deployment, StatefulSet and Job pods with managedFields');
   p(
@@ -81,13 +83,13 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('process of its own (bench/server.ts). Measured per size:');
   p();
   p(
-    '- **(a)** `kubectl endpoints-doctor -A -o json`: the built CLI, `node bin/kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected). It also lists Endpoints, which (b) and (c) do not.',
+    '- **(a)** `kubectl endpoints-doctor -A -o json`: the built CLI, `node bin/kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected). It lists Services, Endpoints, EndpointSlices, Pods and Nodes.',
   );
   p(
-    '- **(b)** `kubectl get services,endpointslices,pods,nodes -A -o json > /dev/null`: what a user would otherwise run.',
+    '- **(b)** `kubectl get services,endpointslices,pods,nodes -A -o json > /dev/null`: what a user would otherwise run (without Endpoints).',
   );
   p(
-    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same four lists with the same pagination (limit=500) and concurrency as the doctor and `JSON.parse` each page, nothing else.',
+    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same five lists with the same pagination (limit=500) and concurrency as the doctor and `JSON.parse` each page, nothing else.',
   );
   p(
     `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts), then the report rendered as \`-o json\`, \`-o text\` and \`-o tree\`. *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
@@ -122,7 +124,7 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('## Sizes');
   p();
   p(
-    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | JSON of the four lists | bytes per Pod |',
+    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | JSON of the five lists | bytes per Pod |',
   );
   p('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
