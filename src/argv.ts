@@ -36,10 +36,13 @@ export function goBool(value: string): boolean | undefined {
   return GO_TRUE.has(value) ? true : GO_FALSE.has(value) ? false : undefined;
 }
 
-/** `-A=false`, `--debug=true`: the flag when true, nothing when false (every boolean here defaults to off). */
-function booleanFlag(option: Option, name: string, value: string): string[] {
+/**
+ * `-A=false`, `--debug=true`: the flag when true; when false, its `--no-` form where it has one
+ * (`--show-ok=false`, a flag on by default), else nothing (the others default to off).
+ */
+function booleanFlag(option: Option, name: string, value: string, negation?: string): string[] {
   const on = goBool(value);
-  if (on !== undefined) return on ? [name] : [];
+  if (on !== undefined) return on ? [name] : negation ? [negation] : [];
   const names = [option.short, option.long].filter(Boolean).join('/');
   throw new UsageError(`invalid value "${value}" for ${names}: use true or false`);
 }
@@ -79,8 +82,12 @@ function pflagStyle(program: Command, args: string[]): string[] {
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg : arg.slice(0, eq);
       const option = optionNamed(program, name);
-      if (option && !takesValue(option) && eq >= 0) out.push(...booleanFlag(option, name, arg.slice(eq + 1)));
-      else out.push(arg);
+      const negation = `--no-${name.slice(2)}`;
+      if (option && !takesValue(option) && eq >= 0) {
+        out.push(
+          ...booleanFlag(option, name, arg.slice(eq + 1), optionNamed(program, negation) ? negation : undefined),
+        );
+      } else out.push(arg);
       // `--namespace shop`: the next word is the value, whatever it looks like.
       if (option && takesValue(option) && eq < 0 && i + 1 < args.length) out.push(args[++i]);
       continue;

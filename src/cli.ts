@@ -4,7 +4,7 @@
 
 import { Command, CommanderError, Help } from 'commander';
 import { kubectlArgs } from './argv.js';
-import { checksCommand, explainCommand } from './commands/checks.js';
+import { checksCommand, CHECKS_OUTPUTS, explainCommand, type ChecksFlags } from './commands/checks.js';
 import { execute, reportFailure } from './commands/command.js';
 import { diagnoseCommand, treeCommand } from './commands/diagnose.js';
 import { addDiagnoseFlags, type DiagnoseFlags } from './commands/diagnose-options.js';
@@ -84,7 +84,12 @@ function buildProgram(streams: IOStreams, setExit: (code: number) => void): Comm
   program
     .command('checks')
     .description('list every check with its id, default severity and title')
-    .action(async () => setExit(await execute(checksCommand, [], {}, streams)));
+    .option(
+      '-o, --output <format>',
+      `output format: ${CHECKS_OUTPUTS.join(', ')} (json and yaml add why, fix and reasons)`,
+      'text',
+    )
+    .action(async (flags: ChecksFlags) => setExit(await execute(checksCommand, [], flags, streams)));
 
   program
     .command('explain')

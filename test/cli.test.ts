@@ -24,13 +24,14 @@ const healthyFile = writeTemp('healthy.json', asList(healthy));
 const brokenFile = writeTemp('broken.json', asList(broken));
 
 describe('output formats', () => {
-  it('text: the summary table, then findings with explanation and fix', () => {
+  it('text: the summary table, then findings with the fix (and with -v, why they matter)', () => {
     const r = runCli(['--snapshot', brokenFile, '-A']);
     expect(r.stdout).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+ENDPOINTS\s+STATUS\s+FINDINGS$/m);
     expect(r.stdout).toMatch(/^shop\s+api\s+ClusterIP\s+0\/1\s+ERROR\s+no-ready-endpoints/m);
     expect(r.stdout).toMatch(/^shop\s+web\s+ClusterIP\s+2\/2\s+OK\s+-$/m);
     expect(r.stdout).toContain('api-1: container app waiting: CrashLoopBackOff');
-    expect(r.stdout).toMatch(/why: /);
+    expect(r.stdout).not.toMatch(/why: /);
+    expect(runCli(['--snapshot', brokenFile, '-A', '-v']).stdout).toMatch(/why: /);
     expect(r.stdout).toMatch(/fix: /);
     expect(r.stdout).toMatch(/3 Services: 2 ok, 1 error, 0 warning, 0 info; 1 finding suppressed by annotation/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR

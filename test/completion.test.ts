@@ -70,7 +70,11 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['--ver'], want: ['--version'], why: '--version before a subcommand' },
     { words: ['tree', '--ver'], want: [], why: 'no --version after a subcommand' },
     { words: ['snapshot', '--re'], want: ['--request-timeout', '--redact'], why: "the subcommand's own flags" },
-    { words: ['-o', ''], want: ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'], why: '-o values of diagnose' },
+    {
+      words: ['-o', ''],
+      want: ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
+      why: '-o values of diagnose',
+    },
     { words: ['snapshot', '-o', ''], want: ['yaml', 'json'], why: '-o values of snapshot' },
     { words: ['tree', '-o', ''], want: ['tree'], why: 'tree is -o tree: any other value is refused' },
     { words: ['--output=j'], want: ['--output=json', '--output=junit'], why: '--flag=value form' },
@@ -80,7 +84,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['checks', ''], want: [], why: 'checks takes no argument' },
     {
       words: ['-n', 'shop', '-o', ''],
-      want: ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'],
+      want: ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
       why: '-o after the value of -n',
     },
     {

@@ -104,6 +104,7 @@ describe(`every format at ${SERVICES} Services and ${SERVICES * PODS_PER_SERVICE
         rows: 40,
         columns: 120,
         colour: false,
+        failOn: 'error',
         now: new Date(),
       }),
     );

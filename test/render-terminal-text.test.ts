@@ -92,10 +92,11 @@ beforeAll(() => {
   ]);
 });
 
+/** Text with --explain: every finding, whole, so that every piece of cluster text is on show. */
 const renderAs = (output: Output, colour = false) =>
   renderOutput(
     diagnosis,
-    { output, failOn: 'error', checksChosen: CHECKS.length, ascii: false, showEndpoints: true },
+    { output, failOn: 'error', checksChosen: CHECKS.length, ascii: false, showEndpoints: true, explain: true },
     palette(colour),
   );
 
@@ -166,6 +167,7 @@ describe('the terminal views and change lines', () => {
         rows: 60,
         columns: 200,
         colour: false,
+        failOn: 'error',
         now: new Date('2026-11-02T00:00:00Z'),
       }),
     );

@@ -6,22 +6,60 @@ import { EXIT, UsageError } from '../core/errors.js';
 import { checkDoc, checkDocText } from '../report/check-docs.js';
 import { CHECK_EXAMPLES } from '../report/check-examples.js';
 import { plainTable } from '../render/table.js';
+import { renderJson, renderYaml } from '../render/structured.js';
+import { REPORT_API_VERSION } from '../report/report.js';
+import { parseOutput, unknownCheck } from './diagnose-options.js';
 import type { CommandSteps } from './command.js';
 import type { IOStreams } from './streams.js';
 
-/** `checks` takes no flags and no arguments (commander refuses any). */
+/** `explain` takes no flags (commander refuses any). */
 type NoFlags = Record<string, never>;
 
-function runChecksList(_options: NoFlags, streams: IOStreams): Promise<number> {
-  const rows = [...CHECKS, ...DATAPLANE_CHECKS].map((c) => [c.id, c.severity, c.title]);
-  streams.out.write(plainTable(['ID', 'SEVERITY', 'TITLE'], rows) + '\n');
+export const CHECKS_OUTPUTS = ['text', 'json', 'yaml'] as const;
+
+export interface ChecksFlags {
+  output: string;
+}
+
+interface ChecksOptions {
+  output: (typeof CHECKS_OUTPUTS)[number];
+}
+
+/**
+ * `checks -o json|yaml`: every check as data, for tools that read reports (a finding's `check` and
+ * `reason` are among these ids and reasons); `command` says which command runs it.
+ */
+function checkList() {
+  const item = (c: Check | DataplaneCheck, command: 'diagnose' | 'probe') => ({
+    id: c.id,
+    severity: c.severity,
+    title: c.title,
+    explanation: c.explanation,
+    fix: c.fix,
+    command,
+    reasons: Object.keys(c.messages),
+  });
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: 'CheckList',
+    items: [...CHECKS.map((c) => item(c, 'diagnose')), ...DATAPLANE_CHECKS.map((c) => item(c, 'probe'))],
+  };
+}
+
+function runChecksList({ output }: ChecksOptions, streams: IOStreams): Promise<number> {
+  if (output === 'json') streams.out.write(renderJson(checkList()));
+  else if (output === 'yaml') streams.out.write(renderYaml(checkList()));
+  else {
+    const rows = [...CHECKS, ...DATAPLANE_CHECKS].map((c) => [c.id, c.severity, c.title]);
+    streams.out.write(plainTable(['ID', 'SEVERITY', 'TITLE'], rows) + '\n');
+  }
   return Promise.resolve(EXIT.ok);
 }
 
-export const checksCommand: CommandSteps<NoFlags, NoFlags> = {
-  complete: () => ({}),
+export const checksCommand: CommandSteps<ChecksFlags, ChecksOptions> = {
+  complete: (_args, flags) => ({ output: parseOutput(flags.output, CHECKS_OUTPUTS) }),
   validate: () => {
-    // Nothing to check: there are no flags.
+    // parseOutput refused any other -o.
   },
   run: runChecksList,
 };
@@ -32,7 +70,7 @@ interface ExplainOptions {
 
 function completeExplain([id]: string[]): ExplainOptions {
   const check = describeCheck(id);
-  if (!check) throw new UsageError(`unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
+  if (!check) throw new UsageError(unknownCheck(id));
   return { check };
 }
 

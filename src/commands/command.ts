@@ -9,6 +9,9 @@ import { EXIT, isDoctorError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
 import type { IOStreams } from './streams.js';
 
+/** The subcommands, as cli.ts registers them (test/cli.test.ts holds the two together). */
+export const SUBCOMMANDS = ['tree', 'snapshot', 'wait', 'probe', 'checks', 'explain'] as const;
+
 export interface CommandSteps<Flags, Options> {
   /** Flags and positional arguments into options; a value that does not parse is a UsageError. */
   complete(args: string[], flags: Flags, streams: IOStreams): Options;

@@ -2,13 +2,15 @@
 // views): what commander gives, completed into the checks, the scope and the output to render,
 // then validated together before anything is read.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
 import type { Check } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/findings.js';
 import { colourWanted } from '../render/colour.js';
 import { OUTPUTS, type Output, type OutputOptions } from '../render/output.js';
+import { parseSortBy } from '../render/sort-by.js';
+import { closestMatch } from '../model/similar.js';
 import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
 import type { IOStreams } from './streams.js';
 
@@ -16,6 +18,12 @@ export interface DiagnoseFlags extends ScopeFlags {
   output: string;
   ascii?: boolean;
   showEndpoints?: boolean;
+  explain?: boolean;
+  /** false with --no-headers. */
+  headers?: boolean;
+  /** false with --show-ok=false (--no-show-ok). */
+  showOk?: boolean;
+  sortBy?: string;
   failOn: string;
   disable?: string;
   only?: string;
@@ -51,6 +59,18 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--disable <checks>', 'comma-separated check ids not to run')
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
+    .option('-v, --explain', 'text output: why each check matters, and more of the pods involved')
+    .option('--no-headers', 'text output: no head row in the table')
+    .option(
+      '--sort-by <field>',
+      'text and name output: order Services by a field of their report entry: .status (worst first), .metadata.name, .endpoints.ready...',
+    )
+    .option(
+      '--show-ok',
+      'text output: list healthy Services in the table (the default; --show-ok=false hides them)',
+      true,
+    )
+    .addOption(new Option('--no-show-ok').hideHelp())
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
     .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
@@ -73,6 +93,15 @@ export function parseFailOn(text: string): Severity | 'never' {
   return text as Severity | 'never';
 }
 
+/** A check id that is none, with the one it most likely meant. */
+export function unknownCheck(id: string): string {
+  const meant = closestMatch(
+    id,
+    [...CHECKS, ...DATAPLANE_CHECKS].map((c) => c.id),
+  );
+  return `unknown check "${id}" (${meant ? `did you mean ${meant}? ` : ''}kubectl endpoints-doctor checks lists them)`;
+}
+
 function checkList(flag: string, text: string): Check[] {
   return text
     .split(',')
@@ -83,7 +112,7 @@ function checkList(flag: string, text: string): Check[] {
       if (!check && DATAPLANE_CHECKS.some((c) => c.id === id)) {
         throw new UsageError(`${flag}: ${id} compares a node's rules: kubectl endpoints-doctor probe runs it`);
       }
-      if (!check) throw new UsageError(`${flag}: unknown check "${id}" (kubectl endpoints-doctor checks lists them)`);
+      if (!check) throw new UsageError(`${flag}: ${unknownCheck(id)}`);
       return check;
     });
 }
@@ -111,6 +140,10 @@ export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: 
       checksChosen: checks.length,
       ascii: flags.ascii === true,
       showEndpoints: flags.showEndpoints === true,
+      explain: flags.explain === true,
+      noHeaders: flags.headers === false,
+      hideOk: flags.showOk === false,
+      sortBy: flags.sortBy === undefined ? undefined : parseSortBy(flags.sortBy),
     },
     colour: colourWanted(streams.out, !flags.color),
     watch: flags.watch === true,
@@ -119,7 +152,7 @@ export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: 
   };
 }
 
-/** The -o formats --watch keeps up to date; junit and markdown are reports of one run. */
+/** The -o formats --watch keeps up to date; junit, markdown and name are reports of one run. */
 const WATCH_OUTPUTS: readonly Output[] = ['text', 'tree', 'json', 'yaml'];
 /** -i draws its own list and trees. */
 const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];

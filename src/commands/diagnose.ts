@@ -8,7 +8,8 @@ import { palette } from '../render/colour.js';
 import { renderOutput } from '../render/output.js';
 import { diagnoseServices } from '../report/diagnosis.js';
 import { failsAt } from '../report/report.js';
-import type { CommandSteps } from './command.js';
+import { closestMatch, editDistance } from '../model/similar.js';
+import { SUBCOMMANDS, type CommandSteps } from './command.js';
 import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOptions } from './diagnose-options.js';
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
@@ -20,7 +21,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
   const input = await loadInput(options.scope, undefined, 'report');
   const diagnosis = diagnoseServices(input.model, input.services, options.checks, input.notes);
-  streams.out.write(renderOutput(diagnosis, options.output, palette(options.colour)));
+  streams.out.write(renderOutput(diagnosis, { ...options.output, searched: input.searched }, palette(options.colour)));
   // The tree has no place for notes; the other formats carry them.
   const notFound = new Set(input.notFound);
   if (options.output.output === 'tree') {
@@ -28,6 +29,15 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
       if (!notFound.has(note)) streams.errOut.write(`note: ${terminalText(note)}\n`);
   }
   for (const line of input.notFound) streams.errOut.write(`error: ${terminalText(line)}\n`);
+  // `kubectl endpoints-doctor prbe`: a subcommand mistyped reads as a Service name; when no such
+  // Service exists and a subcommand is one edit away, say so as kubectl does.
+  const found = new Set(input.services.map((s) => s.meta.name));
+  for (const name of new Set(options.scope.serviceNames)) {
+    const meant = found.has(name) ? undefined : closestMatch(name, SUBCOMMANDS);
+    if (meant && editDistance(name, meant) <= 1) {
+      streams.errOut.write(`error: unknown command "${name}" for "kubectl endpoints-doctor": did you mean ${meant}?\n`);
+    }
+  }
   // Asked about a Service that is not there, a run never passes, whatever --fail-on says.
   if (input.notFound.length > 0) return EXIT.usage;
   return failsAt(diagnosis.report, options.output.failOn) ? EXIT.findings : EXIT.ok;

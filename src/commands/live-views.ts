@@ -236,7 +236,10 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
   );
 }
 
-async function interactiveScreen({ scope, checks, colour }: DiagnoseOptions, streams: IOStreams): Promise<number> {
+async function interactiveScreen(
+  { scope, checks, colour, output }: DiagnoseOptions,
+  streams: IOStreams,
+): Promise<number> {
   const { render, createElement, Interactive } = await loadScreens();
   let diagnosis: Diagnosis;
   let source: string;
@@ -253,6 +256,7 @@ async function interactiveScreen({ scope, checks, colour }: DiagnoseOptions, str
       rows: streams.out.rows || 24,
       columns: streams.out.columns || 80,
       colour,
+      failOn: output.failOn,
       now: new Date(),
     });
   const clock = () => new Date().toTimeString().slice(0, 8);

@@ -98,7 +98,7 @@ export function printProbe(
   if (options.output === 'text') {
     const probeByNode = new Map(probes.map((p) => [p.node, p]));
     streams.out.write(renderDataplaneText(dataplane, probeByNode, options.raw) + '\n');
-    streams.out.write(renderText(report, diagnosis.checks, colours));
+    streams.out.write(renderText(report, diagnosis.checks, colours, { failOn: options.failOn }));
     return;
   }
   // The tree has no place for statements and notes; the other formats carry them.

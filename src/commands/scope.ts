@@ -7,7 +7,14 @@ import { UsageError } from '../core/errors.js';
 import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
+import {
+  connect,
+  fetchLive,
+  liveCoverage,
+  namespaceExists,
+  serviceNotFound,
+  type Connection,
+} from '../sources/live.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
 import { KINDS } from '../core/kinds.js';
@@ -82,6 +89,8 @@ export interface LoadedInput {
   notes: string[];
   /** One line per named Service the input does not hold (with whenNotFound "report"; in notes too). */
   notFound: string[];
+  /** Where Services were looked for, as an empty result says it: "in namespace shop", "in the snapshot". */
+  searched: string;
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -116,6 +125,7 @@ export async function loadInput(
   let coverage: InputCoverage;
   let namespace: string | undefined;
   let built: ModelBuilder | undefined;
+  let conn: Connection | undefined;
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     objects = read.objects;
@@ -132,7 +142,7 @@ export async function loadInput(
       if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
     }
   } else {
-    const conn = connection ?? (await connect(scope));
+    conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
     // The model is built as pages arrive; a list that started again voids that, and it is built from the result.
     const builder = new ModelBuilder();
@@ -151,7 +161,8 @@ export async function loadInput(
     if (!restarted) built = builder;
     objects = result.objects;
     // Named Services are read in the context's namespace when -n does not say.
-    notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? conn.defaultNamespace));
+    const { defaultNamespace } = conn;
+    notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? defaultNamespace));
     coverage = liveCoverage(result.missing);
     notes.push(...Object.values(result.missing));
   }
@@ -165,5 +176,12 @@ export async function loadInput(
     if (notFound.length > 0 && whenNotFound === 'fail') throw new UsageError(notFound[0]);
   }
   notes.push(...notFound);
-  return { model, services, notes, notFound };
+  let searched = namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`;
+  if (scope.labelSelector) searched += ` matching -l ${scope.labelSelector}`;
+  if (scope.snapshot) searched += ' in the snapshot';
+  else if (services.length === 0 && namespace !== undefined && conn) {
+    // As kubectl says it: an empty namespace and one that does not exist are different answers.
+    if ((await namespaceExists(conn, namespace)) === false) searched += ' (the namespace does not exist)';
+  }
+  return { model, services, notes, notFound, searched };
 }

@@ -28,3 +28,15 @@ export function plausiblyMeant(target: string, name: string): boolean {
     (Math.min(target.length, name.length) >= 3 && (target.includes(name) || name.includes(target)))
   );
 }
+
+/** The candidate `word` most plausibly meant (the fewest edits), for "did you mean" hints; undefined when none is alike. */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (!plausiblyMeant(word, candidate)) continue;
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}

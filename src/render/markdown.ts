@@ -3,13 +3,7 @@
 // below --fail-on are folded away. Every string from the cluster is escaped (names, labels,
 // container messages): it must neither break the table nor inject markup, links or mentions.
 
-import {
-  describeSkippedChecks,
-  severityRank,
-  unknownFailsAt,
-  type Report,
-  type ServiceSummary,
-} from '../report/report.js';
+import { describeSkippedChecks, failingServices, type Report, type ServiceSummary } from '../report/report.js';
 import { BEYOND_C0, visibleEscape } from '../core/terminal-text.js';
 import type { CheckDescription, CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
@@ -117,9 +111,7 @@ function findingMarkdown(f: Finding, check: CheckDescription | undefined, explai
 }
 
 export function renderMarkdown(report: Report, checks: CheckDescriptions, failOn: Severity | 'never'): string {
-  const threshold = severityRank(failOn);
-  const failingKeys = new Set(report.findings.filter((f) => severityRank(f.severity) >= threshold).map(findingKey));
-  for (const s of report.services) if (unknownFailsAt(s, failOn)) failingKeys.add(key(s));
+  const failingKeys = failingServices(report, failOn);
   const out = [headline(report, failOn, failingKeys.size)];
   out.push(report.services.length === 0 ? 'No Services found in the chosen scope.' : serviceTable(report, failingKeys));
 

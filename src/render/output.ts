@@ -9,8 +9,11 @@ import { renderJson, renderYaml } from './structured.js';
 import { renderText } from './text.js';
 import { renderTree, type TreeOptions } from './tree.js';
 import type { Severity } from '../core/findings.js';
+import { failingServices } from '../report/report.js';
+import { terminalText } from '../core/terminal-text.js';
+import type { ServiceOrder } from './sort-by.js';
 
-export const OUTPUTS = ['text', 'json', 'yaml', 'tree', 'junit', 'markdown'] as const;
+export const OUTPUTS = ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'] as const;
 export type Output = (typeof OUTPUTS)[number];
 
 export interface OutputOptions {
@@ -20,6 +23,16 @@ export interface OutputOptions {
   checksChosen: number;
   ascii: boolean;
   showEndpoints: boolean;
+  /** Text output: why each check matters, and more pods per finding (--explain, -v); concise without. */
+  explain?: boolean;
+  /** Text output: the table without its head row (--no-headers). */
+  noHeaders?: boolean;
+  /** Text output: the table without healthy Services (--show-ok=false). */
+  hideOk?: boolean;
+  /** What the input was searched for Services, as the empty result says it: "in namespace shop". */
+  searched?: string;
+  /** Text and name output: the order of the Services (--sort-by). */
+  sortBy?: ServiceOrder;
   /** Extra tree branches under each Service (the probe's Dataplane/NODE rows). */
   branches?: TreeOptions['branches'];
 }
@@ -31,6 +44,14 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
       return renderJson(report);
     case 'yaml':
       return renderYaml(report);
+    case 'name': {
+      // As kubectl get -o name: one resource/name per line, here the Services that fail --fail-on.
+      const failing = failingServices(report, options.failOn);
+      const listed = report.services.filter((s) => failing.has(`${s.namespace}/${s.name}`));
+      return (options.sortBy ? listed.sort(options.sortBy) : listed)
+        .map((s) => `service/${terminalText(s.name)}\n`)
+        .join('');
+    }
     case 'junit':
       return renderJunit(report, {
         failOn: options.failOn,
@@ -53,6 +74,6 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
         },
       );
     case 'text':
-      return renderText(report, checks, colours);
+      return renderText(report, checks, colours, options);
   }
 }

@@ -8,12 +8,12 @@ import { BEYOND_C0, unicodeEscape } from '../core/terminal-text.js';
 
 const HAS_BEYOND_C0 = new RegExp(BEYOND_C0.source);
 
-export function renderJson(report: Report): string {
+export function renderJson(report: Report | object): string {
   // Such characters only ever sit inside JSON strings, where \uXXXX means the same character.
   return JSON.stringify(report, null, 2).replace(BEYOND_C0, unicodeEscape) + '\n';
 }
 
-export function renderYaml(report: Report): string {
+export function renderYaml(report: Report | object): string {
   const doc = new Document(report);
   const text = doc.toString({ lineWidth: 0 });
   if (!HAS_BEYOND_C0.test(text)) return text;

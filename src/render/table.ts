@@ -5,10 +5,11 @@ import { displayWidth } from '../core/terminal-text.js';
 
 const COLUMN_GAP = '   ';
 
-export function plainTable(head: string[], rows: string[][]): string {
+/** `headers` false: the rows alone, laid out as if the head were not there (kubectl's --no-headers). */
+export function plainTable(head: string[], rows: string[][], headers = true): string {
   const columns = head.length;
-  const widths = head.map(displayWidth);
-  const all = [head];
+  const widths = head.map((h) => (headers ? displayWidth(h) : 0));
+  const all = headers ? [head] : [];
   for (const row of rows) all.push(row);
   // Every cell's width, row after row, then the column widths from them.
   const cellWidths: number[] = [];

@@ -1,13 +1,16 @@
-// The human report: a kubectl-style summary table, then each Service's findings with the
-// pods involved, why it matters (once per check) and how to fix it.
+// The human report: a kubectl-style summary table, then a block per Service with findings, the
+// most severe first: each finding's one-line message, the pods involved and the fix. With
+// --explain (-v), also why each check matters (once per check), and more of the pods.
 
-import { describeSkippedChecks, type Report } from '../report/report.js';
+import { describeSkippedChecks, severityRank, type Report } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
-import { terminalText as t } from '../core/terminal-text.js';
-import type { CheckDescriptions, Finding } from '../core/findings.js';
+import { displayWidth, terminalText as t } from '../core/terminal-text.js';
+import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/findings.js';
+import type { ServiceOrder } from './sort-by.js';
 
-const MAX_PODS_SHOWN = 10;
+/** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
+const PODS_SHOWN = { concise: 3, explained: 10 };
 const INDENT = '          ';
 const WIDTH = 100;
 /** The indent of a wrapped line's continuation, per length of its first line's prefix ('- ', 'why: '). */
@@ -16,11 +19,18 @@ const HANGING = Array.from({ length: 8 }, (_, n) => INDENT + ' '.repeat(n));
 /**
  * Word-wraps prose under the finding's indent into `lines`, each line styled (fix lines are not
  * wrapped: they hold commands to copy). Cuts at the last space that fits, a slice per line rather
- * than a string per word; a word longer than the line stays whole.
+ * than a string per word; a word longer than the line stays whole. `head`: the first line starts
+ * with it instead of the indent and `firstPrefix` (already styled, `head.width` columns wide).
  */
-function wrap(lines: string[], text: string, firstPrefix: string, style?: (line: string) => string): void {
-  let prefix = INDENT + firstPrefix;
-  const room = WIDTH - prefix.length;
+function wrap(
+  lines: string[],
+  text: string,
+  firstPrefix: string,
+  style?: (line: string) => string,
+  head?: { text: string; width: number },
+): void {
+  let prefix = head ? head.text : INDENT + firstPrefix;
+  let room = WIDTH - (head ? head.width : prefix.length);
   let rest = text.trim();
   while (rest.length > room) {
     let cut = rest.lastIndexOf(' ', room);
@@ -30,15 +40,35 @@ function wrap(lines: string[], text: string, firstPrefix: string, style?: (line:
     lines.push(style ? style(line) : line);
     rest = rest.slice(cut + 1).trimStart();
     prefix = HANGING[firstPrefix.length]!;
+    room = WIDTH - prefix.length;
   }
   const line = (prefix + rest).trimEnd();
   lines.push(style ? style(line) : line);
 }
 
-export function renderText(report: Report, checks: CheckDescriptions, p: Palette): string {
+export interface TextOptions {
+  /** Why each check matters, once per check, and more pods per finding (--explain, -v). */
+  explain?: boolean;
+  /** The table without its head row (--no-headers). */
+  noHeaders?: boolean;
+  /** The table without the Services whose status is ok (--show-ok=false). */
+  hideOk?: boolean;
+  /** What was searched, for the line that says nothing was found: "in namespace shop". */
+  searched?: string;
+  /** The table's order (--sort-by); the report's (namespace/name) without. */
+  sortBy?: ServiceOrder;
+  /** Without --explain, only the findings at or above it are shown under the table. */
+  failOn?: Severity | 'never';
+}
+
+/** Services' blocks in this order of status, then namespace/name as the report lists them. */
+const STATUS_ORDER: Record<string, number> = { error: 0, unknown: 1, warning: 2, info: 3, ok: 4 };
+
+export function renderText(report: Report, checks: CheckDescriptions, p: Palette, options: TextOptions = {}): string {
+  const explain = options.explain === true;
   const out: string[] = [];
   if (report.services.length === 0) {
-    out.push('No Services found in the chosen scope.');
+    out.push(`No Services found${options.searched ? ` ${t(options.searched)}` : ''}.`);
   } else {
     const checksByService = new Map<string, string[]>();
     for (const f of report.findings) {
@@ -47,7 +77,10 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       if (!ids.includes(f.check)) ids.push(f.check);
       checksByService.set(key, ids);
     }
-    const rows = report.services.map((s) => [
+    const shown = options.hideOk ? report.services.filter((s) => s.status !== 'ok') : report.services;
+    // A stable sort: equal keys keep the report's namespace/name order.
+    const listed = options.sortBy ? [...shown].sort(options.sortBy) : shown;
+    const rows = listed.map((s) => [
       t(s.namespace),
       t(s.name),
       t(s.type),
@@ -55,22 +88,46 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       p.status(s.status, s.status.toUpperCase()),
       (checksByService.get(`${s.namespace}/${s.name}`) ?? []).join(', ') || '-',
     ]);
-    out.push(plainTable(['NAMESPACE', 'NAME', 'TYPE', 'ENDPOINTS', 'STATUS', 'FINDINGS'], rows));
+    if (rows.length > 0) {
+      out.push(plainTable(['NAMESPACE', 'NAME', 'TYPE', 'ENDPOINTS', 'STATUS', 'FINDINGS'], rows, !options.noHeaders));
+    }
   }
 
+  // Concise: the findings at or above --fail-on (all of them with --fail-on never), on the Services
+  // they make fail; the rest are named in the table. --explain: every finding, as in full.
+  const threshold = explain || options.failOn === undefined || options.failOn === 'never' ? 'info' : options.failOn;
+  const shownFindings = report.findings.filter((f) => severityRank(f.severity) >= severityRank(threshold));
   const explained = new Set<string>();
-  const services = new Map(report.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  let current = '';
-  for (const f of report.findings) {
+  const findingsByService = new Map<string, Finding[]>();
+  for (const f of shownFindings) {
     const key = `${f.namespace}/${f.service}`;
-    if (key !== current) {
-      current = key;
-      const s = services.get(key);
-      out.push('', p.bold(t(key)) + (s ? p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)) : ''));
-      if (s?.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
+    const list = findingsByService.get(key);
+    if (list) list.push(f);
+    else findingsByService.set(key, [f]);
+  }
+  const blocks = report.services
+    .filter((s) => findingsByService.has(`${s.namespace}/${s.name}`))
+    .map((s, order) => ({ s, order }))
+    .sort((a, b) => STATUS_ORDER[a.s.status] - STATUS_ORDER[b.s.status] || a.order - b.order);
+  for (const { s } of blocks) {
+    const key = `${s.namespace}/${s.name}`;
+    out.push('', p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
+    if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
+    for (const f of findingsByService.get(key) ?? []) {
+      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain);
+      explained.add(f.check);
     }
-    renderFinding(out, f, checks, p, !explained.has(f.check));
-    explained.add(f.check);
+  }
+  const below = report.findings.length - shownFindings.length;
+  if (below > 0) {
+    const where = new Set(report.findings.map((f) => `${f.namespace}/${f.service}`)).size - blocks.length;
+    out.push(
+      '',
+      p.dim(
+        `${below} finding${below === 1 ? '' : 's'} below --fail-on ${threshold}${where > 0 ? ` (${where} more Service${where === 1 ? '' : 's'})` : ''} ` +
+          'are named in the table; -v shows every finding, with why it matters',
+      ),
+    );
   }
 
   const { summary } = report;
@@ -98,6 +155,21 @@ function unknownLine(count: number): string {
   );
 }
 
+/**
+ * A message's first clause: up to its first "; " outside parentheses. Messages say what is wrong
+ * first, then the evidence; the evidence is in the pods' lines, and whole with --explain.
+ */
+function firstClause(message: string): string {
+  let depth = 0;
+  for (let i = 0; i < message.length - 1; i++) {
+    const c = message[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0 && message[i + 1] === ' ') return message.slice(0, i);
+  }
+  return message;
+}
+
 /** Appends the finding's lines to `lines`. */
 function renderFinding(
   lines: string[],
@@ -105,18 +177,41 @@ function renderFinding(
   checks: CheckDescriptions,
   p: Palette,
   withExplanation: boolean,
+  explain: boolean,
 ): void {
   const check = checks.get(f.check);
-  lines.push(
-    `  ${p.status(f.severity, f.severity.toUpperCase().padEnd(7))} ${p.bold(f.check)}${f.port ? `  ${t(f.port)}` : ''}`,
-  );
-  wrap(lines, t(f.message), '');
-  const pods = f.pods ?? [];
-  for (const pod of pods.slice(0, MAX_PODS_SHOWN)) {
-    wrap(lines, t(`${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), '- ');
+  const severity = f.severity.toUpperCase().padEnd(7);
+  const port = f.port ? `  ${t(f.port)}` : '';
+  if (explain) {
+    lines.push(`  ${p.status(f.severity, severity)} ${p.bold(f.check)}${port}`);
+    wrap(lines, t(f.message), '');
+  } else {
+    // Concise: the message's first clause follows the check on its line.
+    const head = `  ${severity} ${f.check}${port}: `;
+    const styled = `  ${p.status(f.severity, severity)} ${p.bold(f.check)}${port}: `;
+    wrap(lines, t(firstClause(f.message)), '', undefined, { text: styled, width: displayWidth(head) });
   }
-  if (pods.length > MAX_PODS_SHOWN)
-    lines.push(`${INDENT}… and ${pods.length - MAX_PODS_SHOWN} more (-o json lists them all)`);
+  const pods = f.pods ?? [];
+  const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
+  let listed = 0;
+  if (explain) {
+    for (const pod of pods.slice(0, PODS_SHOWN.explained)) wrap(lines, t(`${podName(pod)}: ${pod.cause}`), '- ');
+    listed = Math.min(pods.length, PODS_SHOWN.explained);
+  } else {
+    // Concise: pods with the same cause share a line (three crash-looping replicas are one line).
+    const byCause = new Map<string, string[]>();
+    for (const pod of pods) {
+      const names = byCause.get(pod.cause);
+      if (names) names.push(podName(pod));
+      else if (byCause.size < PODS_SHOWN.concise) byCause.set(pod.cause, [podName(pod)]);
+    }
+    for (const [cause, names] of byCause) {
+      const more = names.length > PODS_SHOWN.concise ? ` (+${names.length - PODS_SHOWN.concise})` : '';
+      wrap(lines, t(`${names.slice(0, PODS_SHOWN.concise).join(', ')}${more}: ${cause}`), '- ');
+      listed += names.length;
+    }
+  }
+  if (pods.length > listed) lines.push(`${INDENT}… and ${pods.length - listed} more (-o json lists them all)`);
   if (withExplanation && check) wrap(lines, check.explanation, 'why: ', p.dim);
   lines.push(`${INDENT}fix: ${t(f.fix ?? check?.fix ?? '')}`);
 }

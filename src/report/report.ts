@@ -163,6 +163,20 @@ export function failsAt(report: Report, failOn: Severity | 'never'): boolean {
   );
 }
 
+/**
+ * The Services that fail --fail-on, as "namespace/name": one of their findings is at or above it,
+ * or their unknown status does (unknownFailsAt). This is what "failing" means everywhere: the exit
+ * code, -o name, Markdown's table and -i's header.
+ */
+export function failingServices(report: Report, failOn: Severity | 'never'): Set<string> {
+  const failing = new Set<string>();
+  if (failOn === 'never') return failing;
+  const threshold = severityRank(failOn);
+  for (const f of report.findings) if (RANK[f.severity] >= threshold) failing.add(`${f.namespace}/${f.service}`);
+  for (const s of report.services) if (unknownFailsAt(s, failOn)) failing.add(`${s.namespace}/${s.name}`);
+  return failing;
+}
+
 /** Whether a Service's unknown status fails --fail-on: some check left out could have reported at or above it. */
 export function unknownFailsAt(service: ServiceSummary, failOn: Severity | 'never'): boolean {
   if (service.status !== 'unknown' || failOn === 'never') return false;

@@ -92,6 +92,17 @@ export interface FetchProgress {
   restarted(): void;
 }
 
+/** Whether the namespace exists; undefined when the server will not say (namespaces are not readable to everyone). */
+export async function namespaceExists(conn: Connection, name: string): Promise<boolean | undefined> {
+  try {
+    await conn.api.get(`/api/v1/namespaces/${encodeURIComponent(name)}`);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiStatusError && e.status === 404) return false;
+    return undefined;
+  }
+}
+
 /** One line for a named Service the namespace does not hold. */
 export function serviceNotFound(name: string, namespace: string): string {
   return `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`;

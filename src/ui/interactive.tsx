@@ -10,9 +10,9 @@ import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import type { Diagnosis } from '../report/diagnosis.js';
-import { describeSkippedChecks, type ServiceSummary } from '../report/report.js';
+import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
-import type { CheckDescriptions, Finding, ServiceStatus } from '../core/findings.js';
+import type { CheckDescriptions, Finding, ServiceStatus, Severity } from '../core/findings.js';
 
 export interface InteractiveProps {
   diagnosis: Diagnosis;
@@ -25,6 +25,8 @@ export interface InteractiveProps {
   columns: number;
   /** Colours by status (NO_COLOR and --no-color turn them off). */
   colour: boolean;
+  /** What failing means, in the header and for f: at or above --fail-on, as for the exit code. */
+  failOn: Severity | 'never';
   /** The moment tree ages are measured from. */
   now: Date;
 }
@@ -33,7 +35,7 @@ export const HELP_LINES = [
   'up/down or k/j  move',
   'enter           expand or collapse the Service (its tree)',
   '/               filter by name (enter keeps it, esc clears it)',
-  'f               only failing Services (again: all)',
+  'f               only failing Services, at or above --fail-on (again: all)',
   '?               this help (any key closes it)',
   'q or Ctrl-C     quit',
 ];
@@ -102,7 +104,17 @@ function fit(lines: string[], room: number): string[] {
     : [...lines.slice(0, Math.max(0, room - 1)), `… ${lines.length - room + 1} more lines`];
 }
 
-export function Interactive({ diagnosis, source, changed, trouble, rows, columns, colour, now }: InteractiveProps) {
+export function Interactive({
+  diagnosis,
+  source,
+  changed,
+  trouble,
+  rows,
+  columns,
+  colour,
+  failOn,
+  now,
+}: InteractiveProps) {
   const { exit } = useApp();
   const { report, run, model } = diagnosis;
   const [selectedKey, setSelectedKey] = useState<string | undefined>(undefined);
@@ -112,8 +124,9 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
   const [failingOnly, setFailingOnly] = useState(false);
   const [help, setHelp] = useState(false);
 
+  const failingKeys = failingServices(report, failOn);
   const visible = report.services.filter(
-    (s) => (!failingOnly || s.status !== 'ok') && (filter === '' || keyOf(s).includes(filter)),
+    (s) => (!failingOnly || failingKeys.has(keyOf(s))) && (filter === '' || keyOf(s).includes(filter)),
   );
   // The selection follows the Service, not the row, as the list changes under it.
   const found = visible.findIndex((s) => keyOf(s) === selectedKey);
@@ -159,7 +172,7 @@ export function Interactive({ diagnosis, source, changed, trouble, rows, columns
     else if (key.escape) setFilter('');
   });
 
-  const failing = report.services.filter((s) => s.status !== 'ok').length;
+  const failing = failingKeys.size;
   const title = `endpoints-doctor · ${t(source)} · ${report.services.length} Services, ${failing} failing · ? help · q quit`;
   const filterLine =
     editingFilter || filter || failingOnly

@@ -65,7 +65,7 @@ describe('diagnose in process', () => {
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: -o/--output "wide" is not one of text, json, yaml, tree, junit, markdown\n',
+      stderr: 'error: -o/--output "wide" is not one of text, json, yaml, name, tree, junit, markdown\n',
     });
   });
 

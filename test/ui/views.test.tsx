@@ -41,8 +41,9 @@ const props = {
   rows: 60,
   columns: 120,
   colour: false,
+  failOn: 'error',
   now: new Date('2026-11-02T00:00:00Z'),
-};
+} as const;
 
 let view: ReturnType<typeof render> | undefined;
 afterEach(() => view?.unmount());
