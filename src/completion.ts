@@ -13,6 +13,7 @@ import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
 import { OUTPUTS } from './render/output.js';
 import { markStdinUnavailable } from './sources/exec-credential.js';
 import { connect } from './sources/live.js';
+import { kubeconfigNames } from './sources/kubeconfig.js';
 import { SEVERITIES } from './core/findings.js';
 import { isJsonArray, stringAt, valueAt } from './core/json-value.js';
 import { collectionPath, kindSpec } from './core/kinds.js';
@@ -26,7 +27,9 @@ interface Completion {
   directive: number;
 }
 
-type ListServices = (flags: ClusterFlags) => Promise<string[]>;
+/** What completion looks up: in the cluster the typed flags point at, or in the kubeconfig. */
+type Lookup = (what: LookupKind, flags: ClusterFlags) => Promise<string[]>;
+type LookupKind = 'services' | 'namespaces' | 'nodes' | 'contexts' | 'clusters' | 'users';
 
 /**
  * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
@@ -127,8 +130,19 @@ const OUTPUTS_BY_COMMAND: Record<string, readonly string[]> = {
   tree: ['tree'],
 };
 
+/** A flag whose values are names looked up: in the cluster (namespaces, nodes) or the kubeconfig. */
+const LOOKED_UP: Record<string, LookupKind> = {
+  '--namespace': 'namespaces',
+  '--node': 'nodes',
+  '--context': 'contexts',
+  '--cluster': 'clusters',
+  '--user': 'users',
+};
+
 function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
   switch (option.long) {
+    case '--for':
+      return { values: ['ready=1\tat least one ready endpoint', 'all-ready\tevery matched pod is a ready endpoint'] };
     case '--output':
       return { values: [...(OUTPUTS_BY_COMMAND[command.name()] ?? OUTPUTS)] };
     case '--fail-on':
@@ -141,6 +155,7 @@ function flagValues(command: Command, option: Option): { values: string[]; comma
     case '--certificate-authority':
     case '--client-certificate':
     case '--client-key':
+    case '--rules-file':
       return { values: [], files: true };
     default:
       return { values: [] };
@@ -151,8 +166,18 @@ function startingWith(prefix: string, candidates: string[]): string[] {
   return candidates.filter((c) => c.startsWith(prefix));
 }
 
-function completeValue(command: Command, option: Option, toComplete: string, flagPrefix = ''): Completion {
-  const { values, commaList, files } = flagValues(command, option);
+async function completeValue(
+  command: Command,
+  option: Option,
+  toComplete: string,
+  lookup: Lookup,
+  flags: ClusterFlags,
+  flagPrefix = '',
+): Promise<Completion> {
+  const lookedUp = LOOKED_UP[option.long ?? ''];
+  const { values, commaList, files } = lookedUp
+    ? { values: await lookup(lookedUp, flags).catch(() => []), commaList: false, files: false }
+    : flagValues(command, option);
   if (files) return { candidates: [], directive: DIRECTIVE.fileCompletion };
   if (commaList) {
     // --only a,b,<TAB>: complete the last id, keeping the ones before it.
@@ -186,33 +211,44 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
   }
 }
 
-/** The Services in the namespace the flags point at (the context's by default); none on any failure. */
-const listServicesFromCluster: ListServices = async (flags) => {
+/** Names from the cluster the flags point at (Services in the namespace they name, else the context's); none on any failure. */
+async function listFromCluster(what: 'services' | 'namespaces' | 'nodes', flags: ClusterFlags): Promise<string[]> {
   const connecting = connect({ ...kubeconfigOptions(flags), requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
-  const namespace = flags.namespace ?? conn.defaultNamespace;
-  const listing = conn.api.get(collectionPath(kindSpec('Service'), namespace), { limit: '500' });
-  const page = await withDeadline(listing, LIST_DEADLINE_MS, undefined);
+  const path =
+    what === 'services'
+      ? collectionPath(kindSpec('Service'), flags.namespace ?? conn.defaultNamespace)
+      : what === 'nodes'
+        ? collectionPath(kindSpec('Node'))
+        : '/api/v1/namespaces';
+  const page = await withDeadline(conn.api.get(path, { limit: '500' }), LIST_DEADLINE_MS, undefined);
   const items = valueAt(page?.body, 'items');
   return (isJsonArray(items) ? items : [])
     .map((item) => stringAt(item, 'metadata', 'name'))
     .filter((name): name is string => name !== undefined)
     .sort();
+}
+
+const lookUp: Lookup = (what, flags) => {
+  if (what === 'contexts' || what === 'clusters' || what === 'users') {
+    return Promise.resolve(kubeconfigNames(kubeconfigOptions(flags))[what]);
+  }
+  return listFromCluster(what, flags);
 };
 
-async function complete(program: Command, words: string[], listServices: ListServices): Promise<Completion> {
+async function complete(program: Command, words: string[], lookup: Lookup): Promise<Completion> {
   const toComplete = words.at(-1) ?? '';
   const typed = readTyped(program, words.slice(0, -1));
   const { command, positionals, flags } = typed;
 
   // The value of a flag: `-o <TAB>` or `--output=<TAB>`.
-  if (typed.pendingValueOf) return completeValue(command, typed.pendingValueOf, toComplete);
+  if (typed.pendingValueOf) return completeValue(command, typed.pendingValueOf, toComplete, lookup, flags);
   if (toComplete.startsWith('--') && toComplete.includes('=')) {
     const flag = toComplete.slice(0, toComplete.indexOf('='));
     const option = findOption(command, flag);
     if (!option || !takesValue(option)) return { candidates: [], directive: DIRECTIVE.noFileCompletion };
-    return completeValue(command, option, toComplete.slice(flag.length + 1), `${flag}=`);
+    return completeValue(command, option, toComplete.slice(flag.length + 1), lookup, flags, `${flag}=`);
   }
   if (toComplete.startsWith('-')) {
     return {
@@ -232,7 +268,7 @@ async function complete(program: Command, words: string[], listServices: ListSer
     // A Service cannot be named with -A; names already given are not offered again.
     const given = new Set(positionals.map((p) => p.replace(SERVICE_PREFIX, '')));
     const kind = SERVICE_PREFIX.exec(toComplete)?.[0] ?? '';
-    const names = await listServices(flags).catch(() => []);
+    const names = await lookup('services', flags).catch(() => []);
     for (const n of names) if (!given.has(n)) candidates.push(kind + n);
   }
   return { candidates: startingWith(toComplete, candidates), directive: DIRECTIVE.noFileCompletion };
@@ -244,7 +280,7 @@ export async function runCompletion(program: Command, words: string[]): Promise<
   // The shell's line is being edited: an exec plugin must not prompt on the terminal.
   markStdinUnavailable();
   try {
-    answer = await complete(program, words, listServicesFromCluster);
+    answer = await complete(program, words, lookUp);
   } catch {
     answer = { candidates: [], directive: DIRECTIVE.noFileCompletion };
   }

@@ -10,7 +10,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { startTestServer, type TestServer } from './server/index.js';
-import { service } from './support/objects.js';
+import { node, service } from './support/objects.js';
+import { CERT_CONTEXT, CONTEXT } from './server/certs.js';
 
 const BIN_DIR = resolve(import.meta.dirname, '../bin');
 const COMPLETE = join(BIN_DIR, 'kubectl_complete-endpoints_doctor');
@@ -54,7 +55,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      objects: [service('web'), service('api'), service('db', { ns: 'data' })],
+      objects: [service('web'), service('api'), service('db', { ns: 'data' }), node('node-b'), node('node-a')],
     });
   });
   afterAll(() => server?.close());
@@ -136,6 +137,22 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect(all.words).not.toContain('web'); // a Service cannot be named with -A
     const requests = server.requests.filter((r) => r.resource === 'services');
     expect(requests.map((r) => r.namespace).sort()).toEqual(['data', 'shop', 'shop', 'shop']);
+  });
+
+  it('-n, --context, --cluster, --user, probe --node, wait --for and --rules-file complete what they name', async () => {
+    const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
+    expect((await complete(...kubeconfig, '-n', '')).words).toEqual(expect.arrayContaining(['data', 'shop']));
+    expect((await complete(...kubeconfig, '--namespace=s')).words).toEqual(['--namespace=shop']);
+    expect((await complete(...kubeconfig, '--context', '')).words).toEqual([CERT_CONTEXT, CONTEXT].sort());
+    expect((await complete(...kubeconfig, '--cluster', '')).words).toEqual([CONTEXT]);
+    expect((await complete(...kubeconfig, '--user', '')).words).toEqual(['test-cert', 'test-token']);
+    expect((await complete('probe', ...kubeconfig, '--node', '')).words).toEqual(['node-a', 'node-b']);
+    expect((await complete('wait', '--for', '')).words).toEqual(['ready=1', 'all-ready']);
+    expect((await complete('probe', '--rules-file', '')).directive).toBe(':0');
+    // Nothing to look in: no names, no error.
+    const nowhere = await complete('--kubeconfig', '/nonexistent', '--context', '');
+    expect(nowhere).toMatchObject({ code: 0, words: [], stderr: '' });
+    expect(server.requests.some((r) => r.resource === 'namespaces' && r.verb === 'list')).toBe(true);
   });
 
   it('KUBECONFIG and the context namespace are honoured too, and --context picks the context', async () => {

@@ -186,6 +186,22 @@ function loadMerged(options: KubeconfigOptions): MergedKubeconfig {
   );
 }
 
+/** The names of the kubeconfig's contexts, clusters and users (for completion); none when there is no kubeconfig. */
+export function kubeconfigNames(options: KubeconfigOptions): {
+  contexts: string[];
+  clusters: string[];
+  users: string[];
+} {
+  let merged: MergedKubeconfig;
+  try {
+    merged = loadMerged(options);
+  } catch {
+    return { contexts: [], clusters: [], users: [] };
+  }
+  const names = (entries: Named[]) => [...new Set(entries.map((e) => e.name))].sort();
+  return { contexts: names(merged.contexts), clusters: names(merged.clusters), users: names(merged.users) };
+}
+
 /**
  * The cluster, user and namespace to use, as clientcmd's DirectClientConfig picks them: the
  * context (--context, else the current one; none is needed when --cluster or --server says where
