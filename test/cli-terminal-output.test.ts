@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { withControllers } from './support/controller.js';
-import { runCli, runCliAsync, writeTemp } from './support/cli.js';
+import { parseReport, runCli, runCliAsync, writeTemp } from './support/cli.js';
 import { node, pod, service } from './support/objects.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { SUBCOMMANDS } from '../src/commands/command.js';
@@ -62,7 +62,7 @@ describe('text output', () => {
     const concise = run().stdout;
     expect(blocks(concise)).toEqual(['shop/api', 'shop/mixed']);
     expect(concise).toMatch(
-      /^\d+ findings? below --fail-on error \(1 more Service\) are named in the table; -v shows/m,
+      /^\d+ findings? below --fail-on error \(1 more Service\) (?:is|are) named in the table; -v shows/m,
     );
     expect(blocks(run('--fail-on', 'warning').stdout)).toEqual(['shop/api', 'shop/mixed', 'shop/web']);
     expect(blocks(run('--fail-on', 'never').stdout)).toEqual(['shop/api', 'shop/mixed', 'shop/web']);
@@ -125,7 +125,7 @@ describe('-o name', () => {
   it('is the report of one run: --watch refuses it', () => {
     const r = runCli(['-o', 'name', '--watch', '-n', 'shop']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--watch prints text, tree, json, yaml/);
+    expect(r.stderr).toMatch(/--watch prints text, wide, tree, json, yaml/);
   });
 });
 
@@ -167,5 +167,89 @@ describe('a mistyped subcommand', () => {
     const help = runCli(['--help']).stdout;
     const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
     expect(listed.filter((name) => name !== 'diagnose' && name !== 'help')).toEqual([...SUBCOMMANDS]);
+  });
+});
+
+describe('-o wide', () => {
+  const nodePort = writeTemp(
+    'wide.json',
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: withControllers([
+        node('node-a'),
+        service('web', { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] }),
+        pod('web-1'),
+        pod('web-2'),
+        service('legacy', { selector: null }),
+      ]),
+    }),
+  );
+
+  it('adds the cluster IP, the ports and the selector as kubectl get -o wide prints them; the JSON entry carries them', () => {
+    const { stdout } = runCli(['--snapshot', nodePort, '-n', 'shop', '-o', 'wide']);
+    expect(stdout).toMatch(
+      /^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+PORT\(S\)\s+SELECTOR\s+ENDPOINTS\s+STATUS\s+FINDINGS$/m,
+    );
+    expect(stdout).toMatch(/^shop\s+web\s+NodePort\s+\S+\s+80:30080\/TCP\s+app=web\s+2\/2\s+OK\s+-$/m);
+    expect(stdout).toMatch(/^shop\s+legacy\s+ClusterIP\s+\S+\s+\S+\s+<none>\s/m);
+    const report = parseReport(runCli(['--snapshot', nodePort, '-n', 'shop', '-o', 'json']).stdout);
+    const web = report.services.find((s) => s.name === 'web');
+    expect(web?.selector).toEqual({ app: 'web' });
+    expect(web?.ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 30080 }]);
+    expect(report.services.find((s) => s.name === 'legacy')).not.toHaveProperty('selector');
+  });
+});
+
+describe('-o jsonpath and -o custom-columns', () => {
+  it('jsonpath: kubectl templates over the whole JSON report: paths, quoted text, range and filters', () => {
+    expect(run('-o', 'jsonpath={.services[*].name}').stdout).toBe('api mixed web zeta');
+    expect(run('-o=jsonpath={.summary.services}').stdout).toBe('4');
+    expect(run('-o', 'jsonpath={range .services[*]}{.name}{"\\t"}{.status}{"\\n"}{end}').stdout).toBe(
+      'api\terror\nmixed\terror\nweb\twarning\nzeta\tok\n',
+    );
+    expect(run('-o', 'jsonpath={.services[?(@.status=="ok")].name}').stdout).toBe('zeta');
+    expect(run('-o', 'jsonpath={.services[0].endpoints}').stdout).toBe('{"ready":0,"total":5}');
+    expect(run('-o', 'jsonpath={.nothing.here}').stdout).toBe('');
+  });
+
+  it('custom-columns: one row per Service entry, kubectl headers, <none> for what is missing, --no-headers and --sort-by', () => {
+    const { stdout } = run(
+      '-o',
+      'custom-columns=NAME:.name,STATUS:.status,READY:.endpoints.ready,IP:.clusterIP,X:.nope',
+    );
+    expect(stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+READY\s+IP\s+X$/);
+    expect(stdout).toMatch(/^api\s+error\s+0\s+10\.96\.0\.10\s+<none>$/m);
+    const sorted = run('-o', 'custom-columns=NAME:{.name}', '--no-headers', '--sort-by', '.endpoints.total');
+    expect(sorted.stdout).toBe('web\nzeta\napi\nmixed\n');
+  });
+
+  it('a template that does not parse, or none, is a usage error before anything is read', () => {
+    for (const args of [
+      ['-o', 'jsonpath={.services[*].name'],
+      ['-o', 'jsonpath={range .services[*]}{.name}'],
+      ['-o', 'jsonpath'],
+      ['-o', 'custom-columns=NAME'],
+      ['-o', 'custom-columns='],
+    ]) {
+      const r = runCli(['--snapshot', '/nonexistent', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^error: -o (jsonpath|custom-columns)/);
+      expect(r.stderr).not.toContain('/nonexistent');
+    }
+  });
+
+  it('cluster text reaches the terminal escaped', () => {
+    const hostile = writeTemp(
+      'hostile-jsonpath.json',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: withControllers([service('web'), pod('web-1', { waiting: 'Crash\u001b]52;c;aGk=\u0007Loop' })]),
+      }),
+    );
+    const r = runCli(['--snapshot', hostile, '-A', '-o', 'jsonpath={.findings[*].pods[*].cause}']);
+    expect(r.stdout).not.toMatch(/[\u0007\u001b]/);
+    expect(r.stdout).toContain('\\x1b]52;c;');
   });
 });

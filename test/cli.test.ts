@@ -93,7 +93,7 @@ describe('exit codes', () => {
     [
       'a bad output format',
       ['--snapshot', healthyFile, '-o', 'xml'],
-      /-o\/--output "xml" is not one of text, json, yaml/,
+      /-o\/--output "xml" is not one of text, wide, json, yaml, name, tree, junit, markdown, jsonpath=..., custom-columns=.../,
     ],
     ['a bad --fail-on', ['--snapshot', healthyFile, '--fail-on', 'fatal'], /--fail-on "fatal"/],
     ['an unknown check in --only', ['--snapshot', healthyFile, '--only', 'nope'], /--only: unknown check "nope"/],

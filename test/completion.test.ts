@@ -73,7 +73,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['snapshot', '--re'], want: ['--request-timeout', '--redact'], why: "the subcommand's own flags" },
     {
       words: ['-o', ''],
-      want: ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
+      want: ['text', 'wide', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
       why: '-o values of diagnose',
     },
     { words: ['snapshot', '-o', ''], want: ['yaml', 'json'], why: '-o values of snapshot' },
@@ -85,7 +85,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     { words: ['checks', ''], want: [], why: 'checks takes no argument' },
     {
       words: ['-n', 'shop', '-o', ''],
-      want: ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
+      want: ['text', 'wide', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'],
       why: '-o after the value of -n',
     },
     {

@@ -189,11 +189,11 @@ describe('flags that refuse', { timeout: TIMEOUT }, () => {
   it.each([
     [
       ['-w', '-o', 'junit'],
-      'error: --watch prints text, tree, json, yaml: -o junit is the report of one run (drop --watch)\n',
+      'error: --watch prints text, wide, tree, json, yaml: -o junit is the report of one run (drop --watch)\n',
     ],
     [
       ['--watch', '-o=markdown'],
-      'error: --watch prints text, tree, json, yaml: -o markdown is the report of one run (drop --watch)\n',
+      'error: --watch prints text, wide, tree, json, yaml: -o markdown is the report of one run (drop --watch)\n',
     ],
     [['-i', '-o', 'json'], 'error: --interactive draws its own view: -o json is for a run without -i\n'],
     [

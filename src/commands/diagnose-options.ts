@@ -8,7 +8,8 @@ import type { Check } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/findings.js';
 import { colourWanted } from '../render/colour.js';
-import { OUTPUTS, type Output, type OutputOptions } from '../render/output.js';
+import { OUTPUTS, TEMPLATE_OUTPUTS, type Output, type OutputOptions } from '../render/output.js';
+import { parseColumns, parseTemplate } from '../render/jsonpath.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { closestMatch } from '../model/similar.js';
 import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
@@ -48,7 +49,7 @@ export function addDiagnoseFlags(command: Command): Command {
   return addScopeFlags(command)
     .option(
       '-o, --output <format>',
-      `output format: ${OUTPUTS.join(', ')} (junit: test results for CI; markdown: CI job summaries, PR comments)`,
+      `output format: ${OUTPUTS.join(', ')}, jsonpath=TEMPLATE, custom-columns=SPEC (junit: test results for CI; markdown: CI job summaries, PR comments)`,
       'text',
     )
     .option(
@@ -60,14 +61,14 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--only <checks>', 'comma-separated check ids to run, and no other')
     .option('--no-color', 'no colours in text and tree output (NO_COLOR is respected too)')
     .option('-v, --explain', 'text output: why each check matters, and more of the pods involved')
-    .option('--no-headers', 'text output: no head row in the table')
+    .option('--no-headers', 'text and wide output: no head row in the table')
     .option(
       '--sort-by <field>',
-      'text and name output: order Services by a field of their report entry: .status (worst first), .metadata.name, .endpoints.ready...',
+      'text, wide and name output: order Services by a field of their report entry: .status (worst first), .metadata.name, .endpoints.ready...',
     )
     .option(
       '--show-ok',
-      'text output: list healthy Services in the table (the default; --show-ok=false hides them)',
+      'text and wide output: list healthy Services in the table (the default; --show-ok=false hides them)',
       true,
     )
     .addOption(new Option('--no-show-ok').hideHelp())
@@ -127,15 +128,38 @@ function chooseChecks(only?: string, disable?: string): Check[] {
   return CHECKS.filter((c) => !disabled.has(c));
 }
 
+/** -o for diagnose: a format, or jsonpath=TEMPLATE / custom-columns=SPEC with the template parsed. */
+function parseDiagnoseOutput(text: string): Pick<OutputOptions, 'output' | 'template' | 'columns'> {
+  const eq = text.indexOf('=');
+  const name = eq < 0 ? text : text.slice(0, eq);
+  if (name === 'jsonpath' || name === 'custom-columns') {
+    if (eq < 0) {
+      const example =
+        name === 'jsonpath' ? "jsonpath='{.services[*].name}'" : 'custom-columns=NAME:.name,STATUS:.status';
+      throw new UsageError(`-o ${name} needs a template: -o ${example}`);
+    }
+    const value = text.slice(eq + 1);
+    return name === 'jsonpath'
+      ? { output: name, template: parseTemplate(value) }
+      : { output: name, columns: parseColumns(value) };
+  }
+  if (!(OUTPUTS as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `-o/--output "${text}" is not one of ${OUTPUTS.join(', ')}, ${TEMPLATE_OUTPUTS.map((o) => `${o}=...`).join(', ')}`,
+    );
+  }
+  return { output: text as Output };
+}
+
 export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: IOStreams): DiagnoseOptions {
-  const output = parseOutput(flags.output, OUTPUTS);
+  const parsedOutput = parseDiagnoseOutput(flags.output);
   const failOn = parseFailOn(flags.failOn);
   const checks = chooseChecks(flags.only, flags.disable);
   return {
     scope: completeScope(flags, args, streams),
     checks,
     output: {
-      output,
+      ...parsedOutput,
       failOn,
       checksChosen: checks.length,
       ascii: flags.ascii === true,
@@ -153,7 +177,7 @@ export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: 
 }
 
 /** The -o formats --watch keeps up to date; junit, markdown and name are reports of one run. */
-const WATCH_OUTPUTS: readonly Output[] = ['text', 'tree', 'json', 'yaml'];
+const WATCH_OUTPUTS: readonly Output[] = ['text', 'wide', 'tree', 'json', 'yaml'];
 /** -i draws its own list and trees. */
 const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];
 

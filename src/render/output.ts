@@ -12,9 +12,13 @@ import type { Severity } from '../core/findings.js';
 import { failingServices } from '../report/report.js';
 import { terminalText } from '../core/terminal-text.js';
 import type { ServiceOrder } from './sort-by.js';
+import { columnValue, executeTemplate, type Column, type TemplateNode } from './jsonpath.js';
+import { plainTable } from './table.js';
 
-export const OUTPUTS = ['text', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'] as const;
-export type Output = (typeof OUTPUTS)[number];
+export const OUTPUTS = ['text', 'wide', 'json', 'yaml', 'name', 'tree', 'junit', 'markdown'] as const;
+/** The formats that take a template after "=": -o jsonpath=TEMPLATE, -o custom-columns=SPEC. */
+export const TEMPLATE_OUTPUTS = ['jsonpath', 'custom-columns'] as const;
+export type Output = (typeof OUTPUTS)[number] | (typeof TEMPLATE_OUTPUTS)[number];
 
 export interface OutputOptions {
   output: Output;
@@ -25,7 +29,7 @@ export interface OutputOptions {
   showEndpoints: boolean;
   /** Text output: why each check matters, and more pods per finding (--explain, -v); concise without. */
   explain?: boolean;
-  /** Text output: the table without its head row (--no-headers). */
+  /** Text and wide output: the table without its head row (--no-headers). */
   noHeaders?: boolean;
   /** Text output: the table without healthy Services (--show-ok=false). */
   hideOk?: boolean;
@@ -33,6 +37,10 @@ export interface OutputOptions {
   searched?: string;
   /** Text and name output: the order of the Services (--sort-by). */
   sortBy?: ServiceOrder;
+  /** -o jsonpath: the parsed template. */
+  template?: TemplateNode[];
+  /** -o custom-columns: the parsed columns. */
+  columns?: Column[];
   /** Extra tree branches under each Service (the probe's Dataplane/NODE rows). */
   branches?: TreeOptions['branches'];
 }
@@ -75,5 +83,20 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
       );
     case 'text':
       return renderText(report, checks, colours, options);
+    case 'wide':
+      return renderText(report, checks, colours, { ...options, wide: true });
+    case 'jsonpath':
+      // Over the report as -o json writes it (a plain JSON document).
+      return executeTemplate(options.template ?? [], JSON.parse(JSON.stringify(report)) as unknown);
+    case 'custom-columns': {
+      const columns = options.columns ?? [];
+      const entries = options.sortBy ? [...report.services].sort(options.sortBy) : report.services;
+      const rows = entries.map((s) => columns.map((c) => columnValue(c, s)));
+      return `${plainTable(
+        columns.map((c) => c.header),
+        rows,
+        !options.noHeaders,
+      )}\n`;
+    }
   }
 }

@@ -2,12 +2,14 @@
 // most severe first: each finding's one-line message, the pods involved and the fix. With
 // --explain (-v), also why each check matters (once per check), and more of the pods.
 
-import { describeSkippedChecks, severityRank, type Report } from '../report/report.js';
+import { describeSkippedChecks, severityRank, type Report, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { displayWidth, terminalText as t } from '../core/terminal-text.js';
 import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/findings.js';
 import type { ServiceOrder } from './sort-by.js';
+import type { ServicePort } from '../core/objects.js';
+import { formatLabels } from '../core/selectors.js';
 
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
@@ -51,6 +53,8 @@ export interface TextOptions {
   explain?: boolean;
   /** The table without its head row (--no-headers). */
   noHeaders?: boolean;
+  /** -o wide: the table adds each Service's cluster IP, ports and selector, as kubectl get -o wide does. */
+  wide?: boolean;
   /** The table without the Services whose status is ok (--show-ok=false). */
   hideOk?: boolean;
   /** What was searched, for the line that says nothing was found: "in namespace shop". */
@@ -80,16 +84,21 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     const shown = options.hideOk ? report.services.filter((s) => s.status !== 'ok') : report.services;
     // A stable sort: equal keys keep the report's namespace/name order.
     const listed = options.sortBy ? [...shown].sort(options.sortBy) : shown;
+    const wide = options.wide === true;
     const rows = listed.map((s) => [
       t(s.namespace),
       t(s.name),
       t(s.type),
+      ...(wide
+        ? [clusterIPCell(s), t(kubectlPorts(s.ports)), t(s.selector ? formatLabels(s.selector) : '<none>')]
+        : []),
       s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-',
       p.status(s.status, s.status.toUpperCase()),
       (checksByService.get(`${s.namespace}/${s.name}`) ?? []).join(', ') || '-',
     ]);
     if (rows.length > 0) {
-      out.push(plainTable(['NAMESPACE', 'NAME', 'TYPE', 'ENDPOINTS', 'STATUS', 'FINDINGS'], rows, !options.noHeaders));
+      const head = ['NAMESPACE', 'NAME', 'TYPE', ...(wide ? ['CLUSTER-IP', 'PORT(S)', 'SELECTOR'] : [])];
+      out.push(plainTable([...head, 'ENDPOINTS', 'STATUS', 'FINDINGS'], rows, !options.noHeaders));
     }
   }
 
@@ -125,7 +134,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       '',
       p.dim(
         `${below} finding${below === 1 ? '' : 's'} below --fail-on ${threshold}${where > 0 ? ` (${where} more Service${where === 1 ? '' : 's'})` : ''} ` +
-          'are named in the table; -v shows every finding, with why it matters',
+          `${below === 1 ? 'is' : 'are'} named in the table; -v shows every finding, with why it matters`,
       ),
     );
   }
@@ -153,6 +162,17 @@ function unknownLine(count: number): string {
     `would be a guess; every --fail-on the checks left out could have reached fails on ${them} (--disable the check to ` +
     'accept that)'
   );
+}
+
+/** The cluster IP as kubectl prints it: None for a headless Service, <none> for an ExternalName one. */
+function clusterIPCell(s: ServiceSummary): string {
+  return s.clusterIP ?? (s.type.endsWith('(headless)') ? 'None' : '<none>');
+}
+
+/** Ports as kubectl get services prints them: 80/TCP, 80:30080/TCP for a node port, comma-separated. */
+function kubectlPorts(ports: readonly ServicePort[]): string {
+  if (ports.length === 0) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',');
 }
 
 /**

@@ -7,6 +7,7 @@ import type { InputCoverage } from '../core/coverage.js';
 import { KINDS, type KindSpec } from '../core/kinds.js';
 import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
 import type { DataplaneNodeReport } from './dataplane-report.js';
+import type { Labels, ServicePort } from '../core/objects.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
 
@@ -26,6 +27,10 @@ export interface ServiceSummary {
   name: string;
   type: string;
   clusterIP?: string;
+  /** The Service's selector; absent for a selectorless Service. */
+  selector?: Labels;
+  /** The Service's ports, as its spec declares them (targetPort defaulted to port). */
+  ports: ServicePort[];
   /** Distinct endpoint addresses from the Service's slices; null for ExternalName Services. */
   endpoints: { ready: number; total: number } | null;
   status: ServiceStatus;
@@ -106,6 +111,8 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
       name: service.meta.name,
       type: service.clusterIP === 'None' ? `${service.type} (headless)` : service.type,
       ...(service.clusterIP && service.clusterIP !== 'None' ? { clusterIP: service.clusterIP } : {}),
+      ...(service.selector ? { selector: service.selector } : {}),
+      ports: service.ports,
       endpoints: service.type === 'ExternalName' ? null : { ready: counts.ready, total: counts.total },
       status: serviceStatus(findings, skippedChecks),
       findings: findings.length,

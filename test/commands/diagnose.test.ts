@@ -61,11 +61,12 @@ describe('diagnose in process', () => {
   });
 
   it('a usage error: one line on stderr, exit 2, nothing read or written', async () => {
-    const result = await runInProcess(diagnoseCommand, [], flags({ snapshot: '/nonexistent', output: 'wide' }));
+    const result = await runInProcess(diagnoseCommand, [], flags({ snapshot: '/nonexistent', output: 'nope' }));
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: -o/--output "wide" is not one of text, json, yaml, name, tree, junit, markdown\n',
+      stderr:
+        'error: -o/--output "nope" is not one of text, wide, json, yaml, name, tree, junit, markdown, jsonpath=..., custom-columns=...\n',
     });
   });
 

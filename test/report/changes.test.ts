@@ -12,6 +12,7 @@ function summary(name: string, status: ServiceStatus, ready: number, total: numb
     namespace: 'shop',
     name,
     type: 'ClusterIP',
+    ports: [],
     endpoints: { ready, total },
     status,
     findings: 0,

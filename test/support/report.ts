@@ -17,6 +17,8 @@ function summary(namespace: string, name: string, findings: Finding[]): ServiceS
     name,
     type: 'ClusterIP',
     clusterIP: '10.96.0.1',
+    selector: { app: name },
+    ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
     endpoints: { ready: 0, total: 1 },
     status: worst ?? 'ok',
     findings: mine.length,
