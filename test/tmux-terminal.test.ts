@@ -60,7 +60,7 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
 
   afterEach(() => void spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', SESSION]));
 
-  function startShell() {
+  function startShell(columns = 120, rows = 40) {
     const home = mkdtempSync(join(tmpdir(), 'epd-home-'));
     // CI=false: ink draws only a final frame when it believes it runs in CI.
     tmux(
@@ -69,9 +69,9 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
       '-s',
       SESSION,
       '-x',
-      '120',
+      String(columns),
       '-y',
-      '40',
+      String(rows),
       `env -i PATH="${process.env.PATH}" HOME=${home} TERM=xterm-256color NO_COLOR=1 CI=false PS1='prompt$ ' bash --norc --noprofile`,
     );
   }
@@ -94,6 +94,55 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     keys('q');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-q');
+  });
+
+  it.each([
+    [80, 24],
+    [200, 60],
+  ])('-i at %ix%i: G/g, PgDn, the details pane scrolls, s sorts; resizing reflows', async (columns, rows) => {
+    startShell(columns, rows);
+    typeLine(doctor(`--snapshot ${resolve('examples/shop.yaml')} -A -i`));
+    await until('the interactive view', (s) => s.includes('q quit') && /^default\/kubernetes \(ClusterIP/m.test(s));
+    // No line is wider than the terminal.
+    expect(
+      Math.max(
+        ...screen()
+          .split('\n')
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(columns);
+    keys('G');
+    await until(
+      'the last Service',
+      (s) => /^shop\/web-metrics \(ClusterIP/m.test(s) && /^›▸ \S+\s+shop\/web-metrics/m.test(s),
+    );
+    keys('g');
+    await until('the first Service', (s) => /^default\/kubernetes \(ClusterIP/m.test(s));
+    keys('PageDown');
+    await until('a page further', (s) => !/^default\/kubernetes \(ClusterIP/m.test(s) && /^›/m.test(s));
+    keys('G');
+    await until('the last Service again', (s) => /^shop\/web-metrics \(ClusterIP/m.test(s));
+    keys('e');
+    if (rows > 30) await until('why it matters', (s) => /why: /.test(s));
+    else {
+      // The details pane is cut: J scrolls it, line by line, down to why.
+      await until('the details cut with a count', (s) => /… \d+ more lines \(J\)/.test(s));
+      for (let n = 1; n <= 12 && !/why: /.test(screen()); n++) {
+        keys('J');
+        await until(`the details scrolled by ${n}`, (s) => s.includes(`… ${n} lines above (K)`));
+      }
+      expect(screen()).toMatch(/why: /);
+    }
+    keys('s');
+    await until('sorted by status', (s) => s.includes('· by status ·'));
+    // Resizing: ink draws again at the new width.
+    tmux('resize-window', '-t', SESSION, '-x', String(columns + 20), '-y', String(rows));
+    // At 80 columns the title was cut; 20 more let it grow past the old width.
+    const wider = (s: string) => columns > 100 || Math.max(...s.split('\n').map((l) => l.length)) > columns;
+    await until('the wider screen', (s) => s.includes('· by status ·') && wider(s));
+    keys('q');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+    await expectTerminalRestored(`after-${columns}`);
   });
 
   it('--watch on a terminal redraws as a pod becomes ready, and Ctrl-C restores the terminal', async () => {

@@ -9,6 +9,7 @@ import { useRef, useState } from 'react';
 import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
 import { renderTree } from '../render/tree.js';
+import { parseSortBy } from '../render/sort-by.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
@@ -31,14 +32,26 @@ export interface InteractiveProps {
   now: Date;
 }
 
+/** The keys, one per line, each under 80 columns. */
 export const HELP_LINES = [
   'up/down or k/j  move',
-  'enter           expand or collapse the Service (its tree)',
+  'PgUp/PgDn       move a page; Home/End or g/G: the first or last Service',
+  'K/J             scroll the details pane (Ctrl-U/Ctrl-D: half a pane)',
+  'enter or t      expand or collapse the Service (its tree)',
+  'e               show or hide why each finding matters',
+  's               sort by name, status (worst first), ready endpoints',
   '/               filter by name (enter keeps it, esc clears it)',
   'f               only failing Services, at or above --fail-on (again: all)',
   '?               this help (any key closes it)',
   'q or Ctrl-C     quit',
 ];
+
+/** What s cycles through: the report's namespace/name order, then these. */
+const SORTS = [
+  { label: 'name', order: undefined },
+  { label: 'status', order: parseSortBy('.status') },
+  { label: 'ready endpoints', order: parseSortBy('.endpoints.ready') },
+] as const;
 
 const STATUS_COLOURS: Record<ServiceStatus, string> = {
   ok: 'green',
@@ -68,6 +81,7 @@ function detailLines(
   findings: Finding[],
   checks: CheckDescriptions,
   width: number,
+  explain: boolean,
 ): string[] {
   if (!summary) return ['No Service matches.'];
   const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
@@ -91,17 +105,21 @@ function detailLines(
       wrap(lines, t(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), width, '    ');
     }
     if ((f.pods ?? []).length > 5) lines.push(`  … and ${f.pods!.length - 5} more pods`);
-    if (check) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
+    if (check && explain) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
     wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
   return lines;
 }
 
-/** Cuts lines to `room`, saying how many were left out. */
-function fit(lines: string[], room: number): string[] {
-  return lines.length <= room
-    ? lines
-    : [...lines.slice(0, Math.max(0, room - 1)), `… ${lines.length - room + 1} more lines`];
+/** The lines from `offset` that fit in `room`, saying how many are above and below. */
+function fit(lines: string[], room: number, offset = 0): string[] {
+  if (lines.length <= room) return lines;
+  const from = Math.max(0, Math.min(offset, lines.length - room + 1));
+  const above = from > 0 ? [`… ${from} lines above (K)`] : [];
+  const space = room - above.length;
+  const below = lines.length - from > space ? lines.length - from - (space - 1) : 0;
+  const shown = lines.slice(from, from + (below > 0 ? space - 1 : space));
+  return [...above, ...shown, ...(below > 0 ? [`… ${below} more lines (J)`] : [])];
 }
 
 export function Interactive({
@@ -123,17 +141,26 @@ export function Interactive({
   const [editingFilter, setEditingFilter] = useState(false);
   const [failingOnly, setFailingOnly] = useState(false);
   const [help, setHelp] = useState(false);
+  const [explain, setExplain] = useState(false);
+  const [sort, setSort] = useState(0);
+  const [detailOffset, setDetailOffset] = useState(0);
 
   const failingKeys = failingServices(report, failOn);
-  const visible = report.services.filter(
+  const filtered = report.services.filter(
     (s) => (!failingOnly || failingKeys.has(keyOf(s))) && (filter === '' || keyOf(s).includes(filter)),
   );
+  const order = SORTS[sort].order;
+  const visible = order ? [...filtered].sort(order) : filtered;
   // The selection follows the Service, not the row, as the list changes under it.
   const found = visible.findIndex((s) => keyOf(s) === selectedKey);
   const index = found >= 0 ? found : 0;
   const selected = visible[index];
 
   // Keys can arrive before the handler of the latest render is bound: it reads this render's list.
+  // The list's page, as the last render laid it out (PgUp/PgDn move by it).
+  const page = useRef(10);
+  // How far the details pane can scroll, as the last render laid it out.
+  const detailMax = useRef(0);
   const latest = useRef({ visible, selected, help, editingFilter });
   latest.current = { visible, selected, help, editingFilter };
 
@@ -149,16 +176,29 @@ export function Interactive({
       else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
       return;
     }
-    const move = (by: number) =>
+    const move = (by: number) => {
+      setDetailOffset(0);
       setSelectedKey((current) => {
         const at = visible.findIndex((s) => keyOf(s) === current);
         const next = visible[Math.min(visible.length - 1, Math.max(0, (at >= 0 ? at : 0) + by))];
         return next ? keyOf(next) : current;
       });
+    };
+    const scrollDetails = (by: number) => setDetailOffset((at) => Math.max(0, Math.min(detailMax.current, at + by)));
     if (input === 'q') exit();
     else if (key.downArrow || input === 'j') move(1);
     else if (key.upArrow || input === 'k') move(-1);
-    else if (key.return && selected) {
+    else if (key.pageDown) move(page.current);
+    else if (key.pageUp) move(-page.current);
+    else if (key.home || input === 'g') move(-visible.length);
+    else if (key.end || input === 'G') move(visible.length);
+    else if (input === 'J') scrollDetails(1);
+    else if (input === 'K') scrollDetails(-1);
+    else if (key.ctrl && input === 'd') scrollDetails(Math.max(1, Math.floor(page.current / 2)));
+    else if (key.ctrl && input === 'u') scrollDetails(-Math.max(1, Math.floor(page.current / 2)));
+    else if (input === 'e') setExplain((on) => !on);
+    else if (input === 's') setSort((at) => (at + 1) % SORTS.length);
+    else if ((key.return || input === 't') && selected) {
       const k = keyOf(selected);
       setSelectedKey(k);
       setExpanded((open) => {
@@ -173,7 +213,9 @@ export function Interactive({
   });
 
   const failing = failingKeys.size;
-  const title = `endpoints-doctor · ${t(source)} · ${report.services.length} Services, ${failing} failing · ? help · q quit`;
+  const sorted = sort > 0 ? ` · by ${SORTS[sort].label}` : '';
+  // The keys before the source, which can be a long path: a narrow terminal cuts the end.
+  const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${sorted} · ? help · q quit · ${t(source)}`;
   const filterLine =
     editingFilter || filter || failingOnly
       ? `${editingFilter || filter ? `filter: /${t(filter)}${editingFilter ? '_' : ''}` : ''}${failingOnly ? '  [failing only]' : ''}`
@@ -232,15 +274,17 @@ export function Interactive({
   const listRoom = Math.max(3, Math.floor((rows - fixed) / 2));
   const start = Math.max(0, Math.min(selectedRow - Math.floor(listRoom / 2), listRows.length - listRoom));
   const shownRows = listRows.slice(start, start + listRoom);
-  const details = fit(
-    detailLines(
-      selected,
-      selected ? (findingsOf.get(keyOf(selected)) ?? []) : [],
-      diagnosis.checks,
-      Math.max(20, columns - 4),
-    ),
-    Math.max(3, rows - fixed - listRoom),
+  page.current = Math.max(1, listRoom - 1);
+  const allDetails = detailLines(
+    selected,
+    selected ? (findingsOf.get(keyOf(selected)) ?? []) : [],
+    diagnosis.checks,
+    Math.max(20, columns - 4),
+    explain,
   );
+  const detailRoom = Math.max(3, rows - fixed - listRoom);
+  detailMax.current = Math.max(0, allDetails.length - detailRoom + 1);
+  const details = fit(allDetails, detailRoom, detailOffset);
 
   return (
     <Box flexDirection="column">

@@ -73,7 +73,7 @@ describe('Interactive', () => {
     expect(frame()).toMatch(/shop\/api \(ClusterIP 10\.96\.0\.10\)\nNo findings\./);
   });
 
-  it('j/k and the arrows move the selection; the details pane follows it with why and fix', async () => {
+  it('j/k and the arrows move the selection; the details pane follows it with the fix, and e shows why', async () => {
     const { frame, press } = await show(<Interactive {...props} />);
     const fix = findCheck('no-ready-endpoints')!;
     await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
@@ -81,12 +81,48 @@ describe('Interactive', () => {
     expect(frame()).toMatch(/^›▸ ERROR\s+shop\/web/m);
     expect(frame()).toMatch(/^ ▸ OK\s+shop\/api/m);
     expect(frame()).toMatch(/^ERROR no-ready-endpoints/m);
-    expect(frame()).toContain('why: ' + fix.explanation.split(' ').slice(0, 4).join(' '));
+    expect(frame()).not.toContain('why: ');
     expect(frame()).toMatch(/fix: /);
+    await press('e', (f) => expect(f).toContain('why: ' + fix.explanation.split(' ').slice(0, 4).join(' ')));
+    await press('e', (f) => expect(f).not.toContain('why: '));
     await press('\u001b[B', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m));
     await press('j', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m)); // the last stays selected
     await press('k', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
     await press('\u001b[A', (f) => expect(f).toMatch(/^shop\/api \(ClusterIP/m));
+  });
+
+  it('G/End go to the last Service, g/Home to the first, PgDn/PgUp a page; t toggles the tree as enter does', async () => {
+    const { press } = await show(<Interactive {...props} />);
+    await press('G', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m));
+    await press('g', (f) => expect(f).toMatch(/^shop\/api \(ClusterIP/m));
+    await press('\u001b[F', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m)); // End
+    await press('\u001b[H', (f) => expect(f).toMatch(/^shop\/api \(ClusterIP/m)); // Home
+    await press('\u001b[6~', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m)); // PgDn: past the end stops at the last
+    await press('\u001b[5~', (f) => expect(f).toMatch(/^shop\/api \(ClusterIP/m)); // PgUp
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    await press('t', (f) => expect(f).toMatch(/▾ ERROR\s+shop\/web/));
+    await press('t', (f) => expect(f).toMatch(/▸ ERROR\s+shop\/web/));
+  });
+
+  it('s sorts by status (worst first), then ready endpoints, then back by name; the title says how', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    const order = () => [...frame().matchAll(/^.▸.\S+\s+(shop\/\S+)/gm)].map((m) => m[1]);
+    const byName = order();
+    await press('s', (f) => expect(f).toContain('· by status ·'));
+    expect(order()[0]).toBe('shop/web');
+    await press('s', (f) => expect(f).toContain('· by ready endpoints ·'));
+    await press('s', (f) => expect(f).not.toContain('· by '));
+    expect(order()).toEqual(byName);
+  });
+
+  it('the details pane scrolls on its own (J/K), saying what is above and below; every help line fits 80 columns', async () => {
+    const { frame, press } = await show(<Interactive {...props} rows={14} />);
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    await press('e', (f) => expect(f).toMatch(/… \d+ more lines \(J\)/));
+    await press('J', (f) => expect(f).toMatch(/… 1 lines above \(K\)/));
+    expect(frame()).not.toMatch(/^shop\/web \(ClusterIP/m);
+    await press('K', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    for (const line of HELP_LINES) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('enter expands the selected Service into its tree and collapses it again', async () => {
