@@ -10,6 +10,7 @@ import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import { parseSortBy } from '../render/sort-by.js';
+import { fitLines, maxOffset } from './fit-lines.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
@@ -109,17 +110,6 @@ function detailLines(
     wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
   return lines;
-}
-
-/** The lines from `offset` that fit in `room`, saying how many are above and below. */
-function fit(lines: string[], room: number, offset = 0): string[] {
-  if (lines.length <= room) return lines;
-  const from = Math.max(0, Math.min(offset, lines.length - room + 1));
-  const above = from > 0 ? [`… ${from} lines above (K)`] : [];
-  const space = room - above.length;
-  const below = lines.length - from > space ? lines.length - from - (space - 1) : 0;
-  const shown = lines.slice(from, from + (below > 0 ? space - 1 : space));
-  return [...above, ...shown, ...(below > 0 ? [`… ${below} more lines (J)`] : [])];
 }
 
 export function Interactive({
@@ -283,8 +273,8 @@ export function Interactive({
     explain,
   );
   const detailRoom = Math.max(3, rows - fixed - listRoom);
-  detailMax.current = Math.max(0, allDetails.length - detailRoom + 1);
-  const details = fit(allDetails, detailRoom, detailOffset);
+  detailMax.current = maxOffset(allDetails.length, detailRoom);
+  const details = fitLines(allDetails, detailRoom, detailOffset, { up: 'K', down: 'J' });
 
   return (
     <Box flexDirection="column">

@@ -3,7 +3,9 @@
 // latest update that changed something, and whether a watch is failing.
 
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useRef, useState } from 'react';
 import { terminalText } from '../core/terminal-text.js';
+import { fitLines, maxOffset } from './fit-lines.js';
 
 export interface WatchViewProps {
   /** The rendered output, as the one-shot command prints it. */
@@ -24,17 +26,33 @@ const clock = (d: Date) => d.toTimeString().slice(0, 8);
 export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: WatchViewProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  useInput((input) => input === 'q' && exit(), { isActive: isRawModeSupported === true });
+  const [offset, setOffset] = useState(0);
+  // The body's page and how far it scrolls, as the last render laid it out.
+  const layout = useRef({ page: 10, max: 0 });
+  useInput(
+    (input, key) => {
+      const scroll = (by: number) => setOffset((at) => Math.max(0, Math.min(layout.current.max, at + by)));
+      if (input === 'q') exit();
+      else if (key.downArrow || input === 'j') scroll(1);
+      else if (key.upArrow || input === 'k') scroll(-1);
+      else if (key.pageDown || input === ' ') scroll(layout.current.page);
+      else if (key.pageUp || input === 'b') scroll(-layout.current.page);
+      else if (key.home || input === 'g') scroll(-layout.current.max);
+      else if (key.end || input === 'G') scroll(layout.current.max);
+    },
+    { isActive: isRawModeSupported === true },
+  );
 
   const header = [
-    `watching · updated ${clock(updatedAt)}${isRawModeSupported ? ' · q or Ctrl-C quits' : ' · Ctrl-C quits'}`,
+    `watching · updated ${clock(updatedAt)}${isRawModeSupported ? ' · ↑/↓ PgUp/PgDn g/G scroll · q quits' : ' · Ctrl-C quits'}`,
   ];
   const changeLines = changes.lines.length
     ? [`changed at ${clock(changes.at)}:`, ...changes.lines.map((l) => `  ${l}`)]
     : [];
   const room = Math.max(3, rows - 2 - header.length - changeLines.length - (trouble ? 1 : 0));
   const lines = body.replace(/\n$/, '').split('\n');
-  const shown = lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more lines`] : lines;
+  layout.current = { page: Math.max(1, room - 2), max: maxOffset(lines.length, room) };
+  const shown = fitLines(lines, room, offset);
   return (
     <Box flexDirection="column">
       <Text dimColor>{header[0]}</Text>

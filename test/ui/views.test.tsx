@@ -229,4 +229,20 @@ describe('WatchView', () => {
     expect(frame()).toMatch(/… \d+ more lines/);
     expect(frame().split('\n').length).toBeLessThanOrEqual(12);
   });
+
+  it('scrolls a body longer than the terminal: j/k a line, G/g the end and the start, PgDn/PgUp a page', async () => {
+    const body = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    const { frame, press } = await show(
+      <WatchView body={body} updatedAt={new Date()} changes={{ at: new Date(), lines: [] }} rows={12} colour={false} />,
+    );
+    expect(frame()).toMatch(/^line 0$/m);
+    await press('j', (f) => expect(f).toMatch(/… 1 lines above \(k\)/));
+    expect(frame()).not.toMatch(/^line 0$/m);
+    await press('G', (f) => expect(f).toMatch(/^line 49$/m));
+    expect(frame()).not.toMatch(/more lines/);
+    await press('g', (f) => expect(f).toMatch(/^line 0$/m));
+    await press('\u001b[6~', (f) => expect(f).toMatch(/lines above/)); // PgDn
+    await press('\u001b[5~', (f) => expect(f).toMatch(/^line 0$/m)); // PgUp
+    expect(frame().split('\n').length).toBeLessThanOrEqual(12);
+  });
 });
