@@ -1,8 +1,15 @@
-// The human report: a kubectl-style summary table, then a block per Service with findings, the
-// most severe first: each finding's one-line message, the pods involved and the fix. With
-// --explain (-v), also why each check matters (once per check), and more of the pods.
+// The human report: a kubectl-style summary table, then a block per Service that fails --fail-on,
+// the most severe first: each finding at or above it with its message's first clause, the pods
+// involved grouped by cause, and the fix. With --explain (-v), every finding whole, why each
+// check matters (once per check), and more of the pods.
 
-import { describeSkippedChecks, severityRank, type Report, type ServiceSummary } from '../report/report.js';
+import {
+  describeSkippedChecks,
+  severityRank,
+  unknownFailsAt,
+  type Report,
+  type ServiceSummary,
+} from '../report/report.js';
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { displayWidth, terminalText as t } from '../core/terminal-text.js';
@@ -114,8 +121,12 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     if (list) list.push(f);
     else findingsByService.set(key, [f]);
   }
+  // A Service that fails only because it could not be judged (unknown) gets its block too: what was missing.
+  const failingUnknown = new Set(
+    report.services.filter((s) => unknownFailsAt(s, threshold)).map((s) => `${s.namespace}/${s.name}`),
+  );
   const blocks = report.services
-    .filter((s) => findingsByService.has(`${s.namespace}/${s.name}`))
+    .filter((s) => findingsByService.has(`${s.namespace}/${s.name}`) || failingUnknown.has(`${s.namespace}/${s.name}`))
     .map((s, order) => ({ s, order }))
     .sort((a, b) => STATUS_ORDER[a.s.status] - STATUS_ORDER[b.s.status] || a.order - b.order);
   for (const { s } of blocks) {
@@ -129,7 +140,10 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   }
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {
-    const where = new Set(report.findings.map((f) => `${f.namespace}/${f.service}`)).size - blocks.length;
+    const blockKeys = new Set(blocks.map(({ s }) => `${s.namespace}/${s.name}`));
+    const where = new Set(
+      report.findings.map((f) => `${f.namespace}/${f.service}`).filter((key) => !blockKeys.has(key)),
+    ).size;
     out.push(
       '',
       p.dim(

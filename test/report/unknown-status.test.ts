@@ -274,6 +274,8 @@ describe('every format shows unknown next to what was missing', () => {
       /^unknown: a check that applies to this Service could not run .* every --fail-on the checks left out could have reached fails on it/m,
     );
     expect(out).toMatch(/^note: check pod-missing-from-slices skipped: the input has no EndpointSlices$/m);
+    // It fails --fail-on error without a finding: its block says what could not judge it.
+    expect(out).toMatch(/^shop\/web \(ClusterIP[^\n]*\n\s+not judged by no-ready-endpoints/m);
   });
 
   it('tree: the Service row and a line under it', () => {
