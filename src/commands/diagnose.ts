@@ -13,6 +13,7 @@ import { SUBCOMMANDS, type CommandSteps } from './command.js';
 import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOptions } from './diagnose-options.js';
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
+import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
 async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promise<number> {
@@ -21,7 +22,13 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
   const input = await loadInput(options.scope, undefined, 'report');
   const diagnosis = diagnoseServices(input.model, input.services, options.checks, input.notes);
-  streams.out.write(renderOutput(diagnosis, { ...options.output, searched: input.searched }, palette(options.colour)));
+  let { searched } = input;
+  // As kubectl says it: an empty namespace and one that does not exist are different answers.
+  if (input.services.length === 0 && input.connection && input.namespace !== undefined) {
+    if ((await namespaceExists(input.connection, input.namespace)) === false)
+      searched += ' (the namespace does not exist)';
+  }
+  streams.out.write(renderOutput(diagnosis, { ...options.output, searched }, palette(options.colour)));
   // The tree has no place for notes; the other formats carry them.
   const notFound = new Set(input.notFound);
   if (options.output.output === 'tree') {

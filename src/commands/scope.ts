@@ -7,14 +7,7 @@ import { UsageError } from '../core/errors.js';
 import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import {
-  connect,
-  fetchLive,
-  liveCoverage,
-  namespaceExists,
-  serviceNotFound,
-  type Connection,
-} from '../sources/live.js';
+import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
 import { KINDS } from '../core/kinds.js';
@@ -91,6 +84,10 @@ export interface LoadedInput {
   notFound: string[];
   /** Where Services were looked for, as an empty result says it: "in namespace shop", "in the snapshot". */
   searched: string;
+  /** The namespace Services were chosen in; undefined for all of them. */
+  namespace?: string;
+  /** The live connection read through; undefined for a snapshot. */
+  connection?: Connection;
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -179,9 +176,5 @@ export async function loadInput(
   let searched = namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`;
   if (scope.labelSelector) searched += ` matching -l ${scope.labelSelector}`;
   if (scope.snapshot) searched += ' in the snapshot';
-  else if (services.length === 0 && namespace !== undefined && conn) {
-    // As kubectl says it: an empty namespace and one that does not exist are different answers.
-    if ((await namespaceExists(conn, namespace)) === false) searched += ' (the namespace does not exist)';
-  }
-  return { model, services, notes, notFound, searched };
+  return { model, services, notes, notFound, searched, namespace, connection: conn };
 }

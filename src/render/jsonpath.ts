@@ -79,7 +79,7 @@ function* paths(nodes: TemplateNode[]): Generator<string> {
 /** A path jsonpath-plus cannot read is a usage error before anything is read from the cluster. */
 function checkPath(path: string, flag: string): void {
   try {
-    JSONPath.toPathArray(toJsonPath(path));
+    // Evaluating reads the path whole (jsonpath-plus parses it first), so an empty object will do.
     evaluate(path, {});
   } catch (e) {
     throw new UsageError(`${flag}: cannot read "${path}": ${(e as Error).message}`);

@@ -25,6 +25,9 @@ const STATUS_RANK: Record<ServiceSummary['status'], number> = { error: 0, unknow
 
 export type ServiceOrder = (a: ServiceSummary, b: ServiceSummary) => number;
 
+/** The worst status first: the order of --sort-by .status and of the text output's blocks. */
+export const BY_STATUS: ServiceOrder = (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status];
+
 /** --sort-by's expression (`.status`, `{.metadata.name}`) as an order; a usage error names the fields it takes. */
 export function parseSortBy(expression: string): ServiceOrder {
   const path = expression.trim().replace(/^\{(.*)\}$/, '$1');

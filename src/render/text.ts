@@ -5,8 +5,8 @@
 
 import {
   describeSkippedChecks,
+  failingServices,
   severityRank,
-  unknownFailsAt,
   type Report,
   type ServiceSummary,
 } from '../report/report.js';
@@ -14,7 +14,7 @@ import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { displayWidth, terminalText as t } from '../core/terminal-text.js';
 import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/findings.js';
-import type { ServiceOrder } from './sort-by.js';
+import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
 
@@ -72,9 +72,6 @@ export interface TextOptions {
   failOn?: Severity | 'never';
 }
 
-/** Services' blocks in this order of status, then namespace/name as the report lists them. */
-const STATUS_ORDER: Record<string, number> = { error: 0, unknown: 1, warning: 2, info: 3, ok: 4 };
-
 export function renderText(report: Report, checks: CheckDescriptions, p: Palette, options: TextOptions = {}): string {
   const explain = options.explain === true;
   const out: string[] = [];
@@ -121,15 +118,12 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     if (list) list.push(f);
     else findingsByService.set(key, [f]);
   }
-  // A Service that fails only because it could not be judged (unknown) gets its block too: what was missing.
-  const failingUnknown = new Set(
-    report.services.filter((s) => unknownFailsAt(s, threshold)).map((s) => `${s.namespace}/${s.name}`),
-  );
-  const blocks = report.services
-    .filter((s) => findingsByService.has(`${s.namespace}/${s.name}`) || failingUnknown.has(`${s.namespace}/${s.name}`))
-    .map((s, order) => ({ s, order }))
-    .sort((a, b) => STATUS_ORDER[a.s.status] - STATUS_ORDER[b.s.status] || a.order - b.order);
-  for (const { s } of blocks) {
+  // A block per Service that fails at the threshold, as the exit code counts them: a finding at or
+  // above it, or an unknown status it fails on (the block then says what was missing). The worst
+  // first; a stable sort keeps namespace/name order within a status.
+  const failing = failingServices(report, threshold);
+  const blocks = report.services.filter((s) => failing.has(`${s.namespace}/${s.name}`)).sort(BY_STATUS);
+  for (const s of blocks) {
     const key = `${s.namespace}/${s.name}`;
     out.push('', p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
     if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
@@ -140,10 +134,8 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   }
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {
-    const blockKeys = new Set(blocks.map(({ s }) => `${s.namespace}/${s.name}`));
-    const where = new Set(
-      report.findings.map((f) => `${f.namespace}/${f.service}`).filter((key) => !blockKeys.has(key)),
-    ).size;
+    const where = new Set(report.findings.map((f) => `${f.namespace}/${f.service}`).filter((key) => !failing.has(key)))
+      .size;
     out.push(
       '',
       p.dim(
