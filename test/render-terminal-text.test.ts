@@ -118,6 +118,20 @@ describe('text and tree show cluster text as data', () => {
     }
   });
 
+  it('-o wide: the cluster IP, ports and selector cells too', () => {
+    const model = modelFromRaw([
+      service('odd', { selector: { app: `x${OSC_TITLE}` }, spec: { clusterIP: `10.0.0.1${OSC_TITLE}` } }),
+    ]);
+    const odd = diagnoseServices(model, model.services, CHECKS, []);
+    const out = renderOutput(
+      odd,
+      { output: 'wide', failOn: 'error', checksChosen: CHECKS.length, ascii: false, showEndpoints: false },
+      palette(false),
+    );
+    expect(rawControlBesidesColour(out)).toBe(false);
+    expect(out).toMatch(/^shop\s+odd\s+ClusterIP\s+10\.0\.0\.1\\x1b\]0;owned\\x07\s/m);
+  });
+
   it('the notes of -o text, too', () => {
     expect(renderAs('text')).toMatch(/^note: a note quoting the cluster: \\x1b\]0;owned\\x07 shop {7}Service\/forged/m);
   });

@@ -94,7 +94,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       t(s.name),
       t(s.type),
       ...(wide
-        ? [clusterIPCell(s), t(kubectlPorts(s.ports)), t(s.selector ? formatLabels(s.selector) : '<none>')]
+        ? [t(clusterIPCell(s)), t(kubectlPorts(s.ports)), t(s.selector ? formatLabels(s.selector) : '<none>')]
         : []),
       s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-',
       p.status(s.status, s.status.toUpperCase()),
