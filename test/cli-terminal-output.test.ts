@@ -81,8 +81,22 @@ describe('text output', () => {
   it('the demo reads in one screen by default, and in full with -v', () => {
     const concise = runCli(['--snapshot', SHOP, '-n', 'shop']).stdout.split('\n').length;
     const full = runCli(['--snapshot', SHOP, '-n', 'shop', '-v']).stdout.split('\n').length;
-    expect(concise).toBeLessThanOrEqual(80);
-    expect(full).toBeGreaterThan(concise);
+    expect(concise).toBeLessThanOrEqual(65);
+    expect(full).toBeGreaterThan(2 * concise);
+  });
+
+  it("a finding's message takes two lines at most, leaving to the pods' lines the evidence they repeat; -v shows it whole", () => {
+    const concise = runCli(['--snapshot', SHOP, '-n', 'shop']).stdout;
+    const full = runCli(['--snapshot', SHOP, '-n', 'shop', '-v']).stdout;
+    // Cut after two lines, with a mark that there is more.
+    expect(concise).toMatch(/manual-endpoints-port-mismatch: no hand-made endpoint port pairs with .*\n.* …\n/);
+    expect(full).toMatch(/EndpointSlice orders-db-1 has \(no name\) 5432\/TCP/);
+    // The parenthesis after "is ready" names the pods' cause, which their line below gives.
+    expect(concise).toMatch(/notifications-9cskl, notifications-slfz8 is ready\n {10}- notifications-/);
+    expect(full).toMatch(/is ready \(listed ready, but its pod no\s+longer exists/);
+    // The port once, in the message that names it, not also after the check.
+    expect(concise).toMatch(/^ {2}ERROR {3}target-port-unresolved: targetPort "dns" of dns 53\/UDP/m);
+    expect(full).toMatch(/^ {2}ERROR {3}target-port-unresolved {2}dns 53\/UDP$/m);
   });
 
   it('--no-headers: the table without its head row', () => {

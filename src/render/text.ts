@@ -1,6 +1,6 @@
 // The human report: a kubectl-style summary table, then a block per Service that fails --fail-on,
-// the most severe first: each finding at or above it with its message's first clause, the pods
-// involved grouped by cause, and the fix. With --explain (-v), every finding whole, why each
+// the most severe first: each finding at or above it with its message's first clause (two lines
+// at most), the pods involved grouped by cause, and the fix. With --explain (-v), every finding whole, why each
 // check matters (once per check), and more of the pods.
 
 import {
@@ -21,6 +21,8 @@ import { formatLabels } from '../core/selectors.js';
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
 const INDENT = '          ';
+/** A finding's message by default takes at most this many lines; -v shows it whole. */
+const CONCISE_MESSAGE_LINES = 2;
 const WIDTH = 100;
 /** The indent of a wrapped line's continuation, per length of its first line's prefix ('- ', 'why: '). */
 const HANGING = Array.from({ length: 8 }, (_, n) => INDENT + ' '.repeat(n));
@@ -123,15 +125,18 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   // first; a stable sort keeps namespace/name order within a status.
   const failing = failingServices(report, threshold);
   const blocks = report.services.filter((s) => failing.has(`${s.namespace}/${s.name}`)).sort(BY_STATUS);
-  for (const s of blocks) {
+  // Concise blocks follow each other without blank lines (the flush-left Service line parts them),
+  // so that a namespace's failures fit a screen; --explain's longer blocks keep them.
+  blocks.forEach((s, i) => {
     const key = `${s.namespace}/${s.name}`;
-    out.push('', p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
+    if (explain || i === 0) out.push('');
+    out.push(p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
     if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
     for (const f of findingsByService.get(key) ?? []) {
       renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain);
       explained.add(f.check);
     }
-  }
+  });
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {
     const where = new Set(report.findings.map((f) => `${f.namespace}/${f.service}`).filter((key) => !failing.has(key)))
@@ -146,8 +151,8 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   }
 
   const { summary } = report;
+  if (below === 0) out.push('');
   out.push(
-    '',
     `${summary.services} Service${summary.services === 1 ? '' : 's'}: ${summary.ok} ok, ${summary.error} error, ` +
       `${summary.warning} warning, ${summary.info} info${summary.unknown ? `, ${summary.unknown} unknown` : ''}` +
       (summary.suppressed
@@ -196,6 +201,17 @@ function firstClause(message: string): string {
   return message;
 }
 
+/** The text without a parenthesis that closes it ("not ready (3× CrashLoopBackOff)" → "not ready"). */
+function withoutTrailingParenthesis(text: string): string {
+  if (!text.endsWith(')')) return text;
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) return i > 0 ? text.slice(0, i).trimEnd() : text;
+  }
+  return text;
+}
+
 /** Appends the finding's lines to `lines`. */
 function renderFinding(
   lines: string[],
@@ -212,10 +228,21 @@ function renderFinding(
     lines.push(`  ${p.status(f.severity, severity)} ${p.bold(f.check)}${port}`);
     wrap(lines, t(f.message), '');
   } else {
-    // Concise: the message's first clause follows the check on its line.
-    const head = `  ${severity} ${f.check}${port}: `;
-    const styled = `  ${p.status(f.severity, severity)} ${p.bold(f.check)}${port}: `;
-    wrap(lines, t(firstClause(f.message)), '', undefined, { text: styled, width: displayWidth(head) });
+    // Concise: the message's first clause after the check, in two lines at most, without the
+    // evidence in parentheses that the pods' lines below repeat; -v shows the message whole.
+    const clause = firstClause(f.message);
+    const message = t(f.pods?.length ? withoutTrailingParenthesis(clause) : clause);
+    // The port once: most messages name it themselves.
+    const shownPort = port && !message.includes(t(f.port!)) ? port : '';
+    const head = `  ${severity} ${f.check}${shownPort}: `;
+    const styled = `  ${p.status(f.severity, severity)} ${p.bold(f.check)}${shownPort}: `;
+    const wrapped: string[] = [];
+    wrap(wrapped, message, '', undefined, { text: styled, width: displayWidth(head) });
+    if (wrapped.length > CONCISE_MESSAGE_LINES) {
+      wrapped.length = CONCISE_MESSAGE_LINES;
+      wrapped[CONCISE_MESSAGE_LINES - 1] += ' …';
+    }
+    lines.push(...wrapped);
   }
   const pods = f.pods ?? [];
   const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
