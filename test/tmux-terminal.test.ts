@@ -3,12 +3,12 @@
 // Ctrl-C (the shell works and the terminal is back in canonical mode). Needs tmux and a build.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './server/index.js';
-import { BIN } from './support/cli.js';
+import { BIN, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
 import { applyWithControllers, eventually } from './support/watching.js';
@@ -37,13 +37,26 @@ async function until(what: string, test: (screen: string) => boolean): Promise<v
   }
 }
 
+/**
+ * Until the view reads keys: ink puts the terminal in raw mode when it starts listening, a moment
+ * after its first frame. Keys typed before then are not read.
+ */
+async function untilReadingKeys(): Promise<void> {
+  const tty = tmux('display-message', '-p', '-t', SESSION, '#{pane_tty}').trim();
+  await eventually(
+    'raw mode',
+    () => /(^|\s)-icanon\b/.test(execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' })),
+    60_000,
+  );
+}
+
 /** After the CLI has exited: the shell answers, and the terminal is in canonical mode again (not raw). */
 async function expectTerminalRestored(marker: string) {
   typeLine(`stty -a | grep -o -- '-\\?icanon\\b'; echo ${marker}-done`);
   await until('the shell to answer', (s) => s.includes(`${marker}-done\n`));
   const lines = screen().split('\n');
   const mode = lines[lines.findIndex((l) => l === `${marker}-done`) - 1];
-  expect(mode).toBe('icanon');
+  expect(mode, lines.join('\n')).toBe('icanon');
 }
 
 describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () => {
@@ -145,6 +158,76 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     await expectTerminalRestored(`after-${columns}`);
   });
 
+  it('-i: / marks and jumps to a match; y copies by OSC 52 only when the terminal can take it; q gives the shell its screen back', async () => {
+    startShell();
+    typeLine('echo before-the-view');
+    const shop = `--snapshot ${resolve('examples/shop.yaml')} -n shop -i`;
+    const findWebMetrics = async () => {
+      await until('the interactive view', (s) => s.includes('q quit') && /^shop\/cart \(ClusterIP/m.test(s));
+      await untilReadingKeys();
+      keys('/');
+      keys('-l', 'metrics');
+      await until(
+        'the match selected',
+        (s) => s.includes('search: /metrics_ (1 found)') && /^shop\/web-metrics \(ClusterIP/m.test(s),
+      );
+      keys('Enter');
+      await until('the search kept', (s) => s.includes('search: /metrics (1 found)'));
+    };
+    typeLine(doctor(shop));
+    await findWebMetrics();
+    // Without colour (NO_COLOR here), which drops underlines too, the match is bracketed in its row.
+    expect(screen()).toMatch(/^›▸ ERROR +shop\/web-\[metrics\] +2\/2 +target-port-unresolved/m);
+    // tmux does not say it takes OSC 52: y shows the command instead.
+    keys('y');
+    await until('the command shown', (s) =>
+      s.includes(
+        'did not say it takes clipboard writes (OSC 52); the command: kubectl patch service web-metrics -n shop',
+      ),
+    );
+    keys('q');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+    // The view was on the alternate screen: the shell's screen is back as it was.
+    expect(screen()).toContain('before-the-view');
+    expect(screen()).not.toContain('q quit');
+
+    // Told that the terminal takes it (tmux does, with set-clipboard on): y lands in tmux's paste buffer.
+    tmux('set-option', '-s', 'set-clipboard', 'on');
+    typeLine(`ENDPOINTS_DOCTOR_OSC52=1 ${doctor(shop)}`);
+    await findWebMetrics();
+    keys('y');
+    await until('copied', (s) => /^copied: kubectl patch service web-metrics -n shop/m.test(s));
+    expect(tmux('show-buffer')).toBe(
+      `kubectl patch service web-metrics -n shop --type=json -p '[{"op":"replace","path":"/spec/ports/0/targetPort","value":"http-metrics"}]'`,
+    );
+    keys('q');
+    // The first run's EXIT=0 is still on the shell's screen.
+    await until('the second exit', (s) => s.match(/^EXIT=0$/gm)?.length === 2);
+    await expectTerminalRestored('after-copy');
+  });
+
+  it('-i: r reads a snapshot again, marking the Services that changed', async () => {
+    const snapshot = (ready: boolean) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: withControllers([node('node-a'), service('web'), pod('web-1', { ready })]),
+      });
+    const file = writeTemp('refresh.json', snapshot(false));
+    startShell();
+    typeLine(doctor(`--snapshot ${file} -n shop -i`));
+    await until('the interactive view', (s) => s.includes('q quit') && /ERROR\s+shop\/web\s+0\/1/.test(s));
+    await untilReadingKeys();
+    writeFileSync(file, snapshot(true));
+    keys('r');
+    await until(
+      'the snapshot read again',
+      (s) => /▸\*INFO\s+shop\/web\s+1\/1/.test(s) && /, read \d\d:\d\d:\d\d/.test(s),
+    );
+    keys('q');
+    await until('the exit', (s) => s.includes('EXIT=0'));
+  });
+
   it('--watch on a terminal redraws as a pod becomes ready, and Ctrl-C restores the terminal', async () => {
     startShell();
     typeLine(doctor(`--kubeconfig ${server.kubeconfigPath} -n shop --watch`));
@@ -175,6 +258,15 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     applyWithControllers(server, [pod('web-1', { ready: true })]);
     // Marked as changed (*) by the update.
     await until('the update', (s) => /▸\*INFO\s+shop\/web\s+1\/1\s+single-ready-endpoint/.test(s));
+    // r lists the cluster again, with a new watch.
+    await untilReadingKeys();
+    keys('r');
+    await until(
+      'listed again',
+      (s) => /· live \S+, listed \d\d:\d\d:\d\d/.test(s) && /INFO\s+shop\/web\s+1\/1/.test(s),
+    );
+    applyWithControllers(server, [pod('web-1', { ready: false })]);
+    await until('the new watch following the cluster', (s) => /▸\*ERROR\s+shop\/web\s+0\/1/.test(s));
     keys('C-c');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-live-ctrl-c');

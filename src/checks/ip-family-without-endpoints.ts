@@ -152,7 +152,7 @@ export const ipFamilyWithoutEndpoints: Check = {
     } else if (firstPod && (ownBoth.length > 0 || otherWithFamily)) {
       draft.fix =
         `the pod network already hands out ${missing} addresses: recreate the ${plural(singleFamily.length, 'pod')} without one so ` +
-        `${singleFamily.length === 1 ? 'it gets' : 'they get'} both families (kubectl rollout restart their workload; the owner is: ` +
+        `${singleFamily.length === 1 ? 'it gets' : 'they get'} both families (restart their workload with kubectl rollout restart; the owner is: ` +
         `${podOwner(namespace, firstPod)}); ${orDrop}`;
     } else if (ownBoth.length > 0) {
       draft.fix =

@@ -24,6 +24,7 @@ import { loadScreens } from '../ui/load-screens.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
 import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
 import { terminalStreams, type IOStreams, type OutputStream } from './streams.js';
+import { askClipboardSupport, enterFullScreen, osc52 } from './terminal-modes.js';
 import type { Finding } from '../core/findings.js';
 
 interface Live {
@@ -169,12 +170,14 @@ async function watchPrinting(
 /**
  * Keeps the drawn app until the user quits, redrawn when the terminal is resized. SIGINT and
  * SIGTERM from outside unmount it too (in raw mode Ctrl-C arrives as a key, which ink handles).
+ * The terminal gets its own screen back on every way out.
  */
 async function untilQuit(
   app: Instance,
   out: OutputStream,
   redraw: () => void,
   stop: () => Promise<void>,
+  leaveFullScreen: () => void,
 ): Promise<number> {
   const unmount = () => app.unmount();
   process.on('SIGINT', unmount);
@@ -186,6 +189,7 @@ async function untilQuit(
     process.off('SIGINT', unmount);
     process.off('SIGTERM', unmount);
     out.off('resize', redraw);
+    leaveFullScreen();
     await stop();
   }
   return EXIT.ok;
@@ -227,12 +231,14 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
   diagnosis = live.current();
   // The view reads the keys from here on: an exec plugin that runs again does not get them.
   markStdinUnavailable();
+  const leaveFullScreen = enterFullScreen(streams.out);
   app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,
     streams.out,
     () => app?.rerender(element()),
     () => live.watch.stop(),
+    leaveFullScreen,
   );
 }
 
@@ -247,6 +253,59 @@ async function interactiveScreen(
   let trouble: string | undefined;
   let live: Live | undefined;
   let app: ReturnType<typeof render> | undefined;
+  const clock = () => new Date().toTimeString().slice(0, 8);
+  // A new diagnosis: the Services it changed are marked (an update that changes none keeps the
+  // marks of the last one that did).
+  const show = (next: Diagnosis, from: string) => {
+    const services = compareReports(diagnosis.report, next.report).map((c) => c.service);
+    if (services.length > 0) changed = new Set(services);
+    diagnosis = next;
+    source = from;
+    app?.rerender(element());
+  };
+  const readSnapshot = async (file: string) => {
+    const input = await loadInput(scope);
+    return {
+      diagnosis: diagnoseServices(input.model, input.services, checks, input.notes),
+      source: `snapshot ${file}, read ${clock()}`,
+    };
+  };
+  const watchCluster = () =>
+    startWatch(
+      scope,
+      checks,
+      () => live && show(live.current(), `live ${live.contextName}, updated ${clock()}`),
+      (problem) => {
+        trouble = problem;
+        app?.rerender(element());
+      },
+    );
+  // r: the snapshot read again, or the cluster listed again by a new watch that replaces the old one.
+  let refreshing = false;
+  const refresh = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      if (scope.snapshot) {
+        const next = await readSnapshot(scope.snapshot);
+        trouble = undefined;
+        show(next.diagnosis, next.source);
+      } else {
+        const next = await watchCluster();
+        const old = live;
+        live = next;
+        await old?.watch.stop();
+        trouble = undefined;
+        show(next.current(), `live ${next.contextName}, listed ${clock()}`);
+      }
+    } catch (e) {
+      trouble = `could not read again: ${e instanceof Error ? e.message : String(e)}`;
+      app?.rerender(element());
+    } finally {
+      refreshing = false;
+    }
+  };
+  const clipboard = await askClipboardSupport(streams.in, streams.out, process.env);
   const element = () =>
     createElement(Interactive, {
       diagnosis,
@@ -258,41 +317,26 @@ async function interactiveScreen(
       colour,
       failOn: output.failOn,
       now: new Date(),
+      onRefresh: () => void refresh(),
+      copy: clipboard ? (command: string) => streams.out.write(osc52(command)) : undefined,
     });
-  const clock = () => new Date().toTimeString().slice(0, 8);
   if (scope.snapshot) {
-    const input = await loadInput(scope);
-    diagnosis = diagnoseServices(input.model, input.services, checks, input.notes);
-    source = `snapshot ${scope.snapshot}`;
+    ({ diagnosis, source } = await readSnapshot(scope.snapshot));
   } else {
-    live = await startWatch(
-      scope,
-      checks,
-      () => {
-        const next = live!.current();
-        // An update that changes no Service keeps the marks of the last one that did.
-        const services = compareReports(diagnosis.report, next.report).map((c) => c.service);
-        if (services.length > 0) changed = new Set(services);
-        diagnosis = next;
-        source = `live ${live!.contextName}, updated ${clock()}`;
-        app?.rerender(element());
-      },
-      (problem) => {
-        trouble = problem;
-        app?.rerender(element());
-      },
-    );
+    live = await watchCluster();
     diagnosis = live.current();
     source = `live ${live.contextName}, updated ${clock()}`;
   }
   // The view reads the keys from here on: an exec plugin that runs again does not get them.
   markStdinUnavailable();
+  const leaveFullScreen = enterFullScreen(streams.out);
   app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,
     streams.out,
     () => app?.rerender(element()),
     async () => live?.watch.stop(),
+    leaveFullScreen,
   );
 }
 

@@ -1,16 +1,19 @@
 // --interactive: the Services as a list to move through (arrows or j/k), each expandable into
-// its tree (enter), filtered by name (/) or to the failing ones (f), with a details pane that
-// shows the selected Service's findings, why they matter and how to fix them (from the check
-// modules). The data comes in as props: static for a snapshot, re-rendered when a watch sees
-// a change. Only layout lives here; rows and trees come from the report and the renderers.
+// its tree (enter), searched (/) or filtered (&) by name or to the failing ones (f), with a
+// details pane that shows the selected Service's findings, why they matter and how to fix them
+// (from the check modules); y copies a fix command, r reads the input again. The data comes in as
+// props: static for a snapshot, re-rendered when a watch sees a change or r reads it again. Only
+// layout lives here; rows and trees come from the report and the renderers.
 
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useRef, useState } from 'react';
 import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
 import { renderTree } from '../render/tree.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { fitLines, maxOffset } from './fit-lines.js';
+import { fixCommands } from './fix-commands.js';
+import { eachKey } from './each-key.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
@@ -31,6 +34,10 @@ export interface InteractiveProps {
   failOn: Severity | 'never';
   /** The moment tree ages are measured from. */
   now: Date;
+  /** r: reads the snapshot or the cluster again; the new diagnosis comes in as props. */
+  onRefresh?: () => void;
+  /** y: puts a fix command on the clipboard, or undefined when the terminal did not say it can. */
+  copy?: (command: string) => void;
 }
 
 /** The keys, one per line, each under 80 columns. */
@@ -41,8 +48,11 @@ export const HELP_LINES = [
   'enter or t      expand or collapse the Service (its tree)',
   'e               show or hide why each finding matters',
   's               sort by name, status (worst first), ready endpoints',
-  '/               filter by name (enter keeps it, esc clears it)',
+  '/               search names: jumps to a match (n/N: next, previous match)',
+  '&               filter by name (enter keeps it, esc clears it)',
   'f               only failing Services, at or above --fail-on (again: all)',
+  'y               copy a fix command of the Service (again: the next one)',
+  'r               read the snapshot or the cluster again',
   '?               this help (any key closes it)',
   'q or Ctrl-C     quit',
 ];
@@ -122,6 +132,8 @@ export function Interactive({
   colour,
   failOn,
   now,
+  onRefresh,
+  copy,
 }: InteractiveProps) {
   const { exit } = useApp();
   const { report, run, model } = diagnosis;
@@ -134,8 +146,15 @@ export function Interactive({
   const [explain, setExplain] = useState(false);
   const [sort, setSort] = useState(0);
   const [detailOffset, setDetailOffset] = useState(0);
+  const [search, setSearch] = useState('');
+  const [editingSearch, setEditingSearch] = useState(false);
+  // One line that answers the last key (what y copied, that r is reading); the next key clears it.
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const copied = useRef(0);
 
   const failingKeys = failingServices(report, failOn);
+  const findingsOf = new Map<string, Finding[]>();
+  for (const f of report.findings) pushTo(findingsOf, `${f.namespace}/${f.service}`, f);
   const filtered = report.services.filter(
     (s) => (!failingOnly || failingKeys.has(keyOf(s))) && (filter === '' || keyOf(s).includes(filter)),
   );
@@ -151,23 +170,69 @@ export function Interactive({
   const page = useRef(10);
   // How far the details pane can scroll, as the last render laid it out.
   const detailMax = useRef(0);
-  const latest = useRef({ visible, selected, help, editingFilter });
-  latest.current = { visible, selected, help, editingFilter };
+  const latest = useRef({ visible, selected, help, editingFilter, editingSearch, search });
+  latest.current = { visible, selected, help, editingFilter, editingSearch, search };
+  const matches = (s: ServiceSummary, text: string) => text !== '' && t(keyOf(s)).includes(text);
 
-  useInput((input, key) => {
-    const { visible, selected, help, editingFilter } = latest.current;
-    if (help) return setHelp(false);
+  // What decides how the next key reads is set here at once as well as in the state: the keys of
+  // one read are handled before the next render.
+  const typing = {
+    search: (on: boolean, text: string) => {
+      Object.assign(latest.current, { editingSearch: on, search: text });
+      setEditingSearch(on);
+      setSearch(text);
+    },
+    filter: (on: boolean) => {
+      latest.current.editingFilter = on;
+      setEditingFilter(on);
+    },
+  };
+
+  const onKey = (input: string, key: Key) => {
+    const { visible, selected, help, editingFilter, editingSearch, search } = latest.current;
+    if (help) {
+      latest.current.help = false;
+      return setHelp(false);
+    }
+    setNotice(undefined);
+    // The next Service whose name holds `text`, after the selection (`step` 1) or before it (-1), around the end.
+    const jump = (text: string, step: 1 | -1, fromSelected = true) => {
+      const at = Math.max(
+        0,
+        visible.findIndex((s) => s === selected),
+      );
+      for (let i = fromSelected ? 0 : 1; i <= visible.length; i++) {
+        const s = visible[(((at + step * i) % visible.length) + visible.length) % visible.length];
+        if (s && matches(s, text)) {
+          setDetailOffset(0);
+          copied.current = 0;
+          return setSelectedKey(keyOf(s));
+        }
+      }
+      if (text) setNotice(`no Service name holds "${t(text)}"`);
+    };
+    if (editingSearch) {
+      if (key.return) typing.search(false, search);
+      else if (key.escape) typing.search(false, '');
+      else if (key.backspace || key.delete) typing.search(true, search.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) {
+        typing.search(true, search + input);
+        jump(search + input, 1);
+      }
+      return;
+    }
     if (editingFilter) {
-      if (key.return) setEditingFilter(false);
+      if (key.return) typing.filter(false);
       else if (key.escape) {
         setFilter('');
-        setEditingFilter(false);
+        typing.filter(false);
       } else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
       else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
       return;
     }
     const move = (by: number) => {
       setDetailOffset(0);
+      copied.current = 0;
       setSelectedKey((current) => {
         const at = visible.findIndex((s) => keyOf(s) === current);
         const next = visible[Math.min(visible.length - 1, Math.max(0, (at >= 0 ? at : 0) + by))];
@@ -196,20 +261,53 @@ export function Interactive({
         if (!next.delete(k)) next.add(k);
         return next;
       });
-    } else if (input === '/') setEditingFilter(true);
+    } else if (input === '/') typing.search(true, '');
+    else if (input === 'n' && search) jump(search, 1, false);
+    else if (input === 'N' && search) jump(search, -1, false);
+    else if (input === '&') typing.filter(true);
     else if (input === 'f') setFailingOnly((on) => !on);
-    else if (input === '?') setHelp(true);
-    else if (key.escape) setFilter('');
-  });
+    else if (input === 'y' && selected) setNotice(copyFix(selected));
+    else if (input === 'r' && onRefresh) {
+      setNotice('reading again…');
+      onRefresh();
+    } else if (input === '?') {
+      latest.current.help = true;
+      setHelp(true);
+    } else if (key.escape) {
+      setFilter('');
+      typing.search(false, '');
+    }
+  };
+
+  useInput(eachKey(onKey));
+
+  /** y: the selected Service's fix commands in turn; says what was copied, or why nothing was. */
+  function copyFix(service: ServiceSummary): string {
+    const commands = (findingsOf.get(keyOf(service)) ?? []).flatMap((f) =>
+      fixCommands(f.fix ?? diagnosis.checks.get(f.check)?.fix ?? ''),
+    );
+    if (commands.length === 0) return 'no fix of this Service is a command to copy';
+    const at = copied.current++ % commands.length;
+    const which = commands.length > 1 ? ` (${at + 1} of ${commands.length})` : '';
+    if (!copy)
+      return `the terminal did not say it takes clipboard writes (OSC 52); the command${which}: ${commands[at]}`;
+    copy(commands[at]);
+    return `copied${which}: ${commands[at]}`;
+  }
 
   const failing = failingKeys.size;
   const sorted = sort > 0 ? ` · by ${SORTS[sort].label}` : '';
   // The keys before the source, which can be a long path: a narrow terminal cuts the end.
   const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${sorted} · ? help · q quit · ${t(source)}`;
+  const matching = search ? visible.filter((s) => matches(s, search)).length : 0;
   const filterLine =
-    editingFilter || filter || failingOnly
-      ? `${editingFilter || filter ? `filter: /${t(filter)}${editingFilter ? '_' : ''}` : ''}${failingOnly ? '  [failing only]' : ''}`
-      : undefined;
+    [
+      editingSearch || search ? `search: /${t(search)}${editingSearch ? '_' : ''} (${matching} found)` : '',
+      editingFilter || filter ? `filter: &${t(filter)}${editingFilter ? '_' : ''}` : '',
+      failingOnly ? '[failing only]' : '',
+    ]
+      .filter(Boolean)
+      .join('  ') || undefined;
 
   if (help) {
     return (
@@ -224,16 +322,12 @@ export function Interactive({
   }
 
   // The list: one row per Service, its tree under it when expanded, scrolled to keep the selection in view.
-  const findingsOf = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    const k = `${f.namespace}/${f.service}`;
-    pushTo(findingsOf, k, f);
-  }
   const viewIndex = new Map(report.services.map((s, i) => [keyOf(s), i]));
   // A loop, not Math.max(...visible): a large cluster has more Services than a call takes arguments.
   let nameWidth = 7;
   for (const s of visible) nameWidth = Math.max(nameWidth, t(keyOf(s)).length);
-  type Row = { text: string; status?: ServiceStatus; selected: boolean };
+  /** `mark`: where the search text is in `text`, [start, end). */
+  type Row = { text: string; status?: ServiceStatus; selected: boolean; mark?: [number, number] };
   const listRows: Row[] = [];
   let selectedRow = 0;
   visible.forEach((s, i) => {
@@ -241,12 +335,20 @@ export function Interactive({
     if (i === index) selectedRow = listRows.length;
     const checks = [...new Set((findingsOf.get(k) ?? []).map((f) => f.check))].join(', ') || '-';
     const endpoints = s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
-    const mark = expanded.has(k) ? '▾' : '▸';
+    const opened = expanded.has(k) ? '▾' : '▸';
+    const head = `${i === index ? '›' : ' '}${opened}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} `;
+    const name = t(k);
+    const found = search ? name.indexOf(search) : -1;
+    // A match is underlined; without colour (which drops underlines too) it is bracketed.
+    const bracketed = !colour && search !== '';
+    const nameCell =
+      found >= 0 && bracketed ? `${name.slice(0, found)}[${search}]${name.slice(found + search.length)}` : name;
     listRows.push({
       // The selected row is also shown in reverse video, which NO_COLOR and dumb terminals drop: › marks it too.
-      text: `${i === index ? '›' : ' '}${mark}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} ${t(k).padEnd(nameWidth)}  ${endpoints.padEnd(9)} ${checks}`,
+      text: `${head}${nameCell.padEnd(nameWidth + (bracketed ? 2 : 0))}  ${endpoints.padEnd(9)} ${checks}`,
       status: s.status,
       selected: i === index,
+      mark: found >= 0 && !bracketed ? [head.length + found, head.length + found + search.length] : undefined,
     });
     if (expanded.has(k)) {
       const v = viewIndex.get(k)!;
@@ -260,7 +362,7 @@ export function Interactive({
         listRows.push({ text: `    ${line}`, selected: false });
     }
   });
-  const fixed = 5 + (filterLine ? 1 : 0) + (trouble ? 1 : 0);
+  const fixed = 5 + (filterLine ? 1 : 0) + (trouble ? 1 : 0) + (notice ? 1 : 0);
   const listRoom = Math.max(3, Math.floor((rows - fixed) / 2));
   const start = Math.max(0, Math.min(selectedRow - Math.floor(listRoom / 2), listRows.length - listRoom));
   const shownRows = listRows.slice(start, start + listRoom);
@@ -286,7 +388,12 @@ export function Interactive({
           {t(trouble)}
         </Text>
       ) : null}
-      {filterLine ? <Text color={colour ? 'cyan' : undefined}>{filterLine}</Text> : null}
+      {filterLine ? (
+        <Text color={colour ? 'cyan' : undefined} wrap="truncate-end">
+          {filterLine}
+        </Text>
+      ) : null}
+      {notice ? <Text wrap="truncate-end">{notice}</Text> : null}
       <Text dimColor wrap="truncate-end">
         {`   ${'STATUS'.padEnd(7)} ${'SERVICE'.padEnd(nameWidth)}  ENDPOINTS FINDINGS`}
       </Text>
@@ -298,7 +405,17 @@ export function Interactive({
           inverse={row.selected}
           color={colour && row.status && row.status !== 'ok' ? STATUS_COLOURS[row.status] : undefined}
         >
-          {row.text}
+          {row.mark ? (
+            <>
+              {row.text.slice(0, row.mark[0])}
+              <Text underline bold>
+                {row.text.slice(row.mark[0], row.mark[1])}
+              </Text>
+              {row.text.slice(row.mark[1])}
+            </>
+          ) : (
+            row.text
+          )}
         </Text>
       ))}
       <Text dimColor>{'─'.repeat(Math.max(10, Math.min(columns, 100)))}</Text>

@@ -3,6 +3,7 @@
 // latest update that changed something, and whether a watch is failing.
 
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { eachKey } from './each-key.js';
 import { useRef, useState } from 'react';
 import { terminalText } from '../core/terminal-text.js';
 import { fitLines, maxOffset } from './fit-lines.js';
@@ -30,7 +31,7 @@ export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: W
   // The body's page and how far it scrolls, as the last render laid it out.
   const layout = useRef({ page: 10, max: 0 });
   useInput(
-    (input, key) => {
+    eachKey((input, key) => {
       const scroll = (by: number) => setOffset((at) => Math.max(0, Math.min(layout.current.max, at + by)));
       if (input === 'q') exit();
       else if (key.downArrow || input === 'j') scroll(1);
@@ -39,7 +40,7 @@ export function WatchView({ body, updatedAt, changes, trouble, rows, colour }: W
       else if (key.pageUp || input === 'b') scroll(-layout.current.page);
       else if (key.home || input === 'g') scroll(-layout.current.max);
       else if (key.end || input === 'G') scroll(layout.current.max);
-    },
+    }),
     { isActive: isRawModeSupported === true },
   );
 

@@ -147,7 +147,7 @@ ruleTester(ipFamilyWithoutEndpoints, {
             '1 of its pods already has an IPv6 address (web-2) but is not a ready endpoint, the other 1 pod has none',
           ],
           pods: ['web-1'],
-          fix: 'the pod network already hands out IPv6 addresses: recreate the 1 pod without one so it gets both families (kubectl rollout restart their workload; the owner is: kubectl get pod web-1 -n shop',
+          fix: 'the pod network already hands out IPv6 addresses: recreate the 1 pod without one so it gets both families (restart their workload with kubectl rollout restart; the owner is: kubectl get pod web-1 -n shop',
         },
       ],
     },

@@ -136,17 +136,76 @@ describe('Interactive', () => {
     expect(frame()).not.toMatch(/web-1\s+0\/1/);
   });
 
-  it('/ filters by name; esc clears the filter', async () => {
+  it('& filters by name; esc clears the filter', async () => {
     const { frame, press } = await show(<Interactive {...props} />);
-    await press('/', (f) => expect(f).toContain('filter: /_'));
-    await press('wor', (f) => expect(f).toContain('filter: /wor_'));
+    await press('&', (f) => expect(f).toContain('filter: &_'));
+    await press('wor', (f) => expect(f).toContain('filter: &wor_'));
     expect(frame()).toContain('shop/worker');
     expect(frame()).not.toContain('shop/api');
-    await press('\r', (f) => expect(f).toContain('filter: /wor\n'));
+    await press('\r', (f) => expect(f).toContain('filter: &wor\n'));
     // Keys act on the list again, and the selection is the filtered list's first.
     expect(frame()).toMatch(/^shop\/worker \(ClusterIP/m);
     await press('\u001b', (f) => expect(f).toContain('shop/api'));
     expect(frame()).not.toContain('filter:');
+  });
+
+  it('/ searches: jumps to the next name that holds the text, keeps the others listed; n/N go on around the end', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    // The selected row's Service, without the brackets that mark the match.
+    const selected = () => /^›.*?(shop\/[\w[\]-]+)/m.exec(frame())?.[1]?.replace(/[[\]]/g, '');
+    await press('/', (f) => expect(f).toContain('search: /_ (0 found)'));
+    await press('w', (f) => expect(f).toContain('search: /w_ (2 found)'));
+    expect(selected()).toBe('shop/web');
+    expect(frame()).toContain('shop/api');
+    await press('or', (f) => expect(f).toContain('search: /wor_ (1 found)'));
+    // Without colour, the match is bracketed in its row (with colour, underlined).
+    expect(frame()).toMatch(/^›▸ OK +shop\/\[wor\]ker +2\/2/m);
+    expect(selected()).toBe('shop/worker');
+    await press('\u007f', (f) => expect(f).toContain('search: /wo_'));
+    await press('\u007f', (f) => expect(f).toContain('search: /w_'));
+    await press('\r', (f) => expect(f).toMatch(/search: \/w \(2 found\)\n/));
+    await press('n', () => expect(selected()).toBe('shop/web'));
+    await press('n', () => expect(selected()).toBe('shop/worker'));
+    await press('N', () => expect(selected()).toBe('shop/web'));
+    // The text in the same read as the slash (typed fast, or pasted).
+    await press('/zz', (f) => expect(f).toContain('no Service name holds "zz"'));
+    expect(selected()).toBe('shop/web');
+    await press('\u001b', (f) => expect(f).not.toContain('search:'));
+  });
+
+  it('the keys of one read (typed ahead, pasted) each count: jj moves two rows, /wor then enter searches', async () => {
+    const { frame, press } = await show(<Interactive {...props} />);
+    await press('jj', (f) => expect(f).toMatch(/^shop\/worker \(ClusterIP/m));
+    await press('gg/web\rk', (f) => expect(f).toMatch(/search: \/web \(1 found\)\n/));
+    // k acted on the list after the search: from web up to api.
+    expect(frame()).toMatch(/^shop\/api \(ClusterIP/m);
+  });
+
+  it('y copies the fix command of the selected Service when the terminal takes clipboard writes, and says so', async () => {
+    const copy = vi.fn();
+    const { press } = await show(<Interactive {...props} copy={copy} />);
+    await press('y', (f) => expect(f).toContain('no fix of this Service is a command to copy'));
+    expect(copy).not.toHaveBeenCalled();
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    await press('y', (f) => expect(f).toMatch(/^copied: kubectl logs web-1 -n shop/m));
+    expect(copy).toHaveBeenCalledWith(expect.stringMatching(/^kubectl logs web-1 -n shop/));
+  });
+
+  it('y without clipboard support shows the command instead of writing anything', async () => {
+    const { press } = await show(<Interactive {...props} />);
+    await press('j', (f) => expect(f).toMatch(/^shop\/web \(ClusterIP/m));
+    await press('y', (f) =>
+      expect(f).toMatch(/did not say it takes clipboard writes \(OSC 52\); the command: kubectl logs web-1/),
+    );
+  });
+
+  it('r asks for the input again and says it is reading', async () => {
+    const onRefresh = vi.fn();
+    const { press } = await show(<Interactive {...props} onRefresh={onRefresh} />);
+    await press('r', (f) => expect(f).toContain('reading again…'));
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+    // The next key clears the line.
+    await press('j', (f) => expect(f).not.toContain('reading again'));
   });
 
   it('f shows only failing Services, and f again all of them', async () => {
