@@ -22,10 +22,7 @@ describe('fixCommands', () => {
       `if peers must resolve each other: kubectl patch service es -n shop -p '{"spec":{"publishNotReadyAddresses":true}}'`,
       [`kubectl patch service es -n shop -p '{"spec":{"publishNotReadyAddresses":true}}'`],
     ],
-    [
-      "kubectl get pod x -n shop -o 'jsonpath={.a}'); or drop it",
-      ["kubectl get pod x -n shop -o 'jsonpath={.a}'"],
-    ],
+    ["kubectl get pod x -n shop -o 'jsonpath={.a}'); or drop it", ["kubectl get pod x -n shop -o 'jsonpath={.a}'"]],
     // shellQuote's escape for a quote inside a quoted word stays part of the word.
     [`kubectl get service 'it'\\''s' -n shop`, [`kubectl get service 'it'\\''s' -n shop`]],
     [
