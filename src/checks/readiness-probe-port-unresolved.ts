@@ -4,7 +4,7 @@ import { closestMatch } from '../model/similar.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Container, ContainerStatus, Pod } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
-import { MAX_PODS, plural, podOwner } from './helpers.js';
+import { agree, MAX_PODS, plural, podOwner } from './helpers.js';
 import type { Check } from './types.js';
 
 /** A container of a pod whose readiness probe port does not resolve, and which the input does not show ready. */
@@ -69,10 +69,10 @@ export const readinessProbePortUnresolved: Check = {
     "the number the application answers on, in the workload's pod template.",
   messages: {
     noPodCanBecomeReady: `${PROBE}: ${NEVER}, so none of the {{pods}} matching {{selector}} can become ready`,
-    somePodsCannotBecomeReady: `${PROBE} on {{failing}} of {{pods}} matching {{selector}}: ${NEVER}, so they can never become ready; the others can`,
+    somePodsCannotBecomeReady: `on {{failing}} of {{pods}} matching {{selector}}, ${PROBE}: ${NEVER}, so {{they}} can never become ready; the others can`,
     notReadyPublished:
-      `${PROBE} on {{failing}} of {{pods}} matching {{selector}}: ${NEVER}, so they never become Ready; the Service ` +
-      'publishes not-ready addresses, so their endpoints get traffic anyway',
+      `on {{failing}} of {{pods}} matching {{selector}}, ${PROBE}: ${NEVER}, so {{they}} never {{become}} Ready; ` +
+      'the Service publishes not-ready addresses, so {{their}} traffic anyway',
   },
   notes: {
     declares: '; the container declares {{declared}}',
@@ -103,6 +103,9 @@ export const readinessProbePortUnresolved: Check = {
       pods: plural(live.length, 'pod'),
       selector: formatLabels(service.selector!),
       failing: affected.length,
+      they: affected.length === 1 ? 'it' : 'they',
+      become: agree(affected.length, 'becomes', 'become'),
+      their: affected.length === 1 ? 'its endpoint gets' : 'their endpoints get',
       port,
       max: MAX_PODS,
       declared: declared(first.container),

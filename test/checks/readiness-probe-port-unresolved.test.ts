@@ -178,13 +178,16 @@ ruleTester(readinessProbePortUnresolved, {
     },
     {
       name: 'mid-rollout, the new template has the bad probe: a warning while the old pods can be ready',
-      objects: [nodeA, service('web'), pod('web-old'), badProbe('web-new')],
+      objects: [nodeA, service('web'), pod('web-old'), badProbe('web-new-1'), badProbe('web-new-2')],
       findings: [
         {
           reason: 'somePodsCannotBecomeReady',
           severity: 'warning',
-          message: ['on 1 of 2 pods matching app=web', 'so they can never become ready; the others can'],
-          pods: ['web-new'],
+          message: [
+            'on 2 of 3 pods matching app=web, the readiness probe of container app',
+            'so they can never become ready; the others can',
+          ],
+          pods: ['web-new-1', 'web-new-2'],
         },
       ],
     },
@@ -210,7 +213,10 @@ ruleTester(readinessProbePortUnresolved, {
         {
           reason: 'notReadyPublished',
           severity: 'info',
-          message: ['on 1 of 1 pod matching app=web', 'publishes not-ready addresses'],
+          message: [
+            'on 1 of 1 pod matching app=web, the readiness probe',
+            'so it never becomes Ready; the Service publishes not-ready addresses, so its endpoint gets traffic anyway',
+          ],
         },
       ],
     },
