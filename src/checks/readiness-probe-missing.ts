@@ -60,7 +60,7 @@ export const readinessProbeMissing: Check = {
         },
         pods: missing.slice(0, MAX_PODS).map((m) => ({ name: m.pod.meta.name, cause: cause(m.pod) })),
         fix:
-          "add a readinessProbe to the pod template of the pods' owner: " +
+          'add a readinessProbe to the pod template of their owner: ' +
           podOwner(service.meta.namespace, missing[0].pod.meta.name),
       },
     ];

@@ -4,7 +4,7 @@ import { closestMatch } from '../model/similar.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Container, ContainerStatus, Pod } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
-import { agree, MAX_PODS, plural, podOwner } from './helpers.js';
+import { agree, MAX_PODS, plural, podOwner, shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 /** A container of a pod whose readiness probe port does not resolve, and which the input does not show ready. */
@@ -145,9 +145,10 @@ export const readinessProbePortUnresolved: Check = {
             )
             .join('; '),
         })),
+        // Cluster names go into the fix shell-quoted: the owner command is meant to be pasted.
         fix:
-          `${meant ? `point the probe at the port the container declares, "${meant}"` : 'give the probe a port its container declares, or a number'}` +
-          ` (container ${first.container.name}'s readinessProbe in the pod template of the pods' owner: ${owner})`,
+          `${meant ? `point the probe at port ${shellQuote(meant)}, which the container declares` : 'give the probe a port its container declares, or a number'}, ` +
+          `in the readinessProbe of container ${shellQuote(first.container.name)} in the pod template of their owner: ${owner}`,
       },
     ];
   },

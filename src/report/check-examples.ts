@@ -516,7 +516,7 @@ status:
       cause: 'readiness probe httpGet :health/healthz, HTTP: container app declares no port named "health" (it declares http/TCP)'
     - name: web-2
       cause: 'readiness probe httpGet :health/healthz, HTTP: container app declares no port named "health" (it declares http/TCP)'
-  fix: "give the probe a port its container declares, or a number (container app's readinessProbe in the pod template of the pods' owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}')"
+  fix: "give the probe a port its container declares, or a number, in the readinessProbe of container app in the pod template of their owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
 `,
   },
   'target-port-unresolved': {
@@ -3216,7 +3216,7 @@ status:
       cause: no readiness probe on container app
     - name: web-2
       cause: no readiness probe on container app
-  fix: "add a readinessProbe to the pod template of the pods' owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
+  fix: "add a readinessProbe to the pod template of their owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
 `,
   },
   'dataplane-service-missing': {

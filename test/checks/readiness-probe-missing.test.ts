@@ -106,7 +106,7 @@ ruleTester(readinessProbeMissing, {
           ],
           pods: ['web-1', 'web-2'],
           causes: { 'web-1': 'no readiness probe on container app' },
-          fix: "add a readinessProbe to the pod template of the pods' owner: kubectl get pod web-1 -n shop",
+          fix: 'add a readinessProbe to the pod template of their owner: kubectl get pod web-1 -n shop',
         },
       ],
     },

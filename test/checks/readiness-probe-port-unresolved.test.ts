@@ -126,7 +126,7 @@ ruleTester(readinessProbePortUnresolved, {
             'web-1':
               'readiness probe httpGet :health/healthz, HTTP: container app declares no port named "health" (it declares http/TCP)',
           },
-          fix: "give the probe a port its container declares, or a number (container app's readinessProbe in the pod template of the pods' owner: kubectl get pod web-1 -n shop",
+          fix: 'give the probe a port its container declares, or a number, in the readinessProbe of container app in the pod template of their owner: kubectl get pod web-1 -n shop',
         },
       ],
     },
@@ -174,7 +174,12 @@ ruleTester(readinessProbePortUnresolved, {
     {
       name: 'a typo of a declared name: the fix names the port meant',
       objects: [nodeA, service('web'), probed('web-1', app(httpGet('htpp')))],
-      findings: [{ reason: 'noPodCanBecomeReady', fix: 'point the probe at the port the container declares, "http"' }],
+      findings: [
+        {
+          reason: 'noPodCanBecomeReady',
+          fix: 'point the probe at port http, which the container declares, in the readinessProbe of container app',
+        },
+      ],
     },
     {
       name: 'mid-rollout, the new template has the bad probe: a warning while the old pods can be ready',
