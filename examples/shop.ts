@@ -65,6 +65,13 @@
 //                          → externalname-invalid, externalname-no-endpoints
 //   payments/hsm           labelled for multus-proxy, which this cluster does not run
 //                          → ignored-by-kube-proxy
+//   inventory/stock        chart 3.0 dropped the container port named health, but its readiness
+//                          probe still names it: the new pod can never become ready and the
+//                          rollout stalls on the two old pods
+//                          → readiness-probe-port-unresolved, pods-not-ready
+//   inventory/label-printer
+//                          a new service without a readiness probe
+//                          → readiness-probe-missing
 //
 // Over capacity: a truncated Endpoints really lists 1000 addresses of a Service with more than 1000
 // pods (image-resizer, scaled out for the catalogue import). That would make this file tens of
@@ -82,6 +89,7 @@ import { stringAt } from '../src/core/json-value.js';
 import type { Raw } from '../test/support/objects.js';
 import { cart, checkout, elasticsearch, imageResizer, orders, pricing, resolver, search } from './shop/backend.js';
 import { ingressNginx, kubeDns, kubernetesService } from './shop/cluster.js';
+import { labelPrinter, stock } from './shop/inventory.js';
 import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
@@ -116,6 +124,8 @@ export function shopObjects(): Raw[] {
   bankGateway(shop);
   ledgerDb(shop);
   hsm(shop);
+  stock(shop);
+  labelPrinter(shop);
   return objects;
 }
 

@@ -53,6 +53,25 @@ describe('examples/shop.yaml', () => {
     );
   });
 
+  it('tells the readiness probe stories of namespace inventory, and finds a readiness probe on every other pod', () => {
+    const checksOf = (namespace: string, name: string) =>
+      report.findings
+        .filter((f) => f.namespace === namespace && f.service === name)
+        .map((f) => `${f.check} ${f.severity}`)
+        .sort();
+    expect(checksOf('inventory', 'stock')).toEqual([
+      'pods-not-ready warning',
+      'readiness-probe-port-unresolved warning',
+    ]);
+    expect(checksOf('inventory', 'label-printer')).toEqual(['readiness-probe-missing info']);
+    const missing = report.findings.filter((f) => f.check === 'readiness-probe-missing');
+    expect(missing.map((f) => `${f.namespace}/${f.service}`)).toEqual(['inventory/label-printer']);
+    const stuck = report.findings.find((f) => f.check === 'pods-not-ready' && f.service === 'stock');
+    expect(stuck?.pods?.[0].cause).toContain(
+      'readiness probe can never pass (httpGet :health/ready, HTTP; container stock declares no port named "health")',
+    );
+  });
+
   it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);

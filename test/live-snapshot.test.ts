@@ -38,7 +38,16 @@ function dressed(o: Raw): Raw {
   const out = structuredClone(o);
   requiredObject(out, 'metadata').managedFields = managedFields;
   if (out.kind === 'Pod') {
-    requiredObject(out, 'spec', 'containers', 0).env = [
+    const container = requiredObject(out, 'spec', 'containers', 0);
+    // What the probe sends is not kept, only its handler and target.
+    if (container.readinessProbe) {
+      container.readinessProbe = {
+        httpGet: { path: '/healthz', port: 'http', httpHeaders: [{ name: 'Authorization', value: 'Bearer t0ken' }] },
+        periodSeconds: 5,
+      };
+      container.livenessProbe = { exec: { command: ['check', '--password=pa55'] } };
+    }
+    container.env = [
       { name: 'DB_PASSWORD', value: 'hunter2' },
       { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'keys', key: 'api' } } },
     ];
@@ -66,9 +75,9 @@ const objects = withControllers([
 ]).map(dressed);
 
 /**
- * Sixteen kinds of secret a cluster's objects carry. The snapshot keeps no field of the first
- * thirteen (the diagnosis reads none of them); the last three are free text it keeps, which
- * --redact blanks.
+ * Seventeen kinds of secret a cluster's objects carry. The snapshot keeps no field of all but three
+ * (the diagnosis reads none of them, and of a readiness probe's path it keeps no query); those
+ * three are free text it keeps, which --redact blanks.
  */
 const PLANTED = {
   envValue: 'S01-env-value',
@@ -76,6 +85,7 @@ const PLANTED = {
   command: 'S03-command',
   args: 'S04-args',
   probeHeader: 'S05-probe-header',
+  readinessQuery: 'S17-readiness-query',
   probePath: 'S06-probe-path',
   execProbe: 'S07-exec-probe',
   postStartHook: 'S08-post-start-hook',
@@ -102,7 +112,11 @@ const vault = pod('vault-0', {
       env: [{ name: 'TOKEN', value: PLANTED.envValue }],
       ports: [{ name: 'api', containerPort: 8200 }],
       readinessProbe: {
-        httpGet: { port: 8200, path: '/ready', httpHeaders: [{ name: 'X-Token', value: PLANTED.probeHeader }] },
+        httpGet: {
+          port: 8200,
+          path: `/ready?token=${PLANTED.readinessQuery}`,
+          httpHeaders: [{ name: 'X-Token', value: PLANTED.probeHeader }],
+        },
       },
       livenessProbe: { httpGet: { port: 8200, path: `/health?key=${PLANTED.probePath}` } },
       startupProbe: { exec: { command: ['check', PLANTED.execProbe] } },
@@ -269,7 +283,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(yaml.items).toEqual(json.items);
   });
 
-  it('writes only what the diagnosis reads: no managedFields, env, image, probe handlers or pod annotations', async () => {
+  it('writes only what the diagnosis reads: no managedFields, env, image, liveness probes, probe headers or pod annotations', async () => {
     const { items } = await snapshot(['-A', '-o', 'json']);
     const web1 = items.find((o) => o.kind === 'Pod' && o.metadata.name === 'web-1' && o.metadata.namespace === 'shop');
     expect(Object.keys(web1?.metadata ?? {}).sort()).toEqual([
@@ -281,8 +295,15 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     ]);
     expect(web1?.metadata.labels).toEqual({ app: 'web' });
     expect(valueAt(web1, 'spec', 'containers')).toEqual([
-      { name: 'app', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
+      {
+        name: 'app',
+        ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+        readinessProbe: { httpGet: { port: 'http', path: '/healthz', scheme: 'HTTP' } },
+      },
     ]);
+    for (const dropped of ['t0ken', 'pa55', 'livenessProbe', 'periodSeconds']) {
+      expect(JSON.stringify(items)).not.toContain(dropped);
+    }
     expect(valueAt(web1, 'spec', 'initContainers')).toEqual([{ name: 'init' }]);
     expect(valueAt(web1, 'status', 'podIP')).toBeTruthy();
     for (const item of items) expect(item.metadata).not.toHaveProperty('managedFields');

@@ -85,7 +85,11 @@ export function containersFor(w: Workload): { containers: Raw[]; initContainers:
     envFrom: [{ configMapRef: { name: `${w.name}-config` } }],
     resources: w.resources,
     livenessProbe: probe('/healthz', 10),
-    readinessProbe: probe('/readyz', 5),
+    // Stateful servers (databases, brokers) are usually probed by connecting to their port.
+    readinessProbe:
+      w.kind === 'StatefulSet'
+        ? { tcpSocket: { port: w.mainPort.name }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 }
+        : probe('/readyz', 5),
     volumeMounts: [
       { name: 'config', mountPath: '/etc/app', readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
@@ -120,11 +124,11 @@ export function containersFor(w: Workload): { containers: Raw[]; initContainers:
   });
   const initContainers: Raw[] = [];
   if (w.sidecar === 'envoy') {
-    const c = sidecar('envoy', 'envoyproxy/envoy:v1.31.2', {
-      name: 'envoy-admin',
-      containerPort: 15000,
-      protocol: 'TCP',
-    });
+    const c: Raw = {
+      ...sidecar('envoy', 'envoyproxy/envoy:v1.31.2', { name: 'envoy-admin', containerPort: 15000, protocol: 'TCP' }),
+      // Envoy's admin interface answers /ready once its listeners are up.
+      readinessProbe: { httpGet: { path: '/ready', port: 'envoy-admin', scheme: 'HTTP' }, periodSeconds: 5 },
+    };
     if (w.nativeSidecar) initContainers.push({ ...c, restartPolicy: 'Always' });
     else containers.push(c);
   } else if (w.sidecar === 'log-shipper') {

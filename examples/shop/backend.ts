@@ -82,6 +82,7 @@ export function resolver({ workload }: Shop): void {
             name: 'unbound',
             image: 'registry.example.com/mirror/unbound:1.22.0',
             ports: [{ name: 'dns', containerPort: 5353 }],
+            readinessProbe: { tcpSocket: { port: 'dns' }, periodSeconds: 10 },
           },
         ],
       },
@@ -205,7 +206,11 @@ export function elasticsearch({ workload }: Shop): void {
               { name: 'http', containerPort: 9200 },
               { name: 'transport', containerPort: 9300 },
             ],
-            probe: { path: '/_cluster/health?local=true', port: 'http' },
+            // As Elastic's Helm chart probes: a script that asks the local node for the cluster's health.
+            readinessProbe: {
+              exec: { command: ['bash', '-c', 'curl -s --fail "http://127.0.0.1:9200/_cluster/health?local=true"'] },
+              periodSeconds: 10,
+            },
           },
         ],
       },

@@ -28,6 +28,8 @@ interface ContainerDef {
   ports?: { name: string; containerPort: number; protocol?: string }[];
   /** readinessProbe httpGet path and port. */
   probe?: { path: string; port: string | number };
+  /** Any other readinessProbe, as the template has it (tcpSocket, exec). */
+  readinessProbe?: Raw;
 }
 
 /** How the (first) container is doing. */
@@ -72,6 +74,7 @@ function buildPod(
       ? { ports: c.ports.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })) }
       : {}),
     ...(c.probe ? { readinessProbe: { httpGet: { path: c.probe.path, port: c.probe.port }, periodSeconds: 10 } } : {}),
+    ...(c.readinessProbe ? { readinessProbe: c.readinessProbe } : {}),
   }));
   const containerStatuses = t.containers.map((c, i) => {
     const s: ContainerState = i === 0 ? state : { running: true, ready: true };
@@ -184,10 +187,17 @@ export function statefulSetPods(name: string, serviceName: string, t: PodTemplat
 
 export const REGISTRY = 'registry.example.com/shop';
 
-/** A shop application: one container serving HTTP on a port named http. */
+/** A shop application: one container serving HTTP on a port named http, ready when /healthz answers. */
 export function app(name: string, tag: string, containerPort = 8080): PodTemplate {
   return {
     labels: appLabels(name),
-    containers: [{ name, image: `${REGISTRY}/${name}:${tag}`, ports: [{ name: 'http', containerPort }] }],
+    containers: [
+      {
+        name,
+        image: `${REGISTRY}/${name}:${tag}`,
+        ports: [{ name: 'http', containerPort }],
+        probe: { path: '/healthz', port: 'http' },
+      },
+    ],
   };
 }

@@ -58,6 +58,7 @@ export function redis({ workload, alsoSelects }: Shop): void {
           name: 'redis',
           image: 'registry.example.com/mirror/redis:7.4.2',
           ports: [{ name: 'redis', containerPort: 6379 }],
+          readinessProbe: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 5 },
         },
       ],
     },

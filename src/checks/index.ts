@@ -22,6 +22,8 @@ import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js
 import { noReadyEndpoints } from './no-ready-endpoints.js';
 import { podMissingFromSlices } from './pod-missing-from-slices.js';
 import { podsNotReady } from './pods-not-ready.js';
+import { readinessProbeMissing } from './readiness-probe-missing.js';
+import { readinessProbePortUnresolved } from './readiness-probe-port-unresolved.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
@@ -38,6 +40,7 @@ export const CHECKS: Check[] = [
   selectorNoMatch,
   noReadyEndpoints,
   podsNotReady,
+  readinessProbePortUnresolved,
   targetPortUnresolved,
   targetPortNotDeclared,
   targetPortInconsistent,
@@ -59,6 +62,7 @@ export const CHECKS: Check[] = [
   topologyHintsMissing,
   headlessUnreadyDns,
   singleReadyEndpoint,
+  readinessProbeMissing,
 ];
 
 export function findCheck(id: string): Check | undefined {

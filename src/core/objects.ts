@@ -60,10 +60,32 @@ export interface ContainerPort {
   protocol: Protocol;
 }
 
+/**
+ * What a container's readiness probe runs and where (docs/kubernetes-semantics.md#readiness-probes):
+ * enough to resolve its port as the kubelet does and to name it in a finding. Never an exec
+ * command, header or query string: those may hold secrets and no check reads them.
+ */
+export type ReadinessProbe =
+  | {
+      handler: 'httpGet';
+      /** A number, or the name of one of this container's ports. */
+      port: number | string;
+      /** Without its query string (kept as "?…"): a query may carry a token. */
+      path?: string;
+      /** HTTP (the default) or HTTPS. */
+      scheme: string;
+    }
+  | { handler: 'tcpSocket'; port: number | string }
+  | { handler: 'grpc'; port: number; service?: string }
+  | { handler: 'exec' }
+  /** A probe without a handler the input shows (a snapshot written before handlers were kept). */
+  | { handler: 'unknown' };
+
 export interface Container {
   name: string;
   ports: ContainerPort[];
-  hasReadinessProbe: boolean;
+  /** Absent when the container has no readiness probe. */
+  readinessProbe?: ReadinessProbe;
   hasStartupProbe: boolean;
 }
 

@@ -4,7 +4,8 @@
 // the kubelet's readiness computation (docs/kubernetes-semantics.md#pod-readiness).
 
 import { serviceFamilies } from './services.js';
-import type { ContainerStatus, Node, Pod, Service } from '../core/objects.js';
+import type { Container, ContainerStatus, Node, Pod, Service } from '../core/objects.js';
+import { describeProbe, describeUnresolved, unresolvedProbePort } from './probes.js';
 import { familyOf } from '../core/ip.js';
 
 export interface PodEndpointState {
@@ -109,7 +110,7 @@ export function notReadyCause(pod: Pod, node: Node | undefined): string {
     if (s.state === 'running') {
       if (s.started === false && spec?.hasStartupProbe)
         return `container ${s.name} running, startup probe not yet passed`;
-      if (spec?.hasReadinessProbe) return `container ${s.name} running but not ready: readiness probe failing`;
+      if (spec?.readinessProbe) return `container ${s.name} running but not ready: ${readinessProbeCause(spec)}`;
       return `container ${s.name} running but not ready`;
     }
   }
@@ -128,6 +129,18 @@ export function notReadyCause(pod: Pod, node: Node | undefined): string {
   return pod.containerStatuses.length === 0
     ? `not ready: no container status reported yet (phase ${pod.phase})`
     : 'not ready';
+}
+
+/**
+ * "readiness probe failing (httpGet :8080/healthz, HTTP)": which probe when the input shows it, and
+ * why it can never pass when its port does not resolve. What the probe got back is not in a pod;
+ * the first clause is the same for every probe, for summarizeCauses.
+ */
+function readinessProbeCause(container: Container): string {
+  const probe = describeProbe(container.readinessProbe!);
+  const unresolved = unresolvedProbePort(container);
+  if (unresolved) return `readiness probe can never pass (${probe}; ${describeUnresolved(container, unresolved)})`;
+  return probe ? `readiness probe failing (${probe})` : 'readiness probe failing';
 }
 
 function isSidecarStatus(pod: Pod, status: ContainerStatus): boolean {

@@ -47,6 +47,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -137,6 +141,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -257,6 +265,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -294,6 +306,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -364,6 +380,143 @@ endpoints:
     - name: web-2
       cause: 'container app waiting: CrashLoopBackOff'
   fix: kubectl logs web-2 -n shop -c app --previous
+`,
+  },
+  'readiness-probe-port-unresolved': {
+    case: 'an httpGet probe names a port its container does not declare: no pod can become ready (docs/kubernetes-semantics.md#readiness-probes)',
+    marked: true,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Node
+metadata:
+  name: node-a
+  labels:
+    kubernetes.io/hostname: node-a
+spec: {}
+status:
+  conditions:
+    - type: Ready
+      status: 'True'
+  allocatable:
+    cpu: '4'
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: a
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: health
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'False'
+    - type: Ready
+      status: 'False'
+  containerStatuses:
+    - name: app
+      ready: false
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: a
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: health
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'False'
+    - type: Ready
+      status: 'False'
+  containerStatuses:
+    - name: app
+      ready: false
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+`,
+    findings: `- check: readiness-probe-port-unresolved
+  severity: error
+  reason: noPodCanBecomeReady
+  namespace: shop
+  service: web
+  message: 'the readiness probe of container app (httpGet :health/healthz, HTTP) names port "health", which the container does not declare: the kubelet fails it on every attempt, so none of the 2 pods matching app=web can become ready; the container declares http/TCP'
+  pods:
+    - name: web-1
+      cause: 'readiness probe httpGet :health/healthz, HTTP: container app declares no port named "health" (it declares http/TCP)'
+    - name: web-2
+      cause: 'readiness probe httpGet :health/healthz, HTTP: container app declares no port named "health" (it declares http/TCP)'
+  fix: "give the probe a port its container declares, or a number, in the readinessProbe of container app in the pod template of their owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
 `,
   },
   'target-port-unresolved': {
@@ -1113,6 +1266,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1224,6 +1381,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1338,6 +1499,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1375,6 +1540,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1549,6 +1718,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1586,6 +1759,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1721,6 +1898,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1758,6 +1939,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1795,6 +1980,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -1954,6 +2143,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2029,6 +2222,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2158,6 +2355,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2195,6 +2396,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2313,6 +2518,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2350,6 +2559,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2615,6 +2828,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
   hostname: db-0
   subdomain: db
 status:
@@ -2654,6 +2871,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
   hostname: db-1
   subdomain: db
 status:
@@ -2693,6 +2914,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
   hostname: db-2
   subdomain: db
 status:
@@ -2740,7 +2965,7 @@ status:
     - name: db-1
       cause: 'db-1.db.shop.svc does not resolve: container app waiting: CrashLoopBackOff'
     - name: db-2
-      cause: 'db-2.db.shop.svc does not resolve: container app running but not ready'
+      cause: 'db-2.db.shop.svc does not resolve: container app running but not ready: readiness probe failing (httpGet :http/healthz, HTTP)'
   fix: 'if peers must resolve each other before they are ready: kubectl patch service db -n shop -p ''{"spec":{"publishNotReadyAddresses":true}}'''
 `,
   },
@@ -2801,6 +3026,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -2861,6 +3090,135 @@ endpoints:
   fix: "scale its workload to 2 or more replicas; the owner is: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
 `,
   },
+  'readiness-probe-missing': {
+    case: 'no container has a readiness probe: ready as soon as they run (docs/kubernetes-semantics.md#readiness-probes)',
+    marked: true,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Node
+metadata:
+  name: node-a
+  labels:
+    kubernetes.io/hostname: node-a
+spec: {}
+status:
+  conditions:
+    - type: Ready
+      status: 'True'
+  allocatable:
+    cpu: '4'
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: a
+      ports:
+        - name: http
+          containerPort: 8080
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: a
+      ports:
+        - name: http
+          containerPort: 8080
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+`,
+    findings: `- check: readiness-probe-missing
+  severity: info
+  reason: noReadinessProbe
+  namespace: shop
+  service: web
+  message: '2 of 2 pods matching app=web have no readiness probe and no readiness gate: they get traffic as soon as their containers run, before the application may answer'
+  pods:
+    - name: web-1
+      cause: no readiness probe on container app
+    - name: web-2
+      cause: no readiness probe on container app
+  fix: "add a readinessProbe to the pod template of their owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,
@@ -2904,6 +3262,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3016,6 +3378,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3053,6 +3419,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3198,6 +3568,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3331,6 +3705,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3461,6 +3839,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:
@@ -3589,6 +3971,10 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
 status:
   phase: Running
   conditions:

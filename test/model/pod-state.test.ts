@@ -271,12 +271,45 @@ describe('notReadyCause (docs/kubernetes-semantics.md#pod-readiness)', () => {
     expect(c).toContain('verify candidate authority certificate "registry-ca")');
     expect(c.length).toBeLessThan('container cart waiting: ErrImagePull ()'.length + 301);
   });
-  it('running but not ready with a readiness probe: the probe is failing', () => {
+  it('running but not ready with a readiness probe: the probe is failing, and which probe (docs/kubernetes-semantics.md#readiness-probes)', () => {
+    const probed = (readinessProbe: Record<string, unknown>) =>
+      cause({
+        ready: false,
+        containers: [{ name: 'app', image: 'a', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe }],
+      });
+    expect(probed({ httpGet: { path: '/', port: 8080 } })).toBe(
+      'container app running but not ready: readiness probe failing (httpGet :8080/, HTTP)',
+    );
+    expect(probed({ httpGet: { path: '/healthz', port: 'http', scheme: 'HTTPS' } })).toBe(
+      'container app running but not ready: readiness probe failing (httpGet :http/healthz, HTTPS)',
+    );
+    expect(probed({ tcpSocket: { port: 'http' } })).toBe(
+      'container app running but not ready: readiness probe failing (tcpSocket :http)',
+    );
+    expect(probed({ grpc: { port: 9090, service: 'ready' } })).toBe(
+      'container app running but not ready: readiness probe failing (grpc :9090 service ready)',
+    );
+    expect(probed({ exec: { command: ['cat', '/tmp/ready'] } })).toBe(
+      'container app running but not ready: readiness probe failing (exec)',
+    );
+    // A snapshot of an older version kept only that there is a probe: nothing more is claimed.
+    expect(probed({})).toBe('container app running but not ready: readiness probe failing');
+  });
+  it('a readiness probe whose port does not resolve can never pass, and the cause says why (docs/kubernetes-semantics.md#readiness-probes)', () => {
     const c = cause({
       ready: false,
-      containers: [{ name: 'app', image: 'a', readinessProbe: { httpGet: { path: '/', port: 8080 } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'a',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          readinessProbe: { httpGet: { path: '/healthz', port: 'health' } },
+        },
+      ],
     });
-    expect(c).toBe('container app running but not ready: readiness probe failing');
+    expect(c).toBe(
+      'container app running but not ready: readiness probe can never pass (httpGet :health/healthz, HTTP; container app declares no port named "health")',
+    );
   });
   it('running, not started, with a startup probe: the startup probe has not passed', () => {
     const c = cause({
@@ -289,7 +322,9 @@ describe('notReadyCause (docs/kubernetes-semantics.md#pod-readiness)', () => {
     expect(c).toContain('startup probe not yet passed');
   });
   it('running but not ready without a probe', () => {
-    expect(cause({ ready: false })).toBe('container app running but not ready');
+    expect(cause({ ready: false, containers: [{ name: 'app', image: 'a' }] })).toBe(
+      'container app running but not ready',
+    );
   });
   it('a not-ready native sidecar is a container cause too', () => {
     const c = cause({

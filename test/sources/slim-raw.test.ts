@@ -48,10 +48,17 @@ const raws: Raw[] = [
             { name: 'http', containerPort: 8080 },
             { containerPort: 53, protocol: 'UDP' },
           ],
-          readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+          readinessProbe: {
+            httpGet: { path: '/ready?token=S3CRET', port: 'http', httpHeaders: [{ name: 'X-Token', value: 'H3ADER' }] },
+            periodSeconds: 5,
+          },
+          livenessProbe: { httpGet: { path: '/alive', port: 8080 } },
           startupProbe: { exec: { command: ['true'] } },
         },
-        { name: 'log' },
+        { name: 'log', readinessProbe: { exec: { command: ['cat', '/tmp/ready'] } } },
+        { name: 'api', readinessProbe: { grpc: { port: 9090, service: 'ready' } } },
+        // A number written as a string stays a string, through YAML too: the kubelet looks it up as a name first.
+        { name: 'cache', readinessProbe: { tcpSocket: { port: '6379' } } },
       ],
       initContainers: [
         { name: 'migrate', image: 'm' },
@@ -212,10 +219,34 @@ describe('rawObject: a slim object written back as a Kubernetes object', () => {
     );
   });
 
-  it('keeps no field the diagnosis does not read: no probe handler, image, env, other conditions', () => {
+  it('keeps no field the diagnosis does not read: no liveness or startup probe, image, env, other conditions', () => {
     const text = JSON.stringify(slims.map(rawObject));
-    for (const dropped of ['/ready', '"image"', 'Initialized', 'startedAt', '"value"', '"exec"']) {
+    for (const dropped of [
+      '/alive',
+      'livenessProbe',
+      'startupProbe":{"',
+      '"image"',
+      'Initialized',
+      'startedAt',
+      '"value"',
+    ]) {
       expect(text).not.toContain(dropped);
     }
+  });
+
+  it("keeps of a readiness probe its handler and target, never an exec command, a header or the path's query", () => {
+    const text = JSON.stringify(slims.map(rawObject));
+    for (const dropped of ['S3CRET', 'H3ADER', 'httpHeaders', '/tmp/ready', 'periodSeconds']) {
+      expect(text).not.toContain(dropped);
+    }
+    const web = slims.find((o) => o.kind === 'Pod' && o.meta.name === 'web-1');
+    expect(web?.kind === 'Pod' && web.containers.map((c) => c.readinessProbe)).toEqual([
+      { handler: 'httpGet', port: 'http', path: '/ready?…', scheme: 'HTTP' },
+      { handler: 'exec' },
+      { handler: 'grpc', port: 9090, service: 'ready' },
+      { handler: 'tcpSocket', port: '6379' },
+    ]);
+    // A probe whose handler the input does not show (as older snapshots wrote them) stays one.
+    expect(web?.kind === 'Pod' && web.sidecars[0].readinessProbe).toEqual({ handler: 'unknown' });
   });
 });

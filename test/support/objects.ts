@@ -1,6 +1,6 @@
 // Builders for raw Kubernetes objects, shaped as `kubectl get -o json` prints them, so that
 // tests go through the same slimming as real input. Defaults describe a healthy pod of the
-// "shop" namespace on node-a; every field can be overridden.
+// "shop" namespace on node-a, with a readiness probe; every field can be overridden.
 
 export type Raw = Record<string, unknown>;
 
@@ -28,7 +28,12 @@ export function pod(name: string, o: PodOptions = {}): Raw {
   const node = o.node === undefined ? 'node-a' : o.node;
   const ips = o.ips ?? (o.ip === null ? [] : [o.ip ?? ipFor(name)]);
   const containers = o.containers ?? [
-    { name: 'app', image: 'shop/app:1', ports: [{ name: 'http', containerPort: 8080 }] },
+    {
+      name: 'app',
+      image: 'shop/app:1',
+      ports: [{ name: 'http', containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+    },
   ];
   const status: Raw = {
     phase: o.phase ?? (ips.length ? 'Running' : 'Pending'),

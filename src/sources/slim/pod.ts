@@ -1,8 +1,96 @@
 // A Pod: what readiness, ports and placement need, and written back for the snapshot; env,
-// commands, probes' details and volumes are never kept.
+// commands, volumes, liveness probes and what a readiness probe sends (exec commands, headers,
+// query strings) are never kept.
 
-import type { Container, ContainerPort, ContainerStatus, Pod, PodCondition } from '../../core/objects.js';
-import { bool, checked, EMPTY, fields, int, list, nonEmpty, protocol, slimMeta, str, type Raw } from './fields.js';
+import type {
+  Container,
+  ContainerPort,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  ReadinessProbe,
+} from '../../core/objects.js';
+import {
+  bool,
+  checked,
+  EMPTY,
+  FieldError,
+  fields,
+  int,
+  list,
+  nonEmpty,
+  protocol,
+  slimMeta,
+  str,
+  typeName,
+  type Raw,
+} from './fields.js';
+
+// Shared by every container whose probe has nothing else to keep: 100,000 pods make one object each otherwise.
+const EXEC_PROBE: ReadinessProbe = Object.freeze({ handler: 'exec' });
+const UNKNOWN_PROBE: ReadinessProbe = Object.freeze({ handler: 'unknown' });
+
+/** An IntOrString port; absent is the Go zero value 0, which the kubelet rejects as it would. */
+function intOrString(value: unknown, field: string): number | string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return int(value, field)!;
+  throw new FieldError(field, 'a number or a string', typeName(value));
+}
+
+/** The path as the probe requests it, without its query string: "?…" says there was one. */
+function pathWithoutQuery(path: string | undefined): string | undefined {
+  const query = path?.indexOf('?') ?? -1;
+  return query < 0 ? path : `${path!.slice(0, query)}?…`;
+}
+
+/** The handler in the kubelet's order (exec, httpGet, tcpSocket, grpc); the API allows only one. */
+function slimReadinessProbe(value: unknown): ReadinessProbe | undefined {
+  if (value === undefined || value === null) return undefined;
+  const probe = fields(value, 'readinessProbe');
+  if (fields(probe.exec, 'readinessProbe.exec') !== EMPTY) return EXEC_PROBE;
+  const httpGet = fields(probe.httpGet, 'readinessProbe.httpGet');
+  if (httpGet !== EMPTY) {
+    const scheme = str(httpGet.scheme, 'readinessProbe.httpGet.scheme');
+    return {
+      handler: 'httpGet',
+      port: intOrString(httpGet.port, 'readinessProbe.httpGet.port'),
+      path: pathWithoutQuery(str(httpGet.path, 'readinessProbe.httpGet.path')),
+      // Literals, so that 100,000 pods share two strings.
+      scheme: scheme === undefined || scheme === 'HTTP' ? 'HTTP' : scheme === 'HTTPS' ? 'HTTPS' : scheme,
+    };
+  }
+  const tcpSocket = fields(probe.tcpSocket, 'readinessProbe.tcpSocket');
+  if (tcpSocket !== EMPTY) {
+    return { handler: 'tcpSocket', port: intOrString(tcpSocket.port, 'readinessProbe.tcpSocket.port') };
+  }
+  const grpc = fields(probe.grpc, 'readinessProbe.grpc');
+  if (grpc !== EMPTY) {
+    return {
+      handler: 'grpc',
+      port: int(grpc.port, 'readinessProbe.grpc.port') ?? 0,
+      service: str(grpc.service, 'readinessProbe.grpc.service'),
+    };
+  }
+  return UNKNOWN_PROBE;
+}
+
+function rawReadinessProbe(probe: ReadinessProbe | undefined): Raw | undefined {
+  if (!probe) return undefined;
+  switch (probe.handler) {
+    case 'httpGet':
+      return { httpGet: { port: probe.port, path: probe.path, scheme: probe.scheme } };
+    case 'tcpSocket':
+      return { tcpSocket: { port: probe.port } };
+    case 'grpc':
+      return { grpc: { port: probe.port, service: probe.service } };
+    case 'exec':
+      // The command is not kept; an empty exec still says which handler it was.
+      return { exec: {} };
+    case 'unknown':
+      return {};
+  }
+}
 
 function slimContainer(raw: Raw): Container {
   return {
@@ -12,7 +100,7 @@ function slimContainer(raw: Raw): Container {
       containerPort: int(p.containerPort, 'containerPort') ?? 0,
       protocol: protocol(p.protocol, 'protocol'),
     })),
-    hasReadinessProbe: fields(raw.readinessProbe, 'readinessProbe') !== EMPTY,
+    readinessProbe: slimReadinessProbe(raw.readinessProbe),
     hasStartupProbe: fields(raw.startupProbe, 'startupProbe') !== EMPTY,
   };
 }
@@ -98,8 +186,7 @@ function rawContainer(c: Container): Raw {
   return {
     name: c.name,
     ports: nonEmpty(c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))),
-    // Whether there is a probe is all the checks read; what it runs (and the headers it sends) is left out.
-    readinessProbe: c.hasReadinessProbe ? {} : undefined,
+    readinessProbe: rawReadinessProbe(c.readinessProbe),
     startupProbe: c.hasStartupProbe ? {} : undefined,
   };
 }
