@@ -24,6 +24,7 @@ import { podMissingFromSlices } from './pod-missing-from-slices.js';
 import { podsNotReady } from './pods-not-ready.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
+import { serviceWarningEvents } from './service-warning-events.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
 import { slicesEndpointsDisagree } from './slices-endpoints-disagree.js';
 import { staleEndpoints } from './stale-endpoints.js';
@@ -59,6 +60,7 @@ export const CHECKS: Check[] = [
   topologyHintsMissing,
   headlessUnreadyDns,
   singleReadyEndpoint,
+  serviceWarningEvents,
 ];
 
 export function findCheck(id: string): Check | undefined {

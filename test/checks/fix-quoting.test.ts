@@ -83,6 +83,8 @@ function hostileObject(o: ClusterObject): ClusterObject {
     }
     case 'Node':
       return { ...o, meta };
+    case 'Event':
+      return { ...o, meta, involvedObject: hostileRef(o.involvedObject)! };
   }
 }
 

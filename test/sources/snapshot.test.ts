@@ -82,7 +82,7 @@ describe('snapshot reading: every accepted form', () => {
     const c = await readSnapshot(
       tempFile('s.json', JSON.stringify({ kind: 'List', items: [service('web'), pod('p')] })),
     );
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false, pods: true });
+    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false, pods: true, events: false });
   });
 });
 
@@ -208,7 +208,7 @@ describe('a List read item by item', () => {
     const text = [header, service('web'), pod('web-1')].map((o) => stringify(o)).join('---\n');
     const c = await readSnapshot(tempFile('s.yaml', text));
     expect(c.objects).toHaveLength(2);
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: true, pods: true });
+    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: true, pods: true, events: false });
   });
 });
 
