@@ -6,7 +6,7 @@
 // reason (Check.explainsEvents) carries it as evidence instead, so the events are said once.
 
 import { serviceEvents, serviceEvidence } from '../model/events.js';
-import { getEvents, plural } from './helpers.js';
+import { getEvents, listSome, plural } from './helpers.js';
 import type { Check } from './types.js';
 
 export const serviceWarningEvents: Check = {
@@ -24,8 +24,7 @@ export const serviceWarningEvents: Check = {
     'Read the events and fix what the reporting controller could not do (its message says why); ' +
     '`kubectl describe service NAME` shows the Service events.',
   messages: {
-    events:
-      '{{events}} on {{objects}} that no other finding explains; the latest: {{reason}} on {{object}}: {{message}}',
+    events: '{{events}} on {{objects}} that no other finding explains: {{reasons}}',
   },
   requires: ['events'],
   runsAfterOthers: true,
@@ -38,8 +37,8 @@ export const serviceWarningEvents: Check = {
     );
     if (unexplained.length === 0) return [];
     const evidence = serviceEvidence(unexplained);
-    const latest = evidence[0];
     const objects = new Set(unexplained.map((e) => e.object));
+    const reasons = new Set(unexplained.map((e) => `${e.event.reason || '(no reason)'} on ${e.object}`));
     const { namespace, name } = service.meta;
     return [
       {
@@ -50,9 +49,8 @@ export const serviceWarningEvents: Check = {
             'Warning event',
           ),
           objects: objects.size === 1 ? [...objects][0] : `the Service and ${plural(objects.size - 1, 'other object')}`,
-          reason: latest.reason || '(no reason)',
-          object: latest.object!,
-          message: latest.message || '(no message)',
+          // What they say is the evidence's (newest first); the message names them.
+          reasons: listSome([...reasons]),
         },
         evidence,
         fix: `read them and fix what the reporting controller could not do: ${getEvents(namespace, name, 'Service')}`,

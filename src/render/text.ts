@@ -17,6 +17,7 @@ import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/f
 import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
+import { evidenceLine, newestEvidence, NO_RECENT_EVENTS } from './evidence.js';
 
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
@@ -70,10 +71,13 @@ export interface TextOptions {
   sortBy?: ServiceOrder;
   /** Without --explain, only the findings at or above it are shown under the table. */
   failOn?: Severity | 'never';
+  /** The moment event ages are measured from (fixed in tests); now by default. */
+  now?: Date;
 }
 
 export function renderText(report: Report, checks: CheckDescriptions, p: Palette, options: TextOptions = {}): string {
   const explain = options.explain === true;
+  const now = options.now ?? new Date();
   const out: string[] = [];
   if (report.services.length === 0) {
     out.push(`No Services found${options.searched ? ` ${t(options.searched)}` : ''}.`);
@@ -128,7 +132,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     out.push('', p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
     if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
     for (const f of findingsByService.get(key) ?? []) {
-      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain);
+      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain, now);
       explained.add(f.check);
     }
   }
@@ -181,6 +185,17 @@ function kubectlPorts(ports: readonly ServicePort[]): string {
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',');
 }
 
+/** The line cut to `width` columns, an ellipsis ending it when something was cut. */
+function cutToWidth(line: string, width: number): string {
+  if (displayWidth(line) <= width) return line;
+  let cut = '';
+  for (const char of line) {
+    if (displayWidth(cut + char) > width - 1) break;
+    cut += char;
+  }
+  return `${cut.trimEnd()}…`;
+}
+
 /**
  * A message's first clause: up to its first "; " outside parentheses. Messages say what is wrong
  * first, then the evidence; the evidence is in the pods' lines, and whole with --explain.
@@ -204,6 +219,7 @@ function renderFinding(
   p: Palette,
   withExplanation: boolean,
   explain: boolean,
+  now: Date,
 ): void {
   const check = checks.get(f.check);
   const severity = f.severity.toUpperCase().padEnd(7);
@@ -221,23 +237,41 @@ function renderFinding(
   const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
   let listed = 0;
   if (explain) {
-    for (const pod of pods.slice(0, PODS_SHOWN.explained)) wrap(lines, t(`${podName(pod)}: ${pod.cause}`), '- ');
+    for (const pod of pods.slice(0, PODS_SHOWN.explained)) {
+      wrap(lines, t(`${podName(pod)}: ${pod.cause}`), '- ');
+      // Its newest Warning event, or that Events were read and it has none.
+      if (pod.evidence?.[0]) wrap(lines, t(evidenceLine(pod.evidence[0], now)), '  ', p.dim);
+      else if (pod.evidence) wrap(lines, NO_RECENT_EVENTS, '  ', p.dim);
+    }
     listed = Math.min(pods.length, PODS_SHOWN.explained);
   } else {
-    // Concise: pods with the same cause share a line (three crash-looping replicas are one line).
-    const byCause = new Map<string, string[]>();
+    // Concise: pods with the same cause share a line (three crash-looping replicas are one line),
+    // under it the newest Warning event of any of them.
+    const byCause = new Map<string, FindingPod[]>();
     for (const pod of pods) {
-      const names = byCause.get(pod.cause);
-      if (names) names.push(podName(pod));
-      else if (byCause.size < PODS_SHOWN.concise) byCause.set(pod.cause, [podName(pod)]);
+      const group = byCause.get(pod.cause);
+      if (group) group.push(pod);
+      else if (byCause.size < PODS_SHOWN.concise) byCause.set(pod.cause, [pod]);
     }
-    for (const [cause, names] of byCause) {
+    for (const [cause, group] of byCause) {
+      const names = group.map(podName);
       const more = names.length > PODS_SHOWN.concise ? ` (+${names.length - PODS_SHOWN.concise})` : '';
       wrap(lines, t(`${names.slice(0, PODS_SHOWN.concise).join(', ')}${more}: ${cause}`), '- ');
+      const newest = newestEvidence(group);
+      if (newest) {
+        // One line, cut to the width: -v shows it whole.
+        const whose = group.length > 1 ? `${podName(newest.pod)}: ` : '';
+        const line = `${INDENT}  ${t(`${whose}${evidenceLine(newest.evidence, now)}`)}`;
+        lines.push(p.dim(cutToWidth(line, WIDTH)));
+      }
       listed += names.length;
     }
   }
   if (pods.length > listed) lines.push(`${INDENT}… and ${pods.length - listed} more (-o json lists them all)`);
+  // The Service's events the finding explains: the newest on one line, or (--explain) all it carries, whole.
+  const events = f.evidence ?? [];
+  if (explain) for (const e of events) wrap(lines, t(evidenceLine(e, now)), '', p.dim);
+  else if (events[0]) lines.push(p.dim(cutToWidth(`${INDENT}${t(evidenceLine(events[0], now))}`, WIDTH)));
   if (withExplanation && check) wrap(lines, check.explanation, 'why: ', p.dim);
   lines.push(`${INDENT}fix: ${t(f.fix ?? check?.fix ?? '')}`);
 }

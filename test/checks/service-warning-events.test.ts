@@ -82,7 +82,9 @@ ruleTester(serviceWarningEvents, {
       findings: [
         {
           reason: 'events',
-          message: ['12 Warning events on Service web', 'FailedToUpdateEndpointSlices', 'admission webhook'],
+          message: [
+            '12 Warning events on Service web that no other finding explains: FailedToUpdateEndpointSlices on Service web',
+          ],
           fix: 'kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web',
         },
       ],
@@ -102,7 +104,7 @@ ruleTester(serviceWarningEvents, {
           source: 'service-controller',
         }),
       ],
-      findings: [{ reason: 'events', message: ['SyncLoadBalancerFailed on Service web', 'firewall'] }],
+      findings: [{ reason: 'events', message: ['SyncLoadBalancerFailed on Service web'] }],
     },
     {
       name: "events on the Service's slice and Endpoints count too, each named, the latest quoted",
@@ -117,7 +119,10 @@ ruleTester(serviceWarningEvents, {
       findings: [
         {
           reason: 'events',
-          message: ['2 Warning events on the Service and 1 other object', 'FailedToUpdateEndpoint on Endpoints web'],
+          message: [
+            '2 Warning events on the Service and 1 other object',
+            'FailedToUpdateEndpointSlices on EndpointSlice web-abcde, FailedToUpdateEndpoint on Endpoints web',
+          ],
         },
       ],
     },
