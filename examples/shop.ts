@@ -65,6 +65,14 @@
 //                          → externalname-invalid, externalname-no-endpoints
 //   payments/hsm           labelled for multus-proxy, which this cluster does not run
 //                          → ignored-by-kube-proxy
+//   payments/fraud-score   a grpc port added last night, and the namespace's ResourceQuota refuses
+//                          the EndpointSlice for it: only the EndpointSlice controller's Warning
+//                          events say so → service-warning-events
+//
+// The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
+// kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the
+// elasticsearch-0 of before this morning's recreation, another uid, which is no evidence), the
+// failed image pulls of the cart rollout.
 //
 // Over capacity: a truncated Endpoints really lists 1000 addresses of a Service with more than 1000
 // pods (image-resizer, scaled out for the catalogue import). That would make this file tens of
