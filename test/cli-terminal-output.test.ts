@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { withControllers } from './support/controller.js';
 import { parseReport, runCli, runCliAsync, writeTemp } from './support/cli.js';
-import { node, pod, service } from './support/objects.js';
+import { EVENTS_READ, node, pod, service } from './support/objects.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { SUBCOMMANDS } from '../src/commands/command.js';
 
@@ -38,7 +38,10 @@ const objects = withControllers([
   pod('zeta-1', { labels: { app: 'zeta' } }),
   pod('zeta-2', { labels: { app: 'zeta' } }),
 ]);
-const file = writeTemp('terminal-output.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+const file = writeTemp(
+  'terminal-output.json',
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items: objects }),
+);
 const run = (...args: string[]) => runCli(['--snapshot', file, '-n', 'shop', ...args]);
 
 /** The Service blocks under the table, in order: their "namespace/name (TYPE ...)" lines. */
@@ -176,6 +179,7 @@ describe('-o wide', () => {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'List',
+      metadata: EVENTS_READ,
       items: withControllers([
         node('node-a'),
         service('web', { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] }),

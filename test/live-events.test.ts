@@ -3,6 +3,7 @@
 // diagnosis carries on without evidence.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterObject } from '../src/core/objects.js';
 import { connect, fetchLive, liveCoverage, type Connection } from '../src/sources/live.js';
 import { ClusterWatch } from '../src/sources/watch.js';
 import { startTestServer, type TestServer } from './server/index.js';
@@ -29,8 +30,7 @@ describe('Events from a live cluster', { timeout: 60_000 }, () => {
   });
   afterAll(() => server?.close());
 
-  const eventsOf = (objects: { kind: string }[]) =>
-    objects.filter((o) => o.kind === 'Event').map((o) => (o as { reason: string }).reason);
+  const eventsOf = (objects: ClusterObject[]) => objects.flatMap((o) => (o.kind === 'Event' ? [o.reason] : []));
 
   it('reads only Warning events, the server filtering them, in the namespace whether Services are named or not', async () => {
     for (const serviceNames of [[], ['web']]) {

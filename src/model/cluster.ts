@@ -18,7 +18,6 @@ import type {
   Pod,
   Service,
 } from '../core/objects.js';
-import { isAbout } from './events.js';
 
 export interface NearMiss {
   pod: Pod;
@@ -407,6 +406,20 @@ export class ClusterModel {
     }
     return misses;
   }
+}
+
+/** Whether `event` is about exactly this object of `kind` (a cluster-scoped one has namespace ""). */
+function isAbout(event: Event, kind: string, meta: ObjectMeta): boolean {
+  const ref = event.involvedObject;
+  // core/v1 events sit in their object's namespace; involvedObject.namespace may be left out.
+  const namespace = ref.namespace ?? (meta.namespace === '' ? '' : event.meta.namespace);
+  return (
+    ref.uid !== undefined &&
+    ref.uid === meta.uid &&
+    ref.kind === kind &&
+    ref.name === meta.name &&
+    namespace === meta.namespace
+  );
 }
 
 /** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */

@@ -5,25 +5,11 @@
 
 import type { Evidence } from '../core/findings.js';
 import { pushTo } from '../core/multimap.js';
-import type { Event, ObjectMeta, Service } from '../core/objects.js';
+import type { Event, Service } from '../core/objects.js';
 import type { ClusterModel } from './cluster.js';
 
 /** The most distinct events kept per object: the newest say what is wrong now. */
 export const MAX_EVIDENCE = 5;
-
-/** Whether `event` is about exactly this object of `kind` (a cluster-scoped one has namespace ""). */
-export function isAbout(event: Event, kind: string, meta: ObjectMeta): boolean {
-  const ref = event.involvedObject;
-  // core/v1 events sit in their object's namespace; involvedObject.namespace may be left out.
-  const namespace = ref.namespace ?? (meta.namespace === '' ? '' : event.meta.namespace);
-  return (
-    ref.uid !== undefined &&
-    ref.uid === meta.uid &&
-    ref.kind === kind &&
-    ref.name === meta.name &&
-    namespace === meta.namespace
-  );
-}
 
 function seenAt(lastSeen: string | undefined): number {
   const time = lastSeen === undefined ? NaN : Date.parse(lastSeen);

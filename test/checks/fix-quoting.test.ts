@@ -204,7 +204,14 @@ describe('shellQuote', () => {
 
 describe('every fix is safe to paste', () => {
   const plain = modelFromRaw(shopObjects());
-  const all = [...plain.services, ...plain.pods, ...plain.endpointSlices, ...plain.endpoints, ...plain.nodes];
+  const all = [
+    ...plain.services,
+    ...plain.pods,
+    ...plain.endpointSlices,
+    ...plain.endpoints,
+    ...plain.nodes,
+    ...plain.events,
+  ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   const findings = runChecks(model, model.services, CHECKS).findings;
 

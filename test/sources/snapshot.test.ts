@@ -114,7 +114,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod or Node in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node or Event in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {

@@ -336,3 +336,10 @@ export function event(about: Raw, reason: string, message: string, o: EventOptio
 export function withUid(raw: Raw, uid: string): Raw {
   return { ...raw, metadata: { ...(raw.metadata as Raw), uid } };
 }
+
+/**
+ * A List's metadata declaring, as the snapshot command's does, that Events were read: for inputs
+ * of tests not about Events, a cluster without recent Warnings rather than one whose Events are
+ * unknown (which leaves its Services unjudged by service-warning-events).
+ */
+export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };
