@@ -4,6 +4,8 @@
 // SyncLoadBalancerFailed...): what the API refused them (a quota, an admission webhook, a cloud
 // API error) shows in no object's spec or status. A finding whose check explains an event's
 // reason (Check.explainsEvents) carries it as evidence instead, so the events are said once.
+// Who reports what: docs/kubernetes-semantics.md#who-reports-what-on-a-service; which events are
+// about the Service: docs/kubernetes-semantics.md#event-attribution.
 
 import { serviceEvents, serviceEvidence } from '../model/events.js';
 import { getEvents, listSome, plural } from './helpers.js';

@@ -1,7 +1,8 @@
 // Warning events as evidence: each is attributed to the object it is about only when kind,
 // namespace, name and uid all agree (an event of an earlier pod of the same name, of another
 // namespace or of a deleted object is no evidence about this one), then deduplicated by reason
-// and message, the most recent first.
+// and message, the most recent first (docs/kubernetes-semantics.md#event-attribution,
+// docs/kubernetes-semantics.md#event-lifetime).
 
 import type { Evidence } from '../core/findings.js';
 import { pushTo } from '../core/multimap.js';
@@ -9,7 +10,7 @@ import type { Event, Service } from '../core/objects.js';
 import type { ClusterModel } from './cluster.js';
 
 /** The most distinct events kept per object: the newest say what is wrong now. */
-export const MAX_EVIDENCE = 5;
+const MAX_EVIDENCE = 5;
 
 function seenAt(lastSeen: string | undefined): number {
   const time = lastSeen === undefined ? NaN : Date.parse(lastSeen);

@@ -2862,7 +2862,7 @@ endpoints:
 `,
   },
   'service-warning-events': {
-    case: 'the EndpointSlice controller could not write the slices, and no finding shows why (an admission webhook refused it)',
+    case: 'the EndpointSlice controller could not write the slices, and no finding shows why: an admission webhook refused it (docs/kubernetes-semantics.md#who-reports-what-on-a-service)',
     marked: false,
     lacks: [],
     objects: `apiVersion: v1

@@ -25,11 +25,11 @@ ruleTester(serviceWarningEvents, {
       objects: [...healthy, event(web, 'EnsuringLoadBalancer', 'Ensuring load balancer', { type: 'Normal' })],
     },
     {
-      name: "a Warning about a deleted Service of the same name (another uid) is not this one's",
+      name: "a Warning about a deleted Service of the same name (another uid) is not this one's (docs/kubernetes-semantics.md#event-attribution)",
       objects: [...healthy, event(web, 'FailedToUpdateEndpointSlices', 'conflict', { uid: 'uid-svc-web-deleted' })],
     },
     {
-      name: 'a Warning about a Service of the same name in another namespace is not this one',
+      name: 'a Warning about a Service of the same name in another namespace is not this one (docs/kubernetes-semantics.md#event-attribution)',
       objects: [...healthy, event(web, 'FailedToUpdateEndpointSlices', 'conflict', { ns: 'other' })],
     },
     {
@@ -69,7 +69,7 @@ ruleTester(serviceWarningEvents, {
   ],
   invalid: [
     {
-      name: 'the EndpointSlice controller could not write the slices, and no finding shows why (an admission webhook refused it)',
+      name: 'the EndpointSlice controller could not write the slices, and no finding shows why: an admission webhook refused it (docs/kubernetes-semantics.md#who-reports-what-on-a-service)',
       objects: [
         ...healthy,
         event(
