@@ -3,16 +3,19 @@
 // within the hour before the snapshot (the API server keeps events for an hour by default). Each
 // event names its object by kind, namespace, name and uid, and only such an event is evidence:
 // one about the elasticsearch-0 that the StatefulSet had before it was recreated this morning
-// (same name, another uid) is here too, and must not be taken for the new pod's.
+// (same name, another uid) is here too, and must not be taken for the new pod's. The pods on
+// worker-c2 got the node lifecycle controller's NodeNotReady when the node stopped reporting.
 //
 //   payments/fraud-score   the grpc port added last night has no endpoints: the namespace's
 //                          ResourceQuota on EndpointSlices refuses the slice for the new port set,
 //                          which only the EndpointSlice controller's events say
 //                          → service-warning-events
 
+import { valueAt } from '../../src/core/json-value.js';
 import type { Raw } from '../../test/support/objects.js';
 import { requiredObject, requiredString } from '../../test/support/required-fields.js';
 import { NOW, plus, token, uid } from './ids.js';
+import { C2_UNKNOWN_SINCE } from './nodes.js';
 import { app, REGISTRY, replicaSetPods } from './pods.js';
 import { buildService, HTTP, port } from './services.js';
 import type { Shop } from './shop-builder.js';
@@ -126,6 +129,21 @@ export function warningEvents(objects: Raw[]): Raw[] {
       source: 'kubelet',
     },
   );
+
+  // The node lifecycle controller, when worker-c2 stopped reporting, on every pod there.
+  const sinceC2 = (Date.parse(NOW) - Date.parse(C2_UNKNOWN_SINCE)) / 1000;
+  for (const o of objects) {
+    if (o.kind !== 'Pod' || valueAt(o, 'spec', 'nodeName') !== 'worker-c2') continue;
+    const ns = requiredString(o, 'metadata', 'namespace');
+    say(find(objects, 'Pod', ns, requiredString(o, 'metadata', 'name')), {
+      reason: 'NodeNotReady',
+      message: 'Node is not ready',
+      count: 1,
+      first: sinceC2,
+      last: sinceC2,
+      source: 'node-controller',
+    });
+  }
 
   const cartImage = `${REGISTRY}/cart:v2.4.0`;
   // The new version's pod, stuck on its image.
