@@ -44,8 +44,12 @@ async function list(path: string): Promise<{ items: number; bytes: number }> {
   let bytes = 0;
   let token: string | undefined;
   do {
-    const query = new URLSearchParams({ limit: '500', ...(token ? { continue: token } : {}) });
-    const page = await get(`${path}?${query}`);
+    // A path may carry its own query (the Events' fieldSelector).
+    const [base, own] = path.split('?');
+    const query = new URLSearchParams(own);
+    query.set('limit', '500');
+    if (token) query.set('continue', token);
+    const page = await get(`${base}?${query}`);
     const body = JSON.parse(page.text) as { items?: unknown[]; metadata?: { continue?: string } };
     items += body.items?.length ?? 0;
     bytes += page.bytes;

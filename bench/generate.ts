@@ -1,5 +1,6 @@
-// A synthetic cluster for the benchmark: Services, Deployment/StatefulSet/Job pods, Nodes, and
-// the EndpointSlices and Endpoints the controllers would write for them (test/support/controller.ts).
+// A synthetic cluster for the benchmark: Services, Deployment/StatefulSet/Job pods, Nodes, the
+// EndpointSlices and Endpoints the controllers would write for them (test/support/controller.ts),
+// and the last hour's Events (many Normal ones, several Warnings per unhealthy pod).
 // Objects look like what a real API server returns: managedFields for kube-controller-manager
 // and the kubelet, ownerReferences, annotations, env, resources, probes, volumes, full status.
 // Generation is seeded and streamed (emit per object), so the server and the in-process analysis
@@ -9,6 +10,7 @@
 import { matchesSelector } from '../src/core/selectors.js';
 import { controllerEndpoints, controllerSlices } from '../test/support/controller.js';
 import { apiserverObjects, type Raw } from '../test/support/objects.js';
+import { eventsOf } from './cluster/events.js';
 import { makeNode, nodeIndexIP, type NodeSlot } from './cluster/nodes.js';
 import { type GeneratedPod, makePod, type PodCondition, type PodPlan } from './cluster/pods.js';
 import { chance, hex, int, pick, podSuffix, rng, uuid, type Rand } from './cluster/random.js';
@@ -261,10 +263,23 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
     }
 
     const rawPods: GeneratedPod[] = [];
+    // Events draw from their own sequence, so that the rest of the cluster is what it was without them.
+    const er = rng(size.seed * 999_983 + n * 13 + 5);
     for (const p of podPlans) {
       const pod = makePod(r, p);
       rawPods.push(pod);
       count(pod);
+      const containers = pod.spec.containers as { image: string }[];
+      for (const e of eventsOf(er, {
+        name: p.name,
+        ns,
+        uid: String(pod.metadata.uid),
+        node: pod.spec.nodeName,
+        image: containers[0].image,
+        condition: p.condition,
+        nodeCount: size.nodes,
+      }))
+        count(e);
     }
 
     for (const plan of plans) {

@@ -9,9 +9,19 @@ import { flattenObjects, resourceOfKind } from './server/store.js';
 import type { Report } from '../src/report/report.js';
 import { parseReport, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { addressOf, endpointOf, endpoints, node, pod, service, slice, type Raw } from './support/objects.js';
+import {
+  EVENTS_READ,
+  addressOf,
+  endpointOf,
+  endpoints,
+  node,
+  pod,
+  service,
+  slice,
+  type Raw,
+} from './support/objects.js';
 
-const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items });
 const NO_STACK = /\n\s+at /;
 
 interface Run {

@@ -7,7 +7,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
+import { EVENTS_READ, addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -16,7 +16,7 @@ const NO_STACK = /\n\s+at /;
 /** One request as "verb resource ns/name ?labelSelector", for exact comparisons. */
 function describeRequest(r: RequestRecord): string {
   const where = r.namespace ? `${r.namespace}/` : '*/';
-  const selector = r.query.get('labelSelector');
+  const selector = r.query.get('labelSelector') ?? r.query.get('fieldSelector');
   return `${r.verb} ${r.resource} ${where}${r.name ?? ''}${selector ? ` ?${selector}` : ''}`.trimEnd();
 }
 
@@ -78,6 +78,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list endpointslices shop/ ?kubernetes.io/service-name in (web)',
         'get endpoints shop/web',
         'list pods shop/ ?app=web',
+        'list events shop/ ?type=Warning',
         'list nodes */',
       ].sort(),
     );
@@ -95,6 +96,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'get endpoints shop/api',
         'list pods shop/ ?app=web',
         'list pods shop/ ?app=api',
+        'list events shop/ ?type=Warning',
         'list nodes */',
       ].sort(),
     );
@@ -110,6 +112,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/ ?app=ghost',
         'list pods shop/',
         'list pods */ ?app=ghost',
+        'list events shop/ ?type=Warning',
         'list nodes */',
       ].sort(),
     );
@@ -127,6 +130,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list endpointslices shop/ ?kubernetes.io/service-name in (web)',
         'get endpoints shop/web',
         'list pods shop/ ?app=web',
+        'list events shop/ ?type=Warning',
         'list nodes */',
       ].sort(),
     );
@@ -135,7 +139,10 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   it('Services whose pods overlap, one matching nothing: the report the snapshot gives', async () => {
     const args = ['-n', 'shop', 'web', 'web-canary', 'ghost', 'api'];
     const live = await doctor(server, args);
-    const file = writeTemp('objects.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    const file = writeTemp(
+      'objects.json',
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items: objects }),
+    );
     const fromFile = await runCliAsync(['--snapshot', file, '-o', 'json', ...args]);
     expect(live).toEqual(parseReport(fromFile.stdout));
     // ghost's app=ghost is nothing like the app=web and app=api of the namespace's pods (no near
@@ -158,6 +165,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list endpointslices shop/ ?kubernetes.io/service-name in (legacy)',
         'get endpoints shop/legacy',
         'list pods shop/',
+        'list events shop/ ?type=Warning',
         'list nodes */',
       ].sort(),
     );
@@ -249,6 +257,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list endpointslices shop/',
           'list pods shop/',
           'list endpoints shop/',
+          'list events shop/ ?type=Warning',
           'list nodes */',
         ].sort(),
       );
@@ -272,7 +281,14 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
       'shop/web-canary',
     ]);
     expect(resourceRequests(server)).toEqual(
-      ['list services */', 'list endpointslices */', 'list pods */', 'list endpoints */', 'list nodes */'].sort(),
+      [
+        'list services */',
+        'list endpointslices */',
+        'list pods */',
+        'list endpoints */',
+        'list nodes */',
+        'list events */ ?type=Warning',
+      ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);
   });

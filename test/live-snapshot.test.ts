@@ -20,7 +20,7 @@ import { requiredObject } from './support/required-fields.js';
 const TIMEOUT = 120_000;
 const NO_STACK = /\n\s+at /;
 const SECRETS_REMINDER =
-  'note: the snapshot keeps annotation values and container and condition messages, which may hold secrets; --redact blanks them\n';
+  'note: the snapshot keeps annotation values and container, condition and event messages, which may hold secrets; --redact blanks them\n';
 
 const managedFields = [
   {
@@ -263,7 +263,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(header).toEqual({
       apiVersion: 'v1',
       kind: 'List',
-      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node' } },
+      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node,Event' } },
     });
     expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
     const kinds = items.map((o) => o.kind);

@@ -12,6 +12,7 @@ import { withControllers } from './support/controller.js';
 import {
   endpointOf,
   endpoints,
+  event,
   ipFor,
   node,
   pod,
@@ -38,16 +39,31 @@ function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolea
 
 const withAge = (o: Raw, iso: string): Raw => ({ ...o, metadata: { ...(o.metadata as Raw), ...created(iso) } });
 
-const shop: Raw[] = withControllers([
-  node('node-a', { zone: 'zone-a' }),
-  node('node-b', { zone: 'zone-b' }),
-  withAge(service('web'), '2026-10-01T00:00:00Z'),
-  withAge(pod('web-1'), '2026-11-24T12:00:00Z'),
-  withAge(pod('web-2', { node: 'node-b', waiting: 'CrashLoopBackOff' }), '2026-11-25T11:00:00Z'),
-  withAge(unschedulablePod('web-3', '0/2 nodes are available: 2 Insufficient cpu.'), '2026-11-25T11:55:00Z'),
-  withAge(service('api', { selector: { app: 'api', tier: 'be' } }), '2026-09-01T00:00:00Z'),
-  withAge(pod('api-1', { labels: { app: 'api', tier: 'backend' } }), '2026-11-20T00:00:00Z'),
-]);
+// Built in this order for their addresses (ipFor).
+const healthy = withAge(pod('web-1'), '2026-11-24T12:00:00Z');
+const crashing = withAge(pod('web-2', { node: 'node-b', waiting: 'CrashLoopBackOff' }), '2026-11-25T11:00:00Z');
+const unschedulable = withAge(
+  unschedulablePod('web-3', '0/2 nodes are available: 2 Insufficient cpu.'),
+  '2026-11-25T11:55:00Z',
+);
+const shop: Raw[] = [
+  ...withControllers([
+    node('node-a', { zone: 'zone-a' }),
+    node('node-b', { zone: 'zone-b' }),
+    withAge(service('web'), '2026-10-01T00:00:00Z'),
+    healthy,
+    crashing,
+    unschedulable,
+    withAge(service('api', { selector: { app: 'api', tier: 'be' } }), '2026-09-01T00:00:00Z'),
+    withAge(pod('api-1', { labels: { app: 'api', tier: 'backend' } }), '2026-11-20T00:00:00Z'),
+  ]),
+  // The newest Warning event under each pod in trouble; "no recent events" under the one without any.
+  event(crashing, 'BackOff', 'Back-off restarting failed container app', {
+    count: 9,
+    lastSeen: '2026-11-25T11:58:00Z',
+  }),
+  event(crashing, 'Pulled', 'Successfully pulled image', { type: 'Normal', lastSeen: '2026-11-25T11:59:00Z' }),
+];
 
 describe('-o tree', () => {
   it('draws Service → slices → endpoints → pods, pods in no slice, near misses and findings', async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
 import { requiredList, requiredString } from './support/required-fields.js';
-import { endpointOf, endpoints, ipFor, node, pod, service, slice } from './support/objects.js';
+import { endpointOf, endpoints, event, ipFor, node, pod, service, slice } from './support/objects.js';
 
 const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
 const kubectlFound = version.status === 0;
@@ -32,6 +32,8 @@ const objects = [
   endpoints('web'),
   node('node-a'),
   node('node-b'),
+  event(pod('web-2'), 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503'),
+  event(pod('web-1'), 'Pulled', 'Successfully pulled image', { type: 'Normal' }),
 ];
 
 /** apiVersion, kind, namespace and name: what tells one object from another. */
@@ -129,6 +131,27 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
       'pod/batch-1',
     ]);
     expect(server.requests.find((r) => r.resource === 'pods')?.query.get('labelSelector')).toBe('app=web');
+  });
+
+  it('lists Warning events with the type field selector, as the doctor reads them', async () => {
+    const warnings = await names(server, ['get', 'events', '-A', '--field-selector', 'type=Warning']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^event\/web-2\./);
+    expect(await names(server, ['get', 'ev', '-n', 'shop'])).toHaveLength(2);
+    const run = await kubectl(server, [
+      'get',
+      'events',
+      '-n',
+      'shop',
+      '--field-selector',
+      'involvedObject.kind=Pod,involvedObject.name=web-2',
+      '-o',
+      'json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(requiredList(JSON.parse(run.stdout) as unknown, 'items').map((e) => valueAt(e, 'reason'))).toEqual([
+      'Unhealthy',
+    ]);
   });
 
   it('--chunk-size=2 pages with limit and continue', async () => {

@@ -16,7 +16,11 @@ import { fmtMB, fmtS } from './stats.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
 /** The lists the doctor reads with -A, in its order: the floor (c) reads the same. */
-export const LISTS = KINDS.map((kind) => collectionPath(kind));
+export const LISTS = KINDS.map(
+  (kind) =>
+    collectionPath(kind) +
+    (kind.fieldSelector ? `?${new URLSearchParams({ fieldSelector: kind.fieldSelector }).toString()}` : ''),
+);
 
 /** A scratch folder, removed when the bench exits, with the floor's script in it. */
 export interface Workspace {

@@ -208,7 +208,7 @@ export function elasticsearch({ workload }: Shop): void {
             ],
             // As Elastic's Helm chart probes: a script that asks the local node for the cluster's health.
             readinessProbe: {
-              exec: { command: ['bash', '-c', 'curl -s --fail "http://127.0.0.1:9200/_cluster/health?local=true"'] },
+              exec: { command: ['bash', '-c', 'curl -sS --fail "http://127.0.0.1:9200/_cluster/health?local=true"'] },
               periodSeconds: 10,
             },
           },

@@ -26,6 +26,7 @@ import { readinessProbeMissing } from './readiness-probe-missing.js';
 import { readinessProbePortUnresolved } from './readiness-probe-port-unresolved.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
+import { serviceWarningEvents } from './service-warning-events.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
 import { slicesEndpointsDisagree } from './slices-endpoints-disagree.js';
 import { staleEndpoints } from './stale-endpoints.js';
@@ -63,6 +64,7 @@ export const CHECKS: Check[] = [
   headlessUnreadyDns,
   singleReadyEndpoint,
   readinessProbeMissing,
+  serviceWarningEvents,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -40,6 +40,8 @@ export const loadBalancerPending: Check = {
   },
   // kubectl then prints the externalIPs instead of <pending>; traffic to them still works.
   severities: { pendingWithExternalIPs: 'info', pendingForClassWithExternalIPs: 'info' },
+  // The service controller's errors (cloud-provider's service controller; other implementations record their own).
+  explainsEvents: ['SyncLoadBalancerFailed', 'UnAvailableLoadBalancer'],
   appliesToServices: { backends: ['selector', 'selectorless'] },
   run(view) {
     const { service } = view;

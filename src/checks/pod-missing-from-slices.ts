@@ -61,6 +61,8 @@ export const podMissingFromSlices: Check = {
     noTriggerTime: '; the slices carry no last-change-trigger-time, so controller lag cannot be ruled out',
     firstListed: ' (first {{max}} listed)',
   },
+  // The EndpointSlice controller's, on the Service, when the API refused its writes.
+  explainsEvents: ['FailedToUpdateEndpointSlices'],
   appliesToServices: { backends: ['selector'] },
   requires: ['endpointSlices', 'pods'],
   // Any Service with a serving pod the controller should list: no slice was read to list it.

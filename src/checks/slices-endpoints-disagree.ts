@@ -57,6 +57,8 @@ export const slicesEndpointsDisagree: Check = {
     readyOnlyInEndpoints: `${DISAGREE}{{onlyEndpoints}} ready only in the Endpoints${FOLLOWS}`,
     readyInEitherOnly: `${DISAGREE}{{onlySlices}} ready only in the EndpointSlices, {{onlyEndpoints}} ready only in the Endpoints${FOLLOWS}`,
   },
+  // One of the two controllers could not write what the other did.
+  explainsEvents: ['FailedToUpdateEndpointSlices', 'FailedToUpdateEndpoint', 'FailedToCreateEndpoint'],
   appliesToServices: { backends: ['selector'] },
   requires: ['endpoints', 'endpointSlices'],
   // Judged from whichever of the two the input holds.

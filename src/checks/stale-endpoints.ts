@@ -55,6 +55,8 @@ export const staleEndpoints: Check = {
     goneBackends: '; {{gone}} listed ready there {{points}} at a pod that no longer exists or has another IP',
   },
   // Any slice of any Service can list a vanished pod, and a selectorless one can hold left-overs.
+  // The slice and Endpoints controllers', when the API refused the writes that would have removed them.
+  explainsEvents: ['FailedToUpdateEndpointSlices', 'FailedToUpdateEndpoint'],
   appliesToServices: { backends: ['selector', 'selectorless'] },
   requires: ['endpointSlices'],
   run(view, model) {

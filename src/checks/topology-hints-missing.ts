@@ -170,6 +170,8 @@ export const topologyHintsMissing: Check = {
     nodesNotRead: '; Nodes are not in the input, so the reason (zones, CPU, endpoint count) cannot be told',
   },
   // Headless Services are not proxied (docs/kubernetes-semantics.md#headless-services); selectorless ones get no controller hints (docs/kubernetes-semantics.md#which-services-get-controller-slices).
+  // The EndpointSlice controller says on the Service why it removed the hints.
+  explainsEvents: ['TopologyAwareHintsDisabled'],
   appliesToServices: { backends: ['selector'], addresses: ['proxied', 'unproxied'] },
   run(view, model) {
     const { service } = view;

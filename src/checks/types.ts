@@ -2,7 +2,7 @@
 // of finding it makes, the Services it judges, and a pure function from one Service's view (plus
 // the model for cross-object lookups) to findings.
 
-import type { CheckDescription, FindingPod, Severity } from '../core/findings.js';
+import type { CheckDescription, Evidence, FindingPod, Severity } from '../core/findings.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { NodeProbe } from '../model/node-comparison.js';
@@ -52,6 +52,8 @@ export interface FindingDraft {
   /** The Service port it applies to, e.g. "http 80/TCP". */
   port?: string;
   pods?: FindingPod[];
+  /** Events the finding is about itself (the runner adds those of the check's explainsEvents otherwise). */
+  evidence?: Evidence[];
   fix?: string;
 }
 
@@ -87,8 +89,22 @@ export interface Check extends CheckDescription, CheckMessages {
    * has): a Service it applies to and finds nothing on is then left unjudged, as by a skipped check.
    */
   clearsOnlyWith?: (keyof InputCoverage)[];
+  /**
+   * Reasons of Warning events on the Service, its EndpointSlices or its Endpoints that the
+   * check's findings explain (SyncLoadBalancerFailed for a pending load balancer): its findings
+   * carry them as evidence, and service-warning-events leaves them to it.
+   */
+  explainsEvents?: readonly string[];
+  /** Run after every other check on each Service, to judge what their findings leave unexplained (OtherFindings). */
+  runsAfterOthers?: true;
   /** Asked only for Services of its scope (appliesToServices). */
-  run(view: ServiceView, model: ClusterModel): FindingDraft[];
+  run(view: ServiceView, model: ClusterModel, others: OtherFindings): FindingDraft[];
+}
+
+/** What the other checks found on a Service, for a check that runs after them. */
+export interface OtherFindings {
+  /** The event reasons their findings explain (their checks' explainsEvents), suppressed findings' too. */
+  explainedEvents: ReadonlySet<string>;
 }
 
 /**

@@ -37,7 +37,7 @@ export const SNAPSHOT_OUTPUTS = ['yaml', 'json'] as const;
 export function addSnapshotFlags(command: Command): Command {
   return addScopeFlags(command)
     .option('-o, --output <format>', SNAPSHOT_OUTPUTS.join(' or '), 'yaml')
-    .option('--redact', 'blank annotation values and container and condition messages');
+    .option('--redact', 'blank annotation values and container, condition and event messages');
 }
 
 /** Annotations whose values the checks read: Kubernetes' own, never secret, kept by --redact. */
@@ -50,7 +50,7 @@ const DIAGNOSED_ANNOTATIONS = new Set([
 ]);
 
 const SECRETS_REMINDER =
-  'note: the snapshot keeps annotation values and container and condition messages, which may hold secrets; --redact blanks them\n';
+  'note: the snapshot keeps annotation values and container, condition and event messages, which may hold secrets; --redact blanks them\n';
 
 function redactAnnotations(annotations: Labels): Labels {
   const out: Labels = {};
@@ -75,6 +75,8 @@ function redactObject(object: ClusterObject): ClusterObject {
         containerStatuses: object.containerStatuses.map(redactStatus),
         initContainerStatuses: object.initContainerStatuses.map(redactStatus),
       };
+    case 'Event':
+      return { ...object, meta, message: '' };
     default:
       return { ...object, meta };
   }

@@ -4,11 +4,32 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
+/**
+ * Warning events about one object, deduplicated by reason and message, the most recent first:
+ * what `kubectl describe` would have shown the reader. Event text is the cluster's, untrusted.
+ */
+export interface Evidence {
+  reason: string;
+  message: string;
+  /** How many times it happened, over every event of that reason and message. */
+  count: number;
+  /** When it last happened (RFC 3339); absent when the events do not say. */
+  lastSeen?: string;
+  /** On a finding's own evidence, the object the event is about: "Service web", "EndpointSlice web-x7k2p". */
+  object?: string;
+}
+
 export interface FindingPod {
   name: string;
   /** Set when the pod is in another namespace than the Service. */
   namespace?: string;
   cause: string;
+  /**
+   * The pod's recent Warning events; [] when Events were read and it has none (they expire, an
+   * hour after the last by default). Absent when Events were not read, or cannot be attributed
+   * to this pod (no pod of that name and uid in the input).
+   */
+  evidence?: Evidence[];
 }
 
 export interface Finding {
@@ -28,6 +49,8 @@ export interface Finding {
   node?: string;
   message: string;
   pods?: FindingPod[];
+  /** Warning events on the Service, its EndpointSlices or its Endpoints that the finding explains (Check.explainsEvents). */
+  evidence?: Evidence[];
   fix?: string;
 }
 

@@ -43,6 +43,11 @@ export interface KindSpec {
   readonly whenServicesNamed: 'named' | 'labelled' | 'selected' | 'all';
   /** What the ClusterRole grants on it: get and list read it, watch follows it (--watch, -i, wait). */
   readonly verbs: readonly Verb[];
+  /**
+   * The fieldSelector of every list and watch of it: what the server leaves out before sending
+   * (Events: only Warnings, a small part of the largest list in most clusters).
+   */
+  readonly fieldSelector?: string;
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
@@ -115,6 +120,24 @@ const KIND_TABLE = [
     whenServicesNamed: 'all',
     verbs: READ_AND_WATCH,
   },
+  {
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    resource: 'events',
+    namespaced: true,
+    optional: true,
+    whenMissing: 'findings carry no event evidence, and the checks that need them were skipped',
+    coverage: 'events',
+    label: 'Events',
+    // A run naming Services reads the namespace's Warning events: one paginated list, filtered on
+    // the server, rather than a list per pod, slice and Service (whose pods are known only once
+    // their selectors were read, a second round of requests).
+    whenServicesNamed: 'all',
+    // Never read by name: list, and watch for --watch.
+    verbs: ['list', 'watch'],
+    fieldSelector: 'type=Warning',
+  },
 ] as const satisfies readonly KindSpec[];
 
 type KindEntry = (typeof KIND_TABLE)[number];
@@ -127,7 +150,7 @@ export interface KnownKindSpec extends KindSpec {
   readonly coverage?: CoverageKey;
 }
 
-/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes` lists them, as the snapshot writes them. */
+/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,events` lists them, as the snapshot writes them. */
 export const KINDS: readonly KnownKindSpec[] = KIND_TABLE;
 
 export function kindSpec(kind: KnownKind): KnownKindSpec {

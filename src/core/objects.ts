@@ -215,4 +215,26 @@ export interface Node {
   allocatableCpuMillis?: number;
 }
 
-export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node;
+/**
+ * A core/v1 Event (or an events.k8s.io/v1 one, read into the same fields): what a controller or
+ * the kubelet reported about one object. Only Warning events are read live.
+ */
+export interface Event {
+  kind: 'Event';
+  /** Namespace and name of the Event itself; no labels or annotations are kept. */
+  meta: ObjectMeta;
+  /** involvedObject (regarding): the object it is about, attributed only by kind, namespace, name and uid. */
+  involvedObject: ObjectRef;
+  /** Warning or Normal. */
+  type: string;
+  reason: string;
+  message: string;
+  /** How many times it happened (series.count, count): at least 1. */
+  count: number;
+  /** When it last happened (series.lastObservedTime, lastTimestamp, eventTime), RFC 3339; undefined when the event says nothing. */
+  lastSeen?: string;
+  /** Who reported it: reportingController, else source.component (kubelet, service-controller...). */
+  source?: string;
+}
+
+export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event;

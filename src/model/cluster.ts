@@ -1,12 +1,23 @@
 // The cluster model: every object the input held, indexed so that no check scans all pods
 // per Service. Pods are indexed by namespace and by label pair (and label key, for near
-// misses), slices by the Service they name, Endpoints, Pods and Nodes by name.
+// misses), slices by the Service they name, Endpoints, Pods and Nodes by name, Warning events
+// by the uid of the object they are about.
 
 import type { InputCoverage } from '../core/coverage.js';
 import { pushTo } from '../core/multimap.js';
 import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js';
 import { plausiblyMeant } from './similar.js';
-import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from '../core/objects.js';
+import type {
+  ClusterObject,
+  EndpointSlice,
+  Endpoints,
+  Event,
+  Labels,
+  Node,
+  ObjectMeta,
+  Pod,
+  Service,
+} from '../core/objects.js';
 
 export interface NearMiss {
   pod: Pod;
@@ -89,6 +100,7 @@ export class ModelBuilder {
   private readonly endpointSlices: EndpointSlice[] = [];
   private readonly endpoints: Endpoints[] = [];
   private readonly nodes: Node[] = [];
+  private readonly events: Event[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -113,6 +125,9 @@ export class ModelBuilder {
         case 'Node':
           this.nodes.push(o);
           break;
+        case 'Event':
+          this.events.push(o);
+          break;
       }
     }
   }
@@ -127,7 +142,7 @@ export class ModelBuilder {
   build(coverage: InputCoverage): ClusterModel {
     // In namespace/name order, as the API server lists, so that every list and index (and so
     // every report) is the same whatever order a file or the server gave the objects in.
-    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes]) {
+    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes, this.events]) {
       list.sort(byNamespaceAndName);
     }
     let podIndex = this.podIndex;
@@ -142,6 +157,7 @@ export class ModelBuilder {
         endpointSlices: this.endpointSlices,
         endpoints: this.endpoints,
         nodes: this.nodes,
+        events: this.events,
         podIndex,
       },
       coverage,
@@ -161,6 +177,7 @@ interface ModelParts {
   endpointSlices: EndpointSlice[];
   endpoints: Endpoints[];
   nodes: Node[];
+  events: Event[];
   podIndex: PodIndex;
 }
 
@@ -177,6 +194,7 @@ export class ClusterModel {
   readonly endpointSlices: EndpointSlice[];
   readonly endpoints: Endpoints[];
   readonly nodes: Node[];
+  readonly events: Event[];
 
   private readonly podsByNamespace: Map<string, Pod[]>;
   /** namespace → name → pod */
@@ -195,6 +213,9 @@ export class ClusterModel {
   private readonly nodesByName = new Map<string, Node>();
   private readonly servicesByName = new Map<string, Service>();
   private readonly serviceNamespaces = new Set<string>();
+  /** uid → the Warning events about it (Normal ones are no evidence of anything wrong). */
+  private readonly warningsByUid = new Map<string, Event[]>();
+  private readonly eventNamespaces = new Set<string>();
   private readyNodeList: Node[] | undefined;
   private nodesRunningPods: Set<string> | undefined;
 
@@ -209,6 +230,7 @@ export class ClusterModel {
       endpointSlices: this.endpointSlices,
       endpoints: this.endpoints,
       nodes: this.nodes,
+      events: this.events,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -222,6 +244,11 @@ export class ClusterModel {
     }
     for (const o of this.endpoints) this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
     for (const o of this.nodes) this.nodesByName.set(o.meta.name, o);
+    for (const o of this.events) {
+      this.eventNamespaces.add(o.meta.namespace);
+      const { uid } = o.involvedObject;
+      if (o.type === 'Warning' && uid !== undefined) pushTo(this.warningsByUid, uid, o);
+    }
   }
 
   private namespaceLabels(namespace: string): NamespaceLabels {
@@ -278,6 +305,19 @@ export class ClusterModel {
    */
   podsReadIn(namespace: string): boolean {
     return this.coverage.pods && (this.serviceNamespaces.has(namespace) || this.podsByNamespace.has(namespace));
+  }
+
+  /**
+   * The Warning events about the object of `kind` (Pod, Service, EndpointSlice, ReplicaSet...),
+   * matched by kind, namespace, name and uid; undefined when they cannot be known: Events were
+   * not read where it lives (as podsReadIn judges it), or it has no uid to match them by.
+   */
+  warningEventsAbout(kind: string, meta: ObjectMeta): readonly Event[] | undefined {
+    // Events about cluster-scoped objects are kept in namespace default.
+    const namespace = meta.namespace || 'default';
+    const read = this.coverage.events && (this.serviceNamespaces.has(namespace) || this.eventNamespaces.has(namespace));
+    if (!read || meta.uid === undefined) return undefined;
+    return (this.warningsByUid.get(meta.uid) ?? EMPTY).filter((e) => isAbout(e, kind, meta));
   }
 
   podsInNamespace(namespace: string): Pod[] {
@@ -366,6 +406,20 @@ export class ClusterModel {
     }
     return misses;
   }
+}
+
+/** Whether `event` is about exactly this object of `kind` (a cluster-scoped one has namespace ""). */
+function isAbout(event: Event, kind: string, meta: ObjectMeta): boolean {
+  const ref = event.involvedObject;
+  // core/v1 events sit in their object's namespace; involvedObject.namespace may be left out.
+  const namespace = ref.namespace ?? (meta.namespace === '' ? '' : event.meta.namespace);
+  return (
+    ref.uid !== undefined &&
+    ref.uid === meta.uid &&
+    ref.kind === kind &&
+    ref.name === meta.name &&
+    namespace === meta.namespace
+  );
 }
 
 /** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */

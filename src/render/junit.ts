@@ -12,6 +12,7 @@ import {
 } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
 import { BEYOND_C0, unicodeEscape } from '../core/terminal-text.js';
+import { evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import type { CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
 export interface JunitOptions {
@@ -61,8 +62,11 @@ function findingText(f: Finding, checks: CheckDescriptions): string {
   if (pods.length > 0) lines.push('pods:');
   for (const pod of pods.slice(0, MAX_PODS)) {
     lines.push(`  - ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`);
+    // Its newest Warning event, or that Events were read and it has none.
+    if (pod.evidence) lines.push(`    ${pod.evidence[0] ? evidenceLine(pod.evidence[0]) : NO_RECENT_EVENTS}`);
   }
   if (pods.length > MAX_PODS) lines.push(`  … and ${pods.length - MAX_PODS} more (-o json lists them all)`);
+  for (const e of f.evidence ?? []) lines.push(evidenceLine(e));
   if (check) lines.push(`why: ${check.explanation}`);
   lines.push(`fix: ${f.fix ?? check?.fix ?? ''}`);
   return lines.join('\n');

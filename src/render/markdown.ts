@@ -5,6 +5,7 @@
 
 import { describeSkippedChecks, failingServices, type Report, type ServiceSummary } from '../report/report.js';
 import { BEYOND_C0, visibleEscape } from '../core/terminal-text.js';
+import { evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import type { CheckDescription, CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
 /** Pods listed in the open; more are folded into <details>. */
@@ -98,13 +99,18 @@ function findingMarkdown(f: Finding, check: CheckDescription | undefined, explai
   ];
   const pods = f.pods ?? [];
   if (pods.length > 0) {
-    const items = pods
-      .slice(0, MAX_PODS)
-      .map((p) => `- **${mdText(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`)}**: ${mdText(p.cause)}`);
+    const items = pods.slice(0, MAX_PODS).map(
+      (p) =>
+        `- **${mdText(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`)}**: ${mdText(p.cause)}` +
+        // Its newest Warning event, or that Events were read and it has none.
+        (p.evidence ? `<br>${mdText(p.evidence[0] ? evidenceLine(p.evidence[0]) : NO_RECENT_EVENTS)}` : ''),
+    );
     if (pods.length > MAX_PODS) items.push(`- … and ${pods.length - MAX_PODS} more (\`-o json\` lists them all)`);
     const list = items.join('\n');
     parts.push(pods.length > PODS_SHOWN_OPEN ? details(`${pods.length} pods`, list) : list);
   }
+  const events = f.evidence ?? [];
+  if (events.length > 0) parts.push(events.map((e) => `- ${mdText(evidenceLine(e))}`).join('\n'));
   parts.push(`**Fix:** ${mdText(f.fix ?? check?.fix ?? '')}`);
   if (explain && check) parts.push(details('Why it matters', mdParagraph(check.explanation)));
   return parts.join('\n\n');

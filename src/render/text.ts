@@ -17,12 +17,13 @@ import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/f
 import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
+import { evidenceLine, newestEvidence, NO_RECENT_EVENTS } from './evidence.js';
 
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
 const INDENT = '          ';
-/** A finding's message by default takes at most this many lines; -v shows it whole. */
-const CONCISE_MESSAGE_LINES = 2;
+/** A finding's message and an event under it take at most this many lines by default; -v shows them whole. */
+const CONCISE_LINES = 2;
 const WIDTH = 100;
 /** The indent of a wrapped line's continuation, per length of its first line's prefix ('- ', 'why: '). */
 const HANGING = Array.from({ length: 8 }, (_, n) => INDENT + ' '.repeat(n));
@@ -57,6 +58,26 @@ function wrap(
   lines.push(style ? style(line) : line);
 }
 
+/** wrap, keeping `max` lines at most: the last one kept then ends with " …" (within the width). */
+function wrapAtMost(
+  lines: string[],
+  max: number,
+  text: string,
+  firstPrefix: string,
+  style?: (line: string) => string,
+  head?: { text: string; width: number },
+): void {
+  const wrapped: string[] = [];
+  wrap(wrapped, text, firstPrefix, undefined, head);
+  if (wrapped.length > max) {
+    wrapped.length = max;
+    let last = wrapped[max - 1];
+    if (displayWidth(last) + 2 > WIDTH) last = last.slice(0, last.lastIndexOf(' ', WIDTH - 2));
+    wrapped[max - 1] = `${last} …`;
+  }
+  lines.push(...(style ? wrapped.map(style) : wrapped));
+}
+
 export interface TextOptions {
   /** Why each check matters, once per check, and more pods per finding (--explain, -v). */
   explain?: boolean;
@@ -72,10 +93,13 @@ export interface TextOptions {
   sortBy?: ServiceOrder;
   /** Without --explain, only the findings at or above it are shown under the table. */
   failOn?: Severity | 'never';
+  /** The moment event ages are measured from (fixed in tests); now by default. */
+  now?: Date;
 }
 
 export function renderText(report: Report, checks: CheckDescriptions, p: Palette, options: TextOptions = {}): string {
   const explain = options.explain === true;
+  const now = options.now ?? new Date();
   const out: string[] = [];
   if (report.services.length === 0) {
     out.push(`No Services found${options.searched ? ` ${t(options.searched)}` : ''}.`);
@@ -133,7 +157,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     out.push(p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
     if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
     for (const f of findingsByService.get(key) ?? []) {
-      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain);
+      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain, now);
       explained.add(f.check);
     }
   });
@@ -220,6 +244,7 @@ function renderFinding(
   p: Palette,
   withExplanation: boolean,
   explain: boolean,
+  now: Date,
 ): void {
   const check = checks.get(f.check);
   const severity = f.severity.toUpperCase().padEnd(7);
@@ -236,35 +261,47 @@ function renderFinding(
     const shownPort = port && !message.includes(t(f.port!)) ? port : '';
     const head = `  ${severity} ${f.check}${shownPort}: `;
     const styled = `  ${p.status(f.severity, severity)} ${p.bold(f.check)}${shownPort}: `;
-    const wrapped: string[] = [];
-    wrap(wrapped, message, '', undefined, { text: styled, width: displayWidth(head) });
-    if (wrapped.length > CONCISE_MESSAGE_LINES) {
-      wrapped.length = CONCISE_MESSAGE_LINES;
-      wrapped[CONCISE_MESSAGE_LINES - 1] += ' …';
-    }
-    lines.push(...wrapped);
+    wrapAtMost(lines, CONCISE_LINES, message, '', undefined, { text: styled, width: displayWidth(head) });
   }
   const pods = f.pods ?? [];
   const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
   let listed = 0;
   if (explain) {
-    for (const pod of pods.slice(0, PODS_SHOWN.explained)) wrap(lines, t(`${podName(pod)}: ${pod.cause}`), '- ');
+    for (const pod of pods.slice(0, PODS_SHOWN.explained)) {
+      wrap(lines, t(`${podName(pod)}: ${pod.cause}`), '- ');
+      // Its newest Warning event, or that Events were read and it has none.
+      if (pod.evidence?.[0]) wrap(lines, t(evidenceLine(pod.evidence[0], now)), '  ', p.dim);
+      else if (pod.evidence) wrap(lines, NO_RECENT_EVENTS, '  ', p.dim);
+    }
     listed = Math.min(pods.length, PODS_SHOWN.explained);
   } else {
-    // Concise: pods with the same cause share a line (three crash-looping replicas are one line).
-    const byCause = new Map<string, string[]>();
+    // Concise: pods with the same cause share a line (three crash-looping replicas are one line),
+    // under it the newest Warning event of any of them that says more than the cause.
+    const byCause = new Map<string, FindingPod[]>();
     for (const pod of pods) {
-      const names = byCause.get(pod.cause);
-      if (names) names.push(podName(pod));
-      else if (byCause.size < PODS_SHOWN.concise) byCause.set(pod.cause, [podName(pod)]);
+      const group = byCause.get(pod.cause);
+      if (group) group.push(pod);
+      else if (byCause.size < PODS_SHOWN.concise) byCause.set(pod.cause, [pod]);
     }
-    for (const [cause, names] of byCause) {
+    for (const [cause, group] of byCause) {
+      const names = group.map(podName);
       const more = names.length > PODS_SHOWN.concise ? ` (+${names.length - PODS_SHOWN.concise})` : '';
       wrap(lines, t(`${names.slice(0, PODS_SHOWN.concise).join(', ')}${more}: ${cause}`), '- ');
+      // BackOff restates the waiting reason the cause gives (CrashLoopBackOff, ImagePullBackOff).
+      const newest = newestEvidence(group, (e) => e.reason !== 'BackOff');
+      if (newest) {
+        // Two lines at most: -v shows it whole.
+        const whose = group.length > 1 ? `${podName(newest.pod)}: ` : '';
+        wrapAtMost(lines, CONCISE_LINES, t(`${whose}${evidenceLine(newest.evidence, now)}`), '  ', p.dim);
+      }
       listed += names.length;
     }
   }
   if (pods.length > listed) lines.push(`${INDENT}… and ${pods.length - listed} more (-o json lists them all)`);
+  // The Service's events the finding explains: the newest on one line, or (--explain) all it carries, whole.
+  const events = f.evidence ?? [];
+  if (explain) for (const e of events) wrap(lines, t(evidenceLine(e, now)), '', p.dim);
+  else if (events[0]) wrapAtMost(lines, CONCISE_LINES, t(evidenceLine(events[0], now)), '', p.dim);
   if (withExplanation && check) wrap(lines, check.explanation, 'why: ', p.dim);
   lines.push(`${INDENT}fix: ${t(f.fix ?? check?.fix ?? '')}`);
 }

@@ -4,12 +4,14 @@
 // them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned.
 
 import type { ClusterModel } from '../model/cluster.js';
+import { summarizeEvents } from '../model/events.js';
 import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../core/objects.js';
 import { describeSkippedChecks, type Report, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
+import { age, evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import { displayWidth, padEnd, terminalText as t } from '../core/terminal-text.js';
 import type { Finding } from '../core/findings.js';
 import type { ServiceStatus } from '../core/findings.js';
@@ -68,18 +70,6 @@ function node(partial: Partial<Node> & Pick<Node, 'name'>): Node {
   return { namespace: '', ready: '-', reason: '-', age: '-', state: 'ok', children: [], notes: [], ...partial };
 }
 
-/** kubectl's short ages: 45s, 12m, 5h, 3d, 2y. */
-function age(timestamp: string | undefined, now: Date): string {
-  if (!timestamp) return '-';
-  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(timestamp)) / 1000));
-  if (!Number.isFinite(seconds)) return '-';
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
-  if (seconds < 730 * 86400) return `${Math.floor(seconds / 86400)}d`;
-  return `${Math.floor(seconds / (365 * 86400))}y`;
-}
-
 /** READY x/y and the status word as kubectl get pods prints them. */
 function podSummary(pod: Pod): { ready: string; reason: string; restarts: number } {
   const statuses: ContainerStatus[] = [
@@ -98,6 +88,7 @@ function podSummary(pod: Pod): { ready: string; reason: string; restarts: number
 
 function podNode(
   pod: Pod,
+  model: ClusterModel,
   now: Date,
   reasonOverride: string | undefined,
   state: RowState,
@@ -112,7 +103,17 @@ function podNode(
     reason: reasonOverride ?? `${summary.reason}${restarts}`,
     age: age(pod.meta.creationTimestamp, now),
     state,
+    notes: podEventNotes(pod, model, now, state),
   });
+}
+
+/** The pod's newest Warning event under its row; for a pod in trouble without any, that there are none. */
+function podEventNotes(pod: Pod, model: ClusterModel, now: Date, state: RowState): Node['notes'] {
+  const events = model.warningEventsAbout('Pod', pod.meta);
+  if (events === undefined) return [];
+  const [newest] = summarizeEvents(events, 1);
+  if (newest) return [{ text: evidenceLine(newest, now), state: state === 'ok' ? 'dim' : state }];
+  return state === 'ok' ? [] : [{ text: NO_RECENT_EVENTS, state: 'dim' }];
 }
 
 /** Why a matched pod is in none of the Service's slices, and how to colour it. */
@@ -176,7 +177,7 @@ function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, 
       const pod = model.pod(ref.namespace ?? slice.meta.namespace, ref.name);
       endpointRow.children.push(
         pod
-          ? podNode(pod, now, undefined, state === 'ok' ? 'ok' : state)
+          ? podNode(pod, model, now, undefined, state === 'ok' ? 'ok' : state)
           : node({
               namespace: ref.namespace ?? slice.meta.namespace,
               name: `Pod/${ref.name}`,
@@ -256,10 +257,14 @@ function serviceNode(
           },
         ]
       : []),
-    ...findings.map((f) => ({
-      text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
-      state: f.severity,
-    })),
+    ...findings.flatMap((f) => [
+      {
+        text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
+        state: f.severity,
+      },
+      // The newest of the Service's events the finding explains.
+      ...(f.evidence?.[0] ? [{ text: `  ${evidenceLine(f.evidence[0], options.now)}`, state: 'dim' as const }] : []),
+    ]),
   ];
   const merged = proxiedEndpoints(view);
   for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, model, options.now));
@@ -280,7 +285,7 @@ function serviceNode(
     });
     for (const m of unlisted) {
       const { reason, state } = unlistedPod(m, slicesRead);
-      branch.children.push(podNode(m.pod, options.now, reason, state));
+      branch.children.push(podNode(m.pod, model, options.now, reason, state));
     }
     row.children.push(branch);
   }
@@ -295,10 +300,10 @@ function serviceNode(
           : m.have === undefined
             ? `lacks ${m.key}`
             : `${m.key}=${m.have}, not ${m.want}`;
-        branch.children.push(podNode(m.pod, options.now, why, 'warning'));
+        branch.children.push(podNode(m.pod, model, options.now, why, 'warning'));
       }
       for (const p of elsewhere.slice(0, MAX_NEAR_MISSES))
-        branch.children.push(podNode(p, options.now, `in namespace ${p.meta.namespace}`, 'warning'));
+        branch.children.push(podNode(p, model, options.now, `in namespace ${p.meta.namespace}`, 'warning'));
       const hidden = Math.max(0, misses.length - MAX_NEAR_MISSES) + Math.max(0, elsewhere.length - MAX_NEAR_MISSES);
       if (hidden > 0) branch.children.push(node({ name: `… ${hidden} more`, state: 'dim' }));
       row.children.push(branch);

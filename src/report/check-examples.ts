@@ -3219,6 +3219,151 @@ status:
   fix: "add a readinessProbe to the pod template of their owner: kubectl get pod web-1 -n shop -o 'jsonpath={.metadata.ownerReferences[*].kind}/{.metadata.ownerReferences[*].name}'"
 `,
   },
+  'service-warning-events': {
+    case: 'the EndpointSlice controller could not write the slices, and no finding shows why: an admission webhook refused it (docs/kubernetes-semantics.md#who-reports-what-on-a-service)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Node
+metadata:
+  name: node-a
+  labels:
+    kubernetes.io/hostname: node-a
+spec: {}
+status:
+  conditions:
+    - type: Ready
+      status: 'True'
+  allocatable:
+    cpu: '4'
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.9.1
+  podIPs:
+    - ip: 10.244.9.1
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+  uid: uid-slice-web
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.9.1
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+---
+apiVersion: v1
+kind: Event
+metadata:
+  name: web.0000000000000009
+  namespace: shop
+involvedObject:
+  apiVersion: v1
+  kind: Service
+  namespace: shop
+  name: web
+  uid: uid-svc-web
+reason: FailedToUpdateEndpointSlices
+message: 'Error updating Endpoint Slices for Service shop/web: failed to create EndpointSlice for Service shop/web: admission webhook "policy.example.com" denied the request'
+type: Warning
+count: 12
+firstTimestamp: 2026-11-01T09:00:00Z
+lastTimestamp: 2026-11-01T10:00:00Z
+source:
+  component: endpoint-slice-controller
+`,
+    findings: `- check: service-warning-events
+  severity: warning
+  reason: events
+  namespace: shop
+  service: web
+  message: '12 Warning events on Service web that no other finding explains: FailedToUpdateEndpointSlices on Service web'
+  evidence:
+    - reason: FailedToUpdateEndpointSlices
+      message: 'Error updating Endpoint Slices for Service shop/web: failed to create EndpointSlice for Service shop/web: admission webhook "policy.example.com" denied the request'
+      count: 12
+      lastSeen: 2026-11-01T10:00:00Z
+      object: Service web
+  fix: 'read them and fix what the reporting controller could not do: kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web'
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

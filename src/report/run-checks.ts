@@ -2,13 +2,14 @@
 // ignore annotation honoured, checks whose inputs are missing skipped (and said so, in general
 // and for each Service they would have judged).
 
-import type { Check, CheckMessages, FindingDraft, ServiceScope } from '../checks/types.js';
+import type { Check, CheckMessages, FindingDraft, OtherFindings, ServiceScope } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
+import { serviceEvents, serviceEvidence, summarizeEvents, type ServiceEvent } from '../model/events.js';
 import { viewService, type EndpointCounts, type ServiceView } from '../model/service-view.js';
 import { addressOf, backendsOf, type ServiceAddress, type ServiceBackends } from '../model/services.js';
 import type { Service } from '../core/objects.js';
 import type { InputCoverage } from '../core/coverage.js';
-import type { CheckDescription, Finding, Severity } from '../core/findings.js';
+import type { CheckDescription, Finding, FindingPod, Severity } from '../core/findings.js';
 import { findingText } from './messages.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
@@ -75,7 +76,7 @@ export function judgesService(check: Check, service: Service): boolean {
 /** A finding from a check's draft: the message built from the check's templates. */
 export function completeFinding(
   check: CheckDescription & CheckMessages,
-  { reason, data, notes, port, pods, fix }: FindingDraft,
+  { reason, data, notes, port, pods, evidence, fix }: FindingDraft,
   where: { namespace: string; service: string; node?: string },
 ): Finding {
   const text = findingText(check, { reason, data, notes });
@@ -89,24 +90,80 @@ export function completeFinding(
     ...(where.node !== undefined ? { node: where.node } : {}),
     message: text.message,
     ...(pods !== undefined ? { pods } : {}),
+    ...(evidence !== undefined ? { evidence } : {}),
     ...(fix !== undefined ? { fix } : {}),
   };
 }
 
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const NOTHING_EXPLAINED: OtherFindings = { explainedEvents: new Set() };
 
-function complete(check: Check, service: Service, view: ServiceView, model: ClusterModel): readonly Finding[] {
-  const drafts = check.run(view, model);
+/** A Service's Warning events (its own, its slices', its Endpoints'), looked up once, when a finding asks. */
+class ServiceEventsOnce {
+  private found: ServiceEvent[] | undefined | null = null;
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly service: Service,
+  ) {}
+
+  get(): ServiceEvent[] | undefined {
+    if (this.found === null) this.found = serviceEvents(this.model, this.service);
+    return this.found;
+  }
+}
+
+function complete(
+  check: Check,
+  service: Service,
+  view: ServiceView,
+  model: ClusterModel,
+  others: OtherFindings,
+  events: ServiceEventsOnce,
+): readonly Finding[] {
+  const drafts = check.run(view, model, others);
   // Most checks find nothing on most Services.
   if (drafts.length === 0) return NO_FINDINGS;
   const where = { namespace: service.meta.namespace, service: service.meta.name };
-  return drafts.map((draft) => completeFinding(check, draft, where));
+  return drafts.map((draft) => withEvidence(completeFinding(check, draft, where), check, model, events));
 }
 
-/** One check on one Service, without suppression: what the check tables test. */
+/**
+ * The finding with its evidence: each pod's Warning events, and the Service's events of the
+ * reasons its check explains. Attributed through the model (kind, namespace, name and uid).
+ */
+function withEvidence(finding: Finding, check: Check, model: ClusterModel, events: ServiceEventsOnce): Finding {
+  if (!model.coverage.events) return finding;
+  if (finding.pods) finding.pods = finding.pods.map((pod) => withPodEvidence(pod, finding.namespace, model));
+  if (check.explainsEvents && !finding.evidence) {
+    const reasons = new Set(check.explainsEvents);
+    const explained = events.get()?.filter(({ event }) => reasons.has(event.reason));
+    if (explained && explained.length > 0) {
+      // Before the fix, as the report's field order has it.
+      const { fix, ...rest } = finding;
+      return { ...rest, evidence: serviceEvidence(explained), ...(fix !== undefined ? { fix } : {}) };
+    }
+  }
+  return finding;
+}
+
+function withPodEvidence(pod: FindingPod, namespace: string, model: ClusterModel): FindingPod {
+  const found = model.pod(pod.namespace ?? namespace, pod.name);
+  const events = found && model.warningEventsAbout('Pod', found.meta);
+  return events ? { ...pod, evidence: summarizeEvents(events) } : pod;
+}
+
+/** One check on one Service, without suppression: what the check tables test (no other finding explains anything). */
 export function checkService(check: Check, model: ClusterModel, service: Service): readonly Finding[] {
   if (missingInputs(check, model).length > 0 || !judgesService(check, service)) return NO_FINDINGS;
-  return complete(check, service, viewService(model, service), model);
+  return complete(
+    check,
+    service,
+    viewService(model, service),
+    model,
+    NOTHING_EXPLAINED,
+    new ServiceEventsOnce(model, service),
+  );
 }
 
 const NONE_IGNORED: ReadonlySet<string> = new Set();
@@ -125,7 +182,10 @@ export function ignoredChecks(service: Service): ReadonlySet<string> {
 const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
 
 export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {
-  const runnable = checks.filter((c) => missingInputs(c, model).length === 0);
+  // Those that judge the others' findings run last, wherever they are listed.
+  const runnable = checks
+    .filter((c) => missingInputs(c, model).length === 0)
+    .sort((a, b) => Number(a.runsAfterOthers === true) - Number(b.runsAfterOthers === true));
   // In check order: those that cannot run, and those that run but cannot clear a Service.
   const leftOut = new Map<Check, SkippedCheck>();
   for (const check of checks) {
@@ -146,10 +206,15 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
     const kinds = kindsOf(service);
     const ignored = ignoredChecks(service);
     const foundSomething = new Set<Check>();
+    const events = new ServiceEventsOnce(model, service);
+    const explainedEvents = new Set<string>();
     for (const check of runnable) {
       if (!inScope(check.appliesToServices, kinds)) continue;
-      const found = complete(check, service, view, model);
-      if (found.length > 0) foundSomething.add(check);
+      const found = complete(check, service, view, model, { explainedEvents }, events);
+      if (found.length > 0) {
+        foundSomething.add(check);
+        for (const reason of check.explainsEvents ?? []) explainedEvents.add(reason);
+      }
       if (ignored.has(check.id)) {
         if (found.length > 0) {
           const key = `${service.meta.namespace}/${service.meta.name}`;

@@ -162,7 +162,7 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
     const objects = await read(kind, 'list', () =>
       api.list(
         collectionPath(kind, namespace),
-        query,
+        kind.fieldSelector ? { ...query, fieldSelector: kind.fieldSelector } : query,
         (item) => slim(kind, item),
         tell && progress
           ? {

@@ -8,6 +8,7 @@ import { apiVersionOf, KINDS, type KindSpec, type KnownKind } from '../core/kind
 import type { ClusterObject } from '../core/objects.js';
 import { rawEndpointSlice, slimEndpointSlice } from './slim/endpoint-slice.js';
 import { rawEndpoints, slimEndpoints } from './slim/endpoints.js';
+import { rawEvent, slimEvent } from './slim/event.js';
 import { rawMeta, SlimError, type Raw } from './slim/fields.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
@@ -32,6 +33,7 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   EndpointSlice: { slim: slimEndpointSlice, unslim: rawEndpointSlice },
   Pod: { slim: slimPod, unslim: rawPod },
   Node: { slim: slimNode, unslim: rawNode },
+  Event: { slim: slimEvent, unslim: rawEvent },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

@@ -93,7 +93,10 @@ export class ClusterWatch {
   }
 
   private query(kind: SourceKind): Record<string, string | undefined> {
-    return kind.kind === 'Service' ? { labelSelector: this.scope.labelSelector } : {};
+    return {
+      ...(kind.kind === 'Service' ? { labelSelector: this.scope.labelSelector } : {}),
+      ...(kind.fieldSelector ? { fieldSelector: kind.fieldSelector } : {}),
+    };
   }
 
   /** The version to watch from; for an optional kind the server refuses, the note saying so. */

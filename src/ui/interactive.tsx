@@ -9,6 +9,7 @@ import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useRef, useState } from 'react';
 import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
+import { evidenceLine, NO_RECENT_EVENTS } from '../render/evidence.js';
 import { renderTree } from '../render/tree.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { fitLines, maxOffset } from './fit-lines.js';
@@ -93,6 +94,7 @@ function detailLines(
   checks: CheckDescriptions,
   width: number,
   explain: boolean,
+  now: Date,
 ): string[] {
   if (!summary) return ['No Service matches.'];
   const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
@@ -114,8 +116,12 @@ function detailLines(
     wrap(lines, t(f.message), width, '  ', '  ');
     for (const pod of (f.pods ?? []).slice(0, 5)) {
       wrap(lines, t(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), width, '    ');
+      // Its newest Warning event, or that Events were read and it has none.
+      if (pod.evidence?.[0]) wrap(lines, t(evidenceLine(pod.evidence[0], now)), width, '    ', '    ');
+      else if (pod.evidence) lines.push(`    ${NO_RECENT_EVENTS}`);
     }
     if ((f.pods ?? []).length > 5) lines.push(`  … and ${f.pods!.length - 5} more pods`);
+    for (const e of f.evidence ?? []) wrap(lines, t(evidenceLine(e, now)), width, '    ', '  ');
     if (check && explain) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
     wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
@@ -373,6 +379,7 @@ export function Interactive({
     diagnosis.checks,
     Math.max(20, columns - 4),
     explain,
+    now,
   );
   const detailRoom = Math.max(3, rows - fixed - listRoom);
   detailMax.current = maxOffset(allDetails.length, detailRoom);

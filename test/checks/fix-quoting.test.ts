@@ -83,6 +83,8 @@ function hostileObject(o: ClusterObject): ClusterObject {
     }
     case 'Node':
       return { ...o, meta };
+    case 'Event':
+      return { ...o, meta, involvedObject: hostileRef(o.involvedObject)! };
   }
 }
 
@@ -202,7 +204,14 @@ describe('shellQuote', () => {
 
 describe('every fix is safe to paste', () => {
   const plain = modelFromRaw(shopObjects());
-  const all = [...plain.services, ...plain.pods, ...plain.endpointSlices, ...plain.endpoints, ...plain.nodes];
+  const all = [
+    ...plain.services,
+    ...plain.pods,
+    ...plain.endpointSlices,
+    ...plain.endpoints,
+    ...plain.nodes,
+    ...plain.events,
+  ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   const findings = runChecks(model, model.services, CHECKS).findings;
 

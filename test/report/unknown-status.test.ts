@@ -25,7 +25,7 @@ import { checkService, type CheckRun } from '../../src/report/run-checks.js';
 import { Interactive } from '../../src/ui/interactive.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
-import { node, pod, service, slice, type Raw } from '../support/objects.js';
+import { EVENTS_READ, node, pod, service, slice, type Raw } from '../support/objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { stringAt } from '../../src/core/json-value.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -44,7 +44,8 @@ const cluster: Raw[] = withControllers([
 const without = (kind: string) => cluster.filter((o) => o.kind !== kind);
 
 function diagnosisOf(objects: Raw[], coverage: Partial<InputCoverage>, checks = CHECKS): Diagnosis {
-  const model = modelFromRaw(objects, coverage);
+  // Events read, none recent: only the kind the case leaves out is missing.
+  const model = modelFromRaw(objects, { events: true, ...coverage });
   return diagnoseServices(model, model.services, checks, []);
 }
 
@@ -341,7 +342,10 @@ describe('every format shows unknown next to what was missing', () => {
 });
 
 describe('exit codes', () => {
-  const file = writeTemp('no-slices.json', JSON.stringify({ kind: 'List', items: without('EndpointSlice') }));
+  const file = writeTemp(
+    'no-slices.json',
+    JSON.stringify({ kind: 'List', metadata: EVENTS_READ, items: without('EndpointSlice') }),
+  );
   const webOnly = ['--snapshot', file, '-n', 'shop', 'web'];
 
   it('1 at every --fail-on but never when a Service is unknown', () => {

@@ -102,6 +102,25 @@ export const RESOURCES: readonly ResourceType[] = [
     shortNames: ['cm'],
   },
   {
+    group: '',
+    version: 'v1',
+    plural: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    // pkg/registry/core/event/strategy.go ToSelectableFields, trimmed.
+    fields: {
+      'involvedObject.kind': (o) => valueAt(o, 'involvedObject', 'kind'),
+      'involvedObject.namespace': (o) => valueAt(o, 'involvedObject', 'namespace'),
+      'involvedObject.name': (o) => valueAt(o, 'involvedObject', 'name'),
+      'involvedObject.uid': (o) => valueAt(o, 'involvedObject', 'uid'),
+      reason: (o) => valueAt(o, 'reason'),
+      source: (o) => valueAt(o, 'source', 'component'),
+      type: (o) => valueAt(o, 'type'),
+    },
+  },
+  {
     group: 'discovery.k8s.io',
     version: 'v1',
     plural: 'endpointslices',

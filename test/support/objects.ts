@@ -296,3 +296,55 @@ export function apiserverObjects(ip = '172.18.0.2'): Raw[] {
     slice('kubernetes', { ns: 'default', name: 'kubernetes', managedBy: null, ports, endpoints: [{ ip }] }),
   ];
 }
+
+export interface EventOptions {
+  /** Warning unless said. */
+  type?: 'Warning' | 'Normal';
+  count?: number;
+  lastSeen?: string;
+  /** The involvedObject's uid, when not the object's own (an earlier pod of the same name, a deleted object). */
+  uid?: string;
+  /** The involvedObject's namespace and the event's, when not the object's. */
+  ns?: string;
+  source?: string;
+}
+
+let eventSequence = 0;
+
+/** A core/v1 Event about `about` (an object built here, which must carry a uid), as the recorder writes it. */
+export function event(about: Raw, reason: string, message: string, o: EventOptions = {}): Raw {
+  const meta = about.metadata as { name: string; namespace?: string; uid?: string };
+  const ns = o.ns ?? meta.namespace ?? 'default';
+  eventSequence++;
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${meta.name}.${eventSequence.toString(16).padStart(16, '0')}`, namespace: ns },
+    involvedObject: {
+      apiVersion: about.apiVersion,
+      kind: about.kind,
+      ...(meta.namespace ? { namespace: ns } : {}),
+      name: meta.name,
+      uid: o.uid ?? meta.uid,
+    },
+    reason,
+    message,
+    type: o.type ?? 'Warning',
+    count: o.count ?? 1,
+    firstTimestamp: '2026-11-01T09:00:00Z',
+    lastTimestamp: o.lastSeen ?? '2026-11-01T10:00:00Z',
+    source: { component: o.source ?? 'kubelet' },
+  };
+}
+
+/** The object with a uid, for kinds built here without one (EndpointSlice, Endpoints). */
+export function withUid(raw: Raw, uid: string): Raw {
+  return { ...raw, metadata: { ...(raw.metadata as Raw), uid } };
+}
+
+/**
+ * A List's metadata declaring, as the snapshot command's does, that Events were read: for inputs
+ * of tests not about Events, a cluster without recent Warnings rather than one whose Events are
+ * unknown (which leaves its Services unjudged by service-warning-events).
+ */
+export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };

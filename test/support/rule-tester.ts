@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckMessages, FindingDraft } from '../../src/checks/types.js';
-import { checkService } from '../../src/report/run-checks.js';
+import { CHECKS } from '../../src/checks/index.js';
+import { checkService, runChecks } from '../../src/report/run-checks.js';
 import type { Raw } from './objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -48,6 +49,11 @@ function lacking(coverage: Partial<InputCoverage> = {}): string[] {
 
 export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<InputCoverage>): Finding[] {
   const model = modelFromRaw(objects, coverage);
+  if (check.runsAfterOthers) {
+    // It judges what the other checks found: they all run first, as in a report.
+    const others = CHECKS.filter((c) => c.id !== check.id);
+    return runChecks(model, model.services, [...others, check]).findings.filter((f) => f.check === check.id);
+  }
   return model.services.flatMap((svc) => checkService(check, model, svc));
 }
 
