@@ -460,7 +460,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
         shell(`${plugin} -i --snapshot ${snapshot} -A`);
         await eventually(
           'the interactive view',
-          () => /^endpoints-doctor · .* · snapshot /m.test(screen()) && /ERROR +shop\/checkout/.test(screen()),
+          () => /^endpoints-doctor · .* · snapshot /m.test(screen()) && /^›▸ OK +default\/kubernetes /m.test(screen()),
           60_000,
         );
         // A key typed before ink listens is lost: q again every half second until the view is gone.

@@ -317,7 +317,7 @@ async function interactiveScreen(
       colour,
       failOn: output.failOn,
       now: new Date(),
-      onRefresh: () => void refresh(),
+      onRefresh: refresh,
       copy: clipboard ? (command: string) => streams.out.write(osc52(command)) : undefined,
     });
   if (scope.snapshot) {

@@ -35,8 +35,8 @@ export interface InteractiveProps {
   failOn: Severity | 'never';
   /** The moment tree ages are measured from. */
   now: Date;
-  /** r: reads the snapshot or the cluster again; the new diagnosis comes in as props. */
-  onRefresh?: () => void;
+  /** r: reads the snapshot or the cluster again; the new diagnosis comes in as props before it resolves. */
+  onRefresh?: () => Promise<void>;
   /** y: puts a fix command on the clipboard, or undefined when the terminal did not say it can. */
   copy?: (command: string) => void;
 }
@@ -57,6 +57,9 @@ export const HELP_LINES = [
   '?               this help (any key closes it)',
   'q or Ctrl-C     quit',
 ];
+
+/** What r says until the input has been read again. */
+const READING = 'reading again…';
 
 /** What s cycles through: the report's namespace/name order, then these. */
 const SORTS = [
@@ -274,8 +277,8 @@ export function Interactive({
     else if (input === 'f') setFailingOnly((on) => !on);
     else if (input === 'y' && selected) setNotice(copyFix(selected));
     else if (input === 'r' && onRefresh) {
-      setNotice('reading again…');
-      onRefresh();
+      setNotice(READING);
+      void onRefresh().then(() => setNotice((notice) => (notice === READING ? undefined : notice)));
     } else if (input === '?') {
       latest.current.help = true;
       setHelp(true);

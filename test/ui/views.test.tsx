@@ -199,13 +199,14 @@ describe('Interactive', () => {
     );
   });
 
-  it('r asks for the input again and says it is reading', async () => {
-    const onRefresh = vi.fn();
-    const { press } = await show(<Interactive {...props} onRefresh={onRefresh} />);
+  it('r asks for the input again and says it is reading until it has been read', async () => {
+    let done = () => {};
+    const onRefresh = vi.fn(() => new Promise<void>((resolve) => (done = resolve)));
+    const { frame, press } = await show(<Interactive {...props} onRefresh={onRefresh} />);
     await press('r', (f) => expect(f).toContain('reading again…'));
     expect(onRefresh).toHaveBeenCalledTimes(1);
-    // The next key clears the line.
-    await press('j', (f) => expect(f).not.toContain('reading again'));
+    done();
+    await vi.waitFor(() => expect(frame()).not.toContain('reading again'));
   });
 
   it('f shows only failing Services, and f again all of them', async () => {
