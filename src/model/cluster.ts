@@ -6,7 +6,8 @@ import type { InputCoverage } from '../core/coverage.js';
 import { pushTo } from '../core/multimap.js';
 import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js';
 import { plausiblyMeant } from './similar.js';
-import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from '../core/objects.js';
+import { namesSomething, NamespaceWorkloads } from './workloads.js';
+import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service, Workload } from '../core/objects.js';
 
 export interface NearMiss {
   pod: Pod;
@@ -89,6 +90,7 @@ export class ModelBuilder {
   private readonly endpointSlices: EndpointSlice[] = [];
   private readonly endpoints: Endpoints[] = [];
   private readonly nodes: Node[] = [];
+  private readonly workloads: Workload[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -113,6 +115,12 @@ export class ModelBuilder {
         case 'Node':
           this.nodes.push(o);
           break;
+        case 'Deployment':
+        case 'ReplicaSet':
+        case 'StatefulSet':
+        case 'DaemonSet':
+          this.workloads.push(o);
+          break;
       }
     }
   }
@@ -130,6 +138,7 @@ export class ModelBuilder {
     for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes]) {
       list.sort(byNamespaceAndName);
     }
+    this.workloads.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
     let podIndex = this.podIndex;
     if (!podIndex || this.stale || !podIndex.inOrder) {
       podIndex = new PodIndex(selectorKeysOf(this.services));
@@ -142,6 +151,7 @@ export class ModelBuilder {
         endpointSlices: this.endpointSlices,
         endpoints: this.endpoints,
         nodes: this.nodes,
+        workloads: this.workloads,
         podIndex,
       },
       coverage,
@@ -161,6 +171,7 @@ interface ModelParts {
   endpointSlices: EndpointSlice[];
   endpoints: Endpoints[];
   nodes: Node[];
+  workloads: Workload[];
   podIndex: PodIndex;
 }
 
@@ -177,6 +188,8 @@ export class ClusterModel {
   readonly endpointSlices: EndpointSlice[];
   readonly endpoints: Endpoints[];
   readonly nodes: Node[];
+  /** Deployments, ReplicaSets, StatefulSets and DaemonSets, in namespace/name order. */
+  readonly workloads: Workload[];
 
   private readonly podsByNamespace: Map<string, Pod[]>;
   /** namespace → name → pod */
@@ -193,6 +206,7 @@ export class ClusterModel {
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
+  private readonly workloadsByNamespace = new Map<string, NamespaceWorkloads>();
   private readonly servicesByName = new Map<string, Service>();
   private readonly serviceNamespaces = new Set<string>();
   private readyNodeList: Node[] | undefined;
@@ -209,6 +223,7 @@ export class ClusterModel {
       endpointSlices: this.endpointSlices,
       endpoints: this.endpoints,
       nodes: this.nodes,
+      workloads: this.workloads,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -222,6 +237,20 @@ export class ClusterModel {
     }
     for (const o of this.endpoints) this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
     for (const o of this.nodes) this.nodesByName.set(o.meta.name, o);
+    const byNamespace = new Map<string, Workload[]>();
+    for (const o of this.workloads) pushTo(byNamespace, o.meta.namespace, o);
+    for (const [ns, list] of byNamespace) this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list));
+  }
+
+  /** Whether the input holds all four workload kinds, so that a workload missing from it does not exist. */
+  get workloadsRead(): boolean {
+    const c = this.coverage;
+    return c.deployments && c.replicaSets && c.statefulSets && c.daemonSets;
+  }
+
+  /** The namespace's workloads; undefined when it has none in the input. */
+  workloadsIn(namespace: string): NamespaceWorkloads | undefined {
+    return this.workloadsByNamespace.get(namespace);
   }
 
   private namespaceLabels(namespace: string): NamespaceLabels {
@@ -366,11 +395,6 @@ export class ClusterModel {
     }
     return misses;
   }
-}
-
-/** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */
-function namesSomething(value: string): boolean {
-  return value.length >= 3 && !/^(true|false|yes|no|on|off|enabled|disabled|v?\d+([.-]\d+)*)$/i.test(value);
 }
 
 /** The pods carrying every selector label: the shortest posting list, filtered by the other labels. */

@@ -51,7 +51,6 @@ function hostileObject(o: ClusterObject): ClusterObject {
       const named = <T extends { name: string }>(list: T[]) => list.map((c) => ({ ...c, name: hostile(c.name) }));
       return {
         ...o,
-        meta,
         nodeName: node(o.nodeName),
         subdomain: o.subdomain && hostile(o.subdomain),
         containers: named(o.containers),
@@ -59,6 +58,7 @@ function hostileObject(o: ClusterObject): ClusterObject {
         initContainerNames: o.initContainerNames.map(hostile),
         containerStatuses: named(o.containerStatuses),
         initContainerStatuses: named(o.initContainerStatuses),
+        meta: { ...meta, owner: o.meta.owner && { ...o.meta.owner, name: hostile(o.meta.owner.name) } },
       };
     }
     case 'EndpointSlice':
@@ -83,6 +83,16 @@ function hostileObject(o: ClusterObject): ClusterObject {
     }
     case 'Node':
       return { ...o, meta };
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      return {
+        ...o,
+        meta: { ...meta, owner: o.meta.owner && { ...o.meta.owner, name: hostile(o.meta.owner.name) } },
+        templateLabels: hostileLabels(o.templateLabels),
+        selector: { ...o.selector, matchLabels: hostileLabels(o.selector.matchLabels) },
+      };
   }
 }
 
@@ -202,7 +212,14 @@ describe('shellQuote', () => {
 
 describe('every fix is safe to paste', () => {
   const plain = modelFromRaw(shopObjects());
-  const all = [...plain.services, ...plain.pods, ...plain.endpointSlices, ...plain.endpoints, ...plain.nodes];
+  const all = [
+    ...plain.services,
+    ...plain.pods,
+    ...plain.endpointSlices,
+    ...plain.endpoints,
+    ...plain.nodes,
+    ...plain.workloads,
+  ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   const findings = runChecks(model, model.services, CHECKS).findings;
 
