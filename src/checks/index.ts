@@ -32,6 +32,8 @@ import { targetPortNotDeclared } from './target-port-not-declared.js';
 import { targetPortUnresolved } from './target-port-unresolved.js';
 import { topologyHintsMissing } from './topology-hints-missing.js';
 import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
+import { workloadCannotCreatePods } from './workload-cannot-create-pods.js';
+import { workloadScaledToZero } from './workload-scaled-to-zero.js';
 import type { Check, DataplaneCheck } from './types.js';
 
 export const CHECKS: Check[] = [
@@ -59,6 +61,8 @@ export const CHECKS: Check[] = [
   topologyHintsMissing,
   headlessUnreadyDns,
   singleReadyEndpoint,
+  workloadCannotCreatePods,
+  workloadScaledToZero,
 ];
 
 export function findCheck(id: string): Check | undefined {
