@@ -248,6 +248,12 @@ export class ClusterModel {
     return c.deployments && c.replicaSets && c.statefulSets && c.daemonSets;
   }
 
+  /** Whether the input holds any of the workload kinds, so that the owners of pods can be named. */
+  get anyWorkloadsRead(): boolean {
+    const c = this.coverage;
+    return c.deployments || c.replicaSets || c.statefulSets || c.daemonSets;
+  }
+
   /** The namespace's workloads; undefined when it has none in the input. */
   workloadsIn(namespace: string): NamespaceWorkloads | undefined {
     return this.workloadsByNamespace.get(namespace);
