@@ -9,9 +9,20 @@ import { flattenObjects, resourceOfKind } from './server/store.js';
 import type { Report } from '../src/report/report.js';
 import { parseReport, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { addressOf, endpointOf, endpoints, node, pod, service, slice, type Raw } from './support/objects.js';
+import {
+  addressOf,
+  endpointOf,
+  endpoints,
+  node,
+  pod,
+  READ_WORKLOADS,
+  service,
+  slice,
+  type Raw,
+} from './support/objects.js';
 
-const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+// The live run reads the workload kinds (none here): the file says it did too.
+const asList = (items: unknown[]) => JSON.stringify({ ...READ_WORKLOADS, items });
 const NO_STACK = /\n\s+at /;
 
 interface Run {

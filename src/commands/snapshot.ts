@@ -75,6 +75,9 @@ function redactObject(object: ClusterObject): ClusterObject {
         containerStatuses: object.containerStatuses.map(redactStatus),
         initContainerStatuses: object.initContainerStatuses.map(redactStatus),
       };
+    case 'Deployment':
+    case 'ReplicaSet':
+      return { ...object, meta, conditions: object.conditions.map((c) => ({ ...c, message: undefined })) };
     default:
       return { ...object, meta };
   }

@@ -375,3 +375,14 @@ export function ownedPod(name: string, owner: { kind: string; name: string }, o:
   ];
   return raw;
 }
+
+/**
+ * The head of a List that says it read the four workload kinds (the snapshot command's
+ * endpoints-doctor/read-kinds annotation): a file of objects without workloads then reads as a
+ * live run of a cluster without any, not as input that lacks them.
+ */
+export const READ_WORKLOADS = {
+  apiVersion: 'v1',
+  kind: 'List',
+  metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
+};
