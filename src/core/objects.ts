@@ -10,7 +10,7 @@ export interface ObjectMeta {
   name: string;
   uid?: string;
   labels: Labels;
-  /** Kept for Services, EndpointSlices and Endpoints; always empty for Pods and Nodes. */
+  /** Kept for Services, EndpointSlices and Endpoints; always empty for Pods, Nodes and workloads. */
   annotations: Labels;
   creationTimestamp?: string;
   deletionTimestamp?: string;

@@ -181,7 +181,7 @@ export interface CreateFailure {
  * controller copies into its Deployment. FailedCreate events, where the input holds them, are
  * another source to add here: StatefulSets and DaemonSets report failures only that way.
  */
-export function createFailure(w: Workload, workloads: NamespaceWorkloads): CreateFailure | undefined {
+function createFailure(w: Workload, workloads: NamespaceWorkloads): CreateFailure | undefined {
   return replicaFailureCondition(w, workloads);
 }
 
