@@ -186,10 +186,12 @@ export const selectorNoMatch: Check = {
     const workloads = model.workloadsIn(ns);
     const behind = workloads?.matching(selector) ?? [];
     if (behind.length > 0) {
-      // The selector is no typo: a workload's status explains the missing pods (another check
-      // says so, when every workload kind was read), or its pods are missing for a reason the input does not show.
-      if (model.workloadsRead && behind.some((w) => whyNoPods(w, workloads!))) return [];
-      const w = behind[0];
+      // The selector is no typo. A workload whose status explains its missing pods is another
+      // check's finding (when every workload kind was read); one whose pods are missing for a
+      // reason the input does not show is this check's.
+      const unexplained = model.workloadsRead ? behind.filter((w) => !whyNoPods(w, workloads!)) : behind;
+      if (unexplained.length === 0) return [];
+      const w = unexplained[0];
       return [
         {
           reason: 'templateWithoutPods',

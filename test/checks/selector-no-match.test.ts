@@ -72,6 +72,15 @@ ruleTester(selectorNoMatch, {
       ],
     },
     {
+      name: 'two workloads behind the selector, one scaled to 0 (workload-scaled-to-zero says so), one wanting pods with nothing to say why it has none: that one is named',
+      objects: [
+        service('web'),
+        workload('Deployment', 'web', { replicas: 0 }),
+        workload('StatefulSet', 'web-cache', { replicas: 2, status: { replicas: 0, readyReplicas: 0 } }),
+      ],
+      findings: [{ reason: 'templateWithoutPods', message: ['StatefulSet web-cache, which wants 2 and has none'] }],
+    },
+    {
       name: "no pod is alike (the workload runs none), but a Deployment's template misses by one label: the template is the near miss",
       objects: [
         service('web', { selector: { app: 'web', tier: 'frontend' } }),
