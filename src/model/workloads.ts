@@ -14,9 +14,8 @@ export function workloadName(w: Workload): string {
 }
 
 /** "deployment/web", as kubectl names it in a command. */
-export function workloadRef(w: { kind: string; meta: { name: string } } | OwnerRef): string {
-  const name = 'meta' in w ? w.meta.name : w.name;
-  return `${w.kind.toLowerCase()}/${name}`;
+export function workloadRef(w: Workload): string {
+  return `${w.kind.toLowerCase()}/${w.meta.name}`;
 }
 
 /** The pods the workload's controller wants: spec.replicas, or for a DaemonSet the nodes it chose. */
@@ -24,7 +23,7 @@ export function desiredPods(w: Workload): number {
   return w.kind === 'DaemonSet' ? w.status.desiredNumberScheduled : w.replicas;
 }
 
-/** The ReplicaSet's controlling Deployment, when the input holds it (same uid when both say one). */
+/** Whether `owner` is the ReplicaSet's controlling Deployment (the same uid, when both say one). */
 function isControlledBy(rs: ReplicaSet, owner: Workload): boolean {
   const ref = rs.meta.owner;
   return (
@@ -40,7 +39,7 @@ function isControlledBy(rs: ReplicaSet, owner: Workload): boolean {
 export class NamespaceWorkloads {
   private readonly byRef = new Map<string, Workload>();
 
-  /** In kind order (Deployments, ReplicaSets, StatefulSets, DaemonSets), each by name. */
+  /** In name order (model/cluster.ts sorts them), a name's kinds in alphabetical order. */
   constructor(readonly all: readonly Workload[]) {
     for (const w of all) this.byRef.set(`${w.kind}/${w.meta.name}`, w);
   }
