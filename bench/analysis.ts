@@ -58,6 +58,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
   const { describeChecks } = await dist<typeof import('../src/core/findings.js')>('core/findings.js');
   const { buildModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');
+  const { coverageFrom } = await dist<typeof import('../src/core/coverage.js')>('core/coverage.js');
   const { viewService } = await dist<typeof import('../src/model/service-view.js')>('model/service-view.js');
   const { renderOutput } = await dist<typeof import('../src/render/output.js')>('render/output.js');
   const { palette } = await dist<typeof import('../src/render/colour.js')>('render/colour.js');
@@ -76,7 +77,10 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const generateMs = performance.now() - started - slimMs;
   const t = performance.now();
   // Every input was read, as in a live run with nothing forbidden.
-  const model = buildModel(objects, { endpointSlices: true, endpoints: true, nodes: true, pods: true, events: true });
+  const model = buildModel(
+    objects,
+    coverageFrom(() => true),
+  );
   const modelMs = performance.now() - t;
   (globalThis as { gc?: () => void }).gc?.();
   const ready: AnalysisReady = {

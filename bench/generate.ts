@@ -1,4 +1,5 @@
 // A synthetic cluster for the benchmark: Services, Deployment/StatefulSet/Job pods, Nodes, the
+// Deployments (with their ReplicaSets, old ones included) and StatefulSets behind the pods, the
 // EndpointSlices and Endpoints the controllers would write for them (test/support/controller.ts),
 // and the last hour's Events (many Normal ones, several Warnings per unhealthy pod).
 // Objects look like what a real API server returns: managedFields for kube-controller-manager
@@ -16,7 +17,7 @@ import { type GeneratedPod, makePod, type PodCondition, type PodPlan } from './c
 import { chance, hex, int, pick, podSuffix, rng, uuid, type Rand } from './cluster/random.js';
 import { dressControllerObject, makeService, type ServicePlan } from './cluster/services.js';
 import { PARTS_A, PARTS_B, REGISTRIES, TEAMS } from './cluster/vocabulary.js';
-import { envFor, type Workload } from './cluster/workloads.js';
+import { envFor, workloadObjects, type Workload } from './cluster/workloads.js';
 
 export interface ClusterSize {
   services: number;
@@ -44,6 +45,8 @@ const RATES = {
   numericPortUndeclared: 0.005,
   allPodsCrashing: 0.01,
   scaledToZero: 0.005,
+  /** The workload wants pods, but its ReplicaSet exceeds the namespace's quota. */
+  cannotCreatePods: 0.003,
   lbPending: 0.25, // of LoadBalancer Services
   podCrash: 0.01,
   podProbeFailing: 0.008,
@@ -198,6 +201,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       else if (take(RATES.numericPortUndeclared)) plan.breakage = 'numeric-port-undeclared';
       else if (take(RATES.allPodsCrashing)) plan.breakage = 'all-pods-crashing';
       else if (take(RATES.scaledToZero)) plan.breakage = 'scaled-to-zero';
+      else if (take(RATES.cannotCreatePods)) plan.breakage = 'cannot-create-pods';
       else if (type === 'LoadBalancer' && chance(r, RATES.lbPending)) plan.breakage = 'lb-pending';
       if (plan.breakage === 'all-pods-crashing') w.crashing = true;
       if (plan.breakage) broke(plan.breakage);
@@ -207,7 +211,12 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
     // Pods: job pods no Service selects, the rest spread over the workloads, skewed (a few big ones).
     const jobPods = workloads.length === 0 ? nPods : Math.round(nPods * RATES.jobPods);
     const servedPods = nPods - jobPods;
-    const scalable = workloads.filter((w) => !plans.some((p) => p.workload === w && p.breakage === 'scaled-to-zero'));
+    const breakageOf = (w: Workload) => plans.find((p) => p.workload === w && p.breakage)?.breakage;
+    const podless = (w: Workload) => {
+      const breakage = breakageOf(w);
+      return breakage === 'scaled-to-zero' || breakage === 'cannot-create-pods';
+    };
+    const scalable = workloads.filter((w) => !podless(w));
     if (scalable.length > 0) {
       const weights = scalable.map(() => Math.exp(r() * 2.5));
       const sum = weights.reduce((a, b) => a + b, 0);
@@ -281,6 +290,16 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       }))
         count(e);
     }
+
+    // The workloads' own objects, from a generator of their own, so that the rest of the cluster
+    // is the one earlier benchmark runs generated.
+    const wr = rng(size.seed * 2_000_029 + n * 11 + 5);
+    const readyPods = new Map<string, number>();
+    for (const p of podPlans)
+      if (p.workload && p.condition === 'ready')
+        readyPods.set(p.workload.name, (readyPods.get(p.workload.name) ?? 0) + 1);
+    for (const w of workloads)
+      for (const o of workloadObjects(wr, w, ns, readyPods.get(w.name) ?? 0, breakageOf(w))) count(o);
 
     for (const plan of plans) {
       const ip = `10.${96 + (serviceIndex >> 16)}.${(serviceIndex >> 8) & 255}.${serviceIndex & 255}`;

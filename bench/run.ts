@@ -3,7 +3,8 @@
 // Generates a synthetic cluster (bench/generate.ts) at several sizes, serves it from the test
 // API server in a separate process (bench/server.ts), and measures, alternating the commands:
 //   (a) kubectl endpoints-doctor -A -o json            the built CLI, stdout to /dev/null
-//   (b) kubectl get services,endpointslices,pods,nodes -A -o json > /dev/null
+//   (b) kubectl get services,endpointslices,pods,nodes,deployments,replicasets,statefulsets,
+//       daemonsets -A -o json > /dev/null
 //   (c) the floor: download and JSON.parse the same lists, nothing else (bench/floor.ts)
 //   (d) the analysis alone: runChecks + buildReport on the in-memory model (bench/analysis.ts,
 //       a process of its own so that its first run is as cold as the CLI's), then the report

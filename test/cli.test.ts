@@ -7,7 +7,7 @@ import { withControllers } from './support/controller.js';
 import { parseGoDuration, parseRequestTimeout } from '../src/commands/config-flags.js';
 import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, parseReport, runCli, writeTemp } from './support/cli.js';
-import { EVENTS_READ, node, pod, service } from './support/objects.js';
+import { node, pod, READ_EVENTS_AND_WORKLOADS, service } from './support/objects.js';
 
 const healthy = withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { node: 'node-a' })]);
 const broken = withControllers([
@@ -19,7 +19,9 @@ const broken = withControllers([
   pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' }),
   service('ghost', { selector: { app: 'ghost' }, annotations: { 'endpoints-doctor/ignore': 'selector-no-match' } }),
 ]);
-const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items });
+// Files that say they read Events and the workload kinds too (none here), as the snapshot command
+// writes them: ghost, whose selector matches nothing, is then judged (no workload wants pods for it), not unknown.
+const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items });
 const healthyFile = writeTemp('healthy.json', asList(healthy));
 const brokenFile = writeTemp('broken.json', asList(broken));
 

@@ -210,7 +210,8 @@ describe('a kind added to the table', { timeout: 60_000 }, () => {
     const { header, items } = snapshotList(read, WITH_CONFIG_MAPS);
     const written = [...items];
     expect((header.metadata as Raw).annotations).toEqual({
-      'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node,Event,ConfigMap',
+      'endpoints-doctor/read-kinds':
+        'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,ConfigMap',
     });
     expect(written.at(-1)).toEqual({
       apiVersion: 'v1',

@@ -10,18 +10,19 @@ import type { Report } from '../src/report/report.js';
 import { parseReport, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import {
-  EVENTS_READ,
   addressOf,
   endpointOf,
   endpoints,
   node,
   pod,
+  READ_EVENTS_AND_WORKLOADS,
   service,
   slice,
   type Raw,
 } from './support/objects.js';
 
-const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items });
+// The live run reads Events and the workload kinds (none here): the file says it did too.
+const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items });
 const NO_STACK = /\n\s+at /;
 
 interface Run {

@@ -7,7 +7,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { EVENTS_READ, addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
+import { addressOf, endpoints, node, pod, READ_EVENTS_AND_WORKLOADS, service, type Raw } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -33,6 +33,10 @@ async function doctor(server: TestServer, args: string[]) {
   expect([0, 1], `exit ${run.code}: ${run.stderr}`).toContain(run.code);
   return parseReport(run.stdout);
 }
+
+// The workload lists every run makes, in `where` ("shop/", or "*/" with -A): optional, read whole.
+const workloadLists = (where: string) =>
+  ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((r) => `list ${r} ${where}`);
 
 const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
@@ -80,6 +84,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/ ?app=web',
         'list events shop/ ?type=Warning',
         'list nodes */',
+        ...workloadLists('shop/'),
       ].sort(),
     );
   });
@@ -98,6 +103,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/ ?app=api',
         'list events shop/ ?type=Warning',
         'list nodes */',
+        ...workloadLists('shop/'),
       ].sort(),
     );
   });
@@ -114,6 +120,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods */ ?app=ghost',
         'list events shop/ ?type=Warning',
         'list nodes */',
+        ...workloadLists('shop/'),
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -132,6 +139,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/ ?app=web',
         'list events shop/ ?type=Warning',
         'list nodes */',
+        ...workloadLists('shop/'),
       ].sort(),
     );
   });
@@ -139,10 +147,8 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   it('Services whose pods overlap, one matching nothing: the report the snapshot gives', async () => {
     const args = ['-n', 'shop', 'web', 'web-canary', 'ghost', 'api'];
     const live = await doctor(server, args);
-    const file = writeTemp(
-      'objects.json',
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items: objects }),
-    );
+    // A List that says it read Events and the workload kinds (none in scope), as the live run did.
+    const file = writeTemp('objects.json', JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items: objects }));
     const fromFile = await runCliAsync(['--snapshot', file, '-o', 'json', ...args]);
     expect(live).toEqual(parseReport(fromFile.stdout));
     // ghost's app=ghost is nothing like the app=web and app=api of the namespace's pods (no near
@@ -167,6 +173,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/',
         'list events shop/ ?type=Warning',
         'list nodes */',
+        ...workloadLists('shop/'),
       ].sort(),
     );
   });
@@ -259,6 +266,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list endpoints shop/',
           'list events shop/ ?type=Warning',
           'list nodes */',
+          ...workloadLists('shop/'),
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -288,6 +296,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list endpoints */',
         'list nodes */',
         'list events */ ?type=Warning',
+        ...workloadLists('*/'),
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);

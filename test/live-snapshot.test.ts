@@ -13,7 +13,7 @@ import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service, type Raw } from './support/objects.js';
+import { node, pod, service, workload, type Raw } from './support/objects.js';
 import { requiredObject } from './support/required-fields.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
@@ -75,9 +75,9 @@ const objects = withControllers([
 ]).map(dressed);
 
 /**
- * Seventeen kinds of secret a cluster's objects carry. The snapshot keeps no field of all but three
+ * Nineteen kinds of secret a cluster's objects carry. The snapshot keeps no field of all but four
  * (the diagnosis reads none of them, and of a readiness probe's path it keeps no query); those
- * three are free text it keeps, which --redact blanks.
+ * four are free text it keeps, which --redact blanks.
  */
 const PLANTED = {
   envValue: 'S01-env-value',
@@ -94,11 +94,18 @@ const PLANTED = {
   volumeOption: 'S11-volume-option',
   lastTerminationMessage: 'S12-last-termination-message',
   podAnnotation: 'S13-pod-annotation',
-  terminationMessage: 'S14-termination-message',
-  serviceAnnotation: 'S15-service-annotation',
-  conditionMessage: 'S16-condition-message',
+  templateEnv: 'S14-template-env',
+  terminationMessage: 'S15-termination-message',
+  serviceAnnotation: 'S16-service-annotation',
+  conditionMessage: 'S17-condition-message',
+  workloadConditionMessage: 'S18-workload-condition-message',
 };
-const KEPT_FREE_TEXT = [PLANTED.terminationMessage, PLANTED.serviceAnnotation, PLANTED.conditionMessage];
+const KEPT_FREE_TEXT = [
+  PLANTED.terminationMessage,
+  PLANTED.serviceAnnotation,
+  PLANTED.conditionMessage,
+  PLANTED.workloadConditionMessage,
+];
 
 const vault = pod('vault-0', {
   labels: { app: 'vault' },
@@ -154,6 +161,27 @@ const vault = pod('vault-0', {
   },
 });
 requiredObject(vault, 'metadata').annotations = { 'example.com/note': PLANTED.podAnnotation };
+// vault's StatefulSet template holds what its pod does (env included); the snapshot keeps only its labels.
+const vaultSet = workload('StatefulSet', 'vault', {
+  labels: { app: 'vault' },
+  replicas: 1,
+  spec: {
+    serviceName: 'vault',
+    template: {
+      metadata: { labels: { app: 'vault' } },
+      spec: { containers: [{ name: 'vault', image: 'vault:1', env: [{ name: 'T', value: PLANTED.templateEnv }] }] },
+    },
+  },
+});
+// A ReplicaSet that cannot create its pods quotes the API server's refusal, which may name anything.
+const failingSet = workload('ReplicaSet', 'api-7f9c', {
+  labels: { app: 'api', 'pod-template-hash': '7f9c' },
+  owner: { kind: 'Deployment', name: 'api' },
+  replicas: 1,
+  conditions: [
+    { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: PLANTED.workloadConditionMessage },
+  ],
+});
 const vaultService = service('vault', {
   selector: { app: 'vault' },
   annotations: {
@@ -167,7 +195,9 @@ const vaultService = service('vault', {
 describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ objects: [...objects, ...withControllers([vault, vaultService])] });
+    server = await startTestServer({
+      objects: [...objects, ...withControllers([vault, vaultService]), vaultSet, failingSet],
+    });
   });
   afterAll(() => server?.close());
   afterEach(() => {
@@ -263,16 +293,24 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(header).toEqual({
       apiVersion: 'v1',
       kind: 'List',
-      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node,Event' } },
+      metadata: {
+        annotations: {
+          'endpoints-doctor/read-kinds':
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet',
+        },
+      },
     });
     expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
     const kinds = items.map((o) => o.kind);
-    const order = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node'];
+    const order = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node', 'ReplicaSet', 'StatefulSet'];
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     expect(new Set(kinds)).toEqual(new Set(order));
-    for (const item of items) {
-      expect(item.apiVersion).toBe(item.kind === 'EndpointSlice' ? 'discovery.k8s.io/v1' : 'v1');
-    }
+    const apiVersions: Record<string, string> = {
+      EndpointSlice: 'discovery.k8s.io/v1',
+      ReplicaSet: 'apps/v1',
+      StatefulSet: 'apps/v1',
+    };
+    for (const item of items) expect(item.apiVersion).toBe(apiVersions[item.kind] ?? 'v1');
     expect(items.filter((o) => o.kind === 'Pod')).toHaveLength(5);
   });
 
@@ -307,6 +345,26 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(valueAt(web1, 'spec', 'initContainers')).toEqual([{ name: 'init' }]);
     expect(valueAt(web1, 'status', 'podIP')).toBeTruthy();
     for (const item of items) expect(item.metadata).not.toHaveProperty('managedFields');
+    // A workload: its selector, template labels, replicas and status, never the template's pod spec.
+    const set = items.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'vault');
+    // The test server stamps a creation time, which is kept like any object's.
+    expect(typeof set?.metadata.creationTimestamp).toBe('string');
+    expect({ ...set, metadata: { ...set?.metadata, creationTimestamp: undefined } }).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'vault', namespace: 'shop', uid: 'uid-statefulset-vault', creationTimestamp: undefined },
+      spec: {
+        replicas: 1,
+        serviceName: 'vault',
+        selector: { matchLabels: { app: 'vault' } },
+        template: { metadata: { labels: { app: 'vault' } } },
+      },
+      status: { replicas: 1, readyReplicas: 1, availableReplicas: 1 },
+    });
+    const rs = items.find((o) => o.kind === 'ReplicaSet');
+    expect(rs?.metadata.ownerReferences).toEqual([
+      { kind: 'Deployment', name: 'api', uid: 'uid-deployment-api', controller: true },
+    ]);
   });
 
   it('no planted secret survives in a field the diagnosis does not read; --redact blanks the free text it keeps', async () => {

@@ -11,6 +11,7 @@ import { buildModel } from '../src/model/cluster.js';
 import { palette } from '../src/render/colour.js';
 import { OUTPUTS, renderOutput } from '../src/render/output.js';
 import { diagnoseServices, type Diagnosis } from '../src/report/diagnosis.js';
+import { coverageFrom } from '../src/core/coverage.js';
 import type { KnownKind } from '../src/core/kinds.js';
 import { slimObject } from '../src/sources/slim.js';
 import { Interactive } from '../src/ui/interactive.js';
@@ -52,7 +53,7 @@ function largeCluster(): Diagnosis {
   }
   const model = buildModel(
     raws.map((r) => slimObject(r.kind as KnownKind, r)),
-    { endpoints: true, endpointSlices: true, nodes: true, pods: true, events: true },
+    coverageFrom(() => true),
   );
   return diagnoseServices(model, model.services, CHECKS, []);
 }

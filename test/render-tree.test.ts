@@ -15,10 +15,12 @@ import {
   event,
   ipFor,
   node,
+  ownedPod,
   pod,
   service,
   slice,
   unschedulablePod,
+  workload,
   type Raw,
 } from './support/objects.js';
 import { modelFromRaw } from '../src/model/from-raw.js';
@@ -139,5 +141,62 @@ describe('-o tree', () => {
       endpoints('unrelated'),
     ]);
     expect(out).toMatch(/db\.example\.com\s+ready\s+ignored by kube-proxy/);
+  });
+
+  describe('the workloads behind the pods', () => {
+    const web = [
+      node('node-a'),
+      service('web'),
+      workload('Deployment', 'web', { replicas: 1 }),
+      workload('ReplicaSet', 'web-7f9c', {
+        labels: { app: 'web', 'pod-template-hash': '7f9c' },
+        replicas: 1,
+        owner: { kind: 'Deployment', name: 'web' },
+      }),
+      ownedPod('web-7f9c-a', { kind: 'ReplicaSet', name: 'web-7f9c' }),
+    ];
+
+    it("names each pod's owners in its NAME cell, nearest first, not as rows of their own", () => {
+      const out = tree(withControllers(web));
+      expect(out).toMatch(/└─Pod\/web-7f9c-a ← ReplicaSet\/web-7f9c ← Deployment\/web\s+1\/1\s+Running/);
+      expect(out).not.toMatch(/^\S*\s+\S*Deployment\/web\s/m);
+      expect(tree(withControllers(web), { ascii: true })).toMatch(
+        /Pod\/web-7f9c-a <- ReplicaSet\/web-7f9c <- Deployment\/web/,
+      );
+    });
+
+    it('an owner the input lacks ends the chain with its reference; without workloads read, the pod alone', () => {
+      const orphan = [node('node-a'), service('web'), ownedPod('web-7f9c-a', { kind: 'ReplicaSet', name: 'web-7f9c' })];
+      expect(tree(withControllers(orphan))).toMatch(/Pod\/web-7f9c-a ← ReplicaSet\/web-7f9c\s/);
+      const model = modelFromRaw(withControllers(web), {
+        deployments: false,
+        replicaSets: false,
+        statefulSets: false,
+        daemonSets: false,
+      });
+      const run = runChecks(model, model.services, CHECKS);
+      const out = renderTree(model.services, model, buildReport(run, []), palette(false), {
+        ascii: false,
+        showEndpoints: false,
+        now: NOW,
+      });
+      expect(out).toMatch(/└─Pod\/web-7f9c-a\s+1\/1/);
+      expect(out).not.toContain('←');
+    });
+
+    it('a Service whose selector matches no pod shows the workloads it picks, and templates that nearly match', () => {
+      const out = tree([
+        service('web'),
+        workload('Deployment', 'web', { replicas: 0 }),
+        service('api', { selector: { app: 'api', tier: 'frontend' } }),
+        workload('Deployment', 'api', { labels: { app: 'api', tier: 'fe' }, replicas: 0 }),
+      ]);
+      expect(out).toMatch(
+        /\(workloads the selector picks, without pods\)[^\n]*\n[^\n]*Deployment\/web\s+0\/0\s+scaled to 0/,
+      );
+      expect(out).toMatch(
+        /\(selector near misses\)[^\n]*\n[^\n]*Deployment\/api\s+0\/0\s+template: tier=fe, not frontend/,
+      );
+    });
   });
 });

@@ -16,7 +16,7 @@ const objects = [
   slice('web'),
   endpoints('web'),
   node('node-a'),
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
+  { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'web', namespace: 'shop' } },
 ];
 
 /** The names of a list's items, in the order the server sent them. */
@@ -43,7 +43,7 @@ describe('test server faults and protocol details', () => {
       apiVersion: 'v1',
       metadata: { name: 'api-1', namespace: 'other' },
     });
-    expect([...server.skippedKinds]).toEqual([['Deployment', 1]]);
+    expect([...server.skippedKinds]).toEqual([['Job', 1]]);
   });
 
   it('answers lists like the real server: typed kind, resourceVersion, items without kind', async () => {
@@ -97,7 +97,7 @@ describe('test server faults and protocol details', () => {
     expect(byName.get('nodes')).toMatchObject({ kind: 'Node', namespaced: false, shortNames: ['no'] });
     expect(byName.get('pods/exec')).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
     const groups: unknown = (await rawGet(server, '/apis')).json();
-    expect(requiredList(groups, 'groups').map((g) => valueAt(g, 'name'))).toEqual(['discovery.k8s.io']);
+    expect(requiredList(groups, 'groups').map((g) => valueAt(g, 'name'))).toEqual(['discovery.k8s.io', 'apps']);
     const disc: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
     expect(requiredList(disc, 'resources').map((r) => valueAt(r, 'name'))).toEqual(['endpointslices']);
     expect(valueAt((await rawGet(server, '/version')).json(), 'gitVersion')).toMatch(/^v1\.32\./);
@@ -185,6 +185,8 @@ describe('test server faults and protocol details', () => {
 
   it('a resource not served is 404 and missing from discovery', async () => {
     server.faults.unserve('endpoints').unserve('endpointslices');
+    for (const workloads of ['deployments', 'replicasets', 'statefulsets', 'daemonsets'])
+      server.faults.unserve(workloads);
     const res = await rawGet(server, '/api/v1/namespaces/shop/endpoints');
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });

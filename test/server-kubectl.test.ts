@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
 import { requiredList, requiredString } from './support/required-fields.js';
-import { endpointOf, endpoints, event, ipFor, node, pod, service, slice } from './support/objects.js';
+import { endpointOf, endpoints, event, ipFor, node, pod, service, slice, workload } from './support/objects.js';
 
 const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
 const kubectlFound = version.status === 0;
@@ -34,6 +34,13 @@ const objects = [
   node('node-b'),
   event(pod('web-2'), 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503'),
   event(pod('web-1'), 'Pulled', 'Successfully pulled image', { type: 'Normal' }),
+  workload('Deployment', 'web', { replicas: 0 }),
+  workload('ReplicaSet', 'web-7f9c', {
+    labels: { app: 'web', 'pod-template-hash': '7f9c' },
+    owner: { kind: 'Deployment', name: 'web' },
+  }),
+  workload('StatefulSet', 'db', { labels: { app: 'db' } }),
+  workload('DaemonSet', 'agent', { ns: 'kube-system', labels: { app: 'agent' } }),
 ];
 
 /** apiVersion, kind, namespace and name: what tells one object from another. */
@@ -111,6 +118,39 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/pods']),
     );
+  });
+
+  it('get deployments,replicasets,statefulsets,daemonsets -A: the apps/v1 workloads, listed cluster-wide', async () => {
+    const run = await kubectl(server, ['get', 'deployments,replicasets,statefulsets,daemonsets', '-A', '-o', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const items = requiredList(JSON.parse(run.stdout) as unknown, 'items');
+    const workloadKinds = new Set<unknown>(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+    expect(items.map(identity).sort()).toEqual(
+      objects
+        .filter((o) => workloadKinds.has(o.kind))
+        .map(identity)
+        .sort(),
+    );
+    expect(
+      valueAt(
+        items.find((o) => valueAt(o, 'kind') === 'Deployment'),
+        'spec',
+        'replicas',
+      ),
+    ).toBe(0);
+    const paths = server.requests.map((r) => r.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(
+        ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((r) => `/apis/apps/v1/${r}`),
+      ),
+    );
+    // kubectl's short names come from the server's discovery.
+    expect(await names(server, ['get', 'deploy,rs,sts,ds', '-n', 'shop'])).toEqual([
+      'deployment.apps/web',
+      'replicaset.apps/web-7f9c',
+      'statefulset.apps/db',
+    ]);
   });
 
   it('filters with label and field selectors', async () => {

@@ -1,8 +1,10 @@
 // Workloads (Deployments and StatefulSets) of the synthetic cluster: what their pod template
-// holds, and how a Service may be broken on purpose.
+// holds, how a Service may be broken on purpose, and the apps/v1 objects themselves (a
+// Deployment with its current ReplicaSet and the old ones its revision history keeps, or a
+// StatefulSet), full pod template included, as the API server returns them.
 
 import type { Raw } from '../../test/support/objects.js';
-import { int, pick, type Rand } from './random.js';
+import { int, pick, podSuffix, timeAgo, uuid, type Rand } from './random.js';
 
 export type Breakage =
   | 'selector-typo'
@@ -10,6 +12,7 @@ export type Breakage =
   | 'numeric-port-undeclared'
   | 'all-pods-crashing'
   | 'scaled-to-zero'
+  | 'cannot-create-pods'
   | 'lb-pending';
 
 export interface Workload {
@@ -147,4 +150,168 @@ export function containersFor(w: Workload): { containers: Raw[]; initContainers:
     });
   }
   return { containers, initContainers };
+}
+
+/** The pod template of the workload's pods: their labels (without per-pod ones) and spec. */
+function podTemplate(w: Workload, extraLabels: Record<string, string> = {}): Raw {
+  const { containers, initContainers } = containersFor(w);
+  return {
+    metadata: { labels: { ...w.labels, ...extraLabels } },
+    spec: {
+      containers,
+      ...(initContainers.length ? { initContainers } : {}),
+      serviceAccountName: w.serviceAccount,
+      volumes: [
+        { name: 'config', configMap: { name: `${w.name}-config`, defaultMode: 420 } },
+        { name: 'tmp', emptyDir: {} },
+      ],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+    },
+  };
+}
+
+/** A condition as the controllers write it. */
+function condition(type: string, status: string, reason: string, message: string, at: string): Raw {
+  return { type, status, reason, message, lastTransitionTime: at, lastUpdateTime: at };
+}
+
+/**
+ * The apps/v1 objects behind a workload. `ready` of its `replicas` pods are ready. A Deployment
+ * comes with its current ReplicaSet (the owner its pods name) and up to three old ones at 0
+ * replicas, as revisionHistoryLimit keeps them; `cannot-create-pods` gives the current one the
+ * ReplicaFailure condition of a quota the pods exceed, copied to the Deployment.
+ */
+export function workloadObjects(r: Rand, w: Workload, ns: string, ready: number, breakage?: Breakage): Raw[] {
+  const created = timeAgo(r, 300);
+  const replicas = breakage === 'cannot-create-pods' ? int(r, 2, 5) : w.replicas;
+  const meta = (kind: string, name: string, uid: string, extra: Raw = {}): Raw => ({
+    name,
+    namespace: ns,
+    uid,
+    resourceVersion: String(int(r, 100_000, 99_999_999)),
+    generation: int(r, 1, 40),
+    creationTimestamp: created,
+    labels: w.labels,
+    annotations:
+      kind === 'Deployment'
+        ? { 'deployment.kubernetes.io/revision': String(int(r, 1, 30)), 'meta.helm.sh/release-name': ns }
+        : kind === 'ReplicaSet'
+          ? {
+              'deployment.kubernetes.io/desired-replicas': String(replicas),
+              'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+            }
+          : { 'meta.helm.sh/release-name': ns },
+    ...extra,
+  });
+  const status = (current: number, readyNow: number) => ({
+    observedGeneration: 1,
+    replicas: current,
+    readyReplicas: readyNow,
+    availableReplicas: readyNow,
+    ...(current > 0 ? { fullyLabeledReplicas: current } : {}),
+  });
+  if (w.kind === 'StatefulSet') {
+    return [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: meta('StatefulSet', w.name, w.ownerUID),
+        spec: {
+          replicas,
+          serviceName: `${w.name}-headless`,
+          selector: { matchLabels: w.selector },
+          template: podTemplate(w),
+          podManagementPolicy: 'OrderedReady',
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+          revisionHistoryLimit: 10,
+        },
+        status: { ...status(w.replicas, ready), currentRevision: `${w.name}-${w.templateHash}` },
+      },
+    ];
+  }
+  const deploymentUID = uuid(r);
+  const failure =
+    breakage === 'cannot-create-pods'
+      ? condition(
+          'ReplicaFailure',
+          'True',
+          'FailedCreate',
+          `pods "${w.ownerName}-${podSuffix(r, 5)}" is forbidden: exceeded quota: compute-resources, requested: limits.cpu=${String((w.resources.limits as Raw).cpu)}, used: limits.cpu=64, limited: limits.cpu=64`,
+          created,
+        )
+      : undefined;
+  const owner = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: w.name,
+      uid: deploymentUID,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
+  const replicaSet = (
+    name: string,
+    uid: string,
+    hash: string,
+    count: number,
+    readyNow: number,
+    conditions?: Raw[],
+  ): Raw => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: meta('ReplicaSet', name, uid, { ownerReferences: owner }),
+    spec: {
+      replicas: count,
+      selector: { matchLabels: { ...w.selector, 'pod-template-hash': hash } },
+      template: podTemplate(w, { 'pod-template-hash': hash }),
+    },
+    status: { ...status(count, readyNow), ...(conditions ? { conditions } : {}) },
+  });
+  const old = Array.from({ length: int(r, 0, 3) }, () => {
+    const hash = podSuffix(r, 10);
+    return replicaSet(`${w.name}-${hash}`, uuid(r), hash, 0, 0);
+  });
+  const available = ready > 0 || replicas === 0;
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('Deployment', w.name, deploymentUID),
+      spec: {
+        replicas,
+        selector: { matchLabels: w.selector },
+        template: podTemplate(w),
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+      },
+      status: {
+        ...status(w.replicas, ready),
+        updatedReplicas: w.replicas,
+        conditions: [
+          condition(
+            'Available',
+            available ? 'True' : 'False',
+            available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+            available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+            created,
+          ),
+          condition(
+            'Progressing',
+            'True',
+            'NewReplicaSetAvailable',
+            `ReplicaSet "${w.ownerName}" has successfully progressed.`,
+            created,
+          ),
+          ...(failure ? [failure] : []),
+        ],
+      },
+    },
+    replicaSet(w.ownerName, w.ownerUID, w.templateHash, replicas, ready, failure ? [failure] : undefined),
+    ...old,
+  ];
 }

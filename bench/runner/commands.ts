@@ -88,7 +88,14 @@ export function invocation(id: CommandId, server: Server, nodeArgs: string[] = [
     case 'b':
       return {
         command: 'kubectl',
-        args: [...kubectlArgs, 'get', 'services,endpointslices,pods,nodes', '-A', '-o', 'json'],
+        args: [
+          ...kubectlArgs,
+          'get',
+          'services,endpointslices,pods,nodes,deployments,replicasets,statefulsets,daemonsets',
+          '-A',
+          '-o',
+          'json',
+        ],
         ok: [0],
       };
     case 'c':

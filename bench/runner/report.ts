@@ -87,13 +87,13 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('process of its own (bench/server.ts). Measured per size:');
   p();
   p(
-    '- **(a)** `kubectl endpoints-doctor -A -o json`: the built CLI, `node bin/kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected). It lists Services, Endpoints, EndpointSlices, Pods, Nodes and Warning Events (`fieldSelector=type=Warning`).',
+    '- **(a)** `kubectl endpoints-doctor -A -o json`: the built CLI, `node bin/kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected). It lists Services, Endpoints, EndpointSlices, Pods, Nodes, Warning Events (`fieldSelector=type=Warning`), Deployments, ReplicaSets, StatefulSets and DaemonSets.',
   );
   p(
-    '- **(b)** `kubectl get services,endpointslices,pods,nodes -A -o json > /dev/null`: what a user would otherwise run (without Endpoints).',
+    '- **(b)** `kubectl get services,endpointslices,pods,nodes,deployments,replicasets,statefulsets,daemonsets -A -o json > /dev/null`: what a user would otherwise run (without Endpoints).',
   );
   p(
-    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same six lists with the same pagination (limit=500) and field selector and concurrency as the doctor and `JSON.parse` each page, nothing else.',
+    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same ten lists with the same pagination (limit=500) and field selector and concurrency as the doctor and `JSON.parse` each page, nothing else.',
   );
   p(
     `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts), then the report rendered as \`-o json\`, \`-o text\` and \`-o tree\`. *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
@@ -128,9 +128,9 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('## Sizes');
   p();
   p(
-    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | Events (all / Warning) | JSON of the six lists | bytes per Pod |',
+    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | Events (all / Warning) | Deployments, ReplicaSets, StatefulSets | JSON of the ten lists | bytes per Pod |',
   );
-  p('|---|---|---|---|---|---|---|---|---|---|');
+  p('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const objects = r.analysis.ready.generated.objects;
     const bytes = Object.values(r.floor.bytes).reduce((a, b) => a + b, 0);
@@ -140,6 +140,7 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
     p(
       `| ${r.scale}x | ${fmtInt(objects.Service ?? 0)} | ${fmtInt(objects.Pod ?? 0)} | ${r.size.namespaces} | ${fmtInt(objects.Node ?? 0)} | ` +
         `${fmtInt(objects.EndpointSlice ?? 0)} | ${fmtInt(objects.Endpoints ?? 0)} | ${fmtInt(objects.Event ?? 0)} / ${fmtInt(warnings)} | ` +
+        `${[objects.Deployment, objects.ReplicaSet, objects.StatefulSet].map((n) => fmtInt(n ?? 0)).join(', ')} | ` +
         `${fmtMB(bytes)} MB | ${fmtInt(Math.round(podBytes))} |`,
     );
   }

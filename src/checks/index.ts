@@ -35,6 +35,8 @@ import { targetPortNotDeclared } from './target-port-not-declared.js';
 import { targetPortUnresolved } from './target-port-unresolved.js';
 import { topologyHintsMissing } from './topology-hints-missing.js';
 import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
+import { workloadCannotCreatePods } from './workload-cannot-create-pods.js';
+import { workloadScaledToZero } from './workload-scaled-to-zero.js';
 import type { Check, DataplaneCheck } from './types.js';
 
 export const CHECKS: Check[] = [
@@ -65,6 +67,8 @@ export const CHECKS: Check[] = [
   singleReadyEndpoint,
   readinessProbeMissing,
   serviceWarningEvents,
+  workloadCannotCreatePods,
+  workloadScaledToZero,
 ];
 
 export function findCheck(id: string): Check | undefined {

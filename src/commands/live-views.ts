@@ -161,8 +161,11 @@ async function watchPrinting(
       trouble = problem;
     },
   );
+  // Listening before the first report goes out: a SIGTERM sent as soon as it is read must find the
+  // handler (the reader may be scheduled before this process's next statement).
+  const interrupted = untilInterrupted(streams.out);
   print(live.current());
-  await untilInterrupted(streams.out);
+  await interrupted;
   await live.watch.stop();
   return EXIT.ok;
 }

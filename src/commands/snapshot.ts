@@ -77,6 +77,9 @@ function redactObject(object: ClusterObject): ClusterObject {
       };
     case 'Event':
       return { ...object, meta, message: '' };
+    case 'Deployment':
+    case 'ReplicaSet':
+      return { ...object, meta, conditions: object.conditions.map((c) => ({ ...c, message: undefined })) };
     default:
       return { ...object, meta };
   }

@@ -32,6 +32,12 @@ export interface KindSpec {
   readonly coverage?: string;
   /** A snapshot without any object of it says so in a note ("the snapshot holds no Nodes"). */
   readonly notedWhenAbsent?: boolean;
+  /**
+   * Kinds read as one (the four workload kinds, which `kubectl get all` lists together too): a
+   * snapshot holding an object of any of them counts as having read them all, since a namespace
+   * without DaemonSets gives kubectl nothing of them to write.
+   */
+  readonly readWith?: string;
   /** How notes and texts name its objects. */
   readonly label: string;
   /**
@@ -51,6 +57,24 @@ export interface KindSpec {
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
+/** Kinds only ever listed, never read by name. */
+const LIST_AND_WATCH = ['list', 'watch'] as const;
+
+/**
+ * The workloads behind the pods: optional, read whole in the namespace even when Services are
+ * named (`all`): which workload a selector picks is decided by its pod template's labels, which
+ * no server-side selector can filter on, and a namespace holds far fewer workloads than pods.
+ */
+const WORKLOAD = {
+  group: 'apps',
+  version: 'v1',
+  namespaced: true,
+  optional: true,
+  whenMissing: 'checks that need them were skipped',
+  readWith: 'workloads',
+  whenServicesNamed: 'all',
+  verbs: LIST_AND_WATCH,
+} as const;
 
 const KIND_TABLE = [
   {
@@ -138,6 +162,10 @@ const KIND_TABLE = [
     verbs: ['list', 'watch'],
     fieldSelector: 'type=Warning',
   },
+  { ...WORKLOAD, kind: 'Deployment', resource: 'deployments', coverage: 'deployments', label: 'Deployments' },
+  { ...WORKLOAD, kind: 'ReplicaSet', resource: 'replicasets', coverage: 'replicaSets', label: 'ReplicaSets' },
+  { ...WORKLOAD, kind: 'StatefulSet', resource: 'statefulsets', coverage: 'statefulSets', label: 'StatefulSets' },
+  { ...WORKLOAD, kind: 'DaemonSet', resource: 'daemonsets', coverage: 'daemonSets', label: 'DaemonSets' },
 ] as const satisfies readonly KindSpec[];
 
 type KindEntry = (typeof KIND_TABLE)[number];
@@ -150,7 +178,7 @@ export interface KnownKindSpec extends KindSpec {
   readonly coverage?: CoverageKey;
 }
 
-/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,events` lists them, as the snapshot writes them. */
+/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,...` lists them, as the snapshot writes them. */
 export const KINDS: readonly KnownKindSpec[] = KIND_TABLE;
 
 export function kindSpec(kind: KnownKind): KnownKindSpec {

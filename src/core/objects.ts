@@ -10,10 +10,19 @@ export interface ObjectMeta {
   name: string;
   uid?: string;
   labels: Labels;
-  /** Kept for Services, EndpointSlices and Endpoints; always empty for Pods and Nodes. */
+  /** Kept for Services, EndpointSlices and Endpoints; always empty for Pods, Nodes and workloads. */
   annotations: Labels;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  /** The controller among metadata.ownerReferences (the workload that made it); kept for Pods and ReplicaSets. */
+  owner?: OwnerRef;
+}
+
+/** An ownerReference with controller: true, as the tree and the workload checks follow it. */
+export interface OwnerRef {
+  kind: string;
+  name: string;
+  uid?: string;
 }
 
 export interface ServicePort {
@@ -237,4 +246,60 @@ export interface Event {
   source?: string;
 }
 
-export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event;
+// The workloads behind the pods (apps/v1): what their pod template is labelled, how many pods
+// they want, and what their controller says when it cannot make them.
+
+/** A workload's spec.selector, as written (matchExpressions kept for the snapshot and for which keys it uses). */
+export interface WorkloadSelector {
+  matchLabels: Labels;
+  matchExpressions: { key: string; operator: string; values: string[] }[];
+}
+
+/** A status condition, with its reason and message only when it does not hold (ReplicaFailure, Available...). */
+export interface WorkloadCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+interface WorkloadFields {
+  meta: ObjectMeta;
+  selector: WorkloadSelector;
+  /** spec.template.metadata.labels: what the pods it makes carry. */
+  templateLabels: Labels;
+}
+
+export interface Deployment extends WorkloadFields {
+  kind: 'Deployment';
+  /** spec.replicas, 1 when absent (the API server's default). */
+  replicas: number;
+  paused: boolean;
+  status: { replicas: number; readyReplicas: number; availableReplicas: number };
+  conditions: WorkloadCondition[];
+}
+
+export interface ReplicaSet extends WorkloadFields {
+  kind: 'ReplicaSet';
+  replicas: number;
+  status: { replicas: number; readyReplicas: number; availableReplicas: number };
+  conditions: WorkloadCondition[];
+}
+
+export interface StatefulSet extends WorkloadFields {
+  kind: 'StatefulSet';
+  replicas: number;
+  /** spec.serviceName: the headless Service that governs its pods' DNS names. */
+  serviceName?: string;
+  status: { replicas: number; readyReplicas: number; availableReplicas: number };
+}
+
+export interface DaemonSet extends WorkloadFields {
+  kind: 'DaemonSet';
+  /** status.desiredNumberScheduled: the nodes the controller wants a pod on. */
+  status: { desiredNumberScheduled: number; numberReady: number; numberAvailable: number };
+}
+
+export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet;
+
+export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload;

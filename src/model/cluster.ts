@@ -7,6 +7,7 @@ import type { InputCoverage } from '../core/coverage.js';
 import { pushTo } from '../core/multimap.js';
 import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js';
 import { plausiblyMeant } from './similar.js';
+import { namesSomething, NamespaceWorkloads } from './workloads.js';
 import type {
   ClusterObject,
   EndpointSlice,
@@ -17,6 +18,7 @@ import type {
   ObjectMeta,
   Pod,
   Service,
+  Workload,
 } from '../core/objects.js';
 
 export interface NearMiss {
@@ -101,6 +103,7 @@ export class ModelBuilder {
   private readonly endpoints: Endpoints[] = [];
   private readonly nodes: Node[] = [];
   private readonly events: Event[] = [];
+  private readonly workloads: Workload[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -128,6 +131,12 @@ export class ModelBuilder {
         case 'Event':
           this.events.push(o);
           break;
+        case 'Deployment':
+        case 'ReplicaSet':
+        case 'StatefulSet':
+        case 'DaemonSet':
+          this.workloads.push(o);
+          break;
       }
     }
   }
@@ -145,6 +154,7 @@ export class ModelBuilder {
     for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes, this.events]) {
       list.sort(byNamespaceAndName);
     }
+    this.workloads.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
     let podIndex = this.podIndex;
     if (!podIndex || this.stale || !podIndex.inOrder) {
       podIndex = new PodIndex(selectorKeysOf(this.services));
@@ -158,6 +168,7 @@ export class ModelBuilder {
         endpoints: this.endpoints,
         nodes: this.nodes,
         events: this.events,
+        workloads: this.workloads,
         podIndex,
       },
       coverage,
@@ -178,6 +189,7 @@ interface ModelParts {
   endpoints: Endpoints[];
   nodes: Node[];
   events: Event[];
+  workloads: Workload[];
   podIndex: PodIndex;
 }
 
@@ -195,6 +207,8 @@ export class ClusterModel {
   readonly endpoints: Endpoints[];
   readonly nodes: Node[];
   readonly events: Event[];
+  /** Deployments, ReplicaSets, StatefulSets and DaemonSets, in namespace/name order. */
+  readonly workloads: Workload[];
 
   private readonly podsByNamespace: Map<string, Pod[]>;
   /** namespace → name → pod */
@@ -211,6 +225,7 @@ export class ClusterModel {
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
+  private readonly workloadsByNamespace = new Map<string, NamespaceWorkloads>();
   private readonly servicesByName = new Map<string, Service>();
   private readonly serviceNamespaces = new Set<string>();
   /** uid → the Warning events about it (Normal ones are no evidence of anything wrong). */
@@ -231,6 +246,7 @@ export class ClusterModel {
       endpoints: this.endpoints,
       nodes: this.nodes,
       events: this.events,
+      workloads: this.workloads,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -249,6 +265,26 @@ export class ClusterModel {
       const { uid } = o.involvedObject;
       if (o.type === 'Warning' && uid !== undefined) pushTo(this.warningsByUid, uid, o);
     }
+    const byNamespace = new Map<string, Workload[]>();
+    for (const o of this.workloads) pushTo(byNamespace, o.meta.namespace, o);
+    for (const [ns, list] of byNamespace) this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list));
+  }
+
+  /** Whether the input holds all four workload kinds, so that a workload missing from it does not exist. */
+  get workloadsRead(): boolean {
+    const c = this.coverage;
+    return c.deployments && c.replicaSets && c.statefulSets && c.daemonSets;
+  }
+
+  /** Whether the input holds any of the workload kinds, so that the owners of pods can be named. */
+  get anyWorkloadsRead(): boolean {
+    const c = this.coverage;
+    return c.deployments || c.replicaSets || c.statefulSets || c.daemonSets;
+  }
+
+  /** The namespace's workloads; undefined when it has none in the input. */
+  workloadsIn(namespace: string): NamespaceWorkloads | undefined {
+    return this.workloadsByNamespace.get(namespace);
   }
 
   private namespaceLabels(namespace: string): NamespaceLabels {
@@ -420,11 +456,6 @@ function isAbout(event: Event, kind: string, meta: ObjectMeta): boolean {
     ref.name === meta.name &&
     namespace === meta.namespace
   );
-}
-
-/** Whether a label value names something (nginx-ingress) rather than a flag or a number (true, 1, v2), which many keys share. */
-function namesSomething(value: string): boolean {
-  return value.length >= 3 && !/^(true|false|yes|no|on|off|enabled|disabled|v?\d+([.-]\d+)*)$/i.test(value);
 }
 
 /** The pods carrying every selector label: the shortest posting list, filtered by the other labels. */

@@ -178,3 +178,8 @@ function truncate(text: string, max: number): string {
   const tail = Math.min(MESSAGE_TAIL, Math.floor(max / 2));
   return `${oneLine.slice(0, max - tail - 1).trimEnd()}…${oneLine.slice(-tail).trimStart()}`;
 }
+
+/** A controller's message (a condition's, an event's) as one line short enough to quote in a finding. */
+export function messageExcerpt(text: string): string {
+  return truncate(text, MAX_MESSAGE);
+}

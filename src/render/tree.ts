@@ -8,7 +8,16 @@ import { summarizeEvents } from '../model/events.js';
 import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
 import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
-import type { ContainerStatus, EndpointConditions, EndpointSlice, Endpoints, Pod, Service } from '../core/objects.js';
+import type {
+  ContainerStatus,
+  EndpointConditions,
+  EndpointSlice,
+  Endpoints,
+  Pod,
+  Service,
+  Workload,
+} from '../core/objects.js';
+import { desiredPods, ownerChain, whyNoPods, type NamespaceWorkloads } from '../model/workloads.js';
 import { describeSkippedChecks, type Report, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
 import { age, evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
@@ -60,8 +69,8 @@ interface Node {
 }
 
 const GLYPHS = {
-  unicode: { branch: '├─', last: '└─', pipe: '│ ', space: '  ', arrow: '→' },
-  ascii: { branch: '|-', last: '`-', pipe: '| ', space: '  ', arrow: '->' },
+  unicode: { branch: '├─', last: '└─', pipe: '│ ', space: '  ', arrow: '→', ownedBy: ' ← ' },
+  ascii: { branch: '|-', last: '`-', pipe: '| ', space: '  ', arrow: '->', ownedBy: ' <- ' },
 };
 
 const MAX_NEAR_MISSES = 10;
@@ -86,10 +95,28 @@ function podSummary(pod: Pod): { ready: string; reason: string; restarts: number
   return { ready: `${ready}/${total}`, reason, restarts };
 }
 
+/** What a pod row needs besides the pod: the clock, and the workloads to name its owners by. */
+interface PodRowContext {
+  now: Date;
+  model: ClusterModel;
+  ascii: boolean;
+}
+
+/**
+ * "Pod/web-7f9c-x ← ReplicaSet/web-7f9c ← Deployment/web": the pod and the workloads that own it,
+ * in its one NAME cell (owners are no tree level of their own), when workloads were read.
+ */
+function podName(pod: Pod, { model, ascii }: PodRowContext): string {
+  const name = `Pod/${pod.meta.name}`;
+  if (!model.anyWorkloadsRead || !pod.meta.owner) return name;
+  const owners = ownerChain(pod, model.workloadsIn(pod.meta.namespace));
+  const separator = ascii ? GLYPHS.ascii.ownedBy : GLYPHS.unicode.ownedBy;
+  return [name, ...owners.map((o) => `${o.kind}/${'meta' in o ? o.meta.name : o.name}`)].join(separator);
+}
+
 function podNode(
   pod: Pod,
-  model: ClusterModel,
-  now: Date,
+  context: PodRowContext,
   reasonOverride: string | undefined,
   state: RowState,
   namespace = pod.meta.namespace,
@@ -98,12 +125,12 @@ function podNode(
   const restarts = summary.restarts > 0 ? ` (${summary.restarts} restarts)` : '';
   return node({
     namespace,
-    name: `Pod/${pod.meta.name}`,
+    name: podName(pod, context),
     ready: summary.ready,
     reason: reasonOverride ?? `${summary.reason}${restarts}`,
-    age: age(pod.meta.creationTimestamp, now),
+    age: age(pod.meta.creationTimestamp, context.now),
     state,
-    notes: podEventNotes(pod, model, now, state),
+    notes: podEventNotes(pod, context.model, context.now, state),
   });
 }
 
@@ -114,6 +141,26 @@ function podEventNotes(pod: Pod, model: ClusterModel, now: Date, state: RowState
   const [newest] = summarizeEvents(events, 1);
   if (newest) return [{ text: evidenceLine(newest, now), state: state === 'ok' ? 'dim' : state }];
   return state === 'ok' ? [] : [{ text: NO_RECENT_EVENTS, state: 'dim' }];
+}
+
+/** A workload behind a selector that matches no pod: how many pods it has of those it wants, and why none. */
+function workloadNode(w: Workload, workloads: NamespaceWorkloads, reason: string | undefined, now: Date): Node {
+  const ready = w.kind === 'DaemonSet' ? w.status.numberReady : w.status.readyReplicas;
+  const why = whyNoPods(w, workloads);
+  const cause =
+    why === undefined
+      ? 'no pods'
+      : why.cause === 'cannotCreate'
+        ? `cannot create pods: ${why.failure.reason ?? why.failure.source}`
+        : { scaledToZero: 'scaled to 0', noNodeWanted: 'wants no node', pausedWithoutPods: 'paused' }[why.cause];
+  return node({
+    namespace: w.meta.namespace,
+    name: `${w.kind}/${w.meta.name}`,
+    ready: `${ready}/${desiredPods(w)}`,
+    reason: reason ?? cause,
+    age: age(w.meta.creationTimestamp, now),
+    state: 'warning',
+  });
 }
 
 /** Why a matched pod is in none of the Service's slices, and how to colour it. */
@@ -141,7 +188,8 @@ function proxiedEndpoints(view: ServiceView): Set<string> {
   return new Set(view.sliceEndpoints.map((e) => `${e.slice.meta.name}/${e.address}`));
 }
 
-function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, model: ClusterModel, now: Date): Node {
+function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, context: PodRowContext): Node {
+  const { model, now } = context;
   const ports =
     slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
   const manager = slice.managedBy ?? 'no managed-by label';
@@ -177,7 +225,7 @@ function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, 
       const pod = model.pod(ref.namespace ?? slice.meta.namespace, ref.name);
       endpointRow.children.push(
         pod
-          ? podNode(pod, model, now, undefined, state === 'ok' ? 'ok' : state)
+          ? podNode(pod, context, undefined, state === 'ok' ? 'ok' : state)
           : node({
               namespace: ref.namespace ?? slice.meta.namespace,
               name: `Pod/${ref.name}`,
@@ -267,7 +315,8 @@ function serviceNode(
     ]),
   ];
   const merged = proxiedEndpoints(view);
-  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, model, options.now));
+  const context: PodRowContext = { now: options.now, model, ascii: options.ascii };
+  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, context));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 
@@ -285,26 +334,41 @@ function serviceNode(
     });
     for (const m of unlisted) {
       const { reason, state } = unlistedPod(m, slicesRead);
-      branch.children.push(podNode(m.pod, model, options.now, reason, state));
+      branch.children.push(podNode(m.pod, context, reason, state));
     }
     row.children.push(branch);
   }
   if (service.selector && view.matched.length === 0 && service.type !== 'ExternalName') {
-    const misses = model.nearMisses(service.meta.namespace, service.selector);
-    const elsewhere = model.podsMatchingElsewhere(service.meta.namespace, service.selector);
-    if (misses.length + elsewhere.length > 0) {
-      const branch = node({ namespace: service.meta.namespace, name: '(selector near misses)', state: 'warning' });
-      for (const m of misses.slice(0, MAX_NEAR_MISSES)) {
-        const why = m.otherKey
+    const ns = service.meta.namespace;
+    const workloads = model.workloadsIn(ns);
+    // The workloads whose template the selector matches: why there are no pods, not a typo.
+    const behind = workloads?.matching(service.selector) ?? [];
+    if (workloads && behind.length > 0) {
+      const branch = node({ namespace: ns, name: '(workloads the selector picks, without pods)', state: 'warning' });
+      for (const w of behind) branch.children.push(workloadNode(w, workloads, undefined, options.now));
+      row.children.push(branch);
+    }
+    const misses = model.nearMisses(ns, service.selector);
+    const elsewhere = model.podsMatchingElsewhere(ns, service.selector);
+    const templateMisses = behind.length === 0 ? (workloads?.nearMisses(service.selector) ?? []) : [];
+    if (misses.length + elsewhere.length + templateMisses.length > 0) {
+      const branch = node({ namespace: ns, name: '(selector near misses)', state: 'warning' });
+      const why = (m: { key: string; want: string; have?: string; otherKey?: string }) =>
+        m.otherKey
           ? `${m.otherKey}=${m.want}, not ${m.key}`
           : m.have === undefined
             ? `lacks ${m.key}`
             : `${m.key}=${m.have}, not ${m.want}`;
-        branch.children.push(podNode(m.pod, model, options.now, why, 'warning'));
-      }
+      for (const m of templateMisses.slice(0, MAX_NEAR_MISSES))
+        branch.children.push(workloadNode(m.workload, workloads!, `template: ${why(m)}`, options.now));
+      for (const m of misses.slice(0, MAX_NEAR_MISSES))
+        branch.children.push(podNode(m.pod, context, why(m), 'warning'));
       for (const p of elsewhere.slice(0, MAX_NEAR_MISSES))
-        branch.children.push(podNode(p, model, options.now, `in namespace ${p.meta.namespace}`, 'warning'));
-      const hidden = Math.max(0, misses.length - MAX_NEAR_MISSES) + Math.max(0, elsewhere.length - MAX_NEAR_MISSES);
+        branch.children.push(podNode(p, context, `in namespace ${p.meta.namespace}`, 'warning'));
+      const hidden =
+        Math.max(0, templateMisses.length - MAX_NEAR_MISSES) +
+        Math.max(0, misses.length - MAX_NEAR_MISSES) +
+        Math.max(0, elsewhere.length - MAX_NEAR_MISSES);
       if (hidden > 0) branch.children.push(node({ name: `… ${hidden} more`, state: 'dim' }));
       row.children.push(branch);
     }

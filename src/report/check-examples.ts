@@ -68,9 +68,9 @@ status:
       state:
         running:
           startedAt: 2026-11-01T00:00:00Z
-  podIP: 10.244.0.5
+  podIP: 10.244.0.6
   podIPs:
-    - ip: 10.244.0.5
+    - ip: 10.244.0.6
 `,
     findings: `- check: selector-no-match
   severity: error
@@ -3362,6 +3362,214 @@ source:
       lastSeen: 2026-11-01T10:00:00Z
       object: Service web
   fix: 'read them and fix what the reporting controller could not do: kubectl get events -n shop --field-selector involvedObject.kind=Service,involvedObject.name=web'
+`,
+  },
+  'workload-cannot-create-pods': {
+    case: "quota exceeded: the ReplicaSet controller's ReplicaFailure, copied to the Deployment, quoted (docs/kubernetes-semantics.md#when-a-controller-cannot-create-pods)",
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-deployment-web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1
+          ports:
+            - name: http
+              containerPort: 8080
+status:
+  replicas: 0
+  readyReplicas: 0
+  availableReplicas: 0
+  conditions:
+    - type: ReplicaFailure
+      status: 'True'
+      reason: FailedCreate
+      message: 'pods "web-7f9c-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4'
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-7f9c
+  namespace: shop
+  uid: uid-replicaset-web-7f9c
+  ownerReferences:
+    - apiVersion: apps/v1
+      kind: Deployment
+      name: web
+      uid: uid-deployment-web
+      controller: true
+      blockOwnerDeletion: true
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+      pod-template-hash: 7f9c
+  template:
+    metadata:
+      labels:
+        app: web
+        pod-template-hash: 7f9c
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1
+          ports:
+            - name: http
+              containerPort: 8080
+status:
+  replicas: 0
+  readyReplicas: 0
+  availableReplicas: 0
+  conditions:
+    - type: ReplicaFailure
+      status: 'True'
+      reason: FailedCreate
+      message: 'pods "web-7f9c-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4'
+`,
+    findings: `- check: workload-cannot-create-pods
+  severity: error
+  reason: replicaFailure
+  namespace: shop
+  service: web
+  message: 'selector app=web matches no pod, but it matches the pod template of Deployment web, which wants 3 and cannot create them: it has the ReplicaFailure condition FailedCreate: "pods "web-7f9c-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4"'
+  fix: 'raise the quota or lower the requests: kubectl describe resourcequota -n shop'
+`,
+  },
+  'workload-scaled-to-zero': {
+    case: 'the Deployment whose template the selector matches is scaled to 0 (docs/kubernetes-semantics.md#replicas-pausing-and-daemonset-placement)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-deployment-web
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1
+          ports:
+            - name: http
+              containerPort: 8080
+status:
+  replicas: 0
+  readyReplicas: 0
+  availableReplicas: 0
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-7f9c
+  namespace: shop
+  uid: uid-replicaset-web-7f9c
+  ownerReferences:
+    - apiVersion: apps/v1
+      kind: Deployment
+      name: web
+      uid: uid-deployment-web
+      controller: true
+      blockOwnerDeletion: true
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: web
+      pod-template-hash: 7f9c
+  template:
+    metadata:
+      labels:
+        app: web
+        pod-template-hash: 7f9c
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1
+          ports:
+            - name: http
+              containerPort: 8080
+status:
+  replicas: 0
+  readyReplicas: 0
+  availableReplicas: 0
+`,
+    findings: `- check: workload-scaled-to-zero
+  severity: error
+  reason: scaledToZero
+  namespace: shop
+  service: web
+  message: selector app=web matches no pod, but it matches the pod template of Deployment web, which is scaled to 0 replicas
+  fix: 'scale it to the number of pods it should run: kubectl scale deployment/web -n shop --replicas=N (an autoscaler that scales to zero, such as KEDA, does this on purpose)'
 `,
   },
   'dataplane-service-missing': {

@@ -121,7 +121,11 @@ export class ObjectCollector {
 
   /** Coverage as the input shows it: a kind counts as read when an object of it is present, or a List says so. */
   coverage(): InputCoverage {
-    return coverageFrom((kind) => this.kinds.has(kind.kind), this.known);
+    const readGroups = new Set(this.known.flatMap((k) => (k.readWith && this.kinds.has(k.kind) ? [k.readWith] : [])));
+    return coverageFrom(
+      (kind) => this.kinds.has(kind.kind) || (kind.readWith !== undefined && readGroups.has(kind.readWith)),
+      this.known,
+    );
   }
 }
 

@@ -13,6 +13,16 @@ import { rawMeta, SlimError, type Raw } from './slim/fields.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
+import {
+  rawDaemonSet,
+  rawDeployment,
+  rawReplicaSet,
+  rawStatefulSet,
+  slimDaemonSet,
+  slimDeployment,
+  slimReplicaSet,
+  slimStatefulSet,
+} from './slim/workloads.js';
 
 export { setOwnKey, SlimError } from './slim/fields.js';
 
@@ -34,6 +44,10 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   Pod: { slim: slimPod, unslim: rawPod },
   Node: { slim: slimNode, unslim: rawNode },
   Event: { slim: slimEvent, unslim: rawEvent },
+  Deployment: { slim: slimDeployment, unslim: rawDeployment },
+  ReplicaSet: { slim: slimReplicaSet, unslim: rawReplicaSet },
+  StatefulSet: { slim: slimStatefulSet, unslim: rawStatefulSet },
+  DaemonSet: { slim: slimDaemonSet, unslim: rawDaemonSet },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

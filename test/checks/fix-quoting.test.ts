@@ -51,7 +51,6 @@ function hostileObject(o: ClusterObject): ClusterObject {
       const named = <T extends { name: string }>(list: T[]) => list.map((c) => ({ ...c, name: hostile(c.name) }));
       return {
         ...o,
-        meta,
         nodeName: node(o.nodeName),
         subdomain: o.subdomain && hostile(o.subdomain),
         containers: named(o.containers),
@@ -59,6 +58,7 @@ function hostileObject(o: ClusterObject): ClusterObject {
         initContainerNames: o.initContainerNames.map(hostile),
         containerStatuses: named(o.containerStatuses),
         initContainerStatuses: named(o.initContainerStatuses),
+        meta: { ...meta, owner: o.meta.owner && { ...o.meta.owner, name: hostile(o.meta.owner.name) } },
       };
     }
     case 'EndpointSlice':
@@ -85,6 +85,16 @@ function hostileObject(o: ClusterObject): ClusterObject {
       return { ...o, meta };
     case 'Event':
       return { ...o, meta, involvedObject: hostileRef(o.involvedObject)! };
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      return {
+        ...o,
+        meta: { ...meta, owner: o.meta.owner && { ...o.meta.owner, name: hostile(o.meta.owner.name) } },
+        templateLabels: hostileLabels(o.templateLabels),
+        selector: { ...o.selector, matchLabels: hostileLabels(o.selector.matchLabels) },
+      };
   }
 }
 
@@ -211,6 +221,7 @@ describe('every fix is safe to paste', () => {
     ...plain.endpoints,
     ...plain.nodes,
     ...plain.events,
+    ...plain.workloads,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   const findings = runChecks(model, model.services, CHECKS).findings;

@@ -1,5 +1,5 @@
 import { selectorNoMatch } from '../../src/checks/selector-no-match.js';
-import { pod, service } from '../support/objects.js';
+import { ownedPod, pod, service, workload } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 ruleTester(selectorNoMatch, {
@@ -25,8 +25,134 @@ ruleTester(selectorNoMatch, {
       name: 'ExternalName ignores its selector (docs/kubernetes-semantics.md#externalname-services)',
       objects: [service('db', { type: 'ExternalName', spec: { externalName: 'db.example.com' } })],
     },
+    {
+      name: 'the Deployment behind the selector is scaled to 0: no typo, workload-scaled-to-zero says so (docs/kubernetes-semantics.md#replicas-pausing-and-daemonset-placement)',
+      objects: [service('web'), workload('Deployment', 'web', { replicas: 0 })],
+    },
+    {
+      name: 'the Deployment behind the selector cannot create its pods: workload-cannot-create-pods says so (docs/kubernetes-semantics.md#when-a-controller-cannot-create-pods)',
+      objects: [
+        service('web'),
+        workload('Deployment', 'web', {
+          replicas: 2,
+          status: { replicas: 0, availableReplicas: 0 },
+          conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' }],
+        }),
+      ],
+    },
   ],
   invalid: [
+    {
+      name: 'a scaled-down Deployment, but not every workload kind was read: the checks that would explain it are skipped, so this one still says the template matches',
+      objects: [service('web'), workload('Deployment', 'web', { replicas: 0 })],
+      coverage: { statefulSets: false },
+      findings: [
+        {
+          reason: 'templateWithoutPods',
+          message: ['it matches the pod template of Deployment web, which wants 0 and has none'],
+        },
+      ],
+    },
+    {
+      name: "the selector matches a workload's template that wants pods, and nothing in the input says why none exist: no typo to hunt",
+      objects: [
+        service('web'),
+        workload('StatefulSet', 'web', { replicas: 3, status: { replicas: 0, readyReplicas: 0 } }),
+        pod('api-1', { labels: { app: 'api' } }),
+      ],
+      findings: [
+        {
+          reason: 'templateWithoutPods',
+          message: [
+            'selector app=web matches no pod in namespace shop, but it matches the pod template of StatefulSet web, which wants 3 and has none',
+          ],
+          pods: [],
+          fix: 'kubectl describe statefulset/web -n shop',
+        },
+      ],
+    },
+    {
+      name: 'two workloads behind the selector, one scaled to 0 (workload-scaled-to-zero says so), one wanting pods with nothing to say why it has none: that one is named',
+      objects: [
+        service('web'),
+        workload('Deployment', 'web', { replicas: 0 }),
+        workload('StatefulSet', 'web-cache', { replicas: 2, status: { replicas: 0, readyReplicas: 0 } }),
+      ],
+      findings: [{ reason: 'templateWithoutPods', message: ['StatefulSet web-cache, which wants 2 and has none'] }],
+    },
+    {
+      name: "no pod is alike (the workload runs none), but a Deployment's template misses by one label: the template is the near miss",
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'frontend' } }),
+        workload('Deployment', 'web', { labels: { app: 'web', tier: 'fe' }, selector: { app: 'web' }, replicas: 0 }),
+      ],
+      findings: [
+        {
+          reason: 'templateNearMiss',
+          message: ["no pod is alike, but a pod template is: Deployment web's template has tier=fe, not frontend"],
+          pods: [],
+          fix: `'{"spec":{"selector":{"tier":"fe"}}}'; or set tier=frontend in the pod template of deployment/web (kubectl edit deployment/web -n shop)`,
+        },
+      ],
+    },
+    {
+      name: 'templates of several workloads miss in different ways: which one the Service is for is not guessed',
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'frontend' } }),
+        workload('Deployment', 'web', { labels: { app: 'web', tier: 'fe' }, replicas: 0 }),
+        workload('StatefulSet', 'cache', { labels: { app: 'cache', tier: 'frontend' }, replicas: 0 }),
+      ],
+      findings: [
+        {
+          reason: 'templateNearMiss',
+          message: [
+            "StatefulSet cache's template has app=cache, not web",
+            "Deployment web's template has tier=fe, not frontend",
+          ],
+          fix: 'decide which workload the Service is for, then correct the selector or its pod template: kubectl get deployments,statefulsets,daemonsets -n shop -o wide',
+        },
+      ],
+    },
+    {
+      name: "pods miss by a label their Deployment's template gives them: the fix names the template to edit, not a pod",
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'frontend' } }),
+        workload('Deployment', 'web', { labels: { app: 'web', tier: 'fe' }, selector: { app: 'web' } }),
+        workload('ReplicaSet', 'web-7f9c', {
+          labels: { app: 'web', tier: 'fe', 'pod-template-hash': '7f9c' },
+          owner: { kind: 'Deployment', name: 'web' },
+        }),
+        ownedPod(
+          'web-7f9c-a',
+          { kind: 'ReplicaSet', name: 'web-7f9c' },
+          { labels: { app: 'web', tier: 'fe', 'pod-template-hash': '7f9c' } },
+        ),
+      ],
+      findings: [
+        {
+          reason: 'nearMissOtherValue',
+          message: [
+            "1 pod matches all but tier: it has tier=fe, not frontend (Deployment web's pod template makes them so)",
+          ],
+          pods: ['web-7f9c-a'],
+          fix: 'or set tier=frontend in the pod template of deployment/web (kubectl edit deployment/web -n shop)',
+        },
+      ],
+    },
+    {
+      name: "a template label the workload's own selector uses cannot change (apps/v1, docs/kubernetes-semantics.md#owner-references-and-template-labels): only the Service is offered",
+      objects: [
+        service('web', { selector: { app: 'web', tier: 'frontend' } }),
+        workload('Deployment', 'web', { labels: { app: 'web', tier: 'fe' } }),
+        ownedPod('web-7f9c-a', { kind: 'ReplicaSet', name: 'web-7f9c' }, { labels: { app: 'web', tier: 'fe' } }),
+      ],
+      findings: [
+        {
+          reason: 'nearMissOtherValue',
+          fix: `point the selector at the pods: kubectl patch service web -n shop -p '{"spec":{"selector":{"tier":"fe"}}}' (the workload's own selector uses tier, so its template cannot change it)`,
+        },
+      ],
+    },
     {
       name: "another application's pods (app=api, nothing like web) are no near miss of a one-label selector",
       objects: [service('web', { selector: { app: 'web' } }), pod('api-1', { labels: { app: 'api' } })],

@@ -7,7 +7,7 @@ import type { ClusterObject } from '../../src/core/objects.js';
 import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { rawObject, slimObject } from '../../src/sources/slim.js';
-import { endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpoints, node, ownedPod, pod, service, slice, workload, type Raw } from '../support/objects.js';
 
 const T = '2026-11-01T00:00:00Z';
 
@@ -157,6 +157,28 @@ const raws: Raw[] = [
     },
   },
   node('node-b', { cpu: null }),
+  ownedPod('web-7f9c-a', { kind: 'ReplicaSet', name: 'web-7f9c' }),
+  workload('Deployment', 'web', {
+    paused: true,
+    selector: { app: 'web' },
+    spec: {
+      selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe'] }] },
+    },
+    conditions: [
+      { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'not enough' },
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'dropped: it holds' },
+      { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' },
+      { type: 'Other', status: 'True' },
+    ],
+  }),
+  workload('ReplicaSet', 'web-7f9c', {
+    labels: { app: 'web', 'pod-template-hash': '7f9c' },
+    owner: { kind: 'Deployment', name: 'web' },
+    spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+    conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' }],
+  }),
+  workload('StatefulSet', 'db', { labels: { app: 'db' }, replicas: null, spec: { serviceName: 'db' } }),
+  workload('DaemonSet', 'agent', { labels: { app: 'agent' }, replicas: 3 }),
 ];
 
 const slims: ClusterObject[] = raws.map((r) => slimObject(r.kind as KnownKind, r));

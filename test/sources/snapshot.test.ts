@@ -11,6 +11,8 @@ import { BIN, runCli } from '../support/cli.js';
 import { endpointOf, endpoints, pod, service, slice, type Raw } from '../support/objects.js';
 import type { Report } from '../../src/report/report.js';
 
+const NO_WORKLOADS = { deployments: false, replicaSets: false, statefulSets: false, daemonSets: false };
+
 /** The error a promise rejects with; the test fails if it resolves or rejects with something else. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   const reason = await promise.then(
@@ -70,19 +72,33 @@ describe('snapshot reading: every accepted form', () => {
   });
 
   it('unknown kinds are skipped and counted, not fatal', async () => {
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } };
-    const c = await readSnapshot(
-      tempFile('s.json', JSON.stringify({ kind: 'List', items: [deployment, service('web')] })),
-    );
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'web' } };
+    const c = await readSnapshot(tempFile('s.json', JSON.stringify({ kind: 'List', items: [job, service('web')] })));
     expect(c.objects).toHaveLength(1);
-    expect(c.skippedKinds.get('Deployment')).toBe(1);
+    expect(c.skippedKinds.get('Job')).toBe(1);
   });
 
   it('records which kinds the input holds (coverage)', async () => {
     const c = await readSnapshot(
       tempFile('s.json', JSON.stringify({ kind: 'List', items: [service('web'), pod('p')] })),
     );
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false, pods: true, events: false });
+    expect(c.coverage()).toEqual({
+      ...NO_WORKLOADS,
+      endpoints: false,
+      endpointSlices: false,
+      nodes: false,
+      pods: true,
+      events: false,
+    });
+  });
+
+  it('any workload kind counts for all four: kubectl writes nothing of a kind the namespace has none of', async () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } };
+    const c = await readSnapshot(
+      tempFile('s.json', JSON.stringify({ kind: 'List', items: [deployment, service('web')] })),
+    );
+    expect(c.objects.map((o) => o.kind)).toEqual(['Deployment', 'Service']);
+    expect(c.coverage()).toMatchObject({ deployments: true, replicaSets: true, statefulSets: true, daemonSets: true });
   });
 });
 
@@ -114,7 +130,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node or Event in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet or DaemonSet in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -208,7 +224,14 @@ describe('a List read item by item', () => {
     const text = [header, service('web'), pod('web-1')].map((o) => stringify(o)).join('---\n');
     const c = await readSnapshot(tempFile('s.yaml', text));
     expect(c.objects).toHaveLength(2);
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: true, pods: true, events: false });
+    expect(c.coverage()).toEqual({
+      ...NO_WORKLOADS,
+      endpoints: false,
+      endpointSlices: false,
+      nodes: true,
+      pods: true,
+      events: false,
+    });
   });
 });
 

@@ -348,3 +348,104 @@ export function withUid(raw: Raw, uid: string): Raw {
  * unknown (which leaves its Services unjudged by service-warning-events).
  */
 export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };
+
+export interface WorkloadOptions {
+  ns?: string;
+  /** The pod template's labels (and, unless `selector` says otherwise, the workload's matchLabels). */
+  labels?: Record<string, string>;
+  selector?: Record<string, string>;
+  /** spec.replicas; null leaves it out (the API server's default is 1). */
+  replicas?: number | null;
+  paused?: boolean;
+  status?: Raw;
+  conditions?: Raw[];
+  /** The controlling owner, e.g. { kind: 'Deployment', name: 'web' }. */
+  owner?: { kind: string; name: string };
+  spec?: Raw;
+}
+
+/** An apps/v1 workload as `kubectl get -o json` prints it: healthy and fully available unless told otherwise. */
+export function workload(
+  kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet',
+  name: string,
+  o: WorkloadOptions = {},
+): Raw {
+  const labels = o.labels ?? { app: 'web' };
+  const replicas = o.replicas === undefined ? 2 : o.replicas;
+  const running = replicas ?? 1;
+  const status =
+    kind === 'DaemonSet'
+      ? {
+          desiredNumberScheduled: running,
+          currentNumberScheduled: running,
+          numberReady: running,
+          numberAvailable: running,
+        }
+      : { replicas: running, readyReplicas: running, availableReplicas: running };
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: {
+      name,
+      namespace: o.ns ?? 'shop',
+      uid: `uid-${kind.toLowerCase()}-${name}`,
+      ...(o.owner
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: o.owner.kind,
+                name: o.owner.name,
+                uid: `uid-${o.owner.kind.toLowerCase()}-${o.owner.name}`,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
+        : {}),
+    },
+    spec: {
+      ...(kind !== 'DaemonSet' && replicas !== null ? { replicas } : {}),
+      ...(o.paused ? { paused: true } : {}),
+      selector: { matchLabels: { ...(o.selector ?? labels) } },
+      template: {
+        metadata: { labels: { ...labels } },
+        spec: { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      },
+      ...o.spec,
+    },
+    status: { ...status, ...(o.conditions ? { conditions: o.conditions } : {}), ...o.status },
+  };
+}
+
+/** A pod made by a workload: its controlling ownerReference set. */
+export function ownedPod(name: string, owner: { kind: string; name: string }, o: PodOptions = {}): Raw {
+  const raw = pod(name, o);
+  (raw.metadata as Raw).ownerReferences = [
+    {
+      apiVersion: 'apps/v1',
+      kind: owner.kind,
+      name: owner.name,
+      uid: `uid-${owner.kind.toLowerCase()}-${owner.name}`,
+      controller: true,
+    },
+  ];
+  return raw;
+}
+
+/**
+ * The head of a List that says it read the four workload kinds (the snapshot command's
+ * endpoints-doctor/read-kinds annotation): a file of objects without workloads then reads as a
+ * live run of a cluster without any, not as input that lacks them.
+ */
+const READ_WORKLOADS = {
+  apiVersion: 'v1',
+  kind: 'List',
+  metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
+};
+
+/** The head of a List that says it read Events and the four workload kinds, and found none. */
+export const READ_EVENTS_AND_WORKLOADS = {
+  ...READ_WORKLOADS,
+  metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
+};

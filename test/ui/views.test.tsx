@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKS, findCheck } from '../../src/checks/index.js';
 import { buildModel } from '../../src/model/cluster.js';
 import { diagnoseServices } from '../../src/report/diagnosis.js';
+import { coverageFrom } from '../../src/core/coverage.js';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
@@ -17,7 +18,7 @@ import { node, pod, service, type Raw } from '../support/objects.js';
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
-    { endpoints: true, endpointSlices: true, nodes: true, pods: true, events: true },
+    coverageFrom(() => true),
   );
   return diagnoseServices(model, model.services, CHECKS, []);
 }

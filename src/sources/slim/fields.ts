@@ -4,7 +4,7 @@
 // cluster sees, and throws SlimError for objects no check can use: no name, or a field the
 // checks read with the wrong type.
 
-import type { Labels, ObjectMeta, ObjectRef, Protocol } from '../../core/objects.js';
+import type { Labels, ObjectMeta, ObjectRef, OwnerRef, Protocol } from '../../core/objects.js';
 
 /**
  * An object no check can use: a field the checks read has the wrong type, or the name is
@@ -151,7 +151,11 @@ export function protocol(value: unknown, field: string): Protocol {
 /** Pods and Nodes are the bulk of a cluster and no check reads their annotations: they are not kept. */
 const NO_ANNOTATIONS: Labels = Object.freeze({});
 
-export function slimMeta(raw: Raw, namespaced: boolean, keepAnnotations = true): ObjectMeta {
+/**
+ * `keepOwner`: the controller ownerReference is kept (Pods and ReplicaSets, for the workload
+ * behind a pod); the property is set either way, so that every ObjectMeta has one shape.
+ */
+export function slimMeta(raw: Raw, namespaced: boolean, keepAnnotations = true, keepOwner = false): ObjectMeta {
   const m = fields(raw.metadata, 'metadata');
   const name = str(m.name, 'metadata.name');
   if (!name) throw new SlimError('metadata.name is missing');
@@ -163,7 +167,20 @@ export function slimMeta(raw: Raw, namespaced: boolean, keepAnnotations = true):
     annotations: keepAnnotations ? stringMap(m.annotations, 'metadata.annotations') : NO_ANNOTATIONS,
     creationTimestamp: str(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: str(m.deletionTimestamp, 'metadata.deletionTimestamp'),
+    owner: keepOwner ? controllerOf(m.ownerReferences) : undefined,
   };
+}
+
+/** The ownerReference with controller: true (at most one, as the API server validates). */
+function controllerOf(value: unknown): OwnerRef | undefined {
+  const owners = list(value, 'metadata.ownerReferences', (r) => ({
+    controller: bool(r.controller, 'controller') === true,
+    kind: str(r.kind, 'kind') ?? '',
+    name: str(r.name, 'name') ?? '',
+    uid: str(r.uid, 'uid'),
+  }));
+  const owner = owners.find((o) => o.controller && o.name !== '');
+  return owner && { kind: owner.kind, name: owner.name, uid: owner.uid };
 }
 
 export function slimRef(value: unknown, field: string): ObjectRef | undefined {
@@ -203,6 +220,9 @@ export function rawMeta(meta: ObjectMeta): Raw {
     annotations: nonEmptyMap(meta.annotations),
     creationTimestamp: meta.creationTimestamp,
     deletionTimestamp: meta.deletionTimestamp,
+    ownerReferences: meta.owner && [
+      { kind: meta.owner.kind, name: meta.owner.name, uid: meta.owner.uid, controller: true },
+    ],
   };
 }
 

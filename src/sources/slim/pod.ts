@@ -128,7 +128,7 @@ function slimContainerStatus(raw: Raw): ContainerStatus {
 }
 
 export const slimPod = checked(function slimPod(raw: Raw): Pod {
-  const meta = slimMeta(raw, true, false);
+  const meta = slimMeta(raw, true, false, true);
   const spec = fields(raw.spec, 'spec');
   const status = fields(raw.status, 'status');
   const initContainers = list(spec.initContainers, 'spec.initContainers', (c) => ({
