@@ -1,8 +1,8 @@
 // The selector matches the pod template of a workload that wants pods, but its controller
 // cannot create them: the create call is refused (quota exceeded, an admission webhook or pod
 // security denying it, a missing ServiceAccount) and the controller says so
-// (docs/kubernetes-semantics.md#workloads-behind-the-pods). Its words are quoted. Where the
-// evidence comes from is model/workloads.ts's createFailure.
+// (docs/kubernetes-semantics.md#workloads-behind-the-pods). Its words are quoted. The evidence, the
+// ReplicaFailure condition or a FailedCreate event, comes from model/workloads.ts's createFailure.
 
 import { formatLabels } from '../core/selectors.js';
 import { messageExcerpt } from '../model/pod-state.js';
@@ -34,7 +34,8 @@ export const workloadCannotCreatePods: Check = {
     'but its controller cannot create them: the API server refuses the create call (a ResourceQuota exceeded, an ' +
     'admission webhook or Pod Security admission denying the pod, a missing ServiceAccount), and the ReplicaSet ' +
     'controller sets the ReplicaFailure condition with the error, which the deployment controller copies to the ' +
-    "Deployment. The controller's message is quoted.",
+    'Deployment. StatefulSets and DaemonSets set no condition: their controllers, like the ReplicaSet controller, ' +
+    "record a FailedCreate Warning event on the workload. The controller's message is quoted.",
   fix:
     'Remove what refuses the pods: raise the quota or lower the requests, make the template meet the admission ' +
     "policy, create the ServiceAccount. `kubectl describe` on the ReplicaSet shows the controller's events.",

@@ -267,7 +267,9 @@ export class ClusterModel {
     }
     const byNamespace = new Map<string, Workload[]>();
     for (const o of this.workloads) pushTo(byNamespace, o.meta.namespace, o);
-    for (const [ns, list] of byNamespace) this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list));
+    const warningsAbout = (kind: string, meta: ObjectMeta) => this.warningEventsAbout(kind, meta);
+    for (const [ns, list] of byNamespace)
+      this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
   }
 
   /** Whether the input holds all four workload kinds, so that a workload missing from it does not exist. */

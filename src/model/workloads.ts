@@ -5,7 +5,7 @@
 // are left out of what a check reports whenever their Deployment is in the input.
 
 import { labelValue, matchesSelector } from '../core/selectors.js';
-import type { Labels, OwnerRef, Pod, ReplicaSet, Workload } from '../core/objects.js';
+import type { Event, Labels, ObjectMeta, OwnerRef, Pod, ReplicaSet, Workload } from '../core/objects.js';
 import { plausiblyMeant } from './similar.js';
 
 /** "Deployment web", as messages name a workload. */
@@ -39,9 +39,25 @@ function isControlledBy(rs: ReplicaSet, owner: Workload): boolean {
 export class NamespaceWorkloads {
   private readonly byRef = new Map<string, Workload>();
 
-  /** In name order (model/cluster.ts sorts them), a name's kinds in alphabetical order. */
-  constructor(readonly all: readonly Workload[]) {
+  /**
+   * In name order (model/cluster.ts sorts them), a name's kinds in alphabetical order.
+   * `warningsAbout`: the model's Warning events about an object (undefined where Events were not read).
+   */
+  constructor(
+    readonly all: readonly Workload[],
+    private readonly warningsAbout: (kind: string, meta: ObjectMeta) => readonly Event[] | undefined = () => undefined,
+  ) {
     for (const w of all) this.byRef.set(`${w.kind}/${w.meta.name}`, w);
+  }
+
+  /** The newest FailedCreate Warning event about the workload: its controller's create call was refused. */
+  failedCreate(w: Workload): Event | undefined {
+    let newest: Event | undefined;
+    for (const e of this.warningsAbout(w.kind, w.meta) ?? []) {
+      if (e.reason !== 'FailedCreate') continue;
+      if (!newest || (e.lastSeen ?? '') > (newest.lastSeen ?? '')) newest = e;
+    }
+    return newest;
   }
 
   /** The owner a reference names, when the input holds it (and the uids, when both given, agree). */
@@ -174,14 +190,24 @@ export interface CreateFailure {
 }
 
 /**
- * The first evidence that the workload's controller cannot create its pods. The only source
- * today is the ReplicaFailure condition, which the ReplicaSet controller sets when a pod create
- * call fails (quota, admission webhook, pod security, missing ServiceAccount) and the deployment
- * controller copies into its Deployment. FailedCreate events, where the input holds them, are
- * another source to add here: StatefulSets and DaemonSets report failures only that way.
+ * The first evidence that the workload's controller cannot create its pods: the ReplicaFailure
+ * condition, which the ReplicaSet controller sets when a pod create call fails (quota, admission
+ * webhook, pod security, missing ServiceAccount) and the deployment controller copies into its
+ * Deployment; else a FailedCreate Warning event about the workload (or, for a Deployment, its
+ * ReplicaSets), the only way StatefulSets and DaemonSets report it.
  */
 function createFailure(w: Workload, workloads: NamespaceWorkloads): CreateFailure | undefined {
-  return replicaFailureCondition(w, workloads);
+  return replicaFailureCondition(w, workloads) ?? failedCreateEvent(w, workloads);
+}
+
+function failedCreateEvent(w: Workload, workloads: NamespaceWorkloads): CreateFailure | undefined {
+  const candidates: Workload[] = w.kind === 'Deployment' ? [w, ...workloads.replicaSetsOf(w)] : [w];
+  for (const on of candidates) {
+    if (on !== w && on.kind === 'ReplicaSet' && on.replicas === 0) continue;
+    const event = workloads.failedCreate(on);
+    if (event) return { on, source: 'Warning event', reason: event.reason, message: event.message };
+  }
+  return undefined;
 }
 
 function replicaFailureCondition(w: Workload, workloads: NamespaceWorkloads): CreateFailure | undefined {

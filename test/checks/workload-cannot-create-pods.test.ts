@@ -1,10 +1,20 @@
 import { workloadCannotCreatePods } from '../../src/checks/workload-cannot-create-pods.js';
-import { ownedPod, service, workload } from '../support/objects.js';
+import { event, ownedPod, service, workload } from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 const failure = (message: string) => ({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message });
 const QUOTA = 'pods "web-7f9c-x" is forbidden: exceeded quota: compute, requested: cpu=1, used: cpu=4, limited: cpu=4';
 const NOTHING_RUNS = { replicas: 0, readyReplicas: 0, availableReplicas: 0 };
+const PSA =
+  'pods "db-0" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "db")';
+const rs = workload('ReplicaSet', 'web-7f9c', {
+  labels: { app: 'web', 'pod-template-hash': '7f9c' },
+  replicas: 3,
+  owner: { kind: 'Deployment', name: 'web' },
+  status: NOTHING_RUNS,
+});
+/** A StatefulSet wanting 3 pods and running none: it sets no condition, only FailedCreate events say why. */
+const db = workload('StatefulSet', 'db', { labels: { app: 'web' }, replicas: 3, status: NOTHING_RUNS });
 
 /** A Deployment wanting 3 pods, with its ReplicaSet that failed to create them. */
 function failing(message: string, onDeployment = true) {
@@ -66,6 +76,24 @@ ruleTester(workloadCannotCreatePods, {
       objects: [
         service('web'),
         workload('Deployment', 'api', { labels: { app: 'api' }, replicas: 2, conditions: [failure(QUOTA)] }),
+      ],
+    },
+    {
+      name: 'a FailedCreate event of an earlier StatefulSet of the same name (another uid) is no evidence about this one',
+      objects: [
+        service('web'),
+        db,
+        event(db, 'FailedCreate', `create Pod db-0 in StatefulSet db failed error: ${PSA}`, {
+          uid: 'uid-statefulset-db-before',
+        }),
+      ],
+    },
+    {
+      name: 'a Normal event is no failure',
+      objects: [
+        service('web'),
+        db,
+        event(db, 'SuccessfulCreate', 'create Pod db-0 in StatefulSet db successful', { type: 'Normal' }),
       ],
     },
     {
@@ -142,6 +170,40 @@ ruleTester(workloadCannotCreatePods, {
           reason: 'replicaFailure',
           message: ['admission webhook "policy.example.com" denied the request: xxx', 'xx…xx', 'xxx end"'],
           fix: 'the webhook named in the message refused the pod',
+        },
+      ],
+    },
+    {
+      name: "a StatefulSet sets no condition: its controller's FailedCreate event is the evidence (docs/kubernetes-semantics.md#when-a-controller-cannot-create-pods)",
+      objects: [
+        service('web'),
+        db,
+        event(db, 'FailedCreate', `create Pod db-0 in StatefulSet db failed error: ${PSA}`),
+      ],
+      findings: [
+        {
+          reason: 'replicaFailure',
+          message: [
+            'pod template of StatefulSet db, which wants 3',
+            `it has the Warning event FailedCreate: "create Pod db-0`,
+          ],
+          fix: 'kubectl get namespace shop --show-labels',
+        },
+      ],
+    },
+    {
+      name: "a Deployment's ReplicaSet with a FailedCreate event and no condition: the event is the evidence",
+      objects: [
+        service('web'),
+        workload('Deployment', 'web', { replicas: 3, status: NOTHING_RUNS }),
+        rs,
+        event(rs, 'FailedCreate', `Error creating: ${QUOTA}`),
+      ],
+      findings: [
+        {
+          reason: 'replicaFailure',
+          message: ['ReplicaSet web-7f9c has the Warning event FailedCreate: "Error creating: pods'],
+          fix: 'kubectl describe resourcequota -n shop',
         },
       ],
     },
