@@ -76,7 +76,13 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   const generateMs = performance.now() - started - slimMs;
   const t = performance.now();
   // Every input was read, as in a live run with nothing forbidden.
-  const model = buildModel(objects, { endpointSlices: true, endpoints: true, nodes: true, pods: true });
+  const model = buildModel(objects, {
+    endpointSlices: true,
+    endpoints: true,
+    nodes: true,
+    pods: true,
+    ingresses: true,
+  });
   const modelMs = performance.now() - t;
   (globalThis as { gc?: () => void }).gc?.();
   const ready: AnalysisReady = {
@@ -129,7 +135,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
     const perCheck: [string, number][] = CHECKS.map((check) => {
       const t = performance.now();
       // As the runner does: each check only on the Services of its scope.
-      for (const view of views) if (judgesService(check, view.service)) check.run(view, model);
+      for (const view of views) if (judgesService(check, view.service)) check.run?.(view, model);
       return [check.id, performance.now() - t];
     });
     const result: AnalysisResult = {

@@ -52,7 +52,7 @@ function largeCluster(): Diagnosis {
   }
   const model = buildModel(
     raws.map((r) => slimObject(r.kind as KnownKind, r)),
-    { endpoints: true, endpointSlices: true, nodes: true, pods: true },
+    { endpoints: true, endpointSlices: true, nodes: true, pods: true, ingresses: true },
   );
   return diagnoseServices(model, model.services, CHECKS, []);
 }

@@ -11,6 +11,7 @@ import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } fr
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
 import { KINDS } from '../core/kinds.js';
+import type { DanglingReferences } from '../report/run-checks.js';
 import { addConfigFlags, completeConfig, DNS1123_LABEL, type ConfigFlags, type ConfigOptions } from './config-flags.js';
 import type { InputStream, IOStreams } from './streams.js';
 
@@ -88,6 +89,18 @@ export interface LoadedInput {
   namespace?: string;
   /** The live connection read through; undefined for a snapshot. */
   connection?: Connection;
+  /** The references to Services the input lacks that the run judges (danglingReferences). */
+  dangling?: DanglingReferences;
+}
+
+/**
+ * Which references naming a Service the input lacks the run judges: those of the namespace's
+ * referrers when every Service of the namespace was read (not some named, or selected by label),
+ * so that a Service missing from the input does not exist.
+ */
+export function danglingReferences(scope: Scope, namespace: string | undefined): DanglingReferences | undefined {
+  if (scope.serviceNames.length > 0 || scope.labelSelector !== undefined) return undefined;
+  return namespace === undefined ? {} : { namespace };
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -176,5 +189,14 @@ export async function loadInput(
   let searched = namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`;
   if (scope.labelSelector) searched += ` matching -l ${scope.labelSelector}`;
   if (scope.snapshot) searched += ' in the snapshot';
-  return { model, services, notes, notFound, searched, namespace, connection: conn };
+  return {
+    model,
+    services,
+    notes,
+    notFound,
+    searched,
+    namespace,
+    connection: conn,
+    dangling: danglingReferences(scope, namespace),
+  };
 }

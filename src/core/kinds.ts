@@ -46,6 +46,8 @@ export interface KindSpec {
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
+/** Kinds only ever listed, never read by name. */
+const LIST_AND_WATCH = ['list', 'watch'] as const;
 
 const KIND_TABLE = [
   {
@@ -115,6 +117,22 @@ const KIND_TABLE = [
     whenServicesNamed: 'all',
     verbs: READ_AND_WATCH,
   },
+  // Objects that refer to Services (model/references.ts): read whole in the namespace when
+  // Services are named, since which ones name a Service is in their spec, which no server-side
+  // selector filters on.
+  {
+    kind: 'Ingress',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'ingresses',
+    namespaced: true,
+    optional: true,
+    whenMissing: 'Ingress backends were not checked',
+    coverage: 'ingresses',
+    label: 'Ingresses',
+    whenServicesNamed: 'all',
+    verbs: LIST_AND_WATCH,
+  },
 ] as const satisfies readonly KindSpec[];
 
 type KindEntry = (typeof KIND_TABLE)[number];
@@ -127,7 +145,7 @@ export interface KnownKindSpec extends KindSpec {
   readonly coverage?: CoverageKey;
 }
 
-/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes` lists them, as the snapshot writes them. */
+/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,ingresses` lists them, as the snapshot writes them. */
 export const KINDS: readonly KnownKindSpec[] = KIND_TABLE;
 
 export function kindSpec(kind: KnownKind): KnownKindSpec {

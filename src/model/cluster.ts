@@ -6,7 +6,8 @@ import type { InputCoverage } from '../core/coverage.js';
 import { pushTo } from '../core/multimap.js';
 import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js';
 import { plausiblyMeant } from './similar.js';
-import type { ClusterObject, EndpointSlice, Endpoints, Labels, Node, Pod, Service } from '../core/objects.js';
+import type { ClusterObject, EndpointSlice, Endpoints, Ingress, Labels, Node, Pod, Service } from '../core/objects.js';
+import { referencesOf, type ServiceReference } from './references.js';
 
 export interface NearMiss {
   pod: Pod;
@@ -89,6 +90,7 @@ export class ModelBuilder {
   private readonly endpointSlices: EndpointSlice[] = [];
   private readonly endpoints: Endpoints[] = [];
   private readonly nodes: Node[] = [];
+  private readonly ingresses: Ingress[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -113,6 +115,9 @@ export class ModelBuilder {
         case 'Node':
           this.nodes.push(o);
           break;
+        case 'Ingress':
+          this.ingresses.push(o);
+          break;
       }
     }
   }
@@ -127,7 +132,7 @@ export class ModelBuilder {
   build(coverage: InputCoverage): ClusterModel {
     // In namespace/name order, as the API server lists, so that every list and index (and so
     // every report) is the same whatever order a file or the server gave the objects in.
-    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes]) {
+    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes, this.ingresses]) {
       list.sort(byNamespaceAndName);
     }
     let podIndex = this.podIndex;
@@ -142,6 +147,7 @@ export class ModelBuilder {
         endpointSlices: this.endpointSlices,
         endpoints: this.endpoints,
         nodes: this.nodes,
+        ingresses: this.ingresses,
         podIndex,
       },
       coverage,
@@ -161,6 +167,7 @@ interface ModelParts {
   endpointSlices: EndpointSlice[];
   endpoints: Endpoints[];
   nodes: Node[];
+  ingresses: Ingress[];
   podIndex: PodIndex;
 }
 
@@ -177,6 +184,9 @@ export class ClusterModel {
   readonly endpointSlices: EndpointSlice[];
   readonly endpoints: Endpoints[];
   readonly nodes: Node[];
+  readonly ingresses: Ingress[];
+  /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
+  readonly references: ServiceReference[] = [];
 
   private readonly podsByNamespace: Map<string, Pod[]>;
   /** namespace → name → pod */
@@ -193,7 +203,10 @@ export class ClusterModel {
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
+  /** "namespace/name" of the Service named → the references naming it, whether or not it exists. */
+  private readonly referencesByTarget = new Map<string, ServiceReference[]>();
   private readonly servicesByName = new Map<string, Service>();
+  private serviceNamesByNamespace: Map<string, string[]> | undefined;
   private readonly serviceNamespaces = new Set<string>();
   private readyNodeList: Node[] | undefined;
   private nodesRunningPods: Set<string> | undefined;
@@ -209,6 +222,7 @@ export class ClusterModel {
       endpointSlices: this.endpointSlices,
       endpoints: this.endpoints,
       nodes: this.nodes,
+      ingresses: this.ingresses,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -222,6 +236,12 @@ export class ClusterModel {
     }
     for (const o of this.endpoints) this.endpointsByName.set(nsName(o.meta.namespace, o.meta.name), o);
     for (const o of this.nodes) this.nodesByName.set(o.meta.name, o);
+    for (const o of this.ingresses) {
+      for (const reference of referencesOf(o)) {
+        this.references.push(reference);
+        pushTo(this.referencesByTarget, nsName(reference.target.namespace, reference.target.name), reference);
+      }
+    }
   }
 
   private namespaceLabels(namespace: string): NamespaceLabels {
@@ -245,6 +265,20 @@ export class ClusterModel {
 
   service(namespace: string, name: string): Service | undefined {
     return this.servicesByName.get(nsName(namespace, name));
+  }
+
+  /** The names of the namespace's Services, in name order; built on first use (only broken references ask). */
+  serviceNamesIn(namespace: string): readonly string[] {
+    if (!this.serviceNamesByNamespace) {
+      this.serviceNamesByNamespace = new Map();
+      for (const s of this.services) pushTo(this.serviceNamesByNamespace, s.meta.namespace, s.meta.name);
+    }
+    return this.serviceNamesByNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /** The references that name the Service (namespace/name), whether or not the input holds it. */
+  referencesTo(namespace: string, name: string): readonly ServiceReference[] {
+    return this.referencesByTarget.get(nsName(namespace, name)) ?? EMPTY;
   }
 
   pod(namespace: string, name: string): Pod | undefined {

@@ -9,6 +9,7 @@ import type { ClusterObject } from '../core/objects.js';
 import { rawEndpointSlice, slimEndpointSlice } from './slim/endpoint-slice.js';
 import { rawEndpoints, slimEndpoints } from './slim/endpoints.js';
 import { rawMeta, SlimError, type Raw } from './slim/fields.js';
+import { rawIngress, slimIngress } from './slim/ingress.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -32,6 +33,7 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   EndpointSlice: { slim: slimEndpointSlice, unslim: rawEndpointSlice },
   Pod: { slim: slimPod, unslim: rawPod },
   Node: { slim: slimNode, unslim: rawNode },
+  Ingress: { slim: slimIngress, unslim: rawIngress },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

@@ -83,6 +83,15 @@ function hostileObject(o: ClusterObject): ClusterObject {
     }
     case 'Node':
       return { ...o, meta };
+    case 'Ingress': {
+      const backend = (b: (typeof o.paths)[number]['backend']) => b && { ...b, service: hostile(b.service) };
+      return {
+        ...o,
+        meta,
+        defaultBackend: backend(o.defaultBackend),
+        paths: o.paths.map((p) => ({ ...p, backend: backend(p.backend) })),
+      };
+    }
   }
 }
 

@@ -109,6 +109,15 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'EndpointSlice',
     namespaced: true,
   },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingresses',
+    singular: 'ingress',
+    kind: 'Ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+  },
 ];
 
 export function apiVersionOf(r: ResourceType): string {

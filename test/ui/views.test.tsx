@@ -17,7 +17,7 @@ import { node, pod, service, type Raw } from '../support/objects.js';
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
-    { endpoints: true, endpointSlices: true, nodes: true, pods: true },
+    { endpoints: true, endpointSlices: true, nodes: true, pods: true, ingresses: true },
   );
   return diagnoseServices(model, model.services, CHECKS, []);
 }
