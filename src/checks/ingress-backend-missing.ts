@@ -15,7 +15,7 @@ export const ingressBackendMissing: Check = {
   fix: "Point the backend at an existing Service of the Ingress's namespace (kubectl edit ingress), or create the Service.",
   messages: {
     serviceMissing:
-      '{{reference}} names Service {{service}}, which does not exist in namespace {{namespace}}: the controller has ' +
+      '{{reference}} names Service {{service}}, which does not exist in namespace {{namespace}}; the controller has ' +
       'no backend for it',
   },
   notes: {

@@ -15,7 +15,7 @@ export const ingressBackendPortUnknown: Check = {
   fix: "Name one of the Service's ports in the backend (service.port.name or service.port.number), or add the port to the Service.",
   messages: {
     portUnknown:
-      '{{reference}} names port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}}): the ' +
+      '{{reference}} names port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}}); the ' +
       'controller has no backend for it',
     noPorts: '{{reference}} names port {{port}} of Service {{service}}, which has no ports at all',
     noPort:

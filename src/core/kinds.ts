@@ -164,3 +164,10 @@ export function collectionPath(kind: KindSpec, namespace?: string): string {
     ? `${root}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`
     : `${root}/${kind.resource}`;
 }
+
+/** How `kubectl get -o name` names a kind's resource: "service", "ingress.networking.k8s.io". */
+export function resourceOfKind(kind: string): string {
+  const spec = KINDS.find((k) => k.kind === kind);
+  const singular = kind.toLowerCase();
+  return spec?.group ? `${singular}.${spec.group}` : singular;
+}

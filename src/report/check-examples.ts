@@ -2916,7 +2916,7 @@ spec:
     kind: Ingress
     namespace: store
     name: front
-  message: 'Ingress store/front rule store.example.com path /api names Service api, which does not exist in namespace store: the controller has no backend for it'
+  message: Ingress store/front rule store.example.com path /api names Service api, which does not exist in namespace store; the controller has no backend for it
   fix: kubectl edit ingress front -n store
 `,
   },
@@ -2978,7 +2978,7 @@ spec:
     kind: Ingress
     namespace: store
     name: front
-  message: 'Ingress store/front rule path /api names port grpc of Service web, which has no such port (its ports: http 80/TCP, metrics 9090/TCP): the controller has no backend for it'
+  message: 'Ingress store/front rule path /api names port grpc of Service web, which has no such port (its ports: http 80/TCP, metrics 9090/TCP); the controller has no backend for it'
   fix: kubectl edit ingress front -n store
 `,
   },

@@ -1,0 +1,117 @@
+// References to Services (model/references.ts) through a whole run: the model's index, the
+// checks of references and their subject, usedBy on the Services and on their own findings,
+// which references a run judges, and how every output shows them.
+
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/checks/index.js';
+import { modelFromRaw } from '../src/model/from-raw.js';
+import { palette } from '../src/render/colour.js';
+import { renderOutput, type OutputOptions } from '../src/render/output.js';
+import { diagnoseServices } from '../src/report/diagnosis.js';
+import { failsAt } from '../src/report/report.js';
+import { withControllers } from './support/controller.js';
+import { ingress, node, pod, service, type Raw } from './support/objects.js';
+
+const objects: Raw[] = [
+  ...withControllers([
+    node('node-a'),
+    service('web', { ns: 'store', selector: { app: 'web' } }),
+    pod('web-1', { ns: 'store', labels: { app: 'web' } }),
+    // No pod: no ready endpoint.
+    service('api', { ns: 'store', selector: { app: 'api' } }),
+  ]),
+  ingress('front', {
+    ns: 'store',
+    paths: [
+      { host: 'store.example.com', path: '/', service: 'web', port: 'http' },
+      { host: 'store.example.com', path: '/api', service: 'api', port: 80 },
+      { host: 'store.example.com', path: '/cart', service: 'cart', port: 'http' },
+      { host: 'store.example.com', path: '/admin', service: 'web', port: 'admin' },
+    ],
+  }),
+];
+
+function diagnose(dangling = true) {
+  const model = modelFromRaw(objects);
+  return diagnoseServices(model, model.services, CHECKS, [], dangling ? { namespace: 'store' } : undefined);
+}
+
+const render = (output: OutputOptions['output'], extra: Partial<OutputOptions> = {}) =>
+  renderOutput(
+    diagnose(),
+    { output, failOn: 'error', checksChosen: CHECKS.length, ascii: true, showEndpoints: false, ...extra },
+    palette(false),
+  );
+
+describe('references to Services', () => {
+  it('the model indexes them by the Service named, existing or not', () => {
+    const model = modelFromRaw(objects);
+    expect(model.referencesTo('store', 'web').map((r) => r.detail)).toEqual([
+      'rule store.example.com path /',
+      'rule store.example.com path /admin',
+    ]);
+    expect(model.referencesTo('store', 'cart').map((r) => r.port)).toEqual(['http']);
+    expect(model.referencesTo('other', 'web')).toEqual([]);
+  });
+
+  it('each Service lists what uses it; its own findings name the users on their port', () => {
+    const { report } = diagnose();
+    const api = report.services.find((s) => s.name === 'api')!;
+    expect(api.usedBy).toEqual([
+      { kind: 'Ingress', namespace: 'store', name: 'front', detail: 'rule store.example.com path /api', port: '80' },
+    ]);
+    const own = report.findings.filter((f) => f.service === 'api' && f.subject === undefined);
+    expect(own.length).toBeGreaterThan(0);
+    // no-ready-endpoints is about the whole Service; the Ingress path fails with it, said on it, not in a finding of its own.
+    for (const f of own) expect(f.usedBy?.map((u) => u.detail)).toEqual(['rule store.example.com path /api']);
+    expect(report.findings.filter((f) => f.service === 'api' && f.subject)).toEqual([]);
+  });
+
+  it('a backend naming a missing Service or port is a finding about the Ingress, and fails the run', () => {
+    const { report } = diagnose();
+    const subjects = report.findings.filter((f) => f.subject);
+    expect(subjects.map((f) => [f.check, f.namespace, f.service, f.subject])).toEqual([
+      ['ingress-backend-port-unknown', 'store', 'web', { kind: 'Ingress', namespace: 'store', name: 'front' }],
+      ['ingress-backend-missing', 'store', 'cart', { kind: 'Ingress', namespace: 'store', name: 'front' }],
+    ]);
+    // web serves, but an Ingress uses it through a port it lacks: it fails that Ingress.
+    expect(report.services.find((s) => s.name === 'web')?.status).toBe('error');
+    expect(report.services.map((s) => s.name)).not.toContain('cart');
+    expect(report.summary.findings.error).toBeGreaterThanOrEqual(2);
+    expect(failsAt(report, 'error')).toBe(true);
+  });
+
+  it('a run that did not read every Service of the namespace does not call one missing', () => {
+    const { report } = diagnose(false);
+    expect(report.findings.filter((f) => f.check === 'ingress-backend-missing')).toEqual([]);
+    expect(report.findings.filter((f) => f.check === 'ingress-backend-port-unknown')).toHaveLength(1);
+  });
+
+  it('text: a USED BY column, the users under a finding, a block for the Service that does not exist', () => {
+    const text = render('text');
+    const [head, ...rows] = text.split('\n');
+    expect(head).toMatch(/ENDPOINTS\s+USED BY\s+STATUS/);
+    expect(rows.find((r) => r.includes(' web '))).toMatch(/1\/1\s+2\s+ERROR/);
+    expect(text).toContain('- used by Ingress store/front rule store.example.com path /api (port 80)');
+    expect(text).toContain('store/cart (no such Service)');
+    expect(text).toMatch(/ERROR\s+ingress-backend-missing: Ingress store\/front rule store.example.com path \/cart/);
+    expect(render('wide').split('\n')[0]).toContain('USED BY');
+  });
+
+  it('-o name, junit and markdown keep the finding about a Service that does not exist', () => {
+    expect(render('name').split('\n')).toEqual(['service/api', 'service/web', 'ingress.networking.k8s.io/front', '']);
+    const junit = render('junit');
+    expect(junit).toContain('name="cart (no such Service)"');
+    expect(junit).toContain('ingress-backend-missing');
+    expect(render('markdown')).toContain('store/cart · no such Service');
+  });
+
+  it('JSON carries usedBy and subject', () => {
+    const json = JSON.parse(render('json')) as {
+      services: { usedBy?: unknown[] }[];
+      findings: { subject?: unknown }[];
+    };
+    expect(json.services.filter((s) => s.usedBy).length).toBe(2);
+    expect(json.findings.filter((f) => f.subject).length).toBe(2);
+  });
+});
