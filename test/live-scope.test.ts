@@ -7,7 +7,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { addressOf, endpoints, node, pod, service, type Raw } from './support/objects.js';
+import { addressOf, endpoints, ingress, node, pod, service, type Raw } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -16,7 +16,7 @@ const NO_STACK = /\n\s+at /;
 /** One request as "verb resource ns/name ?labelSelector", for exact comparisons. */
 function describeRequest(r: RequestRecord): string {
   const where = r.namespace ? `${r.namespace}/` : '*/';
-  const selector = r.query.get('labelSelector');
+  const selector = r.query.get('labelSelector') ?? r.query.get('fieldSelector');
   return `${r.verb} ${r.resource} ${where}${r.name ?? ''}${selector ? ` ?${selector}` : ''}`.trimEnd();
 }
 
@@ -56,6 +56,14 @@ const objects: Raw[] = withControllers([
   pod('web-1', { ns: 'other' }),
   service('home', { ns: 'default', selector: { app: 'home' } }),
   pod('home-1', { ns: 'default', labels: { app: 'home' } }),
+  ingress('front', {
+    paths: [
+      { path: '/', service: 'web', port: 'http' },
+      { path: '/api', service: 'api', port: 'http' },
+      { path: '/old', service: 'gone', port: 80 },
+    ],
+  }),
+  ingress('other', { paths: [{ service: 'db', port: 80 }] }),
 ]);
 
 describe('live reads, scoped', { timeout: TIMEOUT }, () => {
@@ -66,6 +74,35 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   afterAll(() => server?.close());
   afterEach(() => {
     server.requests.length = 0;
+  });
+
+  it('--for ingress/front: the Ingress by name, then the Services it names as named Services are read, and no other Ingress', async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'ingress/front']);
+    expect(serviceNames(report)).toEqual(['shop/api', 'shop/web']);
+    expect(report.findings.filter((f) => f.subject).map((f) => [f.check, f.service])).toEqual([
+      ['ingress-backend-missing', 'gone'],
+    ]);
+    expect(report.services.find((s) => s.name === 'web')?.usedBy).toEqual([
+      { kind: 'Ingress', namespace: 'shop', name: 'front', detail: 'rule path /', port: 'http' },
+    ]);
+    const requests = resourceRequests(server);
+    expect(requests).toContain('list ingresses shop/ ?metadata.name=front');
+    expect(requests.filter((r) => r.includes('ingresses'))).toHaveLength(1);
+    expect(requests.filter((r) => r.startsWith('get services')).sort()).toEqual([
+      'get services shop/api',
+      'get services shop/gone',
+      'get services shop/web',
+    ]);
+    expect(requests.filter((r) => r.startsWith('list services'))).toEqual([]);
+  });
+
+  it('--for an Ingress that does not exist, or a TYPE that is none: a usage error', async () => {
+    const missing = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--for', 'ing/nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ingress "nope" not found in namespace "shop"');
+    const mistyped = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '--for', 'ingres/front']);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toContain('did you mean ingress?');
   });
 
   it('-n shop web: the Service, its slices by label, its Endpoints by name, its pods by selector, the nodes', async () => {
@@ -79,6 +116,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'get endpoints shop/web',
         'list pods shop/ ?app=web',
         'list nodes */',
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -96,6 +134,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/ ?app=web',
         'list pods shop/ ?app=api',
         'list nodes */',
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -111,6 +150,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list pods shop/',
         'list pods */ ?app=ghost',
         'list nodes */',
+        'list ingresses shop/',
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -128,6 +168,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'get endpoints shop/web',
         'list pods shop/ ?app=web',
         'list nodes */',
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -159,6 +200,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'get endpoints shop/legacy',
         'list pods shop/',
         'list nodes */',
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -250,6 +292,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list pods shop/',
           'list endpoints shop/',
           'list nodes */',
+          'list ingresses shop/',
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -272,7 +315,14 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
       'shop/web-canary',
     ]);
     expect(resourceRequests(server)).toEqual(
-      ['list services */', 'list endpointslices */', 'list pods */', 'list endpoints */', 'list nodes */'].sort(),
+      [
+        'list services */',
+        'list endpointslices */',
+        'list pods */',
+        'list endpoints */',
+        'list nodes */',
+        'list ingresses */',
+      ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);
   });

@@ -43,6 +43,12 @@ export interface KindSpec {
   readonly whenServicesNamed: 'named' | 'labelled' | 'selected' | 'all';
   /** What the ClusterRole grants on it: get and list read it, watch follows it (--watch, -i, wait). */
   readonly verbs: readonly Verb[];
+  /**
+   * A kind whose objects refer to Services (model/references.ts): the TYPE names `--for TYPE/NAME`
+   * takes for it, as kubectl names the resource (singular, plural, short name), the first the one
+   * texts use. `--for` then diagnoses the Services that object names.
+   */
+  readonly forNames?: readonly string[];
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
@@ -132,6 +138,7 @@ const KIND_TABLE = [
     label: 'Ingresses',
     whenServicesNamed: 'all',
     verbs: LIST_AND_WATCH,
+    forNames: ['ingress', 'ingresses', 'ing'],
   },
 ] as const satisfies readonly KindSpec[];
 

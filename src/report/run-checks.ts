@@ -43,6 +43,8 @@ interface CheckedService {
  */
 export interface DanglingReferences {
   namespace?: string;
+  /** --for: only this object's references. */
+  referrer?: { kind: string; name: string };
 }
 
 export interface CheckRun {
@@ -263,6 +265,8 @@ export function runChecks(
     for (const reference of model.references) {
       const { referrer, target } = reference;
       if (dangling.namespace !== undefined && referrer.namespace !== dangling.namespace) continue;
+      if (dangling.referrer && (referrer.kind !== dangling.referrer.kind || referrer.name !== dangling.referrer.name))
+        continue;
       if (model.service(target.namespace, target.name)) continue;
       for (const check of referenceChecks) {
         for (const finding of completeReference(check, reference, undefined, model)) run.findings.push(finding);
