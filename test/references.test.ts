@@ -115,3 +115,64 @@ describe('references to Services', () => {
     expect(json.findings.filter((f) => f.subject).length).toBe(2);
   });
 });
+
+describe('the tree', () => {
+  it('draws the objects that refer to a Service above it, and a Service that does not exist with its findings', () => {
+    const tree = render('tree');
+    const lines = tree.split('\n');
+    const web = lines.findIndex((l) => l.includes('Service/web '));
+    expect(lines[web - 1]).toMatch(
+      /^store\s+Ingress\/front ->\s+-\s+rule store.example.com path \/ \(port http\), rule store.example.com path \/admin \(port admin\)/,
+    );
+    const cart = lines.findIndex((l) => l.includes('Service/cart'));
+    expect(lines[cart]).toMatch(/Service\/cart\s+-\s+NOT FOUND/);
+    expect(lines[cart - 1]).toMatch(/Ingress\/front ->/);
+    expect(lines[cart + 1]).toContain(
+      'ERROR ingress-backend-missing: Ingress store/front rule store.example.com path /cart',
+    );
+  });
+});
+
+describe('a reference followed down to the pods', () => {
+  it('Ingress path → Service port → targetPort → no container port of that name: one chain', () => {
+    const raws = [
+      ...withControllers([
+        node('node-a'),
+        service('web', {
+          ns: 'store',
+          ports: [
+            { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+            { name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' },
+          ],
+        }),
+        pod('web-1', { ns: 'store', labels: { app: 'web' } }),
+      ]),
+      ingress('front', {
+        ns: 'store',
+        paths: [
+          { path: '/', service: 'web', port: 'http' },
+          { path: '/metrics', service: 'web', port: 9090 },
+        ],
+      }),
+    ];
+    const model = modelFromRaw(raws);
+    const d = diagnoseServices(model, model.services, CHECKS, [], { namespace: 'store' });
+    const unresolved = d.report.findings.find((f) => f.check === 'target-port-unresolved')!;
+    expect(unresolved.port).toBe('metrics 9090/TCP');
+    // Only the path through that port, named by number, is broken by it.
+    expect(unresolved.usedBy).toEqual([
+      { kind: 'Ingress', namespace: 'store', name: 'front', detail: 'rule path /metrics', port: '9090' },
+    ]);
+    const text = renderOutput(
+      d,
+      { output: 'text', failOn: 'error', checksChosen: CHECKS.length, ascii: true, showEndpoints: false },
+      palette(false),
+    );
+    expect(text).toContain('targetPort "metrics" of metrics 9090/TCP matches no container port');
+    // Wrapped at 100 columns: compared with the line breaks and their indent as one space.
+    expect(text.replace(/\n\s+/g, ' ')).toContain(
+      '- used by Ingress store/front rule path /metrics (port 9090) → Service port metrics 9090/TCP - web-1: no container port named "metrics"',
+    );
+    expect(text).toContain('web-1: no container port named "metrics"');
+  });
+});

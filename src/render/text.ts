@@ -278,7 +278,8 @@ function renderFinding(
     }
     lines.push(...wrapped);
   }
-  if (f.usedBy) wrap(lines, t(`used by ${describeUsers(f.usedBy)}`), '- ');
+  // The chain from the object that uses the Service down to the port the finding is about.
+  if (f.usedBy) wrap(lines, t(`used by ${describeUsers(f.usedBy)}${f.port ? ` → Service port ${f.port}` : ''}`), '- ');
   const pods = f.pods ?? [];
   const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
   let listed = 0;

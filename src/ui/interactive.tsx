@@ -104,6 +104,11 @@ function detailLines(
       width,
       '  ',
     );
+  // The objects that refer to the Service: an Ingress path fails when the Service does.
+  for (const u of summary.usedBy ?? []) {
+    const where = `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}`;
+    wrap(lines, t(`used by ${where}${u.port !== undefined ? ` (port ${u.port})` : ''}`), width, '  ');
+  }
   if (findings.length === 0) {
     lines.push('No findings.');
     return lines;
@@ -112,6 +117,13 @@ function detailLines(
     const check = checks.get(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
     wrap(lines, t(f.message), width, '  ', '  ');
+    if (f.subject)
+      wrap(
+        lines,
+        t(`about ${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`),
+        width,
+        '  ',
+      );
     for (const pod of (f.pods ?? []).slice(0, 5)) {
       wrap(lines, t(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), width, '    ');
     }
