@@ -94,6 +94,7 @@ describe('references to Services', () => {
     expect(rows.find((r) => r.includes(' web '))).toMatch(/1\/1\s+2\s+ERROR/);
     expect(text).toContain('- used by Ingress store/front rule store.example.com path /api (port 80)');
     expect(text).toContain('store/cart (no such Service)');
+    expect(text).toContain('2 Services: 0 ok, 2 error, 0 warning, 0 info; 1 Service named but not found');
     expect(text).toMatch(/ERROR\s+ingress-backend-missing: Ingress store\/front rule store.example.com path \/cart/);
     expect(render('wide').split('\n')[0]).toContain('USED BY');
   });

@@ -181,6 +181,9 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       `${summary.warning} warning, ${summary.info} info${summary.unknown ? `, ${summary.unknown} unknown` : ''}` +
       (summary.suppressed
         ? `; ${summary.suppressed} finding${summary.suppressed === 1 ? '' : 's'} suppressed by annotation`
+        : '') +
+      (missingKeys.length > 0
+        ? `; ${missingKeys.length} Service${missingKeys.length === 1 ? '' : 's'} named but not found`
         : ''),
   );
   if (summary.unknown) out.push(p.status('unknown', unknownLine(summary.unknown)));
