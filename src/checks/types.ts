@@ -100,7 +100,7 @@ export interface Check extends CheckDescription, CheckMessages {
   references?: ReferenceScope;
 }
 
-export interface ReferenceScope {
+interface ReferenceScope {
   /** The referrer kinds whose references it judges. */
   kinds: readonly ReferrerKind[];
   /** `service`: the Service the reference names, undefined when the input holds none of that name. */

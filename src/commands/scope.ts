@@ -28,7 +28,7 @@ export interface ScopeFlags extends ConfigFlags {
 }
 
 /** --for TYPE/NAME: the object whose references choose the Services. */
-export interface ReferrerScope {
+interface ReferrerScope {
   kind: KnownKindSpec;
   name: string;
 }
@@ -69,7 +69,7 @@ export function serviceName(arg: string): string {
 const FOR_KINDS = new Map(KINDS.flatMap((k) => (k.forNames ?? []).map((name) => [name, k] as const)));
 
 /** "ingress/web" (also ingresses/, ing/) → the Ingress kind and "web"; a TYPE that is none is a usage error naming the one meant. */
-export function parseFor(text: string): ReferrerScope {
+function parseFor(text: string): ReferrerScope {
   const slash = text.indexOf('/');
   const types = KINDS.flatMap((k) => (k.forNames ? [k.forNames[0]] : []));
   if (slash <= 0 || slash === text.length - 1) {

@@ -15,7 +15,7 @@ export interface FindingPod {
  * The object a finding is about when that is not the Service it names: the Ingress whose backend
  * names a Service that does not exist, or a port the Service lacks. Absent for a Service's own findings.
  */
-export interface FindingSubject {
+interface FindingSubject {
   kind: string;
   /** Absent for a cluster-scoped kind. */
   namespace?: string;

@@ -201,7 +201,7 @@ export interface IngressServiceBackend {
 }
 
 /** One path of an Ingress rule; the host is its rule's. */
-export interface IngressPath {
+interface IngressPath {
   host?: string;
   /** "/" when the path is absent, as the API server defaults it for pathType Prefix. */
   path: string;

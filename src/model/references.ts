@@ -12,7 +12,7 @@ import type { ClusterObject, Ingress, IngressServiceBackend, ServicePort } from 
 export type ReferrerKind = 'Ingress';
 
 /** The object that holds a reference: its kind, namespace (absent for a cluster-scoped kind) and name. */
-export interface Referrer {
+interface Referrer {
   kind: ReferrerKind;
   namespace?: string;
   name: string;
@@ -76,7 +76,7 @@ export function referencesOf(object: ClusterObject): ServiceReference[] {
 }
 
 /** "Ingress shop/web", "APIService v1beta1.metrics.k8s.io": how texts name a referrer. */
-export function describeReferrer(referrer: Referrer): string {
+function describeReferrer(referrer: Referrer): string {
   return `${referrer.kind} ${referrer.namespace ? `${referrer.namespace}/` : ''}${referrer.name}`;
 }
 

@@ -144,7 +144,7 @@ export function checkReferences(check: Check, model: ClusterModel): readonly Fin
 }
 
 /** How the report lists a reference. */
-export function serviceUser(reference: ServiceReference): ServiceUser {
+function serviceUser(reference: ServiceReference): ServiceUser {
   const { kind, namespace, name } = reference.referrer;
   const port = describeReferencePort(reference);
   return {

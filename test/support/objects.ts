@@ -292,7 +292,7 @@ export function apiserverObjects(ip = '172.18.0.2'): Raw[] {
   ];
 }
 
-export interface IngressPathOptions {
+interface IngressPathOptions {
   host?: string;
   path?: string;
   service: string;

@@ -5,7 +5,7 @@ import type { Ingress, IngressServiceBackend } from '../../core/objects.js';
 import { checked, fields, int, list, slimMeta, str, type Raw } from './fields.js';
 
 /** The legacy annotation that named the class before spec.ingressClassName (still honoured by most controllers). */
-export const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** A backend's Service, or undefined for a resource backend (or none). */
 function slimBackend(value: unknown, field: string): IngressServiceBackend | undefined {
