@@ -65,9 +65,10 @@
 //                          → externalname-invalid, externalname-no-endpoints
 //   payments/hsm           labelled for multus-proxy, which this cluster does not run
 //                          → ignored-by-kube-proxy
-//   blog/comments          its Ingress names port 8080, the pods' port, not the Service's 80
-//                          → ingress-backend-port-unknown (blog/web, behind the same controller, is healthy)
-//   blog/blog-api          deleted, but Ingress blog/www still sends /api to it
+//   marketing/comments     its Ingress names port 8080, the pods' port, not the Service's 80
+//                          → ingress-backend-port-unknown (marketing/blog, behind the same
+//                          controller, is healthy)
+//   marketing/blog-api     deleted, but Ingress marketing/www still sends /api to it
 //                          → ingress-backend-missing
 //
 // Over capacity: a truncated Endpoints really lists 1000 addresses of a Service with more than 1000
@@ -86,7 +87,7 @@ import { stringAt } from '../src/core/json-value.js';
 import type { Raw } from '../test/support/objects.js';
 import { cart, checkout, elasticsearch, imageResizer, orders, pricing, resolver, search } from './shop/backend.js';
 import { ingressNginx, kubeDns, kubernetesService } from './shop/cluster.js';
-import { blog } from './shop/ingresses.js';
+import { marketing } from './shop/ingresses.js';
 import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
@@ -121,7 +122,7 @@ export function shopObjects(): Raw[] {
   bankGateway(shop);
   ledgerDb(shop);
   hsm(shop);
-  blog(shop);
+  marketing(shop);
   return objects;
 }
 

@@ -49,23 +49,29 @@ describe('examples/shop.yaml', () => {
         'shop/redis-headless',
         'payments/psp-egress',
         'ingress-nginx/ingress-nginx-controller-admission',
-        'blog/web',
+        'marketing/blog',
       ]),
     );
   });
 
-  it("blog's Ingresses: a healthy backend, one naming a Service that is gone, one naming the pods' port", () => {
+  it("marketing's Ingresses: a healthy backend, one naming a Service that is gone, one naming the pods' port", () => {
     const about = (check: string) =>
       report.findings.filter((f) => f.check === check).map((f) => [`${f.namespace}/${f.service}`, f.subject]);
     expect(about('ingress-backend-missing')).toEqual([
-      ['blog/blog-api', { kind: 'Ingress', namespace: 'blog', name: 'www' }],
+      ['marketing/blog-api', { kind: 'Ingress', namespace: 'marketing', name: 'www' }],
     ]);
     expect(about('ingress-backend-port-unknown')).toEqual([
-      ['blog/comments', { kind: 'Ingress', namespace: 'blog', name: 'comments' }],
+      ['marketing/comments', { kind: 'Ingress', namespace: 'marketing', name: 'comments' }],
     ]);
-    const blogWeb = report.services.find((s) => s.namespace === 'blog' && s.name === 'web');
-    expect(blogWeb?.usedBy).toEqual([
-      { kind: 'Ingress', namespace: 'blog', name: 'www', detail: 'rule blog.shop.example.com path /', port: 'http' },
+    const blog = report.services.find((s) => s.namespace === 'marketing' && s.name === 'blog');
+    expect(blog?.usedBy).toEqual([
+      {
+        kind: 'Ingress',
+        namespace: 'marketing',
+        name: 'www',
+        detail: 'rule blog.shop.example.com path /',
+        port: 'http',
+      },
     ]);
     expect(report.services.some((s) => s.name === 'blog-api')).toBe(false);
   });

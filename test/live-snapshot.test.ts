@@ -249,7 +249,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     expect(header).toEqual({
       apiVersion: 'v1',
       kind: 'List',
-      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node' } },
+      metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Service,Endpoints,EndpointSlice,Pod,Node,Ingress' } },
     });
     expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
     const kinds = items.map((o) => o.kind);

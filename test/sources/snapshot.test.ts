@@ -82,7 +82,13 @@ describe('snapshot reading: every accepted form', () => {
     const c = await readSnapshot(
       tempFile('s.json', JSON.stringify({ kind: 'List', items: [service('web'), pod('p')] })),
     );
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: false, pods: true });
+    expect(c.coverage()).toEqual({
+      endpoints: false,
+      endpointSlices: false,
+      nodes: false,
+      pods: true,
+      ingresses: false,
+    });
   });
 });
 
@@ -114,7 +120,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod or Node in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node or Ingress in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,ingresses -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -208,7 +214,13 @@ describe('a List read item by item', () => {
     const text = [header, service('web'), pod('web-1')].map((o) => stringify(o)).join('---\n');
     const c = await readSnapshot(tempFile('s.yaml', text));
     expect(c.objects).toHaveLength(2);
-    expect(c.coverage()).toEqual({ endpoints: false, endpointSlices: false, nodes: true, pods: true });
+    expect(c.coverage()).toEqual({
+      endpoints: false,
+      endpointSlices: false,
+      nodes: true,
+      pods: true,
+      ingresses: false,
+    });
   });
 });
 

@@ -19,7 +19,7 @@ function diagnosisOf(raws: Raw[]) {
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
     { endpoints: true, endpointSlices: true, nodes: true, pods: true, ingresses: true },
   );
-  return diagnoseServices(model, model.services, CHECKS, []);
+  return diagnoseServices(model, model.services, CHECKS, [], {});
 }
 
 // api: healthy (two ready pods); web: its only pod is not ready (an error); worker: healthy.
@@ -78,10 +78,17 @@ describe('Interactive', () => {
       node('node-a'),
       service('api', { selector: { app: 'api' } }),
       pod('api-1', { labels: { app: 'api' } }),
-      ingress('front', { paths: [{ host: 'shop.example.com', path: '/api', service: 'api', port: 'http' }] }),
+      ingress('front', {
+        paths: [
+          { host: 'shop.example.com', path: '/api', service: 'api', port: 'http' },
+          { host: 'shop.example.com', path: '/old', service: 'gone', port: 'http' },
+        ],
+      }),
     ]);
     const { frame } = await show(<Interactive {...props} diagnosis={used} />);
     expect(frame()).toContain('used by Ingress shop/front rule shop.example.com path /api (port http)');
+    // The Service /old names does not exist: no row of its own, but the title counts it.
+    expect(frame()).toContain('1 Services, 0 failing, 1 named but not found (-o text shows them)');
   });
 
   it('j/k and the arrows move the selection; the details pane follows it with the fix, and e shows why', async () => {
