@@ -310,7 +310,7 @@ export function Interactive({
   // Findings about objects naming a Service that does not exist fail the run without a row: said in the title.
   const failing = report.services.filter((s) => failingKeys.has(keyOf(s))).length;
   const notFound = failingKeys.size - failing;
-  const missing = notFound > 0 ? `, ${notFound} named but not found (-o text shows them)` : '';
+  const missing = notFound > 0 ? `, ${notFound} not found` : '';
   const sorted = sort > 0 ? ` · by ${SORTS[sort].label}` : '';
   // The keys before the source, which can be a long path: a narrow terminal cuts the end.
   const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${missing}${sorted} · ? help · q quit · ${t(source)}`;

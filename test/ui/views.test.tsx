@@ -88,7 +88,7 @@ describe('Interactive', () => {
     const { frame } = await show(<Interactive {...props} diagnosis={used} />);
     expect(frame()).toContain('used by Ingress shop/front rule shop.example.com path /api (port http)');
     // The Service /old names does not exist: no row of its own, but the title counts it.
-    expect(frame()).toContain('1 Services, 0 failing, 1 named but not found (-o text shows them)');
+    expect(frame()).toContain('1 Services, 0 failing, 1 not found · ');
   });
 
   it('j/k and the arrows move the selection; the details pane follows it with the fix, and e shows why', async () => {
