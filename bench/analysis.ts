@@ -135,7 +135,7 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
       // As the runner does: each check only on the Services of its scope.
       // (A check run after the others is timed as if they explained nothing.)
       for (const view of views)
-        if (judgesService(check, view.service)) check.run(view, model, { explainedEvents: new Set() });
+        if (judgesService(check, view.service)) check.run?.(view, model, { explainedEvents: new Set() });
       return [check.id, performance.now() - t];
     });
     const result: AnalysisResult = {

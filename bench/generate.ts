@@ -57,6 +57,10 @@ const RATES = {
   nodeNotReady: 0.01,
   /** Pods no Service selects: finished Job pods. */
   jobPods: 0.08,
+  /** Ingresses per Service, and of their backends those naming a Service or port that is not there. */
+  ingressesPerService: 0.1,
+  backendServiceMissing: 0.01,
+  backendPortUnknown: 0.01,
 };
 
 export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): GeneratedStats {
@@ -301,11 +305,16 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
     for (const w of workloads)
       for (const o of workloadObjects(wr, w, ns, readyPods.get(w.name) ?? 0, breakageOf(w))) count(o);
 
+    const backends: { name: string; port: string | number }[] = [];
     for (const plan of plans) {
       const ip = `10.${96 + (serviceIndex >> 16)}.${(serviceIndex >> 8) & 255}.${serviceIndex & 255}`;
       serviceIndex++;
       const svc = makeService(r, plan, ns, ip, taken);
       count(svc);
+      const firstPort = (svc.spec.ports as Raw[] | undefined)?.[0];
+      if (firstPort && plan.type !== 'ExternalName' && !plan.headless) {
+        backends.push({ name: plan.name, port: (firstPort.name as string | undefined) || (firstPort.port as number) });
+      }
       // The controllers see the namespace's pods that the selector picks, and their nodes.
       const selector = svc.spec.selector;
       if (!selector) continue;
@@ -317,6 +326,53 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       for (const s of controllerSlices(svc, matched, nodes)) count(dressControllerObject(r, s, created));
       const endpoints = controllerEndpoints(svc, matched, nodes);
       if (endpoints) count(dressControllerObject(r, endpoints, created));
+    }
+
+    // Ingresses, one per ten Services, each routing a few paths to the namespace's Services. Their
+    // own random stream, so that adding them left every other object as it was.
+    const ir = rng(size.seed * 2_000_003 + n * 11 + 5);
+    const nIngresses = backends.length === 0 ? 0 : Math.round(nServices * RATES.ingressesPerService);
+    for (let k = 0; k < nIngresses; k++) {
+      const paths = Array.from({ length: int(ir, 1, 4) }, (_, j) => {
+        const target = pick(ir, backends);
+        const roll = ir();
+        if (roll < RATES.backendServiceMissing) broke('ingress-backend-missing');
+        else if (roll < RATES.backendServiceMissing + RATES.backendPortUnknown) broke('ingress-backend-port-unknown');
+        const service = roll < RATES.backendServiceMissing ? `${target.name}-old` : target.name;
+        const port =
+          roll >= RATES.backendServiceMissing && roll < RATES.backendServiceMissing + RATES.backendPortUnknown
+            ? 'metrics-legacy'
+            : target.port;
+        return {
+          path: j === 0 ? '/' : `/${pick(ir, PARTS_B)}`,
+          pathType: 'Prefix',
+          backend: { service: { name: service, port: typeof port === 'number' ? { number: port } : { name: port } } },
+        };
+      });
+      const name = `${pick(ir, PARTS_A)}-${k}`;
+      count({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          name,
+          namespace: ns,
+          uid: uuid(ir),
+          resourceVersion: String(int(ir, 100_000, 9_999_999)),
+          generation: 1,
+          creationTimestamp: '2025-01-15T10:00:00Z',
+          labels: { team, 'app.kubernetes.io/part-of': ns },
+          annotations: {
+            'nginx.ingress.kubernetes.io/proxy-body-size': '16m',
+            'cert-manager.io/cluster-issuer': 'letsencrypt',
+          },
+        },
+        spec: {
+          ingressClassName: 'nginx',
+          tls: [{ hosts: [`${name}.${ns}.example.com`], secretName: `${name}-tls` }],
+          rules: [{ host: `${name}.${ns}.example.com`, http: { paths } }],
+        },
+        status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+      });
     }
   }
   return stats;

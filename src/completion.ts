@@ -16,7 +16,7 @@ import { connect } from './sources/live.js';
 import { kubeconfigNames } from './sources/kubeconfig.js';
 import { SEVERITIES } from './core/findings.js';
 import { isJsonArray, stringAt, valueAt } from './core/json-value.js';
-import { collectionPath, kindSpec } from './core/kinds.js';
+import { collectionPath, KINDS, kindSpec, type KnownKind } from './core/kinds.js';
 
 /** cobra's ShellCompDirective bits. */
 const DIRECTIVE = { fileCompletion: 0, noSpace: 2, noFileCompletion: 4 } as const;
@@ -29,7 +29,8 @@ interface Completion {
 
 /** What completion looks up: in the cluster the typed flags point at, or in the kubeconfig. */
 type Lookup = (what: LookupKind, flags: ClusterFlags) => Promise<string[]>;
-type LookupKind = 'services' | 'namespaces' | 'nodes' | 'contexts' | 'clusters' | 'users';
+/** What is looked up; a kind of the table that refers to Services (forNames): its objects, for --for TYPE/. */
+type LookupKind = 'services' | 'namespaces' | 'nodes' | 'contexts' | 'clusters' | 'users' | KnownKind;
 
 /**
  * A slow or unreachable cluster gives no Service names, quietly, rather than a stuck shell.
@@ -142,6 +143,7 @@ const LOOKED_UP: Record<string, LookupKind> = {
 function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
   switch (option.long) {
     case '--for':
+      // wait's condition; diagnose's --for TYPE/NAME is completed by completeFor.
       return { values: ['ready=1\tat least one ready endpoint', 'all-ready\tevery matched pod is a ready endpoint'] };
     case '--output':
       return { values: [...(OUTPUTS_BY_COMMAND[command.name()] ?? OUTPUTS)] };
@@ -201,6 +203,36 @@ async function completeValue(
   };
 }
 
+/**
+ * diagnose's --for TYPE/NAME: the TYPE names first (ending in "/", no space after), then the
+ * objects of that kind in the namespace the flags name, looked up as Service names are.
+ */
+async function completeFor(
+  toComplete: string,
+  lookup: Lookup,
+  flags: ClusterFlags,
+  flagPrefix = '',
+): Promise<Completion> {
+  const slash = toComplete.indexOf('/');
+  if (slash < 0) {
+    const types = KINDS.flatMap((k) => (k.forNames ?? []).map((name) => `${flagPrefix}${name}/`));
+    return {
+      candidates: startingWith(flagPrefix + toComplete, types),
+      directive: DIRECTIVE.noSpace | DIRECTIVE.noFileCompletion,
+    };
+  }
+  const type = toComplete.slice(0, slash + 1);
+  const kind = KINDS.find((k) => k.forNames?.includes(type.slice(0, -1).toLowerCase()));
+  const names = kind ? await lookup(kind.kind, flags).catch(() => []) : [];
+  return {
+    candidates: startingWith(
+      flagPrefix + toComplete,
+      names.map((n) => flagPrefix + type + n),
+    ),
+    directive: DIRECTIVE.noFileCompletion,
+  };
+}
+
 async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
@@ -212,16 +244,17 @@ async function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Promi
 }
 
 /** Names from the cluster the flags point at (Services in the namespace they name, else the context's); none on any failure. */
-async function listFromCluster(what: 'services' | 'namespaces' | 'nodes', flags: ClusterFlags): Promise<string[]> {
+async function listFromCluster(what: 'services' | 'namespaces' | KnownKind, flags: ClusterFlags): Promise<string[]> {
   const connecting = connect({ ...kubeconfigOptions(flags), requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: () => {} });
   const conn = await withDeadline(connecting, CREDENTIALS_DEADLINE_MS, undefined);
   if (!conn) return [];
+  const namespace = flags.namespace ?? conn.defaultNamespace;
   const path =
     what === 'services'
-      ? collectionPath(kindSpec('Service'), flags.namespace ?? conn.defaultNamespace)
-      : what === 'nodes'
-        ? collectionPath(kindSpec('Node'))
-        : '/api/v1/namespaces';
+      ? collectionPath(kindSpec('Service'), namespace)
+      : what === 'namespaces'
+        ? '/api/v1/namespaces'
+        : collectionPath(kindSpec(what), namespace);
   const page = await withDeadline(conn.api.get(path, { limit: '500' }), LIST_DEADLINE_MS, undefined);
   const items = valueAt(page?.body, 'items');
   return (isJsonArray(items) ? items : [])
@@ -234,7 +267,7 @@ const lookUp: Lookup = (what, flags) => {
   if (what === 'contexts' || what === 'clusters' || what === 'users') {
     return Promise.resolve(kubeconfigNames(kubeconfigOptions(flags))[what]);
   }
-  return listFromCluster(what, flags);
+  return listFromCluster(what === 'nodes' ? 'Node' : what, flags);
 };
 
 async function complete(program: Command, words: string[], lookup: Lookup): Promise<Completion> {
@@ -242,13 +275,19 @@ async function complete(program: Command, words: string[], lookup: Lookup): Prom
   const typed = readTyped(program, words.slice(0, -1));
   const { command, positionals, flags } = typed;
 
+  const forReferrer = (option: Option) => option.long === '--for' && command.name() !== 'wait';
   // The value of a flag: `-o <TAB>` or `--output=<TAB>`.
-  if (typed.pendingValueOf) return completeValue(command, typed.pendingValueOf, toComplete, lookup, flags);
+  if (typed.pendingValueOf) {
+    if (forReferrer(typed.pendingValueOf)) return completeFor(toComplete, lookup, flags);
+    return completeValue(command, typed.pendingValueOf, toComplete, lookup, flags);
+  }
   if (toComplete.startsWith('--') && toComplete.includes('=')) {
     const flag = toComplete.slice(0, toComplete.indexOf('='));
     const option = findOption(command, flag);
     if (!option || !takesValue(option)) return { candidates: [], directive: DIRECTIVE.noFileCompletion };
-    return completeValue(command, option, toComplete.slice(flag.length + 1), lookup, flags, `${flag}=`);
+    const value = toComplete.slice(flag.length + 1);
+    if (forReferrer(option)) return completeFor(value, lookup, flags, `${flag}=`);
+    return completeValue(command, option, value, lookup, flags, `${flag}=`);
   }
   if (toComplete.startsWith('-')) {
     return {

@@ -208,9 +208,10 @@ describe('-o wide', () => {
   it('adds the cluster IP, the ports and the selector as kubectl get -o wide prints them; the JSON entry carries them', () => {
     const { stdout } = runCli(['--snapshot', nodePort, '-n', 'shop', '-o', 'wide']);
     expect(stdout).toMatch(
-      /^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+PORT\(S\)\s+SELECTOR\s+ENDPOINTS\s+STATUS\s+FINDINGS$/m,
+      /^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+PORT\(S\)\s+SELECTOR\s+ENDPOINTS\s+USED BY\s+STATUS\s+FINDINGS$/m,
     );
-    expect(stdout).toMatch(/^shop\s+web\s+NodePort\s+\S+\s+80:30080\/TCP\s+app=web\s+2\/2\s+OK\s+-$/m);
+    // USED BY: how many objects of the input name the Service (none here: the file holds no Ingress).
+    expect(stdout).toMatch(/^shop\s+web\s+NodePort\s+\S+\s+80:30080\/TCP\s+app=web\s+2\/2\s+0\s+OK\s+-$/m);
     expect(stdout).toMatch(/^shop\s+legacy\s+ClusterIP\s+\S+\s+\S+\s+<none>\s/m);
     const report = parseReport(runCli(['--snapshot', nodePort, '-n', 'shop', '-o', 'json']).stdout);
     const web = report.services.find((s) => s.name === 'web');

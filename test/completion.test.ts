@@ -10,7 +10,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { startTestServer, type TestServer } from './server/index.js';
-import { node, service } from './support/objects.js';
+import { ingress, node, service } from './support/objects.js';
 import { CERT_CONTEXT, CONTEXT } from './server/certs.js';
 
 const BIN_DIR = resolve(import.meta.dirname, '../bin');
@@ -55,7 +55,15 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      objects: [service('web'), service('api'), service('db', { ns: 'data' }), node('node-b'), node('node-a')],
+      objects: [
+        service('web'),
+        service('api'),
+        service('db', { ns: 'data' }),
+        node('node-b'),
+        node('node-a'),
+        ingress('front', { paths: [{ service: 'web', port: 'http' }] }),
+        ingress('admin', { ns: 'data', paths: [{ service: 'db', port: 5432 }] }),
+      ],
     });
   });
   afterAll(() => server?.close());
@@ -153,6 +161,22 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     const nowhere = await complete('--kubeconfig', '/nonexistent', '--context', '');
     expect(nowhere).toMatchObject({ code: 0, words: [], stderr: '' });
     expect(server.requests.some((r) => r.resource === 'namespaces' && r.verb === 'list')).toBe(true);
+  });
+
+  it("diagnose --for completes a TYPE, then that kind's objects in the namespace -n names", async () => {
+    const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
+    const types = await complete(...kubeconfig, '--for', '');
+    expect(types.words).toEqual(['ingress/', 'ingresses/', 'ing/']);
+    expect(types.directive).toBe(':6'); // no space after the TYPE: its name follows
+    expect((await complete(...kubeconfig, '-n', 'shop', '--for', 'ing/')).words).toEqual(['ing/front']);
+    expect((await complete(...kubeconfig, '-n', 'data', '--for=ingress/')).words).toEqual(['--for=ingress/admin']);
+    expect((await complete(...kubeconfig, '--for', 'nope/')).words).toEqual([]);
+    expect(
+      server.requests
+        .filter((r) => r.resource === 'ingresses')
+        .map((r) => r.namespace)
+        .sort(),
+    ).toEqual(['data', 'shop']);
   });
 
   it('KUBECONFIG and the context namespace are honoured too, and --context picks the context', async () => {

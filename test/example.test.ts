@@ -49,6 +49,7 @@ describe('examples/shop.yaml', () => {
         'shop/redis-headless',
         'payments/psp-egress',
         'ingress-nginx/ingress-nginx-controller-admission',
+        'marketing/blog',
       ]),
     );
   });
@@ -70,6 +71,28 @@ describe('examples/shop.yaml', () => {
     expect(stuck?.pods?.[0].cause).toContain(
       'readiness probe can never pass (httpGet :health/ready, HTTP; container stock declares no port named "health")',
     );
+  });
+
+  it("marketing's Ingresses: a healthy backend, one naming a Service that is gone, one naming the pods' port", () => {
+    const about = (check: string) =>
+      report.findings.filter((f) => f.check === check).map((f) => [`${f.namespace}/${f.service}`, f.subject]);
+    expect(about('ingress-backend-missing')).toEqual([
+      ['marketing/blog-api', { kind: 'Ingress', namespace: 'marketing', name: 'www' }],
+    ]);
+    expect(about('ingress-backend-port-unknown')).toEqual([
+      ['marketing/comments', { kind: 'Ingress', namespace: 'marketing', name: 'comments' }],
+    ]);
+    const blog = report.services.find((s) => s.namespace === 'marketing' && s.name === 'blog');
+    expect(blog?.usedBy).toEqual([
+      {
+        kind: 'Ingress',
+        namespace: 'marketing',
+        name: 'www',
+        detail: 'rule blog.shop.example.com path /',
+        port: 'http',
+      },
+    ]);
+    expect(report.services.some((s) => s.name === 'blog-api')).toBe(false);
   });
 
   it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {

@@ -108,6 +108,28 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     }
   });
 
+  it('Ingresses not served (or forbidden): a note, and the run goes on without references', async () => {
+    for (const refuse of [
+      () => server.faults.unserve('ingresses'),
+      () => server.faults.forbid({ resource: 'ingresses' }),
+    ]) {
+      server.faults.clear();
+      refuse();
+      for (const args of [['-A'], ['-n', 'shop', 'web']]) {
+        const run = await doctor(server, args);
+        expect(run.stderr).toBe('');
+        expect([0, 1]).toContain(run.code);
+        expect(run.report?.notes.filter((n: string) => n.startsWith('Ingresses could not be read'))).toEqual([
+          expect.stringMatching(
+            /^Ingresses could not be read \((not served by this server|forbidden)\): Ingress backends were not checked$/,
+          ),
+        ]);
+        expect(run.report?.services.every((s) => s.usedBy === undefined)).toBe(true);
+      }
+    }
+    server.faults.clear();
+  });
+
   it('Nodes forbidden: a note, and the checks that need Nodes skipped', async () => {
     server.faults.forbid({ resource: 'nodes' });
     const run = await doctor(server, ['-A']);

@@ -7,7 +7,16 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { addressOf, endpoints, node, pod, READ_EVENTS_AND_WORKLOADS, service, type Raw } from './support/objects.js';
+import {
+  addressOf,
+  endpoints,
+  ingress,
+  node,
+  pod,
+  READ_EVENTS_AND_WORKLOADS,
+  service,
+  type Raw,
+} from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -60,6 +69,14 @@ const objects: Raw[] = withControllers([
   pod('web-1', { ns: 'other' }),
   service('home', { ns: 'default', selector: { app: 'home' } }),
   pod('home-1', { ns: 'default', labels: { app: 'home' } }),
+  ingress('front', {
+    paths: [
+      { path: '/', service: 'web', port: 'http' },
+      { path: '/api', service: 'api', port: 'http' },
+      { path: '/old', service: 'gone', port: 80 },
+    ],
+  }),
+  ingress('other', { paths: [{ service: 'db', port: 80 }] }),
 ]);
 
 describe('live reads, scoped', { timeout: TIMEOUT }, () => {
@@ -70,6 +87,35 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   afterAll(() => server?.close());
   afterEach(() => {
     server.requests.length = 0;
+  });
+
+  it('--for ingress/front: the Ingress by name, then the Services it names as named Services are read, and no other Ingress', async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'ingress/front']);
+    expect(serviceNames(report)).toEqual(['shop/api', 'shop/web']);
+    expect(report.findings.filter((f) => f.subject).map((f) => [f.check, f.service])).toEqual([
+      ['ingress-backend-missing', 'gone'],
+    ]);
+    expect(report.services.find((s) => s.name === 'web')?.usedBy).toEqual([
+      { kind: 'Ingress', namespace: 'shop', name: 'front', detail: 'rule path /', port: 'http' },
+    ]);
+    const requests = resourceRequests(server);
+    expect(requests).toContain('list ingresses shop/ ?metadata.name=front');
+    expect(requests.filter((r) => r.includes('ingresses'))).toHaveLength(1);
+    expect(requests.filter((r) => r.startsWith('get services')).sort()).toEqual([
+      'get services shop/api',
+      'get services shop/gone',
+      'get services shop/web',
+    ]);
+    expect(requests.filter((r) => r.startsWith('list services'))).toEqual([]);
+  });
+
+  it('--for an Ingress that does not exist, or a TYPE that is none: a usage error', async () => {
+    const missing = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--for', 'ing/nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ingress "nope" not found in namespace "shop"');
+    const mistyped = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '--for', 'ingres/front']);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toContain('did you mean ingress?');
   });
 
   it('-n shop web: the Service, its slices by label, its Endpoints by name, its pods by selector, the nodes', async () => {
@@ -85,6 +131,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events shop/ ?type=Warning',
         'list nodes */',
         ...workloadLists('shop/'),
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -104,6 +151,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events shop/ ?type=Warning',
         'list nodes */',
         ...workloadLists('shop/'),
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -121,6 +169,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events shop/ ?type=Warning',
         'list nodes */',
         ...workloadLists('shop/'),
+        'list ingresses shop/',
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -140,6 +189,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events shop/ ?type=Warning',
         'list nodes */',
         ...workloadLists('shop/'),
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -174,6 +224,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events shop/ ?type=Warning',
         'list nodes */',
         ...workloadLists('shop/'),
+        'list ingresses shop/',
       ].sort(),
     );
   });
@@ -267,6 +318,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list events shop/ ?type=Warning',
           'list nodes */',
           ...workloadLists('shop/'),
+          'list ingresses shop/',
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -297,6 +349,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         'list events */ ?type=Warning',
         ...workloadLists('*/'),
+        'list ingresses */',
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);

@@ -296,7 +296,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress',
         },
       },
     });

@@ -652,7 +652,7 @@ describe('npm pack of a fresh clone', { timeout: 300_000 }, () => {
     );
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/^NAMESPACE +NAME +TYPE +ENDPOINTS +STATUS/m);
+    expect(demo.stdout).toMatch(/^NAMESPACE +NAME +TYPE +ENDPOINTS +USED BY +STATUS/m);
     const complete = await run('kubectl_complete-endpoints_doctor', ['expl'], { PATH: path });
     expect(complete.stdout).toBe('explain\texplain one check: why it matters and how to fix it\n:4\n');
   });

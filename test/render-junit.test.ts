@@ -335,7 +335,13 @@ describe('examples/shop.yaml through the CLI', () => {
     const rank = { never: 4, error: 3, warning: 2, info: 1 };
     const failing = json.findings.filter((f) => rank[f.severity] >= rank[failOn]);
     const failingServices = new Set(failing.map((f) => `${f.namespace}/${f.service}`));
-    expect(count(root, 'tests')).toBe(json.services.length);
+    // A Service that findings about the objects naming it name, and that does not exist, is a testcase too.
+    const listed = new Set(json.services.map((s) => `${s.namespace}/${s.name}`));
+    const notFound = [...new Set(json.findings.map((f) => `${f.namespace}/${f.service}`))].filter(
+      (k) => !listed.has(k),
+    );
+    expect(notFound).toEqual(['marketing/blog-api']);
+    expect(count(root, 'tests')).toBe(json.services.length + notFound.length);
     expect(count(root, 'failures')).toBe(failingServices.size);
     expect(run.code).toBe(failing.length > 0 ? 1 : 0);
 
@@ -343,7 +349,10 @@ describe('examples/shop.yaml through the CLI', () => {
     expect(suites.map((s) => s.attributes.name)).toEqual([...new Set(json.services.map((s) => s.namespace))]);
     const testcases = suites.flatMap((s) => children(s, 'testcase'));
     expect(testcases.map((c) => `${c.attributes.classname}/${c.attributes.name}`)).toEqual(
-      json.services.map((s) => `${s.namespace}/${s.name}`),
+      [...new Set(json.services.map((s) => s.namespace))].flatMap((ns) => [
+        ...json.services.filter((s) => s.namespace === ns).map((s) => `${s.namespace}/${s.name}`),
+        ...notFound.filter((k) => k.startsWith(`${ns}/`)).map((k) => `${k} (no such Service)`),
+      ]),
     );
     expect(testcases.flatMap((c) => children(c, 'failure')).length).toBe(failing.length);
     // Every finding is somewhere: a failure, or the testcase's output.

@@ -97,7 +97,11 @@ describe('test server faults and protocol details', () => {
     expect(byName.get('nodes')).toMatchObject({ kind: 'Node', namespaced: false, shortNames: ['no'] });
     expect(byName.get('pods/exec')).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
     const groups: unknown = (await rawGet(server, '/apis')).json();
-    expect(requiredList(groups, 'groups').map((g) => valueAt(g, 'name'))).toEqual(['discovery.k8s.io', 'apps']);
+    expect(requiredList(groups, 'groups').map((g) => valueAt(g, 'name'))).toEqual([
+      'discovery.k8s.io',
+      'apps',
+      'networking.k8s.io',
+    ]);
     const disc: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
     expect(requiredList(disc, 'resources').map((r) => valueAt(r, 'name'))).toEqual(['endpointslices']);
     expect(valueAt((await rawGet(server, '/version')).json(), 'gitVersion')).toMatch(/^v1\.32\./);
@@ -184,7 +188,7 @@ describe('test server faults and protocol details', () => {
   });
 
   it('a resource not served is 404 and missing from discovery', async () => {
-    server.faults.unserve('endpoints').unserve('endpointslices');
+    server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses');
     for (const workloads of ['deployments', 'replicasets', 'statefulsets', 'daemonsets'])
       server.faults.unserve(workloads);
     const res = await rawGet(server, '/api/v1/namespaces/shop/endpoints');

@@ -6,7 +6,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
 import { requiredList, requiredString } from './support/required-fields.js';
-import { endpointOf, endpoints, event, ipFor, node, pod, service, slice, workload } from './support/objects.js';
+import {
+  endpointOf,
+  endpoints,
+  event,
+  ingress,
+  ipFor,
+  node,
+  pod,
+  service,
+  slice,
+  workload,
+} from './support/objects.js';
 
 const version = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
 const kubectlFound = version.status === 0;
@@ -41,6 +52,10 @@ const objects = [
   }),
   workload('StatefulSet', 'db', { labels: { app: 'db' } }),
   workload('DaemonSet', 'agent', { ns: 'kube-system', labels: { app: 'agent' } }),
+  ingress('front', {
+    className: 'nginx',
+    paths: [{ host: 'shop.example.com', path: '/api', service: 'api', port: 'http' }],
+  }),
 ];
 
 /** apiVersion, kind, namespace and name: what tells one object from another. */
@@ -151,6 +166,20 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
       'replicaset.apps/web-7f9c',
       'statefulset.apps/db',
     ]);
+  });
+
+  it('lists Ingresses by their plural, singular and short names, and by name with a field selector', async () => {
+    expect(await names(server, ['get', 'ingresses', '-A'])).toEqual(['ingress.networking.k8s.io/front']);
+    expect(await names(server, ['get', 'ing', '-n', 'shop'])).toEqual(['ingress.networking.k8s.io/front']);
+    expect(await names(server, ['get', 'ingress', '-n', 'shop', '--field-selector', 'metadata.name=front'])).toEqual([
+      'ingress.networking.k8s.io/front',
+    ]);
+    const run = await kubectl(server, ['get', 'ingress.networking.k8s.io', 'front', '-n', 'shop', '-o', 'json']);
+    expect(run.stderr).toBe('');
+    expect(valueAt(JSON.parse(run.stdout), 'spec', 'rules', 0, 'http', 'paths', 0, 'backend', 'service')).toEqual({
+      name: 'api',
+      port: { name: 'http' },
+    });
   });
 
   it('filters with label and field selectors', async () => {

@@ -15,6 +15,8 @@ import { externalnameInvalid } from './externalname-invalid.js';
 import { externalnameNoEndpoints } from './externalname-no-endpoints.js';
 import { headlessUnreadyDns } from './headless-unready-dns.js';
 import { ignoredByKubeProxy } from './ignored-by-kube-proxy.js';
+import { ingressBackendMissing } from './ingress-backend-missing.js';
+import { ingressBackendPortUnknown } from './ingress-backend-port-unknown.js';
 import { ipFamilyWithoutEndpoints } from './ip-family-without-endpoints.js';
 import { loadBalancerPending } from './loadbalancer-pending.js';
 import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
@@ -69,6 +71,8 @@ export const CHECKS: Check[] = [
   serviceWarningEvents,
   workloadCannotCreatePods,
   workloadScaledToZero,
+  ingressBackendMissing,
+  ingressBackendPortUnknown,
 ];
 
 export function findCheck(id: string): Check | undefined {

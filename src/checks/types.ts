@@ -9,6 +9,8 @@ import type { NodeProbe } from '../model/node-comparison.js';
 import type { InputCoverage } from '../core/coverage.js';
 import type { TemplateData } from '../core/template.js';
 import type { ServiceAddress, ServiceBackends } from '../model/services.js';
+import type { ReferrerKind, ServiceReference } from '../model/references.js';
+import type { Service } from '../core/objects.js';
 
 /**
  * Message templates by id (core/template.ts). `{{name}}` stands for the finding's data of that
@@ -97,14 +99,28 @@ export interface Check extends CheckDescription, CheckMessages {
   explainsEvents?: readonly string[];
   /** Run after every other check on each Service, to judge what their findings leave unexplained (OtherFindings). */
   runsAfterOthers?: true;
-  /** Asked only for Services of its scope (appliesToServices). */
-  run(view: ServiceView, model: ClusterModel, others: OtherFindings): FindingDraft[];
+  /** Asked only for Services of its scope (appliesToServices). Absent for a check of references only. */
+  run?(view: ServiceView, model: ClusterModel, others: OtherFindings): FindingDraft[];
+  /**
+   * A check of the references other objects hold to Services (model/references.ts) rather than
+   * of the Services: its findings are about the referrer (their `subject`) and name the Service
+   * the reference names, which may not exist. Such a check judges no Service
+   * (`appliesToServices: { backends: [] }`).
+   */
+  references?: ReferenceScope;
 }
 
 /** What the other checks found on a Service, for a check that runs after them. */
 export interface OtherFindings {
   /** The event reasons their findings explain (their checks' explainsEvents), suppressed findings' too. */
   explainedEvents: ReadonlySet<string>;
+}
+
+interface ReferenceScope {
+  /** The referrer kinds whose references it judges. */
+  kinds: readonly ReferrerKind[];
+  /** `service`: the Service the reference names, undefined when the input holds none of that name. */
+  run(reference: ServiceReference, service: Service | undefined, model: ClusterModel): FindingDraft[];
 }
 
 /**

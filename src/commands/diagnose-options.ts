@@ -74,6 +74,10 @@ export function addDiagnoseFlags(command: Command): Command {
     .addOption(new Option('--no-show-ok').hideHelp())
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
     .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
+    .option(
+      '--for <type/name>',
+      'diagnose the Services one object names, reading only what they need: ingress/NAME (also ingresses/, ing/)',
+    )
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
     .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
 }

@@ -21,7 +21,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
 
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
   const input = await loadInput(options.scope, undefined, 'report');
-  const diagnosis = diagnoseServices(input.model, input.services, options.checks, input.notes);
+  const diagnosis = diagnoseServices(input.model, input.services, options.checks, input.notes, input.dangling);
   let { searched } = input;
   // As kubectl says it: an empty namespace and one that does not exist are different answers.
   if (input.services.length === 0 && input.connection && input.namespace !== undefined) {

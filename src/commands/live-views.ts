@@ -22,7 +22,7 @@ import { connect } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
-import { effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
+import { danglingReferences, effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
 import { terminalStreams, type IOStreams, type OutputStream } from './streams.js';
 import { askClipboardSupport, enterFullScreen, osc52 } from './terminal-modes.js';
 import type { Finding } from '../core/findings.js';
@@ -52,7 +52,13 @@ async function startWatch(
     contextName: conn.contextName,
     current: () => {
       const model = buildModel(watch.objects(), watch.coverage());
-      return diagnoseServices(model, selectServices(model, scope, namespace), checks, Object.values(watch.missing));
+      return diagnoseServices(
+        model,
+        selectServices(model, scope, namespace),
+        checks,
+        Object.values(watch.missing),
+        danglingReferences(scope, namespace),
+      );
     },
   };
 }
@@ -269,7 +275,7 @@ async function interactiveScreen(
   const readSnapshot = async (file: string) => {
     const input = await loadInput(scope);
     return {
-      diagnosis: diagnoseServices(input.model, input.services, checks, input.notes),
+      diagnosis: diagnoseServices(input.model, input.services, checks, input.notes, input.dangling),
       source: `snapshot ${file}, read ${clock()}`,
     };
   };

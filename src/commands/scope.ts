@@ -7,10 +7,15 @@ import { UsageError } from '../core/errors.js';
 import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, liveCoverage, serviceNotFound, type Connection } from '../sources/live.js';
+import { connect, fetchLive, liveCoverage, readReferrer, serviceNotFound, type Connection } from '../sources/live.js';
+import { SOURCE_KINDS } from '../sources/slim.js';
+import { referencesOf } from '../model/references.js';
 import { readSnapshot } from '../sources/snapshot.js';
 import type { InputCoverage } from '../core/coverage.js';
-import { KINDS } from '../core/kinds.js';
+import { KINDS, type KnownKindSpec } from '../core/kinds.js';
+import { closestMatch } from '../model/similar.js';
+import { dns1123SubdomainError } from '../core/names.js';
+import type { DanglingReferences } from '../report/run-checks.js';
 import { addConfigFlags, completeConfig, DNS1123_LABEL, type ConfigFlags, type ConfigOptions } from './config-flags.js';
 import type { InputStream, IOStreams } from './streams.js';
 
@@ -18,6 +23,14 @@ export interface ScopeFlags extends ConfigFlags {
   allNamespaces?: boolean;
   selector?: string;
   snapshot?: string;
+  /** --for TYPE/NAME (diagnose only). */
+  for?: string;
+}
+
+/** --for TYPE/NAME: the object whose references choose the Services. */
+interface ReferrerScope {
+  kind: KnownKindSpec;
+  name: string;
 }
 
 export interface Scope extends ConfigOptions {
@@ -28,6 +41,8 @@ export interface Scope extends ConfigOptions {
   serviceNames: string[];
   labelSelector?: string;
   labelRequirements: LabelRequirement[];
+  /** --for: diagnose the Services this object names, and read only what they need. */
+  referrer?: ReferrerScope;
 }
 
 export function addScopeFlags(command: Command): Command {
@@ -50,8 +65,38 @@ export function serviceName(arg: string): string {
   return m[2];
 }
 
+/** The kinds --for takes, by each of their TYPE names. */
+const FOR_KINDS = new Map(KINDS.flatMap((k) => (k.forNames ?? []).map((name) => [name, k] as const)));
+
+/** "ingress/web" (also ingresses/, ing/) → the Ingress kind and "web"; a TYPE that is none is a usage error naming the one meant. */
+function parseFor(text: string): ReferrerScope {
+  const slash = text.indexOf('/');
+  const types = KINDS.flatMap((k) => (k.forNames ? [k.forNames[0]] : []));
+  if (slash <= 0 || slash === text.length - 1) {
+    throw new UsageError(`--for "${text}" is not TYPE/NAME: e.g. --for ${types[0]}/NAME (TYPE: ${types.join(', ')})`);
+  }
+  const type = text.slice(0, slash).toLowerCase();
+  const name = text.slice(slash + 1);
+  const kind = FOR_KINDS.get(type);
+  if (!kind) {
+    const meant = closestMatch(type, [...FOR_KINDS.keys()]);
+    throw new UsageError(
+      `--for: "${type}" is not a kind whose references it follows (${meant ? `did you mean ${meant}? ` : ''}one of ${types.join(', ')})`,
+    );
+  }
+  const problem = dns1123SubdomainError(name);
+  if (problem) throw new UsageError(`--for: "${name}" is not a valid ${kind.kind} name: ${problem}`);
+  return { kind, name };
+}
+
 export function completeScope(flags: ScopeFlags, args: string[], streams: IOStreams): Scope {
   const serviceNames = args.map(serviceName);
+  const referrer = flags.for === undefined ? undefined : parseFor(flags.for);
+  if (referrer && serviceNames.length > 0) throw new UsageError('name Services or use --for, not both');
+  if (referrer && flags.selector) throw new UsageError('select Services with -l or use --for, not both');
+  if (referrer && flags.allNamespaces) {
+    throw new UsageError(`--for names one ${referrer.kind.kind}: use -n NAMESPACE instead of -A`);
+  }
   if (serviceNames.length > 0 && flags.allNamespaces) {
     throw new UsageError('a Service cannot be named across all namespaces: use -n NAMESPACE instead of -A');
   }
@@ -72,6 +117,7 @@ export function completeScope(flags: ScopeFlags, args: string[], streams: IOStre
     serviceNames,
     labelSelector: flags.selector,
     labelRequirements,
+    ...(referrer ? { referrer } : {}),
   };
 }
 
@@ -88,6 +134,18 @@ export interface LoadedInput {
   namespace?: string;
   /** The live connection read through; undefined for a snapshot. */
   connection?: Connection;
+  /** The references to Services the input lacks that the run judges (danglingReferences). */
+  dangling?: DanglingReferences;
+}
+
+/**
+ * Which references naming a Service the input lacks the run judges: those of the namespace's
+ * referrers when every Service of the namespace was read (not some named, or selected by label),
+ * so that a Service missing from the input does not exist.
+ */
+export function danglingReferences(scope: Scope, namespace: string | undefined): DanglingReferences | undefined {
+  if (scope.serviceNames.length > 0 || scope.labelSelector !== undefined) return undefined;
+  return namespace === undefined ? {} : { namespace };
 }
 
 /** The namespace Services are chosen in: -n, else (live) the context's, else (snapshot) all. */
@@ -106,6 +164,22 @@ export function selectServices(model: ClusterModel, scope: Scope, namespace: str
   );
 }
 
+/** What a snapshot lacks or holds twice, and the kinds of it that were skipped. */
+function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[] {
+  const notes: string[] = [];
+  const duplicates = read.duplicatesNote();
+  if (duplicates) notes.push(duplicates);
+  if (read.skippedKinds.size > 0) {
+    notes.push(
+      `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
+    );
+  }
+  for (const kind of KINDS) {
+    if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
+  }
+  return notes;
+}
+
 /**
  * `connection`: one the caller already opened (the probe execs through it too).
  * `whenNotFound`: a named Service the input does not hold is a usage error ("fail"), or is
@@ -116,6 +190,7 @@ export async function loadInput(
   connection?: Connection,
   whenNotFound: 'fail' | 'report' = 'fail',
 ): Promise<LoadedInput> {
+  if (scope.referrer) return loadForReferrer(scope, scope.referrer, connection);
   const notes: string[] = [];
   let notFound: string[] = [];
   let objects: ClusterObject[];
@@ -128,16 +203,7 @@ export async function loadInput(
     objects = read.objects;
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
-    const duplicates = read.duplicatesNote();
-    if (duplicates) notes.push(duplicates);
-    if (read.skippedKinds.size > 0) {
-      notes.push(
-        `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
-      );
-    }
-    for (const kind of KINDS) {
-      if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
-    }
+    notes.push(...snapshotNotes(read));
   } else {
     conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);
@@ -176,5 +242,89 @@ export async function loadInput(
   let searched = namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`;
   if (scope.labelSelector) searched += ` matching -l ${scope.labelSelector}`;
   if (scope.snapshot) searched += ' in the snapshot';
-  return { model, services, notes, notFound, searched, namespace, connection: conn };
+  return {
+    model,
+    services,
+    notes,
+    notFound,
+    searched,
+    namespace,
+    connection: conn,
+    dangling: danglingReferences(scope, namespace),
+  };
+}
+
+/** "ingress "web" not found in namespace "shop"", as kubectl says it. */
+function referrerNotFound(referrer: ReferrerScope, namespace: string | undefined, where = ''): UsageError {
+  const type = referrer.kind.forNames![0];
+  return new UsageError(
+    `${type} "${referrer.name}" not found${namespace ? ` in namespace "${namespace}"` : ''}${where} (kubectl get ${referrer.kind.resource}${namespace ? ` -n ${namespace}` : ''} lists them)`,
+  );
+}
+
+/**
+ * --for TYPE/NAME: the object, then the Services it names as a run naming them reads them (a
+ * Service it names that does not exist is its finding, not a usage error), and no other object
+ * of its kind. Its references all name Services of its own namespace (Ingress backends do).
+ */
+async function loadForReferrer(
+  scope: Scope,
+  referrer: ReferrerScope,
+  connection: Connection | undefined,
+): Promise<LoadedInput> {
+  const { kind, name } = referrer;
+  const isReferrer = (o: ClusterObject) => o.kind === kind.kind && o.meta.name === name;
+  if (scope.snapshot) {
+    const read = await readSnapshot(scope.snapshot, scope.stdin);
+    const model = buildModel(read.objects, read.coverage());
+    const namespace = effectiveNamespace(scope);
+    const matches = read.objects.filter(
+      (o) => isReferrer(o) && (namespace === undefined || o.meta.namespace === namespace),
+    );
+    if (matches.length === 0) throw referrerNotFound(referrer, namespace, ' in the snapshot');
+    if (matches.length > 1) {
+      throw new UsageError(
+        `${kind.forNames![0]} "${name}" is in several namespaces of the snapshot: say which with -n`,
+      );
+    }
+    const [object] = matches;
+    const targets = referencesOf(object).map((r) => r.target);
+    const services = model.services.filter((s) =>
+      targets.some((t) => t.namespace === s.meta.namespace && t.name === s.meta.name),
+    );
+    return {
+      model,
+      services,
+      notes: snapshotNotes(read),
+      notFound: [],
+      searched: `named by ${kind.kind} ${object.meta.namespace}/${name} in the snapshot`,
+      namespace: object.meta.namespace,
+      dangling: { namespace: object.meta.namespace, referrer: { kind: kind.kind, name } },
+    };
+  }
+  const conn = connection ?? (await connect(scope));
+  const namespace = effectiveNamespace(scope, conn) ?? conn.defaultNamespace;
+  const [object] = await readReferrer(conn, kind, namespace, name);
+  if (!object) throw referrerNotFound(referrer, namespace);
+  const serviceNames = [...new Set(referencesOf(object).map((r) => r.target.name))];
+  // Without a Service to name there is nothing more to read (a read naming none reads them all).
+  const result =
+    serviceNames.length > 0
+      ? await fetchLive(
+          conn,
+          { namespace, serviceNames, whenNotFound: 'report' },
+          { kinds: SOURCE_KINDS.filter((k) => k.kind !== kind.kind) },
+        )
+      : { objects: [], missing: {}, notFound: [] };
+  const model = buildModel([...result.objects, object], liveCoverage(result.missing));
+  return {
+    model,
+    services: model.services,
+    notes: Object.values(result.missing),
+    notFound: [],
+    searched: `named by ${kind.kind} ${namespace}/${name}`,
+    namespace,
+    connection: conn,
+    dangling: { namespace, referrer: { kind: kind.kind, name } },
+  };
 }

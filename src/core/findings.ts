@@ -32,6 +32,29 @@ export interface FindingPod {
   evidence?: Evidence[];
 }
 
+/**
+ * The object a finding is about when that is not the Service it names: the Ingress whose backend
+ * names a Service that does not exist, or a port the Service lacks. Absent for a Service's own findings.
+ */
+interface FindingSubject {
+  kind: string;
+  /** Absent for a cluster-scoped kind. */
+  namespace?: string;
+  name: string;
+}
+
+/** An object that refers to a Service, where, and with which port, as the report lists it (`usedBy`). */
+export interface ServiceUser {
+  kind: string;
+  /** Absent for a cluster-scoped kind. */
+  namespace?: string;
+  name: string;
+  /** Where in the object: "rule shop.example.com path /api", "default backend". */
+  detail: string;
+  /** The Service port as the object names it (a name, or a number as text); absent when it names none. */
+  port?: string;
+}
+
 export interface Finding {
   check: string;
   severity: Severity;
@@ -41,8 +64,12 @@ export interface Finding {
    * without reading the message.
    */
   reason: string;
+  /** The Service's namespace; for a finding with a subject, the namespace of the Service its reference names. */
   namespace: string;
+  /** The Service; for a finding with a subject, the Service its reference names, which may not exist. */
   service: string;
+  /** Set when the finding is about another object than the Service (an Ingress): that object. */
+  subject?: FindingSubject;
   /** The Service port it applies to, e.g. "http 80/TCP". */
   port?: string;
   /** The node whose dataplane the finding is about (probe findings only). */
@@ -52,6 +79,8 @@ export interface Finding {
   /** Warning events on the Service, its EndpointSlices or its Endpoints that the finding explains (Check.explainsEvents). */
   evidence?: Evidence[];
   fix?: string;
+  /** The objects that use the Service through the port it applies to (all of them for a finding without a port). */
+  usedBy?: ServiceUser[];
 }
 
 /**

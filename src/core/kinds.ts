@@ -54,6 +54,12 @@ export interface KindSpec {
    * (Events: only Warnings, a small part of the largest list in most clusters).
    */
   readonly fieldSelector?: string;
+  /**
+   * A kind whose objects refer to Services (model/references.ts): the TYPE names `--for TYPE/NAME`
+   * takes for it, as kubectl names the resource (singular, plural, short name), the first the one
+   * texts use. `--for` then diagnoses the Services that object names.
+   */
+  readonly forNames?: readonly string[];
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
@@ -166,6 +172,23 @@ const KIND_TABLE = [
   { ...WORKLOAD, kind: 'ReplicaSet', resource: 'replicasets', coverage: 'replicaSets', label: 'ReplicaSets' },
   { ...WORKLOAD, kind: 'StatefulSet', resource: 'statefulsets', coverage: 'statefulSets', label: 'StatefulSets' },
   { ...WORKLOAD, kind: 'DaemonSet', resource: 'daemonsets', coverage: 'daemonSets', label: 'DaemonSets' },
+  // Objects that refer to Services (model/references.ts): read whole in the namespace when
+  // Services are named, since which ones name a Service is in their spec, which no server-side
+  // selector filters on.
+  {
+    kind: 'Ingress',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'ingresses',
+    namespaced: true,
+    optional: true,
+    whenMissing: 'Ingress backends were not checked',
+    coverage: 'ingresses',
+    label: 'Ingresses',
+    whenServicesNamed: 'all',
+    verbs: LIST_AND_WATCH,
+    forNames: ['ingress', 'ingresses', 'ing'],
+  },
 ] as const satisfies readonly KindSpec[];
 
 type KindEntry = (typeof KIND_TABLE)[number];
@@ -178,7 +201,7 @@ export interface KnownKindSpec extends KindSpec {
   readonly coverage?: CoverageKey;
 }
 
-/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,...` lists them, as the snapshot writes them. */
+/** In the order `kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,...,ingresses` lists them, as the snapshot writes them. */
 export const KINDS: readonly KnownKindSpec[] = KIND_TABLE;
 
 export function kindSpec(kind: KnownKind): KnownKindSpec {
@@ -196,4 +219,11 @@ export function collectionPath(kind: KindSpec, namespace?: string): string {
   return kind.namespaced && namespace
     ? `${root}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`
     : `${root}/${kind.resource}`;
+}
+
+/** How `kubectl get -o name` names a kind's resource: "service", "ingress.networking.k8s.io". */
+export function resourceOfKind(kind: string): string {
+  const spec = KINDS.find((k) => k.kind === kind);
+  const singular = kind.toLowerCase();
+  return spec?.group ? `${singular}.${spec.group}` : singular;
 }

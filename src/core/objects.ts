@@ -302,4 +302,30 @@ export interface DaemonSet extends WorkloadFields {
 
 export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet;
 
-export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload;
+export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload | Ingress;
+/** An Ingress backend's Service (networking.k8s.io/v1 IngressServiceBackend): its name and port, by name or number. */
+export interface IngressServiceBackend {
+  service: string;
+  /** `port.name` or `port.number`; absent when the backend names neither (the API server rejects that). */
+  port?: string | number;
+}
+
+/** One path of an Ingress rule; the host is its rule's. */
+interface IngressPath {
+  host?: string;
+  /** "/" when the path is absent, as the API server defaults it for pathType Prefix. */
+  path: string;
+  /** Undefined for a resource backend (spec.rules[].http.paths[].backend.resource), which names no Service. */
+  backend?: IngressServiceBackend;
+}
+
+export interface Ingress {
+  kind: 'Ingress';
+  meta: ObjectMeta;
+  /** spec.ingressClassName, else the legacy kubernetes.io/ingress.class annotation. */
+  ingressClassName?: string;
+  /** Whether the class comes from the legacy annotation. */
+  legacyClassAnnotation: boolean;
+  defaultBackend?: IngressServiceBackend;
+  paths: IngressPath[];
+}

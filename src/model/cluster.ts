@@ -13,6 +13,7 @@ import type {
   EndpointSlice,
   Endpoints,
   Event,
+  Ingress,
   Labels,
   Node,
   ObjectMeta,
@@ -20,6 +21,7 @@ import type {
   Service,
   Workload,
 } from '../core/objects.js';
+import { referencesOf, type ServiceReference } from './references.js';
 
 export interface NearMiss {
   pod: Pod;
@@ -104,6 +106,7 @@ export class ModelBuilder {
   private readonly nodes: Node[] = [];
   private readonly events: Event[] = [];
   private readonly workloads: Workload[] = [];
+  private readonly ingresses: Ingress[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -137,6 +140,9 @@ export class ModelBuilder {
         case 'DaemonSet':
           this.workloads.push(o);
           break;
+        case 'Ingress':
+          this.ingresses.push(o);
+          break;
       }
     }
   }
@@ -151,7 +157,15 @@ export class ModelBuilder {
   build(coverage: InputCoverage): ClusterModel {
     // In namespace/name order, as the API server lists, so that every list and index (and so
     // every report) is the same whatever order a file or the server gave the objects in.
-    for (const list of [this.services, this.pods, this.endpointSlices, this.endpoints, this.nodes, this.events]) {
+    for (const list of [
+      this.services,
+      this.pods,
+      this.endpointSlices,
+      this.endpoints,
+      this.nodes,
+      this.events,
+      this.ingresses,
+    ]) {
       list.sort(byNamespaceAndName);
     }
     this.workloads.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
@@ -169,6 +183,7 @@ export class ModelBuilder {
         nodes: this.nodes,
         events: this.events,
         workloads: this.workloads,
+        ingresses: this.ingresses,
         podIndex,
       },
       coverage,
@@ -190,6 +205,7 @@ interface ModelParts {
   nodes: Node[];
   events: Event[];
   workloads: Workload[];
+  ingresses: Ingress[];
   podIndex: PodIndex;
 }
 
@@ -209,6 +225,9 @@ export class ClusterModel {
   readonly events: Event[];
   /** Deployments, ReplicaSets, StatefulSets and DaemonSets, in namespace/name order. */
   readonly workloads: Workload[];
+  readonly ingresses: Ingress[];
+  /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
+  readonly references: ServiceReference[] = [];
 
   private readonly podsByNamespace: Map<string, Pod[]>;
   /** namespace → name → pod */
@@ -226,7 +245,10 @@ export class ClusterModel {
   private readonly endpointsByName = new Map<string, Endpoints>();
   private readonly nodesByName = new Map<string, Node>();
   private readonly workloadsByNamespace = new Map<string, NamespaceWorkloads>();
+  /** "namespace/name" of the Service named → the references naming it, whether or not it exists. */
+  private readonly referencesByTarget = new Map<string, ServiceReference[]>();
   private readonly servicesByName = new Map<string, Service>();
+  private serviceNamesByNamespace: Map<string, string[]> | undefined;
   private readonly serviceNamespaces = new Set<string>();
   /** uid → the Warning events about it (Normal ones are no evidence of anything wrong). */
   private readonly warningsByUid = new Map<string, Event[]>();
@@ -247,6 +269,7 @@ export class ClusterModel {
       nodes: this.nodes,
       events: this.events,
       workloads: this.workloads,
+      ingresses: this.ingresses,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -270,6 +293,12 @@ export class ClusterModel {
     const warningsAbout = (kind: string, meta: ObjectMeta) => this.warningEventsAbout(kind, meta);
     for (const [ns, list] of byNamespace)
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
+    for (const o of this.ingresses) {
+      for (const reference of referencesOf(o)) {
+        this.references.push(reference);
+        pushTo(this.referencesByTarget, nsName(reference.target.namespace, reference.target.name), reference);
+      }
+    }
   }
 
   /** Whether the input holds all four workload kinds, so that a workload missing from it does not exist. */
@@ -310,6 +339,20 @@ export class ClusterModel {
 
   service(namespace: string, name: string): Service | undefined {
     return this.servicesByName.get(nsName(namespace, name));
+  }
+
+  /** The names of the namespace's Services, in name order; built on first use (only broken references ask). */
+  serviceNamesIn(namespace: string): readonly string[] {
+    if (!this.serviceNamesByNamespace) {
+      this.serviceNamesByNamespace = new Map();
+      for (const s of this.services) pushTo(this.serviceNamesByNamespace, s.meta.namespace, s.meta.name);
+    }
+    return this.serviceNamesByNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /** The references that name the Service (namespace/name), whether or not the input holds it. */
+  referencesTo(namespace: string, name: string): readonly ServiceReference[] {
+    return this.referencesByTarget.get(nsName(namespace, name)) ?? EMPTY;
   }
 
   pod(namespace: string, name: string): Pod | undefined {

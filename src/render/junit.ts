@@ -73,7 +73,8 @@ function findingText(f: Finding, checks: CheckDescriptions): string {
 }
 
 interface Testcase {
-  service: ServiceSummary;
+  /** A Service of the report, or a Service that only findings about the objects naming it name (no such Service). */
+  service: Pick<ServiceSummary, 'namespace' | 'name' | 'skippedChecks' | 'suppressed'>;
   failures: Finding[];
   passed: Finding[];
   /** Its status is unknown and --fail-on is not never: it fails as a finding would. */
@@ -128,6 +129,18 @@ export function renderJunit(report: Report, options: JunitOptions): string {
       unknownFails: unknownFailsAt(service, options.failOn),
     };
     pushTo(byNamespace, service.namespace, testcase);
+  }
+  // Findings about objects that name a Service the input does not hold: a testcase for that Service.
+  const listed = new Set(report.services.map((s) => `${s.namespace}/${s.name}`));
+  for (const [key, findings] of byService) {
+    if (listed.has(key)) continue;
+    const { namespace, service: name } = findings[0];
+    pushTo(byNamespace, namespace, {
+      service: { namespace, name: `${name} (no such Service)`, suppressed: 0 },
+      failures: findings.filter((f) => severityRank(f.severity) >= threshold),
+      passed: findings.filter((f) => severityRank(f.severity) < threshold),
+      unknownFails: false,
+    });
   }
 
   // failures counts failed testcases (not <failure> elements), so tests = passed + failures +

@@ -111,6 +111,13 @@ function findingMarkdown(f: Finding, check: CheckDescription | undefined, explai
   }
   const events = f.evidence ?? [];
   if (events.length > 0) parts.push(events.map((e) => `- ${mdText(evidenceLine(e))}`).join('\n'));
+  if (f.usedBy) {
+    const users = f.usedBy.map(
+      (u) =>
+        `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}${u.port ? ` (port ${u.port})` : ''}`,
+    );
+    parts.push(`**Used by:** ${mdText(users.join(', '))}`);
+  }
   parts.push(`**Fix:** ${mdText(f.fix ?? check?.fix ?? '')}`);
   if (explain && check) parts.push(details('Why it matters', mdParagraph(check.explanation)));
   return parts.join('\n\n');
@@ -131,7 +138,7 @@ export function renderMarkdown(report: Report, checks: CheckDescriptions, failOn
       if (findingKey(f) !== current) {
         current = findingKey(f);
         const s = services.get(current);
-        const what = s ? ` · ${mdText(s.type)}${s.clusterIP ? ` ${s.clusterIP}` : ''}` : '';
+        const what = s ? ` · ${mdText(s.type)}${s.clusterIP ? ` ${s.clusterIP}` : ''}` : ' · no such Service';
         sections.push(`${heading} ${failingKeys.has(current) ? '❌' : '⚠️'} ${mdText(current)}${what}`);
         if (s?.skippedChecks) sections.push(mdParagraph(describeSkippedChecks(s.skippedChecks)));
       }

@@ -10,6 +10,7 @@ import { renderText } from './text.js';
 import { renderTree, type TreeOptions } from './tree.js';
 import type { Severity } from '../core/findings.js';
 import { failingServices } from '../report/report.js';
+import { resourceOfKind } from '../core/kinds.js';
 import { terminalText } from '../core/terminal-text.js';
 import type { ServiceOrder } from './sort-by.js';
 import { columnValue, executeTemplate, type Column, type TemplateNode } from './jsonpath.js';
@@ -56,9 +57,19 @@ export function renderOutput(d: Diagnosis, options: OutputOptions, colours: Pale
       // As kubectl get -o name: one resource/name per line, here the Services that fail --fail-on.
       const failing = failingServices(report, options.failOn);
       const listed = report.services.filter((s) => failing.has(`${s.namespace}/${s.name}`));
-      return (options.sortBy ? listed.sort(options.sortBy) : listed)
-        .map((s) => `service/${terminalText(s.name)}\n`)
-        .join('');
+      // A finding about an object naming a Service that does not exist names that object instead.
+      const keys = new Set(report.services.map((s) => `${s.namespace}/${s.name}`));
+      const subjects = new Set(
+        report.findings
+          .filter(
+            (f) => f.subject && failing.has(`${f.namespace}/${f.service}`) && !keys.has(`${f.namespace}/${f.service}`),
+          )
+          .map((f) => `${resourceOfKind(f.subject!.kind)}/${terminalText(f.subject!.name)}\n`),
+      );
+      return [
+        ...(options.sortBy ? listed.sort(options.sortBy) : listed).map((s) => `service/${terminalText(s.name)}\n`),
+        ...subjects,
+      ].join('');
     }
     case 'junit':
       return renderJunit(report, {

@@ -13,7 +13,7 @@ import {
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { displayWidth, terminalText as t } from '../core/terminal-text.js';
-import type { CheckDescriptions, Finding, FindingPod, Severity } from '../core/findings.js';
+import type { CheckDescriptions, Finding, FindingPod, ServiceUser, Severity } from '../core/findings.js';
 import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
@@ -115,6 +115,10 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     // A stable sort: equal keys keep the report's namespace/name order.
     const listed = options.sortBy ? [...shown].sort(options.sortBy) : shown;
     const wide = options.wide === true;
+    // USED BY: how many objects of the input (Ingress paths...) name the Service. Always in -o
+    // wide; in the default table only when something names one, so that a namespace without
+    // Ingresses keeps its narrower table.
+    const usedBy = wide || report.services.some((s) => s.usedBy);
     const rows = listed.map((s) => [
       t(s.namespace),
       t(s.name),
@@ -123,12 +127,19 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
         ? [t(clusterIPCell(s)), t(kubectlPorts(s.ports)), t(s.selector ? formatLabels(s.selector) : '<none>')]
         : []),
       s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-',
+      ...(usedBy ? [String(s.usedBy?.length ?? 0)] : []),
       p.status(s.status, s.status.toUpperCase()),
       (checksByService.get(`${s.namespace}/${s.name}`) ?? []).join(', ') || '-',
     ]);
     if (rows.length > 0) {
       const head = ['NAMESPACE', 'NAME', 'TYPE', ...(wide ? ['CLUSTER-IP', 'PORT(S)', 'SELECTOR'] : [])];
-      out.push(plainTable([...head, 'ENDPOINTS', 'STATUS', 'FINDINGS'], rows, !options.noHeaders));
+      out.push(
+        plainTable(
+          [...head, 'ENDPOINTS', ...(usedBy ? ['USED BY'] : []), 'STATUS', 'FINDINGS'],
+          rows,
+          !options.noHeaders,
+        ),
+      );
     }
   }
 
@@ -149,17 +160,30 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   // first; a stable sort keeps namespace/name order within a status.
   const failing = failingServices(report, threshold);
   const blocks = report.services.filter((s) => failing.has(`${s.namespace}/${s.name}`)).sort(BY_STATUS);
+  // Findings about objects that name a Service the input does not hold (ingress-backend-missing)
+  // have no Service entry: a block each, after the Services', headed by the Service they name.
+  const listedKeys = new Set(report.services.map((s) => `${s.namespace}/${s.name}`));
+  const missingKeys = [...findingsByService.keys()].filter((key) => !listedKeys.has(key) && failing.has(key));
   // Concise blocks follow each other without blank lines (the flush-left Service line parts them),
   // so that a namespace's failures fit a screen; --explain's longer blocks keep them.
+  const renderFindings = (key: string) => {
+    for (const f of findingsByService.get(key) ?? []) {
+      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain, now);
+      explained.add(f.check);
+    }
+  };
   blocks.forEach((s, i) => {
     const key = `${s.namespace}/${s.name}`;
     if (explain || i === 0) out.push('');
     out.push(p.bold(t(key)) + p.dim(t(` (${s.type}${s.clusterIP ? ` ${s.clusterIP}` : ''})`)));
     if (s.skippedChecks) wrap(out, describeSkippedChecks(s.skippedChecks), '', p.dim);
-    for (const f of findingsByService.get(key) ?? []) {
-      renderFinding(out, f, checks, p, explain && !explained.has(f.check), explain, now);
-      explained.add(f.check);
-    }
+    if (s.usedBy && explain) wrap(out, t(`used by ${describeUsers(s.usedBy)}`), '', p.dim);
+    renderFindings(key);
+  });
+  missingKeys.forEach((key, i) => {
+    if (explain || (i === 0 && blocks.length === 0)) out.push('');
+    out.push(p.bold(t(key)) + p.dim(' (no such Service)'));
+    renderFindings(key);
   });
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {
@@ -181,11 +205,24 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
       `${summary.warning} warning, ${summary.info} info${summary.unknown ? `, ${summary.unknown} unknown` : ''}` +
       (summary.suppressed
         ? `; ${summary.suppressed} finding${summary.suppressed === 1 ? '' : 's'} suppressed by annotation`
+        : '') +
+      (missingKeys.length > 0
+        ? `; ${missingKeys.length} Service${missingKeys.length === 1 ? '' : 's'} named but not found`
         : ''),
   );
   if (summary.unknown) out.push(p.status('unknown', unknownLine(summary.unknown)));
   for (const note of report.notes) out.push(p.dim(`note: ${t(note)}`));
   return out.join('\n') + '\n';
+}
+
+/** "Ingress shop/web rule path /api (port http), Ingress shop/admin default backend (port 80)". */
+function describeUsers(users: readonly ServiceUser[]): string {
+  return users
+    .map(
+      (u) =>
+        `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}${u.port !== undefined ? ` (port ${u.port})` : ''}`,
+    )
+    .join(', ');
 }
 
 /** What unknown means, said once under the counts. */
@@ -263,6 +300,8 @@ function renderFinding(
     const styled = `  ${p.status(f.severity, severity)} ${p.bold(f.check)}${shownPort}: `;
     wrapAtMost(lines, CONCISE_LINES, message, '', undefined, { text: styled, width: displayWidth(head) });
   }
+  // The chain from the object that uses the Service down to the port the finding is about.
+  if (f.usedBy) wrap(lines, t(`used by ${describeUsers(f.usedBy)}${f.port ? ` → Service port ${f.port}` : ''}`), '- ');
   const pods = f.pods ?? [];
   const podName = (pod: FindingPod) => `${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}`;
   let listed = 0;

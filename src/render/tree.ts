@@ -22,7 +22,7 @@ import { describeSkippedChecks, type Report, type ServiceSummary } from '../repo
 import type { Palette } from './colour.js';
 import { age, evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import { displayWidth, padEnd, terminalText as t } from '../core/terminal-text.js';
-import type { Finding } from '../core/findings.js';
+import type { Finding, ServiceUser } from '../core/findings.js';
 import type { ServiceStatus } from '../core/findings.js';
 
 export interface TreeOptions {
@@ -392,6 +392,8 @@ export function renderTree(
     if (list) list.push(f);
     else findingsByService.set(key, [f]);
   }
+  // What refers to each root (usedBy), drawn above it.
+  const users: (readonly ServiceUser[])[] = report.services.map((s) => s.usedBy ?? []);
   const roots = services.map((service, i) =>
     serviceNode(
       viewService(model, service),
@@ -401,6 +403,19 @@ export function renderTree(
       options,
     ),
   );
+  // Findings about objects naming a Service the input does not hold: a row for that Service, with them.
+  const listed = new Set(services.map((s) => `${s.meta.namespace}/${s.meta.name}`));
+  for (const [key, findings] of findingsByService) {
+    if (listed.has(key)) continue;
+    const { namespace, service } = findings[0];
+    const row = node({ namespace, name: `Service/${service}`, reason: 'NOT FOUND', state: 'error' });
+    row.notes = findings.map((f) => ({
+      text: `${f.severity.toUpperCase()} ${f.check}: ${f.message}`,
+      state: f.severity,
+    }));
+    roots.push(row);
+    users.push(findings.flatMap((f) => (f.subject ? [{ ...f.subject, detail: '' }] : [])));
+  }
   if (roots.length === 0) return 'No Services found in the chosen scope.\n';
 
   const glyphs = options.ascii ? GLYPHS.ascii : GLYPHS.unicode;
@@ -425,7 +440,27 @@ export function renderTree(
       walk(c, childPrefix + (last ? glyphs.last : glyphs.branch), childPrefix + (last ? glyphs.space : glyphs.pipe));
     });
   };
-  for (const root of roots) walk(root, '', '');
+  // The objects that refer to a Service, above it in the same columns: `Ingress/front →` and where.
+  const referrerLines = (list: readonly ServiceUser[]) => {
+    const byObject = new Map<string, { namespace: string; name: string; details: string[] }>();
+    for (const u of list) {
+      const key = `${u.namespace ?? ''}/${u.kind}/${u.name}`;
+      const entry = byObject.get(key) ?? { namespace: u.namespace ?? '', name: `${u.kind}/${u.name}`, details: [] };
+      const where = `${u.detail}${u.port !== undefined ? ` (port ${u.port})` : ''}`;
+      if (where && !entry.details.includes(where)) entry.details.push(where);
+      byObject.set(key, entry);
+    }
+    for (const { namespace, name, details } of byObject.values()) {
+      lines.push({
+        cells: [t(namespace), t(`${name} ${glyphs.arrow}`), '-', t(details.join(', ') || '-'), '-'],
+        state: 'dim',
+      });
+    }
+  };
+  roots.forEach((root, i) => {
+    referrerLines(users[i] ?? []);
+    walk(root, '', '');
+  });
 
   const header: [string, string, string, string, string] = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'AGE'];
   // A loop, not Math.max(...lines): a large cluster has more lines than a call takes arguments.

@@ -23,6 +23,8 @@ export interface DocumentedCheck extends CheckDescription {
   severities?: Readonly<Record<string, Severity>>;
   /** The kinds of Service the check judges. */
   appliesToServices?: { backends: readonly string[]; addresses?: readonly string[] };
+  /** A check of references: the kinds of the objects whose references to Services it judges. */
+  references?: { kinds: readonly string[] };
 }
 
 /**
@@ -82,7 +84,15 @@ function facts(check: DocumentedCheck): Span[][] {
   const command = runBy(check.id);
   if (command.length > 0) items.push(command);
   const scope = check.appliesToServices;
-  if (scope) {
+  if (check.references) {
+    items.push([
+      'Judges the references to Services of: ',
+      ...codes(check.references.kinds),
+      ' (its findings are about that object, their ',
+      { code: 'subject' },
+      ')',
+    ]);
+  } else if (scope) {
     const item: Span[] = ['Applies to Services whose backends are ', ...codes(scope.backends, ' or ')];
     if (scope.addresses) item.push(', and whose address is ', ...codes(scope.addresses, ' or '));
     items.push(item);
@@ -101,10 +111,13 @@ function facts(check: DocumentedCheck): Span[][] {
       ' (without them what it finds holds, but a Service it applies to and finds nothing on is left unknown)',
     ]);
   }
-  items.push([
-    'Silence it for one Service: ',
-    { code: `kubectl annotate service NAME ${IGNORE_ANNOTATION}=${check.id}` },
-  ]);
+  // A Service's annotation silences its own findings, not those about the objects that name it.
+  if (!check.references) {
+    items.push([
+      'Silence it for one Service: ',
+      { code: `kubectl annotate service NAME ${IGNORE_ANNOTATION}=${check.id}` },
+    ]);
+  }
   return items;
 }
 

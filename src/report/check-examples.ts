@@ -3572,6 +3572,127 @@ status:
   fix: 'scale it to the number of pods it should run: kubectl scale deployment/web -n shop --replicas=N (an autoscaler that scales to zero, such as KEDA, does this on purpose)'
 `,
   },
+  'ingress-backend-missing': {
+    case: "a backend names a Service the Ingress's namespace does not hold (docs/kubernetes-semantics.md#ingress-backends)",
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: store
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: front
+  namespace: store
+  uid: uid-ingress-front
+spec:
+  rules:
+    - host: store.example.com
+      http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend:
+              service:
+                name: api
+                port:
+                  name: http
+`,
+    findings: `- check: ingress-backend-missing
+  severity: error
+  reason: serviceMissing
+  namespace: store
+  service: api
+  subject:
+    kind: Ingress
+    namespace: store
+    name: front
+  message: Ingress store/front rule store.example.com path /api names Service api, which does not exist in namespace store; the controller has no backend for it
+  fix: kubectl edit ingress front -n store
+`,
+  },
+  'ingress-backend-port-unknown': {
+    case: 'a port name the Service does not have (docs/kubernetes-semantics.md#ingress-backends)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: store
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      protocol: TCP
+    - name: metrics
+      port: 9090
+      targetPort: metrics
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: front
+  namespace: store
+  uid: uid-ingress-front
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  name: grpc
+`,
+    findings: `- check: ingress-backend-port-unknown
+  severity: error
+  reason: portUnknown
+  namespace: store
+  service: web
+  subject:
+    kind: Ingress
+    namespace: store
+    name: front
+  message: 'Ingress store/front rule path /api names port grpc of Service web, which has no such port (its ports: http 80/TCP, metrics 9090/TCP); the controller has no backend for it'
+  fix: kubectl edit ingress front -n store
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

@@ -6,7 +6,7 @@ import { describeChecks, type CheckDescriptions } from '../core/findings.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { Service } from '../core/objects.js';
 import { buildReport, type Report } from './report.js';
-import { runChecks, type CheckRun } from './run-checks.js';
+import { runChecks, type CheckRun, type DanglingReferences } from './run-checks.js';
 
 export interface Diagnosis {
   model: ClusterModel;
@@ -16,13 +16,14 @@ export interface Diagnosis {
   checks: CheckDescriptions;
 }
 
-/** The checks run on these Services of the model, and the report of that run. */
+/** The checks run on these Services of the model (and the references `dangling` says), and the report of that run. */
 export function diagnoseServices(
   model: ClusterModel,
   services: Service[],
   checks: Check[],
   notes: string[],
+  dangling?: DanglingReferences,
 ): Diagnosis {
-  const run = runChecks(model, services, checks);
+  const run = runChecks(model, services, checks, dangling);
   return { model, run, report: buildReport(run, notes), checks: describeChecks(checks) };
 }

@@ -8,6 +8,7 @@ import { KINDS, type KindSpec } from '../core/kinds.js';
 import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
 import type { DataplaneNodeReport } from './dataplane-report.js';
 import type { Labels, ServicePort } from '../core/objects.js';
+import type { ServiceUser } from '../core/findings.js';
 
 export const REPORT_API_VERSION = 'endpoints-doctor/v1';
 
@@ -38,6 +39,8 @@ export interface ServiceSummary {
   suppressed: number;
   /** Checks that apply to the Service but could not run; absent when every one that applies ran. */
   skippedChecks?: SkippedCheckSummary[];
+  /** The objects of the input that refer to the Service (Ingress backends), where and by which port; absent when none does. */
+  usedBy?: ServiceUser[];
 }
 
 export interface Report {
@@ -103,7 +106,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
     const key = `${f.namespace}/${f.service}`;
     pushTo(byService, key, f);
   }
-  const services: ServiceSummary[] = run.services.map(({ service, counts, skippedChecks }) => {
+  const services: ServiceSummary[] = run.services.map(({ service, counts, skippedChecks, usedBy }) => {
     const key = `${service.meta.namespace}/${service.meta.name}`;
     const findings = byService.get(key) ?? [];
     return {
@@ -127,6 +130,7 @@ export function buildReport(run: CheckRun, notes: string[]): Report {
             })),
           }
         : {}),
+      ...(usedBy ? { usedBy: [...usedBy] } : {}),
     };
   });
   const findingCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;

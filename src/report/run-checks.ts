@@ -9,7 +9,9 @@ import { viewService, type EndpointCounts, type ServiceView } from '../model/ser
 import { addressOf, backendsOf, type ServiceAddress, type ServiceBackends } from '../model/services.js';
 import type { Service } from '../core/objects.js';
 import type { InputCoverage } from '../core/coverage.js';
-import type { CheckDescription, Finding, FindingPod, Severity } from '../core/findings.js';
+import type { CheckDescription, Finding, FindingPod, ServiceUser, Severity } from '../core/findings.js';
+import { describeServicePort } from '../model/ports.js';
+import { describeReferencePort, referencedPort, type ServiceReference } from '../model/references.js';
 import { findingText } from './messages.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
@@ -30,6 +32,20 @@ interface CheckedService {
   counts: EndpointCounts;
   /** Skipped checks that apply to this Service (and that its ignore annotation does not silence). */
   skippedChecks: readonly SkippedCheck[];
+  /** The objects of the input that refer to it, in the model's order; absent when none does. */
+  usedBy?: readonly ServiceUser[];
+}
+
+/**
+ * Which references a run judges besides those naming the Services it diagnoses: those naming a
+ * Service the input does not hold, of referrers in `namespace` (all when undefined). Only a run
+ * that read every Service of the namespace may say one does not exist: not one naming Services
+ * or selecting them by label.
+ */
+export interface DanglingReferences {
+  namespace?: string;
+  /** --for: only this object's references. */
+  referrer?: { kind: string; name: string };
 }
 
 export interface CheckRun {
@@ -77,7 +93,7 @@ export function judgesService(check: Check, service: Service): boolean {
 export function completeFinding(
   check: CheckDescription & CheckMessages,
   { reason, data, notes, port, pods, evidence, fix }: FindingDraft,
-  where: { namespace: string; service: string; node?: string },
+  where: { namespace: string; service: string; node?: string; subject?: Finding['subject'] },
 ): Finding {
   const text = findingText(check, { reason, data, notes });
   return {
@@ -86,6 +102,7 @@ export function completeFinding(
     reason: text.reason,
     namespace: where.namespace,
     service: where.service,
+    ...(where.subject !== undefined ? { subject: where.subject } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(where.node !== undefined ? { node: where.node } : {}),
     message: text.message,
@@ -96,6 +113,64 @@ export function completeFinding(
 }
 
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const NO_DRAFTS: FindingDraft[] = [];
+
+/** A reference check's findings on one reference: about the referrer, on the Service the reference names. */
+function completeReference(
+  check: Check,
+  reference: ServiceReference,
+  service: Service | undefined,
+  model: ClusterModel,
+): readonly Finding[] {
+  if (!check.references?.kinds.includes(reference.referrer.kind)) return NO_FINDINGS;
+  const drafts = check.references.run(reference, service, model);
+  if (drafts.length === 0) return NO_FINDINGS;
+  const { kind, namespace, name } = reference.referrer;
+  const where = {
+    namespace: reference.target.namespace,
+    service: reference.target.name,
+    subject: { kind, ...(namespace !== undefined ? { namespace } : {}), name },
+  };
+  return drafts.map((draft) => completeFinding(check, draft, where));
+}
+
+/**
+ * One check on every reference of the model, as a run that read every Service judges them: on
+ * those naming a Service the input holds, and those naming one it does not. What the check tables test.
+ */
+export function checkReferences(check: Check, model: ClusterModel): readonly Finding[] {
+  if (missingInputs(check, model).length > 0) return NO_FINDINGS;
+  return model.references.flatMap((reference) =>
+    completeReference(check, reference, model.service(reference.target.namespace, reference.target.name), model),
+  );
+}
+
+/** How the report lists a reference. */
+function serviceUser(reference: ServiceReference): ServiceUser {
+  const { kind, namespace, name } = reference.referrer;
+  const port = describeReferencePort(reference);
+  return {
+    kind,
+    ...(namespace !== undefined ? { namespace } : {}),
+    name,
+    detail: reference.detail,
+    ...(port !== undefined ? { port } : {}),
+  };
+}
+
+/**
+ * The finding with the references that reach it: those whose port is the finding's (every one for
+ * a finding about no port, or whose port the Service lacks).
+ */
+function withUsers(finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
+  const users = references.filter((reference) => {
+    if (finding.port === undefined) return true;
+    const port = referencedPort(reference, service.ports);
+    return port !== undefined && describeServicePort(port) === finding.port;
+  });
+  return users.length > 0 ? { ...finding, usedBy: users.map(serviceUser) } : finding;
+}
+
 const NOTHING_EXPLAINED: OtherFindings = { explainedEvents: new Set() };
 
 /** A Service's Warning events (its own, its slices', its Endpoints'), looked up once, when a finding asks. */
@@ -121,7 +196,7 @@ function complete(
   others: OtherFindings,
   events: ServiceEventsOnce,
 ): readonly Finding[] {
-  const drafts = check.run(view, model, others);
+  const drafts = check.run?.(view, model, others) ?? NO_DRAFTS;
   // Most checks find nothing on most Services.
   if (drafts.length === 0) return NO_FINDINGS;
   const where = { namespace: service.meta.namespace, service: service.meta.name };
@@ -181,7 +256,13 @@ export function ignoredChecks(service: Service): ReadonlySet<string> {
 
 const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
 
-export function runChecks(model: ClusterModel, services: Service[], checks: Check[]): CheckRun {
+/** `dangling`: judge the references naming Services the input lacks too (DanglingReferences). */
+export function runChecks(
+  model: ClusterModel,
+  services: Service[],
+  checks: Check[],
+  dangling?: DanglingReferences,
+): CheckRun {
   // Those that judge the others' findings run last, wherever they are listed.
   const runnable = checks
     .filter((c) => missingInputs(c, model).length === 0)
@@ -201,10 +282,12 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
     suppressed: new Map(),
     skipped: [...leftOut.values()],
   };
+  const referenceChecks = runnable.filter((c) => c.references !== undefined);
   for (const service of services) {
     const view = viewService(model, service);
     const kinds = kindsOf(service);
     const ignored = ignoredChecks(service);
+    const references = model.referencesTo(service.meta.namespace, service.meta.name);
     const foundSomething = new Set<Check>();
     const events = new ServiceEventsOnce(model, service);
     const explainedEvents = new Set<string>();
@@ -222,7 +305,14 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
         }
         continue;
       }
-      for (const finding of found) run.findings.push(finding);
+      for (const finding of found)
+        run.findings.push(references.length > 0 ? withUsers(finding, service, references) : finding);
+    }
+    // The references naming it: their findings are about the referrers (no Service annotation silences them).
+    for (const reference of references) {
+      for (const check of referenceChecks) {
+        for (const finding of completeReference(check, reference, service, model)) run.findings.push(finding);
+      }
     }
     const notJudged: SkippedCheck[] = [];
     for (const [check, skipped] of leftOut) {
@@ -230,7 +320,24 @@ export function runChecks(model: ClusterModel, services: Service[], checks: Chec
       if (!(check.appliesTo?.(view, model) ?? true)) continue;
       notJudged.push(skipped);
     }
-    run.services.push({ service, counts: view.counts, skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED });
+    run.services.push({
+      service,
+      counts: view.counts,
+      skippedChecks: notJudged.length > 0 ? notJudged : NONE_SKIPPED,
+      ...(references.length > 0 ? { usedBy: references.map(serviceUser) } : {}),
+    });
+  }
+  if (dangling && referenceChecks.length > 0) {
+    for (const reference of model.references) {
+      const { referrer, target } = reference;
+      if (dangling.namespace !== undefined && referrer.namespace !== dangling.namespace) continue;
+      if (dangling.referrer && (referrer.kind !== dangling.referrer.kind || referrer.name !== dangling.referrer.name))
+        continue;
+      if (model.service(target.namespace, target.name)) continue;
+      for (const check of referenceChecks) {
+        for (const finding of completeReference(check, reference, undefined, model)) run.findings.push(finding);
+      }
+    }
   }
   return run;
 }

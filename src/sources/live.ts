@@ -4,7 +4,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { coverageFrom, type InputCoverage } from '../core/coverage.js';
 import { ClusterError, UsageError } from '../core/errors.js';
-import { collectionPath, KINDS, type CoverageKey, type KindSpec } from '../core/kinds.js';
+import { apiVersionOf, collectionPath, KINDS, type CoverageKey, type KindSpec } from '../core/kinds.js';
 import type { ClusterObject, Service } from '../core/objects.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { formatLabels } from '../core/selectors.js';
@@ -297,6 +297,33 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
   const objects = kinds.flatMap(objectsOf);
   progress?.objects(objects);
   return { objects, missing: missingInOrder(kinds, refused), notFound };
+}
+
+/**
+ * One object of a kind read only by list (no get): listed by its name in the namespace, as
+ * `kubectl get` does with a field selector. None when it does not exist; a refusal is an error,
+ * since the run is about that object.
+ */
+export async function readReferrer(
+  conn: Connection,
+  kind: KindSpec,
+  namespace: string,
+  name: string,
+): Promise<ClusterObject[]> {
+  const sourceKind = SOURCE_KINDS.find((k) => k.kind === kind.kind)!;
+  try {
+    return await conn.api.list(collectionPath(kind, namespace), { fieldSelector: `metadata.name=${name}` }, (item) =>
+      slimAs(sourceKind, item),
+    );
+  } catch (e) {
+    if (e instanceof ApiStatusError && e.status === 404) {
+      throw new ClusterError(
+        `the API server at ${conn.api.server} does not serve ${kind.resource} (${apiVersionOf(kind)}): there is no ${kind.kind} to follow`,
+        e,
+      );
+    }
+    throw describeFailure(e, conn.api.server, kind, 'list', namespace);
+  }
 }
 
 /** The pods named by the targetRefs of slices' endpoints and of Endpoints' addresses, all read in `namespace`. */

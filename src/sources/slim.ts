@@ -10,6 +10,7 @@ import { rawEndpointSlice, slimEndpointSlice } from './slim/endpoint-slice.js';
 import { rawEndpoints, slimEndpoints } from './slim/endpoints.js';
 import { rawEvent, slimEvent } from './slim/event.js';
 import { rawMeta, SlimError, type Raw } from './slim/fields.js';
+import { rawIngress, slimIngress } from './slim/ingress.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -48,6 +49,7 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   ReplicaSet: { slim: slimReplicaSet, unslim: rawReplicaSet },
   StatefulSet: { slim: slimStatefulSet, unslim: rawStatefulSet },
   DaemonSet: { slim: slimDaemonSet, unslim: rawDaemonSet },
+  Ingress: { slim: slimIngress, unslim: rawIngress },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

@@ -3,6 +3,7 @@
 // announced so the caller can rebuild the model. A 410 Gone (the version was compacted away)
 // lists again; other failures back off and retry, and are reported while they last.
 
+import { setMaxListeners } from 'node:events';
 import type { InputCoverage } from '../core/coverage.js';
 import { stringAt, type JsonObject } from '../core/json-value.js';
 import { collectionPath } from '../core/kinds.js';
@@ -56,6 +57,9 @@ export class ClusterWatch {
     private readonly options: WatchOptions,
   ) {
     this.kinds = options.kinds ?? SOURCE_KINDS;
+    // Each kind's loop listens on the one signal (its watch request, its backoff, a list after
+    // 410): more than Node's default of 10 listeners, which would print a leak warning on stderr.
+    setMaxListeners(this.kinds.length * 3, this.abort.signal);
   }
 
   /**

@@ -109,6 +109,11 @@ function detailLines(
       width,
       '  ',
     );
+  // The objects that refer to the Service: an Ingress path fails when the Service does.
+  for (const u of summary.usedBy ?? []) {
+    const where = `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}`;
+    wrap(lines, t(`used by ${where}${u.port !== undefined ? ` (port ${u.port})` : ''}`), width, '  ');
+  }
   if (findings.length === 0) {
     lines.push('No findings.');
     return lines;
@@ -117,6 +122,13 @@ function detailLines(
     const check = checks.get(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
     wrap(lines, t(f.message), width, '  ', '  ');
+    if (f.subject)
+      wrap(
+        lines,
+        t(`about ${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`),
+        width,
+        '  ',
+      );
     for (const pod of (f.pods ?? []).slice(0, 5)) {
       wrap(lines, t(`- ${pod.namespace ? `${pod.namespace}/` : ''}${pod.name}: ${pod.cause}`), width, '    ');
       // Its newest Warning event, or that Events were read and it has none.
@@ -304,10 +316,13 @@ export function Interactive({
     return `copied${which}: ${commands[at]}`;
   }
 
-  const failing = failingKeys.size;
+  // Findings about objects naming a Service that does not exist fail the run without a row: said in the title.
+  const failing = report.services.filter((s) => failingKeys.has(keyOf(s))).length;
+  const notFound = failingKeys.size - failing;
+  const missing = notFound > 0 ? `, ${notFound} not found` : '';
   const sorted = sort > 0 ? ` · by ${SORTS[sort].label}` : '';
   // The keys before the source, which can be a long path: a narrow terminal cuts the end.
-  const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${sorted} · ? help · q quit · ${t(source)}`;
+  const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${missing}${sorted} · ? help · q quit · ${t(source)}`;
   const matching = search ? visible.filter((s) => matches(s, search)).length : 0;
   const filterLine =
     [

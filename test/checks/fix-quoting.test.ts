@@ -95,6 +95,15 @@ function hostileObject(o: ClusterObject): ClusterObject {
         templateLabels: hostileLabels(o.templateLabels),
         selector: { ...o.selector, matchLabels: hostileLabels(o.selector.matchLabels) },
       };
+    case 'Ingress': {
+      const backend = (b: (typeof o.paths)[number]['backend']) => b && { ...b, service: hostile(b.service) };
+      return {
+        ...o,
+        meta,
+        defaultBackend: backend(o.defaultBackend),
+        paths: o.paths.map((p) => ({ ...p, backend: backend(p.backend) })),
+      };
+    }
   }
 }
 
@@ -222,12 +231,14 @@ describe('every fix is safe to paste', () => {
     ...plain.nodes,
     ...plain.events,
     ...plain.workloads,
+    ...plain.ingresses,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
-  const findings = runChecks(model, model.services, CHECKS).findings;
+  // Every Service was read: references to Services that do not exist are judged too.
+  const findings = runChecks(model, model.services, CHECKS, {}).findings;
 
   it('the hostile shop still gives the demo findings, with fixes from most checks', () => {
-    const plainChecks = new Set(runChecks(plain, plain.services, CHECKS).findings.map((f) => f.check));
+    const plainChecks = new Set(runChecks(plain, plain.services, CHECKS, {}).findings.map((f) => f.check));
     expect(new Set(findings.map((f) => f.check))).toEqual(plainChecks);
     expect(new Set(findings.filter((f) => f.fix).map((f) => f.check)).size).toBeGreaterThanOrEqual(20);
   });

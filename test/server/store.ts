@@ -164,6 +164,15 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ['ds'],
   },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingresses',
+    singular: 'ingress',
+    kind: 'Ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+  },
 ];
 
 export function apiVersionOf(r: ResourceType): string {

@@ -7,7 +7,7 @@ import type { ClusterObject } from '../../src/core/objects.js';
 import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { rawObject, slimObject } from '../../src/sources/slim.js';
-import { endpoints, node, ownedPod, pod, service, slice, workload, type Raw } from '../support/objects.js';
+import { endpoints, ingress, node, ownedPod, pod, service, slice, workload, type Raw } from '../support/objects.js';
 
 const T = '2026-11-01T00:00:00Z';
 
@@ -179,6 +179,16 @@ const raws: Raw[] = [
   }),
   workload('StatefulSet', 'db', { labels: { app: 'db' }, replicas: null, spec: { serviceName: 'db' } }),
   workload('DaemonSet', 'agent', { labels: { app: 'agent' }, replicas: 3 }),
+  ingress('front', {
+    className: 'nginx',
+    defaultBackend: { service: 'web', port: 80 },
+    paths: [
+      { host: 'shop.example.com', path: '/api', service: 'api', port: 'http' },
+      { host: 'shop.example.com', path: '/', service: 'web', port: 80 },
+      { path: '/static', service: 'static', port: 8080 },
+    ],
+  }),
+  ingress('legacy', { legacyClass: 'traefik', paths: [{ service: 'web' }] }),
 ];
 
 const slims: ClusterObject[] = raws.map((r) => slimObject(r.kind as KnownKind, r));

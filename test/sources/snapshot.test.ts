@@ -89,6 +89,7 @@ describe('snapshot reading: every accepted form', () => {
       nodes: false,
       pods: true,
       events: false,
+      ingresses: false,
     });
   });
 
@@ -130,7 +131,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet or DaemonSet in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet or Ingress in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -231,6 +232,7 @@ describe('a List read item by item', () => {
       nodes: true,
       pods: true,
       events: false,
+      ingresses: false,
     });
   });
 });

@@ -30,7 +30,9 @@ const LIST_OF: Record<Tester, string> = { 'rule-tester': 'CHECKS', 'dataplane-te
 export function isCheck(value: unknown): value is Check | DataplaneCheck {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
-  return typeof fields.id === 'string' && typeof fields.run === 'function';
+  // A check of references has no run of its own: its references.run judges each reference.
+  const references = fields.references as Record<string, unknown> | undefined;
+  return typeof fields.id === 'string' && (typeof fields.run === 'function' || typeof references?.run === 'function');
 }
 
 /** Which tester a registered check's table must use, by check. */

@@ -449,3 +449,50 @@ export const READ_EVENTS_AND_WORKLOADS = {
   ...READ_WORKLOADS,
   metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
 };
+interface IngressPathOptions {
+  host?: string;
+  path?: string;
+  service: string;
+  /** A port name or number; absent: the backend names none. */
+  port?: string | number;
+}
+
+export interface IngressOptions {
+  ns?: string;
+  className?: string;
+  /** The legacy kubernetes.io/ingress.class annotation instead of spec.ingressClassName. */
+  legacyClass?: string;
+  paths?: IngressPathOptions[];
+  defaultBackend?: { service: string; port?: string | number };
+}
+
+function ingressBackend(b: { service: string; port?: string | number }): Raw {
+  const port = b.port === undefined ? undefined : typeof b.port === 'number' ? { number: b.port } : { name: b.port };
+  return { service: { name: b.service, ...(port ? { port } : {}) } };
+}
+
+/** An Ingress (networking.k8s.io/v1): one rule per path, in order, with pathType Prefix. */
+export function ingress(name: string, o: IngressOptions = {}): Raw {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name,
+      namespace: o.ns ?? 'shop',
+      uid: `uid-ingress-${name}`,
+      ...(o.legacyClass ? { annotations: { 'kubernetes.io/ingress.class': o.legacyClass } } : {}),
+    },
+    spec: {
+      ...(o.className ? { ingressClassName: o.className } : {}),
+      ...(o.defaultBackend ? { defaultBackend: ingressBackend(o.defaultBackend) } : {}),
+      ...(o.paths
+        ? {
+            rules: o.paths.map((p) => ({
+              ...(p.host ? { host: p.host } : {}),
+              http: { paths: [{ path: p.path ?? '/', pathType: 'Prefix', backend: ingressBackend(p) }] },
+            })),
+          }
+        : {}),
+    },
+  };
+}

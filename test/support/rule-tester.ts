@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckMessages, FindingDraft } from '../../src/checks/types.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { checkService, runChecks } from '../../src/report/run-checks.js';
+import { checkReferences, checkService, runChecks } from '../../src/report/run-checks.js';
 import type { Raw } from './objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -47,6 +47,7 @@ function lacking(coverage: Partial<InputCoverage> = {}): string[] {
     .map(([kind]) => kind);
 }
 
+/** The check's findings on every Service of the objects, and on every reference they hold (a reference check's). */
 export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<InputCoverage>): Finding[] {
   const model = modelFromRaw(objects, coverage);
   if (check.runsAfterOthers) {
@@ -54,7 +55,15 @@ export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<Inp
     const others = CHECKS.filter((c) => c.id !== check.id);
     return runChecks(model, model.services, [...others, check]).findings.filter((f) => f.check === check.id);
   }
-  return model.services.flatMap((svc) => checkService(check, model, svc));
+  return [...model.services.flatMap((svc) => checkService(check, model, svc)), ...checkReferences(check, model)];
+}
+
+/** recording for a Service check, whose drafts come from run or, for a check of references, from references.run. */
+function recordingCheck(check: Check): { check: Check; reasons: Set<string>; notes: Set<string> } {
+  const { references } = check;
+  if (!references) return recording(check as Check & Required<Pick<Check, 'run'>>);
+  const recorded = recording(references);
+  return { ...recorded, check: { ...check, references: recorded.check } };
 }
 
 /**
@@ -122,7 +131,7 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
       });
     }
     it('produces every message and note the check declares', () => {
-      const recorded = recording(check);
+      const recorded = recordingCheck(check);
       for (const c of cases.invalid) findingsFor(recorded.check, c.objects, c.coverage);
       expectAllProduced(check, recorded);
     });

@@ -13,14 +13,14 @@ import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
-import { node, pod, service, type Raw } from '../support/objects.js';
+import { ingress, node, pod, service, type Raw } from '../support/objects.js';
 
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
     withControllers(raws).map((r) => slimObject(r.kind as KnownKind, r)),
     coverageFrom(() => true),
   );
-  return diagnoseServices(model, model.services, CHECKS, []);
+  return diagnoseServices(model, model.services, CHECKS, [], {});
 }
 
 // api: healthy (two ready pods); web: its only pod is not ready (an error); worker: healthy.
@@ -72,6 +72,24 @@ describe('Interactive', () => {
     expect(frame()).toMatch(/▸ OK\s+shop\/api\s+2\/2/); // no * : nothing changed
     expect(frame()).toMatch(/▸ ERROR\s+shop\/web\s+0\/1\s+no-ready-endpoints/);
     expect(frame()).toMatch(/shop\/api \(ClusterIP 10\.96\.0\.10\)\nNo findings\./);
+  });
+
+  it('the details pane lists the objects that refer to the Service', async () => {
+    const used = diagnosisOf([
+      node('node-a'),
+      service('api', { selector: { app: 'api' } }),
+      pod('api-1', { labels: { app: 'api' } }),
+      ingress('front', {
+        paths: [
+          { host: 'shop.example.com', path: '/api', service: 'api', port: 'http' },
+          { host: 'shop.example.com', path: '/old', service: 'gone', port: 'http' },
+        ],
+      }),
+    ]);
+    const { frame } = await show(<Interactive {...props} diagnosis={used} />);
+    expect(frame()).toContain('used by Ingress shop/front rule shop.example.com path /api (port http)');
+    // The Service /old names does not exist: no row of its own, but the title counts it.
+    expect(frame()).toContain('1 Services, 0 failing, 1 not found · ');
   });
 
   it('j/k and the arrows move the selection; the details pane follows it with the fix, and e shows why', async () => {

@@ -1,0 +1,104 @@
+// References to Services from other objects: an Ingress path's backend, and later Gateway API
+// routes' backendRefs, webhooks' and APIServices' clientConfig/service, a StatefulSet's
+// serviceName. Each referrer kind contributes its references in one place (REFERRERS below); the
+// model indexes them by the Service they name, once, so that "who uses this Service" is a lookup.
+// A reference resolves to a Service port as the referrer's controller does it: by name, or by
+// the Service port's number (an Ingress's service.port.number is the Service's port, not its
+// targetPort: docs/kubernetes-semantics.md#ingress-backends).
+
+import type { ClusterObject, Ingress, IngressServiceBackend, ServicePort } from '../core/objects.js';
+
+/** The kinds whose objects refer to Services; a new one is an entry of REFERRERS. */
+export type ReferrerKind = 'Ingress';
+
+/** The object that holds a reference: its kind, namespace (absent for a cluster-scoped kind) and name. */
+interface Referrer {
+  kind: ReferrerKind;
+  namespace?: string;
+  name: string;
+}
+
+export interface ServiceReference {
+  referrer: Referrer;
+  /** Where in the referrer: "rule shop.example.com path /api", "default backend". */
+  detail: string;
+  /**
+   * The Service port as the referrer names it: its name or its number; absent when the referrer
+   * names none and its kind has no default (a malformed Ingress backend).
+   */
+  port?: string | number;
+  /** The port a kind uses when it names none (webhooks and APIServices: 443); absent for kinds without one. */
+  defaultPort?: number;
+  /** The Service it names. */
+  target: { namespace: string; name: string };
+}
+
+type ObjectOf<K extends ReferrerKind> = Extract<ClusterObject, { kind: K }>;
+
+/** "rule shop.example.com path /api", or "rule path /api" without a host (any host). */
+function ingressPathDetail(host: string | undefined, path: string): string {
+  return `rule ${host ? `${host} ` : ''}path ${path}`;
+}
+
+function ingressReferences(ingress: Ingress): ServiceReference[] {
+  const referrer: Referrer = { kind: 'Ingress', namespace: ingress.meta.namespace, name: ingress.meta.name };
+  const reference = (backend: IngressServiceBackend, detail: string): ServiceReference => ({
+    referrer,
+    detail,
+    ...(backend.port !== undefined ? { port: backend.port } : {}),
+    // An Ingress backend is always in the Ingress's own namespace.
+    target: { namespace: ingress.meta.namespace, name: backend.service },
+  });
+  const references: ServiceReference[] = [];
+  for (const p of ingress.paths) {
+    if (p.backend) references.push(reference(p.backend, ingressPathDetail(p.host, p.path)));
+  }
+  if (ingress.defaultBackend) references.push(reference(ingress.defaultBackend, 'default backend'));
+  return references;
+}
+
+/**
+ * Each referrer kind, how the model finds its objects among the input's, and the references
+ * each object holds, in the order the object lists them. The only place a kind is registered.
+ */
+const REFERRERS: { [K in ReferrerKind]: (object: ObjectOf<K>) => ServiceReference[] } = {
+  Ingress: ingressReferences,
+};
+
+function isReferrer(object: ClusterObject): object is ObjectOf<ReferrerKind> {
+  return Object.hasOwn(REFERRERS, object.kind);
+}
+
+/** The references an object holds; none for an object of a kind that refers to no Service. */
+export function referencesOf(object: ClusterObject): ServiceReference[] {
+  if (!isReferrer(object)) return [];
+  return REFERRERS[object.kind](object);
+}
+
+/** "Ingress shop/web", "APIService v1beta1.metrics.k8s.io": how texts name a referrer. */
+function describeReferrer(referrer: Referrer): string {
+  return `${referrer.kind} ${referrer.namespace ? `${referrer.namespace}/` : ''}${referrer.name}`;
+}
+
+/** "Ingress shop/web rule shop.example.com path /api". */
+export function describeReference(reference: ServiceReference): string {
+  return `${describeReferrer(reference.referrer)} ${reference.detail}`;
+}
+
+/** The port as the reference names it: "http", "8080", or "443 (default)". */
+export function describeReferencePort(reference: ServiceReference): string | undefined {
+  if (reference.port !== undefined) return String(reference.port);
+  return reference.defaultPort !== undefined ? `${reference.defaultPort} (default)` : undefined;
+}
+
+/**
+ * The Service port a reference lands on: by name, or by number (the Service's port, not its
+ * targetPort); of two ports with one number (TCP and UDP), the TCP one, since every referrer
+ * kind sends TCP. Undefined when the Service has no such port or the reference names none.
+ */
+export function referencedPort(reference: ServiceReference, ports: readonly ServicePort[]): ServicePort | undefined {
+  const wanted = reference.port ?? reference.defaultPort;
+  if (wanted === undefined) return undefined;
+  const matches = ports.filter((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
+  return matches.find((p) => p.protocol === 'TCP') ?? matches[0];
+}
