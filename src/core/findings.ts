@@ -55,6 +55,12 @@ export interface ServiceUser {
   port?: string;
 }
 
+/** "Ingress shop/web rule shop.example.com path /api (port http)": how the renderers name a user of a Service. */
+export function describeServiceUser(u: ServiceUser): string {
+  const port = u.port !== undefined ? ` (port ${u.port})` : '';
+  return `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}${port}`;
+}
+
 export interface Finding {
   check: string;
   severity: Severity;

@@ -6,7 +6,13 @@
 import { describeSkippedChecks, failingServices, type Report, type ServiceSummary } from '../report/report.js';
 import { BEYOND_C0, visibleEscape } from '../core/terminal-text.js';
 import { evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
-import type { CheckDescription, CheckDescriptions, Finding, Severity } from '../core/findings.js';
+import {
+  describeServiceUser,
+  type CheckDescription,
+  type CheckDescriptions,
+  type Finding,
+  type Severity,
+} from '../core/findings.js';
 
 /** Pods listed in the open; more are folded into <details>. */
 const PODS_SHOWN_OPEN = 5;
@@ -111,13 +117,7 @@ function findingMarkdown(f: Finding, check: CheckDescription | undefined, explai
   }
   const events = f.evidence ?? [];
   if (events.length > 0) parts.push(events.map((e) => `- ${mdText(evidenceLine(e))}`).join('\n'));
-  if (f.usedBy) {
-    const users = f.usedBy.map(
-      (u) =>
-        `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}${u.port ? ` (port ${u.port})` : ''}`,
-    );
-    parts.push(`**Used by:** ${mdText(users.join(', '))}`);
-  }
+  if (f.usedBy) parts.push(`**Used by:** ${mdText(f.usedBy.map(describeServiceUser).join(', '))}`);
   parts.push(`**Fix:** ${mdText(f.fix ?? check?.fix ?? '')}`);
   if (explain && check) parts.push(details('Why it matters', mdParagraph(check.explanation)));
   return parts.join('\n\n');

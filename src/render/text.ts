@@ -1,7 +1,7 @@
 // The human report: a kubectl-style summary table, then a block per Service that fails --fail-on,
 // the most severe first: each finding at or above it with its message's first clause (two lines
-// at most), the pods involved grouped by cause, and the fix. With --explain (-v), every finding whole, why each
-// check matters (once per check), and more of the pods.
+// at most), the pods involved grouped by cause, and the fix. With --explain (-v), every finding
+// whole, why each check matters (once per check), and more of the pods.
 
 import {
   describeSkippedChecks,
@@ -13,7 +13,14 @@ import {
 import type { Palette } from './colour.js';
 import { plainTable } from './table.js';
 import { displayWidth, terminalText as t } from '../core/terminal-text.js';
-import type { CheckDescriptions, Finding, FindingPod, ServiceUser, Severity } from '../core/findings.js';
+import {
+  describeServiceUser,
+  type CheckDescriptions,
+  type Finding,
+  type FindingPod,
+  type ServiceUser,
+  type Severity,
+} from '../core/findings.js';
 import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
@@ -217,12 +224,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
 
 /** "Ingress shop/web rule path /api (port http), Ingress shop/admin default backend (port 80)". */
 function describeUsers(users: readonly ServiceUser[]): string {
-  return users
-    .map(
-      (u) =>
-        `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}${u.port !== undefined ? ` (port ${u.port})` : ''}`,
-    )
-    .join(', ');
+  return users.map(describeServiceUser).join(', ');
 }
 
 /** What unknown means, said once under the counts. */

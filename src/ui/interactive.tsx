@@ -18,7 +18,13 @@ import { eachKey } from './each-key.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
 import { pushTo } from '../core/multimap.js';
-import type { CheckDescriptions, Finding, ServiceStatus, Severity } from '../core/findings.js';
+import {
+  describeServiceUser,
+  type CheckDescriptions,
+  type Finding,
+  type ServiceStatus,
+  type Severity,
+} from '../core/findings.js';
 
 export interface InteractiveProps {
   diagnosis: Diagnosis;
@@ -110,10 +116,7 @@ function detailLines(
       '  ',
     );
   // The objects that refer to the Service: an Ingress path fails when the Service does.
-  for (const u of summary.usedBy ?? []) {
-    const where = `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.detail}`;
-    wrap(lines, t(`used by ${where}${u.port !== undefined ? ` (port ${u.port})` : ''}`), width, '  ');
-  }
+  for (const u of summary.usedBy ?? []) wrap(lines, t(`used by ${describeServiceUser(u)}`), width, '  ');
   if (findings.length === 0) {
     lines.push('No findings.');
     return lines;
