@@ -43,6 +43,11 @@ export function podCause(view: ServiceView, m: MatchedPod, model: ClusterModel):
   return 'ready endpoint';
 }
 
+/** A matched pod that is neither finished nor terminating: one whose readiness is still in play. */
+export function isLive(m: MatchedPod): boolean {
+  return !isFinished(m.pod) && !m.state.terminating;
+}
+
 /** Pods in the order a reader should look at them: unready endpoints, pods kept out, terminating, finished. */
 export function byRelevance(pods: MatchedPod[]): MatchedPod[] {
   const rank = (m: MatchedPod) => (isFinished(m.pod) ? 3 : m.state.terminating ? 2 : m.state.shouldBeListed ? 0 : 1);

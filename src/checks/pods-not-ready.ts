@@ -1,7 +1,5 @@
-import { isFinished } from '../model/pod-state.js';
 import { formatLabels } from '../core/selectors.js';
-import { agree, plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
-import type { MatchedPod } from '../model/service-view.js';
+import { agree, isLive, plural, podCause, byRelevance, podFix, summarizeCauses, listPods, shownOf } from './helpers.js';
 import type { Check } from './types.js';
 
 export const podsNotReady: Check = {
@@ -29,7 +27,6 @@ export const podsNotReady: Check = {
     // No ready endpoint at all is no-ready-endpoints' finding, not this one.
     const ready = view.counts;
     if (ready.ready === 0) return [];
-    const isLive = (m: MatchedPod) => !isFinished(m.pod) && !m.state.terminating;
     const notReady = byRelevance(view.matched.filter((m) => m.state.cause !== undefined && isLive(m)));
     if (notReady.length === 0) return [];
     const live = view.matched.filter(isLive);

@@ -1,8 +1,7 @@
-import { isFinished } from '../model/pod-state.js';
 import { hasReadinessProbe } from '../model/probes.js';
 import type { Pod } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
-import { agree, MAX_PODS, plural, podOwner, shownOf } from './helpers.js';
+import { agree, isLive, MAX_PODS, plural, podOwner, shownOf } from './helpers.js';
 import type { Check } from './types.js';
 
 /** What the pod's readiness waits for, in words: only its containers starting. */
@@ -41,7 +40,7 @@ export const readinessProbeMissing: Check = {
     const { service } = view;
     // Readiness does not decide anything for a Service that publishes not-ready addresses.
     if (service.publishNotReadyAddresses) return [];
-    const live = view.matched.filter((m) => !isFinished(m.pod) && !m.state.terminating);
+    const live = view.matched.filter(isLive);
     const missing = live.filter((m) => m.pod.readinessGates.length === 0 && !hasReadinessProbe(m.pod));
     if (missing.length === 0) return [];
     const one = missing.length === 1;

@@ -1,10 +1,9 @@
-import { isFinished } from '../model/pod-state.js';
 import { describeProbe, describeUnresolved, unresolvedProbePort, type UnresolvedProbePort } from '../model/probes.js';
 import { closestMatch } from '../model/similar.js';
 import type { MatchedPod } from '../model/service-view.js';
 import type { Container, ContainerStatus, Pod } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
-import { agree, MAX_PODS, plural, podOwner, shellQuote } from './helpers.js';
+import { agree, isLive, MAX_PODS, plural, podOwner, shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 /** A container of a pod whose readiness probe port does not resolve, and which the input does not show ready. */
@@ -86,7 +85,7 @@ export const readinessProbePortUnresolved: Check = {
   requires: ['pods'],
   run(view) {
     const { service } = view;
-    const live = view.matched.filter((m) => !isFinished(m.pod) && !m.state.terminating);
+    const live = view.matched.filter(isLive);
     const affected = live.map(unresolvedOn).filter((u) => u.length > 0);
     if (affected.length === 0) return [];
 
