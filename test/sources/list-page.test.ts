@@ -20,11 +20,36 @@ const PODS = ['web-1', 'web-2', 'web-3'].map((name) => {
 
 const identity = (item: JsonObject) => item;
 
-/** What the page says, read the plain way. */
+function withoutManagedFields(item: unknown): unknown {
+  const metadata = (item as { metadata?: Record<string, unknown> }).metadata;
+  if (!metadata || !('managedFields' in metadata)) return item;
+  const { managedFields: _managedFields, ...rest } = metadata;
+  return { ...(item as object), metadata: rest };
+}
+
+/** managedFields as the API server writes them, with text that a careless skip would trip on. */
+function managedFields(i: number): unknown[] {
+  return [
+    {
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': {} } },
+    },
+    {
+      manager: `kubelet ] } [ { "}]},{\\"metadata\\": ${i} \\`,
+      operation: 'Update',
+      subresource: 'status',
+      fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {} } } } },
+    },
+  ];
+}
+
+/** What the page says, read the plain way, items without their metadata.managedFields. */
 function whole(text: string) {
   const list = JSON.parse(text) as { items: unknown[]; metadata: { continue?: string; resourceVersion?: string } };
   return {
-    items: list.items,
+    items: list.items.map(withoutManagedFields),
     continueToken: list.metadata.continue ?? '',
     resourceVersion: list.metadata.resourceVersion ?? '',
   };
@@ -40,6 +65,45 @@ describe('parseListPage', () => {
     expect(parse).toHaveBeenCalledTimes(1 + PODS.length);
     parse.mockRestore();
     expect(read).toEqual(whole(text));
+  });
+
+  it("skips each item's managedFields unparsed, whatever their strings hold; the rest is the whole parse", () => {
+    const managed = PODS.map((item, i) => {
+      const metadata = item.metadata as object;
+      return {
+        ...item,
+        metadata: {
+          ...metadata,
+          annotations: { note: `,"managedFields":[ ] ${i}` },
+          managedFields: managedFields(i),
+        },
+      };
+    });
+    const text = page(managed);
+    expect(text.match(/,"managedFields":\[/g)).toHaveLength(PODS.length);
+    const parse = vi.spyOn(JSON, 'parse');
+    const read = parseListPage(text, identity);
+    const parsed = parse.mock.calls.map(([t]) => t);
+    parse.mockRestore();
+    expect(parsed).toHaveLength(1 + PODS.length);
+    for (const t of parsed) expect(t).not.toContain('kubelet');
+    expect(read).toEqual(whole(text));
+    expect(read.items.map((item) => (item.metadata as { annotations: unknown }).annotations)).toEqual(
+      PODS.map((_, i) => ({ note: `,"managedFields":[ ] ${i}` })),
+    );
+  });
+
+  it('managedFields that do not close within the item: the plain parse, same result', () => {
+    const broken = page([PODS[0], PODS[1]]).replace(
+      '"metadata":{"name":"web-1"',
+      '"metadata":{"managedFields":[1,"name":"web-1"',
+    );
+    expect(() => parseListPage(broken, identity)).toThrow(SyntaxError);
+    const unclosed = page(PODS).replace(
+      '{"metadata":{"name":"web-2"',
+      '{"metadata":{"name":"web-2","managedFields":["]',
+    );
+    expect(() => parseListPage(unclosed, identity)).toThrow(SyntaxError);
   });
 
   it('converts each item as it is parsed, in order', () => {
