@@ -1,7 +1,7 @@
 // The commands the bench times against the test API server, each under GNU time: (a) the doctor,
 // (b) kubectl get, (c) the floor; and the scratch folder they write to.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,9 @@ import { TIME } from './machine.js';
 import { collectionPath, KINDS } from '../../src/core/kinds.js';
 import { fmtMB, fmtS } from './stats.js';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
+const ROOT = resolve(import.meta.dirname, '../..');
+/** The CLI from dist/ as `npm install` runs it: profiled, since the bundle's names are minified. */
+export const SOURCE_BIN = join(ROOT, 'bin/kubectl-endpoints_doctor');
 /** The lists the doctor reads with -A, in its order: the floor (c) reads the same. */
 export const LISTS = KINDS.map(
   (kind) =>
@@ -22,11 +24,24 @@ export const LISTS = KINDS.map(
     (kind.fieldSelector ? `?${new URLSearchParams({ fieldSelector: kind.fieldSelector }).toString()}` : ''),
 );
 
+/**
+ * What (b) asks kubectl for: the same kinds but Endpoints (what a user reads today is the
+ * slices) and Events (kubectl get takes one field selector for every type it lists).
+ */
+export const KUBECTL_GET_RESOURCES = KINDS.filter((kind) => kind.kind !== 'Endpoints' && !kind.fieldSelector)
+  .map((kind) => kind.resource)
+  .join(',');
+
 /** A scratch folder, removed when the bench exits, with the floor's script in it. */
 export interface Workspace {
   dir: string;
   /** bench/floor.ts as plain JavaScript, so that (c) pays no TypeScript loader start-up. */
   floorScript: string;
+  /**
+   * The CLI as krew installs it (scripts/package.ts's one-file bundle, run by node), timed as (a)
+   * and (e): one file starts about 0.1 s of CPU sooner than dist/'s hundred-odd ES modules.
+   */
+  bin: string;
 }
 
 export function makeWorkspace(): Workspace {
@@ -39,7 +54,12 @@ export function makeWorkspace(): Workspace {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText,
   );
-  return { dir, floorScript };
+  const release = join(dir, 'release');
+  execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--no-standalone', '--out', release], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  return { dir, floorScript, bin: join(release, 'bundle/kubectl-endpoints_doctor') };
 }
 
 export type Server = Child<ServerReady, ServerStats> & { info: ServerReady; caFile: string; work: Workspace };
@@ -76,26 +96,27 @@ interface Invocation {
   ok: number[];
 }
 
-export function invocation(id: CommandId, server: Server, nodeArgs: string[] = []): Invocation {
+/** `profile`: (a) from dist/ under these node flags (node --cpu-prof), for readable names. */
+export function invocation(id: CommandId, server: Server, profile?: string[]): Invocation {
   const { kubeconfigPath, kubectlArgs, url, token } = server.info;
   switch (id) {
     case 'a':
       return {
         command: process.execPath,
-        args: [...nodeArgs, BIN, '--kubeconfig', kubeconfigPath, '-A', '-o', 'json'],
+        args: [
+          ...(profile ? [...profile, SOURCE_BIN] : [server.work.bin]),
+          '--kubeconfig',
+          kubeconfigPath,
+          '-A',
+          '-o',
+          'json',
+        ],
         ok: [0, 1],
       };
     case 'b':
       return {
         command: 'kubectl',
-        args: [
-          ...kubectlArgs,
-          'get',
-          'services,endpointslices,pods,nodes,deployments,replicasets,statefulsets,daemonsets',
-          '-A',
-          '-o',
-          'json',
-        ],
+        args: [...kubectlArgs, 'get', KUBECTL_GET_RESOURCES, '-A', '-o', 'json'],
         ok: [0],
       };
     case 'c':

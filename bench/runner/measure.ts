@@ -9,7 +9,6 @@ import { findingsByCheck, type AnalysisReady, type AnalysisResult } from '../ana
 import { formatProfile, summarizeProfile } from '../cpuprofile.js';
 import { Child } from './child.js';
 import {
-  BIN,
   describe,
   invocation,
   LISTS,
@@ -62,7 +61,7 @@ async function measureSnapshots(run: BenchRun, server: Server, live: Report): Pr
       server,
       {
         command: process.execPath,
-        args: [BIN, 'snapshot', '--kubeconfig', server.info.kubeconfigPath, '-A', '-o', format],
+        args: [run.work.bin, 'snapshot', '--kubeconfig', server.info.kubeconfigPath, '-A', '-o', format],
         ok: [0],
       },
       file,
@@ -72,7 +71,11 @@ async function measureSnapshots(run: BenchRun, server: Server, live: Report): Pr
     const read: Sample[] = [];
     const reportFile = join(run.work.dir, 'snapshot-report.json');
     for (let round = 0; round < run.options.runs; round++) {
-      const readBack = { command: process.execPath, args: [BIN, '--snapshot', file, '-A', '-o', 'json'], ok: [0, 1] };
+      const readBack = {
+        command: process.execPath,
+        args: [run.work.bin, '--snapshot', file, '-A', '-o', 'json'],
+        ok: [0, 1],
+      };
       read.push(await measure(server, readBack, round === 0 ? reportFile : '/dev/null'));
       log(`   (e) --snapshot ${format} round ${round + 1} ${describe('e', read[round])}`);
     }

@@ -13,6 +13,8 @@ import {
   type SizeResult,
 } from './results.js';
 import { fmtInt, fmtMB } from './stats.js';
+import { KUBECTL_GET_RESOURCES } from './commands.js';
+import { KINDS } from '../../src/core/kinds.js';
 
 /** Everything the report is written from. */
 export interface ReportInput {
@@ -25,6 +27,14 @@ export interface ReportInput {
   analyses: ScaledAnalysis[];
   started: Date;
   elapsedMs: number;
+}
+
+/** "Services, Endpoints (v1), …, Warning Events (`fieldSelector=type=Warning`) and Ingresses": what (a) lists. */
+function listedKinds(): string {
+  const labels = KINDS.map((kind) =>
+    kind.fieldSelector ? `${kind.label} (\`fieldSelector=${kind.fieldSelector}\`)` : kind.label,
+  );
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
 }
 
 /** Adds a line to the report. */
@@ -87,13 +97,14 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('process of its own (bench/server.ts). Measured per size:');
   p();
   p(
-    '- **(a)** `kubectl endpoints-doctor -A -o json`: the built CLI, `node bin/kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected). It lists Services, Endpoints, EndpointSlices, Pods, Nodes, Warning Events (`fieldSelector=type=Warning`), Deployments, ReplicaSets, StatefulSets and DaemonSets.',
+    '- **(a)** `kubectl endpoints-doctor -A -o json`: the CLI as krew installs it, the one-file bundle that `npm run package` builds, run by node: `node kubectl-endpoints_doctor --kubeconfig K -A -o json > /dev/null` (exit code 1, findings, is expected); from dist/ (`npm install`) it starts about 0.1 s of CPU later (see Start-up). It lists ' +
+      `${listedKinds()}.`,
   );
   p(
-    '- **(b)** `kubectl get services,endpointslices,pods,nodes,deployments,replicasets,statefulsets,daemonsets -A -o json > /dev/null`: what a user would otherwise run (without Endpoints).',
+    `- **(b)** \`kubectl get ${KUBECTL_GET_RESOURCES} -A -o json > /dev/null\`: what a user would otherwise run (without Endpoints, and without Events, whose field selector kubectl would apply to every type).`,
   );
   p(
-    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same ten lists with the same pagination (limit=500) and field selector and concurrency as the doctor and `JSON.parse` each page, nothing else.',
+    '- **(c)** the floor (bench/floor.ts, run as plain JavaScript): GET the same lists with the same pagination (limit=500) and field selector and concurrency as the doctor and `JSON.parse` each page, nothing else.',
   );
   p(
     `- **(d)** the analysis alone: \`runChecks\` (every check, every Service) + \`buildReport\` on the in-memory ClusterModel, in a process of its own (bench/analysis.ts), then the report rendered as \`-o json\`, \`-o text\` and \`-o tree\`. *Cold* is its first run, as in the CLI, which analyses once; *warm* the median of the runs after it. A cold run varies by about a quarter from process to process here, so the size measured by (d) alone runs in ${ANALYSIS_PROCESSES} processes and reports the median one.`,
@@ -128,7 +139,7 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p('## Sizes');
   p();
   p(
-    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | Events (all / Warning) | Deployments, ReplicaSets, StatefulSets | JSON of the ten lists | bytes per Pod |',
+    '| scale | Services | Pods | namespaces | Nodes | EndpointSlices | Endpoints | Events (all / Warning) | Deployments, ReplicaSets, StatefulSets | JSON of the lists | bytes per Pod |',
   );
   p('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
