@@ -16,7 +16,7 @@ import { fmtMB, fmtS } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The CLI from dist/ as `npm install` runs it: profiled, since the bundle's names are minified. */
-export const SOURCE_BIN = join(ROOT, 'bin/kubectl-endpoints_doctor');
+const SOURCE_BIN = join(ROOT, 'bin/kubectl-endpoints_doctor');
 /** The lists the doctor reads with -A, in its order: the floor (c) reads the same. */
 export const LISTS = KINDS.map(
   (kind) =>
