@@ -171,6 +171,14 @@ function withUsers(finding: Finding, service: Service, references: readonly Serv
   return users.length > 0 ? { ...finding, usedBy: users.map(serviceUser) } : finding;
 }
 
+/**
+ * The objects of the model that refer to a Service, as the report lists a Service's usedBy: for
+ * a Service the input lacks, which has no entry to list them (-i's row for it).
+ */
+export function usersOf(model: ClusterModel, namespace: string, name: string): ServiceUser[] {
+  return model.referencesTo(namespace, name).map(serviceUser);
+}
+
 const NOTHING_EXPLAINED: OtherFindings = { explainedEvents: new Set() };
 
 /** A Service's Warning events (its own, its slices', its Endpoints'), looked up once, when a finding asks. */
