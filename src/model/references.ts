@@ -31,6 +31,11 @@ export interface ServiceReference {
   defaultPort?: number;
   /** The Service it names. */
   target: { namespace: string; name: string };
+  /**
+   * It names the Service for its name, not to send traffic through it (a StatefulSet's
+   * serviceName, its pods' DNS domain): a user of the Service, never one its findings break.
+   */
+  nameOnly?: true;
 }
 
 type ObjectOf<K extends ReferrerKind> = Extract<ClusterObject, { kind: K }>;
@@ -70,6 +75,7 @@ function statefulSetReferences(statefulSet: StatefulSet): ServiceReference[] {
       referrer: { kind: 'StatefulSet', namespace, name },
       detail: 'spec.serviceName',
       target: { namespace, name: statefulSet.serviceName },
+      nameOnly: true,
     },
   ];
 }

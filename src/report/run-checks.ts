@@ -160,10 +160,12 @@ function serviceUser(reference: ServiceReference): ServiceUser {
 
 /**
  * The finding with the references that reach it: those whose port is the finding's (every one for
- * a finding about no port, or whose port the Service lacks).
+ * a finding about no port, or whose port the Service lacks); none that names the Service only for
+ * its name (a StatefulSet's serviceName: the Service's own usedBy lists it).
  */
 function withUsers(finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
   const users = references.filter((reference) => {
+    if (reference.nameOnly) return false;
     if (finding.port === undefined) return true;
     const port = referencedPort(reference, service.ports);
     return port !== undefined && describeServicePort(port) === finding.port;
