@@ -1,7 +1,7 @@
 // What changed for each Service between two reports of a watch: added, removed, or a change
 // of status, ready endpoints or the checks that found something; a Service that findings name
-// but that does not exist counts as one. One line per change, in a
-// stable key=value form that scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
+// but that does not exist counts as one. One line per change, in a stable key=value form that
+// scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
 
 import { terminalText } from '../core/terminal-text.js';
 import type { Report, ServiceSummary } from './report.js';
