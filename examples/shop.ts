@@ -84,7 +84,7 @@
 //                          controller, is healthy)
 //   marketing/blog-api     deleted, but Ingress marketing/www still sends /api to it
 //                          → ingress-backend-missing
-//   analytics/clickhouse   the StatefulSet's serviceName names this client Service, which is not
+//   reporting/clickhouse   the StatefulSet's serviceName names this client Service, which is not
 //                          headless: its replicas get no DNS names to find each other by
 //                          → statefulset-service-missing
 //

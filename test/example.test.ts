@@ -95,20 +95,20 @@ describe('examples/shop.yaml', () => {
     expect(report.services.some((s) => s.name === 'blog-api')).toBe(false);
   });
 
-  it("analytics' StatefulSet names its client Service, which is not headless: a warning about the StatefulSet", () => {
+  it("reporting's StatefulSet names its client Service, which is not headless: a warning about the StatefulSet", () => {
     const found = report.findings.filter((f) => f.check === 'statefulset-service-missing');
     expect(found.map((f) => [`${f.namespace}/${f.service}`, f.reason, f.severity, f.subject])).toEqual([
       [
-        'analytics/clickhouse',
+        'reporting/clickhouse',
         'notHeadless',
         'warning',
-        { kind: 'StatefulSet', namespace: 'analytics', name: 'clickhouse' },
+        { kind: 'StatefulSet', namespace: 'reporting', name: 'clickhouse' },
       ],
     ]);
-    const clickhouse = report.services.find((s) => s.namespace === 'analytics' && s.name === 'clickhouse');
+    const clickhouse = report.services.find((s) => s.namespace === 'reporting' && s.name === 'clickhouse');
     expect(clickhouse).toMatchObject({
       status: 'warning',
-      usedBy: [{ kind: 'StatefulSet', namespace: 'analytics', name: 'clickhouse', detail: 'spec.serviceName' }],
+      usedBy: [{ kind: 'StatefulSet', namespace: 'reporting', name: 'clickhouse', detail: 'spec.serviceName' }],
     });
     // The shop's own StatefulSets name their headless Services: nothing to say.
     expect(report.services.find((s) => s.name === 'redis-headless')?.usedBy).toEqual([

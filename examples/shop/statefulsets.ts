@@ -1,16 +1,16 @@
-// The data team's namespace, analytics: a ClickHouse StatefulSet whose spec.serviceName names its
+// The data team's namespace, reporting: a ClickHouse StatefulSet whose spec.serviceName names its
 // client Service, which is not headless, so its replicas have no DNS names to find each other by.
 
 import { appLabels, REGISTRY, statefulSetPods } from './pods.js';
 import { buildService, port } from './services.js';
 import type { Shop } from './shop-builder.js';
 
-const NS = 'analytics';
+const NS = 'reporting';
 
 /**
- * analytics/clickhouse: the chart's 2.0 rewrite dropped its headless Service clickhouse-headless
+ * reporting/clickhouse: the chart's 2.0 rewrite dropped its headless Service clickhouse-headless
  * and set serviceName to the client Service, a ClusterIP one. The replicas run and serve queries
- * through it, but clickhouse-0.clickhouse.analytics.svc, the name each replica's remote_servers
+ * through it, but clickhouse-0.clickhouse.reporting.svc, the name each replica's remote_servers
  * lists for the other, does not resolve: replication stops (statefulset-service-missing).
  */
 export function clickhouse({ workload }: Shop): void {
