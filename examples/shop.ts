@@ -84,6 +84,9 @@
 //                          controller, is healthy)
 //   marketing/blog-api     deleted, but Ingress marketing/www still sends /api to it
 //                          → ingress-backend-missing
+//   reporting/clickhouse   the StatefulSet's serviceName names this client Service, which is not
+//                          headless: its replicas get no DNS names to find each other by
+//                          → statefulset-service-missing
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the
@@ -115,6 +118,7 @@ import { resetPodAddresses } from './shop/pods.js';
 import { bankGateway, erp, hsm, ledgerDb, notifications, ordersDb, pspEgress } from './shop/selectorless.js';
 import { shopAddingTo } from './shop/shop-builder.js';
 import { recommendations, redis, web } from './shop/storefront.js';
+import { clickhouse } from './shop/statefulsets.js';
 import { promotions, workloadsOfPods } from './shop/workloads.js';
 
 /** Every object of the example, in no particular order. */
@@ -149,6 +153,7 @@ export function shopObjects(): Raw[] {
   fraudScore(shop);
   promotions(shop);
   marketing(shop);
+  clickhouse(shop);
   objects.push(...workloadsOfPods(objects));
   // What the kubelet and the controllers said about the objects above.
   objects.push(...warningEvents(objects));

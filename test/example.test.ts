@@ -95,6 +95,27 @@ describe('examples/shop.yaml', () => {
     expect(report.services.some((s) => s.name === 'blog-api')).toBe(false);
   });
 
+  it("reporting's StatefulSet names its client Service, which is not headless: a warning about the StatefulSet", () => {
+    const found = report.findings.filter((f) => f.check === 'statefulset-service-missing');
+    expect(found.map((f) => [`${f.namespace}/${f.service}`, f.reason, f.severity, f.subject])).toEqual([
+      [
+        'reporting/clickhouse',
+        'notHeadless',
+        'warning',
+        { kind: 'StatefulSet', namespace: 'reporting', name: 'clickhouse' },
+      ],
+    ]);
+    const clickhouse = report.services.find((s) => s.namespace === 'reporting' && s.name === 'clickhouse');
+    expect(clickhouse).toMatchObject({
+      status: 'warning',
+      usedBy: [{ kind: 'StatefulSet', namespace: 'reporting', name: 'clickhouse', detail: 'spec.serviceName' }],
+    });
+    // The shop's own StatefulSets name their headless Services: nothing to say.
+    expect(report.services.find((s) => s.name === 'redis-headless')?.usedBy).toEqual([
+      { kind: 'StatefulSet', namespace: 'shop', name: 'redis', detail: 'spec.serviceName' },
+    ]);
+  });
+
   it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);

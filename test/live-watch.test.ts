@@ -13,7 +13,7 @@ import type { Report } from '../src/report/report.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { BIN, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service } from './support/objects.js';
+import { node, pod, service, workload } from './support/objects.js';
 import { applyWithControllers, eventually } from './support/watching.js';
 
 const TIMEOUT = 120_000;
@@ -94,6 +94,71 @@ describe('--watch without a terminal', { timeout: TIMEOUT }, () => {
     const run = await runCliAsync(['--kubeconfig', kubeconfig, '-w'], { timeoutMs: TIMEOUT });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error: cannot reach the Kubernetes API at .*connection refused/);
+  });
+});
+
+describe('--watch -o json: Services that objects name but that do not exist', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  const headless = service('db-hl', { selector: { app: 'db' }, spec: { clusterIP: 'None', clusterIPs: ['None'] } });
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: [
+        ...webDown(),
+        workload('StatefulSet', 'db', { labels: { app: 'db' }, replicas: 0, spec: { serviceName: 'db-hl' } }),
+      ],
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('the report holds their findings as the one-shot report does, and each change of them is an event', async () => {
+    const oneShot = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json'], {
+      timeoutMs: TIMEOUT,
+    });
+    const expected = (JSON.parse(oneShot.stdout) as Report).findings.filter((f) => f.service === 'db-hl');
+    expect(expected.map((f) => f.check)).toEqual(['statefulset-service-missing']);
+
+    const cli = startCli(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--watch', '-o', 'json']);
+    const documents = () =>
+      cli.out.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as unknown);
+    await eventually('the report', () => documents().length >= 1);
+    const [report] = documents() as [Report];
+    expect(report.findings.filter((f) => f.service === 'db-hl')).toEqual(expected);
+    expect(report.services.map((s) => s.name)).not.toContain('db-hl');
+
+    // The Service is created (headless): it now exists, and the StatefulSet's finding is gone.
+    applyWithControllers(server, [headless]);
+    await eventually('the change of db-hl', () => documents().length >= 2);
+    // Another StatefulSet names a Service that does not exist: it appears.
+    applyWithControllers(server, [
+      workload('StatefulSet', 'cache', { labels: { app: 'cache' }, replicas: 0, spec: { serviceName: 'cache-hl' } }),
+    ]);
+    await eventually('cache-hl named', () => documents().length >= 3);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+
+    const [, created, named] = documents() as [Report, ServiceChangeEvent, ServiceChangeEvent];
+    expect(created).toMatchObject({
+      kind: 'ServiceChange',
+      change: 'changed',
+      namespace: 'shop',
+      name: 'db-hl',
+      after: { name: 'db-hl', type: 'ClusterIP (headless)' },
+      checksRemoved: ['statefulset-service-missing'],
+    });
+    expect(created).not.toHaveProperty('before');
+    expect(named).toMatchObject({
+      kind: 'ServiceChange',
+      change: 'added',
+      namespace: 'shop',
+      name: 'cache-hl',
+      checksAdded: ['statefulset-service-missing'],
+      findings: [{ check: 'statefulset-service-missing', subject: { kind: 'StatefulSet', name: 'cache' } }],
+    });
+    expect(named).not.toHaveProperty('before');
+    expect(named).not.toHaveProperty('after');
   });
 });
 

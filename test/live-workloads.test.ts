@@ -22,7 +22,8 @@ const objects = [
     node('node-a'),
     service('web'),
     service('api', { selector: { app: 'api' } }),
-    service('db', { selector: { app: 'db' } }),
+    // The StatefulSet's governing Service: headless, as statefulset-service-missing wants it.
+    service('db', { selector: { app: 'db' }, spec: { clusterIP: 'None', clusterIPs: ['None'] } }),
     ownedPod('db-0', { kind: 'StatefulSet', name: 'db' }, { labels: { app: 'db' } }),
     ownedPod('db-1', { kind: 'StatefulSet', name: 'db' }, { labels: { app: 'db' } }),
   ]),

@@ -10,7 +10,7 @@ import { renderOutput, type OutputOptions } from '../src/render/output.js';
 import { diagnoseServices } from '../src/report/diagnosis.js';
 import { failsAt } from '../src/report/report.js';
 import { withControllers } from './support/controller.js';
-import { ingress, node, pod, service, type Raw } from './support/objects.js';
+import { ingress, node, pod, service, workload, type Raw } from './support/objects.js';
 
 const objects: Raw[] = [
   ...withControllers([
@@ -175,5 +175,42 @@ describe('a reference followed down to the pods', () => {
       '- used by Ingress store/front rule path /metrics (port 9090) → Service port metrics 9090/TCP - web-1: no container port named "metrics"',
     );
     expect(text).toContain('web-1: no container port named "metrics"');
+  });
+});
+
+describe("a StatefulSet's serviceName", () => {
+  const headless = (selector: Record<string, string>) =>
+    service('db-hl', { ns: 'data', selector, spec: { clusterIP: 'None', clusterIPs: ['None'] } });
+  const db = workload('StatefulSet', 'db', { ns: 'data', labels: { app: 'db' }, spec: { serviceName: 'db-hl' } });
+  const run = (...extra: Raw[]) => {
+    const model = modelFromRaw([node('node-a'), db, ...extra]);
+    return diagnoseServices(model, model.services, CHECKS, [], { namespace: 'data' }).report;
+  };
+
+  it("is a use of the Service without a port: in its usedBy, never under its findings (it names the Service's name, sends no traffic)", () => {
+    // The selector matches no pod (none runs): selector-no-match, a finding about no port.
+    const report = run(headless({ app: 'db' }));
+    expect(report.services[0].usedBy).toEqual([
+      { kind: 'StatefulSet', namespace: 'data', name: 'db', detail: 'spec.serviceName' },
+    ]);
+    const noMatch = report.findings.find((f) => f.check === 'selector-no-match');
+    expect(noMatch).toBeDefined();
+    expect(noMatch).not.toHaveProperty('usedBy');
+    expect(report.findings.map((f) => f.check)).not.toContain('statefulset-service-missing');
+  });
+
+  it('naming no Service is a warning about the StatefulSet, on the Service it names', () => {
+    const report = run();
+    expect(report.services).toEqual([]);
+    expect(report.findings).toMatchObject([
+      {
+        check: 'statefulset-service-missing',
+        severity: 'warning',
+        reason: 'serviceMissing',
+        namespace: 'data',
+        service: 'db-hl',
+        subject: { kind: 'StatefulSet', namespace: 'data', name: 'db' },
+      },
+    ]);
   });
 });

@@ -32,6 +32,7 @@ import { serviceWarningEvents } from './service-warning-events.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
 import { slicesEndpointsDisagree } from './slices-endpoints-disagree.js';
 import { staleEndpoints } from './stale-endpoints.js';
+import { statefulsetServiceMissing } from './statefulset-service-missing.js';
 import { targetPortInconsistent } from './target-port-inconsistent.js';
 import { targetPortNotDeclared } from './target-port-not-declared.js';
 import { targetPortUnresolved } from './target-port-unresolved.js';
@@ -73,6 +74,7 @@ export const CHECKS: Check[] = [
   workloadScaledToZero,
   ingressBackendMissing,
   ingressBackendPortUnknown,
+  statefulsetServiceMissing,
 ];
 
 export function findCheck(id: string): Check | undefined {

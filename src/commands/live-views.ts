@@ -96,13 +96,16 @@ export interface ServiceChangeEvent {
   change: ServiceChange['kind'];
   namespace: string;
   name: string;
-  /** The Service's services[] entry before the change (absent when added) and after it (absent when removed). */
+  /**
+   * The Service's services[] entry before the change (absent when added) and after it (absent
+   * when removed); absent on a side where the Service does not exist and findings name it.
+   */
   before?: ServiceSummary;
   after?: ServiceSummary;
   /** Check ids that found something after the change but not before, and the reverse. */
   checksAdded: string[];
   checksRemoved: string[];
-  /** The Service's findings after the change, as in findings[] (none when removed). */
+  /** The Service's findings after the change, as in findings[] (none when removed); those naming a Service that does not exist too. */
   findings: Finding[];
 }
 
@@ -116,22 +119,19 @@ function changeEvents(before: Report, after: Report, at: Date): ServiceChangeEve
   const now = summaries(after);
   const findings = new Map<string, Finding[]>();
   for (const f of after.findings) pushTo(findings, serviceKey(f.namespace, f.service), f);
-  return changes.map((c) => {
-    const summary = (now.get(c.service) ?? was.get(c.service))!;
-    return {
-      apiVersion: REPORT_API_VERSION,
-      kind: 'ServiceChange',
-      time: formatTime(at),
-      change: c.kind,
-      namespace: summary.namespace,
-      name: summary.name,
-      ...(was.has(c.service) ? { before: was.get(c.service) } : {}),
-      ...(now.has(c.service) ? { after: now.get(c.service) } : {}),
-      checksAdded: c.findingsAdded,
-      checksRemoved: c.findingsRemoved,
-      findings: findings.get(c.service) ?? [],
-    };
-  });
+  return changes.map((c): ServiceChangeEvent => ({
+    apiVersion: REPORT_API_VERSION,
+    kind: 'ServiceChange',
+    time: formatTime(at),
+    change: c.kind,
+    namespace: c.namespace,
+    name: c.name,
+    ...(was.has(c.service) ? { before: was.get(c.service) } : {}),
+    ...(now.has(c.service) ? { after: now.get(c.service) } : {}),
+    checksAdded: c.findingsAdded,
+    checksRemoved: c.findingsRemoved,
+    findings: findings.get(c.service) ?? [],
+  }));
 }
 
 /** -o json: one document per line (NDJSON), the report first. */

@@ -293,7 +293,7 @@ export class ClusterModel {
     const warningsAbout = (kind: string, meta: ObjectMeta) => this.warningEventsAbout(kind, meta);
     for (const [ns, list] of byNamespace)
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
-    for (const o of this.ingresses) {
+    for (const o of [...this.ingresses, ...this.workloads]) {
       for (const reference of referencesOf(o)) {
         this.references.push(reference);
         pushTo(this.referencesByTarget, nsName(reference.target.namespace, reference.target.name), reference);

@@ -6,10 +6,10 @@
 // the Service port's number (an Ingress's service.port.number is the Service's port, not its
 // targetPort: docs/kubernetes-semantics.md#ingress-backends).
 
-import type { ClusterObject, Ingress, IngressServiceBackend, ServicePort } from '../core/objects.js';
+import type { ClusterObject, Ingress, IngressServiceBackend, ServicePort, StatefulSet } from '../core/objects.js';
 
 /** The kinds whose objects refer to Services; a new one is an entry of REFERRERS. */
-export type ReferrerKind = 'Ingress';
+export type ReferrerKind = 'Ingress' | 'StatefulSet';
 
 /** The object that holds a reference: its kind, namespace (absent for a cluster-scoped kind) and name. */
 interface Referrer {
@@ -31,6 +31,11 @@ export interface ServiceReference {
   defaultPort?: number;
   /** The Service it names. */
   target: { namespace: string; name: string };
+  /**
+   * It names the Service for its name, not to send traffic through it (a StatefulSet's
+   * serviceName, its pods' DNS domain): a user of the Service, never one its findings break.
+   */
+  nameOnly?: true;
 }
 
 type ObjectOf<K extends ReferrerKind> = Extract<ClusterObject, { kind: K }>;
@@ -58,11 +63,30 @@ function ingressReferences(ingress: Ingress): ServiceReference[] {
 }
 
 /**
+ * A StatefulSet's spec.serviceName: the Service that governs its pods' DNS names, in its own
+ * namespace, named without a port (docs/kubernetes-semantics.md#statefulset-servicename). None
+ * when it is empty, which the API allows.
+ */
+function statefulSetReferences(statefulSet: StatefulSet): ServiceReference[] {
+  const { namespace, name } = statefulSet.meta;
+  if (!statefulSet.serviceName) return [];
+  return [
+    {
+      referrer: { kind: 'StatefulSet', namespace, name },
+      detail: 'spec.serviceName',
+      target: { namespace, name: statefulSet.serviceName },
+      nameOnly: true,
+    },
+  ];
+}
+
+/**
  * Each referrer kind, how the model finds its objects among the input's, and the references
  * each object holds, in the order the object lists them. The only place a kind is registered.
  */
 const REFERRERS: { [K in ReferrerKind]: (object: ObjectOf<K>) => ServiceReference[] } = {
   Ingress: ingressReferences,
+  StatefulSet: statefulSetReferences,
 };
 
 function isReferrer(object: ClusterObject): object is ObjectOf<ReferrerKind> {
@@ -72,7 +96,9 @@ function isReferrer(object: ClusterObject): object is ObjectOf<ReferrerKind> {
 /** The references an object holds; none for an object of a kind that refers to no Service. */
 export function referencesOf(object: ClusterObject): ServiceReference[] {
   if (!isReferrer(object)) return [];
-  return REFERRERS[object.kind](object);
+  // The table pairs each kind with its own function; TypeScript cannot follow that through a union of kinds.
+  const collect = REFERRERS[object.kind] as (object: ObjectOf<ReferrerKind>) => ServiceReference[];
+  return collect(object);
 }
 
 /** "Ingress shop/web", "APIService v1beta1.metrics.k8s.io": how texts name a referrer. */

@@ -1,92 +1,144 @@
 // What changed for each Service between two reports of a watch: added, removed, or a change
-// of status, ready endpoints or the checks that found something. One line per change, in a
-// stable key=value form that scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
+// of status, ready endpoints or the checks that found something; a Service that findings name
+// but that does not exist counts as one. One line per change, in a stable key=value form that
+// scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
 
 import { terminalText } from '../core/terminal-text.js';
 import type { Report, ServiceSummary } from './report.js';
-import type { ServiceStatus } from '../core/findings.js';
+import { SEVERITIES, type ServiceStatus } from '../core/findings.js';
 
 export interface ServiceChange {
   /** "namespace/name" */
   service: string;
+  namespace: string;
+  name: string;
   kind: 'added' | 'removed' | 'changed';
   status: { before?: ServiceStatus; after?: ServiceStatus };
   endpoints: { before?: string; after?: string };
   /** Check ids that found something after but not before, and the reverse. */
   findingsAdded: string[];
   findingsRemoved: string[];
+  /**
+   * Whether the Service exists on each side, set when on one side it does not and findings name
+   * it (an Ingress backend or a StatefulSet's serviceName naming a Service that does not exist).
+   */
+  exists?: { before?: boolean; after?: boolean };
 }
 
-function endpointsText(s: ServiceSummary): string {
-  return s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
+/** What one report says of a Service: its entry, or, for one that does not exist, its findings' worst severity. */
+interface Side {
+  namespace: string;
+  name: string;
+  /** Absent for a Service that findings name but the report has no entry for. */
+  summary?: ServiceSummary;
+  status: ServiceStatus;
+  checks: Set<string>;
 }
 
-function checksByService(report: Report): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
+/** Every Service of the report, then those its findings name that it has no entry for, in findings order. */
+function sides(report: Report): Map<string, Side> {
+  const map = new Map<string, Side>();
+  for (const s of report.services) {
+    map.set(`${s.namespace}/${s.name}`, {
+      namespace: s.namespace,
+      name: s.name,
+      summary: s,
+      status: s.status,
+      checks: new Set(),
+    });
+  }
+  const severities = new Map<string, Set<string>>();
   for (const f of report.findings) {
     const key = `${f.namespace}/${f.service}`;
-    const ids = map.get(key) ?? new Set<string>();
-    ids.add(f.check);
-    map.set(key, ids);
+    let side = map.get(key);
+    if (!side) {
+      side = { namespace: f.namespace, name: f.service, status: 'ok', checks: new Set() };
+      map.set(key, side);
+    }
+    side.checks.add(f.check);
+    if (!side.summary) severities.set(key, (severities.get(key) ?? new Set()).add(f.severity));
   }
+  for (const [key, found] of severities) map.get(key)!.status = SEVERITIES.find((s) => found.has(s))!;
   return map;
 }
 
-/** Changes from `before` (undefined: nothing known yet, so every Service is added) to `after`, in report order. */
+function endpointsText(side: Side): string {
+  const endpoints = side.summary?.endpoints;
+  return endpoints ? `${endpoints.ready}/${endpoints.total}` : '-';
+}
+
+/**
+ * Changes from `before` (undefined: nothing known yet, so every Service is added) to `after`, in
+ * report order, removed ones last. A Service that findings name but that does not exist counts
+ * as one (one-shot output lists it too): it is added when findings first name it, changes when
+ * it is created or deleted while they do, and is removed when none does any more.
+ */
 export function compareReports(before: Report | undefined, after: Report): ServiceChange[] {
-  const key = (s: ServiceSummary) => `${s.namespace}/${s.name}`;
-  const old = new Map((before?.services ?? []).map((s) => [key(s), s]));
-  const oldChecks = before ? checksByService(before) : new Map<string, Set<string>>();
-  const newChecks = checksByService(after);
+  const old = before ? sides(before) : new Map<string, Side>();
+  const now = sides(after);
   const changes: ServiceChange[] = [];
-  for (const s of after.services) {
-    const k = key(s);
-    const was = old.get(k);
-    const had = oldChecks.get(k) ?? new Set<string>();
-    const has = newChecks.get(k) ?? new Set<string>();
-    const findingsAdded = [...has].filter((id) => !had.has(id)).sort();
-    const findingsRemoved = [...had].filter((id) => !has.has(id)).sort();
+  const existence = (was: Side | undefined, is: Side | undefined) =>
+    (was && !was.summary) || (is && !is.summary)
+      ? {
+          exists: {
+            ...(was ? { before: was.summary !== undefined } : {}),
+            ...(is ? { after: is.summary !== undefined } : {}),
+          },
+        }
+      : {};
+  for (const [key, is] of now) {
+    const was = old.get(key);
+    const findingsAdded = [...is.checks].filter((id) => !was?.checks.has(id)).sort();
+    const findingsRemoved = [...(was?.checks ?? [])].filter((id) => !is.checks.has(id)).sort();
+    const place = { service: key, namespace: is.namespace, name: is.name };
     if (!was) {
       changes.push({
-        service: k,
+        ...place,
         kind: 'added',
-        status: { after: s.status },
-        endpoints: { after: endpointsText(s) },
+        status: { after: is.status },
+        endpoints: { after: endpointsText(is) },
         findingsAdded,
         findingsRemoved: [],
+        ...existence(was, is),
       });
       continue;
     }
     if (
-      was.status === s.status &&
-      endpointsText(was) === endpointsText(s) &&
+      was.status === is.status &&
+      endpointsText(was) === endpointsText(is) &&
+      (was.summary === undefined) === (is.summary === undefined) &&
       !findingsAdded.length &&
       !findingsRemoved.length
     )
       continue;
     changes.push({
-      service: k,
+      ...place,
       kind: 'changed',
-      status: { before: was.status, after: s.status },
-      endpoints: { before: endpointsText(was), after: endpointsText(s) },
+      status: { before: was.status, after: is.status },
+      endpoints: { before: endpointsText(was), after: endpointsText(is) },
       findingsAdded,
       findingsRemoved,
+      ...existence(was, is),
     });
   }
-  const now = new Set(after.services.map(key));
-  for (const [k, was] of old) {
-    if (now.has(k)) continue;
+  for (const [key, was] of old) {
+    if (now.has(key)) continue;
     changes.push({
-      service: k,
+      service: key,
+      namespace: was.namespace,
+      name: was.name,
       kind: 'removed',
       status: { before: was.status },
       endpoints: { before: endpointsText(was) },
       findingsAdded: [],
-      findingsRemoved: [...(oldChecks.get(k) ?? [])].sort(),
+      findingsRemoved: [...was.checks].sort(),
+      ...existence(was, undefined),
     });
   }
   return changes;
 }
+
+const text = (value: boolean | undefined) => (value === undefined ? undefined : String(value));
 
 /** `status=error->ok`, or just `status=ok` when it did not change (or is only known on one side). */
 function field(name: string, before: string | undefined, after: string | undefined): string {
@@ -99,6 +151,7 @@ function field(name: string, before: string | undefined, after: string | undefin
 export function describeChange(c: ServiceChange): string {
   const parts = [terminalText(c.service), c.kind, field('status', c.status.before, c.status.after)];
   parts.push(field('endpoints', c.endpoints.before, c.endpoints.after));
+  if (c.exists) parts.push(field('exists', text(c.exists.before), text(c.exists.after)));
   const findings = [...c.findingsAdded.map((id) => `+${id}`), ...c.findingsRemoved.map((id) => `-${id}`)];
   if (findings.length) parts.push(`findings=${findings.join(',')}`);
   return parts.join(' ');

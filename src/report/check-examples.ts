@@ -3693,6 +3693,51 @@ spec:
   fix: kubectl edit ingress front -n store
 `,
   },
+  'statefulset-service-missing': {
+    case: 'serviceName names a Service its namespace does not hold (docs/kubernetes-semantics.md#statefulset-servicename)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: data
+  uid: uid-statefulset-db
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1
+          ports:
+            - name: http
+              containerPort: 8080
+  serviceName: db-hl
+status:
+  replicas: 2
+  readyReplicas: 2
+  availableReplicas: 2
+`,
+    findings: `- check: statefulset-service-missing
+  severity: warning
+  reason: serviceMissing
+  namespace: data
+  service: db-hl
+  subject:
+    kind: StatefulSet
+    namespace: data
+    name: db
+  message: 'StatefulSet data/db spec.serviceName names Service db-hl, which does not exist in namespace data: its pods get no DNS names of their own (db-0.db-hl.data.svc)'
+  fix: "create a headless Service (clusterIP: None) named db-hl in namespace data whose selector matches the StatefulSet's pods (its spec.serviceName cannot be changed)"
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

@@ -160,15 +160,25 @@ function serviceUser(reference: ServiceReference): ServiceUser {
 
 /**
  * The finding with the references that reach it: those whose port is the finding's (every one for
- * a finding about no port, or whose port the Service lacks).
+ * a finding about no port, or whose port the Service lacks); none that names the Service only for
+ * its name (a StatefulSet's serviceName: the Service's own usedBy lists it).
  */
 function withUsers(finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
   const users = references.filter((reference) => {
+    if (reference.nameOnly) return false;
     if (finding.port === undefined) return true;
     const port = referencedPort(reference, service.ports);
     return port !== undefined && describeServicePort(port) === finding.port;
   });
   return users.length > 0 ? { ...finding, usedBy: users.map(serviceUser) } : finding;
+}
+
+/**
+ * The objects of the model that refer to a Service, as the report lists a Service's usedBy: for
+ * a Service the input lacks, which has no entry to list them (-i's row for it).
+ */
+export function usersOf(model: ClusterModel, namespace: string, name: string): ServiceUser[] {
+  return model.referencesTo(namespace, name).map(serviceUser);
 }
 
 const NOTHING_EXPLAINED: OtherFindings = { explainedEvents: new Set() };

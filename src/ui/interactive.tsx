@@ -1,9 +1,11 @@
 // --interactive: the Services as a list to move through (arrows or j/k), each expandable into
 // its tree (enter), searched (/) or filtered (&) by name or to the failing ones (f), with a
 // details pane that shows the selected Service's findings, why they matter and how to fix them
-// (from the check modules); y copies a fix command, r reads the input again. The data comes in as
-// props: static for a snapshot, re-rendered when a watch sees a change or r reads it again. Only
-// layout lives here; rows and trees come from the report and the renderers.
+// (from the check modules); y copies a fix command, r reads the input again. A Service that
+// objects name but that does not exist has a row too, its findings and the objects naming it in
+// its details. The data comes in as props: static for a snapshot, re-rendered when a watch sees a
+// change or r reads it again. Only layout lives here; rows and trees come from the report and the
+// renderers.
 
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useRef, useState } from 'react';
@@ -17,9 +19,12 @@ import { fixCommands } from './fix-commands.js';
 import { eachKey } from './each-key.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { describeSkippedChecks, failingServices, type ServiceSummary } from '../report/report.js';
+import { usersOf } from '../report/run-checks.js';
+import type { ClusterModel } from '../model/cluster.js';
 import { pushTo } from '../core/multimap.js';
 import {
   describeServiceUser,
+  SEVERITIES,
   type CheckDescriptions,
   type Finding,
   type ServiceStatus,
@@ -83,6 +88,40 @@ const STATUS_COLOURS: Record<ServiceStatus, string> = {
 };
 
 const keyOf = (s: { namespace: string; name: string }) => `${s.namespace}/${s.name}`;
+
+/** What a Service's row says in place of its type when the input does not hold it. */
+const NO_SUCH_SERVICE = 'no such Service';
+
+/**
+ * Rows for the Services that findings name but the input does not hold (an Ingress backend, a
+ * StatefulSet's serviceName naming one that does not exist), after the others as the text output
+ * lists them: its status is its worst finding's, its users are the objects that name it.
+ */
+function missingServices(
+  report: { services: readonly ServiceSummary[] },
+  findingsOf: ReadonlyMap<string, Finding[]>,
+  model: ClusterModel,
+): ServiceSummary[] {
+  const listed = new Set(report.services.map(keyOf));
+  const rows: ServiceSummary[] = [];
+  for (const [key, findings] of findingsOf) {
+    if (listed.has(key)) continue;
+    const { namespace, service: name } = findings[0];
+    const usedBy = usersOf(model, namespace, name);
+    rows.push({
+      namespace,
+      name,
+      type: NO_SUCH_SERVICE,
+      ports: [],
+      endpoints: null,
+      status: SEVERITIES.find((severity) => findings.some((f) => f.severity === severity))!,
+      findings: findings.length,
+      suppressed: 0,
+      ...(usedBy.length > 0 ? { usedBy } : {}),
+    });
+  }
+  return rows;
+}
 
 /** Word-wraps prose to the pane's width into `lines`, every line after the first under `indent`, each after `margin`. */
 function wrap(lines: string[], text: string, width: number, indent = '', margin = ''): void {
@@ -179,7 +218,9 @@ export function Interactive({
   const failingKeys = failingServices(report, failOn);
   const findingsOf = new Map<string, Finding[]>();
   for (const f of report.findings) pushTo(findingsOf, `${f.namespace}/${f.service}`, f);
-  const filtered = report.services.filter(
+  const missing = missingServices(report, findingsOf, model);
+  const listed = missing.length > 0 ? [...report.services, ...missing] : report.services;
+  const filtered = listed.filter(
     (s) => (!failingOnly || failingKeys.has(keyOf(s))) && (filter === '' || keyOf(s).includes(filter)),
   );
   const order = SORTS[sort].order;
@@ -319,13 +360,13 @@ export function Interactive({
     return `copied${which}: ${commands[at]}`;
   }
 
-  // Findings about objects naming a Service that does not exist fail the run without a row: said in the title.
+  // Services that do not exist have rows (after the others) but are no Services: the title counts those that fail apart.
   const failing = report.services.filter((s) => failingKeys.has(keyOf(s))).length;
   const notFound = failingKeys.size - failing;
-  const missing = notFound > 0 ? `, ${notFound} not found` : '';
+  const notFoundText = notFound > 0 ? `, ${notFound} not found` : '';
   const sorted = sort > 0 ? ` · by ${SORTS[sort].label}` : '';
   // The keys before the source, which can be a long path: a narrow terminal cuts the end.
-  const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${missing}${sorted} · ? help · q quit · ${t(source)}`;
+  const title = `endpoints-doctor · ${report.services.length} Services, ${failing} failing${notFoundText}${sorted} · ? help · q quit · ${t(source)}`;
   const matching = search ? visible.filter((s) => matches(s, search)).length : 0;
   const filterLine =
     [
@@ -361,7 +402,11 @@ export function Interactive({
     const k = keyOf(s);
     if (i === index) selectedRow = listRows.length;
     const checks = [...new Set((findingsOf.get(k) ?? []).map((f) => f.check))].join(', ') || '-';
-    const endpoints = s.endpoints ? `${s.endpoints.ready}/${s.endpoints.total}` : '-';
+    const endpoints = s.endpoints
+      ? `${s.endpoints.ready}/${s.endpoints.total}`
+      : s.type === NO_SUCH_SERVICE
+        ? 'not found'
+        : '-';
     const opened = expanded.has(k) ? '▾' : '▸';
     const head = `${i === index ? '›' : ' '}${opened}${changed?.has(k) ? '*' : ' '}${s.status.toUpperCase().padEnd(7)} `;
     const name = t(k);
@@ -377,8 +422,9 @@ export function Interactive({
       selected: i === index,
       mark: found >= 0 && !bracketed ? [head.length + found, head.length + found + search.length] : undefined,
     });
-    if (expanded.has(k)) {
-      const v = viewIndex.get(k)!;
+    // A Service the input does not hold has no tree: its details pane says what names it.
+    const v = viewIndex.get(k);
+    if (expanded.has(k) && v !== undefined) {
       const subReport = { ...report, services: [s], findings: findingsOf.get(k) ?? [] };
       const tree = renderTree([run.services[v].service], model, subReport, palette(colour), {
         ascii: false,

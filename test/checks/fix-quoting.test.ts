@@ -94,6 +94,7 @@ function hostileObject(o: ClusterObject): ClusterObject {
         meta: { ...meta, owner: o.meta.owner && { ...o.meta.owner, name: hostile(o.meta.owner.name) } },
         templateLabels: hostileLabels(o.templateLabels),
         selector: { ...o.selector, matchLabels: hostileLabels(o.selector.matchLabels) },
+        ...(o.kind === 'StatefulSet' && o.serviceName ? { serviceName: hostile(o.serviceName) } : {}),
       };
     case 'Ingress': {
       const backend = (b: (typeof o.paths)[number]['backend']) => b && { ...b, service: hostile(b.service) };

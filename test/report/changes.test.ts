@@ -73,6 +73,45 @@ describe('compareReports', () => {
   });
 });
 
+describe('compareReports: Services that findings name but that do not exist', () => {
+  const named = (service: string, check: string, severity: Finding['severity']): Finding => ({
+    ...finding(service, check),
+    severity,
+  });
+  const api = summary('api', 'ok', 2, 2);
+
+  it('one is added when findings first name it, with their worst severity, and removed when none does', () => {
+    const first = report(
+      [api],
+      [named('gone', 'statefulset-service-missing', 'warning'), named('gone', 'ingress-backend-missing', 'error')],
+    );
+    expect(compareReports(undefined, first).map(describeChange)).toEqual([
+      'shop/api added status=ok endpoints=2/2',
+      'shop/gone added status=error endpoints=- exists=false findings=+ingress-backend-missing,+statefulset-service-missing',
+    ]);
+    const fewer = report([api], [named('gone', 'statefulset-service-missing', 'warning')]);
+    expect(compareReports(first, fewer).map(describeChange)).toEqual([
+      'shop/gone changed status=error->warning endpoints=- exists=false findings=-ingress-backend-missing',
+    ]);
+    expect(compareReports(fewer, report([api])).map(describeChange)).toEqual([
+      'shop/gone removed status=warning endpoints=- exists=false findings=-statefulset-service-missing',
+    ]);
+  });
+
+  it('a Service deleted while findings name it, or created, changes: exists= says which', () => {
+    const withDb = report([api, summary('db', 'ok', 1, 1)]);
+    const dbGone = report([api], [named('db', 'statefulset-service-missing', 'warning')]);
+    expect(compareReports(withDb, dbGone).map(describeChange)).toEqual([
+      'shop/db changed status=ok->warning endpoints=1/1->- exists=true->false findings=+statefulset-service-missing',
+    ]);
+    const [created] = compareReports(dbGone, withDb);
+    expect(describeChange(created)).toBe(
+      'shop/db changed status=warning->ok endpoints=-->1/1 exists=false->true findings=-statefulset-service-missing',
+    );
+    expect(created).toMatchObject({ namespace: 'shop', name: 'db', exists: { before: false, after: true } });
+  });
+});
+
 describe('formatChange', () => {
   it('prefixes the UTC time to the second', () => {
     const [change] = compareReports(undefined, report([summary('api', 'ok', 2, 2)]));

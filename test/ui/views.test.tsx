@@ -13,7 +13,7 @@ import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
-import { ingress, node, pod, service, type Raw } from '../support/objects.js';
+import { ingress, node, pod, service, workload, type Raw } from '../support/objects.js';
 
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
@@ -88,8 +88,35 @@ describe('Interactive', () => {
     ]);
     const { frame } = await show(<Interactive {...props} diagnosis={used} />);
     expect(frame()).toContain('used by Ingress shop/front rule shop.example.com path /api (port http)');
-    // The Service /old names does not exist: no row of its own, but the title counts it.
+    // The Service /old names does not exist: the title counts it apart from the Services.
     expect(frame()).toContain('1 Services, 0 failing, 1 not found · ');
+  });
+
+  it('a Service that objects name but that does not exist has a row; its details name them, with its findings', async () => {
+    const used = diagnosisOf([
+      node('node-a'),
+      service('api', { selector: { app: 'api' } }),
+      pod('api-1', { labels: { app: 'api' } }),
+      ingress('front', { paths: [{ host: 'shop.example.com', path: '/old', service: 'gone', port: 'http' }] }),
+      workload('StatefulSet', 'db', { labels: { app: 'db' }, spec: { serviceName: 'gone' } }),
+    ]);
+    const { frame, press } = await show(<Interactive {...props} diagnosis={used} />);
+    // After the Services, with its worst finding's status and what it is instead of endpoints.
+    expect(frame()).toMatch(
+      /▸ INFO\s+shop\/api\s+1\/1\s+single-ready-endpoint\n\s+▸ ERROR\s+shop\/gone\s+not found\s+ingress-backend-missing, statefulset-service-missing/,
+    );
+    await press('j', (f) => expect(f).toMatch(/^shop\/gone \(no such Service\)$/m));
+    expect(frame()).toContain('used by Ingress shop/front rule shop.example.com path /old (port http)');
+    expect(frame()).toContain('used by StatefulSet shop/db spec.serviceName');
+    expect(frame()).toMatch(/^ERROR ingress-backend-missing$/m);
+    expect(frame()).toMatch(/^WARNING statefulset-service-missing$/m);
+    expect(frame()).toContain('about StatefulSet shop/db');
+    // Nothing to expand: no tree, the details stay.
+    await press('\r', (f) => expect(f).toMatch(/^›▾ ERROR\s+shop\/gone/m));
+    expect(frame()).not.toContain('Service/gone');
+    // f keeps it: it fails at --fail-on error.
+    await press('f', (f) => expect(f).toContain('[failing only]'));
+    expect(frame()).toMatch(/shop\/gone\s+not found/);
   });
 
   it('j/k and the arrows move the selection; the details pane follows it with the fix, and e shows why', async () => {
