@@ -577,7 +577,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
 });
 
 describe('npm pack', () => {
-  it('ships the built CLI, both executables, README and LICENSE; no tests, fixtures, sources or maps', () => {
+  it('ships only dist/ (without maps), bin/, docs/, README.md, LICENSE and package.json', () => {
     const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -596,10 +596,12 @@ describe('npm pack', () => {
     ]) {
       expect(files).toContain(file);
     }
+    // Only these, whatever else lies in the working tree (release/, .bench/, a stray file).
     for (const file of files) {
-      expect(file).not.toMatch(/^(test|src|examples|bench|scripts|release)\//);
+      expect(file).toMatch(/^(dist\/|bin\/|docs\/|README\.md$|LICENSE$|package\.json$)/);
       expect(file).not.toMatch(/\.map$/);
     }
+    expect(files).toContain('dist/build-info.json'); // the commit --version names
     expect(PACKAGE.bin).toEqual({
       'kubectl-endpoints_doctor': 'bin/kubectl-endpoints_doctor',
       'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
@@ -696,9 +698,14 @@ describe('npm pack of a fresh clone', { timeout: 300_000 }, () => {
       'dist/cli.js',
       'dist/completion.js',
       'dist/commands/probe.js',
+      'dist/build-info.json',
       'bin/kubectl-endpoints_doctor',
     ]) {
       expect(names, file).toContain(`package/${file}`);
+    }
+    for (const name of names) {
+      expect(name).toMatch(/^package\/(dist\/|bin\/|docs\/|README\.md$|LICENSE$|package\.json$)/);
+      expect(name).not.toMatch(/\.map$/);
     }
   });
 
