@@ -9,6 +9,11 @@
 //   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, its UI file, kubectl_complete-endpoints_doctor,
 //                                              LICENSE, README.md (and package.json with the bundle)
 //   krew-manifest.yaml                         every platform with the sha256 of its archive
+//
+// The archives are reproducible: the same commit gives byte-identical archives on any machine
+// (scripts/tar.ts; every file dated SOURCE_DATE_EPOCH or the commit's time). The linux/amd64 one
+// holds the standalone executable, built from this machine's node binary: it is the same only
+// where that binary is (--no-standalone leaves the bundle in it, as in the others).
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
 import { UI_FILE } from './load-screens-bundled.js';
+import { sourceCommit, sourceDateEpoch } from './source-info.js';
 import { tarGz, type TarEntry } from './tar.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -45,6 +51,11 @@ const { values: options } = parseArgs({
 const out = resolve(options.out ?? join(ROOT, 'release'));
 const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const commit = sourceCommit(ROOT);
+/** What the bundle's --version prints (src/core/version.ts). */
+const versionText = commit ? `${version} (commit ${commit})` : version;
+/** The mtime of every archived file; asked first, since outside a git checkout it may fail. */
+const mtime = sourceDateEpoch(ROOT);
 
 /** What every bundle this script builds shares: Node 20, minified, quiet unless something is wrong. */
 const forNode: BuildOptions = {
@@ -129,9 +140,12 @@ const common: BuildOptions = {
   ...forNode,
   entryPoints: [join(ROOT, 'scripts/entry.ts')],
   format: 'cjs',
-  // src/core/version.ts reads the version from package.json unless this is defined; its import.meta
-  // (empty in CommonJS) then serves nothing.
-  define: { ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version) },
+  // src/core/version.ts reads the version from package.json and the commit from dist/ unless
+  // these are defined; its import.meta (empty in CommonJS) then serves nothing.
+  define: {
+    ENDPOINTS_DOCTOR_VERSION: JSON.stringify(version),
+    ENDPOINTS_DOCTOR_COMMIT: JSON.stringify(commit ?? ''),
+  },
   logOverride: { 'empty-import-meta': 'silent' },
   plugins: [builtinsOnly, screensFromFile, await deferredClientNode()],
 };
@@ -196,7 +210,7 @@ async function standalone(dir: string): Promise<string> {
     { stdio: 'pipe' },
   );
   const check = execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
-  if (check !== version) throw new Error(`the standalone executable says ${check}, expected ${version}`);
+  if (check !== versionText) throw new Error(`the standalone executable says ${check}, expected ${versionText}`);
   return executable;
 }
 
@@ -272,7 +286,6 @@ async function main(): Promise<void> {
   }
 
   const file = (name: string, path: string, mode = 0o644): TarEntry => ({ name, data: readFileSync(path), mode });
-  const mtime = Math.floor(Date.now() / 1000);
   const archives: { platform: Platform; sha256: string }[] = [];
   for (const platform of PLATFORMS) {
     const isStandalone = standaloneBuilt.has(`${platform.os}/${platform.arch}`);

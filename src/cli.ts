@@ -15,7 +15,7 @@ import type { IOStreams } from './commands/streams.js';
 import { addWaitFlags, waitCommand, type WaitFlags } from './commands/wait.js';
 import { runCompletion } from './completion.js';
 import { EXIT } from './core/errors.js';
-import { VERSION } from './core/version.js';
+import { versionText } from './core/version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -28,7 +28,7 @@ Exit codes:
 function buildProgram(streams: IOStreams, setExit: (code: number) => void): Command {
   const program = new Command('kubectl endpoints-doctor')
     .description('Explain why a Service does or does not reach its Pods.')
-    .version(VERSION, '--version', 'print the version')
+    .version(versionText(), '--version', 'print the version and the commit it was built from')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);

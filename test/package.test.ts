@@ -16,8 +16,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { sourceCommit } from '../scripts/source-info.js';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt } from '../src/core/json-value.js';
 import type { Report } from '../src/report/report.js';
@@ -39,6 +41,9 @@ interface PackageJson {
 }
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 const { version } = PACKAGE;
+/** What the released plugin's --version prints: the version and the commit it was bundled from. */
+const commit = sourceCommit(ROOT);
+const versionText = commit ? `${version} (commit ${commit})` : version;
 const NODE_DIR = dirname(process.execPath);
 const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'];
 const archiveName = (platform: string) => `kubectl-endpoints_doctor_${platform.replace('/', '_')}.tar.gz`;
@@ -206,6 +211,69 @@ describe('npm run package', { timeout: 300_000 }, () => {
     }
   });
 
+  it.skipIf(!commit)(
+    'is reproducible: built again from another folder at another time, the archives are the same bytes',
+    async () => {
+      // Another checkout of the same commit, holding this one's working files (uncommitted changes
+      // too, so that the build sees the same -dirty or not), newly written: other file times.
+      const clone = mkdtempSync(join(tmpdir(), 'epd-reclone-'));
+      const git = (...args: string[]) => spawnSync('git', args, { cwd: clone, encoding: 'utf8' });
+      expect(spawnSync('git', ['clone', '--quiet', '--shared', '--no-checkout', ROOT, clone]).status).toBe(0);
+      const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+      expect(git('checkout', '--quiet', '--detach', head).status).toBe(0);
+      const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      for (const file of listed.stdout.split('\0')) {
+        if (!file || file === 'node_modules' || !existsSync(join(ROOT, file))) continue;
+        mkdirSync(dirname(join(clone, file)), { recursive: true });
+        cpSync(join(ROOT, file), join(clone, file));
+      }
+      symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+      // A clock ten years ahead in the build's every Node.js process, and another time zone;
+      // the clock module leaves a mark, so that this test knows it ran.
+      const mark = join(clone, 'clock-ran');
+      const clock = join(clone, 'clock.mjs');
+      writeFileSync(
+        clock,
+        [
+          "import { appendFileSync } from 'node:fs';",
+          'const ahead = 10 * 365 * 86_400_000;',
+          'const RealDate = Date;',
+          'globalThis.Date = class extends RealDate {',
+          '  constructor(...args) { super(...(args.length ? args : [RealDate.now() + ahead])); }',
+          '  static now() { return RealDate.now() + ahead; }',
+          '};',
+          `appendFileSync(${JSON.stringify(mark)}, String(process.pid) + '\\n');`,
+        ].join('\n'),
+      );
+      const again = mkdtempSync(join(tmpdir(), 'epd-release-again-'));
+      const build = await run(
+        join(clone, 'node_modules/.bin/tsx'),
+        ['scripts/package.ts', '--out', again, '--no-standalone'],
+        { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--import=${pathToFileURL(clock).href}`, TZ: 'Pacific/Chatham' },
+        clone,
+      );
+      expect(build.code, build.stderr).toBe(0);
+      expect(existsSync(mark)).toBe(true);
+      const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+      for (const target of TARGETS) {
+        // The standalone executable is this machine's node binary with the CLI injected: the
+        // same only where that binary is, so compared only where it is absent.
+        if (standaloneBuilt && target === 'linux/amd64') continue;
+        expect(sha256(readFileSync(join(again, archiveName(target)))), target).toBe(
+          sha256(archives.get(archiveName(target))!),
+        );
+      }
+      // Every file dated the commit's time (SOURCE_DATE_EPOCH unset), owned by root.
+      const committed = Number(git('log', '-1', '--format=%ct', 'HEAD').stdout.trim());
+      for (const entry of readTarGz(readFileSync(join(again, archiveName('linux/amd64'))))) {
+        expect(entry, entry.name).toMatchObject({ mtime: committed, uid: 0, gid: 0, user: 'root', group: 'root' });
+      }
+    },
+  );
+
   it('writes a krew manifest that passes krew validation, for exactly the four platforms', () => {
     expect(krewErrors(manifest, archives)).toEqual([]);
     expect(manifest.metadata.name).toBe('endpoints-doctor');
@@ -269,7 +337,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
     const dir = extract(join(out, archiveName('darwin/arm64'))); // the Node bundle is the same for every os/arch
     const env = { PATH: NODE_DIR, NO_COLOR: '1' };
     const versionRun = await run(join(dir, 'kubectl-endpoints_doctor'), ['--version'], env, dir);
-    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(versionRun).toEqual({ code: 0, stdout: `${versionText}\n`, stderr: '' });
     const args = ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json'];
     const bundled = await run(join(dir, 'kubectl-endpoints_doctor'), args, env, dir);
     const built = await runCliAsync(args);
@@ -302,7 +370,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
     const dir = extract(join(out, archiveName('linux/amd64')));
     const env = { PATH: '/nonexistent', NO_COLOR: '1' };
     const versionRun = await run(join(dir, 'kubectl-endpoints_doctor'), ['--version'], env, dir);
-    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(versionRun).toEqual({ code: 0, stdout: `${versionText}\n`, stderr: '' });
     const args = ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '-o', 'json'];
     const standalone = await run(join(dir, 'kubectl-endpoints_doctor'), args, env, dir);
     const built = await runCliAsync(args);
@@ -501,7 +569,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
     expect(list.stdout).toContain(join(dir, 'kubectl-endpoints_doctor'));
     expect(list.stderr).not.toContain('warning');
     const versionRun = await run(kubectl, ['endpoints-doctor', '--version'], env);
-    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(versionRun).toEqual({ code: 0, stdout: `${versionText}\n`, stderr: '' });
     const help = await run(kubectl, ['endpoints-doctor', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: kubectl endpoints-doctor /);
@@ -510,7 +578,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
 });
 
 describe('npm pack', () => {
-  it('ships the built CLI, both executables, README and LICENSE; no tests, fixtures, sources or maps', () => {
+  it('ships only dist/ (without maps), bin/, docs/, README.md, LICENSE and package.json', () => {
     const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -529,10 +597,12 @@ describe('npm pack', () => {
     ]) {
       expect(files).toContain(file);
     }
+    // Only these, whatever else lies in the working tree (release/, .bench/, a stray file).
     for (const file of files) {
-      expect(file).not.toMatch(/^(test|src|examples|bench|scripts|release)\//);
+      expect(file).toMatch(/^(dist\/|bin\/|docs\/|README\.md$|LICENSE$|package\.json$)/);
       expect(file).not.toMatch(/\.map$/);
     }
+    expect(files).toContain('dist/build-info.json'); // the commit --version names
     expect(PACKAGE.bin).toEqual({
       'kubectl-endpoints_doctor': 'bin/kubectl-endpoints_doctor',
       'kubectl_complete-endpoints_doctor': 'bin/kubectl_complete-endpoints_doctor',
@@ -629,9 +699,14 @@ describe('npm pack of a fresh clone', { timeout: 300_000 }, () => {
       'dist/cli.js',
       'dist/completion.js',
       'dist/commands/probe.js',
+      'dist/build-info.json',
       'bin/kubectl-endpoints_doctor',
     ]) {
       expect(names, file).toContain(`package/${file}`);
+    }
+    for (const name of names) {
+      expect(name).toMatch(/^package\/(dist\/|bin\/|docs\/|README\.md$|LICENSE$|package\.json$)/);
+      expect(name).not.toMatch(/\.map$/);
     }
   });
 
@@ -639,6 +714,7 @@ describe('npm pack of a fresh clone', { timeout: 300_000 }, () => {
     const { bin, install } = await installOffline(tarball);
     expect(install.code, install.stderr).toBe(0);
     const path = [bin, NODE_DIR, '/usr/bin', '/bin'].join(delimiter);
+    // Packed from a copy with no .git: the commit is unknown, so the version alone.
     expect(await run('kubectl-endpoints_doctor', ['--version'], { PATH: path })).toEqual({
       code: 0,
       stdout: `${version}\n`,

@@ -3,13 +3,39 @@
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 
-// The single-file bundle (scripts/package.ts) has no package.json beside it: esbuild defines this.
+// The single-file bundle (scripts/package.ts) has no package.json or dist/build-info.json beside
+// it: esbuild defines these (the commit as '' when it was built outside a git checkout).
 declare const ENDPOINTS_DOCTOR_VERSION: string | undefined;
+declare const ENDPOINTS_DOCTOR_COMMIT: string | undefined;
 
-export const VERSION: string =
+const VERSION: string =
   typeof ENDPOINTS_DOCTOR_VERSION === 'string'
     ? ENDPOINTS_DOCTOR_VERSION
     : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/**
+ * The commit dist/ was built from: dist/build-info.json, which `npm run build` writes
+ * (scripts/write-build-info.ts). A file read rather than git run, so that --version starts no
+ * process. Undefined when the build did not know it, or dist/ was built by tsc alone.
+ */
+function builtCommit(): string | undefined {
+  try {
+    return (createRequire(import.meta.url)('../build-info.json') as { commit?: string }).commit;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * What --version prints: `0.1.0 (commit 0123456789ab)`, the version and the commit of the build
+ * (kubectl's `version` names its gitCommit too), `-dirty` after it when tracked files had changes;
+ * the version alone when the commit is unknown.
+ */
+export function versionText(): string {
+  const commit = typeof ENDPOINTS_DOCTOR_COMMIT === 'string' ? ENDPOINTS_DOCTOR_COMMIT : builtCommit();
+  return commit ? `${VERSION} (commit ${commit})` : VERSION;
+}
 
 /** Node's names for an OS and an architecture where Go's (GOOS, GOARCH), which kubectl reports, differ. */
 const GO_OS: Partial<Record<string, string>> = { win32: 'windows', sunos: 'solaris' };
