@@ -11,7 +11,12 @@ import type { Service } from '../core/objects.js';
 import type { InputCoverage } from '../core/coverage.js';
 import type { CheckDescription, Finding, FindingPod, ServiceUser, Severity } from '../core/findings.js';
 import { describeServicePort } from '../model/ports.js';
-import { describeReferencePort, referencedPort, type ServiceReference } from '../model/references.js';
+import {
+  breaksTheApiWhenDown,
+  describeReferencePort,
+  referencedPort,
+  type ServiceReference,
+} from '../model/references.js';
 import { findingText } from './messages.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
@@ -160,15 +165,24 @@ function serviceUser(reference: ServiceReference): ServiceUser {
 
 /**
  * The finding with the references that reach it: those whose port is the finding's (every one for
- * a finding about no port, or whose port the Service lacks).
+ * a finding about no port, or whose port the Service lacks). A finding that says the Service has no
+ * ready endpoint is an error when one of them is a Fail webhook's or an APIService's, whatever its
+ * reason's severity: kube-apiserver's calls to the Service fail, and with them the writes the
+ * webhook intercepts or the whole aggregated API (docs/kubernetes-semantics.md#admission-webhooks,
+ * docs/kubernetes-semantics.md#aggregated-apis).
  */
-function withUsers(finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
+function withUsers(check: Check, finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
   const users = references.filter((reference) => {
     if (finding.port === undefined) return true;
     const port = referencedPort(reference, service.ports);
     return port !== undefined && describeServicePort(port) === finding.port;
   });
-  return users.length > 0 ? { ...finding, usedBy: users.map(serviceUser) } : finding;
+  if (users.length === 0) return finding;
+  const outage =
+    finding.severity !== 'error' &&
+    check.noReadyEndpointReasons?.includes(finding.reason) === true &&
+    users.some(breaksTheApiWhenDown);
+  return { ...finding, ...(outage ? { severity: 'error' } : {}), usedBy: users.map(serviceUser) };
 }
 
 const NOTHING_EXPLAINED: OtherFindings = { explainedEvents: new Set() };
@@ -306,7 +320,7 @@ export function runChecks(
         continue;
       }
       for (const finding of found)
-        run.findings.push(references.length > 0 ? withUsers(finding, service, references) : finding);
+        run.findings.push(references.length > 0 ? withUsers(check, finding, service, references) : finding);
     }
     // The references naming it: their findings are about the referrers (no Service annotation silences them).
     for (const reference of references) {

@@ -14,7 +14,7 @@ import { shopObjects } from '../../examples/shop.js';
 import { shellQuote, syncFix } from '../../src/checks/helpers.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { buildModel } from '../../src/model/cluster.js';
-import type { ClusterObject, Labels, ObjectRef } from '../../src/core/objects.js';
+import type { ClusterObject, Labels, ObjectRef, ServiceRef } from '../../src/core/objects.js';
 import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -102,6 +102,18 @@ function hostileObject(o: ClusterObject): ClusterObject {
         meta,
         defaultBackend: backend(o.defaultBackend),
         paths: o.paths.map((p) => ({ ...p, backend: backend(p.backend) })),
+      };
+    }
+    case 'ValidatingWebhookConfiguration':
+    case 'MutatingWebhookConfiguration':
+    case 'APIService': {
+      const service = (s: ServiceRef | undefined) =>
+        s && { ...s, namespace: hostile(s.namespace), name: hostile(s.name) };
+      if (o.kind === 'APIService') return { ...o, meta, service: service(o.service) };
+      return {
+        ...o,
+        meta,
+        webhooks: o.webhooks.map((w) => ({ ...w, name: hostile(w.name), service: service(w.service) })),
       };
     }
   }
