@@ -43,14 +43,15 @@ interface CheckedService {
 
 /**
  * Which references a run judges besides those naming the Services it diagnoses: those naming a
- * Service the input does not hold, of referrers in `namespace` (all when undefined). Only a run
- * that read every Service of the namespace may say one does not exist: not one naming Services
- * or selecting them by label.
+ * Service the input does not hold in `namespace` (any when undefined), whatever the referrer's own
+ * namespace (a webhook's Service may be anywhere). Only a run that read every Service of that
+ * namespace may say one does not exist: not one naming Services or selecting them by label (--for
+ * reads each Service its object names by name, so that one it lacks does not exist).
  */
 export interface DanglingReferences {
   namespace?: string;
-  /** --for: only this object's references. */
-  referrer?: { kind: string; name: string };
+  /** --for: only this object's references (namespace absent for a cluster-scoped kind). */
+  referrer?: { kind: string; namespace?: string; name: string };
 }
 
 export interface CheckRun {
@@ -270,6 +271,10 @@ export function ignoredChecks(service: Service): ReadonlySet<string> {
 
 const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
 
+function isReferrer({ referrer }: ServiceReference, only: NonNullable<DanglingReferences['referrer']>): boolean {
+  return referrer.kind === only.kind && referrer.namespace === only.namespace && referrer.name === only.name;
+}
+
 /** `dangling`: judge the references naming Services the input lacks too (DanglingReferences). */
 export function runChecks(
   model: ClusterModel,
@@ -322,8 +327,10 @@ export function runChecks(
       for (const finding of found)
         run.findings.push(references.length > 0 ? withUsers(check, finding, service, references) : finding);
     }
-    // The references naming it: their findings are about the referrers (no Service annotation silences them).
+    // The references naming it: their findings are about the referrers (no Service annotation
+    // silences them); with --for, only that object's (the others still use the Service: usedBy).
     for (const reference of references) {
+      if (dangling?.referrer && !isReferrer(reference, dangling.referrer)) continue;
       for (const check of referenceChecks) {
         for (const finding of completeReference(check, reference, service, model)) run.findings.push(finding);
       }
@@ -343,10 +350,9 @@ export function runChecks(
   }
   if (dangling && referenceChecks.length > 0) {
     for (const reference of model.references) {
-      const { referrer, target } = reference;
-      if (dangling.namespace !== undefined && referrer.namespace !== dangling.namespace) continue;
-      if (dangling.referrer && (referrer.kind !== dangling.referrer.kind || referrer.name !== dangling.referrer.name))
-        continue;
+      const { target } = reference;
+      if (dangling.namespace !== undefined && target.namespace !== dangling.namespace) continue;
+      if (dangling.referrer && !isReferrer(reference, dangling.referrer)) continue;
       if (model.service(target.namespace, target.name)) continue;
       for (const check of referenceChecks) {
         for (const finding of completeReference(check, reference, undefined, model)) run.findings.push(finding);
