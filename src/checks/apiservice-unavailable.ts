@@ -5,21 +5,16 @@
 
 import { apiServerCallFailure, failureData, type CallFailure } from '../model/api-server-calls.js';
 import { describeServicePort } from '../model/ports.js';
-import { describeReference } from '../model/references.js';
 import { kubectl } from './helpers.js';
 import type { Check } from './types.js';
 
-const OUTCOME = ': every request to the API fails, and discovery lists it as unavailable';
+const OUTCOME = 'every request to {{apiService}} fails, and discovery is incomplete: ';
 
 const messages: Record<CallFailure['problem'], string> = {
-  serviceMissing: '{{reference}} names Service {{service}}, which does not exist' + OUTCOME,
-  portMissing:
-    '{{reference}} names port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})' + OUTCOME,
-  headless:
-    '{{reference}} names Service {{service}}, which is headless (the API server cannot route to ClusterIP None)' +
-    OUTCOME,
-  noReadyEndpoint:
-    '{{reference}} names Service {{service}} port {{servicePort}}, which has no ready endpoint' + OUTCOME,
+  serviceMissing: OUTCOME + 'it names Service {{service}}, which does not exist',
+  portMissing: OUTCOME + 'it names port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})',
+  headless: OUTCOME + 'it names Service {{service}}, which is headless (the API server cannot route to ClusterIP None)',
+  noReadyEndpoint: OUTCOME + 'it names Service {{service}} port {{servicePort}}, which has no ready endpoint',
 };
 
 export const apiserviceUnavailable: Check = {
@@ -59,7 +54,7 @@ export const apiserviceUnavailable: Check = {
         {
           reason: failure.problem,
           data: {
-            reference: describeReference(reference),
+            apiService: `APIService ${reference.referrer.name}`,
             service: `${namespace}/${name}`,
             ...failureData(failure),
             ...(available ? { status: available.status, why } : {}),

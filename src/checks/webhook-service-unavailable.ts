@@ -10,19 +10,17 @@ import type { AdmissionWebhook } from '../core/objects.js';
 import { kubectl, listSome } from './helpers.js';
 import type { Check, MessageData } from './types.js';
 
-/** What fails, by problem; the outcome (by failure policy) follows it. */
+/** Why the call fails, by problem; the outcome (by failure policy) comes first: what a reader acts on. */
 const PROBLEMS: Record<CallFailure['problem'], string> = {
-  serviceMissing: '{{reference}} calls Service {{service}}, which does not exist',
-  portMissing:
-    '{{reference}} calls port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})',
-  headless:
-    '{{reference}} calls Service {{service}}, which is headless (the API server cannot route to ClusterIP None)',
-  noReadyEndpoint: '{{reference}} calls Service {{service}} port {{servicePort}}, which has no ready endpoint',
+  serviceMissing: ': it calls Service {{service}}, which does not exist',
+  portMissing: ': it calls port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})',
+  headless: ': it calls Service {{service}}, which is headless (the API server cannot route to ClusterIP None)',
+  noReadyEndpoint: ': it calls Service {{service}} port {{servicePort}}, which has no ready endpoint',
 };
 
 const OUTCOMES = {
-  Fail: ': the API server rejects every {{intercepts}} it intercepts',
-  Ignore: ': {{intercepts}} go through without the webhook',
+  Fail: 'the API server rejects every {{intercepts}} that {{reference}} intercepts',
+  Ignore: '{{intercepts}} go through without {{reference}}',
 } as const;
 
 /** The reason of a problem under a failure policy: "serviceMissing", "serviceMissingIgnored". */
@@ -33,24 +31,17 @@ function reasonOf(problem: CallFailure['problem'], policy: AdmissionWebhook['fai
 const messages: Record<string, string> = {};
 const severities: Record<string, 'warning'> = {};
 for (const [problem, text] of Object.entries(PROBLEMS) as [CallFailure['problem'], string][]) {
-  messages[reasonOf(problem, 'Fail')] = text + OUTCOMES.Fail;
-  messages[reasonOf(problem, 'Ignore')] = text + OUTCOMES.Ignore;
+  messages[reasonOf(problem, 'Fail')] = OUTCOMES.Fail + text;
+  messages[reasonOf(problem, 'Ignore')] = OUTCOMES.Ignore + text;
   severities[reasonOf(problem, 'Ignore')] = 'warning';
 }
 
-/** "CREATE, UPDATE of pods, deployments.apps", "any operation of any resource". */
+/** "CREATE, UPDATE request(s) for pods, deployments.apps"; "request(s) for any resource" for every operation of every resource. */
 function intercepts(webhook: AdmissionWebhook): string {
   const { operations, resources } = webhook.rules;
-  const ops =
-    operations.length === 0 ? 'no operation' : operations.includes('*') ? 'any operation' : operations.join(', ');
-  const what =
-    resources.length === 0
-      ? 'no resource'
-      : resources.some((r) => r.startsWith('*'))
-        ? 'any resource'
-        : listSome(resources, 6);
-  const verb = webhook.failurePolicy === 'Fail' ? 'request' : 'requests';
-  return `${ops} ${verb} for ${what}`;
+  const ops = operations.includes('*') ? '' : `${operations.join(', ') || 'no'} `;
+  const what = resources.some((r) => r.startsWith('*')) ? 'any resource' : listSome(resources, 6) || 'no resource';
+  return `${ops}${webhook.failurePolicy === 'Fail' ? 'request' : 'requests'} for ${what}`;
 }
 
 /** How kubectl names the configuration's resource, for the fix. */
@@ -76,7 +67,7 @@ export const webhookServiceUnavailable: Check = {
     'the right Service and port, or, if the webhook is gone for good, delete its configuration.',
   messages,
   notes: {
-    narrowed: ' (where its {{selectors}} match)',
+    narrowed: '; narrowed by its {{selectors}}',
   },
   severities,
   appliesToServices: { backends: [] },

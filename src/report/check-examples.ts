@@ -3825,7 +3825,7 @@ webhooks:
     kind: ValidatingWebhookConfiguration
     name: policy
   port: https 443/TCP
-  message: 'ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Fail) calls Service platform/policy port https 443/TCP, which has no ready endpoint: the API server rejects every CREATE, UPDATE request for pods, deployments.apps it intercepts'
+  message: 'the API server rejects every CREATE, UPDATE request for pods, deployments.apps that ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Fail) intercepts: it calls Service platform/policy port https 443/TCP, which has no ready endpoint'
   fix: 'its own findings say why it has no ready endpoint: kubectl endpoints-doctor policy -n platform'
 `,
   },
@@ -3861,7 +3861,7 @@ status:
   subject:
     kind: APIService
     name: v1beta1.metrics.k8s.io
-  message: 'APIService v1beta1.metrics.k8s.io spec.service names Service kube-system/metrics-server, which does not exist: every request to the API fails, and discovery lists it as unavailable; its Available condition is False (ServiceNotFound): "service/metrics-server in "kube-system" is not present"'
+  message: 'every request to APIService v1beta1.metrics.k8s.io fails, and discovery is incomplete: it names Service kube-system/metrics-server, which does not exist; its Available condition is False (ServiceNotFound): "service/metrics-server in "kube-system" is not present"'
   fix: kubectl edit apiservice v1beta1.metrics.k8s.io
 `,
   },

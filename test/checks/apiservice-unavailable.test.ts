@@ -60,7 +60,7 @@ ruleTester(apiserviceUnavailable, {
           reason: 'serviceMissing',
           severity: 'error',
           message: [
-            'APIService v1beta1.metrics.k8s.io spec.service names Service kube-system/metrics-server, which does not exist: every request to the API fails',
+            'every request to APIService v1beta1.metrics.k8s.io fails, and discovery is incomplete: it names Service kube-system/metrics-server, which does not exist',
             '; its Available condition is False (ServiceNotFound): "service/metrics-server in "kube-system" is not present"',
           ],
           fix: 'kubectl edit apiservice v1beta1.metrics.k8s.io',

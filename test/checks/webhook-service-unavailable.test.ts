@@ -75,8 +75,7 @@ ruleTester(webhookServiceUnavailable, {
           severity: 'error',
           port: 'https 443/TCP',
           message: [
-            'ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Fail) calls Service platform/policy port https 443/TCP, which has no ready endpoint',
-            'the API server rejects every CREATE, UPDATE request for pods, deployments.apps it intercepts',
+            'the API server rejects every CREATE, UPDATE request for pods, deployments.apps that ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Fail) intercepts: it calls Service platform/policy port https 443/TCP, which has no ready endpoint',
           ],
           fix: 'its own findings say why it has no ready endpoint: kubectl endpoints-doctor policy -n platform',
         },
@@ -89,7 +88,9 @@ ruleTester(webhookServiceUnavailable, {
         {
           reason: 'noReadyEndpointIgnored',
           severity: 'warning',
-          message: ['(failurePolicy Ignore)', ': any operation requests for pods go through without the webhook'],
+          message: [
+            'requests for pods go through without ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Ignore): it calls',
+          ],
         },
       ],
     },
@@ -128,8 +129,8 @@ ruleTester(webhookServiceUnavailable, {
           reason: 'serviceMissingIgnored',
           severity: 'warning',
           message: [
-            'MutatingWebhookConfiguration inject webhook sidecar.example.com (failurePolicy Ignore) calls Service platform/injector',
-            'CREATE requests for pods go through without the webhook (where its namespaceSelector and objectSelector match)',
+            'CREATE requests for pods go through without MutatingWebhookConfiguration inject webhook sidecar.example.com (failurePolicy Ignore): it calls Service platform/injector, which does not exist',
+            '; narrowed by its namespaceSelector and objectSelector',
           ],
           fix: 'kubectl edit mutatingwebhookconfiguration inject',
         },
