@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RequestRecord, type TestServer } from './server/index.js';
 import type { Report } from '../src/report/report.js';
+import { KINDS } from '../src/core/kinds.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import {
@@ -384,7 +385,8 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   it('no -n: the namespace of the context, else default', async () => {
     const report = await doctor(server, []);
     expect(serviceNames(report)).toEqual(['default/home']);
-    const namespaced = server.requests.filter((r) => r.namespace !== undefined || r.resource === undefined);
+    const clusterScoped = KINDS.filter((k) => !k.namespaced).map((k) => k.resource);
+    const namespaced = server.requests.filter((r) => !clusterScoped.includes(r.resource!));
     expect(new Set(namespaced.map((r) => r.namespace))).toEqual(new Set(['default']));
 
     const inShop = await startTestServer({ objects, namespace: 'shop' });

@@ -244,6 +244,8 @@ describe('every fix is safe to paste', () => {
     ...plain.events,
     ...plain.workloads,
     ...plain.ingresses,
+    ...plain.webhookConfigurations,
+    ...plain.apiServices,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.
@@ -268,7 +270,9 @@ describe('every fix is safe to paste', () => {
   });
 
   it('the pod fix is exactly the intended argv', () => {
-    const crash = findings.find((f) => f.check === 'no-ready-endpoints' && f.fix?.includes('kubectl logs'));
+    const crash = findings.find(
+      (f) => f.check === 'no-ready-endpoints' && f.service.startsWith('checkout') && f.fix?.includes('kubectl logs'),
+    );
     const words = commandsIn(crash!.fix!)[0].parsed.words;
     expect(words.slice(0, 2)).toEqual(['kubectl', 'logs']);
     expect(words[2]).toMatch(new RegExp(`^checkout-.*${PAYLOAD.replace(/[$()`]/g, '\\$&')}$`));
