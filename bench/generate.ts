@@ -61,7 +61,41 @@ const RATES = {
   ingressesPerService: 0.1,
   backendServiceMissing: 0.01,
   backendPortUnknown: 0.01,
+  /** Cluster-scoped, as a real cluster has them: APIServices (most served by kube-apiserver itself) and webhook configurations. */
+  apiServices: 20,
+  serviceBackedApiServices: 4,
+  webhookConfigurations: 10,
 };
+
+/** The built-in API groups' versions kube-apiserver serves itself (APIServices without a Service). */
+const LOCAL_APIS = [
+  'v1',
+  'v1.apps',
+  'v1.authentication.k8s.io',
+  'v1.authorization.k8s.io',
+  'v1.autoscaling',
+  'v2.autoscaling',
+  'v1.batch',
+  'v1.certificates.k8s.io',
+  'v1.coordination.k8s.io',
+  'v1.discovery.k8s.io',
+  'v1.events.k8s.io',
+  'v1.networking.k8s.io',
+  'v1.node.k8s.io',
+  'v1.policy',
+  'v1.rbac.authorization.k8s.io',
+  'v1.scheduling.k8s.io',
+  'v1.storage.k8s.io',
+  'v1.admissionregistration.k8s.io',
+];
+
+/** Aggregated APIs a cluster installs, each served by a Service of its own. */
+const AGGREGATED_APIS = [
+  'v1beta1.metrics.k8s.io',
+  'v1beta1.custom.metrics.k8s.io',
+  'v1beta1.external.metrics.k8s.io',
+  'v1alpha1.wardle.example.com',
+];
 
 export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): GeneratedStats {
   const stats: GeneratedStats = { objects: {}, broken: {} };
@@ -101,6 +135,8 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
   for (const o of apiserverObjects()) count(o);
 
   let serviceIndex = 0;
+  /** Services an APIService or a webhook may call: ClusterIP with a port, in any namespace. */
+  const callable: { namespace: string; name: string; port: number }[] = [];
   for (let n = 0; n < size.namespaces; n++) {
     const r = rng(size.seed * 1_000_003 + n * 7 + 3);
     const team = TEAMS[n % TEAMS.length];
@@ -314,6 +350,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       const firstPort = (svc.spec.ports as Raw[] | undefined)?.[0];
       if (firstPort && plan.type !== 'ExternalName' && !plan.headless) {
         backends.push({ name: plan.name, port: (firstPort.name as string | undefined) || (firstPort.port as number) });
+        callable.push({ namespace: ns, name: plan.name, port: firstPort.port as number });
       }
       // The controllers see the namespace's pods that the selector picks, and their nodes.
       const selector = svc.spec.selector;
@@ -375,5 +412,109 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       });
     }
   }
+
+  generateApiServerReferrers(size, callable, count, broke);
   return stats;
+}
+
+/**
+ * APIServices and webhook configurations as a real cluster has them: tens, cluster-scoped, most
+ * APIServices served by kube-apiserver itself, a few by a Service (one still naming a Service that
+ * was uninstalled: counted as broken), and webhooks of one to three each calling Services of the
+ * cluster on their port. Their own random stream, so that every other object stays as it was.
+ */
+function generateApiServerReferrers(
+  size: ClusterSize,
+  callable: { namespace: string; name: string; port: number }[],
+  count: (o: Raw) => void,
+  broke: (what: string) => void,
+): void {
+  const ar = rng(size.seed * 3_000_017 + 13);
+  const meta = (name: string) => ({
+    name,
+    uid: uuid(ar),
+    resourceVersion: String(int(ar, 100, 9_999_999)),
+    creationTimestamp: '2025-01-15T10:00:00Z',
+  });
+  const available = { type: 'Available', status: 'True', reason: 'Passed', message: 'all checks passed' };
+  for (let i = 0; i < RATES.apiServices - RATES.serviceBackedApiServices; i++) {
+    const name = LOCAL_APIS[i % LOCAL_APIS.length];
+    count({
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { ...meta(name), labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } },
+      spec: { version: name.split('.')[0], groupPriorityMinimum: 18000, versionPriority: 15 },
+      status: { conditions: [{ ...available, reason: 'Local', message: 'Local APIServices are always available' }] },
+    });
+  }
+  if (callable.length === 0) return;
+  for (let i = 0; i < RATES.serviceBackedApiServices; i++) {
+    const name = AGGREGATED_APIS[i % AGGREGATED_APIS.length];
+    const target = pick(ar, callable);
+    // The first one names a Service that was uninstalled.
+    const gone = i === 0;
+    if (gone) broke('apiservice-unavailable');
+    count({
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: meta(name),
+      spec: {
+        group: name.slice(name.indexOf('.') + 1),
+        version: name.split('.')[0],
+        service: { namespace: target.namespace, name: gone ? `${target.name}-old` : target.name, port: target.port },
+        caBundle: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+      status: {
+        conditions: [
+          gone
+            ? {
+                type: 'Available',
+                status: 'False',
+                reason: 'ServiceNotFound',
+                message: `service/${target.name}-old is not present`,
+              }
+            : available,
+        ],
+      },
+    });
+  }
+  for (let i = 0; i < RATES.webhookConfigurations; i++) {
+    const kind = i % 2 === 0 ? 'ValidatingWebhookConfiguration' : 'MutatingWebhookConfiguration';
+    const name = `${pick(ar, PARTS_A)}-webhook-${i}`;
+    count({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind,
+      metadata: meta(name),
+      webhooks: Array.from({ length: int(ar, 1, 3) }, (_, j) => {
+        const target = pick(ar, callable);
+        return {
+          name: `${j}.${name}.example.com`,
+          clientConfig: {
+            service: { namespace: target.namespace, name: target.name, port: target.port, path: '/validate' },
+            caBundle: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+          },
+          failurePolicy: ar() < 0.7 ? 'Fail' : 'Ignore',
+          rules: [
+            { operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: '*' },
+            {
+              operations: ['CREATE'],
+              apiGroups: ['apps'],
+              apiVersions: ['v1'],
+              resources: ['deployments'],
+              scope: '*',
+            },
+          ],
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
+          },
+          objectSelector: {},
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          timeoutSeconds: 10,
+        };
+      }),
+    });
+  }
 }

@@ -330,11 +330,11 @@ describe('checks and explain', () => {
 
   it('explain lists the check’s reasons, each with its severity and message', () => {
     const lines = runCli(['explain', 'no-ready-endpoints']).stdout.split('\n');
-    expect(lines.filter((l) => /^- \w+ \((error|warning|info)\): /.test(l)).map((l) => l.split(':')[0])).toEqual([
+    expect(lines.filter((l) => /^- \w+ \((error|warning|info)[^)]*\): /.test(l)).map((l) => l.split(':')[0])).toEqual([
       '- allPodsUnready (error)',
-      '- allPodsUnreadyFallback (warning)',
+      '- allPodsUnreadyFallback (warning; error when a Fail webhook or an APIService calls the Service)',
       '- allEndpointsUnready (error)',
-      '- allEndpointsUnreadyFallback (warning)',
+      '- allEndpointsUnreadyFallback (warning; error when a Fail webhook or an APIService calls the Service)',
       '- allAddressesNotReady (error)',
       '- allAddressesNotReadyHeadless (error)',
     ]);

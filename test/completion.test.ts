@@ -10,7 +10,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { startTestServer, type TestServer } from './server/index.js';
-import { ingress, node, service } from './support/objects.js';
+import { apiService, ingress, node, service } from './support/objects.js';
 import { CERT_CONTEXT, CONTEXT } from './server/certs.js';
 
 const BIN_DIR = resolve(import.meta.dirname, '../bin');
@@ -63,6 +63,7 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
         node('node-a'),
         ingress('front', { paths: [{ service: 'web', port: 'http' }] }),
         ingress('admin', { ns: 'data', paths: [{ service: 'db', port: 5432 }] }),
+        apiService('v1beta1.metrics.k8s.io', { service: { ns: 'kube-system', name: 'metrics-server' } }),
       ],
     });
   });
@@ -166,11 +167,25 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   it("diagnose --for completes a TYPE, then that kind's objects in the namespace -n names", async () => {
     const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
     const types = await complete(...kubeconfig, '--for', '');
-    expect(types.words).toEqual(['ingress/', 'ingresses/', 'ing/']);
+    expect(types.words).toEqual([
+      'ingress/',
+      'ingresses/',
+      'ing/',
+      'validatingwebhookconfiguration/',
+      'validatingwebhookconfigurations/',
+      'mutatingwebhookconfiguration/',
+      'mutatingwebhookconfigurations/',
+      'apiservice/',
+      'apiservices/',
+    ]);
     expect(types.directive).toBe(':6'); // no space after the TYPE: its name follows
     expect((await complete(...kubeconfig, '-n', 'shop', '--for', 'ing/')).words).toEqual(['ing/front']);
     expect((await complete(...kubeconfig, '-n', 'data', '--for=ingress/')).words).toEqual(['--for=ingress/admin']);
     expect((await complete(...kubeconfig, '--for', 'nope/')).words).toEqual([]);
+    // A cluster-scoped kind's objects, whatever -n says.
+    expect((await complete(...kubeconfig, '-n', 'shop', '--for', 'apiservice/')).words).toEqual([
+      'apiservice/v1beta1.metrics.k8s.io',
+    ]);
     expect(
       server.requests
         .filter((r) => r.resource === 'ingresses')

@@ -50,6 +50,7 @@ describe('examples/shop.yaml', () => {
         'payments/psp-egress',
         'ingress-nginx/ingress-nginx-controller-admission',
         'marketing/blog',
+        'platform/sidecar-injector',
       ]),
     );
   });
@@ -114,6 +115,35 @@ describe('examples/shop.yaml', () => {
     expect(report.services.find((s) => s.name === 'redis-headless')?.usedBy).toEqual([
       { kind: 'StatefulSet', namespace: 'shop', name: 'redis', detail: 'spec.serviceName' },
     ]);
+  });
+
+  it("platform's webhooks and the APIServices: a Fail webhook and an APIService whose Services cannot answer", () => {
+    const about = (check: string) =>
+      report.findings
+        .filter((f) => f.check === check)
+        .map((f) => [`${f.namespace}/${f.service}`, f.reason, f.severity, f.subject]);
+    expect(about('webhook-service-unavailable')).toEqual([
+      [
+        'platform/policy-webhook',
+        'noReadyEndpoint',
+        'error',
+        { kind: 'ValidatingWebhookConfiguration', name: 'policy' },
+      ],
+    ]);
+    expect(about('apiservice-unavailable')).toEqual([
+      ['kube-system/metrics-server', 'serviceMissing', 'error', { kind: 'APIService', name: 'v1beta1.metrics.k8s.io' }],
+    ]);
+    const policy = report.services.find((s) => s.namespace === 'platform' && s.name === 'policy-webhook');
+    expect(policy?.status).toBe('error');
+    expect(policy?.usedBy?.map((u) => `${u.kind}/${u.name} ${u.detail}`)).toEqual([
+      'ValidatingWebhookConfiguration/policy webhook pods.policy.platform.example.com (failurePolicy Fail)',
+    ]);
+    // The healthy ones: an Ignore webhook's, an APIService's, the ingress-nginx chart's own webhook's.
+    const usedBy = (ns: string, name: string) =>
+      report.services.find((s) => s.namespace === ns && s.name === name)?.usedBy?.map((u) => u.kind);
+    expect(usedBy('platform', 'sidecar-injector')).toEqual(['MutatingWebhookConfiguration']);
+    expect(usedBy('platform', 'custom-metrics')).toEqual(['APIService']);
+    expect(usedBy('ingress-nginx', 'ingress-nginx-controller-admission')).toEqual(['ValidatingWebhookConfiguration']);
   });
 
   it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {

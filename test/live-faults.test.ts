@@ -130,6 +130,36 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     server.faults.clear();
   });
 
+  it('webhook configurations or APIServices not served (or forbidden): a note each, and the run goes on without them', async () => {
+    const resources = ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices'];
+    for (const refuse of [
+      () => resources.forEach((resource) => server.faults.unserve(resource)),
+      () => resources.forEach((resource) => server.faults.forbid({ resource })),
+    ]) {
+      server.faults.clear();
+      refuse();
+      for (const args of [['-A'], ['-n', 'shop', 'web']]) {
+        const run = await doctor(server, args);
+        expect(run.stderr).toBe('');
+        expect([0, 1]).toContain(run.code);
+        expect(
+          run.report?.notes.filter((n: string) => /^(\w+WebhookConfigurations|APIServices) could not/.test(n)),
+        ).toEqual([
+          expect.stringMatching(
+            /^ValidatingWebhookConfigurations could not be read \((not served by this server|forbidden)\): the Services of their webhooks were not checked$/,
+          ),
+          expect.stringMatching(
+            /^MutatingWebhookConfigurations could not be read \(.*\): the Services of their webhooks were not checked$/,
+          ),
+          expect.stringMatching(
+            /^APIServices could not be read \(.*\): the Services of aggregated APIs were not checked$/,
+          ),
+        ]);
+      }
+    }
+    server.faults.clear();
+  });
+
   it('Nodes forbidden: a note, and the checks that need Nodes skipped', async () => {
     server.faults.forbid({ resource: 'nodes' });
     const run = await doctor(server, ['-A']);

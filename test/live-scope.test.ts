@@ -5,16 +5,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RequestRecord, type TestServer } from './server/index.js';
 import type { Report } from '../src/report/report.js';
+import { KINDS } from '../src/core/kinds.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import {
   addressOf,
+  apiService,
   endpoints,
   ingress,
   node,
   pod,
   READ_EVENTS_AND_WORKLOADS,
   service,
+  webhookConfiguration,
   type Raw,
 } from './support/objects.js';
 
@@ -47,6 +50,13 @@ async function doctor(server: TestServer, args: string[]) {
 const workloadLists = (where: string) =>
   ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((r) => `list ${r} ${where}`);
 
+// The webhook configurations and APIServices every run lists: cluster-scoped, read whole.
+const CLUSTER_REFERRER_LISTS = [
+  'list validatingwebhookconfigurations */',
+  'list mutatingwebhookconfigurations */',
+  'list apiservices */',
+];
+
 const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
 const objects: Raw[] = withControllers([
@@ -77,6 +87,17 @@ const objects: Raw[] = withControllers([
     ],
   }),
   ingress('other', { paths: [{ service: 'db', port: 80 }] }),
+  // Cluster-scoped referrers whose Services are in several namespaces, one of them missing.
+  webhookConfiguration('policy', [
+    { name: 'pods.policy.example.com', service: { ns: 'shop', name: 'api', port: 80 } },
+    { name: 'scan.policy.example.com', service: { ns: 'other', name: 'web', port: 80 }, failurePolicy: 'Ignore' },
+    { name: 'audit.policy.example.com', service: { ns: 'security', name: 'auditor' } },
+  ]),
+  webhookConfiguration('unrelated', [{ name: 'x.example.com', service: { ns: 'shop', name: 'web', port: 80 } }]),
+  apiService('v1beta1.metrics.k8s.io', {
+    service: { ns: 'kube-system', name: 'metrics-server' },
+    available: { status: 'False', reason: 'ServiceNotFound', message: 'service/metrics-server is not present' },
+  }),
 ]);
 
 describe('live reads, scoped', { timeout: TIMEOUT }, () => {
@@ -95,8 +116,15 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
     expect(report.findings.filter((f) => f.subject).map((f) => [f.check, f.service])).toEqual([
       ['ingress-backend-missing', 'gone'],
     ]);
+    // Every object that uses it, of the kinds read: the Ingress, and a webhook whose findings --for leaves out.
     expect(report.services.find((s) => s.name === 'web')?.usedBy).toEqual([
       { kind: 'Ingress', namespace: 'shop', name: 'front', detail: 'rule path /', port: 'http' },
+      {
+        kind: 'ValidatingWebhookConfiguration',
+        name: 'unrelated',
+        detail: 'webhook x.example.com (failurePolicy Fail)',
+        port: '80',
+      },
     ]);
     const requests = resourceRequests(server);
     expect(requests).toContain('list ingresses shop/ ?metadata.name=front');
@@ -107,6 +135,64 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
       'get services shop/web',
     ]);
     expect(requests.filter((r) => r.startsWith('list services'))).toEqual([]);
+  });
+
+  it('--for validatingwebhookconfiguration/policy: cluster-scoped, no -n; its Services read by name in each of their namespaces, cluster-wide kinds once', async () => {
+    const report = await doctor(server, ['--for', 'validatingwebhookconfiguration/policy']);
+    expect(serviceNames(report)).toEqual(['other/web', 'shop/api']);
+    expect(report.findings.filter((f) => f.subject).map((f) => [f.check, f.reason, f.namespace, f.service])).toEqual([
+      ['webhook-service-unavailable', 'serviceMissing', 'security', 'auditor'],
+    ]);
+    expect(report.services.find((s) => s.namespace === 'shop')?.usedBy).toContainEqual({
+      kind: 'ValidatingWebhookConfiguration',
+      name: 'policy',
+      detail: 'webhook pods.policy.example.com (failurePolicy Fail)',
+      port: '80',
+    });
+    const requests = resourceRequests(server);
+    expect(requests.filter((r) => r.includes('validatingwebhookconfigurations'))).toEqual([
+      'list validatingwebhookconfigurations */ ?metadata.name=policy',
+    ]);
+    expect(requests.filter((r) => r.startsWith('get services'))).toEqual([
+      'get services other/web',
+      'get services security/auditor',
+      'get services shop/api',
+    ]);
+    // One read per namespace for what lives there; the cluster-scoped kinds once.
+    expect(requests.filter((r) => r.startsWith('list events'))).toEqual([
+      'list events other/ ?type=Warning',
+      'list events security/ ?type=Warning',
+      'list events shop/ ?type=Warning',
+    ]);
+    for (const list of ['list nodes */', 'list mutatingwebhookconfigurations */', 'list apiservices */']) {
+      expect(requests.filter((r) => r === list)).toEqual([list]);
+    }
+    expect(requests.filter((r) => r.startsWith('list services'))).toEqual([]);
+  });
+
+  it('--for apiservice/NAME: the APIService by name; the Service it names does not exist, its Available condition quoted', async () => {
+    const report = await doctor(server, ['--for', 'apiservice/v1beta1.metrics.k8s.io']);
+    expect(report.services).toEqual([]);
+    expect(report.findings.map((f) => [f.check, f.reason, f.subject])).toEqual([
+      ['apiservice-unavailable', 'serviceMissing', { kind: 'APIService', name: 'v1beta1.metrics.k8s.io' }],
+    ]);
+    expect(report.findings[0].message).toContain('(ServiceNotFound): "service/metrics-server is not present"');
+    expect(resourceRequests(server).filter((r) => r.includes('apiservices'))).toEqual([
+      'list apiservices */ ?metadata.name=v1beta1.metrics.k8s.io',
+    ]);
+  });
+
+  it('--for a webhook configuration that does not exist: a usage error without a namespace', async () => {
+    const run = await runCliAsync([
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '--for',
+      'mutatingwebhookconfiguration/nope',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'mutatingwebhookconfiguration "nope" not found (kubectl get mutatingwebhookconfigurations lists them)',
+    );
   });
 
   it('--for an Ingress that does not exist, or a TYPE that is none: a usage error', async () => {
@@ -132,6 +218,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
   });
@@ -152,6 +239,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
   });
@@ -170,6 +258,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -190,6 +279,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
   });
@@ -225,6 +315,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
   });
@@ -294,9 +385,9 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
   it('no -n: the namespace of the context, else default', async () => {
     const report = await doctor(server, []);
     expect(serviceNames(report)).toEqual(['default/home']);
-    expect(new Set(server.requests.filter((r) => r.resource !== 'nodes').map((r) => r.namespace))).toEqual(
-      new Set(['default']),
-    );
+    const clusterScoped = KINDS.filter((k) => !k.namespaced).map((k) => k.resource);
+    const namespaced = server.requests.filter((r) => !clusterScoped.includes(r.resource!));
+    expect(new Set(namespaced.map((r) => r.namespace))).toEqual(new Set(['default']));
 
     const inShop = await startTestServer({ objects, namespace: 'shop' });
     try {
@@ -319,6 +410,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list nodes */',
           ...workloadLists('shop/'),
           'list ingresses shop/',
+          ...CLUSTER_REFERRER_LISTS,
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -350,6 +442,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events */ ?type=Warning',
         ...workloadLists('*/'),
         'list ingresses */',
+        ...CLUSTER_REFERRER_LISTS,
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);

@@ -13,7 +13,7 @@ import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service, workload, type Raw } from './support/objects.js';
+import { apiService, node, pod, service, webhookConfiguration, workload, type Raw } from './support/objects.js';
 import { requiredObject } from './support/required-fields.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
@@ -72,7 +72,23 @@ const objects = withControllers([
   pod('web-1', { ns: 'other' }),
   // A namespace with no Endpoints, EndpointSlices or pods at all.
   service('docs', { ns: 'bare', type: 'ExternalName', selector: null }),
-]).map(dressed);
+])
+  .map(dressed)
+  .concat(
+    // Cluster-scoped, calling Services of two namespaces; caBundle and timeouts are not kept.
+    webhookConfiguration('policy', [
+      {
+        name: 'pods.policy.example.com',
+        service: { ns: 'shop', name: 'api' },
+        namespaceSelector: { matchLabels: { a: 'b' } },
+      },
+      { name: 'scan.policy.example.com', service: { ns: 'other', name: 'web', port: 80 }, failurePolicy: 'Ignore' },
+    ]),
+    apiService('v1beta1.metrics.k8s.io', {
+      service: { ns: 'shop', name: 'web', port: 80 },
+      available: { status: 'True', reason: 'Passed', message: 'all checks passed' },
+    }),
+  );
 
 /**
  * Nineteen kinds of secret a cluster's objects carry. The snapshot keeps no field of all but four
@@ -296,19 +312,31 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService',
         },
       },
     });
     expect(text.trimEnd().split('\n')).toHaveLength(items.length + 2);
     const kinds = items.map((o) => o.kind);
-    const order = ['Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Node', 'ReplicaSet', 'StatefulSet'];
+    const order = [
+      'Service',
+      'Endpoints',
+      'EndpointSlice',
+      'Pod',
+      'Node',
+      'ReplicaSet',
+      'StatefulSet',
+      'ValidatingWebhookConfiguration',
+      'APIService',
+    ];
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     expect(new Set(kinds)).toEqual(new Set(order));
     const apiVersions: Record<string, string> = {
       EndpointSlice: 'discovery.k8s.io/v1',
       ReplicaSet: 'apps/v1',
       StatefulSet: 'apps/v1',
+      ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
+      APIService: 'apiregistration.k8s.io/v1',
     };
     for (const item of items) expect(item.apiVersion).toBe(apiVersions[item.kind] ?? 'v1');
     expect(items.filter((o) => o.kind === 'Pod')).toHaveLength(5);

@@ -101,6 +101,8 @@ describe('test server faults and protocol details', () => {
       'discovery.k8s.io',
       'apps',
       'networking.k8s.io',
+      'admissionregistration.k8s.io',
+      'apiregistration.k8s.io',
     ]);
     const disc: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
     expect(requiredList(disc, 'resources').map((r) => valueAt(r, 'name'))).toEqual(['endpointslices']);
@@ -189,6 +191,8 @@ describe('test server faults and protocol details', () => {
 
   it('a resource not served is 404 and missing from discovery', async () => {
     server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses');
+    for (const referrers of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices'])
+      server.faults.unserve(referrers);
     for (const workloads of ['deployments', 'replicasets', 'statefulsets', 'daemonsets'])
       server.faults.unserve(workloads);
     const res = await rawGet(server, '/api/v1/namespaces/shop/endpoints');

@@ -7,6 +7,7 @@ import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
 import { requiredList, requiredString } from './support/required-fields.js';
 import {
+  apiService,
   endpointOf,
   endpoints,
   event,
@@ -16,6 +17,7 @@ import {
   pod,
   service,
   slice,
+  webhookConfiguration,
   workload,
 } from './support/objects.js';
 
@@ -56,6 +58,9 @@ const objects = [
     className: 'nginx',
     paths: [{ host: 'shop.example.com', path: '/api', service: 'api', port: 'http' }],
   }),
+  webhookConfiguration('policy', [{ name: 'pods.policy.example.com', service: { ns: 'platform', name: 'policy' } }]),
+  webhookConfiguration('inject', [{ name: 'sidecar.example.com' }], 'MutatingWebhookConfiguration'),
+  apiService('v1beta1.metrics.k8s.io', { service: { ns: 'kube-system', name: 'metrics-server' } }),
 ];
 
 /** apiVersion, kind, namespace and name: what tells one object from another. */
@@ -179,6 +184,24 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
     expect(valueAt(JSON.parse(run.stdout), 'spec', 'rules', 0, 'http', 'paths', 0, 'backend', 'service')).toEqual({
       name: 'api',
       port: { name: 'http' },
+    });
+  });
+
+  it('lists webhook configurations and APIServices (cluster-scoped), also by name with a field selector', async () => {
+    expect(await names(server, ['get', 'validatingwebhookconfigurations'])).toEqual([
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/policy',
+    ]);
+    expect(await names(server, ['get', 'mutatingwebhookconfiguration'])).toEqual([
+      'mutatingwebhookconfiguration.admissionregistration.k8s.io/inject',
+    ]);
+    expect(
+      await names(server, ['get', 'apiservices', '--field-selector', 'metadata.name=v1beta1.metrics.k8s.io']),
+    ).toEqual(['apiservice.apiregistration.k8s.io/v1beta1.metrics.k8s.io']);
+    const run = await kubectl(server, ['get', 'validatingwebhookconfiguration', 'policy', '-o', 'json']);
+    expect(run.stderr).toBe('');
+    expect(valueAt(JSON.parse(run.stdout), 'webhooks', 0, 'clientConfig', 'service')).toEqual({
+      namespace: 'platform',
+      name: 'policy',
     });
   });
 

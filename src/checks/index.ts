@@ -2,6 +2,7 @@
 // Every check, in report order. A new check goes last in its list; moving a line of a list moves
 // the check. The id of each check is part of the public contract for CI.
 
+import { apiserviceUnavailable } from './apiservice-unavailable.js';
 import { dataplaneEndpointMissing } from './dataplane-endpoint-missing.js';
 import { dataplaneEndpointStale } from './dataplane-endpoint-stale.js';
 import { dataplaneLocalDrop } from './dataplane-local-drop.js';
@@ -38,6 +39,7 @@ import { targetPortNotDeclared } from './target-port-not-declared.js';
 import { targetPortUnresolved } from './target-port-unresolved.js';
 import { topologyHintsMissing } from './topology-hints-missing.js';
 import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
+import { webhookServiceUnavailable } from './webhook-service-unavailable.js';
 import { workloadCannotCreatePods } from './workload-cannot-create-pods.js';
 import { workloadScaledToZero } from './workload-scaled-to-zero.js';
 import type { Check, DataplaneCheck } from './types.js';
@@ -75,6 +77,8 @@ export const CHECKS: Check[] = [
   ingressBackendMissing,
   ingressBackendPortUnknown,
   statefulsetServiceMissing,
+  webhookServiceUnavailable,
+  apiserviceUnavailable,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -79,6 +79,15 @@ export const noReadyEndpoints: Check = {
   },
   // Kube-proxy still serves from terminating endpoints: the Service works, for now.
   severities: { allPodsUnreadyFallback: 'warning', allEndpointsUnreadyFallback: 'warning' },
+  // Every reason: an error, fallback or not, when a Fail webhook or an APIService calls the Service.
+  noReadyEndpointReasons: [
+    'allPodsUnready',
+    'allPodsUnreadyFallback',
+    'allEndpointsUnready',
+    'allEndpointsUnreadyFallback',
+    'allAddressesNotReady',
+    'allAddressesNotReadyHeadless',
+  ],
   appliesToServices: { backends: ['selector', 'selectorless'] },
   // Without EndpointSlices it judges the pods: an outage it finds is one, but pods that look ready
   // do not show that kube-proxy has ready endpoints.

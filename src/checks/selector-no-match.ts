@@ -175,6 +175,16 @@ export const selectorNoMatch: Check = {
     alsoInOtherNamespace: `; ${ELSEWHERE}`,
     sameAsTemplate: ' ({{templates}} {{makes}} them so)',
   },
+  noReadyEndpointReasons: [
+    'nearMissOtherKey',
+    'nearMissLacksLabel',
+    'nearMissOtherValue',
+    'nearMissTie',
+    'podsInOtherNamespace',
+    'noPodAlike',
+    'templateNearMiss',
+    'templateWithoutPods',
+  ],
   appliesToServices: { backends: ['selector'] },
   requires: ['pods'],
   run(view, model) {

@@ -61,6 +61,7 @@ export const selectorlessNoEndpoints: Check = {
       'list of backends',
     emptyEndpoints: '; Endpoints {{name}} exists but lists no address',
   },
+  noReadyEndpointReasons: ['noBackend', 'noBackendInSlices', 'onlyOtherFamily'],
   appliesToServices: { backends: ['selectorless'] },
   requires: ['endpointSlices'],
   // Unless the Endpoints were read and list addresses that reached no slice: that is endpoints-not-mirrored's case.

@@ -97,6 +97,13 @@ export interface Check extends CheckDescription, CheckMessages {
    * carry them as evidence, and service-warning-events leaves them to it.
    */
   explainsEvents?: readonly string[];
+  /**
+   * The reasons whose findings say the Service has no ready endpoint (at all, or on the port they
+   * name). When a Fail webhook or an APIService calls the Service through that port they are
+   * errors whatever their severity: kube-apiserver's calls fail (report/run-checks.ts, one place;
+   * docs/kubernetes-semantics.md#admission-webhooks).
+   */
+  noReadyEndpointReasons?: readonly string[];
   /** Run after every other check on each Service, to judge what their findings leave unexplained (OtherFindings). */
   runsAfterOthers?: true;
   /** Asked only for Services of its scope (appliesToServices). Absent for a check of references only. */

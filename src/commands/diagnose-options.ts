@@ -12,6 +12,7 @@ import { OUTPUTS, TEMPLATE_OUTPUTS, type Output, type OutputOptions } from '../r
 import { parseColumns, parseTemplate } from '../render/jsonpath.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { closestMatch } from '../model/similar.js';
+import { KINDS } from '../core/kinds.js';
 import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
 import type { IOStreams } from './streams.js';
 
@@ -74,13 +75,22 @@ export function addDiagnoseFlags(command: Command): Command {
     .addOption(new Option('--no-show-ok').hideHelp())
     .option('--ascii', 'tree output with ASCII instead of box-drawing characters')
     .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
-    .option(
-      '--for <type/name>',
-      'diagnose the Services one object names, reading only what they need: ingress/NAME (also ingresses/, ing/)',
-    )
+    .option('--for <type/name>', `diagnose the Services one object names, reading only what they need: ${FOR_TYPES}`)
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
     .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
 }
+
+/** The TYPEs --for takes, as its help lists them: "ingress/NAME (also ingresses/, ing/), apiservice/NAME (also apiservices/)". */
+const FOR_TYPES = KINDS.flatMap(({ forNames }) =>
+  forNames
+    ? [
+        `${forNames[0]}/NAME (also ${forNames
+          .slice(1)
+          .map((n) => `${n}/`)
+          .join(', ')})`,
+      ]
+    : [],
+).join(', ');
 
 /** -o, as diagnose and the probe check it. */
 export function parseOutput<T extends string>(text: string, outputs: readonly T[]): T {

@@ -254,7 +254,7 @@ export async function loadInput(
   };
 }
 
-/** "ingress "web" not found in namespace "shop"", as kubectl says it. */
+/** "ingress "web" not found in namespace "shop"", as kubectl says it; a cluster-scoped kind has no namespace. */
 function referrerNotFound(referrer: ReferrerScope, namespace: string | undefined, where = ''): UsageError {
   const type = referrer.kind.forNames![0];
   return new UsageError(
@@ -262,10 +262,56 @@ function referrerNotFound(referrer: ReferrerScope, namespace: string | undefined
   );
 }
 
+/** "Ingress shop/web", "APIService v1beta1.metrics.k8s.io". */
+function describeObject(object: ClusterObject): string {
+  return `${object.kind} ${object.meta.namespace ? `${object.meta.namespace}/` : ''}${object.meta.name}`;
+}
+
+/** The Services an object names, by namespace (a webhook's or a route's may be anywhere), each once, in its order. */
+function targetsByNamespace(object: ClusterObject): Map<string, string[]> {
+  const targets = new Map<string, string[]>();
+  for (const { target } of referencesOf(object)) {
+    const names = targets.get(target.namespace) ?? [];
+    if (!names.includes(target.name)) names.push(target.name);
+    targets.set(target.namespace, names);
+  }
+  return targets;
+}
+
+/** Which references the run judges as naming a Service that does not exist: this object's, wherever they point. */
+function referrerDangling(object: ClusterObject): DanglingReferences {
+  const { namespace, name } = object.meta;
+  return { referrer: { kind: object.kind, ...(namespace ? { namespace } : {}), name } };
+}
+
 /**
- * --for TYPE/NAME: the object, then the Services it names as a run naming them reads them (a
- * Service it names that does not exist is its finding, not a usage error), and no other object
- * of its kind. Its references all name Services of its own namespace (Ingress backends do).
+ * The Services `object` names, read as a run naming them reads them: one read per namespace they
+ * are in, concurrently; the cluster-scoped kinds (Nodes, webhook configurations, APIServices) by
+ * the first only, since they are the same for all. No other object of the referrer's kind is read.
+ * A Service that does not exist is the reference's finding, not a usage error.
+ */
+async function fetchTargets(conn: Connection, object: ClusterObject, kind: KnownKindSpec) {
+  const others = SOURCE_KINDS.filter((k) => k.kind !== kind.kind);
+  const reads = [...targetsByNamespace(object)].map(([namespace, serviceNames], i) =>
+    fetchLive(
+      conn,
+      { namespace, serviceNames, whenNotFound: 'report' },
+      { kinds: i === 0 ? others : others.filter((k) => k.namespaced) },
+    ),
+  );
+  const results = await Promise.all(reads);
+  return {
+    objects: results.flatMap((r) => r.objects),
+    // Each optional kind's note once, whichever read was refused it.
+    missing: Object.assign({}, ...results.map((r) => r.missing)) as (typeof results)[number]['missing'],
+  };
+}
+
+/**
+ * --for TYPE/NAME: the object, then the Services it names as a run naming them reads them, in
+ * whichever namespaces they are, and no other object of its kind. A namespaced object is read in
+ * -n's namespace (else the context's; a snapshot's only one of that name); a cluster-scoped one
+ * (a webhook configuration, an APIService) by its name alone.
  */
 async function loadForReferrer(
   scope: Scope,
@@ -277,7 +323,7 @@ async function loadForReferrer(
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     const model = buildModel(read.objects, read.coverage());
-    const namespace = effectiveNamespace(scope);
+    const namespace = kind.namespaced ? effectiveNamespace(scope) : undefined;
     const matches = read.objects.filter(
       (o) => isReferrer(o) && (namespace === undefined || o.meta.namespace === namespace),
     );
@@ -288,43 +334,32 @@ async function loadForReferrer(
       );
     }
     const [object] = matches;
-    const targets = referencesOf(object).map((r) => r.target);
-    const services = model.services.filter((s) =>
-      targets.some((t) => t.namespace === s.meta.namespace && t.name === s.meta.name),
-    );
+    const targets = targetsByNamespace(object);
+    const services = model.services.filter((s) => targets.get(s.meta.namespace)?.includes(s.meta.name) === true);
     return {
       model,
       services,
       notes: snapshotNotes(read),
       notFound: [],
-      searched: `named by ${kind.kind} ${object.meta.namespace}/${name} in the snapshot`,
-      namespace: object.meta.namespace,
-      dangling: { namespace: object.meta.namespace, referrer: { kind: kind.kind, name } },
+      searched: `named by ${describeObject(object)} in the snapshot`,
+      ...(object.meta.namespace ? { namespace: object.meta.namespace } : {}),
+      dangling: referrerDangling(object),
     };
   }
   const conn = connection ?? (await connect(scope));
-  const namespace = effectiveNamespace(scope, conn) ?? conn.defaultNamespace;
+  const namespace = kind.namespaced ? (effectiveNamespace(scope, conn) ?? conn.defaultNamespace) : undefined;
   const [object] = await readReferrer(conn, kind, namespace, name);
   if (!object) throw referrerNotFound(referrer, namespace);
-  const serviceNames = [...new Set(referencesOf(object).map((r) => r.target.name))];
-  // Without a Service to name there is nothing more to read (a read naming none reads them all).
-  const result =
-    serviceNames.length > 0
-      ? await fetchLive(
-          conn,
-          { namespace, serviceNames, whenNotFound: 'report' },
-          { kinds: SOURCE_KINDS.filter((k) => k.kind !== kind.kind) },
-        )
-      : { objects: [], missing: {}, notFound: [] };
+  const result = await fetchTargets(conn, object, kind);
   const model = buildModel([...result.objects, object], liveCoverage(result.missing));
   return {
     model,
     services: model.services,
     notes: Object.values(result.missing),
     notFound: [],
-    searched: `named by ${kind.kind} ${namespace}/${name}`,
-    namespace,
+    searched: `named by ${describeObject(object)}`,
+    ...(namespace !== undefined ? { namespace } : {}),
     connection: conn,
-    dangling: { namespace, referrer: { kind: kind.kind, name } },
+    dangling: referrerDangling(object),
   };
 }

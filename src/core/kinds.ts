@@ -82,6 +82,16 @@ const WORKLOAD = {
   verbs: LIST_AND_WATCH,
 } as const;
 
+/** Webhook configurations and APIServices: optional, cluster-scoped, listed whole and watched. */
+const CLUSTER_REFERRER = {
+  version: 'v1',
+  namespaced: false,
+  optional: true,
+  whenMissing: 'the Services of their webhooks were not checked',
+  whenServicesNamed: 'all',
+  verbs: LIST_AND_WATCH,
+} as const;
+
 const KIND_TABLE = [
   {
     kind: 'Service',
@@ -188,6 +198,36 @@ const KIND_TABLE = [
     whenServicesNamed: 'all',
     verbs: LIST_AND_WATCH,
     forNames: ['ingress', 'ingresses', 'ing'],
+  },
+  // Admission webhooks and aggregated APIs: cluster-scoped, read whole (a run naming Services
+  // reads them all, as it reads Nodes); their Services may be in any namespace.
+  {
+    ...CLUSTER_REFERRER,
+    kind: 'ValidatingWebhookConfiguration',
+    group: 'admissionregistration.k8s.io',
+    resource: 'validatingwebhookconfigurations',
+    coverage: 'validatingWebhooks',
+    label: 'ValidatingWebhookConfigurations',
+    forNames: ['validatingwebhookconfiguration', 'validatingwebhookconfigurations'],
+  },
+  {
+    ...CLUSTER_REFERRER,
+    kind: 'MutatingWebhookConfiguration',
+    group: 'admissionregistration.k8s.io',
+    resource: 'mutatingwebhookconfigurations',
+    coverage: 'mutatingWebhooks',
+    label: 'MutatingWebhookConfigurations',
+    forNames: ['mutatingwebhookconfiguration', 'mutatingwebhookconfigurations'],
+  },
+  {
+    ...CLUSTER_REFERRER,
+    kind: 'APIService',
+    group: 'apiregistration.k8s.io',
+    resource: 'apiservices',
+    whenMissing: 'the Services of aggregated APIs were not checked',
+    coverage: 'apiServices',
+    label: 'APIServices',
+    forNames: ['apiservice', 'apiservices'],
   },
 ] as const satisfies readonly KindSpec[];
 

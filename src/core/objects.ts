@@ -302,7 +302,8 @@ export interface DaemonSet extends WorkloadFields {
 
 export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet;
 
-export type ClusterObject = Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload | Ingress;
+export type ClusterObject =
+  Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload | Ingress | WebhookConfiguration | APIService;
 /** An Ingress backend's Service (networking.k8s.io/v1 IngressServiceBackend): its name and port, by name or number. */
 export interface IngressServiceBackend {
   service: string;
@@ -328,4 +329,66 @@ export interface Ingress {
   legacyClassAnnotation: boolean;
   defaultBackend?: IngressServiceBackend;
   paths: IngressPath[];
+}
+
+// Cluster-scoped objects whose outage is cluster-wide: admission webhooks and aggregated APIs
+// (docs/kubernetes-semantics.md#admission-webhooks, docs/kubernetes-semantics.md#aggregated-apis).
+
+/** A Service in another object's spec (clientConfig.service, spec.service): its port is 443 when absent. */
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+  port?: number;
+}
+
+/** What a webhook's rules intercept, summarised: the operations and the resources ("pods", "deployments.apps"). */
+export interface WebhookRules {
+  operations: string[];
+  resources: string[];
+}
+
+/** One webhook of a Validating- or MutatingWebhookConfiguration. */
+export interface AdmissionWebhook {
+  name: string;
+  /** clientConfig.service; absent for a webhook called by URL (clientConfig.url), which names no Service. */
+  service?: ServiceRef;
+  /** Fail (the v1 default) or Ignore. */
+  failurePolicy: 'Fail' | 'Ignore';
+  rules: WebhookRules;
+  /** Whether a namespaceSelector or objectSelector narrows what it intercepts (not evaluated). */
+  namespaceSelector: boolean;
+  objectSelector: boolean;
+}
+
+interface WebhookConfigurationFields {
+  /** Cluster-scoped: namespace "". */
+  meta: ObjectMeta;
+  webhooks: AdmissionWebhook[];
+}
+
+export interface ValidatingWebhookConfiguration extends WebhookConfigurationFields {
+  kind: 'ValidatingWebhookConfiguration';
+}
+
+export interface MutatingWebhookConfiguration extends WebhookConfigurationFields {
+  kind: 'MutatingWebhookConfiguration';
+}
+
+export type WebhookConfiguration = ValidatingWebhookConfiguration | MutatingWebhookConfiguration;
+
+/** A status condition as the object reports it. */
+export interface StatusCondition {
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface APIService {
+  kind: 'APIService';
+  /** Cluster-scoped; named VERSION.GROUP (v1beta1.metrics.k8s.io). */
+  meta: ObjectMeta;
+  /** spec.service; absent for an API served by kube-apiserver itself (Local), which names no Service. */
+  service?: ServiceRef;
+  /** The Available condition; absent when the aggregator has not set it. */
+  available?: StatusCondition;
 }

@@ -9,6 +9,7 @@ import { labelPairKey, labelValue, matchesSelector } from '../core/selectors.js'
 import { plausiblyMeant } from './similar.js';
 import { namesSomething, NamespaceWorkloads } from './workloads.js';
 import type {
+  APIService,
   ClusterObject,
   EndpointSlice,
   Endpoints,
@@ -19,6 +20,7 @@ import type {
   ObjectMeta,
   Pod,
   Service,
+  WebhookConfiguration,
   Workload,
 } from '../core/objects.js';
 import { referencesOf, type ServiceReference } from './references.js';
@@ -107,6 +109,8 @@ export class ModelBuilder {
   private readonly events: Event[] = [];
   private readonly workloads: Workload[] = [];
   private readonly ingresses: Ingress[] = [];
+  private readonly webhookConfigurations: WebhookConfiguration[] = [];
+  private readonly apiServices: APIService[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -143,6 +147,13 @@ export class ModelBuilder {
         case 'Ingress':
           this.ingresses.push(o);
           break;
+        case 'ValidatingWebhookConfiguration':
+        case 'MutatingWebhookConfiguration':
+          this.webhookConfigurations.push(o);
+          break;
+        case 'APIService':
+          this.apiServices.push(o);
+          break;
       }
     }
   }
@@ -165,9 +176,12 @@ export class ModelBuilder {
       this.nodes,
       this.events,
       this.ingresses,
+      this.apiServices,
     ]) {
       list.sort(byNamespaceAndName);
     }
+    // Validating before mutating, as kubectl lists them, each by name.
+    this.webhookConfigurations.sort((a, b) => compare(b.kind, a.kind) || byNamespaceAndName(a, b));
     this.workloads.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
     let podIndex = this.podIndex;
     if (!podIndex || this.stale || !podIndex.inOrder) {
@@ -184,6 +198,8 @@ export class ModelBuilder {
         events: this.events,
         workloads: this.workloads,
         ingresses: this.ingresses,
+        webhookConfigurations: this.webhookConfigurations,
+        apiServices: this.apiServices,
         podIndex,
       },
       coverage,
@@ -206,6 +222,8 @@ interface ModelParts {
   events: Event[];
   workloads: Workload[];
   ingresses: Ingress[];
+  webhookConfigurations: WebhookConfiguration[];
+  apiServices: APIService[];
   podIndex: PodIndex;
 }
 
@@ -226,6 +244,9 @@ export class ClusterModel {
   /** Deployments, ReplicaSets, StatefulSets and DaemonSets, in namespace/name order. */
   readonly workloads: Workload[];
   readonly ingresses: Ingress[];
+  /** Validating, then mutating webhook configurations, each by name (cluster-scoped). */
+  readonly webhookConfigurations: WebhookConfiguration[];
+  readonly apiServices: APIService[];
   /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
   readonly references: ServiceReference[] = [];
 
@@ -270,6 +291,8 @@ export class ClusterModel {
       events: this.events,
       workloads: this.workloads,
       ingresses: this.ingresses,
+      webhookConfigurations: this.webhookConfigurations,
+      apiServices: this.apiServices,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -293,7 +316,7 @@ export class ClusterModel {
     const warningsAbout = (kind: string, meta: ObjectMeta) => this.warningEventsAbout(kind, meta);
     for (const [ns, list] of byNamespace)
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
-    for (const o of [...this.ingresses, ...this.workloads]) {
+    for (const o of [...this.ingresses, ...this.workloads, ...this.webhookConfigurations, ...this.apiServices]) {
       for (const reference of referencesOf(o)) {
         this.references.push(reference);
         pushTo(this.referencesByTarget, nsName(reference.target.namespace, reference.target.name), reference);

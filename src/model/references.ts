@@ -1,15 +1,26 @@
-// References to Services from other objects: an Ingress path's backend, and later Gateway API
-// routes' backendRefs, webhooks' and APIServices' clientConfig/service, a StatefulSet's
-// serviceName. Each referrer kind contributes its references in one place (REFERRERS below); the
-// model indexes them by the Service they name, once, so that "who uses this Service" is a lookup.
+// References to Services from other objects: an Ingress path's backend, a StatefulSet's
+// serviceName, an admission webhook's clientConfig.service, an APIService's spec.service, and
+// later Gateway API routes' backendRefs. Each referrer kind contributes its references in one
+// place (REFERRERS below); the model indexes them by the Service they name, once, so that "who uses this Service" is a lookup.
 // A reference resolves to a Service port as the referrer's controller does it: by name, or by
 // the Service port's number (an Ingress's service.port.number is the Service's port, not its
 // targetPort: docs/kubernetes-semantics.md#ingress-backends).
 
-import type { ClusterObject, Ingress, IngressServiceBackend, ServicePort, StatefulSet } from '../core/objects.js';
+import type {
+  AdmissionWebhook,
+  APIService,
+  ClusterObject,
+  Ingress,
+  IngressServiceBackend,
+  ServicePort,
+  StatefulSet,
+  StatusCondition,
+  WebhookConfiguration,
+} from '../core/objects.js';
 
 /** The kinds whose objects refer to Services; a new one is an entry of REFERRERS. */
-export type ReferrerKind = 'Ingress' | 'StatefulSet';
+export type ReferrerKind =
+  'Ingress' | 'StatefulSet' | 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | 'APIService';
 
 /** The object that holds a reference: its kind, namespace (absent for a cluster-scoped kind) and name. */
 interface Referrer {
@@ -36,6 +47,10 @@ export interface ServiceReference {
    * serviceName, its pods' DNS domain): a user of the Service, never one its findings break.
    */
   nameOnly?: true;
+  /** A webhook's reference: the webhook, with its failure policy and what it intercepts. */
+  webhook?: AdmissionWebhook;
+  /** An APIService's reference: its Available condition as the aggregator last set it (absent when unset). */
+  available?: StatusCondition;
 }
 
 type ObjectOf<K extends ReferrerKind> = Extract<ClusterObject, { kind: K }>;
@@ -60,6 +75,55 @@ function ingressReferences(ingress: Ingress): ServiceReference[] {
   }
   if (ingress.defaultBackend) references.push(reference(ingress.defaultBackend, 'default backend'));
   return references;
+}
+
+/** "webhook pods.policy.example.com (failurePolicy Fail)": the policy says what its outage does. */
+function webhookDetail(webhook: AdmissionWebhook): string {
+  return `webhook ${webhook.name} (failurePolicy ${webhook.failurePolicy})`;
+}
+
+/** Each webhook called through a Service (clientConfig.service; a URL names none), on port 443 unless it says. */
+function webhookReferences(configuration: WebhookConfiguration): ServiceReference[] {
+  const referrer: Referrer = { kind: configuration.kind, name: configuration.meta.name };
+  return configuration.webhooks.flatMap((webhook) =>
+    webhook.service
+      ? [
+          {
+            referrer,
+            detail: webhookDetail(webhook),
+            ...(webhook.service.port !== undefined ? { port: webhook.service.port } : {}),
+            defaultPort: 443,
+            target: { namespace: webhook.service.namespace, name: webhook.service.name },
+            webhook,
+          },
+        ]
+      : [],
+  );
+}
+
+/** An aggregated API's Service (spec.service; a Local APIService, served by kube-apiserver itself, names none). */
+function apiServiceReferences(apiService: APIService): ServiceReference[] {
+  if (!apiService.service) return [];
+  const { namespace, name, port } = apiService.service;
+  return [
+    {
+      referrer: { kind: 'APIService', name: apiService.meta.name },
+      detail: 'spec.service',
+      ...(port !== undefined ? { port } : {}),
+      defaultPort: 443,
+      target: { namespace, name },
+      ...(apiService.available ? { available: apiService.available } : {}),
+    },
+  ];
+}
+
+/**
+ * Whether the referrer stops part of the API when the Service has no ready endpoint: a webhook with
+ * failurePolicy Fail rejects the writes it intercepts, an APIService's group stops answering
+ * (docs/kubernetes-semantics.md#admission-webhooks, docs/kubernetes-semantics.md#aggregated-apis).
+ */
+export function breaksTheApiWhenDown(reference: ServiceReference): boolean {
+  return reference.webhook?.failurePolicy === 'Fail' || reference.referrer.kind === 'APIService';
 }
 
 /**
@@ -87,6 +151,9 @@ function statefulSetReferences(statefulSet: StatefulSet): ServiceReference[] {
 const REFERRERS: { [K in ReferrerKind]: (object: ObjectOf<K>) => ServiceReference[] } = {
   Ingress: ingressReferences,
   StatefulSet: statefulSetReferences,
+  ValidatingWebhookConfiguration: webhookReferences,
+  MutatingWebhookConfiguration: webhookReferences,
+  APIService: apiServiceReferences,
 };
 
 function isReferrer(object: ClusterObject): object is ObjectOf<ReferrerKind> {

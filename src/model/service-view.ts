@@ -6,7 +6,8 @@ import type { ClusterModel } from './cluster.js';
 import { isSliceReadFor } from './endpoint-meta.js';
 import { pushTo } from '../core/multimap.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
-import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, SliceEndpoint } from '../core/objects.js';
+import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, ServicePort, SliceEndpoint } from '../core/objects.js';
+import { findPort } from './ports.js';
 import { canonicalIP, type AddressFamily } from '../core/ip.js';
 
 export interface MatchedPod {
@@ -241,4 +242,27 @@ export function sliceEntriesForPod(view: ServiceView, pod: Pod): SliceEntry[] {
   const byAddress = new Set<SliceEntry>();
   for (const ip of pod.podIPs) for (const e of index.byAddress.get(ip) ?? []) byAddress.add(e);
   return [...entries, ...byAddress];
+}
+
+/**
+ * The ready backends of one Service port, counted as counts.ready is: from the slices, the ready
+ * endpoints of those carrying the port (its name and protocol, with a number: kube-proxy's
+ * endpoints per Service port, docs/kubernetes-semantics.md#endpoint-ports-and-slice-grouping);
+ * without slices, the matched pods that would be ready endpoints and on which its targetPort
+ * resolves (docs/kubernetes-semantics.md#how-a-targetport-is-resolved).
+ */
+export function readyBackendsOnPort(view: ServiceView, port: ServicePort): number {
+  if (view.counts.source === 'pods') {
+    return view.matched.filter((m) => m.state.shouldBeListed && m.state.ready && findPort(m.pod, port) !== undefined)
+      .length;
+  }
+  const carries = (slice: EndpointSlice) =>
+    slice.ports.some((p) => p.name === port.name && p.protocol === port.protocol && p.port !== undefined);
+  const perFamily = new Map<string, number>();
+  for (const e of view.sliceEndpoints) {
+    if (isReadyBackend(e) && carries(e.slice)) perFamily.set(e.addressType, (perFamily.get(e.addressType) ?? 0) + 1);
+  }
+  let most = 0;
+  for (const count of perFamily.values()) if (count > most) most = count;
+  return most;
 }

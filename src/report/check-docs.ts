@@ -21,6 +21,8 @@ export interface DocumentedCheck extends CheckDescription {
   notes?: Readonly<Record<string, string>>;
   /** The reasons graded below the check's severity, with theirs. */
   severities?: Readonly<Record<string, Severity>>;
+  /** The reasons that say the Service has no ready endpoint: errors when a Fail webhook or an APIService calls it. */
+  noReadyEndpointReasons?: readonly string[];
   /** The kinds of Service the check judges. */
   appliesToServices?: { backends: readonly string[]; addresses?: readonly string[] };
   /** A check of references: the kinds of the objects whose references to Services it judges. */
@@ -138,11 +140,15 @@ function reasons(check: DocumentedCheck): DocBlock[] {
     },
     {
       kind: 'list',
-      items: Object.entries(check.messages).map(([reason, template]) => [
-        { code: reason },
-        ` (${severities[reason] ?? check.severity}): `,
-        template,
-      ]),
+      items: Object.entries(check.messages).map(([reason, template]) => {
+        const severity = severities[reason] ?? check.severity;
+        const raised = severity !== 'error' && check.noReadyEndpointReasons?.includes(reason) === true;
+        return [
+          { code: reason },
+          ` (${severity}${raised ? '; error when a Fail webhook or an APIService calls the Service' : ''}): `,
+          template,
+        ];
+      }),
     },
   ];
   if (check.notes && Object.keys(check.notes).length > 0) {

@@ -3738,6 +3738,178 @@ status:
   fix: "create a headless Service (clusterIP: None) named db-hl in namespace data whose selector matches the StatefulSet's pods (its spec.serviceName cannot be changed)"
 `,
   },
+  'webhook-service-unavailable': {
+    case: 'failurePolicy Fail (the v1 default) and no ready endpoint: every write it intercepts is rejected (docs/kubernetes-semantics.md#admission-webhooks)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: policy
+  namespace: platform
+  uid: uid-svc-policy
+spec:
+  type: ClusterIP
+  selector:
+    app: policy
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: https
+      port: 443
+      targetPort: https
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: policy-1
+  namespace: platform
+  uid: uid-policy-1
+  labels:
+    app: policy
+spec:
+  nodeName: node-a
+  containers:
+    - name: webhook
+      image: policy:1
+      ports:
+        - name: https
+          containerPort: 8443
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'False'
+    - type: Ready
+      status: 'False'
+  containerStatuses:
+    - name: webhook
+      ready: false
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: policy-abcde
+  namespace: platform
+  labels:
+    kubernetes.io/service-name: policy
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: https
+    port: 8443
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: false
+      serving: false
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: platform
+      name: policy-1
+      uid: uid-policy-1
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: policy
+  uid: uid-validatingwebhookconfiguration-policy
+webhooks:
+  - name: pods.policy.example.com
+    clientConfig:
+      service:
+        namespace: platform
+        name: policy
+    rules:
+      - operations: &a1
+          - CREATE
+          - UPDATE
+        apiGroups:
+          - ''
+        apiVersions:
+          - v1
+        resources:
+          - pods
+      - operations: *a1
+        apiGroups:
+          - apps
+        apiVersions:
+          - v1
+        resources:
+          - deployments
+    sideEffects: None
+    admissionReviewVersions:
+      - v1
+`,
+    findings: `- check: webhook-service-unavailable
+  severity: error
+  reason: noReadyEndpoint
+  namespace: platform
+  service: policy
+  subject:
+    kind: ValidatingWebhookConfiguration
+    name: policy
+  port: https 443/TCP
+  message: 'the API server rejects every CREATE, UPDATE request for pods, deployments.apps that ValidatingWebhookConfiguration policy webhook pods.policy.example.com (failurePolicy Fail) intercepts: it calls Service platform/policy port https 443/TCP, which has no ready endpoint'
+  fix: 'its own findings say why it has no ready endpoint: kubectl endpoints-doctor policy -n platform'
+`,
+  },
+  'apiservice-unavailable': {
+    case: 'the Service does not exist; the Available condition is quoted (docs/kubernetes-semantics.md#aggregated-apis)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.metrics.k8s.io
+  uid: uid-apiservice-v1beta1.metrics.k8s.io
+spec:
+  version: v1beta1
+  group: metrics.k8s.io
+  service:
+    namespace: kube-system
+    name: metrics-server
+  groupPriorityMinimum: 100
+  versionPriority: 100
+status:
+  conditions:
+    - type: Available
+      status: 'False'
+      reason: ServiceNotFound
+      message: service/metrics-server in "kube-system" is not present
+`,
+    findings: `- check: apiservice-unavailable
+  severity: error
+  reason: serviceMissing
+  namespace: kube-system
+  service: metrics-server
+  subject:
+    kind: APIService
+    name: v1beta1.metrics.k8s.io
+  message: 'every request to APIService v1beta1.metrics.k8s.io fails, and discovery is incomplete: it names Service kube-system/metrics-server, which does not exist; its Available condition is False (ServiceNotFound): "service/metrics-server in "kube-system" is not present"'
+  fix: kubectl edit apiservice v1beta1.metrics.k8s.io
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

@@ -11,7 +11,12 @@ import type { Service } from '../core/objects.js';
 import type { InputCoverage } from '../core/coverage.js';
 import type { CheckDescription, Finding, FindingPod, ServiceUser, Severity } from '../core/findings.js';
 import { describeServicePort } from '../model/ports.js';
-import { describeReferencePort, referencedPort, type ServiceReference } from '../model/references.js';
+import {
+  breaksTheApiWhenDown,
+  describeReferencePort,
+  referencedPort,
+  type ServiceReference,
+} from '../model/references.js';
 import { findingText } from './messages.js';
 
 export const IGNORE_ANNOTATION = 'endpoints-doctor/ignore';
@@ -38,14 +43,15 @@ interface CheckedService {
 
 /**
  * Which references a run judges besides those naming the Services it diagnoses: those naming a
- * Service the input does not hold, of referrers in `namespace` (all when undefined). Only a run
- * that read every Service of the namespace may say one does not exist: not one naming Services
- * or selecting them by label.
+ * Service the input does not hold in `namespace` (any when undefined), whatever the referrer's own
+ * namespace (a webhook's Service may be anywhere). Only a run that read every Service of that
+ * namespace may say one does not exist: not one naming Services or selecting them by label (--for
+ * reads each Service its object names by name, so that one it lacks does not exist).
  */
 export interface DanglingReferences {
   namespace?: string;
-  /** --for: only this object's references. */
-  referrer?: { kind: string; name: string };
+  /** --for: only this object's references (namespace absent for a cluster-scoped kind). */
+  referrer?: { kind: string; namespace?: string; name: string };
 }
 
 export interface CheckRun {
@@ -161,16 +167,25 @@ function serviceUser(reference: ServiceReference): ServiceUser {
 /**
  * The finding with the references that reach it: those whose port is the finding's (every one for
  * a finding about no port, or whose port the Service lacks); none that names the Service only for
- * its name (a StatefulSet's serviceName: the Service's own usedBy lists it).
+ * its name (a StatefulSet's serviceName: the Service's own usedBy lists it). A finding that says
+ * the Service has no ready endpoint is an error when one of them is a Fail webhook's or an
+ * APIService's, whatever its reason's severity: kube-apiserver's calls to the Service fail, and with them the writes the
+ * webhook intercepts or the whole aggregated API (docs/kubernetes-semantics.md#admission-webhooks,
+ * docs/kubernetes-semantics.md#aggregated-apis).
  */
-function withUsers(finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
+function withUsers(check: Check, finding: Finding, service: Service, references: readonly ServiceReference[]): Finding {
   const users = references.filter((reference) => {
     if (reference.nameOnly) return false;
     if (finding.port === undefined) return true;
     const port = referencedPort(reference, service.ports);
     return port !== undefined && describeServicePort(port) === finding.port;
   });
-  return users.length > 0 ? { ...finding, usedBy: users.map(serviceUser) } : finding;
+  if (users.length === 0) return finding;
+  const outage =
+    finding.severity !== 'error' &&
+    check.noReadyEndpointReasons?.includes(finding.reason) === true &&
+    users.some(breaksTheApiWhenDown);
+  return { ...finding, ...(outage ? { severity: 'error' } : {}), usedBy: users.map(serviceUser) };
 }
 
 /**
@@ -266,6 +281,10 @@ export function ignoredChecks(service: Service): ReadonlySet<string> {
 
 const NONE_SKIPPED: readonly SkippedCheck[] = Object.freeze([]);
 
+function isReferrer({ referrer }: ServiceReference, only: NonNullable<DanglingReferences['referrer']>): boolean {
+  return referrer.kind === only.kind && referrer.namespace === only.namespace && referrer.name === only.name;
+}
+
 /** `dangling`: judge the references naming Services the input lacks too (DanglingReferences). */
 export function runChecks(
   model: ClusterModel,
@@ -316,10 +335,12 @@ export function runChecks(
         continue;
       }
       for (const finding of found)
-        run.findings.push(references.length > 0 ? withUsers(finding, service, references) : finding);
+        run.findings.push(references.length > 0 ? withUsers(check, finding, service, references) : finding);
     }
-    // The references naming it: their findings are about the referrers (no Service annotation silences them).
+    // The references naming it: their findings are about the referrers (no Service annotation
+    // silences them); with --for, only that object's (the others still use the Service: usedBy).
     for (const reference of references) {
+      if (dangling?.referrer && !isReferrer(reference, dangling.referrer)) continue;
       for (const check of referenceChecks) {
         for (const finding of completeReference(check, reference, service, model)) run.findings.push(finding);
       }
@@ -339,10 +360,9 @@ export function runChecks(
   }
   if (dangling && referenceChecks.length > 0) {
     for (const reference of model.references) {
-      const { referrer, target } = reference;
-      if (dangling.namespace !== undefined && referrer.namespace !== dangling.namespace) continue;
-      if (dangling.referrer && (referrer.kind !== dangling.referrer.kind || referrer.name !== dangling.referrer.name))
-        continue;
+      const { target } = reference;
+      if (dangling.namespace !== undefined && target.namespace !== dangling.namespace) continue;
+      if (dangling.referrer && !isReferrer(reference, dangling.referrer)) continue;
       if (model.service(target.namespace, target.name)) continue;
       for (const check of referenceChecks) {
         for (const finding of completeReference(check, reference, undefined, model)) run.findings.push(finding);

@@ -300,14 +300,14 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
 }
 
 /**
- * One object of a kind read only by list (no get): listed by its name in the namespace, as
- * `kubectl get` does with a field selector. None when it does not exist; a refusal is an error,
- * since the run is about that object.
+ * One object of a kind read only by list (no get): listed by its name in the namespace (none for
+ * a cluster-scoped kind), as `kubectl get` does with a field selector. None when it does not
+ * exist; a refusal is an error, since the run is about that object.
  */
 export async function readReferrer(
   conn: Connection,
   kind: KindSpec,
-  namespace: string,
+  namespace: string | undefined,
   name: string,
 ): Promise<ClusterObject[]> {
   const sourceKind = SOURCE_KINDS.find((k) => k.kind === kind.kind)!;

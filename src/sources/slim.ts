@@ -11,6 +11,13 @@ import { rawEndpoints, slimEndpoints } from './slim/endpoints.js';
 import { rawEvent, slimEvent } from './slim/event.js';
 import { rawMeta, SlimError, type Raw } from './slim/fields.js';
 import { rawIngress, slimIngress } from './slim/ingress.js';
+import {
+  rawAPIService,
+  rawWebhookConfiguration,
+  slimAPIService,
+  slimMutatingWebhookConfiguration,
+  slimValidatingWebhookConfiguration,
+} from './slim/admission.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -50,6 +57,9 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   StatefulSet: { slim: slimStatefulSet, unslim: rawStatefulSet },
   DaemonSet: { slim: slimDaemonSet, unslim: rawDaemonSet },
   Ingress: { slim: slimIngress, unslim: rawIngress },
+  ValidatingWebhookConfiguration: { slim: slimValidatingWebhookConfiguration, unslim: rawWebhookConfiguration },
+  MutatingWebhookConfiguration: { slim: slimMutatingWebhookConfiguration, unslim: rawWebhookConfiguration },
+  APIService: { slim: slimAPIService, unslim: rawAPIService },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

@@ -14,7 +14,7 @@ import { shopObjects } from '../../examples/shop.js';
 import { shellQuote, syncFix } from '../../src/checks/helpers.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { buildModel } from '../../src/model/cluster.js';
-import type { ClusterObject, Labels, ObjectRef } from '../../src/core/objects.js';
+import type { ClusterObject, Labels, ObjectRef, ServiceRef } from '../../src/core/objects.js';
 import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -103,6 +103,18 @@ function hostileObject(o: ClusterObject): ClusterObject {
         meta,
         defaultBackend: backend(o.defaultBackend),
         paths: o.paths.map((p) => ({ ...p, backend: backend(p.backend) })),
+      };
+    }
+    case 'ValidatingWebhookConfiguration':
+    case 'MutatingWebhookConfiguration':
+    case 'APIService': {
+      const service = (s: ServiceRef | undefined) =>
+        s && { ...s, namespace: hostile(s.namespace), name: hostile(s.name) };
+      if (o.kind === 'APIService') return { ...o, meta, service: service(o.service) };
+      return {
+        ...o,
+        meta,
+        webhooks: o.webhooks.map((w) => ({ ...w, name: hostile(w.name), service: service(w.service) })),
       };
     }
   }
@@ -233,6 +245,8 @@ describe('every fix is safe to paste', () => {
     ...plain.events,
     ...plain.workloads,
     ...plain.ingresses,
+    ...plain.webhookConfigurations,
+    ...plain.apiServices,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.
@@ -257,7 +271,9 @@ describe('every fix is safe to paste', () => {
   });
 
   it('the pod fix is exactly the intended argv', () => {
-    const crash = findings.find((f) => f.check === 'no-ready-endpoints' && f.fix?.includes('kubectl logs'));
+    const crash = findings.find(
+      (f) => f.check === 'no-ready-endpoints' && f.service.startsWith('checkout') && f.fix?.includes('kubectl logs'),
+    );
     const words = commandsIn(crash!.fix!)[0].parsed.words;
     expect(words.slice(0, 2)).toEqual(['kubectl', 'logs']);
     expect(words[2]).toMatch(new RegExp(`^checkout-.*${PAYLOAD.replace(/[$()`]/g, '\\$&')}$`));

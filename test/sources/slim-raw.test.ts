@@ -7,7 +7,19 @@ import type { ClusterObject } from '../../src/core/objects.js';
 import { readBlockYaml, writeBlockYaml } from '../../src/sources/block-yaml.js';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { rawObject, slimObject } from '../../src/sources/slim.js';
-import { endpoints, ingress, node, ownedPod, pod, service, slice, workload, type Raw } from '../support/objects.js';
+import {
+  apiService,
+  endpoints,
+  ingress,
+  node,
+  ownedPod,
+  pod,
+  service,
+  slice,
+  workload,
+  webhookConfiguration,
+  type Raw,
+} from '../support/objects.js';
 
 const T = '2026-11-01T00:00:00Z';
 
@@ -189,6 +201,30 @@ const raws: Raw[] = [
     ],
   }),
   ingress('legacy', { legacyClass: 'traefik', paths: [{ service: 'web' }] }),
+  webhookConfiguration('policy', [
+    {
+      name: 'pods.policy.example.com',
+      service: { ns: 'platform', name: 'policy', port: 8443 },
+      operations: ['CREATE', 'UPDATE'],
+      resources: [
+        ['', 'pods'],
+        ['apps', 'deployments'],
+        ['networking.k8s.io', 'ingresses'],
+      ],
+      namespaceSelector: { matchLabels: { policy: 'on' } },
+    },
+    { name: 'url.policy.example.com', failurePolicy: 'Ignore', objectSelector: { matchLabels: {} } },
+  ]),
+  webhookConfiguration(
+    'inject',
+    [{ name: 'sidecar.example.com', service: { ns: 'mesh', name: 'injector' } }],
+    'MutatingWebhookConfiguration',
+  ),
+  apiService('v1beta1.metrics.k8s.io', {
+    service: { ns: 'kube-system', name: 'metrics-server' },
+    available: { status: 'False', reason: 'MissingEndpoints', message: 'no addresses' },
+  }),
+  apiService('v1.apps', { available: { status: 'True', reason: 'Local' } }),
 ];
 
 const slims: ClusterObject[] = raws.map((r) => slimObject(r.kind as KnownKind, r));

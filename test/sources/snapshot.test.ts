@@ -90,6 +90,9 @@ describe('snapshot reading: every accepted form', () => {
       pods: true,
       events: false,
       ingresses: false,
+      validatingWebhooks: false,
+      mutatingWebhooks: false,
+      apiServices: false,
     });
   });
 
@@ -131,7 +134,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet or Ingress in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration or APIService in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -233,6 +236,9 @@ describe('a List read item by item', () => {
       pods: true,
       events: false,
       ingresses: false,
+      validatingWebhooks: false,
+      mutatingWebhooks: false,
+      apiServices: false,
     });
   });
 });

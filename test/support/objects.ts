@@ -496,3 +496,84 @@ export function ingress(name: string, o: IngressOptions = {}): Raw {
     },
   };
 }
+
+export interface WebhookOptions {
+  name: string;
+  /** clientConfig.service; absent: the webhook is called by URL. */
+  service?: { ns: string; name: string; port?: number };
+  failurePolicy?: 'Fail' | 'Ignore';
+  operations?: string[];
+  /** [apiGroup, resource] pairs; by default pods of the core group. */
+  resources?: [string, string][];
+  namespaceSelector?: Raw;
+  objectSelector?: Raw;
+}
+
+/** A Validating- (default) or MutatingWebhookConfiguration (admissionregistration.k8s.io/v1). */
+export function webhookConfiguration(
+  name: string,
+  webhooks: WebhookOptions[],
+  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' = 'ValidatingWebhookConfiguration',
+): Raw {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind,
+    metadata: { name, uid: `uid-${kind.toLowerCase()}-${name}` },
+    webhooks: webhooks.map((w) => ({
+      name: w.name,
+      clientConfig: w.service
+        ? {
+            service: {
+              namespace: w.service.ns,
+              name: w.service.name,
+              ...(w.service.port ? { port: w.service.port } : {}),
+            },
+          }
+        : { url: `https://${w.name}/validate` },
+      ...(w.failurePolicy ? { failurePolicy: w.failurePolicy } : {}),
+      rules: (w.resources ?? [['', 'pods']]).map(([group, resource]) => ({
+        operations: w.operations ?? ['CREATE', 'UPDATE'],
+        apiGroups: [group],
+        apiVersions: ['v1'],
+        resources: [resource],
+      })),
+      ...(w.namespaceSelector ? { namespaceSelector: w.namespaceSelector } : {}),
+      ...(w.objectSelector ? { objectSelector: w.objectSelector } : {}),
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+    })),
+  };
+}
+
+export interface APIServiceOptions {
+  /** spec.service; absent: served by kube-apiserver itself (Local). */
+  service?: { ns: string; name: string; port?: number };
+  /** The Available condition. */
+  available?: { status: string; reason?: string; message?: string };
+}
+
+/** An APIService (apiregistration.k8s.io/v1) named VERSION.GROUP. */
+export function apiService(name: string, o: APIServiceOptions = {}): Raw {
+  const dot = name.indexOf('.');
+  return {
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name, uid: `uid-apiservice-${name}` },
+    spec: {
+      version: name.slice(0, dot),
+      group: name.slice(dot + 1),
+      ...(o.service
+        ? {
+            service: {
+              namespace: o.service.ns,
+              name: o.service.name,
+              ...(o.service.port ? { port: o.service.port } : {}),
+            },
+          }
+        : {}),
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+    },
+    ...(o.available ? { status: { conditions: [{ type: 'Available', ...o.available }] } } : {}),
+  };
+}
