@@ -7,7 +7,15 @@ import { UsageError } from '../core/errors.js';
 import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, liveCoverage, readReferrer, serviceNotFound, type Connection } from '../sources/live.js';
+import {
+  connect,
+  fetchLive,
+  liveCoverage,
+  missingNotes,
+  readReferrer,
+  serviceNotFound,
+  type Connection,
+} from '../sources/live.js';
 import { SOURCE_KINDS } from '../sources/slim.js';
 import { referencesOf } from '../model/references.js';
 import { readSnapshot } from '../sources/snapshot.js';
@@ -227,7 +235,7 @@ export async function loadInput(
     const { defaultNamespace } = conn;
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? defaultNamespace));
     coverage = liveCoverage(result.missing);
-    notes.push(...Object.values(result.missing));
+    notes.push(...missingNotes(result.missing));
   }
   const model = built ? built.build(coverage) : buildModel(objects, coverage);
   const services = selectServices(model, scope, namespace);
@@ -320,7 +328,7 @@ async function loadForReferrer(
   return {
     model,
     services: model.services,
-    notes: Object.values(result.missing),
+    notes: missingNotes(result.missing),
     notFound: [],
     searched: `named by ${kind.kind} ${namespace}/${name}`,
     namespace,

@@ -11,6 +11,7 @@ import { rawEndpoints, slimEndpoints } from './slim/endpoints.js';
 import { rawEvent, slimEvent } from './slim/event.js';
 import { rawMeta, SlimError, type Raw } from './slim/fields.js';
 import { rawIngress, slimIngress } from './slim/ingress.js';
+import { rawReferenceGrant, rawRoute, slimReferenceGrant, slimRouteOf } from './slim/gateway.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -50,6 +51,12 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   StatefulSet: { slim: slimStatefulSet, unslim: rawStatefulSet },
   DaemonSet: { slim: slimDaemonSet, unslim: rawDaemonSet },
   Ingress: { slim: slimIngress, unslim: rawIngress },
+  HTTPRoute: { slim: slimRouteOf('HTTPRoute'), unslim: rawRoute },
+  GRPCRoute: { slim: slimRouteOf('GRPCRoute'), unslim: rawRoute },
+  TCPRoute: { slim: slimRouteOf('TCPRoute'), unslim: rawRoute },
+  TLSRoute: { slim: slimRouteOf('TLSRoute'), unslim: rawRoute },
+  UDPRoute: { slim: slimRouteOf('UDPRoute'), unslim: rawRoute },
+  ReferenceGrant: { slim: slimReferenceGrant, unslim: rawReferenceGrant },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

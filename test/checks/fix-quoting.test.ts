@@ -104,6 +104,30 @@ function hostileObject(o: ClusterObject): ClusterObject {
         paths: o.paths.map((p) => ({ ...p, backend: backend(p.backend) })),
       };
     }
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'TCPRoute':
+    case 'TLSRoute':
+    case 'UDPRoute':
+      return {
+        ...o,
+        meta,
+        rules: o.rules.map((r) => ({
+          ...r,
+          backendRefs: r.backendRefs.map((b) => ({
+            ...b,
+            name: hostile(b.name),
+            ...(b.namespace ? { namespace: hostile(b.namespace) } : {}),
+          })),
+        })),
+      };
+    case 'ReferenceGrant':
+      return {
+        ...o,
+        meta,
+        from: o.from.map((f) => ({ ...f, namespace: hostile(f.namespace) })),
+        to: o.to.map((t) => (t.name ? { ...t, name: hostile(t.name) } : t)),
+      };
   }
 }
 

@@ -55,7 +55,11 @@ export interface TestServer {
   faults: Faults;
   /** Every request in arrival order. */
   requests: RequestRecord[];
-  /** Kinds found in `objects`/`files` that the server does not serve, with counts. */
+  /**
+   * Kinds found in `objects`/`files` that the server does not serve, with counts. A
+   * CustomResourceDefinition among them installs the kind it defines (the Gateway API's), which
+   * is served only then.
+   */
   skippedKinds: Map<string, number>;
   setExecHandler(handler: ExecHandler | undefined): void;
   setRules(rules: PolicyRule[] | undefined): void;
@@ -67,10 +71,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const skippedKinds = new Map<string, number>();
   const documents = [...(options.objects ?? [])];
   for (const file of options.files ?? []) documents.push(...(await readObjectFiles(file)));
-  for (const object of flattenObjects(documents)) {
+  const objects = flattenObjects(documents);
+  // CustomResourceDefinitions first, wherever they are listed: they install the kinds they define.
+  const isCrd = (o: (typeof objects)[number]) => o.kind === 'CustomResourceDefinition';
+  const skip = (kind: string) => skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + 1);
+  for (const object of objects.filter(isCrd)) if (!store.install(object)) skip('CustomResourceDefinition');
+  for (const object of objects) {
+    if (isCrd(object)) continue;
     const kind = object.kind;
-    if (typeof kind === 'string' && resourceOfKind(kind)) store.apply(object);
-    else skippedKinds.set(String(kind), (skippedKinds.get(String(kind)) ?? 0) + 1);
+    const resource = typeof kind === 'string' ? resourceOfKind(kind) : undefined;
+    // An object of a CRD not installed is refused, as kubectl apply says "no matches for kind".
+    if (resource && store.serves(resource)) store.apply(object);
+    else skip(String(kind));
   }
 
   const token = options.token ?? randomBytes(24).toString('base64url');
