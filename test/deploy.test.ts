@@ -12,7 +12,6 @@ import { parseAllDocuments } from 'yaml';
 import { KINDS } from '../src/core/kinds.js';
 import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
-import { gatewayApiCrds } from './support/objects.js';
 import type { Report } from '../src/report/report.js';
 
 const DEPLOY = resolve(import.meta.dirname, '../deploy');
@@ -164,8 +163,6 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     const sa = serviceAccount();
     server = await startTestServer({
       files: [EXAMPLE],
-      // A cluster with the Gateway API installed (experimental channel): every kind is served.
-      objects: gatewayApiCrds(true),
       rules: rules(),
       user: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
     });

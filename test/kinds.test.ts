@@ -18,7 +18,7 @@ import { RESOURCES } from './server/store.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { eventually } from './support/watching.js';
 import { withControllers } from './support/controller.js';
-import { gatewayApiCrds, node, pod, service, type Raw } from './support/objects.js';
+import { node, pod, service, type Raw } from './support/objects.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -156,8 +156,6 @@ describe('a kind added to the table', { timeout: 60_000 }, () => {
         ...withControllers([node('node-a'), service('web'), pod('web-1')]),
         configMap('web-config'),
         configMap('other', 'elsewhere'),
-        // Every kind of the table served: only ConfigMaps are refused below.
-        ...gatewayApiCrds(true),
       ],
     });
     conn = await connect({ kubeconfig: server.kubeconfigPath, requestTimeoutMs: 10_000, debug: () => {} });

@@ -5,12 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { gatewayApiCrds } from './server/crds.js';
 import { requiredList, requiredString } from './support/required-fields.js';
 import {
   endpointOf,
   endpoints,
   event,
-  gatewayApiCrds,
   httpRoute,
   ingress,
   ipFor,
@@ -339,7 +339,7 @@ describe.skipIf(!kubectlFound)('kubectl and the Gateway API, installed or not', 
   ];
 
   it('without the CRDs the resource type is unknown, and objects of it were refused', async () => {
-    const server = await startTestServer({ objects: routes });
+    const server = await startTestServer({ objects: routes, gatewayApi: 'none' });
     try {
       expect(server.skippedKinds).toEqual(
         new Map([
@@ -357,7 +357,7 @@ describe.skipIf(!kubectlFound)('kubectl and the Gateway API, installed or not', 
   });
 
   it('with them, kubectl lists routes and grants by plural, singular and short names, v1 and v1alpha2', async () => {
-    const server = await startTestServer({ objects: [...gatewayApiCrds(true), ...routes] });
+    const server = await startTestServer({ objects: [...gatewayApiCrds(true), ...routes], gatewayApi: 'none' });
     try {
       expect(server.skippedKinds.size).toBe(0);
       expect(await names(server, ['get', 'httproutes', '-A'])).toEqual(['httproute.gateway.networking.k8s.io/front']);
@@ -374,7 +374,7 @@ describe.skipIf(!kubectlFound)('kubectl and the Gateway API, installed or not', 
   });
 
   it('the standard channel alone serves HTTPRoutes, not TCPRoutes', async () => {
-    const server = await startTestServer({ objects: gatewayApiCrds() });
+    const server = await startTestServer({ gatewayApi: 'standard' });
     try {
       expect(await names(server, ['get', 'httproutes', '-A'])).toEqual([]);
       const run = await kubectl(server, ['get', 'tcproutes', '-A']);

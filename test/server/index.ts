@@ -15,6 +15,7 @@ import { readObjectFiles } from './object-files.js';
 import type { PolicyRule, RequestRecord, ServerContext } from './requests.js';
 import { createRequestHandler } from './routes.js';
 import { flattenObjects, ObjectStore, resourceOfKind } from './store.js';
+import { gatewayApiCrds } from './crds.js';
 
 export { CERT_CONTEXT, CONTEXT } from './certs.js';
 export type { ExecHandler } from './exec.js';
@@ -38,6 +39,14 @@ export interface TestServerOptions {
   namespace?: string;
   /** Watch events kept for watches that start at an older resourceVersion. */
   historyLimit?: number;
+  /**
+   * The Gateway API CRDs installed before `objects` and `files` are applied: the experimental
+   * channel's (every route kind, the default: the cluster most tests play has every kind the
+   * doctor reads), the standard channel's (no TCPRoute, TLSRoute or UDPRoute), or none, as on a
+   * cluster without the Gateway API, which serves none of its kinds. A CustomResourceDefinition
+   * among the objects installs its kind too.
+   */
+  gatewayApi?: 'experimental' | 'standard' | 'none';
 }
 
 export interface TestServer {
@@ -71,6 +80,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const skippedKinds = new Map<string, number>();
   const documents = [...(options.objects ?? [])];
   for (const file of options.files ?? []) documents.push(...(await readObjectFiles(file)));
+  const gatewayApi = options.gatewayApi ?? 'experimental';
+  if (gatewayApi !== 'none') for (const crd of gatewayApiCrds(gatewayApi === 'experimental')) store.install(crd);
   const objects = flattenObjects(documents);
   // CustomResourceDefinitions first, wherever they are listed: they install the kinds they define.
   const isCrd = (o: (typeof objects)[number]) => o.kind === 'CustomResourceDefinition';
