@@ -166,7 +166,21 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
   it("diagnose --for completes a TYPE, then that kind's objects in the namespace -n names", async () => {
     const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
     const types = await complete(...kubeconfig, '--for', '');
-    expect(types.words).toEqual(['ingress/', 'ingresses/', 'ing/']);
+    expect(types.words).toEqual([
+      'ingress/',
+      'ingresses/',
+      'ing/',
+      'httproute/',
+      'httproutes/',
+      'grpcroute/',
+      'grpcroutes/',
+      'tcproute/',
+      'tcproutes/',
+      'tlsroute/',
+      'tlsroutes/',
+      'udproute/',
+      'udproutes/',
+    ]);
     expect(types.directive).toBe(':6'); // no space after the TYPE: its name follows
     expect((await complete(...kubeconfig, '-n', 'shop', '--for', 'ing/')).words).toEqual(['ing/front']);
     expect((await complete(...kubeconfig, '-n', 'data', '--for=ingress/')).words).toEqual(['--for=ingress/admin']);

@@ -10,6 +10,7 @@ import { withControllers } from './support/controller.js';
 import {
   addressOf,
   endpoints,
+  httpRoute,
   ingress,
   node,
   pod,
@@ -383,5 +384,51 @@ describe('live reads, paged', { timeout: TIMEOUT }, () => {
       .map((o) => o.metadata.name);
     expect(names).toHaveLength(PODS);
     expect(new Set(names).size).toBe(PODS);
+  });
+});
+
+describe('live reads of a Gateway API route, --for', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: [
+        ...withControllers([node('node-a'), service('web'), pod('web-1'), service('api', { ns: 'backend' })]),
+        httpRoute('front', {
+          rules: [
+            { path: '/', backendRefs: [{ name: 'web', port: 80 }] },
+            { path: '/old', backendRefs: [{ name: 'gone', port: 80 }] },
+            { path: '/api', backendRefs: [{ name: 'api', ns: 'backend', port: 80 }] },
+          ],
+        }),
+        httpRoute('other', { rules: [{ backendRefs: [{ name: 'db', port: 80 }] }] }),
+      ],
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('--for httproute/front: the route by name, then the Services of its namespace it names; the one of another namespace is left out', async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'httproute/front']);
+    expect(serviceNames(report)).toEqual(['shop/web']);
+    expect(report.findings.filter((f) => f.subject).map((f) => [f.check, `${f.namespace}/${f.service}`])).toEqual([
+      ['route-backend-missing', 'shop/gone'],
+    ]);
+    expect(report.services[0].usedBy).toEqual([
+      { kind: 'HTTPRoute', namespace: 'shop', name: 'front', detail: 'rule 1 path /', port: '80' },
+    ]);
+    const requests = resourceRequests(server);
+    expect(requests).toContain('list httproutes shop/ ?metadata.name=front');
+    expect(requests.filter((r) => r.includes('httproutes'))).toHaveLength(1);
+    expect(requests.filter((r) => r.includes('services')).sort()).toEqual([
+      'get services shop/gone',
+      'get services shop/web',
+    ]);
+  });
+
+  it('--for httproutes/ (plural) names the same route; one that does not exist is a usage error', async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'httproutes/front']);
+    expect(serviceNames(report)).toEqual(['shop/web']);
+    const missing = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--for', 'httproute/nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('httproute "nope" not found in namespace "shop"');
   });
 });

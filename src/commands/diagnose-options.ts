@@ -76,7 +76,7 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--show-endpoints', 'tree output: add the legacy Endpoints (v1) object as a branch')
     .option(
       '--for <type/name>',
-      'diagnose the Services one object names, reading only what they need: ingress/NAME (also ingresses/, ing/)',
+      'diagnose the Services one object names, reading only what they need: ingress/NAME (also ingresses/, ing/), httproute/NAME, grpcroute/, tcproute/, tlsroute/, udproute/ (and their plurals)',
     )
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
     .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');

@@ -314,7 +314,15 @@ async function loadForReferrer(
   const namespace = effectiveNamespace(scope, conn) ?? conn.defaultNamespace;
   const [object] = await readReferrer(conn, kind, namespace, name);
   if (!object) throw referrerNotFound(referrer, namespace);
-  const serviceNames = [...new Set(referencesOf(object).map((r) => r.target.name))];
+  // Only the Services of its own namespace are read: a route's backendRef to another namespace's
+  // Service is left unjudged (no Service of that namespace is in the input), never looked up here.
+  const serviceNames = [
+    ...new Set(
+      referencesOf(object)
+        .filter((r) => r.target.namespace === namespace)
+        .map((r) => r.target.name),
+    ),
+  ];
   // Without a Service to name there is nothing more to read (a read naming none reads them all).
   const result =
     serviceNames.length > 0
