@@ -84,6 +84,13 @@
 //                          controller, is healthy)
 //   marketing/blog-api     deleted, but Ingress marketing/www still sends /api to it
 //                          → ingress-backend-missing
+//   loyalty/points         its HTTPRoute's /admin rule names port 8080, the pods' port, not the
+//                          Service's 80 → route-backend-port-unknown
+//   loyalty/vouchers       retired, but HTTPRoute loyalty/rewards still sends /rewards to it
+//                          → route-backend-missing
+//   members/sessions       HTTPRoute loyalty/account sends /sessions to it, and the members team's
+//                          ReferenceGrant allows only members/profile → route-backend-not-permitted
+//                          (members/profile, through the same route, is healthy)
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the
@@ -109,6 +116,7 @@ import { ingressNginx, kubeDns, kubernetesService } from './shop/cluster.js';
 import { labelPrinter, stock } from './shop/inventory.js';
 import { fraudScore, warningEvents } from './shop/events.js';
 import { marketing } from './shop/ingresses.js';
+import { loyalty } from './shop/routes.js';
 import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
@@ -149,6 +157,7 @@ export function shopObjects(): Raw[] {
   fraudScore(shop);
   promotions(shop);
   marketing(shop);
+  loyalty(shop);
   objects.push(...workloadsOfPods(objects));
   // What the kubelet and the controllers said about the objects above.
   objects.push(...warningEvents(objects));
