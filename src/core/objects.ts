@@ -374,19 +374,19 @@ interface GatewayRouteFields {
   resolvedRefs?: RouteCondition;
 }
 
-export interface HTTPRoute extends GatewayRouteFields {
+interface HTTPRoute extends GatewayRouteFields {
   kind: 'HTTPRoute';
 }
-export interface GRPCRoute extends GatewayRouteFields {
+interface GRPCRoute extends GatewayRouteFields {
   kind: 'GRPCRoute';
 }
-export interface TCPRoute extends GatewayRouteFields {
+interface TCPRoute extends GatewayRouteFields {
   kind: 'TCPRoute';
 }
-export interface TLSRoute extends GatewayRouteFields {
+interface TLSRoute extends GatewayRouteFields {
   kind: 'TLSRoute';
 }
-export interface UDPRoute extends GatewayRouteFields {
+interface UDPRoute extends GatewayRouteFields {
   kind: 'UDPRoute';
 }
 

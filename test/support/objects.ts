@@ -500,7 +500,7 @@ export function ingress(name: string, o: IngressOptions = {}): Raw {
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** A backendRef: a Service of the route's namespace unless it says otherwise. */
-export interface BackendRefOptions {
+interface BackendRefOptions {
   name: string;
   ns?: string;
   /** Absent: the ref names none (the API requires one for a Service). */
@@ -510,7 +510,7 @@ export interface BackendRefOptions {
   kind?: string;
 }
 
-export interface RouteRuleOptions {
+interface RouteRuleOptions {
   name?: string;
   /** HTTPRoute: the match's path (PathPrefix). */
   path?: string;
