@@ -48,6 +48,12 @@ async function doctor(server: TestServer, args: string[]) {
 const workloadLists = (where: string) =>
   ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((r) => `list ${r} ${where}`);
 
+// The Gateway API lists every run makes, in `where`: optional, read whole.
+const gatewayLists = (where: string) =>
+  ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'].map(
+    (r) => `list ${r} ${where}`,
+  );
+
 const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
 const objects: Raw[] = withControllers([
@@ -133,6 +139,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -153,6 +160,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -171,6 +179,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...gatewayLists('shop/'),
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -191,6 +200,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -226,6 +236,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list nodes */',
         ...workloadLists('shop/'),
         'list ingresses shop/',
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -320,6 +331,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list nodes */',
           ...workloadLists('shop/'),
           'list ingresses shop/',
+          ...gatewayLists('shop/'),
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -351,6 +363,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list events */ ?type=Warning',
         ...workloadLists('*/'),
         'list ingresses */',
+        ...gatewayLists('*/'),
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);

@@ -8,7 +8,7 @@ import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/
 import type { Service } from '../core/objects.js';
 import type { NodeProbe } from '../model/node-comparison.js';
 import type { FindingPod } from '../core/findings.js';
-import type { ServiceReference } from '../model/references.js';
+import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.js';
 
 export const MAX_PODS = 20;
 
@@ -238,8 +238,9 @@ export function resolvedRefsSaying(
   model: ClusterModel,
 ): string | undefined {
   const { kind, namespace, name } = reference.referrer;
-  if (kind === 'Ingress' || namespace === undefined) return undefined;
-  const condition = model.gatewayRoute(kind, namespace, name)?.resolvedRefs;
+  const routeKind = GATEWAY_ROUTE_KINDS.find((k) => k === kind);
+  if (routeKind === undefined || namespace === undefined) return undefined;
+  const condition = model.gatewayRoute(routeKind, namespace, name)?.resolvedRefs;
   if (condition?.status !== 'False' || condition.reason !== reason) return undefined;
   return condition.message ? `${reason}: ${condition.message}` : reason;
 }

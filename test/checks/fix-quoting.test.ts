@@ -256,6 +256,8 @@ describe('every fix is safe to paste', () => {
     ...plain.events,
     ...plain.workloads,
     ...plain.ingresses,
+    ...plain.gatewayRoutes,
+    ...plain.referenceGrants,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.
