@@ -65,6 +65,8 @@ const RATES = {
   apiServices: 20,
   serviceBackedApiServices: 4,
   webhookConfigurations: 10,
+  /** HTTPRoutes per Service (Gateway API); their backendRefs break at the Ingress backends' rates. */
+  httpRoutesPerService: 0.1,
 };
 
 /** The built-in API groups' versions kube-apiserver serves itself (APIServices without a Service). */
@@ -341,7 +343,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
     for (const w of workloads)
       for (const o of workloadObjects(wr, w, ns, readyPods.get(w.name) ?? 0, breakageOf(w))) count(o);
 
-    const backends: { name: string; port: string | number }[] = [];
+    const backends: { name: string; port: string | number; number: number }[] = [];
     for (const plan of plans) {
       const ip = `10.${96 + (serviceIndex >> 16)}.${(serviceIndex >> 8) & 255}.${serviceIndex & 255}`;
       serviceIndex++;
@@ -349,7 +351,11 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       count(svc);
       const firstPort = (svc.spec.ports as Raw[] | undefined)?.[0];
       if (firstPort && plan.type !== 'ExternalName' && !plan.headless) {
-        backends.push({ name: plan.name, port: (firstPort.name as string | undefined) || (firstPort.port as number) });
+        backends.push({
+          name: plan.name,
+          port: (firstPort.name as string | undefined) || (firstPort.port as number),
+          number: firstPort.port as number,
+        });
         callable.push({ namespace: ns, name: plan.name, port: firstPort.port as number });
       }
       // The controllers see the namespace's pods that the selector picks, and their nodes.
@@ -409,6 +415,57 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
           rules: [{ host: `${name}.${ns}.example.com`, http: { paths } }],
         },
         status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+      });
+    }
+
+    // HTTPRoutes, one per ten Services, attached to the cluster's shared Gateway, each rule
+    // sending to one of the namespace's Services by port number. Their own random stream too.
+    const hr = rng(size.seed * 2_000_011 + n * 11 + 5);
+    const nRoutes = backends.length === 0 ? 0 : Math.round(nServices * RATES.httpRoutesPerService);
+    for (let k = 0; k < nRoutes; k++) {
+      const rules = Array.from({ length: int(hr, 1, 4) }, (_, j) => {
+        const target = pick(hr, backends);
+        const roll = hr();
+        if (roll < RATES.backendServiceMissing) broke('route-backend-missing');
+        else if (roll < RATES.backendServiceMissing + RATES.backendPortUnknown) broke('route-backend-port-unknown');
+        const name = roll < RATES.backendServiceMissing ? `${target.name}-old` : target.name;
+        // Port 1 (tcpmux) is no Service's port here.
+        const port =
+          roll >= RATES.backendServiceMissing && roll < RATES.backendServiceMissing + RATES.backendPortUnknown
+            ? 1
+            : target.number;
+        return {
+          matches: [{ path: { type: 'PathPrefix', value: j === 0 ? '/' : `/${pick(hr, PARTS_B)}` } }],
+          backendRefs: [{ group: '', kind: 'Service', name, port, weight: 1 }],
+        };
+      });
+      const name = `${pick(hr, PARTS_A)}-route-${k}`;
+      const parentRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateway', name: 'public' };
+      count({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: {
+          name,
+          namespace: ns,
+          uid: uuid(hr),
+          resourceVersion: String(int(hr, 100_000, 9_999_999)),
+          generation: 1,
+          creationTimestamp: '2025-01-15T10:00:00Z',
+          labels: { team, 'app.kubernetes.io/part-of': ns },
+        },
+        spec: { parentRefs: [parentRef], hostnames: [`${name}.${ns}.example.com`], rules },
+        status: {
+          parents: [
+            {
+              parentRef,
+              controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+              conditions: [
+                { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 1 },
+                { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', observedGeneration: 1 },
+              ],
+            },
+          ],
+        },
       });
     }
   }

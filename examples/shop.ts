@@ -94,6 +94,13 @@
 //                          platform/custom-metrics, behind an APIService, are healthy)
 //   kube-system/metrics-server  uninstalled, but APIService v1beta1.metrics.k8s.io still names it
 //                          (Available=False) → apiservice-unavailable
+//   loyalty/points         its HTTPRoute's /admin rule names port 8080, the pods' port, not the
+//                          Service's 80 → route-backend-port-unknown
+//   loyalty/vouchers       retired, but HTTPRoute loyalty/rewards still sends /rewards to it
+//                          → route-backend-missing
+//   members/sessions       HTTPRoute loyalty/account sends /sessions to it, and the members team's
+//                          ReferenceGrant allows only members/profile → route-backend-not-permitted
+//                          (members/profile, through the same route, is healthy)
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the
@@ -120,6 +127,7 @@ import { labelPrinter, stock } from './shop/inventory.js';
 import { fraudScore, warningEvents } from './shop/events.js';
 import { marketing } from './shop/ingresses.js';
 import { platform } from './shop/webhooks.js';
+import { loyalty } from './shop/routes.js';
 import { requiredString } from '../test/support/required-fields.js';
 import { NODES } from './shop/nodes.js';
 import { resetPodAddresses } from './shop/pods.js';
@@ -163,6 +171,7 @@ export function shopObjects(): Raw[] {
   marketing(shop);
   clickhouse(shop);
   platform(shop);
+  loyalty(shop);
   objects.push(...workloadsOfPods(objects));
   // What the kubelet and the controllers said about the objects above.
   objects.push(...warningEvents(objects));

@@ -177,6 +177,16 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
       'mutatingwebhookconfigurations/',
       'apiservice/',
       'apiservices/',
+      'httproute/',
+      'httproutes/',
+      'grpcroute/',
+      'grpcroutes/',
+      'tcproute/',
+      'tcproutes/',
+      'tlsroute/',
+      'tlsroutes/',
+      'udproute/',
+      'udproutes/',
     ]);
     expect(types.directive).toBe(':6'); // no space after the TYPE: its name follows
     expect((await complete(...kubeconfig, '-n', 'shop', '--for', 'ing/')).words).toEqual(['ing/front']);

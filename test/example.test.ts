@@ -51,6 +51,7 @@ describe('examples/shop.yaml', () => {
         'ingress-nginx/ingress-nginx-controller-admission',
         'marketing/blog',
         'platform/sidecar-injector',
+        'members/profile',
       ]),
     );
   });
@@ -144,6 +145,29 @@ describe('examples/shop.yaml', () => {
     expect(usedBy('platform', 'sidecar-injector')).toEqual(['MutatingWebhookConfiguration']);
     expect(usedBy('platform', 'custom-metrics')).toEqual(['APIService']);
     expect(usedBy('ingress-nginx', 'ingress-nginx-controller-admission')).toEqual(['ValidatingWebhookConfiguration']);
+  });
+
+  it("loyalty's HTTPRoutes: healthy backendRefs, one naming a Service that is gone, one naming the pods' port, one another namespace's grant does not allow", () => {
+    const about = (check: string) =>
+      report.findings.filter((f) => f.check === check).map((f) => [`${f.namespace}/${f.service}`, f.subject]);
+    expect(about('route-backend-missing')).toEqual([
+      ['loyalty/vouchers', { kind: 'HTTPRoute', namespace: 'loyalty', name: 'rewards' }],
+    ]);
+    expect(about('route-backend-port-unknown')).toEqual([
+      ['loyalty/points', { kind: 'HTTPRoute', namespace: 'loyalty', name: 'points' }],
+    ]);
+    expect(about('route-backend-not-permitted')).toEqual([
+      ['members/sessions', { kind: 'HTTPRoute', namespace: 'loyalty', name: 'account' }],
+    ]);
+    const profile = report.services.find((s) => s.namespace === 'members' && s.name === 'profile');
+    expect(profile?.usedBy).toEqual([
+      { kind: 'HTTPRoute', namespace: 'loyalty', name: 'account', detail: 'rule 1 path /profile', port: '80' },
+    ]);
+    const points = report.services.find((s) => s.namespace === 'loyalty' && s.name === 'points');
+    expect(points?.usedBy?.map((u) => `${u.detail} (port ${u.port})`)).toEqual([
+      'rule 1 path / (port 80)',
+      'rule 2 path /admin (port 8080)',
+    ]);
   });
 
   it('exits 1 with the default --fail-on, 0 with --fail-on never (as npm run demo runs it)', () => {

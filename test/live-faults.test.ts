@@ -8,7 +8,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service } from './support/objects.js';
+import { httpRoute, node, pod, service } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -158,6 +158,52 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       }
     }
     server.faults.clear();
+  });
+
+  it('the Gateway API not installed, or only its standard channel: one short note, and the run goes on', async () => {
+    const route = httpRoute('front', { rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] });
+    for (const [gatewayApi, note] of [
+      [
+        'none',
+        'HTTPRoutes, GRPCRoutes, TCPRoutes, TLSRoutes, UDPRoutes and ReferenceGrants could not be read (not served by this server): Gateway API routes were not checked',
+      ],
+      [
+        'standard',
+        'TCPRoutes, TLSRoutes and UDPRoutes could not be read (not served by this server): Gateway API routes were not checked',
+      ],
+    ] as const) {
+      const bare = await startTestServer({ objects: [...objects, route], gatewayApi });
+      try {
+        for (const args of [['-A'], ['-n', 'shop', 'web']]) {
+          const run = await doctor(bare, args);
+          expect(run.stderr).toBe('');
+          expect(run.code).toBe(0);
+          expect(run.report?.notes).toEqual([note]);
+        }
+      } finally {
+        await bare.close();
+      }
+    }
+  });
+
+  it('HTTPRoutes forbidden: their own note; served, a route adds its Service a user', async () => {
+    const routed = await startTestServer({
+      objects: [...objects, httpRoute('front', { rules: [{ path: '/', backendRefs: [{ name: 'web', port: 80 }] }] })],
+    });
+    try {
+      const served = await doctor(routed, ['-n', 'shop', 'web']);
+      expect(served.report?.services[0].usedBy).toEqual([
+        { kind: 'HTTPRoute', namespace: 'shop', name: 'front', detail: 'rule 1 path /', port: '80' },
+      ]);
+      routed.faults.forbid({ resource: 'httproutes' });
+      const run = await doctor(routed, ['-n', 'shop', 'web']);
+      expect(run.report?.notes).toEqual([
+        'HTTPRoutes could not be read (forbidden): Gateway API routes were not checked',
+      ]);
+      expect(run.report?.services[0].usedBy).toBeUndefined();
+    } finally {
+      await routed.close();
+    }
   });
 
   it('Nodes forbidden: a note, and the checks that need Nodes skipped', async () => {

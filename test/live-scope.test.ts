@@ -12,6 +12,7 @@ import {
   addressOf,
   apiService,
   endpoints,
+  httpRoute,
   ingress,
   node,
   pod,
@@ -56,6 +57,11 @@ const CLUSTER_REFERRER_LISTS = [
   'list mutatingwebhookconfigurations */',
   'list apiservices */',
 ];
+// The Gateway API lists every run makes, in `where`: optional, read whole.
+const gatewayLists = (where: string) =>
+  ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'].map(
+    (r) => `list ${r} ${where}`,
+  );
 
 const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
@@ -219,6 +225,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('shop/'),
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -240,6 +247,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('shop/'),
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -259,6 +267,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('shop/'),
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('shop/'),
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -280,6 +289,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('shop/'),
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -316,6 +326,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('shop/'),
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('shop/'),
       ].sort(),
     );
   });
@@ -411,6 +422,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           ...workloadLists('shop/'),
           'list ingresses shop/',
           ...CLUSTER_REFERRER_LISTS,
+          ...gatewayLists('shop/'),
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -443,6 +455,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         ...workloadLists('*/'),
         'list ingresses */',
         ...CLUSTER_REFERRER_LISTS,
+        ...gatewayLists('*/'),
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);
@@ -476,5 +489,63 @@ describe('live reads, paged', { timeout: TIMEOUT }, () => {
       .map((o) => o.metadata.name);
     expect(names).toHaveLength(PODS);
     expect(new Set(names).size).toBe(PODS);
+  });
+});
+
+describe('live reads of a Gateway API route, --for', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      objects: [
+        ...withControllers([node('node-a'), service('web'), pod('web-1'), service('api', { ns: 'backend' })]),
+        httpRoute('front', {
+          rules: [
+            { path: '/', backendRefs: [{ name: 'web', port: 80 }] },
+            { path: '/old', backendRefs: [{ name: 'gone', port: 80 }] },
+            { path: '/api', backendRefs: [{ name: 'api', ns: 'backend', port: 80 }] },
+          ],
+        }),
+        httpRoute('other', { rules: [{ backendRefs: [{ name: 'db', port: 80 }] }] }),
+      ],
+    });
+  });
+  afterAll(() => server?.close());
+
+  it("--for httproute/front: the route by name, then the Services it names in each of their namespaces, with those namespaces' ReferenceGrants", async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'httproute/front']);
+    expect(serviceNames(report)).toEqual(['backend/api', 'shop/web']);
+    expect(
+      report.findings
+        .filter((f) => f.subject)
+        .map((f) => [f.check, `${f.namespace}/${f.service}`])
+        .sort(),
+    ).toEqual([
+      ['route-backend-missing', 'shop/gone'],
+      // backend holds no ReferenceGrant that lets shop's HTTPRoutes name its Services.
+      ['route-backend-not-permitted', 'backend/api'],
+    ]);
+    expect(report.services.find((s) => s.namespace === 'shop')?.usedBy).toEqual([
+      { kind: 'HTTPRoute', namespace: 'shop', name: 'front', detail: 'rule 1 path /', port: '80' },
+    ]);
+    const requests = resourceRequests(server);
+    expect(requests).toContain('list httproutes shop/ ?metadata.name=front');
+    expect(requests.filter((r) => r.includes('httproutes'))).toHaveLength(1);
+    expect(requests.filter((r) => r.startsWith('list referencegrants')).sort()).toEqual([
+      'list referencegrants backend/',
+      'list referencegrants shop/',
+    ]);
+    expect(requests.filter((r) => / services /.test(r)).sort()).toEqual([
+      'get services backend/api',
+      'get services shop/gone',
+      'get services shop/web',
+    ]);
+  });
+
+  it('--for httproutes/ (plural) names the same route; one that does not exist is a usage error', async () => {
+    const report = await doctor(server, ['-n', 'shop', '--for', 'httproutes/front']);
+    expect(serviceNames(report)).toEqual(['backend/api', 'shop/web']);
+    const missing = await runCliAsync(['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--for', 'httproute/nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('httproute "nope" not found in namespace "shop"');
   });
 });

@@ -312,7 +312,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant',
         },
       },
     });

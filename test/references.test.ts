@@ -10,7 +10,7 @@ import { renderOutput, type OutputOptions } from '../src/render/output.js';
 import { diagnoseServices } from '../src/report/diagnosis.js';
 import { failsAt } from '../src/report/report.js';
 import { withControllers } from './support/controller.js';
-import { ingress, node, pod, service, workload, type Raw } from './support/objects.js';
+import { httpRoute, ingress, node, pod, route, service, workload, type Raw } from './support/objects.js';
 
 const objects: Raw[] = [
   ...withControllers([
@@ -212,5 +212,65 @@ describe("a StatefulSet's serviceName", () => {
         subject: { kind: 'StatefulSet', namespace: 'data', name: 'db' },
       },
     ]);
+  });
+});
+
+describe('Gateway API routes as users of a Service', () => {
+  // A UDP port and a TCP one of one number: the UDPRoute lands on the UDP one, the HTTPRoute on the TCP one.
+  const raws = [
+    ...withControllers([
+      node('node-a'),
+      service('dns', {
+        ns: 'store',
+        selector: { app: 'dns' },
+        ports: [
+          { name: 'dns-tcp', port: 53, targetPort: 'dns-tcp', protocol: 'TCP' },
+          { name: 'dns-udp', port: 53, targetPort: 'dns-udp', protocol: 'UDP' },
+        ],
+      }),
+      // It declares the TCP port only: the UDP one resolves on no pod.
+      pod('dns-1', {
+        ns: 'store',
+        labels: { app: 'dns' },
+        containers: [{ name: 'dns', ports: [{ name: 'dns-tcp', containerPort: 5353 }] }],
+      }),
+      // No pod: no ready endpoint.
+      service('api', { ns: 'store', selector: { app: 'api' } }),
+    ]),
+    httpRoute('front', {
+      ns: 'store',
+      rules: [
+        { path: '/api', backendRefs: [{ name: 'api', port: 80, weight: 90 }] },
+        { path: '/dns', backendRefs: [{ name: 'dns', port: 53 }] },
+      ],
+    }),
+    route('UDPRoute', 'resolver', { ns: 'store', rules: [{ backendRefs: [{ name: 'dns', port: 53 }] }] }),
+  ];
+  const model = modelFromRaw(raws);
+  const d = diagnoseServices(model, model.services, CHECKS, [], { namespace: 'store' });
+
+  it('a broken Service lists the routes that use it on its own finding, not in a finding of theirs', () => {
+    const own = d.report.findings.filter((f) => f.service === 'api' && f.subject === undefined);
+    expect(own.length).toBeGreaterThan(0);
+    for (const f of own) {
+      expect(f.usedBy).toEqual([
+        { kind: 'HTTPRoute', namespace: 'store', name: 'front', detail: 'rule 1 path /api', port: '80' },
+      ]);
+    }
+    expect(d.report.findings.filter((f) => f.subject)).toEqual([]);
+  });
+
+  it("a UDPRoute resolves to the Service's UDP port, the HTTPRoute to its TCP one: a finding on a port names its users", () => {
+    const unresolved = d.report.findings.filter((f) => f.service === 'dns' && f.check === 'target-port-unresolved');
+    expect(unresolved.map((f) => [f.port, f.usedBy?.map((u) => u.kind)])).toEqual([['dns-udp 53/UDP', ['UDPRoute']]]);
+  });
+
+  it('tree and text: the route above the Service, and under its finding', () => {
+    const options = { failOn: 'error', checksChosen: CHECKS.length, ascii: true, showEndpoints: false } as const;
+    const lines = renderOutput(d, { output: 'tree', ...options }, palette(false)).split('\n');
+    const api = lines.findIndex((l) => l.includes('Service/api '));
+    expect(lines[api - 1]).toMatch(/^store\s+HTTPRoute\/front ->\s+-\s+rule 1 path \/api \(port 80\)/);
+    const text = renderOutput(d, { output: 'text', ...options }, palette(false));
+    expect(text.replace(/\n\s+/g, ' ')).toContain('- used by HTTPRoute store/front rule 1 path /api (port 80)');
   });
 });

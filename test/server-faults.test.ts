@@ -103,6 +103,13 @@ describe('test server faults and protocol details', () => {
       'networking.k8s.io',
       'admissionregistration.k8s.io',
       'apiregistration.k8s.io',
+      'gateway.networking.k8s.io',
+    ]);
+    // A group of several versions lists them GA first, the preferred one.
+    expect(valueAt((await rawGet(server, '/apis/gateway.networking.k8s.io')).json(), 'versions')).toEqual([
+      { groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' },
+      { groupVersion: 'gateway.networking.k8s.io/v1beta1', version: 'v1beta1' },
+      { groupVersion: 'gateway.networking.k8s.io/v1alpha2', version: 'v1alpha2' },
     ]);
     const disc: unknown = (await rawGet(server, '/apis/discovery.k8s.io/v1')).json();
     expect(requiredList(disc, 'resources').map((r) => valueAt(r, 'name'))).toEqual(['endpointslices']);
@@ -193,6 +200,8 @@ describe('test server faults and protocol details', () => {
     server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses');
     for (const referrers of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices'])
       server.faults.unserve(referrers);
+    for (const gateway of ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'])
+      server.faults.unserve(gateway);
     for (const workloads of ['deployments', 'replicasets', 'statefulsets', 'daemonsets'])
       server.faults.unserve(workloads);
     const res = await rawGet(server, '/api/v1/namespaces/shop/endpoints');

@@ -5,16 +5,20 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
 import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { gatewayApiCrds } from './server/crds.js';
 import { requiredList, requiredString } from './support/required-fields.js';
 import {
   apiService,
   endpointOf,
   endpoints,
   event,
+  httpRoute,
   ingress,
   ipFor,
   node,
   pod,
+  referenceGrant,
+  route,
   service,
   slice,
   webhookConfiguration,
@@ -342,5 +346,65 @@ describe.skipIf(!kubectlFound)('kubectl against a server without v1 Endpoints', 
       'service/api',
       'service/web',
     ]);
+  });
+});
+
+describe.skipIf(!kubectlFound)('kubectl and the Gateway API, installed or not', () => {
+  const routes = [
+    service('api'),
+    httpRoute('front', { rules: [{ path: '/api', backendRefs: [{ name: 'api', port: 80 }] }] }),
+    route('TCPRoute', 'db', { rules: [{ backendRefs: [{ name: 'db', ns: 'data', port: 5432 }] }] }),
+    referenceGrant('from-shop', {
+      ns: 'data',
+      from: [{ kind: 'TCPRoute', namespace: 'shop' }],
+      to: [{ kind: 'Service' }],
+    }),
+  ];
+
+  it('without the CRDs the resource type is unknown, and objects of it were refused', async () => {
+    const server = await startTestServer({ objects: routes, gatewayApi: 'none' });
+    try {
+      expect(server.skippedKinds).toEqual(
+        new Map([
+          ['HTTPRoute', 1],
+          ['TCPRoute', 1],
+          ['ReferenceGrant', 1],
+        ]),
+      );
+      const run = await kubectl(server, ['get', 'httproutes', '-A']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`the server doesn't have a resource type "httproutes"`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with them, kubectl lists routes and grants by plural, singular and short names, v1 and v1alpha2', async () => {
+    const server = await startTestServer({ objects: [...gatewayApiCrds(true), ...routes], gatewayApi: 'none' });
+    try {
+      expect(server.skippedKinds.size).toBe(0);
+      expect(await names(server, ['get', 'httproutes', '-A'])).toEqual(['httproute.gateway.networking.k8s.io/front']);
+      expect(await names(server, ['get', 'tcproute', '-n', 'shop'])).toEqual(['tcproute.gateway.networking.k8s.io/db']);
+      expect(await names(server, ['get', 'refgrant', '-n', 'data'])).toEqual([
+        'referencegrant.gateway.networking.k8s.io/from-shop',
+      ]);
+      const run = await kubectl(server, ['get', 'httproute', 'front', '-n', 'shop', '-o', 'json']);
+      expect(run.stderr).toBe('');
+      expect(valueAt(JSON.parse(run.stdout), 'spec', 'rules', 0, 'backendRefs', 0)).toEqual({ name: 'api', port: 80 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the standard channel alone serves HTTPRoutes, not TCPRoutes', async () => {
+    const server = await startTestServer({ gatewayApi: 'standard' });
+    try {
+      expect(await names(server, ['get', 'httproutes', '-A'])).toEqual([]);
+      const run = await kubectl(server, ['get', 'tcproutes', '-A']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`the server doesn't have a resource type "tcproutes"`);
+    } finally {
+      await server.close();
+    }
   });
 });

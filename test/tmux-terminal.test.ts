@@ -125,17 +125,17 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
       ),
     ).toBeLessThanOrEqual(columns);
     keys('G');
-    // The last row: the Service an Ingress of the demo names that does not exist, after the others.
+    // The last row: the last of the Services the demo's referrers name that do not exist, after the others.
     await until(
       'the last row',
-      (s) => /^marketing\/blog-api \(no such Service\)/m.test(s) && /^›▸ \S+\s+marketing\/blog-api/m.test(s),
+      (s) => /^loyalty\/vouchers \(no such Service\)/m.test(s) && /^›▸ \S+\s+loyalty\/vouchers/m.test(s),
     );
     keys('g');
     await until('the first Service', (s) => /^default\/kubernetes \(ClusterIP/m.test(s));
     keys('PageDown');
     await until('a page further', (s) => !/^default\/kubernetes \(ClusterIP/m.test(s) && /^›/m.test(s));
     keys('G');
-    await until('the last row again', (s) => /^marketing\/blog-api \(no such Service\)/m.test(s));
+    await until('the last row again', (s) => /^loyalty\/vouchers \(no such Service\)/m.test(s));
     keys('e');
     if (rows > 30) await until('why it matters', (s) => /why: /.test(s));
     else {

@@ -8,6 +8,7 @@ import { sliceEntriesForPod, type MatchedPod, type ServiceView } from '../model/
 import type { Service } from '../core/objects.js';
 import type { NodeProbe } from '../model/node-comparison.js';
 import type { FindingPod } from '../core/findings.js';
+import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.js';
 
 export const MAX_PODS = 20;
 
@@ -222,4 +223,24 @@ export function syncFix(probe: NodeProbe): string {
       'then kubectl -n kube-system logs POD';
   const restart = pod ? `; restart it if it is stuck: ${kubectl('-n', pod.namespace, 'delete', 'pod', pod.name)}` : '';
   return `look for kube-proxy sync errors on node ${shellQuote(probe.node)}: ${logs}${restart}`;
+}
+
+/** `kubectl edit httproute front -n store`: where a route's backendRefs are fixed. */
+export function editRoute(reference: ServiceReference): string {
+  const { kind, name, namespace } = reference.referrer;
+  return kubectl('edit', kind.toLowerCase(), name, '-n', namespace ?? '');
+}
+
+/** The route's ResolvedRefs condition when it is False for this reason: the controller's own words. */
+export function resolvedRefsSaying(
+  reference: ServiceReference,
+  reason: string,
+  model: ClusterModel,
+): string | undefined {
+  const { kind, namespace, name } = reference.referrer;
+  const routeKind = GATEWAY_ROUTE_KINDS.find((k) => k === kind);
+  if (routeKind === undefined || namespace === undefined) return undefined;
+  const condition = model.gatewayRoute(routeKind, namespace, name)?.resolvedRefs;
+  if (condition?.status !== 'False' || condition.reason !== reason) return undefined;
+  return condition.message ? `${reason}: ${condition.message}` : reason;
 }

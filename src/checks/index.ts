@@ -27,6 +27,9 @@ import { podMissingFromSlices } from './pod-missing-from-slices.js';
 import { podsNotReady } from './pods-not-ready.js';
 import { readinessProbeMissing } from './readiness-probe-missing.js';
 import { readinessProbePortUnresolved } from './readiness-probe-port-unresolved.js';
+import { routeBackendMissing } from './route-backend-missing.js';
+import { routeBackendNotPermitted } from './route-backend-not-permitted.js';
+import { routeBackendPortUnknown } from './route-backend-port-unknown.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
 import { serviceWarningEvents } from './service-warning-events.js';
@@ -79,6 +82,9 @@ export const CHECKS: Check[] = [
   statefulsetServiceMissing,
   webhookServiceUnavailable,
   apiserviceUnavailable,
+  routeBackendMissing,
+  routeBackendPortUnknown,
+  routeBackendNotPermitted,
 ];
 
 export function findCheck(id: string): Check | undefined {

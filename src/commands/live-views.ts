@@ -18,7 +18,7 @@ import { terminalText } from '../core/terminal-text.js';
 import { diagnoseServices, type Diagnosis } from '../report/diagnosis.js';
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../report/report.js';
 import { markStdinUnavailable } from '../sources/exec-credential.js';
-import { connect } from '../sources/live.js';
+import { connect, missingNotes } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
@@ -56,7 +56,7 @@ async function startWatch(
         model,
         selectServices(model, scope, namespace),
         checks,
-        Object.values(watch.missing),
+        missingNotes(watch.missing),
         danglingReferences(scope, namespace),
       );
     },

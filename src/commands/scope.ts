@@ -7,7 +7,15 @@ import { UsageError } from '../core/errors.js';
 import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
-import { connect, fetchLive, liveCoverage, readReferrer, serviceNotFound, type Connection } from '../sources/live.js';
+import {
+  connect,
+  fetchLive,
+  liveCoverage,
+  missingNotes,
+  readReferrer,
+  serviceNotFound,
+  type Connection,
+} from '../sources/live.js';
 import { SOURCE_KINDS } from '../sources/slim.js';
 import { referencesOf } from '../model/references.js';
 import { readSnapshot } from '../sources/snapshot.js';
@@ -164,6 +172,18 @@ export function selectServices(model: ClusterModel, scope: Scope, namespace: str
   );
 }
 
+/** The kinds whose objects refer to Services (the kinds --for takes). */
+const REFERRER_KINDS = new Set<string>(KINDS.flatMap((k) => (k.forNames ? [k.kind] : [])));
+
+/**
+ * Whether a run of `namespace` reads the object from a snapshot as it would live: the objects
+ * that refer to Services only in that namespace (a route of another namespace naming one of its
+ * Services is not listed by a live run of it), cluster-scoped ones and every other kind as they are.
+ */
+function readInNamespace(namespace: string): (object: ClusterObject) => boolean {
+  return (o) => !REFERRER_KINDS.has(o.kind) || o.meta.namespace === '' || o.meta.namespace === namespace;
+}
+
 /** What a snapshot lacks or holds twice, and the kinds of it that were skipped. */
 function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[] {
   const notes: string[] = [];
@@ -200,9 +220,9 @@ export async function loadInput(
   let conn: Connection | undefined;
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot, scope.stdin);
-    objects = read.objects;
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
+    objects = namespace === undefined ? read.objects : read.objects.filter(readInNamespace(namespace));
     notes.push(...snapshotNotes(read));
   } else {
     conn = connection ?? (await connect(scope));
@@ -227,7 +247,7 @@ export async function loadInput(
     const { defaultNamespace } = conn;
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? defaultNamespace));
     coverage = liveCoverage(result.missing);
-    notes.push(...Object.values(result.missing));
+    notes.push(...missingNotes(result.missing));
   }
   const model = built ? built.build(coverage) : buildModel(objects, coverage);
   const services = selectServices(model, scope, namespace);
@@ -355,7 +375,7 @@ async function loadForReferrer(
   return {
     model,
     services: model.services,
-    notes: Object.values(result.missing),
+    notes: missingNotes(result.missing),
     notFound: [],
     searched: `named by ${describeObject(object)}`,
     ...(namespace !== undefined ? { namespace } : {}),

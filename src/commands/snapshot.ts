@@ -14,7 +14,7 @@ import { DEPRECATED_TOPOLOGY_ANNOTATION, TOPOLOGY_MODE_ANNOTATION } from '../mod
 import type { ClusterObject, ContainerStatus, Labels } from '../core/objects.js';
 import { IGNORE_ANNOTATION } from '../report/run-checks.js';
 import { writeBlockYaml } from '../sources/block-yaml.js';
-import { connect, fetchLive } from '../sources/live.js';
+import { connect, fetchLive, missingNotes } from '../sources/live.js';
 import { setOwnKey } from '../sources/slim.js';
 import { snapshotList, type SnapshotList } from '../sources/snapshot-list.js';
 import type { CommandSteps } from './command.js';
@@ -143,7 +143,7 @@ async function runSnapshot({ scope, format, redact }: SnapshotOptions, streams: 
     { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector },
     { transform: redact ? redactObject : undefined },
   );
-  for (const note of Object.values(result.missing)) streams.errOut.write(`note: ${terminalText(note)}\n`);
+  for (const note of missingNotes(result.missing)) streams.errOut.write(`note: ${terminalText(note)}\n`);
   await writeList(streams.out, format, snapshotList(result));
   if (!redact) streams.errOut.write(SECRETS_REMINDER);
   return 0;

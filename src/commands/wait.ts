@@ -12,7 +12,7 @@ import { colourWanted, palette } from '../render/colour.js';
 import { terminalText } from '../core/terminal-text.js';
 import { renderText } from '../render/text.js';
 import { diagnoseServices } from '../report/diagnosis.js';
-import { connect } from '../sources/live.js';
+import { connect, missingNotes } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import type { CommandSteps } from './command.js';
 import {
@@ -147,7 +147,7 @@ async function runWait(options: WaitOptions, streams: IOStreams): Promise<number
   if (result.impossible) throw new UsageError(`svc/${name} in namespace "${namespace}": ${result.summary}`);
   const service = result.model.service(namespace, name);
   if (service) {
-    const { report, checks } = diagnoseServices(result.model, [service], CHECKS, Object.values(watch.missing));
+    const { report, checks } = diagnoseServices(result.model, [service], CHECKS, missingNotes(watch.missing));
     streams.out.write(renderText(report, checks, palette(colourWanted(streams.out, false))));
   }
   streams.errOut.write(

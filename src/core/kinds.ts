@@ -38,6 +38,13 @@ export interface KindSpec {
    * without DaemonSets gives kubectl nothing of them to write.
    */
   readonly readWith?: string;
+  /**
+   * Kinds of one readWith group refused alike (not served, or forbidden) get one note naming them
+   * all ("HTTPRoutes, GRPCRoutes and ReferenceGrants could not be read (not served by this
+   * server): ..."), with the first one's whenMissing: a cluster without the Gateway API's CRDs
+   * serves none of them.
+   */
+  readonly refusedAsOne?: boolean;
   /** How notes and texts name its objects. */
   readonly label: string;
   /**
@@ -88,6 +95,21 @@ const CLUSTER_REFERRER = {
   namespaced: false,
   optional: true,
   whenMissing: 'the Services of their webhooks were not checked',
+  whenServicesNamed: 'all',
+  verbs: LIST_AND_WATCH,
+} as const;
+
+/**
+ * The Gateway API kinds: optional, listed whole in the namespace (which route names a Service is
+ * in its spec), read as one group.
+ */
+const GATEWAY_ROUTE = {
+  group: 'gateway.networking.k8s.io',
+  namespaced: true,
+  optional: true,
+  whenMissing: 'Gateway API routes were not checked',
+  readWith: 'gateway',
+  refusedAsOne: true,
   whenServicesNamed: 'all',
   verbs: LIST_AND_WATCH,
 } as const;
@@ -228,6 +250,64 @@ const KIND_TABLE = [
     coverage: 'apiServices',
     label: 'APIServices',
     forNames: ['apiservice', 'apiservices'],
+  },
+  // Gateway API (gateway.networking.k8s.io), a set of CRDs a cluster may not have installed: the
+  // routes whose backendRefs name Services, and the ReferenceGrants that let a route name a
+  // Service of another namespace. TCPRoute, TLSRoute and UDPRoute are served only where the
+  // experimental channel is installed. Read as one (readWith), and noted as one when refused.
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'HTTPRoute',
+    version: 'v1',
+    resource: 'httproutes',
+    coverage: 'httpRoutes',
+    label: 'HTTPRoutes',
+    forNames: ['httproute', 'httproutes'],
+  },
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'GRPCRoute',
+    version: 'v1',
+    resource: 'grpcroutes',
+    coverage: 'grpcRoutes',
+    label: 'GRPCRoutes',
+    forNames: ['grpcroute', 'grpcroutes'],
+  },
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'TCPRoute',
+    version: 'v1alpha2',
+    resource: 'tcproutes',
+    coverage: 'tcpRoutes',
+    label: 'TCPRoutes',
+    forNames: ['tcproute', 'tcproutes'],
+  },
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'TLSRoute',
+    version: 'v1alpha2',
+    resource: 'tlsroutes',
+    coverage: 'tlsRoutes',
+    label: 'TLSRoutes',
+    forNames: ['tlsroute', 'tlsroutes'],
+  },
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'UDPRoute',
+    version: 'v1alpha2',
+    resource: 'udproutes',
+    coverage: 'udpRoutes',
+    label: 'UDPRoutes',
+    forNames: ['udproute', 'udproutes'],
+  },
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'ReferenceGrant',
+    version: 'v1beta1',
+    resource: 'referencegrants',
+    whenMissing: 'cross-namespace backendRefs were not checked',
+    coverage: 'referenceGrants',
+    label: 'ReferenceGrants',
   },
 ] as const satisfies readonly KindSpec[];
 

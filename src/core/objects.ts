@@ -303,7 +303,19 @@ export interface DaemonSet extends WorkloadFields {
 export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet;
 
 export type ClusterObject =
-  Service | Pod | EndpointSlice | Endpoints | Node | Event | Workload | Ingress | WebhookConfiguration | APIService;
+  | Service
+  | Pod
+  | EndpointSlice
+  | Endpoints
+  | Node
+  | Event
+  | Workload
+  | Ingress
+  | WebhookConfiguration
+  | APIService
+  | GatewayRoute
+  | ReferenceGrant;
+
 /** An Ingress backend's Service (networking.k8s.io/v1 IngressServiceBackend): its name and port, by name or number. */
 export interface IngressServiceBackend {
   service: string;
@@ -381,6 +393,72 @@ export interface StatusCondition {
   status: string;
   reason?: string;
   message?: string;
+}
+
+/**
+ * A backendRef of a Gateway API route rule (gateway.networking.k8s.io BackendRef): the object it
+ * names, the port and the share of the rule's traffic it gets.
+ */
+export interface RouteBackendRef {
+  /** "" (the core group) unless the ref names another. */
+  group: string;
+  /** "Service" unless the ref names another. */
+  kind: string;
+  /** Absent: the route's own namespace. */
+  namespace?: string;
+  name: string;
+  /** The Service port (its number); required for a Service, so absent only on a ref the API should have refused. */
+  port?: number;
+  /** Absent: 1. A ref of weight 0 gets no traffic. */
+  weight?: number;
+}
+
+/** A route rule: what a reader needs to find it (its name, its first match) and its backendRefs. */
+export interface RouteRule {
+  /** rules[].name, where the route gives one. */
+  name?: string;
+  /** HTTPRoute: the first match's path value. */
+  path?: string;
+  /** GRPCRoute: the first match's method ("service/method", either part may be absent). */
+  grpcMethod?: { service?: string; method?: string };
+  backendRefs: RouteBackendRef[];
+}
+
+interface GatewayRouteFields {
+  meta: ObjectMeta;
+  rules: RouteRule[];
+  /** The ResolvedRefs condition its Gateways' controller set, if any. */
+  resolvedRefs?: StatusCondition;
+}
+
+interface HTTPRoute extends GatewayRouteFields {
+  kind: 'HTTPRoute';
+}
+interface GRPCRoute extends GatewayRouteFields {
+  kind: 'GRPCRoute';
+}
+interface TCPRoute extends GatewayRouteFields {
+  kind: 'TCPRoute';
+}
+interface TLSRoute extends GatewayRouteFields {
+  kind: 'TLSRoute';
+}
+interface UDPRoute extends GatewayRouteFields {
+  kind: 'UDPRoute';
+}
+
+export type GatewayRoute = HTTPRoute | GRPCRoute | TCPRoute | TLSRoute | UDPRoute;
+
+/**
+ * A ReferenceGrant (gateway.networking.k8s.io/v1beta1): the objects of other namespaces (`from`)
+ * allowed to refer to objects of its own namespace (`to`).
+ */
+export interface ReferenceGrant {
+  kind: 'ReferenceGrant';
+  meta: ObjectMeta;
+  from: { group: string; kind: string; namespace: string }[];
+  /** `name` absent: every object of that group and kind. */
+  to: { group: string; kind: string; name?: string }[];
 }
 
 export interface APIService {

@@ -14,11 +14,13 @@ import type {
   EndpointSlice,
   Endpoints,
   Event,
+  GatewayRoute,
   Ingress,
   Labels,
   Node,
   ObjectMeta,
   Pod,
+  ReferenceGrant,
   Service,
   WebhookConfiguration,
   Workload,
@@ -111,6 +113,8 @@ export class ModelBuilder {
   private readonly ingresses: Ingress[] = [];
   private readonly webhookConfigurations: WebhookConfiguration[] = [];
   private readonly apiServices: APIService[] = [];
+  private readonly gatewayRoutes: GatewayRoute[] = [];
+  private readonly referenceGrants: ReferenceGrant[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -154,6 +158,16 @@ export class ModelBuilder {
         case 'APIService':
           this.apiServices.push(o);
           break;
+        case 'HTTPRoute':
+        case 'GRPCRoute':
+        case 'TCPRoute':
+        case 'TLSRoute':
+        case 'UDPRoute':
+          this.gatewayRoutes.push(o);
+          break;
+        case 'ReferenceGrant':
+          this.referenceGrants.push(o);
+          break;
       }
     }
   }
@@ -177,12 +191,14 @@ export class ModelBuilder {
       this.events,
       this.ingresses,
       this.apiServices,
+      this.referenceGrants,
     ]) {
       list.sort(byNamespaceAndName);
     }
     // Validating before mutating, as kubectl lists them, each by name.
     this.webhookConfigurations.sort((a, b) => compare(b.kind, a.kind) || byNamespaceAndName(a, b));
     this.workloads.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
+    this.gatewayRoutes.sort((a, b) => byNamespaceAndName(a, b) || compare(a.kind, b.kind));
     let podIndex = this.podIndex;
     if (!podIndex || this.stale || !podIndex.inOrder) {
       podIndex = new PodIndex(selectorKeysOf(this.services));
@@ -200,6 +216,8 @@ export class ModelBuilder {
         ingresses: this.ingresses,
         webhookConfigurations: this.webhookConfigurations,
         apiServices: this.apiServices,
+        gatewayRoutes: this.gatewayRoutes,
+        referenceGrants: this.referenceGrants,
         podIndex,
       },
       coverage,
@@ -224,6 +242,8 @@ interface ModelParts {
   ingresses: Ingress[];
   webhookConfigurations: WebhookConfiguration[];
   apiServices: APIService[];
+  gatewayRoutes: GatewayRoute[];
+  referenceGrants: ReferenceGrant[];
   podIndex: PodIndex;
 }
 
@@ -247,6 +267,9 @@ export class ClusterModel {
   /** Validating, then mutating webhook configurations, each by name (cluster-scoped). */
   readonly webhookConfigurations: WebhookConfiguration[];
   readonly apiServices: APIService[];
+  /** HTTPRoutes, GRPCRoutes, TCPRoutes, TLSRoutes and UDPRoutes, in namespace/name order. */
+  readonly gatewayRoutes: GatewayRoute[];
+  readonly referenceGrants: ReferenceGrant[];
   /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
   readonly references: ServiceReference[] = [];
 
@@ -268,6 +291,9 @@ export class ClusterModel {
   private readonly workloadsByNamespace = new Map<string, NamespaceWorkloads>();
   /** "namespace/name" of the Service named → the references naming it, whether or not it exists. */
   private readonly referencesByTarget = new Map<string, ServiceReference[]>();
+  /** "kind/namespace/name" → the route. */
+  private readonly routesByName = new Map<string, GatewayRoute>();
+  private readonly referenceGrantsByNamespace = new Map<string, ReferenceGrant[]>();
   private readonly servicesByName = new Map<string, Service>();
   private serviceNamesByNamespace: Map<string, string[]> | undefined;
   private readonly serviceNamespaces = new Set<string>();
@@ -293,6 +319,8 @@ export class ClusterModel {
       ingresses: this.ingresses,
       webhookConfigurations: this.webhookConfigurations,
       apiServices: this.apiServices,
+      gatewayRoutes: this.gatewayRoutes,
+      referenceGrants: this.referenceGrants,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -316,7 +344,15 @@ export class ClusterModel {
     const warningsAbout = (kind: string, meta: ObjectMeta) => this.warningEventsAbout(kind, meta);
     for (const [ns, list] of byNamespace)
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
-    for (const o of [...this.ingresses, ...this.workloads, ...this.webhookConfigurations, ...this.apiServices]) {
+    for (const o of this.gatewayRoutes) this.routesByName.set(`${o.kind}/${nsName(o.meta.namespace, o.meta.name)}`, o);
+    for (const o of this.referenceGrants) pushTo(this.referenceGrantsByNamespace, o.meta.namespace, o);
+    for (const o of [
+      ...this.ingresses,
+      ...this.workloads,
+      ...this.webhookConfigurations,
+      ...this.apiServices,
+      ...this.gatewayRoutes,
+    ]) {
       for (const reference of referencesOf(o)) {
         this.references.push(reference);
         pushTo(this.referencesByTarget, nsName(reference.target.namespace, reference.target.name), reference);
@@ -371,6 +407,31 @@ export class ClusterModel {
       for (const s of this.services) pushTo(this.serviceNamesByNamespace, s.meta.namespace, s.meta.name);
     }
     return this.serviceNamesByNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /**
+   * Whether the input holds Services of the namespace, so that one missing from it is judged
+   * missing: a namespace the input holds none of may not have been read (a run of another
+   * namespace), and is unknown, not empty.
+   */
+  holdsServicesIn(namespace: string): boolean {
+    return this.serviceNamespaces.has(namespace);
+  }
+
+  /** The route of that kind, namespace and name. */
+  gatewayRoute(kind: GatewayRoute['kind'], namespace: string, name: string): GatewayRoute | undefined {
+    return this.routesByName.get(`${kind}/${nsName(namespace, name)}`);
+  }
+
+  /**
+   * The namespace's ReferenceGrants; undefined when they cannot be known: ReferenceGrants were
+   * not read, or the input holds neither a Service nor a ReferenceGrant of the namespace (as
+   * podsReadIn judges pods: a run of another namespace did not read it).
+   */
+  referenceGrantsIn(namespace: string): readonly ReferenceGrant[] | undefined {
+    const grants = this.referenceGrantsByNamespace.get(namespace);
+    if (!this.coverage.referenceGrants || (!grants && !this.serviceNamespaces.has(namespace))) return undefined;
+    return grants ?? EMPTY;
   }
 
   /** The references that name the Service (namespace/name), whether or not the input holds it. */

@@ -1,17 +1,22 @@
 // References to Services from other objects: an Ingress path's backend, a StatefulSet's
-// serviceName, an admission webhook's clientConfig.service, an APIService's spec.service, and
-// later Gateway API routes' backendRefs. Each referrer kind contributes its references in one
-// place (REFERRERS below); the model indexes them by the Service they name, once, so that "who uses this Service" is a lookup.
+// serviceName, an admission webhook's clientConfig.service, an APIService's spec.service, Gateway
+// API routes' backendRefs. Each referrer kind contributes its references in one place (REFERRERS
+// below); the model indexes them by the Service they name, once, so that "who uses this Service"
+// is a lookup.
 // A reference resolves to a Service port as the referrer's controller does it: by name, or by
 // the Service port's number (an Ingress's service.port.number is the Service's port, not its
-// targetPort: docs/kubernetes-semantics.md#ingress-backends).
+// targetPort: docs/kubernetes-semantics.md#ingress-backends; a route's backendRef port likewise:
+// docs/kubernetes-semantics.md#gateway-api-backendrefs).
 
 import type {
   AdmissionWebhook,
   APIService,
   ClusterObject,
+  GatewayRoute,
   Ingress,
   IngressServiceBackend,
+  Protocol,
+  RouteRule,
   ServicePort,
   StatefulSet,
   StatusCondition,
@@ -20,7 +25,12 @@ import type {
 
 /** The kinds whose objects refer to Services; a new one is an entry of REFERRERS. */
 export type ReferrerKind =
-  'Ingress' | 'StatefulSet' | 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | 'APIService';
+  | 'Ingress'
+  | 'StatefulSet'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration'
+  | 'APIService'
+  | GatewayRoute['kind'];
 
 /** The object that holds a reference: its kind, namespace (absent for a cluster-scoped kind) and name. */
 interface Referrer {
@@ -40,6 +50,11 @@ export interface ServiceReference {
   port?: string | number;
   /** The port a kind uses when it names none (webhooks and APIServices: 443); absent for kinds without one. */
   defaultPort?: number;
+  /**
+   * What the referrer sends to the port, where its kind says (a UDPRoute: UDP; the other routes:
+   * TCP); absent: TCP, or the one protocol of a number the Service has only once.
+   */
+  protocol?: Protocol;
   /** The Service it names. */
   target: { namespace: string; name: string };
   /**
@@ -144,6 +159,38 @@ function statefulSetReferences(statefulSet: StatefulSet): ServiceReference[] {
   ];
 }
 
+/** "rule 2 path /api", "rule 1 (canary) method shop.Cart/Get", "rule 1": a route rule as a reader finds it, counted from 1. */
+function routeRuleDetail(rule: RouteRule, index: number): string {
+  const name = rule.name !== undefined ? ` (${rule.name})` : '';
+  const method = rule.grpcMethod && [rule.grpcMethod.service ?? '*', rule.grpcMethod.method ?? '*'].join('/');
+  const match = rule.path !== undefined ? ` path ${rule.path}` : method !== undefined ? ` method ${method}` : '';
+  return `rule ${index + 1}${name}${match}`;
+}
+
+/**
+ * A route's backendRefs that name a Service (group "" and kind Service, the defaults; any other
+ * kind is a backend of its implementation's own), in the namespace the ref names or the route's.
+ */
+function routeReferences(route: GatewayRoute): ServiceReference[] {
+  const referrer: Referrer = { kind: route.kind, namespace: route.meta.namespace, name: route.meta.name };
+  const references: ServiceReference[] = [];
+  route.rules.forEach((rule, index) => {
+    for (const ref of rule.backendRefs) {
+      if (ref.group !== '' || ref.kind !== 'Service') continue;
+      references.push({
+        referrer,
+        detail: routeRuleDetail(rule, index),
+        ...(ref.port !== undefined ? { port: ref.port } : {}),
+        // A UDPRoute's Gateway sends datagrams, the others' TCP: the Service port of that number
+        // and protocol is the one it lands on.
+        protocol: route.kind === 'UDPRoute' ? 'UDP' : 'TCP',
+        target: { namespace: ref.namespace ?? route.meta.namespace, name: ref.name },
+      });
+    }
+  });
+  return references;
+}
+
 /**
  * Each referrer kind, how the model finds its objects among the input's, and the references
  * each object holds, in the order the object lists them. The only place a kind is registered.
@@ -154,6 +201,11 @@ const REFERRERS: { [K in ReferrerKind]: (object: ObjectOf<K>) => ServiceReferenc
   ValidatingWebhookConfiguration: webhookReferences,
   MutatingWebhookConfiguration: webhookReferences,
   APIService: apiServiceReferences,
+  HTTPRoute: routeReferences,
+  GRPCRoute: routeReferences,
+  TCPRoute: routeReferences,
+  TLSRoute: routeReferences,
+  UDPRoute: routeReferences,
 };
 
 function isReferrer(object: ClusterObject): object is ObjectOf<ReferrerKind> {
@@ -186,12 +238,20 @@ export function describeReferencePort(reference: ServiceReference): string | und
 
 /**
  * The Service port a reference lands on: by name, or by number (the Service's port, not its
- * targetPort); of two ports with one number (TCP and UDP), the TCP one, since every referrer
- * kind sends TCP. Undefined when the Service has no such port or the reference names none.
+ * targetPort). A port name is unique in a Service whatever its protocol. Of two ports with one
+ * number (TCP and UDP), the one of the protocol the reference sends: UDP for a UDPRoute, whose
+ * datagrams never reach a TCP port, TCP for the other routes, and for a kind that does not say
+ * (an Ingress) TCP, else the one there is. Undefined
+ * when the Service has no such port or the reference names none.
  */
 export function referencedPort(reference: ServiceReference, ports: readonly ServicePort[]): ServicePort | undefined {
   const wanted = reference.port ?? reference.defaultPort;
   if (wanted === undefined) return undefined;
-  const matches = ports.filter((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
+  if (typeof wanted === 'string') return ports.find((p) => p.name === wanted);
+  const matches = ports.filter((p) => p.port === wanted);
+  if (reference.protocol !== undefined) return matches.find((p) => p.protocol === reference.protocol);
   return matches.find((p) => p.protocol === 'TCP') ?? matches[0];
 }
+
+/** The route kinds (Gateway API), whose references the route-backend-* checks judge. */
+export const GATEWAY_ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute'] as const;

@@ -3910,6 +3910,227 @@ status:
   fix: kubectl edit apiservice v1beta1.metrics.k8s.io
 `,
   },
+  'route-backend-missing': {
+    case: "a backendRef names a Service the route's namespace does not hold (docs/kubernetes-semantics.md#gateway-api-backendrefs)",
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: store
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: front
+  namespace: store
+  uid: uid-httproute-front
+spec:
+  parentRefs:
+    - &a1
+      group: gateway.networking.k8s.io
+      kind: Gateway
+      namespace: gateway
+      name: shop-gateway
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /
+      backendRefs:
+        - name: web
+          port: 80
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /api
+      backendRefs:
+        - name: api
+          port: 8080
+status:
+  parents:
+    - parentRef: *a1
+      controllerName: example.com/gateway-controller
+      conditions:
+        - type: Accepted
+          status: 'True'
+          reason: Accepted
+        - type: ResolvedRefs
+          status: 'False'
+          reason: BackendNotFound
+          message: Service "api" not found
+`,
+    findings: `- check: route-backend-missing
+  severity: error
+  reason: serviceMissing
+  namespace: store
+  service: api
+  subject:
+    kind: HTTPRoute
+    namespace: store
+    name: front
+  message: 'HTTPRoute store/front rule 2 path /api names Service api, which does not exist in namespace store; the Gateway has no backend for it; the route says ResolvedRefs False (BackendNotFound: Service "api" not found)'
+  fix: kubectl edit httproute front -n store
+`,
+  },
+  'route-backend-port-unknown': {
+    case: 'a port number the Service does not have names its ports (docs/kubernetes-semantics.md#gateway-api-backendrefs)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: store
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      protocol: TCP
+    - name: metrics
+      port: 9090
+      targetPort: metrics
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: front
+  namespace: store
+  uid: uid-httproute-front
+spec:
+  parentRefs:
+    - group: gateway.networking.k8s.io
+      kind: Gateway
+      namespace: gateway
+      name: shop-gateway
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /api
+      backendRefs:
+        - name: web
+          port: 8443
+`,
+    findings: `- check: route-backend-port-unknown
+  severity: error
+  reason: portUnknown
+  namespace: store
+  service: web
+  subject:
+    kind: HTTPRoute
+    namespace: store
+    name: front
+  message: 'HTTPRoute store/front rule 1 path /api names port 8443 of Service web, which has no such port (its ports: http 80/TCP, metrics 9090/TCP); the Gateway has no backend for it'
+  fix: kubectl edit httproute front -n store
+`,
+  },
+  'route-backend-not-permitted': {
+    case: 'no ReferenceGrant in the target namespace (docs/kubernetes-semantics.md#referencegrants)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: backend
+  uid: uid-svc-api
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: front
+  namespace: store
+  uid: uid-httproute-front
+spec:
+  parentRefs:
+    - &a1
+      group: gateway.networking.k8s.io
+      kind: Gateway
+      namespace: gateway
+      name: shop-gateway
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /api
+      backendRefs:
+        - name: api
+          namespace: backend
+          port: 80
+status:
+  parents:
+    - parentRef: *a1
+      controllerName: example.com/gateway-controller
+      conditions:
+        - type: Accepted
+          status: 'True'
+          reason: Accepted
+        - type: ResolvedRefs
+          status: 'False'
+          reason: RefNotPermitted
+          message: backendRef api/backend not permitted by any ReferenceGrant
+`,
+    findings: `- check: route-backend-not-permitted
+  severity: error
+  reason: notPermitted
+  namespace: backend
+  service: api
+  subject:
+    kind: HTTPRoute
+    namespace: store
+    name: front
+  message: 'HTTPRoute store/front rule 1 path /api names Service api of namespace backend, and no ReferenceGrant of namespace backend lets HTTPRoutes of namespace store refer to it; the Gateway refuses the ref; the route says ResolvedRefs False (RefNotPermitted: backendRef api/backend not permitted by any ReferenceGrant)'
+  fix: kubectl edit httproute front -n store
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

@@ -299,6 +299,8 @@ export function runChecks(
   // In check order: those that cannot run, and those that run but cannot clear a Service.
   const leftOut = new Map<Check, SkippedCheck>();
   for (const check of checks) {
+    // A check of references that no reference of the input concerns leaves nothing unjudged.
+    if (check.references && !model.references.some((r) => check.references!.kinds.includes(r.referrer.kind))) continue;
     const missing = missingInputs(check, model);
     const toClear = missingToClear(check, model);
     if (missing.length > 0) leftOut.set(check, { check: check.id, severity: check.severity, missing });

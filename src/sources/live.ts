@@ -8,6 +8,7 @@ import { apiVersionOf, collectionPath, KINDS, type CoverageKey, type KindSpec } 
 import type { ClusterObject, Service } from '../core/objects.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { formatLabels } from '../core/selectors.js';
+import { pushTo } from '../core/multimap.js';
 import { ApiClient, ApiStatusError, connectionError, type ApiResponse, type Query } from './kube-api.js';
 import { requestOptionsFor, resolveKubeconfig, type KubeconfigOptions, type ResolvedContext } from './kubeconfig.js';
 import { impersonationHeaders } from './kubeconfig-overrides.js';
@@ -108,21 +109,48 @@ export function serviceNotFound(name: string, namespace: string): string {
   return `service "${name}" not found in namespace "${namespace}" (kubectl get services -n ${namespace} lists them)`;
 }
 
+const REFUSED = ' could not be read (';
+
 /** The note for an optional kind the server forbids (403) or does not serve (404); undefined for any other failure. */
 export function refusalNote(kind: KindSpec, e: unknown): string | undefined {
   if (!kind.optional || !(e instanceof ApiStatusError) || (e.status !== 403 && e.status !== 404)) return undefined;
   const why = e.status === 403 ? 'forbidden' : 'not served by this server';
-  return `${kind.label} could not be read (${why}): ${kind.whenMissing}`;
+  return `${kind.label}${REFUSED}${why}): ${kind.whenMissing}`;
 }
 
-/** The optional kinds' notes by coverage flag, in the table's order. */
+/** "HTTPRoutes, GRPCRoutes and ReferenceGrants". */
+function listLabels(labels: string[]): string {
+  return labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+/**
+ * The optional kinds' notes by coverage flag, in the table's order. Kinds refused as one
+ * (KindSpec.refusedAsOne) for the same reason share one note naming them all, under each flag.
+ */
 export function missingInOrder(kinds: readonly KindSpec[], notes: Map<KindSpec, string>): LiveResult['missing'] {
   const missing: Record<string, string> = {};
+  const groups = new Map<string, KindSpec[]>();
   for (const kind of kinds) {
     const note = notes.get(kind);
-    if (note !== undefined && kind.coverage) missing[kind.coverage] = note;
+    if (note === undefined || !kind.coverage) continue;
+    missing[kind.coverage] = note;
+    if (kind.refusedAsOne && kind.readWith) {
+      const why = note.slice(note.indexOf(REFUSED) + REFUSED.length, note.indexOf('):'));
+      pushTo(groups, `${kind.readWith} ${why}`, kind);
+    }
+  }
+  for (const group of groups.values()) {
+    const [first] = group;
+    const note = notes.get(first)!;
+    const shared = `${listLabels(group.map((k) => k.label))}${note.slice(first.label.length)}`;
+    for (const kind of group) missing[kind.coverage!] = shared;
   }
   return missing;
+}
+
+/** The notes of what a live read missed, each once (kinds refused as one share theirs). */
+export function missingNotes(missing: LiveResult['missing']): string[] {
+  return [...new Set(Object.values(missing))];
 }
 
 /** What a live read covers: required kinds were read even when empty, optional ones unless the server refused. */

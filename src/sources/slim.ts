@@ -18,6 +18,7 @@ import {
   slimMutatingWebhookConfiguration,
   slimValidatingWebhookConfiguration,
 } from './slim/admission.js';
+import { rawReferenceGrant, rawRoute, slimReferenceGrant, slimRouteOf } from './slim/gateway.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -60,6 +61,12 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   ValidatingWebhookConfiguration: { slim: slimValidatingWebhookConfiguration, unslim: rawWebhookConfiguration },
   MutatingWebhookConfiguration: { slim: slimMutatingWebhookConfiguration, unslim: rawWebhookConfiguration },
   APIService: { slim: slimAPIService, unslim: rawAPIService },
+  HTTPRoute: { slim: slimRouteOf('HTTPRoute'), unslim: rawRoute },
+  GRPCRoute: { slim: slimRouteOf('GRPCRoute'), unslim: rawRoute },
+  TCPRoute: { slim: slimRouteOf('TCPRoute'), unslim: rawRoute },
+  TLSRoute: { slim: slimRouteOf('TLSRoute'), unslim: rawRoute },
+  UDPRoute: { slim: slimRouteOf('UDPRoute'), unslim: rawRoute },
+  ReferenceGrant: { slim: slimReferenceGrant, unslim: rawReferenceGrant },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

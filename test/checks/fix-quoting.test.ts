@@ -117,6 +117,30 @@ function hostileObject(o: ClusterObject): ClusterObject {
         webhooks: o.webhooks.map((w) => ({ ...w, name: hostile(w.name), service: service(w.service) })),
       };
     }
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'TCPRoute':
+    case 'TLSRoute':
+    case 'UDPRoute':
+      return {
+        ...o,
+        meta,
+        rules: o.rules.map((r) => ({
+          ...r,
+          backendRefs: r.backendRefs.map((b) => ({
+            ...b,
+            name: hostile(b.name),
+            ...(b.namespace ? { namespace: hostile(b.namespace) } : {}),
+          })),
+        })),
+      };
+    case 'ReferenceGrant':
+      return {
+        ...o,
+        meta,
+        from: o.from.map((f) => ({ ...f, namespace: hostile(f.namespace) })),
+        to: o.to.map((t) => (t.name ? { ...t, name: hostile(t.name) } : t)),
+      };
   }
 }
 
@@ -247,6 +271,8 @@ describe('every fix is safe to paste', () => {
     ...plain.ingresses,
     ...plain.webhookConfigurations,
     ...plain.apiServices,
+    ...plain.gatewayRoutes,
+    ...plain.referenceGrants,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.

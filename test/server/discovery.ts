@@ -17,19 +17,28 @@ const VERSION = {
   platform: 'linux/amd64',
 };
 
+function isServed(ctx: ServerContext, r: ResourceType): boolean {
+  return ctx.faults.isServed(r.plural, r.group) && ctx.store.serves(r);
+}
+
 function servedResources(ctx: ServerContext, group: string, version: string): ResourceType[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version && ctx.faults.isServed(r.plural, r.group));
+  return RESOURCES.filter((r) => r.group === group && r.version === version && isServed(ctx, r));
 }
 
 function servedGroups(ctx: ServerContext): string[] {
-  return [...new Set(RESOURCES.filter((r) => r.group && ctx.faults.isServed(r.plural, r.group)).map((r) => r.group))];
+  return [...new Set(RESOURCES.filter((r) => r.group && isServed(ctx, r)).map((r) => r.group))];
+}
+
+/** v1 before v1beta1 before v1alpha2: the order (and so the preferred version) the API server gives. */
+function versionRank(version: string): number {
+  return version.includes('alpha') ? 2 : version.includes('beta') ? 1 : 0;
 }
 
 function groupDoc(ctx: ServerContext, name: string): JsonObject {
-  const versions = [...new Set(servedResources(ctx, name, 'v1').map((r) => r.version))].map((version) => ({
-    groupVersion: `${name}/${version}`,
-    version,
-  }));
+  const served = RESOURCES.filter((r) => r.group === name && isServed(ctx, r)).map((r) => r.version);
+  const versions = [...new Set(served)]
+    .sort((a, b) => versionRank(a) - versionRank(b))
+    .map((version) => ({ groupVersion: `${name}/${version}`, version }));
   return { name, versions, preferredVersion: versions[0] };
 }
 

@@ -15,6 +15,7 @@ import { readObjectFiles } from './object-files.js';
 import type { PolicyRule, RequestRecord, ServerContext } from './requests.js';
 import { createRequestHandler } from './routes.js';
 import { flattenObjects, ObjectStore, resourceOfKind } from './store.js';
+import { gatewayApiCrds } from './crds.js';
 
 export { CERT_CONTEXT, CONTEXT } from './certs.js';
 export type { ExecHandler } from './exec.js';
@@ -38,6 +39,14 @@ export interface TestServerOptions {
   namespace?: string;
   /** Watch events kept for watches that start at an older resourceVersion. */
   historyLimit?: number;
+  /**
+   * The Gateway API CRDs installed before `objects` and `files` are applied: the experimental
+   * channel's (every route kind, the default: the cluster most tests play has every kind the
+   * doctor reads), the standard channel's (no TCPRoute, TLSRoute or UDPRoute), or none, as on a
+   * cluster without the Gateway API, which serves none of its kinds. A CustomResourceDefinition
+   * among the objects installs its kind too.
+   */
+  gatewayApi?: 'experimental' | 'standard' | 'none';
 }
 
 export interface TestServer {
@@ -55,7 +64,11 @@ export interface TestServer {
   faults: Faults;
   /** Every request in arrival order. */
   requests: RequestRecord[];
-  /** Kinds found in `objects`/`files` that the server does not serve, with counts. */
+  /**
+   * Kinds found in `objects`/`files` that the server does not serve, with counts. A
+   * CustomResourceDefinition among them installs the kind it defines (the Gateway API's), which
+   * is served only then.
+   */
   skippedKinds: Map<string, number>;
   setExecHandler(handler: ExecHandler | undefined): void;
   setRules(rules: PolicyRule[] | undefined): void;
@@ -67,10 +80,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const skippedKinds = new Map<string, number>();
   const documents = [...(options.objects ?? [])];
   for (const file of options.files ?? []) documents.push(...(await readObjectFiles(file)));
-  for (const object of flattenObjects(documents)) {
+  const gatewayApi = options.gatewayApi ?? 'experimental';
+  if (gatewayApi !== 'none') for (const crd of gatewayApiCrds(gatewayApi === 'experimental')) store.install(crd);
+  const objects = flattenObjects(documents);
+  // CustomResourceDefinitions first, wherever they are listed: they install the kinds they define.
+  const isCrd = (o: (typeof objects)[number]) => o.kind === 'CustomResourceDefinition';
+  const skip = (kind: string) => skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + 1);
+  for (const object of objects.filter(isCrd)) if (!store.install(object)) skip('CustomResourceDefinition');
+  for (const object of objects) {
+    if (isCrd(object)) continue;
     const kind = object.kind;
-    if (typeof kind === 'string' && resourceOfKind(kind)) store.apply(object);
-    else skippedKinds.set(String(kind), (skippedKinds.get(String(kind)) ?? 0) + 1);
+    const resource = typeof kind === 'string' ? resourceOfKind(kind) : undefined;
+    // An object of a CRD not installed is refused, as kubectl apply says "no matches for kind".
+    if (resource && store.serves(resource)) store.apply(object);
+    else skip(String(kind));
   }
 
   const token = options.token ?? randomBytes(24).toString('base64url');

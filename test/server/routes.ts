@@ -57,6 +57,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   if (
     !resource ||
     !ctx.faults.isServed(resource.plural, resource.group) ||
+    !ctx.store.serves(resource) ||
     (rp.namespace !== undefined && !resource.namespaced)
   ) {
     return send(res, record, 404, notFoundStatus(), { drop });

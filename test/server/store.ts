@@ -35,6 +35,26 @@ export interface ResourceType {
   shortNames?: string[];
   /** Fields a fieldSelector may name besides metadata.name and metadata.namespace (the real per-kind sets, trimmed). */
   fields?: Record<string, (o: StoredObject) => unknown>;
+  /**
+   * Defined by a CustomResourceDefinition: served only once one is installed (ObjectStore.install),
+   * as on a cluster where the CRD was applied.
+   */
+  crd?: true;
+}
+
+/** A Gateway API kind (gateway.networking.k8s.io), served once its CRD is installed. */
+function gatewayKind(kind: string, version: string, shortNames?: string[]): ResourceType {
+  const singular = kind.toLowerCase();
+  return {
+    group: 'gateway.networking.k8s.io',
+    version,
+    plural: `${singular}s`,
+    singular,
+    kind,
+    namespaced: true,
+    ...(shortNames ? { shortNames } : {}),
+    crd: true,
+  };
 }
 
 export const RESOURCES: readonly ResourceType[] = [
@@ -197,6 +217,13 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'APIService',
     namespaced: false,
   },
+  // The Gateway API CRDs' names (config/crd of kubernetes-sigs/gateway-api): only ReferenceGrant has a short name.
+  gatewayKind('HTTPRoute', 'v1'),
+  gatewayKind('GRPCRoute', 'v1'),
+  gatewayKind('TCPRoute', 'v1alpha2'),
+  gatewayKind('TLSRoute', 'v1alpha2'),
+  gatewayKind('UDPRoute', 'v1alpha2'),
+  gatewayKind('ReferenceGrant', 'v1beta1', ['refgrant']),
 ];
 
 export function apiVersionOf(r: ResourceType): string {
@@ -366,8 +393,28 @@ export class ObjectStore {
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private readonly snapshots = new Map<string, ListSnapshot>();
 
+  /** The CRD-defined resources installed, as "plural.group". */
+  private readonly installed = new Set<string>();
+
   constructor(private readonly historyLimit = 1000) {
     this.ensureNamespace('default');
+  }
+
+  /**
+   * Installs the resource a CustomResourceDefinition defines (spec.group and spec.names.plural),
+   * when it is one of RESOURCES: from now on it is served. Returns whether it was one.
+   */
+  install(crd: JsonObject): boolean {
+    const spec = isJsonObject(crd.spec) ? crd.spec : {};
+    const names = isJsonObject(spec.names) ? spec.names : {};
+    const resource = RESOURCES.find((r) => r.crd && r.group === spec.group && r.plural === names.plural);
+    if (resource) this.installed.add(`${resource.plural}.${resource.group}`);
+    return resource !== undefined;
+  }
+
+  /** Whether the resource is served: built in, or a CRD's that was installed. */
+  serves(resource: ResourceType): boolean {
+    return !resource.crd || this.installed.has(`${resource.plural}.${resource.group}`);
   }
 
   /** The latest resourceVersion, as list metadata reports it. */

@@ -12,6 +12,14 @@ import { endpointOf, endpoints, pod, service, slice, type Raw } from '../support
 import type { Report } from '../../src/report/report.js';
 
 const NO_WORKLOADS = { deployments: false, replicaSets: false, statefulSets: false, daemonSets: false };
+const NO_GATEWAY_API = {
+  httpRoutes: false,
+  grpcRoutes: false,
+  tcpRoutes: false,
+  tlsRoutes: false,
+  udpRoutes: false,
+  referenceGrants: false,
+};
 
 /** The error a promise rejects with; the test fails if it resolves or rejects with something else. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -93,6 +101,7 @@ describe('snapshot reading: every accepted form', () => {
       validatingWebhooks: false,
       mutatingWebhooks: false,
       apiServices: false,
+      ...NO_GATEWAY_API,
     });
   });
 
@@ -134,7 +143,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration or APIService in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute or ReferenceGrant in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -239,6 +248,7 @@ describe('a List read item by item', () => {
       validatingWebhooks: false,
       mutatingWebhooks: false,
       apiServices: false,
+      ...NO_GATEWAY_API,
     });
   });
 });

@@ -577,3 +577,100 @@ export function apiService(name: string, o: APIServiceOptions = {}): Raw {
     ...(o.available ? { status: { conditions: [{ type: 'Available', ...o.available }] } } : {}),
   };
 }
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** A backendRef: a Service of the route's namespace unless it says otherwise. */
+interface BackendRefOptions {
+  name: string;
+  ns?: string;
+  /** Absent: the ref names none (the API requires one for a Service). */
+  port?: number;
+  weight?: number;
+  group?: string;
+  kind?: string;
+}
+
+interface RouteRuleOptions {
+  name?: string;
+  /** HTTPRoute: the match's path (PathPrefix). */
+  path?: string;
+  /** GRPCRoute: the match's method. */
+  method?: { service?: string; method?: string };
+  backendRefs: BackendRefOptions[];
+}
+
+export interface RouteOptions {
+  ns?: string;
+  rules?: RouteRuleOptions[];
+  /** The ResolvedRefs condition its Gateway's controller set. */
+  resolvedRefs?: { status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string };
+}
+
+type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute' | 'UDPRoute';
+
+/** A Gateway API route attached to Gateway shop-gateway of namespace gateway. */
+export function route(kind: RouteKind, name: string, o: RouteOptions = {}): Raw {
+  const version = kind === 'HTTPRoute' || kind === 'GRPCRoute' ? 'v1' : 'v1alpha2';
+  const parentRef = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: 'gateway', name: 'shop-gateway' };
+  return {
+    apiVersion: `${GATEWAY_GROUP}/${version}`,
+    kind,
+    metadata: { name, namespace: o.ns ?? 'shop', uid: `uid-${kind.toLowerCase()}-${name}` },
+    spec: {
+      parentRefs: [parentRef],
+      rules: (o.rules ?? []).map((r) => ({
+        ...(r.name ? { name: r.name } : {}),
+        ...(r.path !== undefined ? { matches: [{ path: { type: 'PathPrefix', value: r.path } }] } : {}),
+        ...(r.method ? { matches: [{ method: r.method }] } : {}),
+        backendRefs: r.backendRefs.map((b) => ({
+          ...(b.group !== undefined ? { group: b.group } : {}),
+          ...(b.kind !== undefined ? { kind: b.kind } : {}),
+          name: b.name,
+          ...(b.ns !== undefined ? { namespace: b.ns } : {}),
+          ...(b.port !== undefined ? { port: b.port } : {}),
+          ...(b.weight !== undefined ? { weight: b.weight } : {}),
+        })),
+      })),
+    },
+    ...(o.resolvedRefs
+      ? {
+          status: {
+            parents: [
+              {
+                parentRef,
+                controllerName: 'example.com/gateway-controller',
+                conditions: [
+                  { type: 'Accepted', status: 'True', reason: 'Accepted' },
+                  { type: 'ResolvedRefs', ...o.resolvedRefs },
+                ],
+              },
+            ],
+          },
+        }
+      : {}),
+  };
+}
+
+export function httpRoute(name: string, o: RouteOptions = {}): Raw {
+  return route('HTTPRoute', name, o);
+}
+
+export interface ReferenceGrantOptions {
+  ns?: string;
+  from: { group?: string; kind: string; namespace: string }[];
+  to: { group?: string; kind: string; name?: string }[];
+}
+
+/** A ReferenceGrant (gateway.networking.k8s.io/v1beta1); `from` entries of the Gateway API group unless they say otherwise. */
+export function referenceGrant(name: string, o: ReferenceGrantOptions): Raw {
+  return {
+    apiVersion: `${GATEWAY_GROUP}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: { name, namespace: o.ns ?? 'shop', uid: `uid-referencegrant-${name}` },
+    spec: {
+      from: o.from.map((f) => ({ group: f.group ?? GATEWAY_GROUP, kind: f.kind, namespace: f.namespace })),
+      to: o.to.map((t) => ({ group: t.group ?? '', kind: t.kind, ...(t.name ? { name: t.name } : {}) })),
+    },
+  };
+}
