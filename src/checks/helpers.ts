@@ -9,6 +9,8 @@ import type { Service } from '../core/objects.js';
 import type { NodeProbe } from '../model/node-comparison.js';
 import type { FindingPod } from '../core/findings.js';
 import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.js';
+import { whyNoPods, type NoPodsCause } from '../model/workloads.js';
+import type { Workload } from '../core/objects.js';
 
 export const MAX_PODS = 20;
 
@@ -243,4 +245,20 @@ export function resolvedRefsSaying(
   const condition = model.gatewayRoute(routeKind, namespace, name)?.resolvedRefs;
   if (condition?.status !== 'False' || condition.reason !== reason) return undefined;
   return condition.message ? `${reason}: ${condition.message}` : reason;
+}
+
+/**
+ * When a Service's selector matches no pod: the workloads whose pod template it matches, each
+ * with why it has no pods (whyNoPods), as the workload checks report them. Empty when the selector
+ * matches a pod or the namespace's workloads were not read.
+ */
+export function workloadsWithoutPods(
+  view: ServiceView,
+  model: ClusterModel,
+): { workload: Workload; why: NoPodsCause | undefined }[] {
+  const workloads = model.workloadsIn(view.service.meta.namespace);
+  if (view.matched.length > 0 || !workloads) return [];
+  return workloads
+    .matching(view.service.selector!)
+    .map((workload) => ({ workload, why: whyNoPods(workload, workloads) }));
 }

@@ -6,8 +6,8 @@
 
 import { formatLabels } from '../core/selectors.js';
 import { messageExcerpt } from '../model/pod-state.js';
-import { desiredPods, whyNoPods, workloadName, workloadRef, type CreateFailure } from '../model/workloads.js';
-import { kubectl } from './helpers.js';
+import { desiredPods, workloadName, workloadRef, type CreateFailure } from '../model/workloads.js';
+import { kubectl, workloadsWithoutPods } from './helpers.js';
 import type { Check } from './types.js';
 
 /** What to look at next, by what the controller's message says refused the pods. */
@@ -48,14 +48,10 @@ export const workloadCannotCreatePods: Check = {
   requires: ['pods', 'deployments', 'replicaSets'],
   appliesTo: (view) => view.matched.length === 0,
   run(view, model) {
-    if (view.matched.length > 0) return [];
     const { namespace } = view.service.meta;
-    const workloads = model.workloadsIn(namespace);
-    if (!workloads) return [];
     const selector = formatLabels(view.service.selector!);
-    return workloads.matching(view.service.selector!).flatMap((w) => {
-      // Asked for no pods, it fails nothing (workload-scaled-to-zero says so): whyNoPods decides which.
-      const why = whyNoPods(w, workloads);
+    // Asked for no pods, a workload fails nothing (workload-scaled-to-zero says so): whyNoPods decides which.
+    return workloadsWithoutPods(view, model).flatMap(({ workload: w, why }) => {
       if (why?.cause !== 'cannotCreate') return [];
       const { failure } = why;
       return [

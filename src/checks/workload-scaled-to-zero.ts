@@ -4,8 +4,8 @@
 // selector-no-match stays quiet about such a Service, so that nobody hunts for a typo.
 
 import { formatLabels } from '../core/selectors.js';
-import { whyNoPods, workloadName, workloadRef } from '../model/workloads.js';
-import { kubectl } from './helpers.js';
+import { workloadName, workloadRef } from '../model/workloads.js';
+import { kubectl, workloadsWithoutPods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 const PICKS = 'selector {{selector}} matches no pod, but it matches the pod template of {{workload}}';
@@ -33,14 +33,10 @@ export const workloadScaledToZero: Check = {
   requires: ['pods', 'deployments', 'replicaSets', 'statefulSets', 'daemonSets'],
   appliesTo: (view) => view.matched.length === 0,
   run(view, model) {
-    if (view.matched.length > 0) return [];
     const { namespace } = view.service.meta;
-    const workloads = model.workloadsIn(namespace);
-    if (!workloads) return [];
     const selector = formatLabels(view.service.selector!);
     const drafts: FindingDraft[] = [];
-    for (const w of workloads.matching(view.service.selector!)) {
-      const why = whyNoPods(w, workloads);
+    for (const { workload: w, why } of workloadsWithoutPods(view, model)) {
       if (!why || why.cause === 'cannotCreate') continue;
       const data = { selector, workload: workloadName(w) };
       const ref = workloadRef(w);
