@@ -162,7 +162,11 @@ function arrayEnd(text: string, from: number, limit: number): number {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** The index of the quote that closes the string opened at `open`; -1 when `limit` comes first. */
+/**
+ * The index of the quote that closes the string opened at `open`; -1 when `limit` comes first.
+ * Not json-text.ts's stringEnd, which checks every escape: on Pod pages that made the skip slower
+ * than parsing (36 against 23 ms a 500-Pod page, measured side by side).
+ */
 function stringEnd(text: string, open: number, limit: number): number {
   let quote = text.indexOf('"', open + 1);
   while (quote >= 0 && quote < limit) {
