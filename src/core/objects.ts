@@ -249,8 +249,12 @@ export interface Event {
 // The workloads behind the pods (apps/v1): what their pod template is labelled, how many pods
 // they want, and what their controller says when it cannot make them.
 
-/** A workload's spec.selector, as written (matchExpressions kept for the snapshot and for which keys it uses). */
-export interface WorkloadSelector {
+/**
+ * A metav1.LabelSelector as written: every matchLabels pair and every matchExpression must hold;
+ * `{}` selects everything. A workload's spec.selector, a NetworkPolicy's podSelector and its
+ * peers' selectors. Operators: In, NotIn, Exists, DoesNotExist.
+ */
+export interface LabelSelector {
   matchLabels: Labels;
   matchExpressions: { key: string; operator: string; values: string[] }[];
 }
@@ -265,7 +269,7 @@ export interface WorkloadCondition {
 
 interface WorkloadFields {
   meta: ObjectMeta;
-  selector: WorkloadSelector;
+  selector: LabelSelector;
   /** spec.template.metadata.labels: what the pods it makes carry. */
   templateLabels: Labels;
 }
@@ -314,7 +318,9 @@ export type ClusterObject =
   | WebhookConfiguration
   | APIService
   | GatewayRoute
-  | ReferenceGrant;
+  | ReferenceGrant
+  | NetworkPolicy
+  | Namespace;
 
 /** An Ingress backend's Service (networking.k8s.io/v1 IngressServiceBackend): its name and port, by name or number. */
 export interface IngressServiceBackend {
@@ -469,4 +475,55 @@ export interface APIService {
   service?: ServiceRef;
   /** The Available condition; absent when the aggregator has not set it. */
   available?: StatusCondition;
+}
+
+/** A Namespace: its labels are what a NetworkPolicy's namespaceSelector matches (kubernetes.io/metadata.name included). */
+export interface Namespace {
+  kind: 'Namespace';
+  /** Cluster-scoped: namespace is "". */
+  meta: ObjectMeta;
+}
+
+/**
+ * One port of a NetworkPolicy rule (networking.k8s.io/v1 NetworkPolicyPort). `port` absent: every
+ * port of the protocol; a name is resolved against the destination pod's container ports;
+ * `endPort` makes a numeric port the start of a range.
+ */
+export interface NetworkPolicyPort {
+  /** Defaulted to TCP, as the API server does. */
+  protocol: Protocol;
+  port?: number | string;
+  endPort?: number;
+}
+
+/**
+ * One peer of a rule's from (ingress) or to (egress). podSelector alone: pods of the policy's
+ * namespace; namespaceSelector alone: every pod of the matching namespaces; both: the pods they
+ * both select (AND); ipBlock: addresses in cidr and in none of except.
+ */
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except: string[] };
+}
+
+/** A rule admits traffic that matches one of its peers and one of its ports; an empty list matches everything. */
+export interface NetworkPolicyRule {
+  peers: NetworkPolicyPeer[];
+  ports: NetworkPolicyPort[];
+}
+
+/** A NetworkPolicy (networking.k8s.io/v1): which pods it isolates, in which directions, and what it admits. */
+export interface NetworkPolicy {
+  kind: 'NetworkPolicy';
+  meta: ObjectMeta;
+  /** The pods of its namespace it applies to; `{}` selects them all. */
+  podSelector: LabelSelector;
+  /**
+   * spec.policyTypes, defaulted as the API server does when absent: Ingress, plus Egress when the
+   * policy has egress rules.
+   */
+  policyTypes: ('Ingress' | 'Egress')[];
+  ingress: NetworkPolicyRule[];
+  egress: NetworkPolicyRule[];
 }

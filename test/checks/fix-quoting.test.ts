@@ -14,7 +14,14 @@ import { shopObjects } from '../../examples/shop.js';
 import { shellQuote, syncFix } from '../../src/checks/helpers.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { buildModel } from '../../src/model/cluster.js';
-import type { ClusterObject, Labels, ObjectRef, ServiceRef } from '../../src/core/objects.js';
+import type {
+  ClusterObject,
+  LabelSelector,
+  Labels,
+  NetworkPolicyRule,
+  ObjectRef,
+  ServiceRef,
+} from '../../src/core/objects.js';
 import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -141,6 +148,34 @@ function hostileObject(o: ClusterObject): ClusterObject {
         from: o.from.map((f) => ({ ...f, namespace: hostile(f.namespace) })),
         to: o.to.map((t) => (t.name ? { ...t, name: hostile(t.name) } : t)),
       };
+    case 'Namespace':
+      return { ...o, meta };
+    case 'NetworkPolicy': {
+      const selector = (s: LabelSelector | undefined) =>
+        s && {
+          ...s,
+          matchLabels: hostileLabels(s.matchLabels),
+          matchExpressions: s.matchExpressions.map((e) => ({
+            ...e,
+            values: e.values.map((v) => (kept(e.key) ? v : hostile(v))),
+          })),
+        };
+      const rule = (r: NetworkPolicyRule) => ({
+        ...r,
+        peers: r.peers.map((p) => ({
+          ...p,
+          podSelector: selector(p.podSelector),
+          namespaceSelector: selector(p.namespaceSelector),
+        })),
+      });
+      return {
+        ...o,
+        meta,
+        podSelector: selector(o.podSelector)!,
+        ingress: o.ingress.map(rule),
+        egress: o.egress.map(rule),
+      };
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import type {
   ReplicaSet,
   StatefulSet,
   WorkloadCondition,
-  WorkloadSelector,
+  LabelSelector,
 } from '../../core/objects.js';
 import { bool, checked, fields, int, list, nonEmpty, slimMeta, str, stringMap, strings, type Raw } from './fields.js';
 
@@ -31,7 +31,7 @@ function slimWorkload(raw: Raw, keepOwner: boolean) {
         operator: str(e.operator, 'operator') ?? '',
         values: strings(e.values, 'values'),
       })),
-    } satisfies WorkloadSelector,
+    } satisfies LabelSelector,
     templateLabels: stringMap(template.labels, 'spec.template.metadata.labels'),
   };
 }
@@ -125,7 +125,7 @@ export const slimDaemonSet = checked(function slimDaemonSet(raw: Raw): DaemonSet
   };
 });
 
-function rawSelector(selector: WorkloadSelector): Raw {
+function rawSelector(selector: LabelSelector): Raw {
   return {
     matchLabels: Object.keys(selector.matchLabels).length > 0 ? selector.matchLabels : undefined,
     matchExpressions: nonEmpty(selector.matchExpressions.map((e) => ({ ...e, values: nonEmpty(e.values) }))),
