@@ -19,6 +19,7 @@ import type {
   Container,
   Labels,
   LabelSelector,
+  Namespace,
   NetworkPolicy,
   NetworkPolicyPeer,
   NetworkPolicyPort,
@@ -197,7 +198,7 @@ function portEntryAdmits(
 }
 
 /** Whether a rule's ports admit the destination port: an empty list admits every port. */
-function portsAdmit(
+export function portsAdmit(
   ports: readonly NetworkPolicyPort[],
   port: number,
   protocol: Protocol,
@@ -237,7 +238,7 @@ function blockHolds(block: NonNullable<CompiledPeer['block']>, range: AddressRan
 // The evaluator
 
 /** A rule that admits the port, with the peers it admits it from (none: from every source). */
-export interface AdmittingRule {
+interface AdmittingRule {
   policy: NetworkPolicy;
   direction: PolicyDirection;
   /** Index in the policy's ingress (or egress) list, from 0. */
@@ -300,11 +301,22 @@ export class PolicyEvaluator {
     return this.selectingCompiled(pod, direction)?.map((c) => c.policy);
   }
 
+  /** Per pod, asked once per direction: a pod behind several Services or ports is matched once. */
+  private readonly selectingByPod = {
+    Ingress: new WeakMap<PolicyPod, CompiledPolicy[]>(),
+    Egress: new WeakMap<PolicyPod, CompiledPolicy[]>(),
+  };
+
   private selectingCompiled(pod: PolicyPod, direction: PolicyDirection): CompiledPolicy[] | undefined {
     const policies = this.policiesOf(pod.meta.namespace);
     if (!policies) return undefined;
-    const key = direction === 'Ingress' ? 'ingress' : 'egress';
-    return policies.filter((c) => c[key] !== undefined && selects(c.podSelector, pod.meta.labels));
+    let selecting = this.selectingByPod[direction].get(pod);
+    if (!selecting) {
+      const key = direction === 'Ingress' ? 'ingress' : 'egress';
+      selecting = policies.filter((c) => c[key] !== undefined && selects(c.podSelector, pod.meta.labels));
+      this.selectingByPod[direction].set(pod, selecting);
+    }
+    return selecting;
   }
 
   /**
@@ -495,4 +507,10 @@ export function needsNamespaceLabels(peer: NetworkPolicyPeer): boolean {
   if (!selector || isEmpty(selector)) return false;
   const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map((e) => e.key)];
   return keys.some((k) => k !== NAMESPACE_NAME_LABEL);
+}
+
+/** The names of the namespaces whose labels a namespaceSelector matches, among those given. */
+export function namespacesSelected(selector: LabelSelector, namespaces: readonly Namespace[]): string[] {
+  const requirements = compileSelector(selector);
+  return namespaces.filter((ns) => selects(requirements, ns.meta.labels)).map((ns) => ns.meta.name);
 }
