@@ -4,7 +4,7 @@
 
 import { describeServicePort } from '../model/ports.js';
 import { isolatingPolicies, isShut, servicePolicies } from '../model/service-policies.js';
-import { kubectl, namePolicies, podPorts, POLICY_NOTES, policyCaveats, shutPods } from './helpers.js';
+import { agree, kubectl, namePolicies, podPorts, POLICY_NOTES, policyCaveats, shutPods } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
 export const networkpolicyBlocksSomeBackends: Check = {
@@ -22,7 +22,7 @@ export const networkpolicyBlocksSomeBackends: Check = {
     'or labels that the admitting policies select.',
   messages: {
     someShut:
-      '{{shut}} of the {{backends}} ready backends of {{port}} are isolated for ingress by {{policies}} with no rule ' +
+      '{{shut}} of the {{backends}} ready backends of {{port}} {{is}} isolated for ingress by {{policies}} with no rule ' +
       'admitting {{target}}: about {{percent}}% of connections to the port are dropped',
   },
   notes: {
@@ -45,6 +45,7 @@ export const networkpolicyBlocksSomeBackends: Check = {
         reason: 'someShut',
         data: {
           shut: shut.length,
+          is: agree(shut.length, 'is', 'are'),
           backends: backends.length,
           port,
           policies: namePolicies(policies),

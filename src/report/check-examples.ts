@@ -4468,7 +4468,7 @@ spec:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 of the 2 ready backends of http 80/TCP are isolated for ingress by NetworkPolicy deny-canary with no rule admitting 8080/TCP: about 50% of connections to the port are dropped; this holds if your network plugin enforces NetworkPolicy'
+  message: '1 of the 2 ready backends of http 80/TCP is isolated for ingress by NetworkPolicy deny-canary with no rule admitting 8080/TCP: about 50% of connections to the port are dropped; this holds if your network plugin enforces NetworkPolicy'
   pods:
     - name: web-2
       cause: isolated for ingress by NetworkPolicy deny-canary; no rule admits 8080/TCP

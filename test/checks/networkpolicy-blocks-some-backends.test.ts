@@ -49,7 +49,7 @@ ruleTester(networkpolicyBlocksSomeBackends, {
           reason: 'someShut',
           port: 'http 80/TCP',
           message: [
-            '1 of the 2 ready backends of http 80/TCP are isolated for ingress by NetworkPolicy deny-canary with no rule admitting 8080/TCP: about 50% of connections to the port are dropped',
+            '1 of the 2 ready backends of http 80/TCP is isolated for ingress by NetworkPolicy deny-canary with no rule admitting 8080/TCP: about 50% of connections to the port are dropped',
             'if your network plugin enforces NetworkPolicy',
           ],
           pods: ['web-2'],
