@@ -6,6 +6,7 @@ import type { ConnectCheck } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { PortConnectivity } from '../model/connect-targets.js';
 import type { Finding } from '../core/findings.js';
+import type { ConnectAnswer } from '../sources/connect/types.js';
 import { completeFinding, ignoredChecks } from './run-checks.js';
 
 /** One check on one Service port, without suppression: what the check tables test. */
@@ -36,4 +37,46 @@ export function runConnectChecks(ports: PortConnectivity[], model: ClusterModel,
     }
   }
   return run;
+}
+
+/** One target of a Service port and its answer, as the report's `connectivity` lists it. */
+export interface ConnectTargetReport extends ConnectAnswer {
+  /** endpoint: an address of the EndpointSlices; cluster-ip: the Service's own. */
+  kind: 'endpoint' | 'cluster-ip';
+  address: string;
+  port: number;
+  /** An endpoint's ready condition. */
+  ready?: boolean;
+  /** The pod an endpoint's targetRef names. */
+  pod?: string;
+}
+
+/** A Service port's answers from one vantage point: an entry of a Service's `connectivity`. */
+export interface PortConnectivityReport {
+  /** "http 80/TCP", as findings name the port. */
+  port: string;
+  vantage: string;
+  targets: ConnectTargetReport[];
+}
+
+/** The report's `connectivity` of each Service, by "namespace/name". */
+export function connectivityByService(ports: PortConnectivity[]): Map<string, PortConnectivityReport[]> {
+  const byService = new Map<string, PortConnectivityReport[]>();
+  for (const p of ports) {
+    const key = `${p.service.meta.namespace}/${p.service.meta.name}`;
+    const targets = [...p.endpoints, ...p.serviceAddresses].map(
+      ({ kind, address, port, ready, targetRef, answer }): ConnectTargetReport => ({
+        kind,
+        address,
+        port,
+        ...(ready !== undefined ? { ready } : {}),
+        ...(targetRef?.kind === 'Pod' ? { pod: targetRef.name } : {}),
+        ...answer,
+      }),
+    );
+    const entries = byService.get(key) ?? [];
+    entries.push({ port: p.portText, vantage: p.vantage, targets });
+    byService.set(key, entries);
+  }
+  return byService;
 }

@@ -8,6 +8,9 @@ export const CONNECT_CONCURRENCY = 16;
 /** The whole run's bound: attempts not started by then are skipped. */
 export const CONNECT_DEADLINE_MS = 120_000;
 
+/** The detail of an attempt the deadline left untried. */
+export const DEADLINE_PASSED = "not tried: the run's deadline passed";
+
 export interface ConnectRunOptions extends AttemptOptions {
   concurrency?: number;
   deadlineMs?: number;
@@ -37,7 +40,7 @@ export async function connectAll(
       const attempt = queue[next++];
       let answer: ConnectAnswer;
       if (attempt.speaks === 'udp') answer = { result: 'skipped', detail: 'UDP and SCTP have no connect: not tried' };
-      else if (Date.now() >= deadline) answer = { result: 'skipped', detail: "not tried: the run's deadline passed" };
+      else if (Date.now() >= deadline) answer = { result: 'skipped', detail: DEADLINE_PASSED };
       else answer = await vantage.attempt(attempt, options);
       answers.set(attemptKey(attempt), answer);
       options.onProgress?.(++done, queue.length);
