@@ -6,7 +6,7 @@
 
 import { Command, type Option } from 'commander';
 import { findOption, goBool, takesValue } from './argv.js';
-import { CHECKS, CONNECT_CHECKS } from './checks/index.js';
+import { CHECKS } from './checks/index.js';
 import { CONNECT_FROM_VALUES } from './commands/connect.js';
 import { addConfigFlags, kubeconfigOptions, type ClusterFlags } from './commands/config-flags.js';
 import { PROBE_OUTPUTS } from './commands/probe-options.js';
@@ -152,7 +152,7 @@ function flagValues(command: Command, option: Option): { values: string[]; comma
       return { values: [...SEVERITIES, 'never'] };
     case '--only':
     case '--disable':
-      return { values: [...CHECKS, ...CONNECT_CHECKS].map((c) => `${c.id}\t${c.title}`), commaList: true };
+      return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
     case '--connect-from':
       return { values: CONNECT_FROM_VALUES };
     case '--kubeconfig':
