@@ -22,6 +22,7 @@ const WEB_1 = '10.244.1.5'; // plain HTTP on 8080
 const WEB_2 = '10.244.1.6'; // nothing on 8080: refused
 const WEB_3 = '10.244.2.7'; // behind the veth whose far end drops: timeout
 const WEB_4 = '10.244.1.8'; // not ready, yet HTTP on 8080
+const WEB_5 = '10.244.3.5'; // an unreachable route: no route to host
 const ADMIN_1 = '10.244.1.9'; // TLS on 8443, behind a port named http
 const WEB_IP = '10.96.0.10'; // a listener stands for the service proxy: the cluster IP answers
 const ADMIN_IP = '10.96.0.11'; // TLS too
@@ -44,6 +45,7 @@ const objects: Raw[] = [
   pod('web-2', { ip: WEB_2 }),
   pod('web-3', { ip: WEB_3 }),
   pod('web-4', { ip: WEB_4, ready: false }),
+  pod('web-5', { ip: WEB_5 }),
   pod('admin-1', { ip: ADMIN_1, labels: { app: 'admin' } }),
   slice('web', {
     endpoints: [
@@ -51,6 +53,7 @@ const objects: Raw[] = [
       endpoint('web-2', WEB_2),
       endpoint('web-3', WEB_3),
       endpoint('web-4', WEB_4, false),
+      endpoint('web-5', WEB_5),
     ],
   }),
   slice('admin', {
@@ -111,6 +114,8 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
       'nud',
       'permanent',
     ]);
+
+    mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
 
     const dir = mkdtempSync(join(tmpdir(), 'epd-connect-'));
     const certificate = issueCertificate(makeCA(), { commonName: 'admin' }, 'server');
@@ -177,6 +182,7 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
       ['endpoint', WEB_2, 8080, 'refused'],
       ['endpoint', WEB_3, 8080, 'timeout'],
       ['endpoint', WEB_4, 8080, 'open'],
+      ['endpoint', WEB_5, 8080, 'unreachable'],
       ['cluster-ip', WEB_IP, 80, 'open'],
     ]);
     expect(web.connectivity![0].vantage).toBe('local');
@@ -186,6 +192,7 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
       expect.arrayContaining([
         'web endpoint-refuses-connections someRefuse',
         'web endpoint-unreachable timesOut',
+        'web endpoint-unreachable noRoute',
         'web endpoint-answers-but-not-ready answersButNotReady',
         'admin endpoint-protocol-mismatch tlsOnHttpPort',
         'api service-address-fails clusterIPFailsFromOutside',
@@ -198,7 +205,7 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
       'endpoint-answers-but-not-ready',
       'endpoint-protocol-mismatch',
     ]);
-    expect(found.filter((f) => connectChecks.has(f.split(' ')[1]))).toHaveLength(5);
+    expect(found.filter((f) => connectChecks.has(f.split(' ')[1]))).toHaveLength(6);
   });
 
   it('text output: the findings, and a table of the answers per Service', () => {
