@@ -12,7 +12,7 @@ import { canonicalIP } from '../core/ip.js';
 const ROWS_SHOWN = 20;
 
 /** What a target said beyond its result: the TLS handshake, the status line, the error. */
-export function answerDetail(target: ConnectTargetReport): string {
+function answerDetail(target: ConnectTargetReport): string {
   const parts: string[] = [];
   if (target.result !== 'open' && target.detail) parts.push(target.detail);
   const { tls, http } = target;
