@@ -12,6 +12,9 @@ import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.
 import { whyNoPods, type NoPodsCause } from '../model/workloads.js';
 import type { NetworkPolicy, Workload } from '../core/objects.js';
 import { isolatingPolicies, type BackendAdmission } from '../model/service-policies.js';
+import type { PortConnectivity, TargetAnswer } from '../model/connect-targets.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
+import { allContainers } from '../model/ports.js';
 
 export const MAX_PODS = 20;
 
@@ -297,4 +300,56 @@ export function shutPods(backends: readonly BackendAdmission[], protocol: string
     name: b.pod.meta.name,
     cause: `isolated for ingress by ${namePolicies(isolatingPolicies([b]))}; no rule admits ${b.port}/${protocol}`,
   }));
+}
+
+/** "10.244.1.5:8080", "[fd00::5]:8080": a target as the connect checks name it. */
+export function targetText(t: TargetAnswer): string {
+  return endpointKey(t.address, t.port);
+}
+
+/** What a connect answer was, in words: "refused", "timed out after 2000 ms"... */
+export function answerText(t: TargetAnswer): string {
+  const { result, detail } = t.answer;
+  const words: Record<string, string> = {
+    open: 'accepted',
+    refused: 'refused',
+    timeout: 'timed out',
+    reset: 'was reset',
+    unreachable: 'unreachable',
+    skipped: 'not tried',
+    error: 'failed',
+  };
+  return `${words[result] ?? result}${detail && result !== 'open' ? ` (${detail})` : ''}`;
+}
+
+/** The ports a pod's containers declare, "3000/TCP (http), 9090/TCP", or "no port". */
+function declaredPorts(namespace: string, podName: string, model: ClusterModel): string | undefined {
+  const pod = model.pod(namespace, podName);
+  if (!pod) return undefined;
+  const ports = allContainers(pod).flatMap((c) =>
+    c.ports.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ''}`),
+  );
+  return ports.length > 0 ? ports.join(', ') : 'no port';
+}
+
+/** The pods behind these targets (their Pod targetRefs), each with what the target answered and the ports it declares. */
+export function connectPods(port: PortConnectivity, targets: TargetAnswer[], model: ClusterModel): FindingPod[] {
+  const namespace = port.service.meta.namespace;
+  return targets.slice(0, MAX_PODS).flatMap((t) => {
+    if (t.targetRef?.kind !== 'Pod') return [];
+    const podNamespace = t.targetRef.namespace ?? namespace;
+    const declared = declaredPorts(podNamespace, t.targetRef.name, model);
+    return [
+      {
+        name: t.targetRef.name,
+        ...(podNamespace !== namespace ? { namespace: podNamespace } : {}),
+        cause: `${targetText(t)} ${answerText(t)}${declared ? `; its containers declare ${declared}` : ''}`,
+      },
+    ];
+  });
+}
+
+/** The endpoints a connect check judges by readiness: tried (not skipped), of that readiness. */
+export function triedEndpoints(port: PortConnectivity, ready: boolean): TargetAnswer[] {
+  return port.endpoints.filter((e) => e.ready === ready && e.answer.result !== 'skipped');
 }
