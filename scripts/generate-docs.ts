@@ -10,7 +10,7 @@ import { Document, visit } from 'yaml';
 import type { CheckDescription } from '../src/core/findings.js';
 import { checkDoc, checkDocMarkdown, markdownCode, type CheckExample } from '../src/report/check-docs.js';
 import { docsExampleOf, loadTables, type RecordedCase } from '../test/support/check-tables.js';
-import { checkModules, isServiceCheck, REGISTRY_FILE, registryModule, reportOrder } from './generate-registry.js';
+import { checkModules, listOf, REGISTRY_FILE, registryModule, reportOrder } from './generate-registry.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const PAGES_DIR = 'docs/checks';
@@ -28,8 +28,9 @@ const PREVIOUS_REGISTRY = existsSync(join(ROOT, REGISTRY_FILE))
 // Read from the modules, not from the registry, which may not list a new check yet.
 const MODULES = reportOrder(await checkModules(join(ROOT, 'src/checks')), PREVIOUS_REGISTRY);
 const ALL_CHECKS = MODULES.map((m) => m.check);
-const CHECKS = ALL_CHECKS.filter(isServiceCheck);
-const DATAPLANE_CHECKS = ALL_CHECKS.filter((check) => !isServiceCheck(check));
+const CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'service');
+const DATAPLANE_CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'dataplane');
+const CONNECT_CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'connect');
 
 /** Past this many items a list of the example is cut to its first few, with a comment saying how many more. */
 const LONG_LIST = 10;
@@ -55,7 +56,7 @@ function yaml(value: unknown): string {
 }
 
 async function exampleOf(c: RecordedCase): Promise<CheckExample> {
-  const { objects, lacks, node } = c.input;
+  const { objects, lacks, node, connect } = c.input;
   const asYaml = (text: string) => formatted('example.yaml', text, 'yaml');
   return {
     case: c.name,
@@ -72,6 +73,7 @@ async function exampleOf(c: RecordedCase): Promise<CheckExample> {
           },
         }
       : {}),
+    ...(connect ? { connect: { vantage: connect.vantage, answers: await asYaml(yaml(connect.answers)) } } : {}),
     findings: await asYaml(yaml(c.findings())),
   };
 }
@@ -121,6 +123,7 @@ function tableRow(check: CheckDescription): string {
 const README_TABLES: { name: string; header: string; checks: readonly CheckDescription[] }[] = [
   { name: 'checks', header: '| id | default severity | what it finds |', checks: CHECKS },
   { name: 'dataplane-checks', header: '| id | severity | title |', checks: DATAPLANE_CHECKS },
+  { name: 'connect-checks', header: '| id | severity | title |', checks: CONNECT_CHECKS },
 ];
 
 async function readme(): Promise<string> {

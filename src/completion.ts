@@ -7,6 +7,7 @@
 import { Command, type Option } from 'commander';
 import { findOption, goBool, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
+import { CONNECT_FROM_VALUES } from './commands/connect.js';
 import { addConfigFlags, kubeconfigOptions, type ClusterFlags } from './commands/config-flags.js';
 import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
@@ -152,6 +153,8 @@ function flagValues(command: Command, option: Option): { values: string[]; comma
     case '--only':
     case '--disable':
       return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
+    case '--connect-from':
+      return { values: CONNECT_FROM_VALUES };
     case '--kubeconfig':
     case '--snapshot':
     case '--certificate-authority':

@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Check, DataplaneCheck } from '../src/checks/types.js';
-import { checkModules, registeredNames, registryModule, type CheckModule } from '../scripts/generate-registry.js';
+import {
+  checkModules,
+  listOf,
+  registeredNames,
+  registryModule,
+  type CheckModule,
+} from '../scripts/generate-registry.js';
 import { registryProblems, SHARED_MODULES } from './support/check-registry.js';
 import { loadTables, type RecordedCase } from './support/check-tables.js';
 
@@ -45,12 +51,14 @@ describe('the generated registry', () => {
     const generated = registryModule(added, REGISTRY);
     const before = registeredNames(REGISTRY);
     const after = registeredNames(generated);
-    const serviceChecks = real.filter((m) => 'appliesToServices' in m.check).length;
+    const serviceChecks = real.filter((m) => listOf(m.check) === 'service').length;
+    const probeChecks = real.filter((m) => listOf(m.check) === 'dataplane').length;
     expect(after).toEqual([
       ...before.slice(0, serviceChecks),
       'madeUp',
-      ...before.slice(serviceChecks),
+      ...before.slice(serviceChecks, serviceChecks + probeChecks),
       'aMadeUpProbe',
+      ...before.slice(serviceChecks + probeChecks),
     ]);
     expect(generated).toContain("import { madeUp } from './made-up.js';");
   });
@@ -79,8 +87,9 @@ describe('the generated registry', () => {
       sources: [...readdirSync(CHECKS_DIR), 'made-up.ts'],
       exports: new Map(added.map((m) => [m.file, { [m.exportName]: m.check }])),
       registry: {
-        checks: registered.filter((check) => check && 'appliesToServices' in check),
-        dataplaneChecks: registered.filter((check) => check && !('appliesToServices' in check)),
+        checks: registered.filter((check) => check && listOf(check) === 'service'),
+        dataplaneChecks: registered.filter((check) => check && listOf(check) === 'dataplane'),
+        connectChecks: registered.filter((check) => check && listOf(check) === 'connect'),
       },
       tables,
       // npm run docs writes a page per module it finds.

@@ -128,6 +128,10 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect(equals.words).toEqual(['--only=pods-not-ready']);
   });
 
+  it('--connect-from offers the vantage points there are', async () => {
+    expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local']);
+  });
+
   it('--kubeconfig and --snapshot leave the shell to complete file names', async () => {
     expect((await complete('--kubeconfig', '')).directive).toBe(':0');
     expect((await complete('--snapshot', '')).directive).toBe(':0');

@@ -10,7 +10,11 @@ import type { NodeProbe } from '../model/node-comparison.js';
 import type { FindingPod } from '../core/findings.js';
 import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.js';
 import { whyNoPods, type NoPodsCause } from '../model/workloads.js';
-import type { Workload } from '../core/objects.js';
+import type { NetworkPolicy, Workload } from '../core/objects.js';
+import { isolatingPolicies, type BackendAdmission } from '../model/service-policies.js';
+import type { PortConnectivity, TargetAnswer } from '../model/connect-targets.js';
+import { endpointKey } from '../model/kube-proxy-endpoints.js';
+import { allContainers } from '../model/ports.js';
 
 export const MAX_PODS = 20;
 
@@ -261,4 +265,91 @@ export function workloadsWithoutPods(
   return workloads
     .matching(view.service.selector!)
     .map((workload) => ({ workload, why: whyNoPods(workload, workloads) }));
+}
+
+// NetworkPolicy findings (docs/kubernetes-semantics.md#networkpolicy): what every one of them
+// says about what it cannot know, and how they name ports and policies.
+
+/** The notes every NetworkPolicy check declares: enforcement is the network plugin's. */
+export const POLICY_NOTES = {
+  ifEnforced: '; this holds if your network plugin enforces NetworkPolicy',
+} as const;
+
+/** The POLICY_NOTES a finding carries, and their data, from what the model shows of the cluster. */
+export function policyCaveats(_model: ClusterModel): { notes: string[]; data: Record<string, string> } {
+  return { notes: ['ifEnforced'], data: {} };
+}
+
+/** "NetworkPolicy deny-all" or "NetworkPolicies a, b": the policies a finding names, each once, by name. */
+export function namePolicies(policies: Iterable<NetworkPolicy>): string {
+  const names = [...new Set([...policies].map((p) => p.meta.name))].sort();
+  return `${names.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${listSome(names)}`;
+}
+
+/** "8080/TCP", or "8080/TCP, 9090/TCP" when the targetPort resolves to several numbers: the ports the pods are reached on. */
+export function podPorts(ports: Iterable<number>, protocol: string): string {
+  return [...new Set(ports)]
+    .sort((a, b) => a - b)
+    .map((p) => `${p}/${protocol}`)
+    .join(', ');
+}
+
+/** The pods a finding about shut backends lists, each with the policies that isolate it and its port. */
+export function shutPods(backends: readonly BackendAdmission[], protocol: string): FindingPod[] {
+  return backends.slice(0, MAX_PODS).map((b) => ({
+    name: b.pod.meta.name,
+    cause: `isolated for ingress by ${namePolicies(isolatingPolicies([b]))}; no rule admits ${b.port}/${protocol}`,
+  }));
+}
+
+/** "10.244.1.5:8080", "[fd00::5]:8080": a target as the connect checks name it. */
+export function targetText(t: TargetAnswer): string {
+  return endpointKey(t.address, t.port);
+}
+
+/** What a connect answer was, in words: "refused", "timed out after 2000 ms"... */
+export function answerText(t: TargetAnswer): string {
+  const { result, detail } = t.answer;
+  const words: Record<string, string> = {
+    open: 'accepted',
+    refused: 'refused',
+    timeout: 'timed out',
+    reset: 'was reset',
+    unreachable: 'unreachable',
+    skipped: 'not tried',
+    error: 'failed',
+  };
+  return `${words[result] ?? result}${detail && result !== 'open' ? ` (${detail})` : ''}`;
+}
+
+/** The ports a pod's containers declare, "3000/TCP (http), 9090/TCP", or "no port". */
+function declaredPorts(namespace: string, podName: string, model: ClusterModel): string | undefined {
+  const pod = model.pod(namespace, podName);
+  if (!pod) return undefined;
+  const ports = allContainers(pod).flatMap((c) =>
+    c.ports.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ''}`),
+  );
+  return ports.length > 0 ? ports.join(', ') : 'no port';
+}
+
+/** The pods behind these targets (their Pod targetRefs), each with what the target answered and the ports it declares. */
+export function connectPods(port: PortConnectivity, targets: TargetAnswer[], model: ClusterModel): FindingPod[] {
+  const namespace = port.service.meta.namespace;
+  return targets.slice(0, MAX_PODS).flatMap((t) => {
+    if (t.targetRef?.kind !== 'Pod') return [];
+    const podNamespace = t.targetRef.namespace ?? namespace;
+    const declared = declaredPorts(podNamespace, t.targetRef.name, model);
+    return [
+      {
+        name: t.targetRef.name,
+        ...(podNamespace !== namespace ? { namespace: podNamespace } : {}),
+        cause: `${targetText(t)} ${answerText(t)}${declared ? `; its containers declare ${declared}` : ''}`,
+      },
+    ];
+  });
+}
+
+/** The endpoints a connect check judges by readiness: tried (not skipped), of that readiness. */
+export function triedEndpoints(port: PortConnectivity, ready: boolean): TargetAnswer[] {
+  return port.endpoints.filter((e) => e.ready === ready && e.answer.result !== 'skipped');
 }

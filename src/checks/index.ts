@@ -9,7 +9,11 @@ import { dataplaneLocalDrop } from './dataplane-local-drop.js';
 import { dataplaneRejects } from './dataplane-rejects.js';
 import { dataplaneServiceMissing } from './dataplane-service-missing.js';
 import { dataplaneStaleService } from './dataplane-stale-service.js';
+import { endpointAnswersButNotReady } from './endpoint-answers-but-not-ready.js';
 import { endpointOnUnreadyNode } from './endpoint-on-unready-node.js';
+import { endpointProtocolMismatch } from './endpoint-protocol-mismatch.js';
+import { endpointRefusesConnections } from './endpoint-refuses-connections.js';
+import { endpointUnreachable } from './endpoint-unreachable.js';
 import { endpointsNotMirrored } from './endpoints-not-mirrored.js';
 import { endpointsOverCapacity } from './endpoints-over-capacity.js';
 import { externalnameInvalid } from './externalname-invalid.js';
@@ -22,6 +26,10 @@ import { ipFamilyWithoutEndpoints } from './ip-family-without-endpoints.js';
 import { loadBalancerPending } from './loadbalancer-pending.js';
 import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
 import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js';
+import { networkpolicyBlocksBackends } from './networkpolicy-blocks-backends.js';
+import { networkpolicyBlocksSomeBackends } from './networkpolicy-blocks-some-backends.js';
+import { networkpolicyPortMismatch } from './networkpolicy-port-mismatch.js';
+import { networkpolicyRestrictsSources } from './networkpolicy-restricts-sources.js';
 import { noReadyEndpoints } from './no-ready-endpoints.js';
 import { podMissingFromSlices } from './pod-missing-from-slices.js';
 import { podsNotReady } from './pods-not-ready.js';
@@ -32,6 +40,7 @@ import { routeBackendNotPermitted } from './route-backend-not-permitted.js';
 import { routeBackendPortUnknown } from './route-backend-port-unknown.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
+import { serviceAddressFails } from './service-address-fails.js';
 import { serviceWarningEvents } from './service-warning-events.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
 import { slicesEndpointsDisagree } from './slices-endpoints-disagree.js';
@@ -45,7 +54,7 @@ import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
 import { webhookServiceUnavailable } from './webhook-service-unavailable.js';
 import { workloadCannotCreatePods } from './workload-cannot-create-pods.js';
 import { workloadScaledToZero } from './workload-scaled-to-zero.js';
-import type { Check, DataplaneCheck } from './types.js';
+import type { Check, ConnectCheck, DataplaneCheck } from './types.js';
 
 export const CHECKS: Check[] = [
   selectorNoMatch,
@@ -85,6 +94,10 @@ export const CHECKS: Check[] = [
   routeBackendMissing,
   routeBackendPortUnknown,
   routeBackendNotPermitted,
+  networkpolicyBlocksBackends,
+  networkpolicyBlocksSomeBackends,
+  networkpolicyPortMismatch,
+  networkpolicyRestrictsSources,
 ];
 
 export function findCheck(id: string): Check | undefined {
@@ -101,7 +114,16 @@ export const DATAPLANE_CHECKS: DataplaneCheck[] = [
   dataplaneStaleService,
 ];
 
-/** Any check by id, diagnose's or the probe's: what `checks`, `explain` and the text report describe. */
-export function describeCheck(id: string): Check | DataplaneCheck | undefined {
-  return findCheck(id) ?? DATAPLANE_CHECKS.find((c) => c.id === id);
+/** The checks of --connect's answers: only a run with --connect runs them. */
+export const CONNECT_CHECKS: ConnectCheck[] = [
+  endpointRefusesConnections,
+  endpointUnreachable,
+  serviceAddressFails,
+  endpointAnswersButNotReady,
+  endpointProtocolMismatch,
+];
+
+/** Any check by id, diagnose's, the probe's or --connect's: what `checks`, `explain` and the text report describe. */
+export function describeCheck(id: string): Check | DataplaneCheck | ConnectCheck | undefined {
+  return findCheck(id) ?? DATAPLANE_CHECKS.find((c) => c.id === id) ?? CONNECT_CHECKS.find((c) => c.id === id);
 }

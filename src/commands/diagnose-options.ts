@@ -3,8 +3,8 @@
 // then validated together before anything is read.
 
 import { Option, type Command } from 'commander';
-import { CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
-import type { Check } from '../checks/types.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
+import type { Check, ConnectCheck } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/findings.js';
 import { colourWanted } from '../render/colour.js';
@@ -15,8 +15,9 @@ import { closestMatch } from '../model/similar.js';
 import { KINDS } from '../core/kinds.js';
 import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
 import type { IOStreams } from './streams.js';
+import { addConnectFlags, completeConnect, type ConnectFlags, type ConnectOptions } from './connect.js';
 
-export interface DiagnoseFlags extends ScopeFlags {
+export interface DiagnoseFlags extends ScopeFlags, ConnectFlags {
   output: string;
   ascii?: boolean;
   showEndpoints?: boolean;
@@ -44,10 +45,12 @@ export interface DiagnoseOptions {
   interactive: boolean;
   /** Which of stdin and stdout are terminals: -i needs both, --watch redraws on one. */
   terminal: { stdin: boolean; stdout: boolean };
+  /** --connect: where from, how long each connection may take, and the connect checks chosen. */
+  connect?: ConnectOptions;
 }
 
 export function addDiagnoseFlags(command: Command): Command {
-  return addScopeFlags(command)
+  return addConnectFlags(addScopeFlags(command))
     .option(
       '-o, --output <format>',
       `output format: ${OUTPUTS.join(', ')}, jsonpath=TEMPLATE, custom-columns=SPEC (junit: test results for CI; markdown: CI job summaries, PR comments)`,
@@ -112,34 +115,45 @@ export function parseFailOn(text: string): Severity | 'never' {
 export function unknownCheck(id: string): string {
   const meant = closestMatch(
     id,
-    [...CHECKS, ...DATAPLANE_CHECKS].map((c) => c.id),
+    [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => c.id),
   );
   return `unknown check "${id}" (${meant ? `did you mean ${meant}? ` : ''}kubectl endpoints-doctor checks lists them)`;
 }
 
-function checkList(flag: string, text: string): Check[] {
+/** The checks a list of ids names: the diagnosis's, and (with --connect) the connect checks. */
+function checkList(flag: string, text: string, connect: boolean): (Check | ConnectCheck)[] {
   return text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((id) => {
-      const check = findCheck(id);
+      const check = findCheck(id) ?? CONNECT_CHECKS.find((c) => c.id === id);
       if (!check && DATAPLANE_CHECKS.some((c) => c.id === id)) {
         throw new UsageError(`${flag}: ${id} compares a node's rules: kubectl endpoints-doctor probe runs it`);
       }
       if (!check) throw new UsageError(`${flag}: ${unknownCheck(id)}`);
+      if (!connect && CONNECT_CHECKS.some((c) => c === check)) {
+        throw new UsageError(`${flag}: ${id} judges connections: it runs only with --connect`);
+      }
       return check;
     });
 }
 
-function chooseChecks(only?: string, disable?: string): Check[] {
+function chooseChecks(
+  only: string | undefined,
+  disable: string | undefined,
+  connect: boolean,
+): { checks: Check[]; connectChecks: ConnectCheck[] } {
   if (only !== undefined && disable !== undefined) throw new UsageError('use --only or --disable, not both');
+  let keep: (check: Check | ConnectCheck) => boolean;
   if (only !== undefined) {
-    const chosen = new Set(checkList('--only', only));
-    return CHECKS.filter((c) => chosen.has(c));
+    const chosen = new Set(checkList('--only', only, connect));
+    keep = (check) => chosen.has(check);
+  } else {
+    const disabled = new Set(disable !== undefined ? checkList('--disable', disable, connect) : []);
+    keep = (check) => !disabled.has(check);
   }
-  const disabled = new Set(disable !== undefined ? checkList('--disable', disable) : []);
-  return CHECKS.filter((c) => !disabled.has(c));
+  return { checks: CHECKS.filter(keep), connectChecks: connect ? CONNECT_CHECKS.filter(keep) : [] };
 }
 
 /** -o for diagnose: a format, or jsonpath=TEMPLATE / custom-columns=SPEC with the template parsed. */
@@ -168,14 +182,15 @@ function parseDiagnoseOutput(text: string): Pick<OutputOptions, 'output' | 'temp
 export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: IOStreams): DiagnoseOptions {
   const parsedOutput = parseDiagnoseOutput(flags.output);
   const failOn = parseFailOn(flags.failOn);
-  const checks = chooseChecks(flags.only, flags.disable);
+  const { checks, connectChecks } = chooseChecks(flags.only, flags.disable, flags.connect === true);
+  const connect = completeConnect(flags, connectChecks);
   return {
     scope: completeScope(flags, args, streams),
     checks,
     output: {
       ...parsedOutput,
       failOn,
-      checksChosen: checks.length,
+      checksChosen: checks.length + connectChecks.length,
       ascii: flags.ascii === true,
       showEndpoints: flags.showEndpoints === true,
       explain: flags.explain === true,
@@ -187,6 +202,7 @@ export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: 
     watch: flags.watch === true,
     interactive: flags.interactive === true,
     terminal: { stdin: streams.in.isTTY === true, stdout: streams.out.isTTY === true },
+    ...(connect ? { connect } : {}),
   };
 }
 
@@ -196,8 +212,18 @@ const WATCH_OUTPUTS: readonly Output[] = ['text', 'wide', 'tree', 'json', 'yaml'
 const INTERACTIVE_OUTPUTS: readonly Output[] = ['text', 'tree'];
 
 /** What --watch and --interactive cannot do, refused before anything is read. */
-export function validateDiagnose({ watch, interactive, output: { output }, scope, terminal }: DiagnoseOptions): void {
+export function validateDiagnose({
+  watch,
+  interactive,
+  output: { output },
+  scope,
+  terminal,
+  connect,
+}: DiagnoseOptions): void {
   if (watch && interactive) throw new UsageError('use --watch or --interactive, not both');
+  if (connect && (watch || interactive)) {
+    throw new UsageError(`--connect runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
+  }
   if (watch && !WATCH_OUTPUTS.includes(output)) {
     throw new UsageError(
       `--watch prints ${WATCH_OUTPUTS.join(', ')}: -o ${output} is the report of one run (drop --watch)`,

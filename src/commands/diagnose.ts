@@ -13,6 +13,7 @@ import { SUBCOMMANDS, type CommandSteps } from './command.js';
 import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOptions } from './diagnose-options.js';
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
+import { connectServices } from './connect.js';
 import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
@@ -21,7 +22,17 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
 
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
   const input = await loadInput(options.scope, undefined, 'report');
-  const diagnosis = diagnoseServices(input.model, input.services, options.checks, input.notes, input.dangling);
+  const connected = options.connect
+    ? await connectServices(input.model, input.services, options.connect, streams)
+    : undefined;
+  const diagnosis = diagnoseServices(
+    input.model,
+    input.services,
+    options.checks,
+    [...input.notes, ...(connected?.notes ?? [])],
+    input.dangling,
+    connected?.input,
+  );
   let { searched } = input;
   // As kubectl says it: an empty namespace and one that does not exist are different answers.
   if (input.services.length === 0 && input.connection && input.namespace !== undefined) {

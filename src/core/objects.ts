@@ -33,6 +33,8 @@ export interface ServicePort {
   /** Defaulted to `port` when omitted, as the API server does. */
   targetPort: number | string;
   nodePort?: number;
+  /** spec.ports[].appProtocol: what the port speaks ("https", "kubernetes.io/h2c"); absent when unset. */
+  appProtocol?: string;
 }
 
 interface LoadBalancerIngress {

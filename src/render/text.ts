@@ -25,6 +25,7 @@ import { BY_STATUS, type ServiceOrder } from './sort-by.js';
 import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
 import { evidenceLine, newestEvidence, NO_RECENT_EVENTS } from './evidence.js';
+import { connectivityLines } from './connectivity.js';
 
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
@@ -191,6 +192,12 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     if (explain || (i === 0 && blocks.length === 0)) out.push('');
     out.push(p.bold(t(key)) + p.dim(' (no such Service)'));
     renderFindings(key);
+  });
+  // --connect: what each Service's targets answered, a short table each, after the findings.
+  const connected = report.services.filter((s) => s.connectivity);
+  connected.forEach((s, i) => {
+    if (explain || i === 0) out.push('');
+    out.push(...connectivityLines(s, t));
   });
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {

@@ -20,6 +20,8 @@ import type {
 import { desiredPods, ownerChain, whyNoPods, type NamespaceWorkloads } from '../model/workloads.js';
 import { describeSkippedChecks, type Report, type ServiceSummary } from '../report/report.js';
 import type { Palette } from './colour.js';
+import { endpointAnswers } from './connectivity.js';
+import { canonicalIP } from '../core/ip.js';
 import { age, evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import { displayWidth, padEnd, terminalText as t } from '../core/terminal-text.js';
 import type { Finding, ServiceUser } from '../core/findings.js';
@@ -188,7 +190,14 @@ function proxiedEndpoints(view: ServiceView): Set<string> {
   return new Set(view.sliceEndpoints.map((e) => `${e.slice.meta.name}/${e.address}`));
 }
 
-function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, context: PodRowContext): Node {
+/** `answers`: what --connect's endpoints answered, by canonical address (empty without --connect). */
+function sliceNode(
+  slice: EndpointSlice,
+  service: Service,
+  merged: Set<string>,
+  answers: Map<string, string>,
+  context: PodRowContext,
+): Node {
   const { model, now } = context;
   const ports =
     slice.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port ?? '?'}/${p.protocol}`).join(',') || '<unset>';
@@ -213,11 +222,12 @@ function sliceNode(slice: EndpointSlice, service: Service, merged: Set<string>, 
       : e.addresses[0] && !merged.has(`${slice.meta.name}/${address}`)
         ? 'duplicate: kube-proxy uses another slice'
         : '';
+    const answer = e.addresses[0] ? answers.get(canonicalIP(e.addresses[0])) : undefined;
     const endpointRow = node({
       namespace: slice.meta.namespace,
       name: address,
       ready: text,
-      reason: [where, remark].filter(Boolean).join(', ') || '-',
+      reason: [where, remark, answer].filter(Boolean).join(', ') || '-',
       state,
     });
     const ref = e.targetRef;
@@ -316,7 +326,8 @@ function serviceNode(
   ];
   const merged = proxiedEndpoints(view);
   const context: PodRowContext = { now: options.now, model, ascii: options.ascii };
-  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, context));
+  const answers = endpointAnswers(summary);
+  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, answers, context));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 

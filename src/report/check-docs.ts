@@ -3,7 +3,7 @@
 // with the findings it gives there. One function says it (checkDoc); docs/checks/<id>.md is its
 // Markdown (written by `npm run docs`) and `explain ID` its plain text.
 
-import { CHECKS, DATAPLANE_CHECKS } from '../checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../checks/index.js';
 import type { CheckDescription, Severity } from '../core/findings.js';
 import { IGNORE_ANNOTATION } from './run-checks.js';
 
@@ -44,6 +44,8 @@ export interface CheckExample {
   objects: string;
   /** A probe check's node: the rules read there (YAML), when, and the namespaces known whole. */
   node?: { name: string; readAt: string; completeNamespaces?: readonly string[]; rules: string };
+  /** A connect check's vantage point and what each target answered (YAML, by "address:port"). */
+  connect?: { vantage: string; answers: string };
   /** The check's findings on it, as `-o yaml` lists them. */
   findings: string;
 }
@@ -70,6 +72,15 @@ function runBy(id: string): Span[] {
       'Run by: ',
       { code: 'kubectl endpoints-doctor probe' },
       ' (it compares the rules of a node with the EndpointSlices)',
+    ];
+  }
+  if (CONNECT_CHECKS.some((c) => c.id === id)) {
+    return [
+      'Run by: ',
+      { code: 'kubectl endpoints-doctor --connect' },
+      ' (it judges the answers of connections to the endpoints and the cluster IP; without ',
+      { code: '--connect' },
+      ' it does not run)',
     ];
   }
   if (CHECKS.some((c) => c.id === id)) return ['Run by: ', { code: 'kubectl endpoints-doctor' }, ' (the diagnosis)'];
@@ -194,6 +205,13 @@ function example(id: string, example: CheckExample): DocBlock[] {
         spans: [`The service-proxy rules of node ${node.name}, as the probe reads them, at ${node.readAt}:`, ...whole],
       },
       { kind: 'code', language: 'yaml', text: node.rules },
+    );
+  }
+  const { connect } = example;
+  if (connect) {
+    blocks.push(
+      { kind: 'paragraph', spans: [`What each target answered from ${connect.vantage}:`] },
+      { kind: 'code', language: 'yaml', text: connect.answers },
     );
   }
   blocks.push(

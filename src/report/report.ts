@@ -7,6 +7,7 @@ import type { InputCoverage } from '../core/coverage.js';
 import { KINDS, type KindSpec } from '../core/kinds.js';
 import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
 import type { DataplaneNodeReport } from './dataplane-report.js';
+import type { PortConnectivityReport } from './connect-checks.js';
 import type { Labels, ServicePort } from '../core/objects.js';
 import type { ServiceUser } from '../core/findings.js';
 
@@ -41,6 +42,8 @@ export interface ServiceSummary {
   skippedChecks?: SkippedCheckSummary[];
   /** The objects of the input that refer to the Service (Ingress backends), where and by which port; absent when none does. */
   usedBy?: ServiceUser[];
+  /** With --connect: per Service port, what each endpoint and cluster IP answered from the vantage point. */
+  connectivity?: PortConnectivityReport[];
 }
 
 export interface Report {

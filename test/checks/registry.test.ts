@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
 import type { Check, DataplaneCheck } from '../../src/checks/types.js';
 import { registryProblems, SHARED_MODULES, type CheckTree } from '../support/check-registry.js';
 import { loadTables, TABLES_DIR, type RecordedCase, type RecordedTable } from '../support/check-tables.js';
@@ -32,7 +32,7 @@ function tree(change: Partial<CheckTree> = {}): CheckTree {
       ['alpha.ts', { alpha, helper: () => 1 }],
       ['beta.ts', { beta }],
     ]),
-    registry: { checks: [alpha], dataplaneChecks: [beta] },
+    registry: { checks: [alpha], dataplaneChecks: [beta], connectChecks: [] },
     tables: new Map<string, RecordedTable[]>([
       ['alpha.test.ts', [{ tester: 'rule-tester', check: alpha, mustFire }]],
       ['beta.test.ts', [{ tester: 'dataplane-tester', check: beta, mustFire }]],
@@ -52,7 +52,7 @@ describe('the registry guard, on made-up trees', () => {
       broken: "a check's id that is not its file name",
       change: {
         exports: new Map([...tree().exports, ['alpha.ts', { alfa }]]),
-        registry: { checks: [alfa], dataplaneChecks: [beta] },
+        registry: { checks: [alfa], dataplaneChecks: [beta], connectChecks: [] },
         tables: new Map([
           ...tree().tables,
           ['alpha.test.ts', [{ tester: 'rule-tester' as const, check: alfa, mustFire }]],
@@ -75,12 +75,12 @@ describe('the registry guard, on made-up trees', () => {
     },
     {
       broken: 'a check left out of index.ts',
-      change: { registry: { checks: [], dataplaneChecks: [beta] } },
-      problem: 'alpha is not registered in src/checks/index.ts (CHECKS or DATAPLANE_CHECKS)',
+      change: { registry: { checks: [], dataplaneChecks: [beta], connectChecks: [] } },
+      problem: 'alpha is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS or CONNECT_CHECKS)',
     },
     {
       broken: 'a check registered twice',
-      change: { registry: { checks: [alpha, alpha], dataplaneChecks: [beta] } },
+      change: { registry: { checks: [alpha, alpha], dataplaneChecks: [beta], connectChecks: [] } },
       problem: '"alpha" is registered twice in src/checks/index.ts',
     },
     {
@@ -97,7 +97,7 @@ describe('the registry guard, on made-up trees', () => {
       broken: 'a table file that hands no table of its check to a tester',
       change: { tables: new Map([...tree().tables, ['alpha.test.ts', []]]) },
       problem:
-        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts) or the dataplane tester',
+        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester or the connect tester',
     },
     {
       broken: "a table of another check than its file's",
@@ -108,7 +108,7 @@ describe('the registry guard, on made-up trees', () => {
         ]),
       },
       problem:
-        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts) or the dataplane tester',
+        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester or the connect tester',
     },
     {
       broken: 'a probe check tested with the rule tester',
@@ -164,7 +164,7 @@ async function realTree(): Promise<CheckTree> {
   return {
     sources,
     exports,
-    registry: { checks: CHECKS, dataplaneChecks: DATAPLANE_CHECKS },
+    registry: { checks: CHECKS, dataplaneChecks: DATAPLANE_CHECKS, connectChecks: CONNECT_CHECKS },
     tables: await loadTables(tableFiles.filter((file) => existsSync(join(TABLES_DIR, file)))),
     pages: existsSync(PAGES_DIR) ? readdirSync(PAGES_DIR) : [],
   };
@@ -173,7 +173,7 @@ async function realTree(): Promise<CheckTree> {
 describe('the checks of src/checks/', () => {
   it('follow the recipe: module, registration, table, docs page', async () => {
     const checkTree = await realTree();
-    expect(checkTree.exports.size).toBe(CHECKS.length + DATAPLANE_CHECKS.length);
+    expect(checkTree.exports.size).toBe(CHECKS.length + DATAPLANE_CHECKS.length + CONNECT_CHECKS.length);
     expect(registryProblems(checkTree)).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
-// Each check's table (test/checks/<id>.test.ts) as data. The rule tester and the dataplane tester
+// Each check's table (test/checks/<id>.test.ts) as data. The rule, dataplane and connect testers
 // hand the table they are given to recordTable before declaring its tests; while loadTables runs,
 // they record it and declare nothing, so the registry test and the docs generator can read every
 // table, inside vitest or outside it.
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Check, DataplaneCheck } from '../../src/checks/types.js';
+import type { Check, ConnectCheck, DataplaneCheck } from '../../src/checks/types.js';
+import type { ConnectAnswer } from '../../src/sources/connect/types.js';
 import type { Finding } from '../../src/core/findings.js';
 import type { NodeDataplane } from '../../src/sources/node-rules/types.js';
 import { forgetAddresses, type Raw } from './objects.js';
@@ -19,6 +20,8 @@ interface CaseInput {
   lacks: string[];
   /** For a probe check: the node probed, the rules read there, when, and the namespaces whose every Service is in `objects`. */
   node?: { name: string; dataplane: NodeDataplane; readAt: string; completeNamespaces?: string[] };
+  /** For a connect check: the vantage point and what each target ("address:port") answered. */
+  connect?: { vantage: string; answers: Record<string, ConnectAnswer> };
 }
 
 export interface RecordedCase {
@@ -32,7 +35,8 @@ export interface RecordedCase {
 
 export type RecordedTable =
   | { tester: 'rule-tester'; check: Check; mustFire: RecordedCase[] }
-  | { tester: 'dataplane-tester'; check: DataplaneCheck; mustFire: RecordedCase[] };
+  | { tester: 'dataplane-tester'; check: DataplaneCheck; mustFire: RecordedCase[] }
+  | { tester: 'connect-tester'; check: ConnectCheck; mustFire: RecordedCase[] };
 
 /** The tables recorded from the module being loaded; undefined when no load is under way. */
 let recording: RecordedTable[] | undefined;

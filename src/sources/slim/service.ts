@@ -68,12 +68,15 @@ function slimServicePort(p: Raw): ServicePort {
     targetPort = target === '' ? port : /^\d+$/.test(target) ? Number(target) : target;
   else if (target === undefined || target === null) targetPort = port;
   else throw new FieldError('targetPort', 'a number or a string', typeName(target));
+  const appProtocol = str(p.appProtocol, 'appProtocol');
   return {
     name: str(p.name, 'name') ?? '',
     port,
     protocol: protocol(p.protocol, 'protocol'),
     targetPort,
     nodePort: int(p.nodePort, 'nodePort'),
+    // Only when set, so that ports without it compare and print as before.
+    ...(appProtocol !== undefined ? { appProtocol } : {}),
   };
 }
 
@@ -92,6 +95,7 @@ export function rawService(s: Service): Raw {
           protocol: p.protocol,
           targetPort: p.targetPort,
           nodePort: p.nodePort,
+          appProtocol: p.appProtocol,
         })),
       ),
       externalName: s.externalName,

@@ -1,0 +1,114 @@
+// What the active check (--connect) contacts for each Service port, from the model only: every
+// endpoint address of the Service's EndpointSlices (ready or not) at the port its slice gives,
+// and each cluster IP at the Service port. Never another address, never a range. A headless
+// Service has endpoints only; an ExternalName Service nothing. The answers, once recorded, are
+// paired back with these targets for the connect checks.
+
+import type { ObjectRef, Service, ServicePort } from '../core/objects.js';
+import type { Attempt, ConnectAnswer, PortSpeaks } from '../sources/connect/types.js';
+import { isSliceReadFor } from './endpoint-meta.js';
+import { endpointsForPort } from './kube-proxy-endpoints.js';
+import { describeServicePort } from './ports.js';
+import type { ServiceView } from './service-view.js';
+import { proxiedFamilies } from './services.js';
+
+/** The default cluster domain (kubelet's --cluster-domain); a certificate is judged against both forms. */
+const CLUSTER_DOMAIN = 'cluster.local';
+
+export interface ConnectTarget {
+  /** endpoint: an address of the slices; cluster-ip: the Service's own address. */
+  kind: 'endpoint' | 'cluster-ip';
+  address: string;
+  port: number;
+  /** An endpoint's conditions (a cluster IP has none). */
+  ready?: boolean;
+  terminating?: boolean;
+  targetRef?: ObjectRef;
+  nodeName?: string;
+}
+
+export interface PortTargets {
+  service: Service;
+  port: ServicePort;
+  /** "http 80/TCP", as findings name the port. */
+  portText: string;
+  speaks: PortSpeaks;
+  /** The Service's DNS names a certificate should cover: NAME.NS.svc and NAME.NS.svc.cluster.local. */
+  dnsNames: string[];
+  targets: ConnectTarget[];
+}
+
+const TLS_APP_PROTOCOLS = ['https', 'kubernetes.io/wss'];
+const HTTP_APP_PROTOCOLS = ['http', 'kubernetes.io/h2c', 'kubernetes.io/ws'];
+
+/**
+ * What a port says it speaks: its appProtocol when set (IANA names, or the kubernetes.io/ ones:
+ * docs/kubernetes-semantics.md#application-protocol), else its name (https, https-*, http, http-*,
+ * h2c, as meshes read port names); anything else is plain TCP. UDP and SCTP have no TCP connect.
+ */
+export function portSpeaks(port: ServicePort): PortSpeaks {
+  if (port.protocol !== 'TCP') return 'udp';
+  const says = (port.appProtocol ?? port.name).toLowerCase();
+  if (TLS_APP_PROTOCOLS.includes(says) || says === 'https' || says.startsWith('https-')) return 'https';
+  if (HTTP_APP_PROTOCOLS.includes(says) || says === 'h2c' || says.startsWith('http-')) return 'http';
+  return 'tcp';
+}
+
+function clusterIPs(service: Service): string[] {
+  const ips = service.clusterIPs.length > 0 ? service.clusterIPs : service.clusterIP ? [service.clusterIP] : [];
+  return ips.filter((ip) => ip !== 'None' && ip !== '');
+}
+
+/** Every target of every port of the Service; none for an ExternalName Service. */
+export function connectTargets(view: ServiceView): PortTargets[] {
+  const { service } = view;
+  if (service.type === 'ExternalName') return [];
+  const slices = view.slices.filter((s) => isSliceReadFor(service, s));
+  const { name, namespace } = service.meta;
+  const dnsNames = [`${name}.${namespace}.svc`, `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`];
+  return service.ports.map((port) => {
+    const endpoints = proxiedFamilies(service).flatMap((family) => endpointsForPort(slices, port, family));
+    const targets: ConnectTarget[] = [
+      ...endpoints.map((e): ConnectTarget => ({
+        kind: 'endpoint',
+        address: e.ip,
+        port: e.port,
+        ready: e.ready,
+        terminating: e.terminating,
+        ...(e.targetRef ? { targetRef: e.targetRef } : {}),
+        ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+      })),
+      ...clusterIPs(service).map((address): ConnectTarget => ({ kind: 'cluster-ip', address, port: port.port })),
+    ];
+    return { service, port, portText: describeServicePort(port), speaks: portSpeaks(port), dnsNames, targets };
+  });
+}
+
+/** What a vantage point is asked to try for a target. */
+export function attemptOf(port: PortTargets, target: ConnectTarget): Attempt {
+  return { address: target.address, port: target.port, speaks: port.speaks, serverNames: port.dnsNames };
+}
+
+/** One target with what the vantage point answered. */
+export interface TargetAnswer extends ConnectTarget {
+  answer: ConnectAnswer;
+}
+
+/** A Service port's targets and their answers, from one vantage point: what the connect checks judge. */
+export interface PortConnectivity extends Omit<PortTargets, 'targets'> {
+  vantage: string;
+  endpoints: TargetAnswer[];
+  serviceAddresses: TargetAnswer[];
+}
+
+/** The answers (in the order of the targets) paired with the targets. */
+export function pairAnswers(port: PortTargets, vantage: string, answers: ConnectAnswer[]): PortConnectivity {
+  const { targets, ...rest } = port;
+  const paired = targets.map((t, i) => ({ ...t, answer: answers[i] }));
+  return {
+    ...rest,
+    vantage,
+    endpoints: paired.filter((t) => t.kind === 'endpoint'),
+    serviceAddresses: paired.filter((t) => t.kind === 'cluster-ip'),
+  };
+}

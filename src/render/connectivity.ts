@@ -1,0 +1,74 @@
+// --connect's answers as the text report and the tree show them: a short table per Service (each
+// target of each port, its result, latency and what else it said), and one phrase per endpoint
+// for the tree's endpoint lines. Every value from the cluster or from a peer (a certificate's
+// names, a status line) is cluster text: the callers pass it through terminalText.
+
+import type { ConnectTargetReport, PortConnectivityReport } from '../report/connect-checks.js';
+import type { ServiceSummary } from '../report/report.js';
+import { plainTable } from './table.js';
+import { canonicalIP } from '../core/ip.js';
+
+/** Rows of a Service's table shown; -o json lists every target. */
+const ROWS_SHOWN = 20;
+
+/** What a target said beyond its result: the TLS handshake, the status line, the error. */
+function answerDetail(target: ConnectTargetReport): string {
+  const parts: string[] = [];
+  if (target.result !== 'open' && target.detail) parts.push(target.detail);
+  const { tls, http } = target;
+  if (tls?.spoke === 'tls') {
+    const names = tls.certificateNames?.length ? tls.certificateNames.join(' ') : 'no DNS name';
+    parts.push(`TLS, certificate for ${names}${tls.covers?.length ? '' : ' (not the Service)'}`);
+  } else if (tls?.spoke === 'plain') parts.push('no TLS');
+  if (http?.statusLine !== undefined) parts.push(http.statusLine);
+  else if (http?.error) parts.push(`GET: ${http.error}`);
+  return parts.join('; ');
+}
+
+function targetAddress(t: ConnectTargetReport): string {
+  return t.address.includes(':') ? `[${t.address}]:${t.port}` : `${t.address}:${t.port}`;
+}
+
+function targetKind(t: ConnectTargetReport): string {
+  if (t.kind === 'cluster-ip') return 'cluster IP';
+  return `${t.ready ? 'ready' : 'not ready'}${t.pod ? ` ${t.pod}` : ''}`;
+}
+
+/** The lines of a Service's connectivity table, indented under its name; none without --connect. */
+export function connectivityLines(s: ServiceSummary, text: (value: string) => string): string[] {
+  const ports: readonly PortConnectivityReport[] = s.connectivity ?? [];
+  if (ports.length === 0) return [];
+  const rows = ports.flatMap((p) =>
+    p.targets.map((target) => [
+      text(p.port),
+      text(targetAddress(target)),
+      text(targetKind(target)),
+      target.result,
+      target.latencyMs !== undefined ? `${target.latencyMs}ms` : '-',
+      text(answerDetail(target)) || '-',
+    ]),
+  );
+  const table = plainTable(['PORT', 'TARGET', 'WHAT', 'RESULT', 'TIME', 'DETAIL'], rows.slice(0, ROWS_SHOWN));
+  const lines = [
+    `${text(`${s.namespace}/${s.name}`)}: connections from ${text(ports[0].vantage)}`,
+    ...table.split('\n').map((line) => `  ${line}`),
+  ];
+  if (rows.length > ROWS_SHOWN) lines.push(`  … and ${rows.length - ROWS_SHOWN} more (-o json lists them all)`);
+  return lines;
+}
+
+/** An endpoint address's answers on every port, for its tree line: "connect 8080 refused; 9090 open 2ms". */
+export function endpointAnswers(s: ServiceSummary | undefined): Map<string, string> {
+  const byAddress = new Map<string, string[]>();
+  for (const p of s?.connectivity ?? []) {
+    for (const target of p.targets) {
+      if (target.kind !== 'endpoint') continue;
+      const latency = target.latencyMs !== undefined && target.result === 'open' ? ` ${target.latencyMs}ms` : '';
+      const said = answerDetail(target);
+      const list = byAddress.get(target.address) ?? [];
+      list.push(`${target.port} ${target.result}${latency}${said ? ` (${said})` : ''}`);
+      byAddress.set(target.address, list);
+    }
+  }
+  return new Map([...byAddress].map(([address, answers]) => [canonicalIP(address), `connect ${answers.join('; ')}`]));
+}

@@ -1,0 +1,82 @@
+// Runs the connect checks over the answers --connect recorded: findings on each Service port
+// judged, in check order per port; a Service's endpoints-doctor/ignore annotation silences them
+// as it does the other checks'.
+
+import type { ConnectCheck } from '../checks/types.js';
+import type { ClusterModel } from '../model/cluster.js';
+import type { PortConnectivity } from '../model/connect-targets.js';
+import type { Finding } from '../core/findings.js';
+import type { ConnectAnswer } from '../sources/connect/types.js';
+import { completeFinding, ignoredChecks } from './run-checks.js';
+
+/** One check on one Service port, without suppression: what the check tables test. */
+export function checkPort(check: ConnectCheck, port: PortConnectivity, model: ClusterModel): Finding[] {
+  const where = { namespace: port.service.meta.namespace, service: port.service.meta.name };
+  return check.run(port, model).map((draft) => completeFinding(check, { ...draft, port: port.portText }, where));
+}
+
+export interface ConnectRun {
+  findings: Finding[];
+  /** Findings dropped by ignore annotations, per Service "ns/name". */
+  suppressed: Map<string, number>;
+}
+
+export function runConnectChecks(ports: PortConnectivity[], model: ClusterModel, checks: ConnectCheck[]): ConnectRun {
+  const run: ConnectRun = { findings: [], suppressed: new Map() };
+  for (const port of ports) {
+    const ignored = ignoredChecks(port.service);
+    for (const check of checks) {
+      const found = checkPort(check, port, model);
+      if (found.length === 0) continue;
+      if (ignored.has(check.id)) {
+        const key = `${port.service.meta.namespace}/${port.service.meta.name}`;
+        run.suppressed.set(key, (run.suppressed.get(key) ?? 0) + found.length);
+        continue;
+      }
+      run.findings.push(...found);
+    }
+  }
+  return run;
+}
+
+/** One target of a Service port and its answer, as the report's `connectivity` lists it. */
+export interface ConnectTargetReport extends ConnectAnswer {
+  /** endpoint: an address of the EndpointSlices; cluster-ip: the Service's own. */
+  kind: 'endpoint' | 'cluster-ip';
+  address: string;
+  port: number;
+  /** An endpoint's ready condition. */
+  ready?: boolean;
+  /** The pod an endpoint's targetRef names. */
+  pod?: string;
+}
+
+/** A Service port's answers from one vantage point: an entry of a Service's `connectivity`. */
+export interface PortConnectivityReport {
+  /** "http 80/TCP", as findings name the port. */
+  port: string;
+  vantage: string;
+  targets: ConnectTargetReport[];
+}
+
+/** The report's `connectivity` of each Service, by "namespace/name". */
+export function connectivityByService(ports: PortConnectivity[]): Map<string, PortConnectivityReport[]> {
+  const byService = new Map<string, PortConnectivityReport[]>();
+  for (const p of ports) {
+    const key = `${p.service.meta.namespace}/${p.service.meta.name}`;
+    const targets = [...p.endpoints, ...p.serviceAddresses].map(
+      ({ kind, address, port, ready, targetRef, answer }): ConnectTargetReport => ({
+        kind,
+        address,
+        port,
+        ...(ready !== undefined ? { ready } : {}),
+        ...(targetRef?.kind === 'Pod' ? { pod: targetRef.name } : {}),
+        ...answer,
+      }),
+    );
+    const entries = byService.get(key) ?? [];
+    entries.push({ port: p.portText, vantage: p.vantage, targets });
+    byService.set(key, entries);
+  }
+  return byService;
+}

@@ -1,0 +1,61 @@
+// What the active check (--connect) asks a vantage point to try, and what it answers: plain data,
+// so that the checks judge recorded answers and a vantage point other than this machine (a debug
+// container, a node) can produce the same answers.
+
+/** What the port says it speaks, from its name or appProtocol: decides what is tried after the TCP connect. */
+export type PortSpeaks = 'tcp' | 'http' | 'https' | 'udp';
+
+/** One address and port to try. */
+export interface Attempt {
+  address: string;
+  port: number;
+  speaks: PortSpeaks;
+  /** The names a TLS certificate must cover (the Service's DNS names); the first is sent as SNI. */
+  serverNames: string[];
+}
+
+/**
+ * How a TCP connect ended: open (the handshake completed), refused (RST: nothing listens), timeout
+ * (no answer within the per-attempt timeout: dropped on the way), reset (closed by the peer as soon
+ * as it opened), unreachable (no route, or an ICMP unreachable); skipped: not tried (UDP, or the
+ * run's deadline passed); error: any other failure, said in detail.
+ */
+export type ConnectResult = 'open' | 'refused' | 'timeout' | 'reset' | 'unreachable' | 'skipped' | 'error';
+
+/** What a TLS handshake to the target showed. */
+export interface TlsAnswer {
+  /** tls: a TLS server completed the handshake; plain: the server answered with something other than TLS; unknown: neither could be told. */
+  spoke: 'tls' | 'plain' | 'unknown';
+  /** The DNS names of the certificate's subjectAltName (its common name when it has none). */
+  certificateNames?: string[];
+  /** Which of the attempt's serverNames the certificate covers. */
+  covers?: string[];
+  /** Why the handshake did not complete. */
+  error?: string;
+}
+
+export interface ConnectAnswer {
+  result: ConnectResult;
+  /** Time to the TCP connect's end, in milliseconds (whole: a measure, not a benchmark). */
+  latencyMs?: number;
+  /** Free text: the error behind an error result, why an attempt was skipped. */
+  detail?: string;
+  /** For an open http or https port: whether the port speaks TLS. */
+  tls?: TlsAnswer;
+  /** With --connect-http PATH on an open http or https port: the response's status line, or why there was none. */
+  http?: { statusLine?: string; error?: string };
+}
+
+/** Where connections are made from: this machine, and later a debug container or a node. */
+export interface Vantage {
+  /** How reports name it: "local", "pod/shop/client". */
+  name: string;
+  attempt(attempt: Attempt, options: AttemptOptions): Promise<ConnectAnswer>;
+}
+
+export interface AttemptOptions {
+  /** Per connection (TCP connect, TLS handshake, HTTP request each). */
+  timeoutMs: number;
+  /** --connect-http PATH: GET this path on open http and https ports. */
+  httpPath?: string;
+}

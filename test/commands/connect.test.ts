@@ -1,0 +1,120 @@
+// --connect's flags, completed and validated before anything is read or contacted: what is a usage
+// error (exit 2, one line), and what a run with --connect does with a snapshot whose targets are on
+// loopback (a listener this test starts, a port nothing listens on).
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnoseCommand } from '../../src/commands/diagnose.js';
+import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
+import { parseReport, writeTemp } from '../support/cli.js';
+import { service, slice } from '../support/objects.js';
+import { runInProcess } from '../support/streams.js';
+
+const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
+  output: 'text',
+  failOn: 'error',
+  color: true,
+  requestTimeout: '30s',
+  ...given,
+});
+const run = (given: Partial<DiagnoseFlags>, args: string[] = []) => runInProcess(diagnoseCommand, args, flags(given));
+
+describe('--connect flags', () => {
+  it.each([
+    [{ connectFrom: 'local' }, 'error: --connect-from goes with --connect\n'],
+    [{ connectTimeout: '1s', connectHttp: '/' }, 'error: --connect-timeout, --connect-http go with --connect\n'],
+    [
+      { connect: true, connectFrom: 'pod/client' },
+      'error: --connect-from pod/client is not available yet: only local (this machine) is; pod/NAME and node/NAME are to come\n',
+    ],
+    [
+      { connect: true, connectFrom: 'node/node-a' },
+      'error: --connect-from node/node-a is not available yet: only local (this machine) is; pod/NAME and node/NAME are to come\n',
+    ],
+    [
+      { connect: true, connectFrom: 'laptop' },
+      'error: --connect-from "laptop" is not local (the only vantage point so far)\n',
+    ],
+    [
+      { connect: true, connectTimeout: '2' },
+      'error: --connect-timeout "2" needs a unit (2s, 2ms...): e.g. 2s, 500ms\n',
+    ],
+    [
+      { connect: true, connectTimeout: '0s' },
+      'error: --connect-timeout "0s" is not a duration above 0: e.g. 2s, 500ms\n',
+    ],
+    [
+      { connect: true, connectHttp: 'healthz' },
+      'error: --connect-http "healthz" is not a path: it starts with / and holds no spaces or control characters\n',
+    ],
+    [
+      { connect: true, connectHttp: '/a\r\nHost: evil' },
+      // The line printed goes through the terminal's sanitising: the CR LF do not reach it.
+      'error: --connect-http "/a Host: evil" is not a path: it starts with / and holds no spaces or control characters\n',
+    ],
+    [
+      { only: 'endpoint-unreachable' },
+      'error: --only: endpoint-unreachable judges connections: it runs only with --connect\n',
+    ],
+    [{ connect: true, watch: true }, 'error: --connect runs once: --watch does not take it yet\n'],
+  ])('%o: a usage error before anything is read', async (given, stderr) => {
+    expect(await run({ snapshot: '/nonexistent', ...given })).toEqual({ code: 2, stdout: '', stderr });
+  });
+});
+
+describe('--connect on loopback', () => {
+  let server: Server;
+  let open = 0;
+  let closed = 0;
+  let snapshot = '';
+
+  beforeAll(async () => {
+    server = createServer((_q, r) => r.writeHead(200).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open = (server.address() as AddressInfo).port;
+    // A port that was listening and is closed again: nothing listens there now.
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    closed = (gone.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const web = service('web', {
+      ports: [
+        { name: 'http', port: open, targetPort: open, protocol: 'TCP' },
+        { name: 'admin', port: closed, targetPort: closed, protocol: 'TCP' },
+      ],
+      spec: { clusterIP: '127.0.0.1', clusterIPs: ['127.0.0.1'], ipFamilies: ['IPv4'] },
+    });
+    const webSlice = slice('web', {
+      ports: [
+        { name: 'http', port: open, protocol: 'TCP' },
+        { name: 'admin', port: closed, protocol: 'TCP' },
+      ],
+      endpoints: [{ ip: '127.0.0.1' }],
+    });
+    snapshot = writeTemp('loopback.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [web, webSlice] }));
+  });
+  afterAll(() => server?.close());
+
+  it('the open port answers, the closed one refuses; the --only and --disable lists choose connect checks too', async () => {
+    const result = await run({ snapshot, allNamespaces: true, connect: true, output: 'json', failOn: 'never' });
+    expect(result.stderr).toBe('');
+    const report = parseReport(result.stdout);
+    const results = report.services[0].connectivity!.map((p) => [p.port, p.targets.map((t) => t.result)]);
+    expect(results).toEqual([
+      [`http ${open}/TCP`, ['open', 'open']],
+      [`admin ${closed}/TCP`, ['refused', 'refused']],
+    ]);
+    expect(report.findings.filter((f) => f.check === 'endpoint-refuses-connections').map((f) => f.port)).toEqual([
+      `admin ${closed}/TCP`,
+    ]);
+    const disabled = await run({
+      snapshot,
+      allNamespaces: true,
+      connect: true,
+      output: 'json',
+      disable: 'endpoint-refuses-connections',
+    });
+    expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
+  });
+});

@@ -1,0 +1,103 @@
+// Recorded answers for the connect check tables, and a table runner in the style of
+// rule-tester.ts: a case is the objects (Service, slices, pods) and what each of the Service's
+// targets answered from a vantage point; no socket is opened.
+
+import { describe, expect, it } from 'vitest';
+import type { ConnectCheck } from '../../src/checks/types.js';
+import type { Finding } from '../../src/core/findings.js';
+import { connectTargets, pairAnswers } from '../../src/model/connect-targets.js';
+import { endpointKey } from '../../src/model/kube-proxy-endpoints.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import { viewService } from '../../src/model/service-view.js';
+import { checkPort } from '../../src/report/connect-checks.js';
+import type { ConnectAnswer, TlsAnswer } from '../../src/sources/connect/types.js';
+import { recordTable } from './check-tables.js';
+import type { Raw } from './objects.js';
+import { expectAllProduced, recording } from './rule-tester.js';
+
+/** Answers by shorthand: open(), refused()... with a made-up latency (no test reads it as time). */
+export const open = (o: { tls?: TlsAnswer; statusLine?: string } = {}): ConnectAnswer => ({
+  result: 'open',
+  latencyMs: 1,
+  ...(o.tls ? { tls: o.tls } : {}),
+  ...(o.statusLine ? { http: { statusLine: o.statusLine } } : {}),
+});
+export const refused = (): ConnectAnswer => ({ result: 'refused', latencyMs: 1, detail: 'ECONNREFUSED' });
+export const timedOut = (): ConnectAnswer => ({ result: 'timeout', detail: 'no answer in 2000 ms' });
+export const unreachable = (): ConnectAnswer => ({ result: 'unreachable', latencyMs: 1, detail: 'EHOSTUNREACH' });
+
+export interface ConnectCase {
+  name: string;
+  objects: Raw[];
+  /** What each target answered, by "address:port"; every target of the Service must be answered. */
+  answers: Record<string, ConnectAnswer>;
+  /** The vantage point; "pod/shop/client" by default (local grades some findings down). */
+  vantage?: string;
+  docsExample?: true;
+}
+
+export interface ExpectedConnectFinding {
+  reason: string;
+  severity?: Finding['severity'];
+  port?: string;
+  message?: string[];
+  pods?: string[];
+  fix?: string;
+}
+
+const VANTAGE = 'pod/shop/client';
+
+/** The check's findings on every port of every Service of the case. */
+function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
+  const model = modelFromRaw(c.objects);
+  return model.services.flatMap((service) =>
+    connectTargets(viewService(model, service)).flatMap((port) => {
+      const answers = port.targets.map((t) => {
+        const key = endpointKey(t.address, t.port);
+        const answer = c.answers[key];
+        if (!answer) throw new Error(`${c.name}: no answer for ${key}`);
+        return answer;
+      });
+      return checkPort(check, pairAnswers(port, c.vantage ?? VANTAGE, answers), model);
+    }),
+  );
+}
+
+export function connectTester(
+  check: ConnectCheck,
+  cases: { valid: ConnectCase[]; invalid: (ConnectCase & { findings: ExpectedConnectFinding[] })[] },
+): void {
+  const mustFire = cases.invalid.map((c) => ({
+    name: c.name,
+    input: { objects: c.objects, lacks: [], connect: { vantage: c.vantage ?? VANTAGE, answers: c.answers } },
+    docsExample: c.docsExample === true,
+    findings: () => connectFindings(check, c),
+  }));
+  if (recordTable({ tester: 'connect-tester', check, mustFire })) return;
+  describe(`${check.id}: must not fire`, () => {
+    for (const c of cases.valid) it(c.name, () => expect(connectFindings(check, c)).toEqual([]));
+  });
+  describe(`${check.id}: must fire`, () => {
+    for (const c of cases.invalid) {
+      it(c.name, () => {
+        const found = connectFindings(check, c);
+        expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
+        c.findings.forEach((want, i) => {
+          const got = found[i];
+          expect(got.check).toBe(check.id);
+          expect(got.reason).toBe(want.reason);
+          expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
+          if (want.port !== undefined) expect(got.port).toBe(want.port);
+          for (const text of want.message ?? []) expect(got.message).toContain(text);
+          if (want.fix !== undefined) expect(got.fix).toContain(want.fix);
+          if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
+        });
+      });
+    }
+    it('produces every message and note the check declares', () => {
+      const recorded = recording(check);
+      for (const c of cases.invalid) connectFindings(recorded.check, c);
+      expectAllProduced(check, recorded);
+    });
+  });
+}
