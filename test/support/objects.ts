@@ -349,6 +349,13 @@ export function withUid(raw: Raw, uid: string): Raw {
  */
 export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };
 
+/**
+ * The same, declaring NetworkPolicies read too: a cluster without any policy (its Services' ports
+ * open to every source) rather than one whose policies are unknown, which leaves every Service
+ * with ready backends unjudged by the networkpolicy-* checks.
+ */
+export const EVENTS_AND_POLICIES_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event,NetworkPolicy' } };
+
 export interface WorkloadOptions {
   ns?: string;
   /** The pod template's labels (and, unless `selector` says otherwise, the workload's matchLabels). */
@@ -444,10 +451,12 @@ const READ_WORKLOADS = {
   metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
 };
 
-/** The head of a List that says it read Events and the four workload kinds, and found none. */
-export const READ_EVENTS_AND_WORKLOADS = {
+/** The head of a List that says it read Events, the four workload kinds and NetworkPolicies, and found none. */
+export const READ_EVENTS_WORKLOADS_AND_POLICIES = {
   ...READ_WORKLOADS,
-  metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
+  metadata: {
+    annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,NetworkPolicy' },
+  },
 };
 interface IngressPathOptions {
   host?: string;
