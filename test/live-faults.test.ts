@@ -8,7 +8,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { httpRoute, node, pod, service } from './support/objects.js';
+import { httpRoute, networkPolicy, node, pod, service } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -203,6 +203,40 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       expect(run.report?.services[0].usedBy).toBeUndefined();
     } finally {
       await routed.close();
+    }
+  });
+
+  it('NetworkPolicies forbidden or not served: a note, whether or not any exist', async () => {
+    for (const [refuse, why] of [
+      [() => server.faults.forbid({ resource: 'networkpolicies' }), 'forbidden'],
+      [() => server.faults.unserve('networkpolicies'), 'not served by this server'],
+    ] as const) {
+      server.faults.clear();
+      refuse();
+      const run = await doctor(server, ['-n', 'shop', 'web']);
+      expect(run.report?.notes).toEqual([
+        `NetworkPolicies could not be read (${why}): NetworkPolicies were not evaluated`,
+      ]);
+    }
+  });
+
+  it('Namespaces forbidden: no note while no policy in scope selects namespaces by label, one note when one does', async () => {
+    // Namespace-scoped users are commonly refused the cluster-scoped Namespaces; only a
+    // namespaceSelector needs their labels.
+    const allowFrom = (peer: Record<string, unknown>) =>
+      networkPolicy('web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [peer] }] });
+    const policed = await startTestServer({ objects: [...objects, allowFrom({ podSelector: {} })] });
+    try {
+      policed.faults.forbid({ resource: 'namespaces' });
+      const unneeded = await doctor(policed, ['-n', 'shop', 'web']);
+      expect(unneeded.report?.notes).toEqual([]);
+      policed.store.apply(allowFrom({ namespaceSelector: { matchLabels: { team: 'front' } } }));
+      const needed = await doctor(policed, ['-n', 'shop', 'web']);
+      expect(needed.report?.notes).toEqual([
+        'Namespaces could not be read (forbidden): NetworkPolicy peers that select namespaces by label were not evaluated',
+      ]);
+    } finally {
+      await policed.close();
     }
   });
 

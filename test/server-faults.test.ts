@@ -197,7 +197,7 @@ describe('test server faults and protocol details', () => {
   });
 
   it('a resource not served is 404 and missing from discovery', async () => {
-    server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses');
+    server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses').unserve('networkpolicies');
     for (const referrers of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices'])
       server.faults.unserve(referrers);
     for (const gateway of ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'])

@@ -15,6 +15,8 @@ import {
   httpRoute,
   ingress,
   ipFor,
+  namespace,
+  networkPolicy,
   node,
   pod,
   referenceGrant,
@@ -65,6 +67,13 @@ const objects = [
   webhookConfiguration('policy', [{ name: 'pods.policy.example.com', service: { ns: 'platform', name: 'policy' } }]),
   webhookConfiguration('inject', [{ name: 'sidecar.example.com' }], 'MutatingWebhookConfiguration'),
   apiService('v1beta1.metrics.k8s.io', { service: { ns: 'kube-system', name: 'metrics-server' } }),
+  namespace('shop', { team: 'shop' }),
+  // policyTypes and a port's protocol left for the server to fill in.
+  networkPolicy('web', {
+    podSelector: { matchLabels: { app: 'web' } },
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } } }], ports: [{ port: 8080 }] }],
+    egress: [{ ports: [{ protocol: 'UDP', port: 53 }] }],
+  }),
 ];
 
 /** apiVersion, kind, namespace and name: what tells one object from another. */
@@ -207,6 +216,23 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
       namespace: 'platform',
       name: 'policy',
     });
+  });
+
+  it('lists NetworkPolicies by their plural, singular and short names, with the defaults the API server fills in', async () => {
+    expect(await names(server, ['get', 'networkpolicies', '-A'])).toEqual(['networkpolicy.networking.k8s.io/web']);
+    expect(await names(server, ['get', 'netpol', '-n', 'shop'])).toEqual(['networkpolicy.networking.k8s.io/web']);
+    const run = await kubectl(server, ['get', 'networkpolicy.networking.k8s.io', 'web', '-n', 'shop', '-o', 'json']);
+    expect(run.stderr).toBe('');
+    const spec = valueAt(JSON.parse(run.stdout), 'spec');
+    // SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort (pkg/apis/networking/v1/defaults.go).
+    expect(valueAt(spec, 'policyTypes')).toEqual(['Ingress', 'Egress']);
+    expect(valueAt(spec, 'ingress', 0, 'ports')).toEqual([{ protocol: 'TCP', port: 8080 }]);
+  });
+
+  it('lists Namespaces (cluster-scoped) by label, kubernetes.io/metadata.name on every one', async () => {
+    expect(await names(server, ['get', 'namespaces', '-l', 'team=shop'])).toEqual(['namespace/shop']);
+    // Set by the API server on every Namespace, those made on the fly included (SetDefaults_Namespace).
+    expect(await names(server, ['get', 'ns', '-l', 'kubernetes.io/metadata.name=jobs'])).toEqual(['namespace/jobs']);
   });
 
   it('filters with label and field selectors', async () => {

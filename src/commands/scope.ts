@@ -194,8 +194,12 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[]
       `skipped objects of kinds endpoints-doctor does not read: ${[...read.skippedKinds].map(([k, n]) => `${k} (${n})`).join(', ')}`,
     );
   }
+  const coverage = read.coverage();
   for (const kind of KINDS) {
     if (kind.notedWhenAbsent && !read.kinds.has(kind.kind)) notes.push(`the snapshot holds no ${kind.label}`);
+    // A kind only some objects need is noted when they are there and it is not.
+    if (kind.neededBy && !coverage[kind.coverage!])
+      notes.push(`the snapshot holds no ${kind.label}: ${kind.whenMissing}`);
   }
   return notes;
 }

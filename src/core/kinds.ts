@@ -7,6 +7,8 @@
 // its index in model/cluster.ts for the checks to find it; test/deploy.test.ts and
 // test/kinds.test.ts then say what deploy/, the README and the test API server lack.
 
+import type { ClusterObject } from './objects.js';
+
 type Verb = 'get' | 'list' | 'watch';
 
 export interface KindSpec {
@@ -67,6 +69,12 @@ export interface KindSpec {
    * texts use. `--for` then diagnoses the Services that object names.
    */
   readonly forNames?: readonly string[];
+  /**
+   * An optional kind that only some objects of other kinds need: whether `objects` (the rest of
+   * the input) hold one. When none does, the kind refused (or absent from a snapshot) leaves no
+   * note and its coverage flag holds, since nothing would read it.
+   */
+  readonly neededBy?: (objects: readonly ClusterObject[]) => boolean;
 }
 
 const READ_AND_WATCH = ['get', 'list', 'watch'] as const;
@@ -113,6 +121,16 @@ const GATEWAY_ROUTE = {
   whenServicesNamed: 'all',
   verbs: LIST_AND_WATCH,
 } as const;
+
+/** Whether some NetworkPolicy has a peer that selects namespaces by their labels. */
+function policiesSelectNamespaces(objects: readonly ClusterObject[]): boolean {
+  return objects.some(
+    (o) =>
+      o.kind === 'NetworkPolicy' &&
+      (o.ingress.some((r) => r.peers.some((p) => p.namespaceSelector)) ||
+        o.egress.some((r) => r.peers.some((p) => p.namespaceSelector))),
+  );
+}
 
 const KIND_TABLE = [
   {
@@ -312,7 +330,7 @@ const KIND_TABLE = [
   // What decides whether a backend admits traffic (issue 17): the NetworkPolicies of the namespace,
   // read whole (which pods a policy selects is in its spec), and the Namespaces, whose labels
   // policies' namespaceSelectors match. Both optional: namespace-scoped users are often refused
-  // Namespaces, a cluster-scoped kind.
+  // Namespaces, a cluster-scoped kind, which only a policy selecting namespaces needs.
   {
     kind: 'NetworkPolicy',
     group: 'networking.k8s.io',
@@ -338,6 +356,7 @@ const KIND_TABLE = [
     label: 'Namespaces',
     whenServicesNamed: 'all',
     verbs: LIST_AND_WATCH,
+    neededBy: policiesSelectNamespaces,
   },
 ] as const satisfies readonly KindSpec[];
 

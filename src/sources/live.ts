@@ -148,6 +148,15 @@ export function missingInOrder(kinds: readonly KindSpec[], notes: Map<KindSpec, 
   return missing;
 }
 
+/** `refused` without the kinds nothing of `objects` needs (KindSpec.neededBy): they leave no note. */
+export function neededRefusals<K extends KindSpec>(
+  refused: Map<K, string>,
+  objects: readonly ClusterObject[],
+): Map<K, string> {
+  for (const kind of [...refused.keys()]) if (kind.neededBy && !kind.neededBy(objects)) refused.delete(kind);
+  return refused;
+}
+
 /** The notes of what a live read missed, each once (kinds refused as one share theirs). */
 export function missingNotes(missing: LiveResult['missing']): string[] {
   return [...new Set(Object.values(missing))];
@@ -218,7 +227,8 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
         return services;
       }),
     );
-    return { objects: lists.flat(), missing: missingInOrder(kinds, refused), notFound: [] };
+    const objects = lists.flat();
+    return { objects, missing: missingInOrder(kinds, neededRefusals(refused, objects)), notFound: [] };
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
@@ -324,7 +334,7 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
   };
   const objects = kinds.flatMap(objectsOf);
   progress?.objects(objects);
-  return { objects, missing: missingInOrder(kinds, refused), notFound };
+  return { objects, missing: missingInOrder(kinds, neededRefusals(refused, objects)), notFound };
 }
 
 /**

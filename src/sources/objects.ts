@@ -119,11 +119,17 @@ export class ObjectCollector {
     this.kinds.add(kind);
   }
 
-  /** Coverage as the input shows it: a kind counts as read when an object of it is present, or a List says so. */
+  /**
+   * Coverage as the input shows it: a kind counts as read when an object of it is present, or a
+   * List says so, or nothing in the input needs it (KindSpec.neededBy).
+   */
   coverage(): InputCoverage {
     const readGroups = new Set(this.known.flatMap((k) => (k.readWith && this.kinds.has(k.kind) ? [k.readWith] : [])));
     return coverageFrom(
-      (kind) => this.kinds.has(kind.kind) || (kind.readWith !== undefined && readGroups.has(kind.readWith)),
+      (kind) =>
+        this.kinds.has(kind.kind) ||
+        (kind.readWith !== undefined && readGroups.has(kind.readWith)) ||
+        (kind.neededBy !== undefined && !kind.neededBy(this.objects)),
       this.known,
     );
   }

@@ -13,6 +13,7 @@ import {
   describeFailure,
   liveCoverage,
   missingInOrder,
+  neededRefusals,
   refusalNote,
   type Connection,
   type LiveResult,
@@ -73,7 +74,7 @@ export class ClusterWatch {
       if (typeof version === 'string') this.loops.push(this.follow(kind, version));
       else refused.set(kind, version.refused);
     }
-    Object.assign(this.missing, missingInOrder(this.kinds, refused));
+    Object.assign(this.missing, missingInOrder(this.kinds, neededRefusals(refused, this.objects())));
   }
 
   /** Every object known now. */

@@ -8,7 +8,7 @@ import { InputError } from '../../src/core/errors.js';
 import { decodeDocuments } from '../../src/sources/decode.js';
 import { MAX_SNAPSHOT_BYTES, readSnapshot } from '../../src/sources/snapshot.js';
 import { BIN, runCli } from '../support/cli.js';
-import { endpointOf, endpoints, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpointOf, endpoints, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
 import type { Report } from '../../src/report/report.js';
 
 const NO_WORKLOADS = { deployments: false, replicaSets: false, statefulSets: false, daemonSets: false };
@@ -103,7 +103,8 @@ describe('snapshot reading: every accepted form', () => {
       apiServices: false,
       ...NO_GATEWAY_API,
       networkPolicies: false,
-      namespaces: false,
+      // No policy selects namespaces: their labels are not needed.
+      namespaces: true,
     });
   });
 
@@ -252,7 +253,8 @@ describe('a List read item by item', () => {
       apiServices: false,
       ...NO_GATEWAY_API,
       networkPolicies: false,
-      namespaces: false,
+      // No policy selects namespaces: their labels are not needed.
+      namespaces: true,
     });
   });
 });
@@ -493,5 +495,30 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
     expect(report.notes.filter((n) => n.includes('more than once'))).toEqual([
       `3 objects appear more than once in the snapshot (the first: Service shop/web, again at ${join(dir, 'b.yaml')}, document 1); each was read once, as first met`,
     ]);
+  });
+
+  it('Namespaces absent: a note only when a policy selects namespaces by label, which their labels decide', async () => {
+    const NOTE =
+      'the snapshot holds no Namespaces: NetworkPolicy peers that select namespaces by label were not evaluated';
+    const allowFrom = (peer: Raw) => networkPolicy('web', { podSelector: {}, ingress: [{ from: [peer] }] });
+    const base = [service('web'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
+    const notesOf = (objects: Raw[]) => {
+      const r = runCli([
+        '--snapshot',
+        tempFile('s.json', JSON.stringify({ kind: 'List', items: objects })),
+        '-A',
+        '-o',
+        'json',
+      ]);
+      return (JSON.parse(r.stdout) as Report).notes;
+    };
+    expect(notesOf([...base, allowFrom({ podSelector: {} })])).not.toContain(NOTE);
+    expect(notesOf([...base, allowFrom({ namespaceSelector: {} })])).toContain(NOTE);
+    expect(notesOf([...base, allowFrom({ namespaceSelector: {} }), namespace('shop')])).not.toContain(NOTE);
+    // Needed or not is what coverage says: read whenever no policy needs them.
+    const coverage = async (objects: Raw[]) =>
+      (await readSnapshot(tempFile('s.json', JSON.stringify({ kind: 'List', items: objects })))).coverage();
+    expect((await coverage([...base, allowFrom({ podSelector: {} })])).namespaces).toBe(true);
+    expect((await coverage([...base, allowFrom({ namespaceSelector: {} })])).namespaces).toBe(false);
   });
 });
