@@ -308,6 +308,8 @@ describe('every fix is safe to paste', () => {
     ...plain.apiServices,
     ...plain.gatewayRoutes,
     ...plain.referenceGrants,
+    ...plain.networkPolicies,
+    ...plain.namespaces,
   ];
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.
