@@ -144,7 +144,8 @@ describe('kubeconfig resolution', { timeout: TIMEOUT }, () => {
     expect(run.code).toBe(0);
     expect(serviceNames(run.report)).toEqual(['other/api']);
     const clusterScoped = KINDS.filter((k) => !k.namespaced).map((k) => k.resource);
-    const namespaced = server.requests.filter((r) => !clusterScoped.includes(r.resource!));
+    // Resource reads only: discovery (/apis) belongs to no namespace.
+    const namespaced = server.requests.filter((r) => r.resource !== undefined && !clusterScoped.includes(r.resource));
     expect(new Set(namespaced.map((r) => r.namespace))).toEqual(new Set(['other']));
   });
 

@@ -405,7 +405,8 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
     const report = await doctor(server, []);
     expect(serviceNames(report)).toEqual(['default/home']);
     const clusterScoped = KINDS.filter((k) => !k.namespaced).map((k) => k.resource);
-    const namespaced = server.requests.filter((r) => !clusterScoped.includes(r.resource!));
+    // Resource reads only: discovery (/apis) belongs to no namespace.
+    const namespaced = server.requests.filter((r) => r.resource !== undefined && !clusterScoped.includes(r.resource));
     expect(new Set(namespaced.map((r) => r.namespace))).toEqual(new Set(['default']));
 
     const inShop = await startTestServer({ objects, namespace: 'shop' });

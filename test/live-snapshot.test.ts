@@ -281,7 +281,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
 
   /** The report of `args` live and from the snapshot `snapshotArgs` takes. */
   async function roundTrip(snapshotArgs: string[], args: string[]) {
-    const { text } = await snapshot(snapshotArgs);
+    const { text, items } = await snapshot(snapshotArgs);
     const file = writeTemp(snapshotArgs.includes('json') ? 'snapshot.json' : 'snapshot.yaml', text);
     const [live, fromFile] = await Promise.all([
       run([...args, '-o', 'json']),
@@ -289,7 +289,16 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
     ]);
     expect(fromFile.stderr).toBe('');
     expect(fromFile.code).toBe(live.code);
-    return { live: parseReport(live.stdout), fromFile: parseReport(fromFile.stdout) };
+    // What a live run asks discovery (the network plugin, other policy kinds) a file cannot hold:
+    // the snapshot's report says so once, when it holds NetworkPolicies.
+    const report = parseReport(fromFile.stdout);
+    const cannotShow = (note: string) => note.startsWith('a snapshot does not show which network plugin');
+    const holdsPolicies = items.some((o) => o.kind === 'NetworkPolicy');
+    expect(report.notes.filter(cannotShow)).toHaveLength(holdsPolicies ? 1 : 0);
+    return {
+      live: parseReport(live.stdout),
+      fromFile: { ...report, notes: report.notes.filter((note) => !cannotShow(note)) },
+    };
   }
 
   it('writes a List (YAML by default) that --snapshot reads back to the same report, -A', async () => {

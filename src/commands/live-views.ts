@@ -51,12 +51,12 @@ async function startWatch(
     watch,
     contextName: conn.contextName,
     current: () => {
-      const model = buildModel(watch.objects(), watch.coverage());
+      const model = buildModel(watch.objects(), watch.coverage(), watch.policyEnvironment);
       return diagnoseServices(
         model,
         selectServices(model, scope, namespace),
         checks,
-        missingNotes(watch.missing),
+        [...missingNotes(watch.missing), ...watch.policyEnvironment.notes],
         danglingReferences(scope, namespace),
       );
     },

@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { buildModel, ModelBuilder, type ClusterModel } from '../model/cluster.js';
+import { buildModel, ModelBuilder, type ClusterModel, type PolicyContext } from '../model/cluster.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../core/selectors.js';
 import type { ClusterObject, Service } from '../core/objects.js';
 import {
@@ -185,6 +185,11 @@ function readInNamespace(namespace: string): (object: ClusterObject) => boolean 
 }
 
 /** What a snapshot lacks or holds twice, and the kinds of it that were skipped. */
+/** What a live run finds by discovery (sources/policy-environment.ts) and a file cannot hold. */
+const SNAPSHOT_POLICY_NOTE =
+  'a snapshot does not show which network plugin the cluster runs, nor its AdminNetworkPolicies or the ' +
+  "plugin's own policies: NetworkPolicy findings hold if the plugin enforces NetworkPolicy and nothing else decides first";
+
 function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[] {
   const notes: string[] = [];
   const duplicates = read.duplicatesNote();
@@ -201,6 +206,7 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[]
     if (kind.neededBy && !coverage[kind.coverage!])
       notes.push(`the snapshot holds no ${kind.label}: ${kind.whenMissing}`);
   }
+  if (read.objects.some((o) => o.kind === 'NetworkPolicy')) notes.push(SNAPSHOT_POLICY_NOTE);
   return notes;
 }
 
@@ -222,6 +228,7 @@ export async function loadInput(
   let namespace: string | undefined;
   let built: ModelBuilder | undefined;
   let conn: Connection | undefined;
+  let policyContext: PolicyContext | undefined;
   if (scope.snapshot) {
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     coverage = read.coverage();
@@ -251,9 +258,10 @@ export async function loadInput(
     const { defaultNamespace } = conn;
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? defaultNamespace));
     coverage = liveCoverage(result.missing);
-    notes.push(...missingNotes(result.missing));
+    notes.push(...missingNotes(result.missing), ...result.policyEnvironment.notes);
+    policyContext = result.policyEnvironment;
   }
-  const model = built ? built.build(coverage) : buildModel(objects, coverage);
+  const model = built ? built.build(coverage, policyContext) : buildModel(objects, coverage, policyContext);
   const services = selectServices(model, scope, namespace);
   if (scope.snapshot) {
     const found = new Set(services.map((s) => s.meta.name));
@@ -328,6 +336,12 @@ async function fetchTargets(conn: Connection, object: ClusterObject, kind: Known
     objects: results.flatMap((r) => r.objects),
     // Each optional kind's note once, whichever read was refused it.
     missing: Object.assign({}, ...results.map((r) => r.missing)) as (typeof results)[number]['missing'],
+    // What each namespace's read found of the policies not evaluated, each once.
+    policyEnvironment: {
+      otherPolicyKinds: [...new Set(results.flatMap((r) => r.policyEnvironment.otherPolicyKinds))],
+      enforcingPlugin: results.find((r) => r.policyEnvironment.enforcingPlugin)?.policyEnvironment.enforcingPlugin,
+      notes: [...new Set(results.flatMap((r) => r.policyEnvironment.notes))],
+    },
   };
 }
 
@@ -375,11 +389,11 @@ async function loadForReferrer(
   const [object] = await readReferrer(conn, kind, namespace, name);
   if (!object) throw referrerNotFound(referrer, namespace);
   const result = await fetchTargets(conn, object, kind);
-  const model = buildModel([...result.objects, object], liveCoverage(result.missing));
+  const model = buildModel([...result.objects, object], liveCoverage(result.missing), result.policyEnvironment);
   return {
     model,
     services: model.services,
-    notes: missingNotes(result.missing),
+    notes: [...missingNotes(result.missing), ...result.policyEnvironment.notes],
     notFound: [],
     searched: `named by ${describeObject(object)}`,
     ...(namespace !== undefined ? { namespace } : {}),

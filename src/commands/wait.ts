@@ -119,7 +119,7 @@ async function runWait(options: WaitOptions, streams: IOStreams): Promise<number
     },
   );
   const judge = (): WaitProgress & { model: ClusterModel } => {
-    const model = buildModel(watch.objects(), watch.coverage());
+    const model = buildModel(watch.objects(), watch.coverage(), watch.policyEnvironment);
     const service = model.service(namespace, name);
     if (!service) return { met: false, summary: `service "${name}" does not exist in namespace "${namespace}"`, model };
     return { ...judgeWait(viewService(model, service), want, port), model };
@@ -147,7 +147,10 @@ async function runWait(options: WaitOptions, streams: IOStreams): Promise<number
   if (result.impossible) throw new UsageError(`svc/${name} in namespace "${namespace}": ${result.summary}`);
   const service = result.model.service(namespace, name);
   if (service) {
-    const { report, checks } = diagnoseServices(result.model, [service], CHECKS, missingNotes(watch.missing));
+    const { report, checks } = diagnoseServices(result.model, [service], CHECKS, [
+      ...missingNotes(watch.missing),
+      ...watch.policyEnvironment.notes,
+    ]);
     streams.out.write(renderText(report, checks, palette(colourWanted(streams.out, false))));
   }
   streams.errOut.write(

@@ -29,6 +29,18 @@ import type {
 } from '../core/objects.js';
 import { referencesOf, type ServiceReference } from './references.js';
 
+/**
+ * What the cluster shows beyond the objects: policy kinds served, holding objects and not
+ * evaluated, and a network plugin known to enforce NetworkPolicy (sources/policy-environment.ts).
+ * A snapshot cannot show either.
+ */
+export interface PolicyContext {
+  otherPolicyKinds: readonly string[];
+  enforcingPlugin?: string;
+}
+
+const UNKNOWN_POLICY_CONTEXT: PolicyContext = { otherPolicyKinds: [] };
+
 export interface NearMiss {
   pod: Pod;
   /** The one selector label the pod does not carry as wanted. */
@@ -189,7 +201,8 @@ export class ModelBuilder {
     for (const pod of this.pods) this.podIndex.add(pod);
   }
 
-  build(coverage: InputCoverage): ClusterModel {
+  /** `policyContext`: what discovery showed of the cluster's policies, for a live read. */
+  build(coverage: InputCoverage, policyContext: PolicyContext = UNKNOWN_POLICY_CONTEXT): ClusterModel {
     // In namespace/name order, as the API server lists, so that every list and index (and so
     // every report) is the same whatever order a file or the server gave the objects in.
     for (const list of [
@@ -235,6 +248,7 @@ export class ModelBuilder {
         podIndex,
       },
       coverage,
+      policyContext,
     );
   }
 }
@@ -264,10 +278,14 @@ interface ModelParts {
 }
 
 /** The model of `objects`, in one go. */
-export function buildModel(objects: Iterable<ClusterObject>, coverage: InputCoverage): ClusterModel {
+export function buildModel(
+  objects: Iterable<ClusterObject>,
+  coverage: InputCoverage,
+  policyContext?: PolicyContext,
+): ClusterModel {
   const builder = new ModelBuilder();
   builder.add(objects);
-  return builder.build(coverage);
+  return builder.build(coverage, policyContext);
 }
 
 export class ClusterModel {
@@ -290,6 +308,13 @@ export class ClusterModel {
   readonly networkPolicies: NetworkPolicy[];
   /** In name order (cluster-scoped). */
   readonly namespaces: Namespace[];
+  /**
+   * Policy kinds the cluster serves, holding objects (or not listable), that no check evaluates
+   * (AdminNetworkPolicy, CiliumNetworkPolicy...); empty for a snapshot, which cannot show them.
+   */
+  readonly otherPolicyKinds: readonly string[];
+  /** A network plugin known to enforce NetworkPolicy that the cluster shows (Cilium, Calico); else undefined. */
+  readonly enforcingPlugin?: string;
   /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
   readonly references: ServiceReference[] = [];
 
@@ -329,7 +354,10 @@ export class ClusterModel {
   constructor(
     parts: ModelParts,
     readonly coverage: InputCoverage,
+    policyContext: PolicyContext = UNKNOWN_POLICY_CONTEXT,
   ) {
+    this.otherPolicyKinds = policyContext.otherPolicyKinds;
+    if (policyContext.enforcingPlugin !== undefined) this.enforcingPlugin = policyContext.enforcingPlugin;
     ({
       services: this.services,
       pods: this.pods,

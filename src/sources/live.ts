@@ -12,6 +12,7 @@ import { pushTo } from '../core/multimap.js';
 import { ApiClient, ApiStatusError, connectionError, type ApiResponse, type Query } from './kube-api.js';
 import { requestOptionsFor, resolveKubeconfig, type KubeconfigOptions, type ResolvedContext } from './kubeconfig.js';
 import { impersonationHeaders } from './kubeconfig-overrides.js';
+import { readPolicyEnvironment, type PolicyEnvironment } from './policy-environment.js';
 import { slimAs, SOURCE_KINDS, type SourceKind } from './slim.js';
 
 export interface ConnectOptions extends KubeconfigOptions {
@@ -70,6 +71,8 @@ export interface LiveResult {
   missing: Partial<Record<CoverageKey, string>>;
   /** Named Services the server does not have (with whenNotFound "report"). */
   notFound: string[];
+  /** Policy kinds not evaluated and the enforcing plugin, as discovery shows them; its notes, what it could not tell. */
+  policyEnvironment: PolicyEnvironment;
 }
 
 export interface FetchOptions {
@@ -219,16 +222,24 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
   const serviceKind = kinds.find((k) => k.kind === 'Service')!;
 
   if (scope.serviceNames.length === 0) {
-    const lists = await Promise.all(
-      kinds.map(async (kind) => {
-        if (kind !== serviceKind) return listSlim(kind, scope.namespace);
-        const services = await listSlim(kind, scope.namespace, { labelSelector: scope.labelSelector });
-        progress?.servicesComplete();
-        return services;
-      }),
-    );
+    const [policyEnvironment, lists] = await Promise.all([
+      readPolicyEnvironment(api, scope.namespace),
+      Promise.all(
+        kinds.map(async (kind) => {
+          if (kind !== serviceKind) return listSlim(kind, scope.namespace);
+          const services = await listSlim(kind, scope.namespace, { labelSelector: scope.labelSelector });
+          progress?.servicesComplete();
+          return services;
+        }),
+      ),
+    ]);
     const objects = lists.flat();
-    return { objects, missing: missingInOrder(kinds, neededRefusals(refused, objects)), notFound: [] };
+    return {
+      objects,
+      missing: missingInOrder(kinds, neededRefusals(refused, objects)),
+      notFound: [],
+      policyEnvironment,
+    };
   }
 
   const namespace = scope.namespace ?? conn.defaultNamespace;
@@ -261,9 +272,10 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
         return { raws: [], objects: await listSlim(kind, namespace, {}, false) };
     }
   };
-  const [named, otherReads] = await Promise.all([
+  const [named, otherReads, policyEnvironment] = await Promise.all([
     Promise.all(names.map((name) => read(serviceKind, 'get', () => getService(api, serviceKind, namespace, name)))),
     Promise.all(others.map(readOther)),
+    readPolicyEnvironment(api, namespace),
   ]);
 
   const notFound = names.filter((_, i) => named[i].length === 0);
@@ -334,7 +346,7 @@ export async function fetchLive(conn: Connection, scope: LiveScope, options: Fet
   };
   const objects = kinds.flatMap(objectsOf);
   progress?.objects(objects);
-  return { objects, missing: missingInOrder(kinds, neededRefusals(refused, objects)), notFound };
+  return { objects, missing: missingInOrder(kinds, neededRefusals(refused, objects)), notFound, policyEnvironment };
 }
 
 /**

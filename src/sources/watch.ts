@@ -5,6 +5,7 @@
 
 import { setMaxListeners } from 'node:events';
 import type { InputCoverage } from '../core/coverage.js';
+import { readPolicyEnvironment, type PolicyEnvironment } from './policy-environment.js';
 import { stringAt, type JsonObject } from '../core/json-value.js';
 import { collectionPath } from '../core/kinds.js';
 import type { ClusterObject } from '../core/objects.js';
@@ -46,6 +47,8 @@ export class ClusterWatch {
   private readonly objectsByKind = new Map<SourceKind, Map<string, ClusterObject>>();
   /** Optional kinds the server would not list (forbidden or not served): the same notes as fetchLive's. */
   readonly missing: LiveResult['missing'] = {};
+  /** What discovery showed of the policies not evaluated when the watch started (not followed). */
+  policyEnvironment: PolicyEnvironment = { otherPolicyKinds: [], notes: [] };
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly troubles = new Map<SourceKind, string>();
@@ -68,7 +71,11 @@ export class ClusterWatch {
    * watches in the background until stop().
    */
   async start(): Promise<void> {
-    const listed = await Promise.all(this.kinds.map(async (kind) => ({ kind, version: await this.initialList(kind) })));
+    const [listed, policyEnvironment] = await Promise.all([
+      Promise.all(this.kinds.map(async (kind) => ({ kind, version: await this.initialList(kind) }))),
+      readPolicyEnvironment(this.conn.api, this.scope.namespace),
+    ]);
+    this.policyEnvironment = policyEnvironment;
     const refused = new Map<SourceKind, string>();
     for (const { kind, version } of listed) {
       if (typeof version === 'string') this.loops.push(this.follow(kind, version));

@@ -25,14 +25,22 @@ import type {
 import type { NodeProbe } from '../../src/model/node-comparison.js';
 import { runChecks } from '../../src/report/run-checks.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
+import { slimObject } from '../../src/sources/slim.js';
+import { namespace, networkPolicy } from '../support/objects.js';
 
 const MARKER = 'INJECTED';
 /** Appended to every name: a quote to break out of quoting, then two ways to run a command, then a separator. */
 const PAYLOAD = `'$(echo ${MARKER})\`echo ${MARKER}\`;x`;
 const hostile = (s: string) => `${s}${PAYLOAD}`;
 
-/** Label keys whose values carry meaning to the checks (managers, mirroring, proxies): kept as they are. */
-const kept = (key: string) => key.includes('/') && key !== 'kubernetes.io/service-name';
+/**
+ * Label keys whose values carry meaning to the checks (managers, mirroring, proxies): kept as they
+ * are. Two name objects and follow their names: kubernetes.io/service-name (a Service's), and
+ * kubernetes.io/metadata.name, a Namespace's own name as the API server sets it, which
+ * namespaceSelectors match.
+ */
+const kept = (key: string) =>
+  key.includes('/') && key !== 'kubernetes.io/service-name' && key !== 'kubernetes.io/metadata.name';
 
 function hostileLabels(labels: Labels): Labels {
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, kept(k) ? v : hostile(v)]));
@@ -149,6 +157,7 @@ function hostileObject(o: ClusterObject): ClusterObject {
         to: o.to.map((t) => (t.name ? { ...t, name: hostile(t.name) } : t)),
       };
     case 'Namespace':
+      // Its kubernetes.io/metadata.name label follows its name (hostileLabels does not keep it).
       return { ...o, meta };
     case 'NetworkPolicy': {
       const selector = (s: LabelSelector | undefined) =>
@@ -314,6 +323,21 @@ describe('every fix is safe to paste', () => {
   const model = buildModel(all.map(hostileObject), plain.coverage);
   // Every Service was read: references to Services that do not exist are judged too.
   const findings = runChecks(model, model.services, CHECKS, {}).findings;
+
+  it("a hostile Namespace's kubernetes.io/metadata.name label, and the selectors on it, follow its name", () => {
+    const byName = { matchLabels: { 'kubernetes.io/metadata.name': 'shop' }, matchExpressions: [] };
+    const [ns, policy] = [
+      slimObject('Namespace', namespace('shop')),
+      slimObject(
+        'NetworkPolicy',
+        networkPolicy('web', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: byName }] }] }),
+      ),
+    ].map(hostileObject);
+    expect(ns.meta.labels).toEqual({ 'kubernetes.io/metadata.name': ns.meta.name });
+    expect(policy.kind === 'NetworkPolicy' && policy.ingress[0].peers[0].namespaceSelector?.matchLabels).toEqual({
+      'kubernetes.io/metadata.name': ns.meta.name,
+    });
+  });
 
   it('the hostile shop still gives the demo findings, with fixes from most checks', () => {
     const plainChecks = new Set(runChecks(plain, plain.services, CHECKS, {}).findings.map((f) => f.check));

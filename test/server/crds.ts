@@ -38,3 +38,38 @@ export function gatewayApiCrds(experimental = false): JsonObject[] {
     };
   });
 }
+
+/**
+ * The CustomResourceDefinitions of a network plugin's or the Network Policy API's policy kinds
+ * (only what the test server reads of them): Cilium's cilium.io/v2 CiliumNetworkPolicy and
+ * CiliumClusterwideNetworkPolicy, Calico's crd.projectcalico.org/v1 GlobalNetworkPolicy, the
+ * policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy.
+ */
+export function policyCrds(of: 'cilium' | 'calico' | 'admin'): JsonObject[] {
+  const kinds: Record<typeof of, [string, string, string, boolean][]> = {
+    cilium: [
+      ['cilium.io', 'v2', 'CiliumNetworkPolicy', true],
+      ['cilium.io', 'v2', 'CiliumClusterwideNetworkPolicy', false],
+    ],
+    calico: [['crd.projectcalico.org', 'v1', 'GlobalNetworkPolicy', false]],
+    admin: [
+      ['policy.networking.k8s.io', 'v1alpha1', 'AdminNetworkPolicy', false],
+      ['policy.networking.k8s.io', 'v1alpha1', 'BaselineAdminNetworkPolicy', false],
+    ],
+  };
+  return kinds[of].map(([group, version, kind, namespaced]) => {
+    const singular = kind.toLowerCase();
+    const plural = `${singular.replace(/y$/, 'ie')}s`;
+    return {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${group}` },
+      spec: {
+        group,
+        names: { kind, listKind: `${kind}List`, plural, singular },
+        scope: namespaced ? 'Namespaced' : 'Cluster',
+        versions: [{ name: version, served: true, storage: true }],
+      },
+    };
+  });
+}

@@ -70,6 +70,27 @@ function defaultNetworkPolicy(o: JsonObject): void {
   }
 }
 
+/** A policy kind a CRD defines: served once installed. */
+function policyCrdKind(
+  group: string,
+  version: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames?: string[],
+): ResourceType {
+  const singular = kind.toLowerCase();
+  return {
+    group,
+    version,
+    plural: `${singular.replace(/y$/, 'ie')}s`,
+    singular,
+    kind,
+    namespaced,
+    ...(shortNames ? { shortNames } : {}),
+    crd: true,
+  };
+}
+
 /** A Gateway API kind (gateway.networking.k8s.io), served once its CRD is installed. */
 function gatewayKind(kind: string, version: string, shortNames?: string[]): ResourceType {
   const singular = kind.toLowerCase();
@@ -263,6 +284,14 @@ export const RESOURCES: readonly ResourceType[] = [
   gatewayKind('TLSRoute', 'v1alpha2'),
   gatewayKind('UDPRoute', 'v1alpha2'),
   gatewayKind('ReferenceGrant', 'v1beta1', ['refgrant']),
+  // Policy kinds the doctor does not evaluate, only notices (src/sources/policy-environment.ts),
+  // with their CRDs' names. Calico's namespaced NetworkPolicy is left out: it shares its kind with
+  // networking.k8s.io's, which the store tells objects apart by.
+  policyCrdKind('policy.networking.k8s.io', 'v1alpha1', 'AdminNetworkPolicy', false, ['anp']),
+  policyCrdKind('policy.networking.k8s.io', 'v1alpha1', 'BaselineAdminNetworkPolicy', false, ['banp']),
+  policyCrdKind('cilium.io', 'v2', 'CiliumNetworkPolicy', true, ['cnp', 'ciliumnp']),
+  policyCrdKind('cilium.io', 'v2', 'CiliumClusterwideNetworkPolicy', false, ['ccnp']),
+  policyCrdKind('crd.projectcalico.org', 'v1', 'GlobalNetworkPolicy', false),
 ];
 
 export function apiVersionOf(r: ResourceType): string {
