@@ -343,16 +343,10 @@ export function withUid(raw: Raw, uid: string): Raw {
 }
 
 /**
- * A List's metadata declaring, as the snapshot command's does, that Events were read: for inputs
- * of tests not about Events, a cluster without recent Warnings rather than one whose Events are
- * unknown (which leaves its Services unjudged by service-warning-events).
- */
-export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };
-
-/**
- * The same, declaring NetworkPolicies read too: a cluster without any policy (its Services' ports
- * open to every source) rather than one whose policies are unknown, which leaves every Service
- * with ready backends unjudged by the networkpolicy-* checks.
+ * A List's metadata declaring, as the snapshot command's does, that Events and NetworkPolicies
+ * were read: for inputs of tests about neither, a cluster without recent Warnings and without
+ * policies rather than one whose Events and policies are unknown (which leaves its Services
+ * unjudged by service-warning-events and the networkpolicy-* checks).
  */
 export const EVENTS_AND_POLICIES_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event,NetworkPolicy' } };
 
