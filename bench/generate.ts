@@ -1,7 +1,8 @@
 // A synthetic cluster for the benchmark: Services, Deployment/StatefulSet/Job pods, Nodes, the
 // Deployments (with their ReplicaSets, old ones included) and StatefulSets behind the pods, the
 // EndpointSlices and Endpoints the controllers would write for them (test/support/controller.ts),
-// and the last hour's Events (many Normal ones, several Warnings per unhealthy pod).
+// and the last hour's Events (many Normal ones, several Warnings per unhealthy pod), and each
+// namespace's Namespace object and NetworkPolicies.
 // Objects look like what a real API server returns: managedFields for kube-controller-manager
 // and the kubelet, ownerReferences, annotations, env, resources, probes, volumes, full status.
 // Generation is seeded and streamed (emit per object), so the server and the in-process analysis
@@ -67,6 +68,12 @@ const RATES = {
   webhookConfigurations: 10,
   /** HTTPRoutes per Service (Gateway API); their backendRefs break at the Ingress backends' rates. */
   httpRoutesPerService: 0.1,
+  /**
+   * Apps behind a namespace's default-deny ingress policy that no policy admits, and those whose
+   * policy admits the Service's port rather than the container's (the classic mistake).
+   */
+  policyMissing: 0.01,
+  policyServicePort: 0.01,
 };
 
 /** The built-in API groups' versions kube-apiserver serves itself (APIServices without a Service). */
@@ -468,10 +475,79 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
         },
       });
     }
+
+    generateNetworkPolicies(rng(size.seed * 2_000_039 + n * 11 + 5), ns, team, plans, count, broke);
   }
 
   generateApiServerReferrers(size, callable, count, broke);
   return stats;
+}
+
+/**
+ * The namespace, labelled as the API server labels it, and its NetworkPolicies: a default-deny of
+ * ingress, and per app a policy admitting its container port from the namespace's own pods and
+ * the ingress controller's; a few (counted as broken) admit the Service's port 80 instead, or have
+ * no policy at all. A random stream of their own, so that every other object stays as it was.
+ */
+function generateNetworkPolicies(
+  pr: Rand,
+  ns: string,
+  team: string,
+  plans: ServicePlan[],
+  count: (o: Raw) => void,
+  broke: (what: string) => void,
+): void {
+  const created = '2025-01-15T10:00:00Z';
+  count({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: ns,
+      uid: uuid(pr),
+      resourceVersion: String(int(pr, 100, 9_999_999)),
+      creationTimestamp: created,
+      labels: { 'kubernetes.io/metadata.name': ns, team },
+    },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  });
+  const policy = (name: string, spec: Raw) =>
+    count({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name,
+        namespace: ns,
+        uid: uuid(pr),
+        resourceVersion: String(int(pr, 100_000, 9_999_999)),
+        generation: 1,
+        creationTimestamp: created,
+        labels: { team, 'app.kubernetes.io/part-of': ns },
+      },
+      spec,
+    });
+  policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
+  const ingressController = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+  };
+  for (const plan of plans) {
+    const w = plan.workload;
+    if (!w || plan.headless || plan.type === 'ExternalName') continue;
+    const roll = pr();
+    if (roll < RATES.policyMissing) {
+      broke('networkpolicy-blocks-backends');
+      continue;
+    }
+    const servicePort = roll < RATES.policyMissing + RATES.policyServicePort;
+    if (servicePort) broke('networkpolicy-port-mismatch');
+    const port = servicePort ? 80 : chance(pr, 0.5) ? w.mainPort.name : w.mainPort.port;
+    policy(`allow-${plan.name}`, {
+      podSelector: { matchLabels: w.selector },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }, ingressController], ports: [{ protocol: 'TCP', port }] }],
+    });
+  }
 }
 
 /**
