@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { withControllers } from './support/controller.js';
 import { parseReport, runCli, runCliAsync, writeTemp } from './support/cli.js';
-import { EVENTS_READ, node, pod, service } from './support/objects.js';
+import { EVENTS_AND_POLICIES_READ, node, pod, service } from './support/objects.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { SUBCOMMANDS } from '../src/commands/command.js';
 
@@ -40,7 +40,7 @@ const objects = withControllers([
 ]);
 const file = writeTemp(
   'terminal-output.json',
-  JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items: objects }),
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_AND_POLICIES_READ, items: objects }),
 );
 const run = (...args: string[]) => runCli(['--snapshot', file, '-n', 'shop', ...args]);
 
@@ -194,7 +194,7 @@ describe('-o wide', () => {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'List',
-      metadata: EVENTS_READ,
+      metadata: EVENTS_AND_POLICIES_READ,
       items: withControllers([
         node('node-a'),
         service('web', { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] }),

@@ -7,7 +7,7 @@ import { withControllers } from './support/controller.js';
 import { parseGoDuration, parseRequestTimeout } from '../src/commands/config-flags.js';
 import { parseWaitTimeout } from '../src/commands/wait.js';
 import { BIN, parseReport, runCli, writeTemp } from './support/cli.js';
-import { node, pod, READ_EVENTS_AND_WORKLOADS, service } from './support/objects.js';
+import { node, pod, READ_EVENTS_WORKLOADS_AND_POLICIES, service } from './support/objects.js';
 
 const healthy = withControllers([node('node-a'), service('web'), pod('web-1'), pod('web-2', { node: 'node-a' })]);
 const broken = withControllers([
@@ -21,7 +21,7 @@ const broken = withControllers([
 ]);
 // Files that say they read Events and the workload kinds too (none here), as the snapshot command
 // writes them: ghost, whose selector matches nothing, is then judged (no workload wants pods for it), not unknown.
-const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items });
+const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_WORKLOADS_AND_POLICIES, items });
 const healthyFile = writeTemp('healthy.json', asList(healthy));
 const brokenFile = writeTemp('broken.json', asList(broken));
 

@@ -15,14 +15,14 @@ import {
   endpoints,
   node,
   pod,
-  READ_EVENTS_AND_WORKLOADS,
+  READ_EVENTS_WORKLOADS_AND_POLICIES,
   service,
   slice,
   type Raw,
 } from './support/objects.js';
 
 // The live run reads Events and the workload kinds (none here): the file says it did too.
-const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items });
+const asList = (items: unknown[]) => JSON.stringify({ ...READ_EVENTS_WORKLOADS_AND_POLICIES, items });
 const NO_STACK = /\n\s+at /;
 
 interface Run {

@@ -16,7 +16,7 @@ import {
   ingress,
   node,
   pod,
-  READ_EVENTS_AND_WORKLOADS,
+  READ_EVENTS_WORKLOADS_AND_POLICIES,
   service,
   webhookConfiguration,
   type Raw,
@@ -305,7 +305,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
     const args = ['-n', 'shop', 'web', 'web-canary', 'ghost', 'api'];
     const live = await doctor(server, args);
     // A List that says it read Events and the workload kinds (none in scope), as the live run did.
-    const file = writeTemp('objects.json', JSON.stringify({ ...READ_EVENTS_AND_WORKLOADS, items: objects }));
+    const file = writeTemp('objects.json', JSON.stringify({ ...READ_EVENTS_WORKLOADS_AND_POLICIES, items: objects }));
     const fromFile = await runCliAsync(['--snapshot', file, '-o', 'json', ...args]);
     expect(live).toEqual(parseReport(fromFile.stdout));
     // ghost's app=ghost is nothing like the app=web and app=api of the namespace's pods (no near

@@ -18,7 +18,7 @@ import {
   endpointOf,
   node,
   pod,
-  READ_EVENTS_AND_WORKLOADS,
+  READ_EVENTS_WORKLOADS_AND_POLICIES,
   service,
   slice,
   webhookConfiguration,
@@ -208,7 +208,7 @@ describe('--for on a snapshot', { timeout: 60_000 }, () => {
   const file = writeTemp(
     'webhooks.json',
     JSON.stringify({
-      ...READ_EVENTS_AND_WORKLOADS,
+      ...READ_EVENTS_WORKLOADS_AND_POLICIES,
       items: withControllers([
         ...terminatingBackend('policy'),
         hook('policy', 'policy', 'Fail'),

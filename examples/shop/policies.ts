@@ -1,9 +1,10 @@
 // Namespace secure, where the security team rolled out NetworkPolicies last week: a default-deny
 // for ingress, then one allow policy per application, written from the Services' manifests.
 
-import { networkPolicy, type Raw } from '../../test/support/objects.js';
+import { namespace, networkPolicy, type Raw } from '../../test/support/objects.js';
 import { requiredObject } from '../../test/support/required-fields.js';
-import { uid } from './ids.js';
+import { stringAt } from '../../src/core/json-value.js';
+import { CLUSTER_CREATED, uid } from './ids.js';
 import { app, appLabels, replicaSetPods } from './pods.js';
 import { buildService, HTTP } from './services.js';
 import type { Shop } from './shop-builder.js';
@@ -79,4 +80,17 @@ export function secure(shop: Shop): void {
       ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
     }),
   );
+}
+
+/** The Namespace of every namespace the objects are in, as the API server labels them (kubernetes.io/metadata.name). */
+export function namespacesOf(objects: Raw[]): Raw[] {
+  const names = new Set(objects.flatMap((o) => stringAt(o, 'metadata', 'namespace') ?? []));
+  return [...names].sort().map((name) => {
+    const raw = namespace(name);
+    Object.assign(requiredObject(raw, 'metadata'), {
+      uid: uid(`namespace/${name}`),
+      creationTimestamp: CLUSTER_CREATED,
+    });
+    return raw;
+  });
 }

@@ -270,14 +270,22 @@ export function workloadsWithoutPods(
 // NetworkPolicy findings (docs/kubernetes-semantics.md#networkpolicy): what every one of them
 // says about what it cannot know, and how they name ports and policies.
 
-/** The notes every NetworkPolicy check declares: enforcement is the network plugin's. */
+/** The notes every NetworkPolicy check declares: enforcement is the plugin's, other policy kinds are not evaluated. */
 export const POLICY_NOTES = {
   ifEnforced: '; this holds if your network plugin enforces NetworkPolicy',
+  otherKinds: '; the cluster also has {{otherKinds}} objects, which are not evaluated and may allow or deny more',
 } as const;
 
-/** The POLICY_NOTES a finding carries, and their data, from what the model shows of the cluster. */
-export function policyCaveats(_model: ClusterModel): { notes: string[]; data: Record<string, string> } {
-  return { notes: ['ifEnforced'], data: {} };
+/**
+ * The POLICY_NOTES a finding carries, and their data: enforcement is said only when the cluster
+ * shows no plugin known to enforce NetworkPolicy, other policy kinds only when some hold objects.
+ */
+export function policyCaveats(model: ClusterModel): { notes: string[]; data: { otherKinds?: string } } {
+  const notes: string[] = [];
+  if (!model.enforcingPlugin) notes.push('ifEnforced');
+  if (model.otherPolicyKinds.length === 0) return { notes, data: {} };
+  notes.push('otherKinds');
+  return { notes, data: { otherKinds: listSome([...model.otherPolicyKinds].sort()) } };
 }
 
 /** "NetworkPolicy deny-all" or "NetworkPolicies a, b": the policies a finding names, each once, by name. */

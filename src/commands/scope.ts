@@ -190,7 +190,8 @@ const SNAPSHOT_POLICY_NOTE =
   'a snapshot does not show which network plugin the cluster runs, nor its AdminNetworkPolicies or the ' +
   "plugin's own policies: NetworkPolicy findings hold if the plugin enforces NetworkPolicy and nothing else decides first";
 
-function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[] {
+/** `namespace`: the one the run diagnoses, whose policies alone its findings judge. */
+function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>, namespace?: string): string[] {
   const notes: string[] = [];
   const duplicates = read.duplicatesNote();
   if (duplicates) notes.push(duplicates);
@@ -206,7 +207,8 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>): string[]
     if (kind.neededBy && !coverage[kind.coverage!])
       notes.push(`the snapshot holds no ${kind.label}: ${kind.whenMissing}`);
   }
-  if (read.objects.some((o) => o.kind === 'NetworkPolicy')) notes.push(SNAPSHOT_POLICY_NOTE);
+  const judged = (o: ClusterObject) => namespace === undefined || o.meta.namespace === namespace;
+  if (read.objects.some((o) => o.kind === 'NetworkPolicy' && judged(o))) notes.push(SNAPSHOT_POLICY_NOTE);
   return notes;
 }
 
@@ -234,7 +236,7 @@ export async function loadInput(
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
     objects = namespace === undefined ? read.objects : read.objects.filter(readInNamespace(namespace));
-    notes.push(...snapshotNotes(read));
+    notes.push(...snapshotNotes(read, namespace));
   } else {
     conn = connection ?? (await connect(scope));
     namespace = effectiveNamespace(scope, conn);

@@ -7,6 +7,7 @@
 // labels of the namespace it is asked about, and when those were not read the answer is
 // 'unknown', never a guess.
 
+import { labelPairKey } from '../core/selectors.js';
 import {
   addressRange,
   familyOf,
@@ -284,14 +285,44 @@ export interface ConnectionVerdict {
   ingress: DirectionVerdict;
 }
 
+/**
+ * A namespace's compiled policies, indexed so that a pod is tested only against the policies
+ * that could select it: each policy under one of its matchLabels pairs (a pod without that
+ * pair cannot match), the rest (no matchLabels: `{}`, or expressions only) tested on every pod.
+ */
+interface NamespacePolicies {
+  byPair: Map<string, CompiledPolicy[]>;
+  unkeyed: CompiledPolicy[];
+  /** Each policy's place in name order, to give the policies selecting a pod in that order. */
+  order: Map<CompiledPolicy, number>;
+}
+
+function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
+  const index: NamespacePolicies = { byPair: new Map(), unkeyed: [], order: new Map() };
+  policies.forEach((policy, i) => {
+    const compiled = compilePolicy(policy);
+    index.order.set(compiled, i);
+    const first = Object.entries(policy.podSelector.matchLabels)[0];
+    if (!first) index.unkeyed.push(compiled);
+    else {
+      const key = labelPairKey(first[0], first[1]);
+      const list = index.byPair.get(key);
+      if (list) list.push(compiled);
+      else index.byPair.set(key, [compiled]);
+    }
+  });
+  return index;
+}
+
 export class PolicyEvaluator {
-  private readonly compiled = new Map<string, readonly CompiledPolicy[] | undefined>();
+  private readonly compiled = new Map<string, NamespacePolicies | undefined>();
 
   constructor(private readonly source: PolicySource) {}
 
-  private policiesOf(namespace: string): readonly CompiledPolicy[] | undefined {
+  private policiesOf(namespace: string): NamespacePolicies | undefined {
     if (!this.compiled.has(namespace)) {
-      this.compiled.set(namespace, this.source.networkPoliciesIn(namespace)?.map(compilePolicy));
+      const policies = this.source.networkPoliciesIn(namespace);
+      this.compiled.set(namespace, policies && indexPolicies(policies));
     }
     return this.compiled.get(namespace);
   }
@@ -313,7 +344,14 @@ export class PolicyEvaluator {
     let selecting = this.selectingByPod[direction].get(pod);
     if (!selecting) {
       const key = direction === 'Ingress' ? 'ingress' : 'egress';
-      selecting = policies.filter((c) => c[key] !== undefined && selects(c.podSelector, pod.meta.labels));
+      const { labels } = pod.meta;
+      const candidates = [...policies.unkeyed];
+      for (const k in labels) {
+        if (Object.hasOwn(labels, k)) candidates.push(...(policies.byPair.get(labelPairKey(k, labels[k])) ?? []));
+      }
+      selecting = candidates
+        .filter((c) => c[key] !== undefined && selects(c.podSelector, labels))
+        .sort((a, b) => policies.order.get(a)! - policies.order.get(b)!);
       this.selectingByPod[direction].set(pod, selecting);
     }
     return selecting;

@@ -92,6 +92,17 @@ ruleTester(networkpolicyBlocksBackends, {
       findings: [{ reason: 'shut', message: ['isolated for ingress by NetworkPolicy allow-web', 'admits 8080/TCP'] }],
     },
     {
+      name: 'other policy kinds in the cluster are named, not evaluated (docs/kubernetes-semantics.md#what-is-not-evaluated)',
+      objects: [...web(), denyAll],
+      policyContext: { otherPolicyKinds: ['CiliumNetworkPolicy', 'AdminNetworkPolicy'] },
+      findings: [
+        {
+          reason: 'shut',
+          message: ['the cluster also has AdminNetworkPolicy, CiliumNetworkPolicy objects, which are not evaluated'],
+        },
+      ],
+    },
+    {
       name: 'a UDP rule does not admit the TCP port (docs/kubernetes-semantics.md#ports-and-protocols)',
       objects: [...web(), allow([{ port: 8080, protocol: 'UDP' }])],
       findings: [{ reason: 'shut' }],

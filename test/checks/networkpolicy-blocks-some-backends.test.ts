@@ -66,6 +66,14 @@ ruleTester(networkpolicyBlocksSomeBackends, {
       findings: [{ reason: 'someShut', pods: ['web-3'], message: ['admitting 9090/TCP'] }],
     },
     {
+      name: 'other policy kinds in the cluster are named, not evaluated (docs/kubernetes-semantics.md#what-is-not-evaluated)',
+      objects: [...web([stable, canary]), denyCanary],
+      policyContext: { otherPolicyKinds: ['CiliumNetworkPolicy', 'AdminNetworkPolicy'] },
+      findings: [
+        { reason: 'someShut', message: ['the cluster also has AdminNetworkPolicy, CiliumNetworkPolicy objects'] },
+      ],
+    },
+    {
       name: 'a hostNetwork backend gets no verdict and is said so (docs/kubernetes-semantics.md#networkpolicy-and-hostnetwork-pods)',
       objects: [...web([stable, pod('web-h', { spec: { hostNetwork: true } })]), networkPolicy('deny-all', {})],
       findings: [{ reason: 'someShut', pods: ['web-1'], message: ['1 is on the host network'] }],

@@ -94,6 +94,14 @@ ruleTester(networkpolicyPortMismatch, {
       ],
     },
     {
+      name: 'other policy kinds in the cluster are named, not evaluated (docs/kubernetes-semantics.md#what-is-not-evaluated)',
+      objects: [...web(), allowPorts([{ port: 80 }])],
+      policyContext: { otherPolicyKinds: ['CiliumNetworkPolicy', 'AdminNetworkPolicy'] },
+      findings: [
+        { reason: 'servicePort', message: ['the cluster also has AdminNetworkPolicy, CiliumNetworkPolicy objects'] },
+      ],
+    },
+    {
       name: 'a named port none of the backends declares, and the port is shut (docs/kubernetes-semantics.md#ports-and-protocols)',
       objects: [...web(), allowPorts([{ port: 'web' }])],
       findings: [

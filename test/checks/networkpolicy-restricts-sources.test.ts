@@ -135,6 +135,14 @@ ruleTester(networkpolicyRestrictsSources, {
       ],
     },
     {
+      name: 'other policy kinds in the cluster are named, not evaluated (docs/kubernetes-semantics.md#what-is-not-evaluated)',
+      objects: [...web(), networkPolicy('front', { podSelector: onWeb, ingress: [{ from: [fromFront] }] })],
+      policyContext: { otherPolicyKinds: ['CiliumNetworkPolicy', 'AdminNetworkPolicy'] },
+      findings: [
+        { reason: 'restricted', message: ['the cluster also has AdminNetworkPolicy, CiliumNetworkPolicy objects'] },
+      ],
+    },
+    {
       name: 'one backend is not isolated: other clients still reach it (docs/kubernetes-semantics.md#isolation-and-policytypes)',
       objects: [
         ...web([pod('web-1'), pod('web-2', { labels: { app: 'web', locked: 'yes' } })]),

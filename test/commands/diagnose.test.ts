@@ -8,7 +8,7 @@ import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { parseReport, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
-import { EVENTS_READ, node, pod, service } from '../support/objects.js';
+import { EVENTS_AND_POLICIES_READ, node, pod, service } from '../support/objects.js';
 import { memoryStreams, runInProcess } from '../support/streams.js';
 import { applyWithControllers, eventually } from '../support/watching.js';
 
@@ -29,7 +29,8 @@ const objects = withControllers([
   service('api', { selector: { app: 'api' } }),
   pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' }),
 ]);
-const asList = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_READ, items });
+const asList = (items: unknown[]) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: EVENTS_AND_POLICIES_READ, items });
 const snapshot = writeTemp('shop.json', asList(objects));
 
 describe('diagnose in process', () => {

@@ -25,7 +25,7 @@ import { checkService, type CheckRun } from '../../src/report/run-checks.js';
 import { Interactive } from '../../src/ui/interactive.js';
 import { runCli, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
-import { EVENTS_READ, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { EVENTS_AND_POLICIES_READ, node, pod, service, slice, type Raw } from '../support/objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { stringAt } from '../../src/core/json-value.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
@@ -344,7 +344,7 @@ describe('every format shows unknown next to what was missing', () => {
 describe('exit codes', () => {
   const file = writeTemp(
     'no-slices.json',
-    JSON.stringify({ kind: 'List', metadata: EVENTS_READ, items: without('EndpointSlice') }),
+    JSON.stringify({ kind: 'List', metadata: EVENTS_AND_POLICIES_READ, items: without('EndpointSlice') }),
   );
   const webOnly = ['--snapshot', file, '-n', 'shop', 'web'];
 

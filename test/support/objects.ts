@@ -343,11 +343,12 @@ export function withUid(raw: Raw, uid: string): Raw {
 }
 
 /**
- * A List's metadata declaring, as the snapshot command's does, that Events were read: for inputs
- * of tests not about Events, a cluster without recent Warnings rather than one whose Events are
- * unknown (which leaves its Services unjudged by service-warning-events).
+ * A List's metadata declaring, as the snapshot command's does, that Events and NetworkPolicies
+ * were read: for inputs of tests about neither, a cluster without recent Warnings and without
+ * policies rather than one whose Events and policies are unknown (which leaves its Services
+ * unjudged by service-warning-events and the networkpolicy-* checks).
  */
-export const EVENTS_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event' } };
+export const EVENTS_AND_POLICIES_READ = { annotations: { 'endpoints-doctor/read-kinds': 'Event,NetworkPolicy' } };
 
 export interface WorkloadOptions {
   ns?: string;
@@ -444,10 +445,12 @@ const READ_WORKLOADS = {
   metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
 };
 
-/** The head of a List that says it read Events and the four workload kinds, and found none. */
-export const READ_EVENTS_AND_WORKLOADS = {
+/** The head of a List that says it read Events, the four workload kinds and NetworkPolicies, and found none. */
+export const READ_EVENTS_WORKLOADS_AND_POLICIES = {
   ...READ_WORKLOADS,
-  metadata: { annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet' } },
+  metadata: {
+    annotations: { 'endpoints-doctor/read-kinds': 'Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,NetworkPolicy' },
+  },
 };
 interface IngressPathOptions {
   host?: string;

@@ -10,6 +10,7 @@ import { checkReferences, checkService, runChecks } from '../../src/report/run-c
 import type { Raw } from './objects.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
+import type { PolicyContext } from '../../src/model/cluster.js';
 import type { Finding } from '../../src/core/findings.js';
 import { recordTable } from './check-tables.js';
 
@@ -18,6 +19,8 @@ export interface ValidCase {
   name: string;
   objects: Raw[];
   coverage?: Partial<InputCoverage>;
+  /** What a live read's discovery shows of the cluster's policies (other policy kinds, the enforcing plugin). */
+  policyContext?: PolicyContext;
 }
 
 interface ExpectedFinding {
@@ -48,8 +51,13 @@ function lacking(coverage: Partial<InputCoverage> = {}): string[] {
 }
 
 /** The check's findings on every Service of the objects, and on every reference they hold (a reference check's). */
-export function findingsFor(check: Check, objects: Raw[], coverage?: Partial<InputCoverage>): Finding[] {
-  const model = modelFromRaw(objects, coverage);
+export function findingsFor(
+  check: Check,
+  objects: Raw[],
+  coverage?: Partial<InputCoverage>,
+  policyContext?: PolicyContext,
+): Finding[] {
+  const model = modelFromRaw(objects, coverage, policyContext);
   if (check.runsAfterOthers) {
     // It judges what the other checks found: they all run first, as in a report.
     const others = CHECKS.filter((c) => c.id !== check.id);
@@ -100,20 +108,20 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
     name: c.name,
     input: { objects: c.objects, lacks: lacking(c.coverage) },
     docsExample: c.docsExample === true,
-    findings: () => findingsFor(check, c.objects, c.coverage),
+    findings: () => findingsFor(check, c.objects, c.coverage, c.policyContext),
   }));
   if (recordTable({ tester: 'rule-tester', check, mustFire })) return;
   describe(`${check.id}: must not fire`, () => {
     for (const c of cases.valid) {
       it(c.name, () => {
-        expect(findingsFor(check, c.objects, c.coverage)).toEqual([]);
+        expect(findingsFor(check, c.objects, c.coverage, c.policyContext)).toEqual([]);
       });
     }
   });
   describe(`${check.id}: must fire`, () => {
     for (const c of cases.invalid) {
       it(c.name, () => {
-        const found = findingsFor(check, c.objects, c.coverage);
+        const found = findingsFor(check, c.objects, c.coverage, c.policyContext);
         expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
           const got = found[i];
@@ -132,7 +140,7 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
     }
     it('produces every message and note the check declares', () => {
       const recorded = recordingCheck(check);
-      for (const c of cases.invalid) findingsFor(recorded.check, c.objects, c.coverage);
+      for (const c of cases.invalid) findingsFor(recorded.check, c.objects, c.coverage, c.policyContext);
       expectAllProduced(check, recorded);
     });
   });
