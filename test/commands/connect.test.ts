@@ -118,6 +118,14 @@ describe('--connect on loopback', () => {
     });
     expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
   });
+
+  it('progress on stderr only when stderr is a terminal, cleared at the end', async () => {
+    const given = flags({ snapshot, allNamespaces: true, connect: true, output: 'json', failOn: 'never' });
+    const onTerminal = await runInProcess(diagnoseCommand, [], given, { stderrTerminal: true });
+    expect(onTerminal.stderr).toBe('\rconnecting: 1/2\rconnecting: 2/2\r\u001b[K');
+    const onPipe = await runInProcess(diagnoseCommand, [], given);
+    expect(onPipe.stderr).toBe('');
+  });
 });
 
 describe('--connect on a live cluster', () => {
