@@ -5082,7 +5082,7 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: refused
   latencyMs: 1
@@ -5099,7 +5099,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: 'every ready endpoint refuses connections from pod/shop/client: 10.244.0.3:8080; nothing listens there'
+  message: 'every ready endpoint refuses connections from local: 10.244.0.3:8080; nothing listens there'
   pods:
     - name: web-1
       cause: 10.244.0.3:8080 refused (ECONNREFUSED); its containers declare 3000/TCP
@@ -5255,7 +5255,7 @@ endpoints:
       uid: uid-web-2
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
@@ -5273,7 +5273,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 of 2 ready endpoints do not answer from pod/shop/client (10.244.0.4:8080): connections time out'
+  message: '1 of 2 ready endpoints do not answer from local (10.244.0.4:8080): connections time out'
   pods:
     - name: web-2
       cause: 10.244.0.4:8080 timed out (no answer in 2000 ms); its containers declare 8080/TCP (http)
@@ -5281,8 +5281,8 @@ endpoints:
 `,
   },
   'service-address-fails': {
-    case: 'the endpoint accepts, the cluster IP times out from a pod: the service proxy fails (docs/kubernetes-semantics.md#what-is-contacted)',
-    marked: false,
+    case: 'from this machine the cluster IP may not be routed at all: a warning (docs/kubernetes-semantics.md#what-is-contacted)',
+    marked: true,
     lacks: [],
     objects: `apiVersion: v1
 kind: Service
@@ -5376,22 +5376,23 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
 10.96.0.10:80:
-  result: timeout
-  detail: no answer in 2000 ms
+  result: refused
+  latencyMs: 1
+  detail: ECONNREFUSED
 `,
     },
     findings: `- check: service-address-fails
-  severity: error
-  reason: clusterIPFails
+  severity: warning
+  reason: clusterIPFailsFromOutside
   namespace: shop
   service: web
   port: http 80/TCP
-  message: 'endpoints accept connections from pod/shop/client (10.244.0.3:8080) but the cluster IP does not: 10.96.0.10:80 timed out (no answer in 2000 ms)'
+  message: 'endpoints accept connections from local (10.244.0.3:8080) but the cluster IP does not: 10.96.0.10:80 refused (ECONNREFUSED); this machine reaches the cluster IP only if it is a node or routes the service range through one'
   fix: kubectl endpoints-doctor probe -n shop web --nodes-with-endpoints
 `,
   },
@@ -5544,7 +5545,7 @@ endpoints:
       uid: uid-web-2
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
@@ -5562,7 +5563,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 not-ready endpoint accepts connections from pod/shop/client (10.244.0.4:8080): the application listens, its readiness keeps it out'
+  message: '1 not-ready endpoint accepts connections from local (10.244.0.4:8080): the application listens, its readiness keeps it out'
   pods:
     - name: web-2
       cause: 10.244.0.4:8080 accepted; its containers declare 8080/TCP (http)
@@ -5664,7 +5665,7 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1

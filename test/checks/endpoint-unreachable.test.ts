@@ -39,7 +39,7 @@ connectTester(endpointUnreachable, {
         {
           reason: 'timesOut',
           port: 'http 80/TCP',
-          message: [`1 of 2 ready endpoints do not answer from pod/shop/client (${at('web-2')})`],
+          message: [`1 of 2 ready endpoints do not answer from local (${at('web-2')})`],
           pods: ['web-2'],
           fix: 'kubectl get networkpolicy -n shop',
         },

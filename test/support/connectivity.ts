@@ -31,7 +31,7 @@ export interface ConnectCase {
   objects: Raw[];
   /** What each target answered, by "address:port"; every target of the Service must be answered. */
   answers: Record<string, ConnectAnswer>;
-  /** The vantage point; "pod/shop/client" by default (local grades some findings down). */
+  /** The vantage point; "local" (this machine) by default, the only one --connect-from has so far. */
   vantage?: string;
   docsExample?: true;
 }
@@ -45,7 +45,7 @@ export interface ExpectedConnectFinding {
   fix?: string;
 }
 
-const VANTAGE = 'pod/shop/client';
+const VANTAGE = 'local';
 
 /** The check's findings on every port of every Service of the case. */
 function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
