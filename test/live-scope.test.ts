@@ -63,6 +63,9 @@ const gatewayLists = (where: string) =>
     (r) => `list ${r} ${where}`,
   );
 
+// The NetworkPolicy lists every run makes: the policies in `where`, the Namespaces cluster-wide (cluster-scoped).
+const policyLists = (where: string) => [`list networkpolicies ${where}`, 'list namespaces */'];
+
 const serviceNames = (report: Report) => report.services.map((s) => `${s.namespace}/${s.name}`);
 
 const objects: Raw[] = withControllers([
@@ -226,6 +229,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('shop/'),
+        ...policyLists('shop/'),
       ].sort(),
     );
   });
@@ -248,6 +252,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('shop/'),
+        ...policyLists('shop/'),
       ].sort(),
     );
   });
@@ -268,6 +273,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('shop/'),
+        ...policyLists('shop/'),
       ].sort(),
     );
     const finding = report.findings.find((f) => f.check === 'selector-no-match');
@@ -290,6 +296,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('shop/'),
+        ...policyLists('shop/'),
       ].sort(),
     );
   });
@@ -327,6 +334,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses shop/',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('shop/'),
+        ...policyLists('shop/'),
       ].sort(),
     );
   });
@@ -423,6 +431,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
           'list ingresses shop/',
           ...CLUSTER_REFERRER_LISTS,
           ...gatewayLists('shop/'),
+          ...policyLists('shop/'),
         ].sort(),
       );
       // -n still wins over the context's namespace.
@@ -456,6 +465,7 @@ describe('live reads, scoped', { timeout: TIMEOUT }, () => {
         'list ingresses */',
         ...CLUSTER_REFERRER_LISTS,
         ...gatewayLists('*/'),
+        ...policyLists('*/'),
       ].sort(),
     );
     expect(server.requests.every((r) => r.status === 200)).toBe(true);

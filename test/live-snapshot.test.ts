@@ -13,7 +13,17 @@ import { readSnapshot } from '../src/sources/snapshot.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { apiService, node, pod, service, webhookConfiguration, workload, type Raw } from './support/objects.js';
+import {
+  apiService,
+  namespace,
+  networkPolicy,
+  node,
+  pod,
+  service,
+  webhookConfiguration,
+  workload,
+  type Raw,
+} from './support/objects.js';
 import { requiredObject } from './support/required-fields.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
@@ -87,6 +97,12 @@ const objects = withControllers([
     apiService('v1beta1.metrics.k8s.io', {
       service: { ns: 'shop', name: 'web', port: 80 },
       available: { status: 'True', reason: 'Passed', message: 'all checks passed' },
+    }),
+    // A labelled Namespace and a policy whose defaults (policyTypes, protocol) the server fills in.
+    namespace('shop', { team: 'shop' }),
+    networkPolicy('web', {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } } }], ports: [{ port: 'http' }] }],
     }),
   );
 
@@ -312,7 +328,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,NetworkPolicy,Namespace',
         },
       },
     });
@@ -328,6 +344,8 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       'StatefulSet',
       'ValidatingWebhookConfiguration',
       'APIService',
+      'NetworkPolicy',
+      'Namespace',
     ];
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     expect(new Set(kinds)).toEqual(new Set(order));
@@ -337,6 +355,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       StatefulSet: 'apps/v1',
       ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
       APIService: 'apiregistration.k8s.io/v1',
+      NetworkPolicy: 'networking.k8s.io/v1',
     };
     for (const item of items) expect(item.apiVersion).toBe(apiVersions[item.kind] ?? 'v1');
     expect(items.filter((o) => o.kind === 'Pod')).toHaveLength(5);

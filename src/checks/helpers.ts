@@ -10,7 +10,8 @@ import type { NodeProbe } from '../model/node-comparison.js';
 import type { FindingPod } from '../core/findings.js';
 import { GATEWAY_ROUTE_KINDS, type ServiceReference } from '../model/references.js';
 import { whyNoPods, type NoPodsCause } from '../model/workloads.js';
-import type { Workload } from '../core/objects.js';
+import type { NetworkPolicy, Workload } from '../core/objects.js';
+import { isolatingPolicies, type BackendAdmission } from '../model/service-policies.js';
 import type { PortConnectivity, TargetAnswer } from '../model/connect-targets.js';
 import { endpointKey } from '../model/kube-proxy-endpoints.js';
 import { allContainers } from '../model/ports.js';
@@ -264,6 +265,41 @@ export function workloadsWithoutPods(
   return workloads
     .matching(view.service.selector!)
     .map((workload) => ({ workload, why: whyNoPods(workload, workloads) }));
+}
+
+// NetworkPolicy findings (docs/kubernetes-semantics.md#networkpolicy): what every one of them
+// says about what it cannot know, and how they name ports and policies.
+
+/** The notes every NetworkPolicy check declares: enforcement is the network plugin's. */
+export const POLICY_NOTES = {
+  ifEnforced: '; this holds if your network plugin enforces NetworkPolicy',
+} as const;
+
+/** The POLICY_NOTES a finding carries, and their data, from what the model shows of the cluster. */
+export function policyCaveats(_model: ClusterModel): { notes: string[]; data: Record<string, string> } {
+  return { notes: ['ifEnforced'], data: {} };
+}
+
+/** "NetworkPolicy deny-all" or "NetworkPolicies a, b": the policies a finding names, each once, by name. */
+export function namePolicies(policies: Iterable<NetworkPolicy>): string {
+  const names = [...new Set([...policies].map((p) => p.meta.name))].sort();
+  return `${names.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${listSome(names)}`;
+}
+
+/** "8080/TCP", or "8080/TCP, 9090/TCP" when the targetPort resolves to several numbers: the ports the pods are reached on. */
+export function podPorts(ports: Iterable<number>, protocol: string): string {
+  return [...new Set(ports)]
+    .sort((a, b) => a - b)
+    .map((p) => `${p}/${protocol}`)
+    .join(', ');
+}
+
+/** The pods a finding about shut backends lists, each with the policies that isolate it and its port. */
+export function shutPods(backends: readonly BackendAdmission[], protocol: string): FindingPod[] {
+  return backends.slice(0, MAX_PODS).map((b) => ({
+    name: b.pod.meta.name,
+    cause: `isolated for ingress by ${namePolicies(isolatingPolicies([b]))}; no rule admits ${b.port}/${protocol}`,
+  }));
 }
 
 /** "10.244.1.5:8080", "[fd00::5]:8080": a target as the connect checks name it. */

@@ -26,6 +26,10 @@ import { ipFamilyWithoutEndpoints } from './ip-family-without-endpoints.js';
 import { loadBalancerPending } from './loadbalancer-pending.js';
 import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
 import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js';
+import { networkpolicyBlocksBackends } from './networkpolicy-blocks-backends.js';
+import { networkpolicyBlocksSomeBackends } from './networkpolicy-blocks-some-backends.js';
+import { networkpolicyPortMismatch } from './networkpolicy-port-mismatch.js';
+import { networkpolicyRestrictsSources } from './networkpolicy-restricts-sources.js';
 import { noReadyEndpoints } from './no-ready-endpoints.js';
 import { podMissingFromSlices } from './pod-missing-from-slices.js';
 import { podsNotReady } from './pods-not-ready.js';
@@ -90,6 +94,10 @@ export const CHECKS: Check[] = [
   routeBackendMissing,
   routeBackendPortUnknown,
   routeBackendNotPermitted,
+  networkpolicyBlocksBackends,
+  networkpolicyBlocksSomeBackends,
+  networkpolicyPortMismatch,
+  networkpolicyRestrictsSources,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -309,6 +309,36 @@ const KIND_TABLE = [
     coverage: 'referenceGrants',
     label: 'ReferenceGrants',
   },
+  // What decides whether a backend admits traffic (issue 17): the NetworkPolicies of the namespace,
+  // read whole (which pods a policy selects is in its spec), and the Namespaces, whose labels
+  // policies' namespaceSelectors match. Both optional: namespace-scoped users are often refused
+  // Namespaces, a cluster-scoped kind.
+  {
+    kind: 'NetworkPolicy',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'networkpolicies',
+    namespaced: true,
+    optional: true,
+    whenMissing: 'NetworkPolicies were not evaluated',
+    coverage: 'networkPolicies',
+    label: 'NetworkPolicies',
+    whenServicesNamed: 'all',
+    verbs: LIST_AND_WATCH,
+  },
+  {
+    kind: 'Namespace',
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    namespaced: false,
+    optional: true,
+    whenMissing: 'NetworkPolicy peers that select namespaces by label were not evaluated',
+    coverage: 'namespaces',
+    label: 'Namespaces',
+    whenServicesNamed: 'all',
+    verbs: LIST_AND_WATCH,
+  },
 ] as const satisfies readonly KindSpec[];
 
 type KindEntry = (typeof KIND_TABLE)[number];

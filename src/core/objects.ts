@@ -128,6 +128,11 @@ export interface Pod {
   kind: 'Pod';
   meta: ObjectMeta;
   nodeName?: string;
+  /**
+   * spec.hostNetwork: the pod uses its node's network. How NetworkPolicies treat it is left to the
+   * network plugin (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
+   */
+  hostNetwork: boolean;
   hostname?: string;
   subdomain?: string;
   containers: Container[];

@@ -1,7 +1,7 @@
 // The cluster model: every object the input held, indexed so that no check scans all pods
 // per Service. Pods are indexed by namespace and by label pair (and label key, for near
-// misses), slices by the Service they name, Endpoints, Pods and Nodes by name, Warning events
-// by the uid of the object they are about.
+// misses), slices by the Service they name, Endpoints, Pods, Nodes and Namespaces by name,
+// NetworkPolicies by namespace, Warning events by the uid of the object they are about.
 
 import type { InputCoverage } from '../core/coverage.js';
 import { pushTo } from '../core/multimap.js';
@@ -17,6 +17,8 @@ import type {
   GatewayRoute,
   Ingress,
   Labels,
+  Namespace,
+  NetworkPolicy,
   Node,
   ObjectMeta,
   Pod,
@@ -115,6 +117,8 @@ export class ModelBuilder {
   private readonly apiServices: APIService[] = [];
   private readonly gatewayRoutes: GatewayRoute[] = [];
   private readonly referenceGrants: ReferenceGrant[] = [];
+  private readonly networkPolicies: NetworkPolicy[] = [];
+  private readonly namespaces: Namespace[] = [];
   private podIndex: PodIndex | undefined;
   private stale = false;
 
@@ -168,6 +172,12 @@ export class ModelBuilder {
         case 'ReferenceGrant':
           this.referenceGrants.push(o);
           break;
+        case 'NetworkPolicy':
+          this.networkPolicies.push(o);
+          break;
+        case 'Namespace':
+          this.namespaces.push(o);
+          break;
       }
     }
   }
@@ -192,6 +202,8 @@ export class ModelBuilder {
       this.ingresses,
       this.apiServices,
       this.referenceGrants,
+      this.networkPolicies,
+      this.namespaces,
     ]) {
       list.sort(byNamespaceAndName);
     }
@@ -218,6 +230,8 @@ export class ModelBuilder {
         apiServices: this.apiServices,
         gatewayRoutes: this.gatewayRoutes,
         referenceGrants: this.referenceGrants,
+        networkPolicies: this.networkPolicies,
+        namespaces: this.namespaces,
         podIndex,
       },
       coverage,
@@ -244,6 +258,8 @@ interface ModelParts {
   apiServices: APIService[];
   gatewayRoutes: GatewayRoute[];
   referenceGrants: ReferenceGrant[];
+  networkPolicies: NetworkPolicy[];
+  namespaces: Namespace[];
   podIndex: PodIndex;
 }
 
@@ -270,6 +286,10 @@ export class ClusterModel {
   /** HTTPRoutes, GRPCRoutes, TCPRoutes, TLSRoutes and UDPRoutes, in namespace/name order. */
   readonly gatewayRoutes: GatewayRoute[];
   readonly referenceGrants: ReferenceGrant[];
+  /** In namespace/name order. */
+  readonly networkPolicies: NetworkPolicy[];
+  /** In name order (cluster-scoped). */
+  readonly namespaces: Namespace[];
   /** Every reference to a Service the input's referrers hold (model/references.ts), in referrer order. */
   readonly references: ServiceReference[] = [];
 
@@ -294,6 +314,8 @@ export class ClusterModel {
   /** "kind/namespace/name" → the route. */
   private readonly routesByName = new Map<string, GatewayRoute>();
   private readonly referenceGrantsByNamespace = new Map<string, ReferenceGrant[]>();
+  private readonly networkPoliciesByNamespace = new Map<string, NetworkPolicy[]>();
+  private readonly namespacesByName = new Map<string, Namespace>();
   private readonly servicesByName = new Map<string, Service>();
   private serviceNamesByNamespace: Map<string, string[]> | undefined;
   private readonly serviceNamespaces = new Set<string>();
@@ -321,6 +343,8 @@ export class ClusterModel {
       apiServices: this.apiServices,
       gatewayRoutes: this.gatewayRoutes,
       referenceGrants: this.referenceGrants,
+      networkPolicies: this.networkPolicies,
+      namespaces: this.namespaces,
     } = parts);
     this.podsByNamespace = parts.podIndex.byNamespace;
     this.podsByName = parts.podIndex.byName;
@@ -346,6 +370,8 @@ export class ClusterModel {
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
     for (const o of this.gatewayRoutes) this.routesByName.set(`${o.kind}/${nsName(o.meta.namespace, o.meta.name)}`, o);
     for (const o of this.referenceGrants) pushTo(this.referenceGrantsByNamespace, o.meta.namespace, o);
+    for (const o of this.networkPolicies) pushTo(this.networkPoliciesByNamespace, o.meta.namespace, o);
+    for (const o of this.namespaces) this.namespacesByName.set(o.meta.name, o);
     for (const o of [
       ...this.ingresses,
       ...this.workloads,
@@ -377,7 +403,7 @@ export class ClusterModel {
     return this.workloadsByNamespace.get(namespace);
   }
 
-  private namespaceLabels(namespace: string): NamespaceLabels {
+  private podLabelsIn(namespace: string): NamespaceLabels {
     let index = this.labelsByNamespace.get(namespace);
     if (!index) {
       index = { podsByPair: new Map(), valuesByKey: new Map(), keysByValue: new Map() };
@@ -432,6 +458,28 @@ export class ClusterModel {
     const grants = this.referenceGrantsByNamespace.get(namespace);
     if (!this.coverage.referenceGrants || (!grants && !this.serviceNamespaces.has(namespace))) return undefined;
     return grants ?? EMPTY;
+  }
+
+  /**
+   * The namespace's NetworkPolicies, in name order; undefined when they cannot be known:
+   * NetworkPolicies were not read, or the input holds no Service, Pod or policy of the namespace
+   * (as podsReadIn judges pods: a run of another namespace did not read it). Never an empty list
+   * for unknown: no policy is what leaves every pod open.
+   */
+  networkPoliciesIn(namespace: string): readonly NetworkPolicy[] | undefined {
+    if (!this.coverage.networkPolicies) return undefined;
+    const policies = this.networkPoliciesByNamespace.get(namespace);
+    if (policies) return policies;
+    return this.serviceNamespaces.has(namespace) || this.podsByNamespace.has(namespace) ? EMPTY : undefined;
+  }
+
+  /**
+   * The labels of the Namespace of that name, kubernetes.io/metadata.name included (slimming sets
+   * it as the API server does); undefined when Namespaces were not read or the input does not hold
+   * it, so that a namespaceSelector is never judged against labels the input does not show.
+   */
+  namespaceLabels(name: string): Labels | undefined {
+    return this.coverage.namespaces ? this.namespacesByName.get(name)?.meta.labels : undefined;
   }
 
   /** The references that name the Service (namespace/name), whether or not the input holds it. */
@@ -539,7 +587,7 @@ export class ClusterModel {
     const misses: NearMiss[] = [];
     if (entries.length === 1) {
       const [key, want] = entries[0];
-      const labels = this.namespaceLabels(namespace);
+      const labels = this.podLabelsIn(namespace);
       const seen = new Set<Pod>();
       for (const have of labels.valuesByKey.get(key) ?? EMPTY) {
         if (have === want || !plausiblyMeant(want, have)) continue;

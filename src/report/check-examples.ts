@@ -4131,6 +4131,706 @@ status:
   fix: kubectl edit httproute front -n store
 `,
   },
+  'networkpolicy-blocks-backends': {
+    case: 'a default-deny with no allow rule shuts every backend (docs/kubernetes-semantics.md#isolation-and-policytypes)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-2
+      uid: uid-web-2
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+  namespace: shop
+  uid: uid-networkpolicy-deny-all
+spec: {}
+`,
+    findings: `- check: networkpolicy-blocks-backends
+  severity: error
+  reason: shut
+  namespace: shop
+  service: web
+  port: http 80/TCP
+  message: 'every ready backend of http 80/TCP (2 pods) is isolated for ingress by NetworkPolicy deny-all, and no rule admits 8080/TCP from any source: the port is unreachable; this holds if your network plugin enforces NetworkPolicy'
+  pods:
+    - name: web-1
+      cause: isolated for ingress by NetworkPolicy deny-all; no rule admits 8080/TCP
+    - name: web-2
+      cause: isolated for ingress by NetworkPolicy deny-all; no rule admits 8080/TCP
+  fix: kubectl describe networkpolicy -n shop deny-all
+`,
+  },
+  'networkpolicy-blocks-some-backends': {
+    case: 'a policy isolates the canary only, with no rule: half the connections fail (docs/kubernetes-semantics.md#isolation-and-policytypes)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+    track: canary
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-2
+      uid: uid-web-2
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-canary
+  namespace: shop
+  uid: uid-networkpolicy-deny-canary
+spec:
+  podSelector:
+    matchLabels:
+      track: canary
+`,
+    findings: `- check: networkpolicy-blocks-some-backends
+  severity: warning
+  reason: someShut
+  namespace: shop
+  service: web
+  port: http 80/TCP
+  message: '1 of the 2 ready backends of http 80/TCP is isolated for ingress by NetworkPolicy deny-canary with no rule admitting 8080/TCP: about 50% of connections to the port are dropped; this holds if your network plugin enforces NetworkPolicy'
+  pods:
+    - name: web-2
+      cause: isolated for ingress by NetworkPolicy deny-canary; no rule admits 8080/TCP
+  fix: kubectl describe networkpolicy -n shop deny-canary
+`,
+  },
+  'networkpolicy-port-mismatch': {
+    case: 'the classic mistake: the rule admits the Service port 80, the pods are reached on 8080 (docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-2
+      uid: uid-web-2
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-web
+  namespace: shop
+  uid: uid-networkpolicy-allow-web
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+    - ports:
+        - port: 80
+`,
+    findings: `- check: networkpolicy-port-mismatch
+  severity: warning
+  reason: servicePort
+  namespace: shop
+  service: web
+  port: http 80/TCP
+  message: "NetworkPolicy allow-web admits 80/TCP, the Service port of http 80/TCP, and not 8080/TCP, the port its pods are reached on after the Service's translation: the rule admits nothing the Service sends to 2 pods; this holds if your network plugin enforces NetworkPolicy"
+  pods:
+    - name: web-1
+      cause: reached on 8080/TCP; allow-web admits 80/TCP
+    - name: web-2
+      cause: reached on 8080/TCP; allow-web admits 80/TCP
+  fix: kubectl edit networkpolicy allow-web -n shop
+`,
+  },
+  'networkpolicy-restricts-sources': {
+    case: 'pods of one label and a namespace by name (docs/kubernetes-semantics.md#rules-and-peers)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-2
+      uid: uid-web-2
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-sources
+  namespace: shop
+  uid: uid-networkpolicy-web-sources
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: front
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: ingress-nginx
+      ports:
+        - port: http
+`,
+    findings: `- check: networkpolicy-restricts-sources
+  severity: info
+  reason: restricted
+  namespace: shop
+  service: web
+  port: http 80/TCP
+  message: 'http 80/TCP is admitted on the pods (8080/TCP) only from every pod of namespace ingress-nginx, pods app=front of namespace shop, by NetworkPolicy web-sources: connections from anywhere else are dropped; this holds if your network plugin enforces NetworkPolicy'
+  fix: kubectl describe networkpolicy -n shop web-sources
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

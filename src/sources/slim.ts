@@ -19,6 +19,7 @@ import {
   slimValidatingWebhookConfiguration,
 } from './slim/admission.js';
 import { rawReferenceGrant, rawRoute, slimReferenceGrant, slimRouteOf } from './slim/gateway.js';
+import { rawNamespace, rawNetworkPolicy, slimNamespace, slimNetworkPolicy } from './slim/network-policy.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
 import { rawService, slimService } from './slim/service.js';
@@ -67,6 +68,8 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   TLSRoute: { slim: slimRouteOf('TLSRoute'), unslim: rawRoute },
   UDPRoute: { slim: slimRouteOf('UDPRoute'), unslim: rawRoute },
   ReferenceGrant: { slim: slimReferenceGrant, unslim: rawReferenceGrant },
+  NetworkPolicy: { slim: slimNetworkPolicy, unslim: rawNetworkPolicy },
+  Namespace: { slim: slimNamespace, unslim: rawNamespace },
 };
 
 /** The kinds endpoints-doctor reads, in the table's order; anything else in an input is skipped with a note. */

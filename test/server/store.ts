@@ -40,6 +40,34 @@ export interface ResourceType {
    * as on a cluster where the CRD was applied.
    */
   crd?: true;
+  /** The defaults the API server fills in on every write (its SetDefaults_<Kind> functions), applied to the stored copy. */
+  defaults?: (o: JsonObject) => void;
+}
+
+/**
+ * The label kubernetes.io/metadata.name, set to the name whatever the object says
+ * (SetDefaults_Namespace, https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/v1/defaults.go).
+ */
+function defaultNamespace(o: JsonObject): void {
+  const metadata = isJsonObject(o.metadata) ? o.metadata : (o.metadata = {});
+  const labels = isJsonObject(metadata.labels) ? metadata.labels : (metadata.labels = {});
+  labels['kubernetes.io/metadata.name'] = metadata.name;
+}
+
+/**
+ * policyTypes, when absent or empty: Ingress, plus Egress when there are egress rules; a port's
+ * protocol, when absent: TCP (SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort,
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/v1/defaults.go).
+ */
+function defaultNetworkPolicy(o: JsonObject): void {
+  const spec = isJsonObject(o.spec) ? o.spec : (o.spec = {});
+  const egress = isJsonArray(spec.egress) ? spec.egress : [];
+  if (!isJsonArray(spec.policyTypes) || spec.policyTypes.length === 0)
+    spec.policyTypes = egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  for (const rule of [...(isJsonArray(spec.ingress) ? spec.ingress : []), ...egress]) {
+    if (!isJsonObject(rule) || !isJsonArray(rule.ports)) continue;
+    for (const port of rule.ports) if (isJsonObject(port) && port.protocol === undefined) port.protocol = 'TCP';
+  }
 }
 
 /** A Gateway API kind (gateway.networking.k8s.io), served once its CRD is installed. */
@@ -111,6 +139,7 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: false,
     shortNames: ['ns'],
     fields: { 'status.phase': (o) => valueAt(o, 'status', 'phase') },
+    defaults: defaultNamespace,
   },
   {
     group: '',
@@ -192,6 +221,16 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'Ingress',
     namespaced: true,
     shortNames: ['ing'],
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'networkpolicies',
+    singular: 'networkpolicy',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+    shortNames: ['netpol'],
+    defaults: defaultNetworkPolicy,
   },
   {
     group: 'admissionregistration.k8s.io',
@@ -594,7 +633,9 @@ export class ObjectStore {
       resourceVersion: String(this.rv),
     };
     if (!resource.namespaced) delete metadata.namespace;
-    return { ...copy, apiVersion: apiVersionOf(resource), kind: resource.kind, metadata };
+    const stored: StoredObject = { ...copy, apiVersion: apiVersionOf(resource), kind: resource.kind, metadata };
+    resource.defaults?.(stored);
+    return stored;
   }
 
   private emit(event: StoreEvent): void {

@@ -214,3 +214,38 @@ describe('ApiClient paging', () => {
     expect(await api.list('/api/v1/namespaces/shop/pods', {}, nameOf)).toHaveLength(MANY.length);
   });
 });
+
+describe('ApiClient reads a body as its chunks arrive', () => {
+  // An ASCII chunk first (the latin1 path), then UTF-8 written a byte at a time, so that every
+  // multi-byte character (2, 3 and 4 bytes) is split between chunks.
+  const names = ['plain', 'caf\u00e9', '\u6771\u4eac', 'party-\u{1f389}'];
+  const body = JSON.stringify({
+    kind: 'PodList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: '7' },
+    items: names.map((name) => ({ metadata: { name, namespace: 'shop' } })),
+  });
+  let http: Server;
+  let url: string;
+  beforeAll(async () => {
+    http = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const bytes = Buffer.from(body);
+      const asciiEnd = bytes.indexOf('caf');
+      res.write(bytes.subarray(0, asciiEnd));
+      let at = asciiEnd;
+      // Each write a chunk of its own: the next is sent once the last has been flushed.
+      const next = () => (at < bytes.length ? res.write(bytes.subarray(at, ++at), next) : res.end());
+      next();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => http.close(() => resolve())));
+
+  it('characters split between chunks decode as they were written', async () => {
+    const api = new ApiClient({ server: url, requestOptions: {}, timeoutMs: 10_000, debug: () => {} });
+    const items = await api.list('/api/v1/namespaces/shop/pods', {}, (item) => stringAt(item, 'metadata', 'name'));
+    expect(items).toEqual(names);
+  });
+});

@@ -12,6 +12,8 @@ import {
   endpoints,
   httpRoute,
   ingress,
+  namespace,
+  networkPolicy,
   node,
   ownedPod,
   pod,
@@ -115,7 +117,7 @@ const raws: Raw[] = [
           { name: 'proxy', ready: false, restartCount: 0 },
         ],
       },
-      spec: { hostname: 'web-1', subdomain: 'web' },
+      spec: { hostname: 'web-1', subdomain: 'web', hostNetwork: true },
     }),
     metadata: {
       name: 'web-1',
@@ -251,6 +253,25 @@ const raws: Raw[] = [
     from: [{ kind: 'HTTPRoute', namespace: 'shop' }],
     to: [{ kind: 'Service', name: 'api' }, { kind: 'Service' }],
   }),
+  networkPolicy('web', {
+    podSelector: {
+      matchLabels: { app: 'web' },
+      matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }],
+    },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [
+      {
+        from: [
+          { podSelector: { matchLabels: { app: 'front' } }, namespaceSelector: { matchLabels: { team: 'shop' } } },
+          { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } },
+        ],
+        ports: [{ port: 'http' }, { protocol: 'UDP', port: 5000, endPort: 5100 }, { protocol: 'SCTP' }],
+      },
+    ],
+    egress: [{ to: [{ namespaceSelector: {} }] }, {}],
+  }),
+  networkPolicy('deny-all', { podSelector: {} }),
+  namespace('shop', { team: 'shop' }),
 ];
 
 const slims: ClusterObject[] = raws.map((r) => slimObject(r.kind as KnownKind, r));

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KnownKind } from '../../src/core/kinds.js';
 import { slimObject, SlimError } from '../../src/sources/slim.js';
-import { endpoints, node, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpoints, namespace, networkPolicy, node, pod, service, slice, type Raw } from '../support/objects.js';
 
 function problem(kind: KnownKind, raw: Raw): string {
   try {
@@ -132,6 +132,68 @@ describe('a field the checks read, with the wrong type', () => {
       withSpec(service('web'), { ports: [{ port: 80.5 }] }),
       'Service shop/web: spec.ports[0].port must be an integer, got a fraction',
     ],
+    [
+      'spec.hostNetwork as a string',
+      'Pod',
+      withSpec(pod('web-1'), { hostNetwork: 'true' }),
+      'Pod shop/web-1: spec.hostNetwork must be true or false, got string',
+    ],
+    [
+      'a policy port as a boolean',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, ingress: [{ ports: [{ port: true }] }] }),
+      'NetworkPolicy shop/p: spec.ingress[0].ports[0].port must be a number or a string, got boolean',
+    ],
+    [
+      // The API server accepts only TCP, UDP and SCTP (pkg/apis/networking/validation/validation.go
+      // ValidateNetworkPolicyPort): another protocol cannot be read as TCP.
+      'a policy port protocol the API does not know',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, egress: [{ ports: [{ protocol: 'ICMP' }] }] }),
+      'NetworkPolicy shop/p: spec.egress[0].ports[0].protocol must be TCP or UDP or SCTP, got "ICMP"',
+    ],
+    [
+      'a policy type the API does not know',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, policyTypes: ['Ingress', 'Both'] }),
+      'NetworkPolicy shop/p: spec.policyTypes[1] must be Ingress or Egress, got "Both"',
+    ],
+    [
+      'a peer with nothing in it (the API requires one of its three fields)',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }, {}] }] }),
+      'NetworkPolicy shop/p: spec.ingress[0].from[1] must be a podSelector, namespaceSelector or ipBlock, got none',
+    ],
+    [
+      'a peer with an ipBlock and a selector (the API refuses both in one peer)',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] }] }),
+      'NetworkPolicy shop/p: spec.egress[0].to[0] must be an ipBlock alone or selectors alone, got both',
+    ],
+    [
+      'an ipBlock without its cidr',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { except: ['10.0.0.0/8'] } }] }] }),
+      'NetworkPolicy shop/p: spec.ingress[0].from[0].ipBlock.cidr must be a CIDR, got nothing',
+    ],
+    [
+      'a podSelector as a string',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: 'app=web' }),
+      'NetworkPolicy shop/p: spec.podSelector must be a map, got string',
+    ],
+    [
+      'ingress as a map',
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, ingress: { from: [] } }),
+      'NetworkPolicy shop/p: spec.ingress must be a list, got a map',
+    ],
+    [
+      'Namespace labels as a list',
+      'Namespace',
+      { ...namespace('shop'), metadata: { name: 'shop', labels: ['team=shop'] } },
+      'Namespace shop: metadata.labels must be a map of strings, got a list',
+    ],
   ];
   for (const [name, kind, raw, message] of cases) {
     it(name, () => expect(problem(kind, raw)).toBe(message));
@@ -164,6 +226,63 @@ describe('absent fields keep their defaults', () => {
       serving: true,
       terminating: false,
     });
+  });
+});
+
+describe('NetworkPolicy and Namespace: what the API server fills in', () => {
+  // SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort,
+  // https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/v1/defaults.go, and
+  // the policyTypes field's description in the API reference
+  // (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/).
+  const policyTypes = (spec: Raw) => {
+    const s = slimObject('NetworkPolicy', networkPolicy('p', spec));
+    return s.kind === 'NetworkPolicy' ? s.policyTypes : undefined;
+  };
+  it('policyTypes absent: Ingress, whether or not there are ingress rules', () => {
+    expect(policyTypes({ podSelector: {} })).toEqual(['Ingress']);
+    expect(policyTypes({ podSelector: {}, ingress: [{}] })).toEqual(['Ingress']);
+  });
+  it('policyTypes absent with egress rules: Ingress and Egress', () => {
+    expect(policyTypes({ podSelector: {}, egress: [{}] })).toEqual(['Ingress', 'Egress']);
+  });
+  it('policyTypes empty reads as absent; an empty egress list adds no Egress', () => {
+    expect(policyTypes({ podSelector: {}, policyTypes: [], egress: [] })).toEqual(['Ingress']);
+  });
+  it('policyTypes written are kept as written: Egress alone isolates no pod for ingress', () => {
+    expect(policyTypes({ podSelector: {}, policyTypes: ['Egress'], ingress: [{}] })).toEqual(['Egress']);
+  });
+  it('a port without protocol is TCP; without port it is every port of the protocol', () => {
+    const s = slimObject(
+      'NetworkPolicy',
+      networkPolicy('p', { podSelector: {}, ingress: [{ ports: [{ port: 80 }, { protocol: 'UDP' }] }] }),
+    );
+    expect(s.kind === 'NetworkPolicy' && s.ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 80 },
+      { protocol: 'UDP' },
+    ]);
+  });
+  it('from, to, ports and except absent are empty lists; a podSelector absent selects every pod', () => {
+    const s = slimObject(
+      'NetworkPolicy',
+      networkPolicy('p', { ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }], egress: [{}] }),
+    );
+    expect(s).toMatchObject({
+      podSelector: { matchLabels: {}, matchExpressions: [] },
+      ingress: [{ peers: [{ ipBlock: { cidr: '0.0.0.0/0', except: [] } }], ports: [] }],
+      egress: [{ peers: [], ports: [] }],
+    });
+  });
+  it("a Namespace's kubernetes.io/metadata.name label is its name, whatever the input says", () => {
+    // SetDefaults_Namespace (pkg/apis/core/v1/defaults.go) sets it on every write;
+    // https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name
+    const without = slimObject('Namespace', { kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'a' } } });
+    expect(without.meta.labels).toEqual({ team: 'a', 'kubernetes.io/metadata.name': 'shop' });
+    const other = slimObject('Namespace', namespace('shop', { 'kubernetes.io/metadata.name': 'payments' }));
+    expect(other.meta.labels).toEqual({ 'kubernetes.io/metadata.name': 'shop' });
+  });
+  it('a Namespace is cluster-scoped: a namespace in its metadata is not kept', () => {
+    const s = slimObject('Namespace', { kind: 'Namespace', metadata: { name: 'shop', namespace: 'x' } });
+    expect(s.meta.namespace).toBe('');
   });
 });
 

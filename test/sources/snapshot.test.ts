@@ -102,6 +102,8 @@ describe('snapshot reading: every accepted form', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      networkPolicies: false,
+      namespaces: false,
     });
   });
 
@@ -143,7 +145,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute or ReferenceGrant in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, ReferenceGrant, NetworkPolicy or Namespace in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants,networkpolicies,namespaces -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -249,6 +251,8 @@ describe('a List read item by item', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      networkPolicies: false,
+      namespaces: false,
     });
   });
 });

@@ -674,3 +674,24 @@ export function referenceGrant(name: string, o: ReferenceGrantOptions): Raw {
     },
   };
 }
+
+/** A NetworkPolicy (networking.k8s.io/v1) with `spec` as written: absent fields are left to the API's defaults. */
+export function networkPolicy(name: string, spec: Raw, o: { ns?: string } = {}): Raw {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: o.ns ?? 'shop', uid: `uid-networkpolicy-${name}` },
+    spec,
+  };
+}
+
+/** A Namespace with its labels; kubernetes.io/metadata.name as the API server sets it, unless `labels` says otherwise. */
+export function namespace(name: string, labels: Record<string, string> = {}): Raw {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, uid: `uid-namespace-${name}`, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}

@@ -145,6 +145,7 @@ export const slimPod = checked(function slimPod(raw: Raw): Pod {
     kind: 'Pod',
     meta,
     nodeName: str(spec.nodeName, 'spec.nodeName'),
+    hostNetwork: bool(spec.hostNetwork, 'spec.hostNetwork') === true,
     hostname: str(spec.hostname, 'spec.hostname'),
     subdomain: str(spec.subdomain, 'spec.subdomain'),
     containers: list(spec.containers, 'spec.containers', slimContainer),
@@ -219,6 +220,7 @@ export function rawPod(p: Pod): Raw {
   return {
     spec: {
       nodeName: p.nodeName,
+      hostNetwork: p.hostNetwork || undefined,
       hostname: p.hostname,
       subdomain: p.subdomain,
       containers: p.containers.map(rawContainer),

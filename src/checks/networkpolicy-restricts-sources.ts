@@ -1,0 +1,102 @@
+// A Service port that NetworkPolicies admit only from some sources: named, so that "it works from
+// A and not from B" has its explanation (docs/kubernetes-semantics.md#rules-and-peers).
+
+import type { NetworkPolicyPeer } from '../core/objects.js';
+import type { ClusterModel } from '../model/cluster.js';
+import { admitsEverySource, describePeer, namespacesSelected, needsNamespaceLabels } from '../model/network-policy.js';
+import { describeServicePort } from '../model/ports.js';
+import { servicePolicies } from '../model/service-policies.js';
+import { kubectl, listSome, namePolicies, podPorts, POLICY_NOTES, policyCaveats } from './helpers.js';
+import type { Check, FindingDraft } from './types.js';
+
+/**
+ * A peer in words, with the namespaces its namespaceSelector matches when that takes their labels
+ * and the input holds them; undefined namespaces (not read) are the caller's note.
+ */
+function describeSource(peer: NetworkPolicyPeer, policyNamespace: string, model: ClusterModel): string {
+  const words = describePeer(peer, policyNamespace);
+  if (!peer.namespaceSelector || !needsNamespaceLabels(peer) || !model.coverage.namespaces) return words;
+  const matched = namespacesSelected(peer.namespaceSelector, model.namespaces);
+  return `${words} (${matched.length > 0 ? listSome(matched) : 'no namespace has these labels'})`;
+}
+
+export const networkpolicyRestrictsSources: Check = {
+  id: 'networkpolicy-restricts-sources',
+  severity: 'info',
+  title: 'NetworkPolicies admit a Service port only from some sources',
+  explanation:
+    'An isolated pod accepts a connection only when a rule admitting its port also lists the source among its peers ' +
+    "(a rule without peers admits every source). A peer is pods of the policy's namespace (podSelector), every pod of " +
+    'the namespaces a namespaceSelector matches, the pods matching both when one peer has both, or an address range ' +
+    '(ipBlock). Clients that match none of the peers cannot connect, whatever the Service. Nothing is wrong with that ' +
+    'by itself; this names the sources so that a client that fails can be checked against them.',
+  fix:
+    "If a client that should connect is not among the sources, add it to a rule's peers: its pods' labels to a " +
+    'podSelector, its namespace to a namespaceSelector (kubernetes.io/metadata.name carries the name), or its ' +
+    'addresses to an ipBlock.',
+  messages: {
+    restricted:
+      '{{port}} is admitted on the pods ({{target}}) only from {{sources}}, by {{policies}}: connections from anywhere ' +
+      'else are dropped',
+  },
+  notes: {
+    someOpen:
+      '; {{open}} of the {{backends}} ready backends admit every source, so other clients fail only on the rest',
+    namespacesUnknown: '; Namespaces were not read, so which namespaces the namespaceSelectors match is not known',
+    ...POLICY_NOTES,
+  },
+  appliesToServices: { backends: ['selector', 'selectorless'] },
+  requires: ['networkPolicies'],
+  run(view, model) {
+    const findings: FindingDraft[] = [];
+    const { namespace } = view.service.meta;
+    for (const { servicePort, backends } of servicePolicies(view, model).ports) {
+      const restricted = backends.filter(
+        (b) => b.admission.state === 'isolated' && b.admission.rules.length > 0 && !admitsEverySource(b.admission),
+      );
+      if (restricted.length === 0) continue;
+      const sources = new Set<string>();
+      let labelsUnknown = false;
+      const policies = new Set<string>();
+      for (const b of restricted) {
+        if (b.admission.state !== 'isolated') continue;
+        for (const rule of b.admission.rules) {
+          policies.add(rule.policy.meta.name);
+          for (const peer of rule.peers) {
+            sources.add(describeSource(peer, rule.policy.meta.namespace, model));
+            if (needsNamespaceLabels(peer) && !model.coverage.namespaces) labelsUnknown = true;
+          }
+        }
+      }
+      const open = backends.filter((b) => b.admission.state !== 'hostNetwork' && admitsEverySource(b.admission));
+      const caveats = policyCaveats(model);
+      const port = describeServicePort(servicePort);
+      const admitting = restricted.flatMap((b) =>
+        b.admission.state === 'isolated' ? b.admission.rules.map((r) => r.policy) : [],
+      );
+      findings.push({
+        reason: 'restricted',
+        data: {
+          port,
+          target: podPorts(
+            restricted.map((b) => b.port),
+            servicePort.protocol,
+          ),
+          sources: listSome([...sources].sort(), 8),
+          policies: namePolicies(admitting),
+          open: open.length,
+          backends: backends.length,
+          ...caveats.data,
+        },
+        notes: [
+          ...(open.length > 0 ? ['someOpen'] : []),
+          ...(labelsUnknown ? ['namespacesUnknown'] : []),
+          ...caveats.notes,
+        ],
+        port,
+        fix: kubectl('describe', 'networkpolicy', '-n', namespace, ...[...policies].sort()),
+      });
+    }
+    return findings;
+  },
+};

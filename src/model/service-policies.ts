@@ -1,0 +1,98 @@
+// What the NetworkPolicies of a Service's namespace admit on each of its ports, per ready
+// backend: computed once per Service view and shared by the networkpolicy-* checks. Policies see
+// the backend pod's address and the targetPort resolved on it, after the Service's DNAT
+// (docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat).
+// The cost is the Service's ready backends times the policies of its namespace, never all pods.
+
+import type { ClusterModel } from './cluster.js';
+import type { NetworkPolicy, Pod, ServicePort } from '../core/objects.js';
+import { PolicyEvaluator, type PortAdmission } from './network-policy.js';
+import { findPort } from './ports.js';
+import { isReadyBackend, type ServiceView } from './service-view.js';
+
+/** One ready backend of a Service port: its pod, the targetPort resolved on it, what its policies admit there. */
+export interface BackendAdmission {
+  pod: Pod;
+  port: number;
+  admission: PortAdmission;
+}
+
+interface PortPolicies {
+  servicePort: ServicePort;
+  /** The ready backends on which the port's targetPort resolves, in pod name order. */
+  backends: BackendAdmission[];
+}
+
+export interface ServicePolicies {
+  ports: PortPolicies[];
+  /** Ready endpoints whose pod the input does not hold (no targetRef, or a pod not read): no verdict for them. */
+  unknownBackends: number;
+}
+
+/** One evaluator per model: each namespace's policies are compiled once, whichever Service asks. */
+const evaluators = new WeakMap<ClusterModel, PolicyEvaluator>();
+
+function policyEvaluator(model: ClusterModel): PolicyEvaluator {
+  let evaluator = evaluators.get(model);
+  if (!evaluator) {
+    evaluator = new PolicyEvaluator(model);
+    evaluators.set(model, evaluator);
+  }
+  return evaluator;
+}
+
+/**
+ * The pods behind the Service's ready endpoints, each once, as view.counts.ready counts them:
+ * from the merged slices (a targetRef to a pod of the input), else from the matched pods.
+ */
+function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
+  if (view.counts.source === 'pods') {
+    return { pods: view.matched.filter((m) => m.state.shouldBeListed && m.state.ready).map((m) => m.pod), unknown: 0 };
+  }
+  const pods = new Set<Pod>();
+  const unknownAddresses = new Set<string>();
+  for (const e of view.sliceEndpoints) {
+    if (!isReadyBackend(e)) continue;
+    const ref = e.targetRef;
+    const pod = ref?.kind === 'Pod' ? model.pod(ref.namespace ?? e.slice.meta.namespace, ref.name) : undefined;
+    if (pod) pods.add(pod);
+    else unknownAddresses.add(e.address);
+  }
+  return {
+    pods: [...pods].sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0)),
+    unknown: unknownAddresses.size,
+  };
+}
+
+const computed = new WeakMap<ServiceView, ServicePolicies>();
+
+/** What the namespace's policies admit on each port of the Service, per ready backend; computed once per view. */
+export function servicePolicies(view: ServiceView, model: ClusterModel): ServicePolicies {
+  let result = computed.get(view);
+  if (result) return result;
+  const evaluator = policyEvaluator(model);
+  const { pods, unknown } = readyBackendPods(view, model);
+  result = {
+    ports: view.service.ports.map((servicePort) => ({
+      servicePort,
+      backends: pods.flatMap((pod) => {
+        const port = findPort(pod, servicePort);
+        if (port === undefined) return [];
+        return [{ pod, port, admission: evaluator.admission(pod, 'Ingress', port, servicePort.protocol) }];
+      }),
+    })),
+    unknownBackends: unknown,
+  };
+  computed.set(view, result);
+  return result;
+}
+
+/** A backend the policies shut on its port: isolated for ingress, and no rule admits the port from anywhere. */
+export function isShut(backend: BackendAdmission): boolean {
+  return backend.admission.state === 'isolated' && backend.admission.rules.length === 0;
+}
+
+/** The policies isolating these backends for ingress (a policy selecting several is listed for each). */
+export function isolatingPolicies(backends: readonly BackendAdmission[]): NetworkPolicy[] {
+  return backends.flatMap((b) => (b.admission.state === 'isolated' ? [...b.admission.policies] : []));
+}
