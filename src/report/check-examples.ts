@@ -5973,7 +5973,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 of 2 ready endpoints do not answer from local (10.244.0.4:8080): connections time out'
+  message: '1 of 2 ready endpoints do not answer from local (10.244.0.4:8080): connections time out; no NetworkPolicy keeps any source from them on that port: look at the network and the nodes'
   pods:
     - name: web-2
       cause: 10.244.0.4:8080 timed out (no answer in 2000 ms); its containers declare 8080/TCP (http)
