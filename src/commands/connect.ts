@@ -133,6 +133,9 @@ export async function connectServices(
     return pairAnswers(p, options.vantage.name, slice);
   });
   const notes: string[] = [];
+  // Never a verdict on endpoints nobody listed: without slices only the cluster IPs were tried.
+  if (!model.coverage.endpointSlices)
+    notes.push('--connect: the input has no EndpointSlices: only cluster IPs were tried');
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;

@@ -50,7 +50,7 @@ export interface DiagnoseOptions {
 }
 
 export function addDiagnoseFlags(command: Command): Command {
-  return addConnectFlags(addScopeFlags(command))
+  addScopeFlags(command)
     .option(
       '-o, --output <format>',
       `output format: ${OUTPUTS.join(', ')}, jsonpath=TEMPLATE, custom-columns=SPEC (junit: test results for CI; markdown: CI job summaries, PR comments)`,
@@ -81,6 +81,7 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--for <type/name>', `diagnose the Services one object names, reading only what they need: ${FOR_TYPES}`)
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
     .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
+  return addConnectFlags(command);
 }
 
 /** The TYPEs --for takes, as its help lists them: "ingress/NAME (also ingresses/, ing/), apiservice/NAME (also apiservices/)". */

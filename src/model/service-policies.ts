@@ -87,6 +87,11 @@ export function servicePolicies(view: ServiceView, model: ClusterModel): Service
   return result;
 }
 
+/** What the namespace's policies admit on one port of a pod, as a destination (the shared evaluator). */
+export function ingressAdmission(model: ClusterModel, pod: Pod, port: number, protocol: ServicePort['protocol']) {
+  return policyEvaluator(model).admission(pod, 'Ingress', port, protocol);
+}
+
 /** A backend the policies shut on its port: isolated for ingress, and no rule admits the port from anywhere. */
 export function isShut(backend: BackendAdmission): boolean {
   return backend.admission.state === 'isolated' && backend.admission.rules.length === 0;

@@ -5782,7 +5782,7 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: refused
   latencyMs: 1
@@ -5799,7 +5799,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: 'every ready endpoint refuses connections from pod/shop/client: 10.244.0.3:8080; nothing listens there'
+  message: 'every ready endpoint refuses connections from local: 10.244.0.3:8080; nothing listens there'
   pods:
     - name: web-1
       cause: 10.244.0.3:8080 refused (ECONNREFUSED); its containers declare 3000/TCP
@@ -5955,7 +5955,7 @@ endpoints:
       uid: uid-web-2
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
@@ -5973,7 +5973,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 of 2 ready endpoints do not answer from pod/shop/client (10.244.0.4:8080): connections time out'
+  message: '1 of 2 ready endpoints do not answer from local (10.244.0.4:8080): connections time out; no NetworkPolicy keeps any source from them on that port: look at the network and the nodes'
   pods:
     - name: web-2
       cause: 10.244.0.4:8080 timed out (no answer in 2000 ms); its containers declare 8080/TCP (http)
@@ -5981,8 +5981,8 @@ endpoints:
 `,
   },
   'service-address-fails': {
-    case: 'the endpoint accepts, the cluster IP times out from a pod: the service proxy fails (docs/kubernetes-semantics.md#what-is-contacted)',
-    marked: false,
+    case: 'from this machine the cluster IP may not be routed at all: a warning (docs/kubernetes-semantics.md#what-is-contacted)',
+    marked: true,
     lacks: [],
     objects: `apiVersion: v1
 kind: Service
@@ -6076,22 +6076,23 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
 10.96.0.10:80:
-  result: timeout
-  detail: no answer in 2000 ms
+  result: refused
+  latencyMs: 1
+  detail: ECONNREFUSED
 `,
     },
     findings: `- check: service-address-fails
-  severity: error
-  reason: clusterIPFails
+  severity: warning
+  reason: clusterIPFailsFromOutside
   namespace: shop
   service: web
   port: http 80/TCP
-  message: 'endpoints accept connections from pod/shop/client (10.244.0.3:8080) but the cluster IP does not: 10.96.0.10:80 timed out (no answer in 2000 ms)'
+  message: 'endpoints accept connections from local (10.244.0.3:8080) but the cluster IP does not: 10.96.0.10:80 refused (ECONNREFUSED); this machine reaches the cluster IP only if it is a node or routes the service range through one'
   fix: kubectl endpoints-doctor probe -n shop web --nodes-with-endpoints
 `,
   },
@@ -6244,7 +6245,7 @@ endpoints:
       uid: uid-web-2
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1
@@ -6262,7 +6263,7 @@ endpoints:
   namespace: shop
   service: web
   port: http 80/TCP
-  message: '1 not-ready endpoint accepts connections from pod/shop/client (10.244.0.4:8080): the application listens, its readiness keeps it out'
+  message: '1 not-ready endpoint accepts connections from local (10.244.0.4:8080): the application listens, its readiness keeps it out'
   pods:
     - name: web-2
       cause: 10.244.0.4:8080 accepted; its containers declare 8080/TCP (http)
@@ -6364,7 +6365,7 @@ endpoints:
       uid: uid-web-1
 `,
     connect: {
-      vantage: 'pod/shop/client',
+      vantage: 'local',
       answers: `10.244.0.3:8080:
   result: open
   latencyMs: 1

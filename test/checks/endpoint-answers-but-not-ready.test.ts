@@ -46,7 +46,7 @@ connectTester(endpointAnswersButNotReady, {
         {
           reason: 'answersButNotReady',
           port: 'http 80/TCP',
-          message: [`1 not-ready endpoint accepts connections from pod/shop/client (${at('web-2')})`],
+          message: [`1 not-ready endpoint accepts connections from local (${at('web-2')})`],
           pods: ['web-2'],
         },
       ],

@@ -49,7 +49,7 @@ connectTester(endpointRefusesConnections, {
         {
           reason: 'allRefuse',
           port: 'http 80/TCP',
-          message: [`every ready endpoint refuses connections from pod/shop/client: ${at('web-1')}`],
+          message: [`every ready endpoint refuses connections from local: ${at('web-1')}`],
           pods: ['web-1'],
           fix: 'kubectl get service web -n shop -o yaml',
         },
@@ -63,7 +63,7 @@ connectTester(endpointRefusesConnections, {
         {
           reason: 'someRefuse',
           severity: 'warning',
-          message: [`1 of 2 ready endpoints refuse connections from pod/shop/client: ${at('web-2')}`],
+          message: [`1 of 2 ready endpoints refuse connections from local: ${at('web-2')}`],
           pods: ['web-2'],
         },
       ],

@@ -33,6 +33,8 @@ connectTester(serviceAddressFails, {
     {
       name: 'the endpoint accepts, the cluster IP times out from a pod: the service proxy fails (docs/kubernetes-semantics.md#what-is-contacted)',
       objects,
+      // A vantage point inside the cluster (a pod's debug container, to come): the cluster IP must answer there.
+      vantage: 'pod/shop/client',
       answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
       findings: [
         {
@@ -48,7 +50,7 @@ connectTester(serviceAddressFails, {
     {
       name: 'from this machine the cluster IP may not be routed at all: a warning (docs/kubernetes-semantics.md#what-is-contacted)',
       objects,
-      vantage: 'local',
+      docsExample: true,
       answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
       findings: [{ reason: 'clusterIPFailsFromOutside', severity: 'warning', message: ['only if it is a node'] }],
     },

@@ -9,6 +9,7 @@ import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, writeTemp } from '../support/cli.js';
 import { service, slice } from '../support/objects.js';
+import { startTestServer, type TestServer } from '../server/index.js';
 import { runInProcess } from '../support/streams.js';
 
 const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
@@ -116,5 +117,43 @@ describe('--connect on loopback', () => {
       disable: 'endpoint-refuses-connections',
     });
     expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
+  });
+
+  it('progress on stderr only when stderr is a terminal, cleared at the end', async () => {
+    const given = flags({ snapshot, allNamespaces: true, connect: true, output: 'json', failOn: 'never' });
+    const onTerminal = await runInProcess(diagnoseCommand, [], given, { stderrTerminal: true });
+    expect(onTerminal.stderr).toBe('\rconnecting: 1/2\rconnecting: 2/2\r\u001b[K');
+    const onPipe = await runInProcess(diagnoseCommand, [], given);
+    expect(onPipe.stderr).toBe('');
+  });
+});
+
+describe('--connect on a live cluster', () => {
+  let api: TestServer | undefined;
+  afterAll(() => api?.close());
+
+  it('the targets come from the Services and slices read from the API, as from a snapshot', async () => {
+    const listener = createServer((_q, r) => r.writeHead(200).end());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      api = await startTestServer({
+        objects: [
+          service('web', {
+            ports: [{ name: 'http', port, targetPort: port, protocol: 'TCP' }],
+            spec: { clusterIP: '127.0.0.1', clusterIPs: ['127.0.0.1'], ipFamilies: ['IPv4'] },
+          }),
+          slice('web', { ports: [{ name: 'http', port, protocol: 'TCP' }], endpoints: [{ ip: '127.0.0.1' }] }),
+        ],
+      });
+      const result = await run({ kubeconfig: api.kubeconfigPath, namespace: 'shop', connect: true, output: 'json' });
+      const web = parseReport(result.stdout).services.find((s) => s.name === 'web')!;
+      expect(web.connectivity!.flatMap((p) => p.targets.map((t) => `${t.kind} ${t.result}`))).toEqual([
+        'endpoint open',
+        'cluster-ip open',
+      ]);
+    } finally {
+      listener.close();
+    }
   });
 });

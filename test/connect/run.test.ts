@@ -65,6 +65,13 @@ describe('connectAll', () => {
     expect(held.tried).toEqual(['10.0.0.1', '10.0.0.2']);
   });
 
+  it('a target that is no IP address (a name in a hand-written snapshot) is never tried: it would be looked up', async () => {
+    const held = heldVantage();
+    const answers = await connectAll(held.vantage, [attempt('db.example.com')], { timeoutMs: 1000 });
+    expect(held.tried).toEqual([]);
+    expect(answers).toEqual([{ result: 'skipped', detail: 'not an IP address: not tried' }]);
+  });
+
   it('UDP is not tried; past the deadline nothing more is started, and each says why', async () => {
     const held = heldVantage();
     const answers = await connectAll(held.vantage, [attempt('10.0.0.1', { speaks: 'udp' }), attempt('10.0.0.2')], {

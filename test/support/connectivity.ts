@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ConnectCheck } from '../../src/checks/types.js';
+import type { InputCoverage } from '../../src/core/coverage.js';
 import type { Finding } from '../../src/core/findings.js';
 import { connectTargets, pairAnswers } from '../../src/model/connect-targets.js';
 import { endpointKey } from '../../src/model/kube-proxy-endpoints.js';
@@ -31,8 +32,10 @@ export interface ConnectCase {
   objects: Raw[];
   /** What each target answered, by "address:port"; every target of the Service must be answered. */
   answers: Record<string, ConnectAnswer>;
-  /** The vantage point; "pod/shop/client" by default (local grades some findings down). */
+  /** The vantage point; "local" (this machine) by default, the only one --connect-from has so far. */
   vantage?: string;
+  /** The inputs the case leaves out (InputCoverage keys, e.g. networkPolicies). */
+  lacks?: (keyof InputCoverage)[];
   docsExample?: true;
 }
 
@@ -45,11 +48,11 @@ export interface ExpectedConnectFinding {
   fix?: string;
 }
 
-const VANTAGE = 'pod/shop/client';
+const VANTAGE = 'local';
 
 /** The check's findings on every port of every Service of the case. */
 function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
-  const model = modelFromRaw(c.objects);
+  const model = modelFromRaw(c.objects, Object.fromEntries((c.lacks ?? []).map((k) => [k, false])));
   return model.services.flatMap((service) =>
     connectTargets(viewService(model, service)).flatMap((port) => {
       const answers = port.targets.map((t) => {
@@ -69,7 +72,7 @@ export function connectTester(
 ): void {
   const mustFire = cases.invalid.map((c) => ({
     name: c.name,
-    input: { objects: c.objects, lacks: [], connect: { vantage: c.vantage ?? VANTAGE, answers: c.answers } },
+    input: { objects: c.objects, lacks: c.lacks ?? [], connect: { vantage: c.vantage ?? VANTAGE, answers: c.answers } },
     docsExample: c.docsExample === true,
     findings: () => connectFindings(check, c),
   }));

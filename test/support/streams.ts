@@ -27,6 +27,8 @@ export interface MemoryStreamOptions {
   stdin?: string;
   /** stdout passes for a terminal (80×24). */
   terminal?: boolean;
+  /** stderr passes for a terminal (where progress is drawn). */
+  stderrTerminal?: boolean;
 }
 
 export interface MemoryStreams {
@@ -37,7 +39,7 @@ export interface MemoryStreams {
 
 export function memoryStreams(options: MemoryStreamOptions = {}): MemoryStreams {
   const out = options.terminal ? new MemoryOutput(true, 80, 24) : new MemoryOutput(false);
-  const errOut = new MemoryOutput(false);
+  const errOut = new MemoryOutput(options.stderrTerminal === true);
   const input = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
   return { streams: { in: input, out, errOut }, out, errOut };
 }

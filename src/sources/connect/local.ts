@@ -21,7 +21,8 @@ function resultOf(code: string | undefined): ConnectResult {
       return 'reset';
     case 'ETIMEDOUT':
       return 'timeout';
-    // No route, an ICMP unreachable, or a route that refuses (prohibit): nothing to talk to.
+    // No route, an ICMP unreachable, a route that refuses (prohibit: EACCES) or discards (blackhole:
+    // EINVAL): nothing to talk to.
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':

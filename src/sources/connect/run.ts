@@ -2,6 +2,7 @@
 // within its timeout, and none started after the run's deadline (those are skipped, and say so).
 // The same address, port and protocol is tried once however many Service ports name it.
 
+import { isIP } from 'node:net';
 import type { Attempt, AttemptOptions, ConnectAnswer, Vantage } from './types.js';
 
 export const CONNECT_CONCURRENCY = 16;
@@ -40,6 +41,8 @@ export async function connectAll(
       const attempt = queue[next++];
       let answer: ConnectAnswer;
       if (attempt.speaks === 'udp') answer = { result: 'skipped', detail: 'UDP and SCTP have no connect: not tried' };
+      // An input file may hold anything: a name would be looked up, and only addresses are contacted.
+      else if (isIP(attempt.address) === 0) answer = { result: 'skipped', detail: 'not an IP address: not tried' };
       else if (Date.now() >= deadline) answer = { result: 'skipped', detail: DEADLINE_PASSED };
       else answer = await vantage.attempt(attempt, options);
       answers.set(attemptKey(attempt), answer);
