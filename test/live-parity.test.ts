@@ -293,7 +293,21 @@ describe('live and --snapshot give the same report', { timeout: 180_000 }, () =>
       resourceOfKind(String(o.kind)),
     );
     const parity = await bothWays(served, { named: 'together' });
-    expectParity(parity);
+    // The one note only a file gives, where the diagnosed namespaces hold NetworkPolicies: it
+    // cannot show the network plugin nor the other policy kinds, which the live run asks discovery.
+    const fileOnly = /^a snapshot does not show which network plugin/;
+    const withoutFileOnly = (run: Run) => {
+      const notes = run.report.notes.filter((n) => !fileOnly.test(n));
+      return { ...run, report: { ...run.report, notes } };
+    };
+    expect(parity.snapshot.report.notes.filter((n) => fileOnly.test(n))).toHaveLength(1);
+    expectParity({
+      live: parity.live,
+      snapshot: withoutFileOnly(parity.snapshot),
+      named: new Map(
+        [...parity.named].map(([k, runs]) => [k, { live: runs.live, snapshot: withoutFileOnly(runs.snapshot) }]),
+      ),
+    });
     expect(parity.live.report.summary.services).toBeGreaterThan(0);
   });
 });
