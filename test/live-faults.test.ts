@@ -206,7 +206,7 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     }
   });
 
-  it('NetworkPolicies forbidden or not served: a note, whether or not any exist', async () => {
+  it('NetworkPolicies forbidden or not served: a note, whether or not any exist, and the Service is not OK', async () => {
     for (const [refuse, why] of [
       [() => server.faults.forbid({ resource: 'networkpolicies' }), 'forbidden'],
       [() => server.faults.unserve('networkpolicies'), 'not served by this server'],
@@ -216,7 +216,12 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       const run = await doctor(server, ['-n', 'shop', 'web']);
       expect(run.report?.notes).toEqual([
         `NetworkPolicies could not be read (${why}): NetworkPolicies were not evaluated`,
+        ...['blocks-backends', 'blocks-some-backends', 'port-mismatch', 'restricts-sources'].map(
+          (id) => `check networkpolicy-${id} skipped: the input has no NetworkPolicies`,
+        ),
       ]);
+      // A policy not read may shut its backends: never OK on that guess.
+      expect(run.report?.services[0].status).toBe('unknown');
     }
   });
 
