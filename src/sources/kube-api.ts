@@ -9,7 +9,6 @@ import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { ClusterError } from '../core/errors.js';
 import { isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
@@ -410,11 +409,11 @@ export class ApiClient {
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { ...options, method: 'GET', signal }, (res) => {
-        const text = new BodyText();
+        const chunks: Buffer[] = [];
         const body = decoded(res, reject);
         let wireBytes = 0;
         if (body !== res) res.on('data', (c: Buffer) => (wireBytes += c.length));
-        body.on('data', (c: Buffer) => text.add(c));
+        body.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         body.on('end', () => {
@@ -422,11 +421,12 @@ export class ApiClient {
             reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
             return;
           }
+          const text = decodeText(Buffer.concat(chunks));
           const gzipped = body === res ? '' : `, ${wireBytes} gzipped`;
           this.options.debug(
-            `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.bytes} bytes${gzipped})`,
+            `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes${gzipped})`,
           );
-          resolve({ status: res.statusCode ?? 0, text: text.end(), headers: res.headers });
+          resolve({ status: res.statusCode ?? 0, text, headers: res.headers });
         });
       });
       if (timeoutMs > 0) {
@@ -500,29 +500,11 @@ function statusDetails(details: JsonObject): { name?: string; kind?: string } {
 }
 
 /**
- * A body decoded as its chunks arrive, rather than concatenated and decoded at the end: a page of
- * Pods is megabytes, and a buffer or string that large lives outside V8's heap (malloc), where
- * each page's copy lingers after its use and a 50,000-Pod run's peak RSS grew by tens of MB.
- * Chunk-sized strings live and die in V8's young generation; the page's text is joined from them.
- * API lists are nearly always pure ASCII, which latin1 decodes byte for byte several times faster
- * than the UTF-8 decoder; from the first chunk that is not, the rest goes through a UTF-8 decoder,
- * which carries a character split between chunks over to the next.
+ * The body as text. API lists are nearly always pure ASCII, which latin1 decodes byte for byte
+ * several times faster than the UTF-8 decoder; anything else goes through UTF-8.
  */
-class BodyText {
-  private readonly parts: string[] = [];
-  private utf8: StringDecoder | undefined;
-  bytes = 0;
-
-  add(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (!this.utf8 && isAscii(chunk)) this.parts.push(chunk.toString('latin1'));
-    else this.parts.push((this.utf8 ??= new StringDecoder('utf8')).write(chunk));
-  }
-
-  end(): string {
-    if (this.utf8) this.parts.push(this.utf8.end());
-    return this.parts.join('');
-  }
+function decodeText(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
 
 /**
