@@ -131,6 +131,8 @@ interface CompiledRule {
   index: number;
   peers: CompiledPeer[];
   ports: readonly NetworkPolicyPort[];
+  /** What an admission lists when the rule admits a port: made once, shared by every pod it admits. */
+  admitting: AdmittingRule;
 }
 
 interface CompiledPolicy {
@@ -155,13 +157,18 @@ function compilePeer(peer: NetworkPolicyPeer): CompiledPeer {
 }
 
 function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
-  const rules = (list: NetworkPolicy['ingress']) =>
-    list.map((rule, index) => ({ index, peers: rule.peers.map(compilePeer), ports: rule.ports }));
+  const rules = (list: NetworkPolicy['ingress'], direction: PolicyDirection) =>
+    list.map((rule, index) => ({
+      index,
+      peers: rule.peers.map(compilePeer),
+      ports: rule.ports,
+      admitting: { policy, direction, rule: index, peers: rule.peers },
+    }));
   return {
     policy,
     podSelector: compileSelector(policy.podSelector),
-    ...(policy.policyTypes.includes('Ingress') ? { ingress: rules(policy.ingress) } : {}),
-    ...(policy.policyTypes.includes('Egress') ? { egress: rules(policy.egress) } : {}),
+    ...(policy.policyTypes.includes('Ingress') ? { ingress: rules(policy.ingress, 'Ingress') } : {}),
+    ...(policy.policyTypes.includes('Egress') ? { egress: rules(policy.egress, 'Egress') } : {}),
   };
 }
 
@@ -314,6 +321,18 @@ function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
   return index;
 }
 
+/** The policies selecting a pod for one direction, compiled and as they are. */
+interface Selecting {
+  compiled: CompiledPolicy[];
+  policies: readonly NetworkPolicy[];
+}
+
+// Answers without per-pod content, shared: most backends get one of these or few rules.
+const HOST_NETWORK: PortAdmission = Object.freeze({ state: 'hostNetwork' });
+const UNREAD: PortAdmission = Object.freeze({ state: 'unread' });
+const OPEN: PortAdmission = Object.freeze({ state: 'open' });
+const NO_RULES: readonly AdmittingRule[] = Object.freeze([]);
+
 export class PolicyEvaluator {
   private readonly compiled = new Map<string, NamespacePolicies | undefined>();
 
@@ -329,32 +348,48 @@ export class PolicyEvaluator {
 
   /** The policies of the pod's namespace that select it for the direction; undefined when they were not read. */
   selecting(pod: PolicyPod, direction: PolicyDirection): readonly NetworkPolicy[] | undefined {
-    return this.selectingCompiled(pod, direction)?.map((c) => c.policy);
+    return this.selectingFor(pod, direction)?.policies;
   }
 
-  /** Per pod, asked once per direction: a pod behind several Services or ports is matched once. */
+  /**
+   * Per pod, asked once per direction: a pod behind several Services or ports is matched once.
+   * Pods selected by the same policies share one entry (a namespace's pods mostly are), so that
+   * what a run keeps and what each admission lists is per set of policies, not per pod.
+   */
   private readonly selectingByPod = {
-    Ingress: new WeakMap<PolicyPod, CompiledPolicy[]>(),
-    Egress: new WeakMap<PolicyPod, CompiledPolicy[]>(),
+    Ingress: new WeakMap<PolicyPod, Selecting>(),
+    Egress: new WeakMap<PolicyPod, Selecting>(),
   };
+  private readonly selectingSets = new Map<string, Selecting>();
 
   private selectingCompiled(pod: PolicyPod, direction: PolicyDirection): CompiledPolicy[] | undefined {
+    return this.selectingFor(pod, direction)?.compiled;
+  }
+
+  private selectingFor(pod: PolicyPod, direction: PolicyDirection): Selecting | undefined {
     const policies = this.policiesOf(pod.meta.namespace);
     if (!policies) return undefined;
-    let selecting = this.selectingByPod[direction].get(pod);
-    if (!selecting) {
+    let found = this.selectingByPod[direction].get(pod);
+    if (!found) {
       const key = direction === 'Ingress' ? 'ingress' : 'egress';
       const { labels } = pod.meta;
       const candidates = [...policies.unkeyed];
       for (const k in labels) {
         if (Object.hasOwn(labels, k)) candidates.push(...(policies.byPair.get(labelPairKey(k, labels[k])) ?? []));
       }
-      selecting = candidates
+      const compiled = candidates
         .filter((c) => c[key] !== undefined && selects(c.podSelector, labels))
         .sort((a, b) => policies.order.get(a)! - policies.order.get(b)!);
-      this.selectingByPod[direction].set(pod, selecting);
+      // Policy names are unique in a namespace.
+      const setKey = `${direction}\u0000${pod.meta.namespace}\u0000${compiled.map((c) => c.policy.meta.name).join('\u0000')}`;
+      found = this.selectingSets.get(setKey);
+      if (!found) {
+        found = { compiled, policies: compiled.map((c) => c.policy) };
+        this.selectingSets.set(setKey, found);
+      }
+      this.selectingByPod[direction].set(pod, found);
     }
-    return selecting;
+    return found;
   }
 
   /**
@@ -369,19 +404,17 @@ export class PolicyEvaluator {
     protocol: Protocol,
     destination: PolicyPod | undefined = direction === 'Ingress' ? pod : undefined,
   ): PortAdmission {
-    if (pod.hostNetwork) return { state: 'hostNetwork' };
-    const selecting = this.selectingCompiled(pod, direction);
-    if (!selecting) return { state: 'unread' };
-    if (selecting.length === 0) return { state: 'open' };
-    const rules: AdmittingRule[] = [];
-    for (const c of selecting) {
+    if (pod.hostNetwork) return HOST_NETWORK;
+    const selecting = this.selectingFor(pod, direction);
+    if (!selecting) return UNREAD;
+    if (selecting.compiled.length === 0) return OPEN;
+    let rules: AdmittingRule[] | undefined;
+    for (const c of selecting.compiled) {
       for (const rule of (direction === 'Ingress' ? c.ingress : c.egress) ?? []) {
-        if (portsAdmit(rule.ports, port, protocol, destination)) {
-          rules.push({ policy: c.policy, direction, rule: rule.index, peers: rule.peers.map((p) => p.peer) });
-        }
+        if (portsAdmit(rule.ports, port, protocol, destination)) (rules ??= []).push(rule.admitting);
       }
     }
-    return { state: 'isolated', policies: selecting.map((c) => c.policy), rules };
+    return { state: 'isolated', policies: selecting.policies, rules: rules ?? NO_RULES };
   }
 
   /**
