@@ -531,6 +531,7 @@ function generateNetworkPolicies(
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
     podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   };
+  const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
   for (const plan of plans) {
     const w = plan.workload;
     if (!w || plan.headless || plan.type === 'ExternalName') continue;
@@ -542,11 +543,10 @@ function generateNetworkPolicies(
     const servicePort = roll < RATES.policyMissing + RATES.policyServicePort;
     if (servicePort) broke('networkpolicy-port-mismatch');
     const port = servicePort ? 80 : chance(pr, 0.5) ? w.mainPort.name : w.mainPort.port;
-    policy(`allow-${plan.name}`, {
-      podSelector: { matchLabels: w.selector },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: {} }, ingressController], ports: [{ protocol: 'TCP', port }] }],
-    });
+    const ingress: Raw[] = [{ from: [{ podSelector: {} }, ingressController], ports: [{ protocol: 'TCP', port }] }];
+    // A Service's metrics port is scraped from the monitoring namespace, as its own rule admits.
+    if (plan.metricsPort) ingress.push({ from: [monitoring], ports: [{ protocol: 'TCP', port: 'metrics' }] });
+    policy(`allow-${plan.name}`, { podSelector: { matchLabels: w.selector }, policyTypes: ['Ingress'], ingress });
   }
 }
 
