@@ -2,7 +2,6 @@
 // rule-tester.ts: a case is the objects (Service, slices, pods) and what each of the Service's
 // targets answered from a vantage point; no socket is opened.
 
-import { describe, expect, it } from 'vitest';
 import type { ConnectCheck } from '../../src/checks/types.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import type { Finding } from '../../src/core/findings.js';
@@ -14,7 +13,7 @@ import { checkPort } from '../../src/report/connect-checks.js';
 import type { ConnectAnswer, TlsAnswer } from '../../src/sources/connect/types.js';
 import { recordTable } from './check-tables.js';
 import type { Raw } from './objects.js';
-import { expectAllProduced, recording } from './rule-tester.js';
+import { declareTableTests, recording, type ExpectedFinding } from './rule-tester.js';
 
 /** Answers by shorthand: open(), refused()... with a made-up latency (no test reads it as time). */
 export const open = (o: { tls?: TlsAnswer; statusLine?: string } = {}): ConnectAnswer => ({
@@ -39,15 +38,6 @@ export interface ConnectCase {
   docsExample?: true;
 }
 
-export interface ExpectedConnectFinding {
-  reason: string;
-  severity?: Finding['severity'];
-  port?: string;
-  message?: string[];
-  pods?: string[];
-  fix?: string;
-}
-
 const VANTAGE = 'local';
 
 /** The check's findings on every port of every Service of the case. */
@@ -68,7 +58,7 @@ function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
 
 export function connectTester(
   check: ConnectCheck,
-  cases: { valid: ConnectCase[]; invalid: (ConnectCase & { findings: ExpectedConnectFinding[] })[] },
+  cases: { valid: ConnectCase[]; invalid: (ConnectCase & { findings: ExpectedFinding[] })[] },
 ): void {
   const mustFire = cases.invalid.map((c) => ({
     name: c.name,
@@ -77,30 +67,5 @@ export function connectTester(
     findings: () => connectFindings(check, c),
   }));
   if (recordTable({ tester: 'connect-tester', check, mustFire })) return;
-  describe(`${check.id}: must not fire`, () => {
-    for (const c of cases.valid) it(c.name, () => expect(connectFindings(check, c)).toEqual([]));
-  });
-  describe(`${check.id}: must fire`, () => {
-    for (const c of cases.invalid) {
-      it(c.name, () => {
-        const found = connectFindings(check, c);
-        expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
-        c.findings.forEach((want, i) => {
-          const got = found[i];
-          expect(got.check).toBe(check.id);
-          expect(got.reason).toBe(want.reason);
-          expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
-          if (want.port !== undefined) expect(got.port).toBe(want.port);
-          for (const text of want.message ?? []) expect(got.message).toContain(text);
-          if (want.fix !== undefined) expect(got.fix).toContain(want.fix);
-          if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
-        });
-      });
-    }
-    it('produces every message and note the check declares', () => {
-      const recorded = recording(check);
-      for (const c of cases.invalid) connectFindings(recorded.check, c);
-      expectAllProduced(check, recorded);
-    });
-  });
+  declareTableTests(check, cases, connectFindings, () => recording(check));
 }

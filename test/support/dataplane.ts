@@ -1,7 +1,7 @@
 // Hand-made NodeDataplane values for the dataplane check tables, and a table runner in the
 // style of rule-tester.ts: every case says which kube-proxy behaviour it pins.
 
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { DataplaneCheck } from '../../src/checks/types.js';
 import type {
   IPFamily,
@@ -15,7 +15,7 @@ import { viewService } from '../../src/model/service-view.js';
 import { buildNodeProbe } from '../../src/model/node-comparison.js';
 import { checkNode } from '../../src/report/dataplane-checks.js';
 import type { Raw } from './objects.js';
-import { expectAllProduced, recording } from './rule-tester.js';
+import { declareTableTests, recording, type ExpectedFinding } from './rule-tester.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import type { Finding } from '../../src/core/findings.js';
 import { recordTable } from './check-tables.js';
@@ -75,17 +75,6 @@ export interface DataplaneCase {
   docsExample?: true;
 }
 
-export interface ExpectedDataplaneFinding {
-  /** The message id the finding names (findings[].reason). */
-  reason: string;
-  severity?: Finding['severity'];
-  service?: string;
-  port?: string;
-  message?: string[];
-  pods?: string[];
-  fix?: string;
-}
-
 export const READ_AT = '2026-11-25T12:00:00Z';
 
 function dataplaneFindings(check: DataplaneCheck, c: DataplaneCase): Finding[] {
@@ -103,7 +92,7 @@ function dataplaneFindings(check: DataplaneCheck, c: DataplaneCase): Finding[] {
 
 export function dataplaneTester(
   check: DataplaneCheck,
-  cases: { valid: DataplaneCase[]; invalid: (DataplaneCase & { findings: ExpectedDataplaneFinding[] })[] },
+  cases: { valid: DataplaneCase[]; invalid: (DataplaneCase & { findings: ExpectedFinding[] })[] },
 ): void {
   const mustFire = cases.invalid.map((c) => ({
     name: c.name,
@@ -121,34 +110,11 @@ export function dataplaneTester(
     findings: () => dataplaneFindings(check, c),
   }));
   if (recordTable({ tester: 'dataplane-tester', check, mustFire })) return;
-  describe(`${check.id}: must not fire`, () => {
-    for (const c of cases.valid) {
-      it(c.name, () => expect(dataplaneFindings(check, c)).toEqual([]));
-    }
-  });
-  describe(`${check.id}: must fire`, () => {
-    for (const c of cases.invalid) {
-      it(c.name, () => {
-        const found = dataplaneFindings(check, c);
-        expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
-        c.findings.forEach((want, i) => {
-          const got = found[i];
-          expect(got.check).toBe(check.id);
-          expect(got.reason).toBe(want.reason);
-          expect(got.node).toBe(c.node ?? 'node-a');
-          expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
-          if (want.service !== undefined) expect(got.service).toBe(want.service);
-          if (want.port !== undefined) expect(got.port).toBe(want.port);
-          for (const text of want.message ?? []) expect(got.message).toContain(text);
-          if (want.fix !== undefined) expect(got.fix).toContain(want.fix);
-          if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
-        });
-      });
-    }
-    it('produces every message and note the check declares', () => {
-      const recorded = recording(check);
-      for (const c of cases.invalid) dataplaneFindings(recorded.check, c);
-      expectAllProduced(check, recorded);
-    });
-  });
+  declareTableTests(
+    check,
+    cases,
+    dataplaneFindings,
+    () => recording(check),
+    (got, c) => expect(got.node).toBe(c.node ?? 'node-a'),
+  );
 }

@@ -23,10 +23,13 @@ export interface ValidCase {
   policyContext?: PolicyContext;
 }
 
-interface ExpectedFinding {
+/** What a must-fire case expects of one finding, in order; every tester's tables use it. */
+export interface ExpectedFinding {
   /** The message id the finding names (findings[].reason): which kind of finding it is. */
   reason: string;
   severity?: Finding['severity'];
+  /** The Service it is about, where a case's findings span several (a probe's node). */
+  service?: string;
   port?: string;
   /** Every string must occur in the message. */
   message?: string[];
@@ -95,7 +98,7 @@ export function recording<C extends { run(...args: never[]): FindingDraft[] }>(
 }
 
 /** Every message and note the check declares, produced by some must-fire case. */
-export function expectAllProduced(
+function expectAllProduced(
   declared: CheckMessages,
   produced: { reasons: Set<string>; notes: Set<string> },
 ): void {
@@ -103,31 +106,37 @@ export function expectAllProduced(
   expect(Object.keys(declared.notes ?? {}).filter((id) => !produced.notes.has(id))).toEqual([]);
 }
 
-export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
-  const mustFire = cases.invalid.map((c) => ({
-    name: c.name,
-    input: { objects: c.objects, lacks: lacking(c.coverage) },
-    docsExample: c.docsExample === true,
-    findings: () => findingsFor(check, c.objects, c.coverage, c.policyContext),
-  }));
-  if (recordTable({ tester: 'rule-tester', check, mustFire })) return;
+/** A check as the tables judge its findings: its id, severities and declared messages. */
+type TabledCheck = Pick<Check, 'id' | 'severity' | 'severities'> & CheckMessages;
+
+/**
+ * The tests every tester declares for a table: the must-not-fire cases find nothing; each
+ * must-fire case finds exactly the findings it expects, in order (and what `alsoExpect` checks of
+ * each); and the must-fire cases together produce every message and note the check declares, run
+ * on the recording `recorded` makes of the check.
+ */
+export function declareTableTests<K extends TabledCheck, C extends { name: string }>(
+  check: K,
+  cases: { valid: C[]; invalid: (C & { findings: ExpectedFinding[] })[] },
+  findingsOf: (check: K, c: C) => Finding[],
+  recorded: () => { check: K; reasons: Set<string>; notes: Set<string> },
+  alsoExpect: (got: Finding, c: C) => void = () => {},
+): void {
   describe(`${check.id}: must not fire`, () => {
-    for (const c of cases.valid) {
-      it(c.name, () => {
-        expect(findingsFor(check, c.objects, c.coverage, c.policyContext)).toEqual([]);
-      });
-    }
+    for (const c of cases.valid) it(c.name, () => expect(findingsOf(check, c)).toEqual([]));
   });
   describe(`${check.id}: must fire`, () => {
     for (const c of cases.invalid) {
       it(c.name, () => {
-        const found = findingsFor(check, c.objects, c.coverage, c.policyContext);
+        const found = findingsOf(check, c);
         expect(found.map((f) => f.message)).toHaveLength(c.findings.length);
         c.findings.forEach((want, i) => {
           const got = found[i];
           expect(got.check).toBe(check.id);
           expect(got.reason).toBe(want.reason);
           expect(got.severity).toBe(want.severity ?? check.severities?.[want.reason] ?? check.severity);
+          alsoExpect(got, c);
+          if (want.service !== undefined) expect(got.service).toBe(want.service);
           if (want.port !== undefined) expect(got.port).toBe(want.port);
           for (const text of want.message ?? []) expect(got.message).toContain(text);
           if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
@@ -139,9 +148,21 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
       });
     }
     it('produces every message and note the check declares', () => {
-      const recorded = recordingCheck(check);
-      for (const c of cases.invalid) findingsFor(recorded.check, c.objects, c.coverage, c.policyContext);
-      expectAllProduced(check, recorded);
+      const recording = recorded();
+      for (const c of cases.invalid) findingsOf(recording.check, c);
+      expectAllProduced(check, recording);
     });
   });
+}
+
+export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  const findingsOf = (checked: Check, c: ValidCase) => findingsFor(checked, c.objects, c.coverage, c.policyContext);
+  const mustFire = cases.invalid.map((c) => ({
+    name: c.name,
+    input: { objects: c.objects, lacks: lacking(c.coverage) },
+    docsExample: c.docsExample === true,
+    findings: () => findingsOf(check, c),
+  }));
+  if (recordTable({ tester: 'rule-tester', check, mustFire })) return;
+  declareTableTests(check, cases, findingsOf, () => recordingCheck(check));
 }
