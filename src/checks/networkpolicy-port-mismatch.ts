@@ -16,7 +16,11 @@ function backendsByPolicy(backends: readonly BackendAdmission[]): Map<NetworkPol
   const byPolicy = new Map<NetworkPolicy, BackendAdmission[]>();
   for (const b of backends) {
     if (b.admission.state !== 'isolated') continue;
-    for (const policy of b.admission.policies) byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), b]);
+    for (const policy of b.admission.policies) {
+      const selected = byPolicy.get(policy);
+      if (selected) selected.push(b);
+      else byPolicy.set(policy, [b]);
+    }
   }
   return byPolicy;
 }

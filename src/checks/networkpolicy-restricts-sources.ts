@@ -1,7 +1,7 @@
 // A Service port that NetworkPolicies admit only from some sources: named, so that "it works from
 // A and not from B" has its explanation (docs/kubernetes-semantics.md#rules-and-peers).
 
-import type { NetworkPolicyPeer } from '../core/objects.js';
+import type { NetworkPolicy, NetworkPolicyPeer } from '../core/objects.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { admitsEverySource, describePeer, namespacesSelected, needsNamespaceLabels } from '../model/network-policy.js';
 import { describeServicePort } from '../model/ports.js';
@@ -55,25 +55,23 @@ export const networkpolicyRestrictsSources: Check = {
         (b) => b.admission.state === 'isolated' && b.admission.rules.length > 0 && !admitsEverySource(b.admission),
       );
       if (restricted.length === 0) continue;
-      const sources = new Set<string>();
-      let labelsUnknown = false;
-      const policies = new Set<string>();
+      // The backends mostly share their policies: each admitting policy and peer is taken once.
+      const admitting = new Set<NetworkPolicy>();
+      const peers = new Map<NetworkPolicyPeer, string>();
       for (const b of restricted) {
         if (b.admission.state !== 'isolated') continue;
         for (const rule of b.admission.rules) {
-          policies.add(rule.policy.meta.name);
-          for (const peer of rule.peers) {
-            sources.add(describeSource(peer, rule.policy.meta.namespace, model));
-            if (needsNamespaceLabels(peer) && !model.coverage.namespaces) labelsUnknown = true;
-          }
+          admitting.add(rule.policy);
+          for (const peer of rule.peers) peers.set(peer, rule.policy.meta.namespace);
         }
       }
+      const sources = new Set(
+        [...peers].map(([peer, policyNamespace]) => describeSource(peer, policyNamespace, model)),
+      );
+      const labelsUnknown = !model.coverage.namespaces && [...peers.keys()].some(needsNamespaceLabels);
       const open = backends.filter((b) => b.admission.state !== 'hostNetwork' && admitsEverySource(b.admission));
       const caveats = policyCaveats(model);
       const port = describeServicePort(servicePort);
-      const admitting = restricted.flatMap((b) =>
-        b.admission.state === 'isolated' ? b.admission.rules.map((r) => r.policy) : [],
-      );
       findings.push({
         reason: 'restricted',
         data: {
@@ -94,7 +92,13 @@ export const networkpolicyRestrictsSources: Check = {
           ...caveats.notes,
         ],
         port,
-        fix: kubectl('describe', 'networkpolicy', '-n', namespace, ...[...policies].sort()),
+        fix: kubectl(
+          'describe',
+          'networkpolicy',
+          '-n',
+          namespace,
+          ...new Set([...admitting].map((p) => p.meta.name).sort()),
+        ),
       });
     }
     return findings;
