@@ -7,6 +7,14 @@ import type { Labels } from './objects.js';
  * The value of a label, or undefined when the object does not carry it. Only own keys count:
  * `constructor` is a valid label key, a snapshot may hold `__proto__`, and a plain object inherits both.
  */
+/**
+ * The label the API server sets on every Namespace to its name, overwriting any other value
+ * (SetDefaults_Namespace, kubernetes/kubernetes pkg/apis/core/v1/defaults.go;
+ * https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name):
+ * a namespaceSelector on it alone needs no other labels.
+ */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export function labelValue(labels: Labels, key: string): string | undefined {
   return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }

@@ -7,7 +7,7 @@
 // labels of the namespace it is asked about, and when those were not read the answer is
 // 'unknown', never a guess.
 
-import { labelPairKey } from '../core/selectors.js';
+import { labelPairKey, NAMESPACE_NAME_LABEL } from '../core/selectors.js';
 import {
   addressRange,
   familyOf,
@@ -41,9 +41,6 @@ export interface PolicyPod {
   /** hostNetwork pods are not subject to pod policies in most implementations (docs/kubernetes-semantics.md#networkpolicy-and-hostnetwork-pods). */
   hostNetwork?: boolean;
 }
-
-/** The label the API server sets on every namespace, its name: a selector on it needs no other labels. */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Where the evaluator reads the cluster; both undefined when the input does not hold it. */
 export interface PolicySource {

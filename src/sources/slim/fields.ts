@@ -4,7 +4,7 @@
 // cluster sees, and throws SlimError for objects no check can use: no name, or a field the
 // checks read with the wrong type.
 
-import type { Labels, ObjectMeta, ObjectRef, OwnerRef, Protocol } from '../../core/objects.js';
+import type { LabelSelector, Labels, ObjectMeta, ObjectRef, OwnerRef, Protocol } from '../../core/objects.js';
 
 /**
  * An object no check can use: a field the checks read has the wrong type, or the name is
@@ -146,6 +146,28 @@ export function stringMap(value: unknown, field: string): Labels {
 export function protocol(value: unknown, field: string): Protocol {
   const p = str(value, field);
   return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
+}
+
+/** A metav1.LabelSelector (a workload's, a NetworkPolicy's and its peers'); undefined when absent. */
+export function labelSelector(value: unknown, field: string): LabelSelector | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = fields(value, field);
+  return {
+    matchLabels: stringMap(s.matchLabels, `${field}.matchLabels`),
+    matchExpressions: list(s.matchExpressions, `${field}.matchExpressions`, (e) => ({
+      key: str(e.key, 'key') ?? '',
+      operator: str(e.operator, 'operator') ?? '',
+      values: strings(e.values, 'values'),
+    })),
+  };
+}
+
+/** A label selector written back, without its empty parts: `{}` when it selects everything. */
+export function rawLabelSelector(selector: LabelSelector): Raw {
+  return {
+    matchLabels: Object.keys(selector.matchLabels).length > 0 ? selector.matchLabels : undefined,
+    matchExpressions: nonEmpty(selector.matchExpressions.map((e) => ({ ...e, values: nonEmpty(e.values) }))),
+  };
 }
 
 /** Pods and Nodes are the bulk of a cluster and no check reads their annotations: they are not kept. */

@@ -2,8 +2,8 @@
 // and its rules' peers and ports, with the API server's defaults applied; a Namespace's labels,
 // which namespaceSelectors match. Written back for the snapshot.
 
+import { NAMESPACE_NAME_LABEL } from '../../core/selectors.js';
 import type {
-  LabelSelector,
   Namespace,
   NetworkPolicy,
   NetworkPolicyPeer,
@@ -16,23 +16,17 @@ import {
   FieldError,
   fields,
   int,
+  labelSelector,
   list,
   nonEmpty,
+  rawLabelSelector,
   setOwnKey,
   slimMeta,
   str,
-  stringMap,
   strings,
   typeName,
   type Raw,
 } from './fields.js';
-
-/**
- * The label the API server sets on every Namespace to its name, overwriting any other value
- * (SetDefaults_Namespace, kubernetes/kubernetes pkg/apis/core/v1/defaults.go;
- * https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name).
- */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** A value only some strings are: what the API server's validation accepts, else bad input. */
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined {
@@ -44,20 +38,6 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[];
 const POLICY_TYPES = ['Ingress', 'Egress'] as const;
 
-/** A metav1.LabelSelector; undefined when absent (a peer without that selector). */
-function selector(value: unknown, field: string): LabelSelector | undefined {
-  if (value === undefined || value === null) return undefined;
-  const s = fields(value, field);
-  return {
-    matchLabels: stringMap(s.matchLabels, `${field}.matchLabels`),
-    matchExpressions: list(s.matchExpressions, `${field}.matchExpressions`, (e) => ({
-      key: str(e.key, 'key') ?? '',
-      operator: str(e.operator, 'operator') ?? '',
-      values: strings(e.values, 'values'),
-    })),
-  };
-}
-
 /** An ipBlock: its cidr is required (the API server rejects a block without one). */
 function ipBlockOf(value: unknown): NetworkPolicyPeer['ipBlock'] {
   if (value === undefined || value === null) return undefined;
@@ -68,8 +48,8 @@ function ipBlockOf(value: unknown): NetworkPolicyPeer['ipBlock'] {
 }
 
 function slimPeer(raw: Raw): NetworkPolicyPeer {
-  const podSelector = selector(raw.podSelector, 'podSelector');
-  const namespaceSelector = selector(raw.namespaceSelector, 'namespaceSelector');
+  const podSelector = labelSelector(raw.podSelector, 'podSelector');
+  const namespaceSelector = labelSelector(raw.namespaceSelector, 'namespaceSelector');
   const ipBlock = ipBlockOf(raw.ipBlock);
   // What the API server's validation refuses (ValidateNetworkPolicyPeer,
   // pkg/apis/networking/validation/validation.go): no evaluation could give these a meaning.
@@ -125,7 +105,7 @@ export const slimNetworkPolicy = checked(function slimNetworkPolicy(raw: Raw): N
     // Annotations are left out: no check reads them, and tools keep whole manifests in them.
     meta: slimMeta(raw, true, false),
     // Required by the API; absent reads as `{}` (every pod), as Go decodes a missing struct.
-    podSelector: selector(spec.podSelector, 'spec.podSelector') ?? { matchLabels: {}, matchExpressions: [] },
+    podSelector: labelSelector(spec.podSelector, 'spec.podSelector') ?? { matchLabels: {}, matchExpressions: [] },
     // Absent or empty: Ingress, plus Egress when there are egress rules (SetDefaults_NetworkPolicy,
     // pkg/apis/networking/v1/defaults.go).
     policyTypes: written.length > 0 ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'],
@@ -134,17 +114,10 @@ export const slimNetworkPolicy = checked(function slimNetworkPolicy(raw: Raw): N
   };
 });
 
-function rawSelector(selector: LabelSelector): Raw {
-  return {
-    matchLabels: Object.keys(selector.matchLabels).length > 0 ? selector.matchLabels : undefined,
-    matchExpressions: nonEmpty(selector.matchExpressions.map((e) => ({ ...e, values: nonEmpty(e.values) }))),
-  };
-}
-
 function rawPeer(peer: NetworkPolicyPeer): Raw {
   return {
-    podSelector: peer.podSelector && rawSelector(peer.podSelector),
-    namespaceSelector: peer.namespaceSelector && rawSelector(peer.namespaceSelector),
+    podSelector: peer.podSelector && rawLabelSelector(peer.podSelector),
+    namespaceSelector: peer.namespaceSelector && rawLabelSelector(peer.namespaceSelector),
     ipBlock: peer.ipBlock && { cidr: peer.ipBlock.cidr, except: nonEmpty(peer.ipBlock.except) },
   };
 }
@@ -160,7 +133,7 @@ export function rawNetworkPolicy(policy: NetworkPolicy): Raw {
   return {
     spec: {
       // Written as `{}` when it selects every pod: the API requires the field.
-      podSelector: rawSelector(policy.podSelector),
+      podSelector: rawLabelSelector(policy.podSelector),
       // Written out, defaults included, as the API server returns them.
       policyTypes: policy.policyTypes,
       ingress: nonEmpty(policy.ingress.map(rawRule('from'))),

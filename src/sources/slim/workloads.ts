@@ -10,28 +10,32 @@ import type {
   ReplicaSet,
   StatefulSet,
   WorkloadCondition,
-  LabelSelector,
 } from '../../core/objects.js';
-import { bool, checked, fields, int, list, nonEmpty, slimMeta, str, stringMap, strings, type Raw } from './fields.js';
+import {
+  bool,
+  checked,
+  fields,
+  int,
+  labelSelector,
+  list,
+  nonEmpty,
+  rawLabelSelector,
+  slimMeta,
+  str,
+  stringMap,
+  type Raw,
+} from './fields.js';
 
 /** What every workload kind has: metadata, selector and pod template labels. */
 function slimWorkload(raw: Raw, keepOwner: boolean) {
   const meta: ObjectMeta = slimMeta(raw, true, false, keepOwner);
   const spec = fields(raw.spec, 'spec');
-  const selector = fields(spec.selector, 'spec.selector');
   const template = fields(fields(spec.template, 'spec.template').metadata, 'spec.template.metadata');
   return {
     meta,
     spec,
     status: fields(raw.status, 'status'),
-    selector: {
-      matchLabels: stringMap(selector.matchLabels, 'spec.selector.matchLabels'),
-      matchExpressions: list(selector.matchExpressions, 'spec.selector.matchExpressions', (e) => ({
-        key: str(e.key, 'key') ?? '',
-        operator: str(e.operator, 'operator') ?? '',
-        values: strings(e.values, 'values'),
-      })),
-    } satisfies LabelSelector,
+    selector: labelSelector(spec.selector, 'spec.selector') ?? { matchLabels: {}, matchExpressions: [] },
     templateLabels: stringMap(template.labels, 'spec.template.metadata.labels'),
   };
 }
@@ -125,13 +129,6 @@ export const slimDaemonSet = checked(function slimDaemonSet(raw: Raw): DaemonSet
   };
 });
 
-function rawSelector(selector: LabelSelector): Raw {
-  return {
-    matchLabels: Object.keys(selector.matchLabels).length > 0 ? selector.matchLabels : undefined,
-    matchExpressions: nonEmpty(selector.matchExpressions.map((e) => ({ ...e, values: nonEmpty(e.values) }))),
-  };
-}
-
 function rawTemplate(labels: Record<string, string>): Raw {
   return { metadata: { labels: Object.keys(labels).length > 0 ? labels : undefined } };
 }
@@ -145,7 +142,7 @@ export function rawDeployment(d: Deployment): Raw {
     spec: {
       replicas: d.replicas,
       paused: d.paused || undefined,
-      selector: rawSelector(d.selector),
+      selector: rawLabelSelector(d.selector),
       template: rawTemplate(d.templateLabels),
     },
     status: { ...d.status, conditions: rawConditions(d.conditions) },
@@ -154,7 +151,7 @@ export function rawDeployment(d: Deployment): Raw {
 
 export function rawReplicaSet(r: ReplicaSet): Raw {
   return {
-    spec: { replicas: r.replicas, selector: rawSelector(r.selector), template: rawTemplate(r.templateLabels) },
+    spec: { replicas: r.replicas, selector: rawLabelSelector(r.selector), template: rawTemplate(r.templateLabels) },
     status: { ...r.status, conditions: rawConditions(r.conditions) },
   };
 }
@@ -164,7 +161,7 @@ export function rawStatefulSet(s: StatefulSet): Raw {
     spec: {
       replicas: s.replicas,
       serviceName: s.serviceName,
-      selector: rawSelector(s.selector),
+      selector: rawLabelSelector(s.selector),
       template: rawTemplate(s.templateLabels),
     },
     status: { ...s.status },
@@ -173,7 +170,7 @@ export function rawStatefulSet(s: StatefulSet): Raw {
 
 export function rawDaemonSet(d: DaemonSet): Raw {
   return {
-    spec: { selector: rawSelector(d.selector), template: rawTemplate(d.templateLabels) },
+    spec: { selector: rawLabelSelector(d.selector), template: rawTemplate(d.templateLabels) },
     status: { ...d.status },
   };
 }
