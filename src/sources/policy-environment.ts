@@ -95,7 +95,6 @@ async function servedResources(api: ApiClient, groupVersion: string): Promise<Se
  * reached fails the run's own reads, which say so.
  */
 export async function readPolicyEnvironment(api: ApiClient, namespace?: string): Promise<PolicyEnvironment> {
-  const notes: string[] = [];
   const preferred = new Map<string, string>();
   try {
     const groups = valueAt((await api.get('/apis')).body, 'groups');
@@ -107,34 +106,39 @@ export async function readPolicyEnvironment(api: ApiClient, namespace?: string):
       }
     }
   } catch (e) {
-    notes.push(
-      `API discovery failed (${failure(e)}): whether other policy kinds or a network plugin's own apply is unknown`,
-    );
-    return { otherPolicyKinds: [], notes };
+    const note = `API discovery failed (${failure(e)}): whether other policy kinds or a network plugin's own apply is unknown`;
+    return { otherPolicyKinds: [], notes: [note] };
   }
   const enforcingPlugin = Object.keys(ENFORCING_PLUGINS)
     .filter((group) => preferred.has(group))
     .map((group) => ENFORCING_PLUGINS[group])[0];
   const groups = [...new Set(OTHER_POLICY_KINDS.map((k) => k.group))].filter((g) => preferred.has(g));
+  // Asked concurrently; what each found, notes included, is taken in the table's order, so that a
+  // report does not depend on which answer came first.
   const found = await Promise.all(
-    groups.map(async (group) => {
+    groups.map(async (group): Promise<{ labels: string[]; notes: string[] }> => {
       const version = preferred.get(group)!;
       let served: Set<string>;
       try {
         served = await servedResources(api, version);
       } catch (e) {
-        notes.push(`${version} could not be read (${failure(e)}): its policies, if any, are not evaluated`);
-        return [];
+        return {
+          labels: [],
+          notes: [`${version} could not be read (${failure(e)}): its policies, if any, are not evaluated`],
+        };
       }
       const kinds = OTHER_POLICY_KINDS.filter((k) => k.group === group && served.has(k.resource));
-      const present = await Promise.all(kinds.map((kind) => holdsAny(api, version, kind, namespace, notes)));
-      return kinds.filter((_, i) => present[i]).map((k) => k.label);
+      const held = await Promise.all(kinds.map((kind) => holdsAny(api, version, kind, namespace)));
+      return {
+        labels: kinds.filter((_, i) => held[i].present).map((k) => k.label),
+        notes: held.flatMap((h) => (h.note ? [h.note] : [])),
+      };
     }),
   );
   return {
-    otherPolicyKinds: [...new Set(found.flat())],
+    otherPolicyKinds: [...new Set(found.flatMap((f) => f.labels))],
     ...(enforcingPlugin ? { enforcingPlugin } : {}),
-    notes,
+    notes: found.flatMap((f) => f.notes),
   };
 }
 
@@ -144,17 +148,18 @@ async function holdsAny(
   groupVersion: string,
   kind: OtherPolicyKind,
   namespace: string | undefined,
-  notes: string[],
-): Promise<boolean> {
+): Promise<{ present: boolean; note?: string }> {
   const path =
     kind.namespaced && namespace
       ? `/apis/${groupVersion}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`
       : `/apis/${groupVersion}/${kind.resource}`;
   try {
     const items = valueAt((await api.get(path, { limit: '1' })).body, 'items');
-    return isJsonArray(items) && items.length > 0;
+    return { present: isJsonArray(items) && items.length > 0 };
   } catch (e) {
-    notes.push(`${kind.label} objects could not be listed (${failure(e)}): those there are not evaluated`);
-    return true;
+    return {
+      present: true,
+      note: `${kind.label} objects could not be listed (${failure(e)}): those there are not evaluated`,
+    };
   }
 }
