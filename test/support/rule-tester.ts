@@ -98,10 +98,7 @@ export function recording<C extends { run(...args: never[]): FindingDraft[] }>(
 }
 
 /** Every message and note the check declares, produced by some must-fire case. */
-function expectAllProduced(
-  declared: CheckMessages,
-  produced: { reasons: Set<string>; notes: Set<string> },
-): void {
+function expectAllProduced(declared: CheckMessages, produced: { reasons: Set<string>; notes: Set<string> }): void {
   expect(Object.keys(declared.messages).filter((id) => !produced.reasons.has(id))).toEqual([]);
   expect(Object.keys(declared.notes ?? {}).filter((id) => !produced.notes.has(id))).toEqual([]);
 }
