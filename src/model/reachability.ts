@@ -208,6 +208,8 @@ export interface DnsReachability {
 export interface ServiceReachability {
   from: string;
   client: string;
+  /** The client's namespace, where its egress policies are; absent for addresses outside any pod. */
+  clientNamespace?: string;
   /** Why there is no verdict at all (the client's kind was not read). */
   unknown?: string;
   notes: string[];
@@ -414,7 +416,7 @@ export function serviceReachability(view: ServiceView, model: ClusterModel, clie
   }));
   return {
     ...base,
-    ...('meta' in end ? { dns: dnsReachability(model, evaluator, end) } : {}),
+    ...('meta' in end ? { clientNamespace: end.meta.namespace, dns: dnsReachability(model, evaluator, end) } : {}),
     ports,
     ...(policies.unknownBackends > 0 ? { unknownBackends: policies.unknownBackends } : {}),
   };
