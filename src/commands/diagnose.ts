@@ -14,6 +14,7 @@ import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOp
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
 import { connectServices } from './connect.js';
+import { findClient } from './from.js';
 import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
@@ -25,6 +26,14 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   const connected = options.connect
     ? await connectServices(input.model, input.services, options.connect, streams)
     : undefined;
+  const client =
+    options.from &&
+    findClient(
+      input.model,
+      options.from,
+      input.namespace,
+      input.services.map((s) => s.meta.namespace),
+    );
   const diagnosis = diagnoseServices(
     input.model,
     input.services,
@@ -32,6 +41,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
     [...input.notes, ...(connected?.notes ?? [])],
     input.dangling,
     connected?.input,
+    client && { client, checks: options.from!.checks },
   );
   let { searched } = input;
   // As kubectl says it: an empty namespace and one that does not exist are different answers.

@@ -213,6 +213,11 @@ export interface ServiceReachability {
   /** Why there is no verdict at all (the client's kind was not read). */
   unknown?: string;
   notes: string[];
+  /**
+   * What the verdicts assume of enforcement: "if your network plugin enforces NetworkPolicy", or
+   * the plugin the cluster shows to enforce it ("cilium enforces NetworkPolicy").
+   */
+  enforcement: string;
   /** Absent for a client outside any pod (its resolver is not the cluster's). */
   dns?: DnsReachability;
   ports: PortReachability[];
@@ -404,7 +409,14 @@ function dnsReachability(model: ClusterModel, evaluator: PolicyEvaluator, client
 
 /** The Service from the client's side: per port, each ready backend's verdict, and the client's DNS. */
 export function serviceReachability(view: ServiceView, model: ClusterModel, client: Client): ServiceReachability {
-  const base = { from: client.from, client: client.evaluatedAs, notes: client.notes };
+  const base = {
+    from: client.from,
+    client: client.evaluatedAs,
+    notes: client.notes,
+    enforcement: model.enforcingPlugin
+      ? `${model.enforcingPlugin} enforces NetworkPolicy`
+      : 'if your network plugin enforces NetworkPolicy',
+  };
   const { end } = client;
   if (!end) return { ...base, unknown: client.unknown ?? 'the client is not known', ports: [] };
   const evaluator = policyEvaluator(model);
