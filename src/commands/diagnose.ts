@@ -14,7 +14,8 @@ import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOp
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
 import { connectServices } from './connect.js';
-import { findClient } from './from.js';
+import { clientReads, findClient } from './from.js';
+import { readForClient } from '../sources/from-client.js';
 import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
@@ -22,7 +23,13 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   if (options.watch || options.interactive) return runLiveView(options, streams);
 
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
-  const input = await loadInput(options.scope, undefined, 'report');
+  const { from } = options;
+  const input = await loadInput(
+    options.scope,
+    undefined,
+    'report',
+    from && ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace))),
+  );
   const connected = options.connect
     ? await connectServices(input.model, input.services, options.connect, streams)
     : undefined;
@@ -31,7 +38,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
     findClient(
       input.model,
       options.from,
-      input.namespace,
+      input.namespace ?? input.connection?.defaultNamespace,
       input.services.map((s) => s.meta.namespace),
     );
   const diagnosis = diagnoseServices(

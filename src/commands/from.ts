@@ -10,6 +10,7 @@ import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { resolveClient, type Client, type ClientSpec } from '../model/reachability.js';
 import { closestMatch } from '../model/similar.js';
+import type { ClientReads } from '../sources/from-client.js';
 
 export interface FromFlags {
   from?: string;
@@ -101,6 +102,16 @@ export function parseFrom(text: string): FromOptions {
   const problem = dns1123SubdomainError(name);
   if (problem) throw new UsageError(`--from: "${name}" is not a valid ${kind} name: ${problem}`);
   return { text, spec: { kind, name, ...(namespace !== undefined ? { namespace } : {}) } };
+}
+
+/** What a live run reads for the client: its namespace's policies, and the pod or workload it is; nothing for a CIDR. */
+export function clientReads(spec: ClientSpec, namespace: string): ClientReads | undefined {
+  if (spec.kind === 'CIDR') return undefined;
+  if (spec.kind === 'Namespace') return { namespace: spec.name };
+  const where = spec.namespace ?? namespace;
+  return spec.kind === 'Pod'
+    ? { namespace: where, pod: spec.name }
+    : { namespace: where, workload: { kind: spec.kind, name: spec.name } };
 }
 
 /**
