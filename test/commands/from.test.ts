@@ -3,14 +3,17 @@
 // the matrix in text, the DNS check; on a snapshot and on a live cluster (the test API server),
 // where the client and the cluster DNS are read besides the diagnosis's objects.
 
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFrom } from '../../src/commands/from.js';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
-import { parseReport, writeTemp } from '../support/cli.js';
+import { parseReport, runCli, writeTemp } from '../support/cli.js';
 import { endpointOf, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { runInProcess } from '../support/streams.js';
+
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/shop.yaml');
 
 const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
   output: 'text',
@@ -221,5 +224,19 @@ describe('--from on a live cluster', () => {
       stdout: '',
       stderr: 'error: --from: deployment "nope" not found in namespace "shop"\n',
     });
+  });
+});
+
+describe('--from through the CLI', () => {
+  it("the bundled example: teller's view of secure/ledger, as README shows it", () => {
+    const result = runCli(['--snapshot', EXAMPLE, '-n', 'secure', 'svc/ledger', '--from', 'deployment/teller']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('networkpolicy-blocks-dns: pod secure/teller-');
+    expect(result.stdout).toMatch(
+      /^ {2}http 80\/TCP {3}ledger-\S+:8080 {3}blocked {3}client egress admitted by NetworkPolicy teller; backend ingress isolated by NetworkPolicy default-deny/m,
+    );
+    const missing = runCli(['--snapshot', EXAMPLE, '-n', 'secure', 'svc/ledger', '--from', 'pod/teller']);
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toBe('error: --from: pod "teller" not found in namespace "secure"\n');
   });
 });
