@@ -163,7 +163,7 @@ export type Verdict = 'allowed' | 'blocked' | 'unknown';
 const VERDICT: Record<Decision, Verdict> = { yes: 'allowed', no: 'blocked', unknown: 'unknown' };
 
 /** One side of a connection: the client's egress or the backend's ingress. */
-export interface SideReachability {
+interface SideReachability {
   verdict: Verdict;
   /** The policies isolating the pod for that direction, by name; empty when none does. */
   policies: string[];
@@ -173,7 +173,7 @@ export interface SideReachability {
   unknown?: string;
 }
 
-export interface BackendReachability {
+interface BackendReachability {
   pod: string;
   /** The Service's targetPort as resolved on the pod: the port policies see. */
   targetPort: number;
@@ -187,13 +187,13 @@ export interface BackendReachability {
   reason: string;
 }
 
-export interface PortReachability {
+interface PortReachability {
   /** "http 80/TCP", as findings name the port. */
   port: string;
   backends: BackendReachability[];
 }
 
-export interface DnsReachability {
+interface DnsReachability {
   verdict: Verdict;
   udp: Verdict;
   tcp: Verdict;
