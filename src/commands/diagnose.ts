@@ -28,7 +28,8 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
     options.scope,
     undefined,
     'report',
-    from && ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace))),
+    from &&
+      ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace)),
   );
   const connected = options.connect
     ? await connectServices(input.model, input.services, options.connect, streams)

@@ -106,7 +106,7 @@ function workloadClient(
   return {
     client: {
       from,
-      evaluatedAs: `pod ${spec.namespace}/${first.meta.name} of ${name} (${pods.length} pods)`,
+      evaluatedAs: `pod ${spec.namespace}/${first.meta.name} of ${name} (${pods.length === 1 ? '1 pod' : `${pods.length} pods`})`,
       end: first,
       notes,
     },

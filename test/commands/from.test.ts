@@ -9,7 +9,7 @@ import { parseFrom } from '../../src/commands/from.js';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, runCli, writeTemp } from '../support/cli.js';
-import { endpointOf, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
+import { endpointOf, namespace, networkPolicy, pod, service, slice, workload, type Raw } from '../support/objects.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { runInProcess } from '../support/streams.js';
 
@@ -214,6 +214,25 @@ describe('--from on a live cluster', () => {
     expect(r.ports[0].backends.map((b) => b.verdict)).toEqual(['allowed', 'blocked']);
     expect(r.dns?.servers).toBe('the pods of Service kube-system/kube-dns (coredns-1)');
     expect(r.dns?.verdict).toBe('blocked');
+  });
+
+  it("a Deployment of the run's namespace: it and its pods by its selector; namespace/NAME of another: its policies", async () => {
+    await api?.close();
+    api = await startTestServer({
+      objects: [...WORLD, workload('Deployment', 'front', { labels: { app: 'frontend' } })],
+    });
+    const given = { kubeconfig: api.kubeconfigPath, namespace: 'shop', output: 'json', failOn: 'never' };
+    const front = await run({ ...given, from: 'deployment/front' }, ['web']);
+    expect(front.stderr).toBe('');
+    expect(parseReport(front.stdout).services[0].reachability!.client).toBe(
+      'pod shop/frontend of deployment shop/front (1 pod)',
+    );
+    const payments = await run({ ...given, from: 'namespace/payments' }, ['web']);
+    const r = parseReport(payments.stdout).services[0].reachability!;
+    expect(r.client).toBe('a pod with no labels in namespace payments');
+    // No policy of payments selects a pod without labels: its egress is open, DNS too.
+    expect(r.dns?.verdict).toBe('allowed');
+    expect(r.ports[0].backends.map((b) => b.verdict)).toEqual(['allowed', 'blocked']);
   });
 
   it('a client the cluster does not have: exit 2', async () => {
