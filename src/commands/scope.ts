@@ -233,7 +233,7 @@ export async function loadInput(
   whenNotFound: 'fail' | 'report' = 'fail',
   extra?: ExtraReads,
 ): Promise<LoadedInput> {
-  if (scope.referrer) return loadForReferrer(scope, scope.referrer, connection);
+  if (scope.referrer) return loadForReferrer(scope, scope.referrer, connection, extra);
   const notes: string[] = [];
   let notFound: string[] = [];
   let objects: ClusterObject[];
@@ -375,6 +375,7 @@ async function loadForReferrer(
   scope: Scope,
   referrer: ReferrerScope,
   connection: Connection | undefined,
+  extra: ExtraReads | undefined,
 ): Promise<LoadedInput> {
   const { kind, name } = referrer;
   const isReferrer = (o: ClusterObject) => o.kind === kind.kind && o.meta.name === name;
@@ -408,11 +409,21 @@ async function loadForReferrer(
   const namespace = kind.namespaced ? (effectiveNamespace(scope, conn) ?? conn.defaultNamespace) : undefined;
   const [object] = await readReferrer(conn, kind, namespace, name);
   if (!object) throw referrerNotFound(referrer, namespace);
-  const result = await fetchTargets(conn, object, kind);
-  const model = buildModel([...result.objects, object], liveCoverage(result.missing), result.policyEnvironment);
+  const [result, extraObjects] = await Promise.all([
+    fetchTargets(conn, object, kind),
+    extra?.(conn, namespace ?? conn.defaultNamespace) ?? [],
+  ]);
+  const read = [...result.objects, object];
+  const model = buildModel(
+    [...read, ...notYetRead(read, extraObjects)],
+    liveCoverage(result.missing),
+    result.policyEnvironment,
+  );
+  // The objects --from reads may hold other Services (the cluster DNS's): only the targets are diagnosed.
+  const targets = targetsByNamespace(object);
   return {
     model,
-    services: model.services,
+    services: model.services.filter((s) => targets.get(s.meta.namespace)?.includes(s.meta.name) === true),
     notes: [...missingNotes(result.missing), ...result.policyEnvironment.notes],
     notFound: [],
     searched: `named by ${describeObject(object)}`,

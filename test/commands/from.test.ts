@@ -9,7 +9,17 @@ import { parseFrom } from '../../src/commands/from.js';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, runCli, writeTemp } from '../support/cli.js';
-import { endpointOf, namespace, networkPolicy, pod, service, slice, workload, type Raw } from '../support/objects.js';
+import {
+  endpointOf,
+  ingress,
+  namespace,
+  networkPolicy,
+  pod,
+  service,
+  slice,
+  workload,
+  type Raw,
+} from '../support/objects.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { runInProcess } from '../support/streams.js';
 
@@ -232,6 +242,24 @@ describe('--from on a live cluster', () => {
     expect(r.client).toBe('a pod with no labels in namespace payments');
     // No policy of payments selects a pod without labels: its egress is open, DNS too.
     expect(r.dns?.verdict).toBe('allowed');
+    expect(r.ports[0].backends.map((b) => b.verdict)).toEqual(['allowed', 'blocked']);
+  });
+
+  it('with --for: the client is read besides the Services the object names', async () => {
+    await api?.close();
+    api = await startTestServer({
+      objects: [...WORLD, ingress('front', { paths: [{ service: 'web', port: 'http' }] })],
+    });
+    const result = await run({
+      kubeconfig: api.kubeconfigPath,
+      namespace: 'shop',
+      for: 'ingress/front',
+      from: 'payments/pod/payer',
+      output: 'json',
+      failOn: 'never',
+    });
+    expect(result.stderr).toBe('');
+    const r = parseReport(result.stdout).services[0].reachability!;
     expect(r.ports[0].backends.map((b) => b.verdict)).toEqual(['allowed', 'blocked']);
   });
 
