@@ -284,10 +284,10 @@ function backendReachability(
   const ingress = sideOf(verdict.ingress, pod, clientEnd);
   const egress =
     verdict.egress && !('family' in client) ? sideOf(verdict.egress, client, { kind: 'pod', pod }) : undefined;
-  const blockedBy: BackendReachability['blockedBy'] = [];
-  if (egress?.verdict === 'blocked') blockedBy.push('client egress');
-  if (ingress.verdict === 'blocked') blockedBy.push('backend ingress');
   const itself = 'meta' in client && client === pod;
+  const blockedBy: BackendReachability['blockedBy'] = [];
+  if (!itself && egress?.verdict === 'blocked') blockedBy.push('client egress');
+  if (!itself && ingress.verdict === 'blocked') blockedBy.push('backend ingress');
   const sides = [...(egress ? [describeSide('client egress', egress)] : []), describeSide('backend ingress', ingress)];
   let reason = itself
     ? "the client is this backend: a pod's connections to itself are never blocked"

@@ -417,6 +417,7 @@ describe('resolving --from in the input', () => {
     const [self, other] = r.ports[0].backends;
     expect(self.verdict).toBe('allowed');
     expect(self.reason).toContain('connections to itself');
+    expect(self.blockedBy).toBeUndefined();
     expect(other.verdict).toBe('blocked');
   });
 });
