@@ -109,6 +109,8 @@
 //                          → networkpolicy-blocks-some-backends
 //   secure/statements      admitted from namespace ingress-nginx only → networkpolicy-restricts-sources
 //                          (secure/audit, admitted from everywhere, is healthy)
+//                          (Deployment secure/teller, ledger's client, may reach ledger's pods and
+//                          nothing else, not even the cluster DNS: try --from deployment/teller)
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the

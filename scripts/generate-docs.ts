@@ -31,6 +31,7 @@ const ALL_CHECKS = MODULES.map((m) => m.check);
 const CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'service');
 const DATAPLANE_CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'dataplane');
 const CONNECT_CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'connect');
+const FROM_CHECKS = ALL_CHECKS.filter((check) => listOf(check) === 'from');
 
 /** Past this many items a list of the example is cut to its first few, with a comment saying how many more. */
 const LONG_LIST = 10;
@@ -56,7 +57,7 @@ function yaml(value: unknown): string {
 }
 
 async function exampleOf(c: RecordedCase): Promise<CheckExample> {
-  const { objects, lacks, node, connect } = c.input;
+  const { objects, lacks, node, connect, from } = c.input;
   const asYaml = (text: string) => formatted('example.yaml', text, 'yaml');
   return {
     case: c.name,
@@ -74,6 +75,7 @@ async function exampleOf(c: RecordedCase): Promise<CheckExample> {
         }
       : {}),
     ...(connect ? { connect: { vantage: connect.vantage, answers: await asYaml(yaml(connect.answers)) } } : {}),
+    ...(from ? { from } : {}),
     findings: await asYaml(yaml(c.findings())),
   };
 }
@@ -124,6 +126,7 @@ const README_TABLES: { name: string; header: string; checks: readonly CheckDescr
   { name: 'checks', header: '| id | default severity | what it finds |', checks: CHECKS },
   { name: 'dataplane-checks', header: '| id | severity | title |', checks: DATAPLANE_CHECKS },
   { name: 'connect-checks', header: '| id | severity | title |', checks: CONNECT_CHECKS },
+  { name: 'from-checks', header: '| id | severity | title |', checks: FROM_CHECKS },
 ];
 
 async function readme(): Promise<string> {

@@ -5,7 +5,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Check, ConnectCheck, DataplaneCheck } from '../src/checks/types.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from '../src/checks/types.js';
 import { isCheck, SHARED_MODULES } from '../test/support/check-registry.js';
 
 export const REGISTRY_FILE = 'src/checks/index.ts';
@@ -19,7 +19,7 @@ export interface CheckModule {
   check: AnyCheck;
 }
 
-type AnyCheck = Check | DataplaneCheck | ConnectCheck;
+type AnyCheck = Check | DataplaneCheck | ConnectCheck | FromCheck;
 
 /** A Service check declares the Services it judges; a probe check compares a node's rules instead. */
 function isServiceCheck(check: AnyCheck): check is Check {
@@ -31,9 +31,16 @@ function isConnectCheck(check: AnyCheck): check is ConnectCheck {
   return 'input' in check && check.input === 'connect';
 }
 
+/** A --from check judges a Service as one client sees it. */
+function isFromCheck(check: AnyCheck): check is FromCheck {
+  return 'input' in check && check.input === 'from';
+}
+
 /** Which list of the registry a check belongs in. */
-export function listOf(check: AnyCheck): 'service' | 'dataplane' | 'connect' {
-  return isServiceCheck(check) ? 'service' : isConnectCheck(check) ? 'connect' : 'dataplane';
+export function listOf(check: AnyCheck): 'service' | 'dataplane' | 'connect' | 'from' {
+  if (isServiceCheck(check)) return 'service';
+  if (isConnectCheck(check)) return 'connect';
+  return isFromCheck(check) ? 'from' : 'dataplane';
 }
 
 /**
@@ -91,7 +98,7 @@ ${[...modules]
   .sort((a, b) => a.file.localeCompare(b.file))
   .map((m) => `import { ${m.exportName} } from './${m.file.replace(/\.ts$/, '.js')}';`)
   .join('\n')}
-import type { Check, ConnectCheck, DataplaneCheck } from './types.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from './types.js';
 
 export const CHECKS: Check[] = [
 ${listed('service')}
@@ -111,9 +118,19 @@ export const CONNECT_CHECKS: ConnectCheck[] = [
 ${listed('connect')}
 ];
 
-/** Any check by id, diagnose's, the probe's or --connect's: what \`checks\`, \`explain\` and the text report describe. */
-export function describeCheck(id: string): Check | DataplaneCheck | ConnectCheck | undefined {
-  return findCheck(id) ?? DATAPLANE_CHECKS.find((c) => c.id === id) ?? CONNECT_CHECKS.find((c) => c.id === id);
+/** The checks of a client's view (--from): only a run with --from runs them. */
+export const FROM_CHECKS: FromCheck[] = [
+${listed('from')}
+];
+
+/** Any check by id, diagnose's, the probe's, --connect's or --from's: what \`checks\`, \`explain\` and the text report describe. */
+export function describeCheck(id: string): Check | DataplaneCheck | ConnectCheck | FromCheck | undefined {
+  return (
+    findCheck(id) ??
+    DATAPLANE_CHECKS.find((c) => c.id === id) ??
+    CONNECT_CHECKS.find((c) => c.id === id) ??
+    FROM_CHECKS.find((c) => c.id === id)
+  );
 }
 `;
 }

@@ -8,6 +8,7 @@ import { Command, type Option } from 'commander';
 import { findOption, goBool, takesValue } from './argv.js';
 import { CHECKS } from './checks/index.js';
 import { CONNECT_FROM_VALUES } from './commands/connect.js';
+import { FROM_TYPES } from './commands/from.js';
 import { addConfigFlags, kubeconfigOptions, type ClusterFlags } from './commands/config-flags.js';
 import { PROBE_OUTPUTS } from './commands/probe-options.js';
 import { SNAPSHOT_OUTPUTS } from './commands/snapshot.js';
@@ -141,7 +142,10 @@ const LOOKED_UP: Record<string, LookupKind> = {
   '--user': 'users',
 };
 
-function flagValues(command: Command, option: Option): { values: string[]; commaList?: boolean; files?: boolean } {
+function flagValues(
+  command: Command,
+  option: Option,
+): { values: string[]; commaList?: boolean; files?: boolean; prefixes?: boolean } {
   switch (option.long) {
     case '--for':
       // wait's condition; diagnose's --for TYPE/NAME is completed by completeFor.
@@ -155,6 +159,9 @@ function flagValues(command: Command, option: Option): { values: string[]; comma
       return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
     case '--connect-from':
       return { values: CONNECT_FROM_VALUES };
+    case '--from':
+      // The kinds of client, each a prefix the name follows: no space after.
+      return { values: FROM_TYPES, prefixes: true };
     case '--kubeconfig':
     case '--snapshot':
     case '--certificate-authority':
@@ -180,8 +187,8 @@ async function completeValue(
   flagPrefix = '',
 ): Promise<Completion> {
   const lookedUp = LOOKED_UP[option.long ?? ''];
-  const { values, commaList, files } = lookedUp
-    ? { values: await lookup(lookedUp, flags).catch(() => []), commaList: false, files: false }
+  const { values, commaList, files, prefixes } = lookedUp
+    ? { values: await lookup(lookedUp, flags).catch(() => []), commaList: false, files: false, prefixes: false }
     : flagValues(command, option);
   if (files) return { candidates: [], directive: DIRECTIVE.fileCompletion };
   if (commaList) {
@@ -202,7 +209,7 @@ async function completeValue(
       flagPrefix + toComplete,
       values.map((v) => flagPrefix + v),
     ),
-    directive: DIRECTIVE.noFileCompletion,
+    directive: prefixes ? DIRECTIVE.noSpace | DIRECTIVE.noFileCompletion : DIRECTIVE.noFileCompletion,
   };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../src/checks/index.js';
 import {
   checkDoc,
   checkDocMarkdown,
@@ -23,7 +23,7 @@ const generated = await generatedDocs();
 describe('npm run docs', () => {
   it('writes a page per check, the examples and the README', () => {
     const paths = generated.map((f) => f.path);
-    for (const check of [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS])
+    for (const check of [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS])
       expect(paths).toContain(`docs/checks/${check.id}.md`);
     expect(paths).toContain('src/report/check-examples.ts');
     expect(paths).toContain('README.md');
@@ -55,7 +55,7 @@ function words(text: string): string[] {
 }
 
 describe('explain', () => {
-  it.each([...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => [c.id, c] as const))(
+  it.each([...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS].map((c) => [c.id, c] as const))(
     'explain %s says what its page says',
     (id, check) => {
       const page = generated.find((f) => f.path === `docs/checks/${id}.md`)!.content;

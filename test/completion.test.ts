@@ -132,6 +132,21 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local']);
   });
 
+  it('--from offers the kinds of client, each with its slash and no space after', async () => {
+    const kinds = await complete('--from', '');
+    expect(kinds.words).toEqual([
+      'pod/',
+      'deployment/',
+      'statefulset/',
+      'daemonset/',
+      'replicaset/',
+      'namespace/',
+      'cidr/',
+    ]);
+    expect(kinds.directive).toBe(':6'); // no space, no file completion
+    expect((await complete('--from=d')).words).toEqual(['--from=deployment/', '--from=daemonset/']);
+  });
+
   it('--kubeconfig and --snapshot leave the shell to complete file names', async () => {
     expect((await complete('--kubeconfig', '')).directive).toBe(':0');
     expect((await complete('--snapshot', '')).directive).toBe(':0');

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../src/checks/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -23,7 +23,7 @@ describe('README', () => {
           .slice(1, -1)
           .map((cell) => cell.trim()),
       );
-    for (const check of [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS]) {
+    for (const check of [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS]) {
       expect(rows).toContainEqual([`[\`${check.id}\`](docs/checks/${check.id}.md)`, check.severity, check.title]);
     }
   });

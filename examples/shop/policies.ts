@@ -43,6 +43,9 @@ const selecting = (name: string, extra: Record<string, string> = {}) => ({
  * secure/statements: admitted from the ingress controller's namespace only →
  * networkpolicy-restricts-sources (an info: it names who may connect).
  * secure/audit: its allow policy admits the port from everywhere (healthy).
+ * teller (a Deployment, no Service): the client of ledger. Its egress policy admits ledger's pods on
+ * 8080 and nothing else, not even the cluster DNS: `--from deployment/teller` shows it
+ * (networkpolicy-blocks-dns), and that ledger's canary is shut on the backend side.
  */
 export function secure(shop: Shop): void {
   shop.workload(service('vault'), pods('vault', '3.2.0'));
@@ -52,6 +55,7 @@ export function secure(shop: Shop): void {
   ]);
   shop.workload(service('statements'), pods('statements', '1.9.4'));
   shop.workload(service('audit'), pods('audit', '2.2.0'));
+  shop.add(...pods('teller', '4.0.2', {}, '2026-11-21T10:00:00Z'));
   shop.add(
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress'] }),
     policy('vault', {
@@ -73,6 +77,11 @@ export function secure(shop: Shop): void {
           ports: [{ protocol: 'TCP', port: 'http' }],
         },
       ],
+    }),
+    policy('teller', {
+      podSelector: selecting('teller'),
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: selecting('ledger') }], ports: [{ protocol: 'TCP', port: 8080 }] }],
     }),
     policy('audit', {
       podSelector: selecting('audit'),

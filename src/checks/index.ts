@@ -27,6 +27,7 @@ import { loadBalancerPending } from './loadbalancer-pending.js';
 import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
 import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js';
 import { networkpolicyBlocksBackends } from './networkpolicy-blocks-backends.js';
+import { networkpolicyBlocksDns } from './networkpolicy-blocks-dns.js';
 import { networkpolicyBlocksSomeBackends } from './networkpolicy-blocks-some-backends.js';
 import { networkpolicyPortMismatch } from './networkpolicy-port-mismatch.js';
 import { networkpolicyRestrictsSources } from './networkpolicy-restricts-sources.js';
@@ -54,7 +55,7 @@ import { trafficPolicyLocalGaps } from './traffic-policy-local-gaps.js';
 import { webhookServiceUnavailable } from './webhook-service-unavailable.js';
 import { workloadCannotCreatePods } from './workload-cannot-create-pods.js';
 import { workloadScaledToZero } from './workload-scaled-to-zero.js';
-import type { Check, ConnectCheck, DataplaneCheck } from './types.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from './types.js';
 
 export const CHECKS: Check[] = [
   selectorNoMatch,
@@ -123,7 +124,15 @@ export const CONNECT_CHECKS: ConnectCheck[] = [
   endpointProtocolMismatch,
 ];
 
-/** Any check by id, diagnose's, the probe's or --connect's: what `checks`, `explain` and the text report describe. */
-export function describeCheck(id: string): Check | DataplaneCheck | ConnectCheck | undefined {
-  return findCheck(id) ?? DATAPLANE_CHECKS.find((c) => c.id === id) ?? CONNECT_CHECKS.find((c) => c.id === id);
+/** The checks of a client's view (--from): only a run with --from runs them. */
+export const FROM_CHECKS: FromCheck[] = [networkpolicyBlocksDns];
+
+/** Any check by id, diagnose's, the probe's, --connect's or --from's: what `checks`, `explain` and the text report describe. */
+export function describeCheck(id: string): Check | DataplaneCheck | ConnectCheck | FromCheck | undefined {
+  return (
+    findCheck(id) ??
+    DATAPLANE_CHECKS.find((c) => c.id === id) ??
+    CONNECT_CHECKS.find((c) => c.id === id) ??
+    FROM_CHECKS.find((c) => c.id === id)
+  );
 }

@@ -12,6 +12,7 @@ import type { TemplateData } from '../core/template.js';
 import type { ServiceAddress, ServiceBackends } from '../model/services.js';
 import type { ReferrerKind, ServiceReference } from '../model/references.js';
 import type { Service } from '../core/objects.js';
+import type { ServiceReachability } from '../model/reachability.js';
 
 /**
  * Message templates by id (core/template.ts). `{{name}}` stands for the finding's data of that
@@ -155,4 +156,15 @@ export interface ConnectCheck extends CheckDescription, CheckMessages {
   input: 'connect';
   /** The finding's port is the port judged; the runner sets it. */
   run(port: PortConnectivity, model: ClusterModel): FindingDraft[];
+}
+
+/**
+ * A --from check: judges a Service as one client sees it (model/reachability.ts). Only a run with
+ * --from runs it; without a client it says nothing of a Service (--from is opt-in: its absence
+ * leaves no Service unknown).
+ */
+export interface FromCheck extends CheckDescription, CheckMessages {
+  /** Marks the check as one of a client's view (what the registry and the docs sort by). */
+  input: 'from';
+  run(reachability: ServiceReachability, service: Service, model: ClusterModel): FindingDraft[];
 }

@@ -1,7 +1,7 @@
 // `checks` lists every check; `explain CHECK` prints one check's page.
 
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, describeCheck } from '../checks/index.js';
-import type { Check, ConnectCheck, DataplaneCheck } from '../checks/types.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS, describeCheck } from '../checks/index.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from '../checks/types.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { checkDoc, checkDocText } from '../report/check-docs.js';
 import { CHECK_EXAMPLES } from '../report/check-examples.js';
@@ -30,7 +30,10 @@ interface ChecksOptions {
  * `reason` are among these ids and reasons); `command` says which command runs it.
  */
 function checkList() {
-  const item = (c: Check | DataplaneCheck | ConnectCheck, command: 'diagnose' | 'probe' | 'diagnose --connect') => ({
+  const item = (
+    c: Check | DataplaneCheck | ConnectCheck | FromCheck,
+    command: 'diagnose' | 'probe' | 'diagnose --connect' | 'diagnose --from',
+  ) => ({
     id: c.id,
     severity: c.severity,
     title: c.title,
@@ -46,6 +49,7 @@ function checkList() {
       ...CHECKS.map((c) => item(c, 'diagnose')),
       ...DATAPLANE_CHECKS.map((c) => item(c, 'probe')),
       ...CONNECT_CHECKS.map((c) => item(c, 'diagnose --connect')),
+      ...FROM_CHECKS.map((c) => item(c, 'diagnose --from')),
     ],
   };
 }
@@ -54,7 +58,11 @@ function runChecksList({ output }: ChecksOptions, streams: IOStreams): Promise<n
   if (output === 'json') streams.out.write(renderJson(checkList()));
   else if (output === 'yaml') streams.out.write(renderYaml(checkList()));
   else {
-    const rows = [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => [c.id, c.severity, c.title]);
+    const rows = [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS].map((c) => [
+      c.id,
+      c.severity,
+      c.title,
+    ]);
     streams.out.write(plainTable(['ID', 'SEVERITY', 'TITLE'], rows) + '\n');
   }
   return Promise.resolve(EXIT.ok);
@@ -69,7 +77,7 @@ export const checksCommand: CommandSteps<ChecksFlags, ChecksOptions> = {
 };
 
 interface ExplainOptions {
-  check: Check | DataplaneCheck | ConnectCheck;
+  check: Check | DataplaneCheck | ConnectCheck | FromCheck;
 }
 
 function completeExplain([id]: string[]): ExplainOptions {

@@ -3,8 +3,8 @@
 // then validated together before anything is read.
 
 import { Option, type Command } from 'commander';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, findCheck } from '../checks/index.js';
-import type { Check, ConnectCheck } from '../checks/types.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, findCheck, FROM_CHECKS } from '../checks/index.js';
+import type { Check, ConnectCheck, FromCheck } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/findings.js';
 import { colourWanted } from '../render/colour.js';
@@ -16,8 +16,9 @@ import { KINDS } from '../core/kinds.js';
 import { addScopeFlags, completeScope, type Scope, type ScopeFlags } from './scope.js';
 import type { IOStreams } from './streams.js';
 import { addConnectFlags, completeConnect, type ConnectFlags, type ConnectOptions } from './connect.js';
+import { addFromFlag, parseFrom, type FromFlags, type FromOptions } from './from.js';
 
-export interface DiagnoseFlags extends ScopeFlags, ConnectFlags {
+export interface DiagnoseFlags extends ScopeFlags, ConnectFlags, FromFlags {
   output: string;
   ascii?: boolean;
   showEndpoints?: boolean;
@@ -47,6 +48,8 @@ export interface DiagnoseOptions {
   terminal: { stdin: boolean; stdout: boolean };
   /** --connect: where from, how long each connection may take, and the connect checks chosen. */
   connect?: ConnectOptions;
+  /** --from: the client, and the --from checks chosen. */
+  from?: FromOptions & { checks: FromCheck[] };
 }
 
 export function addDiagnoseFlags(command: Command): Command {
@@ -81,7 +84,7 @@ export function addDiagnoseFlags(command: Command): Command {
     .option('--for <type/name>', `diagnose the Services one object names, reading only what they need: ${FOR_TYPES}`)
     .option('-w, --watch', 'keep watching: redraw on a terminal, else print one line per change')
     .option('-i, --interactive', 'browse Services in a terminal view (keys: ? for help)');
-  return addConnectFlags(command);
+  return addFromFlag(addConnectFlags(command));
 }
 
 /** The TYPEs --for takes, as its help lists them: "ingress/NAME (also ingresses/, ing/), apiservice/NAME (also apiservices/)". */
@@ -116,25 +119,28 @@ export function parseFailOn(text: string): Severity | 'never' {
 export function unknownCheck(id: string): string {
   const meant = closestMatch(
     id,
-    [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => c.id),
+    [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS].map((c) => c.id),
   );
   return `unknown check "${id}" (${meant ? `did you mean ${meant}? ` : ''}kubectl endpoints-doctor checks lists them)`;
 }
 
-/** The checks a list of ids names: the diagnosis's, and (with --connect) the connect checks. */
-function checkList(flag: string, text: string, connect: boolean): (Check | ConnectCheck)[] {
+/** The checks a list of ids names: the diagnosis's, and (with --connect, --from) theirs. */
+function checkList(flag: string, text: string, connect: boolean, from: boolean): (Check | ConnectCheck | FromCheck)[] {
   return text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((id) => {
-      const check = findCheck(id) ?? CONNECT_CHECKS.find((c) => c.id === id);
+      const check = findCheck(id) ?? CONNECT_CHECKS.find((c) => c.id === id) ?? FROM_CHECKS.find((c) => c.id === id);
       if (!check && DATAPLANE_CHECKS.some((c) => c.id === id)) {
         throw new UsageError(`${flag}: ${id} compares a node's rules: kubectl endpoints-doctor probe runs it`);
       }
       if (!check) throw new UsageError(`${flag}: ${unknownCheck(id)}`);
       if (!connect && CONNECT_CHECKS.some((c) => c === check)) {
         throw new UsageError(`${flag}: ${id} judges connections: it runs only with --connect`);
+      }
+      if (!from && FROM_CHECKS.some((c) => c === check)) {
+        throw new UsageError(`${flag}: ${id} judges a client's view: it runs only with --from`);
       }
       return check;
     });
@@ -144,17 +150,22 @@ function chooseChecks(
   only: string | undefined,
   disable: string | undefined,
   connect: boolean,
-): { checks: Check[]; connectChecks: ConnectCheck[] } {
+  from: boolean,
+): { checks: Check[]; connectChecks: ConnectCheck[]; fromChecks: FromCheck[] } {
   if (only !== undefined && disable !== undefined) throw new UsageError('use --only or --disable, not both');
-  let keep: (check: Check | ConnectCheck) => boolean;
+  let keep: (check: Check | ConnectCheck | FromCheck) => boolean;
   if (only !== undefined) {
-    const chosen = new Set(checkList('--only', only, connect));
+    const chosen = new Set(checkList('--only', only, connect, from));
     keep = (check) => chosen.has(check);
   } else {
-    const disabled = new Set(disable !== undefined ? checkList('--disable', disable, connect) : []);
+    const disabled = new Set(disable !== undefined ? checkList('--disable', disable, connect, from) : []);
     keep = (check) => !disabled.has(check);
   }
-  return { checks: CHECKS.filter(keep), connectChecks: connect ? CONNECT_CHECKS.filter(keep) : [] };
+  return {
+    checks: CHECKS.filter(keep),
+    connectChecks: connect ? CONNECT_CHECKS.filter(keep) : [],
+    fromChecks: from ? FROM_CHECKS.filter(keep) : [],
+  };
 }
 
 /** -o for diagnose: a format, or jsonpath=TEMPLATE / custom-columns=SPEC with the template parsed. */
@@ -183,15 +194,21 @@ function parseDiagnoseOutput(text: string): Pick<OutputOptions, 'output' | 'temp
 export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: IOStreams): DiagnoseOptions {
   const parsedOutput = parseDiagnoseOutput(flags.output);
   const failOn = parseFailOn(flags.failOn);
-  const { checks, connectChecks } = chooseChecks(flags.only, flags.disable, flags.connect === true);
+  const { checks, connectChecks, fromChecks } = chooseChecks(
+    flags.only,
+    flags.disable,
+    flags.connect === true,
+    flags.from !== undefined,
+  );
   const connect = completeConnect(flags, connectChecks);
+  const from = flags.from !== undefined ? { ...parseFrom(flags.from), checks: fromChecks } : undefined;
   return {
     scope: completeScope(flags, args, streams),
     checks,
     output: {
       ...parsedOutput,
       failOn,
-      checksChosen: checks.length + connectChecks.length,
+      checksChosen: checks.length + connectChecks.length + fromChecks.length,
       ascii: flags.ascii === true,
       showEndpoints: flags.showEndpoints === true,
       explain: flags.explain === true,
@@ -204,6 +221,7 @@ export function completeDiagnose(args: string[], flags: DiagnoseFlags, streams: 
     interactive: flags.interactive === true,
     terminal: { stdin: streams.in.isTTY === true, stdout: streams.out.isTTY === true },
     ...(connect ? { connect } : {}),
+    ...(from ? { from } : {}),
   };
 }
 
@@ -220,10 +238,14 @@ export function validateDiagnose({
   scope,
   terminal,
   connect,
+  from,
 }: DiagnoseOptions): void {
   if (watch && interactive) throw new UsageError('use --watch or --interactive, not both');
   if (connect && (watch || interactive)) {
     throw new UsageError(`--connect runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
+  }
+  if (from && (watch || interactive)) {
+    throw new UsageError(`--from runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
   }
   if (watch && !WATCH_OUTPUTS.includes(output)) {
     throw new UsageError(

@@ -14,6 +14,8 @@ import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOp
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
 import { connectServices } from './connect.js';
+import { clientReads, findClient } from './from.js';
+import { readForClient } from '../sources/from-client.js';
 import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
@@ -21,10 +23,25 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   if (options.watch || options.interactive) return runLiveView(options, streams);
 
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
-  const input = await loadInput(options.scope, undefined, 'report');
+  const { from } = options;
+  const input = await loadInput(
+    options.scope,
+    undefined,
+    'report',
+    from &&
+      ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace)),
+  );
   const connected = options.connect
     ? await connectServices(input.model, input.services, options.connect, streams)
     : undefined;
+  const client =
+    options.from &&
+    findClient(
+      input.model,
+      options.from,
+      input.namespace ?? input.connection?.defaultNamespace,
+      input.services.map((s) => s.meta.namespace),
+    );
   const diagnosis = diagnoseServices(
     input.model,
     input.services,
@@ -32,6 +49,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
     [...input.notes, ...(connected?.notes ?? [])],
     input.dangling,
     connected?.input,
+    client && { client, checks: options.from!.checks },
   );
   let { searched } = input;
   // As kubectl says it: an empty namespace and one that does not exist are different answers.

@@ -212,17 +212,28 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>, namespace
   return notes;
 }
 
+/** Objects a run needs read live beyond the diagnosis's (--from's client), given where the run reads. */
+export type ExtraReads = (conn: Connection, namespace: string | undefined) => Promise<ClusterObject[]>;
+
+/** `extra` without the objects `read` already holds (the same kind, namespace and name). */
+function notYetRead(read: readonly ClusterObject[], extra: readonly ClusterObject[]): ClusterObject[] {
+  const key = (o: ClusterObject) => `${o.kind}/${o.meta.namespace}/${o.meta.name}`;
+  const held = new Set(read.map(key));
+  return extra.filter((o) => !held.has(key(o)));
+}
+
 /**
  * `connection`: one the caller already opened (the probe execs through it too).
  * `whenNotFound`: a named Service the input does not hold is a usage error ("fail"), or is
- * named in notFound while the others are read ("report").
+ * named in notFound while the others are read ("report"). `extra`: what else a live run reads.
  */
 export async function loadInput(
   scope: Scope,
   connection?: Connection,
   whenNotFound: 'fail' | 'report' = 'fail',
+  extra?: ExtraReads,
 ): Promise<LoadedInput> {
-  if (scope.referrer) return loadForReferrer(scope, scope.referrer, connection);
+  if (scope.referrer) return loadForReferrer(scope, scope.referrer, connection, extra);
   const notes: string[] = [];
   let notFound: string[] = [];
   let objects: ClusterObject[];
@@ -243,6 +254,9 @@ export async function loadInput(
     // The model is built as pages arrive; a list that started again voids that, and it is built from the result.
     const builder = new ModelBuilder();
     let restarted = false;
+    const extraRead = extra?.(conn, namespace);
+    // Awaited after the diagnosis's read; if that fails first, its failure is the one told.
+    extraRead?.catch(() => undefined);
     const result = await fetchLive(
       conn,
       { namespace, serviceNames: scope.serviceNames, labelSelector: scope.labelSelector, whenNotFound },
@@ -254,8 +268,12 @@ export async function loadInput(
         },
       },
     );
-    if (!restarted) built = builder;
-    objects = result.objects;
+    const added = notYetRead(result.objects, (await extraRead) ?? []);
+    if (!restarted) {
+      builder.add(added);
+      built = builder;
+    }
+    objects = [...result.objects, ...added];
     // Named Services are read in the context's namespace when -n does not say.
     const { defaultNamespace } = conn;
     notFound = result.notFound.map((name) => serviceNotFound(name, namespace ?? defaultNamespace));
@@ -357,6 +375,7 @@ async function loadForReferrer(
   scope: Scope,
   referrer: ReferrerScope,
   connection: Connection | undefined,
+  extra: ExtraReads | undefined,
 ): Promise<LoadedInput> {
   const { kind, name } = referrer;
   const isReferrer = (o: ClusterObject) => o.kind === kind.kind && o.meta.name === name;
@@ -390,11 +409,21 @@ async function loadForReferrer(
   const namespace = kind.namespaced ? (effectiveNamespace(scope, conn) ?? conn.defaultNamespace) : undefined;
   const [object] = await readReferrer(conn, kind, namespace, name);
   if (!object) throw referrerNotFound(referrer, namespace);
-  const result = await fetchTargets(conn, object, kind);
-  const model = buildModel([...result.objects, object], liveCoverage(result.missing), result.policyEnvironment);
+  const [result, extraObjects] = await Promise.all([
+    fetchTargets(conn, object, kind),
+    extra?.(conn, namespace ?? conn.defaultNamespace) ?? [],
+  ]);
+  const read = [...result.objects, object];
+  const model = buildModel(
+    [...read, ...notYetRead(read, extraObjects)],
+    liveCoverage(result.missing),
+    result.policyEnvironment,
+  );
+  // The objects --from reads may hold other Services (the cluster DNS's): only the targets are diagnosed.
+  const targets = targetsByNamespace(object);
   return {
     model,
-    services: model.services,
+    services: model.services.filter((s) => targets.get(s.meta.namespace)?.includes(s.meta.name) === true),
     notes: [...missingNotes(result.missing), ...result.policyEnvironment.notes],
     notFound: [],
     searched: `named by ${describeObject(object)}`,

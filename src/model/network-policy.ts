@@ -577,6 +577,12 @@ export function needsNamespaceLabels(peer: NetworkPolicyPeer): boolean {
   return keys.some((k) => k !== NAMESPACE_NAME_LABEL);
 }
 
+/** A LabelSelector as a test of labels, compiled once: a workload's selector picking its pods. */
+export function selectorMatcher(selector: LabelSelector): (labels: Labels) => boolean {
+  const requirements = compileSelector(selector);
+  return (labels) => selects(requirements, labels);
+}
+
 /** The names of the namespaces whose labels a namespaceSelector matches, among those given. */
 export function namespacesSelected(selector: LabelSelector, namespaces: readonly Namespace[]): string[] {
   const requirements = compileSelector(selector);

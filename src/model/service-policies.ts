@@ -29,10 +29,10 @@ export interface ServicePolicies {
   unknownBackends: number;
 }
 
-/** One evaluator per model: each namespace's policies are compiled once, whichever Service asks. */
+/** One evaluator per model: each namespace's policies are compiled once, whichever Service (or --from) asks. */
 const evaluators = new WeakMap<ClusterModel, PolicyEvaluator>();
 
-function policyEvaluator(model: ClusterModel): PolicyEvaluator {
+export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
   let evaluator = evaluators.get(model);
   if (!evaluator) {
     evaluator = new PolicyEvaluator(model);

@@ -26,6 +26,7 @@ import type { ServicePort } from '../core/objects.js';
 import { formatLabels } from '../core/selectors.js';
 import { evidenceLine, newestEvidence, NO_RECENT_EVENTS } from './evidence.js';
 import { connectivityLines } from './connectivity.js';
+import { reachabilityLines } from './reachability.js';
 
 /** Pods listed under a finding with --explain, and causes (with up to as many pods each) by default; -o json lists them all. */
 const PODS_SHOWN = { concise: 3, explained: 10 };
@@ -198,6 +199,12 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
   connected.forEach((s, i) => {
     if (explain || i === 0) out.push('');
     out.push(...connectivityLines(s, t));
+  });
+  // --from: each Service as the client sees it, a small matrix each, after the findings.
+  const reached = report.services.filter((s) => s.reachability);
+  reached.forEach((s, i) => {
+    if (explain || i === 0) out.push('');
+    out.push(...reachabilityLines(s, t));
   });
   const below = report.findings.length - shownFindings.length;
   if (below > 0) {

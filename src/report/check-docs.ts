@@ -3,7 +3,7 @@
 // with the findings it gives there. One function says it (checkDoc); docs/checks/<id>.md is its
 // Markdown (written by `npm run docs`) and `explain ID` its plain text.
 
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../checks/index.js';
 import type { CheckDescription, Severity } from '../core/findings.js';
 import { IGNORE_ANNOTATION } from './run-checks.js';
 
@@ -46,6 +46,8 @@ export interface CheckExample {
   node?: { name: string; readAt: string; completeNamespaces?: readonly string[]; rules: string };
   /** A connect check's vantage point and what each target answered (YAML, by "address:port"). */
   connect?: { vantage: string; answers: string };
+  /** A --from check's client, as --from names it. */
+  from?: string;
   /** The check's findings on it, as `-o yaml` lists them. */
   findings: string;
 }
@@ -80,6 +82,15 @@ function runBy(id: string): Span[] {
       { code: 'kubectl endpoints-doctor --connect' },
       ' (it judges the answers of connections to the endpoints and the cluster IP; without ',
       { code: '--connect' },
+      ' it does not run)',
+    ];
+  }
+  if (FROM_CHECKS.some((c) => c.id === id)) {
+    return [
+      'Run by: ',
+      { code: 'kubectl endpoints-doctor --from CLIENT' },
+      ' (it judges a Service as that client sees it; without ',
+      { code: '--from' },
       ' it does not run)',
     ];
   }
@@ -206,6 +217,9 @@ function example(id: string, example: CheckExample): DocBlock[] {
       },
       { kind: 'code', language: 'yaml', text: node.rules },
     );
+  }
+  if (example.from !== undefined) {
+    blocks.push({ kind: 'paragraph', spans: ['The client: ', { code: `--from ${example.from}` }, '.'] });
   }
   const { connect } = example;
   if (connect) {

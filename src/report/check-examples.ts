@@ -6393,4 +6393,264 @@ endpoints:
   message: the port says name http but 10.244.0.3:8080, 10.96.0.10:80 answer with a TLS handshake
 `,
   },
+  'networkpolicy-blocks-dns': {
+    case: 'the client is isolated for egress with no rule: neither UDP nor TCP 53 reaches the DNS (docs/kubernetes-semantics.md#cluster-dns-and-egress-policies)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: frontend
+  namespace: shop
+  uid: uid-frontend
+  labels:
+    app: frontend
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.5
+  podIPs:
+    - ip: 10.244.0.5
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  uid: uid-namespace-shop
+  labels:
+    kubernetes.io/metadata.name: shop
+spec:
+  finalizers:
+    - kubernetes
+status:
+  phase: Active
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-system
+  uid: uid-namespace-kube-system
+  labels:
+    kubernetes.io/metadata.name: kube-system
+spec:
+  finalizers:
+    - kubernetes
+status:
+  phase: Active
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  uid: uid-svc-kube-dns
+spec:
+  type: ClusterIP
+  selector:
+    k8s-app: kube-dns
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: dns
+      port: 53
+      targetPort: 53
+      protocol: UDP
+    - name: dns-tcp
+      port: 53
+      targetPort: 53
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: coredns-1
+  namespace: kube-system
+  uid: uid-coredns-1
+  labels:
+    k8s-app: kube-dns
+spec:
+  nodeName: node-a
+  containers:
+    - name: coredns
+      image: coredns:1
+      ports:
+        - name: dns
+          containerPort: 53
+          protocol: UDP
+        - name: dns-tcp
+          containerPort: 53
+          protocol: TCP
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: coredns
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: frontend-egress
+  namespace: shop
+  uid: uid-networkpolicy-frontend-egress
+spec:
+  podSelector:
+    matchLabels:
+      app: frontend
+  policyTypes:
+    - Egress
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              app: web
+      ports:
+        - port: 8080
+`,
+    from: 'pod/frontend',
+    findings: `- check: networkpolicy-blocks-dns
+  severity: error
+  reason: dnsBlocked
+  namespace: shop
+  service: web
+  message: 'pod shop/frontend cannot resolve names: it is isolated for egress by NetworkPolicy frontend-egress, and no rule admits UDP 53 or TCP 53 to the pods of Service kube-system/kube-dns (coredns-1), so looking up web.shop.svc fails before any connection; this holds if your network plugin enforces NetworkPolicy'
+  fix: kubectl describe networkpolicy -n shop frontend-egress
+`,
+  },
 };

@@ -2,10 +2,10 @@
 // lists exactly the reasons the checks declare, in the order of `kubectl endpoints-doctor checks`.
 
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../../src/checks/index.js';
 import { documentedReasons } from '../support/report-doc.js';
 
-const ALL = [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS];
+const ALL = [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS];
 
 describe('reasons', () => {
   it('docs/report.md lists every reason of every check, with its severity, and no other', () => {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../../src/checks/index.js';
 import type { Check, DataplaneCheck } from '../../src/checks/types.js';
 import { registryProblems, SHARED_MODULES, type CheckTree } from '../support/check-registry.js';
 import { loadTables, TABLES_DIR, type RecordedCase, type RecordedTable } from '../support/check-tables.js';
@@ -76,7 +76,8 @@ describe('the registry guard, on made-up trees', () => {
     {
       broken: 'a check left out of index.ts',
       change: { registry: { checks: [], dataplaneChecks: [beta], connectChecks: [] } },
-      problem: 'alpha is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS or CONNECT_CHECKS)',
+      problem:
+        'alpha is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS, CONNECT_CHECKS or FROM_CHECKS)',
     },
     {
       broken: 'a check registered twice',
@@ -97,7 +98,7 @@ describe('the registry guard, on made-up trees', () => {
       broken: 'a table file that hands no table of its check to a tester',
       change: { tables: new Map([...tree().tables, ['alpha.test.ts', []]]) },
       problem:
-        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester or the connect tester',
+        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester, the connect tester or the from tester',
     },
     {
       broken: "a table of another check than its file's",
@@ -108,7 +109,7 @@ describe('the registry guard, on made-up trees', () => {
         ]),
       },
       problem:
-        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester or the connect tester',
+        'test/checks/alpha.test.ts gives no table of alpha to the rule tester (test/support/rule-tester.ts), the dataplane tester, the connect tester or the from tester',
     },
     {
       broken: 'a probe check tested with the rule tester',
@@ -164,7 +165,12 @@ async function realTree(): Promise<CheckTree> {
   return {
     sources,
     exports,
-    registry: { checks: CHECKS, dataplaneChecks: DATAPLANE_CHECKS, connectChecks: CONNECT_CHECKS },
+    registry: {
+      checks: CHECKS,
+      dataplaneChecks: DATAPLANE_CHECKS,
+      connectChecks: CONNECT_CHECKS,
+      fromChecks: FROM_CHECKS,
+    },
     tables: await loadTables(tableFiles.filter((file) => existsSync(join(TABLES_DIR, file)))),
     pages: existsSync(PAGES_DIR) ? readdirSync(PAGES_DIR) : [],
   };
@@ -173,7 +179,9 @@ async function realTree(): Promise<CheckTree> {
 describe('the checks of src/checks/', () => {
   it('follow the recipe: module, registration, table, docs page', async () => {
     const checkTree = await realTree();
-    expect(checkTree.exports.size).toBe(CHECKS.length + DATAPLANE_CHECKS.length + CONNECT_CHECKS.length);
+    expect(checkTree.exports.size).toBe(
+      CHECKS.length + DATAPLANE_CHECKS.length + CONNECT_CHECKS.length + FROM_CHECKS.length,
+    );
     expect(registryProblems(checkTree)).toEqual([]);
   });
 });

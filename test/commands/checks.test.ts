@@ -2,7 +2,7 @@
 // usage error on stderr.
 
 import { describe, expect, it } from 'vitest';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../../src/checks/index.js';
 import { checksCommand, explainCommand } from '../../src/commands/checks.js';
 import { parse as parseYaml } from 'yaml';
 import { runInProcess } from '../support/streams.js';
@@ -13,7 +13,7 @@ describe('checks and explain in process', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+TITLE$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(
-      [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => c.id),
+      [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS].map((c) => c.id),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -27,13 +27,16 @@ describe('checks and explain in process', () => {
       items: { id: string; command: string; reasons: string[]; explanation: string }[];
     };
     expect(list).toMatchObject({ apiVersion: 'endpoints-doctor/v1', kind: 'CheckList' });
-    expect(list.items.map((c) => c.id)).toEqual([...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS].map((c) => c.id));
+    expect(list.items.map((c) => c.id)).toEqual(
+      [...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS].map((c) => c.id),
+    );
     expect(list.items.find((c) => c.id === 'no-ready-endpoints')).toMatchObject({
       command: 'diagnose',
       severity: 'error',
       reasons: Object.keys(CHECKS.find((c) => c.id === 'no-ready-endpoints')!.messages),
     });
     expect(list.items.find((c) => c.id === 'dataplane-rejects')?.command).toBe('probe');
+    expect(list.items.find((c) => c.id === 'networkpolicy-blocks-dns')?.command).toBe('diagnose --from');
     const yaml = await runInProcess(checksCommand, [], { output: 'yaml' });
     expect(parseYaml(yaml.stdout)).toEqual(list);
     const wrong = await runInProcess(checksCommand, [], { output: 'wide' });

@@ -2,7 +2,7 @@
 // the shared ones is one check, named after its file, registered in src/checks/index.ts, tested
 // by its table in test/checks/<id>.test.ts and documented by docs/checks/<id>.md.
 
-import type { Check, ConnectCheck, DataplaneCheck } from '../../src/checks/types.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from '../../src/checks/types.js';
 import type { RecordedTable } from './check-tables.js';
 
 /** The modules of src/checks/ that are no check: what the checks share. */
@@ -14,7 +14,12 @@ export interface CheckTree {
   /** What each check module exports, by file name. */
   exports: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** The lists of src/checks/index.ts. */
-  registry: { checks: readonly unknown[]; dataplaneChecks: readonly unknown[]; connectChecks: readonly unknown[] };
+  registry: {
+    checks: readonly unknown[];
+    dataplaneChecks: readonly unknown[];
+    connectChecks: readonly unknown[];
+    fromChecks?: readonly unknown[];
+  };
   /** The tables each test/checks/<id>.test.ts records, by file name; a file that does not exist is absent. */
   tables: ReadonlyMap<string, readonly RecordedTable[]>;
   /** The file names in docs/checks/. */
@@ -28,10 +33,11 @@ const LIST_OF: Record<Tester, string> = {
   'rule-tester': 'CHECKS',
   'dataplane-tester': 'DATAPLANE_CHECKS',
   'connect-tester': 'CONNECT_CHECKS',
+  'from-tester': 'FROM_CHECKS',
 };
 
 /** What a check module exports as its check: an object with an id and a run function. */
-export function isCheck(value: unknown): value is Check | DataplaneCheck | ConnectCheck {
+export function isCheck(value: unknown): value is Check | DataplaneCheck | ConnectCheck | FromCheck {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
   // A check of references has no run of its own: its references.run judges each reference.
@@ -47,6 +53,7 @@ function registered(tree: CheckTree, problems: string[]): Map<unknown, Tester> {
     [tree.registry.checks, 'rule-tester'],
     [tree.registry.dataplaneChecks, 'dataplane-tester'],
     [tree.registry.connectChecks, 'connect-tester'],
+    [tree.registry.fromChecks ?? [], 'from-tester'],
   ];
   for (const [list, tester] of lists) {
     for (const check of list) {
@@ -65,7 +72,7 @@ function tableProblem(tree: CheckTree, id: string, check: unknown, tester: Teste
   if (!recorded) return `${id} has no table ${file}`;
   const table = recorded.find((t) => t.check === check);
   if (!table)
-    return `${file} gives no table of ${id} to the rule tester (test/support/rule-tester.ts), the dataplane tester or the connect tester`;
+    return `${file} gives no table of ${id} to the rule tester (test/support/rule-tester.ts), the dataplane tester, the connect tester or the from tester`;
   if (tester && table.tester !== tester) {
     return `${file} tests ${id} with the ${table.tester}, but ${id} is in ${LIST_OF[tester]}, whose checks use the ${tester}`;
   }
@@ -101,7 +108,9 @@ export function registryProblems(tree: CheckTree): string[] {
       problems.push(`src/checks/${file} exports the check "${check.id}": its id must be its file name`);
     const tester = testers.get(check);
     if (!tester)
-      problems.push(`${id} is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS or CONNECT_CHECKS)`);
+      problems.push(
+        `${id} is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS, CONNECT_CHECKS or FROM_CHECKS)`,
+      );
     const table = tableProblem(tree, id, check, tester);
     if (table) problems.push(table);
     if (!tree.pages.includes(`${id}.md`)) problems.push(`${id} has no docs page docs/checks/${id}.md (npm run docs)`);

@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Check, ConnectCheck, DataplaneCheck } from '../../src/checks/types.js';
+import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from '../../src/checks/types.js';
 import type { ConnectAnswer } from '../../src/sources/connect/types.js';
 import type { Finding } from '../../src/core/findings.js';
 import type { NodeDataplane } from '../../src/sources/node-rules/types.js';
@@ -22,6 +22,8 @@ interface CaseInput {
   node?: { name: string; dataplane: NodeDataplane; readAt: string; completeNamespaces?: string[] };
   /** For a connect check: the vantage point and what each target ("address:port") answered. */
   connect?: { vantage: string; answers: Record<string, ConnectAnswer> };
+  /** For a --from check: the client, as --from names it. */
+  from?: string;
 }
 
 export interface RecordedCase {
@@ -36,7 +38,8 @@ export interface RecordedCase {
 export type RecordedTable =
   | { tester: 'rule-tester'; check: Check; mustFire: RecordedCase[] }
   | { tester: 'dataplane-tester'; check: DataplaneCheck; mustFire: RecordedCase[] }
-  | { tester: 'connect-tester'; check: ConnectCheck; mustFire: RecordedCase[] };
+  | { tester: 'connect-tester'; check: ConnectCheck; mustFire: RecordedCase[] }
+  | { tester: 'from-tester'; check: FromCheck; mustFire: RecordedCase[] };
 
 /** The tables recorded from the module being loaded; undefined when no load is under way. */
 let recording: RecordedTable[] | undefined;

@@ -2,7 +2,7 @@
 // summary counted from them as buildReport counts it.
 
 import { REPORT_API_VERSION, type Report, type ServiceSummary } from '../../src/report/report.js';
-import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, DATAPLANE_CHECKS, FROM_CHECKS } from '../../src/checks/index.js';
 import { describeChecks, type Finding, type Severity } from '../../src/core/findings.js';
 
 function summary(namespace: string, name: string, findings: Finding[]): ServiceSummary {
@@ -67,4 +67,4 @@ export const finding = (
 });
 
 /** Every check's description, as a diagnosis hands them to the renderers. */
-export const ALL_CHECKS = describeChecks([...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS]);
+export const ALL_CHECKS = describeChecks([...CHECKS, ...DATAPLANE_CHECKS, ...CONNECT_CHECKS, ...FROM_CHECKS]);
