@@ -27,6 +27,7 @@ import { loadBalancerPending } from './loadbalancer-pending.js';
 import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
 import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js';
 import { networkpolicyBlocksBackends } from './networkpolicy-blocks-backends.js';
+import { networkpolicyBlocksReferrer } from './networkpolicy-blocks-referrer.js';
 import { networkpolicyBlocksSomeBackends } from './networkpolicy-blocks-some-backends.js';
 import { networkpolicyPortMismatch } from './networkpolicy-port-mismatch.js';
 import { networkpolicyRestrictsSources } from './networkpolicy-restricts-sources.js';
@@ -98,6 +99,7 @@ export const CHECKS: Check[] = [
   networkpolicyBlocksSomeBackends,
   networkpolicyPortMismatch,
   networkpolicyRestrictsSources,
+  networkpolicyBlocksReferrer,
 ];
 
 export function findCheck(id: string): Check | undefined {

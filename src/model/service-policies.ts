@@ -32,7 +32,8 @@ export interface ServicePolicies {
 /** One evaluator per model: each namespace's policies are compiled once, whichever Service asks. */
 const evaluators = new WeakMap<ClusterModel, PolicyEvaluator>();
 
-function policyEvaluator(model: ClusterModel): PolicyEvaluator {
+/** The model's evaluator, shared by every caller: each namespace's policies are compiled once. */
+export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
   let evaluator = evaluators.get(model);
   if (!evaluator) {
     evaluator = new PolicyEvaluator(model);
@@ -45,7 +46,7 @@ function policyEvaluator(model: ClusterModel): PolicyEvaluator {
  * The pods behind the Service's ready endpoints, each once, as view.counts.ready counts them:
  * from the merged slices (a targetRef to a pod of the input), else from the matched pods.
  */
-function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
+export function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
   if (view.counts.source === 'pods') {
     return { pods: view.matched.filter((m) => m.state.shouldBeListed && m.state.ready).map((m) => m.pod), unknown: 0 };
   }
