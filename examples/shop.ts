@@ -109,6 +109,9 @@
 //                          → networkpolicy-blocks-some-backends
 //   secure/statements      admitted from namespace ingress-nginx only → networkpolicy-restricts-sources
 //                          (secure/audit, admitted from everywhere, is healthy)
+//   secure/portal          admitted from the namespace's own pods only, while Ingress secure/portal
+//                          sends it requests through the ingress-nginx controller's pods
+//                          → networkpolicy-blocks-referrer, networkpolicy-restricts-sources
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the

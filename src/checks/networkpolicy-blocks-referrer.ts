@@ -180,7 +180,7 @@ export const networkpolicyBlocksReferrer: Check = {
           pods: senders.pods.slice(0, MAX_PODS).map((p) => ({
             name: p.meta.name,
             ...(p.meta.namespace !== namespace ? { namespace: p.meta.namespace } : {}),
-            cause: `sends ${describeReference(reference)}'s requests; admitted to no ready backend of ${portText}`,
+            cause: `carries the requests of ${describeReference(reference)}; admitted to no ready backend of ${portText}`,
           })),
           fix: [
             ...(peer ? [`admit the controller pods with a from peer: ${peer}`] : []),

@@ -5116,7 +5116,7 @@ spec: {}
   pods:
     - name: controller-1
       namespace: ingress-nginx
-      cause: sends Ingress shop/front rule path /'s requests; admitted to no ready backend of http 80/TCP
+      cause: carries the requests of Ingress shop/front rule path /; admitted to no ready backend of http 80/TCP
   fix: 'admit the controller pods with a from peer: namespaceSelector kubernetes.io/metadata.name=ingress-nginx with podSelector app.kubernetes.io/name=ingress-nginx; kubectl describe networkpolicy -n shop deny-all'
 `,
   },

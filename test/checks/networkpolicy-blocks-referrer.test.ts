@@ -188,7 +188,9 @@ ruleTester(networkpolicyBlocksReferrer, {
             'this holds if your network plugin enforces NetworkPolicy',
           ],
           pods: ['controller-1'],
-          causes: { 'controller-1': "sends Ingress shop/front rule path /'s requests" },
+          causes: {
+            'controller-1': 'carries the requests of Ingress shop/front rule path /; admitted to no ready backend',
+          },
           fix: 'admit the controller pods with a from peer: namespaceSelector kubernetes.io/metadata.name=ingress-nginx with podSelector app.kubernetes.io/name=ingress-nginx; kubectl describe networkpolicy -n shop deny-all',
         },
       ],
