@@ -5,7 +5,8 @@
 // as the Services their implementation labelled with the Gateway's name
 // (docs/kubernetes-semantics.md#the-services-of-a-gateway). The pods are those Services' ready
 // backends. Webhooks and APIServices are called by kube-apiserver, which is no pod: none.
-// Indexes are built once per model, on first use; each referrer is resolved once.
+// Indexes are built once per model, on first use; each referrer is resolved once, and referrers
+// behind the same Services (every Ingress of one controller) share one answer.
 
 import { canonicalIP, familyOf } from '../core/ip.js';
 import { labelValue } from '../core/selectors.js';
@@ -33,6 +34,8 @@ interface ReferrerIndex {
   ingresses: Map<string, Ingress>;
   /** Each referrer resolved once ("kind\0namespace\0name"); undefined: its pods cannot be known. */
   resolved: Map<string, ReferrerPods | undefined>;
+  /** Each set of Services' pods, made once ("namespace/name" of each, sorted, joined by \0). */
+  byServices: Map<string, ReferrerPods | undefined>;
 }
 
 const indexes = new WeakMap<ClusterModel, ReferrerIndex>();
@@ -51,7 +54,13 @@ function addressKey(address: string): string {
 function indexOf(model: ClusterModel): ReferrerIndex {
   let index = indexes.get(model);
   if (index) return index;
-  index = { servicesByAddress: new Map(), servicesByGateway: new Map(), ingresses: new Map(), resolved: new Map() };
+  index = {
+    servicesByAddress: new Map(),
+    servicesByGateway: new Map(),
+    ingresses: new Map(),
+    resolved: new Map(),
+    byServices: new Map(),
+  };
   for (const service of model.services) {
     const addresses = [
       ...service.loadBalancerIngress.flatMap((i) => [i.ip, i.hostname].filter((a) => a !== undefined)),
@@ -98,6 +107,25 @@ function byNamespaceAndName(a: Pod, b: Pod): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/** The ready backends of the Services; undefined when one of them has a ready endpoint whose pod the input lacks, or none has any. */
+function podsBehind(services: Service[], model: ClusterModel, index: ReferrerIndex): ReferrerPods | undefined {
+  const key = services
+    .map((s) => `${s.meta.namespace}/${s.meta.name}`)
+    .sort()
+    .join('\u0000');
+  if (index.byServices.has(key)) return index.byServices.get(key);
+  const pods = new Set<Pod>();
+  let unknown = 0;
+  for (const service of services) {
+    const backends = readyBackendPods(viewService(model, service), model);
+    unknown += backends.unknown;
+    for (const pod of backends.pods) pods.add(pod);
+  }
+  const found = unknown === 0 && pods.size > 0 ? { services, pods: [...pods].sort(byNamespaceAndName) } : undefined;
+  index.byServices.set(key, found);
+  return found;
+}
+
 /**
  * The pods that send the reference's traffic: an Ingress's controller pods, a route's Gateway
  * pods. Undefined when the input does not show them: no address in the Ingress's status that a
@@ -113,17 +141,7 @@ export function referrerPods(reference: ServiceReference, model: ClusterModel): 
   const routeKind = GATEWAY_ROUTE_KINDS.find((k) => k === kind);
   const route = routeKind && model.gatewayRoute(routeKind, namespace ?? '', name);
   const services = ingress ? ingressServices(ingress, index) : route ? routeServices(route, index) : undefined;
-  let found: ReferrerPods | undefined;
-  if (services) {
-    const pods = new Set<Pod>();
-    let unknown = 0;
-    for (const service of services) {
-      const backends = readyBackendPods(viewService(model, service), model);
-      unknown += backends.unknown;
-      for (const pod of backends.pods) pods.add(pod);
-    }
-    if (unknown === 0 && pods.size > 0) found = { services, pods: [...pods].sort(byNamespaceAndName) };
-  }
+  const found = services && podsBehind(services, model, index);
   index.resolved.set(key, found);
   return found;
 }
