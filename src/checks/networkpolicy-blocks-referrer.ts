@@ -121,15 +121,15 @@ export const networkpolicyBlocksReferrer: Check = {
     "controller pods, on the targetPort. If the controller's own egress is isolated, allow it to the backends too.",
   messages: {
     ingress:
-      '{{reference}} is served by {{senders}} behind {{via}}, and {{ingress}} isolates the ready backends of {{port}} ' +
-      'for ingress without admitting any of those pods on {{target}}: its requests to the Service fail',
+      '{{reference}} is served by {{senders}} behind {{via}}, and the ready backends of {{port}} are isolated for ' +
+      'ingress by {{ingress}} with no rule admitting any of those pods on {{target}}: its requests to the Service fail',
     egress:
-      '{{reference}} is served by {{senders}} behind {{via}}, and {{egress}} isolates those pods for egress without ' +
-      'admitting any ready backend of {{port}} on {{target}}: its requests to the Service fail',
+      '{{reference}} is served by {{senders}} behind {{via}}, and those pods are isolated for egress by {{egress}} ' +
+      'with no rule admitting any ready backend of {{port}} on {{target}}: its requests to the Service fail',
     both:
       '{{reference}} is served by {{senders}} behind {{via}}, and no connection from them to a ready backend of ' +
-      '{{port}} on {{target}} is allowed: {{ingress}} isolates the backends for ingress and {{egress}} isolates those ' +
-      'pods for egress, neither admitting the other side; its requests to the Service fail',
+      '{{port}} on {{target}} is allowed: the backends are isolated for ingress by {{ingress}} and those pods for ' +
+      'egress by {{egress}}, with no rule admitting the other side; its requests to the Service fail',
   },
   notes: POLICY_NOTES,
   appliesToServices: { backends: [] },

@@ -5112,7 +5112,7 @@ spec: {}
     namespace: shop
     name: front
   port: http 80/TCP
-  message: 'Ingress shop/front rule path / is served by 1 pod (controller-1) behind Service ingress-nginx/ingress-nginx-controller, and NetworkPolicy deny-all of namespace shop isolates the ready backends of http 80/TCP for ingress without admitting any of those pods on 8080/TCP: its requests to the Service fail; this holds if your network plugin enforces NetworkPolicy'
+  message: 'Ingress shop/front rule path / is served by 1 pod (controller-1) behind Service ingress-nginx/ingress-nginx-controller, and the ready backends of http 80/TCP are isolated for ingress by NetworkPolicy deny-all of namespace shop with no rule admitting any of those pods on 8080/TCP: its requests to the Service fail; this holds if your network plugin enforces NetworkPolicy'
   pods:
     - name: controller-1
       namespace: ingress-nginx

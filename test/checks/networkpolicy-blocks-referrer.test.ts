@@ -184,7 +184,7 @@ ruleTester(networkpolicyBlocksReferrer, {
           port: 'http 80/TCP',
           message: [
             'Ingress shop/front rule path / is served by 1 pod (controller-1) behind Service ingress-nginx/ingress-nginx-controller',
-            'NetworkPolicy deny-all of namespace shop isolates the ready backends of http 80/TCP for ingress without admitting any of those pods on 8080/TCP',
+            'the ready backends of http 80/TCP are isolated for ingress by NetworkPolicy deny-all of namespace shop with no rule admitting any of those pods on 8080/TCP',
             'this holds if your network plugin enforces NetworkPolicy',
           ],
           pods: ['controller-1'],
@@ -203,7 +203,7 @@ ruleTester(networkpolicyBlocksReferrer, {
     {
       name: 'a rule admitting the controller on the Service port 80, not the targetPort 8080 (docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat)',
       objects: [...web, ...controller(), front(), allowFrom(fromIngressNginx, [{ port: 80 }])],
-      findings: [{ reason: 'ingress', message: ['without admitting any of those pods on 8080/TCP'] }],
+      findings: [{ reason: 'ingress', message: ['with no rule admitting any of those pods on 8080/TCP'] }],
     },
     {
       name: "the controller's own egress is isolated and admits no backend (docs/kubernetes-semantics.md#isolation-and-policytypes)",
@@ -211,7 +211,7 @@ ruleTester(networkpolicyBlocksReferrer, {
       findings: [
         {
           reason: 'egress',
-          message: ['NetworkPolicy lockdown of namespace ingress-nginx isolates those pods for egress'],
+          message: ['those pods are isolated for egress by NetworkPolicy lockdown of namespace ingress-nginx'],
           fix: 'kubectl describe networkpolicy -n ingress-nginx lockdown',
         },
       ],
@@ -223,7 +223,7 @@ ruleTester(networkpolicyBlocksReferrer, {
         {
           reason: 'both',
           message: [
-            'NetworkPolicy deny-all of namespace shop isolates the backends for ingress and NetworkPolicy lockdown of namespace ingress-nginx',
+            'the backends are isolated for ingress by NetworkPolicy deny-all of namespace shop and those pods for egress by NetworkPolicy lockdown of namespace ingress-nginx',
           ],
           fix: 'kubectl describe networkpolicy -n shop deny-all; kubectl describe networkpolicy -n ingress-nginx lockdown',
         },
