@@ -12,7 +12,7 @@ import { referrerPods, type ReferrerPods } from '../model/referrer-pods.js';
 import { policyEvaluator, servicePolicies } from '../model/service-policies.js';
 import { viewService, type ServiceView } from '../model/service-view.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { kubectl, listSome, MAX_PODS, plural, podPorts, POLICY_NOTES, policyCaveats } from './helpers.js';
+import { kubectl, listSome, MAX_PODS, plural, podPorts, POLICY_NOTES, policyCaveats, shellQuote } from './helpers.js';
 import type { Check } from './types.js';
 
 /** Why no sender reaches a backend: the policies isolating the backends (ingress) and the senders (egress) without admitting the other end. */
@@ -97,9 +97,12 @@ function namePoliciesByNamespace(policies: Iterable<NetworkPolicy>): string {
 function suggestedPeer(senders: ReferrerPods, backendNamespace: string): string | undefined {
   const service = senders.services.find((s) => s.selector !== null);
   if (!service?.selector) return undefined;
-  const pods = `podSelector ${formatLabels(service.selector)}`;
+  // Quoted as shell words: the fix is pasted, and the names and labels are cluster text.
+  const pods = `podSelector ${shellQuote(formatLabels(service.selector))}`;
   const { namespace } = service.meta;
-  return namespace === backendNamespace ? pods : `namespaceSelector ${NAMESPACE_NAME_LABEL}=${namespace} with ${pods}`;
+  return namespace === backendNamespace
+    ? pods
+    : `namespaceSelector ${shellQuote(`${NAMESPACE_NAME_LABEL}=${namespace}`)} with ${pods}`;
 }
 
 export const networkpolicyBlocksReferrer: Check = {
