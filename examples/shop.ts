@@ -111,6 +111,9 @@
 //                          (secure/audit, admitted from everywhere, is healthy)
 //                          (Deployment secure/teller, ledger's client, may reach ledger's pods and
 //                          nothing else, not even the cluster DNS: try --from deployment/teller)
+//   secure/portal          admitted from the namespace's own pods only, while Ingress secure/portal
+//                          sends it requests through the ingress-nginx controller's pods
+//                          → networkpolicy-blocks-referrer, networkpolicy-restricts-sources
 //
 // The last hour's Warning events (examples/shop/events.ts) are the evidence under the pods: the
 // kubelet's BackOff for checkout, Unhealthy readiness probes for elasticsearch (and one about the

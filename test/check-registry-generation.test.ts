@@ -90,6 +90,7 @@ describe('the generated registry', () => {
         checks: registered.filter((check) => check && listOf(check) === 'service'),
         dataplaneChecks: registered.filter((check) => check && listOf(check) === 'dataplane'),
         connectChecks: registered.filter((check) => check && listOf(check) === 'connect'),
+        fromChecks: registered.filter((check) => check && listOf(check) === 'from'),
       },
       tables,
       // npm run docs writes a page per module it finds.

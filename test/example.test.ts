@@ -99,6 +99,17 @@ describe('examples/shop.yaml', () => {
     expect(report.services.some((s) => s.name === 'blog-api')).toBe(false);
   });
 
+  it("secure/portal's Ingress goes through controller pods its policy does not admit: found when the run reads the controller's namespace", () => {
+    const found = report.findings.filter((f) => f.check === 'networkpolicy-blocks-referrer');
+    expect(found.map((f) => [`${f.namespace}/${f.service}`, f.reason, f.subject])).toEqual([
+      ['secure/portal', 'ingress', { kind: 'Ingress', namespace: 'secure', name: 'portal' }],
+    ]);
+    expect(found[0].pods?.map((p) => p.namespace)).toEqual(['ingress-nginx', 'ingress-nginx']);
+    // A run of namespace secure reads no Service of ingress-nginx, live or from the file: unjudged, never guessed.
+    const scoped = JSON.parse(runCli(['--snapshot', EXAMPLE, '-n', 'secure', '-o', 'json']).stdout) as Report;
+    expect(scoped.findings.filter((f) => f.check === 'networkpolicy-blocks-referrer')).toEqual([]);
+  });
+
   it("reporting's StatefulSet names its client Service, which is not headless: a warning about the StatefulSet", () => {
     const found = report.findings.filter((f) => f.check === 'statefulset-service-missing');
     expect(found.map((f) => [`${f.namespace}/${f.service}`, f.reason, f.severity, f.subject])).toEqual([

@@ -14,6 +14,7 @@ import {
   endpoints,
   event,
   ipFor,
+  networkPolicy,
   node,
   ownedPod,
   pod,
@@ -28,8 +29,11 @@ import { modelFromRaw } from '../src/model/from-raw.js';
 const NOW = new Date('2026-11-25T12:00:00Z');
 const created = (iso: string) => ({ creationTimestamp: iso });
 
-function tree(objects: Raw[], options: { ascii?: boolean; showEndpoints?: boolean } = {}): string {
-  const model = modelFromRaw(objects);
+function tree(
+  objects: Raw[],
+  options: { ascii?: boolean; showEndpoints?: boolean; coverage?: Parameters<typeof modelFromRaw>[1] } = {},
+): string {
+  const model = modelFromRaw(objects, options.coverage);
   const run = runChecks(model, model.services, CHECKS);
   const services = run.services.map((s) => s.service);
   return renderTree(services, model, buildReport(run, []), palette(false), {
@@ -132,6 +136,97 @@ describe('-o tree', () => {
     expect(out).toMatch(/\(matched pods, EndpointSlices not read: 2\)/);
     expect(out).toMatch(/Pod\/web-1\s+1\/1\s+Ready\s/);
     expect(out).not.toMatch(/no slice/);
+  });
+
+  // Policies select pods by label and see the targetPort resolved on each backend
+  // (docs/kubernetes-semantics.md#isolation-and-policytypes,
+  // docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat).
+  describe('the NetworkPolicies isolating each backend, under its pod', () => {
+    const backends: Raw[] = [
+      service('web'),
+      pod('web-1'),
+      pod('web-2', { labels: { app: 'web', canary: 'true' } }),
+      slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+    ];
+    const denyAll = networkPolicy('deny-all', {});
+    const allowFront = networkPolicy('allow-front', {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'front' } } }], ports: [{ port: 8080 }] }],
+    });
+    const openCanary = networkPolicy('open-canary', {
+      podSelector: { matchLabels: { canary: 'true' } },
+      ingress: [{}],
+    });
+
+    /** The lines under one pod's row that name a NetworkPolicy, trimmed of the tree's glyphs. */
+    const policyLines = (out: string, podName: string): string[] => {
+      const lines = out.split('\n');
+      const at = lines.findIndex((l) => l.includes(`Pod/${podName}`));
+      const found: string[] = [];
+      for (const line of lines.slice(at + 1)) {
+        if (!line.includes('NetworkPolicy/')) break;
+        found.push(
+          line
+            .replace(/^\S+\s+[│├└─ ]*/, '')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        );
+      }
+      return found;
+    };
+
+    it('names each policy selecting the pod for ingress and whether it admits the targetPort', () => {
+      const out = tree([...backends, denyAll, allowFront, openCanary]);
+      expect(policyLines(out, 'web-1')).toEqual([
+        'NetworkPolicy/allow-front - 8080/TCP admitted from some sources -',
+        'NetworkPolicy/deny-all - 8080/TCP not admitted -',
+      ]);
+      expect(policyLines(out, 'web-2')).toEqual([
+        'NetworkPolicy/allow-front - 8080/TCP admitted from some sources -',
+        'NetworkPolicy/deny-all - 8080/TCP not admitted -',
+        'NetworkPolicy/open-canary - 8080/TCP admitted from every source -',
+      ]);
+    });
+
+    it('a policy that admits nothing on a shut port is drawn as an error, one beside an admitting policy dim', () => {
+      /** The tree with each coloured cell marked by its state instead of escape codes. */
+      const marked = (objects: Raw[]) => {
+        const model = modelFromRaw(objects);
+        const run = runChecks(model, model.services, CHECKS);
+        const marks = { ...palette(false), status: (state: string, text: string) => `<${state}>${text}` };
+        return renderTree(
+          model.services,
+          model,
+          buildReport(run, []),
+          { ...marks, dim: (text) => `<dim>${text}` },
+          {
+            ascii: false,
+            showEndpoints: false,
+            now: NOW,
+          },
+        );
+      };
+      expect(marked([...backends, denyAll])).toMatch(
+        /NetworkPolicy\/deny-all\s+<error>-\s+<error>8080\/TCP not admitted/,
+      );
+      expect(marked([...backends, denyAll, allowFront])).toMatch(
+        /NetworkPolicy\/deny-all\s+<dim>-\s+<dim>8080\/TCP not admitted/,
+      );
+    });
+
+    it('no policy rows when no policy isolates the pods, or when NetworkPolicies were not read', () => {
+      expect(tree(backends)).not.toContain('NetworkPolicy/');
+      expect(tree([...backends, denyAll], { coverage: { networkPolicies: false } })).not.toContain('NetworkPolicy/');
+      // An egress-only policy does not isolate for ingress.
+      expect(tree([...backends, networkPolicy('egress', { policyTypes: ['Egress'] })])).not.toContain('NetworkPolicy/');
+    });
+
+    it("a policy's name is cluster text: made safe for the terminal", () => {
+      const out = tree([...backends, networkPolicy('evil\u001b]0;pwned\u0007', {})]);
+      expect(out).toContain('NetworkPolicy/evil');
+      expect(out).not.toContain('\u001b');
+      expect(out).not.toContain('\u0007');
+    });
   });
 
   it('marks endpoints of FQDN slices as ignored by kube-proxy', () => {

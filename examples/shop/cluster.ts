@@ -69,6 +69,12 @@ export function kubeDns({ workload }: Shop): void {
 }
 
 /** ingress-nginx: NodePort, externalTrafficPolicy Local, controllers on 2 of 4 nodes. */
+/**
+ * The controller Service's ClusterIP, which the controller (--publish-service, a NodePort Service
+ * without externalIPs) publishes in the status of every Ingress it serves.
+ */
+export const INGRESS_NGINX_ADDRESS = '10.98.210.178';
+
 export function ingressNginx({ workload, alsoSelects }: Shop): void {
   // The external HAProxy spreads connections over the NodePorts of every node; Local keeps the
   // client source IP for the shop's rate limits.
@@ -107,6 +113,7 @@ export function ingressNginx({ workload, alsoSelects }: Shop): void {
       name: 'ingress-nginx-controller',
       created: '2025-03-10T11:20:00Z',
       type: 'NodePort',
+      clusterIP: INGRESS_NGINX_ADDRESS,
       selector: ingress,
       labels: ingress,
       ports: [

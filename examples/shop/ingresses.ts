@@ -4,17 +4,21 @@
 
 import { ingress, type Raw } from '../../test/support/objects.js';
 import { requiredObject } from '../../test/support/required-fields.js';
+import { INGRESS_NGINX_ADDRESS } from './cluster.js';
 import { uid } from './ids.js';
 import { app, replicaSetPods } from './pods.js';
 import { buildService, HTTP, port } from './services.js';
 import type { Shop } from './shop-builder.js';
 
-/** An Ingress of namespace marketing for the nginx class, created at `created`. */
-function blogIngress(name: string, created: string, o: Parameters<typeof ingress>[1]): Raw {
-  const raw = ingress(name, { ns: 'marketing', className: 'nginx', ...o });
-  Object.assign(requiredObject(raw, 'metadata'), { uid: uid(`ingress/marketing/${name}`), creationTimestamp: created });
+/** An Ingress for the nginx class, created at `created`, with the address the controller published. */
+export function nginxIngress(ns: string, name: string, created: string, o: Parameters<typeof ingress>[1]): Raw {
+  const raw = ingress(name, { ns, className: 'nginx', loadBalancer: [{ ip: INGRESS_NGINX_ADDRESS }], ...o });
+  Object.assign(requiredObject(raw, 'metadata'), { uid: uid(`ingress/${ns}/${name}`), creationTimestamp: created });
   return raw;
 }
+
+const blogIngress = (name: string, created: string, o: Parameters<typeof ingress>[1]) =>
+  nginxIngress('marketing', name, created, o);
 
 /**
  * marketing/www: / goes to marketing/blog (healthy); /api still goes to blog-api, the Service the

@@ -1,10 +1,12 @@
 // Namespace secure, where the security team rolled out NetworkPolicies last week: a default-deny
 // for ingress, then one allow policy per application, written from the Services' manifests.
+// The portal is also published through the ingress-nginx controller, which its policy forgot.
 
 import { namespace, networkPolicy, type Raw } from '../../test/support/objects.js';
 import { requiredObject } from '../../test/support/required-fields.js';
 import { stringAt } from '../../src/core/json-value.js';
 import { CLUSTER_CREATED, uid } from './ids.js';
+import { nginxIngress } from './ingresses.js';
 import { app, appLabels, replicaSetPods } from './pods.js';
 import { buildService, HTTP } from './services.js';
 import type { Shop } from './shop-builder.js';
@@ -46,6 +48,9 @@ const selecting = (name: string, extra: Record<string, string> = {}) => ({
  * teller (a Deployment, no Service): the client of ledger. Its egress policy admits ledger's pods on
  * 8080 and nothing else, not even the cluster DNS: `--from deployment/teller` shows it
  * (networkpolicy-blocks-dns), and that ledger's canary is shut on the backend side.
+ * secure/portal: its allow policy admits the namespace's own pods only, and Ingress secure/portal
+ * sends it the customers' requests through the ingress-nginx controller, whose pods are not
+ * admitted → networkpolicy-blocks-referrer (and networkpolicy-restricts-sources names who is).
  */
 export function secure(shop: Shop): void {
   shop.workload(service('vault'), pods('vault', '3.2.0'));
@@ -56,6 +61,7 @@ export function secure(shop: Shop): void {
   shop.workload(service('statements'), pods('statements', '1.9.4'));
   shop.workload(service('audit'), pods('audit', '2.2.0'));
   shop.add(...pods('teller', '4.0.2', {}, '2026-11-21T10:00:00Z'));
+  shop.workload(service('portal'), pods('portal', '5.0.3', {}, '2026-11-24T10:00:00Z'));
   shop.add(
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress'] }),
     policy('vault', {
@@ -87,6 +93,14 @@ export function secure(shop: Shop): void {
       podSelector: selecting('audit'),
       policyTypes: ['Ingress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
+    }),
+    policy('portal', {
+      podSelector: selecting('portal'),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 'http' }] }],
+    }),
+    nginxIngress(NS, 'portal', '2026-11-24T10:05:00Z', {
+      paths: [{ host: 'portal.shop.example.com', path: '/', service: 'portal', port: 'http' }],
     }),
   );
 }

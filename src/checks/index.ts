@@ -28,6 +28,7 @@ import { manualEndpointsIgnored } from './manual-endpoints-ignored.js';
 import { manualEndpointsPortMismatch } from './manual-endpoints-port-mismatch.js';
 import { networkpolicyBlocksBackends } from './networkpolicy-blocks-backends.js';
 import { networkpolicyBlocksDns } from './networkpolicy-blocks-dns.js';
+import { networkpolicyBlocksReferrer } from './networkpolicy-blocks-referrer.js';
 import { networkpolicyBlocksSomeBackends } from './networkpolicy-blocks-some-backends.js';
 import { networkpolicyPortMismatch } from './networkpolicy-port-mismatch.js';
 import { networkpolicyRestrictsSources } from './networkpolicy-restricts-sources.js';
@@ -99,6 +100,7 @@ export const CHECKS: Check[] = [
   networkpolicyBlocksSomeBackends,
   networkpolicyPortMismatch,
   networkpolicyRestrictsSources,
+  networkpolicyBlocksReferrer,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -162,26 +162,38 @@ export function effectiveNamespace(scope: Scope, conn?: Connection): string | un
   return scope.namespace ?? conn?.defaultNamespace;
 }
 
+/** Whether the scope asks about the Service: the namespace's (or all), named, or labelled. */
+function chosen(service: Service, scope: Scope, namespace: string | undefined): boolean {
+  return (
+    (namespace === undefined || service.meta.namespace === namespace) &&
+    (scope.serviceNames.length === 0 || scope.serviceNames.includes(service.meta.name)) &&
+    matchesLabels(scope.labelRequirements, service.meta.labels)
+  );
+}
+
 /** The Services of the model the scope asks about: the namespace's (or all), named, or labelled. */
 export function selectServices(model: ClusterModel, scope: Scope, namespace: string | undefined): Service[] {
-  return model.services.filter(
-    (s) =>
-      (namespace === undefined || s.meta.namespace === namespace) &&
-      (scope.serviceNames.length === 0 || scope.serviceNames.includes(s.meta.name)) &&
-      matchesLabels(scope.labelRequirements, s.meta.labels),
-  );
+  return model.services.filter((s) => chosen(s, scope, namespace));
 }
 
 /** The kinds whose objects refer to Services (the kinds --for takes). */
 const REFERRER_KINDS = new Set<string>(KINDS.flatMap((k) => (k.forNames ? [k.kind] : [])));
 
 /**
- * Whether a run of `namespace` reads the object from a snapshot as it would live: the objects
- * that refer to Services only in that namespace (a route of another namespace naming one of its
- * Services is not listed by a live run of it), cluster-scoped ones and every other kind as they are.
+ * Whether a run reads the object from a snapshot as it would live: of the Services, those the
+ * scope asks about (a live run reads no other: an Ingress controller's Service in another
+ * namespace is unknown to both); with a namespace, the objects that refer to Services only in
+ * that namespace (a route of another namespace naming one of its Services is not listed by a live
+ * run of it); cluster-scoped ones and every other kind as they are.
  */
-function readInNamespace(namespace: string): (object: ClusterObject) => boolean {
-  return (o) => !REFERRER_KINDS.has(o.kind) || o.meta.namespace === '' || o.meta.namespace === namespace;
+function readAsLive(scope: Scope, namespace: string | undefined): (object: ClusterObject) => boolean {
+  return (o) =>
+    o.kind === 'Service'
+      ? chosen(o, scope, namespace)
+      : namespace === undefined ||
+        !REFERRER_KINDS.has(o.kind) ||
+        o.meta.namespace === '' ||
+        o.meta.namespace === namespace;
 }
 
 /** What a snapshot lacks or holds twice, and the kinds of it that were skipped. */
@@ -246,7 +258,7 @@ export async function loadInput(
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
-    objects = namespace === undefined ? read.objects : read.objects.filter(readInNamespace(namespace));
+    objects = read.objects.filter(readAsLive(scope, namespace));
     notes.push(...snapshotNotes(read, namespace));
   } else {
     conn = connection ?? (await connect(scope));

@@ -348,6 +348,11 @@ interface IngressPath {
 export interface Ingress {
   kind: 'Ingress';
   meta: ObjectMeta;
+  /**
+   * status.loadBalancer.ingress: the addresses its controller published for it, which controllers
+   * take from their own Service (docs/kubernetes-semantics.md#ingress-status-and-the-controllers-service).
+   */
+  loadBalancerIngress: { ip?: string; hostname?: string }[];
   /** spec.ingressClassName, else the legacy kubernetes.io/ingress.class annotation. */
   ingressClassName?: string;
   /** Whether the class comes from the legacy annotation. */
@@ -437,9 +442,18 @@ export interface RouteRule {
   backendRefs: RouteBackendRef[];
 }
 
+/** A route's parentRef to a Gateway (group gateway.networking.k8s.io, kind Gateway: the defaults). */
+export interface ParentGateway {
+  /** The route's own namespace when the parentRef names none. */
+  namespace: string;
+  name: string;
+}
+
 interface GatewayRouteFields {
   meta: ObjectMeta;
   rules: RouteRule[];
+  /** spec.parentRefs that name a Gateway; refs to other parent kinds are left out. */
+  parentGateways: ParentGateway[];
   /** The ResolvedRefs condition its Gateways' controller set, if any. */
   resolvedRefs?: StatusCondition;
 }

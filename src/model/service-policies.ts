@@ -29,9 +29,9 @@ export interface ServicePolicies {
   unknownBackends: number;
 }
 
-/** One evaluator per model: each namespace's policies are compiled once, whichever Service (or --from) asks. */
 const evaluators = new WeakMap<ClusterModel, PolicyEvaluator>();
 
+/** The model's evaluator, shared by every caller (each Service, --from, the tree): each namespace's policies are compiled once. */
 export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
   let evaluator = evaluators.get(model);
   if (!evaluator) {
@@ -45,7 +45,7 @@ export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
  * The pods behind the Service's ready endpoints, each once, as view.counts.ready counts them:
  * from the merged slices (a targetRef to a pod of the input), else from the matched pods.
  */
-function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
+export function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
   if (view.counts.source === 'pods') {
     return { pods: view.matched.filter((m) => m.state.shouldBeListed && m.state.ready).map((m) => m.pod), unknown: 0 };
   }
@@ -100,4 +100,58 @@ export function isShut(backend: BackendAdmission): boolean {
 /** The policies isolating these backends for ingress (a policy selecting several is listed for each). */
 export function isolatingPolicies(backends: readonly BackendAdmission[]): NetworkPolicy[] {
   return backends.flatMap((b) => (b.admission.state === 'isolated' ? [...b.admission.policies] : []));
+}
+
+/** How one policy isolating a pod treats one Service port's targetPort resolved on it. */
+interface PolicyOnPort {
+  servicePort: ServicePort;
+  /** The targetPort resolved on the pod; undefined when it does not resolve there (nothing to admit). */
+  port?: number;
+  /** Whether a rule of this policy admits the port: from every source, from some, or not at all. */
+  admits: 'every source' | 'some sources' | 'no';
+  /** Whether no policy isolating the pod admits the port: it is shut on this pod. */
+  shut: boolean;
+}
+
+/** A NetworkPolicy that isolates a pod for ingress, and what it admits on each of a Service's ports. */
+export interface IsolatingPolicy {
+  policy: NetworkPolicy;
+  ports: PolicyOnPort[];
+}
+
+/**
+ * The policies isolating the pod for ingress, in name order, each with what it admits on the
+ * Service's ports: what -o tree lists under a backend. Undefined when the pod's namespace's
+ * policies were not read or the pod is on the host network (no verdict); empty when none
+ * isolates it. The evaluator holds each pod's selecting policies once, whichever Service asks.
+ */
+export function isolatingPoliciesOf(
+  model: ClusterModel,
+  pod: Pod,
+  servicePorts: readonly ServicePort[],
+): IsolatingPolicy[] | undefined {
+  const evaluator = policyEvaluator(model);
+  const policies = pod.hostNetwork ? undefined : evaluator.selecting(pod, 'Ingress');
+  if (!policies || policies.length === 0) return policies && [];
+  const byPort = servicePorts.map((servicePort) => {
+    const port = findPort(pod, servicePort);
+    return {
+      servicePort,
+      port,
+      admission: port === undefined ? undefined : evaluator.admission(pod, 'Ingress', port, servicePort.protocol),
+    };
+  });
+  return policies.map((policy) => ({
+    policy,
+    ports: byPort.map(({ servicePort, port, admission }): PolicyOnPort => {
+      const rules = admission?.state === 'isolated' ? admission.rules : [];
+      const own = rules.filter((r) => r.policy === policy);
+      return {
+        servicePort,
+        ...(port !== undefined ? { port } : {}),
+        admits: own.length === 0 ? 'no' : own.some((r) => r.peers.length === 0) ? 'every source' : 'some sources',
+        shut: port !== undefined && rules.length === 0,
+      };
+    }),
+  }));
 }

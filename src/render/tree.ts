@@ -1,12 +1,14 @@
 // -o tree: per Service, its EndpointSlices, each slice's endpoints and the Pod behind each;
 // then what no other tool shows: matched pods that are in no slice (with the reason), the
 // selector's near misses, and the findings where they apply. Columns as kubectl-tree aligns
-// them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned.
+// them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned. Under
+// each backend pod, the NetworkPolicies isolating it for ingress, when they were read.
 
 import type { ClusterModel } from '../model/cluster.js';
 import { summarizeEvents } from '../model/events.js';
 import { isControllerSlice, isSliceReadFor } from '../model/endpoint-meta.js';
 import { describeServicePort } from '../model/ports.js';
+import { isolatingPoliciesOf, type IsolatingPolicy } from '../model/service-policies.js';
 import { sliceEntriesForPod, viewService, type MatchedPod, type ServiceView } from '../model/service-view.js';
 import type {
   ContainerStatus,
@@ -76,6 +78,7 @@ const GLYPHS = {
 };
 
 const MAX_NEAR_MISSES = 10;
+const MAX_POLICIES = 10;
 
 function node(partial: Partial<Node> & Pick<Node, 'name'>): Node {
   return { namespace: '', ready: '-', reason: '-', age: '-', state: 'ok', children: [], notes: [], ...partial };
@@ -165,6 +168,40 @@ function workloadNode(w: Workload, workloads: NamespaceWorkloads, reason: string
   });
 }
 
+/** "8080/TCP admitted from some sources": what one policy does on each targetPort resolved on the pod. */
+function policyReason({ ports }: IsolatingPolicy): string {
+  const words = {
+    'every source': 'admitted from every source',
+    'some sources': 'admitted from some sources',
+    no: 'not admitted',
+  };
+  const parts = ports.flatMap((p) =>
+    p.port === undefined ? [] : [`${p.port}/${p.servicePort.protocol} ${words[p.admits]}`],
+  );
+  return [...new Set(parts)].join(', ') || 'isolates it for ingress';
+}
+
+/**
+ * The NetworkPolicies isolating a backend pod for ingress, as rows under it: each with what it
+ * admits on the Service's targetPorts, in error where the port is shut on the pod (no policy
+ * admits it) and this one does not either. None when the policies were not read.
+ */
+function policyNodes(pod: Pod, service: Service, { model, now }: PodRowContext): Node[] {
+  const policies = isolatingPoliciesOf(model, pod, service.ports) ?? [];
+  const rows = policies.slice(0, MAX_POLICIES).map((p) =>
+    node({
+      namespace: p.policy.meta.namespace,
+      name: `NetworkPolicy/${p.policy.meta.name}`,
+      reason: policyReason(p),
+      age: age(p.policy.meta.creationTimestamp, now),
+      state: p.ports.some((port) => port.shut && port.admits === 'no') ? 'error' : 'dim',
+    }),
+  );
+  if (policies.length > MAX_POLICIES)
+    rows.push(node({ name: `… ${policies.length - MAX_POLICIES} more`, state: 'dim' }));
+  return rows;
+}
+
 /** Why a matched pod is in none of the Service's slices, and how to colour it. */
 function unlistedPod(m: MatchedPod, slicesRead: boolean): { reason: string; state: RowState } {
   const { shouldBeListed, ready, cause } = m.state;
@@ -235,7 +272,10 @@ function sliceNode(
       const pod = model.pod(ref.namespace ?? slice.meta.namespace, ref.name);
       endpointRow.children.push(
         pod
-          ? podNode(pod, context, undefined, state === 'ok' ? 'ok' : state)
+          ? {
+              ...podNode(pod, context, undefined, state === 'ok' ? 'ok' : state),
+              children: policyNodes(pod, service, context),
+            }
           : node({
               namespace: ref.namespace ?? slice.meta.namespace,
               name: `Pod/${ref.name}`,

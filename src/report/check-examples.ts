@@ -4831,6 +4831,295 @@ spec:
   fix: kubectl describe networkpolicy -n shop web-sources
 `,
   },
+  'networkpolicy-blocks-referrer': {
+    case: "a default-deny of the backends' namespace drops the controller's connections (docs/kubernetes-semantics.md#isolation-and-policytypes)",
+    marked: true,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+  uid: uid-web-1
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.3
+  podIPs:
+    - ip: 10.244.0.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-2
+  namespace: shop
+  uid: uid-web-2
+  labels:
+    app: web
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.4
+  podIPs:
+    - ip: 10.244.0.4
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: shop
+  labels:
+    kubernetes.io/service-name: web
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.3
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-1
+      uid: uid-web-1
+  - addresses:
+      - 10.244.0.4
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: shop
+      name: web-2
+      uid: uid-web-2
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+  uid: uid-svc-ingress-nginx-controller
+spec:
+  type: LoadBalancer
+  selector:
+    app.kubernetes.io/name: ingress-nginx
+  clusterIP: 10.96.5.5
+  clusterIPs:
+    - 10.96.5.5
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer:
+    ingress:
+      - ip: 203.0.113.10
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: controller-1
+  namespace: ingress-nginx
+  uid: uid-controller-1
+  labels:
+    app.kubernetes.io/name: ingress-nginx
+spec:
+  nodeName: node-a
+  containers:
+    - name: app
+      image: shop/app:1
+      ports:
+        - name: http
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /healthz
+          port: http
+status:
+  phase: Running
+  conditions:
+    - type: PodScheduled
+      status: 'True'
+    - type: ContainersReady
+      status: 'True'
+    - type: Ready
+      status: 'True'
+  containerStatuses:
+    - name: app
+      ready: true
+      restartCount: 0
+      started: true
+      state:
+        running:
+          startedAt: 2026-11-01T00:00:00Z
+  podIP: 10.244.0.6
+  podIPs:
+    - ip: 10.244.0.6
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ingress-nginx-controller-abcde
+  namespace: ingress-nginx
+  labels:
+    kubernetes.io/service-name: ingress-nginx-controller
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+ports:
+  - name: http
+    port: 8080
+    protocol: TCP
+endpoints:
+  - addresses:
+      - 10.244.0.6
+    conditions:
+      ready: true
+      serving: true
+      terminating: false
+    nodeName: node-a
+    targetRef:
+      kind: Pod
+      namespace: ingress-nginx
+      name: controller-1
+      uid: uid-controller-1
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: front
+  namespace: shop
+  uid: uid-ingress-front
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+status:
+  loadBalancer:
+    ingress:
+      - ip: 203.0.113.10
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+  namespace: shop
+  uid: uid-networkpolicy-deny-all
+spec: {}
+`,
+    findings: `- check: networkpolicy-blocks-referrer
+  severity: error
+  reason: ingress
+  namespace: shop
+  service: web
+  subject:
+    kind: Ingress
+    namespace: shop
+    name: front
+  port: http 80/TCP
+  message: 'Ingress shop/front rule path / is served by 1 pod (controller-1) behind Service ingress-nginx/ingress-nginx-controller, and the ready backends of http 80/TCP are isolated for ingress by NetworkPolicy deny-all of namespace shop with no rule admitting any of those pods on 8080/TCP: its requests to the Service fail; this holds if your network plugin enforces NetworkPolicy'
+  pods:
+    - name: controller-1
+      namespace: ingress-nginx
+      cause: carries the requests of Ingress shop/front rule path /; admitted to no ready backend of http 80/TCP
+  fix: 'admit the controller pods with a from peer: namespaceSelector kubernetes.io/metadata.name=ingress-nginx with podSelector app.kubernetes.io/name=ingress-nginx; kubectl describe networkpolicy -n shop deny-all'
+`,
+  },
   'dataplane-service-missing': {
     case: 'a ready endpoint and no rules at all for the port',
     marked: false,

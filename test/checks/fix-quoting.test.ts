@@ -140,6 +140,8 @@ function hostileObject(o: ClusterObject): ClusterObject {
       return {
         ...o,
         meta,
+        // A Gateway's name is the value of the label on its Services, whose key is kept as it is.
+        parentGateways: o.parentGateways.map((g) => ({ ...g, namespace: hostile(g.namespace) })),
         rules: o.rules.map((r) => ({
           ...r,
           backendRefs: r.backendRefs.map((b) => ({

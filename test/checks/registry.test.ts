@@ -32,7 +32,7 @@ function tree(change: Partial<CheckTree> = {}): CheckTree {
       ['alpha.ts', { alpha, helper: () => 1 }],
       ['beta.ts', { beta }],
     ]),
-    registry: { checks: [alpha], dataplaneChecks: [beta], connectChecks: [] },
+    registry: { checks: [alpha], dataplaneChecks: [beta], connectChecks: [], fromChecks: [] },
     tables: new Map<string, RecordedTable[]>([
       ['alpha.test.ts', [{ tester: 'rule-tester', check: alpha, mustFire }]],
       ['beta.test.ts', [{ tester: 'dataplane-tester', check: beta, mustFire }]],
@@ -52,7 +52,7 @@ describe('the registry guard, on made-up trees', () => {
       broken: "a check's id that is not its file name",
       change: {
         exports: new Map([...tree().exports, ['alpha.ts', { alfa }]]),
-        registry: { checks: [alfa], dataplaneChecks: [beta], connectChecks: [] },
+        registry: { checks: [alfa], dataplaneChecks: [beta], connectChecks: [], fromChecks: [] },
         tables: new Map([
           ...tree().tables,
           ['alpha.test.ts', [{ tester: 'rule-tester' as const, check: alfa, mustFire }]],
@@ -75,13 +75,13 @@ describe('the registry guard, on made-up trees', () => {
     },
     {
       broken: 'a check left out of index.ts',
-      change: { registry: { checks: [], dataplaneChecks: [beta], connectChecks: [] } },
+      change: { registry: { checks: [], dataplaneChecks: [beta], connectChecks: [], fromChecks: [] } },
       problem:
         'alpha is not registered in src/checks/index.ts (CHECKS, DATAPLANE_CHECKS, CONNECT_CHECKS or FROM_CHECKS)',
     },
     {
       broken: 'a check registered twice',
-      change: { registry: { checks: [alpha, alpha], dataplaneChecks: [beta], connectChecks: [] } },
+      change: { registry: { checks: [alpha, alpha], dataplaneChecks: [beta], connectChecks: [], fromChecks: [] } },
       problem: '"alpha" is registered twice in src/checks/index.ts',
     },
     {

@@ -204,6 +204,7 @@ const raws: Raw[] = [
       { host: 'shop.example.com', path: '/', service: 'web', port: 80 },
       { path: '/static', service: 'static', port: 8080 },
     ],
+    loadBalancer: [{ ip: '203.0.113.1' }, { hostname: 'lb.example.com' }],
   }),
   ingress('legacy', { legacyClass: 'traefik', paths: [{ service: 'web' }] }),
   webhookConfiguration('policy', [

@@ -18,7 +18,7 @@ export interface CheckTree {
     checks: readonly unknown[];
     dataplaneChecks: readonly unknown[];
     connectChecks: readonly unknown[];
-    fromChecks?: readonly unknown[];
+    fromChecks: readonly unknown[];
   };
   /** The tables each test/checks/<id>.test.ts records, by file name; a file that does not exist is absent. */
   tables: ReadonlyMap<string, readonly RecordedTable[]>;
@@ -53,7 +53,7 @@ function registered(tree: CheckTree, problems: string[]): Map<unknown, Tester> {
     [tree.registry.checks, 'rule-tester'],
     [tree.registry.dataplaneChecks, 'dataplane-tester'],
     [tree.registry.connectChecks, 'connect-tester'],
-    [tree.registry.fromChecks ?? [], 'from-tester'],
+    [tree.registry.fromChecks, 'from-tester'],
   ];
   for (const [list, tester] of lists) {
     for (const check of list) {

@@ -467,6 +467,8 @@ export interface IngressOptions {
   legacyClass?: string;
   paths?: IngressPathOptions[];
   defaultBackend?: { service: string; port?: string | number };
+  /** status.loadBalancer.ingress: the addresses its controller published. */
+  loadBalancer?: { ip?: string; hostname?: string }[];
 }
 
 function ingressBackend(b: { service: string; port?: string | number }): Raw {
@@ -497,6 +499,7 @@ export function ingress(name: string, o: IngressOptions = {}): Raw {
           }
         : {}),
     },
+    ...(o.loadBalancer ? { status: { loadBalancer: { ingress: o.loadBalancer } } } : {}),
   };
 }
 

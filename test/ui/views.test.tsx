@@ -13,7 +13,7 @@ import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
-import { ingress, node, pod, service, workload, type Raw } from '../support/objects.js';
+import { ingress, networkPolicy, node, pod, service, workload, type Raw } from '../support/objects.js';
 
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
@@ -180,6 +180,13 @@ describe('Interactive', () => {
     expect(frame()).toMatch(/└─.*web-1\s+0\/1\s+CrashLoopBackOff/);
     await press('\r', (f) => expect(f).toMatch(/▸ ERROR\s+shop\/web/));
     expect(frame()).not.toMatch(/web-1\s+0\/1/);
+  });
+
+  it('the tree lists under each backend pod the NetworkPolicies isolating it, with what they admit', async () => {
+    const isolated = diagnosisOf([node('node-a'), service('web'), pod('web-1'), networkPolicy('deny-all', {})]);
+    const { frame, press } = await show(<Interactive {...props} diagnosis={isolated} />);
+    await press('\r', (f) => expect(f).toMatch(/▾ ERROR\s+shop\/web/));
+    expect(frame()).toMatch(/Pod\/web-1[^\n]*\n[^\n]*└─NetworkPolicy\/deny-all\s+-\s+8080\/TCP not admitted/);
   });
 
   it('& filters by name; esc clears the filter', async () => {

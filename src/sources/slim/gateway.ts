@@ -3,7 +3,14 @@
 // its first match) and the backendRefs each sends to, and its ResolvedRefs condition; a grant's
 // from and to. Written back for the snapshot.
 
-import type { GatewayRoute, ReferenceGrant, RouteBackendRef, StatusCondition, RouteRule } from '../../core/objects.js';
+import type {
+  GatewayRoute,
+  ParentGateway,
+  ReferenceGrant,
+  RouteBackendRef,
+  StatusCondition,
+  RouteRule,
+} from '../../core/objects.js';
 import { checked, fields, int, list, nonEmpty, slimMeta, str, type Raw } from './fields.js';
 
 function slimBackendRef(ref: Raw): RouteBackendRef {
@@ -59,16 +66,32 @@ function resolvedRefsOf(status: Raw): StatusCondition | undefined {
   };
 }
 
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** The parentRefs naming a Gateway (the defaults: group gateway.networking.k8s.io, kind Gateway), in the route's namespace unless they name another. */
+function slimParentGateways(spec: Raw, routeNamespace: string): ParentGateway[] {
+  return list(spec.parentRefs, 'spec.parentRefs', (ref) => ({
+    group: str(ref.group, 'group') ?? GATEWAY_GROUP,
+    kind: str(ref.kind, 'kind') ?? 'Gateway',
+    namespace: str(ref.namespace, 'namespace') ?? routeNamespace,
+    name: str(ref.name, 'name') ?? '',
+  })).flatMap(({ group, kind, namespace, name }) =>
+    group === GATEWAY_GROUP && kind === 'Gateway' && name !== '' ? [{ namespace, name }] : [],
+  );
+}
+
 /** The slimming function of a route kind. */
 export function slimRouteOf<K extends GatewayRoute['kind']>(kind: K): (raw: Raw) => Extract<GatewayRoute, { kind: K }> {
   return checked(function slimRoute(raw: Raw) {
     const spec = fields(raw.spec, 'spec');
     const resolvedRefs = resolvedRefsOf(fields(raw.status, 'status'));
+    // Annotations are left out: controllers keep anything in them.
+    const meta = slimMeta(raw, true, false);
     return {
       kind,
-      // Annotations are left out: controllers keep anything in them.
-      meta: slimMeta(raw, true, false),
+      meta,
       rules: list(spec.rules, 'spec.rules', slimRule),
+      parentGateways: slimParentGateways(spec, meta.namespace),
       ...(resolvedRefs ? { resolvedRefs } : {}),
     } as Extract<GatewayRoute, { kind: K }>;
   });
@@ -99,7 +122,10 @@ function rawRule(rule: RouteRule): Raw {
 
 export function rawRoute(route: GatewayRoute): Raw {
   return {
-    spec: { rules: nonEmpty(route.rules.map(rawRule)) },
+    spec: {
+      parentRefs: nonEmpty(route.parentGateways.map((g) => ({ group: GATEWAY_GROUP, kind: 'Gateway', ...g }))),
+      rules: nonEmpty(route.rules.map(rawRule)),
+    },
     status: route.resolvedRefs && {
       parents: [{ conditions: [{ type: 'ResolvedRefs', ...route.resolvedRefs }] }],
     },

@@ -1,5 +1,6 @@
 // An Ingress (networking.k8s.io/v1): the Services its rules' paths and default backend name,
-// with the port each names, and its class; written back for the snapshot.
+// with the port each names, its class, and the addresses its controller published in its status;
+// written back for the snapshot.
 
 import type { Ingress, IngressServiceBackend } from '../../core/objects.js';
 import { checked, fields, int, list, slimMeta, str, type Raw } from './fields.js';
@@ -30,6 +31,7 @@ export const slimIngress = checked(function slimIngress(raw: Raw): Ingress {
       ? str(annotations[LEGACY_CLASS_ANNOTATION], `metadata.annotations.${LEGACY_CLASS_ANNOTATION}`)
       : undefined;
   const defaultBackend = slimBackend(spec.defaultBackend, 'spec.defaultBackend');
+  const status = fields(raw.status, 'status');
   return {
     kind: 'Ingress',
     meta: legacyClass !== undefined ? { ...meta, annotations: { [LEGACY_CLASS_ANNOTATION]: legacyClass } } : meta,
@@ -47,6 +49,15 @@ export const slimIngress = checked(function slimIngress(raw: Raw): Ingress {
         };
       });
     }).flat(),
+    loadBalancerIngress: list(
+      fields(status.loadBalancer, 'status.loadBalancer').ingress,
+      'status.loadBalancer.ingress',
+      (i) => {
+        const ip = str(i.ip, 'ip');
+        const hostname = str(i.hostname, 'hostname');
+        return { ...(ip !== undefined ? { ip } : {}), ...(hostname !== undefined ? { hostname } : {}) };
+      },
+    ),
   };
 });
 
@@ -78,5 +89,9 @@ export function rawIngress(ingress: Ingress): Raw {
       defaultBackend: rawBackend(ingress.defaultBackend),
       rules: rules.length > 0 ? rules : undefined,
     },
+    status:
+      ingress.loadBalancerIngress.length > 0
+        ? { loadBalancer: { ingress: ingress.loadBalancerIngress.map((i) => ({ ...i })) } }
+        : undefined,
   };
 }
