@@ -38,13 +38,13 @@ const PAGE_SHIFT = 12;
 const PAGE_SIZE = 1 << PAGE_SHIFT;
 const HASH_SIZE = 32;
 
-export interface Section {
+interface Section {
   name: string;
   offset: number;
   size: number;
 }
 
-export interface Segment {
+interface Segment {
   name: string;
   /** Where its load command starts in the file. */
   commandOffset: number;

@@ -199,6 +199,8 @@ async function bundle(dir: string): Promise<string> {
  * named relative to the folder, since the blob records its name.
  */
 async function seaBlob(dir: string, maker: NodeRuntime): Promise<string> {
+  if (!existsSync(runtimeBinary(maker)))
+    throw new Error(`no ${maker.package}@${maker.version}: run npm run fetch-runtimes`);
   const main = 'sea-main.cjs';
   const config = `sea-config-${maker.version}.json`;
   const blob = `sea-${maker.version}.blob`;

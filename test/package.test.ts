@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkSignature, CPU_TYPE_X86_64, readMachO } from '../scripts/macho.js';
-import { allRuntimes, runtimeBinary } from '../scripts/runtimes.js';
+import { allRuntimes, runtimeBinary, runtimeCache } from '../scripts/runtimes.js';
 import { sourceCommit } from '../scripts/source-info.js';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt } from '../src/core/json-value.js';
@@ -212,8 +212,10 @@ describe.skipIf(!buildHost)('npm run package', { timeout: 600_000 }, () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'epd-release-'));
+    // The runs have a HOME of their own: the runtimes' cache named.
     const build = await run(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--out', out], {
       PATH: process.env.PATH ?? '',
+      EPD_RUNTIME_CACHE: runtimeCache(),
     });
     if (build.code !== 0) throw new Error(`npm run package failed:\n${build.stderr}`);
     builtManifest = readFileSync(join(out, 'krew-manifest.yaml'), 'utf8');
@@ -284,7 +286,12 @@ describe.skipIf(!buildHost)('npm run package', { timeout: 600_000 }, () => {
       const build = await run(
         join(clone, 'node_modules/.bin/tsx'),
         ['scripts/package.ts', '--out', again],
-        { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--import=${pathToFileURL(clock).href}`, TZ: 'Pacific/Chatham' },
+        {
+          PATH: process.env.PATH ?? '',
+          EPD_RUNTIME_CACHE: runtimeCache(),
+          NODE_OPTIONS: `--import=${pathToFileURL(clock).href}`,
+          TZ: 'Pacific/Chatham',
+        },
         clone,
       );
       expect(build.code, build.stderr).toBe(0);
