@@ -88,6 +88,9 @@ const forNode: BuildOptions = {
 const builtinsOnly: Plugin = {
   name: 'builtins-only',
   setup(b) {
+    // Node 21 and later warn (DEP0040) when the built-in punycode is loaded, as tr46 (under
+    // client-node's node-fetch) does: the package of the same name, its successor, is bundled.
+    b.onResolve({ filter: /^punycode$/ }, () => ({ path: fileURLToPath(import.meta.resolve('punycode/punycode.js')) }));
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
     b.onResolve({ filter: /^(supports-color|encoding|bufferutil|utf-8-validate|react-devtools-core)$/ }, (args) => ({
       path: args.path,

@@ -64,10 +64,10 @@ if (missingRuntimes.length > 0) {
   );
 }
 // linux/arm64 runs under qemu-user with Debian's arm64 cross libraries (.ci/run installs both).
-const QEMU_ARM64 = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
-const hasQemu =
-  spawnSync('qemu-aarch64', ['--version']).status === 0 &&
-  existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1');
+// Named by its path: the runs have a PATH without it.
+const qemu = spawnSync('sh', ['-c', 'command -v qemu-aarch64'], { encoding: 'utf8' }).stdout.trim();
+const QEMU_ARM64 = [qemu, '-L', '/usr/aarch64-linux-gnu'];
+const hasQemu = qemu !== '' && existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1');
 if (!hasQemu)
   console.warn(
     'package: linux/arm64 not run: no qemu-aarch64 or /usr/aarch64-linux-gnu (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)',
@@ -439,15 +439,15 @@ describe.skipIf(!buildHost)('npm run package', { timeout: 600_000 }, () => {
     const dir = extract(join(out, archiveName('linux/arm64')));
     const plugin = join(dir, 'kubectl-endpoints_doctor');
     const env = { PATH: '/nonexistent', NO_COLOR: '1' };
-    const [qemu, ...qemuArgs] = QEMU_ARM64;
-    const versionRun = await run(qemu, [...qemuArgs, plugin, '--version'], env, dir);
+    const [emulator, ...qemuArgs] = QEMU_ARM64;
+    const versionRun = await run(emulator, [...qemuArgs, plugin, '--version'], env, dir);
     expect(versionRun).toEqual({ code: 0, stdout: `${versionText}\n`, stderr: '' });
     const demoArgs = ['--snapshot', join(ROOT, 'examples/shop.yaml'), '-A', '--fail-on', 'never'];
-    const demo = await run(qemu, [...qemuArgs, plugin, ...demoArgs], env, dir);
+    const demo = await run(emulator, [...qemuArgs, plugin, ...demoArgs], env, dir);
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toBe((await runCliAsync(demoArgs)).stdout);
-    const checks = await run(qemu, [...qemuArgs, plugin, 'checks'], env, dir);
+    const checks = await run(emulator, [...qemuArgs, plugin, 'checks'], env, dir);
     expect(checks.code).toBe(0);
     expect(checks.stdout).toBe((await runCliAsync(['checks'])).stdout);
   });
