@@ -88,7 +88,8 @@ const bare = quantile(
 for (const [subject, values] of times) {
   const sorted = [...values].sort((a, b) => a - b);
   const cells = [sorted[0], quantile(sorted, 0.5), quantile(sorted, 0.9)].map((v) => `${v.toFixed(0)} ms`);
-  const over = subject === present[0] ? '' : `+${(quantile(sorted, 0.5) - bare).toFixed(0)} ms`;
+  const difference = quantile(sorted, 0.5) - bare;
+  const over = subject === present[0] ? '' : `${difference < 0 ? '' : '+'}${difference.toFixed(0)} ms`;
   lines.push(`| ${subject.name} | ${cells.join(' | ')} | ${over} |`);
 }
 const section = lines.join('\n') + '\n';
