@@ -1,29 +1,33 @@
-// `npm run package [-- --out DIR] [-- --repository URL] [-- --no-standalone]`: bundles the CLI
-// into one file, builds a standalone Linux amd64 executable when this machine can (a Node single
-// executable application), packs a release archive per os/arch and writes the krew manifest.
+// `npm run package [-- --out DIR] [-- --repository URL] [-- --update-manifest]`: bundles the CLI
+// into one file, builds a standalone executable per platform (a Node.js 24 single executable
+// application), packs a release archive per os/arch and writes the krew manifest.
 //
 // Output (default release/, gitignored):
 //   bundle/kubectl-endpoints_doctor            the one-file CLI (CommonJS, needs Node.js >= 20)
 //   bundle/endpoints-doctor-ui.mjs             its terminal UI (--watch on a terminal, -i), an ES module
-//   standalone-linux-amd64/kubectl-endpoints_doctor   the same CLI inside a node binary
-//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, its UI file, kubectl_complete-endpoints_doctor,
-//                                              LICENSE, README.md (and package.json with the bundle)
-//   krew-manifest.yaml                         every platform with the sha256 of its archive
+//   standalone-<os>-<arch>/kubectl-endpoints_doctor[.exe]   the same CLI inside that platform's node
+//   kubectl-endpoints_doctor_<os>_<arch>.tar.gz   the plugin, its UI file, kubectl_complete-endpoints_doctor
+//                                              (not on windows), LICENSE, README.md (and package.json
+//                                              with the bundle)
+//   krew-manifest.yaml                         every platform with the sha256 of its archive; with
+//                                              --update-manifest also written to the repository's root
 //
 // The archives are reproducible: the same commit gives byte-identical archives on any machine
-// (scripts/tar.ts; every file dated SOURCE_DATE_EPOCH or the commit's time). The linux/amd64 one
-// holds the standalone executable, built from this machine's node binary: it is the same only
-// where that binary is (--no-standalone leaves the bundle in it, as in the others).
+// (scripts/tar.ts; every file dated SOURCE_DATE_EPOCH or the commit's time), given the pinned
+// Node.js binaries (scripts/runtimes.ts, fetched by `npm run fetch-runtimes`). The blobs are made
+// by a linux x64 node, so this runs on linux x64 only.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { promisify, parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
 import { UI_FILE } from './load-screens-bundled.js';
+import { adhocSign } from './macho.js';
+import { runtimeBinary, STANDALONE_TARGETS, type NodeRuntime, type StandaloneTarget } from './runtimes.js';
 import { sourceCommit, sourceDateEpoch } from './source-info.js';
 import { tarGz, type TarEntry } from './tar.js';
 
@@ -38,15 +42,22 @@ const PLATFORMS = [
   { os: 'linux', arch: 'arm64' },
   { os: 'darwin', arch: 'amd64' },
   { os: 'darwin', arch: 'arm64' },
+  { os: 'windows', arch: 'amd64' },
 ] as const;
 type Platform = (typeof PLATFORMS)[number];
+const key = (p: { os: string; arch: string }) => `${p.os}/${p.arch}`;
 
 function archiveName(p: Platform): string {
   return `${PLUGIN}_${p.os}_${p.arch}.tar.gz`;
 }
 
+/** The plugin's file name: Windows runs only .exe files as plugins. */
+function pluginName(p: { os: string }): string {
+  return p.os === 'windows' ? `${PLUGIN}.exe` : PLUGIN;
+}
+
 const { values: options } = parseArgs({
-  options: { out: { type: 'string' }, repository: { type: 'string' }, 'no-standalone': { type: 'boolean' } },
+  options: { out: { type: 'string' }, repository: { type: 'string' }, 'update-manifest': { type: 'boolean' } },
 });
 const out = resolve(options.out ?? join(ROOT, 'release'));
 const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
@@ -77,6 +88,9 @@ const forNode: BuildOptions = {
 const builtinsOnly: Plugin = {
   name: 'builtins-only',
   setup(b) {
+    // Node 21 and later warn (DEP0040) when the built-in punycode is loaded, as tr46 (under
+    // client-node's node-fetch) does: the package of the same name, its successor, is bundled.
+    b.onResolve({ filter: /^punycode$/ }, () => ({ path: fileURLToPath(import.meta.resolve('punycode/punycode.js')) }));
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path.slice('node:'.length), external: true }));
     b.onResolve({ filter: /^(supports-color|encoding|bufferutil|utf-8-validate|react-devtools-core)$/ }, (args) => ({
       path: args.path,
@@ -182,36 +196,78 @@ async function bundle(dir: string): Promise<string> {
 }
 
 /**
- * A Node 20 single executable application: this machine's node binary with the CLI injected.
- * The same bundle without the shebang is its main script. Only when building on linux x64,
- * since the base binary is process.execPath.
+ * The single executable application's blob for a node version, made by a linux x64 node of that
+ * version. Without a code cache: V8's differs from run to run (the archives would not be
+ * reproducible) and holds only for the CPU and the build it was made on. The main script is
+ * named relative to the folder, since the blob records its name.
  */
-async function standalone(dir: string): Promise<string> {
-  const main = join(dir, 'sea-main.cjs');
-  const blob = join(dir, 'sea-prep.blob');
-  const executable = join(dir, PLUGIN);
-  await build({ ...common, outfile: main });
+async function seaBlob(dir: string, maker: NodeRuntime): Promise<string> {
+  if (!existsSync(runtimeBinary(maker)))
+    throw new Error(`no ${maker.package}@${maker.version}: run npm run fetch-runtimes`);
+  const main = 'sea-main.cjs';
+  const config = `sea-config-${maker.version}.json`;
+  const blob = `sea-${maker.version}.blob`;
+  if (!existsSync(join(dir, main))) await build({ ...common, outfile: join(dir, main) });
   writeFileSync(
-    join(dir, 'sea-config.json'),
-    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    join(dir, config),
+    JSON.stringify({
+      main,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: false,
+      useSnapshot: false,
+      // client-node's CoreV1Api (probe --debug-pod) fetches through node-fetch 2, which calls
+      // url.parse(): Node 24 warns about it (DEP0169) on stderr, where the user can do nothing.
+      execArgv: ['--disable-warning=DEP0169'],
+    }),
   );
-  execFileSync(process.execPath, ['--experimental-sea-config', join(dir, 'sea-config.json')], { stdio: 'pipe' });
-  copyFileSync(process.execPath, executable);
-  execFileSync(
-    process.execPath,
-    [
-      fileURLToPath(import.meta.resolve('postject/dist/cli.js')),
-      executable,
-      'NODE_SEA_BLOB',
-      blob,
-      '--sentinel-fuse',
-      'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
-    ],
-    { stdio: 'pipe' },
-  );
-  const check = execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
-  if (check !== versionText) throw new Error(`the standalone executable says ${check}, expected ${versionText}`);
+  await run(runtimeBinary(maker), ['--experimental-sea-config', config], dir);
+  return join(dir, blob);
+}
+
+const run = async (command: string, args: string[], cwd?: string) => {
+  await promisify(execFile)(command, args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+};
+
+/**
+ * A Node.js single executable application: the target's node binary with the blob injected
+ * (postject: an ELF note, a Mach-O segment NODE_SEA, or a PE resource), and the fuse that tells
+ * node to run it flipped. A darwin one is signed again, ad hoc (scripts/macho.ts).
+ */
+async function standalone(target: StandaloneTarget, blob: string, dir: string): Promise<string> {
+  const executable = join(dir, pluginName(target));
+  const base = runtimeBinary(target.base);
+  if (!existsSync(base))
+    throw new Error(`no ${target.base.package}@${target.base.version}: run npm run fetch-runtimes`);
+  copyFileSync(base, executable);
+  chmodSync(executable, 0o755);
+  await run(process.execPath, [
+    fileURLToPath(import.meta.resolve('postject/dist/cli.js')),
+    executable,
+    'NODE_SEA_BLOB',
+    blob,
+    '--sentinel-fuse',
+    'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+    ...(target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+  ]);
+  if (target.os === 'darwin') writeFileSync(executable, adhocSign(readFileSync(executable), PLUGIN));
+  if (target.os === 'linux' && target.arch === 'amd64') {
+    const check = execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
+    if (check !== versionText) throw new Error(`the standalone executable says ${check}, expected ${versionText}`);
+  }
   return executable;
+}
+
+/** What a platform's archive holds: the completion script is a shell script (not on windows). */
+function archiveFiles(platform: Platform, isStandalone: boolean): string[] {
+  return [
+    pluginName(platform),
+    UI_FILE,
+    ...(platform.os === 'windows' ? [] : [COMPLETION]),
+    ...(isStandalone ? [] : ['package.json']),
+    'LICENSE',
+    'README.md',
+  ];
 }
 
 function sha256(data: Buffer): string {
@@ -219,12 +275,10 @@ function sha256(data: Buffer): string {
 }
 
 function krewManifest(archives: { platform: Platform; sha256: string }[], standalone: Set<string>): string {
-  const needsNode = PLATFORMS.filter((p) => !standalone.has(`${p.os}/${p.arch}`)).map((p) => `${p.os}/${p.arch}`);
+  const needsNode = PLATFORMS.filter((p) => !standalone.has(key(p))).map(key);
   const nodeCaveat =
-    needsNode.length === PLATFORMS.length
-      ? 'This plugin needs Node.js 20 or later on PATH.'
-      : `On ${needsNode.join(', ')} this plugin needs Node.js 20 or later on PATH ` +
-        `(the ${[...standalone].join(', ')} build is standalone).`;
+    `On ${needsNode.join(', ')} this plugin needs Node.js 20 or later on PATH ` +
+    `(the ${[...standalone].join(', ')} builds are standalone).`;
   const manifest = {
     apiVersion: 'krew.googlecontainertools.github.com/v1alpha2',
     kind: 'Plugin',
@@ -253,15 +307,8 @@ function krewManifest(archives: { platform: Platform; sha256: string }[], standa
         selector: { matchLabels: { os: platform.os, arch: platform.arch } },
         uri: `${repository}/releases/download/v${version}/${archiveName(platform)}`,
         sha256,
-        bin: PLUGIN,
-        files: [
-          PLUGIN,
-          UI_FILE,
-          COMPLETION,
-          ...(standalone.has(`${platform.os}/${platform.arch}`) ? [] : ['package.json']),
-          'LICENSE',
-          'README.md',
-        ].map((from) => ({ from, to: '.' })),
+        bin: pluginName(platform),
+        files: archiveFiles(platform, standalone.has(key(platform))).map((from) => ({ from, to: '.' })),
       })),
     },
   };
@@ -275,40 +322,63 @@ async function main(): Promise<void> {
   const plugin = await bundle(bundleDir);
   const ui = await uiFile(bundleDir);
 
-  const standaloneBuilt = new Set<string>();
-  let standaloneExecutable: string | undefined;
-  if (process.platform === 'linux' && process.arch === 'x64' && !options['no-standalone']) {
-    const seaDir = join(out, 'standalone-linux-amd64');
-    mkdirSync(seaDir, { recursive: true });
-    standaloneExecutable = await standalone(seaDir);
-    copyFileSync(ui, join(seaDir, UI_FILE));
-    standaloneBuilt.add('linux/amd64');
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error('the standalone builds need linux x64: their blobs are made by a linux x64 node');
   }
+  const seaDir = join(out, 'sea');
+  mkdirSync(seaDir, { recursive: true });
+  const blobs = new Map<string, Promise<string>>();
+  const blobFor = (maker: NodeRuntime) => {
+    if (!blobs.has(maker.version)) blobs.set(maker.version, seaBlob(seaDir, maker));
+    return blobs.get(maker.version)!;
+  };
+  // The first blob first (it bundles sea-main.cjs); then every injection at once: each is a
+  // postject process, so they share the cores.
+  await blobFor(STANDALONE_TARGETS[0].blobMaker);
+  const executables = new Map(
+    await Promise.all(
+      STANDALONE_TARGETS.map(async (target) => {
+        const dir = join(out, `standalone-${target.os}-${target.arch}`);
+        mkdirSync(dir, { recursive: true });
+        copyFileSync(ui, join(dir, UI_FILE));
+        return [key(target), await standalone(target, await blobFor(target.blobMaker), dir)] as const;
+      }),
+    ),
+  );
+  const standaloneBuilt = new Set(executables.keys());
 
   const file = (name: string, path: string, mode = 0o644): TarEntry => ({ name, data: readFileSync(path), mode });
+  const sources: Record<string, string> = {
+    [UI_FILE]: ui,
+    [COMPLETION]: join(ROOT, 'bin', COMPLETION),
+    'package.json': join(bundleDir, 'package.json'),
+    LICENSE: join(ROOT, 'LICENSE'),
+    'README.md': join(ROOT, 'README.md'),
+  };
   const archives: { platform: Platform; sha256: string }[] = [];
   for (const platform of PLATFORMS) {
-    const isStandalone = standaloneBuilt.has(`${platform.os}/${platform.arch}`);
-    const entries = [
-      file(PLUGIN, isStandalone ? standaloneExecutable! : plugin, 0o755),
-      file(UI_FILE, ui),
-      file(COMPLETION, join(ROOT, 'bin', COMPLETION), 0o755),
-      ...(isStandalone ? [] : [file('package.json', join(bundleDir, 'package.json'))]),
-      file('LICENSE', join(ROOT, 'LICENSE')),
-      file('README.md', join(ROOT, 'README.md')),
-    ];
+    const isStandalone = standaloneBuilt.has(key(platform));
+    const entries = archiveFiles(platform, isStandalone).map((name) =>
+      name === pluginName(platform)
+        ? file(name, executables.get(key(platform)) ?? plugin, 0o755)
+        : file(name, sources[name], name === COMPLETION ? 0o755 : 0o644),
+    );
     const archive = tarGz(entries, mtime);
     writeFileSync(join(out, archiveName(platform)), archive);
     archives.push({ platform, sha256: sha256(archive) });
   }
-  writeFileSync(join(out, 'krew-manifest.yaml'), krewManifest(archives, standaloneBuilt));
+  const manifest = krewManifest(archives, standaloneBuilt);
+  writeFileSync(join(out, 'krew-manifest.yaml'), manifest);
+  if (options['update-manifest']) writeFileSync(join(ROOT, 'krew-manifest.yaml'), manifest);
 
   const size = (path: string) => `${(statSync(path).size / 1024 / 1024).toFixed(1)} MB`;
   console.log(`bundle: ${plugin} (${size(plugin)}), terminal UI ${ui} (${size(ui)})`);
-  if (standaloneExecutable)
-    console.log(`standalone linux/amd64: ${standaloneExecutable} (${size(standaloneExecutable)})`);
+  for (const [platform, executable] of executables)
+    console.log(`standalone ${platform}: ${executable} (${size(executable)})`);
   for (const { platform } of archives) console.log(`archive: ${join(out, archiveName(platform))}`);
-  console.log(`krew manifest: ${join(out, 'krew-manifest.yaml')}`);
+  console.log(
+    `krew manifest: ${join(out, 'krew-manifest.yaml')}${options['update-manifest'] ? ' and krew-manifest.yaml' : ''}`,
+  );
 }
 
 await main();

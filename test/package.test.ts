@@ -19,6 +19,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { checkSignature, CPU_TYPE_X86_64, readMachO } from '../scripts/macho.js';
+import { allRuntimes, runtimeBinary, runtimeCache } from '../scripts/runtimes.js';
 import { sourceCommit } from '../scripts/source-info.js';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt } from '../src/core/json-value.js';
@@ -45,9 +47,31 @@ const { version } = PACKAGE;
 const commit = sourceCommit(ROOT);
 const versionText = commit ? `${version} (commit ${commit})` : version;
 const NODE_DIR = dirname(process.execPath);
-const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64'];
+const TARGETS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64'];
+/** Built standalone: every platform but darwin/arm64, which has no Node 24 on the registry. */
+const STANDALONE = TARGETS.filter((t) => t !== 'darwin/arm64');
 const archiveName = (platform: string) => `kubectl-endpoints_doctor_${platform.replace('/', '_')}.tar.gz`;
-const standaloneBuilt = process.platform === 'linux' && process.arch === 'x64';
+const pluginName = (platform: string) =>
+  platform.startsWith('windows/') ? 'kubectl-endpoints_doctor.exe' : 'kubectl-endpoints_doctor';
+// The blobs of the standalone builds are made by a linux x64 node (scripts/package.ts).
+const buildHost = process.platform === 'linux' && process.arch === 'x64';
+if (!buildHost) console.warn('package: npm run package skipped: it builds on linux x64 only');
+const missingRuntimes = allRuntimes().filter((r) => !existsSync(runtimeBinary(r)));
+if (missingRuntimes.length > 0) {
+  // Not skipped: CI fetches them (.ci/run), and a release must not be judged without them.
+  console.warn(
+    `package: no ${missingRuntimes.map((r) => `${r.package}@${r.version}`).join(', ')}: npm run fetch-runtimes`,
+  );
+}
+// linux/arm64 runs under qemu-user with Debian's arm64 cross libraries (.ci/run installs both).
+// Named by its path: the runs have a PATH without it.
+const qemu = spawnSync('sh', ['-c', 'command -v qemu-aarch64'], { encoding: 'utf8' }).stdout.trim();
+const QEMU_ARM64 = [qemu, '-L', '/usr/aarch64-linux-gnu'];
+const hasQemu = qemu !== '' && existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1');
+if (!hasQemu)
+  console.warn(
+    'package: linux/arm64 not run: no qemu-aarch64 or /usr/aarch64-linux-gnu (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)',
+  );
 const UI_FILE = 'endpoints-doctor-ui.mjs';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('package: the -i tests of the released plugin skipped: tmux is not installed');
@@ -179,31 +203,41 @@ const objects = withControllers([
   pod('api-1', { labels: { app: 'api' }, waiting: 'CrashLoopBackOff' }),
 ]);
 
-describe('npm run package', { timeout: 300_000 }, () => {
+describe.skipIf(!buildHost)('npm run package', { timeout: 600_000 }, () => {
   let out: string;
   let manifest: KrewManifest;
+  let builtManifest: string;
   let archives: Map<string, Buffer>;
   let server: TestServer;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'epd-release-'));
+    // The runs have a HOME of their own: the runtimes' cache named.
     const build = await run(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--out', out], {
       PATH: process.env.PATH ?? '',
+      EPD_RUNTIME_CACHE: runtimeCache(),
     });
     if (build.code !== 0) throw new Error(`npm run package failed:\n${build.stderr}`);
+    builtManifest = readFileSync(join(out, 'krew-manifest.yaml'), 'utf8');
     manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8')) as KrewManifest;
     archives = new Map(TARGETS.map((t) => [archiveName(t), readFileSync(join(out, archiveName(t)))]));
     server = await startTestServer({ objects });
-  }, 300_000);
+  }, 600_000);
   afterAll(() => server?.close());
 
   it('makes an archive per os/arch, each with the plugin, its UI file, its completion, LICENSE and README.md', () => {
     const ui = readFileSync(join(out, 'bundle', UI_FILE));
     for (const [name, archive] of archives) {
       const entries = new Map(readTarGz(archive).map((e) => [e.name, e]));
-      for (const executable of ['kubectl-endpoints_doctor', 'kubectl_complete-endpoints_doctor']) {
+      const windows = name.includes('_windows_');
+      const executables = windows
+        ? [pluginName('windows/amd64')]
+        : [pluginName('linux/amd64'), 'kubectl_complete-endpoints_doctor'];
+      for (const executable of executables) {
         expect(entries.get(executable)?.mode, `${name}: ${executable}`).toBe(0o755);
       }
+      // The completion script is a shell script: not for Windows.
+      expect(entries.has('kubectl_complete-endpoints_doctor'), name).toBe(!windows);
       expect(entries.get(UI_FILE)?.data, `${name}: ${UI_FILE}`).toEqual(ui);
       expect(entries.get('LICENSE')?.data).toEqual(readFileSync(join(ROOT, 'LICENSE')));
       expect(entries.get('README.md')?.data).toEqual(readFileSync(join(ROOT, 'README.md')));
@@ -251,30 +285,35 @@ describe('npm run package', { timeout: 300_000 }, () => {
       const again = mkdtempSync(join(tmpdir(), 'epd-release-again-'));
       const build = await run(
         join(clone, 'node_modules/.bin/tsx'),
-        ['scripts/package.ts', '--out', again, '--no-standalone'],
-        { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--import=${pathToFileURL(clock).href}`, TZ: 'Pacific/Chatham' },
+        ['scripts/package.ts', '--out', again],
+        {
+          PATH: process.env.PATH ?? '',
+          EPD_RUNTIME_CACHE: runtimeCache(),
+          NODE_OPTIONS: `--import=${pathToFileURL(clock).href}`,
+          TZ: 'Pacific/Chatham',
+        },
         clone,
       );
       expect(build.code, build.stderr).toBe(0);
       expect(existsSync(mark)).toBe(true);
       const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+      // The standalone ones too: the pinned node binaries, the blob without a code cache.
       for (const target of TARGETS) {
-        // The standalone executable is this machine's node binary with the CLI injected: the
-        // same only where that binary is, so compared only where it is absent.
-        if (standaloneBuilt && target === 'linux/amd64') continue;
         expect(sha256(readFileSync(join(again, archiveName(target)))), target).toBe(
           sha256(archives.get(archiveName(target))!),
         );
       }
-      // Every file dated the commit's time (SOURCE_DATE_EPOCH unset), owned by root.
-      const committed = Number(git('log', '-1', '--format=%ct', 'HEAD').stdout.trim());
+      // Every file dated the time of the last commit of a source (SOURCE_DATE_EPOCH unset), owned by root.
+      const committed = Number(
+        git('log', '-1', '--format=%ct', 'HEAD', '--', '.', ':(exclude)krew-manifest.yaml').stdout.trim(),
+      );
       for (const entry of readTarGz(readFileSync(join(again, archiveName('linux/amd64'))))) {
         expect(entry, entry.name).toMatchObject({ mtime: committed, uid: 0, gid: 0, user: 'root', group: 'root' });
       }
     },
   );
 
-  it('writes a krew manifest that passes krew validation, for exactly the four platforms', () => {
+  it('writes a krew manifest that passes krew validation, for exactly the five platforms', () => {
     expect(krewErrors(manifest, archives)).toEqual([]);
     expect(manifest.metadata.name).toBe('endpoints-doctor');
     expect(manifest.spec.version).toBe(`v${version}`);
@@ -283,11 +322,24 @@ describe('npm run package', { timeout: 300_000 }, () => {
       const matching = manifest.spec.platforms.filter((p) => matches(p.selector, target));
       expect(matching, target).toHaveLength(1);
       expect(matching[0].uri).toMatch(new RegExp(`/v${version}/${archiveName(target)}$`));
-      expect(matching[0].bin).toBe('kubectl-endpoints_doctor');
-      expect(matching[0].files.map((f) => f.from)).toContain('kubectl_complete-endpoints_doctor');
+      expect(matching[0].bin).toBe(pluginName(target));
+      // Every file of the archive installed, and nothing it does not hold.
+      expect(matching[0].files.map((f) => f.from).sort()).toEqual(
+        readTarGz(archives.get(archiveName(target))!)
+          .map((e) => e.name)
+          .sort(),
+      );
       expect(matching[0].files.map((f) => f.from)).toContain(UI_FILE);
     }
     expect(manifest.spec.platforms).toHaveLength(TARGETS.length);
+  });
+
+  it('krew-manifest.yaml at the root is the manifest this build writes: version, platforms, files and checksums', () => {
+    // Stale after any change of a source: `npm run package -- --update-manifest` writes it again,
+    // to be committed alone (scripts/source-info.ts: that commit changes no archive).
+    const committed = readFileSync(join(ROOT, 'krew-manifest.yaml'), 'utf8');
+    expect(krewErrors(parse(committed), archives)).toEqual([]);
+    expect(committed).toBe(builtManifest);
   });
 
   it('the krew rules catch a broken manifest (the check can fail)', () => {
@@ -314,23 +366,92 @@ describe('npm run package', { timeout: 300_000 }, () => {
     );
   });
 
-  it('caveats say where Node.js 20 is needed: every archive that is not standalone', () => {
+  it('caveats say where Node.js 20 is needed: darwin/arm64 only, whose archive holds the Node bundle', () => {
     const firstLine = manifest.spec.caveats.split('\n')[0];
-    if (standaloneBuilt) {
-      expect(firstLine).toBe(
-        'On linux/arm64, darwin/amd64, darwin/arm64 this plugin needs Node.js 20 or later on PATH ' +
-          '(the linux/amd64 build is standalone).',
-      );
-    } else {
-      expect(firstLine).toBe('This plugin needs Node.js 20 or later on PATH.');
-    }
+    expect(firstLine).toBe(
+      'On darwin/arm64 this plugin needs Node.js 20 or later on PATH ' +
+        '(the linux/amd64, linux/arm64, darwin/amd64, windows/amd64 builds are standalone).',
+    );
+    const formats: Record<string, [string, Buffer]> = {
+      'linux/amd64': ['ELF', Buffer.from([0x7f, 0x45, 0x4c, 0x46])],
+      'linux/arm64': ['ELF', Buffer.from([0x7f, 0x45, 0x4c, 0x46])],
+      'darwin/amd64': ['Mach-O 64', Buffer.from([0xcf, 0xfa, 0xed, 0xfe])],
+      'windows/amd64': ['PE', Buffer.from('MZ')],
+      'darwin/arm64': ['the Node bundle', Buffer.from('#!/usr/bin/env node')],
+    };
     for (const target of TARGETS) {
-      const standalone = standaloneBuilt && target === 'linux/amd64';
-      const plugin = readTarGz(archives.get(archiveName(target))!).find((e) => e.name === 'kubectl-endpoints_doctor')!;
-      const isElf = plugin.data.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
-      expect(isElf, target).toBe(standalone);
-      if (!standalone) expect(plugin.data.subarray(0, 19).toString(), target).toBe('#!/usr/bin/env node');
+      const plugin = readTarGz(archives.get(archiveName(target))!).find((e) => e.name === pluginName(target))!;
+      const [format, magic] = formats[target];
+      expect(plugin.data.subarray(0, magic.length).equals(magic), `${target}: ${format}`).toBe(true);
     }
+  });
+
+  /** The standalone executable of a platform, as its archive holds it. */
+  const executableOf = (target: string) =>
+    readTarGz(archives.get(archiveName(target))!).find((e) => e.name === pluginName(target))!.data;
+  /** The blob a platform's executable must carry: made by a node of its base's version. */
+  const blobOf = (target: string) => {
+    const version = target === 'darwin/amd64' ? '24.18.1' : '24.21.0';
+    return readFileSync(join(out, 'sea', `sea-${version}.blob`));
+  };
+  const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+  it('every standalone executable carries its application and the flipped fuse (Node.js single executable applications)', () => {
+    for (const target of STANDALONE) {
+      const executable = executableOf(target);
+      const blob = blobOf(target);
+      // The blob starts with the SEA magic 0x143da20 (src/node_sea.h, kMagic), little-endian.
+      expect(blob.readUInt32LE(0), target).toBe(0x0143da20);
+      expect(executable.indexOf(blob), `${target}: the blob inside`).toBeGreaterThan(0);
+      // postject turns the sentinel's last character from 0 to 1: node then looks for the blob.
+      expect(executable.includes(`${FUSE}:1`), `${target}: fuse`).toBe(true);
+      expect(executable.includes(`${FUSE}:0`), `${target}: fuse`).toBe(false);
+    }
+  });
+
+  it('linux: ELF for x86-64 and AArch64 (e_machine 62 and 183)', () => {
+    expect(executableOf('linux/amd64').readUInt16LE(18)).toBe(62);
+    expect(executableOf('linux/arm64').readUInt16LE(18)).toBe(183);
+  });
+
+  it('windows/amd64: a PE executable for x86-64 (machine 0x8664) with the blob as its NODE_SEA_BLOB resource', () => {
+    const exe = executableOf('windows/amd64');
+    const pe = exe.readUInt32LE(0x3c); // e_lfanew
+    expect(exe.subarray(pe, pe + 4).toString('latin1')).toBe('PE\0\0');
+    expect(exe.readUInt16LE(pe + 4)).toBe(0x8664);
+    // A resource name is UTF-16LE in the resource directory.
+    expect(exe.includes(Buffer.from('NODE_SEA_BLOB', 'utf16le'))).toBe(true);
+  });
+
+  it('darwin/amd64: Mach-O for x86-64, the blob in segment NODE_SEA, an ad-hoc signature whose hashes match every page', () => {
+    const executable = executableOf('darwin/amd64');
+    const macho = readMachO(executable);
+    expect(macho.cputype).toBe(CPU_TYPE_X86_64);
+    const segment = macho.segments.find((s) => s.name === 'NODE_SEA');
+    const section = segment?.sections.find((s) => s.name === '__NODE_SEA_BLOB');
+    expect(section).toBeDefined();
+    expect(executable.subarray(section!.offset, section!.offset + section!.size)).toEqual(blobOf('darwin/amd64'));
+    expect(macho.segments.at(-1)?.name).toBe('__LINKEDIT');
+    const signature = checkSignature(executable);
+    expect(signature).toMatchObject({ identifier: 'kubectl-endpoints_doctor', flags: 0x2, hashType: 2, errors: [] });
+    expect(signature.pages).toBe(Math.ceil(macho.codeSignature!.dataoff / 4096));
+  });
+
+  it.skipIf(!hasQemu)('linux/arm64 runs under qemu-user: --version, the demo and checks', async () => {
+    const dir = extract(join(out, archiveName('linux/arm64')));
+    const plugin = join(dir, 'kubectl-endpoints_doctor');
+    const env = { PATH: '/nonexistent', NO_COLOR: '1' };
+    const [emulator, ...qemuArgs] = QEMU_ARM64;
+    const versionRun = await run(emulator, [...qemuArgs, plugin, '--version'], env, dir);
+    expect(versionRun).toEqual({ code: 0, stdout: `${versionText}\n`, stderr: '' });
+    const demoArgs = ['--snapshot', join(ROOT, 'examples/shop.yaml'), '-A', '--fail-on', 'never'];
+    const demo = await run(emulator, [...qemuArgs, plugin, ...demoArgs], env, dir);
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toBe((await runCliAsync(demoArgs)).stdout);
+    const checks = await run(emulator, [...qemuArgs, plugin, 'checks'], env, dir);
+    expect(checks.code).toBe(0);
+    expect(checks.stdout).toBe((await runCliAsync(['checks'])).stdout);
   });
 
   it('the bundle runs by itself: --version, and a live diagnosis identical to the built CLI', async () => {
@@ -366,7 +487,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
     ]);
   });
 
-  it.skipIf(!standaloneBuilt)('the standalone linux/amd64 executable runs with no Node.js on PATH', async () => {
+  it('the standalone linux/amd64 executable runs with no Node.js on PATH', async () => {
     const dir = extract(join(out, archiveName('linux/amd64')));
     const env = { PATH: '/nonexistent', NO_COLOR: '1' };
     const versionRun = await run(join(dir, 'kubectl-endpoints_doctor'), ['--version'], env, dir);
@@ -395,9 +516,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
   // PATH), and the standalone executable where it is built (with none).
   const released = [
     { name: 'the Node bundle', target: 'darwin/arm64', path: [NODE_DIR, '/usr/bin', '/bin'] },
-    ...(standaloneBuilt
-      ? [{ name: 'the standalone executable', target: 'linux/amd64', path: ['/usr/bin', '/bin'] }]
-      : []),
+    { name: 'the standalone executable', target: 'linux/amd64', path: ['/usr/bin', '/bin'] },
   ];
   function install(target: string): { plugin: string; dir: string } {
     const dir = extract(join(out, archiveName(target)));
@@ -561,10 +680,9 @@ describe('npm run package', { timeout: 300_000 }, () => {
   if (!kubectl) console.warn('package: kubectl tests skipped: no kubectl on PATH');
 
   it.skipIf(!kubectl)('the real kubectl finds the released plugin and runs it', async () => {
-    // This machine's archive: standalone on linux/amd64; the Node bundle (with node on PATH) elsewhere.
-    const target = standaloneBuilt ? 'linux/amd64' : 'linux/arm64';
-    const dir = extract(join(out, archiveName(target)));
-    const env = { PATH: [dir, dirname(kubectl), ...(standaloneBuilt ? [] : [NODE_DIR])].join(delimiter) };
+    // This machine's archive: the standalone linux/amd64 one, with no node on PATH.
+    const dir = extract(join(out, archiveName('linux/amd64')));
+    const env = { PATH: [dir, dirname(kubectl)].join(delimiter) };
     const list = await run(kubectl, ['plugin', 'list'], env);
     expect(list.stdout).toContain(join(dir, 'kubectl-endpoints_doctor'));
     expect(list.stderr).not.toContain('warning');

@@ -52,11 +52,37 @@ describe('--version', () => {
 });
 
 describe('sourceCommit (what a build records)', () => {
-  it.skipIf(!inCheckout)('is HEAD abbreviated to 12 digits, -dirty when a tracked file differs from it', () => {
-    const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-    const head = git('rev-parse', 'HEAD');
-    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
-    expect(sourceCommit(ROOT)).toBe(head.slice(0, 12) + (dirty ? '-dirty' : ''));
+  it.skipIf(!inCheckout)(
+    'is the last commit that changed a source (not krew-manifest.yaml), 12 digits, -dirty when a tracked source differs',
+    () => {
+      const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+      const sources = ['--', '.', ':(exclude)krew-manifest.yaml'];
+      const last = git('log', '-1', '--format=%H', 'HEAD', ...sources);
+      const dirty = git('status', '--porcelain', '--untracked-files=no', ...sources) !== '';
+      expect(sourceCommit(ROOT)).toBe(last.slice(0, 12) + (dirty ? '-dirty' : ''));
+    },
+  );
+
+  it('ignores a commit that changes only krew-manifest.yaml, which holds the checksums of archives naming the commit', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'epd-manifest-commit-'));
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+    git('init', '--quiet');
+    writeFileSync(join(repo, 'README.md'), 'one\n');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'source');
+    const source = git('rev-parse', 'HEAD').stdout.trim();
+    writeFileSync(join(repo, 'krew-manifest.yaml'), 'sha256: 0\n');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'manifest');
+    expect(sourceCommit(repo)).toBe(source.slice(0, 12));
+    writeFileSync(join(repo, 'krew-manifest.yaml'), 'sha256: 1\n'); // uncommitted, still not -dirty
+    expect(sourceCommit(repo)).toBe(source.slice(0, 12));
+    writeFileSync(join(repo, 'README.md'), 'two\n');
+    expect(sourceCommit(repo)).toBe(`${source.slice(0, 12)}-dirty`);
   });
 
   it('is undefined outside a git checkout', () => {

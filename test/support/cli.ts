@@ -8,6 +8,15 @@ import type { Report } from '../../src/report/report.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/kubectl-endpoints_doctor');
 
+/**
+ * What runs the CLI: node with bin/, or, when EPD_TEST_EXECUTABLE names one, a built executable
+ * (a standalone release build, or another runtime's) run alone, so that the CLI test files can
+ * judge it (README, "Standalone executables").
+ */
+const COMMAND: [string, string[]] = process.env.EPD_TEST_EXECUTABLE
+  ? [process.env.EPD_TEST_EXECUTABLE, []]
+  : [process.execPath, [BIN]];
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -15,7 +24,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+  const result = spawnSync(COMMAND[0], [...COMMAND[1], ...args], {
     encoding: 'utf8',
     input: options.input,
     env: {
@@ -45,7 +54,7 @@ export function runCliAsync(
   options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(COMMAND[0], [...COMMAND[1], ...args], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: mkdtempSync(join(tmpdir(), 'epd-home-')),
