@@ -337,7 +337,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,NetworkPolicy,Namespace',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,Gateway,NetworkPolicy,Namespace',
         },
       },
     });
