@@ -268,7 +268,7 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     }
   });
 
-  it('Namespaces forbidden: no note while no policy in scope selects namespaces by label, one note when one does', async () => {
+  it('Namespaces forbidden: no note while no policy in scope selects namespaces by a label other than the name, one note when one does', async () => {
     // Namespace-scoped users are commonly refused the cluster-scoped Namespaces; only a
     // namespaceSelector needs their labels.
     const allowFrom = (peer: Record<string, unknown>) =>
@@ -278,6 +278,16 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       policed.faults.forbid({ resource: 'namespaces' });
       const unneeded = await doctor(policed, ['-n', 'shop', 'web']);
       expect(unneeded.report?.notes).toEqual([]);
+      // The name label is the namespace's name (the API server sets it): the pod's namespace says it.
+      policed.store.apply(
+        allowFrom({
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'ops'] }],
+          },
+        }),
+      );
+      const byName = await doctor(policed, ['-n', 'shop', 'web']);
+      expect(byName.report?.notes).toEqual([]);
       policed.store.apply(allowFrom({ namespaceSelector: { matchLabels: { team: 'front' } } }));
       const needed = await doctor(policed, ['-n', 'shop', 'web']);
       expect(needed.report?.notes).toEqual([

@@ -8,6 +8,7 @@
 // test/kinds.test.ts then say what deploy/, the README and the test API server lack.
 
 import type { ClusterObject } from './objects.js';
+import { needsNamespaceLabels } from './selectors.js';
 
 type Verb = 'get' | 'list' | 'watch';
 
@@ -134,13 +135,13 @@ function holdsRoutes(objects: readonly ClusterObject[]): boolean {
   );
 }
 
-/** Whether some NetworkPolicy has a peer that selects namespaces by their labels. */
+/** Whether some NetworkPolicy has a peer that selects namespaces by labels other than their name's. */
 function policiesSelectNamespaces(objects: readonly ClusterObject[]): boolean {
   return objects.some(
     (o) =>
       o.kind === 'NetworkPolicy' &&
-      (o.ingress.some((r) => r.peers.some((p) => p.namespaceSelector)) ||
-        o.egress.some((r) => r.peers.some((p) => p.namespaceSelector))),
+      (o.ingress.some((r) => r.peers.some(needsNamespaceLabels)) ||
+        o.egress.some((r) => r.peers.some(needsNamespaceLabels))),
   );
 }
 
