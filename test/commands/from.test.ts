@@ -286,4 +286,37 @@ describe('--from through the CLI', () => {
     expect(missing).toMatchObject({ code: 2, stdout: '' });
     expect(missing.stderr).toBe('error: --from: pod "teller" not found in namespace "secure"\n');
   });
+
+  const teller = ['--snapshot', EXAMPLE, '-n', 'secure', '--from', 'deployment/teller'];
+
+  it('-o markdown: a table per Service of what teller reaches', () => {
+    const result = runCli([...teller, '-o', 'markdown']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('### Reachability (--from deployment/teller)');
+    expect(result.stdout).toMatch(
+      /^\| http 80\/TCP \| ledger-\S+:8080 \| blocked \| client egress admitted by NetworkPolicy teller; backend ingress isolated by NetworkPolicy default-deny, and no rule admits it \|$/m,
+    );
+    expect(result.stdout.match(/^#### secure\/\S+ from pod secure\/teller-/gm)).toHaveLength(5);
+  });
+
+  it('-o junit: the matrix in each testcase, failures only from findings', () => {
+    const result = runCli([...teller, '-o', 'junit']);
+    const json = parseReport(runCli([...teller, '-o', 'json']).stdout);
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/<system-out>/g)).toHaveLength(json.services.length);
+    expect(result.stdout).toMatch(/^secure\/ledger: from pod secure\/teller-/m);
+    const errors = json.findings.filter((f) => f.severity === 'error').length;
+    expect(result.stdout.match(/<failure /g)).toHaveLength(errors);
+  });
+
+  it('tree: under each backend pod, whether teller reaches it', () => {
+    const result = runCli([...teller, 'tree', 'svc/ledger']);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n').filter((l) => l.includes('from deployment/teller to'));
+    expect(lines.map((l) => l.replace(/^[\s│├└─]+/, '').replace(/ledger-\S+/, 'POD'))).toEqual([
+      'from deployment/teller to http 80/TCP (8080): allowed: client egress admitted by NetworkPolicy teller; backend ingress admitted by NetworkPolicy ledger',
+      'from deployment/teller to http 80/TCP (8080): allowed: client egress admitted by NetworkPolicy teller; backend ingress admitted by NetworkPolicy ledger',
+      'from deployment/teller to http 80/TCP (8080): blocked: client egress admitted by NetworkPolicy teller; backend ingress isolated by NetworkPolicy default-deny, and no rule admits it',
+    ]);
+  });
 });
