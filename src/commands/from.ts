@@ -116,24 +116,31 @@ export function clientReads(spec: ClientSpec, namespace: string): ClientReads | 
 
 /**
  * The client --from names, in the model. Its namespace, when --from does not say: the run's (-n,
- * else the context's), else that of the Services diagnosed when they share one; a usage error
- * when none of these says, or when the input holds the kind and not the client.
+ * else the context's), else that of the Services diagnosed when they share one. When none of
+ * these says, or the input holds the kind and not the client: a usage error (`whenMissing`
+ * "fail", a one-shot run and the first view of --watch and -i), or a client without a verdict
+ * that says why ("say": a view's later refreshes, where the client may have gone since).
  */
 export function findClient(
   model: ClusterModel,
   from: FromOptions,
   namespace: string | undefined,
   serviceNamespaces: readonly string[],
+  whenMissing: 'fail' | 'say' = 'fail',
 ): Client {
+  const missing = (usage: string, why: string): Client => {
+    if (whenMissing === 'fail') throw new UsageError(usage);
+    return { from: from.text, evaluatedAs: from.text, unknown: why, notes: [] };
+  };
   const shared = new Set(serviceNamespaces);
   const defaultNamespace = namespace ?? (shared.size === 1 ? [...shared][0] : undefined);
   const needsNamespace = from.spec.kind !== 'CIDR' && from.spec.kind !== 'Namespace' && !from.spec.namespace;
   if (needsNamespace && defaultNamespace === undefined) {
-    throw new UsageError(
+    return missing(
       `--from ${from.text}: say which namespace it is in (-n NAMESPACE, or --from NAMESPACE/${from.text})`,
+      `the Services shown are in several namespaces: which one it is in is unknown (--from NAMESPACE/${from.text})`,
     );
   }
   const found = resolveClient(model, from.spec, from.text, defaultNamespace ?? '');
-  if ('notFound' in found) throw new UsageError(`--from: ${found.notFound}`);
-  return found.client;
+  return 'notFound' in found ? missing(`--from: ${found.notFound}`, found.notFound) : found.client;
 }

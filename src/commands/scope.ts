@@ -228,7 +228,7 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>, namespace
 export type ExtraReads = (conn: Connection, namespace: string | undefined) => Promise<ClusterObject[]>;
 
 /** `extra` without the objects `read` already holds (the same kind, namespace and name). */
-function notYetRead(read: readonly ClusterObject[], extra: readonly ClusterObject[]): ClusterObject[] {
+export function notYetRead(read: readonly ClusterObject[], extra: readonly ClusterObject[]): ClusterObject[] {
   const key = (o: ClusterObject) => `${o.kind}/${o.meta.namespace}/${o.meta.name}`;
   const held = new Set(read.map(key));
   return extra.filter((o) => !held.has(key(o)));

@@ -1,7 +1,8 @@
 // --from: its value parsed and validated before anything is read, the client found in the input
 // (a usage error when it is not there), and what a run shows: services[].reachability in -o json,
-// the matrix in text, the DNS check; on a snapshot and on a live cluster (the test API server),
-// where the client and the cluster DNS are read besides the diagnosis's objects.
+// the matrix in text, markdown, junit and the tree, the DNS check; on a snapshot and on a live
+// cluster (the test API server), where the client and the cluster DNS are read besides the
+// diagnosis's objects. --watch and -i with --from: test/live-watch.test.ts, test/ui/views.test.tsx.
 
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,13 +75,6 @@ describe('--from values', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.startsWith(stderr)).toBe(true);
-  });
-
-  it.each([
-    [{ watch: true }, 'error: --from runs once: --watch does not take it yet\n'],
-    [{ interactive: true }, 'error: --from runs once: --interactive does not take it yet\n'],
-  ])('%o with --from: refused', async (given, stderr) => {
-    expect(await run({ snapshot: '/nonexistent', from: 'pod/x', ...given })).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it('the --from checks go with --from only', async () => {

@@ -7,9 +7,15 @@ import { modelFromRaw } from '../../src/model/from-raw.js';
 import { diagnoseServices, type Diagnosis } from '../../src/report/diagnosis.js';
 import { endpointOf, networkPolicy, pod, service, slice, type Raw } from './objects.js';
 
-export function diagnoseFrom(objects: Raw[], from: string, coverage?: Parameters<typeof modelFromRaw>[1]): Diagnosis {
+/** `whenMissing` "say": a client the objects do not hold gets no verdict, as in a view's later refreshes. */
+export function diagnoseFrom(
+  objects: Raw[],
+  from: string,
+  coverage?: Parameters<typeof modelFromRaw>[1],
+  whenMissing: 'fail' | 'say' = 'fail',
+): Diagnosis {
   const model = modelFromRaw(objects, coverage);
-  const client = findClient(model, parseFrom(from), 'shop', []);
+  const client = findClient(model, parseFrom(from), 'shop', [], whenMissing);
   const services = model.services.filter((s) => s.meta.namespace === 'shop');
   return diagnoseServices(model, services, CHECKS, [], undefined, undefined, { client, checks: FROM_CHECKS });
 }
