@@ -12,7 +12,7 @@ import { plainTable } from './table.js';
 export const ROWS_SHOWN = 20;
 
 /** The matrix's columns. */
-export const MATRIX_HEAD = ['PORT', 'BACKEND', 'VERDICT', 'WHY'];
+const MATRIX_HEAD = ['PORT', 'BACKEND', 'VERDICT', 'WHY'];
 
 /** "from pod shop/frontend (if your network plugin enforces NetworkPolicy)": who, and what the verdicts assume. */
 export function reachabilityHead(r: ServiceReachability): string {

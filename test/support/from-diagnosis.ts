@@ -21,7 +21,7 @@ export function diagnoseFrom(
 }
 
 /** Cluster text that would act on a terminal, break Markdown, or break XML. */
-export const HOSTILE = 'evil\u001b]0;pwned\u0007|<b>@team\u202e';
+const HOSTILE = 'evil\u001b]0;pwned\u0007|<b>@team\u202e';
 
 /**
  * Service shop/web on web-1 (8080), which a default-deny policy with a hostile name isolates and
