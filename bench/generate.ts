@@ -26,6 +26,11 @@ export interface ClusterSize {
   namespaces: number;
   nodes: number;
   seed: number;
+  /**
+   * Each namespace's NetworkPolicies topped up to this many, besides its default-deny and one per
+   * app, with policies of the shapes that cost an evaluator most (extraPolicy): the policy-dense case.
+   */
+  policiesPerNamespace?: number;
 }
 
 export interface GeneratedStats {
@@ -476,7 +481,12 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       });
     }
 
-    generateNetworkPolicies(rng(size.seed * 2_000_039 + n * 11 + 5), ns, team, plans, count, broke);
+    generateNetworkPolicies(
+      rng(size.seed * 2_000_039 + n * 11 + 5),
+      { ns, team, plans, total: size.policiesPerNamespace ?? 0 },
+      count,
+      broke,
+    );
   }
 
   generateApiServerReferrers(size, callable, count, broke);
@@ -491,9 +501,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
  */
 function generateNetworkPolicies(
   pr: Rand,
-  ns: string,
-  team: string,
-  plans: ServicePlan[],
+  { ns, team, plans, total }: { ns: string; team: string; plans: ServicePlan[]; total: number },
   count: (o: Raw) => void,
   broke: (what: string) => void,
 ): void {
@@ -511,7 +519,9 @@ function generateNetworkPolicies(
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   });
-  const policy = (name: string, spec: Raw) =>
+  let made = 0;
+  const policy = (name: string, spec: Raw) => {
+    made++;
     count({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -526,6 +536,7 @@ function generateNetworkPolicies(
       },
       spec,
     });
+  };
   policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
   const ingressController = {
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
@@ -547,6 +558,95 @@ function generateNetworkPolicies(
     // A Service's metrics port is scraped from the monitoring namespace, as its own rule admits.
     if (plan.metricsPort) ingress.push({ from: [monitoring], ports: [{ protocol: 'TCP', port: 'metrics' }] });
     policy(`allow-${plan.name}`, { podSelector: { matchLabels: w.selector }, policyTypes: ['Ingress'], ingress });
+  }
+  const apps = plans.flatMap((plan) => (plan.workload && !plan.headless ? [plan.workload] : []));
+  for (let i = 0; made < total && apps.length > 0; i++) policy(`extra-${i}`, extraPolicy(pr, i, apps, team));
+}
+
+/**
+ * The spec of one of a policy-dense namespace's extra policies, all of them allowing (policies
+ * add up, so they change which sources are admitted, not whether a port is): set-based selectors
+ * over several apps, port ranges, CIDRs with exceptions, namespace and pod selectors together,
+ * and egress rules (with the cluster DNS) that a --from or a referrer's evaluation reads.
+ */
+function extraPolicy(pr: Rand, i: number, apps: Workload[], team: string): Raw {
+  const some = (n: number) => Array.from({ length: n }, () => pick(pr, apps).labels['app.kubernetes.io/name']);
+  const selecting = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: some(3) }] };
+  switch (i % 4) {
+    case 0:
+      return {
+        podSelector: selecting,
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                podSelector: {
+                  matchExpressions: [
+                    { key: 'app.kubernetes.io/component', operator: 'In', values: ['frontend', 'api'] },
+                  ],
+                },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 8000, endPort: 9000 }],
+          },
+        ],
+      };
+    case 1:
+      return {
+        podSelector: selecting,
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.244.0.0/16', `10.${int(pr, 1, 200)}.0.0/16`] } }],
+            ports: [
+              { protocol: 'TCP', port: 'metrics' },
+              { protocol: 'TCP', port: pick(pr, [3000, 5000, 8080]) },
+            ],
+          },
+        ],
+      };
+    case 2:
+      return {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': some(1)[0] } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: selecting }], ports: [{ protocol: 'TCP', port: 'http' }] },
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      };
+    default:
+      return {
+        podSelector: {
+          matchLabels: { team },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'NotIn', values: ['worker'] }],
+        },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchExpressions: [{ key: 'team', operator: 'In', values: [team, pick(pr, TEAMS)] }],
+                },
+                podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'Exists' }] },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: pick(pr, [8080, 9000, 'http', 'grpc']) }],
+          },
+        ],
+      };
   }
 }
 

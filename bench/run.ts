@@ -10,6 +10,7 @@
 //       a process of its own so that its first run is as cold as the CLI's), then the report
 //       rendered as -o json, -o text and -o tree
 //   (e) at the largest size: `snapshot -A` as JSON and YAML, and each read back with --snapshot
+//   and (d) on one policy-dense namespace: 2,000 Pods and 200 NetworkPolicies (--dense-policies)
 // Wall time, peak RSS (GNU time's %M) and the server's CPU per command; medians, ratios, growth
 // with size; then docs/benchmarks.md is rewritten with the figures and the machine.
 // The parts are in bench/runner/: options, the machine, the child processes, the commands, the
@@ -20,7 +21,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { makeWorkspace } from './runner/commands.js';
 import { benchMachine } from './runner/machine.js';
-import { measureAnalysisOnly, measureSize, type BenchRun } from './runner/measure.js';
+import { measureAnalysisOnly, measureDenseNamespace, measureSize, type BenchRun } from './runner/measure.js';
 import { parseBenchOptions } from './runner/options.js';
 import { benchmarksMarkdown } from './runner/report.js';
 import type { SizeResult } from './runner/results.js';
@@ -45,7 +46,16 @@ for (const scale of scales) {
 }
 const extra =
   analysisScale > 0 && !scales.includes(analysisScale) ? await measureAnalysisOnly(run, analysisScale) : undefined;
-const markdown = benchmarksMarkdown({ options, machine, results, extra, started, elapsedMs: performance.now() - t0 });
+const dense = options.dense ? await measureDenseNamespace(run, options.dense) : undefined;
+const markdown = benchmarksMarkdown({
+  options,
+  machine,
+  results,
+  extra,
+  dense,
+  started,
+  elapsedMs: performance.now() - t0,
+});
 process.stdout.write(`\n${markdown}\n`);
 if (options.write) {
   // The "## Start-up" section belongs to bench/startup.ts: kept as it is.

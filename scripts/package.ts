@@ -1,6 +1,7 @@
-// `npm run package [-- --out DIR] [-- --repository URL] [-- --update-manifest]`: bundles the CLI
-// into one file, builds a standalone executable per platform (a Node.js 24 single executable
-// application), packs a release archive per os/arch and writes the krew manifest.
+// `npm run package [-- --out DIR] [-- --repository URL] [-- --update-manifest] [-- --bundle-only]`:
+// bundles the CLI into one file, builds a standalone executable per platform (a Node.js 24 single
+// executable application), packs a release archive per os/arch and writes the krew manifest.
+// --bundle-only stops after the bundle and its UI file (what `npm run bench` times).
 //
 // Output (default release/, gitignored):
 //   bundle/kubectl-endpoints_doctor            the one-file CLI (CommonJS, needs Node.js >= 20)
@@ -57,7 +58,12 @@ function pluginName(p: { os: string }): string {
 }
 
 const { values: options } = parseArgs({
-  options: { out: { type: 'string' }, repository: { type: 'string' }, 'update-manifest': { type: 'boolean' } },
+  options: {
+    out: { type: 'string' },
+    repository: { type: 'string' },
+    'update-manifest': { type: 'boolean' },
+    'bundle-only': { type: 'boolean' },
+  },
 });
 const out = resolve(options.out ?? join(ROOT, 'release'));
 const repository = (options.repository ?? DEFAULT_REPOSITORY).replace(/\/+$/, '');
@@ -321,6 +327,11 @@ async function main(): Promise<void> {
   mkdirSync(bundleDir, { recursive: true });
   const plugin = await bundle(bundleDir);
   const ui = await uiFile(bundleDir);
+  if (options['bundle-only']) {
+    if (options['update-manifest']) throw new Error('--update-manifest needs the whole build, not --bundle-only');
+    console.log(`bundle: ${plugin}, terminal UI ${ui}`);
+    return;
+  }
 
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error('the standalone builds need linux x64: their blobs are made by a linux x64 node');

@@ -55,7 +55,7 @@ export function makeWorkspace(): Workspace {
     }).outputText,
   );
   const release = join(dir, 'release');
-  execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--no-standalone', '--out', release], {
+  execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/package.ts', '--bundle-only', '--out', release], {
     cwd: ROOT,
     stdio: 'ignore',
   });

@@ -19,6 +19,7 @@ import {
   type Server,
   type Workspace,
 } from './commands.js';
+import type { ClusterSize } from '../generate.js';
 import { sizeAt, type BenchOptions } from './options.js';
 import {
   ANALYSIS_PROCESSES,
@@ -26,6 +27,7 @@ import {
   SNAPSHOT_FORMATS,
   type Analysis,
   type AnalysisOnly,
+  type MedianAnalysis,
   type SizeResult,
   type SnapshotResult,
 } from './results.js';
@@ -181,14 +183,21 @@ export async function measureAnalysisOnly(run: BenchRun, scale: number): Promise
   log(
     `\n== ${scale}x, the analysis alone: ${fmtInt(size.services)} Services, ${fmtInt(size.pods)} Pods, ${size.namespaces} namespaces, ${size.nodes} Nodes`,
   );
+  return { scale, ...(await medianAnalysis(run, size)) };
+}
+
+/** The policy-dense namespace (--dense-policies), by the analysis alone. */
+export async function measureDenseNamespace(run: BenchRun, size: ClusterSize): Promise<MedianAnalysis> {
+  log(
+    `\n== one namespace, the analysis alone: ${fmtInt(size.pods)} Pods, ${fmtInt(size.services)} Services, ${size.policiesPerNamespace} NetworkPolicies`,
+  );
+  return medianAnalysis(run, size);
+}
+
+async function medianAnalysis(run: BenchRun, size: ClusterSize): Promise<MedianAnalysis> {
   const analyses: Analysis[] = [];
   for (let i = 0; i < ANALYSIS_PROCESSES; i++)
     analyses.push(await runAnalysis(run, Child.fork<AnalysisReady, AnalysisResult>('analysis.ts', size)));
   analyses.sort((a, b) => coldMs(a) - coldMs(b));
-  return {
-    scale,
-    size,
-    analysis: analyses[Math.floor(analyses.length / 2)],
-    coldRunsMs: analyses.map(coldMs),
-  };
+  return { size, analysis: analyses[Math.floor(analyses.length / 2)], coldRunsMs: analyses.map(coldMs) };
 }

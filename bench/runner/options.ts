@@ -17,6 +17,9 @@ const USAGE = `usage: npm run bench -- [options]
   --kubectl-runs N  timed runs of (b) per size (default 1: kubectl takes minutes at full size)
   --analysis-scale X  also time the analysis alone at X times the full size (default 2: the
                     10,000 Services / 100,000 Pods target); 0 skips it
+  --dense-policies N  also time the analysis of one namespace of --dense-pods Pods (default 2000)
+                    and N NetworkPolicies (default 200); 0 skips it
+  --dense-pods N
   --seed N          generator seed (default 1)
   --profile         profile one run of (a) at the largest size (node --cpu-prof) and report it
   --out FILE        where to write the report (default docs/benchmarks.md); --no-write skips it`;
@@ -29,6 +32,8 @@ export interface BenchOptions {
   kubectlRuns: number;
   /** 0: no size measured by the analysis alone. */
   analysisScale: number;
+  /** The policy-dense namespace measured by the analysis alone; undefined: not measured. */
+  dense: ClusterSize | undefined;
   seed: number;
   profile: boolean;
   outFile: string;
@@ -58,6 +63,8 @@ export function parseBenchOptions(root: string): BenchOptions {
       runs: { type: 'string' },
       'kubectl-runs': { type: 'string' },
       'analysis-scale': { type: 'string' },
+      'dense-policies': { type: 'string' },
+      'dense-pods': { type: 'string' },
       seed: { type: 'string' },
       profile: { type: 'boolean' },
       out: { type: 'string' },
@@ -76,6 +83,9 @@ export function parseBenchOptions(root: string): BenchOptions {
     nodes: num('nodes', flags.nodes, DEFAULT_SIZE.nodes, 1),
   };
   const runs = Math.round(num('runs', flags.runs, 5, 1));
+  const seed = Math.round(num('seed', flags.seed, 1));
+  const densePolicies = Math.round(num('dense-policies', flags['dense-policies'], 200));
+  const densePods = Math.round(num('dense-pods', flags['dense-pods'], 2000, 1));
   return {
     full,
     scales: (flags.scales ?? '0.25,0.5,1')
@@ -85,7 +95,19 @@ export function parseBenchOptions(root: string): BenchOptions {
     runs,
     kubectlRuns: Math.min(runs, Math.round(num('kubectl-runs', flags['kubectl-runs'], 1, 1))),
     analysisScale: num('analysis-scale', flags['analysis-scale'], 2),
-    seed: Math.round(num('seed', flags.seed, 1)),
+    // One namespace: a Service per 20 Pods, the cluster's ratio, on as many Nodes as they need.
+    dense:
+      densePolicies > 0
+        ? {
+            services: Math.max(1, Math.round(densePods / 20)),
+            pods: densePods,
+            namespaces: 1,
+            nodes: Math.max(1, Math.ceil(densePods / 100)),
+            seed,
+            policiesPerNamespace: densePolicies,
+          }
+        : undefined,
+    seed,
     profile: flags.profile === true,
     outFile: resolve(root, flags.out ?? 'docs/benchmarks.md'),
     write: !flags['no-write'],

@@ -9,6 +9,7 @@ import {
   ANALYSIS_PROCESSES,
   everyAnalysis,
   type AnalysisOnly,
+  type MedianAnalysis,
   type ScaledAnalysis,
   type SizeResult,
 } from './results.js';
@@ -24,6 +25,8 @@ export interface ReportInput {
   results: SizeResult[];
   /** The size measured by the analysis alone, if any. */
   extra: AnalysisOnly | undefined;
+  /** The policy-dense namespace, if measured. */
+  dense: MedianAnalysis | undefined;
   analyses: ScaledAnalysis[];
   started: Date;
   elapsedMs: number;
@@ -51,7 +54,7 @@ export function benchmarksMarkdown(input: Omit<ReportInput, 'analyses'>): string
 }
 
 /** How the bench measures, the machine, and the sizes measured. */
-function methodSections(p: Line, { options, machine, results, extra, started, elapsedMs }: ReportInput): void {
+function methodSections(p: Line, { options, machine, results, extra, dense, started, elapsedMs }: ReportInput): void {
   const { runs, kubectlRuns } = options;
   p('# Benchmarks');
   p();
@@ -164,4 +167,14 @@ function methodSections(p: Line, { options, machine, results, extra, started, el
   p();
   p('Service counts include default/kubernetes.');
   p();
+  if (dense) {
+    const o = dense.analysis.ready.generated.objects;
+    p(
+      `The policy-dense case, measured by (d) alone: one namespace of ${fmtInt(o.Pod ?? 0)} Pods, ${fmtInt((o.Service ?? 1) - 1)} Services ` +
+        `and ${fmtInt(o.NetworkPolicy ?? 0)} NetworkPolicies (its default-deny, one per app, and the rest of the shapes that cost ` +
+        'an evaluator most: set-based selectors over several apps, port ranges, CIDRs with exceptions, namespace and pod ' +
+        'selectors in one peer, egress rules with the cluster DNS; bench/generate.ts, extraPolicy).',
+    );
+    p();
+  }
 }

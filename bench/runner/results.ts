@@ -39,8 +39,12 @@ export interface SnapshotResult {
   sameAsLive: boolean;
 }
 
-export interface AnalysisOnly {
+export interface AnalysisOnly extends MedianAnalysis {
   scale: number;
+}
+
+/** A size measured by the analysis alone, in ANALYSIS_PROCESSES processes. */
+export interface MedianAnalysis {
   size: ClusterSize;
   /** The process whose cold run is the median. */
   analysis: Analysis;

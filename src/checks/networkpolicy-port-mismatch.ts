@@ -54,27 +54,29 @@ export const networkpolicyPortMismatch: Check = {
     const { service } = view;
     const namespace = service.meta.namespace;
     const reportedNames = new Set<string>();
+    const caveats = policyCaveats(model);
+    // A headless Service is not translated: clients pick the pod's port themselves.
+    const translated = !isHeadless(service);
     for (const { servicePort, backends } of servicePolicies(view, model).ports) {
       const { protocol } = servicePort;
       const port = describeServicePort(servicePort);
       for (const [policy, selected] of backendsByPolicy(backends)) {
         const admits = (b: BackendAdmission, number: number) =>
           policy.ingress.some((rule) => portsAdmit(rule.ports, number, protocol, b.pod));
-        const caveats = policyCaveats(model);
-        const fix = kubectl('edit', 'networkpolicy', policy.meta.name, '-n', namespace);
-        // A headless Service is not translated: clients pick the pod's port themselves.
-        const missed = isHeadless(service)
-          ? []
-          : selected.filter(
-              (b) =>
-                b.port !== servicePort.port &&
-                admits(b, servicePort.port) &&
-                !admits(b, b.port) &&
-                // A pod that listens on the Service port number too may be meant to get it.
-                !declaresPort(b.pod, servicePort.port, protocol) &&
-                // A rule with no ports admits the Service port only because it admits every port.
-                policy.ingress.some((rule) => rule.ports.length > 0),
-            );
+        const fix = () => kubectl('edit', 'networkpolicy', policy.meta.name, '-n', namespace);
+        // A rule with no ports admits the Service port only because it admits every port.
+        const namesPorts = policy.ingress.some((rule) => rule.ports.length > 0);
+        const missed =
+          translated && namesPorts
+            ? selected.filter(
+                (b) =>
+                  b.port !== servicePort.port &&
+                  admits(b, servicePort.port) &&
+                  !admits(b, b.port) &&
+                  // A pod that listens on the Service port number too may be meant to get it.
+                  !declaresPort(b.pod, servicePort.port, protocol),
+              )
+            : [];
         if (missed.length > 0) {
           findings.push({
             reason: 'servicePort',
@@ -95,7 +97,7 @@ export const networkpolicyPortMismatch: Check = {
               name: b.pod.meta.name,
               cause: `reached on ${b.port}/${protocol}; ${policy.meta.name} admits ${servicePort.port}/${protocol}`,
             })),
-            fix,
+            fix: fix(),
           });
         }
         const shut = selected.filter(isShut);
@@ -129,7 +131,7 @@ export const networkpolicyPortMismatch: Check = {
               name: b.pod.meta.name,
               cause: `declares no ${protocol} port named ${name}; reached on ${b.port}/${protocol}`,
             })),
-            fix,
+            fix: fix(),
           });
         }
       }
