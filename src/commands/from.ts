@@ -10,7 +10,8 @@ import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { resolveClient, type Client, type ClientSpec } from '../model/reachability.js';
 import { closestMatch } from '../model/similar.js';
-import type { ClientReads } from '../sources/from-client.js';
+import { isClusterDnsService, readForClient, type ClientReads } from '../sources/from-client.js';
+import type { ExtraReads } from './scope.js';
 
 export interface FromFlags {
   from?: string;
@@ -105,13 +106,22 @@ export function parseFrom(text: string): FromOptions {
 }
 
 /** What a live run reads for the client: its namespace's policies, and the pod or workload it is; nothing for a CIDR. */
-export function clientReads(spec: ClientSpec, namespace: string): ClientReads | undefined {
+function clientReads(spec: ClientSpec, namespace: string): ClientReads | undefined {
   if (spec.kind === 'CIDR') return undefined;
   if (spec.kind === 'Namespace') return { namespace: spec.name };
   const where = spec.namespace ?? namespace;
   return spec.kind === 'Pod'
     ? { namespace: where, pod: spec.name }
     : { namespace: where, workload: { kind: spec.kind, name: spec.name } };
+}
+
+/** What a run with --from reads besides the diagnosis's objects: live, the client and the cluster DNS; from a snapshot, the DNS Service. */
+export function fromReads(from: FromOptions): ExtraReads {
+  return {
+    read: (conn, namespace) =>
+      readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace),
+    keeps: isClusterDnsService,
+  };
 }
 
 /**

@@ -26,8 +26,7 @@ import { terminalStreams, type IOStreams, type OutputStream } from './streams.js
 import { askClipboardSupport, enterFullScreen, osc52 } from './terminal-modes.js';
 import type { Finding } from '../core/findings.js';
 import type { ClusterObject } from '../core/objects.js';
-import { readForClient } from '../sources/from-client.js';
-import { clientReads, findClient } from './from.js';
+import { findClient, fromReads } from './from.js';
 
 interface Live {
   contextName: string;
@@ -52,8 +51,8 @@ async function startWatch(
 ): Promise<Live> {
   const conn = await connect(scope);
   const namespace = effectiveNamespace(scope, conn);
-  const readClient =
-    from && (() => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace));
+  const extra = from && fromReads(from);
+  const readClient = extra && (() => extra.read(conn, namespace));
   let clientObjects: ClusterObject[] = [];
   let stopped = false;
   // Changes wait for the client's read, one after the other, so that each sees the latest.
@@ -331,7 +330,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
   // The first read fails on a client it does not hold; a later one (r) shows that it is gone.
   let clientGone: 'fail' | 'say' = 'fail';
   const readSnapshot = async (file: string) => {
-    const input = await loadInput(scope);
+    const input = await loadInput(scope, undefined, 'fail', from && fromReads(from));
     const client =
       from &&
       findClient(
