@@ -102,6 +102,8 @@ describe('snapshot reading: every accepted form', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      // No route reads them.
+      gateways: true,
       networkPolicies: false,
       // No policy selects namespaces: their labels are not needed.
       namespaces: true,
@@ -146,7 +148,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, ReferenceGrant, NetworkPolicy or Namespace in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants,networkpolicies,namespaces -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, ReferenceGrant, Gateway, NetworkPolicy or Namespace in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants,gateways,networkpolicies,namespaces -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -252,6 +254,8 @@ describe('a List read item by item', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      // No route reads them.
+      gateways: true,
       networkPolicies: false,
       // No policy selects namespaces: their labels are not needed.
       namespaces: true,
