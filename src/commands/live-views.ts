@@ -55,19 +55,30 @@ async function startWatch(
   const readClient = extra && (() => extra.read(conn, namespace));
   let clientObjects: ClusterObject[] = [];
   let stopped = false;
-  // Changes wait for the client's read, one after the other, so that each sees the latest.
+  // The watch's trouble and the client's read's, told as one, the watch's first: the watch's as
+  // it reports it, the client's when it starts or ends.
+  let watchTrouble: string | undefined;
+  let clientTrouble: string | undefined;
+  const watchTroubled = (problem: string | undefined) => {
+    watchTrouble = problem;
+    onTrouble(watchTrouble ?? clientTrouble);
+  };
+  const clientTroubled = (problem: string | undefined) => {
+    if (problem === clientTrouble) return;
+    clientTrouble = problem;
+    if (watchTrouble === undefined) onTrouble(clientTrouble);
+  };
+  // Changes wait for the client's read, one after the other, so that each sees the latest; a
+  // failed read keeps the objects of the last one.
   let reading = Promise.resolve();
-  let clientTrouble = false;
   const changed = () => {
     if (!readClient) return onChange();
     reading = reading.then(async () => {
       try {
         clientObjects = await readClient();
-        if (clientTrouble) onTrouble(undefined);
-        clientTrouble = false;
+        clientTroubled(undefined);
       } catch (e) {
-        clientTrouble = true;
-        onTrouble(`--from: could not read the client again: ${e instanceof Error ? e.message : String(e)}`);
+        clientTroubled(`--from: could not read the client again: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (!stopped) onChange();
     });
@@ -75,7 +86,7 @@ async function startWatch(
   const watch = new ClusterWatch(
     conn,
     { namespace, labelSelector: scope.labelSelector },
-    { onChange: changed, onTrouble, debug: scope.debug },
+    { onChange: changed, onTrouble: watchTroubled, debug: scope.debug },
   );
   // Read before the watch starts: a change it announces finds the client's objects there.
   if (readClient) clientObjects = await readClient();

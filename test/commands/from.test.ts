@@ -176,6 +176,13 @@ describe('--from on a snapshot', () => {
     ]);
   });
 
+  it('the DNS Service of kube-system is kept to judge the DNS by, as a live run reads it, and not diagnosed', async () => {
+    const result = await run({ snapshot, namespace: 'shop', from: 'payments/pod/payer', output: 'json' });
+    const report = parseReport(result.stdout);
+    expect(report.services.map((s) => `${s.namespace}/${s.name}`)).toEqual(['shop/web']);
+    expect(report.services[0].reachability!.dns?.servers).toBe('the pods of Service kube-system/kube-dns (coredns-1)');
+  });
+
   it('a client the snapshot does not hold: exit 2, one line, no report', async () => {
     const result = await run({ snapshot, namespace: 'shop', from: 'pod/nope' }, ['web']);
     expect(result).toEqual({
