@@ -501,7 +501,7 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
     ]);
   });
 
-  it('Namespaces absent: a note only when a policy selects namespaces by label, which their labels decide', async () => {
+  it('Namespaces absent: a note only when a policy selects namespaces by a label other than the name, which their labels decide', async () => {
     const NOTE =
       'the snapshot holds no Namespaces: NetworkPolicy peers that select namespaces by label were not evaluated';
     const allowFrom = (peer: Raw) => networkPolicy('web', { podSelector: {}, ingress: [{ from: [peer] }] });
@@ -516,13 +516,18 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
       ]);
       return (JSON.parse(r.stdout) as Report).notes;
     };
+    const byLabel = { namespaceSelector: { matchLabels: { team: 'front' } } };
     expect(notesOf([...base, allowFrom({ podSelector: {} })])).not.toContain(NOTE);
-    expect(notesOf([...base, allowFrom({ namespaceSelector: {} })])).toContain(NOTE);
-    expect(notesOf([...base, allowFrom({ namespaceSelector: {} }), namespace('shop')])).not.toContain(NOTE);
+    // Every namespace, or namespaces by the name label the API server sets: no labels needed.
+    expect(notesOf([...base, allowFrom({ namespaceSelector: {} })])).not.toContain(NOTE);
+    const byName = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
+    expect(notesOf([...base, allowFrom(byName)])).not.toContain(NOTE);
+    expect(notesOf([...base, allowFrom(byLabel)])).toContain(NOTE);
+    expect(notesOf([...base, allowFrom(byLabel), namespace('shop')])).not.toContain(NOTE);
     // Needed or not is what coverage says: read whenever no policy needs them.
     const coverage = async (objects: Raw[]) =>
       (await readSnapshot(tempFile('s.json', JSON.stringify({ kind: 'List', items: objects })))).coverage();
-    expect((await coverage([...base, allowFrom({ podSelector: {} })])).namespaces).toBe(true);
-    expect((await coverage([...base, allowFrom({ namespaceSelector: {} })])).namespaces).toBe(false);
+    expect((await coverage([...base, allowFrom({ namespaceSelector: {} })])).namespaces).toBe(true);
+    expect((await coverage([...base, allowFrom(byLabel)])).namespaces).toBe(false);
   });
 });
