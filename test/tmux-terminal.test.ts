@@ -53,7 +53,8 @@ async function untilReadingKeys(): Promise<void> {
 /** After the CLI has exited: the shell answers, and the terminal is in canonical mode again (not raw). */
 async function expectTerminalRestored(marker: string) {
   typeLine(`stty -a | grep -o -- '-\\?icanon\\b'; echo ${marker}-done`);
-  await until('the shell to answer', (s) => s.includes(`${marker}-done\n`));
+  // A line that is the marker alone: the typed command line ends with it too, before its output.
+  await until('the shell to answer', (s) => s.split('\n').includes(`${marker}-done`));
   const lines = screen().split('\n');
   const mode = lines[lines.findIndex((l) => l === `${marker}-done`) - 1];
   expect(mode, lines.join('\n')).toBe('icanon');
