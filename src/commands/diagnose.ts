@@ -32,7 +32,10 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
       ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace)),
   );
   const connected = options.connect
-    ? await connectServices(input.model, input.services, options.connect, streams)
+    ? await connectServices(input.model, input.services, options.connect, streams, {
+        connection: input.connection,
+        namespace: input.namespace ?? input.connection?.defaultNamespace,
+      })
     : undefined;
   const client =
     options.from &&
