@@ -14,7 +14,7 @@ import type { Service } from '../core/objects.js';
 import type { ConnectInput } from '../report/diagnosis.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
-import { CONNECT_IMAGE, openPodVantage } from '../sources/connect/pod.js';
+import { CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
 import type { Vantage } from '../sources/connect/types.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import type { Connection } from '../sources/live.js';
@@ -32,7 +32,7 @@ export interface ConnectFlags {
 }
 
 /** Where --connect connects from, as --connect-from names it. */
-export type VantageSpec =
+type VantageSpec =
   | { kind: 'local' }
   | {
       kind: 'pod';
@@ -169,8 +169,8 @@ export interface ConnectSource {
 }
 
 /**
- * The vantage point --connect-from names, opened: for a pod, its ephemeral container added and
- * running. The pod's namespace, when --connect-from does not say: the run's, else that of the
+ * The vantage point --connect-from names (a pod's ephemeral container is added only once there
+ * is something to try). The pod's namespace, when --connect-from does not say: the run's, else that of the
  * Services diagnosed when they share one (as --from finds its client).
  */
 async function openVantage(
@@ -192,7 +192,7 @@ async function openVantage(
     );
   }
   const kubeConfig = await clientNodeConfig(connection.resolved.server, () => connection.api.currentRequestOptions());
-  return openPodVantage({
+  return podVantage({
     kubeConfig,
     namespace,
     pod: spec.name,

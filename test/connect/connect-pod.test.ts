@@ -48,6 +48,7 @@ function imagePath(tools: Record<string, string>): string {
 const endpoint = (name: string, ip: string) => ({ ip, pod: name, node: 'node-a', ready: true });
 const objects: Raw[] = [
   service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] }),
+  service('dns', { selector: { app: 'dns' }, ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }] }),
   pod('web-1', { ip: WEB_1 }),
   pod('web-2', { ip: WEB_2 }),
   pod('web-3', { ip: WEB_3 }),
@@ -335,6 +336,17 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     expect(errorLine(result.stderr)).toEqual([
       'error: the image distroless/static has neither nc nor bash: --connect-from pod needs one of them (pick another with --image)',
     ]);
+  });
+
+  it('with nothing to try over TCP, nothing is added to the pod', async () => {
+    const result = await runCliAsync(
+      ['svc/dns', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
+      { timeoutMs: 60_000 },
+    );
+    // The Service selects no pod (exit 1 for that): its one port is UDP, which has no connect.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(server.requests.some((r) => r.resource?.startsWith('pods/'))).toBe(false);
   });
 
   it('names another namespace as --from does, and --image only goes with a pod', async () => {

@@ -137,7 +137,14 @@ async function waitRunning(
         .then(
           (controller) => (abort = controller),
           (err: unknown) =>
-            finish(new ClusterError(`cannot watch pod ${o.namespace}/${o.pod}: ${apiMessage(err)}`, err)),
+            finish(
+              new ClusterError(
+                codeOf(err) === 403
+                  ? `forbidden: cannot watch pod ${o.namespace}/${o.pod} (${apiMessage(err)}); --connect-from pod needs watch on pods`
+                  : `cannot watch pod ${o.namespace}/${o.pod}: ${apiMessage(err)}`,
+                err,
+              ),
+            ),
         );
     });
   } finally {
@@ -146,11 +153,11 @@ async function waitRunning(
 }
 
 /**
- * Adds the ephemeral container (after saying so), waits for it to run, and returns the vantage
- * point that runs the connect program in it. Errors are one line each: the pod missing (a usage
- * error), not running, forbidden, ephemeral containers disabled, the image not pulled.
+ * Adds the ephemeral container (after saying so) and waits for it to run; returns its name.
+ * Errors are one line each: the pod missing (a usage error), not running, forbidden, ephemeral
+ * containers disabled, the image not pulled.
  */
-export async function openPodVantage(o: PodVantageOptions): Promise<Vantage> {
+async function addContainer(o: PodVantageOptions): Promise<string> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const core = o.kubeConfig.makeApiClient(CoreV1Api);
   const where = `pod ${o.namespace}/${o.pod}`;
@@ -205,18 +212,26 @@ export async function openPodVantage(o: PodVantageOptions): Promise<Vantage> {
     throw new ClusterError(`cannot add an ephemeral container to ${where}: ${apiMessage(e)}`, e);
   }
   if (!isRunning(updated, name)) await waitRunning(o, name, updated.metadata?.resourceVersion);
+  return name;
+}
 
-  const vantageName = `pod/${o.namespace}/${o.pod}`;
+/**
+ * The pod as a vantage point: the container is added when there is something to try (a run with
+ * no TCP target creates nothing), and each batch of targets is one exec of the connect program.
+ */
+export function podVantage(o: PodVantageOptions): Vantage {
   return {
-    name: vantageName,
+    name: `pod/${o.namespace}/${o.pod}`,
     async attemptAll(attempts, options) {
+      if (attempts.length === 0) return [];
+      const container = await addContainer(o);
       const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
       const answers: (ConnectAnswer | undefined)[] = [];
       for (let start = 0; start < attempts.length; start += TARGETS_PER_EXEC) {
         const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
         const left = options.deadline - Date.now();
         if (left <= 0) break;
-        answers.push(...(await runBatch(o, name, batch, seconds, left)));
+        answers.push(...(await runBatch(o, container, batch, seconds, left)));
       }
       return answers;
     },
