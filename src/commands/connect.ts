@@ -8,13 +8,19 @@ import type { Command } from 'commander';
 import type { ConnectCheck } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { attemptOf, connectTargets, pairAnswers, type PortConnectivity } from '../model/connect-targets.js';
+import {
+  attemptOf,
+  connectTargets,
+  pairAnswers,
+  type PortConnectivity,
+  type PortTargets,
+} from '../model/connect-targets.js';
 import { viewService } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
 import type { ConnectInput } from '../report/diagnosis.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
-import { CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
+import { choosePod, CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
 import type { Vantage } from '../sources/connect/types.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import type { Connection } from '../sources/live.js';
@@ -36,7 +42,8 @@ type VantageSpec =
   | { kind: 'local' }
   | {
       kind: 'pod';
-      name: string;
+      /** Unset for `--connect-from pod`: a running pod of the namespace is chosen. */
+      name?: string;
       /** As given ([NAMESPACE/]pod/NAME); without one, the pod is in the run's namespace. */
       namespace?: string;
       text: string;
@@ -66,7 +73,7 @@ export function addConnectFlags(command: Command): Command {
     )
     .option(
       '--connect-from <where>',
-      'where --connect connects from: local (this machine, the default) or pod/NAME (an ephemeral container added to that pod, sharing its network; NAMESPACE/pod/NAME for another namespace)',
+      'where --connect connects from: local (this machine, the default) or pod/NAME (an ephemeral container added to that pod, sharing its network; NAMESPACE/pod/NAME for another namespace; pod alone: a running pod of the namespace that is no backend)',
     )
     .option(
       '--image <image>',
@@ -112,10 +119,8 @@ function parseVantage(text: string | undefined, image: string | undefined): Vant
   const parts = text.split('/');
   const [namespace, type, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
   if (parts.length <= 3 && type !== undefined && POD_TYPES.has(type.toLowerCase())) {
-    if (!name) {
-      throw new UsageError(`--connect-from ${text}: name the pod (pod/NAME); choosing one is to come`);
-    }
-    const problem = dns1123SubdomainError(name);
+    if (parts.length === 3 && !name) throw new UsageError(`--connect-from ${text}: name the pod (NAMESPACE/pod/NAME)`);
+    const problem = name ? dns1123SubdomainError(name) : undefined;
     if (problem) throw new UsageError(`--connect-from: "${name}" is not a valid pod name: ${problem}`);
     if (namespace !== undefined) {
       const nsProblem = dns1123LabelError(namespace);
@@ -124,7 +129,7 @@ function parseVantage(text: string | undefined, image: string | undefined): Vant
     if (image !== undefined && image.trim() === '') throw new UsageError('--image is empty');
     return {
       kind: 'pod',
-      name,
+      ...(name ? { name } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       text,
       image: image ?? CONNECT_IMAGE,
@@ -175,10 +180,11 @@ export interface ConnectSource {
  */
 async function openVantage(
   spec: VantageSpec,
-  services: Service[],
+  ports: PortTargets[],
   source: ConnectSource,
   streams: IOStreams,
 ): Promise<Vantage> {
+  const services = ports.map((p) => p.service);
   if (spec.kind === 'local') return LOCAL_VANTAGE;
   const { connection } = source;
   if (!connection) {
@@ -191,13 +197,22 @@ async function openVantage(
       `--connect-from ${spec.text}: say which namespace it is in (-n NAMESPACE, or --connect-from NAMESPACE/${spec.text})`,
     );
   }
+  const say = (line: string) => streams.errOut.write(`note: ${terminalText(line)}\n`);
   const kubeConfig = await clientNodeConfig(connection.resolved.server, () => connection.api.currentRequestOptions());
+  let pod = spec.name;
+  if (pod === undefined) {
+    const backends = ports.flatMap((p) =>
+      p.targets.flatMap((t) => (t.targetRef?.kind === 'Pod' ? [t.targetRef.name] : [])),
+    );
+    pod = await choosePod(kubeConfig, namespace, new Set(backends));
+    say(`--connect-from pod: connecting from pod ${namespace}/${pod}`);
+  }
   return podVantage({
     kubeConfig,
     namespace,
-    pod: spec.name,
+    pod,
     image: spec.image,
-    say: (line) => streams.errOut.write(`note: ${terminalText(line)}\n`),
+    say,
   });
 }
 
@@ -209,8 +224,8 @@ export async function connectServices(
   streams: IOStreams,
   source: ConnectSource = {},
 ): Promise<{ input: ConnectInput; notes: string[] }> {
-  const vantage = await openVantage(options.from, services, source, streams);
   const ports = services.flatMap((s) => connectTargets(viewService(model, s)));
+  const vantage = await openVantage(options.from, ports, source, streams);
   const attempts = ports.flatMap((p) => p.targets.map((t) => attemptOf(p, t)));
   // Progress only on a terminal: redirected stderr gets no carriage-return noise.
   const terminal = streams.errOut.isTTY === true;

@@ -26,8 +26,8 @@ describe('--connect flags', () => {
     [{ connectFrom: 'local' }, 'error: --connect-from goes with --connect\n'],
     [{ connectTimeout: '1s', connectHttp: '/' }, 'error: --connect-timeout, --connect-http go with --connect\n'],
     [
-      { connect: true, connectFrom: 'pod' },
-      'error: --connect-from pod: name the pod (pod/NAME); choosing one is to come\n',
+      { connect: true, connectFrom: 'shop/pod/' },
+      'error: --connect-from shop/pod/: name the pod (NAMESPACE/pod/NAME)\n',
     ],
     [
       { connect: true, connectFrom: 'pod/Client_1' },

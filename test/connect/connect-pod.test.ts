@@ -338,6 +338,18 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     ]);
   });
 
+  it('--connect-from pod alone: a running pod that is no backend, named on stderr first', async () => {
+    server.setExecHandler(({ stdout }) => {
+      stdout.write(`${NO_TOOL}\n`);
+      return 3;
+    });
+    const result = await connectFrom('pod');
+    expect(result.stderr.split('\n')[0]).toBe('note: --connect-from pod: connecting from pod shop/client');
+    const added = server.requests.filter((r) => r.resource === 'pods/ephemeralcontainers');
+    expect(added.map((r) => r.name)).toEqual(['client']);
+    expect(result.code).toBe(3);
+  });
+
   it('with nothing to try over TCP, nothing is added to the pod', async () => {
     const result = await runCliAsync(
       ['svc/dns', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],

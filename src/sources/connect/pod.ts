@@ -79,6 +79,38 @@ function codeOf(e: unknown): number | undefined {
   return (e as { code?: number }).code;
 }
 
+/**
+ * `--connect-from pod` without a name: a running pod of the namespace that is none of the
+ * Services' endpoints (a client's view: a backend reaching itself may take a shortcut), else one
+ * that is; the first by name, so that runs agree. Host-network pods see their node's network, not
+ * a pod's, and are passed over. The diagnosis may have read only the Services' own pods: the
+ * namespace's pods are listed here.
+ */
+export async function choosePod(kubeConfig: KubeConfig, namespace: string, backends: Set<string>): Promise<string> {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  let pods: V1Pod[];
+  try {
+    pods = (
+      await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, fieldSelector: 'status.phase=Running' })
+    ).items;
+  } catch (e) {
+    if (codeOf(e) === 403)
+      throw new ClusterError(
+        `forbidden: cannot list the pods of namespace ${namespace} to choose one (${apiMessage(e)}): name it (pod/NAME)`,
+        e,
+      );
+    throw new ClusterError(`cannot list the pods of namespace ${namespace}: ${apiMessage(e)}`, e);
+  }
+  const running = pods
+    .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && !p.spec?.hostNetwork)
+    .flatMap((p) => p.metadata?.name ?? [])
+    .sort();
+  const chosen = running.find((name) => !backends.has(name)) ?? running[0];
+  if (chosen === undefined)
+    throw new UsageError(`--connect-from pod: no running pod in namespace ${namespace} to connect from`);
+  return chosen;
+}
+
 /** Why the container will not run, from the pod's status, or undefined while it may still. */
 function startFailure(pod: V1Pod, container: string): string | undefined {
   const phase = pod.status?.phase;
