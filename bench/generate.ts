@@ -430,8 +430,9 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       });
     }
 
-    // HTTPRoutes, one per ten Services, attached to the cluster's shared Gateway, each rule
-    // sending to one of the namespace's Services by port number. Their own random stream too.
+    // HTTPRoutes, one per ten Services, attached to the team's Gateway (one per namespace with
+    // routes), each rule sending to one of the namespace's Services by port number. Their own
+    // random stream too.
     const hr = rng(size.seed * 2_000_011 + n * 11 + 5);
     const nRoutes = backends.length === 0 ? 0 : Math.round(nServices * RATES.httpRoutesPerService);
     for (let k = 0; k < nRoutes; k++) {
@@ -452,7 +453,7 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
         };
       });
       const name = `${pick(hr, PARTS_A)}-route-${k}`;
-      const parentRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateway', name: 'public' };
+      const parentRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: ns, name: 'public' };
       count({
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
@@ -481,6 +482,8 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
       });
     }
 
+    if (nRoutes > 0) count(teamGateway(rng(size.seed * 2_000_011 + n * 11 + 6), ns, team, nRoutes));
+
     generateNetworkPolicies(
       rng(size.seed * 2_000_039 + n * 11 + 5),
       { ns, team, plans, total: size.policiesPerNamespace ?? 0 },
@@ -491,6 +494,60 @@ export function generateCluster(size: ClusterSize, emit: (o: Raw) => void): Gene
 
   generateApiServerReferrers(size, callable, count, broke);
   return stats;
+}
+
+/**
+ * A team's Gateway, as Envoy Gateway leaves it on a cloud load balancer: its proxy Service lives
+ * in the implementation's namespace, unlabelled for GEP-1762, and the Gateway's status publishes
+ * the load balancer's hostname (no Service of the generated cluster answers on it: its routes'
+ * pods stay unknown, as a run of a cluster whose proxy namespace is not read leaves them).
+ */
+function teamGateway(gr: Rand, ns: string, team: string, routes: number): Raw {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: {
+      name: 'public',
+      namespace: ns,
+      uid: uuid(gr),
+      resourceVersion: String(int(gr, 100_000, 9_999_999)),
+      generation: 1,
+      creationTimestamp: '2025-01-15T10:00:00Z',
+      labels: { team, 'app.kubernetes.io/part-of': ns },
+    },
+    spec: {
+      gatewayClassName: 'eg',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
+        {
+          name: 'https',
+          port: 443,
+          protocol: 'HTTPS',
+          hostname: `*.${ns}.example.com`,
+          tls: { mode: 'Terminate', certificateRefs: [{ name: `${ns}-wildcard-tls` }] },
+        },
+      ],
+    },
+    status: {
+      addresses: [{ type: 'Hostname', value: `k8s-envoygat-${ns}-${int(gr, 1000, 9999)}.elb.us-east-1.amazonaws.com` }],
+      conditions: [
+        { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 1 },
+        { type: 'Programmed', status: 'True', reason: 'Programmed', observedGeneration: 1 },
+      ],
+      listeners: [
+        {
+          name: 'http',
+          attachedRoutes: routes,
+          supportedKinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }],
+        },
+        {
+          name: 'https',
+          attachedRoutes: routes,
+          supportedKinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }],
+        },
+      ],
+    },
+  };
 }
 
 /**

@@ -222,9 +222,6 @@ async function seaBlob(dir: string, maker: NodeRuntime): Promise<string> {
       disableExperimentalSEAWarning: true,
       useCodeCache: false,
       useSnapshot: false,
-      // client-node's CoreV1Api (probe --debug-pod) fetches through node-fetch 2, which calls
-      // url.parse(): Node 24 warns about it (DEP0169) on stderr, where the user can do nothing.
-      execArgv: ['--disable-warning=DEP0169'],
     }),
   );
   await run(runtimeBinary(maker), ['--experimental-sea-config', config], dir);

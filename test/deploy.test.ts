@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { KINDS } from '../src/core/kinds.js';
+import { OTHER_POLICY_KINDS } from '../src/sources/policy-environment.js';
 import { readSnapshot } from '../src/sources/snapshot.js';
+import { policyCrds } from './server/crds.js';
 import { startTestServer, type PolicyRule, type TestServer } from './server/index.js';
 import { runCliAsync } from './support/cli.js';
 import type { Report } from '../src/report/report.js';
@@ -117,7 +119,11 @@ describe('the manifests', () => {
     const grants = rules.flatMap((r) =>
       r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
     );
-    const needed = KINDS.flatMap((k) => k.verbs.map((v) => `${k.group}/${k.resource} ${v}`));
+    const needed = [
+      ...KINDS.flatMap((k) => k.verbs.map((v) => `${k.group}/${k.resource} ${v}`)),
+      // Listed only to say whether any exist (src/sources/policy-environment.ts).
+      ...OTHER_POLICY_KINDS.map((k) => `${k.group}/${k.resource} list`),
+    ];
     expect(grants.sort()).toEqual(needed.sort());
     expect(new Set(grants).size, 'each grant once').toBe(grants.length);
     for (const r of rules) {
@@ -265,7 +271,8 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
   };
 
   it('every rule is needed, or optional with a note', async () => {
-    const all = rules();
+    // The other policy kinds' rules have a test of their own, on a server that serves them.
+    const all = rules().filter((r) => !(r.apiGroups ?? []).some((g) => OTHER_POLICY_KINDS.some((k) => k.group === g)));
     const expectations = new Map<string | undefined, Awaited<ReturnType<typeof withoutRule>>>();
     for (const scope of scopes()) expectations.set(scope.namespace, await withoutRule(scope.namespace));
     expect(all.flatMap((r) => r.resources).sort()).toEqual(Object.keys(expectations.get(undefined)!).sort());
@@ -295,3 +302,76 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
     }
   });
 });
+
+describe(
+  'in a cluster with policy kinds it does not evaluate, with exactly the ClusterRole',
+  { timeout: TIMEOUT },
+  () => {
+    const sa = serviceAccount();
+    const policy = (apiVersion: string, kind: string, namespace?: string) => ({
+      apiVersion,
+      kind,
+      metadata: { name: 'lockdown', ...(namespace ? { namespace } : {}) },
+      spec: {},
+    });
+    let server: TestServer;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      server = await startTestServer({
+        files: [EXAMPLE],
+        objects: [
+          ...policyCrds('admin'),
+          ...policyCrds('cilium'),
+          ...policyCrds('calico'),
+          policy('cilium.io/v2', 'CiliumNetworkPolicy', 'secure'),
+          policy('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy'),
+        ],
+        rules: role().rules.map(toPolicyRule),
+        user: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
+      });
+      const root = mkdtempSync(join(tmpdir(), 'epd-incluster-'));
+      const dir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'token'), server.token);
+      writeFileSync(join(dir, 'ca.crt'), server.caPem);
+      writeFileSync(join(dir, 'namespace'), sa.metadata.namespace);
+      env = {
+        KUBERNETES_SERVICE_HOST: '127.0.0.1',
+        KUBERNETES_SERVICE_PORT: new URL(server.url).port,
+        ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT: root,
+      };
+    });
+    afterAll(() => server?.close());
+
+    const policyFindings = async (rules: PolicyRule[]) => {
+      server.setRules(rules);
+      server.requests.length = 0;
+      const run = await runCliAsync(['-n', 'secure', '-o', 'json'], { env });
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as Report;
+      return {
+        report,
+        text: report.findings.filter((f) => f.check.startsWith('networkpolicy-')).map((f) => f.message),
+      };
+    };
+
+    it('lists each kind, names those that exist as not evaluated, and leaves no note', async () => {
+      const { report, text } = await policyFindings(role().rules.map(toPolicyRule));
+      expect(server.requests.filter((r) => r.status === 403)).toEqual([]);
+      expect(report.notes).toEqual([]);
+      expect(text.length).toBeGreaterThan(0);
+      for (const message of text) expect(message).toMatch(/AdminNetworkPolicy, CiliumNetworkPolicy/);
+    });
+
+    it('without one of those rules, a note says which kind could not be listed, and it counts as present', async () => {
+      const all = role().rules.map(toPolicyRule);
+      const cilium = all.findIndex((r) => (r.apiGroups ?? []).includes('cilium.io'));
+      const { report, text } = await policyFindings(all.filter((_, i) => i !== cilium));
+      expect(report.notes).toEqual([
+        'CiliumNetworkPolicy objects could not be listed (forbidden): those there are not evaluated',
+        'CiliumClusterwideNetworkPolicy objects could not be listed (forbidden): those there are not evaluated',
+      ]);
+      for (const message of text) expect(message).toMatch(/CiliumClusterwideNetworkPolicy/);
+    });
+  },
+);

@@ -223,7 +223,7 @@ describe('a kind added to the table', { timeout: 60_000 }, () => {
     const written = [...items];
     expect((header.metadata as Raw).annotations).toEqual({
       'endpoints-doctor/read-kinds':
-        'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,NetworkPolicy,Namespace,ConfigMap',
+        'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,Gateway,NetworkPolicy,Namespace,ConfigMap',
     });
     expect(written.at(-1)).toEqual({
       apiVersion: 'v1',

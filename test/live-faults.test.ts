@@ -8,7 +8,7 @@ import { startTestServer, type RequestRecord, type TestServer } from './server/i
 import type { Report } from '../src/report/report.js';
 import { parseReport, parseSnapshot, runCliAsync, writeTemp, type CliResult } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { httpRoute, networkPolicy, node, pod, service } from './support/objects.js';
+import { gateway, httpRoute, networkPolicy, node, pod, service } from './support/objects.js';
 
 // Each test runs CLI processes; on a loaded machine a few of them take a while.
 const TIMEOUT = 120_000;
@@ -206,6 +206,49 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     }
   });
 
+  it("Gateways: a route's Gateway pods found from its status address; forbidden, a note and the route unjudged", async () => {
+    // An implementation that does not label its proxy Service (GEP-1762), kept in a namespace of
+    // its own, with the Service's load-balancer IP in the Gateway's status
+    // (docs/kubernetes-semantics.md#the-services-of-a-gateway).
+    const proxy = { app: 'envoy' };
+    const gatewayed = await startTestServer({
+      objects: [
+        ...withControllers([
+          node('node-a'),
+          service('web'),
+          pod('web-1'),
+          service('envoy-shop', {
+            ns: 'envoy-gateway-system',
+            type: 'LoadBalancer',
+            selector: proxy,
+            status: { loadBalancer: { ingress: [{ ip: '203.0.113.20' }] } },
+          }),
+          pod('envoy-1', { ns: 'envoy-gateway-system', labels: proxy }),
+        ]),
+        gateway('shop-gateway', { addresses: [{ type: 'IPAddress', value: '203.0.113.20' }] }),
+        httpRoute('front', { rules: [{ path: '/', backendRefs: [{ name: 'web', port: 80 }] }] }),
+        networkPolicy('deny-all', { podSelector: {} }),
+      ],
+    });
+    const blocked = (report: Report | undefined) =>
+      report?.findings
+        .filter((f) => f.check === 'networkpolicy-blocks-referrer')
+        .map((f) => [f.subject?.name, f.pods?.map((p) => `${p.namespace}/${p.name}`)]);
+    try {
+      const served = await doctor(gatewayed, ['-A']);
+      expect(served.report?.notes).not.toContainEqual(expect.stringContaining('Gateways'));
+      expect(blocked(served.report)).toEqual([['front', ['envoy-gateway-system/envoy-1']]]);
+      gatewayed.faults.forbid({ resource: 'gateways' });
+      const run = await doctor(gatewayed, ['-A']);
+      expect(run.report?.notes).toContain(
+        "Gateways could not be read (forbidden): routes' Gateways were known only by the labels on their Services",
+      );
+      expect(blocked(run.report)).toEqual([]);
+    } finally {
+      await gatewayed.close();
+    }
+  });
+
   it('NetworkPolicies forbidden or not served: a note, whether or not any exist, and the Service is not OK', async () => {
     for (const [refuse, why] of [
       [() => server.faults.forbid({ resource: 'networkpolicies' }), 'forbidden'],
@@ -225,7 +268,7 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
     }
   });
 
-  it('Namespaces forbidden: no note while no policy in scope selects namespaces by label, one note when one does', async () => {
+  it('Namespaces forbidden: no note while no policy in scope selects namespaces by a label other than the name, one note when one does', async () => {
     // Namespace-scoped users are commonly refused the cluster-scoped Namespaces; only a
     // namespaceSelector needs their labels.
     const allowFrom = (peer: Record<string, unknown>) =>
@@ -235,6 +278,16 @@ describe('live reads against a faulty server', { timeout: TIMEOUT }, () => {
       policed.faults.forbid({ resource: 'namespaces' });
       const unneeded = await doctor(policed, ['-n', 'shop', 'web']);
       expect(unneeded.report?.notes).toEqual([]);
+      // The name label is the namespace's name (the API server sets it): the pod's namespace says it.
+      policed.store.apply(
+        allowFrom({
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'ops'] }],
+          },
+        }),
+      );
+      const byName = await doctor(policed, ['-n', 'shop', 'web']);
+      expect(byName.report?.notes).toEqual([]);
       policed.store.apply(allowFrom({ namespaceSelector: { matchLabels: { team: 'front' } } }));
       const needed = await doctor(policed, ['-n', 'shop', 'web']);
       expect(needed.report?.notes).toEqual([

@@ -59,7 +59,7 @@ const CLUSTER_REFERRER_LISTS = [
 ];
 // The Gateway API lists every run makes, in `where`: optional, read whole.
 const gatewayLists = (where: string) =>
-  ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'].map(
+  ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants', 'gateways'].map(
     (r) => `list ${r} ${where}`,
   );
 

@@ -15,6 +15,8 @@ import { parseReport, parseSnapshot, runCliAsync, writeTemp, type SnapshotObject
 import { withControllers } from './support/controller.js';
 import {
   apiService,
+  gateway,
+  httpRoute,
   namespace,
   networkPolicy,
   node,
@@ -97,6 +99,16 @@ const objects = withControllers([
     apiService('v1beta1.metrics.k8s.io', {
       service: { ns: 'shop', name: 'web', port: 80 },
       available: { status: 'True', reason: 'Passed', message: 'all checks passed' },
+    }),
+    // A route and its Gateway, whose status addresses (one typed, one left to the IPAddress
+    // default, one NamedAddress the model drops) find its data plane when no Service is labelled.
+    httpRoute('front', { rules: [{ path: '/', backendRefs: [{ name: 'web', port: 80 }] }] }),
+    gateway('shop-gateway', {
+      addresses: [
+        { type: 'Hostname', value: 'gw.example.com' },
+        { value: '203.0.113.20' },
+        { type: 'NamedAddress', value: 'pool-a' },
+      ],
     }),
     // A labelled Namespace and a policy whose defaults (policyTypes, protocol) the server fills in.
     namespace('shop', { team: 'shop' }),
@@ -337,7 +349,7 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       metadata: {
         annotations: {
           'endpoints-doctor/read-kinds':
-            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,NetworkPolicy,Namespace',
+            'Service,Endpoints,EndpointSlice,Pod,Node,Event,Deployment,ReplicaSet,StatefulSet,DaemonSet,Ingress,ValidatingWebhookConfiguration,MutatingWebhookConfiguration,APIService,HTTPRoute,GRPCRoute,TCPRoute,TLSRoute,UDPRoute,ReferenceGrant,Gateway,NetworkPolicy,Namespace',
         },
       },
     });
@@ -353,6 +365,8 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       'StatefulSet',
       'ValidatingWebhookConfiguration',
       'APIService',
+      'HTTPRoute',
+      'Gateway',
       'NetworkPolicy',
       'Namespace',
     ];
@@ -364,6 +378,8 @@ describe('snapshot against the test server', { timeout: TIMEOUT }, () => {
       StatefulSet: 'apps/v1',
       ValidatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',
       APIService: 'apiregistration.k8s.io/v1',
+      HTTPRoute: 'gateway.networking.k8s.io/v1',
+      Gateway: 'gateway.networking.k8s.io/v1',
       NetworkPolicy: 'networking.k8s.io/v1',
     };
     for (const item of items) expect(item.apiVersion).toBe(apiVersions[item.kind] ?? 'v1');

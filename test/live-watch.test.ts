@@ -13,7 +13,7 @@ import type { Report } from '../src/report/report.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { BIN, runCliAsync, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
-import { node, pod, service, workload } from './support/objects.js';
+import { endpointOf, networkPolicy, node, pod, service, slice, workload } from './support/objects.js';
 import { applyWithControllers, eventually } from './support/watching.js';
 
 const TIMEOUT = 120_000;
@@ -231,6 +231,71 @@ describe('--watch -o json and -o yaml: a stream of documents', { timeout: TIMEOU
     expect(report).toMatchObject({ kind: 'Report', summary: { services: 2 } });
     expect(changed).toMatchObject({ kind: 'ServiceChange', change: 'changed', name: 'web' });
     expect(removed).toMatchObject({ kind: 'ServiceChange', change: 'removed', name: 'api' });
+  });
+});
+
+describe('--watch --from: the client found again at each change', { timeout: TIMEOUT }, () => {
+  let server: TestServer;
+  afterAll(() => server?.close());
+
+  it('each Service as the client sees it; a client that goes away is said, and the watch goes on', async () => {
+    // frontend may send nothing but to web on 8080: not even DNS (networkpolicy-blocks-dns).
+    server = await startTestServer({
+      objects: [
+        ...withControllers([node('node-a'), service('web'), pod('web-1')]),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+        pod('frontend', { labels: { app: 'frontend' } }),
+        networkPolicy('frontend', {
+          podSelector: { matchLabels: { app: 'frontend' } },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }],
+        }),
+      ],
+    });
+    const cli = startCli([
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '-n',
+      'shop',
+      '--watch',
+      '-o',
+      'json',
+      '--from',
+      'pod/frontend',
+    ]);
+    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
+    await eventually('the report', () => lines().length >= 1);
+    const report = JSON.parse(lines()[0]) as Report;
+    const web = report.services.find((s) => s.name === 'web')!;
+    expect(web.reachability!.ports[0].backends.map((b) => [b.pod, b.verdict])).toEqual([['web-1', 'allowed']]);
+    expect(report.findings.map((f) => [f.check, f.service])).toContainEqual(['networkpolicy-blocks-dns', 'web']);
+
+    server.store.delete({ kind: 'Pod', metadata: { namespace: 'shop', name: 'frontend' } });
+    await eventually('the change of web', () =>
+      lines().some((l) => l.includes('"name":"web"') && l.includes('ServiceChange')),
+    );
+    const changed = lines()
+      .slice(1)
+      .map((l) => JSON.parse(l) as ServiceChangeEvent)
+      .find((e) => e.name === 'web')!;
+    expect(changed.checksRemoved).toEqual(['networkpolicy-blocks-dns']);
+    expect(changed.after!.reachability).toMatchObject({
+      from: 'pod/frontend',
+      unknown: 'pod "frontend" not found in namespace "shop"',
+      ports: [],
+    });
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out.stderr).toBe('');
+  });
+
+  it('a client the cluster does not have when the watch starts: exit 2, as a run without --watch', async () => {
+    const run = await runCliAsync(
+      ['--kubeconfig', server.kubeconfigPath, '-n', 'shop', '--watch', '--from', 'pod/nope'],
+      { timeoutMs: TIMEOUT },
+    );
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'error: --from: pod "nope" not found in namespace "shop"\n' });
   });
 });
 

@@ -9,6 +9,7 @@ import { runCli, writeTemp } from './support/cli.js';
 import { pod, service } from './support/objects.js';
 import { ALL_CHECKS, finding, report } from './support/report.js';
 import type { Finding, Severity } from '../src/core/findings.js';
+import { blockedFromFrontend, diagnoseFrom } from './support/from-diagnosis.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -390,6 +391,36 @@ describe('checks skipped for missing input, through the CLI', () => {
     const testcase = children(children(root, 'testsuite')[0], 'testcase')[0];
     expect(children(testcase, 'skipped')[0].attributes.message).toContain(
       'check endpoints-over-capacity skipped: the input has no Endpoints (v1)',
+    );
+  });
+});
+
+describe('--from: the reachability of each Service', () => {
+  const junit = (failOn: Severity | 'never') => {
+    const d = diagnoseFrom(blockedFromFrontend(), 'pod/frontend');
+    const root = parseXml(renderJunit(d.report, { checks: d.checks, failOn, checksRun: 60 }));
+    expectConsistentCounts(root);
+    return children(children(root, 'testsuite')[0], 'testcase')[0];
+  };
+
+  it("is in the testcase's system-out, the cluster text in it escaped", () => {
+    const out = children(junit('error'), 'system-out')[0].text;
+    expect(out).toContain(
+      [
+        'shop/web: from pod shop/frontend (if your network plugin enforces NetworkPolicy)',
+        '  PORT          BACKEND      VERDICT   WHY',
+        '  http 80/TCP   web-1:8080   blocked   client egress not isolated; backend ingress isolated by NetworkPolicies ' +
+          'admin-only, evil\\u001b]0;pwned\\u0007|<b>@team\\u202e, and no rule admits it',
+        '  DNS: allowed (UDP 53 allowed, TCP 53 allowed): the client is not isolated for egress',
+      ].join('\n'),
+    );
+  });
+
+  it('a blocked backend fails the testcase only through a finding at or above --fail-on, as the exit code', () => {
+    // Blocked from frontend, and only networkpolicy-restricts-sources (info) says so.
+    expect(children(junit('error'), 'failure')).toEqual([]);
+    expect(children(junit('info'), 'failure').map((f) => f.attributes.message.split(':')[0])).toContain(
+      'networkpolicy-restricts-sources',
     );
   });
 });

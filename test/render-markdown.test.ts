@@ -9,6 +9,8 @@ import type { Report } from '../src/report/report.js';
 import { runCli } from './support/cli.js';
 import { ALL_CHECKS, finding, report } from './support/report.js';
 import type { Finding, Severity } from '../src/core/findings.js';
+import type { Diagnosis } from '../src/report/diagnosis.js';
+import { blockedFromFrontend, diagnoseFrom } from './support/from-diagnosis.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/shop.yaml');
 
@@ -216,4 +218,43 @@ describe('examples/shop.yaml through the CLI', () => {
       expectBalancedDetails(run.stdout);
     },
   );
+});
+
+describe('--from: each Service as the client sees it', () => {
+  const markdown = (d: Diagnosis) => renderMarkdown(d.report, d.checks, 'error');
+
+  it('a table per Service of its ready backends, the verdict and why, then the DNS', () => {
+    const md = markdown(diagnoseFrom(blockedFromFrontend(), 'pod/frontend'));
+    expect(md).toContain('### Reachability (--from pod/frontend)');
+    expect(md).toContain('#### shop/web from pod shop/frontend (if your network plugin enforces NetworkPolicy)');
+    const rows = tableRows(md.slice(md.indexOf('### Reachability')));
+    expect(rows[0]).toEqual(['Port', 'Backend', 'Verdict', 'Why']);
+    expect(rows.slice(1)).toEqual([
+      [
+        'http 80/TCP',
+        'web-1:8080',
+        'blocked',
+        'client egress not isolated; backend ingress isolated by NetworkPolicies admin-only, ' +
+          'evil\\]0;pwned\\|&lt;b&gt;@\u2060team\\\\u202e, and no rule admits it',
+      ],
+    ]);
+    expect(md).toContain('- DNS: allowed (UDP 53 allowed, TCP 53 allowed): the client is not isolated for egress');
+  });
+
+  it("a policy's name is cluster text: no control character, tag, mention or extra cell", () => {
+    const md = markdown(diagnoseFrom(blockedFromFrontend(), 'pod/frontend'));
+    expect(md).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F\u202E]/);
+    expect(md).not.toContain('<b>');
+    expect(md).not.toContain('@team');
+  });
+
+  it('a client the input cannot show: no table, the reason', () => {
+    const md = markdown(diagnoseFrom(blockedFromFrontend(), 'deployment/front', { deployments: false }));
+    expect(md).toContain('No verdict: Deployments were not read: its pods are not known');
+    expect(md).not.toContain('| Port | Backend |');
+  });
+
+  it('nothing without --from', () => {
+    expect(renderMarkdown(report([['shop', 'web']], []), ALL_CHECKS, 'error')).not.toContain('Reachability');
+  });
 });

@@ -25,6 +25,8 @@ import {
   type Raw,
 } from './support/objects.js';
 import { modelFromRaw } from '../src/model/from-raw.js';
+import type { Diagnosis } from '../src/report/diagnosis.js';
+import { blockedFromFrontend, diagnoseFrom } from './support/from-diagnosis.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const created = (iso: string) => ({ creationTimestamp: iso });
@@ -226,6 +228,58 @@ describe('-o tree', () => {
       expect(out).toContain('NetworkPolicy/evil');
       expect(out).not.toContain('\u001b');
       expect(out).not.toContain('\u0007');
+    });
+  });
+
+  describe('--from: whether the client reaches each backend, under its pod', () => {
+    const fromTree = (d: Diagnosis) =>
+      renderTree(
+        d.run.services.map((s) => s.service),
+        d.model,
+        d.report,
+        palette(false),
+        { ascii: false, showEndpoints: false, now: NOW },
+      );
+    /** The unaligned lines right under a pod's row, trimmed of the tree's glyphs. */
+    const podNotes = (out: string, podName: string): string[] => {
+      const lines = out.split('\n');
+      const at = lines.findIndex((l) => l.includes(`Pod/${podName}`));
+      const notes: string[] = [];
+      for (const line of lines.slice(at + 1)) {
+        if (!/^\s/.test(line)) break;
+        notes.push(line.replace(/^[\s│├└─]+/, ''));
+      }
+      return notes;
+    };
+
+    it('one line per Service port: blocked by which side and which policies, made safe for the terminal', () => {
+      const out = fromTree(diagnoseFrom(blockedFromFrontend(), 'pod/frontend'));
+      expect(podNotes(out, 'web-1')).toEqual([
+        'from pod/frontend to http 80/TCP (8080): blocked: client egress not isolated; backend ingress isolated by ' +
+          'NetworkPolicies admin-only, evil\\x1b]0;pwned\\x07|<b>@team\\u202e, and no rule admits it',
+      ]);
+      expect(out).not.toMatch(/[\u0007\u001b\u202e]/);
+    });
+
+    it('allowed, with the policies that admit it', () => {
+      const admitFrontend = networkPolicy('front', {
+        podSelector: { matchLabels: { app: 'web' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }] }],
+      });
+      const out = fromTree(diagnoseFrom([...blockedFromFrontend(), admitFrontend], 'pod/frontend'));
+      expect(podNotes(out, 'web-1')).toEqual([
+        'from pod/frontend to http 80/TCP (8080): allowed: client egress not isolated; backend ingress admitted by NetworkPolicy front',
+      ]);
+    });
+
+    it('a client the input cannot show: the reason under the Service, no line under the pods', () => {
+      const out = fromTree(diagnoseFrom(blockedFromFrontend(), 'deployment/front', { deployments: false }));
+      expect(out).toContain('│ from deployment/front: no verdict: Deployments were not read: its pods are not known');
+      expect(podNotes(out, 'web-1')).toEqual([]);
+    });
+
+    it('no such line without --from', () => {
+      expect(tree(blockedFromFrontend())).not.toContain('from pod/');
     });
   });
 

@@ -200,7 +200,15 @@ describe('test server faults and protocol details', () => {
     server.faults.unserve('endpoints').unserve('endpointslices').unserve('ingresses').unserve('networkpolicies');
     for (const referrers of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices'])
       server.faults.unserve(referrers);
-    for (const gateway of ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes', 'referencegrants'])
+    for (const gateway of [
+      'httproutes',
+      'grpcroutes',
+      'tcproutes',
+      'tlsroutes',
+      'udproutes',
+      'referencegrants',
+      'gateways',
+    ])
       server.faults.unserve(gateway);
     for (const workloads of ['deployments', 'replicasets', 'statefulsets', 'daemonsets'])
       server.faults.unserve(workloads);

@@ -1,7 +1,7 @@
 // An Ingress or a Gateway API route whose traffic NetworkPolicies drop: the pods that carry it
-// (the Ingress controller's, the Gateway's, as cluster facts show them: model/referrer-pods.ts)
-// are admitted to no ready backend of the Service port it names, by the backends' ingress or
-// their own egress (docs/kubernetes-semantics.md#networkpolicy,
+// (the Ingress controller's, the Gateway's, as cluster facts show them, labels and published
+// addresses: model/referrer-pods.ts) are admitted to no ready backend of the Service port it
+// names, by the backends' ingress or their own egress (docs/kubernetes-semantics.md#networkpolicy,
 // docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat).
 
 import type { NetworkPolicy, Service, ServicePort } from '../core/objects.js';
@@ -115,9 +115,11 @@ export const networkpolicyBlocksReferrer: Check = {
     'any other between pods: the backends must admit the controller pods (ingress), and the controller pods must be ' +
     'allowed to reach the backends (egress). The controller pods are found from the cluster only: for an Ingress, ' +
     'the Service whose address the controller published in the Ingress status; for a route, the Services its ' +
-    "Gateway's implementation labelled gateway.networking.k8s.io/gateway-name. When not one of them can reach any " +
-    'ready backend of the port, every request the Ingress or route sends there fails. Webhooks and APIServices are ' +
-    'called by kube-apiserver, which is not a pod, and are not judged here.',
+    "Gateway's implementation labelled gateway.networking.k8s.io/gateway-name, else the Service answering on an " +
+    "address the implementation published in the Gateway's status. When neither shows them, the route is not " +
+    'judged. When not one of the controller pods can reach any ready backend of the port, every request the ' +
+    'Ingress or route sends there fails. Webhooks and APIServices are called by kube-apiserver, which is not a ' +
+    'pod, and are not judged here.',
   fix:
     "Admit the controller's pods in an ingress rule of a policy selecting the backends: a from peer with a " +
     "namespaceSelector on kubernetes.io/metadata.name (the controller's namespace) and a podSelector matching the " +

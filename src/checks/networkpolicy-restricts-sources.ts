@@ -3,7 +3,8 @@
 
 import type { NetworkPolicy, NetworkPolicyPeer } from '../core/objects.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { admitsEverySource, describePeer, namespacesSelected, needsNamespaceLabels } from '../model/network-policy.js';
+import { needsNamespaceLabels } from '../core/selectors.js';
+import { admitsEverySource, describePeer, namespacesSelected } from '../model/network-policy.js';
 import { describeServicePort } from '../model/ports.js';
 import { servicePolicies } from '../model/service-policies.js';
 import { kubectl, listSome, namePolicies, podPorts, POLICY_NOTES, policyCaveats } from './helpers.js';

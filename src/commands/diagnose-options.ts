@@ -238,14 +238,10 @@ export function validateDiagnose({
   scope,
   terminal,
   connect,
-  from,
 }: DiagnoseOptions): void {
   if (watch && interactive) throw new UsageError('use --watch or --interactive, not both');
   if (connect && (watch || interactive)) {
     throw new UsageError(`--connect runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
-  }
-  if (from && (watch || interactive)) {
-    throw new UsageError(`--from runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
   }
   if (watch && !WATCH_OUTPUTS.includes(output)) {
     throw new UsageError(

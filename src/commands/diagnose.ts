@@ -14,8 +14,7 @@ import { completeDiagnose, validateDiagnose, type DiagnoseFlags, type DiagnoseOp
 import { runLiveView } from './live-views.js';
 import { loadInput } from './scope.js';
 import { connectServices } from './connect.js';
-import { clientReads, findClient } from './from.js';
-import { readForClient } from '../sources/from-client.js';
+import { findClient, fromReads } from './from.js';
 import { namespaceExists } from '../sources/live.js';
 import type { IOStreams } from './streams.js';
 
@@ -24,13 +23,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
 
   // A named Service that is missing does not hide the others (as with kubectl get a b c).
   const { from } = options;
-  const input = await loadInput(
-    options.scope,
-    undefined,
-    'report',
-    from &&
-      ((conn, namespace) => readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace)),
-  );
+  const input = await loadInput(options.scope, undefined, 'report', from && fromReads(from));
   const connected = options.connect
     ? await connectServices(input.model, input.services, options.connect, streams, {
         connection: input.connection,

@@ -10,7 +10,8 @@ import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { resolveClient, type Client, type ClientSpec } from '../model/reachability.js';
 import { closestMatch } from '../model/similar.js';
-import type { ClientReads } from '../sources/from-client.js';
+import { isClusterDnsService, readForClient, type ClientReads } from '../sources/from-client.js';
+import type { ExtraReads } from './scope.js';
 
 export interface FromFlags {
   from?: string;
@@ -105,7 +106,7 @@ export function parseFrom(text: string): FromOptions {
 }
 
 /** What a live run reads for the client: its namespace's policies, and the pod or workload it is; nothing for a CIDR. */
-export function clientReads(spec: ClientSpec, namespace: string): ClientReads | undefined {
+function clientReads(spec: ClientSpec, namespace: string): ClientReads | undefined {
   if (spec.kind === 'CIDR') return undefined;
   if (spec.kind === 'Namespace') return { namespace: spec.name };
   const where = spec.namespace ?? namespace;
@@ -114,26 +115,42 @@ export function clientReads(spec: ClientSpec, namespace: string): ClientReads | 
     : { namespace: where, workload: { kind: spec.kind, name: spec.name } };
 }
 
+/** What a run with --from reads besides the diagnosis's objects: live, the client and the cluster DNS; from a snapshot, the DNS Service. */
+export function fromReads(from: FromOptions): ExtraReads {
+  return {
+    read: (conn, namespace) =>
+      readForClient(conn, clientReads(from.spec, namespace ?? conn.defaultNamespace), namespace),
+    keeps: isClusterDnsService,
+  };
+}
+
 /**
  * The client --from names, in the model. Its namespace, when --from does not say: the run's (-n,
- * else the context's), else that of the Services diagnosed when they share one; a usage error
- * when none of these says, or when the input holds the kind and not the client.
+ * else the context's), else that of the Services diagnosed when they share one. When none of
+ * these says, or the input holds the kind and not the client: a usage error (`whenMissing`
+ * "fail", a one-shot run and the first view of --watch and -i), or a client without a verdict
+ * that says why ("say": a view's later refreshes, where the client may have gone since).
  */
 export function findClient(
   model: ClusterModel,
   from: FromOptions,
   namespace: string | undefined,
   serviceNamespaces: readonly string[],
+  whenMissing: 'fail' | 'say' = 'fail',
 ): Client {
+  const missing = (usage: string, why: string): Client => {
+    if (whenMissing === 'fail') throw new UsageError(usage);
+    return { from: from.text, evaluatedAs: from.text, unknown: why, notes: [] };
+  };
   const shared = new Set(serviceNamespaces);
   const defaultNamespace = namespace ?? (shared.size === 1 ? [...shared][0] : undefined);
   const needsNamespace = from.spec.kind !== 'CIDR' && from.spec.kind !== 'Namespace' && !from.spec.namespace;
   if (needsNamespace && defaultNamespace === undefined) {
-    throw new UsageError(
+    return missing(
       `--from ${from.text}: say which namespace it is in (-n NAMESPACE, or --from NAMESPACE/${from.text})`,
+      `the Services shown are in several namespaces: which one it is in is unknown (--from NAMESPACE/${from.text})`,
     );
   }
   const found = resolveClient(model, from.spec, from.text, defaultNamespace ?? '');
-  if ('notFound' in found) throw new UsageError(`--from: ${found.notFound}`);
-  return found.client;
+  return 'notFound' in found ? missing(`--from: ${found.notFound}`, found.notFound) : found.client;
 }

@@ -7,7 +7,6 @@
 
 import type { Instance } from 'ink';
 import { stringify } from 'yaml';
-import type { Check } from '../checks/types.js';
 import { EXIT } from '../core/errors.js';
 import { buildModel } from '../model/cluster.js';
 import { pushTo } from '../core/multimap.js';
@@ -22,43 +21,115 @@ import { connect, missingNotes } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
-import { danglingReferences, effectiveNamespace, loadInput, selectServices, type Scope } from './scope.js';
+import { danglingReferences, effectiveNamespace, loadInput, notYetRead, selectServices } from './scope.js';
 import { terminalStreams, type IOStreams, type OutputStream } from './streams.js';
 import { askClipboardSupport, enterFullScreen, osc52 } from './terminal-modes.js';
 import type { Finding } from '../core/findings.js';
+import type { ClusterObject } from '../core/objects.js';
+import { findClient, fromReads } from './from.js';
 
 interface Live {
-  watch: ClusterWatch;
   contextName: string;
+  /** The diagnosis of what the first list read. */
+  initial: Diagnosis;
   current(): Diagnosis;
+  /** Ends the watch; no change is announced after it resolves. */
+  stop(): Promise<void>;
 }
 
+/**
+ * A watch of the cluster and the diagnosis of what it holds now. With --from, the client (and
+ * the cluster DNS) are read besides, again before each change is announced, and found again in
+ * each diagnosis: `clientGone` "fail" makes a client missing from the first one a usage error,
+ * "say" (a later watch of the same view) gives it no verdict, which the view shows.
+ */
 async function startWatch(
-  scope: Scope,
-  checks: Check[],
+  { scope, checks, from }: DiagnoseOptions,
+  clientGone: 'fail' | 'say',
   onChange: () => void,
   onTrouble: (problem: string | undefined) => void,
 ): Promise<Live> {
   const conn = await connect(scope);
   const namespace = effectiveNamespace(scope, conn);
+  const extra = from && fromReads(from);
+  const readClient = extra && (() => extra.read(conn, namespace));
+  let clientObjects: ClusterObject[] = [];
+  let stopped = false;
+  // The watch's trouble and the client's read's, told as one, the watch's first: the watch's as
+  // it reports it, the client's when it starts or ends.
+  let watchTrouble: string | undefined;
+  let clientTrouble: string | undefined;
+  const watchTroubled = (problem: string | undefined) => {
+    watchTrouble = problem;
+    onTrouble(watchTrouble ?? clientTrouble);
+  };
+  const clientTroubled = (problem: string | undefined) => {
+    if (problem === clientTrouble) return;
+    clientTrouble = problem;
+    if (watchTrouble === undefined) onTrouble(clientTrouble);
+  };
+  // Changes wait for the client's read, one after the other, so that each sees the latest; a
+  // failed read keeps the objects of the last one.
+  let reading = Promise.resolve();
+  const changed = () => {
+    if (!readClient) return onChange();
+    reading = reading.then(async () => {
+      try {
+        clientObjects = await readClient();
+        clientTroubled(undefined);
+      } catch (e) {
+        clientTroubled(`--from: could not read the client again: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!stopped) onChange();
+    });
+  };
   const watch = new ClusterWatch(
     conn,
     { namespace, labelSelector: scope.labelSelector },
-    { onChange, onTrouble, debug: scope.debug },
+    { onChange: changed, onTrouble: watchTroubled, debug: scope.debug },
   );
+  // Read before the watch starts: a change it announces finds the client's objects there.
+  if (readClient) clientObjects = await readClient();
   await watch.start();
-  return {
-    watch,
-    contextName: conn.contextName,
-    current: () => {
-      const model = buildModel(watch.objects(), watch.coverage(), watch.policyEnvironment);
-      return diagnoseServices(
+  const diagnose = (whenGone: 'fail' | 'say') => {
+    const watched = watch.objects();
+    const objects = from ? [...watched, ...notYetRead(watched, clientObjects)] : watched;
+    const model = buildModel(objects, watch.coverage(), watch.policyEnvironment);
+    const services = selectServices(model, scope, namespace);
+    const client =
+      from &&
+      findClient(
         model,
-        selectServices(model, scope, namespace),
-        checks,
-        [...missingNotes(watch.missing), ...watch.policyEnvironment.notes],
-        danglingReferences(scope, namespace),
+        from,
+        namespace ?? conn.defaultNamespace,
+        services.map((s) => s.meta.namespace),
+        whenGone,
       );
+    return diagnoseServices(
+      model,
+      services,
+      checks,
+      [...missingNotes(watch.missing), ...watch.policyEnvironment.notes],
+      danglingReferences(scope, namespace),
+      undefined,
+      client && { client, checks: from.checks },
+    );
+  };
+  let initial: Diagnosis;
+  try {
+    initial = diagnose(clientGone);
+  } catch (e) {
+    await watch.stop();
+    throw e;
+  }
+  return {
+    contextName: conn.contextName,
+    initial,
+    current: () => diagnose('say'),
+    stop: async () => {
+      stopped = true;
+      await watch.stop();
+      await reading;
     },
   };
 }
@@ -145,11 +216,7 @@ const yamlStream: PrintUpdate = (before, after, at) =>
     .join('');
 
 /** --watch that prints rather than draws: the first report, then what each update changed. */
-async function watchPrinting(
-  { scope, checks }: DiagnoseOptions,
-  streams: IOStreams,
-  printUpdate: PrintUpdate,
-): Promise<number> {
+async function watchPrinting(options: DiagnoseOptions, streams: IOStreams, printUpdate: PrintUpdate): Promise<number> {
   let last: Diagnosis | undefined;
   const print = (next: Diagnosis) => {
     const text = printUpdate(last?.report, next.report, new Date());
@@ -158,8 +225,8 @@ async function watchPrinting(
   };
   let trouble: string | undefined;
   const live: Live = await startWatch(
-    scope,
-    checks,
+    options,
+    'fail',
     () => print(live.current()),
     (problem) => {
       if (problem) streams.errOut.write(`warning: ${terminalText(problem)}\n`);
@@ -170,9 +237,9 @@ async function watchPrinting(
   // Listening before the first report goes out: a SIGTERM sent as soon as it is read must find the
   // handler (the reader may be scheduled before this process's next statement).
   const interrupted = untilInterrupted(streams.out);
-  print(live.current());
+  print(live.initial);
   await interrupted;
-  await live.watch.stop();
+  await live.stop();
   return EXIT.ok;
 }
 
@@ -204,7 +271,8 @@ async function untilQuit(
   return EXIT.ok;
 }
 
-async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, streams: IOStreams): Promise<number> {
+async function watchScreen(options: DiagnoseOptions, streams: IOStreams): Promise<number> {
+  const { output, colour } = options;
   const { render, createElement, WatchView } = await loadScreens();
   const p = palette(colour);
   let diagnosis: Diagnosis;
@@ -222,8 +290,8 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
       colour,
     });
   const live: Live = await startWatch(
-    scope,
-    checks,
+    options,
+    'fail',
     () => {
       const next = live.current();
       updatedAt = new Date();
@@ -237,7 +305,7 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
       app?.rerender(element());
     },
   );
-  diagnosis = live.current();
+  diagnosis = live.initial;
   // The view reads the keys from here on: an exec plugin that runs again does not get them.
   markStdinUnavailable();
   const leaveFullScreen = enterFullScreen(streams.out);
@@ -246,15 +314,13 @@ async function watchScreen({ scope, checks, output, colour }: DiagnoseOptions, s
     app,
     streams.out,
     () => app?.rerender(element()),
-    () => live.watch.stop(),
+    () => live.stop(),
     leaveFullScreen,
   );
 }
 
-async function interactiveScreen(
-  { scope, checks, colour, output }: DiagnoseOptions,
-  streams: IOStreams,
-): Promise<number> {
+async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): Promise<number> {
+  const { scope, checks, colour, output, from } = options;
   const { render, createElement, Interactive } = await loadScreens();
   let diagnosis: Diagnosis;
   let source: string;
@@ -272,17 +338,36 @@ async function interactiveScreen(
     source = from;
     app?.rerender(element());
   };
+  // The first read fails on a client it does not hold; a later one (r) shows that it is gone.
+  let clientGone: 'fail' | 'say' = 'fail';
   const readSnapshot = async (file: string) => {
-    const input = await loadInput(scope);
+    const input = await loadInput(scope, undefined, 'fail', from && fromReads(from));
+    const client =
+      from &&
+      findClient(
+        input.model,
+        from,
+        input.namespace,
+        input.services.map((s) => s.meta.namespace),
+        clientGone,
+      );
     return {
-      diagnosis: diagnoseServices(input.model, input.services, checks, input.notes, input.dangling),
+      diagnosis: diagnoseServices(
+        input.model,
+        input.services,
+        checks,
+        input.notes,
+        input.dangling,
+        undefined,
+        client && { client, checks: from.checks },
+      ),
       source: `snapshot ${file}, read ${clock()}`,
     };
   };
   const watchCluster = () =>
     startWatch(
-      scope,
-      checks,
+      options,
+      clientGone,
       () => live && show(live.current(), `live ${live.contextName}, updated ${clock()}`),
       (problem) => {
         trouble = problem;
@@ -303,9 +388,9 @@ async function interactiveScreen(
         const next = await watchCluster();
         const old = live;
         live = next;
-        await old?.watch.stop();
+        await old?.stop();
         trouble = undefined;
-        show(next.current(), `live ${next.contextName}, listed ${clock()}`);
+        show(next.initial, `live ${next.contextName}, listed ${clock()}`);
       }
     } catch (e) {
       trouble = `could not read again: ${e instanceof Error ? e.message : String(e)}`;
@@ -333,9 +418,10 @@ async function interactiveScreen(
     ({ diagnosis, source } = await readSnapshot(scope.snapshot));
   } else {
     live = await watchCluster();
-    diagnosis = live.current();
+    diagnosis = live.initial;
     source = `live ${live.contextName}, updated ${clock()}`;
   }
+  clientGone = 'say';
   // The view reads the keys from here on: an exec plugin that runs again does not get them.
   markStdinUnavailable();
   const leaveFullScreen = enterFullScreen(streams.out);
@@ -344,7 +430,7 @@ async function interactiveScreen(
     app,
     streams.out,
     () => app?.rerender(element()),
-    async () => live?.watch.stop(),
+    async () => live?.stop(),
     leaveFullScreen,
   );
 }

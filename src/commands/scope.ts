@@ -186,10 +186,14 @@ const REFERRER_KINDS = new Set<string>(KINDS.flatMap((k) => (k.forNames ? [k.kin
  * that namespace (a route of another namespace naming one of its Services is not listed by a live
  * run of it); cluster-scoped ones and every other kind as they are.
  */
-function readAsLive(scope: Scope, namespace: string | undefined): (object: ClusterObject) => boolean {
+function readAsLive(
+  scope: Scope,
+  namespace: string | undefined,
+  extra: ExtraReads | undefined,
+): (object: ClusterObject) => boolean {
   return (o) =>
     o.kind === 'Service'
-      ? chosen(o, scope, namespace)
+      ? chosen(o, scope, namespace) || extra?.keeps(o) === true
       : namespace === undefined ||
         !REFERRER_KINDS.has(o.kind) ||
         o.meta.namespace === '' ||
@@ -224,11 +228,16 @@ function snapshotNotes(read: Awaited<ReturnType<typeof readSnapshot>>, namespace
   return notes;
 }
 
-/** Objects a run needs read live beyond the diagnosis's (--from's client), given where the run reads. */
-export type ExtraReads = (conn: Connection, namespace: string | undefined) => Promise<ClusterObject[]>;
+/** Objects a run needs beyond the diagnosis's (--from's client and the cluster DNS). */
+export interface ExtraReads {
+  /** Live: reads them, given where the run reads. */
+  read(conn: Connection, namespace: string | undefined): Promise<ClusterObject[]>;
+  /** A snapshot: the objects of the file to keep besides the scope's, those a live run would read. */
+  keeps(object: ClusterObject): boolean;
+}
 
 /** `extra` without the objects `read` already holds (the same kind, namespace and name). */
-function notYetRead(read: readonly ClusterObject[], extra: readonly ClusterObject[]): ClusterObject[] {
+export function notYetRead(read: readonly ClusterObject[], extra: readonly ClusterObject[]): ClusterObject[] {
   const key = (o: ClusterObject) => `${o.kind}/${o.meta.namespace}/${o.meta.name}`;
   const held = new Set(read.map(key));
   return extra.filter((o) => !held.has(key(o)));
@@ -258,7 +267,7 @@ export async function loadInput(
     const read = await readSnapshot(scope.snapshot, scope.stdin);
     coverage = read.coverage();
     namespace = effectiveNamespace(scope);
-    objects = read.objects.filter(readAsLive(scope, namespace));
+    objects = read.objects.filter(readAsLive(scope, namespace, extra));
     notes.push(...snapshotNotes(read, namespace));
   } else {
     conn = connection ?? (await connect(scope));
@@ -266,7 +275,7 @@ export async function loadInput(
     // The model is built as pages arrive; a list that started again voids that, and it is built from the result.
     const builder = new ModelBuilder();
     let restarted = false;
-    const extraRead = extra?.(conn, namespace);
+    const extraRead = extra?.read(conn, namespace);
     // Awaited after the diagnosis's read; if that fails first, its failure is the one told.
     extraRead?.catch(() => undefined);
     const result = await fetchLive(
@@ -423,7 +432,7 @@ async function loadForReferrer(
   if (!object) throw referrerNotFound(referrer, namespace);
   const [result, extraObjects] = await Promise.all([
     fetchTargets(conn, object, kind),
-    extra?.(conn, namespace ?? conn.defaultNamespace) ?? [],
+    extra?.read(conn, namespace ?? conn.defaultNamespace) ?? [],
   ]);
   const read = [...result.objects, object];
   const model = buildModel(

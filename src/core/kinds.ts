@@ -8,6 +8,7 @@
 // test/kinds.test.ts then say what deploy/, the README and the test API server lack.
 
 import type { ClusterObject } from './objects.js';
+import { needsNamespaceLabels } from './selectors.js';
 
 type Verb = 'get' | 'list' | 'watch';
 
@@ -122,13 +123,25 @@ const GATEWAY_ROUTE = {
   verbs: LIST_AND_WATCH,
 } as const;
 
-/** Whether some NetworkPolicy has a peer that selects namespaces by their labels. */
+/** Whether the input holds a Gateway API route, whose Gateways' addresses may show their data plane. */
+function holdsRoutes(objects: readonly ClusterObject[]): boolean {
+  return objects.some(
+    (o) =>
+      o.kind === 'HTTPRoute' ||
+      o.kind === 'GRPCRoute' ||
+      o.kind === 'TCPRoute' ||
+      o.kind === 'TLSRoute' ||
+      o.kind === 'UDPRoute',
+  );
+}
+
+/** Whether some NetworkPolicy has a peer that selects namespaces by labels other than their name's. */
 function policiesSelectNamespaces(objects: readonly ClusterObject[]): boolean {
   return objects.some(
     (o) =>
       o.kind === 'NetworkPolicy' &&
-      (o.ingress.some((r) => r.peers.some((p) => p.namespaceSelector)) ||
-        o.egress.some((r) => r.peers.some((p) => p.namespaceSelector))),
+      (o.ingress.some((r) => r.peers.some(needsNamespaceLabels)) ||
+        o.egress.some((r) => r.peers.some(needsNamespaceLabels))),
   );
 }
 
@@ -270,9 +283,10 @@ const KIND_TABLE = [
     forNames: ['apiservice', 'apiservices'],
   },
   // Gateway API (gateway.networking.k8s.io), a set of CRDs a cluster may not have installed: the
-  // routes whose backendRefs name Services, and the ReferenceGrants that let a route name a
-  // Service of another namespace. TCPRoute, TLSRoute and UDPRoute are served only where the
-  // experimental channel is installed. Read as one (readWith), and noted as one when refused.
+  // routes whose backendRefs name Services, the ReferenceGrants that let a route name a Service of
+  // another namespace, and the Gateways whose status addresses show which Service carries their
+  // routes' traffic. TCPRoute, TLSRoute and UDPRoute are served only where the experimental
+  // channel is installed. Read as one (readWith), and noted as one when refused.
   {
     ...GATEWAY_ROUTE,
     kind: 'HTTPRoute',
@@ -326,6 +340,18 @@ const KIND_TABLE = [
     whenMissing: 'cross-namespace backendRefs were not checked',
     coverage: 'referenceGrants',
     label: 'ReferenceGrants',
+  },
+  // Only routes read it (for the pods that carry their traffic, model/referrer-pods.ts): without
+  // a route, refused or absent, it leaves no note.
+  {
+    ...GATEWAY_ROUTE,
+    kind: 'Gateway',
+    version: 'v1',
+    resource: 'gateways',
+    whenMissing: "routes' Gateways were known only by the labels on their Services",
+    coverage: 'gateways',
+    label: 'Gateways',
+    neededBy: holdsRoutes,
   },
   // What decides whether a backend admits traffic (issue 17): the NetworkPolicies of the namespace,
   // read whole (which pods a policy selects is in its spec), and the Namespaces, whose labels

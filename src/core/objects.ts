@@ -325,6 +325,7 @@ export type ClusterObject =
   | WebhookConfiguration
   | APIService
   | GatewayRoute
+  | Gateway
   | ReferenceGrant
   | NetworkPolicy
   | Namespace;
@@ -475,6 +476,26 @@ interface UDPRoute extends GatewayRouteFields {
 }
 
 export type GatewayRoute = HTTPRoute | GRPCRoute | TCPRoute | TLSRoute | UDPRoute;
+
+/**
+ * An address a Gateway's implementation bound it to (status.addresses[], GatewayStatusAddress):
+ * IPAddress and Hostname only, the types whose value can be compared with a Service's addresses
+ * (docs/kubernetes-semantics.md#the-services-of-a-gateway).
+ */
+export interface GatewayAddress {
+  type: 'IPAddress' | 'Hostname';
+  value: string;
+}
+
+/** A Gateway (gateway.networking.k8s.io/v1): what finds its data plane's Service when no label does. */
+export interface Gateway {
+  kind: 'Gateway';
+  /** Name, namespace and uid: its labels and annotations are the user's, and nothing reads them. */
+  meta: ObjectMeta;
+  gatewayClassName: string;
+  /** status.addresses of type IPAddress (the default) and Hostname; other types are left out. */
+  addresses: GatewayAddress[];
+}
 
 /**
  * A ReferenceGrant (gateway.networking.k8s.io/v1beta1): the objects of other namespaces (`from`)

@@ -1,12 +1,8 @@
 // Service selectors are plain maps: a pod matches when it carries every key with the same
 // value (AND of equalities, no set-based expressions).
 
-import type { Labels } from './objects.js';
+import type { Labels, NetworkPolicyPeer } from './objects.js';
 
-/**
- * The value of a label, or undefined when the object does not carry it. Only own keys count:
- * `constructor` is a valid label key, a snapshot may hold `__proto__`, and a plain object inherits both.
- */
 /**
  * The label the API server sets on every Namespace to its name, overwriting any other value
  * (SetDefaults_Namespace, kubernetes/kubernetes pkg/apis/core/v1/defaults.go;
@@ -15,6 +11,22 @@ import type { Labels } from './objects.js';
  */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/**
+ * Whether a NetworkPolicy peer needs the Namespaces' labels to be matched: a namespaceSelector on
+ * more than the name label (an empty one selects every namespace; one on the name label alone is
+ * judged from the pod's namespace).
+ */
+export function needsNamespaceLabels(peer: NetworkPolicyPeer): boolean {
+  const selector = peer.namespaceSelector;
+  if (!selector) return false;
+  const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map((e) => e.key)];
+  return keys.some((k) => k !== NAMESPACE_NAME_LABEL);
+}
+
+/**
+ * The value of a label, or undefined when the object does not carry it. Only own keys count:
+ * `constructor` is a valid label key, a snapshot may hold `__proto__`, and a plain object inherits both.
+ */
 export function labelValue(labels: Labels, key: string): string | undefined {
   return Object.hasOwn(labels, key) ? labels[key] : undefined;
 }

@@ -14,6 +14,7 @@ import type {
   EndpointSlice,
   Endpoints,
   Event,
+  Gateway,
   GatewayRoute,
   Ingress,
   Labels,
@@ -128,6 +129,7 @@ export class ModelBuilder {
   private readonly webhookConfigurations: WebhookConfiguration[] = [];
   private readonly apiServices: APIService[] = [];
   private readonly gatewayRoutes: GatewayRoute[] = [];
+  private readonly gateways: Gateway[] = [];
   private readonly referenceGrants: ReferenceGrant[] = [];
   private readonly networkPolicies: NetworkPolicy[] = [];
   private readonly namespaces: Namespace[] = [];
@@ -181,6 +183,9 @@ export class ModelBuilder {
         case 'UDPRoute':
           this.gatewayRoutes.push(o);
           break;
+        case 'Gateway':
+          this.gateways.push(o);
+          break;
         case 'ReferenceGrant':
           this.referenceGrants.push(o);
           break;
@@ -214,6 +219,7 @@ export class ModelBuilder {
       this.events,
       this.ingresses,
       this.apiServices,
+      this.gateways,
       this.referenceGrants,
       this.networkPolicies,
       this.namespaces,
@@ -242,6 +248,7 @@ export class ModelBuilder {
         webhookConfigurations: this.webhookConfigurations,
         apiServices: this.apiServices,
         gatewayRoutes: this.gatewayRoutes,
+        gateways: this.gateways,
         referenceGrants: this.referenceGrants,
         networkPolicies: this.networkPolicies,
         namespaces: this.namespaces,
@@ -271,6 +278,7 @@ interface ModelParts {
   webhookConfigurations: WebhookConfiguration[];
   apiServices: APIService[];
   gatewayRoutes: GatewayRoute[];
+  gateways: Gateway[];
   referenceGrants: ReferenceGrant[];
   networkPolicies: NetworkPolicy[];
   namespaces: Namespace[];
@@ -303,6 +311,8 @@ export class ClusterModel {
   readonly apiServices: APIService[];
   /** HTTPRoutes, GRPCRoutes, TCPRoutes, TLSRoutes and UDPRoutes, in namespace/name order. */
   readonly gatewayRoutes: GatewayRoute[];
+  /** In namespace/name order. */
+  readonly gateways: Gateway[];
   readonly referenceGrants: ReferenceGrant[];
   /** In namespace/name order. */
   readonly networkPolicies: NetworkPolicy[];
@@ -338,6 +348,7 @@ export class ClusterModel {
   private readonly referencesByTarget = new Map<string, ServiceReference[]>();
   /** "kind/namespace/name" → the route. */
   private readonly routesByName = new Map<string, GatewayRoute>();
+  private readonly gatewaysByName = new Map<string, Gateway>();
   private readonly referenceGrantsByNamespace = new Map<string, ReferenceGrant[]>();
   private readonly networkPoliciesByNamespace = new Map<string, NetworkPolicy[]>();
   private readonly namespacesByName = new Map<string, Namespace>();
@@ -370,6 +381,7 @@ export class ClusterModel {
       webhookConfigurations: this.webhookConfigurations,
       apiServices: this.apiServices,
       gatewayRoutes: this.gatewayRoutes,
+      gateways: this.gateways,
       referenceGrants: this.referenceGrants,
       networkPolicies: this.networkPolicies,
       namespaces: this.namespaces,
@@ -397,6 +409,7 @@ export class ClusterModel {
     for (const [ns, list] of byNamespace)
       this.workloadsByNamespace.set(ns, new NamespaceWorkloads(list, warningsAbout));
     for (const o of this.gatewayRoutes) this.routesByName.set(`${o.kind}/${nsName(o.meta.namespace, o.meta.name)}`, o);
+    for (const o of this.gateways) this.gatewaysByName.set(nsName(o.meta.namespace, o.meta.name), o);
     for (const o of this.referenceGrants) pushTo(this.referenceGrantsByNamespace, o.meta.namespace, o);
     for (const o of this.networkPolicies) pushTo(this.networkPoliciesByNamespace, o.meta.namespace, o);
     for (const o of this.namespaces) this.namespacesByName.set(o.meta.name, o);
@@ -475,6 +488,11 @@ export class ClusterModel {
   /** The route of that kind, namespace and name. */
   gatewayRoute(kind: GatewayRoute['kind'], namespace: string, name: string): GatewayRoute | undefined {
     return this.routesByName.get(`${kind}/${nsName(namespace, name)}`);
+  }
+
+  /** The Gateway of that namespace and name; undefined when the input does not hold it. */
+  gateway(namespace: string, name: string): Gateway | undefined {
+    return this.gatewaysByName.get(nsName(namespace, name));
   }
 
   /**

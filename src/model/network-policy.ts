@@ -569,14 +569,6 @@ export function describePeer(peer: NetworkPolicyPeer, policyNamespace: string): 
     : `${pods} of namespaces ${formatSelector(peer.namespaceSelector)}`;
 }
 
-/** Whether some peer needs namespace labels to be matched (a namespaceSelector on more than the name label). */
-export function needsNamespaceLabels(peer: NetworkPolicyPeer): boolean {
-  const selector = peer.namespaceSelector;
-  if (!selector || isEmpty(selector)) return false;
-  const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map((e) => e.key)];
-  return keys.some((k) => k !== NAMESPACE_NAME_LABEL);
-}
-
 /** A LabelSelector as a test of labels, compiled once: a workload's selector picking its pods. */
 export function selectorMatcher(selector: LabelSelector): (labels: Labels) => boolean {
   const requirements = compileSelector(selector);

@@ -2,7 +2,8 @@
 // alone, never from names: an Ingress's controller, as the Service whose address the controller
 // published in the Ingress's status
 // (docs/kubernetes-semantics.md#ingress-status-and-the-controllers-service); a route's Gateways,
-// as the Services their implementation labelled with the Gateway's name
+// as the Services their implementation labelled with the Gateway's name, else the Services
+// answering on an address the implementation published in the Gateway's status
 // (docs/kubernetes-semantics.md#the-services-of-a-gateway). The pods are those Services' ready
 // backends. Webhooks and APIServices are called by kube-apiserver, which is no pod: none.
 // Indexes are built once per model, on first use; each referrer is resolved once, and referrers
@@ -77,24 +78,55 @@ function indexOf(model: ClusterModel): ReferrerIndex {
   return index;
 }
 
-/** The Services an Ingress's controller published the address of; undefined when none is known. */
-function ingressServices(ingress: Ingress, index: ReferrerIndex): Service[] | undefined {
+/** The Services answering on any of the addresses a controller published (an Ingress's, a Gateway's), each once. */
+function servicesAnswering(addresses: Iterable<string>, index: ReferrerIndex): Service[] {
   const services = new Set<Service>();
-  for (const { ip, hostname } of ingress.loadBalancerIngress) {
-    for (const address of [ip, hostname]) {
-      if (address !== undefined)
-        for (const s of index.servicesByAddress.get(addressKey(address)) ?? []) services.add(s);
-    }
+  for (const address of addresses) {
+    for (const s of index.servicesByAddress.get(addressKey(address)) ?? []) services.add(s);
   }
-  return services.size > 0 ? [...services] : undefined;
+  return [...services];
 }
 
-/** The Services of every Gateway a route attaches to; undefined when one of them has none in the input. */
-function routeServices(route: GatewayRoute, index: ReferrerIndex): Service[] | undefined {
+/** The Services an Ingress's controller published the address of; undefined when none is known. */
+function ingressServices(ingress: Ingress, index: ReferrerIndex): Service[] | undefined {
+  const addresses = ingress.loadBalancerIngress.flatMap(({ ip, hostname }) =>
+    [ip, hostname].filter((a) => a !== undefined),
+  );
+  const services = servicesAnswering(addresses, index);
+  return services.length > 0 ? services : undefined;
+}
+
+/**
+ * The Services of a route's Gateway: those its implementation labelled with the Gateway's name
+ * (GEP-1762), else those answering on an IPAddress or Hostname of the Gateway's status (an
+ * implementation that does not label them, or keeps them in a namespace of its own); undefined
+ * when neither shows one: no labelled Service, and the Gateway not in the input or no address
+ * of it that a Service of the input answers on.
+ */
+function gatewayServices(
+  namespace: string,
+  name: string,
+  model: ClusterModel,
+  index: ReferrerIndex,
+): Service[] | undefined {
+  const labelled = index.servicesByGateway.get(`${namespace}\u0000${name}`);
+  if (labelled) return labelled;
+  const gateway = model.gateway(namespace, name);
+  const services = gateway
+    ? servicesAnswering(
+        gateway.addresses.map((a) => a.value),
+        index,
+      )
+    : [];
+  return services.length > 0 ? services : undefined;
+}
+
+/** The Services of every Gateway a route attaches to; undefined when one of them has none known. */
+function routeServices(route: GatewayRoute, model: ClusterModel, index: ReferrerIndex): Service[] | undefined {
   if (route.parentGateways.length === 0) return undefined;
   const services = new Set<Service>();
   for (const gateway of route.parentGateways) {
-    const found = index.servicesByGateway.get(`${gateway.namespace}\u0000${gateway.name}`);
+    const found = gatewayServices(gateway.namespace, gateway.name, model, index);
     if (!found) return undefined;
     for (const s of found) services.add(s);
   }
@@ -129,8 +161,9 @@ function podsBehind(services: Service[], model: ClusterModel, index: ReferrerInd
 /**
  * The pods that send the reference's traffic: an Ingress's controller pods, a route's Gateway
  * pods. Undefined when the input does not show them: no address in the Ingress's status that a
- * Service of the input answers on, a Gateway without a labelled Service, or a ready endpoint of
- * those Services whose pod the input does not hold (some senders unknown).
+ * Service of the input answers on; a Gateway with neither a labelled Service nor a status
+ * address a Service of the input answers on (or not in the input); or a ready endpoint of those
+ * Services whose pod the input does not hold (some senders unknown).
  */
 export function referrerPods(reference: ServiceReference, model: ClusterModel): ReferrerPods | undefined {
   const index = indexOf(model);
@@ -140,7 +173,7 @@ export function referrerPods(reference: ServiceReference, model: ClusterModel): 
   const ingress = kind === 'Ingress' ? index.ingresses.get(`${namespace}\u0000${name}`) : undefined;
   const routeKind = GATEWAY_ROUTE_KINDS.find((k) => k === kind);
   const route = routeKind && model.gatewayRoute(routeKind, namespace ?? '', name);
-  const services = ingress ? ingressServices(ingress, index) : route ? routeServices(route, index) : undefined;
+  const services = ingress ? ingressServices(ingress, index) : route ? routeServices(route, model, index) : undefined;
   const found = services && podsBehind(services, model, index);
   index.resolved.set(key, found);
   return found;

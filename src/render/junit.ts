@@ -1,7 +1,9 @@
 // -o junit: the report as JUnit XML, the format CI systems show as test results. A testsuite per
 // namespace, a testcase per Service; each finding at or above --fail-on is a <failure>, and so is
 // a Service whose status is unknown (when a check left out could have reported at or above --fail-on); the others go to the testcase's
-// <system-out>, so a job fails on exactly what the exit code fails on.
+// <system-out>, so a job fails on exactly what the exit code fails on. With --from, the
+// Service's reachability matrix is in its <system-out> too: a blocked backend fails the testcase
+// only through a finding (as it fails the exit code), never by itself.
 
 import {
   describeSkippedChecks,
@@ -13,6 +15,7 @@ import {
 import { pushTo } from '../core/multimap.js';
 import { BEYOND_C0, unicodeEscape } from '../core/terminal-text.js';
 import { evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
+import { reachabilityLines } from './reachability.js';
 import type { CheckDescriptions, Finding, Severity } from '../core/findings.js';
 
 export interface JunitOptions {
@@ -74,7 +77,7 @@ function findingText(f: Finding, checks: CheckDescriptions): string {
 
 interface Testcase {
   /** A Service of the report, or a Service that only findings about the objects naming it name (no such Service). */
-  service: Pick<ServiceSummary, 'namespace' | 'name' | 'skippedChecks' | 'suppressed'>;
+  service: Pick<ServiceSummary, 'namespace' | 'name' | 'skippedChecks' | 'suppressed' | 'reachability'>;
   failures: Finding[];
   passed: Finding[];
   /** Its status is unknown and --fail-on is not never: it fails as a finding would. */
@@ -106,6 +109,9 @@ function testcaseXml(testcase: Testcase, skipped: string | undefined, checks: Ch
   if (notJudged && !testcase.unknownFails) out.push(notJudged);
   if (service.suppressed > 0)
     out.push(`${service.suppressed} finding(s) suppressed by the endpoints-doctor/ignore annotation`);
+  // xmlText below makes the cluster text in it safe.
+  const reachability = reachabilityLines(service, (text) => text);
+  if (reachability.length > 0) out.push(reachability.join('\n'));
   if (out.length > 0) body.push(`      <system-out>${xmlText(out.join('\n\n'))}</system-out>`);
   return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
 }

@@ -2,10 +2,12 @@
 // the counts, a table of the Services, then each failing Service's findings in full; findings
 // below --fail-on are folded away. Every string from the cluster is escaped (names, labels,
 // container messages): it must neither break the table nor inject markup, links or mentions.
+// With --from, each Service's reachability matrix follows the findings, a table per Service.
 
 import { describeSkippedChecks, failingServices, type Report, type ServiceSummary } from '../report/report.js';
 import { BEYOND_C0, visibleEscape } from '../core/terminal-text.js';
 import { evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
+import { matrixRows, reachabilityFooter, reachabilityHead, ROWS_SHOWN } from './reachability.js';
 import {
   describeServiceUser,
   type CheckDescription,
@@ -123,6 +125,26 @@ function findingMarkdown(f: Finding, check: CheckDescription | undefined, explai
   return parts.join('\n\n');
 }
 
+/** --from: a Service as the client sees it, a table of its ready backends per port, then its DNS and notes. */
+function reachabilityMarkdown(s: ServiceSummary): string {
+  const r = s.reachability!;
+  const parts = [`#### ${mdText(key(s))} ${mdText(reachabilityHead(r))}`];
+  if (r.unknown) return [...parts, mdParagraph(`No verdict: ${r.unknown}`)].join('\n\n');
+  const rows = matrixRows(r);
+  if (rows.length > 0) {
+    const table = [
+      '| Port | Backend | Verdict | Why |',
+      '|---|---|---|---|',
+      ...rows.slice(0, ROWS_SHOWN).map((row) => `| ${row.map(mdText).join(' | ')} |`),
+    ];
+    parts.push(table.join('\n'));
+    if (rows.length > ROWS_SHOWN) parts.push(`… and ${rows.length - ROWS_SHOWN} more (\`-o json\` lists them all)`);
+  } else parts.push('No ready backend to judge.');
+  const footer = reachabilityFooter(r);
+  if (footer.length > 0) parts.push(footer.map((line) => `- ${mdText(line)}`).join('\n'));
+  return parts.join('\n\n');
+}
+
 export function renderMarkdown(report: Report, checks: CheckDescriptions, failOn: Severity | 'never'): string {
   const failingKeys = failingServices(report, failOn);
   const out = [headline(report, failOn, failingKeys.size)];
@@ -153,6 +175,11 @@ export function renderMarkdown(report: Report, checks: CheckDescriptions, failOn
     const count = report.findings.filter((f) => !failingKeys.has(findingKey(f))).length;
     const label = failOn === 'never' ? 'Findings' : `Services below --fail-on ${failOn}`;
     out.push(details(`${label}: ${count} finding${count === 1 ? '' : 's'}`, others.join('\n\n')));
+  }
+  const reached = report.services.filter((s) => s.reachability);
+  if (reached.length > 0) {
+    out.push(`### Reachability (--from ${mdText(reached[0].reachability!.from)})`);
+    for (const s of reached) out.push(reachabilityMarkdown(s));
   }
   if (report.notes.length > 0) out.push(['**Notes**', '', ...report.notes.map((n) => `- ${mdText(n)}`)].join('\n'));
   return out.join('\n\n') + '\n';

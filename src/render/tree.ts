@@ -2,7 +2,8 @@
 // then what no other tool shows: matched pods that are in no slice (with the reason), the
 // selector's near misses, and the findings where they apply. Columns as kubectl-tree aligns
 // them: NAMESPACE NAME READY REASON AGE; finding lines hang under their Service unaligned. Under
-// each backend pod, the NetworkPolicies isolating it for ingress, when they were read.
+// each backend pod, the NetworkPolicies isolating it for ingress, when they were read; with
+// --from, whether the client reaches it on each Service port, and why (model/reachability.ts).
 
 import type { ClusterModel } from '../model/cluster.js';
 import { summarizeEvents } from '../model/events.js';
@@ -27,6 +28,7 @@ import { canonicalIP } from '../core/ip.js';
 import { age, evidenceLine, NO_RECENT_EVENTS } from './evidence.js';
 import { displayWidth, padEnd, terminalText as t } from '../core/terminal-text.js';
 import type { Finding, ServiceUser } from '../core/findings.js';
+import type { ServiceReachability } from '../model/reachability.js';
 import type { ServiceStatus } from '../core/findings.js';
 
 export interface TreeOptions {
@@ -227,12 +229,37 @@ function proxiedEndpoints(view: ServiceView): Set<string> {
   return new Set(view.sliceEndpoints.map((e) => `${e.slice.meta.name}/${e.address}`));
 }
 
-/** `answers`: what --connect's endpoints answered, by canonical address (empty without --connect). */
+/**
+ * --from: per backend pod name, a line for each Service port saying whether the client reaches
+ * it, and why (which side blocks it, which policies; why it is unknown). Empty without --from.
+ */
+function reachedLines(reachability: ServiceReachability | undefined): Map<string, Node['notes']> {
+  const byPod = new Map<string, Node['notes']>();
+  for (const port of reachability?.ports ?? []) {
+    for (const b of port.backends) {
+      const state: RowState = b.verdict === 'allowed' ? 'dim' : b.verdict === 'blocked' ? 'warning' : 'unknown';
+      const line = {
+        text: `from ${reachability!.from} to ${port.port} (${b.targetPort}): ${b.verdict}: ${b.reason}`,
+        state,
+      };
+      const lines = byPod.get(b.pod);
+      if (lines) lines.push(line);
+      else byPod.set(b.pod, [line]);
+    }
+  }
+  return byPod;
+}
+
+/**
+ * `answers`: what --connect's endpoints answered, by canonical address (empty without --connect);
+ * `reached`: --from's lines per backend pod (empty without --from).
+ */
 function sliceNode(
   slice: EndpointSlice,
   service: Service,
   merged: Set<string>,
   answers: Map<string, string>,
+  reached: Map<string, Node['notes']>,
   context: PodRowContext,
 ): Node {
   const { model, now } = context;
@@ -270,19 +297,21 @@ function sliceNode(
     const ref = e.targetRef;
     if (ref?.kind === 'Pod') {
       const pod = model.pod(ref.namespace ?? slice.meta.namespace, ref.name);
-      endpointRow.children.push(
-        pod
-          ? {
-              ...podNode(pod, context, undefined, state === 'ok' ? 'ok' : state),
-              children: policyNodes(pod, service, context),
-            }
-          : node({
-              namespace: ref.namespace ?? slice.meta.namespace,
-              name: `Pod/${ref.name}`,
-              reason: 'not in the input (gone?)',
-              state: 'warning',
-            }),
-      );
+      if (pod) {
+        const podRow = podNode(pod, context, undefined, state === 'ok' ? 'ok' : state);
+        podRow.notes.push(...(reached.get(pod.meta.name) ?? []));
+        podRow.children = policyNodes(pod, service, context);
+        endpointRow.children.push(podRow);
+      } else {
+        endpointRow.children.push(
+          node({
+            namespace: ref.namespace ?? slice.meta.namespace,
+            name: `Pod/${ref.name}`,
+            reason: 'not in the input (gone?)',
+            state: 'warning',
+          }),
+        );
+      }
     } else if (ref) {
       endpointRow.children.push(
         node({ namespace: ref.namespace ?? '', name: `${ref.kind}/${ref.name}`, state: 'dim' }),
@@ -355,6 +384,15 @@ function serviceNode(
           },
         ]
       : []),
+    // --from with a client the input cannot show: no line under any backend, the reason here.
+    ...(summary?.reachability?.unknown
+      ? [
+          {
+            text: `from ${summary.reachability.from}: no verdict: ${summary.reachability.unknown}`,
+            state: 'unknown' as const,
+          },
+        ]
+      : []),
     ...findings.flatMap((f) => [
       {
         text: `${f.severity.toUpperCase()} ${f.check}${f.port ? ` (${f.port})` : ''}: ${f.message}`,
@@ -367,7 +405,8 @@ function serviceNode(
   const merged = proxiedEndpoints(view);
   const context: PodRowContext = { now: options.now, model, ascii: options.ascii };
   const answers = endpointAnswers(summary);
-  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, answers, context));
+  const reached = reachedLines(summary?.reachability);
+  for (const slice of view.slices) row.children.push(sliceNode(slice, view.service, merged, answers, reached, context));
   if (options.showEndpoints && view.endpoints) row.children.push(endpointsNode(view.endpoints, options.now));
   for (const b of options.branches?.(view) ?? []) row.children.push(branchNode(b, service.meta.namespace));
 

@@ -1,5 +1,6 @@
 // What changed for each Service between two reports of a watch: added, removed, or a change
-// of status, ready endpoints or the checks that found something; a Service that findings name
+// of status, ready endpoints, the checks that found something or, with --from, what the client
+// reaches; a Service that findings name
 // but that does not exist counts as one. One line per change, in a stable key=value form that
 // scripts can grep: `TIME NS/NAME changed status=error->ok ...`.
 
@@ -18,6 +19,8 @@ export interface ServiceChange {
   /** Check ids that found something after but not before, and the reverse. */
   findingsAdded: string[];
   findingsRemoved: string[];
+  /** With --from: the verdicts on the client's connections (reachableText), on each side that has them. */
+  reachable?: { before?: string; after?: string };
   /**
    * Whether the Service exists on each side, set when on one side it does not and findings name
    * it (an Ingress backend or a StatefulSet's serviceName naming a Service that does not exist).
@@ -62,6 +65,20 @@ function sides(report: Report): Map<string, Side> {
   return map;
 }
 
+/**
+ * With --from, the client's verdicts on one line: `allowed:2,blocked:1,unknown:0,dns:blocked`,
+ * backends counted over every port; undefined without --from. A flip of one backend's verdict
+ * changes it, so that a watch of a client's view shows the change.
+ */
+function reachableText(side: Side | undefined): string | undefined {
+  const reachability = side?.summary?.reachability;
+  if (!reachability) return undefined;
+  const counts = { allowed: 0, blocked: 0, unknown: 0 };
+  for (const port of reachability.ports) for (const b of port.backends) counts[b.verdict]++;
+  const dns = reachability.unknown ? 'unknown' : (reachability.dns?.verdict ?? 'none');
+  return `allowed:${counts.allowed},blocked:${counts.blocked},unknown:${counts.unknown},dns:${dns}`;
+}
+
 function endpointsText(side: Side): string {
   const endpoints = side.summary?.endpoints;
   return endpoints ? `${endpoints.ready}/${endpoints.total}` : '-';
@@ -99,13 +116,19 @@ export function compareReports(before: Report | undefined, after: Report): Servi
         endpoints: { after: endpointsText(is) },
         findingsAdded,
         findingsRemoved: [],
+        ...(reachableText(is) !== undefined ? { reachable: { after: reachableText(is) } } : {}),
         ...existence(was, is),
       });
       continue;
     }
+    const reachable =
+      reachableText(was) !== undefined || reachableText(is) !== undefined
+        ? { reachable: { before: reachableText(was), after: reachableText(is) } }
+        : {};
     if (
       was.status === is.status &&
       endpointsText(was) === endpointsText(is) &&
+      reachableText(was) === reachableText(is) &&
       (was.summary === undefined) === (is.summary === undefined) &&
       !findingsAdded.length &&
       !findingsRemoved.length
@@ -118,6 +141,7 @@ export function compareReports(before: Report | undefined, after: Report): Servi
       endpoints: { before: endpointsText(was), after: endpointsText(is) },
       findingsAdded,
       findingsRemoved,
+      ...reachable,
       ...existence(was, is),
     });
   }
@@ -152,6 +176,7 @@ export function describeChange(c: ServiceChange): string {
   const parts = [terminalText(c.service), c.kind, field('status', c.status.before, c.status.after)];
   parts.push(field('endpoints', c.endpoints.before, c.endpoints.after));
   if (c.exists) parts.push(field('exists', text(c.exists.before), text(c.exists.after)));
+  if (c.reachable) parts.push(field('reachable', c.reachable.before, c.reachable.after));
   const findings = [...c.findingsAdded.map((id) => `+${id}`), ...c.findingsRemoved.map((id) => `-${id}`)];
   if (findings.length) parts.push(`findings=${findings.join(',')}`);
   return parts.join(' ');

@@ -96,6 +96,11 @@ async function readDns(conn: Connection): Promise<ClusterObject[]> {
   }
 }
 
+/** Service kube-system/kube-dns, which a live run with --from reads: a snapshot run keeps it too. */
+export function isClusterDnsService(object: ClusterObject): boolean {
+  return object.kind === 'Service' && object.meta.namespace === DNS_NAMESPACE && object.meta.name === DNS_SERVICE;
+}
+
 /**
  * What --from needs read on a live cluster, besides the diagnosis's objects of `runNamespace`;
  * nothing for a run of every namespace, which read all of it.

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { clientNode } from './client-node.js';
 import { parse } from 'yaml';
 import { ClusterError, UsageError } from '../core/errors.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
@@ -297,7 +298,7 @@ export async function clientNodeConfig(
   server: string,
   requestOptions: () => Promise<https.RequestOptions>,
 ): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await clientNode();
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser({ name: 'cluster', server, skipTLSVerify: false }, { name: 'user' });
   const current = async () => {
@@ -333,7 +334,7 @@ export async function clientNodeConfig(
  * client-node's job, as before; client certificates and the transport stay this project's.
  */
 async function authProviderCredentials(resolved: ResolvedContext): Promise<Credentials> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await clientNode();
   const kc = new KubeConfig();
   const options: https.RequestOptions = {};
   // The cluster and user as resolved (the flags applied), not the kubeconfig's own entries.

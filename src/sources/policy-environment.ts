@@ -17,7 +17,8 @@ interface OtherPolicyKind {
   label: string;
 }
 
-const OTHER_POLICY_KINDS: readonly OtherPolicyKind[] = [
+/** Listed (one object at most) only to say whether they exist: deploy/rbac.yaml grants list on each. */
+export const OTHER_POLICY_KINDS: readonly OtherPolicyKind[] = [
   // https://network-policy-api.sigs.k8s.io/: cluster-scoped, installed as CRDs.
   {
     group: 'policy.networking.k8s.io',

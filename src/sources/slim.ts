@@ -18,7 +18,14 @@ import {
   slimMutatingWebhookConfiguration,
   slimValidatingWebhookConfiguration,
 } from './slim/admission.js';
-import { rawReferenceGrant, rawRoute, slimReferenceGrant, slimRouteOf } from './slim/gateway.js';
+import {
+  rawGateway,
+  rawReferenceGrant,
+  rawRoute,
+  slimGateway,
+  slimReferenceGrant,
+  slimRouteOf,
+} from './slim/gateway.js';
 import { rawNamespace, rawNetworkPolicy, slimNamespace, slimNetworkPolicy } from './slim/network-policy.js';
 import { rawNode, slimNode } from './slim/node.js';
 import { rawPod, slimPod } from './slim/pod.js';
@@ -68,6 +75,7 @@ const CODECS: { [K in KnownKind]: { slim(raw: Raw): ObjectOf<K>; unslim(object: 
   TLSRoute: { slim: slimRouteOf('TLSRoute'), unslim: rawRoute },
   UDPRoute: { slim: slimRouteOf('UDPRoute'), unslim: rawRoute },
   ReferenceGrant: { slim: slimReferenceGrant, unslim: rawReferenceGrant },
+  Gateway: { slim: slimGateway, unslim: rawGateway },
   NetworkPolicy: { slim: slimNetworkPolicy, unslim: rawNetworkPolicy },
   Namespace: { slim: slimNamespace, unslim: rawNamespace },
 };

@@ -1,7 +1,8 @@
 // --interactive: the Services as a list to move through (arrows or j/k), each expandable into
 // its tree (enter), searched (/) or filtered (&) by name or to the failing ones (f), with a
 // details pane that shows the selected Service's findings, why they matter and how to fix them
-// (from the check modules); y copies a fix command, r reads the input again. A Service that
+// (from the check modules), and with --from the Service as that client sees it (each ready
+// backend's verdict and why); y copies a fix command, r reads the input again. A Service that
 // objects name but that does not exist has a row too, its findings and the objects naming it in
 // its details. The data comes in as props: static for a snapshot, re-rendered when a watch sees a
 // change or r reads it again. Only layout lives here; rows and trees come from the report and the
@@ -12,6 +13,7 @@ import { useRef, useState } from 'react';
 import { palette } from '../render/colour.js';
 import { terminalText as t } from '../core/terminal-text.js';
 import { evidenceLine, NO_RECENT_EVENTS } from '../render/evidence.js';
+import { matrixRows, reachabilityFooter, reachabilityHead, ROWS_SHOWN } from '../render/reachability.js';
 import { renderTree } from '../render/tree.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { fitLines, maxOffset } from './fit-lines.js';
@@ -135,7 +137,26 @@ function wrap(lines: string[], text: string, width: number, indent = '', margin 
   if (line) lines.push(margin + line);
 }
 
-/** The details pane: each finding of the Service with its pods, why it matters and the fix. */
+/**
+ * --from in the details pane: the matrix of the Service's ready backends, each row's verdict on
+ * one line and why wrapped under it (the pane is too narrow for the text report's table).
+ */
+function reachabilityDetail(lines: string[], summary: ServiceSummary, width: number): void {
+  const r = summary.reachability;
+  if (!r) return;
+  wrap(lines, t(reachabilityHead(r)), width, '  ');
+  if (r.unknown) return wrap(lines, t(`no verdict: ${r.unknown}`), width, '    ', '  ');
+  const rows = matrixRows(r);
+  if (rows.length === 0) lines.push('  no ready backend to judge');
+  for (const [port, backend, verdict, why] of rows.slice(0, ROWS_SHOWN)) {
+    lines.push(t(`  ${verdict.toUpperCase()} ${port} ${backend}`));
+    wrap(lines, t(why), width, '', '    ');
+  }
+  if (rows.length > ROWS_SHOWN) lines.push(`  … and ${rows.length - ROWS_SHOWN} more (-o json lists them all)`);
+  for (const line of reachabilityFooter(r)) wrap(lines, t(line), width, '    ', '  ');
+}
+
+/** The details pane: each finding of the Service with its pods, why it matters and the fix; then --from's view. */
 function detailLines(
   summary: ServiceSummary | undefined,
   findings: Finding[],
@@ -156,10 +177,7 @@ function detailLines(
     );
   // The objects that refer to the Service: an Ingress path fails when the Service does.
   for (const u of summary.usedBy ?? []) wrap(lines, t(`used by ${describeServiceUser(u)}`), width, '  ');
-  if (findings.length === 0) {
-    lines.push('No findings.');
-    return lines;
-  }
+  if (findings.length === 0) lines.push('No findings.');
   for (const f of findings) {
     const check = checks.get(f.check);
     lines.push(`${f.severity.toUpperCase()} ${f.check}${f.port ? `  ${t(f.port)}` : ''}`);
@@ -182,6 +200,7 @@ function detailLines(
     if (check && explain) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
     wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
+  reachabilityDetail(lines, summary, width);
   return lines;
 }
 

@@ -151,6 +151,9 @@ function hostileObject(o: ClusterObject): ClusterObject {
           })),
         })),
       };
+    case 'Gateway':
+      // Its addresses are compared with Services' addresses, never written into a fix.
+      return { ...o, meta };
     case 'ReferenceGrant':
       return {
         ...o,
@@ -318,6 +321,7 @@ describe('every fix is safe to paste', () => {
     ...plain.webhookConfigurations,
     ...plain.apiServices,
     ...plain.gatewayRoutes,
+    ...plain.gateways,
     ...plain.referenceGrants,
     ...plain.networkPolicies,
     ...plain.namespaces,

@@ -1,6 +1,7 @@
 import { networkpolicyBlocksReferrer } from '../../src/checks/networkpolicy-blocks-referrer.js';
 import {
   endpointOf,
+  gateway as gatewayObject,
   httpRoute,
   ingress,
   networkPolicy,
@@ -56,6 +57,23 @@ const gateway: Raw[] = [
   service('shop-gateway-istio', { ns: 'gateway', labels: GATEWAY_LABEL, selector: GATEWAY_LABEL }),
   pod('gateway-1', { ns: 'gateway', labels: GATEWAY_LABEL }),
   slice('shop-gateway-istio', { ns: 'gateway', endpoints: [endpointOf('gateway-1')] }),
+];
+const PROXY = { app: 'envoy' };
+const PROXY_IP = '203.0.113.20';
+/**
+ * Gateway gateway/shop-gateway of an implementation that does not label its Service: the proxy
+ * Service in a namespace of its own, answering on PROXY_IP, which the Gateway's status publishes.
+ */
+const unlabelledGateway = (addresses: { type?: string; value: string }[] = [{ value: PROXY_IP }]): Raw[] => [
+  service('envoy-shop', {
+    ns: 'envoy-gateway-system',
+    type: 'LoadBalancer',
+    selector: PROXY,
+    status: { loadBalancer: { ingress: [{ ip: PROXY_IP }] } },
+  }),
+  pod('envoy-1', { ns: 'envoy-gateway-system', labels: PROXY }),
+  slice('envoy-shop', { ns: 'envoy-gateway-system', endpoints: [endpointOf('envoy-1')] }),
+  gatewayObject('shop-gateway', { addresses }),
 ];
 /** HTTPRoute front of namespace shop, attached to Gateway gateway/shop-gateway, sending / to web:80. */
 const route = httpRoute('front', { rules: [{ path: '/', backendRefs: [{ name: 'web', port: 80 }] }] });
@@ -165,6 +183,15 @@ ruleTester(networkpolicyBlocksReferrer, {
       objects: [...web, route, denyAll],
     },
     {
+      name: "a route whose Gateway's status addresses are no Service's of the input: its pods are not known, never guessed (docs/kubernetes-semantics.md#the-services-of-a-gateway)",
+      objects: [...web, ...unlabelledGateway([{ value: '198.51.100.9' }]), route, denyAll],
+    },
+    {
+      name: 'a route whose Gateway has no labelled Service, with Gateways not read: unknown (docs/kubernetes-semantics.md#the-services-of-a-gateway)',
+      objects: [...web, ...unlabelledGateway().filter((o) => o.kind !== 'Gateway'), route, denyAll],
+      coverage: { gateways: false },
+    },
+    {
       name: 'a webhook is called by kube-apiserver, which is no pod: out of scope (docs/kubernetes-semantics.md#admission-webhooks)',
       objects: [
         ...web,
@@ -255,6 +282,20 @@ ruleTester(networkpolicyBlocksReferrer, {
           ],
           pods: ['gateway-1'],
           fix: 'namespaceSelector kubernetes.io/metadata.name=gateway with podSelector gateway.networking.k8s.io/gateway-name=shop-gateway',
+        },
+      ],
+    },
+    {
+      name: "a route's Gateway pods, behind the Service answering on an address of the Gateway's status, unlabelled and in another namespace (docs/kubernetes-semantics.md#the-services-of-a-gateway)",
+      objects: [...web, ...unlabelledGateway(), route, denyAll],
+      findings: [
+        {
+          reason: 'ingress',
+          message: [
+            'HTTPRoute shop/front rule 1 path / is served by 1 pod (envoy-1) behind Service envoy-gateway-system/envoy-shop',
+          ],
+          pods: ['envoy-1'],
+          fix: 'namespaceSelector kubernetes.io/metadata.name=envoy-gateway-system with podSelector app=envoy',
         },
       ],
     },

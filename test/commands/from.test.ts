@@ -1,7 +1,8 @@
 // --from: its value parsed and validated before anything is read, the client found in the input
 // (a usage error when it is not there), and what a run shows: services[].reachability in -o json,
-// the matrix in text, the DNS check; on a snapshot and on a live cluster (the test API server),
-// where the client and the cluster DNS are read besides the diagnosis's objects.
+// the matrix in text, markdown, junit and the tree, the DNS check; on a snapshot and on a live
+// cluster (the test API server), where the client and the cluster DNS are read besides the
+// diagnosis's objects. --watch and -i with --from: test/live-watch.test.ts, test/ui/views.test.tsx.
 
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,13 +75,6 @@ describe('--from values', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.startsWith(stderr)).toBe(true);
-  });
-
-  it.each([
-    [{ watch: true }, 'error: --from runs once: --watch does not take it yet\n'],
-    [{ interactive: true }, 'error: --from runs once: --interactive does not take it yet\n'],
-  ])('%o with --from: refused', async (given, stderr) => {
-    expect(await run({ snapshot: '/nonexistent', from: 'pod/x', ...given })).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it('the --from checks go with --from only', async () => {
@@ -180,6 +174,13 @@ describe('--from on a snapshot', () => {
       '  http 80/TCP   web-2:8080   blocked   client egress admitted by NetworkPolicy payer-egress; backend ingress isolated by NetworkPolicy deny, and no rule admits it',
       '  DNS: blocked (UDP 53 blocked, TCP 53 blocked): isolated for egress by NetworkPolicy payer-egress; no rule admits UDP 53 or TCP 53 to the pods of Service kube-system/kube-dns (coredns-1)',
     ]);
+  });
+
+  it('the DNS Service of kube-system is kept to judge the DNS by, as a live run reads it, and not diagnosed', async () => {
+    const result = await run({ snapshot, namespace: 'shop', from: 'payments/pod/payer', output: 'json' });
+    const report = parseReport(result.stdout);
+    expect(report.services.map((s) => `${s.namespace}/${s.name}`)).toEqual(['shop/web']);
+    expect(report.services[0].reachability!.dns?.servers).toBe('the pods of Service kube-system/kube-dns (coredns-1)');
   });
 
   it('a client the snapshot does not hold: exit 2, one line, no report', async () => {
@@ -285,5 +286,38 @@ describe('--from through the CLI', () => {
     const missing = runCli(['--snapshot', EXAMPLE, '-n', 'secure', 'svc/ledger', '--from', 'pod/teller']);
     expect(missing).toMatchObject({ code: 2, stdout: '' });
     expect(missing.stderr).toBe('error: --from: pod "teller" not found in namespace "secure"\n');
+  });
+
+  const teller = ['--snapshot', EXAMPLE, '-n', 'secure', '--from', 'deployment/teller'];
+
+  it('-o markdown: a table per Service of what teller reaches', () => {
+    const result = runCli([...teller, '-o', 'markdown']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('### Reachability (--from deployment/teller)');
+    expect(result.stdout).toMatch(
+      /^\| http 80\/TCP \| ledger-\S+:8080 \| blocked \| client egress admitted by NetworkPolicy teller; backend ingress isolated by NetworkPolicy default-deny, and no rule admits it \|$/m,
+    );
+    expect(result.stdout.match(/^#### secure\/\S+ from pod secure\/teller-/gm)).toHaveLength(5);
+  });
+
+  it('-o junit: the matrix in each testcase, failures only from findings', () => {
+    const result = runCli([...teller, '-o', 'junit']);
+    const json = parseReport(runCli([...teller, '-o', 'json']).stdout);
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/<system-out>/g)).toHaveLength(json.services.length);
+    expect(result.stdout).toMatch(/^secure\/ledger: from pod secure\/teller-/m);
+    const errors = json.findings.filter((f) => f.severity === 'error').length;
+    expect(result.stdout.match(/<failure /g)).toHaveLength(errors);
+  });
+
+  it('tree: under each backend pod, whether teller reaches it', () => {
+    const result = runCli([...teller, 'tree', 'svc/ledger']);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n').filter((l) => l.includes('from deployment/teller to'));
+    expect(lines.map((l) => l.replace(/^[\s│├└─]+/, '').replace(/ledger-\S+/, 'POD'))).toEqual([
+      'from deployment/teller to http 80/TCP (8080): allowed: client egress admitted by NetworkPolicy teller; backend ingress admitted by NetworkPolicy ledger',
+      'from deployment/teller to http 80/TCP (8080): allowed: client egress admitted by NetworkPolicy teller; backend ingress admitted by NetworkPolicy ledger',
+      'from deployment/teller to http 80/TCP (8080): blocked: client egress admitted by NetworkPolicy teller; backend ingress isolated by NetworkPolicy default-deny, and no rule admits it',
+    ]);
   });
 });

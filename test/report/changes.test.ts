@@ -28,6 +28,29 @@ function report(services: ServiceSummary[], findings: Finding[] = []): Report {
   return { services, findings } as unknown as Report;
 }
 
+/** A --from verdict on each backend of one port, and the DNS verdict. */
+function reachable(verdicts: ('allowed' | 'blocked' | 'unknown')[], dns: 'allowed' | 'blocked' = 'allowed') {
+  return {
+    from: 'pod/client',
+    client: 'pod shop/client',
+    notes: [],
+    enforcement: 'if your network plugin enforces NetworkPolicy',
+    dns: { verdict: dns, udp: dns, tcp: dns, servers: 'kube-system/kube-dns', policies: [], reason: '' },
+    ports: [
+      {
+        port: 'http 80/TCP',
+        backends: verdicts.map((verdict, i) => ({
+          pod: `web-${i}`,
+          targetPort: 8080,
+          verdict,
+          ingress: { verdict, policies: [] },
+          reason: '',
+        })),
+      },
+    ],
+  };
+}
+
 describe('compareReports', () => {
   const before = report(
     [summary('api', 'ok', 2, 2), summary('web', 'error', 0, 1), summary('old', 'ok', 1, 1)],
@@ -118,5 +141,30 @@ describe('formatChange', () => {
     expect(formatChange(change, new Date('2026-11-25T22:34:57.123Z'))).toBe(
       '2026-11-25T22:34:57Z shop/api added status=ok endpoints=2/2',
     );
+  });
+
+  it('with --from, a flip of one verdict alone is a change, and the line says what the client reaches', () => {
+    const withReach = (verdicts: ('allowed' | 'blocked' | 'unknown')[], dns?: 'allowed' | 'blocked') =>
+      report([{ ...summary('web', 'ok', 2, 2), reachability: reachable(verdicts, dns) }]);
+    expect(compareReports(undefined, withReach(['allowed', 'allowed'])).map(describeChange)).toEqual([
+      'shop/web added status=ok endpoints=2/2 reachable=allowed:2,blocked:0,unknown:0,dns:allowed',
+    ]);
+    expect(compareReports(withReach(['allowed', 'allowed']), withReach(['allowed', 'allowed']))).toEqual([]);
+    expect(
+      compareReports(withReach(['allowed', 'allowed']), withReach(['allowed', 'blocked'])).map(describeChange),
+    ).toEqual([
+      'shop/web changed status=ok endpoints=2/2 reachable=allowed:2,blocked:0,unknown:0,dns:allowed->allowed:1,blocked:1,unknown:0,dns:allowed',
+    ]);
+    expect(
+      compareReports(withReach(['allowed', 'allowed']), withReach(['allowed', 'allowed'], 'blocked')).map(
+        describeChange,
+      ),
+    ).toEqual([
+      'shop/web changed status=ok endpoints=2/2 reachable=allowed:2,blocked:0,unknown:0,dns:allowed->allowed:2,blocked:0,unknown:0,dns:blocked',
+    ]);
+    // Without --from the line has no reachable field.
+    expect(compareReports(undefined, report([summary('web', 'ok', 2, 2)])).map(describeChange)).toEqual([
+      'shop/web added status=ok endpoints=2/2',
+    ]);
   });
 });

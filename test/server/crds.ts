@@ -15,6 +15,7 @@ export function gatewayApiCrds(experimental = false): JsonObject[] {
     ['HTTPRoute', 'v1'],
     ['GRPCRoute', 'v1'],
     ['ReferenceGrant', 'v1beta1'],
+    ['Gateway', 'v1'],
     ...(experimental
       ? ([
           ['TCPRoute', 'v1alpha2'],

@@ -277,13 +277,14 @@ export const RESOURCES: readonly ResourceType[] = [
     kind: 'APIService',
     namespaced: false,
   },
-  // The Gateway API CRDs' names (config/crd of kubernetes-sigs/gateway-api): only ReferenceGrant has a short name.
+  // The Gateway API CRDs' names (config/crd of kubernetes-sigs/gateway-api): ReferenceGrant and Gateway have short names.
   gatewayKind('HTTPRoute', 'v1'),
   gatewayKind('GRPCRoute', 'v1'),
   gatewayKind('TCPRoute', 'v1alpha2'),
   gatewayKind('TLSRoute', 'v1alpha2'),
   gatewayKind('UDPRoute', 'v1alpha2'),
   gatewayKind('ReferenceGrant', 'v1beta1', ['refgrant']),
+  gatewayKind('Gateway', 'v1', ['gtw']),
   // Policy kinds the doctor does not evaluate, only notices (src/sources/policy-environment.ts),
   // with their CRDs' names. Calico's namespaced NetworkPolicy is left out: it shares its kind with
   // networking.k8s.io's, which the store tells objects apart by.

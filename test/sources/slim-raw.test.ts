@@ -10,6 +10,7 @@ import { rawObject, slimObject } from '../../src/sources/slim.js';
 import {
   apiService,
   endpoints,
+  gateway,
   httpRoute,
   ingress,
   namespace,
@@ -254,6 +255,9 @@ const raws: Raw[] = [
     from: [{ kind: 'HTTPRoute', namespace: 'shop' }],
     to: [{ kind: 'Service', name: 'api' }, { kind: 'Service' }],
   }),
+  gateway('shop-gateway', {
+    addresses: [{ value: '203.0.113.20' }, { type: 'Hostname', value: 'gw.example.com' }],
+  }),
   networkPolicy('web', {
     podSelector: {
       matchLabels: { app: 'web' },
@@ -349,6 +353,33 @@ describe('rawObject: a slim object written back as a Kubernetes object', () => {
     ]) {
       expect(text).not.toContain(dropped);
     }
+  });
+
+  it('keeps of a Gateway its class and the IPAddress and Hostname addresses of its status, never its labels or listeners', () => {
+    // GatewayStatusAddress: type IPAddress when absent, and NamedAddress or a domain-prefixed type
+    // name an address of the implementation's own
+    // (https://gateway-api.sigs.k8s.io/reference/spec/#gatewaystatusaddress).
+    const raw = gateway('edge', {
+      addresses: [
+        { value: '2001:db8::20' },
+        { type: 'NamedAddress', value: 'my-pool' },
+        { type: 'example.com/vip', value: 'vip-1' },
+        { type: 'Hostname', value: 'edge.example.com' },
+      ],
+    });
+    const slim = slimObject('Gateway', {
+      ...raw,
+      metadata: { ...(raw.metadata as Raw), labels: { team: 'edge' }, annotations: { note: 'x' } },
+    });
+    expect(slim).toMatchObject({
+      gatewayClassName: 'example',
+      addresses: [
+        { type: 'IPAddress', value: '2001:db8::20' },
+        { type: 'Hostname', value: 'edge.example.com' },
+      ],
+      meta: { namespace: 'gateway', name: 'edge', uid: 'uid-gateway-edge', labels: {}, annotations: {} },
+    });
+    expect(JSON.stringify(rawObject(slim))).not.toMatch(/listeners|team|my-pool|vip-1/);
   });
 
   it("keeps of a readiness probe its handler and target, never an exec command, a header or the path's query", () => {

@@ -102,6 +102,8 @@ describe('snapshot reading: every accepted form', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      // No route reads them.
+      gateways: true,
       networkPolicies: false,
       // No policy selects namespaces: their labels are not needed.
       namespaces: true,
@@ -146,7 +148,7 @@ describe('snapshot reading: bad input gives one clear error', () => {
       'only unknown kinds',
       'u.yaml',
       'kind: ConfigMap\nmetadata: {name: c}\n',
-      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, ReferenceGrant, NetworkPolicy or Namespace in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants,networkpolicies,namespaces -A -o yaml$/,
+      /no Service, Endpoints, EndpointSlice, Pod, Node, Event, Deployment, ReplicaSet, StatefulSet, DaemonSet, Ingress, ValidatingWebhookConfiguration, MutatingWebhookConfiguration, APIService, HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, ReferenceGrant, Gateway, NetworkPolicy or Namespace in it \(found only ConfigMap\); create one with: kubectl get services,endpoints,endpointslices,pods,nodes,events,deployments,replicasets,statefulsets,daemonsets,ingresses,validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices,httproutes,grpcroutes,tcproutes,tlsroutes,udproutes,referencegrants,gateways,networkpolicies,namespaces -A -o yaml$/,
     ],
   ];
   for (const [name, file, text, pattern] of cases) {
@@ -252,6 +254,8 @@ describe('a List read item by item', () => {
       mutatingWebhooks: false,
       apiServices: false,
       ...NO_GATEWAY_API,
+      // No route reads them.
+      gateways: true,
       networkPolicies: false,
       // No policy selects namespaces: their labels are not needed.
       namespaces: true,
@@ -497,7 +501,7 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
     ]);
   });
 
-  it('Namespaces absent: a note only when a policy selects namespaces by label, which their labels decide', async () => {
+  it('Namespaces absent: a note only when a policy selects namespaces by a label other than the name, which their labels decide', async () => {
     const NOTE =
       'the snapshot holds no Namespaces: NetworkPolicy peers that select namespaces by label were not evaluated';
     const allowFrom = (peer: Raw) => networkPolicy('web', { podSelector: {}, ingress: [{ from: [peer] }] });
@@ -512,13 +516,18 @@ describe('through the CLI: exit 2 and one line on stderr, or a note', () => {
       ]);
       return (JSON.parse(r.stdout) as Report).notes;
     };
+    const byLabel = { namespaceSelector: { matchLabels: { team: 'front' } } };
     expect(notesOf([...base, allowFrom({ podSelector: {} })])).not.toContain(NOTE);
-    expect(notesOf([...base, allowFrom({ namespaceSelector: {} })])).toContain(NOTE);
-    expect(notesOf([...base, allowFrom({ namespaceSelector: {} }), namespace('shop')])).not.toContain(NOTE);
+    // Every namespace, or namespaces by the name label the API server sets: no labels needed.
+    expect(notesOf([...base, allowFrom({ namespaceSelector: {} })])).not.toContain(NOTE);
+    const byName = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
+    expect(notesOf([...base, allowFrom(byName)])).not.toContain(NOTE);
+    expect(notesOf([...base, allowFrom(byLabel)])).toContain(NOTE);
+    expect(notesOf([...base, allowFrom(byLabel), namespace('shop')])).not.toContain(NOTE);
     // Needed or not is what coverage says: read whenever no policy needs them.
     const coverage = async (objects: Raw[]) =>
       (await readSnapshot(tempFile('s.json', JSON.stringify({ kind: 'List', items: objects })))).coverage();
-    expect((await coverage([...base, allowFrom({ podSelector: {} })])).namespaces).toBe(true);
-    expect((await coverage([...base, allowFrom({ namespaceSelector: {} })])).namespaces).toBe(false);
+    expect((await coverage([...base, allowFrom({ namespaceSelector: {} })])).namespaces).toBe(true);
+    expect((await coverage([...base, allowFrom(byLabel)])).namespaces).toBe(false);
   });
 });

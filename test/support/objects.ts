@@ -662,6 +662,27 @@ export function httpRoute(name: string, o: RouteOptions = {}): Raw {
   return route('HTTPRoute', name, o);
 }
 
+export interface GatewayOptions {
+  ns?: string;
+  className?: string;
+  /** status.addresses, as the implementation wrote them (`type` absent: IPAddress, the CRD's default). */
+  addresses?: { type?: string; value: string }[];
+}
+
+/** A Gateway (gateway.networking.k8s.io/v1), shop-gateway of namespace gateway unless named otherwise, with one HTTP listener. */
+export function gateway(name = 'shop-gateway', o: GatewayOptions = {}): Raw {
+  return {
+    apiVersion: `${GATEWAY_GROUP}/v1`,
+    kind: 'Gateway',
+    metadata: { name, namespace: o.ns ?? 'gateway', uid: `uid-gateway-${name}` },
+    spec: {
+      gatewayClassName: o.className ?? 'example',
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+    },
+    ...(o.addresses ? { status: { addresses: o.addresses } } : {}),
+  };
+}
+
 export interface ReferenceGrantOptions {
   ns?: string;
   from: { group?: string; kind: string; namespace: string }[];

@@ -14,6 +14,7 @@ import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
 import { ingress, networkPolicy, node, pod, service, workload, type Raw } from '../support/objects.js';
+import { blockedFromFrontend, diagnoseFrom } from '../support/from-diagnosis.js';
 
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
@@ -287,6 +288,34 @@ describe('Interactive', () => {
     const before = frame();
     view!.stdin.write('j');
     expect(frame()).toBe(before);
+  });
+
+  it('with --from, the details pane shows what the client reaches: each backend, its verdict and why', async () => {
+    const { frame } = await show(
+      <Interactive {...props} diagnosis={diagnoseFrom(blockedFromFrontend(), 'pod/frontend')} />,
+    );
+    const details = frame().slice(frame().indexOf('shop/web (ClusterIP'));
+    expect(details).toContain('from pod shop/frontend (if your network plugin enforces NetworkPolicy)');
+    expect(details).toMatch(/^ {2}BLOCKED http 80\/TCP web-1:8080$/m);
+    // Why, wrapped under the row; the policy's name made safe for the terminal.
+    expect(details.replace(/\n {4}/g, ' ')).toContain(
+      'backend ingress isolated by NetworkPolicies admin-only, evil\\x1b]0;pwned\\x07|<b>@team\\u202e, and no rule admits it',
+    );
+    expect(details).toContain('DNS: allowed (UDP 53 allowed, TCP 53 allowed): the client is not isolated for egress');
+    expect(frame()).not.toMatch(/[\u0007\u202e]/);
+  });
+
+  it('with --from, a client gone since the view started: the details pane says so, no matrix', async () => {
+    const gone = diagnoseFrom(
+      blockedFromFrontend().filter((o) => (o.metadata as Raw).name !== 'frontend'),
+      'pod/frontend',
+      undefined,
+      'say',
+    );
+    const { frame } = await show(<Interactive {...props} diagnosis={gone} />);
+    expect(frame()).toContain('from pod/frontend (if your network plugin enforces NetworkPolicy)');
+    expect(frame()).toContain('  no verdict: pod "frontend" not found in namespace "shop"');
+    expect(frame()).not.toContain('BLOCKED');
   });
 
   it('keeps the selection on the same Service when new data arrives (a live update)', async () => {

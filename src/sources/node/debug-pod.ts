@@ -7,6 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { clientNode } from '../client-node.js';
 import { ClusterError } from '../../core/errors.js';
 import { stringAt } from '../../core/json-value.js';
 import type { RunCommand } from './dump-commands.js';
@@ -185,7 +186,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
 }
 
 async function coreApi(kubeConfig: KubeConfig) {
-  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const { CoreV1Api } = await clientNode();
   return kubeConfig.makeApiClient(CoreV1Api);
 }
 

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { KubeConfig, V1Status } from '@kubernetes/client-node';
+import { clientNode } from '../client-node.js';
 import { ClusterError } from '../../core/errors.js';
 import type { CommandResult, RunCommand } from './dump-commands.js';
 
@@ -39,7 +40,7 @@ export interface PodTarget {
 
 /** pods/exec in one container; `timeoutMs` 0 waits forever. */
 export async function podRunner(kubeConfig: KubeConfig, pod: PodTarget, timeoutMs: number): Promise<RunCommand> {
-  const { Exec } = await import('@kubernetes/client-node');
+  const { Exec } = await clientNode();
   const exec = new Exec(kubeConfig);
   const where = `pod ${pod.namespace}/${pod.name}`;
   return (argv) =>

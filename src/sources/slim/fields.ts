@@ -170,8 +170,11 @@ export function rawLabelSelector(selector: LabelSelector): Raw {
   };
 }
 
-/** Pods and Nodes are the bulk of a cluster and no check reads their annotations: they are not kept. */
-const NO_ANNOTATIONS: Labels = Object.freeze({});
+/**
+ * The labels or annotations of an object whose own are not kept: Pods and Nodes are the bulk of a
+ * cluster and no check reads their annotations; a Gateway's labels are read by nothing.
+ */
+export const NO_LABELS: Labels = Object.freeze({});
 
 /**
  * `keepOwner`: the controller ownerReference is kept (Pods and ReplicaSets, for the workload
@@ -186,7 +189,7 @@ export function slimMeta(raw: Raw, namespaced: boolean, keepAnnotations = true, 
     name,
     uid: str(m.uid, 'metadata.uid'),
     labels: stringMap(m.labels, 'metadata.labels'),
-    annotations: keepAnnotations ? stringMap(m.annotations, 'metadata.annotations') : NO_ANNOTATIONS,
+    annotations: keepAnnotations ? stringMap(m.annotations, 'metadata.annotations') : NO_LABELS,
     creationTimestamp: str(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: str(m.deletionTimestamp, 'metadata.deletionTimestamp'),
     owner: keepOwner ? controllerOf(m.ownerReferences) : undefined,

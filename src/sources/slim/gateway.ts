@@ -1,9 +1,12 @@
-// Gateway API routes (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute) and ReferenceGrants
-// (gateway.networking.k8s.io): a route's rules with what a reader needs to find each (its name,
-// its first match) and the backendRefs each sends to, and its ResolvedRefs condition; a grant's
-// from and to. Written back for the snapshot.
+// Gateway API routes (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute), Gateways and
+// ReferenceGrants (gateway.networking.k8s.io): a route's rules with what a reader needs to find
+// each (its name, its first match) and the backendRefs each sends to, and its ResolvedRefs
+// condition; a Gateway's class and the addresses its implementation bound it to; a grant's from
+// and to. Written back for the snapshot.
 
 import type {
+  Gateway,
+  GatewayAddress,
   GatewayRoute,
   ParentGateway,
   ReferenceGrant,
@@ -11,7 +14,7 @@ import type {
   StatusCondition,
   RouteRule,
 } from '../../core/objects.js';
-import { checked, fields, int, list, nonEmpty, slimMeta, str, type Raw } from './fields.js';
+import { checked, fields, int, list, NO_LABELS, nonEmpty, slimMeta, str, type Raw } from './fields.js';
 
 function slimBackendRef(ref: Raw): RouteBackendRef {
   const namespace = str(ref.namespace, 'namespace');
@@ -129,6 +132,49 @@ export function rawRoute(route: GatewayRoute): Raw {
     status: route.resolvedRefs && {
       parents: [{ conditions: [{ type: 'ResolvedRefs', ...route.resolvedRefs }] }],
     },
+  };
+}
+
+/**
+ * status.addresses of the types a Service's addresses can equal: IPAddress (the type when none is
+ * given, as the CRD defaults it) and Hostname. NamedAddress and domain-prefixed types are the
+ * implementation's own names, no address of a Service.
+ */
+function slimGatewayAddresses(status: Raw): GatewayAddress[] {
+  return list(status.addresses, 'status.addresses', (a) => ({
+    type: str(a.type, 'type') ?? 'IPAddress',
+    value: str(a.value, 'value') ?? '',
+  })).flatMap(({ type, value }) =>
+    (type === 'IPAddress' || type === 'Hostname') && value !== '' ? [{ type, value }] : [],
+  );
+}
+
+export const slimGateway = checked(function slimGateway(raw: Raw): Gateway {
+  const spec = fields(raw.spec, 'spec');
+  const { namespace, name, uid } = slimMeta(raw, true, false);
+  return {
+    kind: 'Gateway',
+    // Only what names it: its labels and timestamps are read by nothing (the fields are set all
+    // the same, so that every ObjectMeta has one shape).
+    meta: {
+      namespace,
+      name,
+      uid,
+      labels: NO_LABELS,
+      annotations: NO_LABELS,
+      creationTimestamp: undefined,
+      deletionTimestamp: undefined,
+      owner: undefined,
+    },
+    gatewayClassName: str(spec.gatewayClassName, 'spec.gatewayClassName') ?? '',
+    addresses: slimGatewayAddresses(fields(raw.status, 'status')),
+  };
+});
+
+export function rawGateway(gateway: Gateway): Raw {
+  return {
+    spec: { gatewayClassName: gateway.gatewayClassName },
+    status: gateway.addresses.length > 0 ? { addresses: gateway.addresses } : undefined,
   };
 }
 
