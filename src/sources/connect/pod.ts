@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../core/errors.js';
+import { clientNode } from '../client-node.js';
 import { stringAt } from '../../core/json-value.js';
 import { podRunner } from '../node/exec.js';
 import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from './program.js';
@@ -87,7 +88,7 @@ function codeOf(e: unknown): number | undefined {
  * namespace's pods are listed here.
  */
 export async function choosePod(kubeConfig: KubeConfig, namespace: string, backends: Set<string>): Promise<string> {
-  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const { CoreV1Api } = await clientNode();
   let pods: V1Pod[];
   try {
     pods = (
@@ -133,7 +134,7 @@ async function waitRunning(
   container: string,
   resourceVersion: string | undefined,
 ): Promise<void> {
-  const { Watch } = await import('@kubernetes/client-node');
+  const { Watch } = await clientNode();
   const where = `the ephemeral container ${container} in pod ${o.namespace}/${o.pod}`;
   let abort: AbortController | undefined;
   try {
@@ -190,7 +191,7 @@ async function waitRunning(
  * containers disabled, the image not pulled.
  */
 async function addContainer(o: PodVantageOptions): Promise<string> {
-  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const { CoreV1Api } = await clientNode();
   const core = o.kubeConfig.makeApiClient(CoreV1Api);
   const where = `pod ${o.namespace}/${o.pod}`;
   let pod: V1Pod;
