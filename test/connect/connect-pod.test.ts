@@ -297,6 +297,17 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     ]);
   });
 
+  it('without create on pods/exec: forbidden, said after the container was added, exit 3', async () => {
+    server.faults.forbid({ resource: 'pods/exec', verb: 'create' });
+    const result = await connectFrom('pod/client');
+    expect(result.code).toBe(3);
+    expect(errorLine(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: forbidden: cannot exec in the ephemeral container endpoints-doctor-[0-9a-f]{4} of pod shop\/client; --connect-from pod needs create on pods\/exec \(the container stops by itself\)$/,
+      ),
+    ]);
+  });
+
   it('ephemeral containers disabled: said, exit 3', async () => {
     server.faults.unserve('pods/ephemeralcontainers');
     const result = await connectFrom('pod/client');

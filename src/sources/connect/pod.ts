@@ -271,7 +271,7 @@ export function podVantage(o: PodVantageOptions): Vantage {
   };
 }
 
-/** One exec of the connect program over these attempts; a batch the deadline cut short answers what it printed. */
+/** One exec of the connect program over these attempts; a batch the deadline cut short answers none (skipped, as the run says). */
 async function runBatch(
   o: PodVantageOptions,
   container: string,
@@ -292,8 +292,13 @@ async function runBatch(
   try {
     result = await run(argv);
   } catch (e) {
-    // The deadline passed mid-batch: what was not answered is skipped, as the run says.
     if (e instanceof ClusterError && /did not finish within/.test(e.message)) return batch.map(() => undefined);
+    // podRunner's own hint is the probe's: say what this needs instead.
+    if (e instanceof ClusterError && e.message.startsWith('forbidden'))
+      throw new ClusterError(
+        `forbidden: cannot exec in the ephemeral container ${container} of pod ${o.namespace}/${o.pod}; --connect-from pod needs create on pods/exec (the container stops by itself)`,
+        e,
+      );
     throw e;
   }
   if (result.stdout.includes(NO_TOOL))
