@@ -125,6 +125,15 @@ describe('--connect on loopback', () => {
     expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
   });
 
+  it('--connect-from pod/NAME with input files: a usage error', async () => {
+    const result = await run({ snapshot, allNamespaces: true, connect: true, connectFrom: 'shop/pod/client' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --connect-from shop/pod/client adds a container to a pod: it needs a cluster, not input files\n',
+    });
+  });
+
   it('progress on stderr only when stderr is a terminal, cleared at the end', async () => {
     const given = flags({ snapshot, allNamespaces: true, connect: true, output: 'json', failOn: 'never' });
     const onTerminal = await runInProcess(diagnoseCommand, [], given, { stderrTerminal: true });
