@@ -380,3 +380,23 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     expect(local.stderr).toContain('--image goes with --connect-from pod/NAME');
   });
 });
+
+describe("the connect program's output, parsed", () => {
+  it('one answer per index it names; junk, unknown results and indexes past the batch are ignored', () => {
+    const output = [
+      "1 refused 3 nc: can't connect to remote host (10.244.1.6): Connection refused",
+      '0 open 2 ',
+      '2 timeout 102 nc: timed out',
+      'sh: warning from the image',
+      '3 listening 1 made up',
+      '9 open 1 ',
+    ].join('\n');
+    expect(parseProgramOutput(output, 5)).toEqual([
+      { result: 'open', latencyMs: 20 },
+      { result: 'refused', latencyMs: 30, detail: "nc: can't connect to remote host (10.244.1.6): Connection refused" },
+      { result: 'timeout', detail: 'nc: timed out' },
+      undefined,
+      undefined,
+    ]);
+  });
+});

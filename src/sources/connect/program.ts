@@ -87,7 +87,8 @@ export function parseProgramOutput(text: string, count: number): (ConnectAnswer 
     const detail = match[4].trim();
     answers[index] = {
       result: result as ConnectResult,
-      latencyMs: Number(match[3]) * 10,
+      // As from this machine: a timeout has no latency, the timeout is the time it took.
+      ...(result !== 'timeout' ? { latencyMs: Number(match[3]) * 10 } : {}),
       ...(result !== 'open' && detail !== '' ? { detail } : {}),
     };
   }
