@@ -158,7 +158,8 @@ function flagValues(
     case '--disable':
       return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
     case '--connect-from':
-      return { values: CONNECT_FROM_VALUES };
+      // pod/ is a prefix the pod's name follows (completeConnectFrom): no space after.
+      return { values: CONNECT_FROM_VALUES, prefixes: true };
     case '--from':
       // The kinds of client, each a prefix the name follows: no space after.
       return { values: FROM_TYPES, prefixes: true };
@@ -186,6 +187,18 @@ async function completeValue(
   flags: ClusterFlags,
   flagPrefix = '',
 ): Promise<Completion> {
+  // --connect-from pod/NAME: the pods of the namespace the flags name.
+  const podPrefix = option.long === '--connect-from' ? /^(pods?|po)\//.exec(toComplete)?.[0] : undefined;
+  if (podPrefix) {
+    const names = await lookup('Pod', flags).catch(() => []);
+    return {
+      candidates: startingWith(
+        flagPrefix + toComplete,
+        names.map((n) => flagPrefix + podPrefix + n),
+      ),
+      directive: DIRECTIVE.noFileCompletion,
+    };
+  }
   const lookedUp = LOOKED_UP[option.long ?? ''];
   const { values, commaList, files, prefixes } = lookedUp
     ? { values: await lookup(lookedUp, flags).catch(() => []), commaList: false, files: false, prefixes: false }

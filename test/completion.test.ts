@@ -10,7 +10,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { startTestServer, type TestServer } from './server/index.js';
-import { apiService, ingress, node, service } from './support/objects.js';
+import { apiService, ingress, node, pod, service } from './support/objects.js';
 import { CERT_CONTEXT, CONTEXT } from './server/certs.js';
 
 const BIN_DIR = resolve(import.meta.dirname, '../bin');
@@ -58,6 +58,8 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
       objects: [
         service('web'),
         service('api'),
+        pod('web-1'),
+        pod('client', { labels: { app: 'client' } }),
         service('db', { ns: 'data' }),
         node('node-b'),
         node('node-a'),
@@ -128,8 +130,14 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect(equals.words).toEqual(['--only=pods-not-ready']);
   });
 
-  it('--connect-from offers the vantage points there are', async () => {
-    expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local']);
+  it('--connect-from offers the vantage points there are, then the pods of the namespace after pod/', async () => {
+    expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local', 'pod/']);
+    const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
+    const pods = await complete(...kubeconfig, '-n', 'shop', '--connect', '--connect-from', 'pod/');
+    expect(pods.words).toEqual(['pod/client', 'pod/web-1']);
+    expect((await complete(...kubeconfig, '-n', 'shop', '--connect', '--connect-from=pod/c')).words).toEqual([
+      '--connect-from=pod/client',
+    ]);
   });
 
   it('--from offers the kinds of client, each with its slash and no space after', async () => {

@@ -1,10 +1,12 @@
 // The real kubectl against the test server: proof that the server speaks the protocol well
-// enough for an unmodified client (discovery, lists, selectors, chunking, errors, exec).
+// enough for an unmodified client (discovery, lists, selectors, chunking, errors, exec, debug's
+// ephemeral containers).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringAt, valueAt } from '../src/core/json-value.js';
-import { CERT_CONTEXT, startTestServer, type TestServer } from './server/index.js';
+import { CERT_CONTEXT, startTestServer, withEphemeralStatus, type TestServer } from './server/index.js';
+import { resourceNamed } from './server/store.js';
 import { gatewayApiCrds } from './server/crds.js';
 import { requiredList, requiredString } from './support/required-fields.js';
 import {
@@ -326,6 +328,83 @@ describe.skipIf(!kubectlFound)('kubectl against the test server', () => {
       'hello\n',
     );
     expect(run).toMatchObject({ code: 0, stdout: 'HELLO\n' });
+  });
+
+  // kubectl debug adds an ephemeral container with a strategic merge patch of the pod's
+  // ephemeralcontainers subresource (kubectl's pkg/cmd/debug/debug.go, debugByEphemeralContainer);
+  // the list only grows, and an existing container cannot change
+  // (https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/).
+  it('debug adds ephemeral containers through the ephemeralcontainers subresource, which never loses one', async () => {
+    const debug = (name: string, image: string, ...more: string[]) =>
+      kubectl(server, ['debug', '-n', 'shop', 'web-2', `--image=${image}`, '-c', name, ...more, '--', 'sleep', '60']);
+    const first = await debug('probe-1', 'busybox:1.36', '--target=app');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Targeting container "app"');
+    expect((await debug('probe-2', 'busybox:1.36')).code).toBe(0);
+    expect(
+      server.requests.filter((r) => r.resource === 'pods/ephemeralcontainers').map((r) => `${r.verb} ${r.status}`),
+    ).toEqual(['patch 200', 'patch 200']);
+    const raw = await kubectl(server, ['get', '--raw', '/api/v1/namespaces/shop/pods/web-2/ephemeralcontainers']);
+    const stored = JSON.parse(raw.stdout) as unknown;
+    expect(stringAt(stored, 'kind')).toBe('Pod');
+    expect(valueAt(stored, 'spec', 'ephemeralContainers')).toMatchObject([
+      { name: 'probe-1', image: 'busybox:1.36', command: ['sleep', '60'], targetContainerName: 'app' },
+      { name: 'probe-2', image: 'busybox:1.36', command: ['sleep', '60'] },
+    ]);
+    // The regular containers are as they were.
+    expect(valueAt(stored, 'spec', 'containers', 0, 'name')).toBe('app');
+
+    // A PUT (the subresource's update) that drops one is refused.
+    const dropped = structuredClone(stored) as { spec: { ephemeralContainers: unknown[] } };
+    dropped.spec.ephemeralContainers.shift();
+    const put = await kubectl(
+      server,
+      ['replace', '--raw', '/api/v1/namespaces/shop/pods/web-2/ephemeralcontainers', '-f', '-'],
+      JSON.stringify(dropped),
+    );
+    expect(put.code).toBe(1);
+    expect(put.stderr).toContain('existing ephemeral containers "probe-1" may not be removed');
+  });
+
+  it.skipIf(!websocketExec)('exec reaches an ephemeral container once its status says it runs', async () => {
+    const debug = await kubectl(server, [
+      'debug',
+      '-n',
+      'shop',
+      'api-1',
+      '--image=busybox:1.36',
+      '-c',
+      'dbg',
+      '--',
+      'sleep',
+      '60',
+    ]);
+    expect(debug.code).toBe(0);
+    server.setExecHandler(({ container, stdout }) => void stdout.write(`in ${container}\n`));
+    const early = await kubectl(server, ['exec', '-n', 'shop', 'api-1', '-c', 'dbg', '--', 'true']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('container not found ("dbg")');
+    const pods = server.store.list(resourceNamed('pods')!, { namespace: 'shop', name: 'api-1' });
+    server.store.update(withEphemeralStatus(pods[0], 'dbg', { running: true }));
+    const ran = await kubectl(server, ['exec', '-n', 'shop', 'api-1', '-c', 'dbg', '--', 'true']);
+    expect(ran).toMatchObject({ code: 0, stdout: 'in dbg\n' });
+    const status = await kubectl(server, [
+      'get',
+      'pod',
+      '-n',
+      'shop',
+      'api-1',
+      '-o',
+      'jsonpath={.status.ephemeralContainerStatuses[0].state}',
+    ]);
+    expect(Object.keys(JSON.parse(status.stdout) as object)).toEqual(['running']);
+  });
+
+  it('debug says ephemeral containers are disabled where the subresource is not served', async () => {
+    server.faults.unserve('pods/ephemeralcontainers');
+    const run = await kubectl(server, ['debug', '-n', 'shop', 'web-1', '--image=busybox:1.36', '--', 'sleep', '60']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ephemeral containers are disabled for this cluster');
   });
 
   it('shows the Forbidden message of a refused list', async () => {

@@ -47,8 +47,8 @@ export const endpointUnreachable: ConnectCheck = {
     'without admitting every source (whether it admits the vantage point depends on where that is), or that none does.',
   fix:
     "Check the NetworkPolicies that select the endpoint's pods (kubectl get networkpolicy -n NAMESPACE), the " +
-    'node it runs on, and whether the vantage point is on the cluster network; try again from a pod with ' +
-    '--connect-from once that is available.',
+    'node it runs on, and whether the vantage point is on the cluster network; from outside it, try again from a ' +
+    'pod with --connect-from pod/NAME.',
   notes: {
     policiesIsolate:
       '; NetworkPolicies {{policies}} isolate them for ingress on that port and admit only some sources: they may drop these connections',

@@ -1,31 +1,58 @@
 // --connect: the flags that make the diagnosis connect to each Service's endpoints and cluster IPs
 // from a vantage point, and the run that does it (targets from the model, answers from the
-// vantage point, paired back for the connect checks). Only `local` exists so far: other vantage
-// points (a pod's debug container, a node) will answer through the same Vantage interface.
+// vantage point, paired back for the connect checks). The vantage points: `local` (this machine)
+// and `pod/NAME` (an ephemeral container added to that pod); a node's will answer through the same
+// Vantage interface.
 
 import type { Command } from 'commander';
 import type { ConnectCheck } from '../checks/types.js';
 import { UsageError } from '../core/errors.js';
 import type { ClusterModel } from '../model/cluster.js';
-import { attemptOf, connectTargets, pairAnswers, type PortConnectivity } from '../model/connect-targets.js';
+import {
+  attemptOf,
+  connectTargets,
+  pairAnswers,
+  type PortConnectivity,
+  type PortTargets,
+} from '../model/connect-targets.js';
 import { viewService } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
 import type { ConnectInput } from '../report/diagnosis.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
+import { choosePod, CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
 import type { Vantage } from '../sources/connect/types.js';
+import { clientNodeConfig } from '../sources/kubeconfig.js';
+import type { Connection } from '../sources/live.js';
+import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
+import { terminalText } from '../core/terminal-text.js';
 import { parseGoDuration } from './config-flags.js';
 import type { IOStreams } from './streams.js';
 
 export interface ConnectFlags {
   connect?: boolean;
   connectFrom?: string;
+  image?: string;
   connectTimeout?: string;
   connectHttp?: string;
 }
 
+/** Where --connect connects from, as --connect-from names it. */
+type VantageSpec =
+  | { kind: 'local' }
+  | {
+      kind: 'pod';
+      /** Unset for `--connect-from pod`: a running pod of the namespace is chosen. */
+      name?: string;
+      /** As given ([NAMESPACE/]pod/NAME); without one, the pod is in the run's namespace. */
+      namespace?: string;
+      text: string;
+      /** The ephemeral container's image. */
+      image: string;
+    };
+
 export interface ConnectOptions {
-  vantage: Vantage;
+  from: VantageSpec;
   timeoutMs: number;
   httpPath?: string;
   checks: ConnectCheck[];
@@ -33,7 +60,10 @@ export interface ConnectOptions {
 
 const DEFAULT_TIMEOUT = '2s';
 
-export const CONNECT_FROM_VALUES = ['local\tthis machine (creates nothing)'];
+export const CONNECT_FROM_VALUES = [
+  'local\tthis machine (creates nothing)',
+  'pod/\tan ephemeral container added to a pod (it cannot be removed)',
+];
 
 export function addConnectFlags(command: Command): Command {
   return command
@@ -41,7 +71,14 @@ export function addConnectFlags(command: Command): Command {
       '--connect',
       "also connect to each Service's endpoints and cluster IP, and judge the answers (nothing else is contacted)",
     )
-    .option('--connect-from <where>', 'where --connect connects from: local (this machine; the only one so far)')
+    .option(
+      '--connect-from <where>',
+      'where --connect connects from: local (this machine, the default) or pod/NAME (an ephemeral container added to that pod, sharing its network; NAMESPACE/pod/NAME for another namespace; pod alone: a running pod of the namespace that is no backend)',
+    )
+    .option(
+      '--image <image>',
+      `image of the --connect-from pod ephemeral container: it needs sh and nc or bash (default ${CONNECT_IMAGE})`,
+    )
     .option(
       '--connect-timeout <duration>',
       `each connection of --connect gives up after this long (default ${DEFAULT_TIMEOUT})`,
@@ -72,14 +109,38 @@ function parseHttpPath(text: string): string {
   return text;
 }
 
-function parseVantage(text: string | undefined): Vantage {
-  if (text === undefined || text === 'local') return LOCAL_VANTAGE;
-  if (/^(pod|po|pods|node|no|nodes)\//.test(text)) {
-    throw new UsageError(
-      `--connect-from ${text} is not available yet: only local (this machine) is; pod/NAME and node/NAME are to come`,
-    );
+const POD_TYPES = new Set(['pod', 'pods', 'po']);
+
+function parseVantage(text: string | undefined, image: string | undefined): VantageSpec {
+  if (text === undefined || text === 'local') {
+    if (image !== undefined) throw new UsageError('--image goes with --connect-from pod/NAME');
+    return { kind: 'local' };
   }
-  throw new UsageError(`--connect-from "${text}" is not local (the only vantage point so far)`);
+  const parts = text.split('/');
+  const [namespace, type, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
+  if (parts.length <= 3 && type !== undefined && POD_TYPES.has(type.toLowerCase())) {
+    if (parts.length === 3 && !name) throw new UsageError(`--connect-from ${text}: name the pod (NAMESPACE/pod/NAME)`);
+    const problem = name ? dns1123SubdomainError(name) : undefined;
+    if (problem) throw new UsageError(`--connect-from: "${name}" is not a valid pod name: ${problem}`);
+    if (namespace !== undefined) {
+      const nsProblem = dns1123LabelError(namespace);
+      if (nsProblem) throw new UsageError(`--connect-from: "${namespace}" is not a valid namespace name: ${nsProblem}`);
+    }
+    if (image !== undefined && image.trim() === '') throw new UsageError('--image is empty');
+    return {
+      kind: 'pod',
+      ...(name ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      text,
+      image: image ?? CONNECT_IMAGE,
+    };
+  }
+  if (/^(node|no|nodes)(\/|$)/.test(text)) {
+    throw new UsageError(`--connect-from ${text} is not available yet: local and pod/NAME are`);
+  }
+  throw new UsageError(
+    `--connect-from "${text}" is neither local nor pod/NAME (NAMESPACE/pod/NAME for another namespace)`,
+  );
 }
 
 /**
@@ -92,17 +153,67 @@ export function completeConnect(flags: ConnectFlags, checks: ConnectCheck[]): Co
       flags.connectFrom !== undefined && '--connect-from',
       flags.connectTimeout !== undefined && '--connect-timeout',
       flags.connectHttp !== undefined && '--connect-http',
+      flags.image !== undefined && '--image',
     ].filter((f): f is string => typeof f === 'string');
     if (alone.length > 0)
       throw new UsageError(`${alone.join(', ')} ${alone.length === 1 ? 'goes' : 'go'} with --connect`);
     return undefined;
   }
   return {
-    vantage: parseVantage(flags.connectFrom),
+    from: parseVantage(flags.connectFrom, flags.image),
     timeoutMs: parseConnectTimeout(flags.connectTimeout ?? DEFAULT_TIMEOUT),
     ...(flags.connectHttp !== undefined ? { httpPath: parseHttpPath(flags.connectHttp) } : {}),
     checks,
   };
+}
+
+/** Where the run reads from: a live cluster's connection and its namespace (-n, else the context's); none for files. */
+export interface ConnectSource {
+  connection?: Connection;
+  namespace?: string;
+}
+
+/**
+ * The vantage point --connect-from names (a pod's ephemeral container is added only once there
+ * is something to try). The pod's namespace, when --connect-from does not say: the run's, else that of the
+ * Services diagnosed when they share one (as --from finds its client).
+ */
+async function openVantage(
+  spec: VantageSpec,
+  ports: PortTargets[],
+  source: ConnectSource,
+  streams: IOStreams,
+): Promise<Vantage> {
+  const services = ports.map((p) => p.service);
+  if (spec.kind === 'local') return LOCAL_VANTAGE;
+  const { connection } = source;
+  if (!connection) {
+    throw new UsageError(`--connect-from ${spec.text} adds a container to a pod: it needs a cluster, not input files`);
+  }
+  const shared = new Set(services.map((s) => s.meta.namespace));
+  const namespace = spec.namespace ?? source.namespace ?? (shared.size === 1 ? [...shared][0] : undefined);
+  if (namespace === undefined) {
+    throw new UsageError(
+      `--connect-from ${spec.text}: say which namespace it is in (-n NAMESPACE, or --connect-from NAMESPACE/${spec.text})`,
+    );
+  }
+  const say = (line: string) => streams.errOut.write(`note: ${terminalText(line)}\n`);
+  const kubeConfig = await clientNodeConfig(connection.resolved.server, () => connection.api.currentRequestOptions());
+  let pod = spec.name;
+  if (pod === undefined) {
+    const backends = ports.flatMap((p) =>
+      p.targets.flatMap((t) => (t.targetRef?.kind === 'Pod' ? [t.targetRef.name] : [])),
+    );
+    pod = await choosePod(kubeConfig, namespace, new Set(backends));
+    say(`--connect-from pod: connecting from pod ${namespace}/${pod}`);
+  }
+  return podVantage({
+    kubeConfig,
+    namespace,
+    pod,
+    image: spec.image,
+    say,
+  });
 }
 
 /** Connects to every target of these Services from the vantage point: the connect checks' input, and notes on what was not tried. */
@@ -111,12 +222,14 @@ export async function connectServices(
   services: Service[],
   options: ConnectOptions,
   streams: IOStreams,
+  source: ConnectSource = {},
 ): Promise<{ input: ConnectInput; notes: string[] }> {
   const ports = services.flatMap((s) => connectTargets(viewService(model, s)));
+  const vantage = await openVantage(options.from, ports, source, streams);
   const attempts = ports.flatMap((p) => p.targets.map((t) => attemptOf(p, t)));
   // Progress only on a terminal: redirected stderr gets no carriage-return noise.
   const terminal = streams.errOut.isTTY === true;
-  const answers = await connectAll(options.vantage, attempts, {
+  const answers = await connectAll(vantage, attempts, {
     timeoutMs: options.timeoutMs,
     ...(options.httpPath !== undefined ? { httpPath: options.httpPath } : {}),
     concurrency: CONNECT_CONCURRENCY,
@@ -130,7 +243,7 @@ export async function connectServices(
   const paired: PortConnectivity[] = ports.map((p) => {
     const slice = answers.slice(next, next + p.targets.length);
     next += p.targets.length;
-    return pairAnswers(p, options.vantage.name, slice);
+    return pairAnswers(p, vantage.name, slice);
   });
   const notes: string[] = [];
   // Never a verdict on endpoints nobody listed: without slices only the cluster IPs were tried.
@@ -138,6 +251,11 @@ export async function connectServices(
     notes.push('--connect: the input has no EndpointSlices: only cluster IPs were tried');
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
+  if ('attemptAll' in vantage && paired.some((p) => p.speaks === 'http' || p.speaks === 'https')) {
+    notes.push(
+      `--connect-from ${vantage.name}: only TCP connects were tried (no TLS handshake, no --connect-http): endpoint-protocol-mismatch could not judge`,
+    );
+  }
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;
   if (late > 0) {
     notes.push(`--connect: ${late} targets were not tried: the run's deadline (${CONNECT_DEADLINE_MS / 1000}s) passed`);

@@ -25,7 +25,10 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
   const { from } = options;
   const input = await loadInput(options.scope, undefined, 'report', from && fromReads(from));
   const connected = options.connect
-    ? await connectServices(input.model, input.services, options.connect, streams)
+    ? await connectServices(input.model, input.services, options.connect, streams, {
+        connection: input.connection,
+        namespace: input.namespace ?? input.connection?.defaultNamespace,
+      })
     : undefined;
   const client =
     options.from &&

@@ -26,17 +26,23 @@ describe('--connect flags', () => {
     [{ connectFrom: 'local' }, 'error: --connect-from goes with --connect\n'],
     [{ connectTimeout: '1s', connectHttp: '/' }, 'error: --connect-timeout, --connect-http go with --connect\n'],
     [
-      { connect: true, connectFrom: 'pod/client' },
-      'error: --connect-from pod/client is not available yet: only local (this machine) is; pod/NAME and node/NAME are to come\n',
+      { connect: true, connectFrom: 'shop/pod/' },
+      'error: --connect-from shop/pod/: name the pod (NAMESPACE/pod/NAME)\n',
+    ],
+    [
+      { connect: true, connectFrom: 'pod/Client_1' },
+      'error: --connect-from: "Client_1" is not a valid pod name: must be lowercase letters, digits, - and ., starting and ending with a letter or digit\n',
     ],
     [
       { connect: true, connectFrom: 'node/node-a' },
-      'error: --connect-from node/node-a is not available yet: only local (this machine) is; pod/NAME and node/NAME are to come\n',
+      'error: --connect-from node/node-a is not available yet: local and pod/NAME are\n',
     ],
     [
       { connect: true, connectFrom: 'laptop' },
-      'error: --connect-from "laptop" is not local (the only vantage point so far)\n',
+      'error: --connect-from "laptop" is neither local nor pod/NAME (NAMESPACE/pod/NAME for another namespace)\n',
     ],
+    [{ connect: true, image: 'busybox' }, 'error: --image goes with --connect-from pod/NAME\n'],
+    [{ image: 'busybox' }, 'error: --image goes with --connect\n'],
     [
       { connect: true, connectTimeout: '2' },
       'error: --connect-timeout "2" needs a unit (2s, 2ms...): e.g. 2s, 500ms\n',
@@ -117,6 +123,15 @@ describe('--connect on loopback', () => {
       disable: 'endpoint-refuses-connections',
     });
     expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
+  });
+
+  it('--connect-from pod/NAME with input files: a usage error', async () => {
+    const result = await run({ snapshot, allNamespaces: true, connect: true, connectFrom: 'shop/pod/client' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --connect-from shop/pod/client adds a container to a pod: it needs a cluster, not input files\n',
+    });
   });
 
   it('progress on stderr only when stderr is a terminal, cleared at the end', async () => {

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { WebSocket, WebSocketServer } from 'ws';
+import { ephemeralRunning } from './ephemeral-containers.js';
 import { isJsonArray, stringAt, valueAt, type JsonObject } from './json-value.js';
 import {
   admit,
@@ -81,8 +82,14 @@ function refuse(
 
 function httpReason(code: number): string {
   return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' }[code] ??
-    'Error'
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      429: 'Too Many Requests',
+      500: 'Internal Server Error',
+    }[code] ?? 'Error'
   );
 }
 
@@ -122,6 +129,12 @@ export async function handleUpgrade(
       return refuse(socket, record, 400, statusBody(400, 'BadRequest', message));
     }
     container = containers[0]!;
+  } else if (containerNames(pod, 'ephemeralContainers').includes(container)) {
+    // The API server lets exec name an ephemeral container; the kubelet finds it only once it runs.
+    if (!ephemeralRunning(pod, container)) {
+      const message = `unable to upgrade connection: container not found ("${container}")`;
+      return refuse(socket, record, 500, statusBody(500, 'InternalError', message));
+    }
   } else if (!containers.includes(container) && !containerNames(pod, 'initContainers').includes(container)) {
     return refuse(
       socket,
@@ -166,8 +179,8 @@ export async function handleUpgrade(
   });
 }
 
-/** The names of the pod's containers or initContainers. */
-function containerNames(pod: StoredObject, field: 'containers' | 'initContainers'): string[] {
+/** The names of the pod's containers, initContainers or ephemeralContainers. */
+function containerNames(pod: StoredObject, field: 'containers' | 'initContainers' | 'ephemeralContainers'): string[] {
   const containers = valueAt(pod, 'spec', field);
   return isJsonArray(containers) ? containers.flatMap((c) => stringAt(c, 'name') ?? []) : [];
 }

@@ -19,6 +19,7 @@ import { gatewayApiCrds } from './crds.js';
 
 export { CERT_CONTEXT, CONTEXT } from './certs.js';
 export type { ExecHandler } from './exec.js';
+export { withEphemeralStatus, type EphemeralState } from './ephemeral-containers.js';
 export type { PolicyRule, RequestRecord } from './requests.js';
 
 export interface TestServerOptions {

@@ -1,10 +1,11 @@
 // The HTTP side of the test server: each request admitted (requests.ts), then answered in the
 // shapes the real API server uses: discovery (discovery.ts), get, create and delete here, list and
-// watch (list-watch.ts), Status bodies for errors.
+// watch (list-watch.ts), pods/ephemeralcontainers (ephemeral-containers.ts), Status bodies for errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nonResource } from './discovery.js';
 import { isJsonObject } from './json-value.js';
 import { parseLabelSelector, SelectorError } from './label-selector.js';
+import { ephemeralContainers } from './ephemeral-containers.js';
 import { list, watch } from './list-watch.js';
 import {
   admit,
@@ -65,6 +66,12 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   if (rp.subresource !== undefined) {
     if (resource.plural === 'pods' && rp.subresource === 'exec') {
       return send(res, record, 400, statusBody(400, 'BadRequest', 'Upgrade request required'), { drop });
+    }
+    if (resource.plural === 'pods' && rp.subresource === 'ephemeralcontainers' && rp.name !== undefined) {
+      // faults.unserve('pods/ephemeralcontainers'): a cluster with the feature off answers 404.
+      if (rp.namespace === undefined || !ctx.faults.isServed('pods/ephemeralcontainers', ''))
+        return send(res, record, 404, notFoundStatus(), { drop });
+      return ephemeralContainers(ctx, req, res, record, rp.namespace, rp.name);
     }
     return send(res, record, 404, notFoundStatus(), { drop });
   }

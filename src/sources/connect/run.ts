@@ -34,17 +34,26 @@ export async function connectAll(
   const queue = [...distinct.values()];
   const answers = new Map<string, ConnectAnswer>();
   const deadline = Date.now() + (options.deadlineMs ?? CONNECT_DEADLINE_MS);
+  const notTried = (attempt: Attempt): ConnectAnswer | undefined => {
+    if (attempt.speaks === 'udp') return { result: 'skipped', detail: 'UDP and SCTP have no connect: not tried' };
+    // An input file may hold anything: a name would be looked up, and only addresses are contacted.
+    if (isIP(attempt.address) === 0) return { result: 'skipped', detail: 'not an IP address: not tried' };
+    if (Date.now() >= deadline) return { result: 'skipped', detail: DEADLINE_PASSED };
+    return undefined;
+  };
+  if ('attemptAll' in vantage) {
+    const tried = queue.filter((a) => notTried(a) === undefined);
+    const got = await vantage.attemptAll(tried, { ...options, deadline });
+    tried.forEach((a, i) => answers.set(attemptKey(a), got[i] ?? { result: 'skipped', detail: DEADLINE_PASSED }));
+    for (const a of queue) if (!answers.has(attemptKey(a))) answers.set(attemptKey(a), notTried(a)!);
+    return attempts.map((a) => answers.get(attemptKey(a))!);
+  }
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const attempt = queue[next++];
-      let answer: ConnectAnswer;
-      if (attempt.speaks === 'udp') answer = { result: 'skipped', detail: 'UDP and SCTP have no connect: not tried' };
-      // An input file may hold anything: a name would be looked up, and only addresses are contacted.
-      else if (isIP(attempt.address) === 0) answer = { result: 'skipped', detail: 'not an IP address: not tried' };
-      else if (Date.now() >= deadline) answer = { result: 'skipped', detail: DEADLINE_PASSED };
-      else answer = await vantage.attempt(attempt, options);
+      const answer = notTried(attempt) ?? (await vantage.attempt(attempt, options));
       answers.set(attemptKey(attempt), answer);
       options.onProgress?.(++done, queue.length);
     }

@@ -46,12 +46,24 @@ export interface ConnectAnswer {
   http?: { statusLine?: string; error?: string };
 }
 
-/** Where connections are made from: this machine, and later a debug container or a node. */
-export interface Vantage {
-  /** How reports name it: "local", "pod/shop/client". */
-  name: string;
-  attempt(attempt: Attempt, options: AttemptOptions): Promise<ConnectAnswer>;
-}
+/**
+ * Where connections are made from: this machine, one attempt at a time, or a debug container,
+ * every attempt in one run of a program there (`attemptAll`: the answers in the attempts' order,
+ * undefined for those the deadline left untried).
+ */
+export type Vantage =
+  | {
+      /** How reports name it: "local", "pod/shop/client". */
+      name: string;
+      attempt(attempt: Attempt, options: AttemptOptions): Promise<ConnectAnswer>;
+    }
+  | {
+      name: string;
+      attemptAll(
+        attempts: Attempt[],
+        options: AttemptOptions & { deadline: number },
+      ): Promise<(ConnectAnswer | undefined)[]>;
+    };
 
 export interface AttemptOptions {
   /** Per connection (TCP connect, TLS handshake, HTTP request each). */

@@ -1,0 +1,313 @@
+// The pod vantage point (--connect-from pod/NAME): an ephemeral container added to the pod as
+// `kubectl debug` adds one (the pod's ephemeralcontainers subresource,
+// https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/). It shares the pod's
+// network namespace, so what it reaches is what the pod reaches, NetworkPolicies included. It
+// runs `sleep` for a bounded time and the connect program (program.ts) is exec'd in it. An
+// ephemeral container cannot be removed from its pod: it stops when its sleep ends and stays
+// listed in the pod's spec, which the doctor says before adding it.
+
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
+import { ClusterError, UsageError } from '../../core/errors.js';
+import { clientNode } from '../client-node.js';
+import { stringAt } from '../../core/json-value.js';
+import { podRunner } from '../node/exec.js';
+import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from './program.js';
+import { CONNECT_DEADLINE_MS } from './run.js';
+import type { Attempt, ConnectAnswer, Vantage } from './types.js';
+
+/**
+ * busybox 1.36.1, pinned by the digest of its multi-platform index on Docker Hub (the digest
+ * several public projects pin busybox:1.36.1 to): small, and its nc has -z.
+ */
+export const CONNECT_IMAGE =
+  'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
+
+/** How long the ephemeral container lives: the run's deadline and time to start, then its sleep ends. */
+export const CONTAINER_LIFETIME_SECONDS = CONNECT_DEADLINE_MS / 1000 + 60;
+/** How long the container may take to run (an image pull included). */
+const START_TIMEOUT_MS = 60_000;
+/** Targets per exec: the addresses travel as the exec's command parameters, in its URL. */
+const TARGETS_PER_EXEC = 256;
+
+const PULL_FAILURES =
+  /ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|CreateContainerConfigError|CreateContainerError|RunContainerError/;
+
+export interface PodVantageOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  pod: string;
+  image: string;
+  /** Lines for stderr: what is created, before it is. */
+  say: (line: string) => void;
+}
+
+/**
+ * No privilege at all: not root, no capabilities, no privilege escalation, a read-only root
+ * filesystem and the runtime's default seccomp profile (Pod Security Standards' restricted
+ * profile: a TCP connect needs none of these). The pod's own securityContext applies beneath.
+ */
+function containerSpec(name: string, image: string): V1EphemeralContainer {
+  return {
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sleep', String(CONTAINER_LIFETIME_SECONDS)],
+    terminationMessagePolicy: 'File',
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+  };
+}
+
+function apiMessage(e: unknown): string {
+  const err = e as { body?: unknown; message?: string };
+  try {
+    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
+    return stringAt(body, 'message') ?? err.message ?? String(e);
+  } catch {
+    return err.message ?? String(e);
+  }
+}
+
+function codeOf(e: unknown): number | undefined {
+  return (e as { code?: number }).code;
+}
+
+/**
+ * `--connect-from pod` without a name: a running pod of the namespace that is none of the
+ * Services' endpoints (a client's view: a backend reaching itself may take a shortcut), else one
+ * that is; the first by name, so that runs agree. Host-network pods see their node's network, not
+ * a pod's, and are passed over. The diagnosis may have read only the Services' own pods: the
+ * namespace's pods are listed here.
+ */
+export async function choosePod(kubeConfig: KubeConfig, namespace: string, backends: Set<string>): Promise<string> {
+  const { CoreV1Api } = await clientNode();
+  let pods: V1Pod[];
+  try {
+    pods = (
+      await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, fieldSelector: 'status.phase=Running' })
+    ).items;
+  } catch (e) {
+    if (codeOf(e) === 403)
+      throw new ClusterError(
+        `forbidden: cannot list the pods of namespace ${namespace} to choose one (${apiMessage(e)}): name it (pod/NAME)`,
+        e,
+      );
+    throw new ClusterError(`cannot list the pods of namespace ${namespace}: ${apiMessage(e)}`, e);
+  }
+  const running = pods
+    .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && !p.spec?.hostNetwork)
+    .flatMap((p) => p.metadata?.name ?? [])
+    .sort();
+  const chosen = running.find((name) => !backends.has(name)) ?? running[0];
+  if (chosen === undefined)
+    throw new UsageError(`--connect-from pod: no running pod in namespace ${namespace} to connect from`);
+  return chosen;
+}
+
+/** Why the container will not run, from the pod's status, or undefined while it may still. */
+function startFailure(pod: V1Pod, container: string): string | undefined {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return `the pod ended (${phase})`;
+  const state = pod.status?.ephemeralContainerStatuses?.find((s) => s.name === container)?.state;
+  if (state?.terminated) return `it ended (${state.terminated.reason ?? `exit code ${state.terminated.exitCode}`})`;
+  const waiting = state?.waiting;
+  if (waiting?.reason && PULL_FAILURES.test(waiting.reason))
+    return `it is waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`;
+  return undefined;
+}
+
+function isRunning(pod: V1Pod, container: string): boolean {
+  return pod.status?.ephemeralContainerStatuses?.some((s) => s.name === container && s.state?.running) === true;
+}
+
+/** Watches the pod until the container runs, fails, or START_TIMEOUT_MS passes. */
+async function waitRunning(
+  o: PodVantageOptions,
+  container: string,
+  resourceVersion: string | undefined,
+): Promise<void> {
+  const { Watch } = await clientNode();
+  const where = `the ephemeral container ${container} in pod ${o.namespace}/${o.pod}`;
+  let abort: AbortController | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ClusterError(`${where} was not running after ${START_TIMEOUT_MS / 1000}s`)),
+        START_TIMEOUT_MS,
+      );
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      new Watch(o.kubeConfig)
+        .watch(
+          `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods`,
+          {
+            fieldSelector: `metadata.name=${o.pod}`,
+            ...(resourceVersion ? { resourceVersion } : {}),
+            allowWatchBookmarks: false,
+          },
+          (type: string, pod: V1Pod) => {
+            if (type === 'DELETED') return finish(new ClusterError(`pod ${o.namespace}/${o.pod} was deleted`));
+            if (isRunning(pod, container)) return finish();
+            const failed = startFailure(pod, container);
+            if (failed) finish(new ClusterError(`${where} did not start: ${failed}; pick another image with --image`));
+          },
+          (err: unknown) => {
+            if (err) finish(new ClusterError(`watching pod ${o.namespace}/${o.pod} failed: ${apiMessage(err)}`, err));
+            else finish(new ClusterError(`the watch of pod ${o.namespace}/${o.pod} ended before ${where} ran`));
+          },
+        )
+        .then(
+          (controller) => (abort = controller),
+          (err: unknown) =>
+            finish(
+              new ClusterError(
+                codeOf(err) === 403
+                  ? `forbidden: cannot watch pod ${o.namespace}/${o.pod} (${apiMessage(err)}); --connect-from pod needs watch on pods`
+                  : `cannot watch pod ${o.namespace}/${o.pod}: ${apiMessage(err)}`,
+                err,
+              ),
+            ),
+        );
+    });
+  } finally {
+    abort?.abort();
+  }
+}
+
+/**
+ * Adds the ephemeral container (after saying so) and waits for it to run; returns its name.
+ * Errors are one line each: the pod missing (a usage error), not running, forbidden, ephemeral
+ * containers disabled, the image not pulled.
+ */
+async function addContainer(o: PodVantageOptions): Promise<string> {
+  const { CoreV1Api } = await clientNode();
+  const core = o.kubeConfig.makeApiClient(CoreV1Api);
+  const where = `pod ${o.namespace}/${o.pod}`;
+  let pod: V1Pod;
+  try {
+    pod = await core.readNamespacedPod({ name: o.pod, namespace: o.namespace });
+  } catch (e) {
+    if (codeOf(e) === 404) throw new UsageError(`--connect-from pod/${o.pod}: there is no ${where}`);
+    if (codeOf(e) === 403)
+      throw new ClusterError(
+        `forbidden: cannot read ${where} (${apiMessage(e)}); --connect-from pod needs get on pods`,
+        e,
+      );
+    throw new ClusterError(`cannot read ${where}: ${apiMessage(e)}`, e);
+  }
+  if (pod.status?.phase !== 'Running')
+    throw new ClusterError(
+      `${where} is not running (phase ${pod.status?.phase ?? 'unknown'}): pick a running pod for --connect-from`,
+    );
+
+  const name = `endpoints-doctor-${randomBytes(2).toString('hex')}`;
+  o.say(
+    `adding the ephemeral container ${name} (image ${o.image}, no privileges) to ${where}: ` +
+      `ephemeral containers cannot be removed; it stops by itself after ${CONTAINER_LIFETIME_SECONDS}s and stays listed in the pod`,
+  );
+  let updated: V1Pod;
+  try {
+    updated = await core.replaceNamespacedPodEphemeralcontainers({
+      name: o.pod,
+      namespace: o.namespace,
+      body: {
+        ...pod,
+        spec: {
+          ...pod.spec!,
+          ephemeralContainers: [...(pod.spec?.ephemeralContainers ?? []), containerSpec(name, o.image)],
+        },
+      },
+    });
+  } catch (e) {
+    if (codeOf(e) === 403)
+      throw new ClusterError(
+        `forbidden: cannot add an ephemeral container to ${where} (${apiMessage(e)}); --connect-from pod needs update on pods/ephemeralcontainers and create on pods/exec`,
+        e,
+      );
+    if (codeOf(e) === 404)
+      throw new ClusterError(
+        `ephemeral containers are disabled on this cluster (${where} has no ephemeralcontainers subresource)`,
+        e,
+      );
+    if (codeOf(e) === 409)
+      throw new ClusterError(`${where} changed while the ephemeral container was added: run again`, e);
+    throw new ClusterError(`cannot add an ephemeral container to ${where}: ${apiMessage(e)}`, e);
+  }
+  if (!isRunning(updated, name)) await waitRunning(o, name, updated.metadata?.resourceVersion);
+  return name;
+}
+
+/**
+ * The pod as a vantage point: the container is added when there is something to try (a run with
+ * no TCP target creates nothing), and each batch of targets is one exec of the connect program.
+ */
+export function podVantage(o: PodVantageOptions): Vantage {
+  return {
+    name: `pod/${o.namespace}/${o.pod}`,
+    async attemptAll(attempts, options) {
+      if (attempts.length === 0) return [];
+      const container = await addContainer(o);
+      const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+      const answers: (ConnectAnswer | undefined)[] = [];
+      for (let start = 0; start < attempts.length; start += TARGETS_PER_EXEC) {
+        const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
+        const left = options.deadline - Date.now();
+        if (left <= 0) break;
+        answers.push(...(await runBatch(o, container, batch, seconds, left)));
+      }
+      return answers;
+    },
+  };
+}
+
+/** One exec of the connect program over these attempts; a batch the deadline cut short answers none (skipped, as the run says). */
+async function runBatch(
+  o: PodVantageOptions,
+  container: string,
+  batch: Attempt[],
+  seconds: number,
+  timeoutMs: number,
+): Promise<(ConnectAnswer | undefined)[]> {
+  const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, timeoutMs);
+  const argv = [
+    'sh',
+    '-c',
+    CONNECT_PROGRAM,
+    'endpoints-doctor',
+    String(seconds),
+    ...batch.flatMap((a) => [a.address, String(a.port)]),
+  ];
+  let result;
+  try {
+    result = await run(argv);
+  } catch (e) {
+    if (e instanceof ClusterError && /did not finish within/.test(e.message)) return batch.map(() => undefined);
+    // podRunner's own hint is the probe's: say what this needs instead.
+    if (e instanceof ClusterError && e.message.startsWith('forbidden'))
+      throw new ClusterError(
+        `forbidden: cannot exec in the ephemeral container ${container} of pod ${o.namespace}/${o.pod}; --connect-from pod needs create on pods/exec (the container stops by itself)`,
+        e,
+      );
+    throw e;
+  }
+  if (result.stdout.includes(NO_TOOL))
+    throw new ClusterError(
+      `the image ${o.image} has neither nc nor bash: --connect-from pod needs one of them (pick another with --image)`,
+    );
+  if (result.code !== 0 && result.stdout.trim() === '')
+    throw new ClusterError(
+      `the connect program did not run in the ephemeral container ${container} of pod ${o.namespace}/${o.pod} (exit ${result.code}): ${result.stderr.split('\n')[0]}`,
+    );
+  return parseProgramOutput(result.stdout, batch.length);
+}

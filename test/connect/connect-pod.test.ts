@@ -1,0 +1,402 @@
+// --connect --connect-from pod/NAME: the connect program against busybox's own tools, and the
+// whole path end to end: the built CLI adds an ephemeral container to the pod through the test
+// API server's ephemeralcontainers subresource, waits for the status the test sets to running,
+// execs the program in it, and the test's exec handler runs that program with busybox's sh and nc
+// inside a network namespace the test created (listeners on some addresses, none on another, an
+// iptables DROP, an unreachable route). Every address is in that namespace; every wait is on a
+// condition, bounded by the test's timeout. The error paths need no namespace.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringAt } from '../../src/core/json-value.js';
+import type { Report } from '../../src/report/report.js';
+import { CONNECT_IMAGE, CONTAINER_LIFETIME_SECONDS } from '../../src/sources/connect/pod.js';
+import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from '../../src/sources/connect/program.js';
+import {
+  startTestServer,
+  withEphemeralStatus,
+  type EphemeralState,
+  type ExecHandler,
+  type TestServer,
+} from '../server/index.js';
+import { resourceNamed, type StoredObject } from '../server/store.js';
+import { runCliAsync } from '../support/cli.js';
+import { canUseNetns, createNetns, deleteNetns, mustRunInNetns } from '../support/netns.js';
+import { pod, service, slice, type Raw } from '../support/objects.js';
+
+const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+const skipReason =
+  canUseNetns(['ip', 'iptables']) ?? (BUSYBOX ? undefined : 'busybox is not installed (apt-get install busybox)');
+if (skipReason) console.warn(`connect program and --connect-from pod end-to-end tests skipped: ${skipReason}`);
+
+const WEB_1 = '10.244.1.5'; // listens on 8080
+const WEB_2 = '10.244.1.6'; // nothing on 8080: refused
+const WEB_3 = '10.244.1.7'; // 8080 dropped by iptables: timeout
+const WEB_4 = '10.244.3.5'; // an unreachable route: no route to host
+const WEB_IP = '10.96.0.10'; // the cluster IP answers on 80
+
+/** A folder standing for an image's PATH: these tools, each a busybox applet (or the named binary). */
+function imagePath(tools: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'epd-image-'));
+  for (const [name, target] of Object.entries(tools)) symlinkSync(target, join(dir, name));
+  return dir;
+}
+
+const endpoint = (name: string, ip: string) => ({ ip, pod: name, node: 'node-a', ready: true });
+const objects: Raw[] = [
+  service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] }),
+  service('dns', { selector: { app: 'dns' }, ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }] }),
+  pod('web-1', { ip: WEB_1 }),
+  pod('web-2', { ip: WEB_2 }),
+  pod('web-3', { ip: WEB_3 }),
+  pod('web-4', { ip: WEB_4 }),
+  pod('client', { ip: '10.244.9.9', labels: { app: 'client' } }),
+  pod('starting', { ip: null, labels: { app: 'client' } }),
+  slice('web', {
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: [endpoint('web-1', WEB_1), endpoint('web-2', WEB_2), endpoint('web-3', WEB_3), endpoint('web-4', WEB_4)],
+  }),
+];
+
+/** Listens on each host:port, then prints "ready"; holds connections open without a word. */
+const LISTENER = `
+const { createServer } = require('node:net');
+const specs = JSON.parse(process.argv[1]);
+let pending = specs.length;
+for (const [host, port] of specs) createServer(() => {}).listen(port, host, () => { if (--pending === 0) console.log('ready'); });
+`;
+
+describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a network namespace', () => {
+  let netns = '';
+  let listener: ChildProcess | undefined;
+  let busyboxImage = '';
+
+  beforeAll(async () => {
+    netns = createNetns();
+    for (const ip of [WEB_1, WEB_2, WEB_3, WEB_IP])
+      mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
+    mustRunInNetns(netns, ['iptables', '-A', 'INPUT', '-d', WEB_3, '-p', 'tcp', '--dport', '8080', '-j', 'DROP']);
+    mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
+    // The busybox image links every applet; the connect program uses these.
+    busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true'].map((t) => [t, BUSYBOX])));
+    const child = spawn('ip', [
+      'netns',
+      'exec',
+      netns,
+      process.execPath,
+      '-e',
+      LISTENER,
+      JSON.stringify([
+        [WEB_1, 8080],
+        [WEB_IP, 80],
+      ]),
+    ]);
+    listener = child;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('ready')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the listener exited (${code}) before it was ready`)));
+    });
+  });
+
+  afterAll(() => {
+    listener?.kill();
+    if (netns) deleteNetns(netns);
+  });
+
+  /** Runs the program with busybox's sh, the image's tools on PATH, in the namespace. */
+  const runProgram = (path: string, args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('ip', [
+        'netns',
+        'exec',
+        netns,
+        'env',
+        '-i',
+        `PATH=${path}`,
+        BUSYBOX,
+        'sh',
+        '-c',
+        CONNECT_PROGRAM,
+        'endpoints-doctor',
+        ...args,
+      ]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const targets = [WEB_1, '8080', WEB_2, '8080', WEB_3, '8080', WEB_4, '8080'];
+
+  it("with busybox's nc: open, refused, timeout and unreachable, one line each", async () => {
+    const run = await runProgram(busyboxImage, ['1', ...targets]);
+    expect(run.code).toBe(0);
+    const answers = parseProgramOutput(run.stdout, 4);
+    expect(answers.map((a) => a?.result)).toEqual(['open', 'refused', 'timeout', 'unreachable']);
+    // A silent listener holds the connection open: nc still ends as soon as it has connected.
+    expect(answers[0]?.latencyMs).toBeLessThan(1000);
+    expect(answers[1]?.detail).toContain('Connection refused');
+  });
+
+  it('without nc, through bash /dev/tcp: the same answers', async () => {
+    const image = imagePath({
+      sh: BUSYBOX,
+      timeout: BUSYBOX,
+      bash: spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim(),
+    });
+    const run = await runProgram(image, ['1', ...targets]);
+    expect(parseProgramOutput(run.stdout, 4).map((a) => a?.result)).toEqual([
+      'open',
+      'refused',
+      'timeout',
+      'unreachable',
+    ]);
+  });
+
+  it('with neither nc nor bash: says so, tries nothing', async () => {
+    const run = await runProgram(imagePath({ sh: BUSYBOX }), ['1', ...targets]);
+    expect(run.stdout.trim()).toBe(NO_TOOL);
+    expect(run.code).toBe(3);
+  });
+
+  describe('--connect-from pod/client end to end', () => {
+    let server: TestServer;
+    const added: Raw[] = [];
+    beforeEach(async () => {
+      added.length = 0;
+      server = await startTestServer({ objects });
+      // No kubelet: the test runs each ephemeral container the doctor adds as soon as it appears.
+      server.store.subscribe((e) => {
+        if (e.type !== 'MODIFIED' || e.resource.plural !== 'pods') return;
+        const spec = e.object.spec as { ephemeralContainers?: Raw[] };
+        const before = (e.previous?.spec as { ephemeralContainers?: Raw[] } | undefined)?.ephemeralContainers ?? [];
+        for (const c of (spec.ephemeralContainers ?? []).slice(before.length)) {
+          added.push(c);
+          setImmediate(() => server.store.update(withEphemeralStatus(e.object, String(c.name), { running: true })));
+        }
+      });
+      const run: ExecHandler = async ({ command, stdout, stderr }) =>
+        new Promise<number>((resolve) => {
+          const child = spawn('ip', ['netns', 'exec', netns, 'env', '-i', `PATH=${busyboxImage}`, BUSYBOX, ...command]);
+          child.stdout.pipe(stdout, { end: false });
+          child.stderr.pipe(stderr, { end: false });
+          child.on('close', (code) => resolve(code ?? 1));
+        });
+      server.setExecHandler(run);
+    });
+    afterEach(async () => server.close());
+
+    it('adds one unprivileged ephemeral container, says so first, and reports what the pod reaches', async () => {
+      const result = await runCliAsync(
+        [
+          'svc/web',
+          '-n',
+          'shop',
+          '--kubeconfig',
+          server.kubeconfigPath,
+          '--connect',
+          '--connect-from',
+          'pod/client',
+          '--connect-timeout',
+          '1s',
+          '-o',
+          'json',
+        ],
+        { timeoutMs: 60_000 },
+      );
+      expect(result.stderr).toMatch(
+        /^note: adding the ephemeral container (endpoints-doctor-[0-9a-f]{4}) \(image docker\.io\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64}, no privileges\) to pod shop\/client: ephemeral containers cannot be removed; it stops by itself after \d+s and stays listed in the pod\n$/,
+      );
+      const report = JSON.parse(result.stdout) as Required<Report>;
+      // Warnings only: below the default --fail-on error.
+      expect(result.code).toBe(0);
+      const port = report.services[0].connectivity?.[0];
+      expect(port?.vantage).toBe('pod/shop/client');
+      const results = Object.fromEntries((port?.targets ?? []).map((t) => [`${t.address}:${t.port}`, t.result]));
+      expect(results).toMatchObject({
+        [`${WEB_1}:8080`]: 'open',
+        [`${WEB_2}:8080`]: 'refused',
+        [`${WEB_3}:8080`]: 'timeout',
+        [`${WEB_4}:8080`]: 'unreachable',
+      });
+      const ids = report.findings.map((f) => f.check);
+      expect(ids).toEqual(expect.arrayContaining(['endpoint-refuses-connections', 'endpoint-unreachable']));
+      expect(report.notes).toEqual(expect.arrayContaining([expect.stringContaining('only TCP connects')]));
+
+      expect(added).toHaveLength(1);
+      expect(stringAt(added[0], 'name')).toMatch(/^endpoints-doctor-[0-9a-f]{4}$/);
+      expect({ ...added[0], name: undefined }).toEqual({
+        name: undefined,
+        image: CONNECT_IMAGE,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sleep', String(CONTAINER_LIFETIME_SECONDS)],
+        terminationMessagePolicy: 'File',
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 65534,
+          runAsGroup: 65534,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      });
+      const calls = server.requests
+        .filter((r) => r.resource?.startsWith('pods/'))
+        .map((r) => `${r.verb} ${r.resource} ${r.status}`);
+      expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101']);
+      const exec = server.requests.find((r) => r.resource === 'pods/exec');
+      expect(exec?.query.get('container')).toBe(stringAt(added[0], 'name'));
+    });
+  });
+});
+
+describe('--connect-from pod/NAME: what stops it, one line and an exit code each', () => {
+  let server: TestServer;
+  let state: EphemeralState | undefined;
+  beforeEach(async () => {
+    state = { running: true };
+    server = await startTestServer({ objects });
+    server.store.subscribe((e) => {
+      if (e.type !== 'MODIFIED' || e.resource.plural !== 'pods' || !state) return;
+      const list = (e.object.spec as { ephemeralContainers?: Raw[] }).ephemeralContainers ?? [];
+      const before = (e.previous?.spec as { ephemeralContainers?: Raw[] } | undefined)?.ephemeralContainers ?? [];
+      const give = state;
+      state = undefined;
+      for (const c of list.slice(before.length))
+        setImmediate(() => server.store.update(withEphemeralStatus(e.object, String(c.name), give)));
+    });
+  });
+  afterEach(async () => server.close());
+
+  const connectFrom = (from: string, ...more: string[]) =>
+    runCliAsync(
+      ['svc/web', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', from, ...more],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+  const errorLine = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error'));
+  const stored = (name: string) => server.store.get(resourceNamed('pods')!, 'shop', name) as StoredObject;
+
+  it('without update on pods/ephemeralcontainers: forbidden, the RBAC named, exit 3', async () => {
+    server.setRules([{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+    const result = await connectFrom('pod/client');
+    expect(result.code).toBe(3);
+    expect(errorLine(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: forbidden: cannot add an ephemeral container to pod shop\/client .*needs update on pods\/ephemeralcontainers and create on pods\/exec$/,
+      ),
+    ]);
+  });
+
+  it('without create on pods/exec: forbidden, said after the container was added, exit 3', async () => {
+    server.faults.forbid({ resource: 'pods/exec', verb: 'create' });
+    const result = await connectFrom('pod/client');
+    expect(result.code).toBe(3);
+    expect(errorLine(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: forbidden: cannot exec in the ephemeral container endpoints-doctor-[0-9a-f]{4} of pod shop\/client; --connect-from pod needs create on pods\/exec \(the container stops by itself\)$/,
+      ),
+    ]);
+  });
+
+  it('ephemeral containers disabled: said, exit 3', async () => {
+    server.faults.unserve('pods/ephemeralcontainers');
+    const result = await connectFrom('pod/client');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('error: ephemeral containers are disabled on this cluster');
+  });
+
+  it('a pod that is not running, or not there: nothing added', async () => {
+    const pending = await connectFrom('pod/starting');
+    expect(pending.code).toBe(3);
+    expect(errorLine(pending.stderr)).toEqual([
+      'error: pod shop/starting is not running (phase Pending): pick a running pod for --connect-from',
+    ]);
+    const missing = await connectFrom('pod/nope');
+    expect(missing.code).toBe(2);
+    expect(errorLine(missing.stderr)).toEqual(['error: --connect-from pod/nope: there is no pod shop/nope']);
+    expect(server.requests.some((r) => r.resource === 'pods/ephemeralcontainers')).toBe(false);
+  });
+
+  it('an image that cannot be pulled: the reason, exit 3, no exec', async () => {
+    state = { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nowhere/busybox"' } };
+    const result = await connectFrom('pod/client', '--image', 'nowhere/busybox');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('did not start: it is waiting: ImagePullBackOff');
+    expect(server.requests.some((r) => r.resource === 'pods/exec')).toBe(false);
+    const containers = (stored('client').spec as { ephemeralContainers: Raw[] }).ephemeralContainers;
+    expect(containers.map((c) => c.image)).toEqual(['nowhere/busybox']);
+  });
+
+  it('an image with neither nc nor bash: said, exit 3, never a pass', async () => {
+    server.setExecHandler(({ stdout }) => {
+      stdout.write(`${NO_TOOL}\n`);
+      return 3;
+    });
+    const result = await connectFrom('pod/client', '--image', 'distroless/static');
+    expect(result.code).toBe(3);
+    expect(errorLine(result.stderr)).toEqual([
+      'error: the image distroless/static has neither nc nor bash: --connect-from pod needs one of them (pick another with --image)',
+    ]);
+  });
+
+  it('--connect-from pod alone: a running pod that is no backend, named on stderr first', async () => {
+    server.setExecHandler(({ stdout }) => {
+      stdout.write(`${NO_TOOL}\n`);
+      return 3;
+    });
+    const result = await connectFrom('pod');
+    expect(result.stderr.split('\n')[0]).toBe('note: --connect-from pod: connecting from pod shop/client');
+    const added = server.requests.filter((r) => r.resource === 'pods/ephemeralcontainers');
+    expect(added.map((r) => r.name)).toEqual(['client']);
+    expect(result.code).toBe(3);
+  });
+
+  it('with nothing to try over TCP, nothing is added to the pod', async () => {
+    const result = await runCliAsync(
+      ['svc/dns', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
+      { timeoutMs: 60_000 },
+    );
+    // The Service selects no pod (exit 1 for that): its one port is UDP, which has no connect.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(server.requests.some((r) => r.resource?.startsWith('pods/'))).toBe(false);
+  });
+
+  it('names another namespace as --from does, and --image only goes with a pod', async () => {
+    const other = await connectFrom('jobs/pod/client');
+    expect(errorLine(other.stderr)).toEqual(['error: --connect-from pod/client: there is no pod jobs/client']);
+    const local = await connectFrom('local', '--image', 'busybox');
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('--image goes with --connect-from pod/NAME');
+  });
+});
+
+describe("the connect program's output, parsed", () => {
+  it('one answer per index it names; junk, unknown results and indexes past the batch are ignored', () => {
+    const output = [
+      "1 refused 3 nc: can't connect to remote host (10.244.1.6): Connection refused",
+      '0 open 2 ',
+      '2 timeout 102 nc: timed out',
+      'sh: warning from the image',
+      '3 listening 1 made up',
+      '9 open 1 ',
+    ].join('\n');
+    expect(parseProgramOutput(output, 5)).toEqual([
+      { result: 'open', latencyMs: 20 },
+      { result: 'refused', latencyMs: 30, detail: "nc: can't connect to remote host (10.244.1.6): Connection refused" },
+      { result: 'timeout', detail: 'nc: timed out' },
+      undefined,
+      undefined,
+    ]);
+  });
+});
