@@ -152,6 +152,24 @@ describe('the manifests', () => {
   });
 });
 
+/**
+ * The environment of the CronJob's pod: what the kubelet mounts for the service account (token,
+ * CA, namespace), under a root the plugin is pointed at, and the API server's Service variables.
+ */
+function inClusterEnv(server: TestServer): Record<string, string> {
+  const root = mkdtempSync(join(tmpdir(), 'epd-incluster-'));
+  const dir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'token'), server.token);
+  writeFileSync(join(dir, 'ca.crt'), server.caPem);
+  writeFileSync(join(dir, 'namespace'), serviceAccount().metadata.namespace);
+  return {
+    KUBERNETES_SERVICE_HOST: '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: new URL(server.url).port,
+    ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT: root,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface Run {
@@ -173,18 +191,7 @@ describe('in a cluster, with exactly the ClusterRole', { timeout: TIMEOUT }, () 
       rules: rules(),
       user: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
     });
-    // What the kubelet mounts into the pod, under a root the plugin is pointed at.
-    const root = mkdtempSync(join(tmpdir(), 'epd-incluster-'));
-    const dir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'token'), server.token);
-    writeFileSync(join(dir, 'ca.crt'), server.caPem);
-    writeFileSync(join(dir, 'namespace'), sa.metadata.namespace);
-    env = {
-      KUBERNETES_SERVICE_HOST: '127.0.0.1',
-      KUBERNETES_SERVICE_PORT: new URL(server.url).port,
-      ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT: root,
-    };
+    env = inClusterEnv(server);
   });
   afterAll(() => server?.close());
 
@@ -329,17 +336,7 @@ describe(
         rules: role().rules.map(toPolicyRule),
         user: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
       });
-      const root = mkdtempSync(join(tmpdir(), 'epd-incluster-'));
-      const dir = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'token'), server.token);
-      writeFileSync(join(dir, 'ca.crt'), server.caPem);
-      writeFileSync(join(dir, 'namespace'), sa.metadata.namespace);
-      env = {
-        KUBERNETES_SERVICE_HOST: '127.0.0.1',
-        KUBERNETES_SERVICE_PORT: new URL(server.url).port,
-        ENDPOINTS_DOCTOR_SERVICEACCOUNT_ROOT: root,
-      };
+      env = inClusterEnv(server);
     });
     afterAll(() => server?.close());
 

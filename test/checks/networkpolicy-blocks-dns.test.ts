@@ -1,36 +1,12 @@
 import { networkpolicyBlocksDns } from '../../src/checks/networkpolicy-blocks-dns.js';
 import { fromTester } from '../support/from-tester.js';
-import { endpointOf, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
+import { clusterDns, endpointOf, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
 
 /**
- * Service web with backend web-1, client pod frontend, and the cluster DNS as kubeadm sets it up:
- * Service kube-system/kube-dns on port 53 (UDP and TCP) in front of pods labelled k8s-app=kube-dns
- * (https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/).
+ * Service web with backend web-1, client pod frontend, and the cluster DNS as kubeadm sets it up
+ * (clusterDns: Service kube-system/kube-dns, pod coredns-1 labelled k8s-app=kube-dns).
  */
-const DNS: Raw[] = [
-  service('kube-dns', {
-    ns: 'kube-system',
-    selector: { 'k8s-app': 'kube-dns' },
-    ports: [
-      { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-    ],
-  }),
-  pod('coredns-1', {
-    ns: 'kube-system',
-    labels: { 'k8s-app': 'kube-dns' },
-    containers: [
-      {
-        name: 'coredns',
-        image: 'coredns:1',
-        ports: [
-          { name: 'dns', containerPort: 53, protocol: 'UDP' },
-          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-        ],
-      },
-    ],
-  }),
-];
+const DNS: Raw[] = clusterDns();
 const WORLD: Raw[] = [
   service('web'),
   pod('web-1'),

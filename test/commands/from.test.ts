@@ -11,6 +11,7 @@ import { diagnoseCommand } from '../../src/commands/diagnose.js';
 import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, runCli, writeTemp } from '../support/cli.js';
 import {
+  clusterDns,
   endpointOf,
   ingress,
   namespace,
@@ -94,28 +95,7 @@ const WORLD: Raw[] = [
   slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
   pod('frontend', { labels: { app: 'frontend' } }),
   pod('payer', { ns: 'payments', labels: { app: 'payer' } }),
-  service('kube-dns', {
-    ns: 'kube-system',
-    selector: { 'k8s-app': 'kube-dns' },
-    ports: [
-      { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-    ],
-  }),
-  pod('coredns-1', {
-    ns: 'kube-system',
-    labels: { 'k8s-app': 'kube-dns' },
-    containers: [
-      {
-        name: 'coredns',
-        image: 'coredns:1',
-        ports: [
-          { name: 'dns', containerPort: 53, protocol: 'UDP' },
-          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-        ],
-      },
-    ],
-  }),
+  ...clusterDns(),
   namespace('shop'),
   namespace('payments', { team: 'pay' }),
   namespace('kube-system'),

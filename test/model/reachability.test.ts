@@ -22,6 +22,7 @@ import {
 } from '../../src/model/reachability.js';
 import { viewService } from '../../src/model/service-view.js';
 import {
+  clusterDns,
   endpointOf,
   namespace,
   networkPolicy,
@@ -41,28 +42,7 @@ const WEB = [
 ];
 const FRONTEND = pod('frontend', { labels: { app: 'frontend' } });
 const PAYER = pod('payer', { ns: 'payments', labels: { app: 'payer' } });
-const DNS_SERVICE = service('kube-dns', {
-  ns: 'kube-system',
-  selector: { 'k8s-app': 'kube-dns' },
-  ports: [
-    { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-    { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-  ],
-});
-const COREDNS = pod('coredns-1', {
-  ns: 'kube-system',
-  labels: { 'k8s-app': 'kube-dns' },
-  containers: [
-    {
-      name: 'coredns',
-      image: 'coredns:1',
-      ports: [
-        { name: 'dns', containerPort: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-      ],
-    },
-  ],
-});
+const [DNS_SERVICE, COREDNS] = clusterDns();
 const NAMESPACES = [namespace('shop'), namespace('payments', { team: 'pay' }), namespace('kube-system')];
 const WORLD = [...WEB, FRONTEND, PAYER, DNS_SERVICE, COREDNS, ...NAMESPACES];
 

@@ -722,3 +722,27 @@ export function namespace(name: string, labels: Record<string, string> = {}): Ra
     status: { phase: 'Active' },
   };
 }
+
+/**
+ * The cluster DNS as kubeadm sets it up: Service kube-system/kube-dns on port 53, UDP and TCP, in
+ * front of pod coredns-1 labelled k8s-app=kube-dns
+ * (https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/).
+ */
+export function clusterDns(): [service: Raw, pod: Raw] {
+  const ports = [
+    { name: 'dns', protocol: 'UDP' },
+    { name: 'dns-tcp', protocol: 'TCP' },
+  ];
+  return [
+    service('kube-dns', {
+      ns: 'kube-system',
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: ports.map((p) => ({ ...p, port: 53, targetPort: 53 })),
+    }),
+    pod('coredns-1', {
+      ns: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns' },
+      containers: [{ name: 'coredns', image: 'coredns:1', ports: ports.map((p) => ({ ...p, containerPort: 53 })) }],
+    }),
+  ];
+}
