@@ -729,20 +729,28 @@ export function namespace(name: string, labels: Record<string, string> = {}): Ra
  * (https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/).
  */
 export function clusterDns(): [service: Raw, pod: Raw] {
-  const ports = [
-    { name: 'dns', protocol: 'UDP' },
-    { name: 'dns-tcp', protocol: 'TCP' },
-  ];
   return [
     service('kube-dns', {
       ns: 'kube-system',
       selector: { 'k8s-app': 'kube-dns' },
-      ports: ports.map((p) => ({ ...p, port: 53, targetPort: 53 })),
+      ports: [
+        { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+      ],
     }),
     pod('coredns-1', {
       ns: 'kube-system',
       labels: { 'k8s-app': 'kube-dns' },
-      containers: [{ name: 'coredns', image: 'coredns:1', ports: ports.map((p) => ({ ...p, containerPort: 53 })) }],
+      containers: [
+        {
+          name: 'coredns',
+          image: 'coredns:1',
+          ports: [
+            { name: 'dns', containerPort: 53, protocol: 'UDP' },
+            { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+          ],
+        },
+      ],
     }),
   ];
 }
