@@ -36,6 +36,8 @@ interface Side {
   summary?: ServiceSummary;
   status: ServiceStatus;
   checks: Set<string>;
+  /** With --from: what the client reaches (reachableText); undefined without. */
+  reachable?: string;
 }
 
 /** Every Service of the report, then those its findings name that it has no entry for, in findings order. */
@@ -48,6 +50,7 @@ function sides(report: Report): Map<string, Side> {
       summary: s,
       status: s.status,
       checks: new Set(),
+      reachable: reachableText(s),
     });
   }
   const severities = new Map<string, Set<string>>();
@@ -70,8 +73,8 @@ function sides(report: Report): Map<string, Side> {
  * backends counted over every port; undefined without --from. A flip of one backend's verdict
  * changes it, so that a watch of a client's view shows the change.
  */
-function reachableText(side: Side | undefined): string | undefined {
-  const reachability = side?.summary?.reachability;
+function reachableText(summary: ServiceSummary): string | undefined {
+  const { reachability } = summary;
   if (!reachability) return undefined;
   const counts = { allowed: 0, blocked: 0, unknown: 0 };
   for (const port of reachability.ports) for (const b of port.backends) counts[b.verdict]++;
@@ -116,19 +119,19 @@ export function compareReports(before: Report | undefined, after: Report): Servi
         endpoints: { after: endpointsText(is) },
         findingsAdded,
         findingsRemoved: [],
-        ...(reachableText(is) !== undefined ? { reachable: { after: reachableText(is) } } : {}),
+        ...(is.reachable !== undefined ? { reachable: { after: is.reachable } } : {}),
         ...existence(was, is),
       });
       continue;
     }
     const reachable =
-      reachableText(was) !== undefined || reachableText(is) !== undefined
-        ? { reachable: { before: reachableText(was), after: reachableText(is) } }
+      was.reachable !== undefined || is.reachable !== undefined
+        ? { reachable: { before: was.reachable, after: is.reachable } }
         : {};
     if (
       was.status === is.status &&
       endpointsText(was) === endpointsText(is) &&
-      reachableText(was) === reachableText(is) &&
+      was.reachable === is.reachable &&
       (was.summary === undefined) === (is.summary === undefined) &&
       !findingsAdded.length &&
       !findingsRemoved.length
