@@ -1,7 +1,7 @@
 // Service selectors are plain maps: a pod matches when it carries every key with the same
 // value (AND of equalities, no set-based expressions).
 
-import type { Labels, NetworkPolicyPeer } from './objects.js';
+import type { LabelSelector, Labels, NetworkPolicyPeer } from './objects.js';
 
 /**
  * The label the API server sets on every Namespace to its name, overwriting any other value
@@ -125,4 +125,20 @@ export function matchesLabels(requirements: LabelRequirement[], labels: Record<s
         return has && Number(value) < Number(values[0]);
     }
   });
+}
+
+/**
+ * A LabelSelector as kubectl's -l spells it, which is also the API's labelSelector query
+ * ("app=web,tier in (a,b),!f"); "" for `{}`.
+ */
+export function formatSelector(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
+  for (const { key, operator, values } of selector.matchExpressions) {
+    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
+    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
+    else if (operator === 'Exists') parts.push(key);
+    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
+    else parts.push(`${key} ${operator} (${values.join(',')})`);
+  }
+  return parts.join(',');
 }

@@ -7,7 +7,7 @@
 // labels of the namespace it is asked about, and when those were not read the answer is
 // 'unknown', never a guess.
 
-import { labelPairKey, NAMESPACE_NAME_LABEL } from '../core/selectors.js';
+import { formatSelector, labelPairKey, NAMESPACE_NAME_LABEL } from '../core/selectors.js';
 import {
   addressRange,
   familyOf,
@@ -523,19 +523,6 @@ function both(a: Decision, b: Decision): Decision {
 
 // ---------------------------------------------------------------------------------------------
 // Wording
-
-/** A selector as kubectl's -l spells it ("app=web,tier in (a,b)"); "" for `{}`. */
-export function formatSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
-  for (const { key, operator, values } of selector.matchExpressions) {
-    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
-    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
-    else if (operator === 'Exists') parts.push(key);
-    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
-    else parts.push(`${key} ${operator} (${values.join(',')})`);
-  }
-  return parts.join(',');
-}
 
 function isEmpty(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;

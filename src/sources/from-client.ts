@@ -10,7 +10,8 @@ import { ApiStatusError } from './kube-api.js';
 import { describeFailure, type Connection } from './live.js';
 import { slimAs, SOURCE_KINDS, type SourceKind } from './slim.js';
 import { collectionPath, type KnownKind } from '../core/kinds.js';
-import type { ClusterObject, LabelSelector, Workload } from '../core/objects.js';
+import { formatSelector } from '../core/selectors.js';
+import type { ClusterObject, Workload } from '../core/objects.js';
 
 /** What to read for the client: its namespace, and the pod or workload it is (neither for a namespace). */
 export interface ClientReads {
@@ -24,18 +25,6 @@ const DNS_SERVICE = 'kube-dns';
 
 function kind(name: KnownKind): SourceKind {
   return SOURCE_KINDS.find((k) => k.kind === name)!;
-}
-
-/** A LabelSelector as the API's labelSelector query: "a=b,c in (d,e),!f". */
-function selectorQuery(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
-  for (const { key, operator, values } of selector.matchExpressions) {
-    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
-    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
-    else if (operator === 'Exists') parts.push(key);
-    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
-  }
-  return parts.join(',');
 }
 
 async function list(
@@ -69,7 +58,7 @@ async function readClientObjects(conn: Connection, reads: ClientReads, runNamesp
     client = list(conn, workloadKind, namespace, { fieldSelector: `metadata.name=${name}` }).then(async (found) => {
       const workload = found[0] as Workload | undefined;
       if (!workload || whole) return found;
-      const pods = await list(conn, 'Pod', namespace, { labelSelector: selectorQuery(workload.selector) });
+      const pods = await list(conn, 'Pod', namespace, { labelSelector: formatSelector(workload.selector) });
       return [workload, ...pods];
     });
   }

@@ -19,10 +19,10 @@ import type {
   Protocol,
 } from '../../src/core/objects.js';
 import { addressRange } from '../../src/core/ip.js';
+import { formatSelector } from '../../src/core/selectors.js';
 import {
   admitsEverySource,
   describePeer,
-  formatSelector,
   PolicyEvaluator,
   type Decision,
   type PolicyPod,
