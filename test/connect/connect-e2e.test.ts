@@ -7,14 +7,14 @@
 // address is in a namespace the test made; every wait is on a condition (a listener saying it is
 // ready, the CLI exiting), bounded by the test's timeout.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { BIN, type CliResult } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns } from '../support/netns.js';
+import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
 import { pod, service, slice, type Raw } from '../support/objects.js';
 import { issueCertificate, makeCA } from '../server/certs.js';
 
@@ -131,25 +131,13 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
       { kind: 'http', host: WEB_IP, port: 80 },
       { kind: 'tls', host: ADMIN_IP, port: 80 },
     ];
-    const child = spawn('ip', [
-      'netns',
-      'exec',
-      netns,
+    listener = await startInNetns(netns, [
       process.execPath,
       join(dir, 'listener.mjs'),
       JSON.stringify(specs),
       join(dir, 'key.pem'),
       join(dir, 'cert.pem'),
     ]);
-    listener = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        if (out.includes('ready')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`the listener exited (${code}) before it was ready`)));
-    });
   });
 
   afterAll(() => {

@@ -24,7 +24,7 @@ import {
 } from '../server/index.js';
 import { resourceNamed, type StoredObject } from '../server/store.js';
 import { runCliAsync } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns } from '../support/netns.js';
+import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
 import { pod, service, slice, type Raw } from '../support/objects.js';
 
 const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
@@ -82,10 +82,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
     // The busybox image links every applet; the connect program uses these.
     busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true'].map((t) => [t, BUSYBOX])));
-    const child = spawn('ip', [
-      'netns',
-      'exec',
-      netns,
+    listener = await startInNetns(netns, [
       process.execPath,
       '-e',
       LISTENER,
@@ -94,15 +91,6 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         [WEB_IP, 80],
       ]),
     ]);
-    listener = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        if (out.includes('ready')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`the listener exited (${code}) before it was ready`)));
-    });
   });
 
   afterAll(() => {

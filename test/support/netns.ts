@@ -1,6 +1,6 @@
 // Throwaway network namespaces for tests that load real rules with iptables/nft. Each namespace has a
 // unique name and is deleted by deleteNetns (in an afterAll).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export interface CommandResult {
@@ -47,4 +47,21 @@ export function mustRunInNetns(netns: string, command: string[], stdin?: string)
 /** Deletes the namespace; the tables in it go with it. Missing namespaces are ignored. */
 export function deleteNetns(netns: string): void {
   spawnSync('ip', ['netns', 'delete', netns]);
+}
+
+/**
+ * Starts a long-running command inside the namespace (a listener) and resolves once it prints
+ * "ready" on stdout; rejects if it exits first. The caller kills it.
+ */
+export async function startInNetns(netns: string, command: string[]): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', netns, ...command]);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the listener exited (${code}) before it was ready`)));
+  });
+  return child;
 }
