@@ -6,20 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseCommand } from '../../src/commands/diagnose.js';
-import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, writeTemp } from '../support/cli.js';
 import { service, slice } from '../support/objects.js';
 import { startTestServer, type TestServer } from '../server/index.js';
+import { diagnoseFlags as flags, runDiagnose as run } from '../support/diagnose-flags.js';
 import { runInProcess } from '../support/streams.js';
-
-const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
-  output: 'text',
-  failOn: 'error',
-  color: true,
-  requestTimeout: '30s',
-  ...given,
-});
-const run = (given: Partial<DiagnoseFlags>, args: string[] = []) => runInProcess(diagnoseCommand, args, flags(given));
 
 describe('--connect flags', () => {
   it.each([

@@ -4,22 +4,13 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { execute } from '../../src/commands/command.js';
 import { diagnoseCommand, treeCommand, type TreeFlags } from '../../src/commands/diagnose.js';
-import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { startTestServer, type TestServer } from '../server/index.js';
 import { parseReport, writeTemp } from '../support/cli.js';
 import { withControllers } from '../support/controller.js';
 import { EVENTS_AND_POLICIES_READ, node, pod, service } from '../support/objects.js';
+import { diagnoseFlags as flags } from '../support/diagnose-flags.js';
 import { memoryStreams, runInProcess } from '../support/streams.js';
 import { applyWithControllers, eventually } from '../support/watching.js';
-
-/** The flags as commander gives them when none is typed. */
-const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
-  output: 'text',
-  failOn: 'error',
-  color: true,
-  requestTimeout: '30s',
-  ...given,
-});
 
 const objects = withControllers([
   node('node-a'),

@@ -7,8 +7,6 @@
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFrom } from '../../src/commands/from.js';
-import { diagnoseCommand } from '../../src/commands/diagnose.js';
-import type { DiagnoseFlags } from '../../src/commands/diagnose-options.js';
 import { parseReport, runCli, writeTemp } from '../support/cli.js';
 import {
   clusterDns,
@@ -23,18 +21,9 @@ import {
   type Raw,
 } from '../support/objects.js';
 import { startTestServer, type TestServer } from '../server/index.js';
-import { runInProcess } from '../support/streams.js';
+import { runDiagnose as run } from '../support/diagnose-flags.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/shop.yaml');
-
-const flags = (given: Partial<DiagnoseFlags> = {}): DiagnoseFlags => ({
-  output: 'text',
-  failOn: 'error',
-  color: true,
-  requestTimeout: '30s',
-  ...given,
-});
-const run = (given: Partial<DiagnoseFlags>, args: string[] = []) => runInProcess(diagnoseCommand, args, flags(given));
 
 describe('--from values', () => {
   it.each([
