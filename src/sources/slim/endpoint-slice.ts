@@ -12,6 +12,7 @@ import {
   rawRef,
   slimMeta,
   slimRef,
+  interned,
   str,
   strings,
   type Raw,
@@ -42,7 +43,7 @@ export const slimEndpointSlice = checked(function slimEndpointSlice(raw: Raw): E
           serving: bool(c.serving, 'conditions.serving') !== false,
           terminating: bool(c.terminating, 'conditions.terminating') === true,
         },
-        nodeName: str(e.nodeName, 'nodeName'),
+        nodeName: interned(str(e.nodeName, 'nodeName')),
         zone: str(e.zone, 'zone'),
         hintZones: list(fields(e.hints, 'hints').forZones, 'hints.forZones', (z) => str(z.name, 'name')).filter(
           (z): z is string => !!z,

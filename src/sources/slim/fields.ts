@@ -70,20 +70,21 @@ export function fields(value: unknown, field: string): Raw {
 export function list<T>(value: unknown, field: string, each: (item: Raw) => T): T[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new FieldError(field, 'a list', typeName(value));
-  const out: T[] = [];
   let i = 0;
   try {
-    for (; i < value.length; i++) {
-      const item: unknown = value[i];
+    // map allocates the result at its length; push grows a backing store to 17 slots for one item,
+    // which over a cluster's hundreds of thousands of short lists (ports, addresses, conditions)
+    // is tens of MB kept for the whole run.
+    return value.map((item: unknown, index) => {
+      i = index;
       if (item === null || typeof item !== 'object' || Array.isArray(item))
         throw new FieldError('', 'a map', typeName(item));
-      out.push(each(item as Raw));
-    }
+      return each(item as Raw);
+    });
   } catch (e) {
     if (e instanceof FieldError) e.field = e.field ? `${field}[${i}].${e.field}` : `${field}[${i}]`;
     throw e;
   }
-  return out;
 }
 
 /** A string; "" reads as absent, as Kubernetes' omitempty writes it. */
@@ -96,13 +97,34 @@ export function str(value: unknown, field: string): string | undefined {
 export function strings(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new FieldError(field, 'a list of strings', typeName(value));
-  const out: string[] = [];
+  let empties = 0;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (typeof item !== 'string') throw new FieldError(`${field}[${i}]`, 'a string', typeName(item));
-    if (item !== '') out.push(item);
+    if (item === '') empties++;
   }
-  return out;
+  // A copy at its length (see list), not the parsed array itself, which its caller may still hold.
+  return empties === 0 ? (value as string[]).slice() : (value as string[]).filter((item) => item !== '');
+}
+
+/**
+ * Strings that repeat across a cluster's objects (namespaces, node names, label values, condition
+ * types) as one string each: JSON.parse makes a new string for every occurrence, and over 50,000
+ * pods the copies weigh tens of MB for the whole run. Bounded, so that a long --watch keeps no
+ * more than INTERNED_MAX of them.
+ */
+const interning = new Map<string, string>();
+const INTERNED_MAX = 50_000;
+
+export function interned(value: string): string;
+export function interned(value: string | undefined): string | undefined;
+export function interned(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const known = interning.get(value);
+  if (known !== undefined) return known;
+  if (interning.size >= INTERNED_MAX) interning.clear();
+  interning.set(value, value);
+  return value;
 }
 
 export function int(value: unknown, field: string): number | undefined {
@@ -136,7 +158,7 @@ export function stringMap(value: unknown, field: string): Labels {
     throw new FieldError(field, 'a map of strings', typeName(value));
   for (const key of Object.keys(value)) {
     const v = (value as Raw)[key];
-    if (typeof v === 'string') setOwnKey(out, key, v);
+    if (typeof v === 'string') setOwnKey(out, key, interned(v));
     else if (v === null) setOwnKey(out, key, '');
     else throw new FieldError(`${field}.${key}`, 'a string', typeName(v));
   }
@@ -185,7 +207,7 @@ export function slimMeta(raw: Raw, namespaced: boolean, keepAnnotations = true, 
   const name = str(m.name, 'metadata.name');
   if (!name) throw new SlimError('metadata.name is missing');
   return {
-    namespace: namespaced ? (str(m.namespace, 'metadata.namespace') ?? 'default') : '',
+    namespace: namespaced ? interned(str(m.namespace, 'metadata.namespace') ?? 'default') : '',
     name,
     uid: str(m.uid, 'metadata.uid'),
     labels: stringMap(m.labels, 'metadata.labels'),
@@ -205,7 +227,7 @@ function controllerOf(value: unknown): OwnerRef | undefined {
     uid: str(r.uid, 'uid'),
   }));
   const owner = owners.find((o) => o.controller && o.name !== '');
-  return owner && { kind: owner.kind, name: owner.name, uid: owner.uid };
+  return owner && { kind: interned(owner.kind), name: owner.name, uid: owner.uid };
 }
 
 export function slimRef(value: unknown, field: string): ObjectRef | undefined {
@@ -213,8 +235,8 @@ export function slimRef(value: unknown, field: string): ObjectRef | undefined {
   const name = str(r.name, `${field}.name`);
   if (!name) return undefined;
   return {
-    kind: str(r.kind, `${field}.kind`) ?? '',
-    namespace: str(r.namespace, `${field}.namespace`),
+    kind: interned(str(r.kind, `${field}.kind`) ?? ''),
+    namespace: interned(str(r.namespace, `${field}.namespace`)),
     name,
     uid: str(r.uid, `${field}.uid`),
   };

@@ -21,6 +21,7 @@ import {
   nonEmpty,
   protocol,
   slimMeta,
+  interned,
   str,
   typeName,
   type Raw,
@@ -144,7 +145,7 @@ export const slimPod = checked(function slimPod(raw: Raw): Pod {
   return {
     kind: 'Pod',
     meta,
-    nodeName: str(spec.nodeName, 'spec.nodeName'),
+    nodeName: interned(str(spec.nodeName, 'spec.nodeName')),
     hostNetwork: bool(spec.hostNetwork, 'spec.hostNetwork') === true,
     hostname: str(spec.hostname, 'spec.hostname'),
     subdomain: str(spec.subdomain, 'spec.subdomain'),
@@ -167,9 +168,9 @@ const READINESS_CONDITIONS = new Set(['Ready', 'ContainersReady', 'PodScheduled'
 function slimPodConditions(value: unknown, readinessGates: string[]): PodCondition[] {
   const out: PodCondition[] = [];
   list(value, 'status.conditions', (c) => {
-    const type = str(c.type, 'type') ?? '';
+    const type = interned(str(c.type, 'type') ?? '');
     if (!READINESS_CONDITIONS.has(type) && !readinessGates.includes(type)) return;
-    const status = str(c.status, 'status') ?? 'Unknown';
+    const status = interned(str(c.status, 'status') ?? 'Unknown');
     // A condition that holds needs no explaining: its reason and message are dropped.
     const explained = status !== 'True';
     out.push({
@@ -180,7 +181,7 @@ function slimPodConditions(value: unknown, readinessGates: string[]): PodConditi
       lastTransitionTime: str(c.lastTransitionTime, 'lastTransitionTime'),
     });
   });
-  return out;
+  return out.slice(); // at its length (see list)
 }
 
 function rawContainer(c: Container): Raw {
