@@ -7,9 +7,8 @@
 
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { clientNode } from '../client-node.js';
+import { apiCode, apiMessage, clientNode } from '../client-node.js';
 import { ClusterError } from '../../core/errors.js';
-import { stringAt } from '../../core/json-value.js';
 import type { RunCommand } from './dump-commands.js';
 import { podRunner } from './exec.js';
 
@@ -73,20 +72,12 @@ function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'node
 }
 
 function apiFailure(e: unknown, what: string): ClusterError {
-  const err = e as { code?: number; body?: unknown; message?: string };
-  let message = err.message ?? String(e);
-  try {
-    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
-    message = stringAt(body, 'message') ?? message;
-  } catch {
-    // keep the client's message
-  }
-  if (err.code === 403)
+  if (apiCode(e) === 403)
     return new ClusterError(
-      `forbidden: cannot ${what} (${message}); --debug-pod needs create, get, list and delete on pods, and create on pods/exec`,
+      `forbidden: cannot ${what} (${apiMessage(e)}); --debug-pod needs create, get, list and delete on pods, and create on pods/exec`,
       e,
     );
-  return new ClusterError(`cannot ${what}: ${message}`, e);
+  return new ClusterError(`cannot ${what}: ${apiMessage(e)}`, e);
 }
 
 /** Why a pod will not start, from its status, or undefined while it may still start. */
@@ -122,7 +113,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
     (deleted ??= core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).then(
       () => o.debug(`deleted debug ${where}`),
       (e: unknown) => {
-        if ((e as { code?: number }).code === 404) return;
+        if (apiCode(e) === 404) return;
         process.stderr.write(
           `warning: could not delete the debug ${where}: delete it with kubectl delete -n ${o.namespace} pod ${name}\n`,
         );
@@ -205,7 +196,7 @@ export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; names
     ).items;
   } catch (e) {
     // Without list the probe still works; only the tidying is skipped, and said.
-    if ((e as { code?: number }).code === 403) {
+    if (apiCode(e) === 403) {
       process.stderr.write(
         `warning: cannot look for debug pods earlier probes left in namespace ${o.namespace}: forbidden to list pods there\n`,
       );
@@ -223,7 +214,7 @@ export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; names
     try {
       await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 });
     } catch (e) {
-      if ((e as { code?: number }).code === 404) continue;
+      if (apiCode(e) === 404) continue;
       throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`);
     }
     process.stderr.write(
