@@ -1,7 +1,7 @@
 // The container the connect program (program.ts) runs in, whichever vantage point makes it (an
-// ephemeral container in a pod, pod.ts, so far): its default image, its privileges (none: a TCP
-// connect needs none), how long it lives, and the exec of the program in it, a batch of targets
-// at a time.
+// ephemeral container in a pod, pod.ts; a debug pod on a node, node.ts): its default image, its
+// privileges (none: a TCP connect needs none), how long it lives, and the exec of the program in
+// it, a batch of targets at a time.
 
 import type { KubeConfig, V1SecurityContext } from '@kubernetes/client-node';
 import { ClusterError } from '../../core/errors.js';
