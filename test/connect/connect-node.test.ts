@@ -30,6 +30,7 @@ if (skipReason) console.warn(`--connect-from node end-to-end tests in a network 
 const NODE_IP = '192.168.0.10'; // node-a's InternalIP: web's NodePort answers there, api's refuses
 const WEB_1 = '10.244.1.5'; // listens on 8080
 const WEB_2 = '10.244.1.6'; // nothing on 8080: refused
+const API_1 = '10.244.1.7'; // listens on 8080
 const WEB_IP = '10.96.0.10'; // web's cluster IP answers on 80
 const API_IP = '10.96.0.12'; // api's cluster IP answers on 80
 
@@ -62,11 +63,12 @@ const objects: Raw[] = [
   }),
   pod('web-1', { ip: WEB_1 }),
   pod('web-2', { ip: WEB_2 }),
+  pod('api-1', { ip: API_1, labels: { app: 'api' } }),
   slice('web', {
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     endpoints: [endpoint('web-1', WEB_1), endpoint('web-2', WEB_2)],
   }),
-  slice('api', { ports: [{ name: 'api', port: 8080, protocol: 'TCP' }], endpoints: [endpoint('web-1', WEB_1)] }),
+  slice('api', { ports: [{ name: 'api', port: 8080, protocol: 'TCP' }], endpoints: [endpoint('api-1', API_1)] }),
 ];
 
 /** What these tests read of the debug pod the CLI created. */
@@ -144,7 +146,7 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
 
   beforeAll(async () => {
     netns = createNetns();
-    for (const ip of [NODE_IP, WEB_1, WEB_2, WEB_IP, API_IP])
+    for (const ip of [NODE_IP, WEB_1, WEB_2, API_1, WEB_IP, API_IP])
       mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
     image = busyboxImage();
     listener = await startInNetns(netns, [
@@ -153,6 +155,7 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
       LISTENER,
       JSON.stringify([
         [WEB_1, 8080],
+        [API_1, 8080],
         [WEB_IP, 80],
         [API_IP, 80],
         [NODE_IP, 30080],
@@ -214,7 +217,7 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
       ]),
     );
     expect(answers).toEqual({
-      api: [`endpoint ${WEB_1}:8080 open`, `cluster-ip ${API_IP}:80 open`, `node-port ${NODE_IP}:30081 refused`],
+      api: [`endpoint ${API_1}:8080 open`, `cluster-ip ${API_IP}:80 open`, `node-port ${NODE_IP}:30081 refused`],
       web: [
         `endpoint ${WEB_1}:8080 open`,
         `endpoint ${WEB_2}:8080 refused`,
@@ -223,17 +226,21 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
       ],
     });
     expect(report.services.every((s) => s.connectivity?.every((p) => p.vantage === 'node/node-a'))).toBe(true);
-    // The program was given exactly these targets: nothing else, never a range (web-1 serves both Services).
-    expect(new Set(tried.flat())).toEqual(
-      new Set([
+    // The program was given exactly these targets, each once: nothing else, never a range.
+    expect(tried.flat().sort()).toEqual(
+      [
         `${WEB_1}:8080`,
         `${WEB_2}:8080`,
+        `${API_1}:8080`,
         `${WEB_IP}:80`,
         `${API_IP}:80`,
         `${NODE_IP}:30080`,
         `${NODE_IP}:30081`,
-      ]),
+      ].sort(),
     );
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.check)).toEqual([
+      'service-address-fails',
+    ]);
     expect(report.findings.filter((f) => f.check === 'service-address-fails')).toEqual([
       expect.objectContaining({
         service: 'api',
@@ -269,6 +276,20 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
     expect(podGone(server, name)).toBe(true);
     const execs = server.requests.filter((r) => r.resource === 'pods/exec');
     expect(execs.map((r) => `${r.name} ${r.query.get('container')} ${r.status}`)).toEqual([`${name} connect 101`]);
+  });
+
+  it('text output: the NodePort on its row of the table, and the finding', async () => {
+    const result = await runCliAsync(
+      ['svc/api', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'node/node-a'],
+      { timeoutMs: 60_000 },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('shop/api: connections from node/node-a');
+    expect(result.stdout).toMatch(/192\.168\.0\.10:30081 +node port +refused/);
+    expect(result.stdout).toMatch(
+      /^ {2}ERROR +service-address-fails +api 80\/TCP: endpoints accept connections from node\/node-a/m,
+    );
+    expect(pods.created.map((p) => podGone(server, p.metadata.name))).toEqual([true]);
   });
 });
 
