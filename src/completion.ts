@@ -158,7 +158,7 @@ function flagValues(
     case '--disable':
       return { values: CHECKS.map((c) => `${c.id}\t${c.title}`), commaList: true };
     case '--connect-from':
-      // pod/ is a prefix the pod's name follows (completeConnectFrom): no space after.
+      // pod/ and node/ are prefixes the name follows: no space after.
       return { values: CONNECT_FROM_VALUES, prefixes: true };
     case '--from':
       // The kinds of client, each a prefix the name follows: no space after.
@@ -187,14 +187,14 @@ async function completeValue(
   flags: ClusterFlags,
   flagPrefix = '',
 ): Promise<Completion> {
-  // --connect-from pod/NAME: the pods of the namespace the flags name.
-  const podPrefix = option.long === '--connect-from' ? /^(pods?|po)\//.exec(toComplete)?.[0] : undefined;
-  if (podPrefix) {
-    const names = await lookup('Pod', flags).catch(() => []);
+  // --connect-from pod/NAME: the pods of the namespace the flags name; node/NAME: the nodes.
+  const vantage = option.long === '--connect-from' ? /^(?:(pods?|po)|nodes?|no)\//.exec(toComplete) : undefined;
+  if (vantage) {
+    const names = await lookup(vantage[1] ? 'Pod' : 'nodes', flags).catch(() => []);
     return {
       candidates: startingWith(
         flagPrefix + toComplete,
-        names.map((n) => flagPrefix + podPrefix + n),
+        names.map((n) => flagPrefix + vantage[0] + n),
       ),
       directive: DIRECTIVE.noFileCompletion,
     };

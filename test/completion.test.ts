@@ -130,14 +130,16 @@ describe('kubectl_complete-endpoints_doctor, run directly', { timeout: TIMEOUT }
     expect(equals.words).toEqual(['--only=pods-not-ready']);
   });
 
-  it('--connect-from offers the vantage points there are, then the pods of the namespace after pod/', async () => {
-    expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local', 'pod/']);
+  it('--connect-from offers the vantage points there are, then the pods of the namespace after pod/, the nodes after node/', async () => {
+    expect((await complete('--connect', '--connect-from', '')).words).toEqual(['local', 'pod/', 'node/']);
     const kubeconfig = ['--kubeconfig', server.kubeconfigPath];
     const pods = await complete(...kubeconfig, '-n', 'shop', '--connect', '--connect-from', 'pod/');
     expect(pods.words).toEqual(['pod/client', 'pod/web-1']);
     expect((await complete(...kubeconfig, '-n', 'shop', '--connect', '--connect-from=pod/c')).words).toEqual([
       '--connect-from=pod/client',
     ]);
+    const nodes = await complete(...kubeconfig, '--connect', '--connect-from', 'node/');
+    expect(nodes.words).toEqual(['node/node-a', 'node/node-b']);
   });
 
   it('--from offers the kinds of client, each with its slash and no space after', async () => {

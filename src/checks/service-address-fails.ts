@@ -1,46 +1,65 @@
 // Endpoints answer, the Service's own address does not, from the same vantage point: the
-// service proxy between them is at fault (docs/kubernetes-semantics.md#what-is-contacted).
+// service proxy between them is at fault (docs/kubernetes-semantics.md#what-is-contacted). The
+// Service's own addresses: its cluster IPs, and from a node its NodePorts on that node
+// (docs/kubernetes-semantics.md#nodeport-services).
 
+import type { TargetAnswer } from '../model/connect-targets.js';
 import { answerText, kubectl, listSome, targetText } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { ConnectCheck, FindingDraft } from './types.js';
 
 const FAILS = 'endpoints accept connections from {{vantage}} ({{open}}) but the cluster IP does not: {{failures}}';
+
+const failed = (a: TargetAnswer) => !['open', 'skipped'].includes(a.answer.result);
+const failures = (addresses: TargetAnswer[]) => addresses.map((a) => `${targetText(a)} ${answerText(a)}`).join(', ');
 
 export const serviceAddressFails: ConnectCheck = {
   id: 'service-address-fails',
   severity: 'error',
-  title: "Endpoints answer but the Service's cluster IP does not",
+  title: "Endpoints answer but the Service's cluster IP or NodePort does not",
   explanation:
     "A Service's cluster IP is no interface anywhere: each node's service proxy (kube-proxy's rules, or a " +
     'replacement) translates connections to it into connections to an endpoint. When the endpoints accept ' +
     'connections from a vantage point and the cluster IP, from the same point, refuses, times out or has no ' +
     "route, the translation is what fails: the node's rules are missing or stale, or the proxy is not running. " +
     'From this machine (--connect-from local) that holds only when it is a node or routes the service range ' +
-    'through one; elsewhere the cluster IP is not expected to answer, and the finding is a warning.',
-  fix: "Compare the node's rules with the EndpointSlices: kubectl endpoints-doctor probe -n NAMESPACE NAME --nodes-with-endpoints.",
+    'through one; elsewhere the cluster IP is not expected to answer, and the finding is a warning. From a node ' +
+    "(--connect-from node/NAME) a NodePort or LoadBalancer Service's node ports are tried at the node's own " +
+    'addresses too, and judged the same way; with externalTrafficPolicy Local, only when an endpoint on that ' +
+    'node answers, since a node port may drop what the node has no endpoint for.',
+  fix: "Compare the node's rules with the EndpointSlices: kubectl endpoints-doctor probe -n NAMESPACE NAME --nodes-with-endpoints (a NodePort: --node NODE).",
   messages: {
     clusterIPFails: FAILS,
     clusterIPFailsFromOutside:
       FAILS + '; this machine reaches the cluster IP only if it is a node or routes the service range through one',
+    nodePortFails:
+      'endpoints accept connections from {{vantage}} ({{open}}) but the NodePort on node {{node}} does not: {{failures}}',
   },
   severities: { clusterIPFailsFromOutside: 'warning' },
   input: 'connect',
   run(port) {
     const open = port.endpoints.filter((e) => e.answer.result === 'open' && e.ready === true);
     if (open.length === 0) return [];
-    const failing = port.serviceAddresses.filter((a) => !['open', 'skipped'].includes(a.answer.result));
-    if (failing.length === 0) return [];
     const { name, namespace } = port.service.meta;
-    return [
-      {
+    const drafts: FindingDraft[] = [];
+    const clusterIPs = port.serviceAddresses.filter((a) => a.kind === 'cluster-ip' && failed(a));
+    if (clusterIPs.length > 0) {
+      drafts.push({
         reason: port.vantage === 'local' ? 'clusterIPFailsFromOutside' : 'clusterIPFails',
-        data: {
-          vantage: port.vantage,
-          open: listSome(open.map(targetText)),
-          failures: failing.map((a) => `${targetText(a)} ${answerText(a)}`).join(', '),
-        },
-        fix: `${kubectl('endpoints-doctor', 'probe', '-n', namespace, name, '--nodes-with-endpoints')}`,
-      },
-    ];
+        data: { vantage: port.vantage, open: listSome(open.map(targetText)), failures: failures(clusterIPs) },
+        fix: kubectl('endpoints-doctor', 'probe', '-n', namespace, name, '--nodes-with-endpoints'),
+      });
+    }
+    const nodePorts = port.serviceAddresses.filter((a) => a.kind === 'node-port' && failed(a));
+    const node = nodePorts[0]?.nodeName;
+    // With the Local policy a node port leads to that node's endpoints only.
+    const behind = port.service.externalTrafficPolicy === 'Local' ? open.filter((e) => e.nodeName === node) : open;
+    if (node !== undefined && behind.length > 0) {
+      drafts.push({
+        reason: 'nodePortFails',
+        data: { vantage: port.vantage, open: listSome(behind.map(targetText)), node, failures: failures(nodePorts) },
+        fix: kubectl('endpoints-doctor', 'probe', '-n', namespace, name, '--node', node),
+      });
+    }
+    return drafts;
   },
 };

@@ -14,13 +14,17 @@ import {
   pairAnswers,
   type PortConnectivity,
   type PortTargets,
+  type VantageNode,
+  withNodePorts,
 } from '../model/connect-targets.js';
 import { viewService } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
 import type { ConnectInput } from '../report/diagnosis.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
-import { choosePod, CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
+import { CONNECT_IMAGE } from '../sources/connect/container.js';
+import { nodeInternalIPs, nodeVantage } from '../sources/connect/node.js';
+import { choosePod, podVantage } from '../sources/connect/pod.js';
 import type { Vantage } from '../sources/connect/types.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import type { Connection } from '../sources/live.js';
@@ -49,6 +53,13 @@ type VantageSpec =
       text: string;
       /** The ephemeral container's image. */
       image: string;
+    }
+  | {
+      kind: 'node';
+      name: string;
+      text: string;
+      /** The debug pod's image. */
+      image: string;
     };
 
 export interface ConnectOptions {
@@ -63,6 +74,7 @@ const DEFAULT_TIMEOUT = '2s';
 export const CONNECT_FROM_VALUES = [
   'local\tthis machine (creates nothing)',
   'pod/\tan ephemeral container added to a pod (it cannot be removed)',
+  'node/\ta debug pod on a node, in its host network (deleted afterwards)',
 ];
 
 export function addConnectFlags(command: Command): Command {
@@ -73,11 +85,11 @@ export function addConnectFlags(command: Command): Command {
     )
     .option(
       '--connect-from <where>',
-      'where --connect connects from: local (this machine, the default) or pod/NAME (an ephemeral container added to that pod, sharing its network; NAMESPACE/pod/NAME for another namespace; pod alone: a running pod of the namespace that is no backend)',
+      'where --connect connects from: local (this machine, the default), pod/NAME (an ephemeral container added to that pod, sharing its network; NAMESPACE/pod/NAME for another namespace; pod alone: a running pod of the namespace that is no backend) or node/NAME (a debug pod created on that node, in its host network, and deleted afterwards; NodePorts are tried there too)',
     )
     .option(
       '--image <image>',
-      `image of the --connect-from pod ephemeral container: it needs sh and nc or bash (default ${CONNECT_IMAGE})`,
+      `image of the --connect-from pod ephemeral container or node debug pod: it needs sh and nc or bash (default ${CONNECT_IMAGE})`,
     )
     .option(
       '--connect-timeout <duration>',
@@ -110,12 +122,14 @@ function parseHttpPath(text: string): string {
 }
 
 const POD_TYPES = new Set(['pod', 'pods', 'po']);
+const NODE_TYPES = new Set(['node', 'nodes', 'no']);
 
 function parseVantage(text: string | undefined, image: string | undefined): VantageSpec {
   if (text === undefined || text === 'local') {
-    if (image !== undefined) throw new UsageError('--image goes with --connect-from pod/NAME');
+    if (image !== undefined) throw new UsageError('--image goes with --connect-from pod/NAME or node/NAME');
     return { kind: 'local' };
   }
+  if (image !== undefined && image.trim() === '') throw new UsageError('--image is empty');
   const parts = text.split('/');
   const [namespace, type, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
   if (parts.length <= 3 && type !== undefined && POD_TYPES.has(type.toLowerCase())) {
@@ -126,7 +140,6 @@ function parseVantage(text: string | undefined, image: string | undefined): Vant
       const nsProblem = dns1123LabelError(namespace);
       if (nsProblem) throw new UsageError(`--connect-from: "${namespace}" is not a valid namespace name: ${nsProblem}`);
     }
-    if (image !== undefined && image.trim() === '') throw new UsageError('--image is empty');
     return {
       kind: 'pod',
       ...(name ? { name } : {}),
@@ -135,11 +148,15 @@ function parseVantage(text: string | undefined, image: string | undefined): Vant
       image: image ?? CONNECT_IMAGE,
     };
   }
-  if (/^(node|no|nodes)(\/|$)/.test(text)) {
-    throw new UsageError(`--connect-from ${text} is not available yet: local and pod/NAME are`);
+  if (parts.length <= 3 && type !== undefined && NODE_TYPES.has(type.toLowerCase())) {
+    if (namespace !== undefined) throw new UsageError(`--connect-from ${text}: a node has no namespace (node/NAME)`);
+    if (!name) throw new UsageError(`--connect-from ${text}: name the node (node/NAME)`);
+    const problem = dns1123SubdomainError(name);
+    if (problem) throw new UsageError(`--connect-from: "${name}" is not a valid node name: ${problem}`);
+    return { kind: 'node', name, text, image: image ?? CONNECT_IMAGE };
   }
   throw new UsageError(
-    `--connect-from "${text}" is neither local nor pod/NAME (NAMESPACE/pod/NAME for another namespace)`,
+    `--connect-from "${text}" is neither local, pod/NAME (NAMESPACE/pod/NAME for another namespace) nor node/NAME`,
   );
 }
 
@@ -171,24 +188,48 @@ export function completeConnect(flags: ConnectFlags, checks: ConnectCheck[]): Co
 export interface ConnectSource {
   connection?: Connection;
   namespace?: string;
+  /** --debug's lines (the node debug pod's create and delete). */
+  debug?: (line: string) => void;
+}
+
+/** A vantage point opened, and for a node, the node: its NodePorts are targets too. */
+interface OpenVantage {
+  vantage: Vantage;
+  node?: VantageNode;
 }
 
 /**
- * The vantage point --connect-from names (a pod's ephemeral container is added only once there
- * is something to try). The pod's namespace, when --connect-from does not say: the run's, else that of the
- * Services diagnosed when they share one (as --from finds its client).
+ * The vantage point --connect-from names (a pod's ephemeral container is added, a node's debug
+ * pod created, only once there is something to try). The pod's namespace, when --connect-from
+ * does not say: the run's, else that of the Services diagnosed when they share one (as --from
+ * finds its client). A node is read first: a missing one is a usage error, and its InternalIPs
+ * are where its NodePorts are tried.
  */
 async function openVantage(
   spec: VantageSpec,
   ports: PortTargets[],
   source: ConnectSource,
   streams: IOStreams,
-): Promise<Vantage> {
+): Promise<OpenVantage> {
   const services = ports.map((p) => p.service);
-  if (spec.kind === 'local') return LOCAL_VANTAGE;
+  if (spec.kind === 'local') return { vantage: LOCAL_VANTAGE };
   const { connection } = source;
   if (!connection) {
-    throw new UsageError(`--connect-from ${spec.text} adds a container to a pod: it needs a cluster, not input files`);
+    const what = spec.kind === 'pod' ? 'adds a container to a pod' : 'creates a pod on a node';
+    throw new UsageError(`--connect-from ${spec.text} ${what}: it needs a cluster, not input files`);
+  }
+  const say = (line: string) => streams.errOut.write(`note: ${terminalText(line)}\n`);
+  const kubeConfig = await clientNodeConfig(connection.resolved.server, () => connection.api.currentRequestOptions());
+  if (spec.kind === 'node') {
+    const addresses = await nodeInternalIPs(kubeConfig, spec.name);
+    const vantage = nodeVantage({
+      kubeConfig,
+      node: spec.name,
+      image: spec.image,
+      say,
+      debug: source.debug ?? (() => {}),
+    });
+    return { vantage, node: { name: spec.name, addresses } };
   }
   const shared = new Set(services.map((s) => s.meta.namespace));
   const namespace = spec.namespace ?? source.namespace ?? (shared.size === 1 ? [...shared][0] : undefined);
@@ -197,8 +238,6 @@ async function openVantage(
       `--connect-from ${spec.text}: say which namespace it is in (-n NAMESPACE, or --connect-from NAMESPACE/${spec.text})`,
     );
   }
-  const say = (line: string) => streams.errOut.write(`note: ${terminalText(line)}\n`);
-  const kubeConfig = await clientNodeConfig(connection.resolved.server, () => connection.api.currentRequestOptions());
   let pod = spec.name;
   if (pod === undefined) {
     const backends = ports.flatMap((p) =>
@@ -207,13 +246,7 @@ async function openVantage(
     pod = await choosePod(kubeConfig, namespace, new Set(backends));
     say(`--connect-from pod: connecting from pod ${namespace}/${pod}`);
   }
-  return podVantage({
-    kubeConfig,
-    namespace,
-    pod,
-    image: spec.image,
-    say,
-  });
+  return { vantage: podVantage({ kubeConfig, namespace, pod, image: spec.image, say }) };
 }
 
 /** Connects to every target of these Services from the vantage point: the connect checks' input, and notes on what was not tried. */
@@ -224,8 +257,9 @@ export async function connectServices(
   streams: IOStreams,
   source: ConnectSource = {},
 ): Promise<{ input: ConnectInput; notes: string[] }> {
-  const ports = services.flatMap((s) => connectTargets(viewService(model, s)));
-  const vantage = await openVantage(options.from, ports, source, streams);
+  const servicePorts = services.flatMap((s) => connectTargets(viewService(model, s)));
+  const { vantage, node } = await openVantage(options.from, servicePorts, source, streams);
+  const ports = node ? servicePorts.map((p) => withNodePorts(p, node)) : servicePorts;
   const attempts = ports.flatMap((p) => p.targets.map((t) => attemptOf(p, t)));
   // Progress only on a terminal: redirected stderr gets no carriage-return noise.
   const terminal = streams.errOut.isTTY === true;
@@ -246,9 +280,14 @@ export async function connectServices(
     return pairAnswers(p, vantage.name, slice);
   });
   const notes: string[] = [];
-  // Never a verdict on endpoints nobody listed: without slices only the cluster IPs were tried.
+  // Never a verdict on endpoints nobody listed: without slices only the Service's own addresses were tried.
   if (!model.coverage.endpointSlices)
-    notes.push('--connect: the input has no EndpointSlices: only cluster IPs were tried');
+    notes.push(
+      `--connect: the input has no EndpointSlices: only cluster IPs${node ? ' and NodePorts' : ''} were tried`,
+    );
+  if (node && node.addresses.length === 0 && ports.some((p) => p.port.nodePort)) {
+    notes.push(`--connect-from ${vantage.name}: the node has no InternalIP address: its NodePorts were not tried`);
+  }
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
   if ('attemptAll' in vantage && paired.some((p) => p.speaks === 'http' || p.speaks === 'https')) {

@@ -28,6 +28,7 @@ async function runDiagnose(options: DiagnoseOptions, streams: IOStreams): Promis
     ? await connectServices(input.model, input.services, options.connect, streams, {
         connection: input.connection,
         namespace: input.namespace ?? input.connection?.defaultNamespace,
+        debug: options.scope.debug,
       })
     : undefined;
   const client =

@@ -1,29 +1,32 @@
 // What the active check (--connect) contacts for each Service port, from the model only: every
 // endpoint address of the Service's EndpointSlices (ready or not) at the port its slice gives,
-// and each cluster IP at the Service port. Never another address, never a range. A headless
+// and each cluster IP at the Service port; from a node (--connect-from node/NAME), also that
+// node's own addresses at the port's nodePort. Never another address, never a range. A headless
 // Service has endpoints only; an ExternalName Service nothing. The answers, once recorded, are
 // paired back with these targets for the connect checks.
 
+import { familyOf } from '../core/ip.js';
 import type { ObjectRef, Service, ServicePort } from '../core/objects.js';
 import type { Attempt, ConnectAnswer, PortSpeaks } from '../sources/connect/types.js';
 import { isSliceReadFor } from './endpoint-meta.js';
 import { endpointsForPort } from './kube-proxy-endpoints.js';
 import { describeServicePort } from './ports.js';
 import type { ServiceView } from './service-view.js';
-import { proxiedFamilies } from './services.js';
+import { proxiedFamilies, serviceFamilies } from './services.js';
 
 /** The default cluster domain (kubelet's --cluster-domain); a certificate is judged against both forms. */
 const CLUSTER_DOMAIN = 'cluster.local';
 
 export interface ConnectTarget {
-  /** endpoint: an address of the slices; cluster-ip: the Service's own address. */
-  kind: 'endpoint' | 'cluster-ip';
+  /** endpoint: an address of the slices; cluster-ip: the Service's own address; node-port: the vantage node's address at the nodePort. */
+  kind: 'endpoint' | 'cluster-ip' | 'node-port';
   address: string;
   port: number;
   /** An endpoint's conditions (a cluster IP has none). */
   ready?: boolean;
   terminating?: boolean;
   targetRef?: ObjectRef;
+  /** An endpoint's node; a node port's, the vantage node. */
   nodeName?: string;
 }
 
@@ -84,6 +87,33 @@ export function connectTargets(view: ServiceView): PortTargets[] {
   });
 }
 
+/** The node connections are made from (--connect-from node/NAME): its name and its InternalIPs. */
+export interface VantageNode {
+  name: string;
+  addresses: string[];
+}
+
+/**
+ * The port's targets and, for a NodePort or LoadBalancer Service, the vantage node's addresses of
+ * the Service's families at the port's nodePort: kube-proxy serves a node port on every node, for
+ * the families the Service has (docs/kubernetes-semantics.md#nodeport-services). A port without
+ * a nodePort (allocateLoadBalancerNodePorts: false) gets none.
+ */
+export function withNodePorts(port: PortTargets, node: VantageNode): PortTargets {
+  const { service } = port;
+  const nodePort = port.port.nodePort;
+  if ((service.type !== 'NodePort' && service.type !== 'LoadBalancer') || !nodePort) return port;
+  const families = serviceFamilies(service);
+  const addresses = node.addresses.filter((ip) => families.some((f) => f === familyOf(ip)));
+  const targets = addresses.map((address): ConnectTarget => ({
+    kind: 'node-port',
+    address,
+    port: nodePort,
+    nodeName: node.name,
+  }));
+  return { ...port, targets: [...port.targets, ...targets] };
+}
+
 /** What a vantage point is asked to try for a target. */
 export function attemptOf(port: PortTargets, target: ConnectTarget): Attempt {
   return { address: target.address, port: target.port, speaks: port.speaks, serverNames: port.dnsNames };
@@ -98,6 +128,7 @@ export interface TargetAnswer extends ConnectTarget {
 export interface PortConnectivity extends Omit<PortTargets, 'targets'> {
   vantage: string;
   endpoints: TargetAnswer[];
+  /** Its cluster IPs, then the vantage node's node ports. */
   serviceAddresses: TargetAnswer[];
 }
 
@@ -109,6 +140,6 @@ export function pairAnswers(port: PortTargets, vantage: string, answers: Connect
     ...rest,
     vantage,
     endpoints: paired.filter((t) => t.kind === 'endpoint'),
-    serviceAddresses: paired.filter((t) => t.kind === 'cluster-ip'),
+    serviceAddresses: paired.filter((t) => t.kind !== 'endpoint'),
   };
 }

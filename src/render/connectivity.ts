@@ -31,6 +31,7 @@ function targetAddress(t: ConnectTargetReport): string {
 
 function targetKind(t: ConnectTargetReport): string {
   if (t.kind === 'cluster-ip') return 'cluster IP';
+  if (t.kind === 'node-port') return 'node port';
   return `${t.ready ? 'ready' : 'not ready'}${t.pod ? ` ${t.pod}` : ''}`;
 }
 

@@ -80,7 +80,7 @@ function runBy(id: string): Span[] {
     return [
       'Run by: ',
       { code: 'kubectl endpoints-doctor --connect' },
-      ' (it judges the answers of connections to the endpoints and the cluster IP; without ',
+      ' (it judges the answers of connections to the endpoints and the cluster IP, and from a node to its NodePorts; without ',
       { code: '--connect' },
       ' it does not run)',
     ];

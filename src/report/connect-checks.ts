@@ -4,7 +4,7 @@
 
 import type { ConnectCheck } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import type { PortConnectivity } from '../model/connect-targets.js';
+import type { ConnectTarget, PortConnectivity } from '../model/connect-targets.js';
 import type { Finding } from '../core/findings.js';
 import type { ConnectAnswer } from '../sources/connect/types.js';
 import { completeFinding, ignoredChecks } from './run-checks.js';
@@ -41,8 +41,8 @@ export function runConnectChecks(ports: PortConnectivity[], model: ClusterModel,
 
 /** One target of a Service port and its answer, as the report's `connectivity` lists it. */
 export interface ConnectTargetReport extends ConnectAnswer {
-  /** endpoint: an address of the EndpointSlices; cluster-ip: the Service's own. */
-  kind: 'endpoint' | 'cluster-ip';
+  /** endpoint: an address of the EndpointSlices; cluster-ip: the Service's own; node-port: the vantage node's, at the nodePort. */
+  kind: ConnectTarget['kind'];
   address: string;
   port: number;
   /** An endpoint's ready condition. */

@@ -6,6 +6,8 @@
 // plugin can do nothing about it. That one warning is dropped once client-node is loaded; every
 // other warning still shows.
 
+import { stringAt } from '../core/json-value.js';
+
 type ClientNode = typeof import('@kubernetes/client-node');
 
 let loaded: Promise<ClientNode> | undefined;
@@ -27,4 +29,20 @@ function dropUrlParseDeprecation(): void {
     if ((options && 'code' in options ? options.code : code) === 'DEP0169') return;
     emitWarning(warning, ...rest);
   };
+}
+
+/** The HTTP status of an error client-node threw for an API answer. */
+export function apiCode(e: unknown): number | undefined {
+  return (e as { code?: number }).code;
+}
+
+/** The API server's message in an error client-node threw (the Status body's), else the error's own. */
+export function apiMessage(e: unknown): string {
+  const err = e as { body?: unknown; message?: string };
+  try {
+    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
+    return stringAt(body, 'message') ?? err.message ?? String(e);
+  } catch {
+    return err.message ?? String(e);
+  }
 }

@@ -7,6 +7,17 @@ const at = (podName: string) => `${ipFor(podName)}:8080`;
 const objects = [web, pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
 const CLUSTER_IP = '10.96.0.10:80';
 
+/** A NodePort Service; from node-a, its node port is tried at node-a's InternalIP. */
+const nodePortWeb = (policy: 'Cluster' | 'Local' = 'Cluster') =>
+  service('web', {
+    type: 'NodePort',
+    ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080, protocol: 'TCP' }],
+    spec: { externalTrafficPolicy: policy },
+  });
+const NODE_A = { name: 'node-a', addresses: ['192.168.0.10'] };
+const NODE_PORT = '192.168.0.10:30080';
+const nodePortObjects = [nodePortWeb(), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
+
 connectTester(serviceAddressFails, {
   valid: [
     {
@@ -27,6 +38,28 @@ connectTester(serviceAddressFails, {
         slice('web', { endpoints: [endpointOf('web-1')] }),
       ],
       answers: { [at('web-1')]: open() },
+    },
+    {
+      name: 'from a node, the endpoint, the cluster IP and the NodePort all answer (docs/kubernetes-semantics.md#nodeport-services)',
+      objects: nodePortObjects,
+      node: NODE_A,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: open(), [NODE_PORT]: open() },
+    },
+    {
+      name: 'from a node, no endpoint answers either: the NodePort cannot be blamed (docs/kubernetes-semantics.md#nodeport-services)',
+      objects: nodePortObjects,
+      node: NODE_A,
+      answers: { [at('web-1')]: timedOut(), [CLUSTER_IP]: timedOut(), [NODE_PORT]: timedOut() },
+    },
+    {
+      name: 'externalTrafficPolicy Local and no endpoint on the vantage node: its NodePort may drop by design (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: [
+        nodePortWeb('Local'),
+        pod('web-1', { node: 'node-b' }),
+        slice('web', { endpoints: [endpointOf('web-1', { node: 'node-b' })] }),
+      ],
+      node: NODE_A,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: open(), [NODE_PORT]: timedOut() },
     },
   ],
   invalid: [
@@ -53,6 +86,32 @@ connectTester(serviceAddressFails, {
       docsExample: true,
       answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
       findings: [{ reason: 'clusterIPFailsFromOutside', severity: 'warning', message: ['only if it is a node'] }],
+    },
+    {
+      name: 'from a node, the endpoint and the cluster IP accept, the NodePort on that node refuses (docs/kubernetes-semantics.md#nodeport-services)',
+      objects: nodePortObjects,
+      node: NODE_A,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: open(), [NODE_PORT]: refused() },
+      findings: [
+        {
+          reason: 'nodePortFails',
+          port: 'http 80/TCP',
+          message: [
+            `endpoints accept connections from node/node-a (${at('web-1')}) but the NodePort on node node-a does not: 192.168.0.10:30080 refused (ECONNREFUSED)`,
+          ],
+          fix: 'kubectl endpoints-doctor probe -n shop web --node node-a',
+        },
+      ],
+    },
+    {
+      name: 'externalTrafficPolicy Local with an endpoint on the vantage node that accepts: its NodePort must answer (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: [nodePortWeb('Local'), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })],
+      node: NODE_A,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut(), [NODE_PORT]: timedOut() },
+      findings: [
+        { reason: 'clusterIPFails', message: ['from node/node-a', '10.96.0.10:80 timed out'] },
+        { reason: 'nodePortFails', message: ['on node node-a does not: 192.168.0.10:30080 timed out'] },
+      ],
     },
   ],
 });

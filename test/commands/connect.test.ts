@@ -24,15 +24,21 @@ describe('--connect flags', () => {
       { connect: true, connectFrom: 'pod/Client_1' },
       'error: --connect-from: "Client_1" is not a valid pod name: must be lowercase letters, digits, - and ., starting and ending with a letter or digit\n',
     ],
+    [{ connect: true, connectFrom: 'node' }, 'error: --connect-from node: name the node (node/NAME)\n'],
     [
-      { connect: true, connectFrom: 'node/node-a' },
-      'error: --connect-from node/node-a is not available yet: local and pod/NAME are\n',
+      { connect: true, connectFrom: 'shop/node/node-a' },
+      'error: --connect-from shop/node/node-a: a node has no namespace (node/NAME)\n',
     ],
+    [
+      { connect: true, connectFrom: 'node/Node_A' },
+      'error: --connect-from: "Node_A" is not a valid node name: must be lowercase letters, digits, - and ., starting and ending with a letter or digit\n',
+    ],
+    [{ connect: true, connectFrom: 'node/node-a', image: ' ' }, 'error: --image is empty\n'],
     [
       { connect: true, connectFrom: 'laptop' },
-      'error: --connect-from "laptop" is neither local nor pod/NAME (NAMESPACE/pod/NAME for another namespace)\n',
+      'error: --connect-from "laptop" is neither local, pod/NAME (NAMESPACE/pod/NAME for another namespace) nor node/NAME\n',
     ],
-    [{ connect: true, image: 'busybox' }, 'error: --image goes with --connect-from pod/NAME\n'],
+    [{ connect: true, image: 'busybox' }, 'error: --image goes with --connect-from pod/NAME or node/NAME\n'],
     [{ image: 'busybox' }, 'error: --image goes with --connect\n'],
     [
       { connect: true, connectTimeout: '2' },
@@ -116,12 +122,15 @@ describe('--connect on loopback', () => {
     expect(parseReport(disabled.stdout).findings.map((f) => f.check)).not.toContain('endpoint-refuses-connections');
   });
 
-  it('--connect-from pod/NAME with input files: a usage error', async () => {
-    const result = await run({ snapshot, allNamespaces: true, connect: true, connectFrom: 'shop/pod/client' });
+  it.each([
+    ['shop/pod/client', 'adds a container to a pod'],
+    ['node/node-a', 'creates a pod on a node'],
+  ])('--connect-from %s with input files: a usage error', async (from, what) => {
+    const result = await run({ snapshot, allNamespaces: true, connect: true, connectFrom: from });
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: --connect-from shop/pod/client adds a container to a pod: it needs a cluster, not input files\n',
+      stderr: `error: --connect-from ${from} ${what}: it needs a cluster, not input files\n`,
     });
   });
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringAt } from '../../src/core/json-value.js';
 import type { Report } from '../../src/report/report.js';
-import { CONNECT_IMAGE, CONTAINER_LIFETIME_SECONDS } from '../../src/sources/connect/pod.js';
+import { CONNECT_IMAGE, CONTAINER_LIFETIME_SECONDS } from '../../src/sources/connect/container.js';
 import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from '../../src/sources/connect/program.js';
 import {
   startTestServer,

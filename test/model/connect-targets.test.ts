@@ -1,7 +1,7 @@
 // What --connect contacts: only the Service's own addresses, from the model (docs/kubernetes-semantics.md#what-is-contacted).
 
 import { describe, expect, it } from 'vitest';
-import { connectTargets, portSpeaks } from '../../src/model/connect-targets.js';
+import { connectTargets, portSpeaks, withNodePorts } from '../../src/model/connect-targets.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import { viewService } from '../../src/model/service-view.js';
 import type { ServicePort } from '../../src/core/objects.js';
@@ -92,6 +92,73 @@ describe('connectTargets', () => {
     },
   ])('$name', ({ objects, want }) => {
     expect(targetsOf(objects())).toEqual(want());
+  });
+});
+
+describe('withNodePorts: from a node, its own addresses at each nodePort, nothing else (docs/kubernetes-semantics.md#nodeport-services)', () => {
+  /** A dual-stack node: one InternalIP of each family. */
+  const node = { name: 'node-a', addresses: ['192.168.0.10', 'fd00:1::10'] };
+  const ports = [
+    { name: 'http', port: 80, targetPort: 8080, nodePort: 30080, protocol: 'TCP' },
+    { name: 'admin', port: 9090, targetPort: 9090, nodePort: 30090, protocol: 'TCP' },
+  ];
+  const nodePortsOf = (objects: Raw[]) => {
+    const model = modelFromRaw(objects);
+    return connectTargets(viewService(model, model.services[0])).map((p) =>
+      withNodePorts(p, node)
+        .targets.filter((t) => t.kind === 'node-port')
+        .map((t) => `${t.address} ${t.port} ${t.nodeName}`),
+    );
+  };
+  const webSlice = slice('web', { endpoints: [{ ip: '10.244.9.9' }] });
+
+  it.each([
+    {
+      name: 'NodePort, IPv4 only: the IPv4 InternalIP at each nodePort',
+      objects: [service('web', { type: 'NodePort', ports }), webSlice],
+      want: [['192.168.0.10 30080 node-a'], ['192.168.0.10 30090 node-a']],
+    },
+    {
+      name: 'LoadBalancer, dual-stack: both InternalIPs',
+      objects: [
+        service('web', {
+          type: 'LoadBalancer',
+          ports: [ports[0]],
+          spec: { clusterIPs: ['10.96.0.10', 'fd00::10'], ipFamilies: ['IPv4', 'IPv6'] },
+        }),
+        webSlice,
+      ],
+      want: [['192.168.0.10 30080 node-a', 'fd00:1::10 30080 node-a']],
+    },
+    {
+      name: 'LoadBalancer with allocateLoadBalancerNodePorts false: no nodePort, nothing',
+      objects: [
+        service('web', {
+          type: 'LoadBalancer',
+          ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+          spec: { allocateLoadBalancerNodePorts: false },
+        }),
+        webSlice,
+      ],
+      want: [[]],
+    },
+    {
+      name: 'ClusterIP: nothing, whatever a port says',
+      objects: [service('web', { ports }), webSlice],
+      want: [[], []],
+    },
+  ])('$name', ({ objects, want }) => {
+    expect(nodePortsOf(objects)).toEqual(want);
+  });
+
+  it('adds the node ports after the targets the Service port had, which stay as they were', () => {
+    const model = modelFromRaw([service('web', { type: 'NodePort', ports: [ports[0]] }), webSlice]);
+    const [port] = connectTargets(viewService(model, model.services[0]));
+    expect(withNodePorts(port, node).targets.map((t) => `${t.kind} ${t.address}:${t.port}`)).toEqual([
+      'endpoint 10.244.9.9:8080',
+      'cluster-ip 10.96.0.10:80',
+      'node-port 192.168.0.10:30080',
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { ConnectCheck } from '../../src/checks/types.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import type { Finding } from '../../src/core/findings.js';
-import { connectTargets, pairAnswers } from '../../src/model/connect-targets.js';
+import { connectTargets, pairAnswers, withNodePorts, type VantageNode } from '../../src/model/connect-targets.js';
 import { endpointKey } from '../../src/model/kube-proxy-endpoints.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import { viewService } from '../../src/model/service-view.js';
@@ -31,8 +31,10 @@ export interface ConnectCase {
   objects: Raw[];
   /** What each target answered, by "address:port"; every target of the Service must be answered. */
   answers: Record<string, ConnectAnswer>;
-  /** The vantage point; "local" (this machine) by default, the only one --connect-from has so far. */
+  /** The vantage point; "local" (this machine) by default, node/NAME with `node`. */
   vantage?: string;
+  /** A node as the vantage point (--connect-from node/NAME): its NodePorts are targets too. */
+  node?: VantageNode;
   /** The inputs the case leaves out (InputCoverage keys, e.g. networkPolicies). */
   lacks?: (keyof InputCoverage)[];
   docsExample?: true;
@@ -40,18 +42,21 @@ export interface ConnectCase {
 
 const VANTAGE = 'local';
 
+const vantageOf = (c: ConnectCase) => c.vantage ?? (c.node ? `node/${c.node.name}` : VANTAGE);
+
 /** The check's findings on every port of every Service of the case. */
 function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
   const model = modelFromRaw(c.objects, Object.fromEntries((c.lacks ?? []).map((k) => [k, false])));
   return model.services.flatMap((service) =>
-    connectTargets(viewService(model, service)).flatMap((port) => {
+    connectTargets(viewService(model, service)).flatMap((servicePort) => {
+      const port = c.node ? withNodePorts(servicePort, c.node) : servicePort;
       const answers = port.targets.map((t) => {
         const key = endpointKey(t.address, t.port);
         const answer = c.answers[key];
         if (!answer) throw new Error(`${c.name}: no answer for ${key}`);
         return answer;
       });
-      return checkPort(check, pairAnswers(port, c.vantage ?? VANTAGE, answers), model);
+      return checkPort(check, pairAnswers(port, vantageOf(c), answers), model);
     }),
   );
 }
@@ -62,7 +67,7 @@ export function connectTester(
 ): void {
   const mustFire = cases.invalid.map((c) => ({
     name: c.name,
-    input: { objects: c.objects, lacks: c.lacks ?? [], connect: { vantage: c.vantage ?? VANTAGE, answers: c.answers } },
+    input: { objects: c.objects, lacks: c.lacks ?? [], connect: { vantage: vantageOf(c), answers: c.answers } },
     docsExample: c.docsExample === true,
     findings: () => connectFindings(check, c),
   }));

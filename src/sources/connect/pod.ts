@@ -9,26 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../core/errors.js';
-import { clientNode } from '../client-node.js';
-import { stringAt } from '../../core/json-value.js';
-import { podRunner } from '../node/exec.js';
-import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from './program.js';
-import { CONNECT_DEADLINE_MS } from './run.js';
-import type { Attempt, ConnectAnswer, Vantage } from './types.js';
+import { apiCode, apiMessage, clientNode } from '../client-node.js';
+import { CONTAINER_LIFETIME_SECONDS, NO_PRIVILEGES, runProgram } from './container.js';
+import type { Vantage } from './types.js';
 
-/**
- * busybox 1.36.1, pinned by the digest of its multi-platform index on Docker Hub (the digest
- * several public projects pin busybox:1.36.1 to): small, and its nc has -z.
- */
-export const CONNECT_IMAGE =
-  'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
-
-/** How long the ephemeral container lives: the run's deadline and time to start, then its sleep ends. */
-export const CONTAINER_LIFETIME_SECONDS = CONNECT_DEADLINE_MS / 1000 + 60;
 /** How long the container may take to run (an image pull included). */
 const START_TIMEOUT_MS = 60_000;
-/** Targets per exec: the addresses travel as the exec's command parameters, in its URL. */
-const TARGETS_PER_EXEC = 256;
 
 const PULL_FAILURES =
   /ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|CreateContainerConfigError|CreateContainerError|RunContainerError/;
@@ -42,11 +28,7 @@ export interface PodVantageOptions {
   say: (line: string) => void;
 }
 
-/**
- * No privilege at all: not root, no capabilities, no privilege escalation, a read-only root
- * filesystem and the runtime's default seccomp profile (Pod Security Standards' restricted
- * profile: a TCP connect needs none of these). The pod's own securityContext applies beneath.
- */
+/** Without privileges (container.ts); the pod's own securityContext applies beneath. */
 function containerSpec(name: string, image: string): V1EphemeralContainer {
   return {
     name,
@@ -54,30 +36,8 @@ function containerSpec(name: string, image: string): V1EphemeralContainer {
     imagePullPolicy: 'IfNotPresent',
     command: ['sleep', String(CONTAINER_LIFETIME_SECONDS)],
     terminationMessagePolicy: 'File',
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: 65534,
-      runAsGroup: 65534,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: NO_PRIVILEGES,
   };
-}
-
-function apiMessage(e: unknown): string {
-  const err = e as { body?: unknown; message?: string };
-  try {
-    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
-    return stringAt(body, 'message') ?? err.message ?? String(e);
-  } catch {
-    return err.message ?? String(e);
-  }
-}
-
-function codeOf(e: unknown): number | undefined {
-  return (e as { code?: number }).code;
 }
 
 /**
@@ -95,7 +55,7 @@ export async function choosePod(kubeConfig: KubeConfig, namespace: string, backe
       await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, fieldSelector: 'status.phase=Running' })
     ).items;
   } catch (e) {
-    if (codeOf(e) === 403)
+    if (apiCode(e) === 403)
       throw new ClusterError(
         `forbidden: cannot list the pods of namespace ${namespace} to choose one (${apiMessage(e)}): name it (pod/NAME)`,
         e,
@@ -172,7 +132,7 @@ async function waitRunning(
           (err: unknown) =>
             finish(
               new ClusterError(
-                codeOf(err) === 403
+                apiCode(err) === 403
                   ? `forbidden: cannot watch pod ${o.namespace}/${o.pod} (${apiMessage(err)}); --connect-from pod needs watch on pods`
                   : `cannot watch pod ${o.namespace}/${o.pod}: ${apiMessage(err)}`,
                 err,
@@ -198,8 +158,8 @@ async function addContainer(o: PodVantageOptions): Promise<string> {
   try {
     pod = await core.readNamespacedPod({ name: o.pod, namespace: o.namespace });
   } catch (e) {
-    if (codeOf(e) === 404) throw new UsageError(`--connect-from pod/${o.pod}: there is no ${where}`);
-    if (codeOf(e) === 403)
+    if (apiCode(e) === 404) throw new UsageError(`--connect-from pod/${o.pod}: there is no ${where}`);
+    if (apiCode(e) === 403)
       throw new ClusterError(
         `forbidden: cannot read ${where} (${apiMessage(e)}); --connect-from pod needs get on pods`,
         e,
@@ -230,17 +190,17 @@ async function addContainer(o: PodVantageOptions): Promise<string> {
       },
     });
   } catch (e) {
-    if (codeOf(e) === 403)
+    if (apiCode(e) === 403)
       throw new ClusterError(
         `forbidden: cannot add an ephemeral container to ${where} (${apiMessage(e)}); --connect-from pod needs update on pods/ephemeralcontainers and create on pods/exec`,
         e,
       );
-    if (codeOf(e) === 404)
+    if (apiCode(e) === 404)
       throw new ClusterError(
         `ephemeral containers are disabled on this cluster (${where} has no ephemeralcontainers subresource)`,
         e,
       );
-    if (codeOf(e) === 409)
+    if (apiCode(e) === 409)
       throw new ClusterError(`${where} changed while the ephemeral container was added: run again`, e);
     throw new ClusterError(`cannot add an ephemeral container to ${where}: ${apiMessage(e)}`, e);
   }
@@ -258,56 +218,18 @@ export function podVantage(o: PodVantageOptions): Vantage {
     async attemptAll(attempts, options) {
       if (attempts.length === 0) return [];
       const container = await addContainer(o);
-      const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
-      const answers: (ConnectAnswer | undefined)[] = [];
-      for (let start = 0; start < attempts.length; start += TARGETS_PER_EXEC) {
-        const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
-        const left = options.deadline - Date.now();
-        if (left <= 0) break;
-        answers.push(...(await runBatch(o, container, batch, seconds, left)));
-      }
-      return answers;
+      return runProgram(
+        {
+          kubeConfig: o.kubeConfig,
+          target: { namespace: o.namespace, name: o.pod, container },
+          image: o.image,
+          where: `the ephemeral container ${container} of pod ${o.namespace}/${o.pod}`,
+          execNeeds: '--connect-from pod needs create on pods/exec (the container stops by itself)',
+          flag: '--connect-from pod',
+        },
+        attempts,
+        options,
+      );
     },
   };
-}
-
-/** One exec of the connect program over these attempts; a batch the deadline cut short answers none (skipped, as the run says). */
-async function runBatch(
-  o: PodVantageOptions,
-  container: string,
-  batch: Attempt[],
-  seconds: number,
-  timeoutMs: number,
-): Promise<(ConnectAnswer | undefined)[]> {
-  const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, timeoutMs);
-  const argv = [
-    'sh',
-    '-c',
-    CONNECT_PROGRAM,
-    'endpoints-doctor',
-    String(seconds),
-    ...batch.flatMap((a) => [a.address, String(a.port)]),
-  ];
-  let result;
-  try {
-    result = await run(argv);
-  } catch (e) {
-    if (e instanceof ClusterError && /did not finish within/.test(e.message)) return batch.map(() => undefined);
-    // podRunner's own hint is the probe's: say what this needs instead.
-    if (e instanceof ClusterError && e.message.startsWith('forbidden'))
-      throw new ClusterError(
-        `forbidden: cannot exec in the ephemeral container ${container} of pod ${o.namespace}/${o.pod}; --connect-from pod needs create on pods/exec (the container stops by itself)`,
-        e,
-      );
-    throw e;
-  }
-  if (result.stdout.includes(NO_TOOL))
-    throw new ClusterError(
-      `the image ${o.image} has neither nc nor bash: --connect-from pod needs one of them (pick another with --image)`,
-    );
-  if (result.code !== 0 && result.stdout.trim() === '')
-    throw new ClusterError(
-      `the connect program did not run in the ephemeral container ${container} of pod ${o.namespace}/${o.pod} (exit ${result.code}): ${result.stderr.split('\n')[0]}`,
-    );
-  return parseProgramOutput(result.stdout, batch.length);
 }

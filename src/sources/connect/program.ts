@@ -1,5 +1,6 @@
-// The connect program: a POSIX sh script run inside the debug container (--connect-from pod/NAME)
-// that tries a TCP connect to each address and port it is given, and prints one line per target.
+// The connect program: a POSIX sh script run inside the debug container (--connect-from pod/NAME
+// or node/NAME) that tries a TCP connect to each address and port it is given, and prints one
+// line per target.
 // It needs only a shell and one of:
 // - nc: busybox's, with -z where it has it (the busybox image's), else with `-e true` (Debian's
 //   smaller busybox nc has no -z: it connects, runs `true` on the connection and ends), or another

@@ -1,92 +1,123 @@
-// probe --debug-pod: the one thing the tool ever creates. A short-lived pod pinned to the node,
-// in the host network namespace with NET_ADMIN and NET_RAW only (what `kubectl debug node/N
-// --profile=netadmin` gives; iptables-legacy-save needs NET_RAW too, docs/kube-proxy-dataplane.md#debug-pod-and-capabilities),
-// running sleep until the probe has exec'd its read-only commands. It is deleted afterwards,
-// whatever happens: errors, Ctrl-C, SIGTERM, SIGHUP (a closed terminal). activeDeadlineSeconds
-// ends it even if the probe dies, and the next probe deletes what such a death left behind.
+// Debug pods on a node, the one kind of object the tool creates and deletes itself: `probe
+// --debug-pod` reads the node's rules in one (NET_ADMIN and NET_RAW only, what `kubectl debug
+// node/N --profile=netadmin` gives; iptables-legacy-save needs NET_RAW too,
+// docs/kube-proxy-dataplane.md#debug-pod-and-capabilities), and `--connect --connect-from
+// node/NAME` connects from one (sources/connect/node.ts). Either is a short-lived pod pinned to
+// the node, in its host network namespace, running sleep until its commands have been exec'd. It
+// is deleted afterwards, whatever happens: errors, Ctrl-C, SIGTERM, SIGHUP (a closed terminal).
+// activeDeadlineSeconds ends it even if the process dies, and the next probe deletes the probe
+// pods such a death left behind.
 
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { clientNode } from '../client-node.js';
+import type { KubeConfig, V1Container, V1Pod } from '@kubernetes/client-node';
+import { apiCode, apiMessage, clientNode } from '../client-node.js';
 import { ClusterError } from '../../core/errors.js';
-import { stringAt } from '../../core/json-value.js';
 import type { RunCommand } from './dump-commands.js';
-import { podRunner } from './exec.js';
+import { podRunner, type PodTarget } from './exec.js';
 
 const DEBUG_POD_LABEL = 'app.kubernetes.io/created-by';
 const DEBUG_POD_CREATOR = 'endpoints-doctor-probe';
 const DEADLINE_SECONDS = 600;
+const PROBE_NEEDS = '--debug-pod needs create, get, list and delete on pods, and create on pods/exec';
 const START_TIMEOUT_MS = 120_000;
 /** The shell's convention, 128 + the signal's number, as the default action would have exited. */
 const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type CleanupSignal = keyof typeof SIGNAL_EXIT_CODES;
 
-export interface DebugPodOptions {
+/** Where a debug pod goes, and how the process says what it does with it. */
+export interface NodePodOptions {
   kubeConfig: KubeConfig;
   namespace: string;
   nodeName: string;
-  image: string;
-  execTimeoutMs: number;
   debug: (line: string) => void;
   /** How long to wait between looks at the starting pod (tests make it short). */
   pollMs?: number;
 }
 
+/** What one use of a debug pod puts in it, and what a refusal says that use needs. */
+export interface NodePodUse {
+  /** The pod's name (debugPodName). */
+  name: string;
+  /** Its app.kubernetes.io/created-by label: what the next run may tidy away. */
+  creator: string;
+  /** How long the pod may live: its activeDeadlineSeconds, and its container's sleep. */
+  deadlineSeconds: number;
+  /** Its one container, but for the command (sleep for the deadline). */
+  container: Omit<V1Container, 'command'>;
+  /** What a forbidden answer says is needed, e.g. "--debug-pod needs create, ... on pods". */
+  needs: string;
+}
+
+/** endpoints-doctor-PURPOSE-NODE-xxxxx: the node's name cut to fit, and five random hex digits. */
+export function debugPodName(purpose: string, nodeName: string): string {
+  const suffix = randomBytes(3).toString('hex').slice(0, 5);
+  const node = nodeName
+    .slice(0, 30)
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+$/, '');
+  return `endpoints-doctor-${purpose}-${node}-${suffix}`;
+}
+
 /**
- * As little privilege as reading the rules needs: the host network and NET_ADMIN + NET_RAW,
- * every other capability dropped, no privilege escalation, the runtime's default seccomp
- * profile, no service account token, and small resources (a big cluster's rule dump is tens of
- * megabytes). The image is pulled only if the node lacks it: its own kube-proxy image is there.
+ * Pinned to the node, in its host network, never restarted, ended by its deadline; no service
+ * account token, and any taint tolerated (the pod is for this node whatever it repels). The
+ * use gives the container, with its privileges and resources.
  */
-function debugPodSpec(name: string, o: Pick<DebugPodOptions, 'namespace' | 'nodeName' | 'image'>): V1Pod {
+function nodePodSpec(o: NodePodOptions, use: NodePodUse): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: o.namespace, labels: { [DEBUG_POD_LABEL]: DEBUG_POD_CREATOR } },
+    metadata: { name: use.name, namespace: o.namespace, labels: { [DEBUG_POD_LABEL]: use.creator } },
     spec: {
       nodeName: o.nodeName,
       hostNetwork: true,
       restartPolicy: 'Never',
-      activeDeadlineSeconds: DEADLINE_SECONDS,
+      activeDeadlineSeconds: use.deadlineSeconds,
       terminationGracePeriodSeconds: 0,
       automountServiceAccountToken: false,
       tolerations: [{ operator: 'Exists' }],
-      containers: [
-        {
-          name: 'probe',
-          image: o.image,
-          imagePullPolicy: 'IfNotPresent',
-          command: ['sleep', String(DEADLINE_SECONDS)],
-          resources: {
-            requests: { cpu: '10m', memory: '32Mi' },
-            limits: { cpu: '500m', memory: '512Mi' },
-          },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-        },
-      ],
+      containers: [{ ...use.container, command: ['sleep', String(use.deadlineSeconds)] }],
     },
   };
 }
 
-function apiFailure(e: unknown, what: string): ClusterError {
-  const err = e as { code?: number; body?: unknown; message?: string };
-  let message = err.message ?? String(e);
-  try {
-    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as unknown) : err.body;
-    message = stringAt(body, 'message') ?? message;
-  } catch {
-    // keep the client's message
-  }
-  if (err.code === 403)
-    return new ClusterError(
-      `forbidden: cannot ${what} (${message}); --debug-pod needs create, get, list and delete on pods, and create on pods/exec`,
-      e,
-    );
-  return new ClusterError(`cannot ${what}: ${message}`, e);
+export interface DebugPodOptions extends NodePodOptions {
+  image: string;
+  execTimeoutMs: number;
+}
+
+/**
+ * As little privilege as reading the rules needs: NET_ADMIN + NET_RAW, every other capability
+ * dropped, no privilege escalation, the runtime's default seccomp profile, and small resources
+ * (a big cluster's rule dump is tens of megabytes). The image is pulled only if the node lacks
+ * it: its own kube-proxy image is there.
+ */
+function probeUse(o: DebugPodOptions): NodePodUse {
+  return {
+    name: debugPodName('probe', o.nodeName),
+    creator: DEBUG_POD_CREATOR,
+    deadlineSeconds: DEADLINE_SECONDS,
+    container: {
+      name: 'probe',
+      image: o.image,
+      imagePullPolicy: 'IfNotPresent',
+      resources: {
+        requests: { cpu: '10m', memory: '32Mi' },
+        limits: { cpu: '500m', memory: '512Mi' },
+      },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    },
+    needs: PROBE_NEEDS,
+  };
+}
+
+function apiFailure(e: unknown, what: string, needs: string): ClusterError {
+  if (apiCode(e) === 403) return new ClusterError(`forbidden: cannot ${what} (${apiMessage(e)}); ${needs}`, e);
+  return new ClusterError(`cannot ${what}: ${apiMessage(e)}`, e);
 }
 
 /** Why a pod will not start, from its status, or undefined while it may still start. */
@@ -105,16 +136,16 @@ function startFailure(pod: V1Pod): string | undefined {
 }
 
 /**
- * Creates the debug pod, waits for it to run, hands `work` a RunCommand inside it, and deletes
- * the pod afterwards in every case.
+ * Creates the debug pod, waits for it to run, hands `work` its container, and deletes the pod
+ * afterwards in every case.
  */
-export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand) => Promise<T>): Promise<T> {
+export async function withNodePod<T>(
+  o: NodePodOptions,
+  use: NodePodUse,
+  work: (container: PodTarget) => Promise<T>,
+): Promise<T> {
   const core = await coreApi(o.kubeConfig);
-  const suffix = randomBytes(3).toString('hex').slice(0, 5);
-  const name = `endpoints-doctor-probe-${o.nodeName
-    .slice(0, 30)
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/-+$/, '')}-${suffix}`;
+  const { name } = use;
   const where = `pod ${o.namespace}/${name}`;
   let created: Promise<unknown> | undefined;
   let deleted: Promise<void> | undefined;
@@ -122,7 +153,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
     (deleted ??= core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).then(
       () => o.debug(`deleted debug ${where}`),
       (e: unknown) => {
-        if ((e as { code?: number }).code === 404) return;
+        if (apiCode(e) === 404) return;
         process.stderr.write(
           `warning: could not delete the debug ${where}: delete it with kubectl delete -n ${o.namespace} pod ${name}\n`,
         );
@@ -147,13 +178,13 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
     for (const signal of signals) process.removeListener(signal, onSignal);
   };
   try {
-    created = core.createNamespacedPod({ namespace: o.namespace, body: debugPodSpec(name, o) });
+    created = core.createNamespacedPod({ namespace: o.namespace, body: nodePodSpec(o, use) });
     await created;
   } catch (e) {
     forgetSignals();
-    throw apiFailure(e, `create the debug pod in namespace ${o.namespace}`);
+    throw apiFailure(e, `create the debug pod in namespace ${o.namespace}`, use.needs);
   }
-  o.debug(`created debug ${where} on node ${o.nodeName} (image ${o.image})`);
+  o.debug(`created debug ${where} on node ${o.nodeName} (image ${use.container.image})`);
 
   try {
     const started = Date.now();
@@ -162,7 +193,7 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
       try {
         pod = await core.readNamespacedPod({ name, namespace: o.namespace });
       } catch (e) {
-        throw apiFailure(e, `read the debug ${where}`);
+        throw apiFailure(e, `read the debug ${where}`, use.needs);
       }
       if (pod.status?.phase === 'Running') break;
       const failed = startFailure(pod);
@@ -175,14 +206,20 @@ export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand
       }
       await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
     }
-    const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name, container: 'probe' }, o.execTimeoutMs);
-    return await work(run);
+    return await work({ namespace: o.namespace, name, container: use.container.name });
   } finally {
     forgetSignals();
     await remove();
     // After a signal the process ends as soon as the pod is gone (onSignal): nothing more runs or prints.
     if (interrupted) await new Promise<never>(() => {});
   }
+}
+
+/** probe --debug-pod: the debug pod that reads the node's rules, `work` given a RunCommand in it. */
+export async function withDebugPod<T>(o: DebugPodOptions, work: (run: RunCommand) => Promise<T>): Promise<T> {
+  return withNodePod(o, probeUse(o), async (container) =>
+    work(await podRunner(o.kubeConfig, container, o.execTimeoutMs)),
+  );
 }
 
 async function coreApi(kubeConfig: KubeConfig) {
@@ -205,13 +242,13 @@ export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; names
     ).items;
   } catch (e) {
     // Without list the probe still works; only the tidying is skipped, and said.
-    if ((e as { code?: number }).code === 403) {
+    if (apiCode(e) === 403) {
       process.stderr.write(
         `warning: cannot look for debug pods earlier probes left in namespace ${o.namespace}: forbidden to list pods there\n`,
       );
       return;
     }
-    throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`);
+    throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`, PROBE_NEEDS);
   }
   const now = Date.now();
   for (const pod of pods) {
@@ -223,8 +260,8 @@ export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; names
     try {
       await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 });
     } catch (e) {
-      if ((e as { code?: number }).code === 404) continue;
-      throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`);
+      if (apiCode(e) === 404) continue;
+      throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`, PROBE_NEEDS);
     }
     process.stderr.write(
       `note: deleted the debug pod ${o.namespace}/${name} an earlier probe left behind (created ${new Date(created).toISOString()}, past its ${deadlineSeconds}s deadline)\n`,
