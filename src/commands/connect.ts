@@ -81,7 +81,7 @@ export function addConnectFlags(command: Command): Command {
   return command
     .option(
       '--connect',
-      "also connect to each Service's endpoints and cluster IP, and judge the answers (nothing else is contacted)",
+      "also connect to each Service's endpoints and cluster IP (from a node, its NodePorts too), and judge the answers (nothing else is contacted)",
     )
     .option(
       '--connect-from <where>',
