@@ -20,7 +20,7 @@ import { NODE_POD_NAMESPACE } from '../../src/sources/connect/node.js';
 import { startTestServer, type ExecHandler, type TestServer } from '../server/index.js';
 import { resourceNamed } from '../server/store.js';
 import { BIN, runCliAsync } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
+import { canUseNetns, createNetns, deleteNetns, execInNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
 import { node, pod, service, slice, type Raw } from '../support/objects.js';
 
 const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
@@ -174,12 +174,7 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
       // sh -c PROGRAM NAME SECONDS ADDRESS PORT...
       const pairs = command.slice(5);
       tried.push(pairs.flatMap((_, i) => (i % 2 === 0 ? [`${pairs[i]}:${pairs[i + 1]}`] : [])));
-      return new Promise<number>((resolve) => {
-        const child = spawn('ip', ['netns', 'exec', netns, 'env', '-i', `PATH=${image}`, BUSYBOX, ...command]);
-        child.stdout.pipe(stdout, { end: false });
-        child.stderr.pipe(stderr, { end: false });
-        child.on('close', (code) => resolve(code ?? 1));
-      });
+      return execInNetns(netns, BUSYBOX, image, command, { stdout, stderr });
     };
     server.setExecHandler(run);
   });

@@ -24,7 +24,7 @@ import {
 } from '../server/index.js';
 import { resourceNamed, type StoredObject } from '../server/store.js';
 import { runCliAsync } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
+import { canUseNetns, createNetns, deleteNetns, execInNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
 import { pod, service, slice, type Raw } from '../support/objects.js';
 
 const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
@@ -170,13 +170,8 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
           setImmediate(() => server.store.update(withEphemeralStatus(e.object, String(c.name), { running: true })));
         }
       });
-      const run: ExecHandler = async ({ command, stdout, stderr }) =>
-        new Promise<number>((resolve) => {
-          const child = spawn('ip', ['netns', 'exec', netns, 'env', '-i', `PATH=${busyboxImage}`, BUSYBOX, ...command]);
-          child.stdout.pipe(stdout, { end: false });
-          child.stderr.pipe(stderr, { end: false });
-          child.on('close', (code) => resolve(code ?? 1));
-        });
+      const run: ExecHandler = ({ command, stdout, stderr }) =>
+        execInNetns(netns, BUSYBOX, busyboxImage, command, { stdout, stderr });
       server.setExecHandler(run);
     });
     afterEach(async () => server.close());

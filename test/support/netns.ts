@@ -65,3 +65,23 @@ export async function startInNetns(netns: string, command: string[]): Promise<Ch
   });
   return child;
 }
+
+/**
+ * Runs an exec request's command in the network namespace with busybox, as a container of an
+ * image holding only `imagePath`'s tools would: what the connect tests' test API server does for
+ * the debug container or pod the doctor execs its connect program in.
+ */
+export function execInNetns(
+  netns: string,
+  busybox: string,
+  imagePath: string,
+  command: string[],
+  streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', netns, 'env', '-i', `PATH=${imagePath}`, busybox, ...command]);
+    child.stdout.pipe(streams.stdout, { end: false });
+    child.stderr.pipe(streams.stderr, { end: false });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
