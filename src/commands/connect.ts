@@ -251,9 +251,11 @@ export async function connectServices(
     notes.push('--connect: the input has no EndpointSlices: only cluster IPs were tried');
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
+  // The connect program speaks no TLS: neither a handshake nor a GET over it.
   if ('attemptAll' in vantage && paired.some((p) => p.speaks === 'http' || p.speaks === 'https')) {
+    const httpsNotGot = options.httpPath !== undefined && paired.some((p) => p.speaks === 'https');
     notes.push(
-      `--connect-from ${vantage.name}: only TCP connects were tried (no TLS handshake, no --connect-http): endpoint-protocol-mismatch could not judge`,
+      `--connect-from ${vantage.name}: no TLS handshake was tried${httpsNotGot ? ', nor --connect-http on https ports' : ''} (the connect program has no TLS client): endpoint-protocol-mismatch could not judge`,
     );
   }
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;

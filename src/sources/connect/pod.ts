@@ -12,7 +12,7 @@ import { ClusterError, UsageError } from '../../core/errors.js';
 import { clientNode } from '../client-node.js';
 import { stringAt } from '../../core/json-value.js';
 import { podRunner } from '../node/exec.js';
-import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from './program.js';
+import { NO_TOOL, parseProgramOutput, programArgv } from './program.js';
 import { CONNECT_DEADLINE_MS } from './run.js';
 import type { Attempt, ConnectAnswer, Vantage } from './types.js';
 
@@ -264,7 +264,7 @@ export function podVantage(o: PodVantageOptions): Vantage {
         const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
         const left = options.deadline - Date.now();
         if (left <= 0) break;
-        answers.push(...(await runBatch(o, container, batch, seconds, left)));
+        answers.push(...(await runBatch(o, container, batch, seconds, options.httpPath, left)));
       }
       return answers;
     },
@@ -277,17 +277,11 @@ async function runBatch(
   container: string,
   batch: Attempt[],
   seconds: number,
+  httpPath: string | undefined,
   timeoutMs: number,
 ): Promise<(ConnectAnswer | undefined)[]> {
   const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, timeoutMs);
-  const argv = [
-    'sh',
-    '-c',
-    CONNECT_PROGRAM,
-    'endpoints-doctor',
-    String(seconds),
-    ...batch.flatMap((a) => [a.address, String(a.port)]),
-  ];
+  const argv = programArgv(batch, seconds, httpPath);
   let result;
   try {
     result = await run(argv);

@@ -1,5 +1,9 @@
 // The connect program: a POSIX sh script run inside the debug container (--connect-from pod/NAME)
-// that tries a TCP connect to each address and port it is given, and prints one line per target.
+// that tries a TCP connect to each address and port it is given, and prints one line per target;
+// with --connect-http, an open http port also gets a GET whose status line is printed on a line
+// of its own. The GET is written by the program itself over the same tool as the connect, not by
+// wget: busybox wget follows a redirect to whatever address its Location names, and only the
+// Service's own addresses may be contacted.
 // It needs only a shell and one of:
 // - nc: busybox's, with -z where it has it (the busybox image's), else with `-e true` (Debian's
 //   smaller busybox nc has no -z: it connects, runs `true` on the connection and ends), or another
@@ -8,7 +12,7 @@
 // An image with neither answers NO_TOOL and nothing is tried. `timeout`, when the image has it,
 // bounds each attempt too. It writes no file (the container's root filesystem is read-only).
 
-import type { ConnectAnswer, ConnectResult } from './types.js';
+import type { Attempt, ConnectAnswer, ConnectResult } from './types.js';
 
 /** The line the program prints, alone, when the image has neither nc nor bash. */
 export const NO_TOOL = 'endpoints-doctor: no-tool';
@@ -16,15 +20,26 @@ export const NO_TOOL = 'endpoints-doctor: no-tool';
 /** Attempts the program runs at once (background jobs, waited for in groups). */
 const PROGRAM_CONCURRENCY = 16;
 
+/** What is kept of a status line, as from this machine (local.ts): a peer may send anything. */
+export const STATUS_LINE_MAX = 256;
+
+/** The argument that stands for "no GET": for the path, and for a target's Host. */
+const NO_GET = '-';
+
 /**
- * argv after the script: the per-attempt timeout in whole seconds, then ADDRESS PORT pairs. Output:
- * one line per pair, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end; the time comes
- * from /proc/uptime, so it is in steps of 10 ms.
+ * argv after the script: the per-attempt timeout in whole seconds, the --connect-http path (or
+ * -), then ADDRESS PORT HOST triples, HOST being the Host header of the target's GET (- for none).
+ * Output: one line per triple, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the
+ * time comes from /proc/uptime, so it is in steps of 10 ms); after it, for a GET, `INDEX http
+ * STATUS-LINE`, or `INDEX http-none` when no line came (closed, or nothing within the timeout).
  */
-export const CONNECT_PROGRAM = `
-t=$1; shift
+const CONNECT_PROGRAM = `
+t=$1; path=$2; shift 2
 nl='
 '
+cr=$(printf '\\r')
+long=${'?'.repeat(STATUS_LINE_MAX)}
+request='GET %s HTTP/1.1\\r\\nHost: %s\\r\\nUser-Agent: endpoints-doctor\\r\\nConnection: close\\r\\n\\r\\n'
 if command -v nc >/dev/null 2>&1; then
   case $(nc --help 2>&1) in *' -z'*) tool=nc-z ;; *) tool=nc-e ;; esac
 elif command -v bash >/dev/null 2>&1; then tool=bash
@@ -32,6 +47,16 @@ else echo '${NO_TOOL}'; exit 3; fi
 # nc has its own connect timeout (-w): timeout only bounds it; bash has none, timeout is its bound.
 if command -v timeout >/dev/null 2>&1; then bound="timeout $((t + 2))"; tcp="timeout $t"; else bound=; tcp=; fi
 now() { read -r up _ </proc/uptime; echo "\${up%.*}\${up#*.}"; }
+firstline() { IFS= read -r l; printf '%s' "$l"; }
+get() {
+  case $tool in
+    bash) line=$($tcp bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "$2" "$3" "$4" >&3 && IFS= read -r -t "$5" l <&3; printf %s "$l"' "$2" "$3" "$request" "$path" "$4" "$t" 2>/dev/null) ;;
+    *) line=$(printf "$request" "$path" "$4" | $bound nc -w "$t" "$2" "$3" 2>/dev/null | firstline) ;;
+  esac
+  line=\${line%"$cr"}
+  if [ \${#line} -gt ${STATUS_LINE_MAX} ]; then rest=\${line#$long}; line=\${line%"$rest"}; fi
+  if [ -n "$line" ]; then printf '%s http %s\\n' "$1" "$line"; else printf '%s http-none\\n' "$1"; fi
+}
 try() {
   start=$(now)
   case $tool in
@@ -53,15 +78,37 @@ try() {
   fi
   first=\${out%%"$nl"*}
   printf '%s %s %s %s\\n' "$1" "$r" "$cs" "$first"
+  if [ "$r" = open ] && [ "$path" != ${NO_GET} ] && [ "$4" != ${NO_GET} ]; then get "$@"; fi
 }
 i=0; n=0
-while [ $# -ge 2 ]; do
-  try "$i" "$1" "$2" &
-  i=$((i + 1)); n=$((n + 1)); shift 2
+while [ $# -ge 3 ]; do
+  try "$i" "$1" "$2" "$3" &
+  i=$((i + 1)); n=$((n + 1)); shift 3
   if [ "$n" -ge ${PROGRAM_CONCURRENCY} ]; then wait; n=0; fi
 done
 wait
 `;
+
+/**
+ * The program's command line for these attempts: each attempt's timeout in whole seconds, and a
+ * GET of httpPath on the http ports (not https: the program speaks no TLS), with the Host header
+ * this machine's GET sends.
+ */
+export function programArgv(attempts: Attempt[], seconds: number, httpPath: string | undefined): string[] {
+  return [
+    'sh',
+    '-c',
+    CONNECT_PROGRAM,
+    'endpoints-doctor',
+    String(seconds),
+    httpPath ?? NO_GET,
+    ...attempts.flatMap((a) => [
+      a.address,
+      String(a.port),
+      httpPath !== undefined && a.speaks === 'http' ? (a.serverNames[0] ?? a.address) : NO_GET,
+    ]),
+  ];
+}
 
 const RESULTS: ReadonlySet<string> = new Set<ConnectResult>([
   'open',
@@ -72,13 +119,24 @@ const RESULTS: ReadonlySet<string> = new Set<ConnectResult>([
   'error',
 ]);
 
+/** The error of a GET that got no status line. */
+export const NO_STATUS_LINE = 'no response: the connection closed, or nothing came within the timeout';
+
 /**
  * The answers in the program's output, by index (0 to count - 1); an index the output does not
- * hold (the program was cut short) has none. Lines that are not the program's are ignored.
+ * hold (the program was cut short) has none, and a GET's line adds `http` to its index's answer.
+ * Lines that are not the program's are ignored.
  */
 export function parseProgramOutput(text: string, count: number): (ConnectAnswer | undefined)[] {
   const answers: (ConnectAnswer | undefined)[] = Array.from({ length: count }, () => undefined);
+  const http = new Map<number, NonNullable<ConnectAnswer['http']>>();
   for (const line of text.split('\n')) {
+    const get = /^(\d+) (?:http (.*)|http-none)$/.exec(line);
+    if (get) {
+      const statusLine = get[2]?.slice(0, STATUS_LINE_MAX);
+      http.set(Number(get[1]), statusLine ? { statusLine } : { error: NO_STATUS_LINE });
+      continue;
+    }
     const match = /^(\d+) ([a-z]+) (\d+) ?(.*)$/.exec(line);
     if (!match) continue;
     const index = Number(match[1]);
@@ -91,6 +149,10 @@ export function parseProgramOutput(text: string, count: number): (ConnectAnswer 
       ...(result !== 'timeout' ? { latencyMs: Number(match[3]) * 10 } : {}),
       ...(result !== 'open' && detail !== '' ? { detail } : {}),
     };
+  }
+  for (const [index, answer] of http) {
+    const connected = answers[index];
+    if (connected?.result === 'open') answers[index] = { ...connected, http: answer };
   }
   return answers;
 }
