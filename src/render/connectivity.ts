@@ -11,7 +11,7 @@ import { canonicalIP } from '../core/ip.js';
 /** Rows of a Service's table shown; -o json lists every target. */
 const ROWS_SHOWN = 20;
 
-/** What a target said beyond its result: the TLS handshake, the status line, the error. */
+/** What a target said beyond its result: the TLS handshake, the status line, the error, what its pod listens on. */
 function answerDetail(target: ConnectTargetReport): string {
   const parts: string[] = [];
   if (target.result !== 'open' && target.detail) parts.push(target.detail);
@@ -22,6 +22,8 @@ function answerDetail(target: ConnectTargetReport): string {
   } else if (tls?.spoke === 'plain') parts.push('no TLS');
   if (http?.statusLine !== undefined) parts.push(http.statusLine);
   else if (http?.error) parts.push(`GET: ${http.error}`);
+  if (target.listening)
+    parts.push(`listens on ${target.listening.length > 0 ? target.listening.join(' ') : 'no TCP port'}`);
   return parts.join('; ');
 }
 

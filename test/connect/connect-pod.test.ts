@@ -18,8 +18,10 @@ import {
   NO_STATUS_LINE,
   NO_TOOL,
   parseProgramOutput,
+  parseListening,
   programArgv,
   STATUS_LINE_MAX,
+  type ProgramOptions,
 } from '../../src/sources/connect/program.js';
 import type { Attempt } from '../../src/sources/connect/types.js';
 import {
@@ -40,7 +42,7 @@ const skipReason =
 if (skipReason) console.warn(`connect program and --connect-from pod end-to-end tests skipped: ${skipReason}`);
 
 const WEB_1 = '10.244.1.5'; // HTTP on 8080; on 8081 a listener that never answers; on 8082 a status line too long
-const WEB_2 = '10.244.1.6'; // nothing on 8080: refused
+const WEB_2 = '10.244.1.6'; // nothing on 8080: refused (its app listens on 127.0.0.1:3000 only)
 const WEB_3 = '10.244.1.7'; // 8080 dropped by iptables: timeout
 const WEB_4 = '10.244.3.5'; // an unreachable route: no route to host
 const WEB_IP = '10.96.0.10'; // the cluster IP answers on 80
@@ -102,7 +104,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     mustRunInNetns(netns, ['iptables', '-A', 'INPUT', '-d', WEB_3, '-p', 'tcp', '--dport', '8080', '-j', 'DROP']);
     mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
     // The busybox image links every applet; the connect program uses these.
-    busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true'].map((t) => [t, BUSYBOX])));
+    busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname'].map((t) => [t, BUSYBOX])));
     listener = await startInNetns(netns, [
       process.execPath,
       '-e',
@@ -112,6 +114,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         [WEB_1, 8081, 'silent'],
         [WEB_1, 8082, 'long'],
         [WEB_IP, 80, 'http'],
+        ['127.0.0.1', 3000, 'silent'],
       ]),
     ]);
   });
@@ -122,7 +125,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
   });
 
   /** Runs the program over these attempts with busybox's sh, the image's tools on PATH, in the namespace. */
-  const runProgram = (path: string, attempts: Attempt[], httpPath?: string) =>
+  const runProgram = (path: string, attempts: Attempt[], options: Omit<ProgramOptions, 'seconds'> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('ip', [
         'netns',
@@ -132,7 +135,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         '-i',
         `PATH=${path}`,
         BUSYBOX,
-        ...programArgv(attempts, 1, httpPath),
+        ...programArgv(attempts, { seconds: 1, ...options }),
       ]);
       let stdout = '';
       let stderr = '';
@@ -197,11 +200,22 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       ["busybox's nc", () => busyboxImage],
       ['bash /dev/tcp', bashImage],
     ])('with %s', async (_tool, image) => {
-      const run = await runProgram(image(), getTargets, '/healthz?x=1');
+      const run = await runProgram(image(), getTargets, { httpPath: '/healthz?x=1' });
       expect(run.code).toBe(0);
       const answers = parseProgramOutput(run.stdout, getTargets.length);
       expect(answers.map((a) => ({ result: a?.result, http: a?.http }))).toEqual(expected);
     });
+  });
+
+  it('asked, it reads what the pod listens on from /proc/net/tcp*, loopback-only sockets included', async () => {
+    const asked = await runProgram(busyboxImage, [attempt(WEB_2, 8080)], { readListening: true });
+    expect(parseProgramOutput(asked.stdout, 1).map((a) => a?.result)).toEqual(['refused']);
+    expect(parseListening(asked.stdout)).toEqual(
+      expect.arrayContaining(['127.0.0.1:3000', `${WEB_1}:8080`, `${WEB_1}:8081`, `${WEB_IP}:80`]),
+    );
+    expect(parseListening(asked.stdout)).not.toContain(`${WEB_2}:8080`);
+    const notAsked = await runProgram(busyboxImage, [attempt(WEB_2, 8080)]);
+    expect(parseListening(notAsked.stdout)).toBeUndefined();
   });
 
   it('with neither nc nor bash: says so, tries nothing', async () => {
@@ -304,6 +318,35 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101']);
       const exec = server.requests.find((r) => r.resource === 'pods/exec');
       expect(exec?.query.get('container')).toBe(stringAt(added[0], 'name'));
+    });
+
+    it('from the endpoint that refuses: what its pod listens on, in the answer and the finding', async () => {
+      const result = await runCliAsync(
+        [
+          'svc/web',
+          '-n',
+          'shop',
+          '--kubeconfig',
+          server.kubeconfigPath,
+          '--connect',
+          '--connect-from',
+          'pod/web-2',
+          '--connect-timeout',
+          '1s',
+          '-o',
+          'json',
+        ],
+        { timeoutMs: 60_000 },
+      );
+      const report = JSON.parse(result.stdout) as Required<Report>;
+      const targets = report.services[0].connectivity?.[0].targets ?? [];
+      const own = targets.find((t) => t.address === WEB_2);
+      expect(own?.result).toBe('refused');
+      expect(own?.listening).toEqual(expect.arrayContaining(['127.0.0.1:3000']));
+      // Only the pod's own addresses: what another pod listens on is not known from here.
+      expect(targets.filter((t) => t.listening).map((t) => t.address)).toEqual([WEB_2]);
+      const refuses = report.findings.find((f) => f.check === 'endpoint-refuses-connections');
+      expect(refuses?.pods?.find((p) => p.name === 'web-2')?.cause).toMatch(/; it listens on .*127\.0\.0\.1:3000/);
     });
   });
 });

@@ -31,7 +31,7 @@ export interface ConnectCase {
   objects: Raw[];
   /** What each target answered, by "address:port"; every target of the Service must be answered. */
   answers: Record<string, ConnectAnswer>;
-  /** The vantage point; "local" (this machine) by default, the only one --connect-from has so far. */
+  /** The vantage point; "local" (this machine) by default. */
   vantage?: string;
   /** The inputs the case leaves out (InputCoverage keys, e.g. networkPolicies). */
   lacks?: (keyof InputCoverage)[];

@@ -12,7 +12,8 @@ import { ClusterError, UsageError } from '../../core/errors.js';
 import { clientNode } from '../client-node.js';
 import { stringAt } from '../../core/json-value.js';
 import { podRunner } from '../node/exec.js';
-import { NO_TOOL, parseProgramOutput, programArgv } from './program.js';
+import { canonicalIP } from '../../core/ip.js';
+import { NO_TOOL, parseListening, parseProgramOutput, programArgv } from './program.js';
 import { CONNECT_DEADLINE_MS } from './run.js';
 import type { Attempt, ConnectAnswer, Vantage } from './types.js';
 
@@ -186,11 +187,12 @@ async function waitRunning(
 }
 
 /**
- * Adds the ephemeral container (after saying so) and waits for it to run; returns its name.
+ * Adds the ephemeral container (after saying so) and waits for it to run; returns its name and
+ * the pod's addresses.
  * Errors are one line each: the pod missing (a usage error), not running, forbidden, ephemeral
  * containers disabled, the image not pulled.
  */
-async function addContainer(o: PodVantageOptions): Promise<string> {
+async function addContainer(o: PodVantageOptions): Promise<{ container: string; podIPs: string[] }> {
   const { CoreV1Api } = await clientNode();
   const core = o.kubeConfig.makeApiClient(CoreV1Api);
   const where = `pod ${o.namespace}/${o.pod}`;
@@ -245,7 +247,8 @@ async function addContainer(o: PodVantageOptions): Promise<string> {
     throw new ClusterError(`cannot add an ephemeral container to ${where}: ${apiMessage(e)}`, e);
   }
   if (!isRunning(updated, name)) await waitRunning(o, name, updated.metadata?.resourceVersion);
-  return name;
+  const podIPs = pod.status?.podIPs?.flatMap((p) => p.ip ?? []) ?? [];
+  return { container: name, podIPs: podIPs.length > 0 ? podIPs : pod.status?.podIP ? [pod.status.podIP] : [] };
 }
 
 /**
@@ -257,31 +260,36 @@ export function podVantage(o: PodVantageOptions): Vantage {
     name: `pod/${o.namespace}/${o.pod}`,
     async attemptAll(attempts, options) {
       if (attempts.length === 0) return [];
-      const container = await addContainer(o);
+      const { container, podIPs } = await addContainer(o);
+      const own = new Set(podIPs.map(canonicalIP));
       const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
       const answers: (ConnectAnswer | undefined)[] = [];
       for (let start = 0; start < attempts.length; start += TARGETS_PER_EXEC) {
         const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
         const left = options.deadline - Date.now();
         if (left <= 0) break;
-        answers.push(...(await runBatch(o, container, batch, seconds, options.httpPath, left)));
+        answers.push(...(await runBatch(o, container, batch, { seconds, httpPath: options.httpPath, own }, left)));
       }
       return answers;
     },
   };
 }
 
-/** One exec of the connect program over these attempts; a batch the deadline cut short answers none (skipped, as the run says). */
+/**
+ * One exec of the connect program over these attempts; a batch the deadline cut short answers
+ * none (skipped, as the run says). When the pod is itself among the targets (`own`: its
+ * addresses), what it listens on goes with the answers of its own addresses.
+ */
 async function runBatch(
   o: PodVantageOptions,
   container: string,
   batch: Attempt[],
-  seconds: number,
-  httpPath: string | undefined,
+  { own, ...options }: { seconds: number; httpPath?: string | undefined; own: Set<string> },
   timeoutMs: number,
 ): Promise<(ConnectAnswer | undefined)[]> {
   const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, timeoutMs);
-  const argv = programArgv(batch, seconds, httpPath);
+  const isOwn = (a: Attempt) => own.has(canonicalIP(a.address));
+  const argv = programArgv(batch, { ...options, readListening: batch.some(isOwn) });
   let result;
   try {
     result = await run(argv);
@@ -303,5 +311,8 @@ async function runBatch(
     throw new ClusterError(
       `the connect program did not run in the ephemeral container ${container} of pod ${o.namespace}/${o.pod} (exit ${result.code}): ${result.stderr.split('\n')[0]}`,
     );
-  return parseProgramOutput(result.stdout, batch.length);
+  const answers = parseProgramOutput(result.stdout, batch.length);
+  const listening = parseListening(result.stdout);
+  if (listening === undefined) return answers;
+  return answers.map((answer, i) => (answer && isOwn(batch[i]) ? { ...answer, listening } : answer));
 }

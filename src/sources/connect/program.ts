@@ -1,7 +1,8 @@
 // The connect program: a POSIX sh script run inside the debug container (--connect-from pod/NAME)
 // that tries a TCP connect to each address and port it is given, and prints one line per target;
 // with --connect-http, an open http port also gets a GET whose status line is printed on a line
-// of its own. The GET is written by the program itself over the same tool as the connect, not by
+// of its own. When the pod is itself among the targets, it first prints the LISTEN lines of
+// /proc/net/tcp and /proc/net/tcp6 (the pod's network namespace: what it listens on). The GET is written by the program itself over the same tool as the connect, not by
 // wget: busybox wget follows a redirect to whatever address its Location names, and only the
 // Service's own addresses may be contacted.
 // It needs only a shell and one of:
@@ -12,6 +13,7 @@
 // An image with neither answers NO_TOOL and nothing is tried. `timeout`, when the image has it,
 // bounds each attempt too. It writes no file (the container's root filesystem is read-only).
 
+import { listeningSockets } from './listening.js';
 import type { Attempt, ConnectAnswer, ConnectResult } from './types.js';
 
 /** The line the program prints, alone, when the image has neither nc nor bash. */
@@ -28,13 +30,15 @@ const NO_GET = '-';
 
 /**
  * argv after the script: the per-attempt timeout in whole seconds, the --connect-http path (or
- * -), then ADDRESS PORT HOST triples, HOST being the Host header of the target's GET (- for none).
- * Output: one line per triple, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the
+ * -), `listen` to read what the pod listens on (or -), then ADDRESS PORT HOST triples, HOST being
+ * the Host header of the target's GET (- for none). Output: with `listen`, `machine UNAME-M`, then
+ * `read FILE` for each of /proc/net/tcp and /proc/net/tcp6 read and `tcp LINE` for each of their
+ * LISTEN lines; then one line per triple, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the
  * time comes from /proc/uptime, so it is in steps of 10 ms); after it, for a GET, `INDEX http
  * STATUS-LINE`, or `INDEX http-none` when no line came (closed, or nothing within the timeout).
  */
 const CONNECT_PROGRAM = `
-t=$1; path=$2; shift 2
+t=$1; path=$2; listen=$3; shift 3
 nl='
 '
 cr=$(printf '\\r')
@@ -46,6 +50,16 @@ elif command -v bash >/dev/null 2>&1; then tool=bash
 else echo '${NO_TOOL}'; exit 3; fi
 # nc has its own connect timeout (-w): timeout only bounds it; bash has none, timeout is its bound.
 if command -v timeout >/dev/null 2>&1; then bound="timeout $((t + 2))"; tcp="timeout $t"; else bound=; tcp=; fi
+if [ "$listen" = listen ]; then
+  echo "machine $(uname -m 2>/dev/null)"
+  for f in /proc/net/tcp /proc/net/tcp6; do
+    [ -r "$f" ] || continue
+    echo "read $f"
+    while read -r sl local remote state _; do
+      if [ "$state" = 0A ]; then echo "tcp $sl $local $remote $state"; fi
+    done <"$f"
+  done
+fi
 now() { read -r up _ </proc/uptime; echo "\${up%.*}\${up#*.}"; }
 firstline() { IFS= read -r l; printf '%s' "$l"; }
 get() {
@@ -89,12 +103,20 @@ done
 wait
 `;
 
+export interface ProgramOptions {
+  /** Each attempt's timeout, in whole seconds. */
+  seconds: number;
+  /** --connect-http: GET this path on the http ports. */
+  httpPath?: string;
+  /** Read what the pod listens on (when it is itself among the targets). */
+  readListening?: boolean;
+}
+
 /**
- * The program's command line for these attempts: each attempt's timeout in whole seconds, and a
- * GET of httpPath on the http ports (not https: the program speaks no TLS), with the Host header
- * this machine's GET sends.
+ * The program's command line for these attempts: a GET of httpPath on the http ports (not https:
+ * the program speaks no TLS), with the Host header this machine's GET sends.
  */
-export function programArgv(attempts: Attempt[], seconds: number, httpPath: string | undefined): string[] {
+export function programArgv(attempts: Attempt[], { seconds, httpPath, readListening }: ProgramOptions): string[] {
   return [
     'sh',
     '-c',
@@ -102,6 +124,7 @@ export function programArgv(attempts: Attempt[], seconds: number, httpPath: stri
     'endpoints-doctor',
     String(seconds),
     httpPath ?? NO_GET,
+    readListening ? 'listen' : NO_GET,
     ...attempts.flatMap((a) => [
       a.address,
       String(a.port),
@@ -155,4 +178,16 @@ export function parseProgramOutput(text: string, count: number): (ConnectAnswer 
     if (connected?.result === 'open') answers[index] = { ...connected, http: answer };
   }
   return answers;
+}
+
+/**
+ * What the pod listens on, from the program's output ("127.0.0.1:3000", "[::]:8080"), or
+ * undefined when neither /proc/net/tcp nor /proc/net/tcp6 could be read (or was not asked for).
+ */
+export function parseListening(text: string): string[] | undefined {
+  const lines = text.split('\n');
+  if (!lines.some((line) => /^read \/proc\/net\/tcp6?$/.test(line))) return undefined;
+  const machine = lines.find((line) => line.startsWith('machine '))?.slice('machine '.length);
+  const sockets = lines.filter((line) => line.startsWith('tcp ')).map((line) => line.slice('tcp '.length));
+  return listeningSockets(sockets, machine || undefined);
 }

@@ -44,6 +44,11 @@ export interface ConnectAnswer {
   tls?: TlsAnswer;
   /** With --connect-http PATH on an open http or https port: the response's status line, or why there was none. */
   http?: { statusLine?: string; error?: string };
+  /**
+   * When the vantage point is the endpoint's own pod and could read it: the local addresses of
+   * the pod's listening TCP sockets ("127.0.0.1:3000", "[::]:8080").
+   */
+  listening?: string[];
 }
 
 /**
