@@ -2,10 +2,10 @@
 // (docs/kubernetes-semantics.md#what-a-connection-tells).
 
 import { connectPods, listSome, targetText, triedEndpoints } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { PortConnectCheck } from './types.js';
 import { kubectl } from './helpers.js';
 
-export const endpointRefusesConnections: ConnectCheck = {
+export const endpointRefusesConnections: PortConnectCheck = {
   id: 'endpoint-refuses-connections',
   severity: 'error',
   title: 'A ready endpoint refuses connections on its port',

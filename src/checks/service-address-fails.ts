@@ -2,11 +2,11 @@
 // service proxy between them is at fault (docs/kubernetes-semantics.md#what-is-contacted).
 
 import { answerText, kubectl, listSome, targetText } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { PortConnectCheck } from './types.js';
 
 const FAILS = 'endpoints accept connections from {{vantage}} ({{open}}) but the cluster IP does not: {{failures}}';
 
-export const serviceAddressFails: ConnectCheck = {
+export const serviceAddressFails: PortConnectCheck = {
   id: 'service-address-fails',
   severity: 'error',
   title: "Endpoints answer but the Service's cluster IP does not",

@@ -12,8 +12,11 @@ import {
   attemptOf,
   connectTargets,
   pairAnswers,
+  serviceLookup,
+  type LookupAnswer,
   type PortConnectivity,
   type PortTargets,
+  type ServiceLookup,
 } from '../model/connect-targets.js';
 import { viewService } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
@@ -21,7 +24,7 @@ import type { ConnectInput } from '../report/diagnosis.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
 import { choosePod, CONNECT_IMAGE, podVantage } from '../sources/connect/pod.js';
-import type { Vantage } from '../sources/connect/types.js';
+import type { DnsVantage, Vantage } from '../sources/connect/types.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import type { Connection } from '../sources/live.js';
 import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
@@ -183,7 +186,7 @@ async function openVantage(
   ports: PortTargets[],
   source: ConnectSource,
   streams: IOStreams,
-): Promise<Vantage> {
+): Promise<Vantage & DnsVantage> {
   const services = ports.map((p) => p.service);
   if (spec.kind === 'local') return LOCAL_VANTAGE;
   const { connection } = source;
@@ -225,7 +228,9 @@ export async function connectServices(
   source: ConnectSource = {},
 ): Promise<{ input: ConnectInput; notes: string[] }> {
   const ports = services.flatMap((s) => connectTargets(viewService(model, s)));
+  const lookups = services.flatMap((s) => serviceLookup(viewService(model, s)) ?? []);
   const vantage = await openVantage(options.from, ports, source, streams);
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
   const attempts = ports.flatMap((p) => p.targets.map((t) => attemptOf(p, t)));
   // Progress only on a terminal: redirected stderr gets no carriage-return noise.
   const terminal = streams.errOut.isTTY === true;
@@ -262,5 +267,42 @@ export async function connectServices(
   if (late > 0) {
     notes.push(`--connect: ${late} targets were not tried: the run's deadline (${CONNECT_DEADLINE_MS / 1000}s) passed`);
   }
-  return { input: { ports: paired, checks: options.checks }, notes };
+  const looked = await lookUp(model, vantage, lookups, { timeoutMs: options.timeoutMs, deadline });
+  return {
+    input: { ports: paired, lookups: looked.answers, checks: options.checks },
+    notes: [...notes, ...looked.notes],
+  };
+}
+
+/** The cluster DNS Service's address, which this machine asks: kube-system/kube-dns's first cluster IP, when the input holds it. */
+function clusterDnsAddress(model: ClusterModel): string | undefined {
+  const dns = model.service('kube-system', 'kube-dns');
+  return (
+    dns?.clusterIPs.find((ip) => ip !== 'None') ??
+    (dns?.clusterIP && dns.clusterIP !== 'None' ? dns.clusterIP : undefined)
+  );
+}
+
+/** Each Service's name looked up from the vantage point, and notes on what could not be judged. */
+async function lookUp(
+  model: ClusterModel,
+  vantage: Vantage & DnsVantage,
+  lookups: ServiceLookup[],
+  options: { timeoutMs: number; deadline: number },
+): Promise<{ answers: LookupAnswer[]; notes: string[] }> {
+  if (lookups.length === 0) return { answers: [], notes: [] };
+  const server = vantage === LOCAL_VANTAGE ? clusterDnsAddress(model) : undefined;
+  const got = await vantage.lookup(lookups, { ...options, ...(server !== undefined ? { server } : {}) });
+  const answers = lookups.map((l, i): LookupAnswer => ({ ...l, vantage: vantage.name, answer: got[i] }));
+  const notes: string[] = [];
+  if (vantage === LOCAL_VANTAGE && server === undefined)
+    notes.push(
+      "--connect: the input has no Service kube-system/kube-dns: Service names were looked up with this machine's resolver, and one it cannot resolve is not judged (service-dns-mismatch)",
+    );
+  const skipped = answers.filter((a) => a.answer.result === 'skipped');
+  if (skipped.length > 0)
+    notes.push(
+      `--connect: ${skipped.length} Service names were not looked up (${skipped[0].answer.detail}): service-dns-mismatch could not judge them`,
+    );
+  return { answers, notes };
 }

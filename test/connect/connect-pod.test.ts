@@ -3,7 +3,8 @@
 // API server's ephemeralcontainers subresource, waits for the status the test sets to running,
 // execs the program in it, and the test's exec handler runs that program with busybox's sh and nc
 // inside a network namespace the test created (listeners on some addresses, HTTP among them, none
-// on another, an iptables DROP, an unreachable route). Every address is in that namespace; every wait is on a
+// on another, an iptables DROP, an unreachable route, and a DNS responder the namespace's
+// resolv.conf names, which busybox's nslookup asks). Every address is in that namespace; every wait is on a
 // condition, bounded by the test's timeout. The error paths need no namespace.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -33,8 +34,17 @@ import {
 } from '../server/index.js';
 import { resourceNamed, type StoredObject } from '../server/store.js';
 import { runCliAsync } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
-import { pod, service, slice, type Raw } from '../support/objects.js';
+import { startDnsResponderInNetns } from '../support/dns-responder.js';
+import {
+  canUseNetns,
+  createNetns,
+  deleteNetns,
+  mustRunInNetns,
+  setNetnsNameserver,
+  startInNetns,
+} from '../support/netns.js';
+import { externalNameService, pod, service, slice, type Raw } from '../support/objects.js';
+import { dnsProgramArgv, NO_NSLOOKUP, parseDnsOutput } from '../../src/sources/connect/dns.js';
 
 const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
 const skipReason =
@@ -46,6 +56,7 @@ const WEB_2 = '10.244.1.6'; // nothing on 8080: refused (its app listens on 127.
 const WEB_3 = '10.244.1.7'; // 8080 dropped by iptables: timeout
 const WEB_4 = '10.244.3.5'; // an unreachable route: no route to host
 const WEB_IP = '10.96.0.10'; // the cluster IP answers on 80
+const DNS_IP = '10.96.0.53'; // the cluster DNS: knows web, not nope, never answers for slow
 
 /** A folder standing for an image's PATH: these tools, each a busybox applet (or the named binary). */
 function imagePath(tools: Record<string, string>): string {
@@ -58,6 +69,7 @@ const endpoint = (name: string, ip: string) => ({ ip, pod: name, node: 'node-a',
 const objects: Raw[] = [
   service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] }),
   service('dns', { selector: { app: 'dns' }, ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }] }),
+  externalNameService(),
   pod('web-1', { ip: WEB_1 }),
   pod('web-2', { ip: WEB_2 }),
   pod('web-3', { ip: WEB_3 }),
@@ -95,16 +107,25 @@ for (const [host, port, kind] of specs) {
 describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a network namespace', () => {
   let netns = '';
   let listener: ChildProcess | undefined;
+  let dns: ChildProcess | undefined;
   let busyboxImage = '';
 
   beforeAll(async () => {
     netns = createNetns();
-    for (const ip of [WEB_1, WEB_2, WEB_3, WEB_IP])
+    for (const ip of [WEB_1, WEB_2, WEB_3, WEB_IP, DNS_IP])
       mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
     mustRunInNetns(netns, ['iptables', '-A', 'INPUT', '-d', WEB_3, '-p', 'tcp', '--dport', '8080', '-j', 'DROP']);
     mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
     // The busybox image links every applet; the connect program uses these.
-    busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname'].map((t) => [t, BUSYBOX])));
+    busyboxImage = imagePath(
+      Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname', 'nslookup'].map((t) => [t, BUSYBOX])),
+    );
+    setNetnsNameserver(netns, DNS_IP);
+    dns = await startDnsResponderInNetns(
+      netns,
+      { records: { 'web.shop.svc.cluster.local': [WEB_IP] }, silent: ['slow.shop.svc.cluster.local'] },
+      DNS_IP,
+    );
     listener = await startInNetns(netns, [
       process.execPath,
       '-e',
@@ -121,6 +142,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
 
   afterAll(() => {
     listener?.kill();
+    dns?.kill();
     if (netns) deleteNetns(netns);
   });
 
@@ -218,6 +240,36 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     expect(parseListening(notAsked.stdout)).toBeUndefined();
   });
 
+  it("busybox's nslookup asks the servers of resolv.conf: an answer, NXDOMAIN, no answer", async () => {
+    const names = ['web', 'nope', 'slow'].map((n) => ({ name: `${n}.shop.svc.cluster.local` }));
+    const run = await new Promise<string>((resolve) => {
+      const child = spawn('ip', [
+        'netns',
+        'exec',
+        netns,
+        'env',
+        '-i',
+        `PATH=${busyboxImage}`,
+        BUSYBOX,
+        ...dnsProgramArgv(names, 1),
+      ]);
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', () => resolve(stdout));
+    });
+    expect(parseDnsOutput(run, 3)).toEqual([
+      { result: 'answered', server: 'resolv.conf', addresses: [WEB_IP] },
+      { result: 'nxdomain', server: 'resolv.conf' },
+      { result: 'timeout', server: 'resolv.conf', detail: 'no answer within the timeout' },
+    ]);
+  });
+
+  it('without nslookup: says so, asks nothing', () => {
+    const argv = dnsProgramArgv([{ name: 'web.shop.svc.cluster.local' }], 1);
+    const run = spawnSync('env', ['-i', `PATH=${imagePath({ sh: BUSYBOX })}`, BUSYBOX, ...argv], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe(NO_NSLOOKUP);
+  });
+
   it('with neither nc nor bash: says so, tries nothing', async () => {
     const run = await runProgram(imagePath({ sh: BUSYBOX }), targets);
     expect(run.stdout.trim()).toBe(NO_TOOL);
@@ -293,6 +345,14 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       expect(report.notes).toEqual([
         '--connect-from pod/shop/client: no TLS handshake was tried (the connect program has no TLS client): endpoint-protocol-mismatch could not judge',
       ]);
+      expect(report.services[0].dns).toEqual({
+        name: 'web.shop.svc.cluster.local',
+        vantage: 'pod/shop/client',
+        expected: [WEB_IP],
+        result: 'answered',
+        server: 'resolv.conf',
+        addresses: [WEB_IP],
+      });
 
       expect(added).toHaveLength(1);
       expect(stringAt(added[0], 'name')).toMatch(/^endpoints-doctor-[0-9a-f]{4}$/);
@@ -315,7 +375,8 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       const calls = server.requests
         .filter((r) => r.resource?.startsWith('pods/'))
         .map((r) => `${r.verb} ${r.resource} ${r.status}`);
-      expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101']);
+      // One exec connects, one looks the name up.
+      expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101', 'create pods/exec 101']);
       const exec = server.requests.find((r) => r.resource === 'pods/exec');
       expect(exec?.query.get('container')).toBe(stringAt(added[0], 'name'));
     });
@@ -454,13 +515,13 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     expect(result.code).toBe(3);
   });
 
-  it('with nothing to try over TCP, nothing is added to the pod', async () => {
+  it('with nothing to try or look up, nothing is added to the pod', async () => {
     const result = await runCliAsync(
-      ['svc/dns', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
+      ['svc/db', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
       { timeoutMs: 60_000 },
     );
-    // The Service selects no pod (exit 1 for that): its one port is UDP, which has no connect.
-    expect(result.code).toBe(1);
+    // An ExternalName Service has neither endpoints nor a cluster IP, and its name is a CNAME.
+    expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(server.requests.some((r) => r.resource?.startsWith('pods/'))).toBe(false);
   });

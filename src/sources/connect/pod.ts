@@ -15,7 +15,8 @@ import { podRunner } from '../node/exec.js';
 import { canonicalIP } from '../../core/ip.js';
 import { NO_TOOL, parseListening, parseProgramOutput, programArgv } from './program.js';
 import { CONNECT_DEADLINE_MS } from './run.js';
-import type { Attempt, ConnectAnswer, Vantage } from './types.js';
+import { dnsProgramArgv, NO_NSLOOKUP, parseDnsOutput, POD_RESOLVER } from './dns.js';
+import type { Attempt, ConnectAnswer, DnsAnswer, DnsQuery, DnsVantage, Vantage } from './types.js';
 
 /**
  * busybox 1.36.1, pinned by the digest of its multi-platform index on Docker Hub (the digest
@@ -252,15 +253,18 @@ async function addContainer(o: PodVantageOptions): Promise<{ container: string; 
 }
 
 /**
- * The pod as a vantage point: the container is added when there is something to try (a run with
- * no TCP target creates nothing), and each batch of targets is one exec of the connect program.
+ * The pod as a vantage point: the container is added when there is something to try or to look
+ * up (a run with neither creates nothing), once; each batch of targets is one exec of the connect
+ * program, and the lookups one exec of the DNS program.
  */
-export function podVantage(o: PodVantageOptions): Vantage {
+export function podVantage(o: PodVantageOptions): Vantage & DnsVantage {
+  let added: ReturnType<typeof addContainer> | undefined;
+  const container = () => (added ??= addContainer(o));
   return {
     name: `pod/${o.namespace}/${o.pod}`,
     async attemptAll(attempts, options) {
       if (attempts.length === 0) return [];
-      const { container, podIPs } = await addContainer(o);
+      const { container: name, podIPs } = await container();
       const own = new Set(podIPs.map(canonicalIP));
       const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
       const answers: (ConnectAnswer | undefined)[] = [];
@@ -268,11 +272,42 @@ export function podVantage(o: PodVantageOptions): Vantage {
         const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
         const left = options.deadline - Date.now();
         if (left <= 0) break;
-        answers.push(...(await runBatch(o, container, batch, { seconds, httpPath: options.httpPath, own }, left)));
+        answers.push(...(await runBatch(o, name, batch, { seconds, httpPath: options.httpPath, own }, left)));
       }
       return answers;
     },
+    async lookup(queries, options) {
+      if (queries.length === 0) return [];
+      const { container: name } = await container();
+      return lookupInPod(o, name, queries, options);
+    },
   };
+}
+
+/** The DNS program in the container: a lookup the deadline cut short, or an image without nslookup, is skipped and says so. */
+async function lookupInPod(
+  o: PodVantageOptions,
+  container: string,
+  queries: DnsQuery[],
+  { timeoutMs, deadline }: { timeoutMs: number; deadline: number },
+): Promise<DnsAnswer[]> {
+  const skipped = (detail: string): DnsAnswer => ({ result: 'skipped', server: POD_RESOLVER, detail });
+  const left = deadline - Date.now();
+  if (left <= 0) return queries.map(() => skipped("not asked: the run's deadline passed"));
+  const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, left);
+  let result;
+  try {
+    result = await run(dnsProgramArgv(queries, Math.max(1, Math.ceil(timeoutMs / 1000))));
+  } catch (e) {
+    if (e instanceof ClusterError && /did not finish within/.test(e.message))
+      return queries.map(() => skipped("not asked: the run's deadline passed"));
+    throw e;
+  }
+  if (result.stdout.includes(NO_NSLOOKUP))
+    return queries.map(() => skipped(`the image ${o.image} has no nslookup: not asked`));
+  return parseDnsOutput(result.stdout, queries.length).map(
+    (answer) => answer ?? skipped("not asked: the run's deadline passed"),
+  );
 }
 
 /**
