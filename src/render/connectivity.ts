@@ -37,7 +37,7 @@ function targetKind(t: ConnectTargetReport): string {
 }
 
 /** What the lookup of a Service's name answered: "web.shop.svc.cluster.local (asked 10.96.0.10): 10.96.0.20". */
-function lookupText(dns: LookupReport): string {
+export function lookupText(dns: LookupReport): string {
   const server = dns.server === 'system' ? "this machine's resolver" : dns.server;
   const said: Record<LookupReport['result'], string> = {
     answered: dns.addresses?.length ? dns.addresses.join(' ') : 'no address',
