@@ -2,9 +2,9 @@
 // of the Service (docs/kubernetes-semantics.md#what-a-connection-tells).
 
 import { connectPods, listSome, targetText, triedEndpoints } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { PortConnectCheck } from './types.js';
 
-export const endpointAnswersButNotReady: ConnectCheck = {
+export const endpointAnswersButNotReady: PortConnectCheck = {
   id: 'endpoint-answers-but-not-ready',
   severity: 'info',
   title: 'A not-ready endpoint accepts connections',

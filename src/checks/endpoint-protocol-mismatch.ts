@@ -3,9 +3,9 @@
 
 import type { TargetAnswer } from '../model/connect-targets.js';
 import { listSome, targetText } from './helpers.js';
-import type { ConnectCheck, FindingDraft } from './types.js';
+import type { PortConnectCheck, FindingDraft } from './types.js';
 
-export const endpointProtocolMismatch: ConnectCheck = {
+export const endpointProtocolMismatch: PortConnectCheck = {
   id: 'endpoint-protocol-mismatch',
   severity: 'warning',
   title: 'A port speaks another protocol than it says, or its certificate does not name the Service',

@@ -2,10 +2,10 @@
 // (docs/kubernetes-semantics.md#what-a-connection-tells).
 
 import { connectPods, listSome, targetText, triedEndpoints } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { PortConnectCheck } from './types.js';
 import { kubectl } from './helpers.js';
 
-export const endpointRefusesConnections: ConnectCheck = {
+export const endpointRefusesConnections: PortConnectCheck = {
   id: 'endpoint-refuses-connections',
   severity: 'error',
   title: 'A ready endpoint refuses connections on its port',
@@ -14,7 +14,9 @@ export const endpointRefusesConnections: ConnectCheck = {
     'Ready and listed in the EndpointSlice, so the Service sends it traffic, and every such connection fails. ' +
     'The usual causes: the application listens on another port than the targetPort resolves to (3000 where the ' +
     'Service says 8080), or it binds 127.0.0.1 instead of every address, or its readiness probe checks something ' +
-    'other than the port the Service uses.',
+    'other than the port the Service uses. Each pod named says the ports its containers declare and, when the ' +
+    'connections were made from that pod itself (--connect-from pod/NAME), what it listens on, read from its ' +
+    'network namespace: 127.0.0.1:3000 shows both mistakes at once.',
   fix:
     'Make the application listen on the port the EndpointSlice names, on all addresses (0.0.0.0 or ::), or point ' +
     "the Service's targetPort at the port it does listen on; give the pod a readiness probe on that same port.",

@@ -6,7 +6,7 @@ import type { PortConnectivity, TargetAnswer } from '../model/connect-targets.js
 import { admitsEverySource } from '../model/network-policy.js';
 import { ingressAdmission } from '../model/service-policies.js';
 import { connectPods, kubectl, listSome, targetText, triedEndpoints } from './helpers.js';
-import type { ConnectCheck } from './types.js';
+import type { PortConnectCheck } from './types.js';
 
 /**
  * What the NetworkPolicies say of the endpoints that did not answer: the policies that isolate
@@ -34,7 +34,7 @@ function policyNote(
   return { note: 'policiesIsolate', data: { policies: listSome([...isolating].sort()) } };
 }
 
-export const endpointUnreachable: ConnectCheck = {
+export const endpointUnreachable: PortConnectCheck = {
   id: 'endpoint-unreachable',
   severity: 'warning',
   title: 'Connections to a ready endpoint time out or find no route',

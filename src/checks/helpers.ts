@@ -340,7 +340,17 @@ function declaredPorts(namespace: string, podName: string, model: ClusterModel):
   return ports.length > 0 ? ports.join(', ') : 'no port';
 }
 
-/** The pods behind these targets (their Pod targetRefs), each with what the target answered and the ports it declares. */
+/** What a target's pod listens on, when the vantage point was that pod and could read it. */
+function listeningText(t: TargetAnswer): string {
+  const { listening } = t.answer;
+  if (listening === undefined) return '';
+  return `; it listens on ${listening.length > 0 ? listSome(listening) : 'no TCP port'}`;
+}
+
+/**
+ * The pods behind these targets (their Pod targetRefs), each with what the target answered, what
+ * it listens on (when read from inside it) and the ports it declares.
+ */
 export function connectPods(port: PortConnectivity, targets: TargetAnswer[], model: ClusterModel): FindingPod[] {
   const namespace = port.service.meta.namespace;
   return targets.slice(0, MAX_PODS).flatMap((t) => {
@@ -351,7 +361,7 @@ export function connectPods(port: PortConnectivity, targets: TargetAnswer[], mod
       {
         name: t.targetRef.name,
         ...(podNamespace !== namespace ? { namespace: podNamespace } : {}),
-        cause: `${targetText(t)} ${answerText(t)}${declared ? `; its containers declare ${declared}` : ''}`,
+        cause: `${targetText(t)} ${answerText(t)}${listeningText(t)}${declared ? `; its containers declare ${declared}` : ''}`,
       },
     ];
   });

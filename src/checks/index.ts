@@ -43,6 +43,7 @@ import { routeBackendPortUnknown } from './route-backend-port-unknown.js';
 import { selectorNoMatch } from './selector-no-match.js';
 import { selectorlessNoEndpoints } from './selectorless-no-endpoints.js';
 import { serviceAddressFails } from './service-address-fails.js';
+import { serviceDnsMismatch } from './service-dns-mismatch.js';
 import { serviceWarningEvents } from './service-warning-events.js';
 import { singleReadyEndpoint } from './single-ready-endpoint.js';
 import { slicesEndpointsDisagree } from './slices-endpoints-disagree.js';
@@ -124,6 +125,7 @@ export const CONNECT_CHECKS: ConnectCheck[] = [
   serviceAddressFails,
   endpointAnswersButNotReady,
   endpointProtocolMismatch,
+  serviceDnsMismatch,
 ];
 
 /** The checks of a client's view (--from): only a run with --from runs them. */

@@ -5,14 +5,14 @@
 
 import type { TargetAnswer } from '../model/connect-targets.js';
 import { answerText, kubectl, listSome, targetText } from './helpers.js';
-import type { ConnectCheck, FindingDraft } from './types.js';
+import type { FindingDraft, PortConnectCheck } from './types.js';
 
 const FAILS = 'endpoints accept connections from {{vantage}} ({{open}}) but the cluster IP does not: {{failures}}';
 
 const failed = (a: TargetAnswer) => !['open', 'skipped'].includes(a.answer.result);
 const failures = (addresses: TargetAnswer[]) => addresses.map((a) => `${targetText(a)} ${answerText(a)}`).join(', ');
 
-export const serviceAddressFails: ConnectCheck = {
+export const serviceAddressFails: PortConnectCheck = {
   id: 'service-address-fails',
   severity: 'error',
   title: "Endpoints answer but the Service's cluster IP or NodePort does not",

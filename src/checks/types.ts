@@ -6,7 +6,7 @@ import type { CheckDescription, Evidence, FindingPod, Severity } from '../core/f
 import type { ClusterModel } from '../model/cluster.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { NodeProbe } from '../model/node-comparison.js';
-import type { PortConnectivity } from '../model/connect-targets.js';
+import type { LookupAnswer, PortConnectivity } from '../model/connect-targets.js';
 import type { InputCoverage } from '../core/coverage.js';
 import type { TemplateData } from '../core/template.js';
 import type { ServiceAddress, ServiceBackends } from '../model/services.js';
@@ -148,14 +148,26 @@ export interface DataplaneFindingDraft extends FindingDraft {
 
 /**
  * A connect check: judges what a vantage point answered when --connect contacted a Service port's
- * endpoints and addresses. Only a run with --connect runs it; without the answers it is not run,
- * and says nothing of a Service (connect is opt-in: its absence leaves no Service unknown).
+ * endpoints and addresses, or looked up the Service's name. Only a run with --connect runs it;
+ * without the answers it is not run, and says nothing of a Service (connect is opt-in: its absence
+ * leaves no Service unknown).
  */
-export interface ConnectCheck extends CheckDescription, CheckMessages {
+export type ConnectCheck = PortConnectCheck | LookupConnectCheck;
+
+interface ConnectCheckBase extends CheckDescription, CheckMessages {
   /** Marks the check as one of recorded answers (what the registry and the docs sort by). */
   input: 'connect';
+}
+
+/** A check of the connections, once per Service port. */
+export interface PortConnectCheck extends ConnectCheckBase {
   /** The finding's port is the port judged; the runner sets it. */
   run(port: PortConnectivity, model: ClusterModel): FindingDraft[];
+}
+
+/** A check of the lookup of the Service's name, once per Service: its findings name no port. */
+export interface LookupConnectCheck extends ConnectCheckBase {
+  runLookup(lookup: LookupAnswer, model: ClusterModel): FindingDraft[];
 }
 
 /**

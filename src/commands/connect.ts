@@ -12,8 +12,11 @@ import {
   attemptOf,
   connectTargets,
   pairAnswers,
+  serviceLookup,
+  type LookupAnswer,
   type PortConnectivity,
   type PortTargets,
+  type ServiceLookup,
   type VantageNode,
   withNodePorts,
 } from '../model/connect-targets.js';
@@ -25,7 +28,7 @@ import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED }
 import { CONNECT_IMAGE } from '../sources/connect/container.js';
 import { nodeInternalIPs, nodeVantage } from '../sources/connect/node.js';
 import { choosePod, podVantage } from '../sources/connect/pod.js';
-import type { Vantage } from '../sources/connect/types.js';
+import type { DnsAnswer, DnsVantage, Vantage } from '../sources/connect/types.js';
 import { clientNodeConfig } from '../sources/kubeconfig.js';
 import type { Connection } from '../sources/live.js';
 import { dns1123LabelError, dns1123SubdomainError } from '../core/names.js';
@@ -194,7 +197,8 @@ export interface ConnectSource {
 
 /** A vantage point opened, and for a node, the node: its NodePorts are targets too. */
 interface OpenVantage {
-  vantage: Vantage;
+  /** A node's has no lookup: a host-network pod asks the node's resolver, not the cluster's DNS. */
+  vantage: Vantage & Partial<DnsVantage>;
   node?: VantageNode;
 }
 
@@ -257,9 +261,12 @@ export async function connectServices(
   streams: IOStreams,
   source: ConnectSource = {},
 ): Promise<{ input: ConnectInput; notes: string[] }> {
-  const servicePorts = services.flatMap((s) => connectTargets(viewService(model, s)));
+  const views = services.map((s) => viewService(model, s));
+  const servicePorts = views.flatMap(connectTargets);
+  const lookups = views.flatMap((v) => serviceLookup(v) ?? []);
   const { vantage, node } = await openVantage(options.from, servicePorts, source, streams);
   const ports = node ? servicePorts.map((p) => withNodePorts(p, node)) : servicePorts;
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
   const attempts = ports.flatMap((p) => p.targets.map((t) => attemptOf(p, t)));
   // Progress only on a terminal: redirected stderr gets no carriage-return noise.
   const terminal = streams.errOut.isTTY === true;
@@ -290,14 +297,59 @@ export async function connectServices(
   }
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
+  // The connect program speaks no TLS: neither a handshake nor a GET over it.
   if ('attemptAll' in vantage && paired.some((p) => p.speaks === 'http' || p.speaks === 'https')) {
+    const httpsNotGot = options.httpPath !== undefined && paired.some((p) => p.speaks === 'https');
     notes.push(
-      `--connect-from ${vantage.name}: only TCP connects were tried (no TLS handshake, no --connect-http): endpoint-protocol-mismatch could not judge`,
+      `--connect-from ${vantage.name}: no TLS handshake was tried${httpsNotGot ? ', nor --connect-http on https ports' : ''} (the connect program has no TLS client): endpoint-protocol-mismatch could not judge`,
     );
   }
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;
   if (late > 0) {
     notes.push(`--connect: ${late} targets were not tried: the run's deadline (${CONNECT_DEADLINE_MS / 1000}s) passed`);
   }
-  return { input: { ports: paired, checks: options.checks }, notes };
+  const looked = await lookUp(model, vantage, lookups, { timeoutMs: options.timeoutMs, deadline });
+  return {
+    input: { ports: paired, lookups: looked.answers, checks: options.checks },
+    notes: [...notes, ...looked.notes],
+  };
+}
+
+/** The server of a lookup not made. */
+const NOT_ASKED = 'none';
+const NO_NODE_LOOKUP = "not asked from a node: a host-network pod asks the node's resolver, not the cluster DNS";
+
+/** The cluster DNS Service's address, which this machine asks: kube-system/kube-dns's first cluster IP, when the input holds it. */
+function clusterDnsAddress(model: ClusterModel): string | undefined {
+  const dns = model.service('kube-system', 'kube-dns');
+  return (
+    dns?.clusterIPs.find((ip) => ip !== 'None') ??
+    (dns?.clusterIP && dns.clusterIP !== 'None' ? dns.clusterIP : undefined)
+  );
+}
+
+/** Each Service's name looked up from the vantage point, and notes on what could not be judged. */
+async function lookUp(
+  model: ClusterModel,
+  vantage: Vantage & Partial<DnsVantage>,
+  lookups: ServiceLookup[],
+  options: { timeoutMs: number; deadline: number },
+): Promise<{ answers: LookupAnswer[]; notes: string[] }> {
+  if (lookups.length === 0) return { answers: [], notes: [] };
+  const server = vantage === LOCAL_VANTAGE ? clusterDnsAddress(model) : undefined;
+  const got = vantage.lookup
+    ? await vantage.lookup(lookups, { ...options, ...(server !== undefined ? { server } : {}) })
+    : lookups.map((): DnsAnswer => ({ result: 'skipped', server: NOT_ASKED, detail: NO_NODE_LOOKUP }));
+  const answers = lookups.map((l, i): LookupAnswer => ({ ...l, vantage: vantage.name, answer: got[i] }));
+  const notes: string[] = [];
+  if (vantage === LOCAL_VANTAGE && server === undefined)
+    notes.push(
+      "--connect: the input has no Service kube-system/kube-dns: Service names were looked up with this machine's resolver, and one it cannot resolve is not judged (service-dns-mismatch)",
+    );
+  const skipped = answers.filter((a) => a.answer.result === 'skipped');
+  if (skipped.length > 0)
+    notes.push(
+      `--connect: ${skipped.length} Service names were not looked up (${skipped[0].answer.detail}): service-dns-mismatch could not judge them`,
+    );
+  return { answers, notes };
 }

@@ -240,9 +240,7 @@ export function validateDiagnose({
   connect,
 }: DiagnoseOptions): void {
   if (watch && interactive) throw new UsageError('use --watch or --interactive, not both');
-  if (connect && (watch || interactive)) {
-    throw new UsageError(`--connect runs once: ${watch ? '--watch' : '--interactive'} does not take it yet`);
-  }
+  if (connect && watch) throw new UsageError('--connect runs once: --watch does not take it yet');
   if (watch && !WATCH_OUTPUTS.includes(output)) {
     throw new UsageError(
       `--watch prints ${WATCH_OUTPUTS.join(', ')}: -o ${output} is the report of one run (drop --watch)`,

@@ -21,12 +21,21 @@ import { connect, missingNotes } from '../sources/live.js';
 import { ClusterWatch } from '../sources/watch.js';
 import { loadScreens } from '../ui/load-screens.js';
 import type { DiagnoseOptions } from './diagnose-options.js';
+import { connectServices, type ConnectSource } from './connect.js';
+import type { ClusterModel } from '../model/cluster.js';
+import type { Service } from '../core/objects.js';
+import { Writable } from 'node:stream';
 import { danglingReferences, effectiveNamespace, loadInput, notYetRead, selectServices } from './scope.js';
 import { terminalStreams, type IOStreams, type OutputStream } from './streams.js';
 import { askClipboardSupport, enterFullScreen, osc52 } from './terminal-modes.js';
 import type { Finding } from '../core/findings.js';
 import type { ClusterObject } from '../core/objects.js';
 import { findClient, fromReads } from './from.js';
+
+/** --connect's answers and notes, for one diagnosis. */
+type Connected = Awaited<ReturnType<typeof connectServices>>;
+/** Connects to these Services of the model (--connect under -i). */
+type ConnectPass = (model: ClusterModel, services: Service[], source: ConnectSource) => Promise<Connected>;
 
 interface Live {
   contextName: string;
@@ -41,13 +50,16 @@ interface Live {
  * A watch of the cluster and the diagnosis of what it holds now. With --from, the client (and
  * the cluster DNS) are read besides, again before each change is announced, and found again in
  * each diagnosis: `clientGone` "fail" makes a client missing from the first one a usage error,
- * "say" (a later watch of the same view) gives it no verdict, which the view shows.
+ * "say" (a later watch of the same view) gives it no verdict, which the view shows. With
+ * `connectPass` (--connect under -i), the Services the first list shows are connected to once,
+ * and every diagnosis of this watch judges those answers.
  */
 async function startWatch(
   { scope, checks, from }: DiagnoseOptions,
   clientGone: 'fail' | 'say',
   onChange: () => void,
   onTrouble: (problem: string | undefined) => void,
+  connectPass?: ConnectPass,
 ): Promise<Live> {
   const conn = await connect(scope);
   const namespace = effectiveNamespace(scope, conn);
@@ -91,11 +103,15 @@ async function startWatch(
   // Read before the watch starts: a change it announces finds the client's objects there.
   if (readClient) clientObjects = await readClient();
   await watch.start();
-  const diagnose = (whenGone: 'fail' | 'say') => {
+  const read = () => {
     const watched = watch.objects();
     const objects = from ? [...watched, ...notYetRead(watched, clientObjects)] : watched;
     const model = buildModel(objects, watch.coverage(), watch.policyEnvironment);
-    const services = selectServices(model, scope, namespace);
+    return { model, services: selectServices(model, scope, namespace) };
+  };
+  let connected: Connected | undefined;
+  const diagnose = (whenGone: 'fail' | 'say') => {
+    const { model, services } = read();
     const client =
       from &&
       findClient(
@@ -109,14 +125,21 @@ async function startWatch(
       model,
       services,
       checks,
-      [...missingNotes(watch.missing), ...watch.policyEnvironment.notes],
+      [...missingNotes(watch.missing), ...watch.policyEnvironment.notes, ...(connected?.notes ?? [])],
       danglingReferences(scope, namespace),
-      undefined,
+      connected?.input,
       client && { client, checks: from.checks },
     );
   };
   let initial: Diagnosis;
   try {
+    if (connectPass) {
+      const { model, services } = read();
+      connected = await connectPass(model, services, {
+        connection: conn,
+        namespace: namespace ?? conn.defaultNamespace,
+      });
+    }
     initial = diagnose(clientGone);
   } catch (e) {
     await watch.stop();
@@ -340,8 +363,35 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
   };
   // The first read fails on a client it does not hold; a later one (r) shows that it is gone.
   let clientGone: 'fail' | 'say' = 'fail';
+  // --connect: once when the view starts, saying on stderr what it does as the one-shot command
+  // does, and again on r; once the view is drawn, what it would say on stderr joins the notes.
+  let drawn = false;
+  const connectPass: ConnectPass | undefined =
+    options.connect &&
+    (async (model, services, source) => {
+      const said: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          said.push(
+            ...String(chunk)
+              .split('\n')
+              .filter((line) => line.trim() !== ''),
+          );
+          callback();
+        },
+      });
+      const run = await connectServices(
+        model,
+        services,
+        options.connect!,
+        drawn ? { ...streams, errOut: sink } : streams,
+        source,
+      );
+      return { ...run, notes: [...run.notes, ...said.map((line) => `--connect: ${line.replace(/^note: /, '')}`)] };
+    });
   const readSnapshot = async (file: string) => {
     const input = await loadInput(scope, undefined, 'fail', from && fromReads(from));
+    const connected = connectPass && (await connectPass(input.model, input.services, { namespace: input.namespace }));
     const client =
       from &&
       findClient(
@@ -356,9 +406,9 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
         input.model,
         input.services,
         checks,
-        input.notes,
+        [...input.notes, ...(connected?.notes ?? [])],
         input.dangling,
-        undefined,
+        connected?.input,
         client && { client, checks: from.checks },
       ),
       source: `snapshot ${file}, read ${clock()}`,
@@ -373,6 +423,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
         trouble = problem;
         app?.rerender(element());
       },
+      connectPass,
     );
   // r: the snapshot read again, or the cluster listed again by a new watch that replaces the old one.
   let refreshing = false;
@@ -425,6 +476,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
   // The view reads the keys from here on: an exec plugin that runs again does not get them.
   markStdinUnavailable();
   const leaveFullScreen = enterFullScreen(streams.out);
+  drawn = true;
   app = render(element(), { ...terminalStreams(streams), exitOnCtrlC: true, patchConsole: false });
   return untilQuit(
     app,

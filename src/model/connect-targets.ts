@@ -5,9 +5,9 @@
 // Service has endpoints only; an ExternalName Service nothing. The answers, once recorded, are
 // paired back with these targets for the connect checks.
 
-import { familyOf } from '../core/ip.js';
+import { canonicalIP, familyOf } from '../core/ip.js';
 import type { ObjectRef, Service, ServicePort } from '../core/objects.js';
-import type { Attempt, ConnectAnswer, PortSpeaks } from '../sources/connect/types.js';
+import type { Attempt, ConnectAnswer, DnsAnswer, PortSpeaks } from '../sources/connect/types.js';
 import { isSliceReadFor } from './endpoint-meta.js';
 import { endpointsForPort } from './kube-proxy-endpoints.js';
 import { describeServicePort } from './ports.js';
@@ -112,6 +112,46 @@ export function withNodePorts(port: PortTargets, node: VantageNode): PortTargets
     nodeName: node.name,
   }));
   return { ...port, targets: [...port.targets, ...targets] };
+}
+
+/**
+ * The lookup of a Service's own name (docs/kubernetes-semantics.md#service-dns-names): a Service
+ * with a cluster IP resolves to its cluster IPs; a headless one to the addresses of its ready
+ * endpoints (every endpoint the EndpointSlices list ready, publishNotReadyAddresses making them
+ * all ready). None for an ExternalName Service (a CNAME, not an address).
+ */
+export interface ServiceLookup {
+  service: Service;
+  /** NAME.NAMESPACE.svc.cluster.local, without the final dot. */
+  name: string;
+  headless: boolean;
+  /** The addresses the answer should hold, canonical. */
+  expected: string[];
+}
+
+export function serviceLookup(view: ServiceView): ServiceLookup | undefined {
+  const { service } = view;
+  if (service.type === 'ExternalName') return undefined;
+  const { name, namespace } = service.meta;
+  const ips = clusterIPs(service);
+  const headless = ips.length === 0;
+  const expected = headless
+    ? view.slices
+        .filter((s) => s.addressType === 'IPv4' || s.addressType === 'IPv6')
+        .flatMap((s) => s.endpoints.filter((e) => e.conditions.ready).flatMap((e) => e.addresses))
+    : ips;
+  return {
+    service,
+    name: `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`,
+    headless,
+    expected: [...new Set(expected.map(canonicalIP))].sort(),
+  };
+}
+
+/** A Service's lookup and what the vantage point answered. */
+export interface LookupAnswer extends ServiceLookup {
+  vantage: string;
+  answer: DnsAnswer;
 }
 
 /** What a vantage point is asked to try for a target. */

@@ -3,7 +3,7 @@
 // for the tree's endpoint lines. Every value from the cluster or from a peer (a certificate's
 // names, a status line) is cluster text: the callers pass it through terminalText.
 
-import type { ConnectTargetReport, PortConnectivityReport } from '../report/connect-checks.js';
+import type { ConnectTargetReport, LookupReport, PortConnectivityReport } from '../report/connect-checks.js';
 import type { ServiceSummary } from '../report/report.js';
 import { plainTable } from './table.js';
 import { canonicalIP } from '../core/ip.js';
@@ -11,7 +11,7 @@ import { canonicalIP } from '../core/ip.js';
 /** Rows of a Service's table shown; -o json lists every target. */
 const ROWS_SHOWN = 20;
 
-/** What a target said beyond its result: the TLS handshake, the status line, the error. */
+/** What a target said beyond its result: the TLS handshake, the status line, the error, what its pod listens on. */
 function answerDetail(target: ConnectTargetReport): string {
   const parts: string[] = [];
   if (target.result !== 'open' && target.detail) parts.push(target.detail);
@@ -22,6 +22,8 @@ function answerDetail(target: ConnectTargetReport): string {
   } else if (tls?.spoke === 'plain') parts.push('no TLS');
   if (http?.statusLine !== undefined) parts.push(http.statusLine);
   else if (http?.error) parts.push(`GET: ${http.error}`);
+  if (target.listening)
+    parts.push(`listens on ${target.listening.length > 0 ? target.listening.join(' ') : 'no TCP port'}`);
   return parts.join('; ');
 }
 
@@ -35,10 +37,26 @@ function targetKind(t: ConnectTargetReport): string {
   return `${t.ready ? 'ready' : 'not ready'}${t.pod ? ` ${t.pod}` : ''}`;
 }
 
-/** The lines of a Service's connectivity table, indented under its name; none without --connect. */
+/** What the lookup of a Service's name answered: "web.shop.svc.cluster.local (asked 10.96.0.10): 10.96.0.20". */
+export function lookupText(dns: LookupReport): string {
+  const server = dns.server === 'system' ? "this machine's resolver" : dns.server;
+  const said: Record<LookupReport['result'], string> = {
+    answered: dns.addresses?.length ? dns.addresses.join(' ') : 'no address',
+    nxdomain: 'NXDOMAIN',
+    timeout: 'no answer',
+    error: 'failed',
+    skipped: 'not asked',
+  };
+  const detail = dns.detail && dns.result !== 'answered' ? ` (${dns.detail})` : '';
+  return `${dns.name} (asked ${server}): ${said[dns.result]}${detail}`;
+}
+
+/** The lines of a Service's connectivity table and its name's lookup, indented under its name; none without --connect. */
 export function connectivityLines(s: ServiceSummary, text: (value: string) => string): string[] {
   const ports: readonly PortConnectivityReport[] = s.connectivity ?? [];
-  if (ports.length === 0) return [];
+  const dnsLine = s.dns ? [`  DNS ${text(lookupText(s.dns))}`] : [];
+  if (ports.length === 0)
+    return s.dns ? [`${text(`${s.namespace}/${s.name}`)}: lookup from ${text(s.dns.vantage)}`, ...dnsLine] : [];
   const rows = ports.flatMap((p) =>
     p.targets.map((target) => [
       text(p.port),
@@ -55,7 +73,7 @@ export function connectivityLines(s: ServiceSummary, text: (value: string) => st
     ...table.split('\n').map((line) => `  ${line}`),
   ];
   if (rows.length > ROWS_SHOWN) lines.push(`  … and ${rows.length - ROWS_SHOWN} more (-o json lists them all)`);
-  return lines;
+  return [...lines, ...dnsLine];
 }
 
 /** An endpoint address's answers on every port, for its tree line: "connect 8080 refused; 9090 open 2ms". */

@@ -195,7 +195,7 @@ export function renderText(report: Report, checks: CheckDescriptions, p: Palette
     renderFindings(key);
   });
   // --connect: what each Service's targets answered, a short table each, after the findings.
-  const connected = report.services.filter((s) => s.connectivity);
+  const connected = report.services.filter((s) => s.connectivity ?? s.dns);
   connected.forEach((s, i) => {
     if (explain || i === 0) out.push('');
     out.push(...connectivityLines(s, t));

@@ -6682,6 +6682,49 @@ endpoints:
   message: the port says name http but 10.244.0.3:8080, 10.96.0.10:80 answer with a TLS handshake
 `,
   },
+  'service-dns-mismatch': {
+    case: 'the cluster DNS says the name does not exist (docs/kubernetes-semantics.md#what-a-services-name-resolves-to)',
+    marked: false,
+    lacks: [],
+    objects: `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  uid: uid-svc-web
+spec:
+  type: ClusterIP
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  clusterIPs:
+    - 10.96.0.10
+  ipFamilies:
+    - IPv4
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+status:
+  loadBalancer: {}
+`,
+    connect: {
+      vantage: 'local',
+      answers: `web.shop.svc.cluster.local:
+  result: nxdomain
+  server: 10.96.0.53
+`,
+    },
+    findings: `- check: service-dns-mismatch
+  severity: error
+  reason: noSuchName
+  namespace: shop
+  service: web
+  message: 'web.shop.svc.cluster.local does not exist for the DNS asked from local (10.96.0.53: NXDOMAIN), though the Service does'
+  fix: kubectl get pods -n kube-system -l k8s-app=kube-dns
+`,
+  },
   'networkpolicy-blocks-dns': {
     case: 'the client is isolated for egress with no rule: neither UDP nor TCP 53 reaches the DNS (docs/kubernetes-semantics.md#cluster-dns-and-egress-policies)',
     marked: false,

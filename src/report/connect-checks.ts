@@ -4,15 +4,26 @@
 
 import type { ConnectCheck } from '../checks/types.js';
 import type { ClusterModel } from '../model/cluster.js';
-import type { ConnectTarget, PortConnectivity } from '../model/connect-targets.js';
+import type { ConnectTarget, LookupAnswer, PortConnectivity } from '../model/connect-targets.js';
+import type { Service } from '../core/objects.js';
 import type { Finding } from '../core/findings.js';
-import type { ConnectAnswer } from '../sources/connect/types.js';
+import type { ConnectAnswer, DnsAnswer } from '../sources/connect/types.js';
 import { completeFinding, ignoredChecks } from './run-checks.js';
 
 /** One check on one Service port, without suppression: what the check tables test. */
 export function checkPort(check: ConnectCheck, port: PortConnectivity, model: ClusterModel): Finding[] {
   const where = { namespace: port.service.meta.namespace, service: port.service.meta.name };
-  return check.run(port, model).map((draft) => completeFinding(check, { ...draft, port: port.portText }, where));
+  return ('run' in check ? check.run(port, model) : []).map((draft) =>
+    completeFinding(check, { ...draft, port: port.portText }, where),
+  );
+}
+
+/** One check on one Service's lookup, without suppression. */
+export function checkLookup(check: ConnectCheck, lookup: LookupAnswer, model: ClusterModel): Finding[] {
+  const where = { namespace: lookup.service.meta.namespace, service: lookup.service.meta.name };
+  return ('runLookup' in check ? check.runLookup(lookup, model) : []).map((draft) =>
+    completeFinding(check, draft, where),
+  );
 }
 
 export interface ConnectRun {
@@ -21,21 +32,25 @@ export interface ConnectRun {
   suppressed: Map<string, number>;
 }
 
-export function runConnectChecks(ports: PortConnectivity[], model: ClusterModel, checks: ConnectCheck[]): ConnectRun {
+export function runConnectChecks(
+  ports: PortConnectivity[],
+  lookups: LookupAnswer[],
+  model: ClusterModel,
+  checks: ConnectCheck[],
+): ConnectRun {
   const run: ConnectRun = { findings: [], suppressed: new Map() };
-  for (const port of ports) {
-    const ignored = ignoredChecks(port.service);
-    for (const check of checks) {
-      const found = checkPort(check, port, model);
-      if (found.length === 0) continue;
-      if (ignored.has(check.id)) {
-        const key = `${port.service.meta.namespace}/${port.service.meta.name}`;
-        run.suppressed.set(key, (run.suppressed.get(key) ?? 0) + found.length);
-        continue;
-      }
-      run.findings.push(...found);
+  const judged = (service: Service, check: ConnectCheck, found: Finding[]) => {
+    if (found.length === 0) return;
+    if (ignoredChecks(service).has(check.id)) {
+      const key = `${service.meta.namespace}/${service.meta.name}`;
+      run.suppressed.set(key, (run.suppressed.get(key) ?? 0) + found.length);
+      return;
     }
-  }
+    run.findings.push(...found);
+  };
+  for (const port of ports) for (const check of checks) judged(port.service, check, checkPort(check, port, model));
+  for (const lookup of lookups)
+    for (const check of checks) judged(lookup.service, check, checkLookup(check, lookup, model));
   return run;
 }
 
@@ -79,4 +94,22 @@ export function connectivityByService(ports: PortConnectivity[]): Map<string, Po
     byService.set(key, entries);
   }
   return byService;
+}
+
+/** A Service's lookup from one vantage point, as the report's `dns` gives it. */
+export interface LookupReport extends DnsAnswer {
+  name: string;
+  vantage: string;
+  /** What the answer should hold: the cluster IPs, or a headless Service's ready endpoint addresses. */
+  expected: string[];
+}
+
+/** The report's `dns` of each Service, by "namespace/name". */
+export function lookupsByService(lookups: LookupAnswer[]): Map<string, LookupReport> {
+  return new Map(
+    lookups.map((l) => [
+      `${l.service.meta.namespace}/${l.service.meta.name}`,
+      { name: l.name, vantage: l.vantage, expected: l.expected, ...l.answer },
+    ]),
+  );
 }

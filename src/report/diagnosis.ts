@@ -2,8 +2,8 @@
 // it, kept together because the tree and the interactive view read all three.
 
 import type { Check, ConnectCheck } from '../checks/types.js';
-import type { PortConnectivity } from '../model/connect-targets.js';
-import { connectivityByService, runConnectChecks } from './connect-checks.js';
+import type { LookupAnswer, PortConnectivity } from '../model/connect-targets.js';
+import { connectivityByService, lookupsByService, runConnectChecks } from './connect-checks.js';
 import { describeChecks, type CheckDescriptions } from '../core/findings.js';
 import type { ClusterModel } from '../model/cluster.js';
 import type { Service } from '../core/objects.js';
@@ -21,9 +21,10 @@ export interface Diagnosis {
   checks: CheckDescriptions;
 }
 
-/** With --connect: what a vantage point answered for each Service port, and the checks that judge it. */
+/** With --connect: what a vantage point answered for each Service port and each Service's name, and the checks that judge it. */
 export interface ConnectInput {
   ports: PortConnectivity[];
+  lookups: LookupAnswer[];
   checks: ConnectCheck[];
 }
 
@@ -47,16 +48,19 @@ export function diagnoseServices(
     run.findings.push(...found);
     for (const [key, count] of suppressed) run.suppressed.set(key, (run.suppressed.get(key) ?? 0) + count);
   };
-  const connectRun = connect && runConnectChecks(connect.ports, model, connect.checks);
+  const connectRun = connect && runConnectChecks(connect.ports, connect.lookups, model, connect.checks);
   if (connectRun) added(connectRun.findings, connectRun.suppressed);
   const fromRun = from && runFromChecks(services, model, from);
   if (fromRun) added(fromRun.findings, fromRun.suppressed);
   const report = buildReport(run, [...notes, ...(from ? fromNotes(from, fromRun!.reachability) : [])]);
   const connectivity = connect && connectivityByService(connect.ports);
+  const lookups = connect && lookupsByService(connect.lookups);
   for (const s of report.services) {
     const key = `${s.namespace}/${s.name}`;
     const ports = connectivity?.get(key);
     if (ports) s.connectivity = ports;
+    const dns = lookups?.get(key);
+    if (dns) s.dns = dns;
     const reachability = fromRun?.reachability.get(key);
     if (reachability) s.reachability = reachability;
   }

@@ -7,7 +7,7 @@ import type { InputCoverage } from '../core/coverage.js';
 import { KINDS, type KindSpec } from '../core/kinds.js';
 import { SEVERITIES, type Finding, type ServiceStatus, type Severity } from '../core/findings.js';
 import type { DataplaneNodeReport } from './dataplane-report.js';
-import type { PortConnectivityReport } from './connect-checks.js';
+import type { PortConnectivityReport, LookupReport } from './connect-checks.js';
 import type { ServiceReachability } from '../model/reachability.js';
 import type { Labels, ServicePort } from '../core/objects.js';
 import type { ServiceUser } from '../core/findings.js';
@@ -45,6 +45,8 @@ export interface ServiceSummary {
   usedBy?: ServiceUser[];
   /** With --connect: per Service port, what each endpoint and cluster IP answered from the vantage point. */
   connectivity?: PortConnectivityReport[];
+  /** With --connect: the lookup of the Service's own name from the vantage point (none for ExternalName). */
+  dns?: LookupReport;
   /** With --from: the Service as that client sees it, per port and ready backend (model/reachability.ts). */
   reachability?: ServiceReachability;
 }

@@ -15,6 +15,7 @@ import { terminalText as t } from '../core/terminal-text.js';
 import { evidenceLine, NO_RECENT_EVENTS } from '../render/evidence.js';
 import { matrixRows, reachabilityFooter, reachabilityHead, ROWS_SHOWN } from '../render/reachability.js';
 import { renderTree } from '../render/tree.js';
+import { endpointAnswers, lookupText } from '../render/connectivity.js';
 import { parseSortBy } from '../render/sort-by.js';
 import { fitLines, maxOffset } from './fit-lines.js';
 import { fixCommands } from './fix-commands.js';
@@ -156,7 +157,22 @@ function reachabilityDetail(lines: string[], summary: ServiceSummary, width: num
   for (const line of reachabilityFooter(r)) wrap(lines, t(line), width, '    ', '  ');
 }
 
-/** The details pane: each finding of the Service with its pods, why it matters and the fix; then --from's view. */
+/**
+ * --connect in the details pane: each endpoint's answers as its tree line shows them, then the
+ * lookup of the Service's name, then the run's --connect notes (what could not be judged).
+ */
+function connectivityDetail(lines: string[], summary: ServiceSummary, width: number, notes: string[]): void {
+  const vantage = summary.connectivity?.[0]?.vantage ?? summary.dns?.vantage;
+  if (vantage === undefined) return;
+  lines.push(t(`connections from ${vantage}:`));
+  for (const [address, answers] of endpointAnswers(summary))
+    wrap(lines, t(`${address} ${answers}`), width, '  ', '    ');
+  if (summary.dns) wrap(lines, t(`DNS ${lookupText(summary.dns)}`), width, '  ', '    ');
+  for (const note of notes.filter((n) => n.startsWith('--connect')))
+    wrap(lines, t(`note: ${note}`), width, '  ', '    ');
+}
+
+/** The details pane: each finding of the Service with its pods, why it matters and the fix; then --connect's answers and --from's view. */
 function detailLines(
   summary: ServiceSummary | undefined,
   findings: Finding[],
@@ -164,6 +180,7 @@ function detailLines(
   width: number,
   explain: boolean,
   now: Date,
+  notes: string[],
 ): string[] {
   if (!summary) return ['No Service matches.'];
   const head = t(`${keyOf(summary)} (${summary.type}${summary.clusterIP ? ` ${summary.clusterIP}` : ''})`);
@@ -200,6 +217,7 @@ function detailLines(
     if (check && explain) wrap(lines, `why: ${check.explanation}`, width, '     ', '  ');
     wrap(lines, t(`fix: ${f.fix ?? check?.fix ?? ''}`), width, '     ', '  ');
   }
+  connectivityDetail(lines, summary, width, notes);
   reachabilityDetail(lines, summary, width);
   return lines;
 }
@@ -466,6 +484,7 @@ export function Interactive({
     Math.max(20, columns - 4),
     explain,
     now,
+    report.notes,
   );
   const detailRoom = Math.max(3, rows - fixed - listRoom);
   detailMax.current = maxOffset(allDetails.length, detailRoom);

@@ -51,7 +51,27 @@ connectTester(endpointRefusesConnections, {
           port: 'http 80/TCP',
           message: [`every ready endpoint refuses connections from local: ${at('web-1')}`],
           pods: ['web-1'],
+          causes: { 'web-1': `${at('web-1')} refused (ECONNREFUSED); its containers declare 3000/TCP` },
           fix: 'kubectl get service web -n shop -o yaml',
+        },
+      ],
+    },
+    {
+      name: 'connecting from the refusing pod itself: what it listens on, read from its network namespace (docs/kubernetes-semantics.md#what-a-connection-tells)',
+      objects: [
+        web,
+        pod('web-1', { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ containerPort: 8080 }] }] }),
+        slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-1')] }),
+      ],
+      vantage: 'pod/shop/web-1',
+      answers: { [at('web-1')]: { ...refused(), listening: ['127.0.0.1:8080'] }, [CLUSTER_IP]: refused() },
+      findings: [
+        {
+          reason: 'allRefuse',
+          message: [`every ready endpoint refuses connections from pod/shop/web-1: ${at('web-1')}`],
+          causes: {
+            'web-1': `${at('web-1')} refused (ECONNREFUSED); it listens on 127.0.0.1:8080; its containers declare 8080/TCP`,
+          },
         },
       ],
     },

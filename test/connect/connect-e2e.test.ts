@@ -5,7 +5,9 @@
 // does not hold it, so its SYNs are silently discarded as a firewall's DROP would discard them
 // (timeout; this needs only `ip`, where an iptables rule would need iptables installed). Every
 // address is in a namespace the test made; every wait is on a condition (a listener saying it is
-// ready, the CLI exiting), bounded by the test's timeout.
+// ready, the CLI exiting), bounded by the test's timeout. A DNS responder in the namespace stands
+// for the cluster DNS (the kube-dns Service's cluster IP) and, through the namespace's
+// resolv.conf, for this machine's resolver.
 
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { BIN, type CliResult } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
+import { startDnsResponderInNetns } from '../support/dns-responder.js';
+import {
+  canUseNetns,
+  createNetns,
+  deleteNetns,
+  mustRunInNetns,
+  setNetnsNameserver,
+  startInNetns,
+} from '../support/netns.js';
 import { pod, service, slice, type Raw } from '../support/objects.js';
 import { issueCertificate, makeCA } from '../server/certs.js';
 
@@ -27,6 +37,7 @@ const ADMIN_1 = '10.244.1.9'; // TLS on 8443, behind a port named http
 const WEB_IP = '10.96.0.10'; // a listener stands for the service proxy: the cluster IP answers
 const ADMIN_IP = '10.96.0.11'; // TLS too
 const API_IP = '10.96.0.12'; // nothing: the cluster IP refuses while the endpoint answers
+const DNS_IP = '10.96.0.53'; // the cluster DNS: web resolves right, admin to another address, api not at all
 
 const endpoint = (name: string, ip: string, ready = true) => ({ ip, pod: name, node: 'node-a', ready });
 const objects: Raw[] = [
@@ -62,6 +73,12 @@ const objects: Raw[] = [
   }),
   slice('api', { ports: [{ name: 'web', port: 8080, protocol: 'TCP' }], endpoints: [endpoint('web-1', WEB_1)] }),
 ];
+const kubeDns = service('kube-dns', {
+  ns: 'kube-system',
+  selector: { 'k8s-app': 'kube-dns' },
+  ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }],
+  spec: { clusterIP: DNS_IP, clusterIPs: [DNS_IP], ipFamilies: ['IPv4'] },
+});
 
 /** Listens where it is told (plain HTTP answering 204, or TLS), then prints "ready". */
 const LISTENER = `
@@ -86,12 +103,15 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
   let netns = '';
   let farEnd = '';
   let listener: ChildProcess | undefined;
+  let dns: ChildProcess | undefined;
   let snapshot = '';
+  /** The same objects without the kube-dns Service: names are asked of this machine's resolver. */
+  let withoutClusterDns = '';
 
   beforeAll(async () => {
     netns = createNetns();
     farEnd = createNetns();
-    for (const ip of [WEB_1, WEB_2, WEB_4, ADMIN_1, WEB_IP, ADMIN_IP, API_IP]) {
+    for (const ip of [WEB_1, WEB_2, WEB_4, ADMIN_1, WEB_IP, ADMIN_IP, API_IP, DNS_IP]) {
       mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
     }
     // The veth's far end is up but holds no address: what reaches it for WEB_3 is dropped.
@@ -123,7 +143,21 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     writeFileSync(join(dir, 'cert.pem'), certificate.certPem);
     writeFileSync(join(dir, 'listener.mjs'), LISTENER);
     snapshot = join(dir, 'snapshot.json');
-    writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...objects, kubeDns] }));
+    withoutClusterDns = join(dir, 'without-cluster-dns.json');
+    writeFileSync(withoutClusterDns, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    setNetnsNameserver(netns, DNS_IP);
+    dns = await startDnsResponderInNetns(
+      netns,
+      {
+        records: {
+          'web.shop.svc.cluster.local': [WEB_IP],
+          'admin.shop.svc.cluster.local': ['10.96.0.99'],
+          'kube-dns.kube-system.svc.cluster.local': [DNS_IP],
+        },
+      },
+      DNS_IP,
+    );
     const specs = [
       { kind: 'http', host: WEB_1, port: 8080 },
       { kind: 'http', host: WEB_4, port: 8080 },
@@ -142,6 +176,7 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
 
   afterAll(() => {
     listener?.kill();
+    dns?.kill();
     if (netns) deleteNetns(netns);
     if (farEnd) deleteNetns(farEnd);
   });
@@ -159,7 +194,19 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     cli('--snapshot', snapshot, '-n', 'shop', '--connect', '--connect-timeout', '1s', ...args);
 
   it('records each target’s answer and turns the answers into findings', () => {
-    const result = connect('-o', 'json', '--connect-http', '/healthz');
+    // -A: the input's kube-system/kube-dns Service is the cluster DNS this machine asks.
+    const result = cli(
+      '--snapshot',
+      snapshot,
+      '-A',
+      '--connect',
+      '--connect-timeout',
+      '1s',
+      '-o',
+      'json',
+      '--connect-http',
+      '/healthz',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
@@ -175,6 +222,14 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     ]);
     expect(web.connectivity![0].vantage).toBe('local');
     expect(web.connectivity![0].targets[0].http?.statusLine).toBe('HTTP/1.1 204 No Content');
+    expect(web.dns).toEqual({
+      name: 'web.shop.svc.cluster.local',
+      vantage: 'local',
+      expected: [WEB_IP],
+      result: 'answered',
+      server: DNS_IP,
+      addresses: [WEB_IP],
+    });
     const found = report.findings.map((f) => `${f.service} ${f.check} ${f.reason}`);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -184,8 +239,12 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
         'web endpoint-answers-but-not-ready answersButNotReady',
         'admin endpoint-protocol-mismatch tlsOnHttpPort',
         'api service-address-fails clusterIPFailsFromOutside',
+        'admin service-dns-mismatch wrongAddresses',
+        'api service-dns-mismatch noSuchName',
       ]),
     );
+    expect(found.filter((f) => f.includes('service-dns-mismatch'))).toHaveLength(2);
+    expect(report.notes).not.toEqual(expect.arrayContaining([expect.stringContaining("this machine's resolver")]));
     const connectChecks = new Set([
       'endpoint-refuses-connections',
       'endpoint-unreachable',
@@ -204,6 +263,33 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     expect(result.stdout).toContain('shop/web: connections from local');
     expect(result.stdout).toMatch(new RegExp(`${WEB_2.replaceAll('.', '\\.')}:8080 +ready web-2 +refused`));
     expect(result.stdout).toMatch(/10\.244\.2\.7:8080 +ready web-3 +timeout +- +no answer in 1000 ms/);
+    // -n shop: the input holds no kube-system/kube-dns, this machine's resolver is asked.
+    expect(result.stdout).toContain(`DNS web.shop.svc.cluster.local (asked this machine's resolver): ${WEB_IP}`);
+  });
+
+  it("without the kube-dns Service, names are asked of this machine's resolver; what it cannot resolve is not judged", () => {
+    const result = cli(
+      '--snapshot',
+      withoutClusterDns,
+      '-n',
+      'shop',
+      '--connect',
+      '--connect-timeout',
+      '1s',
+      '-o',
+      'json',
+    );
+    const report = JSON.parse(result.stdout) as Report;
+    const dnsOf = (name: string) => report.services.find((s) => s.name === name)?.dns;
+    expect(dnsOf('web')).toMatchObject({ server: 'system', result: 'answered', addresses: [WEB_IP] });
+    expect(dnsOf('api')).toMatchObject({ server: 'system', result: 'nxdomain' });
+    const found = report.findings
+      .filter((f) => f.check === 'service-dns-mismatch')
+      .map((f) => `${f.service} ${f.reason}`);
+    expect(found).toEqual(['admin wrongAddresses']);
+    expect(report.notes).toEqual(
+      expect.arrayContaining([expect.stringContaining("looked up with this machine's resolver")]),
+    );
   });
 
   it('the tree puts the answer on each endpoint line', () => {

@@ -171,9 +171,9 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
     tried.length = 0;
     server = await pods.start();
     const run: ExecHandler = async ({ command, stdout, stderr }) => {
-      // sh -c PROGRAM NAME SECONDS ADDRESS PORT...
-      const pairs = command.slice(5);
-      tried.push(pairs.flatMap((_, i) => (i % 2 === 0 ? [`${pairs[i]}:${pairs[i + 1]}`] : [])));
+      // sh -c PROGRAM NAME SECONDS HTTP-PATH LISTEN, then ADDRESS PORT HOST per target.
+      const triples = command.slice(7);
+      tried.push(triples.flatMap((_, i) => (i % 3 === 0 ? [`${triples[i]}:${triples[i + 1]}`] : [])));
       return execInNetns(netns, BUSYBOX, image, command, { stdout, stderr });
     };
     server.setExecHandler(run);
@@ -221,6 +221,14 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
       ],
     });
     expect(report.services.every((s) => s.connectivity?.every((p) => p.vantage === 'node/node-a'))).toBe(true);
+    // A host-network pod asks the node's resolver, not the cluster DNS: no lookup, and the report says so.
+    expect(report.services.map((s) => s.dns && { result: s.dns.result, server: s.dns.server })).toEqual([
+      { result: 'skipped', server: 'none' },
+      { result: 'skipped', server: 'none' },
+    ]);
+    expect(report.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/2 Service names were not looked up \(not asked from a node/)]),
+    );
     // The program was given exactly these targets, each once: nothing else, never a range.
     expect(tried.flat().sort()).toEqual(
       [

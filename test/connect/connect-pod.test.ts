@@ -2,8 +2,9 @@
 // whole path end to end: the built CLI adds an ephemeral container to the pod through the test
 // API server's ephemeralcontainers subresource, waits for the status the test sets to running,
 // execs the program in it, and the test's exec handler runs that program with busybox's sh and nc
-// inside a network namespace the test created (listeners on some addresses, none on another, an
-// iptables DROP, an unreachable route). Every address is in that namespace; every wait is on a
+// inside a network namespace the test created (listeners on some addresses, HTTP among them, none
+// on another, an iptables DROP, an unreachable route, and a DNS responder the namespace's
+// resolv.conf names, which busybox's nslookup asks). Every address is in that namespace; every wait is on a
 // condition, bounded by the test's timeout. The error paths need no namespace.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -14,7 +15,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { stringAt } from '../../src/core/json-value.js';
 import type { Report } from '../../src/report/report.js';
 import { CONNECT_IMAGE, CONTAINER_LIFETIME_SECONDS } from '../../src/sources/connect/container.js';
-import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from '../../src/sources/connect/program.js';
+import {
+  NO_STATUS_LINE,
+  NO_TOOL,
+  parseProgramOutput,
+  parseListening,
+  programArgv,
+  STATUS_LINE_MAX,
+  type ProgramOptions,
+} from '../../src/sources/connect/program.js';
+import type { Attempt } from '../../src/sources/connect/types.js';
 import {
   startTestServer,
   withEphemeralStatus,
@@ -24,19 +34,30 @@ import {
 } from '../server/index.js';
 import { resourceNamed, type StoredObject } from '../server/store.js';
 import { runCliAsync } from '../support/cli.js';
-import { canUseNetns, createNetns, deleteNetns, execInNetns, mustRunInNetns, startInNetns } from '../support/netns.js';
-import { pod, service, slice, type Raw } from '../support/objects.js';
+import { startDnsResponderInNetns } from '../support/dns-responder.js';
+import {
+  canUseNetns,
+  createNetns,
+  deleteNetns,
+  execInNetns,
+  mustRunInNetns,
+  setNetnsNameserver,
+  startInNetns,
+} from '../support/netns.js';
+import { externalNameService, pod, service, slice, type Raw } from '../support/objects.js';
+import { dnsProgramArgv, NO_NSLOOKUP, parseDnsOutput } from '../../src/sources/connect/dns.js';
 
 const BUSYBOX = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
 const skipReason =
   canUseNetns(['ip', 'iptables']) ?? (BUSYBOX ? undefined : 'busybox is not installed (apt-get install busybox)');
 if (skipReason) console.warn(`connect program and --connect-from pod end-to-end tests skipped: ${skipReason}`);
 
-const WEB_1 = '10.244.1.5'; // listens on 8080
-const WEB_2 = '10.244.1.6'; // nothing on 8080: refused
+const WEB_1 = '10.244.1.5'; // HTTP on 8080; on 8081 a listener that never answers; on 8082 a status line too long
+const WEB_2 = '10.244.1.6'; // nothing on 8080: refused (its app listens on 127.0.0.1:3000 only)
 const WEB_3 = '10.244.1.7'; // 8080 dropped by iptables: timeout
 const WEB_4 = '10.244.3.5'; // an unreachable route: no route to host
 const WEB_IP = '10.96.0.10'; // the cluster IP answers on 80
+const DNS_IP = '10.96.0.53'; // the cluster DNS: knows web, not nope, never answers for slow
 
 /** A folder standing for an image's PATH: these tools, each a busybox applet (or the named binary). */
 function imagePath(tools: Record<string, string>): string {
@@ -49,6 +70,7 @@ const endpoint = (name: string, ip: string) => ({ ip, pod: name, node: 'node-a',
 const objects: Raw[] = [
   service('web', { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] }),
   service('dns', { selector: { app: 'dns' }, ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }] }),
+  externalNameService(),
   pod('web-1', { ip: WEB_1 }),
   pod('web-2', { ip: WEB_2 }),
   pod('web-3', { ip: WEB_3 }),
@@ -61,45 +83,72 @@ const objects: Raw[] = [
   }),
 ];
 
-/** Listens on each host:port, then prints "ready"; holds connections open without a word. */
+/**
+ * Listens on each host:port, then prints "ready": http answers with a status line that names the
+ * request's path and Host (and holds the connection open, as keep-alive does, until asked not to);
+ * silent never answers; long answers a request with a status line of 1000 characters.
+ */
 const LISTENER = `
 const { createServer } = require('node:net');
+const http = require('node:http');
 const specs = JSON.parse(process.argv[1]);
 let pending = specs.length;
-for (const [host, port] of specs) createServer(() => {}).listen(port, host, () => { if (--pending === 0) console.log('ready'); });
+const ready = () => { if (--pending === 0) console.log('ready'); };
+for (const [host, port, kind] of specs) {
+  const server =
+    kind === 'http' ? http.createServer((q, r) => { r.writeHead(200, 'OK ' + q.url + ' for ' + q.headers.host); r.end(); })
+    : kind === 'long' ? createServer((s) => s.once('data', () => s.end('HTTP/1.1 200 ' + 'x'.repeat(1000) + '\\r\\n\\r\\n')))
+    : createServer(() => {});
+  // A client the program's timeout ended may reset the connection: no listener may die of it.
+  server.on('connection', (socket) => socket.on('error', () => {}));
+  server.listen(port, host, ready);
+}
 `;
 
 describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a network namespace', () => {
   let netns = '';
   let listener: ChildProcess | undefined;
+  let dns: ChildProcess | undefined;
   let busyboxImage = '';
 
   beforeAll(async () => {
     netns = createNetns();
-    for (const ip of [WEB_1, WEB_2, WEB_3, WEB_IP])
+    for (const ip of [WEB_1, WEB_2, WEB_3, WEB_IP, DNS_IP])
       mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
     mustRunInNetns(netns, ['iptables', '-A', 'INPUT', '-d', WEB_3, '-p', 'tcp', '--dport', '8080', '-j', 'DROP']);
     mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
     // The busybox image links every applet; the connect program uses these.
-    busyboxImage = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true'].map((t) => [t, BUSYBOX])));
+    busyboxImage = imagePath(
+      Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname', 'nslookup'].map((t) => [t, BUSYBOX])),
+    );
+    setNetnsNameserver(netns, DNS_IP);
+    dns = await startDnsResponderInNetns(
+      netns,
+      { records: { 'web.shop.svc.cluster.local': [WEB_IP] }, silent: ['slow.shop.svc.cluster.local'] },
+      DNS_IP,
+    );
     listener = await startInNetns(netns, [
       process.execPath,
       '-e',
       LISTENER,
       JSON.stringify([
-        [WEB_1, 8080],
-        [WEB_IP, 80],
+        [WEB_1, 8080, 'http'],
+        [WEB_1, 8081, 'silent'],
+        [WEB_1, 8082, 'long'],
+        [WEB_IP, 80, 'http'],
+        ['127.0.0.1', 3000, 'silent'],
       ]),
     ]);
   });
 
   afterAll(() => {
     listener?.kill();
+    dns?.kill();
     if (netns) deleteNetns(netns);
   });
 
-  /** Runs the program with busybox's sh, the image's tools on PATH, in the namespace. */
-  const runProgram = (path: string, args: string[]) =>
+  /** Runs the program over these attempts with busybox's sh, the image's tools on PATH, in the namespace. */
+  const runProgram = (path: string, attempts: Attempt[], options: Omit<ProgramOptions, 'seconds'> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('ip', [
         'netns',
@@ -109,11 +158,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         '-i',
         `PATH=${path}`,
         BUSYBOX,
-        'sh',
-        '-c',
-        CONNECT_PROGRAM,
-        'endpoints-doctor',
-        ...args,
+        ...programArgv(attempts, { seconds: 1, ...options }),
       ]);
       let stdout = '';
       let stderr = '';
@@ -121,25 +166,34 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
-  const targets = [WEB_1, '8080', WEB_2, '8080', WEB_3, '8080', WEB_4, '8080'];
-
-  it("with busybox's nc: open, refused, timeout and unreachable, one line each", async () => {
-    const run = await runProgram(busyboxImage, ['1', ...targets]);
-    expect(run.code).toBe(0);
-    const answers = parseProgramOutput(run.stdout, 4);
-    expect(answers.map((a) => a?.result)).toEqual(['open', 'refused', 'timeout', 'unreachable']);
-    // A silent listener holds the connection open: nc still ends as soon as it has connected.
-    expect(answers[0]?.latencyMs).toBeLessThan(1000);
-    expect(answers[1]?.detail).toContain('Connection refused');
+  const attempt = (address: string, port: number, speaks: Attempt['speaks'] = 'http'): Attempt => ({
+    address,
+    port,
+    speaks,
+    serverNames: ['web.shop.svc', 'web.shop.svc.cluster.local'],
   });
-
-  it('without nc, through bash /dev/tcp: the same answers', async () => {
-    const image = imagePath({
+  const targets = [WEB_1, WEB_2, WEB_3, WEB_4].map((address) => attempt(address, 8080));
+  const bashImage = () =>
+    imagePath({
       sh: BUSYBOX,
       timeout: BUSYBOX,
       bash: spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim(),
     });
-    const run = await runProgram(image, ['1', ...targets]);
+
+  it("with busybox's nc: open, refused, timeout and unreachable, one line each", async () => {
+    const run = await runProgram(busyboxImage, targets);
+    expect(run.code).toBe(0);
+    const answers = parseProgramOutput(run.stdout, 4);
+    expect(answers.map((a) => a?.result)).toEqual(['open', 'refused', 'timeout', 'unreachable']);
+    // The HTTP listener holds the connection open (keep-alive): nc still ends as soon as it has connected.
+    expect(answers[0]?.latencyMs).toBeLessThan(1000);
+    expect(answers[1]?.detail).toContain('Connection refused');
+    // Without --connect-http, no GET.
+    expect(answers[0]?.http).toBeUndefined();
+  });
+
+  it('without nc, through bash /dev/tcp: the same answers', async () => {
+    const run = await runProgram(bashImage(), targets);
     expect(parseProgramOutput(run.stdout, 4).map((a) => a?.result)).toEqual([
       'open',
       'refused',
@@ -148,8 +202,77 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     ]);
   });
 
+  describe('--connect-http PATH: a GET on open http ports, its status line', () => {
+    const getTargets = [
+      attempt(WEB_1, 8080),
+      attempt(WEB_1, 8081),
+      attempt(WEB_1, 8082),
+      attempt(WEB_IP, 80, 'tcp'),
+      attempt(WEB_2, 8080),
+    ];
+    const expected = [
+      { result: 'open', http: { statusLine: 'HTTP/1.1 200 OK /healthz?x=1 for web.shop.svc' } },
+      { result: 'open', http: { error: NO_STATUS_LINE } },
+      { result: 'open', http: { statusLine: `HTTP/1.1 200 ${'x'.repeat(STATUS_LINE_MAX - 'HTTP/1.1 200 '.length)}` } },
+      // A port that says nothing of HTTP gets no GET, nor does one that refused.
+      { result: 'open', http: undefined },
+      { result: 'refused', http: undefined },
+    ];
+
+    it.each([
+      ["busybox's nc", () => busyboxImage],
+      ['bash /dev/tcp', bashImage],
+    ])('with %s', async (_tool, image) => {
+      const run = await runProgram(image(), getTargets, { httpPath: '/healthz?x=1' });
+      expect(run.code).toBe(0);
+      const answers = parseProgramOutput(run.stdout, getTargets.length);
+      expect(answers.map((a) => ({ result: a?.result, http: a?.http }))).toEqual(expected);
+    });
+  });
+
+  it('asked, it reads what the pod listens on from /proc/net/tcp*, loopback-only sockets included', async () => {
+    const asked = await runProgram(busyboxImage, [attempt(WEB_2, 8080)], { readListening: true });
+    expect(parseProgramOutput(asked.stdout, 1).map((a) => a?.result)).toEqual(['refused']);
+    expect(parseListening(asked.stdout)).toEqual(
+      expect.arrayContaining(['127.0.0.1:3000', `${WEB_1}:8080`, `${WEB_1}:8081`, `${WEB_IP}:80`]),
+    );
+    expect(parseListening(asked.stdout)).not.toContain(`${WEB_2}:8080`);
+    const notAsked = await runProgram(busyboxImage, [attempt(WEB_2, 8080)]);
+    expect(parseListening(notAsked.stdout)).toBeUndefined();
+  });
+
+  it("busybox's nslookup asks the servers of resolv.conf: an answer, NXDOMAIN, no answer", async () => {
+    const names = ['web', 'nope', 'slow'].map((n) => ({ name: `${n}.shop.svc.cluster.local` }));
+    const run = await new Promise<string>((resolve) => {
+      const child = spawn('ip', [
+        'netns',
+        'exec',
+        netns,
+        'env',
+        '-i',
+        `PATH=${busyboxImage}`,
+        BUSYBOX,
+        ...dnsProgramArgv(names, 1),
+      ]);
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', () => resolve(stdout));
+    });
+    expect(parseDnsOutput(run, 3)).toEqual([
+      { result: 'answered', server: 'resolv.conf', addresses: [WEB_IP] },
+      { result: 'nxdomain', server: 'resolv.conf' },
+      { result: 'timeout', server: 'resolv.conf', detail: 'no answer within the timeout' },
+    ]);
+  });
+
+  it('without nslookup: says so, asks nothing', () => {
+    const argv = dnsProgramArgv([{ name: 'web.shop.svc.cluster.local' }], 1);
+    const run = spawnSync('env', ['-i', `PATH=${imagePath({ sh: BUSYBOX })}`, BUSYBOX, ...argv], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe(NO_NSLOOKUP);
+  });
+
   it('with neither nc nor bash: says so, tries nothing', async () => {
-    const run = await runProgram(imagePath({ sh: BUSYBOX }), ['1', ...targets]);
+    const run = await runProgram(imagePath({ sh: BUSYBOX }), targets);
     expect(run.stdout.trim()).toBe(NO_TOOL);
     expect(run.code).toBe(3);
   });
@@ -176,7 +299,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     });
     afterEach(async () => server.close());
 
-    it('adds one unprivileged ephemeral container, says so first, and reports what the pod reaches', async () => {
+    it('adds one unprivileged ephemeral container, says so first, and reports what the pod reaches and the status line of a GET', async () => {
       const result = await runCliAsync(
         [
           'svc/web',
@@ -189,6 +312,8 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
           'pod/client',
           '--connect-timeout',
           '1s',
+          '--connect-http',
+          '/healthz',
           '-o',
           'json',
         ],
@@ -209,9 +334,21 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         [`${WEB_3}:8080`]: 'timeout',
         [`${WEB_4}:8080`]: 'unreachable',
       });
+      const web1 = port?.targets.find((t) => t.address === WEB_1);
+      expect(web1?.http).toEqual({ statusLine: 'HTTP/1.1 200 OK /healthz for web.shop.svc' });
       const ids = report.findings.map((f) => f.check);
       expect(ids).toEqual(expect.arrayContaining(['endpoint-refuses-connections', 'endpoint-unreachable']));
-      expect(report.notes).toEqual(expect.arrayContaining([expect.stringContaining('only TCP connects')]));
+      expect(report.notes).toEqual([
+        '--connect-from pod/shop/client: no TLS handshake was tried (the connect program has no TLS client): endpoint-protocol-mismatch could not judge',
+      ]);
+      expect(report.services[0].dns).toEqual({
+        name: 'web.shop.svc.cluster.local',
+        vantage: 'pod/shop/client',
+        expected: [WEB_IP],
+        result: 'answered',
+        server: 'resolv.conf',
+        addresses: [WEB_IP],
+      });
 
       expect(added).toHaveLength(1);
       expect(stringAt(added[0], 'name')).toMatch(/^endpoints-doctor-[0-9a-f]{4}$/);
@@ -234,9 +371,39 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       const calls = server.requests
         .filter((r) => r.resource?.startsWith('pods/'))
         .map((r) => `${r.verb} ${r.resource} ${r.status}`);
-      expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101']);
+      // One exec connects, one looks the name up.
+      expect(calls).toEqual(['update pods/ephemeralcontainers 200', 'create pods/exec 101', 'create pods/exec 101']);
       const exec = server.requests.find((r) => r.resource === 'pods/exec');
       expect(exec?.query.get('container')).toBe(stringAt(added[0], 'name'));
+    });
+
+    it('from the endpoint that refuses: what its pod listens on, in the answer and the finding', async () => {
+      const result = await runCliAsync(
+        [
+          'svc/web',
+          '-n',
+          'shop',
+          '--kubeconfig',
+          server.kubeconfigPath,
+          '--connect',
+          '--connect-from',
+          'pod/web-2',
+          '--connect-timeout',
+          '1s',
+          '-o',
+          'json',
+        ],
+        { timeoutMs: 60_000 },
+      );
+      const report = JSON.parse(result.stdout) as Required<Report>;
+      const targets = report.services[0].connectivity?.[0].targets ?? [];
+      const own = targets.find((t) => t.address === WEB_2);
+      expect(own?.result).toBe('refused');
+      expect(own?.listening).toEqual(expect.arrayContaining(['127.0.0.1:3000']));
+      // Only the pod's own addresses: what another pod listens on is not known from here.
+      expect(targets.filter((t) => t.listening).map((t) => t.address)).toEqual([WEB_2]);
+      const refuses = report.findings.find((f) => f.check === 'endpoint-refuses-connections');
+      expect(refuses?.pods?.find((p) => p.name === 'web-2')?.cause).toMatch(/; it listens on .*127\.0\.0\.1:3000/);
     });
   });
 });
@@ -344,13 +511,13 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
     expect(result.code).toBe(3);
   });
 
-  it('with nothing to try over TCP, nothing is added to the pod', async () => {
+  it('with nothing to try or look up, nothing is added to the pod', async () => {
     const result = await runCliAsync(
-      ['svc/dns', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
+      ['svc/db', '-n', 'shop', '--kubeconfig', server.kubeconfigPath, '--connect', '--connect-from', 'pod/client'],
       { timeoutMs: 60_000 },
     );
-    // The Service selects no pod (exit 1 for that): its one port is UDP, which has no connect.
-    expect(result.code).toBe(1);
+    // An ExternalName Service has neither endpoints nor a cluster IP, and its name is a CNAME.
+    expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(server.requests.some((r) => r.resource?.startsWith('pods/'))).toBe(false);
   });
@@ -380,6 +547,25 @@ describe("the connect program's output, parsed", () => {
       { result: 'timeout', detail: 'nc: timed out' },
       undefined,
       undefined,
+    ]);
+  });
+
+  it("a GET's line adds its status line, or its failure, to an open target's answer only", () => {
+    const output = [
+      '0 open 1 ',
+      '0 http HTTP/1.1 503 Service Unavailable',
+      '1 refused 1 Connection refused',
+      '1 http HTTP/1.1 200 OK',
+      '2 open 1 ',
+      '2 http-none',
+      `3 open 1 `,
+      `3 http ${'y'.repeat(STATUS_LINE_MAX + 10)}`,
+    ].join('\n');
+    expect(parseProgramOutput(output, 4).map((a) => a?.http)).toEqual([
+      { statusLine: 'HTTP/1.1 503 Service Unavailable' },
+      undefined,
+      { error: NO_STATUS_LINE },
+      { statusLine: 'y'.repeat(STATUS_LINE_MAX) },
     ]);
   });
 });

@@ -40,9 +40,15 @@ const LIST_OF: Record<Tester, string> = {
 export function isCheck(value: unknown): value is Check | DataplaneCheck | ConnectCheck | FromCheck {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
-  // A check of references has no run of its own: its references.run judges each reference.
+  // A check of references has no run of its own: its references.run judges each reference; a
+  // check of a Service's lookup has runLookup.
   const references = fields.references as Record<string, unknown> | undefined;
-  return typeof fields.id === 'string' && (typeof fields.run === 'function' || typeof references?.run === 'function');
+  return (
+    typeof fields.id === 'string' &&
+    (typeof fields.run === 'function' ||
+      typeof fields.runLookup === 'function' ||
+      typeof references?.run === 'function')
+  );
 }
 
 /** Which tester a registered check's table must use, by check. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Check, ConnectCheck, DataplaneCheck, FromCheck } from '../../src/checks/types.js';
-import type { ConnectAnswer } from '../../src/sources/connect/types.js';
+import type { ConnectAnswer, DnsAnswer } from '../../src/sources/connect/types.js';
 import type { Finding } from '../../src/core/findings.js';
 import type { NodeDataplane } from '../../src/sources/node-rules/types.js';
 import { forgetAddresses, type Raw } from './objects.js';
@@ -20,8 +20,8 @@ interface CaseInput {
   lacks: string[];
   /** For a probe check: the node probed, the rules read there, when, and the namespaces whose every Service is in `objects`. */
   node?: { name: string; dataplane: NodeDataplane; readAt: string; completeNamespaces?: string[] };
-  /** For a connect check: the vantage point and what each target ("address:port") answered. */
-  connect?: { vantage: string; answers: Record<string, ConnectAnswer> };
+  /** For a connect check: the vantage point and what each target ("address:port") answered, or the lookup of the Service's name (by the name). */
+  connect?: { vantage: string; answers: Record<string, ConnectAnswer | DnsAnswer> };
   /** For a --from check: the client, as --from names it. */
   from?: string;
 }

@@ -1,16 +1,23 @@
-// Recorded answers for the connect check tables, and a table runner in the style of
+// Recorded answers for the connect check tables, and table runners in the style of
 // rule-tester.ts: a case is the objects (Service, slices, pods) and what each of the Service's
-// targets answered from a vantage point; no socket is opened.
+// targets answered from a vantage point, or what the lookup of its name answered; no socket is
+// opened and no name looked up.
 
-import type { ConnectCheck } from '../../src/checks/types.js';
+import type { LookupConnectCheck, PortConnectCheck } from '../../src/checks/types.js';
 import type { InputCoverage } from '../../src/core/coverage.js';
 import type { Finding } from '../../src/core/findings.js';
-import { connectTargets, pairAnswers, withNodePorts, type VantageNode } from '../../src/model/connect-targets.js';
+import {
+  connectTargets,
+  pairAnswers,
+  serviceLookup,
+  withNodePorts,
+  type VantageNode,
+} from '../../src/model/connect-targets.js';
 import { endpointKey } from '../../src/model/kube-proxy-endpoints.js';
 import { modelFromRaw } from '../../src/model/from-raw.js';
 import { viewService } from '../../src/model/service-view.js';
-import { checkPort } from '../../src/report/connect-checks.js';
-import type { ConnectAnswer, TlsAnswer } from '../../src/sources/connect/types.js';
+import { checkLookup, checkPort } from '../../src/report/connect-checks.js';
+import type { ConnectAnswer, DnsAnswer, TlsAnswer } from '../../src/sources/connect/types.js';
 import { recordTable } from './check-tables.js';
 import type { Raw } from './objects.js';
 import { declareTableTests, recording, type ExpectedFinding } from './rule-tester.js';
@@ -45,7 +52,7 @@ const VANTAGE = 'local';
 const vantageOf = (c: ConnectCase) => c.vantage ?? (c.node ? `node/${c.node.name}` : VANTAGE);
 
 /** The check's findings on every port of every Service of the case. */
-function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
+function connectFindings(check: PortConnectCheck, c: ConnectCase): Finding[] {
   const model = modelFromRaw(c.objects, Object.fromEntries((c.lacks ?? []).map((k) => [k, false])));
   return model.services.flatMap((service) =>
     connectTargets(viewService(model, service)).flatMap((servicePort) => {
@@ -62,7 +69,7 @@ function connectFindings(check: ConnectCheck, c: ConnectCase): Finding[] {
 }
 
 export function connectTester(
-  check: ConnectCheck,
+  check: PortConnectCheck,
   cases: { valid: ConnectCase[]; invalid: (ConnectCase & { findings: ExpectedFinding[] })[] },
 ): void {
   const mustFire = cases.invalid.map((c) => ({
@@ -73,4 +80,52 @@ export function connectTester(
   }));
   if (recordTable({ tester: 'connect-tester', check, mustFire })) return;
   declareTableTests(check, cases, connectFindings, () => recording(check));
+}
+
+export interface LookupCase {
+  name: string;
+  objects: Raw[];
+  /** What the lookup of the (one) Service's name answered. */
+  answer: DnsAnswer;
+  /** The vantage point; "local" by default. */
+  vantage?: string;
+  docsExample?: true;
+}
+
+/** The check's findings on the lookup of each Service of the case. */
+function lookupFindings(check: LookupConnectCheck, c: LookupCase): Finding[] {
+  const model = modelFromRaw(c.objects);
+  return model.services.flatMap((service) => {
+    const lookup = serviceLookup(viewService(model, service));
+    return lookup ? checkLookup(check, { ...lookup, vantage: c.vantage ?? VANTAGE, answer: c.answer }, model) : [];
+  });
+}
+
+export function lookupTester(
+  check: LookupConnectCheck,
+  cases: { valid: LookupCase[]; invalid: (LookupCase & { findings: ExpectedFinding[] })[] },
+): void {
+  const mustFire = cases.invalid.map((c) => {
+    const [lookup] = c.objects.flatMap((o) => (o.kind === 'Service' ? [o] : []));
+    const meta = lookup?.metadata as { name?: string; namespace?: string } | undefined;
+    return {
+      name: c.name,
+      input: {
+        objects: c.objects,
+        lacks: [],
+        connect: {
+          vantage: c.vantage ?? VANTAGE,
+          answers: { [`${meta?.name}.${meta?.namespace}.svc.cluster.local`]: c.answer },
+        },
+      },
+      docsExample: c.docsExample === true,
+      findings: () => lookupFindings(check, c),
+    };
+  });
+  if (recordTable({ tester: 'connect-tester', check, mustFire })) return;
+  const recorded = () => {
+    const r = recording({ ...check, run: (...args: Parameters<typeof check.runLookup>) => check.runLookup(...args) });
+    return { ...r, check: { ...check, runLookup: r.check.run } };
+  };
+  declareTableTests(check, cases, lookupFindings, recorded);
 }

@@ -2,6 +2,7 @@
 // unique name and is deleted by deleteNetns (in an afterAll).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface CommandResult {
   status: number;
@@ -44,9 +45,19 @@ export function mustRunInNetns(netns: string, command: string[], stdin?: string)
   return result.stdout;
 }
 
-/** Deletes the namespace; the tables in it go with it. Missing namespaces are ignored. */
+/**
+ * Makes `server` the nameserver of the namespace's resolv.conf: `ip netns exec` mounts
+ * /etc/netns/NAME/resolv.conf over /etc/resolv.conf for what it runs. deleteNetns removes it.
+ */
+export function setNetnsNameserver(netns: string, server: string): void {
+  mkdirSync(`/etc/netns/${netns}`, { recursive: true });
+  writeFileSync(`/etc/netns/${netns}/resolv.conf`, `nameserver ${server}\n`);
+}
+
+/** Deletes the namespace (the tables in it go with it) and its /etc/netns files. Missing namespaces are ignored. */
 export function deleteNetns(netns: string): void {
   spawnSync('ip', ['netns', 'delete', netns]);
+  rmSync(`/etc/netns/${netns}`, { recursive: true, force: true });
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHECKS, findCheck } from '../../src/checks/index.js';
+import { CHECKS, CONNECT_CHECKS, findCheck } from '../../src/checks/index.js';
 import { buildModel } from '../../src/model/cluster.js';
 import { diagnoseServices } from '../../src/report/diagnosis.js';
 import { coverageFrom } from '../../src/core/coverage.js';
@@ -13,8 +13,24 @@ import { slimObject } from '../../src/sources/slim.js';
 import { HELP_LINES, Interactive } from '../../src/ui/interactive.js';
 import { WatchView } from '../../src/ui/watch-view.js';
 import { withControllers } from '../support/controller.js';
-import { ingress, networkPolicy, node, pod, service, workload, type Raw } from '../support/objects.js';
+import {
+  endpointOf,
+  ingress,
+  ipFor,
+  networkPolicy,
+  node,
+  pod,
+  service,
+  slice,
+  workload,
+  type Raw,
+} from '../support/objects.js';
 import { blockedFromFrontend, diagnoseFrom } from '../support/from-diagnosis.js';
+import { connectTargets, pairAnswers, serviceLookup, type ConnectTarget } from '../../src/model/connect-targets.js';
+import { modelFromRaw } from '../../src/model/from-raw.js';
+import { viewService } from '../../src/model/service-view.js';
+import { endpointAnswers } from '../../src/render/connectivity.js';
+import { open, refused } from '../support/connectivity.js';
 
 function diagnosisOf(raws: Raw[]) {
   const model = buildModel(
@@ -303,6 +319,43 @@ describe('Interactive', () => {
     );
     expect(details).toContain('DNS: allowed (UDP 53 allowed, TCP 53 allowed): the client is not isolated for egress');
     expect(frame()).not.toMatch(/[\u0007\u202e]/);
+  });
+
+  it('with --connect, the details pane shows each endpoint’s answers as its tree line does, and the lookup', async () => {
+    const model = modelFromRaw([
+      service('web'),
+      pod('web-1'),
+      pod('web-2'),
+      slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] }),
+    ]);
+    const answered = (t: ConnectTarget) =>
+      t.address === ipFor('web-2') ? refused() : open({ statusLine: 'HTTP/1.1 200 OK\x1b[2J' });
+    const ports = model.services.flatMap((s) =>
+      connectTargets(viewService(model, s)).map((p) => pairAnswers(p, 'local', p.targets.map(answered))),
+    );
+    const lookups = model.services.flatMap((s) => {
+      const lookup = serviceLookup(viewService(model, s));
+      return lookup
+        ? [{ ...lookup, vantage: 'local', answer: { result: 'nxdomain' as const, server: '10.96.0.53' } }]
+        : [];
+    });
+    const notes = ['--connect: the input has no Service kube-system/kube-dns: names were looked up elsewhere'];
+    const diagnosis = diagnoseServices(model, model.services, CHECKS, notes, undefined, {
+      ports,
+      lookups,
+      checks: CONNECT_CHECKS,
+    });
+    const { frame } = await show(<Interactive {...props} diagnosis={diagnosis} />);
+    const details = frame().slice(frame().indexOf('shop/web (ClusterIP'));
+    expect(details).toContain('connections from local:');
+    const tree = endpointAnswers(diagnosis.report.services[0]);
+    expect(details).toContain(`  ${ipFor('web-2')} ${tree.get(ipFor('web-2'))}`);
+    expect(details).toContain(`  ${ipFor('web-1')} connect 8080 open 1ms (HTTP/1.1 200 OK\\x1b[2J)`);
+    expect(details).toContain('  DNS web.shop.svc.cluster.local (asked 10.96.0.53): NXDOMAIN');
+    expect(details).toContain('ERROR service-dns-mismatch');
+    // What the run could not judge, said where its answers are.
+    expect(details).toContain('  note: --connect: the input has no Service kube-system/kube-dns');
+    expect(frame()).not.toContain('\x1b[2J');
   });
 
   it('with --from, a client gone since the view started: the details pane says so, no matrix', async () => {

@@ -6,7 +6,8 @@
 import type { KubeConfig, V1SecurityContext } from '@kubernetes/client-node';
 import { ClusterError } from '../../core/errors.js';
 import { podRunner, type PodTarget } from '../node/exec.js';
-import { CONNECT_PROGRAM, NO_TOOL, parseProgramOutput } from './program.js';
+import { canonicalIP } from '../../core/ip.js';
+import { NO_TOOL, parseListening, parseProgramOutput, programArgv } from './program.js';
 import { CONNECT_DEADLINE_MS } from './run.js';
 import type { Attempt, AttemptOptions, ConnectAnswer } from './types.js';
 
@@ -53,12 +54,13 @@ export interface ProgramContainer {
 
 /**
  * The answers to the attempts, one exec of the program per batch, in the attempts' order;
- * undefined for those the deadline left untried (the run reports them skipped).
+ * undefined for those the deadline left untried (the run reports them skipped). `own`: the
+ * addresses of the container's own pod, whose answers carry what it listens on.
  */
 export async function runProgram(
   c: ProgramContainer,
   attempts: Attempt[],
-  options: AttemptOptions & { deadline: number },
+  { own = new Set(), ...options }: AttemptOptions & { deadline: number; own?: ReadonlySet<string> },
 ): Promise<(ConnectAnswer | undefined)[]> {
   // The program takes whole seconds.
   const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
@@ -67,27 +69,25 @@ export async function runProgram(
     const batch = attempts.slice(start, start + TARGETS_PER_EXEC);
     const left = options.deadline - Date.now();
     if (left <= 0) break;
-    answers.push(...(await runBatch(c, batch, seconds, left)));
+    answers.push(...(await runBatch(c, batch, { seconds, httpPath: options.httpPath, own }, left)));
   }
   return answers;
 }
 
-/** One exec of the connect program over these attempts; a batch the deadline cut short answers none (skipped, as the run says). */
+/**
+ * One exec of the connect program over these attempts; a batch the deadline cut short answers
+ * none (skipped, as the run says). When the pod is itself among the targets (`own`: its
+ * addresses), what it listens on goes with the answers of its own addresses.
+ */
 async function runBatch(
   c: ProgramContainer,
   batch: Attempt[],
-  seconds: number,
+  { own, ...options }: { seconds: number; httpPath?: string | undefined; own: ReadonlySet<string> },
   timeoutMs: number,
 ): Promise<(ConnectAnswer | undefined)[]> {
   const run = await podRunner(c.kubeConfig, c.target, timeoutMs);
-  const argv = [
-    'sh',
-    '-c',
-    CONNECT_PROGRAM,
-    'endpoints-doctor',
-    String(seconds),
-    ...batch.flatMap((a) => [a.address, String(a.port)]),
-  ];
+  const isOwn = (a: Attempt) => own.has(canonicalIP(a.address));
+  const argv = programArgv(batch, { ...options, readListening: batch.some(isOwn) });
   let result;
   try {
     result = await run(argv);
@@ -106,5 +106,8 @@ async function runBatch(
     throw new ClusterError(
       `the connect program did not run in ${c.where} (exit ${result.code}): ${result.stderr.split('\n')[0]}`,
     );
-  return parseProgramOutput(result.stdout, batch.length);
+  const answers = parseProgramOutput(result.stdout, batch.length);
+  const listening = parseListening(result.stdout);
+  if (listening === undefined) return answers;
+  return answers.map((answer, i) => (answer && isOwn(batch[i]) ? { ...answer, listening } : answer));
 }

@@ -6,7 +6,8 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
-import type { Attempt, AttemptOptions, ConnectAnswer, ConnectResult, TlsAnswer, Vantage } from './types.js';
+import { lookupFromHere } from './dns.js';
+import type { Attempt, AttemptOptions, ConnectAnswer, ConnectResult, DnsVantage, TlsAnswer, Vantage } from './types.js';
 
 /** What the first bytes of an HTTP response may hold before its status line ends. */
 const STATUS_LINE_MAX = 256;
@@ -165,5 +166,5 @@ async function attemptFromHere(attempt: Attempt, { timeoutMs, httpPath }: Attemp
   return { ...answer, tls, http };
 }
 
-/** This machine: what it reaches is what a client on the same network reaches. */
-export const LOCAL_VANTAGE: Vantage = { name: 'local', attempt: attemptFromHere };
+/** This machine: what it reaches (and resolves) is what a client on the same network does. */
+export const LOCAL_VANTAGE: Vantage & DnsVantage = { name: 'local', attempt: attemptFromHere, lookup: lookupFromHere };

@@ -9,9 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../core/errors.js';
-import { apiCode, apiMessage, clientNode } from '../client-node.js';
+import { clientNode, apiCode, apiMessage } from '../client-node.js';
+import { canonicalIP } from '../../core/ip.js';
+import { podRunner } from '../node/exec.js';
 import { CONTAINER_LIFETIME_SECONDS, NO_PRIVILEGES, runProgram } from './container.js';
-import type { Vantage } from './types.js';
+import { dnsProgramArgv, NO_NSLOOKUP, parseDnsOutput, POD_RESOLVER } from './dns.js';
+import type { DnsAnswer, DnsQuery, DnsVantage, Vantage } from './types.js';
 
 /** How long the container may take to run (an image pull included). */
 const START_TIMEOUT_MS = 60_000;
@@ -146,11 +149,12 @@ async function waitRunning(
 }
 
 /**
- * Adds the ephemeral container (after saying so) and waits for it to run; returns its name.
+ * Adds the ephemeral container (after saying so) and waits for it to run; returns its name and
+ * the pod's addresses.
  * Errors are one line each: the pod missing (a usage error), not running, forbidden, ephemeral
  * containers disabled, the image not pulled.
  */
-async function addContainer(o: PodVantageOptions): Promise<string> {
+async function addContainer(o: PodVantageOptions): Promise<{ container: string; podIPs: string[] }> {
   const { CoreV1Api } = await clientNode();
   const core = o.kubeConfig.makeApiClient(CoreV1Api);
   const where = `pod ${o.namespace}/${o.pod}`;
@@ -205,31 +209,66 @@ async function addContainer(o: PodVantageOptions): Promise<string> {
     throw new ClusterError(`cannot add an ephemeral container to ${where}: ${apiMessage(e)}`, e);
   }
   if (!isRunning(updated, name)) await waitRunning(o, name, updated.metadata?.resourceVersion);
-  return name;
+  const podIPs = pod.status?.podIPs?.flatMap((p) => p.ip ?? []) ?? [];
+  return { container: name, podIPs: podIPs.length > 0 ? podIPs : pod.status?.podIP ? [pod.status.podIP] : [] };
 }
 
 /**
- * The pod as a vantage point: the container is added when there is something to try (a run with
- * no TCP target creates nothing), and each batch of targets is one exec of the connect program.
+ * The pod as a vantage point: the container is added when there is something to try or to look
+ * up (a run with neither creates nothing), once; each batch of targets is one exec of the connect
+ * program, and the lookups one exec of the DNS program.
  */
-export function podVantage(o: PodVantageOptions): Vantage {
+export function podVantage(o: PodVantageOptions): Vantage & DnsVantage {
+  let added: ReturnType<typeof addContainer> | undefined;
+  const container = () => (added ??= addContainer(o));
   return {
     name: `pod/${o.namespace}/${o.pod}`,
     async attemptAll(attempts, options) {
       if (attempts.length === 0) return [];
-      const container = await addContainer(o);
+      const { container: name, podIPs } = await container();
       return runProgram(
         {
           kubeConfig: o.kubeConfig,
-          target: { namespace: o.namespace, name: o.pod, container },
+          target: { namespace: o.namespace, name: o.pod, container: name },
           image: o.image,
-          where: `the ephemeral container ${container} of pod ${o.namespace}/${o.pod}`,
+          where: `the ephemeral container ${name} of pod ${o.namespace}/${o.pod}`,
           execNeeds: '--connect-from pod needs create on pods/exec (the container stops by itself)',
           flag: '--connect-from pod',
         },
         attempts,
-        options,
+        { ...options, own: new Set(podIPs.map(canonicalIP)) },
       );
     },
+    async lookup(queries, options) {
+      if (queries.length === 0) return [];
+      const { container: name } = await container();
+      return lookupInPod(o, name, queries, options);
+    },
   };
+}
+
+/** The DNS program in the container: a lookup the deadline cut short, or an image without nslookup, is skipped and says so. */
+async function lookupInPod(
+  o: PodVantageOptions,
+  container: string,
+  queries: DnsQuery[],
+  { timeoutMs, deadline }: { timeoutMs: number; deadline: number },
+): Promise<DnsAnswer[]> {
+  const skipped = (detail: string): DnsAnswer => ({ result: 'skipped', server: POD_RESOLVER, detail });
+  const left = deadline - Date.now();
+  if (left <= 0) return queries.map(() => skipped("not asked: the run's deadline passed"));
+  const run = await podRunner(o.kubeConfig, { namespace: o.namespace, name: o.pod, container }, left);
+  let result;
+  try {
+    result = await run(dnsProgramArgv(queries, Math.max(1, Math.ceil(timeoutMs / 1000))));
+  } catch (e) {
+    if (e instanceof ClusterError && /did not finish within/.test(e.message))
+      return queries.map(() => skipped("not asked: the run's deadline passed"));
+    throw e;
+  }
+  if (result.stdout.includes(NO_NSLOOKUP))
+    return queries.map(() => skipped(`the image ${o.image} has no nslookup: not asked`));
+  return parseDnsOutput(result.stdout, queries.length).map(
+    (answer) => answer ?? skipped("not asked: the run's deadline passed"),
+  );
 }

@@ -44,6 +44,30 @@ export interface ConnectAnswer {
   tls?: TlsAnswer;
   /** With --connect-http PATH on an open http or https port: the response's status line, or why there was none. */
   http?: { statusLine?: string; error?: string };
+  /**
+   * When the vantage point is the endpoint's own pod and could read it: the local addresses of
+   * the pod's listening TCP sockets ("127.0.0.1:3000", "[::]:8080").
+   */
+  listening?: string[];
+}
+
+/** A DNS lookup of a Service's own name (NAME.NAMESPACE.svc.DOMAIN), over UDP, for A and AAAA records. */
+export interface DnsQuery {
+  name: string;
+}
+
+/**
+ * What a lookup answered: answered (with the addresses, none for a name without records of
+ * either type), nxdomain (the name does not exist), timeout (no answer), error (another failure,
+ * SERVFAIL or REFUSED among them, said in detail); skipped: not asked (no tool for it, or the
+ * run's deadline passed), said in detail.
+ */
+export interface DnsAnswer {
+  result: 'answered' | 'nxdomain' | 'timeout' | 'error' | 'skipped';
+  /** Who was asked: a server's address, "system" (this machine's resolver), "resolv.conf" (the pod's). */
+  server: string;
+  addresses?: string[];
+  detail?: string;
 }
 
 /**
@@ -64,6 +88,12 @@ export type Vantage =
         options: AttemptOptions & { deadline: number },
       ): Promise<(ConnectAnswer | undefined)[]>;
     };
+
+/** A vantage point that can also look names up: this machine, a pod. */
+export interface DnsVantage {
+  /** The answers in the queries' order; `server`: the cluster DNS address to ask, when known (this machine only). */
+  lookup(queries: DnsQuery[], options: { timeoutMs: number; server?: string; deadline: number }): Promise<DnsAnswer[]>;
+}
 
 export interface AttemptOptions {
   /** Per connection (TCP connect, TLS handshake, HTTP request each). */
