@@ -340,11 +340,27 @@ function declaredPorts(namespace: string, podName: string, model: ClusterModel):
   return ports.length > 0 ? ports.join(', ') : 'no port';
 }
 
-/** What a target's pod listens on, when the vantage point was that pod and could read it. */
+/** A socket's port and whether it is bound to loopback only, from "127.0.0.1:3000" or "[::1]:80". */
+function socketOf(text: string): { port: string; loopback: boolean } {
+  const at = text.lastIndexOf(':');
+  const address = text.slice(0, at).replace(/^\[|\]$/g, '');
+  return { port: text.slice(at + 1), loopback: address.startsWith('127.') || address === '::1' };
+}
+
+/**
+ * What a target's pod listens on, when the vantage point was that pod and could read it: first
+ * the sockets on the refused port (bound to another address), then those bound to loopback only,
+ * the usual reasons for a refusal, so that a long list does not hide them.
+ */
 function listeningText(t: TargetAnswer): string {
   const { listening } = t.answer;
   if (listening === undefined) return '';
-  return `; it listens on ${listening.length > 0 ? listSome(listening) : 'no TCP port'}`;
+  const rank = (text: string) => {
+    const socket = socketOf(text);
+    return socket.port === String(t.port) ? 0 : socket.loopback ? 1 : 2;
+  };
+  const ordered = listening.map((text) => ({ text, rank: rank(text) })).sort((a, b) => a.rank - b.rank);
+  return `; it listens on ${ordered.length > 0 ? listSome(ordered.map((s) => s.text)) : 'no TCP port'}`;
 }
 
 /**

@@ -297,12 +297,22 @@ export async function connectServices(
   }
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
-  // The connect program speaks no TLS: neither a handshake nor a GET over it.
-  if ('attemptAll' in vantage && paired.some((p) => p.speaks === 'http' || p.speaks === 'https')) {
-    const httpsNotGot = options.httpPath !== undefined && paired.some((p) => p.speaks === 'https');
-    notes.push(
-      `--connect-from ${vantage.name}: no TLS handshake was tried${httpsNotGot ? ', nor --connect-http on https ports' : ''} (the connect program has no TLS client): endpoint-protocol-mismatch could not judge`,
+  // The connect program has no TLS client: it sends a ClientHello and reads the answer's first
+  // bytes (sources/connect/tls-reply.ts), which needs dd and od in the image; no GET over TLS.
+  if ('attemptAll' in vantage) {
+    const web = paired.flatMap((p) =>
+      p.speaks === 'http' || p.speaks === 'https' ? [...p.endpoints, ...p.serviceAddresses] : [],
     );
+    const unprobed = web.filter((t) => t.answer.result === 'open' && t.answer.tls === undefined).length;
+    if (unprobed > 0)
+      notes.push(
+        `--connect-from ${vantage.name}: ${unprobed} open http or https targets got no TLS probe (it needs dd and od in the image, and timeout beside bash): endpoint-protocol-mismatch could not judge them`,
+      );
+    const httpsTried = paired.some((p) => p.speaks === 'https' && p.endpoints.length + p.serviceAddresses.length > 0);
+    if (options.httpPath !== undefined && httpsTried)
+      notes.push(
+        `--connect-from ${vantage.name}: --connect-http was not tried on https ports (the connect program has no TLS client)`,
+      );
   }
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;
   if (late > 0) {

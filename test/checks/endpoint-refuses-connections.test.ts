@@ -76,6 +76,31 @@ connectTester(endpointRefusesConnections, {
       ],
     },
     {
+      name: 'a pod listening on many sockets: those on the refused port, then the loopback-only ones, come first',
+      objects: [
+        web,
+        pod('web-1', { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ containerPort: 8080 }] }] }),
+        slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-1')] }),
+      ],
+      vantage: 'pod/shop/web-1',
+      answers: {
+        [at('web-1')]: {
+          ...refused(),
+          listening: ['0.0.0.0:9000', '0.0.0.0:9001', '0.0.0.0:9002', '0.0.0.0:9003', '127.0.0.1:3000', '[::1]:8080'],
+        },
+        [CLUSTER_IP]: refused(),
+      },
+      findings: [
+        {
+          reason: 'allRefuse',
+          message: [`every ready endpoint refuses connections from pod/shop/web-1: ${at('web-1')}`],
+          causes: {
+            'web-1': `${at('web-1')} refused (ECONNREFUSED); it listens on [::1]:8080, 127.0.0.1:3000, 0.0.0.0:9000, 0.0.0.0:9001, 0.0.0.0:9002 and 1 more; its containers declare 8080/TCP`,
+          },
+        },
+      ],
+    },
+    {
       name: 'one of two ready endpoints refuses: a warning (docs/kubernetes-semantics.md#what-a-connection-tells)',
       objects: [web, ...twoPods, twoEndpoints],
       answers: { [at('web-1')]: open(), [at('web-2')]: refused(), [CLUSTER_IP]: open() },

@@ -171,9 +171,9 @@ describe.skipIf(!!skipReason)('--connect-from node/node-a end to end, the node a
     tried.length = 0;
     server = await pods.start();
     const run: ExecHandler = async ({ command, stdout, stderr }) => {
-      // sh -c PROGRAM NAME SECONDS HTTP-PATH LISTEN, then ADDRESS PORT HOST per target.
-      const triples = command.slice(7);
-      tried.push(triples.flatMap((_, i) => (i % 3 === 0 ? [`${triples[i]}:${triples[i + 1]}`] : [])));
+      // sh -c PROGRAM NAME SECONDS HTTP-PATH LISTEN, then ADDRESS PORT HOST SNI per target.
+      const fields = command.slice(7);
+      tried.push(fields.flatMap((_, i) => (i % 4 === 0 ? [`${fields[i]}:${fields[i + 1]}`] : [])));
       return execInNetns(netns, BUSYBOX, image, command, { stdout, stderr });
     };
     server.setExecHandler(run);

@@ -34,6 +34,7 @@ import {
 } from '../server/index.js';
 import { resourceNamed, type StoredObject } from '../server/store.js';
 import { runCliAsync } from '../support/cli.js';
+import { issueCertificate, makeCA } from '../server/certs.js';
 import { startDnsResponderInNetns } from '../support/dns-responder.js';
 import {
   canUseNetns,
@@ -86,11 +87,13 @@ const objects: Raw[] = [
 /**
  * Listens on each host:port, then prints "ready": http answers with a status line that names the
  * request's path and Host (and holds the connection open, as keep-alive does, until asked not to);
- * silent never answers; long answers a request with a status line of 1000 characters.
+ * silent never answers; long answers a request with a status line of 1000 characters; tls
+ * completes a TLS handshake with the certificate given (TLS 1.2 or 1.3), tls13 only TLS 1.3.
  */
 const LISTENER = `
 const { createServer } = require('node:net');
 const http = require('node:http');
+const tls = require('node:tls');
 const specs = JSON.parse(process.argv[1]);
 let pending = specs.length;
 const ready = () => { if (--pending === 0) console.log('ready'); };
@@ -98,7 +101,10 @@ for (const [host, port, kind] of specs) {
   const server =
     kind === 'http' ? http.createServer((q, r) => { r.writeHead(200, 'OK ' + q.url + ' for ' + q.headers.host); r.end(); })
     : kind === 'long' ? createServer((s) => s.once('data', () => s.end('HTTP/1.1 200 ' + 'x'.repeat(1000) + '\\r\\n\\r\\n')))
+    : kind === 'tls' || kind === 'tls13'
+      ? tls.createServer({ key: process.argv[2], cert: process.argv[3], ...(kind === 'tls13' ? { minVersion: 'TLSv1.3' } : {}) })
     : createServer(() => {});
+  server.on('tlsClientError', () => {});
   // A client the program's timeout ended may reset the connection: no listener may die of it.
   server.on('connection', (socket) => socket.on('error', () => {}));
   server.listen(port, host, ready);
@@ -110,6 +116,8 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
   let listener: ChildProcess | undefined;
   let dns: ChildProcess | undefined;
   let busyboxImage = '';
+  // Its subjectAltName: localhost and the loopback addresses, no Service name.
+  const certificate = issueCertificate(makeCA(), { commonName: 'web' }, 'server');
 
   beforeAll(async () => {
     netns = createNetns();
@@ -119,7 +127,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     mustRunInNetns(netns, ['ip', 'route', 'add', 'unreachable', '10.244.3.0/24']);
     // The busybox image links every applet; the connect program uses these.
     busyboxImage = imagePath(
-      Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname', 'nslookup'].map((t) => [t, BUSYBOX])),
+      Object.fromEntries(['sh', 'nc', 'timeout', 'true', 'uname', 'nslookup', 'dd', 'od'].map((t) => [t, BUSYBOX])),
     );
     setNetnsNameserver(netns, DNS_IP);
     dns = await startDnsResponderInNetns(
@@ -137,7 +145,11 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
         [WEB_1, 8082, 'long'],
         [WEB_IP, 80, 'http'],
         ['127.0.0.1', 3000, 'silent'],
+        [WEB_1, 8443, 'tls'],
+        [WEB_1, 8444, 'tls13'],
       ]),
+      certificate.keyPem,
+      certificate.certPem,
     ]);
   });
 
@@ -148,7 +160,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
   });
 
   /** Runs the program over these attempts with busybox's sh, the image's tools on PATH, in the namespace. */
-  const runProgram = (path: string, attempts: Attempt[], options: Omit<ProgramOptions, 'seconds'> = {}) =>
+  const runProgram = (path: string, attempts: Attempt[], options: Partial<ProgramOptions> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('ip', [
         'netns',
@@ -177,14 +189,18 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     imagePath({
       sh: BUSYBOX,
       timeout: BUSYBOX,
+      dd: BUSYBOX,
+      od: BUSYBOX,
       bash: spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim(),
     });
 
   it("with busybox's nc: open, refused, timeout and unreachable, one line each", async () => {
     const run = await runProgram(busyboxImage, targets);
     expect(run.code).toBe(0);
-    const answers = parseProgramOutput(run.stdout, 4);
+    const answers = parseProgramOutput(run.stdout, targets);
     expect(answers.map((a) => a?.result)).toEqual(['open', 'refused', 'timeout', 'unreachable']);
+    // An http port gets the TLS probe: this one answers in plain HTTP.
+    expect(answers[0]?.tls).toEqual({ spoke: 'plain', error: 'the server answered, not in TLS' });
     // The HTTP listener holds the connection open (keep-alive): nc still ends as soon as it has connected.
     expect(answers[0]?.latencyMs).toBeLessThan(1000);
     expect(answers[1]?.detail).toContain('Connection refused');
@@ -194,7 +210,7 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
 
   it('without nc, through bash /dev/tcp: the same answers', async () => {
     const run = await runProgram(bashImage(), targets);
-    expect(parseProgramOutput(run.stdout, 4).map((a) => a?.result)).toEqual([
+    expect(parseProgramOutput(run.stdout, targets).map((a) => a?.result)).toEqual([
       'open',
       'refused',
       'timeout',
@@ -225,14 +241,65 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     ])('with %s', async (_tool, image) => {
       const run = await runProgram(image(), getTargets, { httpPath: '/healthz?x=1' });
       expect(run.code).toBe(0);
-      const answers = parseProgramOutput(run.stdout, getTargets.length);
+      const answers = parseProgramOutput(run.stdout, getTargets);
       expect(answers.map((a) => ({ result: a?.result, http: a?.http }))).toEqual(expected);
+    });
+  });
+
+  describe('the TLS probe: a TLS 1.2 ClientHello naming the Service, and the first bytes of the answer', () => {
+    const tlsTargets = [
+      attempt(WEB_1, 8443, 'https'),
+      attempt(WEB_1, 8444, 'https'),
+      attempt(WEB_1, 8080, 'http'),
+      attempt(WEB_1, 8081, 'https'),
+      attempt(WEB_1, 8082, 'tcp'),
+    ];
+    const expected = [
+      // The test certificate names localhost, not the Service.
+      { spoke: 'tls', certificateNames: ['localhost'], covers: [] },
+      {
+        spoke: 'tls',
+        error: 'the server ended the TLS 1.2 handshake (alert 70): its certificate was not seen',
+      },
+      { spoke: 'plain', error: 'the server answered, not in TLS' },
+      { spoke: 'unknown', error: 'no answer to a TLS ClientHello' },
+      // A port that says nothing of http or https gets no probe.
+      undefined,
+    ];
+
+    it.each([
+      ["busybox's nc", () => busyboxImage],
+      ['bash /dev/tcp', bashImage],
+    ])('with %s', async (_tool, image) => {
+      // A loaded machine may take a while to answer a handshake: a timeout of 3 s, not 1.
+      const run = await runProgram(image(), tlsTargets, { seconds: 3 });
+      const answers = parseProgramOutput(run.stdout, tlsTargets);
+      expect(answers.map((a) => a?.result)).toEqual(['open', 'open', 'open', 'open', 'open']);
+      expect(answers.map((a) => a?.tls)).toEqual(expected);
+    });
+
+    it('sends the name the certificate is judged against: one that covers it is said to', async () => {
+      const named = { ...attempt(WEB_1, 8443, 'https'), serverNames: ['localhost'] };
+      const run = await runProgram(busyboxImage, [named], { seconds: 3 });
+      expect(parseProgramOutput(run.stdout, [named])[0]?.tls).toEqual({
+        spoke: 'tls',
+        certificateNames: ['localhost'],
+        covers: ['localhost'],
+      });
+    });
+
+    it('without dd or od in the image: no probe, no tls in the answer', async () => {
+      const image = imagePath(Object.fromEntries(['sh', 'nc', 'timeout', 'true'].map((t) => [t, BUSYBOX])));
+      const run = await runProgram(image, tlsTargets.slice(0, 1));
+      const [answer] = parseProgramOutput(run.stdout, tlsTargets.slice(0, 1));
+      expect(answer?.result).toBe('open');
+      expect(answer).not.toHaveProperty('tls');
     });
   });
 
   it('asked, it reads what the pod listens on from /proc/net/tcp*, loopback-only sockets included', async () => {
     const asked = await runProgram(busyboxImage, [attempt(WEB_2, 8080)], { readListening: true });
-    expect(parseProgramOutput(asked.stdout, 1).map((a) => a?.result)).toEqual(['refused']);
+    expect(parseProgramOutput(asked.stdout, [attempt(WEB_2, 8080)]).map((a) => a?.result)).toEqual(['refused']);
     expect(parseListening(asked.stdout)).toEqual(
       expect.arrayContaining(['127.0.0.1:3000', `${WEB_1}:8080`, `${WEB_1}:8081`, `${WEB_IP}:80`]),
     );
@@ -336,11 +403,11 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
       });
       const web1 = port?.targets.find((t) => t.address === WEB_1);
       expect(web1?.http).toEqual({ statusLine: 'HTTP/1.1 200 OK /healthz for web.shop.svc' });
+      expect(web1?.tls?.spoke).toBe('plain');
       const ids = report.findings.map((f) => f.check);
       expect(ids).toEqual(expect.arrayContaining(['endpoint-refuses-connections', 'endpoint-unreachable']));
-      expect(report.notes).toEqual([
-        '--connect-from pod/shop/client: no TLS handshake was tried (the connect program has no TLS client): endpoint-protocol-mismatch could not judge',
-      ]);
+      // Every open http target got its TLS probe: nothing left unjudged.
+      expect(report.notes).toEqual([]);
       expect(report.services[0].dns).toEqual({
         name: 'web.shop.svc.cluster.local',
         vantage: 'pod/shop/client',
@@ -532,6 +599,14 @@ describe('--connect-from pod/NAME: what stops it, one line and an exit code each
 });
 
 describe("the connect program's output, parsed", () => {
+  const batch = (n: number) =>
+    Array.from({ length: n }, (): Attempt => ({
+      address: WEB_1,
+      port: 8080,
+      speaks: 'http',
+      serverNames: ['web.shop.svc'],
+    }));
+
   it('one answer per index it names; junk, unknown results and indexes past the batch are ignored', () => {
     const output = [
       "1 refused 3 nc: can't connect to remote host (10.244.1.6): Connection refused",
@@ -541,7 +616,7 @@ describe("the connect program's output, parsed", () => {
       '3 listening 1 made up',
       '9 open 1 ',
     ].join('\n');
-    expect(parseProgramOutput(output, 5)).toEqual([
+    expect(parseProgramOutput(output, batch(5))).toEqual([
       { result: 'open', latencyMs: 20 },
       { result: 'refused', latencyMs: 30, detail: "nc: can't connect to remote host (10.244.1.6): Connection refused" },
       { result: 'timeout', detail: 'nc: timed out' },
@@ -561,7 +636,7 @@ describe("the connect program's output, parsed", () => {
       `3 open 1 `,
       `3 http ${'y'.repeat(STATUS_LINE_MAX + 10)}`,
     ].join('\n');
-    expect(parseProgramOutput(output, 4).map((a) => a?.http)).toEqual([
+    expect(parseProgramOutput(output, batch(4)).map((a) => a?.http)).toEqual([
       { statusLine: 'HTTP/1.1 503 Service Unavailable' },
       undefined,
       { error: NO_STATUS_LINE },

@@ -106,7 +106,7 @@ async function runBatch(
     throw new ClusterError(
       `the connect program did not run in ${c.where} (exit ${result.code}): ${result.stderr.split('\n')[0]}`,
     );
-  const answers = parseProgramOutput(result.stdout, batch.length);
+  const answers = parseProgramOutput(result.stdout, batch);
   const listening = parseListening(result.stdout);
   if (listening === undefined) return answers;
   return answers.map((answer, i) => (answer && isOwn(batch[i]) ? { ...answer, listening } : answer));

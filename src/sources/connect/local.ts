@@ -5,8 +5,9 @@
 
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { lookupFromHere } from './dns.js';
+import { certificateAnswer } from './tls-reply.js';
 import type { Attempt, AttemptOptions, ConnectAnswer, ConnectResult, DnsVantage, TlsAnswer, Vantage } from './types.js';
 
 /** What the first bytes of an HTTP response may hold before its status line ends. */
@@ -80,17 +81,6 @@ async function tcp(attempt: Attempt, timeoutMs: number): Promise<ConnectAnswer> 
   return { result: resultOf(code), latencyMs, detail: errorText(outcome.error) };
 }
 
-/** The DNS names of a certificate: its subjectAltName's, else its common name. */
-function certificateNames(cert: PeerCertificate): string[] {
-  const names = (cert.subjectaltname ?? '')
-    .split(', ')
-    .filter((entry) => entry.startsWith('DNS:'))
-    .map((entry) => entry.slice('DNS:'.length));
-  if (names.length > 0) return names;
-  const cn = cert.subject?.CN;
-  return typeof cn === 'string' ? [cn] : [];
-}
-
 /** OpenSSL's words for a reply that is no TLS record: the server spoke something else (HTTP, most often). */
 const NOT_TLS = /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i;
 
@@ -117,9 +107,11 @@ async function handshake(attempt: Attempt, timeoutMs: number): Promise<TlsAnswer
   }
   const cert = socket.getPeerCertificate();
   socket.destroy();
-  const names = certificateNames(cert);
-  const covers = attempt.serverNames.filter((name) => checkServerIdentity(name, cert) === undefined);
-  return { spoke: 'tls', certificateNames: names, covers };
+  const cn = cert.subject?.CN;
+  return certificateAnswer(
+    { subjectaltname: cert.subjectaltname, ...(typeof cn === 'string' ? { commonName: cn } : {}) },
+    attempt.serverNames,
+  );
 }
 
 /** GET path over a new connection (TLS when the port speaks it): the response's status line. */

@@ -15,6 +15,7 @@
 // bounds each attempt too. It writes no file (the container's root filesystem is read-only).
 
 import { listeningSockets } from './listening.js';
+import { tlsReplyAnswer } from './tls-reply.js';
 import type { Attempt, ConnectAnswer, ConnectResult } from './types.js';
 
 /** The line the program prints, alone, when the image has neither nc nor bash. */
@@ -29,17 +30,62 @@ export const STATUS_LINE_MAX = 256;
 /** The argument that stands for "no GET": for the path, and for a target's Host. */
 const NO_GET = '-';
 
+/** How many bytes of a server's answer to the ClientHello are kept: enough for its first certificate. */
+const TLS_REPLY_MAX = 8192;
+
+const octal = (bytes: number[]) => bytes.map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+const u16 = (values: number[]) => values.flatMap((v) => [v >> 8, v & 0xff]);
+const extension = (type: number, body: number[]) => [...u16([type, body.length]), ...body];
+
+// The ClientHello's fixed parts (https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.2): TLS 1.2
+// only (no supported_versions), so that a server answers with its certificate in the clear. The
+// suites and groups are those common servers pick from: ECDHE with AES-GCM or ChaCha20, and RSA
+// key exchange for older ones.
+const HELLO_RANDOM = [...Buffer.from('endpoints-doctor'.repeat(2))];
+const HELLO_SUITES = u16([
+  0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+]);
+const HELLO_EXTENSIONS = [
+  // supported_groups: x25519, secp256r1, secp384r1
+  ...extension(0x000a, u16([6, 0x001d, 0x0017, 0x0018])),
+  // ec_point_formats: uncompressed
+  ...extension(0x000b, [1, 0]),
+  // signature_algorithms: ECDSA, RSA-PSS and RSA PKCS#1 with SHA-256/384/512, then RSA with SHA-1
+  ...extension(0x000d, u16([20, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201])),
+  // renegotiation_info, empty
+  ...extension(0xff01, [0]),
+];
+/** The server_name extension's bytes besides the name: type, length, list length, name type, name length. */
+const SNI_OVERHEAD = 9;
+/** Bytes of the ClientHello body besides the server name. */
+const HELLO_BODY =
+  2 + HELLO_RANDOM.length + 1 + 2 + HELLO_SUITES.length + 2 + 2 + SNI_OVERHEAD + HELLO_EXTENSIONS.length;
+
+/**
+ * A printf format of the ClientHello for a server name of N bytes, given as its argument: the
+ * lengths that depend on N are written by o2 (two bytes, big-endian, as octal escapes).
+ */
+const HELLO_FORMAT =
+  `\\026\\003\\001$(o2 $((n + ${HELLO_BODY + 4})))\\001\\000$(o2 $((n + ${HELLO_BODY})))` +
+  `\\003\\003${octal(HELLO_RANDOM)}\\000${octal(u16([HELLO_SUITES.length]))}${octal(HELLO_SUITES)}\\001\\000` +
+  `$(o2 $((n + ${SNI_OVERHEAD + HELLO_EXTENSIONS.length})))\\000\\000$(o2 $((n + 5)))$(o2 $((n + 3)))\\000$(o2 $n)` +
+  `%s${octal(HELLO_EXTENSIONS)}`;
+
 /**
  * argv after the script: the per-attempt timeout in whole seconds, the --connect-http path (or
- * -), `listen` to read what the pod listens on (or -), then ADDRESS PORT HOST triples, HOST being
- * the Host header of the target's GET (- for none). Output: with `listen`, `machine UNAME-M`, then
- * `read FILE` for each of /proc/net/tcp and /proc/net/tcp6 read and `tcp LINE` for each of their
- * LISTEN lines; then one line per triple, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the
- * time comes from /proc/uptime, so it is in steps of 10 ms); after it, for a GET, `INDEX http
- * STATUS-LINE`, or `INDEX http-none` when no line came (closed, or nothing within the timeout).
+ * -), `listen` to read what the pod listens on (or -), then ADDRESS PORT HOST SNI quadruples, HOST
+ * being the Host header of the target's GET (- for none), SNI the name a TLS ClientHello sends (-
+ * for no TLS probe). Output: with `listen`, `machine UNAME-M`, then `read FILE` for each of
+ * /proc/net/tcp and /proc/net/tcp6 read and `tcp LINE` for each of their LISTEN lines; then one
+ * line per target, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the time comes
+ * from /proc/uptime, so it is in steps of 10 ms); after it, for a TLS probe, `INDEX tls HEX` lines
+ * (the server's first bytes, 128 a line: short lines, so that concurrent attempts' lines do not
+ * interleave) and `INDEX tls-end`; for a GET, `INDEX http STATUS-LINE`, or `INDEX http-none` when
+ * no line came (closed, or nothing within the timeout).
  */
 const CONNECT_PROGRAM = `
 t=$1; path=$2; listen=$3; shift 3
+o2() { printf '\\\\%03o\\\\%03o' $(($1 / 256)) $(($1 % 256)); }
 nl='
 '
 cr=$(printf '\\r')
@@ -63,6 +109,20 @@ if [ "$listen" = listen ]; then
 fi
 now() { read -r up _ </proc/uptime; echo "\${up%.*}\${up#*.}"; }
 firstline() { IFS= read -r l; printf '%s' "$l"; }
+# The TLS probe needs dd and od, and from bash a timeout (no server ends the handshake). dd reads
+# a byte at a time and writes each at once: what came before the timeout's signal is kept.
+if command -v od >/dev/null 2>&1 && command -v dd >/dev/null 2>&1; then
+  case $tool in bash) [ -n "$tcp" ] && probe=yes ;; *) probe=yes ;; esac
+fi
+tlsprobe() {
+  n=\${#5}
+  hello="${HELLO_FORMAT}"
+  case $tool in
+    bash) $tcp bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "$2" "$3" >&3 && exec dd bs=1 count=${TLS_REPLY_MAX} <&3' "$2" "$3" "$hello" "$5" 2>/dev/null ;;
+    *) printf "$hello" "$5" | $bound nc -w "$t" "$2" "$3" 2>/dev/null | dd bs=1 count=${TLS_REPLY_MAX} 2>/dev/null ;;
+  esac | od -An -v -tx1 -w128 | while IFS= read -r l; do printf '%s tls %s\\n' "$1" "$l"; done
+  printf '%s tls-end\\n' "$1"
+}
 get() {
   case $tool in
     bash) line=$($tcp bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "$2" "$3" "$4" >&3 && IFS= read -r -t "$5" l <&3; printf %s "$l"' "$2" "$3" "$request" "$path" "$4" "$t" 2>/dev/null) ;;
@@ -93,13 +153,14 @@ try() {
   fi
   first=\${out%%"$nl"*}
   printf '%s %s %s %s\\n' "$1" "$r" "$cs" "$first"
+  if [ "$r" = open ] && [ "$probe" = yes ] && [ "$5" != ${NO_GET} ]; then tlsprobe "$@"; fi
   if [ "$r" = open ] && [ "$path" != ${NO_GET} ] && [ "$4" != ${NO_GET} ]; then get "$@"; fi
 }
-i=0; n=0
-while [ $# -ge 3 ]; do
-  try "$i" "$1" "$2" "$3" &
-  i=$((i + 1)); n=$((n + 1)); shift 3
-  if [ "$n" -ge ${PROGRAM_CONCURRENCY} ]; then wait; n=0; fi
+i=0; j=0
+while [ $# -ge 4 ]; do
+  try "$i" "$1" "$2" "$3" "$4" &
+  i=$((i + 1)); j=$((j + 1)); shift 4
+  if [ "$j" -ge ${PROGRAM_CONCURRENCY} ]; then wait; j=0; fi
 done
 wait
 `;
@@ -130,6 +191,8 @@ export function programArgv(attempts: Attempt[], { seconds, httpPath, readListen
       a.address,
       String(a.port),
       httpPath !== undefined && a.speaks === 'http' ? (a.serverNames[0] ?? a.address) : NO_GET,
+      // SNI carries a name, never an address (https://www.rfc-editor.org/rfc/rfc6066#section-3).
+      (a.speaks === 'http' || a.speaks === 'https') && a.serverNames[0] ? a.serverNames[0] : NO_GET,
     ]),
   ];
 }
@@ -147,18 +210,28 @@ const RESULTS: ReadonlySet<string> = new Set<ConnectResult>([
 export const NO_STATUS_LINE = 'no response: the connection closed, or nothing came within the timeout';
 
 /**
- * The answers in the program's output, by index (0 to count - 1); an index the output does not
- * hold (the program was cut short) has none, and a GET's line adds `http` to its index's answer.
- * Lines that are not the program's are ignored.
+ * The answers in the program's output, one per attempt, by index; an index the output does not
+ * hold (the program was cut short) has none. A GET's line adds `http` to its index's answer, a
+ * TLS probe's lines `tls`. Lines that are not the program's are ignored.
  */
-export function parseProgramOutput(text: string, count: number): (ConnectAnswer | undefined)[] {
+export function parseProgramOutput(text: string, attempts: Attempt[]): (ConnectAnswer | undefined)[] {
+  const count = attempts.length;
   const answers: (ConnectAnswer | undefined)[] = Array.from({ length: count }, () => undefined);
   const http = new Map<number, NonNullable<ConnectAnswer['http']>>();
+  const tlsHex = new Map<number, string[]>();
+  const tlsEnded = new Set<number>();
   for (const line of text.split('\n')) {
     const get = /^(\d+) (?:http (.*)|http-none)$/.exec(line);
     if (get) {
       const statusLine = get[2]?.slice(0, STATUS_LINE_MAX);
       http.set(Number(get[1]), statusLine ? { statusLine } : { error: NO_STATUS_LINE });
+      continue;
+    }
+    const tls = /^(\d+) (?:tls ([0-9a-f ]*)|tls-end)$/.exec(line);
+    if (tls) {
+      const index = Number(tls[1]);
+      if (tls[2] === undefined) tlsEnded.add(index);
+      else tlsHex.set(index, [...(tlsHex.get(index) ?? []), tls[2].replaceAll(' ', '')]);
       continue;
     }
     const match = /^(\d+) ([a-z]+) (\d+) ?(.*)$/.exec(line);
@@ -174,11 +247,17 @@ export function parseProgramOutput(text: string, count: number): (ConnectAnswer 
       ...(result !== 'open' && detail !== '' ? { detail } : {}),
     };
   }
-  for (const [index, answer] of http) {
-    const connected = answers[index];
-    if (connected?.result === 'open') answers[index] = { ...connected, http: answer };
-  }
-  return answers;
+  return answers.map((answer, index) => {
+    if (answer?.result !== 'open') return answer;
+    const got = http.get(index);
+    // A probe whose end is missing was cut short: its bytes may be partial, so it says nothing.
+    const reply = tlsEnded.has(index) ? Buffer.from((tlsHex.get(index) ?? []).join(''), 'hex') : undefined;
+    return {
+      ...answer,
+      ...(reply !== undefined ? { tls: tlsReplyAnswer(reply, attempts[index].serverNames) } : {}),
+      ...(got !== undefined ? { http: got } : {}),
+    };
+  });
 }
 
 /**
