@@ -297,21 +297,23 @@ export async function connectServices(
   }
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
-  // The connect program has no TLS client: it sends a ClientHello and reads the answer's first
-  // bytes (sources/connect/tls-reply.ts), which needs dd and od in the image; no GET over TLS.
+  // The connect program's TLS: a ClientHello and the answer's first bytes (needs dd and od in the
+  // image), and a GET over TLS only with openssl; from this machine, Node's TLS does both.
   if ('attemptAll' in vantage) {
-    const web = paired.flatMap((p) =>
-      p.speaks === 'http' || p.speaks === 'https' ? [...p.endpoints, ...p.serviceAddresses] : [],
-    );
-    const unprobed = web.filter((t) => t.answer.result === 'open' && t.answer.tls === undefined).length;
+    const openOn = (speaks: string) =>
+      paired.flatMap((p) =>
+        p.speaks === speaks ? [...p.endpoints, ...p.serviceAddresses].filter((t) => t.answer.result === 'open') : [],
+      );
+    const https = openOn('https');
+    const unprobed = [...openOn('http'), ...https].filter((t) => t.answer.tls === undefined).length;
     if (unprobed > 0)
       notes.push(
         `--connect-from ${vantage.name}: ${unprobed} open http or https targets got no TLS probe (it needs dd and od in the image, and timeout beside bash): endpoint-protocol-mismatch could not judge them`,
       );
-    const httpsTried = paired.some((p) => p.speaks === 'https' && p.endpoints.length + p.serviceAddresses.length > 0);
-    if (options.httpPath !== undefined && httpsTried)
+    const notGot = https.filter((t) => t.answer.http === undefined).length;
+    if (options.httpPath !== undefined && notGot > 0)
       notes.push(
-        `--connect-from ${vantage.name}: --connect-http was not tried on https ports (the connect program has no TLS client)`,
+        `--connect-from ${vantage.name}: ${notGot} open https targets got no GET (over TLS it needs openssl in the image)`,
       );
   }
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;

@@ -1,11 +1,13 @@
 // The connect program: a POSIX sh script run inside the debug container (--connect-from pod/NAME
 // or node/NAME) that tries a TCP connect to each address and port it is given, and prints one
-// line per target; with --connect-http, an open http port also gets a GET whose status line is
-// printed on a line of its own. When the container's pod is itself among the targets, it first
+// line per target; an open http or https port also gets a TLS probe (a ClientHello, and the
+// answer's first bytes: tls-reply.ts reads them) and with --connect-http a GET whose status line
+// is printed on a line of its own. When the container's pod is itself among the targets, it first
 // prints the LISTEN lines of /proc/net/tcp and /proc/net/tcp6 (the pod's network namespace: what
-// it listens on). The GET is written by the program itself over the same tool as the connect, not
-// by wget: busybox wget follows a redirect to whatever address its Location names, and only the
-// Service's own addresses may be contacted.
+// it listens on). The GET is written by the program itself over the same tool as the connect (over
+// openssl s_client on https ports, when the image has it), not by wget: busybox wget follows a
+// redirect to whatever address its Location names, and only the Service's own addresses may be
+// contacted.
 // It needs only a shell and one of:
 // - nc: busybox's, with -z where it has it (the busybox image's), else with `-e true` (Debian's
 //   smaller busybox nc has no -z: it connects, runs `true` on the connection and ends), or another
@@ -74,7 +76,7 @@ const HELLO_FORMAT =
 /**
  * argv after the script: the per-attempt timeout in whole seconds, the --connect-http path (or
  * -), `listen` to read what the pod listens on (or -), then ADDRESS PORT HOST SNI quadruples, HOST
- * being the Host header of the target's GET (- for none), SNI the name a TLS ClientHello sends (-
+ * being the Host header of the target's GET (+HOST: over TLS, with openssl; - for none), SNI the name a TLS ClientHello sends (-
  * for no TLS probe). Output: with `listen`, `machine UNAME-M`, then `read FILE` for each of
  * /proc/net/tcp and /proc/net/tcp6 read and `tcp LINE` for each of their LISTEN lines; then one
  * line per target, `INDEX RESULT CENTISECONDS DETAIL`, in the order attempts end (the time comes
@@ -124,9 +126,17 @@ tlsprobe() {
   printf '%s tls-end\\n' "$1"
 }
 get() {
+  case $4 in
+    +*)
+      # https: a GET over TLS needs openssl (s_client); busybox has no TLS client that can.
+      command -v openssl >/dev/null 2>&1 || return 0
+      case $2 in *:*) to="[$2]:$3" ;; *) to="$2:$3" ;; esac
+      line=$(printf "$request" "$path" "\${4#+}" | $bound openssl s_client -quiet -connect "$to" -servername "$5" 2>/dev/null | firstline) ;;
+    *)
   case $tool in
     bash) line=$($tcp bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "$2" "$3" "$4" >&3 && IFS= read -r -t "$5" l <&3; printf %s "$l"' "$2" "$3" "$request" "$path" "$4" "$t" 2>/dev/null) ;;
     *) line=$(printf "$request" "$path" "$4" | $bound nc -w "$t" "$2" "$3" 2>/dev/null | firstline) ;;
+  esac ;;
   esac
   line=\${line%"$cr"}
   if [ \${#line} -gt ${STATUS_LINE_MAX} ]; then rest=\${line#$long}; line=\${line%"$rest"}; fi
@@ -174,10 +184,19 @@ export interface ProgramOptions {
   readListening?: boolean;
 }
 
+/** A target's HOST argument: its GET's Host header, + first for a GET over TLS, or - for none. */
+function getHost(a: Attempt, httpPath: string | undefined): string {
+  if (httpPath === undefined || (a.speaks !== 'http' && a.speaks !== 'https')) return NO_GET;
+  const host = a.serverNames[0] ?? a.address;
+  return a.speaks === 'https' ? `+${host}` : host;
+}
+
 /**
- * The program's command line for these attempts: a GET of httpPath on the http ports (not https:
- * the program speaks no TLS), with the Host header this machine's GET sends.
+ * The program's command line for these attempts: a GET of httpPath on the http ports, and on the
+ * https ports over openssl's TLS client when the image has one, with the Host header this
+ * machine's GET sends.
  */
+
 export function programArgv(attempts: Attempt[], { seconds, httpPath, readListening }: ProgramOptions): string[] {
   return [
     'sh',
@@ -190,7 +209,7 @@ export function programArgv(attempts: Attempt[], { seconds, httpPath, readListen
     ...attempts.flatMap((a) => [
       a.address,
       String(a.port),
-      httpPath !== undefined && a.speaks === 'http' ? (a.serverNames[0] ?? a.address) : NO_GET,
+      getHost(a, httpPath),
       // SNI carries a name, never an address (https://www.rfc-editor.org/rfc/rfc6066#section-3).
       (a.speaks === 'http' || a.speaks === 'https') && a.serverNames[0] ? a.serverNames[0] : NO_GET,
     ]),
