@@ -19,7 +19,10 @@ export const serviceDnsMismatch: LookupConnectCheck = {
     'the vantage point: NXDOMAIN for a Service that exists, or other addresses than the cluster IPs, means the ' +
     'cluster DNS does not serve this Service (its kubernetes plugin does not watch the namespace or the zone, or ' +
     'it is stale); no answer means the DNS service is down or unreachable from there. For a headless Service a ' +
-    "difference can be a lag: its records follow the endpoints after the records' TTL and the cache.",
+    "difference can be a lag: its records follow the endpoints after the records' TTL and the cache. The name " +
+    'asked ends in cluster.local; kubernetes.default.svc.cluster.local, which every cluster has, is asked too, ' +
+    'and when it does not exist either the cluster domain may be another: no NXDOMAIN is then judged, and a note ' +
+    'says so.',
   fix:
     'Check the cluster DNS pods and their logs (kubectl get pods -n kube-system -l k8s-app=kube-dns; kubectl logs ' +
     '-n kube-system -l k8s-app=kube-dns), that its Corefile serves the cluster domain, and, for no answer, the ' +
@@ -45,8 +48,11 @@ export const serviceDnsMismatch: LookupConnectCheck = {
       case 'skipped':
         return [];
       case 'nxdomain':
-        // A headless Service without ready endpoints has no records.
-        return judgesFailures && expected.length > 0 ? [{ reason: 'noSuchName', data, fix: DNS_PODS }] : [];
+        // A headless Service without ready endpoints has no records; with the domain in doubt
+        // (kubernetes.default does not exist either), the name asked may not be the cluster's.
+        return judgesFailures && expected.length > 0 && !lookup.domainInDoubt
+          ? [{ reason: 'noSuchName', data, fix: DNS_PODS }]
+          : [];
       case 'timeout':
       case 'error':
         return judgesFailures

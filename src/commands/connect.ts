@@ -12,6 +12,7 @@ import {
   attemptOf,
   connectTargets,
   pairAnswers,
+  CLUSTER_DOMAIN,
   serviceLookup,
   type LookupAnswer,
   type PortConnectivity,
@@ -327,6 +328,9 @@ export async function connectServices(
   };
 }
 
+/** Every cluster's own API Service, asked beside the Services' names to confirm the cluster domain. */
+const CONTROL_NAME = `kubernetes.default.svc.${CLUSTER_DOMAIN}`;
+
 /** The server of a lookup not made. */
 const NOT_ASKED = 'none';
 const NO_NODE_LOOKUP = "not asked from a node: a host-network pod asks the node's resolver, not the cluster DNS";
@@ -349,11 +353,25 @@ async function lookUp(
 ): Promise<{ answers: LookupAnswer[]; notes: string[] }> {
   if (lookups.length === 0) return { answers: [], notes: [] };
   const server = vantage === LOCAL_VANTAGE ? clusterDnsAddress(model) : undefined;
+  // The control name is asked last: every cluster has it, so its NXDOMAIN puts the domain in doubt.
   const got = vantage.lookup
-    ? await vantage.lookup(lookups, { ...options, ...(server !== undefined ? { server } : {}) })
+    ? await vantage.lookup([...lookups, { name: CONTROL_NAME }], {
+        ...options,
+        ...(server !== undefined ? { server } : {}),
+      })
     : lookups.map((): DnsAnswer => ({ result: 'skipped', server: NOT_ASKED, detail: NO_NODE_LOOKUP }));
-  const answers = lookups.map((l, i): LookupAnswer => ({ ...l, vantage: vantage.name, answer: got[i] }));
+  const domainInDoubt = got[lookups.length]?.result === 'nxdomain';
+  const answers = lookups.map((l, i): LookupAnswer => ({
+    ...l,
+    vantage: vantage.name,
+    answer: got[i],
+    ...(domainInDoubt ? { domainInDoubt } : {}),
+  }));
   const notes: string[] = [];
+  if (domainInDoubt)
+    notes.push(
+      `--connect: ${CONTROL_NAME} does not exist either for the DNS asked from ${vantage.name}: the cluster domain may not be ${CLUSTER_DOMAIN}, and service-dns-mismatch does not judge a name that does not exist`,
+    );
   if (vantage === LOCAL_VANTAGE && server === undefined)
     notes.push(
       "--connect: the input has no Service kube-system/kube-dns: Service names were looked up with this machine's resolver, and one it cannot resolve is not judged (service-dns-mismatch)",

@@ -15,7 +15,7 @@ import type { ServiceView } from './service-view.js';
 import { proxiedFamilies, serviceFamilies } from './services.js';
 
 /** The default cluster domain (kubelet's --cluster-domain); a certificate is judged against both forms. */
-const CLUSTER_DOMAIN = 'cluster.local';
+export const CLUSTER_DOMAIN = 'cluster.local';
 
 export interface ConnectTarget {
   /** endpoint: an address of the slices; cluster-ip: the Service's own address; node-port: the vantage node's address at the nodePort. */
@@ -152,6 +152,11 @@ export function serviceLookup(view: ServiceView): ServiceLookup | undefined {
 export interface LookupAnswer extends ServiceLookup {
   vantage: string;
   answer: DnsAnswer;
+  /**
+   * kubernetes.default.svc.cluster.local, which every cluster has, got NXDOMAIN too: the cluster
+   * domain may be another, so a name that does not exist proves nothing.
+   */
+  domainInDoubt?: true;
 }
 
 /** What a vantage point is asked to try for a target. */

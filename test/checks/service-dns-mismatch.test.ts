@@ -40,6 +40,12 @@ lookupTester(serviceDnsMismatch, {
       answer: { result: 'nxdomain', server: DNS },
     },
     {
+      name: 'NXDOMAIN for kubernetes.default.svc.cluster.local too: the cluster domain may be another, nothing is judged (docs/kubernetes-semantics.md#what-a-services-name-resolves-to)',
+      objects: [web],
+      answer: { result: 'nxdomain', server: DNS },
+      domainInDoubt: true,
+    },
+    {
       name: "this machine's own resolver need not know the cluster domain: its NXDOMAIN or silence is not judged (docs/kubernetes-semantics.md#what-a-services-name-resolves-to)",
       objects: [web],
       answer: { result: 'nxdomain', server: 'system' },

@@ -154,6 +154,8 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
           'web.shop.svc.cluster.local': [WEB_IP],
           'admin.shop.svc.cluster.local': ['10.96.0.99'],
           'kube-dns.kube-system.svc.cluster.local': [DNS_IP],
+          // Asked beside the Services' names: its answer confirms the cluster domain.
+          'kubernetes.default.svc.cluster.local': ['10.96.0.1'],
         },
       },
       DNS_IP,

@@ -143,7 +143,10 @@ describe.skipIf(!!skipReason)('the connect program and --connect-from pod, in a 
     setNetnsNameserver(netns, DNS_IP);
     dns = await startDnsResponderInNetns(
       netns,
-      { records: { 'web.shop.svc.cluster.local': [WEB_IP] }, silent: ['slow.shop.svc.cluster.local'] },
+      {
+        records: { 'web.shop.svc.cluster.local': [WEB_IP], 'kubernetes.default.svc.cluster.local': ['10.96.0.1'] },
+        silent: ['slow.shop.svc.cluster.local'],
+      },
       DNS_IP,
     );
     listener = await startInNetns(netns, [

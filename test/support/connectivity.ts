@@ -89,6 +89,8 @@ export interface LookupCase {
   answer: DnsAnswer;
   /** The vantage point; "local" by default. */
   vantage?: string;
+  /** kubernetes.default.svc.cluster.local did not exist either. */
+  domainInDoubt?: true;
   docsExample?: true;
 }
 
@@ -97,7 +99,9 @@ function lookupFindings(check: LookupConnectCheck, c: LookupCase): Finding[] {
   const model = modelFromRaw(c.objects);
   return model.services.flatMap((service) => {
     const lookup = serviceLookup(viewService(model, service));
-    return lookup ? checkLookup(check, { ...lookup, vantage: c.vantage ?? VANTAGE, answer: c.answer }, model) : [];
+    if (!lookup) return [];
+    const answered = { ...lookup, vantage: c.vantage ?? VANTAGE, answer: c.answer };
+    return checkLookup(check, c.domainInDoubt ? { ...answered, domainInDoubt: c.domainInDoubt } : answered, model);
   });
 }
 
