@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../core/errors.js';
-import { clientNode, apiCode, apiMessage } from '../client-node.js';
+import { apiCode, apiMessage, clientNode } from '../client-node.js';
 import { canonicalIP } from '../../core/ip.js';
 import { podRunner } from '../node/exec.js';
 import { CONTAINER_LIFETIME_SECONDS, NO_PRIVILEGES, runProgram } from './container.js';
