@@ -3,11 +3,20 @@
 // Service's own addresses: its cluster IPs, and from a node its NodePorts on that node
 // (docs/kubernetes-semantics.md#nodeport-services).
 
+import type { ClusterModel } from '../model/cluster.js';
 import type { TargetAnswer } from '../model/connect-targets.js';
 import { answerText, kubectl, listSome, targetText } from './helpers.js';
 import type { FindingDraft, PortConnectCheck } from './types.js';
 
 const FAILS = 'endpoints accept connections from {{vantage}} ({{open}}) but the cluster IP does not: {{failures}}';
+
+/** The node a vantage point connects from, when known: a node's name, or the node of a pod of the input. */
+function vantageNode(vantage: string, model: ClusterModel): string | undefined {
+  const [kind, ...rest] = vantage.split('/');
+  if (kind === 'node') return rest.join('/');
+  if (kind === 'pod' && rest.length === 2) return model.pod(rest[0], rest[1])?.nodeName;
+  return undefined;
+}
 
 const failed = (a: TargetAnswer) => !['open', 'skipped'].includes(a.answer.result);
 const failures = (addresses: TargetAnswer[]) => addresses.map((a) => `${targetText(a)} ${answerText(a)}`).join(', ');
@@ -25,7 +34,10 @@ export const serviceAddressFails: PortConnectCheck = {
     'through one; elsewhere the cluster IP is not expected to answer, and the finding is a warning. From a node ' +
     "(--connect-from node/NAME) a NodePort or LoadBalancer Service's node ports are tried at the node's own " +
     'addresses too, and judged the same way; with externalTrafficPolicy Local, only when an endpoint on that ' +
-    'node answers, since a node port may drop what the node has no endpoint for.',
+    'node answers, since a node port may drop what the node has no endpoint for. Likewise with ' +
+    "internalTrafficPolicy Local the cluster IP leads only to the endpoints on the client's own node: it is " +
+    "judged only when an endpoint on the vantage point's node answers (the node of the pod or node connected " +
+    'from; from this machine, never).',
   fix: "Compare the node's rules with the EndpointSlices: kubectl endpoints-doctor probe -n NAMESPACE NAME --nodes-with-endpoints (a NodePort: --node NODE).",
   messages: {
     clusterIPFails: FAILS,
@@ -36,16 +48,26 @@ export const serviceAddressFails: PortConnectCheck = {
   },
   severities: { clusterIPFailsFromOutside: 'warning' },
   input: 'connect',
-  run(port) {
+  run(port, model) {
     const open = port.endpoints.filter((e) => e.answer.result === 'open' && e.ready === true);
     if (open.length === 0) return [];
     const { name, namespace } = port.service.meta;
     const drafts: FindingDraft[] = [];
     const clusterIPs = port.serviceAddresses.filter((a) => a.kind === 'cluster-ip' && failed(a));
-    if (clusterIPs.length > 0) {
+    // With the Local internal policy a cluster IP leads to the client node's endpoints only.
+    const here = port.service.internalTrafficPolicy === 'Local' ? vantageNode(port.vantage, model) : undefined;
+    const behindClusterIP =
+      port.service.internalTrafficPolicy === 'Local'
+        ? open.filter((e) => here !== undefined && e.nodeName === here)
+        : open;
+    if (clusterIPs.length > 0 && behindClusterIP.length > 0) {
       drafts.push({
         reason: port.vantage === 'local' ? 'clusterIPFailsFromOutside' : 'clusterIPFails',
-        data: { vantage: port.vantage, open: listSome(open.map(targetText)), failures: failures(clusterIPs) },
+        data: {
+          vantage: port.vantage,
+          open: listSome(behindClusterIP.map(targetText)),
+          failures: failures(clusterIPs),
+        },
         fix: kubectl('endpoints-doctor', 'probe', '-n', namespace, name, '--nodes-with-endpoints'),
       });
     }

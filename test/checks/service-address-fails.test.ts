@@ -15,6 +15,15 @@ const nodePortWeb = (policy: 'Cluster' | 'Local' = 'Cluster') =>
     spec: { externalTrafficPolicy: policy },
   });
 const NODE_A = { name: 'node-a', addresses: ['192.168.0.10'] };
+
+/** internalTrafficPolicy Local, its one endpoint on node-a, and client pods on node-a and node-b. */
+const localInternal = [
+  service('web', { spec: { internalTrafficPolicy: 'Local' } }),
+  pod('web-1', { node: 'node-a' }),
+  pod('client-a', { node: 'node-a', labels: { app: 'client' } }),
+  pod('client-b', { node: 'node-b', labels: { app: 'client' } }),
+  slice('web', { endpoints: [endpointOf('web-1', { node: 'node-a' })] }),
+];
 const NODE_PORT = '192.168.0.10:30080';
 const nodePortObjects = [nodePortWeb(), pod('web-1'), slice('web', { endpoints: [endpointOf('web-1')] })];
 
@@ -61,8 +70,39 @@ connectTester(serviceAddressFails, {
       node: NODE_A,
       answers: { [at('web-1')]: open(), [CLUSTER_IP]: open(), [NODE_PORT]: timedOut() },
     },
+    {
+      name: 'internalTrafficPolicy Local, from a pod on a node without an endpoint: the cluster IP drops by design (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: localInternal,
+      vantage: 'pod/shop/client-b',
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
+    },
+    {
+      name: 'internalTrafficPolicy Local, from this machine, whose node is unknown: not judged (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: localInternal,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
+    },
+    {
+      name: 'internalTrafficPolicy Local, from a pod the input does not hold: its node is unknown, not judged (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: localInternal,
+      vantage: 'pod/shop/elsewhere',
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
+    },
   ],
   invalid: [
+    {
+      name: "internalTrafficPolicy Local, from a pod on the endpoint's node: the cluster IP must answer there (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)",
+      objects: localInternal,
+      vantage: 'pod/shop/client-a',
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
+      findings: [{ reason: 'clusterIPFails', message: ['from pod/shop/client-a'] }],
+    },
+    {
+      name: "internalTrafficPolicy Local, from the endpoint's node itself (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)",
+      objects: localInternal,
+      node: NODE_A,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
+      findings: [{ reason: 'clusterIPFails', message: ['from node/node-a'] }],
+    },
     {
       name: 'the endpoint accepts, the cluster IP times out from a pod: the service proxy fails (docs/kubernetes-semantics.md#what-is-contacted)',
       objects,
