@@ -341,6 +341,18 @@ describe('flags that refuse', { timeout: TIMEOUT }, () => {
     expect(run.stderr).toBe(message);
   });
 
+  it.each([
+    [['-w'], '--watch'],
+    [['-i'], '--interactive on a live cluster'],
+  ])('--for with %j on a live cluster is a usage error, not a watch of the whole namespace', async (flags, what) => {
+    const run = await runCliAsync(['--kubeconfig', writeTemp('config', ''), '--for', 'ingress/shop', ...flags]);
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `error: --for follows one object's Services in one run: ${what} does not take it yet (name the Services instead: svc/NAME...)\n`,
+    });
+  });
+
   it('--watch and --interactive together is a usage error', async () => {
     const run = await runCliAsync(['--snapshot', snapshot, '-w', '-i']);
     expect(run.code).toBe(2);

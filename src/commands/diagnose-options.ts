@@ -252,6 +252,13 @@ export function validateDiagnose({
   if (watch && scope.snapshot) {
     throw new UsageError('--watch needs a live cluster: a --snapshot never changes (use -i to browse a snapshot)');
   }
+  // A live watch follows a namespace, not the Services an object names (which may be in others):
+  // refused rather than watching a scope the flag did not ask for.
+  if (scope.referrer && (watch || (interactive && !scope.snapshot))) {
+    throw new UsageError(
+      `--for follows one object's Services in one run: ${watch ? '--watch' : '--interactive on a live cluster'} does not take it yet (name the Services instead: svc/NAME...)`,
+    );
+  }
   if (interactive && !(terminal.stdout && terminal.stdin)) {
     throw new UsageError(
       '--interactive needs a terminal (stdin and stdout are not both a TTY); use --watch for one line per change, or neither flag',
