@@ -8,6 +8,13 @@ const twoPods = [pod('web-1'), pod('web-2')];
 const twoEndpoints = slice('web', { endpoints: [endpointOf('web-1'), endpointOf('web-2')] });
 const CLUSTER_IP = '10.96.0.10:80';
 
+/** web-1 alone, its container declaring 8080, as the slice lists it. */
+const declaring8080 = [
+  web,
+  pod('web-1', { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ containerPort: 8080 }] }] }),
+  slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-1')] }),
+];
+
 connectTester(endpointRefusesConnections, {
   valid: [
     {
@@ -58,11 +65,7 @@ connectTester(endpointRefusesConnections, {
     },
     {
       name: 'connecting from the refusing pod itself: what it listens on, read from its network namespace (docs/kubernetes-semantics.md#what-a-connection-tells)',
-      objects: [
-        web,
-        pod('web-1', { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ containerPort: 8080 }] }] }),
-        slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-1')] }),
-      ],
+      objects: declaring8080,
       vantage: 'pod/shop/web-1',
       answers: { [at('web-1')]: { ...refused(), listening: ['127.0.0.1:8080'] }, [CLUSTER_IP]: refused() },
       findings: [
@@ -77,11 +80,7 @@ connectTester(endpointRefusesConnections, {
     },
     {
       name: 'a pod listening on many sockets: those on the refused port, then the loopback-only ones, come first',
-      objects: [
-        web,
-        pod('web-1', { containers: [{ name: 'app', image: 'shop/app:1', ports: [{ containerPort: 8080 }] }] }),
-        slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [endpointOf('web-1')] }),
-      ],
+      objects: declaring8080,
       vantage: 'pod/shop/web-1',
       answers: {
         [at('web-1')]: {
