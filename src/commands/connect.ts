@@ -254,6 +254,40 @@ async function openVantage(
   return { vantage: podVantage({ kubeConfig, namespace, pod, image: spec.image, say }) };
 }
 
+/**
+ * What the TLS step left unjudged on the open http and https targets, for endpoint-protocol-mismatch:
+ * from a debug container (its program: a ClientHello and the answer's first bytes, which needs dd
+ * and od in the image; a GET over TLS only with openssl) targets it could not probe or GET; from
+ * anywhere, targets whose answer told neither TLS nor plain text (silence, or a reset first).
+ */
+export function tlsNotes(paired: PortConnectivity[], vantage: Vantage, httpPath: string | undefined): string[] {
+  const openOn = (speaks: string) =>
+    paired.flatMap((p) =>
+      p.speaks === speaks ? [...p.endpoints, ...p.serviceAddresses].filter((t) => t.answer.result === 'open') : [],
+    );
+  const https = openOn('https');
+  const web = [...openOn('http'), ...https];
+  const notes: string[] = [];
+  if ('attemptAll' in vantage) {
+    const unprobed = web.filter((t) => t.answer.tls === undefined).length;
+    if (unprobed > 0)
+      notes.push(
+        `--connect-from ${vantage.name}: ${unprobed} open http or https targets got no TLS probe (it needs dd and od in the image, and timeout beside bash): endpoint-protocol-mismatch could not judge them`,
+      );
+    const notGot = https.filter((t) => t.answer.http === undefined).length;
+    if (httpPath !== undefined && notGot > 0)
+      notes.push(
+        `--connect-from ${vantage.name}: ${notGot} open https targets got no GET (over TLS it needs openssl in the image)`,
+      );
+  }
+  const untold = web.filter((t) => t.answer.tls?.spoke === 'unknown').length;
+  if (untold > 0)
+    notes.push(
+      `--connect: ${untold} open http or https targets answered neither in TLS nor in plain text (silent, or reset first): endpoint-protocol-mismatch could not judge them`,
+    );
+  return notes;
+}
+
 /** Connects to every target of these Services from the vantage point: the connect checks' input, and notes on what was not tried. */
 export async function connectServices(
   model: ClusterModel,
@@ -298,25 +332,7 @@ export async function connectServices(
   }
   const notTcp = ports.filter((p) => p.speaks === 'udp' && p.targets.length > 0).length;
   if (notTcp > 0) notes.push(`--connect: ${notTcp} UDP or SCTP Service ports were not tried (no connect)`);
-  // The connect program's TLS: a ClientHello and the answer's first bytes (needs dd and od in the
-  // image), and a GET over TLS only with openssl; from this machine, Node's TLS does both.
-  if ('attemptAll' in vantage) {
-    const openOn = (speaks: string) =>
-      paired.flatMap((p) =>
-        p.speaks === speaks ? [...p.endpoints, ...p.serviceAddresses].filter((t) => t.answer.result === 'open') : [],
-      );
-    const https = openOn('https');
-    const unprobed = [...openOn('http'), ...https].filter((t) => t.answer.tls === undefined).length;
-    if (unprobed > 0)
-      notes.push(
-        `--connect-from ${vantage.name}: ${unprobed} open http or https targets got no TLS probe (it needs dd and od in the image, and timeout beside bash): endpoint-protocol-mismatch could not judge them`,
-      );
-    const notGot = https.filter((t) => t.answer.http === undefined).length;
-    if (options.httpPath !== undefined && notGot > 0)
-      notes.push(
-        `--connect-from ${vantage.name}: ${notGot} open https targets got no GET (over TLS it needs openssl in the image)`,
-      );
-  }
+  notes.push(...tlsNotes(paired, vantage, options.httpPath));
   const late = answers.filter((a) => a.result === 'skipped' && a.detail === DEADLINE_PASSED).length;
   if (late > 0) {
     notes.push(`--connect: ${late} targets were not tried: the run's deadline (${CONNECT_DEADLINE_MS / 1000}s) passed`);
