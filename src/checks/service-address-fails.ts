@@ -54,12 +54,11 @@ export const serviceAddressFails: PortConnectCheck = {
     const { name, namespace } = port.service.meta;
     const drafts: FindingDraft[] = [];
     const clusterIPs = port.serviceAddresses.filter((a) => a.kind === 'cluster-ip' && failed(a));
-    // With the Local internal policy a cluster IP leads to the client node's endpoints only.
-    const here = port.service.internalTrafficPolicy === 'Local' ? vantageNode(port.vantage, model) : undefined;
-    const behindClusterIP =
-      port.service.internalTrafficPolicy === 'Local'
-        ? open.filter((e) => here !== undefined && e.nodeName === here)
-        : open;
+    // A Local policy leads the Service's address to the endpoints on that one node only (an
+    // unknown node: none of them is known to be behind it).
+    const behind = (policy: 'Cluster' | 'Local', node: string | undefined) =>
+      policy === 'Local' ? open.filter((e) => node !== undefined && e.nodeName === node) : open;
+    const behindClusterIP = behind(port.service.internalTrafficPolicy, vantageNode(port.vantage, model));
     if (clusterIPs.length > 0 && behindClusterIP.length > 0) {
       drafts.push({
         reason: port.vantage === 'local' ? 'clusterIPFailsFromOutside' : 'clusterIPFails',
@@ -73,12 +72,16 @@ export const serviceAddressFails: PortConnectCheck = {
     }
     const nodePorts = port.serviceAddresses.filter((a) => a.kind === 'node-port' && failed(a));
     const node = nodePorts[0]?.nodeName;
-    // With the Local policy a node port leads to that node's endpoints only.
-    const behind = port.service.externalTrafficPolicy === 'Local' ? open.filter((e) => e.nodeName === node) : open;
-    if (node !== undefined && behind.length > 0) {
+    const behindNodePort = behind(port.service.externalTrafficPolicy, node);
+    if (node !== undefined && behindNodePort.length > 0) {
       drafts.push({
         reason: 'nodePortFails',
-        data: { vantage: port.vantage, open: listSome(behind.map(targetText)), node, failures: failures(nodePorts) },
+        data: {
+          vantage: port.vantage,
+          open: listSome(behindNodePort.map(targetText)),
+          node,
+          failures: failures(nodePorts),
+        },
         fix: kubectl('endpoints-doctor', 'probe', '-n', namespace, name, '--node', node),
       });
     }
