@@ -24,6 +24,7 @@ import {
 import { viewService } from '../model/service-view.js';
 import type { Service } from '../core/objects.js';
 import type { ConnectInput } from '../report/diagnosis.js';
+import { SYSTEM_RESOLVER } from '../sources/connect/dns.js';
 import { LOCAL_VANTAGE } from '../sources/connect/local.js';
 import { connectAll, CONNECT_CONCURRENCY, CONNECT_DEADLINE_MS, DEADLINE_PASSED } from '../sources/connect/run.js';
 import { CONNECT_IMAGE } from '../sources/connect/container.js';
@@ -376,7 +377,9 @@ async function lookUp(
         ...(server !== undefined ? { server } : {}),
       })
     : lookups.map((): DnsAnswer => ({ result: 'skipped', server: NOT_ASKED, detail: NO_NODE_LOOKUP }));
-  const domainInDoubt = got[lookups.length]?.result === 'nxdomain';
+  // This machine's own resolver need not know the cluster domain at all: its NXDOMAIN says nothing.
+  const control = got[lookups.length];
+  const domainInDoubt = control?.result === 'nxdomain' && control.server !== SYSTEM_RESOLVER;
   const answers = lookups.map((l, i): LookupAnswer => ({
     ...l,
     vantage: vantage.name,
