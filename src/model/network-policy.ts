@@ -7,7 +7,7 @@
 // labels of the namespace it is asked about, and when those were not read the answer is
 // 'unknown', never a guess.
 
-import { formatSelector, labelPairKey, NAMESPACE_NAME_LABEL } from '../core/selectors.js';
+import { formatSelector, NAMESPACE_NAME_LABEL } from '../core/selectors.js';
 import {
   addressRange,
   familyOf,
@@ -295,24 +295,40 @@ export interface ConnectionVerdict {
  * pair cannot match), the rest (no matchLabels: `{}`, or expressions only) tested on every pod.
  */
 interface NamespacePolicies {
-  byPair: Map<string, CompiledPolicy[]>;
+  /** Label key → value → the policies with that matchLabels pair; two levels, so no pair string is built per pod label. */
+  byPair: Map<string, Map<string, CompiledPolicy[]>>;
   unkeyed: CompiledPolicy[];
   /** Each policy's place in name order, to give the policies selecting a pod in that order. */
   order: Map<CompiledPolicy, number>;
+  /** The sets of policies selecting pods, one per direction and set: pods selected alike share one entry. */
+  sets: Record<PolicyDirection, SelectingSets>;
+}
+
+/** A trie of policy sets, keyed by the policies in name order: a set is found without building a key. */
+interface SelectingSets {
+  selecting?: Selecting;
+  next: Map<CompiledPolicy, SelectingSets>;
 }
 
 function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
-  const index: NamespacePolicies = { byPair: new Map(), unkeyed: [], order: new Map() };
+  const index: NamespacePolicies = {
+    byPair: new Map(),
+    unkeyed: [],
+    order: new Map(),
+    sets: { Ingress: { next: new Map() }, Egress: { next: new Map() } },
+  };
   policies.forEach((policy, i) => {
     const compiled = compilePolicy(policy);
     index.order.set(compiled, i);
     const first = Object.entries(policy.podSelector.matchLabels)[0];
     if (!first) index.unkeyed.push(compiled);
     else {
-      const key = labelPairKey(first[0], first[1]);
-      const list = index.byPair.get(key);
+      const [key, value] = first;
+      let values = index.byPair.get(key);
+      if (!values) index.byPair.set(key, (values = new Map<string, CompiledPolicy[]>()));
+      const list = values.get(value);
       if (list) list.push(compiled);
-      else index.byPair.set(key, [compiled]);
+      else values.set(value, [compiled]);
     }
   });
   return index;
@@ -351,13 +367,14 @@ export class PolicyEvaluator {
   /**
    * Per pod, asked once per direction: a pod behind several Services or ports is matched once.
    * Pods selected by the same policies share one entry (a namespace's pods mostly are), so that
-   * what a run keeps and what each admission lists is per set of policies, not per pod.
+   * what a run keeps and what each admission lists is per set of policies, not per pod. Maps, not
+   * WeakMaps: the evaluator lives as long as its model, and a WeakMap of 100,000 pods costs the
+   * garbage collector more than the entries weigh.
    */
   private readonly selectingByPod = {
-    Ingress: new WeakMap<PolicyPod, Selecting>(),
-    Egress: new WeakMap<PolicyPod, Selecting>(),
+    Ingress: new Map<PolicyPod, Selecting>(),
+    Egress: new Map<PolicyPod, Selecting>(),
   };
-  private readonly selectingSets = new Map<string, Selecting>();
 
   private selectingCompiled(pod: PolicyPod, direction: PolicyDirection): CompiledPolicy[] | undefined {
     return this.selectingFor(pod, direction)?.compiled;
@@ -370,20 +387,23 @@ export class PolicyEvaluator {
     if (!found) {
       const key = direction === 'Ingress' ? 'ingress' : 'egress';
       const { labels } = pod.meta;
-      const candidates = [...policies.unkeyed];
+      const compiled: CompiledPolicy[] = [];
+      const add = (list: readonly CompiledPolicy[]) => {
+        for (const c of list) if (c[key] !== undefined && selects(c.podSelector, labels)) compiled.push(c);
+      };
+      add(policies.unkeyed);
       for (const k in labels) {
-        if (Object.hasOwn(labels, k)) candidates.push(...(policies.byPair.get(labelPairKey(k, labels[k])) ?? []));
+        const list = Object.hasOwn(labels, k) ? policies.byPair.get(k)?.get(labels[k]) : undefined;
+        if (list) add(list);
       }
-      const compiled = candidates
-        .filter((c) => c[key] !== undefined && selects(c.podSelector, labels))
-        .sort((a, b) => policies.order.get(a)! - policies.order.get(b)!);
-      // Policy names are unique in a namespace.
-      const setKey = `${direction}\u0000${pod.meta.namespace}\u0000${compiled.map((c) => c.policy.meta.name).join('\u0000')}`;
-      found = this.selectingSets.get(setKey);
-      if (!found) {
-        found = { compiled, policies: compiled.map((c) => c.policy) };
-        this.selectingSets.set(setKey, found);
+      if (compiled.length > 1) compiled.sort((a, b) => policies.order.get(a)! - policies.order.get(b)!);
+      let node = policies.sets[direction];
+      for (const c of compiled) {
+        let next = node.next.get(c);
+        if (!next) node.next.set(c, (next = { next: new Map() }));
+        node = next;
       }
+      found = node.selecting ??= { compiled, policies: compiled.map((c) => c.policy) };
       this.selectingByPod[direction].set(pod, found);
     }
     return found;
