@@ -5,7 +5,6 @@
 // dropped connections are retried a bounded number of times, an expired continue token restarts
 // the list. Watches stream newline-delimited events.
 
-import { isAscii } from 'node:buffer';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -409,11 +408,18 @@ export class ApiClient {
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { ...options, method: 'GET', signal }, (res) => {
-        const chunks: Buffer[] = [];
+        // Each chunk is decoded as it arrives (a character split between chunks waits for its
+        // last byte) and the pieces are joined once: a page of several megabytes never sits in
+        // a native buffer (Buffer.concat, then the external string Node makes of a large one).
+        // Megabytes of such memory per page made V8 run extra full collections of the whole
+        // heap, and malloc kept the freed blocks: at the bench's default size this read takes
+        // about a fifth less CPU and 80 MB less peak RSS (docs/benchmarks.md).
+        const pieces: string[] = [];
         const body = decoded(res, reject);
+        body.setEncoding('utf8');
         let wireBytes = 0;
         if (body !== res) res.on('data', (c: Buffer) => (wireBytes += c.length));
-        body.on('data', (c: Buffer) => chunks.push(c));
+        body.on('data', (piece: string) => pieces.push(piece));
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         body.on('end', () => {
@@ -421,7 +427,7 @@ export class ApiClient {
             reject(Object.assign(new Error('response ended before it was complete'), { code: 'ECONNRESET' }));
             return;
           }
-          const text = decodeText(Buffer.concat(chunks));
+          const text = pieces.join('');
           const gzipped = body === res ? '' : `, ${wireBytes} gzipped`;
           this.options.debug(
             `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes${gzipped})`,
@@ -503,10 +509,6 @@ function statusDetails(details: JsonObject): { name?: string; kind?: string } {
  * The body as text. API lists are nearly always pure ASCII, which latin1 decodes byte for byte
  * several times faster than the UTF-8 decoder; anything else goes through UTF-8.
  */
-function decodeText(body: Buffer): string {
-  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
-}
-
 /**
  * The response's bytes as the server meant them: itself, or through gunzip when it is gzipped
  * (the API server compresses answers over 128 KiB to a client that accepts gzip). Bytes that do

@@ -216,8 +216,8 @@ describe('ApiClient paging', () => {
 });
 
 describe('ApiClient reads a body as its chunks arrive', () => {
-  // An ASCII chunk first (the latin1 path), then UTF-8 written a byte at a time, so that every
-  // multi-byte character (2, 3 and 4 bytes) is split between chunks.
+  // An ASCII chunk first, then UTF-8 written a byte at a time, so that every multi-byte
+  // character (2, 3 and 4 bytes) is split between chunks.
   const names = ['plain', 'caf\u00e9', '\u6771\u4eac', 'party-\u{1f389}'];
   const body = JSON.stringify({
     kind: 'PodList',
