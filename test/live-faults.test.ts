@@ -454,7 +454,10 @@ describe('live paged reads against a faulty server', { timeout: TIMEOUT }, () =>
     expect(new Set(names).size).toBe(PODS);
     const pods = requestsFor(server, 'pods');
     expect(pods.map((r) => r.query.has('continue'))).toEqual([false, true, true, true]);
-    expect(pods[1].query.get('continue')).toBe(pods[2].query.get('continue'));
+    // The second page twice; the third may be asked for between the two, as soon as the dropped
+    // answer's head named it.
+    const second = pods[1].query.get('continue');
+    expect(pods.filter((r) => r.query.get('continue') === second)).toHaveLength(2);
   });
 
   it('a continue token that expires mid-list: the list restarts, complete and without duplicates', async () => {

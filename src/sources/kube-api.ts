@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { ClusterError } from '../core/errors.js';
 import { isJsonObject, stringAt, valueAt, type JsonObject } from '../core/json-value.js';
 import { USER_AGENT } from '../core/version.js';
-import { parseListPage, readListHead, type ListHead, type ListPage } from './list-page.js';
+import { PageReader, parseListPage, type ListPage } from './list-page.js';
 
 export type Query = Record<string, string | undefined>;
 
@@ -30,14 +30,60 @@ export interface ListProgress<T> {
   restarted(): void;
 }
 
-/** The next page of a list, asked for while this one is parsed. */
-interface Prefetch {
-  token: string;
-  answer: Promise<ApiResponse<string>>;
-  abort: AbortController;
+/**
+ * One page of a list asked for, read as it arrives. Once it is the page the list is reading, the
+ * page its head names is asked for as soon as that head has arrived (not before: a page asked for
+ * ahead asks for none), so that the server writes it while this one arrives.
+ */
+class PageRequest<T> {
+  readonly abort = new AbortController();
+  /** Undefined when the page could not be read as it arrived: read it whole. Its failure counts only once awaited. */
+  readonly page: Promise<ListPage<T> | undefined>;
+  /** The page asked for ahead. */
+  next?: PageRequest<T>;
+  private named?: string;
+  private reading = false;
+
+  constructor(
+    /** The continue token this page was asked with. */
+    readonly token: string | undefined,
+    fetch: (request: PageRequest<T>) => Promise<ListPage<T> | undefined>,
+    private readonly askFor: (token: string) => PageRequest<T>,
+  ) {
+    this.page = fetch(this);
+    this.page.catch(() => undefined);
+  }
+
+  /** Its head has arrived and names the next page. */
+  headRead(continueToken: string): void {
+    this.named = continueToken;
+    this.askAhead();
+  }
+
+  /** It is now the page the list reads. */
+  read(): this {
+    this.reading = true;
+    this.askAhead();
+    return this;
+  }
+
+  private askAhead(): void {
+    if (this.reading && this.named && !this.next) this.next = this.askFor(this.named);
+  }
 }
 
-/** An answer as it came: the body decoded to text, not yet parsed. */
+/**
+ * How a 2xx body is read: `whole`, once all of it has arrived; `pieces`, as it arrives, by a
+ * reader made afresh for each attempt.
+ */
+type BodyReading<B> = { whole: (text: string) => B } | { pieces: () => PieceReader<B> };
+
+interface PieceReader<B> {
+  push(piece: string): void;
+  end(): B;
+}
+
+/** An answer as it came; the body as text when it is not a 2xx one (a 2xx body went to the request's reader). */
 interface RawResponse {
   status: number;
   text: string;
@@ -148,17 +194,17 @@ export class ApiClient {
 
   /** GET a path; retries what is worth retrying; throws ApiStatusError for other non-2xx answers. */
   get(path: string, query: Query = {}): Promise<ApiResponse> {
-    return this.getAs(path, query, parseJson);
+    return this.getAs(path, query, { whole: parseJson });
   }
 
   /**
-   * As get, with the 2xx body read by `parse` (a SyntaxError from it means the body is not JSON:
-   * retried like a cut connection; its other errors pass through).
+   * As get, with the 2xx body read as `reading` says (a SyntaxError from a whole read means the
+   * body is not JSON: retried like a cut connection; other errors of either pass through).
    */
   private async getAs<B>(
     path: string,
     query: Query,
-    parse: (text: string) => B,
+    reading: BodyReading<B>,
     signal?: AbortSignal,
   ): Promise<ApiResponse<B>> {
     const url = new URL(this.options.server.replace(/\/+$/, '') + path);
@@ -170,8 +216,9 @@ export class ApiClient {
       let response: RawResponse;
       let body: B | undefined;
       try {
-        response = await this.request(url, credentials, signal);
-        if (isSuccess(response.status)) body = parseBody(url, response.text, parse);
+        const reader = 'pieces' in reading ? reading.pieces() : wholeReader(url, reading.whole);
+        response = await this.request(url, credentials, signal, reader);
+        if (isSuccess(response.status)) body = reader.end();
       } catch (e) {
         // A connection dropped mid-answer is retried; refused, unresolvable or timed out is final.
         if (isDroppedConnection(e) && attempt < MAX_RETRIES) {
@@ -218,9 +265,9 @@ export class ApiClient {
   }
 
   /**
-   * As list, with the list's resourceVersion: where a watch of the same collection starts. The
-   * next page is asked for as soon as this one's head names it, so that the server writes it
-   * while this one is parsed.
+   * As list, with the list's resourceVersion: where a watch of the same collection starts. Each
+   * page is read as it arrives, and the next one asked for as soon as this one's head names it,
+   * so that the server writes it while this one arrives.
    */
   async listAt<T>(
     path: string,
@@ -229,31 +276,46 @@ export class ApiClient {
     progress?: ListProgress<T>,
   ): Promise<{ items: T[]; resourceVersion: string }> {
     const pageQuery = (token: string | undefined): Query => ({ ...query, limit: String(PAGE_SIZE), continue: token });
+    const ask = (token: string | undefined): PageRequest<T> =>
+      new PageRequest<T>(
+        token,
+        (request) =>
+          this.getAs(
+            path,
+            pageQuery(token),
+            {
+              pieces: () =>
+                new PageReader(convert, (head) => head.continueToken && request.headRead(head.continueToken)),
+            },
+            request.abort.signal,
+          ).then(({ body }) => body),
+        (next) => {
+          this.options.debug(`GET ${path}: asking for the next page while this one is read`);
+          return ask(next);
+        },
+      );
     for (let restarts = 0; ; restarts++) {
       const items: T[] = [];
       let token: string | undefined;
-      let next: Prefetch | undefined;
+      let current: PageRequest<T> | undefined;
       try {
         let resourceVersion = '';
-        let answer = this.getAs(path, pageQuery(token), identity);
+        current = ask(token).read();
         for (;;) {
-          const { body: text } = await answer;
-          const head = readListHead(text);
-          next = head?.continueToken ? this.prefetch(path, pageQuery(head.continueToken)) : undefined;
-          const page = await this.parsePage(path, pageQuery(token), text, head, convert);
+          const page: ListPage<T> = (await current.page) ?? (await this.wholePage(path, pageQuery(token), convert));
           for (const item of page.items) items.push(item);
           progress?.page(page.items);
           token = page.continueToken || undefined;
           // Every page of a paginated list is served at the first page's resourceVersion.
           resourceVersion ||= page.resourceVersion;
           if (!token) return { items, resourceVersion };
-          if (next?.token === token) answer = next.answer;
+          const next: PageRequest<T> | undefined = current.next;
+          if (next?.token === token) current = next.read();
           else {
-            // The head named another page than the list does (a layout readListHead misread).
+            // The head named another page than the list does (a layout the head misread).
             next?.abort.abort();
-            answer = this.getAs(path, pageQuery(token), identity);
+            current = ask(token).read();
           }
-          next = undefined;
         }
       } catch (e) {
         if (e instanceof ApiStatusError && e.status === 410 && token && restarts < MAX_RETRIES) {
@@ -263,18 +325,16 @@ export class ApiClient {
         }
         throw e;
       } finally {
-        next?.abort.abort();
+        current?.next?.abort.abort();
       }
     }
   }
 
-  /** A page asked for ahead; its failure counts only once it is awaited. */
-  private prefetch(path: string, query: Query): Prefetch {
-    this.options.debug(`GET ${path}: asking for the next page while this one is read`);
-    const abort = new AbortController();
-    const answer = this.getAs(path, query, identity, abort.signal);
-    answer.catch(() => undefined);
-    return { token: query.continue!, answer, abort };
+  /** A page that could not be read as it arrived (another layout, an item that does not parse alone): asked for again, read whole. */
+  private async wholePage<T>(path: string, query: Query, convert: (item: JsonObject) => T): Promise<ListPage<T>> {
+    this.options.debug(`GET ${path}: the page is not laid out as the API server lays it out, reading it whole`);
+    const { body: text } = await this.getAs(path, query, { whole: identity });
+    return this.parsePage(path, query, text, convert);
   }
 
   /** A page's items; a body that is not JSON is asked for again, as get retries it. */
@@ -282,15 +342,14 @@ export class ApiClient {
     path: string,
     query: Query,
     text: string,
-    head: ListHead | undefined,
     convert: (item: Record<string, unknown>) => T,
   ): Promise<ListPage<T>> {
     try {
-      return parseListPage(text, convert, head);
+      return parseListPage(text, convert);
     } catch (e) {
       if (!(e instanceof SyntaxError)) throw e;
       this.options.debug(`GET ${path}: the answer is not JSON, retrying`);
-      return (await this.getAs(path, query, (again) => parseListPage(again, convert))).body;
+      return (await this.getAs(path, query, { whole: (again) => parseListPage(again, convert) })).body;
     }
   }
 
@@ -401,7 +460,13 @@ export class ApiClient {
     });
   }
 
-  private request(url: URL, credentials: RenewedCredentials | undefined, signal?: AbortSignal): Promise<RawResponse> {
+  /** GET once: a 2xx body goes to `reader` piece by piece, another one's is RawResponse.text. */
+  private request(
+    url: URL,
+    credentials: RenewedCredentials | undefined,
+    signal: AbortSignal | undefined,
+    reader: Pick<PieceReader<unknown>, 'push'>,
+  ): Promise<RawResponse> {
     const started = Date.now();
     const transport = url.protocol === 'http:' ? http : https;
     const options = withCredentials({ ...this.requestOptions, headers: this.getHeaders }, credentials);
@@ -409,17 +474,28 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { ...options, method: 'GET', signal }, (res) => {
         // Each chunk is decoded as it arrives (a character split between chunks waits for its
-        // last byte) and the pieces are joined once: a page of several megabytes never sits in
+        // last byte), and read there or joined once: a page of several megabytes never sits in
         // a native buffer (Buffer.concat, then the external string Node makes of a large one).
         // Megabytes of such memory per page made V8 run extra full collections of the whole
-        // heap, and malloc kept the freed blocks: at the bench's default size this read takes
-        // about a fifth less CPU and 80 MB less peak RSS (docs/benchmarks.md).
+        // heap, and malloc kept the freed blocks (docs/benchmarks.md).
         const pieces: string[] = [];
         const body = decoded(res, reject);
         body.setEncoding('utf8');
         let wireBytes = 0;
+        let length = 0;
         if (body !== res) res.on('data', (c: Buffer) => (wireBytes += c.length));
-        body.on('data', (piece: string) => pieces.push(piece));
+        const success = isSuccess(res.statusCode ?? 0);
+        body.on('data', (piece: string) => {
+          length += piece.length;
+          if (!success) return void pieces.push(piece);
+          try {
+            reader.push(piece);
+          } catch (e) {
+            // The reader's own error (convert's): the rest of the answer is not wanted.
+            reject(e instanceof Error ? e : new Error(String(e)));
+            req.destroy();
+          }
+        });
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         body.on('end', () => {
@@ -430,7 +506,7 @@ export class ApiClient {
           const text = pieces.join('');
           const gzipped = body === res ? '' : `, ${wireBytes} gzipped`;
           this.options.debug(
-            `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${text.length} bytes${gzipped})`,
+            `GET ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms, ${length} bytes${gzipped})`,
           );
           resolve({ status: res.statusCode ?? 0, text, headers: res.headers });
         });
@@ -452,6 +528,15 @@ function isSuccess(status: number): boolean {
 
 function identity(text: string): string {
   return text;
+}
+
+/** A whole read as a piece reader: the pieces joined once, then `parse`d. */
+function wholeReader<B>(url: URL, parse: (text: string) => B): PieceReader<B> {
+  const pieces: string[] = [];
+  return {
+    push: (piece) => void pieces.push(piece),
+    end: () => parseBody(url, pieces.join(''), parse),
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -4,7 +4,9 @@
 // own lets each die young, right after it is slimmed. The split is cut with plain string search
 // and proven by the parses themselves, so it never changes what the page says: see parseListPage.
 // An item's metadata.managedFields, about half of a Pod's bytes and two thirds of its parse, is
-// skipped unparsed: nothing reads it (see MANAGED_FIELDS).
+// skipped unparsed: nothing reads it (see MANAGED_FIELDS). The live source reads each page while
+// it arrives (PageReader); parseListPage reads a page that has all arrived, and those PageReader
+// could not read.
 
 import { isJsonArray, isJsonObject, stringAt, type JsonObject } from '../core/json-value.js';
 
@@ -87,45 +89,157 @@ function pageOf<T>(list: unknown, items: T[]): ListPage<T> {
  * - items are joined by exactly one comma, and after the last one only `]}` and whitespace remain.
  * So the text is exactly head, items and tail, each valid JSON. Anything else gives up, at the cost
  * of parsing the page twice (a cut inside an item, which a Pod's JSON does not produce).
- * Each item's first `,"managedFields":[` is skipped to its closing bracket before the parse
- * (MANAGED_FIELDS); an item that does not then parse gives up too.
  */
 function parseByItem<T>(text: string, head: ListHead, convert: (item: JsonObject) => T): ListPage<T> | undefined {
   let start = head.itemsAt;
-  let end = text.length;
-  while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
-  if (!text.startsWith(']}', end - 2)) return undefined;
-  end -= 2;
+  const end = itemsEnd(text);
+  if (end < start) return undefined;
   const items: T[] = [];
   if (start === end) return pageOf(head.list, items);
-  // The first item's first key, as it opens every item: `{"metadata":`.
-  const keyEnd = text.indexOf('":', start + 2);
-  if (text[start] !== '{' || text[start + 1] !== '"' || keyEnd < 0 || text.slice(start + 2, keyEnd).includes('\\')) {
-    return undefined;
-  }
-  const separator = `},${text.slice(start, keyEnd + 2)}`;
-  let managedAt = text.indexOf(MANAGED_FIELDS, start);
+  const separator = itemSeparator(text.slice(start, start + MAX_KEY));
+  if (!separator) return undefined;
   for (;;) {
     const cut = text.indexOf(separator, start);
     const last = cut < 0 || cut >= end;
-    const itemEnd = last ? end : cut + 1;
-    let itemText = text.slice(start, itemEnd);
-    if (managedAt >= 0 && managedAt < itemEnd) {
-      const after = arrayEnd(text, managedAt + MANAGED_FIELDS.length, itemEnd);
-      if (after > 0) itemText = text.slice(start, managedAt) + text.slice(after, itemEnd);
-      managedAt = text.indexOf(MANAGED_FIELDS, itemEnd);
-    }
-    let item: unknown;
-    try {
-      item = JSON.parse(itemText);
-    } catch {
-      return undefined;
-    }
-    if (!isJsonObject(item)) return undefined;
-    items.push(convert(item));
+    const item = parseItem(text.slice(start, last ? end : cut + 1), convert);
+    if (item === UNREADABLE) return undefined;
+    items.push(item);
     if (last) return pageOf(head.list, items);
     start = cut + 2;
   }
+}
+
+/**
+ * A page read while it arrives, as parseByItem reads it whole (the same cuts, proven the same
+ * way): each item is parsed and converted as soon as the text after it shows where it ends. So
+ * neither the page's text nor its items' objects outlive a few pieces: a page as one string of
+ * megabytes goes straight to the old generation, which only a full collection frees. The head
+ * is handed to onHead as soon as it has arrived (the next page can be asked for then).
+ * end() is undefined when the page is not laid out as the API server lays it out, or one of its
+ * items does not parse alone: the caller reads the page whole instead (parseListPage).
+ */
+export class PageReader<T> {
+  private readonly items: T[] = [];
+  /** What has arrived and was not read yet: the head until it is read, then the items not yet cut. */
+  private rest = '';
+  /** Where in `rest` the next search (for the items' key, then the separator) starts: the text before it was searched. */
+  private searchFrom = 0;
+  private head: ListHead | undefined;
+  private separator: string | undefined;
+  private failed = false;
+
+  constructor(
+    private readonly convert: (item: JsonObject) => T,
+    private readonly onHead: (head: ListHead) => void = () => {},
+  ) {}
+
+  /** The next piece of the page's text; errors of `convert` pass through. */
+  push(piece: string): void {
+    if (this.failed) return;
+    this.rest += piece;
+    if (!this.head) {
+      const itemsKey = this.rest.indexOf(ITEMS_KEY, this.searchFrom);
+      if (itemsKey < 0 || itemsKey > MAX_HEAD) {
+        if (this.rest.length > MAX_HEAD) return this.fail();
+        this.searchFrom = Math.max(0, this.rest.length - ITEMS_KEY.length + 1);
+        return;
+      }
+      this.head = readListHead(this.rest);
+      if (!this.head) return this.fail();
+      this.rest = this.rest.slice(this.head.itemsAt);
+      this.searchFrom = 0;
+      this.onHead(this.head);
+    }
+    this.readItems();
+  }
+
+  /** The page, once all of it has arrived; undefined: read it whole. */
+  end(): ListPage<T> | undefined {
+    if (this.failed || !this.head) return undefined;
+    const end = itemsEnd(this.rest);
+    if (end < 0) return undefined;
+    if (end > 0) {
+      // The last item, or the only one (no separator was needed to find its end).
+      const item = parseItem(this.rest.slice(0, end), this.convert);
+      if (item === UNREADABLE) return undefined;
+      this.items.push(item);
+    }
+    return pageOf(this.head.list, this.items);
+  }
+
+  private readItems(): void {
+    this.separator ??= itemSeparator(this.rest);
+    if (!this.separator) {
+      // Not yet known (the first key has not all arrived), or not the API server's layout.
+      if (this.rest.length >= MAX_KEY) this.fail();
+      return;
+    }
+    for (;;) {
+      const cut = this.rest.indexOf(this.separator, this.searchFrom);
+      if (cut < 0) {
+        // A separator may straddle this piece and the next.
+        this.searchFrom = Math.max(0, this.rest.length - this.separator.length + 1);
+        return;
+      }
+      const item = parseItem(this.rest.slice(0, cut + 1), this.convert);
+      if (item === UNREADABLE) return this.fail();
+      this.items.push(item);
+      this.rest = this.rest.slice(cut + 2);
+      this.searchFrom = 0;
+    }
+  }
+
+  private fail(): void {
+    this.failed = true;
+    this.rest = '';
+  }
+}
+
+/** How far into a page its items start at the latest: a List's metadata is short, and a page laid out otherwise is read whole. */
+const MAX_HEAD = 64 * 1024;
+
+/** Longer than any first key of an item: the separator is known within this many characters of the first item, or never. */
+const MAX_KEY = 256;
+
+/**
+ * What separates two items, `},{"K":`, from the text that opens the first item (`{"K":`, K its
+ * first key, as it opens every item); undefined until that key has arrived, and when the text
+ * does not open so.
+ */
+function itemSeparator(first: string): string | undefined {
+  if (first.length < 2) return undefined;
+  if (first[0] !== '{' || first[1] !== '"') return undefined;
+  const keyEnd = first.indexOf('":', 2);
+  if (keyEnd < 0 || first.slice(2, keyEnd).includes('\\')) return undefined;
+  return `},${first.slice(0, keyEnd + 2)}`;
+}
+
+/** Where the items end in text that runs from the items to the end of the list: before `]}` and whitespace; -1 without them. */
+function itemsEnd(text: string): number {
+  let end = text.length;
+  while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return end >= 2 && text.startsWith(']}', end - 2) ? end - 2 : -1;
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/**
+ * One item's text parsed and converted, without its first `,"managedFields":[` and what that
+ * array holds (MANAGED_FIELDS); UNREADABLE when it does not parse as an object.
+ */
+function parseItem<T>(text: string, convert: (item: JsonObject) => T): T | typeof UNREADABLE {
+  const managedAt = text.indexOf(MANAGED_FIELDS);
+  if (managedAt >= 0) {
+    const after = arrayEnd(text, managedAt + MANAGED_FIELDS.length, text.length);
+    if (after > 0) text = text.slice(0, managedAt) + text.slice(after);
+  }
+  let item: unknown;
+  try {
+    item = JSON.parse(text);
+  } catch {
+    return UNREADABLE;
+  }
+  return isJsonObject(item) ? convert(item) : UNREADABLE;
 }
 
 /**

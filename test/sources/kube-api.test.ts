@@ -249,3 +249,67 @@ describe('ApiClient reads a body as its chunks arrive', () => {
     expect(items).toEqual(names);
   });
 });
+
+describe('ApiClient reads each page of a list as it arrives', () => {
+  // Two pages of three Pods; `pretty` pages are laid out otherwise (indented), as no API server writes them.
+  const names = ['web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6'];
+  const pageOf = (continueToken: string | undefined, pretty: boolean) => {
+    const items = (continueToken ? names.slice(0, 3) : names.slice(3)).map((name) => ({
+      metadata: { name, namespace: 'shop', managedFields: [{ manager: 'kubelet', fieldsV1: { 'f:status': {} } }] },
+    }));
+    const list = {
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '7', continue: continueToken },
+      items,
+    };
+    return pretty ? JSON.stringify(list, null, 2) : `${JSON.stringify(list)}\n`;
+  };
+  let http: Server;
+  let url: string;
+  let pretty = false;
+  const asked: string[] = [];
+  beforeAll(async () => {
+    http = createServer((req, res) => {
+      const first = !new URL(req.url!, 'http://x').searchParams.get('continue');
+      asked.push(first ? 'first' : 'second');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      // In pieces of 100 bytes, each written once the last has been flushed.
+      const bytes = Buffer.from(pageOf(first ? 'page-2' : undefined, pretty));
+      let at = 0;
+      const next = () => (at < bytes.length ? res.write(bytes.subarray(at, (at += 100)), next) : res.end());
+      next();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  afterEach(() => (asked.length = 0));
+
+  const list = async () => {
+    const lines: string[] = [];
+    const api = new ApiClient({ server: url, requestOptions: {}, timeoutMs: 10_000, debug: (l) => lines.push(l) });
+    const items = await api.list('/api/v1/namespaces/shop/pods', {}, (item) => ({
+      name: stringAt(item, 'metadata', 'name'),
+      managedFields: valueAt(item, 'metadata', 'managedFields'),
+    }));
+    return { items, lines: lines.join('\n') };
+  };
+
+  it('as the API server lays it out: each page asked for once, the next one as soon as the head names it', async () => {
+    pretty = false;
+    const { items, lines } = await list();
+    expect(items).toEqual(names.map((name) => ({ name, managedFields: undefined })));
+    expect(asked).toEqual(['first', 'second']);
+    expect(lines).toContain('asking for the next page while this one is read');
+    expect(lines).not.toContain('reading it whole');
+  });
+
+  it('laid out otherwise: each page asked for again and read whole, with the same items', async () => {
+    pretty = true;
+    const { items, lines } = await list();
+    expect(items.map((i) => i.name)).toEqual(names);
+    expect(asked).toEqual(['first', 'first', 'second', 'second']);
+    expect(lines).toContain('reading it whole');
+  });
+});

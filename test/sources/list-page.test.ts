@@ -4,7 +4,7 @@
 // trailing newline), and then as it does not, where the plain parse must take over.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseListPage, readListHead } from '../../src/sources/list-page.js';
+import { PageReader, parseListPage, readListHead, type ListHead } from '../../src/sources/list-page.js';
 import type { JsonObject } from '../../src/core/json-value.js';
 import { pod } from '../support/objects.js';
 
@@ -187,5 +187,104 @@ describe('readListHead', () => {
     expect(readListHead(JSON.stringify({ metadata: { continue: 'x' }, items: PODS }, null, 1))).toBeUndefined();
     expect(readListHead('{"metadata":{"continue":"x"}}')).toBeUndefined();
     expect(readListHead('not json "items":[')).toBeUndefined();
+  });
+});
+
+/** The page fed to a PageReader in pieces of `size` characters (the last one shorter). */
+function readInPieces<T>(
+  text: string,
+  size: number,
+  convert: (item: JsonObject) => T,
+  onHead?: (head: ListHead) => void,
+) {
+  const reader = new PageReader(convert, onHead);
+  for (let at = 0; at < text.length; at += size) reader.push(text.slice(at, at + size));
+  return reader.end();
+}
+
+describe('PageReader', () => {
+  const SIZES = [1, 2, 3, 7, 13, 64, 1000, Infinity];
+  const managed = PODS.map((item, i) => ({
+    ...item,
+    metadata: {
+      ...(item.metadata as object),
+      annotations: { note: `},{"metadata":{"name":"fake-${i}"}} "items":[ ]} ,"managedFields":[ ]` },
+      managedFields: managedFields(i),
+    },
+  }));
+  const pages = {
+    'as the API server writes it': page(PODS),
+    'with managedFields and text that looks like the layout': page(managed, {
+      resourceVersion: '9',
+      continue: 'a"items":[b',
+    }),
+    'one item': page([PODS[0]]),
+    empty: page([]),
+    'the last page': page(PODS, { resourceVersion: '7' }),
+  };
+
+  it('reads a page in pieces of any size, cut anywhere, as the whole parse does', () => {
+    for (const [name, text] of Object.entries(pages)) {
+      for (const size of SIZES) {
+        expect(readInPieces(text, size, identity), `${name}, pieces of ${size}`).toEqual(whole(text));
+      }
+    }
+  });
+
+  it('converts each item once the text after it shows where it ends, and hands the head over first', () => {
+    const text = page(PODS);
+    const events: string[] = [];
+    const reader = new PageReader(
+      (item) => events.push(`item ${(item.metadata as { name: string }).name}`),
+      (head) => events.push(`head ${head.continueToken}`),
+    );
+    const second = text.indexOf('{"metadata":{"name":"web-2"');
+    reader.push(text.slice(0, text.indexOf('"items":[')));
+    expect(events).toEqual([]);
+    reader.push(text.slice(text.indexOf('"items":['), second - 1));
+    expect(events).toEqual(['head next-page']);
+    // The separator's `},{"metadata":` has arrived: web-1 is whole.
+    reader.push(text.slice(second - 1, second + 13));
+    expect(events).toEqual(['head next-page', 'item web-1']);
+    reader.push(text.slice(second + 13));
+    expect(events).toHaveLength(3);
+    expect(reader.end()?.items).toHaveLength(3);
+    expect(events).toEqual(['head next-page', 'item web-1', 'item web-2', 'item web-3']);
+  });
+
+  it('is undefined for a page not laid out as the API server lays it out, or not JSON: the caller reads it whole', () => {
+    const list = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '3', continue: 'c' }, items: PODS };
+    const nested = [{ metadata: { name: 'a' }, spec: { list: [{ x: 1 }, { metadata: { name: 'inner' } }] } }, ...PODS];
+    const text = page(PODS);
+    const others = {
+      'pretty-printed': JSON.stringify(list, null, 2),
+      'items before metadata': JSON.stringify({ items: PODS, metadata: list.metadata }),
+      '"items" nested in the metadata': JSON.stringify({ metadata: { x: { items: [1] }, continue: 'c' }, items: PODS }),
+      'items that are not objects': JSON.stringify({ metadata: {}, items: [1, 2] }),
+      'one item that is not an object': JSON.stringify({ metadata: {}, items: [1] }),
+      'an item holding the separator outside strings': page(nested),
+      'managedFields that do not close within the item': page(PODS).replace(
+        '{"metadata":{"name":"web-2"',
+        '{"metadata":{"name":"web-2","managedFields":["]',
+      ),
+      'cut short': text.slice(0, text.length - 3),
+      'cut in its head': text.slice(0, 20),
+      'an item that is not JSON': text.replace('"web-2"', '"web-2'),
+      'no items this far in': `{"metadata":{"x":"${'y'.repeat(70_000)}"},"items":[]}`,
+    };
+    for (const [name, other] of Object.entries(others)) {
+      for (const size of [1, 5, 100, Infinity]) {
+        expect(readInPieces(other, size, identity), `${name}, pieces of ${size}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("convert's own errors pass through", () => {
+    const boom = new Error('not a pod');
+    expect(() =>
+      readInPieces(page(PODS), 50, () => {
+        throw boom;
+      }),
+    ).toThrow(boom);
   });
 });
