@@ -330,27 +330,13 @@ export class ApiClient {
     }
   }
 
-  /** A page that could not be read as it arrived (another layout, an item that does not parse alone): asked for again, read whole. */
+  /**
+   * A page that could not be read as it arrived (another layout, an item that does not parse
+   * alone): asked for again, read whole. A body that is not JSON is retried as get retries it.
+   */
   private async wholePage<T>(path: string, query: Query, convert: (item: JsonObject) => T): Promise<ListPage<T>> {
     this.options.debug(`GET ${path}: the page is not laid out as the API server lays it out, reading it whole`);
-    const { body: text } = await this.getAs(path, query, { whole: identity });
-    return this.parsePage(path, query, text, convert);
-  }
-
-  /** A page's items; a body that is not JSON is asked for again, as get retries it. */
-  private async parsePage<T>(
-    path: string,
-    query: Query,
-    text: string,
-    convert: (item: Record<string, unknown>) => T,
-  ): Promise<ListPage<T>> {
-    try {
-      return parseListPage(text, convert);
-    } catch (e) {
-      if (!(e instanceof SyntaxError)) throw e;
-      this.options.debug(`GET ${path}: the answer is not JSON, retrying`);
-      return (await this.getAs(path, query, { whole: (again) => parseListPage(again, convert) })).body;
-    }
+    return (await this.getAs(path, query, { whole: (text) => parseListPage(text, convert) })).body;
   }
 
   /**
@@ -524,10 +510,6 @@ export class ApiClient {
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
-}
-
-function identity(text: string): string {
-  return text;
 }
 
 /** A whole read as a piece reader: the pieces joined once, then `parse`d. */

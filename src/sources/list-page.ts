@@ -55,11 +55,8 @@ export function readListHead(text: string): ListHead | undefined {
  * The page's items, each converted as soon as it is parsed, without managedFields when read item
  * by item. Throws SyntaxError when the text is not JSON; errors of `convert` pass through.
  */
-export function parseListPage<T>(
-  text: string,
-  convert: (item: JsonObject) => T,
-  head = readListHead(text),
-): ListPage<T> {
+export function parseListPage<T>(text: string, convert: (item: JsonObject) => T): ListPage<T> {
+  const head = readListHead(text);
   return (head && parseByItem(text, head, convert)) ?? parseWhole(text, convert);
 }
 
