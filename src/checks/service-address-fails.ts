@@ -37,16 +37,21 @@ export const serviceAddressFails: PortConnectCheck = {
     'node answers, since a node port may drop what the node has no endpoint for. Likewise with ' +
     "internalTrafficPolicy Local the cluster IP leads only to the endpoints on the client's own node: it is " +
     "judged only when an endpoint on the vantage point's node answers (the node of the pod or node connected " +
-    'from; from this machine, never).',
+    'from). When that node is not known (from this machine, or from a pod the input does not hold), an info finding ' +
+    '(clusterIPNotJudged) says the failure was not judged, rather than nothing.',
   fix: "Compare the node's rules with the EndpointSlices: kubectl endpoints-doctor probe -n NAMESPACE NAME --nodes-with-endpoints (a NodePort: --node NODE).",
   messages: {
     clusterIPFails: FAILS,
     clusterIPFailsFromOutside:
       FAILS + '; this machine reaches the cluster IP only if it is a node or routes the service range through one',
+    clusterIPNotJudged:
+      'endpoints accept connections from {{vantage}} ({{open}}) and the cluster IP does not ({{failures}}), but ' +
+      "with internalTrafficPolicy Local it leads only to the endpoints on the client's own node, and the node of " +
+      '{{vantage}} is not known: not judged',
     nodePortFails:
       'endpoints accept connections from {{vantage}} ({{open}}) but the NodePort on node {{node}} does not: {{failures}}',
   },
-  severities: { clusterIPFailsFromOutside: 'warning' },
+  severities: { clusterIPFailsFromOutside: 'warning', clusterIPNotJudged: 'info' },
   input: 'connect',
   run(port, model) {
     const open = port.endpoints.filter((e) => e.answer.result === 'open' && e.ready === true);
@@ -58,8 +63,17 @@ export const serviceAddressFails: PortConnectCheck = {
     // unknown node: none of them is known to be behind it).
     const behind = (policy: 'Cluster' | 'Local', node: string | undefined) =>
       policy === 'Local' ? open.filter((e) => node !== undefined && e.nodeName === node) : open;
-    const behindClusterIP = behind(port.service.internalTrafficPolicy, vantageNode(port.vantage, model));
-    if (clusterIPs.length > 0 && behindClusterIP.length > 0) {
+    const clientNode = vantageNode(port.vantage, model);
+    const behindClusterIP = behind(port.service.internalTrafficPolicy, clientNode);
+    if (clusterIPs.length > 0 && port.service.internalTrafficPolicy === 'Local' && clientNode === undefined) {
+      // Which endpoints the cluster IP leads to depends on a node this run does not know: say so.
+      const endpointNode = open.find((e) => e.nodeName !== undefined)?.nodeName ?? 'NODE';
+      drafts.push({
+        reason: 'clusterIPNotJudged',
+        data: { vantage: port.vantage, open: listSome(open.map(targetText)), failures: failures(clusterIPs) },
+        fix: kubectl('endpoints-doctor', '-n', namespace, name, '--connect', '--connect-from', `node/${endpointNode}`),
+      });
+    } else if (clusterIPs.length > 0 && behindClusterIP.length > 0) {
       drafts.push({
         reason: port.vantage === 'local' ? 'clusterIPFailsFromOutside' : 'clusterIPFails',
         data: {

@@ -77,18 +77,37 @@ connectTester(serviceAddressFails, {
       answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
     },
     {
-      name: 'internalTrafficPolicy Local, from this machine, whose node is unknown: not judged (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
-      objects: localInternal,
-      answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
-    },
-    {
-      name: 'internalTrafficPolicy Local, from a pod the input does not hold: its node is unknown, not judged (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      name: 'internalTrafficPolicy Local, from a pod whose node is unknown, and the cluster IP answers: nothing to say (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
       objects: localInternal,
       vantage: 'pod/shop/elsewhere',
-      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: open() },
     },
   ],
   invalid: [
+    {
+      name: 'internalTrafficPolicy Local, from this machine, whose node is unknown: not judged, and said so (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: localInternal,
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: refused() },
+      findings: [
+        {
+          reason: 'clusterIPNotJudged',
+          severity: 'info',
+          message: [
+            `endpoints accept connections from local (${at('web-1')}) and the cluster IP does not (10.96.0.10:80 refused (ECONNREFUSED)), but with internalTrafficPolicy Local it leads only to the endpoints on the client's own node, and the node of local is not known: not judged`,
+          ],
+          fix: 'kubectl endpoints-doctor -n shop web --connect --connect-from node/node-a',
+        },
+      ],
+    },
+    {
+      name: 'internalTrafficPolicy Local, from a pod the input does not hold: its node is unknown, not judged, and said so (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)',
+      objects: localInternal,
+      vantage: 'pod/shop/elsewhere',
+      answers: { [at('web-1')]: open(), [CLUSTER_IP]: timedOut() },
+      findings: [
+        { reason: 'clusterIPNotJudged', severity: 'info', message: ['the node of pod/shop/elsewhere is not known'] },
+      ],
+    },
     {
       name: "internalTrafficPolicy Local, from a pod on the endpoint's node: the cluster IP must answer there (docs/kubernetes-semantics.md#traffic-policies-and-endpoint-selection)",
       objects: localInternal,
