@@ -55,6 +55,9 @@ export function findingsByCheck(report: Pick<Report, 'findings'>): Record<string
 }
 
 if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // As the CLI's main() does first.
+  const { delayOptimization } = await dist<typeof import('../src/core/tiering.js')>('core/tiering.js');
+  delayOptimization(process.versions.v8, process.execArgv);
   const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
   const { describeChecks } = await dist<typeof import('../src/core/findings.js')>('core/findings.js');
   const { buildModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');

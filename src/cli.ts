@@ -15,6 +15,7 @@ import type { IOStreams } from './commands/streams.js';
 import { addWaitFlags, waitCommand, type WaitFlags } from './commands/wait.js';
 import { runCompletion } from './completion.js';
 import { EXIT } from './core/errors.js';
+import { delayOptimization } from './core/tiering.js';
 import { versionText } from './core/version.js';
 
 const EXIT_CODES_HELP = `
@@ -127,6 +128,7 @@ function processStreams(): IOStreams {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  delayOptimization(process.versions.v8, process.execArgv);
   const streams = processStreams();
   let exitCode: number = EXIT.ok;
   let debug = argv.includes('--debug');
