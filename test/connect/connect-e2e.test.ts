@@ -38,6 +38,7 @@ const WEB_IP = '10.96.0.10'; // a listener stands for the service proxy: the clu
 const ADMIN_IP = '10.96.0.11'; // TLS too
 const API_IP = '10.96.0.12'; // nothing: the cluster IP refuses while the endpoint answers
 const DNS_IP = '10.96.0.53'; // the cluster DNS: web resolves right, admin to another address, api not at all
+const ODD_DNS_IP = '10.96.0.54'; // a DNS that knows web but not kubernetes.default.svc.cluster.local
 
 const endpoint = (name: string, ip: string, ready = true) => ({ ip, pod: name, node: 'node-a', ready });
 const objects: Raw[] = [
@@ -111,7 +112,7 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
   beforeAll(async () => {
     netns = createNetns();
     farEnd = createNetns();
-    for (const ip of [WEB_1, WEB_2, WEB_4, ADMIN_1, WEB_IP, ADMIN_IP, API_IP, DNS_IP]) {
+    for (const ip of [WEB_1, WEB_2, WEB_4, ADMIN_1, WEB_IP, ADMIN_IP, API_IP, DNS_IP, ODD_DNS_IP]) {
       mustRunInNetns(netns, ['ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo']);
     }
     // The veth's far end is up but holds no address: what reaches it for WEB_3 is dropped.
@@ -292,6 +293,56 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     expect(report.notes).toEqual(
       expect.arrayContaining([expect.stringContaining("looked up with this machine's resolver")]),
     );
+  });
+
+  it("a DNS without kubernetes.default puts the cluster domain in doubt when it is the cluster's, not when it is this machine's resolver", async () => {
+    const odd = await startDnsResponderInNetns(
+      netns,
+      { records: { 'web.shop.svc.cluster.local': [WEB_IP] } },
+      ODD_DNS_IP,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'epd-connect-odd-dns-'));
+    const oddClusterDns = join(dir, 'odd-cluster-dns.json');
+    const kubeDnsAtOdd = service('kube-dns', {
+      ns: 'kube-system',
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }],
+      spec: { clusterIP: ODD_DNS_IP, clusterIPs: [ODD_DNS_IP], ipFamilies: ['IPv4'] },
+    });
+    writeFileSync(oddClusterDns, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...objects, kubeDnsAtOdd] }));
+    const inDoubt = (report: Report) => report.notes?.filter((n) => n.includes('does not exist either')) ?? [];
+    const dnsFindings = (report: Report) =>
+      report.findings.filter((f) => f.check === 'service-dns-mismatch').map((f) => `${f.service} ${f.reason}`);
+    try {
+      // Asked as the cluster DNS (-A: the input's kube-dns): every cluster has kubernetes.default,
+      // so its NXDOMAIN says the domain may not be cluster.local, and api's NXDOMAIN is not judged.
+      const asCluster = JSON.parse(
+        cli('--snapshot', oddClusterDns, '-A', '--connect', '--connect-timeout', '1s', '-o', 'json').stdout,
+      ) as Report;
+      expect(asCluster.services.find((s) => s.name === 'api')?.dns).toMatchObject({
+        server: ODD_DNS_IP,
+        result: 'nxdomain',
+      });
+      expect(inDoubt(asCluster)).toHaveLength(1);
+      expect(dnsFindings(asCluster)).not.toContain('api noSuchName');
+      // Asked as this machine's resolver (no kube-dns in the input): it need not know the cluster
+      // domain, so its NXDOMAIN for kubernetes.default says nothing of the domain.
+      setNetnsNameserver(netns, ODD_DNS_IP);
+      const asSystem = JSON.parse(
+        cli('--snapshot', withoutClusterDns, '-n', 'shop', '--connect', '--connect-timeout', '1s', '-o', 'json').stdout,
+      ) as Report;
+      expect(asSystem.services.find((s) => s.name === 'api')?.dns).toMatchObject({
+        server: 'system',
+        result: 'nxdomain',
+      });
+      expect(inDoubt(asSystem)).toEqual([]);
+      expect(asSystem.notes).toEqual(
+        expect.arrayContaining([expect.stringContaining("looked up with this machine's resolver")]),
+      );
+    } finally {
+      setNetnsNameserver(netns, DNS_IP);
+      odd.kill();
+    }
   });
 
   it('the tree puts the answer on each endpoint line', () => {
