@@ -28,7 +28,13 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { stringify } from 'yaml';
 import { UI_FILE } from './load-screens-bundled.js';
 import { adhocSign } from './macho.js';
-import { runtimeBinary, STANDALONE_TARGETS, type NodeRuntime, type StandaloneTarget } from './runtimes.js';
+import {
+  runtimeBinary,
+  SEA_NODE_FLAGS,
+  STANDALONE_TARGETS,
+  type NodeRuntime,
+  type StandaloneTarget,
+} from './runtimes.js';
 import { sourceCommit, sourceDateEpoch } from './source-info.js';
 import { tarGz, type TarEntry } from './tar.js';
 
@@ -222,6 +228,7 @@ async function seaBlob(dir: string, maker: NodeRuntime): Promise<string> {
       disableExperimentalSEAWarning: true,
       useCodeCache: false,
       useSnapshot: false,
+      execArgv: SEA_NODE_FLAGS,
     }),
   );
   await run(runtimeBinary(maker), ['--experimental-sea-config', config], dir);

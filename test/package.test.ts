@@ -20,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkSignature, CPU_TYPE_X86_64, readMachO } from '../scripts/macho.js';
-import { allRuntimes, runtimeBinary, runtimeCache } from '../scripts/runtimes.js';
+import { allRuntimes, runtimeBinary, runtimeCache, SEA_NODE_FLAGS } from '../scripts/runtimes.js';
 import { sourceCommit } from '../scripts/source-info.js';
 import { readTarGz, type TarEntry } from '../scripts/tar.js';
 import { isJsonArray, isJsonObject, stringAt, valueAt } from '../src/core/json-value.js';
@@ -406,6 +406,8 @@ describe.skipIf(!buildHost)('npm run package', { timeout: 600_000 }, () => {
       // postject turns the sentinel's last character from 0 to 1: node then looks for the blob.
       expect(executable.includes(`${FUSE}:1`), `${target}: fuse`).toBe(true);
       expect(executable.includes(`${FUSE}:0`), `${target}: fuse`).toBe(false);
+      // The node flags it starts with are the blob's execArgv (src/node_sea.cc writes each as a string).
+      for (const flag of SEA_NODE_FLAGS) expect(blob.includes(flag), `${target}: ${flag}`).toBe(true);
     }
   });
 
