@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { ServiceChangeEvent } from '../src/commands/live-views.js';
+import { CLIENT_REREAD_MS, type ServiceChangeEvent } from '../src/commands/live-views.js';
 import type { Report } from '../src/report/report.js';
 import { startTestServer, type TestServer } from './server/index.js';
 import { BIN, runCliAsync, writeTemp } from './support/cli.js';
@@ -284,6 +284,62 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
       unknown: 'pod "frontend" not found in namespace "shop"',
       ports: [],
     });
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out.stderr).toBe('');
+  });
+
+  it('a client in another namespace, which the watch does not see, is read again: a change there shows', async () => {
+    // -n shop watches shop; the client and its egress policy (which lets out no DNS) are in clients.
+    server = await startTestServer({
+      objects: [
+        ...withControllers([node('node-a'), service('web'), pod('web-1')]),
+        slice('web', { endpoints: [endpointOf('web-1')] }),
+        pod('frontend', { ns: 'clients', labels: { app: 'frontend' } }),
+        networkPolicy(
+          'frontend',
+          {
+            podSelector: { matchLabels: { app: 'frontend' } },
+            policyTypes: ['Egress'],
+            egress: [
+              {
+                to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } }],
+                ports: [{ port: 8080 }],
+              },
+            ],
+          },
+          { ns: 'clients' },
+        ),
+      ],
+    });
+    const cli = startCli([
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '-n',
+      'shop',
+      '--watch',
+      '-o',
+      'json',
+      '--from',
+      'clients/pod/frontend',
+    ]);
+    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
+    await eventually('the report', () => lines().length >= 1);
+    const report = JSON.parse(lines()[0]) as Report;
+    expect(report.findings.map((f) => [f.check, f.service])).toContainEqual(['networkpolicy-blocks-dns', 'web']);
+
+    server.store.delete({ kind: 'NetworkPolicy', metadata: { namespace: 'clients', name: 'frontend' } });
+    await eventually(
+      'the change of web, at the next read of the client',
+      () => lines().some((l) => l.includes('"name":"web"') && l.includes('ServiceChange')),
+      CLIENT_REREAD_MS * 3,
+    );
+    const changed = lines()
+      .slice(1)
+      .map((l) => JSON.parse(l) as ServiceChangeEvent)
+      .find((e) => e.name === 'web')!;
+    expect(changed.checksRemoved).toEqual(['networkpolicy-blocks-dns']);
 
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);

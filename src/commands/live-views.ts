@@ -32,6 +32,9 @@ import type { Finding } from '../core/findings.js';
 import type { ClusterObject } from '../core/objects.js';
 import { findClient, fromReads } from './from.js';
 
+/** How often --watch and -i with --from read the client again when the namespace watched may not hold it. */
+export const CLIENT_REREAD_MS = 10_000;
+
 /** --connect's answers and notes, for one diagnosis. */
 type Connected = Awaited<ReturnType<typeof connectServices>>;
 /** Connects to these Services of the model (--connect under -i). */
@@ -83,16 +86,27 @@ async function startWatch(
   // Changes wait for the client's read, one after the other, so that each sees the latest; a
   // failed read keeps the objects of the last one.
   let reading = Promise.resolve();
-  const changed = () => {
+  let clientRead = '';
+  /** Whether the client's objects differ from the last read's. */
+  const readClientAgain = async (read: () => Promise<ClusterObject[]>): Promise<boolean> => {
+    try {
+      clientObjects = await read();
+      clientTroubled(undefined);
+    } catch (e) {
+      clientTroubled(`--from: could not read the client again: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+    const text = JSON.stringify(clientObjects);
+    const differs = text !== clientRead;
+    clientRead = text;
+    return differs;
+  };
+  /** announced: by the watch (redraw whatever the client's read finds); else a re-read of the client alone. */
+  const changed = (announced = true) => {
     if (!readClient) return onChange();
     reading = reading.then(async () => {
-      try {
-        clientObjects = await readClient();
-        clientTroubled(undefined);
-      } catch (e) {
-        clientTroubled(`--from: could not read the client again: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      if (!stopped) onChange();
+      const differs = await readClientAgain(readClient);
+      if (!stopped && (announced || differs)) onChange();
     });
   };
   const watch = new ClusterWatch(
@@ -101,7 +115,10 @@ async function startWatch(
     { onChange: changed, onTrouble: watchTroubled, debug: scope.debug },
   );
   // Read before the watch starts: a change it announces finds the client's objects there.
-  if (readClient) clientObjects = await readClient();
+  if (readClient) {
+    clientObjects = await readClient();
+    clientRead = JSON.stringify(clientObjects);
+  }
   await watch.start();
   const read = () => {
     const watched = watch.objects();
@@ -145,12 +162,17 @@ async function startWatch(
     await watch.stop();
     throw e;
   }
+  // A namespaced run watches its namespace only: the client's own namespace and the cluster DNS
+  // (kube-system) change unannounced, so they are read again every so often.
+  const rereads =
+    readClient && namespace !== undefined ? setInterval(() => changed(false), CLIENT_REREAD_MS) : undefined;
   return {
     contextName: conn.contextName,
     initial,
     current: () => diagnose('say'),
     stop: async () => {
       stopped = true;
+      clearInterval(rereads);
       await watch.stop();
       await reading;
     },
