@@ -238,6 +238,29 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
   let server: TestServer;
   afterAll(() => server?.close());
 
+  /** `-n shop --watch -o json --from FROM` on the server, once its report is out; changeOf: a Service's first change. */
+  const watchFrom = async (from: string) => {
+    const cli = startCli([
+      '--kubeconfig',
+      server.kubeconfigPath,
+      '-n',
+      'shop',
+      '--watch',
+      '-o',
+      'json',
+      '--from',
+      from,
+    ]);
+    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
+    await eventually('the report', () => lines().length >= 1);
+    const changeOf = (name: string) =>
+      lines()
+        .slice(1)
+        .map((l) => JSON.parse(l) as ServiceChangeEvent)
+        .find((e) => e.name === name)!;
+    return { cli, lines, report: JSON.parse(lines()[0]) as Report, changeOf };
+  };
+
   it('each Service as the client sees it; a client that goes away is said, and the watch goes on', async () => {
     // frontend may send nothing but to web on 8080: not even DNS (networkpolicy-blocks-dns).
     server = await startTestServer({
@@ -252,20 +275,7 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
         }),
       ],
     });
-    const cli = startCli([
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '-n',
-      'shop',
-      '--watch',
-      '-o',
-      'json',
-      '--from',
-      'pod/frontend',
-    ]);
-    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
-    await eventually('the report', () => lines().length >= 1);
-    const report = JSON.parse(lines()[0]) as Report;
+    const { cli, lines, report, changeOf } = await watchFrom('pod/frontend');
     const web = report.services.find((s) => s.name === 'web')!;
     expect(web.reachability!.ports[0].backends.map((b) => [b.pod, b.verdict])).toEqual([['web-1', 'allowed']]);
     expect(report.findings.map((f) => [f.check, f.service])).toContainEqual(['networkpolicy-blocks-dns', 'web']);
@@ -274,10 +284,7 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
     await eventually('the change of web', () =>
       lines().some((l) => l.includes('"name":"web"') && l.includes('ServiceChange')),
     );
-    const changed = lines()
-      .slice(1)
-      .map((l) => JSON.parse(l) as ServiceChangeEvent)
-      .find((e) => e.name === 'web')!;
+    const changed = changeOf('web');
     expect(changed.checksRemoved).toEqual(['networkpolicy-blocks-dns']);
     expect(changed.after!.reachability).toMatchObject({
       from: 'pod/frontend',
@@ -313,20 +320,7 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
         ),
       ],
     });
-    const cli = startCli([
-      '--kubeconfig',
-      server.kubeconfigPath,
-      '-n',
-      'shop',
-      '--watch',
-      '-o',
-      'json',
-      '--from',
-      'clients/pod/frontend',
-    ]);
-    const lines = () => cli.out.stdout.split('\n').filter(Boolean);
-    await eventually('the report', () => lines().length >= 1);
-    const report = JSON.parse(lines()[0]) as Report;
+    const { cli, lines, report, changeOf } = await watchFrom('clients/pod/frontend');
     expect(report.findings.map((f) => [f.check, f.service])).toContainEqual(['networkpolicy-blocks-dns', 'web']);
 
     server.store.delete({ kind: 'NetworkPolicy', metadata: { namespace: 'clients', name: 'frontend' } });
@@ -335,10 +329,7 @@ describe('--watch --from: the client found again at each change', { timeout: TIM
       () => lines().some((l) => l.includes('"name":"web"') && l.includes('ServiceChange')),
       CLIENT_REREAD_MS * 3,
     );
-    const changed = lines()
-      .slice(1)
-      .map((l) => JSON.parse(l) as ServiceChangeEvent)
-      .find((e) => e.name === 'web')!;
+    const changed = changeOf('web');
     expect(changed.checksRemoved).toEqual(['networkpolicy-blocks-dns']);
 
     cli.child.kill('SIGINT');
