@@ -143,8 +143,8 @@ export function allRuntimes(): NodeRuntime[] {
 /**
  * The node flags the standalone executables start with (Node 24 applies a blob's execArgv). Left to
  * itself, Node 24's V8 lets the young generation grow further than Node 20's, and this run's many
- * short-lived objects fill it: at the benchmark's default size the bundle's peak RSS under Node 24 went from
- * 614 to 453 MB with it, and its CPU from 0.93 to 0.88 of the floor's (side by side, README.md,
- * Performance).
+ * short-lived objects fill it: at the benchmark's default size, side by side, the standalone
+ * linux/amd64 executable peaked at 468 MB, the same bundle run by its node without the flag at
+ * 599 MB (README.md, Performance).
  */
 export const SEA_NODE_FLAGS = ['--max-semi-space-size=8'];

@@ -9,8 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * V8's interrupt budget (bytecode executed between two looks at whether a function is hot), six
  * times V8 11's default of 67,584. Only V8 11 (Node 20 and 21) is told: later versions count
- * invocations instead and reject this flag with a line on stderr (the released executables run
- * Node 24, untuned).
+ * invocations instead and reject this flag with a line on stderr (the standalone executables run
+ * Node 24, whose CPU measured no better for a later tier-up: scripts/runtimes.ts has their flags).
  */
 const INTERRUPT_BUDGET = 400_000;
 
