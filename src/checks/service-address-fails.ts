@@ -60,7 +60,7 @@ export const serviceAddressFails: PortConnectCheck = {
     const drafts: FindingDraft[] = [];
     const clusterIPs = port.serviceAddresses.filter((a) => a.kind === 'cluster-ip' && failed(a));
     // A Local policy leads the Service's address to the endpoints on that one node only (an
-    // unknown node: none of them is known to be behind it).
+    // unknown node: none of them is known to be behind it; for the cluster IP, clusterIPNotJudged says so).
     const behind = (policy: 'Cluster' | 'Local', node: string | undefined) =>
       policy === 'Local' ? open.filter((e) => node !== undefined && e.nodeName === node) : open;
     const clientNode = vantageNode(port.vantage, model);

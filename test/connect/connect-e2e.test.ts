@@ -74,12 +74,15 @@ const objects: Raw[] = [
   }),
   slice('api', { ports: [{ name: 'web', port: 8080, protocol: 'TCP' }], endpoints: [endpoint('web-1', WEB_1)] }),
 ];
-const kubeDns = service('kube-dns', {
-  ns: 'kube-system',
-  selector: { 'k8s-app': 'kube-dns' },
-  ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }],
-  spec: { clusterIP: DNS_IP, clusterIPs: [DNS_IP], ipFamilies: ['IPv4'] },
-});
+/** The cluster DNS Service, at this cluster IP. */
+const kubeDnsAt = (ip: string) =>
+  service('kube-dns', {
+    ns: 'kube-system',
+    selector: { 'k8s-app': 'kube-dns' },
+    ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }],
+    spec: { clusterIP: ip, clusterIPs: [ip], ipFamilies: ['IPv4'] },
+  });
+const kubeDns = kubeDnsAt(DNS_IP);
 
 /** Listens where it is told (plain HTTP answering 204, or TLS), then prints "ready". */
 const LISTENER = `
@@ -303,13 +306,10 @@ describe.skipIf(!!skipReason)('--connect --connect-from local, in a network name
     );
     const dir = mkdtempSync(join(tmpdir(), 'epd-connect-odd-dns-'));
     const oddClusterDns = join(dir, 'odd-cluster-dns.json');
-    const kubeDnsAtOdd = service('kube-dns', {
-      ns: 'kube-system',
-      selector: { 'k8s-app': 'kube-dns' },
-      ports: [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }],
-      spec: { clusterIP: ODD_DNS_IP, clusterIPs: [ODD_DNS_IP], ipFamilies: ['IPv4'] },
-    });
-    writeFileSync(oddClusterDns, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...objects, kubeDnsAtOdd] }));
+    writeFileSync(
+      oddClusterDns,
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...objects, kubeDnsAt(ODD_DNS_IP)] }),
+    );
     const inDoubt = (report: Report) => report.notes?.filter((n) => n.includes('does not exist either')) ?? [];
     const dnsFindings = (report: Report) =>
       report.findings.filter((f) => f.check === 'service-dns-mismatch').map((f) => `${f.service} ${f.reason}`);
