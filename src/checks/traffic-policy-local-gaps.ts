@@ -37,15 +37,26 @@ function gapNodes(view: ServiceView, port: ServicePort, candidates: Node[]): Set
   return gaps;
 }
 
+/** Per model, computed on the first Service that asks: the same for every Service, and O(Nodes) each. */
+const clientNodeLists = new WeakMap<ClusterModel, Node[]>();
+const loadBalancerNodeLists = new WeakMap<ClusterModel, Node[]>();
+
 /** Ready nodes that host at least one running pod: the possible in-cluster clients. */
 function clientNodes(model: ClusterModel): Node[] {
-  return model.readyNodes().filter((n) => model.runsPods(n.meta.name));
+  let nodes = clientNodeLists.get(model);
+  if (!nodes) clientNodeLists.set(model, (nodes = model.readyNodes().filter((n) => model.runsPods(n.meta.name))));
+  return nodes;
 }
 
 /** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
 function externalNodes(model: ClusterModel, service: Service): Node[] {
   if (service.type !== 'LoadBalancer') return model.readyNodes();
-  return model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL));
+  let nodes = loadBalancerNodeLists.get(model);
+  if (!nodes) {
+    nodes = model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL));
+    loadBalancerNodeLists.set(model, nodes);
+  }
+  return nodes;
 }
 
 function patch(service: Service, field: string): string {

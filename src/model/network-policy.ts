@@ -92,7 +92,8 @@ function labelOf(labels: Labels, key: string): string | undefined {
 }
 
 function selects(requirements: readonly Requirement[], labels: Labels): boolean {
-  return requirements.every((r) => r.test(labelOf(labels, r.key)));
+  for (const r of requirements) if (!r.test(labelOf(labels, r.key))) return false;
+  return true;
 }
 
 /**
@@ -174,10 +175,12 @@ function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
 
 /** The port a name stands for on the pod: a container port of that name and protocol, containers first, then native sidecars. */
 export function namedPortOn(pod: PolicyPod, name: string, protocol: Protocol): number | undefined {
-  for (const list of [pod.containers, pod.sidecars]) {
-    for (const container of list) {
-      for (const p of container.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
-    }
+  return namedPortIn(pod.containers, name, protocol) ?? namedPortIn(pod.sidecars, name, protocol);
+}
+
+function namedPortIn(containers: readonly Container[], name: string, protocol: Protocol): number | undefined {
+  for (const container of containers) {
+    for (const p of container.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
   }
   return undefined;
 }
@@ -295,8 +298,11 @@ export interface ConnectionVerdict {
  * pair cannot match), the rest (no matchLabels: `{}`, or expressions only) tested on every pod.
  */
 interface NamespacePolicies {
-  /** Label key → value → the policies with that matchLabels pair; two levels, so no pair string is built per pod label. */
-  byPair: Map<string, Map<string, CompiledPolicy[]>>;
+  /**
+   * Per label key, value → the policies with that matchLabels pair; two levels, so no pair string
+   * is built per pod, and a list, so that a pod's lookups allocate nothing.
+   */
+  byPair: { key: string; byValue: Map<string, CompiledPolicy[]> }[];
   unkeyed: CompiledPolicy[];
   /** Each policy's place in name order, to give the policies selecting a pod in that order. */
   order: Map<CompiledPolicy, number>;
@@ -312,7 +318,7 @@ interface SelectingSets {
 
 function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
   const index: NamespacePolicies = {
-    byPair: new Map(),
+    byPair: [],
     unkeyed: [],
     order: new Map(),
     sets: { Ingress: { next: new Map() }, Egress: { next: new Map() } },
@@ -324,8 +330,8 @@ function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
     if (!first) index.unkeyed.push(compiled);
     else {
       const [key, value] = first;
-      let values = index.byPair.get(key);
-      if (!values) index.byPair.set(key, (values = new Map<string, CompiledPolicy[]>()));
+      let values = index.byPair.find((pair) => pair.key === key)?.byValue;
+      if (!values) index.byPair.push({ key, byValue: (values = new Map<string, CompiledPolicy[]>()) });
       const list = values.get(value);
       if (list) list.push(compiled);
       else values.set(value, [compiled]);
@@ -334,10 +340,39 @@ function indexPolicies(policies: readonly NetworkPolicy[]): NamespacePolicies {
   return index;
 }
 
+/**
+ * Sorts the few policies selecting one pod into name order, in place: an insertion sort, as
+ * Array.prototype.sort allocates more per call than the list weighs, once per pod.
+ */
+function inNameOrder(compiled: CompiledPolicy[], order: ReadonlyMap<CompiledPolicy, number>): void {
+  for (let i = 1; i < compiled.length; i++) {
+    const c = compiled[i];
+    const rank = order.get(c)!;
+    let j = i - 1;
+    for (; j >= 0 && order.get(compiled[j])! > rank; j--) compiled[j + 1] = compiled[j];
+    compiled[j + 1] = c;
+  }
+}
+
 /** The policies selecting a pod for one direction, compiled and as they are. */
 interface Selecting {
   compiled: CompiledPolicy[];
   policies: readonly NetworkPolicy[];
+  /**
+   * What the set admits per protocol and port, when no rule names a port: then the answer does
+   * not depend on the pod, and the pods the set selects share it. Undefined when a rule does.
+   */
+  admissions?: Map<number, PortAdmission>;
+}
+
+const PROTOCOL_KEY: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+function namesAPort(compiled: readonly CompiledPolicy[], direction: PolicyDirection): boolean {
+  return compiled.some((c) =>
+    ((direction === 'Ingress' ? c.ingress : c.egress) ?? []).some((rule) =>
+      rule.ports.some((entry) => typeof entry.port === 'string'),
+    ),
+  );
 }
 
 // Answers without per-pod content, shared: most backends get one of these or few rules.
@@ -380,6 +415,8 @@ export class PolicyEvaluator {
     return this.selectingFor(pod, direction)?.compiled;
   }
 
+  private readonly scratch: CompiledPolicy[] = [];
+
   private selectingFor(pod: PolicyPod, direction: PolicyDirection): Selecting | undefined {
     const policies = this.policiesOf(pod.meta.namespace);
     if (!policies) return undefined;
@@ -387,23 +424,28 @@ export class PolicyEvaluator {
     if (!found) {
       const key = direction === 'Ingress' ? 'ingress' : 'egress';
       const { labels } = pod.meta;
-      const compiled: CompiledPolicy[] = [];
-      const add = (list: readonly CompiledPolicy[]) => {
-        for (const c of list) if (c[key] !== undefined && selects(c.podSelector, labels)) compiled.push(c);
-      };
-      add(policies.unkeyed);
-      for (const k in labels) {
-        const list = Object.hasOwn(labels, k) ? policies.byPair.get(k)?.get(labels[k]) : undefined;
-        if (list) add(list);
+      // Collected in one array kept for the purpose: a pod's set is new only for the first pod selected alike.
+      const compiled = this.scratch;
+      compiled.length = 0;
+      for (const c of policies.unkeyed) if (c[key] !== undefined && selects(c.podSelector, labels)) compiled.push(c);
+      // A namespace's policies key few labels, a pod carries more: look up the policies' keys.
+      for (const { key: k, byValue } of policies.byPair) {
+        const value = labelOf(labels, k);
+        const list = value === undefined ? undefined : byValue.get(value);
+        if (list) for (const c of list) if (c[key] !== undefined && selects(c.podSelector, labels)) compiled.push(c);
       }
-      if (compiled.length > 1) compiled.sort((a, b) => policies.order.get(a)! - policies.order.get(b)!);
+      if (compiled.length > 1) inNameOrder(compiled, policies.order);
       let node = policies.sets[direction];
       for (const c of compiled) {
         let next = node.next.get(c);
         if (!next) node.next.set(c, (next = { next: new Map() }));
         node = next;
       }
-      found = node.selecting ??= { compiled, policies: compiled.map((c) => c.policy) };
+      found = node.selecting ??= {
+        compiled: compiled.slice(),
+        policies: compiled.map((c) => c.policy),
+        ...(namesAPort(compiled, direction) ? {} : { admissions: new Map<number, PortAdmission>() }),
+      };
       this.selectingByPod[direction].set(pod, found);
     }
     return found;
@@ -425,13 +467,18 @@ export class PolicyEvaluator {
     const selecting = this.selectingFor(pod, direction);
     if (!selecting) return UNREAD;
     if (selecting.compiled.length === 0) return OPEN;
+    const key = port * 4 + PROTOCOL_KEY[protocol];
+    let admission = selecting.admissions?.get(key);
+    if (admission) return admission;
     let rules: AdmittingRule[] | undefined;
     for (const c of selecting.compiled) {
       for (const rule of (direction === 'Ingress' ? c.ingress : c.egress) ?? []) {
         if (portsAdmit(rule.ports, port, protocol, destination)) (rules ??= []).push(rule.admitting);
       }
     }
-    return { state: 'isolated', policies: selecting.policies, rules: rules ?? NO_RULES };
+    admission = { state: 'isolated', policies: selecting.policies, rules: rules ?? NO_RULES };
+    selecting.admissions?.set(key, admission);
+    return admission;
   }
 
   /**

@@ -149,7 +149,7 @@ function podsBehind(services: Service[], model: ClusterModel, index: ReferrerInd
   const pods = new Set<Pod>();
   let unknown = 0;
   for (const service of services) {
-    const backends = readyBackendPods(viewService(model, service), model);
+    const backends = readyBackendPods(viewService(model, service));
     unknown += backends.unknown;
     for (const pod of backends.pods) pods.add(pod);
   }

@@ -45,7 +45,7 @@ export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
  * The pods behind the Service's ready endpoints, each once, as view.counts.ready counts them:
  * from the merged slices (a targetRef to a pod of the input), else from the matched pods.
  */
-export function readyBackendPods(view: ServiceView, model: ClusterModel): { pods: Pod[]; unknown: number } {
+export function readyBackendPods(view: ServiceView): { pods: Pod[]; unknown: number } {
   if (view.counts.source === 'pods') {
     return { pods: view.matched.filter((m) => m.state.shouldBeListed && m.state.ready).map((m) => m.pod), unknown: 0 };
   }
@@ -53,8 +53,7 @@ export function readyBackendPods(view: ServiceView, model: ClusterModel): { pods
   const unknownAddresses = new Set<string>();
   for (const e of view.sliceEndpoints) {
     if (!isReadyBackend(e)) continue;
-    const ref = e.targetRef;
-    const pod = ref?.kind === 'Pod' ? model.pod(ref.namespace ?? e.slice.meta.namespace, ref.name) : undefined;
+    const pod = e.pod;
     if (pod) pods.add(pod);
     else unknownAddresses.add(e.address);
   }
@@ -71,16 +70,18 @@ export function servicePolicies(view: ServiceView, model: ClusterModel): Service
   let result = computed.get(view);
   if (result) return result;
   const evaluator = policyEvaluator(model);
-  const { pods, unknown } = readyBackendPods(view, model);
+  const { pods, unknown } = readyBackendPods(view);
   result = {
-    ports: view.service.ports.map((servicePort) => ({
-      servicePort,
-      backends: pods.flatMap((pod) => {
+    ports: view.service.ports.map((servicePort) => {
+      const backends: BackendAdmission[] = [];
+      for (const pod of pods) {
         const port = findPort(pod, servicePort);
-        if (port === undefined) return [];
-        return [{ pod, port, admission: evaluator.admission(pod, 'Ingress', port, servicePort.protocol) }];
-      }),
-    })),
+        if (port !== undefined) {
+          backends.push({ pod, port, admission: evaluator.admission(pod, 'Ingress', port, servicePort.protocol) });
+        }
+      }
+      return { servicePort, backends };
+    }),
     unknownBackends: unknown,
   };
   computed.set(view, result);

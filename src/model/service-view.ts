@@ -26,12 +26,14 @@ export interface ServiceEndpoint {
   zone?: string;
   hintZones: string[];
   targetRef?: ObjectRef;
+  /** The pod the targetRef names, when the input holds one of that namespace and name. */
+  pod: Pod | undefined;
   slice: EndpointSlice;
   /**
    * Why the pod the endpoint names is not behind it any more (gone, or recreated with another
    * IP); set only when the input proves it. kube-proxy still programs such an endpoint as it is.
    */
-  stale?: string;
+  stale: string | undefined;
 }
 
 /** A ready endpoint whose pod is there: what counts as a ready backend everywhere in the report. */
@@ -69,8 +71,11 @@ export function viewService(model: ClusterModel, service: Service): ServiceView 
   const slices = model.slicesFor(service);
   const sliceEndpoints = mergeSliceEndpoints(service, slices);
   for (const e of sliceEndpoints) {
-    const stale = staleTarget(model, e.slice.meta.namespace, e.targetRef, e.address, e.terminating);
-    if (stale) e.stale = stale;
+    const ref = e.targetRef;
+    if (ref?.kind !== 'Pod') continue;
+    const namespace = ref.namespace ?? e.slice.meta.namespace;
+    e.pod = model.pod(namespace, ref.name);
+    e.stale = staleOf(model, namespace, ref, e.pod, e.address, e.terminating);
   }
   return {
     service,
@@ -104,7 +109,9 @@ function mergeSliceEndpoints(service: Service, slices: EndpointSlice[]): Service
         zone: e.zone,
         hintZones: e.hintZones,
         targetRef: e.targetRef,
+        pod: undefined,
         slice,
+        stale: undefined,
       };
       const seen = byAddress.get(address);
       if (!seen || (seen.terminating && !endpoint.terminating)) byAddress.set(address, endpoint);
@@ -127,12 +134,27 @@ export function staleTarget(
   address: string | undefined,
   terminating: boolean,
 ): string | undefined {
-  if (!ref || ref.kind !== 'Pod' || !address) return undefined;
+  if (!ref || ref.kind !== 'Pod') return undefined;
   const namespace = ref.namespace ?? sliceNamespace;
-  const pod = model.pod(namespace, ref.name);
+  return staleOf(model, namespace, ref, model.pod(namespace, ref.name), address, terminating);
+}
+
+/** staleTarget, with the Pod targetRef's pod (in `namespace`) already looked up. */
+function staleOf(
+  model: ClusterModel,
+  namespace: string,
+  ref: ObjectRef,
+  pod: Pod | undefined,
+  address: string | undefined,
+  terminating: boolean,
+): string | undefined {
+  if (!address) return undefined;
   if (!pod) return !terminating && model.podsReadIn(namespace) ? 'pod no longer exists' : undefined;
   if (pod.podIPs.length > 0) {
-    if (pod.podIPs.some((ip) => canonicalIP(ip) === canonicalIP(address))) return undefined;
+    // Most are the same text; only IPv6 has other spellings of one address.
+    if (pod.podIPs.includes(address)) return undefined;
+    const canonical = canonicalIP(address);
+    if (pod.podIPs.some((ip) => canonicalIP(ip) === canonical)) return undefined;
     return `pod now has IP ${pod.podIPs.join(', ')} (a pod of the same name was recreated)`;
   }
   if (!terminating && ref.uid && pod.meta.uid && ref.uid !== pod.meta.uid) {

@@ -322,9 +322,10 @@ export function runChecks(
     const foundSomething = new Set<Check>();
     const events = new ServiceEventsOnce(model, service);
     const explainedEvents = new Set<string>();
+    const others: OtherFindings = { explainedEvents };
     for (const check of runnable) {
       if (!inScope(check.appliesToServices, kinds)) continue;
-      const found = complete(check, service, view, model, { explainedEvents }, events);
+      const found = complete(check, service, view, model, others, events);
       if (found.length > 0) {
         foundSomething.add(check);
         for (const reason of check.explainsEvents ?? []) explainedEvents.add(reason);

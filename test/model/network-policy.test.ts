@@ -1192,6 +1192,50 @@ describe('admission on a port, before peers', () => {
   });
 });
 
+describe('one evaluator, many pods', () => {
+  const withHttp = (name: string, port: number) =>
+    testPod('x', name, {
+      meta: { namespace: 'x', name, labels: { app: 'web', pod: name } },
+      containers: [
+        { name: 'server', ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }], hasStartupProbe: false },
+      ],
+    });
+  it('pods selected alike are each judged on their own named ports ([api] NetworkPolicyPort.port: a named port on the pod)', () => {
+    const e = evaluator([
+      policy('http', { podSelector: sel({ app: 'web' }), ingress: [{ ports: [{ port: 'http' }] }] }),
+    ]);
+    const rulesOn = (pod: PolicyPod, port: number) => {
+      const admission = e.admission(pod, 'Ingress', port, 'TCP');
+      return admission.state === 'isolated' ? admission.rules.length : admission.state;
+    };
+    const a = withHttp('a', 8080);
+    const b = withHttp('b', 9090);
+    expect(rulesOn(a, 8080)).toBe(1);
+    expect(rulesOn(b, 8080)).toBe(0);
+    expect(rulesOn(b, 9090)).toBe(1);
+    expect(rulesOn(a, 9090)).toBe(0);
+  });
+  it("pods selected alike get the same answer per port and protocol, not one port's for another", () => {
+    const e = evaluator([policy('web-80', { podSelector: sel({ app: 'web' }), ingress: [{ ports: [{ port: 80 }] }] })]);
+    const a = withHttp('a', 8080);
+    const b = withHttp('b', 8080);
+    const admitted = (pod: PolicyPod, port: number, protocol: Protocol) => {
+      const admission = e.admission(pod, 'Ingress', port, protocol);
+      return admission.state === 'isolated' && admission.rules.length > 0;
+    };
+    expect([admitted(a, 80, 'TCP'), admitted(b, 80, 'TCP')]).toEqual([true, true]);
+    expect([admitted(b, 81, 'TCP'), admitted(a, 81, 'TCP')]).toEqual([false, false]);
+    expect([admitted(a, 80, 'UDP'), admitted(b, 80, 'SCTP')]).toEqual([false, false]);
+  });
+  it('lists the policies selecting a pod in name order, whichever label selected them', () => {
+    const names = ['a-all', 'b-by-pod', 'c-all', 'd-by-app', 'e-by-pod'];
+    const selectors = [ALL, podIs('a'), ALL, sel({ app: 'web' }), sel({ pod: 'a', app: 'web' })];
+    const e = evaluator(names.map((name, i) => policy(name, { podSelector: selectors[i] })));
+    const admission = e.admission(withHttp('a', 8080), 'Ingress', 80, 'TCP');
+    expect(admission.state === 'isolated' && admission.policies.map((p) => p.meta.name)).toEqual(names);
+  });
+});
+
 describe('wording', () => {
   it('spells selectors as kubectl -l does', () => {
     expect(
