@@ -3,7 +3,7 @@
 // docs/kubernetes-semantics.md#policies-see-pod-addresses-after-the-services-dnat), or a named
 // port none of the backends declares (docs/kubernetes-semantics.md#ports-and-protocols).
 
-import type { NetworkPolicy } from '../core/objects.js';
+import type { NetworkPolicy, Protocol } from '../core/objects.js';
 import { namedPortOn, portsAdmit } from '../model/network-policy.js';
 import { declaresPort, describeServicePort } from '../model/ports.js';
 import { isShut, servicePolicies, type BackendAdmission } from '../model/service-policies.js';
@@ -23,6 +23,12 @@ function backendsByPolicy(backends: readonly BackendAdmission[]): Map<NetworkPol
     }
   }
   return byPolicy;
+}
+
+/** Whether some ingress rule of the policy admits the port on the backend's pod. */
+function ingressAdmits(policy: NetworkPolicy, port: number, protocol: Protocol, b: BackendAdmission): boolean {
+  for (const rule of policy.ingress) if (portsAdmit(rule.ports, port, protocol, b.pod)) return true;
+  return false;
 }
 
 export const networkpolicyPortMismatch: Check = {
@@ -61,8 +67,7 @@ export const networkpolicyPortMismatch: Check = {
       const { protocol } = servicePort;
       const port = describeServicePort(servicePort);
       for (const [policy, selected] of backendsByPolicy(backends)) {
-        const admits = (b: BackendAdmission, number: number) =>
-          policy.ingress.some((rule) => portsAdmit(rule.ports, number, protocol, b.pod));
+        const admits = (b: BackendAdmission, number: number) => ingressAdmits(policy, number, protocol, b);
         const fix = () => kubectl('edit', 'networkpolicy', policy.meta.name, '-n', namespace);
         // A rule with no ports admits the Service port only because it admits every port.
         const namesPorts = policy.ingress.some((rule) => rule.ports.length > 0);

@@ -4,9 +4,9 @@
 import type { NetworkPolicy, NetworkPolicyPeer } from '../core/objects.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { needsNamespaceLabels } from '../core/selectors.js';
-import { admitsEverySource, describePeer, namespacesSelected } from '../model/network-policy.js';
+import { admitsEverySource, describePeer, namespacesSelected, type PortAdmission } from '../model/network-policy.js';
 import { describeServicePort } from '../model/ports.js';
-import { servicePolicies } from '../model/service-policies.js';
+import { servicePolicies, type BackendAdmission } from '../model/service-policies.js';
 import { kubectl, listSome, namePolicies, podPorts, POLICY_NOTES, policyCaveats } from './helpers.js';
 import type { Check, FindingDraft } from './types.js';
 
@@ -15,10 +15,66 @@ import type { Check, FindingDraft } from './types.js';
  * and the input holds them; undefined namespaces (not read) are the caller's note.
  */
 function describeSource(peer: NetworkPolicyPeer, policyNamespace: string, model: ClusterModel): string {
-  const words = describePeer(peer, policyNamespace);
-  if (!peer.namespaceSelector || !needsNamespaceLabels(peer) || !model.coverage.namespaces) return words;
-  const matched = namespacesSelected(peer.namespaceSelector, model.namespaces);
-  return `${words} (${matched.length > 0 ? listSome(matched) : 'no namespace has these labels'})`;
+  let described = describedSources.get(model);
+  if (!described) describedSources.set(model, (described = new Map<NetworkPolicyPeer, string>()));
+  let words = described.get(peer);
+  if (words !== undefined) return words;
+  words = describePeer(peer, policyNamespace);
+  if (peer.namespaceSelector && needsNamespaceLabels(peer) && model.coverage.namespaces) {
+    const matched = namespacesSelected(peer.namespaceSelector, model.namespaces);
+    words = `${words} (${matched.length > 0 ? listSome(matched) : 'no namespace has these labels'})`;
+  }
+  described.set(peer, words);
+  return words;
+}
+
+/** Per model, each peer in words: a peer belongs to one policy, whose backends are behind many Services. */
+const describedSources = new WeakMap<ClusterModel, Map<NetworkPolicyPeer, string>>();
+
+/** What the rules admitting a port on some backends say, in words: the same for every Service whose backends one admission covers. */
+interface AdmittedSources {
+  /** The peers, described, sorted, each once. */
+  sources: string;
+  /** The admitting policies (namePolicies), and their names, sorted, each once. */
+  policies: string;
+  policyNames: string[];
+  /** A namespaceSelector needs the Namespaces' labels, and they were not read. */
+  labelsUnknown: boolean;
+}
+
+/** Per model, what one admission admits from: the backends of a namespace's Services mostly share one. */
+const sourcesOfAdmission = new WeakMap<ClusterModel, Map<PortAdmission, AdmittedSources>>();
+
+function admittedSources(restricted: readonly BackendAdmission[], model: ClusterModel): AdmittedSources {
+  const admissions = new Set<PortAdmission>();
+  for (const b of restricted) admissions.add(b.admission);
+  const only = admissions.size === 1 ? restricted[0].admission : undefined;
+  let memo = sourcesOfAdmission.get(model);
+  if (!memo) sourcesOfAdmission.set(model, (memo = new Map<PortAdmission, AdmittedSources>()));
+  const known = only && memo.get(only);
+  if (known) return known;
+  // Each admitting policy and peer is taken once.
+  const admitting = new Set<NetworkPolicy>();
+  const sources = new Set<string>();
+  let labelsUnknown = false;
+  for (const admission of admissions) {
+    if (admission.state !== 'isolated') continue;
+    for (const rule of admission.rules) {
+      admitting.add(rule.policy);
+      for (const peer of rule.peers) {
+        sources.add(describeSource(peer, rule.policy.meta.namespace, model));
+        if (!model.coverage.namespaces && needsNamespaceLabels(peer)) labelsUnknown = true;
+      }
+    }
+  }
+  const found: AdmittedSources = {
+    sources: listSome([...sources].sort(), 8),
+    policies: namePolicies(admitting),
+    policyNames: [...new Set([...admitting].map((p) => p.meta.name))].sort(),
+    labelsUnknown,
+  };
+  if (only) memo.set(only, found);
+  return found;
 }
 
 export const networkpolicyRestrictsSources: Check = {
@@ -56,20 +112,7 @@ export const networkpolicyRestrictsSources: Check = {
         (b) => b.admission.state === 'isolated' && b.admission.rules.length > 0 && !admitsEverySource(b.admission),
       );
       if (restricted.length === 0) continue;
-      // The backends mostly share their policies: each admitting policy and peer is taken once.
-      const admitting = new Set<NetworkPolicy>();
-      const peers = new Map<NetworkPolicyPeer, string>();
-      for (const b of restricted) {
-        if (b.admission.state !== 'isolated') continue;
-        for (const rule of b.admission.rules) {
-          admitting.add(rule.policy);
-          for (const peer of rule.peers) peers.set(peer, rule.policy.meta.namespace);
-        }
-      }
-      const sources = new Set(
-        [...peers].map(([peer, policyNamespace]) => describeSource(peer, policyNamespace, model)),
-      );
-      const labelsUnknown = !model.coverage.namespaces && [...peers.keys()].some(needsNamespaceLabels);
+      const { sources, policies, policyNames, labelsUnknown } = admittedSources(restricted, model);
       const open = backends.filter((b) => b.admission.state !== 'hostNetwork' && admitsEverySource(b.admission));
       const caveats = policyCaveats(model);
       const port = describeServicePort(servicePort);
@@ -81,8 +124,8 @@ export const networkpolicyRestrictsSources: Check = {
             restricted.map((b) => b.port),
             servicePort.protocol,
           ),
-          sources: listSome([...sources].sort(), 8),
-          policies: namePolicies(admitting),
+          sources,
+          policies,
           open: open.length,
           backends: backends.length,
           ...caveats.data,
@@ -93,13 +136,7 @@ export const networkpolicyRestrictsSources: Check = {
           ...caveats.notes,
         ],
         port,
-        fix: kubectl(
-          'describe',
-          'networkpolicy',
-          '-n',
-          namespace,
-          ...new Set([...admitting].map((p) => p.meta.name).sort()),
-        ),
+        fix: kubectl('describe', 'networkpolicy', '-n', namespace, ...policyNames),
       });
     }
     return findings;

@@ -242,7 +242,7 @@ export const selectorNoMatch: Check = {
       draft.reason = 'nearMissTie';
       data.groups = tied.length;
       data.misses = tied
-        .map((g) => fillTemplate(GROUP[groupKind(g)], groupData(g), 'selector-no-match: a near miss'))
+        .map((g) => fillTemplate(GROUP[groupKind(g)], groupData(g), () => 'selector-no-match: a near miss'))
         .join('; ');
       draft.fix = tieFix(service, tied);
     } else if (top) {

@@ -212,7 +212,9 @@ export function portsAdmit(
   protocol: Protocol,
   destination: PolicyPod | undefined,
 ): boolean {
-  return ports.length === 0 || ports.some((entry) => portEntryAdmits(entry, port, protocol, destination));
+  if (ports.length === 0) return true;
+  for (const entry of ports) if (portEntryAdmits(entry, port, protocol, destination)) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,11 +18,11 @@ export function findingText(check: CheckDescription & CheckMessages, draft: Find
   const { reason, data, notes = [] } = draft;
   const template = Object.hasOwn(check.messages, reason) ? check.messages[reason] : undefined;
   if (template === undefined) throw new Error(`check ${check.id}: reason "${reason}" is not one of its messages`);
-  let message = fillTemplate(template, data, `check ${check.id}, message ${reason}`);
+  let message = fillTemplate(template, data, () => `check ${check.id}, message ${reason}`);
   for (const note of notes) {
     const clause = check.notes && Object.hasOwn(check.notes, note) ? check.notes[note] : undefined;
     if (clause === undefined) throw new Error(`check ${check.id}: note "${note}" is not one of its notes`);
-    message += fillTemplate(clause, data, `check ${check.id}, note ${note}`);
+    message += fillTemplate(clause, data, () => `check ${check.id}, note ${note}`);
   }
   return { severity: check.severities?.[reason] ?? check.severity, reason, message };
 }
