@@ -353,6 +353,57 @@ describe('--connect-from node/NAME: what stops it, one line and an exit code eac
     expect(podGone(server, name)).toBe(true);
   });
 
+  /** A pod an earlier run left in kube-system, `ageSeconds` old; named apart from the run's own (withDebugPods). */
+  const leftover = (name: string, ageSeconds: number, creator: string, deadlineSeconds: number): Raw => {
+    const p = pod(name, {
+      ns: NODE_POD_NAMESPACE,
+      labels: { 'app.kubernetes.io/created-by': creator },
+      phase: 'Failed',
+    });
+    const created = new Date(Date.now() - ageSeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    return {
+      ...p,
+      metadata: { ...(p.metadata as Raw), creationTimestamp: created },
+      spec: { ...(p.spec as Raw), activeDeadlineSeconds: deadlineSeconds },
+    };
+  };
+
+  it("deletes first the pods earlier runs left past their deadline (a SIGKILL), and says so; not a young one, nor the probe's", async () => {
+    server.store.apply(leftover('killed-connect', 3600, 'endpoints-doctor-connect', CONTAINER_LIFETIME_SECONDS));
+    server.store.apply(leftover('running-connect', 60, 'endpoints-doctor-connect', CONTAINER_LIFETIME_SECONDS));
+    server.store.apply(leftover('killed-probe', 3600, 'endpoints-doctor-probe', 600));
+    server.faults.forbid({ resource: 'pods/exec', verb: 'create' });
+    const result = await connectFrom('node/node-a');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^note: deleted the debug pod kube-system/killed-connect an earlier --connect-from node run left behind \\(created \\S+, past its ${CONTAINER_LIFETIME_SECONDS}s deadline\\)\n`,
+      ),
+    );
+    const name = pods.created[0]?.metadata.name;
+    expect(podWrites(server)).toEqual([
+      'DELETE kube-system/killed-connect',
+      'POST kube-system/',
+      `DELETE kube-system/${name}`,
+    ]);
+    expect(['killed-connect', 'running-connect', 'killed-probe'].map((n) => podGone(server, n))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('without list on pods in kube-system: the tidying is skipped with a warning, the run goes on', async () => {
+    server.faults.forbid({ resource: 'pods', verb: 'list', namespace: NODE_POD_NAMESPACE });
+    server.faults.forbid({ resource: 'pods/exec', verb: 'create' });
+    const result = await connectFrom('node/node-a');
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')[0]).toBe(
+      'warning: cannot look for debug pods earlier --connect-from node runs left in namespace kube-system: forbidden to list pods there',
+    );
+    expect(podWrites(server)).toEqual(['POST kube-system/', `DELETE kube-system/${pods.created[0]?.metadata.name}`]);
+  });
+
   it('the program failing in the pod: said, exit 3, the pod deleted', async () => {
     server.setExecHandler(() => {
       throw new Error('container runtime exploded');

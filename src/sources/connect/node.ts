@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../core/errors.js';
 import { apiCode, apiMessage, clientNode } from '../client-node.js';
-import { debugPodName, withNodePod, type NodePodUse } from '../node/debug-pod.js';
+import { debugPodName, deleteLeftoverDebugPods, withNodePod, type NodePodUse } from '../node/debug-pod.js';
 import { CONTAINER_LIFETIME_SECONDS, NO_PRIVILEGES, runProgram } from './container.js';
 import type { Vantage } from './types.js';
 
@@ -16,6 +16,7 @@ import type { Vantage } from './types.js';
 export const NODE_POD_NAMESPACE = 'kube-system';
 
 const NEEDS = `--connect-from node needs get on nodes, and create, get and delete on pods and create on pods/exec in namespace ${NODE_POD_NAMESPACE}`;
+const CREATOR = 'endpoints-doctor-connect';
 
 export interface NodeVantageOptions {
   kubeConfig: KubeConfig;
@@ -48,7 +49,7 @@ export async function nodeInternalIPs(kubeConfig: KubeConfig, node: string): Pro
 function connectUse(o: NodeVantageOptions, name: string): NodePodUse {
   return {
     name,
-    creator: 'endpoints-doctor-connect',
+    creator: CREATOR,
     deadlineSeconds: CONTAINER_LIFETIME_SECONDS,
     container: {
       name: 'connect',
@@ -74,6 +75,12 @@ export function nodeVantage(o: NodeVantageOptions): Vantage {
     name: `node/${o.node}`,
     async attemptAll(attempts, options) {
       if (attempts.length === 0) return [];
+      // A run killed outright (SIGKILL) left its pod; list is optional, its lack only said.
+      await deleteLeftoverDebugPods({
+        kubeConfig: o.kubeConfig,
+        namespace: NODE_POD_NAMESPACE,
+        owner: { creator: CREATOR, run: '--connect-from node run', needs: NEEDS },
+      });
       const name = debugPodName('connect', o.node);
       const where = `the debug pod ${NODE_POD_NAMESPACE}/${name} on node ${o.node}`;
       o.say(

@@ -5,8 +5,8 @@
 // node/NAME` connects from one (sources/connect/node.ts). Either is a short-lived pod pinned to
 // the node, in its host network namespace, running sleep until its commands have been exec'd. It
 // is deleted afterwards, whatever happens: errors, Ctrl-C, SIGTERM, SIGHUP (a closed terminal).
-// activeDeadlineSeconds ends it even if the process dies, and the next probe deletes the probe
-// pods such a death left behind.
+// activeDeadlineSeconds ends it even if the process dies, and the next run of the same kind
+// deletes the pods such a death left behind.
 
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig, V1Container, V1Pod } from '@kubernetes/client-node';
@@ -227,28 +227,45 @@ async function coreApi(kubeConfig: KubeConfig) {
   return kubeConfig.makeApiClient(CoreV1Api);
 }
 
+/** Whose leftovers a sweep deletes: the pods one use labels as its own, and how messages name that use. */
+export interface LeftoverOwner {
+  /** The app.kubernetes.io/created-by value of its pods (NodePodUse.creator). */
+  creator: string;
+  /** The run that makes such pods, e.g. "probe" or "--connect-from node run". */
+  run: string;
+  /** What a forbidden answer says is needed. */
+  needs: string;
+}
+
+const PROBE_LEFTOVERS: LeftoverOwner = { creator: DEBUG_POD_CREATOR, run: 'probe', needs: PROBE_NEEDS };
+
 /**
- * Deletes the debug pods of earlier probes that outlived their deadline in `namespace` (a probe
+ * Deletes the debug pods of earlier runs that outlived their deadline in `namespace` (a run
  * killed with SIGKILL, or a node gone mid-run, leaves one behind; activeDeadlineSeconds stops it
- * but does not delete it), and says so on stderr. Younger ones may belong to a probe running now
- * and are left alone.
+ * but does not delete it), and says so on stderr. Younger ones may belong to a run going on now
+ * and are left alone; so are other uses' and other tools' pods.
  */
-export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; namespace: string }): Promise<void> {
+export async function deleteLeftoverDebugPods(o: {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  owner?: LeftoverOwner;
+}): Promise<void> {
+  const owner = o.owner ?? PROBE_LEFTOVERS;
   const core = await coreApi(o.kubeConfig);
   let pods: V1Pod[];
   try {
     pods = (
-      await core.listNamespacedPod({ namespace: o.namespace, labelSelector: `${DEBUG_POD_LABEL}=${DEBUG_POD_CREATOR}` })
+      await core.listNamespacedPod({ namespace: o.namespace, labelSelector: `${DEBUG_POD_LABEL}=${owner.creator}` })
     ).items;
   } catch (e) {
-    // Without list the probe still works; only the tidying is skipped, and said.
+    // Without list the run still works; only the tidying is skipped, and said.
     if (apiCode(e) === 403) {
       process.stderr.write(
-        `warning: cannot look for debug pods earlier probes left in namespace ${o.namespace}: forbidden to list pods there\n`,
+        `warning: cannot look for debug pods earlier ${owner.run}s left in namespace ${o.namespace}: forbidden to list pods there\n`,
       );
       return;
     }
-    throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`, PROBE_NEEDS);
+    throw apiFailure(e, `list the debug pods left in namespace ${o.namespace}`, owner.needs);
   }
   const now = Date.now();
   for (const pod of pods) {
@@ -261,10 +278,10 @@ export async function deleteLeftoverDebugPods(o: { kubeConfig: KubeConfig; names
       await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 });
     } catch (e) {
       if (apiCode(e) === 404) continue;
-      throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`, PROBE_NEEDS);
+      throw apiFailure(e, `delete the leftover debug pod ${o.namespace}/${name}`, owner.needs);
     }
     process.stderr.write(
-      `note: deleted the debug pod ${o.namespace}/${name} an earlier probe left behind (created ${new Date(created).toISOString()}, past its ${deadlineSeconds}s deadline)\n`,
+      `note: deleted the debug pod ${o.namespace}/${name} an earlier ${owner.run} left behind (created ${new Date(created).toISOString()}, past its ${deadlineSeconds}s deadline)\n`,
     );
   }
 }
