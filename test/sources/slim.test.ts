@@ -153,6 +153,27 @@ describe('a field the checks read, with the wrong type', () => {
       'NetworkPolicy shop/p: spec.egress[0].ports[0].protocol must be TCP or UDP or SCTP, got "ICMP"',
     ],
     [
+      // The API server accepts only TCP, UDP and SCTP as a Service's, a container's and an
+      // EndpointSlice's port protocol (pkg/apis/core/validation/validation.go supportedPortProtocols,
+      // pkg/apis/discovery/validation): a typo in a snapshot is bad input, never TCP.
+      'a Service port protocol the API does not know',
+      'Service',
+      withSpec(service('web'), { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TPC' }] }),
+      'Service shop/web: spec.ports[0].protocol must be TCP or UDP or SCTP, got "TPC"',
+    ],
+    [
+      'a container port protocol in lower case',
+      'Pod',
+      pod('web-1', { containers: [{ name: 'app', ports: [{ containerPort: 8080, protocol: 'tcp' }] }] }),
+      'Pod shop/web-1: spec.containers[0].ports[0].protocol must be TCP or UDP or SCTP, got "tcp"',
+    ],
+    [
+      'an EndpointSlice port protocol the API does not know',
+      'EndpointSlice',
+      slice('web', { ports: [{ name: 'http', port: 8080, protocol: 'HTTP' }] }),
+      'EndpointSlice shop/web-abcde: ports[0].protocol must be TCP or UDP or SCTP, got "HTTP"',
+    ],
+    [
       'a policy type the API does not know',
       'NetworkPolicy',
       networkPolicy('p', { podSelector: {}, policyTypes: ['Ingress', 'Both'] }),

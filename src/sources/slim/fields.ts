@@ -165,9 +165,21 @@ export function stringMap(value: unknown, field: string): Labels {
   return out;
 }
 
+/** A string that must be one of `allowed`; undefined when absent. */
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined {
+  const s = str(value, field);
+  if (s === undefined || (allowed as readonly string[]).includes(s)) return s as T | undefined;
+  throw new FieldError(field, allowed.join(' or '), JSON.stringify(s));
+}
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[];
+
+/**
+ * A port's protocol, TCP when absent (the API server's default); any other value is refused as
+ * the API server refuses it, so that a snapshot's typo is never read as TCP.
+ */
 export function protocol(value: unknown, field: string): Protocol {
-  const p = str(value, field);
-  return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
+  return oneOf(value, field, PROTOCOLS) ?? 'TCP';
 }
 
 /** A metav1.LabelSelector (a workload's, a NetworkPolicy's and its peers'); undefined when absent. */

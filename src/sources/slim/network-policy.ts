@@ -9,7 +9,6 @@ import type {
   NetworkPolicyPeer,
   NetworkPolicyPort,
   NetworkPolicyRule,
-  Protocol,
 } from '../../core/objects.js';
 import {
   checked,
@@ -19,6 +18,8 @@ import {
   labelSelector,
   list,
   nonEmpty,
+  oneOf,
+  protocol,
   rawLabelSelector,
   setOwnKey,
   slimMeta,
@@ -29,13 +30,6 @@ import {
 } from './fields.js';
 
 /** A value only some strings are: what the API server's validation accepts, else bad input. */
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T | undefined {
-  const s = str(value, field);
-  if (s === undefined || (allowed as readonly string[]).includes(s)) return s as T | undefined;
-  throw new FieldError(field, allowed.join(' or '), JSON.stringify(s));
-}
-
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[];
 const POLICY_TYPES = ['Ingress', 'Egress'] as const;
 
 /** An ipBlock: its cidr is required (the API server rejects a block without one). */
@@ -76,7 +70,7 @@ function slimPort(raw: Raw): NetworkPolicyPort {
   const endPort = int(raw.endPort, 'endPort');
   return {
     // TCP when absent (SetDefaults_NetworkPolicyPort, pkg/apis/networking/v1/defaults.go).
-    protocol: oneOf(raw.protocol, 'protocol', PROTOCOLS) ?? 'TCP',
+    protocol: protocol(raw.protocol, 'protocol'),
     ...(port !== undefined ? { port } : {}),
     ...(endPort !== undefined ? { endPort } : {}),
   };
