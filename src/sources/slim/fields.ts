@@ -172,7 +172,7 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
   throw new FieldError(field, allowed.join(' or '), JSON.stringify(s));
 }
 
-export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[];
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[];
 
 /**
  * A port's protocol, TCP when absent (the API server's default); any other value is refused as
