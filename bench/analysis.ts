@@ -3,6 +3,7 @@
 // (same seed as the server's), slims every object as the live source does (slimObject), builds
 // the ClusterModel, says 'ready', and on { cmd: 'run', runs } times runChecks (every check,
 // every Service) + buildReport `runs` times, then renders the report as JSON, text and tree.
+// A second argument, a JSON list of check ids, runs those checks only (bench/analysis-split.ts).
 
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -58,7 +59,11 @@ if (process.send && import.meta.url === pathToFileURL(process.argv[1] ?? '').hre
   // As the CLI's main() does first.
   const { delayOptimization } = await dist<typeof import('../src/core/tiering.js')>('core/tiering.js');
   delayOptimization(process.versions.v8, process.execArgv);
-  const { CHECKS } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
+  const { CHECKS: EVERY_CHECK } = await dist<typeof import('../src/checks/index.js')>('checks/index.js');
+  const only = process.argv[3] === undefined ? undefined : new Set(JSON.parse(process.argv[3]) as string[]);
+  const unknown = [...(only ?? [])].filter((id) => !EVERY_CHECK.some((check) => check.id === id));
+  if (unknown.length > 0) throw new Error(`bench/analysis.ts: no such check: ${unknown.join(', ')}`);
+  const CHECKS = only ? EVERY_CHECK.filter((check) => only.has(check.id)) : EVERY_CHECK;
   const { describeChecks } = await dist<typeof import('../src/core/findings.js')>('core/findings.js');
   const { buildModel } = await dist<typeof import('../src/model/cluster.js')>('model/cluster.js');
   const { coverageFrom } = await dist<typeof import('../src/core/coverage.js')>('core/coverage.js');

@@ -35,4 +35,22 @@ describe.skipIf(!kubectlFound || !timeFound)('npm run bench at a tiny size', () 
     expect(report).toMatch(/one namespace of 200 Pods, 10 Services and 30 NetworkPolicies/);
     expect(report).toMatch(/\| 200 Pods, 30 NetworkPolicies, 10 Services: cold \d+ ms/);
   }, 600_000);
+
+  it('splits the analysis between the checks of a commit and those added since', () => {
+    // At HEAD every check of the analysis is one of the commit's: the second set holds them all, the third none.
+    const run = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['bench/analysis-split.ts', '--since', 'HEAD', '--scale', '0.004', '--processes', '1', '--runs', '1'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    const rows = [
+      ...run.stdout.matchAll(/^\| (every check|the checks of HEAD|the checks added since) \| (\d+) \| \d+ ms/gm),
+    ];
+    expect(rows.map((r) => r[1])).toEqual(['every check', 'the checks of HEAD', 'the checks added since']);
+    const [every, then, since] = rows.map((r) => Number(r[2]));
+    expect(every).toBeGreaterThan(20);
+    expect([then, since]).toEqual([every, 0]);
+  }, 120_000);
 });

@@ -28,8 +28,9 @@ export class Child<Ready, Answer> {
     });
   }
 
-  static fork<R, A>(module: string, size: ClusterSize): Child<R, A> {
-    const child = fork(join(BENCH, module), [JSON.stringify(size)], {
+  /** `args` follow the size on the child's command line (bench/analysis.ts: the checks to run). */
+  static fork<R, A>(module: string, size: ClusterSize, args: readonly string[] = []): Child<R, A> {
+    const child = fork(join(BENCH, module), [JSON.stringify(size), ...args], {
       execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=16384'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { ClusterSize } from '../generate.js';
 
 /** The default size the targets name: 5,000 Services and 50,000 Pods. */
-const DEFAULT_SIZE = { services: 5000, pods: 50000, namespaces: 200, nodes: 500 };
+export const DEFAULT_SIZE = { services: 5000, pods: 50000, namespaces: 200, nodes: 500 };
 
 const USAGE = `usage: npm run bench -- [options]
   --services N      Services at full size (default ${DEFAULT_SIZE.services})
@@ -115,7 +115,7 @@ export function parseBenchOptions(root: string): BenchOptions {
   };
 }
 
-export function sizeAt(options: BenchOptions, scale: number): ClusterSize {
+export function sizeAt(options: Pick<BenchOptions, 'full' | 'seed'>, scale: number): ClusterSize {
   const at = (n: number) => Math.max(1, Math.round(n * scale));
   const { full } = options;
   return {
