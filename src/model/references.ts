@@ -221,7 +221,7 @@ export function referencesOf(object: ClusterObject): ServiceReference[] {
 }
 
 /** "Ingress shop/web", "APIService v1beta1.metrics.k8s.io": how texts name a referrer. */
-function describeReferrer(referrer: Referrer): string {
+export function describeReferrer(referrer: Referrer): string {
   return `${referrer.kind} ${referrer.namespace ? `${referrer.namespace}/` : ''}${referrer.name}`;
 }
 

@@ -1,5 +1,15 @@
 import { networkpolicyRestrictsSources } from '../../src/checks/networkpolicy-restricts-sources.js';
-import { endpointOf, namespace, networkPolicy, pod, service, slice, type Raw } from '../support/objects.js';
+import {
+  endpointOf,
+  httpRoute,
+  ingress,
+  namespace,
+  networkPolicy,
+  pod,
+  service,
+  slice,
+  type Raw,
+} from '../support/objects.js';
 import { ruleTester } from '../support/rule-tester.js';
 
 function web(pods: Raw[] = [pod('web-1'), pod('web-2')]): Raw[] {
@@ -9,6 +19,30 @@ function web(pods: Raw[] = [pod('web-1'), pod('web-2')]): Raw[] {
 const onWeb = { matchLabels: { app: 'web' } };
 const fromFront = { podSelector: { matchLabels: { app: 'front' } } };
 const fromIngress = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+const onlyFromFront = networkPolicy('front', { podSelector: onWeb, ingress: [{ from: [fromFront] }] });
+
+const CONTROLLER = { 'app.kubernetes.io/name': 'ingress-nginx' };
+const LB_IP = '203.0.113.10';
+/** An ingress controller's LoadBalancer Service, answering on LB_IP, and its ready pod (on the host network or not). */
+function controller(hostNetwork = false): Raw[] {
+  return [
+    service('ingress-nginx-controller', {
+      ns: 'ingress-nginx',
+      type: 'LoadBalancer',
+      selector: CONTROLLER,
+      status: { loadBalancer: { ingress: [{ ip: LB_IP }] } },
+    }),
+    pod('controller-1', {
+      ns: 'ingress-nginx',
+      labels: CONTROLLER,
+      ...(hostNetwork ? { spec: { hostNetwork: true } } : {}),
+    }),
+    slice('ingress-nginx-controller', { ns: 'ingress-nginx', endpoints: [endpointOf('controller-1')] }),
+  ];
+}
+/** Ingress front of namespace shop sending / to web:80, with the addresses its controller published. */
+const front = (loadBalancer: { ip?: string }[] = [{ ip: LB_IP }]) =>
+  ingress('front', { paths: [{ service: 'web', port: 80 }], loadBalancer });
 
 ruleTester(networkpolicyRestrictsSources, {
   valid: [
@@ -149,6 +183,54 @@ ruleTester(networkpolicyRestrictsSources, {
         networkPolicy('locked', { podSelector: { matchLabels: { locked: 'yes' } }, ingress: [{ from: [fromFront] }] }),
       ],
       findings: [{ reason: 'restricted', message: ['1 of the 2 ready backends admit every source'] }],
+    },
+    {
+      name: 'an Ingress whose controller pods the cluster does not show (no address in its status): named as not judged (docs/kubernetes-semantics.md#ingress-status-and-the-controllers-service)',
+      objects: [...web(), onlyFromFront, ...controller(), front([])],
+      findings: [
+        {
+          reason: 'restricted',
+          message: [
+            'only from pods app=front of namespace shop',
+            'the pods that carry the requests of Ingress shop/front are not known: no Service of the input answers',
+            'is not judged',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a route whose Gateway is not in the input and has no labelled Service: named as not judged (docs/kubernetes-semantics.md#the-services-of-a-gateway)',
+      objects: [
+        ...web(),
+        onlyFromFront,
+        httpRoute('front', { rules: [{ path: '/', backendRefs: [{ name: 'web', port: 80 }] }] }),
+      ],
+      findings: [{ reason: 'restricted', message: ['the pods that carry the requests of HTTPRoute shop/front'] }],
+    },
+    {
+      name: "an Ingress whose controller pods share their node's network: named as not judged (docs/kubernetes-semantics.md#networkpolicy-and-hostnetwork-pods)",
+      objects: [...web(), onlyFromFront, ...controller(true), front()],
+      findings: [
+        {
+          reason: 'restricted',
+          message: ["the pods that carry the requests of Ingress shop/front share their node's network"],
+          notInMessage: ['are not known'],
+        },
+      ],
+    },
+    {
+      name: 'an Ingress whose controller pods are known: networkpolicy-blocks-referrer judges it, no note (docs/kubernetes-semantics.md#ingress-status-and-the-controllers-service)',
+      objects: [...web(), onlyFromFront, ...controller(), front()],
+      findings: [{ reason: 'restricted', notInMessage: ['not judged'] }],
+    },
+    {
+      name: 'an Ingress naming another port of the Service: not this port, no note (docs/kubernetes-semantics.md#ingress-backends)',
+      objects: [
+        ...web(),
+        onlyFromFront,
+        ingress('front', { paths: [{ service: 'web', port: 9090 }], loadBalancer: [] }),
+      ],
+      findings: [{ reason: 'restricted', notInMessage: ['not judged'] }],
     },
   ],
 });

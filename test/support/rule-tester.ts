@@ -33,6 +33,8 @@ export interface ExpectedFinding {
   port?: string;
   /** Every string must occur in the message. */
   message?: string[];
+  /** No string may occur in the message: a note that must stay silent. */
+  notInMessage?: string[];
   /** Exactly these pod names, in any order. */
   pods?: string[];
   /** Each pod name's cause must contain the given text. */
@@ -136,6 +138,7 @@ export function declareTableTests<K extends TabledCheck, C extends { name: strin
           if (want.service !== undefined) expect(got.service).toBe(want.service);
           if (want.port !== undefined) expect(got.port).toBe(want.port);
           for (const text of want.message ?? []) expect(got.message).toContain(text);
+          for (const text of want.notInMessage ?? []) expect(got.message).not.toContain(text);
           if (want.pods) expect((got.pods ?? []).map((p) => p.name).sort()).toEqual([...want.pods].sort());
           for (const [podName, cause] of Object.entries(want.causes ?? {})) {
             expect(got.pods?.find((p) => p.name === podName)?.cause).toContain(cause);
