@@ -7,7 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stringAt } from '../src/core/json-value.js';
 import { startTestServer, type TestServer } from './server/index.js';
+import { resourceNamed } from './server/store.js';
 import { BIN, writeTemp } from './support/cli.js';
 import { withControllers } from './support/controller.js';
 import { node, pod, service } from './support/objects.js';
@@ -269,5 +271,48 @@ describe.skipIf(!hasTmux)('in a real terminal (tmux)', { timeout: TIMEOUT }, () 
     keys('C-c');
     await until('the exit', (s) => s.includes('EXIT=0'));
     await expectTerminalRestored('after-live-ctrl-c');
+  });
+
+  it("-i --connect-from node: q while r's pass waits for its debug pod deletes the pod before the process ends", async () => {
+    const debugPods: string[] = [];
+    // No kubelet: the first pass's pod runs as soon as it is created, the next one never starts.
+    const unsubscribe = server.store.subscribe((e) => {
+      if (e.type !== 'ADDED' || e.resource.plural !== 'pods') return;
+      const name = stringAt(e.object, 'metadata', 'name') ?? '';
+      if (!name.startsWith('endpoints-doctor-connect-')) return;
+      debugPods.push(name);
+      if (debugPods.length === 1)
+        setImmediate(() => server.store.update({ ...e.object, status: { phase: 'Running' } }));
+    });
+    // The connect program's answer: every target open (sh -c PROGRAM NAME SECONDS HTTP-PATH LISTEN, then four fields per target).
+    server.setExecHandler(({ command, stdout }) => {
+      const targets = (command.length - 7) / 4;
+      for (let i = 0; i < targets; i++) stdout.write(`${i} open 1 \n`);
+      return 0;
+    });
+    const debugPodLeft = (name: string) => server.store.get(resourceNamed('pods')!, 'kube-system', name) !== undefined;
+    try {
+      startShell();
+      typeLine(
+        doctor(
+          `--kubeconfig ${server.kubeconfigPath} -n shop -i --connect --connect-from node/node-a --connect-timeout 1s`,
+        ),
+      );
+      await until('the interactive view', (s) => s.includes('q quit') && /shop\/web/.test(s));
+      expect(debugPods).toHaveLength(1);
+      expect(debugPodLeft(debugPods[0])).toBe(false);
+      await untilReadingKeys();
+      keys('r');
+      await eventually('the second pass to create its pod', () => debugPods.length === 2, 60_000);
+      keys('q');
+      await until('the exit', (s) => s.includes('EXIT=0'));
+      expect(debugPodLeft(debugPods[1])).toBe(false);
+      expect(
+        server.requests.filter((r) => r.method === 'DELETE' && r.name === debugPods[1]).map((r) => r.namespace),
+      ).toEqual(['kube-system']);
+      await expectTerminalRestored('after-connect-q');
+    } finally {
+      unsubscribe();
+    }
   });
 });

@@ -195,6 +195,8 @@ export interface ConnectSource {
   namespace?: string;
   /** --debug's lines (the node debug pod's create and delete). */
   debug?: (line: string) => void;
+  /** Ends a pass from a node early, its pod deleted (-i quitting while one runs). */
+  abort?: AbortSignal;
 }
 
 /** A vantage point opened, and for a node, the node: its NodePorts are targets too. */
@@ -234,6 +236,7 @@ async function openVantage(
       image: spec.image,
       say,
       debug: source.debug ?? (() => {}),
+      ...(source.abort ? { abort: source.abort } : {}),
     });
     return { vantage, node: { name: spec.name, addresses } };
   }

@@ -373,6 +373,12 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
   let trouble: string | undefined;
   let live: Live | undefined;
   let app: ReturnType<typeof render> | undefined;
+  // Quitting while r's pass runs from a node ends it, its pod deleted, before the process ends;
+  // nothing is drawn after the view is closed.
+  const quitting = new AbortController();
+  const redraw = () => {
+    if (!quitting.signal.aborted) app?.rerender(element());
+  };
   const clock = () => new Date().toTimeString().slice(0, 8);
   // A new diagnosis: the Services it changed are marked (an update that changes none keeps the
   // marks of the last one that did).
@@ -381,7 +387,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
     if (services.length > 0) changed = new Set(services);
     diagnosis = next;
     source = from;
-    app?.rerender(element());
+    redraw();
   };
   // The first read fails on a client it does not hold; a later one (r) shows that it is gone.
   let clientGone: 'fail' | 'say' = 'fail';
@@ -407,7 +413,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
         services,
         options.connect!,
         drawn ? { ...streams, errOut: sink } : streams,
-        source,
+        { ...source, abort: quitting.signal },
       );
       return { ...run, notes: [...run.notes, ...said.map((line) => `--connect: ${line.replace(/^note: /, '')}`)] };
     });
@@ -443,15 +449,17 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
       () => live && show(live.current(), `live ${live.contextName}, updated ${clock()}`),
       (problem) => {
         trouble = problem;
-        app?.rerender(element());
+        redraw();
       },
       connectPass,
     );
   // r: the snapshot read again, or the cluster listed again by a new watch that replaces the old one.
-  let refreshing = false;
-  const refresh = async () => {
-    if (refreshing) return;
-    refreshing = true;
+  let refreshing: Promise<void> | undefined;
+  const refresh = () =>
+    (refreshing ??= reread().finally(() => {
+      refreshing = undefined;
+    }));
+  const reread = async () => {
     try {
       if (scope.snapshot) {
         const next = await readSnapshot(scope.snapshot);
@@ -467,9 +475,7 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
       }
     } catch (e) {
       trouble = `could not read again: ${e instanceof Error ? e.message : String(e)}`;
-      app?.rerender(element());
-    } finally {
-      refreshing = false;
+      redraw();
     }
   };
   const clipboard = await askClipboardSupport(streams.in, streams.out, process.env);
@@ -503,8 +509,13 @@ async function interactiveScreen(options: DiagnoseOptions, streams: IOStreams): 
   return untilQuit(
     app,
     streams.out,
-    () => app?.rerender(element()),
-    async () => live?.stop(),
+    () => redraw(),
+    async () => {
+      // A pass under way deletes what it made first; the watch it may have started is then live's.
+      quitting.abort(new Error('the view was closed'));
+      await refreshing;
+      await live?.stop();
+    },
     leaveFullScreen,
   );
 }

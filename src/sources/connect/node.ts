@@ -25,6 +25,8 @@ export interface NodeVantageOptions {
   /** Lines for stderr: what is created, before it is. */
   say: (line: string) => void;
   debug: (line: string) => void;
+  /** Ends the pass early: the pod is deleted and the pass rejects (NodePodOptions.abort). */
+  abort?: AbortSignal;
 }
 
 /** The node's InternalIPs, from its Node object: where its NodePorts are tried. No such node is a usage error. */
@@ -88,7 +90,13 @@ export function nodeVantage(o: NodeVantageOptions): Vantage {
           'to connect from; it is deleted when the run ends',
       );
       return withNodePod(
-        { kubeConfig: o.kubeConfig, namespace: NODE_POD_NAMESPACE, nodeName: o.node, debug: o.debug },
+        {
+          kubeConfig: o.kubeConfig,
+          namespace: NODE_POD_NAMESPACE,
+          nodeName: o.node,
+          debug: o.debug,
+          ...(o.abort ? { abort: o.abort } : {}),
+        },
         connectUse(o, name),
         (target) =>
           runProgram(

@@ -32,6 +32,22 @@ export interface NodePodOptions {
   debug: (line: string) => void;
   /** How long to wait between looks at the starting pod (tests make it short). */
   pollMs?: number;
+  /**
+   * Stops the wait for the pod and the work in it: the pod is deleted and the call rejects with
+   * the signal's reason (-i quitting while a --connect pass runs, which no signal tells).
+   */
+  abort?: AbortSignal;
+}
+
+/** The work's answer, or the abort's reason as soon as it is aborted. */
+function untilAborted<T>(work: Promise<T>, abort: AbortSignal | undefined): Promise<T> {
+  if (!abort) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abort.reason instanceof Error ? abort.reason : new Error(String(abort.reason)));
+    if (abort.aborted) return onAbort();
+    abort.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => abort.removeEventListener('abort', onAbort));
+  });
 }
 
 /** What one use of a debug pod puts in it, and what a refusal says that use needs. */
@@ -178,6 +194,7 @@ export async function withNodePod<T>(
     for (const signal of signals) process.removeListener(signal, onSignal);
   };
   try {
+    o.abort?.throwIfAborted();
     created = core.createNamespacedPod({ namespace: o.namespace, body: nodePodSpec(o, use) });
     await created;
   } catch (e) {
@@ -189,6 +206,7 @@ export async function withNodePod<T>(
   try {
     const started = Date.now();
     for (;;) {
+      o.abort?.throwIfAborted();
       let pod: V1Pod;
       try {
         pod = await core.readNamespacedPod({ name, namespace: o.namespace });
@@ -204,9 +222,9 @@ export async function withNodePod<T>(
           `the debug ${where} was not running after ${START_TIMEOUT_MS / 1000}s (phase ${pod.status?.phase ?? 'unknown'})`,
         );
       }
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+      await untilAborted(new Promise((r) => setTimeout(r, o.pollMs ?? 1000)), o.abort);
     }
-    return await work({ namespace: o.namespace, name, container: use.container.name });
+    return await untilAborted(work({ namespace: o.namespace, name, container: use.container.name }), o.abort);
   } finally {
     forgetSignals();
     await remove();
