@@ -4,6 +4,7 @@
 import type { NetworkPolicy, NetworkPolicyPeer, ServicePort } from '../core/objects.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { needsNamespaceLabels } from '../core/selectors.js';
+import { oncePer } from '../core/once-per.js';
 import { admitsEverySource, describePeer, namespacesSelected, type PortAdmission } from '../model/network-policy.js';
 import { describeServicePort } from '../model/ports.js';
 import { describeReferrer, GATEWAY_ROUTE_KINDS, referencedPort } from '../model/references.js';
@@ -18,8 +19,7 @@ import type { Check, FindingDraft } from './types.js';
  * and the input holds them; undefined namespaces (not read) are the caller's note.
  */
 function describeSource(peer: NetworkPolicyPeer, policyNamespace: string, model: ClusterModel): string {
-  let described = describedSources.get(model);
-  if (!described) describedSources.set(model, (described = new Map<NetworkPolicyPeer, string>()));
+  const described = describedSources(model);
   let words = described.get(peer);
   if (words !== undefined) return words;
   words = describePeer(peer, policyNamespace);
@@ -32,7 +32,7 @@ function describeSource(peer: NetworkPolicyPeer, policyNamespace: string, model:
 }
 
 /** Per model, each peer in words: a peer belongs to one policy, whose backends are behind many Services. */
-const describedSources = new WeakMap<ClusterModel, Map<NetworkPolicyPeer, string>>();
+const describedSources = oncePer((_: ClusterModel) => new Map<NetworkPolicyPeer, string>());
 
 /** What the rules admitting a port on some backends say, in words: the same for every Service whose backends one admission covers. */
 interface AdmittedSources {
@@ -46,14 +46,13 @@ interface AdmittedSources {
 }
 
 /** Per model, what one admission admits from: the backends of a namespace's Services mostly share one. */
-const sourcesOfAdmission = new WeakMap<ClusterModel, Map<PortAdmission, AdmittedSources>>();
+const sourcesOfAdmission = oncePer((_: ClusterModel) => new Map<PortAdmission, AdmittedSources>());
 
 function admittedSources(restricted: readonly BackendAdmission[], model: ClusterModel): AdmittedSources {
   const admissions = new Set<PortAdmission>();
   for (const b of restricted) admissions.add(b.admission);
   const only = admissions.size === 1 ? restricted[0].admission : undefined;
-  let memo = sourcesOfAdmission.get(model);
-  if (!memo) sourcesOfAdmission.set(model, (memo = new Map<PortAdmission, AdmittedSources>()));
+  const memo = sourcesOfAdmission(model);
   const known = only && memo.get(only);
   if (known) return known;
   // Each admitting policy and peer is taken once.

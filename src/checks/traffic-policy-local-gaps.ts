@@ -8,6 +8,7 @@
 import { endpointsForPort, nodesWithLocalEndpoints } from '../model/kube-proxy-endpoints.js';
 import { externallyAccessible, serviceFamilies } from '../model/services.js';
 import { hasLabel } from '../core/selectors.js';
+import { oncePer } from '../core/once-per.js';
 import type { ServiceView } from '../model/service-view.js';
 import type { ClusterModel } from '../model/cluster.js';
 import { describeServicePort } from '../model/ports.js';
@@ -37,26 +38,22 @@ function gapNodes(view: ServiceView, port: ServicePort, candidates: Node[]): Set
   return gaps;
 }
 
-/** Per model, computed on the first Service that asks: the same for every Service, and O(Nodes) each. */
-const clientNodeLists = new WeakMap<ClusterModel, Node[]>();
-const loadBalancerNodeLists = new WeakMap<ClusterModel, Node[]>();
+// The node lists are computed per model on the first Service that asks: the same for every
+// Service, and O(Nodes) each.
 
 /** Ready nodes that host at least one running pod: the possible in-cluster clients. */
-function clientNodes(model: ClusterModel): Node[] {
-  let nodes = clientNodeLists.get(model);
-  if (!nodes) clientNodeLists.set(model, (nodes = model.readyNodes().filter((n) => model.runsPods(n.meta.name))));
-  return nodes;
-}
+const clientNodes = oncePer((model: ClusterModel): Node[] =>
+  model.readyNodes().filter((n) => model.runsPods(n.meta.name)),
+);
+
+/** Ready nodes a load balancer sends to: those not excluded by the label. */
+const loadBalancerNodes = oncePer((model: ClusterModel): Node[] =>
+  model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL)),
+);
 
 /** Ready nodes that external traffic can reach: every node opens the NodePort; LBs skip excluded nodes. */
 function externalNodes(model: ClusterModel, service: Service): Node[] {
-  if (service.type !== 'LoadBalancer') return model.readyNodes();
-  let nodes = loadBalancerNodeLists.get(model);
-  if (!nodes) {
-    nodes = model.readyNodes().filter((n) => !hasLabel(n.meta.labels, EXCLUDE_FROM_LB_LABEL));
-    loadBalancerNodeLists.set(model, nodes);
-  }
-  return nodes;
+  return service.type === 'LoadBalancer' ? loadBalancerNodes(model) : model.readyNodes();
 }
 
 function patch(service: Service, field: string): string {

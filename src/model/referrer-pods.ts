@@ -11,6 +11,7 @@
 
 import { canonicalIP, familyOf } from '../core/ip.js';
 import { labelValue } from '../core/selectors.js';
+import { oncePer } from '../core/once-per.js';
 import type { GatewayRoute, Ingress, Pod, Service } from '../core/objects.js';
 import type { ClusterModel } from './cluster.js';
 import { GATEWAY_ROUTE_KINDS, type ServiceReference } from './references.js';
@@ -39,8 +40,6 @@ interface ReferrerIndex {
   byServices: Map<string, ReferrerPods | undefined>;
 }
 
-const indexes = new WeakMap<ClusterModel, ReferrerIndex>();
-
 function addTo(map: Map<string, Service[]>, key: string, service: Service): void {
   const list = map.get(key);
   if (!list) map.set(key, [service]);
@@ -52,10 +51,8 @@ function addressKey(address: string): string {
   return familyOf(address) ? canonicalIP(address) : address.toLowerCase();
 }
 
-function indexOf(model: ClusterModel): ReferrerIndex {
-  let index = indexes.get(model);
-  if (index) return index;
-  index = {
+const indexOf = oncePer((model: ClusterModel): ReferrerIndex => {
+  const index: ReferrerIndex = {
     servicesByAddress: new Map(),
     servicesByGateway: new Map(),
     ingresses: new Map(),
@@ -74,9 +71,8 @@ function indexOf(model: ClusterModel): ReferrerIndex {
   }
   for (const ingress of model.ingresses)
     index.ingresses.set(`${ingress.meta.namespace}\u0000${ingress.meta.name}`, ingress);
-  indexes.set(model, index);
   return index;
-}
+});
 
 /** The Services answering on any of the addresses a controller published (an Ingress's, a Gateway's), each once. */
 function servicesAnswering(addresses: Iterable<string>, index: ReferrerIndex): Service[] {

@@ -6,6 +6,7 @@
 
 import type { ClusterModel } from './cluster.js';
 import type { NetworkPolicy, Pod, ServicePort } from '../core/objects.js';
+import { oncePer } from '../core/once-per.js';
 import { PolicyEvaluator, type PortAdmission } from './network-policy.js';
 import { findPort } from './ports.js';
 import { isReadyBackend, type ServiceView } from './service-view.js';
@@ -29,17 +30,8 @@ export interface ServicePolicies {
   unknownBackends: number;
 }
 
-const evaluators = new WeakMap<ClusterModel, PolicyEvaluator>();
-
 /** The model's evaluator, shared by every caller (each Service, --from, the tree): each namespace's policies are compiled once. */
-export function policyEvaluator(model: ClusterModel): PolicyEvaluator {
-  let evaluator = evaluators.get(model);
-  if (!evaluator) {
-    evaluator = new PolicyEvaluator(model);
-    evaluators.set(model, evaluator);
-  }
-  return evaluator;
-}
+export const policyEvaluator = oncePer((model: ClusterModel) => new PolicyEvaluator(model));
 
 /**
  * The pods behind the Service's ready endpoints, each once, as view.counts.ready counts them:

@@ -5,6 +5,7 @@
 import type { ClusterModel } from './cluster.js';
 import { isSliceReadFor } from './endpoint-meta.js';
 import { pushTo } from '../core/multimap.js';
+import { oncePer } from '../core/once-per.js';
 import { podEndpointState, type PodEndpointState } from './pod-state.js';
 import type { EndpointSlice, Endpoints, ObjectRef, Pod, Service, ServicePort, SliceEndpoint } from '../core/objects.js';
 import { findPort } from './ports.js';
@@ -235,12 +236,8 @@ interface SliceEntryIndex {
 }
 
 /** Built on a view's first lookup, so that finding every pod's entries is linear, not pods × endpoints. */
-const sliceEntryIndexes = new WeakMap<ServiceView, SliceEntryIndex>();
-
-function sliceEntryIndex(view: ServiceView): SliceEntryIndex {
-  let index = sliceEntryIndexes.get(view);
-  if (index) return index;
-  index = { byPodName: new Map(), byAddress: new Map() };
+const sliceEntryIndex = oncePer((view: ServiceView): SliceEntryIndex => {
+  const index: SliceEntryIndex = { byPodName: new Map(), byAddress: new Map() };
   for (const slice of view.slices) {
     for (const endpoint of slice.endpoints) {
       const ref = endpoint.targetRef;
@@ -249,9 +246,8 @@ function sliceEntryIndex(view: ServiceView): SliceEntryIndex {
       else for (const address of new Set(endpoint.addresses)) pushTo(index.byAddress, address, entry);
     }
   }
-  sliceEntryIndexes.set(view, index);
   return index;
-}
+});
 
 /** Where a pod is listed among the Service's slices: by targetRef, or by address when the endpoint has none. */
 export function sliceEntriesForPod(view: ServiceView, pod: Pod): SliceEntry[] {
