@@ -29,7 +29,7 @@ import {
   type Raw,
 } from './fields.js';
 
-/** A value only some strings are: what the API server's validation accepts, else bad input. */
+/** The policyTypes the API server's validation accepts; any other is bad input. */
 const POLICY_TYPES = ['Ingress', 'Egress'] as const;
 
 /** An ipBlock: its cidr is required (the API server rejects a block without one). */
